@@ -1,0 +1,109 @@
+// Package cli assembles quorum's cobra command tree and turns errors into messages, hints and exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+// Version is stamped at build time with -ldflags "-X .../cli.Version=...".
+var Version = "dev"
+
+// Main runs quorum with the process's arguments and streams and returns the exit code.
+func Main() int {
+	f := &cmdutil.Factory{
+		IOStreams: iostreams.System(),
+		Now:       time.Now,
+		Getenv:    os.Getenv,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes the command tree with args and returns the exit code; tests call it in-process.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	err := root.ExecuteContext(ctx)
+	return PrintError(f.IOStreams.ErrOut, err)
+}
+
+// PrintError writes err as "error: ..." plus a "hint: ..." line and returns its exit code.
+func PrintError(w io.Writer, err error) int {
+	if err == nil {
+		return exitcode.OK
+	}
+	if errors.Is(err, exitcode.FindingsError) {
+		return exitcode.Findings
+	}
+	code := exitcode.Of(err)
+	var flagErr *flagError
+	if errors.As(err, &flagErr) {
+		code = exitcode.Setup
+	}
+	msg := strings.TrimSpace(err.Error())
+	fmt.Fprintf(w, "error: %s\n", firstLine(msg))
+	if hint := exitcode.HintOf(err); hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", hint)
+	} else if flagErr != nil {
+		fmt.Fprintln(w, "hint: run 'quorum help' for usage")
+	} else if code == exitcode.Internal {
+		fmt.Fprintln(w, "hint: this is a bug in quorum; rerun with the same inputs and report it")
+	}
+	return code
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// flagError marks cobra's own usage errors (unknown flag, bad arg count) as exit 2.
+type flagError struct{ err error }
+
+func (e *flagError) Error() string { return e.err.Error() }
+func (e *flagError) Unwrap() error { return e.err }
+
+// NewCmdRoot builds the root command with every subcommand.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "quorum",
+		Short:         "Offline code review by a panel of local models",
+		Long:          "quorum reviews the diff of your branch with several models served by a local Ollama\nand merges their findings deterministically. Nothing leaves the machine.",
+		Version:       Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return &flagError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+		}
+		return nil
+	}
+	for _, add := range subcommands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// subcommands lists the constructors registered by commands.go; each returns a wired command.
+var subcommands []func(*cmdutil.Factory) *cobra.Command

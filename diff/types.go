@@ -1,0 +1,127 @@
+// Package diff finds what quorum reviews: the repository, the base and head, the commits, and the parsed patch.
+package diff
+
+// This file is the contract of `quorum diff --format json` and of every later
+// stage: reviewers see new-side line numbers from here, and anchoring resolves
+// findings against these hunks.
+
+// LineKind says whether a hunk line is context, added or deleted.
+type LineKind string
+
+const (
+	Context LineKind = "context"
+	Added   LineKind = "added"
+	Deleted LineKind = "deleted"
+)
+
+// Status is a file's change status, as git reports it.
+type Status string
+
+const (
+	StatusAdded       Status = "added"
+	StatusModified    Status = "modified"
+	StatusDeleted     Status = "deleted"
+	StatusRenamed     Status = "renamed"
+	StatusCopied      Status = "copied"
+	StatusTypeChanged Status = "type-changed"
+)
+
+// Skip reasons, listed in `skipped` and in the report's coverage section.
+const (
+	SkipBinary    = "binary"
+	SkipLockfile  = "lockfile"
+	SkipVendored  = "vendored"
+	SkipGenerated = "generated"
+	SkipTooLarge  = "too-large"
+	SkipIgnored   = "ignored"
+	SkipSubmodule = "submodule"
+)
+
+// Ref is a resolved revision: what the user (or the default) named, and the commit.
+type Ref struct {
+	Ref    string `json:"ref"`
+	Commit string `json:"commit"`
+}
+
+// Commit is one commit of the reviewed range, oldest first in Set.Commits.
+type Commit struct {
+	SHA     string   `json:"sha"`
+	Subject string   `json:"subject"`
+	Body    string   `json:"body,omitempty"`
+	Author  string   `json:"author,omitempty"`
+	Parents []string `json:"parents,omitempty"`
+}
+
+// IsMerge reports whether the commit has more than one parent.
+func (c Commit) IsMerge() bool { return len(c.Parents) > 1 }
+
+// Line is one line of a hunk. Old is 0 on added lines, New is 0 on deleted lines.
+type Line struct {
+	Kind LineKind `json:"kind"`
+	Old  int      `json:"old"`
+	New  int      `json:"new"`
+	Text string   `json:"text"`
+	// NoNewline marks a line followed by "\ No newline at end of file".
+	NoNewline bool `json:"no_newline,omitempty"`
+}
+
+// Hunk is one @@ block of the patch.
+type Hunk struct {
+	OldStart int    `json:"old_start"`
+	OldLines int    `json:"old_lines"`
+	NewStart int    `json:"new_start"`
+	NewLines int    `json:"new_lines"`
+	Section  string `json:"section"`
+	Lines    []Line `json:"lines"`
+}
+
+// File is one changed file. Paths carry no a/ b/ prefix. A skipped file keeps
+// its path and status but carries no hunks, and Skip says why.
+type File struct {
+	Path    string `json:"path"`
+	OldPath string `json:"old_path"`
+	Status  Status `json:"status"`
+	Binary  bool   `json:"binary"`
+	OldMode string `json:"old_mode,omitempty"`
+	NewMode string `json:"new_mode,omitempty"`
+	// Similarity is git's rename/copy similarity index in percent.
+	Similarity int    `json:"similarity,omitempty"`
+	Added      int    `json:"added"`
+	Deleted    int    `json:"deleted"`
+	Skip       string `json:"skip,omitempty"`
+	Hunks      []Hunk `json:"hunks"`
+}
+
+// Skipped is a file left out of the review, with the reason.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Set is everything one review looks at.
+type Set struct {
+	// Mode is how the range was chosen: "range", "commits", "staged" or "worktree".
+	Mode      string    `json:"mode"`
+	Base      Ref       `json:"base"`
+	Head      Ref       `json:"head"`
+	MergeBase string    `json:"merge_base"`
+	Commits   []Commit  `json:"commits"`
+	Files     []File    `json:"files"`
+	Skipped   []Skipped `json:"skipped"`
+	// Root is the repository's work tree, used to read head-side context.
+	Root string `json:"-"`
+}
+
+// Reviewable returns the files that are not skipped, in patch order.
+func (s *Set) Reviewable() []File {
+	var out []File
+	for _, f := range s.Files {
+		if f.Skip == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Empty reports whether there is nothing to review.
+func (s *Set) Empty() bool { return len(s.Reviewable()) == 0 }

@@ -1,0 +1,20 @@
+// Package cmdutil holds what every quorum command is built from: the Factory of injected dependencies.
+package cmdutil
+
+import (
+	"time"
+
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+// Factory carries the dependencies injected into commands (gh style), so tests
+// can swap the streams, the clock, the environment and the working directory.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	// Now is the clock; tests pin it so times in output are stable.
+	Now func() time.Time
+	// Getenv reads the environment; tests give their own.
+	Getenv func(string) string
+	// WorkDir is the directory the command runs in ("" means the process's).
+	WorkDir string
+}

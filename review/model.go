@@ -1,0 +1,78 @@
+// Package review plans chunks, runs the reviewer panel, anchors and merges findings, and builds the report model.
+package review
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// This file declares what review needs from a model server. internal/ollama
+// satisfies these interfaces; internal/ollamatest fakes the server behind it.
+
+// ChatRequest is one reviewer call: a system and user prompt, a JSON schema
+// the answer must follow, and the options that make it reproducible.
+type ChatRequest struct {
+	Model     string
+	System    string
+	Prompt    string
+	Format    json.RawMessage // the JSON schema sent as Ollama's `format`
+	Options   Options
+	KeepAlive time.Duration
+}
+
+// Options are the generation options set on every request (DESIGN §5).
+type Options struct {
+	NumCtx      int     `json:"num_ctx"`
+	NumPredict  int     `json:"num_predict"`
+	Temperature float64 `json:"temperature"`
+	Seed        int     `json:"seed"`
+}
+
+// ChatResponse is the answer text plus the server's own metrics.
+type ChatResponse struct {
+	Content            string
+	DoneReason         string // "stop", "length", ...
+	PromptEvalCount    int
+	EvalCount          int
+	TotalDuration      time.Duration
+	LoadDuration       time.Duration
+	PromptEvalDuration time.Duration
+	EvalDuration       time.Duration
+}
+
+// Progress is told about generated tokens as they stream, for progress bars.
+type Progress func(tokens int)
+
+// Chatter sends one chat request and returns the whole answer.
+type Chatter interface {
+	Chat(ctx context.Context, req ChatRequest, progress Progress) (ChatResponse, error)
+}
+
+// ModelInfo describes one installed model (from /api/tags and /api/show).
+type ModelInfo struct {
+	Name          string   `json:"name"`
+	Digest        string   `json:"digest"`
+	Family        string   `json:"family"`
+	Families      []string `json:"families,omitempty"`
+	ParameterSize string   `json:"parameter_size,omitempty"`
+	Quantization  string   `json:"quantization,omitempty"`
+	ContextLength int      `json:"context_length"`
+	Capabilities  []string `json:"capabilities,omitempty"`
+	SizeBytes     int64    `json:"size_bytes,omitempty"`
+}
+
+// Catalog lists and describes installed models.
+type Catalog interface {
+	List(ctx context.Context) ([]ModelInfo, error)
+	Show(ctx context.Context, name string) (ModelInfo, error)
+}
+
+// Sentinel errors a model server adapter wraps, so review classifies failures
+// without knowing the transport.
+var (
+	ErrUnreachable   = errors.New("model server unreachable")
+	ErrModelNotFound = errors.New("model not found")
+	ErrBusy          = errors.New("model server busy")
+)

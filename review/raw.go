@@ -1,0 +1,124 @@
+package review
+
+import "time"
+
+// This file is the hand-off from running reviewers (DESIGN §5) to
+// consolidation (DESIGN §6): raw, validated answers plus metrics. It is saved
+// as raw.json beside each report, and `quorum review --replay` reads it back,
+// so its JSON shape is a contract.
+
+// Answer is one reviewer's answer for one chunk: the reviewer output contract.
+type Answer struct {
+	Summary   string       `json:"summary"`
+	Findings  []RawFinding `json:"findings"`
+	Strengths []string     `json:"strengths"`
+	Concerns  []string     `json:"concerns"`
+	Untested  []Untested   `json:"untested"`
+	Docs      []string     `json:"docs"`
+}
+
+// RawFinding is a finding exactly as the model gave it (after schema validation).
+type RawFinding struct {
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line,omitempty"`
+	Quote       string `json:"quote"`
+	Severity    string `json:"severity"`
+	Category    string `json:"category"`
+	Title       string `json:"title"`
+	Explanation string `json:"explanation"`
+	Fix         string `json:"fix,omitempty"`
+}
+
+// Untested is a scenario the reviewer thinks no test covers.
+type Untested struct {
+	Scenario string `json:"scenario"`
+	Risk     string `json:"risk"`
+}
+
+// Reviewer is one member of the panel: a model plus optional focus text.
+type Reviewer struct {
+	Name   string `json:"name"` // unique display name, usually the model name
+	Model  string `json:"model"`
+	Focus  string `json:"focus,omitempty"`
+	NumCtx int    `json:"num_ctx,omitempty"` // per-reviewer override; 0 = derived
+}
+
+// Reviewer statuses.
+const (
+	StatusOK      = "ok"      // every chunk answered
+	StatusPartial = "partial" // some chunks failed
+	StatusFailed  = "failed"  // no chunk answered
+	StatusMissing = "missing" // model not installed
+)
+
+// Metrics are durations and token counts, the server's own where it reports them.
+type Metrics struct {
+	Wall               time.Duration `json:"wall_ns"`
+	TotalDuration      time.Duration `json:"total_duration_ns"`
+	LoadDuration       time.Duration `json:"load_duration_ns"`
+	PromptEvalDuration time.Duration `json:"prompt_eval_duration_ns"`
+	EvalDuration       time.Duration `json:"eval_duration_ns"`
+	PromptTokens       int           `json:"prompt_tokens"`
+	EvalTokens         int           `json:"eval_tokens"`
+	Requests           int           `json:"requests"`
+	Retries            int           `json:"retries"`
+	CacheHits          int           `json:"cache_hits"`
+}
+
+// TokensPerSecond is generated tokens over generation time.
+func (m Metrics) TokensPerSecond() float64 {
+	if m.EvalDuration <= 0 {
+		return 0
+	}
+	return float64(m.EvalTokens) / m.EvalDuration.Seconds()
+}
+
+// Add accumulates o into m.
+func (m *Metrics) Add(o Metrics) {
+	m.Wall += o.Wall
+	m.TotalDuration += o.TotalDuration
+	m.LoadDuration += o.LoadDuration
+	m.PromptEvalDuration += o.PromptEvalDuration
+	m.EvalDuration += o.EvalDuration
+	m.PromptTokens += o.PromptTokens
+	m.EvalTokens += o.EvalTokens
+	m.Requests += o.Requests
+	m.Retries += o.Retries
+	m.CacheHits += o.CacheHits
+}
+
+// ChunkResult is one reviewer's outcome on one chunk.
+type ChunkResult struct {
+	Chunk   string   `json:"chunk"` // chunk id (stable hash of its content)
+	Files   []string `json:"files"` // files the chunk covered
+	Answer  *Answer  `json:"answer,omitempty"`
+	Error   string   `json:"error,omitempty"` // why the chunk failed, if it did
+	Cached  bool     `json:"cached,omitempty"`
+	Metrics Metrics  `json:"metrics"`
+}
+
+// RawResult is everything one reviewer produced in one review.
+type RawResult struct {
+	Reviewer Reviewer      `json:"reviewer"`
+	Digest   string        `json:"digest,omitempty"`
+	Options  Options       `json:"options"`
+	Status   string        `json:"status"`
+	Error    string        `json:"error,omitempty"`
+	Hint     string        `json:"hint,omitempty"`
+	Chunks   []ChunkResult `json:"chunks"`
+	// Covered lists files this reviewer saw; NotCovered, files it could not fit.
+	Covered    []string `json:"covered"`
+	NotCovered []string `json:"not_covered,omitempty"`
+	Metrics    Metrics  `json:"metrics"`
+}
+
+// Raw is the saved outcome of the model-calling stage of one review.
+type Raw struct {
+	Schema        string        `json:"schema"` // "quorum.raw/v1"
+	PromptVersion string        `json:"prompt_version"`
+	StartedAt     time.Time     `json:"started_at"`
+	Wall          time.Duration `json:"wall_ns"`
+	Interrupted   bool          `json:"interrupted,omitempty"`
+	Results       []RawResult   `json:"results"`
+}
