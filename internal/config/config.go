@@ -1,0 +1,231 @@
+// Package config loads quorum's settings from defaults, the user file, the repo's .quorum.yaml, QUORUM_* env vars and flags, remembering where each value came from.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Severity levels a gate can trip on, most severe first; "none" never trips.
+const (
+	SeverityCritical   = "critical"
+	SeverityImportant  = "important"
+	SeveritySuggestion = "suggestion"
+	SeverityNone       = "none"
+)
+
+// What the hook does when Ollama is down or a panel model is missing.
+const (
+	OnUnavailableAllow = "allow"
+	OnUnavailableBlock = "block"
+)
+
+// RepoFileName is the repo config file, read from the repository root.
+const RepoFileName = ".quorum.yaml"
+
+// Model is one reviewer of the panel: an Ollama model, an optional focus
+// text added to its prompt, and an optional context size overriding the
+// model's own.
+type Model struct {
+	Name   string `json:"name"`
+	Focus  string `json:"focus,omitempty"`
+	NumCtx int    `json:"num_ctx,omitempty"`
+}
+
+// Gate decides which findings fail a run: severity at or above FailOn,
+// found by at least MinAgreement reviewers.
+type Gate struct {
+	FailOn       string `json:"fail_on"`
+	MinAgreement int    `json:"min_agreement"`
+}
+
+// Hook holds the pre-push hook's settings.
+type Hook struct {
+	Gate
+	OnUnavailable string        `json:"on_unavailable"`
+	Timeout       time.Duration `json:"timeout"`
+	Tags          bool          `json:"tags"`
+}
+
+// Config is the effective configuration.
+type Config struct {
+	// Models is the panel; empty means "pick from what Ollama has".
+	Models []Model
+	// Base is the ref to diff against; empty means upstream, origin/HEAD, main/master.
+	Base string
+	// Ignore are doublestar globs of paths never sent to a model.
+	Ignore []string
+	// Guidelines are files (absolute paths) whose text is added to every prompt.
+	Guidelines []string
+	// MaxContext caps num_ctx for every model (tokens).
+	MaxContext int
+	// Parallel is how many requests run at once against one model.
+	Parallel int
+	// ConcurrentModels is how many models may be loaded at once (1 = model by model).
+	ConcurrentModels int
+	// SeverityPolicy turns reviewers' severity votes into one severity.
+	SeverityPolicy string
+	// Review is the gate of `quorum review`.
+	Review Gate
+	// Hook configures `quorum hook run`.
+	Hook Hook
+	// Timeout bounds a whole `quorum review` run; 0 means no limit.
+	Timeout time.Duration
+	// AllowRemote permits a non-loopback Ollama host.
+	AllowRemote bool
+	// OllamaHost is the Ollama server address.
+	OllamaHost string
+	// Cache enables the result cache.
+	Cache bool
+
+	// Root is the repository root the repo file was looked for in.
+	Root string
+	// RepoFile and UserFile are the files that were looked for ("" when not applicable).
+	RepoFile, UserFile string
+
+	sources map[string]Source
+}
+
+// Default returns the built-in defaults, each marked as such.
+func Default() *Config {
+	c := &Config{
+		Models:           []Model{},
+		Ignore:           []string{},
+		Guidelines:       []string{},
+		MaxContext:       32768,
+		Parallel:         1,
+		ConcurrentModels: 1,
+		SeverityPolicy:   "upper-median",
+		Review:           Gate{FailOn: SeverityImportant, MinAgreement: 1},
+		Hook: Hook{
+			Gate:          Gate{FailOn: SeverityCritical, MinAgreement: 1},
+			OnUnavailable: OnUnavailableAllow,
+			Timeout:       10 * time.Minute,
+		},
+		Timeout:    30 * time.Minute,
+		OllamaHost: "http://127.0.0.1:11434",
+		Cache:      true,
+		sources:    map[string]Source{},
+	}
+	for _, f := range fields {
+		c.sources[f.key] = Source{Kind: FromDefault}
+	}
+	return c
+}
+
+// Load returns the effective configuration for a command run in dir:
+// defaults, then the user file, then the repo's .quorum.yaml (found at the
+// root of the repository containing dir), then QUORUM_* variables read
+// through getenv. Flags are applied afterwards with ApplyFlags. Any unknown
+// key or bad value is an error naming its file and line (exit code 2).
+func Load(dir string, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c := Default()
+	c.Root = RepoRoot(abs)
+	c.UserFile = UserFile(getenv)
+	c.RepoFile = filepath.Join(c.Root, RepoFileName)
+	for _, f := range []struct {
+		path string
+		kind SourceKind
+	}{{c.UserFile, FromUser}, {c.RepoFile, FromRepo}} {
+		if f.path == "" {
+			continue
+		}
+		data, err := os.ReadFile(f.path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, wrap(&Error{File: displayPath(abs, f.path), Msg: fmt.Sprintf("cannot read config: %v", unwrapPath(err)), Hint: "check the file's permissions"})
+		}
+		if err := c.applyFile(data, f.path, displayPath(abs, f.path), f.kind); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.applyEnv(getenv, abs); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// RepoRoot returns the nearest directory at or above dir holding a .git
+// entry (a directory, or a file in linked worktrees), else dir itself.
+func RepoRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+// UserFile returns $XDG_CONFIG_HOME/quorum/config.yaml, falling back to
+// ~/.config when XDG_CONFIG_HOME is unset or relative (as the XDG spec asks).
+func UserFile(getenv func(string) string) string {
+	if x := getenv("XDG_CONFIG_HOME"); x != "" && filepath.IsAbs(x) {
+		return filepath.Join(x, "quorum", "config.yaml")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".config", "quorum", "config.yaml")
+	}
+	return ""
+}
+
+// Source returns where the value of key came from.
+func (c *Config) Source(key string) Source { return c.sources[key] }
+
+// Entry is one effective setting for display.
+type Entry struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source Source `json:"source"`
+}
+
+// Entries lists every setting in a fixed order with its value and origin.
+func (c *Config) Entries() []Entry {
+	out := make([]Entry, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, Entry{Key: f.key, Value: f.show(c), Source: c.sources[f.key]})
+	}
+	return out
+}
+
+// Keys lists every configuration key in display order.
+func Keys() []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.key
+	}
+	return out
+}
+
+// EnvVar returns the environment variable that sets key (QUORUM_HOOK_FAIL_ON for hook.fail_on).
+func EnvVar(key string) string { return envName(key) }
+
+func displayPath(dir, p string) string {
+	if rel, err := filepath.Rel(dir, p); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return p
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,288 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+)
+
+// fixture makes a repo dir (with .git) and a home dir, writes the given
+// repo and user files, and returns the repo dir and a getenv over env+HOME.
+func fixture(t *testing.T, repo, user string, env map[string]string) (string, func(string) string) {
+	t.Helper()
+	root := t.TempDir()
+	dir := filepath.Join(root, "repo")
+	home := filepath.Join(root, "home")
+	must(t, os.MkdirAll(filepath.Join(dir, ".git"), 0o755))
+	must(t, os.MkdirAll(filepath.Join(home, ".config", "quorum"), 0o755))
+	if repo != "" {
+		must(t, os.WriteFile(filepath.Join(dir, RepoFileName), []byte(repo), 0o644))
+	}
+	if user != "" {
+		must(t, os.WriteFile(filepath.Join(home, ".config", "quorum", "config.yaml"), []byte(user), 0o644))
+	}
+	return dir, func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return env[k]
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	c, err := Load(dir, getenv)
+	must(t, err)
+	if c.Hook.FailOn != "critical" || c.Hook.MinAgreement != 1 || c.Hook.OnUnavailable != "allow" || c.Hook.Timeout != 10*time.Minute || c.Hook.Tags {
+		t.Errorf("hook defaults = %+v", c.Hook)
+	}
+	if !c.Cache || c.AllowRemote || c.OllamaHost != "http://127.0.0.1:11434" {
+		t.Errorf("defaults = %+v", c)
+	}
+	for _, e := range c.Entries() {
+		if e.Source.Kind != FromDefault || e.Source.String() != "default" {
+			t.Errorf("%s from %v, want default", e.Key, e.Source)
+		}
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	user := "hook:\n  fail_on: suggestion\n  min_agreement: 3\nparallel: 4\nbase: develop\n"
+	repo := "# team settings\nhook:\n  fail_on: important\nparallel: 2\n"
+	env := map[string]string{"QUORUM_PARALLEL": "3", "QUORUM_HOOK_TIMEOUT": "2m"}
+	dir, getenv := fixture(t, repo, user, env)
+	c, err := Load(filepath.Join(dir), getenv)
+	must(t, err)
+
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.String("fail-on", "critical", "")
+	fs.Int("parallel", 1, "")
+	fs.String("base", "main", "") // default left alone: must not override
+	must(t, fs.Parse([]string{"--parallel", "5"}))
+	must(t, c.ApplyFlags(fs, map[string]string{"fail-on": "hook.fail_on", "parallel": "parallel", "base": "base"}))
+
+	want := map[string]struct{ value, source string }{
+		"hook.min_agreement": {"3", "user " + filepath.Join(filepath.Dir(getenv("HOME")), "home", ".config", "quorum", "config.yaml") + ":3"},
+		"base":               {"develop", ""},
+		"hook.fail_on":       {"important", "repo .quorum.yaml:3"},
+		"hook.timeout":       {"2m0s", "env QUORUM_HOOK_TIMEOUT"},
+		"parallel":           {"5", "flag --parallel"},
+		"cache":              {"true", "default"},
+	}
+	for _, e := range c.Entries() {
+		w, ok := want[e.Key]
+		if !ok {
+			continue
+		}
+		if e.Value != w.value {
+			t.Errorf("%s = %q, want %q", e.Key, e.Value, w.value)
+		}
+		if w.source != "" && e.Source.String() != w.source {
+			t.Errorf("%s from %q, want %q", e.Key, e.Source, w.source)
+		}
+	}
+	if c.Source("base").Kind != FromUser {
+		t.Errorf("base from %v, want user file", c.Source("base"))
+	}
+}
+
+func TestRepoFileFoundFromSubdir(t *testing.T) {
+	dir, getenv := fixture(t, "base: trunk\n", "", nil)
+	sub := filepath.Join(dir, "a", "b")
+	must(t, os.MkdirAll(sub, 0o755))
+	c, err := Load(sub, getenv)
+	must(t, err)
+	if c.Base != "trunk" || c.Root != dir {
+		t.Errorf("base=%q root=%q", c.Base, c.Root)
+	}
+}
+
+func TestXDGConfigHome(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	xdg := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(xdg, "quorum"), 0o755))
+	must(t, os.WriteFile(filepath.Join(xdg, "quorum", "config.yaml"), []byte("cache: false\n"), 0o644))
+	c, err := Load(dir, func(k string) string {
+		if k == "XDG_CONFIG_HOME" {
+			return xdg
+		}
+		return getenv(k)
+	})
+	must(t, err)
+	if c.Cache || c.Source("cache").Kind != FromUser {
+		t.Errorf("cache=%v from %v", c.Cache, c.Source("cache"))
+	}
+}
+
+func TestModelsForms(t *testing.T) {
+	dir, getenv := fixture(t, "models:\n  - qwen2.5-coder:7b\n  - name: llama3.1:8b\n    focus: security and error handling\n    num_ctx: 16384\n", "", nil)
+	c, err := Load(dir, getenv)
+	must(t, err)
+	want := []Model{{Name: "qwen2.5-coder:7b"}, {Name: "llama3.1:8b", Focus: "security and error handling", NumCtx: 16384}}
+	if len(c.Models) != 2 || c.Models[0] != want[0] || c.Models[1] != want[1] {
+		t.Errorf("models = %+v", c.Models)
+	}
+	c2, err := Load(dir, func(k string) string {
+		if k == "QUORUM_MODELS" {
+			return "a:1b, b:2b"
+		}
+		return getenv(k)
+	})
+	must(t, err)
+	if len(c2.Models) != 2 || c2.Models[1].Name != "b:2b" || c2.Source("models").String() != "env QUORUM_MODELS" {
+		t.Errorf("env models = %+v from %v", c2.Models, c2.Source("models"))
+	}
+}
+
+func TestGuidelinesResolved(t *testing.T) {
+	dir, getenv := fixture(t, "guidelines: [docs/review.md]\nignore: ['vendor/**', '**/*.pb.go']\n", "", nil)
+	must(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "docs", "review.md"), []byte("be kind"), 0o644))
+	c, err := Load(dir, getenv)
+	must(t, err)
+	if len(c.Guidelines) != 1 || c.Guidelines[0] != filepath.Join(dir, "docs", "review.md") {
+		t.Errorf("guidelines = %v", c.Guidelines)
+	}
+	if len(c.Ignore) != 2 {
+		t.Errorf("ignore = %v", c.Ignore)
+	}
+}
+
+func TestOllamaHostEnv(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	c, err := Load(dir, func(k string) string {
+		if k == "OLLAMA_HOST" {
+			return "127.0.0.1:9999"
+		}
+		return getenv(k)
+	})
+	must(t, err)
+	if c.OllamaHost != "127.0.0.1:9999" || c.Source("ollama_host").String() != "env OLLAMA_HOST" {
+		t.Errorf("host %q from %v", c.OllamaHost, c.Source("ollama_host"))
+	}
+}
+
+// TestErrors covers every kind of bad input: each must name file:line (or
+// the env var / flag), carry a hint, and exit 2.
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, repo, user string
+		env              map[string]string
+		flag             []string
+		wantMsg, hint    string
+	}{
+		{name: "unknown key", repo: "base: main\nmodles: [a]\n", wantMsg: `.quorum.yaml:2: unknown key "modles"`, hint: `did you mean "models"?`},
+		{name: "unknown section key", repo: "hook:\n  fail_onn: critical\n", wantMsg: `.quorum.yaml:2: unknown key "hook.fail_onn"`, hint: `did you mean "hook.fail_on"?`},
+		{name: "key in wrong section", repo: "on_unavailable: block\n", wantMsg: `.quorum.yaml:1: unknown key "on_unavailable"`, hint: `it goes under 'hook:'`},
+		{name: "far-off key", repo: "zzzzzzzzzz: 1\n", wantMsg: `.quorum.yaml:1: unknown key "zzzzzzzzzz"`, hint: "quorum config show"},
+		{name: "bad severity", repo: "hook:\n  fail_on: severe\n", wantMsg: `.quorum.yaml:2: hook.fail_on: "severe" is not a valid severity`, hint: "critical, important, suggestion, none"},
+		{name: "bad on_unavailable", repo: "hook:\n  on_unavailable: maybe\n", wantMsg: `.quorum.yaml:2: hook.on_unavailable: "maybe"`, hint: "allow, block"},
+		{name: "bad int", repo: "parallel: two\n", wantMsg: `.quorum.yaml:1: parallel: "two" is not a whole number`, hint: "whole number"},
+		{name: "quoted int", repo: "parallel: \"2\"\n", wantMsg: `.quorum.yaml:1: parallel: "2" is not a whole number`, hint: "without quotes"},
+		{name: "int too small", repo: "\n\nhook:\n  min_agreement: 0\n", wantMsg: `.quorum.yaml:4: hook.min_agreement: 0 is below the minimum of 1`, hint: "at least 1"},
+		{name: "bad duration", repo: "hook:\n  timeout: 10\n", wantMsg: `.quorum.yaml:2: hook.timeout: "10" is not a duration`, hint: "10m"},
+		{name: "zero hook timeout", repo: "hook:\n  timeout: 0s\n", wantMsg: `hook.timeout: "0s" must be positive`, hint: "positive"},
+		{name: "bad bool", repo: "cache: sometimes\n", wantMsg: `.quorum.yaml:1: cache: "sometimes" is not true or false`, hint: "true or false"},
+		{name: "bad glob", repo: "ignore:\n  - 'src/[a'\n", wantMsg: `.quorum.yaml:2: ignore: "src/[a" is not a valid glob`, hint: "doublestar"},
+		{name: "missing guidelines", repo: "guidelines: [nope.md]\n", wantMsg: `.quorum.yaml:1: guidelines: guidelines file "nope.md" not found`, hint: "create the file"},
+		{name: "bad host", repo: "ollama_host: 'ftp://x'\n", wantMsg: `.quorum.yaml:1: ollama_host: "ftp://x" is not a valid Ollama address`, hint: "http://127.0.0.1:11434"},
+		{name: "bad port", repo: "ollama_host: 'localhost:99999'\n", wantMsg: `has an invalid port`, hint: "http://"},
+		{name: "bad policy", repo: "severity_policy: mean\n", wantMsg: `severity_policy: "mean" is not a valid severity policy`, hint: "upper-median"},
+		{name: "list for scalar", repo: "base: [a, b]\n", wantMsg: `.quorum.yaml:1: base: expected a single value, got a list`, hint: "single value"},
+		{name: "mapping for scalar", repo: "base:\n  x: 1\n", wantMsg: `.quorum.yaml:2: base: expected a value, got a mapping`, hint: "single value"},
+		{name: "null value", repo: "base:\n", wantMsg: `.quorum.yaml:1: base: no value`, hint: "give a value"},
+		{name: "section not mapping", repo: "hook: yes\n", wantMsg: `.quorum.yaml:1: hook: expected a mapping`, hint: "indent"},
+		{name: "duplicate key", repo: "base: a\ncache: true\nbase: b\n", wantMsg: `.quorum.yaml:3: key "base" repeats line 1`, hint: "keep one"},
+		{name: "syntax", repo: "base: a\n  cache: [\n", wantMsg: `.quorum.yaml:`, hint: "YAML syntax"},
+		{name: "top not mapping", repo: "- a\n- b\n", wantMsg: `.quorum.yaml:1: expected a mapping`, hint: "quorum init"},
+		{name: "model unknown key", repo: "models:\n  - name: a\n    temp: 1\n", wantMsg: `.quorum.yaml:3: models: unknown key "temp"`, hint: "name, focus and num_ctx"},
+		{name: "model no name", repo: "models:\n  - focus: x\n", wantMsg: `.quorum.yaml:2: models: model without a name`, hint: "give each model a name"},
+		{name: "model num_ctx", repo: "models:\n  - name: a\n    num_ctx: big\n", wantMsg: `.quorum.yaml:3: models: num_ctx "big"`, hint: "token count"},
+		{name: "model small ctx", repo: "models:\n  - name: a\n    num_ctx: 100\n", wantMsg: `.quorum.yaml:2: models: num_ctx 100 is below`, hint: "at least 512"},
+		{name: "model duplicate", repo: "models: [a, b, a]\n", wantMsg: `.quorum.yaml:1: models: model "a" is listed twice`, hint: "once"},
+		{name: "model nested list", repo: "models:\n  - [a]\n", wantMsg: `.quorum.yaml:2: models: each item must be a name or a mapping`, hint: "- qwen"},
+		{name: "list item mapping", repo: "ignore:\n  - a: b\n", wantMsg: `.quorum.yaml:2: ignore: list items must be plain values`, hint: "'- value'"},
+		{name: "user file", user: "\nhook:\n  tags: 3\n", wantMsg: `config.yaml:3: hook.tags: "3" is not true or false`, hint: "true or false"},
+		{name: "env", env: map[string]string{"QUORUM_HOOK_FAIL_ON": "blocker"}, wantMsg: `env QUORUM_HOOK_FAIL_ON: hook.fail_on: "blocker" is not a valid severity`, hint: "critical"},
+		{name: "flag", flag: []string{"--fail-on", "high"}, wantMsg: `flag --fail-on: review.fail_on: "high" is not a valid severity`, hint: "critical"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, getenv := fixture(t, tt.repo, tt.user, tt.env)
+			c, err := Load(dir, getenv)
+			if err == nil && tt.flag != nil {
+				fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+				fs.String("fail-on", "", "")
+				must(t, fs.Parse(tt.flag))
+				err = c.ApplyFlags(fs, map[string]string{"fail-on": "review.fail_on"})
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q, want it to contain %q", err, tt.wantMsg)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q is not one line", err)
+			}
+			if h := exitcode.HintOf(err); !strings.Contains(h, tt.hint) {
+				t.Errorf("hint %q, want it to contain %q", h, tt.hint)
+			}
+			if code := exitcode.Of(err); code != exitcode.Setup {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Errorf("error %T is not a *config.Error", err)
+			}
+		})
+	}
+}
+
+func TestUnreadableFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	dir, getenv := fixture(t, "base: a\n", "", nil)
+	must(t, os.Chmod(filepath.Join(dir, RepoFileName), 0))
+	_, err := Load(dir, getenv)
+	if err == nil || exitcode.Of(err) != exitcode.Setup || exitcode.HintOf(err) == "" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestEmptyAndCommentOnlyFiles(t *testing.T) {
+	for _, body := range []string{"\n", "# nothing yet\n", "hook:\n"} {
+		dir, getenv := fixture(t, body, "", nil)
+		if _, err := Load(dir, getenv); err != nil {
+			t.Errorf("%q: %v", body, err)
+		}
+	}
+}
+
+func TestSliceFlag(t *testing.T) {
+	dir, getenv := fixture(t, "models: [x]\n", "", nil)
+	c, err := Load(dir, getenv)
+	must(t, err)
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.StringSlice("model", nil, "")
+	must(t, fs.Parse([]string{"--model", "a:1b", "--model", "b:2b"}))
+	must(t, c.ApplyFlags(fs, map[string]string{"model": "models"}))
+	if len(c.Models) != 2 || c.Models[0].Name != "a:1b" || c.Source("models").String() != "flag --model" {
+		t.Errorf("models %+v from %v", c.Models, c.Source("models"))
+	}
+}

@@ -1,0 +1,221 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// sections are the keys that hold a mapping of further keys.
+var sections = map[string]bool{"review": true, "hook": true}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// applyFile parses one config file with the YAML node API (for line numbers)
+// and applies every key, rejecting unknown keys and bad values.
+func (c *Config) applyFile(data []byte, path, shown string, kind SourceKind) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		e := &Error{File: shown, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: "), Hint: "fix the YAML syntax (indent with spaces, 'key: value' per line)"}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = "invalid YAML: " + m[2]
+		}
+		return wrap(e)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil // empty file
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil // only comments
+	}
+	if root.Kind != yaml.MappingNode {
+		return wrap(&Error{File: shown, Line: root.Line, Msg: "expected a mapping of keys at the top level", Hint: "write one 'key: value' per line; see 'quorum init' for a starter file"})
+	}
+	dir := filepath.Dir(path)
+	return c.applyMapping(root, "", dir, shown, kind)
+}
+
+func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind SourceKind) error {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		key := prefix + k.Value
+		if k.Kind != yaml.ScalarNode {
+			return wrap(&Error{File: shown, Line: k.Line, Msg: "keys must be plain names", Hint: "write 'key: value'"})
+		}
+		if first, dup := seen[k.Value]; dup {
+			return wrap(&Error{File: shown, Line: k.Line, Msg: fmt.Sprintf("key %q repeats line %d", key, first), Hint: "keep one of the two lines"})
+		}
+		seen[k.Value] = k.Line
+		if prefix == "" && sections[k.Value] {
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				continue // "hook:" with nothing under it
+			}
+			if v.Kind != yaml.MappingNode {
+				return wrap(&Error{File: shown, Line: v.Line, Msg: fmt.Sprintf("%s: expected a mapping of keys", key), Hint: fmt.Sprintf("indent the %s settings under '%s:', like '  fail_on: critical'", key, key)})
+			}
+			if err := c.applyMapping(v, key+".", dir, shown, kind); err != nil {
+				return err
+			}
+			continue
+		}
+		f := lookupField(key)
+		if f == nil {
+			return wrap(&Error{File: shown, Line: k.Line, Msg: fmt.Sprintf("unknown key %q", key), Hint: unknownKeyHint(key)})
+		}
+		val, err := nodeValue(v, key, dir)
+		if err == nil {
+			err = f.set(c, val)
+		}
+		if err != nil {
+			return wrap(located(err, shown, v.Line, key))
+		}
+		c.sources[key] = Source{Kind: kind, File: shown, Line: k.Line}
+	}
+	return nil
+}
+
+func located(err error, file string, line int, key string) *Error {
+	var bv *badValue
+	if errors.As(err, &bv) {
+		return &Error{File: file, Line: line, Msg: key + ": " + bv.msg, Hint: bv.hint}
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		e := *ce
+		e.File = file
+		if e.Line == 0 {
+			e.Line = line
+		}
+		return &e
+	}
+	return &Error{File: file, Line: line, Msg: key + ": " + err.Error()}
+}
+
+// nodeValue converts a YAML node into a value; a null value is an error
+// (a key with nothing after it is nearly always a mistake).
+func nodeValue(n *yaml.Node, key, dir string) (value, error) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if key == "models" && n.Kind == yaml.SequenceNode {
+		ms, err := nodeModels(n)
+		if err != nil {
+			return value{}, err
+		}
+		return value{models: ms, isList: true, dir: dir}, nil
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return value{}, bad("give a value after the colon, or delete the line", "no value")
+		}
+		return value{scalar: n.Value, tag: n.Tag, dir: dir}, nil
+	case yaml.SequenceNode:
+		out := make([]string, 0, len(n.Content))
+		for _, it := range n.Content {
+			if it.Kind != yaml.ScalarNode || it.Tag == "!!null" {
+				return value{}, &Error{Line: it.Line, Msg: key + ": list items must be plain values", Hint: "write one '- value' per line"}
+			}
+			out = append(out, it.Value)
+		}
+		return value{list: out, isList: true, dir: dir}, nil
+	}
+	return value{}, bad("give a single value or a list", "expected a value, got a mapping")
+}
+
+// nodeModels accepts each item as a plain name or {name, focus, num_ctx}.
+func nodeModels(n *yaml.Node) ([]Model, error) {
+	var out []Model
+	for _, it := range n.Content {
+		switch it.Kind {
+		case yaml.ScalarNode:
+			out = append(out, Model{Name: it.Value})
+		case yaml.MappingNode:
+			var m Model
+			for i := 0; i+1 < len(it.Content); i += 2 {
+				k, v := it.Content[i], it.Content[i+1]
+				if v.Kind != yaml.ScalarNode {
+					return nil, &Error{Line: v.Line, Msg: fmt.Sprintf("models: %s must be a plain value", k.Value), Hint: "write 'name: qwen2.5-coder:7b', 'focus: ...', 'num_ctx: 16384'"}
+				}
+				switch k.Value {
+				case "name":
+					m.Name = v.Value
+				case "focus":
+					m.Focus = v.Value
+				case "num_ctx":
+					n, err := strconv.Atoi(v.Value)
+					if err != nil || v.Tag != "!!int" {
+						return nil, &Error{Line: v.Line, Msg: fmt.Sprintf("models: num_ctx %q is not a whole number", v.Value), Hint: "use a token count like 16384"}
+					}
+					m.NumCtx = n
+				default:
+					return nil, &Error{Line: k.Line, Msg: fmt.Sprintf("models: unknown key %q", k.Value), Hint: "a model takes name, focus and num_ctx"}
+				}
+			}
+			if err := checkModel(m); err != nil {
+				var bv *badValue
+				errors.As(err, &bv)
+				return nil, &Error{Line: it.Line, Msg: "models: " + bv.msg, Hint: bv.hint}
+			}
+			out = append(out, m)
+		default:
+			return nil, &Error{Line: it.Line, Msg: "models: each item must be a name or a mapping", Hint: "write '- qwen2.5-coder:7b' or '- name: qwen2.5-coder:7b'"}
+		}
+	}
+	if out == nil {
+		out = []Model{}
+	}
+	return out, nil
+}
+
+func unknownKeyHint(key string) string {
+	best, bestD := "", 4
+	for _, f := range fields {
+		if d := editDistance(key, f.key); d < bestD {
+			best, bestD = f.key, d
+		}
+		// a key put at the top level that belongs in a section, or the reverse
+		if i := strings.LastIndexByte(f.key, '.'); i >= 0 && f.key[i+1:] == key {
+			return fmt.Sprintf("did you mean %q? it goes under '%s:'", f.key, f.key[:i])
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("did you mean %q? run 'quorum config show' to list every key", best)
+	}
+	return "run 'quorum config show' to list every key"
+}
+
+// editDistance is the Levenshtein distance, for "did you mean" hints.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}

@@ -1,0 +1,81 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// applyEnv applies QUORUM_* variables (QUORUM_HOOK_FAIL_ON sets
+// hook.fail_on; lists are comma-separated). OLLAMA_HOST is honoured too,
+// below QUORUM_OLLAMA_HOST, so quorum talks to the server the ollama CLI uses.
+func (c *Config) applyEnv(getenv func(string) string, dir string) error {
+	for _, f := range fields {
+		name := envName(f.key)
+		s := getenv(name)
+		if s == "" && f.key == "ollama_host" {
+			if s = getenv("OLLAMA_HOST"); s != "" {
+				name = "OLLAMA_HOST"
+			}
+		}
+		if s == "" {
+			continue
+		}
+		if err := f.set(c, value{scalar: s, dir: dir}); err != nil {
+			return wrap(unlocated(err, "env "+name, f.key))
+		}
+		c.sources[f.key] = Source{Kind: FromEnv, Name: name}
+	}
+	return nil
+}
+
+// ApplyFlags applies the flags the user set on the command line, highest
+// precedence. keys maps a flag name to the configuration key it sets
+// ("fail-on" -> "review.fail_on"); flags left at their defaults are ignored,
+// so a flag's default never hides a value from a file or the environment.
+func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys map[string]string) error {
+	for name, key := range keys {
+		fl := fs.Lookup(name)
+		if fl == nil || !fl.Changed {
+			continue
+		}
+		f := lookupField(key)
+		if f == nil {
+			return fmt.Errorf("config: flag --%s maps to unknown key %q", name, key)
+		}
+		v := value{scalar: fl.Value.String(), dir: c.Root}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			v = value{list: sv.GetSlice(), isList: true, dir: c.Root}
+		}
+		if err := f.set(c, v); err != nil {
+			return wrap(unlocated(err, "flag --"+name, f.key))
+		}
+		c.sources[key] = Source{Kind: FromFlag, Name: name}
+	}
+	return nil
+}
+
+// Set sets key from a string as a flag would, recording src; for callers
+// whose flags do not map one-to-one onto keys.
+func (c *Config) Set(key, s string, src Source) error {
+	f := lookupField(key)
+	if f == nil {
+		return fmt.Errorf("config: unknown key %q", key)
+	}
+	if err := f.set(c, value{scalar: s, dir: c.Root}); err != nil {
+		where := src.String()
+		return wrap(unlocated(err, where, key))
+	}
+	c.sources[key] = src
+	return nil
+}
+
+func unlocated(err error, where, key string) *Error {
+	var bv *badValue
+	if errors.As(err, &bv) {
+		return &Error{File: where, Msg: key + ": " + bv.msg, Hint: bv.hint}
+	}
+	return &Error{File: where, Msg: key + ": " + strings.TrimSpace(err.Error())}
+}
