@@ -1,0 +1,124 @@
+// Package cache is a content-addressed store of raw model results under the user cache dir.
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Cache stores JSON values by key in files under Dir. Entries are written
+// atomically (temp file + rename), so a reader never sees half a value; an
+// entry that does not decode is treated as absent and overwritten later.
+type Cache struct {
+	Dir string
+}
+
+// DefaultDir is $QUORUM_CACHE_DIR, else os.UserCacheDir()/quorum.
+func DefaultDir(getenv func(string) string) (string, error) {
+	if getenv != nil {
+		if d := getenv("QUORUM_CACHE_DIR"); d != "" {
+			return d, nil
+		}
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory: %w", err)
+	}
+	return filepath.Join(d, "quorum"), nil
+}
+
+// New returns a cache rooted at dir; the directory is created on first write.
+func New(dir string) *Cache { return &Cache{Dir: dir} }
+
+// Key hashes its parts (each JSON-encoded, so field boundaries are unambiguous)
+// into a hex key.
+func Key(parts ...any) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, p := range parts {
+		if err := enc.Encode(p); err != nil {
+			// Only unencodable values (channels, funcs) fail; callers pass data.
+			fmt.Fprintf(h, "%#v\n", p)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (c *Cache) path(ns, key string) (string, error) {
+	if ns == "" || filepath.Base(ns) != ns || len(key) < 3 || filepath.Base(key) != key {
+		return "", fmt.Errorf("cache: bad key %q/%q", ns, key)
+	}
+	return filepath.Join(c.Dir, ns, key[:2], key+".json"), nil
+}
+
+// Get decodes the entry ns/key into v. It reports false when the entry is
+// missing or corrupt; only an unreadable cache directory is an error.
+func (c *Cache) Get(ns, key string, v any) (bool, error) {
+	if c == nil {
+		return false, nil
+	}
+	p, err := c.path(ns, key)
+	if err != nil {
+		return false, err
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read cache: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, nil // corrupt: ignore, the next Put rewrites it
+	}
+	return true, nil
+}
+
+// Put stores v as ns/key atomically.
+func (c *Cache) Put(ns, key string, v any) error {
+	if c == nil {
+		return nil
+	}
+	p, err := c.path(ns, key)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode cache entry: %w", err)
+	}
+	return WriteFileAtomic(p, b)
+}
+
+// WriteFileAtomic writes b to path through a temp file in the same directory
+// and a rename, creating the directory if needed.
+func WriteFileAtomic(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create cache dir: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write cache: %w", err)
+	}
+	name := tmp.Name()
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(name, path)
+	}
+	if werr != nil {
+		os.Remove(name)
+		return fmt.Errorf("write cache: %w", werr)
+	}
+	return nil
+}

@@ -1,0 +1,97 @@
+package cache
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+type entry struct {
+	A string `json:"a"`
+	N int    `json:"n"`
+}
+
+func TestPutGet(t *testing.T) {
+	c := New(t.TempDir())
+	k := Key("v1", "model", 3)
+	var got entry
+	if ok, err := c.Get("results", k, &got); ok || err != nil {
+		t.Fatalf("empty cache: ok=%v err=%v", ok, err)
+	}
+	if err := c.Put("results", k, entry{"x", 2}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.Get("results", k, &got); !ok || err != nil || got != (entry{"x", 2}) {
+		t.Fatalf("got %+v ok=%v err=%v", got, ok, err)
+	}
+	// No temp files are left behind.
+	matches, _ := filepath.Glob(filepath.Join(c.Dir, "results", k[:2], ".tmp-*"))
+	if len(matches) != 0 {
+		t.Fatalf("temp files left: %v", matches)
+	}
+}
+
+func TestCorruptEntryIsAbsentAndRewritten(t *testing.T) {
+	c := New(t.TempDir())
+	k := Key("corrupt")
+	p, _ := c.path("results", k)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(`{"a": "trunc`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got entry
+	if ok, err := c.Get("results", k, &got); ok || err != nil {
+		t.Fatalf("corrupt entry: ok=%v err=%v", ok, err)
+	}
+	if err := c.Put("results", k, entry{"y", 1}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := c.Get("results", k, &got); !ok || got.A != "y" {
+		t.Fatalf("rewrite failed: %+v", got)
+	}
+}
+
+func TestKeyDistinguishesParts(t *testing.T) {
+	if Key("ab", "c") == Key("a", "bc") {
+		t.Fatal("keys of different parts collide")
+	}
+	if Key("a", 1) != Key("a", 1) {
+		t.Fatal("key not deterministic")
+	}
+}
+
+func TestBadKeyRefused(t *testing.T) {
+	c := New(t.TempDir())
+	if err := c.Put("results", "../../etc", entry{}); err == nil {
+		t.Fatal("path traversal key accepted")
+	}
+}
+
+func TestDefaultDir(t *testing.T) {
+	d, err := DefaultDir(func(k string) string {
+		if k == "QUORUM_CACHE_DIR" {
+			return "/tmp/qc"
+		}
+		return ""
+	})
+	if err != nil || d != "/tmp/qc" {
+		t.Fatalf("got %q %v", d, err)
+	}
+	d, err = DefaultDir(func(string) string { return "" })
+	if err == nil && filepath.Base(d) != "quorum" {
+		t.Fatalf("default dir %q", d)
+	}
+}
+
+func TestNilCacheIsDisabled(t *testing.T) {
+	var c *Cache
+	if err := c.Put("results", Key("x"), entry{}); err != nil {
+		t.Fatal(err)
+	}
+	var e entry
+	if ok, err := c.Get("results", Key("x"), &e); ok || err != nil {
+		t.Fatal("nil cache returned a hit")
+	}
+}

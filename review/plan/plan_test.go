@@ -1,0 +1,284 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+)
+
+// goSrc is a head-side file with two functions; the hunk edits the second.
+var goSrc = `package x
+
+import "fmt"
+
+func first() {
+	fmt.Println("one")
+}
+
+func second(n int) int {
+	a := n * 2
+	b := a + 1
+	if b > 10 {
+		return b
+	}
+	return a
+}
+
+func third() {}
+`
+
+func hunk(newStart int, lines ...diff.Line) diff.Hunk {
+	h := diff.Hunk{NewStart: newStart, OldStart: newStart, Lines: lines}
+	for _, l := range lines {
+		if l.Kind != diff.Added {
+			h.OldLines++
+		}
+		if l.Kind != diff.Deleted {
+			h.NewLines++
+		}
+	}
+	return h
+}
+
+func sampleSet() (*diff.Set, map[string]string) {
+	files := map[string]string{"x.go": goSrc}
+	set := &diff.Set{
+		Commits: []diff.Commit{{SHA: "a", Subject: "Double  the\tvalue"}},
+		Files: []diff.File{
+			{Path: "x.go", Status: diff.StatusModified, Hunks: []diff.Hunk{hunk(11,
+				diff.Line{Kind: diff.Context, Old: 11, New: 11, Text: "\tb := a + 1"},
+				diff.Line{Kind: diff.Deleted, Old: 12, Text: "\tif b > 5 {"},
+				diff.Line{Kind: diff.Added, New: 12, Text: "\tif b > 10 {"},
+				diff.Line{Kind: diff.Context, Old: 13, New: 13, Text: "\t\treturn b"},
+			)}},
+			{Path: "go.sum", Status: diff.StatusModified, Skip: diff.SkipLockfile},
+			{Path: "README.md", Status: diff.StatusAdded, Hunks: []diff.Hunk{hunk(1,
+				diff.Line{Kind: diff.Added, New: 1, Text: "# hello"},
+			)}},
+		},
+	}
+	return set, files
+}
+
+func reader(files map[string]string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		if s, ok := files[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, fmt.Errorf("no %s", p)
+	}
+}
+
+func TestOneChunkWithEnclosingFunction(t *testing.T) {
+	set, files := sampleSet()
+	p := Prepare(Input{Set: set, ReadNew: reader(files), Guidelines: "Wrap errors with %w."})
+	pl, err := Build(p, Budget{NumCtx: 16384, AnswerTokens: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Chunks) != 1 {
+		t.Fatalf("chunks = %d, want 1", len(pl.Chunks))
+	}
+	c := pl.Chunks[0]
+	if strings.Join(c.Paths, ",") != "x.go,README.md" || strings.Join(pl.Covered, ",") != "x.go,README.md" || len(pl.NotCovered) != 0 {
+		t.Fatalf("paths %v covered %v not %v", c.Paths, pl.Covered, pl.NotCovered)
+	}
+	x := c.Files[0]
+	for _, want := range []string{"    12 + \tif b > 10 {", "       - \tif b > 5 {", "    11   \tb := a + 1"} {
+		if !strings.Contains(x.Diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, x.Diff)
+		}
+	}
+	// Context is the enclosing function second(), without the hunk's own lines.
+	for _, want := range []string{"     9   func second(n int) int {", "    16   }"} {
+		if !strings.Contains(x.Context, want) {
+			t.Errorf("context lacks %q:\n%s", want, x.Context)
+		}
+	}
+	for _, not := range []string{"func first", "func third", "    12   "} {
+		if strings.Contains(x.Context, not) {
+			t.Errorf("context has %q:\n%s", not, x.Context)
+		}
+	}
+	sys, user, err := pl.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sys, "data to review") || !strings.Contains(user, "Wrap errors with %w.") || !strings.Contains(user, "- Double the value") {
+		t.Fatalf("prompt misses parts:\n%s", user)
+	}
+	if c.Tokens > pl.Budget.PromptTokens() || c.Bytes < len(sys)+len(user)-64 || c.Bytes > len(sys)+len(user)+64 {
+		t.Fatalf("estimate %d bytes / %d tokens, real %d bytes", c.Bytes, c.Tokens, len(sys)+len(user))
+	}
+	_, user2, _ := pl.Render(c)
+	if user != user2 {
+		t.Fatal("render is not deterministic")
+	}
+}
+
+func TestWindowFallbackWithoutEnclosingBlock(t *testing.T) {
+	src := strings.Repeat("line\n", 100)
+	set := &diff.Set{Files: []diff.File{{Path: "a.txt", Status: diff.StatusModified, Hunks: []diff.Hunk{hunk(50,
+		diff.Line{Kind: diff.Added, New: 50, Text: "new"})}}}}
+	p := Prepare(Input{Set: set, ReadNew: reader(map[string]string{"a.txt": src}), ContextLines: 3})
+	pl, err := Build(p, Budget{NumCtx: 8192, AnswerTokens: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := pl.Chunks[0].Files[0].Context
+	if !strings.Contains(ctx, "    47   line") || !strings.Contains(ctx, "    53   line") || strings.Contains(ctx, "    46 ") || strings.Contains(ctx, "    54 ") {
+		t.Fatalf("context window wrong:\n%s", ctx)
+	}
+}
+
+// bigSet has nFiles files of nHunks hunks, each hunk nLines added lines.
+func bigSet(nFiles, nHunks, nLines int) *diff.Set {
+	set := &diff.Set{}
+	for f := range nFiles {
+		file := diff.File{Path: fmt.Sprintf("pkg/f%02d.go", f), Status: diff.StatusModified}
+		for h := range nHunks {
+			var lines []diff.Line
+			start := h*1000 + 1
+			for l := range nLines {
+				lines = append(lines, diff.Line{Kind: diff.Added, New: start + l, Text: fmt.Sprintf("x%d_%d_%d := compute(%d) // filler text to take room", f, h, l, l)})
+			}
+			file.Hunks = append(file.Hunks, hunk(start, lines...))
+		}
+		set.Files = append(set.Files, file)
+	}
+	return set
+}
+
+// Every added line must appear in exactly one chunk, and every chunk must fit.
+func checkPlan(t *testing.T, set *diff.Set, pl *Plan) {
+	t.Helper()
+	seen := map[string]int{}
+	for _, c := range pl.Chunks {
+		if c.Tokens > pl.Budget.PromptTokens() {
+			t.Errorf("chunk %d: %d tokens > budget %d", c.Index, c.Tokens, pl.Budget.PromptTokens())
+		}
+		sys, user, err := pl.Render(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if real := pl.Budget.Tokens(len(sys) + len(user)); real > pl.Budget.PromptTokens() {
+			t.Errorf("chunk %d renders to %d tokens > budget %d", c.Index, real, pl.Budget.PromptTokens())
+		}
+		for _, f := range c.Files {
+			for _, l := range strings.Split(f.Diff, "\n") {
+				if i := strings.Index(l, " + "); i >= 0 {
+					seen[f.Path+":"+strings.TrimSpace(l[:i])]++
+				}
+			}
+		}
+	}
+	for _, f := range set.Files {
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if n := seen[fmt.Sprintf("%s:%d", f.Path, l.New)]; n != 1 {
+					t.Fatalf("%s:%d seen %d times", f.Path, l.New, n)
+				}
+			}
+		}
+	}
+}
+
+func TestSplitByFileThenHunksThenWindows(t *testing.T) {
+	set := bigSet(3, 4, 30) // each hunk ~2 KB, each file ~8 KB
+	p := Prepare(Input{Set: set})
+	for _, numCtx := range []int{1 << 14, 4096, 2600, 1600, 1200} {
+		t.Run(fmt.Sprint(numCtx), func(t *testing.T) {
+			pl, err := Build(p, Budget{NumCtx: numCtx, AnswerTokens: 512})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPlan(t, set, pl)
+			if len(pl.NotCovered) != 0 || len(pl.Covered) != 3 {
+				t.Fatalf("covered %v not covered %v", pl.Covered, pl.NotCovered)
+			}
+			t.Logf("num_ctx %d: %d chunks", numCtx, len(pl.Chunks))
+			if numCtx == 1<<14 && len(pl.Chunks) != 1 {
+				t.Fatalf("everything fits one chunk, got %d", len(pl.Chunks))
+			}
+			if numCtx <= 2600 {
+				// Files no longer fit whole: parts are numbered.
+				if pl.Chunks[0].Files[0].Parts < 2 {
+					t.Fatalf("expected split file, got %+v", pl.Chunks[0].Files[0].Parts)
+				}
+			}
+		})
+	}
+}
+
+func TestLineLargerThanBudgetIsNotCovered(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{
+		{Path: "min.js", Status: diff.StatusAdded, Hunks: []diff.Hunk{hunk(1,
+			diff.Line{Kind: diff.Added, New: 1, Text: "ok"},
+			diff.Line{Kind: diff.Added, New: 2, Text: strings.Repeat("x", 20000)},
+		)}},
+		{Path: "b.go", Status: diff.StatusAdded, Hunks: []diff.Hunk{hunk(1, diff.Line{Kind: diff.Added, New: 1, Text: "package b"})}},
+	}}
+	pl, err := Build(Prepare(Input{Set: set}), Budget{NumCtx: 2048, AnswerTokens: 512})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(pl.NotCovered, ",") != "min.js" || strings.Join(pl.Covered, ",") != "b.go" {
+		t.Fatalf("covered %v, not covered %v", pl.Covered, pl.NotCovered)
+	}
+	// The line that fits is still reviewed.
+	found := false
+	for _, c := range pl.Chunks {
+		for _, f := range c.Files {
+			found = found || (f.Path == "min.js" && strings.Contains(f.Diff, "     1 + ok"))
+		}
+	}
+	if !found {
+		t.Fatal("the fitting part of min.js was dropped")
+	}
+}
+
+func TestGuidelinesTrimmedToBudget(t *testing.T) {
+	set, _ := sampleSet()
+	g := strings.Repeat("Always check errors.\n", 2000)
+	pl, err := Build(Prepare(Input{Set: set, Guidelines: g}), Budget{NumCtx: 4096, AnswerTokens: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Guidelines) >= len(g) || !strings.HasSuffix(pl.Guidelines, "trimmed to fit the context budget]") {
+		t.Fatalf("guidelines not trimmed: %d bytes", len(pl.Guidelines))
+	}
+	if len(pl.Chunks) == 0 || len(pl.NotCovered) != 0 {
+		t.Fatalf("guidelines crowded out the diff: %+v", pl)
+	}
+}
+
+func TestChunkIDsStableAndBudgetIndependentWhenWhole(t *testing.T) {
+	set, files := sampleSet()
+	p := Prepare(Input{Set: set, ReadNew: reader(files)})
+	a, _ := Build(p, Budget{NumCtx: 16384, AnswerTokens: 4096})
+	b, _ := Build(p, Budget{NumCtx: 32768, AnswerTokens: 4096, BytesPerToken: 3})
+	if a.Chunks[0].ID != b.Chunks[0].ID {
+		t.Fatal("same content, different chunk id")
+	}
+}
+
+func TestNoHunkFileIsShown(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{{Path: "bin.sh", Status: diff.StatusRenamed, OldPath: "old.sh", OldMode: "100644", NewMode: "100755"}}}
+	pl, err := Build(Prepare(Input{Set: set}), Budget{NumCtx: 4096, AnswerTokens: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Chunks) != 1 || pl.Chunks[0].Files[0].OldPath != "old.sh" || strings.Join(pl.Covered, ",") != "bin.sh" {
+		t.Fatalf("%+v", pl)
+	}
+}
+
+func TestEnclosingPython(t *testing.T) {
+	src := strings.Split("import os\n\ndef a():\n    x = 1\n    y = 2\n    return x\n\ndef b():\n    pass\n", "\n")
+	from, to := enclosing(src, 5, 5, 100)
+	if from != 3 || to != 7 {
+		t.Fatalf("enclosing = %d..%d, want 3..7", from, to)
+	}
+}
