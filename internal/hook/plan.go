@@ -1,0 +1,231 @@
+package hook
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Range is one exact span of pushed history: the diff Base..Head, where Base
+// is the empty tree when the whole history of Head is new to the remote.
+type Range struct {
+	Base string   `json:"base"`
+	Head string   `json:"head"`
+	Refs []string `json:"refs"`    // remote refs pushed to this head
+	New  []string `json:"commits"` // the commits new to the remote, newest first
+}
+
+// String is the range as git and diff.Options.Commits spell it: "A..B".
+func (r Range) String() string { return r.Base + ".." + r.Head }
+
+// Skip is an update that gets no review, with the reason.
+type Skip struct {
+	Ref    string `json:"ref"`
+	Reason string `json:"reason"`
+}
+
+// Plan is what one push asks to review: one or more ranges (several refs
+// pushed at once make one review over their union) and what was skipped.
+type Plan struct {
+	Ranges  []Range
+	Skipped []Skip
+	// Commits is the union of the new commits of every range.
+	Commits []string
+	// EmptyTree is the empty tree's object name in this repository's hash.
+	EmptyTree string
+}
+
+// PlanOptions configures PlanPush.
+type PlanOptions struct {
+	// Remote is the remote's name as git passed it to the hook (or its URL
+	// when pushing to a URL): refs/remotes/<Remote>/* are what it already has.
+	Remote string
+	// Tags reviews pushed tags too (hook.tags).
+	Tags bool
+}
+
+// PlanPush works out which commits a push introduces, per update:
+//   - deletions are skipped; tags are skipped unless opt.Tags;
+//   - when the remote's old oid is present locally and an ancestor of the
+//     new one, the range is exactly remote..local;
+//   - otherwise (a new branch, a force-push, an old oid we never fetched)
+//     the new commits are those reachable from local and from no ref of the
+//     remote; the base is where that history meets the remote's along the
+//     first-parent chain, or the empty tree when all of it is new;
+//   - an update with no new commits is skipped.
+//
+// Ranges whose commits are contained in another's are folded into it.
+func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions) (*Plan, error) {
+	g := git{dir: dir}
+	empty, err := g.output(ctx, "hash-object", "-t", "tree", "/dev/null")
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{EmptyTree: empty}
+	for _, u := range updates {
+		ref := u.RemoteRef
+		switch {
+		case u.IsDelete():
+			p.Skipped = append(p.Skipped, Skip{ref, "deletion"})
+			continue
+		case u.IsTag() && !opt.Tags:
+			p.Skipped = append(p.Skipped, Skip{ref, "tag (set hook.tags: true to review tags)"})
+			continue
+		}
+		r, reason, err := rangeFor(ctx, g, u, opt.Remote, empty)
+		if err != nil {
+			return nil, err
+		}
+		if reason != "" {
+			p.Skipped = append(p.Skipped, Skip{ref, reason})
+			continue
+		}
+		p.add(r)
+	}
+	if err := p.fold(ctx, g); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, r := range p.Ranges {
+		for _, c := range r.New {
+			if !seen[c] {
+				seen[c] = true
+				p.Commits = append(p.Commits, c)
+			}
+		}
+	}
+	return p, nil
+}
+
+func rangeFor(ctx context.Context, g git, u Update, remote, empty string) (Range, string, error) {
+	// Peel annotated tags; an oid that is not a commit (a tagged tree or
+	// blob) has no history to review.
+	head, err := g.output(ctx, "rev-parse", "--verify", "--quiet", u.LocalOID+"^{commit}")
+	if err != nil {
+		if exitedNonZero(err) {
+			return Range{}, "not a commit", nil
+		}
+		return Range{}, "", err
+	}
+	r := Range{Head: head, Refs: []string{u.RemoteRef}}
+	remoteKnown := false
+	if !u.IsNew() {
+		_, err := g.output(ctx, "cat-file", "-e", u.RemoteOID+"^{commit}")
+		remoteKnown = err == nil
+	}
+	if remoteKnown {
+		if _, err := g.output(ctx, "merge-base", "--is-ancestor", u.RemoteOID, head); err == nil {
+			out, err := g.output(ctx, "rev-list", u.RemoteOID+".."+head)
+			if err != nil {
+				return Range{}, "", err
+			}
+			if r.New = lines(out); len(r.New) == 0 {
+				return Range{}, "nothing new", nil
+			}
+			r.Base = u.RemoteOID
+			return r, "", nil
+		} else if !exitedNonZero(err) {
+			return Range{}, "", err
+		}
+	}
+	not := []string{"--not"}
+	if remote != "" && !strings.HasPrefix(remote, "-") && !strings.ContainsAny(remote, "*?[\\") {
+		not = append(not, "--remotes="+remote)
+	}
+	if remoteKnown {
+		not = append(not, u.RemoteOID)
+	}
+	out, err := g.output(ctx, append([]string{"rev-list", head}, not...)...)
+	if err != nil {
+		return Range{}, "", err
+	}
+	if r.New = lines(out); len(r.New) == 0 {
+		return Range{}, "nothing new", nil
+	}
+	chain, err := g.output(ctx, append([]string{"rev-list", "--first-parent", head}, not...)...)
+	if err != nil {
+		return Range{}, "", err
+	}
+	cl := lines(chain)
+	oldest := cl[len(cl)-1]
+	base, err := g.output(ctx, "rev-parse", "--verify", "--quiet", oldest+"^1")
+	switch {
+	case err == nil:
+		r.Base = base
+	case exitedNonZero(err):
+		r.Base = empty // a root commit: the whole history is new
+	default:
+		return Range{}, "", err
+	}
+	return r, "", nil
+}
+
+func (p *Plan) add(r Range) {
+	for i := range p.Ranges {
+		if p.Ranges[i].Base == r.Base && p.Ranges[i].Head == r.Head {
+			p.Ranges[i].Refs = append(p.Ranges[i].Refs, r.Refs...)
+			return
+		}
+	}
+	p.Ranges = append(p.Ranges, r)
+}
+
+// fold drops each range whose commits all lie in another range:
+// B2..H2 contains B1..H1 when H1 is an ancestor of H2 and B2 of B1.
+func (p *Plan) fold(ctx context.Context, g git) error {
+	anc := func(a, b string) (bool, error) {
+		if a == b {
+			return true, nil
+		}
+		if a == p.EmptyTree {
+			return true, nil // nothing is below the empty tree
+		}
+		if b == p.EmptyTree {
+			return false, nil
+		}
+		_, err := g.output(ctx, "merge-base", "--is-ancestor", a, b)
+		if err == nil {
+			return true, nil
+		}
+		if exitedNonZero(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	for i := 0; i < len(p.Ranges); i++ {
+		for j := 0; j < len(p.Ranges); j++ {
+			if i == j {
+				continue
+			}
+			in, out := p.Ranges[i], p.Ranges[j]
+			h, err := anc(in.Head, out.Head)
+			if err != nil || !h {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			b, err := anc(out.Base, in.Base)
+			if err != nil {
+				return err
+			}
+			if !b {
+				continue
+			}
+			p.Ranges[j].Refs = append(p.Ranges[j].Refs, in.Refs...)
+			p.Ranges = append(p.Ranges[:i], p.Ranges[i+1:]...)
+			i--
+			break
+		}
+	}
+	return nil
+}
+
+// Describe is a one-line account of the plan for messages.
+func (p *Plan) Describe() string {
+	parts := make([]string, len(p.Ranges))
+	for i, r := range p.Ranges {
+		parts[i] = fmt.Sprintf("%s (%s)", r, strings.Join(r.Refs, ", "))
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,177 @@
+package hook
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repo is a work tree with a bare "origin", built by the real git.
+type repo struct {
+	t   *testing.T
+	dir string
+}
+
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	root := t.TempDir()
+	r := &repo{t: t, dir: filepath.Join(root, "work")}
+	r.git(root, "init", "-q", "--bare", "-b", "main", "origin.git")
+	r.git(root, "init", "-q", "-b", "main", "work")
+	r.run("remote", "add", "origin", filepath.Join(root, "origin.git"))
+	return r
+}
+
+func (r *repo) git(dir string, args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t",
+		"GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func (r *repo) run(args ...string) string { return r.git(r.dir, args...) }
+
+func (r *repo) commit(msg string) string {
+	r.t.Helper()
+	if err := os.WriteFile(filepath.Join(r.dir, strings.ReplaceAll(msg, " ", "_")+".txt"), []byte(msg+"\n"), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	r.run("add", "-A")
+	r.run("commit", "-q", "-m", msg)
+	return r.run("rev-parse", "HEAD")
+}
+
+func (r *repo) plan(opt PlanOptions, lines ...string) *Plan {
+	r.t.Helper()
+	ups, err := ParsePushLines(strings.NewReader(strings.Join(lines, "\n")))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if opt.Remote == "" {
+		opt.Remote = "origin"
+	}
+	p, err := PlanPush(context.Background(), r.dir, ups, opt)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return p
+}
+
+func line(localRef, local, remoteRef, remote string) string {
+	return localRef + " " + local + " " + remoteRef + " " + remote
+}
+
+func ranges(p *Plan) []string {
+	var out []string
+	for _, r := range p.Ranges {
+		out = append(out, r.String())
+	}
+	return out
+}
+
+func TestPlanPush(t *testing.T) {
+	r := newRepo(t)
+	c1 := r.commit("one")
+	c2 := r.commit("two")
+	empty := r.run("hash-object", "-t", "tree", "/dev/null")
+
+	// Whole history new: base is the empty tree.
+	p := r.plan(PlanOptions{}, line("refs/heads/main", c2, "refs/heads/main", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != empty+".."+c2 || len(p.Commits) != 2 {
+		t.Fatalf("first push: %v commits %v", got, p.Commits)
+	}
+	r.run("push", "-q", "--no-verify", "origin", "main")
+
+	// Update: remote..local.
+	c3 := r.commit("three")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", c3, "refs/heads/main", c2))
+	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+c3 || len(p.Commits) != 1 {
+		t.Fatalf("update: %v", got)
+	}
+
+	// New branch off main: only its own commits, based where it forked.
+	r.run("checkout", "-q", "-b", "feat", c2)
+	f1 := r.commit("feat one")
+	p = r.plan(PlanOptions{}, line("refs/heads/feat", f1, "refs/heads/feat", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+f1 {
+		t.Fatalf("new branch: %v", got)
+	}
+
+	// Nothing new: a new branch name for a commit the remote has.
+	p = r.plan(PlanOptions{}, line("refs/heads/same", c2, "refs/heads/same", z40))
+	if len(p.Ranges) != 0 || len(p.Skipped) != 1 || p.Skipped[0].Reason != "nothing new" {
+		t.Fatalf("nothing new: %+v", p)
+	}
+
+	// Deletion and tag skipped; tags reviewed when asked.
+	r.run("tag", "-a", "-m", "v", "v1", f1)
+	tagOID := r.run("rev-parse", "v1")
+	p = r.plan(PlanOptions{}, line("(delete)", z40, "refs/heads/old", c1), line("refs/tags/v1", tagOID, "refs/tags/v1", z40))
+	if len(p.Ranges) != 0 || len(p.Skipped) != 2 || p.Skipped[0].Reason != "deletion" || !strings.HasPrefix(p.Skipped[1].Reason, "tag") {
+		t.Fatalf("skips: %+v", p)
+	}
+	p = r.plan(PlanOptions{Tags: true}, line("refs/tags/v1", tagOID, "refs/tags/v1", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+f1 {
+		t.Fatalf("tag: %v", got)
+	}
+
+	// Two refs in one push: independent ranges, one plan; a range inside
+	// another is folded into it.
+	p = r.plan(PlanOptions{}, line("refs/heads/main", c3, "refs/heads/main", c2), line("refs/heads/feat", f1, "refs/heads/feat", z40))
+	if got := ranges(p); len(got) != 2 || got[0] != c2+".."+c3 || got[1] != c2+".."+f1 || len(p.Commits) != 2 {
+		t.Fatalf("two refs: %v", got)
+	}
+	f2 := r.commit("feat two")
+	p = r.plan(PlanOptions{}, line("refs/heads/a", f1, "refs/heads/a", z40), line("refs/heads/feat", f2, "refs/heads/feat", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+f2 || len(p.Ranges[0].Refs) != 2 {
+		t.Fatalf("folded: %v %+v", got, p.Ranges)
+	}
+
+	// Force-push over a rewritten commit the remote has: the new commits
+	// start from the remote's history, not from the replaced tip.
+	r.run("checkout", "-q", "main")
+	r.run("push", "-q", "--no-verify", "origin", "main")
+	r.run("commit", "-q", "--amend", "-m", "three amended")
+	c3b := r.run("rev-parse", "HEAD")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", c3b, "refs/heads/main", c3))
+	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+c3b || len(p.Commits) != 1 {
+		t.Fatalf("force-push: %v", got)
+	}
+
+	// An old remote oid we never fetched: fall back to the remote-tracking refs.
+	unknown := "abcdefabcdefabcdefabcdefabcdefabcdefabcd"
+	p = r.plan(PlanOptions{}, line("refs/heads/main", c3b, "refs/heads/main", unknown))
+	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+c3b {
+		t.Fatalf("unknown remote oid: %v", got)
+	}
+
+	// Pushing to a URL (no remote-tracking refs): everything is new.
+	p = r.plan(PlanOptions{Remote: "/some/url.git"}, line("refs/heads/main", c3b, "refs/heads/main", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != empty+".."+c3b || len(p.Commits) != 3 {
+		t.Fatalf("url push: %v", got)
+	}
+}
+
+func TestPlanPushSHA256(t *testing.T) {
+	root := t.TempDir()
+	r := &repo{t: t, dir: filepath.Join(root, "w")}
+	r.git(root, "init", "-q", "--object-format=sha256", "-b", "main", "w")
+	c1 := r.commit("one")
+	if len(c1) != 64 {
+		t.Skip("git without sha256 support")
+	}
+	p := r.plan(PlanOptions{}, line("refs/heads/main", c1, "refs/heads/main", z64))
+	empty := r.run("hash-object", "-t", "tree", "/dev/null")
+	if got := ranges(p); len(got) != 1 || got[0] != empty+".."+c1 || len(empty) != 64 {
+		t.Fatalf("sha256: %v", got)
+	}
+}
