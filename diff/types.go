@@ -110,6 +110,9 @@ type Set struct {
 	Skipped   []Skipped `json:"skipped"`
 	// Root is the repository's work tree, used to read head-side context.
 	Root string `json:"-"`
+
+	// src is what Load resolved (repository handle, head), for ReadNew.
+	src *source
 }
 
 // Reviewable returns the files that are not skipped, in patch order.

@@ -1,6 +1,15 @@
 package cli
 
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+)
+
 // The command list. Each entry is NewCmdX(f, nil): nil runF means the real run function.
 func init() {
-	subcommands = append(subcommands)
+	subcommands = append(subcommands,
+		func(f *cmdutil.Factory) *cobra.Command { return diffcmd.NewCmdDiff(f, nil) },
+	)
 }

@@ -1,0 +1,205 @@
+// Package diffcmd implements `quorum diff`: show what would be reviewed.
+package diffcmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+// DiffOptions are the parsed flags of `quorum diff`.
+type DiffOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+
+	Load   diff.Options
+	Format string
+}
+
+// NewCmdDiff builds `quorum diff`. runF replaces the run function in tests
+// of flag parsing; nil means the real one.
+func NewCmdDiff(f *cmdutil.Factory, runF func(*DiffOptions) error) *cobra.Command {
+	opts := &DiffOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "diff",
+		Short: "Show the changes quorum would review",
+		Long: `Show the changes quorum would review: the range, its commits, the changed
+files with +/- counts, and the files left out with the reason.
+
+By default the range is merge-base(base, HEAD)..HEAD, where base is the
+branch's upstream, else origin/HEAD, else main, else master.`,
+		Example: `  quorum diff
+  quorum diff --base origin/main
+  quorum diff --staged
+  quorum diff --commits HEAD~3..HEAD --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			opts.Load.Dir = f.WorkDir
+			switch opts.Format {
+			case "text", "json":
+			default:
+				return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
+			}
+			if err := opts.Load.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return diffRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Load.Base, "base", "", "compare with `REF` (default: upstream, origin/HEAD, main, master)")
+	fl.StringVar(&opts.Load.Head, "head", "", "review up to `REF` (default HEAD)")
+	fl.BoolVar(&opts.Load.Staged, "staged", false, "review the index against HEAD")
+	fl.BoolVar(&opts.Load.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")
+	fl.StringVar(&opts.Load.Commits, "commits", "", "review exactly the range `A..B` (no merge-base)")
+	fl.StringVar(&opts.Format, "format", "text", "output format: text or json")
+	fl.StringArrayVar(&opts.Load.Ignore, "ignore", nil, "skip files matching `GLOB` (repeatable, doublestar syntax)")
+	return cmd
+}
+
+func diffRun(opts *DiffOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	set, err := diff.Load(ctx, opts.Load)
+	if err != nil {
+		return err
+	}
+	if opts.Format == "json" {
+		return diff.WriteJSON(opts.IO.Out, set)
+	}
+	return WriteText(opts.IO.Out, set)
+}
+
+// WriteText prints set for people: the range, the commits, the files with
+// status and +/- counts, and the skipped files with reasons.
+func WriteText(w io.Writer, set *diff.Set) error {
+	var b strings.Builder
+	short := func(s string) string {
+		if len(s) > 12 {
+			return s[:12]
+		}
+		return s
+	}
+	switch set.Mode {
+	case diff.ModeRange:
+		fmt.Fprintf(&b, "range       merge-base(%s, %s)..%s\n", set.Base.Ref, set.Head.Ref, set.Head.Ref)
+		fmt.Fprintf(&b, "base        %s %s\n", set.Base.Ref, short(set.Base.Commit))
+		fmt.Fprintf(&b, "merge-base  %s\n", short(set.MergeBase))
+		fmt.Fprintf(&b, "head        %s %s\n", set.Head.Ref, short(set.Head.Commit))
+	case diff.ModeCommits:
+		fmt.Fprintf(&b, "range       %s..%s\n", set.Base.Ref, set.Head.Ref)
+		fmt.Fprintf(&b, "base        %s %s\n", set.Base.Ref, short(set.Base.Commit))
+		fmt.Fprintf(&b, "head        %s %s\n", set.Head.Ref, short(set.Head.Commit))
+	case diff.ModeStaged:
+		fmt.Fprintf(&b, "range       staged changes (index vs HEAD %s)\n", short(set.Base.Commit))
+	case diff.ModeWorktree:
+		fmt.Fprintf(&b, "range       uncommitted changes (work tree vs HEAD %s)\n", short(set.Base.Commit))
+	}
+	if len(set.Commits) > 0 {
+		fmt.Fprintf(&b, "\ncommits (%d, oldest first)\n", len(set.Commits))
+		for _, c := range set.Commits {
+			merge := ""
+			if c.IsMerge() {
+				merge = " (merge)"
+			}
+			fmt.Fprintf(&b, "  %s %s%s\n", short(c.SHA)[:7], sanitize(c.Subject), merge)
+		}
+	}
+	reviewed := set.Reviewable()
+	if len(set.Files) == 0 || len(reviewed) == 0 && len(set.Skipped) == 0 {
+		b.WriteString("\nnothing to review\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	var add, del int
+	for _, f := range reviewed {
+		add += f.Added
+		del += f.Deleted
+	}
+	fmt.Fprintf(&b, "\nfiles (%d to review, +%d -%d)\n", len(reviewed), add, del)
+	width := 0
+	for _, f := range reviewed {
+		if n := len(fmt.Sprintf("+%d -%d", f.Added, f.Deleted)); n > width {
+			width = n
+		}
+	}
+	for _, f := range reviewed {
+		counts := fmt.Sprintf("+%d -%d", f.Added, f.Deleted)
+		fmt.Fprintf(&b, "  %s  %-*s  %s\n", statusLetter(f.Status), width, counts, fileLabel(f))
+	}
+	if len(reviewed) == 0 {
+		b.WriteString("  (none)\n")
+	}
+	if len(set.Skipped) > 0 {
+		fmt.Fprintf(&b, "\nskipped (%d)\n", len(set.Skipped))
+		pw := 0
+		for _, s := range set.Skipped {
+			if n := len(sanitize(s.Path)); n > pw {
+				pw = n
+			}
+		}
+		for _, s := range set.Skipped {
+			fmt.Fprintf(&b, "  %-*s  %s\n", pw, sanitize(s.Path), s.Reason)
+		}
+	}
+	if len(reviewed) == 0 {
+		b.WriteString("\nnothing to review\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func statusLetter(s diff.Status) string {
+	switch s {
+	case diff.StatusAdded:
+		return "A"
+	case diff.StatusDeleted:
+		return "D"
+	case diff.StatusRenamed:
+		return "R"
+	case diff.StatusCopied:
+		return "C"
+	case diff.StatusTypeChanged:
+		return "T"
+	}
+	return "M"
+}
+
+func fileLabel(f diff.File) string {
+	label := sanitize(f.Path)
+	if f.Status == diff.StatusRenamed || f.Status == diff.StatusCopied {
+		label = sanitize(f.OldPath) + " -> " + label
+		if f.Similarity > 0 {
+			label += fmt.Sprintf(" (%d%%)", f.Similarity)
+		}
+	}
+	if f.OldMode != "" && f.NewMode != "" && f.OldMode != f.NewMode {
+		label += fmt.Sprintf(" [mode %s -> %s]", f.OldMode, f.NewMode)
+	}
+	return label
+}
+
+// sanitize keeps terminal control characters in names and subjects from
+// reaching the terminal.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,388 @@
+package diff
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+)
+
+// Options say which changes to load.
+type Options struct {
+	Dir      string   // where to start repo discovery (any subdirectory, linked worktree ok)
+	Base     string   // --base REF ("" = default resolution: upstream, origin/HEAD, main, master)
+	Head     string   // --head REF (default HEAD)
+	Staged   bool     // index vs HEAD
+	Worktree bool     // uncommitted changes (work tree incl. index) vs HEAD
+	Commits  string   // "A..B": exactly A..B, no merge-base
+	Ignore   []string // user ignore globs (doublestar)
+	// MaxFileBytes is the per-file patch size limit (0 = DefaultMaxFileBytes).
+	MaxFileBytes int64
+}
+
+// Modes of Set.Mode.
+const (
+	ModeRange    = "range"
+	ModeCommits  = "commits"
+	ModeStaged   = "staged"
+	ModeWorktree = "worktree"
+)
+
+// Pseudo refs of Set.Head for the staged and worktree modes.
+const (
+	RefIndex    = "index"
+	RefWorktree = "worktree"
+)
+
+func usageErr(format string, args ...any) error {
+	return exitcode.Setupf("run 'quorum diff --help' for the flags", format, args...)
+}
+
+// Validate reports conflicting options.
+func (o Options) Validate() error {
+	switch {
+	case o.Staged && o.Worktree:
+		return usageErr("--staged and --worktree cannot be used together")
+	case o.Commits != "" && (o.Base != "" || o.Head != "" || o.Staged || o.Worktree):
+		return usageErr("--commits cannot be combined with --base, --head, --staged or --worktree")
+	case (o.Staged || o.Worktree) && (o.Base != "" || o.Head != ""):
+		return usageErr("--staged and --worktree compare with HEAD; they cannot be combined with --base or --head")
+	case o.MaxFileBytes < 0:
+		return usageErr("the size limit must not be negative")
+	}
+	if o.Commits != "" {
+		if _, _, err := splitCommits(o.Commits); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func splitCommits(s string) (string, string, error) {
+	a, b, ok := strings.Cut(s, "..")
+	if !ok || a == "" || b == "" || strings.HasPrefix(b, ".") || strings.Contains(b, "..") {
+		return "", "", usageErr("--commits takes a range A..B, got %q", s)
+	}
+	return a, b, nil
+}
+
+// source is what Load resolved, kept for ReadNew.
+type source struct {
+	rp   *repo
+	git  *gitCLI
+	head plumbing.Hash // zero for the staged and worktree modes
+	mode string
+}
+
+func (s *source) isWorktree() bool { return s.mode == ModeWorktree }
+
+// Load resolves the range described by opts and returns the parsed changes
+// with skip rules applied. Errors a user can cause are exitcode errors
+// (exit 2) with a hint.
+func Load(ctx context.Context, opts Options) (*Set, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	ign, err := newIgnoreSet(opts.Ignore)
+	if err != nil {
+		return nil, err
+	}
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	rp, err := openRepo(dir)
+	if err != nil {
+		return nil, err
+	}
+	var g *gitCLI
+	if p := LookPath(); p != "" {
+		g = &gitCLI{path: p, root: rp.root, gitDir: rp.gitDir}
+	}
+	branch, headHash, err := rp.headRef()
+	if err != nil {
+		return nil, err
+	}
+	set := &Set{Root: rp.root, Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
+	var from, to plumbing.Hash // the two sides of the diff; to is zero for staged/worktree
+	switch {
+	case opts.Commits != "":
+		a, b, _ := splitCommits(opts.Commits)
+		ah, err := rp.resolve(g, a)
+		if err != nil {
+			return nil, badRev(a, err)
+		}
+		bh, err := rp.resolve(g, b)
+		if err != nil {
+			return nil, badRev(b, err)
+		}
+		set.Mode = ModeCommits
+		set.Base = Ref{Ref: a, Commit: ah.String()}
+		set.Head = Ref{Ref: b, Commit: bh.String()}
+		if set.Commits, err = rp.commitsBetween(ah, bh); err != nil {
+			return nil, err
+		}
+		from, to = ah, bh
+	case opts.Staged || opts.Worktree:
+		set.Mode, set.Head.Ref = ModeStaged, RefIndex
+		if opts.Worktree {
+			set.Mode, set.Head.Ref = ModeWorktree, RefWorktree
+		}
+		set.Base = Ref{Ref: "HEAD", Commit: headHash.String()}
+		set.MergeBase = headHash.String()
+		from = headHash
+		if g == nil {
+			return nil, exitcode.Setupf("install git, or review commits with --base or --commits",
+				"--%s needs the git binary, which is not on PATH", set.Mode)
+		}
+	default:
+		set.Mode = ModeRange
+		headName := opts.Head
+		hh := headHash
+		if headName == "" {
+			headName = "HEAD"
+		} else if hh, err = rp.resolve(g, headName); err != nil {
+			return nil, badRev(headName, err)
+		}
+		set.Head = Ref{Ref: headName, Commit: hh.String()}
+		var bh plumbing.Hash
+		baseName := opts.Base
+		if baseName != "" {
+			if bh, err = rp.resolve(g, baseName); err != nil {
+				return nil, badRev(baseName, err)
+			}
+		} else {
+			b := branch
+			if opts.Head != "" && opts.Head != "HEAD" {
+				b = shortName(opts.Head)
+				if _, err := rp.r.Reference(plumbing.NewBranchReferenceName(b), false); err != nil {
+					b = ""
+				}
+			}
+			if b == "" && (opts.Head == "" || opts.Head == "HEAD") {
+				return nil, exitcode.Setupf("pass --base REF (for example --base origin/main), or check out a branch",
+					"HEAD is detached and no --base was given")
+			}
+			var ok bool
+			if baseName, bh, ok = rp.defaultBase(b); !ok {
+				return nil, exitcode.Setupf("pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'",
+					"no base branch found (no upstream, origin/HEAD, main or master)")
+			}
+		}
+		set.Base = Ref{Ref: baseName, Commit: bh.String()}
+		mb, err := rp.mergeBase(bh, hh, baseName)
+		if err != nil {
+			return nil, err
+		}
+		set.MergeBase = mb.String()
+		if set.Commits, err = rp.commitsBetween(mb, hh); err != nil {
+			return nil, err
+		}
+		from, to = mb, hh
+	}
+	src := &source{rp: rp, git: g, head: to, mode: set.Mode}
+	set.src = src
+
+	var files []File
+	collect := func(f File) error { files = append(files, f); return nil }
+	switch {
+	case set.Mode == ModeRange && from == to:
+		// Empty range: nothing to diff.
+	case g != nil:
+		args := []string{from.String()}
+		if set.Mode == ModeStaged {
+			args = []string{"--cached", from.String()}
+		} else if set.Mode != ModeWorktree {
+			args = append(args, to.String())
+		}
+		args = append(args, "--")
+		err = g.streamDiff(ctx, args, func(r io.Reader) error {
+			return parseStream(bufio.NewReaderSize(r, 64<<10), collect)
+		})
+		if err != nil {
+			if errors.Is(err, ErrCorruptPatch) {
+				return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the diff: %w", err),
+					"run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, exitcode.Setupf("run 'git fsck' to check the repository", "cannot read the diff: %v", err)
+		}
+	default:
+		files, err = goGitFiles(ctx, rp, from, to)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := applySkips(ctx, set, files, ign, opts.MaxFileBytes); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func badRev(rev string, err error) error {
+	return exitcode.Setupf("check the name with 'git rev-parse "+rev+"' or 'git branch -a'; fetch it first if it is remote",
+		"base or head %q does not resolve to a commit", rev)
+}
+
+// applySkips decides each file's skip reason and fills set.Files and set.Skipped.
+func applySkips(ctx context.Context, set *Set, files []File, ign ignoreSet, maxBytes int64) error {
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxFileBytes
+	}
+	at := set.src.attributes(ctx, files)
+	for i := range files {
+		f := &files[i]
+		reason := skipReason(f, ign, at[f.Path], maxBytes, func() []byte {
+			b, _ := set.src.readHead(f.Path, 4096)
+			return b
+		})
+		if f.Hunks == nil {
+			f.Hunks = []Hunk{}
+		}
+		if at[f.Path].binary {
+			f.Binary = true
+		}
+		if reason != "" {
+			f.Skip = reason
+			f.Hunks = []Hunk{}
+			set.Skipped = append(set.Skipped, Skipped{Path: f.Path, Reason: reason})
+		}
+	}
+	set.Files = files
+	return nil
+}
+
+// attributes reads linguist-generated / linguist-vendored (and, for the
+// go-git engine, binary/-diff) for every path with one `git check-attr`.
+func (s *source) attributes(ctx context.Context, files []File) map[string]attrs {
+	out := map[string]attrs{}
+	if len(files) == 0 {
+		return out
+	}
+	if s.git == nil {
+		return goGitAttributes(s.rp, files)
+	}
+	var in bytes.Buffer
+	for _, f := range files {
+		in.WriteString(f.Path)
+		in.WriteByte(0)
+	}
+	res, err := s.git.output(in.Bytes(), "check-attr", "-z", "--stdin", "linguist-generated", "linguist-vendored")
+	if err != nil {
+		return out
+	}
+	// -z output: path NUL attr NUL value NUL ...
+	parts := bytes.Split(res, []byte{0})
+	for i := 0; i+2 < len(parts); i += 3 {
+		p, name, val := string(parts[i]), string(parts[i+1]), string(parts[i+2])
+		a := out[p]
+		set := val == "set" || val == "true"
+		switch name {
+		case "linguist-generated":
+			a.generated = set
+		case "linguist-vendored":
+			a.vendored = set
+		}
+		out[p] = a
+	}
+	return out
+}
+
+// ReadNew returns the head-side content of path: the head commit's blob in
+// the range and commits modes, the index entry with --staged, the file in
+// the work tree with --worktree (a symlink reads as its target, as in git).
+func ReadNew(ctx context.Context, set *Set, path string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	clean := filepath.ToSlash(filepath.Clean(filepath.FromSlash(path)))
+	if path == "" || filepath.IsAbs(path) || clean == ".." || strings.HasPrefix(clean, "../") || clean == "." {
+		return nil, fmt.Errorf("path %q is outside the repository", path)
+	}
+	src := set.src
+	if src == nil {
+		rp, err := openRepo(set.Root)
+		if err != nil {
+			return nil, err
+		}
+		src = &source{rp: rp, mode: set.Mode}
+		if set.Mode == ModeRange || set.Mode == ModeCommits {
+			src.head = plumbing.NewHash(set.Head.Commit)
+		}
+		set.src = src
+	}
+	return src.readHead(clean, -1)
+}
+
+// readHead reads up to limit bytes (-1: all) of the head side of p.
+func (s *source) readHead(p string, limit int64) ([]byte, error) {
+	var r io.ReadCloser
+	switch {
+	case !s.head.IsZero():
+		c, err := s.rp.r.CommitObject(s.head)
+		if err != nil {
+			return nil, err
+		}
+		f, err := c.File(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s at %s: %w", p, s.head.String()[:12], err)
+		}
+		if r, err = f.Reader(); err != nil {
+			return nil, err
+		}
+	case s.isWorktree():
+		full := filepath.Join(s.rp.root, filepath.FromSlash(p))
+		fi, err := os.Lstat(full)
+		if err != nil {
+			return nil, err
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			t, err := os.Readlink(full)
+			return []byte(t), err
+		}
+		dir, err := filepath.EvalSymlinks(filepath.Dir(full))
+		if err != nil {
+			return nil, err
+		}
+		if rel, err := filepath.Rel(s.rp.root, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("path %q leaves the work tree through a symlink", p)
+		}
+		fh, err := os.Open(full)
+		if err != nil {
+			return nil, err
+		}
+		r = fh
+	default:
+		idx, err := s.rp.r.Storer.Index()
+		if err != nil {
+			return nil, err
+		}
+		e, err := idx.Entry(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s in the index: %w", p, err)
+		}
+		b, err := s.rp.r.BlobObject(e.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if r, err = b.Reader(); err != nil {
+			return nil, err
+		}
+	}
+	defer r.Close()
+	if limit >= 0 {
+		return io.ReadAll(io.LimitReader(r, limit))
+	}
+	return io.ReadAll(r)
+}

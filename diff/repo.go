@@ -1,0 +1,420 @@
+package diff
+
+// Repository discovery, revisions, merge-base and the commit list, all
+// in-process with go-git.
+
+import (
+	"container/heap"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+)
+
+// EmptyTree is git's empty tree object; `--commits <EmptyTree>..B` reviews
+// everything reachable from B (the pre-push hook uses it for a new branch).
+const EmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+// repo is an opened repository: go-git handle plus the paths git needs.
+type repo struct {
+	r       *git.Repository
+	root    string // work tree root
+	gitDir  string // this work tree's git dir (.git/worktrees/x for a linked one)
+	shallow bool
+}
+
+// GitDir returns the git directory of the repository containing dir: ".git"
+// of the main work tree, or ".git/worktrees/<name>" of a linked work tree.
+// It follows "gitdir:" files and needs no git binary.
+func GitDir(dir string) (string, error) {
+	_, gitDir, err := findRoot(dir)
+	return gitDir, err
+}
+
+// CommonDir returns the git directory shared by all work trees of the
+// repository containing dir (the main ".git"); it equals GitDir outside
+// linked work trees.
+func CommonDir(dir string) (string, error) {
+	gd, err := GitDir(dir)
+	if err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(filepath.Join(gd, "commondir"))
+	if err != nil {
+		return gd, nil
+	}
+	c := strings.TrimSpace(string(b))
+	if !filepath.IsAbs(c) {
+		c = filepath.Join(gd, c)
+	}
+	return filepath.Clean(c), nil
+}
+
+func notRepoError(dir string) error {
+	return exitcode.Setupf("run quorum inside a git work tree, or 'git init' one",
+		"not a git repository: %s", dir)
+}
+
+// findRoot walks up from dir to the first directory holding .git (a
+// directory, or a file "gitdir: <path>" as in linked work trees).
+func findRoot(dir string) (root, gitDir string, err error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", notRepoError(dir)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	for d := abs; ; {
+		p := filepath.Join(d, ".git")
+		if fi, err := os.Stat(p); err == nil {
+			if fi.IsDir() {
+				return d, p, nil
+			}
+			b, err := os.ReadFile(p)
+			if err == nil && strings.HasPrefix(string(b), "gitdir:") {
+				g := strings.TrimSpace(strings.TrimPrefix(string(b), "gitdir:"))
+				if !filepath.IsAbs(g) {
+					g = filepath.Join(d, g)
+				}
+				return d, filepath.Clean(g), nil
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", "", notRepoError(dir)
+		}
+		d = parent
+	}
+}
+
+func openRepo(dir string) (*repo, error) {
+	root, gitDir, err := findRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	r, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	if err != nil {
+		if errors.Is(err, git.ErrRepositoryNotExists) {
+			return nil, notRepoError(dir)
+		}
+		return nil, exitcode.Setupf("check the repository with 'git status' and 'git fsck'",
+			"cannot open git repository at %s: %v", root, err)
+	}
+	rp := &repo{r: r, root: root, gitDir: gitDir}
+	if sh, err := r.Storer.Shallow(); err == nil && len(sh) > 0 {
+		rp.shallow = true
+	}
+	return rp, nil
+}
+
+// headRef returns HEAD: the branch name it points at ("" when detached) and
+// its commit. A repository without commits is a setup error.
+func (rp *repo) headRef() (branch string, hash plumbing.Hash, err error) {
+	ref, err := rp.r.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return "", plumbing.ZeroHash, exitcode.Setupf("check the repository with 'git status'", "cannot read HEAD: %v", err)
+	}
+	if ref.Type() == plumbing.SymbolicReference {
+		branch = ref.Target().Short()
+	}
+	res, err := rp.r.Reference(plumbing.HEAD, true)
+	if err != nil {
+		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', or use --staged after 'git add'",
+			"the repository has no commits yet")
+	}
+	return branch, res.Hash(), nil
+}
+
+// resolve turns a revision into a commit hash: go-git first, then the git
+// binary (if any) for syntax go-git lacks (@{u}, :/text, ...).
+func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
+	if rev == "" {
+		return plumbing.ZeroHash, errors.New("empty revision")
+	}
+	if rev == EmptyTree {
+		return plumbing.NewHash(EmptyTree), nil
+	}
+	if h, err := rp.r.ResolveRevision(plumbing.Revision(rev)); err == nil {
+		if _, err := rp.r.CommitObject(*h); err == nil {
+			return *h, nil
+		}
+		// A tag object: peel it.
+		if t, err := rp.r.TagObject(*h); err == nil {
+			if c, err := t.Commit(); err == nil {
+				return c.Hash, nil
+			}
+		}
+	}
+	if g != nil && !strings.HasPrefix(rev, "-") {
+		out, err := g.output(nil, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+		if err == nil {
+			s := strings.TrimSpace(string(out))
+			if plumbing.IsHash(s) {
+				return plumbing.NewHash(s), nil
+			}
+		}
+	}
+	return plumbing.ZeroHash, fmt.Errorf("revision %q does not resolve to a commit", rev)
+}
+
+// defaultBase finds the base for branch: its upstream, else origin/HEAD,
+// else main, else master. It returns the name it used.
+func (rp *repo) defaultBase(branch string) (string, plumbing.Hash, bool) {
+	var candidates []string
+	if cfg, err := rp.r.Config(); err == nil && branch != "" {
+		if b, ok := cfg.Branches[branch]; ok && b.Merge != "" {
+			short := b.Merge.Short()
+			if b.Remote == "" || b.Remote == "." {
+				candidates = append(candidates, short)
+			} else {
+				candidates = append(candidates, "refs/remotes/"+b.Remote+"/"+short)
+			}
+		}
+	}
+	candidates = append(candidates, "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master")
+	for _, c := range candidates {
+		ref, err := rp.r.Reference(plumbing.ReferenceName(c), true)
+		if err != nil {
+			if h, err := rp.r.ResolveRevision(plumbing.Revision(c)); err == nil {
+				return shortName(c), *h, true
+			}
+			continue
+		}
+		return shortName(c), ref.Hash(), true
+	}
+	return "", plumbing.ZeroHash, false
+}
+
+func shortName(ref string) string {
+	for _, p := range []string{"refs/heads/", "refs/remotes/", "refs/tags/"} {
+		if strings.HasPrefix(ref, p) {
+			return ref[len(p):]
+		}
+	}
+	return ref
+}
+
+// mergeBase returns the best common ancestor of a and b. A shallow clone
+// whose history stops before it is a setup error with a hint.
+func (rp *repo) mergeBase(a, b plumbing.Hash, baseName string) (plumbing.Hash, error) {
+	shallowHint := fmt.Sprintf("run 'git fetch --unshallow', or pass --base with a commit inside the fetched history")
+	ca, err := rp.r.CommitObject(a)
+	if err != nil {
+		return plumbing.ZeroHash, rp.readErr(err, a)
+	}
+	cb, err := rp.r.CommitObject(b)
+	if err != nil {
+		return plumbing.ZeroHash, rp.readErr(err, b)
+	}
+	bases, err := ca.MergeBase(cb)
+	if err != nil {
+		if rp.shallow {
+			return plumbing.ZeroHash, exitcode.Setupf(shallowHint, "shallow clone: the merge-base of %s and HEAD is not in the fetched history", baseName)
+		}
+		return plumbing.ZeroHash, exitcode.Setupf("check the repository with 'git fsck'", "cannot compute the merge-base of %s and HEAD: %v", baseName, err)
+	}
+	if len(bases) == 0 {
+		if rp.shallow {
+			return plumbing.ZeroHash, exitcode.Setupf(shallowHint, "shallow clone: the merge-base of %s and HEAD is not in the fetched history", baseName)
+		}
+		return plumbing.ZeroHash, exitcode.Setupf("pass --base with a related branch, or --commits A..B",
+			"%s and HEAD have no common history", baseName)
+	}
+	// Criss-cross merges give several bases; pick one deterministically.
+	best := bases[0]
+	for _, c := range bases[1:] {
+		if c.Committer.When.After(best.Committer.When) ||
+			(c.Committer.When.Equal(best.Committer.When) && c.Hash.String() < best.Hash.String()) {
+			best = c
+		}
+	}
+	return best.Hash, nil
+}
+
+func (rp *repo) readErr(err error, h plumbing.Hash) error {
+	if rp.shallow {
+		return exitcode.Setupf("run 'git fetch --unshallow', or pass --base with a commit inside the fetched history",
+			"shallow clone: commit %s is not in the fetched history", h.String()[:12])
+	}
+	return exitcode.Setupf("check the repository with 'git fsck'", "cannot read commit %s: %v", h.String()[:12], err)
+}
+
+// commitItem orders the walk by committer date, newest first, ties by
+// insertion order (as git's date-order queue does).
+type commitItem struct {
+	c             *object.Commit
+	seq           int
+	uninteresting bool
+}
+
+type commitQueue []commitItem
+
+func (q commitQueue) Len() int { return len(q) }
+func (q commitQueue) Less(i, j int) bool {
+	ti, tj := q[i].c.Committer.When, q[j].c.Committer.When
+	if !ti.Equal(tj) {
+		return ti.After(tj)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(commitItem)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
+}
+
+// commitsBetween lists the commits reachable from head but not from base
+// (git rev-list base..head), oldest first, parents before children; among
+// independent commits, older committer dates first (the reverse of git's
+// --date-order). base may be zero (everything reachable from head).
+func (rp *repo) commitsBetween(base, head plumbing.Hash) ([]Commit, error) {
+	hc, err := rp.r.CommitObject(head)
+	if err != nil {
+		return nil, rp.readErr(err, head)
+	}
+	q := &commitQueue{}
+	seq := 0
+	push := func(c *object.Commit, unint bool) {
+		seq++
+		heap.Push(q, commitItem{c: c, seq: seq, uninteresting: unint})
+	}
+	uninteresting := map[plumbing.Hash]bool{}
+	doneInt := map[plumbing.Hash]bool{}
+	doneUnint := map[plumbing.Hash]bool{}
+	if !base.IsZero() && base.String() != EmptyTree {
+		bc, err := rp.r.CommitObject(base)
+		if err != nil {
+			return nil, rp.readErr(err, base)
+		}
+		uninteresting[base] = true
+		push(bc, true)
+	}
+	push(hc, false)
+	var found []*object.Commit
+	slop := 5
+	for q.Len() > 0 {
+		allUnint := true
+		for _, it := range *q {
+			if !it.uninteresting && !uninteresting[it.c.Hash] {
+				allUnint = false
+				break
+			}
+		}
+		if allUnint {
+			// Keep going a little for clock skew, like git's slop.
+			if slop--; slop < 0 {
+				break
+			}
+		}
+		it := heap.Pop(q).(commitItem)
+		c := it.c
+		unint := it.uninteresting || uninteresting[c.Hash]
+		if unint {
+			if doneUnint[c.Hash] {
+				continue
+			}
+			doneUnint[c.Hash] = true
+			uninteresting[c.Hash] = true
+		} else {
+			if doneInt[c.Hash] {
+				continue
+			}
+			doneInt[c.Hash] = true
+			found = append(found, c)
+		}
+		for _, ph := range c.ParentHashes {
+			if unint && doneUnint[ph] {
+				continue
+			}
+			pc, err := rp.r.CommitObject(ph)
+			if err != nil {
+				if rp.shallow || unint {
+					continue // history ends at the shallow boundary
+				}
+				return nil, rp.readErr(err, ph)
+			}
+			if unint {
+				uninteresting[ph] = true
+			}
+			push(pc, unint)
+		}
+	}
+	var in []*object.Commit
+	for _, c := range found {
+		if !uninteresting[c.Hash] {
+			in = append(in, c)
+		}
+	}
+	return orderCommits(in), nil
+}
+
+// orderCommits sorts commits like `git rev-list --date-order --reverse`.
+func orderCommits(cs []*object.Commit) []Commit {
+	inSet := make(map[plumbing.Hash]*object.Commit, len(cs))
+	for _, c := range cs {
+		inSet[c.Hash] = c
+	}
+	// children counts within the set: a commit is ready when all its
+	// children have been emitted (date-order emits children first).
+	pending := map[plumbing.Hash]int{}
+	for _, c := range cs {
+		for _, p := range c.ParentHashes {
+			if _, ok := inSet[p]; ok {
+				pending[p]++
+			}
+		}
+	}
+	order := map[plumbing.Hash]int{}
+	for i, c := range cs {
+		order[c.Hash] = i
+	}
+	q := &commitQueue{}
+	for _, c := range cs {
+		if pending[c.Hash] == 0 {
+			heap.Push(q, commitItem{c: c, seq: order[c.Hash]})
+		}
+	}
+	var rev []*object.Commit
+	for q.Len() > 0 {
+		c := heap.Pop(q).(commitItem).c
+		rev = append(rev, c)
+		for _, p := range c.ParentHashes {
+			if pc, ok := inSet[p]; ok {
+				if pending[p]--; pending[p] == 0 {
+					heap.Push(q, commitItem{c: pc, seq: order[p]})
+				}
+			}
+		}
+	}
+	out := make([]Commit, 0, len(rev))
+	for i := len(rev) - 1; i >= 0; i-- {
+		out = append(out, toCommit(rev[i]))
+	}
+	return out
+}
+
+func toCommit(c *object.Commit) Commit {
+	msg := strings.TrimLeft(c.Message, "\n")
+	subject, body, _ := strings.Cut(msg, "\n")
+	out := Commit{
+		SHA:     c.Hash.String(),
+		Subject: strings.TrimSpace(subject),
+		Body:    strings.TrimSpace(body),
+		Author:  fmt.Sprintf("%s <%s>", c.Author.Name, c.Author.Email),
+	}
+	for _, p := range c.ParentHashes {
+		out.Parents = append(out.Parents, p.String())
+	}
+	return out
+}
