@@ -1,0 +1,243 @@
+package hook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Marker identifies a pre-push script written by quorum; only files
+// carrying it are ever overwritten or removed.
+const Marker = "# quorum-managed-hook v1"
+
+// Names of the files kept beside the hook.
+const (
+	HookName    = "pre-push"
+	ChainedName = "pre-push.quorum-chained" // the previous hook, run first (--chain)
+	BackupName  = "pre-push.quorum-backup"  // the previous hook, replaced (--force)
+)
+
+// Mode says what to do with a pre-push hook that is not quorum's.
+type Mode int
+
+const (
+	// Refuse leaves a foreign hook alone and fails with ErrForeignHook.
+	Refuse Mode = iota
+	// Chain keeps the foreign hook and runs it before quorum.
+	Chain
+	// Force replaces it, keeping a backup that uninstall restores.
+	Force
+)
+
+var (
+	// ErrForeignHook is returned when a pre-push hook quorum did not write is in the way.
+	ErrForeignHook = errors.New("a pre-push hook that quorum did not write is already installed")
+	// ErrHooksDisabled is returned when core.hooksPath points at /dev/null.
+	ErrHooksDisabled = errors.New("git hooks are disabled (core.hooksPath is /dev/null)")
+	// ErrNotInstalled is returned by Uninstall when there is no quorum hook.
+	ErrNotInstalled = errors.New("no quorum pre-push hook is installed")
+)
+
+// InstallOptions configures Install.
+type InstallOptions struct {
+	Dir  string // any directory inside the repository
+	Mode Mode
+	// Executable is the absolute path of the quorum binary the script runs
+	// first; the script falls back to quorum on PATH when it is gone.
+	Executable string
+}
+
+// Result says what Install or Uninstall did.
+type Result struct {
+	HooksDir string
+	Path     string // the pre-push hook
+	Action   string // installed, updated, chained, replaced, removed, restored
+	Kept     string // the previous hook's new path (chain, backup) or the restored hook
+}
+
+// HooksDir asks git where hooks live (core.hooksPath, linked worktrees).
+func HooksDir(ctx context.Context, dir string) (string, error) {
+	out, err := git{dir: dir}.output(ctx, "rev-parse", "--git-path", "hooks")
+	if err != nil {
+		return "", err
+	}
+	if out == os.DevNull {
+		return "", ErrHooksDisabled
+	}
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(dir, out)
+	}
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return "", fmt.Errorf("hooks path %s is not a directory", out)
+	}
+	return out, nil
+}
+
+// IsQuorumHook reports whether the file at path was written by quorum.
+func IsQuorumHook(path string) (bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	return strings.Contains(string(data), Marker), nil
+}
+
+// Install writes quorum's pre-push hook, overwriting only its own. A
+// foreign hook is refused, chained, or replaced according to opt.Mode.
+func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
+	dir, err := HooksDir(ctx, opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	res := &Result{HooksDir: dir, Path: filepath.Join(dir, HookName)}
+	chained := filepath.Join(dir, ChainedName)
+	if _, err := os.Lstat(res.Path); err == nil {
+		ours, err := IsQuorumHook(res.Path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		switch {
+		case ours:
+			res.Action = "updated"
+		case opt.Mode == Chain:
+			if exists(chained) {
+				return nil, fmt.Errorf("%s already exists; move it away or run 'quorum hook uninstall' first", chained)
+			}
+			if err := os.Rename(res.Path, chained); err != nil {
+				return nil, err
+			}
+			res.Action, res.Kept = "chained", chained
+		case opt.Mode == Force:
+			backup := filepath.Join(dir, BackupName)
+			if exists(backup) {
+				return nil, fmt.Errorf("%s already exists; move it away first so it is not lost", backup)
+			}
+			if err := os.Rename(res.Path, backup); err != nil {
+				return nil, err
+			}
+			res.Action, res.Kept = "replaced", backup
+		default:
+			return res, ErrForeignHook
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	} else {
+		res.Action = "installed"
+	}
+	// The chained hook is run whenever it is there, so an update of a
+	// chained install keeps chaining.
+	if err := writeAtomic(res.Path, Script(opt.Executable), 0o755); err != nil {
+		return nil, err
+	}
+	if res.Action == "updated" && exists(chained) {
+		res.Kept = chained
+	}
+	return res, nil
+}
+
+// Uninstall removes quorum's hook and puts back what it displaced.
+func Uninstall(ctx context.Context, dir string) (*Result, error) {
+	hooks, err := HooksDir(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{HooksDir: hooks, Path: filepath.Join(hooks, HookName)}
+	ours, err := IsQuorumHook(res.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return res, ErrNotInstalled
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ours {
+		return res, ErrForeignHook
+	}
+	if err := os.Remove(res.Path); err != nil {
+		return nil, err
+	}
+	res.Action = "removed"
+	for _, name := range []string{ChainedName, BackupName} {
+		prev := filepath.Join(hooks, name)
+		if exists(prev) {
+			if err := os.Rename(prev, res.Path); err != nil {
+				return nil, err
+			}
+			res.Action, res.Kept = "restored", prev
+			break
+		}
+	}
+	return res, nil
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// writeAtomic writes data to a temp file beside path and renames it over
+// path, so git never runs a half-written hook.
+func writeAtomic(path string, data []byte, mode os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// Script is the pre-push hook. It runs the quorum that installed it, or
+// quorum from PATH when that binary has moved; a chained previous hook runs
+// first with the same arguments and the same stdin (saved to a temp file,
+// since both need all of it); the push goes on only if both succeed.
+func Script(executable string) []byte {
+	return []byte(`#!/bin/sh
+` + Marker + `
+# Installed by 'quorum hook install'; 'quorum hook uninstall' removes it and
+# restores any hook it displaced. It reviews the commits being pushed with
+# local models; nothing leaves this machine.
+# Skip once: QUORUM_SKIP=1 git push   (or: git push --no-verify)
+
+quorum=` + shellQuote(executable) + `
+if [ -z "$quorum" ] || [ ! -x "$quorum" ]; then
+	quorum=$(command -v quorum 2>/dev/null) || quorum=
+fi
+
+chained="$(dirname "$0")/` + ChainedName + `"
+input=$(mktemp "${TMPDIR:-/tmp}/quorum-pre-push.XXXXXX") || exit 1
+cat >"$input"
+status=0
+if [ -x "$chained" ]; then
+	"$chained" "$@" <"$input" || status=$?
+fi
+if [ "$status" -eq 0 ]; then
+	if [ -n "$quorum" ]; then
+		"$quorum" hook run "$@" <"$input" || status=$?
+	else
+		echo "quorum: warning: quorum binary not found; push not reviewed (reinstall it or run 'quorum hook uninstall')" >&2
+	fi
+fi
+rm -f "$input"
+exit "$status"
+`)
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
