@@ -1,0 +1,327 @@
+// Package anchor ties each raw reviewer finding to a file and line of the diff, or rejects it with a reason.
+package anchor
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+)
+
+// Finding is a raw finding anchored to the diff. Line is the new-side line the
+// finding is about (0 for a file-level finding); LineText is that line's real
+// text from the diff, which the stable id hashes so it survives line drift.
+type Finding struct {
+	Reviewer string
+	Chunk    string
+	File     string
+	Line     int
+	EndLine  int
+	LineText string
+	Raw      review.RawFinding
+	// Seq numbers the finding within its reviewer's answers, in input order.
+	// It is only a tie-breaker of last resort for byte-identical findings.
+	Seq int
+}
+
+// FileLevel reports whether the finding is about the whole file.
+func (f Finding) FileLevel() bool { return f.Line == 0 }
+
+// Rejected is a finding that could not be anchored, with the reason.
+type Rejected struct {
+	Reviewer string `json:"reviewer"`
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Title    string `json:"title,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+// Severities, from least to most severe.
+const (
+	Suggestion = "suggestion"
+	Important  = "important"
+	Critical   = "critical"
+)
+
+// SeverityRank orders severities: 1 suggestion, 2 important, 3 critical, 0 unknown.
+func SeverityRank(s string) int {
+	switch s {
+	case Suggestion:
+		return 1
+	case Important:
+		return 2
+	case Critical:
+		return 3
+	}
+	return 0
+}
+
+type lineRef struct {
+	new  int // new-side line; for a deleted line, the new-side line it sits before
+	text string
+	norm string
+	kind diff.LineKind
+}
+
+type fileIndex struct {
+	path  string
+	lines []lineRef // in hunk order
+	byNew map[int]int
+}
+
+// Index resolves findings against one diff.Set. Build it once per review.
+type Index struct {
+	files   map[string]*fileIndex
+	skipped map[string]string
+	paths   []string // reviewable paths, sorted
+}
+
+// NewIndex indexes the reviewable files of set.
+func NewIndex(set *diff.Set) *Index {
+	ix := &Index{files: map[string]*fileIndex{}, skipped: map[string]string{}}
+	if set == nil {
+		return ix
+	}
+	for _, s := range set.Skipped {
+		ix.skipped[s.Path] = s.Reason
+	}
+	for _, f := range set.Files {
+		if f.Skip != "" {
+			ix.skipped[f.Path] = f.Skip
+			continue
+		}
+		fi := &fileIndex{path: f.Path, byNew: map[int]int{}}
+		for _, h := range f.Hunks {
+			next := h.NewStart
+			for _, l := range h.Lines {
+				ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind}
+				if l.Kind == diff.Deleted {
+					ref.new = next
+				} else {
+					ref.new = l.New
+					next = l.New + 1
+					fi.byNew[l.New] = len(fi.lines)
+				}
+				fi.lines = append(fi.lines, ref)
+			}
+		}
+		ix.files[f.Path] = fi
+		ix.paths = append(ix.paths, f.Path)
+	}
+	sort.Strings(ix.paths)
+	return ix
+}
+
+// LineText returns the real new-side text of line n in path, if the diff shows it.
+func (ix *Index) LineText(path string, n int) (string, bool) {
+	fi := ix.files[path]
+	if fi == nil {
+		return "", false
+	}
+	i, ok := fi.byNew[n]
+	if !ok {
+		return "", false
+	}
+	return fi.lines[i].text, true
+}
+
+// Normalize collapses runs of whitespace to one space and trims, so a quote
+// re-indented by a model still matches the diff line.
+func Normalize(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// ResolvePath maps a path as a model wrote it to a reviewable path of the
+// diff: exact, then after dropping a/ b/ ./ prefixes, then a unique suffix
+// match on path-component boundaries (either side may be the longer one).
+func (ix *Index) ResolvePath(p string) (string, string) {
+	p = strings.TrimSpace(strings.ReplaceAll(p, "\\", "/"))
+	if p == "" {
+		return "", "no file given"
+	}
+	if _, ok := ix.files[p]; ok {
+		return p, ""
+	}
+	q := p
+	for _, pre := range []string{"a/", "b/", "./", "/"} {
+		q = strings.TrimPrefix(q, pre)
+	}
+	if _, ok := ix.files[q]; ok {
+		return q, ""
+	}
+	if r, ok := ix.skipped[q]; ok {
+		return "", fmt.Sprintf("file %s was not reviewed (%s)", q, r)
+	}
+	var matches []string
+	for _, cand := range ix.paths {
+		if strings.HasSuffix(cand, "/"+q) || strings.HasSuffix(q, "/"+cand) {
+			matches = append(matches, cand)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0], ""
+	case 0:
+		return "", fmt.Sprintf("file %s is not in the diff", p)
+	default:
+		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
+	}
+}
+
+// Anchor resolves one raw finding. It returns the anchored finding, or a
+// rejection reason when the finding's code cannot be found in the diff.
+func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (Finding, *Rejected) {
+	reject := func(file string, reason string) (Finding, *Rejected) {
+		if file == "" {
+			file = rf.File
+		}
+		return Finding{}, &Rejected{Reviewer: reviewer, File: file, Line: rf.Line, Title: rf.Title, Reason: reason}
+	}
+	sev := strings.ToLower(strings.TrimSpace(rf.Severity))
+	if SeverityRank(sev) == 0 {
+		return reject("", fmt.Sprintf("unknown severity %q", rf.Severity))
+	}
+	rf.Severity = sev
+	rf.Category = strings.ToLower(strings.TrimSpace(rf.Category))
+	if rf.Category == "" {
+		rf.Category = "other"
+	}
+	if strings.TrimSpace(rf.Title) == "" && strings.TrimSpace(rf.Explanation) == "" {
+		return reject("", "finding has neither title nor explanation")
+	}
+	path, why := ix.ResolvePath(rf.File)
+	if why != "" {
+		return reject("", why)
+	}
+	fi := ix.files[path]
+	out := Finding{Reviewer: reviewer, Chunk: chunk, File: path, Raw: rf, Seq: seq}
+	out.Raw.File = path
+
+	quote := quoteLines(rf.Quote)
+	if len(quote) > 0 {
+		if i, n, ok := fi.find(quote, rf.Line); ok {
+			first, last := fi.lines[i], fi.lines[i+n-1]
+			out.Line, out.EndLine, out.LineText = first.new, last.new, first.text
+			if out.EndLine < out.Line {
+				out.EndLine = out.Line
+			}
+			return out, nil
+		}
+	}
+	if rf.Line > 0 {
+		i, ok := fi.byNew[rf.Line]
+		if !ok {
+			if len(quote) > 0 {
+				return reject(path, fmt.Sprintf("quote not found in the diff and line %d is outside its hunks", rf.Line))
+			}
+			return reject(path, fmt.Sprintf("line %d is outside the diff's hunks", rf.Line))
+		}
+		out.Line, out.LineText = rf.Line, fi.lines[i].text
+		out.EndLine = rf.Line
+		// Extend to end_line only while it stays inside the diff.
+		for e := rf.Line + 1; e <= rf.EndLine && e <= rf.Line+50; e++ {
+			if _, ok := fi.byNew[e]; !ok {
+				break
+			}
+			out.EndLine = e
+		}
+		return out, nil
+	}
+	if len(quote) > 0 {
+		return reject(path, "quote not found in the diff")
+	}
+	// No line and no quote: a file-level finding.
+	return out, nil
+}
+
+func quoteLines(q string) []string {
+	var out []string
+	for _, l := range strings.Split(q, "\n") {
+		l = strings.TrimSpace(l)
+		// Models often copy the diff marker with the line.
+		if len(l) > 1 && (l[0] == '+' || l[0] == '-') && (l[1] == ' ' || l[1] == '\t') {
+			l = l[1:]
+		}
+		if n := Normalize(l); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// find locates the quote's lines as consecutive non-empty diff lines. A single
+// line quote may also be a substring of a line (models trim long lines). Among
+// several matches the one nearest hint wins, then the first; added lines beat
+// context lines, which beat deleted ones.
+func (fi *fileIndex) find(quote []string, hint int) (start, n int, ok bool) {
+	best, bestScore := -1, 0
+	bestN := 0
+	for i := range fi.lines {
+		m, exact := fi.matchAt(i, quote)
+		if m == 0 {
+			continue
+		}
+		score := 1 << 20
+		if !exact {
+			score -= 1 << 19
+		}
+		switch fi.lines[i].kind {
+		case diff.Added:
+			score += 1 << 18
+		case diff.Context:
+			score += 1 << 17
+		}
+		if hint > 0 {
+			d := fi.lines[i].new - hint
+			if d < 0 {
+				d = -d
+			}
+			if d > 1<<16 {
+				d = 1 << 16
+			}
+			score -= d
+		}
+		if score > bestScore {
+			best, bestScore, bestN = i, score, m
+		}
+	}
+	if best < 0 {
+		return 0, 0, false
+	}
+	return best, bestN, true
+}
+
+// matchAt reports how many diff lines starting at i the quote covers (0 for
+// no match), and whether the match was exact rather than a substring.
+func (fi *fileIndex) matchAt(i int, quote []string) (int, bool) {
+	if fi.lines[i].norm == "" {
+		return 0, false
+	}
+	if len(quote) == 1 {
+		if fi.lines[i].norm == quote[0] {
+			return 1, true
+		}
+		if len(quote[0]) >= 8 && strings.Contains(fi.lines[i].norm, quote[0]) {
+			return 1, false
+		}
+		return 0, false
+	}
+	j, q := i, 0
+	for j < len(fi.lines) && q < len(quote) {
+		if fi.lines[j].norm == "" {
+			j++
+			continue
+		}
+		if fi.lines[j].norm != quote[q] {
+			return 0, false
+		}
+		j++
+		q++
+	}
+	if q < len(quote) {
+		return 0, false
+	}
+	return j - i, true
+}

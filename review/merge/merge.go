@@ -1,0 +1,302 @@
+// Package merge clusters anchored findings from several reviewers into issues, independent of input order.
+package merge
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// The algorithm, and why it cannot depend on input order:
+//
+//  1. All findings are sorted by their content (file, line, reviewer, texts,
+//     chunk), so each gets a canonical index that no permutation of reviewers
+//     or findings can change.
+//  2. Candidate pairs are only findings of the same file whose line ranges
+//     are at most Window lines apart (file-level findings pair with
+//     file-level findings of the same file). Findings are bucketed by file and
+//     swept by line, so the work is linear in the number of findings times
+//     the local density, never quadratic over all findings.
+//  3. Phase one collapses a reviewer's repeats (the same reviewer, nearly the
+//     same text, e.g. the same hunk seen in two chunks) into one.
+//  4. Phase two links different reviewers' findings: candidate edges are
+//     sorted by score (then by canonical indices) and applied greedily with a
+//     union-find that refuses a merge when the two clusters share a reviewer.
+//     The order of edges is a function of content alone, so the clusters are.
+
+// Tuning. Window is in lines; thresholds are similarity scores in [0, 1].
+const (
+	Window         = 3
+	SelfThreshold  = 0.5
+	CrossThreshold = 0.3
+	categoryBonus  = 0.15
+)
+
+// Cluster is one issue: the findings of one or more reviewers about it.
+type Cluster struct {
+	// Members are every finding in the cluster, canonical order, repeats included.
+	Members []anchor.Finding
+	// Rep is the most central member: its text represents the cluster.
+	Rep anchor.Finding
+	// Reviewers found it; sorted by name.
+	Reviewers []string
+	// Votes is each reviewer's severity (its highest, if it repeated itself).
+	Votes map[string]string
+	// Category is the members' most common category (ties: alphabetical).
+	Category string
+	// Repeats counts same-reviewer duplicates collapsed into this cluster.
+	Repeats int
+}
+
+type node struct {
+	f   anchor.Finding
+	vec vector
+}
+
+// Clusters groups findings into issues. The result is sorted by file, line,
+// then representative title, and is identical for any permutation of the input.
+func Clusters(findings []anchor.Finding) []Cluster {
+	nodes := make([]node, len(findings))
+	for i, f := range findings {
+		nodes[i] = node{f: f, vec: vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)}
+	}
+	slices.SortFunc(nodes, func(a, b node) int { return compareFinding(a.f, b.f) })
+
+	pairs := candidatePairs(nodes)
+
+	// Phase one: a reviewer's own repeats.
+	self := newUnionFind(len(nodes))
+	for _, p := range pairs {
+		if p.same && p.score >= SelfThreshold {
+			self.union(p.a, p.b)
+		}
+	}
+	// Phase two: across reviewers, one finding (group) per reviewer per cluster.
+	uf := newUnionFind(len(nodes))
+	revs := make([]map[string]bool, len(nodes))
+	for i := range nodes {
+		revs[i] = map[string]bool{nodes[i].f.Reviewer: true}
+	}
+	for i := range nodes {
+		if r := self.find(i); r != i {
+			uf.union(r, i)
+		}
+	}
+	cross := pairs[:0:0]
+	for _, p := range pairs {
+		if !p.same && p.score >= CrossThreshold {
+			cross = append(cross, p)
+		}
+	}
+	slices.SortFunc(cross, func(x, y pair) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.a, y.a); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.b, y.b)
+	})
+	for _, p := range cross {
+		ra, rb := uf.find(p.a), uf.find(p.b)
+		if ra == rb || overlaps(revs[ra], revs[rb]) {
+			continue
+		}
+		root := uf.union(ra, rb)
+		other := ra
+		if root == ra {
+			other = rb
+		}
+		for r := range revs[other] {
+			revs[root][r] = true
+		}
+		revs[other] = nil
+	}
+
+	groups := map[int][]int{}
+	var roots []int
+	for i := range nodes {
+		r := uf.find(i)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	out := make([]Cluster, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, build(nodes, groups[r]))
+	}
+	slices.SortStableFunc(out, func(a, b Cluster) int {
+		if c := strings.Compare(a.Rep.File, b.Rep.File); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Rep.Line, b.Rep.Line); c != 0 {
+			return c
+		}
+		return compareFinding(a.Rep, b.Rep)
+	})
+	return out
+}
+
+func overlaps(a, b map[string]bool) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	for r := range a {
+		if b[r] {
+			return true
+		}
+	}
+	return false
+}
+
+// build summarises one cluster; idx is ascending, so Members are canonical.
+func build(nodes []node, idx []int) Cluster {
+	c := Cluster{Votes: map[string]string{}}
+	cats := map[string]int{}
+	for _, i := range idx {
+		f := nodes[i].f
+		c.Members = append(c.Members, f)
+		if v, ok := c.Votes[f.Reviewer]; ok {
+			c.Repeats++
+			if anchor.SeverityRank(f.Raw.Severity) <= anchor.SeverityRank(v) {
+				continue
+			}
+		}
+		c.Votes[f.Reviewer] = f.Raw.Severity
+	}
+	for _, f := range c.Members {
+		cats[f.Raw.Category]++
+	}
+	for r := range c.Votes {
+		c.Reviewers = append(c.Reviewers, r)
+	}
+	slices.Sort(c.Reviewers)
+	for cat, n := range cats {
+		if n > cats[c.Category] || (n == cats[c.Category] && cat < c.Category) || c.Category == "" {
+			c.Category = cat
+		}
+	}
+	// The most central member: highest summed similarity to the others;
+	// ties go to the earlier canonical member.
+	best, bestSum := idx[0], -1.0
+	for _, i := range idx {
+		sum := 0.0
+		for _, j := range idx {
+			if i != j {
+				sum += jaccard(nodes[i].vec, nodes[j].vec)
+			}
+		}
+		if sum > bestSum+1e-12 {
+			best, bestSum = i, sum
+		}
+	}
+	c.Rep = nodes[best].f
+	return c
+}
+
+type pair struct {
+	a, b  int // canonical indices, a < b
+	score float64
+	same  bool // same reviewer
+}
+
+// candidatePairs sweeps each file's findings by line and scores the pairs
+// that are close enough to be the same issue.
+func candidatePairs(nodes []node) []pair {
+	var pairs []pair
+	score := func(a, b int) {
+		fa, fb := nodes[a].f, nodes[b].f
+		s := jaccard(nodes[a].vec, nodes[b].vec) * (1 - categoryBonus)
+		if fa.Raw.Category == fb.Raw.Category {
+			s += categoryBonus
+		}
+		if a > b {
+			a, b = b, a
+		}
+		pairs = append(pairs, pair{a: a, b: b, score: s, same: fa.Reviewer == fb.Reviewer})
+	}
+	// nodes are sorted by file then line, so each file is one run, file-level
+	// findings (line 0) first.
+	for start := 0; start < len(nodes); {
+		end := start
+		for end < len(nodes) && nodes[end].f.File == nodes[start].f.File {
+			end++
+		}
+		run := nodes[start:end]
+		// Sweep by line; the sort puts ties in canonical order.
+		order := make([]int, len(run))
+		for i := range order {
+			order[i] = start + i
+		}
+		for x, i := range order {
+			fi := nodes[i].f
+			for _, j := range order[x+1:] {
+				fj := nodes[j].f
+				// file-level findings sort first and pair only with each other
+				if fi.FileLevel() != fj.FileLevel() {
+					break
+				}
+				if !fi.FileLevel() && fj.Line > fi.EndLine+Window {
+					break
+				}
+				score(i, j)
+			}
+		}
+		start = end
+	}
+	return pairs
+}
+
+// compareFinding is the canonical content order of findings.
+func compareFinding(a, b anchor.Finding) int {
+	return cmp.Or(
+		strings.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.EndLine, b.EndLine),
+		strings.Compare(a.Reviewer, b.Reviewer),
+		strings.Compare(a.Raw.Severity, b.Raw.Severity),
+		strings.Compare(a.Raw.Category, b.Raw.Category),
+		strings.Compare(a.Raw.Title, b.Raw.Title),
+		strings.Compare(a.Raw.Explanation, b.Raw.Explanation),
+		strings.Compare(a.Raw.Quote, b.Raw.Quote),
+		strings.Compare(a.Raw.Fix, b.Raw.Fix),
+		cmp.Compare(a.Raw.Line, b.Raw.Line),
+		cmp.Compare(a.Raw.EndLine, b.Raw.EndLine),
+		strings.Compare(a.Chunk, b.Chunk),
+	)
+}
+
+type unionFind struct{ parent []int }
+
+func newUnionFind(n int) *unionFind {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return &unionFind{p}
+}
+
+func (u *unionFind) find(i int) int {
+	for u.parent[i] != i {
+		u.parent[i] = u.parent[u.parent[i]]
+		i = u.parent[i]
+	}
+	return i
+}
+
+// union joins the sets of a and b under the smaller root, so roots are
+// canonical indices, and returns the root.
+func (u *unionFind) union(a, b int) int {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return ra
+	}
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = ra
+	return ra
+}

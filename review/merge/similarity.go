@@ -1,0 +1,182 @@
+package merge
+
+import (
+	"strings"
+	"unicode"
+)
+
+// This file scores how alike two findings' texts are. Identifiers (names in
+// backticks, dotted or called names, camelCase, snake_case) weigh three times
+// a plain word: two reviewers describing the same bug rarely share wording
+// but nearly always name the same function or variable.
+
+const (
+	identWeight = 3.0
+	wordWeight  = 1.0
+)
+
+type term struct {
+	tok string
+	w   float64
+}
+
+// vector is a finding's terms sorted by token, so every score is computed in
+// the same order whatever order the findings arrived in.
+type vector struct {
+	terms []term
+	total float64
+}
+
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the a an and or but not no is are was were be been being this that these those
+		it its of in on at to for from by with without as into onto than then there here when where which who what why how
+		can could should would will may might must do does did done has have had if else so such use used using via
+		line lines code file function method value values call calls called also only just more less very all any
+		each other some same new old instead because while after before may need needs make makes made`) {
+		stopwords[w] = true
+	}
+}
+
+// vectorize turns a finding's title and explanation into weighted terms.
+func vectorize(text string) vector {
+	weights := map[string]float64{}
+	rs := []rune(text)
+	inTick := false
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		if r == '`' {
+			inTick = !inTick
+			i++
+			continue
+		}
+		if !isWordRune(r) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && isWordRune(rs[j]) {
+			j++
+		}
+		raw := string(rs[i:j])
+		prev, next := rune(0), rune(0)
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if j < len(rs) {
+			next = rs[j]
+		}
+		ident := inTick || prev == '.' || next == '.' || next == '(' || looksLikeIdent(raw)
+		tok := strings.ToLower(raw)
+		i = j
+		if !ident {
+			if len(tok) < 3 || stopwords[tok] || isNumber(tok) {
+				continue
+			}
+			tok = stem(tok)
+		}
+		w := wordWeight
+		if ident {
+			w = identWeight
+		}
+		if w > weights[tok] {
+			weights[tok] = w
+		}
+	}
+	v := vector{terms: make([]term, 0, len(weights))}
+	for t, w := range weights {
+		v.terms = append(v.terms, term{t, w})
+	}
+	sortTerms(v.terms)
+	for _, t := range v.terms {
+		v.total += t.w
+	}
+	return v
+}
+
+func sortTerms(ts []term) {
+	// insertion sort is fine for the few dozen terms of one finding, and
+	// avoids pulling sort into the hot path of the benchmark
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && ts[j].tok < ts[j-1].tok; j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+func isWordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeIdent: snake_case, digits mixed with letters, or an upper-case
+// letter after the first rune (camelCase, PascalCase with more humps, ALLCAPS).
+func looksLikeIdent(s string) bool {
+	if strings.ContainsRune(s, '_') {
+		return true
+	}
+	letters, digits := false, false
+	for i, r := range s {
+		if unicode.IsDigit(r) {
+			digits = true
+		} else {
+			letters = true
+		}
+		if i > 0 && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return letters && digits
+}
+
+// stem drops the commonest English suffixes so "leaks", "leaked" and "leaking" meet.
+func stem(w string) string {
+	for _, suf := range []string{"ing", "ed", "es", "s"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// jaccard is the weighted Jaccard similarity of two vectors, in [0, 1].
+func jaccard(a, b vector) float64 {
+	if a.total == 0 || b.total == 0 {
+		return 0
+	}
+	var inter, union float64
+	i, j := 0, 0
+	for i < len(a.terms) && j < len(b.terms) {
+		switch {
+		case a.terms[i].tok == b.terms[j].tok:
+			lo, hi := a.terms[i].w, b.terms[j].w
+			if lo > hi {
+				lo, hi = hi, lo
+			}
+			inter += lo
+			union += hi
+			i++
+			j++
+		case a.terms[i].tok < b.terms[j].tok:
+			union += a.terms[i].w
+			i++
+		default:
+			union += b.terms[j].w
+			j++
+		}
+	}
+	for ; i < len(a.terms); i++ {
+		union += a.terms[i].w
+	}
+	for ; j < len(b.terms); j++ {
+		union += b.terms[j].w
+	}
+	return inter / union
+}

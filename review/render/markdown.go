@@ -1,0 +1,505 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// Markdown writes the full report, every section of DESIGN §7, as GitHub
+// flavoured Markdown. The code under each finding is the diff's real lines,
+// never the model's quote.
+func Markdown(w io.Writer, r *report.Report, _ Options) error {
+	bw := bufio.NewWriter(w)
+	m := &md{w: bw}
+	m.header(r)
+	m.summary(r)
+	m.findings(r, anchor.Critical, "Critical issues")
+	m.findings(r, anchor.Important, "Important issues")
+	m.findings(r, anchor.Suggestion, "Suggestions")
+	m.design(r)
+	m.testing(r)
+	m.docs(r)
+	m.commits(r)
+	m.todos(r)
+	m.retro(r)
+	m.metrics(r)
+	m.coverage(r)
+	return bw.Flush()
+}
+
+type md struct{ w *bufio.Writer }
+
+func (m *md) p(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
+
+func (m *md) h2(title string) { m.p("\n## %s\n\n", title) }
+
+// cell makes text safe inside a table cell: one line, pipes escaped.
+func cell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// inline makes text safe on one line outside a table.
+func inline(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// code wraps s in a backtick span long enough not to be closed by s itself.
+func code(s string) string {
+	s = inline(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// fenceFor returns a code fence longer than any backtick run in body.
+func fenceFor(body string) string {
+	fence := "```"
+	for strings.Contains(body, fence) {
+		fence += "`"
+	}
+	return fence
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+// Duration formats milliseconds as "1m 02s", "4.2s" or "850ms".
+func Duration(ms int64) string {
+	d := time.Duration(ms) * time.Millisecond
+	switch {
+	case ms <= 0:
+		return "–"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", ms)
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func location(f report.Finding) string {
+	switch {
+	case f.Line == 0:
+		return f.File
+	case f.EndLine > f.Line:
+		return fmt.Sprintf("%s:%d-%d", f.File, f.Line, f.EndLine)
+	}
+	return fmt.Sprintf("%s:%d", f.File, f.Line)
+}
+
+func reviewerLabel(rv report.Reviewer) string {
+	s := rv.Name
+	var extra []string
+	if rv.Model != "" && rv.Model != rv.Name {
+		extra = append(extra, rv.Model)
+	}
+	if rv.Digest != "" {
+		extra = append(extra, short(strings.TrimPrefix(rv.Digest, "sha256:"))+"…")
+	}
+	if len(extra) > 0 {
+		s += " (" + strings.Join(extra, ", ") + ")"
+	}
+	if rv.Status != "" && rv.Status != "ok" {
+		s += " — " + rv.Status
+	}
+	return s
+}
+
+func (m *md) header(r *report.Report) {
+	title := "quorum review"
+	if r.Branch != "" {
+		title += ": " + inline(r.Branch)
+	}
+	m.p("# %s\n\n", title)
+	m.p("| | |\n|---|---|\n")
+	if r.Branch != "" {
+		m.p("| Branch | %s |\n", code(r.Branch))
+	}
+	if r.Base.Ref != "" || r.Base.Commit != "" {
+		m.p("| Base | %s %s |\n", code(cell(r.Base.Ref)), short(r.Base.Commit))
+	}
+	if r.Head.Ref != "" || r.Head.Commit != "" {
+		m.p("| Head | %s %s |\n", code(cell(r.Head.Ref)), short(r.Head.Commit))
+	}
+	var commits []string
+	for _, c := range r.Commits {
+		commits = append(commits, short(c.SHA)+" "+cell(c.Subject))
+	}
+	if len(commits) > 0 {
+		m.p("| Commits | %s |\n", strings.Join(commits, "<br>"))
+	}
+	var revs []string
+	for _, rv := range r.Reviewers {
+		revs = append(revs, cell(reviewerLabel(rv)))
+	}
+	if len(revs) == 0 {
+		revs = []string{"none"}
+	}
+	m.p("| Reviewers | %s |\n", strings.Join(revs, "<br>"))
+	m.p("| Verdict | **%s** — %s |\n", r.Verdict.Status, cell(r.Verdict.Text))
+	m.p("| Wall-clock | %s |\n", Duration(r.WallMS))
+	m.p("| Policy | severity %s, fail on %s, min agreement %d |\n", r.Policy.Severity, r.Policy.FailOn, r.Policy.MinAgreement)
+	gen := "quorum"
+	if r.ToolVersion != "" {
+		gen += " " + r.ToolVersion
+	}
+	if r.PromptVersion != "" {
+		gen += ", prompts " + r.PromptVersion
+	}
+	m.p("| Generated | %s by %s |\n", r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC"), cell(gen))
+	if r.Interrupted {
+		m.p("| Note | the review was interrupted; the report covers what finished |\n")
+	}
+}
+
+func (m *md) summary(r *report.Report) {
+	m.h2("Executive summary")
+	m.p("%s\n", r.Summary.Text)
+	for _, n := range r.Summary.Reviewers {
+		m.p("\n**%s:** %s\n", inline(n.Reviewer), inline(n.Text))
+	}
+}
+
+func (m *md) findings(r *report.Report, sev, title string) {
+	m.h2(title)
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity != sev {
+			continue
+		}
+		n++
+		m.finding(n, f)
+	}
+	if n == 0 {
+		m.p("None.\n")
+	}
+}
+
+func (m *md) finding(n int, f report.Finding) {
+	m.p("### %d. %s\n\n", n, inline(f.Title))
+	k, of := f.Agreement()
+	m.p("**%s** · %s · found by %d of %d (%s) · %s · id %s\n", f.Severity, f.Category, k, of,
+		strings.Join(f.Reviewers, ", "), code(location(f)), code(f.ID))
+	if f.Disputed {
+		var votes []string
+		for _, name := range f.Reviewers {
+			votes = append(votes, name+": "+f.Votes[name])
+		}
+		m.p("\nSeverity votes differ (%s); shown as %s.\n", strings.Join(votes, ", "), f.Severity)
+	}
+	if len(f.Code) > 0 {
+		var b strings.Builder
+		for _, l := range f.Code {
+			b.WriteString(diffPrefix(l.Kind) + l.Text + "\n")
+		}
+		fence := fenceFor(b.String())
+		m.p("\n%sdiff\n%s%s\n", fence, b.String(), fence)
+	}
+	if f.Explanation != "" {
+		m.p("\n%s\n", f.Explanation)
+	}
+	if len(f.Others) > 0 {
+		var ws []string
+		for _, o := range f.Others {
+			ws = append(ws, fmt.Sprintf("%s: “%s” (%s)", o.Reviewer, inline(o.Title), o.Severity))
+		}
+		m.p("\nAlso reported as: %s.\n", strings.Join(ws, "; "))
+	}
+	if fix := fixDiff(f); fix != "" {
+		fence := fenceFor(fix)
+		m.p("\nSuggested fix:\n\n%sdiff\n%s%s\n", fence, fix, fence)
+	}
+	m.p("\n")
+}
+
+func diffPrefix(kind string) string {
+	switch kind {
+	case "added":
+		return "+"
+	case "deleted":
+		return "-"
+	}
+	return " "
+}
+
+// fixDiff shows the fix as a diff: a model's unified diff as it is, or
+// replacement code as removing the finding's added lines and adding the fix.
+func fixDiff(f report.Finding) string {
+	fix := strings.Trim(f.Fix, "\n")
+	if strings.TrimSpace(fix) == "" {
+		return ""
+	}
+	if looksLikeDiff(fix) {
+		return fix + "\n"
+	}
+	var b strings.Builder
+	for _, l := range f.Code {
+		if l.Kind == "added" && l.New >= f.Line && l.New <= f.EndLine {
+			b.WriteString("-" + l.Text + "\n")
+		}
+	}
+	for _, l := range strings.Split(fix, "\n") {
+		b.WriteString("+" + l + "\n")
+	}
+	return b.String()
+}
+
+func looksLikeDiff(s string) bool {
+	plus, minus := false, false
+	for _, l := range strings.Split(s, "\n") {
+		switch {
+		case strings.HasPrefix(l, "@@"), strings.HasPrefix(l, "--- "), strings.HasPrefix(l, "+++ "):
+			return true
+		case strings.HasPrefix(l, "+"):
+			plus = true
+		case strings.HasPrefix(l, "-"):
+			minus = true
+		case l == "" || strings.HasPrefix(l, " "):
+		default:
+			return false
+		}
+	}
+	return plus || minus
+}
+
+func by(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return " — " + strings.Join(names, ", ")
+}
+
+func (m *md) notes(ns []report.Note) {
+	for _, n := range ns {
+		m.p("- %s%s\n", inline(n.Text), by(n.Reviewers))
+	}
+}
+
+func (m *md) design(r *report.Report) {
+	m.h2("Design observations")
+	m.p("### Strengths\n\n")
+	if len(r.Strengths) == 0 {
+		m.p("None noted.\n")
+	}
+	m.notes(r.Strengths)
+	m.p("\n### Concerns\n\n")
+	if len(r.Concerns) == 0 {
+		m.p("None noted.\n")
+	}
+	m.notes(r.Concerns)
+}
+
+func (m *md) testing(r *report.Report) {
+	m.h2("Testing assessment")
+	c := r.Checks
+	switch {
+	case len(c.SourceWithoutTests) > 0:
+		m.p("Source changed with no test change beside it:\n\n")
+		for _, p := range c.SourceWithoutTests {
+			m.p("- %s\n", code(p))
+		}
+		m.p("\n")
+	case c.TestsChanged:
+		m.p("Every changed source file has a test change beside it.\n\n")
+	default:
+		m.p("No source or test files changed.\n\n")
+	}
+	if len(r.Untested) == 0 {
+		m.p("The reviewers named no untested scenarios.\n")
+		return
+	}
+	m.p("Untested scenarios, by risk:\n\n")
+	for i, u := range r.Untested {
+		m.p("%d. **%s** — %s%s\n", i+1, u.Risk, inline(u.Scenario), by(u.Reviewers))
+	}
+}
+
+func (m *md) docs(r *report.Report) {
+	m.h2("Documentation assessment")
+	c := r.Checks
+	switch {
+	case len(c.APIWithoutDocs) > 0:
+		m.p("Exported Go API changed with no documentation change:\n\n")
+		for _, a := range c.APIWithoutDocs {
+			m.p("- %s %s at %s\n", a.Change, code(a.Decl), code(fmt.Sprintf("%s:%d", a.File, a.Line)))
+		}
+		m.p("\n")
+	case c.DocsChanged:
+		m.p("Documentation changed with the code.\n\n")
+	default:
+		m.p("No exported Go API changed without documentation.\n\n")
+	}
+	if len(r.Docs) == 0 {
+		m.p("The reviewers noted no documentation gaps.\n")
+	}
+	m.notes(r.Docs)
+}
+
+func (m *md) commits(r *report.Report) {
+	m.h2("Commit structure")
+	if len(r.Commits) == 0 {
+		m.p("No commits in the range (%s).\n", r.Mode)
+		return
+	}
+	flagged := 0
+	m.p("| commit | subject | notes |\n|---|---|---|\n")
+	for _, c := range r.Commits {
+		notes := strings.Join(c.Notes, "; ")
+		if notes == "" {
+			notes = "–"
+		} else {
+			flagged++
+		}
+		m.p("| %s | %s | %s |\n", short(c.SHA), cell(c.Subject), cell(notes))
+	}
+	if flagged == 0 {
+		m.p("\nNo fixup, work-in-progress or merge commits, and every subject fits in %d characters.\n", report.SubjectLimit)
+	}
+}
+
+func (m *md) todos(r *report.Report) {
+	m.h2("Acknowledged limitations")
+	if len(r.TODOs) == 0 {
+		m.p("No TODO, FIXME, HACK or XXX markers added.\n")
+		return
+	}
+	for i, t := range r.TODOs {
+		m.p("%d. %s %s\n", i+1, code(fmt.Sprintf("%s:%d", t.File, t.Line)), code(t.Text))
+	}
+}
+
+func (m *md) retro(r *report.Report) {
+	m.h2("Reviewer retro")
+	if len(r.Reviewers) == 0 {
+		m.p("No reviewers ran.\n")
+		return
+	}
+	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s | critical | important | suggestion | unique | corroborated | rejected | failures |\n")
+	m.p("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, rv := range r.Reviewers {
+		m.p("| %s | %s | %s | %s | %d | %d | %.1f | %d | %d | %d | %d | %d | %d | %d |\n",
+			cell(rv.Name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens,
+			rv.TokensPerSec, rv.BySeverity.Critical, rv.BySeverity.Important, rv.BySeverity.Suggestion,
+			rv.Unique, rv.Corroborated, rv.Rejected, rv.FailedChunks)
+	}
+	m.p("\n")
+	for _, rv := range r.Reviewers {
+		var parts []string
+		if rv.Error != "" {
+			parts = append(parts, "failed: "+inline(rv.Error))
+		}
+		for _, f := range rv.Failures {
+			if f != rv.Error {
+				parts = append(parts, "chunk failed: "+inline(f))
+			}
+		}
+		if rv.Repeats > 0 {
+			parts = append(parts, fmt.Sprintf("repeated itself %s (collapsed)", times(rv.Repeats)))
+		}
+		if rv.Hint != "" {
+			parts = append(parts, "hint: "+inline(rv.Hint))
+		}
+		if len(parts) > 0 {
+			m.p("- **%s**: %s\n", inline(rv.Name), strings.Join(parts, "; "))
+		}
+	}
+	if len(r.Rejected) > 0 {
+		m.p("\n### Rejected findings\n\nNot anchored in the diff, so likely hallucinated; counted against their reviewer.\n\n")
+		m.p("| reviewer | file | line | title | reason |\n|---|---|--:|---|---|\n")
+		for _, j := range r.Rejected {
+			line := "–"
+			if j.Line > 0 {
+				line = fmt.Sprint(j.Line)
+			}
+			m.p("| %s | %s | %s | %s | %s |\n", cell(j.Reviewer), cell(j.File), line, cell(j.Title), cell(j.Reason))
+		}
+	}
+}
+
+func times(n int) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+func (m *md) metrics(r *report.Report) {
+	m.h2("Metrics")
+	t := r.Totals
+	m.p("| metric | value |\n|---|--:|\n")
+	rows := []struct {
+		k string
+		v any
+	}{
+		{"wall-clock", Duration(r.WallMS)},
+		{"files reviewed", t.Files},
+		{"lines added / deleted", fmt.Sprintf("+%d / −%d", t.Added, t.Deleted)},
+		{"commits", t.Commits},
+		{"files skipped", len(r.Skipped)},
+		{"reviewers answered", fmt.Sprintf("%d of %d", r.Verdict.RestsOn, r.Verdict.Panel)},
+		{"raw findings", t.RawFindings},
+		{"findings after merging", t.Findings},
+		{"found by more than one reviewer", t.Corroborated},
+		{"rejected (not in the diff)", t.Rejected},
+		{"model requests", t.Requests},
+		{"cache hits", t.CacheHits},
+		{"tokens in / out", fmt.Sprintf("%d / %d", t.PromptTokens, t.EvalTokens)},
+	}
+	for _, row := range rows {
+		m.p("| %s | %v |\n", row.k, row.v)
+	}
+}
+
+func (m *md) coverage(r *report.Report) {
+	m.h2("Coverage")
+	c := r.Coverage
+	if len(c.Files) == 0 {
+		m.p("No files were reviewed.\n")
+	} else {
+		m.p("| file | change |")
+		for _, name := range c.Reviewers {
+			m.p(" %s |", cell(name))
+		}
+		m.p("\n|---|---|%s\n", strings.Repeat(":-:|", len(c.Reviewers)))
+		for _, f := range c.Files {
+			m.p("| %s | %s +%d −%d |", cell(f.Path), f.Status, f.Added, f.Deleted)
+			for _, name := range c.Reviewers {
+				m.p(" %s |", coverMark(f.By[name]))
+			}
+			m.p("\n")
+		}
+		m.p("\n✓ reviewed · ✗ chunk failed · – not covered (did not fit or reviewer missing)\n")
+	}
+	if len(r.Skipped) > 0 {
+		m.p("\nSkipped files:\n\n| file | reason |\n|---|---|\n")
+		for _, s := range r.Skipped {
+			m.p("| %s | %s |\n", cell(s.Path), cell(s.Reason))
+		}
+	}
+}
+
+func coverMark(s string) string {
+	switch s {
+	case report.CoverReviewed:
+		return "✓"
+	case report.CoverFailed:
+		return "✗"
+	}
+	return "–"
+}

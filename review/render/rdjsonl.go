@@ -1,0 +1,84 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// This file writes reviewdog's Diagnostic format (rdf), one JSON object per
+// line, for `reviewdog -f=rdjsonl`. Field names follow reviewdog's
+// proto/rdf/jsonschema/Diagnostic.jsonschema. Line ranges omit columns, which
+// reviewdog reads as whole lines, end line included.
+
+type rdDiagnostic struct {
+	Message  string     `json:"message"`
+	Location rdLocation `json:"location"`
+	Severity string     `json:"severity,omitempty"`
+	Source   rdSource   `json:"source"`
+	Code     *rdCode    `json:"code,omitempty"`
+}
+
+type rdLocation struct {
+	Path  string   `json:"path"`
+	Range *rdRange `json:"range,omitempty"`
+}
+
+type rdRange struct {
+	Start rdPosition  `json:"start"`
+	End   *rdPosition `json:"end,omitempty"`
+}
+
+type rdPosition struct {
+	Line int `json:"line"`
+}
+
+type rdSource struct {
+	Name string `json:"name"`
+}
+
+type rdCode struct {
+	Value string `json:"value"`
+}
+
+// RDJSONL writes one reviewdog diagnostic per finding.
+func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, f := range r.Findings {
+		k, n := f.Agreement()
+		d := rdDiagnostic{
+			Message:  fmt.Sprintf("%s (found by %d of %d: %s)", f.Title, k, n, joinNames(f.Reviewers)),
+			Location: rdLocation{Path: f.File},
+			Severity: rdSeverity(f.Severity),
+			Source:   rdSource{Name: "quorum"},
+			Code:     &rdCode{Value: f.Category + "/" + f.ID},
+		}
+		if f.Explanation != "" {
+			d.Message += "\n\n" + f.Explanation
+		}
+		if f.Line > 0 {
+			d.Location.Range = &rdRange{Start: rdPosition{Line: f.Line}}
+			if f.EndLine > f.Line {
+				d.Location.Range.End = &rdPosition{Line: f.EndLine}
+			}
+		}
+		if err := enc.Encode(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rdSeverity(sev string) string {
+	switch sev {
+	case anchor.Critical:
+		return "ERROR"
+	case anchor.Important:
+		return "WARNING"
+	}
+	return "INFO"
+}

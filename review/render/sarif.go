@@ -1,0 +1,97 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// SARIF writes the findings as a SARIF 2.1.0 log for code scanning: one rule
+// per category, one result per finding, the stable id as a partial
+// fingerprint so results track across pushes.
+func SARIF(w io.Writer, r *report.Report, _ Options) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return fmt.Errorf("render sarif: %w", err)
+	}
+	driver := sarif.NewDriver("quorum").WithInformationURI("https://github.com/quorum-review/quorum")
+	if r.ToolVersion != "" {
+		driver.WithVersion(r.ToolVersion)
+	}
+	run := sarif.NewRun(*sarif.NewTool(driver))
+
+	var cats []string
+	for _, f := range r.Findings {
+		if !slices.Contains(cats, f.Category) {
+			cats = append(cats, f.Category)
+		}
+	}
+	slices.Sort(cats)
+	for _, c := range cats {
+		run.AddRule(ruleID(c)).
+			WithShortDescription(sarif.NewMultiformatMessageString(c + " finding")).
+			WithFullDescription(sarif.NewMultiformatMessageString("A " + c + " issue found by quorum's review panel."))
+	}
+
+	run.Results = []*sarif.Result{}
+	for _, f := range r.Findings {
+		k, n := f.Agreement()
+		msg := f.Title
+		if f.Explanation != "" {
+			msg += "\n\n" + f.Explanation
+		}
+		msg += fmt.Sprintf("\n\nFound by %d of %d reviewers (%s).", k, n, joinNames(f.Reviewers))
+		res := sarif.NewRuleResult(ruleID(f.Category)).
+			WithRuleIndex(slices.Index(cats, f.Category)).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(msg))
+		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File))
+		if f.Line > 0 {
+			phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
+		}
+		res.AddLocation(sarif.NewLocationWithPhysicalLocation(phys))
+		res.WithPartialFingerPrints(map[string]interface{}{"quorumFindingId/v1": f.ID})
+		pb := sarif.NewPropertyBag()
+		pb.Add("id", f.ID)
+		pb.Add("severity", f.Severity)
+		pb.Add("category", f.Category)
+		pb.Add("reviewers", f.Reviewers)
+		pb.Add("found_by", k)
+		pb.Add("seen_by", n)
+		pb.Add("votes", f.Votes)
+		res.AttachPropertyBag(pb)
+		run.AddResult(res)
+	}
+	inv := run.AddInvocation(r.Verdict.Status != report.VerdictIncomplete)
+	inv.Properties = sarif.Properties{"verdict": r.Verdict.Status, "verdict_text": r.Verdict.Text}
+	log.AddRun(run)
+	return log.PrettyWrite(w)
+}
+
+func ruleID(category string) string { return "quorum/" + category }
+
+func sarifLevel(sev string) string {
+	switch sev {
+	case anchor.Critical:
+		return "error"
+	case anchor.Important:
+		return "warning"
+	}
+	return "note"
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}

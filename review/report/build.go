@@ -1,0 +1,564 @@
+package report
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/merge"
+)
+
+// Meta is what Build cannot learn from the diff or the raw answers.
+type Meta struct {
+	Branch        string
+	ToolVersion   string
+	PromptVersion string // defaults to raw.PromptVersion
+	// GeneratedAt comes from the caller's clock, so tests pin it.
+	GeneratedAt time.Time
+	// Options are the settings the review ran with, shown in the header and JSON.
+	Options map[string]string
+}
+
+// Build consolidates raw reviewer answers over set into a report. It is a
+// pure function: the same inputs give the same report, whatever the order of
+// reviewers or of their findings.
+func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, error) {
+	if set == nil {
+		return nil, errors.New("build report: no diff")
+	}
+	if raw == nil {
+		raw = &review.Raw{}
+	}
+	policy, err := policy.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{
+		Schema:        Schema,
+		Tool:          "quorum",
+		ToolVersion:   meta.ToolVersion,
+		PromptVersion: cmp.Or(meta.PromptVersion, raw.PromptVersion),
+		GeneratedAt:   meta.GeneratedAt.UTC(),
+		Branch:        meta.Branch,
+		Mode:          set.Mode,
+		Base:          set.Base,
+		Head:          set.Head,
+		MergeBase:     set.MergeBase,
+		Policy:        policy,
+		Options:       maps.Clone(meta.Options),
+		StartedAt:     raw.StartedAt.UTC(),
+		WallMS:        raw.Wall.Milliseconds(),
+		Interrupted:   raw.Interrupted,
+		Rejected:      []anchor.Rejected{},
+		Findings:      []Finding{},
+		Skipped:       skipped(set),
+	}
+	reviewable := set.Reviewable()
+	results := slices.Clone(raw.Results)
+	slices.SortStableFunc(results, func(a, b review.RawResult) int { return strings.Compare(a.Reviewer.Name, b.Reviewer.Name) })
+
+	// Anchor.
+	ix := anchor.NewIndex(set)
+	var anchored []anchor.Finding
+	rejectedBy := map[string]int{}
+	for _, res := range results {
+		seq := 0
+		for _, ch := range res.Chunks {
+			if ch.Answer == nil {
+				continue
+			}
+			for _, rf := range ch.Answer.Findings {
+				seq++
+				f, rej := ix.Anchor(res.Reviewer.Name, ch.Chunk, seq, rf)
+				if rej != nil {
+					rej.File, rej.Title, rej.Reason = Sanitize(rej.File), Sanitize(rej.Title), Sanitize(rej.Reason)
+					r.Rejected = append(r.Rejected, *rej)
+					rejectedBy[res.Reviewer.Name]++
+					continue
+				}
+				anchored = append(anchored, f)
+			}
+		}
+	}
+	slices.SortFunc(r.Rejected, func(a, b anchor.Rejected) int {
+		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line), strings.Compare(a.Title, b.Title), strings.Compare(a.Reason, b.Reason))
+	})
+
+	// Who saw which file.
+	seen, cover := coverage(results, reviewable)
+	r.Coverage = cover
+
+	// Cluster and score.
+	clusters := merge.Clusters(anchored)
+	for _, c := range clusters {
+		r.Findings = append(r.Findings, r.finding(c, set, seen))
+	}
+	slices.SortFunc(r.Findings, compareFindings)
+	assignIDs(r.Findings)
+
+	r.Reviewers = reviewers(results, clusters, rejectedBy)
+	r.Strengths, r.Concerns, r.Docs, r.Untested, r.Summary.Reviewers = narrative(results)
+
+	r.Commits = []Commit{}
+	for _, c := range set.Commits {
+		r.Commits = append(r.Commits, Commit{SHA: c.SHA, Subject: Sanitize(c.Subject), Notes: commitNotes(c)})
+	}
+	r.TODOs = todos(reviewable)
+	if r.TODOs == nil {
+		r.TODOs = []TODO{}
+	}
+	r.Checks = checks(reviewable)
+	r.Totals = totals(set, reviewable, results, len(anchored), r)
+	r.Verdict = r.verdict(set.Empty())
+	r.Summary.Text = r.summaryText()
+	return r, nil
+}
+
+func skipped(set *diff.Set) []diff.Skipped {
+	out := []diff.Skipped{}
+	have := map[string]bool{}
+	for _, s := range set.Skipped {
+		if !have[s.Path] {
+			have[s.Path] = true
+			out = append(out, diff.Skipped{Path: Sanitize(s.Path), Reason: s.Reason})
+		}
+	}
+	for _, f := range set.Files {
+		if f.Skip != "" && !have[f.Path] {
+			have[f.Path] = true
+			out = append(out, diff.Skipped{Path: Sanitize(f.Path), Reason: f.Skip})
+		}
+	}
+	slices.SortFunc(out, func(a, b diff.Skipped) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// coverage records which reviewer saw which file: a file counts as seen when
+// a chunk covering it was answered.
+func coverage(results []review.RawResult, files []diff.File) (map[string]map[string]bool, Coverage) {
+	seen := map[string]map[string]bool{}
+	cov := Coverage{Reviewers: []string{}, Files: []FileCoverage{}}
+	state := map[string]map[string]string{}
+	for _, res := range results {
+		name := res.Reviewer.Name
+		cov.Reviewers = append(cov.Reviewers, name)
+		st := map[string]string{}
+		for _, ch := range res.Chunks {
+			for _, p := range ch.Files {
+				if ch.Answer != nil {
+					st[p] = CoverReviewed
+				} else if st[p] == "" {
+					st[p] = CoverFailed
+				}
+			}
+		}
+		if len(res.Chunks) == 0 && res.Status == review.StatusOK {
+			for _, p := range res.Covered {
+				st[p] = CoverReviewed
+			}
+		}
+		state[name] = st
+	}
+	for _, f := range files {
+		fc := FileCoverage{Path: Sanitize(f.Path), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
+		seen[f.Path] = map[string]bool{}
+		for _, name := range cov.Reviewers {
+			s := state[name][f.Path]
+			if s == "" {
+				s = CoverNotCovered
+			}
+			fc.By[name] = s
+			if s == CoverReviewed {
+				seen[f.Path][name] = true
+			}
+		}
+		cov.Files = append(cov.Files, fc)
+	}
+	return seen, cov
+}
+
+func (r *Report) finding(c merge.Cluster, set *diff.Set, seen map[string]map[string]bool) Finding {
+	rep := c.Rep
+	votes := make([]string, 0, len(c.Votes))
+	for _, name := range c.Reviewers {
+		votes = append(votes, c.Votes[name])
+	}
+	sees := maps.Clone(seen[rep.File])
+	if sees == nil {
+		sees = map[string]bool{}
+	}
+	for _, name := range c.Reviewers {
+		sees[name] = true // a reviewer that found it saw it
+	}
+	f := Finding{
+		Severity:    r.Policy.Decide(votes),
+		Category:    Sanitize(c.Category),
+		Title:       Sanitize(strings.TrimSpace(cmp.Or(rep.Raw.Title, firstSentence(rep.Raw.Explanation)))),
+		File:        rep.File,
+		Line:        rep.Line,
+		EndLine:     rep.EndLine,
+		Reviewers:   c.Reviewers,
+		SeenBy:      len(sees),
+		Votes:       map[string]string{},
+		Explanation: Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
+		Fix:         Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
+		Code:        codeLines(set, rep.File, rep.Line, rep.EndLine),
+	}
+	if f.Fix == "" {
+		// The representative gave no fix; take the first finder's that did.
+		for _, m := range c.Members {
+			if strings.TrimSpace(m.Raw.Fix) != "" {
+				f.Fix = Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))
+				break
+			}
+		}
+	}
+	for name, v := range c.Votes {
+		f.Votes[name] = v
+		if v != votes[0] {
+			f.Disputed = true
+		}
+	}
+	titled := map[string]bool{rep.Reviewer: true}
+	for _, m := range c.Members {
+		if titled[m.Reviewer] {
+			continue
+		}
+		titled[m.Reviewer] = true
+		f.Others = append(f.Others, Wording{Reviewer: m.Reviewer, Severity: m.Raw.Severity, Title: Sanitize(m.Raw.Title)})
+	}
+	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
+	f.ID = stableID(rep.File, rep.LineText, f.Category)
+	return f
+}
+
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, ".\n"); i > 0 {
+		s = s[:i]
+	}
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80]) + "…"
+	}
+	return s
+}
+
+// stableID hashes what survives line drift: the path, the anchored line's
+// text (whitespace-normalised) and the category.
+func stableID(file, lineText, category string) string {
+	h := sha256.Sum256([]byte(file + "\x00" + anchor.Normalize(lineText) + "\x00" + category))
+	return "Q" + hex.EncodeToString(h[:])[:10]
+}
+
+// assignIDs makes ids unique: two issues of one category on one line get
+// -2, -3 in report order.
+func assignIDs(fs []Finding) {
+	n := map[string]int{}
+	for i := range fs {
+		id := fs[i].ID
+		n[id]++
+		if n[id] > 1 {
+			fs[i].ID = fmt.Sprintf("%s-%d", id, n[id])
+		}
+	}
+}
+
+// compareFindings is the report order: severity, agreement, path, line.
+func compareFindings(a, b Finding) int {
+	if c := cmp.Compare(anchor.SeverityRank(b.Severity), anchor.SeverityRank(a.Severity)); c != 0 {
+		return c
+	}
+	// Higher agreement first: k_a/n_a > k_b/n_b, compared without division.
+	ka, na := a.Agreement()
+	kb, nb := b.Agreement()
+	if c := cmp.Compare(kb*max(na, 1), ka*max(nb, 1)); c != 0 {
+		return c
+	}
+	return cmp.Or(
+		cmp.Compare(kb, ka),
+		strings.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.EndLine, b.EndLine),
+		strings.Compare(a.ID, b.ID),
+		strings.Compare(a.Title, b.Title),
+		strings.Compare(a.Explanation, b.Explanation),
+	)
+}
+
+// maxCodeLines bounds the excerpt under one finding.
+const maxCodeLines = 30
+
+// codeLines returns the real diff lines from line to end (new side), with the
+// deleted lines between them, and one context line either side.
+func codeLines(set *diff.Set, file string, line, end int) []CodeLine {
+	if line == 0 {
+		return nil
+	}
+	for _, f := range set.Files {
+		if f.Path != file {
+			continue
+		}
+		for _, h := range f.Hunks {
+			var out []CodeLine
+			next := h.NewStart
+			for _, l := range h.Lines {
+				pos := l.New
+				if l.Kind == diff.Deleted {
+					pos = next
+				} else {
+					next = l.New + 1
+				}
+				inside := pos >= line && pos <= end && !(l.Kind == diff.Deleted && pos == line)
+				// Deleted lines right before the anchored line belong to it.
+				if l.Kind == diff.Deleted && pos == line {
+					inside = true
+				}
+				edge := l.Kind != diff.Deleted && (pos == line-1 || pos == end+1)
+				if inside || edge {
+					out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
+				}
+			}
+			if len(out) > 0 && hunkHas(h, line) {
+				if len(out) > maxCodeLines {
+					out = out[:maxCodeLines]
+				}
+				return out
+			}
+		}
+	}
+	return nil
+}
+
+func hunkHas(h diff.Hunk, line int) bool {
+	for _, l := range h.Lines {
+		if l.Kind != diff.Deleted && l.New == line {
+			return true
+		}
+	}
+	return false
+}
+
+func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected map[string]int) []Reviewer {
+	out := []Reviewer{}
+	for _, res := range results {
+		m := res.Metrics
+		if m == (review.Metrics{}) {
+			for _, ch := range res.Chunks {
+				m.Add(ch.Metrics)
+			}
+		}
+		dur := m.Wall
+		if dur == 0 {
+			dur = m.TotalDuration
+		}
+		rv := Reviewer{
+			Name: Sanitize(res.Reviewer.Name), Model: Sanitize(res.Reviewer.Model), Digest: res.Digest,
+			Focus: Sanitize(res.Reviewer.Focus), Status: res.Status, Error: Sanitize(res.Error), Hint: Sanitize(res.Hint),
+			DurationMS: dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
+			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: roundTo(m.TokensPerSecond(), 1),
+			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,
+			Chunks: len(res.Chunks), Rejected: rejected[res.Reviewer.Name],
+		}
+		if rv.Status == "" {
+			rv.Status = review.StatusOK
+		}
+		for _, ch := range res.Chunks {
+			if ch.Answer == nil {
+				rv.FailedChunks++
+				if ch.Error != "" {
+					rv.Failures = append(rv.Failures, Sanitize(ch.Error))
+				}
+			}
+		}
+		rv.Failures = slices.Compact(rv.Failures)
+		for _, c := range clusters {
+			v, ok := c.Votes[res.Reviewer.Name]
+			if !ok {
+				continue
+			}
+			rv.Findings++
+			rv.BySeverity.add(v)
+			if len(c.Reviewers) == 1 {
+				rv.Unique++
+			} else {
+				rv.Corroborated++
+			}
+			for _, m := range c.Members {
+				if m.Reviewer == res.Reviewer.Name {
+					rv.Repeats++
+				}
+			}
+			rv.Repeats--
+		}
+		out = append(out, rv)
+	}
+	return out
+}
+
+func roundTo(x float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(x*p+0.5)) / p
+}
+
+// narrative merges the reviewers' free text: identical items (after
+// whitespace and case folding) become one, attributed to everyone who wrote it.
+func narrative(results []review.RawResult) (strengths, concerns, docs []Note, untested []UntestedNote, summaries []ReviewerNote) {
+	type acc struct {
+		text string
+		by   map[string]bool
+		risk string
+	}
+	collect := func(m map[string]*acc, key, text, who, risk string) {
+		a := m[key]
+		if a == nil {
+			a = &acc{text: text, by: map[string]bool{}, risk: risk}
+			m[key] = a
+		}
+		a.by[who] = true
+		if riskRank(risk) > riskRank(a.risk) {
+			a.risk = risk
+		}
+		if text < a.text {
+			a.text = text // the same item in any order keeps one wording
+		}
+	}
+	st, co, do, un := map[string]*acc{}, map[string]*acc{}, map[string]*acc{}, map[string]*acc{}
+	summaries = []ReviewerNote{}
+	for _, res := range results {
+		who := res.Reviewer.Name
+		var sums []string
+		for _, ch := range res.Chunks {
+			a := ch.Answer
+			if a == nil {
+				continue
+			}
+			if s := Sanitize(strings.TrimSpace(a.Summary)); s != "" && !slices.Contains(sums, s) {
+				sums = append(sums, s)
+			}
+			for _, s := range a.Strengths {
+				if t := Sanitize(strings.TrimSpace(s)); t != "" {
+					collect(st, foldKey(t), t, who, "")
+				}
+			}
+			for _, s := range a.Concerns {
+				if t := Sanitize(strings.TrimSpace(s)); t != "" {
+					collect(co, foldKey(t), t, who, "")
+				}
+			}
+			for _, s := range a.Docs {
+				if t := Sanitize(strings.TrimSpace(s)); t != "" {
+					collect(do, foldKey(t), t, who, "")
+				}
+			}
+			for _, u := range a.Untested {
+				if t := Sanitize(strings.TrimSpace(u.Scenario)); t != "" {
+					risk := strings.ToLower(strings.TrimSpace(u.Risk))
+					if riskRank(risk) == 0 {
+						risk = "low"
+					}
+					collect(un, foldKey(t), t, who, risk)
+				}
+			}
+		}
+		slices.Sort(sums) // chunk order must not change the text
+		if len(sums) > 0 {
+			summaries = append(summaries, ReviewerNote{Reviewer: who, Text: strings.Join(sums, " ")})
+		}
+	}
+	toNotes := func(m map[string]*acc) []Note {
+		out := []Note{}
+		for _, a := range m {
+			out = append(out, Note{Text: a.text, Reviewers: slices.Sorted(maps.Keys(a.by))})
+		}
+		slices.SortFunc(out, func(x, y Note) int {
+			return cmp.Or(cmp.Compare(len(y.Reviewers), len(x.Reviewers)), strings.Compare(x.Text, y.Text))
+		})
+		return out
+	}
+	untested = []UntestedNote{}
+	for _, a := range un {
+		untested = append(untested, UntestedNote{Scenario: a.text, Risk: a.risk, Reviewers: slices.Sorted(maps.Keys(a.by))})
+	}
+	slices.SortFunc(untested, func(x, y UntestedNote) int {
+		return cmp.Or(cmp.Compare(riskRank(y.Risk), riskRank(x.Risk)), cmp.Compare(len(y.Reviewers), len(x.Reviewers)), strings.Compare(x.Scenario, y.Scenario))
+	})
+	return toNotes(st), toNotes(co), toNotes(do), untested, summaries
+}
+
+func foldKey(s string) string { return strings.ToLower(anchor.Normalize(s)) }
+
+func riskRank(r string) int {
+	switch r {
+	case "high":
+		return 3
+	case "medium":
+		return 2
+	case "low":
+		return 1
+	}
+	return 0
+}
+
+func totals(set *diff.Set, files []diff.File, results []review.RawResult, raw int, r *Report) Totals {
+	t := Totals{Files: len(files), Commits: len(set.Commits), RawFindings: raw + len(r.Rejected),
+		Findings: len(r.Findings), Rejected: len(r.Rejected)}
+	for _, f := range files {
+		t.Added += f.Added
+		t.Deleted += f.Deleted
+	}
+	for _, f := range r.Findings {
+		if len(f.Reviewers) > 1 {
+			t.Corroborated++
+		}
+	}
+	for _, rv := range r.Reviewers {
+		t.PromptTokens += rv.PromptTokens
+		t.EvalTokens += rv.EvalTokens
+		t.Requests += rv.Requests
+		t.CacheHits += rv.CacheHits
+	}
+	return t
+}
+
+func (r *Report) summaryText() string {
+	v := r.Verdict
+	if v.Status == VerdictEmpty {
+		return "There was nothing to review: the diff has no reviewable changes."
+	}
+	t := r.Totals
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) in %s.",
+		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"),
+		plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"))
+	if v.RestsOn == 0 {
+		return b.String() + " No reviewer answered, so there are no findings."
+	}
+	c := v.Counts
+	if c.Total() == 0 {
+		b.WriteString(" They raised no findings.")
+	} else {
+		fmt.Fprintf(&b, " They raised %s (%d critical, %d important, %s)", plural(c.Total(), "finding", "findings"),
+			c.Critical, c.Important, plural(c.Suggestion, "suggestion", "suggestions"))
+		if t.Corroborated > 0 {
+			fmt.Fprintf(&b, "; %d found by more than one reviewer", t.Corroborated)
+		}
+		b.WriteString(".")
+	}
+	if t.Rejected > 0 {
+		fmt.Fprintf(&b, " %s could not be anchored in the diff and %s rejected.", plural(t.Rejected, "finding", "findings"), map[bool]string{true: "was", false: "were"}[t.Rejected == 1])
+	}
+	return b.String()
+}

@@ -1,0 +1,268 @@
+// Package report builds the consolidated review report from the diff and the reviewers' raw answers.
+package report
+
+import (
+	"time"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// This file is the report model: everything every renderer shows, and the
+// shape of report.json (schema quorum.report/v1). Renderers decide nothing;
+// every count, order and sentence that is a judgement is made in Build.
+
+// Schema names the JSON shape of a Report.
+const Schema = "quorum.report/v1"
+
+// Report is one consolidated review.
+type Report struct {
+	Schema        string            `json:"schema"`
+	Tool          string            `json:"tool"`
+	ToolVersion   string            `json:"tool_version"`
+	PromptVersion string            `json:"prompt_version"`
+	GeneratedAt   time.Time         `json:"generated_at"`
+	Branch        string            `json:"branch"`
+	Mode          string            `json:"mode"`
+	Base          diff.Ref          `json:"base"`
+	Head          diff.Ref          `json:"head"`
+	MergeBase     string            `json:"merge_base,omitempty"`
+	Policy        Policy            `json:"policy"`
+	Options       map[string]string `json:"options,omitempty"`
+	StartedAt     time.Time         `json:"started_at"`
+	WallMS        int64             `json:"wall_ms"`
+	Interrupted   bool              `json:"interrupted,omitempty"`
+
+	Verdict   Verdict           `json:"verdict"`
+	Summary   Summary           `json:"summary"`
+	Reviewers []Reviewer        `json:"reviewers"`
+	Findings  []Finding         `json:"findings"`
+	Rejected  []anchor.Rejected `json:"rejected"`
+	Strengths []Note            `json:"strengths"`
+	Concerns  []Note            `json:"concerns"`
+	Untested  []UntestedNote    `json:"untested"`
+	Docs      []Note            `json:"docs"`
+	Commits   []Commit          `json:"commits"`
+	TODOs     []TODO            `json:"todos"`
+	Checks    Checks            `json:"checks"`
+	Coverage  Coverage          `json:"coverage"`
+	Skipped   []diff.Skipped    `json:"skipped"`
+	Totals    Totals            `json:"totals"`
+}
+
+// Verdict statuses.
+const (
+	VerdictPass       = "pass"       // nothing at or above the gate
+	VerdictFail       = "fail"       // the gate tripped
+	VerdictEmpty      = "empty"      // nothing to review
+	VerdictIncomplete = "incomplete" // no reviewer answered
+)
+
+// Verdict is the outcome of the gate policy over the findings.
+type Verdict struct {
+	Status string `json:"status"`
+	// Text is the one-line verdict shown in the header.
+	Text        string `json:"text"`
+	GateTripped bool   `json:"gate_tripped"`
+	// Blocking counts findings at or above the gate with enough agreement.
+	Blocking int `json:"blocking"`
+	// RestsOn is how many reviewers answered; Panel how many were asked.
+	RestsOn int    `json:"rests_on"`
+	Panel   int    `json:"panel"`
+	Counts  Counts `json:"counts"`
+}
+
+// Counts are findings by severity.
+type Counts struct {
+	Critical   int `json:"critical"`
+	Important  int `json:"important"`
+	Suggestion int `json:"suggestion"`
+}
+
+// Total is the sum of all severities.
+func (c Counts) Total() int { return c.Critical + c.Important + c.Suggestion }
+
+func (c *Counts) add(sev string) {
+	switch sev {
+	case anchor.Critical:
+		c.Critical++
+	case anchor.Important:
+		c.Important++
+	case anchor.Suggestion:
+		c.Suggestion++
+	}
+}
+
+// Summary is the executive summary: a sentence computed from the findings
+// and each reviewer's own summary paragraph.
+type Summary struct {
+	Text      string         `json:"text"`
+	Reviewers []ReviewerNote `json:"reviewers"`
+}
+
+// ReviewerNote is one reviewer's narrative text.
+type ReviewerNote struct {
+	Reviewer string `json:"reviewer"`
+	Text     string `json:"text"`
+}
+
+// Reviewer is one panel member's outcome and retro figures.
+type Reviewer struct {
+	Name         string  `json:"name"`
+	Model        string  `json:"model"`
+	Digest       string  `json:"digest,omitempty"`
+	Focus        string  `json:"focus,omitempty"`
+	Status       string  `json:"status"`
+	Error        string  `json:"error,omitempty"`
+	Hint         string  `json:"hint,omitempty"`
+	DurationMS   int64   `json:"duration_ms"`
+	LoadMS       int64   `json:"load_ms"`
+	PromptTokens int     `json:"tokens_in"`
+	EvalTokens   int     `json:"tokens_out"`
+	TokensPerSec float64 `json:"tokens_per_sec"`
+	Requests     int     `json:"requests"`
+	Retries      int     `json:"retries"`
+	CacheHits    int     `json:"cache_hits"`
+	Chunks       int     `json:"chunks"`
+	FailedChunks int     `json:"failed_chunks"`
+	// Findings counts consolidated findings this reviewer is part of.
+	Findings     int    `json:"findings"`
+	BySeverity   Counts `json:"by_severity"`
+	Unique       int    `json:"unique"`
+	Corroborated int    `json:"corroborated"`
+	Rejected     int    `json:"rejected"`
+	// Repeats counts this reviewer's duplicate findings collapsed into one.
+	Repeats int `json:"repeats"`
+	// Failures lists why chunks failed.
+	Failures []string `json:"failures,omitempty"`
+}
+
+// Answered reports whether the reviewer produced any answer.
+func (r Reviewer) Answered() bool { return r.Chunks > r.FailedChunks }
+
+// Finding is one consolidated issue.
+type Finding struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Category string `json:"category"`
+	Title    string `json:"title"`
+	File     string `json:"file"`
+	// Line is 0 for a file-level finding.
+	Line    int `json:"line"`
+	EndLine int `json:"end_line"`
+	// Reviewers found it; SeenBy is how many reviewers saw the file.
+	Reviewers []string `json:"reviewers"`
+	SeenBy    int      `json:"seen_by"`
+	// Votes is each finder's severity; Disputed is set when they differ.
+	Votes       map[string]string `json:"votes"`
+	Disputed    bool              `json:"disputed"`
+	Explanation string            `json:"explanation"`
+	Fix         string            `json:"fix,omitempty"`
+	// Code is the real diff lines the finding is anchored to.
+	Code []CodeLine `json:"code,omitempty"`
+	// Others are the other finders' own titles, when they worded it differently.
+	Others []Wording `json:"others,omitempty"`
+}
+
+// Agreement is len(Reviewers) of SeenBy as "k of n".
+func (f Finding) Agreement() (k, n int) { return len(f.Reviewers), f.SeenBy }
+
+// CodeLine is one real line of the diff.
+type CodeLine struct {
+	Kind string `json:"kind"`
+	Old  int    `json:"old,omitempty"`
+	New  int    `json:"new,omitempty"`
+	Text string `json:"text"`
+}
+
+// Wording is how another reviewer titled the same finding.
+type Wording struct {
+	Reviewer string `json:"reviewer"`
+	Severity string `json:"severity"`
+	Title    string `json:"title"`
+}
+
+// Note is a narrative item and the reviewers who wrote it.
+type Note struct {
+	Text      string   `json:"text"`
+	Reviewers []string `json:"reviewers"`
+}
+
+// UntestedNote is a scenario reviewers think no test covers.
+type UntestedNote struct {
+	Scenario  string   `json:"scenario"`
+	Risk      string   `json:"risk"`
+	Reviewers []string `json:"reviewers"`
+}
+
+// Commit is one reviewed commit and what code noticed about it.
+type Commit struct {
+	SHA     string   `json:"sha"`
+	Subject string   `json:"subject"`
+	Notes   []string `json:"notes,omitempty"`
+}
+
+// TODO is a TODO/FIXME/HACK/XXX marker on an added line.
+type TODO struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Marker string `json:"marker"`
+	Text   string `json:"text"`
+}
+
+// Checks are the code-computed observations about tests and docs.
+type Checks struct {
+	// SourceWithoutTests lists changed source files with no test change beside them.
+	SourceWithoutTests []string `json:"source_without_tests"`
+	TestsChanged       bool     `json:"tests_changed"`
+	// APIWithoutDocs lists exported Go declarations changed with no doc change.
+	APIWithoutDocs []APIChange `json:"api_without_docs"`
+	DocsChanged    bool        `json:"docs_changed"`
+}
+
+// APIChange is an exported Go declaration added or removed.
+type APIChange struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Change string `json:"change"` // "added" or "removed"
+	Decl   string `json:"decl"`
+}
+
+// Coverage says which reviewer saw which file, and which files were skipped.
+type Coverage struct {
+	Reviewers []string       `json:"reviewers"`
+	Files     []FileCoverage `json:"files"`
+}
+
+// Coverage cell values.
+const (
+	CoverReviewed   = "reviewed"
+	CoverNotCovered = "not-covered"
+	CoverFailed     = "failed"
+)
+
+// FileCoverage is one row of the coverage table.
+type FileCoverage struct {
+	Path    string `json:"path"`
+	Status  string `json:"status"`
+	Added   int    `json:"added"`
+	Deleted int    `json:"deleted"`
+	// By maps reviewer name to reviewed / not-covered / failed.
+	By map[string]string `json:"by"`
+}
+
+// Totals are the review-wide metrics.
+type Totals struct {
+	Files        int `json:"files"`
+	Added        int `json:"added"`
+	Deleted      int `json:"deleted"`
+	Commits      int `json:"commits"`
+	RawFindings  int `json:"raw_findings"`
+	Findings     int `json:"findings"`
+	Corroborated int `json:"corroborated"`
+	Rejected     int `json:"rejected"`
+	PromptTokens int `json:"tokens_in"`
+	EvalTokens   int `json:"tokens_out"`
+	Requests     int `json:"requests"`
+	CacheHits    int `json:"cache_hits"`
+}

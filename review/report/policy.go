@@ -1,0 +1,175 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// Severity policies: how the votes of a finding's reviewers become its severity.
+const (
+	// PolicyUpperMedian takes the median vote, the higher of the two middle
+	// votes when their number is even: one alarmist reviewer cannot raise a
+	// finding alone, but a split panel leans to caution.
+	PolicyUpperMedian = "upper-median"
+	// PolicyMax takes the most severe vote.
+	PolicyMax = "max"
+	// PolicyMajority takes the most common vote; a tie goes to the more severe.
+	PolicyMajority = "majority"
+)
+
+// Gate thresholds for FailOn.
+const FailOnNone = "none"
+
+// Policy is how votes become severities and when the gate trips.
+type Policy struct {
+	Severity     string `json:"severity_policy"`
+	FailOn       string `json:"fail_on"`
+	MinAgreement int    `json:"min_agreement"`
+}
+
+// Defaults applied by Normalize.
+const (
+	DefaultSeverityPolicy = PolicyUpperMedian
+	DefaultFailOn         = anchor.Important
+)
+
+// Normalize fills defaults and checks the values; its errors are usage errors.
+func (p Policy) Normalize() (Policy, error) {
+	p.Severity = strings.ToLower(strings.TrimSpace(p.Severity))
+	p.FailOn = strings.ToLower(strings.TrimSpace(p.FailOn))
+	if p.Severity == "" {
+		p.Severity = DefaultSeverityPolicy
+	}
+	if p.FailOn == "" {
+		p.FailOn = DefaultFailOn
+	}
+	switch p.Severity {
+	case PolicyUpperMedian, PolicyMax, PolicyMajority:
+	default:
+		return p, fmt.Errorf("unknown severity policy %q (want upper-median, max or majority)", p.Severity)
+	}
+	if p.FailOn != FailOnNone && anchor.SeverityRank(p.FailOn) == 0 {
+		return p, fmt.Errorf("unknown --fail-on level %q (want critical, important, suggestion or none)", p.FailOn)
+	}
+	if p.MinAgreement < 0 {
+		return p, fmt.Errorf("--min-agreement must be at least 1, got %d", p.MinAgreement)
+	}
+	if p.MinAgreement == 0 {
+		p.MinAgreement = 1
+	}
+	return p, nil
+}
+
+// Decide applies the severity policy to one finding's votes.
+func (p Policy) Decide(votes []string) string {
+	ranks := make([]int, 0, len(votes))
+	for _, v := range votes {
+		if r := anchor.SeverityRank(v); r > 0 {
+			ranks = append(ranks, r)
+		}
+	}
+	if len(ranks) == 0 {
+		return anchor.Suggestion
+	}
+	slices.Sort(ranks)
+	var r int
+	switch p.Severity {
+	case PolicyMax:
+		r = ranks[len(ranks)-1]
+	case PolicyMajority:
+		count := map[int]int{}
+		for _, x := range ranks {
+			count[x]++
+			if count[x] > count[r] || (count[x] == count[r] && x > r) {
+				r = x
+			}
+		}
+	default:
+		r = ranks[len(ranks)/2]
+	}
+	return rankName(r)
+}
+
+func rankName(r int) string {
+	switch r {
+	case 3:
+		return anchor.Critical
+	case 2:
+		return anchor.Important
+	}
+	return anchor.Suggestion
+}
+
+// blocks reports whether a finding counts toward the gate.
+func (p Policy) blocks(f Finding) bool {
+	if p.FailOn == FailOnNone {
+		return false
+	}
+	return anchor.SeverityRank(f.Severity) >= anchor.SeverityRank(p.FailOn) && len(f.Reviewers) >= p.MinAgreement
+}
+
+// GateTripped reports whether the review should fail (exit 1).
+func (r *Report) GateTripped() bool { return r.Verdict.GateTripped }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// verdict computes the verdict once findings and reviewers are final.
+func (r *Report) verdict(empty bool) Verdict {
+	v := Verdict{Panel: len(r.Reviewers)}
+	for _, f := range r.Findings {
+		v.Counts.add(f.Severity)
+		if r.Policy.blocks(f) {
+			v.Blocking++
+		}
+	}
+	var failed []string
+	for _, rv := range r.Reviewers {
+		if rv.Answered() {
+			v.RestsOn++
+		} else {
+			failed = append(failed, fmt.Sprintf("%s %s", rv.Name, rv.Status))
+		}
+	}
+	gate := "at or above " + r.Policy.FailOn
+	if r.Policy.MinAgreement > 1 {
+		gate += fmt.Sprintf(" found by at least %d reviewers", r.Policy.MinAgreement)
+	}
+	switch {
+	case empty:
+		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
+	case v.RestsOn == 0:
+		v.Status = VerdictIncomplete
+		v.Text = "not reviewed: no reviewer answered"
+		if len(failed) > 0 {
+			v.Text += " (" + strings.Join(failed, ", ") + ")"
+		}
+		return v
+	case v.Blocking > 0:
+		v.Status, v.GateTripped = VerdictFail, true
+		v.Text = fmt.Sprintf("changes requested: %s %s", plural(v.Blocking, "finding", "findings"), gate)
+	case r.Policy.FailOn == FailOnNone:
+		v.Status = VerdictPass
+		v.Text = fmt.Sprintf("passed: the gate is off (%s)", plural(v.Counts.Total(), "finding", "findings"))
+	default:
+		v.Status = VerdictPass
+		v.Text = fmt.Sprintf("passed: no findings %s", gate)
+		if below := v.Counts.Total(); below > 0 {
+			v.Text += fmt.Sprintf(" (%s below the gate)", plural(below, "finding", "findings"))
+		}
+	}
+	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty {
+		v.Text += fmt.Sprintf("; min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(v.RestsOn, "reviewer", "reviewers"))
+	}
+	if len(failed) > 0 && v.Status != VerdictEmpty {
+		v.Text += fmt.Sprintf("; rests on %d of %d reviewers (%s)", v.RestsOn, v.Panel, strings.Join(failed, ", "))
+	}
+	return v
+}

@@ -1,0 +1,39 @@
+package report
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Sanitize removes terminal control sequences and other control characters
+// (keeping newlines and tabs) and bidi overrides from text a model or a diff
+// supplied, so printing a report can never drive the user's terminal. Build
+// applies it to every such string, so every format is covered.
+func Sanitize(s string) string {
+	if s == "" {
+		return s
+	}
+	if strings.IndexFunc(s, unsafeRune) < 0 {
+		return s
+	}
+	s = ansi.Strip(s)
+	return strings.Map(func(r rune) rune {
+		if unsafeRune(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20 && r != '\n' && r != '\t':
+		return true
+	case r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
