@@ -214,26 +214,40 @@ func (w *weights) matrix(name string, in, out uint64) Tensor {
 	return Tensor{Name: name, Shape: []uint64{in, out}, Data: d}
 }
 
-// Random models are random everywhere except three steers in the output
-// matrix, each there because the real server needs it:
+// Random models are random everywhere except a few steers, each there
+// because the real server or the test needs it:
 //   - Ollama v0.6.5 aborts a reply (ending it with done:false and no error)
 //     once the same chunk repeats 31 times, and greedy decoding of random
 //     weights falls into such loops: each token's output row is pushed away
 //     from its own embedding, so no token follows itself.
 //   - Bytes that are not printable ASCII (halves of multi-byte runes, which
-//     loop as whole runes) and <unk>/<s> are never chosen.
-//   - Embedding component 0 is a constant, so output column 0 is a per-token
-//     bias: '{' and ',' up, and '"', ']', '}' down, so strings and arrays
-//     fill up to the schema's bounds and objects take their optional keys.
+//     loop as whole runes), whitespace (Ollama counts all whitespace chunks
+//     as one repeated chunk) and <unk>/<s> are never chosen.
+//   - Component 0 of every embedding is a constant, so output column 0 is a
+//     per-token bias: '"' and '\' down, so every string is filled to its
+//     maxLength with garbage.
+//   - A few structural tokens also carry a context component (as in the
+//     terse model) whose scores shape the document: an array takes exactly
+//     one item and an object only its required keys. So a review answer is
+//     one garbage finding, finite (about 2,500 tokens under the reviewer
+//     schema) and sure to fail anchoring.
 const (
 	layerScale   = 0.2
 	biasEmbd     = 4
+	contextEmbd  = 8
 	repeatWeight = 1
+	// randomReserved components (the bias and the contexts) hold no noise.
+	randomReserved = 5
 )
 
-var randomBias = map[int]float32{
-	Token('{'): 3, Token(','): 1,
-	Token('"'): -10, Token(']'): -10, Token('}'): -10, Token('\\'): -10,
+var randomContexts = map[int]int{Token('['): 1, Token('"'): 2, Token(']'): 3, Token('}'): 4}
+
+var randomScores = map[int]map[int]float32{
+	0: {Token('"'): -10, Token('\\'): -10, Token('}'): 2, Token(']'): 2, Token(','): -3},
+	1: {Token('{'): 8, Token('"'): 12, Token(']'): -10}, // after '[': open the first item
+	2: {Token(','): -5},                                 // after '"': no next key or item
+	3: {Token('}'): 8, Token('"'): 20, Token(','): -5},  // after ']': end the object, or the string
+	4: {Token(']'): 8, Token('"'): 20, Token(','): -5},  // after '}': end the array, or the string
 }
 
 // Terse models are a bigram table: the embedding of a token puts a large
@@ -268,8 +282,11 @@ func (w *weights) tokenEmbd() Tensor {
 		switch w.kind {
 		case Random:
 			row[0] = biasEmbd
-			for i := 1; i < NEmbd; i++ {
+			for i := randomReserved; i < NEmbd; i++ {
 				row[i] = float32(w.rng.NormFloat64())
+			}
+			if c, ok := randomContexts[tok]; ok {
+				row[c] = contextEmbd
 			}
 		case Terse:
 			c := ctxDefault
@@ -292,11 +309,13 @@ func (w *weights) output() Tensor {
 		for tok := 0; tok < VocabSize; tok++ {
 			row := d[tok*NEmbd : (tok+1)*NEmbd]
 			self := embd[tok*NEmbd : (tok+1)*NEmbd]
-			for i := 1; i < NEmbd; i++ {
+			for i := randomReserved; i < NEmbd; i++ {
 				row[i] = float32(w.rng.NormFloat64()*std) - repeatWeight*self[i]
 			}
-			row[0] = randomBias[tok]
-			if tok < 3 && tok != EOSID || tok >= Token(0x80) || tok < Token(0x20) || tok == Token(0x7F) {
+			for c, scores := range randomScores {
+				row[c] = scores[tok]
+			}
+			if tok < 3 && tok != EOSID || tok >= Token(0x80) || tok <= Token(0x20) || tok == Token(0x7F) {
 				row[0] = -20
 			}
 		}

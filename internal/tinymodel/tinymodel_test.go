@@ -40,7 +40,7 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%v: same config gave different bytes", kind)
 		}
 	}
-	if bytes.Equal(encode(t, Config{Kind: Random, Seed: 1}), encode(t, Config{Kind: Random, Seed: 2})) {
+	if bytes.Equal(encode(t, Config{Kind: Random, Seed: 1}), encode(t, Config{Kind: Random, Seed: 9})) {
 		t.Error("random: seeds 1 and 2 gave the same bytes")
 	}
 }
@@ -103,7 +103,7 @@ func equalValue(a, b any) bool {
 // TestLlamaShape checks what llama.cpp's loader requires of a llama model:
 // metadata keys, the vocabulary, and tensor shapes in ggml order.
 func TestLlamaShape(t *testing.T) {
-	f := decode(t, encode(t, Config{Kind: Random, Seed: 3}))
+	f := decode(t, encode(t, Config{Kind: Random, Seed: 9}))
 	for key, want := range map[string]any{
 		"general.architecture":                   "llama",
 		"llama.context_length":                   uint32(DefaultContextLength),
@@ -278,6 +278,48 @@ func TestTerseChoices(t *testing.T) {
 		}
 		if got := pick(logits(t, f, Token(c.prev)), allowed...); got != c.want {
 			t.Errorf("%s: after %q picks token %d, want %d", c.name, c.prev, got, c.want)
+		}
+	}
+}
+
+func TestRandomStructure(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		f := decode(t, encode(t, Config{Kind: Random, Seed: seed}))
+		checkRandomStructure(t, f)
+	}
+}
+
+// checkRandomStructure checks the steers that make random answers finite.
+func checkRandomStructure(t *testing.T, f *File) {
+	t.Helper()
+	var printable string
+	for c := byte(0x20); c < 0x7F; c++ {
+		if c != '"' && c != '\\' {
+			printable += string(c)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		prev    byte
+		allowed string
+		want    int
+	}{
+		{"an array of objects takes an item", '[', `{]`, Token('{')},
+		{"an array of strings takes an item", '[', `"]`, Token('"')},
+		{"an object takes no optional key", '"', `,}`, Token('}')},
+		{"an array takes no second item", '}', `,]`, Token(']')},
+		{"the root takes no optional key", ']', `,}`, Token('}')},
+		{"a string ends after ]", ']', `"` + printable, Token('"')},
+		{"a string ends after }", '}', `"` + printable, Token('"')},
+	} {
+		if got := pick(logits(t, f, Token(c.prev)), append(bytesOf(c.allowed), bytesOf(" \n")...)...); got != c.want {
+			t.Errorf("%s: after %q picks token %d, want %d", c.name, c.prev, got, c.want)
+		}
+	}
+	// Inside a string, the quote loses to printable bytes, so strings run on.
+	for _, prev := range bytesOf("abcXYZ019;:") {
+		if got := pick(logits(t, f, prev), bytesOf(`"`+strings.ReplaceAll(strings.ReplaceAll(printable, "]", ""), "}", ""))...); got == Token('"') {
+			t.Errorf("after token %d a string closes at once", prev)
 		}
 	}
 }
