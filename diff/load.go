@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/quorum-review/quorum/internal/exitcode"
 )
@@ -224,10 +225,34 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 			return nil, err
 		}
 	}
+	fillModes(rp, from, files)
 	if err := applySkips(ctx, set, files, ign, opts.MaxFileBytes); err != nil {
 		return nil, err
 	}
 	return set, nil
+}
+
+// fillModes sets the modes of pure renames and copies, for which git prints
+// no mode (the content and mode are unchanged): the mode of the source.
+func fillModes(rp *repo, from plumbing.Hash, files []File) {
+	var tree *object.Tree
+	for i := range files {
+		f := &files[i]
+		if f.OldMode != "" || f.NewMode != "" || (f.Status != StatusRenamed && f.Status != StatusCopied) {
+			continue
+		}
+		if tree == nil {
+			t, err := rp.tree(from)
+			if err != nil {
+				return
+			}
+			tree = t
+		}
+		if e, err := tree.FindEntry(f.OldPath); err == nil {
+			m := fmt.Sprintf("%06o", uint32(e.Mode))
+			f.OldMode, f.NewMode = m, m
+		}
+	}
 }
 
 func badRev(rev string, err error) error {
