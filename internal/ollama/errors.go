@@ -1,0 +1,168 @@
+package ollama
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+
+	"github.com/ollama/ollama/api"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/review"
+)
+
+// Errors beyond review's sentinels. Each error Client returns is an
+// *exitcode.Error (message, hint, exit code) that also matches one of these or
+// one of review.ErrUnreachable / ErrModelNotFound / ErrBusy with errors.Is.
+var (
+	// ErrServer: the server failed the request (a 5xx other than 503, an
+	// {"error":...} line inside a 200 stream, or a stream it cannot parse).
+	ErrServer = errors.New("ollama server error")
+	// ErrStreamDropped: the connection closed before the final (done) message.
+	ErrStreamDropped = errors.New("ollama stream ended early")
+	// ErrRejected: the server refused the request as invalid (400), e.g. a
+	// model without chat support or a prompt over the context with truncate:false.
+	ErrRejected = errors.New("ollama rejected the request")
+	// ErrTimeout: the caller's deadline passed before the answer finished.
+	ErrTimeout = errors.New("ollama did not answer in time")
+)
+
+const hintServerLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again"
+
+// opError carries a user-facing message while matching several errors:
+// a sentinel and the underlying cause.
+type opError struct {
+	msg  string
+	errs []error
+}
+
+func (e *opError) Error() string   { return e.msg }
+func (e *opError) Unwrap() []error { return e.errs }
+
+func wrap(code int, hint, msg string, errs ...error) error {
+	return exitcode.New(code, &opError{msg: msg, errs: errs}, hint)
+}
+
+func isBusy(err error) bool {
+	var se api.StatusError
+	return errors.As(err, &se) && se.StatusCode == http.StatusServiceUnavailable
+}
+
+// mapErr turns what the api package returned into quorum's error: chosen by
+// type and status code, never by message text. op is a short lowercase verb
+// phrase ("chat with qwen2.5-coder:7b") used as the message's start.
+func (c *Client) mapErr(ctx context.Context, op, model string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exitcode.Error
+	if errors.As(err, &ee) {
+		// Already ours, e.g. the dialer's loopback refusal.
+		return ee
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxError(op, ctxErr)
+	}
+	var se api.StatusError
+	if errors.As(err, &se) {
+		return c.statusErr(op, model, se)
+	}
+	var de *dialError
+	if errors.As(err, &de) {
+		return wrap(exitcode.Setup,
+			"start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)",
+			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, shortNetErr(de.err)),
+			review.ErrUnreachable, de.err)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || isNetErr(err) {
+		return wrap(exitcode.Internal,
+			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again",
+			fmt.Sprintf("%s: ollama closed the connection before the answer was complete", op),
+			ErrStreamDropped, err)
+	}
+	return wrap(exitcode.Internal, hintServerLog,
+		fmt.Sprintf("%s: ollama reported an error: %s", op, oneLine(err.Error())),
+		ErrServer, err)
+}
+
+// oneLine keeps server text printable on one line of bounded length.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "..."
+	}
+	return s
+}
+
+func (c *Client) statusErr(op, model string, se api.StatusError) error {
+	msg := oneLine(se.ErrorMessage)
+	if msg == "" {
+		msg = http.StatusText(se.StatusCode)
+	}
+	switch se.StatusCode {
+	case http.StatusNotFound:
+		if model != "" {
+			return wrap(exitcode.Setup, "ollama pull "+model,
+				fmt.Sprintf("model %q is not installed in ollama at %s", model, c.base.Host),
+				review.ErrModelNotFound, se)
+		}
+		return wrap(exitcode.Setup, "check that OLLAMA_HOST (or --ollama-host) points at an Ollama server",
+			fmt.Sprintf("%s: %s answered 404; is it an ollama server?", op, c.base.Host), ErrServer, se)
+	case http.StatusServiceUnavailable:
+		return wrap(exitcode.Setup,
+			"ollama's queue is full; wait for its other clients to finish (or raise OLLAMA_MAX_QUEUE) and run again",
+			fmt.Sprintf("%s: ollama is busy: %s", op, msg), review.ErrBusy, se)
+	case http.StatusBadRequest:
+		return wrap(exitcode.Setup,
+			"check that the model can chat (`quorum models`) and that the prompt fits its context (lower --max-context or review fewer files)",
+			fmt.Sprintf("%s: ollama rejected the request: %s", op, msg), ErrRejected, se)
+	case 499: // ollama's "request canceled"
+		return ctxError(op, context.Canceled)
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return wrap(exitcode.Setup, "check the server's access settings; quorum expects a local ollama without authentication",
+			fmt.Sprintf("%s: ollama at %s refused access (%d): %s", op, c.base.Host, se.StatusCode, msg), ErrRejected, se)
+	default:
+		return wrap(exitcode.Internal, hintServerLog,
+			fmt.Sprintf("%s: ollama failed (%d): %s", op, se.StatusCode, msg), ErrServer, se)
+	}
+}
+
+func ctxError(op string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return wrap(exitcode.Setup, "raise the timeout, or check `ollama ps` for a model stuck loading",
+			fmt.Sprintf("%s: ollama did not answer in time", op), ErrTimeout, err)
+	}
+	return wrap(exitcode.Setup, "the run was interrupted; run the command again to finish (finished answers are cached)",
+		fmt.Sprintf("%s: canceled", op), err)
+}
+
+func isNetErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
+}
+
+// shortNetErr keeps the useful tail of a dial error ("connection refused").
+func shortNetErr(err error) string {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "host unreachable"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "connection timed out"
+	}
+	return err.Error()
+}
