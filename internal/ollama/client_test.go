@@ -413,4 +413,6 @@ func TestIgnoresProxyEnvironment(t *testing.T) {
 
 type resolverFunc func(context.Context, string) ([]net.IPAddr, error)
 
-func (f resolverFunc) LookupIPAddr(ctx context.Context, h string) ([]net.IPAddr, error) { return f(ctx, h) }
+func (f resolverFunc) LookupIPAddr(ctx context.Context, h string) ([]net.IPAddr, error) {
+	return f(ctx, h)
+}
