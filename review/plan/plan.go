@@ -42,7 +42,11 @@ type Prepared struct {
 	files      []fileUnits
 	commits    []string
 	guidelines string
+	id         string
 }
+
+// ID is a hash of everything prepared: equal IDs plan to equal chunks under equal budgets.
+func (p *Prepared) ID() string { return p.id }
 
 type fileUnits struct {
 	f     diff.File
@@ -91,6 +95,15 @@ func Prepare(in Input) *Prepared {
 		}
 		p.files = append(p.files, fu)
 	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\x00%q\x00", p.guidelines, p.commits)
+	for _, fu := range p.files {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%q\x00", fu.f.Path, fu.f.OldPath, fu.f.Status, fu.src)
+		for _, hu := range fu.hunks {
+			fmt.Fprintf(h, "%+v\x00", hu.h)
+		}
+	}
+	p.id = hex.EncodeToString(h.Sum(nil))[:16]
 	return p
 }
 

@@ -1,0 +1,116 @@
+package run
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/quorum-review/quorum/prompts"
+	"github.com/quorum-review/quorum/review"
+)
+
+var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(prompts.Schema()))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("quorum-answer.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("quorum-answer.json")
+})
+
+// ParseAnswer reads one model answer: the JSON document alone, or inside a
+// ```json fence, or with prose around it. It validates the document against
+// the reviewer schema; extra fields are ignored and missing optional fields
+// stay empty. Nothing is repaired or guessed: an answer that does not
+// validate is an error that says where.
+func ParseAnswer(content string) (*review.Answer, error) {
+	doc := extractJSON(content)
+	if doc == "" {
+		if strings.TrimSpace(content) == "" {
+			return nil, errors.New("the answer was empty")
+		}
+		return nil, errors.New("the answer holds no JSON object")
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+	if err != nil {
+		return nil, fmt.Errorf("the answer is not valid JSON: %s", short(err.Error()))
+	}
+	sch, err := compiled()
+	if err != nil {
+		return nil, fmt.Errorf("reviewer schema does not compile: %w", err)
+	}
+	if err := sch.Validate(v); err != nil {
+		return nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
+	}
+	var a review.Answer
+	if err := json.Unmarshal([]byte(doc), &a); err != nil {
+		return nil, fmt.Errorf("the answer does not decode: %s", short(err.Error()))
+	}
+	// Empty lists rather than null, so raw.json reads the same whatever the model omitted.
+	for _, s := range []*[]string{&a.Strengths, &a.Concerns, &a.Docs} {
+		if *s == nil {
+			*s = []string{}
+		}
+	}
+	if a.Findings == nil {
+		a.Findings = []review.RawFinding{}
+	}
+	if a.Untested == nil {
+		a.Untested = []review.Untested{}
+	}
+	return &a, nil
+}
+
+// extractJSON finds the JSON object in an answer: a fenced block's content
+// when there is a fence, else from the first '{' to the last '}'.
+func extractJSON(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "```"); i >= 0 {
+		rest := s[i+3:]
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			rest = rest[nl+1:] // drop the info string ("json")
+		}
+		if j := strings.Index(rest, "```"); j >= 0 {
+			rest = rest[:j]
+		}
+		s = strings.TrimSpace(rest)
+	}
+	start, end := strings.IndexByte(s, '{'), strings.LastIndexByte(s, '}')
+	if start < 0 || end < start {
+		return ""
+	}
+	return s[start : end+1]
+}
+
+// describe turns a schema validation error into one line naming the first failing place.
+func describe(err error) string {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return short(err.Error())
+	}
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
+	}
+	loc := "/" + strings.Join(ve.InstanceLocation, "/")
+	msg := fmt.Sprint(ve.ErrorKind)
+	if u := ve.BasicOutput(); u != nil && u.Error != nil {
+		msg = u.Error.String()
+	}
+	return short(fmt.Sprintf("at %s: %s", loc, msg))
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "..."
+	}
+	return s
+}

@@ -1,0 +1,53 @@
+package run
+
+import (
+	"strings"
+	"testing"
+)
+
+const okAnswer = `{"summary":"fine","findings":[{"file":"x.go","line":12,"quote":"if b > 10 {","severity":"important","category":"bug","title":"Check bound","explanation":"off by one"}]}`
+
+func TestParseAnswer(t *testing.T) {
+	for name, in := range map[string]string{
+		"plain":        okAnswer,
+		"fenced":       "Here you go:\n```json\n" + okAnswer + "\n```\nthanks",
+		"prose":        "Sure. " + okAnswer + " Done.",
+		"extra fields": strings.Replace(okAnswer, `"summary"`, `"mood":"happy","summary"`, 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, err := ParseAnswer(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Summary != "fine" || len(a.Findings) != 1 || a.Findings[0].Line != 12 || a.Findings[0].EndLine != 0 || a.Findings[0].Fix != "" {
+				t.Fatalf("%+v", a)
+			}
+			if a.Strengths == nil || a.Untested == nil || len(a.Strengths) != 0 {
+				t.Fatalf("missing optional lists should be empty, got %+v", a)
+			}
+		})
+	}
+}
+
+func TestParseAnswerErrors(t *testing.T) {
+	for name, tc := range map[string]struct{ in, want string }{
+		"empty":        {"  ", "the answer was empty"},
+		"no json":      {"I cannot review this.", "holds no JSON object"},
+		"truncated":    {`{"summary":"fine","findings":[{"file":"x.go"`, "no JSON object"},
+		"broken":       {`{"summary": "a" "findings": []}`, "not valid JSON"},
+		"bad severity": {strings.Replace(okAnswer, `"important"`, `"meh"`, 1), "at /findings/0/severity"},
+		"no summary":   {`{"findings":[]}`, "does not follow the schema"},
+		"too long":     {`{"summary":"` + strings.Repeat("a", 900) + `","findings":[]}`, "at /summary"},
+		"wrong type":   {strings.Replace(okAnswer, `"line":12`, `"line":"12"`, 1), "at /findings/0/line"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseAnswer(tc.in)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error: %q", err)
+			}
+		})
+	}
+}

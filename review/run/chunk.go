@@ -1,0 +1,250 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/prompts"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/plan"
+)
+
+// resultsNS is the cache namespace of answers.
+const resultsNS = "results"
+
+// cachedAnswer is what the cache keeps per answered chunk.
+type cachedAnswer struct {
+	Answer  review.Answer  `json:"answer"`
+	Metrics review.Metrics `json:"metrics"` // of the original call, for the record
+}
+
+// truncationRatio: a prompt_eval_count below this share of the estimated
+// tokens of the chunk's own files means the server cut the prompt. Only the
+// files part counts, because the server may have the shared prefix (system
+// prompt, guidelines, commits) cached and not count it again.
+const truncationRatio = 0.5
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// CacheKey is the key of one answer: the prompt version, the model and its
+// digest, the options, the rendered prompts (which hold the chunk, the focus,
+// guidelines and commits) and the schema.
+func CacheKey(model, digest string, opts review.Options, system, user string) string {
+	return cache.Key("quorum.answer/v1", prompts.Version(), model, digest, opts, system, user)
+}
+
+// chunk runs one chunk for one reviewer: from the cache, else up to two
+// attempts. It returns nil, nil when ctx was canceled before an answer, and a
+// fatal error when the reviewer cannot go on (model missing, server gone).
+func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.Chunk) (*review.ChunkResult, error) {
+	started := r.now()
+	cr := &review.ChunkResult{Chunk: c.ID, Files: c.Paths}
+	system, user, err := rr.plan.Render(c)
+	if err != nil {
+		cr.Error = fmt.Sprintf("render prompt: %v", err)
+		return cr, nil
+	}
+	model, opts := rr.res.Reviewer.Model, rr.res.Options
+	key := CacheKey(model, rr.res.Digest, opts, system, user)
+	var hit cachedAnswer
+	if ok, _ := r.Cache.Get(resultsNS, key, &hit); ok {
+		// An unreadable cache is not fatal: the chunk is simply asked again.
+		cr.Answer, cr.Cached = &hit.Answer, true
+		cr.Metrics.CacheHits = 1
+		return cr, nil
+	}
+	filesTokens := rr.plan.Budget.Tokens(c.Bytes - rr.plan.Overhead)
+	prompt := user
+	for attempt := 1; attempt <= 2; attempt++ {
+		if attempt == 2 {
+			cr.Metrics.Retries++
+		}
+		req := review.ChatRequest{
+			Model: model, System: system, Prompt: prompt,
+			Format: prompts.Schema(), Options: opts, KeepAlive: cfg.KeepAlive,
+		}
+		rctx, cancel := withTimeout(ctx, cfg.Timeout)
+		var progress review.Progress
+		if r.Observer != nil {
+			name := rr.res.Reviewer.Name
+			progress = func(n int) { r.Observer.Tokens(name, n) }
+		}
+		resp, err := r.Chat.Chat(rctx, req, progress)
+		timedOut := rctx.Err() == context.DeadlineExceeded
+		cancel()
+		cr.Metrics.Requests++
+		cr.Metrics.TotalDuration += resp.TotalDuration
+		cr.Metrics.LoadDuration += resp.LoadDuration
+		cr.Metrics.PromptEvalDuration += resp.PromptEvalDuration
+		cr.Metrics.EvalDuration += resp.EvalDuration
+		cr.Metrics.PromptTokens += resp.PromptEvalCount
+		cr.Metrics.EvalTokens += resp.EvalCount
+		cr.Metrics.Wall = r.now().Sub(started)
+		if err != nil {
+			switch {
+			case ctx.Err() != nil:
+				return nil, nil
+			case errors.Is(err, review.ErrModelNotFound), errors.Is(err, review.ErrUnreachable):
+				return nil, err
+			case timedOut:
+				cr.Error = fmt.Sprintf("no answer within %s", cfg.Timeout)
+				return cr, nil // a hung model would hang again: no retry
+			}
+			cr.Error = oneLine(err.Error())
+			prompt = user // a transport failure: ask the same again
+			continue
+		}
+		if resp.PromptEvalCount > 0 && attempt == 1 && float64(resp.PromptEvalCount) < truncationRatio*float64(filesTokens) {
+			cr.Error = fmt.Sprintf("the server truncated the prompt: it read %d tokens of about %d (num_ctx %d not honored?)", resp.PromptEvalCount, c.Tokens, opts.NumCtx)
+			return cr, nil // asking again would be cut the same way
+		}
+		if attempt == 1 && resp.PromptEvalCount > 0 {
+			rr.mu.Lock()
+			rr.bpt.observe(len(system)+len(user), resp.PromptEvalCount)
+			rr.mu.Unlock()
+		}
+		truncated := resp.DoneReason == "length"
+		var reason string
+		if truncated {
+			reason = fmt.Sprintf("the answer was cut off at the %d-token limit", opts.NumPredict)
+		} else if a, perr := ParseAnswer(resp.Content); perr != nil {
+			reason = perr.Error()
+		} else {
+			cr.Answer, cr.Error = a, ""
+			_ = r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Metrics: cr.Metrics}) // a failed write only costs a future call
+			return cr, nil
+		}
+		cr.Error = reason
+		repair, err := prompts.Repair(reason, truncated)
+		if err != nil {
+			return cr, nil
+		}
+		prompt = user + repair
+	}
+	if cr.Metrics.Retries > 0 {
+		cr.Error = "after one retry: " + cr.Error
+	}
+	return cr, nil
+}
+
+func oneLine(s string) string { return short(s) }
+
+// finish turns a reviewer's state into its result: chunks in order,
+// coverage, totals and status.
+func (r *Runner) finish(rr *reviewerRun) {
+	res := &rr.res
+	name := res.Reviewer.Name
+	defer func() {
+		if r.Observer != nil {
+			r.Observer.Finished(name, *res)
+		}
+	}()
+	if !rr.start.IsZero() && !rr.end.IsZero() {
+		res.Metrics.Wall = rr.end.Sub(rr.start)
+	}
+	if rr.plan == nil { // setup failed
+		res.Status, res.Error, res.Hint = statusOf(rr.fatal, res.Reviewer.Model)
+		return
+	}
+	res.NotCovered = rr.plan.NotCovered
+	answered, failed, unfinished := 0, 0, 0
+	seen := map[string]bool{}
+	var firstErr string
+	for _, c := range rr.chunks {
+		if c == nil {
+			unfinished++
+			continue
+		}
+		res.Chunks = append(res.Chunks, *c)
+		m := c.Metrics
+		m.Wall = 0 // the reviewer's wall-clock is measured as a whole
+		res.Metrics.Add(m)
+		if c.Answer != nil {
+			answered++
+			for _, p := range c.Files {
+				seen[p] = true
+			}
+		} else {
+			failed++
+			if firstErr == "" {
+				firstErr = c.Error
+			}
+		}
+	}
+	notCovered := map[string]bool{}
+	for _, p := range res.NotCovered {
+		notCovered[p] = true
+	}
+	for _, p := range rr.plan.Covered {
+		if seen[p] {
+			res.Covered = append(res.Covered, p)
+		} else if !notCovered[p] {
+			// Planned but never answered (failed or interrupted): not seen.
+			res.NotCovered = append(res.NotCovered, p)
+			notCovered[p] = true
+		}
+	}
+	switch {
+	case rr.fatal != nil:
+		res.Status, res.Error, res.Hint = statusOf(rr.fatal, res.Reviewer.Model)
+		if answered > 0 && res.Status != review.StatusMissing {
+			res.Status = review.StatusPartial
+		}
+	case answered == len(rr.chunks):
+		res.Status = review.StatusOK
+	case answered == 0:
+		res.Status = review.StatusFailed
+	default:
+		res.Status = review.StatusPartial
+	}
+	if res.Error == "" && firstErr != "" {
+		res.Error = fmt.Sprintf("%d of %d chunks failed: %s", failed, len(rr.chunks), firstErr)
+	}
+	if unfinished > 0 && rr.fatal == nil {
+		msg := fmt.Sprintf("interrupted: %d of %d chunks not reviewed", unfinished, len(rr.chunks))
+		if res.Error == "" {
+			res.Error = msg
+		} else {
+			res.Error = msg + "; " + res.Error
+		}
+		if res.Hint == "" {
+			res.Hint = "run the review again to finish; answered chunks are cached"
+		}
+	}
+	r.saveBPT(rr)
+	if res.Status == review.StatusOK && rr.planKey != "" && len(rr.chunks) > 0 {
+		_ = r.Cache.Put(planNS, rr.planKey, planMemo{rr.plan.Budget.BytesPerToken}) // best effort
+	}
+}
+
+// statusOf classifies a fatal reviewer error: the status, a one-line reason and a hint.
+func statusOf(err error, model string) (status, msg, hint string) {
+	msg = oneLine(err.Error())
+	hint = exitcode.HintOf(err)
+	switch {
+	case errors.Is(err, review.ErrModelNotFound):
+		return review.StatusMissing, msg, "ollama pull " + model
+	case errors.Is(err, review.ErrUnreachable):
+		if hint == "" {
+			hint = "start the server with `ollama serve`"
+		}
+		return review.StatusFailed, msg, hint
+	}
+	return review.StatusFailed, msg, hint
+}

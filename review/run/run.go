@@ -1,0 +1,219 @@
+// Package run sends each chunk to each reviewer, validates the answers, and collects raw results and metrics.
+package run
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/prompts"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/plan"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxContext = 16384
+	DefaultNumPredict = 4096
+	DefaultKeepAlive  = 10 * time.Minute
+	DefaultSeed       = 42
+	// fallbackContext is used when the server does not report a model's context length.
+	fallbackContext = 4096
+)
+
+// Loader preloads a model and reports its load time. internal/ollama's
+// client satisfies it; when the Chatter does not, models load on first use.
+type Loader interface {
+	Load(ctx context.Context, model string, keepAlive time.Duration) (time.Duration, error)
+}
+
+// Observer is told how the run goes, for progress display. Calls come from
+// several goroutines.
+type Observer interface {
+	// Planned announces a reviewer and its number of chunks (before any call).
+	Planned(reviewer string, chunks int)
+	// Loaded reports the explicit load of a reviewer's model.
+	Loaded(reviewer string, d time.Duration)
+	// Tokens reports n more tokens generated for reviewer.
+	Tokens(reviewer string, n int)
+	// ChunkDone reports one finished chunk (answered, failed or cached).
+	ChunkDone(reviewer string, c review.ChunkResult)
+	// Finished reports a reviewer's final result.
+	Finished(reviewer string, r review.RawResult)
+}
+
+// Config is how one review runs.
+type Config struct {
+	Reviewers []review.Reviewer
+	// MaxContext caps every reviewer's num_ctx (default 16384).
+	MaxContext int
+	// NumPredict bounds each answer (default 4096, at most half of num_ctx).
+	NumPredict int
+	// Parallel is the number of requests in flight per model (default 1).
+	Parallel int
+	// ConcurrentModels is how many models run at once (default 1: model by model).
+	ConcurrentModels int
+	KeepAlive        time.Duration
+	// Timeout bounds each request, load included (0: no limit).
+	Timeout time.Duration
+	Seed    int
+	// Interleave sends chunks round-robin across models with no explicit
+	// load: the naive order, kept only to measure what model-by-model saves.
+	Interleave bool
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxContext <= 0 {
+		c.MaxContext = DefaultMaxContext
+	}
+	if c.NumPredict <= 0 {
+		c.NumPredict = DefaultNumPredict
+	}
+	if c.Parallel <= 0 {
+		c.Parallel = 1
+	}
+	if c.ConcurrentModels <= 0 {
+		c.ConcurrentModels = 1
+	}
+	if c.KeepAlive == 0 {
+		c.KeepAlive = DefaultKeepAlive
+	}
+	if c.Seed == 0 {
+		c.Seed = DefaultSeed
+	}
+	return c
+}
+
+// Runner runs reviewers against a model server.
+type Runner struct {
+	Chat review.Chatter
+	// Catalog gives each model's digest and context length; nil means unknown.
+	Catalog review.Catalog
+	// Cache holds answers and learned bytes-per-token; nil disables it.
+	Cache    *cache.Cache
+	Observer Observer
+	Now      func() time.Time
+}
+
+// reviewerRun is one reviewer's state during a run.
+type reviewerRun struct {
+	res    review.RawResult
+	plan   *plan.Plan
+	chunks []*review.ChunkResult // by chunk index; nil until finished
+	fatal  error                 // stops the reviewer: model missing, server unreachable
+	bpt    bptLearner
+	// planKey names this reviewer's plan of this diff in the cache.
+	planKey string
+	start   time.Time
+	end     time.Time
+	mu      sync.Mutex
+}
+
+// Run reviews the prepared diff with every reviewer and returns their raw
+// results. A reviewer that fails is reported in its result; Run returns an
+// error only when no reviewer could run at all because of the setup (server
+// unreachable, every model missing), and then still returns the results.
+// When ctx is canceled, Run stops promptly and returns what finished, with
+// Raw.Interrupted set.
+func (r *Runner) Run(ctx context.Context, prep *plan.Prepared, cfg Config) (*review.Raw, error) {
+	cfg = cfg.withDefaults()
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	raw := &review.Raw{Schema: "quorum.raw/v1", PromptVersion: prompts.Version(), StartedAt: start}
+	runs := make([]*reviewerRun, len(cfg.Reviewers))
+	for i, rv := range cfg.Reviewers {
+		runs[i] = r.setup(ctx, prep, cfg, rv)
+	}
+	r.schedule(ctx, cfg, runs)
+	for _, rr := range runs {
+		r.finish(rr)
+		raw.Results = append(raw.Results, rr.res)
+	}
+	raw.Wall = now().Sub(start)
+	raw.Interrupted = ctx.Err() != nil
+	return raw, setupFailure(runs)
+}
+
+// setup asks the catalog about the model and plans its chunks.
+func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv review.Reviewer) *reviewerRun {
+	if rv.Name == "" {
+		rv.Name = rv.Model
+	}
+	rr := &reviewerRun{res: review.RawResult{Reviewer: rv, Chunks: []review.ChunkResult{}, Covered: []string{}}}
+	ctxLen := 0
+	if r.Catalog != nil {
+		info, err := r.Catalog.Show(ctx, rv.Model)
+		if err != nil {
+			rr.fatal = err
+			return rr
+		}
+		rr.res.Digest, ctxLen = info.Digest, info.ContextLength
+	}
+	if ctxLen <= 0 {
+		ctxLen = fallbackContext
+	}
+	numCtx := min(ctxLen, cfg.MaxContext)
+	if rv.NumCtx > 0 {
+		numCtx = min(numCtx, rv.NumCtx)
+	}
+	rr.res.Options = review.Options{
+		NumCtx:      numCtx,
+		NumPredict:  min(cfg.NumPredict, numCtx/2),
+		Temperature: 0,
+		Seed:        cfg.Seed,
+	}
+	rr.bpt = loadBPT(r.Cache, rv.Model, rr.res.Digest)
+	bpt := rr.bpt.prior
+	if prep.ID() != "" {
+		rr.planKey = planKey(prep.ID(), reviewKey{rv.Model, rr.res.Digest, numCtx, rr.res.Options.NumPredict, rv.Focus})
+		var memo planMemo
+		if ok, _ := r.Cache.Get(planNS, rr.planKey, &memo); ok && memo.BytesPerToken >= minBPT && memo.BytesPerToken <= maxBPT {
+			bpt = memo.BytesPerToken
+		}
+	}
+	pl, err := plan.Build(prep, plan.Budget{
+		NumCtx:        numCtx,
+		AnswerTokens:  rr.res.Options.NumPredict,
+		BytesPerToken: bpt,
+		Focus:         rv.Focus,
+	})
+	if err != nil {
+		rr.fatal = err
+		return rr
+	}
+	rr.plan = pl
+	rr.chunks = make([]*review.ChunkResult, len(pl.Chunks))
+	if r.Observer != nil {
+		r.Observer.Planned(rv.Name, len(pl.Chunks))
+	}
+	return rr
+}
+
+// setupFailure is the error of a run in which no reviewer answered anything
+// because none could reach its model: the server is down, or no model of the
+// panel is installed. Its message and hint are the first such reviewer's.
+func setupFailure(runs []*reviewerRun) error {
+	var first error
+	for _, rr := range runs {
+		for _, c := range rr.chunks {
+			if c != nil && c.Answer != nil {
+				return nil
+			}
+		}
+		if rr.fatal == nil || !(errors.Is(rr.fatal, review.ErrUnreachable) || errors.Is(rr.fatal, review.ErrModelNotFound)) {
+			if rr.plan != nil && len(rr.plan.Chunks) > 0 {
+				return nil // it could run; its chunks failed for other reasons
+			}
+			continue
+		}
+		if first == nil || errors.Is(rr.fatal, review.ErrUnreachable) && !errors.Is(first, review.ErrUnreachable) {
+			first = rr.fatal
+		}
+	}
+	return first
+}

@@ -1,0 +1,425 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/prompts"
+	"github.com/quorum-review/quorum/review"
+)
+
+const finding = `{"summary":"s","findings":[{"file":"f00.go","line":3,"quote":"x","severity":"important","category":"bug","title":"t","explanation":"e"}]}`
+
+func TestRunHappyPathSetsOptions(t *testing.T) {
+	f := newFake("a", "b")
+	f.models["b"] = review.ModelInfo{Name: "b", Digest: "sha256:b", ContextLength: 8192}
+	r := &Runner{Chat: f, Catalog: f}
+	rvs := reviewers("a", "b")
+	rvs[1].Focus = "security only"
+	raw, err := r.Run(context.Background(), prepared(2), Config{Reviewers: rvs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.Schema != "quorum.raw/v1" || raw.PromptVersion != prompts.Version() || raw.Interrupted || len(raw.Results) != 2 {
+		t.Fatalf("raw header: %+v", raw)
+	}
+	for i, want := range []review.Options{
+		{NumCtx: 16384, NumPredict: 4096, Temperature: 0, Seed: 42},
+		{NumCtx: 8192, NumPredict: 4096, Temperature: 0, Seed: 42},
+	} {
+		res := raw.Results[i]
+		if res.Options != want || res.Status != review.StatusOK || res.Digest != "sha256:"+res.Reviewer.Model {
+			t.Errorf("result %d: %+v", i, res)
+		}
+		if strings.Join(res.Covered, ",") != "f00.go,f01.go" || len(res.Chunks) != 1 || res.Chunks[0].Answer == nil {
+			t.Errorf("result %d coverage: %+v", i, res)
+		}
+		if res.Metrics.Requests != 1 || res.Metrics.EvalTokens != 20 {
+			t.Errorf("result %d metrics: %+v", i, res.Metrics)
+		}
+	}
+	for _, req := range f.requests {
+		if string(req.Format) != string(prompts.Schema()) || req.KeepAlive != DefaultKeepAlive {
+			t.Errorf("request lacks schema or keep_alive: %+v", req.KeepAlive)
+		}
+		if (req.Model == "b") != strings.Contains(req.System, "security only") {
+			t.Errorf("focus text in the wrong prompt for %s", req.Model)
+		}
+	}
+}
+
+func TestPerReviewerContextOverride(t *testing.T) {
+	f := newFake("a")
+	rvs := reviewers("a")
+	rvs[0].NumCtx = 4096
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: rvs, MaxContext: 65536, NumPredict: 3000})
+	if o := raw.Results[0].Options; o.NumCtx != 4096 || o.NumPredict != 2048 {
+		t.Fatalf("options %+v", o)
+	}
+}
+
+func TestWarmCacheMakesNoCall(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake("a", "b")
+	cfg := Config{Reviewers: reviewers("a", "b"), MaxContext: 4096}
+	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}
+	first, err := r.Run(context.Background(), prepared(6), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := f.count()
+	if calls < 4 {
+		t.Fatalf("expected several chunks, got %d calls", calls)
+	}
+	f2 := newFake("a", "b")
+	f2.reply = func(string, int, review.ChatRequest) (review.ChatResponse, error) {
+		t.Error("model called on a warm cache")
+		return review.ChatResponse{}, errors.New("no")
+	}
+	second, err := (&Runner{Chat: f2, Catalog: f2, Cache: cache.New(dir)}).Run(context.Background(), prepared(6), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f2.count() != 0 {
+		t.Fatalf("warm run made %d calls", f2.count())
+	}
+	for i, res := range second.Results {
+		if res.Status != review.StatusOK || res.Metrics.CacheHits != len(first.Results[i].Chunks) || res.Metrics.Requests != 0 {
+			t.Fatalf("warm result %d: %+v", i, res.Metrics)
+		}
+		for _, c := range res.Chunks {
+			if !c.Cached || c.Answer == nil {
+				t.Fatalf("chunk not from cache: %+v", c)
+			}
+		}
+	}
+	// A changed diff is asked again; an unchanged focus too if it changes.
+	rvs := reviewers("a")
+	rvs[0].Focus = "new focus"
+	_, _ = (&Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}).Run(context.Background(), prepared(6), Config{Reviewers: rvs, MaxContext: 4096})
+	if f.count() == calls {
+		t.Fatal("a new focus was served from the cache")
+	}
+}
+
+func TestCorruptCacheEntryIsRewritten(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake("a")
+	cfg := Config{Reviewers: reviewers("a")}
+	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}
+	if _, err := r.Run(context.Background(), prepared(1), cfg); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := filepath.Glob(filepath.Join(dir, resultsNS, "*", "*.json"))
+	if len(entries) != 1 {
+		t.Fatalf("cache entries: %v", entries)
+	}
+	if err := os.WriteFile(entries[0], []byte("{garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := r.Run(context.Background(), prepared(1), cfg)
+	if err != nil || raw.Results[0].Status != review.StatusOK || f.count() != 2 {
+		t.Fatalf("corrupt entry: err=%v status=%s calls=%d", err, raw.Results[0].Status, f.count())
+	}
+	if _, err := r.Run(context.Background(), prepared(1), cfg); err != nil || f.count() != 2 {
+		t.Fatalf("entry not rewritten: calls=%d", f.count())
+	}
+}
+
+func TestRetryRepairsInvalidJSON(t *testing.T) {
+	f := newFake("a")
+	f.reply = func(_ string, n int, req review.ChatRequest) (review.ChatResponse, error) {
+		if n == 1 {
+			return review.ChatResponse{Content: `{"summary": "half`, DoneReason: "stop"}, nil
+		}
+		if !strings.Contains(req.Prompt, "could not be used: the answer holds no JSON object") {
+			t.Errorf("retry lacks the repair instruction:\n%s", req.Prompt[len(req.Prompt)-300:])
+		}
+		return review.ChatResponse{Content: "```json\n" + finding + "\n```", DoneReason: "stop"}, nil
+	}
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a")})
+	res := raw.Results[0]
+	if res.Status != review.StatusOK || res.Metrics.Retries != 1 || res.Metrics.Requests != 2 || len(res.Chunks[0].Answer.Findings) != 1 || res.Chunks[0].Error != "" {
+		t.Fatalf("%+v", res)
+	}
+}
+
+func TestTwiceInvalidFailsChunkWithReason(t *testing.T) {
+	f := newFake("a", "b")
+	f.reply = func(model string, _ int, _ review.ChatRequest) (review.ChatResponse, error) {
+		if model == "a" {
+			return review.ChatResponse{Content: `{"summary":"s","findings":[{"severity":"fatal"}]}`, DoneReason: "stop"}, nil
+		}
+		return review.ChatResponse{Content: finding, DoneReason: "stop"}, nil
+	}
+	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a", "b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := raw.Results[0], raw.Results[1]
+	if a.Status != review.StatusFailed || !strings.Contains(a.Chunks[0].Error, "after one retry: the answer does not follow the schema: at /findings/0") {
+		t.Fatalf("a: %s / %q", a.Status, a.Chunks[0].Error)
+	}
+	if !strings.HasPrefix(a.Error, "1 of 1 chunks failed: after one retry") || len(a.Covered) != 0 || strings.Join(a.NotCovered, ",") != "f00.go" {
+		t.Fatalf("a: error %q covered %v not %v", a.Error, a.Covered, a.NotCovered)
+	}
+	if b.Status != review.StatusOK {
+		t.Fatalf("a failed reviewer sank b: %+v", b)
+	}
+}
+
+func TestLengthIsTruncatedAnswerAndRetried(t *testing.T) {
+	f := newFake("a")
+	var prompts []string
+	f.reply = func(_ string, n int, req review.ChatRequest) (review.ChatResponse, error) {
+		prompts = append(prompts, req.Prompt)
+		return review.ChatResponse{Content: `{"summary":"very long`, DoneReason: "length"}, nil
+	}
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a")})
+	c := raw.Results[0].Chunks[0]
+	if c.Error != "after one retry: the answer was cut off at the 4096-token limit" || len(prompts) != 2 || !strings.Contains(prompts[1], "much shorter") {
+		t.Fatalf("error %q, %d prompts", c.Error, len(prompts))
+	}
+}
+
+func TestServerTruncatedPromptDetected(t *testing.T) {
+	f := newFake("a")
+	f.reply = func(string, int, review.ChatRequest) (review.ChatResponse, error) {
+		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: 2048}, nil
+	}
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
+	c := raw.Results[0].Chunks[0]
+	if !strings.HasPrefix(c.Error, "the server truncated the prompt: it read 2048 tokens of about") || c.Answer != nil || raw.Results[0].Metrics.Requests != len(raw.Results[0].Chunks) {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestMissingModelDoesNotSinkRun(t *testing.T) {
+	f := newFake("a")
+	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("nope:7b", "a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := raw.Results[0]
+	if m.Status != review.StatusMissing || m.Hint != "ollama pull nope:7b" || !strings.Contains(m.Error, "not installed") {
+		t.Fatalf("%+v", m)
+	}
+	if raw.Results[1].Status != review.StatusOK {
+		t.Fatalf("%+v", raw.Results[1])
+	}
+}
+
+func TestMissingAtChatTime(t *testing.T) {
+	// No catalog: the first chat finds the model missing and the reviewer stops.
+	f := newFake("a")
+	raw, err := (&Runner{Chat: f}).Run(context.Background(), prepared(30), Config{Reviewers: reviewers("gone", "a"), MaxContext: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.Results[0].Status != review.StatusMissing || raw.Results[1].Status != review.StatusOK {
+		t.Fatalf("%+v", raw.Results)
+	}
+	if f.perModel["gone"] != 0 {
+		t.Fatal("missing model counted")
+	}
+}
+
+func TestAllMissingIsSetupError(t *testing.T) {
+	f := newFake()
+	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("x", "y")})
+	if !errors.Is(err, review.ErrModelNotFound) || len(raw.Results) != 2 {
+		t.Fatalf("err %v", err)
+	}
+}
+
+type downChat struct{ calls int }
+
+func (d *downChat) Chat(context.Context, review.ChatRequest, review.Progress) (review.ChatResponse, error) {
+	d.calls++
+	return review.ChatResponse{}, fmt.Errorf("cannot reach ollama at 127.0.0.1:1: %w", review.ErrUnreachable)
+}
+
+func TestUnreachableFailsRunOnlyWhenNobodyRan(t *testing.T) {
+	d := &downChat{}
+	raw, err := (&Runner{Chat: d}).Run(context.Background(), prepared(30), Config{Reviewers: reviewers("a", "b"), MaxContext: 2048})
+	if !errors.Is(err, review.ErrUnreachable) {
+		t.Fatalf("err = %v", err)
+	}
+	if d.calls != 2 {
+		t.Fatalf("an unreachable server got %d calls; one per reviewer is enough", d.calls)
+	}
+	if r := raw.Results[0]; r.Status != review.StatusFailed || r.Hint != "start the server with `ollama serve`" {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestTimeoutFailsChunk(t *testing.T) {
+	f := newFake("a")
+	f.reply = func(_ string, _ int, _ review.ChatRequest) (review.ChatResponse, error) {
+		return review.ChatResponse{Content: finding, DoneReason: "stop"}, nil
+	}
+	f.perToken = time.Second // 20 s per answer: a hang
+	start := time.Now()
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a"), Timeout: 50 * time.Millisecond})
+	if time.Since(start) > 2*time.Second {
+		t.Fatal("timeout not applied")
+	}
+	if c := raw.Results[0].Chunks[0]; c.Error != "no answer within 50ms" || raw.Results[0].Metrics.Requests != 1 {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestCancelKeepsFinishedChunks(t *testing.T) {
+	f := newFake("a", "b")
+	f.perToken = 5 * time.Millisecond // 100 ms per chunk
+	ctx, cancel := context.WithCancel(context.Background())
+	obs := &recorder{onChunk: func(n int) {
+		if n == 2 {
+			cancel()
+		}
+	}}
+	start := time.Now()
+	raw, err := (&Runner{Chat: f, Catalog: f, Observer: obs}).Run(ctx, prepared(40), Config{Reviewers: reviewers("a", "b"), MaxContext: 2048})
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("cancel took %s", took)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := raw.Results[0]
+	if !raw.Interrupted || len(a.Chunks) != 2 || a.Status != review.StatusPartial || !strings.HasPrefix(a.Error, "interrupted: ") {
+		t.Fatalf("interrupted=%v chunks=%d status=%s err=%q", raw.Interrupted, len(a.Chunks), a.Status, a.Error)
+	}
+	if b := raw.Results[1]; len(b.Chunks) != 0 || b.Status != review.StatusFailed {
+		t.Fatalf("b: %+v", b.Status)
+	}
+}
+
+func TestModelByModelLoadsOnce(t *testing.T) {
+	f := newFake("a", "b", "c")
+	f.perToken = 100 * time.Microsecond
+	r := &Runner{Chat: loaderFake{f}, Catalog: f}
+	rvs := append(reviewers("a", "b"), review.Reviewer{Name: "a-sec", Model: "a", Focus: "security"}, review.Reviewer{Name: "c", Model: "c"})
+	raw, err := r.Run(context.Background(), prepared(30), Config{Reviewers: rvs, MaxContext: 2048, Parallel: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.loads, ","); got != "a,b,c" {
+		t.Fatalf("loads %s, want a,b,c", got)
+	}
+	// Requests come in contiguous blocks per model.
+	var order []string
+	for _, q := range f.requests {
+		if len(order) == 0 || order[len(order)-1] != q.Model {
+			order = append(order, q.Model)
+		}
+	}
+	if strings.Join(order, ",") != "a,b,c" {
+		t.Fatalf("request order %v", order)
+	}
+	if f.maxFlight > 3 || f.maxFlight < 2 {
+		t.Fatalf("max in flight %d with parallel 3", f.maxFlight)
+	}
+	if raw.Results[2].Reviewer.Name != "a-sec" || raw.Results[2].Status != review.StatusOK {
+		t.Fatalf("%+v", raw.Results[2])
+	}
+}
+
+func TestInterleaveSwaps(t *testing.T) {
+	f := newFake("a", "b")
+	_, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(30), Config{Reviewers: reviewers("a", "b"), MaxContext: 2048, Interleave: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.loads) < 4 {
+		t.Fatalf("interleaved order loaded only %v", f.loads)
+	}
+}
+
+func TestConcurrentModels(t *testing.T) {
+	f := newFake("a", "b", "c")
+	f.perToken = time.Millisecond
+	_, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(4), Config{Reviewers: reviewers("a", "b", "c"), ConcurrentModels: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.maxFlight < 2 {
+		t.Fatalf("models did not run concurrently (max in flight %d)", f.maxFlight)
+	}
+}
+
+func TestLearnsBytesPerToken(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake("tiny")
+	f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
+		// A byte-level tokenizer: one token per byte.
+		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: len(req.System) + len(req.Prompt)}, nil
+	}
+	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}
+	cfg := Config{Reviewers: reviewers("tiny"), MaxContext: 8192}
+	first, _ := r.Run(context.Background(), prepared(12), cfg)
+	l := loadBPT(r.Cache, "tiny", "sha256:tiny")
+	if l.prior != 1 {
+		t.Fatalf("learned %v bytes per token, want 1", l.prior)
+	}
+	// A new diff is planned with the learned figure: smaller chunks than a fresh cache plans.
+	learned, _ := r.Run(context.Background(), prepared(13), cfg)
+	fresh, _ := (&Runner{Chat: f, Catalog: f, Cache: cache.New(t.TempDir())}).Run(context.Background(), prepared(13), cfg)
+	if len(learned.Results[0].Chunks) <= len(fresh.Results[0].Chunks) {
+		t.Fatalf("planning did not use the learned figure: %d chunks, %d with the default", len(learned.Results[0].Chunks), len(fresh.Results[0].Chunks))
+	}
+	// The unchanged first diff keeps its plan, so it comes from the cache.
+	calls := f.count()
+	again, _ := r.Run(context.Background(), prepared(12), cfg)
+	if f.count() != calls || len(again.Results[0].Chunks) != len(first.Results[0].Chunks) {
+		t.Fatalf("re-run of an unchanged diff made %d calls", f.count()-calls)
+	}
+}
+
+func TestEmptyDiffIsOK(t *testing.T) {
+	f := newFake("a")
+	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(0), Config{Reviewers: reviewers("a")})
+	if err != nil || raw.Results[0].Status != review.StatusOK || f.count() != 0 {
+		t.Fatalf("%v %+v", err, raw.Results[0])
+	}
+}
+
+// recorder is a test Observer.
+type recorder struct {
+	mu      sync.Mutex
+	chunks  int
+	tokens  int
+	planned map[string]int
+	onChunk func(n int)
+}
+
+func (r *recorder) Planned(name string, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.planned == nil {
+		r.planned = map[string]int{}
+	}
+	r.planned[name] = n
+}
+func (r *recorder) Loaded(string, time.Duration) {}
+func (r *recorder) Tokens(_ string, n int)       { r.mu.Lock(); r.tokens += n; r.mu.Unlock() }
+func (r *recorder) ChunkDone(string, review.ChunkResult) {
+	r.mu.Lock()
+	r.chunks++
+	n := r.chunks
+	r.mu.Unlock()
+	if r.onChunk != nil {
+		r.onChunk(n)
+	}
+}
+func (r *recorder) Finished(string, review.RawResult) {}
+
+var _ Observer = (*recorder)(nil)

@@ -1,0 +1,168 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/quorum-review/quorum/review"
+)
+
+// job is one chunk for one reviewer.
+type job struct {
+	rr  *reviewerRun
+	idx int
+}
+
+// schedule runs every job. By default model by model: reviewers that share a
+// model run together, the model is loaded once, then all their chunks go with
+// cfg.Parallel requests in flight; cfg.ConcurrentModels models run at once.
+func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) {
+	if cfg.Interleave {
+		var jobs []job
+		for i := 0; ; i++ {
+			added := false
+			for _, rr := range runs {
+				if rr.plan != nil && i < len(rr.plan.Chunks) {
+					jobs = append(jobs, job{rr, i})
+					added = true
+				}
+			}
+			if !added {
+				break
+			}
+		}
+		r.work(ctx, cfg, jobs)
+		return
+	}
+	// Group by model, in order of first appearance.
+	var models []string
+	groups := map[string][]*reviewerRun{}
+	for _, rr := range runs {
+		m := rr.res.Reviewer.Model
+		if _, ok := groups[m]; !ok {
+			models = append(models, m)
+		}
+		groups[m] = append(groups[m], rr)
+	}
+	sem := make(chan struct{}, cfg.ConcurrentModels)
+	var wg sync.WaitGroup
+	for _, m := range models {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func(group []*reviewerRun) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			r.runModel(ctx, cfg, group)
+		}(groups[m])
+	}
+	wg.Wait()
+}
+
+// runModel loads one model and runs the chunks of every reviewer using it.
+func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun) {
+	var live []*reviewerRun
+	for _, rr := range group {
+		if rr.fatal == nil && len(rr.plan.Chunks) > 0 {
+			live = append(live, rr)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	now := r.now()
+	for _, rr := range live {
+		rr.start = now
+	}
+	if l, ok := r.Chat.(Loader); ok {
+		lctx, cancel := withTimeout(ctx, cfg.Timeout)
+		d, err := l.Load(lctx, live[0].res.Reviewer.Model, cfg.KeepAlive)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && (errors.Is(err, review.ErrModelNotFound) || errors.Is(err, review.ErrUnreachable)):
+			for _, rr := range live {
+				rr.fatal = err
+			}
+			return
+		case err == nil:
+			// The load is the group's first reviewer's: others share the resident model.
+			live[0].res.Metrics.LoadDuration += d
+			if r.Observer != nil {
+				r.Observer.Loaded(live[0].res.Reviewer.Name, d)
+			}
+		}
+		// Any other load failure: the chat requests load the model themselves
+		// and report their own errors per chunk.
+	}
+	var jobs []job
+	for _, rr := range live {
+		for i := range rr.plan.Chunks {
+			jobs = append(jobs, job{rr, i})
+		}
+	}
+	r.work(ctx, cfg, jobs)
+}
+
+// work runs jobs with cfg.Parallel workers, in order. A reviewer whose model
+// went missing or whose server became unreachable gets no more requests.
+func (r *Runner) work(ctx context.Context, cfg Config, jobs []job) {
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range min(cfg.Parallel, max(1, len(jobs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				r.runJob(ctx, cfg, j)
+			}
+		}()
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case ch <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(ch)
+	wg.Wait()
+}
+
+func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {
+	rr := j.rr
+	rr.mu.Lock()
+	stop := rr.fatal != nil
+	if rr.start.IsZero() {
+		rr.start = r.now()
+	}
+	rr.mu.Unlock()
+	if stop || ctx.Err() != nil {
+		return
+	}
+	cr, fatal := r.chunk(ctx, cfg, rr, rr.plan.Chunks[j.idx])
+	rr.mu.Lock()
+	defer rr.mu.Unlock()
+	rr.end = r.now()
+	if fatal != nil {
+		if rr.fatal == nil {
+			rr.fatal = fatal
+		}
+		return
+	}
+	if cr == nil { // interrupted: nothing finished
+		return
+	}
+	rr.chunks[j.idx] = cr
+	if r.Observer != nil {
+		r.Observer.ChunkDone(rr.res.Reviewer.Name, *cr)
+	}
+}
