@@ -233,7 +233,9 @@ func TestCases(t *testing.T) {
 				}
 			}},
 		{"very long lines", func(r *difftest.Repo) { r.Write("long.txt", strings.Repeat("x", 200000)+"\n") },
-			func(r *difftest.Repo) { r.Write("long.txt", strings.Repeat("x", 199999)+"y\n"+strings.Repeat("z", 300000)+"\n") },
+			func(r *difftest.Repo) {
+				r.Write("long.txt", strings.Repeat("x", 199999)+"y\n"+strings.Repeat("z", 300000)+"\n")
+			},
 			func(t *testing.T, set *Set) {
 				f := only(t, set, StatusModified, "long.txt")
 				if f.Skip != "" || len(f.Hunks[0].Lines[1].Text) != 200000 {

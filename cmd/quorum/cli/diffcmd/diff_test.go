@@ -1,0 +1,314 @@
+package diffcmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/diff")
+
+func newRepo(t *testing.T) *difftest.Repo {
+	t.Helper()
+	r := difftest.New(t)
+	t.Setenv("HOME", r.Home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(r.Home, ".gitconfig"))
+	return r
+}
+
+// run executes `quorum diff` in dir the way the root command does and
+// returns stdout, stderr as the root would print it, and the exit code.
+func run(t *testing.T, dir string, args string) (string, string, int) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: os.Getenv}
+	cmd := NewCmdDiff(f, nil)
+	argv := splitArgs(args)
+	cmd.SetArgs(argv)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.ExecuteContext(context.Background())
+	if err != nil {
+		errOut.WriteString("error: " + err.Error() + "\n")
+		if h := exitcode.HintOf(err); h != "" {
+			errOut.WriteString("hint: " + h + "\n")
+		}
+	}
+	return out.String(), errOut.String(), exitcode.Of(err)
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		args    string
+		want    diff.Options
+		format  string
+		wantErr string
+	}{
+		{args: "", format: "text"},
+		{args: "--base origin/main --head topic --format json", want: diff.Options{Base: "origin/main", Head: "topic"}, format: "json"},
+		{args: "--staged", want: diff.Options{Staged: true}, format: "text"},
+		{args: "--worktree --ignore '*.md' --ignore docs/", want: diff.Options{Worktree: true, Ignore: []string{"*.md", "docs/"}}, format: "text"},
+		{args: "--commits A..B", want: diff.Options{Commits: "A..B"}, format: "text"},
+		{args: "--staged --worktree", wantErr: "--staged and --worktree cannot be used together"},
+		{args: "--commits A..B --base x", wantErr: "--commits cannot be combined"},
+		{args: "--staged --base x", wantErr: "cannot be combined with --base or --head"},
+		{args: "--commits A", wantErr: `--commits takes a range A..B, got "A"`},
+		{args: "--commits A...B", wantErr: "--commits takes a range A..B"},
+		{args: "--format xml", wantErr: `unknown format "xml"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			var got *DiffOptions
+			cmd := NewCmdDiff(&cmdutil.Factory{IOStreams: ios, WorkDir: "/somewhere"}, func(o *DiffOptions) error { got = o; return nil })
+			argv := splitArgs(tt.args)
+			cmd.SetArgs(argv)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exitcode.Of(err) != exitcode.Setup || exitcode.HintOf(err) == "" {
+					t.Fatalf("err = %v (code %d, hint %q), want %q", err, exitcode.Of(err), exitcode.HintOf(err), tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want.Dir = "/somewhere"
+			if got.Format != tt.format || !equalOpts(got.Load, tt.want) {
+				t.Errorf("got %+v format %s, want %+v format %s", got.Load, got.Format, tt.want, tt.format)
+			}
+		})
+	}
+}
+
+func equalOpts(a, b diff.Options) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+func TestErrors(t *testing.T) {
+	t.Run("not a repository", func(t *testing.T) {
+		dir := t.TempDir()
+		_, stderr, code := run(t, dir, "")
+		assertErr(t, stderr, code, "error: not a git repository: "+dir, "hint: run quorum inside a git work tree, or 'git init' one")
+	})
+	t.Run("no commits", func(t *testing.T) {
+		r := newRepo(t)
+		_, stderr, code := run(t, r.Dir, "")
+		assertErr(t, stderr, code, "error: the repository has no commits yet", "hint: make a first commit with 'git commit', or use --staged after 'git add'")
+	})
+	t.Run("detached head", func(t *testing.T) {
+		r := newRepo(t)
+		r.Commit("one")
+		r.Git("checkout", "-q", "--detach")
+		_, stderr, code := run(t, r.Dir, "")
+		assertErr(t, stderr, code, "error: HEAD is detached and no --base was given", "hint: pass --base REF (for example --base origin/main), or check out a branch")
+	})
+	t.Run("base does not resolve", func(t *testing.T) {
+		r := newRepo(t)
+		r.Commit("one")
+		_, stderr, code := run(t, r.Dir, "--base origin/nope")
+		assertErr(t, stderr, code, `error: base or head "origin/nope" does not resolve to a commit`,
+			"hint: check the name with 'git rev-parse origin/nope' or 'git branch -a'; fetch it first if it is remote")
+	})
+	t.Run("no base branch", func(t *testing.T) {
+		r := newRepo(t)
+		r.Git("checkout", "-q", "-b", "trunk")
+		r.Commit("one")
+		_, stderr, code := run(t, r.Dir, "")
+		assertErr(t, stderr, code, "error: no base branch found (no upstream, origin/HEAD, main or master)",
+			"hint: pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'")
+	})
+	t.Run("shallow clone without merge-base", func(t *testing.T) {
+		r := newRepo(t)
+		r.Write("a", "1\n")
+		r.Commit("one")
+		r.Write("a", "2\n")
+		r.Commit("two")
+		r.Git("checkout", "-q", "-b", "feature", "HEAD~1")
+		r.Write("b", "1\n")
+		r.Commit("feature")
+		clone := filepath.Join(filepath.Dir(r.Dir), "clone")
+		r.Git("clone", "-q", "--depth", "1", "--no-single-branch", "file://"+r.Dir, clone)
+		c := r.At(clone)
+		c.Git("checkout", "-q", "feature")
+		_, stderr, code := run(t, clone, "--base origin/main")
+		assertErr(t, stderr, code, "error: shallow clone: the merge-base of origin/main and HEAD is not in the fetched history",
+			"hint: run 'git fetch --unshallow', or pass --base with a commit inside the fetched history")
+	})
+	t.Run("corrupt diff", func(t *testing.T) {
+		r := newRepo(t)
+		r.Write("a", "1\n")
+		r.Commit("one")
+		r.Git("checkout", "-q", "-b", "f")
+		r.Write("a", "2\n")
+		r.Commit("two")
+		fake := filepath.Join(t.TempDir(), "git")
+		real := diff.LookPath()
+		script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = diff ] && { printf 'diff --git a/a b/a\\n--- a/a\\n+++ b/a\\n@@ -1,5 +1,1 @@\\n-1\\n+2\\n'; exit 0; }; done\nexec " + real + " \"$@\"\n"
+		if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old := diff.LookPath
+		diff.LookPath = func() string { return fake }
+		t.Cleanup(func() { diff.LookPath = old })
+		_, stderr, code := run(t, r.Dir, "")
+		assertErr(t, stderr, code, "error: cannot read the diff: corrupt diff: hunk @@ -1,5 +1,1 @@ has 1 old and 1 new lines (in a)",
+			"hint: run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
+	})
+	t.Run("bad ignore glob", func(t *testing.T) {
+		r := newRepo(t)
+		r.Commit("one")
+		_, stderr, code := run(t, r.Dir, "--ignore '[x'")
+		assertErr(t, stderr, code, `error: invalid --ignore pattern "[x"`, "hint: fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'")
+	})
+	t.Run("conflicting flags", func(t *testing.T) {
+		_, stderr, code := run(t, t.TempDir(), "--staged --worktree")
+		assertErr(t, stderr, code, "error: --staged and --worktree cannot be used together", "hint: run 'quorum diff --help' for the flags")
+	})
+}
+
+func assertErr(t *testing.T, stderr string, code int, msg, hint string) {
+	t.Helper()
+	want := msg + "\n" + hint + "\n"
+	if stderr != want || code != exitcode.Setup {
+		t.Errorf("stderr:\n%s(exit %d)\nwant:\n%s(exit 2)", stderr, code, want)
+	}
+}
+
+func TestNothingToReview(t *testing.T) {
+	r := newRepo(t)
+	r.Commit("one")
+	r.Git("checkout", "-q", "-b", "f")
+	out, stderr, code := run(t, r.Dir, "")
+	if code != 0 || stderr != "" || !strings.HasSuffix(out, "\nnothing to review\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	out, _, code = run(t, r.Dir, "--format json")
+	var set diff.Set
+	if err := json.Unmarshal([]byte(out), &set); err != nil || code != 0 || len(set.Files) != 0 || set.Files == nil && !strings.Contains(out, `"files": []`) {
+		t.Errorf("json: %v %s", err, out)
+	}
+}
+
+// golden builds the representative fixture: a feature branch with two
+// commits touching modified, added, renamed, deleted, binary and lock files.
+func golden(t *testing.T) *difftest.Repo {
+	r := newRepo(t)
+	r.Write("README.md", "# demo\n\nA demo project.\n")
+	r.Write("main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello\")\n}\n")
+	r.Write("old_name.go", difftest.Lines("// line", 12))
+	r.Write("obsolete.txt", "bye\n")
+	r.Commit("initial import")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello, <world> & co\")\n\tfmt.Println(\"done\")\n}\n")
+	r.Git("mv", "old_name.go", "new_name.go")
+	r.Commit("greet the world\n\nAnd say when done.")
+	r.Git("rm", "-q", "obsolete.txt")
+	r.Write("go.sum", "example.com/x v1.0.0 h1:abc=\n")
+	r.Write("logo.png", "\x89PNG\r\n\x1a\n\x00\x00")
+	r.Write("docs/notes.md", "notes\n")
+	r.Commit("add assets")
+	return r
+}
+
+func TestGolden(t *testing.T) {
+	r := golden(t)
+	for _, tc := range []struct{ name, args string }{
+		{"range.txt", "--ignore docs/"},
+		{"range.json", "--format json --ignore docs/"},
+		{"commits.txt", "--commits HEAD~1..HEAD"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := run(t, r.Dir, tc.args)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			path := filepath.Join("..", "..", "..", "..", "testdata", "diff", tc.name)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s (rerun with -update if intended):\n%s", path, out)
+			}
+		})
+	}
+}
+
+// TestJSONStreamMatchesEncoder proves WriteJSON's streamed output is
+// byte-identical to encoding the whole Set at once.
+func TestJSONStreamMatchesEncoder(t *testing.T) {
+	r := golden(t)
+	set, err := diff.Load(context.Background(), diff.Options{Dir: r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed, whole bytes.Buffer
+	if err := diff.WriteJSON(&streamed, set); err != nil {
+		t.Fatal(err)
+	}
+	enc := json.NewEncoder(&whole)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(set); err != nil {
+		t.Fatal(err)
+	}
+	if streamed.String() != whole.String() {
+		t.Errorf("streamed JSON differs:\n%s\n---\n%s", streamed.String(), whole.String())
+	}
+	var back diff.Set
+	if err := json.Unmarshal(streamed.Bytes(), &back); err != nil || len(back.Files) != len(set.Files) {
+		t.Errorf("round trip: %v", err)
+	}
+}
+
+// splitArgs splits a command line on spaces, honouring single quotes.
+func splitArgs(s string) []string {
+	out := []string{}
+	var cur strings.Builder
+	inQ, have := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			inQ, have = !inQ, true
+		case r == ' ' && !inQ:
+			if have {
+				out = append(out, cur.String())
+			}
+			cur.Reset()
+			have = false
+		default:
+			cur.WriteRune(r)
+			have = true
+		}
+	}
+	if have {
+		out = append(out, cur.String())
+	}
+	return out
+}
