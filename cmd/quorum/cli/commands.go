@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 )
 
@@ -11,5 +12,6 @@ import (
 func init() {
 	subcommands = append(subcommands,
 		func(f *cmdutil.Factory) *cobra.Command { return diffcmd.NewCmdDiff(f, nil) },
+		hookcmd.NewCmdHook,
 	)
 }

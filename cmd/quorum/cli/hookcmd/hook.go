@@ -1,0 +1,232 @@
+// Package hookcmd implements `quorum hook install|uninstall|run`, the git pre-push integration.
+package hookcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+// NewCmdHook builds `quorum hook` with its subcommands.
+func NewCmdHook(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "hook",
+		Short: "Review every git push with a pre-push hook",
+		Long: `Review exactly the commits of every git push, offline, and block the push
+when findings reach the hook's gate (hook.fail_on, hook.min_agreement).
+
+Skip one push with QUORUM_SKIP=1 git push, or git push --no-verify.`,
+		Args: noArgs,
+	}
+	cmd.AddCommand(NewCmdInstall(f, nil), NewCmdUninstall(f, nil), NewCmdRun(f, nil))
+	return cmd
+}
+
+// InstallOptions are the parsed flags of `quorum hook install`.
+type InstallOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Dir     string
+	Chain   bool
+	Force   bool
+	// Executable returns the path of the running quorum, embedded in the script.
+	Executable func() (string, error)
+}
+
+// NewCmdInstall builds `quorum hook install`.
+func NewCmdInstall(f *cmdutil.Factory, runF func(*InstallOptions) error) *cobra.Command {
+	opts := &InstallOptions{IO: f.IOStreams, Executable: os.Executable}
+	cmd := &cobra.Command{
+		Use:   "install",
+		Short: "Install quorum as the repository's pre-push hook",
+		Long: `Install quorum as the pre-push hook of this repository, in the directory git
+uses for hooks (core.hooksPath and linked worktrees are respected).
+
+An existing pre-push hook that quorum did not write is left alone unless you
+pass --chain (keep it and run it before quorum, with the same arguments and
+input) or --force (replace it; a backup is kept). 'quorum hook uninstall'
+puts back whatever was there.`,
+		Example: `  quorum hook install
+  quorum hook install --chain`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			opts.Dir = f.WorkDir
+			if opts.Chain && opts.Force {
+				return exitcode.Setupf("pass either --chain (keep the old hook) or --force (replace it)", "--chain and --force cannot be used together")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return installRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Chain, "chain", false, "keep an existing pre-push hook and run it before quorum")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing pre-push hook (a backup is kept)")
+	return cmd
+}
+
+func installRun(opts *InstallOptions) error {
+	ctx := ctxOf(opts.Context)
+	dir, err := workDir(opts.Dir)
+	if err != nil {
+		return err
+	}
+	exe, err := opts.Executable()
+	if err != nil {
+		exe = "" // the script falls back to quorum on PATH
+	}
+	mode := hook.Refuse
+	switch {
+	case opts.Chain:
+		mode = hook.Chain
+	case opts.Force:
+		mode = hook.Force
+	}
+	res, err := hook.Install(ctx, hook.InstallOptions{Dir: dir, Mode: mode, Executable: exe})
+	if errors.Is(err, hook.ErrForeignHook) {
+		fmt.Fprintf(opts.IO.ErrOut, "%s is not quorum's hook; it was left as it is.\n\n%s\n", res.Path, integrationHelp)
+		return exitcode.Setupf("rerun with --chain to run it before quorum, or --force to replace it (a backup is kept)",
+			"a pre-push hook is already installed at %s", res.Path)
+	}
+	if err != nil {
+		return hookDirError(err)
+	}
+	out := opts.IO.Out
+	switch res.Action {
+	case "installed":
+		fmt.Fprintf(out, "installed the quorum pre-push hook at %s\n", res.Path)
+	case "updated":
+		fmt.Fprintf(out, "updated the quorum pre-push hook at %s\n", res.Path)
+	case "chained":
+		fmt.Fprintf(out, "installed the quorum pre-push hook at %s\nthe previous hook now runs first, from %s\n", res.Path, res.Kept)
+	case "replaced":
+		fmt.Fprintf(out, "installed the quorum pre-push hook at %s\nthe previous hook was saved as %s ('quorum hook uninstall' restores it)\n", res.Path, res.Kept)
+	}
+	if res.Action == "updated" && res.Kept != "" {
+		fmt.Fprintf(out, "the chained hook %s still runs first\n", res.Kept)
+	}
+	if exe == "" {
+		fmt.Fprintln(opts.IO.ErrOut, "warning: could not find this quorum binary's path; the hook will run quorum from PATH")
+	}
+	return nil
+}
+
+// UninstallOptions are the parsed flags of `quorum hook uninstall`.
+type UninstallOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Dir     string
+}
+
+// NewCmdUninstall builds `quorum hook uninstall`.
+func NewCmdUninstall(f *cmdutil.Factory, runF func(*UninstallOptions) error) *cobra.Command {
+	opts := &UninstallOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "uninstall",
+		Short: "Remove quorum's pre-push hook and restore the previous one",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			opts.Dir = f.WorkDir
+			if runF != nil {
+				return runF(opts)
+			}
+			return uninstallRun(opts)
+		},
+	}
+	return cmd
+}
+
+func uninstallRun(opts *UninstallOptions) error {
+	dir, err := workDir(opts.Dir)
+	if err != nil {
+		return err
+	}
+	res, err := hook.Uninstall(ctxOf(opts.Context), dir)
+	switch {
+	case errors.Is(err, hook.ErrNotInstalled):
+		fmt.Fprintf(opts.IO.ErrOut, "no quorum pre-push hook in %s; nothing to do\n", res.HooksDir)
+		return nil
+	case errors.Is(err, hook.ErrForeignHook):
+		return exitcode.Setupf("it was not installed by quorum; remove it yourself if you want it gone",
+			"the pre-push hook at %s is not quorum's; left it alone", res.Path)
+	case err != nil:
+		return hookDirError(err)
+	}
+	if res.Action == "restored" {
+		fmt.Fprintf(opts.IO.Out, "removed the quorum pre-push hook and restored the previous one at %s\n", res.Path)
+	} else {
+		fmt.Fprintf(opts.IO.Out, "removed the quorum pre-push hook from %s\n", res.Path)
+	}
+	return nil
+}
+
+func hookDirError(err error) error {
+	switch {
+	case errors.Is(err, hook.ErrHooksDisabled):
+		return exitcode.WithHint(err, "quorum leaves that setting alone; to use the hook, run 'git config --unset core.hooksPath' (or point it at a directory) and install again")
+	case strings.Contains(err.Error(), "not a git repository"):
+		return exitcode.Setupf("run it inside a git repository", "not a git repository")
+	}
+	return exitcode.New(exitcode.Setup, err, "check the hooks directory and its permissions, then rerun")
+}
+
+// integrationHelp shows how to call quorum from hook managers instead.
+const integrationHelp = `To keep it and run quorum after it:   quorum hook install --chain
+To replace it (a backup is kept):     quorum hook install --force
+
+Or call quorum from your hook manager; it reads git's pre-push input on stdin:
+  pre-commit (.pre-commit-config.yaml):
+    - repo: local
+      hooks:
+        - id: quorum
+          name: quorum review
+          entry: quorum hook run
+          language: system
+          stages: [pre-push]
+          pass_filenames: false
+          always_run: true
+  lefthook (lefthook.yml):
+    pre-push:
+      commands:
+        quorum:
+          run: quorum hook run {1} {2}
+          use_stdin: true
+  husky (.husky/pre-push):
+    quorum hook run "$@"`
+
+// noArgs is cobra.NoArgs with quorum's exit code 2 and hint.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return exitcode.Setupf(fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath()), "unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+func ctxOf(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
+}
+
+func workDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	d, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("working directory: %w", err)
+	}
+	return d, nil
+}

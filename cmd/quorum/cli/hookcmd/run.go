@@ -1,0 +1,289 @@
+package hookcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+// ReviewRequest is one push's review: every range it introduces (one review
+// over their union), the effective configuration and the hook's gate.
+type ReviewRequest struct {
+	Dir    string
+	Remote string
+	URL    string
+	// Ranges are exact Base..Head spans (Base may be the empty tree); most
+	// pushes have one. Ranges never contain one another.
+	Ranges []hook.Range
+	// Commits is "Base..Head" when there is exactly one range, for diff.Options.Commits.
+	Commits string
+	// EmptyTree is the empty tree's object name in this repository.
+	EmptyTree string
+	Config    *config.Config
+	// Gate is hook.fail_on and hook.min_agreement.
+	Gate config.Gate
+	// Timeout is hook.timeout; the context carries the same deadline. When it
+	// expires the reviewer reports and gates what finished (Outcome.Partial).
+	Timeout time.Duration
+}
+
+// Outcome is what the hook needs from a review.
+type Outcome struct {
+	// Blocked is true when the gate tripped.
+	Blocked bool
+	// Blocking are the findings at or above the gate, one line each.
+	Blocking []string
+	// ReportPath is where the full report was saved.
+	ReportPath string
+	// Unavailable is set when Ollama is down or a panel model is missing;
+	// Reason says which.
+	Unavailable bool
+	Reason      string
+	// Partial describes missing coverage (timeout, failed reviewers); "" when complete.
+	Partial string
+}
+
+// Reviewer runs a review for the hook. The review command's pipeline
+// satisfies it (review_adapter.go); tests script it.
+type Reviewer interface {
+	Review(ctx context.Context, req ReviewRequest) (Outcome, error)
+}
+
+// NewReviewer builds the Reviewer `quorum hook run` uses. It is nil until a
+// build wires the real review pipeline in; hook run then fails with an
+// internal error rather than letting pushes through unreviewed.
+var NewReviewer func(f *cmdutil.Factory) Reviewer
+
+// RunOptions are the parsed arguments of `quorum hook run`.
+type RunOptions struct {
+	IO       *iostreams.IOStreams
+	Context  context.Context
+	Dir      string
+	Getenv   func(string) string
+	Remote   string
+	URL      string
+	Reviewer Reviewer
+}
+
+// NewCmdRun builds `quorum hook run REMOTE [URL]`, what the pre-push script calls.
+func NewCmdRun(f *cmdutil.Factory, runF func(*RunOptions) error) *cobra.Command {
+	opts := &RunOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "run REMOTE [URL]",
+		Short: "Review the commits of a push (called by the pre-push hook)",
+		Long: `Review the commits a push introduces. git runs this through the pre-push
+hook with the remote's name and URL as arguments and one line per pushed ref
+on stdin: "<local ref> <local oid> <remote ref> <remote oid>".
+
+Exit status: 0 lets the push go on; 1 blocks it (findings at or above
+hook.fail_on, found by at least hook.min_agreement reviewers); 2 blocks it
+on a setup problem (bad config, or Ollama unavailable with
+hook.on_unavailable: block). It never prompts.
+
+QUORUM_SKIP=1 skips the review.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return exitcode.Setupf("git runs it as 'quorum hook run REMOTE URL' from the pre-push hook", "hook run takes REMOTE and URL, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			opts.Dir = f.WorkDir
+			opts.Getenv = f.Getenv
+			opts.Remote = args[0]
+			opts.URL = args[0]
+			if len(args) == 2 {
+				opts.URL = args[1]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			if NewReviewer != nil {
+				opts.Reviewer = NewReviewer(f)
+			}
+			return hookRun(opts)
+		},
+	}
+	return cmd
+}
+
+const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
+
+func hookRun(opts *RunOptions) error {
+	ctx := ctxOf(opts.Context)
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	errOut := opts.IO.ErrOut
+	// Read all of stdin first, so git never sees a broken pipe, also when skipping.
+	input, err := io.ReadAll(io.LimitReader(opts.IO.In, 16<<20))
+	if err != nil {
+		return exitcode.New(exitcode.Internal, fmt.Errorf("reading the pre-push input: %w", err), skipHint)
+	}
+	if skip := getenv("QUORUM_SKIP"); skip != "" && skip != "0" && !strings.EqualFold(skip, "false") {
+		fmt.Fprintln(errOut, "quorum: QUORUM_SKIP is set; push not reviewed")
+		return nil
+	}
+	dir, err := workDir(opts.Dir)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(dir, getenv)
+	if err != nil {
+		return err
+	}
+	updates, err := hook.ParsePushLines(strings.NewReader(string(input)))
+	if err != nil {
+		return exitcode.New(exitcode.Setup, err, "run 'quorum hook run' only from the pre-push hook; "+skipHint)
+	}
+	remote := opts.Remote
+	if len(updates) == 0 {
+		// pre-commit runs pre-push hooks without git's stdin and describes
+		// the push in PRE_COMMIT_* variables instead.
+		if u, r, ok := preCommitUpdate(getenv); ok {
+			updates, remote = []hook.Update{u}, r
+		}
+	}
+	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, Tags: cfg.Hook.Tags})
+	if err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+	}
+	if len(plan.Ranges) == 0 {
+		return nil // nothing new: deletions, tags, commits the remote has
+	}
+	if opts.Reviewer == nil {
+		return exitcode.New(exitcode.Internal, errors.New("hook run: this quorum build has no reviewer wired in"),
+			"this is a bug in quorum; "+skipHint)
+	}
+	req := ReviewRequest{
+		Dir: dir, Remote: opts.Remote, URL: opts.URL,
+		Ranges: plan.Ranges, EmptyTree: plan.EmptyTree,
+		Config: cfg, Gate: cfg.Hook.Gate, Timeout: cfg.Hook.Timeout,
+	}
+	if len(plan.Ranges) == 1 {
+		req.Commits = plan.Ranges[0].String()
+	}
+	rctx, cancel := context.WithTimeout(ctx, cfg.Hook.Timeout)
+	defer cancel()
+	out, err := opts.Reviewer.Review(rctx, req)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && rctx.Err() != nil && ctx.Err() == nil {
+		// Nothing finished in time; treat it as the server being unusable.
+		out, err = Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", cfg.Hook.Timeout)}, nil
+	}
+	if err != nil {
+		if exitcode.HintOf(err) == "" {
+			err = exitcode.New(exitcode.Of(err), fmt.Errorf("review failed: %w", err), skipHint)
+		}
+		return err
+	}
+	if out.Unavailable {
+		reason := oneLine(out.Reason)
+		if reason == "" {
+			reason = "Ollama is not available"
+		}
+		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
+			return exitcode.Setupf("start Ollama ('ollama serve') and pull the panel's models; "+skipHint,
+				"push blocked: %s (hook.on_unavailable: block)", reason)
+		}
+		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\n", reason)
+		return nil
+	}
+	n := len(plan.Commits)
+	what := fmt.Sprintf("%d commit%s (%s)", n, plural(n), shortRanges(plan.Ranges))
+	if out.Partial != "" {
+		fmt.Fprintf(errOut, "quorum: partial review: %s\n", oneLine(out.Partial))
+	}
+	if out.Blocked {
+		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
+			len(out.Blocking), plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, plural(cfg.Hook.MinAgreement), what)
+		for _, b := range out.Blocking {
+			fmt.Fprintf(errOut, "  %s\n", oneLine(b))
+		}
+		if out.ReportPath != "" {
+			fmt.Fprintf(errOut, "report: %s\n", out.ReportPath)
+		}
+		fmt.Fprintln(errOut, skipHint)
+		return exitcode.FindingsError
+	}
+	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
+	if out.ReportPath != "" {
+		msg += "; report: " + out.ReportPath
+	}
+	fmt.Fprintln(errOut, msg)
+	return nil
+}
+
+// preCommitUpdate rebuilds the push from pre-commit's environment.
+func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
+	to := getenv("PRE_COMMIT_TO_REF")
+	if to == "" {
+		return hook.Update{}, "", false
+	}
+	from := getenv("PRE_COMMIT_FROM_REF")
+	if len(from) != len(to) {
+		from = strings.Repeat("0", len(to))
+	}
+	ref := func(s, def string) string {
+		if s == "" || strings.ContainsAny(s, " \n") {
+			return def
+		}
+		return s
+	}
+	line := strings.Join([]string{ref(getenv("PRE_COMMIT_LOCAL_BRANCH"), "HEAD"), to, ref(getenv("PRE_COMMIT_REMOTE_BRANCH"), "refs/heads/unknown"), from}, " ")
+	ups, err := hook.ParsePushLines(strings.NewReader(line))
+	if err != nil || len(ups) != 1 {
+		return hook.Update{}, "", false
+	}
+	return ups[0], getenv("PRE_COMMIT_REMOTE_NAME"), true
+}
+
+func shortRanges(rs []hook.Range) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = short(r.Base) + ".." + short(r.Head)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func short(oid string) string {
+	if len(oid) > 12 {
+		return oid[:12]
+	}
+	return oid
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// oneLine keeps the first line of s without control characters: the lines
+// come from model text and go to a terminal (DESIGN §8).
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,161 @@
+package hookcmd_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+)
+
+// TestMain makes this test binary also the quorum command of the scripts.
+// QUORUM_TEST_REVIEWER=fake (set by every script's environment) swaps in a
+// scripted reviewer; the fake exists only in this test binary.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"quorum": func() {
+			if os.Getenv("QUORUM_TEST_REVIEWER") == "fake" {
+				hookcmd.NewReviewer = func(*cmdutil.Factory) hookcmd.Reviewer { return fakeReviewer{} }
+			}
+			os.Exit(cli.Main())
+		},
+	})
+}
+
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "..", "testdata", "script", "hook_*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no hook scripts found: %v", err)
+	}
+	testscript.Run(t, testscript.Params{
+		Files: files,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			env.Setenv("GIT_AUTHOR_NAME", "Ada")
+			env.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
+			env.Setenv("GIT_COMMITTER_NAME", "Ada")
+			env.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
+			env.Setenv("QUORUM_TEST_REVIEWER", "fake")
+			env.Setenv("EMPTY_TREE", "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
+			return os.MkdirAll(home, 0o755)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"commit": cmdCommit,
+			"rev":    cmdRev,
+			"status": cmdStatus,
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+// commit NAME: write NAME.txt and commit it with subject NAME.
+func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: commit NAME")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]+".txt"), []byte(args[0]+"\n"), 0o644))
+	ts.Check(ts.Exec("git", "add", args[0]+".txt"))
+	ts.Check(ts.Exec("git", "commit", "-q", "-m", args[0]))
+}
+
+// rev VAR REV: set $VAR to the object name of REV.
+func cmdRev(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: rev VAR REV")
+	}
+	cmd := exec.Command("git", "rev-parse", "--verify", args[1])
+	cmd.Dir = ts.MkAbs(".")
+	out, err := cmd.Output()
+	ts.Check(err)
+	ts.Setenv(args[0], strings.TrimSpace(string(out)))
+}
+
+// status N PROG ARGS...: run PROG and require exit status N, keeping its
+// output for the stdout/stderr commands.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// fakeReviewer prints what it was asked to review and answers from
+// QUORUM_FAKE_* variables:
+//
+//	QUORUM_FAKE_FINDINGS="severity:reviewers:text;..."  gated like the real report
+//	QUORUM_FAKE_UNAVAILABLE="reason"                     Ollama down / model missing
+//	QUORUM_FAKE_PARTIAL="note"                           partial coverage
+type fakeReviewer struct{}
+
+var rank = map[string]int{config.SeverityCritical: 3, config.SeverityImportant: 2, config.SeveritySuggestion: 1, config.SeverityNone: 99}
+
+func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hookcmd.Outcome, error) {
+	w := os.Stderr
+	fmt.Fprintln(w, "fake-review: call")
+	for _, r := range req.Ranges {
+		fmt.Fprintf(w, "fake-review: range %s refs %s\n", r, strings.Join(r.Refs, ","))
+		logArgs := []string{"log", "--reverse", "--format=%s", r.Head}
+		if r.Base != req.EmptyTree {
+			logArgs = []string{"log", "--reverse", "--format=%s", r.Base + ".." + r.Head}
+		}
+		cmd := exec.CommandContext(ctx, "git", logArgs...)
+		cmd.Dir = req.Dir
+		out, err := cmd.Output()
+		if err != nil {
+			return hookcmd.Outcome{}, err
+		}
+		fmt.Fprintf(w, "fake-review: commits %s\n", strings.Join(strings.Fields(string(out)), " "))
+	}
+	if req.Commits != "" {
+		fmt.Fprintf(w, "fake-review: commits-arg %s\n", req.Commits)
+	}
+	fmt.Fprintf(w, "fake-review: gate fail_on=%s min_agreement=%d timeout=%s\n", req.Gate.FailOn, req.Gate.MinAgreement, req.Timeout)
+	if reason := os.Getenv("QUORUM_FAKE_UNAVAILABLE"); reason != "" {
+		return hookcmd.Outcome{Unavailable: true, Reason: reason}, nil
+	}
+	report := filepath.Join(req.Dir, ".git", "quorum", "report.md")
+	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
+		return hookcmd.Outcome{}, err
+	}
+	o := hookcmd.Outcome{ReportPath: report, Partial: os.Getenv("QUORUM_FAKE_PARTIAL")}
+	var body strings.Builder
+	for _, f := range strings.Split(os.Getenv("QUORUM_FAKE_FINDINGS"), ";") {
+		parts := strings.SplitN(f, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		k, _ := strconv.Atoi(parts[1])
+		fmt.Fprintf(&body, "- %s (%d reviewers): %s\n", parts[0], k, parts[2])
+		if rank[parts[0]] >= rank[req.Gate.FailOn] && k >= req.Gate.MinAgreement {
+			o.Blocked = true
+			o.Blocking = append(o.Blocking, fmt.Sprintf("%s  %s  (%d reviewers)", parts[0], parts[2], k))
+		}
+	}
+	return o, os.WriteFile(report, []byte(body.String()), 0o644)
+}
