@@ -293,6 +293,12 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	}
 	defer release()
 	loaded = didLoad
+	slotAt := time.Now()
+	defer func() {
+		s.mu.Lock()
+		s.log[i].Slot, s.log[i].Released = slotAt, time.Now()
+		s.mu.Unlock()
+	}()
 
 	reply := s.reply(m.Name, g.system, g.prompt)
 	if fault.Kind == FaultInvalidJSON {

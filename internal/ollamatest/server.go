@@ -57,7 +57,10 @@ type Request struct {
 	Status int
 	// PromptEvalCount and EvalCount are what the fake reported.
 	PromptEvalCount, EvalCount int
-	Start, End                 time.Time
+	// Start is arrival, Slot when it got its model slot (after any queueing
+	// and load) and Released when it gave the slot back (both zero if it
+	// never had one), End when the handler returned.
+	Start, Slot, Released, End time.Time
 }
 
 // New starts a fake server and stops it when the test ends.
