@@ -63,7 +63,23 @@ func goGitFiles(ctx context.Context, rp *repo, from, to plumbing.Hash) ([]File, 
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, err, "install git; the go-git engine could not read this diff")
 	}
+	// go-git calls an empty file binary; git does not.
+	for i := range files {
+		f := &files[i]
+		if f.Binary && emptyBlob(ta, f.OldPath, f.Status == StatusAdded) && emptyBlob(tb, f.Path, f.Status == StatusDeleted) {
+			f.Binary = false
+		}
+	}
 	return files, nil
+}
+
+// emptyBlob reports whether p is empty in t (absent counts as empty).
+func emptyBlob(t *object.Tree, p string, absent bool) bool {
+	if absent {
+		return true
+	}
+	f, err := t.File(p)
+	return err == nil && f.Size == 0
 }
 
 func changeName(c *object.Change) string {

@@ -275,8 +275,9 @@ func applySkips(ctx context.Context, set *Set, files []File, ign ignoreSet, maxB
 		if f.Hunks == nil {
 			f.Hunks = []Hunk{}
 		}
-		if at[f.Path].binary {
-			f.Binary = true
+		if at[f.Path].binary && !f.Binary {
+			// git prints "Binary files differ" for these: no counts.
+			f.Binary, f.Added, f.Deleted = true, 0, 0
 		}
 		if reason != "" {
 			f.Skip = reason
