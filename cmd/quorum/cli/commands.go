@@ -3,8 +3,10 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/configcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 )
 
@@ -13,5 +15,7 @@ func init() {
 	subcommands = append(subcommands,
 		func(f *cmdutil.Factory) *cobra.Command { return diffcmd.NewCmdDiff(f, nil) },
 		hookcmd.NewCmdHook,
+		configcmd.NewCmdConfig,
+		func(f *cmdutil.Factory) *cobra.Command { return initcmd.NewCmdInit(f, nil) },
 	)
 }

@@ -1,0 +1,132 @@
+package configcmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+func run(t *testing.T, dir string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}
+	cmd := NewCmdConfig(f)
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	code := printError(errOut, err)
+	return code, out.String(), errOut.String()
+}
+
+func repo(t *testing.T, body string) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, map[string]string{"HOME": t.TempDir()}
+}
+
+func TestShow(t *testing.T) {
+	dir, env := repo(t, "# team\nhook:\n  fail_on: important\n")
+	env["QUORUM_PARALLEL"] = "3"
+	code, out, errOut := run(t, dir, env, "show")
+	if code != 0 || errOut != "" {
+		t.Fatalf("code %d stderr %q", code, errOut)
+	}
+	for _, re := range []string{
+		`(?m)^repo file: .*\.quorum\.yaml$`,
+		`(?m)^user file: .*config\.yaml \(not present\)$`,
+		`(?m)^hook\.fail_on\s+important\s+repo \.quorum\.yaml:3$`,
+		`(?m)^parallel\s+3\s+env QUORUM_PARALLEL$`,
+		`(?m)^hook\.min_agreement\s+1\s+default$`,
+		`(?m)^hook\.timeout\s+10m0s\s+default$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("output lacks %s:\n%s", re, out)
+		}
+	}
+}
+
+func TestShowJSON(t *testing.T) {
+	dir, env := repo(t, "cache: false\n")
+	code, out, _ := run(t, dir, env, "show", "--json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var got struct {
+		Entries []struct{ Key, Value, Source string }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range got.Entries {
+		if e.Key == "cache" {
+			found = e.Value == "false" && e.Source == "repo .quorum.yaml:1"
+		}
+	}
+	if !found {
+		t.Errorf("cache entry wrong:\n%s", out)
+	}
+}
+
+func TestShowBadConfig(t *testing.T) {
+	dir, env := repo(t, "timeout: soon\n")
+	code, out, errOut := run(t, dir, env, "show")
+	if code != exitcode.Setup || out != "" {
+		t.Fatalf("code %d out %q", code, out)
+	}
+	want := "error: .quorum.yaml:1: timeout: \"soon\" is not a duration\nhint: use a duration with a unit, like 90s, 10m or 1h\n"
+	if errOut != want {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+}
+
+func TestShowArgs(t *testing.T) {
+	dir, env := repo(t, "")
+	code, _, errOut := run(t, dir, env, "show", "extra")
+	if code != exitcode.Setup || !strings.Contains(errOut, "unexpected argument") || !bytes.Contains([]byte(errOut), []byte("hint:")) {
+		t.Errorf("code %d stderr %q", code, errOut)
+	}
+	called := false
+	ios, _, _, _ := iostreams.Test()
+	cmd := NewCmdShow(&cmdutil.Factory{IOStreams: ios, WorkDir: dir}, func(o *ShowOptions) error {
+		called = o.JSON && o.Dir == dir
+		return nil
+	})
+	cmd.SetArgs([]string{"--json"})
+	if err := cmd.Execute(); err != nil || !called {
+		t.Errorf("runF not called with --json: %v", err)
+	}
+}
+
+// printError mirrors cli.PrintError (which this package cannot import: cli
+// registers it) closely enough to assert message, hint and exit code.
+func printError(w io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(w, "error: %s\n", err)
+	if h := exitcode.HintOf(err); h != "" {
+		fmt.Fprintf(w, "hint: %s\n", h)
+	}
+	return exitcode.Of(err)
+}

@@ -1,0 +1,165 @@
+// Package initcmd implements `quorum init`: write a commented starter .quorum.yaml from the models Ollama has.
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/review"
+)
+
+// ModelLister lists the models installed on the server; internal/ollama's
+// client satisfies it.
+type ModelLister interface {
+	List(ctx context.Context) ([]review.ModelInfo, error)
+}
+
+var _ ModelLister = (*ollama.Client)(nil)
+
+// InitOptions are the parsed flags of `quorum init`.
+type InitOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Dir     string
+	Getenv  func(string) string
+	Now     func() time.Time
+	Force   bool
+	// Lister builds the model lister for the effective configuration.
+	Lister func(cfg *config.Config) (ModelLister, error)
+}
+
+// NewCmdInit builds `quorum init`.
+func NewCmdInit(f *cmdutil.Factory, runF func(*InitOptions) error) *cobra.Command {
+	opts := &InitOptions{IO: f.IOStreams, Lister: ollamaLister}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented starter .quorum.yaml at the repository root",
+		Long: `Write a commented starter .quorum.yaml at the repository root, with a panel
+picked from the models your local Ollama has (up to three chat models of
+different families, coder models first). When Ollama cannot be reached the
+file is written with the defaults and a comment saying so.
+
+An existing file is never overwritten without --force.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return exitcode.Setupf("run 'quorum init --help' for usage", "unexpected argument %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			opts.Dir = f.WorkDir
+			opts.Getenv = f.Getenv
+			opts.Now = f.Now
+			if runF != nil {
+				return runF(opts)
+			}
+			return initRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml")
+	return cmd
+}
+
+func ollamaLister(cfg *config.Config) (ModelLister, error) {
+	return ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote})
+}
+
+func initRun(opts *InitOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	dir := opts.Dir
+	if dir == "" {
+		d, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		dir = d
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(config.RepoRoot(abs), config.RepoFileName)
+	if _, err := os.Stat(path); err == nil && !opts.Force {
+		return exitcode.Setupf("edit it, or rerun with --force to replace it", "%s already exists", path)
+	}
+	cfg, err := config.Load(dir, getenv)
+	if err != nil {
+		if !opts.Force {
+			return err
+		}
+		// The file being replaced is the broken one; start from the defaults.
+		fmt.Fprintf(opts.IO.ErrOut, "warning: ignoring the current configuration: %v\n", err)
+		cfg = config.Default()
+	}
+	var models []review.ModelInfo
+	var listErr error
+	lister, err := opts.Lister(cfg)
+	if err != nil {
+		return err // a refused (non-loopback) host: the user must decide
+	}
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	models, listErr = lister.List(lctx)
+	cancel()
+	if listErr != nil && !errors.Is(listErr, review.ErrUnreachable) {
+		// Any other failure is still no reason to withhold a starter file.
+		listErr = fmt.Errorf("listing models: %w", listErr)
+	}
+	data := Starter(StarterInput{Installed: models, ListErr: listErr, Host: cfg.OllamaHost})
+	if err := writeAtomic(path, data); err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("writing %s: %w", path, err), "check the directory's permissions")
+	}
+	fmt.Fprintf(opts.IO.Out, "wrote %s\n", path)
+	if listErr != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: could not list Ollama's models (%v); the file uses the defaults\n", oneLine(listErr.Error()))
+	}
+	fmt.Fprintln(opts.IO.Out, "check it with: quorum config show")
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".quorum.yaml.tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func oneLine(s string) string {
+	for i, r := range s {
+		if r == '\n' || r == '\r' {
+			return s[:i]
+		}
+	}
+	return s
+}

@@ -1,0 +1,218 @@
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/review"
+)
+
+type fakeLister struct {
+	models []review.ModelInfo
+	err    error
+}
+
+func (f fakeLister) List(context.Context) ([]review.ModelInfo, error) { return f.models, f.err }
+
+func repo(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, map[string]string{"HOME": t.TempDir()}
+}
+
+func run(t *testing.T, dir string, env map[string]string, lister func(*config.Config) (ModelLister, error), args ...string) (int, string, string) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}
+	cmd := NewCmdInit(f, func(o *InitOptions) error {
+		if lister != nil {
+			o.Lister = lister
+		}
+		return initRun(o)
+	})
+	cmd.SetArgs(args)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	return printError(errOut, err), out.String(), errOut.String()
+}
+
+func load(t *testing.T, dir string, env map[string]string) *config.Config {
+	t.Helper()
+	c, err := config.Load(dir, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("written file does not load: %v", err)
+	}
+	return c
+}
+
+// TestInitWithRealClient runs the real Ollama client against the fake
+// server: the panel is picked from what the server lists.
+func TestInitWithRealClient(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	dir, env := repo(t)
+	env["QUORUM_OLLAMA_HOST"] = srv.URL
+	code, out, errOut := run(t, dir, env, nil)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "wrote "+filepath.Join(dir, ".quorum.yaml")) {
+		t.Errorf("stdout %q", out)
+	}
+	c := load(t, dir, map[string]string{"HOME": env["HOME"]})
+	var names []string
+	for _, m := range c.Models {
+		names = append(names, m.Name)
+	}
+	if got := strings.Join(names, ","); got != "qwen2.5-coder:7b,llama3.1:8b,gemma2:9b" {
+		t.Errorf("panel %s", got)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, ".quorum.yaml"))
+	if !strings.Contains(string(data), "# Installed when this file was written: qwen2.5-coder:7b, llama3.1:8b, gemma2:9b, nomic-embed-text:latest") {
+		t.Errorf("file:\n%s", data)
+	}
+}
+
+func TestInitUnreachable(t *testing.T) {
+	// A loopback port with nothing listening.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	dir, env := repo(t)
+	env["QUORUM_OLLAMA_HOST"] = "http://" + addr
+	code, _, errOut := run(t, dir, env, nil)
+	if code != 0 || !strings.Contains(errOut, "warning: could not list Ollama's models") {
+		t.Fatalf("code %d stderr %q", code, errOut)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, ".quorum.yaml"))
+	if !strings.Contains(string(data), "# Ollama could not be reached at http://"+addr) {
+		t.Errorf("file:\n%s", data)
+	}
+	if c := load(t, dir, env); len(c.Models) != 0 || c.Hook.FailOn != "critical" {
+		t.Errorf("defaults not kept: %+v", c)
+	}
+}
+
+func TestInitRefusesOverwrite(t *testing.T) {
+	dir, env := repo(t)
+	path := filepath.Join(dir, ".quorum.yaml")
+	if err := os.WriteFile(path, []byte("base: mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lister := func(*config.Config) (ModelLister, error) {
+		return fakeLister{models: []review.ModelInfo{{Name: "a:1b", Family: "a"}}}, nil
+	}
+	code, _, errOut := run(t, dir, env, lister)
+	if code != exitcode.Setup || errOut != "error: "+path+" already exists\nhint: edit it, or rerun with --force to replace it\n" {
+		t.Fatalf("code %d stderr %q", code, errOut)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "base: mine\n" {
+		t.Fatal("file changed")
+	}
+	// --force replaces it, also when the old file is broken.
+	if err := os.WriteFile(path, []byte("bogus: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, dir, env, lister, "--force")
+	if code != 0 || !strings.Contains(errOut, "ignoring the current configuration") {
+		t.Fatalf("code %d stderr %q", code, errOut)
+	}
+	if c := load(t, dir, env); len(c.Models) != 1 || c.Models[0].Name != "a:1b" {
+		t.Errorf("models %+v", c.Models)
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, ".quorum.yaml.tmp*"))
+	if len(matches) != 0 {
+		t.Errorf("temp files left: %v", matches)
+	}
+}
+
+func TestInitFromSubdirWritesAtRoot(t *testing.T) {
+	dir, env := repo(t)
+	sub := filepath.Join(dir, "pkg", "x")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, _ := run(t, sub, env, func(*config.Config) (ModelLister, error) { return fakeLister{err: review.ErrUnreachable}, nil })
+	if _, err := os.Stat(filepath.Join(dir, ".quorum.yaml")); code != 0 || err != nil {
+		t.Fatalf("code %d: %v", code, err)
+	}
+}
+
+func TestInitRemoteHostRefused(t *testing.T) {
+	dir, env := repo(t)
+	env["QUORUM_OLLAMA_HOST"] = "http://192.0.2.1:11434"
+	code, _, errOut := run(t, dir, env, nil)
+	if code != exitcode.Setup || !strings.Contains(errOut, "hint:") {
+		t.Fatalf("code %d stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".quorum.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("file written despite refusal")
+	}
+}
+
+func TestPickPanel(t *testing.T) {
+	got := PickPanel([]review.ModelInfo{
+		{Name: "llama3.1:8b", Family: "llama", Capabilities: []string{"completion"}},
+		{Name: "llama3.2:3b", Family: "llama", Capabilities: []string{"completion"}},
+		{Name: "nomic-embed-text", Family: "nomic-bert", Capabilities: []string{"embedding"}},
+		{Name: "mistral:7b", Family: "mistral"},
+		{Name: "deepseek-coder-v2:16b", Family: "deepseek2", Capabilities: []string{"completion"}},
+		{Name: "phi3:mini", Family: "phi3", Capabilities: []string{"completion"}},
+	})
+	if strings.Join(got, ",") != "deepseek-coder-v2:16b,llama3.1:8b,mistral:7b" {
+		t.Errorf("panel %v", got)
+	}
+	if PickPanel(nil) != nil {
+		t.Error("panel from nothing")
+	}
+}
+
+func TestStarterLoadsInEveryShape(t *testing.T) {
+	for name, in := range map[string]StarterInput{
+		"models":     {Installed: []review.ModelInfo{{Name: "a:1b"}, {Name: "odd#name"}}},
+		"none":       {Installed: []review.ModelInfo{}},
+		"unreachabl": {ListErr: review.ErrUnreachable, Host: "127.0.0.1:11434"},
+	} {
+		dir, env := repo(t)
+		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), Starter(in), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := load(t, dir, env)
+		if name == "models" && (len(c.Models) != 2 || c.Models[1].Name != "odd#name") {
+			t.Errorf("%s: %+v", name, c.Models)
+		}
+		if name != "models" && len(c.Models) != 0 {
+			t.Errorf("%s: %+v", name, c.Models)
+		}
+	}
+}
+
+// printError mirrors cli.PrintError (which this package cannot import: cli
+// registers it) closely enough to assert message, hint and exit code.
+func printError(w io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(w, "error: %s\n", err)
+	if h := exitcode.HintOf(err); h != "" {
+		fmt.Fprintf(w, "hint: %s\n", h)
+	}
+	return exitcode.Of(err)
+}

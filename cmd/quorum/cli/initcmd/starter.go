@@ -1,0 +1,180 @@
+package initcmd
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/review"
+)
+
+// StarterInput is what the starter file is written from.
+type StarterInput struct {
+	Installed []review.ModelInfo // what the server lists; nil when unreachable
+	ListErr   error
+	Host      string
+}
+
+// PickPanel chooses up to three reviewers from the installed models:
+// chat-capable only (no embedding models), one per family, coder models
+// first, otherwise in the server's order.
+func PickPanel(models []review.ModelInfo) []string {
+	var chat []review.ModelInfo
+	for _, m := range models {
+		if isChat(m) {
+			chat = append(chat, m)
+		}
+	}
+	slices.SortStableFunc(chat, func(a, b review.ModelInfo) int {
+		ca, cb := isCoder(a.Name), isCoder(b.Name)
+		switch {
+		case ca && !cb:
+			return -1
+		case cb && !ca:
+			return 1
+		}
+		return 0
+	})
+	var out []string
+	families := map[string]bool{}
+	for _, m := range chat {
+		fam := family(m)
+		if families[fam] {
+			continue
+		}
+		families[fam] = true
+		out = append(out, m.Name)
+		if len(out) == 3 {
+			break
+		}
+	}
+	return out
+}
+
+func isChat(m review.ModelInfo) bool {
+	if strings.Contains(strings.ToLower(m.Name), "embed") {
+		return false
+	}
+	if len(m.Capabilities) == 0 {
+		return true // older servers do not say; let the review find out
+	}
+	return slices.Contains(m.Capabilities, "completion")
+}
+
+func isCoder(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "coder") || strings.Contains(n, "code")
+}
+
+func family(m review.ModelInfo) string {
+	if m.Family != "" {
+		return m.Family
+	}
+	name, _, _ := strings.Cut(m.Name, ":")
+	return name
+}
+
+// Starter renders the commented starter file. Every setting is present,
+// commented out at its default, so the file documents itself; only the
+// panel is set, when models were found.
+func Starter(in StarterInput) []byte {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	w("# quorum configuration for this repository.")
+	w("# Precedence: flags > QUORUM_* environment variables > this file >")
+	w("# ~/.config/quorum/config.yaml > defaults. 'quorum config show' prints the")
+	w("# effective value of every key and where it came from.")
+	w("# quorum talks only to the Ollama server below (loopback unless allow_remote).")
+	w("")
+	panel := PickPanel(in.Installed)
+	w("# The review panel: each model reviews the diff on its own; their findings")
+	w("# are merged. A model is a name, or {name, focus, num_ctx}.")
+	switch {
+	case in.ListErr != nil:
+		w("# Ollama could not be reached at %s when this file was written, so no", in.Host)
+		w("# panel is set: quorum picks from the installed models at review time.")
+		w("# Install some (e.g. 'ollama pull qwen2.5-coder:7b') and list them here.")
+		w("# models:")
+		w("#   - qwen2.5-coder:7b")
+		w("#   - name: llama3.1:8b")
+		w("#     focus: security and error handling")
+		w("#     num_ctx: 16384")
+	case len(panel) == 0:
+		w("# Ollama at %s has no chat model installed; pull one", in.Host)
+		w("# (e.g. 'ollama pull qwen2.5-coder:7b') and list it here.")
+		w("# models:")
+		w("#   - qwen2.5-coder:7b")
+	default:
+		var names []string
+		for _, m := range in.Installed {
+			names = append(names, m.Name)
+		}
+		w("# Installed when this file was written: %s", strings.Join(names, ", "))
+		w("models:")
+		for i, name := range panel {
+			w("  - name: %s", yamlString(name))
+			if i == 0 {
+				w("    # focus: security and error handling   # optional text for this reviewer")
+				w("    # num_ctx: 16384                       # optional context size (tokens)")
+			}
+		}
+	}
+	w("")
+	w("# Ref to compare with; default: the branch's upstream, origin/HEAD, main, master.")
+	w("# base: origin/main")
+	w("")
+	w("# Paths never sent to a model (doublestar globs). Lockfiles, binaries,")
+	w("# vendored and generated files are skipped already.")
+	w("# ignore:")
+	w("#   - 'docs/**'")
+	w("#   - '**/*.pb.go'")
+	w("")
+	w("# Files with your team's review guidelines, added to every prompt.")
+	w("# guidelines:")
+	w("#   - CONTRIBUTING.md")
+	w("")
+	w("# Cap on every model's context window (tokens).")
+	w("# max_context: 32768")
+	w("# Requests run at once against one model, and models loaded at once.")
+	w("# parallel: 1")
+	w("# concurrent_models: 1")
+	w("# How reviewers' severity votes become one: upper-median, lower-median, max, min.")
+	w("# severity_policy: upper-median")
+	w("")
+	w("# 'quorum review' exits 1 on findings at or above fail_on (critical, important,")
+	w("# suggestion, none) found by at least min_agreement reviewers.")
+	w("# review:")
+	w("#   fail_on: important")
+	w("#   min_agreement: 1")
+	w("")
+	w("# The pre-push hook ('quorum hook install'). on_unavailable: allow or block")
+	w("# when Ollama is down or a panel model is missing. Skip one push with")
+	w("# QUORUM_SKIP=1 git push.")
+	w("# hook:")
+	w("#   fail_on: critical")
+	w("#   min_agreement: 1")
+	w("#   on_unavailable: allow")
+	w("#   timeout: 10m")
+	w("#   tags: false")
+	w("")
+	w("# Time limit for 'quorum review' (0 means none).")
+	w("# timeout: 30m")
+	w("")
+	w("# Ollama server; a non-loopback host is refused unless allow_remote is true,")
+	w("# since that sends your code to another machine.")
+	w("# ollama_host: http://127.0.0.1:11434")
+	w("# allow_remote: false")
+	w("")
+	w("# Reuse model answers for unchanged chunks.")
+	w("# cache: true")
+	return []byte(b.String())
+}
+
+// yamlString quotes a model name when YAML would otherwise read it as
+// something else (names are usually plain, like qwen2.5-coder:7b).
+func yamlString(s string) string {
+	if s == "" || strings.ContainsAny(s, "#'\"{}[],&*!|>%@`") || strings.HasPrefix(s, "-") || strings.HasSuffix(s, ":") || strings.Contains(s, ": ") {
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return s
+}
