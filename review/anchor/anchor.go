@@ -69,6 +69,9 @@ type fileIndex struct {
 	path  string
 	lines []lineRef // in hunk order
 	byNew map[int]int
+	// byNorm maps a normalised line text to its positions, so a one-line
+	// quote is found without scanning the file.
+	byNorm map[string][]int
 }
 
 // Index resolves findings against one diff.Set. Build it once per review.
@@ -92,7 +95,7 @@ func NewIndex(set *diff.Set) *Index {
 			ix.skipped[f.Path] = f.Skip
 			continue
 		}
-		fi := &fileIndex{path: f.Path, byNew: map[int]int{}}
+		fi := &fileIndex{path: f.Path, byNew: map[int]int{}, byNorm: map[string][]int{}}
 		for _, h := range f.Hunks {
 			next := h.NewStart
 			for _, l := range h.Lines {
@@ -103,6 +106,9 @@ func NewIndex(set *diff.Set) *Index {
 					ref.new = l.New
 					next = l.New + 1
 					fi.byNew[l.New] = len(fi.lines)
+				}
+				if ref.norm != "" {
+					fi.byNorm[ref.norm] = append(fi.byNorm[ref.norm], len(fi.lines))
 				}
 				fi.lines = append(fi.lines, ref)
 			}
@@ -130,7 +136,21 @@ func (ix *Index) LineText(path string, n int) (string, bool) {
 // Normalize collapses runs of whitespace to one space and trims, so a quote
 // re-indented by a model still matches the diff line.
 func Normalize(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	// Fast path: most diff lines need nothing but trimming.
+	t := strings.TrimSpace(s)
+	clean := true
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c >= 0x80 ||
+			c == ' ' && i+1 < len(t) && t[i+1] == ' ' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return t
+	}
+	return strings.Join(strings.Fields(t), " ")
 }
 
 // ResolvePath maps a path as a model wrote it to a reviewable path of the
@@ -258,7 +278,15 @@ func quoteLines(q string) []string {
 func (fi *fileIndex) find(quote []string, hint int) (start, n int, ok bool) {
 	best, bestScore := -1, 0
 	bestN := 0
-	for i := range fi.lines {
+	candidates := fi.byNorm[quote[0]]
+	if len(candidates) == 0 {
+		// no exact first line: fall back to a scan for substring matches
+		candidates = make([]int, len(fi.lines))
+		for i := range candidates {
+			candidates[i] = i
+		}
+	}
+	for _, i := range candidates {
 		m, exact := fi.matchAt(i, quote)
 		if m == 0 {
 			continue

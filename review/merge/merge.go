@@ -58,11 +58,17 @@ type node struct {
 // Clusters groups findings into issues. The result is sorted by file, line,
 // then representative title, and is identical for any permutation of the input.
 func Clusters(findings []anchor.Finding) []Cluster {
+	// Sort indices rather than the (large) findings themselves.
+	order := make([]int, len(findings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareFinding(&findings[a], &findings[b]) })
 	nodes := make([]node, len(findings))
-	for i, f := range findings {
+	for i, j := range order {
+		f := findings[j]
 		nodes[i] = node{f: f, vec: vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)}
 	}
-	slices.SortFunc(nodes, func(a, b node) int { return compareFinding(a.f, b.f) })
 
 	pairs := candidatePairs(nodes)
 
@@ -75,9 +81,15 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	}
 	// Phase two: across reviewers, one finding (group) per reviewer per cluster.
 	uf := newUnionFind(len(nodes))
-	revs := make([]map[string]bool, len(nodes))
+	ids := map[string]int32{}
+	revs := make([][]int32, len(nodes)) // reviewer ids of the cluster rooted here, sorted
 	for i := range nodes {
-		revs[i] = map[string]bool{nodes[i].f.Reviewer: true}
+		id, ok := ids[nodes[i].f.Reviewer]
+		if !ok {
+			id = int32(len(ids))
+			ids[nodes[i].f.Reviewer] = id
+		}
+		revs[i] = []int32{id}
 	}
 	for i := range nodes {
 		if r := self.find(i); r != i {
@@ -109,9 +121,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		if root == ra {
 			other = rb
 		}
-		for r := range revs[other] {
-			revs[root][r] = true
-		}
+		revs[root] = mergeSorted(revs[root], revs[other])
 		revs[other] = nil
 	}
 
@@ -135,21 +145,40 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		if c := cmp.Compare(a.Rep.Line, b.Rep.Line); c != 0 {
 			return c
 		}
-		return compareFinding(a.Rep, b.Rep)
+		return compareFinding(&a.Rep, &b.Rep)
 	})
 	return out
 }
 
-func overlaps(a, b map[string]bool) bool {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	for r := range a {
-		if b[r] {
+// overlaps reports whether two sorted id lists share an id.
+func overlaps(a, b []int32) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
 			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return false
+}
+
+func mergeSorted(a, b []int32) []int32 {
+	out := make([]int32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if j == len(b) || i < len(a) && a[i] < b[j] {
+			out = append(out, a[i])
+			i++
+		} else {
+			out = append(out, b[j])
+			j++
+		}
+	}
+	return out
 }
 
 // build summarises one cluster; idx is ascending, so Members are canonical.
@@ -251,7 +280,7 @@ func candidatePairs(nodes []node) []pair {
 }
 
 // compareFinding is the canonical content order of findings.
-func compareFinding(a, b anchor.Finding) int {
+func compareFinding(a, b *anchor.Finding) int {
 	return cmp.Or(
 		strings.Compare(a.File, b.File),
 		cmp.Compare(a.Line, b.Line),

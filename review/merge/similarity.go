@@ -1,8 +1,10 @@
 package merge
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file scores how alike two findings' texts are. Identifiers (names in
@@ -41,68 +43,64 @@ func init() {
 
 // vectorize turns a finding's title and explanation into weighted terms.
 func vectorize(text string) vector {
-	weights := map[string]float64{}
-	rs := []rune(text)
+	terms := make([]term, 0, 16)
 	inTick := false
-	for i := 0; i < len(rs); {
-		r := rs[i]
+	prev := rune(0)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
 		if r == '`' {
 			inTick = !inTick
-			i++
-			continue
 		}
 		if !isWordRune(r) {
-			i++
+			prev = r
+			i += size
 			continue
 		}
 		j := i
-		for j < len(rs) && isWordRune(rs[j]) {
-			j++
+		for j < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			if !isWordRune(r2) {
+				break
+			}
+			j += s2
 		}
-		raw := string(rs[i:j])
-		prev, next := rune(0), rune(0)
-		if i > 0 {
-			prev = rs[i-1]
-		}
-		if j < len(rs) {
-			next = rs[j]
-		}
+		raw := text[i:j]
+		next, _ := utf8.DecodeRuneInString(text[j:])
 		ident := inTick || prev == '.' || next == '.' || next == '(' || looksLikeIdent(raw)
-		tok := strings.ToLower(raw)
+		prev = 0
 		i = j
+		tok := strings.ToLower(raw)
+		w := identWeight
 		if !ident {
 			if len(tok) < 3 || stopwords[tok] || isNumber(tok) {
 				continue
 			}
 			tok = stem(tok)
+			w = wordWeight
 		}
-		w := wordWeight
-		if ident {
-			w = identWeight
-		}
-		if w > weights[tok] {
-			weights[tok] = w
-		}
+		terms = append(terms, term{tok, w})
 	}
-	v := vector{terms: make([]term, 0, len(weights))}
-	for t, w := range weights {
-		v.terms = append(v.terms, term{t, w})
+	sortTerms(terms)
+	// Keep each token once, with its highest weight.
+	out := terms[:0]
+	for _, t := range terms {
+		if n := len(out); n > 0 && out[n-1].tok == t.tok {
+			if t.w > out[n-1].w {
+				out[n-1].w = t.w
+			}
+			continue
+		}
+		out = append(out, t)
 	}
-	sortTerms(v.terms)
-	for _, t := range v.terms {
+	v := vector{terms: out}
+	for _, t := range out {
 		v.total += t.w
 	}
 	return v
 }
 
 func sortTerms(ts []term) {
-	// insertion sort is fine for the few dozen terms of one finding, and
-	// avoids pulling sort into the hot path of the benchmark
-	for i := 1; i < len(ts); i++ {
-		for j := i; j > 0 && ts[j].tok < ts[j-1].tok; j-- {
-			ts[j], ts[j-1] = ts[j-1], ts[j]
-		}
-	}
+	slices.SortFunc(ts, func(a, b term) int { return strings.Compare(a.tok, b.tok) })
 }
 
 func isWordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -100,8 +100,12 @@ func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, e
 
 	// Cluster and score.
 	clusters := merge.Clusters(anchored)
+	byPath := map[string]*diff.File{}
+	for i := range set.Files {
+		byPath[set.Files[i].Path] = &set.Files[i]
+	}
 	for _, c := range clusters {
-		r.Findings = append(r.Findings, r.finding(c, set, seen))
+		r.Findings = append(r.Findings, r.finding(c, byPath, seen))
 	}
 	slices.SortFunc(r.Findings, compareFindings)
 	assignIDs(r.Findings)
@@ -187,7 +191,7 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 	return seen, cov
 }
 
-func (r *Report) finding(c merge.Cluster, set *diff.Set, seen map[string]map[string]bool) Finding {
+func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[string]map[string]bool) Finding {
 	rep := c.Rep
 	votes := make([]string, 0, len(c.Votes))
 	for _, name := range c.Reviewers {
@@ -212,7 +216,7 @@ func (r *Report) finding(c merge.Cluster, set *diff.Set, seen map[string]map[str
 		Votes:       map[string]string{},
 		Explanation: Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
 		Fix:         Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
-		Code:        codeLines(set, rep.File, rep.Line, rep.EndLine),
+		Code:        codeLines(files, rep.File, rep.Line, rep.EndLine),
 	}
 	if f.Fix == "" {
 		// The representative gave no fix; take the first finder's that did.
@@ -300,14 +304,11 @@ const maxCodeLines = 30
 
 // codeLines returns the real diff lines from line to end (new side), with the
 // deleted lines between them, and one context line either side.
-func codeLines(set *diff.Set, file string, line, end int) []CodeLine {
+func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLine {
 	if line == 0 {
 		return nil
 	}
-	for _, f := range set.Files {
-		if f.Path != file {
-			continue
-		}
+	if f, ok := files[file]; ok {
 		for _, h := range f.Hunks {
 			var out []CodeLine
 			next := h.NewStart

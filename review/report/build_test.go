@@ -1,0 +1,309 @@
+package report_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+func scenario(t *testing.T, name string) reporttest.Scenario {
+	t.Helper()
+	for _, sc := range reporttest.Scenarios() {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	t.Fatalf("no scenario %q", name)
+	return reporttest.Scenario{}
+}
+
+func build(t *testing.T, sc reporttest.Scenario, p report.Policy) *report.Report {
+	t.Helper()
+	r, err := report.Build(sc.Set, sc.Raw, p, report.Meta{GeneratedAt: reporttest.GeneratedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestScenarios(t *testing.T) {
+	tests := []struct {
+		name  string
+		check func(t *testing.T, r *report.Report)
+	}{
+		{"agree", func(t *testing.T, r *report.Report) {
+			if len(r.Findings) != 1 {
+				t.Fatalf("want 1 finding, got %d: %+v", len(r.Findings), r.Findings)
+			}
+			f := r.Findings[0]
+			if got := strings.Join(f.Reviewers, ","); got != "alice,bob,carol" || f.SeenBy != 3 {
+				t.Errorf("found by %s of %d, want alice,bob,carol of 3", got, f.SeenBy)
+			}
+			if f.Severity != "critical" || f.Disputed || f.Line != 4 || f.File != "api/handler.go" {
+				t.Errorf("finding = %+v", f)
+			}
+		}},
+		{"dispute", func(t *testing.T, r *report.Report) {
+			if len(r.Findings) != 1 {
+				t.Fatalf("want 1 finding, got %d", len(r.Findings))
+			}
+			f := r.Findings[0]
+			if f.Severity != "important" || !f.Disputed || len(f.Votes) != 3 || f.Votes["alice"] != "critical" {
+				t.Errorf("finding = %+v", f)
+			}
+		}},
+		{"reworded", func(t *testing.T, r *report.Report) {
+			if len(r.Findings) != 1 || len(r.Findings[0].Reviewers) != 2 || len(r.Findings[0].Others) != 1 {
+				t.Fatalf("want one finding by two reviewers, got %+v", r.Findings)
+			}
+		}},
+		{"adjacent", func(t *testing.T, r *report.Report) {
+			if len(r.Findings) != 2 {
+				t.Fatalf("want 2 findings, got %d: %+v", len(r.Findings), r.Findings)
+			}
+			for _, f := range r.Findings {
+				if len(f.Reviewers) != 2 {
+					t.Errorf("%s:%d found by %v, want both reviewers", f.File, f.Line, f.Reviewers)
+				}
+			}
+			if r.Findings[0].Line == r.Findings[1].Line {
+				t.Errorf("both findings on line %d", r.Findings[0].Line)
+			}
+		}},
+		{"rejected", func(t *testing.T, r *report.Report) {
+			if len(r.Rejected) != 2 {
+				t.Fatalf("want 2 rejected, got %+v", r.Rejected)
+			}
+			if !strings.Contains(r.Rejected[0].Reason, "not in the diff") || r.Rejected[0].Reviewer != "alice" {
+				t.Errorf("rejected[0] = %+v", r.Rejected[0])
+			}
+			if !strings.Contains(r.Rejected[1].Reason, "line 40") || r.Rejected[1].Reviewer != "bob" {
+				t.Errorf("rejected[1] = %+v", r.Rejected[1])
+			}
+			for _, rv := range r.Reviewers {
+				if rv.Rejected != 1 {
+					t.Errorf("%s rejected = %d, want 1", rv.Name, rv.Rejected)
+				}
+			}
+		}},
+		{"failed", func(t *testing.T, r *report.Report) {
+			if r.Verdict.RestsOn != 2 || r.Verdict.Panel != 3 || !strings.Contains(r.Verdict.Text, "rests on 2 of 3 reviewers (carol failed)") {
+				t.Errorf("verdict = %+v", r.Verdict)
+			}
+			if !r.GateTripped() {
+				t.Error("gate should trip on the critical finding")
+			}
+		}},
+		{"repeat", func(t *testing.T, r *report.Report) {
+			if len(r.Findings) != 2 {
+				t.Fatalf("want 2 findings, got %+v", r.Findings)
+			}
+			var alice report.Reviewer
+			for _, rv := range r.Reviewers {
+				if rv.Name == "alice" {
+					alice = rv
+				}
+			}
+			if alice.Repeats != 1 || alice.Findings != 2 {
+				t.Errorf("alice = %+v, want 1 repeat and 2 findings", alice)
+			}
+		}},
+		{"empty", func(t *testing.T, r *report.Report) {
+			if r.Verdict.Status != report.VerdictEmpty || r.GateTripped() || len(r.Findings) != 0 {
+				t.Errorf("verdict = %+v", r.Verdict)
+			}
+		}},
+		{"full", func(t *testing.T, r *report.Report) {
+			if strings.Contains(r.Summary.Reviewers[1].Text, "\x1b") {
+				t.Error("control sequence survived in a summary")
+			}
+			if len(r.TODOs) != 1 || r.TODOs[0].Line != 19 || r.TODOs[0].Marker != "TODO" {
+				t.Errorf("todos = %+v", r.TODOs)
+			}
+			if len(r.Strengths) != 1 || len(r.Strengths[0].Reviewers) != 2 {
+				t.Errorf("strengths = %+v (case-folded duplicates should merge)", r.Strengths)
+			}
+			if r.Untested[0].Risk != "high" || r.Untested[len(r.Untested)-1].Risk != "medium" {
+				t.Errorf("untested not by risk: %+v", r.Untested)
+			}
+			for i := 1; i < len(r.Findings); i++ {
+				a, b := r.Findings[i-1], r.Findings[i]
+				if rank(a.Severity) < rank(b.Severity) {
+					t.Errorf("finding %d (%s) after %s", i, b.Severity, a.Severity)
+				}
+			}
+			if r.Coverage.Files[1].By["carol"] != report.CoverFailed {
+				t.Errorf("coverage = %+v", r.Coverage.Files)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.check(t, build(t, scenario(t, tt.name), report.Policy{})) })
+	}
+}
+
+func rank(s string) int { return map[string]int{"suggestion": 1, "important": 2, "critical": 3}[s] }
+
+func TestSeverityPolicies(t *testing.T) {
+	votes := []string{"critical", "important", "suggestion", "suggestion"}
+	for _, tt := range []struct {
+		policy string
+		votes  []string
+		want   string
+	}{
+		{"upper-median", votes, "important"}, // higher of the two middle votes
+		{"upper-median", []string{"critical", "important"}, "critical"},
+		{"upper-median", []string{"critical", "important", "suggestion"}, "important"},
+		{"max", votes, "critical"},
+		{"majority", votes, "suggestion"},
+		{"majority", []string{"critical", "suggestion"}, "critical"},
+		{"majority", []string{"important", "important", "critical"}, "important"},
+	} {
+		p, err := report.Policy{Severity: tt.policy}.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Decide(tt.votes); got != tt.want {
+			t.Errorf("%s %v = %s, want %s", tt.policy, tt.votes, got, tt.want)
+		}
+	}
+}
+
+func TestGate(t *testing.T) {
+	sc := scenario(t, "full")
+	for _, tt := range []struct {
+		p        report.Policy
+		tripped  bool
+		blocking int
+	}{
+		{report.Policy{FailOn: "critical"}, true, 1},
+		{report.Policy{FailOn: "important"}, true, 5},
+		{report.Policy{FailOn: "suggestion"}, true, 6},
+		{report.Policy{FailOn: "none"}, false, 0},
+		{report.Policy{FailOn: "important", MinAgreement: 2}, true, 5},
+		{report.Policy{FailOn: "suggestion", MinAgreement: 3}, true, 1},
+		{report.Policy{FailOn: "critical", MinAgreement: 3}, false, 0},
+		{report.Policy{FailOn: "critical", Severity: "max"}, true, 2},
+	} {
+		r := build(t, sc, tt.p)
+		if r.GateTripped() != tt.tripped || r.Verdict.Blocking != tt.blocking {
+			t.Errorf("%+v: tripped=%v blocking=%d, want %v %d (%s)", tt.p, r.GateTripped(), r.Verdict.Blocking, tt.tripped, tt.blocking, r.Verdict.Text)
+		}
+	}
+}
+
+func TestBadPolicy(t *testing.T) {
+	sc := scenario(t, "agree")
+	for _, p := range []report.Policy{{Severity: "mean"}, {FailOn: "blocker"}, {MinAgreement: -1}} {
+		if _, err := report.Build(sc.Set, sc.Raw, p, report.Meta{}); err == nil {
+			t.Errorf("%+v: no error", p)
+		}
+	}
+}
+
+func TestAllReviewersFailed(t *testing.T) {
+	set := reporttest.Set()
+	raw := reporttest.Raw(
+		reporttest.Result("alice", 0, reporttest.Failed("c1", reporttest.Files(set), "model server unreachable")),
+		review.RawResult{Reviewer: review.Reviewer{Name: "bob", Model: "bob:7b"}, Status: review.StatusMissing, Error: "model bob:7b is not installed"},
+	)
+	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+	if r.Verdict.Status != report.VerdictIncomplete || r.GateTripped() || !strings.Contains(r.Verdict.Text, "bob missing") {
+		t.Errorf("verdict = %+v", r.Verdict)
+	}
+}
+
+func TestStableIDSurvivesLineDrift(t *testing.T) {
+	sc := scenario(t, "agree")
+	before := build(t, sc, report.Policy{}).Findings[0].ID
+	// Shift the handler down by ten lines, as if code was added above it.
+	set := reporttest.Set()
+	for i := range set.Files {
+		if set.Files[i].Path != "api/handler.go" {
+			continue
+		}
+		h := &set.Files[i].Hunks[0]
+		h.NewStart += 10
+		for j := range h.Lines {
+			h.Lines[j].New += 10
+		}
+	}
+	raw := sc.Raw
+	for i := range raw.Results {
+		for j := range raw.Results[i].Chunks {
+			for k := range raw.Results[i].Chunks[j].Answer.Findings {
+				raw.Results[i].Chunks[j].Answer.Findings[k].Line += 10
+			}
+		}
+	}
+	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+	if len(r.Findings) != 1 || r.Findings[0].ID != before || r.Findings[0].Line != 14 {
+		t.Errorf("after drift: %+v, want id %s at line 14", r.Findings, before)
+	}
+}
+
+func TestCommitNotes(t *testing.T) {
+	set := &diff.Set{Commits: []diff.Commit{
+		{SHA: "1", Subject: "squash! tidy"},
+		{SHA: "2", Subject: "WIP: half done"},
+		{SHA: "3", Subject: "[WIP] parser"},
+		{SHA: "4", Subject: "Wipe the cache on logout"},
+		{SHA: "5", Subject: strings.Repeat("x", 72)},
+	}}
+	r := build(t, reporttest.Scenario{Set: set, Raw: reporttest.Raw()}, report.Policy{})
+	want := [][]string{{"squash!"}, {"work in progress"}, {"work in progress"}, nil, nil}
+	for i, c := range r.Commits {
+		if len(c.Notes) != len(want[i]) || len(want[i]) > 0 && !strings.Contains(c.Notes[0], want[i][0]) {
+			t.Errorf("%q notes = %q, want %q", c.Subject, c.Notes, want[i])
+		}
+	}
+}
+
+func TestChecks(t *testing.T) {
+	file := func(p string, lines ...string) diff.File {
+		return reporttest.File(p, diff.StatusModified, 1, 1, lines...)
+	}
+	set := &diff.Set{Files: []diff.File{
+		file("pkg/a/a.go", "+func Exported() {}", "+func unexported() {}", "+// Documented says hi.", "+func Documented() {}"),
+		file("pkg/a/a_test.go", "+func TestX(t *testing.T) {}"),
+		file("pkg/b/b.go", "-type Old struct{}", "+type New struct{}", "+// FIXME: racy", "+x := 1 // HACK around it"),
+		file("internal/c/c.go", "+func Hidden() {}"),
+		file("web/app.ts", "+export const x = 1"),
+		file("web/app.test.ts", "+test('x', () => {})"),
+		file("tools/gen.py", "+def main(): pass"),
+	}}
+	r := build(t, reporttest.Scenario{Set: set, Raw: reporttest.Raw()}, report.Policy{})
+	c := r.Checks
+	if got := strings.Join(c.SourceWithoutTests, ","); got != "internal/c/c.go,pkg/b/b.go,tools/gen.py" {
+		t.Errorf("source without tests = %s", got)
+	}
+	var decls []string
+	for _, a := range c.APIWithoutDocs {
+		decls = append(decls, a.Change+" "+a.Decl)
+	}
+	if got := strings.Join(decls, "; "); got != "added func Exported() {}; removed type Old struct{}; added type New struct{}" {
+		t.Errorf("api without docs = %s", got)
+	}
+	if len(r.TODOs) != 2 || r.TODOs[0].Marker != "FIXME" || r.TODOs[1].Marker != "HACK" {
+		t.Errorf("todos = %+v", r.TODOs)
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ttext\nline":        "plain\ttext\nline",
+		"red \x1b[31malert\x1b[0m": "red alert",
+		"title\x1b]0;pwned\x07 ok": "title ok",
+		"carriage\rreturn\x08":     "carriagereturn",
+		"bidi \u202eevil\u202c":    "bidi evil",
+		"c1 \u009b31m control":     "c1 31m control",
+	} {
+		if got := report.Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
