@@ -1,0 +1,238 @@
+// Package modelscmd implements `quorum models`: the installed Ollama models and the panel quorum would use.
+package modelscmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/panel"
+)
+
+// ModelsOptions are the parsed flags of `quorum models`.
+type ModelsOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	Context context.Context
+
+	Conn    Connection
+	Format  string
+	Timeout time.Duration
+
+	// Resolver is injected by tests of the loopback guard; nil means DNS.
+	Resolver ollama.Resolver
+}
+
+// NewCmdModels builds `quorum models`. runF replaces the run function in
+// tests of flag parsing; nil means the real one.
+func NewCmdModels(f *cmdutil.Factory, runF func(*ModelsOptions) error) *cobra.Command {
+	opts := &ModelsOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "models",
+		Short: "List the installed Ollama models and the panel quorum would use",
+		Long: `List the models installed in the local Ollama with family, parameter size,
+quantization, context length and capabilities. Models marked * form the panel:
+the models configured in .quorum.yaml, else the default selection (up to three
+chat models of distinct families, coder models first, then larger ones).`,
+		Example: `  quorum models
+  quorum models --format json
+  quorum models --ollama-host 127.0.0.1:11500`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			switch opts.Format {
+			case "text", "json":
+			default:
+				return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
+			}
+			if opts.Timeout <= 0 {
+				return exitcode.Setupf("use a positive duration such as --timeout 1m", "--timeout must be positive")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return modelsRun(opts)
+		},
+	}
+	opts.Conn.AddFlags(cmd.Flags())
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", time.Minute, "give up on Ollama after `DURATION`")
+	return cmd
+}
+
+// Listing is the JSON shape of `quorum models --format json`.
+type Listing struct {
+	Host    string  `json:"host"`
+	Version string  `json:"version"`
+	Models  []Entry `json:"models"`
+	// Panel names the reviewers a review would use, in order.
+	Panel []string `json:"panel"`
+	// PanelSource is "default" (chosen from what is installed) or "config".
+	PanelSource string `json:"panel_source"`
+	// Missing are configured panel models that are not installed.
+	Missing []string `json:"missing,omitempty"`
+}
+
+// Entry is one installed model.
+type Entry struct {
+	review.ModelInfo
+	Panel bool `json:"panel"`
+}
+
+func modelsRun(opts *ModelsOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+
+	cfg, err := opts.Conn.Effective(opts.Factory)
+	if err != nil {
+		return err
+	}
+	client, err := Client(cfg, opts.Resolver)
+	if err != nil {
+		return err
+	}
+	version, err := client.Version(ctx)
+	if err != nil {
+		return err
+	}
+	installed, err := client.List(ctx)
+	if err != nil {
+		return err
+	}
+	l := Listing{Host: client.Host(), Version: version, Models: []Entry{}, Panel: []string{}}
+	chosen, source, missing := Panel(cfg, installed)
+	l.PanelSource, l.Missing = source, missing
+	inPanel := map[string]bool{}
+	for _, m := range chosen {
+		inPanel[m.Name] = true
+		l.Panel = append(l.Panel, m.Name)
+	}
+	for _, m := range installed {
+		l.Models = append(l.Models, Entry{ModelInfo: m, Panel: inPanel[m.Name]})
+	}
+	if opts.Format == "json" {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(l); err != nil {
+			return err
+		}
+	} else if err := writeText(opts.IO.Out, l); err != nil {
+		return err
+	}
+	if len(chosen) == 0 {
+		if len(missing) > 0 {
+			return exitcode.Setupf("ollama pull "+missing[0], "no configured panel model is installed in ollama at %s", client.Host())
+		}
+		return exitcode.Setupf("ollama pull qwen2.5-coder:7b (any chat model works)", "no chat-capable model is installed in ollama at %s", client.Host())
+	}
+	return nil
+}
+
+// Panel returns the reviewers a review would use: the configured models
+// that are installed (in configured order) with the names of those that are
+// not, or, with none configured, panel.Select over what is installed.
+func Panel(cfg *config.Config, installed []review.ModelInfo) (chosen []review.ModelInfo, source string, missing []string) {
+	if len(cfg.Models) == 0 {
+		return panel.Select(installed, panel.DefaultMax), "default", nil
+	}
+	for _, want := range cfg.Models {
+		found := false
+		for _, m := range installed {
+			if ollama.SameModel(m.Name, want.Name) {
+				chosen = append(chosen, m)
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, want.Name)
+		}
+	}
+	return chosen, "config", missing
+}
+
+func writeText(w io.Writer, l Listing) error {
+	fmt.Fprintf(w, "ollama %s at %s\n\n", Sanitize(displayVersion(l.Version)), l.Host)
+	if len(l.Models) == 0 {
+		fmt.Fprintln(w, "no models installed")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PANEL\tNAME\tFAMILY\tPARAMS\tQUANT\tCONTEXT\tSIZE\tCAPABILITIES")
+	for _, m := range l.Models {
+		mark := ""
+		if m.Panel {
+			mark = "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, Sanitize(m.Name), dash(Sanitize(m.Family)),
+			dash(Sanitize(m.ParameterSize)), dash(Sanitize(m.Quantization)), contextText(m.ContextLength),
+			Bytes(m.SizeBytes), dash(Sanitize(strings.Join(m.Capabilities, ","))))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	switch {
+	case l.PanelSource == "config":
+		fmt.Fprintf(w, "* panel from the configuration (models): %s\n", strings.Join(l.Panel, ", "))
+		for _, m := range l.Missing {
+			fmt.Fprintf(w, "  configured model %s is not installed: run `ollama pull %s`\n", m, m)
+		}
+	case len(l.Panel) > 0:
+		fmt.Fprintf(w, "* default panel (chat models, distinct families, coders first): %s\n", strings.Join(l.Panel, ", "))
+	}
+	return nil
+}
+
+func displayVersion(v string) string {
+	if v == "" || v == "0.0.0" {
+		return "(unknown version: " + strconv.Quote(v) + ", a development build?)"
+	}
+	return v
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func contextText(n int) string {
+	if n <= 0 {
+		return "-"
+	}
+	return strconv.Itoa(n)
+}
+
+// Bytes formats a size for people: "4.7 GB", "274 MB".
+func Bytes(n int64) string {
+	switch {
+	case n <= 0:
+		return "-"
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.0f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0f KB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
