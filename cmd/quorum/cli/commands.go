@@ -7,6 +7,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 )
 
@@ -17,5 +18,6 @@ func init() {
 		hookcmd.NewCmdHook,
 		configcmd.NewCmdConfig,
 		func(f *cmdutil.Factory) *cobra.Command { return initcmd.NewCmdInit(f, nil) },
+		func(f *cmdutil.Factory) *cobra.Command { return modelscmd.NewCmdModels(f, nil) },
 	)
 }
