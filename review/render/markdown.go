@@ -137,12 +137,8 @@ func (m *md) header(r *report.Report) {
 	if r.Head.Ref != "" || r.Head.Commit != "" {
 		m.p("| Head | %s %s |\n", code(cell(r.Head.Ref)), short(r.Head.Commit))
 	}
-	var commits []string
-	for _, c := range r.Commits {
-		commits = append(commits, short(c.SHA)+" "+cell(c.Subject))
-	}
-	if len(commits) > 0 {
-		m.p("| Commits | %s |\n", strings.Join(commits, "<br>"))
+	if n := len(r.Commits); n > 0 {
+		m.p("| Commits | %d, %s..%s (see Commit structure) |\n", n, short(r.Commits[0].SHA), short(r.Commits[n-1].SHA))
 	}
 	var revs []string
 	for _, rv := range r.Reviewers {
@@ -151,7 +147,7 @@ func (m *md) header(r *report.Report) {
 	if len(revs) == 0 {
 		revs = []string{"none"}
 	}
-	m.p("| Reviewers | %s |\n", strings.Join(revs, "<br>"))
+	m.p("| Reviewers | %s |\n", strings.Join(revs, "; "))
 	m.p("| Verdict | **%s** — %s |\n", r.Verdict.Status, cell(r.Verdict.Text))
 	m.p("| Wall-clock | %s |\n", Duration(r.WallMS))
 	m.p("| Policy | severity %s, fail on %s, min agreement %d |\n", r.Policy.Severity, r.Policy.FailOn, r.Policy.MinAgreement)

@@ -28,13 +28,14 @@ func Text(w io.Writer, r *report.Report, opts Options) error {
 	}
 	style := "dark"
 	if opts.NoColor {
-		style = "notty"
+		style = "ascii"
 	}
 	tr, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
 	if err != nil {
 		return fmt.Errorf("render text: %w", err)
 	}
-	out, err := tr.RenderBytes(buf.Bytes())
+	// glamour counts a tab as one column when wrapping code; expand them.
+	out, err := tr.RenderBytes(bytes.ReplaceAll(buf.Bytes(), []byte("\t"), []byte("    ")))
 	if err != nil {
 		return fmt.Errorf("render text: %w", err)
 	}

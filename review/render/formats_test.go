@@ -1,0 +1,210 @@
+package render_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/quorum-review/quorum/review/render"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+func compile(t *testing.T, url string, schema []byte) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(url, doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func validate(t *testing.T, s *jsonschema.Schema, data []byte) error {
+	t.Helper()
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, data)
+	}
+	return s.Validate(inst)
+}
+
+// TestSARIFSchema validates every scenario's SARIF against the official
+// SARIF 2.1.0 schema, and checks the validator does reject a broken log.
+func TestSARIFSchema(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(goldenDir, "sarif-2.1.0-rtm.5.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := compile(t, "sarif-2.1.0.json", raw)
+	for _, sc := range reporttest.Scenarios() {
+		var buf bytes.Buffer
+		if err := render.Write(&buf, "sarif", build(t, sc), render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := validate(t, s, buf.Bytes()); err != nil {
+			t.Errorf("%s: SARIF fails the 2.1.0 schema: %v", sc.Name, err)
+		}
+		if sc.Name == "full" {
+			broken := bytes.Replace(buf.Bytes(), []byte(`"level": "error"`), []byte(`"level": "fatal"`), 1)
+			if validate(t, s, broken) == nil {
+				t.Error("schema accepted an invalid level; the validation proves nothing")
+			}
+		}
+	}
+}
+
+// rdfSubset is reviewdog's Diagnostic format (proto/rdf, documented in
+// reviewdog's Diagnostic.jsonschema), restricted to the fields quorum writes
+// and tightened to what reviewdog needs to post a comment.
+const rdfSubset = `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "required": ["message", "location", "severity", "source"],
+  "properties": {
+    "message": {"type": "string", "minLength": 1},
+    "location": {
+      "type": "object", "required": ["path"],
+      "properties": {
+        "path": {"type": "string", "minLength": 1},
+        "range": {"$ref": "#/$defs/range"}
+      }
+    },
+    "severity": {"enum": ["UNKNOWN_SEVERITY", "ERROR", "WARNING", "INFO"]},
+    "source": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "url": {"type": "string"}}},
+    "code": {"type": "object", "required": ["value"], "properties": {"value": {"type": "string"}, "url": {"type": "string"}}}
+  },
+  "$defs": {
+    "position": {"type": "object", "required": ["line"], "properties": {"line": {"type": "integer", "minimum": 1}, "column": {"type": "integer", "minimum": 1}}},
+    "range": {"type": "object", "required": ["start"], "properties": {"start": {"$ref": "#/$defs/position"}, "end": {"$ref": "#/$defs/position"}}}
+  }
+}`
+
+func TestRDJSONL(t *testing.T) {
+	s := compile(t, "rdf.json", []byte(rdfSubset))
+	r := build(t, scenarioByName(t, "full"))
+	var buf bytes.Buffer
+	if err := render.Write(&buf, "rdjsonl", r, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&buf)
+	n := 0
+	for sc.Scan() {
+		if err := validate(t, s, sc.Bytes()); err != nil {
+			t.Errorf("line %d: %v\n%s", n+1, err, sc.Bytes())
+		}
+		var d struct {
+			Location struct {
+				Path  string
+				Range struct{ Start, End struct{ Line int } }
+			}
+		}
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		f := r.Findings[n]
+		if d.Location.Path != f.File || d.Location.Range.Start.Line != f.Line {
+			t.Errorf("line %d at %s:%d, want %s:%d", n+1, d.Location.Path, d.Location.Range.Start.Line, f.File, f.Line)
+		}
+		n++
+	}
+	if n != len(r.Findings) {
+		t.Errorf("%d lines for %d findings", n, len(r.Findings))
+	}
+}
+
+func scenarioByName(t *testing.T, name string) reporttest.Scenario {
+	for _, sc := range reporttest.Scenarios() {
+		if sc.Name == name {
+			return sc
+		}
+	}
+	t.Fatalf("no scenario %s", name)
+	return reporttest.Scenario{}
+}
+
+// hostile is a report whose model text tries to drive the terminal.
+func hostile(t *testing.T) *report.Report {
+	sc := scenarioByName(t, "agree")
+	for i := range sc.Raw.Results {
+		a := sc.Raw.Results[i].Chunks[0].Answer
+		a.Summary = "clear \x1b[2J\x1b[H screen and set title \x1b]0;owned\x07 done"
+		a.Findings[0].Title = "SQL \x1b[31minjection\x1b[0m \u202eevil"
+	}
+	return build(t, sc)
+}
+
+func TestTextStripsControlSequences(t *testing.T) {
+	r := hostile(t)
+	for _, opts := range []render.Options{{}, {TTY: true, NoColor: true, Width: 80}} {
+		for _, format := range []string{"text", "markdown", "json", "sarif", "rdjsonl"} {
+			var buf bytes.Buffer
+			if err := render.Write(&buf, format, r, opts); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if strings.ContainsAny(out, "\x1b\x07\u202e") {
+				t.Errorf("%s %+v: control sequence in output:\n%q", format, opts, out)
+			}
+			if !strings.Contains(out, "injection") {
+				t.Errorf("%s %+v: text lost with the escapes", format, opts)
+			}
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	r := build(t, scenarioByName(t, "full"))
+	var piped, md bytes.Buffer
+	if err := render.Write(&piped, "text", r, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.Write(&md, "markdown", r, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(piped.Bytes(), md.Bytes()) {
+		t.Error("piped text should be the plain Markdown")
+	}
+
+	var color bytes.Buffer
+	if err := render.Write(&color, "text", r, render.Options{TTY: true, Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(color.String(), "\x1b[") {
+		t.Error("TTY text has no styling")
+	}
+	if !strings.Contains(color.String(), "SQL injection") {
+		t.Error("TTY text lost the findings")
+	}
+
+	var plain bytes.Buffer
+	if err := render.Write(&plain, "text", r, render.Options{TTY: true, NoColor: true, Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b") {
+		t.Error("NO_COLOR text has escape sequences")
+	}
+	if !strings.Contains(plain.String(), "SQL injection") || bytes.Equal(plain.Bytes(), md.Bytes()) {
+		t.Errorf("NO_COLOR text should be rendered, not raw Markdown:\n%s", plain.String()[:400])
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	err := render.Write(&bytes.Buffer{}, "html", build(t, scenarioByName(t, "agree")), render.Options{})
+	if err == nil || !strings.Contains(err.Error(), `unknown format "html"`) {
+		t.Errorf("err = %v", err)
+	}
+}
