@@ -1,0 +1,263 @@
+// Package reportstore saves each review's report and raw reviewer results under the git dir, and finds them again.
+package reportstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/render"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// Layout: <gitDir>/quorum/reports/<id>/{report.md,report.json,raw.json},
+// where id is <UTC time>-<short head>, so names sort by time. Each directory
+// is written under a temporary name and renamed into place, so a reader
+// never sees half a report.
+const (
+	ReportsDir = "quorum/reports"
+	ReportMD   = "report.md"
+	ReportJSON = "report.json"
+	RawJSON    = "raw.json"
+	RawSchema  = "quorum.raw/v1"
+	timeLayout = "20060102-150405"
+)
+
+const listHint = "run 'quorum report list' to see saved reports"
+
+// ErrNotFound is returned (wrapped) when no saved report matches an id.
+var ErrNotFound = errors.New("report not found")
+
+// Entry is one saved report.
+type Entry struct {
+	ID       string    `json:"id"`
+	Dir      string    `json:"dir"`
+	Time     time.Time `json:"time"`
+	Head     string    `json:"head"`
+	Branch   string    `json:"branch,omitempty"`
+	Verdict  string    `json:"verdict,omitempty"`
+	Findings int       `json:"findings"`
+	// Err says why report.json could not be read, if it could not.
+	Err string `json:"error,omitempty"`
+}
+
+// Root returns the directory holding all saved reports.
+func Root(gitDir string) string { return filepath.Join(gitDir, filepath.FromSlash(ReportsDir)) }
+
+// Save writes report.md, report.json and raw.json into a new directory and
+// returns its path.
+func Save(gitDir string, now time.Time, shortHead string, r *report.Report, raw *review.Raw) (string, error) {
+	if r == nil {
+		return "", errors.New("save report: no report")
+	}
+	root := Root(gitDir)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", fmt.Errorf("save report: %w", err)
+	}
+	files := map[string][]byte{}
+	var md, js bytes.Buffer
+	if err := render.Markdown(&md, r, render.Options{}); err != nil {
+		return "", fmt.Errorf("save report: %w", err)
+	}
+	if err := render.JSON(&js, r, render.Options{}); err != nil {
+		return "", fmt.Errorf("save report: %w", err)
+	}
+	files[ReportMD], files[ReportJSON] = md.Bytes(), js.Bytes()
+	if raw != nil {
+		b, err := json.MarshalIndent(raw, "", "  ")
+		if err != nil {
+			return "", fmt.Errorf("save raw results: %w", err)
+		}
+		files[RawJSON] = append(b, '\n')
+	}
+
+	tmp, err := os.MkdirTemp(root, ".tmp-")
+	if err != nil {
+		return "", fmt.Errorf("save report: %w", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := writeFile(filepath.Join(tmp, name), files[name]); err != nil {
+			return "", fmt.Errorf("save report: %w", err)
+		}
+	}
+	base := now.UTC().Format(timeLayout) + "-" + sanitizeHead(shortHead)
+	for n := 1; n < 100; n++ {
+		id := base
+		if n > 1 {
+			id = fmt.Sprintf("%s-%d", base, n)
+		}
+		dir := filepath.Join(root, id)
+		if _, err := os.Lstat(dir); err == nil {
+			continue
+		}
+		if err := os.Rename(tmp, dir); err != nil {
+			if errors.Is(err, fs.ErrExist) || isNotEmpty(err) {
+				continue
+			}
+			return "", fmt.Errorf("save report: %w", err)
+		}
+		return dir, nil
+	}
+	return "", fmt.Errorf("save report: too many reports named %s", base)
+}
+
+func isNotEmpty(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "directory not empty")
+}
+
+func writeFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func sanitizeHead(h string) string {
+	h = strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return -1
+	}, h)
+	if h == "" {
+		return "nohead"
+	}
+	return h
+}
+
+// List returns the saved reports, newest first.
+func List(gitDir string) ([]Entry, error) {
+	root := Root(gitDir)
+	des, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	var out []Entry
+	for _, de := range des {
+		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+			continue
+		}
+		out = append(out, entry(root, de.Name()))
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(b.ID, a.ID) })
+	return out, nil
+}
+
+func entry(root, id string) Entry {
+	e := Entry{ID: id, Dir: filepath.Join(root, id)}
+	parts := strings.SplitN(id, "-", 3)
+	if len(parts) == 3 {
+		if t, err := time.Parse(timeLayout, parts[0]+"-"+parts[1]); err == nil {
+			e.Time = t
+		}
+		e.Head = parts[2]
+	}
+	r, err := readReport(e.Dir)
+	if err != nil {
+		e.Err = err.Error()
+		return e
+	}
+	e.Branch, e.Verdict, e.Findings = r.Branch, r.Verdict.Status, len(r.Findings)
+	return e
+}
+
+func readReport(dir string) (*report.Report, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ReportJSON))
+	if err != nil {
+		return nil, err
+	}
+	var r report.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", ReportJSON, err)
+	}
+	if r.Schema != report.Schema {
+		return nil, fmt.Errorf("%s: schema %q, want %q", ReportJSON, r.Schema, report.Schema)
+	}
+	return &r, nil
+}
+
+// Find resolves id to a saved report: "" or "latest" is the newest, else an
+// exact id or a unique prefix of one.
+func Find(gitDir, id string) (Entry, error) {
+	entries, err := List(gitDir)
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(entries) == 0 {
+		return Entry{}, exitcode.New(exitcode.Setup, fmt.Errorf("no saved reports in %s", Root(gitDir)), "run 'quorum review' to make one")
+	}
+	if id == "" || id == "latest" {
+		return entries[0], nil
+	}
+	var matches []Entry
+	for _, e := range entries {
+		if e.ID == id {
+			return e, nil
+		}
+		if strings.HasPrefix(e.ID, id) {
+			matches = append(matches, e)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return Entry{}, exitcode.New(exitcode.Setup, fmt.Errorf("%w: %s", ErrNotFound, id), listHint)
+	}
+	return Entry{}, exitcode.New(exitcode.Setup, fmt.Errorf("report id %s is ambiguous: it matches %d reports", id, len(matches)), listHint)
+}
+
+// Load reads the saved report named by id (see Find).
+func Load(gitDir, id string) (*report.Report, Entry, error) {
+	e, err := Find(gitDir, id)
+	if err != nil {
+		return nil, Entry{}, err
+	}
+	r, err := readReport(e.Dir)
+	if err != nil {
+		return nil, e, exitcode.New(exitcode.Setup, fmt.Errorf("read report %s: %w", e.ID, err), listHint)
+	}
+	return r, e, nil
+}
+
+// LoadRaw reads raw.json from a saved report directory, for --replay.
+func LoadRaw(dir string) (*review.Raw, error) {
+	b, err := os.ReadFile(filepath.Join(dir, RawJSON))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("no %s in %s", RawJSON, dir), "pass a report directory from 'quorum report list'")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read raw results: %w", err)
+	}
+	var raw review.Raw
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s in %s is not valid: %w", RawJSON, dir, err), "pass a report directory saved by 'quorum review'")
+	}
+	if raw.Schema != RawSchema {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s in %s has schema %q, want %q", RawJSON, dir, raw.Schema, RawSchema), "pass a report directory saved by this version of quorum")
+	}
+	return &raw, nil
+}

@@ -1,0 +1,189 @@
+package reportstore_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review/render"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// gitDir makes a real repository and returns its git dir as git reports it.
+func gitDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	run := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	run("init", "-q")
+	gd := run("rev-parse", "--git-dir")
+	if !filepath.IsAbs(gd) {
+		gd = filepath.Join(dir, gd)
+	}
+	return gd
+}
+
+func fixture(t *testing.T, name string) (*report.Report, reporttest.Scenario) {
+	t.Helper()
+	for _, sc := range reporttest.Scenarios() {
+		if sc.Name == name {
+			r, err := report.Build(sc.Set, sc.Raw, report.Policy{}, report.Meta{Branch: "b", GeneratedAt: reporttest.GeneratedAt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r, sc
+		}
+	}
+	t.Fatalf("no scenario %s", name)
+	return nil, reporttest.Scenario{}
+}
+
+func TestSaveListLoad(t *testing.T) {
+	gd := gitDir(t)
+	r, sc := fixture(t, "full")
+	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+	d1, err := reportstore.Save(gd, t0, "abc1234", r, sc.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(gd, "quorum", "reports", "20261127-090000-abc1234"); d1 != want {
+		t.Errorf("dir = %s, want %s", d1, want)
+	}
+	d2, err := reportstore.Save(gd, t0, "abc1234", r, sc.Raw) // same second, same head
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(d2) != "20261127-090000-abc1234-2" {
+		t.Errorf("second save in the same second went to %s", d2)
+	}
+	empty, _ := fixture(t, "empty")
+	if _, err := reportstore.Save(gd, t0.Add(time.Hour), "def5678", empty, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, name := range []string{"report.md", "report.json", "raw.json"} {
+		if _, err := os.Stat(filepath.Join(d1, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(gd, "quorum", "reports", ".tmp-*"))
+	if len(left) > 0 {
+		t.Errorf("temporary directories left behind: %v", left)
+	}
+
+	entries, err := reportstore.List(gd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range entries {
+		ids = append(ids, e.ID)
+	}
+	if got := strings.Join(ids, " "); got != "20261127-100000-def5678 20261127-090000-abc1234-2 20261127-090000-abc1234" {
+		t.Errorf("list order = %s", got)
+	}
+	if e := entries[2]; e.Verdict != "fail" || e.Findings != len(r.Findings) || e.Head != "abc1234" || !e.Time.Equal(t0) || e.Branch != "b" {
+		t.Errorf("entry = %+v", e)
+	}
+
+	// Latest, prefix and exact ids.
+	got, e, err := reportstore.Load(gd, "")
+	if err != nil || e.ID != "20261127-100000-def5678" || got.Verdict.Status != report.VerdictEmpty {
+		t.Errorf("latest = %+v, %v", e, err)
+	}
+	got, _, err = reportstore.Load(gd, "20261127-090000-abc1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The saved JSON carries everything the renderers need: re-rendering
+	// it gives the saved Markdown byte for byte.
+	var md bytes.Buffer
+	if err := render.Markdown(&md, got, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := os.ReadFile(filepath.Join(d1, "report.md"))
+	if !bytes.Equal(md.Bytes(), saved) {
+		t.Error("markdown rendered from the saved report.json differs from report.md")
+	}
+	if _, e, err := reportstore.Load(gd, "20261127-10"); err != nil || e.Head != "def5678" {
+		t.Errorf("prefix load: %+v %v", e, err)
+	}
+
+	raw, err := reportstore.LoadRaw(d1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(raw)
+	b, _ := json.Marshal(sc.Raw)
+	if !bytes.Equal(a, b) {
+		t.Errorf("raw round trip differs:\n%s\n%s", a, b)
+	}
+}
+
+func TestFindErrors(t *testing.T) {
+	gd := gitDir(t)
+	if _, err := reportstore.Find(gd, ""); exitcode.Of(err) != exitcode.Setup || !strings.Contains(exitcode.HintOf(err), "quorum review") {
+		t.Errorf("no reports: %v (hint %q)", err, exitcode.HintOf(err))
+	}
+	r, _ := fixture(t, "agree")
+	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for _, h := range []string{"aaa1111", "aaa2222"} {
+		if _, err := reportstore.Save(gd, t0, h, r, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := reportstore.Find(gd, "nope")
+	if !errors.Is(err, reportstore.ErrNotFound) || exitcode.Of(err) != exitcode.Setup || exitcode.HintOf(err) != "run 'quorum report list' to see saved reports" {
+		t.Errorf("unknown id: %v", err)
+	}
+	if _, err := reportstore.Find(gd, "20261127-090000-aaa"); err == nil || !strings.Contains(err.Error(), "ambiguous") || exitcode.Of(err) != exitcode.Setup {
+		t.Errorf("ambiguous id: %v", err)
+	}
+}
+
+func TestLoadRawErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := reportstore.LoadRaw(dir); err == nil || exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "no raw.json") {
+		t.Errorf("missing: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "raw.json"), []byte(`{"schema":"other/v9"}`), 0o644)
+	if _, err := reportstore.LoadRaw(dir); err == nil || !strings.Contains(err.Error(), `schema "other/v9"`) {
+		t.Errorf("wrong schema: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "raw.json"), []byte(`{`), 0o644)
+	if _, err := reportstore.LoadRaw(dir); err == nil || exitcode.Of(err) != exitcode.Setup {
+		t.Errorf("broken json: %v", err)
+	}
+}
+
+func TestListSkipsBroken(t *testing.T) {
+	gd := gitDir(t)
+	bad := filepath.Join(reportstore.Root(gd), "20261127-090000-bad")
+	os.MkdirAll(bad, 0o755)
+	os.WriteFile(filepath.Join(bad, "report.json"), []byte("not json"), 0o644)
+	os.MkdirAll(filepath.Join(reportstore.Root(gd), ".tmp-123"), 0o755)
+	entries, err := reportstore.List(gd)
+	if err != nil || len(entries) != 1 || entries[0].Err == "" {
+		t.Errorf("entries = %+v, %v", entries, err)
+	}
+	if _, _, err := reportstore.Load(gd, "20261127-090000-bad"); err == nil || exitcode.Of(err) != exitcode.Setup {
+		t.Errorf("broken load: %v", err)
+	}
+}
