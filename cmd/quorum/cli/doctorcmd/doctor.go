@@ -1,0 +1,229 @@
+// Package doctorcmd implements `quorum doctor`: checks everything a review needs and says how to fix what is missing.
+package doctorcmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollama"
+)
+
+// DoctorOptions are the parsed flags of `quorum doctor`.
+type DoctorOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	Context context.Context
+
+	Conn       modelscmd.Connection
+	Models     []string // --models; empty means the configured or default panel
+	MaxContext int      // --max-context; 0 means the configuration's
+	Timeout    time.Duration
+
+	// Injected by tests; nil means the real thing.
+	Resolver    ollama.Resolver
+	LookPath    func(string) (string, error)
+	MeminfoPath string
+}
+
+// NewCmdDoctor builds `quorum doctor`. runF replaces the run function in
+// tests of flag parsing; nil means the real one.
+func NewCmdDoctor(f *cmdutil.Factory, runF func(*DoctorOptions) error) *cobra.Command {
+	opts := &DoctorOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check that quorum can review here, and say how to fix what is missing",
+		Long: `Check everything a review needs: git, the repository, the configuration,
+a reachable local Ollama and its version, the panel's models, the context each
+model gets, whether the panel fits in memory, and what the pre-push hook would
+do right now. Each problem is printed with the command that fixes it.
+
+Exits 2 when something blocks a review, 0 otherwise (warnings included).`,
+		Example: `  quorum doctor
+  quorum doctor --models qwen2.5-coder:7b,llama3.1:8b`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			if opts.Timeout <= 0 {
+				return exitcode.Setupf("use a positive duration such as --timeout 1m", "--timeout must be positive")
+			}
+			if opts.MaxContext < 0 || (opts.MaxContext > 0 && opts.MaxContext < 512) {
+				return exitcode.Setupf("use --max-context 512 or more (tokens)", "--max-context %d is too small", opts.MaxContext)
+			}
+			for _, m := range opts.Models {
+				if strings.TrimSpace(m) == "" {
+					return exitcode.Setupf("list model names separated by commas, e.g. --models qwen2.5-coder:7b,llama3.1:8b", "--models has an empty name")
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return doctorRun(opts)
+		},
+	}
+	opts.Conn.AddFlags(cmd.Flags())
+	cmd.Flags().StringSliceVar(&opts.Models, "models", nil, "check this panel (`a,b,c`) instead of the configured or default one")
+	cmd.Flags().IntVar(&opts.MaxContext, "max-context", 0, "cap on num_ctx in `TOKENS` (default: max_context config)")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", time.Minute, "give up on Ollama after `DURATION`")
+	return cmd
+}
+
+// Status of one check.
+type Status int
+
+const (
+	OK   Status = iota
+	Info        // nothing to fix; worth knowing
+	Warn        // a review runs, but worse than it could
+	Fail        // blocks a review
+)
+
+func (s Status) mark() string {
+	return [...]string{"ok  ", "info", "warn", "FAIL"}[s]
+}
+
+// Check is one line of the report.
+type Check struct {
+	Name   string
+	Status Status
+	Detail string
+	Fix    string
+}
+
+// report collects checks in order.
+type report struct{ checks []Check }
+
+func (r *report) add(name string, s Status, detail, fix string) {
+	r.checks = append(r.checks, Check{Name: name, Status: s, Detail: detail, Fix: fix})
+}
+
+func (r *report) failures() int {
+	n := 0
+	for _, c := range r.checks {
+		if c.Status == Fail {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *report) write(w io.Writer) {
+	for _, c := range r.checks {
+		fmt.Fprintf(w, "%s  %-11s %s\n", c.Status.mark(), c.Name, c.Detail)
+		if c.Fix != "" {
+			fmt.Fprintf(w, "      %-11s fix: %s\n", "", c.Fix)
+		}
+	}
+}
+
+func doctorRun(opts *DoctorOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	r := &report{}
+	d := &doctor{opts: opts, r: r}
+	d.run(ctx)
+	r.write(opts.IO.Out)
+	if n := r.failures(); n > 0 {
+		what := "1 problem blocks a review"
+		if n > 1 {
+			what = fmt.Sprintf("%d problems block a review", n)
+		}
+		return exitcode.Setupf("fix the problems marked FAIL above, then run `quorum doctor` again", "%s", what)
+	}
+	fmt.Fprintln(opts.IO.Out, "\nready to review")
+	return nil
+}
+
+type doctor struct {
+	opts *DoctorOptions
+	r    *report
+	cfg  *config.Config
+}
+
+func (d *doctor) dir() string {
+	if d.opts.Factory.WorkDir != "" {
+		return d.opts.Factory.WorkDir
+	}
+	return "."
+}
+
+func (d *doctor) run(ctx context.Context) {
+	d.checkConfig()
+	d.checkGit(ctx)
+	ollamaOK, installedPanel := d.checkOllama(ctx)
+	d.checkHook(ctx, ollamaOK, installedPanel)
+}
+
+func (d *doctor) checkConfig() {
+	cfg, err := d.opts.Conn.Effective(d.opts.Factory)
+	d.cfg = cfg
+	if err != nil {
+		d.r.add("config", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		return
+	}
+	var files []string
+	for _, f := range []string{d.cfg.UserFile, d.cfg.RepoFile} {
+		if f != "" && fileExists(f) {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		d.r.add("config", OK, "defaults (no .quorum.yaml or user config; `quorum init` writes one)", "")
+		return
+	}
+	d.r.add("config", OK, strings.Join(files, ", "), "")
+}
+
+func (d *doctor) checkGit(ctx context.Context) {
+	look := d.opts.LookPath
+	if look == nil {
+		look = exec.LookPath
+	}
+	path, err := look("git")
+	if err != nil {
+		d.r.add("git", Fail, "git is not installed (or not in PATH)", "install git (apt install git, brew install git) and make sure `git --version` works")
+		d.r.add("repository", Fail, "cannot check without git", "install git first")
+		return
+	}
+	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	if err != nil {
+		d.r.add("git", Fail, fmt.Sprintf("%s does not run: %v", path, err), "reinstall git")
+		return
+	}
+	d.r.add("git", OK, strings.TrimSpace(string(out)), "")
+	cmd := exec.CommandContext(ctx, path, "rev-parse", "--show-toplevel")
+	cmd.Dir = d.dir()
+	top, err := cmd.Output()
+	if err != nil {
+		abs, _ := filepath.Abs(d.dir())
+		d.r.add("repository", Fail, "not inside a git repository: "+abs, "cd into the repository to review (or `git init` to start one)")
+		return
+	}
+	d.r.add("repository", OK, strings.TrimSpace(string(top)), "")
+}
+
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,321 @@
+package doctorcmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/review"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const gb = int64(1) << 30
+
+// writeMeminfo writes a /proc/meminfo look-alike.
+func writeMeminfo(t *testing.T, total, avail int64) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "meminfo")
+	body := "MemTotal:       " + itoa(total/1024) + " kB\nMemFree:          123456 kB\nMemAvailable:   " + itoa(avail/1024) + " kB\nCached: 1 kB\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func gitRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("git", "init", "-q", dir)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+	return dir
+}
+
+type env struct {
+	vars     map[string]string
+	dir      string
+	meminfo  string
+	lookPath func(string) (string, error)
+}
+
+// run executes `quorum doctor` as the root command would: stdout, stderr
+// (error and hint lines) and the exit code.
+func run(t *testing.T, e env, args ...string) (string, string, int) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, WorkDir: e.dir, Getenv: func(k string) string { return e.vars[k] }}
+	cmd := NewCmdDoctor(f, func(o *DoctorOptions) error {
+		o.MeminfoPath, o.LookPath = e.meminfo, e.lookPath
+		return doctorRun(o)
+	})
+	cmd.SetArgs(append([]string{}, args...))
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.ExecuteContext(context.Background())
+	if err != nil {
+		errOut.WriteString("error: " + err.Error() + "\n")
+		if h := exitcode.HintOf(err); h != "" {
+			errOut.WriteString("hint: " + h + "\n")
+		}
+	}
+	return out.String(), errOut.String(), exitcode.Of(err)
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		args    []string
+		models  []string
+		maxCtx  int
+		wantErr string
+	}{
+		{args: nil},
+		{args: []string{"--models", "a,b:7b", "--max-context", "8192", "--ollama-host", "127.0.0.1:1", "--allow-remote"}, models: []string{"a", "b:7b"}, maxCtx: 8192},
+		{args: []string{"--models", "a,,b"}, wantErr: "--models has an empty name"},
+		{args: []string{"--max-context", "100"}, wantErr: "--max-context 100 is too small"},
+		{args: []string{"--timeout", "-1s"}, wantErr: "--timeout must be positive"},
+		{args: []string{"extra"}, wantErr: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			var got *DoctorOptions
+			cmd := NewCmdDoctor(&cmdutil.Factory{IOStreams: ios}, func(o *DoctorOptions) error { got = o; return nil })
+			cmd.SetArgs(append([]string{}, tt.args...))
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want %q", err, tt.wantErr)
+				}
+				if !strings.Contains(tt.wantErr, "unknown command") && (exitcode.Of(err) != exitcode.Setup || exitcode.HintOf(err) == "") {
+					t.Errorf("exit %d hint %q", exitcode.Of(err), exitcode.HintOf(err))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got.Models, ",") != strings.Join(tt.models, ",") || got.MaxContext != tt.maxCtx || got.Timeout != time.Minute {
+				t.Errorf("got %+v", got)
+			}
+			if len(tt.args) > 0 && (!got.Conn.AllowRemote || got.Conn.Host != "127.0.0.1:1") {
+				t.Errorf("conn %+v", got.Conn)
+			}
+		})
+	}
+}
+
+// normalize replaces what differs between machines and runs.
+func normalize(out, host, dir string) string {
+	out = strings.ReplaceAll(out, host, "HOST")
+	out = strings.ReplaceAll(out, dir, "REPO")
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		out = strings.ReplaceAll(out, real, "REPO")
+	}
+	return regexp.MustCompile(`git version [^\n]*`).ReplaceAllString(out, "git version X")
+}
+
+func TestHealthyGolden(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	dir := gitRepo(t)
+	out, errOut, code := run(t, env{vars: map[string]string{"OLLAMA_HOST": srv.Host}, dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb)})
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	golden(t, "healthy.txt", normalize(out, srv.Host, dir))
+	if srv.ModelCalls() != 0 {
+		t.Errorf("doctor made %d model calls", srv.ModelCalls())
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update):\n%s", path, got)
+	}
+}
+
+func TestOllamaDownGolden(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	dir := gitRepo(t)
+	out, errOut, code := run(t, env{vars: map[string]string{"OLLAMA_HOST": closed}, dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb)})
+	if code != exitcode.Setup {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if errOut != "error: 1 problem blocks a review\nhint: fix the problems marked FAIL above, then run `quorum doctor` again\n" {
+		t.Errorf("stderr %q", errOut)
+	}
+	golden(t, "ollama-down.txt", normalize(out, closed, dir))
+
+	// With hook.on_unavailable: block the hook line says the push is blocked.
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("hook:\n  on_unavailable: block\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = run(t, env{vars: map[string]string{"OLLAMA_HOST": closed}, dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb)})
+	if !strings.Contains(out, "a push now would be BLOCKED") || !strings.Contains(out, "git push --no-verify") {
+		t.Errorf("block policy:\n%s", out)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	repo := gitRepo(t)
+	roomy := writeMeminfo(t, 64*gb, 48*gb)
+	noGit := func(string) (string, error) { return "", exec.ErrNotFound }
+	tests := []struct {
+		name  string
+		e     env
+		args  []string
+		code  int
+		lines []string // each must appear in stdout
+	}{
+		{"missing model among others", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b,llama3.1:8b,absent:7b"}, 0, []string{
+			"warn  panel       model absent:7b is not installed", "fix: ollama pull absent:7b",
+			"ok    panel       gemma2:9b, llama3.1:8b (from --models)", "ready to review"}},
+		{"all models missing", env{dir: repo, meminfo: roomy}, []string{"--models", "absent:7b"}, 2, []string{
+			"FAIL  panel       model absent:7b is not installed", "fix: ollama pull absent:7b",
+			"a push now would go through UNREVIEWED"}},
+		{"embedding model", env{dir: repo, meminfo: roomy}, []string{"--models", "nomic-embed-text"}, 2, []string{
+			"FAIL  panel       nomic-embed-text:latest cannot chat (capabilities: embedding)", "fix: remove it from the panel"}},
+		{"single reviewer", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "2048"}, 0, []string{
+			"warn  panel       gemma2:9b (from --models): a single reviewer", "fix: install a chat model of another family",
+			"warn  context     gemma2:9b: num_ctx 2048 of 8192"}},
+		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
+			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},
+		{"no git", env{dir: repo, meminfo: roomy, lookPath: noGit}, nil, 2, []string{
+			"FAIL  git         git is not installed", "fix: install git"}},
+		{"remote host", env{dir: repo, meminfo: roomy}, []string{"--ollama-host", "203.0.113.8"}, 2, []string{
+			"FAIL  ollama      refusing to send code to non-loopback ollama host 203.0.113.8:11434", "--allow-remote"}},
+		{"too little memory", env{dir: repo, meminfo: writeMeminfo(t, 4*gb, 3*gb)}, nil, 2, []string{
+			"FAIL  memory      llama3.1:8b needs ~", "but this machine has 4.3 GB in all", "fix: choose a smaller model"}},
+		{"busy memory", env{dir: repo, meminfo: writeMeminfo(t, 16*gb, 5*gb)}, nil, 0, []string{
+			"warn  memory      llama3.1:8b needs ~", "only 5.4 GB is available now (17.2 GB total)"}},
+		{"unreadable meminfo", env{dir: repo, meminfo: "/nonexistent/meminfo"}, nil, 0, []string{
+			"info  memory      cannot read system memory"}},
+		{"bad config", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MAX_CONTEXT": "lots"}}, nil, 2, []string{
+			"FAIL  config      env QUORUM_MAX_CONTEXT: max_context"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.e.vars == nil {
+				tt.e.vars = map[string]string{}
+			}
+			if tt.e.vars["OLLAMA_HOST"] == "" {
+				tt.e.vars["OLLAMA_HOST"] = srv.Host
+			}
+			out, errOut, code := run(t, tt.e, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.code, out, errOut)
+			}
+			for _, l := range tt.lines {
+				if !strings.Contains(out, l) {
+					t.Errorf("stdout lacks %q:\n%s", l, out)
+				}
+			}
+			if tt.code == 2 && !strings.Contains(errOut, "block") {
+				t.Errorf("stderr %q", errOut)
+			}
+		})
+	}
+}
+
+func TestVersions(t *testing.T) {
+	repo := gitRepo(t)
+	tests := map[string]string{
+		"0.0.0":  `ok    ollama      reachable at HOST, version unknown ("0.0.0": a source build has none stamped)`,
+		"0.6.5":  "warn  ollama      version 0.6.5 at HOST silently cuts prompts longer than the context",
+		"0.4.7":  "FAIL  ollama      version 0.4.7 at HOST cannot follow a JSON schema (needs 0.5.0 or later)",
+		"0.13.1": "ok    ollama      version 0.13.1 at HOST",
+	}
+	for v, want := range tests {
+		srv := ollamatest.New(t, ollamatest.Config{Version: v})
+		out, _, _ := run(t, env{vars: map[string]string{"OLLAMA_HOST": srv.Host}, dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb)})
+		if !strings.Contains(strings.ReplaceAll(out, srv.Host, "HOST"), want) {
+			t.Errorf("%s:\n%s", v, out)
+		}
+	}
+}
+
+func TestFit(t *testing.T) {
+	ctx := func(review.ModelInfo) int { return 8192 }
+	a := review.ModelInfo{Name: "a", SizeBytes: 4 * gb, ParameterSize: "7B"}
+	b := review.ModelInfo{Name: "b", SizeBytes: 5 * gb, ParameterSize: "8B"}
+	needA, needB := Need(a, 8192), Need(b, 8192)
+	if needA <= 4*gb || needA > 6*gb {
+		t.Errorf("Need(a) = %d", needA)
+	}
+	tests := []struct {
+		mem    Meminfo
+		status Status
+		want   string
+	}{
+		{Meminfo{Total: 32 * gb, Available: 20 * gb}, OK, "fits concurrently"},
+		{Meminfo{Total: 32 * gb, Available: needB + gb}, OK, "fits one model at a time"},
+		{Meminfo{Total: 32 * gb, Available: needA}, Warn, "b needs ~"},
+		{Meminfo{Total: needA, Available: needA}, Fail, "this machine has"},
+	}
+	for _, tt := range tests {
+		got := Fit([]review.ModelInfo{a, b}, tt.mem, ctx)
+		if got.Status != tt.status || !strings.Contains(got.Detail, tt.want) {
+			t.Errorf("Fit(%+v) = %+v, want %v %q", tt.mem, got, tt.status, tt.want)
+		}
+	}
+}
+
+func TestReadMeminfo(t *testing.T) {
+	m, err := readMeminfo(writeMeminfo(t, 8*gb, 3*gb))
+	if err != nil || m.Total != 8*gb || m.Available != 3*gb {
+		t.Errorf("%+v %v", m, err)
+	}
+	p := filepath.Join(t.TempDir(), "old")
+	os.WriteFile(p, []byte("MemTotal: 1000 kB\nMemFree: 100 kB\nCached: 50 kB\n"), 0o644)
+	if m, err := readMeminfo(p); err != nil || m.Available != 150*1024 {
+		t.Errorf("old kernel: %+v %v", m, err)
+	}
+	os.WriteFile(p, []byte("garbage\n"), 0o644)
+	if _, err := readMeminfo(p); err == nil {
+		t.Error("garbage accepted")
+	}
+	if _, err := readMeminfo("/nonexistent"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%v", err)
+	}
+}

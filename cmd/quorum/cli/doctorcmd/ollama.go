@@ -1,0 +1,232 @@
+package doctorcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/panel"
+)
+
+// minFormatVersion is the first ollama release that accepts a JSON schema
+// as "format" (structured outputs, v0.5.0); older servers cannot follow the
+// reviewer contract.
+var minFormatVersion = "0.5.0"
+
+// checkOllama checks the server and the panel; it returns whether the
+// server answered and whether every panel model is installed and can chat.
+func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
+	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
+	defer cancel()
+	cfg := d.cfg
+	client, err := modelscmd.Client(cfg, d.opts.Resolver)
+	if err != nil {
+		d.r.add("ollama", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.skip("panel", "context", "memory")
+		return false, false
+	}
+	version, err := client.Version(ctx)
+	if err != nil {
+		d.r.add("ollama", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.skip("panel", "context", "memory")
+		return false, false
+	}
+	d.checkVersion(client.Host(), version)
+
+	installed, err := client.List(ctx)
+	if err != nil {
+		d.r.add("panel", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.skip("context", "memory")
+		return true, false
+	}
+	if len(d.opts.Models) > 0 {
+		cfg.Models = nil
+		for _, m := range d.opts.Models {
+			cfg.Models = append(cfg.Models, config.Model{Name: strings.TrimSpace(m)})
+		}
+	}
+	if d.opts.MaxContext > 0 {
+		cfg.MaxContext = d.opts.MaxContext
+	}
+	chosen, source, missing := modelscmd.Panel(cfg, installed)
+	panelReady = d.checkPanel(chosen, source, missing)
+	d.checkContext(chosen)
+	d.checkMemory(chosen)
+	return true, panelReady
+}
+
+func (d *doctor) skip(names ...string) {
+	for _, n := range names {
+		d.r.add(n, Info, "not checked: ollama is not available", "")
+	}
+}
+
+func (d *doctor) checkVersion(host, v string) {
+	switch {
+	case v == "" || v == "0.0.0":
+		d.r.add("ollama", OK, fmt.Sprintf("reachable at %s, version unknown (%q: a source build has none stamped)", host, v), "")
+	case !atLeast(v, minFormatVersion):
+		d.r.add("ollama", Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", modelscmd.Sanitize(v), host, minFormatVersion),
+			"upgrade ollama (https://ollama.com/download), then restart it")
+	case !ollama.SupportsTruncate(v):
+		d.r.add("ollama", Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", modelscmd.Sanitize(v), host),
+			"upgrade ollama (https://ollama.com/download) so over-long prompts are refused instead")
+	default:
+		d.r.add("ollama", OK, fmt.Sprintf("version %s at %s", modelscmd.Sanitize(v), host), "")
+	}
+}
+
+// atLeast compares dotted versions numerically.
+func atLeast(v, min string) bool {
+	var a, b [3]int
+	fmt.Sscanf(strings.TrimPrefix(v, "v"), "%d.%d.%d", &a[0], &a[1], &a[2])
+	fmt.Sscanf(min, "%d.%d.%d", &b[0], &b[1], &b[2])
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return true
+}
+
+func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []string) bool {
+	ready := len(missing) == 0
+	var usable []string
+	for _, m := range chosen {
+		if !panel.ChatCapable(m) {
+			ready = false
+			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", modelscmd.Sanitize(m.Name), strings.Join(m.Capabilities, ",")),
+				"remove it from the panel and pick a chat model from `quorum models`")
+			continue
+		}
+		usable = append(usable, modelscmd.Sanitize(m.Name))
+	}
+	for _, m := range missing {
+		status := Warn // the other reviewers still run
+		if len(usable) == 0 {
+			status = Fail
+		}
+		d.r.add("panel", status, fmt.Sprintf("model %s is not installed", m), "ollama pull "+m)
+	}
+	what := "default selection"
+	if source == "config" {
+		what = "from the configuration"
+		if len(d.opts.Models) > 0 {
+			what = "from --models"
+		}
+	}
+	switch {
+	case len(usable) == 0 && len(missing) == 0 && len(chosen) == 0:
+		d.r.add("panel", Fail, "no chat-capable model is installed", "ollama pull qwen2.5-coder:7b (any chat model works; two or three of different families are better)")
+	case len(usable) == 0:
+		// already reported above
+	case len(usable) == 1:
+		d.r.add("panel", Warn, fmt.Sprintf("%s (%s): a single reviewer, so no finding can be corroborated", usable[0], what),
+			"install a chat model of another family, e.g. `ollama pull llama3.1:8b`")
+	default:
+		d.r.add("panel", OK, fmt.Sprintf("%s (%s)", strings.Join(usable, ", "), what), "")
+	}
+	return ready && len(usable) > 0
+}
+
+// numCtx is what a review would ask for: the model's context capped by the
+// model's own num_ctx setting and max_context.
+func (d *doctor) numCtx(m review.ModelInfo) int {
+	n := m.ContextLength
+	for _, c := range d.cfg.Models {
+		if ollama.SameModel(c.Name, m.Name) && c.NumCtx > 0 && (n == 0 || c.NumCtx < n) {
+			n = c.NumCtx
+		}
+	}
+	if d.cfg.MaxContext > 0 && (n == 0 || n > d.cfg.MaxContext) {
+		n = d.cfg.MaxContext
+	}
+	return n
+}
+
+func (d *doctor) checkContext(chosen []review.ModelInfo) {
+	for _, m := range chosen {
+		if !panel.ChatCapable(m) {
+			continue
+		}
+		n := d.numCtx(m)
+		name := modelscmd.Sanitize(m.Name)
+		switch {
+		case m.ContextLength == 0:
+			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens", name, n),
+				"set num_ctx for this model in .quorum.yaml (models: - name: ... num_ctx: 8192)")
+		case n < 4096:
+			d.r.add("context", Warn, fmt.Sprintf("%s: num_ctx %d of %d; large diffs will be split into many small chunks", name, n, m.ContextLength),
+				"prefer a model with a longer context, or raise max_context")
+		default:
+			d.r.add("context", OK, fmt.Sprintf("%s: num_ctx %d (model max %d)", name, n, m.ContextLength), "")
+		}
+	}
+}
+
+func (d *doctor) checkMemory(chosen []review.ModelInfo) {
+	var models []review.ModelInfo
+	for _, m := range chosen {
+		if panel.ChatCapable(m) {
+			models = append(models, m)
+		}
+	}
+	if len(models) == 0 {
+		return
+	}
+	path := d.opts.MeminfoPath
+	if path == "" {
+		path = "/proc/meminfo"
+	}
+	mem, err := readMeminfo(path)
+	if err != nil {
+		d.r.add("memory", Info, fmt.Sprintf("cannot read system memory (%v); fit not checked", err), "")
+		return
+	}
+	fit := Fit(models, mem, d.numCtx)
+	d.r.add("memory", fit.Status, fit.Detail, fit.Fix)
+}
+
+// checkHook says what `git push` would do right now.
+func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
+	onUnavailable := config.OnUnavailableAllow
+	failOn := config.SeverityCritical
+	if d.cfg != nil {
+		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
+	}
+	installed := ""
+	if dir, err := hook.HooksDir(ctx, d.dir()); err == nil {
+		if ok, _ := hook.IsQuorumHook(filepath.Join(dir, "pre-push")); ok {
+			installed = "installed; "
+		} else if _, err := os.Stat(filepath.Join(dir, "pre-push")); err == nil {
+			installed = "another pre-push hook is installed (quorum's is not); "
+		} else {
+			installed = "not installed (`quorum hook install`); "
+		}
+	} else if errors.Is(err, hook.ErrHooksDisabled) {
+		installed = "hooks are disabled (core.hooksPath=/dev/null); "
+	}
+	down := "if ollama is down, a push is allowed with a warning (hook.on_unavailable: allow)"
+	if onUnavailable == config.OnUnavailableBlock {
+		down = "if ollama is down, a push is blocked (hook.on_unavailable: block)"
+	}
+	switch {
+	case reachable && panelReady:
+		d.r.add("hook", OK, fmt.Sprintf("%sa push is reviewed and blocked on %s findings; %s", installed, failOn, down), "")
+	case onUnavailable == config.OnUnavailableBlock:
+		d.r.add("hook", Warn, installed+"a push now would be BLOCKED: the panel cannot run (hook.on_unavailable: block)",
+			"fix the ollama/panel problems above, or push with `git push --no-verify` (or QUORUM_SKIP=1)")
+	default:
+		d.r.add("hook", Warn, installed+"a push now would go through UNREVIEWED with a warning (hook.on_unavailable: allow)",
+			"fix the ollama/panel problems above")
+	}
+}
