@@ -5,6 +5,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/configcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/doctorcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
@@ -19,5 +20,6 @@ func init() {
 		configcmd.NewCmdConfig,
 		func(f *cmdutil.Factory) *cobra.Command { return initcmd.NewCmdInit(f, nil) },
 		func(f *cmdutil.Factory) *cobra.Command { return modelscmd.NewCmdModels(f, nil) },
+		func(f *cmdutil.Factory) *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) },
 	)
 }
