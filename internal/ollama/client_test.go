@@ -17,7 +17,7 @@ import (
 
 var schema = json.RawMessage(`{"type":"object","properties":{"summary":{"type":"string"}},"required":["summary"]}`)
 
-func newClient(t *testing.T, srv *ollamatest.Server) *ollama.Client {
+func newClient(t testing.TB, srv *ollamatest.Server) *ollama.Client {
 	t.Helper()
 	c, err := ollama.New(ollama.Config{Host: srv.Host, Busy: ollama.BackoffPolicy{Attempts: 3, Initial: time.Millisecond, Max: 2 * time.Millisecond}})
 	if err != nil {
