@@ -9,6 +9,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/reportcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 )
 
@@ -21,5 +22,6 @@ func init() {
 		func(f *cmdutil.Factory) *cobra.Command { return initcmd.NewCmdInit(f, nil) },
 		func(f *cmdutil.Factory) *cobra.Command { return modelscmd.NewCmdModels(f, nil) },
 		func(f *cmdutil.Factory) *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) },
+		reportcmd.NewCmdReport,
 	)
 }
