@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -198,12 +199,31 @@ func (s *Server) Stop() {
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 }
 
-// Proxy is a reverse proxy on loopback in front of a Server that counts
-// requests by path, so a test can prove a run made no model call.
+// Proxy is a reverse proxy on loopback in front of a Server. It counts
+// requests by path, tracks requests in flight, and records the final message
+// of every /api/chat answer, so a test can prove a run made no model call,
+// left nothing running, and reported the server's own figures.
 type Proxy struct {
-	Host string // 127.0.0.1:port, the value for OLLAMA_HOST
-	mu   sync.Mutex
-	hits map[string]int
+	Host     string // 127.0.0.1:port, the value for OLLAMA_HOST
+	mu       sync.Mutex
+	hits     map[string]int
+	inflight int
+	chats    []ChatRecord
+}
+
+// ChatRecord is the server's own account of one /api/chat answer.
+type ChatRecord struct {
+	Model              string        `json:"model"`
+	Done               bool          `json:"done"`
+	DoneReason         string        `json:"done_reason"`
+	PromptEvalCount    int           `json:"prompt_eval_count"`
+	EvalCount          int           `json:"eval_count"`
+	TotalDuration      time.Duration `json:"total_duration"`
+	LoadDuration       time.Duration `json:"load_duration"`
+	PromptEvalDuration time.Duration `json:"prompt_eval_duration"`
+	EvalDuration       time.Duration `json:"eval_duration"`
+	Status             int           `json:"-"`
+	Start, End         time.Time     `json:"-"`
 }
 
 // NewProxy starts a counting proxy to s, closed at test cleanup.
@@ -212,6 +232,12 @@ func NewProxy(t testing.TB, s *Server) *Proxy {
 	p := &Proxy{hits: map[string]int{}}
 	rp := httputil.NewSingleHostReverseProxy(s.URL)
 	rp.FlushInterval = -1 // stream NDJSON as it comes
+	rp.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.URL.Path == "/api/chat" {
+			resp.Body = &recordingBody{ReadCloser: resp.Body, p: p, status: resp.StatusCode, start: time.Now()}
+		}
+		return nil
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -220,12 +246,47 @@ func NewProxy(t testing.TB, s *Server) *Proxy {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		p.hits[r.URL.Path]++
+		p.inflight++
 		p.mu.Unlock()
+		defer func() {
+			p.mu.Lock()
+			p.inflight--
+			p.mu.Unlock()
+		}()
 		rp.ServeHTTP(w, r)
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return p
+}
+
+// recordingBody keeps the last NDJSON line of a chat answer and records it on Close.
+type recordingBody struct {
+	io.ReadCloser
+	p      *Proxy
+	status int
+	start  time.Time
+	buf    bytes.Buffer
+	closed bool
+}
+
+func (b *recordingBody) Read(q []byte) (int, error) {
+	n, err := b.ReadCloser.Read(q)
+	b.buf.Write(q[:n])
+	return n, err
+}
+
+func (b *recordingBody) Close() error {
+	if !b.closed {
+		b.closed = true
+		rec := ChatRecord{Status: b.status, Start: b.start, End: time.Now()}
+		lines := strings.Split(strings.TrimSpace(b.buf.String()), "\n")
+		_ = json.Unmarshal([]byte(lines[len(lines)-1]), &rec)
+		b.p.mu.Lock()
+		b.p.chats = append(b.p.chats, rec)
+		b.p.mu.Unlock()
+	}
+	return b.ReadCloser.Close()
 }
 
 // Hits returns how many requests reached path.
@@ -238,11 +299,26 @@ func (p *Proxy) Hits(path string) int {
 // ModelCalls counts the requests that make a model generate.
 func (p *Proxy) ModelCalls() int { return p.Hits("/api/chat") + p.Hits("/api/generate") }
 
-// Reset forgets the counts so far.
+// InFlight is the number of requests the proxy is still serving.
+func (p *Proxy) InFlight() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.inflight
+}
+
+// Chats returns the recorded chat answers, in the order they ended.
+func (p *Proxy) Chats() []ChatRecord {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]ChatRecord(nil), p.chats...)
+}
+
+// Reset forgets the counts and records so far.
 func (p *Proxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.hits = map[string]int{}
+	p.chats = nil
 }
 
 // Summary lists the counts, for failure messages.
