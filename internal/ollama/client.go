@@ -1,4 +1,3 @@
-// Package ollama is quorum's thin adapter over github.com/ollama/ollama/api: a loopback guard, request options and error mapping.
 package ollama
 
 import (

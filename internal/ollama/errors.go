@@ -93,7 +93,7 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 // oneLine keeps server text printable on one line of bounded length.
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return ' '
 		}
 		return r

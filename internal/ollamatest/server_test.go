@@ -384,3 +384,43 @@ func TestSplitTokens(t *testing.T) {
 		}
 	}
 }
+
+// The fake's timing is what scheduling benchmarks rest on: 3 models with
+// 2 s loads, 50 tokens/s, 12 chunks of 100 tokens, scaled by 0.04. Model by
+// model comes within 10% of the lower bound (3 loads + 12 answers); an
+// interleaved order pays a load per request.
+func TestSchedulingTiming(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test")
+	}
+	const scale = 0.04
+	reply := strings.Repeat("abcd", 100) // 100 tokens: 2 s at 50/s
+	models := []string{"qwen2.5-coder:7b", "llama3.1:8b", "gemma2:9b"}
+	bound := time.Duration(float64(3*2*time.Second+12*2*time.Second) * scale)
+	measure := func(order []string) time.Duration {
+		s := New(t, Config{LoadTime: 2 * time.Second, TokensPerSecond: 50, TimeScale: scale, Rules: []Rule{{Reply: reply}}})
+		c := client(t, s)
+		start := time.Now()
+		for _, m := range order {
+			chat(t, c, m, "chunk")
+		}
+		return time.Since(start)
+	}
+	var byModel, interleaved []string
+	for _, m := range models {
+		for range 4 {
+			byModel = append(byModel, m)
+		}
+	}
+	for i := range 12 {
+		interleaved = append(interleaved, models[i%3])
+	}
+	mb, il := measure(byModel), measure(interleaved)
+	t.Logf("lower bound %v, model by model %v (%.3fx), interleaved %v (%.3fx)", bound, mb, float64(mb)/float64(bound), il, float64(il)/float64(bound))
+	if mb < bound || float64(mb) > 1.10*float64(bound) {
+		t.Errorf("model by model took %v, want within [1, 1.10] x %v", mb, bound)
+	}
+	if il < bound+time.Duration(float64(9*2*time.Second)*scale) {
+		t.Errorf("interleaved took %v, want at least 9 more loads than the bound", il)
+	}
+}

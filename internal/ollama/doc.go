@@ -1,0 +1,38 @@
+// Package ollama is quorum's thin adapter over github.com/ollama/ollama/api: a loopback guard, request options and error mapping.
+//
+// # Loopback only
+//
+// New resolves the configured host (an IP literal needs no lookup) and
+// refuses it unless every address is loopback, before anything is dialed;
+// Config.AllowRemote (--allow-remote) lifts that. The transport's dialer
+// checks again what it is about to dial and dials the checked IP itself, so
+// a later DNS answer cannot redirect a connection, and HTTP_PROXY is ignored.
+// This package never reads the environment: callers pass OLLAMA_HOST in (the
+// api package itself only consults OLLAMA_AUTH, to sign requests).
+//
+// # Requests
+//
+// Chat always streams and sets num_ctx, num_predict, temperature and seed,
+// the JSON schema as format, keep_alive, and truncate:false when
+// SupportsTruncate says the server knows it (see there for how unknown
+// versions such as the "0.0.0" of a source build are handled). The api
+// package has no HTTP timeout; every call is bounded by its context.
+//
+// # Errors
+//
+// Every error is an *exitcode.Error (one-line message, hint, exit code),
+// chosen by status code and error type, never by message text:
+//
+//	what happened                        matches                  exit  hint
+//	cannot connect                       review.ErrUnreachable    2     ollama serve
+//	404 on a model                       review.ErrModelNotFound  2     ollama pull NAME
+//	503, after the bounded backoff       review.ErrBusy           2     OLLAMA_MAX_QUEUE
+//	400 (cannot chat, prompt too long)   ErrRejected              2     quorum models, --max-context
+//	non-loopback host                    ErrRemote                2     --allow-remote
+//	deadline passed / canceled           ErrTimeout / context.*   2     timeout / run again
+//	5xx, {"error"} line after a 200,
+//	or a stream line that is not JSON    ErrServer                3     the server log
+//	connection closed mid-answer         ErrStreamDropped         3     the server log
+//
+// done_reason "length" is not an error: ChatResponse.DoneReason carries it.
+package ollama
