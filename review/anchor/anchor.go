@@ -33,8 +33,8 @@ func (f Finding) FileLevel() bool { return f.Line == 0 }
 type Rejected struct {
 	Reviewer string `json:"reviewer"`
 	File     string `json:"file"`
-	Line     int    `json:"line,omitempty"`
-	Title    string `json:"title,omitempty"`
+	Line     int    `json:"line"`
+	Title    string `json:"title"`
 	Reason   string `json:"reason"`
 }
 

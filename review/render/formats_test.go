@@ -208,3 +208,21 @@ func TestUnknownFormat(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestJSONSchema validates every scenario's JSON against quorum.report/v1.
+func TestJSONSchema(t *testing.T) {
+	s := compile(t, "report.json", report.JSONSchema)
+	for _, sc := range reporttest.Scenarios() {
+		var buf bytes.Buffer
+		if err := render.Write(&buf, "json", build(t, sc), render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := validate(t, s, buf.Bytes()); err != nil {
+			t.Errorf("%s: %v", sc.Name, err)
+		}
+	}
+	bad := []byte(`{"schema":"quorum.report/v1"}`)
+	if validate(t, s, bad) == nil {
+		t.Error("schema accepted a report with no fields")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -159,6 +161,13 @@ func (m *md) header(r *report.Report) {
 		gen += ", prompts " + r.PromptVersion
 	}
 	m.p("| Generated | %s by %s |\n", r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC"), cell(gen))
+	if len(r.Options) > 0 {
+		var kv []string
+		for _, k := range slices.Sorted(maps.Keys(r.Options)) {
+			kv = append(kv, k+"="+r.Options[k])
+		}
+		m.p("| Options | %s |\n", cell(strings.Join(kv, ", ")))
+	}
 	if r.Interrupted {
 		m.p("| Note | the review was interrupted; the report covers what finished |\n")
 	}
@@ -485,7 +494,7 @@ func (m *md) coverage(r *report.Report) {
 	if len(r.Skipped) > 0 {
 		m.p("\nSkipped files:\n\n| file | reason |\n|---|---|\n")
 		for _, s := range r.Skipped {
-			m.p("| %s | %s |\n", cell(s.Path), cell(s.Reason))
+			m.p("| %s | %s |\n", cell(s.File), cell(s.Reason))
 		}
 	}
 }

@@ -128,22 +128,22 @@ func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, e
 	return r, nil
 }
 
-func skipped(set *diff.Set) []diff.Skipped {
-	out := []diff.Skipped{}
+func skipped(set *diff.Set) []Skipped {
+	out := []Skipped{}
 	have := map[string]bool{}
 	for _, s := range set.Skipped {
 		if !have[s.Path] {
 			have[s.Path] = true
-			out = append(out, diff.Skipped{Path: Sanitize(s.Path), Reason: s.Reason})
+			out = append(out, Skipped{File: Sanitize(s.Path), Reason: s.Reason})
 		}
 	}
 	for _, f := range set.Files {
 		if f.Skip != "" && !have[f.Path] {
 			have[f.Path] = true
-			out = append(out, diff.Skipped{Path: Sanitize(f.Path), Reason: f.Skip})
+			out = append(out, Skipped{File: Sanitize(f.Path), Reason: f.Skip})
 		}
 	}
-	slices.SortFunc(out, func(a, b diff.Skipped) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(out, func(a, b Skipped) int { return strings.Compare(a.File, b.File) })
 	return out
 }
 

@@ -46,7 +46,7 @@ type Report struct {
 	TODOs     []TODO            `json:"todos"`
 	Checks    Checks            `json:"checks"`
 	Coverage  Coverage          `json:"coverage"`
-	Skipped   []diff.Skipped    `json:"skipped"`
+	Skipped   []Skipped         `json:"skipped"`
 	Totals    Totals            `json:"totals"`
 }
 
@@ -249,6 +249,12 @@ type FileCoverage struct {
 	Deleted int    `json:"deleted"`
 	// By maps reviewer name to reviewed / not-covered / failed.
 	By map[string]string `json:"by"`
+}
+
+// Skipped is a file left out of the review, and why.
+type Skipped struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
 }
 
 // Totals are the review-wide metrics.
