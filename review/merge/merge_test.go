@@ -1,0 +1,134 @@
+package merge
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+func fnd(reviewer, file string, line int, sev, cat, title, expl string) anchor.Finding {
+	return anchor.Finding{Reviewer: reviewer, File: file, Line: line, EndLine: line,
+		Raw: review.RawFinding{File: file, Line: line, Severity: sev, Category: cat, Title: title, Explanation: expl}}
+}
+
+// signature describes clusters independent of their order in memory.
+func signature(cs []Cluster) string {
+	var parts []string
+	for _, c := range cs {
+		var ms []string
+		for _, m := range c.Members {
+			ms = append(ms, fmt.Sprintf("%s@%d:%s", m.Reviewer, m.Line, m.Raw.Title))
+		}
+		parts = append(parts, "{"+strings.Join(ms, " | ")+"} rep="+c.Rep.Raw.Title)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func TestClusters(t *testing.T) {
+	leakA := fnd("a", "x.go", 17, "important", "bug", "File handle is never closed", "`os.Open` returns `f` but nothing calls `f.Close()`: leaks a descriptor.")
+	leakB := fnd("b", "x.go", 17, "important", "bug", "Descriptor leak: missing f.Close()", "Each call opens `f` and never closes it; add `defer f.Close()`.")
+	readA := fnd("a", "x.go", 18, "important", "error-handling", "ReadAll error discarded", "A failed `io.ReadAll` returns partial `data`.")
+	readB := fnd("b", "x.go", 18, "important", "error-handling", "Partial reads are returned as success", "The error from `io.ReadAll` is dropped, so truncated `data` reaches callers.")
+	for _, tt := range []struct {
+		name string
+		in   []anchor.Finding
+		want int   // clusters
+		size []int // reviewers per cluster, in output order
+	}{
+		{"same issue from two reviewers", []anchor.Finding{leakA, leakB}, 1, []int{2}},
+		{"adjacent distinct issues stay apart", []anchor.Finding{leakA, leakB, readA, readB}, 2, []int{2, 2}},
+		{"different files never merge", []anchor.Finding{leakA, func() anchor.Finding { f := leakB; f.File = "y.go"; return f }()}, 2, []int{1, 1}},
+		{"far lines never merge", []anchor.Finding{leakA, func() anchor.Finding { f := leakB; f.Line, f.EndLine = 40, 40; return f }()}, 2, []int{1, 1}},
+		{"a reviewer repeating itself collapses", []anchor.Finding{leakA, leakA, leakB}, 1, []int{2}},
+		{"one finding per reviewer per cluster", []anchor.Finding{
+			fnd("a", "x.go", 17, "important", "bug", "Descriptor leak", "`f` is never closed."),
+			fnd("a", "x.go", 17, "important", "bug", "Unchecked os.Open", "The error from `os.Open` is discarded."),
+			fnd("b", "x.go", 17, "important", "bug", "Unchecked os.Open and descriptor leak", "The error from `os.Open` is discarded and `f` is never closed."),
+		}, 2, []int{2, 1}},
+		{"file-level findings cluster with file-level only", []anchor.Finding{
+			fnd("a", "x.go", 0, "suggestion", "docs", "Package doc missing for cache", "The `cache` package has no doc comment."),
+			fnd("b", "x.go", 0, "suggestion", "docs", "Add a package doc comment", "`cache` lacks a package doc comment."),
+			fnd("c", "x.go", 1, "suggestion", "docs", "Package doc missing for cache", "The `cache` package has no doc comment."),
+		}, 2, []int{2, 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Clusters(tt.in)
+			if len(got) != tt.want {
+				t.Fatalf("%d clusters, want %d:\n%s", len(got), tt.want, signature(got))
+			}
+			var sizes []int
+			for _, c := range got {
+				sizes = append(sizes, len(c.Reviewers))
+				seen := map[string]bool{}
+				for _, r := range c.Reviewers {
+					if seen[r] {
+						t.Errorf("reviewer %s twice in a cluster", r)
+					}
+					seen[r] = true
+				}
+			}
+			if !slices.Equal(sizes, tt.size) {
+				t.Errorf("reviewers per cluster = %v, want %v:\n%s", sizes, tt.size, signature(got))
+			}
+		})
+	}
+}
+
+func TestRepeatVotesTakeTheHighest(t *testing.T) {
+	a1 := fnd("a", "x.go", 5, "suggestion", "bug", "Nil map write in Add", "`m` is nil when `Add` runs first.")
+	a2 := a1
+	a2.Raw.Severity, a2.Chunk = "critical", "c2"
+	c := Clusters([]anchor.Finding{a1, a2})
+	if len(c) != 1 || c[0].Votes["a"] != "critical" || c[0].Repeats != 1 {
+		t.Fatalf("clusters = %+v", c)
+	}
+}
+
+// TestOrderIndependence shuffles a dense, ambiguous set of findings many
+// times; the clusters must not change.
+func TestOrderIndependence(t *testing.T) {
+	var in []anchor.Finding
+	for r, name := range []string{"p", "q", "s", "t"} {
+		for k := range 12 {
+			l := (k*3+r)%20 + 1
+			in = append(in, fnd(name, "d.go", l, []string{"critical", "important", "suggestion"}[(k+r)%3],
+				[]string{"bug", "error-handling"}[k%2], fmt.Sprintf("load%d error ignored", l/4),
+				fmt.Sprintf("The error from `load%d` is dropped; %s says so %d.", l/4, name, k%3)))
+		}
+	}
+	want := signature(Clusters(in))
+	for seed := range 300 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 1))
+		shuffled := slices.Clone(in)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if got := signature(Clusters(shuffled)); got != want {
+			t.Fatalf("seed %d changed the clusters:\n%s\nwant\n%s", seed, got, want)
+		}
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	v := func(s string) vector { return vectorize(s) }
+	same := jaccard(v("File handle is never closed: `f.Close()` missing after os.Open"), v("Descriptor leak: missing f.Close() on the os.Open result"))
+	diff := jaccard(v("File handle is never closed: `f.Close()` missing"), v("ReadAll error discarded; partial data returned"))
+	if same <= diff || same < CrossThreshold {
+		t.Errorf("same-issue score %.2f, different-issue score %.2f", same, diff)
+	}
+	if got := jaccard(v("the a of"), v("the a of")); got != 0 {
+		t.Errorf("stopwords only scored %.2f", got)
+	}
+	id := v("calls parseConfig twice")
+	for _, tm := range id.terms {
+		if tm.tok == "parseconfig" && tm.w != identWeight {
+			t.Errorf("camelCase identifier weighted %.1f", tm.w)
+		}
+		if tm.tok == "twice" && tm.w != wordWeight {
+			t.Errorf("plain word weighted %.1f", tm.w)
+		}
+	}
+}
