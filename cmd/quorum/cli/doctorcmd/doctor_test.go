@@ -293,6 +293,9 @@ func TestFit(t *testing.T) {
 		{Meminfo{Total: 32 * gb, Available: needA}, Warn, "b needs ~"},
 		{Meminfo{Total: needA, Available: needA}, Fail, "this machine has"},
 	}
+	if got := Fit([]review.ModelInfo{a}, Meminfo{Total: 32 * gb, Available: 20 * gb}, ctx); got.Status != OK || !strings.Contains(got.Detail, "the panel fits: ~") || !strings.Contains(got.Detail, " for a, ") {
+		t.Errorf("one model: %+v", got)
+	}
 	for _, tt := range tests {
 		got := Fit([]review.ModelInfo{a, b}, tt.mem, ctx)
 		if got.Status != tt.status || !strings.Contains(got.Detail, tt.want) {

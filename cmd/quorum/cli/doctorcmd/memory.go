@@ -91,6 +91,9 @@ func Fit(models []review.ModelInfo, mem Meminfo, numCtx func(review.ModelInfo) i
 	avail, total := modelscmd.Bytes(mem.Available), modelscmd.Bytes(mem.Total)
 	name := modelscmd.Sanitize(big.Name)
 	switch {
+	case sum <= mem.Available && len(models) == 1:
+		return FitResult{OK, fmt.Sprintf("the panel fits: ~%s for %s, %s available of %s (estimate; a GPU changes this, see `ollama ps`)",
+			modelscmd.Bytes(sum), name, avail, total), ""}
 	case sum <= mem.Available:
 		return FitResult{OK, fmt.Sprintf("the panel fits concurrently: ~%s for all %d models, %s available of %s (estimate; a GPU changes this, see `ollama ps`)",
 			modelscmd.Bytes(sum), len(models), avail, total), ""}
