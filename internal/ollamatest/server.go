@@ -63,8 +63,17 @@ type Request struct {
 	Start, Slot, Released, End time.Time
 }
 
+// TB is the part of testing.TB New needs, so a *testing.T, *testing.B or an
+// example's own cleanup list will do.
+type TB interface {
+	Helper()
+	Cleanup(func())
+}
+
+var _ TB = (testing.TB)(nil)
+
 // New starts a fake server and stops it when the test ends.
-func New(tb testing.TB, cfg Config) *Server {
+func New(tb TB, cfg Config) *Server {
 	tb.Helper()
 	s := &Server{
 		cfg:     cfg,
