@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -415,4 +417,20 @@ type resolverFunc func(context.Context, string) ([]net.IPAddr, error)
 
 func (f resolverFunc) LookupIPAddr(ctx context.Context, h string) ([]net.IPAddr, error) {
 	return f(ctx, h)
+}
+
+func TestNotAnOllamaServer(t *testing.T) {
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html>welcome</html>"))
+	}))
+	defer web.Close()
+	c, err := ollama.New(ollama.Config{Host: web.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Version(context.Background())
+	assertErr(t, err, ollama.ErrServer, "ask ollama its version: "+web.Listener.Addr().String()+" does not answer like an ollama server", "points at an Ollama server", exitcode.Setup)
+	_, err = c.List(context.Background())
+	assertErr(t, err, ollama.ErrServer, "does not answer like an ollama server", "points at an Ollama server", exitcode.Setup)
 }

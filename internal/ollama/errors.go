@@ -2,6 +2,7 @@ package ollama
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -78,6 +79,12 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 			"start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)",
 			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, shortNetErr(de.err)),
 			review.ErrUnreachable, de.err)
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &syn) || errors.As(err, &typ) {
+		return wrap(exitcode.Setup, "check that OLLAMA_HOST (or --ollama-host) points at an Ollama server",
+			fmt.Sprintf("%s: %s does not answer like an ollama server: %s", op, c.base.Host, oneLine(err.Error())), ErrServer, err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || isNetErr(err) {
 		return wrap(exitcode.Internal,
