@@ -40,8 +40,9 @@ type field struct {
 
 var severities = []string{SeverityCritical, SeverityImportant, SeveritySuggestion, SeverityNone}
 
-// SeverityPolicies are the accepted severity_policy values.
-var SeverityPolicies = []string{"upper-median", "lower-median", "max", "min"}
+// SeverityPolicies are the accepted severity_policy values, as
+// review/report's Policy.Severity names them.
+var SeverityPolicies = []string{"upper-median", "max", "majority"}
 
 // fields lists every key in display order; it is the single source of truth
 // for parsing (file, env, flags), config show and the unknown-key check.

@@ -138,7 +138,7 @@ func Starter(in StarterInput) []byte {
 	w("# Requests run at once against one model, and models loaded at once.")
 	w("# parallel: 1")
 	w("# concurrent_models: 1")
-	w("# How reviewers' severity votes become one: upper-median, lower-median, max, min.")
+	w("# How reviewers' severity votes become one: upper-median, max, majority.")
 	w("# severity_policy: upper-median")
 	w("")
 	w("# 'quorum review' exits 1 on findings at or above fail_on (critical, important,")
