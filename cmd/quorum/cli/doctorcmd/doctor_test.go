@@ -225,6 +225,7 @@ func TestProblems(t *testing.T) {
 			"FAIL  git         git is not installed", "fix: install git"}},
 		{"remote host", env{dir: repo, meminfo: roomy}, []string{"--ollama-host", "203.0.113.8"}, 2, []string{
 			"FAIL  ollama      refusing to send code to non-loopback ollama host 203.0.113.8:11434", "--allow-remote"}},
+		{"allow remote on loopback", env{dir: repo, meminfo: roomy}, []string{"--allow-remote"}, 0, []string{"ready to review"}},
 		{"too little memory", env{dir: repo, meminfo: writeMeminfo(t, 4*gb, 3*gb)}, nil, 2, []string{
 			"FAIL  memory      llama3.1:8b needs ~", "but this machine has 4.3 GB in all", "fix: choose a smaller model"}},
 		{"busy memory", env{dir: repo, meminfo: writeMeminfo(t, 16*gb, 5*gb)}, nil, 0, []string{
@@ -320,5 +321,13 @@ func TestReadMeminfo(t *testing.T) {
 	}
 	if _, err := readMeminfo("/nonexistent"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("%v", err)
+	}
+}
+
+func TestIsLoopbackName(t *testing.T) {
+	for h, want := range map[string]bool{"127.0.0.1:1": true, "[::1]:2": true, "localhost:3": true, "10.0.0.1:4": false, "gpu.lan:5": false} {
+		if got := isLoopbackName(h); got != want {
+			t.Errorf("isLoopbackName(%q) = %v", h, got)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,10 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 		return false, false
 	}
 	d.checkVersion(client.Host(), version)
+	if cfg.AllowRemote && !isLoopbackName(client.Host()) {
+		d.r.add("ollama", Warn, fmt.Sprintf("allow_remote is on: reviewed code is sent to %s", client.Host()),
+			"drop --allow-remote (and allow_remote from the configuration) unless that host is yours")
+	}
 
 	installed, err := client.List(ctx)
 	if err != nil {
@@ -229,4 +234,17 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 		d.r.add("hook", Warn, installed+"a push now would go through UNREVIEWED with a warning (hook.on_unavailable: allow)",
 			"fix the ollama/panel problems above")
 	}
+}
+
+// isLoopbackName reports whether hostport is plainly this machine, without
+// any lookup.
+func isLoopbackName(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = hostport
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	return host == "localhost"
 }
