@@ -78,7 +78,7 @@ func TestInitWithRealClient(t *testing.T) {
 	for _, m := range c.Models {
 		names = append(names, m.Name)
 	}
-	if got := strings.Join(names, ","); got != "qwen2.5-coder:7b,llama3.1:8b,gemma2:9b" {
+	if got := strings.Join(names, ","); got != "qwen2.5-coder:7b,gemma2:9b,llama3.1:8b" {
 		t.Errorf("panel %s", got)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, ".quorum.yaml"))
@@ -117,7 +117,7 @@ func TestInitRefusesOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	lister := func(*config.Config) (ModelLister, error) {
-		return fakeLister{models: []review.ModelInfo{{Name: "a:1b", Family: "a"}}}, nil
+		return fakeLister{models: []review.ModelInfo{{Name: "a:1b", Family: "a", Capabilities: []string{"completion"}}}}, nil
 	}
 	code, _, errOut := run(t, dir, env, lister)
 	if code != exitcode.Setup || errOut != "error: "+path+" already exists\nhint: edit it, or rerun with --force to replace it\n" {
@@ -167,26 +167,28 @@ func TestInitRemoteHostRefused(t *testing.T) {
 	}
 }
 
-func TestPickPanel(t *testing.T) {
-	got := PickPanel([]review.ModelInfo{
-		{Name: "llama3.1:8b", Family: "llama", Capabilities: []string{"completion"}},
-		{Name: "llama3.2:3b", Family: "llama", Capabilities: []string{"completion"}},
+func TestPickPanelIsReviewDefault(t *testing.T) {
+	chat := []string{"completion"}
+	got := pickPanel([]review.ModelInfo{
+		{Name: "llama3.1:8b", Family: "llama", Capabilities: chat, ParameterSize: "8.0B"},
+		{Name: "llama3.2:3b", Family: "llama", Capabilities: chat, ParameterSize: "3.2B"},
 		{Name: "nomic-embed-text", Family: "nomic-bert", Capabilities: []string{"embedding"}},
-		{Name: "mistral:7b", Family: "mistral"},
-		{Name: "deepseek-coder-v2:16b", Family: "deepseek2", Capabilities: []string{"completion"}},
-		{Name: "phi3:mini", Family: "phi3", Capabilities: []string{"completion"}},
+		{Name: "deepseek-coder-v2:16b", Family: "deepseek2", Capabilities: chat},
+		{Name: "phi3:mini", Family: "phi3", Capabilities: chat},
+		{Name: "mistral:7b", Family: "mistral", Capabilities: chat},
 	})
 	if strings.Join(got, ",") != "deepseek-coder-v2:16b,llama3.1:8b,mistral:7b" {
 		t.Errorf("panel %v", got)
 	}
-	if PickPanel(nil) != nil {
+	if pickPanel(nil) != nil {
 		t.Error("panel from nothing")
 	}
 }
 
 func TestStarterLoadsInEveryShape(t *testing.T) {
+	chat := []string{"completion"}
 	for name, in := range map[string]StarterInput{
-		"models":     {Installed: []review.ModelInfo{{Name: "a:1b"}, {Name: "odd#name"}}},
+		"models":     {Installed: []review.ModelInfo{{Name: "a:1b", Capabilities: chat}, {Name: "odd#name", Capabilities: chat}}},
 		"none":       {Installed: []review.ModelInfo{}},
 		"unreachabl": {ListErr: review.ErrUnreachable, Host: "127.0.0.1:11434"},
 	} {

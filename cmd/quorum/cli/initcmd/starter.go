@@ -2,10 +2,10 @@ package initcmd
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/panel"
 )
 
 // StarterInput is what the starter file is written from.
@@ -15,63 +15,14 @@ type StarterInput struct {
 	Host      string
 }
 
-// PickPanel chooses up to three reviewers from the installed models:
-// chat-capable only (no embedding models), one per family, coder models
-// first, otherwise in the server's order.
-func PickPanel(models []review.ModelInfo) []string {
-	var chat []review.ModelInfo
-	for _, m := range models {
-		if isChat(m) {
-			chat = append(chat, m)
-		}
-	}
-	slices.SortStableFunc(chat, func(a, b review.ModelInfo) int {
-		ca, cb := isCoder(a.Name), isCoder(b.Name)
-		switch {
-		case ca && !cb:
-			return -1
-		case cb && !ca:
-			return 1
-		}
-		return 0
-	})
+// pickPanel is the panel `quorum review` would pick by default
+// (review/panel.Select), so the starter file writes down that choice.
+func pickPanel(models []review.ModelInfo) []string {
 	var out []string
-	families := map[string]bool{}
-	for _, m := range chat {
-		fam := family(m)
-		if families[fam] {
-			continue
-		}
-		families[fam] = true
+	for _, m := range panel.Select(models, panel.DefaultMax) {
 		out = append(out, m.Name)
-		if len(out) == 3 {
-			break
-		}
 	}
 	return out
-}
-
-func isChat(m review.ModelInfo) bool {
-	if strings.Contains(strings.ToLower(m.Name), "embed") {
-		return false
-	}
-	if len(m.Capabilities) == 0 {
-		return true // older servers do not say; let the review find out
-	}
-	return slices.Contains(m.Capabilities, "completion")
-}
-
-func isCoder(name string) bool {
-	n := strings.ToLower(name)
-	return strings.Contains(n, "coder") || strings.Contains(n, "code")
-}
-
-func family(m review.ModelInfo) string {
-	if m.Family != "" {
-		return m.Family
-	}
-	name, _, _ := strings.Cut(m.Name, ":")
-	return name
 }
 
 // Starter renders the commented starter file. Every setting is present,
@@ -86,7 +37,7 @@ func Starter(in StarterInput) []byte {
 	w("# effective value of every key and where it came from.")
 	w("# quorum talks only to the Ollama server below (loopback unless allow_remote).")
 	w("")
-	panel := PickPanel(in.Installed)
+	chosen := pickPanel(in.Installed)
 	w("# The review panel: each model reviews the diff on its own; their findings")
 	w("# are merged. A model is a name, or {name, focus, num_ctx}.")
 	switch {
@@ -99,7 +50,7 @@ func Starter(in StarterInput) []byte {
 		w("#   - name: llama3.1:8b")
 		w("#     focus: security and error handling")
 		w("#     num_ctx: 16384")
-	case len(panel) == 0:
+	case len(chosen) == 0:
 		w("# Ollama at %s has no chat model installed; pull one", in.Host)
 		w("# (e.g. 'ollama pull qwen2.5-coder:7b') and list it here.")
 		w("# models:")
@@ -111,7 +62,7 @@ func Starter(in StarterInput) []byte {
 		}
 		w("# Installed when this file was written: %s", strings.Join(names, ", "))
 		w("models:")
-		for i, name := range panel {
+		for i, name := range chosen {
 			w("  - name: %s", yamlString(name))
 			if i == 0 {
 				w("    # focus: security and error handling   # optional text for this reviewer")
