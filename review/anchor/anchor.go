@@ -74,8 +74,11 @@ type fileIndex struct {
 	byNorm map[string][]int
 }
 
-// Index resolves findings against one diff.Set. Build it once per review.
+// Index resolves findings against one diff.Set. Build it once per review;
+// a file's lines are indexed the first time a finding names it, so a large
+// diff with few findings costs little.
 type Index struct {
+	diffs   map[string]*diff.File
 	files   map[string]*fileIndex
 	skipped map[string]string
 	paths   []string // reviewable paths, sorted
@@ -83,46 +86,64 @@ type Index struct {
 
 // NewIndex indexes the reviewable files of set.
 func NewIndex(set *diff.Set) *Index {
-	ix := &Index{files: map[string]*fileIndex{}, skipped: map[string]string{}}
+	ix := &Index{diffs: map[string]*diff.File{}, files: map[string]*fileIndex{}, skipped: map[string]string{}}
 	if set == nil {
 		return ix
 	}
 	for _, s := range set.Skipped {
 		ix.skipped[s.Path] = s.Reason
 	}
-	for _, f := range set.Files {
+	for i := range set.Files {
+		f := &set.Files[i]
 		if f.Skip != "" {
 			ix.skipped[f.Path] = f.Skip
 			continue
 		}
-		fi := &fileIndex{path: f.Path, byNew: map[int]int{}, byNorm: map[string][]int{}}
-		for _, h := range f.Hunks {
-			next := h.NewStart
-			for _, l := range h.Lines {
-				ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind}
-				if l.Kind == diff.Deleted {
-					ref.new = next
-				} else {
-					ref.new = l.New
-					next = l.New + 1
-					fi.byNew[l.New] = len(fi.lines)
-				}
-				if ref.norm != "" {
-					fi.byNorm[ref.norm] = append(fi.byNorm[ref.norm], len(fi.lines))
-				}
-				fi.lines = append(fi.lines, ref)
-			}
-		}
-		ix.files[f.Path] = fi
+		ix.diffs[f.Path] = f
 		ix.paths = append(ix.paths, f.Path)
 	}
 	sort.Strings(ix.paths)
 	return ix
 }
 
+// file returns the line index of a reviewable path, building it on first use.
+func (ix *Index) file(path string) *fileIndex {
+	if fi, ok := ix.files[path]; ok {
+		return fi
+	}
+	f := ix.diffs[path]
+	if f == nil {
+		return nil
+	}
+	n := 0
+	for _, h := range f.Hunks {
+		n += len(h.Lines)
+	}
+	fi := &fileIndex{path: f.Path, lines: make([]lineRef, 0, n), byNew: make(map[int]int, n), byNorm: make(map[string][]int, n)}
+	for _, h := range f.Hunks {
+		next := h.NewStart
+		for _, l := range h.Lines {
+			ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind}
+			if l.Kind == diff.Deleted {
+				ref.new = next
+			} else {
+				ref.new = l.New
+				next = l.New + 1
+				fi.byNew[l.New] = len(fi.lines)
+			}
+			if ref.norm != "" {
+				fi.byNorm[ref.norm] = append(fi.byNorm[ref.norm], len(fi.lines))
+			}
+			fi.lines = append(fi.lines, ref)
+		}
+	}
+	ix.files[path] = fi
+	return fi
+}
+
 // LineText returns the real new-side text of line n in path, if the diff shows it.
 func (ix *Index) LineText(path string, n int) (string, bool) {
-	fi := ix.files[path]
+	fi := ix.file(path)
 	if fi == nil {
 		return "", false
 	}
@@ -161,14 +182,14 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	if p == "" {
 		return "", "no file given"
 	}
-	if _, ok := ix.files[p]; ok {
+	if _, ok := ix.diffs[p]; ok {
 		return p, ""
 	}
 	q := p
 	for _, pre := range []string{"a/", "b/", "./", "/"} {
 		q = strings.TrimPrefix(q, pre)
 	}
-	if _, ok := ix.files[q]; ok {
+	if _, ok := ix.diffs[q]; ok {
 		return q, ""
 	}
 	if r, ok := ix.skipped[q]; ok {
@@ -215,7 +236,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	if why != "" {
 		return reject("", why)
 	}
-	fi := ix.files[path]
+	fi := ix.file(path)
 	out := Finding{Reviewer: reviewer, Chunk: chunk, File: path, Raw: rf, Seq: seq}
 	out.Raw.File = path
 

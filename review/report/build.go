@@ -68,7 +68,15 @@ func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, e
 
 	// Anchor.
 	ix := anchor.NewIndex(set)
-	var anchored []anchor.Finding
+	total := 0
+	for _, res := range results {
+		for _, ch := range res.Chunks {
+			if ch.Answer != nil {
+				total += len(ch.Answer.Findings)
+			}
+		}
+	}
+	anchored := make([]anchor.Finding, 0, total)
 	rejectedBy := map[string]int{}
 	for _, res := range results {
 		seq := 0
@@ -207,7 +215,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	f := Finding{
 		Severity:    r.Policy.Decide(votes),
 		Category:    Sanitize(c.Category),
-		Title:       Sanitize(strings.TrimSpace(cmp.Or(rep.Raw.Title, firstSentence(rep.Raw.Explanation)))),
+		Title:       Sanitize(strings.TrimSpace(rep.Raw.Title)),
 		File:        rep.File,
 		Line:        rep.Line,
 		EndLine:     rep.EndLine,
@@ -217,6 +225,9 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		Explanation: Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
 		Fix:         Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
 		Code:        codeLines(files, rep.File, rep.Line, rep.EndLine),
+	}
+	if f.Title == "" {
+		f.Title = Sanitize(firstSentence(rep.Raw.Explanation))
 	}
 	if f.Fix == "" {
 		// The representative gave no fix; take the first finder's that did.
