@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/render"
@@ -29,6 +30,7 @@ const (
 	ReportMD   = "report.md"
 	ReportJSON = "report.json"
 	RawJSON    = "raw.json"
+	DiffJSON   = "diff.json"
 	RawSchema  = "quorum.raw/v1"
 	timeLayout = "20060102-150405"
 )
@@ -54,9 +56,24 @@ type Entry struct {
 // Root returns the directory holding all saved reports.
 func Root(gitDir string) string { return filepath.Join(gitDir, filepath.FromSlash(ReportsDir)) }
 
+// Bundle is everything one saved review holds. Raw and Diff are optional;
+// with both, `quorum review --replay` reproduces the review exactly even
+// after the branch has moved on.
+type Bundle struct {
+	Report *report.Report
+	Raw    *review.Raw
+	Diff   *diff.Set
+}
+
 // Save writes report.md, report.json and raw.json into a new directory and
 // returns its path.
 func Save(gitDir string, now time.Time, shortHead string, r *report.Report, raw *review.Raw) (string, error) {
+	return SaveBundle(gitDir, now, shortHead, Bundle{Report: r, Raw: raw})
+}
+
+// SaveBundle is Save plus diff.json (the reviewed diff.Set) when b.Diff is set.
+func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (string, error) {
+	r, raw := b.Report, b.Raw
 	if r == nil {
 		return "", errors.New("save report: no report")
 	}
@@ -74,11 +91,18 @@ func Save(gitDir string, now time.Time, shortHead string, r *report.Report, raw 
 	}
 	files[ReportMD], files[ReportJSON] = md.Bytes(), js.Bytes()
 	if raw != nil {
-		b, err := json.MarshalIndent(raw, "", "  ")
+		j, err := json.MarshalIndent(raw, "", "  ")
 		if err != nil {
 			return "", fmt.Errorf("save raw results: %w", err)
 		}
-		files[RawJSON] = append(b, '\n')
+		files[RawJSON] = append(j, '\n')
+	}
+	if b.Diff != nil {
+		d, err := json.MarshalIndent(b.Diff, "", "  ")
+		if err != nil {
+			return "", fmt.Errorf("save diff: %w", err)
+		}
+		files[DiffJSON] = append(d, '\n')
 	}
 
 	tmp, err := os.MkdirTemp(root, ".tmp-")
@@ -260,4 +284,22 @@ func LoadRaw(dir string) (*review.Raw, error) {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s in %s has schema %q, want %q", RawJSON, dir, raw.Schema, RawSchema), "pass a report directory saved by this version of quorum")
 	}
 	return &raw, nil
+}
+
+// LoadDiff reads diff.json from a saved report directory: the diff the
+// review ran on. It returns (nil, nil) when the review saved no diff, and
+// the caller should then load the diff from git again.
+func LoadDiff(dir string) (*diff.Set, error) {
+	b, err := os.ReadFile(filepath.Join(dir, DiffJSON))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read saved diff: %w", err)
+	}
+	var set diff.Set
+	if err := json.Unmarshal(b, &set); err != nil {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s in %s is not valid: %w", DiffJSON, dir, err), "pass a report directory saved by 'quorum review'")
+	}
+	return &set, nil
 }

@@ -137,6 +137,37 @@ func TestSaveListLoad(t *testing.T) {
 	}
 }
 
+// TestReplayBundle: a saved bundle rebuilds the same report from disk alone.
+func TestReplayBundle(t *testing.T) {
+	gd := gitDir(t)
+	r, sc := fixture(t, "full")
+	dir, err := reportstore.SaveBundle(gd, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), "abc1234", reportstore.Bundle{Report: r, Raw: sc.Raw, Diff: sc.Set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := reportstore.LoadRaw(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := reportstore.LoadDiff(dir)
+	if err != nil || set == nil {
+		t.Fatalf("load diff: %v, %v", set, err)
+	}
+	again, err := report.Build(set, raw, report.Policy{}, report.Meta{Branch: "b", GeneratedAt: reporttest.GeneratedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	render.JSON(&a, r, render.Options{})
+	render.JSON(&b, again, render.Options{})
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("report rebuilt from the saved raw.json and diff.json differs")
+	}
+	if set, err := reportstore.LoadDiff(t.TempDir()); set != nil || err != nil {
+		t.Errorf("no diff.json: %v, %v", set, err)
+	}
+}
+
 func TestFindErrors(t *testing.T) {
 	gd := gitDir(t)
 	if _, err := reportstore.Find(gd, ""); exitcode.Of(err) != exitcode.Setup || !strings.Contains(exitcode.HintOf(err), "quorum review") {

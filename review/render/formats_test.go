@@ -166,6 +166,23 @@ func TestTextStripsControlSequences(t *testing.T) {
 	}
 }
 
+// TestSavedReportIsSanitizedAgain: a report.json edited by hand never went
+// through Build; the terminal formats strip it again.
+func TestSavedReportIsSanitizedAgain(t *testing.T) {
+	r := build(t, scenarioByName(t, "agree"))
+	r.Findings[0].Title = "evil \x1b]52;c;cGF5bG9hZA==\x07 title"
+	r.Findings[0].Code[0].Text = "code \x1b[2J"
+	for _, format := range []string{"markdown", "text"} {
+		var buf bytes.Buffer
+		if err := render.Write(&buf, format, r, render.Options{TTY: format == "text", NoColor: true}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(buf.String(), "\x1b\x07") {
+			t.Errorf("%s: escape sequence survived", format)
+		}
+	}
+}
+
 func TestText(t *testing.T) {
 	r := build(t, scenarioByName(t, "full"))
 	var piped, md bytes.Buffer

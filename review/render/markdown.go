@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"maps"
@@ -17,7 +18,8 @@ import (
 // flavoured Markdown. The code under each finding is the diff's real lines,
 // never the model's quote.
 func Markdown(w io.Writer, r *report.Report, _ Options) error {
-	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
 	m := &md{w: bw}
 	m.header(r)
 	m.summary(r)
@@ -32,7 +34,13 @@ func Markdown(w io.Writer, r *report.Report, _ Options) error {
 	m.retro(r)
 	m.metrics(r)
 	m.coverage(r)
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	// Build already stripped model text; a report.json edited by hand and
+	// shown with 'quorum report show' has not been through Build.
+	_, err := io.WriteString(w, report.Sanitize(buf.String()))
+	return err
 }
 
 type md struct{ w *bufio.Writer }
