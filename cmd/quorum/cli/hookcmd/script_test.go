@@ -139,7 +139,13 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 	if reason := os.Getenv("QUORUM_FAKE_UNAVAILABLE"); reason != "" {
 		return hookcmd.Outcome{Unavailable: true, Reason: reason}, nil
 	}
-	report := filepath.Join(req.Dir, ".git", "quorum", "report.md")
+	gd := exec.CommandContext(ctx, "git", "rev-parse", "--absolute-git-dir")
+	gd.Dir = req.Dir
+	gitDir, err := gd.Output()
+	if err != nil {
+		return hookcmd.Outcome{}, err
+	}
+	report := filepath.Join(strings.TrimSpace(string(gitDir)), "quorum", "report.md")
 	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
 		return hookcmd.Outcome{}, err
 	}
