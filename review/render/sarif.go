@@ -35,7 +35,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	for _, c := range cats {
 		run.AddRule(ruleID(c)).
 			WithShortDescription(sarif.NewMultiformatMessageString(c + " finding")).
-			WithFullDescription(sarif.NewMultiformatMessageString("A " + c + " issue found by quorum's review panel."))
+			WithFullDescription(sarif.NewMultiformatMessageString("Findings in the " + c + " category, reported by quorum's review panel."))
 	}
 
 	run.Results = []*sarif.Result{}

@@ -130,12 +130,16 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Blocking++
 		}
 	}
-	var failed []string
+	var failed, partial []string
 	for _, rv := range r.Reviewers {
-		if rv.Answered() {
-			v.RestsOn++
-		} else {
+		switch {
+		case !rv.Answered():
 			failed = append(failed, fmt.Sprintf("%s %s", rv.Name, rv.Status))
+		case rv.FailedChunks > 0:
+			v.RestsOn++
+			partial = append(partial, fmt.Sprintf("%s: %d of %d chunks failed", rv.Name, rv.FailedChunks, rv.Chunks))
+		default:
+			v.RestsOn++
 		}
 	}
 	gate := "at or above " + r.Policy.FailOn
@@ -170,6 +174,9 @@ func (r *Report) verdict(empty bool) Verdict {
 	}
 	if len(failed) > 0 && v.Status != VerdictEmpty {
 		v.Text += fmt.Sprintf("; rests on %d of %d reviewers (%s)", v.RestsOn, v.Panel, strings.Join(failed, ", "))
+	}
+	if len(partial) > 0 && v.Status != VerdictEmpty {
+		v.Text += fmt.Sprintf("; partly reviewed (%s)", strings.Join(partial, ", "))
 	}
 	return v
 }
