@@ -303,3 +303,19 @@ func LoadDiff(dir string) (*diff.Set, error) {
 	}
 	return &set, nil
 }
+
+// ResolveDir turns what a user passed to --replay into a report directory:
+// a directory path as it is, else a report id or unique id prefix (see Find).
+func ResolveDir(gitDir, arg string) (string, error) {
+	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
+		return arg, nil
+	}
+	if strings.ContainsRune(arg, filepath.Separator) {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("no report directory %s", arg), listHint)
+	}
+	e, err := Find(gitDir, arg)
+	if err != nil {
+		return "", err
+	}
+	return e.Dir, nil
+}

@@ -163,6 +163,14 @@ func TestReplayBundle(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("report rebuilt from the saved raw.json and diff.json differs")
 	}
+	for _, arg := range []string{dir, "20261127-0900", "latest"} {
+		if got, err := reportstore.ResolveDir(gd, arg); err != nil || got != dir {
+			t.Errorf("ResolveDir(%s) = %s, %v", arg, got, err)
+		}
+	}
+	if _, err := reportstore.ResolveDir(gd, "/no/such/dir"); err == nil || !strings.Contains(err.Error(), "no report directory /no/such/dir") {
+		t.Errorf("missing dir: %v", err)
+	}
 	if set, err := reportstore.LoadDiff(t.TempDir()); set != nil || err != nil {
 		t.Errorf("no diff.json: %v, %v", set, err)
 	}
