@@ -100,13 +100,19 @@ func (g *gitCLI) streamDiff(ctx context.Context, args []string, read func(io.Rea
 	c := g.cmd(ctx, full...)
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
-	out, err := c.StdoutPipe()
+	out, w, err := os.Pipe()
 	if err != nil {
 		return err
 	}
-	if err := c.Start(); err != nil {
+	growPipe(w)
+	c.Stdout = w
+	err = c.Start()
+	w.Close()
+	if err != nil {
+		out.Close()
 		return err
 	}
+	defer out.Close()
 	perr := read(out)
 	if perr != nil {
 		// Drain so git can exit, then report the parse error.

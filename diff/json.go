@@ -9,70 +9,103 @@ import (
 
 // WriteJSON writes set as indented JSON (two spaces, HTML characters not
 // escaped), byte-identical to a json.Encoder with SetIndent("", "  ") and
-// SetEscapeHTML(false), but one file at a time so a large diff is never
-// encoded into one buffer.
+// SetEscapeHTML(false) (the contract of `quorum diff --format json`).
 func WriteJSON(w io.Writer, set *Set) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	js := NewJSONStream(w)
+	if err := js.Begin(set); err != nil {
+		return err
+	}
+	for i := range set.Files {
+		if err := js.File(&set.Files[i]); err != nil {
+			return err
+		}
+	}
+	return js.End(set)
+}
+
+// JSONStream writes the same bytes as WriteJSON one file at a time, for
+// use with Stream: Begin before the first file, File for each, End last.
+type JSONStream struct {
+	bw    *bufio.Writer
+	fw    *jsonWriter
+	files int
+	err   error
+}
+
+// NewJSONStream returns a JSONStream writing to w.
+func NewJSONStream(w io.Writer) *JSONStream {
+	return &JSONStream{bw: bufio.NewWriterSize(w, 256<<10), fw: newJSONWriter("    ")}
+}
+
+// value writes v as encoding/json would at depth 1.
+func (s *JSONStream) value(v any) {
+	if s.err != nil {
+		return
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	value := func(v any, prefix string) error {
-		buf.Reset()
-		enc.SetIndent(prefix, "  ")
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
+	enc.SetIndent("  ", "  ")
+	if s.err = enc.Encode(v); s.err == nil {
+		_, s.err = s.bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
-	field := func(name string, v any) error {
-		bw.WriteString("  \"" + name + "\": ")
-		if err := value(v, "  "); err != nil {
-			return err
-		}
-		_, err := bw.WriteString(",\n")
-		return err
+}
+
+func (s *JSONStream) write(str string) {
+	if s.err == nil {
+		_, s.err = s.bw.WriteString(str)
 	}
-	bw.WriteString("{\n")
-	if err := field("mode", set.Mode); err != nil {
-		return err
-	}
-	if err := field("base", set.Base); err != nil {
-		return err
-	}
-	if err := field("head", set.Head); err != nil {
-		return err
-	}
-	if err := field("merge_base", set.MergeBase); err != nil {
-		return err
-	}
-	if err := field("commits", nonNil(set.Commits)); err != nil {
-		return err
-	}
-	bw.WriteString("  \"files\": ")
-	if set.Files == nil {
-		bw.WriteString("[]")
-	} else if len(set.Files) == 0 {
-		bw.WriteString("[]")
+}
+
+// Begin writes everything before the files.
+func (s *JSONStream) Begin(set *Set) error {
+	s.write("{\n  \"mode\": ")
+	s.value(set.Mode)
+	s.write(",\n  \"base\": ")
+	s.value(set.Base)
+	s.write(",\n  \"head\": ")
+	s.value(set.Head)
+	s.write(",\n  \"merge_base\": ")
+	s.value(set.MergeBase)
+	s.write(",\n  \"commits\": ")
+	s.value(nonNil(set.Commits))
+	s.write(",\n  \"files\": ")
+	return s.err
+}
+
+// File writes one file.
+func (s *JSONStream) File(f *File) error {
+	if s.files == 0 {
+		s.write("[\n    ")
 	} else {
-		bw.WriteString("[")
-		for i := range set.Files {
-			if i > 0 {
-				bw.WriteString(",")
-			}
-			bw.WriteString("\n    ")
-			if err := value(&set.Files[i], "    "); err != nil {
-				return err
-			}
-		}
-		bw.WriteString("\n  ]")
+		s.write(",\n    ")
 	}
-	bw.WriteString(",\n  \"skipped\": ")
-	if err := value(nonNil(set.Skipped), "  "); err != nil {
-		return err
+	s.files++
+	s.fw.buf = s.fw.buf[:0]
+	s.fw.file(f)
+	if s.err == nil {
+		_, s.err = s.bw.Write(s.fw.buf)
 	}
-	bw.WriteString("\n}\n")
-	return bw.Flush()
+	if cap(s.fw.buf) > 1<<20 {
+		s.fw.buf = nil // do not keep one huge file's buffer
+	}
+	return s.err
+}
+
+// End writes the skipped list and closes the object.
+func (s *JSONStream) End(set *Set) error {
+	if s.files == 0 {
+		s.write("[]")
+	} else {
+		s.write("\n  ]")
+	}
+	s.write(",\n  \"skipped\": ")
+	s.value(nonNil(set.Skipped))
+	s.write("\n}\n")
+	if s.err == nil {
+		s.err = s.bw.Flush()
+	}
+	return s.err
 }
 
 func nonNil[T any](s []T) []T {

@@ -2,7 +2,6 @@ package diff
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,6 +89,27 @@ func (s *source) isWorktree() bool { return s.mode == ModeWorktree }
 // with skip rules applied. Errors a user can cause are exitcode errors
 // (exit 2) with a hint.
 func Load(ctx context.Context, opts Options) (*Set, error) {
+	var files []File
+	set, err := Stream(ctx, opts, nil, func(f *File) error {
+		files = append(files, *f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if files != nil {
+		set.Files = files
+	}
+	return set, nil
+}
+
+// Stream is Load for output that can be written file by file: it resolves
+// the range, calls begin with the Set before any file is read (range and
+// commits filled, Files empty), then each with every file, skip rules
+// applied, in patch order, while git is still printing the patch. The
+// returned Set has Skipped filled and Files empty. A large diff is never
+// held in memory whole. begin may be nil.
+func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func(*File) error) (*Set, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -193,8 +213,16 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 	src := &source{rp: rp, git: g, head: to, mode: set.Mode}
 	set.src = src
 
-	var files []File
-	collect := func(f File) error { files = append(files, f); return nil }
+	if begin != nil {
+		if err := begin(set); err != nil {
+			return nil, err
+		}
+	}
+	b := &batcher{ctx: ctx, set: set, src: src, from: from, ign: ign, maxBytes: opts.MaxFileBytes, each: each}
+	if b.maxBytes == 0 {
+		b.maxBytes = DefaultMaxFileBytes
+	}
+	defer b.close()
 	switch {
 	case set.Mode == ModeRange && from == to:
 		// Empty range: nothing to diff.
@@ -207,29 +235,130 @@ func Load(ctx context.Context, opts Options) (*Set, error) {
 		}
 		args = append(args, "--")
 		err = g.streamDiff(ctx, args, func(r io.Reader) error {
-			return parseStream(bufio.NewReaderSize(r, 64<<10), collect)
+			if err := parseStream(bufio.NewReaderSize(r, 256<<10), b.add); err != nil {
+				return err
+			}
+			return b.flush()
 		})
 		if err != nil {
-			if errors.Is(err, ErrCorruptPatch) {
+			var ee *exitcode.Error
+			switch {
+			case errors.As(err, &ee):
+				return nil, err
+			case errors.Is(err, ErrCorruptPatch):
 				return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the diff: %w", err),
 					"run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
-			}
-			if ctx.Err() != nil {
+			case ctx.Err() != nil:
 				return nil, ctx.Err()
 			}
 			return nil, exitcode.Setupf("run 'git fsck' to check the repository", "cannot read the diff: %v", err)
 		}
 	default:
-		files, err = goGitFiles(ctx, rp, from, to)
+		files, err := goGitFiles(ctx, rp, from, to)
 		if err != nil {
 			return nil, err
 		}
-	}
-	fillModes(rp, from, files)
-	if err := applySkips(ctx, set, files, ign, opts.MaxFileBytes); err != nil {
-		return nil, err
+		for _, f := range files {
+			if err := b.add(f); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.flush(); err != nil {
+			return nil, err
+		}
 	}
 	return set, nil
+}
+
+// batcher collects parsed files in small batches, so attributes are asked
+// for once per batch, then applies the skip rules and hands each file on.
+type batcher struct {
+	ctx      context.Context
+	set      *Set
+	src      *source
+	from     plumbing.Hash
+	ign      ignoreSet
+	maxBytes int64
+	each     func(*File) error
+
+	files []File
+	size  int64
+	attrs *attrProc
+}
+
+// Batch limits: enough files to amortise a check-attr round trip, small
+// enough that memory stays flat.
+const (
+	batchFiles = 64
+	batchBytes = 4 << 20
+)
+
+func (b *batcher) add(f File) error {
+	b.files = append(b.files, f)
+	b.size += patchBytes(&f)
+	if len(b.files) >= batchFiles || b.size >= batchBytes {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) flush() error {
+	if len(b.files) == 0 {
+		return nil
+	}
+	files := b.files
+	fillModes(b.src.rp, b.from, files)
+	at := b.attributes(files)
+	for i := range files {
+		f := &files[i]
+		reason := skipReason(f, b.ign, at[f.Path], b.maxBytes, func() []byte {
+			h, _ := b.src.readHead(f.Path, 4096)
+			return h
+		})
+		if at[f.Path].binary && !f.Binary {
+			// git prints "Binary files differ" for these: no counts.
+			f.Binary, f.Added, f.Deleted = true, 0, 0
+		}
+		if f.Hunks == nil {
+			f.Hunks = []Hunk{}
+		}
+		if reason != "" {
+			f.Skip = reason
+			f.Hunks = []Hunk{}
+			b.set.Skipped = append(b.set.Skipped, Skipped{Path: f.Path, Reason: reason})
+		}
+		if err := b.each(f); err != nil {
+			return err
+		}
+		files[i] = File{} // release the hunks
+	}
+	b.files, b.size = files[:0], 0
+	return nil
+}
+
+func (b *batcher) attributes(files []File) map[string]attrs {
+	if b.src.git == nil {
+		return goGitAttributes(b.src.rp, files)
+	}
+	if b.attrs == nil {
+		p, err := startAttrProc(b.ctx, b.src.git)
+		if err != nil {
+			return map[string]attrs{}
+		}
+		b.attrs = p
+	}
+	at, err := b.attrs.query(files)
+	if err != nil {
+		b.attrs.close()
+		b.attrs = &attrProc{failed: true}
+	}
+	return at
+}
+
+func (b *batcher) close() {
+	if b.attrs != nil {
+		b.attrs.close()
+	}
 }
 
 // fillModes sets the modes of pure renames and copies, for which git prints
@@ -258,71 +387,6 @@ func fillModes(rp *repo, from plumbing.Hash, files []File) {
 func badRev(rev string, err error) error {
 	return exitcode.Setupf("check the name with 'git rev-parse "+rev+"' or 'git branch -a'; fetch it first if it is remote",
 		"base or head %q does not resolve to a commit", rev)
-}
-
-// applySkips decides each file's skip reason and fills set.Files and set.Skipped.
-func applySkips(ctx context.Context, set *Set, files []File, ign ignoreSet, maxBytes int64) error {
-	if maxBytes == 0 {
-		maxBytes = DefaultMaxFileBytes
-	}
-	at := set.src.attributes(ctx, files)
-	for i := range files {
-		f := &files[i]
-		reason := skipReason(f, ign, at[f.Path], maxBytes, func() []byte {
-			b, _ := set.src.readHead(f.Path, 4096)
-			return b
-		})
-		if f.Hunks == nil {
-			f.Hunks = []Hunk{}
-		}
-		if at[f.Path].binary && !f.Binary {
-			// git prints "Binary files differ" for these: no counts.
-			f.Binary, f.Added, f.Deleted = true, 0, 0
-		}
-		if reason != "" {
-			f.Skip = reason
-			f.Hunks = []Hunk{}
-			set.Skipped = append(set.Skipped, Skipped{Path: f.Path, Reason: reason})
-		}
-	}
-	set.Files = files
-	return nil
-}
-
-// attributes reads linguist-generated / linguist-vendored (and, for the
-// go-git engine, binary/-diff) for every path with one `git check-attr`.
-func (s *source) attributes(ctx context.Context, files []File) map[string]attrs {
-	out := map[string]attrs{}
-	if len(files) == 0 {
-		return out
-	}
-	if s.git == nil {
-		return goGitAttributes(s.rp, files)
-	}
-	var in bytes.Buffer
-	for _, f := range files {
-		in.WriteString(f.Path)
-		in.WriteByte(0)
-	}
-	res, err := s.git.output(in.Bytes(), "check-attr", "-z", "--stdin", "linguist-generated", "linguist-vendored")
-	if err != nil {
-		return out
-	}
-	// -z output: path NUL attr NUL value NUL ...
-	parts := bytes.Split(res, []byte{0})
-	for i := 0; i+2 < len(parts); i += 3 {
-		p, name, val := string(parts[i]), string(parts[i+1]), string(parts[i+2])
-		a := out[p]
-		set := val == "set" || val == "true"
-		switch name {
-		case "linguist-generated":
-			a.generated = set
-		case "linguist-vendored":
-			a.vendored = set
-		}
-		out[p] = a
-	}
-	return out
 }
 
 // ReadNew returns the head-side content of path: the head commit's blob in

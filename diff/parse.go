@@ -14,6 +14,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	godiff "github.com/sourcegraph/go-diff/diff"
 )
@@ -220,8 +221,13 @@ func convertHunk(h *godiff.Hunk) (Hunk, int, int, error) {
 	if hk.OldStart < 0 || hk.OldLines < 0 || hk.NewStart < 0 || hk.NewLines < 0 {
 		return hk, 0, 0, fmt.Errorf("%w: negative hunk range", ErrCorruptPatch)
 	}
-	// One string per hunk; every line's Text is a slice of it (no per-line copy).
-	body := string(h.Body)
+	// Every line's Text is a slice of the hunk body, which is viewed as a
+	// string without a copy: go-diff allocates a fresh Body per hunk and
+	// never touches it after ReadHunk returns, and nothing here writes it.
+	var body string
+	if len(h.Body) > 0 {
+		body = unsafe.String(&h.Body[0], len(h.Body))
+	}
 	hk.Lines = make([]Line, 0, strings.Count(body, "\n")+1)
 	oldN, newN := hk.OldStart, hk.NewStart
 	var add, del, oldSeen, newSeen int

@@ -157,6 +157,12 @@ func looksGenerated(f *File, headLines func() []byte) bool {
 	return false
 }
 
+// maybeGenerated is a cheap filter before generatedRe: every marker it
+// matches contains "generated" (or "GENERATED").
+func maybeGenerated(s string) bool {
+	return strings.Contains(s, "enerated") || strings.Contains(s, "ENERATED")
+}
+
 // scanLines looks at the first lines of one side of a hunk.
 func scanLines(h Hunk, side LineKind) bool {
 	n := 0
@@ -164,7 +170,7 @@ func scanLines(h Hunk, side LineKind) bool {
 		if l.Kind != Context && l.Kind != side {
 			continue
 		}
-		if generatedRe.MatchString(l.Text) {
+		if maybeGenerated(l.Text) && generatedRe.MatchString(l.Text) {
 			return true
 		}
 		if n++; n >= headerLines {

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# bench-diff.sh: `quorum diff --format json` against `git diff` on the same
+# range of a generated history, run side by side. Prints medians of wall
+# clock and peak RSS, their ratio, and peak RSS against the patch size.
+#
+#   scripts/bench-diff.sh [runs] [files] [lines-per-file]
+#   QUORUM=/path/to/quorum scripts/bench-diff.sh   (use a prebuilt binary)
+#
+# Defaults: 7 runs, 400 files of 500 lines with every 4th line changed
+# (~100k changed lines). Needs git, go, awk and GNU /usr/bin/time.
+set -euo pipefail
+
+RUNS=${1:-7}
+FILES=${2:-400}
+LINES=${3:-500}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "need GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+if [ -n "${QUORUM:-}" ]; then
+  mkdir -p "$WORK/bin" && cp "$QUORUM" "$WORK/bin/quorum"
+else
+  echo "building quorum..." >&2
+  (cd "$ROOT" && go build -o "$WORK/bin/quorum" ./cmd/quorum)
+fi
+
+export HOME=$WORK/home GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+mkdir -p "$HOME"
+
+REPO=$WORK/repo
+git init -q -b main "$REPO"
+cd "$REPO"
+
+# gen DIR PREFIX COUNT LINES STEP TAG: files whose every STEP-th line says TAG.
+gen() {
+  awk -v dir="$1" -v prefix="$2" -v n="$3" -v lines="$4" -v step="$5" -v tag="$6" 'BEGIN {
+    for (f = 1; f <= n; f++) {
+      path = sprintf("%s/%s%04d.go", dir, prefix, f)
+      printf "package pkg%d\n", f > path
+      for (i = 2; i <= lines; i++) {
+        if (step > 0 && i % step == 0)
+          printf "\tvalue%d := compute(%d, \"%s\") // changed in %s\n", i, i * f, tag, tag > path
+        else
+          printf "\tvalue%d := compute(%d, \"stable text for line %d\")\n", i, i * f, i > path
+      }
+      close(path)
+    }
+  }'
+}
+
+mkdir -p src gone
+gen src file "$FILES" "$LINES" 4 base
+gen gone old 20 300 0 x
+git add -A && git commit -q -m base
+git checkout -q -b feature
+gen src file "$FILES" "$LINES" 4 feature
+git rm -q -r gone
+mkdir -p added && gen added new 20 300 0 x
+git add -A && git commit -q -m "feature: change every 4th line"
+git gc -q
+
+MB=$(git merge-base main HEAD)
+HEAD_SHA=$(git rev-parse HEAD)
+git diff "$MB" "$HEAD_SHA" > "$WORK/patch"
+PATCH_BYTES=$(wc -c < "$WORK/patch")
+CHANGED=$(git diff --numstat "$MB" "$HEAD_SHA" | awk '{a += $1 + $2} END {print a}')
+NFILES=$(git diff --name-only "$MB" "$HEAD_SHA" | wc -l)
+
+# measure NAME CMD...: RUNS timed runs; prints "seconds maxrss_kb" lines to $WORK/NAME.
+measure() {
+  local name=$1; shift
+  : > "$WORK/$name"
+  "$@" > /dev/null # warm the page cache
+  for _ in $(seq "$RUNS"); do
+    "$TIME" -f "%e %M" -o "$WORK/$name.one" "$@" > /dev/null
+    # %e has 10 ms resolution; time again with nanoseconds for the wall clock.
+    local t0 t1
+    t0=$(date +%s%N); "$@" > /dev/null; t1=$(date +%s%N)
+    echo "$(( (t1 - t0) / 1000 )) $(awk '{print $2}' "$WORK/$name.one")" >> "$WORK/$name"
+  done
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# Side by side, alternating, so both see the same machine load.
+: > "$WORK/git"; : > "$WORK/gitq"; : > "$WORK/quorum"
+for _ in $(seq "$RUNS"); do
+  RUNS=1 measure g1 git diff "$MB" "$HEAD_SHA"; cat "$WORK/g1" >> "$WORK/git"
+  RUNS=1 measure g2 git diff --no-color --no-ext-diff -M -C "$MB" "$HEAD_SHA"; cat "$WORK/g2" >> "$WORK/gitq"
+  RUNS=1 measure q1 "$WORK/bin/quorum" diff --format json; cat "$WORK/q1" >> "$WORK/quorum"
+done
+
+G_US=$(awk '{print $1}' "$WORK/git" | median)
+GQ_US=$(awk '{print $1}' "$WORK/gitq" | median)
+Q_US=$(awk '{print $1}' "$WORK/quorum" | median)
+G_KB=$(awk '{print $2}' "$WORK/git" | median)
+Q_KB=$(awk '{print $2}' "$WORK/quorum" | median)
+
+echo "range:   merge-base(main, feature)..feature: $NFILES files, $CHANGED changed lines, patch $PATCH_BYTES bytes"
+echo "runs:    $RUNS each, alternating; medians"
+awk -v g="$G_US" -v gq="$GQ_US" -v q="$Q_US" -v gk="$G_KB" -v qk="$Q_KB" -v pb="$PATCH_BYTES" 'BEGIN {
+  printf "git diff MB HEAD                         %8.1f ms  peak RSS %7.1f MiB\n", g / 1000, gk / 1024
+  printf "git diff -M -C (the flags quorum uses)   %8.1f ms\n", gq / 1000
+  printf "quorum diff --format json                %8.1f ms  peak RSS %7.1f MiB\n", q / 1000, qk / 1024
+  printf "wall-clock ratio quorum/git:             %8.2fx  (vs git -M -C: %.2fx; target <= 1.5x)\n", q / g, q / gq
+  printf "peak RSS / patch size:                   %8.2fx  (target < 4x)\n", qk * 1024 / pb
+}'
