@@ -1,0 +1,232 @@
+// Package progress shows reviewers' progress on stderr: bars on a terminal, plain lines otherwise.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/review"
+)
+
+// Reporter receives a review's events (it satisfies run.Observer) and shows
+// them: one mpb bar per reviewer when stderr is a terminal, one line per
+// event otherwise, nothing when quiet. Close it before writing the result.
+type Reporter struct {
+	mu    sync.Mutex
+	w     io.Writer // plain mode; nil when quiet or on a TTY
+	p     *mpb.Progress
+	now   func() time.Time
+	state map[string]*reviewer
+	order []string
+}
+
+type reviewer struct {
+	// mu guards the fields the bar's decorator reads while mpb renders; the
+	// decorator must never take Reporter.mu, which is held around bar calls.
+	mu            sync.Mutex
+	name          string
+	total, done   int
+	tokens        int
+	firstToken    time.Time
+	lastToken     time.Time
+	evalTokens    int
+	evalDur       time.Duration
+	bar           *mpb.Bar
+	status, error string
+}
+
+// New returns a Reporter writing to ios.ErrOut.
+func New(ios *iostreams.IOStreams, quiet bool, now func() time.Time) *Reporter {
+	if now == nil {
+		now = time.Now
+	}
+	r := &Reporter{now: now, state: map[string]*reviewer{}}
+	switch {
+	case quiet:
+	case ios.StderrTTY:
+		r.p = mpb.New(mpb.WithOutput(ios.ErrOut), mpb.WithWidth(ios.TerminalWidth), mpb.WithRefreshRate(150*time.Millisecond), mpb.ForceAutoRefresh())
+	default:
+		r.w = ios.ErrOut
+	}
+	return r
+}
+
+func (r *Reporter) get(name string) *reviewer {
+	s, ok := r.state[name]
+	if !ok {
+		s = &reviewer{name: name}
+		r.state[name] = s
+		r.order = append(r.order, name)
+	}
+	return s
+}
+
+func (r *Reporter) printf(format string, args ...any) {
+	if r.w != nil {
+		fmt.Fprintf(r.w, "quorum: "+format+"\n", args...)
+	}
+}
+
+// Planned announces a reviewer's chunks.
+func (r *Reporter) Planned(name string, chunks int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.get(name)
+	s.total = chunks
+	if r.p != nil {
+		s.bar = r.p.AddBar(int64(max(chunks, 1)),
+			mpb.PrependDecorators(
+				decor.Name(name, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
+				decor.CountersNoUnit("%d/%d chunks", decor.WCSyncWidth),
+			),
+			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return s.line() })),
+			mpb.BarFillerClearOnComplete(),
+		)
+		return
+	}
+	r.printf("%s: %d %s to review", name, chunks, plural(chunks, "chunk", "chunks"))
+}
+
+// Loaded reports a model's load time.
+func (r *Reporter) Loaded(name string, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.printf("%s: model loaded in %s", name, round(d))
+}
+
+// Tokens counts streamed tokens, for the live rate on a terminal.
+func (r *Reporter) Tokens(name string, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.get(name)
+	t := r.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.firstToken.IsZero() {
+		s.firstToken = t
+	}
+	s.lastToken = t
+	s.tokens += n
+}
+
+// ChunkDone reports a finished chunk.
+func (r *Reporter) ChunkDone(name string, c review.ChunkResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.get(name)
+	s.done++
+	s.mu.Lock()
+	s.evalTokens += c.Metrics.EvalTokens
+	s.evalDur += c.Metrics.EvalDuration
+	s.mu.Unlock()
+	if s.bar != nil {
+		s.bar.Increment()
+		return
+	}
+	what := fmt.Sprintf("%d tokens, %.1f tokens/s", c.Metrics.EvalTokens, c.Metrics.TokensPerSecond())
+	switch {
+	case c.Cached:
+		what = "from cache"
+	case c.Answer == nil:
+		what = "failed: " + c.Error
+	}
+	r.printf("%s: chunk %d/%d %s", name, s.done, s.total, what)
+}
+
+// Finished reports a reviewer's outcome.
+func (r *Reporter) Finished(name string, res review.RawResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.get(name)
+	s.mu.Lock()
+	s.status, s.error = res.Status, res.Error
+	s.mu.Unlock()
+	if s.bar != nil {
+		if res.Status == review.StatusOK {
+			s.bar.SetTotal(-1, true)
+		} else {
+			s.bar.Abort(false)
+		}
+	}
+	msg := fmt.Sprintf("%s: %s, %d/%d chunks in %s", name, res.Status, answered(res), len(res.Chunks)+unfinished(res, s), round(res.Metrics.Wall))
+	if tps := res.Metrics.TokensPerSecond(); tps > 0 {
+		msg += fmt.Sprintf(", %.1f tokens/s", tps)
+	}
+	if res.Metrics.LoadDuration > 0 {
+		msg += fmt.Sprintf(", load %s", round(res.Metrics.LoadDuration))
+	}
+	if res.Error != "" {
+		msg += ": " + res.Error
+	}
+	if r.p != nil {
+		if res.Status != review.StatusOK {
+			fmt.Fprintln(r.p, "quorum: "+msg) // printed above the bars
+		}
+		return
+	}
+	r.printf("%s", msg)
+}
+
+// Close waits for the bars to finish drawing.
+func (r *Reporter) Close() {
+	r.mu.Lock()
+	p := r.p
+	for _, s := range r.state {
+		if s.bar != nil && !s.bar.AbortedOrCompleted() {
+			s.bar.Abort(false)
+		}
+	}
+	r.mu.Unlock()
+	if p != nil {
+		p.Wait()
+	}
+}
+
+// line is the live part of a bar: tokens/s and status.
+func (s *reviewer) line() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.status != "" {
+		return s.status
+	}
+	switch {
+	case s.evalDur > 0:
+		return fmt.Sprintf("%.1f tokens/s", float64(s.evalTokens)/s.evalDur.Seconds())
+	case s.tokens > 0 && s.lastToken.After(s.firstToken):
+		return fmt.Sprintf("%.1f tokens/s", float64(s.tokens)/s.lastToken.Sub(s.firstToken).Seconds())
+	}
+	return ""
+}
+
+func answered(res review.RawResult) int {
+	n := 0
+	for _, c := range res.Chunks {
+		if c.Answer != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// unfinished is the number of planned chunks that produced no result.
+func unfinished(res review.RawResult, s *reviewer) int { return max(0, s.total-len(res.Chunks)) }
+
+func round(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
