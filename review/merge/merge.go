@@ -32,7 +32,29 @@ const (
 	SelfThreshold  = 0.5
 	CrossThreshold = 0.3
 	categoryBonus  = 0.15
+	sameLineBonus  = 0.1
+	// disjointIdents scales the score of findings on different lines that
+	// both name identifiers but share none: "error from os.Open ignored" and
+	// "error from io.ReadAll ignored" on adjacent lines are two issues,
+	// however alike the rest of their wording.
+	disjointIdents = 0.35
 )
+
+// similarity scores two findings: weighted text overlap, plus a little for
+// the same category and the same anchored line.
+func similarity(a, b vector, sameCategory, sameLine bool) float64 {
+	j, shared := jaccardIdents(a, b)
+	s := j * (1 - categoryBonus)
+	if sameCategory {
+		s += categoryBonus
+	}
+	if sameLine {
+		s += sameLineBonus
+	} else if !shared && a.idents > 0 && b.idents > 0 {
+		s *= disjointIdents
+	}
+	return min(s, 1)
+}
 
 // Cluster is one issue: the findings of one or more reviewers about it.
 type Cluster struct {
@@ -237,11 +259,8 @@ type pair struct {
 func candidatePairs(nodes []node) []pair {
 	var pairs []pair
 	score := func(a, b int) {
-		fa, fb := nodes[a].f, nodes[b].f
-		s := jaccard(nodes[a].vec, nodes[b].vec) * (1 - categoryBonus)
-		if fa.Raw.Category == fb.Raw.Category {
-			s += categoryBonus
-		}
+		fa, fb := &nodes[a].f, &nodes[b].f
+		s := similarity(nodes[a].vec, nodes[b].vec, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
 		if a > b {
 			a, b = b, a
 		}

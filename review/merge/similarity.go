@@ -25,8 +25,9 @@ type term struct {
 // vector is a finding's terms sorted by token, so every score is computed in
 // the same order whatever order the findings arrived in.
 type vector struct {
-	terms []term
-	total float64
+	terms  []term
+	total  float64
+	idents int // how many terms are identifiers
 }
 
 var stopwords = map[string]bool{}
@@ -45,14 +46,16 @@ func init() {
 func vectorize(text string) vector {
 	terms := make([]term, 0, 16)
 	inTick := false
-	prev := rune(0)
+	sentenceStart := true // the next word starts a sentence (or the text)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if r == '`' {
-			inTick = !inTick
-		}
 		if !isWordRune(r) {
-			prev = r
+			switch {
+			case r == '`':
+				inTick = !inTick
+			case r == '\n' || (r == '.' || r == '!' || r == '?' || r == ':') && !wordAt(text, i+size):
+				sentenceStart = true
+			}
 			i += size
 			continue
 		}
@@ -65,9 +68,13 @@ func vectorize(text string) vector {
 			j += s2
 		}
 		raw := text[i:j]
-		next, _ := utf8.DecodeRuneInString(text[j:])
-		ident := inTick || prev == '.' || next == '.' || next == '(' || looksLikeIdent(raw)
-		prev = 0
+		// a.b: a dotted name, but not a word ending a sentence.
+		dotted := wordAt(text, j+1) && j < len(text) && text[j] == '.' || i > 1 && text[i-1] == '.' && wordBefore(text, i-1)
+		called := j < len(text) && text[j] == '('
+		// A capital inside a sentence is a name (Open, ReadAll), not prose.
+		capital := !sentenceStart && unicode.IsUpper(r)
+		ident := inTick || dotted || called || capital || looksLikeIdent(raw)
+		sentenceStart = false
 		i = j
 		tok := strings.ToLower(raw)
 		w := identWeight
@@ -95,8 +102,29 @@ func vectorize(text string) vector {
 	v := vector{terms: out}
 	for _, t := range out {
 		v.total += t.w
+		if t.w == identWeight {
+			v.idents++
+		}
 	}
 	return v
+}
+
+// wordAt reports whether a word rune starts at byte i of s.
+func wordAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r)
+}
+
+// wordBefore reports whether a word rune ends just before byte i of s.
+func wordBefore(s string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isWordRune(r)
 }
 
 func sortTerms(ts []term) {
@@ -146,15 +174,25 @@ func stem(w string) string {
 
 // jaccard is the weighted Jaccard similarity of two vectors, in [0, 1].
 func jaccard(a, b vector) float64 {
+	j, _ := jaccardIdents(a, b)
+	return j
+}
+
+// jaccardIdents is jaccard, and whether the vectors share an identifier.
+func jaccardIdents(a, b vector) (float64, bool) {
 	if a.total == 0 || b.total == 0 {
-		return 0
+		return 0, false
 	}
+	shared := false
 	var inter, union float64
 	i, j := 0, 0
 	for i < len(a.terms) && j < len(b.terms) {
 		switch {
 		case a.terms[i].tok == b.terms[j].tok:
 			lo, hi := a.terms[i].w, b.terms[j].w
+			if lo == identWeight && hi == identWeight {
+				shared = true
+			}
 			if lo > hi {
 				lo, hi = hi, lo
 			}
@@ -176,5 +214,5 @@ func jaccard(a, b vector) float64 {
 	for ; j < len(b.terms); j++ {
 		union += b.terms[j].w
 	}
-	return inter / union
+	return inter / union, shared
 }
