@@ -24,6 +24,8 @@ type Reporter struct {
 	now   func() time.Time
 	state map[string]*reviewer
 	order []string
+	err   io.Writer
+	after []string // lines to print under the bars when they finish
 }
 
 type reviewer struct {
@@ -46,7 +48,7 @@ func New(ios *iostreams.IOStreams, quiet bool, now func() time.Time) *Reporter {
 	if now == nil {
 		now = time.Now
 	}
-	r := &Reporter{now: now, state: map[string]*reviewer{}}
+	r := &Reporter{now: now, state: map[string]*reviewer{}, err: ios.ErrOut}
 	switch {
 	case quiet:
 	case ios.StderrTTY:
@@ -166,7 +168,9 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 	}
 	if r.p != nil {
 		if res.Status != review.StatusOK {
-			fmt.Fprintln(r.p, "quorum: "+msg) // printed above the bars
+			// Printed once the bars are done: lines written into a
+			// finishing mpb container can be lost.
+			r.after = append(r.after, "quorum: "+msg)
 		}
 		return
 	}
@@ -182,9 +186,14 @@ func (r *Reporter) Close() {
 			s.bar.Abort(false)
 		}
 	}
+	after := r.after
+	r.after = nil
 	r.mu.Unlock()
 	if p != nil {
 		p.Wait()
+		for _, l := range after {
+			fmt.Fprintln(r.err, l)
+		}
 	}
 }
 
