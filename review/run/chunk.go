@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/internal/cache"
@@ -49,16 +50,28 @@ func CacheKey(model, digest string, opts review.Options, system, user string) st
 	return cache.Key("quorum.answer/v1", prompts.Version(), model, digest, opts, system, user)
 }
 
+// Errors a chunk can fail with besides the server's own.
+var (
+	// ErrBadAnswer: the model's answer was unusable (invalid or cut off) twice.
+	ErrBadAnswer = errors.New("the model gave no usable answer")
+	// ErrPromptTruncated: the server read far fewer tokens than were sent.
+	ErrPromptTruncated = errors.New("the server truncated the prompt")
+)
+
 // chunk runs one chunk for one reviewer: from the cache, else up to two
-// attempts. It returns nil, nil when ctx was canceled before an answer, and a
-// fatal error when the reviewer cannot go on (model missing, server gone).
-func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.Chunk) (*review.ChunkResult, error) {
+// attempts. It returns the result and, when it failed, the error behind it;
+// nil result when ctx was canceled before an answer; and a fatal error when
+// the reviewer cannot go on (model missing, server unreachable).
+func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.Chunk) (cr *review.ChunkResult, cause, fatal error) {
 	started := r.now()
-	cr := &review.ChunkResult{Chunk: c.ID, Files: c.Paths}
+	cr = &review.ChunkResult{Chunk: c.ID, Files: c.Paths}
+	fail := func(err error) (*review.ChunkResult, error, error) {
+		cr.Error = oneLine(err.Error())
+		return cr, err, nil
+	}
 	system, user, err := rr.plan.Render(c)
 	if err != nil {
-		cr.Error = fmt.Sprintf("render prompt: %v", err)
-		return cr, nil
+		return fail(fmt.Errorf("render prompt: %w", err))
 	}
 	model, opts := rr.res.Reviewer.Model, rr.res.Options
 	key := CacheKey(model, rr.res.Digest, opts, system, user)
@@ -67,10 +80,11 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		// An unreadable cache is not fatal: the chunk is simply asked again.
 		cr.Answer, cr.Cached = &hit.Answer, true
 		cr.Metrics.CacheHits = 1
-		return cr, nil
+		return cr, nil, nil
 	}
 	filesTokens := rr.plan.Budget.Tokens(c.Bytes - rr.plan.Overhead)
 	prompt := user
+	var last error
 	for attempt := 1; attempt <= 2; attempt++ {
 		if attempt == 2 {
 			cr.Metrics.Retries++
@@ -99,20 +113,21 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		if err != nil {
 			switch {
 			case ctx.Err() != nil:
-				return nil, nil
+				return nil, nil, nil
 			case errors.Is(err, review.ErrModelNotFound), errors.Is(err, review.ErrUnreachable):
-				return nil, err
+				return nil, nil, err
 			case timedOut:
+				// A hung model would hang again: no retry.
 				cr.Error = fmt.Sprintf("no answer within %s", cfg.Timeout)
-				return cr, nil // a hung model would hang again: no retry
+				return cr, err, nil
 			}
-			cr.Error = oneLine(err.Error())
-			prompt = user // a transport failure: ask the same again
+			last = err // a transport failure: ask the same again
+			prompt = user
 			continue
 		}
 		if resp.PromptEvalCount > 0 && attempt == 1 && float64(resp.PromptEvalCount) < truncationRatio*float64(filesTokens) {
-			cr.Error = fmt.Sprintf("the server truncated the prompt: it read %d tokens of about %d (num_ctx %d not honored?)", resp.PromptEvalCount, c.Tokens, opts.NumCtx)
-			return cr, nil // asking again would be cut the same way
+			// Asking again would be cut the same way.
+			return fail(fmt.Errorf("%w: it read %d tokens of about %d (num_ctx %d not honored?)", ErrPromptTruncated, resp.PromptEvalCount, c.Tokens, opts.NumCtx))
 		}
 		if attempt == 1 && resp.PromptEvalCount > 0 {
 			rr.mu.Lock()
@@ -120,27 +135,23 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			rr.mu.Unlock()
 		}
 		truncated := resp.DoneReason == "length"
-		var reason string
 		if truncated {
-			reason = fmt.Sprintf("the answer was cut off at the %d-token limit", opts.NumPredict)
+			last = fmt.Errorf("%w: the answer was cut off at the %d-token limit", ErrBadAnswer, opts.NumPredict)
 		} else if a, perr := ParseAnswer(resp.Content); perr != nil {
-			reason = perr.Error()
+			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {
-			cr.Answer, cr.Error = a, ""
+			cr.Answer = a
 			_ = r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Metrics: cr.Metrics}) // a failed write only costs a future call
-			return cr, nil
+			return cr, nil, nil
 		}
-		cr.Error = reason
-		repair, err := prompts.Repair(reason, truncated)
+		repair, err := prompts.Repair(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "), truncated)
 		if err != nil {
-			return cr, nil
+			return fail(err)
 		}
 		prompt = user + repair
 	}
-	if cr.Metrics.Retries > 0 {
-		cr.Error = "after one retry: " + cr.Error
-	}
-	return cr, nil
+	cr.Error = "after one retry: " + oneLine(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "))
+	return cr, last, nil
 }
 
 func oneLine(s string) string { return short(s) }

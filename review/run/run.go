@@ -2,6 +2,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -103,6 +104,7 @@ type reviewerRun struct {
 	plan   *plan.Plan
 	chunks []*review.ChunkResult // by chunk index; nil until finished
 	fatal  error                 // stops the reviewer: model missing, server unreachable
+	cause  error                 // why its first failed chunk failed
 	bpt    bptLearner
 	// planKey names this reviewer's plan of this diff in the cache.
 	planKey string
@@ -112,9 +114,10 @@ type reviewerRun struct {
 }
 
 // Run reviews the prepared diff with every reviewer and returns their raw
-// results. A reviewer that fails is reported in its result; Run returns an
-// error only when no reviewer could run at all because of the setup (server
-// unreachable, every model missing), and then still returns the results.
+// results. A reviewer that fails is reported in its result and never sinks
+// the others; Run returns a *NoAnswerError only when no reviewer answered
+// anything (server unreachable, every model missing, every chunk failed),
+// and then still returns the results.
 // When ctx is canceled, Run stops promptly and returns what finished, with
 // Raw.Interrupted set.
 func (r *Runner) Run(ctx context.Context, prep *plan.Prepared, cfg Config) (*review.Raw, error) {
@@ -136,7 +139,10 @@ func (r *Runner) Run(ctx context.Context, prep *plan.Prepared, cfg Config) (*rev
 	}
 	raw.Wall = now().Sub(start)
 	raw.Interrupted = ctx.Err() != nil
-	return raw, setupFailure(runs)
+	if raw.Interrupted {
+		return raw, nil
+	}
+	return raw, noAnswer(runs)
 }
 
 // setup asks the catalog about the model and plans its chunks.
@@ -194,26 +200,40 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	return rr
 }
 
-// setupFailure is the error of a run in which no reviewer answered anything
-// because none could reach its model: the server is down, or no model of the
-// panel is installed. Its message and hint are the first such reviewer's.
-func setupFailure(runs []*reviewerRun) error {
-	var first error
+// NoAnswerError is returned by Run when no reviewer produced a single
+// answer: Cause is the most telling failure (the server unreachable, a model
+// missing, or the first failed chunk's error).
+type NoAnswerError struct{ Cause error }
+
+func (e *NoAnswerError) Error() string { return "no reviewer could answer: " + e.Cause.Error() }
+func (e *NoAnswerError) Unwrap() error { return e.Cause }
+
+// noAnswer returns a *NoAnswerError when nothing was answered although
+// something was to be reviewed, else nil.
+func noAnswer(runs []*reviewerRun) error {
+	var unreachable, missing, failed error
 	for _, rr := range runs {
 		for _, c := range rr.chunks {
 			if c != nil && c.Answer != nil {
 				return nil
 			}
 		}
-		if rr.fatal == nil || !(errors.Is(rr.fatal, review.ErrUnreachable) || errors.Is(rr.fatal, review.ErrModelNotFound)) {
-			if rr.plan != nil && len(rr.plan.Chunks) > 0 {
-				return nil // it could run; its chunks failed for other reasons
-			}
-			continue
+		if rr.plan != nil && len(rr.plan.Chunks) == 0 && rr.fatal == nil {
+			return nil // nothing to review: not a failure
 		}
-		if first == nil || errors.Is(rr.fatal, review.ErrUnreachable) && !errors.Is(first, review.ErrUnreachable) {
-			first = rr.fatal
+		switch {
+		case rr.fatal != nil && errors.Is(rr.fatal, review.ErrUnreachable):
+			unreachable = cmp.Or(unreachable, rr.fatal)
+		case rr.fatal != nil && errors.Is(rr.fatal, review.ErrModelNotFound):
+			missing = cmp.Or(missing, rr.fatal)
+		case rr.cause != nil:
+			failed = cmp.Or(failed, rr.cause)
+		case rr.fatal != nil:
+			failed = cmp.Or(failed, rr.fatal)
 		}
 	}
-	return first
+	if cause := cmp.Or(unreachable, failed, missing); cause != nil {
+		return &NoAnswerError{Cause: cause}
+	}
+	return nil
 }

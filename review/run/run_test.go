@@ -423,3 +423,18 @@ func (r *recorder) ChunkDone(string, review.ChunkResult) {
 func (r *recorder) Finished(string, review.RawResult) {}
 
 var _ Observer = (*recorder)(nil)
+
+func TestNoAnswerWhenEveryChunkFails(t *testing.T) {
+	f := newFake("a")
+	f.reply = func(string, int, review.ChatRequest) (review.ChatResponse, error) {
+		return review.ChatResponse{Content: "no idea", DoneReason: "stop"}, nil
+	}
+	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a", "missing")})
+	var na *NoAnswerError
+	if !errors.As(err, &na) || !errors.Is(err, ErrBadAnswer) || raw == nil {
+		t.Fatalf("err = %v", err)
+	}
+	if want := "no reviewer could answer: the model gave no usable answer: the answer holds no JSON object"; err.Error() != want {
+		t.Fatalf("err = %q", err)
+	}
+}

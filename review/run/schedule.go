@@ -148,7 +148,7 @@ func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {
 	if stop || ctx.Err() != nil {
 		return
 	}
-	cr, fatal := r.chunk(ctx, cfg, rr, rr.plan.Chunks[j.idx])
+	cr, cause, fatal := r.chunk(ctx, cfg, rr, rr.plan.Chunks[j.idx])
 	rr.mu.Lock()
 	defer rr.mu.Unlock()
 	rr.end = r.now()
@@ -162,6 +162,9 @@ func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {
 		return
 	}
 	rr.chunks[j.idx] = cr
+	if cause != nil && rr.cause == nil {
+		rr.cause = cause
+	}
 	if r.Observer != nil {
 		r.Observer.ChunkDone(rr.res.Reviewer.Name, *cr)
 	}
