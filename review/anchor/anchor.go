@@ -137,6 +137,17 @@ func (ix *Index) file(path string) *fileIndex {
 			fi.lines = append(fi.lines, ref)
 		}
 	}
+	// A deletion at the end of a file sits before a line that does not
+	// exist; anchor it to the last line before it instead.
+	for i := range fi.lines {
+		if l := &fi.lines[i]; l.kind == diff.Deleted {
+			if _, ok := fi.byNew[l.new]; !ok {
+				if _, ok := fi.byNew[l.new-1]; ok {
+					l.new--
+				}
+			}
+		}
+	}
 	ix.files[path] = fi
 	return fi
 }
@@ -231,6 +242,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	}
 	if strings.TrimSpace(rf.Title) == "" && strings.TrimSpace(rf.Explanation) == "" {
 		return reject("", "finding has neither title nor explanation")
+	}
+	if rf.Line < 0 || rf.EndLine < 0 {
+		return reject("", fmt.Sprintf("line %d is not a line number", min(rf.Line, rf.EndLine)))
 	}
 	path, why := ix.ResolvePath(rf.File)
 	if why != "" {

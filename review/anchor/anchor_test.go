@@ -14,6 +14,7 @@ func index() *anchor.Index {
 	set := reporttest.Set()
 	set.Files = append(set.Files,
 		reporttest.File("web/api/handler.go", diff.StatusModified, 1, 1, "+package api"),
+		reporttest.File("pkg/tail.go", diff.StatusModified, 8, 8, " \tkeep()", "-\tlastCall()"),
 		reporttest.File("pkg/dup.go", diff.StatusModified, 1, 1,
 			"+\treturn nil",
 			" \tx := 1",
@@ -48,6 +49,8 @@ func TestAnchor(t *testing.T) {
 			file: "pkg/dup.go", line: 3, end: 3},
 		{name: "deleted line", f: reporttest.F("pkg/dup.go", 0, "obsolete()", "suggestion", "style", "t", "e"),
 			file: "pkg/dup.go", line: 4, end: 4, lineText: "\tobsolete()"},
+		{name: "deleted last line of the file", f: reporttest.F("pkg/tail.go", 0, "lastCall()", "suggestion", "style", "t", "e"),
+			file: "pkg/tail.go", line: 8, end: 8, lineText: "\tlastCall()"},
 		{name: "line only, extended to end_line inside the hunk", f: review.RawFinding{File: "store/cache.go", Line: 19, EndLine: 40, Severity: "suggestion", Title: "t"},
 			file: "store/cache.go", line: 19, end: 21},
 		{name: "a/ prefix", f: reporttest.F("b/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
@@ -63,6 +66,7 @@ func TestAnchor(t *testing.T) {
 		{name: "quote not in the diff, no line", f: reporttest.F("store/cache.go", 0, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not found"},
 		{name: "quote not in the diff, line outside", f: reporttest.F("store/cache.go", 99, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not found in the diff and line 99"},
 		{name: "unknown severity", f: reporttest.F("store/cache.go", 17, "", "blocker", "bug", "t", "e"), wantReason: `unknown severity "blocker"`},
+		{name: "negative line", f: reporttest.F("store/cache.go", -5, "", "important", "bug", "t", "e"), wantReason: "line -5 is not a line number"},
 		{name: "no file", f: reporttest.F("", 17, "", "important", "bug", "t", "e"), wantReason: "no file given"},
 		{name: "no text", f: reporttest.F("store/cache.go", 17, "", "important", "bug", "", " "), wantReason: "neither title nor explanation"},
 	} {
@@ -91,4 +95,32 @@ func TestAnchor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzAnchor: no raw finding, however malformed, makes anchoring panic, and
+// an anchored finding always points at a line the diff shows.
+func FuzzAnchor(f *testing.F) {
+	f.Add("store/cache.go", 17, 0, "f, _ := os.Open(c.path(key))", "important")
+	f.Add("cache.go", 0, 3, "+\n-\n", "Critical")
+	f.Add("../../etc/passwd", -1, -9, "\x1b[2J", "")
+	f.Add("a/", 1<<30, 1<<31-1, strings.Repeat("x ", 100), "suggestion")
+	ix := index()
+	f.Fuzz(func(t *testing.T, file string, line, end int, quote, sev string) {
+		got, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: file, Line: line, EndLine: end, Quote: quote, Severity: sev, Title: "t"})
+		if rej != nil {
+			if rej.Reason == "" {
+				t.Fatal("rejection without a reason")
+			}
+			return
+		}
+		if got.Line == 0 {
+			return
+		}
+		if _, ok := ix.LineText(got.File, got.Line); !ok {
+			t.Fatalf("anchored to %s:%d, which the diff does not show", got.File, got.Line)
+		}
+		if got.EndLine < got.Line {
+			t.Fatalf("end %d before line %d", got.EndLine, got.Line)
+		}
+	})
 }

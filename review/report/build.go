@@ -314,39 +314,49 @@ func compareFindings(a, b Finding) int {
 const maxCodeLines = 30
 
 // codeLines returns the real diff lines from line to end (new side), with the
-// deleted lines between them, and one context line either side.
+// deleted lines between them, and one context line either side. A deleted
+// line sits at the new-side line after it (the last line, at the end of a
+// file), as anchoring places it.
 func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLine {
 	if line == 0 {
 		return nil
 	}
-	if f, ok := files[file]; ok {
-		for _, h := range f.Hunks {
-			var out []CodeLine
-			next := h.NewStart
-			for _, l := range h.Lines {
-				pos := l.New
-				if l.Kind == diff.Deleted {
-					pos = next
-				} else {
-					next = l.New + 1
-				}
-				inside := pos >= line && pos <= end && !(l.Kind == diff.Deleted && pos == line)
-				// Deleted lines right before the anchored line belong to it.
-				if l.Kind == diff.Deleted && pos == line {
-					inside = true
-				}
-				edge := l.Kind != diff.Deleted && (pos == line-1 || pos == end+1)
-				if inside || edge {
-					out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
-				}
-			}
-			if len(out) > 0 && hunkHas(h, line) {
-				if len(out) > maxCodeLines {
-					out = out[:maxCodeLines]
-				}
-				return out
+	f, ok := files[file]
+	if !ok {
+		return nil
+	}
+	for _, h := range f.Hunks {
+		if !hunkHas(h, line) {
+			continue
+		}
+		pos := make([]int, len(h.Lines))
+		present := map[int]bool{}
+		next := h.NewStart
+		for i, l := range h.Lines {
+			if l.Kind == diff.Deleted {
+				pos[i] = next
+			} else {
+				pos[i] = l.New
+				next = l.New + 1
+				present[l.New] = true
 			}
 		}
+		var out []CodeLine
+		for i, l := range h.Lines {
+			p := pos[i]
+			if l.Kind == diff.Deleted && !present[p] && present[p-1] {
+				p--
+			}
+			inside := p >= line && p <= end
+			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
+			if inside || edge {
+				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
+			}
+		}
+		if len(out) > maxCodeLines {
+			out = out[:maxCodeLines]
+		}
+		return out
 	}
 	return nil
 }

@@ -307,3 +307,32 @@ func TestSanitize(t *testing.T) {
 		}
 	}
 }
+
+func TestCodeShowsDeletedLines(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{
+		reporttest.File("pkg/tail.go", diff.StatusModified, 7, 7, " \tprepare()", " \tkeep()", "-\tlastCall()"),
+		reporttest.File("pkg/mid.go", diff.StatusModified, 1, 1, " a()", "-\tb()", "+\tc()", " d()", " e()"),
+	}}
+	raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"pkg/tail.go", "pkg/mid.go"}, review.Answer{Findings: []review.RawFinding{
+		reporttest.F("pkg/tail.go", 0, "lastCall()", "important", "bug", "lastCall no longer runs", "Removing `lastCall` skips cleanup."),
+		reporttest.F("pkg/mid.go", 2, "c()", "important", "bug", "c replaces b", "`c` does not do what `b` did."),
+	}})))
+	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		var b strings.Builder
+		for _, l := range f.Code {
+			b.WriteString(l.Kind[:1] + strings.TrimSpace(l.Text) + " ")
+		}
+		got[f.File] = strings.TrimSpace(b.String())
+	}
+	want := map[string]string{
+		"pkg/tail.go": "cprepare() ckeep() dlastCall()",
+		"pkg/mid.go":  "ca() db() ac() cd()",
+	}
+	for file, w := range want {
+		if got[file] != w {
+			t.Errorf("%s code = %q, want %q", file, got[file], w)
+		}
+	}
+}
