@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -222,6 +223,7 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 	if b.maxBytes == 0 {
 		b.maxBytes = DefaultMaxFileBytes
 	}
+	b.start()
 	defer b.close()
 	switch {
 	case set.Mode == ModeRange && from == to:
@@ -238,7 +240,10 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 			if err := parseStream(bufio.NewReaderSize(r, 256<<10), b.add); err != nil {
 				return err
 			}
-			return b.flush()
+			if err := b.flush(); err != nil {
+				return err
+			}
+			return b.finish()
 		})
 		if err != nil {
 			var ee *exitcode.Error
@@ -266,6 +271,12 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 		if err := b.flush(); err != nil {
 			return nil, err
 		}
+		if err := b.finish(); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.finish(); err != nil {
+		return nil, err
 	}
 	return set, nil
 }
@@ -284,13 +295,51 @@ type batcher struct {
 	files []File
 	size  int64
 	attrs *attrProc
+
+	// Skip-checked batches go to an emitter goroutine, so encoding the
+	// output of one batch overlaps with parsing the next.
+	out      chan []File
+	done     chan struct{}
+	stop     atomic.Bool
+	emitErr  error
+	finished bool
+}
+
+func (b *batcher) start() {
+	b.out = make(chan []File, 2)
+	b.done = make(chan struct{})
+	go func() {
+		defer close(b.done)
+		for batch := range b.out {
+			for i := range batch {
+				if b.emitErr != nil {
+					break
+				}
+				if err := b.each(&batch[i]); err != nil {
+					b.emitErr = err
+					b.stop.Store(true)
+				}
+				batch[i] = File{} // release the hunks
+			}
+		}
+	}()
+}
+
+// finish waits for the emitter and returns its error.
+func (b *batcher) finish() error {
+	if !b.finished {
+		b.finished = true
+		close(b.out)
+		<-b.done
+	}
+	return b.emitErr
 }
 
 // Batch limits: enough files to amortise a check-attr round trip, small
 // enough that memory stays flat.
 const (
 	batchFiles = 64
-	batchBytes = 4 << 20
+	batchBytes = 1 << 20
 )
 
 func (b *batcher) add(f File) error {
@@ -327,12 +376,12 @@ func (b *batcher) flush() error {
 			f.Hunks = []Hunk{}
 			b.set.Skipped = append(b.set.Skipped, Skipped{Path: f.Path, Reason: reason})
 		}
-		if err := b.each(f); err != nil {
-			return err
-		}
-		files[i] = File{} // release the hunks
 	}
-	b.files, b.size = files[:0], 0
+	if b.stop.Load() {
+		return b.finish()
+	}
+	b.out <- files
+	b.files, b.size = make([]File, 0, batchFiles), 0
 	return nil
 }
 
@@ -356,6 +405,7 @@ func (b *batcher) attributes(files []File) map[string]attrs {
 }
 
 func (b *batcher) close() {
+	_ = b.finish()
 	if b.attrs != nil {
 		b.attrs.close()
 	}

@@ -79,8 +79,8 @@ func diffRun(opts *DiffOptions) error {
 		// Streamed: a large diff is written file by file as git prints it,
 		// so little stays live and the collector can run less often than
 		// the default (measured: a third of the CPU went to GC cycles on a
-		// small heap). Peak memory stays under 2x the patch size.
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		// small heap). Peak RSS measured at about 3x the patch size (BENCHMARKS.md).
+		defer debug.SetGCPercent(debug.SetGCPercent(300))
 		js := diff.NewJSONStream(opts.IO.Out)
 		set, err := diff.Stream(ctx, opts.Load, js.Begin, js.File)
 		if err != nil {
