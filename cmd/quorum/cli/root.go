@@ -93,16 +93,44 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.Args = func(cmd *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return &flagError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
-		}
-		return nil
-	}
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
+	markArgErrorsAsUsage(root)
 	return root
+}
+
+// markArgErrorsAsUsage wraps every command's positional-argument check so a
+// wrong argument count is a usage error (exit 2 with a help hint), not exit 3.
+func markArgErrorsAsUsage(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		markArgErrorsAsUsage(c)
+	}
+	if !cmd.Runnable() && cmd.HasSubCommands() {
+		// A group such as "quorum hook": an unknown subcommand is a usage
+		// error, and no subcommand shows the group's help.
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &flagError{fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath())}
+			}
+			return nil
+		}
+		cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		return
+	}
+	if cmd.Args == nil {
+		return
+	}
+	check := cmd.Args
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if err := check(c, args); err != nil {
+			if exitcode.Of(err) != exitcode.Internal {
+				return err
+			}
+			return &flagError{fmt.Errorf("%w (see 'quorum %s --help')", err, c.Name())}
+		}
+		return nil
+	}
 }
 
 // subcommands lists the constructors registered by commands.go; each returns a wired command.

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/iostreams"
+)
+
+func TestUsageErrorsExitTwoWithHint(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"unknown command", []string{"nope"}, `error: unknown command "nope" for "quorum"`},
+		{"unknown subcommand", []string{"hook", "nope"}, `error: unknown command "nope" for "quorum hook"`},
+		{"unknown flag", []string{"diff", "--nope"}, "error: unknown flag: --nope"},
+		{"too many args", []string{"report", "show", "a", "b"}, "error: accepts at most 1 arg(s), received 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ios, _, _, stderr := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, WorkDir: t.TempDir()}
+			code := Run(context.Background(), f, tc.args)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if len(lines) != 2 || lines[0] != tc.msg || !strings.HasPrefix(lines[1], "hint: ") {
+				t.Fatalf("stderr = %q, want %q and a hint line", stderr, tc.msg)
+			}
+		})
+	}
+}
