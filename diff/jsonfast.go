@@ -29,6 +29,19 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip 8 plain bytes at a time: none below 0x20, none '"' or '\\',
+		// none with the high bit set.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if (hasLess(x, 0x20)|hasZero(x^0x2222222222222222)|hasZero(x^0x5c5c5c5c5c5c5c5c)|x)&0x8080808080808080 != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if jsonSafe[b] {
@@ -75,6 +88,16 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// hasZero sets the high bit of every zero byte of x (and possibly of
+// some bytes above a zero byte, which only sends them to the slow path).
+func hasZero(x uint64) uint64 { return (x - 0x0101010101010101) &^ x & 0x8080808080808080 }
+
+// hasLess sets the high bit of bytes of x below n (n <= 128), with the same
+// harmless false positives.
+func hasLess(x uint64, n uint64) uint64 {
+	return (x - 0x0101010101010101*n) &^ x & 0x8080808080808080
 }
 
 // jsonWriter appends indented JSON with a fixed line prefix.
