@@ -10,6 +10,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/reportcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/reviewcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 )
 
@@ -23,5 +24,6 @@ func init() {
 		func(f *cmdutil.Factory) *cobra.Command { return modelscmd.NewCmdModels(f, nil) },
 		func(f *cmdutil.Factory) *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) },
 		reportcmd.NewCmdReport,
+		func(f *cmdutil.Factory) *cobra.Command { return reviewcmd.NewCmdReview(f, nil) },
 	)
 }

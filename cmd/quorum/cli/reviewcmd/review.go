@@ -1,0 +1,317 @@
+// Package reviewcmd implements `quorum review`: run the reviewer panel over the diff.
+package reviewcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/progress"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/panel"
+	"github.com/quorum-review/quorum/review/plan"
+	"github.com/quorum-review/quorum/review/run"
+)
+
+// Formats `quorum review` accepts today.
+var formats = []string{"text", "json"}
+
+// DefaultRequestTimeout bounds one model request (load included).
+const DefaultRequestTimeout = 10 * time.Minute
+
+// ReviewOptions are the parsed flags of `quorum review` and what the run needs.
+type ReviewOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Getenv  func(string) string
+	Now     func() time.Time
+	WorkDir string
+
+	Diff             diff.Options
+	Models           []string
+	MaxContext       int
+	Parallel         int
+	ConcurrentModels int
+	NoCache          bool
+	Quiet            bool
+	Raw              bool
+	Format           string
+	OllamaHost       string
+	AllowRemote      bool
+	Timeout          time.Duration
+	RequestTimeout   time.Duration
+
+	// Flags are the parsed flags, so settings from .quorum.yaml apply only
+	// where no flag was given.
+	Flags *pflag.FlagSet
+	// Resolver is the loopback guard's resolver (tests inject one); nil is the system's.
+	Resolver ollama.Resolver
+	// Busy is the client's backoff on 503 (tests shorten it); zero is the default.
+	Busy ollama.BackoffPolicy
+}
+
+// flagKeys maps flags to the configuration keys they override.
+var flagKeys = map[string]string{
+	"base":              "base",
+	"ignore":            "ignore",
+	"models":            "models",
+	"max-context":       "max_context",
+	"parallel":          "parallel",
+	"concurrent-models": "concurrent_models",
+	"timeout":           "timeout",
+	"ollama-host":       "ollama_host",
+	"allow-remote":      "allow_remote",
+}
+
+// NewCmdReview builds `quorum review`. runF replaces the run function in
+// tests of flag parsing; nil means the real one.
+func NewCmdReview(f *cmdutil.Factory, runF func(*ReviewOptions) error) *cobra.Command {
+	opts := &ReviewOptions{IO: f.IOStreams, Getenv: f.Getenv, Now: f.Now, WorkDir: f.WorkDir}
+	cmd := &cobra.Command{
+		Use:   "review",
+		Short: "Review the branch with a panel of local models",
+		Long: `Review the changes of the current branch with several models served by the
+local Ollama, each on its own. The diff is split to fit each model's context,
+answers are validated against the reviewer schema, and every answer is cached:
+reviewing an unchanged diff again makes no model call.
+
+Models run one after another (each loaded once); --concurrent-models runs
+several at once when they fit in memory together. Progress goes to stderr.`,
+		Example: `  quorum review
+  quorum review --models qwen2.5-coder:7b,llama3.1:8b
+  quorum review --staged --quiet
+  quorum review --raw --format json > raw.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			opts.Flags = cmd.Flags()
+			if err := validate(opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return reviewRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Diff.Base, "base", "", "compare with `REF` (default: upstream, origin/HEAD, main, master)")
+	fl.StringVar(&opts.Diff.Head, "head", "", "review up to `REF` (default HEAD)")
+	fl.BoolVar(&opts.Diff.Staged, "staged", false, "review the index against HEAD")
+	fl.BoolVar(&opts.Diff.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")
+	fl.StringVar(&opts.Diff.Commits, "commits", "", "review exactly the range `A..B` (no merge-base)")
+	fl.StringArrayVar(&opts.Diff.Ignore, "ignore", nil, "skip files matching `GLOB` (repeatable, doublestar syntax)")
+	fl.StringSliceVar(&opts.Models, "models", nil, "reviewer `MODELS`, comma-separated (default: up to three installed chat models)")
+	fl.IntVar(&opts.MaxContext, "max-context", run.DefaultMaxContext, "cap every model's context window at `TOKENS`")
+	fl.IntVar(&opts.Parallel, "parallel", 1, "requests in flight per model")
+	fl.IntVar(&opts.ConcurrentModels, "concurrent-models", 1, "models running at once (1 = model by model)")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write cached answers")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr")
+	fl.BoolVar(&opts.Raw, "raw", false, "print each reviewer's raw answers and metrics (debugging view)")
+	fl.StringVar(&opts.Format, "format", "text", "output format: text or json")
+	fl.StringVar(&opts.OllamaHost, "ollama-host", "", "Ollama server `ADDRESS` (default: ollama_host config, else $OLLAMA_HOST, else 127.0.0.1:11434)")
+	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")
+	fl.DurationVar(&opts.Timeout, "timeout", 0, "give up the whole review after `DURATION` (default: timeout config, 30m)")
+	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up one model request after `DURATION`")
+	return cmd
+}
+
+func validate(opts *ReviewOptions) error {
+	ok := false
+	for _, f := range formats {
+		ok = ok || f == opts.Format
+	}
+	if !ok {
+		return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
+	}
+	for name, v := range map[string]int{"max-context": opts.MaxContext, "parallel": opts.Parallel, "concurrent-models": opts.ConcurrentModels} {
+		if v < 1 {
+			return exitcode.Setupf("give --"+name+" a positive number", "--%s must be at least 1, got %d", name, v)
+		}
+	}
+	if opts.MaxContext < 512 {
+		return exitcode.Setupf("give --max-context at least 512 tokens", "--max-context %d is too small to hold a prompt", opts.MaxContext)
+	}
+	if opts.Timeout < 0 || opts.RequestTimeout < 0 {
+		return exitcode.Setupf("give a positive duration like 10m", "timeouts cannot be negative")
+	}
+	return opts.Diff.Validate()
+}
+
+// settings are the effective values: configuration files and environment,
+// then flags.
+func settings(opts *ReviewOptions) (*config.Config, error) {
+	dir := opts.WorkDir
+	if dir == "" {
+		dir = "."
+	}
+	cfg, err := config.Load(dir, opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Flags != nil {
+		if err := cfg.ApplyFlags(opts.Flags, flagKeys); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Source("max_context").Kind == config.FromDefault {
+		cfg.MaxContext = run.DefaultMaxContext // issue 3: 16384 unless the user says otherwise
+	}
+	if opts.NoCache {
+		cfg.Cache = false
+	}
+	return cfg, nil
+}
+
+func reviewRun(opts *ReviewOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg, err := settings(opts)
+	if err != nil {
+		return err
+	}
+	if cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+	}
+	dopts := opts.Diff
+	dopts.Dir = opts.WorkDir
+	dopts.Base, dopts.Ignore = cfg.Base, cfg.Ignore
+	set, err := diff.Load(ctx, dopts)
+	if err != nil {
+		return err
+	}
+	if set.Empty() {
+		if !opts.Quiet {
+			fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
+		}
+		return emit(opts, set, &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}})
+	}
+	client, err := ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: opts.Resolver, Busy: opts.Busy})
+	if err != nil {
+		return err
+	}
+	reviewers, err := panelOf(ctx, client, cfg.Models)
+	if err != nil {
+		return err
+	}
+	var store *cache.Cache
+	if cfg.Cache {
+		dir, err := cache.DefaultDir(opts.Getenv)
+		if err != nil {
+			return exitcode.Setupf("set QUORUM_CACHE_DIR, or pass --no-cache", "%v", err)
+		}
+		store = cache.New(dir)
+	}
+	guidelines := readGuidelines(set.Root, cfg.Guidelines)
+	prep := plan.Prepare(plan.Input{
+		Set:        set,
+		ReadNew:    func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) },
+		Guidelines: guidelines,
+	})
+	rep := progress.New(opts.IO, opts.Quiet, opts.Now)
+	runner := &run.Runner{Chat: client, Catalog: client, Cache: store, Observer: rep, Now: opts.Now}
+	raw, runErr := runner.Run(ctx, prep, run.Config{
+		Reviewers:        reviewers,
+		MaxContext:       cfg.MaxContext,
+		Parallel:         cfg.Parallel,
+		ConcurrentModels: cfg.ConcurrentModels,
+		Timeout:          opts.RequestTimeout,
+	})
+	rep.Close()
+	if err := emit(opts, set, raw); err != nil {
+		return err
+	}
+	return outcome(opts, cfg, raw, runErr, ctx)
+}
+
+// outcome turns how the run ended into the command's error: interrupted,
+// timed out, or nobody answered.
+func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr error, ctx context.Context) error {
+	parent := opts.Context
+	switch {
+	case parent != nil && parent.Err() != nil:
+		return exitcode.New(exitcode.Setup, errors.New("review interrupted; finished answers are kept"),
+			"run the review again to finish; answered chunks come from the cache")
+	case raw.Interrupted && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return exitcode.New(exitcode.Setup, fmt.Errorf("review timed out after %s; finished answers are kept", cfg.Timeout),
+			"raise --timeout (or timeout in .quorum.yaml), or review fewer files; answered chunks are cached")
+	case runErr != nil:
+		if errors.Is(runErr, context.DeadlineExceeded) {
+			// One request ran out of --request-timeout, not the whole review.
+			return exitcode.New(exitcode.Setup, runErr, fmt.Sprintf("raise --request-timeout (now %s), or check `ollama ps` for a model stuck loading", opts.RequestTimeout))
+		}
+		return noAnswerError(runErr)
+	}
+	return nil
+}
+
+// noAnswerError gives "no reviewer could answer" the cause's exit code and
+// hint; an unusable model answer is a setup problem (pick another model).
+func noAnswerError(err error) error {
+	code, hint := exitcode.Setup, exitcode.HintOf(err)
+	var ee *exitcode.Error
+	if errors.As(err, &ee) {
+		code = ee.Code
+	}
+	if hint == "" {
+		switch {
+		case errors.Is(err, run.ErrBadAnswer):
+			hint = "the model could not give a valid review; try another model with --models (see `quorum models`)"
+		case errors.Is(err, run.ErrPromptTruncated):
+			hint = "the server ignored num_ctx; upgrade ollama, or lower --max-context"
+		default:
+			hint = "run `quorum doctor` to check the server and models"
+		}
+	}
+	return exitcode.New(code, err, hint)
+}
+
+// panelOf returns the reviewers: the configured models, else the default
+// panel picked from what is installed.
+func panelOf(ctx context.Context, cat review.Catalog, models []config.Model) ([]review.Reviewer, error) {
+	var out []review.Reviewer
+	for _, m := range models {
+		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name, Focus: m.Focus, NumCtx: m.NumCtx})
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	installed, err := cat.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	picked := panel.Select(installed, panel.DefaultMax)
+	if len(picked) == 0 {
+		what := "no model is installed in ollama"
+		if len(installed) > 0 {
+			what = fmt.Sprintf("none of the %d installed models can chat", len(installed))
+		}
+		return nil, exitcode.Setupf("ollama pull qwen2.5-coder:7b", "%s; quorum needs at least one chat model", what)
+	}
+	for _, m := range picked {
+		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name})
+	}
+	return out, nil
+}
+
+func now(opts *ReviewOptions) time.Time {
+	if opts.Now != nil {
+		return opts.Now()
+	}
+	return time.Now()
+}

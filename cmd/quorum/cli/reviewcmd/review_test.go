@@ -1,0 +1,403 @@
+package reviewcmd
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/review"
+)
+
+// ---- flag parsing (runF) ----
+
+func parse(t *testing.T, args ...string) (*ReviewOptions, error) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	var got *ReviewOptions
+	cmd := NewCmdReview(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}, func(o *ReviewOptions) error { got = o; return nil })
+	cmd.SetArgs(args)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	_, err := cmd.ExecuteC()
+	return got, err
+}
+
+func TestFlagDefaults(t *testing.T) {
+	o, err := parse(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.MaxContext != 16384 || o.Parallel != 1 || o.ConcurrentModels != 1 || o.Format != "text" || o.Raw || o.Quiet || o.NoCache || o.RequestTimeout != DefaultRequestTimeout || len(o.Models) != 0 {
+		t.Fatalf("%+v", o)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	o, err := parse(t, "--models", "a:7b,b", "--max-context", "8192", "--parallel", "2", "--concurrent-models", "3",
+		"--no-cache", "-q", "--raw", "--format", "json", "--ollama-host", "127.0.0.1:9", "--allow-remote",
+		"--timeout", "5m", "--request-timeout", "30s", "--base", "origin/main", "--ignore", "*.pb.go", "--ignore", "gen/**")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(o.Models, "|") != "a:7b|b" || o.MaxContext != 8192 || o.Parallel != 2 || o.ConcurrentModels != 3 ||
+		!o.NoCache || !o.Quiet || !o.Raw || o.Format != "json" || o.OllamaHost != "127.0.0.1:9" || !o.AllowRemote ||
+		o.Timeout != 5*time.Minute || o.RequestTimeout != 30*time.Second || o.Diff.Base != "origin/main" || strings.Join(o.Diff.Ignore, "|") != "*.pb.go|gen/**" {
+		t.Fatalf("%+v", o)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		msg, hint string
+	}{
+		{[]string{"--format", "xml"}, `unknown format "xml"`, "use --format text or --format json"},
+		{[]string{"--parallel", "0"}, "--parallel must be at least 1, got 0", "give --parallel a positive number"},
+		{[]string{"--max-context", "100"}, "--max-context 100 is too small to hold a prompt", "give --max-context at least 512 tokens"},
+		{[]string{"--timeout", "-1s"}, "timeouts cannot be negative", "give a positive duration like 10m"},
+	} {
+		_, err := parse(t, tc.args...)
+		if err == nil || err.Error() != tc.msg || exitcode.HintOf(err) != tc.hint || exitcode.Of(err) != exitcode.Setup {
+			t.Errorf("%v: err=%v hint=%q code=%d", tc.args, err, exitcode.HintOf(err), exitcode.Of(err))
+		}
+	}
+}
+
+// ---- end to end against the fake server ----
+
+// repo makes a repository whose branch "feature" changes two Go files.
+func repo(t *testing.T) *difftest.Repo {
+	r := difftest.New(t)
+	r.Write("calc.go", "package calc\n\nfunc Double(n int) int {\n\treturn n * 2\n}\n")
+	r.Write("AGENTS.md", "Errors are wrapped with %w.\n")
+	r.Commit("initial")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("calc.go", "package calc\n\nfunc Double(n int) int {\n\treturn n * 3\n}\n\nfunc Half(n int) int {\n\treturn n / 2\n}\n")
+	r.Write("util.go", "package calc\n\nfunc Zero() int { return 0 }\n")
+	r.Commit("calc: add Half, fix Double")
+	return r
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+type env struct {
+	t     *testing.T
+	repo  *difftest.Repo
+	srv   *ollamatest.Server
+	cache string
+	vars  map[string]string
+}
+
+func newEnv(t *testing.T, cfg ollamatest.Config) *env {
+	return &env{t: t, repo: repo(t), srv: ollamatest.New(t, cfg), cache: t.TempDir(), vars: map[string]string{}}
+}
+
+func (e *env) run(ctx context.Context, args ...string) result {
+	e.t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	vars := map[string]string{
+		"OLLAMA_HOST":      e.srv.Host,
+		"QUORUM_CACHE_DIR": e.cache,
+		"HOME":             filepath.Join(e.repo.Home),
+		"XDG_CONFIG_HOME":  filepath.Join(e.repo.Home, ".config"),
+	}
+	for k, v := range e.vars {
+		vars[k] = v
+	}
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return vars[k] }, WorkDir: e.repo.Dir}
+	cmd := NewCmdReview(f, func(o *ReviewOptions) error {
+		o.Busy = ollama.BackoffPolicy{Attempts: 2, Initial: time.Millisecond, Max: time.Millisecond}
+		return reviewRun(o)
+	})
+	code := execute(ctx, cmd, ios, args)
+	return result{code, out.String(), errOut.String()}
+}
+
+// execute runs cmd the way cli.Run does and prints the error the same way.
+func execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, args []string) int {
+	cmd.SetArgs(args)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	ios.ErrOut.Write([]byte("error: " + err.Error() + "\n"))
+	if h := exitcode.HintOf(err); h != "" {
+		ios.ErrOut.Write([]byte("hint: " + h + "\n"))
+	}
+	return exitcode.Of(err)
+}
+
+func rawOf(t *testing.T, s string) review.Raw {
+	t.Helper()
+	var raw review.Raw
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		t.Fatalf("stdout is not raw JSON: %v\n%s", err, s)
+	}
+	return raw
+}
+
+func TestReviewDefaultPanelRawJSON(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "--raw", "--format", "json")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	raw := rawOf(t, res.stdout)
+	var names []string
+	for _, r := range raw.Results {
+		names = append(names, r.Reviewer.Name)
+		if r.Status != review.StatusOK || strings.Join(r.Covered, ",") != "calc.go,util.go" || len(r.Chunks) != 1 || r.Chunks[0].Answer == nil {
+			t.Errorf("%s: %+v", r.Reviewer.Name, r)
+		}
+		if r.Metrics.PromptTokens == 0 || r.Metrics.EvalTokens == 0 || r.Digest == "" {
+			t.Errorf("%s metrics: %+v", r.Reviewer.Name, r.Metrics)
+		}
+	}
+	if strings.Join(names, ",") != "qwen2.5-coder:7b,gemma2:9b,llama3.1:8b" && len(names) != 3 {
+		t.Fatalf("panel %v", names)
+	}
+	chats := e.srv.Chats()
+	if len(chats) != 3 {
+		t.Fatalf("%d chats", len(chats))
+	}
+	for _, c := range chats {
+		if c.Options["temperature"] != float64(0) || c.Options["seed"] != float64(42) || c.Options["num_ctx"] == nil || c.Options["num_predict"] == nil {
+			t.Errorf("%s options %v", c.Model, c.Options)
+		}
+		if len(c.Format) == 0 || c.KeepAlive == nil || *c.KeepAlive != 10*time.Minute {
+			t.Errorf("%s: format or keep_alive missing", c.Model)
+		}
+		for _, want := range []string{"Errors are wrapped with %w.", "calc: add Half, fix Double", "     4 + \treturn n * 3", "QUORUM-"} {
+			if !strings.Contains(c.Prompt, want) {
+				t.Errorf("%s prompt lacks %q", c.Model, want)
+			}
+		}
+	}
+	if c := chats[0]; c.Options["num_ctx"] != float64(16384) {
+		t.Errorf("num_ctx %v, want 16384 (max-context cap)", c.Options["num_ctx"])
+	}
+	// Progress went to stderr as plain lines.
+	if !strings.Contains(res.stderr, "quorum: qwen2.5-coder:7b: ok, 1/1 chunks") {
+		t.Errorf("stderr:\n%s", res.stderr)
+	}
+}
+
+func TestWarmCacheMakesNoModelCall(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	if res := e.run(context.Background(), "--raw", "--format", "json", "-q"); res.code != 0 {
+		t.Fatalf("first run: %d %s", res.code, res.stderr)
+	}
+	first := e.srv.ModelCalls()
+	res := e.run(context.Background(), "--raw", "--format", "json", "-q")
+	if res.code != 0 || res.stderr != "" {
+		t.Fatalf("second run: %d %q", res.code, res.stderr)
+	}
+	if calls := e.srv.ModelCalls() - first; calls != 0 {
+		t.Fatalf("warm run made %d model calls", calls)
+	}
+	for _, r := range rawOf(t, res.stdout).Results {
+		if r.Metrics.CacheHits != 1 || !r.Chunks[0].Cached {
+			t.Fatalf("%s not from cache: %+v", r.Reviewer.Name, r.Metrics)
+		}
+	}
+	// --no-cache asks again.
+	e.run(context.Background(), "-q", "--no-cache")
+	if e.srv.ModelCalls() == first {
+		t.Fatal("--no-cache was served from the cache")
+	}
+}
+
+func TestTextOutputAndMissingModel(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Reply: func(model, prompt string) string {
+		return `{"summary":"Double changed.","findings":[{"file":"calc.go","line":4,"quote":"return n * 3","severity":"important","category":"bug","title":"Double triples","explanation":"n*3 is not double"}]}`
+	}})
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,nope:1b", "-q")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	for _, want := range []string{
+		"qwen2.5-coder:7b (qwen2.5-coder:7b): ok",
+		"[important/bug] calc.go:4 Double triples",
+		"nope:1b (nope:1b): missing: ",
+		"hint: ollama pull nope:1b",
+	} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, res.stdout)
+		}
+	}
+}
+
+// errorCase is a user-visible failure: exit code, error line and hint line.
+type errorCase struct {
+	name  string
+	cfg   ollamatest.Config
+	vars  map[string]string
+	args  []string
+	code  int
+	error string // prefix of the "error: " line
+	hint  string // prefix of the "hint: " line
+}
+
+func TestErrors(t *testing.T) {
+	one := []string{"--models", "qwen2.5-coder:7b", "-q", "--raw", "--format", "json"}
+	fault := func(k ollamatest.FaultKind, times int) ollamatest.Config {
+		return ollamatest.Config{Faults: []ollamatest.Fault{{Kind: k, Times: times}}}
+	}
+	cases := []errorCase{
+		{name: "500", cfg: fault(ollamatest.FaultServerError, 0), args: one, code: 3,
+			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama failed (500)", hint: "hint: the ollama server failed; check its log"},
+		{name: "503", cfg: fault(ollamatest.FaultBusy, 0), args: one, code: 2,
+			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama is busy", hint: "hint: ollama's queue is full"},
+		{name: "404", cfg: fault(ollamatest.FaultNotFound, 0), args: one, code: 2,
+			error: `error: no reviewer could answer: model "qwen2.5-coder:7b" is not installed`, hint: "hint: ollama pull qwen2.5-coder:7b"},
+		{name: "hang", cfg: fault(ollamatest.FaultHang, 0), args: append(one, "--request-timeout", "300ms"), code: 2,
+			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama did not answer in time", hint: "hint: raise --request-timeout (now 300ms), or check `ollama ps`"},
+		{name: "invalid json", cfg: fault(ollamatest.FaultInvalidJSON, 0), args: one, code: 2,
+			error: "error: no reviewer could answer: the model gave no usable answer: the answer", hint: "hint: the model could not give a valid review; try another model with --models"},
+		{name: "length", cfg: fault(ollamatest.FaultLength, 0), args: one, code: 2,
+			error: "error: no reviewer could answer: the model gave no usable answer: the answer was cut off at the 4096-token limit", hint: "hint: the model could not give a valid review"},
+		{name: "drop", cfg: fault(ollamatest.FaultDrop, 0), args: one, code: 3,
+			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama closed the", hint: "hint: the server closed the connection mid-answer"},
+		{name: "unreachable", vars: map[string]string{"OLLAMA_HOST": "127.0.0.1:1"}, args: one, code: 2,
+			error: "error: no reviewer could answer: cannot reach ollama at 127.0.0.1:1", hint: "hint: start the server with `ollama serve`"},
+		{name: "unreachable default panel", vars: map[string]string{"OLLAMA_HOST": "127.0.0.1:1"}, args: []string{"-q"}, code: 2,
+			error: "error: cannot reach ollama at 127.0.0.1:1", hint: "hint: start the server with `ollama serve`"},
+		{name: "all missing", args: []string{"--models", "nope:1b,gone:2b", "-q"}, code: 2,
+			error: `error: no reviewer could answer: model "nope:1b" is not installed`, hint: "hint: ollama pull nope:1b"},
+		{name: "nothing installed", cfg: ollamatest.Config{Models: []ollamatest.Model{}}, args: []string{"-q"}, code: 2,
+			error: "error: no model is installed in ollama; quorum needs at least one chat model", hint: "hint: ollama pull qwen2.5-coder:7b"},
+		{name: "remote host refused", args: []string{"-q", "--ollama-host", "http://10.20.30.40:11434"}, code: 2,
+			error: "error: refusing to send code to non-loopback ollama host 10.20.30.40:11434", hint: "hint: use a loopback OLLAMA_HOST"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.cfg)
+			for k, v := range tc.vars {
+				e.vars[k] = v
+			}
+			start := time.Now()
+			res := e.run(context.Background(), tc.args...)
+			t.Logf("exit %d, stderr:\n%s", res.code, res.stderr)
+			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+			if res.code != tc.code || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], tc.error) || !strings.HasPrefix(lines[len(lines)-1], tc.hint) {
+				t.Fatalf("exit %d (want %d)\nstderr:\n%s\nwant:\n%s\n%s", res.code, tc.code, res.stderr, tc.error, tc.hint)
+			}
+			if time.Since(start) > 10*time.Second {
+				t.Fatalf("took %s", time.Since(start))
+			}
+			if tc.name == "remote host refused" && !strings.Contains(res.stderr, "10.20.30.40") {
+				t.Fatalf("refusal does not name the host:\n%s", res.stderr)
+			}
+		})
+	}
+}
+
+// Each fault hits one of two reviewers: the other still reports, exit 0.
+func TestFaultOnOneReviewerDoesNotSinkRun(t *testing.T) {
+	for _, k := range []ollamatest.FaultKind{ollamatest.FaultServerError, ollamatest.FaultNotFound, ollamatest.FaultHang,
+		ollamatest.FaultInvalidJSON, ollamatest.FaultLength, ollamatest.FaultDrop, ollamatest.FaultBusy} {
+		t.Run(k.String(), func(t *testing.T) {
+			e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: k, Model: "llama3.1:8b"}}})
+			res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,llama3.1:8b", "-q", "--raw", "--format", "json", "--request-timeout", "300ms")
+			if res.code != 0 {
+				t.Fatalf("exit %d: %s", res.code, res.stderr)
+			}
+			raw := rawOf(t, res.stdout)
+			ok, bad := raw.Results[0], raw.Results[1]
+			if ok.Status != review.StatusOK || bad.Status == review.StatusOK || bad.Error == "" {
+				t.Fatalf("ok=%s bad=%s %q", ok.Status, bad.Status, bad.Error)
+			}
+			if k == ollamatest.FaultNotFound && (bad.Status != review.StatusMissing || bad.Hint != "ollama pull llama3.1:8b") {
+				t.Fatalf("404: %+v", bad)
+			}
+		})
+	}
+}
+
+func TestRecoversFromOneInvalidAnswer(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultInvalidJSON, Times: 1}}})
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--raw", "--format", "json")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	r := rawOf(t, res.stdout).Results[0]
+	if r.Status != review.StatusOK || r.Metrics.Retries != 1 || r.Metrics.Requests != 2 {
+		t.Fatalf("%+v", r.Metrics)
+	}
+	chats := e.srv.Chats()
+	if !strings.Contains(chats[1].Prompt, "Your previous answer could not be used") {
+		t.Fatal("retry without a repair instruction")
+	}
+}
+
+func TestCtrlCStopsWithinASecondAndKeepsFinished(t *testing.T) {
+	// 2 models, slow generation: cancel while the second chunk is running.
+	e := newEnv(t, ollamatest.Config{TimeScale: 1, TokensPerSecond: 20})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for e.srv.Count("/api/chat") < 2 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	var canceledAt time.Time
+	go func() { <-ctx.Done(); canceledAt = time.Now() }()
+	res := e.run(ctx, "--models", "qwen2.5-coder:7b,llama3.1:8b", "-q", "--raw", "--format", "json")
+	took := time.Since(canceledAt)
+	if took > time.Second {
+		t.Fatalf("stopped %s after the cancel", took)
+	}
+	if res.code != 2 || !strings.Contains(res.stderr, "error: review interrupted; finished answers are kept") || !strings.Contains(res.stderr, "hint: run the review again") {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	raw := rawOf(t, res.stdout)
+	if !raw.Interrupted || raw.Results[0].Status != review.StatusOK || raw.Results[1].Status != review.StatusFailed || !strings.HasPrefix(raw.Results[1].Error, "interrupted") {
+		t.Fatalf("interrupted=%v %s %s %q", raw.Interrupted, raw.Results[0].Status, raw.Results[1].Status, raw.Results[1].Error)
+	}
+	_ = start
+	// The finished reviewer's answer was cached: the rerun asks only the other.
+	before := e.srv.ModelCalls()
+	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,llama3.1:8b", "-q"); res.code != 0 {
+		t.Fatalf("rerun: %d %s", res.code, res.stderr)
+	}
+	if n := e.srv.ModelCalls() - before; n != 1 {
+		t.Fatalf("rerun made %d calls, want 1", n)
+	}
+}
+
+func TestNothingToReview(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	e.repo.Git("checkout", "-q", "main")
+	res := e.run(context.Background(), "--raw", "--format", "json")
+	if res.code != 0 || !strings.Contains(res.stderr, "nothing to review") || e.srv.ModelCalls() != 0 {
+		t.Fatalf("exit %d %s", res.code, res.stderr)
+	}
+}
+
+func TestNotARepository(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	e.repo.Dir = t.TempDir()
+	res := e.run(context.Background(), "-q")
+	if res.code != 2 || !strings.Contains(res.stderr, "error: ") || !strings.Contains(res.stderr, "hint: ") {
+		t.Fatalf("exit %d %s", res.code, res.stderr)
+	}
+}
