@@ -54,6 +54,8 @@ func load() {
 		funcs := template.FuncMap{
 			// file pairs the boundary with one file for the "file" sub-template.
 			"file": func(b string, f File) fileData { return fileData{Boundary: b, File: f} },
+			// chomp drops the final newline of rendered lines, so fences sit right below them.
+			"chomp": func(s string) string { return strings.TrimSuffix(s, "\n") },
 		}
 		tmpl, loadErr = template.New("prompts").Funcs(funcs).ParseFS(files, "*.tmpl")
 		if loadErr != nil {
