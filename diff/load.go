@@ -236,6 +236,8 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 			args = append(args, to.String())
 		}
 		args = append(args, "--")
+		// check-attr starts now so that it is ready when the first batch is.
+		b.startAttrs()
 		err = g.streamDiff(ctx, args, func(r io.Reader) error {
 			if err := parseStream(bufio.NewReaderSize(r, 256<<10), b.add); err != nil {
 				return err
@@ -389,19 +391,24 @@ func (b *batcher) attributes(files []File) map[string]attrs {
 	if b.src.git == nil {
 		return goGitAttributes(b.src.rp, files)
 	}
-	if b.attrs == nil {
-		p, err := startAttrProc(b.ctx, b.src.git)
-		if err != nil {
-			return map[string]attrs{}
-		}
-		b.attrs = p
-	}
+	b.startAttrs()
 	at, err := b.attrs.query(files)
 	if err != nil {
 		b.attrs.close()
 		b.attrs = &attrProc{failed: true}
 	}
 	return at
+}
+
+func (b *batcher) startAttrs() {
+	if b.attrs != nil {
+		return
+	}
+	p, err := startAttrProc(b.ctx, b.src.git)
+	if err != nil {
+		p = &attrProc{failed: true}
+	}
+	b.attrs = p
 }
 
 func (b *batcher) close() {

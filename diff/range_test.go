@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -282,4 +283,35 @@ func mustReal(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return real
+}
+
+// TestManyFilesAcrossBatches crosses several skip-rule batches (and
+// check-attr round trips) and keeps patch order.
+func TestManyFilesAcrossBatches(t *testing.T) {
+	r := newRepo(t)
+	r.Write(".gitattributes", "gen/** linguist-generated\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "f")
+	for i := 0; i < 150; i++ {
+		dir := "src"
+		if i%7 == 0 {
+			dir = "gen"
+		}
+		r.Write(fmt.Sprintf("%s/f%03d.txt", dir, i), difftest.Lines("x", 3))
+	}
+	head := r.Commit("many")
+	set := load(t, Options{Dir: r.Dir})
+	checkAgainstGit(t, r, set, "main", head)
+	gen := 0
+	for _, f := range set.Files {
+		if strings.HasPrefix(f.Path, "gen/") != (f.Skip == SkipGenerated) {
+			t.Errorf("%s: skip %q", f.Path, f.Skip)
+		}
+		if f.Skip != "" {
+			gen++
+		}
+	}
+	if gen != 22 || len(set.Skipped) != 22 {
+		t.Errorf("generated: %d files, %d skipped", gen, len(set.Skipped))
+	}
 }
