@@ -226,6 +226,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 	}
 	if res.Error == "" && firstErr != "" {
 		res.Error = fmt.Sprintf("%d of %d chunks failed: %s", failed, len(rr.chunks), firstErr)
+		if rr.cause != nil {
+			res.Hint = exitcode.HintOf(rr.cause)
+		}
 	}
 	if unfinished > 0 && rr.fatal == nil {
 		msg := fmt.Sprintf("interrupted: %d of %d chunks not reviewed", unfinished, len(rr.chunks))

@@ -313,7 +313,8 @@ func TestErrors(t *testing.T) {
 // Each fault hits one of two reviewers: the other still reports, exit 0.
 func TestFaultOnOneReviewerDoesNotSinkRun(t *testing.T) {
 	for _, k := range []ollamatest.FaultKind{ollamatest.FaultServerError, ollamatest.FaultNotFound, ollamatest.FaultHang,
-		ollamatest.FaultInvalidJSON, ollamatest.FaultLength, ollamatest.FaultDrop, ollamatest.FaultBusy} {
+		ollamatest.FaultInvalidJSON, ollamatest.FaultLength, ollamatest.FaultDrop, ollamatest.FaultBusy,
+		ollamatest.FaultStall, ollamatest.FaultErrorLine, ollamatest.FaultGarbageLine} {
 		t.Run(k.String(), func(t *testing.T) {
 			e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: k, Model: "llama3.1:8b"}}})
 			res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,llama3.1:8b", "-q", "--raw", "--format", "json", "--request-timeout", "300ms")
@@ -328,6 +329,7 @@ func TestFaultOnOneReviewerDoesNotSinkRun(t *testing.T) {
 			if k == ollamatest.FaultNotFound && (bad.Status != review.StatusMissing || bad.Hint != "ollama pull llama3.1:8b") {
 				t.Fatalf("404: %+v", bad)
 			}
+			t.Logf("%s: %s: %s (hint: %s)", k, bad.Status, bad.Error, bad.Hint)
 		})
 	}
 }
@@ -399,5 +401,21 @@ func TestNotARepository(t *testing.T) {
 	res := e.run(context.Background(), "-q")
 	if res.code != 2 || !strings.Contains(res.stderr, "error: ") || !strings.Contains(res.stderr, "hint: ") {
 		t.Fatalf("exit %d %s", res.code, res.stderr)
+	}
+}
+
+func TestWholeReviewTimeout(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultHang, Model: "llama3.1:8b"}}})
+	start := time.Now()
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,llama3.1:8b", "-q", "--raw", "--format", "json", "--timeout", "500ms")
+	if time.Since(start) > 3*time.Second {
+		t.Fatalf("took %s", time.Since(start))
+	}
+	if res.code != 2 || !strings.Contains(res.stderr, "error: review timed out after 500ms; finished answers are kept\nhint: raise --timeout") {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	raw := rawOf(t, res.stdout)
+	if !raw.Interrupted || raw.Results[0].Status != review.StatusOK || raw.Results[1].Status == review.StatusOK {
+		t.Fatalf("%+v", raw.Results)
 	}
 }
