@@ -5,6 +5,8 @@
 #
 #   scripts/bench-diff.sh [runs] [files] [lines-per-file]
 #   QUORUM=/path/to/quorum scripts/bench-diff.sh   (use a prebuilt binary)
+#   DIFF_ONLY=1 scripts/bench-diff.sh   (build a quorum with only the diff
+#     command linked, to separate the diff engine from other packages' init)
 #
 # Defaults: 7 runs, 400 files of 500 lines with every 4th line changed
 # (~100k changed lines). Needs git, go, awk and GNU /usr/bin/time.
@@ -21,6 +23,26 @@ TIME=/usr/bin/time
 
 if [ -n "${QUORUM:-}" ]; then
   mkdir -p "$WORK/bin" && cp "$QUORUM" "$WORK/bin/quorum"
+elif [ -n "${DIFF_ONLY:-}" ]; then
+  echo "building quorum with only the diff command..." >&2
+  cat > "$WORK/commands.go" <<'GO'
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+)
+
+func init() {
+	subcommands = append(subcommands,
+		func(f *cmdutil.Factory) *cobra.Command { return diffcmd.NewCmdDiff(f, nil) },
+	)
+}
+GO
+  printf '{"Replace":{"%s":"%s"}}' "$ROOT/cmd/quorum/cli/commands.go" "$WORK/commands.go" > "$WORK/overlay.json"
+  (cd "$ROOT" && go build -overlay "$WORK/overlay.json" -o "$WORK/bin/quorum" ./cmd/quorum)
 else
   echo "building quorum..." >&2
   (cd "$ROOT" && go build -o "$WORK/bin/quorum" ./cmd/quorum)
@@ -100,6 +122,7 @@ Q_US=$(awk '{print $1}' "$WORK/quorum" | median)
 G_KB=$(awk '{print $2}' "$WORK/git" | median)
 Q_KB=$(awk '{print $2}' "$WORK/quorum" | median)
 
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(git --version), $(go version | cut -d' ' -f3)"
 echo "range:   merge-base(main, feature)..feature: $NFILES files, $CHANGED changed lines, patch $PATCH_BYTES bytes"
 echo "runs:    $RUNS each, alternating; medians"
 awk -v g="$G_US" -v gq="$GQ_US" -v q="$Q_US" -v gk="$G_KB" -v qk="$Q_KB" -v pb="$PATCH_BYTES" 'BEGIN {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -98,11 +97,11 @@ func diffRun(opts *DiffOptions) error {
 }
 
 // tuneGC trades a little memory for less collector time while a diff is
-// streamed: with the default GOGC a third of the CPU went to collection
-// cycles over a small live heap (measured on a 14 MB patch). A high GOGC
-// plus a soft memory limit of the footprint at start + 20 MiB keeps peak
-// RSS near 3x the patch size at the same speed (BENCHMARKS.md). A user's
-// own GOGC or GOMEMLIMIT wins.
+// streamed: with the default GOGC much of the CPU went to collection
+// cycles over a small live heap (measured on a 14 MB patch). GOGC=200 was
+// the best of 100..400 plus soft memory limits: near GOGC=300's speed with
+// peak RSS about 2.5x (diff only) to 3.3x (whole binary) the patch size
+// (BENCHMARKS.md). A user's own GOGC or GOMEMLIMIT wins.
 func tuneGC(getenv func(string) string) func() {
 	if getenv == nil {
 		getenv = os.Getenv
@@ -110,15 +109,8 @@ func tuneGC(getenv func(string) string) func() {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	limit := int64(ms.Sys-ms.HeapReleased) + 20<<20
-	oldGC := debug.SetGCPercent(400)
-	oldLimit := debug.SetMemoryLimit(limit)
-	return func() {
-		debug.SetGCPercent(oldGC)
-		debug.SetMemoryLimit(oldLimit)
-	}
+	old := debug.SetGCPercent(200)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // WriteText prints set for people: the range, the commits, the files with
