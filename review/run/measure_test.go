@@ -63,11 +63,11 @@ type measured struct {
 // schedule runs the 12-chunk review against a fake with 2 s loads and 50
 // tokens/s, one model resident at a time, and returns the wall-clock and the
 // lower bound: the sum of loads plus the generation time over the slots.
-func schedule(t *testing.T, scale float64, parallel int, interleave bool) measured {
+func schedule(t *testing.T, scale float64, parallel, models int, interleave bool) measured {
 	t.Helper()
 	srv := ollamatest.New(t, ollamatest.Config{
 		Models: measureModels, TimeScale: scale, LoadTime: 2 * time.Second, TokensPerSecond: 50,
-		NumParallel: parallel, Reply: func(string, string) string { return shortReply },
+		NumParallel: parallel, MaxLoaded: models, Reply: func(string, string) string { return shortReply },
 	})
 	client, err := ollama.New(ollama.Config{Host: srv.Host})
 	if err != nil {
@@ -75,7 +75,7 @@ func schedule(t *testing.T, scale float64, parallel int, interleave bool) measur
 	}
 	r := &run.Runner{Chat: client, Catalog: client}
 	start := time.Now()
-	raw, err := r.Run(context.Background(), twelveChunks(), run.Config{Reviewers: measureReviewers(), Parallel: parallel, Interleave: interleave})
+	raw, err := r.Run(context.Background(), twelveChunks(), run.Config{Reviewers: measureReviewers(), Parallel: parallel, ConcurrentModels: models, Interleave: interleave})
 	wall := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -87,8 +87,10 @@ func schedule(t *testing.T, scale float64, parallel int, interleave bool) measur
 		}
 		gen += res.Metrics.EvalDuration + res.Metrics.PromptEvalDuration
 	}
-	loads := 3 * 2 * time.Second
-	bound := time.Duration(float64(loads+gen/time.Duration(parallel)) * scale)
+	// Concurrent models load and generate side by side: one load, and the
+	// generation spread over every model's slots.
+	loads := 3 * 2 * time.Second / time.Duration(models)
+	bound := time.Duration(float64(loads+gen/time.Duration(parallel*models)) * scale)
 	return measured{wall: wall, bound: bound, loads: len(srv.Loads()), requests: srv.ModelCalls()}
 }
 
@@ -101,17 +103,18 @@ func TestMeasureScheduling(t *testing.T) {
 		scale, _ = strconv.ParseFloat(s, 64)
 	}
 	for _, tc := range []struct {
-		name       string
-		parallel   int
-		interleave bool
+		name             string
+		parallel, models int
+		interleave       bool
 	}{
-		{"model-by-model, parallel 1", 1, false},
-		{"model-by-model, parallel 2", 2, false},
-		{"naive interleaved, parallel 1", 1, true},
+		{"model-by-model, parallel 1", 1, 1, false},
+		{"model-by-model, parallel 2", 2, 1, false},
+		{"3 concurrent models, parallel 1", 1, 3, false},
+		{"naive interleaved, parallel 1", 1, 1, true},
 	} {
-		m := schedule(t, scale, tc.parallel, tc.interleave)
+		m := schedule(t, scale, tc.parallel, tc.models, tc.interleave)
 		ratio := float64(m.wall) / float64(m.bound)
-		t.Logf("%-30s wall %6.2fs  lower bound %6.2fs  ratio %.3f  loads %2d  requests %d", tc.name, m.wall.Seconds(), m.bound.Seconds(), ratio, m.loads, m.requests)
+		t.Logf("%-31s wall %6.2fs  lower bound %6.2fs  ratio %.3f  loads %2d  requests %d", tc.name, m.wall.Seconds(), m.bound.Seconds(), ratio, m.loads, m.requests)
 		if !tc.interleave && ratio > 1.10 {
 			t.Errorf("%s: %.3fx the lower bound, want <= 1.10x", tc.name, ratio)
 		}
