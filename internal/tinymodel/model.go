@@ -42,13 +42,19 @@ const (
 type Kind int
 
 const (
-	// Random fills every weight from a seeded normal distribution: under a
-	// JSON schema it writes schema-valid garbage, filling strings and arrays
-	// up to their bounds (the long, truncated and hallucination paths).
+	// Random fills every weight from a seeded normal distribution, with a
+	// few steers (see randomScores): under a JSON schema it writes a finished,
+	// schema-valid document of garbage, one item per array (the
+	// hallucination path: findings that cannot be anchored).
 	Random Kind = iota
 	// Terse answers any schema with its smallest valid document (empty
 	// strings and arrays) in a few dozen tokens: the fast success path.
 	Terse
+	// Runaway is Random steered the other way: every array filled to
+	// maxItems, every optional key taken, every string to maxLength. Under
+	// the reviewer schema that is tens of thousands of tokens, so it always
+	// meets num_predict (the truncated-answer path).
+	Runaway
 )
 
 func (k Kind) String() string {
@@ -57,6 +63,8 @@ func (k Kind) String() string {
 		return "random"
 	case Terse:
 		return "terse"
+	case Runaway:
+		return "runaway"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -203,7 +211,7 @@ func (w *weights) ones(name string, n uint64) Tensor {
 // hidden state stays the embedding of the current token.
 func (w *weights) matrix(name string, in, out uint64) Tensor {
 	d := make([]float32, in*out)
-	if w.kind == Random {
+	if w.kind != Terse {
 		// Small, so the layers vary the answer with its context without
 		// drowning the output biases below.
 		std := layerScale / math.Sqrt(float64(in))
@@ -241,6 +249,12 @@ const (
 )
 
 var randomContexts = map[int]int{Token('['): 1, Token('"'): 2, Token(']'): 3, Token('}'): 4}
+
+// runawayScores fill everything: ',' beats every closer, strings never close early.
+var runawayScores = map[int]map[int]float32{
+	0: {Token('"'): -10, Token('\\'): -10, Token('}'): -10, Token(']'): -10, Token(','): 2},
+	1: {Token('{'): 8, Token('"'): 12}, // after '[': open the first item
+}
 
 var randomScores = map[int]map[int]float32{
 	0: {Token('"'): -10, Token('\\'): -10, Token('}'): 2, Token(']'): 2, Token(','): -3},
@@ -280,7 +294,7 @@ func (w *weights) tokenEmbd() Tensor {
 	for tok := 0; tok < VocabSize; tok++ {
 		row := d[tok*NEmbd : (tok+1)*NEmbd]
 		switch w.kind {
-		case Random:
+		case Random, Runaway:
 			row[0] = biasEmbd
 			for i := randomReserved; i < NEmbd; i++ {
 				row[i] = float32(w.rng.NormFloat64())
@@ -303,7 +317,11 @@ func (w *weights) tokenEmbd() Tensor {
 func (w *weights) output() Tensor {
 	d := make([]float32, NEmbd*VocabSize)
 	switch w.kind {
-	case Random:
+	case Random, Runaway:
+		table := randomScores
+		if w.kind == Runaway {
+			table = runawayScores
+		}
 		embd := w.embd
 		std := 4 / math.Sqrt(NEmbd)
 		for tok := 0; tok < VocabSize; tok++ {
@@ -312,8 +330,8 @@ func (w *weights) output() Tensor {
 			for i := randomReserved; i < NEmbd; i++ {
 				row[i] = float32(w.rng.NormFloat64()*std) - repeatWeight*self[i]
 			}
-			for c, scores := range randomScores {
-				row[c] = scores[tok]
+			for c := range randomReserved {
+				row[c] = table[c][tok]
 			}
 			if tok < 3 && tok != EOSID || tok >= Token(0x80) || tok <= Token(0x20) || tok == Token(0x7F) {
 				row[0] = -20

@@ -33,7 +33,7 @@ func decode(t *testing.T, b []byte) *File {
 }
 
 func TestDeterministic(t *testing.T) {
-	for _, kind := range []Kind{Random, Terse} {
+	for _, kind := range []Kind{Random, Terse, Runaway} {
 		a := encode(t, Config{Kind: kind, Seed: 7})
 		b := encode(t, Config{Kind: kind, Seed: 7})
 		if !bytes.Equal(a, b) {
@@ -321,6 +321,36 @@ func checkRandomStructure(t *testing.T, f *File) {
 		if got := pick(logits(t, f, prev), bytesOf(`"`+strings.ReplaceAll(strings.ReplaceAll(printable, "]", ""), "}", ""))...); got == Token('"') {
 			t.Errorf("after token %d a string closes at once", prev)
 		}
+	}
+}
+
+func TestRunawayStructure(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		f := decode(t, encode(t, Config{Kind: Runaway, Seed: seed}))
+		for _, c := range []struct {
+			name    string
+			prev    byte
+			allowed string
+			want    int
+		}{
+			{"an array takes an item", '[', `{]`, Token('{')},
+			{"an array takes another item", '}', `,]`, Token(',')},
+			{"an object takes an optional key", '"', `,}`, Token(',')},
+			{"an object takes an optional key after a number", '7', `,}`, Token(',')},
+			{"a string runs on", 'a', `"abc`, -1},
+		} {
+			got := pick(logits(t, f, Token(c.prev)), append(bytesOf(c.allowed), bytesOf(" \n")...)...)
+			if c.want == -1 {
+				if got == Token('"') {
+					t.Errorf("seed %d: %s: the string closes", seed, c.name)
+				}
+			} else if got != c.want {
+				t.Errorf("seed %d: %s: after %q picks token %d, want %d", seed, c.name, c.prev, got, c.want)
+			}
+		}
+	}
+	if bytes.Equal(encode(t, Config{Kind: Runaway, Seed: 1}), encode(t, Config{Kind: Random, Seed: 1})) {
+		t.Error("runaway and random models are the same")
 	}
 }
 
