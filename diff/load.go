@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -82,6 +84,61 @@ type source struct {
 	git  *gitCLI
 	head plumbing.Hash // zero for the staged and worktree modes
 	mode string
+
+	// trees caches the head commit's directories by path ("" is the root):
+	// go-git decodes every directory on the way again on each Tree.File,
+	// which cost 0.1-0.3 ms a file on a 400-file diff.
+	mu    sync.Mutex
+	trees map[string]*object.Tree
+}
+
+// headFile finds p in the head commit's tree, decoding each directory once.
+func (s *source) headFile(p string) (*object.File, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.trees == nil {
+		root, err := s.rp.tree(s.head)
+		if err != nil {
+			return nil, err
+		}
+		s.trees = map[string]*object.Tree{"": root}
+	}
+	dir, name := path.Split(p)
+	dir = strings.TrimSuffix(dir, "/")
+	t, err := s.dirTree(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s at %s: %w", p, s.head.String()[:12], err)
+	}
+	e, err := t.FindEntry(name)
+	if err != nil || !e.Mode.IsFile() {
+		return nil, fmt.Errorf("%s at %s: %w", p, s.head.String()[:12], object.ErrFileNotFound)
+	}
+	blob, err := s.rp.r.BlobObject(e.Hash)
+	if err != nil {
+		return nil, err
+	}
+	return object.NewFile(name, e.Mode, blob), nil
+}
+
+func (s *source) dirTree(dir string) (*object.Tree, error) {
+	if t, ok := s.trees[dir]; ok {
+		return t, nil
+	}
+	parent, name := path.Split(dir)
+	pt, err := s.dirTree(strings.TrimSuffix(parent, "/"))
+	if err != nil {
+		return nil, err
+	}
+	e, err := pt.FindEntry(name)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.rp.r.TreeObject(e.Hash)
+	if err != nil {
+		return nil, err
+	}
+	s.trees[dir] = t
+	return t, nil
 }
 
 func (s *source) isWorktree() bool { return s.mode == ModeWorktree }
@@ -477,13 +534,9 @@ func (s *source) readHead(p string, limit int64) ([]byte, error) {
 	var r io.ReadCloser
 	switch {
 	case !s.head.IsZero():
-		c, err := s.rp.r.CommitObject(s.head)
+		f, err := s.headFile(p)
 		if err != nil {
 			return nil, err
-		}
-		f, err := c.File(p)
-		if err != nil {
-			return nil, fmt.Errorf("%s at %s: %w", p, s.head.String()[:12], err)
 		}
 		if r, err = f.Reader(); err != nil {
 			return nil, err
