@@ -50,6 +50,7 @@ var pinned = []string{
 var diffFlags = []string{
 	"--no-color", "--no-ext-diff", "--no-textconv", "-M", "-C",
 	"--src-prefix=a/", "--dst-prefix=b/", "--submodule=short",
+	"--full-index", // full blob ids, for reading head blobs with cat-file
 }
 
 func (g *gitCLI) cmd(ctx context.Context, args ...string) *exec.Cmd {

@@ -354,6 +354,9 @@ type batcher struct {
 	files []File
 	size  int64
 	attrs *attrProc
+	// want[i] says files[i] has a head-blob request outstanding in blobs.
+	want  []bool
+	blobs *blobProc
 
 	// Skip-checked batches go to an emitter goroutine, so encoding the
 	// output of one batch overlaps with parsing the next.
@@ -402,6 +405,11 @@ const (
 )
 
 func (b *batcher) add(f File) error {
+	want := false
+	if b.blobs != nil && f.newBlob != "" && needsHead(&f, b.ign) {
+		want = b.blobs.request(f.newBlob) == nil
+	}
+	b.want = append(b.want, want)
 	b.files = append(b.files, f)
 	b.size += patchBytes(&f)
 	if len(b.files) >= batchFiles || b.size >= batchBytes {
@@ -419,8 +427,20 @@ func (b *batcher) flush() error {
 	at := b.attributes(files)
 	for i := range files {
 		f := &files[i]
+		var head []byte
+		if b.want[i] {
+			h, err := b.blobs.next()
+			if err == nil {
+				head = h
+			} else {
+				b.want[i] = false
+			}
+		}
 		reason := skipReason(f, b.ign, at[f.Path], b.maxBytes, func() []byte {
-			h, _ := b.src.readHead(f.Path, 4096)
+			if b.want[i] {
+				return head
+			}
+			h, _ := b.src.readHead(f.Path, headBytes)
 			return h
 		})
 		if at[f.Path].binary && !f.Binary {
@@ -440,7 +460,7 @@ func (b *batcher) flush() error {
 		return b.finish()
 	}
 	b.out <- files
-	b.files, b.size = make([]File, 0, batchFiles), 0
+	b.files, b.size, b.want = make([]File, 0, batchFiles), 0, b.want[:0]
 	return nil
 }
 
@@ -461,6 +481,12 @@ func (b *batcher) startAttrs() {
 	if b.attrs != nil {
 		return
 	}
+	if b.src.mode != ModeWorktree {
+		// Worktree mode reads head lines from disk instead.
+		if p, err := startBlobProc(b.ctx, b.src.git); err == nil {
+			b.blobs = p
+		}
+	}
 	p, err := startAttrProc(b.ctx, b.src.git)
 	if err != nil {
 		p = &attrProc{failed: true}
@@ -470,6 +496,7 @@ func (b *batcher) startAttrs() {
 
 func (b *batcher) close() {
 	_ = b.finish()
+	b.blobs.close()
 	if b.attrs != nil {
 		b.attrs.close()
 	}

@@ -156,11 +156,14 @@ func convertFile(fd *godiff.FileDiff) (File, error) {
 			case strings.HasPrefix(l, "copy to "):
 				copyTo, err = unquoteC(l[len("copy to "):])
 			case strings.HasPrefix(l, "index "):
-				// "index abc..def 100644": the mode when it did not change.
-				if sp := strings.LastIndexByte(l, ' '); sp > len("index ") {
-					if m := l[sp+1:]; len(m) == 6 && f.OldMode == "" && f.NewMode == "" {
-						f.OldMode, f.NewMode = m, m
-					}
+				// "index abc..def 100644": the new blob, and the mode when
+				// it did not change.
+				ids, mode, _ := strings.Cut(l[len("index "):], " ")
+				if len(mode) == 6 && f.OldMode == "" && f.NewMode == "" {
+					f.OldMode, f.NewMode = mode, mode
+				}
+				if _, b, ok := strings.Cut(ids, ".."); ok && strings.Trim(b, "0") != "" {
+					f.newBlob = b
 				}
 			case strings.HasPrefix(l, "Binary files "), strings.HasPrefix(l, "GIT binary patch"):
 				f.Binary = true

@@ -124,6 +124,18 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 	return ""
 }
 
+// needsHead reports whether the generated-code check will need the head
+// side's first lines because the patch does not show them (and no cheaper
+// rule skips the file first).
+func needsHead(f *File, ign ignoreSet) bool {
+	if f.Status == StatusDeleted || len(f.Hunks) == 0 || f.Binary || ign.match(f.Path) ||
+		f.NewMode == "160000" || lockfiles[path.Base(f.Path)] || inVendoredDir(f.Path) {
+		return false
+	}
+	h := f.Hunks[0]
+	return !(h.NewStart <= 1 && (h.NewLines >= headerLines || f.Status == StatusAdded))
+}
+
 // looksGenerated checks the first lines of the file for a generated marker,
 // from the patch when its first hunk starts at line 1, else from headLines.
 func looksGenerated(f *File, headLines func() []byte) bool {

@@ -90,6 +90,9 @@ type File struct {
 	Deleted    int    `json:"deleted"`
 	Skip       string `json:"skip,omitempty"`
 	Hunks      []Hunk `json:"hunks"`
+
+	// newBlob is the head-side blob id from the patch's index line.
+	newBlob string
 }
 
 // Skipped is a file left out of the review, with the reason.
