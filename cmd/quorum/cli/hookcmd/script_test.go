@@ -2,6 +2,7 @@ package hookcmd_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,16 +18,23 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/review"
 )
 
 // TestMain makes this test binary also the quorum command of the scripts.
-// QUORUM_TEST_REVIEWER=fake (set by every script's environment) swaps in a
-// scripted reviewer; the fake exists only in this test binary.
+// QUORUM_TEST_REVIEWER=fake (the scripts' default environment) swaps in a
+// scripted reviewer, "none" removes the reviewer, and "" keeps the real
+// pipeline (which then talks to the fake Ollama each script gets). The fake
+// reviewer exists only in this test binary.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"quorum": func() {
-			if os.Getenv("QUORUM_TEST_REVIEWER") == "fake" {
+			switch os.Getenv("QUORUM_TEST_REVIEWER") {
+			case "fake":
 				hookcmd.NewReviewer = func(*cmdutil.Factory) hookcmd.Reviewer { return fakeReviewer{} }
+			case "none":
+				hookcmd.NewReviewer = nil
 			}
 			os.Exit(cli.Main())
 		},
@@ -51,15 +59,52 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
 			env.Setenv("QUORUM_TEST_REVIEWER", "fake")
 			env.Setenv("EMPTY_TREE", "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
+			env.Setenv("QUORUM_CACHE_DIR", filepath.Join(env.WorkDir, "cache"))
+			// Every script gets a fake Ollama, so the real pipeline never
+			// reaches a server on this machine.
+			srv := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules()})
+			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
+			env.Values["ollama"] = srv
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"commit": cmdCommit,
 			"rev":    cmdRev,
 			"status": cmdStatus,
+			"chats":  cmdChats,
 		},
 		RequireExplicitExec: true,
 	})
+}
+
+// deferTB lets ollamatest stop its server when the script ends.
+type deferTB struct{ env *testscript.Env }
+
+func (deferTB) Helper()             {}
+func (d deferTB) Cleanup(f func()) { d.env.Defer(f) }
+
+// ollamaRules script the fake server for the real pipeline: a diff whose
+// text contains QUORUM-E2E-SQL draws a critical finding from every model,
+// QUORUM-E2E-LONE one from qwen2.5-coder:7b only; anything else is clean.
+func ollamaRules() []ollamatest.Rule {
+	answer := func(file string, line int, quote, title string) string {
+		b, err := json.Marshal(review.Answer{
+			Summary: "One serious problem.",
+			Findings: []review.RawFinding{{
+				File: file, Line: line, Quote: quote, Severity: "critical", Category: "security",
+				Title: title, Explanation: "An attacker controls the value.",
+			}},
+			Strengths: []string{}, Concerns: []string{}, Untested: []review.Untested{}, Docs: []string{},
+		})
+		if err != nil {
+			panic(err)
+		}
+		return string(b)
+	}
+	return []ollamatest.Rule{
+		{Contains: "QUORUM-E2E-SQL", Reply: answer("db.go", 4, `func Find(name string) string { return "SELECT * FROM users WHERE name = '" + name + "'" }`, "SQL built from user input")},
+		{Model: "qwen2.5-coder:7b", Contains: "QUORUM-E2E-LONE", Reply: answer("lone.go", 3, "func Lone() {}", "lone worry")},
+	}
 }
 
 // commit NAME: write NAME.txt and commit it with subject NAME.
@@ -102,6 +147,25 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// chats save|unchanged: remember the fake Ollama's chat count, or require
+// that no chat request was made since (answers came from the cache).
+func cmdChats(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: chats save|unchanged")
+	}
+	n := len(ts.Value("ollama").(*ollamatest.Server).Chats())
+	switch args[0] {
+	case "save":
+		ts.Setenv("CHATS", strconv.Itoa(n))
+	case "unchanged":
+		if strconv.Itoa(n) != ts.Getenv("CHATS") {
+			ts.Fatalf("%d chat requests, want %s (no model call)", n, ts.Getenv("CHATS"))
+		}
+	default:
+		ts.Fatalf("usage: chats save|unchanged")
 	}
 }
 
