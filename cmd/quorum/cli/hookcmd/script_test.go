@@ -80,7 +80,7 @@ func TestScripts(t *testing.T) {
 // deferTB lets ollamatest stop its server when the script ends.
 type deferTB struct{ env *testscript.Env }
 
-func (deferTB) Helper()             {}
+func (deferTB) Helper()            {}
 func (d deferTB) Cleanup(f func()) { d.env.Defer(f) }
 
 // ollamaRules script the fake server for the real pipeline: a diff whose
