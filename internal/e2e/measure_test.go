@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -12,8 +11,6 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
-
-	"github.com/quorum-review/quorum/review/report"
 )
 
 // The measures for BENCHMARKS.md. They run only with QUORUM_E2E_MEASURE=1:
@@ -134,7 +131,7 @@ func TestMeasureReview(t *testing.T) {
 	measuring(t)
 	s := start(t)
 	bin := quorum(t)
-	needs(t, bin, "review", "--models", "--format", "--no-cache", "--concurrent-models")
+	needs(t, bin, "review", "--models", "--format", "--no-cache", "--concurrent-models", "--raw")
 	proxy := NewProxy(t, s)
 	c := client(s)
 	fx := newFixture(t)
@@ -150,15 +147,12 @@ func TestMeasureReview(t *testing.T) {
 		for _, mode := range []string{"model by model", "--concurrent-models 3"} {
 			unloadAll(t, c)
 			proxy.Reset()
-			args := append([]string{"review", "--models", panel, "--format", "json", "--no-cache", "--quiet"}, modes[mode]...)
+			args := append([]string{"review", "--models", panel, "--format", "json", "--raw", "--no-cache", "--quiet"}, modes[mode]...)
 			r := fx.quorum(t, bin, proxy.Host, cache, args...)
 			if r.Code != 0 {
 				t.Fatalf("%s: exit %d\n%s", mode, r.Code, r.Stderr)
 			}
-			var rep report.Report
-			if err := json.Unmarshal([]byte(r.Stdout), &rep); err != nil {
-				t.Fatal(err)
-			}
+			raw := parseRaw(t, r)
 			sm := sample{wall: r.Wall}
 			perModel := map[string]time.Duration{}
 			for _, ch := range proxy.Chats() {
@@ -168,7 +162,7 @@ func TestMeasureReview(t *testing.T) {
 			}
 			if mode == "model by model" {
 				sm.critical = sm.serverSum
-				overheadMS = append(overheadMS, rep.WallMS-sm.critical.Milliseconds())
+				overheadMS = append(overheadMS, (raw.Wall - sm.critical).Milliseconds())
 			} else {
 				for _, d := range perModel {
 					sm.critical = max(sm.critical, d)
@@ -182,7 +176,7 @@ func TestMeasureReview(t *testing.T) {
 		table[mode] = median(xs)
 	}
 	logTable(t, "quorum review, 3 terse models, --no-cache, cold (median of 3)", table)
-	t.Logf("quorum's own overhead (report wall_ms minus server totals, model by model): %v ms", overheadMS)
+	t.Logf("quorum's own overhead, model by model (its review wall_ns minus the server's total durations): %v ms", overheadMS)
 }
 
 func logTable(t *testing.T, title string, rows map[string]sample) {

@@ -211,8 +211,10 @@ type Proxy struct {
 	chats    []ChatRecord
 }
 
-// ChatRecord is the server's own account of one /api/chat answer.
+// ChatRecord is the server's own account of one /api/chat or /api/generate
+// answer: its final NDJSON message.
 type ChatRecord struct {
+	Path               string        `json:"-"`
 	Model              string        `json:"model"`
 	Done               bool          `json:"done"`
 	DoneReason         string        `json:"done_reason"`
@@ -233,8 +235,9 @@ func NewProxy(t testing.TB, s *Server) *Proxy {
 	rp := httputil.NewSingleHostReverseProxy(s.URL)
 	rp.FlushInterval = -1 // stream NDJSON as it comes
 	rp.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.URL.Path == "/api/chat" {
-			resp.Body = &recordingBody{ReadCloser: resp.Body, p: p, status: resp.StatusCode, start: time.Now()}
+		if path := resp.Request.URL.Path; path == "/api/chat" || path == "/api/generate" {
+			start, _ := resp.Request.Context().Value(startKey{}).(time.Time)
+			resp.Body = &recordingBody{ReadCloser: resp.Body, p: p, path: path, status: resp.StatusCode, start: start}
 		}
 		return nil
 	}
@@ -253,17 +256,21 @@ func NewProxy(t testing.TB, s *Server) *Proxy {
 			p.inflight--
 			p.mu.Unlock()
 		}()
-		rp.ServeHTTP(w, r)
+		rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), startKey{}, time.Now())))
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return p
 }
 
+// startKey carries when the proxy received a request, for its record.
+type startKey struct{}
+
 // recordingBody keeps the last NDJSON line of a chat answer and records it on Close.
 type recordingBody struct {
 	io.ReadCloser
 	p      *Proxy
+	path   string
 	status int
 	start  time.Time
 	buf    bytes.Buffer
@@ -279,7 +286,7 @@ func (b *recordingBody) Read(q []byte) (int, error) {
 func (b *recordingBody) Close() error {
 	if !b.closed {
 		b.closed = true
-		rec := ChatRecord{Status: b.status, Start: b.start, End: time.Now()}
+		rec := ChatRecord{Path: b.path, Status: b.status, Start: b.start, End: time.Now()}
 		lines := strings.Split(strings.TrimSpace(b.buf.String()), "\n")
 		_ = json.Unmarshal([]byte(lines[len(lines)-1]), &rec)
 		b.p.mu.Lock()
@@ -306,11 +313,20 @@ func (p *Proxy) InFlight() int {
 	return p.inflight
 }
 
-// Chats returns the recorded chat answers, in the order they ended.
-func (p *Proxy) Chats() []ChatRecord {
+// Chats returns the recorded /api/chat answers, in the order they ended.
+func (p *Proxy) Chats() []ChatRecord { return p.Records("/api/chat") }
+
+// Records returns the recorded answers from path, in the order they ended.
+func (p *Proxy) Records(path string) []ChatRecord {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]ChatRecord(nil), p.chats...)
+	var out []ChatRecord
+	for _, r := range p.chats {
+		if r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Reset forgets the counts and records so far.

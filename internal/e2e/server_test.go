@@ -30,7 +30,10 @@ var terse = []struct {
 	{"tinyphi", 65536},
 }
 
-const randomModel = "tinyllama-random"
+const (
+	randomModel  = "tinyllama-random"
+	runawayModel = "tinymistral-runaway"
+)
 
 // start runs a server with the panel installed.
 func start(t *testing.T) *Server {
