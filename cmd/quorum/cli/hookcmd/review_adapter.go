@@ -141,6 +141,9 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 				partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
 			}
 		}
+		if raw.Interrupted && rep.Verdict.RestsOn == 0 {
+			return Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
+		}
 		if raw.Interrupted {
 			partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired: the report covers what %d of %d reviewers finished", req.Timeout, rep.Verdict.RestsOn, rep.Verdict.Panel))
 		} else if rep.Verdict.RestsOn == 0 && !out.Blocked {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -65,6 +66,16 @@ func TestScripts(t *testing.T) {
 			srv := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules()})
 			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
 			env.Values["ollama"] = srv
+			// SLOW_OLLAMA never finishes loading gemma2:9b, the panel's
+			// second model, so hook.timeout expires mid-review.
+			models := ollamatest.DefaultModels()
+			for i := range models {
+				if models[i].Name == "gemma2:9b" {
+					models[i].LoadTime = time.Hour
+				}
+			}
+			slow := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules(), Models: models, TimeScale: 1})
+			env.Setenv("SLOW_OLLAMA", slow.URL)
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
