@@ -267,6 +267,9 @@ func Load(gitDir, id string) (*report.Report, Entry, error) {
 	return r, e, nil
 }
 
+// LoadReport reads report.json from a saved report directory.
+func LoadReport(dir string) (*report.Report, error) { return readReport(dir) }
+
 // LoadRaw reads raw.json from a saved report directory, for --replay.
 func LoadRaw(dir string) (*review.Raw, error) {
 	b, err := os.ReadFile(filepath.Join(dir, RawJSON))

@@ -1,19 +1,135 @@
 package reviewcmd
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/render"
+	"github.com/quorum-review/quorum/review/report"
 )
 
-// emit writes the outcome of the model-calling stage. Until consolidation is
-// wired in, it prints the raw results; --raw keeps this view afterwards.
-func emit(opts *ReviewOptions, set *diff.Set, raw *review.Raw) error {
-	_ = set
+// Version is the tool version recorded in reports; the CLI root sets it.
+var Version = "dev"
+
+// policyOf is the gate and severity policy of `quorum review`.
+func policyOf(cfg *config.Config) report.Policy {
+	return report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Review.FailOn, MinAgreement: cfg.Review.MinAgreement}
+}
+
+// Consolidated is what one review produced after the models: the report,
+// where it was saved, and the raw answers it rests on.
+type Consolidated struct {
+	Report *report.Report
+	Dir    string // saved report directory; "" when not saved
+}
+
+// consolidate builds the report from the raw answers and saves it with the
+// raw answers and the diff, so `--replay` and `quorum report` can use it.
+func consolidate(opts *ReviewOptions, cfg *config.Config, set *diff.Set, raw *review.Raw, policy report.Policy, save bool) (*Consolidated, error) {
+	r, err := report.Build(set, raw, policy, report.Meta{
+		Branch:      branchOf(opts.Context, set.Root),
+		ToolVersion: Version,
+		GeneratedAt: now(opts),
+		Options:     reportOptions(cfg, policy),
+	})
+	if err != nil {
+		return nil, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
+	}
+	out := &Consolidated{Report: r}
+	if !save {
+		return out, nil
+	}
+	gitDir, err := diff.GitDir(set.Root)
+	if err != nil {
+		return nil, err
+	}
+	short := set.Head.Commit
+	if len(short) > 7 {
+		short = short[:7]
+	}
+	if short == "" {
+		short = set.Mode
+	}
+	dir, err := reportstore.SaveBundle(gitDir, now(opts), short, reportstore.Bundle{Report: r, Raw: raw, Diff: set})
+	if err != nil {
+		return nil, exitcode.New(exitcode.Internal, fmt.Errorf("saving the report: %w", err), "check that "+gitDir+" is writable; the review itself finished")
+	}
+	out.Dir = dir
+	return out, nil
+}
+
+// emit writes a consolidated report in the chosen format, says where it was
+// saved, and returns FindingsError when the gate tripped.
+func emit(opts *ReviewOptions, c *Consolidated) error {
+	if err := render.Write(opts.IO.Out, opts.Format, c.Report, render.Options{
+		TTY: opts.IO.StdoutTTY, NoColor: opts.IO.NoColor, Width: opts.IO.TerminalWidth,
+	}); err != nil {
+		return err
+	}
+	if c.Dir != "" && !opts.Quiet {
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, c.Dir))
+	}
+	if c.Report.GateTripped() {
+		return exitcode.FindingsError
+	}
+	return nil
+}
+
+// reportOptions are the settings shown in the report header and JSON.
+func reportOptions(cfg *config.Config, p report.Policy) map[string]string {
+	return map[string]string{
+		"max_context":       strconv.Itoa(cfg.MaxContext),
+		"parallel":          strconv.Itoa(cfg.Parallel),
+		"concurrent_models": strconv.Itoa(cfg.ConcurrentModels),
+		"severity_policy":   p.Severity,
+		"fail_on":           p.FailOn,
+		"min_agreement":     strconv.Itoa(p.MinAgreement),
+	}
+}
+
+// branchOf names the checked-out branch, or "" on a detached HEAD.
+func branchOf(ctx context.Context, root string) string {
+	if root == "" {
+		return ""
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "symbolic-ref", "--short", "-q", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func relative(base, p string) string {
+	if base == "" {
+		base = "."
+	}
+	abs, err := filepath.Abs(base)
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(abs, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
+}
+
+// emitRaw writes the outcome of the model-calling stage as it is: the
+// debugging view of `--raw`.
+func emitRaw(opts *ReviewOptions, raw *review.Raw) error {
 	if opts.Format == "json" {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,14 +19,17 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/progress"
+	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 	"github.com/quorum-review/quorum/review/plan"
+	"github.com/quorum-review/quorum/review/render"
+	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/run"
 )
 
-// Formats `quorum review` accepts today.
-var formats = []string{"text", "json"}
+// rawFormats are the formats of the --raw debugging view.
+var rawFormats = []string{"text", "json"}
 
 // DefaultRequestTimeout bounds one model request (load included).
 const DefaultRequestTimeout = 10 * time.Minute
@@ -51,6 +55,12 @@ type ReviewOptions struct {
 	AllowRemote      bool
 	Timeout          time.Duration
 	RequestTimeout   time.Duration
+	FailOn           string
+	MinAgreement     int
+	SeverityPolicy   string
+	// Replay is a saved report (directory, id or "latest") to consolidate
+	// again from its raw answers, with no model call.
+	Replay string
 
 	// Flags are the parsed flags, so settings from .quorum.yaml apply only
 	// where no flag was given.
@@ -72,6 +82,9 @@ var flagKeys = map[string]string{
 	"timeout":           "timeout",
 	"ollama-host":       "ollama_host",
 	"allow-remote":      "allow_remote",
+	"fail-on":           "review.fail_on",
+	"min-agreement":     "review.min_agreement",
+	"severity-policy":   "severity_policy",
 }
 
 // NewCmdReview builds `quorum review`. runF replaces the run function in
@@ -119,7 +132,11 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write cached answers")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr")
 	fl.BoolVar(&opts.Raw, "raw", false, "print each reviewer's raw answers and metrics (debugging view)")
-	fl.StringVar(&opts.Format, "format", "text", "output format: text or json")
+	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, sarif or rdjsonl (with --raw: text or json)")
+	fl.StringVar(&opts.FailOn, "fail-on", "", "exit 1 on findings at or above `SEVERITY`: critical, important, suggestion or none (default: review.fail_on config, important)")
+	fl.IntVar(&opts.MinAgreement, "min-agreement", 0, "only findings found by at least `N` reviewers trip the gate (default: review.min_agreement config, 1)")
+	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine: upper-median, max or majority (default: severity_policy config, upper-median)")
+	fl.StringVar(&opts.Replay, "replay", "", "consolidate a saved review again (`DIR`, report id or \"latest\") with no model call")
 	fl.StringVar(&opts.OllamaHost, "ollama-host", "", "Ollama server `ADDRESS` (default: ollama_host config, else $OLLAMA_HOST, else 127.0.0.1:11434)")
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "give up the whole review after `DURATION` (default: timeout config, 30m)")
@@ -128,12 +145,15 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 }
 
 func validate(opts *ReviewOptions) error {
-	ok := false
-	for _, f := range formats {
-		ok = ok || f == opts.Format
+	if opts.Raw {
+		if !slices.Contains(rawFormats, opts.Format) {
+			return exitcode.Setupf("use --format text or --format json with --raw", "unknown raw format %q", opts.Format)
+		}
+	} else if !render.Known(opts.Format) {
+		return exitcode.Setupf("use --format text, markdown, json, sarif or rdjsonl", "unknown format %q", opts.Format)
 	}
-	if !ok {
-		return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
+	if opts.Flags != nil && opts.Flags.Changed("min-agreement") && opts.MinAgreement < 1 {
+		return exitcode.Setupf("give --min-agreement a positive number", "--min-agreement must be at least 1, got %d", opts.MinAgreement)
 	}
 	for name, v := range map[string]int{"max-context": opts.MaxContext, "parallel": opts.Parallel, "concurrent-models": opts.ConcurrentModels} {
 		if v < 1 {
@@ -191,15 +211,19 @@ func reviewRun(opts *ReviewOptions) error {
 	dopts := opts.Diff
 	dopts.Dir = opts.WorkDir
 	dopts.Base, dopts.Ignore = cfg.Base, cfg.Ignore
+	policy, err := policyOf(cfg).Normalize()
+	if err != nil {
+		return exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
+	}
+	if opts.Replay != "" {
+		return replay(ctx, opts, cfg, dopts, policy)
+	}
 	set, err := diff.Load(ctx, dopts)
 	if err != nil {
 		return err
 	}
 	if set.Empty() {
-		if !opts.Quiet {
-			fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
-		}
-		return emit(opts, set, &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}})
+		return nothingToReview(opts, cfg, set, policy)
 	}
 	client, err := ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: opts.Resolver, Busy: opts.Busy})
 	if err != nil {
@@ -233,10 +257,91 @@ func reviewRun(opts *ReviewOptions) error {
 		Timeout:          opts.RequestTimeout,
 	})
 	rep.Close()
-	if err := emit(opts, set, raw); err != nil {
+	if opts.Raw {
+		if err := emitRaw(opts, raw); err != nil {
+			return err
+		}
+		return outcome(opts, cfg, raw, runErr, ctx)
+	}
+	if runErr != nil && !raw.Interrupted {
+		// Nobody answered: there is nothing to consolidate.
+		return outcome(opts, cfg, raw, runErr, ctx)
+	}
+	c, err := consolidate(opts, cfg, set, raw, policy, true)
+	if err != nil {
 		return err
 	}
-	return outcome(opts, cfg, raw, runErr, ctx)
+	gate := emit(opts, c)
+	if err := outcome(opts, cfg, raw, runErr, ctx); err != nil {
+		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
+	}
+	return gate
+}
+
+// nothingToReview reports an empty range: a message for people, and a valid
+// empty document for machine formats. Exit 0.
+func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy) error {
+	if !opts.Quiet {
+		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
+	}
+	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
+	if opts.Raw {
+		return emitRaw(opts, raw)
+	}
+	if opts.Format == "text" || opts.Format == "markdown" {
+		return nil
+	}
+	c, err := consolidate(opts, cfg, set, raw, policy, false)
+	if err != nil {
+		return err
+	}
+	return emit(opts, c)
+}
+
+// replay consolidates a saved review again from its raw answers and the diff
+// it was made on, with no model call: the way to try another gate or policy.
+func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts diff.Options, policy report.Policy) error {
+	gitDir, err := diff.GitDir(dirOr(opts.WorkDir))
+	if err != nil {
+		return err
+	}
+	dir, err := reportstore.ResolveDir(gitDir, opts.Replay)
+	if err != nil {
+		return err
+	}
+	raw, err := reportstore.LoadRaw(dir)
+	if err != nil {
+		return err
+	}
+	if opts.Raw {
+		return emitRaw(opts, raw)
+	}
+	set, err := reportstore.LoadDiff(dir)
+	if err != nil {
+		return err
+	}
+	if set == nil { // saved before diff.json was kept: take the diff from git again
+		if set, err = diff.Load(ctx, dopts); err != nil {
+			return err
+		}
+	}
+	c, err := consolidate(opts, cfg, set, raw, policy, false)
+	if err != nil {
+		return err
+	}
+	// The replayed report describes the same review: keep its branch and time,
+	// so replaying with the same policy reproduces the saved report.
+	if saved, err := reportstore.LoadReport(dir); err == nil {
+		c.Report.Branch, c.Report.GeneratedAt = saved.Branch, saved.GeneratedAt
+	}
+	return emit(opts, c)
+}
+
+func dirOr(d string) string {
+	if d == "" {
+		return "."
+	}
+	return d
 }
 
 // outcome turns how the run ended into the command's error: interrupted,

@@ -3,6 +3,8 @@ package reviewcmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,7 +65,9 @@ func TestFlagErrors(t *testing.T) {
 		args      []string
 		msg, hint string
 	}{
-		{[]string{"--format", "xml"}, `unknown format "xml"`, "use --format text or --format json"},
+		{[]string{"--format", "xml"}, `unknown format "xml"`, "use --format text, markdown, json, sarif or rdjsonl"},
+		{[]string{"--raw", "--format", "sarif"}, `unknown raw format "sarif"`, "use --format text or --format json with --raw"},
+		{[]string{"--min-agreement", "0"}, "--min-agreement must be at least 1, got 0", "give --min-agreement a positive number"},
 		{[]string{"--parallel", "0"}, "--parallel must be at least 1, got 0", "give --parallel a positive number"},
 		{[]string{"--max-context", "100"}, "--max-context 100 is too small to hold a prompt", "give --max-context at least 512 tokens"},
 		{[]string{"--timeout", "-1s"}, "timeouts cannot be negative", "give a positive duration like 10m"},
@@ -137,6 +141,9 @@ func execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, 
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
+	}
+	if errors.Is(err, exitcode.FindingsError) {
+		return exitcode.Findings // the report was the output
 	}
 	ios.ErrOut.Write([]byte("error: " + err.Error() + "\n"))
 	if h := exitcode.HintOf(err); h != "" {
@@ -229,7 +236,7 @@ func TestTextOutputAndMissingModel(t *testing.T) {
 	e := newEnv(t, ollamatest.Config{Reply: func(model, prompt string) string {
 		return `{"summary":"Double changed.","findings":[{"file":"calc.go","line":4,"quote":"return n * 3","severity":"important","category":"bug","title":"Double triples","explanation":"n*3 is not double"}]}`
 	}})
-	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,nope:1b", "-q")
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,nope:1b", "-q", "--raw")
 	if res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
 	}
@@ -415,5 +422,58 @@ func TestWholeReviewTimeout(t *testing.T) {
 	raw := rawOf(t, res.stdout)
 	if !raw.Interrupted || raw.Results[0].Status != review.StatusOK || raw.Results[1].Status == review.StatusOK {
 		t.Fatalf("%+v", raw.Results)
+	}
+}
+
+func TestConsolidatedReportGateSaveAndReplay(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Reply: func(model, prompt string) string {
+		return `{"summary":"Double changed.","findings":[{"file":"calc.go","line":4,"quote":"return n * 3","severity":"important","category":"bug","title":"Double triples its input","explanation":"n*3 is not double"}]}`
+	}})
+	two := []string{"--models", "qwen2.5-coder:7b,llama3.1:8b"}
+	res := e.run(context.Background(), append(two, "--format", "markdown")...)
+	if res.code != exitcode.Findings {
+		t.Fatalf("exit %d, want 1 (an important finding trips the default gate): %s", res.code, res.stderr)
+	}
+	for _, want := range []string{"Double triples its input", "found by 2 of 2", "return n * 3"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("markdown report lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	if !strings.Contains(res.stderr, "quorum: report saved in ") {
+		t.Fatalf("stderr does not say where the report was saved:\n%s", res.stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(e.repo.Dir, ".git", "quorum", "reports", "*"))
+	if len(dirs) != 1 {
+		t.Fatalf("saved reports: %v", dirs)
+	}
+	for _, name := range []string{"report.md", "report.json", "raw.json", "diff.json"} {
+		if _, err := os.Stat(filepath.Join(dirs[0], name)); err != nil {
+			t.Errorf("saved report lacks %s: %v", name, err)
+		}
+	}
+	calls := e.srv.ModelCalls()
+
+	// A gate above the finding passes, from the cache.
+	if res := e.run(context.Background(), append(two, "-q", "--fail-on", "critical")...); res.code != 0 {
+		t.Fatalf("--fail-on critical: exit %d: %s", res.code, res.stderr)
+	}
+	// Replay: no model call, same report bytes as saved, another gate.
+	saved, err := os.ReadFile(filepath.Join(dirs[0], "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = e.run(context.Background(), "--replay", dirs[0], "--format", "json", "-q")
+	if res.code != exitcode.Findings || res.stdout != string(saved) {
+		t.Fatalf("replay exit %d; same bytes as saved: %v\n%s", res.code, res.stdout == string(saved), res.stderr)
+	}
+	if res := e.run(context.Background(), "--replay", "latest", "--min-agreement", "3", "-q"); res.code != 0 {
+		t.Fatalf("replay with --min-agreement 3: exit %d: %s", res.code, res.stderr)
+	}
+	if e.srv.ModelCalls() != calls {
+		t.Fatalf("cache and replay made %d model calls", e.srv.ModelCalls()-calls)
+	}
+	res = e.run(context.Background(), "--replay", "nope")
+	if res.code != exitcode.Setup || !strings.Contains(res.stderr, "hint: run 'quorum report list'") {
+		t.Fatalf("unknown replay id: exit %d: %s", res.code, res.stderr)
 	}
 }
