@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -40,15 +41,23 @@ func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.StdoutPipe()
+	out, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Start(); err != nil {
+	growPipe(w)
+	c.Stdout = w
+	err = c.Start()
+	w.Close()
+	if err != nil {
+		out.Close()
 		return nil, err
 	}
 	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles)}
-	go p.read(bufio.NewReaderSize(out, 64<<10))
+	go func() {
+		defer out.Close()
+		p.read(bufio.NewReaderSize(out, 64<<10))
+	}()
 	return p, nil
 }
 
@@ -93,8 +102,11 @@ func (p *blobProc) request(id string) error {
 		return errors.New("cat-file failed earlier")
 	}
 	p.pending++
-	_, err := p.in.WriteString(id + "\n")
-	return err
+	// Flushed at once: cat-file works while the next file is parsed.
+	if _, err := p.in.WriteString(id + "\n"); err != nil {
+		return err
+	}
+	return p.in.Flush()
 }
 
 // next returns the answer to the oldest outstanding request.

@@ -8,14 +8,17 @@
 #   DIFF_ONLY=1 scripts/bench-diff.sh   (build a quorum with only the diff
 #     command linked, to separate the diff engine from other packages' init)
 #
-# Defaults: 7 runs, 400 files of 500 lines with every 4th line after line 12
-# changed (so the generated-code check reads each head blob),
-# (~100k changed lines). Needs git, go, awk and GNU /usr/bin/time.
+# Defaults: 7 runs, 400 files of 500 lines with every 4th line from line 13
+# on changed (~100k changed lines). FIRST=1 changes line 4 too, so every
+# patch shows its file's first lines; with the default, quorum must read
+# each head blob's first lines for the generated-code check.
+# Needs git, go, awk and GNU /usr/bin/time.
 set -euo pipefail
 
 RUNS=${1:-7}
 FILES=${2:-400}
 LINES=${3:-500}
+FIRST=${FIRST:-13}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -60,12 +63,12 @@ cd "$REPO"
 
 # gen DIR PREFIX COUNT LINES STEP TAG: files whose every STEP-th line says TAG.
 gen() {
-  awk -v dir="$1" -v prefix="$2" -v n="$3" -v lines="$4" -v step="$5" -v tag="$6" 'BEGIN {
+  awk -v dir="$1" -v prefix="$2" -v n="$3" -v lines="$4" -v step="$5" -v tag="$6" -v from="$FIRST" 'BEGIN {
     for (f = 1; f <= n; f++) {
       path = sprintf("%s/%s%04d.go", dir, prefix, f)
       printf "package pkg%d\n", f > path
       for (i = 2; i <= lines; i++) {
-        if (step > 0 && i > 12 && i % step == 0)
+        if (step > 0 && i >= from && i % step == 0)
           printf "\tvalue%d := compute(%d, \"%s\") // changed in %s\n", i, i * f, tag, tag > path
         else
           printf "\tvalue%d := compute(%d, \"stable text for line %d\")\n", i, i * f, i > path
@@ -124,7 +127,7 @@ G_KB=$(awk '{print $2}' "$WORK/git" | median)
 Q_KB=$(awk '{print $2}' "$WORK/quorum" | median)
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(git --version), $(go version | cut -d' ' -f3)"
-echo "range:   merge-base(main, feature)..feature: $NFILES files, $CHANGED changed lines, patch $PATCH_BYTES bytes"
+echo "range:   merge-base(main, feature)..feature: $NFILES files, $CHANGED changed lines, patch $PATCH_BYTES bytes, first changed line $FIRST"
 echo "runs:    $RUNS each, alternating; medians"
 awk -v g="$G_US" -v gq="$GQ_US" -v q="$Q_US" -v gk="$G_KB" -v qk="$Q_KB" -v pb="$PATCH_BYTES" 'BEGIN {
   printf "git diff MB HEAD                         %8.1f ms  peak RSS %7.1f MiB\n", g / 1000, gk / 1024
