@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // blobProc is a long-running `git cat-file --batch` that returns the first
@@ -23,8 +24,9 @@ type blobProc struct {
 	in      *bufio.Writer
 	inPipe  io.WriteCloser
 	results chan blobResult
-	pending int
-	failed  bool
+	// request runs on the parsing goroutine and next on the emitting one;
+	// they share only the results channel and this flag.
+	failed atomic.Bool
 }
 
 type blobResult struct {
@@ -98,30 +100,26 @@ func (p *blobProc) read(r *bufio.Reader) {
 
 // request asks for a blob; answers come from next in the same order.
 func (p *blobProc) request(id string) error {
-	if p.failed {
+	if p.failed.Load() {
 		return errors.New("cat-file failed earlier")
 	}
-	p.pending++
 	// Flushed at once: cat-file works while the next file is parsed.
 	if _, err := p.in.WriteString(id + "\n"); err != nil {
 		return err
 	}
-	return p.in.Flush()
+	if err := p.in.Flush(); err != nil {
+		p.failed.Store(true)
+		return err
+	}
+	return nil
 }
 
-// next returns the answer to the oldest outstanding request.
+// next returns the answer to the oldest outstanding request; call it once
+// per successful request.
 func (p *blobProc) next() ([]byte, error) {
-	if p.pending == 0 {
-		return nil, errors.New("no request")
-	}
-	if err := p.in.Flush(); err != nil {
-		p.failed = true
-		return nil, err
-	}
-	p.pending--
 	res, ok := <-p.results
 	if !ok {
-		p.failed = true
+		p.failed.Store(true)
 		return nil, errors.New("cat-file exited")
 	}
 	return res.head, res.err

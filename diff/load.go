@@ -360,29 +360,36 @@ type batcher struct {
 
 	// Skip-checked batches go to an emitter goroutine, so encoding the
 	// output of one batch overlaps with parsing the next.
-	out      chan []File
+	out      chan batch
 	done     chan struct{}
 	stop     atomic.Bool
 	emitErr  error
 	finished bool
 }
 
+// batch is a run of parsed files and which of them wait for a head blob.
+type batch struct {
+	files []File
+	want  []bool
+}
+
+// start runs the emitter: it applies the skip rules to each batch (which
+// waits on check-attr and cat-file answers) and hands the files on, while
+// the caller's goroutine keeps parsing, so git's output never backs up
+// behind those round trips or the output encoding.
 func (b *batcher) start() {
-	b.out = make(chan []File, 2)
+	b.out = make(chan batch, 2)
 	b.done = make(chan struct{})
 	go func() {
 		defer close(b.done)
-		for batch := range b.out {
-			for i := range batch {
+		for bt := range b.out {
+			if b.emitErr == nil {
+				b.emitErr = b.emit(bt)
 				if b.emitErr != nil {
-					break
-				}
-				if err := b.each(&batch[i]); err != nil {
-					b.emitErr = err
 					b.stop.Store(true)
 				}
-				batch[i] = File{} // release the hunks
 			}
+			clear(bt.files) // release the hunks
 		}
 	}()
 }
@@ -422,22 +429,33 @@ func (b *batcher) flush() error {
 	if len(b.files) == 0 {
 		return nil
 	}
-	files := b.files
+	if b.stop.Load() {
+		return b.finish()
+	}
+	b.out <- batch{files: b.files, want: b.want}
+	b.files, b.size, b.want = make([]File, 0, batchFiles), 0, make([]bool, 0, batchFiles)
+	return nil
+}
+
+// emit decides the skip reasons of one batch and hands its files on.
+func (b *batcher) emit(bt batch) error {
+	files := bt.files
 	fillModes(b.src.rp, b.from, files)
 	at := b.attributes(files)
 	for i := range files {
 		f := &files[i]
 		var head []byte
-		if b.want[i] {
+		want := bt.want[i]
+		if want {
 			h, err := b.blobs.next()
 			if err == nil {
 				head = h
 			} else {
-				b.want[i] = false
+				want = false
 			}
 		}
 		reason := skipReason(f, b.ign, at[f.Path], b.maxBytes, func() []byte {
-			if b.want[i] {
+			if want {
 				return head
 			}
 			h, _ := b.src.readHead(f.Path, headBytes)
@@ -455,12 +473,10 @@ func (b *batcher) flush() error {
 			f.Hunks = []Hunk{}
 			b.set.Skipped = append(b.set.Skipped, Skipped{Path: f.Path, Reason: reason})
 		}
+		if err := b.each(f); err != nil {
+			return err
+		}
 	}
-	if b.stop.Load() {
-		return b.finish()
-	}
-	b.out <- files
-	b.files, b.size, b.want = make([]File, 0, batchFiles), 0, b.want[:0]
 	return nil
 }
 
