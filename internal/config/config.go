@@ -95,7 +95,7 @@ func Default() *Config {
 		Models:           []Model{},
 		Ignore:           []string{},
 		Guidelines:       []string{},
-		MaxContext:       32768,
+		MaxContext:       16384,
 		Parallel:         1,
 		ConcurrentModels: 1,
 		SeverityPolicy:   "upper-median",

@@ -103,8 +103,8 @@ func rankName(r int) string {
 	return anchor.Suggestion
 }
 
-// blocks reports whether a finding counts toward the gate.
-func (p Policy) blocks(f Finding) bool {
+// Blocks reports whether a finding counts toward the gate.
+func (p Policy) Blocks(f Finding) bool {
 	if p.FailOn == FailOnNone {
 		return false
 	}
@@ -126,7 +126,7 @@ func (r *Report) verdict(empty bool) Verdict {
 	v := Verdict{Panel: len(r.Reviewers)}
 	for _, f := range r.Findings {
 		v.Counts.add(f.Severity)
-		if r.Policy.blocks(f) {
+		if r.Policy.Blocks(f) {
 			v.Blocking++
 		}
 	}

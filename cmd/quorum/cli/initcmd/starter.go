@@ -85,7 +85,7 @@ func Starter(in StarterInput) []byte {
 	w("#   - CONTRIBUTING.md")
 	w("")
 	w("# Cap on every model's context window (tokens).")
-	w("# max_context: 32768")
+	w("# max_context: 16384")
 	w("# Requests run at once against one model, and models loaded at once.")
 	w("# parallel: 1")
 	w("# concurrent_models: 1")

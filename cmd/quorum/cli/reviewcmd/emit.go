@@ -13,7 +13,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
-	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
@@ -27,46 +27,31 @@ func policyOf(cfg *config.Config) report.Policy {
 	return report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Review.FailOn, MinAgreement: cfg.Review.MinAgreement}
 }
 
-// Consolidated is what one review produced after the models: the report,
-// where it was saved, and the raw answers it rests on.
+// Consolidated is a built report and where it was saved ("" when not saved).
 type Consolidated struct {
 	Report *report.Report
-	Dir    string // saved report directory; "" when not saved
+	Dir    string
 }
 
-// consolidate builds the report from the raw answers and saves it with the
-// raw answers and the diff, so `--replay` and `quorum report` can use it.
+// consolidate builds the report over the raw answers and saves it when save is set.
 func consolidate(opts *ReviewOptions, cfg *config.Config, set *diff.Set, raw *review.Raw, policy report.Policy, save bool) (*Consolidated, error) {
-	r, err := report.Build(set, raw, policy, report.Meta{
+	gitDir := ""
+	if save {
+		var err error
+		if gitDir, err = diff.GitDir(set.Root); err != nil {
+			return nil, err
+		}
+	}
+	r, dir, err := pipeline.Consolidate(set, raw, policy, report.Meta{
 		Branch:      branchOf(opts.Context, set.Root),
 		ToolVersion: Version,
 		GeneratedAt: now(opts),
 		Options:     reportOptions(cfg, policy),
-	})
-	if err != nil {
-		return nil, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
-	}
-	out := &Consolidated{Report: r}
-	if !save {
-		return out, nil
-	}
-	gitDir, err := diff.GitDir(set.Root)
+	}, gitDir)
 	if err != nil {
 		return nil, err
 	}
-	short := set.Head.Commit
-	if len(short) > 7 {
-		short = short[:7]
-	}
-	if short == "" {
-		short = set.Mode
-	}
-	dir, err := reportstore.SaveBundle(gitDir, now(opts), short, reportstore.Bundle{Report: r, Raw: raw, Diff: set})
-	if err != nil {
-		return nil, exitcode.New(exitcode.Internal, fmt.Errorf("saving the report: %w", err), "check that "+gitDir+" is writable; the review itself finished")
-	}
-	out.Dir = dir
-	return out, nil
+	return &Consolidated{Report: r, Dir: dir}, nil
 }
 
 // emit writes a consolidated report in the chosen format, says where it was

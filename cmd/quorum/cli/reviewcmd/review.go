@@ -12,17 +12,15 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/quorum-review/quorum/diff"
-	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/progress"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/panel"
-	"github.com/quorum-review/quorum/review/plan"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/run"
@@ -185,9 +183,6 @@ func settings(opts *ReviewOptions) (*config.Config, error) {
 			return nil, err
 		}
 	}
-	if cfg.Source("max_context").Kind == config.FromDefault {
-		cfg.MaxContext = run.DefaultMaxContext // issue 3: 16384 unless the user says otherwise
-	}
 	if opts.NoCache {
 		cfg.Cache = false
 	}
@@ -225,37 +220,16 @@ func reviewRun(opts *ReviewOptions) error {
 	if set.Empty() {
 		return nothingToReview(opts, cfg, set, policy)
 	}
-	client, err := ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: opts.Resolver, Busy: opts.Busy})
-	if err != nil {
-		return err
-	}
-	reviewers, err := panelOf(ctx, client, cfg.Models)
-	if err != nil {
-		return err
-	}
-	var store *cache.Cache
-	if cfg.Cache {
-		dir, err := cache.DefaultDir(opts.Getenv)
-		if err != nil {
-			return exitcode.Setupf("set QUORUM_CACHE_DIR, or pass --no-cache", "%v", err)
-		}
-		store = cache.New(dir)
-	}
-	guidelines := readGuidelines(set.Root, cfg.Guidelines)
-	prep := plan.Prepare(plan.Input{
-		Set:        set,
-		ReadNew:    func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) },
-		Guidelines: guidelines,
-	})
 	rep := progress.New(opts.IO, opts.Quiet, opts.Now)
-	runner := &run.Runner{Chat: client, Catalog: client, Cache: store, Observer: rep, Now: opts.Now}
-	raw, runErr := runner.Run(ctx, prep, run.Config{
-		Reviewers:        reviewers,
-		MaxContext:       cfg.MaxContext,
-		Parallel:         cfg.Parallel,
-		ConcurrentModels: cfg.ConcurrentModels,
-		Timeout:          opts.RequestTimeout,
+	session, err := pipeline.Open(ctx, pipeline.Options{
+		Config: cfg, Resolver: opts.Resolver, Busy: opts.Busy, Getenv: opts.Getenv, Now: opts.Now,
+		Observer: rep, RequestTimeout: opts.RequestTimeout,
 	})
+	if err != nil {
+		rep.Close()
+		return err
+	}
+	raw, runErr := session.Review(ctx, set)
 	rep.Close()
 	if opts.Raw {
 		if err := emitRaw(opts, raw); err != nil {
@@ -384,34 +358,6 @@ func noAnswerError(err error) error {
 		}
 	}
 	return exitcode.New(code, err, hint)
-}
-
-// panelOf returns the reviewers: the configured models, else the default
-// panel picked from what is installed.
-func panelOf(ctx context.Context, cat review.Catalog, models []config.Model) ([]review.Reviewer, error) {
-	var out []review.Reviewer
-	for _, m := range models {
-		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name, Focus: m.Focus, NumCtx: m.NumCtx})
-	}
-	if len(out) > 0 {
-		return out, nil
-	}
-	installed, err := cat.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	picked := panel.Select(installed, panel.DefaultMax)
-	if len(picked) == 0 {
-		what := "no model is installed in ollama"
-		if len(installed) > 0 {
-			what = fmt.Sprintf("none of the %d installed models can chat", len(installed))
-		}
-		return nil, exitcode.Setupf("ollama pull qwen2.5-coder:7b", "%s; quorum needs at least one chat model", what)
-	}
-	for _, m := range picked {
-		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name})
-	}
-	return out, nil
 }
 
 func now(opts *ReviewOptions) time.Time {

@@ -1,4 +1,4 @@
-package reviewcmd
+package pipeline
 
 import (
 	"fmt"
@@ -14,10 +14,10 @@ var guidelineFiles = []string{"AGENTS.md", "CONTRIBUTING.md", ".quorum/guideline
 // total further to each model's budget.
 const maxGuidelineBytes = 64 << 10
 
-// readGuidelines concatenates the repository's guideline files and the
+// Guidelines concatenates the repository's guideline files and the
 // configured ones, each under its name. Unreadable files are skipped: they
 // are advice, not input the review depends on.
-func readGuidelines(root string, extra []string) string {
+func Guidelines(root string, extra []string) string {
 	var paths []string
 	for _, f := range guidelineFiles {
 		if root != "" {
