@@ -133,7 +133,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, sarif or rdjsonl (with --raw: text or json)")
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit 1 on findings at or above `SEVERITY`: critical, important, suggestion or none (default: review.fail_on config, important)")
 	fl.IntVar(&opts.MinAgreement, "min-agreement", 0, "only findings found by at least `N` reviewers trip the gate (default: review.min_agreement config, 1)")
-	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine: upper-median, max or majority (default: severity_policy config, upper-median)")
+	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine (`POLICY`): upper-median, max or majority (default: severity_policy config, upper-median)")
 	fl.StringVar(&opts.Replay, "replay", "", "consolidate a saved review again (`DIR`, report id or \"latest\") with no model call")
 	fl.StringVar(&opts.OllamaHost, "ollama-host", "", "Ollama server `ADDRESS` (default: ollama_host config, else $OLLAMA_HOST, else 127.0.0.1:11434)")
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")
