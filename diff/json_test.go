@@ -65,3 +65,11 @@ func FuzzWriteJSON(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkAppendJSONString(b *testing.B) {
+	s := strings.Repeat("\tvalue12 := compute(1234, \"stable text for line 12\") // ünï\n", 1)
+	var buf []byte
+	for b.Loop() {
+		buf = appendJSONString(buf[:0], s)
+	}
+}

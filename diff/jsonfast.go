@@ -6,9 +6,11 @@ package diff
 // encoding/json in json_test.go) several times faster.
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -28,12 +30,13 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
+	// A byte view of s for word loads; nothing writes through it.
+	bs := unsafe.Slice(unsafe.StringData(s), len(s))
 	for i := 0; i < len(s); {
 		// Skip 8 plain bytes at a time: none below 0x20, none '"' or '\\',
 		// none with the high bit set.
 		for i+8 <= len(s) {
-			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			x := binary.LittleEndian.Uint64(bs[i:])
 			if (hasLess(x, 0x20)|hasZero(x^0x2222222222222222)|hasZero(x^0x5c5c5c5c5c5c5c5c)|x)&0x8080808080808080 != 0 {
 				break
 			}

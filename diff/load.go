@@ -378,7 +378,7 @@ type batch struct {
 // the caller's goroutine keeps parsing, so git's output never backs up
 // behind those round trips or the output encoding.
 func (b *batcher) start() {
-	b.out = make(chan batch, 2)
+	b.out = make(chan batch, 1)
 	b.done = make(chan struct{})
 	go func() {
 		defer close(b.done)
@@ -408,7 +408,7 @@ func (b *batcher) finish() error {
 // enough that memory stays flat.
 const (
 	batchFiles = 64
-	batchBytes = 1 << 20
+	batchBytes = 512 << 10
 )
 
 func (b *batcher) add(f File) error {
