@@ -234,8 +234,8 @@ type figures struct {
 	promptTokens, evalTks int
 	total, chatLoad       time.Duration
 	// loads adds the time of /api/generate load requests, which report no
-	// load_duration on v0.6.5 (a client can only time them), plus 50 ms
-	// each for the client's side of the round trip.
+	// load_duration on v0.6.5 (a client can only time them), with 10% and
+	// 100 ms each for the client's side of the round trip on a busy machine.
 	loads   time.Duration
 	warmups int
 }
@@ -254,7 +254,7 @@ func serverFigures(p *Proxy, model string) figures {
 	f.loads = f.chatLoad
 	for _, g := range p.Records("/api/generate") {
 		if sameModel(g.Model, model) {
-			f.loads += g.LoadDuration + g.End.Sub(g.Start) + 50*time.Millisecond
+			f.loads += g.LoadDuration + g.End.Sub(g.Start)*11/10 + 100*time.Millisecond
 			f.warmups++
 		}
 	}
