@@ -96,17 +96,18 @@ PATCH_BYTES=$(wc -c < "$WORK/patch")
 CHANGED=$(git diff --numstat "$MB" "$HEAD_SHA" | awk '{a += $1 + $2} END {print a}')
 NFILES=$(git diff --name-only "$MB" "$HEAD_SHA" | wc -l)
 
-# measure NAME CMD...: RUNS timed runs; prints "seconds maxrss_kb" lines to $WORK/NAME.
+# measure NAME CMD...: RUNS timed runs; appends "wall_us maxrss_kb cpu_ms" lines to
+# $WORK/NAME (cpu = user + sys of the process and its children, 10 ms steps).
 measure() {
   local name=$1; shift
   : > "$WORK/$name"
   "$@" > /dev/null # warm the page cache
   for _ in $(seq "$RUNS"); do
-    "$TIME" -f "%e %M" -o "$WORK/$name.one" "$@" > /dev/null
+    "$TIME" -f "%e %M %U %S" -o "$WORK/$name.one" "$@" > /dev/null
     # %e has 10 ms resolution; time again with nanoseconds for the wall clock.
     local t0 t1
     t0=$(date +%s%N); "$@" > /dev/null; t1=$(date +%s%N)
-    echo "$(( (t1 - t0) / 1000 )) $(awk '{print $2}' "$WORK/$name.one")" >> "$WORK/$name"
+    echo "$(( (t1 - t0) / 1000 )) $(awk '{print $2, ($3 + $4) * 1000}' "$WORK/$name.one")" >> "$WORK/$name"
   done
 }
 
@@ -125,14 +126,16 @@ GQ_US=$(awk '{print $1}' "$WORK/gitq" | median)
 Q_US=$(awk '{print $1}' "$WORK/quorum" | median)
 G_KB=$(awk '{print $2}' "$WORK/git" | median)
 Q_KB=$(awk '{print $2}' "$WORK/quorum" | median)
+G_CPU=$(awk '{print $3}' "$WORK/git" | median)
+Q_CPU=$(awk '{print $3}' "$WORK/quorum" | median)
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(git --version), $(go version | cut -d' ' -f3)"
 echo "range:   merge-base(main, feature)..feature: $NFILES files, $CHANGED changed lines, patch $PATCH_BYTES bytes, first changed line $FIRST"
 echo "runs:    $RUNS each, alternating; medians"
-awk -v g="$G_US" -v gq="$GQ_US" -v q="$Q_US" -v gk="$G_KB" -v qk="$Q_KB" -v pb="$PATCH_BYTES" 'BEGIN {
-  printf "git diff MB HEAD                         %8.1f ms  peak RSS %7.1f MiB\n", g / 1000, gk / 1024
+awk -v g="$G_US" -v gq="$GQ_US" -v q="$Q_US" -v gk="$G_KB" -v qk="$Q_KB" -v pb="$PATCH_BYTES" -v gc="$G_CPU" -v qc="$Q_CPU" 'BEGIN {
+  printf "git diff MB HEAD                         %8.1f ms  peak RSS %7.1f MiB  cpu %4d ms\n", g / 1000, gk / 1024, gc
   printf "git diff -M -C (the flags quorum uses)   %8.1f ms\n", gq / 1000
-  printf "quorum diff --format json                %8.1f ms  peak RSS %7.1f MiB\n", q / 1000, qk / 1024
+  printf "quorum diff --format json                %8.1f ms  peak RSS %7.1f MiB  cpu %4d ms (incl. its git children)\n", q / 1000, qk / 1024, qc
   printf "wall-clock ratio quorum/git:             %8.2fx  (vs git -M -C: %.2fx; target <= 1.5x)\n", q / g, q / gq
   printf "peak RSS / patch size:                   %8.2fx  (target < 4x)\n", qk * 1024 / pb
 }'
