@@ -121,7 +121,15 @@ func (g *gitCLI) streamDiff(ctx context.Context, args []string, read func(io.Rea
 	}
 	werr := c.Wait()
 	if werr != nil {
-		return fmt.Errorf("git %s: %v: %s", strings.Join(full, " "), werr, strings.TrimSpace(stderr.String()))
+		// One line for the user: git's own first line of complaint.
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		if msg == "" {
+			msg = werr.Error()
+		}
+		return fmt.Errorf("git diff failed: %s", msg)
 	}
 	return perr
 }

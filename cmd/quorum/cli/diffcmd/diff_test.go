@@ -172,6 +172,27 @@ func TestErrors(t *testing.T) {
 		assertErr(t, stderr, code, "error: cannot read the diff: corrupt diff: hunk @@ -1,5 +1,1 @@ has 1 old and 1 new lines (in a)",
 			"hint: run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
 	})
+	t.Run("unreadable diff", func(t *testing.T) {
+		r := newRepo(t)
+		r.Write("a", "1\n")
+		r.Commit("one")
+		r.Git("checkout", "-q", "-b", "f")
+		r.Write("a", "2\n")
+		r.Commit("two")
+		fake := filepath.Join(t.TempDir(), "git")
+		real := diff.LookPath()
+		script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = diff ] && { echo 'fatal: unable to read 0123abcd' >&2; exit 128; }; done\nexec " + real + " \"$@\"\n"
+		if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old := diff.LookPath
+		diff.LookPath = func() string { return fake }
+		t.Cleanup(func() { diff.LookPath = old })
+		_, stderr, code := run(t, r.Dir, "--format json")
+		if code != exitcode.Setup || stderr != "error: cannot read the diff: git diff failed: fatal: unable to read 0123abcd\nhint: run 'git fsck' to check the repository\n" {
+			t.Errorf("exit %d, stderr:\n%s", code, stderr)
+		}
+	})
 	t.Run("bad ignore glob", func(t *testing.T) {
 		r := newRepo(t)
 		r.Commit("one")
