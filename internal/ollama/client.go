@@ -156,13 +156,20 @@ func (c *Client) Running(ctx context.Context) ([]RunningModel, error) {
 // Load preloads model (an empty /api/generate) and keeps it for keepAlive;
 // it returns the load time the server reports, or the wall-clock time of the
 // call when the server reports none (an already-loaded model loads in ~0).
-func (c *Client) Load(ctx context.Context, model string, keepAlive time.Duration) (time.Duration, error) {
+func (c *Client) Load(ctx context.Context, model string, opts review.Options, keepAlive time.Duration) (time.Duration, error) {
 	start := time.Now()
 	var load time.Duration
+	// The server loads a model for one context size: preloading with other
+	// options than the chats use would make the first chat load it again.
+	options := map[string]any{}
+	if opts.NumCtx > 0 {
+		options["num_ctx"] = opts.NumCtx
+	}
 	err := c.retryBusy(ctx, func() error {
 		return c.api.Generate(ctx, &api.GenerateRequest{
 			Model:     model,
 			KeepAlive: &api.Duration{Duration: keepAlive},
+			Options:   options,
 			Stream:    new(false),
 		}, func(r api.GenerateResponse) error {
 			load = r.LoadDuration

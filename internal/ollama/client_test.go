@@ -303,7 +303,7 @@ func TestUnreachable(t *testing.T) {
 	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
 	_, err = c.Version(ctx)
 	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
-	_, err = c.Load(ctx, "gemma2:9b", time.Minute)
+	_, err = c.Load(ctx, "gemma2:9b", review.Options{NumCtx: 8192}, time.Minute)
 	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
 }
 
@@ -355,7 +355,7 @@ func TestLoadRunningUnload(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{LoadTime: 2 * time.Second})
 	c := newClient(t, srv)
 	ctx := context.Background()
-	d, err := c.Load(ctx, "gemma2:9b", -1)
+	d, err := c.Load(ctx, "gemma2:9b", review.Options{NumCtx: 8192}, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +375,7 @@ func TestLoadRunningUnload(t *testing.T) {
 	if run, _ := c.Running(ctx); len(run) != 0 {
 		t.Errorf("still running: %+v", run)
 	}
-	_, err = c.Load(ctx, "absent:1b", time.Minute)
+	_, err = c.Load(ctx, "absent:1b", review.Options{}, time.Minute)
 	assertErr(t, err, review.ErrModelNotFound, `model "absent:1b" is not installed`, "ollama pull absent:1b", exitcode.Setup)
 	v, err := c.Version(ctx)
 	if err != nil || v != "0.32.15" {
@@ -385,7 +385,7 @@ func TestLoadRunningUnload(t *testing.T) {
 
 func TestLoadBusyRetries(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultBusy, Loads: true, Times: 1}}})
-	if _, err := newClient(t, srv).Load(context.Background(), "gemma2:9b", time.Minute); err != nil {
+	if _, err := newClient(t, srv).Load(context.Background(), "gemma2:9b", review.Options{NumCtx: 8192}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.Count("/api/generate"); n != 2 {
@@ -433,4 +433,32 @@ func TestNotAnOllamaServer(t *testing.T) {
 	assertErr(t, err, ollama.ErrServer, "ask ollama its version: "+web.Listener.Addr().String()+" does not answer like an ollama server", "points at an Ollama server", exitcode.Setup)
 	_, err = c.List(context.Background())
 	assertErr(t, err, ollama.ErrServer, "does not answer like an ollama server", "points at an Ollama server", exitcode.Setup)
+}
+
+// A preload with the chat's own num_ctx keeps the model resident for the
+// chat; with another num_ctx the server (real and fake) loads it again.
+func TestLoadWithTheChatsContextLoadsOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		loadCtx   int
+		wantLoads int
+	}{
+		{"same num_ctx", 8192, 1},
+		{"other num_ctx", 2048, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := ollamatest.New(t, ollamatest.Config{})
+			c := newClient(t, srv)
+			ctx := context.Background()
+			if _, err := c.Load(ctx, "gemma2:9b", review.Options{NumCtx: tc.loadCtx}, time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Chat(ctx, chatReq("gemma2:9b"), nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(srv.Loads()); got != tc.wantLoads {
+				t.Fatalf("%d loads, want %d", got, tc.wantLoads)
+			}
+		})
+	}
 }

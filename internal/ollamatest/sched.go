@@ -73,7 +73,14 @@ func (s *Server) acquire(ctx context.Context, m Model, numCtx int, keepAlive tim
 	s.mu.Lock()
 	for {
 		sl := s.findLocked(m.Name)
-		if sl != nil && !sl.loading && sl.active < s.numParallel {
+		if sl != nil && !sl.loading && sl.numCtx != numCtx {
+			// Like ollama, a request for another context size reloads the
+			// model, once the requests running on the old one are done.
+			if sl.active == 0 {
+				s.resident = slices.DeleteFunc(s.resident, func(x *slot) bool { return x == sl })
+				continue
+			}
+		} else if sl != nil && !sl.loading && sl.active < s.numParallel {
 			sl.active++
 			sl.lastUse = time.Now()
 			sl.expires = expiry(keepAlive)

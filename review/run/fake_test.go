@@ -122,7 +122,7 @@ func (f *fake) count() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.requ
 // loaderFake adds explicit loading.
 type loaderFake struct{ *fake }
 
-func (l loaderFake) Load(ctx context.Context, model string, _ time.Duration) (time.Duration, error) {
+func (l loaderFake) Load(ctx context.Context, model string, _ review.Options, _ time.Duration) (time.Duration, error) {
 	if _, err := l.Show(ctx, model); err != nil {
 		return 0, err
 	}

@@ -27,7 +27,7 @@ const (
 // Loader preloads a model and reports its load time. internal/ollama's
 // client satisfies it; when the Chatter does not, models load on first use.
 type Loader interface {
-	Load(ctx context.Context, model string, keepAlive time.Duration) (time.Duration, error)
+	Load(ctx context.Context, model string, opts review.Options, keepAlive time.Duration) (time.Duration, error)
 }
 
 // Observer is told how the run goes, for progress display. Calls come from

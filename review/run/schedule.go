@@ -82,7 +82,7 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 	}
 	if l, ok := r.Chat.(Loader); ok {
 		lctx, cancel := withTimeout(ctx, cfg.Timeout)
-		d, err := l.Load(lctx, live[0].res.Reviewer.Model, cfg.KeepAlive)
+		d, err := l.Load(lctx, live[0].res.Reviewer.Model, live[0].res.Options, cfg.KeepAlive)
 		cancel()
 		switch {
 		case ctx.Err() != nil:
