@@ -2,17 +2,14 @@ package render_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/report")
 
 const goldenDir = "../../testdata/report"
 
@@ -28,27 +25,6 @@ func build(t testing.TB, sc reporttest.Scenario) *report.Report {
 	return r
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join(goldenDir, name)
-	if *update {
-		if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./review/render -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; rerun with -update and review the diff\n--- got ---\n%s", name, got)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	for _, sc := range reporttest.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
@@ -62,7 +38,7 @@ func TestGolden(t *testing.T) {
 				if err := render.Write(&buf, format, r, render.Options{}); err != nil {
 					t.Fatalf("%s: %v", format, err)
 				}
-				golden(t, sc.Name+"."+ext(format), buf.Bytes())
+				golden.Check(t, filepath.Join(goldenDir, sc.Name+"."+ext(format)), buf.Bytes())
 			}
 		})
 	}

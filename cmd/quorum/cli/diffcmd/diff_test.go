@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,10 +13,9 @@ import (
 	"github.com/quorum-review/quorum/diff/difftest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/diff")
 
 func newRepo(t *testing.T) *difftest.Repo {
 	t.Helper()
@@ -228,9 +226,9 @@ func TestNothingToReview(t *testing.T) {
 	}
 }
 
-// golden builds the representative fixture: a feature branch with two
+// goldenRepo builds the representative fixture: a feature branch with two
 // commits touching modified, added, renamed, deleted, binary and lock files.
-func golden(t *testing.T) *difftest.Repo {
+func goldenRepo(t *testing.T) *difftest.Repo {
 	r := newRepo(t)
 	r.Write("README.md", "# demo\n\nA demo project.\n")
 	r.Write("main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello\")\n}\n")
@@ -250,7 +248,7 @@ func golden(t *testing.T) *difftest.Repo {
 }
 
 func TestGolden(t *testing.T) {
-	r := golden(t)
+	r := goldenRepo(t)
 	for _, tc := range []struct{ name, args string }{
 		{"range.txt", "--ignore docs/"},
 		{"range.json", "--format json --ignore docs/"},
@@ -261,22 +259,7 @@ func TestGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			path := filepath.Join("..", "..", "..", "..", "testdata", "diff", tc.name)
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if out != string(want) {
-				t.Errorf("output differs from %s (rerun with -update if intended):\n%s", path, out)
-			}
+			golden.Check(t, filepath.Join("..", "..", "..", "..", "testdata", "diff", tc.name), []byte(out))
 		})
 	}
 }
@@ -284,7 +267,7 @@ func TestGolden(t *testing.T) {
 // TestJSONStreamMatchesEncoder proves WriteJSON's streamed output is
 // byte-identical to encoding the whole Set at once.
 func TestJSONStreamMatchesEncoder(t *testing.T) {
-	r := golden(t)
+	r := goldenRepo(t)
 	set, err := diff.Load(context.Background(), diff.Options{Dir: r.Dir})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"net"
 	"os"
 	"os/exec"
@@ -17,12 +16,11 @@ import (
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const gb = int64(1) << 30
 
@@ -143,29 +141,9 @@ func TestHealthyGolden(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	golden(t, "healthy.txt", normalize(out, srv.Host, dir))
+	golden.Check(t, filepath.Join("testdata", "healthy.txt"), []byte(normalize(out, srv.Host, dir)))
 	if srv.ModelCalls() != 0 {
 		t.Errorf("doctor made %d model calls", srv.ModelCalls())
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run with -update):\n%s", path, got)
 	}
 }
 
@@ -184,7 +162,7 @@ func TestOllamaDownGolden(t *testing.T) {
 	if errOut != "error: 1 problem blocks a review\nhint: fix the problems marked FAIL above, then run `quorum doctor` again\n" {
 		t.Errorf("stderr %q", errOut)
 	}
-	golden(t, "ollama-down.txt", normalize(out, closed, dir))
+	golden.Check(t, filepath.Join("testdata", "ollama-down.txt"), []byte(normalize(out, closed, dir)))
 
 	// With hook.on_unavailable: block the hook line says the push is blocked.
 	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("hook:\n  on_unavailable: block\n"), 0o644); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,11 +13,10 @@ import (
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // run executes `quorum models` as the root command would and returns
 // stdout, stderr (error and hint lines) and the exit code.
@@ -85,27 +83,7 @@ func TestTextGolden(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	out = strings.ReplaceAll(out, srv.Host, "HOST")
-	golden(t, "models.txt", out)
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run with -update):\n%s", path, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "models.txt"), []byte(out))
 }
 
 func TestJSON(t *testing.T) {

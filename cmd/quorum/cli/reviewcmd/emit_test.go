@@ -2,16 +2,13 @@ package reviewcmd
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/review"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestRawTextGolden(t *testing.T) {
 	raw := &review.Raw{Schema: "quorum.raw/v1", Interrupted: true, Results: []review.RawResult{
@@ -37,17 +34,5 @@ func TestRawTextGolden(t *testing.T) {
 	if err := writeRawText(&buf, raw); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "raw.txt")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Fatalf("got:\n%s\nwant:\n%s", buf.String(), want)
-	}
+	golden.Check(t, filepath.Join("testdata", "raw.txt"), buf.Bytes())
 }

@@ -28,7 +28,8 @@ func parse(t *testing.T, args ...string) (*ReviewOptions, error) {
 	ios, _, _, _ := iostreams.Test()
 	var got *ReviewOptions
 	cmd := NewCmdReview(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }}, func(o *ReviewOptions) error { got = o; return nil })
-	cmd.SetArgs(args)
+	// A nil slice would make cobra read os.Args, which hold go test's flags.
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
@@ -134,7 +135,8 @@ func (e *env) run(ctx context.Context, args ...string) result {
 
 // execute runs cmd the way cli.Run does and prints the error the same way.
 func execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, args []string) int {
-	cmd.SetArgs(args)
+	// A nil slice would make cobra read os.Args, which hold go test's flags.
+	cmd.SetArgs(append([]string{}, args...))
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
