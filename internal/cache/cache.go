@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/quorum-review/quorum/internal/atomicfile"
 )
 
 // Cache stores JSON values by key in files under Dir. Entries are written
@@ -93,32 +95,9 @@ func (c *Cache) Put(ns, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode cache entry: %w", err)
 	}
-	return WriteFileAtomic(p, b)
-}
-
-// WriteFileAtomic writes b to path through a temp file in the same directory
-// and a rename, creating the directory if needed.
-func WriteFileAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create cache dir: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
+	// 0600 as before: cached answers quote the code under review.
+	if err := atomicfile.Write(p, b, 0o600); err != nil {
 		return fmt.Errorf("write cache: %w", err)
-	}
-	name := tmp.Name()
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return fmt.Errorf("write cache: %w", werr)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func TestPutGet(t *testing.T) {
 		t.Fatalf("got %+v ok=%v err=%v", got, ok, err)
 	}
 	// No temp files are left behind.
-	matches, _ := filepath.Glob(filepath.Join(c.Dir, "results", k[:2], ".tmp-*"))
+	matches, _ := filepath.Glob(filepath.Join(c.Dir, "results", k[:2], ".*"))
 	if len(matches) != 0 {
 		t.Fatalf("temp files left: %v", matches)
 	}

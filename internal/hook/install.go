@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/atomicfile"
 )
 
 // Marker identifies a pre-push script written by quorum; only files
@@ -132,7 +134,7 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	}
 	// The chained hook is run whenever it is there, so an update of a
 	// chained install keeps chaining.
-	if err := writeAtomic(res.Path, Script(opt.Executable), 0o755); err != nil {
+	if err := atomicfile.Write(res.Path, Script(opt.Executable), 0o755); err != nil {
 		return nil, err
 	}
 	if res.Action == "updated" && exists(chained) {
@@ -178,28 +180,6 @@ func Uninstall(ctx context.Context, dir string) (*Result, error) {
 func exists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
-}
-
-// writeAtomic writes data to a temp file beside path and renames it over
-// path, so git never runs a half-written hook.
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // Script is the pre-push hook. It runs the quorum that installed it, or

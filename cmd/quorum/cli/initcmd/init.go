@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/internal/atomicfile"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -124,7 +125,7 @@ func initRun(opts *InitOptions) error {
 		listErr = fmt.Errorf("listing models: %w", listErr)
 	}
 	data := Starter(StarterInput{Installed: models, ListErr: listErr, Host: cfg.OllamaHost})
-	if err := writeAtomic(path, data); err != nil {
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("writing %s: %w", path, err), "check the directory's permissions")
 	}
 	fmt.Fprintf(opts.IO.Out, "wrote %s\n", path)
@@ -133,26 +134,6 @@ func initRun(opts *InitOptions) error {
 	}
 	fmt.Fprintln(opts.IO.Out, "check it with: quorum config show")
 	return nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".quorum.yaml.tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 func oneLine(s string) string {
