@@ -91,6 +91,11 @@ func Start(t testing.TB, bin string) *Server {
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
+			// The whole log outlives the test's temp dir, for a post-mortem.
+			keep := filepath.Join(os.TempDir(), "quorum-e2e-"+strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())+".log")
+			if err := os.WriteFile(keep, []byte(s.Log()), 0o644); err == nil {
+				t.Logf("ollama serve log: %s", keep)
+			}
 			t.Logf("ollama serve log (tail):\n%s", tail(s.Log(), 60))
 		}
 	})
@@ -123,6 +128,7 @@ func (s *Server) Env() []string {
 		"OLLAMA_NUM_PARALLEL=1",
 		"OLLAMA_MAX_LOADED_MODELS=4",
 		"OLLAMA_KEEP_ALIVE=5m",
+		"OLLAMA_DEBUG=" + os.Getenv("OLLAMA_DEBUG"),
 	}
 }
 
