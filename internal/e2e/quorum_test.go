@@ -314,7 +314,7 @@ func TestReview(t *testing.T) {
 		for _, name := range terseNames() {
 			srv := serverFigures(proxy, name)
 			if srv.warmups > 0 && srv.chatLoad > 100*time.Millisecond {
-				t.Skipf("needs internal/ollama Load to send the chats' options (num_ctx): %s was loaded by the warm-up and again by its first chat (chat load %v)", name, srv.chatLoad)
+				t.Errorf("%s was loaded by the warm-up and again by its first chat (chat load %v): the load request must carry the chats' options (num_ctx)", name, srv.chatLoad)
 			}
 		}
 	})
