@@ -5,8 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/quorum-review/quorum/internal/cmdutil"
-	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/cmdtest"
 )
 
 func TestUsageErrorsExitTwoWithHint(t *testing.T) {
@@ -21,8 +20,7 @@ func TestUsageErrorsExitTwoWithHint(t *testing.T) {
 		{"too many args", []string{"report", "show", "a", "b"}, "error: accepts at most 1 arg(s), received 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ios, _, _, stderr := iostreams.Test()
-			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, WorkDir: t.TempDir()}
+			f, _, stderr := cmdtest.NewFactory(t.TempDir(), nil)
 			code := Run(context.Background(), f, tc.args)
 			if code != 2 {
 				t.Fatalf("exit %d, want 2; stderr:\n%s", code, stderr)

@@ -2,15 +2,15 @@ package configcmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
@@ -18,15 +18,8 @@ import (
 
 func run(t *testing.T, dir string, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}
-	cmd := NewCmdConfig(f)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.Execute()
-	code := printError(errOut, err)
+	f, out, errOut := cmdtest.NewFactory(dir, env)
+	code := cmdtest.Execute(context.Background(), NewCmdConfig(f), f.IOStreams, args)
 	return code, out.String(), errOut.String()
 }
 
@@ -120,13 +113,3 @@ func TestShowArgs(t *testing.T) {
 
 // printError mirrors cli.PrintError (which this package cannot import: cli
 // registers it) closely enough to assert message, hint and exit code.
-func printError(w io.Writer, err error) int {
-	if err == nil {
-		return 0
-	}
-	fmt.Fprintf(w, "error: %s\n", err)
-	if h := exitcode.HintOf(err); h != "" {
-		fmt.Fprintf(w, "hint: %s\n", h)
-	}
-	return exitcode.Of(err)
-}

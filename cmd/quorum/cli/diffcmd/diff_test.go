@@ -11,6 +11,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/golden"
@@ -30,22 +31,10 @@ func newRepo(t *testing.T) *difftest.Repo {
 // returns stdout, stderr as the root would print it, and the exit code.
 func run(t *testing.T, dir string, args string) (string, string, int) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: os.Getenv}
-	cmd := NewCmdDiff(f, nil)
-	argv := splitArgs(args)
-	cmd.SetArgs(argv)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(context.Background())
-	if err != nil {
-		errOut.WriteString("error: " + err.Error() + "\n")
-		if h := exitcode.HintOf(err); h != "" {
-			errOut.WriteString("hint: " + h + "\n")
-		}
-	}
-	return out.String(), errOut.String(), exitcode.Of(err)
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	f.Getenv = os.Getenv // the tests set HOME and GIT_CONFIG_* with t.Setenv for git
+	code := cmdtest.Execute(context.Background(), NewCmdDiff(f, nil), f.IOStreams, splitArgs(args))
+	return out.String(), errOut.String(), code
 }
 
 func TestFlags(t *testing.T) {

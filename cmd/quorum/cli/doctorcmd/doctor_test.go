@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/golden"
@@ -59,24 +60,13 @@ type env struct {
 // (error and hint lines) and the exit code.
 func run(t *testing.T, e env, args ...string) (string, string, int) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, WorkDir: e.dir, Getenv: func(k string) string { return e.vars[k] }}
+	f, out, errOut := cmdtest.NewFactory(e.dir, e.vars)
 	cmd := NewCmdDoctor(f, func(o *DoctorOptions) error {
 		o.MeminfoPath, o.LookPath = e.meminfo, e.lookPath
 		return doctorRun(o)
 	})
-	cmd.SetArgs(append([]string{}, args...))
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(context.Background())
-	if err != nil {
-		errOut.WriteString("error: " + err.Error() + "\n")
-		if h := exitcode.HintOf(err); h != "" {
-			errOut.WriteString("hint: " + h + "\n")
-		}
-	}
-	return out.String(), errOut.String(), exitcode.Of(err)
+	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, args)
+	return out.String(), errOut.String(), code
 }
 
 func TestFlags(t *testing.T) {

@@ -3,18 +3,15 @@ package initcmd
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
-	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
 )
@@ -37,18 +34,15 @@ func repo(t *testing.T) (string, map[string]string) {
 
 func run(t *testing.T, dir string, env map[string]string, lister func(*config.Config) (ModelLister, error), args ...string) (int, string, string) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}
+	f, out, errOut := cmdtest.NewFactory(dir, env)
 	cmd := NewCmdInit(f, func(o *InitOptions) error {
 		if lister != nil {
 			o.Lister = lister
 		}
 		return initRun(o)
 	})
-	cmd.SetArgs(args)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.Execute()
-	return printError(errOut, err), out.String(), errOut.String()
+	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, args)
+	return code, out.String(), errOut.String()
 }
 
 func load(t *testing.T, dir string, env map[string]string) *config.Config {
@@ -208,13 +202,3 @@ func TestStarterLoadsInEveryShape(t *testing.T) {
 
 // printError mirrors cli.PrintError (which this package cannot import: cli
 // registers it) closely enough to assert message, hint and exit code.
-func printError(w io.Writer, err error) int {
-	if err == nil {
-		return 0
-	}
-	fmt.Fprintf(w, "error: %s\n", err)
-	if h := exitcode.HintOf(err); h != "" {
-		fmt.Fprintf(w, "hint: %s\n", h)
-	}
-	return exitcode.Of(err)
-}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/golden"
@@ -22,21 +23,10 @@ import (
 // stdout, stderr (error and hint lines) and the exit code.
 func run(t *testing.T, env map[string]string, dir string, args ...string) (string, string, int) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}
+	f, out, errOut := cmdtest.NewFactory(dir, env)
 	cmd := NewCmdModels(f, nil)
-	cmd.SetArgs(append([]string{}, args...))
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(context.Background())
-	if err != nil {
-		errOut.WriteString("error: " + err.Error() + "\n")
-		if h := exitcode.HintOf(err); h != "" {
-			errOut.WriteString("hint: " + h + "\n")
-		}
-	}
-	return out.String(), errOut.String(), exitcode.Of(err)
+	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, args)
+	return out.String(), errOut.String(), code
 }
 
 func TestFlags(t *testing.T) {

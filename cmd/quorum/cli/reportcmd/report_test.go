@@ -10,21 +10,17 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/reportcmd"
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
-	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
 
 func factory(dir string) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
-	ios, _, out, errOut := iostreams.Test()
-	return &cmdutil.Factory{
-		IOStreams: ios,
-		Now:       func() time.Time { return reporttest.GeneratedAt },
-		Getenv:    func(string) string { return "" },
-		WorkDir:   dir,
-	}, out, errOut
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	f.Now = func() time.Time { return reporttest.GeneratedAt }
+	return f, out, errOut
 }
 
 // repo makes a real git repository with two saved reports and returns its work tree.

@@ -3,16 +3,14 @@ package reviewcmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
@@ -114,7 +112,6 @@ func newEnv(t *testing.T, cfg ollamatest.Config) *env {
 
 func (e *env) run(ctx context.Context, args ...string) result {
 	e.t.Helper()
-	ios, _, out, errOut := iostreams.Test()
 	vars := map[string]string{
 		"OLLAMA_HOST":      e.srv.Host,
 		"QUORUM_CACHE_DIR": e.cache,
@@ -124,34 +121,14 @@ func (e *env) run(ctx context.Context, args ...string) result {
 	for k, v := range e.vars {
 		vars[k] = v
 	}
-	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return vars[k] }, WorkDir: e.repo.Dir}
+	f, out, errOut := cmdtest.NewFactory(e.repo.Dir, vars)
+	f.Now = time.Now
 	cmd := NewCmdReview(f, func(o *ReviewOptions) error {
 		o.Busy = ollama.BackoffPolicy{Attempts: 2, Initial: time.Millisecond, Max: time.Millisecond}
 		return reviewRun(o)
 	})
-	code := execute(ctx, cmd, ios, args)
+	code := cmdtest.Execute(ctx, cmd, f.IOStreams, args)
 	return result{code, out.String(), errOut.String()}
-}
-
-// execute runs cmd the way cli.Run does and prints the error the same way.
-func execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, args []string) int {
-	// A nil slice would make cobra read os.Args, which hold go test's flags.
-	cmd.SetArgs(append([]string{}, args...))
-	cmd.SetOut(ios.Out)
-	cmd.SetErr(ios.ErrOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(ctx)
-	if err == nil {
-		return 0
-	}
-	if errors.Is(err, exitcode.FindingsError) {
-		return exitcode.Findings // the report was the output
-	}
-	ios.ErrOut.Write([]byte("error: " + err.Error() + "\n"))
-	if h := exitcode.HintOf(err); h != "" {
-		ios.ErrOut.Write([]byte("hint: " + h + "\n"))
-	}
-	return exitcode.Of(err)
 }
 
 func rawOf(t *testing.T, s string) review.Raw {
