@@ -11,7 +11,6 @@ import (
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
 
@@ -46,12 +45,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 		Short: "Print the effective configuration and where each value came from",
 		Example: `  quorum config show
   QUORUM_HOOK_FAIL_ON=important quorum config show --json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return exitcode.Setupf("run 'quorum config show --help' for usage", "unexpected argument %q", args[0])
-			}
-			return nil
-		},
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Dir = f.WorkDir
 			opts.Getenv = f.Getenv

@@ -25,7 +25,7 @@ func NewCmdHook(f *cmdutil.Factory) *cobra.Command {
 when findings reach the hook's gate (hook.fail_on, hook.min_agreement).
 
 Skip one push with QUORUM_SKIP=1 git push, or git push --no-verify.`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(NewCmdInstall(f, nil), NewCmdUninstall(f, nil), NewCmdRun(f, nil))
 	return cmd
@@ -57,7 +57,7 @@ input) or --force (replace it; a backup is kept). 'quorum hook uninstall'
 puts back whatever was there.`,
 		Example: `  quorum hook install
   quorum hook install --chain`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
@@ -134,7 +134,7 @@ func NewCmdUninstall(f *cmdutil.Factory, runF func(*UninstallOptions) error) *co
 	cmd := &cobra.Command{
 		Use:   "uninstall",
 		Short: "Remove quorum's pre-push hook and restore the previous one",
-		Args:  noArgs,
+		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
@@ -204,14 +204,6 @@ Or call quorum from your hook manager; it reads git's pre-push input on stdin:
           use_stdin: true
   husky (.husky/pre-push):
     quorum hook run "$@"`
-
-// noArgs is cobra.NoArgs with quorum's exit code 2 and hint.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return exitcode.Setupf(fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath()), "unexpected argument %q", args[0])
-	}
-	return nil
-}
 
 func ctxOf(ctx context.Context) context.Context {
 	if ctx == nil {

@@ -52,12 +52,7 @@ different families, coder models first). When Ollama cannot be reached the
 file is written with the defaults and a comment saying so.
 
 An existing file is never overwritten without --force.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return exitcode.Setupf("run 'quorum init --help' for usage", "unexpected argument %q", args[0])
-			}
-			return nil
-		},
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
