@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
@@ -116,13 +117,8 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 			return reviewRun(opts)
 		},
 	}
+	diffcmd.AddSelectionFlags(cmd, &opts.Diff)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Diff.Base, "base", "", "compare with `REF` (default: upstream, origin/HEAD, main, master)")
-	fl.StringVar(&opts.Diff.Head, "head", "", "review up to `REF` (default HEAD)")
-	fl.BoolVar(&opts.Diff.Staged, "staged", false, "review the index against HEAD")
-	fl.BoolVar(&opts.Diff.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")
-	fl.StringVar(&opts.Diff.Commits, "commits", "", "review exactly the range `A..B` (no merge-base)")
-	fl.StringArrayVar(&opts.Diff.Ignore, "ignore", nil, "skip files matching `GLOB` (repeatable, doublestar syntax)")
 	fl.StringSliceVar(&opts.Models, "models", nil, "reviewer `MODELS`, comma-separated (default: up to three installed chat models)")
 	fl.IntVar(&opts.MaxContext, "max-context", run.DefaultMaxContext, "cap every model's context window at `TOKENS`")
 	fl.IntVar(&opts.Parallel, "parallel", 1, "requests in flight per model")
