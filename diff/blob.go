@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -43,16 +42,8 @@ func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, w, err := os.Pipe()
+	out, err := startPiped(c)
 	if err != nil {
-		return nil, err
-	}
-	growPipe(w)
-	c.Stdout = w
-	err = c.Start()
-	w.Close()
-	if err != nil {
-		out.Close()
 		return nil, err
 	}
 	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles)}

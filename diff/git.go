@@ -101,16 +101,8 @@ func (g *gitCLI) streamDiff(ctx context.Context, args []string, read func(io.Rea
 	c := g.cmd(ctx, full...)
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
-	out, w, err := os.Pipe()
+	out, err := startPiped(c)
 	if err != nil {
-		return err
-	}
-	growPipe(w)
-	c.Stdout = w
-	err = c.Start()
-	w.Close()
-	if err != nil {
-		out.Close()
 		return err
 	}
 	defer out.Close()
@@ -132,4 +124,22 @@ func (g *gitCLI) streamDiff(ctx context.Context, args []string, read func(io.Rea
 		return fmt.Errorf("git diff failed: %s", msg)
 	}
 	return perr
+}
+
+// startPiped starts c with its stdout on a pipe (enlarged by growPipe) and
+// returns the read end, which the caller closes.
+func startPiped(c *exec.Cmd) (*os.File, error) {
+	out, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	growPipe(w)
+	c.Stdout = w
+	err = c.Start()
+	w.Close() // git holds its own copy; ours would keep EOF from ever coming
+	if err != nil {
+		out.Close()
+		return nil, err
+	}
+	return out, nil
 }
