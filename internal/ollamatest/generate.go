@@ -93,8 +93,10 @@ func faultMessage(f Fault, def string) string {
 	return def
 }
 
-// statusFault answers 500, 503 or 404 faults; true when it answered.
-func statusFault(w http.ResponseWriter, f Fault, model string) (int, bool) {
+// answerFault answers the faults that replace a whole response (500, 503,
+// 404, or a hang until the client gives up, recorded as 499) and returns
+// the status; true when it answered.
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, model string) (int, bool) {
 	switch f.Kind {
 	case FaultServerError:
 		writeError(w, http.StatusInternalServerError, faultMessage(f, "llama runner process has terminated: signal: killed"))
@@ -105,6 +107,9 @@ func statusFault(w http.ResponseWriter, f Fault, model string) (int, bool) {
 	case FaultNotFound:
 		writeError(w, http.StatusNotFound, notFound(model))
 		return http.StatusNotFound, true
+	case FaultHang:
+		s.waitGone(r)
+		return 499, true
 	}
 	return 0, false
 }
@@ -138,13 +143,8 @@ func (s *Server) loadOrUnload(w http.ResponseWriter, r *http.Request, req api.Ge
 		writeError(w, status, notFound(req.Model))
 		return
 	}
-	if code, done := statusFault(w, f, req.Model); done {
+	if code, done := s.answerFault(w, r, f, req.Model); done {
 		status = code
-		return
-	}
-	if f.Kind == FaultHang {
-		s.waitGone(r)
-		status = 499
 		return
 	}
 	now := time.Now().UTC()
@@ -261,13 +261,8 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 		writeError(w, status, fmt.Sprintf("%q does not support %s", m.Name, what))
 		return
 	}
-	if code, done := statusFault(w, fault, g.model); done {
+	if code, done := s.answerFault(w, r, fault, g.model); done {
 		status = code
-		return
-	}
-	if fault.Kind == FaultHang {
-		s.waitGone(r)
-		status = 499
 		return
 	}
 
