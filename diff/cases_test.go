@@ -10,17 +10,6 @@ import (
 	"github.com/quorum-review/quorum/diff/difftest"
 )
 
-// newRepo makes a fixture repo and points this process's git config at its
-// private HOME, so Load's git runs see no user or system config.
-func newRepo(t *testing.T) *difftest.Repo {
-	t.Helper()
-	r := difftest.New(t)
-	t.Setenv("HOME", r.Home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(r.Home, ".gitconfig"))
-	return r
-}
-
 func load(t *testing.T, opts Options) *Set {
 	t.Helper()
 	set, err := Load(context.Background(), opts)
@@ -34,7 +23,7 @@ func load(t *testing.T, opts Options) *Set {
 // loads the default range and checks it against git.
 func branchCase(t *testing.T, base, change func(r *difftest.Repo)) (*difftest.Repo, *Set) {
 	t.Helper()
-	r := newRepo(t)
+	r := difftest.NewIsolated(t)
 	r.Write("README", "readme\n")
 	if base != nil {
 		base(r)

@@ -59,7 +59,7 @@ func TestFallbackMatchesGit(t *testing.T) {
 }
 
 func TestFallbackStagedNeedsGit(t *testing.T) {
-	r := newRepo(t)
+	r := difftest.NewIsolated(t)
 	r.Write("a", "1\n")
 	r.Commit("one")
 	noGit(t)

@@ -37,6 +37,18 @@ func New(t testing.TB) *Repo {
 	return r
 }
 
+// NewIsolated is New that also points this process's git configuration at
+// the fixture's private HOME (with t.Setenv, so not for parallel tests):
+// code under test that runs git itself then sees no user or system config.
+func NewIsolated(t testing.TB) *Repo {
+	t.Helper()
+	r := New(t)
+	t.Setenv("HOME", r.Home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(r.Home, ".gitconfig"))
+	return r
+}
+
 // At returns a Repo for another work tree (a linked worktree, a clone)
 // sharing this one's environment and clock.
 func (r *Repo) At(dir string) *Repo {

@@ -18,15 +18,6 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
 
-func newRepo(t *testing.T) *difftest.Repo {
-	t.Helper()
-	r := difftest.New(t)
-	t.Setenv("HOME", r.Home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(r.Home, ".gitconfig"))
-	return r
-}
-
 // run executes `quorum diff` in dir the way the root command does and
 // returns stdout, stderr as the root would print it, and the exit code.
 func run(t *testing.T, dir string, args string) (string, string, int) {
@@ -96,26 +87,26 @@ func TestErrors(t *testing.T) {
 		assertErr(t, stderr, code, "error: not a git repository: "+dir, "hint: run quorum inside a git work tree, or 'git init' one")
 	})
 	t.Run("no commits", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		_, stderr, code := run(t, r.Dir, "")
 		assertErr(t, stderr, code, "error: the repository has no commits yet", "hint: make a first commit with 'git commit', or use --staged after 'git add'")
 	})
 	t.Run("detached head", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Commit("one")
 		r.Git("checkout", "-q", "--detach")
 		_, stderr, code := run(t, r.Dir, "")
 		assertErr(t, stderr, code, "error: HEAD is detached and no --base was given", "hint: pass --base REF (for example --base origin/main), or check out a branch")
 	})
 	t.Run("base does not resolve", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Commit("one")
 		_, stderr, code := run(t, r.Dir, "--base origin/nope")
 		assertErr(t, stderr, code, `error: base or head "origin/nope" does not resolve to a commit`,
 			"hint: check the name with 'git rev-parse origin/nope' or 'git branch -a'; fetch it first if it is remote")
 	})
 	t.Run("no base branch", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Git("checkout", "-q", "-b", "trunk")
 		r.Commit("one")
 		_, stderr, code := run(t, r.Dir, "")
@@ -123,7 +114,7 @@ func TestErrors(t *testing.T) {
 			"hint: pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'")
 	})
 	t.Run("shallow clone without merge-base", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Write("a", "1\n")
 		r.Commit("one")
 		r.Write("a", "2\n")
@@ -140,7 +131,7 @@ func TestErrors(t *testing.T) {
 			"hint: run 'git fetch --unshallow', or pass --base with a commit inside the fetched history")
 	})
 	t.Run("corrupt diff", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Write("a", "1\n")
 		r.Commit("one")
 		r.Git("checkout", "-q", "-b", "f")
@@ -160,7 +151,7 @@ func TestErrors(t *testing.T) {
 			"hint: run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
 	})
 	t.Run("unreadable diff", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Write("a", "1\n")
 		r.Commit("one")
 		r.Git("checkout", "-q", "-b", "f")
@@ -181,7 +172,7 @@ func TestErrors(t *testing.T) {
 		}
 	})
 	t.Run("bad ignore glob", func(t *testing.T) {
-		r := newRepo(t)
+		r := difftest.NewIsolated(t)
 		r.Commit("one")
 		_, stderr, code := run(t, r.Dir, "--ignore '[x'")
 		assertErr(t, stderr, code, `error: invalid --ignore pattern "[x"`, "hint: fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'")
@@ -201,7 +192,7 @@ func assertErr(t *testing.T, stderr string, code int, msg, hint string) {
 }
 
 func TestNothingToReview(t *testing.T) {
-	r := newRepo(t)
+	r := difftest.NewIsolated(t)
 	r.Commit("one")
 	r.Git("checkout", "-q", "-b", "f")
 	out, stderr, code := run(t, r.Dir, "")
@@ -218,7 +209,7 @@ func TestNothingToReview(t *testing.T) {
 // goldenRepo builds the representative fixture: a feature branch with two
 // commits touching modified, added, renamed, deleted, binary and lock files.
 func goldenRepo(t *testing.T) *difftest.Repo {
-	r := newRepo(t)
+	r := difftest.NewIsolated(t)
 	r.Write("README.md", "# demo\n\nA demo project.\n")
 	r.Write("main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello\")\n}\n")
 	r.Write("old_name.go", difftest.Lines("// line", 12))
