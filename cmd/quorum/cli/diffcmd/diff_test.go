@@ -131,41 +131,15 @@ func TestErrors(t *testing.T) {
 			"hint: run 'git fetch --unshallow', or pass --base with a commit inside the fetched history")
 	})
 	t.Run("corrupt diff", func(t *testing.T) {
-		r := difftest.NewIsolated(t)
-		r.Write("a", "1\n")
-		r.Commit("one")
-		r.Git("checkout", "-q", "-b", "f")
-		r.Write("a", "2\n")
-		r.Commit("two")
-		fake := filepath.Join(t.TempDir(), "git")
-		real := diff.LookPath()
-		script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = diff ] && { printf 'diff --git a/a b/a\\n--- a/a\\n+++ b/a\\n@@ -1,5 +1,1 @@\\n-1\\n+2\\n'; exit 0; }; done\nexec " + real + " \"$@\"\n"
-		if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		old := diff.LookPath
-		diff.LookPath = func() string { return fake }
-		t.Cleanup(func() { diff.LookPath = old })
+		r := oneChange(t)
+		fakeGitDiff(t, `printf 'diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1,5 +1,1 @@\n-1\n+2\n'; exit 0`)
 		_, stderr, code := run(t, r.Dir, "")
 		assertErr(t, stderr, code, "error: cannot read the diff: corrupt diff: hunk @@ -1,5 +1,1 @@ has 1 old and 1 new lines (in a)",
 			"hint: run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
 	})
 	t.Run("unreadable diff", func(t *testing.T) {
-		r := difftest.NewIsolated(t)
-		r.Write("a", "1\n")
-		r.Commit("one")
-		r.Git("checkout", "-q", "-b", "f")
-		r.Write("a", "2\n")
-		r.Commit("two")
-		fake := filepath.Join(t.TempDir(), "git")
-		real := diff.LookPath()
-		script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = diff ] && { echo 'fatal: unable to read 0123abcd' >&2; exit 128; }; done\nexec " + real + " \"$@\"\n"
-		if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		old := diff.LookPath
-		diff.LookPath = func() string { return fake }
-		t.Cleanup(func() { diff.LookPath = old })
+		r := oneChange(t)
+		fakeGitDiff(t, `echo 'fatal: unable to read 0123abcd' >&2; exit 128`)
 		_, stderr, code := run(t, r.Dir, "--format json")
 		if code != exitcode.Setup || stderr != "error: cannot read the diff: git diff failed: fatal: unable to read 0123abcd\nhint: run 'git fsck' to check the repository\n" {
 			t.Errorf("exit %d, stderr:\n%s", code, stderr)
@@ -181,6 +155,32 @@ func TestErrors(t *testing.T) {
 		_, stderr, code := run(t, t.TempDir(), "--staged --worktree")
 		assertErr(t, stderr, code, "error: --staged and --worktree cannot be used together", "hint: run 'quorum diff --help' for the flags")
 	})
+}
+
+// oneChange is a repository whose branch f changes file a in one commit.
+func oneChange(t *testing.T) *difftest.Repo {
+	r := difftest.NewIsolated(t)
+	r.Write("a", "1\n")
+	r.Commit("one")
+	r.Git("checkout", "-q", "-b", "f")
+	r.Write("a", "2\n")
+	r.Commit("two")
+	return r
+}
+
+// fakeGitDiff makes diff.LookPath return a wrapper that runs the shell
+// commands body in place of `git diff` and the real git for anything else.
+func fakeGitDiff(t *testing.T, body string) {
+	t.Helper()
+	fake := filepath.Join(t.TempDir(), "git")
+	real := diff.LookPath()
+	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = diff ] && { " + body + "; }; done\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := diff.LookPath
+	diff.LookPath = func() string { return fake }
+	t.Cleanup(func() { diff.LookPath = old })
 }
 
 func assertErr(t *testing.T, stderr string, code int, msg, hint string) {
