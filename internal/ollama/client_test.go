@@ -285,12 +285,7 @@ func TestChatContentFaultsAreNotErrors(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := ollamatest.ClosedHost(t)
 	c, err := ollama.New(ollama.Config{Host: addr})
 	if err != nil {
 		t.Fatal(err)

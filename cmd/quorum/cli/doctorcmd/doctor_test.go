@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -138,12 +137,7 @@ func TestHealthyGolden(t *testing.T) {
 }
 
 func TestOllamaDownGolden(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := ollamatest.ClosedHost(t)
 	dir := gitRepo(t)
 	out, errOut, code := run(t, env{vars: map[string]string{"OLLAMA_HOST": closed}, dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb)})
 	if code != exitcode.Setup {

@@ -3,7 +3,6 @@ package initcmd
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,13 +81,7 @@ func TestInitWithRealClient(t *testing.T) {
 }
 
 func TestInitUnreachable(t *testing.T) {
-	// A loopback port with nothing listening.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := ollamatest.ClosedHost(t)
 	dir, env := repo(t)
 	env["QUORUM_OLLAMA_HOST"] = "http://" + addr
 	code, _, errOut := run(t, dir, env, nil)

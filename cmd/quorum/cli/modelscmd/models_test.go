@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,12 +125,7 @@ func TestConfiguredPanel(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := ollamatest.ClosedHost(t)
 	empty := ollamatest.New(t, ollamatest.Config{Models: []ollamatest.Model{
 		{Name: "nomic-embed-text", Family: "nomic-bert", Capabilities: []string{"embedding"}},
 	}})
