@@ -62,6 +62,8 @@ type Config struct {
 	Guidelines []string
 	// MaxContext caps num_ctx for every model (tokens).
 	MaxContext int
+	// NumPredict bounds each answer (tokens); it is also kept under half of num_ctx.
+	NumPredict int
 	// Parallel is how many requests run at once against one model.
 	Parallel int
 	// ConcurrentModels is how many models may be loaded at once (1 = model by model).
@@ -96,6 +98,7 @@ func Default() *Config {
 		Ignore:           []string{},
 		Guidelines:       []string{},
 		MaxContext:       16384,
+		NumPredict:       4096,
 		Parallel:         1,
 		ConcurrentModels: 1,
 		SeverityPolicy:   "upper-median",

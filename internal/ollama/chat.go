@@ -72,9 +72,12 @@ func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress revi
 		return review.ChatResponse{}, c.mapErr(ctx, op, req.Model, err)
 	}
 	if !done {
+		// A clean end with no done:true is how ollama's runner abandons an
+		// answer that keeps repeating itself (v0.6.5 stops after 31
+		// identical pieces), and also what a runner crash looks like.
 		return review.ChatResponse{}, wrap(exitcode.Internal,
-			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again",
-			fmt.Sprintf("%s: ollama closed the stream before the answer was complete", op), ErrStreamDropped)
+			"the model may be stuck repeating itself: try another model with --models, or a lower --num-predict; if it happens with every model, check the server log (journalctl -u ollama, or ~/.ollama/logs/server.log)",
+			fmt.Sprintf("%s: ollama ended the answer before it was complete", op), ErrStreamDropped)
 	}
 	out.Content = content.String()
 	return out, nil

@@ -135,6 +135,7 @@ func TestChatFaults(t *testing.T) {
 		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", exitcode.Setup},
 		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", exitcode.Setup},
 		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", exitcode.Internal},
+		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", exitcode.Internal},
 		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", exitcode.Internal},
 		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", exitcode.Internal},
 	}

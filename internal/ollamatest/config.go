@@ -87,6 +87,7 @@ const (
 	FaultDrop                             // half of the answer, then the connection closes
 	FaultErrorLine                        // half of the answer, then an {"error":...} line in the 200 stream
 	FaultGarbageLine                      // half of the answer, then a line that is not JSON
+	FaultCutShort                         // half of the answer, then the stream ends with no done line (ollama abandoning a repeating answer)
 )
 
 func (k FaultKind) String() string {
@@ -111,6 +112,8 @@ func (k FaultKind) String() string {
 		return "error-line"
 	case FaultGarbageLine:
 		return "garbage-line"
+	case FaultCutShort:
+		return "cut-short"
 	}
 	return "none"
 }

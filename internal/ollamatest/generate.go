@@ -223,7 +223,7 @@ func (s *Server) reply(model, system, prompt string) string {
 // invalidReply is what a model that ignores the format sends.
 const invalidReply = "Sure! Here is my review of the change:\n{\"summary\": \"looks fine\", \"findings\": ["
 
-var midStreamFaults = []FaultKind{FaultStall, FaultDrop, FaultErrorLine, FaultGarbageLine}
+var midStreamFaults = []FaultKind{FaultStall, FaultDrop, FaultErrorLine, FaultGarbageLine, FaultCutShort}
 
 func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) {
 	i := s.begin(r, Request{Model: g.model, System: g.system, Prompt: g.prompt, Options: g.options,

@@ -85,6 +85,7 @@ func (s *Session) Review(ctx context.Context, set *diff.Set) (*review.Raw, error
 	return runner.Run(ctx, prep, run.Config{
 		Reviewers:        s.Reviewers,
 		MaxContext:       cfg.MaxContext,
+		NumPredict:       cfg.NumPredict,
 		Parallel:         cfg.Parallel,
 		ConcurrentModels: cfg.ConcurrentModels,
 		Timeout:          s.opts.RequestTimeout,

@@ -74,9 +74,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	}
 	model, opts := rr.res.Reviewer.Model, rr.res.Options
 	key := CacheKey(model, rr.res.Digest, opts, system, user)
-	var hit cachedAnswer
-	if ok, _ := r.Cache.Get(resultsNS, key, &hit); ok {
-		// An unreadable cache is not fatal: the chunk is simply asked again.
+	if hit, ok := r.lookup(key); ok {
 		cr.Answer, cr.Cached = &hit.Answer, true
 		cr.Metrics.CacheHits = 1
 		return cr, nil, nil
@@ -154,3 +152,22 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 }
 
 func oneLine(s string) string { return short(s) }
+
+// lookup returns the cached answer under key. An unreadable cache is not
+// fatal: the chunk is simply asked again.
+func (r *Runner) lookup(key string) (cachedAnswer, bool) {
+	var hit cachedAnswer
+	ok, _ := r.Cache.Get(resultsNS, key, &hit)
+	return hit, ok
+}
+
+// cached reports whether chunk c of rr is answered in the cache, so a model
+// whose chunks are all cached is not loaded at all.
+func (r *Runner) cached(rr *reviewerRun, c plan.Chunk) bool {
+	system, user, err := rr.plan.Render(c)
+	if err != nil {
+		return false
+	}
+	_, ok := r.lookup(CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, system, user))
+	return ok
+}

@@ -80,7 +80,7 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 	for _, rr := range live {
 		rr.start = now
 	}
-	if l, ok := r.Chat.(Loader); ok {
+	if l, ok := r.Chat.(Loader); ok && r.needsModel(live) {
 		lctx, cancel := withTimeout(ctx, cfg.Timeout)
 		d, err := l.Load(lctx, live[0].res.Reviewer.Model, live[0].res.Options, cfg.KeepAlive)
 		cancel()
@@ -109,6 +109,18 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 		}
 	}
 	r.work(ctx, cfg, jobs)
+}
+
+// needsModel reports whether any chunk of the group is not in the cache.
+func (r *Runner) needsModel(group []*reviewerRun) bool {
+	for _, rr := range group {
+		for _, c := range rr.plan.Chunks {
+			if !r.cached(rr, c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // work runs jobs with cfg.Parallel workers, in order. A reviewer whose model

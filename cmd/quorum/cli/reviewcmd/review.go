@@ -44,6 +44,7 @@ type ReviewOptions struct {
 	Diff             diff.Options
 	Models           []string
 	MaxContext       int
+	NumPredict       int
 	Parallel         int
 	ConcurrentModels int
 	NoCache          bool
@@ -76,6 +77,7 @@ var flagKeys = map[string]string{
 	"ignore":            "ignore",
 	"models":            "models",
 	"max-context":       "max_context",
+	"num-predict":       "num_predict",
 	"parallel":          "parallel",
 	"concurrent-models": "concurrent_models",
 	"timeout":           "timeout",
@@ -121,6 +123,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&opts.Models, "models", nil, "reviewer `MODELS`, comma-separated (default: up to three installed chat models)")
 	fl.IntVar(&opts.MaxContext, "max-context", run.DefaultMaxContext, "cap every model's context window at `TOKENS`")
+	fl.IntVar(&opts.NumPredict, "num-predict", run.DefaultNumPredict, "bound every answer at `TOKENS` (kept under half the context)")
 	fl.IntVar(&opts.Parallel, "parallel", 1, "requests in flight per model")
 	fl.IntVar(&opts.ConcurrentModels, "concurrent-models", 1, "models running at once (1 = model by model)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write cached answers")
@@ -149,7 +152,7 @@ func validate(opts *ReviewOptions) error {
 	if opts.Flags != nil && opts.Flags.Changed("min-agreement") && opts.MinAgreement < 1 {
 		return exitcode.Setupf("give --min-agreement a positive number", "--min-agreement must be at least 1, got %d", opts.MinAgreement)
 	}
-	for name, v := range map[string]int{"max-context": opts.MaxContext, "parallel": opts.Parallel, "concurrent-models": opts.ConcurrentModels} {
+	for name, v := range map[string]int{"max-context": opts.MaxContext, "num-predict": opts.NumPredict, "parallel": opts.Parallel, "concurrent-models": opts.ConcurrentModels} {
 		if v < 1 {
 			return exitcode.Setupf("give --"+name+" a positive number", "--%s must be at least 1, got %d", name, v)
 		}

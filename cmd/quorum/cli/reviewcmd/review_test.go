@@ -191,13 +191,17 @@ func TestWarmCacheMakesNoModelCall(t *testing.T) {
 	if res := e.run(context.Background(), "--raw", "--format", "json", "-q"); res.code != 0 {
 		t.Fatalf("first run: %d %s", res.code, res.stderr)
 	}
-	first := e.srv.ModelCalls()
+	first, loads := e.srv.ModelCalls(), e.srv.Count("/api/generate")
 	res := e.run(context.Background(), "--raw", "--format", "json", "-q")
 	if res.code != 0 || res.stderr != "" {
 		t.Fatalf("second run: %d %q", res.code, res.stderr)
 	}
 	if calls := e.srv.ModelCalls() - first; calls != 0 {
 		t.Fatalf("warm run made %d model calls", calls)
+	}
+	// Not even a load: a cold server stays cold when every answer is cached.
+	if n := e.srv.Count("/api/generate") - loads; n != 0 {
+		t.Fatalf("warm run sent %d load requests", n)
 	}
 	for _, r := range rawOf(t, res.stdout).Results {
 		if r.Metrics.CacheHits != 1 || !r.Chunks[0].Cached {
@@ -454,5 +458,32 @@ func TestConsolidatedReportGateSaveAndReplay(t *testing.T) {
 	res = e.run(context.Background(), "--replay", "nope")
 	if res.code != exitcode.Setup || !strings.Contains(res.stderr, "hint: run 'quorum report list'") {
 		t.Fatalf("unknown replay id: exit %d: %s", res.code, res.stderr)
+	}
+}
+
+func TestNumPredictFromFlagAndConfig(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	numPredict := func() any {
+		chats := e.srv.Chats()
+		return chats[len(chats)-1].Options["num_predict"]
+	}
+	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if got := numPredict(); got != float64(4096) {
+		t.Errorf("default num_predict %v, want 4096", got)
+	}
+	e.repo.Write(".quorum.yaml", "num_predict: 512\n")
+	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if got := numPredict(); got != float64(512) {
+		t.Errorf("num_predict from .quorum.yaml %v, want 512", got)
+	}
+	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache", "--num-predict", "64"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	if got := numPredict(); got != float64(64) {
+		t.Errorf("num_predict from the flag %v, want 64 (flags beat the file)", got)
 	}
 }
