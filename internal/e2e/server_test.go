@@ -30,10 +30,7 @@ var terse = []struct {
 	{"tinyphi", 65536},
 }
 
-const (
-	randomModel  = "tinyllama-random"
-	runawayModel = "tinymistral-runaway"
-)
+const randomModel = "tinyllama-random"
 
 // start runs a server with the panel installed.
 func start(t *testing.T) *Server {
