@@ -329,23 +329,25 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 		if !hunkHas(h, line) {
 			continue
 		}
-		pos := make([]int, len(h.Lines))
-		present := map[int]bool{}
-		next := h.NewStart
-		for i, l := range h.Lines {
-			if l.Kind == diff.Deleted {
-				pos[i] = next
-			} else {
-				pos[i] = l.New
-				next = l.New + 1
-				present[l.New] = true
+		// New-side numbers of context and added lines run consecutively from
+		// NewStart, so "is p a line of this hunk" is a range check.
+		last := h.NewStart - 1
+		for _, l := range h.Lines {
+			if l.Kind != diff.Deleted {
+				last = l.New
 			}
 		}
 		var out []CodeLine
-		for i, l := range h.Lines {
-			p := pos[i]
-			if l.Kind == diff.Deleted && !present[p] && present[p-1] {
-				p--
+		next := h.NewStart
+		for _, l := range h.Lines {
+			p := l.New
+			if l.Kind == diff.Deleted {
+				p = next
+				if p > last && p-1 >= h.NewStart {
+					p-- // a deletion at the end of the hunk sits on its last line
+				}
+			} else {
+				next = l.New + 1
 			}
 			inside := p >= line && p <= end
 			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
