@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams are the streams a command reads and writes; never os.Stdout directly.
@@ -31,7 +33,7 @@ func System() *IOStreams {
 	s := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		StdoutTTY: tty(os.Stdout), StderrTTY: tty(os.Stderr), StdinTTY: tty(os.Stdin),
-		TerminalWidth: 100,
+		TerminalWidth: terminalWidth(),
 	}
 	s.NoColor = noColor || !s.StdoutTTY
 	return s
@@ -40,5 +42,22 @@ func System() *IOStreams {
 // Test returns streams backed by buffers: stdin, stdout, stderr.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, NoColor: true, TerminalWidth: 100}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut, NoColor: true, TerminalWidth: DefaultWidth}, in, out, errOut
+}
+
+// DefaultWidth is used when no terminal tells its width.
+const DefaultWidth = 100
+
+// terminalWidth is the width of the terminal on stdout or stderr, else
+// $COLUMNS, else DefaultWidth.
+func terminalWidth() int {
+	for _, f := range []*os.File{os.Stdout, os.Stderr} {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w > 0 {
+		return w
+	}
+	return DefaultWidth
 }

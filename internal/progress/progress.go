@@ -52,7 +52,9 @@ func New(ios *iostreams.IOStreams, quiet bool, now func() time.Time) *Reporter {
 	switch {
 	case quiet:
 	case ios.StderrTTY:
-		r.p = mpb.New(mpb.WithOutput(ios.ErrOut), mpb.WithWidth(ios.TerminalWidth), mpb.WithRefreshRate(150*time.Millisecond), mpb.ForceAutoRefresh())
+		// The width is the bar's alone; name, counters and tokens/s come on
+		// top, and a line longer than the terminal wraps and breaks redraws.
+		r.p = mpb.New(mpb.WithOutput(ios.ErrOut), mpb.WithWidth(barWidth(ios.TerminalWidth)), mpb.WithRefreshRate(150*time.Millisecond), mpb.ForceAutoRefresh())
 	default:
 		r.w = ios.ErrOut
 	}
@@ -238,4 +240,10 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// barWidth leaves room on a terminal line of width columns for the
+// decorators around the bar (about 60 columns with a long model name).
+func barWidth(columns int) int {
+	return max(10, min(40, columns-60))
 }

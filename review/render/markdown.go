@@ -403,12 +403,19 @@ func (m *md) retro(r *report.Report) {
 		m.p("No reviewers ran.\n")
 		return
 	}
-	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s | critical | important | suggestion | unique | corroborated | rejected | failures |\n")
-	m.p("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	// Two narrow tables rather than one of fourteen columns, so both fit a
+	// terminal when the report is rendered there.
+	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s |\n")
+	m.p("|---|---|--:|--:|--:|--:|--:|\n")
 	for _, rv := range r.Reviewers {
-		m.p("| %s | %s | %s | %s | %d | %d | %.1f | %d | %d | %d | %d | %d | %d | %d |\n",
-			cell(rv.Name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens,
-			rv.TokensPerSec, rv.BySeverity.Critical, rv.BySeverity.Important, rv.BySeverity.Suggestion,
+		m.p("| %s | %s | %s | %s | %d | %d | %.1f |\n",
+			cell(rv.Name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec)
+	}
+	m.p("\n| reviewer | critical | important | suggestion | unique | corroborated | rejected | failed chunks |\n")
+	m.p("|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, rv := range r.Reviewers {
+		m.p("| %s | %d | %d | %d | %d | %d | %d | %d |\n",
+			cell(rv.Name), rv.BySeverity.Critical, rv.BySeverity.Important, rv.BySeverity.Suggestion,
 			rv.Unique, rv.Corroborated, rv.Rejected, rv.FailedChunks)
 	}
 	m.p("\n")
