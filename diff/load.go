@@ -313,7 +313,7 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 				return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the diff: %w", err),
 					"run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
 			case ctx.Err() != nil:
-				return nil, ctx.Err()
+				return nil, Interrupted(ctx)
 			}
 			return nil, exitcode.Setupf("run 'git fsck' to check the repository", "cannot read the diff: %v", err)
 		}
@@ -628,4 +628,10 @@ func (s *source) readHead(p string, limit int64) ([]byte, error) {
 		return io.ReadAll(io.LimitReader(r, limit))
 	}
 	return io.ReadAll(r)
+}
+
+// Interrupted is the error for a diff cut short by Ctrl-C or a deadline: a
+// user action, not a bug (exit 2).
+func Interrupted(ctx context.Context) error {
+	return exitcode.New(exitcode.Setup, fmt.Errorf("interrupted while reading the diff: %w", context.Cause(ctx)), "run the command again")
 }

@@ -153,7 +153,7 @@ func (rp *repo) headRef() (branch string, hash plumbing.Hash, err error) {
 	}
 	res, err := rp.r.Reference(plumbing.HEAD, true)
 	if err != nil {
-		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', or use --staged after 'git add'",
+		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', then run quorum again",
 			"the repository has no commits yet")
 	}
 	return branch, res.Hash(), nil

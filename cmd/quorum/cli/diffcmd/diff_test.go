@@ -89,7 +89,7 @@ func TestErrors(t *testing.T) {
 	t.Run("no commits", func(t *testing.T) {
 		r := difftest.NewIsolated(t)
 		_, stderr, code := run(t, r.Dir, "")
-		assertErr(t, stderr, code, "error: the repository has no commits yet", "hint: make a first commit with 'git commit', or use --staged after 'git add'")
+		assertErr(t, stderr, code, "error: the repository has no commits yet", "hint: make a first commit with 'git commit', then run quorum again")
 	})
 	t.Run("detached head", func(t *testing.T) {
 		r := difftest.NewIsolated(t)
@@ -295,4 +295,18 @@ func splitArgs(s string) []string {
 		out = append(out, cur.String())
 	}
 	return out
+}
+
+// Ctrl-C while git prints the patch is the user's doing: exit 2, not a bug.
+func TestInterruptedIsAUsageExit(t *testing.T) {
+	r := goldenRepo(t)
+	f, _, errOut := cmdtest.NewFactory(r.Dir, nil)
+	f.Getenv = os.Getenv
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code := cmdtest.Execute(ctx, NewCmdDiff(f, nil), f.IOStreams, []string{"--format", "json"})
+	want := "error: interrupted while reading the diff: context canceled\nhint: run the command again\n"
+	if code != 2 || errOut.String() != want {
+		t.Fatalf("exit %d, stderr %q; want 2 and %q", code, errOut.String(), want)
+	}
 }

@@ -204,7 +204,12 @@ func reviewRun(opts *ReviewOptions) error {
 	}
 	dopts := opts.Diff
 	dopts.Dir = opts.WorkDir
-	dopts.Base, dopts.Ignore = cfg.Base, cfg.Ignore
+	dopts.Ignore = cfg.Ignore
+	if !dopts.Staged && !dopts.Worktree && dopts.Commits == "" {
+		// A configured base applies to branch reviews only; --base itself
+		// is in dopts already and is refused with the other modes.
+		dopts.Base = cfg.Base
+	}
 	policy, err := policyOf(cfg).Normalize()
 	if err != nil {
 		return exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)

@@ -487,3 +487,23 @@ func TestNumPredictFromFlagAndConfig(t *testing.T) {
 		t.Errorf("num_predict from the flag %v, want 64 (flags beat the file)", got)
 	}
 }
+
+// A configured base is for branch reviews; --staged, --worktree and
+// --commits ignore it instead of failing as if --base had been given.
+func TestConfiguredBaseDoesNotBreakOtherModes(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	e.repo.Write(".quorum.yaml", "base: main\n")
+	e.repo.Write("calc.go", "package calc\n\nfunc Double(n int) int {\n\treturn n + n\n}\n")
+	e.repo.Git("add", "calc.go")
+	for _, args := range [][]string{{"--staged"}, {"--worktree"}, {"--commits", "main..feature"}, {}} {
+		res := e.run(context.Background(), append(args, "-q", "--raw", "--format", "json", "--models", "qwen2.5-coder:7b")...)
+		if res.code != 0 {
+			t.Errorf("%v with base: main in .quorum.yaml: exit %d\n%s", args, res.code, res.stderr)
+		}
+	}
+	// --base on the command line with --staged is still refused.
+	res := e.run(context.Background(), "--staged", "--base", "main", "-q")
+	if res.code != 2 || !strings.Contains(res.stderr, "hint: ") {
+		t.Errorf("--staged --base: exit %d\n%s", res.code, res.stderr)
+	}
+}
