@@ -201,6 +201,9 @@ func TestErrors(t *testing.T) {
 		{name: "missing guidelines", repo: "guidelines: [nope.md]\n", wantMsg: `.quorum.yaml:1: guidelines: guidelines file "nope.md" not found`, hint: "create the file"},
 		{name: "bad host", repo: "ollama_host: 'ftp://x'\n", wantMsg: `.quorum.yaml:1: ollama_host: "ftp://x" is not a valid Ollama address`, hint: "http://127.0.0.1:11434"},
 		{name: "bad port", repo: "ollama_host: 'localhost:99999'\n", wantMsg: `has an invalid port`, hint: "http://"},
+		{name: "repo allows remote", repo: "cache: true\nallow_remote: true\n", wantMsg: `.quorum.yaml:2: allow_remote: a repository's .quorum.yaml cannot allow a remote ollama host`, hint: "--allow-remote"},
+		{name: "repo names remote host", repo: "ollama_host: 'http://10.0.0.5:11434'\n", wantMsg: `.quorum.yaml:1: ollama_host: a repository's .quorum.yaml can only name a loopback ollama host`, hint: "QUORUM_OLLAMA_HOST"},
+		{name: "repo names host by dns", repo: "ollama_host: 'gpu-box.lan:11434'\n", wantMsg: `can only name a loopback ollama host`, hint: "user config"},
 		{name: "bad policy", repo: "severity_policy: mean\n", wantMsg: `severity_policy: "mean" is not a valid severity policy`, hint: "upper-median"},
 		{name: "list for scalar", repo: "base: [a, b]\n", wantMsg: `.quorum.yaml:1: base: expected a single value, got a list`, hint: "single value"},
 		{name: "mapping for scalar", repo: "base:\n  x: 1\n", wantMsg: `.quorum.yaml:2: base: expected a value, got a mapping`, hint: "single value"},
@@ -284,5 +287,24 @@ func TestSliceFlag(t *testing.T) {
 	must(t, c.ApplyFlags(fs, map[string]string{"model": "models"}))
 	if len(c.Models) != 2 || c.Models[0].Name != "a:1b" || c.Source("models").String() != "flag --model" {
 		t.Errorf("models %+v from %v", c.Models, c.Source("models"))
+	}
+}
+
+// The user file, the environment and flags may allow a remote host; a
+// repository may only point at loopback addresses.
+func TestRemoteHostOnlyFromTheUser(t *testing.T) {
+	dir, getenv := fixture(t, "ollama_host: 'http://[::1]:11434'\n", "allow_remote: true\nollama_host: 'http://10.0.0.5:11434'\n", nil)
+	c, err := Load(dir, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.AllowRemote || c.OllamaHost != "http://[::1]:11434" {
+		t.Errorf("allow_remote %v, host %q", c.AllowRemote, c.OllamaHost)
+	}
+	for _, host := range []string{"localhost:11434", "127.0.0.2:1", "http://[::1]:9"} {
+		dir, getenv := fixture(t, "ollama_host: '"+host+"'\n", "", nil)
+		if _, err := Load(dir, getenv); err != nil {
+			t.Errorf("%s in .quorum.yaml: %v", host, err)
+		}
 	}
 }

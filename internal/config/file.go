@@ -3,6 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,6 +76,9 @@ func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind Sour
 		val, err := nodeValue(v, key, dir)
 		if err == nil {
 			err = f.set(c, val)
+		}
+		if err == nil && kind == FromRepo {
+			err = c.checkRepoSafe(key)
 		}
 		if err != nil {
 			return wrap(located(err, shown, v.Line, key))
@@ -218,4 +223,37 @@ func editDistance(a, b string) int {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
+}
+
+// checkRepoSafe refuses the settings a cloned repository must not be able to
+// choose for you: sending its code (and the rest of the diff) off the machine.
+// Only the user file, the environment and flags may allow a remote host.
+func (c *Config) checkRepoSafe(key string) error {
+	const hint = "set it in your user config (quorum config show names the file), in QUORUM_ALLOW_REMOTE/QUORUM_OLLAMA_HOST, or pass --allow-remote / --ollama-host"
+	switch {
+	case key == "allow_remote" && c.AllowRemote:
+		return bad(hint, "a repository's .quorum.yaml cannot allow a remote ollama host")
+	case key == "ollama_host" && !loopbackHost(c.OllamaHost):
+		return bad(hint, "a repository's .quorum.yaml can only name a loopback ollama host (127.0.0.1, ::1 or localhost), not %q", c.OllamaHost)
+	}
+	return nil
+}
+
+// loopbackHost reports whether an ollama_host value names a loopback address
+// literally; a DNS name other than localhost could resolve anywhere.
+func loopbackHost(s string) bool {
+	raw := s
+	if !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
