@@ -176,6 +176,19 @@ func (m *md) header(r *report.Report) {
 		}
 		m.p("| Options | %s |\n", cell(strings.Join(kv, ", ")))
 	}
+	var gens []string
+	for _, rv := range r.Reviewers {
+		if rv.Options.NumCtx == 0 {
+			continue // never asked (model missing)
+		}
+		g := fmt.Sprintf("temperature %g, seed %d", rv.Options.Temperature, rv.Options.Seed)
+		if !slices.Contains(gens, g) {
+			gens = append(gens, g)
+		}
+	}
+	if len(gens) > 0 {
+		m.p("| Generation | %s (num_ctx and num_predict per reviewer in the retro) |\n", cell(strings.Join(gens, "; ")))
+	}
 	if r.Interrupted {
 		m.p("| Note | the review was interrupted; the report covers what finished |\n")
 	}
@@ -405,11 +418,12 @@ func (m *md) retro(r *report.Report) {
 	}
 	// Two narrow tables rather than one of fourteen columns, so both fit a
 	// terminal when the report is rendered there.
-	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s |\n")
-	m.p("|---|---|--:|--:|--:|--:|--:|\n")
+	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s | num_ctx | num_predict |\n")
+	m.p("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, rv := range r.Reviewers {
-		m.p("| %s | %s | %s | %s | %d | %d | %.1f |\n",
-			cell(rv.Name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec)
+		m.p("| %s | %s | %s | %s | %d | %d | %.1f | %s | %s |\n",
+			cell(rv.Name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec,
+			orDash(rv.Options.NumCtx), orDash(rv.Options.NumPredict))
 	}
 	m.p("\n| reviewer | critical | important | suggestion | unique | corroborated | rejected | failed chunks |\n")
 	m.p("|---|--:|--:|--:|--:|--:|--:|--:|\n")
@@ -522,4 +536,12 @@ func coverMark(s string) string {
 		return "✗"
 	}
 	return "–"
+}
+
+// orDash prints a count, or a dash when it was never set (a missing model).
+func orDash(n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprint(n)
 }

@@ -387,7 +387,7 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 		}
 		rv := Reviewer{
 			Name: Sanitize(res.Reviewer.Name), Model: Sanitize(res.Reviewer.Model), Digest: res.Digest,
-			Focus: Sanitize(res.Reviewer.Focus), Status: res.Status, Error: Sanitize(res.Error), Hint: Sanitize(res.Hint),
+			Focus: Sanitize(res.Reviewer.Focus), Options: res.Options, Status: res.Status, Error: Sanitize(res.Error), Hint: Sanitize(res.Hint),
 			DurationMS: dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
 			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: roundTo(m.TokensPerSecond(), 1),
 			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,

@@ -4,6 +4,8 @@ package report
 import (
 	"time"
 
+	"github.com/quorum-review/quorum/review"
+
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review/anchor"
 )
@@ -108,23 +110,26 @@ type ReviewerNote struct {
 
 // Reviewer is one panel member's outcome and retro figures.
 type Reviewer struct {
-	Name         string  `json:"name"`
-	Model        string  `json:"model"`
-	Digest       string  `json:"digest,omitempty"`
-	Focus        string  `json:"focus,omitempty"`
-	Status       string  `json:"status"`
-	Error        string  `json:"error,omitempty"`
-	Hint         string  `json:"hint,omitempty"`
-	DurationMS   int64   `json:"duration_ms"`
-	LoadMS       int64   `json:"load_ms"`
-	PromptTokens int     `json:"tokens_in"`
-	EvalTokens   int     `json:"tokens_out"`
-	TokensPerSec float64 `json:"tokens_per_sec"`
-	Requests     int     `json:"requests"`
-	Retries      int     `json:"retries"`
-	CacheHits    int     `json:"cache_hits"`
-	Chunks       int     `json:"chunks"`
-	FailedChunks int     `json:"failed_chunks"`
+	Name   string `json:"name"`
+	Model  string `json:"model"`
+	Digest string `json:"digest,omitempty"`
+	Focus  string `json:"focus,omitempty"`
+	// Options are the generation options every request of this reviewer set
+	// (num_ctx, num_predict, temperature, seed), so a report says how it was made.
+	Options      review.Options `json:"options"`
+	Status       string         `json:"status"`
+	Error        string         `json:"error,omitempty"`
+	Hint         string         `json:"hint,omitempty"`
+	DurationMS   int64          `json:"duration_ms"`
+	LoadMS       int64          `json:"load_ms"`
+	PromptTokens int            `json:"tokens_in"`
+	EvalTokens   int            `json:"tokens_out"`
+	TokensPerSec float64        `json:"tokens_per_sec"`
+	Requests     int            `json:"requests"`
+	Retries      int            `json:"retries"`
+	CacheHits    int            `json:"cache_hits"`
+	Chunks       int            `json:"chunks"`
+	FailedChunks int            `json:"failed_chunks"`
 	// Findings counts consolidated findings this reviewer is part of.
 	Findings     int    `json:"findings"`
 	BySeverity   Counts `json:"by_severity"`
