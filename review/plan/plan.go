@@ -252,27 +252,45 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 	return pl, nil
 }
 
-// Render returns the system and user prompts of chunk c, fenced by a boundary
-// derived from the chunk's content (see prompts.Boundary).
+// Render returns the system and user prompts of chunk c, fenced by a
+// boundary derived from everything the user prompt prints from the
+// repository (see boundary).
 func (pl *Plan) Render(c Chunk) (system, user string, err error) {
 	system, err = prompts.System(pl.Budget.Focus)
 	if err != nil {
 		return "", "", err
 	}
-	var content strings.Builder
-	content.WriteString(pl.Guidelines)
-	for _, s := range pl.Commits {
-		content.WriteString(s)
-	}
-	for _, f := range c.Files {
-		content.WriteString(f.Path + f.Diff + f.Context)
-	}
-	d := prompts.Data{Boundary: prompts.Boundary(content.String()), Guidelines: pl.Guidelines, Commits: pl.Commits, Files: c.Files}
+	d := prompts.Data{Boundary: pl.boundary(c), Guidelines: pl.Guidelines, Commits: pl.Commits, Files: c.Files}
 	if c.Count > 1 {
 		d.Part, d.Parts = c.Index, c.Count
 	}
 	user, err = prompts.User(d)
 	return system, user, err
+}
+
+// boundary hashes every repository-controlled string the user prompt prints
+// raw: guidelines, commit subjects, and each file's path, old path, status,
+// diff and context. It is derived from that content rather than drawn at
+// random so the same input renders byte-identical prompts (seeded sampling
+// stays reproducible), and it stays unpredictable to whoever wrote the text:
+// to forge the fence inside, say, a rename's old path they would have to
+// know a hash of that very path. Any field left out of the hash could carry a
+// precomputed fence, which is why OldPath and Status are in it.
+func (pl *Plan) boundary(c Chunk) string {
+	var b strings.Builder
+	field := func(s string) { b.WriteString(s); b.WriteByte(0) }
+	field(pl.Guidelines)
+	for _, s := range pl.Commits {
+		field(s)
+	}
+	for _, f := range c.Files {
+		field(f.Path)
+		field(f.OldPath)
+		field(f.Status)
+		field(f.Diff)
+		field(f.Context)
+	}
+	return prompts.Boundary(b.String())
 }
 
 // trimText cuts s to at most n bytes at a line boundary and says so.

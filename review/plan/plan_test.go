@@ -282,3 +282,45 @@ func TestEnclosingPython(t *testing.T) {
 		t.Fatalf("enclosing = %d..%d, want 3..7", from, to)
 	}
 }
+
+// The fence is derived from every repository string the prompt prints raw,
+// so none of them can carry a precomputed fence: a rename's old path and the
+// status too, not only the path, diff and context.
+func TestBoundaryCoversOldPathAndStatus(t *testing.T) {
+	render := func(f diff.File) (string, string) {
+		t.Helper()
+		pl, err := Build(Prepare(Input{Set: &diff.Set{Files: []diff.File{f}}}), Budget{NumCtx: 4096, AnswerTokens: 1024})
+		if err != nil || len(pl.Chunks) != 1 {
+			t.Fatalf("plan: %v %+v", err, pl)
+		}
+		_, user, err := pl.Render(pl.Chunks[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := pl.boundary(pl.Chunks[0])
+		if !strings.HasPrefix(user, "Review the change") || !strings.Contains(user, "\n"+b+" end of change\n") {
+			t.Fatalf("prompt not fenced by %s:\n%s", b, user)
+		}
+		return b, user
+	}
+	base := diff.File{Path: "new.go", OldPath: "old.go", Status: diff.StatusRenamed, Hunks: []diff.Hunk{hunk(1,
+		diff.Line{Kind: diff.Added, New: 1, Text: "package x"})}}
+	b0, u0 := render(base)
+	if again, _ := render(base); again != b0 {
+		t.Fatal("same input, different boundary")
+	}
+	moved := base
+	moved.OldPath = "other.go"
+	b1, u1 := render(moved)
+	if b1 == b0 {
+		t.Fatal("the boundary ignores the old path")
+	}
+	if !strings.Contains(u0, "was old.go") || !strings.Contains(u1, "was other.go") {
+		t.Fatalf("old path not shown:\n%s", u1)
+	}
+	copied := base
+	copied.Status = diff.StatusCopied
+	if b2, _ := render(copied); b2 == b0 {
+		t.Fatal("the boundary ignores the status")
+	}
+}

@@ -54,10 +54,17 @@ func (r *Runner) saveBPT(rr *reviewerRun) {
 	_ = r.Cache.Put(bptNS, bptKey(rr.bpt.model, rr.bpt.digest), bptEntry{rr.bpt.observed}) // best effort: planning falls back to the default
 }
 
-// planNS remembers, per diff and reviewer, the bytes-per-token a fully
-// answered plan was built with. Re-planning an unchanged diff with the same
-// figure gives the same chunks, so a re-run is served from the cache even
-// after the learned figure moved; a new diff uses the learned figure.
+// planNS remembers the bytes-per-token plans were built with, so chunks stay
+// put between runs and their answers stay in the cache:
+//   - per diff and reviewer, the figure a fully answered plan used:
+//     re-planning an unchanged diff with it gives the same chunks even after
+//     the learned figure moved;
+//   - per reviewer, the figure its last fully answered plan used, whatever
+//     the diff: a new diff (a fix commit on top of a reviewed one) is planned
+//     with it too while it is no more optimistic than the learned figure and
+//     not far below it, so the unchanged files pack into the same chunks as
+//     before instead of every chunk shifting with a small drift of the
+//     learned figure.
 const planNS = "plans"
 
 type planMemo struct {
@@ -66,6 +73,42 @@ type planMemo struct {
 
 func planKey(prepID string, rv reviewKey) string {
 	return cache.Key("plan/v1", prepID, rv)
+}
+
+func lastPlanKey(rv reviewKey) string { return cache.Key("plan/last/v1", rv) }
+
+// planSlack is how far below the learned figure a remembered one may be and
+// still be used: more cautious costs a few more chunks, so only a little.
+const planSlack = 0.15
+
+// planBPT picks the figure to plan rr's chunks of the diff prepID with, and
+// sets the keys its plan will be remembered under.
+func (r *Runner) planBPT(rr *reviewerRun, prepID string, rv reviewKey) float64 {
+	learned := rr.bpt.prior
+	rr.lastPlanKey = lastPlanKey(rv)
+	var memo planMemo
+	if prepID != "" {
+		rr.planKey = planKey(prepID, rv)
+		if ok, _ := r.Cache.Get(planNS, rr.planKey, &memo); ok && memo.BytesPerToken >= minBPT && memo.BytesPerToken <= maxBPT {
+			return memo.BytesPerToken
+		}
+	}
+	if ok, _ := r.Cache.Get(planNS, rr.lastPlanKey, &memo); ok && memo.BytesPerToken >= minBPT &&
+		memo.BytesPerToken <= learned && memo.BytesPerToken >= learned*(1-planSlack) {
+		return memo.BytesPerToken
+	}
+	return learned
+}
+
+// savePlan remembers the figure of a fully answered plan (best effort).
+func (r *Runner) savePlan(rr *reviewerRun) {
+	memo := planMemo{rr.plan.Budget.BytesPerToken}
+	if rr.planKey != "" {
+		_ = r.Cache.Put(planNS, rr.planKey, memo)
+	}
+	if rr.lastPlanKey != "" {
+		_ = r.Cache.Put(planNS, rr.lastPlanKey, memo)
+	}
 }
 
 // reviewKey is what, beside the diff, decides a reviewer's chunks.

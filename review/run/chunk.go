@@ -42,11 +42,18 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 	return context.WithTimeout(ctx, d)
 }
 
-// CacheKey is the key of one answer: the prompt version, the model and its
-// digest, the options, the rendered prompts (which hold the chunk, the focus,
-// guidelines and commits) and the schema.
-func CacheKey(model, digest string, opts review.Options, system, user string) string {
-	return cache.Key("quorum.answer/v1", prompts.Version(), model, digest, opts, system, user)
+// CacheKey is the key of one answer: the prompt version (templates and
+// schema), the model and its digest, the options, the reviewer's focus, the
+// guidelines the plan kept, and the chunk's own files (path, old path,
+// status, part, diff and head-side context: what plan.Chunk.ID hashes, here
+// in full). It leaves out on purpose what the prompt carries about the rest
+// of the change: the commit subjects, the "part i of N" numbering and the
+// fence boundary. An extra commit or a fix elsewhere that shifts the chunk
+// count then leaves every unchanged chunk's answer in the cache, which is
+// what makes a re-push after a fix cheap (issue 5).
+func CacheKey(model, digest string, opts review.Options, pl *plan.Plan, c plan.Chunk) string {
+	return cache.Key("quorum.answer/v2", prompts.Version(), model, digest, opts,
+		strings.TrimSpace(pl.Budget.Focus), pl.Guidelines, c.Files)
 }
 
 // Errors a chunk can fail with besides the server's own.
@@ -73,7 +80,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		return fail(fmt.Errorf("render prompt: %w", err))
 	}
 	model, opts := rr.res.Reviewer.Model, rr.res.Options
-	key := CacheKey(model, rr.res.Digest, opts, system, user)
+	key := CacheKey(model, rr.res.Digest, opts, rr.plan, c)
 	if hit, ok := r.lookup(key); ok {
 		cr.Answer, cr.Cached = &hit.Answer, true
 		cr.Metrics.CacheHits = 1
@@ -164,10 +171,6 @@ func (r *Runner) lookup(key string) (cachedAnswer, bool) {
 // cached reports whether chunk c of rr is answered in the cache, so a model
 // whose chunks are all cached is not loaded at all.
 func (r *Runner) cached(rr *reviewerRun, c plan.Chunk) bool {
-	system, user, err := rr.plan.Render(c)
-	if err != nil {
-		return false
-	}
-	_, ok := r.lookup(CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, system, user))
+	_, ok := r.lookup(CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, rr.plan, c))
 	return ok
 }

@@ -94,8 +94,8 @@ func (r *Runner) finish(rr *reviewerRun) {
 		}
 	}
 	r.saveBPT(rr)
-	if res.Status == review.StatusOK && rr.planKey != "" && len(rr.chunks) > 0 {
-		_ = r.Cache.Put(planNS, rr.planKey, planMemo{rr.plan.Budget.BytesPerToken}) // best effort
+	if res.Status == review.StatusOK && len(rr.chunks) > 0 {
+		r.savePlan(rr)
 	}
 }
 

@@ -106,11 +106,12 @@ type reviewerRun struct {
 	fatal  error                 // stops the reviewer: model missing, server unreachable
 	cause  error                 // why its first failed chunk failed
 	bpt    bptLearner
-	// planKey names this reviewer's plan of this diff in the cache.
-	planKey string
-	start   time.Time
-	end     time.Time
-	mu      sync.Mutex
+	// planKey names this reviewer's plan of this diff in the cache;
+	// lastPlanKey, its latest plan of any diff.
+	planKey, lastPlanKey string
+	start                time.Time
+	end                  time.Time
+	mu                   sync.Mutex
 }
 
 // Run reviews the prepared diff with every reviewer and returns their raw
@@ -174,14 +175,7 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		Seed:        cfg.Seed,
 	}
 	rr.bpt = loadBPT(r.Cache, rv.Model, rr.res.Digest)
-	bpt := rr.bpt.prior
-	if prep.ID() != "" {
-		rr.planKey = planKey(prep.ID(), reviewKey{rv.Model, rr.res.Digest, numCtx, rr.res.Options.NumPredict, rv.Focus})
-		var memo planMemo
-		if ok, _ := r.Cache.Get(planNS, rr.planKey, &memo); ok && memo.BytesPerToken >= minBPT && memo.BytesPerToken <= maxBPT {
-			bpt = memo.BytesPerToken
-		}
-	}
+	bpt := r.planBPT(rr, prep.ID(), reviewKey{rv.Model, rr.res.Digest, numCtx, rr.res.Options.NumPredict, rv.Focus})
 	pl, err := plan.Build(prep, plan.Budget{
 		NumCtx:        numCtx,
 		AnswerTokens:  rr.res.Options.NumPredict,
