@@ -337,6 +337,17 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 	if err := b.finish(); err != nil {
 		return nil, err
 	}
+	if set.Mode == ModeWorktree && g != nil {
+		// Untracked files are uncommitted changes too, but not in the
+		// patch: list them so the user sees they were not reviewed.
+		if out, err := g.output(nil, "ls-files", "--others", "--exclude-standard", "-z"); err == nil {
+			for p := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+				if p != "" {
+					set.Skipped = append(set.Skipped, Skipped{Path: p, Reason: SkipUntracked})
+				}
+			}
+		}
+	}
 	return set, nil
 }
 

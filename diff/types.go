@@ -35,6 +35,9 @@ const (
 	SkipTooLarge  = "too-large"
 	SkipIgnored   = "ignored"
 	SkipSubmodule = "submodule"
+	// SkipUntracked marks a new file git does not track yet: `git diff`
+	// (and so --worktree) does not show it until `git add -N` or `git add`.
+	SkipUntracked = "untracked"
 )
 
 // Ref is a resolved revision: what the user (or the default) named, and the commit.

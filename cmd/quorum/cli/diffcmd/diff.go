@@ -156,7 +156,7 @@ func WriteText(w io.Writer, set *diff.Set) error {
 		}
 	}
 	reviewed := set.Reviewable()
-	if len(set.Files) == 0 || len(reviewed) == 0 && len(set.Skipped) == 0 {
+	if len(reviewed) == 0 && len(set.Skipped) == 0 {
 		b.WriteString("\nnothing to review\n")
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -188,8 +188,13 @@ func WriteText(w io.Writer, set *diff.Set) error {
 				pw = n
 			}
 		}
+		untracked := false
 		for _, s := range set.Skipped {
 			fmt.Fprintf(&b, "  %-*s  %s\n", pw, sanitize(s.Path), s.Reason)
+			untracked = untracked || s.Reason == diff.SkipUntracked
+		}
+		if untracked {
+			b.WriteString("  (git diff leaves untracked files out: 'git add -N PATH' makes --worktree review them)\n")
 		}
 	}
 	if len(reviewed) == 0 {

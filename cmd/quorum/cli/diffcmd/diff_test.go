@@ -310,3 +310,32 @@ func TestInterruptedIsAUsageExit(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 2 and %q", code, errOut.String(), want)
 	}
 }
+
+// git diff leaves untracked files out; --worktree says so instead of
+// pretending there is nothing uncommitted.
+func TestWorktreeListsUntrackedFiles(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("a.go", "package a\n")
+	r.Write(".gitignore", "*.log\n")
+	r.Commit("one")
+	r.Write("new.go", "package a\n\nfunc New() {}\n")
+	r.Write("debug.log", "ignored\n")
+	out, stderr, code := run(t, r.Dir, "--worktree")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"skipped (1)\n  new.go  untracked\n", "'git add -N PATH'", "\nnothing to review\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "debug.log") {
+		t.Errorf("an ignored file is listed:\n%s", out)
+	}
+	r.Git("add", "-N", "new.go")
+	out, _, _ = run(t, r.Dir, "--worktree --format json")
+	var set diff.Set
+	if err := json.Unmarshal([]byte(out), &set); err != nil || len(set.Reviewable()) != 1 || set.Reviewable()[0].Path != "new.go" {
+		t.Errorf("after git add -N: %v\n%s", err, out)
+	}
+}

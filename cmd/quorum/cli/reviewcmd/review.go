@@ -261,6 +261,12 @@ func reviewRun(opts *ReviewOptions) error {
 func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy) error {
 	if !opts.Quiet {
 		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
+		for _, s := range set.Skipped {
+			if s.Reason == diff.SkipUntracked {
+				fmt.Fprintln(opts.IO.ErrOut, "quorum: untracked files are left out; 'git add -N PATH' makes --worktree review them")
+				break
+			}
+		}
 	}
 	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
 	if opts.Raw {
