@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/atomicfile"
 )
 
@@ -41,6 +42,9 @@ var (
 	ErrHooksDisabled = errors.New("git hooks are disabled (core.hooksPath is /dev/null)")
 	// ErrNotInstalled is returned by Uninstall when there is no quorum hook.
 	ErrNotInstalled = errors.New("no quorum pre-push hook is installed")
+	// ErrNotRepository is returned (wrapped, with the directory) when the
+	// directory is inside no git repository.
+	ErrNotRepository = errors.New("not a git repository")
 )
 
 // InstallOptions configures Install.
@@ -64,6 +68,12 @@ type Result struct {
 func HooksDir(ctx context.Context, dir string) (string, error) {
 	out, err := git{dir: dir}.output(ctx, "rev-parse", "--git-path", "hooks")
 	if err != nil {
+		// git's own answer decides (bare repositories, GIT_DIR); only when
+		// it fails does quorum's repository discovery say whether the
+		// directory is in no repository at all, rather than git's message.
+		if _, derr := diff.GitDir(dir); derr != nil {
+			return "", fmt.Errorf("%w: %s", ErrNotRepository, dir)
+		}
 		return "", err
 	}
 	if out == os.DevNull {
@@ -185,7 +195,10 @@ func exists(p string) bool {
 // Script is the pre-push hook. It runs the quorum that installed it, or
 // quorum from PATH when that binary has moved; a chained previous hook runs
 // first with the same arguments and the same stdin (saved to a temp file,
-// since both need all of it); the push goes on only if both succeed.
+// since both need all of it); the push goes on only if both succeed. The
+// temp file lives in the repository's git dir, never in $TMPDIR (DESIGN
+// §8: quorum writes only there and in its cache), and is removed on exit,
+// also when the hook is interrupted.
 func Script(executable string) []byte {
 	return []byte(`#!/bin/sh
 ` + Marker + `
@@ -200,7 +213,12 @@ if [ -z "$quorum" ] || [ ! -x "$quorum" ]; then
 fi
 
 chained="$(dirname "$0")/` + ChainedName + `"
-input=$(mktemp "${TMPDIR:-/tmp}/quorum-pre-push.XXXXXX") || exit 1
+gitdir=$(git rev-parse --git-dir) || exit 1
+input=$(mktemp "$gitdir/quorum-pre-push.XXXXXX") || exit 1
+trap 'rm -f "$input"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cat >"$input"
 status=0
 if [ -x "$chained" ]; then
@@ -213,7 +231,6 @@ if [ "$status" -eq 0 ]; then
 		echo "quorum: warning: quorum binary not found; push not reviewed (reinstall it or run 'quorum hook uninstall')" >&2
 	fi
 fi
-rm -f "$input"
 exit "$status"
 `)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,7 +104,61 @@ func TestHooksPathAndWorktree(t *testing.T) {
 
 func TestNotARepo(t *testing.T) {
 	_, err := Install(context.Background(), InstallOptions{Dir: t.TempDir()})
-	if err == nil || !strings.Contains(err.Error(), "not a git repository") {
+	if !errors.Is(err, ErrNotRepository) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// The script hands git's stdin to the chained hook and to quorum through a
+// temp file in the git dir (not $TMPDIR), removed when the hook exits.
+func TestScriptStdinStaysInGitDir(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t)
+	r.commit("one")
+	hooks := filepath.Join(r.dir, ".git", "hooks")
+	out := t.TempDir()
+	record := func(name string) string {
+		return "#!/bin/sh\n" +
+			"cat >" + filepath.Join(out, name+".in") + "\n" +
+			"echo \"$@\" >" + filepath.Join(out, name+".args") + "\n" +
+			"ls \"$(git rev-parse --git-dir)\" | grep quorum-pre-push >" + filepath.Join(out, name+".tmp") + "\n"
+	}
+	if err := os.MkdirAll(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(hooks, HookName), []byte(record("chained")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fake := filepath.Join(t.TempDir(), "quorum")
+	if err := os.WriteFile(fake, []byte(record("quorum")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Mode: Chain, Executable: fake}); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	stdin := "refs/heads/main " + strings.Repeat("a", 40) + " refs/heads/main " + strings.Repeat("0", 40) + "\n"
+	cmd := exec.Command(filepath.Join(hooks, HookName), "origin", "/x/remote.git")
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	cmd.Stdin = strings.NewReader(stdin)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hook: %v\n%s", err, b)
+	}
+	for _, name := range []string{"chained", "quorum"} {
+		if got := read(t, filepath.Join(out, name+".in")); got != stdin {
+			t.Errorf("%s stdin %q, want %q", name, got, stdin)
+		}
+		if got := read(t, filepath.Join(out, name+".tmp")); !strings.HasPrefix(got, "quorum-pre-push.") {
+			t.Errorf("%s saw no temp file in the git dir: %q", name, got)
+		}
+	}
+	if got := read(t, filepath.Join(out, "quorum.args")); got != "hook run origin /x/remote.git\n" {
+		t.Errorf("quorum args %q", got)
+	}
+	left, _ := filepath.Glob(filepath.Join(r.dir, ".git", "quorum-pre-push.*"))
+	inTmp, _ := os.ReadDir(tmp)
+	if len(left) != 0 || len(inTmp) != 0 {
+		t.Errorf("left behind: git dir %v, TMPDIR %v", left, inTmp)
 	}
 }

@@ -3,6 +3,8 @@ package hook
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -228,4 +230,44 @@ func (p *Plan) Describe() string {
 		parts[i] = fmt.Sprintf("%s (%s)", r, strings.Join(r.Refs, ", "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// NewestFirst orders ranges by their head commit's committer time, newest
+// first, keeping push order among equal times. A push of several refs is
+// one review, and a file changed in two ranges is reviewed once, as the
+// newest head has it (pipeline.Merge prefers the first set).
+func NewestFirst(ctx context.Context, dir string, rs []Range) ([]Range, error) {
+	if len(rs) < 2 {
+		return rs, nil
+	}
+	args := []string{"show", "-s", "--format=%ct"}
+	for _, r := range rs {
+		args = append(args, r.Head)
+	}
+	out, err := git{dir: dir}.output(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	ts := lines(out)
+	if len(ts) != len(rs) {
+		return nil, fmt.Errorf("git show: %d commit times for %d heads", len(ts), len(rs))
+	}
+	type timed struct {
+		r Range
+		t int64
+	}
+	all := make([]timed, len(rs))
+	for i, r := range rs {
+		t, err := strconv.ParseInt(strings.TrimSpace(ts[i]), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("git show: commit time %q of %s", ts[i], r.Head)
+		}
+		all[i] = timed{r, t}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].t > all[j].t })
+	out2 := make([]Range, len(all))
+	for i, x := range all {
+		out2[i] = x.r
+	}
+	return out2, nil
 }

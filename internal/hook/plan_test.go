@@ -175,3 +175,44 @@ func TestPlanPushSHA256(t *testing.T) {
 		t.Fatalf("sha256: %v", got)
 	}
 }
+
+func TestNewestFirst(t *testing.T) {
+	r := newRepo(t)
+	at := func(date, msg string) string {
+		t.Setenv("GIT_COMMITTER_DATE", date)
+		return r.commit(msg)
+	}
+	base := at("2024-01-01T10:00:00Z", "base")
+	old := at("2024-01-01T11:00:00Z", "old")
+	r.run("checkout", "-q", "-b", "new", base)
+	newer := at("2024-01-01T12:00:00Z", "newer")
+	r.run("checkout", "-q", "-b", "tie", base)
+	tie := at("2024-01-01T11:00:00Z", "tie")
+
+	in := []Range{{Base: base, Head: old}, {Base: base, Head: newer}, {Base: base, Head: tie}}
+	got, err := NewestFirst(context.Background(), r.dir, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Newest first; old and tie share a time and keep their push order.
+	want := []string{newer, old, tie}
+	for i := range want {
+		if got[i].Head != want[i] {
+			t.Fatalf("order %v, want %v", heads(got), want)
+		}
+	}
+	if in[0].Head != old {
+		t.Fatal("NewestFirst reordered its input")
+	}
+	if _, err := NewestFirst(context.Background(), r.dir, []Range{{Head: old}, {Head: strings.Repeat("f", 40)}}); err == nil {
+		t.Fatal("no error for an unknown head")
+	}
+}
+
+func heads(rs []Range) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Head)
+	}
+	return out
+}

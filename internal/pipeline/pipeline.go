@@ -75,10 +75,20 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 // Review plans set for each reviewer and runs the panel. The returned raw
 // results are kept even with an error (interrupted, or nobody answered).
 func (s *Session) Review(ctx context.Context, set *diff.Set) (*review.Raw, error) {
+	return s.review(ctx, set, func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) })
+}
+
+// ReviewMerged is Review over several ranges at once (see Merge): one
+// panel run, each file's context read at its own range's head.
+func (s *Session) ReviewMerged(ctx context.Context, m *Merged) (*review.Raw, error) {
+	return s.review(ctx, m.Set, func(p string) ([]byte, error) { return m.ReadNew(ctx, p) })
+}
+
+func (s *Session) review(ctx context.Context, set *diff.Set, readNew func(string) ([]byte, error)) (*review.Raw, error) {
 	cfg := s.opts.Config
 	prep := plan.Prepare(plan.Input{
 		Set:        set,
-		ReadNew:    func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) },
+		ReadNew:    readNew,
 		Guidelines: Guidelines(set.Root, cfg.Guidelines),
 	})
 	runner := &run.Runner{Chat: s.Client, Catalog: s.Client, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
