@@ -1,6 +1,10 @@
 package review
 
-import "time"
+import (
+	"encoding/json"
+	"math"
+	"time"
+)
 
 // This file is the hand-off from running reviewers (DESIGN §5) to
 // consolidation (DESIGN §6): raw, validated answers plus metrics. It is saved
@@ -72,6 +76,16 @@ func (m Metrics) TokensPerSecond() float64 {
 		return 0
 	}
 	return float64(m.EvalTokens) / m.EvalDuration.Seconds()
+}
+
+// MarshalJSON adds the derived tokens_per_sec, so raw.json and
+// `quorum review --raw --format json` show the rate without a calculator.
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	type plain Metrics // no MarshalJSON: no recursion
+	return json.Marshal(struct {
+		plain
+		TokensPerSec float64 `json:"tokens_per_sec"`
+	}{plain(m), math.Round(m.TokensPerSecond()*10) / 10})
 }
 
 // Add accumulates o into m.

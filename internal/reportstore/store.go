@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -136,8 +137,10 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 	return "", fmt.Errorf("save report: too many reports named %s", base)
 }
 
+// isNotEmpty reports a rename onto an existing report directory (ENOTEMPTY
+// on Linux; EEXIST on some other systems).
 func isNotEmpty(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "directory not empty")
+	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
 }
 
 func writeFile(path string, data []byte) error {

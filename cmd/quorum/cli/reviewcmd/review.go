@@ -239,6 +239,16 @@ func reviewRun(opts *ReviewOptions) error {
 		if err := emitRaw(opts, raw); err != nil {
 			return err
 		}
+		if runErr == nil || raw.Interrupted {
+			// Saved like any review, so --replay and `quorum report` work on it.
+			c, err := consolidate(opts, cfg, set, raw, policy, true)
+			if err != nil {
+				return err
+			}
+			if !opts.Quiet {
+				fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, c.Dir))
+			}
+		}
 		return outcome(opts, cfg, raw, runErr, ctx)
 	}
 	if runErr != nil && !raw.Interrupted {
@@ -255,6 +265,12 @@ func reviewRun(opts *ReviewOptions) error {
 	}
 	return gate
 }
+
+// The composition root checks what the runner discovers by interface.
+var (
+	_ run.Loader   = (*ollama.Client)(nil)
+	_ run.Observer = (*progress.Reporter)(nil)
+)
 
 // nothingToReview reports an empty range: a message for people, and a valid
 // empty document for machine formats. Exit 0.

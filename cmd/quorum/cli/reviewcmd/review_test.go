@@ -507,3 +507,22 @@ func TestConfiguredBaseDoesNotBreakOtherModes(t *testing.T) {
 		t.Errorf("--staged --base: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// --raw is a view, not a different review: it is saved and can be replayed.
+func TestRawReviewIsSavedAndReplayable(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	if res := e.run(context.Background(), "--raw", "--format", "json", "-q", "--models", "qwen2.5-coder:7b"); res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(e.repo.Dir, ".git", "quorum", "reports", "*", "raw.json"))
+	if len(dirs) != 1 {
+		t.Fatalf("saved raw results: %v", dirs)
+	}
+	calls := e.srv.ModelCalls()
+	if res := e.run(context.Background(), "--replay", "latest", "--format", "json", "-q"); res.code != 0 || !strings.Contains(res.stdout, `"schema": "quorum.report/v1"`) {
+		t.Fatalf("replay: exit %d\n%s", res.code, res.stderr)
+	}
+	if e.srv.ModelCalls() != calls {
+		t.Fatal("replay called a model")
+	}
+}
