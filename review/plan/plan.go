@@ -136,7 +136,9 @@ func (b Budget) Tokens(n int) int { return int(math.Ceil(float64(n) / b.bpt())) 
 
 // Chunk is one request's worth of the diff.
 type Chunk struct {
-	// ID is a stable hash of the chunk's content.
+	// ID is a stable hash of the chunk's content: each file's path, old
+	// path, status, part, diff and context; never the commits or the
+	// chunk's place in the plan.
 	ID string
 	// Index is 1-based; Count is the number of chunks in the plan.
 	Index, Count int

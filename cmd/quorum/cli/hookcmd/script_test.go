@@ -83,6 +83,7 @@ func TestScripts(t *testing.T) {
 			"rev":    cmdRev,
 			"status": cmdStatus,
 			"chats":  cmdChats,
+			"pad":    cmdPad,
 		},
 		RequireExplicitExec: true,
 	})
@@ -161,23 +162,49 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// chats save|unchanged: remember the fake Ollama's chat count, or require
-// that no chat request was made since (answers came from the cache).
+// chats save|unchanged|count N: remember the fake Ollama's chat count,
+// require that no chat request was made since (answers came from the
+// cache), or that exactly N were.
 func cmdChats(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: chats save|unchanged")
+	const usage = "usage: chats save|unchanged|count N"
+	if neg || len(args) == 0 {
+		ts.Fatalf(usage)
 	}
 	n := len(ts.Value("ollama").(*ollamatest.Server).Chats())
-	switch args[0] {
-	case "save":
+	saved, _ := strconv.Atoi(ts.Getenv("CHATS"))
+	switch {
+	case args[0] == "save" && len(args) == 1:
 		ts.Setenv("CHATS", strconv.Itoa(n))
-	case "unchanged":
+	case args[0] == "unchanged" && len(args) == 1:
 		if strconv.Itoa(n) != ts.Getenv("CHATS") {
 			ts.Fatalf("%d chat requests, want %s (no model call)", n, ts.Getenv("CHATS"))
 		}
+	case args[0] == "count" && len(args) == 2:
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		if n-saved != want {
+			ts.Fatalf("%d chat requests since chats save, want %d", n-saved, want)
+		}
 	default:
-		ts.Fatalf("usage: chats save|unchanged")
+		ts.Fatalf(usage)
 	}
+}
+
+// pad FILE N: append N comment lines to FILE (creating it), so a small
+// fixture file fills a chunk of its own at a small max_context.
+func cmdPad(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: pad FILE N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	ts.Check(err)
+	for i := 1; i <= n; i++ {
+		_, err = fmt.Fprintf(f, "// padding %d: this line only makes the file long enough for a chunk of its own\n", i)
+		ts.Check(err)
+	}
+	ts.Check(f.Close())
 }
 
 // fakeReviewer prints what it was asked to review and answers from
