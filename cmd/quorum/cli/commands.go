@@ -17,6 +17,7 @@ import (
 // The command list. Each entry is NewCmdX(f, nil): nil runF means the real run function.
 func init() {
 	reviewcmd.Version = Version
+	hookcmd.Version = Version
 	subcommands = append(subcommands,
 		func(f *cmdutil.Factory) *cobra.Command { return diffcmd.NewCmdDiff(f, nil) },
 		hookcmd.NewCmdHook,

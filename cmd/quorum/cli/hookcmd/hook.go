@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -175,8 +174,8 @@ func hookDirError(err error) error {
 	switch {
 	case errors.Is(err, hook.ErrHooksDisabled):
 		return exitcode.WithHint(err, "quorum leaves that setting alone; to use the hook, run 'git config --unset core.hooksPath' (or point it at a directory) and install again")
-	case strings.Contains(err.Error(), "not a git repository"):
-		return exitcode.Setupf("run it inside a git repository", "not a git repository")
+	case errors.Is(err, hook.ErrNotRepository):
+		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
 	}
 	return exitcode.New(exitcode.Setup, err, "check the hooks directory and its permissions, then rerun")
 }

@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollamatest"
 )
 
 func TestInstallFlags(t *testing.T) {
@@ -34,18 +37,24 @@ func TestInstallFlags(t *testing.T) {
 
 func TestRunArgs(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
+	preCommit := map[string]string{"PRE_COMMIT_FROM_REF": "a", "PRE_COMMIT_TO_REF": "b", "PRE_COMMIT_REMOTE_NAME": "up", "PRE_COMMIT_REMOTE_URL": "git@host:up.git"}
 	for _, tc := range []struct {
 		args        []string
+		env         map[string]string
 		remote, url string
 		fail        bool
 	}{
 		{args: []string{"origin", "git@host:x.git"}, remote: "origin", url: "git@host:x.git"},
 		{args: []string{"origin"}, remote: "origin", url: "origin"},
 		{args: nil, fail: true},
+		// pre-commit runs the hook with no arguments.
+		{args: nil, env: preCommit, remote: "up", url: "git@host:up.git"},
+		{args: nil, env: map[string]string{"PRE_COMMIT_TO_REF": "b"}, fail: true},
 		{args: []string{"a", "b", "c"}, fail: true},
 	} {
 		var got *RunOptions
-		cmd := NewCmdRun(&cmdutil.Factory{IOStreams: ios}, func(o *RunOptions) error { got = o; return nil })
+		env := tc.env
+		cmd := NewCmdRun(&cmdutil.Factory{IOStreams: ios, Getenv: func(k string) string { return env[k] }}, func(o *RunOptions) error { got = o; return nil })
 		cmd.SetArgs(tc.args)
 		cmd.SilenceErrors, cmd.SilenceUsage = true, true
 		err := cmd.Execute()
@@ -93,7 +102,7 @@ func runHook(t *testing.T, dir, stdin string, env map[string]string, r Reviewer)
 	t.Helper()
 	ios, in, _, errOut := iostreams.Test()
 	in.WriteString(stdin)
-	err := hookRun(&RunOptions{IO: ios, Context: context.Background(), Dir: dir, Remote: "origin", URL: "u",
+	err := RunPush(&RunOptions{IO: ios, Context: context.Background(), Dir: dir, Remote: "origin", URL: "u",
 		Getenv: func(k string) string { return env[k] }, Reviewer: r})
 	return errOut.String(), err
 }
@@ -105,7 +114,7 @@ func TestRunOutcomes(t *testing.T) {
 	// Skipping still drains stdin and never calls the reviewer.
 	ios, in, _, errOut := iostreams.Test()
 	in.WriteString(line)
-	err := hookRun(&RunOptions{IO: ios, Dir: dir, Remote: "origin", Getenv: func(k string) string {
+	err := RunPush(&RunOptions{IO: ios, Dir: dir, Remote: "origin", Getenv: func(k string) string {
 		return map[string]string{"QUORUM_SKIP": "1"}[k]
 	}, Reviewer: reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { t.Fatal("reviewed"); return Outcome{}, nil })})
 	if err != nil || in.Len() != 0 || !strings.Contains(errOut.String(), "QUORUM_SKIP") {
@@ -148,28 +157,111 @@ func TestRunOutcomes(t *testing.T) {
 	}
 }
 
-// pre-commit runs pre-push hooks without stdin and describes the push in
-// PRE_COMMIT_* variables.
+// pre-commit runs the hook with no arguments and no stdin, describing the
+// push in PRE_COMMIT_* variables: the real command takes them.
 func TestRunPreCommitEnv(t *testing.T) {
 	dir, line := gitRepo(t)
 	head := strings.Fields(line)[1]
-	env := map[string]string{"HOME": t.TempDir(), "PRE_COMMIT_TO_REF": head, "PRE_COMMIT_FROM_REF": "",
-		"PRE_COMMIT_REMOTE_NAME": "origin", "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main", "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main"}
+	env := map[string]string{"HOME": t.TempDir(), "PRE_COMMIT_TO_REF": head, "PRE_COMMIT_FROM_REF": strings.Repeat("0", 40),
+		"PRE_COMMIT_REMOTE_NAME": "origin", "PRE_COMMIT_REMOTE_URL": "/x/origin.git",
+		"PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main", "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main"}
+	f, _, errOut := cmdtest.NewFactory(dir, env)
 	var got ReviewRequest
-	_, err := runHook(t, dir, "", env, reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) { got = r; return Outcome{}, nil }))
-	if err != nil || len(got.Ranges) != 1 || got.Ranges[0].Head != head || got.Ranges[0].Base != got.EmptyTree {
-		t.Fatalf("%v %+v", err, got)
+	cmd := NewCmdRun(f, func(o *RunOptions) error {
+		o.Reviewer = reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) { got = r; return Outcome{}, nil })
+		return RunPush(o)
+	})
+	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil)
+	if code != 0 || len(got.Ranges) != 1 || got.Ranges[0].Head != head || got.Ranges[0].Base != got.EmptyTree || got.Remote != "origin" || got.URL != "/x/origin.git" {
+		t.Fatalf("exit %d %q %+v", code, errOut, got)
+	}
+	if !strings.Contains(errOut.String(), "quorum: reviewed 1 commit") {
+		t.Errorf("stderr %q", errOut)
+	}
+
+	// Without the variables, no arguments is a usage error with a hint.
+	f, _, errOut = cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
+	cmd = NewCmdRun(f, func(*RunOptions) error { t.Fatal("ran"); return nil })
+	if code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil); code != exitcode.Setup ||
+		!strings.Contains(errOut.String(), "error: hook run takes REMOTE and URL, got no arguments") ||
+		!strings.Contains(errOut.String(), "hint: git runs it as 'quorum hook run REMOTE URL'") {
+		t.Fatalf("exit %d %q", code, errOut)
 	}
 }
 
-func TestRunNoReviewer(t *testing.T) {
+// A panel model missing while the others reviewed: the review ran with
+// fewer reviewers, the report was saved, and the wording says so.
+func TestRunMissingModelWording(t *testing.T) {
 	dir, line := gitRepo(t)
-	_, err := runHook(t, dir, line, map[string]string{"HOME": t.TempDir()}, nil)
-	if exitcode.Of(err) != exitcode.Internal || exitcode.HintOf(err) == "" {
-		t.Fatalf("%v", err)
+	missing := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+		return Outcome{ReportPath: "/g/quorum/r/report.md", Missing: []string{"tiny:1b"}, Reviewed: 2, Panel: 3}, nil
+	})
+	env := map[string]string{"HOME": t.TempDir()}
+	stderr, err := runHook(t, dir, line, env, missing)
+	want := "quorum: warning: reviewed by 2 of 3 panel models; not installed in ollama: tiny:1b (run 'ollama pull tiny:1b')\n"
+	if err != nil || !strings.Contains(stderr, want) || strings.Contains(stderr, "not reviewed") ||
+		!strings.Contains(stderr, "nothing at or above critical; report: /g/quorum/r/report.md") {
+		t.Fatalf("allow: %v %q", err, stderr)
 	}
-	// Nothing to review needs no reviewer.
-	stderr, err := runHook(t, dir, "", map[string]string{"HOME": t.TempDir()}, nil)
+	env["QUORUM_HOOK_ON_UNAVAILABLE"] = "block"
+	_, err = runHook(t, dir, line, env, missing)
+	if exitcode.Of(err) != exitcode.Setup ||
+		err.Error() != "push blocked: reviewed by 2 of 3 panel models; not installed in ollama: tiny:1b (hook.on_unavailable: block)" ||
+		!strings.HasPrefix(exitcode.HintOf(err), "run 'ollama pull tiny:1b', then push again; the reduced review's report: /g/quorum/r/report.md;") {
+		t.Fatalf("block: %v %q", err, exitcode.HintOf(err))
+	}
+	// Findings at the gate still block with exit 1 (and the warning).
+	blocked := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+		return Outcome{Blocked: true, Blocking: []string{"critical  x"}, ReportPath: "/r.md", Missing: []string{"tiny:1b"}, Reviewed: 2, Panel: 3}, nil
+	})
+	stderr, err = runHook(t, dir, line, env, blocked)
+	if !errors.Is(err, exitcode.FindingsError) || !strings.Contains(stderr, "reviewed by 2 of 3 panel models") {
+		t.Fatalf("blocked: %v %q", err, stderr)
+	}
+}
+
+// The real pipeline (the default reviewer) against a fake Ollama, with one
+// configured model not installed: one report, made by the other model,
+// with the tool version recorded.
+func TestRunDefaultReviewerMissingModel(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models:\n  - qwen2.5-coder:7b\n  - not-installed:1b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := Version
+	Version = "1.2.3-test"
+	t.Cleanup(func() { Version = old })
+	env := map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()}
+	f, _, errOut := cmdtest.NewFactory(dir, env)
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin", "/x/origin.git"})
+	if code != 0 || !strings.Contains(errOut.String(), "quorum: warning: reviewed by 1 of 2 panel models; not installed in ollama: not-installed:1b (run 'ollama pull not-installed:1b')") ||
+		strings.Contains(errOut.String(), "not reviewed") {
+		t.Fatalf("exit %d %q", code, errOut)
+	}
+	reports, _ := filepath.Glob(filepath.Join(dir, ".git", "quorum", "reports", "*", "report.json"))
+	if len(reports) != 1 {
+		t.Fatalf("reports %v", reports)
+	}
+	b, err := os.ReadFile(reports[0])
+	if err != nil || !strings.Contains(string(b), `"tool_version": "1.2.3-test"`) {
+		t.Fatalf("report.json: %v\n%.400s", err, b)
+	}
+
+	f, _, errOut = cmdtest.NewFactory(dir, map[string]string{"HOME": env["HOME"], "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": env["QUORUM_CACHE_DIR"], "QUORUM_HOOK_ON_UNAVAILABLE": "block"})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code = cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	if code != exitcode.Setup || !strings.Contains(errOut.String(), "error: push blocked: reviewed by 1 of 2 panel models; not installed in ollama: not-installed:1b (hook.on_unavailable: block)") ||
+		!strings.Contains(errOut.String(), "hint: run 'ollama pull not-installed:1b', then push again; the reduced review's report: ") {
+		t.Fatalf("block: exit %d %q", code, errOut)
+	}
+}
+
+func TestRunNothingToReviewCallsNoReviewer(t *testing.T) {
+	dir, _ := gitRepo(t)
+	stderr, err := runHook(t, dir, "", map[string]string{"HOME": t.TempDir()},
+		reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { t.Fatal("reviewed"); return Outcome{}, nil }))
 	if err != nil || stderr != "" {
 		t.Fatalf("%v %q", err, stderr)
 	}

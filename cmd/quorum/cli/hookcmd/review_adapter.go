@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
-	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
@@ -20,31 +20,23 @@ import (
 // This file wires the shared review pipeline (internal/pipeline, the same
 // steps and cache keys as `quorum review`) into `quorum hook run`.
 
-func init() {
-	NewReviewer = func(f *cmdutil.Factory) Reviewer { return &pipelineReviewer{f: f} }
-}
+// Version is the tool version recorded in the hook's reports; the CLI root sets it.
+var Version = "dev"
 
-type pipelineReviewer struct{ f *cmdutil.Factory }
+// pipelineReviewer is the Reviewer hook run uses unless RunOptions.Reviewer is set.
+type pipelineReviewer struct {
+	now    func() time.Time
+	getenv func(string) string
+}
 
 var _ Reviewer = (*pipelineReviewer)(nil)
 
-func (p *pipelineReviewer) now() time.Time {
-	if p.f != nil && p.f.Now != nil {
-		return p.f.Now()
-	}
-	return time.Now()
-}
-
-func (p *pipelineReviewer) getenv(k string) string {
-	if p.f != nil && p.f.Getenv != nil {
-		return p.f.Getenv(k)
-	}
-	return os.Getenv(k)
-}
-
-// Review reviews each range in turn (ranges never contain one another, and
-// a diff.Set has one base) under the hook's deadline, and gates the union:
-// the push is blocked when any range trips the gate.
+// Review makes one review of the whole push: the ranges are loaded one by
+// one (ranges never contain one another, and a diff.Set has one base),
+// merged into one diff (pipeline.Merge; the newest head first, so a file
+// changed on two pushed branches is reviewed as the newest has it),
+// reviewed by the panel once under the hook's deadline, consolidated,
+// gated and saved as one report.
 func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outcome, error) {
 	cfg := req.Config
 	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now})
@@ -58,74 +50,86 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if err != nil {
 		return Outcome{}, err
 	}
-	var out Outcome
-	var reports, partial, missing []string
-	for _, r := range req.Ranges {
-		if ctx.Err() != nil {
-			partial = append(partial, fmt.Sprintf("%s not reviewed: hook.timeout (%s) expired", shortRange(r.Base, r.Head), req.Timeout))
-			continue
-		}
-		set, err := diff.Load(ctx, diff.Options{Dir: req.Dir, Commits: r.Base + ".." + r.Head, Ignore: cfg.Ignore})
+	ranges, err := hook.NewestFirst(ctx, req.Dir, req.Ranges)
+	if err != nil {
+		return Outcome{}, err
+	}
+	sets := make([]*diff.Set, 0, len(ranges))
+	var refs, spans []string
+	for _, r := range ranges {
+		set, err := diff.Load(ctx, diff.Options{Dir: req.Dir, Commits: r.String(), Ignore: cfg.Ignore})
 		if err != nil {
 			return Outcome{}, err
 		}
-		if set.Empty() {
-			continue // only skipped files (lockfiles, binaries, ignored paths)
+		sets = append(sets, set)
+		refs = append(refs, r.Refs...)
+		spans = append(spans, r.String())
+	}
+	merged, err := pipeline.Merge(sets...)
+	if err != nil {
+		return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
+	}
+	set := merged.Set
+	if set.Empty() {
+		return Outcome{}, nil // only skipped files (lockfiles, binaries, ignored paths)
+	}
+	raw, runErr := session.ReviewMerged(ctx, merged)
+	if runErr != nil && (raw == nil || !raw.Interrupted) {
+		if pipeline.Unavailable(runErr) {
+			return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost)}, nil
 		}
-		raw, runErr := session.Review(ctx, set)
-		if runErr != nil && !raw.Interrupted {
-			if pipeline.Unavailable(runErr) {
-				return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost)}, nil
-			}
-		}
-		policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
-		if err != nil {
-			return Outcome{}, exitcode.WithHint(err, "fix hook.fail_on, hook.min_agreement or severity_policy (see 'quorum config show')")
-		}
-		rep, dir, err := pipeline.Consolidate(set, raw, policy, report.Meta{
-			Branch:      strings.Join(r.Refs, ", "),
-			GeneratedAt: p.now(),
-			Options: map[string]string{
-				"trigger": "pre-push", "remote": req.Remote, "range": r.String(),
-				"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
-			},
-		}, gitDir)
-		if err != nil {
-			return Outcome{}, err
-		}
-		reports = append(reports, dir+string(os.PathSeparator)+reportstore.ReportMD)
-		if rep.GateTripped() {
-			out.Blocked = true
-			for _, f := range rep.Findings {
-				if rep.Policy.Blocks(f) {
-					out.Blocking = append(out.Blocking, findingLine(f))
-				}
-			}
-		}
-		for _, rv := range rep.Reviewers {
-			switch rv.Status {
-			case review.StatusMissing:
-				missing = append(missing, rv.Model)
-			case review.StatusFailed, review.StatusPartial:
-				partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
-			}
-		}
-		if raw.Interrupted && rep.Verdict.RestsOn == 0 {
-			return Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
-		}
-		if raw.Interrupted {
-			partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired: the report covers what %d of %d reviewers finished", req.Timeout, rep.Verdict.RestsOn, rep.Verdict.Panel))
-		} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
-			return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: strings.Join(reports, ", ")}, nil
+		if raw == nil {
+			return Outcome{}, runErr
 		}
 	}
-	out.ReportPath = strings.Join(reports, ", ")
+	policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
+	if err != nil {
+		return Outcome{}, exitcode.WithHint(err, "fix hook.fail_on, hook.min_agreement or severity_policy (see 'quorum config show')")
+	}
+	rep, dir, err := pipeline.Consolidate(set, raw, policy, report.Meta{
+		Branch:      strings.Join(dedupe(refs), ", "),
+		ToolVersion: Version,
+		GeneratedAt: p.now(),
+		Options: map[string]string{
+			"trigger": "pre-push", "remote": req.Remote, "ranges": strings.Join(spans, " "),
+			"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
+		},
+	}, gitDir)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{ReportPath: dir + string(os.PathSeparator) + reportstore.ReportMD}
+	if rep.GateTripped() {
+		out.Blocked = true
+		for _, f := range rep.Findings {
+			if rep.Policy.Blocks(f) {
+				out.Blocking = append(out.Blocking, findingLine(f))
+			}
+		}
+	}
+	var partial, missing []string
+	for _, rv := range rep.Reviewers {
+		switch rv.Status {
+		case review.StatusMissing:
+			missing = append(missing, rv.Model)
+		case review.StatusFailed, review.StatusPartial:
+			partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
+		}
+	}
+	if raw.Interrupted && rep.Verdict.RestsOn == 0 {
+		return Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
+	}
+	if raw.Interrupted {
+		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired: the report covers what %d of %d reviewers finished", req.Timeout, rep.Verdict.RestsOn, rep.Verdict.Panel))
+	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
+		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath}, nil
+	}
 	out.Partial = strings.Join(partial, "; ")
-	// A panel model missing counts as unavailable, unless what did run
-	// already blocks the push.
-	if len(missing) > 0 && !out.Blocked {
-		out.Unavailable = true
-		out.Reason = fmt.Sprintf("panel model %s not installed in ollama", strings.Join(dedupe(missing), ", "))
+	// A panel model missing while others answered: the review ran with
+	// fewer reviewers, which hook.on_unavailable decides about.
+	if len(missing) > 0 {
+		out.Missing = dedupe(missing)
+		out.Reviewed, out.Panel = rep.Verdict.RestsOn, rep.Verdict.Panel
 	}
 	return out, nil
 }
@@ -146,8 +150,6 @@ func findingLine(f report.Finding) string {
 	k, n := f.Agreement()
 	return fmt.Sprintf("%-9s %s  %s  (%d of %d reviewers)", f.Severity, loc, f.Title, k, n)
 }
-
-func shortRange(base, head string) string { return short(base) + ".." + short(head) }
 
 func dedupe(s []string) []string {
 	seen := map[string]bool{}

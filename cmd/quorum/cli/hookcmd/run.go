@@ -53,6 +53,11 @@ type Outcome struct {
 	Reason      string
 	// Partial describes missing coverage (timeout, failed reviewers); "" when complete.
 	Partial string
+	// Missing are panel models not installed in Ollama while the others
+	// reviewed: the report at ReportPath rests on Reviewed of Panel models.
+	// hook.on_unavailable decides whether that lets the push through.
+	Missing         []string
+	Reviewed, Panel int
 }
 
 // Reviewer runs a review for the hook. The review command's pipeline
@@ -61,31 +66,35 @@ type Reviewer interface {
 	Review(ctx context.Context, req ReviewRequest) (Outcome, error)
 }
 
-// NewReviewer builds the Reviewer `quorum hook run` uses. It is nil until a
-// build wires the real review pipeline in; hook run then fails with an
-// internal error rather than letting pushes through unreviewed.
-var NewReviewer func(f *cmdutil.Factory) Reviewer
-
 // RunOptions are the parsed arguments of `quorum hook run`.
 type RunOptions struct {
-	IO       *iostreams.IOStreams
-	Context  context.Context
-	Dir      string
-	Getenv   func(string) string
-	Remote   string
-	URL      string
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Dir     string
+	Getenv  func(string) string
+	Now     func() time.Time
+	Remote  string
+	URL     string
+	// Reviewer reviews the push; nil is the real review pipeline. Tests
+	// set a scripted one (through NewCmdRun's runF and RunPush).
 	Reviewer Reviewer
 }
 
-// NewCmdRun builds `quorum hook run REMOTE [URL]`, what the pre-push script calls.
+// NewCmdRun builds `quorum hook run [REMOTE [URL]]`, what the pre-push script calls.
 func NewCmdRun(f *cmdutil.Factory, runF func(*RunOptions) error) *cobra.Command {
 	opts := &RunOptions{IO: f.IOStreams}
+	getenv := f.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	cmd := &cobra.Command{
-		Use:   "run REMOTE [URL]",
+		Use:   "run [REMOTE [URL]]",
 		Short: "Review the commits of a push (called by the pre-push hook)",
 		Long: `Review the commits a push introduces. git runs this through the pre-push
 hook with the remote's name and URL as arguments and one line per pushed ref
-on stdin: "<local ref> <local oid> <remote ref> <remote oid>".
+on stdin: "<local ref> <local oid> <remote ref> <remote oid>". Run by
+pre-commit (no arguments), it reads the push from PRE_COMMIT_FROM_REF,
+PRE_COMMIT_TO_REF and PRE_COMMIT_REMOTE_NAME instead.
 
 Exit status: 0 lets the push go on; 1 blocks it (findings at or above
 hook.fail_on, found by at least hook.min_agreement reviewers); 2 blocks it
@@ -94,27 +103,32 @@ hook.on_unavailable: block). It never prompts.
 
 QUORUM_SKIP=1 skips the review.`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 1 || len(args) > 2 {
-				return exitcode.Setupf("git runs it as 'quorum hook run REMOTE URL' from the pre-push hook", "hook run takes REMOTE and URL, got %d arguments", len(args))
+			const hint = "git runs it as 'quorum hook run REMOTE URL' from the pre-push hook; pre-commit runs it with no arguments and sets PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF"
+			if len(args) > 2 {
+				return exitcode.Setupf(hint, "hook run takes REMOTE and URL, got %d arguments", len(args))
+			}
+			if len(args) == 0 && (getenv("PRE_COMMIT_TO_REF") == "" || getenv("PRE_COMMIT_FROM_REF") == "") {
+				return exitcode.Setupf(hint, "hook run takes REMOTE and URL, got no arguments and no PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
-			opts.Getenv = f.Getenv
-			opts.Remote = args[0]
-			opts.URL = args[0]
-			if len(args) == 2 {
-				opts.URL = args[1]
+			opts.Getenv = getenv
+			opts.Now = f.Now
+			switch len(args) {
+			case 0: // pre-commit
+				opts.Remote, opts.URL = getenv("PRE_COMMIT_REMOTE_NAME"), getenv("PRE_COMMIT_REMOTE_URL")
+			case 1:
+				opts.Remote, opts.URL = args[0], args[0]
+			default:
+				opts.Remote, opts.URL = args[0], args[1]
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			if NewReviewer != nil {
-				opts.Reviewer = NewReviewer(f)
-			}
-			return hookRun(opts)
+			return RunPush(opts)
 		},
 	}
 	return cmd
@@ -122,7 +136,10 @@ QUORUM_SKIP=1 skips the review.`,
 
 const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
 
-func hookRun(opts *RunOptions) error {
+// RunPush reviews the push described on opts.IO.In (or by pre-commit's
+// variables) and gates it. NewCmdRun calls it; tests call it from runF
+// after setting a scripted Reviewer.
+func RunPush(opts *RunOptions) error {
 	ctx := ctxOf(opts.Context)
 	getenv := opts.Getenv
 	if getenv == nil {
@@ -165,9 +182,13 @@ func hookRun(opts *RunOptions) error {
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, tags, commits the remote has
 	}
-	if opts.Reviewer == nil {
-		return exitcode.New(exitcode.Internal, errors.New("hook run: this quorum build has no reviewer wired in"),
-			"this is a bug in quorum; "+skipHint)
+	reviewer := opts.Reviewer
+	if reviewer == nil {
+		now := opts.Now
+		if now == nil {
+			now = time.Now
+		}
+		reviewer = &pipelineReviewer{now: now, getenv: getenv}
 	}
 	req := ReviewRequest{
 		Dir: dir, Remote: opts.Remote, URL: opts.URL,
@@ -179,7 +200,7 @@ func hookRun(opts *RunOptions) error {
 	}
 	rctx, cancel := context.WithTimeout(ctx, cfg.Hook.Timeout)
 	defer cancel()
-	out, err := opts.Reviewer.Review(rctx, req)
+	out, err := reviewer.Review(rctx, req)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && rctx.Err() != nil && ctx.Err() == nil {
 		// Nothing finished in time; treat it as the server being unusable.
 		out, err = Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", cfg.Hook.Timeout)}, nil
@@ -201,6 +222,19 @@ func hookRun(opts *RunOptions) error {
 		}
 		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\n", reason)
 		return nil
+	}
+	if len(out.Missing) > 0 {
+		// The review ran, with fewer reviewers than the panel has.
+		fewer := fmt.Sprintf("reviewed by %d of %d panel models; not installed in ollama: %s", out.Reviewed, out.Panel, strings.Join(out.Missing, ", "))
+		pull := "ollama pull " + strings.Join(out.Missing, " && ollama pull ")
+		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
+			hint := fmt.Sprintf("run '%s', then push again", pull)
+			if out.ReportPath != "" {
+				hint += "; the reduced review's report: " + out.ReportPath
+			}
+			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", oneLine(fewer))
+		}
+		fmt.Fprintf(errOut, "quorum: warning: %s (run '%s')\n", oneLine(fewer), oneLine(pull))
 	}
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, plural(n), shortRanges(plan.Ranges))

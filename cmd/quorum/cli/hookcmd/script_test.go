@@ -19,27 +19,45 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
 )
 
 // TestMain makes this test binary also the quorum command of the scripts.
 // QUORUM_TEST_REVIEWER=fake (the scripts' default environment) swaps in a
-// scripted reviewer, "none" removes the reviewer, and "" keeps the real
-// pipeline (which then talks to the fake Ollama each script gets). The fake
-// reviewer exists only in this test binary.
+// scripted reviewer, and "" keeps the real pipeline (which then talks to
+// the fake Ollama each script gets). The fake reviewer exists only in this
+// test binary.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"quorum": func() {
-			switch os.Getenv("QUORUM_TEST_REVIEWER") {
-			case "fake":
-				hookcmd.NewReviewer = func(*cmdutil.Factory) hookcmd.Reviewer { return fakeReviewer{} }
-			case "none":
-				hookcmd.NewReviewer = nil
+			if os.Getenv("QUORUM_TEST_REVIEWER") == "fake" {
+				os.Exit(mainWithReviewer(fakeReviewer{}))
 			}
 			os.Exit(cli.Main())
 		},
 	})
+}
+
+// mainWithReviewer is cli.Main with `hook run` rebuilt to review through r,
+// injected through the command's options as any test of it does.
+func mainWithReviewer(r hookcmd.Reviewer) int {
+	f := &cmdutil.Factory{IOStreams: iostreams.System(), Now: time.Now, Getenv: os.Getenv}
+	root := cli.NewCmdRoot(f)
+	run, _, err := root.Find([]string{"hook", "run"})
+	if err != nil || run.Name() != "run" {
+		fmt.Fprintln(os.Stderr, "test binary: no 'hook run' command:", err)
+		return 3
+	}
+	group := run.Parent()
+	group.RemoveCommand(run)
+	group.AddCommand(hookcmd.NewCmdRun(f, func(o *hookcmd.RunOptions) error {
+		o.Reviewer = r
+		return hookcmd.RunPush(o)
+	}))
+	root.SetArgs(os.Args[1:])
+	return cli.PrintError(os.Stderr, root.ExecuteContext(context.Background()))
 }
 
 func TestScripts(t *testing.T) {
