@@ -326,7 +326,8 @@ func TestReview(t *testing.T) {
 			srv := serverFigures(proxy, name)
 			n := int64(srv.chats + 1)
 			if rv.Status != review.StatusOK || rv.Requests != srv.chats {
-				t.Errorf("%s: status %q, %d requests; the server answered %d", name, rv.Status, rv.Requests, srv.chats)
+				t.Errorf("%s: status %q (error %q, failures %q), %d requests; the server answered %d; proxy saw %s\nstderr:\n%s",
+					name, rv.Status, rv.Error, rv.Failures, rv.Requests, srv.chats, proxy.Summary(), r.Stderr)
 			}
 			if rv.PromptTokens != srv.promptTokens || rv.EvalTokens != srv.evalTks {
 				t.Errorf("%s: retro tokens in/out %d/%d, the server said %d/%d", name, rv.PromptTokens, rv.EvalTokens, srv.promptTokens, srv.evalTks)

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"strings"
@@ -28,6 +29,8 @@ type fake struct {
 	inFlight  int
 	maxFlight int
 	perModel  map[string]int
+	// showFails makes the next N Show calls fail with a server error.
+	showFails int
 }
 
 func newFake(models ...string) *fake {
@@ -44,6 +47,10 @@ func newFake(models ...string) *fake {
 func (f *fake) Show(_ context.Context, name string) (review.ModelInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.showFails > 0 {
+		f.showFails--
+		return review.ModelInfo{}, errors.New("show: ollama failed (500)")
+	}
 	info, ok := f.models[name]
 	if !ok {
 		return review.ModelInfo{}, fmt.Errorf("model %q is not installed: %w", name, review.ErrModelNotFound)

@@ -155,6 +155,11 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	ctxLen := 0
 	if r.Catalog != nil {
 		info, err := r.Catalog.Show(ctx, rv.Model)
+		if err != nil && ctx.Err() == nil && !errors.Is(err, review.ErrModelNotFound) && !errors.Is(err, review.ErrUnreachable) {
+			// One more try: a reviewer should not be lost to a passing
+			// server error on a metadata call.
+			info, err = r.Catalog.Show(ctx, rv.Model)
+		}
 		if err != nil {
 			rr.fatal = err
 			return rr

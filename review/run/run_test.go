@@ -438,3 +438,20 @@ func TestNoAnswerWhenEveryChunkFails(t *testing.T) {
 		t.Fatalf("err = %q", err)
 	}
 }
+
+// A passing server error on the metadata call is tried once more; a second
+// failure fails the reviewer with the error, and the others still review.
+func TestShowIsRetriedOnce(t *testing.T) {
+	f := newFake("a")
+	f.showFails = 1
+	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a")})
+	if err != nil || raw.Results[0].Status != review.StatusOK {
+		t.Fatalf("one failed show: err %v, status %q (%s)", err, raw.Results[0].Status, raw.Results[0].Error)
+	}
+	f = newFake("a", "b")
+	f.showFails = 2
+	raw, err = (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a", "b")})
+	if err != nil || raw.Results[0].Status != review.StatusFailed || !strings.Contains(raw.Results[0].Error, "500") || raw.Results[1].Status != review.StatusOK {
+		t.Fatalf("two failed shows: err %v, results %+v", err, raw.Results)
+	}
+}
