@@ -206,18 +206,6 @@ func (c *Config) Entries() []Entry {
 	return out
 }
 
-// Keys lists every configuration key in display order.
-func Keys() []string {
-	out := make([]string, len(fields))
-	for i, f := range fields {
-		out[i] = f.key
-	}
-	return out
-}
-
-// EnvVar returns the environment variable that sets key (QUORUM_HOOK_FAIL_ON for hook.fail_on).
-func EnvVar(key string) string { return envName(key) }
-
 func displayPath(dir, p string) string {
 	if rel, err := filepath.Rel(dir, p); err == nil && filepath.IsLocal(rel) {
 		return rel

@@ -626,10 +626,3 @@ func containsContext(line string, n uint32) bool {
 	return strings.Contains(line, strconv.Itoa(int(n))) ||
 		strings.Contains(strings.ToLower(line), strconv.Itoa(int(n/1024))+"k")
 }
-
-func absDiff(a, b int64) int64 {
-	if a > b {
-		return a - b
-	}
-	return b - a
-}

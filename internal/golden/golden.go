@@ -14,9 +14,6 @@ import (
 // files accepts `go test ./PKG -update`.
 var update = flag.Bool("update", false, "rewrite the golden files instead of comparing with them")
 
-// Updating reports whether the test binary runs with -update.
-func Updating() bool { return *update }
-
 // Check compares got with the file at path. With -update it writes got
 // there instead (creating the directory), so the change shows in git diff
 // for review.

@@ -4,7 +4,6 @@ package reporttest
 import (
 	"crypto/sha256"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -192,6 +191,3 @@ func Raw(results ...review.RawResult) *review.Raw {
 		Results:       results,
 	}
 }
-
-// Lines joins lines with newlines, for multi-line quotes and fixes.
-func Lines(ls ...string) string { return strings.Join(ls, "\n") }
