@@ -39,13 +39,6 @@ var _ Reviewer = (*pipelineReviewer)(nil)
 // gated and saved as one report.
 func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outcome, error) {
 	cfg := req.Config
-	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now})
-	if err != nil {
-		if pipeline.Unavailable(err) {
-			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
-		}
-		return Outcome{}, err // a refused remote host is the user's decision, not an outage
-	}
 	gitDir, err := diff.GitDir(req.Dir)
 	if err != nil {
 		return Outcome{}, err
@@ -72,6 +65,15 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	set := merged.Set
 	if set.Empty() {
 		return Outcome{}, nil // only skipped files (lockfiles, binaries, ignored paths)
+	}
+	// Ollama is asked only once there is something to review: a push of
+	// lockfiles goes through even when the server is down.
+	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now})
+	if err != nil {
+		if pipeline.Unavailable(err) {
+			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
+		}
+		return Outcome{}, err // a refused remote host is the user's decision, not an outage
 	}
 	raw, runErr := session.ReviewMerged(ctx, merged)
 	if runErr != nil && (raw == nil || !raw.Interrupted) {
