@@ -150,7 +150,7 @@ func Consolidate(set *diff.Set, raw *review.Raw, policy report.Policy, meta repo
 	}
 	dir, err := reportstore.SaveBundle(gitDir, meta.GeneratedAt, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set})
 	if err != nil {
-		return r, "", exitcode.New(exitcode.Internal, fmt.Errorf("saving the report: %w", err), "check that "+gitDir+" is writable; the review itself finished")
+		return r, "", exitcode.New(exitcode.Internal, err, "check that "+gitDir+" is writable; the review itself finished and was printed")
 	}
 	return r, dir, nil
 }

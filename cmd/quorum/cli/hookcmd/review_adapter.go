@@ -97,10 +97,15 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
 		},
 	}, gitDir)
-	if err != nil {
+	if err != nil && rep == nil {
 		return Outcome{}, err
 	}
-	out := Outcome{ReportPath: dir + string(os.PathSeparator) + reportstore.ReportMD}
+	// A report that could not be saved still gates the push.
+	saveErr := err
+	var out Outcome
+	if dir != "" {
+		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD
+	}
 	if rep.GateTripped() {
 		out.Blocked = true
 		for _, f := range rep.Findings {
@@ -110,6 +115,9 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		}
 	}
 	var partial, missing []string
+	if saveErr != nil {
+		partial = append(partial, "the report could not be saved: "+oneLine(saveErr.Error()))
+	}
 	for _, rv := range rep.Reviewers {
 		switch rv.Status {
 		case review.StatusMissing:

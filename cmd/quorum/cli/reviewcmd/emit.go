@@ -1,7 +1,6 @@
 package reviewcmd
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,15 +42,17 @@ func consolidate(opts *ReviewOptions, cfg *config.Config, set *diff.Set, raw *re
 		}
 	}
 	r, dir, err := pipeline.Consolidate(set, raw, policy, report.Meta{
-		Branch:      branchOf(opts.Context, set.Root),
+		Branch:      branchOf(set.Root),
 		ToolVersion: Version,
 		GeneratedAt: now(opts),
 		Options:     reportOptions(cfg, policy),
 	}, gitDir)
-	if err != nil {
+	if err != nil && r == nil {
 		return nil, err
 	}
-	return &Consolidated{Report: r, Dir: dir}, nil
+	// A report that could not be saved is still returned with the error, so
+	// the finished review is printed rather than lost.
+	return &Consolidated{Report: r, Dir: dir}, err
 }
 
 // emit writes a consolidated report in the chosen format, says where it was
@@ -83,15 +84,14 @@ func reportOptions(cfg *config.Config, p report.Policy) map[string]string {
 	}
 }
 
-// branchOf names the checked-out branch, or "" on a detached HEAD.
-func branchOf(ctx context.Context, root string) string {
+// branchOf names the checked-out branch, or "" on a detached HEAD. It does
+// not use the command's context: after Ctrl-C the partial report still
+// names its branch.
+func branchOf(root string) string {
 	if root == "" {
 		return ""
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	out, err := exec.CommandContext(ctx, "git", "-C", root, "symbolic-ref", "--short", "-q", "HEAD").Output()
+	out, err := exec.Command("git", "-C", root, "symbolic-ref", "--short", "-q", "HEAD").Output()
 	if err != nil {
 		return ""
 	}

@@ -243,7 +243,7 @@ func reviewRun(opts *ReviewOptions) error {
 			// Saved like any review, so --replay and `quorum report` work on it.
 			c, err := consolidate(opts, cfg, set, raw, policy, true)
 			if err != nil {
-				return err
+				return err // the raw results were printed above
 			}
 			if !opts.Quiet {
 				fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, c.Dir))
@@ -255,11 +255,14 @@ func reviewRun(opts *ReviewOptions) error {
 		// Nobody answered: there is nothing to consolidate.
 		return outcome(opts, cfg, raw, runErr, ctx)
 	}
-	c, err := consolidate(opts, cfg, set, raw, policy, true)
-	if err != nil {
-		return err
+	c, saveErr := consolidate(opts, cfg, set, raw, policy, true)
+	if c == nil {
+		return saveErr
 	}
 	gate := emit(opts, c)
+	if saveErr != nil {
+		return saveErr // the report was printed; saving it failed
+	}
 	if err := outcome(opts, cfg, raw, runErr, ctx); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}

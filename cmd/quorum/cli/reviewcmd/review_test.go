@@ -526,3 +526,23 @@ func TestRawReviewIsSavedAndReplayable(t *testing.T) {
 		t.Fatal("replay called a model")
 	}
 }
+
+// A report that cannot be saved is still printed: the finished review is
+// not lost, and the exit code says the save failed.
+func TestUnsavableReportIsStillPrinted(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	if err := os.MkdirAll(filepath.Join(e.repo.Dir, ".git", "quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A file where the reports directory should be: MkdirAll fails, even as root.
+	if err := os.WriteFile(filepath.Join(e.repo.Dir, ".git", "quorum", "reports"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "--format", "json", "-q")
+	if res.code != exitcode.Internal || !strings.Contains(res.stdout, `"schema": "quorum.report/v1"`) {
+		t.Fatalf("exit %d, report printed %v\n%s", res.code, strings.Contains(res.stdout, "quorum.report/v1"), res.stderr)
+	}
+	if !strings.Contains(res.stderr, "error: save report") || !strings.Contains(res.stderr, "hint: check that ") {
+		t.Fatalf("stderr:\n%s", res.stderr)
+	}
+}
