@@ -58,9 +58,8 @@ type Client struct {
 	base *url.URL
 	busy BackoffPolicy
 
-	versionOnce sync.Once
-	version     string
-	versionErr  error
+	versionMu sync.Mutex
+	version   string // "" until a version request succeeded
 }
 
 var (
@@ -118,12 +117,18 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-// cachedVersion asks the version once per client; chat requests need it to
-// decide on truncate:false. An error counts as an unknown version.
+// cachedVersion asks the version until one request succeeds; chat requests
+// need it to decide on truncate:false. A failed request (a passing error, or
+// the first chat's context cancelled) counts as an unknown version for that
+// request only, and the next one asks again.
 func (c *Client) cachedVersion(ctx context.Context) string {
-	c.versionOnce.Do(func() {
-		c.version, c.versionErr = c.api.Version(ctx)
-	})
+	c.versionMu.Lock()
+	defer c.versionMu.Unlock()
+	if c.version == "" {
+		if v, err := c.api.Version(ctx); err == nil {
+			c.version = v
+		}
+	}
 	return c.version
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,10 +52,6 @@ func readCapped(path string, n int64) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	buf := make([]byte, n)
-	k, err := f.Read(buf)
-	if k == 0 && err != nil {
-		return "", err
-	}
-	return string(buf[:k]), nil
+	b, err := io.ReadAll(io.LimitReader(f, n))
+	return string(b), err
 }

@@ -173,16 +173,9 @@ func writeRawText(w io.Writer, raw *review.Raw) error {
 	return err
 }
 
-// clean drops control characters from model and repository text, so nothing
-// a model wrote can drive the terminal.
+// clean makes model and repository text safe for one terminal line: the
+// report's own sanitiser (escape sequences, control characters, bidi
+// overrides), then newlines and tabs as spaces.
 func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
+	return strings.NewReplacer("\n", " ", "\t", " ").Replace(report.Sanitize(s))
 }
