@@ -37,10 +37,10 @@ func Merge(sets ...*diff.Set) (*Merged, error) {
 	}
 	first := sets[0]
 	m := &Merged{from: map[string]*diff.Set{}}
-	for _, f := range first.Files {
-		m.from[f.Path] = first
-	}
 	if len(sets) == 1 {
+		for _, f := range first.Files {
+			m.from[f.Path] = first
+		}
 		m.Set = first
 		return m, nil
 	}
@@ -48,7 +48,6 @@ func Merge(sets ...*diff.Set) (*Merged, error) {
 		Mode: diff.ModeCommits, Base: first.Base, Head: first.Head, MergeBase: first.MergeBase,
 		Root: first.Root, Commits: []diff.Commit{}, Files: []diff.File{}, Skipped: []diff.Skipped{},
 	}
-	m.from = map[string]*diff.Set{}
 	owner := map[string]int{} // path -> index of the set it is kept from
 	claim := func(p string, i int) bool {
 		if o, ok := owner[p]; ok {

@@ -75,16 +75,21 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		cr.Error = oneLine(err.Error())
 		return cr, err, nil
 	}
-	system, user, err := rr.plan.Render(c)
-	if err != nil {
-		return fail(fmt.Errorf("render prompt: %w", err))
-	}
 	model, opts := rr.res.Reviewer.Model, rr.res.Options
 	key := CacheKey(model, rr.res.Digest, opts, rr.plan, c)
-	if hit, ok := r.lookup(key); ok {
+	hit, ok := rr.hits[c.ID]
+	if !ok {
+		hit, ok = r.lookup(key)
+	}
+	if ok {
 		cr.Answer, cr.Cached = &hit.Answer, true
 		cr.Metrics.CacheHits = 1
 		return cr, nil, nil
+	}
+	// Rendered only on a miss: a cached chunk needs no prompt.
+	system, user, err := rr.plan.Render(c)
+	if err != nil {
+		return fail(fmt.Errorf("render prompt: %w", err))
 	}
 	filesTokens := rr.plan.Budget.Tokens(c.Bytes - rr.plan.Overhead)
 	prompt := user
@@ -169,8 +174,15 @@ func (r *Runner) lookup(key string) (cachedAnswer, bool) {
 }
 
 // cached reports whether chunk c of rr is answered in the cache, so a model
-// whose chunks are all cached is not loaded at all.
+// whose chunks are all cached is not loaded at all; a hit is kept in rr.hits
+// for chunk() to use.
 func (r *Runner) cached(rr *reviewerRun, c plan.Chunk) bool {
-	_, ok := r.lookup(CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, rr.plan, c))
+	hit, ok := r.lookup(CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, rr.plan, c))
+	if ok {
+		if rr.hits == nil {
+			rr.hits = map[string]cachedAnswer{}
+		}
+		rr.hits[c.ID] = hit
+	}
 	return ok
 }

@@ -109,9 +109,12 @@ type reviewerRun struct {
 	// planKey names this reviewer's plan of this diff in the cache;
 	// lastPlanKey, its latest plan of any diff.
 	planKey, lastPlanKey string
-	start                time.Time
-	end                  time.Time
-	mu                   sync.Mutex
+	// hits are cache hits found before the model was loaded, by chunk ID,
+	// so chunk() does not read them again. Written before the workers start.
+	hits  map[string]cachedAnswer
+	start time.Time
+	end   time.Time
+	mu    sync.Mutex
 }
 
 // Run reviews the prepared diff with every reviewer and returns their raw

@@ -76,13 +76,10 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{}, err // a refused remote host is the user's decision, not an outage
 	}
 	raw, runErr := session.ReviewMerged(ctx, merged)
-	if runErr != nil && (raw == nil || !raw.Interrupted) {
-		if pipeline.Unavailable(runErr) {
-			return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost)}, nil
-		}
-		if raw == nil {
-			return Outcome{}, runErr
-		}
+	// Run always returns the raw results; an error means nobody answered
+	// (an interrupted run returns none).
+	if runErr != nil && pipeline.Unavailable(runErr) {
+		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost)}, nil
 	}
 	policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
 	if err != nil {

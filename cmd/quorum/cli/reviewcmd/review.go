@@ -239,7 +239,7 @@ func reviewRun(opts *ReviewOptions) error {
 		if err := emitRaw(opts, raw); err != nil {
 			return err
 		}
-		if runErr == nil || raw.Interrupted {
+		if runErr == nil { // an interrupted run returns no error and is saved too
 			// Saved like any review, so --replay and `quorum report` work on it.
 			c, err := consolidate(opts, cfg, set, raw, policy, true)
 			if err != nil {
@@ -251,7 +251,7 @@ func reviewRun(opts *ReviewOptions) error {
 		}
 		return outcome(opts, cfg, raw, runErr, ctx)
 	}
-	if runErr != nil && !raw.Interrupted {
+	if runErr != nil {
 		// Nobody answered: there is nothing to consolidate.
 		return outcome(opts, cfg, raw, runErr, ctx)
 	}
