@@ -161,7 +161,7 @@ func looksGenerated(f *File, headLines func() []byte) bool {
 		} else {
 			b = nil
 		}
-		if generatedRe.Match(line) {
+		if (bytes.Contains(line, []byte("enerated")) || bytes.Contains(line, []byte("ENERATED"))) && generatedRe.Match(line) {
 			return true
 		}
 		n++
