@@ -113,6 +113,19 @@ type jsonWriter struct {
 	lineOpen, lineOld, lineNew, lineText, lineNoNL, lineClose string
 }
 
+// quotedKind is the JSON string of a known line kind ("" for others).
+func quotedKind(k LineKind) string {
+	switch k {
+	case Context:
+		return `"context"`
+	case Added:
+		return `"added"`
+	case Deleted:
+		return `"deleted"`
+	}
+	return ""
+}
+
 func newJSONWriter(prefix string) *jsonWriter {
 	w := &jsonWriter{prefix: prefix}
 	for d := 0; d <= 6; d++ {
@@ -222,7 +235,11 @@ func (w *jsonWriter) hunk(h *Hunk) {
 			}
 			l := &h.Lines[i]
 			w.buf = append(w.buf, w.lineOpen...)
-			w.buf = appendJSONString(w.buf, string(l.Kind))
+			if k := quotedKind(l.Kind); k != "" {
+				w.buf = append(w.buf, k...)
+			} else {
+				w.buf = appendJSONString(w.buf, string(l.Kind))
+			}
 			w.buf = append(w.buf, w.lineOld...)
 			w.buf = strconv.AppendInt(w.buf, int64(l.Old), 10)
 			w.buf = append(w.buf, w.lineNew...)
