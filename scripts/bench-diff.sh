@@ -7,6 +7,9 @@
 #   QUORUM=/path/to/quorum scripts/bench-diff.sh   (use a prebuilt binary)
 #   DIFF_ONLY=1 scripts/bench-diff.sh   (build a quorum with only the diff
 #     command linked, to separate the diff engine from other packages' init)
+#   B=/path/to/other/quorum B_ENV="GOGC=100" scripts/bench-diff.sh   (run a
+#     second binary, or the same one with other environment settings, in the
+#     same alternation: an A/B comparison under the same machine load)
 #
 # Defaults: 7 runs, 400 files of 500 lines with every 4th line from line 13
 # on changed (~100k changed lines). FIRST=1 changes line 4 too, so every
@@ -114,11 +117,18 @@ measure() {
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # Side by side, alternating, so both see the same machine load.
-: > "$WORK/git"; : > "$WORK/gitq"; : > "$WORK/quorum"
+: > "$WORK/git"; : > "$WORK/gitq"; : > "$WORK/quorum"; : > "$WORK/quorumb"
+AB=""
+if [ -n "${B:-}" ] || [ -n "${B_ENV:-}" ]; then AB=1; fi
+B_BIN=${B:-$WORK/bin/quorum}
 for _ in $(seq "$RUNS"); do
   RUNS=1 measure g1 git diff "$MB" "$HEAD_SHA"; cat "$WORK/g1" >> "$WORK/git"
   RUNS=1 measure g2 git diff --no-color --no-ext-diff -M -C "$MB" "$HEAD_SHA"; cat "$WORK/g2" >> "$WORK/gitq"
   RUNS=1 measure q1 "$WORK/bin/quorum" diff --format json; cat "$WORK/q1" >> "$WORK/quorum"
+  if [ -n "$AB" ]; then
+    # shellcheck disable=SC2086
+    RUNS=1 measure q2 env ${B_ENV:-} "$B_BIN" diff --format json; cat "$WORK/q2" >> "$WORK/quorumb"
+  fi
 done
 
 G_US=$(awk '{print $1}' "$WORK/git" | median)
@@ -139,3 +149,13 @@ awk -v g="$G_US" -v gq="$GQ_US" -v q="$Q_US" -v gk="$G_KB" -v qk="$Q_KB" -v pb="
   printf "wall-clock ratio quorum/git:             %8.2fx  (vs git -M -C: %.2fx; target <= 1.5x)\n", q / g, q / gq
   printf "peak RSS / patch size:                   %8.2fx  (target < 4x)\n", qk * 1024 / pb
 }'
+if [ -n "$AB" ]; then
+  QB_US=$(awk '{print $1}' "$WORK/quorumb" | median)
+  QB_KB=$(awk '{print $2}' "$WORK/quorumb" | median)
+  awk -v g="$G_US" -v q="$QB_US" -v qk="$QB_KB" -v pb="$PATCH_BYTES" -v b="${B:-same binary}" -v e="${B_ENV:-}" 'BEGIN {
+    printf "B: %s %s\n", b, e
+    printf "B quorum diff --format json              %8.1f ms  peak RSS %7.1f MiB\n", q / 1000, qk / 1024
+    printf "B wall-clock ratio quorum/git:           %8.2fx\n", q / g
+    printf "B peak RSS / patch size:                 %8.2fx\n", qk * 1024 / pb
+  }'
+fi

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,7 +24,7 @@ type DiffOptions struct {
 
 	Load   diff.Options
 	Format string
-	// Getenv reads the environment (GOGC and GOMEMLIMIT are honoured).
+	// Getenv reads the environment (a GOMAXPROCS set there is honoured).
 	Getenv func(string) string
 }
 
@@ -87,8 +87,8 @@ func diffRun(opts *DiffOptions) error {
 	}
 	if opts.Format == "json" {
 		// Streamed: a large diff is written file by file as git prints it,
-		// so little stays live and the collector can run less often.
-		defer tuneGC(opts.Getenv)()
+		// so little stays live.
+		defer singleP(opts.Getenv)()
 		js := diff.NewJSONStream(opts.IO.Out)
 		set, err := diff.Stream(ctx, opts.Load, js.Begin, js.File)
 		if err != nil {
@@ -103,21 +103,23 @@ func diffRun(opts *DiffOptions) error {
 	return WriteText(opts.IO.Out, set)
 }
 
-// tuneGC trades a little memory for less collector time while a diff is
-// streamed: with the default GOGC much of the CPU went to collection
-// cycles over a small live heap (measured on a 14 MB patch). GOGC=200 was
-// the best of 100..400 plus soft memory limits: near GOGC=300's speed with
-// peak RSS about 2.5x (diff only) to 3.3x (whole binary) the patch size
-// (BENCHMARKS.md). A user's own GOGC or GOMEMLIMIT wins.
-func tuneGC(getenv func(string) string) func() {
+// singleP runs quorum on one P while a diff is streamed. git is the
+// bottleneck there: one P parses and encodes about three times faster than
+// git prints, and with a P per core, idle Ps spinning for work and the
+// parallel collector took CPU from git diff and cat-file. Measured on a
+// 2-core machine: 1.44x git's wall clock with two Ps, 1.33x with one.
+// GOGC=200, tried before the parser stopped allocating per line, no longer
+// helps (BENCHMARKS.md). A user's own GOMAXPROCS wins. The returned func
+// restores the setting.
+func singleP(getenv func(string) string) func() {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+	if getenv("GOMAXPROCS") != "" {
 		return func() {}
 	}
-	old := debug.SetGCPercent(200)
-	return func() { debug.SetGCPercent(old) }
+	old := runtime.GOMAXPROCS(1)
+	return func() { runtime.GOMAXPROCS(old) }
 }
 
 // WriteText prints set for people: the range, the commits, the files with

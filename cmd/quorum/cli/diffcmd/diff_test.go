@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -337,5 +338,27 @@ func TestWorktreeListsUntrackedFiles(t *testing.T) {
 	var set diff.Set
 	if err := json.Unmarshal([]byte(out), &set); err != nil || len(set.Reviewable()) != 1 || set.Reviewable()[0].Path != "new.go" {
 		t.Errorf("after git add -N: %v\n%s", err, out)
+	}
+}
+
+func TestSingleP(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	restore := singleP(func(string) string { return "" })
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("while streaming GOMAXPROCS = %d, want 1", got)
+	}
+	restore()
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("after streaming GOMAXPROCS = %d, want %d restored", got, before)
+	}
+	restore = singleP(func(k string) string {
+		if k == "GOMAXPROCS" {
+			return "4"
+		}
+		return ""
+	})
+	defer restore()
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("with GOMAXPROCS in the environment it was changed to %d", got)
 	}
 }
