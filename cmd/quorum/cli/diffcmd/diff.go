@@ -85,10 +85,10 @@ func diffRun(opts *DiffOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	defer singleP(opts.Getenv)()
 	if opts.Format == "json" {
 		// Streamed: a large diff is written file by file as git prints it,
 		// so little stays live.
-		defer singleP(opts.Getenv)()
 		js := diff.NewJSONStream(opts.IO.Out)
 		set, err := diff.Stream(ctx, opts.Load, js.Begin, js.File)
 		if err != nil {
@@ -103,7 +103,7 @@ func diffRun(opts *DiffOptions) error {
 	return WriteText(opts.IO.Out, set)
 }
 
-// singleP runs quorum on one P while a diff is streamed. git is the
+// singleP runs quorum on one P while a diff is read. git is the
 // bottleneck there: one P parses and encodes about three times faster than
 // git prints, and with a P per core, idle Ps spinning for work and the
 // parallel collector took CPU from git diff and cat-file. Measured on a
