@@ -285,7 +285,7 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 			}
 		}
 		set.Base = Ref{Ref: baseName, Commit: bh.String()}
-		mb, err := rp.mergeBase(bh, hh, baseName)
+		mb, err := rp.mergeBase(g, bh, hh, baseName)
 		if err != nil {
 			return nil, err
 		}

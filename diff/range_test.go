@@ -347,3 +347,50 @@ func TestGeneratedHeaderOutsideThePatch(t *testing.T) {
 	noGit(t)
 	check("go-git", load(t, Options{Dir: r.Dir, Base: "main", Head: "f"}))
 }
+
+// TestCrissCrossMergeBase: two branches that merged each other have two
+// best common ancestors; the range must start at the one git picks, in
+// whichever order the two were committed. Both have the same date, the
+// case where no rule on dates can stand in for git's choice.
+func TestCrissCrossMergeBase(t *testing.T) {
+	for i, xFirst := range []bool{true, false, true, false, true, false} {
+		r := difftest.NewIsolated(t)
+		r.Write("a.txt", difftest.Lines("a", 20))
+		base := r.Commit("base")
+		r.Git("branch", "x")
+		r.Git("branch", "y")
+		r.Tick()
+		commitOn := func(branch, file string) string {
+			// git add and commit without Commit's tick: the same date.
+			r.Git("checkout", "-q", branch)
+			r.Write(file, fmt.Sprintf("%s %d\n", branch, i)) // hashes in another order each round
+			r.Git("add", "-A")
+			r.Git("commit", "-q", "-m", branch+" one")
+			return r.Head()
+		}
+		var x1, y1 string
+		if xFirst {
+			x1, y1 = commitOn("x", "x.txt"), commitOn("y", "y.txt")
+		} else {
+			y1, x1 = commitOn("y", "y.txt"), commitOn("x", "x.txt")
+		}
+		r.Git("checkout", "-q", "x")
+		r.Tick()
+		r.Git("merge", "-q", "--no-ff", "-m", "x merges y", y1)
+		r.Git("checkout", "-q", "y")
+		r.Tick()
+		r.Git("merge", "-q", "--no-ff", "-m", "y merges x", x1)
+		r.Write("y.txt", "y\nmore\n")
+		r.Tick()
+		r.Commit("y two")
+		if all := strings.Fields(r.Git("merge-base", "--all", "x", "y")); len(all) != 2 {
+			t.Fatalf("fixture: want two merge-bases, got %v (base %s)", all, base)
+		}
+		want := strings.TrimSpace(r.Git("merge-base", "x", "y"))
+		set := load(t, Options{Dir: r.Dir, Base: "x"})
+		if set.MergeBase != want {
+			t.Errorf("round %d: merge-base %s, git picks %s", i, set.MergeBase, want)
+		}
+		checkAgainstGit(t, r, set, want, r.Head())
+	}
+}

@@ -230,7 +230,11 @@ func shortName(ref string) string {
 
 // mergeBase returns the best common ancestor of a and b. A shallow clone
 // whose history stops before it is a setup error with a hint.
-func (rp *repo) mergeBase(a, b plumbing.Hash, baseName string) (plumbing.Hash, error) {
+// mergeBase is the merge-base of a and b. A criss-cross history has
+// several best common ancestors: git's own pick (the one `git diff A...B`
+// uses) is asked of the git binary when there is one, so the reviewed
+// range is what git shows; without git, the newest of them is taken.
+func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName string) (plumbing.Hash, error) {
 	shallowHint := fmt.Sprintf("run 'git fetch --unshallow', or pass --base with a commit inside the fetched history")
 	ca, err := rp.r.CommitObject(a)
 	if err != nil {
@@ -254,7 +258,16 @@ func (rp *repo) mergeBase(a, b plumbing.Hash, baseName string) (plumbing.Hash, e
 		return plumbing.ZeroHash, exitcode.Setupf("pass --base with a related branch, or --commits A..B",
 			"%s and HEAD have no common history", baseName)
 	}
-	// Criss-cross merges give several bases; pick one deterministically.
+	if len(bases) > 1 && g != nil {
+		if out, err := g.output(nil, "merge-base", a.String(), b.String()); err == nil {
+			pick := plumbing.NewHash(strings.TrimSpace(string(out)))
+			for _, c := range bases {
+				if c.Hash == pick {
+					return pick, nil
+				}
+			}
+		}
+	}
 	best := bases[0]
 	for _, c := range bases[1:] {
 		if c.Committer.When.After(best.Committer.When) ||
