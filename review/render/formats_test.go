@@ -67,9 +67,10 @@ func TestSARIFSchema(t *testing.T) {
 	}
 }
 
-// rdfSubset is reviewdog's Diagnostic format (proto/rdf, documented in
-// reviewdog's Diagnostic.jsonschema), restricted to the fields quorum writes
-// and tightened to what reviewdog needs to post a comment.
+// rdfSubset is reviewdog's Diagnostic format restricted to the fields quorum
+// writes and tightened to what reviewdog needs to post a comment: reviewdog's
+// own schema (testdata/report/reviewdog-Diagnostic.json) checks the types and
+// values but requires no field.
 const rdfSubset = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "type": "object",
@@ -95,6 +96,11 @@ const rdfSubset = `{
 
 func TestRDJSONL(t *testing.T) {
 	s := compile(t, "rdf.json", []byte(rdfSubset))
+	official, err := os.ReadFile(filepath.Join(goldenDir, "reviewdog-Diagnostic.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := compile(t, "Diagnostic.json", official)
 	r := build(t, scenarioByName(t, "full"))
 	var buf bytes.Buffer
 	if err := render.Write(&buf, "rdjsonl", r, render.Options{}); err != nil {
@@ -105,6 +111,15 @@ func TestRDJSONL(t *testing.T) {
 	for sc.Scan() {
 		if err := validate(t, s, sc.Bytes()); err != nil {
 			t.Errorf("line %d: %v\n%s", n+1, err, sc.Bytes())
+		}
+		if err := validate(t, rd, sc.Bytes()); err != nil {
+			t.Errorf("line %d fails reviewdog's schema: %v\n%s", n+1, err, sc.Bytes())
+		}
+		if n == 0 {
+			broken := bytes.Replace(sc.Bytes(), []byte(`"severity":"`), []byte(`"severity":"FATAL`), 1)
+			if bytes.Equal(broken, sc.Bytes()) || validate(t, rd, broken) == nil {
+				t.Error("reviewdog's schema accepted an unknown severity; the validation proves nothing")
+			}
 		}
 		var d struct {
 			Location struct {
