@@ -215,7 +215,10 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 		g = &gitCLI{path: p, root: rp.root, gitDir: rp.gitDir}
 	}
 	branch, headHash, err := rp.headRef()
-	if err != nil {
+	// Before the first commit, the index and the work tree can still be
+	// reviewed: against the empty tree, as `git diff --cached` does.
+	unborn := err != nil && (opts.Staged || opts.Worktree) && g != nil && rp.unborn()
+	if err != nil && !unborn {
 		return nil, err
 	}
 	set := &Set{Root: rp.root, Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
@@ -246,6 +249,10 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 		set.Base = Ref{Ref: "HEAD", Commit: headHash.String()}
 		set.MergeBase = headHash.String()
 		from = headHash
+		if unborn {
+			set.Base.Commit, set.MergeBase = "", ""
+			from = plumbing.NewHash(EmptyTree)
+		}
 		if g == nil {
 			return nil, exitcode.Setupf("install git, or review commits with --base or --commits",
 				"--%s needs the git binary, which is not on PATH", set.Mode)

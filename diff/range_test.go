@@ -202,6 +202,33 @@ func TestStagedAndWorktree(t *testing.T) {
 	}
 }
 
+// TestStagedBeforeTheFirstCommit: with no commit yet, --staged and
+// --worktree review against the empty tree, as `git diff --cached` shows;
+// a range still needs a commit.
+func TestStagedBeforeTheFirstCommit(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("a.txt", difftest.Lines("a", 5))
+	r.Git("add", "a.txt")
+	r.Write("b.txt", "not added\n")
+	set := load(t, Options{Dir: r.Dir, Staged: true})
+	if set.Mode != ModeStaged || set.Base.Commit != "" || set.MergeBase != "" || len(set.Files) != 1 || set.Files[0].Status != StatusAdded {
+		t.Fatalf("staged: %s", describe(set))
+	}
+	checkAgainstGit(t, r, set, "--cached", EmptyTree)
+	got, err := ReadNew(t.Context(), set, "a.txt")
+	if err != nil || string(got) != difftest.Lines("a", 5) {
+		t.Errorf("ReadNew staged: %q %v", got, err)
+	}
+	set = load(t, Options{Dir: r.Dir, Worktree: true})
+	if len(set.Files) != 1 || len(set.Skipped) != 1 || set.Skipped[0].Reason != SkipUntracked {
+		t.Fatalf("worktree: %s", describe(set))
+	}
+	checkAgainstGit(t, r, set, EmptyTree)
+	if _, err := Load(t.Context(), Options{Dir: r.Dir}); err == nil || !strings.Contains(err.Error(), "no commits yet") {
+		t.Errorf("a range before the first commit: %v", err)
+	}
+}
+
 func TestReadNewAtHead(t *testing.T) {
 	r := difftest.NewIsolated(t)
 	r.Write("a.txt", "old\n")

@@ -153,10 +153,21 @@ func (rp *repo) headRef() (branch string, hash plumbing.Hash, err error) {
 	}
 	res, err := rp.r.Reference(plumbing.HEAD, true)
 	if err != nil {
-		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', then run quorum again",
+		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', or pass --staged to review what is staged",
 			"the repository has no commits yet")
 	}
 	return branch, res.Hash(), nil
+}
+
+// unborn reports whether HEAD names a branch with no commit yet (a new
+// repository before its first commit).
+func (rp *repo) unborn() bool {
+	ref, err := rp.r.Reference(plumbing.HEAD, false)
+	if err != nil || ref.Type() != plumbing.SymbolicReference {
+		return false
+	}
+	_, err = rp.r.Reference(ref.Target(), false)
+	return errors.Is(err, plumbing.ErrReferenceNotFound)
 }
 
 // resolve turns a revision into a commit hash: go-git first, then the git

@@ -142,10 +142,16 @@ func WriteText(w io.Writer, set *diff.Set) error {
 		fmt.Fprintf(&b, "range       %s..%s\n", set.Base.Ref, set.Head.Ref)
 		fmt.Fprintf(&b, "base        %s %s\n", set.Base.Ref, short(set.Base.Commit))
 		fmt.Fprintf(&b, "head        %s %s\n", set.Head.Ref, short(set.Head.Commit))
-	case diff.ModeStaged:
-		fmt.Fprintf(&b, "range       staged changes (index vs HEAD %s)\n", short(set.Base.Commit))
-	case diff.ModeWorktree:
-		fmt.Fprintf(&b, "range       uncommitted changes (work tree vs HEAD %s)\n", short(set.Base.Commit))
+	case diff.ModeStaged, diff.ModeWorktree:
+		what, side := "staged changes", "index"
+		if set.Mode == diff.ModeWorktree {
+			what, side = "uncommitted changes", "work tree"
+		}
+		against := "HEAD " + short(set.Base.Commit)
+		if set.Base.Commit == "" {
+			against = "the empty tree: no commit yet"
+		}
+		fmt.Fprintf(&b, "range       %s (%s vs %s)\n", what, side, against)
 	}
 	if len(set.Commits) > 0 {
 		fmt.Fprintf(&b, "\ncommits (%d, oldest first)\n", len(set.Commits))

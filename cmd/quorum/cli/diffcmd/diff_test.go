@@ -90,7 +90,13 @@ func TestErrors(t *testing.T) {
 	t.Run("no commits", func(t *testing.T) {
 		r := difftest.NewIsolated(t)
 		_, stderr, code := run(t, r.Dir, "")
-		assertErr(t, stderr, code, "error: the repository has no commits yet", "hint: make a first commit with 'git commit', then run quorum again")
+		assertErr(t, stderr, code, "error: the repository has no commits yet", "hint: make a first commit with 'git commit', or pass --staged to review what is staged")
+		r.Write("a.go", "package a\n")
+		r.Git("add", "a.go")
+		stdout, stderr, code := run(t, r.Dir, "--staged")
+		if code != 0 || !strings.Contains(stdout, "index vs the empty tree: no commit yet") || !strings.Contains(stdout, "A  +1 -0  a.go") {
+			t.Errorf("--staged before the first commit: exit %d\n%s%s", code, stdout, stderr)
+		}
 	})
 	t.Run("detached head", func(t *testing.T) {
 		r := difftest.NewIsolated(t)
