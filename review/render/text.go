@@ -2,17 +2,15 @@ package render
 
 import (
 	"bytes"
-	"fmt"
 	"io"
-
-	"github.com/charmbracelet/glamour"
 
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// Text writes the report for a terminal: the Markdown rendered by glamour on
-// a TTY (without color when NO_COLOR is set), the Markdown itself when piped.
-// Model text was already stripped of control sequences by report.Build.
+// Text writes the report for a terminal: the Markdown laid out and styled
+// for the terminal on a TTY (the same layout without color when NO_COLOR is
+// set), the Markdown itself when piped. Model text was already stripped of
+// control sequences by report.Build.
 func Text(w io.Writer, r *report.Report, opts Options) error {
 	var buf bytes.Buffer
 	if err := Markdown(&buf, r, opts); err != nil {
@@ -26,19 +24,19 @@ func Text(w io.Writer, r *report.Report, opts Options) error {
 	if width <= 0 {
 		width = 100
 	}
-	style := "dark"
-	if opts.NoColor {
-		style = "ascii"
-	}
-	tr, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
-	if err != nil {
-		return fmt.Errorf("render text: %w", err)
-	}
-	// glamour counts a tab as one column when wrapping code; expand them.
-	out, err := tr.RenderBytes(bytes.ReplaceAll(buf.Bytes(), []byte("\t"), []byte("    ")))
-	if err != nil {
-		return fmt.Errorf("render text: %w", err)
-	}
-	_, err = w.Write(out)
+	_, err := io.WriteString(w, forTerminal(buf.Bytes(), width, !opts.NoColor))
 	return err
+}
+
+// forTerminal renders markdown with renderTerminal. Layout is cosmetic and
+// the report is not: should the renderer ever panic on some input (the fuzz
+// test says it does not), the user still gets the report, as the Markdown,
+// which is sanitized.
+func forTerminal(markdown []byte, width int, color bool) (out string) {
+	defer func() {
+		if recover() != nil {
+			out = string(markdown)
+		}
+	}()
+	return renderTerminal(markdown, width, color)
 }
