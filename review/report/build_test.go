@@ -301,6 +301,8 @@ func TestSanitize(t *testing.T) {
 		"carriage\rreturn\x08":     "carriagereturn",
 		"bidi \u202eevil\u202c":    "bidi evil",
 		"c1 \u009b31m control":     "c1 31m control",
+		"8-bit csi \x9b31m red":    "8-bit csi \uFFFD31m red",
+		"latin-1 caf\xe9":          "latin-1 caf\uFFFD",
 	} {
 		if got := report.Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -13,6 +14,11 @@ import (
 func Sanitize(s string) string {
 	if s == "" {
 		return s
+	}
+	// Invalid UTF-8 first: a lone byte 0x9b is the 8-bit CSI to a terminal
+	// that reads bytes, and IndexFunc would see only U+FFFD.
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	if strings.IndexFunc(s, unsafeRune) < 0 {
 		return s
