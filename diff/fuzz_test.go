@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -72,10 +73,34 @@ func TestParsePatchErrors(t *testing.T) {
 		"diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-1\n*2\n",
 		"diff --git garbage\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-1\n+2\n",
 		"diff --git \"a/bad\\q\" \"b/bad\\q\"\nnew file mode 100644\n",
+		// A line past the @@ counts, before the next file.
+		"diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n d\ndiff --git a/b b/b\n--- a/b\n+++ b/b\n@@ -1 +1 @@\n-x\n+y\n",
+		// The same in a plain unified diff.
+		"--- a/a\n+++ b/a\n@@ -1 +1 @@\n-b\n+c\n+d\n",
+		// A combined diff, which quorum never asks git for.
+		"diff --cc a\nindex 1,2..3\n--- a/a\n+++ b/a\n@@@ -1,1 -1,1 +1,1 @@@\n- a\n -b\n++c\n",
 	} {
 		if _, err := ParsePatch([]byte(bad)); err == nil {
 			t.Errorf("no error for %q", bad)
 		}
+	}
+	_, err := ParsePatch([]byte("diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-1\n*2\n"))
+	if err == nil || !strings.Contains(err.Error(), `unexpected line "*2" in hunk`) {
+		t.Errorf("error names the line wrongly: %v", err)
+	}
+}
+
+// TestPlainUnifiedDiff: text between the files of a plain `diff -ru` is
+// not part of any hunk, and a deleted line that reads "--- x" is counted.
+func TestPlainUnifiedDiff(t *testing.T) {
+	patch := "diff -ru a/x b/x\n--- a/x\t2024-01-01 10:00:00\n+++ b/x\t2024-01-01 10:00:01\n@@ -1,2 +1,2 @@\n--- x\n+y\n z\n" +
+		"diff -ru a/y b/y\n--- a/y\n+++ b/y\n@@ -1 +1 @@\n-1\n+2\n"
+	files, err := ParsePatch([]byte(patch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0].Path != "x" || files[1].Path != "y" || files[0].Deleted != 1 || files[0].Hunks[0].Lines[0].Text != "-- x" {
+		t.Errorf("files: %+v", files)
 	}
 }
 

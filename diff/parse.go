@@ -65,6 +65,7 @@ func parseStream(r io.Reader, emit func(File) error) (err error) {
 			merged := *pending
 			merged.Status = StatusTypeChanged
 			merged.NewMode = f.NewMode
+			merged.newBlob = f.newBlob
 			merged.Binary = merged.Binary || f.Binary
 			merged.Hunks = append(merged.Hunks, f.Hunks...)
 			merged.Added += f.Added
@@ -199,6 +200,7 @@ func (p *patchReader) readFile() (f File, ok bool, err error) {
 	if f, err = fileFromHeader(fd); err != nil {
 		return f, false, err
 	}
+	gitFile := bytes.HasPrefix(hdr, []byte("diff --git ")) || bytes.Contains(hdr, []byte("\ndiff --git "))
 	for {
 		line, err := p.next()
 		if err == io.EOF {
@@ -208,6 +210,11 @@ func (p *patchReader) readFile() (f File, ok bool, err error) {
 			return f, false, err
 		}
 		if !bytes.HasPrefix(line, []byte("@@ ")) {
+			if n := len(f.Hunks); n > 0 && !startsNextFile(line, gitFile) {
+				h := f.Hunks[n-1]
+				return f, false, fmt.Errorf("%w: line %q after hunk @@ -%d,%d +%d,%d @@ is not counted by it (in %s)",
+					ErrCorruptPatch, firstN(string(line), 40), h.OldStart, h.OldLines, h.NewStart, h.NewLines, f.Path)
+			}
 			p.unread()
 			break
 		}
@@ -228,6 +235,26 @@ func (p *patchReader) readFile() (f File, ok bool, err error) {
 	return f, true, nil
 }
 
+// startsNextFile reports whether line, which follows a complete hunk, can
+// begin what comes next. In git's output only the next "diff --git" can; a
+// plain unified diff may have other text between files, but never a line
+// that reads as part of a hunk, which would mean the @@ counts were wrong.
+func startsNextFile(line []byte, gitFile bool) bool {
+	if gitFile {
+		return bytes.HasPrefix(line, []byte("diff --git "))
+	}
+	if len(line) == 0 {
+		return false
+	}
+	switch line[0] {
+	case ' ', '+', '\\':
+		return false
+	case '-':
+		return bytes.HasPrefix(line, []byte("--- "))
+	}
+	return true
+}
+
 // readHeader collects the lines before a file's first hunk: any preamble,
 // "diff --git", the extended headers and "---"/"+++". A header-only file
 // (binary, pure rename, mode change) ends where the next "diff --git"
@@ -243,15 +270,20 @@ func (p *patchReader) readHeader() (hdr []byte, sawFile bool, err error) {
 			return nil, false, err
 		}
 		switch {
+		case bytes.HasPrefix(line, []byte("@@ ")):
+			p.unread()
+			return hdr, sawGit || sawPlus, nil
+		case sawPlus:
+			// "+++" is always followed by a hunk; "@@@" starts a hunk of a
+			// combined diff (diff --cc), which quorum never asks git for.
+			return nil, false, fmt.Errorf("%w: %q where a hunk header should follow %q",
+				ErrCorruptPatch, firstN(string(line), 40), firstN(lastLine(hdr), 60))
 		case bytes.HasPrefix(line, []byte("diff --git ")):
-			if sawGit || sawPlus {
+			if sawGit {
 				p.unread()
 				return hdr, true, nil
 			}
 			sawGit = true
-		case bytes.HasPrefix(line, []byte("@@ ")):
-			p.unread()
-			return hdr, sawGit || sawPlus, nil
 		case bytes.HasPrefix(line, []byte("+++ ")):
 			sawPlus = true
 		}
@@ -310,7 +342,7 @@ func (p *patchReader) readHunk(header []byte) (Hunk, int, int, error) {
 			}
 			continue
 		default:
-			return hk, 0, 0, fmt.Errorf("%w: unexpected line %q in hunk", ErrCorruptPatch, firstN("?"+string(raw), 40))
+			return hk, 0, 0, fmt.Errorf("%w: unexpected line %q in hunk", ErrCorruptPatch, firstN(string(prefix)+string(raw), 40))
 		}
 		ln.Text = p.keep(raw)
 		if len(p.lines) == cap(p.lines) {
@@ -396,6 +428,12 @@ func parseHunkNumber(s string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// lastLine is the last line of text that ends in a newline.
+func lastLine(b []byte) string {
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return string(b[bytes.LastIndexByte(b, '\n')+1:])
 }
 
 func firstN(s string, n int) string {

@@ -49,6 +49,18 @@ func TestSubmodulePointerChange(t *testing.T) {
 	if f.Skip != SkipSubmodule || f.NewMode != "160000" {
 		t.Errorf("submodule: %+v", f)
 	}
+
+	// The submodule replaced by a file: the file is new code to review.
+	r.Git("rm", "-q", "--cached", "sub")
+	os.RemoveAll(filepath.Join(r.Dir, "sub"))
+	r.Write("sub", "package sub\n")
+	head = r.Commit("replace the submodule with a file")
+	set = load(t, Options{Dir: r.Dir, Commits: head + "~1.." + head})
+	checkAgainstGit(t, r, set, head+"~1", head)
+	f = only(t, set, StatusTypeChanged, "sub")
+	if f.Skip != "" || f.OldMode != "160000" || f.NewMode != "100644" || f.Added != 1 {
+		t.Errorf("submodule replaced by a file: %+v", f)
+	}
 }
 
 func TestMergeCommitsInRange(t *testing.T) {

@@ -108,7 +108,8 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 	switch {
 	case ign.match(p):
 		return SkipIgnored
-	case f.NewMode == "160000" || f.OldMode == "160000":
+	case f.NewMode == "160000" || (f.OldMode == "160000" && f.Status == StatusDeleted):
+		// A submodule replaced by a file is reviewed: the file is new code.
 		return SkipSubmodule
 	case f.Binary || a.binary:
 		return SkipBinary

@@ -56,7 +56,6 @@ const (
 	added           // + line of a diff
 	deleted         // - line of a diff
 	hunk            // @@ line of a diff
-	fileHeader      // +++ and --- lines of a diff
 )
 
 // emphasis is the inline markup a run sits inside; runs nest, so it is a set.
@@ -97,6 +96,7 @@ var (
 	red     = lipgloss.Color("1")
 	green   = lipgloss.Color("2")
 	yellow  = lipgloss.Color("3")
+	blue    = lipgloss.Color("4")
 	magenta = lipgloss.Color("5")
 	cyan    = lipgloss.Color("6")
 )
@@ -108,7 +108,7 @@ func (p palette) style(l look) lipgloss.Style {
 		s = s.Bold(true).Foreground(magenta)
 	case section:
 		s = s.Bold(true).Foreground(cyan)
-	case subsection, columnName, fileHeader:
+	case subsection, columnName:
 		s = s.Bold(true)
 	case marker, hunk:
 		s = s.Foreground(cyan)
@@ -129,7 +129,9 @@ func (p palette) style(l look) lipgloss.Style {
 		s = s.Foreground(yellow)
 	}
 	if l.emphasis&link != 0 {
-		s = s.Underline(true)
+		// A color, not an underline: lipgloss underlines rune by rune, an
+		// escape sequence around each, which splits grapheme clusters.
+		s = s.Foreground(blue)
 	}
 	return s
 }
@@ -275,8 +277,6 @@ func diffRole(line string) role {
 	switch {
 	case strings.HasPrefix(line, "@@"):
 		return hunk
-	case strings.HasPrefix(line, "+++ "), strings.HasPrefix(line, "--- "):
-		return fileHeader
 	case strings.HasPrefix(line, "+"):
 		return added
 	case strings.HasPrefix(line, "-"):

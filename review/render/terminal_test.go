@@ -67,15 +67,17 @@ func sgr(line string) []string {
 }
 
 func TestTerminalDiffColors(t *testing.T) {
-	md := "```diff\n--- a/x.go\n+++ b/x.go\n@@ -1,2 +1,2 @@\n-\told()\n+\tnew()\n context\n```\n"
+	// The code in a report is hunk lines: "--- x" is a deleted "-- x" (a
+	// SQL or Lua comment), not a file header.
+	md := "```diff\n@@ -1,3 +1,3 @@\n-\told()\n--- a comment\n+\tnew()\n+++ added\n context\n```\n"
 	want := []struct {
 		text, sgr string
 	}{
-		{"  --- a/x.go", "1"},
-		{"  +++ b/x.go", "1"},
-		{"  @@ -1,2 +1,2 @@", "36"},
+		{"  @@ -1,3 +1,3 @@", "36"},
 		{"  -    old()", "31"},
+		{"  --- a comment", "31"},
 		{"  +    new()", "32"},
+		{"  +++ added", "32"},
 		{"   context", ""},
 	}
 	lines := strings.Split(strings.TrimSuffix(renderTerminal([]byte(md), 80, true), "\n"), "\n")
@@ -281,4 +283,13 @@ func FuzzTerminal(f *testing.F) {
 			t.Fatalf("color changes the layout:\n%q\n%q", ansi.Strip(color), plain)
 		}
 	})
+}
+
+// TestTerminalLinkIsOneRun: a link is styled as one run, so a grapheme
+// cluster in it is never split by escape sequences.
+func TestTerminalLinkIsOneRun(t *testing.T) {
+	out := renderTerminal([]byte("See [the docs 👩‍👩‍👧 é](https://example.com/x)\n"), 100, true)
+	if !strings.Contains(out, "the docs 👩‍👩‍👧 é") {
+		t.Errorf("link text split by styling: %q", out)
+	}
 }

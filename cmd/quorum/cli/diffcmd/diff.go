@@ -110,7 +110,7 @@ func diffRun(opts *DiffOptions) error {
 // 2-core machine: 1.44x git's wall clock with two Ps, 1.33x with one.
 // GOGC=200, tried before the parser stopped allocating per line, no longer
 // helps (BENCHMARKS.md). A user's own GOMAXPROCS wins. The returned func
-// restores the setting.
+// restores the default.
 func singleP(getenv func(string) string) func() {
 	if getenv == nil {
 		getenv = os.Getenv
@@ -118,8 +118,10 @@ func singleP(getenv func(string) string) func() {
 	if getenv("GOMAXPROCS") != "" {
 		return func() {}
 	}
-	old := runtime.GOMAXPROCS(1)
-	return func() { runtime.GOMAXPROCS(old) }
+	runtime.GOMAXPROCS(1)
+	// Back to the runtime's default rather than to a number: setting one
+	// would stop the runtime following the container's CPU limit.
+	return runtime.SetDefaultGOMAXPROCS
 }
 
 // WriteText prints set for people: the range, the commits, the files with

@@ -348,6 +348,8 @@ func TestWorktreeListsUntrackedFiles(t *testing.T) {
 }
 
 func TestSingleP(t *testing.T) {
+	t.Cleanup(runtime.SetDefaultGOMAXPROCS)
+	runtime.SetDefaultGOMAXPROCS()
 	before := runtime.GOMAXPROCS(0)
 	restore := singleP(func(string) string { return "" })
 	if got := runtime.GOMAXPROCS(0); got != 1 {
