@@ -61,11 +61,17 @@ func TestFallbackMatchesGit(t *testing.T) {
 func TestFallbackStagedNeedsGit(t *testing.T) {
 	r := difftest.NewIsolated(t)
 	r.Write("a", "1\n")
+	r.Git("add", "a")
+	unborn := r.Dir
+	r = difftest.NewIsolated(t)
+	r.Write("a", "1\n")
 	r.Commit("one")
 	noGit(t)
-	_, err := Load(context.Background(), Options{Dir: r.Dir, Staged: true})
-	if err == nil || err.Error() != "--staged needs the git binary, which is not on PATH" {
-		t.Errorf("err = %v", err)
+	for _, dir := range []string{r.Dir, unborn} {
+		_, err := Load(context.Background(), Options{Dir: dir, Staged: true})
+		if err == nil || err.Error() != "--staged needs the git binary, which is not on PATH" {
+			t.Errorf("%s: err = %v", dir, err)
+		}
 	}
 }
 

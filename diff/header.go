@@ -100,8 +100,5 @@ func fileFromHeader(fd *godiff.FileDiff) (File, error) {
 	if f.Path == "" || f.OldPath == "" {
 		return f, fmt.Errorf("%w: file without a name", ErrCorruptPatch)
 	}
-	if (f.Status == StatusRenamed || f.Status == StatusCopied) && (f.OldPath == "" || f.Path == "") {
-		return f, fmt.Errorf("%w: %s without both names", ErrCorruptPatch, f.Status)
-	}
 	return f, nil
 }

@@ -217,7 +217,7 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 	branch, headHash, err := rp.headRef()
 	// Before the first commit, the index and the work tree can still be
 	// reviewed: against the empty tree, as `git diff --cached` does.
-	unborn := err != nil && (opts.Staged || opts.Worktree) && g != nil && rp.unborn()
+	unborn := err != nil && (opts.Staged || opts.Worktree) && rp.unborn()
 	if err != nil && !unborn {
 		return nil, err
 	}
