@@ -153,10 +153,24 @@ func (rp *repo) headRef() (branch string, hash plumbing.Hash, err error) {
 	}
 	res, err := rp.r.Reference(plumbing.HEAD, true)
 	if err != nil {
-		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', or pass --staged to review what is staged",
-			"the repository has no commits yet")
+		what := "the repository has no commits yet"
+		if rp.hasBranches() {
+			what = fmt.Sprintf("branch %s has no commits yet", branch) // an orphan branch
+		}
+		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', or pass --staged to review what is staged", "%s", what)
 	}
 	return branch, res.Hash(), nil
+}
+
+// hasBranches reports whether any local branch exists.
+func (rp *repo) hasBranches() bool {
+	refs, err := rp.r.Branches()
+	if err != nil {
+		return false
+	}
+	defer refs.Close()
+	_, err = refs.Next()
+	return err == nil
 }
 
 // unborn reports whether HEAD names a branch with no commit yet (a new

@@ -98,6 +98,13 @@ func TestErrors(t *testing.T) {
 			t.Errorf("--staged before the first commit: exit %d\n%s%s", code, stdout, stderr)
 		}
 	})
+	t.Run("orphan branch", func(t *testing.T) {
+		r := difftest.NewIsolated(t)
+		r.Commit("one")
+		r.Git("checkout", "-q", "--orphan", "fresh")
+		_, stderr, code := run(t, r.Dir, "")
+		assertErr(t, stderr, code, "error: branch fresh has no commits yet", "hint: make a first commit with 'git commit', or pass --staged to review what is staged")
+	})
 	t.Run("detached head", func(t *testing.T) {
 		r := difftest.NewIsolated(t)
 		r.Commit("one")
