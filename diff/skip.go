@@ -162,7 +162,7 @@ func looksGenerated(f *File, headLines func() []byte) bool {
 		} else {
 			b = nil
 		}
-		if (bytes.Contains(line, []byte("enerated")) || bytes.Contains(line, []byte("ENERATED"))) && generatedRe.Match(line) {
+		if l := string(line); maybeGenerated(l) && generatedRe.MatchString(l) {
 			return true
 		}
 		n++
