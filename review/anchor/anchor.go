@@ -21,9 +21,38 @@ type Finding struct {
 	EndLine  int
 	LineText string
 	Raw      review.RawFinding
+	// Evidence is what ties the finding to the diff: EvidenceQuote (its
+	// quote was found), EvidenceLine (no quote; its line is in a hunk) or
+	// EvidenceFile (neither: a file-level finding).
+	Evidence string
+	// Deleted is set when the quoted code exists only on deleted lines:
+	// OldLine..OldEndLine are then its old-side lines, and Line..EndLine the
+	// new-side position the deletion sits at.
+	Deleted             bool
+	OldLine, OldEndLine int
 	// Seq numbers the finding within its reviewer's answers, in input order.
 	// It is only a tie-breaker of last resort for byte-identical findings.
 	Seq int
+}
+
+// Evidence kinds, strongest first.
+const (
+	EvidenceQuote = "quote"
+	EvidenceLine  = "line"
+	EvidenceFile  = "file"
+)
+
+// EvidenceRank orders evidence kinds: 3 quote, 2 line, 1 file, 0 unknown.
+func EvidenceRank(e string) int {
+	switch e {
+	case EvidenceQuote:
+		return 3
+	case EvidenceLine:
+		return 2
+	case EvidenceFile:
+		return 1
+	}
+	return 0
 }
 
 // FileLevel reports whether the finding is about the whole file.
@@ -60,6 +89,7 @@ func SeverityRank(s string) int {
 
 type lineRef struct {
 	new  int // new-side line; for a deleted line, the new-side line it sits before
+	old  int // old-side line; 0 for an added line
 	text string
 	norm string
 	kind diff.LineKind
@@ -123,7 +153,7 @@ func (ix *Index) file(path string) *fileIndex {
 	for _, h := range f.Hunks {
 		next := h.NewStart
 		for _, l := range h.Lines {
-			ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind}
+			ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind, old: l.Old}
 			if l.Kind == diff.Deleted {
 				ref.new = next
 			} else {
@@ -254,25 +284,29 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	out := Finding{Reviewer: reviewer, Chunk: chunk, File: path, Raw: rf, Seq: seq}
 	out.Raw.File = path
 
-	quote := quoteLines(rf.Quote)
-	if len(quote) > 0 {
-		if i, n, ok := fi.find(quote, rf.Line); ok {
-			first, last := fi.lines[i], fi.lines[i+n-1]
-			out.Line, out.EndLine, out.LineText = first.new, last.new, first.text
-			if out.EndLine < out.Line {
-				out.EndLine = out.Line
-			}
-			return out, nil
+	// A quote is evidence and must be found: never fall back to the line
+	// when it is not (models invent code, and a stale finding after a fix
+	// must not land on whatever line now has its number).
+	if quote := quoteLines(rf.Quote); len(quote) > 0 {
+		first, last, ok := fi.find(quote, rf.Line)
+		if !ok {
+			return reject(path, "quote not in the diff")
 		}
+		out.Evidence = EvidenceQuote
+		a, b := fi.lines[first], fi.lines[last]
+		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
+		if allDeleted(fi.lines[first : last+1]) {
+			out.Deleted = true
+			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
+		}
+		return out, nil
 	}
 	if rf.Line > 0 {
 		i, ok := fi.byNew[rf.Line]
 		if !ok {
-			if len(quote) > 0 {
-				return reject(path, fmt.Sprintf("quote not found in the diff and line %d is outside its hunks", rf.Line))
-			}
 			return reject(path, fmt.Sprintf("line %d is outside the diff's hunks", rf.Line))
 		}
+		out.Evidence = EvidenceLine
 		out.Line, out.LineText = rf.Line, fi.lines[i].text
 		out.EndLine = rf.Line
 		// Extend to end_line only while it stays inside the diff.
@@ -284,107 +318,17 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		}
 		return out, nil
 	}
-	if len(quote) > 0 {
-		return reject(path, "quote not found in the diff")
-	}
+	out.Evidence = EvidenceFile
 	// No line and no quote: a file-level finding.
 	return out, nil
 }
 
-func quoteLines(q string) []string {
-	var out []string
-	for _, l := range strings.Split(q, "\n") {
-		l = strings.TrimSpace(l)
-		// Models often copy the diff marker with the line.
-		if len(l) > 1 && (l[0] == '+' || l[0] == '-') && (l[1] == ' ' || l[1] == '\t') {
-			l = l[1:]
-		}
-		if n := Normalize(l); n != "" {
-			out = append(out, n)
+// allDeleted reports whether every non-blank line of a match is a deleted one.
+func allDeleted(lines []lineRef) bool {
+	for _, l := range lines {
+		if l.norm != "" && l.kind != diff.Deleted {
+			return false
 		}
 	}
-	return out
-}
-
-// find locates the quote's lines as consecutive non-empty diff lines. A single
-// line quote may also be a substring of a line (models trim long lines). Among
-// several matches the one nearest hint wins, then the first; added lines beat
-// context lines, which beat deleted ones.
-func (fi *fileIndex) find(quote []string, hint int) (start, n int, ok bool) {
-	best, bestScore := -1, 0
-	bestN := 0
-	candidates := fi.byNorm[quote[0]]
-	if len(candidates) == 0 {
-		// no exact first line: fall back to a scan for substring matches
-		candidates = make([]int, len(fi.lines))
-		for i := range candidates {
-			candidates[i] = i
-		}
-	}
-	for _, i := range candidates {
-		m, exact := fi.matchAt(i, quote)
-		if m == 0 {
-			continue
-		}
-		score := 1 << 20
-		if !exact {
-			score -= 1 << 19
-		}
-		switch fi.lines[i].kind {
-		case diff.Added:
-			score += 1 << 18
-		case diff.Context:
-			score += 1 << 17
-		}
-		if hint > 0 {
-			d := fi.lines[i].new - hint
-			if d < 0 {
-				d = -d
-			}
-			if d > 1<<16 {
-				d = 1 << 16
-			}
-			score -= d
-		}
-		if score > bestScore {
-			best, bestScore, bestN = i, score, m
-		}
-	}
-	if best < 0 {
-		return 0, 0, false
-	}
-	return best, bestN, true
-}
-
-// matchAt reports how many diff lines starting at i the quote covers (0 for
-// no match), and whether the match was exact rather than a substring.
-func (fi *fileIndex) matchAt(i int, quote []string) (int, bool) {
-	if fi.lines[i].norm == "" {
-		return 0, false
-	}
-	if len(quote) == 1 {
-		if fi.lines[i].norm == quote[0] {
-			return 1, true
-		}
-		if len(quote[0]) >= 8 && strings.Contains(fi.lines[i].norm, quote[0]) {
-			return 1, false
-		}
-		return 0, false
-	}
-	j, q := i, 0
-	for j < len(fi.lines) && q < len(quote) {
-		if fi.lines[j].norm == "" {
-			j++
-			continue
-		}
-		if fi.lines[j].norm != quote[q] {
-			return 0, false
-		}
-		j++
-		q++
-	}
-	if q < len(quote) {
-		return 0, false
-	}
-	return j - i, true
+	return true
 }

@@ -33,6 +33,7 @@ func TestAnchor(t *testing.T) {
 		file       string
 		line, end  int
 		lineText   string
+		evidence   string
 		wantReason string
 	}{
 		{name: "exact path and quote", f: reporttest.F("store/cache.go", 17, "f, _ := os.Open(c.path(key))", "important", "bug", "t", "e"),
@@ -59,12 +60,32 @@ func TestAnchor(t *testing.T) {
 		{name: "file level", f: reporttest.F("store/cache.go", 0, "", "suggestion", "docs", "t", "e"), file: "store/cache.go"},
 		{name: "severity case", f: reporttest.F("store/cache.go", 0, "", "Critical", "", "t", "e"), file: "store/cache.go"},
 
+		// A quote is evidence: a line inside a hunk never rescues one that is not in the diff.
+		{name: "invented quote on a line inside a hunk", f: reporttest.F("store/cache.go", 17, `os.RemoveAll("/")`, "critical", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "stale quote after a fix lands nowhere", f: reporttest.F("store/cache.go", 19, "data := ioutil.ReadFile(c.path(key))", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "one identifier different in a long line is similar enough", f: reporttest.F("store/cache.go", 0, "f, _ := os.Open(c.path(name))", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
+		{name: "one identifier different in a short line is not", f: reporttest.F("store/cache.go", 0, "_ := io.ReadAll(r)", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "multi-line quote with an ellipsis", f: reporttest.F("store/cache.go", 0, "if !ok {\n...\nreturn append(v, data...), nil", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 14, end: 20, evidence: anchor.EvidenceQuote},
+		{name: "multi-line quote with an invented line", f: reporttest.F("store/cache.go", 14, "if !ok {\n  panic(key)\n}", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "quote only on a deleted line anchors to the deletion", f: reporttest.F("store/cache.go", 20, "defer c.mu.RUnlock()", "important", "concurrency", "t", "e"),
+			file: "store/cache.go", line: 12, end: 12, lineText: "\tdefer c.mu.RUnlock()", evidence: anchor.EvidenceQuote},
+		{name: "line only is weaker evidence", f: reporttest.F("store/cache.go", 13, "", "suggestion", "style", "t", "e"),
+			file: "store/cache.go", line: 13, end: 13, evidence: anchor.EvidenceLine},
+		{name: "neither is file-level evidence", f: reporttest.F("store/cache.go", 0, "", "suggestion", "docs", "t", "e"),
+			file: "store/cache.go", evidence: anchor.EvidenceFile},
+
 		{name: "hallucinated path", f: reporttest.F("store/disk.go", 3, "x", "critical", "bug", "t", "e"), wantReason: "file store/disk.go is not in the diff"},
 		{name: "ambiguous suffix", f: reporttest.F("handler.go", 1, "", "critical", "bug", "t", "e"), wantReason: "ambiguous"},
 		{name: "skipped file", f: reporttest.F("go.sum", 1, "", "critical", "bug", "t", "e"), wantReason: "not reviewed (lockfile)"},
 		{name: "line outside the hunks", f: reporttest.F("store/cache.go", 40, "", "important", "bug", "t", "e"), wantReason: "line 40 is outside"},
-		{name: "quote not in the diff, no line", f: reporttest.F("store/cache.go", 0, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not found"},
-		{name: "quote not in the diff, line outside", f: reporttest.F("store/cache.go", 99, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not found in the diff and line 99"},
+		{name: "quote not in the diff, no line", f: reporttest.F("store/cache.go", 0, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not in the diff"},
+		{name: "quote not in the diff, line outside", f: reporttest.F("store/cache.go", 99, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not in the diff"},
 		{name: "unknown severity", f: reporttest.F("store/cache.go", 17, "", "blocker", "bug", "t", "e"), wantReason: `unknown severity "blocker"`},
 		{name: "negative line", f: reporttest.F("store/cache.go", -5, "", "important", "bug", "t", "e"), wantReason: "line -5 is not a line number"},
 		{name: "no file", f: reporttest.F("", 17, "", "important", "bug", "t", "e"), wantReason: "no file given"},
@@ -86,6 +107,9 @@ func TestAnchor(t *testing.T) {
 			}
 			if got.File != tt.file || got.Line != tt.line || got.EndLine != tt.end {
 				t.Errorf("anchored to %s:%d-%d, want %s:%d-%d", got.File, got.Line, got.EndLine, tt.file, tt.line, tt.end)
+			}
+			if tt.evidence != "" && got.Evidence != tt.evidence {
+				t.Errorf("evidence = %q, want %q", got.Evidence, tt.evidence)
 			}
 			if tt.lineText != "" && got.LineText != tt.lineText {
 				t.Errorf("line text = %q, want %q", got.LineText, tt.lineText)
@@ -123,4 +147,53 @@ func FuzzAnchor(f *testing.F) {
 			t.Fatalf("end %d before line %d", got.EndLine, got.Line)
 		}
 	})
+}
+
+// TestSimilarityThreshold pins both sides of the fuzzy quote rule: the
+// figures in the Similarity doc comment, and a pair just above and just
+// below SimilarThreshold.
+func TestSimilarityThreshold(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want float64
+	}{
+		{`os.RemoveAll("/")`, `os.RemoveAll(dir)`, 2.0 / 3},
+		{"f, _ := os.Open(c.path(key))", "f, _ := os.Open(c.path(name))", 12.0 / 14},
+		{"a b c d e", "a b c d e", 1},
+		{"x := compute(a, b, c, d)", "x := compute(a, b, c, e)", 10.0 / 12},     // 0.83: accepted
+		{"x := compute(a, b, c)", "y := compute(a, b, d)", 6.0 / 10},            // 0.60: rejected
+		{`log.Printf("user %s", name)`, `log.Printf("user %d", name)`, 6.0 / 8}, // 0.75: a changed literal is a changed word
+		{"", "x", 0},
+	} {
+		got := anchor.Similarity(tt.a, tt.b)
+		if diff := got - tt.want; diff > 1e-9 || diff < -1e-9 {
+			t.Errorf("Similarity(%q, %q) = %.3f, want %.3f", tt.a, tt.b, got, tt.want)
+		}
+	}
+	if !(anchor.Similarity("x := compute(a, b, c, d)", "x := compute(a, b, c, e)") >= anchor.SimilarThreshold) {
+		t.Error("one word of six changed should pass the threshold")
+	}
+	if anchor.Similarity(`log.Printf("user %s", name)`, `log.Printf("user %d", name)`) >= anchor.SimilarThreshold {
+		t.Error("one word of four changed should fail the threshold")
+	}
+}
+
+// TestDeletedAnchor: a quote of deleted code says so, with its old-side line,
+// and an added line with the same text wins over the deletion.
+func TestDeletedAnchor(t *testing.T) {
+	ix := index()
+	got, rej := ix.Anchor("r", "c", 1, reporttest.F("store/cache.go", 0, "defer c.mu.RUnlock()", "important", "bug", "t", "e"))
+	if rej != nil {
+		t.Fatal(rej.Reason)
+	}
+	if !got.Deleted || got.OldLine != 12 || got.OldEndLine != 12 {
+		t.Errorf("deleted=%v old=%d-%d, want a deletion at old line 12", got.Deleted, got.OldLine, got.OldEndLine)
+	}
+	got, rej = ix.Anchor("r", "c", 1, reporttest.F("store/cache.go", 0, "c.mu.RUnlock()", "important", "bug", "t", "e"))
+	if rej != nil {
+		t.Fatal(rej.Reason)
+	}
+	if got.Deleted || got.Line != 13 {
+		t.Errorf("anchored to line %d (deleted=%v), want the added line 13", got.Line, got.Deleted)
+	}
 }

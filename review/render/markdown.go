@@ -105,6 +105,10 @@ func Duration(ms int64) string {
 
 func location(f report.Finding) string {
 	switch {
+	case f.Deleted && f.OldEndLine > f.OldLine:
+		return fmt.Sprintf("%s:%d (deleted lines %d-%d)", f.File, f.Line, f.OldLine, f.OldEndLine)
+	case f.Deleted:
+		return fmt.Sprintf("%s:%d (deleted line %d)", f.File, f.Line, f.OldLine)
 	case f.Line == 0:
 		return f.File
 	case f.EndLine > f.Line:
@@ -222,6 +226,12 @@ func (m *md) finding(n int, f report.Finding) {
 	k, of := f.Agreement()
 	m.p("**%s** · %s · found by %d of %d (%s) · %s · id %s\n", f.Severity, f.Category, k, of,
 		strings.Join(f.Reviewers, ", "), code(location(f)), code(f.ID))
+	switch f.Evidence {
+	case "line":
+		m.p("\nEvidence: a line number only, no quoted code; it counts ½ toward the gate.\n")
+	case "file":
+		m.p("\nEvidence: the file only, no quoted code; it counts ½ toward the gate.\n")
+	}
 	if f.Disputed {
 		var votes []string
 		for _, name := range f.Reviewers {

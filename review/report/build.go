@@ -244,6 +244,11 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 			f.Disputed = true
 		}
 	}
+	if rep.Deleted {
+		f.Deleted, f.OldLine, f.OldEndLine = true, rep.OldLine, rep.OldEndLine
+		f.Code = deletedCodeLines(files, rep.File, rep.OldLine, rep.OldEndLine)
+	}
+	f.Evidence, f.Support = evidence(c)
 	titled := map[string]bool{rep.Reviewer: true}
 	for _, m := range c.Members {
 		if titled[m.Reviewer] {
@@ -255,6 +260,35 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
 	f.ID = stableID(rep.File, rep.LineText, f.Category)
 	return f
+}
+
+// evidence returns a cluster's strongest evidence and its support: each
+// reviewer counts 1 when any of its findings in the cluster quoted code found
+// in the diff, and ½ when it only gave a line or a file.
+func evidence(c merge.Cluster) (string, float64) {
+	best := map[string]int{}
+	strongest := 0
+	for _, m := range c.Members {
+		r := anchor.EvidenceRank(m.Evidence)
+		best[m.Reviewer] = max(best[m.Reviewer], r)
+		strongest = max(strongest, r)
+	}
+	support := 0.0
+	for _, name := range c.Reviewers {
+		if best[name] == anchor.EvidenceRank(anchor.EvidenceQuote) {
+			support++
+		} else {
+			support += 0.5
+		}
+	}
+	ev := anchor.EvidenceFile
+	switch strongest {
+	case anchor.EvidenceRank(anchor.EvidenceQuote):
+		ev = anchor.EvidenceQuote
+	case anchor.EvidenceRank(anchor.EvidenceLine):
+		ev = anchor.EvidenceLine
+	}
+	return ev, support
 }
 
 func firstSentence(s string) string {
@@ -354,6 +388,48 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 			if inside || edge {
 				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
 			}
+		}
+		if len(out) > maxCodeLines {
+			out = out[:maxCodeLines]
+		}
+		return out
+	}
+	return nil
+}
+
+// deletedCodeLines returns the deleted lines old..end (old side) and the
+// nearest kept line either side, so a finding about removed code shows the
+// removed code and where it was, never an unrelated added line.
+func deletedCodeLines(files map[string]*diff.File, file string, old, end int) []CodeLine {
+	f, ok := files[file]
+	if !ok || old == 0 {
+		return nil
+	}
+	for _, h := range f.Hunks {
+		first, last := -1, -1
+		for i, l := range h.Lines {
+			if l.Kind == diff.Deleted && l.Old >= old && l.Old <= end {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		if first > 0 && h.Lines[first-1].Kind == diff.Context {
+			first--
+		}
+		if last+1 < len(h.Lines) && h.Lines[last+1].Kind == diff.Context {
+			last++
+		}
+		var out []CodeLine
+		for _, l := range h.Lines[first : last+1] {
+			if l.Kind == diff.Added {
+				continue // code the deletion was replaced with is not what the finding quotes
+			}
+			out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
 		}
 		if len(out) > maxCodeLines {
 			out = out[:maxCodeLines]

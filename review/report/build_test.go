@@ -81,7 +81,7 @@ func TestScenarios(t *testing.T) {
 			if !strings.Contains(r.Rejected[0].Reason, "not in the diff") || r.Rejected[0].Reviewer != "alice" {
 				t.Errorf("rejected[0] = %+v", r.Rejected[0])
 			}
-			if !strings.Contains(r.Rejected[1].Reason, "line 40") || r.Rejected[1].Reviewer != "bob" {
+			if r.Rejected[1].Reason != "quote not in the diff" || r.Rejected[1].Reviewer != "bob" {
 				t.Errorf("rejected[1] = %+v", r.Rejected[1])
 			}
 			for _, rv := range r.Reviewers {
@@ -314,14 +314,19 @@ func TestCodeShowsDeletedLines(t *testing.T) {
 	set := &diff.Set{Files: []diff.File{
 		reporttest.File("pkg/tail.go", diff.StatusModified, 7, 7, " \tprepare()", " \tkeep()", "-\tlastCall()"),
 		reporttest.File("pkg/mid.go", diff.StatusModified, 1, 1, " a()", "-\tb()", "+\tc()", " d()", " e()"),
+		reporttest.File("pkg/old.go", diff.StatusModified, 1, 1, " a()", "-\tb()", "+\tc()", " d()", " e()"),
 	}}
 	raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"pkg/tail.go", "pkg/mid.go"}, review.Answer{Findings: []review.RawFinding{
 		reporttest.F("pkg/tail.go", 0, "lastCall()", "important", "bug", "lastCall no longer runs", "Removing `lastCall` skips cleanup."),
 		reporttest.F("pkg/mid.go", 2, "c()", "important", "bug", "c replaces b", "`c` does not do what `b` did."),
+		reporttest.F("pkg/old.go", 2, "b()", "important", "bug", "b no longer runs", "`b` was removed."),
 	}})))
 	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
 	got := map[string]string{}
 	for _, f := range r.Findings {
+		if f.File == "pkg/old.go" && (!f.Deleted || f.OldLine != 2) {
+			t.Errorf("pkg/old.go: deleted=%v old_line=%d, want the deleted old line 2", f.Deleted, f.OldLine)
+		}
 		var b strings.Builder
 		for _, l := range f.Code {
 			b.WriteString(l.Kind[:1] + strings.TrimSpace(l.Text) + " ")
@@ -329,7 +334,10 @@ func TestCodeShowsDeletedLines(t *testing.T) {
 		got[f.File] = strings.TrimSpace(b.String())
 	}
 	want := map[string]string{
-		"pkg/tail.go": "cprepare() ckeep() dlastCall()",
+		// A finding about deleted code shows the deletion and the kept line
+		// next to it, never the code that replaced it.
+		"pkg/tail.go": "ckeep() dlastCall()",
+		"pkg/old.go":  "ca() db()",
 		"pkg/mid.go":  "ca() db() ac() cd()",
 	}
 	for file, w := range want {

@@ -68,6 +68,9 @@ type Verdict struct {
 	GateTripped bool   `json:"gate_tripped"`
 	// Blocking counts findings at or above the gate with enough agreement.
 	Blocking int `json:"blocking"`
+	// WeakEvidence counts findings at the gate's severity, found by enough
+	// reviewers, that did not block because too few of them quoted code.
+	WeakEvidence int `json:"weak_evidence,omitempty"`
 	// RestsOn is how many reviewers answered; Panel how many were asked.
 	RestsOn int    `json:"rests_on"`
 	Panel   int    `json:"panel"`
@@ -158,6 +161,18 @@ type Finding struct {
 	// Reviewers found it; SeenBy is how many reviewers saw the file.
 	Reviewers []string `json:"reviewers"`
 	SeenBy    int      `json:"seen_by"`
+	// Deleted is set when the finding is about code the change deletes:
+	// OldLine..OldEndLine are its old-side lines, and Line..EndLine the
+	// new-side position of the deletion.
+	Deleted    bool `json:"deleted,omitempty"`
+	OldLine    int  `json:"old_line,omitempty"`
+	OldEndLine int  `json:"old_end_line,omitempty"`
+	// Evidence is the strongest evidence among the finders: "quote" (code
+	// found in the diff), "line" (a line in a hunk, no quote) or "file".
+	Evidence string `json:"evidence"`
+	// Support is the gate's weighted agreement: each finder counts 1 when its
+	// own finding quoted code found in the diff, ½ otherwise.
+	Support float64 `json:"support"`
 	// Votes is each finder's severity; Disputed is set when they differ.
 	Votes       map[string]string `json:"votes"`
 	Disputed    bool              `json:"disputed"`

@@ -108,7 +108,14 @@ func (p Policy) Blocks(f Finding) bool {
 	if p.FailOn == FailOnNone {
 		return false
 	}
-	return anchor.SeverityRank(f.Severity) >= anchor.SeverityRank(p.FailOn) && len(f.Reviewers) >= p.MinAgreement
+	return anchor.SeverityRank(f.Severity) >= anchor.SeverityRank(p.FailOn) && f.Support >= float64(max(p.MinAgreement, 1))
+}
+
+// blocksOnCount reports whether f would block if every finder counted 1,
+// whatever its evidence: the findings the evidence rule alone held back.
+func (p Policy) blocksOnCount(f Finding) bool {
+	return p.FailOn != FailOnNone && anchor.SeverityRank(f.Severity) >= anchor.SeverityRank(p.FailOn) &&
+		len(f.Reviewers) >= max(p.MinAgreement, 1)
 }
 
 // GateTripped reports whether the review should fail (exit 1).
@@ -128,6 +135,8 @@ func (r *Report) verdict(empty bool) Verdict {
 		v.Counts.add(f.Severity)
 		if r.Policy.Blocks(f) {
 			v.Blocking++
+		} else if r.Policy.blocksOnCount(f) {
+			v.WeakEvidence++
 		}
 	}
 	var failed, partial []string
@@ -165,8 +174,11 @@ func (r *Report) verdict(empty bool) Verdict {
 	default:
 		v.Status = VerdictPass
 		v.Text = fmt.Sprintf("passed: no findings %s", gate)
-		if below := v.Counts.Total(); below > 0 {
+		if below := v.Counts.Total() - v.WeakEvidence; below > 0 {
 			v.Text += fmt.Sprintf(" (%s below the gate)", plural(below, "finding", "findings"))
+		}
+		if v.WeakEvidence > 0 {
+			v.Text += fmt.Sprintf("; %s at the gate held back: no quoted code, too few reviewers", plural(v.WeakEvidence, "finding", "findings"))
 		}
 	}
 	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty {

@@ -1,0 +1,259 @@
+package anchor
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/quorum-review/quorum/diff"
+)
+
+// A quote is evidence: the finding is about code the reviewer says is in the
+// diff, so the quote must be found there. These are the rules, in order; a
+// quote line matches a diff line when, after Normalize (whitespace runs to
+// one space, trimmed, a leading +/- diff marker dropped):
+//
+//  1. the two are equal;
+//  2. the quote is a substring of the line and at least MinSubstring bytes
+//     long (models shorten long lines);
+//  3. the quote has at least MinSimilarWords words and its Similarity to the
+//     line is at least SimilarThreshold (a model misspelling one identifier
+//     of a long line).
+//
+// A multi-line quote must match consecutive non-blank diff lines, line by
+// line, each by the rules above; a quote line that is only an ellipsis
+// ("...", "…", "// ...") stands for up to maxEllipsisGap skipped lines.
+// Anything else is "quote not in the diff", whatever the finding's line says.
+const (
+	MinSubstring     = 8
+	MinSimilarWords  = 4
+	SimilarThreshold = 0.8
+	maxEllipsisGap   = 40
+	// maxWords bounds the words compared per line, so a minified line costs
+	// a bounded amount of work.
+	maxWords = 64
+)
+
+// Similarity is the share of words two code lines have in common, in order:
+// 2·LCS(a, b) / (|a| + |b|) over their words (identifiers, keywords, numbers,
+// string literals; punctuation and spacing are ignored). Identical lines
+// score 1; `os.RemoveAll("/")` against `os.RemoveAll(dir)` scores 2/3, and
+// `f, _ := os.Open(c.path(key))` against `f, _ := os.Open(c.path(name))` 6/7.
+func Similarity(a, b string) float64 {
+	wa, wb := words(a), words(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return 0
+	}
+	return 2 * float64(lcs(wa, wb)) / float64(len(wa)+len(wb))
+}
+
+// words splits a code line into its words: runs of letters, digits and
+// underscores, and string literals kept whole (so a changed literal is one
+// changed word, not several).
+func words(s string) []string {
+	var out []string
+	for i := 0; i < len(s) && len(out) < maxWords; {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '"' || r == '\'' || r == '`':
+			j := i + n
+			for j < len(s) && s[j] != byte(r) {
+				if s[j] == '\\' && j+1 < len(s) {
+					j++
+				}
+				j++
+			}
+			j = min(j+1, len(s))
+			out = append(out, s[i:j])
+			i = j
+		case isWord(r):
+			j := i + n
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if !isWord(r2) {
+					break
+				}
+				j += n2
+			}
+			out = append(out, s[i:j])
+			i = j
+		default:
+			i += n
+		}
+	}
+	return out
+}
+
+func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func lcs(a, b []string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			case cur[j] >= prev[j+1]:
+				cur[j+1] = cur[j]
+			default:
+				cur[j+1] = prev[j+1]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// match is how well one quote line matches one diff line.
+type match int
+
+const (
+	noMatch match = iota
+	similar
+	substring
+	exact
+)
+
+// quoteLine is one normalised line of a quote, its words counted once.
+type quoteLine struct {
+	text     string
+	words    int
+	ellipsis bool
+}
+
+func quoteLines(q string) []quoteLine {
+	var out []quoteLine
+	for _, l := range strings.Split(q, "\n") {
+		l = strings.TrimSpace(l)
+		// Models often copy the diff marker with the line.
+		if len(l) > 1 && (l[0] == '+' || l[0] == '-') && (l[1] == ' ' || l[1] == '\t') {
+			l = l[1:]
+		}
+		n := Normalize(l)
+		if n == "" {
+			continue
+		}
+		if isEllipsis(n) {
+			// A leading or doubled ellipsis adds nothing.
+			if len(out) > 0 && !out[len(out)-1].ellipsis {
+				out = append(out, quoteLine{text: n, ellipsis: true})
+			}
+			continue
+		}
+		out = append(out, quoteLine{text: n, words: len(words(n))})
+	}
+	for len(out) > 0 && out[len(out)-1].ellipsis {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+func isEllipsis(s string) bool {
+	s = strings.TrimSpace(strings.TrimLeft(s, "/#*- "))
+	return s == "..." || s == "…" || s == "// ..." || s == "# ..."
+}
+
+// matchLine applies the line rules to one quote line and one diff line.
+func matchLine(q quoteLine, line string) match {
+	switch {
+	case line == "":
+		return noMatch
+	case line == q.text:
+		return exact
+	case len(q.text) >= MinSubstring && strings.Contains(line, q.text):
+		return substring
+	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold:
+		return similar
+	}
+	return noMatch
+}
+
+// find locates the quote in the file's diff lines. Among several matches the
+// best wins: exact over substring over similar, then added lines over context
+// over deleted, then the one nearest hint (the finding's own line), then the
+// first. It returns the first and last matched diff line indexes.
+func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, ok bool) {
+	bestScore := -1
+	// Lines equal to the quote's first line are tried first; only when none
+	// of them starts a match is every line scanned.
+	try := func(i int) {
+		end, worst := fi.matchAt(i, quote)
+		if worst == noMatch {
+			return
+		}
+		score := int(worst) << 20
+		switch fi.lines[i].kind {
+		case diff.Added:
+			score += 2 << 17
+		case diff.Context:
+			score += 1 << 17
+		}
+		if hint > 0 {
+			d := min(abs(fi.lines[i].new-hint), 1<<16)
+			score += 1<<16 - d
+		}
+		if score > bestScore {
+			first, last, bestScore = i, end, score
+		}
+	}
+	for _, i := range fi.byNorm[quote[0].text] {
+		try(i)
+	}
+	if bestScore < 0 {
+		for i := range fi.lines {
+			try(i)
+		}
+	}
+	return first, last, bestScore >= 0
+}
+
+// matchAt matches the quote against the diff lines from i on. It returns the
+// index of the last diff line matched and the weakest line match (noMatch
+// when the quote does not match there).
+func (fi *fileIndex) matchAt(i int, quote []quoteLine) (int, match) {
+	worst := exact
+	j, q := i, 0
+	last := i
+	for q < len(quote) {
+		ql := quote[q]
+		if ql.ellipsis {
+			// Find the next quote line within the gap; its own match decides.
+			next := quote[q+1]
+			found := false
+			for k := j; k < len(fi.lines) && k <= j+maxEllipsisGap; k++ {
+				if m := matchLine(next, fi.lines[k].norm); m != noMatch {
+					j, found = k, true
+					break
+				}
+			}
+			if !found {
+				return 0, noMatch
+			}
+			q++
+			continue
+		}
+		for j < len(fi.lines) && fi.lines[j].norm == "" && q > 0 {
+			j++ // blank lines inside a quote's span are skipped
+		}
+		if j >= len(fi.lines) {
+			return 0, noMatch
+		}
+		m := matchLine(ql, fi.lines[j].norm)
+		if m == noMatch {
+			return 0, noMatch
+		}
+		worst = min(worst, m)
+		last = j
+		j++
+		q++
+	}
+	return last, worst
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
