@@ -147,6 +147,15 @@ type Chunk struct {
 	Paths []string
 	// Bytes and Tokens estimate the whole prompt, system prompt included.
 	Bytes, Tokens int
+	// srcs says where each of Files comes from, so Split can halve the chunk.
+	srcs []source
+}
+
+// source is the file (an index into Prepared.files) and the group of its
+// hunks one prompts.File of a chunk renders.
+type source struct {
+	file int
+	g    group
 }
 
 // Plan is one reviewer's chunks and coverage.
@@ -160,6 +169,7 @@ type Plan struct {
 	Covered, NotCovered []string
 	// Overhead is the estimated bytes of everything but the files.
 	Overhead int
+	prep     *Prepared
 }
 
 // placeholder stands in for the boundary while measuring: same length.
@@ -170,7 +180,7 @@ var placeholder = strings.Repeat("B", prompts.BoundaryLen)
 // a hunk that does not fit with its context goes without it, and one that
 // still does not fit is split into windows of lines.
 func Build(p *Prepared, b Budget) (*Plan, error) {
-	pl := &Plan{Budget: b, Commits: p.commits}
+	pl := &Plan{Budget: b, Commits: p.commits, prep: p}
 	promptBytes := int(float64(b.PromptTokens()) * b.bpt())
 	pl.Guidelines = trimText(p.guidelines, int(float64(promptBytes)*guidelineShare))
 	sys, err := prompts.System(b.Focus)
@@ -184,19 +194,19 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 	pl.Overhead = len(sys) + len(empty)
 	avail := promptBytes - pl.Overhead
 
-	var chunks [][]prompts.File
-	var cur []prompts.File
+	var chunks [][]piece
+	var cur []piece
 	curBytes := 0
-	add := func(f prompts.File, cost int) {
-		if len(cur) > 0 && curBytes+cost > avail {
+	add := func(pc piece) {
+		if len(cur) > 0 && curBytes+pc.cost > avail {
 			chunks = append(chunks, cur)
 			cur, curBytes = nil, 0
 		}
-		cur = append(cur, f)
-		curBytes += cost
+		cur = append(cur, pc)
+		curBytes += pc.cost
 	}
 	notCovered := map[string]bool{}
-	for _, fu := range p.files {
+	for i, fu := range p.files {
 		pieces, dropped, err := splitFile(fu, avail)
 		if err != nil {
 			return nil, err
@@ -206,8 +216,7 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 		}
 		if len(fu.hunks) == 0 {
 			// A change with no hunks (mode change, empty file, pure rename): show it as such.
-			pf := fileHeader(fu.f)
-			pf.Diff = "(no content change)\n"
+			pf := noContent(fu.f)
 			cost, err := fileCost(pf)
 			if err != nil {
 				return nil, err
@@ -216,31 +225,22 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 				notCovered[fu.f.Path] = true
 				continue
 			}
-			pieces = []piece{{pf, cost}}
+			pieces = []piece{{f: pf, cost: cost}}
 		}
 		for _, pc := range pieces {
-			add(pc.f, pc.cost)
+			pc.file = i
+			add(pc)
 		}
 	}
 	if len(cur) > 0 {
 		chunks = append(chunks, cur)
 	}
 	seen := map[string]bool{}
-	for i, files := range chunks {
-		c := Chunk{Index: i + 1, Count: len(chunks), Files: files}
-		h := sha256.New()
-		size := pl.Overhead
-		for _, f := range files {
-			fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d/%d\x00%s\x00%s\x00", f.Path, f.OldPath, f.Status, f.Part, f.Parts, f.Diff, f.Context)
-			cost, _ := fileCost(f)
-			size += cost
-			if len(c.Paths) == 0 || c.Paths[len(c.Paths)-1] != f.Path {
-				c.Paths = append(c.Paths, f.Path)
-			}
-			seen[f.Path] = true
+	for i, pieces := range chunks {
+		c := pl.chunk(pieces, i+1, len(chunks))
+		for _, p := range c.Paths {
+			seen[p] = true
 		}
-		c.ID = hex.EncodeToString(h.Sum(nil))[:16]
-		c.Bytes, c.Tokens = size, b.Tokens(size)
 		pl.Chunks = append(pl.Chunks, c)
 	}
 	for _, fu := range p.files {
@@ -252,6 +252,26 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 		}
 	}
 	return pl, nil
+}
+
+// chunk makes the chunk that shows pieces, numbered index of count.
+func (pl *Plan) chunk(pieces []piece, index, count int) Chunk {
+	c := Chunk{Index: index, Count: count}
+	h := sha256.New()
+	size := pl.Overhead
+	for _, pc := range pieces {
+		f := pc.f
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d/%d\x00%s\x00%s\x00", f.Path, f.OldPath, f.Status, f.Part, f.Parts, f.Diff, f.Context)
+		size += pc.cost
+		if len(c.Paths) == 0 || c.Paths[len(c.Paths)-1] != f.Path {
+			c.Paths = append(c.Paths, f.Path)
+		}
+		c.Files = append(c.Files, f)
+		c.srcs = append(c.srcs, source{file: pc.file, g: pc.g})
+	}
+	c.ID = hex.EncodeToString(h.Sum(nil))[:16]
+	c.Bytes, c.Tokens = size, pl.Budget.Tokens(size)
+	return c
 }
 
 // Render returns the system and user prompts of chunk c, fenced by a
@@ -316,6 +336,13 @@ func fileHeader(f diff.File) prompts.File {
 	if f.OldPath != "" && f.OldPath != f.Path {
 		pf.OldPath = f.OldPath
 	}
+	return pf
+}
+
+// noContent is the piece of a file with no hunks.
+func noContent(f diff.File) prompts.File {
+	pf := fileHeader(f)
+	pf.Diff = "(no content change)\n"
 	return pf
 }
 

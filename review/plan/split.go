@@ -12,6 +12,8 @@ import (
 type piece struct {
 	f    prompts.File
 	cost int
+	g    group
+	file int // index in Prepared.files
 }
 
 // group is a run of a file's hunks (or a window of one hunk's lines) rendered together.
@@ -19,6 +21,14 @@ type group struct {
 	hunks   []hunkUnit
 	context bool
 	window  string // "lines a-b of hunk" when a hunk is cut into windows
+	// win is the window's place in its whole hunk, so Split can halve it.
+	win *winRange
+}
+
+// winRange is lines [from, to) of hunk.
+type winRange struct {
+	hunk     hunkUnit
+	from, to int
 }
 
 func render(fu fileUnits, g group) prompts.File {
@@ -58,7 +68,7 @@ func splitFile(fu fileUnits, avail int) (pieces []piece, dropped bool, err error
 			return nil, false, err
 		}
 		if c <= avail {
-			return []piece{{f, c}}, false, nil
+			return []piece{{f: f, cost: c, g: group{hunks: fu.hunks, context: withCtx}}}, false, nil
 		}
 	}
 	// Groups of hunks: extend the current group while it fits. Keep room for
@@ -108,20 +118,24 @@ func splitFile(fu fileUnits, avail int) (pieces []piece, dropped bool, err error
 		if err != nil {
 			return nil, false, err
 		}
-		pieces = append(pieces, piece{f, c})
+		pieces = append(pieces, piece{f: f, cost: c, g: g})
 	}
 	return pieces, dropped, nil
+}
+
+// window is lines [start, end) of hunk hu, without context.
+func window(hu hunkUnit, start, end int) group {
+	sub := hu
+	sub.lines = hu.lines[start:end]
+	return group{hunks: []hunkUnit{sub}, window: fmt.Sprintf("lines %d-%d of %d in this hunk", start+1, end, len(hu.lines)),
+		win: &winRange{hunk: hu, from: start, to: end}}
 }
 
 // windows cuts one hunk into consecutive line windows that fit, without
 // context. Sizes add up line by line (the header is measured once), so a huge
 // hunk is cut in linear time; dropped reports a line larger than the budget.
 func windows(fu fileUnits, hu hunkUnit, avail int) ([]group, bool, error) {
-	mk := func(start, end int) group {
-		sub := hu
-		sub.lines = hu.lines[start:end]
-		return group{hunks: []hunkUnit{sub}, window: fmt.Sprintf("lines %d-%d of %d in this hunk", start+1, end, len(hu.lines))}
-	}
+	mk := func(start, end int) group { return window(hu, start, end) }
 	n := len(hu.lines)
 	// The header with the longest window note, and no lines.
 	head, err := fileCost(render(fu, group{hunks: []hunkUnit{{h: hu.h}}, window: fmt.Sprintf("lines %d-%d of %d in this hunk", n, n, n)}))
