@@ -20,7 +20,10 @@ type Finding struct {
 	Line     int
 	EndLine  int
 	LineText string
-	Raw      review.RawFinding
+	// Section is the enclosing function or class of Line, from the diff
+	// (see section.go); "" when unknown. Merging uses it as a region.
+	Section string
+	Raw     review.RawFinding
 	// Evidence is what ties the finding to the diff: EvidenceQuote (its
 	// quote was found), EvidenceLine (no quote; its line is in a hunk) or
 	// EvidenceFile (neither: a file-level finding).
@@ -299,6 +302,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			out.Deleted = true
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
 		}
+		out.Section = ix.section(path, out.Line)
 		return out, nil
 	}
 	if rf.Line > 0 {
@@ -316,6 +320,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			}
 			out.EndLine = e
 		}
+		out.Section = ix.section(path, out.Line)
 		return out, nil
 	}
 	out.Evidence = EvidenceFile

@@ -1,0 +1,51 @@
+package anchor
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+)
+
+func TestSection(t *testing.T) {
+	lines := func(start int, texts ...string) []diff.Line {
+		var out []diff.Line
+		for i, s := range texts {
+			out = append(out, diff.Line{Kind: diff.Added, New: start + i, Text: s})
+		}
+		return out
+	}
+	set := &diff.Set{Files: []diff.File{{Path: "a.go", Hunks: []diff.Hunk{
+		{NewStart: 10, NewLines: 6, Section: "type T struct {", Lines: lines(10,
+			"}", "", "func (t *T) Get() int {", "\tf := func() {}", "\treturn t.n", "}")},
+		{NewStart: 40, NewLines: 2, Section: "func (t *T) Put(n int) {", Lines: lines(40, "\tt.n = n", "}")},
+	}}}}
+	ix := NewIndex(set)
+	for _, tt := range []struct {
+		line int
+		want string
+	}{
+		{10, "type T struct {"}, // before any definition in the hunk: the hunk's heading
+		{12, "func (t *T) Get() int {"},
+		{14, "func (t *T) Get() int {"}, // a closure is not a definition
+		{41, "func (t *T) Put(n int) {"},
+	} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: tt.line, Severity: "important", Title: "x"})
+		if rej != nil {
+			t.Fatal(rej.Reason)
+		}
+		if f.Section != tt.want {
+			t.Errorf("line %d: section %q, want %q", tt.line, f.Section, tt.want)
+		}
+	}
+	for _, s := range []string{"def load(path):", "    def run(self):", "export async function save() {", "class A:"} {
+		if !isDefinition(s) {
+			t.Errorf("%q is a definition", s)
+		}
+	}
+	for _, s := range []string{"\tgo func() {", "    return f", "\tfunc() {}"} {
+		if isDefinition(s) {
+			t.Errorf("%q is not a definition", s)
+		}
+	}
+}
