@@ -104,12 +104,15 @@ func (m *Metrics) Add(o Metrics) {
 
 // ChunkResult is one reviewer's outcome on one chunk.
 type ChunkResult struct {
-	Chunk   string   `json:"chunk"` // chunk id (stable hash of its content)
-	Files   []string `json:"files"` // files the chunk covered
-	Answer  *Answer  `json:"answer,omitempty"`
-	Error   string   `json:"error,omitempty"` // why the chunk failed, if it did
-	Cached  bool     `json:"cached,omitempty"`
-	Metrics Metrics  `json:"metrics"`
+	Chunk  string   `json:"chunk"` // chunk id (stable hash of its content)
+	Files  []string `json:"files"` // files the chunk covered
+	Answer *Answer  `json:"answer,omitempty"`
+	Error  string   `json:"error,omitempty"` // why the chunk failed, if it did
+	// Truncated: the server cut the prompt and no smaller split fits; the
+	// chunk's files are not reviewed.
+	Truncated bool    `json:"truncated,omitempty"`
+	Cached    bool    `json:"cached,omitempty"`
+	Metrics   Metrics `json:"metrics"`
 }
 
 // RawResult is everything one reviewer produced in one review.
@@ -121,10 +124,21 @@ type RawResult struct {
 	Error    string        `json:"error,omitempty"`
 	Hint     string        `json:"hint,omitempty"`
 	Chunks   []ChunkResult `json:"chunks"`
-	// Covered lists files this reviewer saw; NotCovered, files it could not fit.
+	// Covered lists files this reviewer saw; NotCovered, files it could not
+	// fit; Truncated, files some part of which the server cut even after
+	// splitting again (not reviewed in full).
 	Covered    []string `json:"covered"`
 	NotCovered []string `json:"not_covered,omitempty"`
-	Metrics    Metrics  `json:"metrics"`
+	Truncated  []string `json:"truncated,omitempty"`
+	// BytesPerToken is what the chunks were planned with; Calibration says
+	// where it came from: "probe" (measured now), "cache" (measured before),
+	// "conservative" (unmeasured: the probe failed) or "not-needed" (the
+	// diff plans the same at any figure).
+	BytesPerToken float64 `json:"bytes_per_token,omitempty"`
+	Calibration   string  `json:"calibration,omitempty"`
+	// Resplits counts prompts the server cut that were split and asked again.
+	Resplits int     `json:"resplits,omitempty"`
+	Metrics  Metrics `json:"metrics"`
 }
 
 // Raw is the saved outcome of the model-calling stage of one review.

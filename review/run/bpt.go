@@ -1,40 +1,83 @@
 package run
 
 import (
+	"strings"
+
 	"github.com/quorum-review/quorum/internal/cache"
-	"github.com/quorum-review/quorum/review/plan"
 )
 
-// bptNS is the cache namespace of learned bytes-per-token figures.
+// bptNS is the cache namespace of measured bytes-per-token figures, one per
+// model (by digest: every name of one model shares it).
 const bptNS = "bytes-per-token"
 
-// Learned figures are clamped: below 1 byte per token no tokenizer goes, and
+// Measured figures are clamped: below 1 byte per token no tokenizer goes, and
 // above 4.5 planning would grow optimistic enough to overflow num_ctx.
 const minBPT, maxBPT = 1.0, 4.5
+
+// conservativeBPT plans a model whose tokenizer is unknown (its probe
+// failed): one token per byte, the most any byte-level tokenizer can take,
+// so a prompt planned with it cannot overflow num_ctx.
+const conservativeBPT = minBPT
+
+// modelID is what identifies a model in cache keys: its digest, or when the
+// server reported none, its normalised name ("Alpha" and "alpha:latest" are
+// one model to Ollama, so they are one here).
+func modelID(model, digest string) string {
+	if digest != "" {
+		return "digest:" + strings.ToLower(strings.TrimSpace(digest))
+	}
+	n := strings.ToLower(strings.TrimSpace(model))
+	if !strings.Contains(n[strings.LastIndexByte(n, '/')+1:], ":") {
+		n += ":latest"
+	}
+	return "name:" + n
+}
 
 // bptLearner keeps a model's bytes-per-token: the prior used to plan this
 // run, and the smallest ratio observed in it. The smallest, because a server
 // that reuses a cached prompt prefix counts fewer tokens than it read, which
-// only ever makes the ratio look larger.
+// only ever makes the ratio look larger. Truncated answers are never
+// observed: their count is num_ctx, not the prompt's size.
 type bptLearner struct {
-	model, digest string
-	prior         float64
-	observed      float64 // 0 until a response is seen
+	id       string
+	prior    float64
+	observed float64 // 0 until a response is seen
 }
 
 type bptEntry struct {
 	BytesPerToken float64 `json:"bytes_per_token"`
+	// Source is "probe" (a calibration request) or "answers" (review prompts).
+	Source string `json:"source,omitempty"`
 }
 
-func bptKey(model, digest string) string { return cache.Key("bpt/v1", model, digest) }
+func bptKey(id string) string { return cache.Key("bpt/v2", id) }
 
-func loadBPT(c *cache.Cache, model, digest string) bptLearner {
-	l := bptLearner{model: model, digest: digest, prior: plan.DefaultBytesPerToken}
-	var e bptEntry
-	if ok, _ := c.Get(bptNS, bptKey(model, digest), &e); ok && e.BytesPerToken >= minBPT && e.BytesPerToken <= maxBPT {
-		l.prior = e.BytesPerToken
+// measuredBPT returns the figure measured for model id: from this runner's
+// memory (a probe earlier in this process), else from the cache.
+func (r *Runner) measuredBPT(id string) (float64, bool) {
+	r.mu.Lock()
+	v, ok := r.bpts[id]
+	r.mu.Unlock()
+	if ok {
+		return v, true
 	}
-	return l
+	var e bptEntry
+	if ok, _ := r.Cache.Get(bptNS, bptKey(id), &e); ok && e.BytesPerToken >= minBPT && e.BytesPerToken <= maxBPT {
+		return e.BytesPerToken, true
+	}
+	return 0, false
+}
+
+// storeBPT remembers a measured figure for model id (the cache is best
+// effort: planning falls back to a probe or the conservative figure).
+func (r *Runner) storeBPT(id string, bpt float64, source string) {
+	r.mu.Lock()
+	if r.bpts == nil {
+		r.bpts = map[string]float64{}
+	}
+	r.bpts[id] = bpt
+	r.mu.Unlock()
+	_ = r.Cache.Put(bptNS, bptKey(id), bptEntry{BytesPerToken: bpt, Source: source})
 }
 
 func (l *bptLearner) observe(bytes, tokens int) {
@@ -51,7 +94,10 @@ func (r *Runner) saveBPT(rr *reviewerRun) {
 	if rr.bpt.observed == 0 {
 		return
 	}
-	_ = r.Cache.Put(bptNS, bptKey(rr.bpt.model, rr.bpt.digest), bptEntry{rr.bpt.observed}) // best effort: planning falls back to the default
+	if m, ok := r.measuredBPT(rr.bpt.id); ok && rr.bpt.observed >= m {
+		return // answers only ever make the figure more cautious
+	}
+	r.storeBPT(rr.bpt.id, rr.bpt.observed, "answers")
 }
 
 // planNS remembers the bytes-per-token plans were built with, so chunks stay
@@ -72,10 +118,10 @@ type planMemo struct {
 }
 
 func planKey(prepID string, rv reviewKey) string {
-	return cache.Key("plan/v1", prepID, rv)
+	return cache.Key("plan/v2", prepID, rv)
 }
 
-func lastPlanKey(rv reviewKey) string { return cache.Key("plan/last/v1", rv) }
+func lastPlanKey(rv reviewKey) string { return cache.Key("plan/last/v2", rv) }
 
 // planSlack is how far below the learned figure a remembered one may be and
 // still be used: more cautious costs a few more chunks, so only a little.
@@ -113,8 +159,7 @@ func (r *Runner) savePlan(rr *reviewerRun) {
 
 // reviewKey is what, beside the diff, decides a reviewer's chunks.
 type reviewKey struct {
-	Model  string `json:"model"`
-	Digest string `json:"digest"`
+	Model  string `json:"model"` // modelID: the digest, never the name as typed
 	NumCtx int    `json:"num_ctx"`
 	Answer int    `json:"answer"`
 	Focus  string `json:"focus"`

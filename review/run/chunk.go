@@ -1,6 +1,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,10 +23,22 @@ type cachedAnswer struct {
 	Metrics review.Metrics `json:"metrics"` // of the original call, for the record
 }
 
+// splitNS is the cache namespace of chunks the server cut: asked again,
+// such a chunk goes straight to its parts, without a request that would be
+// cut the same way.
+const splitNS = "splits"
+
+// splitMarker records that a chunk's prompt did not fit. It is never an answer.
+type splitMarker struct {
+	PromptEvalCount int `json:"prompt_eval_count"`
+	NumCtx          int `json:"num_ctx"`
+}
+
 // truncationRatio: a prompt_eval_count below this share of the estimated
-// tokens of the chunk's own files means the server cut the prompt. Only the
-// files part counts, because the server may have the shared prefix (system
-// prompt, guidelines, commits) cached and not count it again.
+// tokens of the chunk's own files means the server read far less than it
+// was sent, which is what a server that ignores num_ctx does. Only the files
+// part counts, because the server may have the shared prefix (system prompt,
+// guidelines, commits) cached and not count it again.
 const truncationRatio = 0.5
 
 func (r *Runner) now() time.Time {
@@ -43,16 +56,18 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 }
 
 // CacheKey is the key of one answer: the prompt version (templates and
-// schema), the model and its digest, the options, the reviewer's focus, the
-// guidelines the plan kept, and the chunk's own files (path, old path,
-// status, part, diff and head-side context: what plan.Chunk.ID hashes, here
-// in full). It leaves out on purpose what the prompt carries about the rest
-// of the change: the commit subjects, the "part i of N" numbering and the
-// fence boundary. An extra commit or a fix elsewhere that shifts the chunk
-// count then leaves every unchanged chunk's answer in the cache, which is
-// what makes a re-push after a fix cheap (issue 5).
+// schema), the model (by digest, so every name of one model shares its
+// answers; by its normalised name only when the server gave no digest), the
+// options, the reviewer's focus, the guidelines the plan kept, and the
+// chunk's own files (path, old path, status, part, diff and head-side
+// context: what plan.Chunk.ID hashes, here in full). It leaves out on purpose
+// what the prompt carries about the rest of the change: the commit subjects,
+// the "part i of N" numbering and the fence boundary. An extra commit or a
+// fix elsewhere that shifts the chunk count then leaves every unchanged
+// chunk's answer in the cache, which is what makes a re-push after a fix
+// cheap (issue 5).
 func CacheKey(model, digest string, opts review.Options, pl *plan.Plan, c plan.Chunk) string {
-	return cache.Key("quorum.answer/v2", prompts.Version(), model, digest, opts,
+	return cache.Key("quorum.answer/v3", prompts.Version(), modelID(model, digest), opts,
 		strings.TrimSpace(pl.Budget.Focus), pl.Guidelines, c.Files)
 }
 
@@ -60,9 +75,64 @@ func CacheKey(model, digest string, opts review.Options, pl *plan.Plan, c plan.C
 var (
 	// ErrBadAnswer: the model's answer was unusable (invalid or cut off) twice.
 	ErrBadAnswer = errors.New("the model gave no usable answer")
-	// ErrPromptTruncated: the server read far fewer tokens than were sent.
+	// ErrPromptTruncated: the server cut the prompt (it read num_ctx
+	// tokens, or far fewer than were sent), and no smaller split fits.
 	ErrPromptTruncated = errors.New("the server truncated the prompt")
+	// errPromptCut: the server cut this chunk's prompt; split it and ask again.
+	errPromptCut = errors.New("the prompt did not fit num_ctx")
 )
+
+// tree answers planned chunk c: from the cache, else by asking; when the
+// server cuts the prompt, by splitting it (plan.Split) and answering the
+// parts the same way. It returns the results of what was asked, whether c
+// finished (false when interrupted or stopped), the first failure's cause,
+// and a fatal error when the reviewer cannot go on.
+func (r *Runner) tree(ctx context.Context, cfg Config, rr *reviewerRun, c plan.Chunk) (out []*review.ChunkResult, complete bool, cause, fatal error) {
+	key := CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, rr.plan, c)
+	var marker splitMarker
+	if _, hit := rr.hits[c.ID]; !hit {
+		if ok, _ := r.Cache.Get(splitNS, key, &marker); ok {
+			if parts, ok := rr.plan.Split(c); ok {
+				return r.parts(ctx, cfg, rr, parts)
+			}
+		}
+	}
+	cr, cause, fatal := r.chunk(ctx, cfg, rr, c)
+	if fatal != nil || cr == nil {
+		return nil, false, nil, fatal
+	}
+	if !errors.Is(cause, errPromptCut) {
+		return []*review.ChunkResult{cr}, true, cause, nil
+	}
+	// The request that was cut answered nothing: its cost is the reviewer's.
+	rr.mu.Lock()
+	rr.extra.Add(cr.Metrics)
+	rr.resplits++
+	rr.mu.Unlock()
+	parts, ok := rr.plan.Split(c)
+	if !ok {
+		cr.Truncated = true
+		cr.Metrics = review.Metrics{}
+		err := fmt.Errorf("%w: %s, even alone", ErrPromptTruncated, strings.TrimPrefix(cause.Error(), errPromptCut.Error()+": "))
+		cr.Error = oneLine(err.Error())
+		return []*review.ChunkResult{cr}, true, err, nil
+	}
+	_ = r.Cache.Put(splitNS, key, splitMarker{PromptEvalCount: cr.Metrics.PromptTokens, NumCtx: rr.res.Options.NumCtx})
+	return r.parts(ctx, cfg, rr, parts)
+}
+
+// parts answers the parts of a split chunk in order.
+func (r *Runner) parts(ctx context.Context, cfg Config, rr *reviewerRun, parts []plan.Chunk) (out []*review.ChunkResult, complete bool, cause, fatal error) {
+	for _, p := range parts {
+		res, done, why, stop := r.tree(ctx, cfg, rr, p)
+		out = append(out, res...)
+		cause = cmp.Or(cause, why)
+		if stop != nil || !done {
+			return out, false, cause, stop
+		}
+	}
+	return out, true, cause, nil
+}
 
 // chunk runs one chunk for one reviewer: from the cache, else up to two
 // attempts. It returns the result and, when it failed, the error behind it;
@@ -91,7 +161,13 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	if err != nil {
 		return fail(fmt.Errorf("render prompt: %w", err))
 	}
-	filesTokens := rr.plan.Budget.Tokens(c.Bytes - rr.plan.Overhead)
+	// What the chunk's own files take at least: with a measured figure, its
+	// estimate; else at the most bytes per token any tokenizer reaches.
+	filesBytes := c.Bytes - rr.plan.Overhead
+	filesTokens := int(float64(filesBytes) / maxBPT)
+	if rr.measured() {
+		filesTokens = rr.plan.Budget.Tokens(filesBytes)
+	}
 	prompt := user
 	var last error
 	for attempt := 1; attempt <= 2; attempt++ {
@@ -134,9 +210,18 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			prompt = user
 			continue
 		}
+		if promptCut(resp, opts.NumCtx) {
+			// Whatever the estimate: the server read num_ctx tokens, or
+			// the answer ran into the end of the context. Never an
+			// answer, never learned from, never cached.
+			cr.Error = oneLine(fmt.Sprintf("%s: it read %d tokens and wrote %d with num_ctx %d", errPromptCut, resp.PromptEvalCount, resp.EvalCount, opts.NumCtx))
+			return cr, fmt.Errorf("%w: it read %d tokens and wrote %d with num_ctx %d", errPromptCut, resp.PromptEvalCount, resp.EvalCount, opts.NumCtx), nil
+		}
 		if resp.PromptEvalCount > 0 && attempt == 1 && float64(resp.PromptEvalCount) < truncationRatio*float64(filesTokens) {
-			// Asking again would be cut the same way.
-			return fail(fmt.Errorf("%w: it read %d tokens of about %d (num_ctx %d not honored?)", ErrPromptTruncated, resp.PromptEvalCount, c.Tokens, opts.NumCtx))
+			// A server that reads far less than num_ctx allows ignores
+			// num_ctx: asking again would be cut the same way.
+			cr.Truncated = true
+			return fail(fmt.Errorf("%w: it read %d tokens of about %d (num_ctx %d not honored?)", ErrPromptTruncated, resp.PromptEvalCount, filesTokens, opts.NumCtx))
 		}
 		if attempt == 1 && resp.PromptEvalCount > 0 {
 			rr.mu.Lock()
@@ -177,12 +262,26 @@ func (r *Runner) lookup(key string) (cachedAnswer, bool) {
 // whose chunks are all cached is not loaded at all; a hit is kept in rr.hits
 // for chunk() to use.
 func (r *Runner) cached(rr *reviewerRun, c plan.Chunk) bool {
-	hit, ok := r.lookup(CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, rr.plan, c))
+	key := CacheKey(rr.res.Reviewer.Model, rr.res.Digest, rr.res.Options, rr.plan, c)
+	hit, ok := r.lookup(key)
 	if ok {
 		if rr.hits == nil {
 			rr.hits = map[string]cachedAnswer{}
 		}
 		rr.hits[c.ID] = hit
+		return true
 	}
-	return ok
+	// A chunk the server cut is answered when all its parts are.
+	var marker splitMarker
+	if found, _ := r.Cache.Get(splitNS, key, &marker); found {
+		if parts, ok := rr.plan.Split(c); ok {
+			for _, p := range parts {
+				if !r.cached(rr, p) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }

@@ -21,30 +21,50 @@ func (r *Runner) finish(rr *reviewerRun) {
 	if !rr.start.IsZero() && !rr.end.IsZero() {
 		res.Metrics.Wall = rr.end.Sub(rr.start)
 	}
-	if rr.plan == nil { // setup failed
+	res.Calibration = rr.calibration
+	if rr.measured() || rr.calibration == CalibratedConservative {
+		res.BytesPerToken = rr.bpt.prior
+		if rr.plan != nil {
+			res.BytesPerToken = rr.plan.Budget.BytesPerToken
+		}
+	}
+	res.Resplits = rr.resplits
+	res.Metrics.Add(rr.extra)
+	if rr.plan == nil { // setup failed, or the run stopped before the probe
+		if rr.fatal == nil {
+			res.Status, res.Error, res.Hint = review.StatusFailed, "interrupted before its chunks were planned", "run the review again"
+			return
+		}
 		res.Status, res.Error, res.Hint = statusOf(rr.fatal, res.Reviewer.Model)
 		return
 	}
 	res.NotCovered = rr.plan.NotCovered
-	answered, failed, unfinished := 0, 0, 0
-	seen := map[string]bool{}
+	answered, failed, unfinished, total := 0, 0, 0, 0
+	seen, truncated := map[string]bool{}, map[string]bool{}
 	var firstErr string
-	for _, c := range rr.chunks {
-		if c == nil {
+	for i, parts := range rr.chunks {
+		if !rr.done[i] {
 			unfinished++
-			continue
 		}
-		res.Chunks = append(res.Chunks, *c)
-		m := c.Metrics
-		m.Wall = 0 // the reviewer's wall-clock is measured as a whole
-		res.Metrics.Add(m)
-		if c.Answer != nil {
-			answered++
-			for _, p := range c.Files {
-				seen[p] = true
+		for _, c := range parts {
+			total++
+			res.Chunks = append(res.Chunks, *c)
+			m := c.Metrics
+			m.Wall = 0 // the reviewer's wall-clock is measured as a whole
+			res.Metrics.Add(m)
+			if c.Answer != nil {
+				answered++
+				for _, p := range c.Files {
+					seen[p] = true
+				}
+				continue
 			}
-		} else {
 			failed++
+			if c.Truncated {
+				for _, p := range c.Files {
+					truncated[p] = true
+				}
+			}
 			if firstErr == "" {
 				firstErr = c.Error
 			}
@@ -55,9 +75,13 @@ func (r *Runner) finish(rr *reviewerRun) {
 		notCovered[p] = true
 	}
 	for _, p := range rr.plan.Covered {
-		if seen[p] {
+		switch {
+		case truncated[p]:
+			// Some part of it never reached the model whole.
+			res.Truncated = append(res.Truncated, p)
+		case seen[p]:
 			res.Covered = append(res.Covered, p)
-		} else if !notCovered[p] {
+		case !notCovered[p]:
 			// Planned but never answered (failed or interrupted): not seen.
 			res.NotCovered = append(res.NotCovered, p)
 			notCovered[p] = true
@@ -69,7 +93,7 @@ func (r *Runner) finish(rr *reviewerRun) {
 		if answered > 0 && res.Status != review.StatusMissing {
 			res.Status = review.StatusPartial
 		}
-	case answered == len(rr.chunks):
+	case answered == total && unfinished == 0:
 		res.Status = review.StatusOK
 	case answered == 0:
 		res.Status = review.StatusFailed
@@ -77,9 +101,12 @@ func (r *Runner) finish(rr *reviewerRun) {
 		res.Status = review.StatusPartial
 	}
 	if res.Error == "" && firstErr != "" {
-		res.Error = fmt.Sprintf("%d of %d chunks failed: %s", failed, len(rr.chunks), firstErr)
+		res.Error = fmt.Sprintf("%d of %d chunks failed: %s", failed, total, firstErr)
 		if rr.cause != nil {
 			res.Hint = exitcode.HintOf(rr.cause)
+			if res.Hint == "" && errors.Is(rr.cause, ErrPromptTruncated) {
+				res.Hint = "raise --max-context if the model allows it, or leave the file out with --ignore; if ollama ignores num_ctx, upgrade it"
+			}
 		}
 	}
 	if unfinished > 0 && rr.fatal == nil {
@@ -94,7 +121,7 @@ func (r *Runner) finish(rr *reviewerRun) {
 		}
 	}
 	r.saveBPT(rr)
-	if res.Status == review.StatusOK && len(rr.chunks) > 0 {
+	if res.Status == review.StatusOK && total > 0 {
 		r.savePlan(rr)
 	}
 }

@@ -96,16 +96,33 @@ type Runner struct {
 	Cache    *cache.Cache
 	Observer Observer
 	Now      func() time.Time
+
+	mu   sync.Mutex
+	bpts map[string]float64 // measured bytes-per-token by modelID, this process
 }
 
 // reviewerRun is one reviewer's state during a run.
 type reviewerRun struct {
-	res    review.RawResult
-	plan   *plan.Plan
-	chunks []*review.ChunkResult // by chunk index; nil until finished
-	fatal  error                 // stops the reviewer: model missing, server unreachable
-	cause  error                 // why its first failed chunk failed
+	res  review.RawResult
+	prep *plan.Prepared
+	plan *plan.Plan
+	// pending: the model's tokenizer is not measured yet; the plan waits
+	// for the probe, sent once the model is loaded.
+	pending bool
+	budget  plan.Budget
+	// chunks holds, by planned chunk index, what answered it: one result,
+	// or the results of the parts it was split into; done says it finished.
+	chunks [][]*review.ChunkResult
+	done   []bool
+	fatal  error // stops the reviewer: model missing, server unreachable
+	cause  error // why its first failed chunk failed
 	bpt    bptLearner
+	// calibration says where the planning figure came from.
+	calibration string
+	// extra are the metrics of requests that answered no chunk: the probe,
+	// and prompts the server cut before they were split again.
+	extra    review.Metrics
+	resplits int
 	// planKey names this reviewer's plan of this diff in the cache;
 	// lastPlanKey, its latest plan of any diff.
 	planKey, lastPlanKey string
@@ -182,24 +199,59 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		Temperature: 0,
 		Seed:        cfg.Seed,
 	}
-	rr.bpt = loadBPT(r.Cache, rv.Model, rr.res.Digest)
-	bpt := r.planBPT(rr, prep.ID(), reviewKey{rv.Model, rr.res.Digest, numCtx, rr.res.Options.NumPredict, rv.Focus})
-	pl, err := plan.Build(prep, plan.Budget{
-		NumCtx:        numCtx,
-		AnswerTokens:  rr.res.Options.NumPredict,
-		BytesPerToken: bpt,
-		Focus:         rv.Focus,
-	})
-	if err != nil {
-		rr.fatal = err
+	rr.prep = prep
+	rr.bpt = bptLearner{id: modelID(rv.Model, rr.res.Digest)}
+	// The plan leaves a margin below num_ctx besides the answer, so a prompt
+	// that fits is never mistaken for one the server cut.
+	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: rr.res.Options.NumPredict + truncMargin(numCtx), Focus: rv.Focus}
+	if bpt, ok := r.measuredBPT(rr.bpt.id); ok {
+		rr.bpt.prior, rr.calibration = bpt, CalibratedCache
+		r.build(rr)
 		return rr
 	}
-	rr.plan = pl
-	rr.chunks = make([]*review.ChunkResult, len(pl.Chunks))
-	if r.Observer != nil {
-		r.Observer.Planned(rv.Name, len(pl.Chunks))
+	if prep.Empty() {
+		rr.bpt.prior, rr.calibration = plan.DefaultBytesPerToken, CalibrationNotNeeded
+		r.build(rr)
+		return rr
 	}
+	if pl, ok := planIndependent(prep, rr.budget); ok {
+		// Small enough to plan the same at any figure: nothing to measure.
+		rr.calibration = CalibrationNotNeeded
+		r.planned(rr, pl)
+		return rr
+	}
+	rr.pending = true
 	return rr
+}
+
+// build plans rr's chunks with its measured (or conservative) figure, or
+// the one an earlier plan of the same diff used.
+func (r *Runner) build(rr *reviewerRun) {
+	rv, opts := rr.res.Reviewer, rr.res.Options
+	b := rr.budget
+	b.BytesPerToken = r.planBPT(rr, rr.prep.ID(), reviewKey{rr.bpt.id, opts.NumCtx, opts.NumPredict, rv.Focus})
+	pl, err := plan.Build(rr.prep, b)
+	if err != nil {
+		rr.fatal = err
+		return
+	}
+	r.planned(rr, pl)
+}
+
+func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
+	rr.pending = false
+	rr.plan = pl
+	rr.chunks = make([][]*review.ChunkResult, len(pl.Chunks))
+	rr.done = make([]bool, len(pl.Chunks))
+	if r.Observer != nil {
+		r.Observer.Planned(rr.res.Reviewer.Name, len(pl.Chunks))
+	}
+}
+
+// measured reports whether rr's plan rests on a measured figure, so token
+// estimates made with it can be trusted.
+func (rr *reviewerRun) measured() bool {
+	return rr.calibration == CalibratedProbe || rr.calibration == CalibratedCache
 }
 
 // NoAnswerError is returned by Run when no reviewer produced a single
@@ -215,9 +267,11 @@ func (e *NoAnswerError) Unwrap() error { return e.Cause }
 func noAnswer(runs []*reviewerRun) error {
 	var unreachable, missing, failed error
 	for _, rr := range runs {
-		for _, c := range rr.chunks {
-			if c != nil && c.Answer != nil {
-				return nil
+		for _, parts := range rr.chunks {
+			for _, c := range parts {
+				if c != nil && c.Answer != nil {
+					return nil
+				}
 			}
 		}
 		if rr.plan != nil && len(rr.plan.Chunks) == 0 && rr.fatal == nil {

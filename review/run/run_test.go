@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -42,11 +43,20 @@ func TestRunHappyPathSetsOptions(t *testing.T) {
 		if strings.Join(res.Covered, ",") != "f00.go,f01.go" || len(res.Chunks) != 1 || res.Chunks[0].Answer == nil {
 			t.Errorf("result %d coverage: %+v", i, res)
 		}
-		if res.Metrics.Requests != 1 || res.Metrics.EvalTokens != 20 {
-			t.Errorf("result %d metrics: %+v", i, res.Metrics)
+		// b's 8192-token context does not hold the diff at one byte per
+		// token: its tokenizer is measured first (one more request).
+		wantReq, wantCal := 1, CalibrationNotNeeded
+		if i == 1 {
+			wantReq, wantCal = 2, CalibratedProbe
+		}
+		if res.Metrics.Requests != wantReq || res.Calibration != wantCal || res.Metrics.EvalTokens != 20*wantReq {
+			t.Errorf("result %d metrics: %s %+v", i, res.Calibration, res.Metrics)
 		}
 	}
 	for _, req := range f.requests {
+		if req.Options.NumPredict == 1 {
+			continue // the probe
+		}
 		if string(req.Format) != string(prompts.Schema()) || req.KeepAlive != DefaultKeepAlive {
 			t.Errorf("request lacks schema or keep_alive: %+v", req.KeepAlive)
 		}
@@ -190,15 +200,28 @@ func TestLengthIsTruncatedAnswerAndRetried(t *testing.T) {
 	}
 }
 
+// TestServerTruncatedPromptDetected: a server that ignores num_ctx and
+// reads at most its own default of 2048 tokens (3 bytes each) is caught by
+// the count falling far below the measured estimate.
 func TestServerTruncatedPromptDetected(t *testing.T) {
 	f := newFake("a")
-	f.reply = func(string, int, review.ChatRequest) (review.ChatResponse, error) {
-		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: 2048}, nil
+	f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
+		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: min(2048, (len(req.System)+len(req.Prompt))/3)}, nil
 	}
 	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
-	c := raw.Results[0].Chunks[0]
-	if !strings.HasPrefix(c.Error, "the server truncated the prompt: it read 2048 tokens of about") || c.Answer != nil || raw.Results[0].Metrics.Requests != len(raw.Results[0].Chunks) {
-		t.Fatalf("%+v", c)
+	res := raw.Results[0]
+	c := res.Chunks[0]
+	if !strings.HasPrefix(c.Error, "the server truncated the prompt: it read 2048 tokens of about") || c.Answer != nil || !c.Truncated ||
+		res.Calibration != CalibratedProbe || res.Metrics.Requests != len(res.Chunks)+1 {
+		t.Fatalf("%s %+v", res.Calibration, c)
+	}
+	if len(res.Truncated) == 0 || res.Status == review.StatusOK {
+		t.Fatalf("truncated %v, status %s", res.Truncated, res.Status)
+	}
+	for _, p := range res.Covered {
+		if slices.Contains(res.Truncated, p) {
+			t.Fatalf("%s both covered and truncated", p)
+		}
 	}
 }
 
@@ -366,18 +389,23 @@ func TestLearnsBytesPerToken(t *testing.T) {
 	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}
 	cfg := Config{Reviewers: reviewers("tiny"), MaxContext: 8192}
 	first, _ := r.Run(context.Background(), prepared(12), cfg)
-	l := loadBPT(r.Cache, "tiny", "sha256:tiny")
-	if l.prior != 1 {
-		t.Fatalf("learned %v bytes per token, want 1", l.prior)
+	if bpt, ok := (&Runner{Cache: r.Cache}).measuredBPT(modelID("tiny", "sha256:tiny")); !ok || bpt != 1 {
+		t.Fatalf("learned %v bytes per token, want 1", bpt)
 	}
-	// A new diff is planned with the learned figure: smaller chunks than a fresh cache plans.
+	// A new diff is planned with the learned figure, with no probe; a fresh
+	// cache measures the same figure with one.
+	calls := f.count()
 	learned, _ := r.Run(context.Background(), prepared(13), cfg)
+	if m := learned.Results[0].Metrics; f.count()-calls != m.Requests || m.Requests+m.CacheHits != len(learned.Results[0].Chunks) || learned.Results[0].Calibration != CalibratedCache {
+		t.Fatalf("%d calls for %d chunks (%+v), calibration %q", f.count()-calls, len(learned.Results[0].Chunks), m, learned.Results[0].Calibration)
+	}
 	fresh, _ := (&Runner{Chat: f, Catalog: f, Cache: cache.New(t.TempDir())}).Run(context.Background(), prepared(13), cfg)
-	if len(learned.Results[0].Chunks) <= len(fresh.Results[0].Chunks) {
-		t.Fatalf("planning did not use the learned figure: %d chunks, %d with the default", len(learned.Results[0].Chunks), len(fresh.Results[0].Chunks))
+	if len(learned.Results[0].Chunks) != len(fresh.Results[0].Chunks) || fresh.Results[0].Calibration != CalibratedProbe ||
+		fresh.Results[0].Metrics.Requests != len(fresh.Results[0].Chunks)+1 {
+		t.Fatalf("planning did not use the learned figure: %d chunks, %d with a probe (%+v)", len(learned.Results[0].Chunks), len(fresh.Results[0].Chunks), fresh.Results[0].Metrics)
 	}
 	// The unchanged first diff keeps its plan, so it comes from the cache.
-	calls := f.count()
+	calls = f.count()
 	again, _ := r.Run(context.Background(), prepared(12), cfg)
 	if f.count() != calls || len(again.Results[0].Chunks) != len(first.Results[0].Chunks) {
 		t.Fatalf("re-run of an unchanged diff made %d calls", f.count()-calls)

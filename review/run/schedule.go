@@ -19,6 +19,14 @@ type job struct {
 // cfg.Parallel requests in flight; cfg.ConcurrentModels models run at once.
 func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) {
 	if cfg.Interleave {
+		for _, rr := range runs {
+			if rr.pending && rr.fatal == nil && ctx.Err() == nil {
+				r.calibrate(ctx, cfg, rr)
+				if rr.fatal == nil && ctx.Err() == nil {
+					r.build(rr)
+				}
+			}
+		}
 		var jobs []job
 		for i := 0; ; i++ {
 			added := false
@@ -69,7 +77,7 @@ func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) 
 func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun) {
 	var live []*reviewerRun
 	for _, rr := range group {
-		if rr.fatal == nil && len(rr.plan.Chunks) > 0 {
+		if rr.fatal == nil && (rr.pending || len(rr.plan.Chunks) > 0) {
 			live = append(live, rr)
 		}
 	}
@@ -102,8 +110,23 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 		// Any other load failure: the chat requests load the model themselves
 		// and report their own errors per chunk.
 	}
+	// Measure the tokenizer of a model planned for the first time, now that
+	// it is loaded, and plan with what the probe says.
 	var jobs []job
 	for _, rr := range live {
+		if rr.pending {
+			r.calibrate(ctx, cfg, rr)
+			if ctx.Err() != nil {
+				return
+			}
+			if rr.fatal != nil {
+				continue
+			}
+			r.build(rr)
+			if rr.fatal != nil {
+				continue
+			}
+		}
 		for i := range rr.plan.Chunks {
 			jobs = append(jobs, job{rr, i})
 		}
@@ -111,9 +134,13 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 	r.work(ctx, cfg, jobs)
 }
 
-// needsModel reports whether any chunk of the group is not in the cache.
+// needsModel reports whether any reviewer of the group needs its probe, or
+// any chunk is not in the cache.
 func (r *Runner) needsModel(group []*reviewerRun) bool {
 	for _, rr := range group {
+		if rr.pending {
+			return true
+		}
 		for _, c := range rr.plan.Chunks {
 			if !r.cached(rr, c) {
 				return true
@@ -160,24 +187,36 @@ func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {
 	if stop || ctx.Err() != nil {
 		return
 	}
-	cr, cause, fatal := r.chunk(ctx, cfg, rr, rr.plan.Chunks[j.idx])
+	results, complete, cause, fatal := r.tree(ctx, cfg, rr, rr.plan.Chunks[j.idx])
 	rr.mu.Lock()
 	defer rr.mu.Unlock()
 	rr.end = r.now()
-	if fatal != nil {
-		if rr.fatal == nil {
-			rr.fatal = fatal
-		}
-		return
+	if fatal != nil && rr.fatal == nil {
+		rr.fatal = fatal
 	}
-	if cr == nil { // interrupted: nothing finished
-		return
-	}
-	rr.chunks[j.idx] = cr
+	rr.chunks[j.idx] = results
+	rr.done[j.idx] = complete
 	if cause != nil && rr.cause == nil {
 		rr.cause = cause
 	}
-	if r.Observer != nil {
-		r.Observer.ChunkDone(rr.res.Reviewer.Name, *cr)
+	if r.Observer != nil && complete && len(results) > 0 {
+		r.Observer.ChunkDone(rr.res.Reviewer.Name, summary(results))
 	}
+}
+
+// summary is one result standing for a planned chunk answered in parts: the
+// first failed part (else the first part), with the metrics of them all.
+func summary(results []*review.ChunkResult) review.ChunkResult {
+	s := *results[0]
+	for _, c := range results {
+		if c.Answer == nil {
+			s = *c
+			break
+		}
+	}
+	s.Metrics = review.Metrics{}
+	for _, c := range results {
+		s.Metrics.Add(c.Metrics)
+	}
+	return s
 }
