@@ -46,7 +46,23 @@ type Config struct {
 	MaxLoaded int
 	// DefaultNumCtx is the context when a request sets no num_ctx; 0 means 4096.
 	DefaultNumCtx int
+
+	// BytesPerToken is the fake tokenizer's size of a token; 0 means 4 (see
+	// EstimateTokens). 1 mimics a byte-level tokenizer such as the tiny
+	// models' (internal/tinymodel).
+	BytesPerToken float64
+	// TruncatePrompts mimics ollama up to v0.12.5 (v0.6.5 included): a
+	// prompt longer than num_ctx is cut silently, whatever "truncate" says.
+	// Like its runner, the fake keeps the first TruncateKeep tokens and the
+	// tail that fills num_ctx, reports prompt_eval_count = num_ctx, logs a
+	// "truncating input prompt" line (TruncationLog), and replies (Rules) to
+	// the text it kept.
+	TruncatePrompts bool
 }
+
+// TruncateKeep is how many tokens a truncated prompt keeps from its start:
+// ollama's default num_keep of 4, plus the BOS token.
+const TruncateKeep = 5
 
 // Model is one installed model.
 type Model struct {

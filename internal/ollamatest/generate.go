@@ -3,6 +3,7 @@ package ollamatest
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -192,6 +193,35 @@ func intOption(opts map[string]any, key string) int {
 // EstimateTokens is the fake's tokenizer: one token per 4 bytes, rounded up.
 func EstimateTokens(s string) int { return (len(s) + 3) / 4 }
 
+// tokens counts text with the configured tokenizer (Config.BytesPerToken).
+func (s *Server) tokens(text string) int {
+	bpt := s.cfg.BytesPerToken
+	if bpt <= 0 {
+		return EstimateTokens(text)
+	}
+	return int(math.Ceil(float64(len(text)) / bpt))
+}
+
+// cut keeps TruncateKeep tokens of text's start and the tail that makes
+// numCtx tokens in all.
+func (s *Server) cut(text string, numCtx int) string {
+	bpt := s.cfg.BytesPerToken
+	if bpt <= 0 {
+		bpt = 4
+	}
+	head := min(len(text), int(float64(TruncateKeep)*bpt))
+	tail := min(len(text)-head, int(float64(numCtx-TruncateKeep)*bpt))
+	return text[:head] + text[len(text)-tail:]
+}
+
+// TruncationLog returns the "truncating input prompt" lines the server
+// logged (Config.TruncatePrompts), as ollama's log has them.
+func (s *Server) TruncationLog() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.truncations...)
+}
+
 // splitTokens cuts a reply into the pieces the fake streams, one "token" of
 // up to 4 bytes each, never splitting a UTF-8 sequence.
 func splitTokens(s string) []string {
@@ -267,7 +297,15 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	}
 
 	numCtx := s.numCtx(g.options, m)
-	promptTokens = EstimateTokens(g.system) + EstimateTokens(g.prompt)
+	promptTokens = s.tokens(g.system) + s.tokens(g.prompt)
+	if promptTokens > numCtx && s.cfg.TruncatePrompts {
+		// What ollama's runner does: keep the first tokens and the tail.
+		s.mu.Lock()
+		s.truncations = append(s.truncations, fmt.Sprintf("truncating input prompt limit=%d prompt=%d keep=%d new=%d", numCtx, promptTokens, TruncateKeep, numCtx))
+		s.mu.Unlock()
+		g.system, g.prompt = "", s.cut(g.system+"\n"+g.prompt, numCtx)
+		promptTokens = numCtx
+	}
 	if promptTokens > numCtx {
 		if g.truncate != nil && !*g.truncate {
 			status = http.StatusBadRequest

@@ -36,6 +36,7 @@ type Server struct {
 	fired       []int
 	inFlight    int
 	maxInFlight int
+	truncations []string // Config.TruncatePrompts log lines
 }
 
 // Request is one logged request, in arrival order.
