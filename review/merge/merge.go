@@ -26,9 +26,14 @@ import (
 //     union-find that refuses a merge when the two clusters share a reviewer.
 //     The order of edges is a function of content alone, so the clusters are.
 
-// Tuning. Window is in lines; thresholds are similarity scores in [0, 1].
+// Tuning. Windows are in lines; thresholds are similarity scores in [0, 1].
 const (
-	Window         = 3
+	// Window is how far apart findings on unrelated wording may be.
+	Window = 3
+	// RegionWindow is how far apart findings in one enclosing function
+	// (anchor.Finding.Section) may be when their kinds agree: the cause and
+	// the symptom of one bug.
+	RegionWindow   = 15
 	SelfThreshold  = 0.5
 	CrossThreshold = 0.3
 	categoryBonus  = 0.15
@@ -38,10 +43,17 @@ const (
 	// "error from io.ReadAll ignored" on adjacent lines are two issues,
 	// however alike the rest of their wording.
 	disjointIdents = 0.35
+	// Findings of one kind score kindBase, plus their text similarity and
+	// closeness: they merge within Window, or within RegionWindow in one
+	// function, unless they name disjoint identifiers on different lines
+	// (then the text rule decides, within Window).
+	kindBase  = 0.3
+	kindText  = 0.45
+	kindClose = 0.25
 )
 
-// similarity scores two findings: weighted text overlap, plus a little for
-// the same category and the same anchored line.
+// similarity scores two findings of unknown or unrelated kinds: weighted
+// text overlap, plus a little for the same category and the same anchored line.
 func similarity(a, b vector, sameCategory, sameLine bool) float64 {
 	j, shared := jaccardIdents(a, b)
 	s := j * (1 - categoryBonus)
@@ -54,6 +66,37 @@ func similarity(a, b vector, sameCategory, sameLine bool) float64 {
 		s *= disjointIdents
 	}
 	return min(s, 1)
+}
+
+// pairScore scores two findings of different reviewers, or returns 0 when
+// they cannot be one issue. d is the gap in lines between their ranges.
+func pairScore(a, b *node, d int) float64 {
+	ka, kb := a.kinds, b.kinds
+	if ka.conflict(kb) {
+		return 0 // two known, different kinds
+	}
+	near := d <= Window
+	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow
+	if ka&kb == 0 {
+		// No kind in common: the text must carry it, close by.
+		if !near {
+			return 0
+		}
+		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
+	}
+	if !near && !region {
+		return 0
+	}
+	j := jaccard(a.vec, b.vec)
+	if d > 0 && disjointNames(a, b) {
+		// One kind, but about different names on different lines: two
+		// issues unless the text says otherwise, close by.
+		if !near {
+			return 0
+		}
+		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, false)
+	}
+	return min(kindBase+kindText*j+kindClose*(1-float64(d)/float64(RegionWindow+1)), 1)
 }
 
 // Cluster is one issue: the findings of one or more reviewers about it.
@@ -73,8 +116,9 @@ type Cluster struct {
 }
 
 type node struct {
-	f   anchor.Finding
-	vec vector
+	f     anchor.Finding
+	vec   vector
+	kinds kindSet
 }
 
 // Clusters groups findings into issues. The result is sorted by file, line,
@@ -87,9 +131,15 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	}
 	slices.SortFunc(order, func(a, b int) int { return compareFinding(&findings[a], &findings[b]) })
 	nodes := make([]node, len(findings))
+	vecs := make([]vector, len(findings))
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)}
+		vecs[i] = withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText)
+	}
+	idfWeigh(vecs)
+	for i, j := range order {
+		f := findings[j]
+		nodes[i] = node{f: f, vec: vecs[i], kinds: kindOf("", f.Raw.Title, f.Raw.Explanation)}
 	}
 
 	pairs := candidatePairs(nodes)
@@ -133,9 +183,16 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		}
 		return cmp.Compare(x.b, y.b)
 	})
+	// A cluster never holds two findings of known, different kinds, however
+	// they chained together: members lists the cluster rooted at each index.
+	members := make([][]int, len(nodes))
+	for i := range nodes {
+		r := uf.find(i)
+		members[r] = append(members[r], i)
+	}
 	for _, p := range cross {
 		ra, rb := uf.find(p.a), uf.find(p.b)
-		if ra == rb || overlaps(revs[ra], revs[rb]) {
+		if ra == rb || overlaps(revs[ra], revs[rb]) || conflicts(nodes, members[ra], members[rb]) {
 			continue
 		}
 		root := uf.union(ra, rb)
@@ -145,6 +202,8 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		}
 		revs[root] = mergeSorted(revs[root], revs[other])
 		revs[other] = nil
+		members[root] = append(members[root], members[other]...)
+		members[other] = nil
 	}
 
 	groups := map[int][]int{}
@@ -170,6 +229,86 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		return compareFinding(&a.Rep, &b.Rep)
 	})
 	return out
+}
+
+// conflicts reports whether a finding of one group and one of the other
+// cannot be one issue: known, different kinds, or disjoint names further
+// apart than Window.
+func conflicts(nodes []node, a, b []int) bool {
+	for _, i := range a {
+		for _, j := range b {
+			if nodes[i].kinds.conflict(nodes[j].kinds) {
+				return true
+			}
+			if disjointFar(&nodes[i], &nodes[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// disjointFar reports whether two findings name identifiers, share none, and
+// lie more than Window lines apart.
+func disjointFar(a, b *node) bool {
+	if a.f.File != b.f.File || a.vec.idents == 0 || b.vec.idents == 0 {
+		return false
+	}
+	lo, hi := &a.f, &b.f
+	if hi.Line < lo.Line {
+		lo, hi = hi, lo
+	}
+	if hi.Line-lo.EndLine <= Window {
+		return false
+	}
+	return disjointNames(a, b)
+}
+
+// disjointNames reports whether two findings both name identifiers and share
+// none, leaving out the names of a section they share (the enclosing
+// function and its receiver are where the issue is, not what it is about).
+func disjointNames(a, b *node) bool {
+	if a.vec.idents == 0 || b.vec.idents == 0 {
+		return false
+	}
+	var skip map[string]bool
+	if a.f.Section != "" && a.f.Section == b.f.Section {
+		skip = map[string]bool{}
+		for _, f := range strings.FieldsFunc(strings.ToLower(a.f.Section), func(r rune) bool { return !isWordRune(r) }) {
+			skip[f] = true
+		}
+	}
+	na, nb := 0, 0
+	for _, t := range a.vec.terms {
+		if t.ident && !skip[t.tok] {
+			na++
+		}
+	}
+	for _, t := range b.vec.terms {
+		if t.ident && !skip[t.tok] {
+			nb++
+		}
+	}
+	if na == 0 || nb == 0 {
+		return false
+	}
+	i, j := 0, 0
+	for i < len(a.vec.terms) && j < len(b.vec.terms) {
+		ta, tb := a.vec.terms[i], b.vec.terms[j]
+		switch {
+		case ta.tok == tb.tok:
+			if ta.ident && tb.ident && !skip[ta.tok] {
+				return false
+			}
+			i++
+			j++
+		case ta.tok < tb.tok:
+			i++
+		default:
+			j++
+		}
+	}
+	return true
 }
 
 // overlaps reports whether two sorted id lists share an id.
@@ -255,17 +394,28 @@ type pair struct {
 }
 
 // candidatePairs sweeps each file's findings by line and scores the pairs
-// that are close enough to be the same issue.
+// that are close enough to be the same issue: within Window lines, or within
+// RegionWindow lines in one enclosing section.
 func candidatePairs(nodes []node) []pair {
 	var pairs []pair
-	score := func(a, b int) {
+	score := func(a, b, d int) {
 		fa, fb := &nodes[a].f, &nodes[b].f
-		s := similarity(nodes[a].vec, nodes[b].vec, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
+		var s float64
+		same := fa.Reviewer == fb.Reviewer
+		if same {
+			if d > Window {
+				return
+			}
+			s = similarity(nodes[a].vec, nodes[b].vec, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
+		} else {
+			s = pairScore(&nodes[a], &nodes[b], d)
+		}
 		if a > b {
 			a, b = b, a
 		}
-		pairs = append(pairs, pair{a: a, b: b, score: s, same: fa.Reviewer == fb.Reviewer})
+		pairs = append(pairs, pair{a: a, b: b, score: s, same: same})
 	}
+	reach := max(Window, RegionWindow)
 	// nodes are sorted by file then line, so each file is one run, file-level
 	// findings (line 0) first.
 	for start := 0; start < len(nodes); {
@@ -273,24 +423,22 @@ func candidatePairs(nodes []node) []pair {
 		for end < len(nodes) && nodes[end].f.File == nodes[start].f.File {
 			end++
 		}
-		run := nodes[start:end]
-		// Sweep by line; the sort puts ties in canonical order.
-		order := make([]int, len(run))
-		for i := range order {
-			order[i] = start + i
-		}
-		for x, i := range order {
+		for i := start; i < end; i++ {
 			fi := nodes[i].f
-			for _, j := range order[x+1:] {
+			for j := i + 1; j < end; j++ {
 				fj := nodes[j].f
 				// file-level findings sort first and pair only with each other
 				if fi.FileLevel() != fj.FileLevel() {
 					break
 				}
-				if !fi.FileLevel() && fj.Line > fi.EndLine+Window {
-					break
+				d := 0
+				if !fi.FileLevel() {
+					if fj.Line > fi.EndLine+reach {
+						break
+					}
+					d = max(fj.Line-fi.EndLine, 0)
 				}
-				score(i, j)
+				score(i, j, d)
 			}
 		}
 		start = end

@@ -144,7 +144,7 @@ func TestSimilarity(t *testing.T) {
 		return m
 	}
 	for text, want := range map[string]map[string]float64{
-		"calls parseConfig twice":                     {"parseconfig": identWeight, "twice": wordWeight},
+		"calls parseConfig twice":                     {"parseconfig": identWeight, "twic": wordWeight},
 		"Closes the socket. Then returns.":            {"clos": wordWeight, "socket": wordWeight, "return": wordWeight},
 		"uses `cfg` and os.Getenv, then Load(path)":   {"cfg": identWeight, "os": identWeight, "getenv": identWeight, "load": identWeight, "path": wordWeight},
 		"Error: the Handler leaks.\nMissing CLOSE_FD": {"error": wordWeight, "handler": identWeight, "leak": wordWeight, "miss": wordWeight, "close_fd": identWeight},

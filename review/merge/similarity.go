@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -14,12 +15,19 @@ import (
 
 const (
 	identWeight = 3.0
-	wordWeight  = 1.0
+	// idfFloor is the weight factor of a term every finding uses; idfMin the
+	// fewest findings an IDF is computed over.
+	idfFloor   = 0.25
+	idfMin     = 6
+	wordWeight = 1.0
+	// codeWeight is the weight of a name on the finding's anchored line.
+	codeWeight = 1.0
 )
 
 type term struct {
-	tok string
-	w   float64
+	tok   string
+	w     float64
+	ident bool
 }
 
 // vector is a finding's terms sorted by token, so every score is computed in
@@ -73,7 +81,8 @@ func vectorize(text string) vector {
 		called := j < len(text) && text[j] == '('
 		// A capital inside a sentence is a name (Open, ReadAll), not prose.
 		capital := !sentenceStart && unicode.IsUpper(r)
-		ident := inTick || dotted || called || capital || looksLikeIdent(raw)
+		// An acronym in prose (SQL, CSV, JSON, HTTP) is a word, not a name.
+		ident := inTick || dotted || called || (capital || looksLikeIdent(raw)) && !isAcronym(raw)
 		sentenceStart = false
 		i = j
 		tok := strings.ToLower(raw)
@@ -85,7 +94,7 @@ func vectorize(text string) vector {
 			tok = stem(tok)
 			w = wordWeight
 		}
-		terms = append(terms, term{tok, w})
+		terms = append(terms, term{tok, w, ident})
 	}
 	sortTerms(terms)
 	// Keep each token once, with its highest weight.
@@ -93,7 +102,7 @@ func vectorize(text string) vector {
 	for _, t := range terms {
 		if n := len(out); n > 0 && out[n-1].tok == t.tok {
 			if t.w > out[n-1].w {
-				out[n-1].w = t.w
+				out[n-1].w, out[n-1].ident = t.w, t.ident
 			}
 			continue
 		}
@@ -102,7 +111,7 @@ func vectorize(text string) vector {
 	v := vector{terms: out}
 	for _, t := range out {
 		v.total += t.w
-		if t.w == identWeight {
+		if t.ident {
 			v.idents++
 		}
 	}
@@ -142,6 +151,19 @@ func isNumber(s string) bool {
 	return true
 }
 
+// isAcronym: two to five upper-case letters and nothing else.
+func isAcronym(s string) bool {
+	if len(s) < 2 || len(s) > 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // looksLikeIdent: snake_case, digits mixed with letters, or an upper-case
 // letter after the first rune (camelCase, PascalCase with more humps, ALLCAPS).
 func looksLikeIdent(s string) bool {
@@ -162,14 +184,61 @@ func looksLikeIdent(s string) bool {
 	return letters && digits
 }
 
-// stem drops the commonest English suffixes so "leaks", "leaked" and "leaking" meet.
+// stem drops the commonest English suffixes so "leaks", "leaked" and
+// "leaking" meet, and "validation", "validated" and "validates" too.
 func stem(w string) string {
-	for _, suf := range []string{"ing", "ed", "es", "s"} {
-		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+	for _, suf := range []string{"ions", "ion", "ings", "ing", "ed", "es", "s", "e"} {
+		if len(w) >= len(suf)+4 && strings.HasSuffix(w, suf) && !strings.HasSuffix(w, "ss") {
 			return w[:len(w)-len(suf)]
 		}
 	}
 	return w
+}
+
+// codeKeywords are words of Go, Python and JS/TS syntax that say nothing
+// about which code a line is.
+var codeKeywords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`func return if else for range var const let def self this err nil none null
+		undefined true false await async new in not and or go defer import from class try except pass with as
+		is function export type struct interface string int bool any void public private static`) {
+		codeKeywords[w] = true
+	}
+}
+
+// withCode adds the names on a finding's anchored line (its real code) to
+// its terms, at codeWeight: two findings quoting or anchored on code that
+// names the same variable are about the same place, however they word it.
+func withCode(v vector, line string) vector {
+	var add []term
+	for _, f := range strings.FieldsFunc(line, func(r rune) bool { return !isWordRune(r) }) {
+		tok := strings.ToLower(f)
+		if len(tok) < 2 || codeKeywords[tok] || isNumber(tok) {
+			continue
+		}
+		add = append(add, term{tok: tok, w: codeWeight})
+	}
+	if len(add) == 0 {
+		return v
+	}
+	terms := append(slices.Clone(v.terms), add...)
+	sortTerms(terms)
+	out := terms[:0]
+	for _, t := range terms {
+		if n := len(out); n > 0 && out[n-1].tok == t.tok {
+			if t.w > out[n-1].w {
+				out[n-1].w, out[n-1].ident = t.w, t.ident
+			}
+			continue
+		}
+		out = append(out, t)
+	}
+	v.terms, v.total = out, 0
+	for _, t := range out {
+		v.total += t.w
+	}
+	return v
 }
 
 // jaccard is the weighted Jaccard similarity of two vectors, in [0, 1].
@@ -190,7 +259,7 @@ func jaccardIdents(a, b vector) (float64, bool) {
 		switch {
 		case a.terms[i].tok == b.terms[j].tok:
 			lo, hi := a.terms[i].w, b.terms[j].w
-			if lo == identWeight && hi == identWeight {
+			if a.terms[i].ident && b.terms[j].ident {
 				shared = true
 			}
 			if lo > hi {
@@ -215,4 +284,33 @@ func jaccardIdents(a, b vector) (float64, bool) {
 		union += b.terms[j].w
 	}
 	return inter / union, shared
+}
+
+// idfWeigh scales every term of every vector by how rare it is among the
+// review's own findings: a word or name that most findings use ("error",
+// the package's central type) says little about which issue a finding is
+// about. The factor is 1 for a term only one finding uses, falling towards
+// idfFloor for a term every finding uses; with fewer than idfMin findings
+// there is nothing to learn and weights are left alone.
+func idfWeigh(vs []vector) {
+	if len(vs) < idfMin {
+		return
+	}
+	df := map[string]int{}
+	for _, v := range vs {
+		for _, t := range v.terms {
+			df[t.tok]++
+		}
+	}
+	n := float64(len(vs))
+	for i := range vs {
+		v := &vs[i]
+		v.total = 0
+		for k := range v.terms {
+			t := &v.terms[k]
+			f := math.Log(n/float64(df[t.tok])) / math.Log(n) // 1 for df 1, 0 for df n
+			t.w *= idfFloor + (1-idfFloor)*f
+			v.total += t.w
+		}
+	}
 }

@@ -1,0 +1,263 @@
+package merge
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// The merge-quality corpus (testdata/corpus/*/*.txtar) is realistic
+// three-model answers about realistic diffs, each finding labelled with the
+// issue it is really about. One archive is one review: its diff, written as
+// hunks (a "@@ N @@ section" header, then lines prefixed '+', '-' or ' '),
+// and findings.json. The findings are anchored by the real anchor.Index, so
+// they carry the LineText and Section a review would give them.
+//
+// dev is the set the algorithm was tuned on; heldout was written before any
+// tuning and is only measured. Rerun with
+//
+//	go test ./review/merge -run 'TestCorpus' -v
+
+type corpusFinding struct {
+	Issue string `json:"issue"`
+	review.RawFinding
+	Reviewer string `json:"reviewer"`
+}
+
+type corpusReview struct {
+	name     string
+	findings []anchor.Finding
+	issue    map[string]string // reviewer#seq -> issue
+}
+
+func findingKey(f anchor.Finding) string { return f.Reviewer + "#" + strconv.Itoa(f.Seq) }
+
+// parseHunks reads a file section of a corpus archive into a diff.File.
+func parseHunks(path string, data []byte) (diff.File, error) {
+	f := diff.File{Path: path, OldPath: path, Status: diff.StatusModified}
+	var h *diff.Hunk
+	var oldN, newN int
+	for i, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if strings.HasPrefix(l, "@@ ") {
+			rest := strings.TrimPrefix(l, "@@ ")
+			end := strings.Index(rest, " @@")
+			if end < 0 {
+				return f, fmt.Errorf("%s:%d: bad hunk header", path, i+1)
+			}
+			n, err := strconv.Atoi(rest[:end])
+			if err != nil {
+				return f, fmt.Errorf("%s:%d: %v", path, i+1, err)
+			}
+			f.Hunks = append(f.Hunks, diff.Hunk{OldStart: n, NewStart: n, Section: strings.TrimSpace(rest[end+3:])})
+			h = &f.Hunks[len(f.Hunks)-1]
+			oldN, newN = n, n
+			continue
+		}
+		if h == nil || l == "" {
+			return f, fmt.Errorf("%s:%d: line outside a hunk or without a prefix", path, i+1)
+		}
+		text := l[1:]
+		switch l[0] {
+		case '+':
+			h.Lines = append(h.Lines, diff.Line{Kind: diff.Added, New: newN, Text: text})
+			newN++
+			h.NewLines++
+			f.Added++
+		case '-':
+			h.Lines = append(h.Lines, diff.Line{Kind: diff.Deleted, Old: oldN, Text: text})
+			oldN++
+			h.OldLines++
+			f.Deleted++
+		case ' ':
+			h.Lines = append(h.Lines, diff.Line{Kind: diff.Context, Old: oldN, New: newN, Text: text})
+			oldN++
+			newN++
+			h.OldLines++
+			h.NewLines++
+		default:
+			return f, fmt.Errorf("%s:%d: bad line prefix %q", path, i+1, l[0])
+		}
+	}
+	return f, nil
+}
+
+func loadCorpus(t *testing.T, dir string) []corpusReview {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "corpus", dir, "*.txtar"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no corpus in %s: %v", dir, err)
+	}
+	var out []corpusReview
+	for _, p := range paths {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := &diff.Set{}
+		var raw []corpusFinding
+		for _, f := range ar.Files {
+			if f.Name == "findings.json" {
+				if err := json.Unmarshal(f.Data, &raw); err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				continue
+			}
+			df, err := parseHunks(f.Name, f.Data)
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			set.Files = append(set.Files, df)
+		}
+		ix := anchor.NewIndex(set)
+		cr := corpusReview{name: filepath.Join(dir, filepath.Base(p)), issue: map[string]string{}}
+		for i, cf := range raw {
+			f, rej := ix.Anchor(cf.Reviewer, "c1", i+1, cf.RawFinding)
+			if rej != nil {
+				t.Errorf("%s: finding %d (%s) rejected: %s", p, i+1, cf.Title, rej.Reason)
+				continue
+			}
+			cr.findings = append(cr.findings, f)
+			cr.issue[findingKey(f)] = cf.Issue
+		}
+		out = append(out, cr)
+	}
+	return out
+}
+
+type pairCounts struct {
+	tp, fp, fn       int
+	findings, issues int
+	errs             []string // the wrong pairs, for -v
+}
+
+func (s pairCounts) precision() float64 {
+	if s.tp+s.fp == 0 {
+		return 1
+	}
+	return float64(s.tp) / float64(s.tp+s.fp)
+}
+
+func (s pairCounts) recall() float64 {
+	if s.tp+s.fn == 0 {
+		return 1
+	}
+	return float64(s.tp) / float64(s.tp+s.fn)
+}
+
+// scoreCorpus clusters each review and counts "same issue" pairs.
+func scoreCorpus(reviews []corpusReview, prep func(anchor.Finding) anchor.Finding) pairCounts {
+	var s pairCounts
+	for _, r := range reviews {
+		in := r.findings
+		if prep != nil {
+			in = make([]anchor.Finding, len(r.findings))
+			for i, f := range r.findings {
+				in[i] = prep(f)
+			}
+		}
+		cluster := map[string]int{}
+		for ci, c := range Clusters(in) {
+			for _, m := range c.Members {
+				cluster[findingKey(m)] = ci
+			}
+		}
+		issues := map[string]bool{}
+		for i, a := range in {
+			issues[r.issue[findingKey(a)]] = true
+			for _, b := range in[i+1:] {
+				ka, kb := findingKey(a), findingKey(b)
+				truth := r.issue[ka] == r.issue[kb]
+				got := cluster[ka] == cluster[kb]
+				switch {
+				case truth && got:
+					s.tp++
+				case got:
+					s.fp++
+					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s]", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb]))
+				case truth:
+					s.fn++
+					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s]", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka]))
+				}
+			}
+		}
+		s.findings += len(in)
+		s.issues += len(issues)
+	}
+	return s
+}
+
+// noContext strips what only a real diff gives (the enclosing section and
+// the line text), as a corpus of bare findings would.
+func noContext(f anchor.Finding) anchor.Finding {
+	f.Section, f.LineText = "", ""
+	return f
+}
+
+// TestCorpusPairwise is the merge-quality gate on the dev corpus, and a
+// measure (logged, not gated) on the held-out corpus.
+func TestCorpusPairwise(t *testing.T) {
+	for _, set := range []struct {
+		dir  string
+		gate bool
+	}{{"dev", true}, {"heldout", false}} {
+		reviews := loadCorpus(t, set.dir)
+		for _, v := range []struct {
+			name string
+			prep func(anchor.Finding) anchor.Finding
+		}{{"", nil}, {" (no section/line text)", noContext}} {
+			s := scoreCorpus(reviews, v.prep)
+			t.Logf("%s%s: %d findings, %d issues: pairwise precision %.2f (tp %d fp %d), recall %.2f (fn %d)",
+				set.dir, v.name, s.findings, s.issues, s.precision(), s.tp, s.fp, s.recall(), s.fn)
+			if testing.Verbose() {
+				for _, e := range s.errs {
+					t.Log("  " + e)
+				}
+			}
+			if set.gate && v.prep == nil && (s.precision() < 1 || s.recall() < 0.9) {
+				t.Errorf("%s: precision %.2f (want 1.00), recall %.2f (want >= 0.90)", set.dir, s.precision(), s.recall())
+			}
+		}
+	}
+}
+
+// TestCorpusOrderIndependence: every corpus review clusters the same under shuffling.
+func TestCorpusOrderIndependence(t *testing.T) {
+	for _, dir := range []string{"dev", "heldout"} {
+		for _, r := range loadCorpus(t, dir) {
+			want := signature(Clusters(r.findings))
+			for seed := range 50 {
+				rng := rand.New(rand.NewPCG(uint64(seed), 7))
+				in := slices.Clone(r.findings)
+				rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
+				if got := signature(Clusters(in)); got != want {
+					t.Fatalf("%s: seed %d changed the clusters:\n%s\nwant\n%s", r.name, seed, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestCorpusKinds logs the inferred kinds of the dev corpus (with -v).
+func TestCorpusKinds(t *testing.T) {
+	if !testing.Verbose() {
+		t.Skip("a listing for -v")
+	}
+	for _, r := range loadCorpus(t, "dev") {
+		for _, f := range r.findings {
+			t.Logf("%-22s %-14s %-30s %s", r.name, r.issue[findingKey(f)], kindOf("", f.Raw.Title, f.Raw.Explanation), f.Raw.Title)
+		}
+	}
+}

@@ -1,0 +1,273 @@
+package merge
+
+import (
+	"strings"
+	"unicode"
+)
+
+// This file is a closed, CWE-like taxonomy of issue kinds, and the cues that
+// infer them from a finding's own words. Two findings of known, different
+// kinds are never the same issue (an unchecked error and an injection in one
+// call are two findings); two of one kind may be the same issue further
+// apart than their wording alone would allow (the cause and the symptom of
+// one bug). A finding whose words name no kind is left to the text and line
+// rules. A kind the reviewer gives itself (RawFinding.Kind) overrides the cues.
+
+// Kinds, in a fixed order: a kindSet is a bit per kind.
+var kindNames = []string{
+	"unchecked-error", "sql-injection", "command-injection", "path-traversal", "xss",
+	"open-redirect", "ssrf", "data-race", "deadlock", "resource-leak", "double-close",
+	"nil-deref", "bounds", "division-by-zero", "unsafe-deserialization", "weak-crypto",
+	"timing-attack", "missing-authz", "resource-exhaustion", "info-exposure", "http-status",
+	"content-type", "session-fixation", "missing-record", "input-validation", "float-money", "hardcoded-secret", "integer-overflow",
+}
+
+// KindNames is the closed list of kinds, for the reviewer schema.
+func KindNames() []string { return append([]string(nil), kindNames...) }
+
+type kindSet uint64
+
+func kindBit(name string) kindSet {
+	for i, k := range kindNames {
+		if k == name {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// A cue matches when every group has one alternative in the text; each
+// alternative matches at the start of a word ("inject" matches
+// "injection"), and may span words ("not closed").
+type cue [][]string
+
+// one is a cue of one group.
+func one(alts ...string) cue { return cue{alts} }
+
+// all is a cue that needs one alternative of each group.
+func all(groups ...[]string) cue { return cue(groups) }
+
+func alts(alts ...string) []string { return alts }
+
+var (
+	errWords    = alts("error", "errors", "err", "exception", "exceptions", "failure", "failures", "fails", "failed")
+	ignoreWords = alts("ignor", "discard", "drop", "swallow", "unchecked", "not checked", "never checked", "isn't checked",
+		"not check", "never check", "unhandled", "not handled", "silent", "thrown away", "blank identifier", "suppress",
+		"hidden", "hide", "vanish", "lost", "unnoticed", "goes unnoticed", "not propagat", "not returned", "never returned", "is not consulted")
+	queryWords = alts("sql", "query", "queries", "statement", "where clause", "database command", "select ")
+	taintWords = alts("concatenat", "interpolat", "format", "f string", "string build", "user input", "user supplied",
+		"untrusted", "verbatim", "directly into", "unescaped", "clauses", "attacker", "user controlled", "caller controlled")
+)
+
+var kindCues = map[string][]cue{
+	"unchecked-error": {
+		all(errWords, ignoreWords),
+		one("bare except", "except pass", "catches all", "catch all", "blank identifier", "return value is discarded",
+			"return value of", "result is ignored", "error check", "error handling"),
+	},
+	"sql-injection": {
+		one("sql inject", "sqli", "parameteriz", "parameterised", "unparameteri", "placeholder", "prepared statement",
+			"bind it", "bind the", "bound param", "bind param"),
+		all(alts("inject"), queryWords),
+		all(queryWords, taintWords),
+	},
+	"command-injection": {
+		one("command inject", "shell inject", "os system", "shell true", "subprocess"),
+		all(alts("shell", "command"), alts("inject", "untrusted", "user input", "attacker")),
+	},
+	"path-traversal": {
+		one("traversal", "path inject", "secure filename", "safe join", "arbitrary file", "../", "..\\", "dot dot",
+			"outside the upload", "outside the output", "outside the directory", "outside the base"),
+		all(alts("path", "file", "directory", "folder", "filename"), alts("escape", "outside", "unsanitis", "unsanitiz", "client controlled", "user controlled", "client decides")),
+	},
+	"xss":           {one("xss", "cross site script", "innerhtml", "html escap", "dangerouslysetinnerhtml", "script injection")},
+	"open-redirect": {one("open redirect", "unvalidated redirect"), all(alts("redirect"), alts("attacker", "phishing", "untrusted", "arbitrary", "external", "user controlled", "query string", "relative path"))},
+	"ssrf":          {one("ssrf", "server side request")},
+	"data-race": {
+		one("data race", "race condition", "concurren", "synchroniz", "synchronis", "thread safe", "not safe for concurrent",
+			"goroutine", "rlock", "read lock", "shared lock", "atomic", "simultaneous", "at the same time", "at once"),
+		all(alts("race", "racy"), alts("goroutine", "thread", "lock", "mutex", "concurrent")),
+	},
+	"deadlock": {
+		one("deadlock", "blocks forever", "block forever", "hang", "hangs", "never unlock", "not unlock", "never released",
+			"still holding", "holding the lock", "holds the lock", "keeps it while", "stays held", "while waiting", "lock is held", "without unlock"),
+	},
+	"resource-leak": {
+		one("leak", "not closed", "never closed", "never close", "not close", "isn't closed", "without closing", "missing close",
+			"context manager", "with open", "with block", "descriptor", "cleanup", "clean up", "released", "never release",
+			"not release", "connection pool", "never removed", "not removed", "nor deleted", "not deleted", "flushed", "left behind"),
+	},
+	"double-close":           {one("double close", "closed twice", "close twice", "already closed", "twice panics", "sync once")},
+	"nil-deref":              {one("nil pointer", "nil deref", "null pointer", "dereferenc", "may be nil", "is nil", "be nil", "may be null", "is null", "be null", "resolves to null", "returns null", "undefined", "none", "nonetype", "optional chaining", "typeerror", "cannot read propert", "attributeerror", "null check", "nil check", "without a guard")},
+	"bounds":                 {one("off by one", "one too many", "one past", "past the end", "out of bounds", "out of range", "index out", "fencepost", "length check", "fewer than", "first row", "first element", "last element", "starts at index", "begins at", "never added", "i < ", "<=", "skipped", "iterates one", "omits one", "omits the first", "omits the last", "one fewer", "one too few", "misses the first", "misses the last")},
+	"division-by-zero":       {one("division by zero", "divide by zero", "divided by zero", "zerodivision", "zero division", "divide by len", "len rows 0")},
+	"unsafe-deserialization": {one("deserializ", "deserialis", "yaml load", "safe load", "safe_load", "pickle", "arbitrary object", "arbitrary python object", "code execution", "loader")},
+	"weak-crypto":            {one("md5", "sha1", "weak hash", "weak password", "bcrypt", "argon", "scrypt", "pbkdf", "unsalted", "brute forc", "digest", "cracked", "fast hash")},
+	"timing-attack":          {one("timing", "constant time", "hmac equal", "constanttimecompare", "leading bytes", "subtle")},
+	"missing-authz":          {one("authoriz", "authoris", "permission", "access control", "idor", "ownership", "owns the", "another user", "any user", "privilege", "any caller")},
+	"resource-exhaustion":    {one("denial of service", "unbounded", "upper bound", "no limit", "exhaust", "huge", "enormous", "fill the disk", "fills the disk", "rate limit", "clamp", "memory exhaustion", "max content length", "too large")},
+	"info-exposure":          {one("expose", "exposed", "reveal", "internal error", "error details", "stack trace", "sensitive information", "raw error")},
+	"http-status":            {one("status code", "response status", "res ok", "response ok", "4xx", "5xx", "2xx", "http error", "non 2xx", "status is not", "status is never", "network failure", "rejects on")},
+	"missing-record":         {one("doesnotexist", "does not exist", "nonexistent", "non existent", "no row matches", "no such row", "not found", "404", "get object or 404", "no matching record")},
+	"input-validation":       {one("validat", "unvalidated", "sanitiz", "sanitis", "malformed", "any string")},
+	"content-type":           {one("content type", "content-type", "mime type")},
+	"session-fixation":       {one("session fixation", "regenerat", "session identifier", "session id")},
+	"float-money":            {all(alts("float", "floating"), alts("currency", "money", "price", "cents", "amount"))},
+	"hardcoded-secret":       {one("hardcoded secret", "hard coded secret", "hardcoded password", "hardcoded key", "hardcoded credential", "secret in source", "api key in")},
+	"integer-overflow":       {one("integer overflow", "overflows", "wraps around", "int32 overflow")},
+}
+
+// weakKinds are named by words findings of other kinds use too: a finding
+// of only weak kinds conflicts with no other kind.
+var weakKinds = map[string]bool{"input-validation": true}
+
+var weakMask = func() kindSet {
+	var m kindSet
+	for n := range weakKinds {
+		m |= kindBit(n)
+	}
+	return m
+}()
+
+// conflict reports whether two kind sets are known and different.
+func (k kindSet) conflict(o kindSet) bool {
+	return k&^weakMask != 0 && o&^weakMask != 0 && k&o == 0
+}
+
+// normText lower-cases s and turns every run of non-word characters except
+// a few meaningful ones into one space, with a space at both ends.
+func normText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(' ')
+	space := true
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '<' || r == '=' || r == '/' || r == '.' || r == '\\' {
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	if !space {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// has reports whether alt (already normalised by the caller) starts a word of text.
+func has(text, alt string) bool {
+	if alt == "" {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], alt)
+		if j < 0 {
+			return false
+		}
+		j += i
+		// A word start: after a space, or after punctuation kept in the text.
+		if j > 0 && text[j-1] == ' ' || !isWordByte(alt[0]) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 }
+
+// normCues holds kindCues with every alternative normalised like the text.
+var normCues = func() [][]cue {
+	out := make([][]cue, len(kindNames))
+	for i, k := range kindNames {
+		for _, c := range kindCues[k] {
+			var nc cue
+			for _, g := range c {
+				var ng []string
+				for _, a := range g {
+					ng = append(ng, strings.TrimSpace(normText(a)))
+				}
+				nc = append(nc, ng)
+			}
+			out[i] = append(out[i], nc)
+		}
+	}
+	return out
+}()
+
+// inferKinds names the kinds a finding's title and explanation describe: the
+// kinds with the most cue hits (a hit in the title counts twice), and any
+// other with at least half as many, so the cause and symptom of one bug
+// ("the error is dropped, so rows is nil") carry both kinds.
+func inferKinds(title, explanation string) kindSet {
+	t, e := normText(title), normText(explanation)
+	scores := make([]int, len(kindNames))
+	top := 0
+	for i, cues := range normCues {
+		for _, c := range cues {
+			inTitle, inText := true, true
+			for _, g := range c {
+				ht, he := false, false
+				for _, a := range g {
+					ht = ht || has(t, a)
+					he = he || has(e, a) || has(t, a)
+				}
+				inTitle = inTitle && ht
+				inText = inText && he
+			}
+			switch {
+			case inTitle:
+				scores[i] += 2
+			case inText:
+				scores[i]++
+			}
+		}
+	}
+	// A weak kind (one whose words every kind of finding may use) counts
+	// only when no other kind does.
+	strong := false
+	for i, n := range kindNames {
+		if scores[i] > 0 && !weakKinds[n] {
+			strong = true
+		}
+	}
+	for i, n := range kindNames {
+		if strong && weakKinds[n] {
+			scores[i] = 0
+		}
+		top = max(top, scores[i])
+	}
+	var ks kindSet
+	if top == 0 {
+		return 0
+	}
+	for i, s := range scores {
+		if 2*s >= top {
+			ks |= 1 << i
+		}
+	}
+	return ks
+}
+
+// kindOf is the finding's kind set: its own kind when it names one of the
+// taxonomy, else the inferred kinds.
+func kindOf(kind, title, explanation string) kindSet {
+	if b := kindBit(strings.ToLower(strings.TrimSpace(kind))); b != 0 {
+		return b
+	}
+	return inferKinds(title, explanation)
+}
+
+// String lists the kinds, for tests and debugging.
+func (k kindSet) String() string {
+	var out []string
+	for i, n := range kindNames {
+		if k&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, ",")
+}
