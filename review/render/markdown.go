@@ -528,7 +528,11 @@ func (m *md) coverage(r *report.Report) {
 			}
 			m.p("\n")
 		}
-		m.p("\n✓ reviewed · ✗ chunk failed · – not covered (did not fit or reviewer missing)\n")
+		legend := "✓ reviewed · ✗ chunk failed · – not covered (did not fit or reviewer missing)"
+		if anyCover(c, report.CoverTruncated) {
+			legend = "✓ reviewed · ✂ truncated (the server cut the prompt: not reviewed in full) · ✗ chunk failed · – not covered (did not fit or reviewer missing)"
+		}
+		m.p("\n%s\n", legend)
 	}
 	if len(r.Skipped) > 0 {
 		m.p("\nSkipped files:\n\n| file | reason |\n|---|---|\n")
@@ -544,8 +548,22 @@ func coverMark(s string) string {
 		return "✓"
 	case report.CoverFailed:
 		return "✗"
+	case report.CoverTruncated:
+		return "✂"
 	}
 	return "–"
+}
+
+// anyCover reports whether some cell of the coverage table is state.
+func anyCover(c report.Coverage, state string) bool {
+	for _, f := range c.Files {
+		for _, s := range f.By {
+			if s == state {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // orDash prints a count, or a dash when it was never set (a missing model).

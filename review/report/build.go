@@ -167,12 +167,19 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 		st := map[string]string{}
 		for _, ch := range res.Chunks {
 			for _, p := range ch.Files {
-				if ch.Answer != nil {
+				switch {
+				case ch.Truncated || st[p] == CoverTruncated:
+					// Part of it never reached the model: not reviewed in full.
+					st[p] = CoverTruncated
+				case ch.Answer != nil:
 					st[p] = CoverReviewed
-				} else if st[p] == "" {
+				case st[p] == "":
 					st[p] = CoverFailed
 				}
 			}
+		}
+		for _, p := range res.Truncated {
+			st[p] = CoverTruncated
 		}
 		if len(res.Chunks) == 0 && res.Status == review.StatusOK {
 			for _, p := range res.Covered {
@@ -473,6 +480,9 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 			rv.Status = review.StatusOK
 		}
 		for _, ch := range res.Chunks {
+			if ch.Truncated {
+				rv.TruncatedChunks++
+			}
 			if ch.Answer == nil {
 				rv.FailedChunks++
 				if ch.Error != "" {

@@ -133,6 +133,8 @@ type Reviewer struct {
 	CacheHits    int            `json:"cache_hits"`
 	Chunks       int            `json:"chunks"`
 	FailedChunks int            `json:"failed_chunks"`
+	// TruncatedChunks counts failed chunks whose prompt the server cut.
+	TruncatedChunks int `json:"truncated_chunks,omitempty"`
 	// Findings counts consolidated findings this reviewer is part of.
 	Findings     int    `json:"findings"`
 	BySeverity   Counts `json:"by_severity"`
@@ -259,6 +261,9 @@ const (
 	CoverReviewed   = "reviewed"
 	CoverNotCovered = "not-covered"
 	CoverFailed     = "failed"
+	// CoverTruncated: the server cut a prompt with part of the file even
+	// after quorum split it again; the file was not reviewed in full.
+	CoverTruncated = "truncated"
 )
 
 // FileCoverage is one row of the coverage table.

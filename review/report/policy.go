@@ -146,7 +146,11 @@ func (r *Report) verdict(empty bool) Verdict {
 			failed = append(failed, fmt.Sprintf("%s %s", rv.Name, rv.Status))
 		case rv.FailedChunks > 0:
 			v.RestsOn++
-			partial = append(partial, fmt.Sprintf("%s: %d of %d chunks failed", rv.Name, rv.FailedChunks, rv.Chunks))
+			what := fmt.Sprintf("%s: %d of %d chunks failed", rv.Name, rv.FailedChunks, rv.Chunks)
+			if rv.TruncatedChunks > 0 {
+				what += fmt.Sprintf(", %d truncated by the server", rv.TruncatedChunks)
+			}
+			partial = append(partial, what)
 		default:
 			v.RestsOn++
 		}
