@@ -11,7 +11,7 @@ import (
 	godiff "github.com/sourcegraph/go-diff/diff"
 )
 
-// BenchmarkLoadJSON profiles Load plus WriteJSON on the repository named by
+// BenchmarkLoadJSON profiles Stream plus JSONStream on the repository named by
 // QUORUM_BENCH_REPO (scripts/bench-diff.sh builds one and measures the
 // binary against git; this benchmark is for pprof).
 func BenchmarkLoadJSON(b *testing.B) {

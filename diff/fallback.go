@@ -20,8 +20,6 @@ import (
 	fdiff "github.com/go-git/go-git/v5/plumbing/format/diff"
 	"github.com/go-git/go-git/v5/plumbing/format/gitattributes"
 	"github.com/go-git/go-git/v5/plumbing/object"
-
-	"github.com/quorum-review/quorum/internal/exitcode"
 )
 
 func (rp *repo) tree(h plumbing.Hash) (*object.Tree, error) {
@@ -47,13 +45,13 @@ func goGitFiles(ctx context.Context, rp *repo, from, to plumbing.Hash) ([]File, 
 	}
 	changes, err := object.DiffTreeWithOptions(ctx, ta, tb, object.DefaultDiffTreeOptions)
 	if err != nil {
-		return nil, exitcode.Setupf("check the repository with 'git fsck', or install git", "cannot diff %s..%s: %v", short(from), short(to), err)
+		return nil, diffUnreadable(EngineGoGit, "cannot diff %s..%s: %w", short(from), short(to), err)
 	}
 	// git orders the patch by path (a rename sits at its new name).
 	sort.SliceStable(changes, func(i, j int) bool { return changeName(changes[i]) < changeName(changes[j]) })
 	patch, err := changes.PatchContext(ctx)
 	if err != nil {
-		return nil, exitcode.Setupf("check the repository with 'git fsck', or install git", "cannot diff %s..%s: %v", short(from), short(to), err)
+		return nil, diffUnreadable(EngineGoGit, "cannot diff %s..%s: %w", short(from), short(to), err)
 	}
 	var buf bytes.Buffer
 	if err := fdiff.NewUnifiedEncoder(&buf, fdiff.DefaultContextLines).Encode(patch); err != nil {
@@ -61,7 +59,7 @@ func goGitFiles(ctx context.Context, rp *repo, from, to plumbing.Hash) ([]File, 
 	}
 	files, err := ParsePatch(buf.Bytes())
 	if err != nil {
-		return nil, exitcode.New(exitcode.Setup, err, "install git; the go-git engine could not read this diff")
+		return nil, &Error{Kind: Corrupt, Op: OpDiff, Engine: EngineGoGit, Err: err}
 	}
 	// go-git calls an empty file binary; git does not.
 	for i := range files {

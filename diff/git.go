@@ -89,7 +89,7 @@ func (g *gitCLI) output(stdin []byte, args ...string) ([]byte, error) {
 	c.Stderr = &stderr
 	out, err := c.Output()
 	if err != nil {
-		return out, fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		return out, fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
 }
@@ -121,7 +121,7 @@ func (g *gitCLI) streamDiff(ctx context.Context, args []string, read func(io.Rea
 		if msg == "" {
 			msg = werr.Error()
 		}
-		return fmt.Errorf("git diff failed: %s", msg)
+		return &msgErr{msg: "git diff failed: " + msg, err: werr}
 	}
 	return perr
 }

@@ -7,24 +7,11 @@ import (
 	"io"
 )
 
-// WriteJSON writes set as indented JSON (two spaces, HTML characters not
-// escaped), byte-identical to a json.Encoder with SetIndent("", "  ") and
-// SetEscapeHTML(false) (the contract of `quorum diff --format json`).
-func WriteJSON(w io.Writer, set *Set) error {
-	js := NewJSONStream(w)
-	if err := js.Begin(set); err != nil {
-		return err
-	}
-	for i := range set.Files {
-		if err := js.File(&set.Files[i]); err != nil {
-			return err
-		}
-	}
-	return js.End(set)
-}
-
-// JSONStream writes the same bytes as WriteJSON one file at a time, for
-// use with Stream: Begin before the first file, File for each, End last.
+// JSONStream writes a Set as indented JSON (two spaces, HTML characters
+// not escaped), byte-identical to a json.Encoder with SetIndent("", "  ")
+// and SetEscapeHTML(false) (the contract of `quorum diff --format json`),
+// one file at a time, for use with Stream: Begin before the first file,
+// File for each, End last.
 type JSONStream struct {
 	bw    *bufio.Writer
 	fw    *jsonWriter

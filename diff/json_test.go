@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 )
@@ -34,7 +35,7 @@ func nastySet(text string) *Set {
 	}
 }
 
-// WriteJSON must equal encoding/json byte for byte, whatever the text.
+// JSONStream must equal encoding/json byte for byte, whatever the text.
 func TestWriteJSONMatchesEncoding(t *testing.T) {
 	var all strings.Builder
 	for b := 0; b < 256; b++ {
@@ -43,7 +44,7 @@ func TestWriteJSONMatchesEncoding(t *testing.T) {
 	for _, text := range []string{"", "plain", all.String(), "\u2028\u2029 é 日本 🎉", "caf\xe9 \xff\xfe", "<a href=\"x\">&amp;</a>\\", "tab\tcr\r\x00\x7f"} {
 		set := nastySet(text)
 		var got bytes.Buffer
-		if err := WriteJSON(&got, set); err != nil {
+		if err := writeJSON(&got, set); err != nil {
 			t.Fatal(err)
 		}
 		if want := encoderJSON(t, set); got.String() != want {
@@ -57,7 +58,7 @@ func FuzzWriteJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		set := nastySet(text)
 		var got bytes.Buffer
-		if err := WriteJSON(&got, set); err != nil {
+		if err := writeJSON(&got, set); err != nil {
 			t.Fatal(err)
 		}
 		if want := encoderJSON(t, set); got.String() != want {
@@ -72,4 +73,18 @@ func BenchmarkAppendJSONString(b *testing.B) {
 	for b.Loop() {
 		buf = appendJSONString(buf[:0], s)
 	}
+}
+
+// writeJSON writes a whole set through a JSONStream.
+func writeJSON(w io.Writer, set *Set) error {
+	js := NewJSONStream(w)
+	if err := js.Begin(set); err != nil {
+		return err
+	}
+	for i := range set.Files {
+		if err := js.File(&set.Files[i]); err != nil {
+			return err
+		}
+	}
+	return js.End(set)
 }

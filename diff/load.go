@@ -16,8 +16,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
-
-	"github.com/quorum-review/quorum/internal/exitcode"
 )
 
 // Options say which changes to load.
@@ -46,10 +44,6 @@ const (
 	RefIndex    = "index"
 	RefWorktree = "worktree"
 )
-
-func usageErr(format string, args ...any) error {
-	return exitcode.Setupf("run 'quorum diff --help' for the flags", format, args...)
-}
 
 // Validate reports conflicting options.
 func (o Options) Validate() error {
@@ -171,8 +165,7 @@ func (s *source) dirTree(dir string) (*object.Tree, error) {
 func (s *source) isWorktree() bool { return s.mode == ModeWorktree }
 
 // Load resolves the range described by opts and returns the parsed changes
-// with skip rules applied. Errors a user can cause are exitcode errors
-// (exit 2) with a hint.
+// with skip rules applied. Errors a user can cause or fix are *Error.
 func Load(ctx context.Context, opts Options) (*Set, error) {
 	var files []File
 	set, err := Stream(ctx, opts, nil, func(f *File) error {
@@ -202,6 +195,36 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 	if err != nil {
 		return nil, err
 	}
+	rg, err := resolveRange(opts)
+	if err != nil {
+		return nil, err
+	}
+	if begin != nil {
+		if err := begin(rg.set); err != nil {
+			return nil, err
+		}
+	}
+	if err := streamFiles(ctx, rg, ign, opts.MaxFileBytes, each); err != nil {
+		return nil, err
+	}
+	if rg.set.Mode == ModeWorktree {
+		listUntracked(rg.set, rg.src.git)
+	}
+	return rg.set, nil
+}
+
+// span is a resolved range: the Set with its range and commits filled, and
+// the two sides of the diff.
+type span struct {
+	set      *Set
+	src      *source
+	from, to plumbing.Hash // to is zero for the staged and worktree modes
+}
+
+// resolveRange opens the repository and resolves opts into the range to
+// diff: the two commits (or HEAD and the index or work tree), the
+// merge-base and the commits between.
+func resolveRange(opts Options) (*span, error) {
 	dir := opts.Dir
 	if dir == "" {
 		dir = "."
@@ -214,175 +237,203 @@ func Stream(ctx context.Context, opts Options, begin func(*Set) error, each func
 	if p := LookPath(); p != "" {
 		g = &gitCLI{path: p, root: rp.root, gitDir: rp.gitDir}
 	}
-	branch, headHash, err := rp.headRef()
+	head, err := rp.headRef()
 	// Before the first commit, the index and the work tree can still be
 	// reviewed: against the empty tree, as `git diff --cached` does.
-	unborn := err != nil && (opts.Staged || opts.Worktree) && rp.unborn()
-	if err != nil && !unborn {
+	head.unborn = err != nil && (opts.Staged || opts.Worktree) && rp.unborn()
+	if err != nil && !head.unborn {
 		return nil, err
 	}
 	set := &Set{Root: rp.root, Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
-	var from, to plumbing.Hash // the two sides of the diff; to is zero for staged/worktree
+	var from, to plumbing.Hash
 	switch {
 	case opts.Commits != "":
-		a, b, _ := splitCommits(opts.Commits)
-		ah, err := rp.resolve(g, a)
-		if err != nil {
-			return nil, badRev(a, err)
-		}
-		bh, err := rp.resolve(g, b)
-		if err != nil {
-			return nil, badRev(b, err)
-		}
-		set.Mode = ModeCommits
-		set.Base = Ref{Ref: a, Commit: ah.String()}
-		set.Head = Ref{Ref: b, Commit: bh.String()}
-		if set.Commits, err = rp.commitsBetween(ah, bh); err != nil {
-			return nil, err
-		}
-		from, to = ah, bh
+		from, to, err = resolveCommits(rp, g, set, opts.Commits)
 	case opts.Staged || opts.Worktree:
-		set.Mode, set.Head.Ref = ModeStaged, RefIndex
-		if opts.Worktree {
-			set.Mode, set.Head.Ref = ModeWorktree, RefWorktree
-		}
-		set.Base = Ref{Ref: "HEAD", Commit: headHash.String()}
-		set.MergeBase = headHash.String()
-		from = headHash
-		if unborn {
-			set.Base.Commit, set.MergeBase = "", ""
-			from = plumbing.NewHash(EmptyTree)
-		}
-		if g == nil {
-			return nil, exitcode.Setupf("install git, or review commits with --base or --commits",
-				"--%s needs the git binary, which is not on PATH", set.Mode)
-		}
+		from, err = resolveUncommitted(g, set, head, opts.Worktree)
 	default:
-		set.Mode = ModeRange
-		headName := opts.Head
-		hh := headHash
-		if headName == "" {
-			headName = "HEAD"
-		} else if hh, err = rp.resolve(g, headName); err != nil {
-			return nil, badRev(headName, err)
-		}
-		set.Head = Ref{Ref: headName, Commit: hh.String()}
-		var bh plumbing.Hash
-		baseName := opts.Base
-		if baseName != "" {
-			if bh, err = rp.resolve(g, baseName); err != nil {
-				return nil, badRev(baseName, err)
-			}
-		} else {
-			b := branch
-			if opts.Head != "" && opts.Head != "HEAD" {
-				b = shortName(opts.Head)
-				if _, err := rp.r.Reference(plumbing.NewBranchReferenceName(b), false); err != nil {
-					b = ""
-				}
-			}
-			if b == "" && (opts.Head == "" || opts.Head == "HEAD") {
-				return nil, exitcode.Setupf("pass --base REF (for example --base origin/main), or check out a branch",
-					"HEAD is detached and no --base was given")
-			}
-			var ok bool
-			if baseName, bh, ok = rp.defaultBase(b); !ok {
-				return nil, exitcode.Setupf("pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'",
-					"no base branch found (no upstream, origin/HEAD, main or master)")
-			}
-		}
-		set.Base = Ref{Ref: baseName, Commit: bh.String()}
-		mb, err := rp.mergeBase(g, bh, hh, baseName)
-		if err != nil {
-			return nil, err
-		}
-		set.MergeBase = mb.String()
-		if set.Commits, err = rp.commitsBetween(mb, hh); err != nil {
-			return nil, err
-		}
-		from, to = mb, hh
+		from, to, err = resolveBranch(rp, g, set, head, opts.Base, opts.Head)
+	}
+	if err != nil {
+		return nil, err
 	}
 	src := &source{rp: rp, git: g, head: to, mode: set.Mode}
 	set.src = src
+	return &span{set: set, src: src, from: from, to: to}, nil
+}
 
-	if begin != nil {
-		if err := begin(set); err != nil {
-			return nil, err
+// resolveCommits resolves --commits A..B: exactly A..B, no merge-base.
+func resolveCommits(rp *repo, g *gitCLI, set *Set, commits string) (from, to plumbing.Hash, err error) {
+	a, b, _ := splitCommits(commits)
+	if from, err = rp.resolve(g, a); err != nil {
+		return from, to, badRev(a, err)
+	}
+	if to, err = rp.resolve(g, b); err != nil {
+		return from, to, badRev(b, err)
+	}
+	set.Mode = ModeCommits
+	set.Base = Ref{Ref: a, Commit: from.String()}
+	set.Head = Ref{Ref: b, Commit: to.String()}
+	set.Commits, err = rp.commitsBetween(from, to)
+	return from, to, err
+}
+
+// resolveUncommitted resolves --staged (the index) or --worktree against
+// HEAD. Before the first commit they compare with the empty tree, as `git
+// diff --cached` does.
+func resolveUncommitted(g *gitCLI, set *Set, head headInfo, worktree bool) (plumbing.Hash, error) {
+	headHash := head.hash
+	set.Mode, set.Head.Ref = ModeStaged, RefIndex
+	if worktree {
+		set.Mode, set.Head.Ref = ModeWorktree, RefWorktree
+	}
+	set.Base = Ref{Ref: "HEAD", Commit: headHash.String()}
+	set.MergeBase = headHash.String()
+	from := headHash
+	if head.unborn {
+		set.Base.Commit, set.MergeBase = "", ""
+		from = plumbing.NewHash(EmptyTree)
+	}
+	if g == nil {
+		e := errorf(NeedsGit, "--%s needs the git binary, which is not on PATH", set.Mode)
+		e.Mode = set.Mode
+		return plumbing.ZeroHash, e
+	}
+	return from, nil
+}
+
+// resolveBranch resolves the default mode: merge-base(base, head)..head,
+// base defaulting to the head branch's upstream, origin/HEAD, main or
+// master.
+func resolveBranch(rp *repo, g *gitCLI, set *Set, head headInfo, baseName, headName string) (from, to plumbing.Hash, err error) {
+	branch, hh := head.branch, head.hash
+	set.Mode = ModeRange
+	given := headName != "" && headName != "HEAD"
+	if headName == "" {
+		headName = "HEAD"
+	} else if hh, err = rp.resolve(g, headName); err != nil {
+		return from, to, badRev(headName, err)
+	}
+	set.Head = Ref{Ref: headName, Commit: hh.String()}
+	var bh plumbing.Hash
+	if baseName != "" {
+		if bh, err = rp.resolve(g, baseName); err != nil {
+			return from, to, badRev(baseName, err)
+		}
+	} else {
+		if given {
+			// The default base follows the head's branch, if it is one.
+			branch = shortName(headName)
+			if _, err := rp.r.Reference(plumbing.NewBranchReferenceName(branch), false); err != nil {
+				branch = ""
+			}
+		} else if branch == "" {
+			return from, to, errorf(DetachedNoBase, "HEAD is detached and no --base was given")
+		}
+		var ok bool
+		if baseName, bh, ok = rp.defaultBase(branch); !ok {
+			return from, to, errorf(NoBase, "no base branch found (no upstream, origin/HEAD, main or master)")
 		}
 	}
-	b := &batcher{ctx: ctx, set: set, src: src, from: from, ign: ign, maxBytes: opts.MaxFileBytes, each: each}
-	if b.maxBytes == 0 {
-		b.maxBytes = DefaultMaxFileBytes
+	set.Base = Ref{Ref: baseName, Commit: bh.String()}
+	mb, err := rp.mergeBase(g, bh, hh, baseName, headName)
+	if err != nil {
+		return from, to, err
 	}
+	set.MergeBase = mb.String()
+	if set.Commits, err = rp.commitsBetween(mb, hh); err != nil {
+		return from, to, err
+	}
+	return mb, hh, nil
+}
+
+// streamFiles reads the patch of rg (git diff as it prints, or the go-git
+// engine without git) and hands each file, skip rules applied, to each.
+func streamFiles(ctx context.Context, rg *span, ign ignoreSet, maxBytes int64, each func(*File) error) error {
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxFileBytes
+	}
+	set, src := rg.set, rg.src
+	b := &batcher{ctx: ctx, set: set, src: src, from: rg.from, ign: ign, maxBytes: maxBytes, each: each}
 	b.start()
 	defer b.close()
 	switch {
-	case set.Mode == ModeRange && from == to:
+	case set.Mode == ModeRange && rg.from == rg.to:
 		// Empty range: nothing to diff.
-	case g != nil:
-		args := []string{from.String()}
-		if set.Mode == ModeStaged {
-			args = []string{"--cached", from.String()}
-		} else if set.Mode != ModeWorktree {
-			args = append(args, to.String())
-		}
-		args = append(args, "--")
-		// check-attr starts now so that it is ready when the first batch is.
-		b.startAttrs()
-		err = g.streamDiff(ctx, args, func(r io.Reader) error {
-			if err := parseStream(bufio.NewReaderSize(r, 256<<10), b.add); err != nil {
-				return err
-			}
-			if err := b.flush(); err != nil {
-				return err
-			}
-			return b.finish()
-		})
-		if err != nil {
-			var ee *exitcode.Error
-			switch {
-			case errors.As(err, &ee):
-				return nil, err
-			case errors.Is(err, ErrCorruptPatch):
-				return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the diff: %w", err),
-					"run 'git diff' on the same range to see the raw patch; if git prints it fine, report this")
-			case ctx.Err() != nil:
-				return nil, Interrupted(ctx)
-			}
-			return nil, exitcode.Setupf("run 'git fsck' to check the repository", "cannot read the diff: %v", err)
+	case src.git != nil:
+		if err := b.gitDiff(); err != nil {
+			return err
 		}
 	default:
-		files, err := goGitFiles(ctx, rp, from, to)
+		files, err := goGitFiles(ctx, src.rp, rg.from, rg.to)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, f := range files {
 			if err := b.add(f); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := b.flush(); err != nil {
-			return nil, err
-		}
-		if err := b.finish(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := b.finish(); err != nil {
-		return nil, err
+	return b.finish()
+}
+
+// gitDiff streams `git diff` of the range through the parser into b.
+func (b *batcher) gitDiff() error {
+	ctx, set, g := b.ctx, b.set, b.src.git
+	args := []string{b.from.String()}
+	if set.Mode == ModeStaged {
+		args = []string{"--cached", b.from.String()}
+	} else if set.Mode != ModeWorktree {
+		args = append(args, b.src.head.String())
 	}
-	if set.Mode == ModeWorktree && g != nil {
-		// Untracked files are uncommitted changes too, but not in the
-		// patch: list them so the user sees they were not reviewed.
-		if out, err := g.output(nil, "ls-files", "--others", "--exclude-standard", "-z"); err == nil {
-			for p := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
-				if p != "" {
-					set.Skipped = append(set.Skipped, Skipped{Path: p, Reason: SkipUntracked})
-				}
-			}
+	args = append(args, "--")
+	// check-attr starts now so that it is ready when the first batch is.
+	b.startAttrs()
+	err := g.streamDiff(ctx, args, func(r io.Reader) error {
+		if err := parseStream(bufio.NewReaderSize(r, 256<<10), b.add); err != nil {
+			return err
+		}
+		if err := b.flush(); err != nil {
+			return err
+		}
+		return b.finish()
+	})
+	if err == nil {
+		return nil
+	}
+	// The emitter has stopped once finish returns, so emitErr can be read.
+	emitErr := b.finish()
+	var de *Error
+	switch {
+	case errors.As(err, &de):
+		return err
+	case emitErr != nil && errors.Is(err, emitErr):
+		return err // the caller's own error, from each
+	case errors.Is(err, ErrCorruptPatch):
+		return &Error{Kind: Corrupt, Op: OpDiff, Engine: EngineGit, Err: fmt.Errorf("cannot read the diff: %w", err)}
+	case ctx.Err() != nil:
+		return interruptedError(ctx)
+	}
+	return diffUnreadable(EngineGit, "cannot read the diff: %w", err)
+}
+
+// listUntracked adds the untracked files to set.Skipped: they are
+// uncommitted changes too, but not in the patch, and the user should see
+// they were not reviewed.
+func listUntracked(set *Set, g *gitCLI) {
+	out, err := g.output(nil, "ls-files", "--others", "--exclude-standard", "-z")
+	if err != nil {
+		return
+	}
+	for p := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		if p != "" {
+			set.Skipped = append(set.Skipped, Skipped{Path: p, Reason: SkipUntracked})
 		}
 	}
-	return set, nil
 }
 
 // batcher collects parsed files in small batches, so attributes are asked
@@ -586,11 +637,6 @@ func fillModes(rp *repo, from plumbing.Hash, files []File) {
 	}
 }
 
-func badRev(rev string, err error) error {
-	return exitcode.Setupf("check the name with 'git rev-parse "+rev+"' or 'git branch -a'; fetch it first if it is remote",
-		"base or head %q does not resolve to a commit", rev)
-}
-
 // ReadNew returns the head-side content of path: the head commit's blob in
 // the range and commits modes, the index entry with --staged, the file in
 // the work tree with --worktree (a symlink reads as its target, as in git).
@@ -669,10 +715,4 @@ func (s *source) readHead(p string, limit int64) ([]byte, error) {
 		return io.ReadAll(io.LimitReader(r, limit))
 	}
 	return io.ReadAll(r)
-}
-
-// Interrupted is the error for a diff cut short by Ctrl-C or a deadline: a
-// user action, not a bug (exit 2).
-func Interrupted(ctx context.Context) error {
-	return exitcode.New(exitcode.Setup, fmt.Errorf("interrupted while reading the diff: %w", context.Cause(ctx)), "run the command again")
 }

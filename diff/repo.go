@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -20,8 +21,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
-
-	"github.com/quorum-review/quorum/internal/exitcode"
 )
 
 // EmptyTree is git's empty tree object; `--commits <EmptyTree>..B` reviews
@@ -61,11 +60,6 @@ func CommonDir(dir string) (string, error) {
 		c = filepath.Join(gd, c)
 	}
 	return filepath.Clean(c), nil
-}
-
-func notRepoError(dir string) error {
-	return exitcode.Setupf("run quorum inside a git work tree, or 'git init' one",
-		"not a git repository: %s", dir)
 }
 
 // findRoot walks up from dir to the first directory holding .git (a
@@ -129,8 +123,7 @@ func openRepo(dir string) (*repo, error) {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, notRepoError(dir)
 		}
-		return nil, exitcode.Setupf("check the repository with 'git status' and 'git fsck'",
-			"cannot open git repository at %s: %v", root, err)
+		return nil, unreadable(OpOpen, "cannot open git repository at %s: %w", root, err)
 	}
 	rp := &repo{r: r, root: root, gitDir: gitDir}
 	// Close the kept pack descriptors once nothing uses the repository.
@@ -141,13 +134,22 @@ func openRepo(dir string) (*repo, error) {
 	return rp, nil
 }
 
-// headRef returns HEAD: the branch name it points at ("" when detached) and
-// its commit. A repository without commits is a setup error.
-func (rp *repo) headRef() (branch string, hash plumbing.Hash, err error) {
+// headInfo is HEAD: the branch it points at ("" when detached), its
+// commit, and whether the branch is unborn (no commit yet; set by callers
+// that accept that).
+type headInfo struct {
+	branch string
+	hash   plumbing.Hash
+	unborn bool
+}
+
+// headRef returns HEAD. A repository without commits is a NoCommits error.
+func (rp *repo) headRef() (headInfo, error) {
 	ref, err := rp.r.Reference(plumbing.HEAD, false)
 	if err != nil {
-		return "", plumbing.ZeroHash, exitcode.Setupf("check the repository with 'git status'", "cannot read HEAD: %v", err)
+		return headInfo{}, unreadable(OpHead, "cannot read HEAD: %w", err)
 	}
+	var branch string
 	if ref.Type() == plumbing.SymbolicReference {
 		branch = ref.Target().Short()
 	}
@@ -157,9 +159,9 @@ func (rp *repo) headRef() (branch string, hash plumbing.Hash, err error) {
 		if rp.hasBranches() {
 			what = fmt.Sprintf("branch %s has no commits yet", branch) // an orphan branch
 		}
-		return "", plumbing.ZeroHash, exitcode.Setupf("make a first commit with 'git commit', or pass --staged to review what is staged", "%s", what)
+		return headInfo{branch: branch}, errorf(NoCommits, "%s", what)
 	}
-	return branch, res.Hash(), nil
+	return headInfo{branch: branch, hash: res.Hash()}, nil
 }
 
 // hasBranches reports whether any local branch exists.
@@ -188,32 +190,50 @@ func (rp *repo) unborn() bool {
 // binary (if any) for syntax go-git lacks (@{u}, :/text, ...).
 func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
 	if rev == "" {
-		return plumbing.ZeroHash, errors.New("empty revision")
+		return plumbing.ZeroHash, fmt.Errorf("empty revision: %w", errNoRev)
 	}
 	if rev == EmptyTree {
 		return plumbing.NewHash(EmptyTree), nil
 	}
-	if h, err := rp.r.ResolveRevision(plumbing.Revision(rev)); err == nil {
-		if _, err := rp.r.CommitObject(*h); err == nil {
-			return *h, nil
+	h, gerr := rp.r.ResolveRevision(plumbing.Revision(rev))
+	if gerr == nil {
+		c, err := rp.r.CommitObject(*h)
+		if err == nil {
+			return c.Hash, nil
 		}
+		gerr = err
 		// A tag object: peel it.
 		if t, err := rp.r.TagObject(*h); err == nil {
-			if c, err := t.Commit(); err == nil {
+			c, err := t.Commit()
+			if err == nil {
 				return c.Hash, nil
 			}
+			gerr = err
 		}
 	}
 	if g != nil && !strings.HasPrefix(rev, "-") {
+		// The git binary knows syntax go-git lacks (@{u}, :/text, ...).
 		out, err := g.output(nil, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
 		if err == nil {
-			s := strings.TrimSpace(string(out))
-			if plumbing.IsHash(s) {
+			if s := strings.TrimSpace(string(out)); plumbing.IsHash(s) {
 				return plumbing.NewHash(s), nil
 			}
 		}
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			return plumbing.ZeroHash, err // git did not run
+		}
+		if !readFailure(gerr) {
+			// git exits 1 for a name it does not know and 128 for one it
+			// cannot use (@{u} without an upstream): either way the name
+			// is wrong, unless go-git failed to read the repository.
+			return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
+		}
 	}
-	return plumbing.ZeroHash, fmt.Errorf("revision %q does not resolve to a commit", rev)
+	if readFailure(gerr) {
+		return plumbing.ZeroHash, gerr
+	}
+	return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
 }
 
 // defaultBase finds the base for branch: its upstream, else origin/HEAD,
@@ -253,14 +273,13 @@ func shortName(ref string) string {
 	return ref
 }
 
-// mergeBase returns the best common ancestor of a and b. A shallow clone
-// whose history stops before it is a setup error with a hint.
-// mergeBase is the merge-base of a and b. A criss-cross history has
-// several best common ancestors: git's own pick (the one `git diff A...B`
-// uses) is asked of the git binary when there is one, so the reviewed
-// range is what git shows; without git, the newest of them is taken.
-func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName string) (plumbing.Hash, error) {
-	shallowHint := fmt.Sprintf("run 'git fetch --unshallow', or pass --base with a commit inside the fetched history")
+// mergeBase is the merge-base of a (the base, named baseName) and b (the
+// head, named headName). A shallow clone whose history stops before it is
+// a Shallow error. A criss-cross history has several best common
+// ancestors: git's own pick (the one `git diff A...B` uses) is asked of the
+// git binary when there is one, so the reviewed range is what git shows;
+// without git, the newest of them is taken.
+func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName, headName string) (plumbing.Hash, error) {
 	ca, err := rp.r.CommitObject(a)
 	if err != nil {
 		return plumbing.ZeroHash, rp.readErr(err, a)
@@ -270,18 +289,21 @@ func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName string) (plumb
 		return plumbing.ZeroHash, rp.readErr(err, b)
 	}
 	bases, err := ca.MergeBase(cb)
-	if err != nil {
-		if rp.shallow {
-			return plumbing.ZeroHash, exitcode.Setupf(shallowHint, "shallow clone: the merge-base of %s and HEAD is not in the fetched history", baseName)
-		}
-		return plumbing.ZeroHash, exitcode.Setupf("check the repository with 'git fsck'", "cannot compute the merge-base of %s and HEAD: %v", baseName, err)
+	if err == nil && len(bases) == 0 && !rp.shallow {
+		e := errorf(Unrelated, "%s and %s have no common history", baseName, headName)
+		e.Rev, e.Head = baseName, headName
+		return plumbing.ZeroHash, e
 	}
-	if len(bases) == 0 {
-		if rp.shallow {
-			return plumbing.ZeroHash, exitcode.Setupf(shallowHint, "shallow clone: the merge-base of %s and HEAD is not in the fetched history", baseName)
+	if rp.shallow && (err != nil || len(bases) == 0) {
+		e := errorf(Shallow, "shallow clone: the merge-base of %s and %s is not in the fetched history", baseName, headName)
+		e.Rev, e.Head = baseName, headName
+		if err != nil {
+			e.Err = &msgErr{msg: e.Err.Error(), err: err}
 		}
-		return plumbing.ZeroHash, exitcode.Setupf("pass --base with a related branch, or --commits A..B",
-			"%s and HEAD have no common history", baseName)
+		return plumbing.ZeroHash, e
+	}
+	if err != nil {
+		return plumbing.ZeroHash, unreadable(OpCommit, "cannot compute the merge-base of %s and %s: %w", baseName, headName, err)
 	}
 	if len(bases) > 1 && g != nil {
 		if out, err := g.output(nil, "merge-base", a.String(), b.String()); err == nil {
@@ -305,10 +327,9 @@ func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName string) (plumb
 
 func (rp *repo) readErr(err error, h plumbing.Hash) error {
 	if rp.shallow {
-		return exitcode.Setupf("run 'git fetch --unshallow', or pass --base with a commit inside the fetched history",
-			"shallow clone: commit %s is not in the fetched history", h.String()[:12])
+		return &Error{Kind: Shallow, Err: &msgErr{msg: fmt.Sprintf("shallow clone: commit %s is not in the fetched history", h.String()[:12]), err: err}}
 	}
-	return exitcode.Setupf("check the repository with 'git fsck'", "cannot read commit %s: %v", h.String()[:12], err)
+	return unreadable(OpCommit, "cannot read commit %s: %w", h.String()[:12], err)
 }
 
 // commitItem orders the walk by committer date, newest first, ties by

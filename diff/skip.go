@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/quorum-review/quorum/internal/exitcode"
 )
 
 // DefaultMaxFileBytes is the size limit when Options.MaxFileBytes is 0.
@@ -48,8 +46,9 @@ type ignoreSet []string
 func newIgnoreSet(globs []string) (ignoreSet, error) {
 	for _, g := range globs {
 		if g == "" || !doublestar.ValidatePattern(strings.TrimSuffix(g, "/")) {
-			return nil, exitcode.Setupf("fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'",
-				"invalid --ignore pattern %q", g)
+			e := errorf(BadPattern, "invalid --ignore pattern %q", g)
+			e.Pattern = g
+			return nil, e
 		}
 	}
 	return ignoreSet(globs), nil

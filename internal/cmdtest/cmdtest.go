@@ -4,13 +4,11 @@ package cmdtest
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/internal/cmdutil"
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
 
@@ -22,10 +20,10 @@ func NewFactory(dir string, env map[string]string) (*cmdutil.Factory, *bytes.Buf
 	return &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}, out, errOut
 }
 
-// Execute runs cmd with args on ios the way the root command does: a
-// returned error is printed as "error: <msg>" and "hint: <hint>" on stderr,
-// and the exit code is returned. Findings at the gate print nothing more
-// (the report was the output), as in cli.PrintError.
+// Execute runs cmd with args on ios the way the root command does: flag
+// errors are usage errors, and a returned error is printed by errmap.Print,
+// the root command's own printer ("error: <msg>", "hint: <hint>" on
+// stderr); the exit code is returned.
 func Execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, args []string) int {
 	// A nil slice would make cobra read os.Args, which hold go test's flags.
 	cmd.SetArgs(append([]string{}, args...))
@@ -33,19 +31,6 @@ func Execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, 
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	return printError(ios, cmd.ExecuteContext(ctx))
-}
-
-func printError(ios *iostreams.IOStreams, err error) int {
-	if err == nil {
-		return exitcode.OK
-	}
-	if errors.Is(err, exitcode.FindingsError) {
-		return exitcode.Findings
-	}
-	fmt.Fprintf(ios.ErrOut, "error: %s\n", err)
-	if h := exitcode.HintOf(err); h != "" {
-		fmt.Fprintf(ios.ErrOut, "hint: %s\n", h)
-	}
-	return exitcode.Of(err)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return errmap.Usage(err) })
+	return errmap.Print(ios.ErrOut, cmd.ExecuteContext(ctx))
 }

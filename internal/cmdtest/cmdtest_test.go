@@ -22,9 +22,10 @@ func TestExecute(t *testing.T) {
 		{"ok", []string{"a"}, nil, 0, "env=v dir=/w args=[a]\n", ""},
 		{"no args is no args, not os.Args", nil, nil, 0, "env=v dir=/w args=[]\n", ""},
 		{"setup error with hint", nil, exitcode.Setupf("install git", "git is missing"), exitcode.Setup, "env=v dir=/w args=[]\n", "error: git is missing\nhint: install git\n"},
-		{"plain error", nil, errors.New("boom"), exitcode.Of(errors.New("boom")), "env=v dir=/w args=[]\n", "error: boom\n"},
+		{"plain error", nil, errors.New("boom"), exitcode.Internal, "env=v dir=/w args=[]\n", "error: boom\nhint: this is a bug in quorum; rerun with the same inputs and report it\n"},
+		{"multi-line error prints its first line", nil, errors.New("boom\nmore"), exitcode.Internal, "env=v dir=/w args=[]\n", "error: boom\nhint: this is a bug in quorum; rerun with the same inputs and report it\n"},
 		{"findings", nil, exitcode.FindingsError, exitcode.Findings, "env=v dir=/w args=[]\n", ""},
-		{"flag error", []string{"--nope"}, nil, exitcode.Of(errors.New("x")), "", "error: unknown flag: --nope\n"},
+		{"flag error", []string{"--nope"}, nil, exitcode.Setup, "", "error: unknown flag: --nope\nhint: run 'quorum help' for usage\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

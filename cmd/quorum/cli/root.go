@@ -3,16 +3,15 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
@@ -44,43 +43,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	return PrintError(f.IOStreams.ErrOut, err)
 }
 
-// PrintError writes err as "error: ..." plus a "hint: ..." line and returns its exit code.
-func PrintError(w io.Writer, err error) int {
-	if err == nil {
-		return exitcode.OK
-	}
-	if errors.Is(err, exitcode.FindingsError) {
-		return exitcode.Findings
-	}
-	code := exitcode.Of(err)
-	var flagErr *flagError
-	if errors.As(err, &flagErr) {
-		code = exitcode.Setup
-	}
-	msg := strings.TrimSpace(err.Error())
-	fmt.Fprintf(w, "error: %s\n", firstLine(msg))
-	if hint := exitcode.HintOf(err); hint != "" {
-		fmt.Fprintf(w, "hint: %s\n", hint)
-	} else if flagErr != nil {
-		fmt.Fprintln(w, "hint: run 'quorum help' for usage")
-	} else if code == exitcode.Internal {
-		fmt.Fprintln(w, "hint: this is a bug in quorum; rerun with the same inputs and report it")
-	}
-	return code
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// flagError marks cobra's own usage errors (unknown flag, bad arg count) as exit 2.
-type flagError struct{ err error }
-
-func (e *flagError) Error() string { return e.err.Error() }
-func (e *flagError) Unwrap() error { return e.err }
+// PrintError writes err as "error: ..." plus a "hint: ..." line and returns
+// its exit code (errmap.Print, which internal/cmdtest uses too).
+func PrintError(w io.Writer, err error) int { return errmap.Print(w, err) }
 
 // NewCmdRoot builds the root command with every subcommand.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
@@ -92,7 +57,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return errmap.Usage(err) })
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
@@ -111,7 +76,7 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 		// error, and no subcommand shows the group's help.
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return &flagError{fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath())}
+				return errmap.Usage(fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath()))
 			}
 			return nil
 		}
@@ -124,10 +89,10 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 	check := cmd.Args
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if err := check(c, args); err != nil {
-			if exitcode.Of(err) != exitcode.Internal {
+			if errmap.Code(err) != exitcode.Internal {
 				return err
 			}
-			return &flagError{fmt.Errorf("%w (see 'quorum %s --help')", err, c.Name())}
+			return errmap.Usage(fmt.Errorf("%w (see 'quorum %s --help')", err, c.Name()))
 		}
 		return nil
 	}

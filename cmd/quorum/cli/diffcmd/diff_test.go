@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/diff/difftest"
 	"github.com/quorum-review/quorum/internal/cmdtest"
@@ -59,8 +60,8 @@ func TestFlags(t *testing.T) {
 			cmd.SetErr(&bytes.Buffer{})
 			err := cmd.Execute()
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exitcode.Of(err) != exitcode.Setup || exitcode.HintOf(err) == "" {
-					t.Fatalf("err = %v (code %d, hint %q), want %q", err, exitcode.Of(err), exitcode.HintOf(err), tt.wantErr)
+				if code, hint := errmap.Map(err); err == nil || !strings.Contains(err.Error(), tt.wantErr) || code != exitcode.Setup || hint == "" {
+					t.Fatalf("err = %v (code %d, hint %q), want %q", err, code, hint, tt.wantErr)
 				}
 				return
 			}
@@ -258,7 +259,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestJSONStreamMatchesEncoder proves WriteJSON's streamed output is
+// TestJSONStreamMatchesEncoder proves JSONStream's output is
 // byte-identical to encoding the whole Set at once.
 func TestJSONStreamMatchesEncoder(t *testing.T) {
 	r := goldenRepo(t)
@@ -267,7 +268,16 @@ func TestJSONStreamMatchesEncoder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var streamed, whole bytes.Buffer
-	if err := diff.WriteJSON(&streamed, set); err != nil {
+	js := diff.NewJSONStream(&streamed)
+	if err := js.Begin(set); err != nil {
+		t.Fatal(err)
+	}
+	for i := range set.Files {
+		if err := js.File(&set.Files[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := js.End(set); err != nil {
 		t.Fatal(err)
 	}
 	enc := json.NewEncoder(&whole)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
@@ -172,7 +173,7 @@ func (d *doctor) checkConfig() {
 	cfg, err := d.opts.Conn.Effective(d.opts.Factory)
 	d.cfg = cfg
 	if err != nil {
-		d.r.add("config", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.r.add("config", Fail, oneLine(err.Error()), errmap.Hint(err))
 		return
 	}
 	var files []string

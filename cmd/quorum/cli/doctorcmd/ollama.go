@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
 	"github.com/quorum-review/quorum/internal/config"
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/review"
@@ -31,13 +31,13 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	cfg := d.cfg
 	client, err := modelscmd.Client(cfg, d.opts.Resolver)
 	if err != nil {
-		d.r.add("ollama", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.r.add("ollama", Fail, oneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
 	version, err := client.Version(ctx)
 	if err != nil {
-		d.r.add("ollama", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.r.add("ollama", Fail, oneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
@@ -49,7 +49,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 
 	installed, err := client.List(ctx)
 	if err != nil {
-		d.r.add("panel", Fail, oneLine(err.Error()), exitcode.HintOf(err))
+		d.r.add("panel", Fail, oneLine(err.Error()), errmap.Hint(err))
 		d.skip("context", "memory")
 		return true, false
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -206,8 +207,8 @@ func RunPush(opts *RunOptions) error {
 		out, err = Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", cfg.Hook.Timeout)}, nil
 	}
 	if err != nil {
-		if exitcode.HintOf(err) == "" {
-			err = exitcode.New(exitcode.Of(err), fmt.Errorf("review failed: %w", err), skipHint)
+		if code, hint := errmap.Map(err); hint == "" {
+			err = exitcode.New(code, fmt.Errorf("review failed: %w", err), skipHint)
 		}
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
@@ -371,10 +372,9 @@ func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr er
 // noAnswerError gives "no reviewer could answer" the cause's exit code and
 // hint; an unusable model answer is a setup problem (pick another model).
 func noAnswerError(err error) error {
-	code, hint := exitcode.Setup, exitcode.HintOf(err)
-	var ee *exitcode.Error
-	if errors.As(err, &ee) {
-		code = ee.Code
+	code, hint, ok := errmap.Match(err)
+	if !ok {
+		code = exitcode.Setup
 	}
 	if hint == "" {
 		switch {

@@ -1,0 +1,185 @@
+// Package errmap turns errors into what the user sees: an exit code, a one-line message and a hint that may name quorum's flags.
+package errmap
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/exitcode"
+)
+
+// A Rule maps the errors of one domain package to an exit code and a hint;
+// ok is false when err is none of its errors. A package that returns typed
+// errors plugs in by adding its rule to rules.
+type Rule func(err error) (code int, hint string, ok bool)
+
+// rules are tried in order; the first that matches decides. An
+// *exitcode.Error comes first: it says its code and hint itself, and
+// packages not yet converted to typed errors still return it.
+var rules = []Rule{
+	exitcodeRule,
+	diffRule,
+}
+
+// Map returns the exit code and the hint for err: 0 and "" for nil, and
+// exit 3 (internal failure) with no hint for an error no rule knows. A
+// usage error (Usage) is exit 2 whatever it wraps.
+func Map(err error) (code int, hint string) {
+	if err == nil {
+		return exitcode.OK, ""
+	}
+	code, hint, ok := Match(err)
+	if !ok {
+		code = exitcode.Internal
+	}
+	if isUsage(err) {
+		code = exitcode.Setup
+	}
+	return code, hint
+}
+
+// Match is the code and hint of the first rule that knows err; ok is false
+// when none does.
+func Match(err error) (code int, hint string, ok bool) {
+	for _, r := range rules {
+		if code, hint, ok := r(err); ok {
+			return code, hint, true
+		}
+	}
+	return 0, "", false
+}
+
+// Code returns the exit code for err.
+func Code(err error) int {
+	c, _ := Map(err)
+	return c
+}
+
+// Hint returns the hint for err, "" if it has none.
+func Hint(err error) string {
+	_, h := Map(err)
+	return h
+}
+
+// Hints of errors that carry none of their own.
+const (
+	usageHint    = "run 'quorum help' for usage"
+	internalHint = "this is a bug in quorum; rerun with the same inputs and report it"
+)
+
+// Print writes err to w as "error: <first line of the message>" and a
+// "hint: ..." line, and returns the exit code. Findings at the gate print
+// nothing (the report was the output). The root command and
+// internal/cmdtest both print through it.
+func Print(w io.Writer, err error) int {
+	if err == nil {
+		return exitcode.OK
+	}
+	if errors.Is(err, exitcode.FindingsError) {
+		return exitcode.Findings
+	}
+	code, hint := Map(err)
+	fmt.Fprintf(w, "error: %s\n", firstLine(strings.TrimSpace(err.Error())))
+	switch {
+	case hint != "":
+	case isUsage(err):
+		hint = usageHint
+	case code == exitcode.Internal:
+		hint = internalHint
+	}
+	if hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", hint)
+	}
+	return code
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func exitcodeRule(err error) (int, string, bool) {
+	var e *exitcode.Error
+	if errors.As(err, &e) {
+		return e.Code, e.Hint, true
+	}
+	return 0, "", false
+}
+
+// usageError marks cobra's own usage errors (unknown flag, bad argument
+// count) as exit 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// Usage marks err, one of cobra's flag or argument errors, as a usage
+// error: exit 2 with a hint to read the help.
+func Usage(err error) error { return &usageError{err} }
+
+func isUsage(err error) bool {
+	var u *usageError
+	return errors.As(err, &u)
+}
+
+// diffRule maps the diff package's errors: every kind is a usage or setup
+// problem the user can fix (exit 2).
+func diffRule(err error) (int, string, bool) {
+	var e *diff.Error
+	if !errors.As(err, &e) {
+		return 0, "", false
+	}
+	return exitcode.Setup, DiffHint(e), true
+}
+
+// DiffHint is the hint line for a diff error: what to run or pass.
+func DiffHint(e *diff.Error) string {
+	switch e.Kind {
+	case diff.Usage:
+		return "run 'quorum diff --help' for the flags"
+	case diff.BadPattern:
+		return "fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'"
+	case diff.NotRepo:
+		return "run quorum inside a git work tree, or 'git init' one"
+	case diff.Unreadable:
+		switch e.Op {
+		case diff.OpOpen:
+			return "check the repository with 'git status' and 'git fsck'"
+		case diff.OpHead:
+			return "check the repository with 'git status'"
+		case diff.OpDiff:
+			if e.Engine == diff.EngineGoGit {
+				return "check the repository with 'git fsck', or install git"
+			}
+			return "run 'git fsck' to check the repository"
+		}
+		return "check the repository with 'git fsck'"
+	case diff.NoCommits:
+		return "make a first commit with 'git commit', or pass --staged to review what is staged"
+	case diff.DetachedNoBase:
+		return "pass --base REF (for example --base origin/main), or check out a branch"
+	case diff.NoBase:
+		return "pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'"
+	case diff.BadRev:
+		return "check the name with 'git rev-parse " + e.Rev + "' or 'git branch -a'; fetch it first if it is remote"
+	case diff.Unrelated:
+		return "pass --base with a related branch, or --commits A..B"
+	case diff.Shallow:
+		return "run 'git fetch --unshallow', or pass --base with a commit inside the fetched history"
+	case diff.NeedsGit:
+		return "install git, or review commits with --base or --commits"
+	case diff.Corrupt:
+		if e.Engine == diff.EngineGoGit {
+			return "install git; the go-git engine could not read this diff"
+		}
+		return "run 'git diff' on the same range to see the raw patch; if git prints it fine, report this"
+	case diff.Interrupted:
+		return "run the command again"
+	}
+	return ""
+}
