@@ -10,14 +10,20 @@ import (
 // model (by digest: every name of one model shares it).
 const bptNS = "bytes-per-token"
 
-// Measured figures are clamped: below 1 byte per token no tokenizer goes, and
-// above 4.5 planning would grow optimistic enough to overflow num_ctx.
-const minBPT, maxBPT = 1.0, 4.5
+// Measured figures are clamped: below 0.25 bytes per token no tokenizer
+// goes (a byte-fallback tokenizer spends three tokens on an escaped space),
+// and above 4.5 planning would grow optimistic enough to overflow num_ctx.
+const minBPT, maxBPT = 0.25, 4.5
 
 // conservativeBPT plans a model whose tokenizer is unknown (its probe
-// failed): one token per byte, the most any byte-level tokenizer can take,
-// so a prompt planned with it cannot overflow num_ctx.
-const conservativeBPT = minBPT
+// failed): one token per byte, what real tokenizers never go below. A model
+// that does is caught by the truncation check and its chunks split again.
+const conservativeBPT = 1.0
+
+// safety is the share of a measured figure chunks are planned with: one
+// probe's text is not every diff's, and a prompt a little denser than it
+// must still fit.
+const safety = 0.9
 
 // modelID is what identifies a model in cache keys: its digest, or when the
 // server reported none, its normalised name ("Alpha" and "alpha:latest" are

@@ -64,8 +64,8 @@ var probeSample = []string{
 
 // probeText is the probe prompt for a context of numCtx tokens: the system
 // prompt's text, then sample code rendered as hunks are (new-side line
-// number, marker, code), at most numCtx/2 bytes so it fits even at one token
-// per byte. A nonce leads, so no server can serve any of it from a cached
+// number, marker, code), at most numCtx/3 bytes so it fits even at three
+// tokens to a byte... of spaces, as byte-fallback tokenizers spend. A nonce leads, so no server can serve any of it from a cached
 // prompt prefix and count less than it read.
 func probeText(numCtx int, nonce string) string {
 	var b strings.Builder
@@ -82,7 +82,7 @@ func probeText(numCtx int, nonce string) string {
 		fmt.Fprintf(&b, "%6d %s %s\n", 40+i, marker, l)
 	}
 	s := b.String()
-	if limit := numCtx / 2; len(s) > limit {
+	if limit := numCtx / 3; len(s) > limit {
 		s = s[:limit]
 		if i := strings.LastIndexByte(s, '\n'); i > 0 {
 			s = s[:i+1]
@@ -97,7 +97,7 @@ func probeText(numCtx int, nonce string) string {
 func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 	if bpt, ok := r.measuredBPT(rr.bpt.id); ok {
 		// Measured by another reviewer of the same model in this run.
-		rr.bpt.prior, rr.calibration = bpt, CalibratedProbe
+		rr.bpt.prior, rr.calibration = bpt*safety, CalibratedProbe
 		return
 	}
 	opts := rr.res.Options
@@ -127,7 +127,7 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 	}
 	bpt := min(max(float64(len(prompt))/float64(resp.PromptEvalCount), minBPT), maxBPT)
 	r.storeBPT(rr.bpt.id, bpt, "probe")
-	rr.bpt.prior, rr.calibration = bpt, CalibratedProbe
+	rr.bpt.prior, rr.calibration = bpt*safety, CalibratedProbe
 }
 
 // truncMargin is how close to num_ctx a prompt_eval_count must come to
@@ -146,10 +146,11 @@ func promptCut(resp review.ChatResponse, numCtx int) bool {
 }
 
 // planIndependent reports whether prep plans to the same chunks at any
-// bytes-per-token for budget b: then no probe is needed, for the tokenizer
-// cannot change what is asked. It returns that plan.
+// bytes-per-token a real tokenizer has (from conservativeBPT up) for budget
+// b: then no probe is needed, for the tokenizer cannot change what is asked.
+// It returns that plan.
 func planIndependent(prep *plan.Prepared, b plan.Budget) (*plan.Plan, bool) {
-	b.BytesPerToken = minBPT
+	b.BytesPerToken = conservativeBPT
 	lo, err := plan.Build(prep, b)
 	if err != nil {
 		return nil, false

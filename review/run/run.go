@@ -205,7 +205,7 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	// that fits is never mistaken for one the server cut.
 	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: rr.res.Options.NumPredict + truncMargin(numCtx), Focus: rv.Focus}
 	if bpt, ok := r.measuredBPT(rr.bpt.id); ok {
-		rr.bpt.prior, rr.calibration = bpt, CalibratedCache
+		rr.bpt.prior, rr.calibration = bpt*safety, CalibratedCache
 		r.build(rr)
 		return rr
 	}

@@ -167,7 +167,7 @@ func TestProbeMeasuresTheTokenizerSoNothingIsCut(t *testing.T) {
 	if cut := g.srv.TruncationLog(); len(cut) != 0 {
 		t.Fatalf("the server cut %d prompts: %v", len(cut), cut)
 	}
-	if res.Calibration != run.CalibratedProbe || res.BytesPerToken != 1 || res.Status != review.StatusOK ||
+	if res.Calibration != run.CalibratedProbe || res.BytesPerToken != 0.9 || res.Status != review.StatusOK ||
 		len(res.Covered) != len(set.Files) || calls != len(res.Chunks)+1 || res.Metrics.Requests != calls {
 		t.Fatalf("calibration %q at %v, status %s, covered %d files, %d calls for %d chunks: %+v",
 			res.Calibration, res.BytesPerToken, res.Status, len(res.Covered), calls, len(res.Chunks), res.Metrics)
