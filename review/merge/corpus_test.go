@@ -261,3 +261,36 @@ func TestCorpusKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusAblation logs the comparison table of BENCHMARKS.md "Merge
+// quality": the algorithm with one part off at a time, on both corpora.
+func TestCorpusAblation(t *testing.T) {
+	if !testing.Verbose() {
+		t.Skip("a table for -v")
+	}
+	defer func() { ablate = struct{ kinds, idf, code, linkCheck bool }{} }()
+	type variant struct {
+		name string
+		set  func()
+		prep func(anchor.Finding) anchor.Finding
+	}
+	noSection := func(f anchor.Finding) anchor.Finding { f.Section = ""; return f }
+	for _, v := range []variant{
+		{"all parts", func() {}, nil},
+		{"no kinds", func() { ablate.kinds = true }, nil},
+		{"no section region", func() {}, noSection},
+		{"no IDF", func() { ablate.idf = true }, nil},
+		{"no anchored-line names", func() { ablate.code = true }, nil},
+		{"no cluster-level check", func() { ablate.linkCheck = true }, nil},
+		{"no section, no line text", func() {}, noContext},
+	} {
+		ablate = struct{ kinds, idf, code, linkCheck bool }{}
+		v.set()
+		row := fmt.Sprintf("| %-26s", v.name)
+		for _, dir := range []string{"dev", "heldout"} {
+			s := scoreCorpus(loadCorpus(t, dir), v.prep)
+			row += fmt.Sprintf(" | %.2f | %.2f", s.precision(), s.recall())
+		}
+		t.Log(row + " |")
+	}
+}

@@ -115,6 +115,10 @@ type Cluster struct {
 	Repeats int
 }
 
+// ablate switches parts of the algorithm off, for the corpus test's
+// comparison table only (TestCorpusAblation); production never sets it.
+var ablate struct{ kinds, idf, code, linkCheck bool }
+
 type node struct {
 	f     anchor.Finding
 	vec   vector
@@ -134,12 +138,20 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	vecs := make([]vector, len(findings))
 	for i, j := range order {
 		f := findings[j]
-		vecs[i] = withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText)
+		vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
+		if !ablate.code {
+			vecs[i] = withCode(vecs[i], f.LineText)
+		}
 	}
-	idfWeigh(vecs)
+	if !ablate.idf {
+		idfWeigh(vecs)
+	}
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], kinds: kindOf("", f.Raw.Title, f.Raw.Explanation)}
+		nodes[i] = node{f: f, vec: vecs[i]}
+		if !ablate.kinds {
+			nodes[i].kinds = kindOf("", f.Raw.Title, f.Raw.Explanation)
+		}
 	}
 
 	pairs := candidatePairs(nodes)
@@ -192,7 +204,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	}
 	for _, p := range cross {
 		ra, rb := uf.find(p.a), uf.find(p.b)
-		if ra == rb || overlaps(revs[ra], revs[rb]) || conflicts(nodes, members[ra], members[rb]) {
+		if ra == rb || overlaps(revs[ra], revs[rb]) || !ablate.linkCheck && conflicts(nodes, members[ra], members[rb]) {
 			continue
 		}
 		root := uf.union(ra, rb)

@@ -184,6 +184,21 @@ type Finding struct {
 	Code []CodeLine `json:"code,omitempty"`
 	// Others are the other finders' own titles, when they worded it differently.
 	Others []Wording `json:"others,omitempty"`
+	// Members are every reviewer finding merged into this one, each with its
+	// reviewer and own wording: by reviewer, then line, then title.
+	Members []Member `json:"members"`
+}
+
+// Member is one reviewer's own finding inside a consolidated finding.
+type Member struct {
+	Reviewer string `json:"reviewer"`
+	Title    string `json:"title"`
+	Severity string `json:"severity"`
+	Category string `json:"category"`
+	// Line and EndLine are where it was anchored (0 for file-level).
+	Line    int    `json:"line"`
+	EndLine int    `json:"end_line"`
+	Quote   string `json:"quote,omitempty"`
 }
 
 // Agreement is len(Reviewers) of SeenBy as "k of n".
