@@ -22,3 +22,17 @@ func TestNoArgs(t *testing.T) {
 		t.Fatalf("err %v, exit %d, hint %q", err, exitcode.Of(err), exitcode.HintOf(err))
 	}
 }
+
+func TestSanitize(t *testing.T) {
+	if got := Sanitize("evil\x1b[31mred\x07\u009b"); got != "evil[31mred" {
+		t.Errorf("%q", got)
+	}
+}
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{0: "-", 999: "999 B", 1500: "2 KB", 274e6: "274 MB", 4.7e9: "4.7 GB"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

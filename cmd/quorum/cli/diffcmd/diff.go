@@ -62,22 +62,9 @@ branch's upstream, else origin/HEAD, else main, else master.`,
 			return diffRun(opts)
 		},
 	}
-	AddSelectionFlags(cmd, &opts.Load)
+	cmdutil.AddSelectionFlags(cmd, &opts.Load)
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
 	return cmd
-}
-
-// AddSelectionFlags adds the flags that choose what to diff (--base,
-// --head, --staged, --worktree, --commits, --ignore) to cmd, so quorum diff
-// and quorum review select changes the same way.
-func AddSelectionFlags(cmd *cobra.Command, o *diff.Options) {
-	fl := cmd.Flags()
-	fl.StringVar(&o.Base, "base", "", "compare with `REF` (default: upstream, origin/HEAD, main, master)")
-	fl.StringVar(&o.Head, "head", "", "review up to `REF` (default HEAD)")
-	fl.BoolVar(&o.Staged, "staged", false, "review the index against HEAD")
-	fl.BoolVar(&o.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")
-	fl.StringVar(&o.Commits, "commits", "", "review exactly the range `A..B` (no merge-base)")
-	fl.StringArrayVar(&o.Ignore, "ignore", nil, "skip files matching `GLOB` (repeatable, doublestar syntax)")
 }
 
 func diffRun(opts *DiffOptions) error {

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
-	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -28,7 +27,7 @@ type DoctorOptions struct {
 	Factory *cmdutil.Factory
 	Context context.Context
 
-	Conn       modelscmd.Connection
+	Conn       cmdutil.Connection
 	Models     []string // --models; empty means the configured or default panel
 	MaxContext int      // --max-context; 0 means the configuration's
 	Timeout    time.Duration

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 )
@@ -88,23 +88,23 @@ func Fit(models []review.ModelInfo, mem Meminfo, numCtx func(review.ModelInfo) i
 			largest, big = n, m
 		}
 	}
-	avail, total := modelscmd.Bytes(mem.Available), modelscmd.Bytes(mem.Total)
-	name := modelscmd.Sanitize(big.Name)
+	avail, total := cmdutil.Bytes(mem.Available), cmdutil.Bytes(mem.Total)
+	name := cmdutil.Sanitize(big.Name)
 	switch {
 	case sum <= mem.Available && len(models) == 1:
 		return FitResult{OK, fmt.Sprintf("the panel fits: ~%s for %s, %s available of %s (estimate; a GPU changes this, see `ollama ps`)",
-			modelscmd.Bytes(sum), name, avail, total), ""}
+			cmdutil.Bytes(sum), name, avail, total), ""}
 	case sum <= mem.Available:
 		return FitResult{OK, fmt.Sprintf("the panel fits concurrently: ~%s for all %d models, %s available of %s (estimate; a GPU changes this, see `ollama ps`)",
-			modelscmd.Bytes(sum), len(models), avail, total), ""}
+			cmdutil.Bytes(sum), len(models), avail, total), ""}
 	case largest <= mem.Available:
 		return FitResult{OK, fmt.Sprintf("fits one model at a time (model by model, the default): largest %s ~%s, %s available of %s; all %d at once would need ~%s",
-			name, modelscmd.Bytes(largest), avail, total, len(models), modelscmd.Bytes(sum)), ""}
+			name, cmdutil.Bytes(largest), avail, total, len(models), cmdutil.Bytes(sum)), ""}
 	case largest <= mem.Total:
 		return FitResult{Warn, fmt.Sprintf("%s needs ~%s but only %s is available now (%s total): loading will swap or fail",
-			name, modelscmd.Bytes(largest), avail, total), "close memory-hungry programs, or choose smaller models (`quorum models`)"}
+			name, cmdutil.Bytes(largest), avail, total), "close memory-hungry programs, or choose smaller models (`quorum models`)"}
 	default:
-		return FitResult{Fail, fmt.Sprintf("%s needs ~%s but this machine has %s in all", name, modelscmd.Bytes(largest), total),
+		return FitResult{Fail, fmt.Sprintf("%s needs ~%s but this machine has %s in all", name, cmdutil.Bytes(largest), total),
 			"choose a smaller model or quantization (`quorum models`, then --models or models: in .quorum.yaml)"}
 	}
 }

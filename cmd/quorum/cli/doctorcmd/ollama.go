@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
-	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/ollama"
@@ -29,7 +29,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	defer cancel()
 	cfg := d.cfg
-	client, err := modelscmd.Client(cfg, d.opts.Resolver)
+	client, err := cmdutil.Client(cfg, d.opts.Resolver)
 	if err != nil {
 		d.r.add("ollama", Fail, oneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
@@ -62,7 +62,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	if d.opts.MaxContext > 0 {
 		cfg.MaxContext = d.opts.MaxContext
 	}
-	chosen, source, missing := modelscmd.Panel(cfg, installed)
+	chosen, source, missing := cmdutil.Panel(cfg, installed)
 	panelReady = d.checkPanel(chosen, source, missing)
 	d.checkContext(chosen)
 	d.checkMemory(chosen)
@@ -80,13 +80,13 @@ func (d *doctor) checkVersion(host, v string) {
 	case v == "" || v == "0.0.0":
 		d.r.add("ollama", OK, fmt.Sprintf("reachable at %s, version unknown (%q: a source build has none stamped)", host, v), "")
 	case !atLeast(v, minFormatVersion):
-		d.r.add("ollama", Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", modelscmd.Sanitize(v), host, minFormatVersion),
+		d.r.add("ollama", Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", cmdutil.Sanitize(v), host, minFormatVersion),
 			"upgrade ollama (https://ollama.com/download), then restart it")
 	case !ollama.SupportsTruncate(v):
-		d.r.add("ollama", Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", modelscmd.Sanitize(v), host),
+		d.r.add("ollama", Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", cmdutil.Sanitize(v), host),
 			"upgrade ollama (https://ollama.com/download) so over-long prompts are refused instead")
 	default:
-		d.r.add("ollama", OK, fmt.Sprintf("version %s at %s", modelscmd.Sanitize(v), host), "")
+		d.r.add("ollama", OK, fmt.Sprintf("version %s at %s", cmdutil.Sanitize(v), host), "")
 	}
 }
 
@@ -109,11 +109,11 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	for _, m := range chosen {
 		if !panel.ChatCapable(m) {
 			ready = false
-			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", modelscmd.Sanitize(m.Name), strings.Join(m.Capabilities, ",")),
+			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", cmdutil.Sanitize(m.Name), strings.Join(m.Capabilities, ",")),
 				"remove it from the panel and pick a chat model from `quorum models`")
 			continue
 		}
-		usable = append(usable, modelscmd.Sanitize(m.Name))
+		usable = append(usable, cmdutil.Sanitize(m.Name))
 	}
 	for _, m := range missing {
 		status := Warn // the other reviewers still run
@@ -164,7 +164,7 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 			continue
 		}
 		n := d.numCtx(m)
-		name := modelscmd.Sanitize(m.Name)
+		name := cmdutil.Sanitize(m.Name)
 		switch {
 		case m.ContextLength == 0:
 			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens", name, n),

@@ -14,12 +14,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
-	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/panel"
 )
 
 // ModelsOptions are the parsed flags of `quorum models`.
@@ -28,7 +26,7 @@ type ModelsOptions struct {
 	Factory *cmdutil.Factory
 	Context context.Context
 
-	Conn    Connection
+	Conn    cmdutil.Connection
 	Format  string
 	Timeout time.Duration
 
@@ -104,7 +102,7 @@ func modelsRun(opts *ModelsOptions) error {
 	if err != nil {
 		return err
 	}
-	client, err := Client(cfg, opts.Resolver)
+	client, err := cmdutil.Client(cfg, opts.Resolver)
 	if err != nil {
 		return err
 	}
@@ -117,7 +115,7 @@ func modelsRun(opts *ModelsOptions) error {
 		return err
 	}
 	l := Listing{Host: client.Host(), Version: version, Models: []Entry{}, Panel: []string{}}
-	chosen, source, missing := Panel(cfg, installed)
+	chosen, source, missing := cmdutil.Panel(cfg, installed)
 	l.PanelSource, l.Missing = source, missing
 	inPanel := map[string]bool{}
 	for _, m := range chosen {
@@ -145,31 +143,8 @@ func modelsRun(opts *ModelsOptions) error {
 	return nil
 }
 
-// Panel returns the reviewers a review would use: the configured models
-// that are installed (in configured order) with the names of those that are
-// not, or, with none configured, panel.Select over what is installed.
-func Panel(cfg *config.Config, installed []review.ModelInfo) (chosen []review.ModelInfo, source string, missing []string) {
-	if len(cfg.Models) == 0 {
-		return panel.Select(installed, panel.DefaultMax), "default", nil
-	}
-	for _, want := range cfg.Models {
-		found := false
-		for _, m := range installed {
-			if ollama.SameModel(m.Name, want.Name) {
-				chosen = append(chosen, m)
-				found = true
-				break
-			}
-		}
-		if !found {
-			missing = append(missing, want.Name)
-		}
-	}
-	return chosen, "config", missing
-}
-
 func writeText(w io.Writer, l Listing) error {
-	fmt.Fprintf(w, "ollama %s at %s\n\n", Sanitize(displayVersion(l.Version)), l.Host)
+	fmt.Fprintf(w, "ollama %s at %s\n\n", cmdutil.Sanitize(displayVersion(l.Version)), l.Host)
 	if len(l.Models) == 0 {
 		fmt.Fprintln(w, "no models installed")
 		return nil
@@ -181,9 +156,9 @@ func writeText(w io.Writer, l Listing) error {
 		if m.Panel {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, Sanitize(m.Name), dash(Sanitize(m.Family)),
-			dash(Sanitize(m.ParameterSize)), dash(Sanitize(m.Quantization)), contextText(m.ContextLength),
-			Bytes(m.SizeBytes), dash(Sanitize(strings.Join(m.Capabilities, ","))))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, cmdutil.Sanitize(m.Name), dash(cmdutil.Sanitize(m.Family)),
+			dash(cmdutil.Sanitize(m.ParameterSize)), dash(cmdutil.Sanitize(m.Quantization)), contextText(m.ContextLength),
+			cmdutil.Bytes(m.SizeBytes), dash(cmdutil.Sanitize(strings.Join(m.Capabilities, ","))))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -220,19 +195,4 @@ func contextText(n int) string {
 		return "-"
 	}
 	return strconv.Itoa(n)
-}
-
-// Bytes formats a size for people: "4.7 GB", "274 MB".
-func Bytes(n int64) string {
-	switch {
-	case n <= 0:
-		return "-"
-	case n >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.0f MB", float64(n)/1e6)
-	case n >= 1e3:
-		return fmt.Sprintf("%.0f KB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -36,7 +36,7 @@ func TestFlags(t *testing.T) {
 	}{
 		{args: nil, want: ModelsOptions{Format: "text", Timeout: time.Minute}},
 		{args: []string{"--format", "json", "--ollama-host", "127.0.0.1:9", "--allow-remote", "--timeout", "5s"},
-			want: ModelsOptions{Format: "json", Timeout: 5 * time.Second, Conn: Connection{Host: "127.0.0.1:9", AllowRemote: true}}},
+			want: ModelsOptions{Format: "json", Timeout: 5 * time.Second, Conn: cmdutil.Connection{Host: "127.0.0.1:9", AllowRemote: true}}},
 		{args: []string{"--format", "yaml"}, wantErr: `unknown format "yaml"`},
 		{args: []string{"--timeout", "0s"}, wantErr: "--timeout must be positive"},
 	}
@@ -158,11 +158,5 @@ func TestErrors(t *testing.T) {
 				t.Errorf("stdout %q", out)
 			}
 		})
-	}
-}
-
-func TestSanitize(t *testing.T) {
-	if got := Sanitize("evil\x1b[31mred\x07\u009b"); got != "evil[31mred" {
-		t.Errorf("%q", got)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -120,7 +119,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 			return reviewRun(opts)
 		},
 	}
-	diffcmd.AddSelectionFlags(cmd, &opts.Diff)
+	cmdutil.AddSelectionFlags(cmd, &opts.Diff)
 	fl := cmd.Flags()
 	fl.StringSliceVar(&opts.Models, "models", nil, "reviewer `MODELS`, comma-separated (default: up to three installed chat models)")
 	fl.IntVar(&opts.MaxContext, "max-context", run.DefaultMaxContext, "cap every model's context window at `TOKENS`")

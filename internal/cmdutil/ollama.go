@@ -1,17 +1,16 @@
-package modelscmd
+package cmdutil
 
 import (
-	"strings"
-
 	"github.com/spf13/pflag"
 
-	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/panel"
 )
 
-// Connection holds the flags that say which Ollama to talk to; `quorum
-// doctor` shares them.
+// Connection holds the flags that say which Ollama to talk to, shared by
+// `quorum models` and `quorum doctor`.
 type Connection struct {
 	Host        string // --ollama-host; "" means config / OLLAMA_HOST / default
 	AllowRemote bool   // --allow-remote
@@ -27,7 +26,7 @@ func (c *Connection) AddFlags(fs *pflag.FlagSet) {
 // the user and repo files, QUORUM_* and OLLAMA_HOST read through getenv).
 // A configuration error is returned with the defaults, so a caller can report
 // it and carry on.
-func (c Connection) Effective(f *cmdutil.Factory) (*config.Config, error) {
+func (c Connection) Effective(f *Factory) (*config.Config, error) {
 	dir := f.WorkDir
 	if dir == "" {
 		dir = "."
@@ -54,20 +53,32 @@ func Client(cfg *config.Config, resolver ollama.Resolver) (*ollama.Client, error
 	return ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: resolver})
 }
 
-func getenv(f *cmdutil.Factory) func(string) string {
+func getenv(f *Factory) func(string) string {
 	if f.Getenv == nil {
 		return func(string) string { return "" }
 	}
 	return f.Getenv
 }
 
-// Sanitize drops terminal control characters from server-provided text
-// before it is printed.
-func Sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
+// Panel returns the reviewers a review would use: the configured models
+// that are installed (in configured order) with the names of those that are
+// not, or, with none configured, panel.Select over what is installed.
+func Panel(cfg *config.Config, installed []review.ModelInfo) (chosen []review.ModelInfo, source string, missing []string) {
+	if len(cfg.Models) == 0 {
+		return panel.Select(installed, panel.DefaultMax), "default", nil
+	}
+	for _, want := range cfg.Models {
+		found := false
+		for _, m := range installed {
+			if ollama.SameModel(m.Name, want.Name) {
+				chosen = append(chosen, m)
+				found = true
+				break
+			}
 		}
-		return r
-	}, s)
+		if !found {
+			missing = append(missing, want.Name)
+		}
+	}
+	return chosen, "config", missing
 }

@@ -1,0 +1,20 @@
+package cmdutil
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/diff"
+)
+
+// AddSelectionFlags adds the flags that choose what to diff (--base,
+// --head, --staged, --worktree, --commits, --ignore) to cmd, so quorum diff
+// and quorum review select changes the same way.
+func AddSelectionFlags(cmd *cobra.Command, o *diff.Options) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.Base, "base", "", "compare with `REF` (default: upstream, origin/HEAD, main, master)")
+	fl.StringVar(&o.Head, "head", "", "review up to `REF` (default HEAD)")
+	fl.BoolVar(&o.Staged, "staged", false, "review the index against HEAD")
+	fl.BoolVar(&o.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")
+	fl.StringVar(&o.Commits, "commits", "", "review exactly the range `A..B` (no merge-base)")
+	fl.StringArrayVar(&o.Ignore, "ignore", nil, "skip files matching `GLOB` (repeatable, doublestar syntax)")
+}

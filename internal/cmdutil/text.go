@@ -1,0 +1,32 @@
+package cmdutil
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Sanitize drops terminal control characters from server-provided text
+// before it is printed.
+func Sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Bytes formats a size for people: "4.7 GB", "274 MB".
+func Bytes(n int64) string {
+	switch {
+	case n <= 0:
+		return "-"
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.0f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0f KB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
