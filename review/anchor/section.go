@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
@@ -22,13 +23,14 @@ func (ix *Index) section(path string, n int) string {
 		if n < h.NewStart || n >= h.NewStart+max(h.NewLines, 1) {
 			continue
 		}
-		// Walk back from line n to the hunk's start for a definition.
-		at := -1
-		for i, l := range h.Lines {
-			if l.Kind != diff.Deleted && l.New <= n {
-				at = i
+		// Walk back from line n to the hunk's start for a definition. New
+		// numbers rise through the hunk, so the last line at or before n is
+		// found by binary search (deleted lines carry New 0 and are skipped).
+		at := sort.Search(len(h.Lines), func(i int) bool {
+			for ; i < len(h.Lines) && h.Lines[i].Kind == diff.Deleted; i++ {
 			}
-		}
+			return i < len(h.Lines) && h.Lines[i].New > n
+		}) - 1
 		for i := at; i >= 0; i-- {
 			if l := h.Lines[i]; l.Kind != diff.Deleted && isDefinition(l.Text) {
 				return Normalize(l.Text)
@@ -53,6 +55,9 @@ var definitionPrefixes = []string{
 // methods, which are recognised by their shape.
 func isDefinition(text string) bool {
 	t := strings.TrimLeft(text, " \t")
+	if t == "" || !strings.ContainsRune("fdcaep", rune(t[0])) {
+		return false // fast path: no prefix starts otherwise
+	}
 	indented := len(t) < len(text)
 	for _, p := range definitionPrefixes {
 		if strings.HasPrefix(t, p) {

@@ -158,72 +158,98 @@ func normText(s string) string {
 	return b.String()
 }
 
-// has reports whether alt (already normalised by the caller) starts a word of text.
-func has(text, alt string) bool {
-	if alt == "" {
-		return false
-	}
-	for i := 0; ; {
-		j := strings.Index(text[i:], alt)
-		if j < 0 {
-			return false
+// An alternative matches at a word of the text: a one-word alternative is a
+// prefix of the word ("inject" matches "injection"); a longer one matches
+// its first words exactly and its last as a prefix ("not close" matches
+// "not closed"). Alternatives are indexed by the first bytes of their first
+// word, so a text is matched word by word, not alternative by alternative.
+type altRef struct {
+	group int // index into the flat list of groups
+	words []string
+}
+
+type cueRef struct {
+	kind   int
+	groups []int
+}
+
+var (
+	cueRefs  []cueRef
+	nGroups  int
+	altIndex = map[string][]altRef{}
+)
+
+func altKey(w string) string { return w[:min(len(w), 3)] }
+
+func init() {
+	for i, k := range kindNames {
+		for _, c := range kindCues[k] {
+			ref := cueRef{kind: i}
+			for _, g := range c {
+				ref.groups = append(ref.groups, nGroups)
+				for _, a := range g {
+					words := strings.Fields(normText(a))
+					if len(words) == 0 {
+						continue
+					}
+					altIndex[altKey(words[0])] = append(altIndex[altKey(words[0])], altRef{group: nGroups, words: words})
+				}
+				nGroups++
+			}
+			cueRefs = append(cueRefs, ref)
 		}
-		j += i
-		// A word start: after a space, or after punctuation kept in the text.
-		if j > 0 && text[j-1] == ' ' || !isWordByte(alt[0]) {
-			return true
-		}
-		i = j + 1
 	}
 }
 
-func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 }
-
-// normCues holds kindCues with every alternative normalised like the text.
-var normCues = func() [][]cue {
-	out := make([][]cue, len(kindNames))
-	for i, k := range kindNames {
-		for _, c := range kindCues[k] {
-			var nc cue
-			for _, g := range c {
-				var ng []string
-				for _, a := range g {
-					ng = append(ng, strings.TrimSpace(normText(a)))
-				}
-				nc = append(nc, ng)
+// matchGroups marks in hit every group with an alternative in text.
+func matchGroups(text string, hit []bool) {
+	words := strings.Fields(normText(text))
+	for p, w := range words {
+		for _, a := range altIndex[altKey(w)] {
+			if hit[a.group] || p+len(a.words) > len(words) {
+				continue
 			}
-			out[i] = append(out[i], nc)
+			ok := true
+			last := len(a.words) - 1
+			for k, aw := range a.words {
+				tw := words[p+k]
+				if k < last && tw != aw || k == last && !strings.HasPrefix(tw, aw) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				hit[a.group] = true
+			}
 		}
 	}
-	return out
-}()
+}
 
 // inferKinds names the kinds a finding's title and explanation describe: the
 // kinds with the most cue hits (a hit in the title counts twice), and any
 // other with at least half as many, so the cause and symptom of one bug
 // ("the error is dropped, so rows is nil") carry both kinds.
 func inferKinds(title, explanation string) kindSet {
-	t, e := normText(title), normText(explanation)
+	inTitle := make([]bool, 2*nGroups)
+	inTitle, inAny := inTitle[:nGroups], inTitle[nGroups:]
+	matchGroups(title, inTitle)
+	matchGroups(explanation, inAny)
+	for g, h := range inTitle {
+		inAny[g] = inAny[g] || h
+	}
 	scores := make([]int, len(kindNames))
 	top := 0
-	for i, cues := range normCues {
-		for _, c := range cues {
-			inTitle, inText := true, true
-			for _, g := range c {
-				ht, he := false, false
-				for _, a := range g {
-					ht = ht || has(t, a)
-					he = he || has(e, a) || has(t, a)
-				}
-				inTitle = inTitle && ht
-				inText = inText && he
-			}
-			switch {
-			case inTitle:
-				scores[i] += 2
-			case inText:
-				scores[i]++
-			}
+	for _, c := range cueRefs {
+		t, e := true, true
+		for _, g := range c.groups {
+			t = t && inTitle[g]
+			e = e && inAny[g]
+		}
+		switch {
+		case t:
+			scores[c.kind] += 2
+		case e:
+			scores[c.kind]++
 		}
 	}
 	// A weak kind (one whose words every kind of finding may use) counts

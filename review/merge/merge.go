@@ -283,21 +283,19 @@ func disjointNames(a, b *node) bool {
 	if a.vec.idents == 0 || b.vec.idents == 0 {
 		return false
 	}
-	var skip map[string]bool
+	sec := ""
 	if a.f.Section != "" && a.f.Section == b.f.Section {
-		skip = map[string]bool{}
-		for _, f := range strings.FieldsFunc(strings.ToLower(a.f.Section), func(r rune) bool { return !isWordRune(r) }) {
-			skip[f] = true
-		}
+		sec = strings.ToLower(a.f.Section)
 	}
+	skip := func(tok string) bool { return sec != "" && containsWord(sec, tok) }
 	na, nb := 0, 0
 	for _, t := range a.vec.terms {
-		if t.ident && !skip[t.tok] {
+		if t.ident && !skip(t.tok) {
 			na++
 		}
 	}
 	for _, t := range b.vec.terms {
-		if t.ident && !skip[t.tok] {
+		if t.ident && !skip(t.tok) {
 			nb++
 		}
 	}
@@ -309,7 +307,7 @@ func disjointNames(a, b *node) bool {
 		ta, tb := a.vec.terms[i], b.vec.terms[j]
 		switch {
 		case ta.tok == tb.tok:
-			if ta.ident && tb.ident && !skip[ta.tok] {
+			if ta.ident && tb.ident && !skip(ta.tok) {
 				return false
 			}
 			i++
@@ -321,6 +319,22 @@ func disjointNames(a, b *node) bool {
 		}
 	}
 	return true
+}
+
+// containsWord reports whether tok occurs in s as a whole word.
+func containsWord(s, tok string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], tok)
+		if j < 0 {
+			return false
+		}
+		j += i
+		e := j + len(tok)
+		if (j == 0 || !isWordRune(rune(s[j-1]))) && (e == len(s) || !isWordRune(rune(s[e]))) {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // overlaps reports whether two sorted id lists share an id.
