@@ -216,7 +216,10 @@ func TestChatHangTimesOut(t *testing.T) {
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("%v is not DeadlineExceeded", err)
 			}
-			if d := time.Since(start); d > 2*time.Second {
+			// The fault never ends by itself: only the 100ms deadline ends
+			// the call. A minute is orders of magnitude above what that
+			// takes on any machine.
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("took %v", d)
 			}
 			waitIdle(t, srv)
@@ -241,10 +244,12 @@ func TestChatCanceled(t *testing.T) {
 }
 
 // waitIdle asserts the server sees the abandoned request end: nothing keeps
-// running on the server after the client gave up.
+// running on the server after the client gave up. The faults used here never
+// end by themselves, so a minute tells "ends" from "keeps running" on a
+// machine of any load.
 func waitIdle(t *testing.T, srv *ollamatest.Server) {
 	t.Helper()
-	deadline := time.Now().Add(time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for srv.InFlight() > 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d requests still running on the server", srv.InFlight())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -27,9 +28,14 @@ func client(t *testing.T, s *Server) *api.Client {
 
 func chat(t *testing.T, c *api.Client, model, prompt string) api.ChatResponse {
 	t.Helper()
+	return chatContext(t, context.Background(), c, model, prompt)
+}
+
+func chatContext(t *testing.T, ctx context.Context, c *api.Client, model, prompt string) api.ChatResponse {
+	t.Helper()
 	var final api.ChatResponse
 	var content strings.Builder
-	err := c.Chat(context.Background(), &api.ChatRequest{
+	err := c.Chat(ctx, &api.ChatRequest{
 		Model: model, Messages: []api.Message{{Role: "user", Content: prompt}},
 	}, func(r api.ChatResponse) error {
 		content.WriteString(r.Message.Content)
@@ -190,26 +196,8 @@ func TestOneModelResidentAtATime(t *testing.T) {
 	}
 }
 
-func TestParallelSlots(t *testing.T) {
-	// 20 tokens at 100/s = 200ms of generation each, scaled by 0.25 = 50ms.
-	s := New(t, Config{Rules: []Rule{{Reply: strings.Repeat("abcd", 20)}}, TokensPerSecond: 100, NumParallel: 2, TimeScale: 0.25})
-	c := client(t, s)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() { chat(t, c, "gemma2:9b", "x") })
-	}
-	wg.Wait()
-	el := time.Since(start)
-	if s.MaxInFlight() < 2 {
-		t.Errorf("max in flight %d", s.MaxInFlight())
-	}
-	// Two slots: two rounds of 50ms at least.
-	if el < 100*time.Millisecond {
-		t.Errorf("4 requests on 2 slots took %v, want at least 100ms", el)
-	}
-	// At most two generate at once, and two did.
-	cs := s.Chats()
+// mostAtOnce is the largest number of logged chats that held a slot at once.
+func mostAtOnce(cs []Request) int {
 	most := 0
 	for _, a := range cs {
 		n := 0
@@ -220,30 +208,108 @@ func TestParallelSlots(t *testing.T) {
 		}
 		most = max(most, n)
 	}
-	if most != 2 {
-		t.Errorf("%d requests generated at once, want 2", most)
-	}
-	if s.InFlight() != 0 {
-		t.Errorf("in flight %d after all done", s.InFlight())
+	return most
+}
+
+// eventually waits until cond holds. The minute is orders of magnitude above
+// what any wait here takes, so only a fake that never gets there fails.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not %s after a minute", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
-func TestTimeScale(t *testing.T) {
-	// Unscaled (TimeScale 0) a 2s load is reported but not waited for.
-	s := New(t, Config{LoadTime: 2 * time.Second})
-	start := time.Now()
-	r := chat(t, client(t, s), "gemma2:9b", "x")
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("TimeScale 0 waited %v", d)
+func TestParallelSlots(t *testing.T) {
+	// Two slots: two requests generate at once, and a third waits until one
+	// of them gives its slot back. Every answer stalls halfway until its
+	// client gives up, so the test, not the clock, says when a slot frees:
+	// the outcome cannot depend on how fast the machine runs the requests.
+	s := New(t, Config{Rules: []Rule{{Reply: strings.Repeat("abcd", 20)}}, NumParallel: 2, Faults: []Fault{{Kind: FaultStall}}})
+	c := client(t, s)
+	started := make(chan int, 3) // a request's first token: it has a slot
+	var cancels []context.CancelFunc
+	var wg sync.WaitGroup
+	for i := range 3 {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		cancels = append(cancels, cancel)
+		var once sync.Once
+		wg.Go(func() {
+			_ = c.Chat(ctx, &api.ChatRequest{Model: "gemma2:9b", Messages: []api.Message{{Role: "user", Content: "x"}}},
+				func(api.ChatResponse) error { once.Do(func() { started <- i }); return nil })
+		})
 	}
-	if r.LoadDuration != 2*time.Second || r.TotalDuration < 2*time.Second {
+	next := func() int {
+		t.Helper()
+		select {
+		case i := <-started:
+			return i
+		case <-time.After(time.Minute):
+			t.Fatal("no request got a slot within a minute")
+			return -1
+		}
+	}
+	a, b := next(), next()
+	eventually(t, "3 requests in flight", func() bool { return s.InFlight() == 3 })
+	cancels[a]()
+	third := next()
+	if third == a || third == b {
+		t.Fatalf("request %d started twice", third)
+	}
+	for _, cancel := range cancels {
+		cancel()
+	}
+	wg.Wait()
+	eventually(t, "idle", func() bool { return s.InFlight() == 0 })
+	if s.MaxInFlight() != 3 {
+		t.Errorf("max in flight %d, want 3", s.MaxInFlight())
+	}
+	// The third got its slot only once the first gave it back.
+	if most := mostAtOnce(s.Chats()); most != 2 {
+		t.Errorf("%d requests generated at once, want 2", most)
+	}
+
+	// With timed answers: 20 tokens at 100/s = 200ms of generation each,
+	// scaled by 0.25 = 50ms. Four requests on two slots take two rounds at
+	// least, and never more than two generate at once. (Lower bounds only:
+	// a loaded machine can only make it slower.)
+	s = New(t, Config{Rules: []Rule{{Reply: strings.Repeat("abcd", 20)}}, TokensPerSecond: 100, NumParallel: 2, TimeScale: 0.25})
+	c = client(t, s)
+	start := time.Now()
+	for range 4 {
+		wg.Go(func() { chat(t, c, "gemma2:9b", "x") })
+	}
+	wg.Wait()
+	if el := time.Since(start); el < 100*time.Millisecond {
+		t.Errorf("4 requests on 2 slots took %v, want at least 100ms", el)
+	}
+	if most := mostAtOnce(s.Chats()); most > 2 {
+		t.Errorf("%d requests generated at once, want at most 2", most)
+	}
+	// The client has its answer a moment before the handler returns.
+	eventually(t, "idle", func() bool { return s.InFlight() == 0 })
+}
+
+func TestTimeScale(t *testing.T) {
+	// Unscaled (TimeScale 0) an hour-long load is reported but not waited
+	// for: were it waited for, the minute's deadline would fail the chat.
+	s := New(t, Config{LoadTime: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r := chatContext(t, ctx, client(t, s), "gemma2:9b", "x")
+	if r.LoadDuration != time.Hour || r.TotalDuration < time.Hour {
 		t.Errorf("reported load %v total %v", r.LoadDuration, r.TotalDuration)
 	}
 	// Real time for a short load.
 	s = New(t, Config{LoadTime: 150 * time.Millisecond, TimeScale: 1, Rules: []Rule{{Reply: "abcdefgh"}}, TokensPerSecond: 20})
-	start = time.Now()
+	start := time.Now()
 	r = chat(t, client(t, s), "gemma2:9b", "x")
-	if d := time.Since(start); d < 250*time.Millisecond { // 150ms load + 2 tokens at 20/s
+	if d := time.Since(start); d < 250*time.Millisecond { // 150ms load + 2 tokens at 20/s; a lower bound, load cannot break it
 		t.Errorf("TimeScale 1 took only %v", d)
 	}
 	if r.EvalDuration != 100*time.Millisecond {
@@ -285,12 +351,10 @@ func TestHangEndsWithClientAndServer(t *testing.T) {
 	if err == nil {
 		t.Fatal("hang answered")
 	}
-	deadline := time.Now().Add(time.Second)
-	for s.InFlight() != 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if s.InFlight() != 0 || s.Chats()[0].Status != 499 {
-		t.Errorf("in flight %d, status %d", s.InFlight(), s.Chats()[0].Status)
+	// The hang never ends by itself: only noticing the client left does.
+	eventually(t, "idle after the client gave up", func() bool { return s.InFlight() == 0 })
+	if st := s.Chats()[0].Status; st != 499 {
+		t.Errorf("status %d", st)
 	}
 	// A hang the client never abandons ends when the server closes.
 	s2 := New(t, Config{Faults: []Fault{{Kind: FaultHang}}})
@@ -304,7 +368,7 @@ func TestHangEndsWithClientAndServer(t *testing.T) {
 	s2.Close()
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(time.Minute): // the hang would last forever
 		t.Fatal("Close did not end a hung request")
 	}
 }
@@ -387,12 +451,15 @@ func TestSplitTokens(t *testing.T) {
 
 // The fake's timing is what scheduling benchmarks rest on: 3 models with
 // 2 s loads, 50 tokens/s, 12 chunks of 100 tokens, scaled by 0.04. Model by
-// model comes within 10% of the lower bound (3 loads + 12 answers); an
-// interleaved order pays a load per request.
+// model takes at least the lower bound (3 loads + 12 answers) and an
+// interleaved order pays a load per request: lower bounds, which hold on any
+// machine. That model by model comes within 10% of the bound is a timing
+// check a loaded machine fails; it runs with QUORUM_TIMING_TESTS=1.
 func TestSchedulingTiming(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
+	timing := os.Getenv("QUORUM_TIMING_TESTS") != ""
 	const scale = 0.04
 	reply := strings.Repeat("abcd", 100) // 100 tokens: 2 s at 50/s
 	models := []string{"qwen2.5-coder:7b", "llama3.1:8b", "gemma2:9b"}
@@ -417,7 +484,7 @@ func TestSchedulingTiming(t *testing.T) {
 	}
 	mb, il := measure(byModel), measure(interleaved)
 	t.Logf("lower bound %v, model by model %v (%.3fx), interleaved %v (%.3fx)", bound, mb, float64(mb)/float64(bound), il, float64(il)/float64(bound))
-	if mb < bound || float64(mb) > 1.10*float64(bound) {
+	if mb < bound || (timing && float64(mb) > 1.10*float64(bound)) {
 		t.Errorf("model by model took %v, want within [1, 1.10] x %v", mb, bound)
 	}
 	if il < bound+time.Duration(float64(9*2*time.Second)*scale) {

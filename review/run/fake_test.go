@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,23 @@ type fake struct {
 	perModel  map[string]int
 	// showFails makes the next N Show calls fail with a server error.
 	showFails int
+	// overlap: see meet.
+	overlap    int
+	overlapped chan struct{}
+	met        bool
 }
+
+// meet makes the first chunk request (a prompt showing one of diffSet's
+// files, so not a calibration probe) wait until n requests are in flight at
+// once, or a minute has passed. A test of parallel requests then sees them
+// overlap however slowly a loaded machine starts the others, where a timed
+// answer could end before the next request begins; a runner that never
+// overlaps requests makes it wait out the minute and fail.
+func (f *fake) meet(n int) {
+	f.overlap, f.overlapped = n, make(chan struct{})
+}
+
+var chunkFile = regexp.MustCompile(`\bf\d{2}\.go\b`)
 
 func newFake(models ...string) *fake {
 	f := &fake{models: map[string]review.ModelInfo{}, perModel: map[string]int{}, answerTk: 20}
@@ -91,8 +108,28 @@ func (f *fake) Chat(ctx context.Context, req review.ChatRequest, progress review
 	n := f.perModel[req.Model]
 	f.inFlight++
 	f.maxFlight = max(f.maxFlight, f.inFlight)
+	wait := false
+	if f.overlapped != nil {
+		if f.inFlight >= f.overlap {
+			select {
+			case <-f.overlapped:
+			default:
+				close(f.overlapped)
+			}
+		}
+		wait = !f.met && chunkFile.MatchString(req.Prompt)
+		f.met = f.met || wait
+	}
 	f.mu.Unlock()
 	defer func() { f.mu.Lock(); f.inFlight--; f.mu.Unlock() }()
+	if wait {
+		select {
+		case <-f.overlapped:
+		case <-time.After(time.Minute):
+		case <-ctx.Done():
+			return review.ChatResponse{}, ctx.Err()
+		}
+	}
 	load, err := f.ensure(ctx, req.Model)
 	if err != nil {
 		return review.ChatResponse{}, err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,24 +85,28 @@ func TestScripts(t *testing.T) {
 			srv := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules()})
 			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
 			env.Values["ollama"] = srv
-			// SLOW_OLLAMA never finishes loading gemma2:9b, the panel's
-			// second model, so hook.timeout expires mid-review.
-			models := ollamatest.DefaultModels()
-			for i := range models {
-				if models[i].Name == "gemma2:9b" {
-					models[i].LoadTime = time.Hour
-				}
+			// SLOW_OLLAMA answers the panel's first model, qwen2.5-coder:7b,
+			// at once and never answers the other two: their loads and chats
+			// hang until the client gives up. So hook.timeout always expires
+			// mid-review, and only after the first reviewer finished, with
+			// no simulated wait for the machine's load to stretch.
+			var hang []ollamatest.Fault
+			for _, m := range []string{"gemma2:9b", "llama3.1:8b"} {
+				hang = append(hang,
+					ollamatest.Fault{Kind: ollamatest.FaultHang, Model: m, Loads: true},
+					ollamatest.Fault{Kind: ollamatest.FaultHang, Model: m})
 			}
-			slow := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules(), Models: models, TimeScale: 1})
+			slow := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules(), Faults: hang})
 			env.Setenv("SLOW_OLLAMA", slow.URL)
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"commit": cmdCommit,
-			"rev":    cmdRev,
-			"status": cmdStatus,
-			"chats":  cmdChats,
-			"pad":    cmdPad,
+			"commit":    cmdCommit,
+			"rev":       cmdRev,
+			"status":    cmdStatus,
+			"chats":     cmdChats,
+			"pad":       cmdPad,
+			"timedpush": cmdTimedPush,
 		},
 		RequireExplicitExec: true,
 	})
@@ -223,6 +228,45 @@ func cmdPad(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 	}
 	ts.Check(f.Close())
+}
+
+// timedpush TIMEOUT... -- PUSHARGS...: run `git push PUSHARGS` with
+// hook.timeout set to the first TIMEOUT. A hook that says nothing finished
+// within it ("did not finish within hook.timeout") was run on a machine so
+// loaded that the steps before the first answer (git, the server's model
+// list, one instant answer) outlasted the timeout: the command pushes again
+// with the next, longer TIMEOUT, and fails the script after the last. The
+// stdout and stderr checks that follow see the last push. Set
+// hook.on_unavailable to block first, so that such a push is refused and can
+// be made again.
+func cmdTimedPush(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: timedpush TIMEOUT... -- PUSHARGS..."
+	sep := slices.Index(args, "--")
+	if sep < 1 {
+		ts.Fatalf(usage)
+	}
+	timeouts, push := args[:sep], append([]string{"push"}, args[sep+1:]...)
+	if ts.Getenv("QUORUM_HOOK_ON_UNAVAILABLE") != "block" {
+		ts.Fatalf("timedpush: set QUORUM_HOOK_ON_UNAVAILABLE=block, so that a push with nothing reviewed can be made again")
+	}
+	var err error
+	for i, d := range timeouts {
+		if _, perr := time.ParseDuration(d); perr != nil {
+			ts.Fatalf("timedpush: %v", perr)
+		}
+		ts.Setenv("QUORUM_HOOK_TIMEOUT", d)
+		err = ts.Exec("git", push...)
+		if !strings.Contains(ts.ReadFile("stderr"), "did not finish within hook.timeout") || i == len(timeouts)-1 {
+			break
+		}
+		ts.Logf("timedpush: no reviewer finished within %s on this machine; pushing again with %s", d, timeouts[i+1])
+	}
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("timedpush: %v", err)
+	case err == nil && neg:
+		ts.Fatalf("timedpush: unexpected success")
+	}
 }
 
 // fakeReviewer prints what it was asked to review and answers from
