@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -143,7 +144,8 @@ func badRev(rev string, err error) error {
 // object that is not there.
 func readFailure(err error) bool {
 	var pe *fs.PathError
-	return errors.As(err, &pe) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	var pk *packfile.Error
+	return errors.As(err, &pe) || errors.As(err, &pk) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrHeader) ||
 		errors.Is(err, object.ErrMalformedCommit)
 }

@@ -196,6 +196,15 @@ func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
 		return plumbing.NewHash(EmptyTree), nil
 	}
 	h, gerr := rp.r.ResolveRevision(plumbing.Revision(rev))
+	if gerr != nil {
+		// go-git reports a ref whose commit cannot be read as not found:
+		// read the commit of a plain ref name to tell the two apart.
+		if rh, ok := rp.refHash(rev); ok {
+			if _, err := rp.r.CommitObject(rh); readFailure(err) {
+				gerr = err
+			}
+		}
+	}
 	if gerr == nil {
 		c, err := rp.r.CommitObject(*h)
 		if err == nil {
@@ -234,6 +243,17 @@ func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, gerr
 	}
 	return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
+}
+
+// refHash resolves rev as a ref name the way git expands one (rev,
+// refs/rev, refs/tags/rev, refs/heads/rev, refs/remotes/rev).
+func (rp *repo) refHash(rev string) (plumbing.Hash, bool) {
+	for _, p := range []string{"", "refs/", "refs/tags/", "refs/heads/", "refs/remotes/"} {
+		if ref, err := rp.r.Reference(plumbing.ReferenceName(p+rev), true); err == nil {
+			return ref.Hash(), true
+		}
+	}
+	return plumbing.ZeroHash, false
 }
 
 // defaultBase finds the base for branch: its upstream, else origin/HEAD,

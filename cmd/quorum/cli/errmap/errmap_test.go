@@ -1,0 +1,232 @@
+package errmap_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/exitcode"
+)
+
+// TestDiffErrors pins, for every kind of diff error, the one-line message,
+// the hint and the exit code the user sees. Errors come from diff.Load on
+// real repositories where a test can make one cheaply; the rest are built
+// as diff builds them.
+func TestDiffErrors(t *testing.T) {
+	load := func(t *testing.T, opts diff.Options) error {
+		t.Helper()
+		_, err := diff.Load(context.Background(), opts)
+		if err == nil {
+			t.Fatal("Load succeeded")
+		}
+		return err
+	}
+	committed := func(t *testing.T) *difftest.Repo {
+		r := difftest.NewIsolated(t)
+		r.Write("a", "1\n")
+		r.Commit("one")
+		return r
+	}
+	tests := []struct {
+		kind       diff.Kind
+		name       string
+		err        func(t *testing.T) error
+		msg, hint  string
+		code       int
+		wantFields func(e *diff.Error) bool
+	}{
+		{diff.Usage, "conflicting modes", func(t *testing.T) error {
+			return diff.Options{Staged: true, Worktree: true}.Validate()
+		}, "--staged and --worktree cannot be used together", "run 'quorum diff --help' for the flags", exitcode.Setup, nil},
+		{diff.Usage, "bad commits range", func(t *testing.T) error {
+			return diff.Options{Commits: "A...B"}.Validate()
+		}, `--commits takes a range A..B, got "A...B"`, "run 'quorum diff --help' for the flags", exitcode.Setup, nil},
+		{diff.BadPattern, "bad glob", func(t *testing.T) error {
+			return load(t, diff.Options{Dir: t.TempDir(), Ignore: []string{"[x"}})
+		}, `invalid --ignore pattern "[x"`, "fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Pattern == "[x" }},
+		{diff.NotRepo, "no repository", func(t *testing.T) error {
+			return load(t, diff.Options{Dir: "/"})
+		}, "not a git repository: /", "run quorum inside a git work tree, or 'git init' one", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Dir == "/" }},
+		{diff.NoCommits, "no commits", func(t *testing.T) error {
+			return load(t, diff.Options{Dir: difftest.NewIsolated(t).Dir})
+		}, "the repository has no commits yet", "make a first commit with 'git commit', or pass --staged to review what is staged", exitcode.Setup, nil},
+		{diff.DetachedNoBase, "detached", func(t *testing.T) error {
+			r := committed(t)
+			r.Git("checkout", "-q", "--detach")
+			return load(t, diff.Options{Dir: r.Dir})
+		}, "HEAD is detached and no --base was given", "pass --base REF (for example --base origin/main), or check out a branch", exitcode.Setup, nil},
+		{diff.NoBase, "no base", func(t *testing.T) error {
+			r := difftest.NewIsolated(t)
+			r.Git("checkout", "-q", "-b", "trunk")
+			r.Commit("one")
+			return load(t, diff.Options{Dir: r.Dir})
+		}, "no base branch found (no upstream, origin/HEAD, main or master)", "pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'", exitcode.Setup, nil},
+		{diff.BadRev, "unknown base", func(t *testing.T) error {
+			return load(t, diff.Options{Dir: committed(t).Dir, Base: "origin/nope"})
+		}, `base or head "origin/nope" does not resolve to a commit`, "check the name with 'git rev-parse origin/nope' or 'git branch -a'; fetch it first if it is remote", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Rev == "origin/nope" }},
+		{diff.BadRev, "unknown head, without git", func(t *testing.T) error {
+			noGit(t)
+			return load(t, diff.Options{Dir: committed(t).Dir, Base: "HEAD", Head: "nope"})
+		}, `base or head "nope" does not resolve to a commit`, "check the name with 'git rev-parse nope' or 'git branch -a'; fetch it first if it is remote", exitcode.Setup, nil},
+		{diff.Unrelated, "unrelated histories, named head", func(t *testing.T) error {
+			r := committed(t)
+			r.Git("checkout", "-q", "--orphan", "other")
+			r.Write("b", "1\n")
+			r.Commit("other")
+			r.Git("checkout", "-q", "main")
+			return load(t, diff.Options{Dir: r.Dir, Base: "main", Head: "other"})
+		}, "main and other have no common history", "pass --base with a related branch, or --commits A..B", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Rev == "main" && e.Head == "other" }},
+		{diff.NeedsGit, "staged without git", func(t *testing.T) error {
+			noGit(t)
+			return load(t, diff.Options{Dir: committed(t).Dir, Staged: true})
+		}, "--staged needs the git binary, which is not on PATH", "install git, or review commits with --base or --commits", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Mode == diff.ModeStaged }},
+		{diff.Shallow, "shallow clone", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Shallow, Err: errors.New("shallow clone: the merge-base of origin/main and HEAD is not in the fetched history")}
+		}, "shallow clone: the merge-base of origin/main and HEAD is not in the fetched history", "run 'git fetch --unshallow', or pass --base with a commit inside the fetched history", exitcode.Setup, nil},
+		{diff.Unreadable, "repository cannot be opened", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpOpen, Err: errors.New("cannot open git repository at /r: boom")}
+		}, "cannot open git repository at /r: boom", "check the repository with 'git status' and 'git fsck'", exitcode.Setup, nil},
+		{diff.Unreadable, "HEAD cannot be read", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpHead, Err: errors.New("cannot read HEAD: boom")}
+		}, "cannot read HEAD: boom", "check the repository with 'git status'", exitcode.Setup, nil},
+		{diff.Unreadable, "a revision cannot be read", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpResolve, Rev: "main", Err: fmt.Errorf("cannot resolve %q: %w", "main", &fs.PathError{Op: "open", Path: "x", Err: fs.ErrPermission})}
+		}, `cannot resolve "main": open x: permission denied`, "check the repository with 'git fsck'", exitcode.Setup, nil},
+		{diff.Unreadable, "a commit cannot be read", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpCommit, Err: errors.New("cannot read commit 0123456789ab: object not found")}
+		}, "cannot read commit 0123456789ab: object not found", "check the repository with 'git fsck'", exitcode.Setup, nil},
+		{diff.Unreadable, "git diff fails", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpDiff, Engine: diff.EngineGit, Err: errors.New("cannot read the diff: git diff failed: fatal: unable to read 0123abcd")}
+		}, "cannot read the diff: git diff failed: fatal: unable to read 0123abcd", "run 'git fsck' to check the repository", exitcode.Setup, nil},
+		{diff.Unreadable, "go-git cannot diff", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpDiff, Engine: diff.EngineGoGit, Err: errors.New("cannot diff 0123456789ab..ba9876543210: boom")}
+		}, "cannot diff 0123456789ab..ba9876543210: boom", "check the repository with 'git fsck', or install git", exitcode.Setup, nil},
+		{diff.Corrupt, "git's patch does not parse", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Corrupt, Op: diff.OpDiff, Engine: diff.EngineGit, Err: fmt.Errorf("cannot read the diff: %w", diff.ErrCorruptPatch)}
+		}, "cannot read the diff: " + diff.ErrCorruptPatch.Error(), "run 'git diff' on the same range to see the raw patch; if git prints it fine, report this", exitcode.Setup, nil},
+		{diff.Corrupt, "go-git's patch does not parse", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Corrupt, Op: diff.OpDiff, Engine: diff.EngineGoGit, Err: diff.ErrCorruptPatch}
+		}, diff.ErrCorruptPatch.Error(), "install git; the go-git engine could not read this diff", exitcode.Setup, nil},
+		{diff.Interrupted, "cancelled", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Interrupted, Err: fmt.Errorf("interrupted while reading the diff: %w", context.Canceled)}
+		}, "interrupted while reading the diff: context canceled", "run the command again", exitcode.Setup, nil},
+	}
+	seen := map[diff.Kind]bool{}
+	for _, tt := range tests {
+		t.Run(tt.kind.String()+"/"+tt.name, func(t *testing.T) {
+			err := tt.err(t)
+			var de *diff.Error
+			if !errors.As(err, &de) || de.Kind != tt.kind {
+				t.Fatalf("error %v (%T), want a diff.Error of kind %s", err, err, tt.kind)
+			}
+			seen[tt.kind] = true
+			if tt.wantFields != nil && !tt.wantFields(de) {
+				t.Errorf("fields of %+v", de)
+			}
+			msg := tt.msg
+			var buf bytes.Buffer
+			code := errmap.Print(&buf, err)
+			want := "error: " + msg + "\nhint: " + tt.hint + "\n"
+			if code != tt.code || buf.String() != want {
+				t.Errorf("printed (exit %d):\n%swant (exit %d):\n%s", code, buf.String(), tt.code, want)
+			}
+			// A wrapped error maps the same way.
+			if c, h := errmap.Map(fmt.Errorf("loading: %w", err)); c != tt.code || h != tt.hint {
+				t.Errorf("wrapped: exit %d hint %q", c, h)
+			}
+		})
+	}
+	for k := diff.Kind(1); !strings.HasPrefix(k.String(), "Kind("); k++ {
+		if !seen[k] {
+			t.Errorf("kind %s has no case", k)
+		}
+		if errmap.DiffHint(&diff.Error{Kind: k}) == "" {
+			t.Errorf("kind %s has no hint", k)
+		}
+	}
+}
+
+// TestBadRevReadFailure: a revision that cannot be read is not "does not
+// resolve": the cause is kept and the hint points at the repository.
+func TestBadRevReadFailure(t *testing.T) {
+	for _, engine := range []string{diff.EngineGit, diff.EngineGoGit} {
+		t.Run(engine, func(t *testing.T) {
+			if engine == diff.EngineGoGit {
+				noGit(t)
+			}
+			r := difftest.NewIsolated(t)
+			r.Write("a", "1\n")
+			r.Commit("one")
+			r.Git("checkout", "-q", "-b", "f")
+			r.Write("a", "2\n")
+			r.Commit("two")
+			// Make the main branch's commit unreadable: corrupt its loose object.
+			sha := strings.TrimSpace(r.Git("rev-parse", "main"))
+			obj := filepath.Join(r.Dir, ".git", "objects", sha[:2], sha[2:])
+			if err := os.Chmod(obj, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(obj, []byte("not zlib"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := diff.Load(context.Background(), diff.Options{Dir: r.Dir, Base: "main"})
+			var de *diff.Error
+			if !errors.As(err, &de) || de.Kind != diff.Unreadable || de.Op != diff.OpResolve || de.Rev != "main" ||
+				!strings.HasPrefix(err.Error(), `cannot resolve "main": `) || errors.Unwrap(de.Err) == nil {
+				t.Fatalf("error %v (%+v), want an unreadable revision with its cause", err, de)
+			}
+			if code, hint := errmap.Map(err); code != exitcode.Setup || hint != "check the repository with 'git fsck'" {
+				t.Errorf("exit %d hint %q", code, hint)
+			}
+		})
+	}
+}
+
+// TestPassThrough: errors of packages not converted yet keep their own
+// code and hint; unknown errors are internal failures with the bug hint;
+// usage errors are exit 2 with the help hint; findings print nothing.
+func TestPassThrough(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		code int
+		out  string
+	}{
+		{"nil", nil, exitcode.OK, ""},
+		{"findings", exitcode.FindingsError, exitcode.Findings, ""},
+		{"exitcode error", exitcode.Setupf("ollama serve", "cannot reach ollama"), exitcode.Setup, "error: cannot reach ollama\nhint: ollama serve\n"},
+		{"exitcode error wrapping a diff error keeps its own hint", exitcode.New(exitcode.Internal, &diff.Error{Kind: diff.NoBase, Err: errors.New("no base")}, "outer"), exitcode.Internal, "error: no base\nhint: outer\n"},
+		{"unknown", errors.New("boom\nsecond line"), exitcode.Internal, "error: boom\nhint: this is a bug in quorum; rerun with the same inputs and report it\n"},
+		{"usage", errmap.Usage(errors.New("unknown flag: --nope")), exitcode.Setup, "error: unknown flag: --nope\nhint: run 'quorum help' for usage\n"},
+		{"usage wrapping a hint", errmap.Usage(exitcode.Setupf("read the help", "bad")), exitcode.Setup, "error: bad\nhint: read the help\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if code := errmap.Print(&buf, tt.err); code != tt.code || buf.String() != tt.out {
+				t.Errorf("exit %d, printed %q; want %d, %q", code, buf.String(), tt.code, tt.out)
+			}
+		})
+	}
+}
+
+// noGit makes the diff package run without the git binary (the go-git
+// engine) for the rest of the test.
+func noGit(t *testing.T) {
+	old := diff.LookPath
+	diff.LookPath = func() string { return "" }
+	t.Cleanup(func() { diff.LookPath = old })
+}
