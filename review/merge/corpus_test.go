@@ -135,6 +135,37 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 	return out
 }
 
+// corpusDirs lists every corpus directory (testdata/corpus/*/ holding at
+// least one .txtar), dev first, then by name, so a new directory is measured
+// without touching this file. Only dev gates.
+func corpusDirs(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "corpus", "*", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, p := range paths {
+		d := filepath.Base(filepath.Dir(p))
+		if !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	slices.SortFunc(dirs, func(a, b string) int {
+		if (a == "dev") != (b == "dev") {
+			if a == "dev" {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	if len(dirs) == 0 || dirs[0] != "dev" {
+		t.Fatalf("no dev corpus in testdata/corpus: %v", dirs)
+	}
+	return dirs
+}
+
 type pairCounts struct {
 	tp, fp, fn       int
 	findings, issues int
@@ -209,10 +240,11 @@ func noContext(f anchor.Finding) anchor.Finding {
 // TestCorpusPairwise is the merge-quality gate on the dev corpus, and a
 // measure (logged, not gated) on the held-out corpus.
 func TestCorpusPairwise(t *testing.T) {
-	for _, set := range []struct {
-		dir  string
-		gate bool
-	}{{"dev", true}, {"heldout", false}} {
+	for _, dir := range corpusDirs(t) {
+		set := struct {
+			dir  string
+			gate bool
+		}{dir, dir == "dev"}
 		reviews := loadCorpus(t, set.dir)
 		for _, v := range []struct {
 			name string
@@ -235,7 +267,7 @@ func TestCorpusPairwise(t *testing.T) {
 
 // TestCorpusOrderIndependence: every corpus review clusters the same under shuffling.
 func TestCorpusOrderIndependence(t *testing.T) {
-	for _, dir := range []string{"dev", "heldout"} {
+	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
 			want := signature(Clusters(r.findings))
 			for seed := range 50 {
@@ -275,6 +307,8 @@ func TestCorpusAblation(t *testing.T) {
 		prep func(anchor.Finding) anchor.Finding
 	}
 	noSection := func(f anchor.Finding) anchor.Finding { f.Section = ""; return f }
+	dirs := corpusDirs(t)
+	t.Logf("| %-26s | %s |", "variant", strings.Join(dirs, " P / R | ")+" P / R")
 	for _, v := range []variant{
 		{"all parts", func() {}, nil},
 		{"no kinds", func() { ablate.kinds = true }, nil},
@@ -287,7 +321,7 @@ func TestCorpusAblation(t *testing.T) {
 		ablate = struct{ kinds, idf, code, linkCheck bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
-		for _, dir := range []string{"dev", "heldout"} {
+		for _, dir := range dirs {
 			s := scoreCorpus(loadCorpus(t, dir), v.prep)
 			row += fmt.Sprintf(" | %.2f | %.2f", s.precision(), s.recall())
 		}
