@@ -4,155 +4,102 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
-	"github.com/quorum-review/quorum/internal/cache"
-	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
-	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/panel"
-	"github.com/quorum-review/quorum/review/plan"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/merge"
 	"github.com/quorum-review/quorum/review/report"
-	"github.com/quorum-review/quorum/review/run"
 )
 
-// Both callers go through here so the same diff gives the same prompts, and
-// so the same cache keys: a `quorum review` before a push makes the hook's
-// review of the same commits free.
-
-// Options configure a Session.
-type Options struct {
-	Config *config.Config
-	// Resolver is the loopback guard's resolver (tests inject one); nil is the system's.
-	Resolver ollama.Resolver
-	// Busy is the client's backoff on 503 (tests shorten it); zero is the default.
-	Busy   ollama.BackoffPolicy
-	Getenv func(string) string
-	Now    func() time.Time
-	// Observer is told about progress; nil for none.
-	Observer run.Observer
-	// RequestTimeout bounds one model request (0: no limit).
-	RequestTimeout time.Duration
+// Request is one review to make.
+type Request struct {
+	Set *diff.Set
+	// ReadNew reads a file's head-side content for context; nil reads it
+	// from Set's head (a Merged push passes its own).
+	ReadNew func(ctx context.Context, path string) ([]byte, error)
+	// Raw, when set, replays saved answers: no planning, no model call.
+	Raw    *review.Raw
+	Policy report.Policy
+	Meta   report.Meta
+	// GitDir is where the report is saved ("" for not at all). A review
+	// that no reviewer answered is saved only with SaveUnanswered.
+	GitDir         string
+	SaveUnanswered bool
+	// Now stamps Meta.GeneratedAt, when that is zero, once the answers are in.
+	Now func() time.Time
 }
 
-// Session is a connected client, the panel and the cache, set up once and
-// used for one or more diffs.
-type Session struct {
-	opts      Options
-	Client    *ollama.Client
-	Reviewers []review.Reviewer
-	cache     *cache.Cache
+// Result is what a review produced. Raw is always set; Report is nil only
+// when Review returned an error.
+type Result struct {
+	Raw *review.Raw
+	// RunErr is set when no reviewer answered anything (a *run.NoAnswerError
+	// or the server's own error); the report then rests on nobody.
+	RunErr error
+	Report *report.Report
+	// Dir is the saved report's directory; SaveErr why it could not be saved.
+	Dir     string
+	SaveErr error
 }
 
-// Open connects to Ollama (after the loopback guard), resolves the panel and
-// opens the cache. Errors carry hints; an unreachable server wraps
-// review.ErrUnreachable and a panel with no model wraps review.ErrModelNotFound.
-func Open(ctx context.Context, opts Options) (*Session, error) {
-	cfg := opts.Config
-	client, err := ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: opts.Resolver, Busy: opts.Busy})
+// Review is the whole review, one stage per line:
+//
+//	Set → Plan → Raw → Anchored (+ Rejected) → Clusters → Report → saved bytes
+//
+// `quorum review`, the pre-push hook and `--replay` all call it; a new stage
+// (a verification pass, dismissals) is one line here. Everything after Raw
+// is a pure function of the raw answers. s may be nil when req.Raw is set.
+func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
+	res := &Result{Raw: req.Raw}
+	if res.Raw == nil {
+		prep := s.Plan(req.Set, readNewOf(ctx, req)) // Set → Plan
+		res.Raw, res.RunErr = s.Run(ctx, prep)       // Plan → Raw
+	}
+	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
+		req.Meta.GeneratedAt = req.Now()
+	}
+	anchored := anchor.All(req.Set, res.Raw)                                                                                         // Raw → Anchored + Rejected
+	clusters := merge.Clusters(anchored.Findings)                                                                                    // Anchored → Clusters
+	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters}, req.Policy, req.Meta) // → Report
+	if err != nil {
+		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
+	}
+	res.Report = rep
+	if req.GitDir != "" && (res.RunErr == nil || req.SaveUnanswered) {
+		res.Dir, res.SaveErr = save(req.GitDir, req.Meta.GeneratedAt, rep, res.Raw, req.Set) // Report → saved bytes
+	}
+	return res, nil
+}
+
+// Consolidate is Review's pure part, for callers that hold raw answers:
+// Raw → Anchored (+ Rejected) → Clusters → Report.
+func Consolidate(set *diff.Set, raw *review.Raw, policy report.Policy, meta report.Meta) (*report.Report, error) {
+	res, err := Review(context.Background(), nil, Request{Set: set, Raw: raw, Policy: policy, Meta: meta})
 	if err != nil {
 		return nil, err
 	}
-	reviewers, err := Panel(ctx, client, cfg.Models)
+	return res.Report, nil
+}
+
+func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {
+	if req.ReadNew != nil {
+		return func(p string) ([]byte, error) { return req.ReadNew(ctx, p) }
+	}
+	return func(p string) ([]byte, error) { return diff.ReadNew(ctx, req.Set, p) }
+}
+
+// save writes the report with the raw answers and the diff, so `--replay`
+// and `quorum report` can use it.
+func save(gitDir string, at time.Time, r *report.Report, raw *review.Raw, set *diff.Set) (string, error) {
+	dir, err := reportstore.SaveBundle(gitDir, at, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set})
 	if err != nil {
-		return nil, err
+		return "", exitcode.New(exitcode.Internal, err, "check that "+gitDir+" is writable; the review itself finished and was printed")
 	}
-	s := &Session{opts: opts, Client: client, Reviewers: reviewers}
-	if cfg.Cache {
-		dir, err := cache.DefaultDir(opts.Getenv)
-		if err != nil {
-			return nil, exitcode.Setupf("set QUORUM_CACHE_DIR, or pass --no-cache", "%v", err)
-		}
-		s.cache = cache.New(dir)
-	}
-	return s, nil
-}
-
-// Review plans set for each reviewer and runs the panel. The returned raw
-// results are kept even with an error (interrupted, or nobody answered).
-func (s *Session) Review(ctx context.Context, set *diff.Set) (*review.Raw, error) {
-	return s.review(ctx, set, func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) })
-}
-
-// ReviewMerged is Review over several ranges at once (see Merge): one
-// panel run, each file's context read at its own range's head.
-func (s *Session) ReviewMerged(ctx context.Context, m *Merged) (*review.Raw, error) {
-	return s.review(ctx, m.Set, func(p string) ([]byte, error) { return m.ReadNew(ctx, p) })
-}
-
-func (s *Session) review(ctx context.Context, set *diff.Set, readNew func(string) ([]byte, error)) (*review.Raw, error) {
-	cfg := s.opts.Config
-	prep := plan.Prepare(plan.Input{
-		Set:        set,
-		ReadNew:    readNew,
-		Guidelines: Guidelines(set.Root, cfg.Guidelines),
-	})
-	runner := &run.Runner{Chat: s.Client, Catalog: s.Client, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
-	return runner.Run(ctx, prep, run.Config{
-		Reviewers:        s.Reviewers,
-		MaxContext:       cfg.MaxContext,
-		NumPredict:       cfg.NumPredict,
-		Parallel:         cfg.Parallel,
-		ConcurrentModels: cfg.ConcurrentModels,
-		Timeout:          s.opts.RequestTimeout,
-	})
-}
-
-// Panel returns the reviewers: the configured models, else the default panel
-// picked from what is installed.
-func Panel(ctx context.Context, cat review.Catalog, models []config.Model) ([]review.Reviewer, error) {
-	var out []review.Reviewer
-	for _, m := range models {
-		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name, Focus: m.Focus, NumCtx: m.NumCtx})
-	}
-	if len(out) > 0 {
-		return out, nil
-	}
-	installed, err := cat.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	picked := panel.Select(installed, panel.DefaultMax)
-	if len(picked) == 0 {
-		what := "no model is installed in ollama"
-		if len(installed) > 0 {
-			what = fmt.Sprintf("none of the %d installed models can chat", len(installed))
-		}
-		return nil, exitcode.WithHint(noChatModel(what+"; quorum needs at least one chat model"), "ollama pull qwen2.5-coder:7b")
-	}
-	for _, m := range picked {
-		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name})
-	}
-	return out, nil
-}
-
-// noChatModel is the empty-panel error; it is a missing model to callers
-// that classify with errors.Is (the hook's on_unavailable).
-type noChatModel string
-
-func (e noChatModel) Error() string        { return string(e) }
-func (e noChatModel) Is(target error) bool { return target == review.ErrModelNotFound }
-
-// Consolidate builds the report from the raw answers and, when gitDir is
-// set, saves it with the raw answers and the diff so `--replay` and
-// `quorum report` can use it. It returns the saved directory ("" if not saved).
-func Consolidate(set *diff.Set, raw *review.Raw, policy report.Policy, meta report.Meta, gitDir string) (*report.Report, string, error) {
-	r, err := report.Build(set, raw, policy, meta)
-	if err != nil {
-		return nil, "", exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
-	}
-	if gitDir == "" {
-		return r, "", nil
-	}
-	dir, err := reportstore.SaveBundle(gitDir, meta.GeneratedAt, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set})
-	if err != nil {
-		return r, "", exitcode.New(exitcode.Internal, err, "check that "+gitDir+" is writable; the review itself finished and was printed")
-	}
-	return r, dir, nil
+	return dir, nil
 }
 
 // ShortHead names a saved report after the reviewed head commit.

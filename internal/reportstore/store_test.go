@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,7 +44,7 @@ func fixture(t *testing.T, name string) (*report.Report, reporttest.Scenario) {
 	t.Helper()
 	for _, sc := range reporttest.Scenarios() {
 		if sc.Name == name {
-			r, err := report.Build(sc.Set, sc.Raw, report.Policy{}, report.Meta{Branch: "b", GeneratedAt: reporttest.GeneratedAt})
+			r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{Branch: "b", GeneratedAt: reporttest.GeneratedAt})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +154,7 @@ func TestReplayBundle(t *testing.T) {
 	if err != nil || set == nil {
 		t.Fatalf("load diff: %v, %v", set, err)
 	}
-	again, err := report.Build(set, raw, report.Policy{}, report.Meta{Branch: "b", GeneratedAt: reporttest.GeneratedAt})
+	again, err := pipeline.Consolidate(set, raw, report.Policy{}, report.Meta{Branch: "b", GeneratedAt: reporttest.GeneratedAt})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,9 @@
 package anchor
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -336,4 +338,57 @@ func allDeleted(lines []lineRef) bool {
 		}
 	}
 	return true
+}
+
+// Result is every raw finding of a review, anchored or rejected.
+type Result struct {
+	// Findings are the anchored findings, reviewers in name order, each
+	// reviewer's in answer order.
+	Findings []Finding
+	// Rejected are sorted by reviewer, file, line, title and reason.
+	Rejected []Rejected
+}
+
+// All anchors every finding of every answered chunk of raw against set. It
+// is a pure function of its inputs: reviewers are taken in name order, so
+// the order of raw.Results does not matter.
+func All(set *diff.Set, raw *review.Raw) Result {
+	res := Result{Rejected: []Rejected{}}
+	if raw == nil {
+		return res
+	}
+	results := slices.Clone(raw.Results)
+	slices.SortStableFunc(results, func(a, b review.RawResult) int { return strings.Compare(a.Reviewer.Name, b.Reviewer.Name) })
+	total := 0
+	for _, r := range results {
+		for _, ch := range r.Chunks {
+			if ch.Answer != nil {
+				total += len(ch.Answer.Findings)
+			}
+		}
+	}
+	res.Findings = make([]Finding, 0, total)
+	ix := NewIndex(set)
+	for _, r := range results {
+		seq := 0
+		for _, ch := range r.Chunks {
+			if ch.Answer == nil {
+				continue
+			}
+			for _, rf := range ch.Answer.Findings {
+				seq++
+				f, rej := ix.Anchor(r.Reviewer.Name, ch.Chunk, seq, rf)
+				if rej != nil {
+					res.Rejected = append(res.Rejected, *rej)
+					continue
+				}
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
+	slices.SortFunc(res.Rejected, func(a, b Rejected) int {
+		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line), strings.Compare(a.Title, b.Title), strings.Compare(a.Reason, b.Reason))
+	})
+	return res
 }

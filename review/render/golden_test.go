@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"path/filepath"
 	"testing"
 
@@ -15,7 +16,7 @@ const goldenDir = "../../testdata/report"
 
 func build(t testing.TB, sc reporttest.Scenario) *report.Report {
 	t.Helper()
-	r, err := report.Build(sc.Set, sc.Raw, report.Policy{Severity: sc.Severity, FailOn: sc.FailOn}, report.Meta{
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{Severity: sc.Severity, FailOn: sc.FailOn}, report.Meta{
 		Branch: "cache-from-disk", ToolVersion: "v0.0.0-test", GeneratedAt: reporttest.GeneratedAt,
 		Options: map[string]string{"base": "origin/main"},
 	})

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"fmt"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"math/rand/v2"
 	"os"
 	"syscall"
@@ -68,7 +69,7 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportAllocs()
 			cpu0 := cpuTime()
 			for b.Loop() {
-				if _, err := report.Build(set, raw, report.Policy{}, report.Meta{}); err != nil {
+				if _, err := pipeline.Consolidate(set, raw, report.Policy{}, report.Meta{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -97,7 +98,7 @@ func TestBuildSpeed(t *testing.T) {
 	set, raw := synthetic(2000)
 	res := testing.Benchmark(func(b *testing.B) {
 		for b.Loop() {
-			if _, err := report.Build(set, raw, report.Policy{}, report.Meta{}); err != nil {
+			if _, err := pipeline.Consolidate(set, raw, report.Policy{}, report.Meta{}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -28,10 +28,21 @@ type Meta struct {
 	Options map[string]string
 }
 
-// Build consolidates raw reviewer answers over set into a report. It is a
-// pure function: the same inputs give the same report, whatever the order of
+// Input is what a report is built from: the diff, the raw answers, and the
+// two consolidation stages that ran over them (anchoring, then clustering).
+type Input struct {
+	Set      *diff.Set
+	Raw      *review.Raw
+	Anchored anchor.Result
+	Clusters []merge.Cluster
+}
+
+// Build makes the report from consolidated findings. It neither anchors nor
+// merges: the pipeline does, and passes their results in. It is a pure
+// function: the same inputs give the same report, whatever the order of
 // reviewers or of their findings.
-func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, error) {
+func Build(in Input, policy Policy, meta Meta) (*Report, error) {
+	set, raw := in.Set, in.Raw
 	if set == nil {
 		return nil, errors.New("build report: no diff")
 	}
@@ -66,36 +77,11 @@ func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, e
 	results := slices.Clone(raw.Results)
 	slices.SortStableFunc(results, func(a, b review.RawResult) int { return strings.Compare(a.Reviewer.Name, b.Reviewer.Name) })
 
-	// Anchor.
-	ix := anchor.NewIndex(set)
-	total := 0
-	for _, res := range results {
-		for _, ch := range res.Chunks {
-			if ch.Answer != nil {
-				total += len(ch.Answer.Findings)
-			}
-		}
-	}
-	anchored := make([]anchor.Finding, 0, total)
 	rejectedBy := map[string]int{}
-	for _, res := range results {
-		seq := 0
-		for _, ch := range res.Chunks {
-			if ch.Answer == nil {
-				continue
-			}
-			for _, rf := range ch.Answer.Findings {
-				seq++
-				f, rej := ix.Anchor(res.Reviewer.Name, ch.Chunk, seq, rf)
-				if rej != nil {
-					rej.File, rej.Title, rej.Reason = Sanitize(rej.File), Sanitize(rej.Title), Sanitize(rej.Reason)
-					r.Rejected = append(r.Rejected, *rej)
-					rejectedBy[res.Reviewer.Name]++
-					continue
-				}
-				anchored = append(anchored, f)
-			}
-		}
+	for _, rej := range in.Anchored.Rejected {
+		rej.File, rej.Title, rej.Reason = Sanitize(rej.File), Sanitize(rej.Title), Sanitize(rej.Reason)
+		r.Rejected = append(r.Rejected, rej)
+		rejectedBy[rej.Reviewer]++
 	}
 	slices.SortFunc(r.Rejected, func(a, b anchor.Rejected) int {
 		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File),
@@ -106,8 +92,8 @@ func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, e
 	seen, cover := coverage(results, reviewable)
 	r.Coverage = cover
 
-	// Cluster and score.
-	clusters := merge.Clusters(anchored)
+	// Score each cluster.
+	clusters := in.Clusters
 	byPath := map[string]*diff.File{}
 	for i := range set.Files {
 		byPath[set.Files[i].Path] = &set.Files[i]
@@ -130,7 +116,7 @@ func Build(set *diff.Set, raw *review.Raw, policy Policy, meta Meta) (*Report, e
 		r.TODOs = []TODO{}
 	}
 	r.Checks = checks(reviewable)
-	r.Totals = totals(set, reviewable, results, len(anchored), r)
+	r.Totals = totals(set, reviewable, results, len(in.Anchored.Findings), r)
 	r.Verdict = r.verdict(set.Empty())
 	r.Summary.Text = r.summaryText()
 	return r, nil

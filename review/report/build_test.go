@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func scenario(t *testing.T, name string) reporttest.Scenario {
 
 func build(t *testing.T, sc reporttest.Scenario, p report.Policy) *report.Report {
 	t.Helper()
-	r, err := report.Build(sc.Set, sc.Raw, p, report.Meta{GeneratedAt: reporttest.GeneratedAt})
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, p, report.Meta{GeneratedAt: reporttest.GeneratedAt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestGate(t *testing.T) {
 func TestBadPolicy(t *testing.T) {
 	sc := scenario(t, "agree")
 	for _, p := range []report.Policy{{Severity: "mean"}, {FailOn: "blocker"}, {MinAgreement: -1}} {
-		if _, err := report.Build(sc.Set, sc.Raw, p, report.Meta{}); err == nil {
+		if _, err := pipeline.Consolidate(sc.Set, sc.Raw, p, report.Meta{}); err == nil {
 			t.Errorf("%+v: no error", p)
 		}
 	}

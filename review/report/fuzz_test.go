@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"testing"
 
 	"github.com/quorum-review/quorum/review"
@@ -24,7 +25,7 @@ func FuzzBuild(f *testing.F) {
 			reporttest.Result("a", 0, reporttest.Chunk("c1", reporttest.Files(set), a)),
 			reporttest.Result("b", 1, reporttest.Chunk("c1", []string{file}, a)),
 		)
-		if _, err := report.Build(set, raw, report.Policy{}, report.Meta{}); err != nil {
+		if _, err := pipeline.Consolidate(set, raw, report.Policy{}, report.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	})

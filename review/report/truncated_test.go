@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestTruncatedFileIsNotReviewed(t *testing.T) {
 	cut.Truncated = true
 	alice := reporttest.Result("alice", 0, reporttest.Chunk("c1", files, review.Answer{Summary: "ok"}), cut)
 	alice.Truncated = files[:1]
-	r, err := report.Build(set, reporttest.Raw(alice, reporttest.Result("bob", 1, reporttest.Chunk("c1", files, review.Answer{Summary: "ok"}))),
+	r, err := pipeline.Consolidate(set, reporttest.Raw(alice, reporttest.Result("bob", 1, reporttest.Chunk("c1", files, review.Answer{Summary: "ok"}))),
 		report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt})
 	if err != nil {
 		t.Fatal(err)

@@ -66,6 +66,10 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if set.Empty() {
 		return Outcome{}, nil // only skipped files (lockfiles, binaries, ignored paths)
 	}
+	policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
+	if err != nil {
+		return Outcome{}, exitcode.WithHint(err, "fix hook.fail_on, hook.min_agreement or severity_policy (see 'quorum config show')")
+	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
 	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now})
@@ -75,30 +79,34 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		}
 		return Outcome{}, err // a refused remote host is the user's decision, not an outage
 	}
-	raw, runErr := session.ReviewMerged(ctx, merged)
+	res, err := pipeline.Review(ctx, session, pipeline.Request{
+		Set:     set,
+		ReadNew: merged.ReadNew,
+		Policy:  policy,
+		Meta: report.Meta{
+			Branch:      strings.Join(dedupe(refs), ", "),
+			ToolVersion: Version,
+			Options: map[string]string{
+				"trigger": "pre-push", "remote": req.Remote, "ranges": strings.Join(spans, " "),
+				"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
+			},
+		},
+		Now:    p.now,
+		GitDir: gitDir,
+		// A push nobody could review is saved too, so its report says why.
+		SaveUnanswered: true,
+	})
+	if err != nil {
+		return Outcome{}, err
+	}
+	raw, runErr, rep, dir := res.Raw, res.RunErr, res.Report, res.Dir
 	// Run always returns the raw results; an error means nobody answered
 	// (an interrupted run returns none).
 	if runErr != nil && pipeline.Unavailable(runErr) {
 		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost)}, nil
 	}
-	policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
-	if err != nil {
-		return Outcome{}, exitcode.WithHint(err, "fix hook.fail_on, hook.min_agreement or severity_policy (see 'quorum config show')")
-	}
-	rep, dir, err := pipeline.Consolidate(set, raw, policy, report.Meta{
-		Branch:      strings.Join(dedupe(refs), ", "),
-		ToolVersion: Version,
-		GeneratedAt: p.now(),
-		Options: map[string]string{
-			"trigger": "pre-push", "remote": req.Remote, "ranges": strings.Join(spans, " "),
-			"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
-		},
-	}, gitDir)
-	if err != nil && rep == nil {
-		return Outcome{}, err
-	}
 	// A report that could not be saved still gates the push.
-	saveErr := err
+	saveErr := res.SaveErr
 	var out Outcome
 	if dir != "" {
 		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD

@@ -3,6 +3,7 @@ package reportcmd_test
 import (
 	"bytes"
 	"context"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"os/exec"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func repo(t *testing.T) string {
 			if sc.Name != name {
 				continue
 			}
-			r, err := report.Build(sc.Set, sc.Raw, report.Policy{}, report.Meta{Branch: "feature", GeneratedAt: reporttest.GeneratedAt})
+			r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{Branch: "feature", GeneratedAt: reporttest.GeneratedAt})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package reviewcmd
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
@@ -32,27 +34,41 @@ type Consolidated struct {
 	Dir    string
 }
 
-// consolidate builds the report over the raw answers and saves it when save is set.
-func consolidate(opts *ReviewOptions, cfg *config.Config, set *diff.Set, raw *review.Raw, policy report.Policy, save bool) (*Consolidated, error) {
-	gitDir := ""
+// request is the pipeline request of this command over set; save says
+// whether the report is saved in the repository's git dir.
+func request(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy, save bool) (pipeline.Request, error) {
+	req := pipeline.Request{
+		Set:    set,
+		Policy: policy,
+		Meta: report.Meta{
+			Branch:      branchOf(set.Root),
+			ToolVersion: Version,
+			Options:     reportOptions(cfg, policy),
+		},
+		Now: func() time.Time { return now(opts) },
+	}
 	if save {
 		var err error
-		if gitDir, err = diff.GitDir(set.Root); err != nil {
-			return nil, err
+		if req.GitDir, err = diff.GitDir(set.Root); err != nil {
+			return req, err
 		}
 	}
-	r, dir, err := pipeline.Consolidate(set, raw, policy, report.Meta{
-		Branch:      branchOf(set.Root),
-		ToolVersion: Version,
-		GeneratedAt: now(opts),
-		Options:     reportOptions(cfg, policy),
-	}, gitDir)
-	if err != nil && r == nil {
+	return req, nil
+}
+
+// consolidate reruns the pure part of the pipeline over saved or empty raw
+// answers: no model call.
+func consolidate(ctx context.Context, opts *ReviewOptions, cfg *config.Config, set *diff.Set, raw *review.Raw, policy report.Policy) (*Consolidated, error) {
+	req, err := request(opts, cfg, set, policy, false)
+	if err != nil {
 		return nil, err
 	}
-	// A report that could not be saved is still returned with the error, so
-	// the finished review is printed rather than lost.
-	return &Consolidated{Report: r, Dir: dir}, err
+	req.Raw = raw
+	res, err := pipeline.Review(ctx, nil, req)
+	if err != nil {
+		return nil, err
+	}
+	return &Consolidated{Report: res.Report}, nil
 }
 
 // emit writes a consolidated report in the chosen format, says where it was

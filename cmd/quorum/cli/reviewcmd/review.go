@@ -233,35 +233,38 @@ func reviewRun(opts *ReviewOptions) error {
 		rep.Close()
 		return err
 	}
-	raw, runErr := session.Review(ctx, set)
+	req, err := request(opts, cfg, set, policy, true)
+	if err != nil {
+		rep.Close()
+		return err
+	}
+	res, err := pipeline.Review(ctx, session, req)
 	rep.Close()
+	if err != nil {
+		return err
+	}
+	raw, runErr := res.Raw, res.RunErr
 	if opts.Raw {
 		if err := emitRaw(opts, raw); err != nil {
 			return err
 		}
-		if runErr == nil { // an interrupted run returns no error and is saved too
-			// Saved like any review, so --replay and `quorum report` work on it.
-			c, err := consolidate(opts, cfg, set, raw, policy, true)
-			if err != nil {
-				return err // the raw results were printed above
-			}
-			if !opts.Quiet {
-				fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, c.Dir))
-			}
+		// An answered (or interrupted) run is saved like any review, so
+		// --replay and `quorum report` work on it.
+		if res.SaveErr != nil {
+			return res.SaveErr // the raw results were printed above
+		}
+		if res.Dir != "" && !opts.Quiet {
+			fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, res.Dir))
 		}
 		return outcome(opts, cfg, raw, runErr, ctx)
 	}
 	if runErr != nil {
-		// Nobody answered: there is nothing to consolidate.
+		// Nobody answered: there is nothing to show.
 		return outcome(opts, cfg, raw, runErr, ctx)
 	}
-	c, saveErr := consolidate(opts, cfg, set, raw, policy, true)
-	if c == nil {
-		return saveErr
-	}
-	gate := emit(opts, c)
-	if saveErr != nil {
-		return saveErr // the report was printed; saving it failed
+	gate := emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir})
+	if res.SaveErr != nil {
+		return res.SaveErr // the report was printed; saving it failed
 	}
 	if err := outcome(opts, cfg, raw, runErr, ctx); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
@@ -294,7 +297,7 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 	if opts.Format == "text" || opts.Format == "markdown" {
 		return nil
 	}
-	c, err := consolidate(opts, cfg, set, raw, policy, false)
+	c, err := consolidate(context.Background(), opts, cfg, set, raw, policy)
 	if err != nil {
 		return err
 	}
@@ -328,7 +331,7 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 			return err
 		}
 	}
-	c, err := consolidate(opts, cfg, set, raw, policy, false)
+	c, err := consolidate(ctx, opts, cfg, set, raw, policy)
 	if err != nil {
 		return err
 	}
