@@ -23,12 +23,16 @@ type Answer struct {
 
 // RawFinding is a finding exactly as the model gave it (after schema validation).
 type RawFinding struct {
-	File        string `json:"file"`
-	Line        int    `json:"line"`
-	EndLine     int    `json:"end_line,omitempty"`
-	Quote       string `json:"quote"`
-	Severity    string `json:"severity"`
-	Category    string `json:"category"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line,omitempty"`
+	Quote    string `json:"quote"`
+	Severity string `json:"severity"`
+	Category string `json:"category"`
+	// Kind is the issue's kind from the reviewer schema's closed list
+	// (merge.KindNames, or "other"); optional: a missing or unknown kind is
+	// inferred from the finding's words when merging.
+	Kind        string `json:"kind,omitempty"`
 	Title       string `json:"title"`
 	Explanation string `json:"explanation"`
 	Fix         string `json:"fix,omitempty"`

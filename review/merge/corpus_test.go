@@ -1,9 +1,11 @@
 package merge
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -287,7 +289,7 @@ func TestCorpusKinds(t *testing.T) {
 	if !testing.Verbose() {
 		t.Skip("a listing for -v")
 	}
-	for _, r := range loadCorpus(t, "dev") {
+	for _, r := range loadCorpus(t, cmp.Or(os.Getenv("QUORUM_CORPUS"), "dev")) {
 		for _, f := range r.findings {
 			t.Logf("%-22s %-14s %-30s %s", r.name, r.issue[findingKey(f)], kindOf("", f.Raw.Title, f.Raw.Explanation), f.Raw.Title)
 		}

@@ -20,6 +20,7 @@ var kindNames = []string{
 	"nil-deref", "bounds", "division-by-zero", "unsafe-deserialization", "weak-crypto",
 	"timing-attack", "missing-authz", "resource-exhaustion", "info-exposure", "http-status",
 	"content-type", "session-fixation", "missing-record", "input-validation", "float-money", "hardcoded-secret", "integer-overflow",
+	"auth-bypass", "missing-await", "panic",
 }
 
 // KindNames is the closed list of kinds, for the reviewer schema.

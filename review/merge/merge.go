@@ -150,7 +150,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		f := findings[j]
 		nodes[i] = node{f: f, vec: vecs[i]}
 		if !ablate.kinds {
-			nodes[i].kinds = kindOf("", f.Raw.Title, f.Raw.Explanation)
+			nodes[i].kinds = kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 		}
 	}
 

@@ -1,12 +1,14 @@
 package merge
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
@@ -155,5 +157,36 @@ func TestSimilarity(t *testing.T) {
 				t.Errorf("%q: %s weighs %.0f, want %.0f (all: %v)", text, tok, got[tok], w, got)
 			}
 		}
+	}
+}
+
+// TestSchemaKinds: the reviewer schema's kind enum is the merge taxonomy
+// plus "other", so every kind a model can give is one merge understands.
+func TestSchemaKinds(t *testing.T) {
+	var doc struct {
+		Properties struct {
+			Findings struct {
+				Items struct {
+					Properties struct {
+						Kind struct {
+							Enum []string `json:"enum"`
+						} `json:"kind"`
+					} `json:"properties"`
+				} `json:"items"`
+			} `json:"findings"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(prompts.Schema(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := append(KindNames(), "other")
+	if got := doc.Properties.Findings.Items.Properties.Kind.Enum; !slices.Equal(got, want) {
+		t.Errorf("schema kind enum\n%v\nwant\n%v", got, want)
+	}
+	if kindOf("other", "SQL injection", "") == 0 || kindOf("no-such-kind", "SQL injection", "") == 0 {
+		t.Error("an unknown or \"other\" kind must fall back to the inferred kinds")
+	}
+	if kindOf("deadlock", "SQL injection", "") != kindBit("deadlock") {
+		t.Error("a given kind must override the cues")
 	}
 }
