@@ -41,6 +41,28 @@ type corpusReview struct {
 	name     string
 	findings []anchor.Finding
 	issue    map[string]string // reviewer#seq -> issue
+	kinds    map[string]string // issue -> kind, from the optional kinds.json
+}
+
+// withKinds is the reviews as a panel that fills the schema's kind field
+// would give them: two findings in three (by position in findings.json)
+// carry the kind kinds.json labels their issue with; the rest, and every
+// finding of a review without kinds.json, carry none, as a model that
+// omits the optional field. ok is false when no review has kinds.
+func withKinds(reviews []corpusReview) (out []corpusReview, ok bool) {
+	for _, r := range reviews {
+		c := r
+		c.findings = slices.Clone(r.findings)
+		for i := range c.findings {
+			f := &c.findings[i]
+			if k := r.kinds[r.issue[findingKey(*f)]]; k != "" && f.Seq%3 != 0 {
+				f.Raw.Kind = k
+				ok = true
+			}
+		}
+		out = append(out, c)
+	}
+	return out, ok
 }
 
 func findingKey(f anchor.Finding) string { return f.Reviewer + "#" + strconv.Itoa(f.Seq) }
@@ -108,7 +130,14 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 		}
 		set := &diff.Set{}
 		var raw []corpusFinding
+		var kinds map[string]string
 		for _, f := range ar.Files {
+			if f.Name == "kinds.json" {
+				if err := json.Unmarshal(f.Data, &kinds); err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				continue
+			}
 			if f.Name == "findings.json" {
 				if err := json.Unmarshal(f.Data, &raw); err != nil {
 					t.Fatalf("%s: %v", p, err)
@@ -122,7 +151,7 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 			set.Files = append(set.Files, df)
 		}
 		ix := anchor.NewIndex(set)
-		cr := corpusReview{name: filepath.Join(dir, filepath.Base(p)), issue: map[string]string{}}
+		cr := corpusReview{name: filepath.Join(dir, filepath.Base(p)), issue: map[string]string{}, kinds: kinds}
 		for i, cf := range raw {
 			f, rej := ix.Anchor(cf.Reviewer, "c1", i+1, cf.RawFinding)
 			if rej != nil {
@@ -262,6 +291,16 @@ func TestCorpusPairwise(t *testing.T) {
 			}
 			if set.gate && v.prep == nil && (s.precision() < 1 || s.recall() < 0.9) {
 				t.Errorf("%s: precision %.2f (want 1.00), recall %.2f (want >= 0.90)", set.dir, s.precision(), s.recall())
+			}
+		}
+		if kr, ok := withKinds(reviews); ok {
+			s := scoreCorpus(kr, nil)
+			t.Logf("%s (2 of 3 findings carry the schema kind): pairwise precision %.2f (tp %d fp %d), recall %.2f (fn %d)",
+				set.dir, s.precision(), s.tp, s.fp, s.recall(), s.fn)
+			if testing.Verbose() {
+				for _, e := range s.errs {
+					t.Log("  " + e)
+				}
 			}
 		}
 	}

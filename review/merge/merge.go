@@ -76,7 +76,7 @@ func pairScore(a, b *node, d int) float64 {
 		return 0 // two known, different kinds
 	}
 	near := d <= Window
-	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow
+	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow && isFuncRegion(a.f.Section)
 	if ka&kb == 0 {
 		// No kind in common: the text must carry it, close by.
 		if !near {
@@ -521,4 +521,28 @@ func (u *unionFind) union(a, b int) int {
 	}
 	u.parent[rb] = ra
 	return ra
+}
+
+// isFuncRegion reports whether a section heading opens one function, so
+// that the whole section is one region: it has a parameter list, is not a
+// statement (`const router = Router();`), and does not open a container of
+// many functions (a class, struct, impl or interface: when no definition is
+// found inside the hunk, the anchor falls back to the hunk's heading, which
+// is often the type whose methods follow). When in doubt it is not a region,
+// and findings merge only within Window.
+func isFuncRegion(sec string) bool {
+	s := strings.TrimSpace(sec)
+	if !strings.Contains(s, "(") || strings.HasSuffix(s, ";") {
+		return false
+	}
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		switch strings.TrimRight(w, "{:") {
+		case "class", "struct", "impl", "interface", "trait", "enum", "object", "module", "namespace":
+			return false
+		}
+		if strings.Contains(w, "(") {
+			break
+		}
+	}
+	return true
 }
