@@ -27,7 +27,9 @@ import (
 // they carry the LineText and Section a review would give them.
 //
 // dev is the set the algorithm was tuned on; heldout was written before any
-// tuning and is only measured. Rerun with
+// tuning and blind before reading the algorithm, and both are only
+// measured. Every directory under testdata/corpus is measured; the format
+// is in testdata/corpus/README.md. Rerun with
 //
 //	go test ./review/merge -run 'TestCorpus' -v
 
