@@ -47,6 +47,11 @@ func ParseAnswer(content string) (*review.Answer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reviewer schema does not compile: %w", err)
 	}
+	if dropUnknownKinds(v) {
+		if b, err := json.Marshal(v); err == nil {
+			doc = string(b)
+		}
+	}
 	if err := sch.Validate(v); err != nil {
 		return nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
 	}
@@ -113,4 +118,50 @@ func short(s string) string {
 		s = strings.ToValidUTF8(s[:200], "") + "..."
 	}
 	return s
+}
+
+// knownKinds are the values the schema allows for a finding's "kind".
+var knownKinds = sync.OnceValue(func() map[string]bool {
+	var doc struct {
+		Properties struct {
+			Findings struct {
+				Items struct {
+					Properties struct {
+						Kind struct {
+							Enum []string `json:"enum"`
+						} `json:"kind"`
+					} `json:"properties"`
+				} `json:"items"`
+			} `json:"findings"`
+		} `json:"properties"`
+	}
+	_ = json.Unmarshal(prompts.Schema(), &doc) // the schema is embedded and tested
+	out := map[string]bool{}
+	for _, k := range doc.Properties.Findings.Items.Properties.Kind.Enum {
+		out[k] = true
+	}
+	return out
+})
+
+// dropUnknownKinds removes a finding's "kind" when it is not one the schema
+// knows. The kind is an optional hint to the merge; a server that does not
+// enforce the schema lets a model invent one, and that alone must not cost
+// a repair request or the answer (merge infers the kind from the wording).
+func dropUnknownKinds(v any) (dropped bool) {
+	doc, _ := v.(map[string]any)
+	findings, _ := doc["findings"].([]any)
+	known := knownKinds()
+	for _, f := range findings {
+		m, ok := f.(map[string]any)
+		if !ok {
+			continue
+		}
+		if k, has := m["kind"]; has {
+			if s, ok := k.(string); !ok || !known[s] {
+				delete(m, "kind")
+				dropped = true
+			}
+		}
+	}
+	return dropped
 }
