@@ -7,15 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/quorum-review/quorum/review"
 )
 
-// Severity levels a gate can trip on, most severe first; "none" never trips.
-const (
-	SeverityCritical   = "critical"
-	SeverityImportant  = "important"
-	SeveritySuggestion = "suggestion"
-	SeverityNone       = "none"
-)
+// SeverityNone is the gate that never trips; the severities themselves are
+// review.Critical, review.Important and review.Suggestion.
+const SeverityNone = "none"
 
 // What the hook does when Ollama is down or a panel model is missing.
 const (
@@ -102,9 +100,9 @@ func Default() *Config {
 		Parallel:         1,
 		ConcurrentModels: 1,
 		SeverityPolicy:   "upper-median",
-		Review:           Gate{FailOn: SeverityImportant, MinAgreement: 1},
+		Review:           Gate{FailOn: review.Important, MinAgreement: 1},
 		Hook: Hook{
-			Gate:          Gate{FailOn: SeverityCritical, MinAgreement: 1},
+			Gate:          Gate{FailOn: review.Critical, MinAgreement: 1},
 			OnUnavailable: OnUnavailableAllow,
 			Timeout:       10 * time.Minute,
 		},

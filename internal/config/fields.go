@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"github.com/quorum-review/quorum/review"
 )
 
 // value is one raw setting from any layer: a YAML node's scalar(s), an env
@@ -38,7 +39,7 @@ type field struct {
 	show func(c *Config) string
 }
 
-var severities = []string{SeverityCritical, SeverityImportant, SeveritySuggestion, SeverityNone}
+var severities = []string{review.Critical, review.Important, review.Suggestion, SeverityNone}
 
 // SeverityPolicies are the accepted severity_policy values, as
 // review/report's Policy.Severity names them.

@@ -72,26 +72,6 @@ type Rejected struct {
 	Reason   string `json:"reason"`
 }
 
-// Severities, from least to most severe.
-const (
-	Suggestion = "suggestion"
-	Important  = "important"
-	Critical   = "critical"
-)
-
-// SeverityRank orders severities: 1 suggestion, 2 important, 3 critical, 0 unknown.
-func SeverityRank(s string) int {
-	switch s {
-	case Suggestion:
-		return 1
-	case Important:
-		return 2
-	case Critical:
-		return 3
-	}
-	return 0
-}
-
 type lineRef struct {
 	new  int // new-side line; for a deleted line, the new-side line it sits before
 	old  int // old-side line; 0 for an added line
@@ -267,7 +247,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		return Finding{}, &Rejected{Reviewer: reviewer, File: file, Line: rf.Line, Title: rf.Title, Reason: reason}
 	}
 	sev := strings.ToLower(strings.TrimSpace(rf.Severity))
-	if SeverityRank(sev) == 0 {
+	if review.SeverityRank(sev) == 0 {
 		return reject("", fmt.Sprintf("unknown severity %q", rf.Severity))
 	}
 	rf.Severity = sev

@@ -114,7 +114,7 @@ func TestAnchor(t *testing.T) {
 			if tt.lineText != "" && got.LineText != tt.lineText {
 				t.Errorf("line text = %q, want %q", got.LineText, tt.lineText)
 			}
-			if got.Raw.File != got.File || anchor.SeverityRank(got.Raw.Severity) == 0 || got.Raw.Category == "" {
+			if got.Raw.File != got.File || review.SeverityRank(got.Raw.Severity) == 0 || got.Raw.Category == "" {
 				t.Errorf("raw not normalised: %+v", got.Raw)
 			}
 		})

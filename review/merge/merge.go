@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
 
@@ -377,7 +378,7 @@ func build(nodes []node, idx []int) Cluster {
 		c.Members = append(c.Members, f)
 		if v, ok := c.Votes[f.Reviewer]; ok {
 			c.Repeats++
-			if anchor.SeverityRank(f.Raw.Severity) <= anchor.SeverityRank(v) {
+			if review.SeverityRank(f.Raw.Severity) <= review.SeverityRank(v) {
 				continue
 			}
 		}

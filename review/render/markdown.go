@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -23,9 +23,9 @@ func Markdown(w io.Writer, r *report.Report, _ Options) error {
 	m := &md{w: bw}
 	m.header(r)
 	m.summary(r)
-	m.findings(r, anchor.Critical, "Critical issues")
-	m.findings(r, anchor.Important, "Important issues")
-	m.findings(r, anchor.Suggestion, "Suggestions")
+	m.findings(r, review.Critical, "Critical issues")
+	m.findings(r, review.Important, "Important issues")
+	m.findings(r, review.Suggestion, "Suggestions")
 	m.design(r)
 	m.testing(r)
 	m.docs(r)

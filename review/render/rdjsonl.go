@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -75,9 +75,9 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 
 func rdSeverity(sev string) string {
 	switch sev {
-	case anchor.Critical:
+	case review.Critical:
 		return "ERROR"
-	case anchor.Important:
+	case review.Important:
 		return "WARNING"
 	}
 	return "INFO"

@@ -7,7 +7,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
-	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -77,9 +77,9 @@ func ruleID(category string) string { return "quorum/" + category }
 
 func sarifLevel(sev string) string {
 	switch sev {
-	case anchor.Critical:
+	case review.Critical:
 		return "error"
-	case anchor.Important:
+	case review.Important:
 		return "warning"
 	}
 	return "note"

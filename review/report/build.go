@@ -327,7 +327,7 @@ func assignIDs(fs []Finding) {
 
 // compareFindings is the report order: severity, agreement, path, line.
 func compareFindings(a, b Finding) int {
-	if c := cmp.Compare(anchor.SeverityRank(b.Severity), anchor.SeverityRank(a.Severity)); c != 0 {
+	if c := cmp.Compare(review.SeverityRank(b.Severity), review.SeverityRank(a.Severity)); c != 0 {
 		return c
 	}
 	// Higher agreement first: k_a/n_a > k_b/n_b, compared without division.

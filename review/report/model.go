@@ -89,11 +89,11 @@ func (c Counts) Total() int { return c.Critical + c.Important + c.Suggestion }
 
 func (c *Counts) add(sev string) {
 	switch sev {
-	case anchor.Critical:
+	case review.Critical:
 		c.Critical++
-	case anchor.Important:
+	case review.Important:
 		c.Important++
-	case anchor.Suggestion:
+	case review.Suggestion:
 		c.Suggestion++
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review"
 )
 
 // Severity policies: how the votes of a finding's reviewers become its severity.
@@ -33,7 +33,7 @@ type Policy struct {
 // Defaults applied by Normalize.
 const (
 	DefaultSeverityPolicy = PolicyUpperMedian
-	DefaultFailOn         = anchor.Important
+	DefaultFailOn         = review.Important
 )
 
 // Normalize fills defaults and checks the values; its errors are usage errors.
@@ -51,7 +51,7 @@ func (p Policy) Normalize() (Policy, error) {
 	default:
 		return p, fmt.Errorf("unknown severity policy %q (want upper-median, max or majority)", p.Severity)
 	}
-	if p.FailOn != FailOnNone && anchor.SeverityRank(p.FailOn) == 0 {
+	if p.FailOn != FailOnNone && review.SeverityRank(p.FailOn) == 0 {
 		return p, fmt.Errorf("unknown --fail-on level %q (want critical, important, suggestion or none)", p.FailOn)
 	}
 	if p.MinAgreement < 0 {
@@ -67,12 +67,12 @@ func (p Policy) Normalize() (Policy, error) {
 func (p Policy) Decide(votes []string) string {
 	ranks := make([]int, 0, len(votes))
 	for _, v := range votes {
-		if r := anchor.SeverityRank(v); r > 0 {
+		if r := review.SeverityRank(v); r > 0 {
 			ranks = append(ranks, r)
 		}
 	}
 	if len(ranks) == 0 {
-		return anchor.Suggestion
+		return review.Suggestion
 	}
 	slices.Sort(ranks)
 	var r int
@@ -96,11 +96,11 @@ func (p Policy) Decide(votes []string) string {
 func rankName(r int) string {
 	switch r {
 	case 3:
-		return anchor.Critical
+		return review.Critical
 	case 2:
-		return anchor.Important
+		return review.Important
 	}
-	return anchor.Suggestion
+	return review.Suggestion
 }
 
 // Blocks reports whether a finding counts toward the gate.
@@ -108,13 +108,13 @@ func (p Policy) Blocks(f Finding) bool {
 	if p.FailOn == FailOnNone {
 		return false
 	}
-	return anchor.SeverityRank(f.Severity) >= anchor.SeverityRank(p.FailOn) && f.Support >= float64(max(p.MinAgreement, 1))
+	return review.SeverityRank(f.Severity) >= review.SeverityRank(p.FailOn) && f.Support >= float64(max(p.MinAgreement, 1))
 }
 
 // blocksOnCount reports whether f would block if every finder counted 1,
 // whatever its evidence: the findings the evidence rule alone held back.
 func (p Policy) blocksOnCount(f Finding) bool {
-	return p.FailOn != FailOnNone && anchor.SeverityRank(f.Severity) >= anchor.SeverityRank(p.FailOn) &&
+	return p.FailOn != FailOnNone && review.SeverityRank(f.Severity) >= review.SeverityRank(p.FailOn) &&
 		len(f.Reviewers) >= max(p.MinAgreement, 1)
 }
 

@@ -204,7 +204,7 @@ func (d *doctor) checkMemory(chosen []review.ModelInfo) {
 // checkHook says what `git push` would do right now.
 func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 	onUnavailable := config.OnUnavailableAllow
-	failOn := config.SeverityCritical
+	failOn := review.Critical
 	if d.cfg != nil {
 		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
 	}

@@ -277,7 +277,7 @@ func cmdTimedPush(ts *testscript.TestScript, neg bool, args []string) {
 //	QUORUM_FAKE_PARTIAL="note"                           partial coverage
 type fakeReviewer struct{}
 
-var rank = map[string]int{config.SeverityCritical: 3, config.SeverityImportant: 2, config.SeveritySuggestion: 1, config.SeverityNone: 99}
+var rank = map[string]int{review.Critical: 3, review.Important: 2, review.Suggestion: 1, config.SeverityNone: 99}
 
 func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hookcmd.Outcome, error) {
 	w := os.Stderr
