@@ -46,25 +46,87 @@ func (ix *Index) section(path string, n int) string {
 var definitionPrefixes = []string{
 	"func ", "def ", "async def ", "class ", "function ", "async function ",
 	"export function ", "export async function ", "export default function ",
-	"export default async function ", "export class ", "fn ", "pub fn ",
-	"pub(crate) fn ", "async fn ", "pub async fn ",
+	"export default async function ", "export class ",
 }
 
-// isDefinition reports whether a line starts a definition. Only unindented
-// lines count, except Python methods (def inside a class) and JS/TS class
-// methods, which are recognised by their shape.
+// nestedPrefixes start a definition even when indented: Python and Ruby
+// methods, Rust functions inside an impl, Kotlin functions (a nested Go
+// closure is "func(", never "func name", so Go stays unindented only).
+var nestedPrefixes = []string{
+	"def ", "async def ", "fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "async fn ", "pub async fn ",
+	"pub(crate) async fn ", "unsafe fn ", "pub unsafe fn ", "const fn ", "pub const fn ",
+	"fun ", "suspend fun ", "override fun ", "private fun ", "internal fun ", "protected fun ", "public fun ",
+	"override suspend fun ", "private suspend fun ",
+}
+
+// modifiers open a Java, C# or Kotlin method declaration.
+var modifiers = map[string]bool{
+	"public": true, "private": true, "protected": true, "internal": true, "static": true, "final": true,
+	"override": true, "virtual": true, "abstract": true, "synchronized": true, "async": true, "sealed": true,
+	"extern": true, "unsafe": true, "native": true, "default": true, "open": true, "suspend": true,
+}
+
+// isDefinition reports whether a line starts a definition: an unindented
+// definition keyword, a nested method (Python, Ruby, Rust impl, Kotlin), a
+// Java/C#-style method declaration, or a JS/TS function expression opening
+// at the top level (`router.get('/x', async (req, res) => {`,
+// `const save = async (x) => {`).
 func isDefinition(text string) bool {
 	t := strings.TrimLeft(text, " \t")
-	if t == "" || !strings.ContainsRune("fdcaep", rune(t[0])) {
-		return false // fast path: no prefix starts otherwise
+	if t == "" {
+		return false
 	}
 	indented := len(t) < len(text)
-	for _, p := range definitionPrefixes {
+	for _, p := range nestedPrefixes {
 		if strings.HasPrefix(t, p) {
-			// Nested Go closures are "func(" and never "func name".
-			return !indented || strings.HasPrefix(t, "def ") || strings.HasPrefix(t, "async def ") ||
-				strings.HasPrefix(t, "fn ") || strings.HasPrefix(t, "pub fn ") || strings.HasPrefix(t, "async fn ")
+			return true
 		}
 	}
-	return false
+	if !indented {
+		for _, p := range definitionPrefixes {
+			if strings.HasPrefix(t, p) {
+				return true
+			}
+		}
+		if isCallbackDefinition(t) {
+			return true
+		}
+	}
+	return isMethodDeclaration(t)
+}
+
+// isCallbackDefinition: a top-level line that opens a function body, an
+// arrow function or a function expression (`=> {`, `function (`), as an
+// Express route or an exported const does.
+func isCallbackDefinition(t string) bool {
+	body := strings.TrimSpace(t)
+	if !strings.HasSuffix(body, "{") {
+		return false
+	}
+	return strings.Contains(body, "=> {") || strings.Contains(body, "function(") || strings.Contains(body, "function (")
+}
+
+// isMethodDeclaration: `[modifiers] Type name(params) [throws X] {` in
+// Java, C# or Kotlin: one or more modifiers, then words up to a name and a
+// parameter list, no assignment, not a statement.
+func isMethodDeclaration(t string) bool {
+	open := strings.IndexByte(t, '(')
+	if open <= 0 || strings.HasSuffix(strings.TrimSpace(t), ";") {
+		return false
+	}
+	head := t[:open]
+	if strings.ContainsAny(head, "=.") {
+		return false
+	}
+	words := strings.Fields(head)
+	if len(words) < 2 || !modifiers[words[0]] {
+		return false
+	}
+	for _, w := range words[:len(words)-1] { // the last word is the name
+		switch w {
+		case "class", "interface", "struct", "enum", "record", "new", "return":
+			return false
+		}
+	}
+	return true
 }

@@ -49,3 +49,42 @@ func TestSection(t *testing.T) {
 		}
 	}
 }
+
+func TestDefinitionShapes(t *testing.T) {
+	for _, s := range []string{
+		"    public byte[] loadReport(String user, String name) throws IOException {",
+		"    public synchronized void record(String name) {",
+		"    private static List<String> names(Map<String, Integer> m) {",
+		"    public async Task<IActionResult> Get(int id)",
+		"    pub fn get(&self, token: &str) -> Session {",
+		"    pub(crate) async fn load(path: &str) -> Result<Self> {",
+		"    fn helper() {",
+		"  def create",
+		"    override fun onCreate(state: Bundle?) {",
+		"    suspend fun fetch(id: Long): User {",
+		"router.get('/orders/:id', async (req, res) => {",
+		"app.post(\"/login\", function (req, res) {",
+		"export const save = async (x: Item) => {",
+		"const handler = (req, res) => {",
+		"func (s *Service) Transfer(ctx context.Context) error {",
+	} {
+		if !isDefinition(s) {
+			t.Errorf("%q is a definition", s)
+		}
+	}
+	for _, s := range []string{
+		"        Statement st = conn.createStatement();",
+		"    public static final int MAX = compute(3);",
+		"    public class Inner {",
+		"        return new Report(rs.getString(\"title\"));",
+		"  items.forEach((item) => {",
+		"    if (order.status === 'refunded') {",
+		"    private final Map<String, Integer> counts = new HashMap<>();",
+		"\tgo func() {",
+		"impl SessionStore {",
+	} {
+		if isDefinition(s) {
+			t.Errorf("%q is not a definition", s)
+		}
+	}
+}
