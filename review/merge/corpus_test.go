@@ -343,7 +343,10 @@ func TestCorpusAblation(t *testing.T) {
 	if !testing.Verbose() {
 		t.Skip("a table for -v")
 	}
-	defer func() { ablate = struct{ kinds, idf, code, linkCheck bool }{} }()
+	defer func() {
+		ablate = struct{ kinds, idf, code, linkCheck bool }{}
+		alt = struct{ mutual, regionText, location bool }{}
+	}()
 	type variant struct {
 		name string
 		set  func()
@@ -359,9 +362,15 @@ func TestCorpusAblation(t *testing.T) {
 		{"no IDF", func() { ablate.idf = true }, nil},
 		{"no anchored-line names", func() { ablate.code = true }, nil},
 		{"no cluster-level check", func() { ablate.linkCheck = true }, nil},
+		{"+ mutual-best matching", func() { alt.mutual = true }, nil},
+		{"+ region text pairs", func() { alt.regionText = true }, nil},
+		{"+ location evidence", func() { alt.location = true }, nil},
+		{"+ matching + location", func() { alt.mutual, alt.location = true, true }, nil},
+		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck bool }{}
+		alt = struct{ mutual, regionText, location bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		for _, dir := range dirs {

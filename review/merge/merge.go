@@ -51,6 +51,13 @@ const (
 	kindBase  = 0.3
 	kindText  = 0.45
 	kindClose = 0.25
+	// regionText damps the text score of findings of no common kind that
+	// lie in one function but further apart than Window.
+	regionText = 0.8
+	// Location evidence (see pairScore).
+	locWindow = 2
+	locBase   = 0.32
+	locText   = 0.5
 )
 
 // similarity scores two findings of unknown or unrelated kinds: weighted
@@ -72,6 +79,21 @@ func similarity(a, b vector, sameCategory, sameLine bool) float64 {
 // pairScore scores two findings of different reviewers, or returns 0 when
 // they cannot be one issue. d is the gap in lines between their ranges.
 func pairScore(a, b *node, d int) float64 {
+	s := textScore(a, b, d)
+	if s == 0 || !alt.location || a.kinds.conflict(b.kinds) {
+		return s
+	}
+	// Location evidence: two reviewers pointing at (nearly) the same lines of
+	// one function, with no known kinds that disagree. On its own it ranks a
+	// pair; mutualBest keeps it only when neither finding has a better
+	// counterpart from the other reviewer.
+	if a.f.Section != "" && a.f.Section == b.f.Section && isFuncRegion(a.f.Section) && d <= locWindow {
+		s = max(s, locBase*(1-float64(d)/float64(locWindow+1))+locText*jaccard(a.vec, b.vec))
+	}
+	return s
+}
+
+func textScore(a, b *node, d int) float64 {
 	ka, kb := a.kinds, b.kinds
 	if ka.conflict(kb) {
 		return 0 // two known, different kinds
@@ -79,9 +101,13 @@ func pairScore(a, b *node, d int) float64 {
 	near := d <= Window
 	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow && isFuncRegion(a.f.Section)
 	if ka&kb == 0 {
-		// No kind in common: the text must carry it, close by.
+		// No kind in common: the text must carry it, close by, or (damped)
+		// anywhere in one function.
 		if !near {
-			return 0
+			if !region || !alt.regionText {
+				return 0
+			}
+			return regionText * similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, false)
 		}
 		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
@@ -119,6 +145,13 @@ type Cluster struct {
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
 var ablate struct{ kinds, idf, code, linkCheck bool }
+
+// alt switches on alternatives that were measured on the corpora and not
+// kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
+// reviewers, text pairs anywhere in one function, and location evidence on
+// its own. Each cost recall or precision; the corpus table still measures
+// them. Production never sets it.
+var alt struct{ mutual, regionText, location bool }
 
 type node struct {
 	f     anchor.Finding
@@ -186,6 +219,9 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		if !p.same && p.score >= CrossThreshold {
 			cross = append(cross, p)
 		}
+	}
+	if alt.mutual {
+		cross = mutualBest(nodes, cross)
 	}
 	slices.SortFunc(cross, func(x, y pair) int {
 		if c := cmp.Compare(y.score, x.score); c != 0 {
@@ -546,4 +582,44 @@ func isFuncRegion(sec string) bool {
 		}
 	}
 	return true
+}
+
+// mutualBest keeps the cross-reviewer pairs that are a matching: for each
+// pair of reviewers, a finding of one pairs with at most one finding of the
+// other, and only when each is the other's best candidate from that
+// reviewer (ties: the lower canonical index). Two distinct bugs on one line
+// found by different subsets of reviewers then pair each with its own
+// counterpart instead of chaining through the nearest one.
+func mutualBest(nodes []node, cross []pair) []pair {
+	type key struct {
+		i   int
+		rev string
+	}
+	best := map[key]int{}            // index into cross of i's best pair with reviewer rev
+	better := func(x, y pair) bool { // x ranks above y
+		if x.score != y.score {
+			return x.score > y.score
+		}
+		if x.a != y.a {
+			return x.a < y.a
+		}
+		return x.b < y.b
+	}
+	consider := func(i int, rev string, k int) {
+		kk := key{i, rev}
+		if j, ok := best[kk]; !ok || better(cross[k], cross[j]) {
+			best[kk] = k
+		}
+	}
+	for k, p := range cross {
+		consider(p.a, nodes[p.b].f.Reviewer, k)
+		consider(p.b, nodes[p.a].f.Reviewer, k)
+	}
+	out := make([]pair, 0, len(cross))
+	for k, p := range cross {
+		if best[key{p.a, nodes[p.b].f.Reviewer}] == k && best[key{p.b, nodes[p.a].f.Reviewer}] == k {
+			out = append(out, p)
+		}
+	}
+	return out
 }
