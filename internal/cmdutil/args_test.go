@@ -23,12 +23,6 @@ func TestNoArgs(t *testing.T) {
 	}
 }
 
-func TestSanitize(t *testing.T) {
-	if got := Sanitize("evil\x1b[31mred\x07\u009b"); got != "evil[31mred" {
-		t.Errorf("%q", got)
-	}
-}
-
 func TestBytes(t *testing.T) {
 	for n, want := range map[int64]string{0: "-", 999: "999 B", 1500: "2 KB", 274e6: "274 MB", 4.7e9: "4.7 GB"} {
 		if got := Bytes(n); got != want {

@@ -2,19 +2,7 @@ package cmdutil
 
 import (
 	"fmt"
-	"strings"
 )
-
-// Sanitize drops terminal control characters from server-provided text
-// before it is printed.
-func Sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
-}
 
 // Bytes formats a size for people: "4.7 GB", "274 MB".
 func Bytes(n int64) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -39,7 +40,7 @@ func Markdown(w io.Writer, r *report.Report, _ Options) error {
 	}
 	// Build already stripped model text; a report.json edited by hand and
 	// shown with 'quorum report show' has not been through Build.
-	_, err := io.WriteString(w, report.Sanitize(buf.String()))
+	_, err := io.WriteString(w, safetext.Sanitize(buf.String()))
 	return err
 }
 

@@ -11,11 +11,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/rivo/uniseg"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
-
-	"github.com/quorum-review/quorum/review/report"
 )
 
 // piece is a run of inline text in one look, or a hard line break.
@@ -102,7 +101,7 @@ func (t *terminal) inline(out []piece, n ast.Node, l look) []piece {
 // Markdown was sanitized, but entity references (&#27;) decode to control
 // characters after that.
 func clean(s string) string {
-	return report.Sanitize(s)
+	return safetext.Sanitize(s)
 }
 
 // unescape does what goldmark leaves to its HTML renderer: it resolves

@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/quorum-review/quorum/internal/golden"
-	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // The terminal renderer's input is the Markdown report, so its tests read
@@ -276,7 +276,7 @@ func FuzzTerminal(f *testing.F) {
 		if strings.Contains(plain, "\x1b") {
 			t.Fatalf("escape sequence without color: %q", plain)
 		}
-		if !utf8.ValidString(color) || report.Sanitize(plain) != plain {
+		if !utf8.ValidString(color) || safetext.Sanitize(plain) != plain {
 			t.Fatalf("unsafe text in the output: %q", plain)
 		}
 		if ansi.Strip(color) != plain {

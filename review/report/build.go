@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/merge"
@@ -79,7 +80,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 
 	rejectedBy := map[string]int{}
 	for _, rej := range in.Anchored.Rejected {
-		rej.File, rej.Title, rej.Reason = Sanitize(rej.File), Sanitize(rej.Title), Sanitize(rej.Reason)
+		rej.File, rej.Title, rej.Reason = safetext.Sanitize(rej.File), safetext.Sanitize(rej.Title), safetext.Sanitize(rej.Reason)
 		r.Rejected = append(r.Rejected, rej)
 		rejectedBy[rej.Reviewer]++
 	}
@@ -109,7 +110,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 
 	r.Commits = []Commit{}
 	for _, c := range set.Commits {
-		r.Commits = append(r.Commits, Commit{SHA: c.SHA, Subject: Sanitize(c.Subject), Notes: commitNotes(c)})
+		r.Commits = append(r.Commits, Commit{SHA: c.SHA, Subject: safetext.Sanitize(c.Subject), Notes: commitNotes(c)})
 	}
 	r.TODOs = todos(reviewable)
 	if r.TODOs == nil {
@@ -128,13 +129,13 @@ func skipped(set *diff.Set) []Skipped {
 	for _, s := range set.Skipped {
 		if !have[s.Path] {
 			have[s.Path] = true
-			out = append(out, Skipped{File: Sanitize(s.Path), Reason: s.Reason})
+			out = append(out, Skipped{File: safetext.Sanitize(s.Path), Reason: s.Reason})
 		}
 	}
 	for _, f := range set.Files {
 		if f.Skip != "" && !have[f.Path] {
 			have[f.Path] = true
-			out = append(out, Skipped{File: Sanitize(f.Path), Reason: f.Skip})
+			out = append(out, Skipped{File: safetext.Sanitize(f.Path), Reason: f.Skip})
 		}
 	}
 	slices.SortFunc(out, func(a, b Skipped) int { return strings.Compare(a.File, b.File) })
@@ -175,7 +176,7 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 		state[name] = st
 	}
 	for _, f := range files {
-		fc := FileCoverage{Path: Sanitize(f.Path), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
+		fc := FileCoverage{Path: safetext.Sanitize(f.Path), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
 		seen[f.Path] = map[string]bool{}
 		for _, name := range cov.Reviewers {
 			s := state[name][f.Path]
@@ -207,26 +208,26 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	}
 	f := Finding{
 		Severity:    r.Policy.Decide(votes),
-		Category:    Sanitize(c.Category),
-		Title:       Sanitize(strings.TrimSpace(rep.Raw.Title)),
+		Category:    safetext.Sanitize(c.Category),
+		Title:       safetext.Sanitize(strings.TrimSpace(rep.Raw.Title)),
 		File:        rep.File,
 		Line:        rep.Line,
 		EndLine:     rep.EndLine,
 		Reviewers:   c.Reviewers,
 		SeenBy:      len(sees),
 		Votes:       map[string]string{},
-		Explanation: Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
-		Fix:         Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
+		Explanation: safetext.Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
+		Fix:         safetext.Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
 		Code:        codeLines(files, rep.File, rep.Line, rep.EndLine),
 	}
 	if f.Title == "" {
-		f.Title = Sanitize(firstSentence(rep.Raw.Explanation))
+		f.Title = safetext.Sanitize(firstSentence(rep.Raw.Explanation))
 	}
 	if f.Fix == "" {
 		// The representative gave no fix; take the first finder's that did.
 		for _, m := range c.Members {
 			if strings.TrimSpace(m.Raw.Fix) != "" {
-				f.Fix = Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))
+				f.Fix = safetext.Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))
 				break
 			}
 		}
@@ -248,14 +249,14 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 			continue
 		}
 		titled[m.Reviewer] = true
-		f.Others = append(f.Others, Wording{Reviewer: m.Reviewer, Severity: m.Raw.Severity, Title: Sanitize(m.Raw.Title)})
+		f.Others = append(f.Others, Wording{Reviewer: m.Reviewer, Severity: m.Raw.Severity, Title: safetext.Sanitize(m.Raw.Title)})
 	}
 	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
 	f.Members = make([]Member, 0, len(c.Members))
 	for _, m := range c.Members {
-		f.Members = append(f.Members, Member{Reviewer: m.Reviewer, Title: Sanitize(strings.TrimSpace(m.Raw.Title)),
-			Severity: m.Raw.Severity, Category: Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
-			Quote: Sanitize(strings.TrimSpace(m.Raw.Quote))})
+		f.Members = append(f.Members, Member{Reviewer: m.Reviewer, Title: safetext.Sanitize(strings.TrimSpace(m.Raw.Title)),
+			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
+			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))})
 	}
 	slices.SortStableFunc(f.Members, func(a, b Member) int {
 		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), cmp.Compare(a.Line, b.Line), strings.Compare(a.Title, b.Title),
@@ -389,7 +390,7 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 			inside := p >= line && p <= end
 			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
 			if inside || edge {
-				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
+				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Sanitize(l.Text)})
 			}
 		}
 		if len(out) > maxCodeLines {
@@ -432,7 +433,7 @@ func deletedCodeLines(files map[string]*diff.File, file string, old, end int) []
 			if l.Kind == diff.Added {
 				continue // code the deletion was replaced with is not what the finding quotes
 			}
-			out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: Sanitize(l.Text)})
+			out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Sanitize(l.Text)})
 		}
 		if len(out) > maxCodeLines {
 			out = out[:maxCodeLines]
@@ -465,8 +466,8 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 			dur = m.TotalDuration
 		}
 		rv := Reviewer{
-			Name: Sanitize(res.Reviewer.Name), Model: Sanitize(res.Reviewer.Model), Digest: res.Digest,
-			Focus: Sanitize(res.Reviewer.Focus), Options: res.Options, Status: res.Status, Error: Sanitize(res.Error), Hint: Sanitize(res.Hint),
+			Name: safetext.Sanitize(res.Reviewer.Name), Model: safetext.Sanitize(res.Reviewer.Model), Digest: res.Digest,
+			Focus: safetext.Sanitize(res.Reviewer.Focus), Options: res.Options, Status: res.Status, Error: safetext.Sanitize(res.Error), Hint: safetext.Sanitize(res.Hint),
 			DurationMS: dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
 			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: roundTo(m.TokensPerSecond(), 1),
 			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,
@@ -482,7 +483,7 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 			if ch.Answer == nil {
 				rv.FailedChunks++
 				if ch.Error != "" {
-					rv.Failures = append(rv.Failures, Sanitize(ch.Error))
+					rv.Failures = append(rv.Failures, safetext.Sanitize(ch.Error))
 				}
 			}
 		}
@@ -551,26 +552,26 @@ func narrative(results []review.RawResult) (strengths, concerns, docs []Note, un
 			if a == nil {
 				continue
 			}
-			if s := Sanitize(strings.TrimSpace(a.Summary)); s != "" && !slices.Contains(sums, s) {
+			if s := safetext.Sanitize(strings.TrimSpace(a.Summary)); s != "" && !slices.Contains(sums, s) {
 				sums = append(sums, s)
 			}
 			for _, s := range a.Strengths {
-				if t := Sanitize(strings.TrimSpace(s)); t != "" {
+				if t := safetext.Sanitize(strings.TrimSpace(s)); t != "" {
 					collect(st, foldKey(t), t, who, "")
 				}
 			}
 			for _, s := range a.Concerns {
-				if t := Sanitize(strings.TrimSpace(s)); t != "" {
+				if t := safetext.Sanitize(strings.TrimSpace(s)); t != "" {
 					collect(co, foldKey(t), t, who, "")
 				}
 			}
 			for _, s := range a.Docs {
-				if t := Sanitize(strings.TrimSpace(s)); t != "" {
+				if t := safetext.Sanitize(strings.TrimSpace(s)); t != "" {
 					collect(do, foldKey(t), t, who, "")
 				}
 			}
 			for _, u := range a.Untested {
-				if t := Sanitize(strings.TrimSpace(u.Scenario)); t != "" {
+				if t := safetext.Sanitize(strings.TrimSpace(u.Scenario)); t != "" {
 					risk := strings.ToLower(strings.TrimSpace(u.Risk))
 					if riskRank(risk) == 0 {
 						risk = "low"

@@ -294,22 +294,6 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-func TestSanitize(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain\ttext\nline":        "plain\ttext\nline",
-		"red \x1b[31malert\x1b[0m": "red alert",
-		"title\x1b]0;pwned\x07 ok": "title ok",
-		"carriage\rreturn\x08":     "carriagereturn",
-		"bidi \u202eevil\u202c":    "bidi evil",
-		"c1 \u009b31m control":     "c1 31m control",
-		"8-bit csi \x9b31m red":    "8-bit csi \uFFFD31m red",
-		"latin-1 caf\xe9":          "latin-1 caf\uFFFD",
-	} {
-		if got := report.Sanitize(in); got != want {
-			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 func TestCodeShowsDeletedLines(t *testing.T) {
 	set := &diff.Set{Files: []diff.File{

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // This file holds the sections computed by code beside the models' narrative
@@ -59,7 +60,7 @@ func todos(files []diff.File) []TODO {
 					continue // cheap filter: the regexp is slow over large diffs
 				}
 				if m := todoRe.FindStringSubmatch(l.Text); m != nil {
-					out = append(out, TODO{File: f.Path, Line: l.New, Marker: m[1], Text: Sanitize(strings.TrimSpace(l.Text))})
+					out = append(out, TODO{File: f.Path, Line: l.New, Marker: m[1], Text: safetext.Sanitize(strings.TrimSpace(l.Text))})
 				}
 			}
 		}
@@ -188,7 +189,7 @@ func exportedChanges(f diff.File) []APIChange {
 			if i > 0 && h.Lines[i-1].Kind == l.Kind && strings.HasPrefix(strings.TrimSpace(h.Lines[i-1].Text), "//") {
 				continue
 			}
-			ch := APIChange{File: f.Path, Change: "added", Decl: Sanitize(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l.Text), "{")))}
+			ch := APIChange{File: f.Path, Change: "added", Decl: safetext.Sanitize(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l.Text), "{")))}
 			if l.Kind == diff.Added {
 				ch.Line = l.New
 				added[m[1]] = true

@@ -19,6 +19,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // DoctorOptions are the parsed flags of `quorum doctor`.
@@ -172,7 +173,7 @@ func (d *doctor) checkConfig() {
 	cfg, err := d.opts.Conn.Effective(d.opts.Factory)
 	d.cfg = cfg
 	if err != nil {
-		d.r.add("config", Fail, oneLine(err.Error()), errmap.Hint(err))
+		d.r.add("config", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		return
 	}
 	var files []string
@@ -214,13 +215,6 @@ func (d *doctor) checkGit(ctx context.Context) {
 		return
 	}
 	d.r.add("repository", OK, strings.TrimSpace(string(top)), "")
-}
-
-func oneLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSpace(s)
 }
 
 func fileExists(p string) bool {

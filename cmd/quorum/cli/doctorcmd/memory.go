@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 )
@@ -89,7 +90,7 @@ func Fit(models []review.ModelInfo, mem Meminfo, numCtx func(review.ModelInfo) i
 		}
 	}
 	avail, total := cmdutil.Bytes(mem.Available), cmdutil.Bytes(mem.Total)
-	name := cmdutil.Sanitize(big.Name)
+	name := safetext.OneLine(big.Name)
 	switch {
 	case sum <= mem.Available && len(models) == 1:
 		return FitResult{OK, fmt.Sprintf("the panel fits: ~%s for %s, %s available of %s (estimate; a GPU changes this, see `ollama ps`)",

@@ -14,6 +14,7 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 )
@@ -31,13 +32,13 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	cfg := d.cfg
 	client, err := cmdutil.Client(cfg, d.opts.Resolver)
 	if err != nil {
-		d.r.add("ollama", Fail, oneLine(err.Error()), errmap.Hint(err))
+		d.r.add("ollama", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
 	version, err := client.Version(ctx)
 	if err != nil {
-		d.r.add("ollama", Fail, oneLine(err.Error()), errmap.Hint(err))
+		d.r.add("ollama", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
@@ -49,7 +50,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 
 	installed, err := client.List(ctx)
 	if err != nil {
-		d.r.add("panel", Fail, oneLine(err.Error()), errmap.Hint(err))
+		d.r.add("panel", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("context", "memory")
 		return true, false
 	}
@@ -80,13 +81,13 @@ func (d *doctor) checkVersion(host, v string) {
 	case v == "" || v == "0.0.0":
 		d.r.add("ollama", OK, fmt.Sprintf("reachable at %s, version unknown (%q: a source build has none stamped)", host, v), "")
 	case !atLeast(v, minFormatVersion):
-		d.r.add("ollama", Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", cmdutil.Sanitize(v), host, minFormatVersion),
+		d.r.add("ollama", Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", safetext.OneLine(v), host, minFormatVersion),
 			"upgrade ollama (https://ollama.com/download), then restart it")
 	case !ollama.SupportsTruncate(v):
-		d.r.add("ollama", Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", cmdutil.Sanitize(v), host),
+		d.r.add("ollama", Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", safetext.OneLine(v), host),
 			"upgrade ollama (https://ollama.com/download) so over-long prompts are refused instead")
 	default:
-		d.r.add("ollama", OK, fmt.Sprintf("version %s at %s", cmdutil.Sanitize(v), host), "")
+		d.r.add("ollama", OK, fmt.Sprintf("version %s at %s", safetext.OneLine(v), host), "")
 	}
 }
 
@@ -109,11 +110,11 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	for _, m := range chosen {
 		if !panel.ChatCapable(m) {
 			ready = false
-			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", cmdutil.Sanitize(m.Name), strings.Join(m.Capabilities, ",")),
+			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", safetext.OneLine(m.Name), strings.Join(m.Capabilities, ",")),
 				"remove it from the panel and pick a chat model from `quorum models`")
 			continue
 		}
-		usable = append(usable, cmdutil.Sanitize(m.Name))
+		usable = append(usable, safetext.OneLine(m.Name))
 	}
 	for _, m := range missing {
 		status := Warn // the other reviewers still run
@@ -164,7 +165,7 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 			continue
 		}
 		n := d.numCtx(m)
-		name := cmdutil.Sanitize(m.Name)
+		name := safetext.OneLine(m.Name)
 		switch {
 		case m.ContextLength == 0:
 			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens", name, n),

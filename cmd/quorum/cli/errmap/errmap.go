@@ -9,6 +9,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // A Rule maps the errors of one domain package to an exit code and a hint;
@@ -82,7 +83,7 @@ func Print(w io.Writer, err error) int {
 		return exitcode.Findings
 	}
 	code, hint := Map(err)
-	fmt.Fprintf(w, "error: %s\n", firstLine(strings.TrimSpace(err.Error())))
+	fmt.Fprintf(w, "error: %s\n", safetext.OneLine(strings.TrimSpace(err.Error())))
 	switch {
 	case hint != "":
 	case isUsage(err):
@@ -94,13 +95,6 @@ func Print(w io.Writer, err error) int {
 		fmt.Fprintf(w, "hint: %s\n", hint)
 	}
 	return code
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 func exitcodeRule(err error) (int, string, bool) {

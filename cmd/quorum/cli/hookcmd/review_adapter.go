@@ -13,6 +13,7 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -121,7 +122,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	var partial, missing []string
 	if saveErr != nil {
-		partial = append(partial, "the report could not be saved: "+oneLine(saveErr.Error()))
+		partial = append(partial, "the report could not be saved: "+safetext.OneLine(saveErr.Error()))
 	}
 	for _, rv := range rep.Reviewers {
 		switch rv.Status {
@@ -154,7 +155,7 @@ func unavailableReason(err error, host string) string {
 	if errors.Is(err, review.ErrUnreachable) {
 		return fmt.Sprintf("ollama is not reachable at %s", host)
 	}
-	return oneLine(err.Error())
+	return safetext.OneLine(err.Error())
 }
 
 func findingLine(f report.Finding) string {

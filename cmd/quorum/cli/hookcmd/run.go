@@ -17,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // ReviewRequest is one push's review: every range it introduces (one review
@@ -213,7 +214,7 @@ func RunPush(opts *RunOptions) error {
 		return err
 	}
 	if out.Unavailable {
-		reason := oneLine(out.Reason)
+		reason := safetext.OneLine(out.Reason)
 		if reason == "" {
 			reason = "Ollama is not available"
 		}
@@ -233,20 +234,20 @@ func RunPush(opts *RunOptions) error {
 			if out.ReportPath != "" {
 				hint += "; the reduced review's report: " + out.ReportPath
 			}
-			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", oneLine(fewer))
+			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", safetext.OneLine(fewer))
 		}
-		fmt.Fprintf(errOut, "quorum: warning: %s (run '%s')\n", oneLine(fewer), oneLine(pull))
+		fmt.Fprintf(errOut, "quorum: warning: %s (run '%s')\n", safetext.OneLine(fewer), safetext.OneLine(pull))
 	}
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, plural(n), shortRanges(plan.Ranges))
 	if out.Partial != "" {
-		fmt.Fprintf(errOut, "quorum: partial review: %s\n", oneLine(out.Partial))
+		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
 	}
 	if out.Blocked {
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
 			len(out.Blocking), plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, plural(cfg.Hook.MinAgreement), what)
 		for _, b := range out.Blocking {
-			fmt.Fprintf(errOut, "  %s\n", oneLine(b))
+			fmt.Fprintf(errOut, "  %s\n", safetext.OneLine(b))
 		}
 		if out.ReportPath != "" {
 			fmt.Fprintf(errOut, "report: %s\n", out.ReportPath)
@@ -306,19 +307,4 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// oneLine keeps the first line of s without control characters: the lines
-// come from model text and go to a terminal (DESIGN §8).
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
 }

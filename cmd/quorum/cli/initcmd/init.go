@@ -17,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -125,17 +126,8 @@ func initRun(opts *InitOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "wrote %s\n", path)
 	if listErr != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: could not list Ollama's models (%v); the file uses the defaults\n", oneLine(listErr.Error()))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: could not list Ollama's models (%v); the file uses the defaults\n", safetext.OneLine(listErr.Error()))
 	}
 	fmt.Fprintln(opts.IO.Out, "check it with: quorum config show")
 	return nil
-}
-
-func oneLine(s string) string {
-	for i, r := range s {
-		if r == '\n' || r == '\r' {
-			return s[:i]
-		}
-	}
-	return s
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -144,7 +145,7 @@ func modelsRun(opts *ModelsOptions) error {
 }
 
 func writeText(w io.Writer, l Listing) error {
-	fmt.Fprintf(w, "ollama %s at %s\n\n", cmdutil.Sanitize(displayVersion(l.Version)), l.Host)
+	fmt.Fprintf(w, "ollama %s at %s\n\n", safetext.OneLine(displayVersion(l.Version)), l.Host)
 	if len(l.Models) == 0 {
 		fmt.Fprintln(w, "no models installed")
 		return nil
@@ -156,9 +157,9 @@ func writeText(w io.Writer, l Listing) error {
 		if m.Panel {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, cmdutil.Sanitize(m.Name), dash(cmdutil.Sanitize(m.Family)),
-			dash(cmdutil.Sanitize(m.ParameterSize)), dash(cmdutil.Sanitize(m.Quantization)), contextText(m.ContextLength),
-			cmdutil.Bytes(m.SizeBytes), dash(cmdutil.Sanitize(strings.Join(m.Capabilities, ","))))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, safetext.OneLine(m.Name), dash(safetext.OneLine(m.Family)),
+			dash(safetext.OneLine(m.ParameterSize)), dash(safetext.OneLine(m.Quantization)), contextText(m.ContextLength),
+			cmdutil.Bytes(m.SizeBytes), dash(safetext.OneLine(strings.Join(m.Capabilities, ","))))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

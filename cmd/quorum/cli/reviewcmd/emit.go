@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
@@ -193,5 +194,5 @@ func writeRawText(w io.Writer, raw *review.Raw) error {
 // report's own sanitiser (escape sequences, control characters, bidi
 // overrides), then newlines and tabs as spaces.
 func clean(s string) string {
-	return strings.NewReplacer("\n", " ", "\t", " ").Replace(report.Sanitize(s))
+	return strings.NewReplacer("\n", " ", "\t", " ").Replace(safetext.Sanitize(s))
 }

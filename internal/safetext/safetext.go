@@ -1,4 +1,5 @@
-package report
+// Package safetext makes text from a model, a repository or a server safe to print: the one sanitiser and the one one-line form.
+package safetext
 
 import (
 	"strings"
@@ -9,8 +10,9 @@ import (
 
 // Sanitize removes terminal control sequences and other control characters
 // (keeping newlines and tabs) and bidi overrides from text a model or a diff
-// supplied, so printing a report can never drive the user's terminal. Build
-// applies it to every such string, so every format is covered.
+// supplied, so printing it can never drive the user's terminal. report.Build
+// applies it to every such string, so every format is covered; commands
+// apply it (or OneLine) to what servers send.
 func Sanitize(s string) string {
 	if s == "" {
 		return s
@@ -42,4 +44,22 @@ func unsafeRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// OneLine is Sanitize for one line of output: the first line of s, tabs as
+// spaces, trimmed. Error messages and server-supplied names go through it.
+func OneLine(s string) string {
+	s = Sanitize(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(strings.ReplaceAll(s, "\t", " "))
+}
+
+// Clip shortens s to at most n bytes on a rune boundary, marking the cut with "...".
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "..."
 }

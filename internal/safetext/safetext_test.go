@@ -1,0 +1,40 @@
+package safetext_test
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/safetext"
+)
+
+func TestSanitize(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ttext\nline":        "plain\ttext\nline",
+		"red \x1b[31malert\x1b[0m": "red alert",
+		"title\x1b]0;pwned\x07 ok": "title ok",
+		"carriage\rreturn\x08":     "carriagereturn",
+		"bidi \u202eevil\u202c":    "bidi evil",
+		"c1 \u009b31m control":     "c1 31m control",
+		"8-bit csi \x9b31m red":    "8-bit csi \uFFFD31m red",
+		"latin-1 caf\xe9":          "latin-1 caf\uFFFD",
+	} {
+		if got := safetext.Sanitize(in); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"  model\tname \x1b[2J\nsecond line": "model name",
+		"ollama: \u202eevil\r\nmore":      "ollama: evil",
+		"\x1b]0;title\x07plain":             "plain",
+		"":                                   "",
+	} {
+		if got := safetext.OneLine(in); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := safetext.Clip("héllo", 2); got != "h..." {
+		t.Errorf("Clip cut a rune: %q", got)
+	}
+}
