@@ -344,7 +344,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far bool }{}
 		alt = struct{ mutual, regionText, location bool }{}
 	}()
 	type variant struct {
@@ -362,6 +362,9 @@ func TestCorpusAblation(t *testing.T) {
 		{"no IDF", func() { ablate.idf = true }, nil},
 		{"no anchored-line names", func() { ablate.code = true }, nil},
 		{"no cluster-level check", func() { ablate.linkCheck = true }, nil},
+		{"no distinct-anchor rule", func() { ablate.distinct = true }, nil},
+		{"no far-evidence rule", func() { ablate.far = true }, nil},
+		{"neither evidence rule", func() { ablate.distinct, ablate.far = true, true }, nil},
 		{"+ mutual-best matching", func() { alt.mutual = true }, nil},
 		{"+ region text pairs", func() { alt.regionText = true }, nil},
 		{"+ location evidence", func() { alt.location = true }, nil},
@@ -369,7 +372,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far bool }{}
 		alt = struct{ mutual, regionText, location bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

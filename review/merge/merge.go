@@ -95,8 +95,8 @@ func pairScore(a, b *node, d int) float64 {
 
 func textScore(a, b *node, d int) float64 {
 	ka, kb := a.kinds, b.kinds
-	if ka.conflict(kb) {
-		return 0 // two known, different kinds
+	if ka.conflict(kb) || distinctAnchors(a, b) {
+		return 0 // two known, different kinds, or two lines each its own finding's subject
 	}
 	near := d <= Window
 	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow && isFuncRegion(a.f.Section)
@@ -111,7 +111,7 @@ func textScore(a, b *node, d int) float64 {
 		}
 		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
-	if !near && !region {
+	if !near && (!region || !farEvidence(a, b)) {
 		return 0
 	}
 	j := jaccard(a.vec, b.vec)
@@ -144,7 +144,7 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
@@ -154,9 +154,11 @@ var ablate struct{ kinds, idf, code, linkCheck bool }
 var alt struct{ mutual, regionText, location bool }
 
 type node struct {
-	f     anchor.Finding
-	vec   vector
-	kinds kindSet
+	f      anchor.Finding
+	vec    vector
+	kinds  kindSet
+	ev     evidence
+	common map[string]bool // names common to the findings of its file
 }
 
 // Clusters groups findings into issues. The result is sorted by file, line,
@@ -182,12 +184,13 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	}
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i]}
+		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f)}
 		if !ablate.kinds {
 			nodes[i].kinds = kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 		}
 	}
 
+	setCommon(nodes)
 	pairs := candidatePairs(nodes)
 
 	// Phase one: a reviewer's own repeats.
