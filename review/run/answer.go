@@ -143,10 +143,11 @@ var knownKinds = sync.OnceValue(func() map[string]bool {
 	return out
 })
 
-// dropUnknownKinds removes a finding's "kind" when it is not one the schema
-// knows. The kind is an optional hint to the merge; a server that does not
-// enforce the schema lets a model invent one, and that alone must not cost
-// a repair request or the answer (merge infers the kind from the wording).
+// dropUnknownKinds turns a finding's missing or unknown "kind" into "other"
+// before validation. The schema requires a kind, so constrained decoding
+// always fills it; a server that does not enforce the schema lets a model
+// omit or invent one, and that alone must not cost a repair request or the
+// answer ("other" is no evidence: merge infers the kind from the wording).
 func dropUnknownKinds(v any) (dropped bool) {
 	doc, _ := v.(map[string]any)
 	findings, _ := doc["findings"].([]any)
@@ -156,11 +157,9 @@ func dropUnknownKinds(v any) (dropped bool) {
 		if !ok {
 			continue
 		}
-		if k, has := m["kind"]; has {
-			if s, ok := k.(string); !ok || !known[s] {
-				delete(m, "kind")
-				dropped = true
-			}
+		if s, ok := m["kind"].(string); !ok || !known[s] {
+			m["kind"] = "other"
+			dropped = true
 		}
 	}
 	return dropped

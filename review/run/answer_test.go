@@ -52,17 +52,19 @@ func TestParseAnswerErrors(t *testing.T) {
 	}
 }
 
-// TestUnknownKindIsDropped: a kind the schema does not list is ignored, not
-// a schema failure; a known one is kept.
+// TestUnknownKindIsDropped: a kind the schema does not list, or none at all
+// (the schema requires one), becomes "other", not a schema failure; a known
+// one is kept.
 func TestUnknownKindIsDropped(t *testing.T) {
 	a, err := ParseAnswer(`{"summary":"s","findings":[
 	  {"file":"a.go","line":1,"quote":"x := 1","severity":"important","category":"bug","kind":"made-up","title":"t","explanation":"e"},
 	  {"file":"a.go","line":2,"quote":"y := 2","severity":"important","category":"bug","kind":"sql-injection","title":"t","explanation":"e"},
-	  {"file":"a.go","line":3,"quote":"z := 3","severity":"important","category":"bug","kind":7,"title":"t","explanation":"e"}]}`)
+	  {"file":"a.go","line":3,"quote":"z := 3","severity":"important","category":"bug","kind":7,"title":"t","explanation":"e"},
+	  {"file":"a.go","line":4,"quote":"w := 4","severity":"important","category":"bug","title":"t","explanation":"e"}]}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := []string{a.Findings[0].Kind, a.Findings[1].Kind, a.Findings[2].Kind}; got[0] != "" || got[1] != "sql-injection" || got[2] != "" {
-		t.Fatalf("kinds = %q, want the unknown ones dropped", got)
+	if got := []string{a.Findings[0].Kind, a.Findings[1].Kind, a.Findings[2].Kind, a.Findings[3].Kind}; got[0] != "other" || got[1] != "sql-injection" || got[2] != "other" || got[3] != "other" {
+		t.Fatalf("kinds = %q, want the unknown ones \"other\"", got)
 	}
 }
