@@ -105,8 +105,10 @@ func (r *Runner) tree(ctx context.Context, cfg Config, rr *reviewerRun, c plan.C
 		return []*review.ChunkResult{cr}, true, cause, nil
 	}
 	// The request that was cut answered nothing: its cost is the reviewer's.
+	m := cr.Metrics
+	m.Wall = 0 // the reviewer's wall-clock is measured as a whole
 	rr.mu.Lock()
-	rr.extra.Add(cr.Metrics)
+	rr.extra.Add(m)
 	rr.resplits++
 	rr.mu.Unlock()
 	parts, ok := rr.plan.Split(c)
