@@ -31,6 +31,46 @@ type Model struct {
 	Name   string `json:"name"`
 	Focus  string `json:"focus,omitempty"`
 	NumCtx int    `json:"num_ctx,omitempty"`
+	// API and Host name this reviewer's own server ("" for the top-level
+	// api and host), so one panel can span a laptop and a team server.
+	API  string `json:"api,omitempty"`
+	Host string `json:"host,omitempty"`
+}
+
+// APIs are the model server protocols quorum speaks.
+const (
+	APIOllama = "ollama"
+	APIOpenAI = "openai"
+)
+
+// DefaultOpenAIHost is where llama.cpp's llama-server listens by default.
+const DefaultOpenAIHost = "http://127.0.0.1:8080/v1"
+
+// Server returns the API and host reviewer m talks to: its own, else the
+// top-level api and host. An OpenAI-compatible server with no host given
+// anywhere is llama-server's default address, not Ollama's.
+func (c *Config) Server(m Model) (api, host string) {
+	api = m.API
+	if api == "" {
+		api = c.API
+	}
+	if api == "" {
+		api = APIOllama
+	}
+	host = m.Host
+	if host == "" && (api == c.API || c.API == "" && api == APIOllama) {
+		host = c.OllamaHost
+		if api == APIOpenAI && c.Source("host").Kind == FromDefault && c.Source("ollama_host").Kind == FromDefault {
+			host = DefaultOpenAIHost
+		}
+	}
+	if host == "" {
+		host = "http://127.0.0.1:11434"
+		if api == APIOpenAI {
+			host = DefaultOpenAIHost
+		}
+	}
+	return api, host
 }
 
 // Gate decides which findings fail a run: severity at or above FailOn,
@@ -76,8 +116,14 @@ type Config struct {
 	Timeout time.Duration
 	// AllowRemote permits a non-loopback Ollama host.
 	AllowRemote bool
-	// OllamaHost is the Ollama server address.
+	// API is the default server's protocol: "ollama" or "openai".
+	API string
+	// OllamaHost is the default server's address (the keys host and
+	// ollama_host both set it; the name is kept from when it was Ollama only).
 	OllamaHost string
+	// APIKeyEnv names the environment variable holding an API key for
+	// OpenAI-compatible servers. Only the user's own config may set it.
+	APIKeyEnv string
 	// Cache enables the result cache.
 	Cache bool
 
@@ -107,6 +153,7 @@ func Default() *Config {
 			Timeout:       10 * time.Minute,
 		},
 		Timeout:    30 * time.Minute,
+		API:        APIOllama,
 		OllamaHost: "http://127.0.0.1:11434",
 		Cache:      true,
 		sources:    map[string]Source{},

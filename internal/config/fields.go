@@ -66,7 +66,10 @@ var fields = []field{
 	{"hook.tags", boolean(func(c *Config) *bool { return &c.Hook.Tags }), func(c *Config) string { return strconv.FormatBool(c.Hook.Tags) }},
 	{"timeout", duration(func(c *Config) *time.Duration { return &c.Timeout }, true), func(c *Config) string { return c.Timeout.String() }},
 	{"allow_remote", boolean(func(c *Config) *bool { return &c.AllowRemote }), func(c *Config) string { return strconv.FormatBool(c.AllowRemote) }},
+	{"api", enum(func(c *Config) *string { return &c.API }, []string{APIOllama, APIOpenAI}, "api"), func(c *Config) string { return c.API }},
+	{"host", str(func(c *Config) *string { return &c.OllamaHost }, checkHost), func(c *Config) string { return c.OllamaHost }},
 	{"ollama_host", str(func(c *Config) *string { return &c.OllamaHost }, checkHost), func(c *Config) string { return c.OllamaHost }},
+	{"api_key_env", str(func(c *Config) *string { return &c.APIKeyEnv }, checkEnvName), func(c *Config) string { return q(c.APIKeyEnv) }},
 	{"cache", boolean(func(c *Config) *bool { return &c.Cache }), func(c *Config) string { return strconv.FormatBool(c.Cache) }},
 }
 
@@ -102,6 +105,12 @@ func showModels(ms []Model) string {
 		}
 		if m.NumCtx > 0 {
 			extra = append(extra, "num_ctx: "+strconv.Itoa(m.NumCtx))
+		}
+		if m.API != "" {
+			extra = append(extra, "api: "+m.API)
+		}
+		if m.Host != "" {
+			extra = append(extra, "host: "+m.Host)
 		}
 		if len(extra) > 0 {
 			s += " {" + strings.Join(extra, ", ") + "}"
@@ -279,10 +288,11 @@ func setModels(c *Config, v value) error {
 		if err := checkModel(m); err != nil {
 			return err
 		}
-		if seen[m.Name] {
+		id := m.Name + "@" + m.API + "@" + m.Host
+		if seen[id] {
 			return bad("list each model once; give one model several focuses in one focus text", "model %q is listed twice", m.Name)
 		}
-		seen[m.Name] = true
+		seen[id] = true
 	}
 	if ms == nil {
 		ms = []Model{}
@@ -301,6 +311,28 @@ func checkModel(m Model) error {
 	if m.NumCtx != 0 && m.NumCtx < 512 {
 		return bad("use a context size of at least 512 tokens, or leave num_ctx out", "num_ctx %d is below the minimum of 512", m.NumCtx)
 	}
+	if m.API != "" && m.API != APIOllama && m.API != APIOpenAI {
+		return bad("use api: ollama or api: openai", "model %q: unknown api %q", m.Name, m.API)
+	}
+	if m.Host != "" {
+		if err := checkHost(m.Host); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkEnvName accepts an environment variable name (not its value: a key
+// never belongs in a config file).
+func checkEnvName(s string) error {
+	if s == "" {
+		return nil
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return bad("give the name of an environment variable, like OPENAI_API_KEY, not the key itself", "api_key_env %q is not an environment variable name", s)
+		}
+	}
 	return nil
 }
 
@@ -310,7 +342,7 @@ func checkModel(m Model) error {
 func checkHost(s string) error {
 	hint := "use a URL like http://127.0.0.1:11434"
 	if s == "" {
-		return bad(hint, "ollama_host is empty")
+		return bad(hint, "the host is empty")
 	}
 	raw := s
 	if !strings.Contains(raw, "://") {
@@ -318,7 +350,7 @@ func checkHost(s string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return bad(hint, "%q is not a valid Ollama address", s)
+		return bad(hint, "%q is not a valid server address", s)
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
@@ -326,7 +358,7 @@ func checkHost(s string) error {
 		}
 	}
 	if h := u.Hostname(); h == "" || strings.ContainsAny(h, " /") {
-		return bad(hint, "%q is not a valid Ollama address", s)
+		return bad(hint, "%q is not a valid server address", s)
 	}
 	return nil
 }

@@ -156,6 +156,10 @@ func nodeModels(n *yaml.Node) ([]Model, error) {
 					m.Name = v.Value
 				case "focus":
 					m.Focus = v.Value
+				case "api":
+					m.API = v.Value
+				case "host":
+					m.Host = v.Value
 				case "num_ctx":
 					n, err := strconv.Atoi(v.Value)
 					if err != nil || v.Tag != "!!int" {
@@ -163,7 +167,7 @@ func nodeModels(n *yaml.Node) ([]Model, error) {
 					}
 					m.NumCtx = n
 				default:
-					return nil, &Error{Line: k.Line, Msg: fmt.Sprintf("models: unknown key %q", k.Value), Hint: "a model takes name, focus and num_ctx"}
+					return nil, &Error{Line: k.Line, Msg: fmt.Sprintf("models: unknown key %q", k.Value), Hint: "a model takes name, focus, num_ctx, api and host"}
 				}
 			}
 			if err := checkModel(m); err != nil {
@@ -233,8 +237,16 @@ func (c *Config) checkRepoSafe(key string) error {
 	switch {
 	case key == "allow_remote" && c.AllowRemote:
 		return bad(hint, "a repository's .quorum.yaml cannot allow a remote ollama host")
-	case key == "ollama_host" && !loopbackHost(c.OllamaHost):
+	case (key == "ollama_host" || key == "host") && !loopbackHost(c.OllamaHost):
 		return bad(hint, "a repository's .quorum.yaml can only name a loopback ollama host (127.0.0.1, ::1 or localhost), not %q", c.OllamaHost)
+	case key == "api_key_env" && c.APIKeyEnv != "":
+		return bad("set api_key_env in your user config (quorum config show names the file)", "a repository's .quorum.yaml cannot choose which API key is sent")
+	case key == "models":
+		for _, m := range c.Models {
+			if m.Host != "" && !loopbackHost(m.Host) {
+				return bad(hint, "a repository's .quorum.yaml can only name loopback hosts for its models, not %q for %s", m.Host, m.Name)
+			}
+		}
 	}
 	return nil
 }
