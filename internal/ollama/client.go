@@ -10,6 +10,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -86,16 +87,8 @@ func New(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	// Proxy is nil on purpose: HTTP_PROXY must not route reviewed code
-	// through another machine.
-	transport := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           newDialer(resolver, cfg.AllowRemote).DialContext,
-		MaxIdleConnsPerHost:   8,
-		IdleConnTimeout:       90 * time.Second,
-		ResponseHeaderTimeout: 0, // a model load can take minutes before the first byte
-		TLSHandshakeTimeout:   10 * time.Second,
-	}
+	// The guarded transport ignores HTTP_PROXY and re-checks each dial.
+	transport := loopback.NewTransport(resolver, cfg.AllowRemote)
 	hc := &http.Client{Transport: transport}
 	if cfg.HTTPClient != nil {
 		c := *cfg.HTTPClient

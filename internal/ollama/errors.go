@@ -14,6 +14,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -63,8 +64,14 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	}
 	var ee *exitcode.Error
 	if errors.As(err, &ee) {
-		// Already ours, e.g. the dialer's loopback refusal.
+		// Already ours.
 		return ee
+	}
+	var re *loopback.RemoteError
+	var rs *loopback.ResolveError
+	if errors.As(err, &re) || errors.As(err, &rs) {
+		// The dialer's refusal of an address it was about to dial.
+		return guardErr(err)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxError(op, ctxErr)
@@ -73,12 +80,12 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	if errors.As(err, &se) {
 		return c.statusErr(op, model, se)
 	}
-	var de *dialError
+	var de *loopback.DialError
 	if errors.As(err, &de) {
 		return wrap(exitcode.Setup,
 			"start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)",
-			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, shortNetErr(de.err)),
-			review.ErrUnreachable, de.err)
+			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, shortNetErr(de.Err)),
+			review.ErrUnreachable, de.Err)
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError

@@ -161,15 +161,6 @@ func TestDialerRefusesRebinding(t *testing.T) {
 	}
 }
 
-func TestDialerDirect(t *testing.T) {
-	d := newDialer(&fakeResolver{answers: map[string][][]string{"pub.test": {{"198.51.100.1"}}}}, false)
-	for _, addr := range []string{"198.51.100.1:80", "pub.test:80", "[2001:db8::2]:80"} {
-		if _, err := d.DialContext(context.Background(), "tcp", addr); !errors.Is(err, ErrRemote) {
-			t.Errorf("dial %s: %v, want refusal", addr, err)
-		}
-	}
-}
-
 func TestSupportsTruncate(t *testing.T) {
 	tests := map[string]bool{
 		"0.12.6": true, "0.12.5": false, "v0.12.6": true, "0.13.0": true, "1.0.0": true, "0.32.15": true,

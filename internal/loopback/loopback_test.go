@@ -1,0 +1,132 @@
+package loopback
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeResolver answers from a table, counts lookups and never touches DNS.
+type fakeResolver struct {
+	mu      sync.Mutex
+	answers map[string][][]string // host -> answer per call (last one repeats)
+	calls   map[string]int
+}
+
+func (r *fakeResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.calls == nil {
+		r.calls = map[string]int{}
+	}
+	n := r.calls[host]
+	r.calls[host]++
+	seq, ok := r.answers[host]
+	if !ok {
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	ans := seq[min(n, len(seq)-1)]
+	var out []net.IPAddr
+	for _, a := range ans {
+		out = append(out, net.IPAddr{IP: net.ParseIP(a)})
+	}
+	return out, nil
+}
+
+func TestCheck(t *testing.T) {
+	res := &fakeResolver{answers: map[string][][]string{
+		"gpu-box.lan": {{"192.168.1.20"}},
+		"split.test":  {{"127.0.0.1", "203.0.113.7"}},
+		"localhost":   {{"127.0.0.1", "::1"}},
+		"empty.test":  {{}},
+	}}
+	for _, tt := range []struct{ hostport, msg string }{
+		{"203.0.113.5:8080", "refusing to send code to non-loopback host 203.0.113.5:8080"},
+		{"gpu-box.lan:8000", "refusing to send code to non-loopback host gpu-box.lan:8000 (192.168.1.20)"},
+		{"split.test:1", "(203.0.113.7)"},
+		{"[2001:db8::1]:80", "non-loopback host [2001:db8::1]:80"},
+	} {
+		_, err := Check(context.Background(), res, tt.hostport)
+		var re *RemoteError
+		if !errors.Is(err, ErrRemote) || !errors.As(err, &re) {
+			t.Fatalf("Check(%s) = %v, want a refusal", tt.hostport, err)
+		}
+		if !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("Check(%s): %q lacks %q", tt.hostport, err, tt.msg)
+		}
+		re.Server = "ollama"
+		if !strings.Contains(re.Error(), "non-loopback ollama host") {
+			t.Errorf("labelled: %q", re)
+		}
+	}
+	for _, hp := range []string{"localhost:1", "127.0.0.2:9", "[::1]:80", "::1"} {
+		if _, err := Check(context.Background(), res, hp); err != nil {
+			t.Errorf("Check(%s): %v", hp, err)
+		}
+	}
+	for _, hp := range []string{"nowhere.invalid:1", "empty.test:1"} {
+		_, err := Check(context.Background(), res, hp)
+		var rs *ResolveError
+		if !errors.As(err, &rs) || rs.Host != hp || errors.Is(err, ErrRemote) {
+			t.Errorf("Check(%s) = %v, want a ResolveError", hp, err)
+		}
+	}
+}
+
+// The dialer refuses a non-loopback address without dialing anything, even
+// for a name that resolved to loopback earlier (DNS rebinding).
+func TestDialerRefusesWithoutDialing(t *testing.T) {
+	res := &fakeResolver{answers: map[string][][]string{
+		"pub.test":    {{"198.51.100.1"}},
+		"rebind.test": {{"127.0.0.1"}, {"203.0.113.9"}},
+	}}
+	if _, err := Check(context.Background(), res, "rebind.test:80"); err != nil {
+		t.Fatal(err)
+	}
+	d := NewDialer(res, false)
+	var dials []string
+	d.dial = func(_ context.Context, _, addr string) (net.Conn, error) {
+		dials = append(dials, addr)
+		return nil, errors.New("test dial")
+	}
+	for _, addr := range []string{"198.51.100.1:80", "pub.test:80", "[2001:db8::2]:80", "rebind.test:80"} {
+		if _, err := d.DialContext(context.Background(), "tcp", addr); !errors.Is(err, ErrRemote) {
+			t.Errorf("dial %s: %v, want refusal", addr, err)
+		}
+	}
+	if len(dials) != 0 {
+		t.Errorf("dialed %v", dials)
+	}
+	// A loopback name is dialed by the checked IP, not by name.
+	res.answers["local.test"] = [][]string{{"127.0.0.1"}}
+	_, err := d.DialContext(context.Background(), "tcp", "local.test:7")
+	var de *DialError
+	if !errors.As(err, &de) || len(dials) != 1 || dials[0] != "127.0.0.1:7" {
+		t.Errorf("loopback dial: %v, dials %v", err, dials)
+	}
+}
+
+func TestAllowRemoteSkipsCheck(t *testing.T) {
+	res := &fakeResolver{}
+	d := NewDialer(res, true)
+	var dials []string
+	d.dial = func(_ context.Context, _, addr string) (net.Conn, error) {
+		dials = append(dials, addr)
+		return nil, errors.New("test dial")
+	}
+	_, err := d.DialContext(context.Background(), "tcp", "gpu-box.lan:8000")
+	var de *DialError
+	if !errors.As(err, &de) || len(dials) != 1 || dials[0] != "gpu-box.lan:8000" || len(res.calls) != 0 {
+		t.Errorf("allow remote: %v, dials %v, lookups %v", err, dials, res.calls)
+	}
+}
+
+func TestTransportIgnoresProxy(t *testing.T) {
+	t.Setenv("HTTP_PROXY", "http://198.51.100.3:3128")
+	if tr := NewTransport(nil, false); tr.Proxy != nil || tr.DialContext == nil {
+		t.Error("transport must dial through the guard and ignore proxies")
+	}
+}
