@@ -50,6 +50,10 @@ type Reviewer struct {
 	Model  string `json:"model"`
 	Focus  string `json:"focus,omitempty"`
 	NumCtx int    `json:"num_ctx,omitempty"` // per-reviewer override; 0 = derived
+	// API and Host say which server this reviewer ran on ("" for the
+	// default Ollama), for the retro.
+	API  string `json:"api,omitempty"`
+	Host string `json:"host,omitempty"`
 }
 
 // Reviewer statuses.

@@ -77,6 +77,14 @@ func (f *fake) Show(_ context.Context, name string) (review.ModelInfo, error) {
 
 func (f *fake) List(context.Context) ([]review.ModelInfo, error) { return nil, nil }
 
+// Hint is the fake backend's own remedy for a missing model.
+func (f *fake) Hint(err error, model string) string {
+	if errors.Is(err, review.ErrModelNotFound) {
+		return "install " + model
+	}
+	return ""
+}
+
 // ensure makes model resident, paying the load cost on a switch; it holds
 // the server while loading, like Ollama's scheduler swapping one model out.
 func (f *fake) ensure(ctx context.Context, model string) (time.Duration, error) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -35,7 +34,7 @@ func (r *Runner) finish(rr *reviewerRun) {
 			res.Status, res.Error, res.Hint = review.StatusFailed, "interrupted before its chunks were planned", "run the review again"
 			return
 		}
-		res.Status, res.Error, res.Hint = statusOf(rr.fatal, res.Reviewer.Model)
+		res.Status, res.Error, res.Hint = r.statusOf(rr.fatal, res.Reviewer.Model)
 		return
 	}
 	res.NotCovered = rr.plan.NotCovered
@@ -89,7 +88,7 @@ func (r *Runner) finish(rr *reviewerRun) {
 	}
 	switch {
 	case rr.fatal != nil:
-		res.Status, res.Error, res.Hint = statusOf(rr.fatal, res.Reviewer.Model)
+		res.Status, res.Error, res.Hint = r.statusOf(rr.fatal, res.Reviewer.Model)
 		if answered > 0 && res.Status != review.StatusMissing {
 			res.Status = review.StatusPartial
 		}
@@ -103,9 +102,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 	if res.Error == "" && firstErr != "" {
 		res.Error = fmt.Sprintf("%d of %d chunks failed: %s", failed, total, firstErr)
 		if rr.cause != nil {
-			res.Hint = exitcode.HintOf(rr.cause)
+			res.Hint = r.hint(rr.cause, res.Reviewer.Model)
 			if res.Hint == "" && errors.Is(rr.cause, ErrPromptTruncated) {
-				res.Hint = "raise --max-context if the model allows it, or leave the file out with --ignore; if ollama ignores num_ctx, upgrade it"
+				res.Hint = "raise --max-context if the model allows it, or leave the file out with --ignore; if the server ignores the context size, upgrade it"
 			}
 		}
 	}
@@ -126,18 +125,26 @@ func (r *Runner) finish(rr *reviewerRun) {
 	}
 }
 
+// Hinter is what a backend may add: the command that fixes one of its
+// errors ("ollama pull NAME"). Hints come from the backend, so this package
+// names no server.
+type Hinter interface {
+	Hint(err error, model string) string
+}
+
+func (r *Runner) hint(err error, model string) string {
+	if h, ok := r.Chat.(Hinter); ok {
+		return h.Hint(err, model)
+	}
+	return ""
+}
+
 // statusOf classifies a fatal reviewer error: the status, a one-line reason and a hint.
-func statusOf(err error, model string) (status, msg, hint string) {
+func (r *Runner) statusOf(err error, model string) (status, msg, hint string) {
 	msg = oneLine(err.Error())
-	hint = exitcode.HintOf(err)
-	switch {
-	case errors.Is(err, review.ErrModelNotFound):
-		return review.StatusMissing, msg, "ollama pull " + model
-	case errors.Is(err, review.ErrUnreachable):
-		if hint == "" {
-			hint = "start the server with `ollama serve`"
-		}
-		return review.StatusFailed, msg, hint
+	hint = r.hint(err, model)
+	if errors.Is(err, review.ErrModelNotFound) {
+		return review.StatusMissing, msg, hint
 	}
 	return review.StatusFailed, msg, hint
 }

@@ -232,7 +232,7 @@ func TestMissingModelDoesNotSinkRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := raw.Results[0]
-	if m.Status != review.StatusMissing || m.Hint != "ollama pull nope:7b" || !strings.Contains(m.Error, "not installed") {
+	if m.Status != review.StatusMissing || m.Hint != "install nope:7b" || !strings.Contains(m.Error, "not installed") {
 		t.Fatalf("%+v", m)
 	}
 	if raw.Results[1].Status != review.StatusOK {
@@ -270,6 +270,9 @@ func (d *downChat) Chat(context.Context, review.ChatRequest, review.Progress) (r
 	return review.ChatResponse{}, fmt.Errorf("cannot reach ollama at 127.0.0.1:1: %w", review.ErrUnreachable)
 }
 
+// Hint is the backend's remedy: run asks the backend, never names a server itself.
+func (d *downChat) Hint(err error, model string) string { return "start the fake server" }
+
 func TestUnreachableFailsRunOnlyWhenNobodyRan(t *testing.T) {
 	d := &downChat{}
 	raw, err := (&Runner{Chat: d}).Run(context.Background(), prepared(30), Config{Reviewers: reviewers("a", "b"), MaxContext: 2048})
@@ -279,7 +282,7 @@ func TestUnreachableFailsRunOnlyWhenNobodyRan(t *testing.T) {
 	if d.calls != 2 {
 		t.Fatalf("an unreachable server got %d calls; one per reviewer is enough", d.calls)
 	}
-	if r := raw.Results[0]; r.Status != review.StatusFailed || r.Hint != "start the server with `ollama serve`" {
+	if r := raw.Results[0]; r.Status != review.StatusFailed || r.Hint != "start the fake server" {
 		t.Fatalf("%+v", r)
 	}
 }
