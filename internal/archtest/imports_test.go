@@ -33,7 +33,6 @@ func forbidden(dep string) bool {
 // Shrink it: the test fails when an entry is no longer needed.
 var allowed = map[string]string{
 	// TODO(issue 13): the run loop still reads hints with exitcode.HintOf.
-	"review/run": "internal/exitcode",
 	// TODO(issue 13): the Ollama adapter still returns *exitcode.Error (see doc.go's table).
 	"internal/ollama": "internal/exitcode",
 }
