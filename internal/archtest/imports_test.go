@@ -16,7 +16,7 @@ import (
 const module = "github.com/quorum-review/quorum/"
 
 // domain are the trees that must not depend on the command line.
-var domain = []string{"diff", "review", "internal/ollama", "internal/loopback"}
+var domain = []string{"diff", "review", "internal/ollama", "internal/loopback", "internal/openai"}
 
 // forbidden says whether a dependency belongs to the command line: exit
 // codes and hints, the command helpers, cobra and pflag, or a command.
