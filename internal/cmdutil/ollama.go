@@ -1,25 +1,38 @@
 package cmdutil
 
 import (
+	"context"
+
 	"github.com/spf13/pflag"
 
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 )
 
-// Connection holds the flags that say which Ollama to talk to, shared by
-// `quorum models` and `quorum doctor`.
+// Connection holds the flags that say which model server to talk to,
+// shared by `quorum models` and `quorum doctor`.
 type Connection struct {
-	Host        string // --ollama-host; "" means config / OLLAMA_HOST / default
+	API         string // --api; "" means config, else ollama
+	Host        string // --host (or its alias --ollama-host); "" means config / OLLAMA_HOST / default
 	AllowRemote bool   // --allow-remote
 }
 
-// AddFlags registers --ollama-host and --allow-remote.
+// AddFlags registers --api, --host (with --ollama-host as an alias) and --allow-remote.
 func (c *Connection) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&c.Host, "ollama-host", "", "Ollama server `ADDRESS` (default: ollama_host config, else $OLLAMA_HOST, else 127.0.0.1:11434)")
-	fs.BoolVar(&c.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")
+	AddServerFlags(fs, &c.API, &c.Host)
+	fs.BoolVar(&c.AllowRemote, "allow-remote", false, "allow a non-loopback model server (the diff is sent to it)")
+}
+
+// AddServerFlags registers --api and --host, and --ollama-host as a hidden
+// alias of --host that scripts written for earlier versions still use.
+func AddServerFlags(fs *pflag.FlagSet, api, host *string) {
+	fs.StringVar(api, "api", "", "model server `API`: ollama or openai (an OpenAI-compatible /v1 server: llama.cpp, vLLM, LM Studio)")
+	fs.StringVar(host, "host", "", "model server `URL` (default: host config, else $OLLAMA_HOST, else 127.0.0.1:11434; for --api openai, 127.0.0.1:8080/v1)")
+	fs.StringVar(host, "ollama-host", "", "alias of --host")
+	_ = fs.MarkHidden("ollama-host")
 }
 
 // Effective merges the flags over the configuration (which already holds
@@ -39,8 +52,15 @@ func (c Connection) Effective(f *Factory) (*config.Config, error) {
 			cfg.OllamaHost = h
 		}
 	}
+	if c.API != "" {
+		if err := cfg.Set("api", c.API, config.Source{Kind: config.FromFlag, Name: "api"}); err != nil {
+			return cfg, err
+		}
+	}
 	if c.Host != "" {
-		cfg.OllamaHost = c.Host
+		if err := cfg.Set("host", c.Host, config.Source{Kind: config.FromFlag, Name: "host"}); err != nil {
+			return cfg, err
+		}
 	}
 	if c.AllowRemote {
 		cfg.AllowRemote = true
@@ -48,9 +68,27 @@ func (c Connection) Effective(f *Factory) (*config.Config, error) {
 	return cfg, err
 }
 
-// Client builds the guarded client for cfg.
-func Client(cfg *config.Config, resolver ollama.Resolver) (*ollama.Client, error) {
-	return ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: resolver})
+// Client builds the guarded client of cfg's default server, whatever its API.
+func Client(f *Factory, cfg *config.Config, resolver ollama.Resolver) (pipeline.Backend, error) {
+	spec := pipeline.SpecFor(cfg, config.Model{}, getenv(f))
+	spec.Resolver = resolver
+	return pipeline.OpenBackend(spec)
+}
+
+// Versioner is a server that reports its version (Ollama does; an
+// OpenAI-compatible server has no such call).
+type Versioner interface {
+	Version(ctx context.Context) (string, error)
+}
+
+// ServerVersion is b's version, "" when the API has no way to tell, or the
+// error of a server that cannot be reached.
+func ServerVersion(ctx context.Context, b pipeline.Backend) (string, error) {
+	if v, ok := b.(Versioner); ok {
+		return v.Version(ctx)
+	}
+	_, err := b.List(ctx) // still proves the server answers
+	return "", err
 }
 
 func getenv(f *Factory) func(string) string {
@@ -63,14 +101,14 @@ func getenv(f *Factory) func(string) string {
 // Panel returns the reviewers a review would use: the configured models
 // that are installed (in configured order) with the names of those that are
 // not, or, with none configured, panel.Select over what is installed.
-func Panel(cfg *config.Config, installed []review.ModelInfo) (chosen []review.ModelInfo, source string, missing []string) {
+func Panel(cfg *config.Config, installed []review.ModelInfo, same func(a, b string) bool) (chosen []review.ModelInfo, source string, missing []string) {
 	if len(cfg.Models) == 0 {
 		return panel.Select(installed, panel.DefaultMax), "default", nil
 	}
 	for _, want := range cfg.Models {
 		found := false
 		for _, m := range installed {
-			if ollama.SameModel(m.Name, want.Name) {
+			if same(m.Name, want.Name) {
 				chosen = append(chosen, m)
 				found = true
 				break

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -35,29 +36,82 @@ type Options struct {
 	RequestTimeout time.Duration
 }
 
-// Session is a connected client, the panel and the cache, set up once and
+// Session is the panel's servers, the panel and the cache, set up once and
 // used for one or more diffs.
 type Session struct {
-	opts      Options
-	Client    *ollama.Client
+	opts Options
+	// Reviewers is the panel, in configured order.
 	Reviewers []review.Reviewer
-	cache     *cache.Cache
+	// groups are the panel's servers, each with its reviewers, in order of
+	// first use.
+	groups []*group
+	cache  *cache.Cache
 }
 
-// Open connects to Ollama (after the loopback guard), resolves the panel and
-// opens the cache. Errors carry hints; an unreachable server wraps
-// review.ErrUnreachable and a panel with no model wraps review.ErrModelNotFound.
+// group is one server and the reviewers that run on it.
+type group struct {
+	backend   Backend
+	reviewers []review.Reviewer
+}
+
+// Open connects to each server the panel names (after the loopback guard),
+// resolves the panel and opens the cache. Errors carry hints; an
+// unreachable server wraps review.ErrUnreachable and a panel with no model
+// wraps review.ErrModelNotFound.
 func Open(ctx context.Context, opts Options) (*Session, error) {
 	cfg := opts.Config
-	client, err := ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote, Resolver: opts.Resolver, Busy: opts.Busy})
-	if err != nil {
-		return nil, err
+	s := &Session{opts: opts}
+	bySpec := map[Spec]*group{}
+	groupFor := func(spec Spec) (*group, error) {
+		if g, ok := bySpec[spec]; ok {
+			return g, nil
+		}
+		open := spec
+		open.Resolver, open.Busy = opts.Resolver, opts.Busy
+		b, err := OpenBackend(open)
+		if err != nil {
+			return nil, err
+		}
+		g := &group{backend: b}
+		bySpec[spec] = g
+		s.groups = append(s.groups, g)
+		return g, nil
 	}
-	reviewers, err := Panel(ctx, client, cfg.Models)
-	if err != nil {
-		return nil, err
+	if len(cfg.Models) == 0 {
+		g, err := groupFor(SpecFor(cfg, config.Model{}, opts.Getenv))
+		if err != nil {
+			return nil, err
+		}
+		picked, err := defaultPanel(ctx, g.backend)
+		if err != nil {
+			return nil, err
+		}
+		g.reviewers = picked
+		s.Reviewers = picked
+	} else {
+		specs := make([]Spec, len(cfg.Models))
+		named := map[string]int{}
+		for i, m := range cfg.Models {
+			specs[i] = SpecFor(cfg, m, opts.Getenv)
+			named[m.Name]++
+		}
+		multi := len(distinct(specs)) > 1
+		for i, m := range cfg.Models {
+			g, err := groupFor(specs[i])
+			if err != nil {
+				return nil, err
+			}
+			rv := review.Reviewer{Name: m.Name, Model: m.Name, Focus: m.Focus, NumCtx: m.NumCtx}
+			if multi || specs[i].API != config.APIOllama {
+				rv.API, rv.Host = specs[i].API, specs[i].Host
+			}
+			if named[m.Name] > 1 { // one model on two servers: two reviewers
+				rv.Name = m.Name + "@" + specs[i].Host
+			}
+			g.reviewers = append(g.reviewers, rv)
+			s.Reviewers = append(s.Reviewers, rv)
+		}
 	}
-	s := &Session{opts: opts, Client: client, Reviewers: reviewers}
 	if cfg.Cache {
 		dir, err := cache.DefaultDir(opts.Getenv)
 		if err != nil {
@@ -66,6 +120,14 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		s.cache = cache.New(dir)
 	}
 	return s, nil
+}
+
+func distinct(specs []Spec) map[Spec]bool {
+	out := map[Spec]bool{}
+	for _, s := range specs {
+		out[s] = true
+	}
+	return out
 }
 
 // Plan prepares set for the panel: the files' diffs with their head-side
@@ -78,32 +140,70 @@ func (s *Session) Plan(set *diff.Set, readNew func(string) ([]byte, error)) *pla
 	})
 }
 
-// Run has every reviewer answer the prepared diff. The raw results are
-// kept even with an error (interrupted, or nobody answered).
+// Run has every reviewer answer the prepared diff. Reviewers on different
+// servers run at once; reviewers on one server keep its scheduling (model by
+// model by default). The raw results are kept even with an error
+// (interrupted, or nobody answered), in panel order.
 func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, error) {
 	cfg := s.opts.Config
-	runner := &run.Runner{Chat: s.Client, Catalog: s.Client, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
-	return runner.Run(ctx, prep, run.Config{
-		Reviewers:        s.Reviewers,
-		MaxContext:       cfg.MaxContext,
-		NumPredict:       cfg.NumPredict,
-		Parallel:         cfg.Parallel,
-		ConcurrentModels: cfg.ConcurrentModels,
-		Timeout:          s.opts.RequestTimeout,
-	})
+	raws := make([]*review.Raw, len(s.groups))
+	errs := make([]error, len(s.groups))
+	var wg sync.WaitGroup
+	for i, g := range s.groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runner := &run.Runner{Chat: g.backend, Catalog: g.backend, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
+			raws[i], errs[i] = runner.Run(ctx, prep, run.Config{
+				Reviewers:        g.reviewers,
+				MaxContext:       cfg.MaxContext,
+				NumPredict:       cfg.NumPredict,
+				Parallel:         cfg.Parallel,
+				ConcurrentModels: cfg.ConcurrentModels,
+				Timeout:          s.opts.RequestTimeout,
+			})
+		}()
+	}
+	wg.Wait()
+	if len(raws) == 1 {
+		return raws[0], errs[0]
+	}
+	return joinRaws(s.Reviewers, raws, errs)
 }
 
-// Panel returns the reviewers: the configured models, else the default panel
-// picked from what is installed.
-func Panel(ctx context.Context, cat review.Catalog, models []config.Model) ([]review.Reviewer, error) {
-	var out []review.Reviewer
-	for _, m := range models {
-		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name, Focus: m.Focus, NumCtx: m.NumCtx})
+// joinRaws makes one run of several servers' runs: results in panel order,
+// the earliest start, the longest wall time. It fails only when no server's
+// reviewers answered anything, with the first server's error.
+func joinRaws(panel []review.Reviewer, raws []*review.Raw, errs []error) (*review.Raw, error) {
+	out := &review.Raw{Schema: raws[0].Schema, PromptVersion: raws[0].PromptVersion, StartedAt: raws[0].StartedAt}
+	byName := map[string]review.RawResult{}
+	for _, r := range raws {
+		if r.StartedAt.Before(out.StartedAt) {
+			out.StartedAt = r.StartedAt
+		}
+		out.Wall = max(out.Wall, r.Wall)
+		out.Interrupted = out.Interrupted || r.Interrupted
+		for _, res := range r.Results {
+			byName[res.Reviewer.Name] = res
+		}
 	}
-	if len(out) > 0 {
-		return out, nil
+	for _, rv := range panel {
+		if res, ok := byName[rv.Name]; ok {
+			out.Results = append(out.Results, res)
+		}
 	}
-	installed, err := cat.List(ctx)
+	for _, err := range errs {
+		if err == nil {
+			return out, nil
+		}
+	}
+	return out, errs[0]
+}
+
+// defaultPanel picks up to three installed chat models of distinct families,
+// coder models first.
+func defaultPanel(ctx context.Context, b Backend) ([]review.Reviewer, error) {
+	installed, err := b.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +213,10 @@ func Panel(ctx context.Context, cat review.Catalog, models []config.Model) ([]re
 		if len(installed) > 0 {
 			what = fmt.Sprintf("none of the %d installed models can chat", len(installed))
 		}
-		return nil, exitcode.WithHint(noChatModel(what+"; quorum needs at least one chat model"), "ollama pull qwen2.5-coder:7b")
+		err := noChatModel(what + "; quorum needs at least one chat model")
+		return nil, exitcode.WithHint(err, b.Hint(err, "qwen2.5-coder:7b"))
 	}
+	var out []review.Reviewer
 	for _, m := range picked {
 		out = append(out, review.Reviewer{Name: m.Name, Model: m.Name})
 	}

@@ -30,13 +30,13 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	defer cancel()
 	cfg := d.cfg
-	client, err := cmdutil.Client(cfg, d.opts.Resolver)
+	client, err := cmdutil.Client(d.opts.Factory, cfg, d.opts.Resolver)
 	if err != nil {
 		d.r.add("ollama", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
-	version, err := client.Version(ctx)
+	version, err := cmdutil.ServerVersion(ctx, client)
 	if err != nil {
 		d.r.add("ollama", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
@@ -63,7 +63,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	if d.opts.MaxContext > 0 {
 		cfg.MaxContext = d.opts.MaxContext
 	}
-	chosen, source, missing := cmdutil.Panel(cfg, installed)
+	chosen, source, missing := cmdutil.Panel(cfg, installed, client.SameModel)
 	panelReady = d.checkPanel(chosen, source, missing)
 	d.checkContext(chosen)
 	d.checkMemory(chosen)

@@ -16,7 +16,7 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
-	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
@@ -27,7 +27,7 @@ type ModelLister interface {
 	List(ctx context.Context) ([]review.ModelInfo, error)
 }
 
-var _ ModelLister = (*ollama.Client)(nil)
+var _ ModelLister = (pipeline.Backend)(nil)
 
 // InitOptions are the parsed flags of `quorum init`.
 type InitOptions struct {
@@ -43,7 +43,10 @@ type InitOptions struct {
 
 // NewCmdInit builds `quorum init`.
 func NewCmdInit(f *cmdutil.Factory, runF func(*InitOptions) error) *cobra.Command {
-	opts := &InitOptions{IO: f.IOStreams, Lister: ollamaLister}
+	opts := &InitOptions{IO: f.IOStreams}
+	opts.Lister = func(cfg *config.Config) (ModelLister, error) {
+		return pipeline.OpenBackend(pipeline.SpecFor(cfg, config.Model{}, f.Getenv))
+	}
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented starter .quorum.yaml at the repository root",
@@ -67,10 +70,6 @@ An existing file is never overwritten without --force.`,
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml")
 	return cmd
-}
-
-func ollamaLister(cfg *config.Config) (ModelLister, error) {
-	return ollama.New(ollama.Config{Host: cfg.OllamaHost, AllowRemote: cfg.AllowRemote})
 }
 
 func initRun(opts *InitOptions) error {

@@ -103,11 +103,11 @@ func modelsRun(opts *ModelsOptions) error {
 	if err != nil {
 		return err
 	}
-	client, err := cmdutil.Client(cfg, opts.Resolver)
+	client, err := cmdutil.Client(opts.Factory, cfg, opts.Resolver)
 	if err != nil {
 		return err
 	}
-	version, err := client.Version(ctx)
+	version, err := cmdutil.ServerVersion(ctx, client)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func modelsRun(opts *ModelsOptions) error {
 		return err
 	}
 	l := Listing{Host: client.Host(), Version: version, Models: []Entry{}, Panel: []string{}}
-	chosen, source, missing := cmdutil.Panel(cfg, installed)
+	chosen, source, missing := cmdutil.Panel(cfg, installed, client.SameModel)
 	l.PanelSource, l.Missing = source, missing
 	inPanel := map[string]bool{}
 	for _, m := range chosen {
@@ -136,10 +136,11 @@ func modelsRun(opts *ModelsOptions) error {
 		return err
 	}
 	if len(chosen) == 0 {
+		notFound := fmt.Errorf("no model: %w", review.ErrModelNotFound)
 		if len(missing) > 0 {
-			return exitcode.Setupf("ollama pull "+missing[0], "no configured panel model is installed in ollama at %s", client.Host())
+			return exitcode.Setupf(client.Hint(notFound, missing[0]), "no configured panel model is installed in %s at %s", cfg.API, client.Host())
 		}
-		return exitcode.Setupf("ollama pull qwen2.5-coder:7b (any chat model works)", "no chat-capable model is installed in ollama at %s", client.Host())
+		return exitcode.Setupf(client.Hint(notFound, "qwen2.5-coder:7b")+" (any chat model works)", "no chat-capable model is installed in %s at %s", cfg.API, client.Host())
 	}
 	return nil
 }

@@ -51,7 +51,8 @@ type ReviewOptions struct {
 	Quiet            bool
 	Raw              bool
 	Format           string
-	OllamaHost       string
+	API              string
+	Host             string
 	AllowRemote      bool
 	Timeout          time.Duration
 	RequestTimeout   time.Duration
@@ -82,6 +83,8 @@ var flagKeys = map[string]string{
 	"concurrent-models": "concurrent_models",
 	"timeout":           "timeout",
 	"ollama-host":       "ollama_host",
+	"host":              "host",
+	"api":               "api",
 	"allow-remote":      "allow_remote",
 	"fail-on":           "review.fail_on",
 	"min-agreement":     "review.min_agreement",
@@ -134,7 +137,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl.IntVar(&opts.MinAgreement, "min-agreement", 0, "only findings found by at least `N` reviewers trip the gate (default: review.min_agreement config, 1)")
 	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine (`POLICY`): upper-median, max or majority (default: severity_policy config, upper-median)")
 	fl.StringVar(&opts.Replay, "replay", "", "consolidate a saved review again (`DIR`, report id or \"latest\") with no model call")
-	fl.StringVar(&opts.OllamaHost, "ollama-host", "", "Ollama server `ADDRESS` (default: ollama_host config, else $OLLAMA_HOST, else 127.0.0.1:11434)")
+	cmdutil.AddServerFlags(fl, &opts.API, &opts.Host)
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "give up the whole review after `DURATION` (default: timeout config, 30m)")
 	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up one model request after `DURATION`")

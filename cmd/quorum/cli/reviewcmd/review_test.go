@@ -53,9 +53,18 @@ func TestFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if strings.Join(o.Models, "|") != "a:7b|b" || o.MaxContext != 8192 || o.Parallel != 2 || o.ConcurrentModels != 3 ||
-		!o.NoCache || !o.Quiet || !o.Raw || o.Format != "json" || o.OllamaHost != "127.0.0.1:9" || !o.AllowRemote ||
+		!o.NoCache || !o.Quiet || !o.Raw || o.Format != "json" || o.Host != "127.0.0.1:9" || !o.AllowRemote ||
 		o.Timeout != 5*time.Minute || o.RequestTimeout != 30*time.Second || o.Diff.Base != "origin/main" || strings.Join(o.Diff.Ignore, "|") != "*.pb.go|gen/**" {
 		t.Fatalf("%+v", o)
+	}
+}
+
+// TestServerFlags: --api and --host choose the server; --ollama-host is
+// --host's alias.
+func TestServerFlags(t *testing.T) {
+	o, err := parse(t, "--api", "openai", "--host", "http://127.0.0.1:8080/v1")
+	if err != nil || o.API != "openai" || o.Host != "http://127.0.0.1:8080/v1" {
+		t.Fatalf("%v %+v", err, o)
 	}
 }
 
