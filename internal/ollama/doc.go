@@ -7,6 +7,8 @@
 // Config.AllowRemote (--allow-remote) lifts that. The transport's dialer
 // checks again what it is about to dial and dials the checked IP itself, so
 // a later DNS answer cannot redirect a connection, and HTTP_PROXY is ignored.
+// The guard itself is internal/loopback's, shared with internal/openai; this
+// package gives its refusals ollama's wording and hints.
 // This package never reads the environment: callers pass OLLAMA_HOST in (the
 // api package itself only consults OLLAMA_AUTH, to sign requests).
 //
