@@ -12,8 +12,8 @@ import (
 func TestHint(t *testing.T) {
 	c := &Client{}
 	for err, want := range map[error]string{
-		fmt.Errorf("x: %w", review.ErrModelNotFound):                 "ollama pull qwen2.5-coder:7b",
-		fmt.Errorf("x: %w", review.ErrUnreachable):                   "start the server with `ollama serve`",
+		fmt.Errorf("x: %w", review.ErrModelNotFound):                  "ollama pull qwen2.5-coder:7b",
+		fmt.Errorf("x: %w", review.ErrUnreachable):                    "start the server with `ollama serve`",
 		exitcode.WithHint(errors.New("busy"), "set OLLAMA_MAX_QUEUE"): "set OLLAMA_MAX_QUEUE",
 		errors.New("other"): "",
 	} {

@@ -1,10 +1,12 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/run"
 )
@@ -43,6 +45,13 @@ func OpenBackend(s Spec) (Backend, error) {
 	switch s.API {
 	case "", config.APIOllama:
 		return ollama.New(ollama.Config{Host: s.Host, AllowRemote: s.AllowRemote, Resolver: s.Resolver, Busy: s.Busy})
+	case config.APIOpenAI:
+		c, err := openai.New(openai.Config{BaseURL: s.Host, AllowRemote: s.AllowRemote, Resolver: s.Resolver, APIKey: s.APIKey,
+			Retry: openai.BackoffPolicy{Attempts: s.Busy.Attempts, Initial: s.Busy.Initial, Max: s.Busy.Max}})
+		if err != nil {
+			return nil, &HintedError{Err: err, Hint: "give --host a URL like " + openai.DefaultBaseURL}
+		}
+		return c, nil
 	}
 	return nil, fmt.Errorf("unknown api %q: quorum speaks %s and %s", s.API, config.APIOllama, config.APIOpenAI)
 }
@@ -58,4 +67,29 @@ func SpecFor(cfg *config.Config, m config.Model, getenv func(string) string) Spe
 	return s
 }
 
-var _ Backend = (*ollama.Client)(nil)
+// HintedError is a backend's error with the backend's own remedy: what the
+// command prints as its hint.
+type HintedError struct {
+	Err  error
+	Hint string
+}
+
+func (e *HintedError) Error() string { return e.Err.Error() }
+func (e *HintedError) Unwrap() error { return e.Err }
+
+// withHint attaches b's hint for err (about model) unless it has one.
+func withHint(b Backend, err error, model string) error {
+	var h *HintedError
+	if err == nil || errors.As(err, &h) {
+		return err
+	}
+	if hint := b.Hint(err, model); hint != "" {
+		return &HintedError{Err: err, Hint: hint}
+	}
+	return err
+}
+
+var (
+	_ Backend = (*ollama.Client)(nil)
+	_ Backend = (*openai.Client)(nil)
+)

@@ -84,7 +84,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 		picked, err := defaultPanel(ctx, g.backend)
 		if err != nil {
-			return nil, err
+			return nil, withHint(g.backend, err, "")
 		}
 		g.reviewers = picked
 		s.Reviewers = picked
@@ -165,6 +165,9 @@ func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, er
 		}()
 	}
 	wg.Wait()
+	for i, err := range errs {
+		errs[i] = withHint(s.groups[i].backend, err, "")
+	}
 	if len(raws) == 1 {
 		return raws[0], errs[0]
 	}

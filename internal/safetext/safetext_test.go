@@ -26,8 +26,8 @@ func TestSanitize(t *testing.T) {
 func TestOneLine(t *testing.T) {
 	for in, want := range map[string]string{
 		"  model\tname \x1b[2J\nsecond line": "model name",
-		"ollama: \u202eevil\r\nmore":      "ollama: evil",
-		"\x1b]0;title\x07plain":             "plain",
+		"ollama: \u202eevil\r\nmore":         "ollama: evil",
+		"\x1b]0;title\x07plain":              "plain",
 		"":                                   "",
 	} {
 		if got := safetext.OneLine(in); got != want {

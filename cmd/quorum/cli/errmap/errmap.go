@@ -9,7 +9,11 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/loopback"
+	"github.com/quorum-review/quorum/internal/openai"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
 )
 
 // A Rule maps the errors of one domain package to an exit code and a hint;
@@ -23,6 +27,30 @@ type Rule func(err error) (code int, hint string, ok bool)
 var rules = []Rule{
 	exitcodeRule,
 	diffRule,
+	backendRule,
+}
+
+// backendRule maps a model server's errors: the backend's own hint, exit 3
+// for a server failure, exit 2 for everything the user can fix (a server to
+// start, a model to load, a key to set, a host to allow).
+func backendRule(err error) (int, string, bool) {
+	var h *pipeline.HintedError
+	known := errors.As(err, &h)
+	switch {
+	case errors.Is(err, openai.ErrServer):
+		return exitcode.Internal, hintOf(h), true
+	case known, errors.Is(err, review.ErrUnreachable), errors.Is(err, review.ErrModelNotFound), errors.Is(err, review.ErrBusy),
+		errors.Is(err, openai.ErrUnauthorized), errors.Is(err, openai.ErrRejected), errors.Is(err, loopback.ErrRemote):
+		return exitcode.Setup, hintOf(h), true
+	}
+	return 0, "", false
+}
+
+func hintOf(h *pipeline.HintedError) string {
+	if h == nil {
+		return ""
+	}
+	return h.Hint
 }
 
 // Map returns the exit code and the hint for err: 0 and "" for nil, and

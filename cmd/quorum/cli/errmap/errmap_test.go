@@ -15,6 +15,9 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/diff/difftest"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/openai"
+	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/review"
 )
 
 // TestDiffErrors pins, for every kind of diff error, the one-line message,
@@ -229,4 +232,24 @@ func noGit(t *testing.T) {
 	old := diff.LookPath
 	diff.LookPath = func() string { return "" }
 	t.Cleanup(func() { diff.LookPath = old })
+}
+
+// TestBackendErrors: a model server's errors exit 2 with the backend's own
+// hint, except a server failure (exit 3).
+func TestBackendErrors(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		code int
+		hint string
+	}{
+		{&pipeline.HintedError{Err: fmt.Errorf("list models: %w", openai.ErrUnauthorized), Hint: "set api_key_env"}, exitcode.Setup, "set api_key_env"},
+		{&pipeline.HintedError{Err: fmt.Errorf("chat: %w", review.ErrUnreachable), Hint: "start the server"}, exitcode.Setup, "start the server"},
+		{fmt.Errorf("no reviewer could answer: %w", &pipeline.HintedError{Err: openai.ErrServer, Hint: "check its log"}), exitcode.Internal, "check its log"},
+		{fmt.Errorf("x: %w", openai.ErrRejected), exitcode.Setup, ""},
+	} {
+		code, hint := errmap.Map(tt.err)
+		if code != tt.code || hint != tt.hint {
+			t.Errorf("%v: code %d hint %q, want %d %q", tt.err, code, hint, tt.code, tt.hint)
+		}
+	}
 }
