@@ -294,7 +294,6 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-
 func TestCodeShowsDeletedLines(t *testing.T) {
 	set := &diff.Set{Files: []diff.File{
 		reporttest.File("pkg/tail.go", diff.StatusModified, 7, 7, " \tprepare()", " \tkeep()", "-\tlastCall()"),
