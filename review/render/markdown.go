@@ -127,6 +127,9 @@ func reviewerLabel(rv report.Reviewer) string {
 	if rv.Digest != "" {
 		extra = append(extra, short(strings.TrimPrefix(rv.Digest, "sha256:"))+"…")
 	}
+	if rv.Host != "" {
+		extra = append(extra, "on "+rv.Host)
+	}
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, ", ") + ")"
 	}
@@ -432,8 +435,12 @@ func (m *md) retro(r *report.Report) {
 	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s | num_ctx | num_predict |\n")
 	m.p("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, rv := range r.Reviewers {
+		name := rv.Name
+		if rv.Host != "" {
+			name += " @ " + rv.Host
+		}
 		m.p("| %s | %s | %s | %s | %d | %d | %.1f | %s | %s |\n",
-			cell(rv.Name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec,
+			cell(name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec,
 			orDash(rv.Options.NumCtx), orDash(rv.Options.NumPredict))
 	}
 	m.p("\n| reviewer | critical | important | suggestion | unique | corroborated | rejected | failed chunks |\n")

@@ -117,6 +117,10 @@ type Reviewer struct {
 	Model  string `json:"model"`
 	Digest string `json:"digest,omitempty"`
 	Focus  string `json:"focus,omitempty"`
+	// API and Host are the server the reviewer ran on, when the panel
+	// spans servers or uses an OpenAI-compatible one.
+	API  string `json:"api,omitempty"`
+	Host string `json:"host,omitempty"`
 	// Options are the generation options every request of this reviewer set
 	// (num_ctx, num_predict, temperature, seed), so a report says how it was made.
 	Options      review.Options `json:"options"`
