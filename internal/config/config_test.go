@@ -308,3 +308,49 @@ func TestRemoteHostOnlyFromTheUser(t *testing.T) {
 		}
 	}
 }
+
+// A repository's .quorum.yaml may only name guideline files inside the
+// repository, after resolving symlinks; the user's own config may name any.
+func TestRepoGuidelinesStayInsideTheRepo(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	must(t, os.WriteFile(outside, []byte("TOKEN=1"), 0o644))
+	for _, tc := range []struct{ name, repo string }{
+		{"dotdot", "guidelines: [../home/.config/quorum/config.yaml]\n"},
+		{"absolute", "guidelines: ['" + outside + "']\n"},
+		{"proc", "guidelines: [../../../../../../../../proc/self/environ]\n"},
+		{"symlink", "guidelines: [docs/link.md]\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, getenv := fixture(t, tc.repo, "base: main\n", nil)
+			must(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
+			must(t, os.Symlink(outside, filepath.Join(dir, "docs", "link.md")))
+			_, err := Load(dir, getenv)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), "guidelines: a repository's .quorum.yaml can only name files inside the repository") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q", err)
+			}
+			if h := exitcode.HintOf(err); !strings.Contains(h, "user config") {
+				t.Errorf("hint %q", h)
+			}
+			if code := exitcode.Of(err); code != exitcode.Setup {
+				t.Errorf("exit code %d, want 2", code)
+			}
+		})
+	}
+	// a symlink that stays inside the repository is fine
+	dir, getenv := fixture(t, "guidelines: [docs/in.md]\n", "", nil)
+	must(t, os.MkdirAll(filepath.Join(dir, "docs"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "real.md"), []byte("x"), 0o644))
+	must(t, os.Symlink("../real.md", filepath.Join(dir, "docs", "in.md")))
+	if _, err := Load(dir, getenv); err != nil {
+		t.Errorf("in-repo symlink: %v", err)
+	}
+	// the user's config may name anything
+	dir, getenv = fixture(t, "", "guidelines: ['"+outside+"']\n", nil)
+	c, err := Load(dir, getenv)
+	if err != nil || len(c.Guidelines) != 1 || c.Guidelines[0] != outside {
+		t.Errorf("user guidelines %v, %v", c, err)
+	}
+}

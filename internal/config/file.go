@@ -241,6 +241,12 @@ func (c *Config) checkRepoSafe(key string) error {
 		return bad(hint, "a repository's .quorum.yaml can only name a loopback ollama host (127.0.0.1, ::1 or localhost), not %q", c.OllamaHost)
 	case key == "api_key_env" && c.APIKeyEnv != "":
 		return bad("set api_key_env in your user config (quorum config show names the file)", "a repository's .quorum.yaml cannot choose which API key is sent")
+	case key == "guidelines":
+		for _, p := range c.Guidelines {
+			if !insideRoot(c.Root, p) {
+				return bad("copy the file into the repository, or name it in your user config (quorum config show names the file)", "a repository's .quorum.yaml can only name files inside the repository, not %q", p)
+			}
+		}
 	case key == "models":
 		for _, m := range c.Models {
 			if m.Host != "" && !loopbackHost(m.Host) {
@@ -249,6 +255,27 @@ func (c *Config) checkRepoSafe(key string) error {
 		}
 	}
 	return nil
+}
+
+// insideRoot reports whether path, with every symlink resolved, lies inside
+// root (also resolved). A path that cannot be resolved is not inside.
+func insideRoot(root, path string) bool {
+	if root == "" {
+		return false
+	}
+	r, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false
+	}
+	p, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(r, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return false
+	}
+	return true
 }
 
 // loopbackHost reports whether an ollama_host value names a loopback address
