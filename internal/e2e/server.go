@@ -60,7 +60,11 @@ type Server struct {
 }
 
 // Start launches `bin serve` and waits until /api/version answers.
-func Start(t testing.TB, bin string) *Server {
+func Start(t testing.TB, bin string) *Server { t.Helper(); return StartWith(t, bin) }
+
+// StartWith is Start with extra environment for the server only, such as
+// OLLAMA_CONTEXT_LENGTH for clients that cannot set num_ctx (the /v1 API).
+func StartWith(t testing.TB, bin string, extraEnv ...string) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	s := &Server{
@@ -79,7 +83,7 @@ func Start(t testing.TB, bin string) *Server {
 	}
 	s.URL = &url.URL{Scheme: "http", Host: s.Host}
 	s.cmd = exec.Command(bin, "serve")
-	s.cmd.Env = s.Env()
+	s.cmd.Env = append(s.Env(), extraEnv...)
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
 	// Its own process group, so Stop also ends the runner processes it forks.

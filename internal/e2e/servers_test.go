@@ -14,14 +14,23 @@ import (
 // reviews through the real server's OpenAI-compatible endpoint, and only
 // through it.
 func TestReviewOverOpenAIAPI(t *testing.T) {
-	s := Start(t, Binary(t))
+	// /v1 cannot set num_ctx: the server runs every model at its own
+	// default, and the user tells quorum that figure (num_ctx in models:).
+	s := StartWith(t, Binary(t), "OLLAMA_CONTEXT_LENGTH=16384")
 	s.Create(t, "tinyqwen", tinymodel.Config{Kind: tinymodel.Terse, Seed: 1, ContextLength: 16384})
 	proxy := NewProxy(t, s)
 	bin := quorum(t)
 	fx := newFixture(t)
 	cache := t.TempDir()
+	conf := filepath.Join(cache, "config", "quorum")
+	if err := os.MkdirAll(conf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(conf, "config.yaml"), []byte("models:\n  - name: tinyqwen\n    num_ctx: 16384\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r := fx.quorum(t, bin, "127.0.0.1:1", cache, "review", "--api", "openai", "--host", "http://"+proxy.Host+"/v1",
-		"--models", "tinyqwen", "--format", "json", "--no-cache")
+		"--format", "json", "--no-cache")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, want 0\n%s", r.Code, r.Stderr)
 	}
@@ -37,6 +46,16 @@ func TestReviewOverOpenAIAPI(t *testing.T) {
 	}
 	if rep.Reviewers[0].PromptTokens == 0 {
 		t.Error("no prompt tokens read from the usage block")
+	}
+	if strings.Contains(s.Log(), "truncating input prompt") {
+		t.Error("the server truncated a prompt")
+	}
+	for _, f := range rep.Coverage.Files {
+		for name, st := range f.By {
+			if st != "reviewed" {
+				t.Errorf("%s: %s %s", f.Path, name, st)
+			}
+		}
 	}
 }
 

@@ -78,6 +78,9 @@ var (
 	// ErrPromptTruncated: the server cut the prompt (it read num_ctx
 	// tokens, or far fewer than were sent), and no smaller split fits.
 	ErrPromptTruncated = errors.New("the server truncated the prompt")
+	// ErrNothingFits: the fixed part of the prompt (system prompt, focus,
+	// guidelines) leaves no room for even one line of the diff in num_ctx.
+	ErrNothingFits = errors.New("no part of the diff fits the model's context beside the prompt")
 	// errPromptCut: the server cut this chunk's prompt; split it and ask again.
 	errPromptCut = errors.New("the prompt did not fit num_ctx")
 )

@@ -143,6 +143,9 @@ func (r *Runner) hint(err error, model string) string {
 func (r *Runner) statusOf(err error, model string) (status, msg, hint string) {
 	msg = oneLine(err.Error())
 	hint = r.hint(err, model)
+	if hint == "" && errors.Is(err, ErrNothingFits) {
+		hint = "give the model a larger context: num_ctx under its models: entry (the server's own context for an OpenAI-compatible server), or raise --max-context"
+	}
 	if errors.Is(err, review.ErrModelNotFound) {
 		return review.StatusMissing, msg, hint
 	}

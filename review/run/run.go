@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -187,7 +188,9 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		rr.res.Digest, ctxLen = info.Digest, info.ContextLength
 	}
 	if ctxLen <= 0 {
-		ctxLen = fallbackContext
+		// The server does not say (an OpenAI-compatible one cannot): the
+		// user's num_ctx for this model is the figure, else a safe default.
+		ctxLen = cmp.Or(rv.NumCtx, fallbackContext)
 	}
 	numCtx := min(ctxLen, cfg.MaxContext)
 	if rv.NumCtx > 0 {
@@ -241,6 +244,11 @@ func (r *Runner) build(rr *reviewerRun) {
 func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
 	rr.pending = false
 	rr.plan = pl
+	if len(pl.Chunks) == 0 && len(pl.NotCovered) > 0 && rr.fatal == nil {
+		// Files to review and no chunk: not even one line fits beside the
+		// fixed part of the prompt. That is a failure, never "nothing to review".
+		rr.fatal = fmt.Errorf("%w: %d files, num_ctx %d", ErrNothingFits, len(pl.NotCovered), rr.res.Options.NumCtx)
+	}
 	rr.chunks = make([][]*review.ChunkResult, len(pl.Chunks))
 	rr.done = make([]bool, len(pl.Chunks))
 	if r.Observer != nil {
@@ -274,7 +282,7 @@ func noAnswer(runs []*reviewerRun) error {
 				}
 			}
 		}
-		if rr.plan != nil && len(rr.plan.Chunks) == 0 && rr.fatal == nil {
+		if rr.plan != nil && len(rr.plan.Chunks) == 0 && len(rr.plan.NotCovered) == 0 && rr.fatal == nil {
 			return nil // nothing to review: not a failure
 		}
 		switch {

@@ -387,6 +387,8 @@ func noAnswerError(err error) error {
 			hint = "the model could not give a valid review; try another model with --models (see `quorum models`)"
 		case errors.Is(err, run.ErrPromptTruncated):
 			hint = "the server ignored num_ctx; upgrade ollama, or lower --max-context"
+		case errors.Is(err, run.ErrNothingFits):
+			hint = "give the model a larger context: num_ctx under its models: entry in .quorum.yaml (for an OpenAI-compatible server, start it with a larger context too), or raise --max-context"
 		default:
 			hint = "run `quorum doctor` to check the server and models"
 		}
