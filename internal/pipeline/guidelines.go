@@ -17,12 +17,20 @@ const maxGuidelineBytes = 64 << 10
 
 // Guidelines concatenates the repository's guideline files and the
 // configured ones, each under its name. Unreadable files are skipped: they
-// are advice, not input the review depends on.
+// are advice, not input the review depends on. A repository's own guideline
+// file that is a symlink leaving the repository is skipped too (a cloned
+// repository must not make quorum put ~/.ssh or /proc into a prompt).
+// The configured files were checked when the configuration was loaded: a
+// repository's .quorum.yaml may only name files inside it.
 func Guidelines(root string, extra []string) string {
 	var paths []string
 	for _, f := range guidelineFiles {
-		if root != "" {
-			paths = append(paths, filepath.Join(root, filepath.FromSlash(f)))
+		if root == "" {
+			continue
+		}
+		p := filepath.Join(root, filepath.FromSlash(f))
+		if resolved, ok := insideRepo(root, p); ok {
+			paths = append(paths, resolved)
 		}
 	}
 	paths = append(paths, extra...)
@@ -40,10 +48,32 @@ func Guidelines(root string, extra []string) string {
 		name := p
 		if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
 			name = filepath.ToSlash(rel)
+		} else if realRoot, err := filepath.EvalSymlinks(root); err == nil {
+			if rel, err := filepath.Rel(realRoot, p); err == nil && !strings.HasPrefix(rel, "..") {
+				name = filepath.ToSlash(rel)
+			}
 		}
 		fmt.Fprintf(&b, "From %s:\n%s\n\n", name, strings.TrimSpace(data))
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// insideRepo resolves p's symlinks and reports the resolved path when it
+// still lies inside root (resolved too); a missing file is not inside.
+func insideRepo(root, p string) (string, bool) {
+	r, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", false
+	}
+	resolved, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(r, resolved)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return resolved, true
 }
 
 func readCapped(path string, n int64) (string, error) {

@@ -1,0 +1,51 @@
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A committed AGENTS.md (or CONTRIBUTING.md, .quorum/guidelines.md) that is
+// a symlink leaving the repository is not followed; one that stays inside is.
+func TestGuidelinesRefuseSymlinksLeavingTheRepo(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "repo")
+	if err := os.MkdirAll(filepath.Join(root, ".quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(base, "secret")
+	write(t, secret, "SECRET-TOKEN")
+	write(t, filepath.Join(root, "docs.md"), "be kind")
+	for _, l := range []struct{ target, name string }{
+		{secret, "AGENTS.md"},
+		{"../secret", "CONTRIBUTING.md"},
+		{"../../secret", ".quorum/guidelines.md"},
+	} {
+		if err := os.Symlink(l.target, filepath.Join(root, filepath.FromSlash(l.name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := Guidelines(root, nil)
+	if strings.Contains(got, "SECRET") {
+		t.Fatalf("a symlink out of the repository was followed:\n%s", got)
+	}
+	// inside the repository a symlink is fine
+	if err := os.Remove(filepath.Join(root, "AGENTS.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("docs.md", filepath.Join(root, "AGENTS.md")); err != nil {
+		t.Fatal(err)
+	}
+	if got := Guidelines(root, nil); !strings.Contains(got, "be kind") || strings.Contains(got, "SECRET") {
+		t.Errorf("guidelines = %.300q", got)
+	}
+}
+
+func write(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
