@@ -8,8 +8,6 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/pipeline"
-	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/panel"
 )
 
 // Connection holds the flags that say which model server to talk to,
@@ -96,27 +94,4 @@ func getenv(f *Factory) func(string) string {
 		return func(string) string { return "" }
 	}
 	return f.Getenv
-}
-
-// Panel returns the reviewers a review would use: the configured models
-// that are installed (in configured order) with the names of those that are
-// not, or, with none configured, panel.Select over what is installed.
-func Panel(cfg *config.Config, installed []review.ModelInfo, same func(a, b string) bool) (chosen []review.ModelInfo, source string, missing []string) {
-	if len(cfg.Models) == 0 {
-		return panel.Select(installed, panel.DefaultMax), "default", nil
-	}
-	for _, want := range cfg.Models {
-		found := false
-		for _, m := range installed {
-			if same(m.Name, want.Name) {
-				chosen = append(chosen, m)
-				found = true
-				break
-			}
-		}
-		if !found {
-			missing = append(missing, want.Name)
-		}
-	}
-	return chosen, "config", missing
 }

@@ -210,7 +210,7 @@ func defaultPanel(ctx context.Context, b Backend) ([]review.Reviewer, error) {
 	if err != nil {
 		return nil, err
 	}
-	picked := panel.Select(installed, panel.DefaultMax)
+	picked, _, _ := ResolvePanel(&config.Config{}, installed, b.SameModel)
 	if len(picked) == 0 {
 		what := "no model is installed in ollama"
 		if len(installed) > 0 {
@@ -232,3 +232,27 @@ type noChatModel string
 
 func (e noChatModel) Error() string        { return string(e) }
 func (e noChatModel) Is(target error) bool { return target == review.ErrModelNotFound }
+
+// ResolvePanel returns the reviewers a review would use (the one place the
+// panel is chosen; Open and the models and doctor commands all use it): the configured models
+// that are installed (in configured order) with the names of those that are
+// not, or, with none configured, panel.Select over what is installed.
+func ResolvePanel(cfg *config.Config, installed []review.ModelInfo, same func(a, b string) bool) (chosen []review.ModelInfo, source string, missing []string) {
+	if len(cfg.Models) == 0 {
+		return panel.Select(installed, panel.DefaultMax), "default", nil
+	}
+	for _, want := range cfg.Models {
+		found := false
+		for _, m := range installed {
+			if same(m.Name, want.Name) {
+				chosen = append(chosen, m)
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, want.Name)
+		}
+	}
+	return chosen, "config", missing
+}

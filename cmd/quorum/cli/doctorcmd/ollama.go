@@ -14,6 +14,7 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
@@ -63,7 +64,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	if d.opts.MaxContext > 0 {
 		cfg.MaxContext = d.opts.MaxContext
 	}
-	chosen, source, missing := cmdutil.Panel(cfg, installed, client.SameModel)
+	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
 	panelReady = d.checkPanel(chosen, source, missing)
 	d.checkContext(chosen)
 	d.checkMemory(chosen)

@@ -17,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
@@ -116,7 +117,7 @@ func modelsRun(opts *ModelsOptions) error {
 		return err
 	}
 	l := Listing{Host: client.Host(), Version: version, Models: []Entry{}, Panel: []string{}}
-	chosen, source, missing := cmdutil.Panel(cfg, installed, client.SameModel)
+	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
 	l.PanelSource, l.Missing = source, missing
 	inPanel := map[string]bool{}
 	for _, m := range chosen {
