@@ -31,11 +31,7 @@ func forbidden(dep string) bool {
 
 // allowed are the dependencies still to be removed, package → dependency.
 // Shrink it: the test fails when an entry is no longer needed.
-var allowed = map[string]string{
-	// TODO(issue 13): the run loop still reads hints with exitcode.HintOf.
-	// TODO(issue 13): the Ollama adapter still returns *exitcode.Error (see doc.go's table).
-	"internal/ollama": "internal/exitcode",
-}
+var allowed = map[string]string{}
 
 // TestDomainImportsNoCLI fails if a package under diff/, review/ or
 // internal/ollama depends, directly or through other packages of the

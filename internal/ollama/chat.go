@@ -7,7 +7,6 @@ import (
 
 	"github.com/ollama/ollama/api"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -75,8 +74,8 @@ func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress revi
 		// A clean end with no done:true is how ollama's runner abandons an
 		// answer that keeps repeating itself (v0.6.5 stops after 31
 		// identical pieces), and also what a runner crash looks like.
-		return review.ChatResponse{}, wrap(exitcode.Internal,
-			"the model may be stuck repeating itself: try another model with --models, or a lower --num-predict; if it happens with every model, check the server log (journalctl -u ollama, or ~/.ollama/logs/server.log)",
+		return review.ChatResponse{}, c.newErr(Unfinished, op, req.Model,
+			"the model may be stuck repeating itself: try another model, or a lower num_predict; if it happens with every model, check the server log (journalctl -u ollama, or ~/.ollama/logs/server.log)",
 			fmt.Sprintf("%s: ollama ended the answer before it was complete", op), ErrStreamDropped)
 	}
 	out.Content = content.String()

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
@@ -113,10 +112,10 @@ func assertErr(t *testing.T, err error, is error, msg, hint string, code int) {
 	if strings.ContainsRune(err.Error(), '\n') {
 		t.Errorf("message %q is not one line", err.Error())
 	}
-	if h := exitcode.HintOf(err); !strings.Contains(h, hint) || h == "" {
+	if h := ollama.HintOf(err); !strings.Contains(h, hint) || h == "" {
 		t.Errorf("hint %q does not contain %q", h, hint)
 	}
-	if c := exitcode.Of(err); c != code {
+	if c := ollama.CodeOf(err); c != code {
 		t.Errorf("exit code %d, want %d", c, code)
 	}
 }
@@ -131,13 +130,13 @@ func TestChatFaults(t *testing.T) {
 		hint  string
 		code  int
 	}{
-		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "server.log", exitcode.Internal},
-		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", exitcode.Setup},
-		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", exitcode.Setup},
-		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", exitcode.Internal},
-		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", exitcode.Internal},
-		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", exitcode.Internal},
-		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", exitcode.Internal},
+		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "server.log", ollama.CodeInternal},
+		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup},
+		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", ollama.CodeSetup},
+		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", ollama.CodeInternal},
+		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", ollama.CodeInternal},
+		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", ollama.CodeInternal},
+		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", ollama.CodeInternal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +165,7 @@ func TestChatBusyRetriesThenSucceeds(t *testing.T) {
 	// Bounded: with 3 attempts, 3 busy answers give up.
 	srv2 := ollamatest.New(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultBusy, Times: 5}}})
 	_, err := newClient(t, srv2).Chat(context.Background(), chatReq("gemma2:9b"), nil)
-	assertErr(t, err, review.ErrBusy, "ollama is busy", "OLLAMA_MAX_QUEUE", exitcode.Setup)
+	assertErr(t, err, review.ErrBusy, "ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup)
 	if n := srv2.Count("/api/chat"); n != 3 {
 		t.Errorf("%d attempts, want 3", n)
 	}
@@ -175,13 +174,13 @@ func TestChatBusyRetriesThenSucceeds(t *testing.T) {
 func TestChatNotInstalled(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{})
 	_, err := newClient(t, srv).Chat(context.Background(), chatReq("mistral:7b"), nil)
-	assertErr(t, err, review.ErrModelNotFound, `model "mistral:7b" is not installed`, "ollama pull mistral:7b", exitcode.Setup)
+	assertErr(t, err, review.ErrModelNotFound, `model "mistral:7b" is not installed`, "ollama pull mistral:7b", ollama.CodeSetup)
 }
 
 func TestChatEmbeddingModelRejected(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{})
 	_, err := newClient(t, srv).Chat(context.Background(), chatReq("nomic-embed-text"), nil)
-	assertErr(t, err, ollama.ErrRejected, "does not support chat", "quorum models", exitcode.Setup)
+	assertErr(t, err, ollama.ErrRejected, "does not support chat", "can chat", ollama.CodeSetup)
 }
 
 func TestChatPromptOverContext(t *testing.T) {
@@ -190,7 +189,7 @@ func TestChatPromptOverContext(t *testing.T) {
 	req.Options.NumCtx = 16
 	req.Prompt = strings.Repeat("line of diff\n", 100)
 	_, err := newClient(t, srv).Chat(context.Background(), req, nil)
-	assertErr(t, err, ollama.ErrRejected, "the input length exceeds the context length", "--max-context", exitcode.Setup)
+	assertErr(t, err, ollama.ErrRejected, "the input length exceeds the context length", "fits its context", ollama.CodeSetup)
 
 	// An old server truncates silently: prompt_eval_count shows it.
 	old := ollamatest.New(t, ollamatest.Config{Version: "0.5.7"})
@@ -212,7 +211,7 @@ func TestChatHangTimesOut(t *testing.T) {
 			defer cancel()
 			start := time.Now()
 			_, err := c.Chat(ctx, chatReq("gemma2:9b"), nil)
-			assertErr(t, err, ollama.ErrTimeout, "chat with gemma2:9b: ollama did not answer in time", "timeout", exitcode.Setup)
+			assertErr(t, err, ollama.ErrTimeout, "chat with gemma2:9b: ollama did not answer in time", "timeout", ollama.CodeSetup)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("%v is not DeadlineExceeded", err)
 			}
@@ -239,7 +238,7 @@ func TestChatCanceled(t *testing.T) {
 		cancel()
 	}()
 	_, err := c.Chat(ctx, chatReq("gemma2:9b"), nil)
-	assertErr(t, err, context.Canceled, "chat with gemma2:9b: canceled", "run the command again", exitcode.Setup)
+	assertErr(t, err, context.Canceled, "chat with gemma2:9b: canceled", "run the command again", ollama.CodeSetup)
 	waitIdle(t, srv)
 }
 
@@ -299,13 +298,13 @@ func TestUnreachable(t *testing.T) {
 	ctx := context.Background()
 	want := "cannot reach ollama at " + addr + ": connection refused"
 	_, err = c.Chat(ctx, chatReq("gemma2:9b"), nil)
-	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
+	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", ollama.CodeSetup)
 	_, err = c.List(ctx)
-	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
+	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", ollama.CodeSetup)
 	_, err = c.Version(ctx)
-	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
+	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", ollama.CodeSetup)
 	_, err = c.Load(ctx, "gemma2:9b", review.Options{NumCtx: 8192}, time.Minute)
-	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", exitcode.Setup)
+	assertErr(t, err, review.ErrUnreachable, want, "ollama serve", ollama.CodeSetup)
 }
 
 func TestListAndShow(t *testing.T) {
@@ -334,7 +333,7 @@ func TestListAndShow(t *testing.T) {
 		t.Errorf("show: %+v", info)
 	}
 	_, err = c.Show(context.Background(), "nope:1b")
-	assertErr(t, err, review.ErrModelNotFound, `model "nope:1b" is not installed`, "ollama pull nope:1b", exitcode.Setup)
+	assertErr(t, err, review.ErrModelNotFound, `model "nope:1b" is not installed`, "ollama pull nope:1b", ollama.CodeSetup)
 }
 
 func TestShowInfersCapabilitiesOnOldServers(t *testing.T) {
@@ -377,7 +376,7 @@ func TestLoadRunningUnload(t *testing.T) {
 		t.Errorf("still running: %+v", run)
 	}
 	_, err = c.Load(ctx, "absent:1b", review.Options{}, time.Minute)
-	assertErr(t, err, review.ErrModelNotFound, `model "absent:1b" is not installed`, "ollama pull absent:1b", exitcode.Setup)
+	assertErr(t, err, review.ErrModelNotFound, `model "absent:1b" is not installed`, "ollama pull absent:1b", ollama.CodeSetup)
 	v, err := c.Version(ctx)
 	if err != nil || v != "0.32.15" {
 		t.Errorf("version %q %v", v, err)
@@ -431,9 +430,9 @@ func TestNotAnOllamaServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Version(context.Background())
-	assertErr(t, err, ollama.ErrServer, "ask ollama its version: "+web.Listener.Addr().String()+" does not answer like an ollama server", "points at an Ollama server", exitcode.Setup)
+	assertErr(t, err, ollama.ErrServer, "ask ollama its version: "+web.Listener.Addr().String()+" does not answer like an ollama server", "points at an Ollama server", ollama.CodeSetup)
 	_, err = c.List(context.Background())
-	assertErr(t, err, ollama.ErrServer, "does not answer like an ollama server", "points at an Ollama server", exitcode.Setup)
+	assertErr(t, err, ollama.ErrServer, "does not answer like an ollama server", "points at an Ollama server", ollama.CodeSetup)
 }
 
 // A preload with the chat's own num_ctx keeps the model resident for the

@@ -22,19 +22,12 @@
 //
 // # Errors
 //
-// Every error is an *exitcode.Error (one-line message, hint, exit code),
-// chosen by status code and error type, never by message text:
-//
-//	what happened                        matches                  exit  hint
-//	cannot connect                       review.ErrUnreachable    2     ollama serve
-//	404 on a model                       review.ErrModelNotFound  2     ollama pull NAME
-//	503, after the bounded backoff       review.ErrBusy           2     OLLAMA_MAX_QUEUE
-//	400 (cannot chat, prompt too long)   ErrRejected              2     quorum models, --max-context
-//	non-loopback host                    ErrRemote                2     --allow-remote
-//	deadline passed / canceled           ErrTimeout / context.*   2     timeout / run again
-//	5xx, {"error"} line after a 200,
-//	or a stream line that is not JSON    ErrServer                3     the server log
-//	connection closed mid-answer         ErrStreamDropped         3     the server log
+// Every error is an *Error: a one-line message, a Kind chosen by status code
+// and error type (never by message text), the backend's own hint in ollama's
+// terms, and the errors it matches (ErrServer, ErrRejected, review's
+// sentinels, loopback.ErrRemote, the cause). This package names no exit code
+// and no quorum flag: cmd/quorum/cli/errmap maps a Kind to both, and its
+// package doc has the table.
 //
 // done_reason "length" is not an error: ChatResponse.DoneReason carries it.
 package ollama

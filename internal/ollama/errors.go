@@ -13,14 +13,13 @@ import (
 
 	"github.com/ollama/ollama/api"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/review"
 )
 
-// Errors beyond review's sentinels. Each error Client returns is an
-// *exitcode.Error (message, hint, exit code) that also matches one of these or
-// one of review.ErrUnreachable / ErrModelNotFound / ErrBusy with errors.Is.
+// Errors beyond review's sentinels. Each error Client returns is an *Error
+// that also matches one of these or one of review.ErrUnreachable /
+// ErrModelNotFound / ErrBusy / loopback.ErrRemote with errors.Is.
 var (
 	// ErrServer: the server failed the request (a 5xx other than 503, an
 	// {"error":...} line inside a 200 stream, or a stream it cannot parse).
@@ -34,21 +33,64 @@ var (
 	ErrTimeout = errors.New("ollama did not answer in time")
 )
 
-const hintServerLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again"
+// Kind says what went wrong; the command line picks its exit code and the
+// hint it prints by it (cmd/quorum/cli/errmap).
+type Kind int
 
-// opError carries a user-facing message while matching several errors:
-// a sentinel and the underlying cause.
-type opError struct {
+const (
+	_            Kind = iota
+	Unreachable       // nothing answers at the host
+	NotOllama         // something answers, but not like an ollama server
+	ModelMissing      // 404 on a model
+	Busy              // 503 after the bounded backoff
+	Rejected          // 400: the model cannot chat, or the prompt is over its context
+	Denied            // 401 / 403
+	Remote            // the loopback guard refused the host
+	BadHost           // the host setting does not parse
+	Unresolvable      // the host name does not resolve
+	Timeout           // the caller's deadline passed
+	Canceled          // the caller canceled
+	Failed            // the server failed: 5xx, an {"error"} line, a line that is not JSON
+	Dropped           // the connection closed mid-answer
+	Unfinished        // the stream ended without its final message (a stuck model, or a runner crash)
+)
+
+// Error is one failed operation of this package: a one-line message, the
+// backend's own remedy, and the errors it matches (a sentinel and the cause).
+type Error struct {
+	Kind  Kind
+	Op    string // "chat with MODEL", "list models"; "" for the host checks
+	Host  string // host:port
+	Model string // the model asked for, "" when none
+	// Hint is what to run about it in ollama's terms (ollama commands and
+	// environment variables); it names no quorum flag. The command line may
+	// say more, by Kind.
+	Hint string
 	msg  string
 	errs []error
 }
 
-func (e *opError) Error() string   { return e.msg }
-func (e *opError) Unwrap() []error { return e.errs }
+func (e *Error) Error() string   { return e.msg }
+func (e *Error) Unwrap() []error { return e.errs }
 
-func wrap(code int, hint, msg string, errs ...error) error {
-	return exitcode.New(code, &opError{msg: msg, errs: errs}, hint)
+// Server reports whether the server itself failed (rather than something the
+// user can set up differently): an internal failure, exit 3, at the command line.
+func (e *Error) Server() bool {
+	switch e.Kind {
+	case Failed, Dropped, Unfinished:
+		return true
+	}
+	return false
 }
+
+// newErr builds an *Error for c's host.
+func (c *Client) newErr(kind Kind, op, model, hint, msg string, errs ...error) *Error {
+	return &Error{Kind: kind, Op: op, Host: c.base.Host, Model: model, Hint: hint, msg: msg, errs: errs}
+}
+
+const hintNotOllama = "check that OLLAMA_HOST points at an Ollama server"
+
+const hintServerLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again"
 
 func isBusy(err error) bool {
 	var se api.StatusError
@@ -62,7 +104,7 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	if err == nil {
 		return nil
 	}
-	var ee *exitcode.Error
+	var ee *Error
 	if errors.As(err, &ee) {
 		// Already ours.
 		return ee
@@ -74,7 +116,7 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 		return guardErr(err)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxError(op, ctxErr)
+		return c.ctxError(op, model, ctxErr)
 	}
 	var se api.StatusError
 	if errors.As(err, &se) {
@@ -82,24 +124,23 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	}
 	var de *loopback.DialError
 	if errors.As(err, &de) {
-		return wrap(exitcode.Setup,
-			"start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)",
+		return c.newErr(Unreachable, op, model, "start the server with `ollama serve` (or point OLLAMA_HOST at where it listens)",
 			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, shortNetErr(de.Err)),
 			review.ErrUnreachable, de.Err)
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &syn) || errors.As(err, &typ) {
-		return wrap(exitcode.Setup, "check that OLLAMA_HOST (or --ollama-host) points at an Ollama server",
+		return c.newErr(NotOllama, op, model, hintNotOllama,
 			fmt.Sprintf("%s: %s does not answer like an ollama server: %s", op, c.base.Host, oneLine(err.Error())), ErrServer, err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || isNetErr(err) {
-		return wrap(exitcode.Internal,
+		return c.newErr(Dropped, op, model,
 			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again",
 			fmt.Sprintf("%s: ollama closed the connection before the answer was complete", op),
 			ErrStreamDropped, err)
 	}
-	return wrap(exitcode.Internal, hintServerLog,
+	return c.newErr(Failed, op, model, hintServerLog,
 		fmt.Sprintf("%s: ollama reported an error: %s", op, oneLine(err.Error())),
 		ErrServer, err)
 }
@@ -127,37 +168,37 @@ func (c *Client) statusErr(op, model string, se api.StatusError) error {
 	switch se.StatusCode {
 	case http.StatusNotFound:
 		if model != "" {
-			return wrap(exitcode.Setup, "ollama pull "+model,
+			return c.newErr(ModelMissing, op, model, "ollama pull "+model,
 				fmt.Sprintf("model %q is not installed in ollama at %s", model, c.base.Host),
 				review.ErrModelNotFound, se)
 		}
-		return wrap(exitcode.Setup, "check that OLLAMA_HOST (or --ollama-host) points at an Ollama server",
+		return c.newErr(NotOllama, op, model, hintNotOllama,
 			fmt.Sprintf("%s: %s answered 404; is it an ollama server?", op, c.base.Host), ErrServer, se)
 	case http.StatusServiceUnavailable:
-		return wrap(exitcode.Setup,
+		return c.newErr(Busy, op, model,
 			"ollama's queue is full; wait for its other clients to finish (or raise OLLAMA_MAX_QUEUE) and run again",
 			fmt.Sprintf("%s: ollama is busy: %s", op, msg), review.ErrBusy, se)
 	case http.StatusBadRequest:
-		return wrap(exitcode.Setup,
-			"check that the model can chat (`quorum models`) and that the prompt fits its context (lower --max-context or review fewer files)",
+		return c.newErr(Rejected, op, model,
+			"check that the model can chat and that the prompt fits its context (a smaller context, or fewer files)",
 			fmt.Sprintf("%s: ollama rejected the request: %s", op, msg), ErrRejected, se)
 	case 499: // ollama's "request canceled"
-		return ctxError(op, context.Canceled)
+		return c.ctxError(op, model, context.Canceled)
 	case http.StatusUnauthorized, http.StatusForbidden:
-		return wrap(exitcode.Setup, "check the server's access settings; quorum expects a local ollama without authentication",
+		return c.newErr(Denied, op, model, "check the server's access settings; quorum expects a local ollama without authentication",
 			fmt.Sprintf("%s: ollama at %s refused access (%d): %s", op, c.base.Host, se.StatusCode, msg), ErrRejected, se)
 	default:
-		return wrap(exitcode.Internal, hintServerLog,
+		return c.newErr(Failed, op, model, hintServerLog,
 			fmt.Sprintf("%s: ollama failed (%d): %s", op, se.StatusCode, msg), ErrServer, se)
 	}
 }
 
-func ctxError(op string, err error) error {
+func (c *Client) ctxError(op, model string, err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return wrap(exitcode.Setup, "raise the timeout, or check `ollama ps` for a model stuck loading",
+		return c.newErr(Timeout, op, model, "raise the timeout, or check `ollama ps` for a model stuck loading",
 			fmt.Sprintf("%s: ollama did not answer in time", op), ErrTimeout, err)
 	}
-	return wrap(exitcode.Setup, "the run was interrupted; run the command again to finish (finished answers are cached)",
+	return c.newErr(Canceled, op, model, "the run was interrupted; run the command again to finish (finished answers are cached)",
 		fmt.Sprintf("%s: canceled", op), err)
 }
 

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -47,8 +46,8 @@ func TestParseHostErrors(t *testing.T) {
 			t.Errorf("ParseHost(%q): no error", in)
 			continue
 		}
-		if exitcode.Of(err) != exitcode.Setup || !strings.Contains(exitcode.HintOf(err), "OLLAMA_HOST") {
-			t.Errorf("ParseHost(%q): code %d hint %q", in, exitcode.Of(err), exitcode.HintOf(err))
+		if CodeOf(err) != CodeSetup || !strings.Contains(HintOf(err), "OLLAMA_HOST") {
+			t.Errorf("ParseHost(%q): code %d hint %q", in, CodeOf(err), HintOf(err))
 		}
 		if !strings.Contains(err.Error(), "invalid ollama host") {
 			t.Errorf("ParseHost(%q): message %q", in, err)
@@ -105,14 +104,14 @@ func TestNewRefusesRemoteHostBeforeDialing(t *testing.T) {
 		if !errors.Is(err, ErrRemote) {
 			t.Errorf("New(%q): %v is not ErrRemote", tt.host, err)
 		}
-		if exitcode.Of(err) != exitcode.Setup {
-			t.Errorf("New(%q): exit %d, want 2", tt.host, exitcode.Of(err))
+		if CodeOf(err) != CodeSetup {
+			t.Errorf("New(%q): exit %d, want 2", tt.host, CodeOf(err))
 		}
 		msg := err.Error()
 		if !strings.Contains(msg, tt.wantHost) || !strings.Contains(msg, tt.wantAddr) || !strings.HasPrefix(msg, "refusing to send code to non-loopback ollama host") {
 			t.Errorf("New(%q): message %q should name %s %s", tt.host, msg, tt.wantHost, tt.wantAddr)
 		}
-		if h := exitcode.HintOf(err); !strings.Contains(h, "--allow-remote") || !strings.Contains(h, "OLLAMA_HOST") {
+		if h := HintOf(err); h != hintRemote {
 			t.Errorf("New(%q): hint %q", tt.host, h)
 		}
 	}
@@ -136,9 +135,9 @@ func TestNewUnresolvableHost(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), `cannot resolve ollama host "nowhere.invalid:11434"`) ||
-		!strings.Contains(exitcode.HintOf(err), "OLLAMA_HOST") {
-		t.Errorf("got %v / %q / %d", err, exitcode.HintOf(err), exitcode.Of(err))
+	if CodeOf(err) != CodeSetup || !strings.Contains(err.Error(), `cannot resolve ollama host "nowhere.invalid:11434"`) ||
+		!strings.Contains(HintOf(err), "OLLAMA_HOST") {
+		t.Errorf("got %v / %q / %d", err, HintOf(err), CodeOf(err))
 	}
 }
 
@@ -153,8 +152,8 @@ func TestDialerRefusesRebinding(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 	_, err = c.Chat(context.Background(), review.ChatRequest{Model: "m", Prompt: "p"}, nil)
-	if !errors.Is(err, ErrRemote) || exitcode.Of(err) != exitcode.Setup {
-		t.Fatalf("Chat after rebinding: %v (exit %d)", err, exitcode.Of(err))
+	if !errors.Is(err, ErrRemote) || CodeOf(err) != CodeSetup {
+		t.Fatalf("Chat after rebinding: %v (exit %d)", err, CodeOf(err))
 	}
 	if !strings.Contains(err.Error(), "203.0.113.9") {
 		t.Errorf("message %q does not name the address", err)

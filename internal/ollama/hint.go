@@ -3,16 +3,17 @@ package ollama
 import (
 	"errors"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 )
 
 // Hint says what to run about err, an error of this client about model:
-// the hint the error carries, else Ollama's own remedy for it. review/run
+// the hint the error carries, else Ollama's own remedy for it. Hints name
+// ollama's commands and variables, never quorum's flags (errmap adds those). review/run
 // asks the backend for hints, so no hint outside this package names ollama.
 func (c *Client) Hint(err error, model string) string {
-	if h := exitcode.HintOf(err); h != "" {
-		return h
+	var e *Error
+	if errors.As(err, &e) && e.Hint != "" {
+		return e.Hint
 	}
 	switch {
 	case errors.Is(err, review.ErrModelNotFound):
@@ -20,7 +21,7 @@ func (c *Client) Hint(err error, model string) string {
 	case errors.Is(err, review.ErrUnreachable):
 		return "start the server with `ollama serve`"
 	case errors.Is(err, ErrRejected):
-		return "check the model can chat (`quorum models`), or lower --max-context"
+		return "check that the model can chat and that the prompt fits its context"
 	}
 	return ""
 }

@@ -3,12 +3,12 @@ package ollama
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 
-	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/loopback"
 )
 
@@ -19,8 +19,15 @@ const DefaultHost = "127.0.0.1:11434"
 // Resolver turns a host name into addresses (the loopback guard's).
 type Resolver = loopback.Resolver
 
-// hintRemote is what a user does when the guard refuses a host.
-const hintRemote = "use a loopback OLLAMA_HOST (e.g. 127.0.0.1:11434) or pass --allow-remote to send code to that host"
+// Hints of the host checks, in ollama's terms; the command line adds its flags.
+const (
+	hintRemote  = "use a loopback OLLAMA_HOST (e.g. 127.0.0.1:11434)"
+	hintBadHost = "set OLLAMA_HOST to host:port or http://host:port"
+)
+
+func hostErr(kind Kind, host, hint, msg string, errs ...error) *Error {
+	return &Error{Kind: kind, Host: host, Hint: hint, msg: msg, errs: errs}
+}
 
 // ParseHost reads an OLLAMA_HOST-style value the way the ollama CLI does:
 // "host", "host:port", "scheme://host:port/path"; an empty value means
@@ -41,8 +48,7 @@ func ParseHost(s string) (*url.URL, error) {
 	case scheme == "https":
 		defaultPort = "443"
 	default:
-		return nil, exitcode.Setupf("set OLLAMA_HOST (or --ollama-host) to host:port or http://host:port",
-			"invalid ollama host %q: scheme must be http or https", s)
+		return nil, hostErr(BadHost, s, hintBadHost, fmt.Sprintf("invalid ollama host %q: scheme must be http or https", s))
 	}
 	hostport, path, _ := strings.Cut(hostport, "/")
 	host, port, err := net.SplitHostPort(hostport)
@@ -53,8 +59,7 @@ func ParseHost(s string) (*url.URL, error) {
 		host = "127.0.0.1"
 	}
 	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-		return nil, exitcode.Setupf("set OLLAMA_HOST (or --ollama-host) to host:port or http://host:port",
-			"invalid ollama host %q: bad port %q", s, port)
+		return nil, hostErr(BadHost, s, hintBadHost, fmt.Sprintf("invalid ollama host %q: bad port %q", s, port))
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		if ip.To4() != nil {
@@ -86,15 +91,15 @@ func guardErr(err error) error {
 	var re *loopback.RemoteError
 	if errors.As(err, &re) {
 		re.Server = "ollama"
-		return exitcode.WithHint(re, hintRemote)
+		return hostErr(Remote, re.Host, hintRemote, re.Error(), re)
 	}
 	var rs *loopback.ResolveError
 	if errors.As(err, &rs) {
 		if errors.Is(rs.Err, loopback.ErrNoAddress) {
-			return exitcode.Setupf("check OLLAMA_HOST (or --ollama-host)", "ollama host %q resolves to no address", rs.Host)
+			return hostErr(Unresolvable, rs.Host, "check OLLAMA_HOST", fmt.Sprintf("ollama host %q resolves to no address", rs.Host), rs)
 		}
-		return exitcode.Setupf("check OLLAMA_HOST (or --ollama-host); quorum talks only to a local Ollama such as 127.0.0.1:11434",
-			"cannot resolve ollama host %q: %v", rs.Host, rs.Err)
+		return hostErr(Unresolvable, rs.Host, "check OLLAMA_HOST; quorum talks only to a local Ollama such as 127.0.0.1:11434",
+			fmt.Sprintf("cannot resolve ollama host %q: %v", rs.Host, rs.Err), rs)
 	}
 	return err
 }

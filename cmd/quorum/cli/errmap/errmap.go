@@ -1,4 +1,3 @@
-// Package errmap turns errors into what the user sees: an exit code, a one-line message and a hint that may name quorum's flags.
 package errmap
 
 import (
@@ -10,6 +9,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/loopback"
+	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -27,7 +27,48 @@ type Rule func(err error) (code int, hint string, ok bool)
 var rules = []Rule{
 	exitcodeRule,
 	diffRule,
+	ollamaRule,
 	backendRule,
+}
+
+// ollamaRule maps the Ollama adapter's errors (see the package doc's
+// table): exit 3 when the server failed, else exit 2, with OllamaHint.
+// It comes before backendRule, which would only see the backend's own hint.
+func ollamaRule(err error) (int, string, bool) {
+	var e *ollama.Error
+	if !errors.As(err, &e) {
+		return 0, "", false
+	}
+	code := exitcode.Setup
+	if e.Server() {
+		code = exitcode.Internal
+	}
+	return code, OllamaHint(e), true
+}
+
+// OllamaHint is the hint line for an Ollama error: the backend's own hint,
+// with quorum's flags added where one is the remedy.
+func OllamaHint(e *ollama.Error) string {
+	switch e.Kind {
+	case ollama.Unreachable:
+		return "start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)"
+	case ollama.NotOllama:
+		return "check that OLLAMA_HOST (or --ollama-host) points at an Ollama server"
+	case ollama.Rejected:
+		return "check that the model can chat (`quorum models`) and that the prompt fits its context (lower --max-context or review fewer files)"
+	case ollama.Remote:
+		return "use a loopback OLLAMA_HOST (e.g. 127.0.0.1:11434) or pass --allow-remote to send code to that host"
+	case ollama.BadHost:
+		return "set OLLAMA_HOST (or --ollama-host) to host:port or http://host:port"
+	case ollama.Unresolvable:
+		if errors.Is(e, loopback.ErrNoAddress) {
+			return "check OLLAMA_HOST (or --ollama-host)"
+		}
+		return "check OLLAMA_HOST (or --ollama-host); quorum talks only to a local Ollama such as 127.0.0.1:11434"
+	case ollama.Unfinished:
+		return "the model may be stuck repeating itself: try another model with --models, or a lower --num-predict; if it happens with every model, check the server log (journalctl -u ollama, or ~/.ollama/logs/server.log)"
+	}
+	return e.Hint
 }
 
 // backendRule maps a model server's errors: the backend's own hint, exit 3
