@@ -199,6 +199,7 @@ func TestErrors(t *testing.T) {
 		{name: "bad bool", repo: "cache: sometimes\n", wantMsg: `.quorum.yaml:1: cache: "sometimes" is not true or false`, hint: "true or false"},
 		{name: "bad glob", repo: "ignore:\n  - 'src/[a'\n", wantMsg: `.quorum.yaml:2: ignore: "src/[a" is not a valid glob`, hint: "doublestar"},
 		{name: "missing guidelines", repo: "guidelines: [nope.md]\n", wantMsg: `.quorum.yaml:1: guidelines: guidelines file "nope.md" not found`, hint: "create the file"},
+		{name: "guidelines device", user: "guidelines: [/dev/null]\n", wantMsg: `config.yaml:1: guidelines: guidelines file "/dev/null" is not a regular file`, hint: "regular file"},
 		{name: "bad host", repo: "ollama_host: 'ftp://x'\n", wantMsg: `.quorum.yaml:1: ollama_host: "ftp://x" is not a valid server address`, hint: "http://127.0.0.1:11434"},
 		{name: "bad port", repo: "ollama_host: 'localhost:99999'\n", wantMsg: `has an invalid port`, hint: "http://"},
 		{name: "repo allows remote", repo: "cache: true\nallow_remote: true\n", wantMsg: `.quorum.yaml:2: allow_remote: a repository's .quorum.yaml cannot allow a remote ollama host`, hint: "--allow-remote"},

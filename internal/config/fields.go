@@ -266,6 +266,9 @@ func files(ptr func(*Config) *[]string) func(*Config, value) error {
 			if !fileExists(abs) {
 				return bad("create the file or fix the path (relative paths start at the config file's directory)", "guidelines file %q not found", p)
 			}
+			if !regularFile(abs) {
+				return bad("name a regular file; quorum does not read devices, FIFOs or sockets", "guidelines file %q is not a regular file", p)
+			}
 			out = append(out, abs)
 		}
 		*ptr(c) = out

@@ -229,6 +229,13 @@ func fileExists(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
+// regularFile reports whether p (after symlinks) is a regular file: a FIFO
+// or a device would block or never end when read.
+func regularFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
 // checkRepoSafe refuses the settings a cloned repository must not be able to
 // choose for you: sending its code (and the rest of the diff) off the machine.
 // Only the user file, the environment and flags may allow a remote host.

@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // guidelineFiles are read from the repository root when present.
@@ -19,7 +21,8 @@ const maxGuidelineBytes = 64 << 10
 // configured ones, each under its name. Unreadable files are skipped: they
 // are advice, not input the review depends on. A repository's own guideline
 // file that is a symlink leaving the repository is skipped too (a cloned
-// repository must not make quorum put ~/.ssh or /proc into a prompt).
+// repository must not make quorum put ~/.ssh or /proc into a prompt), and
+// only regular files are read, so a FIFO or a device never blocks the review.
 // The configured files were checked when the configuration was loaded: a
 // repository's .quorum.yaml may only name files inside it.
 func Guidelines(root string, extra []string) string {
@@ -76,12 +79,28 @@ func insideRepo(root, p string) (string, bool) {
 	return resolved, true
 }
 
+var errNotRegular = errors.New("not a regular file")
+
+// readCapped reads at most n bytes of a regular file. It refuses anything
+// else before opening it, opens without blocking (a FIFO swapped in after the
+// check opens at once instead of waiting for a writer) and checks the opened
+// file again.
 func readCapped(path string, n int64) (string, error) {
-	f, err := os.Open(path)
+	if st, err := os.Stat(path); err != nil {
+		return "", err
+	} else if !st.Mode().IsRegular() {
+		return "", errNotRegular
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return "", err
+	} else if !st.Mode().IsRegular() {
+		return "", errNotRegular
+	}
 	b, err := io.ReadAll(io.LimitReader(f, n))
 	return string(b), err
 }

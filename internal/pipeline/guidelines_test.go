@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // A committed AGENTS.md (or CONTRIBUTING.md, .quorum/guidelines.md) that is
@@ -39,6 +41,36 @@ func TestGuidelinesRefuseSymlinksLeavingTheRepo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := Guidelines(root, nil); !strings.Contains(got, "be kind") || strings.Contains(got, "SECRET") {
+		t.Errorf("guidelines = %.300q", got)
+	}
+}
+
+// A FIFO or a device named as guidelines is skipped without blocking; a
+// regular file beside it is still read.
+func TestGuidelinesReadOnlyRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	regular := filepath.Join(dir, "rules.md")
+	write(t, regular, "no globals")
+	done := make(chan string, 1)
+	go func() { done <- Guidelines("", []string{fifo, "/dev/zero", regular}) }()
+	var got string
+	select {
+	case got = <-done:
+	case <-time.After(time.Minute):
+		// Only reached when reading blocks (the bug): unblock the reader so
+		// the test fails instead of hanging.
+		t.Error("reading a FIFO blocked")
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			w.Close()
+		}
+		got = <-done
+	}
+	if !strings.Contains(got, "no globals") || strings.Contains(got, "From "+fifo) || strings.Contains(got, "/dev/zero") {
 		t.Errorf("guidelines = %.300q", got)
 	}
 }
