@@ -30,7 +30,7 @@ type RawFinding struct {
 	Severity string `json:"severity"`
 	Category string `json:"category"`
 	// Kind is the issue's kind from the reviewer schema's closed list
-	// (merge.KindNames, or "other"); optional: a missing or unknown kind is
+	// (merge's kinds, or "other"); optional: a missing or unknown kind is
 	// inferred from the finding's words when merging.
 	Kind        string `json:"kind,omitempty"`
 	Title       string `json:"title"`

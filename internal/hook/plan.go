@@ -223,15 +223,6 @@ func (p *Plan) fold(ctx context.Context, g git) error {
 	return nil
 }
 
-// Describe is a one-line account of the plan for messages.
-func (p *Plan) Describe() string {
-	parts := make([]string, len(p.Ranges))
-	for i, r := range p.Ranges {
-		parts[i] = fmt.Sprintf("%s (%s)", r, strings.Join(r.Refs, ", "))
-	}
-	return strings.Join(parts, "; ")
-}
-
 // NewestFirst orders ranges by their head commit's committer time, newest
 // first, keeping push order among equal times. A push of several refs is
 // one review, and a file changed in two ranges is reviewed once, as the

@@ -66,13 +66,9 @@ type Bundle struct {
 	Diff   *diff.Set
 }
 
-// Save writes report.md, report.json and raw.json into a new directory and
-// returns its path.
-func Save(gitDir string, now time.Time, shortHead string, r *report.Report, raw *review.Raw) (string, error) {
-	return SaveBundle(gitDir, now, shortHead, Bundle{Report: r, Raw: raw})
-}
-
-// SaveBundle is Save plus diff.json (the reviewed diff.Set) when b.Diff is set.
+// SaveBundle writes report.md, report.json, raw.json when b.Raw is set and
+// diff.json (the reviewed diff.Set) when b.Diff is set into a new directory,
+// and returns its path.
 func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (string, error) {
 	r, raw := b.Report, b.Raw
 	if r == nil {

@@ -60,14 +60,14 @@ func TestSaveListLoad(t *testing.T) {
 	r, sc := fixture(t, "full")
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 
-	d1, err := reportstore.Save(gd, t0, "abc1234", r, sc.Raw)
+	d1, err := reportstore.SaveBundle(gd, t0, "abc1234", reportstore.Bundle{Report: r, Raw: sc.Raw})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := filepath.Join(gd, "quorum", "reports", "20261127-090000-abc1234"); d1 != want {
 		t.Errorf("dir = %s, want %s", d1, want)
 	}
-	d2, err := reportstore.Save(gd, t0, "abc1234", r, sc.Raw) // same second, same head
+	d2, err := reportstore.SaveBundle(gd, t0, "abc1234", reportstore.Bundle{Report: r, Raw: sc.Raw}) // same second, same head
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestSaveListLoad(t *testing.T) {
 		t.Errorf("second save in the same second went to %s", d2)
 	}
 	empty, _ := fixture(t, "empty")
-	if _, err := reportstore.Save(gd, t0.Add(time.Hour), "def5678", empty, nil); err != nil {
+	if _, err := reportstore.SaveBundle(gd, t0.Add(time.Hour), "def5678", reportstore.Bundle{Report: empty, Raw: nil}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -185,7 +185,7 @@ func TestFindErrors(t *testing.T) {
 	r, _ := fixture(t, "agree")
 	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	for _, h := range []string{"aaa1111", "aaa2222"} {
-		if _, err := reportstore.Save(gd, t0, h, r, nil); err != nil {
+		if _, err := reportstore.SaveBundle(gd, t0, h, reportstore.Bundle{Report: r, Raw: nil}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -167,19 +167,6 @@ func (ix *Index) file(path string) *fileIndex {
 	return fi
 }
 
-// LineText returns the real new-side text of line n in path, if the diff shows it.
-func (ix *Index) LineText(path string, n int) (string, bool) {
-	fi := ix.file(path)
-	if fi == nil {
-		return "", false
-	}
-	i, ok := fi.byNew[n]
-	if !ok {
-		return "", false
-	}
-	return fi.lines[i].text, true
-}
-
 // Normalize collapses runs of whitespace to one space and trims, so a quote
 // re-indented by a model still matches the diff line.
 func Normalize(s string) string {

@@ -23,9 +23,6 @@ var kindNames = []string{
 	"auth-bypass", "missing-await", "panic",
 }
 
-// KindNames is the closed list of kinds, for the reviewer schema.
-func KindNames() []string { return append([]string(nil), kindNames...) }
-
 type kindSet uint64
 
 func kindBit(name string) kindSet {
@@ -286,15 +283,4 @@ func kindOf(kind, title, explanation string) kindSet {
 		return b
 	}
 	return inferKinds(title, explanation)
-}
-
-// String lists the kinds, for tests and debugging.
-func (k kindSet) String() string {
-	var out []string
-	for i, n := range kindNames {
-		if k&(1<<i) != 0 {
-			out = append(out, n)
-		}
-	}
-	return strings.Join(out, ",")
 }

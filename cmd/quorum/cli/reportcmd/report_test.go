@@ -45,7 +45,7 @@ func repo(t *testing.T) string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := reportstore.Save(gd, reporttest.GeneratedAt.Add(time.Duration(i)*time.Hour), "abc123"+name[:1], r, sc.Raw); err != nil {
+			if _, err := reportstore.SaveBundle(gd, reporttest.GeneratedAt.Add(time.Duration(i)*time.Hour), "abc123"+name[:1], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
 				t.Fatal(err)
 			}
 		}
