@@ -67,6 +67,14 @@ func TestAnchor(t *testing.T) {
 			wantReason: "quote not in the diff"},
 		{name: "one identifier different in a long line is similar enough", f: reporttest.F("store/cache.go", 0, "f, _ := os.Open(c.path(name))", "important", "bug", "t", "e"),
 			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
+		// A substring must be at least MinSubstring (8) bytes: a short one is
+		// in too many lines to be evidence.
+		{name: "3-byte substring of a line is no quote", f: reporttest.F("store/cache.go", 17, "key", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "7-byte substring of a line is no quote", f: reporttest.F("store/cache.go", 17, "os.Open", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "8-byte substring of a line is a quote", f: reporttest.F("store/cache.go", 0, "os.Open(", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
 		{name: "one identifier different in a short line is not", f: reporttest.F("store/cache.go", 0, "_ := io.ReadAll(r)", "important", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		{name: "multi-line quote with an ellipsis", f: reporttest.F("store/cache.go", 0, "if !ok {\n...\nreturn append(v, data...), nil", "important", "bug", "t", "e"),
