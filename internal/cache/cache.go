@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/quorum-review/quorum/internal/atomicfile"
 )
@@ -19,6 +21,8 @@ import (
 // entry that does not decode is treated as absent and overwritten later.
 type Cache struct {
 	Dir string
+
+	sweep sync.Once
 }
 
 // DefaultDir is $QUORUM_CACHE_DIR, else os.UserCacheDir()/quorum.
@@ -95,9 +99,39 @@ func (c *Cache) Put(ns, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode cache entry: %w", err)
 	}
+	c.sweep.Do(func() { _, _ = c.RemoveStaleTemps(time.Now()) })
 	// 0600 as before: cached answers quote the code under review.
 	if err := atomicfile.Write(p, b, 0o600); err != nil {
 		return fmt.Errorf("write cache: %w", err)
 	}
 	return nil
+}
+
+// RemoveStaleTemps removes the temp files that writes killed mid-way (SIGKILL,
+// power loss) left anywhere under Dir, once older than atomicfile.StaleAge
+// at now. Put calls it once per Cache, so each run cleans up after earlier
+// ones; a fresh temp file may be another process's write and is kept.
+func (c *Cache) RemoveStaleTemps(now time.Time) (int, error) {
+	if c == nil {
+		return 0, nil
+	}
+	cutoff := now.Add(-atomicfile.StaleAge)
+	n := 0
+	err := filepath.WalkDir(c.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == c.Dir && errors.Is(err, fs.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			return nil // an unreadable corner does not stop the sweep
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		removed, _ := atomicfile.RemoveStale(p, func(name string) bool {
+			return atomicfile.IsTemp(name) && filepath.Ext(name) != ".json"
+		}, cutoff)
+		n += removed
+		return nil
+	})
+	return n, err
 }

@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/atomicfile"
 )
 
 type entry struct {
@@ -93,5 +96,36 @@ func TestNilCacheIsDisabled(t *testing.T) {
 	var e entry
 	if ok, err := c.Get("results", Key("x"), &e); ok || err != nil {
 		t.Fatal("nil cache returned a hit")
+	}
+}
+
+// Temp files a killed Put left (".<key>.json.tmpNNN") are removed by the
+// next run's first Put once older than atomicfile.StaleAge; fresh ones,
+// perhaps another process's write in progress, stay.
+func TestPutRemovesStaleTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "results", "ab")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(sub, ".abcdef.json.tmp4242")
+	fresh := filepath.Join(sub, ".abcdef.json.tmp4343")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte(`{"half`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	then := time.Now().Add(-2 * atomicfile.StaleAge)
+	if err := os.Chtimes(stale, then, then); err != nil {
+		t.Fatal(err)
+	}
+	if err := New(dir).Put("other", Key("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp file still there (%v)", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh temp file removed: %v", err)
 	}
 }

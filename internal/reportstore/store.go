@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/atomicfile"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/render"
@@ -78,6 +79,7 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("save report: %w", err)
 	}
+	RemoveStaleTemps(gitDir, time.Now())
 	files := map[string][]byte{}
 	var md, js bytes.Buffer
 	if err := render.Markdown(&md, r, render.Options{}); err != nil {
@@ -131,6 +133,18 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 		return dir, nil
 	}
 	return "", fmt.Errorf("save report: too many reports named %s", base)
+}
+
+// RemoveStaleTemps removes the ".tmp-*" directories that saves killed
+// mid-way (SIGKILL, power loss) left in the reports directory, once older
+// than atomicfile.StaleAge at now (the wall clock, not a report's time); a
+// fresh one may be another process's save in progress and is kept. Each save
+// calls it first, so the next run cleans up after a killed one.
+func RemoveStaleTemps(gitDir string, now time.Time) int {
+	n, _ := atomicfile.RemoveStale(Root(gitDir), func(name string) bool {
+		return strings.HasPrefix(name, ".tmp-")
+	}, now.Add(-atomicfile.StaleAge))
+	return n
 }
 
 // isNotEmpty reports a rename onto an existing report directory (ENOTEMPTY

@@ -227,3 +227,35 @@ func TestListSkipsBroken(t *testing.T) {
 		t.Errorf("broken load: %v", err)
 	}
 }
+
+// A ".tmp-*" directory a SIGKILL left mid-save is removed by the next save
+// once older than atomicfile.StaleAge; a fresh one (another process's save in
+// progress) is kept, and neither is listed.
+func TestSaveRemovesStaleTempDirs(t *testing.T) {
+	gd := gitDir(t)
+	root := reportstore.Root(gd)
+	stale := filepath.Join(root, ".tmp-111")
+	fresh := filepath.Join(root, ".tmp-222")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "raw.json"), []byte("{\"half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	then := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, then, then); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := fixture(t, "empty")
+	if _, err := reportstore.SaveBundle(gd, reporttest.GeneratedAt, "abc1234", reportstore.Bundle{Report: r}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp dir still there (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(fresh, "raw.json")); err != nil {
+		t.Errorf("fresh temp dir removed: %v", err)
+	}
+}
