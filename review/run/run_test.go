@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/plan"
 )
 
 const finding = `{"summary":"s","findings":[{"file":"f00.go","line":3,"quote":"x","severity":"important","category":"bug","title":"t","explanation":"e"}]}`
@@ -492,5 +493,40 @@ func TestShowIsRetriedOnce(t *testing.T) {
 	raw, err = (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a", "b")})
 	if err != nil || raw.Results[0].Status != review.StatusFailed || !strings.Contains(raw.Results[0].Error, "500") || raw.Results[1].Status != review.StatusOK {
 		t.Fatalf("two failed shows: err %v, results %+v", err, raw.Results)
+	}
+}
+
+// TestNewGuidelinesMissTheCache: the repository's guidelines are part of
+// every prompt, so a review after they change asks the model again, and one
+// with the same guidelines is answered from the cache.
+func TestNewGuidelinesMissTheCache(t *testing.T) {
+	dir := t.TempDir()
+	withGuidelines := func(g string) *plan.Prepared {
+		return plan.Prepare(plan.Input{Set: diffSet(3), Guidelines: g})
+	}
+	cfg := Config{Reviewers: reviewers("a"), MaxContext: 4096}
+	f := newFake("a")
+	if _, err := (&Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}).Run(context.Background(), withGuidelines("Wrap errors with %w."), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if f.count() == 0 {
+		t.Fatal("the cold run made no call")
+	}
+	for _, tc := range []struct {
+		guidelines string
+		asked      bool
+	}{
+		{"Wrap errors with %w.", false},
+		{"Never panic in library code.", true},
+	} {
+		f2 := newFake("a")
+		raw, err := (&Runner{Chat: f2, Catalog: f2, Cache: cache.New(dir)}).Run(context.Background(), withGuidelines(tc.guidelines), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if asked := f2.count() > 0; asked != tc.asked {
+			t.Errorf("guidelines %q: model asked %d times (cache hits %d), want asked=%v",
+				tc.guidelines, f2.count(), raw.Results[0].Metrics.CacheHits, tc.asked)
+		}
 	}
 }
