@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,9 +28,21 @@ func Main() int {
 		Now:       time.Now,
 		Getenv:    os.Getenv,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := SignalContext(context.Background())
 	defer stop()
 	return Run(ctx, f, os.Args[1:])
+}
+
+// StopSignals end a run the way Ctrl-C does: the context is cancelled, the
+// finished answers are kept and the partial report is printed and saved. A
+// service manager's SIGTERM and a closed terminal's SIGHUP are interrupts
+// too, not a reason to die without a report.
+var StopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// SignalContext returns a context cancelled by the first of StopSignals; a
+// second signal, once stop has run, kills the process as usual.
+func SignalContext(parent context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(parent, StopSignals...)
 }
 
 // Run executes the command tree with args and returns the exit code; tests call it in-process.
