@@ -266,3 +266,42 @@ func TestRunNothingToReviewCallsNoReviewer(t *testing.T) {
 		t.Fatalf("%v %q", err, stderr)
 	}
 }
+
+// An interrupt (SIGINT, SIGTERM, SIGHUP: the run's context cancelled) during
+// the review refuses the push with "interrupted", exit 2, whatever
+// hook.on_unavailable says, and whatever the reviewer made of it (the
+// adapter used to call it a hook.timeout and let the push through).
+func TestRunInterruptedRefusesThePush(t *testing.T) {
+	dir, line := gitRepo(t)
+	for _, onUnavailable := range []string{"allow", "block"} {
+		for name, answer := range map[string]func() (Outcome, error){
+			"as timeout": func() (Outcome, error) {
+				return Outcome{Unavailable: true, Reason: "the review did not finish within hook.timeout (10m0s)"}, nil
+			},
+			"as error":   func() (Outcome, error) { return Outcome{}, fmt.Errorf("chat: %w", context.Canceled) },
+			"as partial": func() (Outcome, error) { return Outcome{Partial: "a partial"}, nil },
+		} {
+			t.Run(onUnavailable+"/"+name, func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				env := map[string]string{"HOME": t.TempDir(), "QUORUM_HOOK_ON_UNAVAILABLE": onUnavailable}
+				f, _, errOut := cmdtest.NewFactory(dir, env)
+				f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+				interrupting := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+					cancel() // the signal arrives mid-review
+					return answer()
+				})
+				code := cmdtest.Execute(ctx, NewCmdRun(f, func(o *RunOptions) error {
+					o.Reviewer = interrupting
+					return RunPush(o)
+				}), f.IOStreams, []string{"origin", "u"})
+				lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+				if code != exitcode.Setup || len(lines) != 2 ||
+					lines[0] != "error: push blocked: the review was interrupted" ||
+					!strings.HasPrefix(lines[1], "hint: push again") || !strings.Contains(lines[1], "QUORUM_SKIP=1") {
+					t.Fatalf("exit %d %q", code, errOut)
+				}
+			})
+		}
+	}
+}

@@ -132,6 +132,10 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
 		}
 	}
+	if raw.Interrupted && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// A signal, not hook.timeout: RunPush refuses the push.
+		return Outcome{}, fmt.Errorf("review interrupted: %w", context.Canceled)
+	}
 	if raw.Interrupted && rep.Verdict.RestsOn == 0 {
 		return Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
 	}

@@ -203,6 +203,12 @@ func RunPush(opts *RunOptions) error {
 	rctx, cancel := context.WithTimeout(ctx, cfg.Hook.Timeout)
 	defer cancel()
 	out, err := reviewer.Review(rctx, req)
+	if ctx.Err() != nil {
+		// Ctrl-C, SIGTERM or SIGHUP reached quorum itself: not a timeout nor
+		// an unavailable server, and not a reason to let the push through
+		// unreviewed, whatever hook.on_unavailable says.
+		return errInterrupted()
+	}
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && rctx.Err() != nil && ctx.Err() == nil {
 		// Nothing finished in time; treat it as the server being unusable.
 		out, err = Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", cfg.Hook.Timeout)}, nil
@@ -261,6 +267,13 @@ func RunPush(opts *RunOptions) error {
 	}
 	fmt.Fprintln(errOut, msg)
 	return nil
+}
+
+// errInterrupted refuses the push when the review was interrupted (exit 2):
+// git aborts the push, and the hint says how to get it through.
+func errInterrupted() error {
+	return exitcode.Setupf("push again to have it reviewed (finished answers are cached); "+skipHint,
+		"push blocked: the review was interrupted")
 }
 
 // preCommitUpdate rebuilds the push from pre-commit's environment.
