@@ -41,7 +41,10 @@ type Result struct {
 	// or the server's own error); the report then rests on nobody.
 	RunErr error
 	Report *report.Report
-	// Dir is the saved report's directory; SaveErr why it could not be saved.
+	// Dir is the saved report's directory; SaveErr why it could not be saved:
+	// a setup error (exit 2, a full or read-only disk) with a hint. Callers
+	// that printed the report warn with it and let the verdict decide the
+	// exit code.
 	Dir     string
 	SaveErr error
 }
@@ -97,7 +100,8 @@ func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {
 func save(gitDir string, at time.Time, r *report.Report, raw *review.Raw, set *diff.Set) (string, error) {
 	dir, err := reportstore.SaveBundle(gitDir, at, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set})
 	if err != nil {
-		return "", exitcode.New(exitcode.Internal, err, "check that "+gitDir+" is writable; the review itself finished and was printed")
+		// A full or read-only disk is the machine's state, not a bug.
+		return "", exitcode.New(exitcode.Setup, err, "free disk space and check that "+gitDir+" is writable ('quorum report list' shows saved reports); the review itself finished")
 	}
 	return dir, nil
 }

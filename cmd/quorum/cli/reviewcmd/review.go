@@ -21,6 +21,7 @@ import (
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/progress"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
@@ -254,7 +255,7 @@ func reviewRun(opts *ReviewOptions) error {
 		// An answered (or interrupted) run is saved like any review, so
 		// --replay and `quorum report` work on it.
 		if res.SaveErr != nil {
-			return res.SaveErr // the raw results were printed above
+			warnNotSaved(opts, res.SaveErr) // the raw results were printed above
 		}
 		if res.Dir != "" && !opts.Quiet {
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, res.Dir))
@@ -267,12 +268,23 @@ func reviewRun(opts *ReviewOptions) error {
 	}
 	gate := emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir})
 	if res.SaveErr != nil {
-		return res.SaveErr // the report was printed; saving it failed
+		warnNotSaved(opts, res.SaveErr) // the report was printed; saving it failed
 	}
 	if err := outcome(opts, cfg, raw, runErr, ctx); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
 	return gate
+}
+
+// warnNotSaved reports a report that was printed but could not be saved
+// (a full or read-only disk): a warning and its hint on stderr, even with
+// -q, and the review's verdict still decides the exit code: the review
+// itself is complete, only --replay and 'quorum report' lose it.
+func warnNotSaved(opts *ReviewOptions, err error) {
+	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: report not saved: %s\n", safetext.OneLine(err.Error()))
+	if h := exitcode.HintOf(err); h != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "hint: %s\n", safetext.OneLine(h))
+	}
 }
 
 // The composition root checks what the runner discovers by interface.
