@@ -114,6 +114,27 @@ func Schema() json.RawMessage {
 	return append(json.RawMessage(nil), schema...)
 }
 
+// Kinds are the values the reviewer schema allows for a finding's "kind",
+// in schema order.
+func Kinds() []string {
+	var doc struct {
+		Properties struct {
+			Findings struct {
+				Items struct {
+					Properties struct {
+						Kind struct {
+							Enum []string `json:"enum"`
+						} `json:"kind"`
+					} `json:"properties"`
+				} `json:"items"`
+			} `json:"findings"`
+		} `json:"properties"`
+	}
+	load()
+	_ = json.Unmarshal(schema, &doc) // embedded; TestSchemaKinds checks it decodes
+	return doc.Properties.Findings.Items.Properties.Kind.Enum
+}
+
 // System renders the system prompt with the reviewer's focus text.
 func System(focus string) (string, error) {
 	load()

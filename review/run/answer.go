@@ -122,22 +122,8 @@ func short(s string) string {
 
 // knownKinds are the values the schema allows for a finding's "kind".
 var knownKinds = sync.OnceValue(func() map[string]bool {
-	var doc struct {
-		Properties struct {
-			Findings struct {
-				Items struct {
-					Properties struct {
-						Kind struct {
-							Enum []string `json:"enum"`
-						} `json:"kind"`
-					} `json:"properties"`
-				} `json:"items"`
-			} `json:"findings"`
-		} `json:"properties"`
-	}
-	_ = json.Unmarshal(prompts.Schema(), &doc) // the schema is embedded and tested
 	out := map[string]bool{}
-	for _, k := range doc.Properties.Findings.Items.Properties.Kind.Enum {
+	for _, k := range prompts.Kinds() {
 		out[k] = true
 	}
 	return out
