@@ -10,6 +10,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review"
 )
@@ -113,11 +114,7 @@ func describe(err error) string {
 }
 
 func short(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "") + "..."
-	}
-	return s
+	return safetext.Clip(strings.Join(strings.Fields(s), " "), 200)
 }
 
 // knownKinds are the values the schema allows for a finding's "kind".
