@@ -21,7 +21,7 @@ type attrProc struct {
 var attrNames = []string{"linguist-generated", "linguist-vendored"}
 
 func startAttrProc(ctx context.Context, g *gitCLI) (*attrProc, error) {
-	c := g.cmd(ctx, append([]string{"check-attr", "-z", "--stdin"}, attrNames...)...)
+	c := g.Command(ctx, append([]string{"check-attr", "-z", "--stdin"}, attrNames...)...)
 	// check-attr flushes after each path when GIT_FLUSH is set.
 	c.Env = append(c.Env, "GIT_FLUSH=1")
 	in, err := c.StdinPipe()

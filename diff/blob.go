@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
 // blobProc is a long-running `git cat-file --batch` that returns the first
@@ -37,12 +39,12 @@ type blobResult struct {
 const headBytes = 4096
 
 func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
-	c := g.cmd(ctx, "cat-file", "--batch")
+	c := g.Command(ctx, "cat-file", "--batch")
 	in, err := c.StdinPipe()
 	if err != nil {
 		return nil, err
 	}
-	out, err := startPiped(c)
+	out, err := gitexec.StartPiped(c)
 	if err != nil {
 		return nil, err
 	}

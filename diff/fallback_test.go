@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
 // noGit makes Load behave as on a machine without the git binary.
 func noGit(t *testing.T) {
-	old := LookPath
-	LookPath = func() string { return "" }
-	t.Cleanup(func() { LookPath = old })
+	old := gitexec.LookPath
+	gitexec.LookPath = func() string { return "" }
+	t.Cleanup(func() { gitexec.LookPath = old })
 }
 
 // fallbackDiffers lists the fixture cases where the go-git engine cannot
@@ -82,7 +83,7 @@ func TestEmptyPATH(t *testing.T) {
 		r.Write("b.go", "package b\n")
 	})
 	t.Setenv("PATH", "")
-	if LookPath() != "" {
+	if gitexec.LookPath() != "" {
 		t.Fatal("git still found")
 	}
 	without, err := Load(context.Background(), Options{Dir: r.Dir})

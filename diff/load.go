@@ -16,6 +16,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
 // Options say which changes to load.
@@ -29,6 +31,9 @@ type Options struct {
 	Ignore   []string // user ignore globs (doublestar)
 	// MaxFileBytes is the per-file patch size limit (0 = DefaultMaxFileBytes).
 	MaxFileBytes int64
+	// Git runs the git binary (the command's Factory gives it); nil is the
+	// one gitexec.LookPath finds, and no binary means the go-git engine.
+	Git *gitexec.Git
 }
 
 // Modes of Set.Mode.
@@ -233,10 +238,7 @@ func resolveRange(opts Options) (*span, error) {
 	if err != nil {
 		return nil, err
 	}
-	var g *gitCLI
-	if p := LookPath(); p != "" {
-		g = &gitCLI{path: p, root: rp.root, gitDir: rp.gitDir}
-	}
+	g := newGitCLI(opts.Git, rp.root, rp.gitDir)
 	head, err := rp.headRef()
 	// Before the first commit, the index and the work tree can still be
 	// reviewed: against the empty tree, as `git diff --cached` does.
@@ -425,7 +427,7 @@ func (b *batcher) gitDiff() error {
 // uncommitted changes too, but not in the patch, and the user should see
 // they were not reviewed.
 func listUntracked(set *Set, g *gitCLI) {
-	out, err := g.output(nil, "ls-files", "--others", "--exclude-standard", "-z")
+	out, err := g.output("ls-files", "--others", "--exclude-standard", "-z")
 	if err != nil {
 		return
 	}

@@ -222,7 +222,7 @@ func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
 	}
 	if g != nil && !strings.HasPrefix(rev, "-") {
 		// The git binary knows syntax go-git lacks (@{u}, :/text, ...).
-		out, err := g.output(nil, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+		out, err := g.output("rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
 		if err == nil {
 			if s := strings.TrimSpace(string(out)); plumbing.IsHash(s) {
 				return plumbing.NewHash(s), nil
@@ -326,7 +326,7 @@ func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName, headName stri
 		return plumbing.ZeroHash, unreadable(OpCommit, "cannot compute the merge-base of %s and %s: %w", baseName, headName, err)
 	}
 	if len(bases) > 1 && g != nil {
-		if out, err := g.output(nil, "merge-base", a.String(), b.String()); err == nil {
+		if out, err := g.output("merge-base", a.String(), b.String()); err == nil {
 			pick := plumbing.NewHash(strings.TrimSpace(string(out)))
 			for _, c := range bases {
 				if c.Hash == pick {

@@ -4,6 +4,7 @@ package cmdutil
 import (
 	"time"
 
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
 
@@ -17,4 +18,7 @@ type Factory struct {
 	Getenv func(string) string
 	// WorkDir is the directory the command runs in ("" means the process's).
 	WorkDir string
+	// Git runs the git binary (gh's GitClient); nil is the git on PATH
+	// (gitexec.LookPath, which tests replace).
+	Git *gitexec.Git
 }

@@ -1,12 +1,12 @@
 package hook
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os/exec"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
 // git runs the git binary in a repository. The hook always runs under git,
@@ -14,32 +14,15 @@ import (
 // exactly what it is about to push (core.hooksPath, worktrees, SHA-256).
 type git struct{ dir string }
 
+// output runs git through the shared runner (gitexec) and returns stdout
+// without its final newlines; a failure reads "git ARGS: first stderr line".
 func (g git) output(ctx context.Context, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = g.dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", &gitError{args: args, msg: msg, err: err}
+	out, err := (&gitexec.Git{Dir: g.dir}).Output(ctx, args...)
+	if err != nil {
+		return "", err
 	}
-	return strings.TrimRight(stdout.String(), "\n"), nil
+	return strings.TrimRight(string(out), "\n"), nil
 }
-
-type gitError struct {
-	args []string
-	msg  string
-	err  error
-}
-
-func (e *gitError) Error() string { return fmt.Sprintf("git %s: %s", strings.Join(e.args, " "), e.msg) }
-func (e *gitError) Unwrap() error { return e.err }
 
 // exitedNonZero reports git having run and answered "no" (e.g. merge-base --is-ancestor).
 func exitedNonZero(err error) bool {

@@ -48,6 +48,7 @@ branch's upstream, else origin/HEAD, else main, else master.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Load.Dir = f.WorkDir
+			opts.Load.Git = f.Git
 			switch opts.Format {
 			case "text", "json":
 			default:

@@ -16,6 +16,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
@@ -183,19 +184,19 @@ func oneChange(t *testing.T) *difftest.Repo {
 	return r
 }
 
-// fakeGitDiff makes diff.LookPath return a wrapper that runs the shell
+// fakeGitDiff makes gitexec.LookPath return a wrapper that runs the shell
 // commands body in place of `git diff` and the real git for anything else.
 func fakeGitDiff(t *testing.T, body string) {
 	t.Helper()
 	fake := filepath.Join(t.TempDir(), "git")
-	real := diff.LookPath()
+	real := gitexec.LookPath()
 	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = diff ] && { " + body + "; }; done\nexec " + real + " \"$@\"\n"
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	old := diff.LookPath
-	diff.LookPath = func() string { return fake }
-	t.Cleanup(func() { diff.LookPath = old })
+	old := gitexec.LookPath
+	gitexec.LookPath = func() string { return fake }
+	t.Cleanup(func() { gitexec.LookPath = old })
 }
 
 func assertErr(t *testing.T, stderr string, code int, msg, hint string) {

@@ -3,10 +3,10 @@ package doctorcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -35,7 +36,6 @@ type DoctorOptions struct {
 
 	// Injected by tests; nil means the real thing.
 	Resolver    ollama.Resolver
-	LookPath    func(string) (string, error)
 	MeminfoPath string
 }
 
@@ -190,25 +190,28 @@ func (d *doctor) checkConfig() {
 }
 
 func (d *doctor) checkGit(ctx context.Context) {
-	look := d.opts.LookPath
-	if look == nil {
-		look = exec.LookPath
-	}
-	path, err := look("git")
-	if err != nil {
+	path := d.opts.Factory.Git.Bin()
+	if path == "" {
 		d.r.add("git", Fail, "git is not installed (or not in PATH)", "install git (apt install git, brew install git) and make sure `git --version` works")
 		d.r.add("repository", Fail, "cannot check without git", "install git first")
 		return
 	}
-	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	// The binary found is the one run; --version runs where quorum does
+	// (the work dir may not exist: that is the repository check's to say).
+	git := d.opts.Factory.Git.In("")
+	git.Path = path
+	out, err := git.Output(ctx, "--version")
 	if err != nil {
+		// The process's own error (exit status, permission denied), not git's words.
+		var ge *gitexec.Error
+		if errors.As(err, &ge) {
+			err = ge.Err
+		}
 		d.r.add("git", Fail, fmt.Sprintf("%s does not run: %v", path, err), "reinstall git")
 		return
 	}
 	d.r.add("git", OK, strings.TrimSpace(string(out)), "")
-	cmd := exec.CommandContext(ctx, path, "rev-parse", "--show-toplevel")
-	cmd.Dir = d.dir()
-	top, err := cmd.Output()
+	top, err := git.In(d.dir()).Output(ctx, "rev-parse", "--show-toplevel")
 	if err != nil {
 		abs, _ := filepath.Abs(d.dir())
 		d.r.add("repository", Fail, "not inside a git repository: "+abs, "cd into the repository to review (or `git init` to start one)")

@@ -16,6 +16,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
@@ -49,10 +50,10 @@ func gitRepo(t *testing.T) string {
 }
 
 type env struct {
-	vars     map[string]string
-	dir      string
-	meminfo  string
-	lookPath func(string) (string, error)
+	vars    map[string]string
+	dir     string
+	meminfo string
+	noGit   bool // no git binary (gitexec.LookPath finds none)
 }
 
 // run executes `quorum doctor` as the root command would: stdout, stderr
@@ -60,8 +61,13 @@ type env struct {
 func run(t *testing.T, e env, args ...string) (string, string, int) {
 	t.Helper()
 	f, out, errOut := cmdtest.NewFactory(e.dir, e.vars)
+	if e.noGit {
+		old := gitexec.LookPath
+		gitexec.LookPath = func() string { return "" }
+		defer func() { gitexec.LookPath = old }()
+	}
 	cmd := NewCmdDoctor(f, func(o *DoctorOptions) error {
-		o.MeminfoPath, o.LookPath = e.meminfo, e.lookPath
+		o.MeminfoPath = e.meminfo
 		return doctorRun(o)
 	})
 	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, args)
@@ -162,7 +168,6 @@ func TestProblems(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{})
 	repo := gitRepo(t)
 	roomy := writeMeminfo(t, 64*gb, 48*gb)
-	noGit := func(string) (string, error) { return "", exec.ErrNotFound }
 	tests := []struct {
 		name  string
 		e     env
@@ -183,7 +188,7 @@ func TestProblems(t *testing.T) {
 			"warn  context     gemma2:9b: num_ctx 2048 of 8192"}},
 		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
 			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},
-		{"no git", env{dir: repo, meminfo: roomy, lookPath: noGit}, nil, 2, []string{
+		{"no git", env{dir: repo, meminfo: roomy, noGit: true}, nil, 2, []string{
 			"FAIL  git         git is not installed", "fix: install git"}},
 		{"remote host", env{dir: repo, meminfo: roomy}, []string{"--ollama-host", "203.0.113.8"}, 2, []string{
 			"FAIL  ollama      refusing to send code to non-loopback ollama host 203.0.113.8:11434", "--allow-remote"}},

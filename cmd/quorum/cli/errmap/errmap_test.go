@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/diff/difftest"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
@@ -229,9 +230,9 @@ func TestPassThrough(t *testing.T) {
 // noGit makes the diff package run without the git binary (the go-git
 // engine) for the rest of the test.
 func noGit(t *testing.T) {
-	old := diff.LookPath
-	diff.LookPath = func() string { return "" }
-	t.Cleanup(func() { diff.LookPath = old })
+	old := gitexec.LookPath
+	gitexec.LookPath = func() string { return "" }
+	t.Cleanup(func() { gitexec.LookPath = old })
 }
 
 // TestBackendErrors: a model server's errors exit 2 with the backend's own

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -42,7 +42,7 @@ func request(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy repo
 		Set:    set,
 		Policy: policy,
 		Meta: report.Meta{
-			Branch:      branchOf(set.Root),
+			Branch:      branchOf(opts.Diff.Git, set.Root),
 			ToolVersion: Version,
 			Options:     reportOptions(cfg, policy),
 		},
@@ -104,11 +104,11 @@ func reportOptions(cfg *config.Config, p report.Policy) map[string]string {
 // branchOf names the checked-out branch, or "" on a detached HEAD. It does
 // not use the command's context: after Ctrl-C the partial report still
 // names its branch.
-func branchOf(root string) string {
+func branchOf(git *gitexec.Git, root string) string {
 	if root == "" {
 		return ""
 	}
-	out, err := exec.Command("git", "-C", root, "symbolic-ref", "--short", "-q", "HEAD").Output()
+	out, err := git.In(root).Output(context.Background(), "symbolic-ref", "--short", "-q", "HEAD")
 	if err != nil {
 		return ""
 	}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package diff
+package gitexec
 
 import "os"
 
