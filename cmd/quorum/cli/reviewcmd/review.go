@@ -96,6 +96,7 @@ var flagKeys = map[string]string{
 // tests of flag parsing; nil means the real one.
 func NewCmdReview(f *cmdutil.Factory, runF func(*ReviewOptions) error) *cobra.Command {
 	opts := &ReviewOptions{IO: f.IOStreams, Getenv: f.Getenv, Now: f.Now, WorkDir: f.WorkDir}
+	opts.Diff.Git = f.Git
 	cmd := &cobra.Command{
 		Use:   "review",
 		Short: "Review the branch with a panel of local models",
