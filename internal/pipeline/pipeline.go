@@ -11,6 +11,7 @@ import (
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/merge"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -31,6 +32,11 @@ type Request struct {
 	SaveUnanswered bool
 	// Now stamps Meta.GeneratedAt, when that is zero, once the answers are in.
 	Now func() time.Time
+	// Dismissals is the dismissal ledger; nil loads the repository's
+	// (Set.Root's .quorum/dismissed.yaml and the git dir's), so `quorum
+	// review`, the hook and --replay all apply it. Inline quorum:ignore
+	// comments in the diff apply either way.
+	Dismissals *dismiss.Ledger
 }
 
 // Result is what a review produced. Raw is always set; Report is nil only
@@ -65,9 +71,14 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
 		req.Meta.GeneratedAt = req.Now()
 	}
-	anchored := anchor.All(req.Set, res.Raw)                                                                                         // Raw → Anchored + Rejected
-	clusters := merge.Clusters(anchored.Findings)                                                                                    // Anchored → Clusters
-	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters}, req.Policy, req.Meta) // → Report
+	ledger, err := dismissals(req)
+	if err != nil {
+		return res, err
+	}
+	anchored := anchor.All(req.Set, res.Raw)                                                                                                             // Raw → Anchored + Rejected
+	clusters := merge.Clusters(anchored.Findings)                                                                                                        // Anchored → Clusters
+	dismissed := dismiss.Matcher(ledger, req.Set)                                                                                                        // Clusters → Dismissed (applied before the gate)
+	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Dismiss: dismissed}, req.Policy, req.Meta) // → Report
 	if err != nil {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}
@@ -86,6 +97,23 @@ func Consolidate(set *diff.Set, raw *review.Raw, policy report.Policy, meta repo
 		return nil, err
 	}
 	return res.Report, nil
+}
+
+// dismissals is the request's ledger, loaded from the repository when the
+// caller gave none: the one place reviews read it.
+func dismissals(req Request) (*dismiss.Ledger, error) {
+	if req.Dismissals != nil || req.Set == nil || req.Set.Root == "" {
+		return req.Dismissals, nil
+	}
+	gitDir := req.GitDir
+	if gitDir == "" {
+		gitDir, _ = diff.GitDir(req.Set.Root) // a replayed diff's repository may be gone
+	}
+	l, err := dismiss.Load(req.Set.Root, gitDir)
+	if err != nil {
+		return nil, exitcode.New(exitcode.Setup, err, "fix or remove "+dismiss.SharedFile+" (or the git dir's "+dismiss.LocalFile+"); 'quorum dismiss --list' reads it")
+	}
+	return l, nil
 }
 
 func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {

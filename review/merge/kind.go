@@ -3,6 +3,8 @@ package merge
 import (
 	"strings"
 	"unicode"
+
+	"github.com/quorum-review/quorum/review/anchor"
 )
 
 // This file is a closed, CWE-like taxonomy of issue kinds, and the cues that
@@ -284,3 +286,21 @@ func kindOf(kind, title, explanation string) kindSet {
 	}
 	return inferKinds(title, explanation)
 }
+
+// Kinds names the kinds of a finding (its own kind when it names one of the
+// taxonomy, else the kinds its words describe), in taxonomy order; nil when
+// none. Dismissals use them so a dismissal of one kind of issue never
+// hides another kind on the same line.
+func Kinds(f anchor.Finding) []string {
+	ks := kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
+	var out []string
+	for i, n := range kindNames {
+		if ks&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// IsKind reports whether name is a kind of the taxonomy.
+func IsKind(name string) bool { return kindBit(name) != 0 }

@@ -27,6 +27,7 @@ func Markdown(w io.Writer, r *report.Report, _ Options) error {
 	m.findings(r, review.Critical, "Critical issues")
 	m.findings(r, review.Important, "Important issues")
 	m.findings(r, review.Suggestion, "Suggestions")
+	m.dismissed(r)
 	m.design(r)
 	m.testing(r)
 	m.docs(r)
@@ -223,6 +224,38 @@ func (m *md) findings(r *report.Report, sev, title string) {
 	if n == 0 {
 		m.p("None.\n")
 	}
+}
+
+// dismissed lists the dismissed findings collapsed, one line each with the
+// reason, so nothing is hidden; the section is left out when there are none.
+func (m *md) dismissed(r *report.Report) {
+	if len(r.Dismissed) == 0 {
+		return
+	}
+	m.h2("Dismissed")
+	m.p("<details>\n<summary>%d dismissed finding%s, not counted by the gate ('quorum dismiss --list', 'quorum undismiss ID')</summary>\n\n", len(r.Dismissed), plural(len(r.Dismissed)))
+	for _, f := range r.Dismissed {
+		d := report.Dismissal{}
+		if f.Dismissal != nil {
+			d = *f.Dismissal
+		}
+		who := ""
+		if d.Who != "" {
+			who = " by " + inline(d.Who)
+		}
+		if d.When != "" {
+			who += ", " + d.When
+		}
+		m.p("- `%s` %s, %s: %s — dismissed%s: %s\n", f.ID, f.Severity, location(f), inline(f.Title), who, inline(d.Reason))
+	}
+	m.p("\n</details>\n")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func (m *md) finding(n int, f report.Finding) {

@@ -55,7 +55,9 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 			Location: rdLocation{Path: f.File},
 			Severity: rdSeverity(f.Severity),
 			Source:   rdSource{Name: "quorum"},
-			Code:     &rdCode{Value: f.Category + "/" + f.ID},
+			// reviewdog has no fingerprint field; the rule code is its
+			// stable key, so it carries the fingerprint, not the id.
+			Code: &rdCode{Value: f.Category + "/" + f.Fingerprint},
 		}
 		if f.Explanation != "" {
 			d.Message += "\n\n" + f.Explanation

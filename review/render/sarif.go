@@ -55,7 +55,9 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 			phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
 		}
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(phys))
-		res.WithPartialFingerPrints(map[string]interface{}{"quorumFindingId/v1": f.ID})
+		// The fingerprint survives line moves, renames and rewording
+		// (report.Fingerprint), so code scanning sees one finding across runs.
+		res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v1": f.Fingerprint})
 		pb := sarif.NewPropertyBag()
 		pb.Add("id", f.ID)
 		pb.Add("severity", f.Severity)

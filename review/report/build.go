@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ type Input struct {
 	Raw      *review.Raw
 	Anchored anchor.Result
 	Clusters []merge.Cluster
+	// Dismiss says whether a finding is dismissed, and why; nil dismisses
+	// nothing. It must be a pure function of the finding.
+	Dismiss func(Finding) (Dismissal, bool)
 }
 
 // Build makes the report from consolidated findings. It neither anchors nor
@@ -72,6 +76,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 		Interrupted:   raw.Interrupted,
 		Rejected:      []anchor.Rejected{},
 		Findings:      []Finding{},
+		Dismissed:     []Finding{},
 		Skipped:       skipped(set),
 	}
 	reviewable := set.Reviewable()
@@ -104,6 +109,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	}
 	slices.SortFunc(r.Findings, compareFindings)
 	assignIDs(r.Findings)
+	r.Findings, r.Dismissed = dismissed(r.Findings, in.Dismiss)
 
 	r.Reviewers = reviewers(results, clusters, rejectedBy)
 	r.Strengths, r.Concerns, r.Docs, r.Untested, r.Summary.Reviewers = narrative(results)
@@ -263,7 +269,52 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote))
 	})
 	f.ID = stableID(rep.File, rep.LineText, f.Category)
+	f.Fingerprint = Fingerprint(rep.File, rep.Line, rep.Section, rep.LineText, f.Category)
+	kinds := map[string]bool{}
+	for _, m := range c.Members {
+		for _, k := range merge.Kinds(m) {
+			kinds[k] = true
+		}
+	}
+	f.Kinds = slices.Sorted(maps.Keys(kinds))
 	return f
+}
+
+// Fingerprint identifies a finding across runs: a hash of the enclosing
+// section (function or class, from the diff) and the anchored code line,
+// whitespace-normalised. It leaves out the line number (code added above
+// moves it), the path (a rename), the wording, severity and category
+// (rewording, another reviewer) and the commit (a rebase). It deliberately
+// changes when the anchored code line or its function's definition line
+// changes: a dismissal is about that code. A file-level finding (no line)
+// hashes the file's base name and its category instead. The same code
+// line in a function of the same name in another file has the same
+// fingerprint; dismissals also compare kinds (Finding.Kinds), so a
+// dismissal of one kind of issue never hides another kind there.
+func Fingerprint(file string, line int, section, lineText, category string) string {
+	code := anchor.Normalize(lineText)
+	key := "code\x00" + anchor.Normalize(section) + "\x00" + code
+	if line == 0 || code == "" {
+		key = "file\x00" + path.Base(file) + "\x00" + strings.ToLower(category)
+	}
+	h := sha256.Sum256([]byte("quorum.fingerprint/v1\x00" + key))
+	return hex.EncodeToString(h[:])[:16]
+}
+
+// dismissed moves the findings dismiss matches out of fs, keeping order.
+func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool)) (kept, out []Finding) {
+	kept, out = []Finding{}, []Finding{}
+	for _, f := range fs {
+		if dismiss != nil {
+			if d, ok := dismiss(f); ok {
+				f.Dismissal = &d
+				out = append(out, f)
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	return kept, out
 }
 
 // evidence returns a cluster's strongest evidence and its support: each
@@ -621,7 +672,7 @@ func riskRank(r string) int {
 
 func totals(set *diff.Set, files []diff.File, results []review.RawResult, raw int, r *Report) Totals {
 	t := Totals{Files: len(files), Commits: len(set.Commits), RawFindings: raw + len(r.Rejected),
-		Findings: len(r.Findings), Rejected: len(r.Rejected)}
+		Findings: len(r.Findings), Rejected: len(r.Rejected), Dismissed: len(r.Dismissed)}
 	for _, f := range files {
 		t.Added += f.Added
 		t.Deleted += f.Deleted

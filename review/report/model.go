@@ -39,6 +39,9 @@ type Report struct {
 	Summary   Summary           `json:"summary"`
 	Reviewers []Reviewer        `json:"reviewers"`
 	Findings  []Finding         `json:"findings"`
+	// Dismissed are findings a dismissal (the ledger or an inline
+	// quorum:ignore) matched: listed with the reason, never counted by the gate.
+	Dismissed []Finding         `json:"dismissed"`
 	Rejected  []anchor.Rejected `json:"rejected"`
 	Strengths []Note            `json:"strengths"`
 	Concerns  []Note            `json:"concerns"`
@@ -191,6 +194,24 @@ type Finding struct {
 	// Members are every reviewer finding merged into this one, each with its
 	// reviewer and own wording: by reviewer, then line, then title.
 	Members []Member `json:"members"`
+	// Fingerprint identifies the issue across runs for dismissals, SARIF
+	// partialFingerprints and reviewdog (see Fingerprint); Kinds are its
+	// issue kinds (merge's taxonomy), which a dismissal must not contradict.
+	Fingerprint string   `json:"fingerprint"`
+	Kinds       []string `json:"kinds,omitempty"`
+	// Dismissal says why a dismissed finding does not count (Report.Dismissed only).
+	Dismissal *Dismissal `json:"dismissal,omitempty"`
+}
+
+// Dismissal is why a finding was dismissed.
+type Dismissal struct {
+	Reason string `json:"reason"`
+	Who    string `json:"who,omitempty"`
+	// When is RFC 3339, from the ledger; empty for an inline quorum:ignore.
+	When string `json:"when,omitempty"`
+	// Source is "ledger" (.quorum/dismissed.yaml), "local" (the git dir's
+	// ledger) or "inline" (a quorum:ignore comment).
+	Source string `json:"source"`
 }
 
 // Member is one reviewer's own finding inside a consolidated finding.
@@ -311,6 +332,7 @@ type Totals struct {
 	Findings     int `json:"findings"`
 	Corroborated int `json:"corroborated"`
 	Rejected     int `json:"rejected"`
+	Dismissed    int `json:"dismissed"`
 	PromptTokens int `json:"tokens_in"`
 	EvalTokens   int `json:"tokens_out"`
 	Requests     int `json:"requests"`

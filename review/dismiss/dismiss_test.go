@@ -1,0 +1,211 @@
+package dismiss_test
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/dismiss"
+	"github.com/quorum-review/quorum/review/report"
+	rt "github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// The code every case reviews: a function that drops an error.
+var body = []string{
+	"+func Load(path string) []byte {",
+	"+	data, _ := os.ReadFile(path)",
+	"+	return data",
+	"+}",
+}
+
+const quote = "data, _ := os.ReadFile(path)"
+
+func set(path string, newStart int, lines ...string) *diff.Set {
+	f := rt.File(path, diff.StatusAdded, 0, newStart, lines...)
+	return &diff.Set{Mode: "range", Base: diff.Ref{Commit: "b"}, Head: diff.Ref{Commit: "h"}, Files: []diff.File{f}}
+}
+
+func raw(s *diff.Set, findings map[string]review.RawFinding) *review.Raw {
+	r := &review.Raw{}
+	files := []string{s.Files[0].Path}
+	i := 0
+	for name, f := range findings {
+		f.File = s.Files[0].Path
+		r.Results = append(r.Results, rt.Result(name, i, rt.Chunk("c1", files, review.Answer{Findings: []review.RawFinding{f}})))
+		i++
+	}
+	return r
+}
+
+func consolidate(t *testing.T, s *diff.Set, r *review.Raw, l *dismiss.Ledger) *report.Report {
+	t.Helper()
+	if l == nil {
+		l = &dismiss.Ledger{}
+	}
+	res, err := pipeline.Review(t.Context(), nil, pipeline.Request{Set: s, Raw: r, Policy: report.Policy{FailOn: review.Important}, Dismissals: l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Report
+}
+
+var dropped = rt.F("", 2, quote, review.Important, "bug", "Error from ReadFile is ignored", "The error is discarded, so a missing file returns nil silently.")
+
+func only(t *testing.T, r *report.Report) report.Finding {
+	t.Helper()
+	if len(r.Findings) != 1 {
+		t.Fatalf("want 1 finding, got %d: %+v", len(r.Findings), r.Findings)
+	}
+	return r.Findings[0]
+}
+
+// base is the finding the dismissal was made for.
+func base(t *testing.T) report.Finding {
+	s := set("store/load.go", 1, body...)
+	return only(t, consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped}), nil))
+}
+
+func TestFingerprintSurvives(t *testing.T) {
+	want := base(t)
+	moved := append([]string{"+import \"os\"", "+", "+// Load reads a file.", "+var x = 1", "+"}, body...)
+	dropped2 := dropped
+	dropped2.Line = 7
+	reworded := rt.F("", 2, "  data, _ :=   os.ReadFile(path) ", review.Critical, "error-handling",
+		"ReadFile failure swallowed", "Ignoring err here hides unreadable files; the caller gets nil.")
+	cases := map[string]struct {
+		s        *diff.Set
+		findings map[string]review.RawFinding
+	}{
+		"line move (code added above)": {set("store/load.go", 1, moved...), map[string]review.RawFinding{"alpha": dropped2}},
+		"file rename":                  {set("internal/storage/read.go", 1, body...), map[string]review.RawFinding{"alpha": dropped}},
+		"rewording":                    {set("store/load.go", 1, body...), map[string]review.RawFinding{"alpha": reworded}},
+		"another reviewer":             {set("store/load.go", 1, body...), map[string]review.RawFinding{"beta": reworded}},
+		"two reviewers":                {set("store/load.go", 1, body...), map[string]review.RawFinding{"alpha": dropped, "beta": reworded}},
+		// A rebase onto a base that grew the file: the same function now
+		// starts further down and is a modification, not an addition.
+		"rebase": {set("store/load.go", 40, append([]string{" package store", "+"}, body...)...), map[string]review.RawFinding{"gamma": func() review.RawFinding {
+			f := dropped
+			f.Line = 43
+			return f
+		}()}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := only(t, consolidate(t, c.s, raw(c.s, c.findings), nil))
+			if got.Fingerprint != want.Fingerprint {
+				t.Errorf("fingerprint %s, want %s", got.Fingerprint, want.Fingerprint)
+			}
+			l := &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: want.Fingerprint, Kinds: want.Kinds, ID: want.ID, Reason: "fine here"}}}
+			r := consolidate(t, c.s, raw(c.s, c.findings), l)
+			if len(r.Findings) != 0 || len(r.Dismissed) != 1 || r.Verdict.GateTripped {
+				t.Errorf("not dismissed: findings %d, dismissed %d, gate %v", len(r.Findings), len(r.Dismissed), r.Verdict.GateTripped)
+			}
+		})
+	}
+}
+
+func TestFingerprintChangesWithQuotedCode(t *testing.T) {
+	want := base(t)
+	changed := []string{"+func Load(path string) []byte {", "+	data, _ := os.ReadFile(filepath.Clean(path))", "+	return data", "+}"}
+	f := dropped
+	f.Quote = "data, _ := os.ReadFile(filepath.Clean(path))"
+	s := set("store/load.go", 1, changed...)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: want.Fingerprint, Kinds: want.Kinds, Reason: "fine here"}}}
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": f}), l)
+	got := only(t, r)
+	if got.Fingerprint == want.Fingerprint {
+		t.Fatalf("fingerprint survived a change of the quoted code")
+	}
+	if !r.Verdict.GateTripped {
+		t.Errorf("the finding came back but the gate did not trip")
+	}
+}
+
+func TestKindsKeepOtherIssuesOnTheLine(t *testing.T) {
+	want := base(t)
+	s := set("store/load.go", 1, body...)
+	traversal := rt.F("", 2, quote, review.Critical, "security", "Path traversal", "path comes from the user and may contain ../ to read files outside the directory.")
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: want.Fingerprint, Kinds: want.Kinds, Reason: "fine here"}}}
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": traversal}), l)
+	if len(r.Findings) != 1 || len(r.Dismissed) != 0 {
+		t.Fatalf("a dismissal of %v hid a finding of %v", want.Kinds, r.Findings)
+	}
+}
+
+func TestInlineIgnore(t *testing.T) {
+	for name, c := range map[string]struct {
+		comment string
+		hidden  bool
+		reason  string
+	}{
+		"line above":       {"+	// quorum:ignore the file is optional", true, "inline quorum:ignore: the file is optional"},
+		"matching kind":    {"+	// quorum:ignore unchecked-error", true, "inline quorum:ignore"},
+		"other kind":       {"+	// quorum:ignore sql-injection", false, ""},
+		"no marker":        {"+	// reads the file", false, ""},
+		"marker elsewhere": {"+	x := 1", false, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			lines := []string{body[0], c.comment, body[1], body[2], body[3]}
+			s := set("store/load.go", 1, lines...)
+			f := dropped
+			f.Line = 3
+			r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": f}), nil)
+			if got := len(r.Dismissed) == 1; got != c.hidden {
+				t.Fatalf("dismissed = %v, want %v", got, c.hidden)
+			}
+			if c.hidden && (r.Dismissed[0].Dismissal.Reason != c.reason || r.Dismissed[0].Dismissal.Source != dismiss.SourceInline) {
+				t.Errorf("dismissal %+v, want reason %q", r.Dismissed[0].Dismissal, c.reason)
+			}
+		})
+	}
+}
+
+func TestLedgerRoundTripAndOrder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, dismiss.SharedFile)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	entries := []dismiss.Entry{
+		{Fingerprint: "bbbbbbbbbbbbbbbb", ID: "Q2", File: "b.go", Title: "t2", Reason: "r2", Who: "A <a@x>", When: at},
+		{Fingerprint: "aaaaaaaaaaaaaaaa", Kinds: []string{"panic"}, ID: "Q1", File: "a.go", Title: "t1", Reason: "r1", Who: "B <b@x>", When: at},
+	}
+	if err := dismiss.WriteFile(path, &dismiss.Ledger{Entries: entries}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := dismiss.ReadFile(path, dismiss.SourceShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 2 || l.Entries[0].ID != "Q1" || !l.Entries[0].When.Equal(at) || l.Entries[0].Kinds[0] != "panic" {
+		t.Fatalf("round trip: %+v", l.Entries)
+	}
+	if n := l.Remove([]string{"bbbbbbbbbbbbbbbb"}); n != 1 || len(l.Entries) != 1 {
+		t.Fatalf("remove by fingerprint: %d %+v", n, l.Entries)
+	}
+	if _, err := dismiss.ReadFile(filepath.Join(dir, "missing.yaml"), dismiss.SourceShared); err != nil {
+		t.Fatalf("a missing ledger is empty, got %v", err)
+	}
+}
+
+// The report is a pure function of the answers and the ledger: the
+// ledger's order does not change it.
+func TestLedgerOrderDoesNotMatter(t *testing.T) {
+	want := base(t)
+	s := set("store/load.go", 1, body...)
+	es := []dismiss.Entry{
+		{Fingerprint: want.Fingerprint, Reason: "one", Who: "a"},
+		{Fingerprint: want.Fingerprint, Reason: "two", Who: "b"},
+		{Fingerprint: "0000000000000000", Reason: "other"},
+	}
+	first := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped}), &dismiss.Ledger{Entries: es}).Dismissed[0].Dismissal.Reason
+	for range 20 {
+		rand.Shuffle(len(es), func(i, j int) { es[i], es[j] = es[j], es[i] })
+		got := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped}), &dismiss.Ledger{Entries: es}).Dismissed[0].Dismissal.Reason
+		if got != first {
+			t.Fatalf("reason %q after shuffling, want %q", got, first)
+		}
+	}
+}
