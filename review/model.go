@@ -76,3 +76,27 @@ var (
 	ErrModelNotFound = errors.New("model not found")
 	ErrBusy          = errors.New("model server busy")
 )
+
+// Answer size caps, enforced by the clients while they read (see MaxAnswerBytes).
+const (
+	// BytesPerPredictedToken is the bytes allowed per num_predict token: a
+	// token is about 4 bytes of text, so 16 leaves room for long tokens and
+	// the escaping a JSON answer adds.
+	BytesPerPredictedToken = 16
+	// MinAnswerBytes is the least any answer may take (64 KiB).
+	MinAnswerBytes = 64 << 10
+	// UnboundedAnswerBytes caps an answer whose request sets no num_predict (16 MiB).
+	UnboundedAnswerBytes = 16 << 20
+)
+
+// MaxAnswerBytes is the most answer text a client reads for a request with
+// numPredict: numPredict × BytesPerPredictedToken, at least MinAnswerBytes,
+// and UnboundedAnswerBytes when numPredict is not positive. A server that
+// sends more (one that ignores num_predict, or streams forever) is cut there
+// and the answer counts as truncated (DoneReason "length").
+func MaxAnswerBytes(numPredict int) int {
+	if numPredict <= 0 || numPredict > UnboundedAnswerBytes/BytesPerPredictedToken {
+		return UnboundedAnswerBytes
+	}
+	return max(numPredict*BytesPerPredictedToken, MinAnswerBytes)
+}

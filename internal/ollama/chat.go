@@ -2,6 +2,7 @@ package ollama
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -23,9 +24,17 @@ import (
 // A 503 before the stream starts is retried with the client's backoff.
 // done_reason "length" is not an error: it is returned in DoneReason and the
 // caller decides (review treats it as a truncated answer).
+//
+// The client enforces num_predict and MaxAnswerBytes itself, so a server
+// that ignores them (or streams forever) cannot grow memory without bound:
+// past either limit Chat stops reading, cancels the request and returns
+// what it has with DoneReason "length", as if the server had cut it.
 func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress review.Progress) (review.ChatResponse, error) {
 	areq := c.chatRequest(ctx, req)
 	op := "chat with " + req.Model
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	limit := review.MaxAnswerBytes(req.Options.NumPredict)
 
 	var (
 		out     review.ChatResponse
@@ -39,6 +48,10 @@ func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress revi
 				return nil // nothing follows the final message on a real server
 			}
 			if r.Message.Content != "" {
+				if content.Len()+len(r.Message.Content) > limit ||
+					(!r.Done && req.Options.NumPredict > 0 && counted >= req.Options.NumPredict) {
+					return errAnswerCap
+				}
 				content.WriteString(r.Message.Content)
 				if !r.Done {
 					// Ollama streams about one token per message.
@@ -64,6 +77,12 @@ func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress revi
 			return nil
 		})
 	})
+	if errors.Is(err, errAnswerCap) {
+		// Stop reading now: cancel closes the connection, so a server that
+		// streams forever is not read any further.
+		cancel()
+		return review.ChatResponse{Content: content.String(), DoneReason: "length", EvalCount: counted}, nil
+	}
 	if err != nil {
 		// After the 200 the api package returns an {"error":...} line or a
 		// line that is not JSON as a plain error; mapErr tells a dropped
@@ -81,6 +100,10 @@ func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress revi
 	out.Content = content.String()
 	return out, nil
 }
+
+// errAnswerCap stops the stream at the answer's limit (num_predict pieces or
+// review.MaxAnswerBytes).
+var errAnswerCap = errors.New("answer over its limit")
 
 func (c *Client) chatRequest(ctx context.Context, req review.ChatRequest) *api.ChatRequest {
 	var msgs []api.Message

@@ -30,4 +30,7 @@
 // package doc has the table.
 //
 // done_reason "length" is not an error: ChatResponse.DoneReason carries it.
+// Chat also cuts an answer itself at num_predict pieces or
+// review.MaxAnswerBytes (a server that ignores num_predict or streams
+// forever): it cancels the request and returns DoneReason "length".
 package ollama

@@ -58,6 +58,9 @@ type Config struct {
 	// "truncating input prompt" line (TruncationLog), and replies (Rules) to
 	// the text it kept.
 	TruncatePrompts bool
+	// IgnoreNumPredict sends the whole reply whatever num_predict says, as a
+	// misbehaving server would (the client must cut it).
+	IgnoreNumPredict bool
 }
 
 // TruncateKeep is how many tokens a truncated prompt keeps from its start:
@@ -104,6 +107,7 @@ const (
 	FaultErrorLine                        // half of the answer, then an {"error":...} line in the 200 stream
 	FaultGarbageLine                      // half of the answer, then a line that is not JSON
 	FaultCutShort                         // half of the answer, then the stream ends with no done line (ollama abandoning a repeating answer)
+	FaultEndless                          // the answer's tokens over and over, never done, ignoring num_predict, until the client goes away (streamed requests only)
 )
 
 func (k FaultKind) String() string {
@@ -130,6 +134,8 @@ func (k FaultKind) String() string {
 		return "garbage-line"
 	case FaultCutShort:
 		return "cut-short"
+	case FaultEndless:
+		return "endless"
 	}
 	return "none"
 }

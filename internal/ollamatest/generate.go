@@ -342,7 +342,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	if fault.Kind == FaultLength {
 		toks, doneReason = toks[:len(toks)/2], "length"
 	}
-	if np := intOption(g.options, "num_predict"); np > 0 && len(toks) > np {
+	if np := intOption(g.options, "num_predict"); np > 0 && len(toks) > np && !s.cfg.IgnoreNumPredict {
 		toks, doneReason = toks[:np], "length"
 	}
 
@@ -418,6 +418,26 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	cut := len(toks) / 2
 	start := time.Now()
 	scaledPer := s.scaled(perToken)
+	if fault.Kind == FaultEndless && len(toks) > 0 {
+		for k := 0; ; k++ {
+			select {
+			case <-r.Context().Done():
+				status, evalTokens = 499, k
+				return
+			case <-s.done:
+				status, evalTokens = 499, k
+				return
+			default:
+			}
+			if scaledPer > 0 {
+				if err := s.sleepUntil(r.Context(), start.Add(time.Duration(k+1)*scaledPer)); err != nil {
+					status, evalTokens = 499, k
+					return
+				}
+			}
+			send(chunk(toks[k%len(toks)], false, "", api.Metrics{}))
+		}
+	}
 	for k := 0; k <= len(toks); k++ {
 		if midFault && k == cut {
 			switch fault.Kind {

@@ -92,8 +92,17 @@ type delta struct {
 //
 // 429 and 503 before the stream starts are retried with the backoff.
 // finish_reason "length" is not an error: DoneReason says it.
+//
+// The client enforces max_tokens and review.MaxAnswerBytes itself, so a
+// server that ignores them (or streams forever) cannot grow memory without
+// bound: past either limit Chat stops reading, cancels the request and
+// returns what it has with DoneReason "length", as if the server had cut it.
+// A non-streamed answer is read up to a bound derived from the same cap
+// before it is decoded.
 func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress review.Progress) (review.ChatResponse, error) {
 	op := "chat with " + req.Model
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	start := c.now()
 	body, err := json.Marshal(c.chatRequest(req))
 	if err != nil {
@@ -111,12 +120,19 @@ func (c *Client) Chat(ctx context.Context, req review.ChatRequest, progress revi
 	}
 	defer resp.Body.Close()
 
-	var out review.ChatResponse
+	out := review.ChatResponse{}
+	a := &answer{limit: review.MaxAnswerBytes(req.Options.NumPredict), maxPieces: req.Options.NumPredict}
 	if ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); ct == "application/json" {
 		// A server that ignores stream:true answers in one piece.
-		out, err = c.readWhole(ctx, op, resp.Body, progress)
+		out, err = c.readWhole(ctx, op, resp.Body, a, progress)
 	} else {
-		out, err = c.readStream(ctx, op, resp.Body, progress)
+		out, err = c.readStream(ctx, op, resp.Body, a, progress)
+	}
+	if errors.Is(err, errAnswerCap) {
+		// Stop reading now: cancel closes the connection, so a server that
+		// streams forever is not read any further.
+		cancel()
+		out, err = review.ChatResponse{Content: a.content.String(), DoneReason: "length", EvalCount: a.counted}, nil
 	}
 	if err != nil {
 		return review.ChatResponse{}, err
@@ -152,14 +168,20 @@ func (c *Client) endpoint(path string) string {
 	return c.base.String() + "/" + path
 }
 
-// answer accumulates the pieces of one answer.
+// errAnswerCap stops reading an answer at its limit.
+var errAnswerCap = errors.New("answer over its limit")
+
+// answer accumulates the pieces of one answer, up to limit bytes and
+// maxPieces pieces (0: no piece limit).
 type answer struct {
-	content  strings.Builder
-	counted  int
-	finish   string
-	finished bool
-	usage    *usage
-	timings  *timings
+	limit     int
+	maxPieces int
+	content   strings.Builder
+	counted   int
+	finish    string
+	finished  bool
+	usage     *usage
+	timings   *timings
 }
 
 // add takes one payload; it returns an error for a payload that is an error.
@@ -177,6 +199,9 @@ func (c *Client) add(a *answer, op string, ch *chunk, progress review.Progress) 
 			d = choice.Message
 		}
 		if d != nil && d.Content != nil && *d.Content != "" {
+			if a.content.Len()+len(*d.Content) > a.limit || (a.maxPieces > 0 && a.counted >= a.maxPieces && choice.Delta != nil) {
+				return errAnswerCap
+			}
 			a.content.WriteString(*d.Content)
 			a.counted++
 			if progress != nil {
@@ -214,10 +239,9 @@ func (a *answer) response(progress review.Progress) review.ChatResponse {
 
 // readStream reads SSE: "data:" lines carry JSON chunks until "data: [DONE]";
 // comments, event names and ids are skipped.
-func (c *Client) readStream(ctx context.Context, op string, r io.Reader, progress review.Progress) (review.ChatResponse, error) {
-	var a answer
+func (c *Client) readStream(ctx context.Context, op string, r io.Reader, a *answer, progress review.Progress) (review.ChatResponse, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 8<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), encodedLimit(a.limit))
 	done := false
 	for sc.Scan() {
 		line := sc.Text()
@@ -243,11 +267,14 @@ func (c *Client) readStream(ctx context.Context, op string, r io.Reader, progres
 			return review.ChatResponse{}, newErr(op, c.base.Host, 0,
 				fmt.Sprintf("%s: the server at %s sent a stream that is not OpenAI-compatible: %s", op, c.base.Host, c.clean(data)), ErrServer, err)
 		}
-		if err := c.add(&a, op, &ch, progress); err != nil {
+		if err := c.add(a, op, &ch, progress); err != nil {
 			return review.ChatResponse{}, err
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) && ctx.Err() == nil {
+			return review.ChatResponse{}, errAnswerCap // one line over the cap: not read, not decoded
+		}
 		if cerr := ctx.Err(); cerr != nil {
 			return review.ChatResponse{}, ctxErr(op, cerr)
 		}
@@ -269,9 +296,19 @@ func (c *Client) readStream(ctx context.Context, op string, r io.Reader, progres
 }
 
 // readWhole reads a non-streamed chat.completion.
-func (c *Client) readWhole(ctx context.Context, op string, r io.Reader, progress review.Progress) (review.ChatResponse, error) {
+func (c *Client) readWhole(ctx context.Context, op string, r io.Reader, a *answer, progress review.Progress) (review.ChatResponse, error) {
+	// Read at most the encoded cap before decoding anything: a body over it
+	// is an answer over the cap.
+	limit := encodedLimit(a.limit)
+	body, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err == nil && len(body) > limit {
+		return review.ChatResponse{}, errAnswerCap
+	}
 	var ch chunk
-	if err := json.NewDecoder(io.LimitReader(r, 64<<20)).Decode(&ch); err != nil {
+	if err == nil {
+		err = json.Unmarshal(body, &ch)
+	}
+	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return review.ChatResponse{}, ctxErr(op, cerr)
 		}
@@ -284,8 +321,7 @@ func (c *Client) readWhole(ctx context.Context, op string, r io.Reader, progress
 		return review.ChatResponse{}, newErr(op, c.base.Host, 0,
 			fmt.Sprintf("%s: the server at %s does not answer like an OpenAI-compatible server", op, c.base.Host), ErrServer, err)
 	}
-	var a answer
-	if err := c.add(&a, op, &ch, progress); err != nil {
+	if err := c.add(a, op, &ch, progress); err != nil {
 		return review.ChatResponse{}, err
 	}
 	if !a.finished {
@@ -293,4 +329,11 @@ func (c *Client) readWhole(ctx context.Context, op string, r io.Reader, progress
 			fmt.Sprintf("%s: the server at %s answered without a finish_reason", op, c.base.Host), ErrServer)
 	}
 	return a.response(progress), nil
+}
+
+// encodedLimit bounds the bytes read for one JSON payload carrying up to
+// limit bytes of answer text: JSON escaping can take six bytes for one
+// (\u0000), and the envelope (usage, timings) takes some more.
+func encodedLimit(limit int) int {
+	return 6*limit + 64<<10
 }

@@ -51,5 +51,8 @@
 //	non-loopback host                      loopback.ErrRemote
 //
 // finish_reason "length" is not an error: ChatResponse.DoneReason carries it.
+// Chat also cuts an answer itself at max_tokens pieces or
+// review.MaxAnswerBytes (a server that ignores max_tokens or streams
+// forever): it cancels the request and returns DoneReason "length".
 // Client.Hint says what the user can do about each.
 package openai
