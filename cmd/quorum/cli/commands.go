@@ -5,6 +5,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/configcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/dismisscmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/doctorcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
@@ -20,6 +21,8 @@ func init() {
 	hookcmd.Version = Version
 	subcommands = append(subcommands,
 		func(f *cmdutil.Factory) *cobra.Command { return diffcmd.NewCmdDiff(f, nil) },
+		func(f *cmdutil.Factory) *cobra.Command { return dismisscmd.NewCmdDismiss(f, nil) },
+		func(f *cmdutil.Factory) *cobra.Command { return dismisscmd.NewCmdUndismiss(f, nil) },
 		hookcmd.NewCmdHook,
 		configcmd.NewCmdConfig,
 		func(f *cmdutil.Factory) *cobra.Command { return initcmd.NewCmdInit(f, nil) },

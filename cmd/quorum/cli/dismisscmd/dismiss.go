@@ -1,0 +1,249 @@
+// Package dismisscmd implements `quorum dismiss` and `quorum undismiss`: the dismissal ledger.
+package dismisscmd
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review/dismiss"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// DismissOptions are the parsed flags and arguments of `quorum dismiss`.
+type DismissOptions struct {
+	IO      *iostreams.IOStreams
+	WorkDir string
+	Now     func() time.Time
+	// Who names the user (git config user.name and user.email); nil asks git.
+	Who    func(ctx context.Context, root string) string
+	IDs    []string
+	Reason string
+	Local  bool
+	Report string
+	List   bool
+}
+
+// NewCmdDismiss builds `quorum dismiss`; runF replaces the run function in tests.
+func NewCmdDismiss(f *cmdutil.Factory, runF func(*DismissOptions) error) *cobra.Command {
+	opts := &DismissOptions{IO: f.IOStreams, WorkDir: f.WorkDir, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:   "dismiss ID... --reason TEXT",
+		Short: "Dismiss findings so they no longer trip the gate",
+		Long: `Record findings of a saved report (the latest by default) in the dismissal
+ledger, .quorum/dismissed.yaml in the work tree (commit it to share it with
+the team), or with --local in the git dir's quorum/dismissed.yaml. A
+dismissed finding is listed under "Dismissed" with its reason and never
+trips the gate. A dismissal follows the finding when code moves, the file
+is renamed or reviewers word it differently; it stops applying when the
+code the finding quotes changes.`,
+		Example: "  quorum dismiss Q1a2b3c4d5e --reason \"the error is logged by the caller\"\n  quorum dismiss --list\n  quorum undismiss Q1a2b3c4d5e",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.IDs = args
+			hint := fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
+			switch {
+			case opts.List && len(args) > 0:
+				return exitcode.Setupf(hint, "--list takes no finding ids")
+			case !opts.List && len(args) == 0:
+				return exitcode.Setupf("name finding ids from 'quorum report show', or use --list", "no finding id given")
+			case !opts.List && strings.TrimSpace(opts.Reason) == "":
+				return exitcode.Setupf(`add --reason "why this finding does not apply"`, "--reason is required")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return dismissRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why the finding does not apply (required)")
+	cmd.Flags().BoolVar(&opts.Local, "local", false, "record in the git dir (this clone only), not in .quorum/dismissed.yaml")
+	cmd.Flags().StringVar(&opts.Report, "report", "latest", "the saved report the ids come from ('quorum report list')")
+	cmd.Flags().BoolVar(&opts.List, "list", false, "list the dismissals")
+	return cmd
+}
+
+// repo finds the work tree and git dir of dir.
+func repo(ctx context.Context, dir string) (root, gitDir string, err error) {
+	if dir == "" {
+		dir = "."
+	}
+	if gitDir, err = diff.GitDir(dir); err != nil {
+		return "", "", err
+	}
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return "", "", exitcode.Setupf("run quorum dismiss inside a work tree", "cannot find the work tree of %s: %v", dir, err)
+	}
+	return strings.TrimSpace(string(out)), gitDir, nil
+}
+
+// gitWho is "Name <email>" from git config, or what of it is set.
+func gitWho(ctx context.Context, root string) string {
+	get := func(key string) string {
+		out, err := exec.CommandContext(ctx, "git", "-C", root, "config", "--get", key).Output()
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSpace(string(out))
+	}
+	name, email := get("user.name"), get("user.email")
+	switch {
+	case name != "" && email != "":
+		return name + " <" + email + ">"
+	case email != "":
+		return "<" + email + ">"
+	}
+	return name
+}
+
+func dismissRun(ctx context.Context, opts *DismissOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	root, gitDir, err := repo(ctx, opts.WorkDir)
+	if err != nil {
+		return err
+	}
+	if opts.List {
+		return listRun(opts.IO, root, gitDir)
+	}
+	rep, entry, err := reportstore.Load(gitDir, opts.Report)
+	if err != nil {
+		return err
+	}
+	all := append(slices.Clone(rep.Findings), rep.Dismissed...)
+	var picked []report.Finding
+	for _, id := range opts.IDs {
+		i := slices.IndexFunc(all, func(f report.Finding) bool { return strings.EqualFold(f.ID, id) })
+		if i < 0 {
+			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the finding ids", "no finding %s in report %s", id, entry.ID)
+		}
+		if all[i].Fingerprint == "" {
+			return exitcode.Setupf("run 'quorum review' again to make a report with fingerprints", "report %s was made before dismissals existed", entry.ID)
+		}
+		picked = append(picked, all[i])
+	}
+	path, source := dismiss.SharedPath(root), dismiss.SourceShared
+	if opts.Local {
+		path, source = dismiss.LocalPath(gitDir), dismiss.SourceLocal
+	}
+	l, err := dismiss.ReadFile(path, source)
+	if err != nil {
+		return exitcode.WithHint(err, "fix or remove "+path)
+	}
+	who := gitWho
+	if opts.Who != nil {
+		who = opts.Who
+	}
+	by := who(ctx, root)
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	at := now().UTC().Truncate(time.Second)
+	for _, f := range picked {
+		l.Remove([]string{f.Fingerprint}) // a new reason replaces the old one
+		l.Entries = append(l.Entries, dismiss.Entry{Fingerprint: f.Fingerprint, Kinds: f.Kinds, ID: f.ID, File: f.File,
+			Title: f.Title, Reason: strings.TrimSpace(opts.Reason), Who: by, When: at})
+	}
+	if err := dismiss.WriteFile(path, l); err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
+	}
+	for _, f := range picked {
+		fmt.Fprintf(opts.IO.Out, "dismissed %s %s:%d %s\n", f.ID, f.File, f.Line, safetext.OneLine(f.Title))
+	}
+	where := dismiss.SharedFile + " (commit it to share the dismissal)"
+	if opts.Local {
+		where = path
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "recorded in %s; 'quorum undismiss ID' takes it back\n", where)
+	return nil
+}
+
+func listRun(io *iostreams.IOStreams, root, gitDir string) error {
+	l, err := dismiss.Load(root, gitDir)
+	if err != nil {
+		return exitcode.WithHint(err, "fix or remove "+dismiss.SharedFile)
+	}
+	if len(l.Entries) == 0 {
+		fmt.Fprintln(io.ErrOut, "no dismissals; 'quorum dismiss ID --reason TEXT' records one")
+		return nil
+	}
+	tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tFINGERPRINT\tFILE\tWHO\tWHEN\tWHERE\tREASON")
+	for _, e := range l.Entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Fingerprint, safetext.OneLine(e.File), safetext.OneLine(e.Who),
+			e.When.UTC().Format("2006-01-02 15:04"), e.Source, safetext.OneLine(e.Reason))
+	}
+	return tw.Flush()
+}
+
+// UndismissOptions are the parsed arguments of `quorum undismiss`.
+type UndismissOptions struct {
+	IO      *iostreams.IOStreams
+	WorkDir string
+	Keys    []string
+}
+
+// NewCmdUndismiss builds `quorum undismiss`; runF replaces the run function in tests.
+func NewCmdUndismiss(f *cmdutil.Factory, runF func(*UndismissOptions) error) *cobra.Command {
+	opts := &UndismissOptions{IO: f.IOStreams, WorkDir: f.WorkDir}
+	cmd := &cobra.Command{
+		Use:     "undismiss ID|FINGERPRINT...",
+		Short:   "Take dismissals back",
+		Example: "  quorum undismiss Q1a2b3c4d5e",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return exitcode.Setupf("'quorum dismiss --list' shows the dismissals", "no id or fingerprint given")
+			}
+			opts.Keys = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return undismissRun(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+func undismissRun(ctx context.Context, opts *UndismissOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	root, gitDir, err := repo(ctx, opts.WorkDir)
+	if err != nil {
+		return err
+	}
+	removed := 0
+	for _, p := range []struct{ path, source string }{{dismiss.SharedPath(root), dismiss.SourceShared}, {dismiss.LocalPath(gitDir), dismiss.SourceLocal}} {
+		l, err := dismiss.ReadFile(p.path, p.source)
+		if err != nil {
+			return exitcode.WithHint(err, "fix or remove "+p.path)
+		}
+		n := l.Remove(opts.Keys)
+		if n == 0 {
+			continue
+		}
+		if err := dismiss.WriteFile(p.path, l); err != nil {
+			return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", p.path, err), "check that the directory is writable")
+		}
+		removed += n
+	}
+	if removed == 0 {
+		return exitcode.Setupf("'quorum dismiss --list' shows the dismissals", "no dismissal matches %s", strings.Join(opts.Keys, ", "))
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "removed %d dismissal%s\n", removed, map[bool]string{true: "", false: "s"}[removed == 1])
+	return nil
+}

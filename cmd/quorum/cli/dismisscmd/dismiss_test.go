@@ -1,0 +1,96 @@
+package dismisscmd
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdtest"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review/dismiss"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+func TestDismissUserErrors(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no reason":     {"Q0123456789"},
+		"blank reason":  {"Q0123456789", "--reason", "  "},
+		"no id":         {"--reason", "x"},
+		"list with ids": {"--list", "Q0123456789"},
+		"unknown flag":  {"--nope"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, _, errOut := cmdtest.NewFactory(t.TempDir(), nil)
+			code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, func(*DismissOptions) error { t.Fatal("ran"); return nil }), f.IOStreams, args)
+			if code != 2 || !strings.Contains(errOut.String(), "hint:") || strings.Count(strings.TrimSpace(errOut.String()), "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 2, one error line and a hint", code, errOut)
+			}
+		})
+	}
+	f, _, errOut := cmdtest.NewFactory(t.TempDir(), nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdUndismiss(f, nil), f.IOStreams, nil); code != 2 || !strings.Contains(errOut.String(), "hint:") {
+		t.Errorf("undismiss with no id: exit %d, %q", code, errOut)
+	}
+}
+
+func gitRepo(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Skipf("git: %v %s", err, out)
+	}
+	gd, err := diff.GitDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, gd
+}
+
+func TestDismissListUndismiss(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{{ID: "Qaaaaaaaaaa", File: "a.go", Line: 3, Title: "dropped error",
+		Fingerprint: "0123456789abcdef", Kinds: []string{"unchecked-error"}, Severity: "important"}}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(cmd string, args ...string) (int, string, string) {
+		f, out, errOut := cmdtest.NewFactory(dir, nil)
+		f.Now = func() time.Time { return at }
+		c := NewCmdDismiss(f, nil)
+		if cmd == "undismiss" {
+			c = NewCmdUndismiss(f, nil)
+		}
+		return cmdtest.Execute(context.Background(), c, f.IOStreams, args), out.String(), errOut.String()
+	}
+	if code, _, e := run("dismiss", "Qzzzzzzzzzz", "--reason", "x"); code != 2 || !strings.Contains(e, "hint:") {
+		t.Fatalf("unknown id: exit %d %q", code, e)
+	}
+	if code, out, e := run("dismiss", "Qaaaaaaaaaa", "--reason", "the caller logs it"); code != 0 || !strings.Contains(out, "dismissed Qaaaaaaaaaa") {
+		t.Fatalf("dismiss: exit %d %q %q", code, out, e)
+	}
+	l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Reason != "the caller logs it" || !l.Entries[0].When.Equal(at) || l.Entries[0].Fingerprint != "0123456789abcdef" {
+		t.Fatalf("ledger %+v %v", l, err)
+	}
+	if code, _, _ := run("dismiss", "Qaaaaaaaaaa", "--reason", "mine", "--local"); code != 0 {
+		t.Fatal("dismiss --local failed")
+	}
+	if _, err := os.Stat(dismiss.LocalPath(gd)); err != nil {
+		t.Fatalf("--local ledger: %v", err)
+	}
+	if code, out, _ := run("dismiss", "--list"); code != 0 || strings.Count(out, "Qaaaaaaaaaa") != 2 || !strings.Contains(out, "the caller logs it") {
+		t.Fatalf("list: %d %q", code, out)
+	}
+	if code, _, e := run("undismiss", "0123456789abcdef"); code != 0 || !strings.Contains(e, "removed 2") {
+		t.Fatalf("undismiss: %d %q", code, e)
+	}
+	if code, _, e := run("undismiss", "Qaaaaaaaaaa"); code != 2 || !strings.Contains(e, "hint:") {
+		t.Fatalf("undismiss again: %d %q", code, e)
+	}
+}
