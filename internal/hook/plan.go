@@ -24,6 +24,12 @@ func (r Range) String() string { return r.Base + ".." + r.Head }
 type Skip struct {
 	Ref    string `json:"ref"`
 	Reason string `json:"reason"`
+	// OnRemote is set when the update is a new branch or a force-push whose
+	// commits the remote already has under other refs (pushed there with
+	// --no-verify or QUORUM_SKIP, say): Head is the pushed commit, which the
+	// hook checks against the saved verdicts (Verdicts.Lookup).
+	OnRemote bool   `json:"on_remote,omitempty"`
+	Head     string `json:"head,omitempty"`
 }
 
 // Plan is what one push asks to review: one or more ranges (several refs
@@ -54,7 +60,10 @@ type PlanOptions struct {
 //     the new commits are those reachable from local and from no ref of the
 //     remote; the base is where that history meets the remote's along the
 //     first-parent chain, or the empty tree when all of it is new;
-//   - an update with no new commits is skipped.
+//   - an update with no new commits is skipped; when a new branch or a
+//     force-push has none because the remote has them under other refs,
+//     the skip says so (Skip.OnRemote), so that a push once blocked is not
+//     waved through under another name.
 //
 // Ranges whose commits are contained in another's are folded into it.
 func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions) (*Plan, error) {
@@ -68,10 +77,10 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		ref := u.RemoteRef
 		switch {
 		case u.IsDelete():
-			p.Skipped = append(p.Skipped, Skip{ref, "deletion"})
+			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "deletion"})
 			continue
 		case u.IsTag() && !opt.Tags:
-			p.Skipped = append(p.Skipped, Skip{ref, "tag (set hook.tags: true to review tags)"})
+			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "tag (set hook.tags: true to review tags)"})
 			continue
 		}
 		r, reason, err := rangeFor(ctx, g, u, opt.Remote, empty)
@@ -79,7 +88,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 			return nil, err
 		}
 		if reason != "" {
-			p.Skipped = append(p.Skipped, Skip{ref, reason})
+			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: reason, OnRemote: reason == reasonOnRemote, Head: r.Head})
 			continue
 		}
 		p.add(r)
@@ -87,6 +96,12 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	if err := p.fold(ctx, g); err != nil {
 		return nil, err
 	}
+	p.union()
+	return p, nil
+}
+
+func (p *Plan) union() {
+	p.Commits = nil
 	seen := map[string]bool{}
 	for _, r := range p.Ranges {
 		for _, c := range r.New {
@@ -96,8 +111,36 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 			}
 		}
 	}
-	return p, nil
 }
+
+// Review adds ranges to review again (a blocked push's ranges, restored
+// for an update whose commits the remote got under other refs without
+// review), pushed as ref, then folds the plan again.
+func (p *Plan) Review(ctx context.Context, dir, ref string, rs []Range) error {
+	g := git{dir: dir}
+	for _, r := range rs {
+		// The saved base and head must still be commits here.
+		for _, oid := range []string{r.Base, r.Head} {
+			if oid == p.EmptyTree {
+				continue
+			}
+			if _, err := g.output(ctx, "cat-file", "-e", oid+"^{commit}"); err != nil {
+				return fmt.Errorf("commit %s of an earlier blocked push: %w", oid, err)
+			}
+		}
+		r.Refs = []string{ref}
+		p.add(r)
+	}
+	if err := p.fold(ctx, g); err != nil {
+		return err
+	}
+	p.union()
+	return nil
+}
+
+// reasonOnRemote skips a new branch or force-push whose commits the remote
+// already has under other refs.
+const reasonOnRemote = "nothing new (the remote has these commits under other refs)"
 
 func rangeFor(ctx context.Context, g git, u Update, remote, empty string) (Range, string, error) {
 	// Peel annotated tags; an oid that is not a commit (a tagged tree or
@@ -142,7 +185,7 @@ func rangeFor(ctx context.Context, g git, u Update, remote, empty string) (Range
 		return Range{}, "", err
 	}
 	if r.New = lines(out); len(r.New) == 0 {
-		return Range{}, "nothing new", nil
+		return Range{Head: head}, reasonOnRemote, nil
 	}
 	chain, err := g.output(ctx, append([]string{"rev-list", "--first-parent", head}, not...)...)
 	if err != nil {

@@ -108,7 +108,8 @@ func TestPlanPush(t *testing.T) {
 
 	// Nothing new: a new branch name for a commit the remote has.
 	p = r.plan(PlanOptions{}, line("refs/heads/same", c2, "refs/heads/same", z40))
-	if len(p.Ranges) != 0 || len(p.Skipped) != 1 || p.Skipped[0].Reason != "nothing new" {
+	if len(p.Ranges) != 0 || len(p.Skipped) != 1 || !strings.HasPrefix(p.Skipped[0].Reason, "nothing new") ||
+		!p.Skipped[0].OnRemote || p.Skipped[0].Head != c2 {
 		t.Fatalf("nothing new: %+v", p)
 	}
 
@@ -215,4 +216,37 @@ func heads(rs []Range) []string {
 		out = append(out, r.Head)
 	}
 	return out
+}
+
+// TestVerdictsRecordLookup: a blocked verdict is found by any of its
+// commits, survives a reload, and a passing review of a commit forgets it.
+func TestVerdictsRecordLookup(t *testing.T) {
+	r := newRepo(t)
+	c1 := r.commit("one")
+	c2 := r.commit("two")
+	ctx := context.Background()
+	v, err := LoadVerdicts(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Lookup(c1) != nil {
+		t.Fatal("empty record blocks")
+	}
+	blocked := &Blocked{Findings: []Finding{{ID: "a1", Severity: "critical", File: "db.go", Line: 3, Title: "sql"}}, Report: "r.md"}
+	if err := v.Record([]string{c2, c1}, blocked); err != nil {
+		t.Fatal(err)
+	}
+	v, err = LoadVerdicts(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := v.Lookup(c1); b == nil || b.Findings[0].ID != "a1" || b.Report != "r.md" {
+		t.Fatalf("reloaded: %+v", b)
+	}
+	if err := v.Record([]string{c2}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v.Lookup(c2) != nil || v.Lookup(c1) == nil {
+		t.Fatalf("after a pass of %s: %+v", c2, v.Blocked)
+	}
 }

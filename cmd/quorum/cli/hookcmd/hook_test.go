@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 )
@@ -123,10 +124,25 @@ func TestRunOutcomes(t *testing.T) {
 
 	// Model text is reduced to one clean line per finding.
 	stderr, err := runHook(t, dir, line, env, reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) {
-		return Outcome{Blocked: true, Blocking: []string{"critical  evil\x1b[2J title\nsecond line"}, ReportPath: "/r.md"}, nil
+		return Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "db.go", Line: 3,
+			Title: "evil\x1b[2J title\nsecond line", Reviewers: []string{"qwen2.5-coder:7b", "llama3.1:8b"}, SeenBy: 3}},
+			Below: map[string]int{"suggestion": 2, "important": 1}, ReportPath: "/r.md"}, nil
 	}))
-	if !errors.Is(err, exitcode.FindingsError) || strings.Contains(stderr, "\x1b") || strings.Contains(stderr, "second line") || !strings.Contains(stderr, "  critical  evil title\n") {
+	if !errors.Is(err, exitcode.FindingsError) || strings.Contains(stderr, "\x1b") || strings.Contains(stderr, "second line") {
 		t.Fatalf("blocked: %v %q", err, stderr)
+	}
+	for _, want := range []string{
+		"\n  ab12cd34  critical   db.go:3  evil title  (2 of 3: qwen2.5-coder:7b, llama3.1:8b)\n",
+		"\nalso 3 findings below the gate: 1 important, 2 suggestions\n",
+		"\nreport: /r.md\n",
+		"\n  quorum report show ",
+		"\n  quorum dismiss ab12cd34 --reason \"...\" ",
+		"\n  QUORUM_SKIP=1 git push ",
+		"git push --no-verify",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("blocked output lacks %q:\n%s", want, stderr)
+		}
 	}
 
 	// A reviewer error without a hint keeps its code and gains the skip hint.
@@ -212,7 +228,7 @@ func TestRunMissingModelWording(t *testing.T) {
 	}
 	// Findings at the gate still block with exit 1 (and the warning).
 	blocked := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
-		return Outcome{Blocked: true, Blocking: []string{"critical  x"}, ReportPath: "/r.md", Missing: []string{"tiny:1b"}, Reviewed: 2, Panel: 3}, nil
+		return Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "x1", Severity: "critical", File: "x.go", Title: "x"}}, ReportPath: "/r.md", Missing: []string{"tiny:1b"}, Reviewed: 2, Panel: 3}, nil
 	})
 	stderr, err = runHook(t, dir, line, env, blocked)
 	if !errors.Is(err, exitcode.FindingsError) || !strings.Contains(stderr, "reviewed by 2 of 3 panel models") {
@@ -302,6 +318,24 @@ func TestRunInterruptedRefusesThePush(t *testing.T) {
 					t.Fatalf("exit %d %q", code, errOut)
 				}
 			})
+		}
+	}
+}
+
+// Severity is coloured on a terminal only, and never with NO_COLOR.
+func TestBlockedColour(t *testing.T) {
+	fs := []hook.Finding{{ID: "a1", Severity: "critical", File: "f.go", Line: 1, Title: "t"}}
+	for _, c := range []struct {
+		tty     bool
+		noColor string
+		want    bool
+	}{{true, "", true}, {true, "1", false}, {false, "", false}} {
+		ios, _, _, errOut := iostreams.Test()
+		ios.StderrTTY = c.tty
+		opts := &RunOptions{IO: ios}
+		printBlocked(errOut, colorOn(opts, func(k string) string { return map[string]string{"NO_COLOR": c.noColor}[k] }), fs, nil, "")
+		if got := strings.Contains(errOut.String(), "\x1b[1;31mcritical"); got != c.want {
+			t.Errorf("tty=%v NO_COLOR=%q: colour %v, want %v:\n%q", c.tty, c.noColor, got, c.want, errOut)
 		}
 	}
 }

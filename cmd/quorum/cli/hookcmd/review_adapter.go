@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,13 +113,16 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if dir != "" {
 		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD
 	}
-	if rep.GateTripped() {
-		out.Blocked = true
-		for _, f := range rep.Findings {
-			if rep.Policy.Blocks(f) {
-				out.Blocking = append(out.Blocking, findingLine(f))
-			}
+	out.Blocked = rep.GateTripped()
+	for _, f := range rep.Findings {
+		if out.Blocked && rep.Policy.Blocks(f) {
+			out.Blocking = append(out.Blocking, hookFinding(f))
+			continue
 		}
+		if out.Below == nil {
+			out.Below = map[string]int{}
+		}
+		out.Below[f.Severity]++
 	}
 	var partial, missing []string
 	if saveErr != nil {
@@ -162,13 +166,12 @@ func unavailableReason(err error, host string) string {
 	return safetext.OneLine(err.Error())
 }
 
-func findingLine(f report.Finding) string {
-	loc := f.File
-	if f.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", f.File, f.Line)
+// hookFinding is what the hook shows and remembers of a blocking finding.
+func hookFinding(f report.Finding) hook.Finding {
+	return hook.Finding{
+		ID: f.ID, Severity: f.Severity, File: f.File, Line: f.Line, Title: f.Title,
+		Reviewers: slices.Clone(f.Reviewers), SeenBy: f.SeenBy,
 	}
-	k, n := f.Agreement()
-	return fmt.Sprintf("%-9s %s  %s  (%d of %d reviewers)", f.Severity, loc, f.Title, k, n)
 }
 
 func dedupe(s []string) []string {

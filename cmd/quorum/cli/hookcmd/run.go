@@ -45,8 +45,11 @@ type ReviewRequest struct {
 type Outcome struct {
 	// Blocked is true when the gate tripped.
 	Blocked bool
-	// Blocking are the findings at or above the gate, one line each.
-	Blocking []string
+	// Blocking are the findings at or above the gate.
+	Blocking []hook.Finding
+	// Below counts the other findings by severity (one line under the
+	// blocking ones).
+	Below map[string]int
 	// ReportPath is where the full report was saved.
 	ReportPath string
 	// Unavailable is set when Ollama is down or a panel model is missing;
@@ -181,6 +184,31 @@ func RunPush(opts *RunOptions) error {
 	if err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 	}
+	// The re-push rule: a push once blocked gets the same verdict when its
+	// commits come back under another name, or force-pushed, after the
+	// remote got them from a push that skipped the hook. Such an update has
+	// no commit the remote lacks; the blocked push's ranges are reviewed
+	// again instead of the push going through unreviewed.
+	verdicts, verr := hook.LoadVerdicts(ctx, dir)
+	if verr != nil {
+		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(verr.Error()))
+	}
+	if verdicts != nil {
+		for _, sk := range plan.Skipped {
+			if !sk.OnRemote {
+				continue
+			}
+			b := verdicts.Lookup(sk.Head)
+			if b == nil {
+				continue
+			}
+			fmt.Fprintf(errOut, "quorum: %s: the remote has %s only under other refs, pushed without review; an earlier push of it was blocked: reviewing %s again\n",
+				safetext.OneLine(sk.Ref), short(sk.Head), shortRanges(b.Ranges))
+			if err := plan.Review(ctx, dir, sk.Ref, b.Ranges); err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+		}
+	}
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, tags, commits the remote has
 	}
@@ -249,16 +277,19 @@ func RunPush(opts *RunOptions) error {
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
 	}
+	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
+		var b *hook.Blocked
+		if out.Blocked {
+			b = &hook.Blocked{Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
+		}
+		if err := verdicts.Record(plan.Commits, b); err != nil {
+			fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
+		}
+	}
 	if out.Blocked {
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
 			len(out.Blocking), plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, plural(cfg.Hook.MinAgreement), what)
-		for _, b := range out.Blocking {
-			fmt.Fprintf(errOut, "  %s\n", safetext.OneLine(b))
-		}
-		if out.ReportPath != "" {
-			fmt.Fprintf(errOut, "report: %s\n", out.ReportPath)
-		}
-		fmt.Fprintln(errOut, skipHint)
+		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, out.Below, out.ReportPath)
 		return exitcode.FindingsError
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)

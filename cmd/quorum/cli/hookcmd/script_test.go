@@ -20,6 +20,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
@@ -315,7 +316,8 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 	}
 	o := hookcmd.Outcome{ReportPath: report, Partial: os.Getenv("QUORUM_FAKE_PARTIAL")}
 	var body strings.Builder
-	for _, f := range strings.Split(os.Getenv("QUORUM_FAKE_FINDINGS"), ";") {
+	panel := []string{"qwen2.5-coder:7b", "llama3.1:8b", "gemma2:9b"}
+	for i, f := range strings.Split(os.Getenv("QUORUM_FAKE_FINDINGS"), ";") {
 		parts := strings.SplitN(f, ":", 3)
 		if len(parts) != 3 {
 			continue
@@ -324,7 +326,13 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 		fmt.Fprintf(&body, "- %s (%d reviewers): %s\n", parts[0], k, parts[2])
 		if rank[parts[0]] >= rank[req.Gate.FailOn] && k >= req.Gate.MinAgreement {
 			o.Blocked = true
-			o.Blocking = append(o.Blocking, fmt.Sprintf("%s  %s  (%d reviewers)", parts[0], parts[2], k))
+			o.Blocking = append(o.Blocking, hook.Finding{ID: fmt.Sprintf("F%d", i+1), Severity: parts[0],
+				File: "app.go", Line: 10 * (i + 1), Title: parts[2], Reviewers: panel[:min(k, len(panel))]})
+		} else {
+			if o.Below == nil {
+				o.Below = map[string]int{}
+			}
+			o.Below[parts[0]]++
 		}
 	}
 	return o, os.WriteFile(report, []byte(body.String()), 0o644)

@@ -1,0 +1,120 @@
+package hookcmd
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
+)
+
+// printBlocked writes what a blocked push shows under its first line: each
+// blocking finding (id, severity, file:line, title, reviewers), a count of
+// the findings below the gate, the report's path, then the exact commands
+// that get the push through: read the report, dismiss, or skip once.
+func printBlocked(w io.Writer, color bool, fs []hook.Finding, below map[string]int, reportPath string) {
+	ids := make([]string, 0, len(fs))
+	for _, f := range fs {
+		id := safetext.OneLine(f.ID)
+		if id == "" {
+			id = "-"
+		} else {
+			ids = append(ids, id)
+		}
+		loc := safetext.OneLine(f.File)
+		if f.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, f.Line)
+		}
+		line := fmt.Sprintf("  %s  %s  %s  %s", id, paint(color, f.Severity, fmt.Sprintf("%-9s", safetext.OneLine(f.Severity))), loc, safetext.OneLine(f.Title))
+		if len(f.Reviewers) > 0 {
+			rs := make([]string, len(f.Reviewers))
+			for i, r := range f.Reviewers {
+				rs[i] = safetext.OneLine(r)
+			}
+			who := strings.Join(rs, ", ")
+			if f.SeenBy > 0 {
+				who = fmt.Sprintf("%d of %d: %s", len(rs), f.SeenBy, who)
+			}
+			line += "  (" + who + ")"
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	if s := belowLine(below); s != "" {
+		fmt.Fprintln(w, s)
+	}
+	if reportPath != "" {
+		fmt.Fprintf(w, "report: %s\n", reportPath)
+	}
+	dismiss := "ID"
+	if len(ids) > 0 {
+		dismiss = strings.Join(ids, " ")
+	}
+	fmt.Fprintln(w, "next:")
+	fmt.Fprintln(w, "  quorum report show                 # the full report")
+	fmt.Fprintf(w, "  quorum dismiss %s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss)
+	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
+}
+
+// belowLine is the one-line count of the findings below the gate, "" when none.
+func belowLine(below map[string]int) string {
+	total := 0
+	sevs := make([]string, 0, len(below))
+	for s, n := range below {
+		if n > 0 {
+			total += n
+			sevs = append(sevs, s)
+		}
+	}
+	if total == 0 {
+		return ""
+	}
+	slices.SortFunc(sevs, func(a, b string) int {
+		if d := review.SeverityRank(b) - review.SeverityRank(a); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(sevs))
+	for i, s := range sevs {
+		name := safetext.OneLine(s)
+		if below[s] != 1 {
+			name += "s"
+		}
+		parts[i] = fmt.Sprintf("%d %s", below[s], name)
+	}
+	return fmt.Sprintf("also %d finding%s below the gate: %s", total, plural(total), strings.Join(parts, ", "))
+}
+
+// colorOn: severity colours on a terminal only, and never with NO_COLOR.
+func colorOn(opts *RunOptions, getenv func(string) string) bool {
+	return opts.IO != nil && opts.IO.StderrTTY && getenv("NO_COLOR") == ""
+}
+
+func paint(on bool, severity, text string) string {
+	if !on {
+		return text
+	}
+	code := ""
+	switch severity {
+	case review.Critical:
+		code = "1;31"
+	case review.Important:
+		code = "33"
+	case review.Suggestion:
+		code = "36"
+	default:
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+
+func now(opts *RunOptions) time.Time {
+	if opts.Now != nil {
+		return opts.Now()
+	}
+	return time.Now()
+}

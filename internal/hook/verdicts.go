@@ -1,0 +1,131 @@
+package hook
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// Finding is one blocking finding as the hook shows it and remembers it.
+type Finding struct {
+	ID        string   `json:"id"`
+	Severity  string   `json:"severity"`
+	File      string   `json:"file"`
+	Line      int      `json:"line,omitempty"`
+	Title     string   `json:"title"`
+	Reviewers []string `json:"reviewers,omitempty"`
+	SeenBy    int      `json:"seen_by,omitempty"`
+}
+
+// Blocked is the saved verdict of one blocked push: its new commits, the
+// findings that blocked it and its report.
+type Blocked struct {
+	Commits []string `json:"commits"`
+	// Ranges are what the blocked push reviewed: an update with no commit
+	// the remote lacks reviews them again (Plan.Review), so the verdict is
+	// the same one, now with the answers from the cache and any dismissal.
+	Ranges   []Range   `json:"ranges"`
+	Findings []Finding `json:"findings"`
+	Report   string    `json:"report,omitempty"`
+	Time     time.Time `json:"time"`
+}
+
+// Verdicts remembers which commits a push was blocked for, so that the
+// same commits pushed again get the same verdict even when the remote
+// already has them under another name (a push made with --no-verify or
+// QUORUM_SKIP): see PlanPush's Skip.OnRemote. A later review of the same
+// commits that passes forgets them.
+type Verdicts struct {
+	path    string
+	Blocked []Blocked `json:"blocked"`
+}
+
+// verdictsFile is under the common git directory: every worktree shares it.
+const verdictsFile = "hook-verdicts.json"
+
+// maxBlocked bounds the file: the oldest verdicts are dropped first.
+const maxBlocked = 100
+
+// LoadVerdicts reads the saved verdicts of the repository at dir; a missing
+// or unreadable file is an empty record (it only ever adds blocks).
+func LoadVerdicts(ctx context.Context, dir string) (*Verdicts, error) {
+	common, err := git{dir: dir}.output(ctx, "rev-parse", "--path-format=absolute", "--git-common-dir")
+	if err != nil {
+		return nil, err
+	}
+	v := &Verdicts{path: filepath.Join(common, "quorum", verdictsFile)}
+	b, err := os.ReadFile(v.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return v, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading the hook's saved verdicts: %w", err)
+	}
+	if json.Unmarshal(b, v) != nil {
+		v.Blocked = nil // a damaged file is started afresh
+	}
+	return v, nil
+}
+
+// Lookup returns the saved blocked verdict covering commit, or nil.
+func (v *Verdicts) Lookup(commit string) *Blocked {
+	for i := len(v.Blocked) - 1; i >= 0; i-- {
+		if slices.Contains(v.Blocked[i].Commits, commit) {
+			return &v.Blocked[i]
+		}
+	}
+	return nil
+}
+
+// Record saves a review's verdict on commits: a blocked one is remembered,
+// a passing one forgets any earlier block of the same commits.
+func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
+	kept := v.Blocked[:0]
+	for _, b := range v.Blocked {
+		b.Commits = slices.DeleteFunc(b.Commits, func(c string) bool { return slices.Contains(commits, c) })
+		if len(b.Commits) > 0 {
+			kept = append(kept, b)
+		}
+	}
+	v.Blocked = kept
+	if blocked != nil {
+		b := *blocked
+		b.Commits = slices.Clone(commits)
+		v.Blocked = append(v.Blocked, b)
+	}
+	if len(v.Blocked) > maxBlocked {
+		v.Blocked = v.Blocked[len(v.Blocked)-maxBlocked:]
+	}
+	return v.save()
+}
+
+func (v *Verdicts) save() error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(v.path), ".tmp-verdicts-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(append(b, '\n'))
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), v.path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
