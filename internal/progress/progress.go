@@ -4,6 +4,7 @@ package progress
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,12 +12,18 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
 
 // Reporter receives a review's events (it satisfies run.Observer) and shows
-// them: one mpb bar per reviewer when stderr is a terminal, one line per
-// event otherwise, nothing when quiet. Close it before writing the result.
+// them: one mpb bar per reviewer when stderr is a terminal, redrawn in place;
+// one plain line per step otherwise (planned, loaded, each chunk, finished;
+// never one per token), nothing when quiet. Each reviewer's elapsed time
+// runs from when it started (a reviewer waiting for another model's turn has
+// not), and its estimate of the time left is the mean time of its finished
+// chunks times the chunks left. Times come from the injected clock. Close it
+// before writing the result.
 type Reporter struct {
 	mu    sync.Mutex
 	w     io.Writer // plain mode; nil when quiet or on a TTY
@@ -41,6 +48,10 @@ type reviewer struct {
 	evalDur       time.Duration
 	bar           *mpb.Bar
 	status, error string
+	// start is when the reviewer started working; end when it finished.
+	start, end time.Time
+	// begun is set by its first load, token or chunk.
+	begun bool
 }
 
 // New returns a Reporter writing to ios.ErrOut.
@@ -54,7 +65,10 @@ func New(ios *iostreams.IOStreams, quiet bool, now func() time.Time) *Reporter {
 	case ios.StderrTTY:
 		// The width is the bar's alone; name, counters and tokens/s come on
 		// top, and a line longer than the terminal wraps and breaks redraws.
-		r.p = mpb.New(mpb.WithOutput(ios.ErrOut), mpb.WithWidth(barWidth(ios.TerminalWidth)), mpb.WithRefreshRate(150*time.Millisecond), mpb.ForceAutoRefresh())
+		// termWriter redraws in place (cursor up, erase below) and keeps
+		// every row one column short of the terminal's width, so no row
+		// wraps and leaves a copy of itself in the scrollback.
+		r.p = mpb.New(mpb.WithConsoleWriter(newTermWriter(ios)), mpb.WithWidth(barWidth(ios.TerminalWidth)), mpb.WithRefreshRate(150*time.Millisecond))
 	default:
 		r.w = ios.ErrOut
 	}
@@ -73,7 +87,7 @@ func (r *Reporter) get(name string) *reviewer {
 
 func (r *Reporter) printf(format string, args ...any) {
 	if r.w != nil {
-		fmt.Fprintf(r.w, "quorum: "+format+"\n", args...)
+		fmt.Fprintln(r.w, "quorum: "+safetext.OneLine(fmt.Sprintf(format, args...)))
 	}
 }
 
@@ -83,13 +97,17 @@ func (r *Reporter) Planned(name string, chunks int) {
 	defer r.mu.Unlock()
 	s := r.get(name)
 	s.total = chunks
+	s.mu.Lock()
+	s.start = r.now()
+	s.mu.Unlock()
 	if r.p != nil {
+		now := r.now
 		s.bar = r.p.AddBar(int64(max(chunks, 1)),
 			mpb.PrependDecorators(
-				decor.Name(name, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
+				decor.Name(safetext.OneLine(name), decor.WC{C: decor.DindentRight | decor.DextraSpace}),
 				decor.CountersNoUnit("%d/%d chunks", decor.WCSyncWidth),
 			),
-			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return s.line() })),
+			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return s.line(now()) })),
 			mpb.BarFillerClearOnComplete(),
 		)
 		return
@@ -101,6 +119,7 @@ func (r *Reporter) Planned(name string, chunks int) {
 func (r *Reporter) Loaded(name string, d time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.get(name).begin(r.now())
 	r.printf("%s: model loaded in %s", name, round(d))
 }
 
@@ -110,6 +129,7 @@ func (r *Reporter) Tokens(name string, n int) {
 	defer r.mu.Unlock()
 	s := r.get(name)
 	t := r.now()
+	s.begin(t)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.firstToken.IsZero() {
@@ -124,23 +144,26 @@ func (r *Reporter) ChunkDone(name string, c review.ChunkResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.get(name)
-	s.done++
+	t := r.now()
+	s.begin(t)
 	s.mu.Lock()
+	s.done++
 	s.evalTokens += c.Metrics.EvalTokens
 	s.evalDur += c.Metrics.EvalDuration
+	timing := s.timing(t)
 	s.mu.Unlock()
 	if s.bar != nil {
 		s.bar.Increment()
 		return
 	}
-	what := fmt.Sprintf("%d tokens, %.1f tokens/s", c.Metrics.EvalTokens, c.Metrics.TokensPerSecond())
+	what := "done"
 	switch {
 	case c.Cached:
 		what = "from cache"
 	case c.Answer == nil:
-		what = "failed: " + c.Error
+		what = "failed: " + safetext.OneLine(c.Error)
 	}
-	r.printf("%s: chunk %d/%d %s", name, s.done, s.total, what)
+	r.printf("%s: chunk %d/%d %s (%s)", safetext.OneLine(name), s.done, s.total, what, timing)
 }
 
 // Finished reports a reviewer's outcome.
@@ -148,9 +171,18 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.get(name)
+	t := r.now()
 	s.mu.Lock()
 	s.status, s.error = res.Status, res.Error
+	s.end = t
 	s.mu.Unlock()
+	// The next model starts now: reviewers still waiting for their turn
+	// have not been working so far.
+	for _, o := range r.state {
+		if o != s {
+			o.wait(t)
+		}
+	}
 	if s.bar != nil {
 		if res.Status == review.StatusOK {
 			s.bar.SetTotal(-1, true)
@@ -199,20 +231,85 @@ func (r *Reporter) Close() {
 	}
 }
 
-// line is the live part of a bar: tokens/s and status.
-func (s *reviewer) line() string {
+// begin marks the reviewer as working from t on, if it was not yet.
+func (s *reviewer) begin(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.begun {
+		s.begun = true
+		if s.start.IsZero() {
+			s.start = t
+		}
+	}
+}
+
+// wait restarts the clock of a reviewer that has not begun: it was
+// waiting for another model's turn.
+func (s *reviewer) wait(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.begun && s.end.IsZero() {
+		s.start = t
+	}
+}
+
+// timing is "12s, ~6s left, 1.2k tokens": elapsed time, the estimate left
+// (the mean of the finished chunks times the chunks left) and the tokens
+// generated so far. s.mu is held.
+func (s *reviewer) timing(t time.Time) string {
+	if !s.end.IsZero() {
+		t = s.end
+	}
+	elapsed := max(t.Sub(s.start), 0)
+	parts := []string{clock(elapsed)}
+	if s.done > 0 && s.done < s.total && s.end.IsZero() {
+		left := elapsed / time.Duration(s.done) * time.Duration(s.total-s.done)
+		parts = append(parts, "~"+clock(left)+" left")
+	}
+	if n := max(s.tokens, s.evalTokens); n > 0 {
+		parts = append(parts, count(n)+" tokens")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// line is the live part of a bar: elapsed, estimate, tokens, tokens/s and status.
+func (s *reviewer) line(t time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.status != "" {
-		return s.status
+		return safetext.OneLine(s.status)
 	}
+	out := s.timing(t)
 	switch {
 	case s.evalDur > 0:
-		return fmt.Sprintf("%.1f tokens/s", float64(s.evalTokens)/s.evalDur.Seconds())
+		out += fmt.Sprintf(", %.1f tokens/s", float64(s.evalTokens)/s.evalDur.Seconds())
 	case s.tokens > 0 && s.lastToken.After(s.firstToken):
-		return fmt.Sprintf("%.1f tokens/s", float64(s.tokens)/s.lastToken.Sub(s.firstToken).Seconds())
+		out += fmt.Sprintf(", %.1f tokens/s", float64(s.tokens)/s.lastToken.Sub(s.firstToken).Seconds())
 	}
-	return ""
+	return out
+}
+
+// clock is a duration in whole seconds: "12s", "3m05s", "1h02m".
+func clock(d time.Duration) string {
+	sec := int(d.Round(time.Second) / time.Second)
+	switch {
+	case sec < 60:
+		return fmt.Sprintf("%ds", sec)
+	case sec < 3600:
+		return fmt.Sprintf("%dm%02ds", sec/60, sec%60)
+	}
+	return fmt.Sprintf("%dh%02dm", sec/3600, sec%3600/60)
+}
+
+// count is a token count: "850", "1.2k", "3.4M".
+func count(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprint(n)
+	case n < 1_000_000:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1fM", float64(n)/1e6)
 }
 
 func answered(res review.RawResult) int {

@@ -2,9 +2,14 @@ package progress
 
 import (
 	"bytes"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/review"
@@ -23,13 +28,20 @@ func events(r *Reporter) {
 	r.Close()
 }
 
+// fakeClock is the tests' clock: it moves only when told.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func (c *fakeClock) add(d time.Duration) { c.t = c.t.Add(d) }
+
 func TestPlainLines(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
-	events(New(ios, false, nil))
+	events(New(ios, false, (&fakeClock{time.Unix(1e9, 0)}).now))
 	want := `quorum: qwen: 2 chunks to review
 quorum: qwen: model loaded in 2.1s
-quorum: qwen: chunk 1/2 100 tokens, 50.0 tokens/s
-quorum: qwen: chunk 2/2 failed: the answer was empty
+quorum: qwen: chunk 1/2 done (0s, ~0s left, 100 tokens)
+quorum: qwen: chunk 2/2 failed: the answer was empty (0s, 100 tokens)
 quorum: qwen: partial, 1/2 chunks in 5s, 50.0 tokens/s, load 2.1s: 1 of 2 chunks failed: the answer was empty
 quorum: gone: missing, 0/0 chunks in 0s: model "gone" is not installed
 `
@@ -54,5 +66,91 @@ func TestTTYDrawsBars(t *testing.T) {
 	s := errOut.String()
 	if !strings.Contains(s, "qwen") || !strings.Contains(s, `quorum: gone: missing`) || out.Len() != 0 {
 		t.Fatalf("tty output:\n%q", s)
+	}
+}
+
+// Each chunk's line gives the elapsed time, the estimate left (the mean of
+// the finished chunks times the chunks left) and the tokens so far; a model
+// waiting for its turn starts its clock when the previous one finishes.
+// One line per step, never one per token, and no control characters.
+func TestPlainLinesTiming(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	clk := &fakeClock{time.Unix(1e9, 0)}
+	r := New(ios, false, clk.now)
+	r.Planned("qwen2.5-coder:7b", 3)
+	r.Planned("llama3.1:8b", 1)
+	for i := 0; i < 100; i++ {
+		clk.add(20 * time.Millisecond)
+		r.Tokens("qwen2.5-coder:7b", 6)
+	}
+	clk.add(4 * time.Second)
+	r.ChunkDone("qwen2.5-coder:7b", review.ChunkResult{Answer: &review.Answer{}})
+	clk.add(6 * time.Second)
+	r.Tokens("qwen2.5-coder:7b", 600)
+	r.ChunkDone("qwen2.5-coder:7b", review.ChunkResult{Answer: &review.Answer{}})
+	clk.add(5 * time.Second)
+	r.ChunkDone("qwen2.5-coder:7b", review.ChunkResult{Cached: true})
+	r.Finished("qwen2.5-coder:7b", review.RawResult{Status: review.StatusOK, Chunks: make([]review.ChunkResult, 3), Metrics: review.Metrics{Wall: 17 * time.Second}})
+	clk.add(65 * time.Second)
+	r.Loaded("llama3.1:8b", time.Second)
+	r.ChunkDone("llama3.1:8b", review.ChunkResult{Error: "boom\x1b[2J\nmore"})
+	r.Close()
+	want := `quorum: qwen2.5-coder:7b: 3 chunks to review
+quorum: llama3.1:8b: 1 chunk to review
+quorum: qwen2.5-coder:7b: chunk 1/3 done (6s, ~12s left, 600 tokens)
+quorum: qwen2.5-coder:7b: chunk 2/3 done (12s, ~6s left, 1.2k tokens)
+quorum: qwen2.5-coder:7b: chunk 3/3 from cache (17s, 1.2k tokens)
+quorum: qwen2.5-coder:7b: ok, 0/3 chunks in 17s
+quorum: llama3.1:8b: model loaded in 1s
+quorum: llama3.1:8b: chunk 1/1 failed: boom (1m05s)
+`
+	if errOut.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", errOut, want)
+	}
+}
+
+// On a terminal the bars redraw in place: whatever the number of frames,
+// the cursor climbs back over every line but the last frame's, so the
+// scrollback keeps one copy of the bars; and no row reaches the last
+// column (a wrapped row would leave a copy per frame).
+func TestTTYRedrawsInPlace(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var errOut bytes.Buffer
+	ios.ErrOut, ios.StderrTTY, ios.TerminalWidth = &errOut, true, 60
+	clk := &fakeClock{time.Unix(1e9, 0)}
+	r := New(ios, false, clk.now)
+	long := strings.Repeat("a-very-long-model-name-", 4) + ":7b"
+	r.Planned(long, 3)
+	r.Planned("llama3.1:8b", 2)
+	for i := 0; i < 3; i++ {
+		clk.add(10 * time.Second)
+		r.Tokens(long, 1500)
+		r.ChunkDone(long, review.ChunkResult{Answer: &review.Answer{}})
+		time.Sleep(200 * time.Millisecond) // let mpb draw a few frames; nothing asserts on time
+	}
+	r.Finished(long, review.RawResult{Status: review.StatusOK})
+	r.Finished("llama3.1:8b", review.RawResult{Status: review.StatusFailed, Error: "boom"})
+	r.Close()
+	out := errOut.String()
+	up := regexp.MustCompile("\x1b\\[(\\d+)A\x1b\\[J")
+	climbed := 0
+	for _, m := range up.FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[1])
+		climbed += n
+	}
+	// Two bars, then the failure line printed once the bars are done.
+	if left := strings.Count(out, "\n") - climbed; left != 3 {
+		t.Fatalf("%d lines left in the scrollback, want 3:\n%q", left, out)
+	}
+	if climbed == 0 {
+		t.Fatalf("no redraw:\n%q", out)
+	}
+	for _, row := range strings.Split(up.ReplaceAllString(out, "\n"), "\n") {
+		if w := utf8.RuneCountInString(ansi.Strip(row)); w >= 60 {
+			t.Errorf("row of %d columns on a 60-column terminal: %q", w, row)
+		}
+	}
+	if !strings.Contains(out, "quorum: llama3.1:8b: failed") {
+		t.Fatalf("no failure line:\n%q", out)
 	}
 }
