@@ -1,0 +1,102 @@
+package dismisscmd_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/quorum-review/quorum/cmd/quorum/cli"
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review"
+)
+
+// TestMain makes this test binary also the quorum command of the script.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"quorum": func() { os.Exit(cli.Main()) }})
+}
+
+// TestDismissScript runs testdata/script/dismiss.txtar: the real pipeline
+// behind the pre-push hook, against a fake Ollama scripted by dismissRules.
+func TestDismissScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Files: []string{filepath.Join("..", "..", "..", "..", "testdata", "script", "dismiss.txtar")},
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			for k, v := range map[string]string{
+				"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GIT_CONFIG_NOSYSTEM": "1",
+				"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
+				"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
+				"QUORUM_CACHE_DIR": filepath.Join(env.WorkDir, "cache"),
+			} {
+				env.Setenv(k, v)
+			}
+			srv := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: dismissRules()})
+			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
+			return os.MkdirAll(home, 0o755)
+		},
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"lastid": cmdLastID},
+		RequireExplicitExec: true,
+	})
+}
+
+type deferTB struct{ env *testscript.Env }
+
+func (deferTB) Helper()            {}
+func (d deferTB) Cleanup(f func()) { d.env.Defer(f) }
+
+// dismissRules answer by a marker comment in the reviewed file: each
+// scenario of the script names the file, the reviewer and the wording.
+func dismissRules() []ollamatest.Rule {
+	answer := func(file, quote, sev, cat, title, expl string) string {
+		a := review.Answer{Summary: "One problem.", Strengths: []string{}, Concerns: []string{}, Untested: []review.Untested{}, Docs: []string{},
+			Findings: []review.RawFinding{}}
+		if file != "" {
+			a.Findings = append(a.Findings, review.RawFinding{File: file, Line: 7, Quote: quote, Severity: sev, Category: cat, Title: title, Explanation: expl})
+		}
+		b, err := json.Marshal(a)
+		if err != nil {
+			panic(err)
+		}
+		return string(b)
+	}
+	const code = "data, _ := os.ReadFile(path)"
+	dropped := func(file string) string {
+		return answer(file, code, "critical", "bug", "Error from os.ReadFile is ignored", "The error is discarded, so a missing file silently returns nil.")
+	}
+	clean := answer("", "", "", "", "", "")
+	return []ollamatest.Rule{
+		{Contains: "QDISMISS-REWORD", Model: "qwen2.5-coder:7b", Reply: answer("load.go", code, "important", "error-handling",
+			"ReadFile failure swallowed", "Ignoring err here hides unreadable files from the caller.")},
+		{Contains: "QDISMISS-OTHER", Model: "llama3.1:8b", Reply: answer("load.go", code, "critical", "reliability",
+			"Unchecked error on file read", "If reading fails the err is dropped and nil data flows on.")},
+		{Contains: "QDISMISS-CHANGED", Model: "qwen2.5-coder:7b", Reply: answer("load.go", "data, _ := os.ReadFile(filepath.Clean(path))",
+			"critical", "bug", "Error from os.ReadFile is ignored", "The error is discarded, so a missing file silently returns nil.")},
+		{Contains: "QDISMISS-RENAMED", Model: "qwen2.5-coder:7b", Reply: dropped("reader.go")},
+		{Contains: "QDISMISS-", Model: "qwen2.5-coder:7b", Reply: dropped("load.go")},
+		{Reply: clean},
+	}
+}
+
+// lastid VAR REPORTVAR: set $VAR to the id of the first finding of the
+// latest saved report, and $REPORTVAR to that report's id.
+func cmdLastID(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: lastid VAR REPORTVAR")
+	}
+	gd, err := diff.GitDir(ts.MkAbs("."))
+	ts.Check(err)
+	e, err := reportstore.Find(gd, "latest")
+	ts.Check(err)
+	r, err := reportstore.LoadReport(e.Dir)
+	ts.Check(err)
+	if len(r.Findings) == 0 {
+		ts.Fatalf("the latest report has no finding")
+	}
+	ts.Setenv(args[0], r.Findings[0].ID)
+	ts.Setenv(args[1], e.ID)
+}
