@@ -312,6 +312,9 @@ func TestRunInterruptedRefusesThePush(t *testing.T) {
 					return RunPush(o)
 				}), f.IOStreams, []string{"origin", "u"})
 				lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+				if len(lines) > 0 && strings.HasPrefix(lines[0], "quorum: reviewing 1 commit ") {
+					lines = lines[1:] // the progress line before the review
+				}
 				if code != exitcode.Setup || len(lines) != 2 ||
 					lines[0] != "error: push blocked: the review was interrupted" ||
 					!strings.HasPrefix(lines[1], "hint: push again") || !strings.Contains(lines[1], "QUORUM_SKIP=1") {
@@ -337,5 +340,38 @@ func TestBlockedColour(t *testing.T) {
 		if got := strings.Contains(errOut.String(), "\x1b[1;31mcritical"); got != c.want {
 			t.Errorf("tty=%v NO_COLOR=%q: colour %v, want %v:\n%q", c.tty, c.noColor, got, c.want, errOut)
 		}
+	}
+}
+
+// The real pipeline reports progress on a stderr that is not a terminal:
+// one plain line per step with the model, chunk k of n and the elapsed time
+// from the injected clock, before the verdict, and no control characters.
+func TestRunDefaultReviewerProgress(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models:\n  - qwen2.5-coder:7b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()}
+	ios, in, _, errOut := iostreams.Test()
+	in.WriteString(line)
+	frozen := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	err := RunPush(&RunOptions{IO: ios, Context: context.Background(), Dir: dir, Remote: "origin", URL: "u",
+		Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return frozen }})
+	got := errOut.String()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	for _, want := range []string{
+		"quorum: reviewing 1 commit (4b825dc642cb..",
+		"\nquorum: qwen2.5-coder:7b: 1 chunk to review\n",
+		"\nquorum: qwen2.5-coder:7b: chunk 1/1 done (0s",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+	if strings.ContainsRune(got, '\x1b') || strings.Index(got, "chunk 1/1") > strings.Index(got, "quorum: reviewed 1 commit") {
+		t.Errorf("progress after the verdict, or control characters:\n%q", got)
 	}
 }

@@ -12,10 +12,13 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/internal/progress"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/run"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -29,6 +32,9 @@ var Version = "dev"
 type pipelineReviewer struct {
 	now    func() time.Time
 	getenv func(string) string
+	// ios gets the review's progress on stderr: bars on a terminal, one
+	// line per step otherwise (a push can take minutes).
+	ios *iostreams.IOStreams
 }
 
 var _ Reviewer = (*pipelineReviewer)(nil)
@@ -74,7 +80,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
-	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now})
+	var obs run.Observer
+	if p.ios != nil {
+		prog := progress.New(p.ios, false, p.now)
+		defer prog.Close() // before RunPush prints the verdict
+		obs = prog
+	}
+	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now, Observer: obs})
 	if err != nil {
 		if pipeline.Unavailable(err) {
 			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil

@@ -218,7 +218,7 @@ func RunPush(opts *RunOptions) error {
 		if now == nil {
 			now = time.Now
 		}
-		reviewer = &pipelineReviewer{now: now, getenv: getenv}
+		reviewer = &pipelineReviewer{now: now, getenv: getenv, ios: opts.IO}
 	}
 	req := ReviewRequest{
 		Dir: dir, Remote: opts.Remote, URL: opts.URL,
@@ -228,6 +228,8 @@ func RunPush(opts *RunOptions) error {
 	if len(plan.Ranges) == 1 {
 		req.Commits = plan.Ranges[0].String()
 	}
+	fmt.Fprintf(errOut, "quorum: reviewing %d commit%s (%s) before the push; hook.timeout %s\n",
+		len(plan.Commits), plural(len(plan.Commits)), shortRanges(plan.Ranges), cfg.Hook.Timeout)
 	rctx, cancel := context.WithTimeout(ctx, cfg.Hook.Timeout)
 	defer cancel()
 	out, err := reviewer.Review(rctx, req)
