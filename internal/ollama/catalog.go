@@ -13,15 +13,17 @@ import (
 
 // List returns the installed models, each described as Show does (context
 // length and capabilities need /api/show; /api/tags alone lacks them).
+//
+// Each request has its own deadline (Config.MetaTimeout).
 func (c *Client) List(ctx context.Context) ([]review.ModelInfo, error) {
-	tags, err := c.api.List(ctx)
+	tags, err := c.tags(ctx)
 	if err != nil {
 		return nil, c.mapErr(ctx, "list models", "", err)
 	}
 	out := make([]review.ModelInfo, 0, len(tags.Models))
 	for _, t := range tags.Models {
 		info := fromTag(t)
-		show, err := c.api.Show(ctx, &api.ShowRequest{Model: t.Name})
+		show, err := c.show(ctx, t.Name)
 		if err != nil {
 			return nil, c.mapErr(ctx, "describe "+t.Name, t.Name, err)
 		}
@@ -34,12 +36,12 @@ func (c *Client) List(ctx context.Context) ([]review.ModelInfo, error) {
 // Show describes one installed model. The digest comes from /api/tags, since
 // /api/show does not report it; a model missing there is ErrModelNotFound.
 func (c *Client) Show(ctx context.Context, name string) (review.ModelInfo, error) {
-	show, err := c.api.Show(ctx, &api.ShowRequest{Model: name})
+	show, err := c.show(ctx, name)
 	if err != nil {
 		return review.ModelInfo{}, c.mapErr(ctx, "describe "+name, name, err)
 	}
 	info := review.ModelInfo{Name: name}
-	tags, err := c.api.List(ctx)
+	tags, err := c.tags(ctx)
 	if err != nil {
 		return review.ModelInfo{}, c.mapErr(ctx, "list models", "", err)
 	}
@@ -51,6 +53,20 @@ func (c *Client) Show(ctx context.Context, name string) (review.ModelInfo, error
 	}
 	merge(&info, show)
 	return info, nil
+}
+
+// tags is /api/tags under the metadata deadline.
+func (c *Client) tags(ctx context.Context) (*api.ListResponse, error) {
+	ctx, cancel := c.metaCtx(ctx)
+	defer cancel()
+	return c.api.List(ctx)
+}
+
+// show is /api/show under the metadata deadline.
+func (c *Client) show(ctx context.Context, name string) (*api.ShowResponse, error) {
+	ctx, cancel := c.metaCtx(ctx)
+	defer cancel()
+	return c.api.Show(ctx, &api.ShowRequest{Model: name})
 }
 
 // SameModel reports whether two model names mean the same model: a name

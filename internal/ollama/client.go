@@ -31,7 +31,16 @@ type Config struct {
 	HTTPClient *http.Client
 	// Busy bounds the retries when the server answers 503 (queue full).
 	Busy BackoffPolicy
+	// MetaTimeout bounds each metadata request (/api/tags, /api/show,
+	// /api/version, /api/ps, an unload): a server that accepts and never
+	// answers cannot hold a command longer. 0 means DefaultMetaTimeout; a
+	// shorter deadline on the caller's context still wins. Chats and loads
+	// are bounded by their callers (--request-timeout).
+	MetaTimeout time.Duration
 }
+
+// DefaultMetaTimeout bounds a metadata request when Config.MetaTimeout is 0.
+const DefaultMetaTimeout = 30 * time.Second
 
 // BackoffPolicy is a bounded exponential backoff.
 type BackoffPolicy struct {
@@ -58,6 +67,7 @@ type Client struct {
 	api  *api.Client
 	base *url.URL
 	busy BackoffPolicy
+	meta time.Duration
 
 	versionMu sync.Mutex
 	version   string // "" until a version request succeeded
@@ -95,7 +105,16 @@ func New(cfg Config) (*Client, error) {
 		c.Transport = transport
 		hc = &c
 	}
-	return &Client{api: api.NewClient(base, hc), base: base, busy: cfg.Busy.withDefaults()}, nil
+	meta := cfg.MetaTimeout
+	if meta <= 0 {
+		meta = DefaultMetaTimeout
+	}
+	return &Client{api: api.NewClient(base, hc), base: base, busy: cfg.Busy.withDefaults(), meta: meta}, nil
+}
+
+// metaCtx is ctx with the metadata deadline: every request gets one.
+func (c *Client) metaCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.meta)
 }
 
 // Host is the host:port the client talks to, for messages.
@@ -103,6 +122,8 @@ func (c *Client) Host() string { return c.base.Host }
 
 // Version returns the server's version string ("0.0.0" for unstamped builds).
 func (c *Client) Version(ctx context.Context) (string, error) {
+	ctx, cancel := c.metaCtx(ctx)
+	defer cancel()
 	v, err := c.api.Version(ctx)
 	if err != nil {
 		return "", c.mapErr(ctx, "ask ollama its version", "", err)
@@ -118,9 +139,11 @@ func (c *Client) cachedVersion(ctx context.Context) string {
 	c.versionMu.Lock()
 	defer c.versionMu.Unlock()
 	if c.version == "" {
-		if v, err := c.api.Version(ctx); err == nil {
+		vctx, cancel := c.metaCtx(ctx)
+		if v, err := c.api.Version(vctx); err == nil {
 			c.version = v
 		}
+		cancel()
 	}
 	return c.version
 }
@@ -137,6 +160,8 @@ type RunningModel struct {
 
 // Running lists the models loaded right now.
 func (c *Client) Running(ctx context.Context) ([]RunningModel, error) {
+	ctx, cancel := c.metaCtx(ctx)
+	defer cancel()
 	resp, err := c.api.ListRunning(ctx)
 	if err != nil {
 		return nil, c.mapErr(ctx, "list running models", "", err)
@@ -185,6 +210,8 @@ func (c *Client) Load(ctx context.Context, model string, opts review.Options, ke
 
 // Unload asks the server to free model now (keep_alive 0).
 func (c *Client) Unload(ctx context.Context, model string) error {
+	ctx, cancel := c.metaCtx(ctx)
+	defer cancel()
 	err := c.api.Generate(ctx, &api.GenerateRequest{
 		Model:     model,
 		KeepAlive: &api.Duration{Duration: 0},

@@ -118,6 +118,10 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return c.ctxError(op, model, ctxErr)
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A metadata request's own deadline (Config.MetaTimeout).
+		return c.ctxError(op, model, context.DeadlineExceeded)
+	}
 	var se api.StatusError
 	if errors.As(err, &se) {
 		return c.statusErr(op, model, se)

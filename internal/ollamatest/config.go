@@ -61,6 +61,10 @@ type Config struct {
 	// IgnoreNumPredict sends the whole reply whatever num_predict says, as a
 	// misbehaving server would (the client must cut it).
 	IgnoreNumPredict bool
+	// HangPaths are paths ("/api/show", "/api/tags") whose requests are
+	// accepted and never answered until the client gives up (or the server
+	// closes): metadata calls that hang.
+	HangPaths []string
 }
 
 // TruncateKeep is how many tokens a truncated prompt keeps from its start:

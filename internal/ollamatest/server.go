@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -130,6 +131,10 @@ func (s *Server) logged(h http.Handler) http.Handler {
 			s.inFlight--
 			s.mu.Unlock()
 		}()
+		if slices.Contains(s.cfg.HangPaths, r.URL.Path) {
+			s.waitGone(r)
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -67,6 +67,10 @@ func (c *Client) Show(ctx context.Context, name string) (review.ModelInfo, error
 
 func (c *Client) models(ctx context.Context) ([]modelEntry, error) {
 	const op = "list models"
+	// A metadata request has its own deadline (Config.MetaTimeout), retries
+	// included: a server that accepts and never answers cannot hold us.
+	ctx, cancel := context.WithTimeout(ctx, c.meta)
+	defer cancel()
 	resp, err := c.do(ctx, op, "", func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, c.endpoint("models"), nil)
 	})

@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,14 @@ type Config struct {
 	HTTPClient *http.Client
 	// Retry bounds the retries when the server answers 429 or 503.
 	Retry BackoffPolicy
+	// MetaTimeout bounds each metadata request (GET /models), retries
+	// included. 0 means DefaultMetaTimeout; a shorter deadline on the
+	// caller's context still wins. Chats are bounded by their callers.
+	MetaTimeout time.Duration
 }
+
+// DefaultMetaTimeout bounds a metadata request when Config.MetaTimeout is 0.
+const DefaultMetaTimeout = 30 * time.Second
 
 // BackoffPolicy is a bounded exponential backoff that honours Retry-After.
 type BackoffPolicy struct {
@@ -74,6 +82,7 @@ type Client struct {
 	apiKey string
 	hc     *http.Client
 	retry  BackoffPolicy
+	meta   time.Duration
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
 }
@@ -113,6 +122,7 @@ func New(cfg Config) (*Client, error) {
 		apiKey: cfg.APIKey,
 		hc:     hc,
 		retry:  cfg.Retry.withDefaults(),
+		meta:   cmp.Or(max(cfg.MetaTimeout, 0), DefaultMetaTimeout),
 		now:    time.Now,
 		sleep:  sleepCtx,
 	}, nil

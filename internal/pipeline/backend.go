@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/ollama"
@@ -37,6 +38,8 @@ type Spec struct {
 	APIKey   string
 	Resolver ollama.Resolver
 	Busy     ollama.BackoffPolicy
+	// MetaTimeout bounds each metadata request (0: the client's default).
+	MetaTimeout time.Duration
 }
 
 // OpenBackend builds the guarded client for one server. Every backend
@@ -44,10 +47,10 @@ type Spec struct {
 func OpenBackend(s Spec) (Backend, error) {
 	switch s.API {
 	case "", config.APIOllama:
-		return ollama.New(ollama.Config{Host: s.Host, AllowRemote: s.AllowRemote, Resolver: s.Resolver, Busy: s.Busy})
+		return ollama.New(ollama.Config{Host: s.Host, AllowRemote: s.AllowRemote, Resolver: s.Resolver, Busy: s.Busy, MetaTimeout: s.MetaTimeout})
 	case config.APIOpenAI:
 		c, err := openai.New(openai.Config{BaseURL: s.Host, AllowRemote: s.AllowRemote, Resolver: s.Resolver, APIKey: s.APIKey,
-			Retry: openai.BackoffPolicy{Attempts: s.Busy.Attempts, Initial: s.Busy.Initial, Max: s.Busy.Max}})
+			Retry: openai.BackoffPolicy{Attempts: s.Busy.Attempts, Initial: s.Busy.Initial, Max: s.Busy.Max}, MetaTimeout: s.MetaTimeout})
 		if err != nil {
 			return nil, &HintedError{Err: err, Hint: "give --host a URL like " + openai.DefaultBaseURL}
 		}

@@ -67,7 +67,9 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 			return g, nil
 		}
 		open := spec
-		open.Resolver, open.Busy = opts.Resolver, opts.Busy
+		// --request-timeout bounds the metadata requests too (/api/tags for
+		// the default panel, /api/show, /api/version).
+		open.Resolver, open.Busy, open.MetaTimeout = opts.Resolver, opts.Busy, opts.RequestTimeout
 		b, err := OpenBackend(open)
 		if err != nil {
 			return nil, err

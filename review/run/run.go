@@ -175,11 +175,17 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	rr := &reviewerRun{res: review.RawResult{Reviewer: rv, Chunks: []review.ChunkResult{}, Covered: []string{}}}
 	ctxLen := 0
 	if r.Catalog != nil {
-		info, err := r.Catalog.Show(ctx, rv.Model)
+		// Each metadata request is bounded like a model request (Timeout).
+		show := func() (review.ModelInfo, error) {
+			sctx, cancel := withTimeout(ctx, cfg.Timeout)
+			defer cancel()
+			return r.Catalog.Show(sctx, rv.Model)
+		}
+		info, err := show()
 		if err != nil && ctx.Err() == nil && !errors.Is(err, review.ErrModelNotFound) && !errors.Is(err, review.ErrUnreachable) {
 			// One more try: a reviewer should not be lost to a passing
 			// server error on a metadata call.
-			info, err = r.Catalog.Show(ctx, rv.Model)
+			info, err = show()
 		}
 		if err != nil {
 			rr.fatal = err
