@@ -35,10 +35,10 @@ type Report struct {
 	WallMS        int64             `json:"wall_ms"`
 	Interrupted   bool              `json:"interrupted,omitempty"`
 
-	Verdict   Verdict           `json:"verdict"`
-	Summary   Summary           `json:"summary"`
-	Reviewers []Reviewer        `json:"reviewers"`
-	Findings  []Finding         `json:"findings"`
+	Verdict   Verdict    `json:"verdict"`
+	Summary   Summary    `json:"summary"`
+	Reviewers []Reviewer `json:"reviewers"`
+	Findings  []Finding  `json:"findings"`
 	// Dismissed are findings a dismissal (the ledger or an inline
 	// quorum:ignore) matched: listed with the reason, never counted by the gate.
 	Dismissed []Finding         `json:"dismissed"`
