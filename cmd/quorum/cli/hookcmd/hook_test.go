@@ -375,3 +375,34 @@ func TestRunDefaultReviewerProgress(t *testing.T) {
 		t.Errorf("progress after the verdict, or control characters:\n%q", got)
 	}
 }
+
+// A saved blocked verdict whose commits are gone (a gc after a rebase) is a
+// setup error with the skip hint, never a silent pass.
+func TestRunSavedVerdictGone(t *testing.T) {
+	dir, _ := gitRepo(t)
+	remote := filepath.Join(t.TempDir(), "origin.git")
+	for _, args := range [][]string{{"init", "-q", "--bare", remote}, {"-C", dir, "remote", "add", "origin", remote}, {"-C", dir, "push", "-q", "--no-verify", "origin", "main"}} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.TrimSpace(string(out))
+	v, err := hook.LoadVerdicts(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := strings.Repeat("1", 40)
+	if err := v.Record([]string{head}, &hook.Blocked{Ranges: []hook.Range{{Base: gone, Head: head}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = runHook(t, dir, "refs/heads/main "+head+" refs/heads/copy "+strings.Repeat("0", 40)+"\n", map[string]string{"HOME": t.TempDir()},
+		reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { t.Fatal("reviewed"); return Outcome{}, nil }))
+	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "commit "+gone+" of an earlier blocked push") ||
+		strings.Contains(err.Error(), "\n") || !strings.Contains(exitcode.HintOf(err), "QUORUM_SKIP=1 git push") {
+		t.Fatalf("%v (%d) hint %q", err, exitcode.Of(err), exitcode.HintOf(err))
+	}
+}
