@@ -255,3 +255,16 @@ func (l *Ledger) Remove(keys []string) int {
 	})
 	return n
 }
+
+// WorkTree is the work tree of a git dir, where the shared ledger lives:
+// the parent of a ".git" directory, or a linked work tree's (its gitdir
+// file names the work tree's .git file); "" when it cannot tell.
+func WorkTree(gitDir string) string {
+	if filepath.Base(gitDir) == ".git" {
+		return filepath.Dir(gitDir)
+	}
+	if b, err := os.ReadFile(filepath.Join(gitDir, "gitdir")); err == nil {
+		return filepath.Dir(strings.TrimSpace(string(b)))
+	}
+	return ""
+}

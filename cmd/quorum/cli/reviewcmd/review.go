@@ -23,6 +23,7 @@ import (
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/run"
@@ -346,6 +347,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 		if set, err = diff.Load(ctx, dopts); err != nil {
 			return err
 		}
+	}
+	if set.Root == "" { // the dismissal ledger is read from the work tree
+		set.Root = dismiss.WorkTree(gitDir)
 	}
 	c, err := consolidate(ctx, opts, cfg, set, raw, policy)
 	if err != nil {
