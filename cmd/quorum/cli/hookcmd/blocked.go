@@ -16,7 +16,7 @@ import (
 // blocking finding (id, severity, file:line, title, reviewers), a count of
 // the findings below the gate, the report's path, then the exact commands
 // that get the push through: read the report, dismiss, or skip once.
-func printBlocked(w io.Writer, color bool, fs []hook.Finding, below map[string]int, reportPath string) {
+func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, reportPath string) {
 	ids := make([]string, 0, len(fs))
 	for _, f := range fs {
 		id := safetext.OneLine(f.ID)
@@ -43,8 +43,8 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below map[string]i
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
-	if s := belowLine(below); s != "" {
-		fmt.Fprintln(w, s)
+	if below != "" {
+		fmt.Fprintln(w, below)
 	}
 	if reportPath != "" {
 		fmt.Fprintf(w, "report: %s\n", reportPath)
@@ -59,8 +59,9 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below map[string]i
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 }
 
-// belowLine is the one-line count of the findings below the gate, "" when none.
-func belowLine(below map[string]int) string {
+// belowLine is the one-line count of the findings below the gate and of the
+// dismissed ones, "" when none.
+func belowLine(below map[string]int, dismissed int) string {
 	total := 0
 	sevs := make([]string, 0, len(below))
 	for s, n := range below {
@@ -69,8 +70,18 @@ func belowLine(below map[string]int) string {
 			sevs = append(sevs, s)
 		}
 	}
+	gone := ""
+	if dismissed > 0 {
+		gone = fmt.Sprintf("%d dismissed", dismissed)
+	}
 	if total == 0 {
-		return ""
+		if gone == "" {
+			return ""
+		}
+		return "also " + gone + " (quorum dismiss --list)"
+	}
+	if gone != "" {
+		gone = "; " + gone
 	}
 	slices.SortFunc(sevs, func(a, b string) int {
 		if d := review.SeverityRank(b) - review.SeverityRank(a); d != 0 {
@@ -86,7 +97,7 @@ func belowLine(below map[string]int) string {
 		}
 		parts[i] = fmt.Sprintf("%d %s", below[s], name)
 	}
-	return fmt.Sprintf("also %d finding%s below the gate: %s", total, plural(total), strings.Join(parts, ", "))
+	return fmt.Sprintf("also %d finding%s below the gate: %s%s", total, plural(total), strings.Join(parts, ", "), gone)
 }
 
 // colorOn: severity colours on a terminal only, and never with NO_COLOR.

@@ -126,6 +126,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD
 	}
 	out.Blocked = rep.GateTripped()
+	out.Dismissed = len(rep.Dismissed)
 	for _, f := range rep.Findings {
 		if out.Blocked && rep.Policy.Blocks(f) {
 			out.Blocking = append(out.Blocking, hookFinding(f))

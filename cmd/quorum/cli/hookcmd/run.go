@@ -50,6 +50,8 @@ type Outcome struct {
 	// Below counts the other findings by severity (one line under the
 	// blocking ones).
 	Below map[string]int
+	// Dismissed counts the findings a dismissal kept out of the gate.
+	Dismissed int
 	// ReportPath is where the full report was saved.
 	ReportPath string
 	// Unavailable is set when Ollama is down or a panel model is missing;
@@ -291,7 +293,7 @@ func RunPush(opts *RunOptions) error {
 	if out.Blocked {
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
 			len(out.Blocking), plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, plural(cfg.Hook.MinAgreement), what)
-		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, out.Below, out.ReportPath)
+		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath)
 		return exitcode.FindingsError
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
