@@ -226,14 +226,14 @@ func (m *md) findings(r *report.Report, sev, title string) {
 	}
 }
 
-// dismissed lists the dismissed findings collapsed, one line each with the
-// reason, so nothing is hidden; the section is left out when there are none.
+// dismissed lists the dismissed findings collapsed to one line each, with
+// the reason, so nothing is hidden; the section is left out when there are none.
 func (m *md) dismissed(r *report.Report) {
 	if len(r.Dismissed) == 0 {
 		return
 	}
 	m.h2("Dismissed")
-	m.p("<details>\n<summary>%d dismissed finding%s, not counted by the gate ('quorum dismiss --list', 'quorum undismiss ID')</summary>\n\n", len(r.Dismissed), plural(len(r.Dismissed)))
+	m.p("%d finding%s dismissed, not counted by the gate, one line each ('quorum dismiss --list' shows the ledger, 'quorum undismiss ID' takes one back):\n\n", len(r.Dismissed), plural(len(r.Dismissed)))
 	for _, f := range r.Dismissed {
 		d := report.Dismissal{}
 		if f.Dismissal != nil {
@@ -248,7 +248,6 @@ func (m *md) dismissed(r *report.Report) {
 		}
 		m.p("- `%s` %s, %s: %s — dismissed%s: %s\n", f.ID, f.Severity, location(f), inline(f.Title), who, inline(d.Reason))
 	}
-	m.p("\n</details>\n")
 }
 
 func plural(n int) string {

@@ -1,0 +1,40 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// Dismissed findings are listed one line each with the reason; SARIF and
+// rdjsonl key findings by the fingerprint.
+func TestDismissedAndFingerprints(t *testing.T) {
+	r := &report.Report{Schema: report.Schema, Tool: "quorum",
+		Findings: []report.Finding{{ID: "Q0000000001", Severity: "critical", Category: "bug", File: "a.go", Line: 3, Title: "kept",
+			Reviewers: []string{"m"}, SeenBy: 1, Fingerprint: "0123456789abcdef"}},
+		Dismissed: []report.Finding{{ID: "Q0000000002", Severity: "important", Category: "bug", File: "b.go", Line: 9, Title: "dropped error",
+			Fingerprint: "fedcba9876543210", Dismissal: &report.Dismissal{Reason: "logged by the caller", Who: "Ada <a@x>", When: "2026-01-02T03:04:05Z", Source: "ledger"}}}}
+	var md bytes.Buffer
+	if err := Markdown(&md, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "- `Q0000000002` important, b.go:9: dropped error — dismissed by Ada <a@x>, 2026-01-02T03:04:05Z: logged by the caller\n"
+	if !strings.Contains(md.String(), "\n## Dismissed\n") || !strings.Contains(md.String(), want) {
+		t.Errorf("markdown has no dismissed line %q:\n%s", want, md.String())
+	}
+	var sarif, rd bytes.Buffer
+	if err := SARIF(&sarif, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sarif.String(), `"quorumFingerprint/v1": "0123456789abcdef"`) || strings.Contains(sarif.String(), "fedcba9876543210") {
+		t.Errorf("sarif partialFingerprints:\n%s", sarif.String())
+	}
+	if err := RDJSONL(&rd, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rd.String(), `"code":{"value":"bug/0123456789abcdef"}`) || strings.Count(rd.String(), "\n") != 1 {
+		t.Errorf("rdjsonl:\n%s", rd.String())
+	}
+}
