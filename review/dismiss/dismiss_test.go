@@ -2,11 +2,14 @@ package dismiss_test
 
 import (
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
@@ -143,6 +146,7 @@ func TestInlineIgnore(t *testing.T) {
 		reason  string
 	}{
 		"line above":       {"+	// quorum:ignore the file is optional", true, "inline quorum:ignore: the file is optional"},
+		"hash comment":     {"+	# quorum:ignore: trusted input", true, "inline quorum:ignore: trusted input"},
 		"matching kind":    {"+	// quorum:ignore unchecked-error", true, "inline quorum:ignore"},
 		"other kind":       {"+	// quorum:ignore sql-injection", false, ""},
 		"no marker":        {"+	// reads the file", false, ""},
@@ -207,5 +211,24 @@ func TestLedgerOrderDoesNotMatter(t *testing.T) {
 		if got != first {
 			t.Fatalf("reason %q after shuffling, want %q", got, first)
 		}
+	}
+}
+
+// A ledger that does not parse stops the review with a setup error and a
+// hint that names the file, whoever called the pipeline.
+func TestBadLedgerIsASetupError(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, dismiss.SharedFile)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("dismissed: [unclosed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := set("store/load.go", 1, body...)
+	s.Root = root
+	_, err := pipeline.Review(t.Context(), nil, pipeline.Request{Set: s, Raw: raw(s, map[string]review.RawFinding{"alpha": dropped})})
+	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(exitcode.HintOf(err), dismiss.SharedFile) {
+		t.Fatalf("got %v (exit %d, hint %q)", err, exitcode.Of(err), exitcode.HintOf(err))
 	}
 }
