@@ -86,14 +86,20 @@ func (v *Verdicts) Lookup(commit string) *Blocked {
 // Record saves a review's verdict on commits: a blocked one is remembered,
 // a passing one forgets any earlier block of the same commits.
 func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
+	changed := blocked != nil
 	kept := v.Blocked[:0]
 	for _, b := range v.Blocked {
+		n := len(b.Commits)
 		b.Commits = slices.DeleteFunc(b.Commits, func(c string) bool { return slices.Contains(commits, c) })
+		changed = changed || len(b.Commits) != n
 		if len(b.Commits) > 0 {
 			kept = append(kept, b)
 		}
 	}
 	v.Blocked = kept
+	if !changed {
+		return nil // a pass of commits never blocked: nothing to write
+	}
 	if blocked != nil {
 		b := *blocked
 		b.Commits = slices.Clone(commits)
