@@ -204,7 +204,7 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 		if res.Status != review.StatusOK {
 			// Printed once the bars are done: lines written into a
 			// finishing mpb container can be lost.
-			r.after = append(r.after, "quorum: "+msg)
+			r.after = append(r.after, "quorum: "+safetext.OneLine(msg))
 		}
 		return
 	}

@@ -111,13 +111,14 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	for _, m := range chosen {
 		if !panel.ChatCapable(m) {
 			ready = false
-			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", safetext.OneLine(m.Name), strings.Join(m.Capabilities, ",")),
+			d.r.add("panel", Fail, fmt.Sprintf("%s cannot chat (capabilities: %s)", safetext.OneLine(m.Name), safetext.OneLine(strings.Join(m.Capabilities, ","))),
 				"remove it from the panel and pick a chat model from `quorum models`")
 			continue
 		}
 		usable = append(usable, safetext.OneLine(m.Name))
 	}
 	for _, m := range missing {
+		m = safetext.OneLine(m) // a name from the configuration, printed
 		status := Warn // the other reviewers still run
 		if len(usable) == 0 {
 			status = Fail

@@ -161,7 +161,8 @@ func Print(w io.Writer, err error) int {
 		hint = internalHint
 	}
 	if hint != "" {
-		fmt.Fprintf(w, "hint: %s\n", hint)
+		// A hint can name a model or a path from a server or a repository.
+		fmt.Fprintf(w, "hint: %s\n", safetext.Sanitize(hint))
 	}
 	return code
 }

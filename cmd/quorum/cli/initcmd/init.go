@@ -103,7 +103,7 @@ func initRun(opts *InitOptions) error {
 			return err
 		}
 		// The file being replaced is the broken one; start from the defaults.
-		fmt.Fprintf(opts.IO.ErrOut, "warning: ignoring the current configuration: %v\n", err)
+		fmt.Fprintf(opts.IO.ErrOut, "warning: ignoring the current configuration: %s\n", safetext.OneLine(err.Error()))
 		cfg = config.Default()
 	}
 	var models []review.ModelInfo

@@ -2,8 +2,11 @@ package initcmd
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 )
@@ -58,7 +61,7 @@ func Starter(in StarterInput) []byte {
 	default:
 		var names []string
 		for _, m := range in.Installed {
-			names = append(names, m.Name)
+			names = append(names, safetext.OneLine(m.Name)) // a comment line: server text, sanitised
 		}
 		w("# Installed when this file was written: %s", strings.Join(names, ", "))
 		w("models:")
@@ -124,6 +127,12 @@ func Starter(in StarterInput) []byte {
 // yamlString quotes a model name when YAML would otherwise read it as
 // something else (names are usually plain, like qwen2.5-coder:7b).
 func yamlString(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		// Control, format (bidi) or other unprintable characters, a newline
+		// included: a double-quoted YAML string with escapes keeps the name
+		// exact, and the file free of them (strconv's escapes are YAML's).
+		return strconv.Quote(s)
+	}
 	if s == "" || strings.ContainsAny(s, "#'\"{}[],&*!|>%@`") || strings.HasPrefix(s, "-") || strings.HasSuffix(s, ":") || strings.Contains(s, ": ") {
 		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 	}

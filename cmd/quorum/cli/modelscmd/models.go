@@ -169,14 +169,25 @@ func writeText(w io.Writer, l Listing) error {
 	fmt.Fprintln(w)
 	switch {
 	case l.PanelSource == "config":
-		fmt.Fprintf(w, "* panel from the configuration (models): %s\n", strings.Join(l.Panel, ", "))
+		fmt.Fprintf(w, "* panel from the configuration (models): %s\n", oneLines(l.Panel))
 		for _, m := range l.Missing {
+			m = safetext.OneLine(m)
 			fmt.Fprintf(w, "  configured model %s is not installed: run `ollama pull %s`\n", m, m)
 		}
 	case len(l.Panel) > 0:
-		fmt.Fprintf(w, "* default panel (chat models, distinct families, coders first): %s\n", strings.Join(l.Panel, ", "))
+		fmt.Fprintf(w, "* default panel (chat models, distinct families, coders first): %s\n", oneLines(l.Panel))
 	}
 	return nil
+}
+
+// oneLines joins names (from the server or the configuration) for one line
+// of output, each sanitised.
+func oneLines(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = safetext.OneLine(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 func displayVersion(v string) string {
