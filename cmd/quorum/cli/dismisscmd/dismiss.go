@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -34,13 +36,17 @@ type DismissOptions struct {
 	Local  bool
 	Report string
 	List   bool
+	// AllIn and Severity select every finding of the report in a file, or
+	// of a severity (both: the findings that match both), besides the ids.
+	AllIn    string
+	Severity string
 }
 
 // NewCmdDismiss builds `quorum dismiss`; runF replaces the run function in tests.
 func NewCmdDismiss(f *cmdutil.Factory, runF func(*DismissOptions) error) *cobra.Command {
 	opts := &DismissOptions{IO: f.IOStreams, WorkDir: f.WorkDir, Now: f.Now}
 	cmd := &cobra.Command{
-		Use:   "dismiss ID... --reason TEXT",
+		Use:   "dismiss {ID... | --all-in FILE | --severity S} --reason TEXT",
 		Short: "Dismiss findings so they no longer trip the gate",
 		Long: `Record findings of a saved report (the latest by default) in the dismissal
 ledger, .quorum/dismissed.yaml in the work tree (commit it to share it with
@@ -56,8 +62,12 @@ code the finding quotes changes.`,
 			switch {
 			case opts.List && len(args) > 0:
 				return exitcode.Setupf(hint, "--list takes no finding ids")
-			case !opts.List && len(args) == 0:
-				return exitcode.Setupf("name finding ids from 'quorum report show', or use --list", "no finding id given")
+			case opts.List && (opts.AllIn != "" || opts.Severity != ""):
+				return exitcode.Setupf(hint, "--list takes no --all-in or --severity")
+			case opts.Severity != "" && review.SeverityRank(opts.Severity) == 0:
+				return exitcode.Setupf("use --severity critical, important or suggestion", "unknown severity %q", opts.Severity)
+			case !opts.List && len(args) == 0 && opts.AllIn == "" && opts.Severity == "":
+				return exitcode.Setupf("name finding ids from 'quorum report show' (or --all-in FILE, --severity S), or use --list", "no finding id given")
 			case !opts.List && strings.TrimSpace(opts.Reason) == "":
 				return exitcode.Setupf(`add --reason "why this finding does not apply"`, "--reason is required")
 			}
@@ -71,6 +81,8 @@ code the finding quotes changes.`,
 	cmd.Flags().BoolVar(&opts.Local, "local", false, "record in the git dir (this clone only), not in .quorum/dismissed.yaml")
 	cmd.Flags().StringVar(&opts.Report, "report", "latest", "the saved report the ids come from ('quorum report list')")
 	cmd.Flags().BoolVar(&opts.List, "list", false, "list the dismissals")
+	cmd.Flags().StringVar(&opts.AllIn, "all-in", "", "dismiss every finding in this `file` (with --severity: of that severity)")
+	cmd.Flags().StringVar(&opts.Severity, "severity", "", "dismiss every finding of this `severity` (with --all-in: in that file)")
 	return cmd
 }
 
@@ -134,6 +146,22 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			return exitcode.Setupf("run 'quorum review' again to make a report with fingerprints", "report %s was made before dismissals existed", entry.ID)
 		}
 		picked = append(picked, all[i])
+	}
+	if opts.AllIn != "" || opts.Severity != "" {
+		n := 0
+		for _, f := range rep.Findings {
+			if (opts.AllIn == "" || f.File == filepath.ToSlash(filepath.Clean(opts.AllIn))) && (opts.Severity == "" || f.Severity == opts.Severity) &&
+				!slices.ContainsFunc(picked, func(p report.Finding) bool { return p.ID == f.ID }) {
+				if f.Fingerprint == "" {
+					return exitcode.Setupf("run 'quorum review' again to make a report with fingerprints", "report %s was made before dismissals existed", entry.ID)
+				}
+				picked = append(picked, f)
+				n++
+			}
+		}
+		if n == 0 && len(picked) == 0 {
+			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the findings", "no finding matches --all-in %q --severity %q in report %s", opts.AllIn, opts.Severity, entry.ID)
+		}
 	}
 	path, source := dismiss.SharedPath(root), dismiss.SourceShared
 	if opts.Local {

@@ -94,3 +94,34 @@ func TestDismissListUndismiss(t *testing.T) {
 		t.Fatalf("undismiss again: %d %q", code, e)
 	}
 }
+
+func TestDismissFilters(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{
+		{ID: "Qaaaaaaaaaa", File: "a.go", Line: 3, Title: "one", Fingerprint: "000000000000000a", Severity: "important"},
+		{ID: "Qbbbbbbbbbb", File: "a.go", Line: 9, Title: "two", Fingerprint: "000000000000000b", Severity: "suggestion"},
+		{ID: "Qcccccccccc", File: "b.go", Line: 1, Title: "three", Fingerprint: "000000000000000c", Severity: "suggestion"},
+	}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string) {
+		f, out, _ := cmdtest.NewFactory(dir, nil)
+		f.Now = func() time.Time { return at }
+		return cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, args), out.String()
+	}
+	if code, _ := run("--all-in", "c.go", "--reason", "x"); code != 2 {
+		t.Fatalf("no match: exit %d", code)
+	}
+	if code, out := run("--all-in", "a.go", "--severity", "suggestion", "--reason", "x"); code != 0 || out != "dismissed Qbbbbbbbbbb a.go:9 two\n" {
+		t.Fatalf("all-in and severity: exit %d %q", code, out)
+	}
+	if code, out := run("--severity", "suggestion", "--reason", "y"); code != 0 || strings.Count(out, "dismissed") != 2 {
+		t.Fatalf("severity: exit %d %q", code, out)
+	}
+	l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 2 {
+		t.Fatalf("a re-dismissal replaces the entry: %+v %v", l, err)
+	}
+}
