@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 )
 
@@ -11,7 +12,9 @@ import (
 // not escaped), byte-identical to a json.Encoder with SetIndent("", "  ")
 // and SetEscapeHTML(false) (the contract of `quorum diff --format json`),
 // one file at a time, for use with Stream: Begin before the first file,
-// File for each, End last.
+// File for each, End last. Then, as every JSON quorum writes, C1 and bidi
+// characters are written as \uXXXX escapes (safetext.EscapeJSON): a path
+// stays exact, and no raw U+202E reaches a terminal showing the JSON.
 type JSONStream struct {
 	bw    *bufio.Writer
 	fw    *jsonWriter
@@ -34,7 +37,7 @@ func (s *JSONStream) value(v any) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("  ", "  ")
 	if s.err = enc.Encode(v); s.err == nil {
-		_, s.err = s.bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		_, s.err = s.bw.Write(safetext.EscapeJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
 	}
 }
 
@@ -71,7 +74,7 @@ func (s *JSONStream) File(f *File) error {
 	s.fw.buf = s.fw.buf[:0]
 	s.fw.file(f)
 	if s.err == nil {
-		_, s.err = s.bw.Write(s.fw.buf)
+		_, s.err = s.bw.Write(safetext.EscapeJSON(s.fw.buf))
 	}
 	if cap(s.fw.buf) > 1<<20 {
 		s.fw.buf = nil // do not keep one huge file's buffer

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"io/fs"
 	"maps"
 	"os"
@@ -94,14 +95,14 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 		if err != nil {
 			return "", fmt.Errorf("save raw results: %w", err)
 		}
-		files[RawJSON] = append(j, '\n')
+		files[RawJSON] = append(safetext.EscapeJSON(j), '\n')
 	}
 	if b.Diff != nil {
 		d, err := json.MarshalIndent(b.Diff, "", "  ")
 		if err != nil {
 			return "", fmt.Errorf("save diff: %w", err)
 		}
-		files[DiffJSON] = append(d, '\n')
+		files[DiffJSON] = append(safetext.EscapeJSON(d), '\n')
 	}
 
 	tmp, err := os.MkdirTemp(root, ".tmp-")

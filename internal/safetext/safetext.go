@@ -2,6 +2,7 @@
 package safetext
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -62,4 +63,54 @@ func Clip(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n], "") + "..."
+}
+
+// EscapeJSON rewrites encoded JSON so that it holds no raw C1 control
+// (U+0080-U+009F), DEL or bidi override or isolate (U+202A-U+202E,
+// U+2066-U+2069): each is written as a \uXXXX escape instead. encoding/json
+// escapes the C0 controls (and U+2028, U+2029) but leaves these raw, and a
+// terminal that shows the JSON would obey them. The strings mean exactly
+// what they meant (a path stays usable); only their encoding changes. The
+// input must be what encoding/json writes (valid UTF-8), where these
+// characters can only occur inside strings; a byte that is not UTF-8 (in
+// a json.RawMessage) becomes \ufffd.
+func EscapeJSON(b []byte) []byte {
+	if !hasJSONUnsafe(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			out = append(out, `\ufffd`...) // a byte that is not UTF-8 (0x9b is the 8-bit CSI)
+		case jsonUnsafe(r):
+			out = fmt.Appendf(out, `\u%04x`, r)
+		default:
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+func hasJSONUnsafe(b []byte) bool {
+	if !utf8.Valid(b) {
+		return true
+	}
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == 0x7f:
+			return true
+		case c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f:
+			return true
+		case c == 0xe2 && i+2 < len(b) && (b[i+1] == 0x80 && b[i+2] >= 0xaa && b[i+2] <= 0xae || b[i+1] == 0x81 && b[i+2] >= 0xa6 && b[i+2] <= 0xa9):
+			return true
+		}
+	}
+	return false
+}
+
+func jsonUnsafe(r rune) bool {
+	return r == 0x7f || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

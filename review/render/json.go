@@ -1,16 +1,24 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// JSON writes the report model as quorum.report/v1, indented, HTML left unescaped.
+// JSON writes the report model as quorum.report/v1, indented, HTML left
+// unescaped, and C1 and bidi characters escaped (safetext.EscapeJSON).
 func JSON(w io.Writer, r *report.Report, _ Options) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := w.Write(safetext.EscapeJSON(buf.Bytes()))
+	return err
 }

@@ -1,8 +1,10 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 
 	"github.com/quorum-review/quorum/review"
@@ -46,8 +48,10 @@ type rdCode struct {
 
 // RDJSONL writes one reviewdog diagnostic per finding.
 func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
+	defer func() { _, _ = w.Write(safetext.EscapeJSON(buf.Bytes())) }()
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
 		d := rdDiagnostic{

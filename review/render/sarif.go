@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 	"slices"
 
@@ -72,7 +74,12 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	inv := run.AddInvocation(r.Verdict.Status != report.VerdictIncomplete)
 	inv.Properties = sarif.Properties{"verdict": r.Verdict.Status, "verdict_text": r.Verdict.Text}
 	log.AddRun(run)
-	return log.PrettyWrite(w)
+	var buf bytes.Buffer
+	if err := log.PrettyWrite(&buf); err != nil {
+		return err
+	}
+	_, werr := w.Write(safetext.EscapeJSON(buf.Bytes()))
+	return werr
 }
 
 func ruleID(category string) string { return "quorum/" + category }

@@ -2,8 +2,10 @@
 package configcmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"os"
 	"text/tabwriter"
 
@@ -78,13 +80,19 @@ func showRun(opts *ShowOptions) error {
 	}
 	out := opts.IO.Out
 	if opts.JSON {
-		enc := json.NewEncoder(out)
+		// Values stay exact; C1 and bidi characters are \u escapes.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		if err := enc.Encode(struct {
 			RepoFile string         `json:"repo_file"`
 			UserFile string         `json:"user_file"`
 			Entries  []config.Entry `json:"entries"`
-		}{cfg.RepoFile, cfg.UserFile, cfg.Entries()})
+		}{cfg.RepoFile, cfg.UserFile, cfg.Entries()}); err != nil {
+			return err
+		}
+		_, err := out.Write(safetext.EscapeJSON(buf.Bytes()))
+		return err
 	}
 	fmt.Fprintf(out, "repo file: %s%s\n", cfg.RepoFile, missing(cfg.RepoFile))
 	fmt.Fprintf(out, "user file: %s%s\n\n", cfg.UserFile, missing(cfg.UserFile))

@@ -4,6 +4,7 @@ package diffcmd
 import (
 	"context"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 	"os"
 	"runtime"
@@ -124,14 +125,14 @@ func WriteText(w io.Writer, set *diff.Set) error {
 	}
 	switch set.Mode {
 	case diff.ModeRange:
-		fmt.Fprintf(&b, "range       merge-base(%s, %s)..%s\n", set.Base.Ref, set.Head.Ref, set.Head.Ref)
-		fmt.Fprintf(&b, "base        %s %s\n", set.Base.Ref, short(set.Base.Commit))
+		fmt.Fprintf(&b, "range       merge-base(%s, %s)..%s\n", sanitize(set.Base.Ref), sanitize(set.Head.Ref), sanitize(set.Head.Ref))
+		fmt.Fprintf(&b, "base        %s %s\n", sanitize(set.Base.Ref), short(set.Base.Commit))
 		fmt.Fprintf(&b, "merge-base  %s\n", short(set.MergeBase))
-		fmt.Fprintf(&b, "head        %s %s\n", set.Head.Ref, short(set.Head.Commit))
+		fmt.Fprintf(&b, "head        %s %s\n", sanitize(set.Head.Ref), short(set.Head.Commit))
 	case diff.ModeCommits:
-		fmt.Fprintf(&b, "range       %s..%s\n", set.Base.Ref, set.Head.Ref)
-		fmt.Fprintf(&b, "base        %s %s\n", set.Base.Ref, short(set.Base.Commit))
-		fmt.Fprintf(&b, "head        %s %s\n", set.Head.Ref, short(set.Head.Commit))
+		fmt.Fprintf(&b, "range       %s..%s\n", sanitize(set.Base.Ref), sanitize(set.Head.Ref))
+		fmt.Fprintf(&b, "base        %s %s\n", sanitize(set.Base.Ref), short(set.Base.Commit))
+		fmt.Fprintf(&b, "head        %s %s\n", sanitize(set.Head.Ref), short(set.Head.Commit))
 	case diff.ModeStaged, diff.ModeWorktree:
 		what, side := "staged changes", "index"
 		if set.Mode == diff.ModeWorktree {
@@ -232,11 +233,14 @@ func fileLabel(f diff.File) string {
 	return label
 }
 
-// sanitize keeps terminal control characters in names and subjects from
-// reaching the terminal.
+// sanitize keeps terminal control characters and bidi overrides in names,
+// refs and subjects from reaching the terminal: each becomes '?', so a
+// name keeps its length and shows where something was (safetext's rule of
+// what is unsafe, invalid UTF-8 included).
 func sanitize(s string) string {
+	s = strings.ToValidUTF8(s, "?")
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		if r < 0x20 || safetext.Sanitize(string(r)) == "" {
 			return '?'
 		}
 		return r

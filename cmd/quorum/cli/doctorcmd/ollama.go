@@ -118,7 +118,8 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 		usable = append(usable, safetext.OneLine(m.Name))
 	}
 	for _, m := range missing {
-		m = safetext.OneLine(m) // a name from the configuration, printed
+		// A name from the configuration, printed.
+		m = safetext.OneLine(m)
 		status := Warn // the other reviewers still run
 		if len(usable) == 0 {
 			status = Fail

@@ -2,6 +2,7 @@
 package modelscmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -128,9 +129,14 @@ func modelsRun(opts *ModelsOptions) error {
 		l.Models = append(l.Models, Entry{ModelInfo: m, Panel: inPanel[m.Name]})
 	}
 	if opts.Format == "json" {
-		enc := json.NewEncoder(opts.IO.Out)
+		// Names stay exact; C1 and bidi characters are \u escapes.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(l); err != nil {
+			return err
+		}
+		if _, err := opts.IO.Out.Write(safetext.EscapeJSON(buf.Bytes())); err != nil {
 			return err
 		}
 	} else if err := writeText(opts.IO.Out, l); err != nil {

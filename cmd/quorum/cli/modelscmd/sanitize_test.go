@@ -43,4 +43,9 @@ func TestServerTextIsSanitized(t *testing.T) {
 			t.Errorf("output has %s", bad)
 		}
 	}
+	// JSON keeps the names exact, C1 and bidi characters as \u escapes.
+	out, _, code := run(t, map[string]string{"OLLAMA_HOST": srv.Host}, configured, "--format", "json")
+	if bad := cmdtest.Unsafe(out); code != 0 || bad != "" || !strings.Contains(out, `\u009b31m\u202egnp.exe:7b`) {
+		t.Errorf("--format json: exit %d, %s\n%s", code, bad, out)
+	}
 }

@@ -2,8 +2,10 @@
 package reportcmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"strings"
 	"text/tabwriter"
 
@@ -99,9 +101,15 @@ func listRun(opts *ListOptions) error {
 		if entries == nil {
 			entries = []reportstore.Entry{}
 		}
-		enc := json.NewEncoder(opts.IO.Out)
+		// Branch names stay exact; C1 and bidi characters are \u escapes.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
+		if err := enc.Encode(entries); err != nil {
+			return err
+		}
+		_, err := opts.IO.Out.Write(safetext.EscapeJSON(buf.Bytes()))
+		return err
 	}
 	if len(entries) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, "no saved reports yet; 'quorum review' saves one")
@@ -118,7 +126,8 @@ func listRun(opts *ListOptions) error {
 		if e.Err != "" {
 			verdict, findings = "unreadable", "–"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.ID, when, orDash(e.Branch), verdict, findings)
+		// The id is a directory name and the branch the repository's: both sanitised.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safetext.OneLine(e.ID), when, orDash(safetext.OneLine(e.Branch)), safetext.OneLine(verdict), findings)
 	}
 	return tw.Flush()
 }

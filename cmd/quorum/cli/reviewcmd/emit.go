@@ -1,6 +1,7 @@
 package reviewcmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -133,9 +134,15 @@ func relative(base, p string) string {
 // debugging view of `--raw`.
 func emitRaw(opts *ReviewOptions, raw *review.Raw) error {
 	if opts.Format == "json" {
-		enc := json.NewEncoder(opts.IO.Out)
+		// Names stay exact; C1 and bidi characters are \u escapes.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(raw)
+		if err := enc.Encode(raw); err != nil {
+			return err
+		}
+		_, err := opts.IO.Out.Write(safetext.EscapeJSON(buf.Bytes()))
+		return err
 	}
 	return writeRawText(opts.IO.Out, raw)
 }
