@@ -174,7 +174,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		filesTokens = rr.plan.Budget.Tokens(filesBytes)
 	}
 	prompt := user
-	var last error
+	var last, dropped error
 	for attempt := 1; attempt <= 2; attempt++ {
 		if attempt == 2 {
 			cr.Metrics.Retries++
@@ -205,13 +205,19 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			case ctx.Err() != nil:
 				return nil, nil, nil
 			case errors.Is(err, review.ErrModelNotFound), errors.Is(err, review.ErrUnreachable):
+				if dropped != nil {
+					// The server went away mid-answer (killed, crashed):
+					// the report says the reviewer was cut off, not only
+					// that the server cannot be reached now.
+					return nil, nil, fmt.Errorf("cut off mid-answer (%s); then %w", oneLine(dropped.Error()), err)
+				}
 				return nil, nil, err
 			case timedOut:
 				// A hung model would hang again: no retry.
 				cr.Error = fmt.Sprintf("no answer within %s", cfg.Timeout)
 				return cr, err, nil
 			}
-			last = err // a transport failure: ask the same again
+			last, dropped = err, err // a transport failure: ask the same again
 			prompt = user
 			continue
 		}
