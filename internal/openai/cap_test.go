@@ -84,3 +84,19 @@ func TestChatWholeAnswerOverByteCapIsCut(t *testing.T) {
 		t.Errorf("done %q, %d bytes kept, err %v", resp.DoneReason, len(resp.Content), err)
 	}
 }
+
+// A server that honours max_tokens and puts the last piece in the chunk
+// that carries finish_reason is not cut: the answer and its usage are whole.
+func TestChatLastPieceWithFinishReasonIsKept(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		last := `{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"z"},"finish_reason":"length"}]}`
+		sse(w, true, piece("a"), piece("b"), last, usageChunk(5, 3))
+	})
+	c, _ := f.client(t, Config{})
+	req := chatReq()
+	req.Options.NumPredict = 2
+	resp, err := c.Chat(context.Background(), req, nil)
+	if err != nil || resp.Content != "abz" || resp.DoneReason != "length" || resp.EvalCount != 3 || resp.PromptEvalCount != 5 {
+		t.Errorf("resp %+v, err %v", resp, err)
+	}
+}

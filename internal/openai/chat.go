@@ -199,7 +199,7 @@ func (c *Client) add(a *answer, op string, ch *chunk, progress review.Progress) 
 			d = choice.Message
 		}
 		if d != nil && d.Content != nil && *d.Content != "" {
-			if a.content.Len()+len(*d.Content) > a.limit || (a.maxPieces > 0 && a.counted >= a.maxPieces && choice.Delta != nil) {
+			if a.content.Len()+len(*d.Content) > a.limit || (a.maxPieces > 0 && a.counted >= a.maxPieces && choice.Delta != nil && (choice.FinishReason == nil || *choice.FinishReason == "")) {
 				return errAnswerCap
 			}
 			a.content.WriteString(*d.Content)
