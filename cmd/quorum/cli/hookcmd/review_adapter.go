@@ -18,8 +18,8 @@ import (
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/run"
 	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/run"
 )
 
 // This file wires the shared review pipeline (internal/pipeline, the same
