@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"runtime/debug"
+
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/configcmd"
@@ -17,6 +19,8 @@ import (
 
 // The command list. Each entry is NewCmdX(f, nil): nil runF means the real run function.
 func init() {
+	info, ok := debug.ReadBuildInfo()
+	Version = resolveVersion(Version, info, ok)
 	reviewcmd.Version = Version
 	hookcmd.Version = Version
 	subcommands = append(subcommands,

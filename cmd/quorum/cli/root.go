@@ -18,7 +18,9 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
 
-// Version is stamped at build time with -ldflags "-X .../cli.Version=...".
+// Version is what --version prints and reports record. A build can stamp it
+// with -ldflags "-X .../cli.Version=..."; otherwise init resolves it from
+// the build info (resolveVersion).
 var Version = "dev"
 
 // Main runs quorum with the process's arguments and streams and returns the exit code.
