@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"os/exec"
 	"strconv"
+	"strings"
 
 	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
@@ -24,6 +26,11 @@ type IOStreams struct {
 	NoColor bool
 	// TerminalWidth is the width used to wrap rendered Markdown.
 	TerminalWidth int
+	// TerminalHeight is the height of the terminal on stdout, 0 when unknown.
+	TerminalHeight int
+	// Pager is the command that pages long output on a terminal: $PAGER,
+	// else "less -FRX"; "" or "cat" pages nothing.
+	Pager string
 }
 
 // System returns the process's real streams.
@@ -34,6 +41,10 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		StdoutTTY: tty(os.Stdout), StderrTTY: tty(os.Stderr), StdinTTY: tty(os.Stdin),
 		TerminalWidth: terminalWidth(),
+		Pager:         pagerCommand(),
+	}
+	if _, h, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+		s.TerminalHeight = h
 	}
 	s.NoColor = noColor || !s.StdoutTTY
 	return s
@@ -60,4 +71,40 @@ func terminalWidth() int {
 		return w
 	}
 	return DefaultWidth
+}
+
+// pagerCommand is $PAGER, else less as gh runs it.
+func pagerCommand() string {
+	if p, ok := os.LookupEnv("PAGER"); ok {
+		return p
+	}
+	return "less -FRX"
+}
+
+// Page writes out to s.Out, through the pager when stdout is a terminal,
+// a pager is set and out is longer than the terminal (when its height is
+// unknown the pager decides, as less -F does). The pager runs under sh with
+// LESS=FRX when LESS is unset; should it fail to start, out is written as is.
+func (s *IOStreams) Page(out []byte) error {
+	pager := strings.TrimSpace(s.Pager)
+	if !s.StdoutTTY || pager == "" || pager == "cat" ||
+		(s.TerminalHeight > 0 && bytes.Count(out, []byte("\n")) < s.TerminalHeight) {
+		_, err := s.Out.Write(out)
+		return err
+	}
+	cmd := exec.Command("sh", "-c", pager)
+	cmd.Stdin = bytes.NewReader(out)
+	cmd.Stdout = s.Out
+	cmd.Stderr = s.ErrOut
+	cmd.Env = os.Environ()
+	if _, ok := os.LookupEnv("LESS"); !ok {
+		cmd.Env = append(cmd.Env, "LESS=FRX")
+	}
+	if err := cmd.Start(); err != nil {
+		_, err := s.Out.Write(out)
+		return err
+	}
+	// A pager quit early (q in less) is not an error of the review.
+	_ = cmd.Wait()
+	return nil
 }

@@ -207,8 +207,17 @@ func TestText(t *testing.T) {
 	if err := render.Write(&md, "markdown", r, render.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(piped.Bytes(), md.Bytes()) {
-		t.Error("piped text should be the plain Markdown")
+	// Piped text is plain: no escape sequences and no Markdown syntax.
+	if strings.Contains(piped.String(), "\x1b") {
+		t.Error("piped text has escape sequences")
+	}
+	for _, syntax := range []string{"```", "**", "\n#", "|---", "](", "\n- ", "`"} {
+		if strings.Contains(piped.String(), syntax) {
+			t.Errorf("piped text has Markdown syntax %q", syntax)
+		}
+	}
+	if !strings.HasPrefix(piped.String(), "FAIL  ") || !strings.Contains(piped.String(), "SQL injection") {
+		t.Errorf("piped text should lead with the verdict and keep the findings:\n%s", piped.String())
 	}
 
 	var color bytes.Buffer

@@ -54,3 +54,24 @@ func ext(format string) string {
 	}
 	return format
 }
+
+// TestTerminalViewGolden fixes the text format's layout at 80 columns:
+// without color, with color, and with --full; the footer names where the
+// report was saved.
+func TestTerminalViewGolden(t *testing.T) {
+	r := build(t, scenarioByName(t, "full"))
+	for _, c := range []struct {
+		name string
+		opts render.Options
+	}{
+		{"full.view.txt", render.Options{TTY: true, NoColor: true, Width: 80, SavedIn: ".git/quorum/reports/20261127-0902-abc1234"}},
+		{"full.view.color.txt", render.Options{TTY: true, Width: 80, SavedIn: ".git/quorum/reports/20261127-0902-abc1234"}},
+		{"full.view-full.txt", render.Options{TTY: true, NoColor: true, Width: 80, Full: true}},
+	} {
+		var buf bytes.Buffer
+		if err := render.Write(&buf, "text", r, c.opts); err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, filepath.Join(goldenDir, c.name), buf.Bytes())
+	}
+}

@@ -14,6 +14,11 @@ type Options struct {
 	TTY     bool // writing to a terminal
 	NoColor bool // NO_COLOR is set, or color is otherwise unwanted
 	Width   int  // terminal width for wrapping; 0 means 100
+	// Full shows every section in the text format, not only the verdict
+	// and the findings (the Markdown and JSON always have everything).
+	Full bool
+	// SavedIn is where the report was saved, for the text format's footer.
+	SavedIn string
 }
 
 // Formats lists the accepted format names, in help order.

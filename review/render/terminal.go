@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -23,9 +24,10 @@ import (
 // for a report few of them print.
 //
 // Prose, headings, list items and table cells wrap at spaces (a word wider
-// than its line is cut). Code lines are never wrapped: a hard break would
-// put line breaks into a suggested fix that is not in it, so a long line is
-// left to the terminal. Tabs in code become four spaces.
+// than its line is cut). A code line wider than the terminal is folded
+// between tokens (codeFold), never inside one, its rest on lines that start
+// with a ↪ mark, so a fold is never mistaken for a line break in a
+// suggested fix. Tabs in code become four spaces.
 func renderTerminal(markdown []byte, width int, color bool) string {
 	doc := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser().Parse(text.NewReader(markdown))
 	t := &terminal{src: markdown, palette: newPalette(color)}
@@ -46,16 +48,23 @@ type terminal struct {
 type role uint8
 
 const (
-	plain      role = iota
-	title           // # heading
-	section         // ## heading
-	subsection      // ### heading and deeper
-	marker          // list bullets and numbers, the ▸ before a ### heading
-	rule            // table header rules, quote bars, thematic breaks
-	columnName      // table header cells
-	added           // + line of a diff
-	deleted         // - line of a diff
-	hunk            // @@ line of a diff
+	plain       role = iota
+	title            // # heading
+	section          // ## heading
+	subsection       // ### heading and deeper
+	marker           // list bullets and numbers, the ▸ before a ### heading
+	rule             // table header rules, quote bars, thematic breaks
+	columnName       // table header cells
+	added            // + line of a diff
+	deleted          // - line of a diff
+	hunk             // @@ line of a diff
+	verdictPass      // the verdict, by status
+	verdictFail
+	verdictOther
+	sevCritical // a severity's heading in the terminal view
+	sevImportant
+	sevSuggestion
+	continued // the mark before the rest of a code line that did not fit
 )
 
 // emphasis is the inline markup a run sits inside; runs nest, so it is a set.
@@ -118,6 +127,16 @@ func (p palette) style(l look) lipgloss.Style {
 		s = s.Foreground(green)
 	case deleted:
 		s = s.Foreground(red)
+	case verdictPass:
+		s = s.Bold(true).Foreground(green)
+	case verdictFail, sevCritical:
+		s = s.Bold(true).Foreground(red)
+	case verdictOther, sevImportant:
+		s = s.Bold(true).Foreground(yellow)
+	case sevSuggestion:
+		s = s.Bold(true).Foreground(cyan)
+	case continued:
+		s = s.Faint(true)
 	}
 	if l.emphasis&strong != 0 {
 		s = s.Bold(true)
@@ -170,9 +189,9 @@ func (t *terminal) block(n ast.Node, width int) []string {
 	case *ast.List:
 		return t.list(n, width)
 	case *ast.FencedCodeBlock:
-		return t.code(n, string(n.Language(t.src)) == "diff")
+		return t.code(n, string(n.Language(t.src)) == "diff", width)
 	case *ast.CodeBlock:
-		return t.code(n, false)
+		return t.code(n, false, width)
 	case *ast.Blockquote:
 		bar := t.palette.paint(look{role: rule}, "│")
 		return indent(t.blocks(n, width-2, true), bar+" ", bar+" ")
@@ -254,9 +273,9 @@ func (t *terminal) list(n *ast.List, width int) []string {
 	return out
 }
 
-// code shows a code block's lines as they are, two cells in; a diff's lines
-// are colored by their prefix.
-func (t *terminal) code(n ast.Node, diff bool) []string {
+// code shows a code block's lines two cells in; a diff's lines are colored
+// by their prefix. A line wider than width is folded between tokens.
+func (t *terminal) code(n ast.Node, diff bool, width int) []string {
 	var out []string
 	for _, s := range t.lines(n) {
 		s = strings.TrimRight(strings.ReplaceAll(s, "\t", "    "), " ")
@@ -268,9 +287,62 @@ func (t *terminal) code(n ast.Node, diff bool) []string {
 		if diff {
 			l.role = diffRole(s)
 		}
-		out = append(out, "  "+t.palette.paint(l, s))
+		for i, part := range codeFold(s, width-2, width-4) {
+			if i == 0 {
+				out = append(out, "  "+t.palette.paint(l, part))
+			} else {
+				out = append(out, t.palette.paint(look{role: continued}, "↪ ")+"  "+t.palette.paint(l, part))
+			}
+		}
 	}
 	return out
+}
+
+// codeFold cuts a code line into a first piece at most first cells wide and
+// further pieces at most rest cells wide, each cut after a space or before
+// or after punctuation, so no identifier, number or string word is split;
+// only a token wider than a whole line is cut inside. Joined, the pieces
+// are the line.
+func codeFold(s string, first, rest int) []string {
+	first, rest = max(first, 8), max(rest, 8)
+	var out []string
+	limit := first
+	for ansi.StringWidth(s) > limit {
+		cut, w, last := 0, 0, 0
+		rs := []rune(s)
+		pos := 0
+		for i, r := range rs {
+			rw := ansi.StringWidth(string(r))
+			if w+rw > limit {
+				break
+			}
+			w += rw
+			pos += len(string(r))
+			last = pos
+			if i+1 < len(rs) && tokenBoundary(r, rs[i+1]) {
+				cut = pos
+			}
+		}
+		if cut == 0 {
+			cut = max(last, len(string(rs[0])))
+		}
+		out = append(out, s[:cut])
+		s = s[cut:]
+		limit = rest
+	}
+	return append(out, s)
+}
+
+// tokenBoundary reports whether a line may be folded between a and b.
+func tokenBoundary(a, b rune) bool {
+	word := func(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+	switch {
+	case a == ' ':
+		return b != ' '
+	case b == ' ':
+		return false
+	}
+	return !word(a) || !word(b)
 }
 
 func diffRole(line string) role {

@@ -211,35 +211,64 @@ func TestTerminalTablesKeepEveryCell(t *testing.T) {
 	}
 }
 
-// TestTerminalWraps: only code lines, which are never wrapped, may be wider
-// than the terminal.
+// TestTerminalWraps: every line fits the terminal, code lines too, folded
+// between tokens with a ↪ mark.
 func TestTerminalWraps(t *testing.T) {
 	md := fullMarkdown(t)
-	code := map[string]bool{}
-	inFence := false
-	for _, line := range strings.Split(string(md), "\n") {
-		if strings.HasPrefix(line, "```") {
-			inFence = !inFence
-			continue
-		}
-		if inFence {
-			code[strings.TrimSpace(strings.ReplaceAll(line, "\t", "    "))] = true
-		}
-	}
 	for _, width := range []int{30, 40, 60, 80, 100, 120} {
 		for _, color := range []bool{false, true} {
-			wide := 0
+			folded := 0
 			for _, line := range strings.Split(renderTerminal(md, width, color), "\n") {
-				if ansi.StringWidth(line) <= width {
-					continue
-				}
-				if !code[strings.TrimSpace(ansi.Strip(line))] {
+				if ansi.StringWidth(line) > width {
 					t.Errorf("width %d, color %v: line %d wide: %q", width, color, ansi.StringWidth(line), line)
 				}
-				wide++
+				if strings.HasPrefix(ansi.Strip(line), "↪") {
+					folded++
+				}
 			}
-			if width == 40 && wide == 0 {
-				t.Errorf("no code line wider than 40; are code lines still in the output?")
+			if width == 40 && folded == 0 {
+				t.Errorf("no code line folded at 40; are code lines still in the output?")
+			}
+		}
+	}
+}
+
+// TestCodeFoldKeepsTokens: a long code line folds at 80 columns between
+// tokens, never inside an identifier, number or word, and loses nothing.
+func TestCodeFoldKeepsTokens(t *testing.T) {
+	line := `+    if err := validateConfigurationValues(ctx, userSuppliedConfiguration, defaultConfigurationValues, 1234567890); err != nil { return fmt.Errorf("validate: %w", err) }`
+	md := "```diff\n" + line + "\n```\n"
+	out := strings.TrimRight(renderTerminal([]byte(md), 80, false), "\n")
+	lines := strings.Split(out, "\n")
+	if len(lines) < 2 {
+		t.Fatalf("not folded:\n%s", out)
+	}
+	var joined strings.Builder
+	for i, l := range lines {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("line %d is %d wide: %q", i+1, ansi.StringWidth(l), l)
+		}
+		prefix := "  "
+		if i > 0 {
+			prefix = "↪   "
+		}
+		if !strings.HasPrefix(l, prefix) {
+			t.Fatalf("line %d %q does not start with %q", i+1, l, prefix)
+		}
+		joined.WriteString(strings.TrimPrefix(l, prefix))
+	}
+	if joined.String() != line {
+		t.Errorf("folded line joined is\n%q\nwant\n%q", joined.String(), line)
+	}
+	word := regexp.MustCompile(`[A-Za-z0-9_]+`)
+	tokens := map[string]bool{}
+	for _, w := range word.FindAllString(line, -1) {
+		tokens[w] = true
+	}
+	for i, l := range lines {
+		for _, w := range word.FindAllString(strings.TrimPrefix(strings.TrimPrefix(l, "↪"), " "), -1) {
+			if !tokens[w] {
+				t.Errorf("line %d splits a token: %q in %q", i+1, w, l)
 			}
 		}
 	}

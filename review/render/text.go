@@ -1,30 +1,21 @@
 package render
 
 import (
-	"bytes"
 	"io"
 
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// Text writes the report for a terminal: the Markdown laid out and styled
-// for the terminal on a TTY (the same layout without color when NO_COLOR is
-// set), the Markdown itself when piped. Model text was already stripped of
-// control sequences by report.Build.
+// Text writes the report for people: the terminal view (terminalView),
+// styled on a TTY unless NO_COLOR is set, and the same layout as plain text,
+// with no Markdown syntax and no escape sequences, when piped. Model text
+// was already stripped of control sequences by report.Build.
 func Text(w io.Writer, r *report.Report, opts Options) error {
-	var buf bytes.Buffer
-	if err := Markdown(&buf, r, opts); err != nil {
-		return err
-	}
-	if !opts.TTY {
-		_, err := w.Write(buf.Bytes())
-		return err
-	}
 	width := opts.Width
 	if width <= 0 {
 		width = 100
 	}
-	_, err := io.WriteString(w, forTerminal(buf.Bytes(), width, !opts.NoColor))
+	_, err := io.WriteString(w, terminalView(r, opts, width, opts.TTY && !opts.NoColor))
 	return err
 }
 

@@ -76,12 +76,26 @@ func consolidate(ctx context.Context, opts *ReviewOptions, cfg *config.Config, s
 // emit writes a consolidated report in the chosen format, says where it was
 // saved, and returns FindingsError when the gate tripped.
 func emit(opts *ReviewOptions, c *Consolidated) error {
-	if err := render.Write(opts.IO.Out, opts.Format, c.Report, render.Options{
-		TTY: opts.IO.StdoutTTY, NoColor: opts.IO.NoColor, Width: opts.IO.TerminalWidth,
-	}); err != nil {
+	ropts := render.Options{
+		TTY: opts.IO.StdoutTTY, NoColor: opts.IO.NoColor, Width: opts.IO.TerminalWidth, Full: opts.Full,
+	}
+	if c.Dir != "" {
+		ropts.SavedIn = filepath.Join(relative(opts.WorkDir, c.Dir), "report.md")
+	}
+	var buf bytes.Buffer
+	if err := render.Write(&buf, opts.Format, c.Report, ropts); err != nil {
 		return err
 	}
-	if c.Dir != "" && !opts.Quiet {
+	text := opts.Format == "text"
+	if text && !opts.NoPager {
+		if err := opts.IO.Page(buf.Bytes()); err != nil {
+			return err
+		}
+	} else if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	// The text format's footer already says where the report is.
+	if c.Dir != "" && !opts.Quiet && !(text && opts.IO.StdoutTTY) {
 		fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, c.Dir))
 	}
 	if c.Report.GateTripped() {

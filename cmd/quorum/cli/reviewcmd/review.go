@@ -52,6 +52,8 @@ type ReviewOptions struct {
 	NoCache          bool
 	Quiet            bool
 	Raw              bool
+	Full             bool // the text format shows every section
+	NoPager          bool
 	Format           string
 	API              string
 	Host             string
@@ -136,6 +138,8 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr")
 	fl.BoolVar(&opts.Raw, "raw", false, "print each reviewer's raw answers and metrics (debugging view)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, sarif or rdjsonl (with --raw: text or json)")
+	fl.BoolVar(&opts.Full, "full", false, "with --format text: every section (metadata, assessments, retro, metrics, coverage), not only the verdict and findings")
+	fl.BoolVar(&opts.NoPager, "no-pager", false, "do not page a long report on a terminal ($PAGER, default less -FRX)")
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit 1 on findings at or above `SEVERITY`: critical, important, suggestion or none (default: review.fail_on config, important)")
 	fl.IntVar(&opts.MinAgreement, "min-agreement", 0, "only findings found by at least `N` reviewers trip the gate (default: review.min_agreement config, 1)")
 	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine (`POLICY`): upper-median, max or majority (default: severity_policy config, upper-median)")

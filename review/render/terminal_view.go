@@ -1,0 +1,151 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// DismissHint is how the footer says a finding is dismissed.
+const DismissHint = `quorum dismiss ID --reason "..."`
+
+// terminalView lays the report out for people reading it in a terminal or
+// a pipe: what matters first (the verdict, the blocking findings, the
+// summary), then the findings by severity, then, with Full, every other
+// section of the Markdown report; a one-line footer ends it. The layout is
+// the same with and without color; color only styles it.
+func terminalView(r *report.Report, opts Options, width int, color bool) string {
+	p := newPalette(color)
+	var out []string
+	section := func(f func(m *md)) {
+		var buf bytes.Buffer
+		bw := bufio.NewWriter(&buf)
+		f(&md{w: bw})
+		bw.Flush()
+		s := strings.TrimSpace(safetext.Sanitize(buf.String()))
+		if s == "" {
+			return
+		}
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		out = append(out, strings.Split(strings.TrimRight(forTerminal([]byte(s+"\n"), width, color), "\n"), "\n")...)
+	}
+	heading := func(l look, text string) {
+		if len(out) > 0 {
+			out = append(out, "")
+		}
+		out = append(out, p.paint(l, text), p.paint(l, strings.Repeat("─", min(len([]rune(text)), width))))
+	}
+
+	// The verdict, colored by its status, on the first line.
+	status := strings.ToUpper(r.Verdict.Status)
+	vl := look{role: verdictRole(r.Verdict.Status)}
+	text := forTerminal([]byte(inline(r.Verdict.Text)+"\n"), max(width-len(status)-2, 1), color)
+	vlines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	out = append(out, indent(vlines, p.paint(vl, status)+"  ", strings.Repeat(" ", len(status)+2))...)
+
+	section(func(m *md) {
+		var blocking []report.Finding
+		for _, f := range r.Findings {
+			if r.Policy.Blocks(f) {
+				blocking = append(blocking, f)
+			}
+		}
+		if len(blocking) == 0 {
+			return
+		}
+		m.p("**Blocking:**\n\n")
+		for _, f := range blocking {
+			m.p("- %s %s %s: %s\n", code(f.ID), f.Severity, code(location(f)), inline(f.Title))
+		}
+	})
+	section(func(m *md) { m.p("%s\n", inline(r.Summary.Text)) })
+
+	for _, s := range []struct{ sev, title string }{
+		{review.Critical, "Critical issues"},
+		{review.Important, "Important issues"},
+		{review.Suggestion, "Suggestions"},
+	} {
+		n := 0
+		for _, f := range r.Findings {
+			if f.Severity == s.sev {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		heading(look{role: severityRole(s.sev)}, fmt.Sprintf("%s (%d)", s.title, n))
+		section(func(m *md) {
+			i := 0
+			for _, f := range r.Findings {
+				if f.Severity == s.sev {
+					i++
+					m.finding(i, f)
+				}
+			}
+		})
+	}
+
+	if opts.Full {
+		section(func(m *md) {
+			m.dismissed(r)
+			m.design(r)
+			m.testing(r)
+			m.docs(r)
+			m.commits(r)
+			m.todos(r)
+			m.h2("Details")
+			m.header(r)
+			m.retro(r)
+			m.metrics(r)
+			m.coverage(r)
+		})
+	} else {
+		section(func(m *md) {
+			var more []string
+			if n := len(r.Dismissed); n > 0 {
+				more = append(more, fmt.Sprintf("%d dismissed", n))
+			}
+			more = append(more, "assessments, commits, TODOs, metadata, options, retro, metrics and coverage")
+			m.p("*Not shown: %s (`--full`, or the saved report.md).*\n", strings.Join(more, "; "))
+		})
+	}
+
+	// The footer: the verdict, where the report is, how to dismiss.
+	foot := status
+	if opts.SavedIn != "" {
+		foot += " · saved in " + safetext.Sanitize(opts.SavedIn)
+	}
+	if len(r.Findings) > 0 {
+		foot += " · " + DismissHint
+	}
+	out = append(out, "", p.paint(vl, status)+strings.TrimPrefix(foot, status))
+	return strings.Join(out, "\n") + "\n"
+}
+
+func verdictRole(status string) role {
+	switch status {
+	case report.VerdictPass:
+		return verdictPass
+	case report.VerdictFail:
+		return verdictFail
+	}
+	return verdictOther
+}
+
+func severityRole(sev string) role {
+	switch sev {
+	case review.Critical:
+		return sevCritical
+	case review.Important:
+		return sevImportant
+	}
+	return sevSuggestion
+}
