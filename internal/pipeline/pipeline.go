@@ -83,7 +83,10 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}
 	res.Report = rep
-	if req.GitDir != "" && (res.RunErr == nil || req.SaveUnanswered) {
+	// Stopped (Ctrl-C, timeout) before any answer: there is nothing to
+	// keep, so no empty report is saved, even with SaveUnanswered.
+	stoppedEmpty := res.Raw.Interrupted && rep.Verdict.RestsOn == 0
+	if req.GitDir != "" && (res.RunErr == nil || req.SaveUnanswered) && !stoppedEmpty {
 		res.Dir, res.SaveErr = save(req.GitDir, req.Meta.GeneratedAt, rep, res.Raw, req.Set) // Report → saved bytes
 	}
 	return res, nil

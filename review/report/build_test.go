@@ -330,3 +330,27 @@ func TestCodeShowsDeletedLines(t *testing.T) {
 		}
 	}
 }
+
+func TestInterruptedIsNeverPass(t *testing.T) {
+	set := reporttest.Set()
+	files := reporttest.Files(set)
+	raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", files[:1], review.Answer{})))
+	raw.Interrupted = true
+	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+	if r.Verdict.Status != report.VerdictIncomplete || r.GateTripped() {
+		t.Fatalf("verdict = %+v", r.Verdict)
+	}
+	if strings.Contains(r.Verdict.Text, "pass") || !strings.Contains(r.Verdict.Text, "not reviewed") || !strings.Contains(r.Verdict.Text, "1 of ") {
+		t.Errorf("verdict text = %q", r.Verdict.Text)
+	}
+
+	// A blocking finding in what was read still trips the gate.
+	sc := scenario(t, "agree")
+	full := build(t, sc, report.Policy{})
+	raw2 := *sc.Raw
+	raw2.Interrupted = true
+	r = build(t, reporttest.Scenario{Set: sc.Set, Raw: &raw2}, report.Policy{})
+	if r.Verdict.Status != report.VerdictIncomplete || r.GateTripped() != full.GateTripped() {
+		t.Errorf("interrupted agree: %+v (full: %+v)", r.Verdict, full.Verdict)
+	}
+}

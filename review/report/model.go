@@ -60,7 +60,7 @@ const (
 	VerdictPass       = "pass"       // nothing at or above the gate
 	VerdictFail       = "fail"       // the gate tripped
 	VerdictEmpty      = "empty"      // nothing to review
-	VerdictIncomplete = "incomplete" // no reviewer answered
+	VerdictIncomplete = "incomplete" // no reviewer answered, or the review was interrupted or timed out
 )
 
 // Verdict is the outcome of the gate policy over the findings.

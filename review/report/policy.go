@@ -169,6 +169,18 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += " (" + strings.Join(failed, ", ") + ")"
 		}
 		return v
+	case r.Interrupted:
+		// Interrupted or timed out: whatever was found, the rest was never
+		// read, so this is never a pass. A blocking finding still trips the
+		// gate (a push is not let through on half a review).
+		v.Status, v.GateTripped = VerdictIncomplete, v.Blocking > 0
+		v.Text = "incomplete: the review stopped before the end (interrupted or timed out); " + r.coverageReached()
+		if n := v.Counts.Total(); n > 0 {
+			v.Text += fmt.Sprintf("; %s so far", plural(n, "finding", "findings"))
+			if v.Blocking > 0 {
+				v.Text += fmt.Sprintf(", %d %s", v.Blocking, gate)
+			}
+		}
 	case v.Blocking > 0:
 		v.Status, v.GateTripped = VerdictFail, true
 		v.Text = fmt.Sprintf("changes requested: %s %s", plural(v.Blocking, "finding", "findings"), gate)
@@ -195,4 +207,19 @@ func (r *Report) verdict(empty bool) Verdict {
 		v.Text += fmt.Sprintf("; partly reviewed (%s)", strings.Join(partial, ", "))
 	}
 	return v
+}
+
+// coverageReached says how much of the diff an interrupted review got
+// through: files every reviewer that answered read, and files at least one did.
+func (r *Report) coverageReached() string {
+	total, any := len(r.Coverage.Files), 0
+	for _, f := range r.Coverage.Files {
+		for _, s := range f.By {
+			if s == CoverReviewed {
+				any++
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d of %d files reviewed, the rest not reviewed", any, total)
 }
