@@ -188,7 +188,7 @@ func TestErrors(t *testing.T) {
 		{name: "unknown key", repo: "base: main\nmodles: [a]\n", wantMsg: `.quorum.yaml:2: unknown key "modles"`, hint: `did you mean "models"?`},
 		{name: "unknown section key", repo: "hook:\n  fail_onn: critical\n", wantMsg: `.quorum.yaml:2: unknown key "hook.fail_onn"`, hint: `did you mean "hook.fail_on"?`},
 		{name: "key in wrong section", repo: "on_unavailable: block\n", wantMsg: `.quorum.yaml:1: unknown key "on_unavailable"`, hint: `it goes under 'hook:'`},
-		{name: "far-off key", repo: "zzzzzzzzzz: 1\n", wantMsg: `.quorum.yaml:1: unknown key "zzzzzzzzzz"`, hint: "quorum config show"},
+		{name: "far-off key", repo: "zzzzzzzzzz: 1\n", wantMsg: `.quorum.yaml:1: unknown key "zzzzzzzzzz"`, hint: "the top-level keys are models, base, "},
 		{name: "bad severity", repo: "hook:\n  fail_on: severe\n", wantMsg: `.quorum.yaml:2: hook.fail_on: "severe" is not a valid severity`, hint: "critical, important, suggestion, none"},
 		{name: "bad on_unavailable", repo: "hook:\n  on_unavailable: maybe\n", wantMsg: `.quorum.yaml:2: hook.on_unavailable: "maybe"`, hint: "allow, block"},
 		{name: "bad int", repo: "parallel: two\n", wantMsg: `.quorum.yaml:1: parallel: "two" is not a whole number`, hint: "whole number"},
@@ -353,5 +353,15 @@ func TestRepoGuidelinesStayInsideTheRepo(t *testing.T) {
 	c, err := Load(dir, getenv)
 	if err != nil || len(c.Guidelines) != 1 || c.Guidelines[0] != outside {
 		t.Errorf("user guidelines %v, %v", c, err)
+	}
+}
+
+// The hint for an unknown key must not send the user to 'quorum config
+// show', which loads the same file and fails the same way.
+func TestUnknownKeyHintNeverPointsAtConfigShow(t *testing.T) {
+	for _, key := range []string{"modles", "hook.fail_onn", "on_unavailable", "zzzzzzzzzz"} {
+		if h := unknownKeyHint(key); strings.Contains(h, "config show") || h == "" {
+			t.Errorf("unknownKeyHint(%q) = %q", key, h)
+		}
 	}
 }

@@ -197,10 +197,26 @@ func unknownKeyHint(key string) string {
 			return fmt.Sprintf("did you mean %q? it goes under '%s:'", f.key, f.key[:i])
 		}
 	}
+	// Not 'quorum config show': it loads this same file and fails the same way.
 	if best != "" {
-		return fmt.Sprintf("did you mean %q? run 'quorum config show' to list every key", best)
+		return fmt.Sprintf("did you mean %q? remove or rename the key", best)
 	}
-	return "run 'quorum config show' to list every key"
+	return "remove the key; the top-level keys are " + strings.Join(topLevelKeys(), ", ")
+}
+
+// topLevelKeys are the keys a config file may have at its top level, in
+// declaration order.
+func topLevelKeys() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range fields {
+		k, _, _ := strings.Cut(f.key, ".")
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // editDistance is the Levenshtein distance, for "did you mean" hints.

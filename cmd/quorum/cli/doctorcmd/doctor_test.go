@@ -184,7 +184,8 @@ func TestProblems(t *testing.T) {
 		{"embedding model", env{dir: repo, meminfo: roomy}, []string{"--models", "nomic-embed-text"}, 2, []string{
 			"FAIL  panel       nomic-embed-text:latest cannot chat (capabilities: embedding)", "fix: remove it from the panel"}},
 		{"single reviewer", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "2048"}, 0, []string{
-			"warn  panel       gemma2:9b (from --models): a single reviewer", "fix: install a chat model of another family",
+			"warn  panel       gemma2:9b (from --models): a single reviewer", "fix: add an installed model of another family with `--models gemma2:9b,qwen2.5-coder:7b`", "`ollama pull mistral:7b`",
+			"not installed (`quorum hook install`); once installed, a push would be reviewed",
 			"warn  context     gemma2:9b: num_ctx 2048 of 8192"}},
 		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
 			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},

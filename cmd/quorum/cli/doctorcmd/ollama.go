@@ -65,7 +65,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 		cfg.MaxContext = d.opts.MaxContext
 	}
 	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
-	panelReady = d.checkPanel(chosen, source, missing)
+	panelReady = d.checkPanel(chosen, source, missing, installed)
 	d.checkContext(chosen)
 	d.checkMemory(chosen)
 	return true, panelReady
@@ -105,7 +105,7 @@ func atLeast(v, min string) bool {
 	return true
 }
 
-func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []string) bool {
+func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []string, installed []review.ModelInfo) bool {
 	ready := len(missing) == 0
 	var usable []string
 	for _, m := range chosen {
@@ -140,7 +140,7 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 		// already reported above
 	case len(usable) == 1:
 		d.r.add("panel", Warn, fmt.Sprintf("%s (%s): a single reviewer, so no finding can be corroborated", usable[0], what),
-			"install a chat model of another family, e.g. `ollama pull llama3.1:8b`")
+			secondReviewerHint(usable[0], installed))
 	default:
 		d.r.add("panel", OK, fmt.Sprintf("%s (%s)", strings.Join(usable, ", "), what), "")
 	}
@@ -212,10 +212,10 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 	if d.cfg != nil {
 		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
 	}
-	installed := ""
+	installed, hookActive := "", false
 	if dir, err := hook.HooksDir(ctx, d.dir()); err == nil {
 		if ok, _ := hook.IsQuorumHook(filepath.Join(dir, "pre-push")); ok {
-			installed = "installed; "
+			installed, hookActive = "installed; ", true
 		} else if _, err := os.Stat(filepath.Join(dir, "pre-push")); err == nil {
 			installed = "another pre-push hook is installed (quorum's is not); "
 		} else {
@@ -229,6 +229,9 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 		down = "if ollama is down, a push is blocked (hook.on_unavailable: block)"
 	}
 	switch {
+	case reachable && panelReady && !hookActive:
+		// Nothing runs on push: say what would happen once it is installed.
+		d.r.add("hook", OK, fmt.Sprintf("%sonce installed, a push would be reviewed and blocked on %s findings; %s", installed, failOn, down), "")
 	case reachable && panelReady:
 		d.r.add("hook", OK, fmt.Sprintf("%sa push is reviewed and blocked on %s findings; %s", installed, failOn, down), "")
 	case onUnavailable == config.OnUnavailableBlock:
@@ -251,4 +254,52 @@ func isLoopbackName(hostport string) bool {
 		return ip.IsLoopback()
 	}
 	return host == "localhost"
+}
+
+// familySuggestions are small chat models of distinct families, in the
+// order doctor suggests them.
+var familySuggestions = []string{"qwen2.5-coder:7b", "llama3.1:8b", "gemma2:9b", "mistral:7b", "deepseek-coder-v2:16b"}
+
+// family is a model name's family: the letters its base name starts with
+// ("qwen2.5-coder:7b" → "qwen", "library/llama3.1" → "llama").
+func family(name string) string {
+	name = strings.ToLower(name)
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	end := strings.IndexFunc(name, func(r rune) bool { return r < 'a' || r > 'z' })
+	if end < 0 {
+		return name
+	}
+	return name[:end]
+}
+
+// secondReviewerHint tells a one-model panel how to get a second opinion:
+// --models with chat models already installed (of another family first),
+// and else a model to pull whose family is not installed at all.
+func secondReviewerHint(only string, installed []review.ModelInfo) string {
+	have := map[string]bool{family(only): true}
+	var other []string
+	for _, m := range installed {
+		if m.Name != only && panel.ChatCapable(m) && !have[family(m.Name)] {
+			other = append(other, safetext.OneLine(m.Name))
+		}
+		have[family(m.Name)] = true
+	}
+	pull := ""
+	for _, s := range familySuggestions {
+		if !have[family(s)] {
+			pull = s
+			break
+		}
+	}
+	switch {
+	case len(other) > 0 && pull != "":
+		return fmt.Sprintf("add an installed model of another family with `--models %s,%s` (or models: in .quorum.yaml), or `ollama pull %s`", only, other[0], pull)
+	case len(other) > 0:
+		return fmt.Sprintf("add an installed model of another family with `--models %s,%s` (or models: in .quorum.yaml)", only, other[0])
+	case pull != "":
+		return fmt.Sprintf("install a chat model of another family, e.g. `ollama pull %s`", pull)
+	}
+	return "install a chat model of another family (`quorum models` lists what is installed)"
 }

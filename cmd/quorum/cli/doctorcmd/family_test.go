@@ -1,0 +1,27 @@
+package doctorcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/review"
+)
+
+func TestSecondReviewerHintSuggestsAnotherFamily(t *testing.T) {
+	chat := func(name string) review.ModelInfo {
+		return review.ModelInfo{Name: name, Capabilities: []string{"completion"}}
+	}
+	// Only qwen and llama installed: the pull suggestion is neither.
+	h := secondReviewerHint("qwen2.5-coder:7b", []review.ModelInfo{chat("qwen2.5-coder:7b"), chat("qwen2.5-coder:14b"), chat("llama3.1:8b")})
+	if !strings.Contains(h, "--models qwen2.5-coder:7b,llama3.1:8b") || strings.Contains(h, "pull qwen") || strings.Contains(h, "pull llama") {
+		t.Errorf("hint = %q", h)
+	}
+	// Only one family installed: no --models, pull a different family.
+	h = secondReviewerHint("llama3.1:8b", []review.ModelInfo{chat("llama3.1:8b"), chat("llama3.2:3b")})
+	if strings.Contains(h, "--models") || !strings.Contains(h, "ollama pull qwen2.5-coder:7b") {
+		t.Errorf("hint = %q", h)
+	}
+	if f := family("hf.co/library/Llama3.1:8b"); f != "llama" {
+		t.Errorf("family = %q", f)
+	}
+}
