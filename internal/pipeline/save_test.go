@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
 
