@@ -69,12 +69,16 @@ func TestServerKilledMidReview(t *testing.T) {
 		if rv.Status != "ok" && rv.Error == "" {
 			t.Errorf("%s: cut off with no reason", rv.Name)
 		}
-		// The one streaming when the server died says it was cut off; the
-		// one after it, that the server is gone.
-		if rv.Name == "llama3.1:8b" && !strings.HasPrefix(rv.Error, "cut off mid-answer (chat with llama3.1:8b: ollama closed the connection") {
+		// The one streaming when the server died says its answer was cut
+		// short: as a dropped connection, or, when the close lands between
+		// two stream lines, as an answer that ended before it was complete
+		// (which of the two depends on the scheduler). The one after it says
+		// the server is gone.
+		if rv.Name == "llama3.1:8b" && !strings.HasPrefix(rv.Error, "cut off mid-answer (chat with llama3.1:8b: ollama closed the connection") &&
+			!strings.Contains(rv.Error, "ollama ended the answer before it was complete") {
 			t.Errorf("%s: reason %q does not say it was cut off mid-answer", rv.Name, rv.Error)
 		}
-		if rv.Name != "qwen2.5-coder:7b" && !strings.Contains(rv.Error, "connection refused") {
+		if rv.Name == "gemma2:9b" && !strings.Contains(rv.Error, "connection refused") {
 			t.Errorf("%s: reason %q does not say the server is gone", rv.Name, rv.Error)
 		}
 	}
