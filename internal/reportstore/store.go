@@ -54,6 +54,9 @@ type Entry struct {
 	Findings int       `json:"findings"`
 	// Err says why report.json could not be read, if it could not.
 	Err string `json:"error,omitempty"`
+	// generated is the report's own time, to the nanosecond: two reviews
+	// saved within one second (their directory names tie) still order.
+	generated time.Time
 }
 
 // Root returns the directory holding all saved reports.
@@ -200,7 +203,14 @@ func List(gitDir string) ([]Entry, error) {
 		}
 		out = append(out, entry(root, de.Name()))
 	}
-	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(b.ID, a.ID) })
+	slices.SortFunc(out, func(a, b Entry) int {
+		if a.Time.Equal(b.Time) {
+			if c := b.generated.Compare(a.generated); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
 	return out, nil
 }
 
@@ -219,6 +229,7 @@ func entry(root, id string) Entry {
 		return e
 	}
 	e.Branch, e.Verdict, e.Findings = r.Branch, r.Verdict.Status, len(r.Findings)
+	e.generated = r.GeneratedAt
 	return e
 }
 

@@ -259,3 +259,25 @@ func TestSaveRemovesStaleTempDirs(t *testing.T) {
 		t.Errorf("fresh temp dir removed: %v", err)
 	}
 }
+
+// TestLatestWithinOneSecond: two reviews saved in the same second (their
+// directory names differ only by head, in no time order) are ordered by the
+// reports' own times, so "latest" is the one made last.
+func TestLatestWithinOneSecond(t *testing.T) {
+	gd := gitDir(t)
+	r, _ := fixture(t, "agree")
+	at := time.Date(2026, 12, 3, 9, 0, 0, 100, time.UTC)
+	first, second := *r, *r
+	first.GeneratedAt, second.GeneratedAt = at, at.Add(500*time.Millisecond)
+	if _, err := reportstore.SaveBundle(gd, first.GeneratedAt, "fffffff", reportstore.Bundle{Report: &first}); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := reportstore.SaveBundle(gd, second.GeneratedAt, "0000000", reportstore.Bundle{Report: &second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := reportstore.Find(gd, "latest")
+	if err != nil || e.Dir != dir {
+		t.Fatalf("latest = %+v, %v; want %s", e, err, dir)
+	}
+}
