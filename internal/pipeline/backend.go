@@ -52,7 +52,7 @@ func OpenBackend(s Spec) (Backend, error) {
 		c, err := openai.New(openai.Config{BaseURL: s.Host, AllowRemote: s.AllowRemote, Resolver: s.Resolver, APIKey: s.APIKey,
 			Retry: openai.BackoffPolicy{Attempts: s.Busy.Attempts, Initial: s.Busy.Initial, Max: s.Busy.Max}, MetaTimeout: s.MetaTimeout})
 		if err != nil {
-			return nil, &HintedError{Err: err, Hint: "give --host a URL like " + openai.DefaultBaseURL}
+			return nil, err // errmap gives the hint: it names flags
 		}
 		return c, nil
 	}

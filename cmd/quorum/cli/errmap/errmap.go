@@ -80,6 +80,10 @@ func backendRule(err error) (int, string, bool) {
 	switch {
 	case errors.Is(err, openai.ErrServer):
 		return exitcode.Internal, hintOf(h), true
+	case errors.Is(err, openai.ErrBadBaseURL):
+		return exitcode.Setup, "give --host a URL like " + openai.DefaultBaseURL, true
+	case errors.Is(err, loopback.ErrRemote) && hintOf(h) == "":
+		return exitcode.Setup, "use a loopback host, or pass --allow-remote (allow_remote: true in your user config) if that server is yours", true
 	case known, errors.Is(err, review.ErrUnreachable), errors.Is(err, review.ErrModelNotFound), errors.Is(err, review.ErrBusy),
 		errors.Is(err, openai.ErrUnauthorized), errors.Is(err, openai.ErrRejected), errors.Is(err, loopback.ErrRemote):
 		return exitcode.Setup, hintOf(h), true

@@ -16,6 +16,7 @@ import (
 	"github.com/quorum-review/quorum/diff/difftest"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/gitexec"
+	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
@@ -247,6 +248,8 @@ func TestBackendErrors(t *testing.T) {
 		{&pipeline.HintedError{Err: fmt.Errorf("chat: %w", review.ErrUnreachable), Hint: "start the server"}, exitcode.Setup, "start the server"},
 		{fmt.Errorf("no reviewer could answer: %w", &pipeline.HintedError{Err: openai.ErrServer, Hint: "check its log"}), exitcode.Internal, "check its log"},
 		{fmt.Errorf("x: %w", openai.ErrRejected), exitcode.Setup, ""},
+		{fmt.Errorf("refusing: %w", loopback.ErrRemote), exitcode.Setup, "use a loopback host, or pass --allow-remote (allow_remote: true in your user config) if that server is yours"},
+		{fmt.Errorf("host: %w", openai.ErrBadBaseURL), exitcode.Setup, "give --host a URL like " + openai.DefaultBaseURL},
 	} {
 		code, hint := errmap.Map(tt.err)
 		if code != tt.code || hint != tt.hint {
