@@ -1,0 +1,249 @@
+//go:build promptbench
+
+package promptbench
+
+// Measures for BENCHMARKS.md "Prompt size": branches built from two versions
+// of a Go module found in the local module cache (no network), planned with
+// the default budget, counted with the cl100k tokenizer as a stand-in for a
+// code model's. Run:
+//
+//	go test -tags promptbench -count=1 -v ./internal/promptbench/
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tiktoken-go/tokenizer"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review/plan"
+)
+
+type branchCase struct {
+	name, module, from, to string
+}
+
+var cases = []branchCase{
+	{"small", "golang.org/x/term", "v0.29.0", "v0.48.0"},
+	{"medium", "github.com/spf13/cobra", "v1.7.0", "v1.10.2"},
+	{"large", "golang.org/x/sys", "v0.30.0", "v0.50.0"},
+}
+
+func modDir(t *testing.T, module, version string) string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := filepath.Join(strings.TrimSpace(string(out)), module+"@"+version)
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("%s@%s is not in the module cache", module, version)
+	}
+	return d
+}
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@example.com", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// copyTree replaces dst's files (but .git) with src's.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dst)
+	for _, e := range entries {
+		if e.Name() != ".git" {
+			os.RemoveAll(filepath.Join(dst, e.Name()))
+		}
+	}
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// repo builds main = module@from, feature = module@to.
+func repo(t *testing.T, c branchCase) string {
+	a, b := modDir(t, c.module, c.from), modDir(t, c.module, c.to)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	copyTree(t, a, dir)
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", c.module+" "+c.from)
+	git(t, dir, "checkout", "-q", "-b", "feature")
+	copyTree(t, b, dir)
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", c.module+" "+c.to)
+	return dir
+}
+
+type measure struct {
+	files, changed               int
+	rawTokens                    int
+	chunks                       int
+	promptBytes, promptTokens    int
+	minSharedPrefix, contextPart int
+	ids                          map[string]bool
+}
+
+func load(t *testing.T, dir string) (*diff.Set, func(string) ([]byte, error)) {
+	set, err := diff.Load(context.Background(), diff.Options{Dir: dir, Base: "main", Head: "feature"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, func(p string) ([]byte, error) { return diff.ReadNew(context.Background(), set, p) }
+}
+
+func planOf(t *testing.T, set *diff.Set, readNew func(string) ([]byte, error)) *plan.Plan {
+	p := plan.Prepare(plan.Input{Set: set, ReadNew: readNew})
+	// The defaults of review/run: num_ctx 16384, num_predict 4096 plus the truncation margin.
+	pl, err := plan.Build(p, plan.Budget{NumCtx: 16384, AnswerTokens: 4096 + 163})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pl
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func measurePlan(t *testing.T, enc tokenizer.Codec, dir string, set *diff.Set, pl *plan.Plan) measure {
+	m := measure{ids: map[string]bool{}, minSharedPrefix: -1}
+	var paths []string
+	for _, f := range set.Reviewable() {
+		paths = append(paths, f.Path)
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.Kind != diff.Context {
+					m.changed++
+				}
+			}
+		}
+	}
+	m.files = len(paths)
+	raw := git(t, dir, append([]string{"diff", "-U3", "main", "feature", "--"}, paths...)...)
+	m.rawTokens = count(t, enc, raw)
+	prev := ""
+	for _, c := range pl.Chunks {
+		sys, user, err := pl.Render(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := sys + "\x00" + user
+		m.promptBytes += len(whole)
+		m.promptTokens += count(t, enc, sys) + count(t, enc, user)
+		for _, f := range c.Files {
+			m.contextPart += len(f.Context)
+		}
+		if prev != "" {
+			if n := commonPrefix(prev, whole); m.minSharedPrefix < 0 || n < m.minSharedPrefix {
+				m.minSharedPrefix = n
+			}
+		}
+		prev = whole
+		m.ids[c.ID] = true
+	}
+	m.chunks = len(pl.Chunks)
+	return m
+}
+
+func count(t *testing.T, enc tokenizer.Codec, s string) int {
+	ids, _, err := enc.Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ids)
+}
+
+// insertEarly adds a 300-line Go file that sorts first in path order on
+// the feature branch, as a new commit.
+func insertEarly(t *testing.T, dir string) {
+	var b strings.Builder
+	b.WriteString("package aaa\n\n")
+	for i := 0; b.Len() < 1<<20 && i < 49; i++ {
+		fmt.Fprintf(&b, "// Step%d doubles n and reports whether it grew past %d.\nfunc Step%d(n int) (int, bool) {\n\tm := n * 2\n\treturn m, m > %d\n}\n\n", i, i*10, i, i*10)
+	}
+	os.MkdirAll(filepath.Join(dir, "aaa"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "aaa", "aaa.go"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "add aaa")
+}
+
+func TestMeasurePrompts(t *testing.T) {
+	enc, err := tokenizer.Get(tokenizer.Cl100kBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := repo(t, c)
+			set, readNew := load(t, dir)
+			pl := planOf(t, set, readNew)
+			m := measurePlan(t, enc, dir, set, pl)
+			insertEarly(t, dir)
+			set2, readNew2 := load(t, dir)
+			pl2 := planOf(t, set2, readNew2)
+			m2 := measurePlan(t, enc, dir, set2, pl2)
+			reasked := 0
+			for id := range m2.ids {
+				if !m.ids[id] {
+					reasked++
+				}
+			}
+			// The chunks the new file itself needs, alone: what an ideal split re-asks.
+			needed := 0
+			for _, ch := range pl2.Chunks {
+				for _, p := range ch.Paths {
+					if p == "aaa/aaa.go" {
+						needed++
+						break
+					}
+				}
+			}
+			row := fmt.Sprintf("| %s | %d files, %d changed lines | %d | %d | %.2f× | %d | %.0f%% | %d | %d of %d (%d hold the new file) |",
+				c.name, m.files, m.changed, m.rawTokens, m.promptTokens, float64(m.promptTokens)/float64(m.rawTokens),
+				m.chunks, 100*float64(m.contextPart)/float64(m.promptBytes), max(m.minSharedPrefix, 0), reasked, m2.chunks, needed)
+			rows = append(rows, row)
+		})
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return false })
+	fmt.Println("| branch | reviewed | raw diff tokens | prompt tokens | ratio | chunks | context share | shared prefix bytes (min) | re-asked after adding aaa/aaa.go |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Println(r)
+	}
+}
