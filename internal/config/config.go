@@ -88,6 +88,14 @@ type Hook struct {
 	Tags          bool          `json:"tags"`
 }
 
+// Reports bounds the reports saved under the git dir: after each save the
+// oldest are removed until at most Keep remain and they take at most MaxMB
+// megabytes (the report just saved is always kept). 0 turns a limit off.
+type Reports struct {
+	Keep  int `json:"keep"`
+	MaxMB int `json:"max_mb"`
+}
+
 // Config is the effective configuration.
 type Config struct {
 	// Models is the panel; empty means "pick from what Ollama has".
@@ -126,6 +134,8 @@ type Config struct {
 	APIKeyEnv string
 	// Cache enables the result cache.
 	Cache bool
+	// Reports bounds the saved reports under the git dir.
+	Reports Reports
 
 	// Root is the repository root the repo file was looked for in.
 	Root string
@@ -156,6 +166,7 @@ func Default() *Config {
 		API:        APIOllama,
 		OllamaHost: "http://127.0.0.1:11434",
 		Cache:      true,
+		Reports:    Reports{Keep: 50, MaxMB: 200},
 		sources:    map[string]Source{},
 	}
 	for _, f := range fields {

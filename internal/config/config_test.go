@@ -365,3 +365,33 @@ func TestUnknownKeyHintNeverPointsAtConfigShow(t *testing.T) {
 		}
 	}
 }
+
+// reports.keep and reports.max_mb bound the saved reports: defaults 50 and
+// 200, 0 turns a limit off, a negative number is refused with a hint.
+func TestReportsKeys(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	c, err := Load(dir, getenv)
+	must(t, err)
+	if c.Reports != (Reports{Keep: 50, MaxMB: 200}) {
+		t.Errorf("defaults = %+v", c.Reports)
+	}
+	dir, getenv = fixture(t, "reports:\n  keep: 0\n  max_mb: 10\n", "", map[string]string{"QUORUM_REPORTS_KEEP": "7"})
+	c, err = Load(dir, getenv)
+	must(t, err)
+	if c.Reports != (Reports{Keep: 7, MaxMB: 10}) || c.Source("reports.max_mb").Kind != FromRepo {
+		t.Errorf("reports = %+v", c.Reports)
+	}
+	dir, getenv = fixture(t, "reports:\n  keep: -1\n", "", nil)
+	_, err = Load(dir, getenv)
+	if err == nil || !strings.Contains(err.Error(), ".quorum.yaml:2: reports.keep: -1 is below the minimum of 0") || exitcode.HintOf(err) != "use a whole number of at least 0" || exitcode.Of(err) != exitcode.Setup {
+		t.Errorf("negative keep: %v (hint %q)", err, exitcode.HintOf(err))
+	}
+}
+
+func TestReportsSectionHint(t *testing.T) {
+	dir, getenv := fixture(t, "reports: 5\n", "", nil)
+	_, err := Load(dir, getenv)
+	if err == nil || !strings.Contains(err.Error(), "reports: expected a mapping of keys") || exitcode.HintOf(err) != "indent the reports settings under 'reports:', like '  keep: 50'" {
+		t.Errorf("%v (hint %q)", err, exitcode.HintOf(err))
+	}
+}

@@ -71,6 +71,8 @@ var fields = []field{
 	{"ollama_host", str(func(c *Config) *string { return &c.OllamaHost }, checkHost), func(c *Config) string { return c.OllamaHost }},
 	{"api_key_env", str(func(c *Config) *string { return &c.APIKeyEnv }, checkEnvName), func(c *Config) string { return q(c.APIKeyEnv) }},
 	{"cache", boolean(func(c *Config) *bool { return &c.Cache }), func(c *Config) string { return strconv.FormatBool(c.Cache) }},
+	{"reports.keep", posInt(func(c *Config) *int { return &c.Reports.Keep }, 0), func(c *Config) string { return strconv.Itoa(c.Reports.Keep) }},
+	{"reports.max_mb", posInt(func(c *Config) *int { return &c.Reports.MaxMB }, 0), func(c *Config) string { return strconv.Itoa(c.Reports.MaxMB) }},
 }
 
 func lookupField(key string) *field {

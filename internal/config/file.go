@@ -15,7 +15,7 @@ import (
 )
 
 // sections are the keys that hold a mapping of further keys.
-var sections = map[string]bool{"review": true, "hook": true}
+var sections = map[string]bool{"review": true, "hook": true, "reports": true}
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
@@ -62,7 +62,7 @@ func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind Sour
 				continue // "hook:" with nothing under it
 			}
 			if v.Kind != yaml.MappingNode {
-				return wrap(&Error{File: shown, Line: v.Line, Msg: fmt.Sprintf("%s: expected a mapping of keys", key), Hint: fmt.Sprintf("indent the %s settings under '%s:', like '  fail_on: critical'", key, key)})
+				return wrap(&Error{File: shown, Line: v.Line, Msg: fmt.Sprintf("%s: expected a mapping of keys", key), Hint: fmt.Sprintf("indent the %s settings under '%s:', like '  %s'", key, key, sectionExample(key))})
 			}
 			if err := c.applyMapping(v, key+".", dir, shown, kind); err != nil {
 				return err
@@ -86,6 +86,14 @@ func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind Sour
 		c.sources[key] = Source{Kind: kind, File: shown, Line: k.Line}
 	}
 	return nil
+}
+
+// sectionExample is a line to show under a section's key in a hint.
+func sectionExample(section string) string {
+	if section == "reports" {
+		return "keep: 50"
+	}
+	return "fail_on: critical"
 }
 
 func located(err error, file string, line int, key string) *Error {
