@@ -344,7 +344,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated bool }{}
 		alt = struct{ mutual, regionText, location bool }{}
 	}()
 	type variant struct {
@@ -365,6 +365,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"no distinct-anchor rule", func() { ablate.distinct = true }, nil},
 		{"no far-evidence rule", func() { ablate.far = true }, nil},
 		{"neither evidence rule", func() { ablate.distinct, ablate.far = true, true }, nil},
+		{"no isolated-pair rule", func() { ablate.isolated = true }, nil},
 		{"+ mutual-best matching", func() { alt.mutual = true }, nil},
 		{"+ region text pairs", func() { alt.regionText = true }, nil},
 		{"+ location evidence", func() { alt.location = true }, nil},
@@ -372,7 +373,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated bool }{}
 		alt = struct{ mutual, regionText, location bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

@@ -144,7 +144,7 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
@@ -198,6 +198,17 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	for _, p := range pairs {
 		if p.same && p.score >= SelfThreshold {
 			self.union(p.a, p.b)
+		}
+	}
+	// Isolated pairs: two reviewers' findings close together where no
+	// reviewer reports a second issue (see isolated) are one issue, linked
+	// after every pair the text or kinds link.
+	if !ablate.isolated {
+		for k := range pairs {
+			p := &pairs[k]
+			if !p.same && p.score < isoScore && isolated(nodes, self, p.a, p.b) {
+				p.score = isoScore
+			}
 		}
 	}
 	// Phase two: across reviewers, one finding (group) per reviewer per cluster.

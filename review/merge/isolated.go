@@ -1,0 +1,67 @@
+package merge
+
+import "slices"
+
+// This file is the isolated-pair rule. Reviewers word one bug so
+// differently that neither text nor inferred kind may link them ("Nested
+// monitors in transfer" and "Two opposite transfers can block each other
+// forever", one line apart). What does link them is the review itself: when
+// two reviewers each point at a few lines where no reviewer reports a second
+// issue, there is one issue there that both found, unless their known kinds
+// disagree or their quotes anchor two different statements that each names.
+//
+// Two findings of different reviewers are isolated when
+//   - they lie in one file and one section, at most Window lines apart;
+//   - their known kinds do not conflict, their anchors are not distinct
+//     (distinctAnchors), and on different lines they do not both name code
+//     while sharing no name (disjointNames: "error from os.Open ignored"
+//     and "error from io.ReadAll ignored" are two issues);
+//   - in the lines they span widened by Window on each side, no reviewer has
+//     more than one finding (a reviewer's own repeats, collapsed in phase
+//     one, count once).
+//
+// A reviewer with two findings there says there are two issues, and which
+// of them the other reviewer's finding is about is then the text's call.
+
+// isoScore is the score of an isolated pair: the lowest that links, so
+// every pair the text or kinds link is applied first.
+const isoScore = CrossThreshold
+
+// isolated reports whether nodes a and b (canonical indices, different
+// reviewers) are an isolated pair; self groups a reviewer's repeats.
+func isolated(nodes []node, self *unionFind, a, b int) bool {
+	fa, fb := &nodes[a].f, &nodes[b].f
+	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() || fa.Section != fb.Section || lineGap(fa, fb) > Window {
+		return false
+	}
+	if nodes[a].kinds.conflict(nodes[b].kinds) || distinctAnchors(&nodes[a], &nodes[b]) || lineGap(fa, fb) > 0 && disjointNames(&nodes[a], &nodes[b]) {
+		return false
+	}
+	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
+	// nodes are sorted by file, then line: find the first of this file at or after lo.
+	start, _ := slices.BinarySearchFunc(nodes, fa.File, func(n node, file string) int {
+		if n.f.File < file {
+			return -1
+		}
+		if n.f.File > file {
+			return 1
+		}
+		return 0
+	})
+	seen := map[string]int{} // reviewer -> self-group root of its finding in the window
+	for k := start; k < len(nodes) && nodes[k].f.File == fa.File; k++ {
+		g := &nodes[k].f
+		if g.FileLevel() || g.Line < lo {
+			continue
+		}
+		if g.Line > hi {
+			break
+		}
+		r := self.find(k)
+		if prev, ok := seen[g.Reviewer]; ok && prev != r {
+			return false
+		}
+		seen[g.Reviewer] = r
+	}
+	return true
+}
