@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
@@ -30,6 +31,9 @@ type Request struct {
 	// that no reviewer answered is saved only with SaveUnanswered.
 	GitDir         string
 	SaveUnanswered bool
+	// Limits prune the saved reports after the save; nil is the session's
+	// config (reports.keep, reports.max_mb), else reportstore.DefaultLimits.
+	Limits *reportstore.Limits
 	// Now stamps Meta.GeneratedAt, when that is zero, once the answers are in.
 	Now func() time.Time
 	// Dismissals is the dismissal ledger; nil loads the repository's
@@ -87,7 +91,7 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	// keep, so no empty report is saved, even with SaveUnanswered.
 	stoppedEmpty := res.Raw.Interrupted && rep.Verdict.RestsOn == 0
 	if req.GitDir != "" && (res.RunErr == nil || req.SaveUnanswered) && !stoppedEmpty {
-		res.Dir, res.SaveErr = save(req.GitDir, req.Meta.GeneratedAt, rep, res.Raw, req.Set) // Report → saved bytes
+		res.Dir, res.SaveErr = save(req.GitDir, req.Meta.GeneratedAt, rep, res.Raw, req.Set, limitsOf(s, req)) // Report → saved bytes
 	}
 	return res, nil
 }
@@ -128,13 +132,26 @@ func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {
 
 // save writes the report with the raw answers and the diff, so `--replay`
 // and `quorum report` can use it.
-func save(gitDir string, at time.Time, r *report.Report, raw *review.Raw, set *diff.Set) (string, error) {
-	dir, err := reportstore.SaveBundle(gitDir, at, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set})
+func save(gitDir string, at time.Time, r *report.Report, raw *review.Raw, set *diff.Set, lim *reportstore.Limits) (string, error) {
+	dir, err := reportstore.SaveBundle(gitDir, at, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set, Limits: lim})
 	if err != nil {
 		// A full or read-only disk is the machine's state, not a bug.
 		return "", exitcode.New(exitcode.Setup, err, "free disk space and check that "+gitDir+" is writable ('quorum report list' shows saved reports); the review itself finished")
 	}
 	return dir, nil
+}
+
+// limitsOf is how saved reports are pruned after this review's is saved.
+func limitsOf(s *Session, req Request) *reportstore.Limits {
+	if req.Limits != nil || s == nil || s.opts.Config == nil {
+		return req.Limits
+	}
+	return LimitsOf(s.opts.Config)
+}
+
+// LimitsOf are the config's bounds on saved reports.
+func LimitsOf(cfg *config.Config) *reportstore.Limits {
+	return &reportstore.Limits{Keep: cfg.Reports.Keep, MaxBytes: int64(cfg.Reports.MaxMB) * reportstore.MB}
 }
 
 // ShortHead names a saved report after the reviewed head commit.

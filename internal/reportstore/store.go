@@ -25,10 +25,12 @@ import (
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// Layout: <gitDir>/quorum/reports/<id>/{report.md,report.json,raw.json},
+// Layout: <gitDir>/quorum/reports/<id>/{report.md,report.json,raw.json,diff.json},
 // where id is <UTC time>-<short head>, so names sort by time. Each directory
 // is written under a temporary name and renamed into place, so a reader
-// never sees half a report.
+// never sees half a report. diff.json is a hard link to the one copy of
+// those bytes in .diffs/ (see DiffsDir); after each save the oldest reports
+// are pruned to the bundle's Limits (see Prune).
 const (
 	ReportsDir = "quorum/reports"
 	ReportMD   = "report.md"
@@ -70,11 +72,16 @@ type Bundle struct {
 	Report *report.Report
 	Raw    *review.Raw
 	Diff   *diff.Set
+	// Limits bound the saved reports after this one is saved; nil is
+	// DefaultLimits.
+	Limits *Limits
 }
 
 // SaveBundle writes report.md, report.json, raw.json when b.Raw is set and
 // diff.json (the reviewed diff.Set) when b.Diff is set into a new directory,
-// and returns its path.
+// and returns its path. A diff.json with the same bytes as an earlier one is
+// stored once. Then the oldest reports are pruned to b.Limits; this report
+// is always kept, and a failure to prune is not the save's.
 func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (string, error) {
 	r, raw := b.Report, b.Raw
 	if r == nil {
@@ -119,6 +126,13 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 			return "", fmt.Errorf("save report: %w", err)
 		}
 	}
+	if d, ok := files[DiffJSON]; ok {
+		shareDiff(root, filepath.Join(tmp, DiffJSON), d)
+	}
+	lim := DefaultLimits
+	if b.Limits != nil {
+		lim = *b.Limits
+	}
 	base := now.UTC().Format(timeLayout) + "-" + sanitizeHead(shortHead)
 	for n := 1; n < 100; n++ {
 		id := base
@@ -135,6 +149,7 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 			}
 			return "", fmt.Errorf("save report: %w", err)
 		}
+		_, _ = Prune(gitDir, lim, dir, false)
 		return dir, nil
 	}
 	return "", fmt.Errorf("save report: too many reports named %s", base)
@@ -205,6 +220,14 @@ func List(gitDir string) ([]Entry, error) {
 		out = append(out, entry(root, de.Name()))
 	}
 	slices.SortFunc(out, func(a, b Entry) int {
+		// A directory not named like a report (someone's own) sorts last:
+		// it is never "latest".
+		if az, bz := a.Time.IsZero(), b.Time.IsZero(); az != bz {
+			if az {
+				return 1
+			}
+			return -1
+		}
 		if a.Time.Equal(b.Time) {
 			if c := b.generated.Compare(a.generated); c != 0 {
 				return c
