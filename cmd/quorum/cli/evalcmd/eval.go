@@ -1,0 +1,376 @@
+// Package evalcmd implements `quorum eval`: measure a panel on the repository's own history.
+package evalcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/eval"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/internal/progress"
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/run"
+)
+
+// DefaultRequestTimeout bounds one model request (load included).
+const DefaultRequestTimeout = 10 * time.Minute
+
+// EvalOptions are the parsed flags of `quorum eval` and what the run needs.
+type EvalOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Getenv  func(string) string
+	Now     func() time.Time
+	WorkDir string
+	Git     *gitexec.Git
+
+	Cases  int
+	Seed   int64
+	Mining eval.Mining
+
+	Window            int
+	Severity          string
+	MaxCleanBlockRate float64
+	SeverityPolicy    string
+
+	Models         []string
+	MaxContext     int
+	NumPredict     int
+	Parallel       int
+	NoCache        bool
+	Quiet          bool
+	Format         string
+	API            string
+	Host           string
+	AllowRemote    bool
+	RequestTimeout time.Duration
+
+	Flags *pflag.FlagSet
+	// Resolver is the loopback guard's resolver (tests inject one); nil is the system's.
+	Resolver ollama.Resolver
+	// Busy is the client's backoff on 503 (tests shorten it); zero is the default.
+	Busy ollama.BackoffPolicy
+}
+
+// flagKeys maps flags to the configuration keys they override.
+var flagKeys = map[string]string{
+	"models":          "models",
+	"max-context":     "max_context",
+	"num-predict":     "num_predict",
+	"parallel":        "parallel",
+	"ollama-host":     "ollama_host",
+	"host":            "host",
+	"api":             "api",
+	"allow-remote":    "allow_remote",
+	"severity-policy": "severity_policy",
+}
+
+// NewCmdEval builds `quorum eval`. runF replaces the run function in tests
+// of flag parsing; nil means the real one.
+func NewCmdEval(f *cmdutil.Factory, runF func(*EvalOptions) error) *cobra.Command {
+	opts := &EvalOptions{IO: f.IOStreams, Getenv: f.Getenv, Now: f.Now, WorkDir: f.WorkDir, Git: f.Git}
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Measure the panel on this repository's own history",
+		Long: `Build review cases from the repository's history and score the panel on them.
+
+A bug case is a fix commit reversed on top of itself: a change that brings
+the bug back. A finding hits when it is anchored within --window lines of a
+line the fix touched. A clean case is a commit unlikely to add a bug
+(a refactor, rename, test or chore commit, or one no later fix touched);
+findings on it count as likely false positives (a proxy).
+
+Cases run through the same pipeline as 'quorum review' (same prompts, cache,
+anchoring and merge), so a second run of the same cases makes no model
+request, and an interrupted run resumes. Cases are built from git objects
+only: the work tree, index, branches and stash are never touched.
+
+The output scores each model, each gate rule (k of n reviewers, at or
+above a severity) and recommends the panel and --min-agreement with the best
+recall whose clean-case block rate is within --max-clean-block-rate.`,
+		Example: `  quorum eval --cases 10
+  quorum eval --cases 40 --seed 7 --since 2024-01-01 --paths internal/
+  quorum eval --models qwen2.5-coder:7b,llama3.1:8b --format json > eval.json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context = cmd.Context()
+			opts.Flags = cmd.Flags()
+			if err := validate(opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return evalRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&opts.Cases, "cases", eval.DefaultCases, "score at most `N` cases, half bug and half clean (a sample picked by --seed)")
+	fl.Int64Var(&opts.Seed, "seed", 1, "`SEED` of the deterministic sample")
+	fl.StringVar(&opts.Mining.Since, "since", "", "only commits after `DATE` (as git log --since)")
+	fl.StringSliceVar(&opts.Mining.Paths, "paths", nil, "only files under these repository-relative `PATHS` (comma-separated)")
+	fl.StringVar(&opts.Mining.Rev, "rev", "", "read history from `REV` (default HEAD)")
+	fl.StringVar(&opts.Mining.FixPattern, "fix-pattern", "", "`REGEXP` a fix commit's subject or body matches (default "+eval.DefaultFixPattern+")")
+	fl.StringVar(&opts.Mining.CleanPattern, "clean-pattern", "", "`REGEXP` a clean commit's subject matches (default "+eval.DefaultCleanPattern+")")
+	fl.IntVar(&opts.Mining.MaxFiles, "max-files", eval.DefaultMaxFiles, "skip commits changing more than `N` code files")
+	fl.IntVar(&opts.Mining.MaxLines, "max-lines", eval.DefaultMaxLines, "skip commits changing more than `N` lines of code")
+	fl.IntVar(&opts.Mining.CleanWindow, "clean-window", eval.DefaultCleanWindow, "a commit no fix touched in the next `N` commits counts as clean")
+	fl.IntVar(&opts.Window, "window", eval.DefaultWindow, "a finding within `N` lines of a line the fix touched hits")
+	fl.StringVar(&opts.Severity, "severity", review.Important, "per-model figures count findings at or above `SEVERITY`: critical, important or suggestion")
+	fl.Float64Var(&opts.MaxCleanBlockRate, "max-clean-block-rate", eval.DefaultMaxCleanBlockRate, "the recommendation blocks at most this `FRACTION` of clean cases")
+	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine (`POLICY`): upper-median, max or majority (default: severity_policy config)")
+	fl.StringSliceVar(&opts.Models, "models", nil, "reviewer `MODELS`, comma-separated (default: the review panel)")
+	fl.IntVar(&opts.MaxContext, "max-context", run.DefaultMaxContext, "cap every model's context window at `TOKENS`")
+	fl.IntVar(&opts.NumPredict, "num-predict", run.DefaultNumPredict, "bound every answer at `TOKENS`")
+	fl.IntVar(&opts.Parallel, "parallel", 1, "requests in flight per model")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write cached answers (a second run asks again)")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr")
+	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown or json (schema quorum.eval/v1)")
+	cmdutil.AddServerFlags(fl, &opts.API, &opts.Host)
+	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback model server (the code is sent to it)")
+	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up one model request after `DURATION`")
+	return cmd
+}
+
+func validate(o *EvalOptions) error {
+	if !slices.Contains(eval.Formats, o.Format) {
+		return exitcode.Setupf("use --format text, markdown or json", "unknown format %q", o.Format)
+	}
+	for name, v := range map[string]int{"cases": o.Cases, "max-files": o.Mining.MaxFiles, "max-lines": o.Mining.MaxLines,
+		"clean-window": o.Mining.CleanWindow, "max-context": o.MaxContext, "num-predict": o.NumPredict, "parallel": o.Parallel} {
+		if v < 1 {
+			return exitcode.Setupf("give --"+name+" a positive number", "--%s must be at least 1, got %d", name, v)
+		}
+	}
+	if o.Window < 0 {
+		return exitcode.Setupf("give --window a number of lines, 0 or more", "--window cannot be negative, got %d", o.Window)
+	}
+	if review.SeverityRank(o.Severity) == 0 {
+		return exitcode.Setupf("use --severity critical, important or suggestion", "unknown severity %q", o.Severity)
+	}
+	if o.MaxCleanBlockRate < 0 || o.MaxCleanBlockRate > 1 {
+		return exitcode.Setupf("give --max-clean-block-rate a fraction between 0 and 1, like 0.1", "--max-clean-block-rate %g is not between 0 and 1", o.MaxCleanBlockRate)
+	}
+	if o.RequestTimeout < 0 {
+		return exitcode.Setupf("give a positive duration like 10m", "--request-timeout cannot be negative")
+	}
+	return nil
+}
+
+func settings(o *EvalOptions) (*config.Config, error) {
+	cfg, err := config.Load(dirOr(o.WorkDir), o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if o.Flags != nil {
+		if err := cfg.ApplyFlags(o.Flags, flagKeys); err != nil {
+			return nil, err
+		}
+	}
+	if o.NoCache {
+		cfg.Cache = false
+	}
+	return cfg, nil
+}
+
+func dirOr(d string) string {
+	if d == "" {
+		return "."
+	}
+	return d
+}
+
+// ErrNoCases is returned when the history gives no case at all.
+var ErrNoCases = errors.New("no case found")
+
+func evalRun(o *EvalOptions) error {
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg, err := settings(o)
+	if err != nil {
+		return err
+	}
+	if _, err := diff.GitDir(dirOr(o.WorkDir)); err != nil {
+		return err
+	}
+	if o.Git.Bin() == "" {
+		return exitcode.Setupf("install git, or put it on PATH", "quorum eval needs the git binary, which is not on PATH")
+	}
+	cases, skipped, err := collect(ctx, o, cfg)
+	if err != nil {
+		return err
+	}
+	fw := &forward{}
+	session, err := pipeline.Open(ctx, pipeline.Options{
+		Config: cfg, Resolver: o.Resolver, Busy: o.Busy, Getenv: o.Getenv, Now: o.Now,
+		Observer: fw, RequestTimeout: o.RequestTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	inputs, err := answer(ctx, o, session, fw, cases)
+	if err != nil {
+		return err
+	}
+	res, err := eval.Score(inputs, skipped, eval.Settings{
+		Window: o.Window, Severity: o.Severity, SeverityPolicy: cfg.SeverityPolicy,
+		MaxCleanBlockRate: o.MaxCleanBlockRate, Seed: o.Seed, Requested: o.Cases,
+	})
+	if err != nil {
+		return exitcode.Setupf("check --severity-policy", "%v", err)
+	}
+	return eval.Write(o.IO.Out, o.Format, res)
+}
+
+// collect reads history and builds up to --cases cases: ceil(N/2) bug
+// cases and the rest clean, each kind taking up what the other lacks.
+func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.Case, []eval.Skip, error) {
+	dir := dirOr(o.WorkDir)
+	hist, err := eval.History(ctx, o.Git, dir, o.Mining)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, interrupted(0, 0)
+		}
+		return nil, nil, exitcode.Setupf("check that --rev names a commit and --since a date git understands (git log --since)", "cannot read the history: %v", err)
+	}
+	bugC, cleanC, skipped, err := eval.Candidates(hist, o.Mining)
+	if err != nil {
+		return nil, nil, exitcode.Setupf("fix the regular expression (Go syntax, like (?i)\\bfix\\b)", "%v", err)
+	}
+	bugC, cleanC = eval.Order(bugC, o.Seed), eval.Order(cleanC, o.Seed)
+	wantBug := (o.Cases + 1) / 2
+	if len(cleanC) < o.Cases-wantBug {
+		wantBug = o.Cases - len(cleanC)
+	}
+	var cases []*eval.Case
+	take := func(cands []eval.Candidate, want int) error {
+		n := 0
+		for _, c := range cands {
+			if n >= want {
+				break
+			}
+			cs, why, err := eval.Build(ctx, o.Git, dir, cfg.Ignore, c)
+			if err != nil {
+				if ctx.Err() != nil {
+					return interrupted(0, 0)
+				}
+				return err
+			}
+			if why != "" {
+				skipped = append(skipped, eval.Skip{Kind: c.Kind, Commit: c.Commit.SHA, Subject: c.Commit.Subject, Reason: why})
+				continue
+			}
+			cases = append(cases, cs)
+			n++
+		}
+		return nil
+	}
+	if err := take(bugC, wantBug); err != nil {
+		return nil, nil, err
+	}
+	if err := take(cleanC, o.Cases-len(cases)); err != nil {
+		return nil, nil, err
+	}
+	if len(cases) == 0 {
+		return nil, nil, exitcode.New(exitcode.Setup,
+			fmt.Errorf("%w in the history: %d fix commits and %d clean commits qualify, %d were skipped", ErrNoCases, len(bugC), len(cleanC), len(skipped)),
+			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern")
+	}
+	return cases, skipped, nil
+}
+
+func interrupted(done, total int) error {
+	return exitcode.New(exitcode.Setup, fmt.Errorf("eval interrupted after %d of %d cases; answers so far are kept", done, total),
+		"run the same command again to resume: answered cases come from the cache")
+}
+
+// answer has the panel review every case, one after another, with
+// progress on stderr. Answers are cached as they come, so an interrupted
+// eval resumes where it stopped.
+func answer(ctx context.Context, o *EvalOptions, s *pipeline.Session, obs *forward, cases []*eval.Case) ([]eval.Input, error) {
+	var inputs []eval.Input
+	for i, c := range cases {
+		if !o.Quiet {
+			fmt.Fprintf(o.IO.ErrOut, "quorum: eval: case %d/%d: %s %s (%s)\n", i+1, len(cases), c.Kind, c.Commit[:min(len(c.Commit), 10)], safetext.Clip(safetext.OneLine(c.Subject), 60))
+		}
+		rep := progress.New(o.IO, o.Quiet, o.Now)
+		obs.set(rep)
+		set := c.Set
+		raw, runErr := s.Run(ctx, s.Plan(set, func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) }))
+		obs.set(nil)
+		rep.Close()
+		if ctx.Err() != nil || (raw != nil && raw.Interrupted) {
+			return nil, interrupted(i, len(cases))
+		}
+		if runErr != nil && (pipeline.Unavailable(runErr) || raw == nil) {
+			return nil, runErr
+		}
+		inputs = append(inputs, eval.Input{Case: c, Raw: raw})
+	}
+	return inputs, nil
+}
+
+// forward passes the session's progress to the current case's reporter.
+type forward struct {
+	mu  sync.Mutex
+	cur run.Observer
+}
+
+func (f *forward) set(o run.Observer) {
+	f.mu.Lock()
+	f.cur = o
+	f.mu.Unlock()
+}
+
+func (f *forward) get() run.Observer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cur
+}
+
+func (f *forward) Planned(name string, chunks int) {
+	if o := f.get(); o != nil {
+		o.Planned(name, chunks)
+	}
+}
+
+func (f *forward) Loaded(name string, d time.Duration) {
+	if o := f.get(); o != nil {
+		o.Loaded(name, d)
+	}
+}
+
+func (f *forward) Tokens(name string, n int) {
+	if o := f.get(); o != nil {
+		o.Tokens(name, n)
+	}
+}
+
+func (f *forward) ChunkDone(name string, c review.ChunkResult) {
+	if o := f.get(); o != nil {
+		o.ChunkDone(name, c)
+	}
+}
+
+func (f *forward) Finished(name string, r review.RawResult) {
+	if o := f.get(); o != nil {
+		o.Finished(name, r)
+	}
+}
