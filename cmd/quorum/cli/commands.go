@@ -9,6 +9,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/diffcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/dismisscmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/doctorcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/evalcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/initcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
@@ -32,6 +33,7 @@ func init() {
 		func(f *cmdutil.Factory) *cobra.Command { return initcmd.NewCmdInit(f, nil) },
 		func(f *cmdutil.Factory) *cobra.Command { return modelscmd.NewCmdModels(f, nil) },
 		func(f *cmdutil.Factory) *cobra.Command { return doctorcmd.NewCmdDoctor(f, nil) },
+		func(f *cmdutil.Factory) *cobra.Command { return evalcmd.NewCmdEval(f, nil) },
 		reportcmd.NewCmdReport,
 		func(f *cmdutil.Factory) *cobra.Command { return reviewcmd.NewCmdReview(f, nil) },
 	)
