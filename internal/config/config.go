@@ -86,6 +86,10 @@ type Hook struct {
 	OnUnavailable string        `json:"on_unavailable"`
 	Timeout       time.Duration `json:"timeout"`
 	Tags          bool          `json:"tags"`
+	// Ahead makes `quorum hook install` add the post-commit hook that
+	// reviews each commit in the background; set to false (in a file or
+	// QUORUM_HOOK_AHEAD) it stops an installed one from starting reviews.
+	Ahead bool `json:"ahead"`
 }
 
 // Reports bounds the reports saved under the git dir: after each save the

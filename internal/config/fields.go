@@ -64,6 +64,7 @@ var fields = []field{
 	{"hook.on_unavailable", enum(func(c *Config) *string { return &c.Hook.OnUnavailable }, []string{OnUnavailableAllow, OnUnavailableBlock}, "on_unavailable action"), func(c *Config) string { return c.Hook.OnUnavailable }},
 	{"hook.timeout", duration(func(c *Config) *time.Duration { return &c.Hook.Timeout }, false), func(c *Config) string { return c.Hook.Timeout.String() }},
 	{"hook.tags", boolean(func(c *Config) *bool { return &c.Hook.Tags }), func(c *Config) string { return strconv.FormatBool(c.Hook.Tags) }},
+	{"hook.ahead", boolean(func(c *Config) *bool { return &c.Hook.Ahead }), func(c *Config) string { return strconv.FormatBool(c.Hook.Ahead) }},
 	{"timeout", duration(func(c *Config) *time.Duration { return &c.Timeout }, true), func(c *Config) string { return c.Timeout.String() }},
 	{"allow_remote", boolean(func(c *Config) *bool { return &c.AllowRemote }), func(c *Config) string { return strconv.FormatBool(c.AllowRemote) }},
 	{"api", enum(func(c *Config) *string { return &c.API }, []string{APIOllama, APIOpenAI}, "api"), func(c *Config) string { return c.API }},
