@@ -47,7 +47,9 @@ func Build(ctx context.Context, g *gitexec.Git, dir string, ignore []string, c C
 	if err != nil {
 		return nil, "", err
 	}
-	keep := func(p, old string) bool { return slices.Contains(c.Files, p) || (old != "" && slices.Contains(c.Files, old)) }
+	keep := func(p, old string) bool {
+		return slices.Contains(c.Files, p) || (old != "" && slices.Contains(c.Files, old))
+	}
 	files := set.Files[:0:0]
 	for _, f := range set.Files {
 		if keep(f.Path, f.OldPath) {
