@@ -344,8 +344,8 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated bool }{}
-		alt = struct{ mutual, regionText, location bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, dataflow bool }{}
+		alt = struct{ mutual, regionText, location, farFlow bool }{}
 	}()
 	type variant struct {
 		name string
@@ -366,6 +366,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"no far-evidence rule", func() { ablate.far = true }, nil},
 		{"neither evidence rule", func() { ablate.distinct, ablate.far = true, true }, nil},
 		{"no isolated-pair rule", func() { ablate.isolated = true }, nil},
+		{"no dataflow link", func() { ablate.dataflow = true }, nil},
+		{"+ dataflow as far evidence", func() { alt.farFlow = true }, nil},
 		{"+ mutual-best matching", func() { alt.mutual = true }, nil},
 		{"+ region text pairs", func() { alt.regionText = true }, nil},
 		{"+ location evidence", func() { alt.location = true }, nil},
@@ -373,8 +375,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated bool }{}
-		alt = struct{ mutual, regionText, location bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, dataflow bool }{}
+		alt = struct{ mutual, regionText, location, farFlow bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		for _, dir := range dirs {

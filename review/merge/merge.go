@@ -111,11 +111,11 @@ func textScore(a, b *node, d int) float64 {
 		}
 		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
-	if !near && (!region || !farEvidence(a, b)) {
+	if !near && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
 		return 0
 	}
 	j := jaccard(a.vec, b.vec)
-	if d > 0 && disjointNames(a, b) {
+	if d > 0 && disjointNames(a, b) && !dataflow(a, b) {
 		// One kind, but about different names on different lines: two
 		// issues unless the text says otherwise, close by.
 		if !near {
@@ -144,14 +144,14 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, dataflow bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
 // reviewers, text pairs anywhere in one function, and location evidence on
 // its own. Each cost recall or precision; the corpus table still measures
 // them. Production never sets it.
-var alt struct{ mutual, regionText, location bool }
+var alt struct{ mutual, regionText, location, farFlow bool }
 
 type node struct {
 	f      anchor.Finding
