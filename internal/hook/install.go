@@ -19,8 +19,14 @@ const Marker = "# quorum-managed-hook v1"
 // Names of the files kept beside the hook.
 const (
 	HookName    = "pre-push"
-	ChainedName = "pre-push.quorum-chained" // the previous hook, run first (--chain)
-	BackupName  = "pre-push.quorum-backup"  // the previous hook, replaced (--force)
+	ChainedName = HookName + chainedSuffix // the previous hook, run first (--chain)
+	BackupName  = HookName + backupSuffix  // the previous hook, replaced (--force)
+	// PostCommitName is the hook `quorum hook install --ahead` adds: it
+	// starts a background review after each commit.
+	PostCommitName = "post-commit"
+
+	chainedSuffix = ".quorum-chained"
+	backupSuffix  = ".quorum-backup"
 )
 
 // Mode says what to do with a pre-push hook that is not quorum's.
@@ -36,12 +42,13 @@ const (
 )
 
 var (
-	// ErrForeignHook is returned when a pre-push hook quorum did not write is in the way.
-	ErrForeignHook = errors.New("a pre-push hook that quorum did not write is already installed")
+	// ErrForeignHook is returned when a hook quorum did not write is in the
+	// way (Result.Path says which).
+	ErrForeignHook = errors.New("a hook that quorum did not write is already installed")
 	// ErrHooksDisabled is returned when core.hooksPath points at /dev/null.
 	ErrHooksDisabled = errors.New("git hooks are disabled (core.hooksPath is /dev/null)")
 	// ErrNotInstalled is returned by Uninstall when there is no quorum hook.
-	ErrNotInstalled = errors.New("no quorum pre-push hook is installed")
+	ErrNotInstalled = errors.New("no quorum hook is installed")
 	// ErrNotRepository is returned (wrapped, with the directory) when the
 	// directory is inside no git repository.
 	ErrNotRepository = errors.New("not a git repository")
@@ -54,6 +61,9 @@ type InstallOptions struct {
 	// Executable is the absolute path of the quorum binary the script runs
 	// first; the script falls back to quorum on PATH when it is gone.
 	Executable string
+	// Ahead installs the post-commit hook too: a background review after
+	// each commit, which the pre-push hook then joins or finds cached.
+	Ahead bool
 }
 
 // Result says what Install or Uninstall did.
@@ -62,6 +72,8 @@ type Result struct {
 	Path     string // the pre-push hook
 	Action   string // installed, updated, chained, replaced, removed, restored
 	Kept     string // the previous hook's new path (chain, backup) or the restored hook
+	// Ahead is what was done to the post-commit hook (nil: nothing).
+	Ahead *Result
 }
 
 // HooksDir asks git where hooks live (core.hooksPath, linked worktrees).
@@ -99,6 +111,9 @@ func IsQuorumHook(path string) (bool, error) {
 
 // Install writes quorum's pre-push hook, overwriting only its own. A
 // foreign hook is refused, chained, or replaced according to opt.Mode.
+// With opt.Ahead it writes the post-commit hook too (PostCommitScript),
+// handling a foreign post-commit hook the same way; a refused one is
+// reported before anything is written.
 func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	dir, err := HooksDir(ctx, opt.Dir)
 	if err != nil {
@@ -107,8 +122,27 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	res := &Result{HooksDir: dir, Path: filepath.Join(dir, HookName)}
-	chained := filepath.Join(dir, ChainedName)
+	if opt.Ahead && opt.Mode == Refuse {
+		pc := filepath.Join(dir, PostCommitName)
+		if ours, err := IsQuorumHook(pc); err == nil && !ours {
+			return &Result{HooksDir: dir, Path: pc}, ErrForeignHook
+		}
+	}
+	res, err := installScript(dir, HookName, Script(opt.Executable), opt.Mode)
+	if err != nil || !opt.Ahead {
+		return res, err
+	}
+	res.Ahead, err = installScript(dir, PostCommitName, PostCommitScript(opt.Executable), opt.Mode)
+	if err != nil {
+		return res.Ahead, err
+	}
+	return res, nil
+}
+
+// installScript writes one hook script named name in the hooks directory dir.
+func installScript(dir, name string, script []byte, mode Mode) (*Result, error) {
+	res := &Result{HooksDir: dir, Path: filepath.Join(dir, name)}
+	chained := filepath.Join(dir, name+chainedSuffix)
 	if _, err := os.Lstat(res.Path); err == nil {
 		ours, err := IsQuorumHook(res.Path)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -117,7 +151,7 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 		switch {
 		case ours:
 			res.Action = "updated"
-		case opt.Mode == Chain:
+		case mode == Chain:
 			if exists(chained) {
 				return nil, fmt.Errorf("%s already exists; move it away or run 'quorum hook uninstall' first", chained)
 			}
@@ -125,8 +159,8 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 				return nil, err
 			}
 			res.Action, res.Kept = "chained", chained
-		case opt.Mode == Force:
-			backup := filepath.Join(dir, BackupName)
+		case mode == Force:
+			backup := filepath.Join(dir, name+backupSuffix)
 			if exists(backup) {
 				return nil, fmt.Errorf("%s already exists; move it away first so it is not lost", backup)
 			}
@@ -144,7 +178,7 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	}
 	// The chained hook is run whenever it is there, so an update of a
 	// chained install keeps chaining.
-	if err := atomicfile.Write(res.Path, Script(opt.Executable), 0o755); err != nil {
+	if err := atomicfile.Write(res.Path, script, 0o755); err != nil {
 		return nil, err
 	}
 	if res.Action == "updated" && exists(chained) {
@@ -153,13 +187,52 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	return res, nil
 }
 
-// Uninstall removes quorum's hook and puts back what it displaced.
+// Uninstall removes quorum's hooks (pre-push, and post-commit when it is
+// there) and puts back what they displaced. Result.Ahead says what became
+// of the post-commit hook (nil: quorum had none); a foreign post-commit
+// hook is left alone.
 func Uninstall(ctx context.Context, dir string) (*Result, error) {
 	hooks, err := HooksDir(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{HooksDir: hooks, Path: filepath.Join(hooks, HookName)}
+	ahead, aerr := uninstallScript(hooks, PostCommitName)
+	if aerr != nil && !errors.Is(aerr, ErrNotInstalled) && !errors.Is(aerr, ErrForeignHook) {
+		return nil, aerr
+	}
+	if aerr != nil {
+		ahead = nil
+	}
+	res, err := uninstallScript(hooks, HookName)
+	if res != nil {
+		res.Ahead = ahead
+	}
+	return res, err
+}
+
+// UninstallAhead removes only the post-commit hook (`quorum hook uninstall
+// --ahead`): pushes are still reviewed, commits no longer start a
+// background review.
+func UninstallAhead(ctx context.Context, dir string) (*Result, error) {
+	hooks, err := HooksDir(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return uninstallScript(hooks, PostCommitName)
+}
+
+// AheadInstalled reports whether quorum's post-commit hook is installed.
+func AheadInstalled(ctx context.Context, dir string) bool {
+	hooks, err := HooksDir(ctx, dir)
+	if err != nil {
+		return false
+	}
+	ours, err := IsQuorumHook(filepath.Join(hooks, PostCommitName))
+	return err == nil && ours
+}
+
+func uninstallScript(hooks, name string) (*Result, error) {
+	res := &Result{HooksDir: hooks, Path: filepath.Join(hooks, name)}
 	ours, err := IsQuorumHook(res.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return res, ErrNotInstalled
@@ -174,8 +247,8 @@ func Uninstall(ctx context.Context, dir string) (*Result, error) {
 		return nil, err
 	}
 	res.Action = "removed"
-	for _, name := range []string{ChainedName, BackupName} {
-		prev := filepath.Join(hooks, name)
+	for _, suffix := range []string{chainedSuffix, backupSuffix} {
+		prev := filepath.Join(hooks, name+suffix)
 		if exists(prev) {
 			if err := os.Rename(prev, res.Path); err != nil {
 				return nil, err
@@ -237,4 +310,37 @@ exit "$status"
 
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// PostCommitScript is the post-commit hook of `quorum hook install
+// --ahead`. A chained previous hook runs first; then `quorum hook
+// post-commit` starts the background review and returns at once. Its
+// output goes nowhere (the background run logs to <git dir>/quorum/
+// ahead.log), and its exit status is the chained hook's: a post-commit
+// hook cannot undo the commit, and quorum never makes it look failed.
+func PostCommitScript(executable string) []byte {
+	return []byte(`#!/bin/sh
+` + Marker + `
+# Installed by 'quorum hook install --ahead'; 'quorum hook uninstall --ahead'
+# removes it (and 'quorum hook uninstall' removes both hooks), restoring any
+# hook it displaced. After each commit it starts a background review of the
+# branch at low priority, so that the push finds the answers cached. It
+# returns at once; the review's log is .git/quorum/ahead.log.
+# Skip once: QUORUM_SKIP=1 git commit ...
+
+quorum=` + shellQuote(executable) + `
+if [ -z "$quorum" ] || [ ! -x "$quorum" ]; then
+	quorum=$(command -v quorum 2>/dev/null) || quorum=
+fi
+
+chained="$(dirname "$0")/` + PostCommitName + chainedSuffix + `"
+status=0
+if [ -x "$chained" ]; then
+	"$chained" "$@" || status=$?
+fi
+if [ -n "$quorum" ]; then
+	"$quorum" hook post-commit </dev/null >/dev/null 2>&1 || :
+fi
+exit "$status"
+`)
 }

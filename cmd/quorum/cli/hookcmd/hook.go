@@ -5,14 +5,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // NewCmdHook builds `quorum hook` with its subcommands.
@@ -26,7 +30,8 @@ when findings reach the hook's gate (hook.fail_on, hook.min_agreement).
 Skip one push with QUORUM_SKIP=1 git push, or git push --no-verify.`,
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(NewCmdInstall(f, nil), NewCmdUninstall(f, nil), NewCmdRun(f, nil))
+	cmd.AddCommand(NewCmdInstall(f, nil), NewCmdUninstall(f, nil), NewCmdRun(f, nil),
+		NewCmdPostCommit(f, nil), NewCmdAheadRun(f, nil))
 	return cmd
 }
 
@@ -37,6 +42,9 @@ type InstallOptions struct {
 	Dir     string
 	Chain   bool
 	Force   bool
+	// Ahead installs the post-commit hook too (also when hook.ahead is true).
+	Ahead  bool
+	Getenv func(string) string
 	// Executable returns the path of the running quorum, embedded in the script.
 	Executable func() (string, error)
 }
@@ -53,13 +61,21 @@ uses for hooks (core.hooksPath and linked worktrees are respected).
 An existing pre-push hook that quorum did not write is left alone unless you
 pass --chain (keep it and run it before quorum, with the same arguments and
 input) or --force (replace it; a backup is kept). 'quorum hook uninstall'
-puts back whatever was there.`,
+puts back whatever was there.
+
+With --ahead (or hook.ahead: true), a post-commit hook is installed too: after
+each commit it starts a background review of the branch at low priority, so
+the push finds the answers cached (or waits for the review in flight instead
+of asking the models twice). It returns at once and never blocks a commit.
+'quorum hook uninstall --ahead' removes only that hook.`,
 		Example: `  quorum hook install
-  quorum hook install --chain`,
+  quorum hook install --chain
+  quorum hook install --ahead`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
+			opts.Getenv = getenvOf(f.Getenv)
 			if opts.Chain && opts.Force {
 				return exitcode.Setupf("pass either --chain (keep the old hook) or --force (replace it)", "--chain and --force cannot be used together")
 			}
@@ -71,6 +87,7 @@ puts back whatever was there.`,
 	}
 	cmd.Flags().BoolVar(&opts.Chain, "chain", false, "keep an existing pre-push hook and run it before quorum")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing pre-push hook (a backup is kept)")
+	cmd.Flags().BoolVar(&opts.Ahead, "ahead", false, "also install a post-commit hook that reviews each commit in the background (hook.ahead)")
 	return cmd
 }
 
@@ -91,11 +108,25 @@ func installRun(opts *InstallOptions) error {
 	case opts.Force:
 		mode = hook.Force
 	}
-	res, err := hook.Install(ctx, hook.InstallOptions{Dir: dir, Mode: mode, Executable: exe})
+	withAhead := opts.Ahead
+	if !withAhead {
+		cfg, cerr := config.Load(dir, getenvOf(opts.Getenv))
+		if cerr != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: hook.ahead not read: %s\n", safetext.OneLine(cerr.Error()))
+		} else {
+			withAhead = cfg.Hook.Ahead
+		}
+	}
+	res, err := hook.Install(ctx, hook.InstallOptions{Dir: dir, Mode: mode, Executable: exe, Ahead: withAhead})
 	if errors.Is(err, hook.ErrForeignHook) {
-		fmt.Fprintf(opts.IO.ErrOut, "%s is not quorum's hook; it was left as it is.\n\n%s\n", res.Path, integrationHelp)
+		name := filepath.Base(res.Path)
+		help := integrationHelp
+		if name != hook.HookName {
+			help = aheadIntegrationHelp
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s is not quorum's hook; it was left as it is.\n\n%s\n", res.Path, help)
 		return exitcode.Setupf("rerun with --chain to run it before quorum, or --force to replace it (a backup is kept)",
-			"a pre-push hook is already installed at %s", res.Path)
+			"a %s hook is already installed at %s", name, res.Path)
 	}
 	if err != nil {
 		return hookDirError(err)
@@ -114,6 +145,16 @@ func installRun(opts *InstallOptions) error {
 	if res.Action == "updated" && res.Kept != "" {
 		fmt.Fprintf(out, "the chained hook %s still runs first\n", res.Kept)
 	}
+	if a := res.Ahead; a != nil {
+		switch a.Action {
+		case "installed", "updated":
+			fmt.Fprintf(out, "%s the quorum post-commit hook at %s: each commit starts a background review (log: .git/quorum/ahead.log)\n", a.Action, a.Path)
+		case "chained":
+			fmt.Fprintf(out, "installed the quorum post-commit hook at %s\nthe previous post-commit hook now runs first, from %s\n", a.Path, a.Kept)
+		case "replaced":
+			fmt.Fprintf(out, "installed the quorum post-commit hook at %s\nthe previous post-commit hook was saved as %s ('quorum hook uninstall' restores it)\n", a.Path, a.Kept)
+		}
+	}
 	if exe == "" {
 		fmt.Fprintln(opts.IO.ErrOut, "warning: could not find this quorum binary's path; the hook will run quorum from PATH")
 	}
@@ -125,6 +166,8 @@ type UninstallOptions struct {
 	IO      *iostreams.IOStreams
 	Context context.Context
 	Dir     string
+	// Ahead removes only the post-commit hook (the background review).
+	Ahead bool
 }
 
 // NewCmdUninstall builds `quorum hook uninstall`.
@@ -132,8 +175,12 @@ func NewCmdUninstall(f *cmdutil.Factory, runF func(*UninstallOptions) error) *co
 	opts := &UninstallOptions{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "uninstall",
-		Short: "Remove quorum's pre-push hook and restore the previous one",
-		Args:  cmdutil.NoArgs,
+		Short: "Remove quorum's hooks and restore the previous ones",
+		Long: `Remove quorum's pre-push hook, and its post-commit hook when 'quorum hook
+install --ahead' added one, putting back any hook they displaced. With
+--ahead, remove only the post-commit hook: pushes are still reviewed, commits
+no longer start a background review.`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
@@ -143,6 +190,7 @@ func NewCmdUninstall(f *cmdutil.Factory, runF func(*UninstallOptions) error) *co
 			return uninstallRun(opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Ahead, "ahead", false, "remove only the post-commit hook (no more background reviews)")
 	return cmd
 }
 
@@ -151,7 +199,13 @@ func uninstallRun(opts *UninstallOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Ahead {
+		return uninstallAhead(opts, dir)
+	}
 	res, err := hook.Uninstall(ctxOf(opts.Context), dir)
+	if res != nil && res.Ahead != nil {
+		printAheadRemoved(opts.IO.Out, res.Ahead)
+	}
 	switch {
 	case errors.Is(err, hook.ErrNotInstalled):
 		fmt.Fprintf(opts.IO.ErrOut, "no quorum pre-push hook in %s; nothing to do\n", res.HooksDir)
@@ -168,6 +222,30 @@ func uninstallRun(opts *UninstallOptions) error {
 		fmt.Fprintf(opts.IO.Out, "removed the quorum pre-push hook from %s\n", res.Path)
 	}
 	return nil
+}
+
+func uninstallAhead(opts *UninstallOptions, dir string) error {
+	res, err := hook.UninstallAhead(ctxOf(opts.Context), dir)
+	switch {
+	case errors.Is(err, hook.ErrNotInstalled):
+		fmt.Fprintf(opts.IO.ErrOut, "no quorum post-commit hook in %s; nothing to do\n", res.HooksDir)
+		return nil
+	case errors.Is(err, hook.ErrForeignHook):
+		return exitcode.Setupf("it was not installed by quorum; remove it yourself if you want it gone",
+			"the post-commit hook at %s is not quorum's; left it alone", res.Path)
+	case err != nil:
+		return hookDirError(err)
+	}
+	printAheadRemoved(opts.IO.Out, res)
+	return nil
+}
+
+func printAheadRemoved(w io.Writer, res *hook.Result) {
+	if res.Action == "restored" {
+		fmt.Fprintf(w, "removed the quorum post-commit hook and restored the previous one at %s\n", res.Path)
+	} else {
+		fmt.Fprintf(w, "removed the quorum post-commit hook from %s; commits no longer start a background review\n", res.Path)
+	}
 }
 
 func hookDirError(err error) error {
@@ -203,6 +281,13 @@ Or call quorum from your hook manager; it reads git's pre-push input on stdin:
           use_stdin: true
   husky (.husky/pre-push):
     quorum hook run "$@"`
+
+// aheadIntegrationHelp shows how to call the background review from a hook manager.
+const aheadIntegrationHelp = `To keep it and run quorum after it:   quorum hook install --ahead --chain
+To replace it (a backup is kept):     quorum hook install --ahead --force
+
+Or call 'quorum hook post-commit' from your hook manager's post-commit hook;
+it returns at once and reviews in the background.`
 
 func ctxOf(ctx context.Context) context.Context {
 	if ctx == nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
@@ -101,14 +102,15 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			Branch:      strings.Join(dedupe(refs), ", "),
 			ToolVersion: Version,
 			Options: map[string]string{
-				"trigger": "pre-push", "remote": req.Remote, "ranges": strings.Join(spans, " "),
+				"trigger": trigger(req), "remote": req.Remote, "ranges": strings.Join(spans, " "),
 				"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
 			},
 		},
 		Now:    p.now,
 		GitDir: gitDir,
-		// A push nobody could review is saved too, so its report says why.
-		SaveUnanswered: true,
+		// A push nobody could review is saved too, so its report says why;
+		// a background review nobody answered did nothing and saves nothing.
+		SaveUnanswered: req.Trigger != ahead.TriggerAhead,
 	})
 	if err != nil {
 		return Outcome{}, err
@@ -125,6 +127,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if dir != "" {
 		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD
 	}
+	out.Verdict = rep.Verdict.Text
 	out.Blocked = rep.GateTripped()
 	out.Dismissed = len(rep.Dismissed)
 	for _, f := range rep.Findings {
@@ -197,4 +200,13 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
+}
+
+// trigger is what started the review, recorded in the report's options
+// ("pre-push", or "ahead" for a background review).
+func trigger(req ReviewRequest) string {
+	if req.Trigger == "" {
+		return ahead.TriggerPrePush
+	}
+	return req.Trigger
 }

@@ -39,6 +39,9 @@ type ReviewRequest struct {
 	// Timeout is hook.timeout; the context carries the same deadline. When it
 	// expires the reviewer reports and gates what finished (Outcome.Partial).
 	Timeout time.Duration
+	// Trigger is recorded in the report: "" (the pre-push hook) or
+	// ahead.TriggerAhead, a background review, whose report is marked so.
+	Trigger string
 }
 
 // Outcome is what the hook needs from a review.
@@ -54,6 +57,8 @@ type Outcome struct {
 	Dismissed int
 	// ReportPath is where the full report was saved.
 	ReportPath string
+	// Verdict is the report's one-line verdict.
+	Verdict string
 	// Unavailable is set when Ollama is down or a panel model is missing;
 	// Reason says which.
 	Unavailable bool
@@ -234,6 +239,14 @@ func RunPush(opts *RunOptions) error {
 		len(plan.Commits), plural(len(plan.Commits)), shortRanges(plan.Ranges), cfg.Hook.Timeout)
 	rctx, cancel := context.WithTimeout(ctx, cfg.Hook.Timeout)
 	defer cancel()
+	// A background review (quorum hook install --ahead) of these commits
+	// still in flight is waited for, within hook.timeout; one of other
+	// commits is cancelled. The lock is held through this review.
+	lock := joinAhead(rctx, dir, plan, errOut, nowOf(opts.Now))
+	defer lock.Unlock()
+	if ctx.Err() != nil {
+		return errInterrupted()
+	}
 	out, err := reviewer.Review(rctx, req)
 	if ctx.Err() != nil {
 		// Ctrl-C, SIGTERM or SIGHUP reached quorum itself: not a timeout nor

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
+	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/hook"
@@ -99,6 +101,11 @@ func TestScripts(t *testing.T) {
 			}
 			slow := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules(), Faults: hang})
 			env.Setenv("SLOW_OLLAMA", slow.URL)
+			// Background reviews (hook_ahead*.txtar) start at once, and
+			// any still running when the script ends are stopped.
+			env.Setenv("QUORUM_AHEAD_DEBOUNCE", "0s")
+			work := env.WorkDir
+			env.Defer(func() { stopAheadRuns(work) })
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -108,6 +115,8 @@ func TestScripts(t *testing.T) {
 			"chats":     cmdChats,
 			"pad":       cmdPad,
 			"timedpush": cmdTimedPush,
+			"aheadwait": cmdAheadWait,
+			"aheadkill": cmdAheadKill,
 		},
 		RequireExplicitExec: true,
 	})
@@ -336,4 +345,139 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 		}
 	}
 	return o, os.WriteFile(report, []byte(body.String()), 0o644)
+}
+
+// aheadTimeout bounds every wait for a background run in the scripts: long
+// enough for a loaded machine, short of hanging the suite.
+const aheadTimeout = 2 * time.Minute
+
+// aheadwait [running|idle]: wait until a background review of HEAD holds
+// the repository's lock (running; $AHEAD_PID is its pid), or until none does and the post-commit
+// hook's spawn has been followed by an outcome in the log (idle, the
+// default). The log's lines are logged on failure.
+func cmdAheadWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: aheadwait [running|idle]")
+	}
+	want := "idle"
+	if len(args) == 1 {
+		want = args[0]
+	}
+	gitDir := ts.MkAbs(".git")
+	cmd := exec.Command("git", "rev-parse", "HEAD")
+	cmd.Dir = ts.MkAbs(".")
+	out, err := cmd.Output()
+	ts.Check(err)
+	head := strings.TrimSpace(string(out))
+	deadline := time.Now().Add(aheadTimeout)
+	for time.Now().Before(deadline) {
+		o, err := ahead.Held(gitDir)
+		ts.Check(err)
+		switch want {
+		case "running":
+			if o != nil && o.Trigger == ahead.TriggerAhead && o.PID != 0 && o.Head == head {
+				ts.Setenv("AHEAD_PID", strconv.Itoa(o.PID))
+				return
+			}
+		case "idle":
+			if o == nil && aheadSettled(gitDir) {
+				return
+			}
+		default:
+			ts.Fatalf("usage: aheadwait [running|idle]")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(ahead.LogPath(gitDir))
+	ts.Fatalf("aheadwait %s: timed out after %s; log:\n%s", want, aheadTimeout, log)
+}
+
+// aheadSettled reports whether every background run the log says was
+// started has logged how it ended (its last line is not "started" nor
+// "reviewing"), so "idle" is not mistaken for "not started yet".
+func aheadSettled(gitDir string) bool {
+	b, err := os.ReadFile(ahead.LogPath(gitDir))
+	if err != nil {
+		return false
+	}
+	started := strings.Count(string(b), "started the background review (pid")
+	ended := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.Contains(line, " ahead ") {
+			continue
+		}
+		for _, end := range []string{": superseded", ": skipped", ": nothing to review", ": stopped during", ": done", ": unavailable", ": failed", ": cancelled"} {
+			if strings.Contains(line, end) {
+				ended++
+				break
+			}
+		}
+	}
+	return ended >= started
+}
+
+// aheadkill: stop the background run holding the lock (SIGTERM) and wait
+// until it has let go of it.
+func cmdAheadKill(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: aheadkill")
+	}
+	gitDir := ts.MkAbs(".git")
+	o, err := ahead.Held(gitDir)
+	ts.Check(err)
+	if o == nil || o.PID == 0 {
+		ts.Fatalf("aheadkill: no background run holds the lock")
+	}
+	ts.Check(syscall.Kill(o.PID, syscall.SIGTERM))
+	deadline := time.Now().Add(aheadTimeout)
+	for time.Now().Before(deadline) {
+		if o, _ := ahead.Held(gitDir); o == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("aheadkill: pid %d still holds the lock", o.PID)
+}
+
+// stopAheadRuns stops the background runs a script's post-commit hooks
+// started (their pids are in the logs) with SIGKILL, the script being
+// over, and waits until they are gone, so no process outlives the test.
+func stopAheadRuns(work string) {
+	logs, _ := filepath.Glob(filepath.Join(work, "*", ".git", "quorum", ahead.LogName))
+	var pids []int
+	for _, l := range logs {
+		b, _ := os.ReadFile(l)
+		for _, line := range strings.Split(string(b), "\n") {
+			_, rest, ok := strings.Cut(line, "started the background review (pid ")
+			if !ok {
+				continue
+			}
+			if pid, err := strconv.Atoi(strings.TrimSuffix(rest, ")")); err == nil && pid > 1 {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	for _, pid := range pids {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	deadline := time.Now().Add(aheadTimeout)
+	for _, pid := range pids {
+		for time.Now().Before(deadline) && alive(pid) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// alive reports a process that exists and is not a zombie (one whose
+// parent, after the hook's quorum exited, has not reaped it yet).
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	_, rest, _ := strings.Cut(string(b), ") ")
+	return !strings.HasPrefix(rest, "Z")
 }

@@ -1,0 +1,113 @@
+package hook
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// ErrDetached is returned by PlanBranch when HEAD is on no branch.
+var ErrDetached = errors.New("HEAD is detached (on no branch)")
+
+// ErrNoRemote is returned by PlanBranch when the branch has nowhere to be pushed.
+var ErrNoRemote = errors.New("the branch has no remote to push to")
+
+// Branch is the push `git push` would make of the current branch.
+type Branch struct {
+	Ref    string // refs/heads/<name>
+	Head   string // HEAD's commit
+	Remote string // the remote it would be pushed to
+	// RemoteRef is the ref it would update there; RemoteOID what the
+	// remote-tracking ref says the remote has (all zeroes: nothing).
+	RemoteRef, RemoteOID string
+}
+
+// Update is the line git would write to the pre-push hook for this push.
+func (b Branch) Update() Update {
+	return Update{LocalRef: b.Ref, LocalOID: b.Head, RemoteRef: b.RemoteRef, RemoteOID: b.RemoteOID}
+}
+
+// PlanBranch works out what a plain `git push` of the current branch would
+// review, the way the pre-push hook will (PlanPush), so a background
+// review asks the models exactly what the push will ask them:
+//   - the remote is branch.<name>.pushRemote, else remote.pushDefault,
+//     else branch.<name>.remote, else origin, else the only remote;
+//   - the remote ref is the upstream's (branch.<name>.merge) when the
+//     branch is pushed to its upstream's remote, else refs/heads/<name>;
+//   - what the remote has is its remote-tracking ref (as of the last fetch
+//     or push).
+func PlanBranch(ctx context.Context, dir string) (*Plan, Branch, error) {
+	g := git{dir: dir}
+	var b Branch
+	ref, err := g.output(ctx, "symbolic-ref", "-q", "HEAD")
+	if err != nil {
+		if exitedNonZero(err) {
+			return nil, b, ErrDetached
+		}
+		return nil, b, err
+	}
+	b.Ref = ref
+	if b.Head, err = g.output(ctx, "rev-parse", "--verify", "HEAD^{commit}"); err != nil {
+		return nil, b, err
+	}
+	name := strings.TrimPrefix(ref, "refs/heads/")
+	cfg := func(key string) string {
+		v, _ := g.output(ctx, "config", "--get", key)
+		return v
+	}
+	upstreamRemote := cfg("branch." + name + ".remote")
+	b.Remote = firstNonEmpty(cfg("branch."+name+".pushRemote"), cfg("remote.pushDefault"), upstreamRemote)
+	if b.Remote == "" || b.Remote == "." {
+		remotes, _ := g.output(ctx, "remote")
+		rs := lines(remotes)
+		switch {
+		case contains(rs, "origin"):
+			b.Remote = "origin"
+		case len(rs) == 1:
+			b.Remote = rs[0]
+		default:
+			return nil, b, ErrNoRemote
+		}
+	}
+	b.RemoteRef = ref
+	if merge := cfg("branch." + name + ".merge"); merge != "" && upstreamRemote == b.Remote {
+		b.RemoteRef = merge
+	}
+	b.RemoteOID = strings.Repeat("0", len(b.Head))
+	tracking := "refs/remotes/" + b.Remote + "/" + strings.TrimPrefix(b.RemoteRef, "refs/heads/")
+	if oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", tracking+"^{commit}"); err == nil && oid != "" {
+		b.RemoteOID = oid
+	}
+	plan, err := PlanPush(ctx, dir, []Update{b.Update()}, PlanOptions{Remote: b.Remote})
+	if err != nil {
+		return nil, b, err
+	}
+	return plan, b, nil
+}
+
+// Spans are the plan's ranges as "base..head".
+func (p *Plan) Spans() []string {
+	out := make([]string, len(p.Ranges))
+	for i, r := range p.Ranges {
+		out[i] = r.String()
+	}
+	return out
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
