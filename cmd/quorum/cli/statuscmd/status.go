@@ -1,0 +1,279 @@
+// Package statuscmd implements `quorum status`: for the current branch, whether what a push would send is reviewed, being reviewed in the background, or stale.
+package statuscmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/safetext"
+)
+
+// States of the branch's review.
+const (
+	Reviewed    = "reviewed"     // a saved report covers exactly what a push would send
+	InFlight    = "in-flight"    // a background review of it is running
+	Stale       = "stale"        // the last review was of other (older) commits
+	NotReviewed = "not-reviewed" // nothing covers it
+	NothingNew  = "nothing-to-push"
+)
+
+// StatusOptions are the parsed flags of `quorum status`.
+type StatusOptions struct {
+	IO      *iostreams.IOStreams
+	Context context.Context
+	Dir     string
+	Now     func() time.Time
+	Format  string
+}
+
+// NewCmdStatus builds `quorum status`.
+func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show whether the current branch's next push is reviewed, being reviewed, or stale",
+		Long: `Show, for the current branch, what a plain 'git push' would send and where its
+review stands: reviewed (with the verdict and the report), in flight (a
+background review started by the post-commit hook: its pid and since when),
+stale (the last review was of older commits), or not reviewed.
+
+Background reviews are turned on with 'quorum hook install --ahead'.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Context, opts.Dir, opts.Now = cmd.Context(), f.WorkDir, f.Now
+			if opts.Format != "text" && opts.Format != "json" {
+				return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return statusRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+// Status is `quorum status --format json`.
+type Status struct {
+	Branch  string   `json:"branch"`
+	Head    string   `json:"head"`
+	Remote  string   `json:"remote,omitempty"`
+	Ranges  []string `json:"ranges,omitempty"`
+	Commits int      `json:"commits"`
+	State   string   `json:"state"`
+	// Ahead is whether the post-commit hook is installed.
+	Ahead bool `json:"ahead"`
+	// Reviewed: the report covering these commits.
+	Verdict string `json:"verdict,omitempty"`
+	Trigger string `json:"trigger,omitempty"`
+	Report  string `json:"report,omitempty"`
+	At      string `json:"at,omitempty"`
+	// InFlight: the background run.
+	PID   int    `json:"pid,omitempty"`
+	Since string `json:"since,omitempty"`
+	// Stale: what the last background review was of.
+	StaleHead string `json:"stale_head,omitempty"`
+	// Last is the last background run's outcome when it did not review
+	// these commits (unavailable, failed, cancelled).
+	Last string `json:"last,omitempty"`
+}
+
+func statusRun(opts *StatusOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	dir := opts.Dir
+	if dir == "" {
+		d, err := os.Getwd()
+		if err != nil {
+			return fmt.Errorf("working directory: %w", err)
+		}
+		dir = d
+	}
+	gitDir, err := diff.GitDir(dir)
+	if err != nil {
+		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
+	}
+	plan, br, err := hook.PlanBranch(ctx, dir)
+	switch {
+	case errors.Is(err, hook.ErrDetached):
+		return exitcode.Setupf("check out a branch ('git switch NAME'); quorum status is about the branch you would push", "HEAD is detached (on no branch)")
+	case errors.Is(err, hook.ErrNoRemote):
+		return exitcode.Setupf("add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one", "%s has no remote to push to", strings.TrimPrefix(br.Ref, "refs/heads/"))
+	case err != nil:
+		return exitcode.New(exitcode.Setup, err, "check the repository with 'git status'")
+	}
+	st := Status{Branch: strings.TrimPrefix(br.Ref, "refs/heads/"), Head: br.Head, Remote: br.Remote, Ranges: plan.Spans(), Commits: len(plan.Commits), Ahead: hook.AheadInstalled(ctx, dir)}
+	key := ahead.Key(st.Ranges)
+	last, _ := ahead.ReadState(gitDir)
+	owner, _ := ahead.Held(gitDir)
+	switch {
+	case len(plan.Ranges) == 0:
+		st.State = NothingNew
+	case owner != nil && owner.Trigger == ahead.TriggerAhead && owner.Key == key:
+		st.State, st.PID, st.Since = InFlight, owner.PID, owner.Since.Format(time.RFC3339)
+	default:
+		if e, trig, ok := coveringReport(gitDir, key); ok {
+			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, trig, filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
+			break
+		}
+		st.State = NotReviewed
+		if owner != nil && owner.Trigger == ahead.TriggerAhead {
+			st.State, st.PID, st.Since, st.StaleHead = Stale, owner.PID, owner.Since.Format(time.RFC3339), owner.Head
+		} else if last != nil && last.Branch == br.Ref && last.Key != key && last.Head != "" {
+			st.State, st.StaleHead, st.Verdict = Stale, last.Head, last.Verdict
+		}
+	}
+	if last != nil && last.Key == key && st.State == NotReviewed && last.Status != ahead.StatusDone {
+		st.Last = last.Status
+		if last.Reason != "" {
+			st.Last += ": " + last.Reason
+		}
+	}
+	if opts.Format == "json" {
+		b, err := json.MarshalIndent(st, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(opts.IO.Out, "%s\n", b)
+		return err
+	}
+	printText(opts.IO, st, now())
+	return nil
+}
+
+// coveringReport is the newest saved report of exactly these ranges (from
+// the pre-push hook or a background review), with what made it.
+func coveringReport(gitDir, key string) (reportstore.Entry, string, bool) {
+	entries, err := reportstore.List(gitDir)
+	if err != nil {
+		return reportstore.Entry{}, "", false
+	}
+	for i, e := range entries {
+		if i >= 50 {
+			break
+		}
+		if e.Err != "" {
+			continue
+		}
+		rep, err := reportstore.LoadReport(e.Dir)
+		if err != nil || rep == nil {
+			continue
+		}
+		ranges := rep.Options["ranges"]
+		if ranges == "" || ahead.Key(strings.Fields(ranges)) != key {
+			continue
+		}
+		if rep.Verdict.Status == "incomplete" || rep.Verdict.RestsOn == 0 {
+			continue
+		}
+		return e, rep.Options["trigger"], true
+	}
+	return reportstore.Entry{}, "", false
+}
+
+func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
+	w := ios.Out
+	commits := fmt.Sprintf("%d commit%s", st.Commits, plural(st.Commits))
+	fmt.Fprintf(w, "branch %s at %s; a push to %s sends %s", safetext.OneLine(st.Branch), short(st.Head), safetext.OneLine(st.Remote), commits)
+	if len(st.Ranges) > 0 {
+		fmt.Fprintf(w, " (%s)", shortSpans(st.Ranges))
+	}
+	fmt.Fprintln(w)
+	switch st.State {
+	case NothingNew:
+		fmt.Fprintln(w, "nothing to review: the remote has every commit")
+	case Reviewed:
+		by := "the pre-push hook"
+		switch st.Trigger {
+		case ahead.TriggerAhead:
+			by = "a background review"
+		case ahead.TriggerPrePush:
+		default:
+			by = "quorum"
+		}
+		fmt.Fprintf(w, "reviewed by %s at %s: %s\n", by, localTime(st.At), safetext.OneLine(st.Verdict))
+		fmt.Fprintf(w, "report: %s\n", st.Report)
+		fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached")
+	case InFlight:
+		fmt.Fprintf(w, "in flight: a background review (pid %d, since %s, %s so far); 'git push' waits for it\n", st.PID, localTime(st.Since), since(st.Since, now))
+	case Stale:
+		if st.PID != 0 {
+			fmt.Fprintf(w, "stale: a background review of older commits (%s) is in flight (pid %d, since %s); the next commit or push cancels it\n", short(st.StaleHead), st.PID, localTime(st.Since))
+		} else {
+			msg := fmt.Sprintf("stale: the last background review was of %s", short(st.StaleHead))
+			if st.Verdict != "" {
+				msg += " (" + safetext.OneLine(st.Verdict) + ")"
+			}
+			fmt.Fprintln(w, msg+"; the push reviews what changed since (unchanged chunks come from the cache)")
+		}
+	default:
+		fmt.Fprintln(w, "not reviewed yet: 'git push' will ask the models")
+		if st.Last != "" {
+			fmt.Fprintf(w, "last background run: %s\n", safetext.OneLine(st.Last))
+		}
+	}
+	if !st.Ahead {
+		fmt.Fprintln(w, "background reviews are off; 'quorum hook install --ahead' turns them on")
+	}
+}
+
+func localTime(rfc string) string {
+	t, err := time.Parse(time.RFC3339, rfc)
+	if err != nil {
+		return rfc
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func since(rfc string, now time.Time) string {
+	t, err := time.Parse(time.RFC3339, rfc)
+	if err != nil {
+		return "?"
+	}
+	return now.Sub(t).Round(time.Second).String()
+}
+
+func shortSpans(spans []string) string {
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		a, b, _ := strings.Cut(s, "..")
+		out[i] = short(a) + ".." + short(b)
+	}
+	return strings.Join(out, ", ")
+}
+
+func short(oid string) string {
+	if len(oid) > 12 {
+		return oid[:12]
+	}
+	return oid
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
