@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/modelscmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/reportcmd"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/reviewcmd"
+	"github.com/quorum-review/quorum/cmd/quorum/cli/statuscmd"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 )
 
@@ -36,5 +37,6 @@ func init() {
 		func(f *cmdutil.Factory) *cobra.Command { return evalcmd.NewCmdEval(f, nil) },
 		reportcmd.NewCmdReport,
 		func(f *cmdutil.Factory) *cobra.Command { return reviewcmd.NewCmdReview(f, nil) },
+		func(f *cmdutil.Factory) *cobra.Command { return statuscmd.NewCmdStatus(f, nil) },
 	)
 }
