@@ -12,13 +12,16 @@ import (
 	"strings"
 )
 
-// DiffsDir holds each distinct diff.json once, named by the SHA-256 of its
-// bytes; every report that saved the same diff has its diff.json as a hard
-// link to it. A report directory therefore reads the same in the old layout
-// (a plain diff.json) and the new; a file system without hard links keeps a
-// copy per report. A blob that no report links to any more is removed by
-// the next prune.
-const DiffsDir = ".diffs"
+// DiffsDir (under the git dir, beside ReportsDir) holds each distinct
+// diff.json once, named by the SHA-256 of its bytes; every report that saved
+// the same diff has its diff.json as a hard link to it. A report directory
+// therefore reads the same in the old layout (a plain diff.json) and the
+// new; a file system without hard links keeps a copy per report. A blob that
+// no report links to any more is removed by the next prune.
+const DiffsDir = "quorum/diffs"
+
+// DiffsRoot returns the directory of the shared diff.json blobs.
+func DiffsRoot(gitDir string) string { return filepath.Join(gitDir, filepath.FromSlash(DiffsDir)) }
 
 // MB is the unit of reports.max_mb and --max-mb.
 const MB = 1_000_000
@@ -116,7 +119,7 @@ func Prune(gitDir string, lim Limits, keepDir string, dryRun bool) (PruneResult,
 		}
 		res.Removed = append(res.Removed, v)
 	}
-	removeUnusedDiffs(root)
+	removeUnusedDiffs(DiffsRoot(gitDir))
 	return res, first
 }
 
@@ -135,9 +138,8 @@ func removeReport(root, dir string) error {
 	return os.RemoveAll(tmp)
 }
 
-// removeUnusedDiffs removes the blobs of DiffsDir that only DiffsDir names.
-func removeUnusedDiffs(root string) {
-	dir := filepath.Join(root, DiffsDir)
+// removeUnusedDiffs removes the blobs in dir that only dir names.
+func removeUnusedDiffs(dir string) {
 	des, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -162,10 +164,9 @@ type diskUsage struct {
 	files map[string][]any // report directory → its files
 }
 
-// usage measures root: the report directories in entries, the diff blobs
-// (counted while a report links to them: an unused one is removed), and
-// anything else that is there (counted, never removed) but in-progress
-// ".tmp-" directories.
+// usage measures root: the report directories in entries (a diff blob they
+// link to counts once) and anything else that is there (counted, never
+// removed) but in-progress ".tmp-" directories.
 func usage(root string, entries []Entry) (*diskUsage, error) {
 	u := &diskUsage{size: map[any]int64{}, refs: map[any]int{}, files: map[string][]any{}}
 	reports := map[string]bool{}
@@ -181,7 +182,7 @@ func usage(root string, entries []Entry) (*diskUsage, error) {
 	}
 	for _, de := range des {
 		name := de.Name()
-		if strings.HasPrefix(name, ".tmp-") || name == DiffsDir {
+		if strings.HasPrefix(name, ".tmp-") {
 			continue
 		}
 		top := filepath.Join(root, name)
@@ -238,7 +239,7 @@ func (u *diskUsage) remove(dir string) int64 {
 // first of its kind. path is in a directory not yet renamed into place, so
 // no reader sees the swap. Any failure keeps path's own copy: sharing only
 // saves space.
-func shareDiff(root, path string, data []byte) {
+func shareDiff(dir, path string, data []byte) {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return
@@ -247,7 +248,6 @@ func shareDiff(root, path string, data []byte) {
 		return // no link counts: an unused blob could never be found
 	}
 	sum := sha256.Sum256(data)
-	dir := filepath.Join(root, DiffsDir)
 	blob := filepath.Join(dir, hex.EncodeToString(sum[:])+".json")
 	if same, err := os.ReadFile(blob); err == nil {
 		if !bytes.Equal(same, data) {

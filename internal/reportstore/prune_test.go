@@ -123,7 +123,7 @@ func TestIdenticalDiffStoredOnce(t *testing.T) {
 	if !os.SameFile(fa, fb) {
 		t.Error("the second identical review wrote a second diff.json")
 	}
-	blobs, _ := filepath.Glob(filepath.Join(reportstore.Root(gd), reportstore.DiffsDir, "*.json"))
+	blobs, _ := filepath.Glob(filepath.Join(reportstore.DiffsRoot(gd), "*.json"))
 	if len(blobs) != 1 {
 		t.Fatalf("blobs = %v, want one", blobs)
 	}
@@ -153,7 +153,7 @@ func TestIdenticalDiffStoredOnce(t *testing.T) {
 	if res.Removed[0].Bytes != aBytes-fa.Size() || res.Removed[1].Bytes != bBytes {
 		t.Errorf("freed %d and %d bytes: the first to go shares its diff.json, the last frees it", res.Removed[0].Bytes, res.Removed[1].Bytes)
 	}
-	blobs, _ = filepath.Glob(filepath.Join(reportstore.Root(gd), reportstore.DiffsDir, "*.json"))
+	blobs, _ = filepath.Glob(filepath.Join(reportstore.DiffsRoot(gd), "*.json"))
 	if len(blobs) != 1 {
 		t.Errorf("blobs after prune = %v, want the newest report's only", blobs)
 	}
@@ -162,7 +162,7 @@ func TestIdenticalDiffStoredOnce(t *testing.T) {
 	}
 }
 
-// Reports saved before diff.json was shared (a plain file, no .diffs/) are
+// Reports saved before diff.json was shared (a plain file, no quorum/diffs/) are
 // listed, loaded, replayed and pruned like the others.
 func TestOldLayoutReadable(t *testing.T) {
 	gd := gitDir(t)
@@ -183,7 +183,7 @@ func TestOldLayoutReadable(t *testing.T) {
 	if err := os.RemoveAll(src); err != nil {
 		t.Fatal(err)
 	}
-	os.RemoveAll(filepath.Join(reportstore.Root(gd), reportstore.DiffsDir))
+	os.RemoveAll(reportstore.DiffsRoot(gd))
 
 	if _, e, err := reportstore.Load(gd, "latest"); err != nil || e.Dir != legacy || e.Verdict != "fail" {
 		t.Fatalf("latest = %+v, %v", e, err)

@@ -29,7 +29,7 @@ import (
 // where id is <UTC time>-<short head>, so names sort by time. Each directory
 // is written under a temporary name and renamed into place, so a reader
 // never sees half a report. diff.json is a hard link to the one copy of
-// those bytes in .diffs/ (see DiffsDir); after each save the oldest reports
+// those bytes in <gitDir>/quorum/diffs/ (see DiffsDir); after each save the oldest reports
 // are pruned to the bundle's Limits (see Prune).
 const (
 	ReportsDir = "quorum/reports"
@@ -127,7 +127,7 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 		}
 	}
 	if d, ok := files[DiffJSON]; ok {
-		shareDiff(root, filepath.Join(tmp, DiffJSON), d)
+		shareDiff(DiffsRoot(gitDir), filepath.Join(tmp, DiffJSON), d)
 	}
 	lim := DefaultLimits
 	if b.Limits != nil {

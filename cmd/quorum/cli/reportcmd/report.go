@@ -1,13 +1,15 @@
-// Package reportcmd implements `quorum report list|show`: the reports saved by earlier reviews.
+// Package reportcmd implements `quorum report list|show|prune`: the reports saved by earlier reviews.
 package reportcmd
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/quorum-review/quorum/internal/safetext"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/spf13/cobra"
 
@@ -26,7 +28,9 @@ func NewCmdReport(f *cmdutil.Factory) *cobra.Command {
 		Short: "List and show saved review reports",
 		Long: `Every 'quorum review' saves its report (report.md, report.json) and the raw
 reviewer answers (raw.json) under the repository's git dir, in
-quorum/reports/<time>-<short head>/. These commands list and show them.
+quorum/reports/<time>-<short head>/. These commands list, show and prune
+them. After each save the oldest are removed beyond reports.keep (default
+50) or reports.max_mb (default 200); 'quorum report prune' does it now.
 'quorum review --replay DIR' re-runs consolidation on a saved raw.json.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,7 +40,7 @@ quorum/reports/<time>-<short head>/. These commands list and show them.
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(NewCmdList(f, nil), NewCmdShow(f, nil))
+	cmd.AddCommand(NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdPrune(f, nil))
 	return cmd
 }
 
@@ -141,22 +145,32 @@ func orDash(s string) string {
 
 // ShowOptions are the parsed flags and argument of `quorum report show`.
 type ShowOptions struct {
-	IO     *iostreams.IOStreams
-	GitDir func() (string, error)
-	ID     string
-	Format string
-	Path   bool
+	IO      *iostreams.IOStreams
+	GitDir  func() (string, error)
+	WorkDir string
+	ID      string
+	Format  string
+	Path    bool
+	Full    bool
+	NoPager bool
 }
 
 // NewCmdShow builds `quorum report show [ID]`; runF replaces the run function in tests.
 func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, GitDir: gitDirOf(f)}
+	opts := &ShowOptions{IO: f.IOStreams, GitDir: gitDirOf(f), WorkDir: f.WorkDir}
 	cmd := &cobra.Command{
 		Use:   "show [ID]",
 		Short: "Show a saved report (the newest by default)",
 		Long: `Show a saved report. ID is a report id from 'quorum report list' or a unique
-prefix of one; without it, the newest report is shown.`,
-		Example: "  quorum report show\n  quorum report show 20261127-0902\n  quorum report show --format sarif > quorum.sarif",
+prefix of one; without it, the newest report is shown.
+
+The text format is the view 'quorum review' prints: the verdict first, then
+the blocking findings, the summary and the findings by severity, and a
+footer saying where the report is and how to dismiss a finding. --full adds
+the assessments, metadata, options, retro, metrics and coverage. On a
+terminal a report longer than the screen is paged through $PAGER (else
+less -FRX); --no-pager, or a pipe, prints it straight.`,
+		Example: "  quorum report show\n  quorum report show 20261127-0902 --full\n  quorum report show --format sarif > quorum.sarif",
 		Args:    usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -174,6 +188,8 @@ prefix of one; without it, the newest report is shown.`,
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output `format`: "+strings.Join(render.Formats, ", "))
 	cmd.Flags().BoolVar(&opts.Path, "path", false, "print the report's directory instead of the report")
+	cmd.Flags().BoolVar(&opts.Full, "full", false, "with --format text: every section (metadata, assessments, retro, metrics, coverage), not only the verdict and findings")
+	cmd.Flags().BoolVar(&opts.NoPager, "no-pager", false, "do not page a long report on a terminal ($PAGER, default less -FRX)")
 	return cmd
 }
 
@@ -190,7 +206,8 @@ func showRun(opts *ShowOptions) error {
 		_, err := fmt.Fprintln(opts.IO.Out, e.Dir)
 		return err
 	}
-	return render.Write(opts.IO.Out, opts.Format, r, render.Options{
-		TTY: opts.IO.StdoutTTY, NoColor: opts.IO.NoColor, Width: opts.IO.TerminalWidth,
+	return cmdutil.ShowReport(opts.IO, r, cmdutil.ReportView{
+		Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager,
+		SavedIn: filepath.Join(cmdutil.Relative(opts.WorkDir, e.Dir), reportstore.ReportMD),
 	})
 }

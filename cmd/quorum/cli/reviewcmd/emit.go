@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -76,24 +76,14 @@ func consolidate(ctx context.Context, opts *ReviewOptions, cfg *config.Config, s
 // emit writes a consolidated report in the chosen format, says where it was
 // saved, and returns FindingsError when the gate tripped.
 func emit(opts *ReviewOptions, c *Consolidated) error {
-	ropts := render.Options{
-		TTY: opts.IO.StdoutTTY, NoColor: opts.IO.NoColor, Width: opts.IO.TerminalWidth, Full: opts.Full,
-	}
+	view := cmdutil.ReportView{Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager}
 	if c.Dir != "" {
-		ropts.SavedIn = filepath.Join(relative(opts.WorkDir, c.Dir), "report.md")
+		view.SavedIn = filepath.Join(relative(opts.WorkDir, c.Dir), "report.md")
 	}
-	var buf bytes.Buffer
-	if err := render.Write(&buf, opts.Format, c.Report, ropts); err != nil {
+	if err := cmdutil.ShowReport(opts.IO, c.Report, view); err != nil {
 		return err
 	}
 	text := opts.Format == "text"
-	if text && !opts.NoPager {
-		if err := opts.IO.Page(buf.Bytes()); err != nil {
-			return err
-		}
-	} else if _, err := opts.IO.Out.Write(buf.Bytes()); err != nil {
-		return err
-	}
 	// The text format's footer already says where the report is.
 	if c.Dir != "" && !opts.Quiet && !(text && opts.IO.StdoutTTY) {
 		fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, c.Dir))
@@ -130,19 +120,7 @@ func branchOf(git *gitexec.Git, root string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func relative(base, p string) string {
-	if base == "" {
-		base = "."
-	}
-	abs, err := filepath.Abs(base)
-	if err != nil {
-		return p
-	}
-	if rel, err := filepath.Rel(abs, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return p
-}
+func relative(base, p string) string { return cmdutil.Relative(base, p) }
 
 // emitRaw writes the outcome of the model-calling stage as it is: the
 // debugging view of `--raw`.
