@@ -365,6 +365,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"no distinct-anchor rule", func() { ablate.distinct = true }, nil},
 		{"no far-evidence rule", func() { ablate.far = true }, nil},
 		{"neither evidence rule", func() { ablate.distinct, ablate.far = true, true }, nil},
+		{"neither isolated nor flow", func() { ablate.isolated, ablate.dataflow = true, true }, nil},
 		{"no isolated-pair rule", func() { ablate.isolated = true }, nil},
 		{"no dataflow link", func() { ablate.dataflow = true }, nil},
 		{"+ dataflow as far evidence", func() { alt.farFlow = true }, nil},
