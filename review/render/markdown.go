@@ -568,11 +568,7 @@ func (m *md) coverage(r *report.Report) {
 			}
 			m.p("\n")
 		}
-		legend := "✓ reviewed · ✗ chunk failed · – not covered (did not fit or reviewer missing)"
-		if anyCover(c, report.CoverTruncated) {
-			legend = "✓ reviewed · ✂ truncated (the server cut the prompt: not reviewed in full) · ✗ chunk failed · – not covered (did not fit or reviewer missing)"
-		}
-		m.p("\n%s\n", legend)
+		m.p("\n%s\n", coverLegend(r))
 	}
 	if len(r.Skipped) > 0 {
 		m.p("\nSkipped files:\n\n| file | reason |\n|---|---|\n")
@@ -592,6 +588,77 @@ func coverMark(s string) string {
 		return "✂"
 	}
 	return "–"
+}
+
+// coverLegend explains the marks the coverage table uses, each by what
+// happened: a file not reviewed says why, from what the report knows of its
+// reviewer (the model is not installed; the review was interrupted or timed
+// out; the reviewer stopped; the file did not fit), never "did not fit" for
+// a review that was cut short.
+func coverLegend(r *report.Report) string {
+	c := r.Coverage
+	marks := []string{"✓ reviewed"}
+	if anyCover(c, report.CoverTruncated) {
+		marks = append(marks, "✂ truncated (the server cut the prompt: not reviewed in full)")
+	}
+	if anyCover(c, report.CoverFailed) {
+		marks = append(marks, "✗ chunk failed (asked, no usable answer)")
+	}
+	if why := notReviewedWhy(r); len(why) > 0 {
+		marks = append(marks, "– not reviewed: "+strings.Join(why, "; or "))
+	}
+	return strings.Join(marks, " · ")
+}
+
+// notReviewedWhy lists why files show "–", in a fixed order, for the
+// reviewers that have such a file.
+func notReviewedWhy(r *report.Report) []string {
+	const (
+		missing   = "the model is not installed"
+		stopped   = "the review was interrupted or timed out before reaching it"
+		failed    = "the reviewer stopped before reaching it (see Reviewers)"
+		didNotFit = "it did not fit the model's context"
+	)
+	status := map[string]report.Reviewer{}
+	for _, rv := range r.Reviewers {
+		status[rv.Name] = rv
+	}
+	found := map[string]bool{}
+	for _, f := range r.Coverage.Files {
+		for name, s := range f.By {
+			if s != report.CoverNotCovered {
+				continue
+			}
+			rv, ok := status[name]
+			switch {
+			case !ok:
+				found[failed] = true
+			case rv.Status == review.StatusMissing:
+				found[missing] = true
+			case rv.Status == review.StatusOK:
+				// Every chunk it was given was answered: the file was never
+				// given to it.
+				found[didNotFit] = true
+			case r.Interrupted:
+				found[stopped] = true
+				if rv.Chunks > 0 {
+					found[didNotFit] = true
+				}
+			default:
+				found[failed] = true
+				if rv.Chunks > 0 {
+					found[didNotFit] = true
+				}
+			}
+		}
+	}
+	var out []string
+	for _, why := range []string{stopped, failed, missing, didNotFit} {
+		if found[why] {
+			out = append(out, why)
+		}
+	}
+	return out
 }
 
 // anyCover reports whether some cell of the coverage table is state.
