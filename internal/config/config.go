@@ -140,6 +140,8 @@ type Config struct {
 	Cache bool
 	// Reports bounds the saved reports under the git dir.
 	Reports Reports
+	// Eval configures `quorum eval` (eval.go).
+	Eval Eval
 
 	// Root is the repository root the repo file was looked for in.
 	Root string
@@ -171,6 +173,7 @@ func Default() *Config {
 		OllamaHost: "http://127.0.0.1:11434",
 		Cache:      true,
 		Reports:    Reports{Keep: 50, MaxMB: 200},
+		Eval:       DefaultEval(),
 		sources:    map[string]Source{},
 	}
 	for _, f := range fields {
