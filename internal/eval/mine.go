@@ -109,7 +109,7 @@ const (
 	SkipTooLarge = "too many changed lines"
 	SkipBinary   = "binary files"
 	SkipEmpty    = "empty after filters (generated, lockfile, ignored or skipped files)"
-	SkipNoTruth  = "no changed line to score against"
+	SkipNoTruth  = "no line to score against (the reversed fix only deletes whole files)"
 )
 
 // record separators in git log output

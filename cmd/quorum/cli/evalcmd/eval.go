@@ -78,6 +78,15 @@ var flagKeys = map[string]string{
 	"api":             "api",
 	"allow-remote":    "allow_remote",
 	"severity-policy": "severity_policy",
+
+	"cases":                "eval.cases",
+	"fix-pattern":          "eval.fix_pattern",
+	"clean-pattern":        "eval.clean_pattern",
+	"max-files":            "eval.max_files",
+	"max-lines":            "eval.max_lines",
+	"clean-window":         "eval.clean_window",
+	"window":               "eval.window",
+	"max-clean-block-rate": "eval.max_clean_block_rate",
 }
 
 // NewCmdEval builds `quorum eval`. runF replaces the run function in tests
@@ -120,13 +129,13 @@ recall whose clean-case block rate is within --max-clean-block-rate.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&opts.Cases, "cases", eval.DefaultCases, "score at most `N` cases, half bug and half clean (a sample picked by --seed)")
+	fl.IntVar(&opts.Cases, "cases", eval.DefaultCases, "score at most `N` cases, half bug and half clean (a sample picked by --seed; config eval.cases)")
 	fl.Int64Var(&opts.Seed, "seed", 1, "`SEED` of the deterministic sample")
 	fl.StringVar(&opts.Mining.Since, "since", "", "only commits after `DATE` (as git log --since)")
 	fl.StringSliceVar(&opts.Mining.Paths, "paths", nil, "only files under these repository-relative `PATHS` (comma-separated)")
 	fl.StringVar(&opts.Mining.Rev, "rev", "", "read history from `REV` (default HEAD)")
-	fl.StringVar(&opts.Mining.FixPattern, "fix-pattern", "", "`REGEXP` a fix commit's subject or body matches (default "+eval.DefaultFixPattern+")")
-	fl.StringVar(&opts.Mining.CleanPattern, "clean-pattern", "", "`REGEXP` a clean commit's subject matches (default "+eval.DefaultCleanPattern+")")
+	fl.StringVar(&opts.Mining.FixPattern, "fix-pattern", "", "`REGEXP` a fix commit's subject or body matches (default: eval.fix_pattern config, "+eval.DefaultFixPattern+")")
+	fl.StringVar(&opts.Mining.CleanPattern, "clean-pattern", "", "`REGEXP` a clean commit's subject matches (default: eval.clean_pattern config, "+eval.DefaultCleanPattern+")")
 	fl.IntVar(&opts.Mining.MaxFiles, "max-files", eval.DefaultMaxFiles, "skip commits changing more than `N` code files")
 	fl.IntVar(&opts.Mining.MaxLines, "max-lines", eval.DefaultMaxLines, "skip commits changing more than `N` lines of code")
 	fl.IntVar(&opts.Mining.CleanWindow, "clean-window", eval.DefaultCleanWindow, "a commit no fix touched in the next `N` commits counts as clean")
@@ -185,6 +194,11 @@ func settings(o *EvalOptions) (*config.Config, error) {
 	if o.NoCache {
 		cfg.Cache = false
 	}
+	// The eval: settings, each from its flag when given, else the config.
+	e := cfg.Eval
+	o.Cases, o.Window, o.MaxCleanBlockRate = e.Cases, e.Window, e.MaxCleanBlockRate
+	o.Mining.FixPattern, o.Mining.CleanPattern = e.FixPattern, e.CleanPattern
+	o.Mining.MaxFiles, o.Mining.MaxLines, o.Mining.CleanWindow = e.MaxFiles, e.MaxLines, e.CleanWindow
 	return cfg, nil
 }
 
@@ -246,7 +260,7 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 	hist, err := eval.History(ctx, o.Git, dir, o.Mining)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, interrupted(0, 0)
+			return nil, nil, errInterruptedEarly
 		}
 		return nil, nil, exitcode.Setupf("check that --rev names a commit and --since a date git understands (git log --since)", "cannot read the history: %v", err)
 	}
@@ -269,7 +283,7 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 			cs, why, err := eval.Build(ctx, o.Git, dir, cfg.Ignore, c)
 			if err != nil {
 				if ctx.Err() != nil {
-					return interrupted(0, 0)
+					return errInterruptedEarly
 				}
 				return err
 			}
@@ -295,6 +309,10 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 	}
 	return cases, skipped, nil
 }
+
+// errInterruptedEarly is Ctrl-C before any model was asked.
+var errInterruptedEarly = exitcode.New(exitcode.Setup, errors.New("eval interrupted while building its cases; no model was asked yet"),
+	"run the same command again")
 
 func interrupted(done, total int) error {
 	return exitcode.New(exitcode.Setup, fmt.Errorf("eval interrupted after %d of %d cases; answers so far are kept", done, total),

@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/diff/difftest"
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/eval"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
@@ -443,7 +444,7 @@ func TestRunErrors(t *testing.T) {
 		args      []string
 		msg, hint string
 	}{
-		{[]string{"--fix-pattern", "(", "--models", qwen}, "fix pattern \"(\": error parsing regexp: missing closing ): `(`", "fix the regular expression (Go syntax, like (?i)\\bfix\\b)"},
+		{[]string{"--fix-pattern", "(", "--models", qwen}, "flag --fix-pattern: eval.fix_pattern: \"(\" is not a valid regular expression: error parsing regexp: missing closing ): `(`", "fix the regular expression (Go syntax, like (?i)\\bfix\\b)"},
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
 			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: ", "check that --rev names a commit and --since a date git understands (git log --since)"},
@@ -455,5 +456,34 @@ func TestRunErrors(t *testing.T) {
 		if r.code != exitcode.Setup || len(last2) != 2 || !strings.HasPrefix(last2[0], "error: "+tc.msg) || !strings.HasPrefix(last2[1], "hint: "+tc.hint) {
 			t.Errorf("%v: exit %d\n%s", tc.args, r.code, r.stderr)
 		}
+	}
+}
+
+// TestEvalConfig: the eval: section of .quorum.yaml sets the caps; a bad
+// value names the file and line.
+func TestEvalConfig(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	e.repo.Write(".quorum.yaml", "eval:\n  fix_pattern: '^calc: fix'\n  cases: 10\n")
+	r := e.run(context.Background(), "--models", qwen, "--format", "json", "-q")
+	res := decode(t, r)
+	if res.Counts != (eval.Counts{Bug: 1, Clean: 2, Skipped: 0}) || res.Cases[0].Subject != "calc: fix off-by-one in Sum" {
+		t.Fatalf("counts %+v %+v", res.Counts, res.Skipped)
+	}
+	e.repo.Write(".quorum.yaml", "eval:\n  max_clean_block_rate: 2\n")
+	r = e.run(context.Background(), "--models", qwen)
+	if r.code != exitcode.Setup || !strings.Contains(r.stderr, "error: .quorum.yaml:2: eval.max_clean_block_rate: \"2\" is not a fraction between 0 and 1") ||
+		!strings.Contains(r.stderr, "hint: give a fraction between 0 and 1, like 0.1") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestDefaultsAgree: the flags' defaults are the config's.
+func TestDefaultsAgree(t *testing.T) {
+	d := config.DefaultEval()
+	if d.Cases != eval.DefaultCases || d.FixPattern != eval.DefaultFixPattern || d.CleanPattern != eval.DefaultCleanPattern ||
+		d.MaxFiles != eval.DefaultMaxFiles || d.MaxLines != eval.DefaultMaxLines || d.CleanWindow != eval.DefaultCleanWindow ||
+		d.Window != eval.DefaultWindow || d.MaxCleanBlockRate != eval.DefaultMaxCleanBlockRate {
+		t.Fatalf("config %+v", d)
 	}
 }
