@@ -133,6 +133,9 @@ func removeReport(root, dir string) error {
 	gone := filepath.Join(tmp, filepath.Base(dir))
 	if err := os.Rename(dir, gone); err != nil {
 		os.Remove(tmp)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // another prune (a concurrent save) removed it
+		}
 		return err
 	}
 	return os.RemoveAll(tmp)
