@@ -1,0 +1,135 @@
+package statuscmd
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/cmdtest"
+	"github.com/quorum-review/quorum/internal/exitcode"
+)
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir,
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v %s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func commit(t *testing.T, dir, name string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(name+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "add", name)
+	git(t, dir, "commit", "-q", "-m", name)
+}
+
+// repo is a work tree whose main tracks origin/main and is one commit ahead.
+func repo(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	dir := filepath.Join(root, "work")
+	git(t, root, "init", "-q", "--bare", "-b", "main", filepath.Join(root, "remote.git"))
+	git(t, root, "init", "-q", "-b", "main", dir)
+	git(t, dir, "remote", "add", "origin", filepath.Join(root, "remote.git"))
+	commit(t, dir, "one")
+	git(t, dir, "push", "-q", "-u", "origin", "main")
+	commit(t, dir, "two")
+	return dir
+}
+
+func status(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	f.Now = func() time.Time { return time.Date(2026, 12, 3, 12, 0, 30, 0, time.UTC) }
+	code := cmdtest.Execute(context.Background(), NewCmdStatus(f, nil), f.IOStreams, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestStatusStates(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	code, out, errOut := status(t, dir)
+	if code != 0 || !strings.Contains(out, "a push to origin sends 1 commit (") || !strings.Contains(out, "not reviewed yet") ||
+		!strings.Contains(out, "background reviews are off; 'quorum hook install --ahead' turns them on") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+
+	// In flight: a background run of these commits holds the lock.
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	key := ahead.Key([]string{base + ".." + head})
+	l, err := ahead.TryLock(gitDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	if err := l.SetOwner(ahead.Owner{PID: 4321, Trigger: ahead.TriggerAhead, Head: head, Key: key, Since: since}); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = status(t, dir)
+	if !strings.Contains(out, "in flight: a background review (pid 4321, since ") || !strings.Contains(out, "30s so far") {
+		t.Fatalf("in flight:\n%s", out)
+	}
+	_, out, _ = status(t, dir, "--format", "json")
+	var st Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.State != InFlight || st.PID != 4321 || st.Commits != 1 {
+		t.Fatalf("json %+v %v\n%s", st, err, out)
+	}
+	l.Unlock()
+
+	// Stale: the last background run reviewed an older HEAD of this branch.
+	if err := ahead.WriteState(gitDir, ahead.State{Status: ahead.StatusDone, Head: base, Branch: "refs/heads/main", Key: "x..y", Verdict: "passed"}); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = status(t, dir)
+	if !strings.Contains(out, "stale: the last background review was of "+base[:12]+" (passed)") {
+		t.Fatalf("stale:\n%s", out)
+	}
+
+	// Nothing to push.
+	git(t, dir, "push", "-q", "origin", "main")
+	_, out, _ = status(t, dir)
+	if !strings.Contains(out, "sends 0 commits") || !strings.Contains(out, "nothing to review") {
+		t.Fatalf("pushed:\n%s", out)
+	}
+}
+
+// Every user-facing error: a one-line message, a hint, exit 2.
+func TestStatusErrors(t *testing.T) {
+	detached := repo(t)
+	git(t, detached, "checkout", "-q", "--detach")
+	noRemote := t.TempDir()
+	git(t, noRemote, "init", "-q", "-b", "main")
+	commit(t, noRemote, "one")
+	for _, c := range []struct {
+		name, dir string
+		args      []string
+		msg, hint string
+	}{
+		{"not a repository", t.TempDir(), nil, "not a git repository", "run it inside a git work tree, or 'git init' one"},
+		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
+		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
+		{"bad format", noRemote, []string{"--format", "yaml"}, `unknown format "yaml"`, "use --format text or --format json"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := status(t, c.dir, c.args...)
+			if code != exitcode.Setup || out != "" || errOut != "error: "+c.msg+"\nhint: "+c.hint+"\n" {
+				t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+			}
+		})
+	}
+}
