@@ -344,8 +344,8 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, dataflow bool }{}
-		alt = struct{ mutual, regionText, location, farFlow bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds bool }{}
 	}()
 	type variant struct {
 		name string
@@ -366,9 +366,15 @@ func TestCorpusAblation(t *testing.T) {
 		{"no far-evidence rule", func() { ablate.far = true }, nil},
 		{"neither evidence rule", func() { ablate.distinct, ablate.far = true, true }, nil},
 		{"neither isolated nor flow", func() { ablate.isolated, ablate.dataflow = true, true }, nil},
+		{"pass 4, first cut", func() { ablate.fnIsolated, ablate.isoSameLine, ablate.sameLineCode = true, true, true }, nil},
+		{"no function-wide isolation", func() { ablate.fnIsolated = true }, nil},
+		{"isolation on one line too", func() { ablate.isoSameLine = true }, nil},
+		{"one line: line names count", func() { ablate.sameLineCode = true }, nil},
+		{"both of the above", func() { ablate.isoSameLine, ablate.sameLineCode = true, true }, nil},
 		{"no isolated-pair rule", func() { ablate.isolated = true }, nil},
 		{"no dataflow link", func() { ablate.dataflow = true }, nil},
 		{"+ dataflow as far evidence", func() { alt.farFlow = true }, nil},
+		{"+ isolated modulo kinds", func() { alt.isoKinds = true }, nil},
 		{"+ mutual-best matching", func() { alt.mutual = true }, nil},
 		{"+ region text pairs", func() { alt.regionText = true }, nil},
 		{"+ location evidence", func() { alt.location = true }, nil},
@@ -376,8 +382,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, dataflow bool }{}
-		alt = struct{ mutual, regionText, location, farFlow bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		for _, dir := range dirs {

@@ -20,6 +20,11 @@ import "slices"
 //     more than one finding (a reviewer's own repeats, collapsed in phase
 //     one, count once).
 //
+// Further apart than Window, up to RegionWindow, the same holds inside one
+// function-shaped section when no reviewer has more than one finding in
+// the whole section: a finding at a function's signature ("no guard for
+// empty input" on the def line) and one at the division four lines down.
+//
 // A reviewer with two findings there says there are two issues, and which
 // of them the other reviewer's finding is about is then the text's call.
 
@@ -31,7 +36,14 @@ const isoScore = CrossThreshold
 // reviewers) are an isolated pair; self groups a reviewer's repeats.
 func isolated(nodes []node, self *unionFind, a, b int) bool {
 	fa, fb := &nodes[a].f, &nodes[b].f
-	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() || fa.Section != fb.Section || lineGap(fa, fb) > Window {
+	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() || fa.Section != fb.Section {
+		return false
+	}
+	if fa.Line == fb.Line && !ablate.isoSameLine {
+		return false // one line often holds several bugs, one per reviewer
+	}
+	far := lineGap(fa, fb) > Window
+	if far && (ablate.fnIsolated || lineGap(fa, fb) > RegionWindow || fa.Section == "" || !isFuncRegion(fa.Section)) {
 		return false
 	}
 	if nodes[a].kinds.conflict(nodes[b].kinds) || distinctAnchors(&nodes[a], &nodes[b]) || lineGap(fa, fb) > 0 && disjointNames(&nodes[a], &nodes[b]) {
@@ -51,11 +63,21 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 	seen := map[string]int{} // reviewer -> self-group root of its finding in the window
 	for k := start; k < len(nodes) && nodes[k].f.File == fa.File; k++ {
 		g := &nodes[k].f
-		if g.FileLevel() || g.Line < lo {
-			continue
+		if far {
+			// Further apart: the whole function is the window.
+			if g.FileLevel() || g.Section != fa.Section {
+				continue
+			}
+		} else {
+			if g.FileLevel() || g.Line < lo {
+				continue
+			}
+			if g.Line > hi {
+				break
+			}
 		}
-		if g.Line > hi {
-			break
+		if alt.isoKinds && k != a && k != b && excluded(&nodes[k], &nodes[a], &nodes[b]) {
+			continue
 		}
 		r := self.find(k)
 		if prev, ok := seen[g.Reviewer]; ok && prev != r {
@@ -64,4 +86,11 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 		seen[g.Reviewer] = r
 	}
 	return true
+}
+
+// excluded reports whether g, a finding near an isolated-pair candidate,
+// is plainly about another issue than either of the pair: its known kind
+// conflicts with one of theirs, or its anchor is distinct from one of theirs.
+func excluded(g, a, b *node) bool {
+	return g.kinds.conflict(a.kinds) || g.kinds.conflict(b.kinds) || distinctAnchors(g, a) || distinctAnchors(g, b)
 }

@@ -98,7 +98,7 @@ var kindCues = map[string][]cue{
 			"not release", "connection pool", "never removed", "not removed", "nor deleted", "not deleted", "flushed", "left behind"),
 	},
 	"double-close":           {one("double close", "closed twice", "close twice", "already closed", "twice panics", "sync once")},
-	"nil-deref":              {one("nil pointer", "nil deref", "null pointer", "dereferenc", "may be nil", "is nil", "be nil", "may be null", "is null", "be null", "resolves to null", "returns null", "undefined", "none", "nonetype", "optional chaining", "typeerror", "cannot read propert", "attributeerror", "null check", "nil check", "without a guard")},
+	"nil-deref":              {one("nil pointer", "nil deref", "null pointer", "dereferenc", "may be nil", "is nil", "be nil", "may be null", "is null", "be null", "resolves to null", "returns null", "undefined", "nonetype", "optional chaining", "typeerror", "cannot read propert", "attributeerror", "null check", "nil check", "without a guard")},
 	"bounds":                 {one("off by one", "one too many", "one past", "past the end", "out of bounds", "out of range", "index out", "fencepost", "length check", "fewer than", "first row", "first element", "last element", "starts at index", "begins at", "never added", "i < ", "<=", "skipped", "iterates one", "omits one", "omits the first", "omits the last", "one fewer", "one too few", "misses the first", "misses the last")},
 	"division-by-zero":       {one("division by zero", "divide by zero", "divided by zero", "zerodivision", "zero division", "divide by len", "len rows 0")},
 	"unsafe-deserialization": {one("deserializ", "deserialis", "yaml load", "safe load", "safe_load", "pickle", "arbitrary object", "arbitrary python object", "code execution", "loader")},
@@ -232,8 +232,8 @@ func matchGroups(text string, hit []bool) {
 func inferKinds(title, explanation string) kindSet {
 	inTitle := make([]bool, 2*nGroups)
 	inTitle, inAny := inTitle[:nGroups], inTitle[nGroups:]
-	matchGroups(title, inTitle)
-	matchGroups(explanation, inAny)
+	matchGroups(pythonNone(title), inTitle)
+	matchGroups(pythonNone(explanation), inAny)
 	for g, h := range inTitle {
 		inAny[g] = inAny[g] || h
 	}
@@ -304,3 +304,30 @@ func Kinds(f anchor.Finding) []string {
 
 // IsKind reports whether name is a kind of the taxonomy.
 func IsKind(name string) bool { return kindBit(name) != 0 }
+
+// pythonNone spells Python's `None` (the capitalised word) as "nonetype" so
+// the nil-deref cue finds it, while the English "none" ("none is ever
+// removed") stays a plain word.
+func pythonNone(s string) string {
+	if !strings.Contains(s, "None") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "None")
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		j += i
+		e := j + len("None")
+		b.WriteString(s[i:j])
+		if (j == 0 || !isWordRune(rune(s[j-1]))) && (e == len(s) || !isWordRune(rune(s[e]))) {
+			b.WriteString("nonetype")
+		} else {
+			b.WriteString("None")
+		}
+		i = e
+	}
+	return b.String()
+}

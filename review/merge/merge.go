@@ -109,6 +109,9 @@ func textScore(a, b *node, d int) float64 {
 			}
 			return regionText * similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, false)
 		}
+		if a.f.Line == b.f.Line && !ablate.sameLineCode {
+			return similarity(textOnly(a.vec), textOnly(b.vec), a.f.Raw.Category == b.f.Raw.Category, true)
+		}
 		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
 	if !near && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
@@ -144,14 +147,14 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, dataflow bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
 // reviewers, text pairs anywhere in one function, and location evidence on
 // its own. Each cost recall or precision; the corpus table still measures
 // them. Production never sets it.
-var alt struct{ mutual, regionText, location, farFlow bool }
+var alt struct{ mutual, regionText, location, farFlow, isoKinds bool }
 
 type node struct {
 	f      anchor.Finding

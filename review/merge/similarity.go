@@ -28,6 +28,7 @@ type term struct {
 	tok   string
 	w     float64
 	ident bool
+	code  bool // only from the anchored line, not from the finding's words
 }
 
 // vector is a finding's terms sorted by token, so every score is computed in
@@ -94,7 +95,7 @@ func vectorize(text string) vector {
 			tok = stem(tok)
 			w = wordWeight
 		}
-		terms = append(terms, term{tok, w, ident})
+		terms = append(terms, term{tok: tok, w: w, ident: ident})
 	}
 	sortTerms(terms)
 	// Keep each token once, with its highest weight.
@@ -217,7 +218,7 @@ func withCode(v vector, line string) vector {
 		if len(tok) < 2 || codeKeywords[tok] || isNumber(tok) {
 			continue
 		}
-		add = append(add, term{tok: tok, w: codeWeight})
+		add = append(add, term{tok: tok, w: codeWeight, code: true})
 	}
 	if len(add) == 0 {
 		return v
@@ -230,6 +231,7 @@ func withCode(v vector, line string) vector {
 			if t.w > out[n-1].w {
 				out[n-1].w, out[n-1].ident = t.w, t.ident
 			}
+			out[n-1].code = out[n-1].code && t.code
 			continue
 		}
 		out = append(out, t)
@@ -239,6 +241,22 @@ func withCode(v vector, line string) vector {
 		v.total += t.w
 	}
 	return v
+}
+
+// textOnly is v without the terms that only its anchored line gave.
+func textOnly(v vector) vector {
+	out := vector{terms: make([]term, 0, len(v.terms))}
+	for _, t := range v.terms {
+		if t.code {
+			continue
+		}
+		out.terms = append(out.terms, t)
+		out.total += t.w
+		if t.ident {
+			out.idents++
+		}
+	}
+	return out
 }
 
 // jaccard is the weighted Jaccard similarity of two vectors, in [0, 1].
