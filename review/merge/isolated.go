@@ -1,6 +1,11 @@
 package merge
 
-import "slices"
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+)
 
 // This file is the isolated-pair rule. Reviewers word one bug so
 // differently that neither text nor inferred kind may link them ("Nested
@@ -50,15 +55,17 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 		return false
 	}
 	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
-	// nodes are sorted by file, then line: find the first of this file at or after lo.
+	// nodes are sorted by file, then line: start at the first of this file
+	// at or after lo (the whole file's first when the window is a section).
+	from := lo
+	if far {
+		from = math.MinInt
+	}
 	start, _ := slices.BinarySearchFunc(nodes, fa.File, func(n node, file string) int {
-		if n.f.File < file {
-			return -1
+		if c := strings.Compare(n.f.File, file); c != 0 {
+			return c
 		}
-		if n.f.File > file {
-			return 1
-		}
-		return 0
+		return cmp.Compare(n.f.Line, from)
 	})
 	seen := map[string]int{} // reviewer -> self-group root of its finding in the window
 	for k := start; k < len(nodes) && nodes[k].f.File == fa.File; k++ {
