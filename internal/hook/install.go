@@ -314,10 +314,14 @@ func shellQuote(s string) string {
 
 // PostCommitScript is the post-commit hook of `quorum hook install
 // --ahead`. A chained previous hook runs first; then `quorum hook
-// post-commit` starts the background review and returns at once. Its
-// output goes nowhere (the background run logs to <git dir>/quorum/
-// ahead.log), and its exit status is the chained hook's: a post-commit
-// hook cannot undo the commit, and quorum never makes it look failed.
+// post-commit` is started in the background, and the script exits without
+// waiting for it: git commit never waits for quorum, not even for its
+// start-up (tens of milliseconds of package initialisation on a loaded
+// machine). That command checks for a rebase, reads HEAD and spawns the
+// detached review. Its output goes nowhere (the background run logs to
+// <git dir>/quorum/ahead.log), and the script's exit status is the chained
+// hook's: a post-commit hook cannot undo the commit, and quorum never makes
+// it look failed.
 func PostCommitScript(executable string) []byte {
 	return []byte(`#!/bin/sh
 ` + Marker + `
@@ -339,7 +343,7 @@ if [ -x "$chained" ]; then
 	"$chained" "$@" || status=$?
 fi
 if [ -n "$quorum" ]; then
-	"$quorum" hook post-commit </dev/null >/dev/null 2>&1 || :
+	"$quorum" hook post-commit </dev/null >/dev/null 2>&1 &
 fi
 exit "$status"
 `)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,6 +118,7 @@ func TestScripts(t *testing.T) {
 			"timedpush": cmdTimedPush,
 			"aheadwait": cmdAheadWait,
 			"aheadkill": cmdAheadKill,
+			"waitlog":   cmdWaitLog,
 		},
 		RequireExplicitExec: true,
 	})
@@ -352,9 +354,11 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 const aheadTimeout = 2 * time.Minute
 
 // aheadwait [running|idle]: wait until a background review of HEAD holds
-// the repository's lock (running; $AHEAD_PID is its pid), or until none does and the post-commit
-// hook's spawn has been followed by an outcome in the log (idle, the
-// default). The log's lines are logged on failure.
+// the repository's lock (running; $AHEAD_PID is its pid), or until the
+// background run of HEAD has logged how it ended and nothing holds the
+// lock (idle, the default). The post-commit hook starts quorum in the
+// background, so the log is the only sign that it ran. The log is shown
+// on failure.
 func cmdAheadWait(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) > 1 {
 		ts.Fatalf("usage: aheadwait [running|idle]")
@@ -380,7 +384,7 @@ func cmdAheadWait(ts *testscript.TestScript, neg bool, args []string) {
 				return
 			}
 		case "idle":
-			if o == nil && aheadSettled(gitDir) {
+			if o == nil && aheadEnded(gitDir, head) {
 				return
 			}
 		default:
@@ -392,28 +396,44 @@ func cmdAheadWait(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("aheadwait %s: timed out after %s; log:\n%s", want, aheadTimeout, log)
 }
 
-// aheadSettled reports whether every background run the log says was
-// started has logged how it ended (its last line is not "started" nor
-// "reviewing"), so "idle" is not mistaken for "not started yet".
-func aheadSettled(gitDir string) bool {
+// aheadEnded reports whether the log has the outcome of a background run of head.
+func aheadEnded(gitDir, head string) bool {
 	b, err := os.ReadFile(ahead.LogPath(gitDir))
 	if err != nil {
 		return false
 	}
-	started := strings.Count(string(b), "started the background review (pid")
-	ended := 0
+	prefix := " ahead " + head[:12] + ": "
 	for _, line := range strings.Split(string(b), "\n") {
-		if !strings.Contains(line, " ahead ") {
+		_, rest, ok := strings.Cut(line, prefix)
+		if !ok {
 			continue
 		}
-		for _, end := range []string{": superseded", ": skipped", ": nothing to review", ": stopped during", ": done", ": unavailable", ": failed", ": cancelled"} {
-			if strings.Contains(line, end) {
-				ended++
-				break
+		for _, end := range []string{"superseded", "skipped", "nothing to review", "stopped during", "done", "unavailable", "failed", "cancelled"} {
+			if strings.HasPrefix(rest, end) {
+				return true
 			}
 		}
 	}
-	return ended >= started
+	return false
+}
+
+// waitlog PATTERN: wait until a line of the background review's log matches PATTERN.
+func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitlog PATTERN")
+	}
+	re, err := regexp.Compile("(?m)" + args[0])
+	ts.Check(err)
+	path := ahead.LogPath(ts.MkAbs(".git"))
+	deadline := time.Now().Add(aheadTimeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && re.Match(b) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(path)
+	ts.Fatalf("waitlog: no line matches %q within %s; log:\n%s", args[0], aheadTimeout, log)
 }
 
 // aheadkill: stop the background run holding the lock (SIGTERM) and wait
