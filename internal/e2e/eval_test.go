@@ -209,7 +209,8 @@ func TestEval(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, m := range again.Models {
-			if m.Requests != 0 || m.Recall != first.Models[i].Recall || m.Precision != first.Models[i].Precision {
+			f := first.Models[i]
+			if m.Requests != 0 || m.Recall != f.Recall || m.Precision != f.Precision || m.TokensIn != f.TokensIn || m.TokensOut != f.TokensOut || m.WallS != f.WallS || f.TokensIn == 0 {
 				t.Errorf("%s: %+v, first %+v", m.Name, m, first.Models[i])
 			}
 		}

@@ -61,8 +61,9 @@
 //
 // Rates are fractions rounded to 4 places, each beside the counts it comes
 // from. Per-model figures count findings at or above settings.severity;
-// wall_s and tokens count the requests this run made (a cached answer costs
-// none and is counted in cache_hits). Rules cover the whole panel and every
+// wall_s and tokens are what its answers cost when they were asked (Input.Cost;
+// the command records them beside the answer cache), requests are this
+// run's and cache_hits the answers the cache gave. Rules cover the whole panel and every
 // sub-panel of up to MaxPanelForSubsets reviewers, k = 1..n, fail_on
 // critical, important and suggestion; the whole panel comes first.
 package eval

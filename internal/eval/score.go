@@ -45,6 +45,10 @@ type Settings struct {
 type Input struct {
 	Case *Case
 	Raw  *review.Raw
+	// Cost is what each reviewer's answers to the case cost when they were
+	// asked, cached ones included (by reviewer name); nil means the Raw's
+	// own metrics, where a cached answer costs nothing.
+	Cost map[string]review.Metrics
 }
 
 // Result is a scored eval: the JSON document of `quorum eval --format json`.
@@ -115,8 +119,9 @@ type ModelScore struct {
 	Clean                int     `json:"clean"`
 	// FailedCases counts cases the model gave no answer for.
 	FailedCases int `json:"failed_cases"`
-	// Wall time and tokens of the requests this run made (answers from the
-	// cache cost none and are counted in CacheHits).
+	// WallS and the tokens are what its answers cost when they were asked
+	// (a re-run from the cache reports the first run's figures); Requests
+	// are this run's, CacheHits the answers that came from the cache.
 	WallS     float64 `json:"wall_s"`
 	TokensIn  int     `json:"tokens_in"`
 	TokensOut int     `json:"tokens_out"`
@@ -345,7 +350,7 @@ func caseResult(in Input, names []string, sc scored, st Settings) CaseResult {
 
 func modelScore(inputs []Input, byCase []map[uint]scored, name string, meta review.RawResult, m uint, st Settings) ModelScore {
 	ms := ModelScore{Name: name, Model: meta.Reviewer.Model, Digest: meta.Digest}
-	var metrics review.Metrics
+	var metrics, cost review.Metrics
 	for i, in := range inputs {
 		sc := byCase[i][m]
 		answered := false
@@ -353,6 +358,11 @@ func modelScore(inputs []Input, byCase []map[uint]scored, name string, meta revi
 			for _, r := range in.Raw.Results {
 				if r.Reviewer.Name == name {
 					metrics.Add(r.Metrics)
+					if c, ok := in.Cost[name]; ok {
+						cost.Add(c)
+					} else {
+						cost.Add(r.Metrics)
+					}
 					answered = r.Status == review.StatusOK || r.Status == review.StatusPartial
 				}
 			}
@@ -386,8 +396,8 @@ func modelScore(inputs []Input, byCase []map[uint]scored, name string, meta revi
 	ms.Recall = rate(ms.Found, ms.Bugs)
 	ms.Precision = rate(ms.Hits, ms.BugFindings)
 	ms.FindingsPerCleanCase = rate(ms.CleanFindings, ms.Clean)
-	ms.WallS = round(metrics.Wall.Seconds())
-	ms.TokensIn, ms.TokensOut = metrics.PromptTokens, metrics.EvalTokens
+	ms.WallS = round(cost.Wall.Seconds())
+	ms.TokensIn, ms.TokensOut = cost.PromptTokens, cost.EvalTokens
 	ms.Requests, ms.CacheHits = metrics.Requests, metrics.CacheHits
 	return ms
 }

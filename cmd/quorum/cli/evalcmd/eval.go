@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/eval"
@@ -239,7 +240,13 @@ func evalRun(o *EvalOptions) error {
 	if err != nil {
 		return err
 	}
-	inputs, err := answer(ctx, o, session, fw, cases)
+	var cost costs
+	if cfg.Cache {
+		if dir, err := cache.DefaultDir(o.Getenv); err == nil {
+			cost.c = cache.New(dir)
+		}
+	}
+	inputs, err := answer(ctx, o, session, fw, cost, cases)
 	if err != nil {
 		return err
 	}
@@ -322,7 +329,7 @@ func interrupted(done, total int) error {
 // answer has the panel review every case, one after another, with
 // progress on stderr. Answers are cached as they come, so an interrupted
 // eval resumes where it stopped.
-func answer(ctx context.Context, o *EvalOptions, s *pipeline.Session, obs *forward, cases []*eval.Case) ([]eval.Input, error) {
+func answer(ctx context.Context, o *EvalOptions, s *pipeline.Session, obs *forward, cost costs, cases []*eval.Case) ([]eval.Input, error) {
 	var inputs []eval.Input
 	for i, c := range cases {
 		if !o.Quiet {
@@ -334,13 +341,14 @@ func answer(ctx context.Context, o *EvalOptions, s *pipeline.Session, obs *forwa
 		raw, runErr := s.Run(ctx, s.Plan(set, func(p string) ([]byte, error) { return diff.ReadNew(ctx, set, p) }))
 		obs.set(nil)
 		rep.Close()
+		spent := cost.of(raw) // recorded even when interrupted: those answers are cached too
 		if ctx.Err() != nil || (raw != nil && raw.Interrupted) {
 			return nil, interrupted(i, len(cases))
 		}
 		if runErr != nil && (pipeline.Unavailable(runErr) || raw == nil) {
 			return nil, runErr
 		}
-		inputs = append(inputs, eval.Input{Case: c, Raw: raw})
+		inputs = append(inputs, eval.Input{Case: c, Raw: raw, Cost: spent})
 	}
 	return inputs, nil
 }

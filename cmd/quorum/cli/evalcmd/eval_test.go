@@ -316,8 +316,9 @@ func TestEvalScores(t *testing.T) {
 	if res2.Recommendation == nil || res2.Recommendation.Text != rec.Text || len(res2.Rules) != len(res.Rules) {
 		t.Errorf("second run differs: %+v", res2.Recommendation)
 	}
-	if m := model(t, res2, qwen); m.Requests != 0 || m.CacheHits != 5 {
-		t.Errorf("second run qwen: %+v", m)
+	// Its cost is what the answers cost when they were asked.
+	if m := model(t, res2, qwen); m.Requests != 0 || m.CacheHits != 5 || q.TokensIn == 0 || m.TokensIn != q.TokensIn || m.TokensOut != q.TokensOut || m.WallS != q.WallS {
+		t.Errorf("second run qwen: %+v; first %+v", m, q)
 	}
 	// Re-scoring with another rule is also free.
 	md := e.run(context.Background(), append(panelArgs, "--format", "markdown", "--severity", "critical", "--max-clean-block-rate", "0.5", "-q")...)
