@@ -366,7 +366,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"no far-evidence rule", func() { ablate.far = true }, nil},
 		{"neither evidence rule", func() { ablate.distinct, ablate.far = true, true }, nil},
 		{"neither isolated nor flow", func() { ablate.isolated, ablate.dataflow = true, true }, nil},
-		{"pass 4, first cut", func() { ablate.fnIsolated, ablate.isoSameLine, ablate.sameLineCode = true, true, true }, nil},
+		{"pass 4 first cut, None fix", func() { ablate.fnIsolated, ablate.isoSameLine, ablate.sameLineCode = true, true, true }, nil},
 		{"no function-wide isolation", func() { ablate.fnIsolated = true }, nil},
 		{"isolation on one line too", func() { ablate.isoSameLine = true }, nil},
 		{"one line: line names count", func() { ablate.sameLineCode = true }, nil},
