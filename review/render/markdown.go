@@ -630,6 +630,9 @@ func notReviewedWhy(r *report.Report) []string {
 				continue
 			}
 			rv, ok := status[name]
+			if !ok {
+				rv, ok = status[safetext.Sanitize(name)] // the retro's names are sanitised
+			}
 			switch {
 			case !ok:
 				found[failed] = true
