@@ -3,7 +3,6 @@ package merge
 import (
 	"fmt"
 	"os"
-
 	"testing"
 )
 
