@@ -19,7 +19,7 @@ import (
 var files embed.FS
 
 // File is one file (or one part of a file) of a chunk, already rendered by
-// review/plan: the diff with new-side line numbers and the head-side context.
+// review/plan: the diff with new-side line numbers and any head-side context.
 type File struct {
 	Path    string
 	OldPath string
@@ -36,7 +36,11 @@ type Data struct {
 	Boundary   string
 	Guidelines string
 	Commits    []string
-	// Part and Parts number the chunk when the change is split.
+	// Context says the files carry a "context" section (surrounding code).
+	Context bool
+	// Part and Parts number the chunk when the change is split. Everything
+	// the template prints before them is the same for every chunk of a
+	// review, so servers reuse it from the previous request's cache.
 	Part, Parts int
 	Files       []File
 }

@@ -98,8 +98,8 @@ func TestSystemCarriesFocusAndDataRule(t *testing.T) {
 
 func TestUserFencesEverything(t *testing.T) {
 	b := Boundary("content")
-	u, err := User(Data{Boundary: b, Guidelines: "Be kind.", Commits: []string{"fix: x"}, Part: 2, Parts: 3,
-		Files: []File{{Path: "a.go", Status: "modified", Diff: "     1 + x\n", Context: "     2   y\n"}, {Path: "b.go", Status: "renamed", OldPath: "c.go", Part: 1, Parts: 2, Diff: "     3 + z\n"}}})
+	u, err := User(Data{Boundary: b, Guidelines: "Be kind.", Commits: []string{"fix: x"}, Part: 2, Parts: 3, Context: true,
+		Files: []File{{Path: "a.go", Status: "modified", Diff: "1+x\n", Context: "2 y\n"}, {Path: "b.go", Status: "renamed", OldPath: "c.go", Part: 1, Parts: 2, Diff: "3+z\n"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +107,10 @@ func TestUserFencesEverything(t *testing.T) {
 		b + " guidelines\nBe kind.\n" + b + " end of guidelines",
 		"- fix: x",
 		"part 2 of 3 of the change",
-		b + " file: a.go (modified)\n" + b + " diff (new-side line number, marker, code)\n     1 + x\n" + b + " surrounding code at head (line number, code)\n     2   y\n" + b + " end of file: a.go\n",
-		b + " file: b.go (renamed, was c.go, part 1 of 2)",
+		"\"12+code\" was added as line 12",
+		"A \"context\" section",
+		b + " file: a.go (modified)\n1+x\n" + b + " context of a.go at head\n2 y\n" + b + " file: b.go",
+		b + " file: b.go (renamed, was c.go, part 1 of 2)\n3+z\n",
 		b + " end of change",
 		"not instructions",
 	} {
@@ -117,9 +119,34 @@ func TestUserFencesEverything(t *testing.T) {
 		}
 	}
 	// FileBlock is exactly the file's part of the prompt, for planning.
-	fb, _ := FileBlock(b, File{Path: "a.go", Status: "modified", Diff: "     1 + x\n", Context: "     2   y\n"})
+	fb, _ := FileBlock(b, File{Path: "a.go", Status: "modified", Diff: "1+x\n", Context: "2 y\n"})
 	if !strings.Contains(u, fb) {
 		t.Errorf("FileBlock %q not in the prompt", fb)
+	}
+	noCtx, _ := User(Data{Boundary: b, Files: []File{{Path: "a.go", Status: "modified", Diff: "1+x\n"}}})
+	if strings.Contains(noCtx, "context") {
+		t.Errorf("a prompt without context explains it:\n%s", noCtx)
+	}
+}
+
+// Everything before the chunk's part note and files is the same for every
+// chunk of one review, so a server reuses it from its cache (issue 12).
+func TestUserSharesItsPrefixAcrossChunks(t *testing.T) {
+	b := Boundary("review")
+	base := Data{Boundary: b, Guidelines: "Be kind.", Commits: []string{"fix: x", "feat: y"}}
+	one, two := base, base
+	one.Part, one.Parts, one.Files = 1, 2, []File{{Path: "a.go", Status: "modified", Diff: "1+x\n"}}
+	two.Part, two.Parts, two.Files = 2, 2, []File{{Path: "b.go", Status: "added", Diff: "1+y\n"}}
+	u1, _ := User(one)
+	u2, _ := User(two)
+	prefix := u1[:strings.Index(u1, "This is part")]
+	if !strings.HasPrefix(u2, prefix) {
+		t.Fatalf("chunks do not share their prefix:\n%s\n---\n%s", u1, u2)
+	}
+	for _, want := range []string{"Be kind.", "- feat: y", "fenced by lines starting with " + b, "new-side line number"} {
+		if !strings.Contains(prefix, want) {
+			t.Errorf("the shared prefix lacks %q", want)
+		}
 	}
 }
 

@@ -100,6 +100,13 @@ type Reports struct {
 	MaxMB int `json:"max_mb"`
 }
 
+// Context levels (review/plan's Contexts, which a test keeps in step).
+const (
+	ContextNone      = "none"
+	ContextSignature = "signature"
+	ContextFunction  = "function"
+)
+
 // Config is the effective configuration.
 type Config struct {
 	// Models is the panel; empty means "pick from what Ollama has".
@@ -112,6 +119,9 @@ type Config struct {
 	Guidelines []string
 	// MaxContext caps num_ctx for every model (tokens).
 	MaxContext int
+	// Context is how much code around each hunk the prompt carries: none,
+	// signature (the default) or function.
+	Context string
 	// NumPredict bounds each answer (tokens); it is also kept under half of num_ctx.
 	NumPredict int
 	// Parallel is how many requests run at once against one model.
@@ -158,6 +168,7 @@ func Default() *Config {
 		Ignore:           []string{},
 		Guidelines:       []string{},
 		MaxContext:       16384,
+		Context:          ContextSignature,
 		NumPredict:       4096,
 		Parallel:         1,
 		ConcurrentModels: 1,

@@ -53,6 +53,7 @@ var fields = []field{
 	{"ignore", globs(func(c *Config) *[]string { return &c.Ignore }), func(c *Config) string { return showList(c.Ignore) }},
 	{"guidelines", files(func(c *Config) *[]string { return &c.Guidelines }), func(c *Config) string { return showList(c.Guidelines) }},
 	{"max_context", posInt(func(c *Config) *int { return &c.MaxContext }, 512), func(c *Config) string { return strconv.Itoa(c.MaxContext) }},
+	{"context", enum(func(c *Config) *string { return &c.Context }, []string{ContextNone, ContextSignature, ContextFunction}, "context level"), func(c *Config) string { return c.Context }},
 	{"num_predict", posInt(func(c *Config) *int { return &c.NumPredict }, 1), func(c *Config) string { return strconv.Itoa(c.NumPredict) }},
 	{"parallel", posInt(func(c *Config) *int { return &c.Parallel }, 1), func(c *Config) string { return strconv.Itoa(c.Parallel) }},
 	{"concurrent_models", posInt(func(c *Config) *int { return &c.ConcurrentModels }, 1), func(c *Config) string { return strconv.Itoa(c.ConcurrentModels) }},

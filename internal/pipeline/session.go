@@ -139,6 +139,7 @@ func (s *Session) Plan(set *diff.Set, readNew func(string) ([]byte, error)) *pla
 		Set:        set,
 		ReadNew:    readNew,
 		Guidelines: Guidelines(set.Root, s.opts.Config.Guidelines),
+		Context:    plan.Context(s.opts.Config.Context),
 	})
 }
 

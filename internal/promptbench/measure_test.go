@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -120,10 +121,17 @@ func load(t *testing.T, dir string) (*diff.Set, func(string) ([]byte, error)) {
 	return set, func(p string) ([]byte, error) { return diff.ReadNew(context.Background(), set, p) }
 }
 
+// guidelines stand in for a repository's AGENTS.md: every prompt carries them.
+var guidelines = strings.Repeat("- Wrap errors with %w and say what failed; never drop an error.\n- Exported names get a doc comment that starts with the name.\n- Tests are table-driven and run in parallel where they can.\n- No global state; pass dependencies in.\n", 4)
+
 func planOf(t *testing.T, set *diff.Set, readNew func(string) ([]byte, error)) *plan.Plan {
-	p := plan.Prepare(plan.Input{Set: set, ReadNew: readNew})
+	return planCtx(t, set, readNew, 16384)
+}
+
+func planCtx(t *testing.T, set *diff.Set, readNew func(string) ([]byte, error), numCtx int) *plan.Plan {
+	p := plan.Prepare(plan.Input{Set: set, ReadNew: readNew, Guidelines: guidelines})
 	// The defaults of review/run: num_ctx 16384, num_predict 4096 plus the truncation margin.
-	pl, err := plan.Build(p, plan.Budget{NumCtx: 16384, AnswerTokens: 4096 + 163})
+	pl, err := plan.Build(p, plan.Budget{NumCtx: numCtx, AnswerTokens: min(4096, numCtx/2) + max(16, numCtx/100)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,18 +196,57 @@ func count(t *testing.T, enc tokenizer.Codec, s string) int {
 
 // insertEarly adds a 300-line Go file that sorts first in path order on
 // the feature branch, as a new commit.
-func insertEarly(t *testing.T, dir string) {
+func insertEarly(t *testing.T, dir string) { insertAt(t, dir, "aaa/aaa.go") }
+
+func insertAt(t *testing.T, dir, rel string) {
 	var b strings.Builder
 	b.WriteString("package aaa\n\n")
 	for i := 0; b.Len() < 1<<20 && i < 49; i++ {
 		fmt.Fprintf(&b, "// Step%d doubles n and reports whether it grew past %d.\nfunc Step%d(n int) (int, bool) {\n\tm := n * 2\n\treturn m, m > %d\n}\n\n", i, i*10, i, i*10)
 	}
-	os.MkdirAll(filepath.Join(dir, "aaa"), 0o755)
-	if err := os.WriteFile(filepath.Join(dir, "aaa", "aaa.go"), []byte(b.String()), 0o644); err != nil {
+	os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, rel), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "add aaa")
+	git(t, dir, "commit", "-q", "-m", "add "+rel)
+}
+
+// TestMeasureStability adds a 300-line file at the start, the middle and the
+// end of path order, under two context sizes, and counts the chunks asked
+// again beyond those that hold the new file.
+func TestMeasureStability(t *testing.T) {
+	fmt.Println("| branch | num_ctx | chunks | extra chunks re-asked (start, middle, end) |")
+	fmt.Println("|---|---|---|---|")
+	for _, c := range cases {
+		for _, numCtx := range []int{8192, 16384} {
+			dir := repo(t, c)
+			set, readNew := load(t, dir)
+			pl := planCtx(t, set, readNew, numCtx)
+			old := map[string]bool{}
+			for _, ch := range pl.Chunks {
+				old[ch.ID] = true
+			}
+			files := set.Reviewable()
+			mid := files[len(files)/2].Path
+			var extras []string
+			for _, rel := range []string{"aaa/aaa.go", strings.TrimSuffix(mid, ".go") + "_added.go", "zzz/zzz.go"} {
+				d2 := repo(t, c)
+				insertAt(t, d2, rel)
+				set2, readNew2 := load(t, d2)
+				pl2 := planCtx(t, set2, readNew2, numCtx)
+				extra := 0
+				for _, ch := range pl2.Chunks {
+					if old[ch.ID] || slices.Contains(ch.Paths, rel) {
+						continue
+					}
+					extra++
+				}
+				extras = append(extras, fmt.Sprint(extra))
+			}
+			fmt.Printf("| %s | %d | %d | %s |\n", c.name, numCtx, len(pl.Chunks), strings.Join(extras, ", "))
+		}
+	}
 }
 
 func TestMeasurePrompts(t *testing.T) {

@@ -262,6 +262,12 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	if quote := quoteLines(rf.Quote); len(quote) > 0 {
 		first, last, ok := fi.find(quote, rf.Line)
 		if !ok {
+			// Models sometimes copy the prompt's line-number prefix ("12+code").
+			if bare := quoteLines(dropLineNumbers(rf.Quote)); len(bare) > 0 {
+				first, last, ok = fi.find(bare, rf.Line)
+			}
+		}
+		if !ok {
 			return reject(path, "quote not in the diff")
 		}
 		out.Evidence = EvidenceQuote

@@ -60,6 +60,13 @@ func TestAnchor(t *testing.T) {
 		{name: "file level", f: reporttest.F("store/cache.go", 0, "", "suggestion", "docs", "t", "e"), file: "store/cache.go"},
 		{name: "severity case", f: reporttest.F("store/cache.go", 0, "", "Critical", "", "t", "e"), file: "store/cache.go"},
 
+		// Models copy the prompt's line-number prefix (issue 12's lean format).
+		{name: "quote with the prompt's number and marker", f: reporttest.F("store/cache.go", 0, "17+\tf, _ := os.Open(c.path(key))", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
+		{name: "multi-line quote with numbers", f: reporttest.F("store/cache.go", 0, "14 if !ok {\n15+  return nil, ErrMiss\n16 }", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 14, end: 16},
+		{name: "a number prefix never makes an invented quote match", f: reporttest.F("store/cache.go", 17, `17+os.RemoveAll("/")`, "critical", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
 		// A quote is evidence: a line inside a hunk never rescues one that is not in the diff.
 		{name: "invented quote on a line inside a hunk", f: reporttest.F("store/cache.go", 17, `os.RemoveAll("/")`, "critical", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},

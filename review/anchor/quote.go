@@ -149,6 +149,24 @@ func quoteLines(q string) []quoteLine {
 	return out
 }
 
+// dropLineNumbers removes the prompt's "12+" / "12 " prefix from every
+// line of a quote that has one; a quote is tried this way only when it does
+// not match as written, so code that starts with a number still matches.
+func dropLineNumbers(q string) string {
+	lines := strings.Split(q, "\n")
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " \t")
+		n := 0
+		for n < len(t) && t[n] >= '0' && t[n] <= '9' {
+			n++
+		}
+		if n > 0 && n < len(t) && (t[n] == '+' || t[n] == ' ' || t[n] == ':') {
+			lines[i] = t[n+1:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func isEllipsis(s string) bool {
 	s = strings.TrimSpace(strings.TrimLeft(s, "/#*- "))
 	return s == "..." || s == "…" || s == "// ..." || s == "# ..."

@@ -3,10 +3,12 @@ package plan
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/prompts"
@@ -35,6 +37,8 @@ type Input struct {
 	ContextLines int
 	// MaxBlock caps the size of an enclosing block used as context.
 	MaxBlock int
+	// Context is how much surrounding code to show ("" is DefaultContext).
+	Context Context
 }
 
 // Prepared is the diff rendered once, shared by every reviewer's plan.
@@ -42,6 +46,7 @@ type Prepared struct {
 	files      []fileUnits
 	commits    []string
 	guidelines string
+	context    Context
 	id         string
 }
 
@@ -57,8 +62,13 @@ type fileUnits struct {
 type hunkUnit struct {
 	h     diff.Hunk
 	lines []diff.Line
-	ctx   []span // head-side context lines, excluding the hunk's own
-	shown span   // the new-side lines the hunk shows
+	// section follows "@@ ... @@" in the hunk header: the enclosing
+	// signature, or git's own guess.
+	section string
+	// ctx is the enclosing block (ContextFunction), window the plain
+	// lines around the hunk it falls back to; both exclude the hunk's own.
+	ctx, window []span
+	shown       span // the new-side lines the hunk shows
 }
 
 // Prepare renders hunks and finds their context. Files whose head content
@@ -71,7 +81,11 @@ func Prepare(in Input) *Prepared {
 	if maxBlock <= 0 {
 		maxBlock = DefaultMaxBlock
 	}
-	p := &Prepared{guidelines: strings.TrimSpace(in.Guidelines)}
+	mode := in.Context
+	if mode == "" {
+		mode = DefaultContext
+	}
+	p := &Prepared{guidelines: strings.TrimSpace(in.Guidelines), context: mode}
 	if in.Set == nil {
 		return p
 	}
@@ -84,19 +98,28 @@ func Prepare(in Input) *Prepared {
 	}
 	for _, f := range in.Set.Reviewable() {
 		fu := fileUnits{f: f}
-		if in.ReadNew != nil && f.Status != diff.StatusDeleted {
+		code := mode != ContextNone && !isProse(f.Path)
+		if code && in.ReadNew != nil && f.Status != diff.StatusDeleted {
 			if b, err := in.ReadNew(f.Path); err == nil {
 				fu.src = strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 			}
 		}
 		for _, h := range f.Hunks {
 			first, last := newRange(h)
-			fu.hunks = append(fu.hunks, hunkUnit{h: h, lines: h.Lines, shown: span{first, last}, ctx: contextSpans(fu.src, h, n, maxBlock)})
+			hu := hunkUnit{h: h, lines: h.Lines, shown: span{first, last}, section: h.Section}
+			if sig := signature(fu.src, first, last, maxBlock); sig != "" {
+				hu.section = sig
+			}
+			if mode == ContextFunction {
+				hu.ctx = contextSpans(fu.src, h, n, maxBlock)
+				hu.window = windowSpans(fu.src, h, n)
+			}
+			fu.hunks = append(fu.hunks, hu)
 		}
 		p.files = append(p.files, fu)
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%q\x00%q\x00", p.guidelines, p.commits)
+	fmt.Fprintf(h, "%s\x00%q\x00%q\x00", p.context, p.guidelines, p.commits)
 	for _, fu := range p.files {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%q\x00", fu.f.Path, fu.f.OldPath, fu.f.Status, fu.src)
 		for _, hu := range fu.hunks {
@@ -160,7 +183,9 @@ type source struct {
 
 // Plan is one reviewer's chunks and coverage.
 type Plan struct {
-	Budget     Budget
+	Budget Budget
+	// Context is the level of surrounding code the files carry.
+	Context    Context
 	Guidelines string // trimmed to budget
 	Commits    []string
 	Chunks     []Chunk
@@ -170,6 +195,49 @@ type Plan struct {
 	// Overhead is the estimated bytes of everything but the files.
 	Overhead int
 	prep     *Prepared
+
+	fenceOnce sync.Once
+	fenceStr  string
+}
+
+// Chunk boundaries are content-defined, so an edit re-asks only the chunks
+// that hold it: a chunk ends after a piece when the piece is a cut point,
+// which depends on the piece alone (its path, part and size), never on what
+// came before it. A chunk also ends early when the next piece would not fit;
+// such a forced cut only moves boundaries up to the next cut point, so an
+// edit stays local to the run of pieces between two cut points. Greedy
+// packing instead shifted every later boundary when a file was added early
+// in path order (issue 12). BENCHMARKS.md has the comparison.
+//
+// chunkTarget is the mean run between cut points, as a share of the room
+// for files: a piece is a cut point with probability cost/(chunkTarget·room).
+// Smaller targets cut more often: more chunks on a first review, and no
+// fewer re-asked after an edit (measured).
+const chunkTarget = 1.0
+
+// overheadStep is the granularity of the room reserved for the prompt's
+// fixed text: a power of two near 1/32 of the prompt's room, between 64
+// bytes and 2 KiB, so small contexts lose little to the rounding.
+func overheadStep(promptBytes int) int {
+	step := 64
+	for step < 2048 && step*2 <= promptBytes/32 {
+		step *= 2
+	}
+	return step
+}
+
+func roundUp(n, step int) int { return (n + step - 1) / step * step }
+
+// cutAfter reports whether a chunk ends after pc: with probability
+// cost/target, drawn from a hash of the piece's path and part so that the
+// same piece decides the same way in every review.
+func cutAfter(pc piece, target int) bool {
+	if target <= 0 {
+		return true
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "cut\x00%s\x00%d/%d", pc.f.Path, pc.f.Part, pc.f.Parts))
+	u := float64(binary.BigEndian.Uint64(sum[:8])>>11) / (1 << 53)
+	return u < float64(pc.cost)/float64(target)
 }
 
 // placeholder stands in for the boundary while measuring: same length.
@@ -180,30 +248,44 @@ var placeholder = strings.Repeat("B", prompts.BoundaryLen)
 // a hunk that does not fit with its context goes without it, and one that
 // still does not fit is split into windows of lines.
 func Build(p *Prepared, b Budget) (*Plan, error) {
-	pl := &Plan{Budget: b, Commits: p.commits, prep: p}
+	pl := &Plan{Budget: b, Commits: p.commits, Context: p.context, prep: p}
 	promptBytes := int(float64(b.PromptTokens()) * b.bpt())
 	pl.Guidelines = trimText(p.guidelines, int(float64(promptBytes)*guidelineShare))
 	sys, err := prompts.System(b.Focus)
 	if err != nil {
 		return nil, err
 	}
-	empty, err := prompts.User(prompts.Data{Boundary: placeholder, Guidelines: pl.Guidelines, Commits: pl.Commits, Part: 99, Parts: 99})
+	d := pl.data(placeholder)
+	d.Part, d.Parts = 9999, 9999
+	empty, err := prompts.User(d)
 	if err != nil {
 		return nil, err
 	}
 	pl.Overhead = len(sys) + len(empty)
-	avail := promptBytes - pl.Overhead
+	// The room for files moves in steps, so one more commit subject does
+	// not move where large files are cut into parts: that would change
+	// those parts and re-ask them (issue 12).
+	avail := promptBytes - roundUp(pl.Overhead, overheadStep(promptBytes))
 
 	var chunks [][]piece
 	var cur []piece
 	curBytes := 0
-	add := func(pc piece) {
-		if len(cur) > 0 && curBytes+pc.cost > avail {
+	flush := func() {
+		if len(cur) > 0 {
 			chunks = append(chunks, cur)
 			cur, curBytes = nil, 0
 		}
+	}
+	target := int(float64(avail) * chunkTarget)
+	add := func(pc piece) {
+		if curBytes+pc.cost > avail {
+			flush()
+		}
 		cur = append(cur, pc)
 		curBytes += pc.cost
+		if cutAfter(pc, target) {
+			flush()
+		}
 	}
 	notCovered := map[string]bool{}
 	for i, fu := range p.files {
@@ -232,9 +314,7 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 			add(pc)
 		}
 	}
-	if len(cur) > 0 {
-		chunks = append(chunks, cur)
-	}
+	flush()
 	seen := map[string]bool{}
 	for i, pieces := range chunks {
 		c := pl.chunk(pieces, i+1, len(chunks))
@@ -274,15 +354,18 @@ func (pl *Plan) chunk(pieces []piece, index, count int) Chunk {
 	return c
 }
 
-// Render returns the system and user prompts of chunk c, fenced by a
-// boundary derived from everything the user prompt prints from the
-// repository (see boundary).
+// Render returns the system and user prompts of chunk c. Everything before
+// the chunk's own files is the same for every chunk of the plan, byte for
+// byte (system prompt, guidelines, commits, instructions and the fence), so
+// a server that keeps the previous request's cache evaluates it once per
+// model, not once per chunk (issue 12).
 func (pl *Plan) Render(c Chunk) (system, user string, err error) {
 	system, err = prompts.System(pl.Budget.Focus)
 	if err != nil {
 		return "", "", err
 	}
-	d := prompts.Data{Boundary: pl.boundary(c), Guidelines: pl.Guidelines, Commits: pl.Commits, Files: c.Files}
+	d := pl.data(pl.fence())
+	d.Files = c.Files
 	if c.Count > 1 {
 		d.Part, d.Parts = c.Index, c.Count
 	}
@@ -290,29 +373,76 @@ func (pl *Plan) Render(c Chunk) (system, user string, err error) {
 	return system, user, err
 }
 
-// boundary hashes every repository-controlled string the user prompt prints
-// raw: guidelines, commit subjects, and each file's path, old path, status,
-// diff and context. It is derived from that content rather than drawn at
-// random so the same input renders byte-identical prompts (seeded sampling
-// stays reproducible), and it stays unpredictable to whoever wrote the text:
-// to forge the fence inside, say, a rename's old path they would have to
-// know a hash of that very path. Any field left out of the hash could carry a
-// precomputed fence, which is why OldPath and Status are in it.
-func (pl *Plan) boundary(c Chunk) string {
-	var b strings.Builder
-	field := func(s string) { b.WriteString(s); b.WriteByte(0) }
-	field(pl.Guidelines)
-	for _, s := range pl.Commits {
-		field(s)
+// FunctionContext reports whether the prompt explains a "context" section
+// (the ContextFunction level); it is part of every answer's cache key.
+func (pl *Plan) FunctionContext() bool { return pl.Context == ContextFunction }
+
+// data is what every chunk's user prompt shares.
+func (pl *Plan) data(boundary string) prompts.Data {
+	return prompts.Data{Boundary: boundary, Guidelines: pl.Guidelines, Commits: pl.Commits,
+		Context: pl.FunctionContext()}
+}
+
+// fence is the one boundary of the whole review: a hash of the prepared
+// diff's ID (itself a hash of every file, hunk, head-side line, commit and
+// guideline) and the guidelines this plan kept. It is derived rather than
+// drawn at random so the same input renders byte-identical prompts (seeded
+// sampling stays reproducible), and it stays unpredictable to whoever wrote
+// the text: to forge the fence inside, say, a rename's old path they would
+// have to know a hash of that very path. It is checked against every
+// repository string the prompt prints raw, and drawn again on the
+// (hash-collision) chance one contains it.
+func (pl *Plan) fence() string {
+	pl.fenceOnce.Do(func() {
+		id := ""
+		if pl.prep != nil {
+			id = pl.prep.id
+		}
+		b := prompts.Boundary(id + "\x00" + pl.Guidelines)
+		for pl.printsRaw(b) {
+			b = prompts.Boundary(b)
+		}
+		pl.fenceStr = b
+	})
+	return pl.fenceStr
+}
+
+// printsRaw reports whether any repository string the prompt may show contains s.
+func (pl *Plan) printsRaw(s string) bool {
+	if strings.Contains(pl.Guidelines, s) {
+		return true
 	}
-	for _, f := range c.Files {
-		field(f.Path)
-		field(f.OldPath)
-		field(f.Status)
-		field(f.Diff)
-		field(f.Context)
+	for _, c := range pl.Commits {
+		if strings.Contains(c, s) {
+			return true
+		}
 	}
-	return prompts.Boundary(b.String())
+	if pl.prep == nil {
+		return false
+	}
+	for _, fu := range pl.prep.files {
+		for _, t := range []string{fu.f.Path, fu.f.OldPath, string(fu.f.Status)} {
+			if strings.Contains(t, s) {
+				return true
+			}
+		}
+		for _, l := range fu.src {
+			if strings.Contains(l, s) {
+				return true
+			}
+		}
+		for _, hu := range fu.hunks {
+			if strings.Contains(hu.section, s) {
+				return true
+			}
+			for _, l := range hu.lines {
+				if strings.Contains(l.Text, s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // trimText cuts s to at most n bytes at a line boundary and says so.

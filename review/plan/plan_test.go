@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ func reader(files map[string]string) func(string) ([]byte, error) {
 
 func TestOneChunkWithEnclosingFunction(t *testing.T) {
 	set, files := sampleSet()
-	p := Prepare(Input{Set: set, ReadNew: reader(files), Guidelines: "Wrap errors with %w."})
+	p := Prepare(Input{Set: set, ReadNew: reader(files), Guidelines: "Wrap errors with %w.", Context: ContextFunction})
 	pl, err := Build(p, Budget{NumCtx: 16384, AnswerTokens: 4096})
 	if err != nil {
 		t.Fatal(err)
@@ -86,30 +87,35 @@ func TestOneChunkWithEnclosingFunction(t *testing.T) {
 		t.Fatalf("paths %v covered %v not %v", c.Paths, pl.Covered, pl.NotCovered)
 	}
 	x := c.Files[0]
-	for _, want := range []string{"    12 + \tif b > 10 {", "       - \tif b > 5 {", "    11   \tb := a + 1"} {
+	for _, want := range []string{"@@ -11,3 +11,3 @@ func second(n int) int {\n", "12+\tif b > 10 {\n", "\n-\tif b > 5 {\n", "11 \tb := a + 1\n"} {
 		if !strings.Contains(x.Diff, want) {
 			t.Errorf("diff lacks %q:\n%s", want, x.Diff)
 		}
 	}
 	// Context is the enclosing function second(), without the hunk's own lines.
-	for _, want := range []string{"     9   func second(n int) int {", "    16   }"} {
+	for _, want := range []string{"9 func second(n int) int {\n", "16 }\n"} {
 		if !strings.Contains(x.Context, want) {
 			t.Errorf("context lacks %q:\n%s", want, x.Context)
 		}
 	}
-	for _, not := range []string{"func first", "func third", "    12   "} {
+	for _, not := range []string{"func first", "func third", "12 "} {
 		if strings.Contains(x.Context, not) {
 			t.Errorf("context has %q:\n%s", not, x.Context)
 		}
+	}
+	// Prose never gets context.
+	if c.Files[1].Context != "" {
+		t.Errorf("README.md got context:\n%s", c.Files[1].Context)
 	}
 	sys, user, err := pl.Render(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(sys, "data to review") || !strings.Contains(user, "Wrap errors with %w.") || !strings.Contains(user, "- Double the value") {
+	if !strings.Contains(sys, "data to review") || !strings.Contains(user, "Wrap errors with %w.") || !strings.Contains(user, "- Double the value") || !strings.Contains(user, "A \"context\" section") {
 		t.Fatalf("prompt misses parts:\n%s", user)
 	}
-	if c.Tokens > pl.Budget.PromptTokens() || c.Bytes < len(sys)+len(user)-64 || c.Bytes > len(sys)+len(user)+64 {
+	// The estimate is the real size plus at most the "part k of n" note it reserves.
+	if c.Tokens > pl.Budget.PromptTokens() || c.Bytes < len(sys)+len(user) || c.Bytes > len(sys)+len(user)+96 {
 		t.Fatalf("estimate %d bytes / %d tokens, real %d bytes", c.Bytes, c.Tokens, len(sys)+len(user))
 	}
 	_, user2, _ := pl.Render(c)
@@ -118,17 +124,72 @@ func TestOneChunkWithEnclosingFunction(t *testing.T) {
 	}
 }
 
+// The default sends git's diff and names the enclosing signature in the hunk
+// header, with no extra lines; none keeps git's header as it is.
+func TestContextLevels(t *testing.T) {
+	set, files := sampleSet()
+	set.Files[0].Hunks[0].Section = "import \"fmt\"" // git's guess can be wrong
+	for _, tc := range []struct {
+		mode    Context
+		header  string
+		context bool
+	}{
+		{"", "@@ -11,3 +11,3 @@ func second(n int) int {\n", false},
+		{ContextSignature, "@@ -11,3 +11,3 @@ func second(n int) int {\n", false},
+		{ContextNone, "@@ -11,3 +11,3 @@ import \"fmt\"\n", false},
+		{ContextFunction, "@@ -11,3 +11,3 @@ func second(n int) int {\n", true},
+	} {
+		pl, err := Build(Prepare(Input{Set: set, ReadNew: reader(files), Context: tc.mode}), Budget{NumCtx: 16384, AnswerTokens: 4096})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := pl.Chunks[0].Files[0]
+		if !strings.HasPrefix(x.Diff, tc.header) || (x.Context != "") != tc.context {
+			t.Errorf("%q: diff\n%s\ncontext\n%s", tc.mode, x.Diff, x.Context)
+		}
+	}
+	if _, err := ParseContext("everything"); err == nil {
+		t.Fatal("ParseContext accepted a bad level")
+	}
+	if c, err := ParseContext(" Function "); err != nil || c != ContextFunction {
+		t.Fatalf("ParseContext = %q, %v", c, err)
+	}
+}
+
+// Function context stays within its share of the diff: a one-line change in
+// a long function gets the window around it, not the whole function.
+func TestFunctionContextIsBudgeted(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("func long() {\n")
+	for i := range 300 {
+		fmt.Fprintf(&src, "\tstep%d()\n", i)
+	}
+	src.WriteString("}\n")
+	set := &diff.Set{Files: []diff.File{{Path: "l.go", Status: diff.StatusModified, Hunks: []diff.Hunk{hunk(51,
+		diff.Line{Kind: diff.Context, Old: 51, New: 51, Text: "\tstep49()"},
+		diff.Line{Kind: diff.Added, New: 52, Text: "\tstep50()"},
+	)}}}}
+	pl, err := Build(Prepare(Input{Set: set, ReadNew: reader(map[string]string{"l.go": src.String()}), Context: ContextFunction, ContextLines: 2}), Budget{NumCtx: 16384, AnswerTokens: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := pl.Chunks[0].Files[0]
+	if strings.Contains(x.Context, "step0()") || !strings.Contains(x.Context, "50 \tstep48()") {
+		t.Fatalf("context not budgeted:\n%s", x.Context)
+	}
+}
+
 func TestWindowFallbackWithoutEnclosingBlock(t *testing.T) {
 	src := strings.Repeat("line\n", 100)
-	set := &diff.Set{Files: []diff.File{{Path: "a.txt", Status: diff.StatusModified, Hunks: []diff.Hunk{hunk(50,
+	set := &diff.Set{Files: []diff.File{{Path: "a.c", Status: diff.StatusModified, Hunks: []diff.Hunk{hunk(50,
 		diff.Line{Kind: diff.Added, New: 50, Text: "new"})}}}}
-	p := Prepare(Input{Set: set, ReadNew: reader(map[string]string{"a.txt": src}), ContextLines: 3})
+	p := Prepare(Input{Set: set, ReadNew: reader(map[string]string{"a.c": src}), ContextLines: 3, Context: ContextFunction})
 	pl, err := Build(p, Budget{NumCtx: 8192, AnswerTokens: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := pl.Chunks[0].Files[0].Context
-	if !strings.Contains(ctx, "    47   line") || !strings.Contains(ctx, "    53   line") || strings.Contains(ctx, "    46 ") || strings.Contains(ctx, "    54 ") {
+	if !strings.Contains(ctx, "\n48 line") || !strings.Contains(ctx, "\n53 line") || strings.Contains(ctx, "46 ") || strings.Contains(ctx, "54 ") {
 		t.Fatalf("context window wrong:\n%s", ctx)
 	}
 }
@@ -167,10 +228,8 @@ func checkPlan(t *testing.T, set *diff.Set, pl *Plan) {
 			t.Errorf("chunk %d renders to %d tokens > budget %d", c.Index, real, pl.Budget.PromptTokens())
 		}
 		for _, f := range c.Files {
-			for _, l := range strings.Split(f.Diff, "\n") {
-				if i := strings.Index(l, " + "); i >= 0 {
-					seen[f.Path+":"+strings.TrimSpace(l[:i])]++
-				}
+			for _, n := range addedNumbers(f.Diff) {
+				seen[f.Path+":"+n]++
 			}
 		}
 	}
@@ -231,7 +290,7 @@ func TestLineLargerThanBudgetIsNotCovered(t *testing.T) {
 	found := false
 	for _, c := range pl.Chunks {
 		for _, f := range c.Files {
-			found = found || (f.Path == "min.js" && strings.Contains(f.Diff, "     1 + ok"))
+			found = found || (f.Path == "min.js" && strings.Contains(f.Diff, "\n1+ok\n"))
 		}
 	}
 	if !found {
@@ -297,7 +356,7 @@ func TestBoundaryCoversOldPathAndStatus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := pl.boundary(pl.Chunks[0])
+		b := pl.fence()
 		if !strings.HasPrefix(user, "Review the change") || !strings.Contains(user, "\n"+b+" end of change\n") {
 			t.Fatalf("prompt not fenced by %s:\n%s", b, user)
 		}
@@ -322,5 +381,69 @@ func TestBoundaryCoversOldPathAndStatus(t *testing.T) {
 	copied.Status = diff.StatusCopied
 	if b2, _ := render(copied); b2 == b0 {
 		t.Fatal("the boundary ignores the status")
+	}
+}
+
+// Every chunk of a plan starts with the same bytes up to its own part note:
+// system prompt, guidelines, commits, instructions and the one fence.
+func TestChunksShareTheirPrefix(t *testing.T) {
+	set := bigSet(6, 2, 30)
+	set.Commits = []diff.Commit{{Subject: "one"}, {Subject: "two"}}
+	pl, err := Build(Prepare(Input{Set: set, Guidelines: "Check every error."}), Budget{NumCtx: 2600, AnswerTokens: 512})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Chunks) < 3 {
+		t.Fatalf("want several chunks, got %d", len(pl.Chunks))
+	}
+	var prefix string
+	for i, c := range pl.Chunks {
+		sys, user, err := pl.Render(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := sys + "\x00" + user[:strings.Index(user, "This is part")]
+		if i == 0 {
+			prefix = whole
+			continue
+		}
+		if whole != prefix {
+			t.Fatalf("chunk %d's prefix differs:\n%s\n---\n%s", c.Index, whole, prefix)
+		}
+	}
+	if !strings.Contains(prefix, "Check every error.") || !strings.Contains(prefix, "- two") || !strings.Contains(prefix, pl.fence()) {
+		t.Fatalf("prefix lacks a shared part:\n%s", prefix)
+	}
+}
+
+// Adding a file early in path order re-asks only the chunk that shows it:
+// every other chunk keeps its ID, so its cached answer is used.
+func TestAddingAFileKeepsOtherChunks(t *testing.T) {
+	set := bigSet(30, 2, 20)
+	budget := Budget{NumCtx: 4096, AnswerTokens: 512}
+	before, err := Build(Prepare(Input{Set: set}), budget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := bigSet(1, 3, 30).Files[0]
+	added.Path = "pkg/a_first.go"
+	grown := &diff.Set{Files: append([]diff.File{added}, set.Files...)}
+	after, err := Build(Prepare(Input{Set: grown}), budget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]bool{}
+	for _, c := range before.Chunks {
+		old[c.ID] = true
+	}
+	reasked := 0
+	for _, c := range after.Chunks {
+		if !old[c.ID] && !slices.Contains(c.Paths, added.Path) {
+			reasked++
+		}
+	}
+	t.Logf("%d chunks before, %d after, %d re-asked besides the new file's", len(before.Chunks), len(after.Chunks), reasked)
+	if reasked > 1 {
+		t.Fatalf("%d chunks without the new file were re-asked", reasked)
 	}
 }

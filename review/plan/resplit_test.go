@@ -11,11 +11,24 @@ func addedLines(cs []Chunk) []string {
 	var out []string
 	for _, c := range cs {
 		for _, f := range c.Files {
-			for _, l := range strings.Split(f.Diff, "\n") {
-				if i := strings.Index(l, " + "); i >= 0 {
-					out = append(out, f.Path+":"+strings.TrimSpace(l[:i]))
-				}
+			for _, n := range addedNumbers(f.Diff) {
+				out = append(out, f.Path+":"+n)
 			}
+		}
+	}
+	return out
+}
+
+// addedNumbers lists the new-side numbers of a rendered diff's added lines.
+func addedNumbers(d string) []string {
+	var out []string
+	for _, l := range strings.Split(d, "\n") {
+		i := 0
+		for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+			i++
+		}
+		if i > 0 && i < len(l) && l[i] == '+' {
+			out = append(out, l[:i])
 		}
 	}
 	return out
@@ -89,7 +102,7 @@ func TestSplitHalvesDownToOneLine(t *testing.T) {
 func TestSplitDropsContextBeforeCuttingAHunk(t *testing.T) {
 	set, files := sampleSet()
 	set.Files = set.Files[:1]
-	pl, err := Build(Prepare(Input{Set: set, ReadNew: reader(files)}), Budget{NumCtx: 4096, AnswerTokens: 512})
+	pl, err := Build(Prepare(Input{Set: set, ReadNew: reader(files), Context: ContextFunction}), Budget{NumCtx: 4096, AnswerTokens: 512})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,18 +34,28 @@ type winRange struct {
 func render(fu fileUnits, g group) prompts.File {
 	pf := fileHeader(fu.f)
 	var d strings.Builder
-	var ctx, shown []span
+	var block, win, shown []span
 	for _, hu := range g.hunks {
-		d.WriteString(hunkHeader(hu.h, g.window))
+		d.WriteString(hunkHeader(hu.h, hu.section, g.window))
 		renderLines(&d, hu.lines)
 		if g.context {
-			ctx = append(ctx, hu.ctx...)
+			block = append(block, hu.ctx...)
+			win = append(win, hu.window...)
 		}
 		shown = append(shown, hu.shown)
 	}
 	pf.Diff = d.String()
-	if g.context && len(ctx) > 0 {
-		pf.Context = renderSpans(fu.src, subtract(ctx, shown))
+	// The enclosing blocks while they stay within their share of the diff,
+	// else the plain window around each hunk, else nothing.
+	limit := max(int(functionShare*float64(len(pf.Diff))), minContextBytes)
+	for _, spans := range [][]span{block, win} {
+		if len(spans) == 0 {
+			continue
+		}
+		if ctx := renderSpans(fu.src, subtract(spans, shown)); len(ctx) <= limit {
+			pf.Context = ctx
+			break
+		}
 	}
 	return pf
 }
@@ -138,7 +148,7 @@ func windows(fu fileUnits, hu hunkUnit, avail int) ([]group, bool, error) {
 	mk := func(start, end int) group { return window(hu, start, end) }
 	n := len(hu.lines)
 	// The header with the longest window note, and no lines.
-	head, err := fileCost(render(fu, group{hunks: []hunkUnit{{h: hu.h}}, window: fmt.Sprintf("lines %d-%d of %d in this hunk", n, n, n)}))
+	head, err := fileCost(render(fu, group{hunks: []hunkUnit{{h: hu.h, section: hu.section}}, window: fmt.Sprintf("lines %d-%d of %d in this hunk", n, n, n)}))
 	if err != nil {
 		return nil, false, err
 	}

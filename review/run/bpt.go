@@ -56,7 +56,7 @@ type bptEntry struct {
 	Source string `json:"source,omitempty"`
 }
 
-func bptKey(id string) string { return cache.Key("bpt/v2", id) }
+func bptKey(id string) string { return cache.Key("bpt/v3", id) }
 
 // measuredBPT returns the figure measured for model id: from this runner's
 // memory (a probe earlier in this process), else from the cache.

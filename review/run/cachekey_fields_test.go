@@ -58,6 +58,8 @@ func TestEveryPromptFieldJoinsTheCacheKey(t *testing.T) {
 		switch dt.Field(i).Name {
 		case "Guidelines":
 			pl.Guidelines += "'"
+		case "Context":
+			pl.Context = plan.ContextFunction
 		default:
 			t.Errorf("%s is new: add it to CacheKey (and here), or to notInCacheKey with the reason", name)
 			continue

@@ -65,8 +65,9 @@ var probeSample = []string{
 // probeText is the probe prompt for a context of numCtx tokens: the system
 // prompt's text, then sample code rendered as hunks are (new-side line
 // number, marker, code), at most numCtx/3 bytes so it fits even at three
-// tokens to a byte... of spaces, as byte-fallback tokenizers spend. A nonce leads, so no server can serve any of it from a cached
-// prompt prefix and count less than it read.
+// tokens to a byte, as byte-fallback tokenizers spend. A nonce leads, so no
+// server can serve any of it from a cached prompt prefix and count less than
+// it read.
 func probeText(numCtx int, nonce string) string {
 	var b strings.Builder
 	b.WriteString("Calibration " + nonce + ". Reply with one word.\n\n")
@@ -79,7 +80,7 @@ func probeText(numCtx int, nonce string) string {
 		if i%5 == 0 {
 			marker = " "
 		}
-		fmt.Fprintf(&b, "%6d %s %s\n", 40+i, marker, l)
+		fmt.Fprintf(&b, "%d%s%s\n", 40+i, marker, l)
 	}
 	s := b.String()
 	if limit := numCtx / 3; len(s) > limit {

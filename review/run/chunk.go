@@ -58,7 +58,8 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 // CacheKey is the key of one answer: the prompt version (templates and
 // schema), the model (by digest, so every name of one model shares its
 // answers; by its normalised name only when the server gave no digest), the
-// options, the reviewer's focus, the guidelines the plan kept, and the
+// options, the reviewer's focus, the guidelines the plan kept, whether the
+// prompt explains a context section, and the
 // chunk's own files (path, old path, status, part, diff and head-side
 // context: what plan.Chunk.ID hashes, here in full). It leaves out on purpose
 // what the prompt carries about the rest of the change: the commit subjects,
@@ -68,7 +69,7 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 // cheap (issue 5).
 func CacheKey(model, digest string, opts review.Options, pl *plan.Plan, c plan.Chunk) string {
 	return cache.Key("quorum.answer/v3", prompts.Version(), modelID(model, digest), opts,
-		strings.TrimSpace(pl.Budget.Focus), pl.Guidelines, c.Files)
+		strings.TrimSpace(pl.Budget.Focus), pl.Guidelines, pl.FunctionContext(), c.Files)
 }
 
 // Errors a chunk can fail with besides the server's own.

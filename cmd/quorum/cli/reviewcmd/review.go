@@ -46,6 +46,7 @@ type ReviewOptions struct {
 	Diff             diff.Options
 	Models           []string
 	MaxContext       int
+	ContextLevel     string
 	NumPredict       int
 	Parallel         int
 	ConcurrentModels int
@@ -82,6 +83,7 @@ var flagKeys = map[string]string{
 	"ignore":            "ignore",
 	"models":            "models",
 	"max-context":       "max_context",
+	"context":           "context",
 	"num-predict":       "num_predict",
 	"parallel":          "parallel",
 	"concurrent-models": "concurrent_models",
@@ -131,6 +133,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl := cmd.Flags()
 	fl.StringSliceVar(&opts.Models, "models", nil, "reviewer `MODELS`, comma-separated (default: up to three installed chat models)")
 	fl.IntVar(&opts.MaxContext, "max-context", run.DefaultMaxContext, "cap every model's context window at `TOKENS`")
+	fl.StringVar(&opts.ContextLevel, "context", "", "code around each change the models see (`LEVEL`): none, signature or function (default: context config, signature)")
 	fl.IntVar(&opts.NumPredict, "num-predict", run.DefaultNumPredict, "bound every answer at `TOKENS` (kept under half the context)")
 	fl.IntVar(&opts.Parallel, "parallel", 1, "requests in flight per model")
 	fl.IntVar(&opts.ConcurrentModels, "concurrent-models", 1, "models running at once (1 = model by model)")

@@ -180,7 +180,7 @@ func TestReviewDefaultPanelRawJSON(t *testing.T) {
 		if len(c.Format) == 0 || c.KeepAlive == nil || *c.KeepAlive != 10*time.Minute {
 			t.Errorf("%s: format or keep_alive missing", c.Model)
 		}
-		for _, want := range []string{"Errors are wrapped with %w.", "calc: add Half, fix Double", "     4 + \treturn n * 3", "QUORUM-"} {
+		for _, want := range []string{"Errors are wrapped with %w.", "calc: add Half, fix Double", "4+\treturn n * 3", "QUORUM-"} {
 			if !strings.Contains(c.Prompt, want) {
 				t.Errorf("%s prompt lacks %q", c.Model, want)
 			}
