@@ -111,6 +111,10 @@ func pruneRun(opts *PruneOptions) error {
 	if maxMB == 0 {
 		limits[1] = "no size cap"
 	}
+	if len(res.Removed) == 0 && res.Kept == 0 {
+		fmt.Fprintln(out, "nothing to prune: no saved reports")
+		return nil
+	}
 	if len(res.Removed) == 0 {
 		fmt.Fprintf(out, "nothing to prune: %s, %s (%s)\n", plural(res.Kept, "report"), cmdutil.Bytes(res.Bytes), strings.Join(limits, ", "))
 		return nil

@@ -153,3 +153,11 @@ func TestPruneFlags(t *testing.T) {
 		t.Errorf("no flags: %+v, %v", got, err)
 	}
 }
+
+func TestPruneNoReports(t *testing.T) {
+	dir, _ := repoWith(t, 0)
+	code, out, errOut := run(t, dir, "report prune")
+	if code != 0 || errOut != "" || out != "nothing to prune: no saved reports\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
