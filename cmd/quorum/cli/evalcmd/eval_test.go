@@ -357,6 +357,13 @@ func TestEvalSampleIsDeterministic(t *testing.T) {
 	if a, b := pick("7"), pick("7"); a != b {
 		t.Fatalf("seed 7 picked %s, then %s", a, b)
 	}
+	// --since keeps the last three commits (the fixture's clock ticks a
+	// second a commit from 10:00:00): the two clean ones, no bug.
+	r := e.run(context.Background(), "--models", qwen, "--since", "2024-01-01T10:00:07Z", "-q")
+	if r.code != 0 || !strings.Contains(r.stdout, "0 bug cases, 2 clean cases, 0 commits skipped") ||
+		!strings.Contains(r.stdout, "No recommendation: no bug case was scored: nothing to measure recall on.") {
+		t.Fatalf("--since: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
 }
 
 // TestEvalInterrupted: Ctrl-C mid-eval exits 2 with a hint, leaves the
@@ -449,7 +456,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
 			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: ", "check that --rev names a commit and --since a date git understands (git log --since)"},
-		{[]string{"--models", "absent:1b"}, "", ""},
+		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
 	} {
 		r := e.run(context.Background(), tc.args...)
 		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
@@ -486,5 +493,25 @@ func TestDefaultsAgree(t *testing.T) {
 		d.MaxFiles != eval.DefaultMaxFiles || d.MaxLines != eval.DefaultMaxLines || d.CleanWindow != eval.DefaultCleanWindow ||
 		d.Window != eval.DefaultWindow || d.MaxCleanBlockRate != eval.DefaultMaxCleanBlockRate {
 		t.Fatalf("config %+v", d)
+	}
+}
+
+// TestSetupErrors: outside a repository, and Ctrl-C before any model call.
+func TestSetupErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := e.run(ctx, "--models", qwen)
+	if r.code != exitcode.Setup || r.stderr != "error: eval interrupted while building its cases; no model was asked yet\nhint: run the same command again\n" {
+		t.Errorf("interrupted early: exit %d\n%s", r.code, r.stderr)
+	}
+	if e.srv.ModelCalls() != 0 {
+		t.Errorf("%d model calls", e.srv.ModelCalls())
+	}
+	e.repo.Dir = t.TempDir()
+	r = e.run(context.Background(), "--models", qwen)
+	if r.code != exitcode.Setup || r.stderr != "error: not a git repository: "+e.repo.Dir+"\nhint: run quorum inside a git work tree, or 'git init' one\n" {
+		t.Errorf("not a repository: exit %d\n%s", r.code, r.stderr)
 	}
 }
