@@ -24,6 +24,8 @@ type PruneOptions struct {
 	Keep, MaxMB       int
 	KeepSet, MaxMBSet bool
 	DryRun            bool
+	// Prune is reportstore.Prune (tests inject a failing one).
+	Prune func(gitDir string, lim reportstore.Limits, keepDir string, dryRun bool) (reportstore.PruneResult, error)
 }
 
 // NewCmdPrune builds `quorum report prune`; runF replaces the run function in tests.
@@ -34,7 +36,7 @@ func NewCmdPrune(f *cmdutil.Factory, runF func(*PruneOptions) error) *cobra.Comm
 			dir = "."
 		}
 		return config.Load(dir, f.Getenv)
-	}}
+	}, Prune: reportstore.Prune}
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Remove the oldest saved reports",
@@ -82,7 +84,7 @@ func pruneRun(opts *PruneOptions) error {
 	if opts.MaxMBSet {
 		maxMB = opts.MaxMB
 	}
-	res, err := reportstore.Prune(gd, reportstore.Limits{Keep: keep, MaxBytes: int64(maxMB) * reportstore.MB}, "", opts.DryRun)
+	res, err := opts.Prune(gd, reportstore.Limits{Keep: keep, MaxBytes: int64(maxMB) * reportstore.MB}, "", opts.DryRun)
 	verb := "removed"
 	if opts.DryRun {
 		verb = "would remove"
