@@ -63,6 +63,9 @@ func Build(ctx context.Context, g *gitexec.Git, dir string, ignore []string, c C
 		}
 	}
 	set.Files, set.Skipped = files, skipped
+	// Neither kind shows its commit message: a bug case has none (its
+	// range holds no commit), and a clean case's would tell it apart.
+	set.Commits = []diff.Commit{}
 	if set.Empty() {
 		return nil, SkipEmpty, nil
 	}

@@ -6,7 +6,9 @@
 // (default: fix, fixes, fixed, bug, bugfix, regression, CVE-n), with no
 // more than MaxFiles code files and MaxLines changed lines of code, no
 // merge. Its diff is the fix reversed on top of the fixed commit: `git
-// diff FIX FIX^`, cut to the fix's code files. Those files at the head side
+// diff FIX FIX^`, cut to the fix's code files other than tests (a
+// reverted regression test would show a deleted test, not the bug); no
+// case shows the panel a commit message. Those files at the head side
 // are exactly the parent's, so nothing is built on disk: every case is read
 // from git objects (git log, git diff, git cat-file), and the work tree,
 // index, branches and stash are never touched. The truth is the lines the

@@ -75,10 +75,12 @@ func TestCandidates(t *testing.T) {
 		{SHA: "h7", Subject: "fix: first", Files: []FileStat{{Path: "x.go", Added: 1}}},
 		commit("h8", "refactor: big", "big.go"),
 		commit("h9", "parse: guard against nil", "vendor/lib.py"),
+		commit("h10", "fix flaky test", "calc_test.go"),
+		commit("h11", "calc: fix rounding", "calc.go", "calc_test.go", "testdata/x.go"),
 	}
 	hist[8].Files[0].Added = 41
 	hist[9].Body = "This fixes CVE-2024-1234."
-	bugs, clean, skipped, err := Candidates(hist, Mining{CleanWindow: 2, Paths: []string{"store.go", "calc.go", "README.md", "a.go", "b.go", "c.go", "d.go", "x.go", "big.go", "vendor"}})
+	bugs, clean, skipped, err := Candidates(hist, Mining{CleanWindow: 2, Paths: []string{"store.go", "calc.go", "README.md", "a.go", "b.go", "c.go", "d.go", "x.go", "big.go", "vendor", "calc_test.go", "testdata"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +91,7 @@ func TestCandidates(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	if got := shas(bugs); got != "h0,h9" {
+	if got := shas(bugs); got != "h0,h9,h11" || strings.Join(bugs[2].Files, ",") != "calc.go" {
 		t.Errorf("bugs %s", got)
 	}
 	if got := shas(clean); got != "h3,h4" {
@@ -99,13 +101,13 @@ func TestCandidates(t *testing.T) {
 	for _, s := range skipped {
 		why = append(why, s.Commit+" "+s.Reason)
 	}
-	want := "h5 " + SkipNoCode + "|h6 too many files (4 > 3)|h7 " + SkipRoot + "|h8 too many changed lines (42 > 40)"
+	want := "h5 " + SkipNoCode + "|h6 too many files (4 > 3)|h7 " + SkipRoot + "|h8 too many changed lines (42 > 40)|h10 " + SkipTests
 	if got := strings.Join(why, "|"); got != want {
 		t.Errorf("skipped\n%s\nwant\n%s", got, want)
 	}
 	// --paths narrows the files: calc.go only.
 	bugs, clean, _, _ = Candidates(hist, Mining{CleanWindow: 2, Paths: []string{"calc.go"}})
-	if shas(bugs) != "" || shas(clean) != "h3,h4" {
+	if shas(bugs) != "h11" || shas(clean) != "h3,h4" {
 		t.Errorf("paths: bugs %s clean %s", shas(bugs), shas(clean))
 	}
 }

@@ -105,6 +105,7 @@ type Skip struct {
 const (
 	SkipRoot     = "root commit (no parent)"
 	SkipNoCode   = "no code files (docs or data only)"
+	SkipTests    = "only test files"
 	SkipTooMany  = "too many files"
 	SkipTooLarge = "too many changed lines"
 	SkipBinary   = "binary files"
@@ -211,7 +212,7 @@ func Candidates(history []Commit, m Mining) (bugs, clean []Candidate, skipped []
 		default:
 			continue
 		}
-		files, reason := scope(c, m)
+		files, reason := scope(c, m, kind)
 		if reason == "" && len(c.Parents) == 0 {
 			reason = SkipRoot
 		}
@@ -253,12 +254,18 @@ func touchedByLaterFix(history []Commit, isFix []bool, i, window int) bool {
 	return false
 }
 
-// scope returns the code files of c under m's paths, or why c cannot be a case.
-func scope(c Commit, m Mining) ([]string, string) {
+// scope returns the code files of c under m's paths, or why c cannot be a
+// case. A bug case leaves test files out: reverting a fix's regression
+// test would show the panel a deleted test, not the bug.
+func scope(c Commit, m Mining, kind string) ([]string, string) {
 	var files []string
-	lines := 0
+	lines, tests := 0, 0
 	for _, f := range c.Files {
 		if !underPaths(f.Path, m.Paths) || !IsCode(f.Path) {
+			continue
+		}
+		if kind == KindBug && IsTest(f.Path) {
+			tests++
 			continue
 		}
 		if f.Binary {
@@ -268,6 +275,8 @@ func scope(c Commit, m Mining) ([]string, string) {
 		lines += f.Added + f.Deleted
 	}
 	switch {
+	case len(files) == 0 && tests > 0:
+		return nil, SkipTests
 	case len(files) == 0:
 		return nil, SkipNoCode
 	case len(files) > m.MaxFiles:
@@ -276,6 +285,24 @@ func scope(c Commit, m Mining) ([]string, string) {
 		return nil, fmt.Sprintf("%s (%d > %d)", SkipTooLarge, lines, m.MaxLines)
 	}
 	return files, ""
+}
+
+// IsTest recognises test files by the conventions of common languages
+// (the same rules as the report's "source changed without tests" check).
+func IsTest(p string) bool {
+	lower := strings.ToLower(path.Base(p))
+	ext := path.Ext(lower)
+	stem := strings.TrimSuffix(lower, ext)
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		switch strings.ToLower(seg) {
+		case "test", "tests", "__tests__", "spec", "testdata", "testing":
+			return true
+		}
+	}
+	return strings.HasSuffix(stem, "_test") || strings.HasPrefix(stem, "test_") ||
+		strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, ".spec") ||
+		strings.HasSuffix(stem, "_spec") || strings.HasSuffix(stem, "test") && ext == ".java" ||
+		strings.HasSuffix(stem, "tests") && (ext == ".cs" || ext == ".kt" || ext == ".swift")
 }
 
 func underPaths(p string, paths []string) bool {
