@@ -51,7 +51,8 @@ type Removed struct {
 // PruneResult is what Prune did.
 type PruneResult struct {
 	Removed []Removed
-	// Kept is how many reports remain; Bytes how much disk they take.
+	// Kept is how many reports remain (directories not named like reports
+	// are not counted); Bytes how much disk the reports directory takes.
 	Kept  int
 	Bytes int64
 }
@@ -103,7 +104,7 @@ func Prune(gitDir string, lim Limits, keepDir string, dryRun bool) (PruneResult,
 		victims = append(victims, Removed{Entry: entries[i], Bytes: u.remove(entries[i].Dir), Reason: reason})
 		count--
 	}
-	res.Kept, res.Bytes = len(entries)-len(victims), u.total
+	res.Kept, res.Bytes = count, u.total
 	if dryRun {
 		res.Removed = victims
 		return res, nil
