@@ -113,6 +113,7 @@ func TestAheadPush(t *testing.T) {
 	if n := strings.Count(s.Log(), `"/api/chat"`) - serverChats; n != 0 {
 		t.Fatalf("the server logged %d chat requests during the push, want 0", n)
 	}
+	t.Logf("push from the cache: the server saw %s\n%s", proxy.Summary(), push.Stderr)
 	if !strings.Contains(push.Stderr, "quorum: reviewed 1 commit") {
 		t.Fatalf("the push was not reviewed:\n%s", push.Stderr)
 	}
@@ -121,14 +122,51 @@ func TestAheadPush(t *testing.T) {
 	// skipped, for the baseline.
 	fx.write(t, "notes.txt", "baseline\n")
 	run("git", "add", "notes.txt")
-	env = append(env, "QUORUM_SKIP=1")
+	reviewEnv := env
+	env = append(slices.Clone(env), "QUORUM_SKIP=1")
 	run("git", "commit", "-q", "-m", "notes")
 	base := run("git", "push", "-q", "origin", "main")
+	env = reviewEnv
 	added := push.Wall - base.Wall
 	t.Logf("ahead: background review %d chat requests; push %d model requests, %v (a push without review %v): the hook added %v",
 		bgChats, 0, push.Wall.Round(time.Millisecond), base.Wall.Round(time.Millisecond), added.Round(time.Millisecond))
 	if os.Getenv("QUORUM_TIMING_TESTS") == "1" && added > time.Second {
 		t.Errorf("the hook added %v to a push whose review was done ahead, want < 1s", added)
+	}
+
+	// A push while the background review of its commit is in flight joins
+	// it: the models are asked once, by the background review.
+	fx.write(t, "calc.go", "package calc\n\n// Add returns a+b.\nfunc Add(a, b int) int { return a + b }\n\n"+
+		"// Sub returns a-b.\nfunc Sub(a, b int) int {\n\treturn a - b\n}\n")
+	proxy.Reset()
+	if r := run("git", "commit", "-q", "-am", "calc: add Sub"); r.Code != 0 {
+		t.Fatalf("commit: exit %d\n%s", r.Code, r.Stderr)
+	}
+	head = strings.TrimSpace(run("git", "rev-parse", "HEAD").Stdout)
+	deadline = time.Now().Add(5 * time.Minute)
+	for {
+		b, _ := os.ReadFile(filepath.Join(gitDir, "quorum", "ahead", "lock"))
+		if strings.Contains(string(b), `"head":"`+head+`"`) {
+			break // the background review of head holds the lock
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(gitDir, "quorum", "ahead.log"))
+			t.Fatalf("no background review of %s started within 5m; log:\n%s", head, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	join := run("git", "push", "origin", "main")
+	if join.Code != 0 {
+		t.Fatalf("push: exit %d\n%s", join.Code, join.Stderr)
+	}
+	total := proxy.Hits("/api/chat")
+	t.Logf("joined push: %v, %d chat requests in all (background review and push)\n%s", join.Wall.Round(time.Millisecond), total, join.Stderr)
+	if !strings.Contains(join.Stderr, "a background review of these commits is in flight") ||
+		!strings.Contains(join.Stderr, "the background review finished; its answers are in the cache") {
+		t.Fatalf("the push did not join the background review:\n%s", join.Stderr)
+	}
+	if total != bgChats {
+		t.Fatalf("%d chat requests for the commit and its push, want %d (one review's)", total, bgChats)
 	}
 }
 
