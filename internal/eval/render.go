@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 )
+
+// overCap is the "(60 > 40)" of a too-large reason, left out when counting reasons.
+var overCap = regexp.MustCompile(` \(\d+ > \d+\)$`)
 
 // Formats of Write.
 var Formats = []string{"text", "markdown", "json"}
@@ -144,7 +148,7 @@ func writeTables(w io.Writer, r *Result, md bool) error {
 		counts := map[string]int{}
 		var order []string
 		for _, s := range r.Skipped {
-			key := s.Kind + ": " + s.Reason
+			key := s.Kind + ": " + overCap.ReplaceAllString(s.Reason, "")
 			if counts[key] == 0 {
 				order = append(order, key)
 			}
