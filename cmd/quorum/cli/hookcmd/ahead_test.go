@@ -490,3 +490,34 @@ func TestInstallAheadForeignPostCommit(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }
+
+// TestPostCommitErrors: run by hand outside a repository, post-commit is a
+// setup error with a hint (exit 2); the hook itself discards its output.
+func TestPostCommitErrors(t *testing.T) {
+	f, out, errOut := cmdtest.NewFactory(t.TempDir(), nil)
+	cmd := NewCmdPostCommit(f, func(o *PostCommitOptions) error {
+		o.Start = func(ahead.Spawn) (int, error) { t.Fatal("spawned"); return 0, nil }
+		return PostCommit(o)
+	})
+	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil)
+	if code != exitcode.Setup || out.String() != "" || errOut.String() != "error: not a git repository\nhint: run it inside a git work tree\n" {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+
+	// No log to write to (the git dir's quorum directory is a file).
+	r := newAheadRepo(t)
+	if err := os.WriteFile(filepath.Join(r.gitDir(), "quorum"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut = cmdtest.NewFactory(r.dir, nil)
+	cmd = NewCmdPostCommit(f, func(o *PostCommitOptions) error {
+		o.Start = func(ahead.Spawn) (int, error) { t.Fatal("spawned"); return 0, nil }
+		return PostCommit(o)
+	})
+	code = cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil)
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if code != exitcode.Setup || len(lines) != 2 || !strings.HasPrefix(lines[0], "error: the background review's log: ") ||
+		lines[1] != "hint: check that "+r.gitDir()+" is writable" {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+}

@@ -27,6 +27,10 @@ func NewCmdHook(f *cmdutil.Factory) *cobra.Command {
 		Long: `Review exactly the commits of every git push, offline, and block the push
 when findings reach the hook's gate (hook.fail_on, hook.min_agreement).
 
+With 'quorum hook install --ahead', each commit also starts a background
+review of the branch, which the push then finds cached or waits for
+('quorum status' shows where it stands).
+
 Skip one push with QUORUM_SKIP=1 git push, or git push --no-verify.`,
 		Args: cmdutil.NoArgs,
 	}
