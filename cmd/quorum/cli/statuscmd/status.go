@@ -147,6 +147,9 @@ func statusRun(opts *StatusOptions) error {
 	}
 	if last != nil && last.Key == key && st.State == NotReviewed && last.Status != ahead.StatusDone {
 		st.Last = last.Status
+		if last.Status == ahead.StatusRunning && (owner == nil || owner.Trigger != ahead.TriggerAhead) {
+			st.Last = "killed before it finished" // nobody holds the lock: the run died
+		}
 		if last.Reason != "" {
 			st.Last += ": " + last.Reason
 		}
