@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -277,5 +278,29 @@ func TestNoRecommendation(t *testing.T) {
 	var b bytes.Buffer
 	if err := Write(&b, "text", res); err != nil || !strings.Contains(b.String(), "No recommendation: no clean case was scored") {
 		t.Fatalf("%v\n%s", err, b.String())
+	}
+}
+
+// TestUnsafeText: commit subjects, file and model names from the
+// repository and the server never reach the output raw.
+func TestUnsafeText(t *testing.T) {
+	in := inputs()
+	in[0].Case.Subject = cmdtest.EvilName
+	in[0].Raw.Results[0].Reviewer.Name = cmdtest.EvilName
+	res, err := Score(in, []Skip{{Kind: KindBug, Commit: "z", Subject: cmdtest.EvilName, Reason: SkipNoCode}}, Settings{Window: 3, Severity: review.Important, MaxCleanBlockRate: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Formats {
+		var b bytes.Buffer
+		if err := Write(&b, f, res); err != nil {
+			t.Fatal(err)
+		}
+		if u := cmdtest.Unsafe(b.String()); u != "" {
+			t.Errorf("%s output holds %s", f, u)
+		}
+		if !strings.Contains(b.String(), "gnp.exe") {
+			t.Errorf("%s output lost the name:\n%s", f, b.String())
+		}
 	}
 }
