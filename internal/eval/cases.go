@@ -36,6 +36,9 @@ type Case struct {
 // candidate's code files. It returns a skip reason instead when nothing
 // reviewable (or, for a bug, nothing to score against) is left.
 func Build(ctx context.Context, g *gitexec.Git, dir string, ignore []string, c Candidate) (*Case, string, error) {
+	if len(c.Commit.Parents) == 0 {
+		return nil, SkipRoot, nil
+	}
 	parent := c.Commit.Parents[0]
 	cs := &Case{ID: c.Kind + ":" + short(c.Commit.SHA), Kind: c.Kind, Commit: c.Commit.SHA, Subject: c.Commit.Subject}
 	if c.Kind == KindBug {
