@@ -12,9 +12,7 @@ package promptbench
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -26,83 +24,6 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review/plan"
 )
-
-type branchCase struct {
-	name, module, from, to string
-}
-
-var cases = []branchCase{
-	{"small", "golang.org/x/term", "v0.29.0", "v0.48.0"},
-	{"medium", "github.com/spf13/cobra", "v1.7.0", "v1.10.2"},
-	{"large", "golang.org/x/sys", "v0.30.0", "v0.50.0"},
-}
-
-func modDir(t *testing.T, module, version string) string {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := filepath.Join(strings.TrimSpace(string(out)), module+"@"+version)
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("%s@%s is not in the module cache", module, version)
-	}
-	return d
-}
-
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=b", "GIT_AUTHOR_EMAIL=b@example.com", "GIT_COMMITTER_NAME=b", "GIT_COMMITTER_EMAIL=b@example.com", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-// copyTree replaces dst's files (but .git) with src's.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	entries, _ := os.ReadDir(dst)
-	for _, e := range entries {
-		if e.Name() != ".git" {
-			os.RemoveAll(filepath.Join(dst, e.Name()))
-		}
-	}
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// repo builds main = module@from, feature = module@to.
-func repo(t *testing.T, c branchCase) string {
-	a, b := modDir(t, c.module, c.from), modDir(t, c.module, c.to)
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	copyTree(t, a, dir)
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", c.module+" "+c.from)
-	git(t, dir, "checkout", "-q", "-b", "feature")
-	copyTree(t, b, dir)
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", c.module+" "+c.to)
-	return dir
-}
 
 type measure struct {
 	files, changed               int
@@ -160,7 +81,7 @@ func measurePlan(t *testing.T, enc tokenizer.Codec, dir string, set *diff.Set, p
 		}
 	}
 	m.files = len(paths)
-	raw := git(t, dir, append([]string{"diff", "-U3", "main", "feature", "--"}, paths...)...)
+	raw := Git(t, dir, append([]string{"diff", "-U3", "main", "feature", "--"}, paths...)...)
 	m.rawTokens = count(t, enc, raw)
 	prev := ""
 	for _, c := range pl.Chunks {
@@ -208,8 +129,8 @@ func insertAt(t *testing.T, dir, rel string) {
 	if err := os.WriteFile(filepath.Join(dir, rel), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "add "+rel)
+	Git(t, dir, "add", "-A")
+	Git(t, dir, "commit", "-q", "-m", "add "+rel)
 }
 
 // TestMeasureStability adds a 300-line file at the start, the middle and the
@@ -218,9 +139,9 @@ func insertAt(t *testing.T, dir, rel string) {
 func TestMeasureStability(t *testing.T) {
 	fmt.Println("| branch | num_ctx | chunks | extra chunks re-asked (start, middle, end) |")
 	fmt.Println("|---|---|---|---|")
-	for _, c := range cases {
+	for _, c := range Cases {
 		for _, numCtx := range []int{8192, 16384} {
-			dir := repo(t, c)
+			dir := Branch(t, c)
 			set, readNew := load(t, dir)
 			pl := planCtx(t, set, readNew, numCtx)
 			old := map[string]bool{}
@@ -231,7 +152,7 @@ func TestMeasureStability(t *testing.T) {
 			mid := files[len(files)/2].Path
 			var extras []string
 			for _, rel := range []string{"aaa/aaa.go", strings.TrimSuffix(mid, ".go") + "_added.go", "zzz/zzz.go"} {
-				d2 := repo(t, c)
+				d2 := Branch(t, c)
 				insertAt(t, d2, rel)
 				set2, readNew2 := load(t, d2)
 				pl2 := planCtx(t, set2, readNew2, numCtx)
@@ -244,7 +165,7 @@ func TestMeasureStability(t *testing.T) {
 				}
 				extras = append(extras, fmt.Sprint(extra))
 			}
-			fmt.Printf("| %s | %d | %d | %s |\n", c.name, numCtx, len(pl.Chunks), strings.Join(extras, ", "))
+			fmt.Printf("| %s | %d | %d | %s |\n", c.Name, numCtx, len(pl.Chunks), strings.Join(extras, ", "))
 		}
 	}
 }
@@ -255,9 +176,9 @@ func TestMeasurePrompts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rows []string
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			dir := repo(t, c)
+	for _, c := range Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			dir := Branch(t, c)
 			set, readNew := load(t, dir)
 			pl := planOf(t, set, readNew)
 			m := measurePlan(t, enc, dir, set, pl)
@@ -282,7 +203,7 @@ func TestMeasurePrompts(t *testing.T) {
 				}
 			}
 			row := fmt.Sprintf("| %s | %d files, %d changed lines | %d | %d | %.2f× | %d | %.0f%% | %d | %d of %d (%d hold the new file) |",
-				c.name, m.files, m.changed, m.rawTokens, m.promptTokens, float64(m.promptTokens)/float64(m.rawTokens),
+				c.Name, m.files, m.changed, m.rawTokens, m.promptTokens, float64(m.promptTokens)/float64(m.rawTokens),
 				m.chunks, 100*float64(m.contextPart)/float64(m.promptBytes), max(m.minSharedPrefix, 0), reasked, m2.chunks, needed)
 			rows = append(rows, row)
 		})
