@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/quorum-review/quorum/review/report"
+
 	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
@@ -287,23 +289,9 @@ func scope(c Commit, m Mining, kind string) ([]string, string) {
 	return files, ""
 }
 
-// IsTest recognises test files by the conventions of common languages
-// (the same rules as the report's "source changed without tests" check).
-func IsTest(p string) bool {
-	lower := strings.ToLower(path.Base(p))
-	ext := path.Ext(lower)
-	stem := strings.TrimSuffix(lower, ext)
-	for _, seg := range strings.Split(path.Dir(p), "/") {
-		switch strings.ToLower(seg) {
-		case "test", "tests", "__tests__", "spec", "testdata", "testing":
-			return true
-		}
-	}
-	return strings.HasSuffix(stem, "_test") || strings.HasPrefix(stem, "test_") ||
-		strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, ".spec") ||
-		strings.HasSuffix(stem, "_spec") || strings.HasSuffix(stem, "test") && ext == ".java" ||
-		strings.HasSuffix(stem, "tests") && (ext == ".cs" || ext == ".kt" || ext == ".swift")
-}
+// IsTest recognises test files: the report's own rule (its "source changed
+// without tests" check), so a case and a review agree on what a test is.
+func IsTest(p string) bool { return report.IsTest(p) }
 
 func underPaths(p string, paths []string) bool {
 	if len(paths) == 0 {

@@ -77,7 +77,8 @@ var sourceExt = map[string]bool{
 }
 
 // isTest recognises test files by the conventions of common languages.
-func isTest(p string) bool {
+// IsTest recognises test files by the conventions of common languages.
+func IsTest(p string) bool {
 	base := path.Base(p)
 	lower := strings.ToLower(base)
 	ext := path.Ext(lower)
@@ -95,7 +96,7 @@ func isTest(p string) bool {
 		ext == ".txtar" || ext == ".bats"
 }
 
-func isSource(p string) bool { return sourceExt[strings.ToLower(path.Ext(p))] && !isTest(p) }
+func isSource(p string) bool { return sourceExt[strings.ToLower(path.Ext(p))] && !IsTest(p) }
 
 func isDoc(p string) bool {
 	lower := strings.ToLower(p)
@@ -124,7 +125,7 @@ func checks(files []diff.File) Checks {
 	testDirs := map[string]bool{}
 	var tests []string
 	for _, f := range files {
-		if isTest(f.Path) {
+		if IsTest(f.Path) {
 			c.TestsChanged = true
 			testDirs[path.Dir(f.Path)] = true
 			tests = append(tests, strings.ToLower(f.Path))
@@ -155,7 +156,7 @@ func checks(files []diff.File) Checks {
 	}
 	if !c.DocsChanged {
 		for _, f := range files {
-			if strings.HasSuffix(f.Path, ".go") && !isTest(f.Path) && !internalPath(f.Path) {
+			if strings.HasSuffix(f.Path, ".go") && !IsTest(f.Path) && !internalPath(f.Path) {
 				c.APIWithoutDocs = append(c.APIWithoutDocs, exportedChanges(f)...)
 			}
 		}

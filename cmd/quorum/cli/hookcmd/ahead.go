@@ -112,7 +112,7 @@ func PostCommit(opts *PostCommitOptions) error {
 	head := strings.TrimSpace(string(out))
 	exe, err := opts.Executable()
 	if err != nil {
-		fmt.Fprintf(log, "%s post-commit %s: cannot find the quorum binary: %s\n", stamp(now), short(head), safetext.OneLine(err.Error()))
+		fmt.Fprintf(log, "%s post-commit %s: cannot find the quorum binary: %s\n", stamp(now), cmdutil.ShortOID(head), safetext.OneLine(err.Error()))
 		return nil
 	}
 	start := opts.Start
@@ -128,10 +128,10 @@ func PostCommit(opts *PostCommitOptions) error {
 		Dir: dir, Env: ahead.CleanEnv(environ()), Log: log, Nice: AheadNice,
 	})
 	if err != nil {
-		fmt.Fprintf(log, "%s post-commit %s: could not start the background review: %s\n", stamp(now), short(head), safetext.OneLine(err.Error()))
+		fmt.Fprintf(log, "%s post-commit %s: could not start the background review: %s\n", stamp(now), cmdutil.ShortOID(head), safetext.OneLine(err.Error()))
 		return nil
 	}
-	fmt.Fprintf(log, "%s post-commit %s: started the background review (pid %d)\n", stamp(now), short(head), pid)
+	fmt.Fprintf(log, "%s post-commit %s: started the background review (pid %d)\n", stamp(now), cmdutil.ShortOID(head), pid)
 	return nil
 }
 
@@ -196,7 +196,7 @@ func AheadRun(opts *AheadRunOptions) error {
 	errOut := opts.IO.ErrOut
 	head := opts.Head
 	logf := func(format string, args ...any) {
-		fmt.Fprintf(errOut, "%s ahead %s: %s\n", stamp(now), short(head), safetext.OneLine(fmt.Sprintf(format, args...)))
+		fmt.Fprintf(errOut, "%s ahead %s: %s\n", stamp(now), cmdutil.ShortOID(head), safetext.OneLine(fmt.Sprintf(format, args...)))
 	}
 	dir, err := workDir(opts.Dir)
 	if err != nil {
@@ -222,7 +222,7 @@ func AheadRun(opts *AheadRunOptions) error {
 		return nil
 	}
 	if cur := strings.TrimSpace(string(out)); cur != head {
-		logf("superseded: HEAD is now %s (a newer commit or an amend)", short(cur))
+		logf("superseded: HEAD is now %s (a newer commit or an amend)", cmdutil.ShortOID(cur))
 		return nil
 	}
 	if what := ahead.InProgress(gitDir); what != "" {
@@ -281,7 +281,7 @@ func AheadRun(opts *AheadRunOptions) error {
 	if len(plan.Ranges) == 1 {
 		req.Commits = plan.Ranges[0].String()
 	}
-	logf("reviewing %d commit%s (%s) of %s, as a push to %s would (pid %d)", len(plan.Commits), plural(len(plan.Commits)), shortRanges(plan.Ranges), br.Ref, br.Remote, opts.PID)
+	logf("reviewing %d commit%s (%s) of %s, as a push to %s would (pid %d)", len(plan.Commits), cmdutil.Plural(len(plan.Commits)), shortRanges(plan.Ranges), br.Ref, br.Remote, opts.PID)
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	res, err := reviewer.Review(rctx, req)
@@ -352,7 +352,7 @@ func acquireAhead(ctx context.Context, gitDir, key string, logf func(string, ...
 			logf("skipped: these commits are already being reviewed (pid %d)", o.PID)
 			return nil
 		}
-		logf("cancelling the stale background review of %s (pid %d)", short(o.Head), o.PID)
+		logf("cancelling the stale background review of %s (pid %d)", cmdutil.ShortOID(o.Head), o.PID)
 		if err := cancelAhead(o.PID); err != nil {
 			logf("could not cancel pid %d: %v", o.PID, err)
 		}
@@ -414,7 +414,7 @@ func joinAhead(ctx context.Context, dir string, plan *hook.Plan, errOut io.Write
 		case o.Trigger != ahead.TriggerAhead:
 			return nil
 		case o.Key != key:
-			fmt.Fprintf(errOut, "quorum: stopping the background review of other commits (%s, pid %d); reviewing this push instead\n", short(o.Head), o.PID)
+			fmt.Fprintf(errOut, "quorum: stopping the background review of other commits (%s, pid %d); reviewing this push instead\n", cmdutil.ShortOID(o.Head), o.PID)
 			_ = cancelAhead(o.PID)
 			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			l, err := ahead.WaitLock(wctx, gitDir, 100*time.Millisecond)

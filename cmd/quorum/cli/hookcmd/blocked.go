@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -97,7 +98,7 @@ func belowLine(below map[string]int, dismissed int) string {
 		}
 		parts[i] = fmt.Sprintf("%d %s", below[s], name)
 	}
-	return fmt.Sprintf("also %d finding%s below the gate: %s%s", total, plural(total), strings.Join(parts, ", "), gone)
+	return fmt.Sprintf("also %d finding%s below the gate: %s%s", total, cmdutil.Plural(total), strings.Join(parts, ", "), gone)
 }
 
 // colorOn: severity colours on a terminal only, and never with NO_COLOR.

@@ -210,7 +210,7 @@ func RunPush(opts *RunOptions) error {
 				continue
 			}
 			fmt.Fprintf(errOut, "quorum: %s: the remote has %s only under other refs, pushed without review; an earlier push of it was blocked: reviewing %s again\n",
-				safetext.OneLine(sk.Ref), short(sk.Head), shortRanges(b.Ranges))
+				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), shortRanges(b.Ranges))
 			if err := plan.Review(ctx, dir, sk.Ref, b.Ranges); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
@@ -236,7 +236,7 @@ func RunPush(opts *RunOptions) error {
 		req.Commits = plan.Ranges[0].String()
 	}
 	fmt.Fprintf(errOut, "quorum: reviewing %d commit%s (%s) before the push; hook.timeout %s\n",
-		len(plan.Commits), plural(len(plan.Commits)), shortRanges(plan.Ranges), cfg.Hook.Timeout)
+		len(plan.Commits), cmdutil.Plural(len(plan.Commits)), shortRanges(plan.Ranges), cfg.Hook.Timeout)
 	rctx, cancel := context.WithTimeout(ctx, cfg.Hook.Timeout)
 	defer cancel()
 	// A background review (quorum hook install --ahead) of these commits
@@ -290,7 +290,7 @@ func RunPush(opts *RunOptions) error {
 		fmt.Fprintf(errOut, "quorum: warning: %s (run '%s')\n", safetext.OneLine(fewer), safetext.OneLine(pull))
 	}
 	n := len(plan.Commits)
-	what := fmt.Sprintf("%d commit%s (%s)", n, plural(n), shortRanges(plan.Ranges))
+	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
 	}
@@ -305,7 +305,7 @@ func RunPush(opts *RunOptions) error {
 	}
 	if out.Blocked {
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
-			len(out.Blocking), plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, plural(cfg.Hook.MinAgreement), what)
+			len(out.Blocking), cmdutil.Plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
 		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath)
 		return exitcode.FindingsError
 	}
@@ -351,21 +351,7 @@ func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
 func shortRanges(rs []hook.Range) string {
 	parts := make([]string, len(rs))
 	for i, r := range rs {
-		parts[i] = short(r.Base) + ".." + short(r.Head)
+		parts[i] = cmdutil.ShortOID(r.Base) + ".." + cmdutil.ShortOID(r.Head)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func short(oid string) string {
-	if len(oid) > 12 {
-		return oid[:12]
-	}
-	return oid
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

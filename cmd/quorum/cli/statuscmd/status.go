@@ -198,8 +198,8 @@ func coveringReport(gitDir, key string) (reportstore.Entry, string, bool) {
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 	w := ios.Out
-	commits := fmt.Sprintf("%d commit%s", st.Commits, plural(st.Commits))
-	fmt.Fprintf(w, "branch %s at %s; a push to %s sends %s", safetext.OneLine(st.Branch), short(st.Head), safetext.OneLine(st.Remote), commits)
+	commits := fmt.Sprintf("%d commit%s", st.Commits, cmdutil.Plural(st.Commits))
+	fmt.Fprintf(w, "branch %s at %s; a push to %s sends %s", safetext.OneLine(st.Branch), cmdutil.ShortOID(st.Head), safetext.OneLine(st.Remote), commits)
 	if len(st.Ranges) > 0 {
 		fmt.Fprintf(w, " (%s)", shortSpans(st.Ranges))
 	}
@@ -223,9 +223,9 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		fmt.Fprintf(w, "in flight: a background review (pid %d, since %s, %s so far); 'git push' waits for it\n", st.PID, localTime(st.Since), since(st.Since, now))
 	case Stale:
 		if st.PID != 0 {
-			fmt.Fprintf(w, "stale: a background review of older commits (%s) is in flight (pid %d, since %s); the next commit or push cancels it\n", short(st.StaleHead), st.PID, localTime(st.Since))
+			fmt.Fprintf(w, "stale: a background review of older commits (%s) is in flight (pid %d, since %s); the next commit or push cancels it\n", cmdutil.ShortOID(st.StaleHead), st.PID, localTime(st.Since))
 		} else {
-			msg := fmt.Sprintf("stale: the last background review was of %s", short(st.StaleHead))
+			msg := fmt.Sprintf("stale: the last background review was of %s", cmdutil.ShortOID(st.StaleHead))
 			if st.Verdict != "" {
 				msg += " (" + safetext.OneLine(st.Verdict) + ")"
 			}
@@ -262,21 +262,7 @@ func shortSpans(spans []string) string {
 	out := make([]string, len(spans))
 	for i, s := range spans {
 		a, b, _ := strings.Cut(s, "..")
-		out[i] = short(a) + ".." + short(b)
+		out[i] = cmdutil.ShortOID(a) + ".." + cmdutil.ShortOID(b)
 	}
 	return strings.Join(out, ", ")
-}
-
-func short(oid string) string {
-	if len(oid) > 12 {
-		return oid[:12]
-	}
-	return oid
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
