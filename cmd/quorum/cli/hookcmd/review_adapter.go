@@ -104,6 +104,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			Options: map[string]string{
 				"trigger": trigger(req), "remote": req.Remote, "ranges": strings.Join(spans, " "),
 				"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),
+				"context": cfg.Context,
 			},
 		},
 		Now:    p.now,

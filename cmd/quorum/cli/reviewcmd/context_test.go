@@ -48,13 +48,18 @@ func TestContextLevelReachesThePrompt(t *testing.T) {
 	if p := prompt(); !strings.Contains(p, " context of calc.go at head\n3 func Sum(xs []int) int {\n") {
 		t.Errorf("context: function sent no context:\n%s", p)
 	}
-	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache", "--context", "none"); res.code != 0 {
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache", "--context", "none", "--format", "json")
+	if res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	// The report says which level its prompts used.
+	if !strings.Contains(res.stdout, `"context": "none"`) && !strings.Contains(res.stdout, `"context":"none"`) {
+		t.Errorf("report options lack the context level:\n%s", res.stdout)
 	}
 	if p := prompt(); strings.Contains(p, " context of ") {
 		t.Errorf("--context none beat by the file:\n%s", p)
 	}
-	res := e.run(context.Background(), "-q", "--context", "everything")
+	res = e.run(context.Background(), "-q", "--context", "everything")
 	if res.code != exitcode.Setup || !strings.Contains(res.stderr, `error: flag --context: context: "everything" is not a valid context level`) ||
 		!strings.Contains(res.stderr, "hint: use one of: none, signature, function") {
 		t.Fatalf("bad level: exit %d\n%s", res.code, res.stderr)

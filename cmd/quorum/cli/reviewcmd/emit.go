@@ -98,6 +98,7 @@ func emit(opts *ReviewOptions, c *Consolidated) error {
 func reportOptions(cfg *config.Config, p report.Policy) map[string]string {
 	return map[string]string{
 		"max_context":       strconv.Itoa(cfg.MaxContext),
+		"context":           cfg.Context,
 		"parallel":          strconv.Itoa(cfg.Parallel),
 		"concurrent_models": strconv.Itoa(cfg.ConcurrentModels),
 		"severity_policy":   p.Severity,
