@@ -99,7 +99,7 @@ func signature(src []string, first, last, maxBlock int) string {
 			}
 			return clipSignature(strings.TrimSpace(l))
 		}
-		if i < first && topLevelCloser(l) {
+		if i < first && topLevelCloser(l) || topLevelStatement(l) {
 			return ""
 		}
 	}

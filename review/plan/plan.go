@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -343,8 +344,12 @@ func (pl *Plan) chunk(pieces []piece, index, count int) Chunk {
 		f := pc.f
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d/%d\x00%s\x00%s\x00", f.Path, f.OldPath, f.Status, f.Part, f.Parts, f.Diff, f.Context)
 		size += pc.cost
-		if len(c.Paths) == 0 || c.Paths[len(c.Paths)-1] != f.Path {
-			c.Paths = append(c.Paths, f.Path)
+		path := f.Path // as shown; coverage wants the diff's own path
+		if pl.prep != nil && pc.file < len(pl.prep.files) {
+			path = pl.prep.files[pc.file].f.Path
+		}
+		if len(c.Paths) == 0 || c.Paths[len(c.Paths)-1] != path {
+			c.Paths = append(c.Paths, path)
 		}
 		c.Files = append(c.Files, f)
 		c.srcs = append(c.srcs, source{file: pc.file, g: pc.g})
@@ -462,11 +467,23 @@ func trimText(s string, n int) string {
 }
 
 func fileHeader(f diff.File) prompts.File {
-	pf := prompts.File{Path: f.Path, Status: string(f.Status)}
+	pf := prompts.File{Path: shownPath(f.Path), Status: string(f.Status)}
 	if f.OldPath != "" && f.OldPath != f.Path {
-		pf.OldPath = f.OldPath
+		pf.OldPath = shownPath(f.OldPath)
 	}
 	return pf
+}
+
+// shownPath is a path as the prompt's "file:" line prints it: quoted, as
+// git quotes it, when it holds a control character, so a newline in a
+// file name cannot start a line of its own inside the fence.
+func shownPath(p string) string {
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x2028 || r == 0x2029 {
+			return strconv.Quote(p)
+		}
+	}
+	return p
 }
 
 // noContent is the piece of a file with no hunks.

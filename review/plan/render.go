@@ -115,7 +115,7 @@ func enclosing(src []string, first, last, maxBlock int) (int, int) {
 			start = i
 			break
 		}
-		if i < first && topLevelCloser(l) {
+		if i < first && topLevelCloser(l) || topLevelStatement(l) {
 			return 0, 0 // we are between blocks, not inside one
 		}
 	}
@@ -127,10 +127,14 @@ func enclosing(src []string, first, last, maxBlock int) (int, int) {
 		if topLevelCloser(l) {
 			return start, i
 		}
-		if i > last && topLevelOpener(l) {
-			// Indentation-scoped languages (Python) have no closer: end before the next block.
+		if i > last && (topLevelOpener(l) || topLevelStatement(l)) {
+			// Indentation-scoped languages (Python) have no closer: end
+			// before the next block or top-level statement.
 			return start, i - 1
 		}
+	}
+	if len(src)-start <= maxBlock {
+		return start, len(src) // the last block of an indentation-scoped file
 	}
 	return 0, 0
 }
@@ -146,6 +150,26 @@ func topLevelOpener(l string) bool {
 	}
 	// C-like definitions: "int main(void) {" and friends.
 	return strings.Contains(l, "(") && strings.HasSuffix(strings.TrimSpace(l), "{")
+}
+
+// topLevelStatement reports a line at column 0 that neither opens nor
+// closes a block: top-level code (an assignment, an import, a package
+// clause), so whatever is below it is not inside the block above it.
+// Comments, decorators, preprocessor lines and labels are neutral: they
+// stand at column 0 inside blocks too (gofmt outdents labels).
+func topLevelStatement(l string) bool {
+	t := strings.TrimRight(l, " \t\r")
+	if t == "" || l[0] == ' ' || l[0] == '\t' || topLevelOpener(l) || topLevelCloser(l) {
+		return false
+	}
+	switch t[0] {
+	case '#', '/', '*', '@', '{', '}', ')', ']', '"', '\'', '`', '<':
+		return false
+	}
+	if strings.HasSuffix(t, ":") && !strings.ContainsAny(t, " =(") {
+		return false // a label
+	}
+	return true
 }
 
 func topLevelCloser(l string) bool {
