@@ -3,6 +3,7 @@ package iostreams
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -104,7 +105,13 @@ func (s *IOStreams) Page(out []byte) error {
 		_, err := s.Out.Write(out)
 		return err
 	}
-	// A pager quit early (q in less) is not an error of the review.
-	_ = cmd.Wait()
+	// A pager quit early (q in less exits 0) is not an error of the review.
+	// A pager that failed (not installed, PAGER=false) must not swallow the
+	// report: it is printed as is, even if that shows part of it twice.
+	if err := cmd.Wait(); err != nil {
+		fmt.Fprintf(s.ErrOut, "warning: the pager %q failed (%v); printing without it\n", pager, err)
+		_, err := s.Out.Write(out)
+		return err
+	}
 	return nil
 }

@@ -43,13 +43,15 @@ func TestPage(t *testing.T) {
 
 // TestPageFailingPager: a pager that exits with an error is not an error of the command.
 func TestPageFailingPager(t *testing.T) {
-	s, _, out, _ := Test()
-	s.StdoutTTY, s.Pager = true, "exit 3"
-	if err := s.Page([]byte("report\n")); err != nil {
-		t.Fatal(err)
-	}
-	// sh started, so the pager "ran"; the output is what it printed.
-	if out.String() != "" {
-		t.Errorf("got %q", out.String())
+	for _, pager := range []string{"exit 3", "false", "nonexistent-pager-for-quorum"} {
+		s, _, out, errOut := Test()
+		s.StdoutTTY, s.Pager = true, pager
+		if err := s.Page([]byte("report\n")); err != nil {
+			t.Fatal(err)
+		}
+		// The report is never lost to a broken pager.
+		if out.String() != "report\n" || !strings.Contains(errOut.String(), "warning: the pager") {
+			t.Errorf("%s: out %q, err %q", pager, out.String(), errOut.String())
+		}
 	}
 }
