@@ -210,7 +210,9 @@ func List(gitDir string) ([]Entry, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("list reports: %w", err)
+		// Not a directory, or not readable: the user's setup, not a bug.
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the saved reports: %w", err),
+			fmt.Sprintf("%s must be a directory quorum can read: move it aside or fix its permissions", root))
 	}
 	var out []Entry
 	for _, de := range des {
