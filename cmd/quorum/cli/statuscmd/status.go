@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -114,6 +115,14 @@ func statusRun(opts *StatusOptions) error {
 	gitDir, err := diff.GitDir(dir)
 	if err != nil {
 		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
+	}
+	// During a rebase (or a merge, a bisect…) HEAD is not the branch you
+	// would push yet; say so instead of advising a branch switch.
+	if op := ahead.InProgress(gitDir); op != "" {
+		return exitcode.Setupf("finish it first ('git status' says how to continue or abort), then run 'quorum status' again", "%s is in progress", op)
+	}
+	if !hasCommits(ctx, dir) {
+		return exitcode.Setupf("commit first; quorum status is about the commits you would push", "the repository has no commits yet")
 	}
 	plan, br, err := hook.PlanBranch(ctx, dir)
 	switch {
@@ -265,4 +274,11 @@ func shortSpans(spans []string) string {
 		out[i] = cmdutil.ShortOID(a) + ".." + cmdutil.ShortOID(b)
 	}
 	return strings.Join(out, ", ")
+}
+
+// hasCommits reports whether HEAD names a commit.
+func hasCommits(ctx context.Context, dir string) bool {
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+	cmd.Dir = dir
+	return cmd.Run() == nil
 }

@@ -115,6 +115,12 @@ func TestStatusErrors(t *testing.T) {
 	noRemote := t.TempDir()
 	git(t, noRemote, "init", "-q", "-b", "main")
 	commit(t, noRemote, "one")
+	empty := t.TempDir()
+	git(t, empty, "init", "-q", "-b", "main")
+	rebasing := repo(t)
+	if err := os.MkdirAll(filepath.Join(rebasing, ".git", "rebase-merge"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name, dir string
 		args      []string
@@ -123,6 +129,8 @@ func TestStatusErrors(t *testing.T) {
 		{"not a repository", t.TempDir(), nil, "not a git repository", "run it inside a git work tree, or 'git init' one"},
 		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
 		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
+		{"no commits", empty, nil, "the repository has no commits yet", "commit first; quorum status is about the commits you would push"},
+		{"rebase", rebasing, nil, "a rebase is in progress", "finish it first ('git status' says how to continue or abort), then run 'quorum status' again"},
 		{"bad format", noRemote, []string{"--format", "yaml"}, `unknown format "yaml"`, "use --format text or --format json"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
