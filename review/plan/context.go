@@ -84,26 +84,15 @@ func isProse(p string) bool {
 }
 
 // signature is the line that opens the top-level block around new-side
-// lines first..last when it lies above them (the hunk does not show it),
+// line first when it lies above it (the hunk does not show it),
 // trimmed; "" when no opener is found within maxBlock lines or the hunk sits
 // between blocks.
-func signature(src []string, first, last, maxBlock int) string {
-	if len(src) == 0 || first < 1 || first > len(src) {
-		return ""
+func signature(src []string, first, maxBlock int) string {
+	i := opener(src, first, maxBlock)
+	if i == 0 || i >= first {
+		return "" // none, or the hunk shows its own opener
 	}
-	for i := first; i >= 1 && first-i <= maxBlock; i-- {
-		l := src[i-1]
-		if topLevelOpener(l) {
-			if i >= first {
-				return "" // the hunk shows its own opener
-			}
-			return clipSignature(strings.TrimSpace(l))
-		}
-		if i < first && topLevelCloser(l) || topLevelStatement(l) {
-			return ""
-		}
-	}
-	return ""
+	return clipSignature(strings.TrimSpace(src[i-1]))
 }
 
 // clipSignature keeps a header line short: a minified or generated line must

@@ -108,7 +108,7 @@ func Prepare(in Input) *Prepared {
 		for _, h := range f.Hunks {
 			first, last := newRange(h)
 			hu := hunkUnit{h: h, lines: h.Lines, shown: span{first, last}, section: h.Section}
-			if sig := signature(fu.src, first, last, maxBlock); sig != "" {
+			if sig := signature(fu.src, first, maxBlock); sig != "" {
 				hu.section = sig
 			}
 			if mode == ContextFunction {

@@ -451,13 +451,13 @@ func TestAddingAFileKeepsOtherChunks(t *testing.T) {
 // Module-level code after a class is not inside it: no signature, no block.
 func TestTopLevelCodeHasNoEnclosingBlock(t *testing.T) {
 	src := strings.Split("import os\n\nclass Store:\n    def get(self, k):\n        return k\n\n\n# module settings\nTIMEOUT = 3\nLIMIT_0 = 0\nLIMIT_1 = 1\nLIMIT_2 = 2\n\ndef helper():\n    x = 1\n    return x\n", "\n")
-	if sig := signature(src, 11, 11, 150); sig != "" {
+	if sig := signature(src, 11, 150); sig != "" {
 		t.Errorf("a module-level line got signature %q", sig)
 	}
 	if from, to := enclosing(src, 11, 11, 150); from != 0 || to != 0 {
 		t.Errorf("a module-level line got block %d..%d", from, to)
 	}
-	if sig := signature(src, 15, 15, 150); sig != "def helper():" {
+	if sig := signature(src, 15, 150); sig != "def helper():" {
 		t.Errorf("inside helper: signature %q", sig)
 	}
 	if from, to := enclosing(src, 15, 15, 150); from != 14 {
@@ -469,7 +469,7 @@ func TestTopLevelCodeHasNoEnclosingBlock(t *testing.T) {
 	}
 	// A Go label at column 0 inside a function does not end it.
 	goSrc := strings.Split("package x\n\nfunc f() {\nouter:\n\tfor {\n\t\tbreak outer\n\t}\n}\n", "\n")
-	if sig := signature(goSrc, 6, 6, 150); sig != "func f() {" {
+	if sig := signature(goSrc, 6, 150); sig != "func f() {" {
 		t.Errorf("below a label: signature %q", sig)
 	}
 }

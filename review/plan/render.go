@@ -108,17 +108,7 @@ func around(from, to, first, last int) []span {
 // the line at column 0 that closes it. It returns 0, 0 when the block is not
 // found or is longer than maxBlock lines, so callers fall back to a window.
 func enclosing(src []string, first, last, maxBlock int) (int, int) {
-	start := 0
-	for i := first; i >= 1 && first-i <= maxBlock; i-- {
-		l := src[i-1]
-		if topLevelOpener(l) {
-			start = i
-			break
-		}
-		if i < first && topLevelCloser(l) || topLevelStatement(l) {
-			return 0, 0 // we are between blocks, not inside one
-		}
-	}
+	start := opener(src, first, maxBlock)
 	if start == 0 {
 		return 0, 0
 	}
@@ -150,6 +140,25 @@ func topLevelOpener(l string) bool {
 	}
 	// C-like definitions: "int main(void) {" and friends.
 	return strings.Contains(l, "(") && strings.HasSuffix(strings.TrimSpace(l), "{")
+}
+
+// opener is the line (1-based) that opens the top-level block holding line
+// first: the nearest opener at or above it within maxBlock lines; 0 when a
+// closer or a top-level statement comes first (first is between blocks).
+func opener(src []string, first, maxBlock int) int {
+	if first < 1 || first > len(src) {
+		return 0
+	}
+	for i := first; i >= 1 && first-i <= maxBlock; i-- {
+		l := src[i-1]
+		if topLevelOpener(l) {
+			return i
+		}
+		if i < first && topLevelCloser(l) || topLevelStatement(l) {
+			return 0
+		}
+	}
+	return 0
 }
 
 // topLevelStatement reports a line at column 0 that neither opens nor
