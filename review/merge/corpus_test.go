@@ -264,12 +264,12 @@ func scoreCorpus(reviews []corpusReview, prep func(anchor.Finding) anchor.Findin
 					s.tp++
 				case got:
 					s.fp++
-					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s]", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb]))
+					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s] (kinds %s, %s)", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
 				case truth:
 					s.fn++
-					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s]", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka]))
+					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s] (kinds %s, %s)", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
 				}
 			}
 		}
@@ -350,8 +350,8 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 	}()
 	type variant struct {
 		name string
@@ -388,8 +388,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		for _, dir := range dirs {

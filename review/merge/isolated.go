@@ -51,7 +51,7 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 	if far && (ablate.fnIsolated || lineGap(fa, fb) > RegionWindow || fa.Section == "" || !isFuncRegion(fa.Section)) {
 		return false
 	}
-	if nodes[a].kinds.conflict(nodes[b].kinds) || distinctAnchors(&nodes[a], &nodes[b]) || lineGap(fa, fb) > 0 && disjointNames(&nodes[a], &nodes[b]) {
+	if kindConflict(&nodes[a], &nodes[b]) || distinctAnchors(&nodes[a], &nodes[b]) || lineGap(fa, fb) > 0 && disjointNames(&nodes[a], &nodes[b]) {
 		return false
 	}
 	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
@@ -99,5 +99,111 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 // is plainly about another issue than either of the pair: its known kind
 // conflicts with one of theirs, or its anchor is distinct from one of theirs.
 func excluded(g, a, b *node) bool {
-	return g.kinds.conflict(a.kinds) || g.kinds.conflict(b.kinds) || distinctAnchors(g, a) || distinctAnchors(g, b)
+	return kindConflict(g, a) || kindConflict(g, b) || distinctAnchors(g, a) || distinctAnchors(g, b)
 }
+
+// KindWindow is how far apart, in lines, two findings of one declared kind
+// in one function may be and still be one issue by kindIsolated.
+const KindWindow = 30
+
+// kindIsolated reports whether nodes a and b (canonical indices, different
+// reviewers) declare one kind, two related kinds, or both "other", and no
+// reviewer has a second finding of those kinds near them: two reviewers who
+// each report one deadlock in a function found the same deadlock, however
+// they word it and wherever they anchor it. Near is within Window lines of
+// the pair; for one kind that a function rarely has twice (not
+// perCallKinds), anywhere within KindWindow in their function. A reviewer
+// with two findings of the kinds there says there are two issues, and the
+// text decides; so do distinct anchors and, on different lines, names of
+// code that differ (namedApart).
+func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
+	na, nb := &nodes[a], &nodes[b]
+	fa, fb := &na.f, &nb.f
+	if ablate.kindIsolated || na.decl == 0 || nb.decl == 0 {
+		return false
+	}
+	same := na.decl == nb.decl
+	if !same && (alt.kisoOther || (na.decl|nb.decl)&otherBit != 0 || !alt.kisoRelated || !na.decl.related(nb.decl)) {
+		return false
+	}
+	if same && na.decl == otherBit && !alt.kisoOther {
+		return false
+	}
+	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() {
+		return false
+	}
+	gap := lineGap(fa, fb)
+	region := same && na.decl&(perCallMask|otherBit) == 0 &&
+		fa.Section != "" && fa.Section == fb.Section && isFuncRegion(fa.Section)
+	if gap > Window && (!region || gap > KindWindow) {
+		return false
+	}
+	if distinctAnchors(na, nb) || gap > 0 && namedApart(na, nb) {
+		return false
+	}
+	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
+	if region {
+		lo, hi = min(lo, fa.Line-KindWindow), max(hi, fa.EndLine+KindWindow)
+	}
+	start, _ := slices.BinarySearchFunc(nodes, fa.File, func(n node, file string) int {
+		if c := strings.Compare(n.f.File, file); c != 0 {
+			return c
+		}
+		return cmp.Compare(n.f.Line, lo)
+	})
+	want := na.decl | nb.decl
+	seen := map[string]int{} // reviewer -> self-group root of its finding of the kinds
+	for k := start; k < len(nodes) && nodes[k].f.File == fa.File; k++ {
+		g := &nodes[k]
+		if g.f.FileLevel() || g.f.Line < lo {
+			continue
+		}
+		if g.f.Line > hi {
+			break
+		}
+		if region && g.f.Section != fa.Section && lineGap(&g.f, fa) > Window && lineGap(&g.f, fb) > Window {
+			continue // another function
+		}
+		// A finding without a declared kind counts by its inferred kinds.
+		if g.decl&want == 0 && (g.decl != 0 || g.kinds&want == 0) {
+			continue
+		}
+		r := self.find(k)
+		if prev, ok := seen[g.f.Reviewer]; ok && prev != r {
+			return false
+		}
+		seen[g.f.Reviewer] = r
+	}
+	return true
+}
+
+// namedApart reports whether two findings each name code on their own
+// anchored line that the other's line lacks, and no dataflow links the two
+// lines: "`os.Open` error ignored" and "`io.ReadAll` error ignored". Names
+// only the text gives ("every later Get blocks") are not evidence of place.
+func namedApart(a, b *node) bool {
+	if len(a.ev.named) == 0 || len(b.ev.named) == 0 || dataflow(a, b) {
+		return false
+	}
+	return ownName(a.ev.named, b.ev.line) && ownName(b.ev.named, a.ev.line)
+}
+
+// sameDeclared reports whether both findings declare one kind of the taxonomy.
+func sameDeclared(a, b *node) bool {
+	return a.declared && b.declared && a.kinds == b.kinds
+}
+
+// perCallKinds are kinds a function often has several of, one per call or
+// expression (each unchecked error, each possible nil): two reviewers' lone
+// findings of such a kind further apart than Window are as likely two
+// instances as one, so kindIsolated looks only within Window for them.
+var perCallKinds = []string{"unchecked-error", "nil-deref", "bounds", "panic", "division-by-zero",
+	"resource-leak", "double-close", "integer-overflow", "missing-await", "http-status", "input-validation", "float-money"}
+
+var perCallMask = func() kindSet {
+	var m kindSet
+	for _, n := range perCallKinds {
+		m |= kindBit(n)
+	}
+	return m
+}()

@@ -134,6 +134,72 @@ func (k kindSet) conflict(o kindSet) bool {
 	return k&^weakMask != 0 && o&^weakMask != 0 && k&o == 0
 }
 
+// relatedKinds are pairs of kinds that one bug is often given by two
+// reviewers: the cause and the consequence ("the error is dropped" and "rows
+// is nil"), or the defect and the check that would stop it. Two findings of
+// related kinds do not conflict; they are not one kind either, so what links
+// them is their text or their place, never the kind.
+var relatedKinds = [][2]string{
+	{"unchecked-error", "nil-deref"},
+	{"unchecked-error", "panic"},
+	{"nil-deref", "missing-record"},
+	{"nil-deref", "panic"},
+	{"bounds", "panic"},
+	{"missing-record", "http-status"},
+	{"input-validation", "resource-exhaustion"},
+	{"input-validation", "bounds"},
+	{"input-validation", "division-by-zero"},
+	{"input-validation", "integer-overflow"},
+	{"resource-leak", "resource-exhaustion"},
+}
+
+// relatedMask[i] is the set of kinds related to kind i.
+var relatedMask = func() []kindSet {
+	m := make([]kindSet, len(kindNames))
+	for _, r := range relatedKinds {
+		a, b := kindBit(r[0]), kindBit(r[1])
+		if a == 0 || b == 0 {
+			panic("merge: unknown kind in relatedKinds: " + r[0] + ", " + r[1])
+		}
+		for i := range kindNames {
+			if a&(1<<i) != 0 {
+				m[i] |= b
+			}
+			if b&(1<<i) != 0 {
+				m[i] |= a
+			}
+		}
+	}
+	return m
+}()
+
+// related reports whether a kind of k is related to a kind of o.
+func (k kindSet) related(o kindSet) bool {
+	for i := range kindNames {
+		if k&(1<<i) != 0 && relatedMask[i]&o != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// kindConflict reports whether two findings' kinds say they are two issues:
+// both are known and none is shared or related. A kind the reviewer
+// declared (the schema's field) is always known; inferred weak kinds are not,
+// since words every kind of finding uses inferred them.
+func kindConflict(a, b *node) bool {
+	known := func(n *node) kindSet {
+		if n.declared {
+			return n.kinds
+		}
+		return n.kinds &^ weakMask
+	}
+	if known(a) == 0 || known(b) == 0 || a.kinds&b.kinds != 0 {
+		return false
+	}
+	return ablate.related || !a.kinds.related(b.kinds)
+}
+
 // normText lower-cases s and turns every run of non-word characters except
 // a few meaningful ones into one space, with a space at both ends.
 func normText(s string) string {
@@ -281,10 +347,31 @@ func inferKinds(title, explanation string) kindSet {
 // kindOf is the finding's kind set: its own kind when it names one of the
 // taxonomy, else the inferred kinds.
 func kindOf(kind, title, explanation string) kindSet {
-	if b := kindBit(strings.ToLower(strings.TrimSpace(kind))); b != 0 {
-		return b
+	k, _ := kindsOf(kind, title, explanation)
+	return k
+}
+
+// otherBit marks a finding whose reviewer declared the kind "other": none of
+// the taxonomy fits. It is no kind for conflicts; two findings declaring it
+// are alike only to kindIsolated.
+const otherBit kindSet = 1 << 63
+
+// declaredKind is the kind the reviewer declared: its bit, otherBit for
+// "other", 0 for none or an unknown name.
+func declaredKind(kind string) kindSet {
+	k := strings.ToLower(strings.TrimSpace(kind))
+	if k == "other" {
+		return otherBit
 	}
-	return inferKinds(title, explanation)
+	return kindBit(k)
+}
+
+// kindsOf is kindOf, and whether the reviewer declared the kind.
+func kindsOf(kind, title, explanation string) (kindSet, bool) {
+	if b := kindBit(strings.ToLower(strings.TrimSpace(kind))); b != 0 {
+		return b, true
+	}
+	return inferKinds(title, explanation), false
 }
 
 // Kinds names the kinds of a finding (its own kind when it names one of the

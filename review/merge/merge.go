@@ -80,7 +80,7 @@ func similarity(a, b vector, sameCategory, sameLine bool) float64 {
 // they cannot be one issue. d is the gap in lines between their ranges.
 func pairScore(a, b *node, d int) float64 {
 	s := textScore(a, b, d)
-	if s == 0 || !alt.location || a.kinds.conflict(b.kinds) {
+	if s == 0 || !alt.location || kindConflict(a, b) {
 		return s
 	}
 	// Location evidence: two reviewers pointing at (nearly) the same lines of
@@ -95,7 +95,7 @@ func pairScore(a, b *node, d int) float64 {
 
 func textScore(a, b *node, d int) float64 {
 	ka, kb := a.kinds, b.kinds
-	if ka.conflict(kb) || distinctAnchors(a, b) {
+	if kindConflict(a, b) || distinctAnchors(a, b) {
 		return 0 // two known, different kinds, or two lines each its own finding's subject
 	}
 	near := d <= Window
@@ -147,21 +147,23 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
 // reviewers, text pairs anywhere in one function, and location evidence on
 // its own. Each cost recall or precision; the corpus table still measures
 // them. Production never sets it.
-var alt struct{ mutual, regionText, location, farFlow, isoKinds bool }
+var alt struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }
 
 type node struct {
-	f      anchor.Finding
-	vec    vector
-	kinds  kindSet
-	ev     evidence
-	common map[string]bool // names common to the findings of its file
+	f        anchor.Finding
+	vec      vector
+	kinds    kindSet
+	declared bool    // kinds is the reviewer's own (the schema's kind field)
+	decl     kindSet // the declared kind, otherBit for a declared "other", 0 for none
+	ev       evidence
+	common   map[string]bool // names common to the findings of its file
 }
 
 // Clusters groups findings into issues. The result is sorted by file, line,
@@ -189,7 +191,8 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		f := findings[j]
 		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f)}
 		if !ablate.kinds {
-			nodes[i].kinds = kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
+			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
+			nodes[i].decl = declaredKind(f.Raw.Kind)
 		}
 	}
 
@@ -209,7 +212,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	if !ablate.isolated {
 		for k := range pairs {
 			p := &pairs[k]
-			if !p.same && p.score < isoScore && isolated(nodes, self, p.a, p.b) {
+			if !p.same && p.score < isoScore && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) {
 				p.score = isoScore
 			}
 		}
@@ -303,7 +306,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 func conflicts(nodes []node, a, b []int) bool {
 	for _, i := range a {
 		for _, j := range b {
-			if nodes[i].kinds.conflict(nodes[j].kinds) {
+			if kindConflict(&nodes[i], &nodes[j]) {
 				return true
 			}
 			if disjointFar(&nodes[i], &nodes[j]) {
@@ -326,6 +329,9 @@ func disjointFar(a, b *node) bool {
 	}
 	if hi.Line-lo.EndLine <= Window {
 		return false
+	}
+	if sameDeclared(a, b) && !ablate.kindIsolated {
+		return namedApart(a, b)
 	}
 	return disjointNames(a, b)
 }
@@ -495,7 +501,7 @@ func candidatePairs(nodes []node) []pair {
 		}
 		pairs = append(pairs, pair{a: a, b: b, score: s, same: same})
 	}
-	reach := max(Window, RegionWindow)
+	reach := max(Window, RegionWindow, KindWindow)
 	// nodes are sorted by file then line, so each file is one run, file-level
 	// findings (line 0) first.
 	for start := 0; start < len(nodes); {
