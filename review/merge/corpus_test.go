@@ -350,7 +350,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 	}()
 	type variant struct {
@@ -388,7 +388,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

@@ -123,7 +123,7 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 		return false
 	}
 	same := na.decl == nb.decl
-	if !same && (alt.kisoOther || (na.decl|nb.decl)&otherBit != 0 || !alt.kisoRelated || !na.decl.related(nb.decl)) {
+	if !same && ((na.decl|nb.decl)&otherBit != 0 || !causeAndSymptom(na.decl, nb.decl) || fa.Line == fb.Line) {
 		return false
 	}
 	if same && na.decl == otherBit && !alt.kisoOther {
@@ -198,7 +198,7 @@ func sameDeclared(a, b *node) bool {
 // findings of such a kind further apart than Window are as likely two
 // instances as one, so kindIsolated looks only within Window for them.
 var perCallKinds = []string{"unchecked-error", "nil-deref", "bounds", "panic", "division-by-zero",
-	"resource-leak", "double-close", "integer-overflow", "missing-await", "http-status", "input-validation", "float-money"}
+	"double-close", "integer-overflow", "missing-await", "http-status", "input-validation", "float-money"}
 
 var perCallMask = func() kindSet {
 	var m kindSet
@@ -207,3 +207,25 @@ var perCallMask = func() kindSet {
 	}
 	return m
 }()
+
+// causeSymptom are related kinds that name one bug at its cause and at its
+// symptom on different lines: a lookup that may find nothing and the
+// dereference of what it returned; an error dropped and the nil value used.
+var causeSymptom = [][2]string{
+	{"missing-record", "nil-deref"},
+	{"unchecked-error", "nil-deref"},
+	{"missing-record", "http-status"},
+}
+
+func causeAndSymptom(a, b kindSet) bool {
+	if ablate.causeSymptom {
+		return false
+	}
+	for _, p := range causeSymptom {
+		x, y := kindBit(p[0]), kindBit(p[1])
+		if a == x && b == y || a == y && b == x {
+			return true
+		}
+	}
+	return false
+}
