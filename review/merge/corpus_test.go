@@ -350,7 +350,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 	}()
 	type variant struct {
@@ -387,8 +387,19 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ matching + location", func() { alt.mutual, alt.location = true, true }, nil},
 		{"+ all three", func() { alt.mutual, alt.location, alt.regionText = true, true, true }, nil},
 		{"no section, no line text", func() {}, noContext},
+		{"no schema kinds (words only)", func() {}, stripKinds},
+		{"no declared-kind isolation", func() { ablate.kindIsolated = true }, nil},
+		{"no cause-and-symptom kinds", func() { ablate.causeSymptom = true }, nil},
+		{"related kinds conflict", func() { ablate.related = true }, nil},
+		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
+		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
+		{"… with 1 kind in 5 wrong", func() { ablate.wordsOverrule = true }, kindNoise(5, true)},
+		{"1 kind in 10 given up", func() {}, kindNoise(10, false)},
+		{"1 kind in 5 given up", func() {}, kindNoise(5, false)},
+		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
+		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

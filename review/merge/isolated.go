@@ -138,7 +138,9 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 	if gap > Window && (!region || gap > KindWindow) {
 		return false
 	}
-	if distinctAnchors(na, nb) || gap > 0 && namedApart(na, nb) {
+	// Distinct anchors and names say two places; a kind that spans places
+	// (a lock order, a race between a read and a write) has two of its own.
+	if !region && (distinctAnchors(na, nb) || gap > 0 && namedApart(na, nb)) {
 		return false
 	}
 	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window

@@ -197,6 +197,11 @@ func kindConflict(a, b *node) bool {
 	if known(a) == 0 || known(b) == 0 || a.kinds&b.kinds != 0 {
 		return false
 	}
+	// A declared kind can be a slip: words that name the other's kind
+	// (strong kinds only) overrule it.
+	if !ablate.wordsOverrule && (a.inferred&^weakMask&b.kinds != 0 || b.inferred&^weakMask&a.kinds != 0) {
+		return false
+	}
 	return ablate.related || !a.kinds.related(b.kinds)
 }
 

@@ -147,7 +147,7 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
@@ -162,6 +162,7 @@ type node struct {
 	kinds    kindSet
 	declared bool    // kinds is the reviewer's own (the schema's kind field)
 	decl     kindSet // the declared kind, otherBit for a declared "other", 0 for none
+	inferred kindSet // the kinds its words name, when it declared one (else kinds)
 	ev       evidence
 	common   map[string]bool // names common to the findings of its file
 }
@@ -193,6 +194,9 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		if !ablate.kinds {
 			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 			nodes[i].decl = declaredKind(f.Raw.Kind)
+			if nodes[i].declared {
+				nodes[i].inferred = inferKinds(f.Raw.Title, f.Raw.Explanation)
+			}
 		}
 	}
 
