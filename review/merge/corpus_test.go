@@ -350,7 +350,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 	}()
 	type variant struct {
@@ -399,7 +399,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

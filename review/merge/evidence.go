@@ -152,6 +152,11 @@ func farEvidence(a, b *node) bool {
 			return true
 		}
 	}
+	if (a.decl|b.decl)&perCallMask != 0 && !ablate.perCallFar {
+		// A function has several of a per-call kind, often on lines that
+		// repeat one call: only a name both texts give tells which.
+		return false
+	}
 	for _, n := range a.ev.line {
 		if has(b.ev.line, n) && ok(n) {
 			return true

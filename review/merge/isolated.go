@@ -200,7 +200,8 @@ func sameDeclared(a, b *node) bool {
 // findings of such a kind further apart than Window are as likely two
 // instances as one, so kindIsolated looks only within Window for them.
 var perCallKinds = []string{"unchecked-error", "nil-deref", "bounds", "panic", "division-by-zero",
-	"double-close", "integer-overflow", "missing-await", "http-status", "input-validation", "float-money"}
+	"double-close", "integer-overflow", "missing-await", "http-status", "input-validation", "float-money",
+	"off-by-one", "missing-return", "blocking-call", "missing-cancellation"}
 
 var perCallMask = func() kindSet {
 	var m kindSet

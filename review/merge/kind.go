@@ -23,6 +23,9 @@ var kindNames = []string{
 	"timing-attack", "missing-authz", "resource-exhaustion", "info-exposure", "http-status",
 	"content-type", "session-fixation", "missing-record", "input-validation", "float-money", "hardcoded-secret", "integer-overflow",
 	"auth-bypass", "missing-await", "panic",
+	// Logic-bug kinds: without them half of what models file as "other"
+	// is one of these, and "other" says nothing about which issue it is.
+	"off-by-one", "missing-return", "blocking-call", "missing-transaction", "missing-cancellation",
 }
 
 type kindSet uint64
@@ -115,6 +118,16 @@ var kindCues = map[string][]cue{
 	"float-money":            {all(alts("float", "floating"), alts("currency", "money", "price", "cents", "amount"))},
 	"hardcoded-secret":       {one("hardcoded secret", "hard coded secret", "hardcoded password", "hardcoded key", "hardcoded credential", "secret in source", "api key in")},
 	"integer-overflow":       {one("integer overflow", "overflows", "wraps around", "int32 overflow")},
+	"off-by-one": {one("off by one", "one too many", "one too few", "one fewer", "one extra", "one less", "one more than",
+		"fencepost", "first row", "first element", "last element", "starts at index", "omits one", "omits the first",
+		"omits the last", "misses the first", "misses the last", "iterates one", "drops the last")},
+	"missing-return": {one("missing return", "no return", "without returning", "keeps going", "keeps running", "continues after",
+		"carries on", "falls through", "still served", "still runs", "still executes", "still proceeds", "execution continues")},
+	"blocking-call": {one("blocking", "blocks the event loop", "event loop", "stalls the loop", "inside async", "in an async",
+		"synchronous call", "time sleep")},
+	"missing-transaction": {one("transaction", "commit", "committed", "not atomic", "partially applied", "half written")},
+	"missing-cancellation": {one("cancel", "cancellation", "context is not", "ctx is not", "not propagat", "no timeout",
+		"without a timeout", "deadline")},
 }
 
 // weakKinds are named by words findings of other kinds use too: a finding
@@ -151,6 +164,10 @@ var relatedKinds = [][2]string{
 	{"input-validation", "division-by-zero"},
 	{"input-validation", "integer-overflow"},
 	{"resource-leak", "resource-exhaustion"},
+	{"bounds", "off-by-one"},
+	{"unchecked-error", "missing-return"},
+	{"blocking-call", "deadlock"},
+	{"missing-cancellation", "resource-exhaustion"},
 }
 
 // relatedMask[i] is the set of kinds related to kind i.
