@@ -391,6 +391,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"no declared-kind isolation", func() { ablate.kindIsolated = true }, nil},
 		{"no cause-and-symptom kinds", func() { ablate.causeSymptom = true }, nil},
 		{"related kinds conflict", func() { ablate.related = true }, nil},
+		{"+ other isolates like a kind", func() { alt.kisoOther = true }, nil},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
 		{"… with 1 kind in 5 wrong", func() { ablate.wordsOverrule = true }, kindNoise(5, true)},

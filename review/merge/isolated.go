@@ -201,7 +201,7 @@ func sameDeclared(a, b *node) bool {
 // instances as one, so kindIsolated looks only within Window for them.
 var perCallKinds = []string{"unchecked-error", "nil-deref", "bounds", "panic", "division-by-zero",
 	"double-close", "integer-overflow", "missing-await", "http-status", "input-validation", "float-money",
-	"off-by-one", "missing-return", "blocking-call", "missing-cancellation"}
+	"off-by-one", "missing-return", "blocking-call", "missing-cancellation", "resource-exhaustion"}
 
 var perCallMask = func() kindSet {
 	var m kindSet
