@@ -222,7 +222,7 @@ func TestErrors(t *testing.T) {
 		{name: "list item mapping", repo: "ignore:\n  - a: b\n", wantMsg: `.quorum.yaml:2: ignore: list items must be plain values`, hint: "'- value'"},
 		{name: "user file", user: "\nhook:\n  tags: 3\n", wantMsg: `config.yaml:3: hook.tags: "3" is not true or false`, hint: "true or false"},
 		{name: "env", env: map[string]string{"QUORUM_HOOK_FAIL_ON": "blocker"}, wantMsg: `env QUORUM_HOOK_FAIL_ON: hook.fail_on: "blocker" is not a valid severity`, hint: "critical"},
-		{name: "flag", flag: []string{"--fail-on", "high"}, wantMsg: `flag --fail-on: review.fail_on: "high" is not a valid severity`, hint: "critical"},
+		{name: "flag", flag: []string{"--fail-on", "high"}, wantMsg: `flag --fail-on: "high" is not a valid severity`, hint: "critical"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

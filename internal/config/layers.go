@@ -50,7 +50,9 @@ func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys map[string]string) error {
 			v = value{list: sv.GetSlice(), isList: true, dir: c.Root}
 		}
 		if err := f.set(c, v); err != nil {
-			return wrap(unlocated(err, "flag --"+name, f.key))
+			// The flag names what is wrong; its key would say it twice
+			// ("flag --context: context: ...").
+			return wrap(unlocated(err, "flag --"+name, ""))
 		}
 		c.sources[key] = Source{Kind: FromFlag, Name: name}
 	}
@@ -73,9 +75,13 @@ func (c *Config) Set(key, s string, src Source) error {
 }
 
 func unlocated(err error, where, key string) *Error {
+	prefix := ""
+	if key != "" {
+		prefix = key + ": "
+	}
 	var bv *badValue
 	if errors.As(err, &bv) {
-		return &Error{File: where, Msg: key + ": " + bv.msg, Hint: bv.hint}
+		return &Error{File: where, Msg: prefix + bv.msg, Hint: bv.hint}
 	}
-	return &Error{File: where, Msg: key + ": " + strings.TrimSpace(err.Error())}
+	return &Error{File: where, Msg: prefix + strings.TrimSpace(err.Error())}
 }

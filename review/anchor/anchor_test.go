@@ -212,3 +212,35 @@ func TestDeletedAnchor(t *testing.T) {
 		t.Errorf("anchored to line %d (deleted=%v), want the added line 13", got.Line, got.Deleted)
 	}
 }
+
+// TestQuoteOfALineStartingWithAMarker: a line whose own code starts with
+// "+ " or "- " (a diff kept in a file, a Markdown list) is quoted with that
+// sign, and the quote is found; a quote that copies git's marker in front
+// of ordinary code still is too.
+func TestQuoteOfALineStartingWithAMarker(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{{Path: "fix.patch", Status: diff.StatusModified, Hunks: []diff.Hunk{{
+		OldStart: 1, OldLines: 1, NewStart: 1, NewLines: 3,
+		Lines: []diff.Line{
+			{Kind: diff.Context, Old: 1, New: 1, Text: "@@ -1 +1 @@"},
+			{Kind: diff.Added, New: 2, Text: "+    return;"},
+			{Kind: diff.Added, New: 3, Text: "if (done) return;"},
+		},
+	}}}}}
+	ix := anchor.NewIndex(set)
+	for _, tt := range []struct {
+		quote string
+		line  int
+	}{
+		{"+    return;", 2},        // the line's own text, sign included
+		{"+ if (done) return;", 3}, // git's marker copied in front of the code
+	} {
+		got, rej := ix.Anchor("r", "c", 1, reporttest.F("fix.patch", 0, tt.quote, "important", "bug", "t", "e"))
+		if rej != nil {
+			t.Errorf("quote %q: rejected: %s", tt.quote, rej.Reason)
+			continue
+		}
+		if got.Line != tt.line {
+			t.Errorf("quote %q: anchored at %d, want %d", tt.quote, got.Line, tt.line)
+		}
+	}
+}

@@ -120,14 +120,19 @@ type quoteLine struct {
 	text     string
 	words    int
 	ellipsis bool
+	// marked is the line with the leading +/- that text dropped, for code
+	// whose own text starts with one (a diff or a list inside a file).
+	marked string
 }
 
 func quoteLines(q string) []quoteLine {
 	var out []quoteLine
 	for _, l := range strings.Split(q, "\n") {
 		l = strings.TrimSpace(l)
+		marked := ""
 		// Models often copy the diff marker with the line.
 		if len(l) > 1 && (l[0] == '+' || l[0] == '-') && (l[1] == ' ' || l[1] == '\t') {
+			marked = Normalize(l)
 			l = l[1:]
 		}
 		n := Normalize(l)
@@ -141,7 +146,7 @@ func quoteLines(q string) []quoteLine {
 			}
 			continue
 		}
-		out = append(out, quoteLine{text: n, words: len(words(n))})
+		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked})
 	}
 	for len(out) > 0 && out[len(out)-1].ellipsis {
 		out = out[:len(out)-1]
@@ -177,9 +182,10 @@ func matchLine(q quoteLine, line string) match {
 	switch {
 	case line == "":
 		return noMatch
-	case line == q.text:
+	case line == q.text || q.marked != "" && line == q.marked:
 		return exact
-	case len(q.text) >= MinSubstring && strings.Contains(line, q.text):
+	case len(q.text) >= MinSubstring && strings.Contains(line, q.text),
+		len(q.marked) >= MinSubstring && strings.Contains(line, q.marked):
 		return substring
 	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold:
 		return similar
@@ -217,6 +223,11 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, ok bool
 	}
 	for _, i := range fi.byNorm[quote[0].text] {
 		try(i)
+	}
+	if quote[0].marked != "" {
+		for _, i := range fi.byNorm[quote[0].marked] {
+			try(i)
+		}
 	}
 	if bestScore < 0 {
 		for i := range fi.lines {

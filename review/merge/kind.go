@@ -13,7 +13,14 @@ import (
 // call are two findings); two of one kind may be the same issue further
 // apart than their wording alone would allow (the cause and the symptom of
 // one bug). A finding whose words name no kind is left to the text and line
-// rules. A kind the reviewer gives itself (RawFinding.Kind) overrides the cues.
+// rules.
+//
+// A kind the reviewer declares (RawFinding.Kind, which the schema requires)
+// overrides the cues and is always known, even a kind whose words are weak
+// evidence when only inferred. Two declared kinds conflict unless they are
+// related (relatedKinds: cause and symptom, or two names models give one
+// defect) or the words of one name the other's kind (a slip of the field).
+// "other" declares nothing: such a finding is read by its words.
 
 // Kinds, in a fixed order: a kindSet is a bit per kind.
 var kindNames = []string{

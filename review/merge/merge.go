@@ -16,16 +16,21 @@ import (
 //     chunk), so each gets a canonical index that no permutation of reviewers
 //     or findings can change.
 //  2. Candidate pairs are only findings of the same file whose line ranges
-//     are at most Window lines apart (file-level findings pair with
-//     file-level findings of the same file). Findings are bucketed by file and
+//     are at most Window lines apart, or further within one function
+//     (RegionWindow, KindWindow; file-level findings pair with file-level
+//     findings of the same file). Findings are bucketed by file and
 //     swept by line, so the work is linear in the number of findings times
 //     the local density, never quadratic over all findings.
 //  3. Phase one collapses a reviewer's repeats (the same reviewer, nearly the
 //     same text, e.g. the same hunk seen in two chunks) into one.
 //  4. Phase two links different reviewers' findings: candidate edges are
-//     sorted by score (then by canonical indices) and applied greedily with a
-//     union-find that refuses a merge when the two clusters share a reviewer.
-//     The order of edges is a function of content alone, so the clusters are.
+//     scored by text and kinds (textScore), raised to the threshold when the
+//     pair is isolated (isolated.go: no reviewer reports a second issue near
+//     them, or, by declared kind, a second issue of their kind), sorted by
+//     score (then by canonical indices) and applied greedily with a
+//     union-find that refuses a merge when the two clusters share a reviewer
+//     or hold conflicting kinds. The order of edges is a function of content
+//     alone, so the clusters are.
 
 // Tuning. Windows are in lines; thresholds are similarity scores in [0, 1].
 const (

@@ -42,7 +42,8 @@ func NewCmdPrune(f *cmdutil.Factory, runF func(*PruneOptions) error) *cobra.Comm
 		Short: "Remove the oldest saved reports",
 		Long: `Remove the oldest saved reports until at most reports.keep remain (default
 50) and they take at most reports.max_mb megabytes (default 200); --keep and
---max-mb override the config for this run. The newest report is always kept,
+--max-mb override the config for this run; 0 turns a limit off, as in the
+config. The newest report is always kept,
 so 'quorum report show' and 'quorum dismiss' still find it. Every save does
 the same after it; this command does it now, or shows what it would do
 with --dry-run.`,
@@ -50,8 +51,8 @@ with --dry-run.`,
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.KeepSet, opts.MaxMBSet = cmd.Flags().Changed("keep"), cmd.Flags().Changed("max-mb")
-			if opts.KeepSet && opts.Keep < 1 {
-				return exitcode.Setupf("the newest report is always kept: pass --keep 1 or more", "--keep must be at least 1, got %d", opts.Keep)
+			if opts.KeepSet && opts.Keep < 0 {
+				return exitcode.Setupf("pass --keep 0 for no count limit, or how many reports to keep", "--keep must not be negative, got %d", opts.Keep)
 			}
 			if opts.MaxMBSet && opts.MaxMB < 0 {
 				return exitcode.Setupf("pass --max-mb 0 for no size cap, or a number of megabytes", "--max-mb must not be negative, got %d", opts.MaxMB)

@@ -108,7 +108,7 @@ func TestPruneErrors(t *testing.T) {
 	for _, tt := range []struct {
 		args, msg, hint string
 	}{
-		{"report prune --keep 0", "error: --keep must be at least 1, got 0", "hint: the newest report is always kept: pass --keep 1 or more"},
+		{"report prune --keep -1", "error: --keep must not be negative, got -1", "hint: pass --keep 0 for no count limit, or how many reports to keep"},
 		{"report prune --max-mb -1", "error: --max-mb must not be negative, got -1", "hint: pass --max-mb 0 for no size cap, or a number of megabytes"},
 		{"report prune now", `error: unknown command "now" for "quorum report prune"`, "hint: run 'quorum report prune --help' for usage"},
 		{"report prune --keep x", `error: invalid argument "x" for "--keep" flag: strconv.ParseInt: parsing "x": invalid syntax`, "hint: run 'quorum help' for usage"},

@@ -60,7 +60,7 @@ func TestContextLevelReachesThePrompt(t *testing.T) {
 		t.Errorf("--context none beat by the file:\n%s", p)
 	}
 	res = e.run(context.Background(), "-q", "--context", "everything")
-	if res.code != exitcode.Setup || !strings.Contains(res.stderr, `error: flag --context: context: "everything" is not a valid context level`) ||
+	if res.code != exitcode.Setup || !strings.Contains(res.stderr, `error: flag --context: "everything" is not a valid context level`) ||
 		!strings.Contains(res.stderr, "hint: use one of: none, signature, function") {
 		t.Fatalf("bad level: exit %d\n%s", res.code, res.stderr)
 	}
