@@ -207,7 +207,14 @@ func corpusDirs(t *testing.T) []string {
 			}
 			return 1
 		}
-		return strings.Compare(a, b)
+		// blind2 before blind10: by name, then by the number it ends with.
+		na, nb := strings.TrimRight(a, "0123456789"), strings.TrimRight(b, "0123456789")
+		if c := strings.Compare(na, nb); c != 0 {
+			return c
+		}
+		ia, _ := strconv.Atoi(a[len(na):])
+		ib, _ := strconv.Atoi(b[len(nb):])
+		return cmp.Compare(ia, ib)
 	})
 	if len(dirs) == 0 || dirs[0] != "dev" {
 		t.Fatalf("no dev corpus in testdata/corpus: %v", dirs)
