@@ -33,12 +33,14 @@ const (
 	NeedsGit            // the mode (Mode) needs the git binary, which is not on PATH
 	Corrupt             // the patch was read but does not parse (Engine says whose patch)
 	Interrupted         // cancelled by the user (Ctrl-C) or a deadline
+	BareRepo            // the directory is a bare repository: history, no work tree (Dir)
 )
 
 var kindNames = [...]string{
 	Usage: "usage", BadPattern: "bad-pattern", NotRepo: "not-repo", Unreadable: "unreadable",
 	NoCommits: "no-commits", DetachedNoBase: "detached-no-base", NoBase: "no-base", BadRev: "bad-rev",
 	Unrelated: "unrelated", Shallow: "shallow", NeedsGit: "needs-git", Corrupt: "corrupt", Interrupted: "interrupted",
+	BareRepo: "bare-repo",
 }
 
 func (k Kind) String() string {
@@ -104,6 +106,12 @@ func usageErr(format string, args ...any) error { return errorf(Usage, format, a
 
 func notRepoError(dir string) error {
 	e := errorf(NotRepo, "not a git repository: %s", dir)
+	e.Dir = dir
+	return e
+}
+
+func bareRepoError(dir string) error {
+	e := errorf(BareRepo, "%s is a bare repository: it has no work tree to review", dir)
 	e.Dir = dir
 	return e
 }

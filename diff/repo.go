@@ -89,10 +89,42 @@ func findRoot(dir string) (root, gitDir string, err error) {
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
+			if bare := bareAbove(abs); bare != "" {
+				return "", "", bareRepoError(bare)
+			}
 			return "", "", notRepoError(dir)
 		}
 		d = parent
 	}
+}
+
+// bareAbove is the bare repository dir is in (dir or an ancestor holding
+// HEAD, objects/ and refs/ itself, as `git clone --mirror` makes), or "".
+// It is asked only when no work tree holds dir, so a work tree's own .git
+// directory is never taken for one.
+func bareAbove(dir string) string {
+	for d := dir; ; {
+		if isGitDir(d) {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+func isGitDir(d string) bool {
+	if fi, err := os.Stat(filepath.Join(d, "HEAD")); err != nil || fi.IsDir() {
+		return false
+	}
+	for _, sub := range []string{"objects", "refs"} {
+		if fi, err := os.Stat(filepath.Join(d, sub)); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
 }
 
 func openRepo(dir string) (*repo, error) {

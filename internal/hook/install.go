@@ -52,6 +52,9 @@ var (
 	// ErrNotRepository is returned (wrapped, with the directory) when the
 	// directory is inside no git repository.
 	ErrNotRepository = errors.New("not a git repository")
+	// ErrBareRepository is returned (wrapped, with the directory) by Install
+	// in a bare repository: it has no work tree whose pushes to review.
+	ErrBareRepository = errors.New("a bare repository has no work tree to review")
 )
 
 // InstallOptions configures Install.
@@ -118,6 +121,10 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	dir, err := HooksDir(ctx, opt.Dir)
 	if err != nil {
 		return nil, err
+	}
+	var de *diff.Error
+	if _, err := diff.GitDir(opt.Dir); errors.As(err, &de) && de.Kind == diff.BareRepo {
+		return nil, fmt.Errorf("%w: %s", ErrBareRepository, de.Dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err

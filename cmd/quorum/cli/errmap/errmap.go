@@ -214,6 +214,8 @@ func DiffHint(e *diff.Error) string {
 		return "fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'"
 	case diff.NotRepo:
 		return "run quorum inside a git work tree, or 'git init' one"
+	case diff.BareRepo:
+		return "run quorum in a clone with a work tree: git clone " + e.Dir
 	case diff.Unreadable:
 		switch e.Op {
 		case diff.OpOpen:

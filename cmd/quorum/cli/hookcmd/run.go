@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -170,6 +171,13 @@ func RunPush(opts *RunOptions) error {
 	dir, err := workDir(opts.Dir)
 	if err != nil {
 		return err
+	}
+	// A bare repository (a mirror pushing on, a shared core.hooksPath) has
+	// no work tree whose pushes the gate is for: say so, never block.
+	var de *diff.Error
+	if _, err := diff.GitDir(dir); errors.As(err, &de) && de.Kind == diff.BareRepo {
+		fmt.Fprintf(errOut, "quorum: %s is a bare repository; push not reviewed (the hook reviews pushes from a work tree)\n", de.Dir)
+		return nil
 	}
 	cfg, err := config.Load(dir, getenv)
 	if err != nil {
