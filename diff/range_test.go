@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -312,6 +313,28 @@ func TestGitDirWithoutGit(t *testing.T) {
 	gd, err := GitDir(r.Dir)
 	if err != nil || gd != filepath.Join(mustReal(t, r.Dir), ".git") {
 		t.Errorf("GitDir = %q, %v", gd, err)
+	}
+}
+
+// TestGitDirBare: a bare repository (and a directory inside one) is
+// BareRepo, not NotRepo; a work tree's own .git directory still finds the
+// work tree.
+func TestGitDirBare(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	r := difftest.NewIsolated(t)
+	bare := filepath.Join(t.TempDir(), "mirror.git")
+	r.Git("clone", "-q", "--mirror", r.Dir, bare)
+	for _, dir := range []string{bare, filepath.Join(bare, "refs")} {
+		_, err := GitDir(dir)
+		var de *Error
+		if !errors.As(err, &de) || de.Kind != BareRepo || de.Dir != mustReal(t, bare) {
+			t.Errorf("GitDir(%s) = %v, want a BareRepo error for %s", dir, err, bare)
+		}
+	}
+	if gd, err := GitDir(filepath.Join(r.Dir, ".git", "refs")); err != nil || gd != filepath.Join(mustReal(t, r.Dir), ".git") {
+		t.Errorf("inside a work tree's .git: GitDir = %q, %v", gd, err)
 	}
 }
 

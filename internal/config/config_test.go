@@ -222,7 +222,7 @@ func TestErrors(t *testing.T) {
 		{name: "list item mapping", repo: "ignore:\n  - a: b\n", wantMsg: `.quorum.yaml:2: ignore: list items must be plain values`, hint: "'- value'"},
 		{name: "user file", user: "\nhook:\n  tags: 3\n", wantMsg: `config.yaml:3: hook.tags: "3" is not true or false`, hint: "true or false"},
 		{name: "env", env: map[string]string{"QUORUM_HOOK_FAIL_ON": "blocker"}, wantMsg: `env QUORUM_HOOK_FAIL_ON: hook.fail_on: "blocker" is not a valid severity`, hint: "critical"},
-		{name: "flag", flag: []string{"--fail-on", "high"}, wantMsg: `flag --fail-on: "high" is not a valid severity`, hint: "critical"},
+		{name: "flag", flag: []string{"--fail-on", "high"}, wantMsg: `flag --fail-on: review.fail_on: "high" is not a valid severity`, hint: "critical"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -393,5 +393,29 @@ func TestReportsSectionHint(t *testing.T) {
 	_, err := Load(dir, getenv)
 	if err == nil || !strings.Contains(err.Error(), "reports: expected a mapping of keys") || exitcode.HintOf(err) != "indent the reports settings under 'reports:', like '  keep: 50'" {
 		t.Errorf("%v (hint %q)", err, exitcode.HintOf(err))
+	}
+}
+
+// TestFlagErrorsNameTheFlagOnce: a flag that sets the key of its own name
+// is named once ("flag --parallel: ..."), one that sets another key names
+// it too ("flag --fail-on: review.fail_on: ..."), through ApplyFlags and Set
+// alike; with two bad flags the first by name is reported, every run.
+func TestFlagErrorsNameTheFlagOnce(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	c, err := Load(dir, getenv)
+	must(t, err)
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	fs.String("parallel", "", "")
+	fs.String("fail-on", "", "")
+	must(t, fs.Parse([]string{"--parallel", "two", "--fail-on", "high"}))
+	for range 20 {
+		err := c.ApplyFlags(fs, map[string]string{"parallel": "parallel", "fail-on": "review.fail_on"})
+		if err == nil || err.Error() != `flag --fail-on: review.fail_on: "high" is not a valid severity` {
+			t.Fatalf("two bad flags: %v, want the --fail-on error (first by name)", err)
+		}
+	}
+	err = c.Set("parallel", "two", Source{Kind: FromFlag, Name: "parallel"})
+	if err == nil || err.Error() != `flag --parallel: "two" is not a whole number` {
+		t.Errorf("Set from a flag of the key's own name: %v", err)
 	}
 }

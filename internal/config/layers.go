@@ -3,6 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -36,7 +38,9 @@ func (c *Config) applyEnv(getenv func(string) string, dir string) error {
 // ("fail-on" -> "review.fail_on"); flags left at their defaults are ignored,
 // so a flag's default never hides a value from a file or the environment.
 func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys map[string]string) error {
-	for name, key := range keys {
+	// In name order, so two bad flags report the same one every run.
+	for _, name := range slices.Sorted(maps.Keys(keys)) {
+		key := keys[name]
 		fl := fs.Lookup(name)
 		if fl == nil || !fl.Changed {
 			continue
@@ -50,9 +54,7 @@ func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys map[string]string) error {
 			v = value{list: sv.GetSlice(), isList: true, dir: c.Root}
 		}
 		if err := f.set(c, v); err != nil {
-			// The flag names what is wrong; its key would say it twice
-			// ("flag --context: context: ...").
-			return wrap(unlocated(err, "flag --"+name, ""))
+			return wrap(unlocated(err, "flag --"+name, flagKey(name, f.key)))
 		}
 		c.sources[key] = Source{Kind: FromFlag, Name: name}
 	}
@@ -67,11 +69,24 @@ func (c *Config) Set(key, s string, src Source) error {
 		return fmt.Errorf("config: unknown key %q", key)
 	}
 	if err := f.set(c, value{scalar: s, dir: c.Root}); err != nil {
-		where := src.String()
-		return wrap(unlocated(err, where, key))
+		where, k := src.String(), key
+		if src.Kind == FromFlag {
+			k = flagKey(src.Name, key)
+		}
+		return wrap(unlocated(err, where, k))
 	}
 	c.sources[key] = src
 	return nil
+}
+
+// flagKey is the key to name after "flag --name": none when it is the flag's
+// own name ("flag --context: context: ..." would say it twice), else the key
+// the flag sets (review.fail_on for --fail-on).
+func flagKey(name, key string) string {
+	if strings.ReplaceAll(name, "-", "_") == key {
+		return ""
+	}
+	return key
 }
 
 func unlocated(err error, where, key string) *Error {

@@ -224,6 +224,7 @@ func TestQuoteOfALineStartingWithAMarker(t *testing.T) {
 			{Kind: diff.Context, Old: 1, New: 1, Text: "@@ -1 +1 @@"},
 			{Kind: diff.Added, New: 2, Text: "+    return;"},
 			{Kind: diff.Added, New: 3, Text: "if (done) return;"},
+			{Kind: diff.Added, New: 4, Text: "n := base + offset;"},
 		},
 	}}}}}
 	ix := anchor.NewIndex(set)
@@ -242,5 +243,10 @@ func TestQuoteOfALineStartingWithAMarker(t *testing.T) {
 		if got.Line != tt.line {
 			t.Errorf("quote %q: anchored at %d, want %d", tt.quote, got.Line, tt.line)
 		}
+	}
+	// The sign counts toward no minimum: "+ offset;" is 7 bytes of code, too
+	// short to be evidence as part of a line.
+	if got, rej := ix.Anchor("r", "c", 1, reporttest.F("fix.patch", 0, "+ offset;", "important", "bug", "t", "e")); rej == nil {
+		t.Errorf("quote %q: anchored at %d, want rejected as too short a part of a line", "+ offset;", got.Line)
 	}
 }

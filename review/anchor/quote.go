@@ -11,7 +11,8 @@ import (
 // A quote is evidence: the finding is about code the reviewer says is in the
 // diff, so the quote must be found there. These are the rules, in order; a
 // quote line matches a diff line when, after Normalize (whitespace runs to
-// one space, trimmed, a leading +/- diff marker dropped):
+// one space, trimmed, a leading "+ " or "- " diff marker dropped; a line whose
+// own code starts with one also matches with it kept):
 //
 //  1. the two are equal;
 //  2. the quote is a substring of the line and at least MinSubstring bytes
@@ -184,8 +185,8 @@ func matchLine(q quoteLine, line string) match {
 		return noMatch
 	case line == q.text || q.marked != "" && line == q.marked:
 		return exact
-	case len(q.text) >= MinSubstring && strings.Contains(line, q.text),
-		len(q.marked) >= MinSubstring && strings.Contains(line, q.marked):
+	case len(q.text) >= MinSubstring && (strings.Contains(line, q.text) ||
+		q.marked != "" && strings.Contains(line, q.marked)):
 		return substring
 	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold:
 		return similar

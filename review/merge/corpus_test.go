@@ -358,7 +358,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	defer func() {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 	}()
 	type variant struct {
 		name string
@@ -408,7 +408,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		for _, dir := range dirs {

@@ -64,12 +64,37 @@ func TestDeclaredKindIsolation(t *testing.T) {
 func TestDeclaredKindsAreKnown(t *testing.T) {
 	// input-validation is weak when inferred from words (every kind of
 	// finding may say "validate"), but a reviewer that declares it means it:
-	// a spoofable header and a dropped SplitHostPort error on nearby lines
-	// are two issues.
-	a := kinded(withLine(fnd("a", "l.go", 47, "important", "security", "Trusting X-Forwarded-For lets clients choose their IP", "Anyone can send the header."), sec, "ip := r.Header.Get(\"X-Forwarded-For\")"), "input-validation")
-	b := kinded(withLine(fnd("b", "l.go", 49, "suggestion", "error-handling", "SplitHostPort err dropped", "Validate what comes back."), sec, "host, _, _ := net.SplitHostPort(r.RemoteAddr)"), "unchecked-error")
+	// a spoofable client address and a dropped parse error on adjacent
+	// lines, worded with no names and no quote, are two issues. (Were the
+	// declared kind weak, nothing would keep this isolated pair apart.)
+	a := kinded(fnd("a", "l.go", 47, "important", "security", "Client address can be chosen by the caller", "Anyone can send the header."), "input-validation")
+	b := kinded(fnd("b", "l.go", 48, "suggestion", "error-handling", "Parse failure goes unnoticed", "Nothing reports it."), "unchecked-error")
+	a.Section, b.Section = sec, sec
 	if got := Clusters([]anchor.Finding{a, b}); len(got) != 2 {
 		t.Fatalf("declared input-validation and unchecked-error: %d clusters, want 2:\n%s", len(got), signature(got))
+	}
+	// Without the declared kinds, the words name no kinds and the pair is
+	// one issue by isolation: the declared kinds are what keeps them apart.
+	a.Raw.Kind, b.Raw.Kind = "", ""
+	if got := Clusters([]anchor.Finding{a, b}); len(got) != 1 {
+		t.Fatalf("the same findings without kinds: %d clusters, want 1 (else the test tests nothing):\n%s", len(got), signature(got))
+	}
+}
+
+func TestFunctionWideKindSpansPlaces(t *testing.T) {
+	// One lock-order deadlock, reported at the two places it spans, each
+	// finding naming the code on its own line ten lines apart.
+	const transfer = "func (b *Bank) Transfer(src, dst *Account, n int) {"
+	a := kinded(withLine(fnd("a", "b.go", 10, "critical", "concurrency", "`src.mu` locked before `dst.mu`", "Opposite transfers take them in the other order."), transfer, "src.mu.Lock()"), "deadlock")
+	b := kinded(withLine(fnd("b", "b.go", 20, "critical", "concurrency", "`audit` re-enters the bank", "It takes the locks again."), transfer, "b.audit(ctx)"), "deadlock")
+	if with, without := clusterCount(t, &ablate.kindIsolated, a, b); with != 1 || without != 2 {
+		t.Fatalf("a function-wide kind at two places: %d clusters (%d without the rule), want 1 (2)", with, without)
+	}
+	// The second deadlock of reviewer b, past b's own line, is still near
+	// the pair: the window reaches KindWindow lines beyond both ends.
+	b2 := kinded(withLine(fnd("b", "b.go", 48, "important", "concurrency", "Callback under the lock", "notify may call Transfer."), transfer, "b.notify(src)"), "deadlock")
+	if got := Clusters([]anchor.Finding{a, b, b2}); len(got) != 3 {
+		t.Fatalf("second deadlock of reviewer b beyond the pair: %d clusters, want 3:\n%s", len(got), signature(got))
 	}
 }
 

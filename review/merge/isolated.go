@@ -107,15 +107,17 @@ func excluded(g, a, b *node) bool {
 const KindWindow = 30
 
 // kindIsolated reports whether nodes a and b (canonical indices, different
-// reviewers) declare one kind, two related kinds, or both "other", and no
-// reviewer has a second finding of those kinds near them: two reviewers who
-// each report one deadlock in a function found the same deadlock, however
-// they word it and wherever they anchor it. Near is within Window lines of
-// the pair; for one kind that a function rarely has twice (not
-// perCallKinds), anywhere within KindWindow in their function. A reviewer
-// with two findings of the kinds there says there are two issues, and the
-// text decides; so do distinct anchors and, on different lines, names of
-// code that differ (namedApart).
+// reviewers) declare one kind (not "other"), or a cause-and-symptom pair of
+// kinds on different lines (causeSymptom), and no reviewer has a second
+// finding of those kinds near them: two reviewers who each report one
+// deadlock in a function found the same deadlock, however they word it and
+// wherever they anchor it. Near is within Window lines of the pair; for one
+// kind that a function rarely has twice (functionWide), within KindWindow
+// lines in their function. A reviewer with two findings of the kinds there
+// says there are two issues, and the text decides; so do distinct anchors
+// and, on different lines, names of code that differ (namedApart), except
+// for a function-wide kind, whose one bug often spans two places (a lock
+// order, a read and a write).
 func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 	na, nb := &nodes[a], &nodes[b]
 	fa, fb := &na.f, &nb.f
@@ -133,8 +135,7 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 		return false
 	}
 	gap := lineGap(fa, fb)
-	region := same && na.decl&(perCallMask|otherBit) == 0 &&
-		fa.Section != "" && fa.Section == fb.Section && isFuncRegion(fa.Section)
+	region := functionWide(na, nb)
 	if gap > Window && (!region || gap > KindWindow) {
 		return false
 	}
@@ -143,10 +144,11 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 	if !region && (distinctAnchors(na, nb) || gap > 0 && namedApart(na, nb)) {
 		return false
 	}
-	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
+	reach := Window
 	if region {
-		lo, hi = min(lo, fa.Line-KindWindow), max(hi, fa.EndLine+KindWindow)
+		reach = KindWindow
 	}
+	lo, hi := min(fa.Line, fb.Line)-reach, max(fa.EndLine, fb.EndLine)+reach
 	start, _ := slices.BinarySearchFunc(nodes, fa.File, func(n node, file string) int {
 		if c := strings.Compare(n.f.File, file); c != 0 {
 			return c
@@ -188,6 +190,13 @@ func namedApart(a, b *node) bool {
 		return false
 	}
 	return ownName(a.ev.named, b.ev.line) && ownName(b.ev.named, a.ev.line)
+}
+
+// functionWide reports whether two findings declare one kind that a
+// function rarely has twice (not perCallKinds) and lie in one function.
+func functionWide(a, b *node) bool {
+	return sameDeclared(a, b) && a.decl&perCallMask == 0 &&
+		a.f.Section != "" && a.f.Section == b.f.Section && isFuncRegion(a.f.Section)
 }
 
 // sameDeclared reports whether both findings declare one kind of the taxonomy.

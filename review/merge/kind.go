@@ -381,9 +381,16 @@ func kindOf(kind, title, explanation string) kindSet {
 }
 
 // otherBit marks a finding whose reviewer declared the kind "other": none of
-// the taxonomy fits. It is no kind for conflicts; two findings declaring it
-// are alike only to kindIsolated.
+// the taxonomy fits. It is no kind for conflicts, and two findings declaring
+// it are not alike (kindIsolated skips them): other is every logic bug the
+// taxonomy has no name for.
 const otherBit kindSet = 1 << 63
+
+func init() {
+	if len(kindNames) >= 63 {
+		panic("merge: kindNames outgrew kindSet (bit 63 is otherBit)")
+	}
+}
 
 // declaredKind is the kind the reviewer declared: its bit, otherBit for
 // "other", 0 for none or an unknown name.

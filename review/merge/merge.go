@@ -156,10 +156,11 @@ var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsola
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
-// reviewers, text pairs anywhere in one function, and location evidence on
-// its own. Each cost recall or precision; the corpus table still measures
-// them. Production never sets it.
-var alt struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, kisoRelated bool }
+// reviewers, text pairs anywhere in one function, location evidence on its
+// own, dataflow as far evidence, isolation that ignores findings of other
+// kinds, and "other" isolating like a kind. Each cost recall or precision;
+// the corpus table still measures them. Production never sets it.
+var alt struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }
 
 type node struct {
 	f        anchor.Finding
@@ -167,7 +168,7 @@ type node struct {
 	kinds    kindSet
 	declared bool    // kinds is the reviewer's own (the schema's kind field)
 	decl     kindSet // the declared kind, otherBit for a declared "other", 0 for none
-	inferred kindSet // the kinds its words name, when it declared one (else kinds)
+	inferred kindSet // the kinds its words name, when it declared one (else 0: kinds are inferred)
 	ev       evidence
 	common   map[string]bool // names common to the findings of its file
 }
@@ -340,7 +341,9 @@ func disjointFar(a, b *node) bool {
 		return false
 	}
 	if sameDeclared(a, b) && !ablate.kindIsolated {
-		return namedApart(a, b)
+		// The rules of kindIsolated: names apart split one declared kind,
+		// unless it is one that spans places in one function.
+		return !functionWide(a, b) && namedApart(a, b)
 	}
 	return disjointNames(a, b)
 }
@@ -554,6 +557,7 @@ func compareFinding(a, b *anchor.Finding) int {
 		strings.Compare(a.Raw.Explanation, b.Raw.Explanation),
 		strings.Compare(a.Raw.Quote, b.Raw.Quote),
 		strings.Compare(a.Raw.Fix, b.Raw.Fix),
+		strings.Compare(a.Raw.Kind, b.Raw.Kind),
 		cmp.Compare(a.Raw.Line, b.Raw.Line),
 		cmp.Compare(a.Raw.EndLine, b.Raw.EndLine),
 		strings.Compare(a.Chunk, b.Chunk),

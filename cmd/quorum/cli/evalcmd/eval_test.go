@@ -452,7 +452,7 @@ func TestRunErrors(t *testing.T) {
 		args      []string
 		msg, hint string
 	}{
-		{[]string{"--fix-pattern", "(", "--models", qwen}, "flag --fix-pattern: \"(\" is not a valid regular expression: error parsing regexp: missing closing ): `(`", "fix the regular expression (Go syntax, like (?i)\\bfix\\b)"},
+		{[]string{"--fix-pattern", "(", "--models", qwen}, "flag --fix-pattern: eval.fix_pattern: \"(\" is not a valid regular expression: error parsing regexp: missing closing ): `(`", "fix the regular expression (Go syntax, like (?i)\\bfix\\b)"},
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
 			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: ", "check that --rev names a commit and --since a date git understands (git log --since)"},

@@ -74,6 +74,12 @@ would remove 2 reports (N KB); 2 would be kept (N KB)
 		t.Errorf("dry run removed reports: %v", got)
 	}
 
+	// --keep 0 is no count limit, as reports.keep: 0 is.
+	code, out, errOut = run(t, dir, "report prune --keep 0 --max-mb 0 --dry-run")
+	if got := sizeRE.ReplaceAllString(out, "N KB"); code != 0 || errOut != "" || got != "nothing to prune: 4 reports, N KB (no count limit, no size cap)\n" {
+		t.Errorf("--keep 0: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+
 	code, out, errOut = run(t, dir, "report prune --keep 2")
 	if got := sizeRE.ReplaceAllString(out, "N KB"); code != 0 || errOut != "" || got != strings.ReplaceAll(strings.ReplaceAll(want, "would remove", "removed"), "would be kept", "kept") {
 		t.Errorf("prune: exit %d, stderr %q\n%s", code, errOut, out)
