@@ -63,6 +63,10 @@ func TestDiffErrors(t *testing.T) {
 			return load(t, diff.Options{Dir: "/"})
 		}, "not a git repository: /", "run quorum inside a git work tree, or 'git init' one", exitcode.Setup,
 			func(e *diff.Error) bool { return e.Dir == "/" }},
+		{diff.BareRepo, "bare repository", func(t *testing.T) error {
+			// Detection is diff's TestGitDirBare; this is the mapping.
+			return &diff.Error{Kind: diff.BareRepo, Dir: "/m.git", Err: errors.New("/m.git is a bare repository: it has no work tree to review")}
+		}, "/m.git is a bare repository: it has no work tree to review", "run quorum in a clone with a work tree: git clone /m.git", exitcode.Setup, nil},
 		{diff.NoCommits, "no commits", func(t *testing.T) error {
 			return load(t, diff.Options{Dir: difftest.NewIsolated(t).Dir})
 		}, "the repository has no commits yet", "make a first commit with 'git commit', or pass --staged to review what is staged", exitcode.Setup, nil},
