@@ -313,7 +313,10 @@ func Load(gitDir, id string) (*report.Report, Entry, error) {
 	}
 	r, err := readReport(e.Dir)
 	if err != nil {
-		return nil, e, exitcode.New(exitcode.Setup, fmt.Errorf("read report %s: %w", e.ID, err), listHint)
+		// Reports are written atomically, so a damaged one was damaged from
+		// outside: name it, and the way past it.
+		return nil, e, exitcode.New(exitcode.Setup, fmt.Errorf("read report %s: %w", e.ID, err),
+			fmt.Sprintf("move %s aside (or delete it), or pick another report from 'quorum report list'", e.Dir))
 	}
 	return r, e, nil
 }

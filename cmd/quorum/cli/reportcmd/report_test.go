@@ -3,11 +3,14 @@ package reportcmd_test
 import (
 	"bytes"
 	"context"
-	"github.com/quorum-review/quorum/internal/pipeline"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/reportcmd"
@@ -135,6 +138,27 @@ func TestShowErrors(t *testing.T) {
 	code, _, errOut := run(t, t.TempDir(), "report list")
 	if code != 2 || !strings.Contains(errOut, "error: not a git repository") || !strings.Contains(errOut, "hint: ") {
 		t.Errorf("not a repo: exit %d, %q", code, errOut)
+	}
+	// A damaged newest report: named, with the way past it, and an older
+	// one still shows.
+	gd, err := exec.Command("git", "-C", dir, "rev-parse", "--absolute-git-dir").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := reportstore.List(strings.TrimSpace(string(gd)))
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("List: %v, %v", entries, err)
+	}
+	if err := os.WriteFile(filepath.Join(entries[0].Dir, reportstore.ReportJSON), []byte("{trunc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, dir, "report show")
+	if code != 2 || out != "" || !strings.HasPrefix(errOut, "error: read report "+entries[0].ID+": report.json: ") ||
+		!strings.HasSuffix(errOut, "\nhint: move "+entries[0].Dir+" aside (or delete it), or pick another report from 'quorum report list'\n") {
+		t.Errorf("damaged newest report: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if code, _, errOut := run(t, dir, "report show "+entries[1].ID); code != 0 {
+		t.Errorf("older report beside a damaged one: exit %d, %q", code, errOut)
 	}
 	// A repository with no reports.
 	empty := t.TempDir()
