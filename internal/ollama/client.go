@@ -10,6 +10,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 
+	"github.com/quorum-review/quorum/internal/ctxsleep"
 	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/review"
 )
@@ -232,12 +233,8 @@ func (c *Client) retryBusy(ctx context.Context, call func() error) error {
 		if err == nil || !isBusy(err) || attempt >= c.busy.Attempts {
 			return err
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := ctxsleep.Sleep(ctx, wait); err != nil {
+			return err
 		}
 		wait = min(2*wait, c.busy.Max)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/ctxsleep"
 	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/review"
 )
@@ -124,7 +125,7 @@ func New(cfg Config) (*Client, error) {
 		retry:  cfg.Retry.withDefaults(),
 		meta:   cmp.Or(max(cfg.MetaTimeout, 0), DefaultMetaTimeout),
 		now:    time.Now,
-		sleep:  sleepCtx,
+		sleep:  ctxsleep.Sleep,
 	}, nil
 }
 
@@ -190,17 +191,6 @@ func (c *Client) BaseURL() string { return c.base.String() }
 func (c *Client) SameModel(a, b string) bool {
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
 	return a == b || a+":latest" == b || a == b+":latest"
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // do sends the request newReq builds and returns a 2xx response; other

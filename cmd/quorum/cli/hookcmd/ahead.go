@@ -15,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/ctxsleep"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
@@ -210,7 +211,7 @@ func AheadRun(opts *AheadRunOptions) error {
 	}
 	sleep := opts.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = ctxsleep.Sleep
 	}
 	if err := sleep(ctx, opts.Debounce); err != nil {
 		logf("stopped during the debounce")
@@ -341,7 +342,7 @@ func acquireAhead(ctx context.Context, gitDir, key string, logf func(string, ...
 		case o == nil: // released meanwhile
 			continue
 		case o.PID == 0: // the owner is writing itself
-			if sleepCtx(ctx, 50*time.Millisecond) != nil {
+			if ctxsleep.Sleep(ctx, 50*time.Millisecond) != nil {
 				return nil
 			}
 			continue
@@ -407,7 +408,7 @@ func joinAhead(ctx context.Context, dir string, plan *hook.Plan, errOut io.Write
 		case o == nil:
 			continue
 		case o.PID == 0:
-			if sleepCtx(ctx, 50*time.Millisecond) != nil {
+			if ctxsleep.Sleep(ctx, 50*time.Millisecond) != nil {
 				return nil
 			}
 			continue
@@ -454,7 +455,7 @@ func waitAhead(ctx context.Context, gitDir string, o *ahead.Owner, errOut io.Wri
 			last = n
 			fmt.Fprintf(errOut, "quorum: still waiting for the background review (pid %d, %s so far)\n", o.PID, n.Sub(o.Since).Round(time.Second))
 		}
-		if sleepCtx(ctx, 150*time.Millisecond) != nil {
+		if ctxsleep.Sleep(ctx, 150*time.Millisecond) != nil {
 			return nil
 		}
 	}
@@ -491,20 +492,6 @@ func (t *logTail) copy(w io.Writer) {
 		if rest, ok := strings.CutPrefix(line, "quorum: "); ok {
 			fmt.Fprintf(w, "quorum: background: %s\n", safetext.OneLine(rest))
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 
