@@ -521,3 +521,31 @@ func TestPostCommitErrors(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }
+
+// TestAheadLogShown: install names the log where the background review of
+// that work tree writes it: .git/quorum/ahead.log in the main work tree, the
+// main repository's .git/worktrees/<name>/quorum/ahead.log in a linked one.
+func TestAheadLogShown(t *testing.T) {
+	main := t.TempDir()
+	git := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=A", "-c", "user.email=a@x"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git(main, "init", "-q")
+	git(main, "commit", "-q", "--allow-empty", "-m", "init")
+	linked := filepath.Join(t.TempDir(), "wt")
+	git(main, "worktree", "add", "-q", "-b", "feat", linked)
+	if got := aheadLogShown(main); got != filepath.Join(".git", "quorum", "ahead.log") {
+		t.Errorf("main work tree: %q", got)
+	}
+	realMain, err := filepath.EvalSymlinks(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aheadLogShown(linked), filepath.Join(realMain, ".git", "worktrees", "wt", "quorum", "ahead.log"); got != want {
+		t.Errorf("linked work tree: %q, want %q", got, want)
+	}
+}

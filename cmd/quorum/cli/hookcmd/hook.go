@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -152,7 +155,7 @@ func installRun(opts *InstallOptions) error {
 	if a := res.Ahead; a != nil {
 		switch a.Action {
 		case "installed", "updated":
-			fmt.Fprintf(out, "%s the quorum post-commit hook at %s: each commit starts a background review (log: .git/quorum/ahead.log)\n", a.Action, a.Path)
+			fmt.Fprintf(out, "%s the quorum post-commit hook at %s: each commit starts a background review (log: %s)\n", a.Action, a.Path, aheadLogShown(dir))
 		case "chained":
 			fmt.Fprintf(out, "installed the quorum post-commit hook at %s\nthe previous post-commit hook now runs first, from %s\n", a.Path, a.Kept)
 		case "replaced":
@@ -242,6 +245,25 @@ func uninstallAhead(opts *UninstallOptions, dir string) error {
 	}
 	printAheadRemoved(opts.IO.Out, res)
 	return nil
+}
+
+// aheadLogShown is where the background review of the work tree at dir
+// logs, relative to dir when it is inside it (.git/quorum/ahead.log), else
+// absolute (a linked work tree logs under the main .git/worktrees/<name>).
+func aheadLogShown(dir string) string {
+	gd, err := diff.GitDir(dir)
+	if err != nil {
+		return filepath.Join(".git", "quorum", ahead.LogName)
+	}
+	p := ahead.LogPath(gd)
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		root = dir
+	}
+	if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }
 
 func printAheadRemoved(w io.Writer, res *hook.Result) {
