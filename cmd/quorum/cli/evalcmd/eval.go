@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -228,6 +230,9 @@ func evalRun(o *EvalOptions) error {
 	if o.Git.Bin() == "" {
 		return exitcode.Setupf("install git, or put it on PATH", "quorum eval needs the git binary, which is not on PATH")
 	}
+	if err := checkSince(ctx, o.Git, dirOr(o.WorkDir), o.Mining.Since); err != nil {
+		return err
+	}
 	cases, skipped, err := collect(ctx, o, cfg)
 	if err != nil {
 		return err
@@ -399,4 +404,34 @@ func (f *forward) Finished(name string, r review.RawResult) {
 	if o := f.get(); o != nil {
 		o.Finished(name, r)
 	}
+}
+
+// checkSince refuses a --since git does not understand. git's approxidate
+// reads anything it cannot parse ("garbage", "last sprint") as now, which
+// would select no commits and look like a repository with no fixes.
+func checkSince(ctx context.Context, g *gitexec.Git, dir, since string) error {
+	since = strings.TrimSpace(since)
+	if since == "" {
+		return nil
+	}
+	switch strings.ToLower(since) {
+	case "now", "today":
+		return nil // meant as now
+	}
+	maxAge := func(s string) (int64, bool) {
+		out, err := g.In(dir).Output(ctx, "rev-parse", "--since="+s)
+		if err != nil {
+			return 0, false
+		}
+		v, ok := strings.CutPrefix(strings.TrimSpace(string(out)), "--max-age=")
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, ok && err == nil
+	}
+	at, ok := maxAge(since)
+	now, okNow := maxAge("now")
+	if ok && okNow && at >= now-2 && at <= now+2 {
+		return exitcode.Setupf("give a date or a span git understands, like 2026-01-01 or '3 months ago'",
+			"--since %q: git reads it as now, which selects no commits", since)
+	}
+	return nil
 }

@@ -456,6 +456,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
 			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: ", "check that --rev names a commit and --since a date git understands (git log --since)"},
+		{[]string{"--since", "garbage", "--models", qwen}, `--since "garbage": git reads it as now, which selects no commits`, "give a date or a span git understands, like 2026-01-01 or '3 months ago'"},
 		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
 	} {
 		r := e.run(context.Background(), tc.args...)
