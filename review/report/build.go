@@ -700,7 +700,10 @@ func (r *Report) summaryText() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) in %s.",
 		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"),
-		plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"))
+		plural(t.Files-len(v.Unread), "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"))
+	if n := len(v.Unread); n > 0 {
+		fmt.Fprintf(&b, " %s no reviewer read: %s.", plural(n, "file", "files"), strings.Join(v.Unread, ", "))
+	}
 	if v.RestsOn == 0 {
 		return b.String() + " No reviewer answered, so there are no findings."
 	}

@@ -1,9 +1,11 @@
 package report_test
 
 import (
-	"github.com/quorum-review/quorum/internal/pipeline"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
@@ -352,5 +354,46 @@ func TestInterruptedIsNeverPass(t *testing.T) {
 	r = build(t, reporttest.Scenario{Set: sc.Set, Raw: &raw2}, report.Policy{})
 	if r.Verdict.Status != report.VerdictIncomplete || r.GateTripped() != full.GateTripped() {
 		t.Errorf("interrupted agree: %+v (full: %+v)", r.Verdict, full.Verdict)
+	}
+}
+
+// TestUnreadFilesAreNamed: a reviewable file no answering reviewer read
+// (it did not fit any chunk) is not counted as reviewed, and the verdict and
+// summary name it, even when the review otherwise passes.
+func TestUnreadFilesAreNamed(t *testing.T) {
+	set := reporttest.Set()
+	all := reporttest.Files(set)
+	if len(all) < 2 {
+		t.Fatalf("want a set of at least 2 files, got %v", all)
+	}
+	read := all[:len(all)-1]
+	missed := all[len(all)-1]
+	raw := reporttest.Raw(
+		reporttest.Result("alice", 0, reporttest.Chunk("c1", read, review.Answer{Summary: "ok"})),
+		reporttest.Result("bob", 1, reporttest.Chunk("c1", read, review.Answer{Summary: "ok"})))
+	r := build(t, reporttest.Scenario{Name: "unread", Set: set, Raw: raw}, report.Policy{FailOn: "important", MinAgreement: 1})
+	if r.Verdict.Status != report.VerdictPass {
+		t.Fatalf("status %s, want pass (nothing found in what was read)", r.Verdict.Status)
+	}
+	if len(r.Verdict.Unread) != 1 || r.Verdict.Unread[0] != missed {
+		t.Errorf("unread %v, want [%s]", r.Verdict.Unread, missed)
+	}
+	if !strings.Contains(r.Verdict.Text, "1 file read by no reviewer ("+missed+")") {
+		t.Errorf("verdict %q does not name the unread file", r.Verdict.Text)
+	}
+	counted := fmt.Sprintf("reviewed %d files", len(read))
+	if len(read) == 1 {
+		counted = "reviewed 1 file"
+	}
+	if !strings.Contains(r.Summary.Text, counted) {
+		t.Errorf("summary %q, want %q: only the files read count", r.Summary.Text, counted)
+	}
+	if !strings.Contains(r.Summary.Text, "no reviewer read: "+missed) {
+		t.Errorf("summary %q does not name the unread file", r.Summary.Text)
+	}
+	// Every file read: nothing unread, nothing added to the text.
+	full := build(t, scenario(t, "agree"), report.Policy{FailOn: "important", MinAgreement: 1})
+	if len(full.Verdict.Unread) != 0 || strings.Contains(full.Verdict.Text, "read by no reviewer") {
+		t.Errorf("a fully read review: unread %v, verdict %q", full.Verdict.Unread, full.Verdict.Text)
 	}
 }

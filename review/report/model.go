@@ -78,6 +78,10 @@ type Verdict struct {
 	RestsOn int    `json:"rests_on"`
 	Panel   int    `json:"panel"`
 	Counts  Counts `json:"counts"`
+	// Unread lists the reviewable files no reviewer that answered read in
+	// full (did not fit, failed or truncated chunks): a pass says nothing
+	// about them, and the verdict text says so.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Counts are findings by severity.

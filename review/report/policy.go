@@ -206,7 +206,44 @@ func (r *Report) verdict(empty bool) Verdict {
 	if len(partial) > 0 && v.Status != VerdictEmpty {
 		v.Text += fmt.Sprintf("; partly reviewed (%s)", strings.Join(partial, ", "))
 	}
+	if v.Status != VerdictEmpty && !r.Interrupted {
+		v.Unread = r.unread()
+		if n := len(v.Unread); n > 0 {
+			shown := v.Unread[:min(n, 3)]
+			more := ""
+			if n > 3 {
+				more = fmt.Sprintf(" and %d more", n-3)
+			}
+			v.Text += fmt.Sprintf("; %s read by no reviewer (%s%s): see the coverage table",
+				plural(n, "file", "files"), strings.Join(shown, ", "), more)
+		}
+	}
 	return v
+}
+
+// unread lists the covered files (in coverage order) that no answering
+// reviewer read in full.
+func (r *Report) unread() []string {
+	answered := map[string]bool{}
+	for _, rv := range r.Reviewers {
+		if rv.Answered() {
+			answered[rv.Name] = true
+		}
+	}
+	var out []string
+	for _, f := range r.Coverage.Files {
+		read := false
+		for name, s := range f.By {
+			if answered[name] && s == CoverReviewed {
+				read = true
+				break
+			}
+		}
+		if !read {
+			out = append(out, f.Path)
+		}
+	}
+	return out
 }
 
 // coverageReached says how much of the diff an interrupted review got

@@ -165,6 +165,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
 		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath}, nil
 	}
+	if n := len(rep.Verdict.Unread); n > 0 && !raw.Interrupted {
+		shown := strings.Join(rep.Verdict.Unread[:min(n, 3)], ", ")
+		if n > 3 {
+			shown += fmt.Sprintf(" and %d more", n-3)
+		}
+		partial = append(partial, fmt.Sprintf("%d %s read by no reviewer (%s; see the report's coverage)", n, map[bool]string{true: "file", false: "files"}[n == 1], safetext.OneLine(shown)))
+	}
 	out.Partial = strings.Join(partial, "; ")
 	// A panel model missing while others answered: the review ran with
 	// fewer reviewers, which hook.on_unavailable decides about.
