@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -214,6 +215,11 @@ func (d *doctor) checkGit(ctx context.Context) {
 	top, err := git.In(d.dir()).Output(ctx, "rev-parse", "--show-toplevel")
 	if err != nil {
 		abs, _ := filepath.Abs(d.dir())
+		var de *diff.Error
+		if _, gerr := diff.GitDir(abs); errors.As(gerr, &de) && de.Kind == diff.BareRepo {
+			d.r.add("repository", Fail, de.Error(), "run quorum in a clone with a work tree (`git clone "+de.Dir+"`)")
+			return
+		}
 		d.r.add("repository", Fail, "not inside a git repository: "+abs, "cd into the repository to review (or `git init` to start one)")
 		return
 	}

@@ -38,6 +38,16 @@ func writeMeminfo(t *testing.T, total, avail int64) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// bareRepo is a bare repository, as `git clone --mirror` makes.
+func bareRepo(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "mirror.git")
+	if out, err := exec.Command("git", "init", "-q", "--bare", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init --bare: %v\n%s", err, out)
+	}
+	return dir
+}
+
 func gitRepo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -189,6 +199,8 @@ func TestProblems(t *testing.T) {
 			"warn  context     gemma2:9b: num_ctx 2048 of 8192"}},
 		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
 			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},
+		{"bare repository", env{dir: bareRepo(t), meminfo: roomy}, nil, 2, []string{
+			"FAIL  repository  ", "is a bare repository: it has no work tree to review", "fix: run quorum in a clone with a work tree (`git clone "}},
 		{"no git", env{dir: repo, meminfo: roomy, noGit: true}, nil, 2, []string{
 			"FAIL  git         git is not installed", "fix: install git"}},
 		{"remote host", env{dir: repo, meminfo: roomy}, []string{"--ollama-host", "203.0.113.8"}, 2, []string{

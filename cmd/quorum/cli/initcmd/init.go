@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/atomicfile"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
@@ -92,6 +94,11 @@ func initRun(opts *InitOptions) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
+	}
+	// A bare repository has no work tree for .quorum.yaml to configure.
+	var de *diff.Error
+	if _, err := diff.GitDir(abs); errors.As(err, &de) && de.Kind == diff.BareRepo {
+		return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 	}
 	path := filepath.Join(config.RepoRoot(abs), config.RepoFileName)
 	if _, err := os.Stat(path); err == nil && !opts.Force {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -114,6 +115,10 @@ func statusRun(opts *StatusOptions) error {
 	}
 	gitDir, err := diff.GitDir(dir)
 	if err != nil {
+		var de *diff.Error
+		if errors.As(err, &de) && de.Kind == diff.BareRepo {
+			return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
+		}
 		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
 	}
 	// During a rebase (or a merge, a bisect…) HEAD is not the branch you
