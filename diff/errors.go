@@ -34,13 +34,14 @@ const (
 	Corrupt             // the patch was read but does not parse (Engine says whose patch)
 	Interrupted         // cancelled by the user (Ctrl-C) or a deadline
 	BareRepo            // the directory is a bare repository: history, no work tree (Dir)
+	Unmerged            // --staged or --worktree while the index has unresolved conflicts (Mode)
 )
 
 var kindNames = [...]string{
 	Usage: "usage", BadPattern: "bad-pattern", NotRepo: "not-repo", Unreadable: "unreadable",
 	NoCommits: "no-commits", DetachedNoBase: "detached-no-base", NoBase: "no-base", BadRev: "bad-rev",
 	Unrelated: "unrelated", Shallow: "shallow", NeedsGit: "needs-git", Corrupt: "corrupt", Interrupted: "interrupted",
-	BareRepo: "bare-repo",
+	BareRepo: "bare-repo", Unmerged: "unmerged",
 }
 
 func (k Kind) String() string {

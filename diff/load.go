@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -298,6 +299,23 @@ func resolveUncommitted(g *gitCLI, set *Set, head headInfo, worktree bool) (plum
 	}
 	if g == nil {
 		e := errorf(NeedsGit, "--%s needs the git binary, which is not on PATH", set.Mode)
+		e.Mode = set.Mode
+		return plumbing.ZeroHash, e
+	}
+	// A merge, cherry-pick or rebase stopped on conflicts leaves unmerged
+	// entries, which git's patch reports as lines no parser reads.
+	if out, err := g.output("ls-files", "--unmerged", "-z"); err == nil && len(out) > 0 {
+		var paths []string
+		for rec := range strings.SplitSeq(strings.TrimRight(string(out), "\x00"), "\x00") {
+			if _, p, ok := strings.Cut(rec, "\t"); ok && !slices.Contains(paths, p) {
+				paths = append(paths, p)
+			}
+		}
+		shown := strings.Join(paths[:min(len(paths), 3)], ", ")
+		if len(paths) > 3 {
+			shown += fmt.Sprintf(" and %d more", len(paths)-3)
+		}
+		e := errorf(Unmerged, "the index has unmerged paths (%s): the conflicts are not resolved", shown)
 		e.Mode = set.Mode
 		return plumbing.ZeroHash, e
 	}

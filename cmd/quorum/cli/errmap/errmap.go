@@ -214,6 +214,8 @@ func DiffHint(e *diff.Error) string {
 		return "fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'"
 	case diff.NotRepo:
 		return "run quorum inside a git work tree, or 'git init' one"
+	case diff.Unmerged:
+		return "resolve the conflicts and 'git add' the files (or abort the merge), then run quorum again"
 	case diff.BareRepo:
 		return "run quorum in a clone with a work tree: git clone " + e.Dir
 	case diff.Unreadable:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,6 +64,21 @@ func TestDiffErrors(t *testing.T) {
 			return load(t, diff.Options{Dir: "/"})
 		}, "not a git repository: /", "run quorum inside a git work tree, or 'git init' one", exitcode.Setup,
 			func(e *diff.Error) bool { return e.Dir == "/" }},
+		{diff.Unmerged, "conflicts", func(t *testing.T) error {
+			r := difftest.NewIsolated(t)
+			r.Write("a.txt", "base\n")
+			r.Commit("base")
+			r.Git("checkout", "-q", "-b", "side")
+			r.Write("a.txt", "side\n")
+			r.Commit("side")
+			r.Git("checkout", "-q", "-")
+			r.Write("a.txt", "main\n")
+			r.Commit("main")
+			cmd := exec.Command("git", "-C", r.Dir, "merge", "-q", "side")
+			cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@x", "GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@x")
+			_ = cmd.Run() // stops on the conflict
+			return load(t, diff.Options{Dir: r.Dir, Staged: true})
+		}, "the index has unmerged paths (a.txt): the conflicts are not resolved", "resolve the conflicts and 'git add' the files (or abort the merge), then run quorum again", exitcode.Setup, nil},
 		{diff.BareRepo, "bare repository", func(t *testing.T) error {
 			// Detection is diff's TestGitDirBare; this is the mapping.
 			return &diff.Error{Kind: diff.BareRepo, Dir: "/m.git", Err: errors.New("/m.git is a bare repository: it has no work tree to review")}
