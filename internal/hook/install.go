@@ -47,6 +47,9 @@ var (
 	ErrForeignHook = errors.New("a hook that quorum did not write is already installed")
 	// ErrHooksDisabled is returned when core.hooksPath points at /dev/null.
 	ErrHooksDisabled = errors.New("git hooks are disabled (core.hooksPath is /dev/null)")
+	// ErrHooksPathEmpty is returned when core.hooksPath is set to an empty
+	// value: git then runs no hooks from anywhere quorum could write.
+	ErrHooksPathEmpty = errors.New("core.hooksPath is set to an empty value, so git runs no hooks")
 	// ErrNotInstalled is returned by Uninstall when there is no quorum hook.
 	ErrNotInstalled = errors.New("no quorum hook is installed")
 	// ErrNotRepository is returned (wrapped, with the directory) when the
@@ -93,6 +96,13 @@ func HooksDir(ctx context.Context, dir string) (string, error) {
 	}
 	if out == os.DevNull {
 		return "", ErrHooksDisabled
+	}
+	// core.hooksPath set to "" makes --git-path answer the work tree's
+	// root, where git runs no hook from: treat it as hooks disabled.
+	if v, err := (git{dir: dir}).output(ctx, "config", "--get", "core.hooksPath"); err == nil && strings.TrimSpace(v) == "" {
+		if out == "." || out == "./" || out == "" {
+			return "", ErrHooksPathEmpty
+		}
 	}
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(dir, out)

@@ -280,6 +280,8 @@ func hookDirError(err error) error {
 		return exitcode.WithHint(err, "quorum leaves that setting alone; to use the hook, run 'git config --unset core.hooksPath' (or point it at a directory) and install again")
 	case errors.Is(err, hook.ErrNotRepository):
 		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
+	case errors.Is(err, hook.ErrHooksPathEmpty):
+		return exitcode.WithHint(err, "run 'git config --unset core.hooksPath' (or set it to a directory), then install again")
 	case errors.Is(err, hook.ErrBareRepository):
 		return exitcode.Setupf("install it in a clone with a work tree; pushes from a bare repository are not reviewed", "%s", err.Error())
 	}
