@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
@@ -191,7 +192,19 @@ func Normalize(s string) string {
 // diff: exact, then after dropping a/ b/ ./ prefixes, then a unique suffix
 // match on path-component boundaries (either side may be the longer one).
 func (ix *Index) ResolvePath(p string) (string, string) {
-	p = strings.TrimSpace(strings.ReplaceAll(p, "\\", "/"))
+	raw := strings.TrimSpace(p)
+	// The exact name first, then as the prompt's quoted form spells it
+	// ("new\nline.go", with its quotes or without), before backslashes are
+	// read as Windows separators.
+	if _, ok := ix.diffs[raw]; ok && raw != "" {
+		return raw, ""
+	}
+	if u, ok := unquotePath(raw); ok {
+		if _, ok := ix.diffs[u]; ok {
+			return u, ""
+		}
+	}
+	p = strings.ReplaceAll(raw, "\\", "/")
 	if p == "" {
 		return "", "no file given"
 	}
@@ -218,10 +231,25 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	case 1:
 		return matches[0], ""
 	case 0:
-		return "", fmt.Sprintf("file %s is not in the diff", p)
+		return "", fmt.Sprintf("file %s is not in the diff", raw)
 	default:
 		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
 	}
+}
+
+// unquotePath reads a path as git quotes one (C escapes: \n, \t, \\, \",
+// octal bytes), with or without the surrounding double quotes.
+func unquotePath(p string) (string, bool) {
+	q := p
+	quoted := len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"'
+	if !quoted {
+		if !strings.Contains(p, "\\") {
+			return "", false
+		}
+		q = `"` + strings.ReplaceAll(q, `"`, `\"`) + `"`
+	}
+	u, err := strconv.Unquote(q)
+	return u, err == nil
 }
 
 // Anchor resolves one raw finding. It returns the anchored finding, or a

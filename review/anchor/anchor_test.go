@@ -250,3 +250,32 @@ func TestQuoteOfALineStartingWithAMarker(t *testing.T) {
 		t.Errorf("quote %q: anchored at %d, want rejected as too short a part of a line", "+ offset;", got.Line)
 	}
 }
+
+// TestResolveQuotedPaths: a file whose name holds a backslash, a newline or
+// a space is found as its exact name, as git's quoted form (with or without
+// the quotes), and a rejection names the path as the model gave it.
+func TestResolveQuotedPaths(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{
+		{Path: `back\slash.c`, Status: diff.StatusAdded},
+		{Path: "new\nline.go", Status: diff.StatusAdded},
+		{Path: "two words.go", Status: diff.StatusAdded},
+		{Path: "caf\u00e9.go", Status: diff.StatusAdded},
+	}}
+	ix := anchor.NewIndex(set)
+	for _, tt := range []struct{ given, want string }{
+		{`back\slash.c`, `back\slash.c`},
+		{`"back\\slash.c"`, `back\slash.c`},
+		{`new\nline.go`, "new\nline.go"},
+		{`"new\nline.go"`, "new\nline.go"},
+		{`"two words.go"`, "two words.go"},
+		{`"caf\303\251.go"`, "caf\u00e9.go"},
+		{"b/two words.go", "two words.go"},
+	} {
+		if got, why := ix.ResolvePath(tt.given); got != tt.want {
+			t.Errorf("ResolvePath(%q) = %q (%s), want %q", tt.given, got, why, tt.want)
+		}
+	}
+	if _, why := ix.ResolvePath(`no\such.c`); why != `file no\such.c is not in the diff` {
+		t.Errorf("rejection %q, want the path as given", why)
+	}
+}
