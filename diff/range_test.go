@@ -456,3 +456,28 @@ func TestCrissCrossMergeBase(t *testing.T) {
 		checkAgainstGit(t, r, set, want, r.Head())
 	}
 }
+
+// TestShallowCloneWithBoundaryMergeBase: the usual CI checkout, a --depth 1
+// clone of the base with a commit on top, reviews that commit: the
+// merge-base is the shallow boundary, which is present even though go-git
+// cannot walk past it.
+func TestShallowCloneWithBoundaryMergeBase(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	src := difftest.NewIsolated(t)
+	for i := range 3 {
+		src.Write(fmt.Sprintf("f%d.txt", i), "x\n")
+		src.Commit(fmt.Sprintf("c%d", i))
+	}
+	dir := filepath.Join(t.TempDir(), "shallow")
+	src.Git("clone", "-q", "--depth", "1", "file://"+src.Dir, dir)
+	clone := src.At(dir)
+	clone.Git("checkout", "-q", "-b", "feat")
+	clone.Write("new.go", "package x\n")
+	clone.Commit("feat")
+	set := load(t, Options{Dir: dir})
+	if len(set.Files) != 1 || set.Files[0].Path != "new.go" || len(set.Commits) != 1 {
+		t.Fatalf("files %v, commits %d: want new.go and one commit", set.Files, len(set.Commits))
+	}
+}

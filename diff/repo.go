@@ -346,6 +346,18 @@ func (rp *repo) mergeBase(g *gitCLI, a, b plumbing.Hash, baseName, headName stri
 		e.Rev, e.Head = baseName, headName
 		return plumbing.ZeroHash, e
 	}
+	if rp.shallow && (err != nil || len(bases) == 0) && g != nil {
+		// go-git walks into the missing parents of the shallow boundary;
+		// git knows the boundary, and a merge-base it finds is present
+		// (the usual CI checkout: --depth 1 of the base, commits on top).
+		if out, gerr := g.output("merge-base", a.String(), b.String()); gerr == nil {
+			if pick := plumbing.NewHash(strings.TrimSpace(string(out))); !pick.IsZero() {
+				if _, cerr := rp.r.CommitObject(pick); cerr == nil {
+					return pick, nil
+				}
+			}
+		}
+	}
 	if rp.shallow && (err != nil || len(bases) == 0) {
 		e := errorf(Shallow, "shallow clone: the merge-base of %s and %s is not in the fetched history", baseName, headName)
 		e.Rev, e.Head = baseName, headName
