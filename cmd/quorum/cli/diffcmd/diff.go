@@ -4,11 +4,13 @@ package diffcmd
 import (
 	"context"
 	"fmt"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/spf13/cobra"
 
@@ -75,6 +77,26 @@ func diffRun(opts *DiffOptions) error {
 		ctx = context.Background()
 	}
 	defer singleP(opts.Getenv)()
+	// The same files and base as quorum review: the config's ignore: and
+	// base:, and its errors too.
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	dir := opts.Load.Dir
+	if dir == "" {
+		dir = "."
+	}
+	if _, err := diff.GitDir(dir); err == nil {
+		cfg, err := config.Load(dir, getenv)
+		if err != nil {
+			return err
+		}
+		opts.Load.Ignore = append(opts.Load.Ignore, cfg.Ignore...)
+		if !opts.Load.Staged && !opts.Load.Worktree && opts.Load.Commits == "" && opts.Load.Base == "" {
+			opts.Load.Base = cfg.Base
+		}
+	}
 	if opts.Format == "json" {
 		// Streamed: a large diff is written file by file as git prints it,
 		// so little stays live.

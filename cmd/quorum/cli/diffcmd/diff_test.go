@@ -388,3 +388,22 @@ func TestSingleP(t *testing.T) {
 		t.Errorf("with GOMAXPROCS in the environment it was changed to %d", got)
 	}
 }
+
+// TestConfigApplies: quorum diff shows what quorum review would review, so
+// the config's ignore: leaves files out the same way, and a bad config is
+// the same error.
+func TestConfigApplies(t *testing.T) {
+	r := oneChange(t)
+	if err := os.WriteFile(filepath.Join(r.Dir, ".quorum.yaml"), []byte("ignore: [a]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := run(t, r.Dir, "")
+	if code != 0 || stderr != "" || !strings.Contains(out, "  a  ignored\n") || !strings.HasSuffix(out, "\nnothing to review\n") {
+		t.Errorf("ignore: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+	if err := os.WriteFile(filepath.Join(r.Dir, ".quorum.yaml"), []byte("ignre: [a]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = run(t, r.Dir, "")
+	assertErr(t, stderr, code, `error: .quorum.yaml:1: unknown key "ignre"`, `hint: did you mean "ignore"? remove or rename the key`)
+}
