@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,11 +19,13 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review/plan"
 )
 
 // States of the branch's review.
@@ -41,11 +44,12 @@ type StatusOptions struct {
 	Dir     string
 	Now     func() time.Time
 	Format  string
+	Getenv  func(string) string
 }
 
 // NewCmdStatus builds `quorum status`.
 func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Command {
-	opts := &StatusOptions{IO: f.IOStreams}
+	opts := &StatusOptions{IO: f.IOStreams, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show whether the current branch's next push is reviewed, being reviewed, or stale",
@@ -94,6 +98,10 @@ type Status struct {
 	// Last is the last background run's outcome when it did not review
 	// these commits (unavailable, failed, cancelled).
 	Last string `json:"last,omitempty"`
+	// Changed names the settings that differ between the covering report
+	// and the configuration now (context, models): a push then asks the
+	// models again instead of finding every answer cached.
+	Changed []string `json:"changed,omitempty"`
 }
 
 func statusRun(opts *StatusOptions) error {
@@ -150,6 +158,7 @@ func statusRun(opts *StatusOptions) error {
 	default:
 		if e, trig, ok := coveringReport(gitDir, key); ok {
 			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, trig, filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
+			st.Changed = settingsChanged(dir, opts.Getenv, e.Dir)
 			break
 		}
 		st.State = NotReviewed
@@ -178,6 +187,50 @@ func statusRun(opts *StatusOptions) error {
 	}
 	printText(opts.IO, st, now())
 	return nil
+}
+
+// settingsChanged names what the configuration now sets differently from
+// the report in dir: the context level, the panel (when the config names
+// one; a default panel depends on the server's models). An unreadable
+// config changes nothing here; quorum's other commands report it.
+func settingsChanged(workDir string, getenv func(string) string, dir string) []string {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cfg, err := config.Load(workDir, getenv)
+	if err != nil {
+		return nil
+	}
+	rep, err := reportstore.LoadReport(dir)
+	if err != nil || rep == nil {
+		return nil
+	}
+	var changed []string
+	// "" is the default level; a report made before the option was
+	// recorded has no "context" key and is not second-guessed.
+	if c, ok := rep.Options["context"]; ok {
+		was, err1 := plan.ParseContext(c)
+		now, err2 := plan.ParseContext(cfg.Context)
+		if err1 == nil && err2 == nil && was != now {
+			changed = append(changed, "context")
+		}
+	}
+	if len(cfg.Models) > 0 {
+		var want, had []string
+		// alpha and alpha:latest are one model, and share the cache.
+		for _, m := range cfg.Models {
+			want = append(want, strings.TrimSuffix(m.Name, ":latest"))
+		}
+		for _, rv := range rep.Reviewers {
+			had = append(had, strings.TrimSuffix(rv.Name, ":latest"))
+		}
+		slices.Sort(want)
+		slices.Sort(had)
+		if !slices.Equal(want, had) {
+			changed = append(changed, "models")
+		}
+	}
+	return changed
 }
 
 // coveringReport is the newest saved report of exactly these ranges (from
@@ -232,7 +285,11 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		}
 		fmt.Fprintf(w, "reviewed by %s at %s: %s\n", by, localTime(st.At), safetext.OneLine(st.Verdict))
 		fmt.Fprintf(w, "report: %s\n", st.Report)
-		fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached")
+		if len(st.Changed) > 0 {
+			fmt.Fprintf(w, "the %s changed since: a push asks the models again\n", strings.Join(st.Changed, " and "))
+		} else {
+			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached")
+		}
 	case InFlight:
 		fmt.Fprintf(w, "in flight: a background review (pid %d, since %s, %s so far); 'git push' waits for it\n", st.PID, localTime(st.Since), since(st.Since, now))
 	case Stale:

@@ -13,6 +13,10 @@ import (
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
 )
 
 func git(t *testing.T, dir string, args ...string) string {
@@ -139,5 +143,46 @@ func TestStatusErrors(t *testing.T) {
 				t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 			}
 		})
+	}
+}
+
+// TestStatusReviewedWithOtherSettings: a report of these commits made with
+// another context level or panel than the config now names does not mean
+// the push finds every answer cached.
+func TestStatusReviewedWithOtherSettings(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	var sc reporttest.Scenario
+	for _, s := range reporttest.Scenarios() {
+		if s.Name == "agree" { // reviewers alice, bob and carol
+			sc = s
+		}
+	}
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
+		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
+		t.Fatal(err)
+	}
+	write := func(cfg string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct{ cfg, want string }{
+		{"models: [alice, bob:latest, carol]\n", "a push now asks the models nothing: every answer is cached"},
+		{"models: [alice]\n", "the models changed since: a push asks the models again"},
+		{"models: [alice, bob, carol]\ncontext: function\n", "the context changed since: a push asks the models again"},
+	} {
+		write(tt.cfg)
+		code, out, errOut := status(t, dir)
+		if code != 0 || !strings.Contains(out, "reviewed by a background review") || !strings.Contains(out, tt.want) {
+			t.Errorf("%q: exit %d\n%s%s", tt.cfg, code, out, errOut)
+		}
 	}
 }
