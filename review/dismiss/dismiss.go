@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,12 +41,12 @@ const (
 type Entry struct {
 	Fingerprint string    `yaml:"fingerprint"`
 	Kinds       []string  `yaml:"kinds,omitempty,flow"`
-	ID          string    `yaml:"id"`
-	File        string    `yaml:"file"`
-	Title       string    `yaml:"title"`
+	ID          string    `yaml:"id,omitempty"`
+	File        string    `yaml:"file,omitempty"`
+	Title       string    `yaml:"title,omitempty"`
 	Reason      string    `yaml:"reason"`
 	Who         string    `yaml:"who,omitempty"`
-	When        time.Time `yaml:"when"`
+	When        time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
 }
@@ -73,7 +74,11 @@ func ReadFile(path, source string) (*Ledger, error) {
 		return nil, fmt.Errorf("%w: %v", ErrLedger, err)
 	}
 	l := &Ledger{}
-	if err := yaml.Unmarshal(data, l); err != nil {
+	// Strict, as the config is: a key quorum does not know would be dropped
+	// at the next write, so it is an error now instead.
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(l); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w %s: %v", ErrLedger, path, err)
 	}
 	for i := range l.Entries {
@@ -104,15 +109,44 @@ const header = "# Findings dismissed with 'quorum dismiss'; commit this file to 
 	"# An entry matches a finding with the same fingerprint (its function and\n" +
 	"# code line, see README \"Dismissing a finding\"); 'quorum undismiss' removes one.\n"
 
-// WriteFile writes a ledger atomically, entries in a stable order.
+// WriteFile writes a ledger atomically, entries in a stable order. The
+// file's own comments (above the list and on entries still in it) are
+// kept: an entry read from the file and unchanged is written back as it was.
 func WriteFile(path string, l *Ledger) error {
 	entries := slices.Clone(l.Entries)
 	sortEntries(entries)
+	doc, seq := existingDoc(path)
+	if doc == nil {
+		var fresh yaml.Node
+		if err := fresh.Encode(Ledger{}); err != nil {
+			return err
+		}
+		doc = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{&fresh}, HeadComment: strings.TrimSuffix(header, "\n")}
+		seq = fresh.Content[1]
+	}
+	old := map[string][]*yaml.Node{} // an entry's identity -> its nodes in the file, in order
+	for _, n := range seq.Content {
+		var e Entry
+		if n.Decode(&e) == nil {
+			old[entryKey(e)] = append(old[entryKey(e)], n)
+		}
+	}
+	seq.Kind, seq.Tag, seq.Style, seq.Content = yaml.SequenceNode, "!!seq", 0, nil
+	for _, e := range entries {
+		if ns := old[entryKey(e)]; len(ns) > 0 {
+			seq.Content, old[entryKey(e)] = append(seq.Content, ns[0]), ns[1:]
+			continue
+		}
+		var n yaml.Node
+		if err := n.Encode(e); err != nil {
+			return err
+		}
+		seq.Content = append(seq.Content, &n)
+	}
 	var buf bytes.Buffer
-	buf.WriteString(header)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(Ledger{Entries: entries}); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return err
 	}
 	if err := enc.Close(); err != nil {
@@ -122,6 +156,39 @@ func WriteFile(path string, l *Ledger) error {
 		return err
 	}
 	return atomicfile.Write(path, buf.Bytes(), 0o644)
+}
+
+// existingDoc is the ledger file at path as a YAML document and its list of
+// entries, or nil when there is none to keep (no file, or not one quorum
+// can read: then it is written afresh).
+func existingDoc(path string) (*yaml.Node, *yaml.Node) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "dismissed" {
+			if v := m.Content[i+1]; v.Kind == yaml.SequenceNode || v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				return &doc, v
+			}
+			return nil, nil
+		}
+	}
+	// No list yet: add one, keeping the rest.
+	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "dismissed"}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	m.Content = append(m.Content, key, seq)
+	return &doc, seq
+}
+
+// entryKey identifies an entry for keeping its node: every stored field.
+func entryKey(e Entry) string {
+	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
 }
 
 func sortEntries(es []Entry) {

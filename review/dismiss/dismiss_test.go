@@ -1,9 +1,11 @@
 package dismiss_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +232,59 @@ func TestBadLedgerIsASetupError(t *testing.T) {
 	_, err := pipeline.Review(t.Context(), nil, pipeline.Request{Set: s, Raw: raw(s, map[string]review.RawFinding{"alpha": dropped})})
 	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(exitcode.HintOf(err), dismiss.SharedFile) {
 		t.Fatalf("got %v (exit %d, hint %q)", err, exitcode.Of(err), exitcode.HintOf(err))
+	}
+}
+
+// TestWriteKeepsTheFilesOwnWords: rewriting the ledger (a dismissal added,
+// another removed) keeps the comments the team wrote and the entries it
+// did not touch as they were; a hand-written entry is not padded with
+// empty fields; a key quorum does not know is an error, not dropped.
+func TestWriteKeepsTheFilesOwnWords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dismissed.yaml")
+	orig := `# keep me: our team's notes on dismissals
+dismissed:
+  # the parser is fuzzed elsewhere
+  - fingerprint: aaa
+    reason: fuzzed   # trailing note
+  - fingerprint: bbb
+    reason: goes away
+`
+	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := dismiss.ReadFile(path, dismiss.SourceShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Entries = slices.DeleteFunc(l.Entries, func(e dismiss.Entry) bool { return e.Fingerprint == "bbb" })
+	l.Entries = append(l.Entries, dismiss.Entry{Fingerprint: "ccc", ID: "q-1", File: "a.go", Title: "t", Reason: "new", When: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)})
+	if err := dismiss.WriteFile(path, l); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, want := range []string{"# keep me: our team's notes on dismissals", "# the parser is fuzzed elsewhere", "reason: fuzzed # trailing note", "fingerprint: ccc"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rewritten ledger lacks %q:\n%s", want, got)
+		}
+	}
+	for _, gone := range []string{"bbb", `id: ""`, `file: ""`, "0001-01-01"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("rewritten ledger has %q:\n%s", gone, got)
+		}
+	}
+	again, err := dismiss.ReadFile(path, dismiss.SourceShared)
+	if err != nil || len(again.Entries) != 2 {
+		t.Fatalf("read back: %v, %v", again, err)
+	}
+	// An unknown key is refused with the file named.
+	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: a\n    reason: r\n    extra_key: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dismiss.ReadFile(path, dismiss.SourceShared); err == nil || !errors.Is(err, dismiss.ErrLedger) || !strings.Contains(err.Error(), "extra_key") {
+		t.Errorf("unknown key: %v, want a ledger error naming it", err)
 	}
 }
