@@ -21,7 +21,10 @@ func TestPostCommitScriptOnlySpawns(t *testing.T) {
 	r.commit("one")
 	fake := t.TempDir()
 	exe := filepath.Join(fake, "quorum")
-	script := "#!/bin/sh\necho \"$*\" > \"" + fake + "/started\"\nwhile [ ! -e \"" + fake + "/release\" ]; do sleep 0.05; done\necho done > \"" + fake + "/finished\"\n"
+	// Each file appears whole (written aside, then renamed), so a test that
+	// sees it exists never reads it half written.
+	script := "#!/bin/sh\necho \"$*\" > \"" + fake + "/started.tmp\" && mv \"" + fake + "/started.tmp\" \"" + fake + "/started\"\n" +
+		"while [ ! -e \"" + fake + "/release\" ]; do sleep 0.05; done\necho done > \"" + fake + "/finished.tmp\" && mv \"" + fake + "/finished.tmp\" \"" + fake + "/finished\"\n"
 	if err := os.WriteFile(exe, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
