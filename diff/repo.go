@@ -98,6 +98,17 @@ func findRoot(dir string) (root, gitDir string, err error) {
 	}
 }
 
+// BareRepoAt is the BareRepo error when dir is in no work tree but in a
+// bare repository (a mirror), else nil: for commands that must tell a bare
+// repository from any other problem before doing their work.
+func BareRepoAt(dir string) *Error {
+	var de *Error
+	if _, err := GitDir(dir); errors.As(err, &de) && de.Kind == BareRepo {
+		return de
+	}
+	return nil
+}
+
 // bareAbove is the bare repository dir is in (dir or an ancestor holding
 // HEAD, objects/ and refs/ itself, as `git clone --mirror` makes), or "".
 // It is asked only when no work tree holds dir, so a work tree's own .git

@@ -132,8 +132,7 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var de *diff.Error
-	if _, err := diff.GitDir(opt.Dir); errors.As(err, &de) && de.Kind == diff.BareRepo {
+	if de := diff.BareRepoAt(opt.Dir); de != nil {
 		return nil, fmt.Errorf("%w: %s", ErrBareRepository, de.Dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -3,6 +3,7 @@ package merge
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -55,35 +56,37 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 		return false
 	}
 	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
-	// nodes are sorted by file, then line: start at the first of this file
-	// at or after lo (the whole file's first when the window is a section).
-	from := lo
 	if far {
-		from = math.MinInt
+		lo, hi = math.MinInt, math.MaxInt // the whole function is the window
 	}
-	start, _ := slices.BinarySearchFunc(nodes, fa.File, func(n node, file string) int {
+	return oneEach(nodes, self, fa.File, lo, hi, func(k int) bool {
+		if far && nodes[k].f.Section != fa.Section {
+			return false
+		}
+		return !(alt.isoKinds && k != a && k != b && excluded(&nodes[k], &nodes[a], &nodes[b]))
+	})
+}
+
+// oneEach reports whether no reviewer has two findings (its own repeats,
+// grouped by self, count once) among those of file on lines lo..hi that
+// counts keeps. nodes are sorted by file, then line.
+func oneEach(nodes []node, self *unionFind, file string, lo, hi int, counts func(k int) bool) bool {
+	start, _ := slices.BinarySearchFunc(nodes, file, func(n node, file string) int {
 		if c := strings.Compare(n.f.File, file); c != 0 {
 			return c
 		}
-		return cmp.Compare(n.f.Line, from)
+		return cmp.Compare(n.f.Line, lo)
 	})
 	seen := map[string]int{} // reviewer -> self-group root of its finding in the window
-	for k := start; k < len(nodes) && nodes[k].f.File == fa.File; k++ {
+	for k := start; k < len(nodes) && nodes[k].f.File == file; k++ {
 		g := &nodes[k].f
-		if far {
-			// Further apart: the whole function is the window.
-			if g.FileLevel() || g.Section != fa.Section {
-				continue
-			}
-		} else {
-			if g.FileLevel() || g.Line < lo {
-				continue
-			}
-			if g.Line > hi {
-				break
-			}
+		if g.FileLevel() || g.Line < lo {
+			continue
 		}
-		if alt.isoKinds && k != a && k != b && excluded(&nodes[k], &nodes[a], &nodes[b]) {
+		if g.Line > hi {
+			break
+		}
+		if !counts(k) {
 			continue
 		}
 		r := self.find(k)
@@ -149,36 +152,15 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 		reach = KindWindow
 	}
 	lo, hi := min(fa.Line, fb.Line)-reach, max(fa.EndLine, fb.EndLine)+reach
-	start, _ := slices.BinarySearchFunc(nodes, fa.File, func(n node, file string) int {
-		if c := strings.Compare(n.f.File, file); c != 0 {
-			return c
-		}
-		return cmp.Compare(n.f.Line, lo)
-	})
 	want := na.decl | nb.decl
-	seen := map[string]int{} // reviewer -> self-group root of its finding of the kinds
-	for k := start; k < len(nodes) && nodes[k].f.File == fa.File; k++ {
+	return oneEach(nodes, self, fa.File, lo, hi, func(k int) bool {
 		g := &nodes[k]
-		if g.f.FileLevel() || g.f.Line < lo {
-			continue
-		}
-		if g.f.Line > hi {
-			break
-		}
 		if region && g.f.Section != fa.Section && lineGap(&g.f, fa) > Window && lineGap(&g.f, fb) > Window {
-			continue // another function
+			return false // another function
 		}
 		// A finding without a declared kind counts by its inferred kinds.
-		if g.decl&want == 0 && (g.decl != 0 || g.kinds&want == 0) {
-			continue
-		}
-		r := self.find(k)
-		if prev, ok := seen[g.f.Reviewer]; ok && prev != r {
-			return false
-		}
-		seen[g.f.Reviewer] = r
-	}
-	return true
+		return g.decl&want != 0 || g.decl == 0 && g.kinds&want != 0
+	})
 }
 
 // namedApart reports whether two findings each name code on their own
@@ -229,15 +211,14 @@ var causeSymptom = [][2]string{
 	{"missing-record", "http-status"},
 }
 
+var causeMask = pairMasks(causeSymptom)
+
+// causeAndSymptom reports whether two declared kinds (one bit each) are a
+// causeSymptom pair.
 func causeAndSymptom(a, b kindSet) bool {
-	if ablate.causeSymptom {
+	if ablate.causeSymptom || a&(a-1) != 0 || b&(b-1) != 0 {
 		return false
 	}
-	for _, p := range causeSymptom {
-		x, y := kindBit(p[0]), kindBit(p[1])
-		if a == x && b == y || a == y && b == x {
-			return true
-		}
-	}
-	return false
+	i := bits.TrailingZeros64(uint64(a))
+	return i < len(causeMask) && causeMask[i]&b != 0
 }

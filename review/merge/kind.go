@@ -159,13 +159,10 @@ func (k kindSet) conflict(o kindSet) bool {
 // is nil"), or the defect and the check that would stop it. Two findings of
 // related kinds do not conflict; they are not one kind either, so what links
 // them is their text or their place, never the kind.
-var relatedKinds = [][2]string{
-	{"unchecked-error", "nil-deref"},
+var relatedKinds = append([][2]string{
 	{"unchecked-error", "panic"},
-	{"nil-deref", "missing-record"},
 	{"nil-deref", "panic"},
 	{"bounds", "panic"},
-	{"missing-record", "http-status"},
 	{"input-validation", "resource-exhaustion"},
 	{"input-validation", "bounds"},
 	{"input-validation", "division-by-zero"},
@@ -175,15 +172,19 @@ var relatedKinds = [][2]string{
 	{"unchecked-error", "missing-return"},
 	{"blocking-call", "deadlock"},
 	{"missing-cancellation", "resource-exhaustion"},
-}
+}, causeSymptom...)
 
 // relatedMask[i] is the set of kinds related to kind i.
-var relatedMask = func() []kindSet {
+var relatedMask = pairMasks(relatedKinds)
+
+// pairMasks turns pairs of kinds into, for each kind, the set of kinds it
+// is paired with.
+func pairMasks(pairs [][2]string) []kindSet {
 	m := make([]kindSet, len(kindNames))
-	for _, r := range relatedKinds {
+	for _, r := range pairs {
 		a, b := kindBit(r[0]), kindBit(r[1])
 		if a == 0 || b == 0 {
-			panic("merge: unknown kind in relatedKinds: " + r[0] + ", " + r[1])
+			panic("merge: unknown kind in a kind pair: " + r[0] + ", " + r[1])
 		}
 		for i := range kindNames {
 			if a&(1<<i) != 0 {
@@ -195,7 +196,7 @@ var relatedMask = func() []kindSet {
 		}
 	}
 	return m
-}()
+}
 
 // related reports whether a kind of k is related to a kind of o.
 func (k kindSet) related(o kindSet) bool {

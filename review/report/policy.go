@@ -209,16 +209,21 @@ func (r *Report) verdict(empty bool) Verdict {
 	if v.Status != VerdictEmpty && !r.Interrupted {
 		v.Unread = r.unread()
 		if n := len(v.Unread); n > 0 {
-			shown := v.Unread[:min(n, 3)]
-			more := ""
-			if n > 3 {
-				more = fmt.Sprintf(" and %d more", n-3)
-			}
-			v.Text += fmt.Sprintf("; %s read by no reviewer (%s%s): see the coverage table",
-				plural(n, "file", "files"), strings.Join(shown, ", "), more)
+			v.Text += fmt.Sprintf("; %s read by no reviewer (%s): see the coverage table",
+				plural(n, "file", "files"), FirstFew(v.Unread))
 		}
 	}
 	return v
+}
+
+// FirstFew lists up to three items, and how many more there are:
+// "a, b, c and 2 more".
+func FirstFew(items []string) string {
+	s := strings.Join(items[:min(len(items), 3)], ", ")
+	if len(items) > 3 {
+		s += fmt.Sprintf(" and %d more", len(items)-3)
+	}
+	return s
 }
 
 // unread lists the covered files (in coverage order) that no answering

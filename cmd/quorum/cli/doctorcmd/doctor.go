@@ -215,8 +215,7 @@ func (d *doctor) checkGit(ctx context.Context) {
 	top, err := git.In(d.dir()).Output(ctx, "rev-parse", "--show-toplevel")
 	if err != nil {
 		abs, _ := filepath.Abs(d.dir())
-		var de *diff.Error
-		if _, gerr := diff.GitDir(abs); errors.As(gerr, &de) && de.Kind == diff.BareRepo {
+		if de := diff.BareRepoAt(abs); de != nil {
 			d.r.add("repository", Fail, de.Error(), "run quorum in a clone with a work tree (`git clone "+de.Dir+"`)")
 			return
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
@@ -166,11 +167,8 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath}, nil
 	}
 	if n := len(rep.Verdict.Unread); n > 0 && !raw.Interrupted {
-		shown := strings.Join(rep.Verdict.Unread[:min(n, 3)], ", ")
-		if n > 3 {
-			shown += fmt.Sprintf(" and %d more", n-3)
-		}
-		partial = append(partial, fmt.Sprintf("%d %s read by no reviewer (%s; see the report's coverage)", n, map[bool]string{true: "file", false: "files"}[n == 1], safetext.OneLine(shown)))
+		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
+			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
 	}
 	out.Partial = strings.Join(partial, "; ")
 	// A panel model missing while others answered: the review ran with

@@ -174,8 +174,7 @@ func RunPush(opts *RunOptions) error {
 	}
 	// A bare repository (a mirror pushing on, a shared core.hooksPath) has
 	// no work tree whose pushes the gate is for: say so, never block.
-	var de *diff.Error
-	if _, err := diff.GitDir(dir); errors.As(err, &de) && de.Kind == diff.BareRepo {
+	if de := diff.BareRepoAt(dir); de != nil {
 		fmt.Fprintf(errOut, "quorum: %s is a bare repository; push not reviewed (the hook reviews pushes from a work tree)\n", de.Dir)
 		return nil
 	}

@@ -96,8 +96,7 @@ func initRun(opts *InitOptions) error {
 		return err
 	}
 	// A bare repository has no work tree for .quorum.yaml to configure.
-	var de *diff.Error
-	if _, err := diff.GitDir(abs); errors.As(err, &de) && de.Kind == diff.BareRepo {
+	if de := diff.BareRepoAt(abs); de != nil {
 		return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 	}
 	path := filepath.Join(config.RepoRoot(abs), config.RepoFileName)

@@ -26,6 +26,7 @@ import (
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review/plan"
+	"github.com/quorum-review/quorum/review/report"
 )
 
 // States of the branch's review.
@@ -156,9 +157,9 @@ func statusRun(opts *StatusOptions) error {
 	case owner != nil && owner.Trigger == ahead.TriggerAhead && owner.Key == key:
 		st.State, st.PID, st.Since = InFlight, owner.PID, owner.Since.Format(time.RFC3339)
 	default:
-		if e, trig, ok := coveringReport(gitDir, key); ok {
-			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, trig, filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
-			st.Changed = settingsChanged(dir, opts.Getenv, e.Dir)
+		if e, rep, ok := coveringReport(gitDir, key); ok {
+			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, rep.Options["trigger"], filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
+			st.Changed = settingsChanged(dir, opts.Getenv, rep)
 			break
 		}
 		st.State = NotReviewed
@@ -190,19 +191,15 @@ func statusRun(opts *StatusOptions) error {
 }
 
 // settingsChanged names what the configuration now sets differently from
-// the report in dir: the context level, the panel (when the config names
+// the report rep: the context level, the panel (when the config names
 // one; a default panel depends on the server's models). An unreadable
 // config changes nothing here; quorum's other commands report it.
-func settingsChanged(workDir string, getenv func(string) string, dir string) []string {
+func settingsChanged(workDir string, getenv func(string) string, rep *report.Report) []string {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	cfg, err := config.Load(workDir, getenv)
 	if err != nil {
-		return nil
-	}
-	rep, err := reportstore.LoadReport(dir)
-	if err != nil || rep == nil {
 		return nil
 	}
 	var changed []string
@@ -234,11 +231,11 @@ func settingsChanged(workDir string, getenv func(string) string, dir string) []s
 }
 
 // coveringReport is the newest saved report of exactly these ranges (from
-// the pre-push hook or a background review), with what made it.
-func coveringReport(gitDir, key string) (reportstore.Entry, string, bool) {
+// the pre-push hook or a background review), and the report itself.
+func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool) {
 	entries, err := reportstore.List(gitDir)
 	if err != nil {
-		return reportstore.Entry{}, "", false
+		return reportstore.Entry{}, nil, false
 	}
 	for i, e := range entries {
 		if i >= 50 {
@@ -258,9 +255,9 @@ func coveringReport(gitDir, key string) (reportstore.Entry, string, bool) {
 		if rep.Verdict.Status == "incomplete" || rep.Verdict.RestsOn == 0 {
 			continue
 		}
-		return e, rep.Options["trigger"], true
+		return e, rep, true
 	}
-	return reportstore.Entry{}, "", false
+	return reportstore.Entry{}, nil, false
 }
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
