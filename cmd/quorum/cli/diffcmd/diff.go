@@ -58,12 +58,12 @@ branch's upstream, else origin/HEAD, else main, else master.`,
 				return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
 			}
 			if err := opts.Load.Validate(); err != nil {
-				return err
+				return cmdutil.SelectionHint(cmd, err)
 			}
 			if runF != nil {
-				return runF(opts)
+				return cmdutil.SelectionHint(cmd, runF(opts))
 			}
-			return diffRun(opts)
+			return cmdutil.SelectionHint(cmd, diffRun(opts))
 		},
 	}
 	cmdutil.AddSelectionFlags(cmd, &opts.Load)

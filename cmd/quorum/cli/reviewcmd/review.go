@@ -121,12 +121,12 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 			opts.Context = cmd.Context()
 			opts.Flags = cmd.Flags()
 			if err := validate(opts); err != nil {
-				return err
+				return cmdutil.SelectionHint(cmd, err)
 			}
 			if runF != nil {
-				return runF(opts)
+				return cmdutil.SelectionHint(cmd, runF(opts))
 			}
-			return reviewRun(opts)
+			return cmdutil.SelectionHint(cmd, reviewRun(opts))
 		},
 	}
 	cmdutil.AddSelectionFlags(cmd, &opts.Diff)
