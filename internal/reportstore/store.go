@@ -328,10 +328,16 @@ func LoadReport(dir string) (*report.Report, error) { return readReport(dir) }
 func LoadRaw(dir string) (*review.Raw, error) {
 	b, err := os.ReadFile(filepath.Join(dir, RawJSON))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("no %s in %s", RawJSON, dir), "pass a report directory from 'quorum report list'")
+		if _, rerr := os.Stat(filepath.Join(dir, ReportJSON)); rerr == nil {
+			// A saved report without the reviewers' answers: nothing to
+			// consolidate again, but a new review saves them.
+			return nil, exitcode.New(exitcode.Setup, fmt.Errorf("report %s has no %s: its reviewers' answers were not saved", filepath.Base(dir), RawJSON),
+				"run 'quorum review' again to make a report that can be replayed, or pick another one from 'quorum report list'")
+		}
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("no %s in %s", RawJSON, dir), "pass a report id or directory from 'quorum report list'")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read raw results: %w", err)
+		return nil, damaged(dir, fmt.Errorf("read raw results: %w", err))
 	}
 	var raw review.Raw
 	if err := json.Unmarshal(b, &raw); err != nil {
@@ -343,6 +349,14 @@ func LoadRaw(dir string) (*review.Raw, error) {
 	return &raw, nil
 }
 
+// damaged is the error for a file of a saved report that exists but cannot
+// be read (a directory, no permission). Reports are written atomically, so
+// it was changed from outside: exit 2, and the way past it.
+func damaged(dir string, err error) error {
+	return exitcode.New(exitcode.Setup, err,
+		fmt.Sprintf("move %s aside (or delete it) and run 'quorum review' again, or pick another report from 'quorum report list'", dir))
+}
+
 // LoadDiff reads diff.json from a saved report directory: the diff the
 // review ran on. It returns (nil, nil) when the review saved no diff, and
 // the caller should then load the diff from git again.
@@ -352,7 +366,7 @@ func LoadDiff(dir string) (*diff.Set, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read saved diff: %w", err)
+		return nil, damaged(dir, fmt.Errorf("read saved diff: %w", err))
 	}
 	var set diff.Set
 	if err := json.Unmarshal(b, &set); err != nil {
