@@ -357,7 +357,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 	}()
 	type variant struct {
@@ -399,6 +399,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"no cause-and-symptom kinds", func() { ablate.causeSymptom = true }, nil},
 		{"related kinds conflict", func() { ablate.related = true }, nil},
 		{"+ other isolates like a kind", func() { alt.kisoOther = true }, nil},
+		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
 		{"… with 1 kind in 5 wrong", func() { ablate.wordsOverrule = true }, kindNoise(5, true)},
@@ -407,7 +408,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

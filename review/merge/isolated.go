@@ -124,14 +124,15 @@ const KindWindow = 30
 func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 	na, nb := &nodes[a], &nodes[b]
 	fa, fb := &na.f, &nb.f
-	if ablate.kindIsolated || na.decl == 0 || nb.decl == 0 {
+	da, db := isoKind(na), isoKind(nb)
+	if ablate.kindIsolated || da == 0 || db == 0 {
 		return false
 	}
-	same := na.decl == nb.decl
-	if !same && ((na.decl|nb.decl)&otherBit != 0 || !causeAndSymptom(na.decl, nb.decl) || fa.Line == fb.Line) {
+	same := da == db
+	if !same && ((da|db)&otherBit != 0 || !causeAndSymptom(da, db) || fa.Line == fb.Line) {
 		return false
 	}
-	if same && na.decl == otherBit && !alt.kisoOther {
+	if same && da == otherBit && !alt.kisoOther {
 		return false
 	}
 	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() {
@@ -152,7 +153,7 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 		reach = KindWindow
 	}
 	lo, hi := min(fa.Line, fb.Line)-reach, max(fa.EndLine, fb.EndLine)+reach
-	want := na.decl | nb.decl
+	want := da | db
 	return oneEach(nodes, self, fa.File, lo, hi, func(k int) bool {
 		g := &nodes[k]
 		if region && g.f.Section != fa.Section && lineGap(&g.f, fa) > Window && lineGap(&g.f, fb) > Window {
@@ -161,6 +162,18 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 		// A finding without a declared kind counts by its inferred kinds.
 		return g.decl&want != 0 || g.decl == 0 && g.kinds&want != 0
 	})
+}
+
+// isoKind is the kind a finding is isolated by: the one it declares, else
+// (words only) the one strong kind its words name.
+func isoKind(n *node) kindSet {
+	if n.decl != 0 || ablate.inferIso || n.declared {
+		return n.decl
+	}
+	if k := n.kinds &^ weakMask; k != 0 && k&(k-1) == 0 {
+		return k
+	}
+	return 0
 }
 
 // namedApart reports whether two findings each name code on their own

@@ -19,8 +19,8 @@ const sec = "func (l *Limiter) Allow(ip string) bool {"
 
 func TestIsolatedPair(t *testing.T) {
 	// One bug, worded with no shared word or cue, on adjacent lines.
-	a := withLine(fnd("a", "x.go", 20, "important", "bug", "Nested monitors in transfer", "Acquire them in a stable order."), sec, "synchronized (from) {")
-	b := withLine(fnd("b", "x.go", 21, "important", "bug", "Two opposite transfers block each other", "Each holds what the other one needs."), sec, "synchronized (to) {")
+	a := withLine(fnd("a", "x.go", 20, "important", "bug", "Monitors entered in argument order", "Acquire them in a stable order."), sec, "synchronized (from) {")
+	b := withLine(fnd("b", "x.go", 21, "important", "bug", "Two opposite transfers wait on each other", "Each holds what the other one needs."), sec, "synchronized (to) {")
 	if got := Clusters([]anchor.Finding{a, b}); len(got) != 1 {
 		t.Fatalf("isolated pair: %d clusters, want 1:\n%s", len(got), signature(got))
 	}
