@@ -80,8 +80,12 @@ type Error struct {
 	Mode string
 	// Pattern is the ignore glob that does not parse (BadPattern).
 	Pattern string
-	// Dir is where discovery started (NotRepo).
+	// Dir is where discovery started (NotRepo), or the value of Env.
 	Dir string
+	// Env names the environment variable (GIT_DIR, GIT_WORK_TREE) or
+	// setting (core.worktree) whose value is not a repository or work tree
+	// (NotRepo); "" when discovery started from a directory.
+	Env string
 	// Engine is which engine made the patch (Corrupt, Unreadable with
 	// OpDiff): EngineGit or EngineGoGit.
 	Engine string

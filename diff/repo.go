@@ -18,6 +18,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
@@ -51,20 +52,170 @@ func CommonDir(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return commonDirOf(gd), nil
+}
+
+// commonDirOf is the common git directory of gitDir: the one its
+// "commondir" file names (a linked work tree's), else gitDir itself.
+func commonDirOf(gd string) string {
 	b, err := os.ReadFile(filepath.Join(gd, "commondir"))
 	if err != nil {
-		return gd, nil
+		return gd
 	}
 	c := strings.TrimSpace(string(b))
 	if !filepath.IsAbs(c) {
 		c = filepath.Join(gd, c)
 	}
-	return filepath.Clean(c), nil
+	return filepath.Clean(c)
 }
 
-// findRoot walks up from dir to the first directory holding .git (a
-// directory, or a file "gitdir: <path>" as in linked work trees).
+// findRoot finds the work tree root and git dir of the repository
+// containing dir, as git does: GIT_DIR and GIT_WORK_TREE when set (see
+// fromEnv), else the first directory from dir up holding .git.
 func findRoot(dir string) (root, gitDir string, err error) {
+	gd, wt := os.Getenv("GIT_DIR"), os.Getenv("GIT_WORK_TREE")
+	if gd != "" {
+		return fromEnv(gd, wt)
+	}
+	root, gitDir, err = discover(dir)
+	if wt == "" {
+		return root, gitDir, err
+	}
+	// GIT_WORK_TREE alone: the repository is found from dir as usual (a
+	// bare one too), the work tree is GIT_WORK_TREE.
+	var de *Error
+	switch {
+	case err == nil:
+	case errors.As(err, &de) && de.Kind == BareRepo:
+		gitDir = de.Dir
+	default:
+		return "", "", err
+	}
+	if root, err = envWorkTree(wt); err != nil {
+		return "", "", err
+	}
+	return root, gitDir, nil
+}
+
+// fromEnv is the repository GIT_DIR names (absolute, or relative to the
+// current directory; a "gitdir: <path>" file is followed) and its work
+// tree, chosen as git chooses it: GIT_WORK_TREE when set; else none when
+// the repository's config says core.bare = true; else core.worktree
+// (relative to the git dir); else the current directory.
+func fromEnv(gd, wt string) (root, gitDir string, err error) {
+	gitDir, err = filepath.Abs(gd)
+	if err != nil {
+		return "", "", envError("GIT_DIR", gd, "is not a git repository")
+	}
+	if b, rerr := os.ReadFile(gitDir); rerr == nil && strings.HasPrefix(string(b), "gitdir:") {
+		g := strings.TrimSpace(strings.TrimPrefix(string(b), "gitdir:"))
+		if !filepath.IsAbs(g) {
+			g = filepath.Join(filepath.Dir(gitDir), g)
+		}
+		gitDir = g
+	}
+	if real, rerr := filepath.EvalSymlinks(gitDir); rerr == nil {
+		gitDir = real
+	}
+	gitDir = filepath.Clean(gitDir)
+	if !validGitDir(gitDir) {
+		return "", "", envError("GIT_DIR", gd, "is not a git repository")
+	}
+	if wt != "" {
+		root, err = envWorkTree(wt)
+		return root, gitDir, err
+	}
+	// A linked work tree's git dir ignores core.bare and core.worktree of
+	// the shared config, as git does.
+	var bare bool
+	var cfgWT string
+	if _, err := os.Stat(filepath.Join(gitDir, "commondir")); err != nil {
+		bare, cfgWT = coreConfig(gitDir)
+	}
+	switch {
+	case bare:
+		return "", "", bareRepoError(gitDir)
+	case cfgWT != "":
+		if !filepath.IsAbs(cfgWT) {
+			cfgWT = filepath.Join(gitDir, cfgWT)
+		}
+		root = filepath.Clean(cfgWT)
+	default:
+		if root, err = os.Getwd(); err != nil {
+			return "", "", envError("GIT_DIR", gd, "is set, and the current directory is unreadable")
+		}
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return "", "", envError("core.worktree", root, "is not a directory")
+	}
+	return root, gitDir, nil
+}
+
+// envWorkTree is the work tree GIT_WORK_TREE names (relative to the
+// current directory), which must be a directory.
+func envWorkTree(wt string) (string, error) {
+	root, err := filepath.Abs(wt)
+	if err != nil {
+		return "", envError("GIT_WORK_TREE", wt, "is not a directory")
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return "", envError("GIT_WORK_TREE", wt, "is not a directory")
+	}
+	return filepath.Clean(root), nil
+}
+
+// envError is the NotRepo error for a repository or work tree named by
+// the environment variable (or setting) name that does not hold one.
+func envError(name, val, what string) error {
+	e := errorf(NotRepo, "%s=%s %s", name, val, what)
+	e.Dir, e.Env = val, name
+	return e
+}
+
+// validGitDir reports whether d is a git directory: HEAD, and objects/ and
+// refs/ in it or in its common dir (a linked work tree's git dir).
+func validGitDir(d string) bool {
+	if fi, err := os.Stat(filepath.Join(d, "HEAD")); err != nil || fi.IsDir() {
+		return false
+	}
+	common := commonDirOf(d)
+	for _, sub := range []string{"objects", "refs"} {
+		if fi, err := os.Stat(filepath.Join(common, sub)); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	return true
+}
+
+// coreConfig reads core.bare and core.worktree from gitDir's config; an
+// unreadable config sets neither (go-git reports it when opening).
+func coreConfig(gitDir string) (bare bool, worktree string) {
+	f, err := os.Open(filepath.Join(gitDir, "config"))
+	if err != nil {
+		return false, ""
+	}
+	defer f.Close()
+	cfg := gitconfig.New()
+	if err := gitconfig.NewDecoder(f).Decode(cfg); err != nil {
+		return false, ""
+	}
+	core := cfg.Section("core")
+	switch strings.ToLower(core.Option("bare")) {
+	case "true", "yes", "on", "1":
+		bare = true
+	}
+	return bare, core.Option("worktree")
+}
+
+// discover walks up from dir to the first directory holding .git (a
+// directory, or a file "gitdir: <path>" as in linked work trees).
+func discover(dir string) (root, gitDir string, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", "", notRepoError(dir)
@@ -154,7 +305,7 @@ func openRepo(dir string) (*repo, error) {
 	// all of it into memory. The pack list is not cached (no
 	// ExclusiveAccess): a long review may outlive a background git gc.
 	var fs billy.Filesystem = osfs.New(gitDir)
-	if common, err := CommonDir(root); err == nil && common != gitDir {
+	if common := commonDirOf(gitDir); common != gitDir {
 		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(common))
 	}
 	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{

@@ -213,6 +213,11 @@ func DiffHint(e *diff.Error) string {
 	case diff.BadPattern:
 		return "fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'"
 	case diff.NotRepo:
+		if e.Env == "GIT_DIR" {
+			return "set GIT_DIR to a repository's git directory (such as /path/repo/.git), or unset it"
+		} else if e.Env != "" {
+			return "set " + e.Env + " to the work tree's directory, or unset it"
+		}
 		return "run quorum inside a git work tree, or 'git init' one"
 	case diff.Unmerged:
 		return "resolve the conflicts and 'git add' the files (or abort the merge), then run quorum again"

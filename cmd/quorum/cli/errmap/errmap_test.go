@@ -64,6 +64,25 @@ func TestDiffErrors(t *testing.T) {
 			return load(t, diff.Options{Dir: "/"})
 		}, "not a git repository: /", "run quorum inside a git work tree, or 'git init' one", exitcode.Setup,
 			func(e *diff.Error) bool { return e.Dir == "/" }},
+		{diff.NotRepo, "GIT_DIR names no repository", func(t *testing.T) error {
+			t.Chdir(t.TempDir())
+			t.Setenv("GIT_DIR", "nope.git")
+			t.Setenv("GIT_WORK_TREE", "")
+			_, err := diff.GitDir(".")
+			if err == nil {
+				t.Fatal("GitDir succeeded")
+			}
+			return err
+		}, "GIT_DIR=nope.git is not a git repository", "set GIT_DIR to a repository's git directory (such as /path/repo/.git), or unset it", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Env == "GIT_DIR" }},
+		{diff.NotRepo, "GIT_WORK_TREE names no directory", func(t *testing.T) error {
+			r := committed(t)
+			t.Chdir(r.Dir)
+			t.Setenv("GIT_DIR", ".git")
+			t.Setenv("GIT_WORK_TREE", "nowhere")
+			return load(t, diff.Options{})
+		}, "GIT_WORK_TREE=nowhere is not a directory", "set GIT_WORK_TREE to the work tree's directory, or unset it", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Env == "GIT_WORK_TREE" }},
 		{diff.Unmerged, "conflicts", func(t *testing.T) error {
 			r := difftest.NewIsolated(t)
 			r.Write("a.txt", "base\n")

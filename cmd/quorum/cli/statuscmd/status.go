@@ -125,7 +125,7 @@ func statusRun(opts *StatusOptions) error {
 	gitDir, err := diff.GitDir(dir)
 	if err != nil {
 		var de *diff.Error
-		if errors.As(err, &de) && de.Kind == diff.BareRepo {
+		if errors.As(err, &de) && (de.Kind == diff.BareRepo || de.Env != "") {
 			return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 		}
 		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
