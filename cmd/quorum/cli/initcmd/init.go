@@ -71,6 +71,7 @@ An existing file is never overwritten without --force.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml")
+	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

@@ -117,7 +117,11 @@ func TestPruneErrors(t *testing.T) {
 		{"report prune --keep -1", "error: --keep must not be negative, got -1", "hint: pass --keep 0 for no count limit, or how many reports to keep"},
 		{"report prune --max-mb -1", "error: --max-mb must not be negative, got -1", "hint: pass --max-mb 0 for no size cap, or a number of megabytes"},
 		{"report prune now", `error: unknown command "now" for "quorum report prune"`, "hint: run 'quorum report prune --help' for usage"},
-		{"report prune --keep x", `error: invalid argument "x" for "--keep" flag: strconv.ParseInt: parsing "x": invalid syntax`, "hint: run 'quorum help' for usage"},
+		{"report prune --keep x", `error: invalid argument "x" for "--keep" flag: not a whole number`, "hint: give --keep a whole number; see 'quorum report prune --help'"},
+		{"report prune --keep abc", `error: invalid argument "abc" for "--keep" flag: not a whole number`, "hint: give --keep a whole number; see 'quorum report prune --help'"},
+		{"report prune --max-mb 1.5", `error: invalid argument "1.5" for "--max-mb" flag: not a whole number`, "hint: give --max-mb a whole number; see 'quorum report prune --help'"},
+		{"report prune --max-mb 99999999999999999999", `error: invalid argument "99999999999999999999" for "--max-mb" flag: out of range`, "hint: give --max-mb a whole number; see 'quorum report prune --help'"},
+		{"report prune --dry-run=maybe", `error: invalid argument "maybe" for "--dry-run" flag: not true or false`, "hint: give --dry-run alone, or --dry-run=true or --dry-run=false; see 'quorum report prune --help'"},
 	} {
 		code, out, errOut := run(t, dir, tt.args)
 		if code != 2 || out != "" {
