@@ -57,7 +57,8 @@ picked from the models your local Ollama has (up to three chat models of
 different families, coder models first). When Ollama cannot be reached the
 file is written with the defaults and a comment saying so.
 
-An existing file is never overwritten without --force.`,
+An existing file is never overwritten without --force, and --force keeps
+it as .quorum.yaml.bak (replacing an older backup).`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
@@ -70,7 +71,7 @@ An existing file is never overwritten without --force.`,
 			return initRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml, keeping it as .quorum.yaml.bak")
 	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
@@ -101,8 +102,13 @@ func initRun(opts *InitOptions) error {
 		return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 	}
 	path := filepath.Join(config.RepoRoot(abs), config.RepoFileName)
-	if _, err := os.Stat(path); err == nil && !opts.Force {
+	old, statErr := os.Lstat(path)
+	if statErr == nil && !opts.Force {
 		return exitcode.Setupf("edit it, or rerun with --force to replace it", "%s already exists", path)
+	}
+	if statErr == nil && !old.Mode().IsRegular() && old.Mode()&os.ModeSymlink == 0 {
+		// --force replaces a file; a directory (or device) there is a mistake.
+		return exitcode.Setupf(fmt.Sprintf("move %s aside yourself, then rerun with --force", path), "%s is not a regular file", path)
 	}
 	cfg, err := config.Load(dir, getenv)
 	if err != nil {
@@ -127,8 +133,17 @@ func initRun(opts *InitOptions) error {
 		listErr = fmt.Errorf("listing models: %w", listErr)
 	}
 	data := Starter(StarterInput{Installed: models, ListErr: listErr, Host: cfg.OllamaHost})
+	backup := ""
+	if statErr == nil {
+		if backup, err = backUp(path, old); err != nil {
+			return err
+		}
+	}
 	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("writing %s: %w", path, err), "check the directory's permissions")
+	}
+	if backup != "" {
+		fmt.Fprintf(opts.IO.Out, "kept the old file as %s\n", backup)
 	}
 	fmt.Fprintf(opts.IO.Out, "wrote %s\n", path)
 	if listErr != nil {
@@ -136,4 +151,29 @@ func initRun(opts *InitOptions) error {
 	}
 	fmt.Fprintln(opts.IO.Out, "check it with: quorum config show")
 	return nil
+}
+
+// BackupSuffix names the copy --force keeps of the file it replaces.
+const BackupSuffix = ".bak"
+
+// backUp copies the file --force is about to replace to path.bak, with its
+// permissions, and returns that path. The copy is written whole (a temp
+// file renamed over any older backup), so a crash leaves the old backup or
+// the new one, never a torn file; nothing is replaced when it fails.
+func backUp(path string, fi os.FileInfo) (string, error) {
+	bak := path + BackupSuffix
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err),
+			fmt.Sprintf("move %s aside yourself, then rerun with --force", path))
+	}
+	perm := fi.Mode().Perm()
+	if fi.Mode()&os.ModeSymlink != 0 {
+		perm = 0o644
+	}
+	if err := atomicfile.Write(bak, data, perm); err != nil {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err),
+			fmt.Sprintf("check that %s can be written (move it aside if it is not a file), then rerun with --force", bak))
+	}
+	return bak, nil
 }

@@ -1,0 +1,100 @@
+package initcmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/review"
+)
+
+func oneModel(*config.Config) (ModelLister, error) {
+	return fakeLister{models: []review.ModelInfo{{Name: "a:1b", Family: "a", Capabilities: []string{"completion"}}}}, nil
+}
+
+// --force keeps the file it replaces as .quorum.yaml.bak, with its
+// permissions, says so, and replaces an older backup whole.
+func TestInitForceKeepsBackup(t *testing.T) {
+	dir, env := repo(t)
+	path := filepath.Join(dir, ".quorum.yaml")
+	bak := path + ".bak"
+	if err := os.WriteFile(path, []byte("base: mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bak, []byte("an older backup, longer than the file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, dir, env, oneModel, "--force")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if want := "kept the old file as " + bak + "\nwrote " + path + "\n"; !strings.HasPrefix(out, want) {
+		t.Errorf("stdout %q, want it to start %q", out, want)
+	}
+	if data, err := os.ReadFile(bak); err != nil || string(data) != "base: mine\n" {
+		t.Errorf("backup %q, %v", data, err)
+	}
+	if fi, err := os.Stat(bak); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode %v, %v; want the old file's 0600", fi.Mode(), err)
+	}
+	if c := load(t, dir, env); len(c.Models) != 1 || c.Models[0].Name != "a:1b" {
+		t.Errorf("new file's models %+v", c.Models)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*")); len(left) != 0 {
+		t.Errorf("temp files left: %v", left)
+	}
+
+	// Without an existing file there is nothing to keep: no backup line,
+	// and the old backup is left alone.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, dir, env, oneModel)
+	if code != 0 || strings.Contains(out, "kept") {
+		t.Errorf("fresh init: exit %d, stdout %q", code, out)
+	}
+	if data, _ := os.ReadFile(bak); string(data) != "base: mine\n" {
+		t.Errorf("fresh init touched the backup: %q", data)
+	}
+}
+
+// When the backup cannot be written, nothing is replaced: exit 2 and a hint.
+func TestInitForceBackupFails(t *testing.T) {
+	dir, env := repo(t)
+	path := filepath.Join(dir, ".quorum.yaml")
+	if err := os.WriteFile(path, []byte("base: mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path+".bak", 0o755); err != nil { // a directory in the way
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(path+".bak", "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, dir, env, oneModel, "--force")
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	if code != exitcode.Setup || out != "" || len(lines) != 2 || !strings.HasPrefix(lines[0], "error: backing up "+path+": ") ||
+		lines[1] != "hint: check that "+path+".bak can be written (move it aside if it is not a file), then rerun with --force" {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "base: mine\n" {
+		t.Errorf("file replaced although the backup failed: %q", data)
+	}
+}
+
+// A directory where the file should be is refused, not followed.
+func TestInitForceNotAFile(t *testing.T) {
+	dir, env := repo(t)
+	path := filepath.Join(dir, ".quorum.yaml")
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, dir, env, oneModel, "--force")
+	want := "error: " + path + " is not a regular file\nhint: move " + path + " aside yourself, then rerun with --force\n"
+	if code != exitcode.Setup || errOut != want {
+		t.Errorf("exit %d, stderr:\n%swant:\n%s", code, errOut, want)
+	}
+}
