@@ -102,6 +102,11 @@ func listRun(opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	for i := range entries {
+		// A hook's report records refs/heads/main, a review's main: list
+		// both the same way (the saved report is left as it is).
+		entries[i].Branch = reportstore.ShortBranch(entries[i].Branch)
+	}
 	if opts.JSON {
 		if entries == nil {
 			entries = []reportstore.Entry{}
@@ -207,6 +212,13 @@ func showRun(opts *ShowOptions) error {
 	if opts.Path {
 		_, err := fmt.Fprintln(opts.IO.Out, e.Dir)
 		return err
+	}
+	if opts.Format == "text" || opts.Format == "markdown" {
+		// For people, the branch reads as report list shows it; the
+		// machine formats keep the report as saved.
+		shown := *r
+		shown.Branch = reportstore.ShortBranch(r.Branch)
+		r = &shown
 	}
 	return cmdutil.ShowReport(opts.IO, r, cmdutil.ReportView{
 		Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager,
