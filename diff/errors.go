@@ -25,7 +25,7 @@ const (
 	NotRepo             // the directory is in no git work tree (Dir)
 	Unreadable          // the repository, HEAD, a revision, a commit or the patch cannot be read (Op says which; Rev, Engine)
 	NoCommits           // HEAD is unborn: no commit yet
-	DetachedNoBase      // HEAD is detached and no base was given
+	DetachedNoBase      // HEAD is detached, no base was given and there is no origin/HEAD, main or master
 	NoBase              // no default base: no upstream, origin/HEAD, main or master
 	BadRev              // a revision does not resolve to a commit (Rev)
 	Unrelated           // base and head have no common history (Rev is the base, Head the head)

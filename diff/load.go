@@ -247,7 +247,7 @@ func resolveRange(opts Options) (*span, error) {
 	if err != nil && !head.unborn {
 		return nil, err
 	}
-	set := &Set{Root: rp.root, Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
+	set := &Set{Root: rp.root, Branch: head.label(), Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
 	var from, to plumbing.Hash
 	switch {
 	case opts.Commits != "":
@@ -347,11 +347,14 @@ func resolveBranch(rp *repo, g *gitCLI, set *Set, head headInfo, baseName, headN
 			if _, err := rp.r.Reference(plumbing.NewBranchReferenceName(branch), false); err != nil {
 				branch = ""
 			}
-		} else if branch == "" {
-			return from, to, errorf(DetachedNoBase, "HEAD is detached and no --base was given")
 		}
+		// A detached HEAD (a CI checkout, `git checkout <sha>`) is a branch
+		// without an upstream: origin/HEAD, main or master.
 		var ok bool
 		if baseName, bh, ok = rp.defaultBase(branch); !ok {
+			if branch == "" && !given {
+				return from, to, errorf(DetachedNoBase, "HEAD is detached at %s and no base branch was found (no origin/HEAD, main or master)", shortHash(hh))
+			}
 			return from, to, errorf(NoBase, "no base branch found (no upstream, origin/HEAD, main or master)")
 		}
 	}

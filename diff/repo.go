@@ -337,6 +337,17 @@ type headInfo struct {
 	unborn bool
 }
 
+// label names HEAD for people: the branch, or "detached at <short sha>".
+func (h headInfo) label() string {
+	if h.branch != "" || h.hash.IsZero() {
+		return h.branch
+	}
+	return "detached at " + shortHash(h.hash)
+}
+
+// shortHash is h's first 12 hex digits, as quorum prints commits.
+func shortHash(h plumbing.Hash) string { return h.String()[:12] }
+
 // headRef returns HEAD. A repository without commits is a NoCommits error.
 func (rp *repo) headRef() (headInfo, error) {
 	ref, err := rp.r.Reference(plumbing.HEAD, false)

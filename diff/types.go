@@ -116,6 +116,9 @@ type Set struct {
 	Skipped   []Skipped `json:"skipped"`
 	// Root is the repository's work tree, used to read head-side context.
 	Root string `json:"-"`
+	// Branch labels what is checked out: the branch's name, or "detached
+	// at <short sha>" on a detached HEAD ("" when Load did not make the Set).
+	Branch string `json:"-"`
 
 	// src is what Load resolved (repository handle, head), for ReadNew.
 	src *source

@@ -107,12 +107,15 @@ func TestErrors(t *testing.T) {
 		_, stderr, code := run(t, r.Dir, "")
 		assertErr(t, stderr, code, "error: branch fresh has no commits yet", "hint: make a first commit with 'git commit', or pass --staged to review what is staged")
 	})
-	t.Run("detached head", func(t *testing.T) {
+	t.Run("detached head without a base branch", func(t *testing.T) {
+		// With main (or origin/HEAD, master) a detached HEAD is reviewed
+		// against it: diff's TestDetachedHeadDefaultBase.
 		r := difftest.NewIsolated(t)
-		r.Commit("one")
+		r.Git("checkout", "-q", "-b", "trunk")
+		head := r.Commit("one")
 		r.Git("checkout", "-q", "--detach")
 		_, stderr, code := run(t, r.Dir, "")
-		assertErr(t, stderr, code, "error: HEAD is detached and no --base was given", "hint: pass --base REF (for example --base origin/main), or check out a branch")
+		assertErr(t, stderr, code, "error: HEAD is detached at "+head[:12]+" and no base branch was found (no origin/HEAD, main or master)", "hint: pass --base REF (for example --base origin/main), or check out a branch")
 	})
 	t.Run("base does not resolve", func(t *testing.T) {
 		r := difftest.NewIsolated(t)

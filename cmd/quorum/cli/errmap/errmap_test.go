@@ -105,11 +105,13 @@ func TestDiffErrors(t *testing.T) {
 		{diff.NoCommits, "no commits", func(t *testing.T) error {
 			return load(t, diff.Options{Dir: difftest.NewIsolated(t).Dir})
 		}, "the repository has no commits yet", "make a first commit with 'git commit', or pass --staged to review what is staged", exitcode.Setup, nil},
-		{diff.DetachedNoBase, "detached", func(t *testing.T) error {
-			r := committed(t)
+		{diff.DetachedNoBase, "detached, no base branch", func(t *testing.T) error {
+			r := difftest.NewIsolated(t)
+			r.Git("checkout", "-q", "-b", "trunk")
+			r.Commit("one")
 			r.Git("checkout", "-q", "--detach")
 			return load(t, diff.Options{Dir: r.Dir})
-		}, "HEAD is detached and no --base was given", "pass --base REF (for example --base origin/main), or check out a branch", exitcode.Setup, nil},
+		}, "HEAD is detached at 4f7b3c580dbe and no base branch was found (no origin/HEAD, main or master)", "pass --base REF (for example --base origin/main), or check out a branch", exitcode.Setup, nil},
 		{diff.NoBase, "no base", func(t *testing.T) error {
 			r := difftest.NewIsolated(t)
 			r.Git("checkout", "-q", "-b", "trunk")

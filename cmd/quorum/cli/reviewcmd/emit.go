@@ -2,6 +2,7 @@ package reviewcmd
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -43,7 +44,7 @@ func request(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy repo
 		Set:    set,
 		Policy: policy,
 		Meta: report.Meta{
-			Branch:      branchOf(opts.Diff.Git, set.Root),
+			Branch:      cmp.Or(branchOf(opts.Diff.Git, set.Root), set.Branch), // "detached at <sha>"
 			ToolVersion: Version,
 			Options:     reportOptions(cfg, policy),
 		},
