@@ -740,3 +740,44 @@ func toCommit(c *object.Commit) Commit {
 	}
 	return out
 }
+
+// HeadState is what `quorum review` without flags would find at HEAD,
+// without reading the patch: Err is the *Error Load would return for the
+// default range (NoCommits on an unborn or orphan branch, Unrelated when
+// HEAD shares no history with the default base), or nil; Base names the
+// default base ("" when there is none).
+type HeadState struct {
+	Branch string
+	Base   string
+	// Orphan: HEAD names a branch with no commit yet while other branches
+	// have some (`git checkout --orphan`).
+	Orphan bool
+	Err    error
+}
+
+// CheckHead resolves HEAD and the default range of the repository
+// containing dir as Load would, without reading the patch. Only the
+// repository failing to open is returned as an error.
+func CheckHead(dir string) (HeadState, error) {
+	rp, err := openRepo(dir)
+	if err != nil {
+		return HeadState{}, err
+	}
+	head, err := rp.headRef()
+	st := HeadState{Branch: head.label()}
+	if err != nil {
+		st.Err = err
+		var de *Error
+		st.Orphan = errors.As(err, &de) && de.Kind == NoCommits && head.branch != "" && rp.hasBranches()
+		return st, nil
+	}
+	base, bh, ok := rp.defaultBase(head.branch)
+	if !ok {
+		return st, nil
+	}
+	st.Base = base
+	if _, err := rp.mergeBase(nil, bh, head.hash, base, "HEAD"); err != nil {
+		st.Err = err
+	}
+	return st, nil
+}

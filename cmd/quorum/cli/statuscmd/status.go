@@ -103,7 +103,14 @@ type Status struct {
 	// and the configuration now (context, models): a push then asks the
 	// models again instead of finding every answer cached.
 	Changed []string `json:"changed,omitempty"`
+	// UnrelatedTo is the default base when the branch shares no history
+	// with it (an orphan branch): a plain 'quorum review' cannot review it.
+	UnrelatedTo string `json:"unrelated_to,omitempty"`
 }
+
+// orphanReviewHint is what to run on a branch that shares no history with
+// the default base.
+const orphanReviewHint = "review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits " + diff.EmptyTree + "..HEAD'"
 
 func statusRun(opts *StatusOptions) error {
 	ctx := opts.Context
@@ -135,19 +142,31 @@ func statusRun(opts *StatusOptions) error {
 	if op := ahead.InProgress(gitDir); op != "" {
 		return exitcode.Setupf("finish it first ('git status' says how to continue or abort), then run 'quorum status' again", "%s is in progress", op)
 	}
+	// What `quorum review` would find: an orphan branch (no commit yet, or
+	// no history shared with the base) needs telling apart.
+	head, _ := diff.CheckHead(dir)
+	unrelated := errors.Is(head.Err, &diff.Error{Kind: diff.Unrelated})
 	if !hasCommits(ctx, dir) {
+		if head.Orphan {
+			return exitcode.Setupf("commit on it first ('git commit'); 'quorum review --staged' reviews what is staged", "branch %s has no commits yet (an orphan branch)", safetext.OneLine(head.Branch))
+		}
 		return exitcode.Setupf("commit first; quorum status is about the commits you would push", "the repository has no commits yet")
 	}
 	plan, br, err := hook.PlanBranch(ctx, dir)
 	switch {
 	case errors.Is(err, hook.ErrDetached):
 		return exitcode.Setupf("check out a branch ('git switch NAME'); quorum status is about the branch you would push", "HEAD is detached (on no branch)")
+	case errors.Is(err, hook.ErrNoRemote) && unrelated:
+		return exitcode.Setupf(orphanReviewHint, "%s has no remote to push to and shares no history with %s (an orphan branch)", strings.TrimPrefix(br.Ref, "refs/heads/"), safetext.OneLine(head.Base))
 	case errors.Is(err, hook.ErrNoRemote):
 		return exitcode.Setupf("add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one", "%s has no remote to push to", strings.TrimPrefix(br.Ref, "refs/heads/"))
 	case err != nil:
 		return exitcode.New(exitcode.Setup, err, "check the repository with 'git status'")
 	}
 	st := Status{Branch: strings.TrimPrefix(br.Ref, "refs/heads/"), Head: br.Head, Remote: br.Remote, Ranges: plan.Spans(), Commits: len(plan.Commits), Ahead: hook.AheadInstalled(ctx, dir)}
+	if unrelated {
+		st.UnrelatedTo = head.Base
+	}
 	key := ahead.Key(st.Ranges)
 	last, _ := ahead.ReadState(gitDir)
 	owner, _ := ahead.Held(gitDir)
@@ -304,6 +323,9 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		if st.Last != "" {
 			fmt.Fprintf(w, "last background run: %s\n", safetext.OneLine(st.Last))
 		}
+	}
+	if st.UnrelatedTo != "" {
+		fmt.Fprintf(w, "%s shares no history with %s (an orphan branch): %s\n", safetext.OneLine(st.Branch), safetext.OneLine(st.UnrelatedTo), orphanReviewHint)
 	}
 	if !st.Ahead {
 		fmt.Fprintln(w, "background reviews are off; 'quorum hook install --ahead' turns them on")

@@ -121,6 +121,13 @@ func TestStatusErrors(t *testing.T) {
 	commit(t, noRemote, "one")
 	empty := t.TempDir()
 	git(t, empty, "init", "-q", "-b", "main")
+	orphan := repo(t)
+	git(t, orphan, "checkout", "-q", "--orphan", "fresh")
+	orphanNoRemote := t.TempDir()
+	git(t, orphanNoRemote, "init", "-q", "-b", "main")
+	commit(t, orphanNoRemote, "one")
+	git(t, orphanNoRemote, "checkout", "-q", "--orphan", "other")
+	commit(t, orphanNoRemote, "other")
 	rebasing := repo(t)
 	if err := os.MkdirAll(filepath.Join(rebasing, ".git", "rebase-merge"), 0o755); err != nil {
 		t.Fatal(err)
@@ -134,6 +141,8 @@ func TestStatusErrors(t *testing.T) {
 		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
 		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
 		{"no commits", empty, nil, "the repository has no commits yet", "commit first; quorum status is about the commits you would push"},
+		{"orphan branch, no commit yet", orphan, nil, "branch fresh has no commits yet (an orphan branch)", "commit on it first ('git commit'); 'quorum review --staged' reviews what is staged"},
+		{"orphan branch, no remote", orphanNoRemote, nil, "other has no remote to push to and shares no history with main (an orphan branch)", "review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..HEAD'"},
 		{"rebase", rebasing, nil, "a rebase is in progress", "finish it first ('git status' says how to continue or abort), then run 'quorum status' again"},
 		{"bad format", noRemote, []string{"--format", "yaml"}, `unknown format "yaml"`, "use --format text or --format json"},
 	} {
@@ -184,5 +193,31 @@ func TestStatusReviewedWithOtherSettings(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "reviewed by a background review") || !strings.Contains(out, tt.want) {
 			t.Errorf("%q: exit %d\n%s%s", tt.cfg, code, out, errOut)
 		}
+	}
+}
+
+// TestStatusOrphanBranch: an orphan branch with commits and a remote has a
+// push to report (its whole history), and status says what to run to
+// review it, since it shares no history with the base.
+func TestStatusOrphanBranch(t *testing.T) {
+	dir := repo(t)
+	git(t, dir, "checkout", "-q", "--orphan", "other")
+	commit(t, dir, "other")
+	code, out, errOut := status(t, dir)
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	want := "other shares no history with main (an orphan branch): review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..HEAD'\n"
+	if !strings.Contains(out, "a push to origin sends 1 commit (") || !strings.Contains(out, want) {
+		t.Fatalf("stdout:\n%s", out)
+	}
+	_, out, _ = status(t, dir, "--format", "json")
+	if !strings.Contains(out, `"unrelated_to": "main"`) {
+		t.Fatalf("json:\n%s", out)
+	}
+	// A branch that shares history says nothing of the kind.
+	git(t, dir, "checkout", "-q", "main")
+	if _, out, _ := status(t, dir); strings.Contains(out, "shares no history") {
+		t.Fatalf("related branch:\n%s", out)
 	}
 }
