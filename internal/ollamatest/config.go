@@ -86,6 +86,11 @@ type Model struct {
 
 	LoadTime        time.Duration // overrides Config.LoadTime when > 0
 	TokensPerSecond float64       // overrides Config.TokensPerSecond when > 0
+
+	// NoPoolingType leaves "<arch>.pooling_type" out of an embedding
+	// model's /api/show model_info, as for a converted BERT whose GGUF
+	// records none: with OmitCapabilities only its family tells.
+	NoPoolingType bool
 }
 
 // Rule picks Reply for a chat whose model is Model ("" any) and whose system

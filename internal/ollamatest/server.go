@@ -341,7 +341,7 @@ func (s *Server) handleShow(w http.ResponseWriter, r *http.Request) {
 	}
 	caps := s.capabilities(m)
 	for _, c := range caps {
-		if c == "embedding" {
+		if c == "embedding" && !m.NoPoolingType {
 			info[arch+".pooling_type"] = 1
 		}
 	}

@@ -58,6 +58,13 @@ func ChatCapable(m review.ModelInfo) bool {
 	return slices.Contains(m.Capabilities, "completion") && !slices.Contains(m.Capabilities, "embedding")
 }
 
+// EmbeddingOnly reports whether m only embeds (nomic-embed-text,
+// mxbai-embed-large, a BERT): a model that cannot chat at all, so naming
+// it as a reviewer is a mistake to refuse, not a reviewer to wait for.
+func EmbeddingOnly(m review.ModelInfo) bool {
+	return slices.Contains(m.Capabilities, "embedding") && !slices.Contains(m.Capabilities, "completion")
+}
+
 // IsCoder reports whether m is a code model by name or family.
 func IsCoder(m review.ModelInfo) bool {
 	return strings.Contains(strings.ToLower(m.Name), "code") || strings.Contains(strings.ToLower(m.Family), "code")

@@ -92,3 +92,19 @@ func TestParameterCount(t *testing.T) {
 		}
 	}
 }
+
+func TestEmbeddingOnly(t *testing.T) {
+	for _, tc := range []struct {
+		caps []string
+		want bool
+	}{
+		{[]string{"embedding"}, true},
+		{[]string{"completion"}, false},
+		{[]string{"completion", "embedding"}, false},
+		{nil, false},
+	} {
+		if got := EmbeddingOnly(review.ModelInfo{Name: "m", Capabilities: tc.caps}); got != tc.want {
+			t.Errorf("EmbeddingOnly(%v) = %v, want %v", tc.caps, got, tc.want)
+		}
+	}
+}

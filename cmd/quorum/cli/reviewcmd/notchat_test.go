@@ -1,0 +1,51 @@
+package reviewcmd
+
+import (
+	"context"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/ollamatest"
+)
+
+// A reviewer named with --models that is an embedding model is refused up
+// front, with what it is and what to run: exit 2, no model loaded or asked,
+// whether the server reports capabilities (current ollama), only the
+// pooling type (v0.6.5 and older), or only the family.
+func TestEmbeddingModelRefused(t *testing.T) {
+	const hint = "hint: name a chat model in --models (or models: in .quorum.yaml); 'quorum models' lists the installed models and which can chat\n"
+	bert := ollamatest.Model{Name: "all-minilm:22m", Family: "bert", ParameterSize: "23M", Quantization: "F16",
+		ContextLength: 512, Capabilities: []string{"embedding"}, NoPoolingType: true}
+	for _, tc := range []struct {
+		name   string
+		cfg    ollamatest.Config
+		models string
+		want   string
+	}{
+		{"capabilities", ollamatest.Config{}, "nomic-embed-text",
+			"error: nomic-embed-text is an embedding model (family nomic-bert): it cannot chat, so it cannot review\n"},
+		{"pooling type only", ollamatest.Config{OmitCapabilities: true}, "nomic-embed-text:latest",
+			"error: nomic-embed-text:latest is an embedding model (family nomic-bert): it cannot chat, so it cannot review\n"},
+		{"beside a chat model", ollamatest.Config{}, "qwen2.5-coder:7b,nomic-embed-text",
+			"error: nomic-embed-text is an embedding model (family nomic-bert): it cannot chat, so it cannot review\n"},
+		{"family only", ollamatest.Config{OmitCapabilities: true, Models: append(ollamatest.DefaultModels(), bert)}, "all-minilm:22m",
+			"error: all-minilm:22m is an embedding model (family bert): it cannot chat, so it cannot review\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.cfg)
+			res := e.run(context.Background(), "-q", "--models", tc.models)
+			if res.code != 2 || res.stdout != "" || res.stderr != tc.want+hint {
+				t.Errorf("exit %d, stdout %q, stderr:\n%swant:\n%s", res.code, res.stdout, res.stderr, tc.want+hint)
+			}
+			if n := e.srv.ModelCalls(); n != 0 || len(e.srv.Loads()) != 0 {
+				t.Errorf("%d model calls, loads %v: want none", n, e.srv.Loads())
+			}
+		})
+	}
+	// The same name in .quorum.yaml is refused the same way.
+	e := newEnv(t, ollamatest.Config{})
+	e.repo.Write(".quorum.yaml", "models:\n  - name: nomic-embed-text\n")
+	res := e.run(context.Background(), "-q")
+	if want := "error: nomic-embed-text is an embedding model (family nomic-bert): it cannot chat, so it cannot review\n" + hint; res.code != 2 || res.stderr != want {
+		t.Errorf("from .quorum.yaml: exit %d, stderr:\n%swant:\n%s", res.code, res.stderr, want)
+	}
+}
