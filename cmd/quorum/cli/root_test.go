@@ -18,6 +18,9 @@ func TestUsageErrorsExitTwoWithHint(t *testing.T) {
 		{"unknown subcommand", []string{"hook", "nope"}, `error: unknown command "nope" for "quorum hook"`},
 		{"unknown flag", []string{"diff", "--nope"}, "error: unknown flag: --nope"},
 		{"too many args", []string{"report", "show", "a", "b"}, "error: accepts at most 1 arg(s), received 2"},
+		// Commands that do not call cmdutil.PlainFlagValues themselves get it from the root.
+		{"bad eval seed", []string{"eval", "--seed", "x"}, `error: invalid argument "x" for "--seed" flag: not a whole number`},
+		{"bad hook debounce", []string{"hook", "ahead-run", "--debounce", "soon"}, `error: invalid argument "soon" for "--debounce" flag: not a duration`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, stderr := cmdtest.NewFactory(t.TempDir(), nil)
