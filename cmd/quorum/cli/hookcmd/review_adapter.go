@@ -82,6 +82,17 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
+	//
+	// A panel model that is an embedding model is a configuration error,
+	// not an outage: it blocks the push (exit 2) whatever
+	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
+	// failing late and letting the push through unreviewed.
+	if err := cmdutil.CheckChatModels(ctx, cfg, p.getenv, nil); err != nil {
+		if errors.Is(err, cmdutil.ErrNotChat) {
+			return Outcome{}, exitcode.New(exitcode.Setup, err, notChatHookHint)
+		}
+		return Outcome{}, err
+	}
 	var obs run.Observer
 	if p.ios != nil {
 		prog := progress.New(p.ios, false, p.now)
@@ -179,6 +190,10 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	return out, nil
 }
+
+// notChatHookHint is the hint for an embedding model in the hook's panel:
+// the hook has no --models, so it names the config files.
+const notChatHookHint = "name chat models in models: (.quorum.yaml or the user config); 'quorum models' lists the installed models and which can chat; " + skipHint
 
 // unavailableReason is the one-line reason behind hook.on_unavailable.
 func unavailableReason(err error, host string) string {
