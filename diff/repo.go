@@ -44,6 +44,14 @@ func GitDir(dir string) (string, error) {
 	return gitDir, err
 }
 
+// WorkTree returns the root of the work tree containing dir, as git finds
+// it: GIT_DIR and GIT_WORK_TREE when set, else the first directory from
+// dir up holding .git.
+func WorkTree(dir string) (string, error) {
+	root, _, err := findRoot(dir)
+	return root, err
+}
+
 // CommonDir returns the git directory shared by all work trees of the
 // repository containing dir (the main ".git"); it equals GitDir outside
 // linked work trees.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -234,9 +235,17 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
-// RepoRoot returns the nearest directory at or above dir holding a .git
-// entry (a directory, or a file in linked worktrees), else dir itself.
+// RepoRoot returns the work tree GIT_DIR and GIT_WORK_TREE name when set,
+// else the nearest directory at or above dir holding a .git entry (a
+// directory, or a file in linked worktrees), else dir itself.
 func RepoRoot(dir string) string {
+	// The work tree GIT_DIR and GIT_WORK_TREE name, as the diff finds it,
+	// so the .quorum.yaml read is the one of the repository reviewed.
+	if os.Getenv("GIT_DIR") != "" || os.Getenv("GIT_WORK_TREE") != "" {
+		if root, err := diff.WorkTree(dir); err == nil && root != "" {
+			return root
+		}
+	}
 	for d := dir; ; {
 		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
 			return d
