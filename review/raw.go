@@ -32,10 +32,7 @@ type RawFinding struct {
 	// Kind is the issue's kind from the reviewer schema's closed list
 	// (merge's kinds, or "other"); optional: a missing or unknown kind is
 	// inferred from the finding's words when merging.
-	Kind string `json:"kind,omitempty"`
-	// Subject is the one identifier the defect is about, as the reviewer
-	// spelled it from the code (the schema's "subject"); optional.
-	Subject     string `json:"subject,omitempty"`
+	Kind        string `json:"kind,omitempty"`
 	Title       string `json:"title"`
 	Explanation string `json:"explanation"`
 	Fix         string `json:"fix,omitempty"`

@@ -139,16 +139,10 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 		}
 		set := &diff.Set{}
 		var raw []corpusFinding
-		var modelKinds, modelSubjects []string
+		var modelKinds []string
 		for _, f := range ar.Files {
-			if f.Name == "kinds.json" {
+			if f.Name == "kinds.json" || f.Name == "model-subjects.json" {
 				continue // labels of the issues, for reading; not measured
-			}
-			if f.Name == "model-subjects.json" {
-				if err := json.Unmarshal(f.Data, &modelSubjects); err != nil {
-					t.Fatalf("%s: %v", p, err)
-				}
-				continue
 			}
 			if f.Name == "model-kinds.json" {
 				if err := json.Unmarshal(f.Data, &modelKinds); err != nil {
@@ -176,9 +170,6 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 		for i, cf := range raw {
 			if cf.Kind == "" && modelKinds != nil {
 				cf.Kind = modelKinds[i]
-			}
-			if cf.Subject == "" && len(modelSubjects) == len(raw) {
-				cf.Subject = modelSubjects[i]
 			}
 			f, rej := ix.Anchor(cf.Reviewer, "c1", i+1, cf.RawFinding)
 			if rej != nil {
@@ -305,26 +296,6 @@ func noContext(f anchor.Finding) anchor.Finding {
 // TestCorpusPairwise is the merge-quality gate on the dev corpus, and a
 // measure (logged, not gated) on the held-out corpus.
 func TestCorpusPairwise(t *testing.T) {
-	if os.Getenv("QUORUM_ALT") == "subj" {
-		alt.subjLink = true
-		defer func() { alt.subjLink = false }()
-	}
-	if os.Getenv("QUORUM_ALT") == "subjk" {
-		alt.subjLink, alt.subjKind = true, true
-		defer func() { alt.subjLink, alt.subjKind = false, false }()
-	}
-	if os.Getenv("QUORUM_ALT") == "subjk2" {
-		alt.subjLink, alt.subjKind, alt.subjApart = true, true, true
-		defer func() { alt.subjLink, alt.subjKind, alt.subjApart = false, false, false }()
-	}
-	if os.Getenv("QUORUM_ALT") == "apart" {
-		alt.subjApart = true
-		defer func() { alt.subjApart = false }()
-	}
-	if os.Getenv("QUORUM_ALT") == "subj2" {
-		alt.subjLink, alt.subjApart = true, true
-		defer func() { alt.subjLink, alt.subjApart = false, false }()
-	}
 	for _, dir := range corpusDirs(t) {
 		set := struct {
 			dir  string
@@ -387,7 +358,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	defer func() {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, subjLink, subjApart, subjConflict, subjKind bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 	}()
 	type variant struct {
 		name string
@@ -428,11 +399,6 @@ func TestCorpusAblation(t *testing.T) {
 		{"no cause-and-symptom kinds", func() { ablate.causeSymptom = true }, nil},
 		{"related kinds conflict", func() { ablate.related = true }, nil},
 		{"+ other isolates like a kind", func() { alt.kisoOther = true }, nil},
-		{"+ subject links", func() { alt.subjLink = true }, nil},
-		{"+ subjects apart", func() { alt.subjApart = true }, nil},
-		{"+ subjects conflict", func() { alt.subjConflict = true }, nil},
-		{"+ subject links, apart", func() { alt.subjLink, alt.subjApart = true, true }, nil},
-		{"+ subject all three", func() { alt.subjLink, alt.subjApart, alt.subjConflict = true, true, true }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
@@ -443,7 +409,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, subjLink, subjApart, subjConflict, subjKind bool }{}
+		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		for _, dir := range dirs {

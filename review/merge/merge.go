@@ -160,7 +160,7 @@ var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsola
 // own, dataflow as far evidence, isolation that ignores findings of other
 // kinds, and "other" isolating like a kind. Each cost recall or precision;
 // the corpus table still measures them. Production never sets it.
-var alt struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther, subjLink, subjApart, subjConflict, subjKind bool }
+var alt struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }
 
 type node struct {
 	f        anchor.Finding
@@ -171,7 +171,6 @@ type node struct {
 	inferred kindSet // the kinds its words name, when it declared one (else 0: kinds are inferred)
 	ev       evidence
 	common   map[string]bool // names common to the findings of its file
-	subj     []string        // the reviewer's subject, as subjectTokens
 }
 
 // Clusters groups findings into issues. The result is sorted by file, line,
@@ -197,7 +196,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	}
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), subj: subjectTokens(f.Raw.Subject)}
+		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f)}
 		if !ablate.kinds {
 			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 			nodes[i].decl = declaredKind(f.Raw.Kind)
@@ -223,8 +222,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	if !ablate.isolated {
 		for k := range pairs {
 			p := &pairs[k]
-			apart := alt.subjApart && subjectsApart(&nodes[p.a], &nodes[p.b])
-			if !p.same && p.score < isoScore && (!apart && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) || subjectIsolated(nodes, self, p.a, p.b)) {
+			if !p.same && p.score < isoScore && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) {
 				p.score = isoScore
 			}
 		}
@@ -319,9 +317,6 @@ func conflicts(nodes []node, a, b []int) bool {
 	for _, i := range a {
 		for _, j := range b {
 			if kindConflict(&nodes[i], &nodes[j]) {
-				return true
-			}
-			if alt.subjConflict && subjectsApart(&nodes[i], &nodes[j]) && sameDeclared(&nodes[i], &nodes[j]) && nodes[i].f.Line != nodes[j].f.Line {
 				return true
 			}
 			if disjointFar(&nodes[i], &nodes[j]) {
