@@ -124,9 +124,18 @@ func PostCommit(opts *PostCommitOptions) error {
 	if environ == nil {
 		environ = os.Environ
 	}
+	env := ahead.CleanEnv(environ())
+	if getenv := getenvOf(opts.Getenv); getenv("GIT_DIR") != "" || getenv("GIT_WORK_TREE") != "" {
+		// CleanEnv drops git's variables; a repository found through them
+		// (a git dir apart from its work tree) is passed on, absolute, or
+		// the background run would find no repository.
+		if root, err := diff.WorkTree(dir); err == nil {
+			env = append(env, "GIT_DIR="+gitDir, "GIT_WORK_TREE="+root)
+		}
+	}
 	pid, err := start(ahead.Spawn{
 		Exe: exe, Args: []string{"hook", "ahead-run", "--head", head},
-		Dir: dir, Env: ahead.CleanEnv(environ()), Log: log, Nice: AheadNice,
+		Dir: dir, Env: env, Log: log, Nice: AheadNice,
 	})
 	if err != nil {
 		fmt.Fprintf(log, "%s post-commit %s: could not start the background review: %s\n", stamp(now), cmdutil.ShortOID(head), safetext.OneLine(err.Error()))

@@ -417,14 +417,19 @@ func aheadEnded(gitDir, head string) bool {
 	return false
 }
 
-// waitlog PATTERN: wait until a line of the background review's log matches PATTERN.
+// waitlog PATTERN: wait until a line of the background review's log matches
+// PATTERN (the log of $GIT_DIR when set, else of ./.git).
 func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: waitlog PATTERN")
 	}
 	re, err := regexp.Compile("(?m)" + args[0])
 	ts.Check(err)
-	path := ahead.LogPath(ts.MkAbs(".git"))
+	gitDir := ts.MkAbs(".git")
+	if g := ts.Getenv("GIT_DIR"); g != "" {
+		gitDir = ts.MkAbs(g)
+	}
+	path := ahead.LogPath(gitDir)
 	deadline := time.Now().Add(aheadTimeout)
 	for time.Now().Before(deadline) {
 		if b, err := os.ReadFile(path); err == nil && re.Match(b) {
