@@ -6,9 +6,9 @@ import "strings"
 // "refs/heads/main". A report made by the pre-push hook records the pushed
 // refs in full, comma-separated ("refs/heads/main, refs/heads/fix"), one
 // made by quorum review the short name; both show the same. Each ref loses
-// refs/heads/, refs/remotes/ or refs/tags/ as git's --short does, and a
-// name both ways is shown once. Only for display: reports on disk keep what
-// they recorded.
+// refs/heads/ or refs/remotes/ as git's --short does, a tag reads
+// "tag v1", and a name given twice is shown once. Only for the table: the
+// JSON and the reports on disk keep what they recorded.
 func ShortBranch(b string) string {
 	if !strings.Contains(b, "refs/") {
 		return b
@@ -17,9 +17,9 @@ func ShortBranch(b string) string {
 	out := parts[:0]
 	seen := map[string]bool{}
 	for _, p := range parts {
-		for _, prefix := range []string{"refs/heads/", "refs/remotes/", "refs/tags/"} {
-			if s, ok := strings.CutPrefix(p, prefix); ok && s != "" {
-				p = s
+		for _, short := range [][2]string{{"refs/heads/", ""}, {"refs/remotes/", ""}, {"refs/tags/", "tag "}} {
+			if s, ok := strings.CutPrefix(p, short[0]); ok && s != "" {
+				p = short[1] + s // a tag v1 stays apart from a branch v1
 				break
 			}
 		}

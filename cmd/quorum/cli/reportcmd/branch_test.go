@@ -62,9 +62,10 @@ func TestListShowsShortBranch(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &entries); code != 0 || err != nil || len(entries) != 3 {
 		t.Fatalf("list --json: exit %d, %v\n%s", code, err, out)
 	}
-	for i, want := range []string{"main", "main", "main, fix"} {
+	// The machine format keeps what each report recorded.
+	for i, want := range []string{"refs/heads/main", "main", "refs/heads/main, refs/heads/fix"} {
 		if entries[i].Branch != want {
-			t.Errorf("list --json entry %d branch %q, want %q", i, entries[i].Branch, want)
+			t.Errorf("list --json entry %d branch %q, want %q (as recorded)", i, entries[i].Branch, want)
 		}
 	}
 

@@ -102,11 +102,6 @@ func listRun(opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	for i := range entries {
-		// A hook's report records refs/heads/main, a review's main: list
-		// both the same way (the saved report is left as it is).
-		entries[i].Branch = reportstore.ShortBranch(entries[i].Branch)
-	}
 	if opts.JSON {
 		if entries == nil {
 			entries = []reportstore.Entry{}
@@ -124,6 +119,12 @@ func listRun(opts *ListOptions) error {
 	if len(entries) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, "no saved reports yet; 'quorum review' saves one")
 		return nil
+	}
+	for i := range entries {
+		// A hook's report records refs/heads/main, a review's main: the
+		// table lists both the same way (JSON and the saved report keep
+		// what was recorded).
+		entries[i].Branch = reportstore.ShortBranch(entries[i].Branch)
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tWHEN\tBRANCH\tVERDICT\tFINDINGS")
