@@ -72,7 +72,14 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return errmap.Usage(err) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		// An unknown or incomplete flag of a subcommand: its own help lists
+		// its flags ('quorum help' shows only the commands).
+		if c != c.Root() && errmap.Hint(err) == "" {
+			return exitcode.New(exitcode.Setup, err, fmt.Sprintf("run '%s --help' for the flags", c.CommandPath()))
+		}
+		return errmap.Usage(err)
+	})
 	for _, add := range subcommands {
 		root.AddCommand(add(f))
 	}
