@@ -160,7 +160,14 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			}
 		}
 		if n == 0 && len(picked) == 0 {
-			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the findings", "no finding matches --all-in %q --severity %q in report %s", opts.AllIn, opts.Severity, entry.ID)
+			var given []string // only the filters given: no --severity ""
+			if opts.AllIn != "" {
+				given = append(given, fmt.Sprintf("--all-in %q", opts.AllIn))
+			}
+			if opts.Severity != "" {
+				given = append(given, fmt.Sprintf("--severity %q", opts.Severity))
+			}
+			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the findings", "no finding matches %s in report %s", strings.Join(given, " "), entry.ID)
 		}
 	}
 	path, source := dismiss.SharedPath(root), dismiss.SourceShared

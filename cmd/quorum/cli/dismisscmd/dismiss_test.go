@@ -111,8 +111,17 @@ func TestDismissFilters(t *testing.T) {
 		f.Now = func() time.Time { return at }
 		return cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, args), out.String()
 	}
-	if code, _ := run("--all-in", "c.go", "--reason", "x"); code != 2 {
-		t.Fatalf("no match: exit %d", code)
+	runErr := func(args ...string) (int, string) {
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		return cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, args), errOut.String()
+	}
+	if code, msg := runErr("--all-in", "c.go", "--reason", "x"); code != 2 ||
+		msg != "error: no finding matches --all-in \"c.go\" in report 20260304-050607-abc1234\nhint: 'quorum report show 20260304-050607-abc1234' lists the findings\n" {
+		t.Fatalf("no match: exit %d %q", code, msg)
+	}
+	if code, msg := runErr("--all-in", "b.go", "--severity", "important", "--reason", "x"); code != 2 ||
+		!strings.HasPrefix(msg, "error: no finding matches --all-in \"b.go\" --severity \"important\" in report ") {
+		t.Fatalf("no match for both filters: exit %d %q", code, msg)
 	}
 	if code, out := run("--all-in", "a.go", "--severity", "suggestion", "--reason", "x"); code != 0 || out != "dismissed Qbbbbbbbbbb a.go:9 two\n" {
 		t.Fatalf("all-in and severity: exit %d %q", code, out)
