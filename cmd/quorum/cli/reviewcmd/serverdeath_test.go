@@ -71,10 +71,12 @@ func TestServerKilledMidReview(t *testing.T) {
 		}
 		// The one streaming when the server died says its answer was cut
 		// short: as a dropped connection, or, when the close lands between
-		// two stream lines, as an answer that ended before it was complete
-		// (which of the two depends on the scheduler). The one after it says
-		// the server is gone.
-		if rv.Name == "llama3.1:8b" && !strings.HasPrefix(rv.Error, "cut off mid-answer (chat with llama3.1:8b: ollama closed the connection") &&
+		// two stream lines, as an answer that ended before it was complete;
+		// on a loaded machine its first line may not have reached quorum
+		// yet, and then the connection was closed before any answer (which
+		// of these depends on the scheduler). The one after it says the
+		// server is gone.
+		if rv.Name == "llama3.1:8b" && !strings.Contains(rv.Error, "chat with llama3.1:8b: ollama closed the connection") &&
 			!strings.Contains(rv.Error, "ollama ended the answer before it was complete") {
 			t.Errorf("%s: reason %q does not say it was cut off mid-answer", rv.Name, rv.Error)
 		}
