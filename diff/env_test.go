@@ -78,7 +78,7 @@ func TestGitDirEnvOnly(t *testing.T) {
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("GIT_WORK_TREE", "")
+	unsetenv(t, "GIT_WORK_TREE")
 	t.Setenv("GIT_DIR", gitDir)
 	for _, dir := range []string{wt, sub} {
 		t.Chdir(dir)
@@ -111,11 +111,16 @@ func TestGitDirEnvErrors(t *testing.T) {
 		{"no such GIT_DIR", "../nope.git", "", NotRepo, "GIT_DIR", "GIT_DIR=../nope.git is not a git repository"},
 		{"GIT_DIR is a work tree", wt, "", NotRepo, "GIT_DIR", "GIT_DIR=" + wt + " is not a git repository"},
 		{"no such GIT_WORK_TREE", gitDir, "../nowhere", NotRepo, "GIT_WORK_TREE", "GIT_WORK_TREE=../nowhere is not a directory"},
+		{"empty GIT_DIR", "", "", NotRepo, "GIT_DIR", "GIT_DIR= is empty, which names no git repository"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Setenv("GIT_DIR", c.gitDir)
-			t.Setenv("GIT_WORK_TREE", c.workTree)
+			t.Setenv("GIT_DIR", c.gitDir) // set, even when empty
+			if c.workTree == "" {
+				unsetenv(t, "GIT_WORK_TREE")
+			} else {
+				t.Setenv("GIT_WORK_TREE", c.workTree)
+			}
 			_, err := Load(t.Context(), Options{})
 			var de *Error
 			if !errors.As(err, &de) || de.Kind != c.kind || de.Env != c.env || err.Error() != c.msg {
@@ -129,7 +134,7 @@ func TestGitDirEnvErrors(t *testing.T) {
 	r.Git("clone", "-q", "--bare", gitDir, bare)
 	bare = mustReal(t, bare)
 	t.Setenv("GIT_DIR", bare)
-	t.Setenv("GIT_WORK_TREE", "")
+	unsetenv(t, "GIT_WORK_TREE")
 	_, err := GitDir(".")
 	var de *Error
 	if !errors.As(err, &de) || de.Kind != BareRepo || de.Dir != bare {
@@ -142,10 +147,17 @@ func TestGitDirEnvErrors(t *testing.T) {
 
 	// GIT_WORK_TREE alone: the repository is found from the directory (a
 	// bare one too).
-	t.Setenv("GIT_DIR", "")
+	unsetenv(t, "GIT_DIR")
 	t.Chdir(bare)
 	set := load(t, Options{})
 	if set.Root != wt || set.Head.Ref != "HEAD" {
 		t.Errorf("GIT_WORK_TREE in a bare repository: root %s head %s", set.Root, set.Head.Ref)
 	}
+}
+
+// unsetenv removes name for the rest of the test (git treats a variable set
+// to "" as an error, not as unset) and restores it afterwards.
+func unsetenv(t *testing.T, name string) {
+	t.Setenv(name, "")
+	os.Unsetenv(name)
 }

@@ -81,7 +81,16 @@ func commonDirOf(gd string) string {
 // containing dir, as git does: GIT_DIR and GIT_WORK_TREE when set (see
 // fromEnv), else the first directory from dir up holding .git.
 func findRoot(dir string) (root, gitDir string, err error) {
-	gd, wt := os.Getenv("GIT_DIR"), os.Getenv("GIT_WORK_TREE")
+	gd, gdSet := os.LookupEnv("GIT_DIR")
+	wt, wtSet := os.LookupEnv("GIT_WORK_TREE")
+	// Set but empty is no repository to git ("not a git repository: ''",
+	// "the empty string is not a valid path"), not unset.
+	if gdSet && gd == "" {
+		return "", "", envError("GIT_DIR", gd, "is empty, which names no git repository")
+	}
+	if wtSet && wt == "" {
+		return "", "", envError("GIT_WORK_TREE", wt, "is empty, which names no directory")
+	}
 	if gd != "" {
 		return fromEnv(gd, wt)
 	}

@@ -68,6 +68,7 @@ func TestDiffErrors(t *testing.T) {
 			t.Chdir(t.TempDir())
 			t.Setenv("GIT_DIR", "nope.git")
 			t.Setenv("GIT_WORK_TREE", "")
+			os.Unsetenv("GIT_WORK_TREE") // set to "" is an error of its own
 			_, err := diff.GitDir(".")
 			if err == nil {
 				t.Fatal("GitDir succeeded")
