@@ -90,6 +90,10 @@ func HooksDir(ctx context.Context, dir string) (string, error) {
 		// it fails does quorum's repository discovery say whether the
 		// directory is in no repository at all, rather than git's message.
 		if _, derr := diff.GitDir(dir); derr != nil {
+			var de *diff.Error
+			if errors.As(derr, &de) && de.Env != "" {
+				return "", derr // GIT_DIR or GIT_WORK_TREE names nothing: say which
+			}
 			return "", fmt.Errorf("%w: %s", ErrNotRepository, dir)
 		}
 		return "", err

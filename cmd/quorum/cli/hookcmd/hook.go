@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -275,7 +276,10 @@ func printAheadRemoved(w io.Writer, res *hook.Result) {
 }
 
 func hookDirError(err error) error {
+	var de *diff.Error
 	switch {
+	case errors.As(err, &de):
+		return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 	case errors.Is(err, hook.ErrHooksDisabled):
 		return exitcode.WithHint(err, "quorum leaves that setting alone; to use the hook, run 'git config --unset core.hooksPath' (or point it at a directory) and install again")
 	case errors.Is(err, hook.ErrNotRepository):
