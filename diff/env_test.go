@@ -56,6 +56,19 @@ func TestGitDirEnv(t *testing.T) {
 		t.Errorf("CommonDir = %q, %v; want %s", cd, err, gitDir)
 	}
 
+	// Relative paths are relative to the current directory, even when that
+	// is neither the work tree nor the git dir.
+	relDir, err1 := filepath.Rel(outside, gitDir)
+	relWT, err2 := filepath.Rel(outside, wt)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	t.Setenv("GIT_DIR", relDir)
+	t.Setenv("GIT_WORK_TREE", relWT)
+	if set := load(t, Options{}); set.Root != wt || set.Head.Commit != head {
+		t.Errorf("relative to a third directory (%s, %s): root %s head %s", relDir, relWT, set.Root, set.Head.Commit)
+	}
+
 	// Relative to the current directory; the git binary (--worktree) sees
 	// the same work tree.
 	t.Chdir(wt)
