@@ -12,6 +12,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/scripttest"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -26,28 +27,14 @@ func TestDismissScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Files: []string{filepath.Join("..", "..", "..", "..", "testdata", "script", "dismiss.txtar")},
 		Setup: func(env *testscript.Env) error {
-			home := filepath.Join(env.WorkDir, "home")
-			for k, v := range map[string]string{
-				"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GIT_CONFIG_NOSYSTEM": "1",
-				"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
-				"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
-				"QUORUM_CACHE_DIR": filepath.Join(env.WorkDir, "cache"),
-			} {
-				env.Setenv(k, v)
-			}
-			srv := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: dismissRules()})
+			srv := ollamatest.New(scripttest.TB{Env: env}, ollamatest.Config{Rules: dismissRules()})
 			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
-			return os.MkdirAll(home, 0o755)
+			return scripttest.Sandbox(env)
 		},
 		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"lastid": cmdLastID},
 		RequireExplicitExec: true,
 	})
 }
-
-type deferTB struct{ env *testscript.Env }
-
-func (deferTB) Helper()            {}
-func (d deferTB) Cleanup(f func()) { d.env.Defer(f) }
 
 // dismissRules answer by a marker comment in the reviewed file: each
 // scenario of the script names the file, the reviewer and the wording.

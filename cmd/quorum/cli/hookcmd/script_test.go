@@ -3,7 +3,6 @@ package hookcmd_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,6 +25,7 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/internal/scripttest"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -73,20 +73,11 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Files: files,
 		Setup: func(env *testscript.Env) error {
-			home := filepath.Join(env.WorkDir, "home")
-			env.Setenv("HOME", home)
-			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-			env.Setenv("GIT_AUTHOR_NAME", "Ada")
-			env.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
-			env.Setenv("GIT_COMMITTER_NAME", "Ada")
-			env.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
 			env.Setenv("QUORUM_TEST_REVIEWER", "fake")
 			env.Setenv("EMPTY_TREE", "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
-			env.Setenv("QUORUM_CACHE_DIR", filepath.Join(env.WorkDir, "cache"))
 			// Every script gets a fake Ollama, so the real pipeline never
 			// reaches a server on this machine.
-			srv := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules()})
+			srv := ollamatest.New(scripttest.TB{Env: env}, ollamatest.Config{Rules: ollamaRules()})
 			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
 			env.Values["ollama"] = srv
 			// SLOW_OLLAMA answers the panel's first model, qwen2.5-coder:7b,
@@ -100,19 +91,19 @@ func TestScripts(t *testing.T) {
 					ollamatest.Fault{Kind: ollamatest.FaultHang, Model: m, Loads: true},
 					ollamatest.Fault{Kind: ollamatest.FaultHang, Model: m})
 			}
-			slow := ollamatest.New(deferTB{env}, ollamatest.Config{Rules: ollamaRules(), Faults: hang})
+			slow := ollamatest.New(scripttest.TB{Env: env}, ollamatest.Config{Rules: ollamaRules(), Faults: hang})
 			env.Setenv("SLOW_OLLAMA", slow.URL)
 			// Background reviews (hook_ahead*.txtar) start at once, and
 			// any still running when the script ends are stopped.
 			env.Setenv("QUORUM_AHEAD_DEBOUNCE", "0s")
 			work := env.WorkDir
 			env.Defer(func() { stopAheadRuns(work) })
-			return os.MkdirAll(home, 0o755)
+			return scripttest.Sandbox(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"commit":    cmdCommit,
 			"rev":       cmdRev,
-			"status":    cmdStatus,
+			"status":    scripttest.Status,
 			"chats":     cmdChats,
 			"pad":       cmdPad,
 			"timedpush": cmdTimedPush,
@@ -123,12 +114,6 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 	})
 }
-
-// deferTB lets ollamatest stop its server when the script ends.
-type deferTB struct{ env *testscript.Env }
-
-func (deferTB) Helper()            {}
-func (d deferTB) Cleanup(f func()) { d.env.Defer(f) }
 
 // ollamaRules script the fake server for the real pipeline: a diff whose
 // text contains QUORUM-E2E-SQL draws a critical finding from every model,
@@ -174,27 +159,6 @@ func cmdRev(ts *testscript.TestScript, neg bool, args []string) {
 	out, err := cmd.Output()
 	ts.Check(err)
 	ts.Setenv(args[0], strings.TrimSpace(string(out)))
-}
-
-// status N PROG ARGS...: run PROG and require exit status N, keeping its
-// output for the stdout/stderr commands.
-func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: status N PROG [ARGS...]")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	err = ts.Exec(args[1], args[2:]...)
-	got := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		got = ee.ExitCode()
-	} else if err != nil {
-		ts.Fatalf("%v", err)
-	}
-	if got != want {
-		ts.Fatalf("exit status %d, want %d", got, want)
-	}
 }
 
 // chats save|unchanged|count N: remember the fake Ollama's chat count,

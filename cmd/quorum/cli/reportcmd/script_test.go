@@ -1,17 +1,15 @@
 package reportcmd_test
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli"
 	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/internal/scripttest"
 )
 
 // TestMain makes this test binary also the quorum command of the scripts.
@@ -29,46 +27,11 @@ func TestCLIScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Files: files,
 		Setup: func(env *testscript.Env) error {
-			home := filepath.Join(env.WorkDir, "home")
-			for k, v := range map[string]string{
-				"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GIT_CONFIG_NOSYSTEM": "1",
-				"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
-				"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
-				"QUORUM_CACHE_DIR": filepath.Join(env.WorkDir, "cache"),
-			} {
-				env.Setenv(k, v)
-			}
-			srv := ollamatest.New(scriptTB{env}, ollamatest.Config{})
+			srv := ollamatest.New(scripttest.TB{Env: env}, ollamatest.Config{})
 			env.Setenv("QUORUM_OLLAMA_HOST", srv.URL)
-			return os.MkdirAll(home, 0o755)
+			return scripttest.Sandbox(env)
 		},
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": cmdStatus},
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": scripttest.Status},
 		RequireExplicitExec: true,
 	})
 }
-
-// status N PROG [ARGS...] runs PROG and requires exit status N; its
-// output is kept for stdout and stderr checks, as exec's is.
-func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: status N PROG [ARGS...]")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	err = ts.Exec(args[1], args[2:]...)
-	got := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		got = ee.ExitCode()
-	} else if err != nil {
-		ts.Fatalf("%v", err)
-	}
-	if got != want {
-		ts.Fatalf("exit status %d, want %d", got, want)
-	}
-}
-
-type scriptTB struct{ env *testscript.Env }
-
-func (scriptTB) Helper()            {}
-func (d scriptTB) Cleanup(f func()) { d.env.Defer(f) }
