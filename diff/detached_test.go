@@ -80,3 +80,40 @@ func TestDetachedHeadNoBase(t *testing.T) {
 		t.Errorf("--base trunk: merge-base %s, %d files", set.MergeBase, len(set.Files))
 	}
 }
+
+// TestRebaseInProgressBase: git detaches HEAD while a rebase replays; the
+// branch being rebased, and its upstream, are still what will be pushed,
+// so they set the base rather than main.
+func TestRebaseInProgressBase(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("a.txt", difftest.Lines("a", 10))
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "release")
+	r.Write("r.txt", "r\n")
+	rel := r.Commit("release work")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Git("branch", "-q", "--set-upstream-to=release")
+	r.Write("b.txt", "b\n")
+	r.Commit("one")
+	r.Write("c.txt", "c\n")
+	r.Commit("two")
+	// Stop the rebase at its first commit: HEAD is detached there.
+	cmd := []string{"-c", "sequence.editor=sed -i 1s/^pick/edit/", "rebase", "-q", "-i", "release"}
+	r.Git(cmd...)
+	head := r.Head()
+
+	set := load(t, Options{Dir: r.Dir})
+	if set.Base.Ref != "release" || set.MergeBase != rel || set.Head.Commit != head {
+		t.Fatalf("mid-rebase: base %s merge-base %s head %s; want release %s %s", set.Base.Ref, set.MergeBase, set.Head.Commit, rel, head)
+	}
+	if want := "detached at " + head[:12] + " (rebasing feature)"; set.Branch != want {
+		t.Errorf("Branch = %q, want %q", set.Branch, want)
+	}
+	checkAgainstGit(t, r, set, rel, head)
+
+	// Once the rebase is done, feature is the branch again.
+	r.Git("rebase", "--continue")
+	if set := load(t, Options{Dir: r.Dir}); set.Branch != "feature" || set.Base.Ref != "release" {
+		t.Errorf("after the rebase: branch %q base %s", set.Branch, set.Base.Ref)
+	}
+}

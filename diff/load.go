@@ -248,6 +248,9 @@ func resolveRange(opts Options) (*span, error) {
 		return nil, err
 	}
 	set := &Set{Root: rp.root, Branch: head.label(), Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
+	if b := rp.rebasing(); head.branch == "" && b != "" {
+		set.Branch += " (rebasing " + b + ")"
+	}
 	var from, to plumbing.Hash
 	switch {
 	case opts.Commits != "":
@@ -348,8 +351,12 @@ func resolveBranch(rp *repo, g *gitCLI, set *Set, head headInfo, baseName, headN
 				branch = ""
 			}
 		}
-		// A detached HEAD (a CI checkout, `git checkout <sha>`) is a branch
-		// without an upstream: origin/HEAD, main or master.
+		// A detached HEAD mid-rebase is the branch being rebased, with its
+		// upstream; any other (a CI checkout, `git checkout <sha>`) is a
+		// branch without an upstream: origin/HEAD, main or master.
+		if branch == "" && !given {
+			branch = rp.rebasing()
+		}
 		var ok bool
 		if baseName, bh, ok = rp.defaultBase(branch); !ok {
 			if branch == "" && !given {

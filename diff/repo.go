@@ -362,6 +362,26 @@ func (h headInfo) label() string {
 	return "detached at " + shortHash(h.hash)
 }
 
+// rebasing is the branch an interrupted rebase is rewriting ("" when no
+// rebase is in progress or its branch is gone): git detaches HEAD while it
+// replays, and the branch, with its upstream, is still what will be pushed.
+func (rp *repo) rebasing() string {
+	for _, d := range []string{"rebase-merge", "rebase-apply"} {
+		b, err := os.ReadFile(filepath.Join(rp.gitDir, d, "head-name"))
+		if err != nil {
+			continue
+		}
+		name, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "refs/heads/")
+		if !ok || name == "" {
+			continue
+		}
+		if _, err := rp.r.Reference(plumbing.NewBranchReferenceName(name), false); err == nil {
+			return name
+		}
+	}
+	return ""
+}
+
 // shortHash is h's first 12 hex digits, as quorum prints commits.
 func shortHash(h plumbing.Hash) string { return h.String()[:12] }
 
