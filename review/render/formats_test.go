@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -265,5 +266,58 @@ func TestJSONSchema(t *testing.T) {
 	bad := []byte(`{"schema":"quorum.report/v1"}`)
 	if validate(t, s, bad) == nil {
 		t.Error("schema accepted a report with no fields")
+	}
+}
+
+// TestSARIFURIs: artifactLocation.uri is a URI reference, so a path with a
+// space, a non-ASCII letter, '#', '?', '%' or a ':' in its first segment is
+// percent-encoded (and "./"-prefixed) and resolves back to the repository
+// path; written raw, "a:b.go" would read as the scheme "a" and a space makes
+// no valid URI.
+func TestSARIFURIs(t *testing.T) {
+	paths := []string{"dir with space/a b.go", "ünï/ç:colon.go", "a:b.go", "x#y?.go", "100%.go", "store/cache.go"}
+	r := &report.Report{}
+	for i, p := range paths {
+		r.Findings = append(r.Findings, report.Finding{ID: "Q" + strings.Repeat("0", 9) + string(rune('0'+i)), Severity: "important",
+			Category: "bug", Title: "t", File: p, Line: 1, EndLine: 1, Reviewers: []string{"alice"}, SeenBy: 1, Fingerprint: "f"})
+	}
+	var buf bytes.Buffer
+	if err := render.Write(&buf, "sarif", r, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("file:///repo/")
+	for i, res := range log.Runs[0].Results {
+		uri := res.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		u, err := url.Parse(uri)
+		if err != nil {
+			t.Errorf("%q: uri %q does not parse: %v", paths[i], uri, err)
+			continue
+		}
+		if u.Scheme != "" || strings.ContainsAny(uri, " #?") || strings.ContainsFunc(uri, func(c rune) bool { return c > 0x7e }) {
+			t.Errorf("%q: uri %q is no relative URI reference (scheme %q)", paths[i], uri, u.Scheme)
+			continue
+		}
+		if got := base.ResolveReference(u).Path; got != "/repo/"+paths[i] {
+			t.Errorf("%q: uri %q resolves to %q", paths[i], uri, got)
+		}
+	}
+	if got := log.Runs[0].Results[len(paths)-1].Locations[0].PhysicalLocation.ArtifactLocation.URI; got != "store/cache.go" {
+		t.Errorf("a plain path changed: %q", got)
 	}
 }

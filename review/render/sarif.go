@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
+	"net/url"
 	"slices"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
@@ -52,7 +53,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 			WithRuleIndex(slices.Index(cats, f.Category)).
 			WithLevel(sarifLevel(f.Severity)).
 			WithMessage(sarif.NewTextMessage(msg))
-		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File))
+		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File)))
 		if f.Line > 0 {
 			phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
 		}
@@ -81,6 +82,12 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	_, werr := w.Write(safetext.EscapeJSON(buf.Bytes()))
 	return werr
 }
+
+// artifactURI is a repository path as SARIF's artifactLocation.uri: a
+// relative URI reference, so a space, '%', '#', '?' or a non-ASCII byte is
+// percent-encoded and a ':' in the first segment gets a "./" (else
+// "a:b.go" would read as the scheme "a").
+func artifactURI(path string) string { return (&url.URL{Path: path}).String() }
 
 func ruleID(category string) string { return "quorum/" + category }
 
