@@ -79,6 +79,12 @@ func ReadFile(path, source string) (*Ledger, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(l); err != nil && !errors.Is(err, io.EOF) {
+		// yaml's type errors are "yaml: unmarshal errors:" and one line per
+		// problem below it; errors print one line, so they are joined.
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("%w %s: %s", ErrLedger, path, strings.Join(te.Errors, "; "))
+		}
 		return nil, fmt.Errorf("%w %s: %v", ErrLedger, path, err)
 	}
 	for i := range l.Entries {

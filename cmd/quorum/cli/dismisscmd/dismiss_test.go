@@ -134,3 +134,37 @@ func TestDismissFilters(t *testing.T) {
 		t.Fatalf("a re-dismissal replaces the entry: %+v %v", l, err)
 	}
 }
+
+// TestLedgerKeyErrorNamesTheLine: an unknown key or a value of the wrong
+// type in a hand-edited ledger is one error line naming the file, the line
+// and the key, then a hint (yaml's own message puts the line on a second
+// line, which the one-line error dropped: "yaml: unmarshal errors:").
+func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
+	dir, _ := gitRepo(t)
+	path := dismiss.SharedPath(dir)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for ledger, want := range map[string][]string{
+		"dismissed:\n  - fingerprint: abc\n    reason: x\n    bogus: 1\n": {"line 4", "bogus"},
+		"dismissed:\n  - fingerprint: abc\n    reason: x\n    kinds: 3\n": {"line 4", "!!int `3`"},
+		"dismissed: 5\n": {"line 1"},
+	} {
+		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--list"})
+		lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+		if code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "error: dismissal ledger ") || !strings.Contains(lines[0], dismiss.SharedFile) ||
+			lines[1] != "hint: fix or remove "+dismiss.SharedFile {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2, one error line naming the file, and the hint", ledger, code, errOut)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(lines[0], w) {
+				t.Errorf("%q: error %q does not say %q", ledger, lines[0], w)
+			}
+		}
+	}
+}
