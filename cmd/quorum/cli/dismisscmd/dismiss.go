@@ -197,7 +197,13 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
 	}
 	for _, f := range picked {
-		fmt.Fprintf(opts.IO.Out, "dismissed %s %s:%d %s\n", f.ID, f.File, f.Line, safetext.OneLine(f.Title))
+		// The id and path come from a saved report, the path from the
+		// repository: never raw to the terminal. A file-level finding has no line.
+		loc := safetext.OneLine(f.File)
+		if f.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, f.Line)
+		}
+		fmt.Fprintf(opts.IO.Out, "dismissed %s %s %s\n", safetext.OneLine(f.ID), loc, safetext.OneLine(f.Title))
 	}
 	where := dismiss.SharedFile + " (commit it to share the dismissal)"
 	if opts.Local {

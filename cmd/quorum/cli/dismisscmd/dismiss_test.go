@@ -168,3 +168,26 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestDismissPrintsSafePaths: the confirmation line names the file as the
+// repository spells it, which may hold terminal escapes; they never reach
+// the terminal raw. A file-level finding is named without a ":0".
+func TestDismissPrintsSafePaths(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{
+		{ID: "Qaaaaaaaaaa", File: "evil\x1b]0;PWN\x07\x1b[2Jname.go", Line: 4, Title: "dropped error", Fingerprint: "0123456789abcdef", Severity: "important"},
+		{ID: "Qbbbbbbbbbb", File: "gen/api.go", Title: "generated file", Fingerprint: "fedcba9876543210", Severity: "suggestion"}}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	f.Now = func() time.Time { return at }
+	if code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "Qbbbbbbbbbb", "--reason", "x"}); code != 0 {
+		t.Fatalf("exit %d %q", code, errOut)
+	}
+	want := "dismissed Qaaaaaaaaaa evilname.go:4 dropped error\ndismissed Qbbbbbbbbbb gen/api.go generated file\n"
+	if out.String() != want {
+		t.Errorf("stdout %q, want %q", out, want)
+	}
+}
