@@ -281,6 +281,31 @@ func TestNoRecommendation(t *testing.T) {
 	}
 }
 
+// TestNoRecommendationWithoutRecall: when no rule within the clean limit
+// finds a bug case, no rule is recommended (a gate that blocks nothing is
+// no starting point), and the output says why.
+func TestNoRecommendationWithoutRecall(t *testing.T) {
+	in := inputs()
+	for _, x := range in {
+		for i := range x.Raw.Results {
+			for j := range x.Raw.Results[i].Chunks {
+				x.Raw.Results[i].Chunks[j].Answer.Findings = nil
+			}
+		}
+	}
+	res, err := Score(in, nil, Settings{Window: 3, Severity: review.Important, MaxCleanBlockRate: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Recommendation != nil || res.NoRecommendation != "no rule within 10% of clean cases found any of the 2 bug cases" {
+		t.Fatalf("%+v %q", res.Recommendation, res.NoRecommendation)
+	}
+	var b bytes.Buffer
+	if err := Write(&b, "text", res); err != nil || !strings.Contains(b.String(), "No recommendation: no rule within 10% of clean cases found any of the 2 bug cases.") {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+}
+
 // TestUnsafeText: commit subjects, file and model names from the
 // repository and the server never reach the output raw.
 func TestUnsafeText(t *testing.T) {

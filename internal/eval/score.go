@@ -459,6 +459,11 @@ func recommend(rules []Rule, c Counts, maxRate float64) (*Recommendation, string
 	if best == nil {
 		return nil, fmt.Sprintf("every rule blocks more than %s of clean cases", pct(maxRate))
 	}
+	if best.Found == 0 {
+		// A gate that finds no bug case would be recommended for blocking
+		// nothing: recall 0 is no panel to start from.
+		return nil, fmt.Sprintf("no rule within %s of clean cases found any of the %d bug cases", pct(maxRate), c.Bug)
+	}
 	rec := &Recommendation{Rule: *best}
 	rec.Text = fmt.Sprintf("--models %s --min-agreement %d --fail-on %s: recall %d/%d (%s), clean block rate %d/%d (%s, limit %s), bug block rate %d/%d (%s)",
 		strings.Join(best.Panel, ","), best.MinAgreement, best.FailOn,
