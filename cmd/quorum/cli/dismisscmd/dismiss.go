@@ -225,8 +225,13 @@ func listRun(io *iostreams.IOStreams, root, gitDir string) error {
 	tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tFINGERPRINT\tFILE\tWHO\tWHEN\tWHERE\tREASON")
 	for _, e := range l.Entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Fingerprint, safetext.OneLine(e.File), safetext.OneLine(e.Who),
-			e.When.UTC().Format("2006-01-02 15:04"), e.Source, safetext.OneLine(e.Reason))
+		// An entry written by hand needs only fingerprint and reason.
+		when := "-"
+		if !e.When.IsZero() {
+			when = e.When.UTC().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safetext.OneLine(e.ID), safetext.OneLine(e.Fingerprint), safetext.OneLine(e.File), safetext.OneLine(e.Who),
+			when, e.Source, safetext.OneLine(e.Reason))
 	}
 	return tw.Flush()
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,29 @@ func TestDismissPrintsSafePaths(t *testing.T) {
 	want := "dismissed Qaaaaaaaaaa evilname.go:4 dropped error\ndismissed Qbbbbbbbbbb gen/api.go generated file\n"
 	if out.String() != want {
 		t.Errorf("stdout %q, want %q", out, want)
+	}
+}
+
+// TestListHandWrittenEntry: an entry written by hand has only fingerprint
+// and reason; --list shows "-" for its time (was 0001-01-01 00:00), and the
+// id and fingerprint a hand may have written are sanitised like the rest.
+func TestListHandWrittenEntry(t *testing.T) {
+	dir, _ := gitRepo(t)
+	path := dismiss.SharedPath(dir)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: \"ab\\e[2Jcd\"\n    reason: generated code\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--list"}); code != 0 {
+		t.Fatalf("exit %d %q", code, errOut)
+	}
+	if strings.Contains(out.String(), "0001-01-01") || strings.Contains(out.String(), "\x1b") {
+		t.Errorf("list: %q", out)
+	}
+	if !regexp.MustCompile(`(?m)^ +abcd +- +ledger +generated code$`).MatchString(out.String()) {
+		t.Errorf("list: %q; want the entry with '-' for its time", out)
 	}
 }
