@@ -5,12 +5,18 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/quorum-review/quorum/diff/difftest"
+
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
+
+// A GIT_DIR exported by the shell must not point the tests at the caller's
+// repository (see difftest.UnsetGitLocation).
+func init() { difftest.UnsetGitLocation() }
 
 // NewFactory returns a Factory on iostreams.Test() streams that runs in dir
 // and sees only env (nil is an empty environment), with its stdout and
