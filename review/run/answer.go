@@ -75,10 +75,15 @@ func ParseAnswer(content string) (*review.Answer, error) {
 	return &a, nil
 }
 
-// extractJSON finds the JSON object in an answer: a fenced block's content
-// when there is a fence, else from the first '{' to the last '}'.
+// extractJSON finds the JSON object in an answer: from the first '{' to the
+// last '}' when that is valid JSON (a "fix" may itself hold a ``` fence: a
+// plain answer is never cut at one), else a fenced block's content when
+// there is a fence, else from the first '{' to the last '}'.
 func extractJSON(s string) string {
 	s = strings.TrimSpace(s)
+	if start, end := strings.IndexByte(s, '{'), strings.LastIndexByte(s, '}'); start >= 0 && end > start && json.Valid([]byte(s[start:end+1])) {
+		return s[start : end+1]
+	}
 	if i := strings.Index(s, "```"); i >= 0 {
 		rest := s[i+3:]
 		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {

@@ -52,6 +52,30 @@ func TestParseAnswerErrors(t *testing.T) {
 	}
 }
 
+// TestParseAnswerFenceInsideStrings: a "fix" or explanation holding a ```
+// fence (models write code blocks there) is part of the JSON, not the
+// fence around it: the answer is read whole, plain, fenced or in prose
+// (the fence search cut it at the inner fence: "holds no JSON object").
+func TestParseAnswerFenceInsideStrings(t *testing.T) {
+	withFence := strings.Replace(okAnswer, `"explanation":"off by one"`,
+		`"explanation":"off by one; see `+"```"+`","fix":"`+"```go\\nif b >= 10 {\\n```"+`"`, 1)
+	for name, in := range map[string]string{
+		"plain":  withFence,
+		"fenced": "```json\n" + withFence + "\n```",
+		"prose":  "Sure. " + withFence + " Done.",
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, err := ParseAnswer(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a.Findings) != 1 || a.Findings[0].Fix != "```go\nif b >= 10 {\n```" {
+				t.Fatalf("%+v", a)
+			}
+		})
+	}
+}
+
 // TestUnknownKindIsDropped: a kind the schema does not list, or none at all
 // (the schema requires one), becomes "other", not a schema failure; a known
 // one is kept.
