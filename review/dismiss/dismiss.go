@@ -88,9 +88,29 @@ func ReadFile(path, source string) (*Ledger, error) {
 		return nil, fmt.Errorf("%w %s: %v", ErrLedger, path, err)
 	}
 	for i := range l.Entries {
+		if strings.TrimSpace(l.Entries[i].Fingerprint) == "" {
+			// An entry matches by fingerprint alone: without one it would
+			// silently dismiss nothing.
+			return nil, fmt.Errorf("%w %s: %s has no fingerprint, so it matches no finding", ErrLedger, path, entryPlace(data, i))
+		}
 		l.Entries[i].Source = source
 	}
 	return l, nil
+}
+
+// entryPlace names the i-th entry of a ledger for an error: by its line
+// when the YAML says where it is.
+func entryPlace(data []byte, i int) string {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) == 1 {
+		m := doc.Content[0]
+		for k := 0; k+1 < len(m.Content); k += 2 {
+			if m.Content[k].Value == "dismissed" && i < len(m.Content[k+1].Content) {
+				return fmt.Sprintf("line %d: entry %d", m.Content[k+1].Content[i].Line, i+1)
+			}
+		}
+	}
+	return fmt.Sprintf("entry %d", i+1)
 }
 
 // Load reads both ledgers of a repository: the work tree's and, when

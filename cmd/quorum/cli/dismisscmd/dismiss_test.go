@@ -150,6 +150,8 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 		"dismissed:\n  - fingerprint: abc\n    reason: x\n    bogus: 1\n": {"line 4", "bogus"},
 		"dismissed:\n  - fingerprint: abc\n    reason: x\n    kinds: 3\n": {"line 4", "!!int `3`"},
 		"dismissed: 5\n": {"line 1"},
+		// An entry without a fingerprint would silently match nothing.
+		"dismissed:\n  - fingerprint: abc\n    reason: x\n  - reason: too broad\n": {"line 4: entry 2 has no fingerprint"},
 	} {
 		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
 			t.Fatal(err)
