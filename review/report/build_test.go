@@ -346,6 +346,16 @@ func TestInterruptedIsNeverPass(t *testing.T) {
 		t.Errorf("verdict text = %q", r.Verdict.Text)
 	}
 
+	// Every file read by someone before the stop: the text says so, not
+	// "the rest not reviewed".
+	rawAll := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", files, review.Answer{})))
+	rawAll.Interrupted = true
+	r = build(t, reporttest.Scenario{Set: set, Raw: rawAll}, report.Policy{})
+	if want := fmt.Sprintf("all %d files reviewed by at least one reviewer, not by the whole panel", len(files)); r.Verdict.Status != report.VerdictIncomplete ||
+		!strings.Contains(r.Verdict.Text, want) || strings.Contains(r.Verdict.Text, "the rest not reviewed") {
+		t.Errorf("interrupted after every file was read: verdict text = %q, want it to say %q", r.Verdict.Text, want)
+	}
+
 	// A blocking finding in what was read still trips the gate.
 	sc := scenario(t, "agree")
 	full := build(t, sc, report.Policy{})

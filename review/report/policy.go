@@ -252,7 +252,7 @@ func (r *Report) unread() []string {
 }
 
 // coverageReached says how much of the diff an interrupted review got
-// through: files every reviewer that answered read, and files at least one did.
+// through: the files at least one reviewer read in full.
 func (r *Report) coverageReached() string {
 	total, any := len(r.Coverage.Files), 0
 	for _, f := range r.Coverage.Files {
@@ -262,6 +262,15 @@ func (r *Report) coverageReached() string {
 				break
 			}
 		}
+	}
+	if any == total {
+		// Every file was read by someone; a reviewer was cut off, so not
+		// every file had the whole panel.
+		what := fmt.Sprintf("all %d files", total)
+		if total == 1 {
+			what = "the one file"
+		}
+		return what + " reviewed by at least one reviewer, not by the whole panel"
 	}
 	return fmt.Sprintf("%d of %d files reviewed, the rest not reviewed", any, total)
 }
