@@ -247,9 +247,12 @@ func resolveRange(opts Options) (*span, error) {
 	if err != nil && !head.unborn {
 		return nil, err
 	}
+	if head.branch == "" {
+		head.rebasing = rp.rebasing()
+	}
 	set := &Set{Root: rp.root, Branch: head.label(), Commits: []Commit{}, Files: []File{}, Skipped: []Skipped{}}
-	if b := rp.rebasing(); head.branch == "" && b != "" {
-		set.Branch += " (rebasing " + b + ")"
+	if head.rebasing != "" {
+		set.Branch += " (rebasing " + head.rebasing + ")"
 	}
 	var from, to plumbing.Hash
 	switch {
@@ -355,7 +358,7 @@ func resolveBranch(rp *repo, g *gitCLI, set *Set, head headInfo, baseName, headN
 		// upstream; any other (a CI checkout, `git checkout <sha>`) is a
 		// branch without an upstream: origin/HEAD, main or master.
 		if branch == "" && !given {
-			branch = rp.rebasing()
+			branch = head.rebasing
 		}
 		var ok bool
 		if baseName, bh, ok = rp.defaultBase(branch); !ok {

@@ -352,6 +352,9 @@ type headInfo struct {
 	branch string
 	hash   plumbing.Hash
 	unborn bool
+	// rebasing is the branch a rebase in progress rewrites, when HEAD is
+	// detached (set by Load only).
+	rebasing string
 }
 
 // label names HEAD for people: the branch, or "detached at <short sha>".

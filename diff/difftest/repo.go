@@ -10,27 +10,27 @@ import (
 	"testing"
 )
 
-// GitLocationVars are the variables that point git, and quorum, at a
+// gitLocationVars are the variables that point git, and quorum, at a
 // repository other than the one a command runs in.
-var GitLocationVars = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES"}
+var gitLocationVars = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES"}
 
 // init drops them from every test binary that builds fixtures here: a
 // GIT_DIR exported by the shell (git rebase --exec, a hook running the
 // tests) would otherwise point the code under test at the caller's
 // repository instead of the fixture. Tests of those variables set them
 // with t.Setenv.
-func init() { UnsetGitLocation() }
+func init() { unsetGitLocation() }
 
-// UnsetGitLocation removes GitLocationVars from the environment of a test
+// unsetGitLocation removes gitLocationVars from the environment of a test
 // binary (pkg.test); the other test-support packages (cmdtest, scripttest)
-// call it at start too. The same binary re-run by testscript as the
+// import this one for it. The same binary re-run by testscript as the
 // quorum command of a script keeps them: a script sets them on purpose.
-func UnsetGitLocation() {
+func unsetGitLocation() {
 	name := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
 	if !strings.HasSuffix(name, ".test") {
 		return
 	}
-	for _, v := range GitLocationVars {
+	for _, v := range gitLocationVars {
 		os.Unsetenv(v)
 	}
 }

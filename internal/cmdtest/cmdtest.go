@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 
-	"github.com/quorum-review/quorum/diff/difftest"
+	// Imported for its init: a GIT_DIR exported by the shell must not point
+	// the tests at the caller's repository.
+	_ "github.com/quorum-review/quorum/diff/difftest"
 
 	"github.com/spf13/cobra"
 
@@ -13,10 +15,6 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
-
-// A GIT_DIR exported by the shell must not point the tests at the caller's
-// repository (see difftest.UnsetGitLocation).
-func init() { difftest.UnsetGitLocation() }
 
 // NewFactory returns a Factory on iostreams.Test() streams that runs in dir
 // and sees only env (nil is an empty environment), with its stdout and

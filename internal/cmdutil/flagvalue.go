@@ -23,7 +23,7 @@ import (
 // hint change. Call it once the command's flags are defined.
 func PlainFlagValues(cmd *cobra.Command) {
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if _, ok := f.Value.(*plainValue); ok || FlagValueWant(f.Value.Type()) == "" {
+		if _, ok := f.Value.(*plainValue); ok || flagValueWant(f.Value.Type()) == "" {
 			return
 		}
 		f.Value = &plainValue{Value: f.Value, cmd: cmd, name: f.Name}
@@ -48,7 +48,7 @@ func (v *plainValue) Set(s string) error {
 		return nil
 	}
 	typ := v.Value.Type()
-	why := "not " + FlagValueWant(typ)
+	why := "not " + flagValueWant(typ)
 	var ne *strconv.NumError
 	if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
 		why = "out of range"
@@ -56,9 +56,9 @@ func (v *plainValue) Set(s string) error {
 	return exitcode.Setupf(FlagValueHint(v.name, typ)+fmt.Sprintf("; see '%s --help'", CommandPath(v.cmd)), "%s", why)
 }
 
-// FlagValueWant says what a flag of pflag type typ takes ("a whole
+// flagValueWant says what a flag of pflag type typ takes ("a whole
 // number"), "" for a type whose own errors are kept.
-func FlagValueWant(typ string) string {
+func flagValueWant(typ string) string {
 	switch {
 	case typ == "bool":
 		return "true or false"
@@ -66,8 +66,6 @@ func FlagValueWant(typ string) string {
 		return "a duration"
 	case strings.HasPrefix(typ, "float"):
 		return "a number"
-	case typ == "count":
-		return ""
 	case strings.HasPrefix(typ, "int") && !strings.HasSuffix(typ, "Slice"),
 		strings.HasPrefix(typ, "uint") && !strings.HasSuffix(typ, "Slice"):
 		return "a whole number"
@@ -76,9 +74,9 @@ func FlagValueWant(typ string) string {
 }
 
 // FlagValueHint is the hint for a bad value of flag name of pflag type
-// typ, "" for a type FlagValueWant does not know.
+// typ, "" for a type flagValueWant does not know.
 func FlagValueHint(name, typ string) string {
-	switch want := FlagValueWant(typ); {
+	switch want := flagValueWant(typ); {
 	case want == "":
 		return ""
 	case typ == "duration":

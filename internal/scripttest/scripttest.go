@@ -8,14 +8,12 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/quorum-review/quorum/diff/difftest"
+	// Imported for its init: a GIT_DIR exported by the shell must not point
+	// the tests at the caller's repository.
+	_ "github.com/quorum-review/quorum/diff/difftest"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-// A GIT_DIR exported by the shell must not point the tests at the caller's
-// repository (see difftest.UnsetGitLocation).
-func init() { difftest.UnsetGitLocation() }
 
 // Sandbox gives a script its own home, user config, git identity and
 // cache, so nothing of the machine's leaks in, and creates the home.

@@ -72,7 +72,7 @@ var (
 var kindCues = map[string][]cue{
 	"unchecked-error": {
 		all(errWords, ignoreWords),
-		one("unhandled rejection", "unhandled promise rejection", "try catch", "try/catch", "without try", "no try", "reports success", "always reports success", "treated as data", "without a trace", "broad except", "except exception", "catch exception", "catching exception", "only catches", "not retried", "bare except", "except pass", "catches all", "catch all", "blank identifier", "return value is discarded",
+		one("unhandled rejection", "unhandled promise rejection", "try catch", "try/catch", "without try", "no try", "reports success", "treated as data", "without a trace", "broad except", "except exception", "catch exception", "catching exception", "only catches", "not retried", "bare except", "except pass", "catches all", "catch all", "blank identifier", "return value is discarded",
 			"return value of", "result is ignored", "error check", "error handling"),
 	},
 	"sql-injection": {
@@ -82,11 +82,11 @@ var kindCues = map[string][]cue{
 		all(queryWords, taintWords),
 	},
 	"command-injection": {
-		one("run programs", "run other programs", "run arbitrary", "arbitrary command", "arbitrary program", "command interpreter", "shell string", "break out of the command", "execsync", "child process", "child_process", "os.system", "popen", "shell metacharacter", "command inject", "shell inject", "os system", "shell true", "subprocess"),
+		one("run programs", "run other programs", "run arbitrary", "arbitrary command", "arbitrary program", "command interpreter", "shell string", "break out of the command", "execsync", "child process", "os.system", "popen", "shell metacharacter", "command inject", "shell inject", "os system", "shell true", "subprocess"),
 		all(alts("shell", "command"), alts("inject", "untrusted", "user input", "attacker")),
 	},
 	"path-traversal": {
-		one("untrusted filename", "tar slip", "zip slip", "directory traversal", "traversal", "path inject", "secure filename", "safe join", "arbitrary file", "../", "..\\", "dot dot",
+		one("untrusted filename", "tar slip", "zip slip", "traversal", "path inject", "secure filename", "safe join", "arbitrary file", "../", "..\\", "dot dot",
 			"outside the upload", "outside the output", "outside the directory", "outside the base"),
 		all(alts("path", "file", "directory", "folder", "filename"), alts("escape", "outside", "unsanitis", "unsanitiz", "client controlled", "user controlled", "client decides")),
 	},
@@ -99,7 +99,7 @@ var kindCues = map[string][]cue{
 		all(alts("race", "racy"), alts("goroutine", "thread", "lock", "mutex", "concurrent")),
 	},
 	"deadlock": {
-		one("block each other", "nested monitor", "nested lock", "lock ordering", "lock order", "opposite order", "recursive lock", "relock", "locked forever", "left locked", "stays locked", "remains locked", "never unlocked", "deadlock", "blocks forever", "block forever", "hang", "hangs", "never unlock", "not unlock", "never released",
+		one("block each other", "nested monitor", "nested lock", "lock order", "opposite order", "recursive lock", "relock", "locked forever", "left locked", "stays locked", "remains locked", "deadlock", "blocks forever", "block forever", "hang", "hangs", "never unlock", "not unlock", "never released",
 			"still holding", "holding the lock", "holds the lock", "keeps it while", "stays held", "while waiting", "lock is held", "without unlock"),
 	},
 	"resource-leak": {
@@ -108,17 +108,17 @@ var kindCues = map[string][]cue{
 			"not release", "connection pool", "never removed", "not removed", "nor deleted", "not deleted", "flushed", "left behind"),
 	},
 	"double-close":           {one("twice crashes", "shutting down twice", "close of closed", "stop twice", "closing twice", "double close", "closed twice", "close twice", "already closed", "twice panics", "sync once"), all(alts("idempotent"), alts("close", "stop", "shut"))},
-	"nil-deref":              {one("nil map", "uninitialized map", "uninitialised map", "never allocated", "never initialized", "never initialised", "not initialized", "not initialised", "uninitialized", "uninitialised", "none has no attribute", "of undefined", "of null", "nil pointer", "nil deref", "null pointer", "dereferenc", "may be nil", "is nil", "be nil", "may be null", "is null", "be null", "resolves to null", "returns null", "undefined", "nonetype", "optional chaining", "typeerror", "cannot read propert", "attributeerror", "null check", "nil check", "without a guard")},
-	"bounds":                 {one("indexerror", "index error", "arrayindexoutofbounds", "slice bounds", "assumed present", "empty list", "empty array", "no second element", "second element", "off by one", "one too many", "one past", "past the end", "out of bounds", "out of range", "index out", "fencepost", "length check", "fewer than", "first row", "first element", "last element", "starts at index", "begins at", "never added", "i < ", "<=", "skipped", "iterates one", "omits one", "omits the first", "omits the last", "one fewer", "one too few", "misses the first", "misses the last")},
-	"division-by-zero":       {one("arithmeticexception", "by zero", "infinity", "zero divisor", "divisor", "division by zero", "divide by zero", "divided by zero", "zerodivision", "zero division", "divide by len", "len rows 0")},
+	"nil-deref":              {one("nil map", "never allocated", "never initialized", "never initialised", "not initialized", "not initialised", "uninitialized", "uninitialised", "none has no attribute", "of undefined", "of null", "nil pointer", "nil deref", "null pointer", "dereferenc", "may be nil", "is nil", "be nil", "may be null", "is null", "be null", "resolves to null", "returns null", "undefined", "nonetype", "optional chaining", "typeerror", "cannot read propert", "attributeerror", "null check", "nil check", "without a guard")},
+	"bounds":                 {one("indexerror", "index error", "arrayindexoutofbounds", "slice bounds", "assumed present", "empty list", "empty array", "second element", "off by one", "one too many", "one past", "past the end", "out of bounds", "out of range", "index out", "fencepost", "length check", "fewer than", "first row", "first element", "last element", "starts at index", "begins at", "never added", "i < ", "<=", "skipped", "iterates one", "omits one", "omits the first", "omits the last", "one fewer", "one too few", "misses the first", "misses the last")},
+	"division-by-zero":       {one("arithmeticexception", "by zero", "infinity", "divisor", "division by zero", "divide by zero", "divided by zero", "zerodivision", "zero division", "divide by len", "len rows 0")},
 	"unsafe-deserialization": {one("deserializ", "deserialis", "yaml load", "safe load", "safe_load", "pickle", "arbitrary object", "arbitrary python object", "code execution", "loader")},
 	"weak-crypto":            {one("predictable", "guessable", "insufficiently random", "not cryptographically", "cryptographically secure", "random.randint", "math.random", "random module", "without encryption", "starttls", "plaintext", "cleartext", "unencrypted", "secrets module", "md5", "sha1", "weak hash", "weak password", "bcrypt", "argon", "scrypt", "pbkdf", "unsalted", "brute forc", "digest", "cracked", "fast hash")},
 	"timing-attack":          {one("timing", "constant time", "hmac equal", "constanttimecompare", "leading bytes", "subtle")},
 	"missing-authz":          {one("anyone can", "anyone who", "any customer", "somebody else", "someone else", "other people", "other users", "anyone else", "no authz", "unauthenticated", "no login", "login required", "anonymous", "owner check", "not the owner", "authoriz", "authoris", "permission", "access control", "idor", "ownership", "owns the", "another user", "any user", "privilege", "any caller")},
 	"resource-exhaustion":    {one("into ram", "into memory", "whole file", "entire file", "never evicted", "grows forever", "only ever grows", "grows without", "unbounded growth", "memory grows", "denial of service", "unbounded", "upper bound", "no limit", "exhaust", "huge", "enormous", "fill the disk", "fills the disk", "rate limit", "clamp", "memory exhaustion", "max content length", "too large")},
 	"info-exposure":          {one("disclos", "localstorage", "to logs", "in the logs", "log files", "in logs", "error body", "tell attackers", "shared between users", "credentials sent", "secrets in", "expose", "exposed", "reveal", "internal error", "error details", "stack trace", "sensitive information", "raw error")},
-	"http-status":            {one("raise for status", "raise_for_status", "status check", "non ok", "not ok", "status code", "response status", "res ok", "response ok", "4xx", "5xx", "2xx", "http error", "non 2xx", "status is not", "status is never", "network failure", "rejects on")},
-	"missing-record":         {one("unknown id", "unknown address", "unknown user", "missing account", "absent row", "no such row", "no such record", "no such user", "no row", "doesn't exist", "doesnotexist", "does not exist", "nonexistent", "non existent", "no row matches", "no such row", "not found", "404", "get object or 404", "no matching record")},
+	"http-status":            {one("raise for status", "status check", "non ok", "not ok", "status code", "response status", "res ok", "response ok", "4xx", "5xx", "2xx", "http error", "non 2xx", "status is not", "status is never", "network failure", "rejects on")},
+	"missing-record":         {one("unknown id", "unknown address", "unknown user", "missing account", "absent row", "no such record", "no such user", "no row", "doesn't exist", "doesnotexist", "does not exist", "nonexistent", "non existent", "no row matches", "no such row", "not found", "404", "get object or 404", "no matching record")},
 	"input-validation":       {one("url encod", "encodeuricomponent", "quote plus", "trusted blindly", "spoof", "x forwarded for", "forwarded header", "header injection", "crlf", "not checked for", "unchecked cast", "not defaulted", "no default", "range check", "sanity check", "validat", "unvalidated", "sanitiz", "sanitis", "malformed", "any string")},
 	"content-type":           {one("content type", "content-type", "mime type")},
 	"session-fixation":       {one("session fixation", "regenerat", "session identifier", "session id")},
@@ -143,7 +143,7 @@ var kindCues = map[string][]cue{
 		"waituntil", "does not wait", "doesn't wait", "not waited", "never waited", "before it finishes", "before they finish",
 		"before the work is finished", "async callback")},
 	"panic": {
-		one("panic", "panics", "aborts the", "aborts startup", "uncaught panic", "crashes the process", "crash the process"),
+		one("panic", "aborts the", "aborts startup", "crashes the process", "crash the process"),
 		all(alts("unwrap", "expect"), alts("panic", "crash", "abort")),
 	},
 	"missing-cancellation": {one("goroutine leak", "never exits", "never stops", "runs forever", "cancel", "cancellation", "context is not", "ctx is not", "not propagat", "no timeout",

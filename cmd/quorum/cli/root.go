@@ -76,7 +76,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		// An unknown or incomplete flag of a subcommand: its own help lists
 		// its flags ('quorum help' shows only the commands).
 		if c != c.Root() && errmap.Hint(err) == "" {
-			return exitcode.New(exitcode.Setup, err, fmt.Sprintf("run '%s --help' for the flags", c.CommandPath()))
+			return exitcode.New(exitcode.Setup, err, cmdutil.HelpHint(c))
 		}
 		return errmap.Usage(err)
 	})

@@ -153,15 +153,15 @@ func initRun(opts *InitOptions) error {
 	return nil
 }
 
-// BackupSuffix names the copy --force keeps of the file it replaces.
-const BackupSuffix = ".bak"
+// backupSuffix names the copy --force keeps of the file it replaces.
+const backupSuffix = ".bak"
 
 // backUp copies the file --force is about to replace to path.bak, with its
 // permissions, and returns that path. The copy is written whole (a temp
 // file renamed over any older backup), so a crash leaves the old backup or
 // the new one, never a torn file; nothing is replaced when it fails.
 func backUp(path string, fi os.FileInfo) (string, error) {
-	bak := path + BackupSuffix
+	bak := path + backupSuffix
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err),

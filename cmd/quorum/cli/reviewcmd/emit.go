@@ -44,7 +44,7 @@ func request(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy repo
 		Set:    set,
 		Policy: policy,
 		Meta: report.Meta{
-			Branch:      cmp.Or(branchOf(opts.Diff.Git, set.Root), set.Branch), // "detached at <sha>"
+			Branch:      cmp.Or(set.Branch, branchOf(opts.Diff.Git, set.Root)), // the loaded diff knows it; a replayed one does not
 			ToolVersion: Version,
 			Options:     reportOptions(cfg, policy),
 		},
