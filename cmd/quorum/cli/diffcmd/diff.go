@@ -60,10 +60,11 @@ branch's upstream, else origin/HEAD, else main, else master.`,
 			if err := opts.Load.Validate(); err != nil {
 				return cmdutil.SelectionHint(cmd, err)
 			}
+			run := diffRun
 			if runF != nil {
-				return cmdutil.SelectionHint(cmd, runF(opts))
+				run = runF
 			}
-			return cmdutil.SelectionHint(cmd, diffRun(opts))
+			return cmdutil.SelectionHint(cmd, run(opts))
 		},
 	}
 	cmdutil.AddSelectionFlags(cmd, &opts.Load)

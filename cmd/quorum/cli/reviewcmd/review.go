@@ -123,10 +123,11 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 			if err := validate(opts); err != nil {
 				return cmdutil.SelectionHint(cmd, err)
 			}
+			run := reviewRun
 			if runF != nil {
-				return cmdutil.SelectionHint(cmd, runF(opts))
+				run = runF
 			}
-			return cmdutil.SelectionHint(cmd, reviewRun(opts))
+			return cmdutil.SelectionHint(cmd, run(opts))
 		},
 	}
 	cmdutil.AddSelectionFlags(cmd, &opts.Diff)
