@@ -48,6 +48,30 @@ type Session struct {
 	cache  *cache.Cache
 }
 
+// EmbeddingModel names the first configured reviewer model that its
+// server describes as an embedding model (nomic-embed-text), and that
+// model's family: it cannot chat, and its review would fail late with a
+// misleading context error. Only models the server describes are judged:
+// one it cannot describe is left for the review to report. A default
+// panel is chosen among chat models already, so only a named one is asked.
+func (s *Session) EmbeddingModel(ctx context.Context) (name, family string) {
+	if len(s.opts.Config.Models) == 0 {
+		return "", ""
+	}
+	for _, g := range s.groups {
+		for _, rv := range g.reviewers {
+			info, err := g.backend.Show(ctx, rv.Model)
+			if err != nil {
+				return "", ""
+			}
+			if panel.EmbeddingOnly(info) {
+				return rv.Model, info.Family
+			}
+		}
+	}
+	return "", ""
+}
+
 // group is one server and the reviewers that run on it.
 type group struct {
 	backend   Backend

@@ -82,17 +82,6 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
-	//
-	// A panel model that is an embedding model is a configuration error,
-	// not an outage: it blocks the push (exit 2) whatever
-	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
-	// failing late and letting the push through unreviewed.
-	if err := cmdutil.CheckChatModels(ctx, cfg, p.getenv, nil); err != nil {
-		if errors.Is(err, cmdutil.ErrNotChat) {
-			return Outcome{}, exitcode.New(exitcode.Setup, err, notChatHookHint)
-		}
-		return Outcome{}, err
-	}
 	var obs run.Observer
 	if p.ios != nil {
 		prog := progress.New(p.ios, false, p.now)
@@ -105,6 +94,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
 		}
 		return Outcome{}, err // a refused remote host is the user's decision, not an outage
+	}
+	// A panel model that is an embedding model is a configuration error,
+	// not an outage: it blocks the push (exit 2) whatever
+	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
+	// failing late and letting the push through unreviewed.
+	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
+		return Outcome{}, exitcode.New(exitcode.Setup, err, notChatHookHint)
 	}
 	res, err := pipeline.Review(ctx, session, pipeline.Request{
 		Set:     set,

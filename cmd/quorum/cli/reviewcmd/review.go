@@ -239,19 +239,18 @@ func reviewRun(opts *ReviewOptions) error {
 	if set.Empty() {
 		return nothingToReview(opts, cfg, set, policy)
 	}
-	// A named embedding model cannot chat: say so now, not as a context
-	// error once its review has failed.
-	if err := cmdutil.CheckChatModels(ctx, cfg, opts.Getenv, func(s *pipeline.Spec) {
-		s.Resolver, s.Busy, s.MetaTimeout = opts.Resolver, opts.Busy, opts.RequestTimeout
-	}); err != nil {
-		return err
-	}
 	rep := progress.New(opts.IO, opts.Quiet, opts.Now)
 	session, err := pipeline.Open(ctx, pipeline.Options{
 		Config: cfg, Resolver: opts.Resolver, Busy: opts.Busy, Getenv: opts.Getenv, Now: opts.Now,
 		Observer: rep, RequestTimeout: opts.RequestTimeout,
 	})
 	if err != nil {
+		rep.Close()
+		return err
+	}
+	// A named embedding model cannot chat: say so now, not as a context
+	// error once its review has failed.
+	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
 		rep.Close()
 		return err
 	}
