@@ -23,6 +23,10 @@ type Cache struct {
 	Dir string
 
 	sweep sync.Once
+	mu    sync.Mutex
+	// writeErr is the first failed Put: the caller ignores each one (a lost
+	// entry only costs a future call) and reports this once at the end.
+	writeErr error
 }
 
 // DefaultDir is $QUORUM_CACHE_DIR, else os.UserCacheDir()/quorum.
@@ -102,9 +106,26 @@ func (c *Cache) Put(ns, key string, v any) error {
 	c.sweep.Do(func() { _, _ = c.RemoveStaleTemps(time.Now()) })
 	// 0600 as before: cached answers quote the code under review.
 	if err := atomicfile.Write(p, b, 0o600); err != nil {
-		return fmt.Errorf("write cache: %w", err)
+		err = fmt.Errorf("write cache: %w", err)
+		c.mu.Lock()
+		if c.writeErr == nil {
+			c.writeErr = err
+		}
+		c.mu.Unlock()
+		return err
 	}
 	return nil
+}
+
+// WriteErr is the first write that failed on c (a read-only or full disk,
+// a file where the directory should be), or nil.
+func (c *Cache) WriteErr() error {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.writeErr
 }
 
 // RemoveStaleTemps removes the temp files that writes killed mid-way (SIGKILL,

@@ -129,3 +129,25 @@ func TestPutRemovesStaleTempFiles(t *testing.T) {
 		t.Errorf("fresh temp file removed: %v", err)
 	}
 }
+
+// WriteErr keeps the first failed Put, so a caller that ignores each one
+// can still report the loss once.
+func TestWriteErrKeepsTheFirstFailure(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ok := New(t.TempDir())
+	if err := ok.Put("results", Key("a"), entry{}); err != nil || ok.WriteErr() != nil {
+		t.Fatalf("put %v, WriteErr %v", err, ok.WriteErr())
+	}
+	c := New(file) // a file where the directory should be
+	first := c.Put("results", Key("a"), entry{})
+	second := c.Put("plans", Key("b"), entry{})
+	if first == nil || second == nil || c.WriteErr() != first {
+		t.Fatalf("puts %v, %v; WriteErr %v", first, second, c.WriteErr())
+	}
+	if (*Cache)(nil).WriteErr() != nil {
+		t.Fatal("nil cache has a write error")
+	}
+}

@@ -57,6 +57,9 @@ type Result struct {
 	// exit code.
 	Dir     string
 	SaveErr error
+	// CacheErr says the answers could not be cached (a setup error with a
+	// hint): the review is complete, but the next one asks the models again.
+	CacheErr error
 }
 
 // Review is the whole review, one stage per line:
@@ -71,6 +74,7 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	if res.Raw == nil {
 		prep := s.Plan(req.Set, readNewOf(ctx, req)) // Set → Plan
 		res.Raw, res.RunErr = s.Run(ctx, prep)       // Plan → Raw
+		res.CacheErr = s.CacheErr()
 	}
 	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
 		req.Meta.GeneratedAt = req.Now()

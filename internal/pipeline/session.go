@@ -148,6 +148,17 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	return s, nil
 }
 
+// CacheErr is why answers could not be cached, or nil: the first failed
+// write of this session, with a hint.
+func (s *Session) CacheErr() error {
+	err := s.cache.WriteErr()
+	if err == nil {
+		return nil
+	}
+	return exitcode.Setupf(fmt.Sprintf("make %s writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache", s.cache.Dir),
+		"answers not cached, the next review asks the models again: %v", err)
+}
+
 func distinct(specs []Spec) map[Spec]bool {
 	out := map[Spec]bool{}
 	for _, s := range specs {

@@ -311,6 +311,10 @@ func AheadRun(opts *AheadRunOptions) error {
 		if res.Partial != "" {
 			state.Reason = safetext.OneLine(res.Partial)
 		}
+		if res.Warning != "" {
+			// The cache is what a background review is for: say it failed.
+			logf("warning: %s", safetext.OneLine(res.Warning))
+		}
 	}
 	if err := ahead.WriteState(gitDir, state); err != nil {
 		logf("warning: %v", err)

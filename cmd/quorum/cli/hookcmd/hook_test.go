@@ -406,3 +406,24 @@ func TestRunSavedVerdictGone(t *testing.T) {
 		t.Fatalf("%v (%d) hint %q", err, exitcode.Of(err), exitcode.HintOf(err))
 	}
 }
+
+// A cache that cannot be written does not change the push's outcome, but
+// the next push would ask the models again: the hook says so.
+func TestRunDefaultReviewerUncachable(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models:\n  - qwen2.5-coder:7b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blocked := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocked, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": blocked})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	want := "quorum: warning: answers not cached, the next review asks the models again: write cache: "
+	if code != 0 || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "(make "+blocked+" writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache)\n") {
+		t.Fatalf("exit %d %q", code, errOut)
+	}
+}

@@ -178,6 +178,9 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
 	}
 	out.Partial = strings.Join(partial, "; ")
+	if res.CacheErr != nil {
+		out.Warning = res.CacheErr.Error() + " (" + exitcode.HintOf(res.CacheErr) + ")"
+	}
 	// A panel model missing while others answered: the review ran with
 	// fewer reviewers, which hook.on_unavailable decides about.
 	if len(missing) > 0 {

@@ -71,6 +71,9 @@ type Outcome struct {
 	// hook.on_unavailable decides whether that lets the push through.
 	Missing         []string
 	Reviewed, Panel int
+	// Warning is what the finished review could not keep (its answers in
+	// the cache), with what to do; "" when nothing was lost.
+	Warning string
 }
 
 // Reviewer runs a review for the hook. The review command's pipeline
@@ -300,6 +303,9 @@ func RunPush(opts *RunOptions) error {
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
+	}
+	if out.Warning != "" {
+		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(out.Warning))
 	}
 	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
 		var b *hook.Blocked

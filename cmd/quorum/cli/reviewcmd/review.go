@@ -272,7 +272,10 @@ func reviewRun(opts *ReviewOptions) error {
 		// An answered (or interrupted) run is saved like any review, so
 		// --replay and `quorum report` work on it.
 		if res.SaveErr != nil {
-			warnNotSaved(opts, res.SaveErr) // the raw results were printed above
+			warn(opts, "report not saved", res.SaveErr) // the raw results were printed above
+		}
+		if res.CacheErr != nil {
+			warn(opts, "", res.CacheErr)
 		}
 		if res.Dir != "" && !opts.Quiet {
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, res.Dir))
@@ -285,7 +288,10 @@ func reviewRun(opts *ReviewOptions) error {
 	}
 	gate := emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir})
 	if res.SaveErr != nil {
-		warnNotSaved(opts, res.SaveErr) // the report was printed; saving it failed
+		warn(opts, "report not saved", res.SaveErr) // the report was printed; saving it failed
+	}
+	if res.CacheErr != nil {
+		warn(opts, "", res.CacheErr) // the review is whole; only the next one pays
 	}
 	if err := outcome(opts, cfg, raw, runErr, ctx); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
@@ -293,12 +299,17 @@ func reviewRun(opts *ReviewOptions) error {
 	return gate
 }
 
-// warnNotSaved reports a report that was printed but could not be saved
-// (a full or read-only disk): a warning and its hint on stderr, even with
-// -q, and the review's verdict still decides the exit code: the review
-// itself is complete, only --replay and 'quorum report' lose it.
-func warnNotSaved(opts *ReviewOptions, err error) {
-	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: report not saved: %s\n", safetext.OneLine(err.Error()))
+// warn reports what a finished review could not keep (a full or
+// read-only disk): its report (--replay and 'quorum report' lose it) or
+// its answers (the next review asks again). A warning and its hint go to
+// stderr, even with -q, and the review's verdict still decides the exit
+// code: the review itself is complete.
+func warn(opts *ReviewOptions, what string, err error) {
+	msg := safetext.OneLine(err.Error())
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: %s\n", msg)
 	if h := exitcode.HintOf(err); h != "" {
 		fmt.Fprintf(opts.IO.ErrOut, "hint: %s\n", safetext.OneLine(h))
 	}

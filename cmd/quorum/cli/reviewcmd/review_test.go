@@ -617,3 +617,31 @@ func TestUnsavableReportIsStillPrinted(t *testing.T) {
 		})
 	}
 }
+
+// TestUncachableAnswersAreNamed: a cache that cannot be written (a file
+// where its directory should be) costs nothing in this review, but the
+// next one would ask the models again: a warning and its hint say so,
+// and the verdict still decides the exit code.
+func TestUncachableAnswersAreNamed(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	blocked := filepath.Join(e.cache, "not-a-dir")
+	if err := os.WriteFile(blocked, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.vars["QUORUM_CACHE_DIR"] = blocked
+	for _, args := range [][]string{{"-q"}, {"-q", "--raw", "--format", "json"}} {
+		res := e.run(context.Background(), append([]string{"--models", "qwen2.5-coder:7b"}, args...)...)
+		if res.code != exitcode.OK {
+			t.Fatalf("%v: exit %d, want 0\n%s", args, res.code, res.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "quorum: warning: answers not cached, the next review asks the models again: write cache: ") ||
+			lines[1] != "hint: make "+blocked+" writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache" {
+			t.Fatalf("%v: stderr:\n%s", args, res.stderr)
+		}
+	}
+	// --no-cache: nothing to warn about.
+	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache"); res.code != exitcode.OK || res.stderr != "" {
+		t.Fatalf("--no-cache: exit %d\n%s", res.code, res.stderr)
+	}
+}
