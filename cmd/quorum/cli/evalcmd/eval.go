@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -233,6 +234,9 @@ func evalRun(o *EvalOptions) error {
 	if err := checkSince(ctx, o.Git, dirOr(o.WorkDir), o.Mining.Since); err != nil {
 		return err
 	}
+	if o.Mining.Paths, err = repoPaths(dirOr(o.WorkDir), o.Mining.Paths); err != nil {
+		return err
+	}
 	cases, skipped, err := collect(ctx, o, cfg)
 	if err != nil {
 		return err
@@ -255,6 +259,10 @@ func evalRun(o *EvalOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := session.CacheErr(); err != nil {
+		// The scores stand; a second run would ask the models again.
+		fmt.Fprintf(o.IO.ErrOut, "quorum: warning: %s\nhint: %s\n", safetext.OneLine(err.Error()), safetext.OneLine(exitcode.HintOf(err)))
+	}
 	res, err := eval.Score(inputs, skipped, eval.Settings{
 		Window: o.Window, Severity: o.Severity, SeverityPolicy: cfg.SeverityPolicy,
 		MaxCleanBlockRate: o.MaxCleanBlockRate, Seed: o.Seed, Requested: o.Cases,
@@ -273,6 +281,10 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, errInterruptedEarly
+		}
+		var ge *gitexec.Error
+		if errors.As(err, &ge) {
+			err = errors.New(ge.Msg) // git's own words, not its command line
 		}
 		return nil, nil, exitcode.Setupf("check that --rev names a commit and --since a date git understands (git log --since)", "cannot read the history: %v", err)
 	}
@@ -404,6 +416,45 @@ func (f *forward) Finished(name string, r review.RawResult) {
 	if o := f.get(); o != nil {
 		o.Finished(name, r)
 	}
+}
+
+// repoPaths makes --paths repository-relative as the mining compares them:
+// an absolute path inside the work tree is made relative to its root (a
+// shell completes them so), and a path outside it is refused. Before, the
+// mining read "/abs" as "abs" and "../x" as "x" and silently found nothing.
+func repoPaths(dir string, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return paths, nil
+	}
+	root, err := diff.WorkTree(dir)
+	if err != nil {
+		return nil, err
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	const hint = "give --paths relative to the repository's root, like internal/ or cmd/tool"
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		p = strings.TrimSpace(p)
+		rel := filepath.ToSlash(filepath.Clean(p))
+		if filepath.IsAbs(p) {
+			abs := p
+			if a, err := filepath.EvalSymlinks(p); err == nil {
+				abs = a
+			}
+			r, err := filepath.Rel(root, abs)
+			if err != nil {
+				return nil, exitcode.Setupf(hint, "--paths %q is not under the repository at %s", p, root)
+			}
+			rel = filepath.ToSlash(r)
+		}
+		if rel == ".." || strings.HasPrefix(rel, "../") {
+			return nil, exitcode.Setupf(hint, "--paths %q is not under the repository at %s", p, root)
+		}
+		out = append(out, rel)
+	}
+	return out, nil
 }
 
 // checkSince refuses a --since git does not understand. git's approxidate

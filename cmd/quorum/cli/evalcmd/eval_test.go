@@ -455,16 +455,47 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--fix-pattern", "(", "--models", qwen}, "flag --fix-pattern: eval.fix_pattern: \"(\" is not a valid regular expression: error parsing regexp: missing closing ): `(`", "fix the regular expression (Go syntax, like (?i)\\bfix\\b)"},
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
 			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
-		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: ", "check that --rev names a commit and --since a date git understands (git log --since)"},
+		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: fatal: bad revision 'no-such-branch'\n", "check that --rev names a commit and --since a date git understands (git log --since)"},
+		{[]string{"--paths", "/abs/calc.go", "--models", qwen}, `--paths "/abs/calc.go" is not under the repository at `, "give --paths relative to the repository's root, like internal/ or cmd/tool"},
+		{[]string{"--paths", "ok,../calc.go", "--models", qwen}, `--paths "../calc.go" is not under the repository at `, "give --paths relative to the repository's root, like internal/ or cmd/tool"},
 		{[]string{"--since", "garbage", "--models", qwen}, `--since "garbage": git reads it as now, which selects no commits`, "give a date or a span git understands, like 2026-01-01 or '3 months ago'"},
 		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
 	} {
 		r := e.run(context.Background(), tc.args...)
 		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 		last2 := lines[max(0, len(lines)-2):]
-		if r.code != exitcode.Setup || len(last2) != 2 || !strings.HasPrefix(last2[0], "error: "+tc.msg) || !strings.HasPrefix(last2[1], "hint: "+tc.hint) {
+		if r.code != exitcode.Setup || len(last2) != 2 || !strings.HasPrefix(last2[0]+"\n", "error: "+tc.msg) || !strings.HasPrefix(last2[1], "hint: "+tc.hint) {
 			t.Errorf("%v: exit %d\n%s", tc.args, r.code, r.stderr)
 		}
+	}
+}
+
+// TestAbsolutePathsInsideTheRepository: an absolute --paths inside the
+// work tree (as a shell completes it) means its repository-relative path.
+func TestAbsolutePathsInsideTheRepository(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	rel := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", "calc.go"))
+	abs := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", filepath.Join(e.repo.Dir, "calc.go")))
+	if rel.Counts != abs.Counts || len(rel.Cases) == 0 || len(rel.Cases) != len(abs.Cases) {
+		t.Fatalf("relative %+v, absolute %+v", rel.Counts, abs.Counts)
+	}
+}
+
+// TestUncachableAnswersAreNamed: eval's scores stand when the cache cannot
+// be written, and a warning with its hint says the next run asks again.
+func TestUncachableAnswersAreNamed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	e.cache = filepath.Join(e.cache, "file")
+	if err := os.WriteFile(e.cache, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(context.Background(), "--models", qwen, "--format", "json", "-q")
+	decode(t, r)
+	want := "\nhint: make " + e.cache + " writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache\n"
+	if r.code != exitcode.OK || !strings.HasPrefix(r.stderr, "quorum: warning: answers not cached, the next review asks the models again: write cache: ") || !strings.HasSuffix(r.stderr, want) {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
 
