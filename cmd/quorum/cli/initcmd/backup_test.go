@@ -98,3 +98,41 @@ func TestInitForceNotAFile(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%swant:\n%s", code, errOut, want)
 	}
 }
+
+// A .quorum.yaml that links to a shared file is replaced by a file of its
+// own; the backup is the link itself, and the shared file is untouched,
+// also when the link dangles.
+func TestInitForceKeepsASymlinkAsALink(t *testing.T) {
+	lister := func(*config.Config) (ModelLister, error) {
+		return fakeLister{models: []review.ModelInfo{{Name: "a:1b", Family: "a", Capabilities: []string{"completion"}}}}, nil
+	}
+	for _, dangling := range []bool{false, true} {
+		dir, env := repo(t)
+		shared := filepath.Join(t.TempDir(), "team.yaml")
+		if !dangling {
+			if err := os.WriteFile(shared, []byte("base: team\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(dir, ".quorum.yaml")
+		if err := os.Symlink(shared, path); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := run(t, dir, env, lister, "--force")
+		if code != 0 || !strings.Contains(out, "kept the old file as "+path+".bak\n") {
+			t.Fatalf("dangling %v: code %d\n%s%s", dangling, code, out, errOut)
+		}
+		if fi, err := os.Lstat(path); err != nil || !fi.Mode().IsRegular() {
+			t.Fatalf("dangling %v: %s is not a regular file now: %v", dangling, path, err)
+		}
+		if target, err := os.Readlink(path + ".bak"); err != nil || target != shared {
+			t.Fatalf("dangling %v: backup links to %q (%v), want %q", dangling, target, err, shared)
+		}
+		if b, err := os.ReadFile(shared); !dangling && (err != nil || string(b) != "base: team\n") {
+			t.Fatalf("shared file changed: %q %v", b, err)
+		}
+		if m, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(m) != 0 {
+			t.Fatalf("temp files left: %v", m)
+		}
+	}
+}

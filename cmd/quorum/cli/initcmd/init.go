@@ -159,21 +159,37 @@ const backupSuffix = ".bak"
 // backUp copies the file --force is about to replace to path.bak, with its
 // permissions, and returns that path. The copy is written whole (a temp
 // file renamed over any older backup), so a crash leaves the old backup or
-// the new one, never a torn file; nothing is replaced when it fails.
+// the new one, never a torn file; nothing is replaced when it fails. A
+// symbolic link (a config shared from elsewhere) is kept as a link: the
+// backup points where it pointed, and the shared file is never written.
 func backUp(path string, fi os.FileInfo) (string, error) {
 	bak := path + backupSuffix
+	failed := func(err error, hint string) (string, error) {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err), hint)
+	}
+	writeHint := fmt.Sprintf("check that %s can be written (move it aside if it is not a file), then rerun with --force", bak)
+	if fi.Mode()&os.ModeSymlink != 0 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return failed(err, fmt.Sprintf("move %s aside yourself, then rerun with --force", path))
+		}
+		tmp := fmt.Sprintf("%s.%d.tmp", bak, os.Getpid())
+		_ = os.Remove(tmp)
+		if err := os.Symlink(target, tmp); err != nil {
+			return failed(err, writeHint)
+		}
+		if err := os.Rename(tmp, bak); err != nil {
+			_ = os.Remove(tmp)
+			return failed(err, writeHint)
+		}
+		return bak, nil
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err),
-			fmt.Sprintf("move %s aside yourself, then rerun with --force", path))
+		return failed(err, fmt.Sprintf("move %s aside yourself, then rerun with --force", path))
 	}
-	perm := fi.Mode().Perm()
-	if fi.Mode()&os.ModeSymlink != 0 {
-		perm = 0o644
-	}
-	if err := atomicfile.Write(bak, data, perm); err != nil {
-		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err),
-			fmt.Sprintf("check that %s can be written (move it aside if it is not a file), then rerun with --force", bak))
+	if err := atomicfile.Write(bak, data, fi.Mode().Perm()); err != nil {
+		return failed(err, writeHint)
 	}
 	return bak, nil
 }
