@@ -60,7 +60,7 @@ func (s *Session) EmbeddingModel(ctx context.Context) (name, family string) {
 	}
 	for _, g := range s.groups {
 		for _, rv := range g.reviewers {
-			info, err := g.backend.Show(ctx, rv.Model)
+			info, err := g.catalog.Show(ctx, rv.Model)
 			if err != nil {
 				return "", ""
 			}
@@ -75,7 +75,34 @@ func (s *Session) EmbeddingModel(ctx context.Context) (name, family string) {
 // group is one server and the reviewers that run on it.
 type group struct {
 	backend   Backend
+	catalog   *shownOnce // backend's Show, asked once per model per session
 	reviewers []review.Reviewer
+}
+
+// shownOnce remembers what the server said of each model, so the
+// up-front checks, each reviewer's setup and each eval case ask once.
+// Only answers are kept: a failure is asked again next time.
+type shownOnce struct {
+	review.Catalog
+	mu    sync.Mutex
+	shown map[string]review.ModelInfo
+}
+
+func (c *shownOnce) Show(ctx context.Context, name string) (review.ModelInfo, error) {
+	c.mu.Lock()
+	info, ok := c.shown[name]
+	c.mu.Unlock()
+	if ok {
+		return info, nil
+	}
+	info, err := c.Catalog.Show(ctx, name)
+	if err != nil {
+		return info, err
+	}
+	c.mu.Lock()
+	c.shown[name] = info
+	c.mu.Unlock()
+	return info, nil
 }
 
 // Open connects to each server the panel names (after the loopback guard),
@@ -98,7 +125,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		if err != nil {
 			return nil, err
 		}
-		g := &group{backend: b}
+		g := &group{backend: b, catalog: &shownOnce{Catalog: b, shown: map[string]review.ModelInfo{}}}
 		bySpec[spec] = g
 		s.groups = append(s.groups, g)
 		return g, nil
@@ -191,7 +218,7 @@ func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runner := &run.Runner{Chat: g.backend, Catalog: g.backend, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
+			runner := &run.Runner{Chat: g.backend, Catalog: g.catalog, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
 			raws[i], errs[i] = runner.Run(ctx, prep, run.Config{
 				Reviewers:        g.reviewers,
 				MaxContext:       cfg.MaxContext,

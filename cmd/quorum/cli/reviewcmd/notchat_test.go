@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 )
 
@@ -47,5 +48,18 @@ func TestEmbeddingModelRefused(t *testing.T) {
 	res := e.run(context.Background(), "-q")
 	if want := "error: nomic-embed-text is an embedding model (family nomic-bert): it cannot chat, so it cannot review\n" + hint; res.code != 2 || res.stderr != want {
 		t.Errorf("from .quorum.yaml: exit %d, stderr:\n%swant:\n%s", res.code, res.stderr, want)
+	}
+}
+
+// Each named model is described once per review: the up-front chat check
+// and the reviewer's setup share the server's answer.
+func TestEachModelIsShownOnce(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b,llama3.1:8b", "-q")
+	if res.code != exitcode.OK {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if n := e.srv.Count("/api/show"); n != 2 {
+		t.Fatalf("%d /api/show requests for 2 models, want 2", n)
 	}
 }
