@@ -365,12 +365,13 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if opts.Raw {
 		return emitRaw(opts, raw)
 	}
+	saved, savedErr := reportstore.LoadReport(dir)
 	set, err := reportstore.LoadDiff(dir)
 	if err != nil {
 		return err
 	}
-	if set == nil { // saved before diff.json was kept: take the diff from git again
-		if set, err = diff.Load(ctx, dopts); err != nil {
+	if set == nil {
+		if set, err = rebuildDiff(ctx, opts, dopts, dir, saved, savedErr); err != nil {
 			return err
 		}
 	}
@@ -383,10 +384,42 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	}
 	// The replayed report describes the same review: keep its branch and time,
 	// so replaying with the same policy reproduces the saved report.
-	if saved, err := reportstore.LoadReport(dir); err == nil {
+	if savedErr == nil {
 		c.Report.Branch, c.Report.GeneratedAt = saved.Branch, saved.GeneratedAt
 	}
-	return emit(opts, c)
+	gate := emit(opts, c)
+	if c.Report.Verdict.Status == report.VerdictIncomplete {
+		// As when it ran: a review that stopped early, or that nobody
+		// answered, is never a pass, and exits 2 even when it tripped the gate.
+		return exitcode.New(exitcode.Setup, fmt.Errorf("the replayed review is not a pass: %s", c.Report.Verdict.Text),
+			"run 'quorum review' again to finish it; answered chunks come from the cache")
+	}
+	return gate
+}
+
+// rebuildDiff is the diff of a saved review that has no diff.json (saved
+// before quorum kept it, or deleted): taken again from git by the commits
+// its report.json names, with a warning. Never the current checkout's diff:
+// that would replay the answers against other code.
+func rebuildDiff(ctx context.Context, opts *ReviewOptions, dopts diff.Options, dir string, saved *report.Report, savedErr error) (*diff.Set, error) {
+	hint := "run 'quorum review' again for a review of the current code"
+	if savedErr != nil {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has neither %s nor a readable %s: its diff is unknown", dir, reportstore.DiffJSON, reportstore.ReportJSON), hint)
+	}
+	from := saved.MergeBase
+	if from == "" {
+		from = saved.Base.Commit
+	}
+	if saved.Mode == diff.ModeStaged || saved.Mode == diff.ModeWorktree || from == "" || saved.Head.Commit == "" {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and a %s review cannot be taken from git again", dir, reportstore.DiffJSON, saved.Mode), hint)
+	}
+	rebuilt := diff.Options{Dir: dopts.Dir, Ignore: dopts.Ignore, Commits: from + ".." + saved.Head.Commit}
+	set, err := diff.Load(ctx, rebuilt)
+	if err != nil {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its commits %s cannot be read: %v", dir, reportstore.DiffJSON, rebuilt.Commits, err), hint)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: %s has no %s; its diff was taken again from git (%s)\n", dir, reportstore.DiffJSON, rebuilt.Commits)
+	return set, nil
 }
 
 func dirOr(d string) string {

@@ -1,0 +1,105 @@
+package reviewcmd
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+)
+
+// savedReview runs one review that finds one important issue and returns
+// its saved report directory.
+func savedReview(t *testing.T, e *env, args ...string) string {
+	t.Helper()
+	res := e.run(context.Background(), append([]string{"--models", "qwen2.5-coder:7b", "-q"}, args...)...)
+	if res.code != exitcode.Findings {
+		t.Fatalf("review: exit %d\n%s", res.code, res.stderr)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(e.repo.Dir, ".git", "quorum", "reports", "*"))
+	if len(dirs) != 1 {
+		t.Fatalf("saved reports: %v", dirs)
+	}
+	return dirs[0]
+}
+
+func findingReply(model, prompt string) string {
+	return `{"summary":"Double changed.","findings":[{"file":"calc.go","line":4,"quote":"return n * 3","severity":"important","category":"bug","title":"Double triples its input","explanation":"n*3 is not double"}]}`
+}
+
+// A replayed review that stopped early (or that nobody answered) is never a
+// pass: exit 2, as when it ran, whatever gate the replay applies.
+func TestReplayOfAnIncompleteReviewIsNotAPass(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Reply: findingReply})
+	dir := savedReview(t, e)
+	path := filepath.Join(dir, "raw.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	raw["interrupted"] = true
+	if b, err = json.Marshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, gate := range [][]string{nil, {"--fail-on", "none"}} {
+		res := e.run(context.Background(), append([]string{"--replay", dir, "-q", "--format", "json"}, gate...)...)
+		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+		if res.code != exitcode.Setup || !strings.Contains(res.stdout, `"status": "incomplete"`) || len(lines) != 2 ||
+			!strings.HasPrefix(lines[0], "error: the replayed review is not a pass: incomplete: the review stopped before the end") ||
+			lines[1] != "hint: run 'quorum review' again to finish it; answered chunks come from the cache" {
+			t.Fatalf("%v: exit %d\n%s", gate, res.code, res.stderr)
+		}
+	}
+}
+
+// A saved review without diff.json is replayed against its own commits,
+// taken again from git, never against the current checkout; a review of
+// the index or work tree cannot be, and says so.
+func TestReplayWithoutSavedDiff(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Reply: findingReply})
+	dir := savedReview(t, e)
+	if err := os.Remove(filepath.Join(dir, "diff.json")); err != nil {
+		t.Fatal(err)
+	}
+	// The checkout moves on: a replay must not review this commit.
+	e.repo.Write("later.go", "package calc\n\nfunc Later() int { return 1 }\n")
+	e.repo.Commit("later")
+	res := e.run(context.Background(), "--replay", dir, "--format", "json", "-q")
+	if res.code != exitcode.Findings || strings.Contains(res.stdout, "later.go") || !strings.Contains(res.stdout, "Double triples its input") ||
+		!strings.HasPrefix(res.stderr, "quorum: warning: "+dir+" has no diff.json; its diff was taken again from git (") {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+
+	e.repo.Write("util.go", "package calc\n\nfunc Zero() int { return 0 }\n\nfunc One() int { return 1 }\n")
+	e.repo.Git("add", "util.go")
+	if res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--staged"); res.code != exitcode.OK {
+		t.Fatalf("staged review: exit %d\n%s", res.code, res.stderr)
+	}
+	var staged string
+	dirs, _ := filepath.Glob(filepath.Join(e.repo.Dir, ".git", "quorum", "reports", "*"))
+	for _, d := range dirs {
+		if d != dir {
+			staged = d
+		}
+	}
+	if err := os.Remove(filepath.Join(staged, "diff.json")); err != nil {
+		t.Fatal(err)
+	}
+	res = e.run(context.Background(), "--replay", staged, "-q")
+	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+	if res.code != exitcode.Setup || len(lines) != 2 || lines[0] != "error: "+staged+" has no diff.json, and a staged review cannot be taken from git again" ||
+		lines[1] != "hint: run 'quorum review' again for a review of the current code" {
+		t.Fatalf("staged: exit %d\n%s", res.code, res.stderr)
+	}
+}
