@@ -433,13 +433,18 @@ func dirOr(d string) string {
 // timed out, or nobody answered.
 func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr error, ctx context.Context) error {
 	parent := opts.Context
+	// Without the cache, nothing answered is kept for the next run.
+	kept, again := "finished answers are kept", "answered chunks come from the cache"
+	if !cfg.Cache {
+		kept, again = "nothing is cached (--no-cache)", "the cache is off, so it starts over"
+	}
 	switch {
 	case parent != nil && parent.Err() != nil:
-		return exitcode.New(exitcode.Setup, errors.New("review interrupted; finished answers are kept"),
-			"run the review again to finish; answered chunks come from the cache")
+		return exitcode.New(exitcode.Setup, fmt.Errorf("review interrupted; %s", kept),
+			"run the review again to finish; "+again)
 	case raw.Interrupted && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return exitcode.New(exitcode.Setup, fmt.Errorf("review timed out after %s; finished answers are kept", cfg.Timeout),
-			"raise --timeout (or timeout in .quorum.yaml), or review fewer files; answered chunks are cached")
+		return exitcode.New(exitcode.Setup, fmt.Errorf("review timed out after %s; %s", cfg.Timeout, kept),
+			"raise --timeout (or timeout in .quorum.yaml), or review fewer files; "+again)
 	case runErr != nil:
 		if errors.Is(runErr, context.DeadlineExceeded) {
 			// One request ran out of --request-timeout, not the whole review.

@@ -645,3 +645,15 @@ func TestUncachableAnswersAreNamed(t *testing.T) {
 		t.Fatalf("--no-cache: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// With --no-cache nothing is kept for the next run: the timeout's message
+// and hint do not promise cached answers.
+func TestTimeoutWithoutCacheSaysItStartsOver(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultHang, Model: "qwen2.5-coder:7b"}}})
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache", "--timeout", "300ms")
+	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+	if res.code != exitcode.Setup || len(lines) < 2 || lines[len(lines)-2] != "error: review timed out after 300ms; nothing is cached (--no-cache)" ||
+		lines[len(lines)-1] != "hint: raise --timeout (or timeout in .quorum.yaml), or review fewer files; the cache is off, so it starts over" {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+}
