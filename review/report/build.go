@@ -698,14 +698,24 @@ func (r *Report) summaryText() string {
 	}
 	t := r.Totals
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) in %s.",
-		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"),
-		plural(t.Files-len(v.Unread), "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"))
+	if v.RestsOn == 0 {
+		fmt.Fprintf(&b, "The diff has %s (+%d −%d) in %s. No reviewer of %d answered, so there are no findings.",
+			plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"), v.Panel)
+		return b.String()
+	}
+	read := plural(t.Files-len(v.Unread), "file", "files")
+	if r.Interrupted {
+		// The verdict lists no unread files then; count what was read.
+		read = fmt.Sprintf("%d of %s", t.Files-len(r.unread()), plural(t.Files, "file", "files"))
+	}
+	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) in %s",
+		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"), read, t.Added, t.Deleted, plural(t.Commits, "commit", "commits"))
+	if r.Interrupted {
+		b.WriteString(" before the review stopped")
+	}
+	b.WriteString(".")
 	if n := len(v.Unread); n > 0 {
 		fmt.Fprintf(&b, " %s no reviewer read: %s.", plural(n, "file", "files"), strings.Join(v.Unread, ", "))
-	}
-	if v.RestsOn == 0 {
-		return b.String() + " No reviewer answered, so there are no findings."
 	}
 	c := v.Counts
 	if c.Total() == 0 {

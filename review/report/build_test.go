@@ -345,6 +345,31 @@ func TestInterruptedIsNeverPass(t *testing.T) {
 	if strings.Contains(r.Verdict.Text, "pass") || !strings.Contains(r.Verdict.Text, "not reviewed") || !strings.Contains(r.Verdict.Text, "1 of ") {
 		t.Errorf("verdict text = %q", r.Verdict.Text)
 	}
+	// The summary counts what was read, as the verdict does, not the
+	// whole diff.
+	if want := fmt.Sprintf("1 of 1 reviewer reviewed 1 of %d files (", len(files)); !strings.HasPrefix(r.Summary.Text, want) ||
+		!strings.Contains(r.Summary.Text, "before the review stopped.") {
+		t.Errorf("summary = %q, want it to start %q", r.Summary.Text, want)
+	}
+
+	// A reviewer the stop reached before it answered did not fail.
+	stopped := reporttest.Result("bob", 1)
+	stopped.Status, stopped.Error = review.StatusFailed, "interrupted before its chunks were planned"
+	rawTwo := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", files[:1], review.Answer{})), stopped)
+	rawTwo.Interrupted = true
+	r = build(t, reporttest.Scenario{Set: set, Raw: rawTwo}, report.Policy{})
+	if !strings.Contains(r.Verdict.Text, "rests on 1 of 2 reviewers (bob stopped before answering)") || strings.Contains(r.Verdict.Text, "bob failed") {
+		t.Errorf("verdict text = %q", r.Verdict.Text)
+	}
+
+	// Nobody answered before the stop: the summary describes the diff.
+	rawNone := reporttest.Raw(stopped)
+	rawNone.Interrupted = true
+	r = build(t, reporttest.Scenario{Set: set, Raw: rawNone}, report.Policy{})
+	if want := fmt.Sprintf("The diff has %d files (", len(files)); !strings.HasPrefix(r.Summary.Text, want) ||
+		!strings.HasSuffix(r.Summary.Text, "No reviewer of 1 answered, so there are no findings.") {
+		t.Errorf("summary = %q", r.Summary.Text)
+	}
 
 	// Every file read by someone before the stop: the text says so, not
 	// "the rest not reviewed".

@@ -142,6 +142,9 @@ func (r *Report) verdict(empty bool) Verdict {
 	var failed, partial []string
 	for _, rv := range r.Reviewers {
 		switch {
+		case !rv.Answered() && r.Interrupted && rv.Status == review.StatusFailed:
+			// Stopped before it answered: not a failure of the model.
+			failed = append(failed, rv.Name+" stopped before answering")
 		case !rv.Answered():
 			failed = append(failed, fmt.Sprintf("%s %s", rv.Name, rv.Status))
 		case rv.FailedChunks > 0:
