@@ -1,6 +1,7 @@
 package initcmd
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,15 +17,17 @@ func oneModel(*config.Config) (ModelLister, error) {
 }
 
 // --force keeps the file it replaces as .quorum.yaml.bak, with its
-// permissions, says so, and replaces an older backup whole.
+// permissions, and says so; an older backup is never replaced: the next
+// free .quorum.yaml.bak.N is used.
 func TestInitForceKeepsBackup(t *testing.T) {
 	dir, env := repo(t)
 	path := filepath.Join(dir, ".quorum.yaml")
-	bak := path + ".bak"
+	older := path + ".bak"
+	bak := path + ".bak.2"
 	if err := os.WriteFile(path, []byte("base: mine\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(bak, []byte("an older backup, longer than the file\n"), 0o644); err != nil {
+	if err := os.WriteFile(older, []byte("an older backup\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := run(t, dir, env, oneModel, "--force")
@@ -40,8 +43,18 @@ func TestInitForceKeepsBackup(t *testing.T) {
 	if fi, err := os.Stat(bak); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("backup mode %v, %v; want the old file's 0600", fi.Mode(), err)
 	}
+	if data, err := os.ReadFile(older); err != nil || string(data) != "an older backup\n" {
+		t.Errorf("older backup %q, %v", data, err)
+	}
 	if c := load(t, dir, env); len(c.Models) != 1 || c.Models[0].Name != "a:1b" {
 		t.Errorf("new file's models %+v", c.Models)
+	}
+	// A second --force keeps the starter the first one wrote as .bak.3.
+	if code, out, _ := run(t, dir, env, oneModel, "--force"); code != 0 || !strings.HasPrefix(out, "kept the old file as "+path+".bak.3\n") {
+		t.Errorf("second --force: exit %d, stdout %q", code, out)
+	}
+	if data, _ := os.ReadFile(bak); string(data) != "base: mine\n" {
+		t.Errorf("the second --force replaced the first backup: %q", data)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*")); len(left) != 0 {
 		t.Errorf("temp files left: %v", left)
@@ -68,12 +81,9 @@ func TestInitForceBackupFails(t *testing.T) {
 	if err := os.WriteFile(path, []byte("base: mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(path+".bak", 0o755); err != nil { // a directory in the way
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(path+".bak", "x"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	old := writeBackup
+	writeBackup = func(string, []byte, os.FileMode) error { return errors.New("no space left on device") }
+	t.Cleanup(func() { writeBackup = old })
 	code, out, errOut := run(t, dir, env, oneModel, "--force")
 	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
 	if code != exitcode.Setup || out != "" || len(lines) != 2 || !strings.HasPrefix(lines[0], "error: backing up "+path+": ") ||

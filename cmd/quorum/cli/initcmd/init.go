@@ -58,7 +58,7 @@ different families, coder models first). When Ollama cannot be reached the
 file is written with the defaults and a comment saying so.
 
 An existing file is never overwritten without --force, and --force keeps
-it as .quorum.yaml.bak (replacing an older backup).`,
+it as .quorum.yaml.bak (.quorum.yaml.bak.2 and so on when that is taken).`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
@@ -153,8 +153,25 @@ func initRun(opts *InitOptions) error {
 	return nil
 }
 
+// writeBackup writes a backup; a test makes it fail (as root, no directory
+// refuses a write).
+var writeBackup = atomicfile.Write
+
 // backupSuffix names the copy --force keeps of the file it replaces.
 const backupSuffix = ".bak"
+
+// freeBackup is path.bak, or when that is taken (an earlier --force) the
+// first free path.bak.N: a second --force must not replace the backup of
+// the hand-written file with the starter the first one wrote.
+func freeBackup(path string) string {
+	bak := path + backupSuffix
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(bak); err != nil { // free, or unreadable: the write then says why
+			return bak
+		}
+		bak = fmt.Sprintf("%s%s.%d", path, backupSuffix, n)
+	}
+}
 
 // backUp copies the file --force is about to replace to path.bak, with its
 // permissions, and returns that path. The copy is written whole (a temp
@@ -163,7 +180,7 @@ const backupSuffix = ".bak"
 // symbolic link (a config shared from elsewhere) is kept as a link: the
 // backup points where it pointed, and the shared file is never written.
 func backUp(path string, fi os.FileInfo) (string, error) {
-	bak := path + backupSuffix
+	bak := freeBackup(path)
 	failed := func(err error, hint string) (string, error) {
 		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err), hint)
 	}
@@ -188,7 +205,7 @@ func backUp(path string, fi os.FileInfo) (string, error) {
 	if err != nil {
 		return failed(err, fmt.Sprintf("move %s aside yourself, then rerun with --force", path))
 	}
-	if err := atomicfile.Write(bak, data, fi.Mode().Perm()); err != nil {
+	if err := writeBackup(bak, data, fi.Mode().Perm()); err != nil {
 		return failed(err, writeHint)
 	}
 	return bak, nil
