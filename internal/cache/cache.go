@@ -29,10 +29,15 @@ type Cache struct {
 	writeErr error
 }
 
-// DefaultDir is $QUORUM_CACHE_DIR, else os.UserCacheDir()/quorum.
+// DefaultDir is $QUORUM_CACHE_DIR, else os.UserCacheDir()/quorum. A
+// relative QUORUM_CACHE_DIR is refused, as XDG refuses relative paths: the
+// hook runs from the repository's root, and would litter the work tree.
 func DefaultDir(getenv func(string) string) (string, error) {
 	if getenv != nil {
 		if d := getenv("QUORUM_CACHE_DIR"); d != "" {
+			if !filepath.IsAbs(d) {
+				return "", fmt.Errorf("QUORUM_CACHE_DIR %q is not an absolute path", d)
+			}
 			return d, nil
 		}
 	}

@@ -86,6 +86,11 @@ func TestDefaultDir(t *testing.T) {
 	if err == nil && filepath.Base(d) != "quorum" {
 		t.Fatalf("default dir %q", d)
 	}
+	// A relative directory would be made wherever the command runs (the
+	// hook: the work tree's root).
+	if d, err := DefaultDir(func(string) string { return "relcache" }); err == nil || err.Error() != `QUORUM_CACHE_DIR "relcache" is not an absolute path` {
+		t.Fatalf("relative: %q %v", d, err)
+	}
 }
 
 func TestNilCacheIsDisabled(t *testing.T) {

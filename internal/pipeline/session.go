@@ -46,6 +46,9 @@ type Session struct {
 	// first use.
 	groups []*group
 	cache  *cache.Cache
+	// cacheErr: the cache is on but has no directory; the session runs
+	// without it.
+	cacheErr error
 }
 
 // EmbeddingModel names the first configured reviewer model that its
@@ -168,21 +171,30 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if cfg.Cache {
 		dir, err := cache.DefaultDir(opts.Getenv)
 		if err != nil {
-			return nil, exitcode.Setupf("set QUORUM_CACHE_DIR, or pass --no-cache", "%v", err)
+			// No cache is no reason to withhold a review: it runs without
+			// one, and ends with this warning.
+			s.cacheErr = exitcode.Setupf("point QUORUM_CACHE_DIR at an absolute directory, or "+cacheOff, "answers not cached: %v", err)
+		} else {
+			s.cache = cache.New(dir)
 		}
-		s.cache = cache.New(dir)
 	}
 	return s, nil
 }
 
-// CacheErr is why answers could not be cached, or nil: the first failed
-// write of this session, with a hint.
+// cacheOff is how to turn the cache off from every command, the hook too.
+const cacheOff = "turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)"
+
+// CacheErr is why answers could not be cached, or nil: no cache directory,
+// or the first failed write of this session, with a hint.
 func (s *Session) CacheErr() error {
+	if s.cacheErr != nil {
+		return s.cacheErr
+	}
 	err := s.cache.WriteErr()
 	if err == nil {
 		return nil
 	}
-	return exitcode.Setupf(fmt.Sprintf("make %s writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache", s.cache.Dir),
+	return exitcode.Setupf(fmt.Sprintf("make %s a writable directory, point QUORUM_CACHE_DIR at one, or %s", s.cache.Dir, cacheOff),
 		"answers not cached, the next review asks the models again: %v", err)
 }
 

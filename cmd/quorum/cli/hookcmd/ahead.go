@@ -313,7 +313,7 @@ func AheadRun(opts *AheadRunOptions) error {
 		}
 		if res.Warning != "" {
 			// The cache is what a background review is for: say it failed.
-			logf("warning: %s", safetext.OneLine(res.Warning))
+			logf("warning: %s; hint: %s", safetext.OneLine(res.Warning), safetext.OneLine(res.WarningHint))
 		}
 	}
 	if err := ahead.WriteState(gitDir, state); err != nil {

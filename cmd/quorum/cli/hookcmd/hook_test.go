@@ -423,7 +423,7 @@ func TestRunDefaultReviewerUncachable(t *testing.T) {
 	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
 	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
 	want := "quorum: warning: answers not cached, the next review asks the models again: write cache: "
-	if code != 0 || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "(make "+blocked+" writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache)\n") {
+	if code != 0 || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "\nhint: make "+blocked+" a writable directory, point QUORUM_CACHE_DIR at one, or turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)\n") {
 		t.Fatalf("exit %d %q", code, errOut)
 	}
 }

@@ -179,7 +179,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	out.Partial = strings.Join(partial, "; ")
 	if res.CacheErr != nil {
-		out.Warning = res.CacheErr.Error() + " (" + exitcode.HintOf(res.CacheErr) + ")"
+		out.Warning, out.WarningHint = res.CacheErr.Error(), exitcode.HintOf(res.CacheErr)
 	}
 	// A panel model missing while others answered: the review ran with
 	// fewer reviewers, which hook.on_unavailable decides about.

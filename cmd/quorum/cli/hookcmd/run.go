@@ -72,8 +72,8 @@ type Outcome struct {
 	Missing         []string
 	Reviewed, Panel int
 	// Warning is what the finished review could not keep (its answers in
-	// the cache), with what to do; "" when nothing was lost.
-	Warning string
+	// the cache), and WarningHint what to do; "" when nothing was lost.
+	Warning, WarningHint string
 }
 
 // Reviewer runs a review for the hook. The review command's pipeline
@@ -306,6 +306,9 @@ func RunPush(opts *RunOptions) error {
 	}
 	if out.Warning != "" {
 		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(out.Warning))
+		if out.WarningHint != "" {
+			fmt.Fprintf(errOut, "hint: %s\n", safetext.OneLine(out.WarningHint))
+		}
 	}
 	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
 		var b *hook.Blocked

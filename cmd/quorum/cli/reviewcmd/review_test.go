@@ -636,7 +636,7 @@ func TestUncachableAnswersAreNamed(t *testing.T) {
 		}
 		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 		if len(lines) != 2 || !strings.HasPrefix(lines[0], "quorum: warning: answers not cached, the next review asks the models again: write cache: ") ||
-			lines[1] != "hint: make "+blocked+" writable, point QUORUM_CACHE_DIR at a writable directory, or pass --no-cache" {
+			lines[1] != "hint: make "+blocked+" a writable directory, point QUORUM_CACHE_DIR at one, or turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)" {
 			t.Fatalf("%v: stderr:\n%s", args, res.stderr)
 		}
 	}
@@ -655,5 +655,30 @@ func TestTimeoutWithoutCacheSaysItStartsOver(t *testing.T) {
 	if res.code != exitcode.Setup || len(lines) < 2 || lines[len(lines)-2] != "error: review timed out after 300ms; nothing is cached (--no-cache)" ||
 		lines[len(lines)-1] != "hint: raise --timeout (or timeout in .quorum.yaml), or review fewer files; the cache is off, so it starts over" {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+// A cache with no usable directory (a relative QUORUM_CACHE_DIR, no HOME)
+// is no reason to withhold a review: it runs without one, writes nothing
+// into the work tree, and ends with a warning and a hint.
+func TestReviewWithoutACacheDirectory(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	e.vars["QUORUM_CACHE_DIR"] = "relcache"
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q")
+	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+	if res.code != exitcode.OK || len(lines) != 2 || lines[0] != `quorum: warning: answers not cached: QUORUM_CACHE_DIR "relcache" is not an absolute path` ||
+		!strings.HasPrefix(lines[1], "hint: point QUORUM_CACHE_DIR at an absolute directory, or turn the cache off (--no-cache;") {
+		t.Fatalf("relative: exit %d\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(e.repo.Dir, "relcache")); err == nil {
+		t.Fatal("a relative cache directory was made in the work tree")
+	}
+
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
+	e.vars["QUORUM_CACHE_DIR"] = ""
+	res = e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q")
+	if res.code != exitcode.OK || !strings.HasPrefix(res.stderr, "quorum: warning: answers not cached: no user cache directory") {
+		t.Fatalf("no HOME: exit %d\n%s", res.code, res.stderr)
 	}
 }
