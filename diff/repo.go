@@ -124,18 +124,11 @@ func fromEnv(gd, wt string) (root, gitDir string, err error) {
 	if err != nil {
 		return "", "", envError("GIT_DIR", gd, "is not a git repository")
 	}
-	if b, rerr := os.ReadFile(gitDir); rerr == nil && strings.HasPrefix(string(b), "gitdir:") {
-		g := strings.TrimSpace(strings.TrimPrefix(string(b), "gitdir:"))
-		if !filepath.IsAbs(g) {
-			g = filepath.Join(filepath.Dir(gitDir), g)
-		}
+	if g, ok := gitdirFile(gitDir); ok {
 		gitDir = g
 	}
-	if real, rerr := filepath.EvalSymlinks(gitDir); rerr == nil {
-		gitDir = real
-	}
-	gitDir = filepath.Clean(gitDir)
-	if !validGitDir(gitDir) {
+	gitDir = filepath.Clean(resolved(gitDir))
+	if !isGitDir(gitDir, commonDirOf(gitDir)) {
 		return "", "", envError("GIT_DIR", gd, "is not a git repository")
 	}
 	if wt != "" {
@@ -162,9 +155,7 @@ func fromEnv(gd, wt string) (root, gitDir string, err error) {
 			return "", "", envError("GIT_DIR", gd, "is set, and the current directory is unreadable")
 		}
 	}
-	if real, err := filepath.EvalSymlinks(root); err == nil {
-		root = real
-	}
+	root = resolved(root)
 	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
 		return "", "", envError("core.worktree", root, "is not a directory")
 	}
@@ -178,9 +169,7 @@ func envWorkTree(wt string) (string, error) {
 	if err != nil {
 		return "", envError("GIT_WORK_TREE", wt, "is not a directory")
 	}
-	if real, err := filepath.EvalSymlinks(root); err == nil {
-		root = real
-	}
+	root = resolved(root)
 	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
 		return "", envError("GIT_WORK_TREE", wt, "is not a directory")
 	}
@@ -195,13 +184,14 @@ func envError(name, val, what string) error {
 	return e
 }
 
-// validGitDir reports whether d is a git directory: HEAD, and objects/ and
-// refs/ in it or in its common dir (a linked work tree's git dir).
-func validGitDir(d string) bool {
+// isGitDir reports whether d is a git directory: HEAD in it, objects/ and
+// refs/ in common. GIT_DIR may name a linked work tree's git dir, whose
+// objects/ and refs/ are in its common dir (commonDirOf); a bare
+// repository found by walking up holds them itself (common == d).
+func isGitDir(d, common string) bool {
 	if fi, err := os.Stat(filepath.Join(d, "HEAD")); err != nil || fi.IsDir() {
 		return false
 	}
-	common := commonDirOf(d)
 	for _, sub := range []string{"objects", "refs"} {
 		if fi, err := os.Stat(filepath.Join(common, sub)); err != nil || !fi.IsDir() {
 			return false
@@ -237,21 +227,14 @@ func discover(dir string) (root, gitDir string, err error) {
 	if err != nil {
 		return "", "", notRepoError(dir)
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
+	abs = resolved(abs)
 	for d := abs; ; {
 		p := filepath.Join(d, ".git")
 		if fi, err := os.Stat(p); err == nil {
 			if fi.IsDir() {
 				return d, p, nil
 			}
-			b, err := os.ReadFile(p)
-			if err == nil && strings.HasPrefix(string(b), "gitdir:") {
-				g := strings.TrimSpace(strings.TrimPrefix(string(b), "gitdir:"))
-				if !filepath.IsAbs(g) {
-					g = filepath.Join(d, g)
-				}
+			if g, ok := gitdirFile(p); ok {
 				return d, filepath.Clean(g), nil
 			}
 		}
@@ -283,7 +266,7 @@ func BareRepoAt(dir string) *Error {
 // directory is never taken for one.
 func bareAbove(dir string) string {
 	for d := dir; ; {
-		if isGitDir(d) {
+		if isGitDir(d, d) {
 			return d
 		}
 		parent := filepath.Dir(d)
@@ -294,16 +277,28 @@ func bareAbove(dir string) string {
 	}
 }
 
-func isGitDir(d string) bool {
-	if fi, err := os.Stat(filepath.Join(d, "HEAD")); err != nil || fi.IsDir() {
-		return false
+// gitdirFile is the git dir a "gitdir: <path>" file at p names (a linked
+// work tree's .git, or what GIT_DIR names), relative paths taken from p's
+// directory; ok is false when p is no such file.
+func gitdirFile(p string) (gitDir string, ok bool) {
+	b, err := os.ReadFile(p)
+	if err != nil || !strings.HasPrefix(string(b), "gitdir:") {
+		return "", false
 	}
-	for _, sub := range []string{"objects", "refs"} {
-		if fi, err := os.Stat(filepath.Join(d, sub)); err != nil || !fi.IsDir() {
-			return false
-		}
+	g := strings.TrimSpace(strings.TrimPrefix(string(b), "gitdir:"))
+	if !filepath.IsAbs(g) {
+		g = filepath.Join(filepath.Dir(p), g)
 	}
-	return true
+	return g, true
+}
+
+// resolved is p with its symlinks resolved, or p unchanged when they
+// cannot be (a missing path is for the caller's next stat to report).
+func resolved(p string) string {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		return real
+	}
+	return p
 }
 
 func openRepo(dir string) (*repo, error) {
