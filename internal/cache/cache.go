@@ -122,6 +122,21 @@ func (c *Cache) Put(ns, key string, v any) error {
 	return nil
 }
 
+// Writable checks that entries can be written under Dir (creating it as
+// Put would), leaving nothing behind: for `quorum doctor`.
+func (c *Cache) Writable() error {
+	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(c.Dir, ".probe-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 // WriteErr is the first write that failed on c (a read-only or full disk,
 // a file where the directory should be), or nil.
 func (c *Cache) WriteErr() error {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -166,6 +167,7 @@ func (d *doctor) dir() string {
 
 func (d *doctor) run(ctx context.Context) {
 	d.checkConfig()
+	d.checkCache()
 	d.checkGit(ctx)
 	ollamaOK, installedPanel := d.checkOllama(ctx)
 	d.checkHook(ctx, ollamaOK, installedPanel)
@@ -189,6 +191,30 @@ func (d *doctor) checkConfig() {
 		return
 	}
 	d.r.add("config", OK, strings.Join(files, ", "), "")
+}
+
+// checkCache warns when answers would not be cached: the review still
+// runs, but each one asks the models again (a re-push, a background review
+// that finished before the push).
+func (d *doctor) checkCache() {
+	if d.cfg == nil {
+		return // the config line says why
+	}
+	if !d.cfg.Cache {
+		d.r.add("cache", Info, "off (cache: false): every review asks the models again", "")
+		return
+	}
+	dir, err := cache.DefaultDir(d.opts.Factory.Getenv)
+	if err != nil {
+		d.r.add("cache", Warn, "answers will not be cached: "+safetext.OneLine(err.Error()), "point QUORUM_CACHE_DIR at an absolute directory")
+		return
+	}
+	if err := cache.New(dir).Writable(); err != nil {
+		d.r.add("cache", Warn, fmt.Sprintf("answers will not be cached: %s", safetext.OneLine(err.Error())),
+			fmt.Sprintf("make %s a writable directory, or point QUORUM_CACHE_DIR at one", safetext.OneLine(dir)))
+		return
+	}
+	d.r.add("cache", OK, safetext.OneLine(dir), "")
 }
 
 func (d *doctor) checkGit(ctx context.Context) {

@@ -70,7 +70,11 @@ type env struct {
 // (error and hint lines) and the exit code.
 func run(t *testing.T, e env, args ...string) (string, string, int) {
 	t.Helper()
-	f, out, errOut := cmdtest.NewFactory(e.dir, e.vars)
+	vars := map[string]string{"QUORUM_CACHE_DIR": filepath.Join(t.TempDir(), "cache")}
+	for k, v := range e.vars {
+		vars[k] = v
+	}
+	f, out, errOut := cmdtest.NewFactory(e.dir, vars)
 	if e.noGit {
 		old := gitexec.LookPath
 		gitexec.LookPath = func() string { return "" }
@@ -136,6 +140,7 @@ func normalize(out, host, dir string) string {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		out = strings.ReplaceAll(out, real, "REPO")
 	}
+	out = regexp.MustCompile(`(?m)^(ok    cache       ).*$`).ReplaceAllString(out, "${1}CACHE")
 	return regexp.MustCompile(`git version [^\n]*`).ReplaceAllString(out, "git version X")
 }
 
@@ -178,6 +183,10 @@ func TestProblems(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{})
 	repo := gitRepo(t)
 	roomy := writeMeminfo(t, 64*gb, 48*gb)
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		e     env
@@ -212,6 +221,12 @@ func TestProblems(t *testing.T) {
 			"warn  memory      llama3.1:8b needs ~", "only 5.4 GB is available now (17.2 GB total)"}},
 		{"unreadable meminfo", env{dir: repo, meminfo: "/nonexistent/meminfo"}, nil, 0, []string{
 			"info  memory      cannot read system memory"}},
+		{"cache not a directory", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_CACHE_DIR": notADir}}, nil, 0, []string{
+			"warn  cache       answers will not be cached: mkdir " + notADir + ": not a directory", "fix: make " + notADir + " a writable directory, or point QUORUM_CACHE_DIR at one", "ready to review"}},
+		{"cache relative", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_CACHE_DIR": "rel"}}, nil, 0, []string{
+			`warn  cache       answers will not be cached: QUORUM_CACHE_DIR "rel" is not an absolute path`, "fix: point QUORUM_CACHE_DIR at an absolute directory"}},
+		{"cache off", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_CACHE": "false"}}, nil, 0, []string{
+			"info  cache       off (cache: false): every review asks the models again"}},
 		{"bad config", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MAX_CONTEXT": "lots"}}, nil, 2, []string{
 			"FAIL  config      env QUORUM_MAX_CONTEXT: max_context"}},
 	}
