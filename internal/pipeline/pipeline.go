@@ -4,6 +4,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -71,6 +72,12 @@ type Result struct {
 // is a pure function of the raw answers. s may be nil when req.Raw is set.
 func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	res := &Result{Raw: req.Raw}
+	// Before any model is asked: a ledger that cannot be read would
+	// otherwise throw the finished review away.
+	ledger, err := LoadDismissals(req)
+	if err != nil {
+		return res, err
+	}
 	if res.Raw == nil {
 		prep := s.Plan(req.Set, readNewOf(ctx, req)) // Set → Plan
 		res.Raw, res.RunErr = s.Run(ctx, prep)       // Plan → Raw
@@ -78,10 +85,6 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	}
 	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
 		req.Meta.GeneratedAt = req.Now()
-	}
-	ledger, err := dismissals(req)
-	if err != nil {
-		return res, err
 	}
 	anchored := anchor.All(req.Set, res.Raw)                                                                                                             // Raw → Anchored + Rejected
 	clusters := merge.Clusters(anchored.Findings)                                                                                                        // Anchored → Clusters
@@ -110,9 +113,12 @@ func Consolidate(set *diff.Set, raw *review.Raw, policy report.Policy, meta repo
 	return res.Report, nil
 }
 
-// dismissals is the request's ledger, loaded from the repository when the
-// caller gave none: the one place reviews read it.
-func dismissals(req Request) (*dismiss.Ledger, error) {
+// LoadDismissals is the request's ledger, loaded from the repository when
+// the caller gave none: the one place reviews read it. Review calls it
+// first; callers that talk to a model server before Review (opening the
+// session, checking models) call it before that and pass the ledger in
+// Request.Dismissals, so a bad ledger fails before any request.
+func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 	if req.Dismissals != nil || req.Set == nil || req.Set.Root == "" {
 		return req.Dismissals, nil
 	}
@@ -122,9 +128,23 @@ func dismissals(req Request) (*dismiss.Ledger, error) {
 	}
 	l, err := dismiss.Load(req.Set.Root, gitDir)
 	if err != nil {
-		return nil, exitcode.New(exitcode.Setup, err, "fix or remove "+dismiss.SharedFile+" (or the git dir's "+dismiss.LocalFile+"); 'quorum dismiss --list' reads it")
+		return nil, exitcode.New(exitcode.Setup, err, ledgerHint(req.Set.Root, err))
 	}
 	return l, nil
+}
+
+// ledgerHint names the ledger file at fault, as the user would type it,
+// and what it must hold.
+func ledgerHint(root string, err error) string {
+	file := dismiss.SharedFile
+	var le *dismiss.LedgerError
+	if errors.As(err, &le) {
+		file = le.Path
+		if rel, rerr := filepath.Rel(root, le.Path); rerr == nil && filepath.IsLocal(rel) {
+			file = filepath.ToSlash(rel)
+		}
+	}
+	return "fix " + file + " (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
 }
 
 func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {

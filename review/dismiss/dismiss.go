@@ -10,7 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +66,24 @@ func LocalPath(gitDir string) string { return filepath.Join(gitDir, filepath.Fro
 // ErrLedger wraps a ledger file that cannot be read or parsed.
 var ErrLedger = errors.New("dismissal ledger")
 
+// LedgerError is a ledger file quorum cannot use: which file, the line at
+// fault when there is one, and what is wrong in the file's own terms (no
+// Go type names). errors.Is(err, ErrLedger) holds for it.
+type LedgerError struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *LedgerError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%v %s: line %d: %s", ErrLedger, e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%v %s: %s", ErrLedger, e.Path, e.Msg)
+}
+
+func (e *LedgerError) Is(target error) bool { return target == ErrLedger }
+
 // ReadFile reads a ledger; a missing file is an empty ledger. Each entry's
 // Source is set to source.
 func ReadFile(path, source string) (*Ledger, error) {
@@ -71,46 +92,216 @@ func ReadFile(path, source string) (*Ledger, error) {
 		return &Ledger{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrLedger, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // LedgerError names the path once
+		}
+		return nil, &LedgerError{Path: path, Msg: err.Error()}
+	}
+	lines, err := checkShape(data)
+	if err != nil {
+		return nil, located(path, err)
 	}
 	l := &Ledger{}
 	// Strict, as the config is: a key quorum does not know would be dropped
-	// at the next write, so it is an error now instead.
+	// at the next write, so it is an error now instead. checkShape has
+	// already refused what yaml would word in Go types; this is the backstop.
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(l); err != nil && !errors.Is(err, io.EOF) {
-		// yaml's type errors are "yaml: unmarshal errors:" and one line per
-		// problem below it; errors print one line, so they are joined.
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return nil, fmt.Errorf("%w %s: %s", ErrLedger, path, strings.Join(te.Errors, "; "))
-		}
-		return nil, fmt.Errorf("%w %s: %v", ErrLedger, path, err)
+		return nil, located(path, err)
 	}
 	for i := range l.Entries {
-		if strings.TrimSpace(l.Entries[i].Fingerprint) == "" {
+		e := &l.Entries[i]
+		place := fmt.Sprintf("entry %d", i+1)
+		switch {
+		case strings.TrimSpace(e.Fingerprint) == "":
 			// An entry matches by fingerprint alone: without one it would
 			// silently dismiss nothing.
-			return nil, fmt.Errorf("%w %s: %s has no fingerprint, so it matches no finding", ErrLedger, path, entryPlace(data, i))
+			return nil, &LedgerError{Path: path, Line: lines[i], Msg: place + " has no fingerprint, so it matches no finding"}
+		case strings.TrimSpace(e.Reason) == "":
+			// 'quorum dismiss' requires --reason: the report shows it beside
+			// the dismissed finding, and a dismissal nobody can explain is
+			// one nobody can safely keep or take back.
+			return nil, &LedgerError{Path: path, Line: lines[i], Msg: place + " has no reason; add 'reason:' saying why the finding is dismissed"}
 		}
-		l.Entries[i].Source = source
+		e.Source = source
 	}
 	return l, nil
 }
 
-// entryPlace names the i-th entry of a ledger for an error: by its line
-// when the YAML says where it is.
-func entryPlace(data []byte, i int) string {
+// entryKeys are an entry's keys in the file, from Entry's yaml tags.
+var entryKeys = func() []string {
+	var keys []string
+	t := reflect.TypeFor[Entry]()
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}()
+
+// checkShape refuses, with its line, whatever in a ledger is not a
+// 'dismissed:' list of entries of known keys and plain values: yaml's own
+// errors for these name Go types ("cannot unmarshal !!int `5` into
+// []dismiss.Entry"). It returns each entry's line.
+func checkShape(data []byte) ([]int, error) {
 	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) == 1 {
-		m := doc.Content[0]
-		for k := 0; k+1 < len(m.Content); k += 2 {
-			if m.Content[k].Value == "dismissed" && i < len(m.Content[k+1].Content) {
-				return fmt.Sprintf("line %d: entry %d", m.Content[k+1].Content[i].Line, i+1)
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil // empty, or only comments
+	}
+	root := deref(doc.Content[0])
+	if isNull(root) {
+		return nil, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, lineError(root.Line, "expected 'dismissed:' and a list of entries, got %s", describe(root))
+	}
+	var list *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		switch {
+		case k.Value != "dismissed":
+			return nil, lineError(k.Line, "unknown key %q; the file has one key, dismissed:", k.Value)
+		case list != nil:
+			return nil, lineError(k.Line, "dismissed: appears twice; keep one list")
+		}
+		list = deref(root.Content[i+1])
+	}
+	if list == nil || isNull(list) {
+		return nil, nil
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, lineError(list.Line, "dismissed: must be a list of entries, got %s", describe(list))
+	}
+	lines := make([]int, len(list.Content))
+	for i, item := range list.Content {
+		item = deref(item)
+		lines[i] = item.Line
+		place := fmt.Sprintf("entry %d", i+1)
+		if item.Kind != yaml.MappingNode {
+			return nil, lineError(item.Line, "%s must be keys like 'fingerprint:' and 'reason:', got %s", place, describe(item))
+		}
+		seen := map[string]int{}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			k, v := item.Content[j], deref(item.Content[j+1])
+			if first, dup := seen[k.Value]; dup {
+				return nil, lineError(k.Line, "%s: %s: repeats line %d; keep one", place, k.Value, first)
+			}
+			seen[k.Value] = k.Line
+			if err := checkValue(place, k, v); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return fmt.Sprintf("entry %d", i+1)
+	return lines, nil
+}
+
+// checkValue refuses an entry's key quorum does not know, or a value of the
+// wrong shape for its key.
+func checkValue(place string, k, v *yaml.Node) error {
+	switch {
+	case !slices.Contains(entryKeys, k.Value):
+		return lineError(k.Line, "%s: unknown key %q; an entry takes %s", place, k.Value, strings.Join(entryKeys, ", "))
+	case isNull(v):
+		return nil // an empty fingerprint or reason is refused once decoded
+	case k.Value == "kinds":
+		if v.Kind != yaml.SequenceNode {
+			return lineError(v.Line, "%s: kinds: must be a list like [unchecked-error], got %s", place, describe(v))
+		}
+		for _, it := range v.Content {
+			if it = deref(it); it.Kind != yaml.ScalarNode {
+				return lineError(it.Line, "%s: kinds: each kind must be a plain name, got %s", place, describe(it))
+			}
+		}
+	case v.Kind != yaml.ScalarNode:
+		return lineError(v.Line, "%s: %s: must be a plain value, got %s", place, k.Value, describe(v))
+	case k.Value == "when":
+		var t time.Time
+		if v.Decode(&t) != nil {
+			return lineError(v.Line, "%s: when: must be a time like 2026-12-03T18:04:09Z, got %s", place, describe(v))
+		}
+	}
+	return nil
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// describe names a YAML value for an error: a scalar as written, else its shape.
+func describe(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind == yaml.MappingNode:
+		return "keys"
+	case isNull(n):
+		return "nothing"
+	}
+	v := n.Value
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	if n.Tag == "!!str" {
+		return strconv.Quote(v)
+	}
+	return v
+}
+
+// shapeError is a problem checkShape found, at its line.
+type shapeError struct {
+	line int
+	msg  string
+}
+
+func (e *shapeError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+func lineError(line int, format string, args ...any) error {
+	return &shapeError{line, fmt.Sprintf(format, args...)}
+}
+
+// yamlLine and goTypes reword yaml's own errors, for what checkShape does
+// not catch: the line moves into LedgerError.Line (as internal/config does
+// for .quorum.yaml) and Go type names go ("… into []dismiss.Entry",
+// "… in type dismiss.Ledger").
+var (
+	yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+	goTypes  = regexp.MustCompile(` (?:into|in type) [\w.\[\]*]+`)
+)
+
+// located is err as path's LedgerError: one line, no Go type names.
+func located(path string, err error) error {
+	var se *shapeError
+	if errors.As(err, &se) {
+		return &LedgerError{Path: path, Line: se.line, Msg: se.msg}
+	}
+	msgs, prefix := []string{err.Error()}, "invalid YAML: "
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// "yaml: unmarshal errors:" and one indented line per problem below.
+		msgs, prefix = slices.Clone(te.Errors), ""
+	}
+	e := &LedgerError{Path: path}
+	for i, m := range msgs {
+		m = goTypes.ReplaceAllString(strings.TrimPrefix(strings.TrimSpace(m), "yaml: "), "")
+		if sub := yamlLine.FindStringSubmatch(m); sub != nil && i == 0 {
+			e.Line, _ = strconv.Atoi(sub[1])
+			m = sub[2]
+		}
+		msgs[i] = m
+	}
+	e.Msg = prefix + strings.Join(msgs, "; ")
+	return e
 }
 
 // Load reads both ledgers of a repository: the work tree's and, when

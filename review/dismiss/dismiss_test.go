@@ -288,3 +288,66 @@ dismissed:
 		t.Errorf("unknown key: %v, want a ledger error naming it", err)
 	}
 }
+
+// TestLedgerErrorsArePlain: each malformed ledger is one error naming the
+// file and the line, in the file's own terms: never a Go type name
+// (yaml's "cannot unmarshal !!int `5` into []dismiss.Entry").
+func TestLedgerErrorsArePlain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), dismiss.SharedFile)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for ledger, want := range map[string]string{
+		"dismissed: 5\n":         "line 1: dismissed: must be a list of entries, got 5",
+		"dismissed: none\n":      `line 1: dismissed: must be a list of entries, got "none"`,
+		"dismissed:\n  a: b\n":   "line 2: dismissed: must be a list of entries, got keys",
+		"- fingerprint: a\n":     "line 1: expected 'dismissed:' and a list of entries, got a list",
+		"dismised: []\n":         `line 1: unknown key "dismised"; the file has one key, dismissed:`,
+		"dismissed:\n  - abc\n":  `line 2: entry 1 must be keys like 'fingerprint:' and 'reason:', got "abc"`,
+		"dismissed: [unclosed\n": "line 1: invalid YAML: did not find expected ',' or ']'",
+		"dismissed:\n  - fingerprint: a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
+		"dismissed:\n  - fingerprint: a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
+		"dismissed:\n  - fingerprint: a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
+		"dismissed:\n  - fingerprint: a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
+		"dismissed:\n  - fingerprint: a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
+	} {
+		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := dismiss.ReadFile(path, dismiss.SourceShared)
+		if want := "dismissal ledger " + path + ": " + want; err == nil || err.Error() != want || !errors.Is(err, dismiss.ErrLedger) {
+			t.Errorf("%q:\n got %v\nwant %s", ledger, err, want)
+		}
+	}
+}
+
+// TestLedgerEntryNeedsAReason: 'quorum dismiss' requires --reason, so an
+// entry written by hand without one (missing, empty or blank) is refused,
+// naming its line, as an entry without a fingerprint is.
+func TestLedgerEntryNeedsAReason(t *testing.T) {
+	path := filepath.Join(t.TempDir(), dismiss.SharedFile)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, entry := range []string{"", "    reason:\n", "    reason: \"\"\n", "    reason: \"  \"\n"} {
+		ledger := "dismissed:\n  - fingerprint: a\n    reason: known\n  - fingerprint: b\n" + entry
+		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := dismiss.ReadFile(path, dismiss.SourceShared)
+		want := "dismissal ledger " + path + ": line 4: entry 2 has no reason; add 'reason:' saying why the finding is dismissed"
+		if err == nil || err.Error() != want {
+			t.Errorf("%q:\n got %v\nwant %s", ledger, err, want)
+		}
+	}
+	// Comments only, an empty list, or nothing at all: an empty ledger.
+	for _, ledger := range []string{"", "# nothing yet\n", "dismissed:\n", "dismissed: []\n"} {
+		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if l, err := dismiss.ReadFile(path, dismiss.SourceShared); err != nil || len(l.Entries) != 0 {
+			t.Errorf("%q: %+v, %v; want an empty ledger", ledger, l, err)
+		}
+	}
+}

@@ -138,7 +138,7 @@ func TestDismissFilters(t *testing.T) {
 
 // TestLedgerKeyErrorNamesTheLine: an unknown key or a value of the wrong
 // type in a hand-edited ledger is one error line naming the file, the line
-// and the key, then a hint (yaml's own message puts the line on a second
+// and the key, in plain words (no Go type names), then a hint (yaml's own message puts the line on a second
 // line, which the one-line error dropped: "yaml: unmarshal errors:").
 func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 	dir, _ := gitRepo(t)
@@ -148,8 +148,8 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 	}
 	for ledger, want := range map[string][]string{
 		"dismissed:\n  - fingerprint: abc\n    reason: x\n    bogus: 1\n": {"line 4", "bogus"},
-		"dismissed:\n  - fingerprint: abc\n    reason: x\n    kinds: 3\n": {"line 4", "!!int `3`"},
-		"dismissed: 5\n": {"line 1"},
+		"dismissed:\n  - fingerprint: abc\n    reason: x\n    kinds: 3\n": {"line 4", "kinds: must be a list", "got 3"},
+		"dismissed: 5\n": {"line 1: dismissed: must be a list of entries, got 5"},
 		// An entry without a fingerprint would silently match nothing.
 		"dismissed:\n  - fingerprint: abc\n    reason: x\n  - reason: too broad\n": {"line 4: entry 2 has no fingerprint"},
 	} {
@@ -167,6 +167,12 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 		for _, w := range want {
 			if !strings.Contains(lines[0], w) {
 				t.Errorf("%q: error %q does not say %q", ledger, lines[0], w)
+			}
+		}
+		// The user wrote YAML, not Go: yaml's own wording is not shown.
+		for _, goWord := range []string{"unmarshal", "dismiss.", "[]", "!!"} {
+			if strings.Contains(lines[0], goWord) {
+				t.Errorf("%q: error %q shows %q", ledger, lines[0], goWord)
 			}
 		}
 	}

@@ -427,3 +427,36 @@ func TestRunDefaultReviewerUncachable(t *testing.T) {
 		t.Fatalf("exit %d %q", code, errOut)
 	}
 }
+
+// A dismissal ledger quorum cannot read refuses the push before Ollama is
+// asked anything (models used to load and answer first), whatever
+// hook.on_unavailable says: one plain error line, a hint naming the file
+// and how to push anyway, exit 2, no report.
+func TestRunBadLedgerFailsBeforeAnyModel(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models:\n  - qwen2.5-coder:7b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ".quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".quorum", "dismissed.yaml"), []byte("dismissed: 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	want := "dismissed.yaml: line 1: dismissed: must be a list of entries, got 5\n" +
+		"hint: fix .quorum/dismissed.yaml (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it; " + skipHint + "\n"
+	if code != exitcode.Setup || !strings.HasSuffix(errOut.String(), want) || !strings.Contains(errOut.String(), "error: dismissal ledger ") ||
+		strings.Contains(errOut.String(), "dismiss.Entry") {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 2 ending:\n%s", code, errOut, want)
+	}
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Fatalf("%d requests to the server with a bad ledger, want none: %+v", len(reqs), reqs)
+	}
+	if reports, _ := filepath.Glob(filepath.Join(dir, ".git", "quorum", "reports", "*")); len(reports) != 0 {
+		t.Fatalf("reports %v, want none", reports)
+	}
+}

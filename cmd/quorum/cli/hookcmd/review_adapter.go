@@ -80,6 +80,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if err != nil {
 		return Outcome{}, exitcode.WithHint(err, "fix hook.fail_on, hook.min_agreement or severity_policy (see 'quorum config show')")
 	}
+	// A ledger that cannot be read blocks the push before Ollama is asked
+	// (as a bad .quorum.yaml does, whatever hook.on_unavailable says): after
+	// the review, it would throw the finished review away.
+	ledger, err := pipeline.LoadDismissals(pipeline.Request{Set: set, GitDir: gitDir})
+	if err != nil {
+		return Outcome{}, exitcode.WithHint(err, exitcode.HintOf(err)+"; "+skipHint)
+	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
 	var obs run.Observer
@@ -115,8 +122,9 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 				"context": cfg.Context,
 			},
 		},
-		Now:    p.now,
-		GitDir: gitDir,
+		Now:        p.now,
+		GitDir:     gitDir,
+		Dismissals: ledger,
 		// A push nobody could review is saved too, so its report says why;
 		// a background review nobody answered did nothing and saves nothing.
 		SaveUnanswered: req.Trigger != ahead.TriggerAhead,

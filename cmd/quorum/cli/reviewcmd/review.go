@@ -239,6 +239,15 @@ func reviewRun(opts *ReviewOptions) error {
 	if set.Empty() {
 		return nothingToReview(opts, cfg, set, policy)
 	}
+	req, err := request(opts, cfg, set, policy, true)
+	if err != nil {
+		return err
+	}
+	// Read the dismissal ledger before Ollama is asked anything: a bad one
+	// fails in a moment instead of after the whole review.
+	if req.Dismissals, err = pipeline.LoadDismissals(req); err != nil {
+		return err
+	}
 	rep := progress.New(opts.IO, opts.Quiet, opts.Now)
 	session, err := pipeline.Open(ctx, pipeline.Options{
 		Config: cfg, Resolver: opts.Resolver, Busy: opts.Busy, Getenv: opts.Getenv, Now: opts.Now,
@@ -251,11 +260,6 @@ func reviewRun(opts *ReviewOptions) error {
 	// A named embedding model cannot chat: say so now, not as a context
 	// error once its review has failed.
 	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
-		rep.Close()
-		return err
-	}
-	req, err := request(opts, cfg, set, policy, true)
-	if err != nil {
 		rep.Close()
 		return err
 	}

@@ -682,3 +682,49 @@ func TestReviewWithoutACacheDirectory(t *testing.T) {
 		t.Fatalf("no HOME: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// TestBadLedgerFailsBeforeAnyModel: a dismissal ledger quorum cannot read
+// stops the review before Ollama is asked anything (it used to fail after
+// every model had answered, and threw the review away), with one plain
+// error line naming the file and line, a hint saying what to fix, exit 2.
+// --replay reads the ledger too, and fails the same way.
+func TestBadLedgerFailsBeforeAnyModel(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	models := []string{"--models", "qwen2.5-coder:7b", "--no-cache"}
+	if res := e.run(context.Background(), append(models, "-q")...); res.code != 0 {
+		t.Fatalf("first review: exit %d: %s", res.code, res.stderr)
+	}
+	before := len(e.srv.Requests())
+	e.repo.Write(".quorum/dismissed.yaml", "dismissed: 5\n")
+	ledger := filepath.Join(e.repo.Dir, ".quorum", "dismissed.yaml")
+	wantErr := "error: dismissal ledger " + ledger + ": line 1: dismissed: must be a list of entries, got 5\n" +
+		"hint: fix .quorum/dismissed.yaml (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it\n"
+	res := e.run(context.Background(), models...)
+	if res.code != exitcode.Setup || res.stderr != wantErr || res.stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", res.code, res.stdout, res.stderr, wantErr)
+	}
+	if n := len(e.srv.Requests()) - before; n != 0 {
+		t.Fatalf("%d requests to the server with a bad ledger, want none: %+v", n, e.srv.Requests()[before:])
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(e.repo.Dir, ".git", "quorum", "reports", "*")); len(dirs) != 1 {
+		t.Fatalf("saved reports %v, want only the first review's", dirs)
+	}
+	if res := e.run(context.Background(), "--replay", "latest"); res.code != exitcode.Setup || res.stderr != wantErr {
+		t.Fatalf("replay: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+
+	// The local ledger, in the git dir, is named as such.
+	e.repo.Write(".quorum/dismissed.yaml", "dismissed: []\n")
+	local := filepath.Join(e.repo.Dir, ".git", "quorum", "dismissed.yaml")
+	if err := os.MkdirAll(filepath.Dir(local), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(local, []byte("dismissed:\n  - fingerprint: abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = e.run(context.Background(), models...)
+	if res.code != exitcode.Setup || !strings.Contains(res.stderr, ": line 2: entry 1 has no reason; add 'reason:' saying why the finding is dismissed\n") ||
+		!strings.Contains(res.stderr, "\nhint: fix .git/quorum/dismissed.yaml ") || len(e.srv.Requests()) != before {
+		t.Fatalf("local ledger: exit %d, %d requests, stderr:\n%s", res.code, len(e.srv.Requests())-before, res.stderr)
+	}
+}
