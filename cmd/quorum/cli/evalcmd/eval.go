@@ -136,7 +136,7 @@ recall whose clean-case block rate is within --max-clean-block-rate.`,
 	fl.IntVar(&opts.Cases, "cases", eval.DefaultCases, "score at most `N` cases, half bug and half clean (a sample picked by --seed; config eval.cases)")
 	fl.Int64Var(&opts.Seed, "seed", 1, "`SEED` of the deterministic sample")
 	fl.StringVar(&opts.Mining.Since, "since", "", "only commits after `DATE` (as git log --since)")
-	fl.StringSliceVar(&opts.Mining.Paths, "paths", nil, "only files under these repository-relative `PATHS` (comma-separated)")
+	fl.StringSliceVar(&opts.Mining.Paths, "paths", nil, "only files under these `PATHS` (comma-separated; relative to the current directory, as in git)")
 	fl.StringVar(&opts.Mining.Rev, "rev", "", "read history from `REV` (default HEAD)")
 	fl.StringVar(&opts.Mining.FixPattern, "fix-pattern", "", "a fix commit's subject or body matches this `REGEXP` (default: eval.fix_pattern config, "+eval.DefaultFixPattern+")")
 	fl.StringVar(&opts.Mining.CleanPattern, "clean-pattern", "", "a clean commit's subject matches this `REGEXP` (default: eval.clean_pattern config, "+eval.DefaultCleanPattern+")")
@@ -418,9 +418,10 @@ func (f *forward) Finished(name string, r review.RawResult) {
 	}
 }
 
-// repoPaths makes --paths repository-relative as the mining compares them:
-// an absolute path inside the work tree is made relative to its root (a
-// shell completes them so), and a path outside it is refused. Before, the
+// repoPaths makes --paths repository-relative as the mining compares them.
+// Like git's pathspecs, a relative path is read from the current directory
+// (from a subdirectory, "." is that subdirectory), and an absolute one
+// must be inside the work tree; a path outside it is refused. Before, the
 // mining read "/abs" as "abs" and "../x" as "x" and silently found nothing.
 func repoPaths(dir string, paths []string) ([]string, error) {
 	if len(paths) == 0 {
@@ -430,26 +431,28 @@ func repoPaths(dir string, paths []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r, err := filepath.EvalSymlinks(root); err == nil {
-		root = r
+	cwd, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
 	}
-	const hint = "give --paths relative to the repository's root, like internal/ or cmd/tool"
+	real := func(p string) string {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return r
+		}
+		return p
+	}
+	root, cwd = real(root), real(cwd)
+	const hint = "give --paths inside the repository, relative to the current directory (as git does) or absolute"
 	out := make([]string, 0, len(paths))
 	for _, p := range paths {
 		p = strings.TrimSpace(p)
-		rel := filepath.ToSlash(filepath.Clean(p))
-		if filepath.IsAbs(p) {
-			abs := p
-			if a, err := filepath.EvalSymlinks(p); err == nil {
-				abs = a
-			}
-			r, err := filepath.Rel(root, abs)
-			if err != nil {
-				return nil, exitcode.Setupf(hint, "--paths %q is not under the repository at %s", p, root)
-			}
-			rel = filepath.ToSlash(r)
+		abs := p
+		if !filepath.IsAbs(p) {
+			abs = filepath.Join(cwd, p)
 		}
-		if rel == ".." || strings.HasPrefix(rel, "../") {
+		rel, err := filepath.Rel(root, real(filepath.Clean(abs)))
+		rel = filepath.ToSlash(rel)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 			return nil, exitcode.Setupf(hint, "--paths %q is not under the repository at %s", p, root)
 		}
 		out = append(out, rel)

@@ -111,6 +111,7 @@ type env struct {
 	repo  *difftest.Repo
 	srv   *ollamatest.Server
 	cache string
+	wd    string // where the command runs; "" is the repository's root
 }
 
 func newEnv(t *testing.T, reply func(model, prompt string) string) *env {
@@ -124,7 +125,11 @@ type result struct {
 
 func (e *env) run(ctx context.Context, args ...string) result {
 	e.t.Helper()
-	f, out, errOut := cmdtest.NewFactory(e.repo.Dir, map[string]string{
+	wd := e.wd
+	if wd == "" {
+		wd = e.repo.Dir
+	}
+	f, out, errOut := cmdtest.NewFactory(wd, map[string]string{
 		"OLLAMA_HOST":      e.srv.Host,
 		"QUORUM_CACHE_DIR": e.cache,
 		"HOME":             e.repo.Home,
@@ -456,8 +461,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
 			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: fatal: bad revision 'no-such-branch'\n", "check that --rev names a commit and --since a date git understands (git log --since)"},
-		{[]string{"--paths", "/abs/calc.go", "--models", qwen}, `--paths "/abs/calc.go" is not under the repository at `, "give --paths relative to the repository's root, like internal/ or cmd/tool"},
-		{[]string{"--paths", "ok,../calc.go", "--models", qwen}, `--paths "../calc.go" is not under the repository at `, "give --paths relative to the repository's root, like internal/ or cmd/tool"},
+		{[]string{"--paths", "/abs/calc.go", "--models", qwen}, `--paths "/abs/calc.go" is not under the repository at `, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
+		{[]string{"--paths", "ok,../calc.go", "--models", qwen}, `--paths "../calc.go" is not under the repository at `, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--since", "garbage", "--models", qwen}, `--since "garbage": git reads it as now, which selects no commits`, "give a date or a span git understands, like 2026-01-01 or '3 months ago'"},
 		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
 	} {
@@ -470,15 +475,28 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-// TestAbsolutePathsInsideTheRepository: an absolute --paths inside the
+// TestPathsAreReadAsGitReadsThem: an absolute --paths inside the
 // work tree (as a shell completes it) means its repository-relative path.
-func TestAbsolutePathsInsideTheRepository(t *testing.T) {
+func TestPathsAreReadAsGitReadsThem(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, script)
 	rel := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", "calc.go"))
 	abs := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", filepath.Join(e.repo.Dir, "calc.go")))
 	if rel.Counts != abs.Counts || len(rel.Cases) == 0 || len(rel.Cases) != len(abs.Cases) {
 		t.Fatalf("relative %+v, absolute %+v", rel.Counts, abs.Counts)
+	}
+	// From a subdirectory, a relative path is read from there, as git does.
+	e.wd = filepath.Join(e.repo.Dir, "sub")
+	if err := os.Mkdir(e.wd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	up := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", "../calc.go"))
+	if up.Counts != rel.Counts || len(up.Cases) != len(rel.Cases) {
+		t.Fatalf("from sub/, ../calc.go: %+v, want %+v", up.Counts, rel.Counts)
+	}
+	here := e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", ".")
+	if here.code != exitcode.Setup || !strings.Contains(here.stderr, "error: no case found in the history") {
+		t.Fatalf("from sub/, . is sub/, which no commit touched: exit %d\n%s", here.code, here.stderr)
 	}
 }
 
