@@ -238,6 +238,12 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 // RepoRoot returns the work tree GIT_DIR and GIT_WORK_TREE name when set,
 // else the nearest directory at or above dir holding a .git entry (a
 // directory, or a file in linked worktrees), else dir itself.
+//
+// Only the environment case is diff.WorkTree's. The walk is its own, not
+// a duplicate of diff's discovery: it keeps dir's path as given, where
+// diff resolves symlinks (at the top of a symlinked checkout, messages
+// would name the link's target instead of ".quorum.yaml"), and outside a
+// repository, or in a bare one, it is dir, where diff has an error.
 func RepoRoot(dir string) string {
 	// The work tree GIT_DIR and GIT_WORK_TREE name, as the diff finds it,
 	// so the .quorum.yaml read is the one of the repository reviewed.
