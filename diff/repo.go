@@ -52,6 +52,12 @@ func WorkTree(dir string) (string, error) {
 	return root, err
 }
 
+// Locate returns both WorkTree and GitDir of the repository containing
+// dir, found once, for callers that need the two.
+func Locate(dir string) (workTree, gitDir string, err error) {
+	return findRoot(dir)
+}
+
 // CommonDir returns the git directory shared by all work trees of the
 // repository containing dir (the main ".git"); it equals GitDir outside
 // linked work trees.

@@ -91,7 +91,7 @@ func PostCommit(opts *PostCommitOptions) error {
 	if err != nil {
 		return err
 	}
-	gitDir, err := diff.GitDir(dir)
+	root, gitDir, err := diff.Locate(dir)
 	if err != nil {
 		return exitcode.Setupf("run it inside a git work tree", "not a git repository")
 	}
@@ -129,9 +129,7 @@ func PostCommit(opts *PostCommitOptions) error {
 		// CleanEnv drops git's variables; a repository found through them
 		// (a git dir apart from its work tree) is passed on, absolute, or
 		// the background run would find no repository.
-		if root, err := diff.WorkTree(dir); err == nil {
-			env = append(env, "GIT_DIR="+gitDir, "GIT_WORK_TREE="+root)
-		}
+		env = append(env, "GIT_DIR="+gitDir, "GIT_WORK_TREE="+root)
 	}
 	pid, err := start(ahead.Spawn{
 		Exe: exe, Args: []string{"hook", "ahead-run", "--head", head},
