@@ -353,6 +353,10 @@ type headInfo struct {
 	branch string
 	hash   plumbing.Hash
 	unborn bool
+	// branches: some local branch exists though HEAD has no commit (an
+	// orphan branch), set by headRef with its NoCommits error, whose
+	// wording and CheckHead's Orphan both depend on it.
+	branches bool
 	// rebasing is the branch a rebase in progress rewrites, when HEAD is
 	// detached (set by Load only).
 	rebasing string
@@ -402,10 +406,11 @@ func (rp *repo) headRef() (headInfo, error) {
 	res, err := rp.r.Reference(plumbing.HEAD, true)
 	if err != nil {
 		what := "the repository has no commits yet"
-		if rp.hasBranches() {
+		branches := rp.hasBranches()
+		if branches {
 			what = fmt.Sprintf("branch %s has no commits yet", branch) // an orphan branch
 		}
-		return headInfo{branch: branch}, errorf(NoCommits, "%s", what)
+		return headInfo{branch: branch, branches: branches}, errorf(NoCommits, "%s", what)
 	}
 	return headInfo{branch: branch, hash: res.Hash()}, nil
 }
@@ -809,7 +814,7 @@ func CheckHead(dir string) (HeadState, error) {
 	if err != nil {
 		st.Err = err
 		var de *Error
-		st.Orphan = errors.As(err, &de) && de.Kind == NoCommits && head.branch != "" && rp.hasBranches()
+		st.Orphan = errors.As(err, &de) && de.Kind == NoCommits && head.branch != "" && head.branches
 		return st, nil
 	}
 	base, bh, ok := rp.defaultBase(head.branch)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -143,10 +142,11 @@ func statusRun(opts *StatusOptions) error {
 		return exitcode.Setupf("finish it first ('git status' says how to continue or abort), then run 'quorum status' again", "%s is in progress", op)
 	}
 	// What `quorum review` would find: an orphan branch (no commit yet, or
-	// no history shared with the base) needs telling apart.
+	// no history shared with the base) needs telling apart, and so does a
+	// repository with no commits (CheckHead has resolved HEAD already).
 	head, _ := diff.CheckHead(dir)
 	unrelated := errors.Is(head.Err, &diff.Error{Kind: diff.Unrelated})
-	if !hasCommits(ctx, dir) {
+	if errors.Is(head.Err, &diff.Error{Kind: diff.NoCommits}) {
 		if head.Orphan {
 			return exitcode.Setupf("commit on it first ('git commit'); 'quorum review --staged' reviews what is staged", "branch %s has no commits yet (an orphan branch)", safetext.OneLine(head.Branch))
 		}
@@ -355,11 +355,4 @@ func shortSpans(spans []string) string {
 		out[i] = cmdutil.ShortOID(a) + ".." + cmdutil.ShortOID(b)
 	}
 	return strings.Join(out, ", ")
-}
-
-// hasCommits reports whether HEAD names a commit.
-func hasCommits(ctx context.Context, dir string) bool {
-	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-	cmd.Dir = dir
-	return cmd.Run() == nil
 }
