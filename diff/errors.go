@@ -35,13 +35,14 @@ const (
 	Interrupted         // cancelled by the user (Ctrl-C) or a deadline
 	BareRepo            // the directory is a bare repository: history, no work tree (Dir)
 	Unmerged            // --staged or --worktree while the index has unresolved conflicts (Mode)
+	Reversed            // --commits A..B where B is an ancestor of A: no commits, the change undone (Rev is A, Head B)
 )
 
 var kindNames = [...]string{
 	Usage: "usage", BadPattern: "bad-pattern", NotRepo: "not-repo", Unreadable: "unreadable",
 	NoCommits: "no-commits", DetachedNoBase: "detached-no-base", NoBase: "no-base", BadRev: "bad-rev",
 	Unrelated: "unrelated", Shallow: "shallow", NeedsGit: "needs-git", Corrupt: "corrupt", Interrupted: "interrupted",
-	BareRepo: "bare-repo", Unmerged: "unmerged",
+	BareRepo: "bare-repo", Unmerged: "unmerged", Reversed: "reversed",
 }
 
 func (k Kind) String() string {

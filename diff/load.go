@@ -23,12 +23,16 @@ import (
 
 // Options say which changes to load.
 type Options struct {
-	Dir      string   // where to start repo discovery (any subdirectory, linked worktree ok)
-	Base     string   // --base REF ("" = default resolution: upstream, origin/HEAD, main, master)
-	Head     string   // --head REF (default HEAD)
-	Staged   bool     // index vs HEAD
-	Worktree bool     // uncommitted changes (work tree incl. index) vs HEAD
-	Commits  string   // "A..B": exactly A..B, no merge-base
+	Dir      string // where to start repo discovery (any subdirectory, linked worktree ok)
+	Base     string // --base REF ("" = default resolution: upstream, origin/HEAD, main, master)
+	Head     string // --head REF (default HEAD)
+	Staged   bool   // index vs HEAD
+	Worktree bool   // uncommitted changes (work tree incl. index) vs HEAD
+	Commits  string // "A..B": exactly A..B, no merge-base
+	// Reversed lets Commits name B..A where A is an ancestor of B: the
+	// change undone, on purpose (eval's bug cases). A user's --commits
+	// in that order is refused as a swap.
+	Reversed bool
 	Ignore   []string // user ignore globs (doublestar)
 	// MaxFileBytes is the per-file patch size limit (0 = DefaultMaxFileBytes).
 	MaxFileBytes int64
@@ -257,7 +261,7 @@ func resolveRange(opts Options) (*span, error) {
 	var from, to plumbing.Hash
 	switch {
 	case opts.Commits != "":
-		from, to, err = resolveCommits(rp, g, set, opts.Commits)
+		from, to, err = resolveCommits(rp, g, set, opts.Commits, opts.Reversed)
 	case opts.Staged || opts.Worktree:
 		from, err = resolveUncommitted(g, set, head, opts.Worktree)
 	default:
@@ -272,7 +276,7 @@ func resolveRange(opts Options) (*span, error) {
 }
 
 // resolveCommits resolves --commits A..B: exactly A..B, no merge-base.
-func resolveCommits(rp *repo, g *gitCLI, set *Set, commits string) (from, to plumbing.Hash, err error) {
+func resolveCommits(rp *repo, g *gitCLI, set *Set, commits string, reversed bool) (from, to plumbing.Hash, err error) {
 	a, b, _ := splitCommits(commits)
 	if from, err = rp.resolve(g, a); err != nil {
 		return from, to, badRev(a, err)
@@ -283,8 +287,19 @@ func resolveCommits(rp *repo, g *gitCLI, set *Set, commits string) (from, to plu
 	set.Mode = ModeCommits
 	set.Base = Ref{Ref: a, Commit: from.String()}
 	set.Head = Ref{Ref: b, Commit: to.String()}
-	set.Commits, err = rp.commitsBetween(from, to)
-	return from, to, err
+	if set.Commits, err = rp.commitsBetween(from, to); err != nil {
+		return from, to, err
+	}
+	if len(set.Commits) == 0 && from != to && !reversed {
+		// B..A typed as A..B: reviewing it would review the branch's
+		// change undone, "in 0 commits".
+		if mb, err := rp.mergeBase(g, from, to, a, b); err == nil && mb == to {
+			e := errorf(Reversed, "--commits %s: %s is an ancestor of %s, so the range has no commits", commits, b, a)
+			e.Rev, e.Head = a, b
+			return from, to, e
+		}
+	}
+	return from, to, nil
 }
 
 // resolveUncommitted resolves --staged (the index) or --worktree against

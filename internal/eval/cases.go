@@ -46,7 +46,7 @@ func Build(ctx context.Context, g *gitexec.Git, dir string, ignore []string, c C
 	} else {
 		cs.Base, cs.Head = parent, c.Commit.SHA
 	}
-	set, err := diff.Load(ctx, diff.Options{Dir: dir, Git: g, Commits: cs.Base + ".." + cs.Head, Ignore: ignore})
+	set, err := diff.Load(ctx, diff.Options{Dir: dir, Git: g, Commits: cs.Base + ".." + cs.Head, Reversed: true, Ignore: ignore})
 	if err != nil {
 		return nil, "", err
 	}

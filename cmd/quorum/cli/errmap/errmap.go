@@ -257,6 +257,8 @@ func DiffHint(e *diff.Error) string {
 		return "run 'git diff' on the same range to see the raw patch; if git prints it fine, report this"
 	case diff.Interrupted:
 		return "run the command again"
+	case diff.Reversed:
+		return "give the older commit first: --commits " + e.Head + ".." + e.Rev
 	}
 	return ""
 }

@@ -136,6 +136,20 @@ func TestDiffErrors(t *testing.T) {
 			return load(t, diff.Options{Dir: r.Dir, Base: "main", Head: "other"})
 		}, "main and other have no common history", "pass --base with a related branch, or --commits A..B", exitcode.Setup,
 			func(e *diff.Error) bool { return e.Rev == "main" && e.Head == "other" }},
+		{diff.Reversed, "--commits newer..older", func(t *testing.T) error {
+			r := committed(t)
+			r.Write("b", "1\n")
+			r.Commit("second")
+			return load(t, diff.Options{Dir: r.Dir, Commits: "HEAD..main~1"})
+		}, "--commits HEAD..main~1: main~1 is an ancestor of HEAD, so the range has no commits", "give the older commit first: --commits main~1..HEAD", exitcode.Setup,
+			func(e *diff.Error) bool { return e.Rev == "HEAD" && e.Head == "main~1" }},
+		{diff.Reversed, "--commits newer..older, without git", func(t *testing.T) error {
+			noGit(t)
+			r := committed(t)
+			r.Write("b", "1\n")
+			r.Commit("second")
+			return load(t, diff.Options{Dir: r.Dir, Commits: "HEAD..main~1"})
+		}, "--commits HEAD..main~1: main~1 is an ancestor of HEAD, so the range has no commits", "give the older commit first: --commits main~1..HEAD", exitcode.Setup, nil},
 		{diff.NeedsGit, "staged without git", func(t *testing.T) error {
 			noGit(t)
 			return load(t, diff.Options{Dir: committed(t).Dir, Staged: true})
