@@ -24,8 +24,10 @@ func NewFactory(dir string, env map[string]string) (*cmdutil.Factory, *bytes.Buf
 	return &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}, out, errOut
 }
 
-// Execute runs cmd with args on ios the way the root command does: flag
-// errors are usage errors, and a returned error is printed by errmap.Print,
+// Execute runs cmd with args on ios the way the root command does: bad
+// flag values are plain errors (cmdutil.PlainFlagValues, which NewCmdRoot
+// applies to the whole tree), flag errors are usage errors, and a returned
+// error is printed by errmap.Print,
 // the root command's own printer ("error: <msg>", "hint: <hint>" on
 // stderr); the exit code is returned.
 func Execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, args []string) int {
@@ -36,5 +38,6 @@ func Execute(ctx context.Context, cmd *cobra.Command, ios *iostreams.IOStreams, 
 	cmd.SetErr(ios.ErrOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return errmap.Usage(err) })
+	cmdutil.PlainFlagValues(cmd)
 	return errmap.Print(ios.ErrOut, cmd.ExecuteContext(ctx))
 }

@@ -12,16 +12,24 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 )
 
-// PlainFlagValues makes a bad value for one of cmd's numeric, duration or
-// boolean flags a plain error with a hint, exit 2:
+// PlainFlagValues makes a bad value for one of the numeric, duration or
+// boolean flags of cmd and of every command under it a plain error with a
+// hint, exit 2:
 //
 //	error: invalid argument "abc" for "--keep" flag: not a whole number
 //	hint: give --keep a whole number; see 'quorum report prune --help'
 //
 // instead of pflag's "strconv.ParseInt: parsing "abc": invalid syntax".
 // pflag still frames the message (flag and value); only the cause and the
-// hint change. Call it once the command's flags are defined.
+// hint change. It is called in two places only, on a built tree: the root
+// command (NewCmdRoot) and cmdtest.Execute, so a NewCmdX tested alone
+// behaves as through the root without each command calling it. Flags that
+// cobra adds while executing (--help, --version) are left to errmap's
+// flag value rule. Calling it again changes nothing.
 func PlainFlagValues(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		PlainFlagValues(c)
+	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if _, ok := f.Value.(*plainValue); ok || flagValueWant(f.Value.Type()) == "" {
 			return

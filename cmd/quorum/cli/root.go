@@ -84,18 +84,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		root.AddCommand(add(f))
 	}
 	markArgErrorsAsUsage(root)
-	plainFlagValues(root)
+	// Every command's typed flags get plain error words here, once the
+	// tree is built, rather than in each NewCmdX (cmdtest.Execute does the
+	// same for a command tested alone).
+	cmdutil.PlainFlagValues(root)
 	return root
-}
-
-// plainFlagValues gives every command's typed flags plain error words
-// (cmdutil.PlainFlagValues is idempotent, so commands that already call it
-// are unchanged): eval --seed x and hook flags included.
-func plainFlagValues(cmd *cobra.Command) {
-	cmdutil.PlainFlagValues(cmd)
-	for _, c := range cmd.Commands() {
-		plainFlagValues(c)
-	}
 }
 
 // markArgErrorsAsUsage wraps every command's positional-argument check so a

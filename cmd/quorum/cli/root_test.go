@@ -18,7 +18,7 @@ func TestUsageErrorsExitTwoWithHint(t *testing.T) {
 		{"unknown subcommand", []string{"hook", "nope"}, `error: unknown command "nope" for "quorum hook"`},
 		{"unknown flag", []string{"diff", "--nope"}, "error: unknown flag: --nope"},
 		{"too many args", []string{"report", "show", "a", "b"}, "error: accepts at most 1 arg(s), received 2"},
-		// Commands that do not call cmdutil.PlainFlagValues themselves get it from the root.
+		// Every command gets cmdutil.PlainFlagValues from the root.
 		{"bad eval seed", []string{"eval", "--seed", "x"}, `error: invalid argument "x" for "--seed" flag: not a whole number`},
 		{"bad doctor max-context", []string{"doctor", "--max-context", "8k"}, `error: invalid argument "8k" for "--max-context" flag: not a whole number`},
 		{"bad doctor timeout", []string{"doctor", "--timeout", "30"}, `error: invalid argument "30" for "--timeout" flag: not a duration`},

@@ -69,7 +69,6 @@ branch's upstream, else origin/HEAD, else main, else master.`,
 	}
 	cmdutil.AddSelectionFlags(cmd, &opts.Load)
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

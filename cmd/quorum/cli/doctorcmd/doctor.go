@@ -80,7 +80,6 @@ Exits 2 when something blocks a review, 0 otherwise (warnings included).`,
 	cmd.Flags().StringSliceVar(&opts.Models, "models", nil, "check this panel (`a,b,c`) instead of the configured or default one")
 	cmd.Flags().IntVar(&opts.MaxContext, "max-context", 0, "cap on num_ctx in `TOKENS` (default: max_context config)")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", time.Minute, "give up on Ollama after `DURATION`")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

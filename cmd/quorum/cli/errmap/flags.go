@@ -9,9 +9,12 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 )
 
-// flagValueRule maps pflag's error for a bad flag value (--keep abc) that
-// no command made plain with cmdutil.PlainFlagValues: exit 2, with a hint
-// saying what the flag takes instead of only "run 'quorum help'".
+// flagValueRule maps pflag's error for a bad flag value that
+// cmdutil.PlainFlagValues did not make plain: exit 2, with a hint saying
+// what the flag takes instead of only "run 'quorum help'". The root makes
+// every flag of the tree plain, but cobra adds --help and --version only
+// when it executes, after that (quorum diff --help=maybe), so the rule
+// stays.
 func flagValueRule(err error) (int, string, bool) {
 	var e *pflag.InvalidValueError
 	if !errors.As(err, &e) || e.GetFlag() == nil {

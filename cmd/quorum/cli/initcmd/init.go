@@ -72,7 +72,6 @@ it as .quorum.yaml.bak (.quorum.yaml.bak.2 and so on when that is taken).`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml, keeping it as .quorum.yaml.bak")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

@@ -71,7 +71,6 @@ chat models of distinct families, coder models first, then larger ones).`,
 	opts.Conn.AddFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", time.Minute, "give up on Ollama after `DURATION`")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

@@ -66,7 +66,6 @@ with --dry-run.`,
 	cmd.Flags().IntVar(&opts.Keep, "keep", 0, "keep the newest `N` reports, 0 for no count limit (default: reports.keep)")
 	cmd.Flags().IntVar(&opts.MaxMB, "max-mb", 0, "keep at most `MB` megabytes of reports, 0 for no cap (default: reports.max_mb)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "say what would be removed, remove nothing")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

@@ -89,7 +89,6 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the list as JSON")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 
@@ -197,7 +196,6 @@ less -FRX); --no-pager, or a pipe, prints it straight.`,
 	cmd.Flags().BoolVar(&opts.Path, "path", false, "print the report's directory instead of the report")
 	cmd.Flags().BoolVar(&opts.Full, "full", false, "with --format text: every section (metadata, assessments, retro, metrics, coverage), not only the verdict and findings")
 	cmd.Flags().BoolVar(&opts.NoPager, "no-pager", false, "do not page a long report on a terminal ($PAGER, default less -FRX)")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 

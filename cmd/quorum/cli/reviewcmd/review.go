@@ -152,7 +152,6 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")
 	fl.DurationVar(&opts.Timeout, "timeout", 0, "give up the whole review after `DURATION` (default: timeout config, 30m)")
 	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up one model request after `DURATION`")
-	cmdutil.PlainFlagValues(cmd)
 	return cmd
 }
 
