@@ -163,13 +163,23 @@ func TestRunOutcomes(t *testing.T) {
 		return Outcome{}, fmt.Errorf("chat: %w", ctx.Err())
 	})
 	stderr, err = runHook(t, dir, line, env, slow)
-	if err != nil || !strings.Contains(stderr, "did not finish within hook.timeout (20ms); push not reviewed") {
+	if err != nil || !strings.Contains(stderr, "did not finish within hook.timeout (20ms); push not reviewed (hook.on_unavailable: allow)\nhint: raise hook.timeout, or run 'quorum review' before pushing") {
 		t.Fatalf("timeout allow: %v %q", err, stderr)
 	}
 	env["QUORUM_HOOK_ON_UNAVAILABLE"] = "block"
 	_, err = runHook(t, dir, line, env, slow)
-	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "push blocked: the review did not finish") {
-		t.Fatalf("timeout block: %v", err)
+	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "push blocked: the review did not finish") || !strings.HasPrefix(exitcode.HintOf(err), "raise hook.timeout") {
+		t.Fatalf("timeout block: %v (hint %q)", err, exitcode.HintOf(err))
+	}
+
+	// Ollama down, allowed through: the warning says what to start.
+	delete(env, "QUORUM_HOOK_TIMEOUT")
+	delete(env, "QUORUM_HOOK_ON_UNAVAILABLE")
+	stderr, err = runHook(t, dir, line, env, reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+		return Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:11434"}, nil
+	}))
+	if err != nil || !strings.Contains(stderr, "quorum: warning: ollama is not reachable at 127.0.0.1:11434; push not reviewed (hook.on_unavailable: allow)\nhint: start Ollama ('ollama serve') and pull the panel's models; 'quorum doctor' checks both\n") {
+		t.Fatalf("down allow: %v %q", err, stderr)
 	}
 }
 

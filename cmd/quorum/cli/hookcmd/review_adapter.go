@@ -174,7 +174,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{}, fmt.Errorf("review interrupted: %w", context.Canceled)
 	}
 	if raw.Interrupted && rep.Verdict.RestsOn == 0 {
-		return Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
+		return Outcome{Unavailable: true, TimedOut: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
 	}
 	if raw.Interrupted {
 		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired: the report covers what %d of %d reviewers finished", req.Timeout, rep.Verdict.RestsOn, rep.Verdict.Panel))

@@ -64,6 +64,8 @@ type Outcome struct {
 	// Reason says which.
 	Unavailable bool
 	Reason      string
+	// TimedOut: unavailable because hook.timeout expired before any answer.
+	TimedOut bool
 	// Partial describes missing coverage (timeout, failed reviewers); "" when complete.
 	Partial string
 	// Missing are panel models not installed in Ollama while the others
@@ -266,7 +268,7 @@ func RunPush(opts *RunOptions) error {
 	}
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && rctx.Err() != nil && ctx.Err() == nil {
 		// Nothing finished in time; treat it as the server being unusable.
-		out, err = Outcome{Unavailable: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", cfg.Hook.Timeout)}, nil
+		out, err = Outcome{Unavailable: true, TimedOut: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", cfg.Hook.Timeout)}, nil
 	}
 	if err != nil {
 		if code, hint := errmap.Map(err); hint == "" {
@@ -279,11 +281,14 @@ func RunPush(opts *RunOptions) error {
 		if reason == "" {
 			reason = "Ollama is not available"
 		}
-		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
-			return exitcode.Setupf("start Ollama ('ollama serve') and pull the panel's models; "+skipHint,
-				"push blocked: %s (hook.on_unavailable: block)", reason)
+		fix := "start Ollama ('ollama serve') and pull the panel's models; 'quorum doctor' checks both"
+		if out.TimedOut {
+			fix = "raise hook.timeout, or run 'quorum review' before pushing: its answers are cached for the push"
 		}
-		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\n", reason)
+		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
+			return exitcode.Setupf(fix+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", reason)
+		}
+		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
 		return nil
 	}
 	if len(out.Missing) > 0 {
