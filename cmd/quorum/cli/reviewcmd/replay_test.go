@@ -103,3 +103,30 @@ func TestReplayWithoutSavedDiff(t *testing.T) {
 		t.Fatalf("staged: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// A flag --replay cannot honour (the diff, the models, the server) is
+// refused, not silently ignored; the gate and output flags apply.
+func TestReplayRefusesFlagsItIgnores(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Reply: findingReply})
+	savedReview(t, e)
+	for _, tc := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"--staged"}, "staged"},
+		{[]string{"--models", "other:1b"}, "models"},
+		{[]string{"--timeout", "1m", "--base", "main"}, "base"}, // the first in name order
+	} {
+		res := e.run(context.Background(), append([]string{"--replay", "latest", "-q"}, tc.args...)...)
+		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+		if res.code != exitcode.Setup || len(lines) != 2 ||
+			lines[0] != "error: --replay replays the saved review's diff and answers, so --"+tc.flag+" has no effect" ||
+			lines[1] != "hint: drop --"+tc.flag+"; with --replay only --fail-on, --min-agreement, --severity-policy and the output flags apply" {
+			t.Errorf("%v: exit %d\n%s", tc.args, res.code, res.stderr)
+		}
+	}
+	res := e.run(context.Background(), "--replay", "latest", "-q", "--fail-on", "none", "--format", "json", "--min-agreement", "1", "--severity-policy", "max")
+	if res.code != exitcode.OK {
+		t.Fatalf("gate and output flags: exit %d\n%s", res.code, res.stderr)
+	}
+}

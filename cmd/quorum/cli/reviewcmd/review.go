@@ -177,7 +177,35 @@ func validate(opts *ReviewOptions) error {
 	if opts.Timeout < 0 || opts.RequestTimeout < 0 {
 		return exitcode.Setupf("give a positive duration like 10m", "timeouts cannot be negative")
 	}
+	if opts.Replay != "" && opts.Flags != nil {
+		if err := replayFlags(opts.Flags); err != nil {
+			return err
+		}
+	}
 	return opts.Diff.Validate()
+}
+
+// replayOnly are the flags --replay uses: the saved review's diff and
+// answers are replayed, so only the gate and the output can change.
+var replayOnly = map[string]bool{
+	"replay": true, "fail-on": true, "min-agreement": true, "severity-policy": true,
+	"format": true, "full": true, "no-pager": true, "raw": true, "quiet": true,
+}
+
+// replayFlags refuses a diff, model or server flag given with --replay: it
+// would be silently ignored, and the user would think it applied.
+func replayFlags(fl *pflag.FlagSet) error {
+	var ignored string
+	fl.Visit(func(f *pflag.Flag) { // in name order: the same flag is named every time
+		if ignored == "" && !replayOnly[f.Name] {
+			ignored = f.Name
+		}
+	})
+	if ignored == "" {
+		return nil
+	}
+	return exitcode.Setupf("drop --"+ignored+"; with --replay only --fail-on, --min-agreement, --severity-policy and the output flags apply",
+		"--replay replays the saved review's diff and answers, so --%s has no effect", ignored)
 }
 
 // settings are the effective values: configuration files and environment,
@@ -233,6 +261,11 @@ func reviewRun(opts *ReviewOptions) error {
 	}
 	set, err := diff.Load(ctx, dopts)
 	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && (opts.Context == nil || opts.Context.Err() == nil) {
+			// --timeout, not a signal: say which, and what to raise.
+			return exitcode.New(exitcode.Setup, fmt.Errorf("review timed out after %s while reading the diff", cfg.Timeout),
+				"raise --timeout (or timeout in .quorum.yaml)")
+		}
 		return err
 	}
 	if set.Empty() {

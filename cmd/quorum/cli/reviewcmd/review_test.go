@@ -728,3 +728,16 @@ func TestBadLedgerFailsBeforeAnyModel(t *testing.T) {
 		t.Fatalf("local ledger: exit %d, %d requests, stderr:\n%s", res.code, len(e.srv.Requests())-before, res.stderr)
 	}
 }
+
+// --timeout expiring while the diff is read says so, with the timeout's
+// hint, not "interrupted … run the command again".
+func TestTimeoutWhileReadingTheDiff(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--timeout", "1ns")
+	if res.code != exitcode.Setup || res.stderr != "error: review timed out after 1ns while reading the diff\nhint: raise --timeout (or timeout in .quorum.yaml)\n" {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if e.srv.ModelCalls() != 0 {
+		t.Fatal("a model was asked")
+	}
+}
