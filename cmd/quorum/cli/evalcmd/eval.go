@@ -228,6 +228,18 @@ func evalRun(o *EvalOptions) error {
 	if _, err := diff.GitDir(dirOr(o.WorkDir)); err != nil {
 		return err
 	}
+	if rev := o.Mining.Rev; rev == "" || rev == "HEAD" {
+		// An unborn HEAD: say so, not git log's "bad revision 'HEAD'".
+		var de *diff.Error
+		if st, err := diff.CheckHead(dirOr(o.WorkDir)); err == nil && errors.As(st.Err, &de) && de.Kind == diff.NoCommits {
+			if st.Orphan {
+				return exitcode.Setupf("pass --rev with a branch that has commits, or check one out",
+					"branch %s has no commits yet", st.Branch)
+			}
+			return exitcode.Setupf("make some commits first: eval builds its cases from the history's fix commits",
+				"the repository has no commits yet")
+		}
+	}
 	if o.Git.Bin() == "" {
 		return exitcode.Setupf("install git, or put it on PATH", "quorum eval needs the git binary, which is not on PATH")
 	}

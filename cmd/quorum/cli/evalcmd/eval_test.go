@@ -500,6 +500,23 @@ func TestPathsAreReadAsGitReadsThem(t *testing.T) {
 	}
 }
 
+// An unborn HEAD is named as such, not as git log's "bad revision".
+func TestNoCommitsYet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	e.repo = difftest.New(t)
+	r := e.run(context.Background(), "--models", qwen)
+	if r.code != exitcode.Setup || r.stderr != "error: the repository has no commits yet\nhint: make some commits first: eval builds its cases from the history's fix commits\n" {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	e.repo = history(t)
+	e.repo.Git("checkout", "-q", "--orphan", "fresh")
+	r = e.run(context.Background(), "--models", qwen)
+	if r.code != exitcode.Setup || r.stderr != "error: branch fresh has no commits yet\nhint: pass --rev with a branch that has commits, or check one out\n" {
+		t.Fatalf("orphan: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 // TestUncachableAnswersAreNamed: eval's scores stand when the cache cannot
 // be written, and a warning with its hint says the next run asks again.
 func TestUncachableAnswersAreNamed(t *testing.T) {
