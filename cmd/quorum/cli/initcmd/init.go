@@ -100,6 +100,19 @@ func initRun(opts *InitOptions) error {
 	if de := diff.BareRepoAt(abs); de != nil {
 		return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 	}
+	// Outside a repository the file would land in whatever directory this
+	// is (the home directory, often), where no review reads it.
+	if _, err := diff.WorkTree(abs); err != nil {
+		var de *diff.Error
+		if errors.As(err, &de) && de.Kind == diff.NotRepo && de.Env == "" {
+			hint := "cd into the repository to configure (or 'git init' one)"
+			if u := config.UserFile(getenv); u != "" {
+				hint += "; settings for every repository go in " + u
+			}
+			return exitcode.New(exitcode.Setup, de, hint)
+		}
+		return exitcode.New(exitcode.Setup, err, errmap.Hint(err))
+	}
 	path := filepath.Join(config.RepoRoot(abs), config.RepoFileName)
 	old, statErr := os.Lstat(path)
 	if statErr == nil && !opts.Force {

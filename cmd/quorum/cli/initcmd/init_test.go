@@ -195,3 +195,21 @@ func TestStarterLoadsInEveryShape(t *testing.T) {
 
 // printError mirrors cli.PrintError (which this package cannot import: cli
 // registers it) closely enough to assert message, hint and exit code.
+
+// Outside a repository nothing is written: the file would configure no
+// review there.
+func TestInitOutsideARepository(t *testing.T) {
+	dir := t.TempDir()
+	home := t.TempDir()
+	code, out, errOut := run(t, dir, map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")}, func(*config.Config) (ModelLister, error) {
+		t.Fatal("models listed outside a repository")
+		return nil, nil
+	})
+	want := "error: not a git repository: " + dir + "\nhint: cd into the repository to configure (or 'git init' one); settings for every repository go in " + filepath.Join(home, ".config", "quorum", "config.yaml") + "\n"
+	if code != exitcode.Setup || out != "" || errOut != want {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".quorum.yaml")); err == nil {
+		t.Fatal(".quorum.yaml written outside a repository")
+	}
+}
