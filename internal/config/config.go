@@ -223,7 +223,11 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 			continue
 		}
 		if err != nil {
-			return nil, wrap(&Error{File: displayPath(abs, f.path), Msg: fmt.Sprintf("cannot read config: %v", unwrapPath(err)), Hint: "check the file's permissions"})
+			hint := "check the file's permissions"
+			if fi, serr := os.Stat(f.path); serr == nil && !fi.Mode().IsRegular() {
+				hint = "move it aside: the configuration is a YAML file ('quorum init' writes one)"
+			}
+			return nil, wrap(&Error{File: displayPath(abs, f.path), Msg: fmt.Sprintf("cannot read config: %v", unwrapPath(err)), Hint: hint})
 		}
 		if err := c.applyFile(data, f.path, displayPath(abs, f.path), f.kind); err != nil {
 			return nil, err

@@ -269,6 +269,18 @@ func TestUnreadableFile(t *testing.T) {
 	}
 }
 
+// A directory named .quorum.yaml is not a permissions problem: the hint
+// says to move it aside.
+func TestConfigThatIsADirectory(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	must(t, os.Mkdir(filepath.Join(dir, RepoFileName), 0o755))
+	_, err := Load(dir, getenv)
+	if err == nil || exitcode.Of(err) != exitcode.Setup || err.Error() != ".quorum.yaml: cannot read config: is a directory" ||
+		exitcode.HintOf(err) != "move it aside: the configuration is a YAML file ('quorum init' writes one)" {
+		t.Fatalf("err = %v, hint %q", err, exitcode.HintOf(err))
+	}
+}
+
 func TestEmptyAndCommentOnlyFiles(t *testing.T) {
 	for _, body := range []string{"\n", "# nothing yet\n", "hook:\n"} {
 		dir, getenv := fixture(t, body, "", nil)
