@@ -293,7 +293,10 @@ func (m *md) finding(n int, f report.Finding) {
 		}
 		m.p("\nAlso reported as: %s.\n", strings.Join(ws, "; "))
 	}
-	if fix := fixDiff(f); fix != "" {
+	if isProse(f.Fix) {
+		// Words, not code: shown as a sentence, never as a replacement line.
+		m.p("\nSuggested fix: %s\n", inline(strings.Join(strings.Fields(f.Fix), " ")))
+	} else if fix := fixDiff(f); fix != "" {
 		fence := fenceFor(fix)
 		m.p("\nSuggested fix:\n\n%sdiff\n%s%s\n", fence, fix, fence)
 	}
@@ -328,6 +331,59 @@ func fixDiff(f report.Finding) string {
 	}
 	for _, l := range strings.Split(fix, "\n") {
 		b.WriteString("+" + l + "\n")
+	}
+	return b.String()
+}
+
+// codeChars are characters that sentences about a fix rarely hold outside
+// backticks, and code almost always does.
+const codeChars = "(){}[];=<>:+*&|!\"'#$\\"
+
+// leadingKeywords start a line of code that has no punctuation ("return
+// err", "defer cancel"): such a fix is code, not words.
+var leadingKeywords = map[string]bool{
+	"return": true, "defer": true, "go": true, "break": true, "continue": true, "goto": true, "fallthrough": true,
+	"var": true, "const": true, "let": true, "await": true, "yield": true, "raise": true, "throw": true,
+	"pass": true, "del": true, "import": true, "from": true, "package": true, "type": true, "func": true, "def": true,
+	"if": true, "else": true, "for": true, "while": true, "switch": true, "case": true, "select": true, "try": true,
+}
+
+// isProse reports whether a model's fix is a sentence ("Check the error
+// Open returns.") rather than code: every line has two or more words, no
+// code punctuation outside backticks, and does not start with a keyword.
+// Models are asked for code, but some answer in words; shown as a diff, the
+// words would read as a line of code to add.
+func isProse(fix string) bool {
+	lines := 0
+	for _, l := range strings.Split(strings.TrimSpace(fix), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		lines++
+		words := strings.Fields(stripBackticks(l))
+		if len(words) < 2 || leadingKeywords[strings.ToLower(words[0])] || strings.ContainsAny(stripBackticks(l), codeChars) {
+			return false
+		}
+	}
+	return lines > 0
+}
+
+// stripBackticks drops `code spans` (a sentence may quote code) and keeps
+// a placeholder word in their place.
+func stripBackticks(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '`':
+			if in {
+				b.WriteString("code")
+			}
+			in = !in
+		case !in:
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }
