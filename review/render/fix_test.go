@@ -16,6 +16,12 @@ func TestProseFixIsNotShownAsCode(t *testing.T) {
 		"check err":                                         true,
 		"Use `db.Query(q, id)` with a placeholder instead.": true,
 		"Close the file\nand return its error.":             true,
+		"Don't ignore the error.":                           true,
+		"Use the caller's context instead.":                 true,
+		"Note: check the error.":                            true,
+		"They're closed twice; close once.":                 false, // ';' reads as code
+		"m['k'] = v":                                        false,
+		"fmt.Println(\"don't\")":                            false,
 		"return err":                                        false,
 		"defer f.Close()":                                   false,
 		"if err != nil {\n\treturn err\n}":                  false,

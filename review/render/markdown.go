@@ -295,7 +295,7 @@ func (m *md) finding(n int, f report.Finding) {
 	}
 	if isProse(f.Fix) {
 		// Words, not code: shown as a sentence, never as a replacement line.
-		m.p("\nSuggested fix: %s\n", inline(strings.Join(strings.Fields(f.Fix), " ")))
+		m.p("\nSuggested fix: %s\n", inline(f.Fix))
 	} else if fix := fixDiff(f); fix != "" {
 		fence := fenceFor(fix)
 		m.p("\nSuggested fix:\n\n%sdiff\n%s%s\n", fence, fix, fence)
@@ -339,6 +339,11 @@ func fixDiff(f report.Finding) string {
 // backticks, and code almost always does.
 const codeChars = "(){}[];=<>:+*&|!\"'#$\\"
 
+// sentencePunctuation drops what sentences use and code rarely does in the
+// same way: a colon before a space ("Note: check it"), an apostrophe
+// inside a word ("don't", "caller's").
+var sentencePunctuation = strings.NewReplacer(": ", " ", "n't", "nt", "'s ", "s ", "'re ", "re ", "'ll ", "ll ", "'ve ", "ve ", "'d ", "d ")
+
 // leadingKeywords start a line of code that has no punctuation ("return
 // err", "defer cancel"): such a fix is code, not words.
 var leadingKeywords = map[string]bool{
@@ -361,8 +366,9 @@ func isProse(fix string) bool {
 			continue
 		}
 		lines++
-		words := strings.Fields(stripBackticks(l))
-		if len(words) < 2 || leadingKeywords[strings.ToLower(words[0])] || strings.ContainsAny(stripBackticks(l), codeChars) {
+		text := sentencePunctuation.Replace(stripBackticks(l))
+		words := strings.Fields(text)
+		if len(words) < 2 || leadingKeywords[strings.ToLower(words[0])] || strings.ContainsAny(text, codeChars) {
 			return false
 		}
 	}

@@ -699,8 +699,12 @@ func (r *Report) summaryText() string {
 	t := r.Totals
 	var b strings.Builder
 	if v.RestsOn == 0 {
-		fmt.Fprintf(&b, "The diff has %s (+%d −%d) in %s. No reviewer of %d answered, so there are no findings.",
-			plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"), v.Panel)
+		who := fmt.Sprintf("None of the %d reviewers answered", v.Panel)
+		if v.Panel == 1 {
+			who = "The reviewer did not answer"
+		}
+		fmt.Fprintf(&b, "The diff has %s (+%d −%d) in %s. %s, so there are no findings.",
+			plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"), who)
 		return b.String()
 	}
 	read := plural(t.Files-len(v.Unread), "file", "files")

@@ -361,13 +361,21 @@ func TestInterruptedIsNeverPass(t *testing.T) {
 	if !strings.Contains(r.Verdict.Text, "rests on 1 of 2 reviewers (bob stopped before answering)") || strings.Contains(r.Verdict.Text, "bob failed") {
 		t.Errorf("verdict text = %q", r.Verdict.Text)
 	}
+	// One whose answers were bad failed on its own, stop or not.
+	bad := reporttest.Result("carol", 2, reporttest.Failed("c1", files[:1], "the answer holds no JSON object"))
+	rawBad := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", files[:1], review.Answer{})), bad)
+	rawBad.Interrupted = true
+	r = build(t, reporttest.Scenario{Set: set, Raw: rawBad}, report.Policy{})
+	if !strings.Contains(r.Verdict.Text, "(carol failed)") || strings.Contains(r.Verdict.Text, "carol stopped") {
+		t.Errorf("bad answers, interrupted: verdict text = %q", r.Verdict.Text)
+	}
 
 	// Nobody answered before the stop: the summary describes the diff.
 	rawNone := reporttest.Raw(stopped)
 	rawNone.Interrupted = true
 	r = build(t, reporttest.Scenario{Set: set, Raw: rawNone}, report.Policy{})
 	if want := fmt.Sprintf("The diff has %d files (", len(files)); !strings.HasPrefix(r.Summary.Text, want) ||
-		!strings.HasSuffix(r.Summary.Text, "No reviewer of 1 answered, so there are no findings.") {
+		!strings.HasSuffix(r.Summary.Text, "The reviewer did not answer, so there are no findings.") {
 		t.Errorf("summary = %q", r.Summary.Text)
 	}
 

@@ -2,6 +2,7 @@
 package report
 
 import (
+	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/review"
@@ -160,6 +161,13 @@ type Reviewer struct {
 
 // Answered reports whether the reviewer produced any answer.
 func (r Reviewer) Answered() bool { return r.Chunks > r.FailedChunks }
+
+// stoppedBeforeAnswering: in an interrupted review, a failed reviewer none
+// of whose requests failed, and whose only error is the interruption. A
+// model that answered badly, or could not load, failed on its own.
+func (r Reviewer) stoppedBeforeAnswering() bool {
+	return r.Status == review.StatusFailed && r.FailedChunks == 0 && (r.Error == "" || strings.HasPrefix(r.Error, "interrupted"))
+}
 
 // Finding is one consolidated issue.
 type Finding struct {

@@ -142,8 +142,8 @@ func (r *Report) verdict(empty bool) Verdict {
 	var failed, partial []string
 	for _, rv := range r.Reviewers {
 		switch {
-		case !rv.Answered() && r.Interrupted && rv.Status == review.StatusFailed:
-			// Stopped before it answered: not a failure of the model.
+		case !rv.Answered() && r.Interrupted && rv.stoppedBeforeAnswering():
+			// The stop reached it first: not a failure of the model.
 			failed = append(failed, rv.Name+" stopped before answering")
 		case !rv.Answered():
 			failed = append(failed, fmt.Sprintf("%s %s", rv.Name, rv.Status))

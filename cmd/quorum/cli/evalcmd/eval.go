@@ -447,11 +447,19 @@ func repoPaths(dir string, paths []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A path history had but the checkout has not (a deleted directory)
+	// cannot be resolved itself: resolve its longest existing prefix.
 	real := func(p string) string {
-		if r, err := filepath.EvalSymlinks(p); err == nil {
-			return r
+		rest := ""
+		for dir := p; ; dir = filepath.Dir(dir) {
+			if r, err := filepath.EvalSymlinks(dir); err == nil {
+				return filepath.Join(r, rest)
+			}
+			if dir == filepath.Dir(dir) {
+				return p
+			}
+			rest = filepath.Join(filepath.Base(dir), rest)
 		}
-		return p
 	}
 	root, cwd = real(root), real(cwd)
 	const hint = "give --paths inside the repository, relative to the current directory (as git does) or absolute"

@@ -481,7 +481,13 @@ func TestPathsAreReadAsGitReadsThem(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, script)
 	rel := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", "calc.go"))
-	abs := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", filepath.Join(e.repo.Dir, "calc.go")))
+	// Through a symlink to the checkout, and naming a directory the
+	// checkout no longer has (eval reads history): still inside.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(e.repo.Dir, link); err != nil {
+		t.Fatal(err)
+	}
+	abs := decode(t, e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--paths", filepath.Join(link, "calc.go")+","+filepath.Join(link, "gone", "dir")))
 	if rel.Counts != abs.Counts || len(rel.Cases) == 0 || len(rel.Cases) != len(abs.Cases) {
 		t.Fatalf("relative %+v, absolute %+v", rel.Counts, abs.Counts)
 	}

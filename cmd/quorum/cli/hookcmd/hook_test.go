@@ -168,9 +168,16 @@ func TestRunOutcomes(t *testing.T) {
 	}
 	env["QUORUM_HOOK_ON_UNAVAILABLE"] = "block"
 	_, err = runHook(t, dir, line, env, slow)
-	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "push blocked: the review did not finish") || !strings.HasPrefix(exitcode.HintOf(err), "raise hook.timeout") {
+	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "push blocked: the review did not finish") || !strings.HasPrefix(exitcode.HintOf(err), "raise hook.timeout, or run 'quorum review' before pushing") {
 		t.Fatalf("timeout block: %v (hint %q)", err, exitcode.HintOf(err))
 	}
+	// With the cache off, a review before the push would not help it.
+	env["QUORUM_CACHE"] = "false"
+	_, err = runHook(t, dir, line, env, slow)
+	if !strings.HasPrefix(exitcode.HintOf(err), "raise hook.timeout; ") {
+		t.Fatalf("timeout, cache off: hint %q", exitcode.HintOf(err))
+	}
+	delete(env, "QUORUM_CACHE")
 
 	// Ollama down, allowed through: the warning says what to start.
 	delete(env, "QUORUM_HOOK_TIMEOUT")

@@ -173,8 +173,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		// A signal, not hook.timeout: RunPush refuses the push.
 		return Outcome{}, fmt.Errorf("review interrupted: %w", context.Canceled)
 	}
+	var warning, warningHint string
+	if res.CacheErr != nil {
+		warning, warningHint = res.CacheErr.Error(), exitcode.HintOf(res.CacheErr)
+	}
 	if raw.Interrupted && rep.Verdict.RestsOn == 0 {
-		return Outcome{Unavailable: true, TimedOut: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout)}, nil
+		return Outcome{Unavailable: true, TimedOut: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout),
+			Warning: warning, WarningHint: warningHint}, nil
 	}
 	if raw.Interrupted {
 		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired: the report covers what %d of %d reviewers finished", req.Timeout, rep.Verdict.RestsOn, rep.Verdict.Panel))
@@ -186,9 +191,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
 	}
 	out.Partial = strings.Join(partial, "; ")
-	if res.CacheErr != nil {
-		out.Warning, out.WarningHint = res.CacheErr.Error(), exitcode.HintOf(res.CacheErr)
-	}
+	out.Warning, out.WarningHint = warning, warningHint
 	// A panel model missing while others answered: the review ran with
 	// fewer reviewers, which hook.on_unavailable decides about.
 	if len(missing) > 0 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -276,6 +277,12 @@ func RunPush(opts *RunOptions) error {
 		}
 		return err
 	}
+	if out.Warning != "" {
+		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(out.Warning))
+		if out.WarningHint != "" {
+			fmt.Fprintf(errOut, "hint: %s\n", safetext.OneLine(out.WarningHint))
+		}
+	}
 	if out.Unavailable {
 		reason := safetext.OneLine(out.Reason)
 		if reason == "" {
@@ -283,7 +290,10 @@ func RunPush(opts *RunOptions) error {
 		}
 		fix := "start Ollama ('ollama serve') and pull the panel's models; 'quorum doctor' checks both"
 		if out.TimedOut {
-			fix = "raise hook.timeout, or run 'quorum review' before pushing: its answers are cached for the push"
+			fix = "raise hook.timeout"
+			if _, err := cache.DefaultDir(opts.Getenv); cfg.Cache && err == nil && out.Warning == "" {
+				fix += ", or run 'quorum review' before pushing: its answers are cached for the push"
+			}
 		}
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
 			return exitcode.Setupf(fix+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", reason)
@@ -308,12 +318,6 @@ func RunPush(opts *RunOptions) error {
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
-	}
-	if out.Warning != "" {
-		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(out.Warning))
-		if out.WarningHint != "" {
-			fmt.Fprintf(errOut, "hint: %s\n", safetext.OneLine(out.WarningHint))
-		}
 	}
 	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
 		var b *hook.Blocked

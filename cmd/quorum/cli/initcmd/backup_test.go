@@ -56,6 +56,14 @@ func TestInitForceKeepsBackup(t *testing.T) {
 	if data, _ := os.ReadFile(bak); string(data) != "base: mine\n" {
 		t.Errorf("the second --force replaced the first backup: %q", data)
 	}
+	// With .bak deleted, the next is still above the highest (.bak.4), so
+	// the numbers keep telling the order.
+	if err := os.Remove(older); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, dir, env, oneModel, "--force"); code != 0 || !strings.HasPrefix(out, "kept the old file as "+path+".bak.4\n") {
+		t.Errorf("third --force: exit %d, stdout %q", code, out)
+	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*")); len(left) != 0 {
 		t.Errorf("temp files left: %v", left)
 	}
@@ -87,7 +95,7 @@ func TestInitForceBackupFails(t *testing.T) {
 	code, out, errOut := run(t, dir, env, oneModel, "--force")
 	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
 	if code != exitcode.Setup || out != "" || len(lines) != 2 || !strings.HasPrefix(lines[0], "error: backing up "+path+": ") ||
-		lines[1] != "hint: check that "+path+".bak can be written (move it aside if it is not a file), then rerun with --force" {
+		lines[1] != "hint: check that "+dir+" can be written (free disk space, permissions), then rerun with --force" {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 	if data, _ := os.ReadFile(path); string(data) != "base: mine\n" {

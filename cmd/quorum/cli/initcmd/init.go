@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -71,7 +73,7 @@ it as .quorum.yaml.bak (.quorum.yaml.bak.2 and so on when that is taken).`,
 			return initRun(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml, keeping it as .quorum.yaml.bak")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite an existing .quorum.yaml, keeping it as .quorum.yaml.bak (.bak.2 and so on when taken)")
 	return cmd
 }
 
@@ -172,31 +174,45 @@ var writeBackup = atomicfile.Write
 // backupSuffix names the copy --force keeps of the file it replaces.
 const backupSuffix = ".bak"
 
-// freeBackup is path.bak, or when that is taken (an earlier --force) the
-// first free path.bak.N: a second --force must not replace the backup of
-// the hand-written file with the starter the first one wrote.
+// freeBackup is path.bak, or after earlier --force runs path.bak.N, one
+// above the highest there: a second --force must not replace the backup of
+// the hand-written file with the starter the first one wrote, and the
+// numbers keep telling the order even when a backup was deleted.
 func freeBackup(path string) string {
 	bak := path + backupSuffix
-	for n := 2; ; n++ {
-		if _, err := os.Lstat(bak); err != nil { // free, or unreadable: the write then says why
-			return bak
-		}
-		bak = fmt.Sprintf("%s%s.%d", path, backupSuffix, n)
+	highest := 0
+	if _, err := os.Lstat(bak); err == nil {
+		highest = 1
 	}
+	names, _ := filepath.Glob(globEscape(bak) + ".*")
+	for _, name := range names {
+		if n, err := strconv.Atoi(strings.TrimPrefix(name, bak+".")); err == nil && n > highest {
+			highest = n
+		}
+	}
+	if highest == 0 {
+		return bak
+	}
+	return fmt.Sprintf("%s.%d", bak, highest+1)
 }
 
-// backUp copies the file --force is about to replace to path.bak, with its
-// permissions, and returns that path. The copy is written whole (a temp
-// file renamed over any older backup), so a crash leaves the old backup or
-// the new one, never a torn file; nothing is replaced when it fails. A
-// symbolic link (a config shared from elsewhere) is kept as a link: the
-// backup points where it pointed, and the shared file is never written.
+// globEscape quotes the glob metacharacters of a literal path.
+func globEscape(p string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(p)
+}
+
+// backUp copies the file --force is about to replace to a backup path
+// nobody uses yet (freeBackup), with its permissions, and returns that
+// path. It is written whole (a temp file renamed into place), so a crash
+// leaves no torn file; nothing is replaced when it fails. A symbolic link
+// (a config shared from elsewhere) is kept as a link: the backup points
+// where it pointed, and the shared file is never written.
 func backUp(path string, fi os.FileInfo) (string, error) {
 	bak := freeBackup(path)
 	failed := func(err error, hint string) (string, error) {
 		return "", exitcode.New(exitcode.Setup, fmt.Errorf("backing up %s: %w", path, err), hint)
 	}
-	writeHint := fmt.Sprintf("check that %s can be written (move it aside if it is not a file), then rerun with --force", bak)
+	writeHint := fmt.Sprintf("check that %s can be written (free disk space, permissions), then rerun with --force", filepath.Dir(bak))
 	if fi.Mode()&os.ModeSymlink != 0 {
 		target, err := os.Readlink(path)
 		if err != nil {

@@ -57,9 +57,15 @@ func TestReplayOfAnIncompleteReviewIsNotAPass(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 		if res.code != exitcode.Setup || !strings.Contains(res.stdout, `"status": "incomplete"`) || len(lines) != 2 ||
 			!strings.HasPrefix(lines[0], "error: the replayed review is not a pass: incomplete: the review stopped before the end") ||
-			lines[1] != "hint: run 'quorum review' again to finish it; answered chunks come from the cache" {
+			lines[1] != "hint: a replay shows the saved answers as they were; run 'quorum review' on the same commits for a whole review" {
 			t.Fatalf("%v: exit %d\n%s", gate, res.code, res.stderr)
 		}
+	}
+	// --raw shows the answers, and exits 2 all the same.
+	res := e.run(context.Background(), "--replay", dir, "-q", "--raw", "--format", "json")
+	if res.code != exitcode.Setup || !strings.Contains(res.stdout, `"interrupted": true`) ||
+		!strings.HasPrefix(res.stderr, "error: the replayed review is not a pass: it stopped before the end, or nobody answered\n") {
+		t.Fatalf("--raw: exit %d\n%s", res.code, res.stderr)
 	}
 }
 
@@ -68,7 +74,11 @@ func TestReplayOfAnIncompleteReviewIsNotAPass(t *testing.T) {
 // the index or work tree cannot be, and says so.
 func TestReplayWithoutSavedDiff(t *testing.T) {
 	e := newEnv(t, ollamatest.Config{Reply: findingReply})
-	dir := savedReview(t, e)
+	dir := savedReview(t, e, "--format", "json")
+	saved, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Remove(filepath.Join(dir, "diff.json")); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +86,7 @@ func TestReplayWithoutSavedDiff(t *testing.T) {
 	e.repo.Write("later.go", "package calc\n\nfunc Later() int { return 1 }\n")
 	e.repo.Commit("later")
 	res := e.run(context.Background(), "--replay", dir, "--format", "json", "-q")
-	if res.code != exitcode.Findings || strings.Contains(res.stdout, "later.go") || !strings.Contains(res.stdout, "Double triples its input") ||
+	if res.code != exitcode.Findings || res.stdout != string(saved) ||
 		!strings.HasPrefix(res.stderr, "quorum: warning: "+dir+" has no diff.json; its diff was taken again from git (") {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -316,11 +317,11 @@ func reviewRun(opts *ReviewOptions) error {
 		if res.Dir != "" && !opts.Quiet {
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, res.Dir))
 		}
-		return outcome(opts, cfg, raw, runErr, ctx)
+		return outcome(opts, cfg, raw, runErr, ctx, res.CacheErr)
 	}
 	if runErr != nil {
 		// Nobody answered: there is nothing to show.
-		return outcome(opts, cfg, raw, runErr, ctx)
+		return outcome(opts, cfg, raw, runErr, ctx, res.CacheErr)
 	}
 	gate := emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir})
 	if res.SaveErr != nil {
@@ -329,7 +330,7 @@ func reviewRun(opts *ReviewOptions) error {
 	if res.CacheErr != nil {
 		warn(opts, "", res.CacheErr) // the review is whole; only the next one pays
 	}
-	if err := outcome(opts, cfg, raw, runErr, ctx); err != nil {
+	if err := outcome(opts, cfg, raw, runErr, ctx, res.CacheErr); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
 	return gate
@@ -399,7 +400,13 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 		return err
 	}
 	if opts.Raw {
-		return emitRaw(opts, raw)
+		if err := emitRaw(opts, raw); err != nil {
+			return err
+		}
+		if raw.Interrupted || !anyAnswered(raw) {
+			return incompleteReplay("it stopped before the end, or nobody answered")
+		}
+		return nil
 	}
 	saved, savedErr := reportstore.LoadReport(dir)
 	set, err := reportstore.LoadDiff(dir)
@@ -425,12 +432,28 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	}
 	gate := emit(opts, c)
 	if c.Report.Verdict.Status == report.VerdictIncomplete {
-		// As when it ran: a review that stopped early, or that nobody
-		// answered, is never a pass, and exits 2 even when it tripped the gate.
-		return exitcode.New(exitcode.Setup, fmt.Errorf("the replayed review is not a pass: %s", c.Report.Verdict.Text),
-			"run 'quorum review' again to finish it; answered chunks come from the cache")
+		return incompleteReplay(c.Report.Verdict.Text)
 	}
 	return gate
+}
+
+// incompleteReplay is the exit of a replayed review that stopped early or
+// that nobody answered: as when it ran, never a pass, and exit 2 even when
+// it tripped the gate.
+func incompleteReplay(why string) error {
+	return exitcode.New(exitcode.Setup, fmt.Errorf("the replayed review is not a pass: %s", why),
+		"a replay shows the saved answers as they were; run 'quorum review' on the same commits for a whole review")
+}
+
+// anyAnswered reports whether some reviewer of raw answered at least part
+// of the diff.
+func anyAnswered(raw *review.Raw) bool {
+	for _, r := range raw.Results {
+		if r.Status == review.StatusOK || r.Status == review.StatusPartial {
+			return true
+		}
+	}
+	return false
 }
 
 // rebuildDiff is the diff of a saved review that has no diff.json (saved
@@ -449,12 +472,19 @@ func rebuildDiff(ctx context.Context, opts *ReviewOptions, dopts diff.Options, d
 	if saved.Mode == diff.ModeStaged || saved.Mode == diff.ModeWorktree || from == "" || saved.Head.Commit == "" {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and a %s review cannot be taken from git again", dir, reportstore.DiffJSON, saved.Mode), hint)
 	}
+	if spans := strings.Fields(saved.Options["ranges"]); len(spans) > 1 {
+		// A push of several ranges was reviewed as their union: one span
+		// from the merge-base would hold other commits.
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its %d pushed ranges cannot be taken from git again as one", dir, reportstore.DiffJSON, len(spans)), hint)
+	}
 	rebuilt := diff.Options{Dir: dopts.Dir, Ignore: dopts.Ignore, Commits: from + ".." + saved.Head.Commit}
 	set, err := diff.Load(ctx, rebuilt)
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its commits %s cannot be read: %v", dir, reportstore.DiffJSON, rebuilt.Commits, err), hint)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: %s has no %s; its diff was taken again from git (%s)\n", dir, reportstore.DiffJSON, rebuilt.Commits)
+	// The same review: its mode and refs as saved, not those of the span.
+	set.Mode, set.Base, set.Head, set.MergeBase = saved.Mode, saved.Base, saved.Head, saved.MergeBase
 	return set, nil
 }
 
@@ -467,12 +497,15 @@ func dirOr(d string) string {
 
 // outcome turns how the run ended into the command's error: interrupted,
 // timed out, or nobody answered.
-func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr error, ctx context.Context) error {
+func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr error, ctx context.Context, cacheErr error) error {
 	parent := opts.Context
-	// Without the cache, nothing answered is kept for the next run.
+	// Without a working cache, nothing answered is kept for the next run.
 	kept, again := "finished answers are kept", "answered chunks come from the cache"
-	if !cfg.Cache {
+	switch {
+	case !cfg.Cache:
 		kept, again = "nothing is cached (--no-cache)", "the cache is off, so it starts over"
+	case cacheErr != nil:
+		kept, again = "answers could not be cached (see the warning)", "nothing was cached, so it starts over"
 	}
 	switch {
 	case parent != nil && parent.Err() != nil:

@@ -650,11 +650,20 @@ func TestUncachableAnswersAreNamed(t *testing.T) {
 // and hint do not promise cached answers.
 func TestTimeoutWithoutCacheSaysItStartsOver(t *testing.T) {
 	e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultHang, Model: "qwen2.5-coder:7b"}}})
-	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache", "--timeout", "300ms")
+	// The hung model uses up the timeout whatever its length.
+	res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--no-cache", "--timeout", "2s")
 	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-	if res.code != exitcode.Setup || len(lines) < 2 || lines[len(lines)-2] != "error: review timed out after 300ms; nothing is cached (--no-cache)" ||
+	if res.code != exitcode.Setup || len(lines) < 2 || lines[len(lines)-2] != "error: review timed out after 2s; nothing is cached (--no-cache)" ||
 		lines[len(lines)-1] != "hint: raise --timeout (or timeout in .quorum.yaml), or review fewer files; the cache is off, so it starts over" {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	// The cache on but without a directory: no promise either.
+	e.vars["QUORUM_CACHE_DIR"] = "relative"
+	res = e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--timeout", "2s")
+	lines = strings.Split(strings.TrimSpace(res.stderr), "\n")
+	if res.code != exitcode.Setup || len(lines) < 2 || lines[len(lines)-2] != "error: review timed out after 2s; answers could not be cached (see the warning)" ||
+		lines[len(lines)-1] != "hint: raise --timeout (or timeout in .quorum.yaml), or review fewer files; nothing was cached, so it starts over" {
+		t.Fatalf("no cache directory: exit %d\n%s", res.code, res.stderr)
 	}
 }
 
