@@ -122,8 +122,9 @@ func (c *Cache) Put(ns, key string, v any) error {
 	return nil
 }
 
-// Writable checks that entries can be written under Dir (creating it as
-// Put would), leaving nothing behind: for `quorum doctor`.
+// Writable checks that entries can be written under Dir, creating the
+// directory as the first Put would, and removes its probe file: for
+// `quorum doctor`.
 func (c *Cache) Writable() error {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return err

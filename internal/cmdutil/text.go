@@ -2,6 +2,10 @@ package cmdutil
 
 import (
 	"fmt"
+	"io"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Bytes formats a size for people: "4.7 GB", "274 MB".
@@ -33,4 +37,18 @@ func Plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// Warn prints a problem that does not fail the command (a report or cache
+// entry not kept): "quorum: warning: [what: ]err" and its hint line, each
+// one clean line.
+func Warn(w io.Writer, what string, err error) {
+	msg := safetext.OneLine(err.Error())
+	if what != "" {
+		msg = what + ": " + msg
+	}
+	fmt.Fprintf(w, "quorum: warning: %s\n", msg)
+	if h := exitcode.HintOf(err); h != "" {
+		fmt.Fprintf(w, "hint: %s\n", safetext.OneLine(h))
+	}
 }

@@ -200,7 +200,7 @@ func (d *doctor) checkCache() {
 		return // the config line says why
 	}
 	if !d.cfg.Cache {
-		d.r.add("cache", Info, "off (cache: false): every review asks the models again", "")
+		d.r.add("cache", Info, "off (cache: false, or QUORUM_CACHE=false): every review asks the models again", "")
 		return
 	}
 	dir, err := cache.DefaultDir(d.opts.Factory.Getenv)

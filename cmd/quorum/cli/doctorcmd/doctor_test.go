@@ -226,7 +226,7 @@ func TestProblems(t *testing.T) {
 		{"cache relative", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_CACHE_DIR": "rel"}}, nil, 0, []string{
 			`warn  cache       answers will not be cached: QUORUM_CACHE_DIR "rel" is not an absolute path`, "fix: point QUORUM_CACHE_DIR at an absolute directory"}},
 		{"cache off", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_CACHE": "false"}}, nil, 0, []string{
-			"info  cache       off (cache: false): every review asks the models again"}},
+			"info  cache       off (cache: false, or QUORUM_CACHE=false): every review asks the models again"}},
 		{"bad config", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MAX_CONTEXT": "lots"}}, nil, 2, []string{
 			"FAIL  config      env QUORUM_MAX_CONTEXT: max_context"}},
 	}

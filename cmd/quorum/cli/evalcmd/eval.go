@@ -273,7 +273,7 @@ func evalRun(o *EvalOptions) error {
 	}
 	if err := session.CacheErr(); err != nil {
 		// The scores stand; a second run would ask the models again.
-		fmt.Fprintf(o.IO.ErrOut, "quorum: warning: %s\nhint: %s\n", safetext.OneLine(err.Error()), safetext.OneLine(exitcode.HintOf(err)))
+		cmdutil.Warn(o.IO.ErrOut, "", err)
 	}
 	res, err := eval.Score(inputs, skipped, eval.Settings{
 		Window: o.Window, Severity: o.Severity, SeverityPolicy: cfg.SeverityPolicy,

@@ -22,7 +22,6 @@ import (
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/progress"
 	"github.com/quorum-review/quorum/internal/reportstore"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/render"
@@ -342,14 +341,7 @@ func reviewRun(opts *ReviewOptions) error {
 // stderr, even with -q, and the review's verdict still decides the exit
 // code: the review itself is complete.
 func warn(opts *ReviewOptions, what string, err error) {
-	msg := safetext.OneLine(err.Error())
-	if what != "" {
-		msg = what + ": " + msg
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: %s\n", msg)
-	if h := exitcode.HintOf(err); h != "" {
-		fmt.Fprintf(opts.IO.ErrOut, "hint: %s\n", safetext.OneLine(h))
-	}
+	cmdutil.Warn(opts.IO.ErrOut, what, err)
 }
 
 // The composition root checks what the runner discovers by interface.
