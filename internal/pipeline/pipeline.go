@@ -4,7 +4,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -136,15 +135,7 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 // ledgerHint names the ledger file at fault, as the user would type it,
 // and what it must hold.
 func ledgerHint(root string, err error) string {
-	file := dismiss.SharedFile
-	var le *dismiss.LedgerError
-	if errors.As(err, &le) {
-		file = le.Path
-		if rel, rerr := filepath.Rel(root, le.Path); rerr == nil && filepath.IsLocal(rel) {
-			file = filepath.ToSlash(rel)
-		}
-	}
-	return "fix " + file + " (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
+	return "fix " + dismiss.FileAtFault(root, err) + " (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
 }
 
 func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {

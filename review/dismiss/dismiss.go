@@ -75,6 +75,19 @@ type LedgerError struct {
 	Msg  string
 }
 
+// FileAtFault names the ledger file err is about as a user would type it
+// from the work tree at root (the shared ledger when err does not say).
+func FileAtFault(root string, err error) string {
+	var le *LedgerError
+	if !errors.As(err, &le) {
+		return SharedFile
+	}
+	if rel, rerr := filepath.Rel(root, le.Path); rerr == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel)
+	}
+	return le.Path
+}
+
 func (e *LedgerError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%v %s: line %d: %s", ErrLedger, e.Path, e.Line, e.Msg)

@@ -216,7 +216,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 func listRun(io *iostreams.IOStreams, root, gitDir string) error {
 	l, err := dismiss.Load(root, gitDir)
 	if err != nil {
-		return exitcode.WithHint(err, "fix or remove "+dismiss.SharedFile)
+		return exitcode.WithHint(err, "fix or remove "+dismiss.FileAtFault(root, err))
 	}
 	if len(l.Entries) == 0 {
 		fmt.Fprintln(io.ErrOut, "no dismissals; 'quorum dismiss ID --reason TEXT' records one")

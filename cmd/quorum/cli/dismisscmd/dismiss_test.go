@@ -178,6 +178,23 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 	}
 }
 
+// A bad local ledger is the one the hint names, not the shared one.
+func TestListNamesTheLocalLedgerAtFault(t *testing.T) {
+	dir, _ := gitRepo(t)
+	local := filepath.Join(dir, ".git", "quorum", "dismissed.yaml")
+	if err := os.MkdirAll(filepath.Dir(local), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(local, []byte("dismissed:\n  - fingerprint: abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, nil)
+	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--list"})
+	if code != 2 || !strings.HasSuffix(errOut.String(), "\nhint: fix or remove .git/quorum/dismissed.yaml\n") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
 // TestDismissPrintsSafePaths: the confirmation line names the file as the
 // repository spells it, which may hold terminal escapes; they never reach
 // the terminal raw. A file-level finding is named without a ":0".
