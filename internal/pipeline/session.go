@@ -195,7 +195,7 @@ func (s *Session) CacheErr() error {
 		return nil
 	}
 	return exitcode.Setupf(fmt.Sprintf("make %s a writable directory, point QUORUM_CACHE_DIR at one, or %s", s.cache.Dir, cacheOff),
-		"answers not cached, the next review asks the models again: %v", err)
+		"cache not written, so new answers are not kept for the next review: %v", err)
 }
 
 func distinct(specs []Spec) map[Spec]bool {

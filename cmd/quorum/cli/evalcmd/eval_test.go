@@ -535,7 +535,7 @@ func TestUncachableAnswersAreNamed(t *testing.T) {
 	r := e.run(context.Background(), "--models", qwen, "--format", "json", "-q")
 	decode(t, r)
 	want := "\nhint: make " + e.cache + " a writable directory, point QUORUM_CACHE_DIR at one, or turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)\n"
-	if r.code != exitcode.OK || !strings.HasPrefix(r.stderr, "quorum: warning: answers not cached, the next review asks the models again: write cache: ") || !strings.HasSuffix(r.stderr, want) {
+	if r.code != exitcode.OK || !strings.HasPrefix(r.stderr, "quorum: warning: cache not written, so new answers are not kept for the next review: write cache: ") || !strings.HasSuffix(r.stderr, want) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }

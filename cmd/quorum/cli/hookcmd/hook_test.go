@@ -439,7 +439,7 @@ func TestRunDefaultReviewerUncachable(t *testing.T) {
 	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": blocked})
 	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
 	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
-	want := "quorum: warning: answers not cached, the next review asks the models again: write cache: "
+	want := "quorum: warning: cache not written, so new answers are not kept for the next review: write cache: "
 	if code != 0 || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "\nhint: make "+blocked+" a writable directory, point QUORUM_CACHE_DIR at one, or turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)\n") {
 		t.Fatalf("exit %d %q", code, errOut)
 	}

@@ -135,7 +135,13 @@ func TestReplayRefusesFlagsItIgnores(t *testing.T) {
 			t.Errorf("%v: exit %d\n%s", tc.args, res.code, res.stderr)
 		}
 	}
-	res := e.run(context.Background(), "--replay", "latest", "-q", "--fail-on", "none", "--format", "json", "--min-agreement", "1", "--severity-policy", "max")
+	calls := e.srv.ModelCalls()
+	res := e.run(context.Background(), "--replay", "", "-q")
+	if res.code != exitcode.Setup || e.srv.ModelCalls() != calls ||
+		res.stderr != "error: --replay needs a report\nhint: pass a report id, a report directory or latest ('quorum report list' shows them)\n" {
+		t.Fatalf("--replay '': exit %d, %d model calls\n%s", res.code, e.srv.ModelCalls()-calls, res.stderr)
+	}
+	res = e.run(context.Background(), "--replay", "latest", "-q", "--fail-on", "none", "--format", "json", "--min-agreement", "1", "--severity-policy", "max")
 	if res.code != exitcode.OK {
 		t.Fatalf("gate and output flags: exit %d\n%s", res.code, res.stderr)
 	}

@@ -177,6 +177,11 @@ func validate(opts *ReviewOptions) error {
 	if opts.Timeout < 0 || opts.RequestTimeout < 0 {
 		return exitcode.Setupf("give a positive duration like 10m", "timeouts cannot be negative")
 	}
+	if opts.Replay == "" && opts.Flags != nil && opts.Flags.Changed("replay") {
+		// An empty id from a script ("--replay $ID") must not start a
+		// fresh review that asks the models.
+		return exitcode.Setupf("pass a report id, a report directory or latest ('quorum report list' shows them)", "--replay needs a report")
+	}
 	if opts.Replay != "" && opts.Flags != nil {
 		if err := replayFlags(opts.Flags); err != nil {
 			return err

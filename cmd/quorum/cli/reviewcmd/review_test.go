@@ -635,7 +635,7 @@ func TestUncachableAnswersAreNamed(t *testing.T) {
 			t.Fatalf("%v: exit %d, want 0\n%s", args, res.code, res.stderr)
 		}
 		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-		if len(lines) != 2 || !strings.HasPrefix(lines[0], "quorum: warning: answers not cached, the next review asks the models again: write cache: ") ||
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "quorum: warning: cache not written, so new answers are not kept for the next review: write cache: ") ||
 			lines[1] != "hint: make "+blocked+" a writable directory, point QUORUM_CACHE_DIR at one, or turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)" {
 			t.Fatalf("%v: stderr:\n%s", args, res.stderr)
 		}
