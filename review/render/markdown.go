@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -351,28 +354,50 @@ var leadingKeywords = map[string]bool{
 	"var": true, "const": true, "let": true, "await": true, "yield": true, "raise": true, "throw": true,
 	"pass": true, "del": true, "import": true, "from": true, "package": true, "type": true, "func": true, "def": true,
 	"if": true, "else": true, "for": true, "while": true, "switch": true, "case": true, "select": true, "try": true,
+	"assert": true, "with": true, "print": true, "echo": true, "sudo": true, "export": true, "unset": true, "cd": true,
+	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
 }
 
-// isProse reports whether a model's fix is a sentence ("Check the error
-// Open returns.") rather than code: every line has two or more words, no
-// code punctuation outside backticks, and does not start with a keyword.
-// Models are asked for code, but some answer in words; shown as a diff, the
-// words would read as a line of code to add.
+// isProse reports whether a model's fix is words rather than code. Models
+// are asked for code, but some answer in words; shown as a diff, the words
+// would read as a line of code to add. A line is words when it is
+//   - a sentence: a capital first, a full stop last, three or more words,
+//     and none of the marks of code (braces, semicolons, assignments,
+//     calls, quotes, flags), though it may hold a colon, an apostrophe or
+//     a parenthesis; or
+//   - a phrase: two or more words with no punctuation of code at all, not
+//     starting with a keyword ("check err", but not "return err").
 func isProse(fix string) bool {
 	lines := 0
 	for _, l := range strings.Split(strings.TrimSpace(fix), "\n") {
-		l = strings.TrimSpace(l)
+		l = stripBackticks(strings.TrimSpace(l))
 		if l == "" {
 			continue
 		}
 		lines++
-		text := sentencePunctuation.Replace(stripBackticks(l))
-		words := strings.Fields(text)
-		if len(words) < 2 || leadingKeywords[strings.ToLower(words[0])] || strings.ContainsAny(text, codeChars) {
+		if !isSentence(l) && !isPhrase(l) {
 			return false
 		}
 	}
 	return lines > 0
+}
+
+// callOrIndex is an identifier directly followed by "(" or "[": code.
+var callOrIndex = regexp.MustCompile(`[\w.]\(|\w\[`)
+
+// flag is a command-line option: " -x" or " --xy".
+var flag = regexp.MustCompile(`(^|\s)--?\w`)
+
+func isSentence(l string) bool {
+	first, _ := utf8.DecodeRuneInString(l)
+	return unicode.IsUpper(first) && strings.HasSuffix(l, ".") && len(strings.Fields(l)) >= 3 &&
+		!strings.ContainsAny(l, "{};=<>\"`$\\|&*#") && !callOrIndex.MatchString(l) && !flag.MatchString(l)
+}
+
+func isPhrase(l string) bool {
+	text := sentencePunctuation.Replace(l)
+	words := strings.Fields(text)
+	return len(words) >= 2 && !leadingKeywords[strings.ToLower(words[0])] && !strings.ContainsAny(text, codeChars) && !flag.MatchString(text)
 }
 
 // stripBackticks drops `code spans` (a sentence may quote code) and keeps
