@@ -200,6 +200,17 @@ func Default() *Config {
 // through getenv. Flags are applied afterwards with ApplyFlags. Any unknown
 // key or bad value is an error naming its file and line (exit code 2).
 func Load(dir string, getenv func(string) string) (*Config, error) {
+	return load(dir, getenv, true)
+}
+
+// LoadWithoutRepoFile is Load without the repository's .quorum.yaml: what
+// `quorum init --force` starts from when that file is the broken one, so
+// the user file and QUORUM_*/OLLAMA_HOST variables still apply.
+func LoadWithoutRepoFile(dir string, getenv func(string) string) (*Config, error) {
+	return load(dir, getenv, false)
+}
+
+func load(dir string, getenv func(string) string, withRepoFile bool) (*Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -215,7 +226,7 @@ func Load(dir string, getenv func(string) string) (*Config, error) {
 		path string
 		kind SourceKind
 	}{{c.UserFile, FromUser}, {c.RepoFile, FromRepo}} {
-		if f.path == "" {
+		if f.path == "" || f.kind == FromRepo && !withRepoFile {
 			continue
 		}
 		data, err := os.ReadFile(f.path)

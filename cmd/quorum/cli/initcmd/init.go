@@ -129,9 +129,12 @@ func initRun(opts *InitOptions) error {
 		if !opts.Force {
 			return err
 		}
-		// The file being replaced is the broken one; start from the defaults.
-		fmt.Fprintf(opts.IO.ErrOut, "warning: ignoring the current configuration: %s\n", safetext.OneLine(err.Error()))
-		cfg = config.Default()
+		// The file being replaced is the broken one: start without it, so
+		// the user file and the environment (OLLAMA_HOST) still apply.
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: ignoring the current configuration: %s\n", safetext.OneLine(err.Error()))
+		if cfg, err = config.LoadWithoutRepoFile(dir, getenv); err != nil {
+			cfg = config.Default() // the user file or environment is broken too; the defaults still write a file
+		}
 	}
 	var models []review.ModelInfo
 	var listErr error
@@ -161,7 +164,8 @@ func initRun(opts *InitOptions) error {
 	}
 	fmt.Fprintf(opts.IO.Out, "wrote %s\n", path)
 	if listErr != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: could not list Ollama's models (%v); the file uses the defaults\n", safetext.OneLine(listErr.Error()))
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: could not list Ollama's models (%v); the file uses the defaults\n", safetext.OneLine(listErr.Error()))
+		fmt.Fprintln(opts.IO.ErrOut, "hint: start Ollama ('ollama serve'), then 'quorum init --force' picks the panel from its models")
 	}
 	fmt.Fprintln(opts.IO.Out, "check it with: quorum config show")
 	return nil

@@ -85,7 +85,8 @@ func TestInitUnreachable(t *testing.T) {
 	dir, env := repo(t)
 	env["QUORUM_OLLAMA_HOST"] = "http://" + addr
 	code, _, errOut := run(t, dir, env, nil)
-	if code != 0 || !strings.Contains(errOut, "warning: could not list Ollama's models") {
+	if code != 0 || !strings.HasPrefix(errOut, "quorum: warning: could not list Ollama's models") ||
+		!strings.HasSuffix(errOut, "\nhint: start Ollama ('ollama serve'), then 'quorum init --force' picks the panel from its models\n") {
 		t.Fatalf("code %d stderr %q", code, errOut)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, ".quorum.yaml"))
@@ -117,10 +118,17 @@ func TestInitRefusesOverwrite(t *testing.T) {
 	if err := os.WriteFile(path, []byte("bogus: 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut = run(t, dir, env, lister, "--force")
-	if code != 0 || !strings.Contains(errOut, "ignoring the current configuration") {
-		t.Fatalf("code %d stderr %q", code, errOut)
+	// The environment still applies without the broken file.
+	env["OLLAMA_HOST"] = "127.0.0.1:11999"
+	var host string
+	code, _, errOut = run(t, dir, env, func(c *config.Config) (ModelLister, error) {
+		host = c.OllamaHost
+		return lister(c)
+	}, "--force")
+	if code != 0 || !strings.HasPrefix(errOut, "quorum: warning: ignoring the current configuration: ") || !strings.Contains(host, "11999") {
+		t.Fatalf("code %d, lister asked %q, stderr %q", code, host, errOut)
 	}
+	delete(env, "OLLAMA_HOST")
 	if c := load(t, dir, env); len(c.Models) != 1 || c.Models[0].Name != "a:1b" {
 		t.Errorf("models %+v", c.Models)
 	}
