@@ -136,7 +136,7 @@ recall whose clean-case block rate is within --max-clean-block-rate.`,
 	fl.IntVar(&opts.Cases, "cases", eval.DefaultCases, "score at most `N` cases, half bug and half clean (a sample picked by --seed; config eval.cases)")
 	fl.Int64Var(&opts.Seed, "seed", 1, "`SEED` of the deterministic sample")
 	fl.StringVar(&opts.Mining.Since, "since", "", "only commits after `DATE` (as git log --since)")
-	fl.StringSliceVar(&opts.Mining.Paths, "paths", nil, "only files under these `PATHS` (comma-separated; relative to the current directory, as in git)")
+	fl.StringSliceVar(&opts.Mining.Paths, "paths", nil, "only files under these path prefixes (`PATHS`, comma-separated; relative to the current directory, as git reads paths; no globs)")
 	fl.StringVar(&opts.Mining.Rev, "rev", "", "read history from `REV` (default HEAD)")
 	fl.StringVar(&opts.Mining.FixPattern, "fix-pattern", "", "a fix commit's subject or body matches this `REGEXP` (default: eval.fix_pattern config, "+eval.DefaultFixPattern+")")
 	fl.StringVar(&opts.Mining.CleanPattern, "clean-pattern", "", "a clean commit's subject matches this `REGEXP` (default: eval.clean_pattern config, "+eval.DefaultCleanPattern+")")
@@ -466,6 +466,11 @@ func repoPaths(dir string, paths []string) ([]string, error) {
 	out := make([]string, 0, len(paths))
 	for _, p := range paths {
 		p = strings.TrimSpace(p)
+		if p == "" {
+			// As git refuses an empty pathspec: "--paths ," is a mistake,
+			// not "everything" or "here".
+			return nil, exitcode.Setupf(hint, "--paths has an empty entry")
+		}
 		abs := p
 		if !filepath.IsAbs(p) {
 			abs = filepath.Join(cwd, p)
@@ -474,6 +479,9 @@ func repoPaths(dir string, paths []string) ([]string, error) {
 		rel = filepath.ToSlash(rel)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 			return nil, exitcode.Setupf(hint, "--paths %q is not under the repository at %s", p, root)
+		}
+		if rel == ".git" || strings.HasPrefix(rel, ".git/") {
+			return nil, exitcode.Setupf(hint, "--paths %q is inside .git, which holds no reviewed file", p)
 		}
 		out = append(out, rel)
 	}

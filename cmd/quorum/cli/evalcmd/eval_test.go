@@ -463,6 +463,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: fatal: bad revision 'no-such-branch'\n", "check that --rev names a commit and --since a date git understands (git log --since)"},
 		{[]string{"--paths", "/abs/calc.go", "--models", qwen}, `--paths "/abs/calc.go" is not under the repository at `, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--paths", "ok,../calc.go", "--models", qwen}, `--paths "../calc.go" is not under the repository at `, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
+		{[]string{"--paths", "calc.go,", "--models", qwen}, "--paths has an empty entry", "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
+		{[]string{"--paths", ".git/hooks", "--models", qwen}, `--paths ".git/hooks" is inside .git, which holds no reviewed file`, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--since", "garbage", "--models", qwen}, `--since "garbage": git reads it as now, which selects no commits`, "give a date or a span git understands, like 2026-01-01 or '3 months ago'"},
 		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
 	} {
