@@ -466,8 +466,12 @@ func rebuildDiff(ctx context.Context, opts *ReviewOptions, dopts diff.Options, d
 	if from == "" {
 		from = saved.Base.Commit
 	}
-	if saved.Mode == diff.ModeStaged || saved.Mode == diff.ModeWorktree || from == "" || saved.Head.Commit == "" {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and a %s review cannot be taken from git again", dir, reportstore.DiffJSON, saved.Mode), hint)
+	if saved.Mode == diff.ModeStaged || saved.Mode == diff.ModeWorktree {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and a %s review cannot be taken from git again", dir, reportstore.DiffJSON, saved.Mode),
+			fmt.Sprintf("run 'quorum review --%s' again for a review of the current code", saved.Mode))
+	}
+	if from == "" || saved.Head.Commit == "" {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its report names no commits to take it from", dir, reportstore.DiffJSON), hint)
 	}
 	if spans := strings.Fields(saved.Options["ranges"]); len(spans) > 1 {
 		// A push of several ranges was reviewed as their union: one span
