@@ -83,7 +83,8 @@ type group struct {
 }
 
 // shownOnce remembers what the server said of each model, so the
-// up-front checks, each reviewer's setup and each eval case ask once.
+// up-front checks, each reviewer's setup and each eval case reuse one
+// answer (two first callers at once may both ask; both get the same).
 // Only answers are kept: a failure is asked again next time.
 type shownOnce struct {
 	review.Catalog
