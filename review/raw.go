@@ -3,6 +3,7 @@ package review
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -121,6 +122,18 @@ type ChunkResult struct {
 	Truncated bool    `json:"truncated,omitempty"`
 	Cached    bool    `json:"cached,omitempty"`
 	Metrics   Metrics `json:"metrics"`
+}
+
+// StoppedBeforeAnswering: a failed reviewer none of whose requests
+// failed, whose only error is the run's interruption (Ctrl-C, a timeout).
+// A model that answered badly, or could not load, failed on its own.
+func (r RawResult) StoppedBeforeAnswering() bool {
+	for _, c := range r.Chunks {
+		if c.Answer == nil {
+			return false
+		}
+	}
+	return r.Status == StatusFailed && (r.Error == "" || strings.HasPrefix(r.Error, "interrupted"))
 }
 
 // RawResult is everything one reviewer produced in one review.

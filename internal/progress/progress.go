@@ -190,7 +190,11 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 			s.bar.Abort(false)
 		}
 	}
-	msg := fmt.Sprintf("%s: %s, %d/%d chunks in %s", name, res.Status, answered(res), len(res.Chunks)+unfinished(res, s), round(res.Metrics.Wall))
+	status := res.Status
+	if res.StoppedBeforeAnswering() {
+		status = "stopped" // by Ctrl-C or a timeout, not a failure of the model
+	}
+	msg := fmt.Sprintf("%s: %s, %d/%d chunks in %s", name, status, answered(res), len(res.Chunks)+unfinished(res, s), round(res.Metrics.Wall))
 	if tps := res.Metrics.TokensPerSecond(); tps > 0 {
 		msg += fmt.Sprintf(", %.1f tokens/s", tps)
 	}

@@ -154,3 +154,18 @@ func TestTTYRedrawsInPlace(t *testing.T) {
 		t.Fatalf("no failure line:\n%q", out)
 	}
 }
+
+// A reviewer the stop reached before it answered is "stopped", not
+// "failed"; one that failed on its own stays "failed".
+func TestStoppedIsNotFailed(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	r := New(ios, false, (&fakeClock{time.Unix(1e9, 0)}).now)
+	r.Finished("late", review.RawResult{Status: review.StatusFailed, Error: "interrupted before its chunks were planned"})
+	r.Finished("bad", review.RawResult{Status: review.StatusFailed, Error: "1 of 1 chunks failed: the answer holds no JSON object", Chunks: []review.ChunkResult{{Error: "the answer holds no JSON object"}}})
+	r.Close()
+	want := "quorum: late: stopped, 0/0 chunks in 0s: interrupted before its chunks were planned\n" +
+		"quorum: bad: failed, 0/1 chunks in 0s: 1 of 1 chunks failed: the answer holds no JSON object\n"
+	if errOut.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", errOut, want)
+	}
+}

@@ -2,7 +2,6 @@
 package report
 
 import (
-	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/review"
@@ -157,17 +156,13 @@ type Reviewer struct {
 	Repeats int `json:"repeats"`
 	// Failures lists why chunks failed.
 	Failures []string `json:"failures,omitempty"`
+	// stopped: the run's interruption reached it before it answered
+	// (review.RawResult.StoppedBeforeAnswering); the verdict words it so.
+	stopped bool
 }
 
 // Answered reports whether the reviewer produced any answer.
 func (r Reviewer) Answered() bool { return r.Chunks > r.FailedChunks }
-
-// stoppedBeforeAnswering: in an interrupted review, a failed reviewer none
-// of whose requests failed, and whose only error is the interruption. A
-// model that answered badly, or could not load, failed on its own.
-func (r Reviewer) stoppedBeforeAnswering() bool {
-	return r.Status == review.StatusFailed && r.FailedChunks == 0 && (r.Error == "" || strings.HasPrefix(r.Error, "interrupted"))
-}
 
 // Finding is one consolidated issue.
 type Finding struct {

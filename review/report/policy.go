@@ -142,7 +142,7 @@ func (r *Report) verdict(empty bool) Verdict {
 	var failed, partial []string
 	for _, rv := range r.Reviewers {
 		switch {
-		case !rv.Answered() && r.Interrupted && rv.stoppedBeforeAnswering():
+		case !rv.Answered() && r.Interrupted && rv.stopped:
 			// The stop reached it first: not a failure of the model.
 			failed = append(failed, rv.Name+" stopped before answering")
 		case !rv.Answered():
