@@ -477,3 +477,19 @@ func TestRunBadLedgerFailsBeforeAnyModel(t *testing.T) {
 		t.Fatalf("reports %v, want none", reports)
 	}
 }
+
+// A panel whose models are all missing lets the push through (allow) with
+// the command that fixes it, not generic advice.
+func TestRunAllModelsMissingNamesThePull(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models:\n  - not-installed:1b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	if code != 0 || !strings.Contains(errOut.String(), "push not reviewed (hook.on_unavailable: allow)\nhint: ") || !strings.Contains(errOut.String(), "ollama pull not-installed:1b") {
+		t.Fatalf("exit %d %q", code, errOut)
+	}
+}

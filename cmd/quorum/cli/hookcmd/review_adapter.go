@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -136,7 +137,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	// Run always returns the raw results; an error means nobody answered
 	// (an interrupted run returns none).
 	if runErr != nil && pipeline.Unavailable(runErr) {
-		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost)}, nil
+		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: errmap.Hint(runErr)}, nil
 	}
 	// A report that could not be saved still gates the push.
 	saveErr := res.SaveErr

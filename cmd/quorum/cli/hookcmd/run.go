@@ -67,6 +67,9 @@ type Outcome struct {
 	Reason      string
 	// TimedOut: unavailable because hook.timeout expired before any answer.
 	TimedOut bool
+	// Fix is what to run about an unavailable server or model ("ollama
+	// pull NAME"); "" for the generic advice.
+	Fix string
 	// Partial describes missing coverage (timeout, failed reviewers); "" when complete.
 	Partial string
 	// Missing are panel models not installed in Ollama while the others
@@ -289,6 +292,9 @@ func RunPush(opts *RunOptions) error {
 			reason = "Ollama is not available"
 		}
 		fix := "start Ollama ('ollama serve') and pull the panel's models; 'quorum doctor' checks both"
+		if out.Fix != "" {
+			fix = out.Fix
+		}
 		if out.TimedOut {
 			fix = "raise hook.timeout"
 			if _, err := cache.DefaultDir(opts.Getenv); cfg.Cache && err == nil && out.Warning == "" {
