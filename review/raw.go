@@ -124,6 +124,9 @@ type ChunkResult struct {
 	Metrics   Metrics `json:"metrics"`
 }
 
+// Answered reports whether the reviewer answered at least part of the diff.
+func (r RawResult) Answered() bool { return r.Status == StatusOK || r.Status == StatusPartial }
+
 // StoppedBeforeAnswering: a failed reviewer none of whose requests
 // failed, whose only error is the run's interruption (Ctrl-C, a timeout).
 // A model that answered badly, or could not load, failed on its own.

@@ -363,7 +363,7 @@ func modelScore(inputs []Input, byCase []map[uint]scored, name string, meta revi
 					} else {
 						cost.Add(r.Metrics)
 					}
-					answered = r.Status == review.StatusOK || r.Status == review.StatusPartial
+					answered = r.Answered()
 				}
 			}
 		}

@@ -442,15 +442,9 @@ func incompleteReplay(why string) error {
 		"a replay shows the saved answers as they were; run 'quorum review' on the same commits for a whole review")
 }
 
-// anyAnswered reports whether some reviewer of raw answered at least part
-// of the diff.
+// anyAnswered reports whether some reviewer of raw answered.
 func anyAnswered(raw *review.Raw) bool {
-	for _, r := range raw.Results {
-		if r.Status == review.StatusOK || r.Status == review.StatusPartial {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(raw.Results, review.RawResult.Answered)
 }
 
 // rebuildDiff is the diff of a saved review that has no diff.json (saved
