@@ -57,8 +57,9 @@ type Result struct {
 	// exit code.
 	Dir     string
 	SaveErr error
-	// CacheErr says the answers could not be cached (a setup error with a
-	// hint): the review is complete, but the next one asks the models again.
+	// CacheErr says the cache has no directory or could not be written (a
+	// setup error with a hint): the review is complete, but what it asked
+	// is not kept for the next one.
 	CacheErr error
 }
 
