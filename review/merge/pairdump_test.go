@@ -1,0 +1,66 @@
+package merge
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// TestCorpusPairDump writes every corpus pair a merge could consider (two
+// reviewers, one file) with its label, the merge's decision, the line gap
+// and the lexical text overlap, for scripts/merge-embed-signal.sh, which
+// measures a real sentence-embedding model against them. It runs only when
+// QUORUM_DUMP_PAIRS names the output file.
+func TestCorpusPairDump(t *testing.T) {
+	out := os.Getenv("QUORUM_DUMP_PAIRS")
+	if out == "" {
+		t.Skip("set QUORUM_DUMP_PAIRS=FILE to write the corpus pairs")
+	}
+	type pair struct {
+		Dir, Review    string
+		TextA, TextB   string // title. explanation
+		Gap            int    // lines between the two anchors
+		Same, Merged   bool   // the label, and what Clusters decided
+		LexicalOverlap float64
+	}
+	var pairs []pair
+	for _, dir := range corpusDirs(t) {
+		for _, r := range loadCorpus(t, dir) {
+			cluster := map[string]int{}
+			for ci, c := range Clusters(r.findings) {
+				for _, m := range c.Members {
+					cluster[findingKey(m)] = ci
+				}
+			}
+			vecs := make([]vector, len(r.findings))
+			for i, f := range r.findings {
+				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
+			}
+			idfWeigh(vecs)
+			for i, a := range r.findings {
+				for j := i + 1; j < len(r.findings); j++ {
+					b := r.findings[j]
+					if a.Reviewer == b.Reviewer || a.File != b.File {
+						continue
+					}
+					ka, kb := findingKey(a), findingKey(b)
+					pairs = append(pairs, pair{
+						Dir: dir, Review: r.name,
+						TextA: a.Raw.Title + ". " + a.Raw.Explanation, TextB: b.Raw.Title + ". " + b.Raw.Explanation,
+						Gap:  max(a.Line-b.Line, b.Line-a.Line),
+						Same: r.issue[ka] == r.issue[kb], Merged: cluster[ka] == cluster[kb],
+						LexicalOverlap: jaccard(vecs[i], vecs[j]),
+					})
+				}
+			}
+		}
+	}
+	data, err := json.Marshal(pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d pairs written to %s", len(pairs), out)
+}
