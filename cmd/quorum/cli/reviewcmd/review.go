@@ -166,6 +166,18 @@ func validate(opts *ReviewOptions) error {
 	if opts.Flags != nil && opts.Flags.Changed("min-agreement") && opts.MinAgreement < 1 {
 		return exitcode.Setupf("give --min-agreement a positive number", "--min-agreement must be at least 1, got %d", opts.MinAgreement)
 	}
+	// --replay first: a flag it ignores gets "drop it", not a complaint
+	// about its value.
+	if opts.Replay == "" && opts.Flags != nil && opts.Flags.Changed("replay") {
+		// An empty id from a script ("--replay $ID") must not start a
+		// fresh review that asks the models.
+		return exitcode.Setupf("pass a report id, a report directory or latest ('quorum report list' shows them)", "--replay needs a report")
+	}
+	if opts.Replay != "" && opts.Flags != nil {
+		if err := replayFlags(opts.Flags); err != nil {
+			return err
+		}
+	}
 	for name, v := range map[string]int{"max-context": opts.MaxContext, "num-predict": opts.NumPredict, "parallel": opts.Parallel, "concurrent-models": opts.ConcurrentModels} {
 		if v < 1 {
 			return exitcode.Setupf("give --"+name+" a positive number", "--%s must be at least 1, got %d", name, v)
@@ -176,16 +188,6 @@ func validate(opts *ReviewOptions) error {
 	}
 	if opts.Timeout < 0 || opts.RequestTimeout < 0 {
 		return exitcode.Setupf("give a positive duration like 10m", "timeouts cannot be negative")
-	}
-	if opts.Replay == "" && opts.Flags != nil && opts.Flags.Changed("replay") {
-		// An empty id from a script ("--replay $ID") must not start a
-		// fresh review that asks the models.
-		return exitcode.Setupf("pass a report id, a report directory or latest ('quorum report list' shows them)", "--replay needs a report")
-	}
-	if opts.Replay != "" && opts.Flags != nil {
-		if err := replayFlags(opts.Flags); err != nil {
-			return err
-		}
 	}
 	return opts.Diff.Validate()
 }
