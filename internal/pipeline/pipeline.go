@@ -128,15 +128,9 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 	}
 	l, err := dismiss.Load(req.Set.Root, gitDir)
 	if err != nil {
-		return nil, exitcode.New(exitcode.Setup, err, ledgerHint(req.Set.Root, err))
+		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
 	}
 	return l, nil
-}
-
-// ledgerHint names the ledger file at fault, as the user would type it,
-// and what it must hold.
-func ledgerHint(root string, err error) string {
-	return "fix " + dismiss.FileAtFault(root, err) + " (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
 }
 
 func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {

@@ -73,7 +73,18 @@ type LedgerError struct {
 	Path string
 	Line int
 	Msg  string
+	// fault says whether the file's content is wrong (the zero value) or
+	// it cannot be read at all, which Hint answers differently.
+	fault readFault
 }
+
+type readFault int
+
+const (
+	contentFault readFault = iota
+	notAFile               // a directory where the ledger file should be
+	unreadable             // permissions, I/O
+)
 
 // FileAtFault names the ledger file err is about as a user would type it
 // from the work tree at root (the shared ledger when err does not say).
@@ -86,6 +97,21 @@ func FileAtFault(root string, err error) string {
 		return filepath.ToSlash(rel)
 	}
 	return le.Path
+}
+
+// Hint says how to get past err, a ledger that cannot be used, naming the
+// file as FileAtFault does.
+func Hint(root string, err error) string {
+	file := FileAtFault(root, err)
+	var le *LedgerError
+	errors.As(err, &le)
+	switch {
+	case le != nil && le.fault == notAFile:
+		return "move " + file + " aside: the ledger is a YAML file that 'quorum dismiss' writes"
+	case le != nil && le.fault == unreadable:
+		return "check that " + file + " can be read (its permissions, and that its directories are directories), or remove it"
+	}
+	return "fix " + file + " (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
 }
 
 func (e *LedgerError) Error() string {
@@ -105,11 +131,14 @@ func ReadFile(path, source string) (*Ledger, error) {
 		return &Ledger{}, nil
 	}
 	if err != nil {
+		if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
+			return nil, &LedgerError{Path: path, Msg: "is a directory, not a file", fault: notAFile}
+		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err // LedgerError names the path once
 		}
-		return nil, &LedgerError{Path: path, Msg: err.Error()}
+		return nil, &LedgerError{Path: path, Msg: err.Error(), fault: unreadable}
 	}
 	lines, err := checkShape(data)
 	if err != nil {

@@ -351,3 +351,36 @@ func TestLedgerEntryNeedsAReason(t *testing.T) {
 		}
 	}
 }
+
+// Hint answers what is wrong: a file to fix, a directory to move aside, or
+// a file that cannot be read; each names the ledger as typed from the root.
+func TestHintSaysWhatToDo(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(dismiss.SharedPath(root), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := dismiss.ReadFile(dismiss.SharedPath(root), dismiss.SourceShared)
+	if got, want := dismiss.Hint(root, err), "move .quorum/dismissed.yaml aside: the ledger is a YAML file that 'quorum dismiss' writes"; got != want {
+		t.Errorf("directory: %q, want %q", got, want)
+	}
+	// .git/quorum is a file: the ledger below it cannot be read.
+	gitDir := filepath.Join(root, ".git")
+	if err := os.MkdirAll(gitDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gitDir, "quorum"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dismiss.ReadFile(dismiss.LocalPath(gitDir), dismiss.SourceLocal)
+	if got, want := dismiss.Hint(root, err), "check that .git/quorum/dismissed.yaml can be read (its permissions, and that its directories are directories), or remove it"; got != want {
+		t.Errorf("unreadable: %q, want %q", got, want)
+	}
+	bad := filepath.Join(root, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("dismissed: 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dismiss.ReadFile(bad, dismiss.SourceShared)
+	if got := dismiss.Hint(root, err); !strings.HasPrefix(got, "fix bad.yaml (a 'dismissed:' list;") {
+		t.Errorf("content: %q", got)
+	}
+}

@@ -176,7 +176,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	}
 	l, err := dismiss.ReadFile(path, source)
 	if err != nil {
-		return exitcode.WithHint(err, "fix or remove "+path)
+		return exitcode.WithHint(err, dismiss.Hint(root, err))
 	}
 	who := gitWho
 	if opts.Who != nil {
@@ -216,7 +216,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 func listRun(io *iostreams.IOStreams, root, gitDir string) error {
 	l, err := dismiss.Load(root, gitDir)
 	if err != nil {
-		return exitcode.WithHint(err, "fix or remove "+dismiss.FileAtFault(root, err))
+		return exitcode.WithHint(err, dismiss.Hint(root, err))
 	}
 	if len(l.Entries) == 0 {
 		fmt.Fprintln(io.ErrOut, "no dismissals; 'quorum dismiss ID --reason TEXT' records one")
@@ -276,7 +276,7 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	for _, p := range []struct{ path, source string }{{dismiss.SharedPath(root), dismiss.SourceShared}, {dismiss.LocalPath(gitDir), dismiss.SourceLocal}} {
 		l, err := dismiss.ReadFile(p.path, p.source)
 		if err != nil {
-			return exitcode.WithHint(err, "fix or remove "+p.path)
+			return exitcode.WithHint(err, dismiss.Hint(root, err))
 		}
 		n := l.Remove(opts.Keys)
 		if n == 0 {

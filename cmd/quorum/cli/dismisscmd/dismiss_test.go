@@ -160,7 +160,7 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 		code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--list"})
 		lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
 		if code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "error: dismissal ledger ") || !strings.Contains(lines[0], dismiss.SharedFile) ||
-			lines[1] != "hint: fix or remove "+dismiss.SharedFile {
+			lines[1] != "hint: fix "+dismiss.SharedFile+" (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it" {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2, one error line naming the file, and the hint", ledger, code, errOut)
 			continue
 		}
@@ -190,8 +190,31 @@ func TestListNamesTheLocalLedgerAtFault(t *testing.T) {
 	}
 	f, _, errOut := cmdtest.NewFactory(dir, nil)
 	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--list"})
-	if code != 2 || !strings.HasSuffix(errOut.String(), "\nhint: fix or remove .git/quorum/dismissed.yaml\n") {
+	if code != 2 || !strings.Contains(errOut.String(), "\nhint: fix .git/quorum/dismissed.yaml (") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// A ledger path that is a directory is not a file to fix: every command
+// that reads it says to move it aside, naming it, with exit 2.
+func TestLedgerThatIsADirectory(t *testing.T) {
+	dir, _ := gitRepo(t)
+	if err := os.MkdirAll(dismiss.SharedPath(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--list"}} {
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, args)
+		want := "error: dismissal ledger " + dismiss.SharedPath(dir) + ": is a directory, not a file\n" +
+			"hint: move " + dismiss.SharedFile + " aside: the ledger is a YAML file that 'quorum dismiss' writes\n"
+		if code != 2 || errOut.String() != want {
+			t.Errorf("%v: exit %d, stderr %q; want %q", args, code, errOut, want)
+		}
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, nil)
+	code := cmdtest.Execute(context.Background(), NewCmdUndismiss(f, nil), f.IOStreams, []string{"abc"})
+	if code != 2 || !strings.HasSuffix(errOut.String(), "\nhint: move "+dismiss.SharedFile+" aside: the ledger is a YAML file that 'quorum dismiss' writes\n") {
+		t.Errorf("undismiss: exit %d, stderr %q", code, errOut)
 	}
 }
 

@@ -126,7 +126,7 @@ func TestReplayRefusesFlagsItIgnores(t *testing.T) {
 		{[]string{"--staged"}, "staged"},
 		{[]string{"--models", "other:1b"}, "models"},
 		{[]string{"--timeout", "1m", "--base", "main"}, "base"}, // the first in name order
-		{[]string{"--max-context", "100"}, "max-context"}, // not "too small": it would be ignored anyway
+		{[]string{"--max-context", "100"}, "max-context"},       // not "too small": it would be ignored anyway
 	} {
 		res := e.run(context.Background(), append([]string{"--replay", "latest", "-q"}, tc.args...)...)
 		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
