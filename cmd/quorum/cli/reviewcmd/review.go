@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,9 +20,7 @@ import (
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/progress"
-	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
-	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/run"
@@ -381,115 +378,6 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 		return err
 	}
 	return emit(opts, c)
-}
-
-// replay consolidates a saved review again from its raw answers and the diff
-// it was made on, with no model call: the way to try another gate or policy.
-func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts diff.Options, policy report.Policy) error {
-	gitDir, err := diff.GitDir(dirOr(opts.WorkDir))
-	if err != nil {
-		return err
-	}
-	dir, err := reportstore.ResolveDir(gitDir, opts.Replay)
-	if err != nil {
-		return err
-	}
-	raw, err := reportstore.LoadRaw(dir)
-	if err != nil {
-		return err
-	}
-	if opts.Raw {
-		if err := emitRaw(opts, raw); err != nil {
-			return err
-		}
-		if raw.Interrupted || !anyAnswered(raw) {
-			return incompleteReplay("it stopped before the end, or nobody answered")
-		}
-		return nil
-	}
-	saved, savedErr := reportstore.LoadReport(dir)
-	set, err := reportstore.LoadDiff(dir)
-	if err != nil {
-		return err
-	}
-	if set == nil {
-		if set, err = rebuildDiff(ctx, opts, dopts, dir, saved, savedErr); err != nil {
-			return err
-		}
-	}
-	if set.Root == "" { // the dismissal ledger is read from the work tree
-		set.Root = dismiss.WorkTree(gitDir)
-	}
-	c, err := consolidate(ctx, opts, cfg, set, raw, policy)
-	if err != nil {
-		return err
-	}
-	// The replayed report describes the same review: keep its branch and time,
-	// so replaying with the same policy reproduces the saved report.
-	if savedErr == nil {
-		c.Report.Branch, c.Report.GeneratedAt = saved.Branch, saved.GeneratedAt
-	}
-	gate := emit(opts, c)
-	if c.Report.Verdict.Status == report.VerdictIncomplete {
-		return incompleteReplay(c.Report.Verdict.Text)
-	}
-	return gate
-}
-
-// incompleteReplay is the exit of a replayed review that stopped early or
-// that nobody answered: as when it ran, never a pass, and exit 2 even when
-// it tripped the gate.
-func incompleteReplay(why string) error {
-	return exitcode.New(exitcode.Setup, fmt.Errorf("the replayed review is not a pass: %s", why),
-		"a replay shows the saved answers as they were; run 'quorum review' on the same commits for a whole review")
-}
-
-// anyAnswered reports whether some reviewer of raw answered.
-func anyAnswered(raw *review.Raw) bool {
-	return slices.ContainsFunc(raw.Results, review.RawResult.Answered)
-}
-
-// rebuildDiff is the diff of a saved review that has no diff.json (saved
-// before quorum kept it, or deleted): taken again from git by the commits
-// its report.json names, with a warning. Never the current checkout's diff:
-// that would replay the answers against other code.
-func rebuildDiff(ctx context.Context, opts *ReviewOptions, dopts diff.Options, dir string, saved *report.Report, savedErr error) (*diff.Set, error) {
-	hint := "run 'quorum review' again for a review of the current code"
-	if savedErr != nil {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has neither %s nor a readable %s: its diff is unknown", dir, reportstore.DiffJSON, reportstore.ReportJSON), hint)
-	}
-	from := saved.MergeBase
-	if from == "" {
-		from = saved.Base.Commit
-	}
-	if saved.Mode == diff.ModeStaged || saved.Mode == diff.ModeWorktree {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and a %s review cannot be taken from git again", dir, reportstore.DiffJSON, saved.Mode),
-			fmt.Sprintf("run 'quorum review --%s' again for a review of the current code", saved.Mode))
-	}
-	if from == "" || saved.Head.Commit == "" {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its report names no commits to take it from", dir, reportstore.DiffJSON), hint)
-	}
-	if spans := strings.Fields(saved.Options["ranges"]); len(spans) > 1 {
-		// A push of several ranges was reviewed as their union: one span
-		// from the merge-base would hold other commits.
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its %d pushed ranges cannot be taken from git again as one", dir, reportstore.DiffJSON, len(spans)), hint)
-	}
-	rebuilt := diff.Options{Dir: dopts.Dir, Ignore: dopts.Ignore, Commits: from + ".." + saved.Head.Commit}
-	set, err := diff.Load(ctx, rebuilt)
-	if err != nil {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its commits %s cannot be read: %v", dir, reportstore.DiffJSON, rebuilt.Commits, err), hint)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "quorum: warning: %s has no %s; its diff was taken again from git (%s)\n", dir, reportstore.DiffJSON, rebuilt.Commits)
-	// The same review: its mode and refs as saved, not those of the span.
-	set.Mode, set.Base, set.Head, set.MergeBase = saved.Mode, saved.Base, saved.Head, saved.MergeBase
-	return set, nil
-}
-
-func dirOr(d string) string {
-	if d == "" {
-		return "."
-	}
-	return d
 }
 
 // outcome turns how the run ended into the command's error: interrupted,
