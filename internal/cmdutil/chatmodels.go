@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
@@ -29,4 +30,23 @@ func CheckChatModels(ctx context.Context, session *pipeline.Session) error {
 		what = fmt.Sprintf("an embedding model (family %s)", family)
 	}
 	return exitcode.New(exitcode.Setup, fmt.Errorf("%s is %s: it %w, so it cannot review", name, what, ErrNotChat), NotChatHint)
+}
+
+// SameWeightsHint is the hint for two reviewer names of one model.
+const SameWeightsHint = "list the model once in --models (or models: in .quorum.yaml); 'ollama list' shows each name's ID"
+
+// CheckDistinctModels refuses a panel that names one set of weights twice
+// on one server (pipeline.Session.SameWeights): its answers would agree
+// with themselves and meet any --min-agreement alone.
+func CheckDistinctModels(ctx context.Context, session *pipeline.Session) error {
+	a, b, digest := session.SameWeights(ctx)
+	if a == "" {
+		return nil
+	}
+	id := strings.TrimPrefix(digest, "sha256:")
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	return exitcode.New(exitcode.Setup,
+		fmt.Errorf("%s and %s are one model (ID %s): as two reviewers they would agree with themselves", a, b, id), SameWeightsHint)
 }

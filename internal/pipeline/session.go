@@ -75,6 +75,33 @@ func (s *Session) EmbeddingModel(ctx context.Context) (name, family string) {
 	return "", ""
 }
 
+// SameWeights names two configured reviewers on one server whose models
+// are one set of weights (the same digest: "coder" and "coder:latest", or
+// an `ollama cp` copy), and that digest. Their answers would be one
+// opinion counted twice: found by 2 of 2, passing --min-agreement 2 on one
+// model's word. One model on two servers stays two reviewers, as
+// configured. Models the server cannot describe are left for the review to
+// report.
+func (s *Session) SameWeights(ctx context.Context) (a, b, digest string) {
+	if len(s.opts.Config.Models) == 0 {
+		return "", "", "" // the default panel takes one model per family, so never one digest twice
+	}
+	for _, g := range s.groups {
+		seen := map[string]string{} // digest -> the first model with it
+		for _, rv := range g.reviewers {
+			info, err := g.catalog.Show(ctx, rv.Model)
+			if err != nil || info.Digest == "" {
+				continue
+			}
+			if first, ok := seen[info.Digest]; ok {
+				return first, rv.Model, info.Digest
+			}
+			seen[info.Digest] = rv.Model
+		}
+	}
+	return "", "", ""
+}
+
 // group is one server and the reviewers that run on it.
 type group struct {
 	backend   Backend

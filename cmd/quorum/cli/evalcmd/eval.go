@@ -261,6 +261,14 @@ func evalRun(o *EvalOptions) error {
 	if err != nil {
 		return err
 	}
+	// As in a review: a model that cannot chat, or one model named twice,
+	// is refused before any case is asked.
+	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
+		return err
+	}
+	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
+		return err
+	}
 	var cost costs
 	if cfg.Cache {
 		if dir, err := cache.DefaultDir(o.Getenv); err == nil {

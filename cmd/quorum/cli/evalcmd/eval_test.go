@@ -467,6 +467,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--paths", ".git/hooks", "--models", qwen}, `--paths ".git/hooks" is inside .git, which holds no reviewed file`, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--since", "garbage", "--models", qwen}, `--since "garbage": git reads it as now, which selects no commits`, "give a date or a span git understands, like 2026-01-01 or '3 months ago'"},
 		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
+		{[]string{"--models", "nomic-embed-text"}, "nomic-embed-text is an embedding model (family nomic-bert): it cannot chat, so it cannot review", "name a chat model in --models"},
 	} {
 		r := e.run(context.Background(), tc.args...)
 		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
@@ -588,5 +589,23 @@ func TestSetupErrors(t *testing.T) {
 	r = e.run(context.Background(), "--models", qwen)
 	if r.code != exitcode.Setup || r.stderr != "error: not a git repository: "+e.repo.Dir+"\nhint: run quorum inside a git work tree, or 'git init' one\n" {
 		t.Errorf("not a repository: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// One model under two names is refused before any case is asked, as in a
+// review: its two "reviewers" would agree with themselves.
+func TestOneModelUnderTwoNames(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	digest := "sha256:5b6c9c0d1e7b88aa0123456789abcdef0123456789abcdef0123456789abcdef"
+	e.srv = ollamatest.New(t, ollamatest.Config{Reply: script, Models: []ollamatest.Model{
+		{Name: "coder:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+		{Name: "coder-copy:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+	}})
+	r := e.run(context.Background(), "--models", "coder,coder-copy")
+	want := "error: coder and coder-copy are one model (ID 5b6c9c0d1e7b): as two reviewers they would agree with themselves\n" +
+		"hint: list the model once in --models (or models: in .quorum.yaml); 'ollama list' shows each name's ID\n"
+	if r.code != exitcode.Setup || !strings.HasSuffix(r.stderr, want) || e.srv.ModelCalls() != 0 {
+		t.Fatalf("exit %d, %d model calls, stderr:\n%s\nwant ending:\n%s", r.code, e.srv.ModelCalls(), r.stderr, want)
 	}
 }

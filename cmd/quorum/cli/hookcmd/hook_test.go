@@ -493,3 +493,29 @@ func TestRunAllModelsMissingNamesThePull(t *testing.T) {
 		t.Fatalf("exit %d %q", code, errOut)
 	}
 }
+
+// One model named twice under two names blocks the push as configuration
+// (exit 2, whatever hook.on_unavailable says), before any chat: its two
+// reviews would agree with themselves.
+func TestRunOneModelUnderTwoNamesBlocks(t *testing.T) {
+	dir, line := gitRepo(t)
+	digest := "sha256:77aa9c0d1e7b88aa0123456789abcdef0123456789abcdef0123456789abcdef"
+	srv := ollamatest.New(t, ollamatest.Config{Models: []ollamatest.Model{
+		{Name: "coder:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+		{Name: "coder-copy:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+	}})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models: [coder, coder-copy]\nhook:\n  on_unavailable: allow\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	want := "error: coder and coder-copy are one model (ID 77aa9c0d1e7b): as two reviewers they would agree with themselves\n" +
+		"hint: list the model once in models: (.quorum.yaml or the user config); 'ollama list' shows each name's ID; " + skipHint + "\n"
+	if code != exitcode.Setup || !strings.HasSuffix(errOut.String(), want) {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 2 ending:\n%s", code, errOut, want)
+	}
+	if n := srv.ModelCalls(); n != 0 {
+		t.Fatalf("%d chats, want none", n)
+	}
+}

@@ -110,6 +110,11 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
 		return Outcome{}, exitcode.New(exitcode.Setup, err, notChatHookHint)
 	}
+	// So is one model named twice: its two reviews would agree with
+	// themselves and could block (or pass) a push on one opinion.
+	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
+		return Outcome{}, exitcode.New(exitcode.Setup, err, sameWeightsHookHint)
+	}
 	res, err := pipeline.Review(ctx, session, pipeline.Request{
 		Set:     set,
 		ReadNew: merged.ReadNew,
@@ -204,6 +209,8 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 
 // notChatHookHint is the hint for an embedding model in the hook's panel:
 // the hook has no --models, so it names the config files.
+const sameWeightsHookHint = "list the model once in models: (.quorum.yaml or the user config); 'ollama list' shows each name's ID; " + skipHint
+
 const notChatHookHint = "name chat models in models: (.quorum.yaml or the user config); 'quorum models' lists the installed models and which can chat; " + skipHint
 
 // unavailableReason is the one-line reason behind hook.on_unavailable.

@@ -63,3 +63,34 @@ func TestEachModelIsShownOnce(t *testing.T) {
 		t.Fatalf("%d /api/show requests for 2 models, want 2", n)
 	}
 }
+
+// One model under two names (a name and its :latest, an `ollama cp` copy)
+// is one opinion: as two reviewers it would meet --min-agreement 2 alone.
+// It is refused up front, naming both and the shared ID, with no chat.
+func TestOneModelUnderTwoNamesRefused(t *testing.T) {
+	const hint = "hint: list the model once in --models (or models: in .quorum.yaml); 'ollama list' shows each name's ID\n"
+	digest := "sha256:4f2a9c0d1e7b88aa0123456789abcdef0123456789abcdef0123456789abcdef"
+	models := []ollamatest.Model{
+		{Name: "coder:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+		{Name: "coder-copy:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+		{Name: "llama3.1:8b", Family: "llama", ContextLength: 131072, Capabilities: []string{"completion"}},
+	}
+	for _, tc := range []struct{ models, want string }{
+		{"coder,coder:latest", "error: coder and coder:latest are one model (ID 4f2a9c0d1e7b): as two reviewers they would agree with themselves\n"},
+		{"coder,llama3.1:8b,coder-copy", "error: coder and coder-copy are one model (ID 4f2a9c0d1e7b): as two reviewers they would agree with themselves\n"},
+	} {
+		e := newEnv(t, ollamatest.Config{Models: models})
+		res := e.run(context.Background(), "-q", "--models", tc.models, "--min-agreement", "2")
+		if res.code != exitcode.Setup || res.stdout != "" || res.stderr != tc.want+hint {
+			t.Errorf("%s: exit %d, stdout %q, stderr:\n%swant:\n%s", tc.models, res.code, res.stdout, res.stderr, tc.want+hint)
+		}
+		if n := e.srv.ModelCalls(); n != 0 {
+			t.Errorf("%s: %d model calls, want none", tc.models, n)
+		}
+	}
+	// Two different models are two reviewers.
+	e := newEnv(t, ollamatest.Config{Models: models})
+	if res := e.run(context.Background(), "-q", "--models", "coder,llama3.1:8b"); res.code != exitcode.OK {
+		t.Fatalf("two models: exit %d\n%s", res.code, res.stderr)
+	}
+}

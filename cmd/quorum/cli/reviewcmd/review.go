@@ -299,6 +299,10 @@ func reviewRun(opts *ReviewOptions) error {
 		rep.Close()
 		return err
 	}
+	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
+		rep.Close()
+		return err
+	}
 	res, err := pipeline.Review(ctx, session, req)
 	rep.Close()
 	if err != nil {
