@@ -86,7 +86,10 @@ type Hook struct {
 	Gate
 	OnUnavailable string        `json:"on_unavailable"`
 	Timeout       time.Duration `json:"timeout"`
-	Tags          bool          `json:"tags"`
+	// Tags reviews the commits a pushed tag brings that the remote lacks
+	// (on by default: a tag must not carry unreviewed code past the gate;
+	// a tag of pushed commits brings none and costs nothing).
+	Tags bool `json:"tags"`
 	// Ahead makes `quorum hook install` add the post-commit hook that
 	// reviews each commit in the background; set to false (in a file or
 	// QUORUM_HOOK_AHEAD) it stops an installed one from starting reviews.
@@ -179,6 +182,7 @@ func Default() *Config {
 			Gate:          Gate{FailOn: review.Critical, MinAgreement: 1},
 			OnUnavailable: OnUnavailableAllow,
 			Timeout:       10 * time.Minute,
+			Tags:          true,
 		},
 		Timeout:    30 * time.Minute,
 		API:        APIOllama,

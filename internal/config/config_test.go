@@ -47,7 +47,7 @@ func TestDefaults(t *testing.T) {
 	dir, getenv := fixture(t, "", "", nil)
 	c, err := Load(dir, getenv)
 	must(t, err)
-	if c.Hook.FailOn != "critical" || c.Hook.MinAgreement != 1 || c.Hook.OnUnavailable != "allow" || c.Hook.Timeout != 10*time.Minute || c.Hook.Tags {
+	if c.Hook.FailOn != "critical" || c.Hook.MinAgreement != 1 || c.Hook.OnUnavailable != "allow" || c.Hook.Timeout != 10*time.Minute || !c.Hook.Tags {
 		t.Errorf("hook defaults = %+v", c.Hook)
 	}
 	if !c.Cache || c.AllowRemote || c.OllamaHost != "http://127.0.0.1:11434" {

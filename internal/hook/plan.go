@@ -30,6 +30,10 @@ type Skip struct {
 	// hook checks against the saved verdicts (Verdicts.Lookup).
 	OnRemote bool   `json:"on_remote,omitempty"`
 	Head     string `json:"head,omitempty"`
+	// Unreviewed is the range of a tag skipped by hook.tags: false that
+	// brings commits the remote lacks: the hook names it, and reviews it
+	// after all when an earlier push of those commits was blocked.
+	Unreviewed *Range `json:"unreviewed,omitempty"`
 }
 
 // Plan is what one push asks to review: one or more ranges (several refs
@@ -48,12 +52,13 @@ type PlanOptions struct {
 	// Remote is the remote's name as git passed it to the hook (or its URL
 	// when pushing to a URL): refs/remotes/<Remote>/* are what it already has.
 	Remote string
-	// Tags reviews pushed tags too (hook.tags).
+	// Tags reviews pushed tags like branches (hook.tags).
 	Tags bool
 }
 
 // PlanPush works out which commits a push introduces, per update:
-//   - deletions are skipped; tags are skipped unless opt.Tags;
+//   - deletions are skipped; so are tags when opt.Tags is off, with the
+//     commits they bring (Skip.Unreviewed);
 //   - when the remote's old oid is present locally and an ancestor of the
 //     new one, the range is exactly remote..local;
 //   - otherwise (a new branch, a force-push, an old oid we never fetched)
@@ -79,13 +84,18 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		case u.IsDelete():
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "deletion"})
 			continue
-		case u.IsTag() && !opt.Tags:
-			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "tag (set hook.tags: true to review tags)"})
-			continue
 		}
 		r, reason, err := rangeFor(ctx, g, u, opt.Remote, empty)
 		if err != nil {
 			return nil, err
+		}
+		if u.IsTag() && !opt.Tags {
+			sk := Skip{Ref: ref, Reason: "tag (hook.tags: false)", OnRemote: reason == reasonOnRemote, Head: r.Head}
+			if reason == "" {
+				sk.Unreviewed = &r
+			}
+			p.Skipped = append(p.Skipped, sk)
+			continue
 		}
 		if reason != "" {
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: reason, OnRemote: reason == reasonOnRemote, Head: r.Head})

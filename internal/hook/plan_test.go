@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -119,6 +120,11 @@ func TestPlanPush(t *testing.T) {
 	p = r.plan(PlanOptions{}, line("(delete)", z40, "refs/heads/old", c1), line("refs/tags/v1", tagOID, "refs/tags/v1", z40))
 	if len(p.Ranges) != 0 || len(p.Skipped) != 2 || p.Skipped[0].Reason != "deletion" || !strings.HasPrefix(p.Skipped[1].Reason, "tag") {
 		t.Fatalf("skips: %+v", p)
+	}
+	// The skipped tag keeps the commits it brings, for the hook to name
+	// (and to review after all when a push of them was blocked).
+	if u := p.Skipped[1].Unreviewed; u == nil || u.String() != c2+".."+f1 || !slices.Equal(u.New, []string{f1}) {
+		t.Fatalf("skipped tag's range: %+v", u)
 	}
 	p = r.plan(PlanOptions{Tags: true}, line("refs/tags/v1", tagOID, "refs/tags/v1", z40))
 	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+f1 {

@@ -158,6 +158,19 @@ QUORUM_SKIP=1 skips the review.`,
 
 const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
 
+// blockedAmong is the latest blocked push holding one of commits, or nil.
+func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
+	if v == nil {
+		return nil
+	}
+	for _, c := range commits {
+		if b := v.Lookup(c); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
 // RunPush reviews the push described on opts.IO.In (or by pre-commit's
 // variables) and gates it. NewCmdRun calls it; tests call it from runF
 // after setting a scripted Reviewer.
@@ -216,6 +229,24 @@ func RunPush(opts *RunOptions) error {
 	if verr != nil {
 		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(verr.Error()))
 	}
+	for _, sk := range plan.Skipped {
+		if sk.Unreviewed == nil {
+			continue
+		}
+		// A tag skipped by hook.tags: false still gets a blocked push's
+		// verdict: tagging blocked commits must not publish them unreviewed.
+		if b := blockedAmong(verdicts, sk.Unreviewed.New); b != nil {
+			fmt.Fprintf(errOut, "quorum: %s brings commits an earlier push was blocked on: reviewing %s despite hook.tags: false\n",
+				safetext.OneLine(sk.Ref), shortRanges([]hook.Range{*sk.Unreviewed}))
+			if err := plan.Review(ctx, dir, sk.Ref, []hook.Range{*sk.Unreviewed}); err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+			continue
+		}
+		n := len(sk.Unreviewed.New)
+		fmt.Fprintf(errOut, "quorum: %s not reviewed (hook.tags: false): it brings %d commit%s no branch of the remote has\n",
+			safetext.OneLine(sk.Ref), n, cmdutil.Plural(n))
+	}
 	if verdicts != nil {
 		for _, sk := range plan.Skipped {
 			if !sk.OnRemote {
@@ -233,7 +264,7 @@ func RunPush(opts *RunOptions) error {
 		}
 	}
 	if len(plan.Ranges) == 0 {
-		return nil // nothing new: deletions, tags, commits the remote has
+		return nil // nothing new: deletions, skipped tags, commits the remote has
 	}
 	reviewer := opts.Reviewer
 	if reviewer == nil {
