@@ -45,6 +45,11 @@ func CommonDir(dir string) (string, error) {
 	return commonDirOf(gd), nil
 }
 
+// CommonDirOf is the common git directory of the git dir gd: the one its
+// "commondir" file names (a linked work tree's), else gd itself. What a
+// clone keeps once for all its work trees lives there.
+func CommonDirOf(gd string) string { return commonDirOf(gd) }
+
 // commonDirOf is the common git directory of gitDir: the one its
 // "commondir" file names (a linked work tree's), else gitDir itself.
 func commonDirOf(gd string) string {

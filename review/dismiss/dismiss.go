@@ -59,9 +59,16 @@ type Ledger struct {
 	Entries []Entry `yaml:"dismissed"`
 }
 
-// SharedPath and LocalPath are the ledger files of a work tree and a git dir.
-func SharedPath(root string) string  { return filepath.Join(root, filepath.FromSlash(SharedFile)) }
-func LocalPath(gitDir string) string { return filepath.Join(gitDir, filepath.FromSlash(LocalFile)) }
+// SharedPath is the shared ledger of the work tree at root.
+func SharedPath(root string) string { return filepath.Join(root, filepath.FromSlash(SharedFile)) }
+
+// LocalPath is the local ledger of the clone whose git dir is gitDir. It is
+// the clone's, not one work tree's: a linked work tree (git worktree add)
+// reads and writes the main git dir's, as --local promises ("this clone
+// only").
+func LocalPath(gitDir string) string {
+	return filepath.Join(diff.CommonDirOf(gitDir), filepath.FromSlash(LocalFile))
+}
 
 // ErrLedger wraps a ledger file that cannot be read or parsed.
 var ErrLedger = errors.New("dismissal ledger")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -382,5 +383,41 @@ func TestHintSaysWhatToDo(t *testing.T) {
 	_, err = dismiss.ReadFile(bad, dismiss.SourceShared)
 	if got := dismiss.Hint(root, err); !strings.HasPrefix(got, "fix bad.yaml (a 'dismissed:' list;") {
 		t.Errorf("content: %q", got)
+	}
+}
+
+// A linked work tree of a clone shares its local ledger: a --local
+// dismissal made in one work tree applies in the others.
+func TestLocalLedgerIsTheClones(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "main")
+	git := func(wd string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = wd
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if err := os.MkdirAll(main, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git(main, "init", "-q", "-b", "main")
+	git(main, "commit", "-q", "--allow-empty", "-m", "one")
+	git(main, "worktree", "add", "-q", filepath.Join(dir, "linked"), "-b", "side")
+	mainGit, err := diff.GitDir(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	linkedGit, err := diff.GitDir(filepath.Join(dir, "linked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if linkedGit == mainGit {
+		t.Fatalf("fixture: the linked work tree's git dir is the main one (%s)", linkedGit)
+	}
+	if got, want := dismiss.LocalPath(linkedGit), dismiss.LocalPath(mainGit); got != want {
+		t.Fatalf("linked work tree's local ledger %s, want the clone's %s", got, want)
 	}
 }
