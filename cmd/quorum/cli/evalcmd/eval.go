@@ -358,7 +358,13 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 var errInterruptedEarly = exitcode.New(exitcode.Setup, errors.New("eval interrupted while building its cases; no model was asked yet"),
 	"run the same command again")
 
-func interrupted(done, total int) error {
+// interrupted is Ctrl-C between or during cases: with a cache, a second
+// run resumes where this one stopped; without one it starts over.
+func interrupted(done, total int, cached bool) error {
+	if !cached {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("eval interrupted after %d of %d cases; nothing is cached, so no answer is kept", done, total),
+			"run the same command again: it starts over (without --no-cache, or with the cache on, a second run resumes)")
+	}
 	return exitcode.New(exitcode.Setup, fmt.Errorf("eval interrupted after %d of %d cases; answers so far are kept", done, total),
 		"run the same command again to resume: answered cases come from the cache")
 }
@@ -380,7 +386,7 @@ func answer(ctx context.Context, o *EvalOptions, s *pipeline.Session, obs *forwa
 		rep.Close()
 		spent := cost.of(raw) // recorded even when interrupted: those answers are cached too
 		if ctx.Err() != nil || (raw != nil && raw.Interrupted) {
-			return nil, interrupted(i, len(cases))
+			return nil, interrupted(i, len(cases), cost.c != nil)
 		}
 		if runErr != nil && (pipeline.Unavailable(runErr) || raw == nil) {
 			return nil, runErr

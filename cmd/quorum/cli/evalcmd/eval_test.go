@@ -413,6 +413,17 @@ func TestEvalInterrupted(t *testing.T) {
 	if after := state(t, e.repo); after != before {
 		t.Fatalf("eval changed the repository")
 	}
+	// With --no-cache nothing is kept, and the messages say so.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	mu.Lock() // the first run's handlers may still be finishing
+	asked, cancel = 0, cancel2
+	mu.Unlock()
+	r = e.run(ctx2, append(panelArgs, "--format", "json", "--no-cache")...)
+	if r.code != exitcode.Setup || !strings.Contains(r.stderr, "; nothing is cached, so no answer is kept\n") ||
+		!strings.Contains(r.stderr, "hint: run the same command again: it starts over") || strings.Contains(r.stderr, "come from the cache") {
+		t.Fatalf("--no-cache: exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
 }
 
 // ---- errors: message, hint, exit code ----

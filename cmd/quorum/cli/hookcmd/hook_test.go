@@ -340,6 +340,26 @@ func TestRunInterruptedRefusesThePush(t *testing.T) {
 			})
 		}
 	}
+	// The hint promises cached answers only when there is a cache.
+	for cacheOn, want := range map[string]string{
+		"true":  "hint: push again to have it reviewed (finished answers are cached); " + skipHint,
+		"false": "hint: push again to have it reviewed (the cache is off, so it starts over); " + skipHint,
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_CACHE": cacheOn})
+		f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+		code := cmdtest.Execute(ctx, NewCmdRun(f, func(o *RunOptions) error {
+			o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+				cancel()
+				return Outcome{Partial: "a partial"}, nil
+			})
+			return RunPush(o)
+		}), f.IOStreams, []string{"origin", "u"})
+		cancel()
+		if code != exitcode.Setup || !strings.HasSuffix(errOut.String(), "\n"+want+"\n") {
+			t.Errorf("cache %s: exit %d %q", cacheOn, code, errOut)
+		}
+	}
 }
 
 // Severity is coloured on a terminal only, and never with NO_COLOR.

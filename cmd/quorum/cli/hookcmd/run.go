@@ -292,14 +292,14 @@ func RunPush(opts *RunOptions) error {
 	lock := joinAhead(rctx, dir, plan, errOut, nowOf(opts.Now))
 	defer lock.Unlock()
 	if ctx.Err() != nil {
-		return errInterrupted()
+		return errInterrupted(cfg.Cache)
 	}
 	out, err := reviewer.Review(rctx, req)
 	if ctx.Err() != nil {
 		// Ctrl-C, SIGTERM or SIGHUP reached quorum itself: not a timeout nor
 		// an unavailable server, and not a reason to let the push through
 		// unreviewed, whatever hook.on_unavailable says.
-		return errInterrupted()
+		return errInterrupted(cfg.Cache)
 	}
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && rctx.Err() != nil && ctx.Err() == nil {
 		// Nothing finished in time; treat it as the server being unusable.
@@ -381,9 +381,12 @@ func RunPush(opts *RunOptions) error {
 
 // errInterrupted refuses the push when the review was interrupted (exit 2):
 // git aborts the push, and the hint says how to get it through.
-func errInterrupted() error {
-	return exitcode.Setupf("push again to have it reviewed (finished answers are cached); "+skipHint,
-		"push blocked: the review was interrupted")
+func errInterrupted(cached bool) error {
+	again := "push again to have it reviewed (finished answers are cached); "
+	if !cached {
+		again = "push again to have it reviewed (the cache is off, so it starts over); "
+	}
+	return exitcode.Setupf(again+skipHint, "push blocked: the review was interrupted")
 }
 
 // preCommitUpdate rebuilds the push from pre-commit's environment.
