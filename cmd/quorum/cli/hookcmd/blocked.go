@@ -55,8 +55,14 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		dismiss = strings.Join(ids, " ")
 	}
 	fmt.Fprintln(w, "next:")
-	fmt.Fprintln(w, "  quorum report show                 # the full report")
-	fmt.Fprintf(w, "  quorum dismiss %s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss)
+	if reportPath == "" {
+		// No saved report: 'report show' would show another one, and
+		// 'dismiss' finds its ids in the saved report.
+		fmt.Fprintln(w, "  fix what kept the report from being saved (above), then push again to dismiss a false positive")
+	} else {
+		fmt.Fprintln(w, "  quorum report show                 # the full report")
+		fmt.Fprintf(w, "  quorum dismiss %s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss)
+	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 }
 

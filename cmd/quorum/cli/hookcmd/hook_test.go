@@ -539,3 +539,57 @@ func TestRunOneModelUnderTwoNamesBlocks(t *testing.T) {
 		t.Fatalf("%d chats, want none", n)
 	}
 }
+
+// A partial review (hook.timeout expired, a file no model could read) never
+// says the commits were reviewed: with hook.on_unavailable: allow the push
+// goes through as "partly reviewed"; with block it is refused, as a missing
+// model is.
+func TestRunPartialReviewSaysSo(t *testing.T) {
+	dir, line := gitRepo(t)
+	partial := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+		return Outcome{Partial: "hook.timeout (12s) expired before the review finished; 9 files read by no reviewer (a.go, b.go, …)",
+			TimedOut: true, ReportPath: "/r/report.md"}, nil
+	})
+	run := func(onUnavailable string) (int, string) {
+		f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_HOOK_ON_UNAVAILABLE": onUnavailable})
+		f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+		code := cmdtest.Execute(context.Background(), NewCmdRun(f, func(o *RunOptions) error {
+			o.Reviewer = partial
+			return RunPush(o)
+		}), f.IOStreams, []string{"origin", "u"})
+		return code, errOut.String()
+	}
+	code, out := run("allow")
+	if code != 0 || !strings.Contains(out, "\nquorum: partial review: hook.timeout (12s) expired before the review finished; 9 files read by no reviewer (a.go, b.go, …)\n") ||
+		!strings.Contains(out, "\nquorum: partly reviewed 1 commit (") || !strings.HasSuffix(out, ": nothing at or above critical in what was read; report: /r/report.md\n") {
+		t.Errorf("allow: exit %d\n%s", code, out)
+	}
+	code, out = run("block")
+	want := "error: push blocked: the review is partial (hook.on_unavailable: block)\n" +
+		"hint: raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push); " + skipHint + "\n"
+	if code != exitcode.Setup || !strings.HasSuffix(out, want) {
+		t.Errorf("block: exit %d\n%s\nwant ending:\n%s", code, out, want)
+	}
+}
+
+// A blocked push whose report could not be saved says so, and its next
+// steps do not send the user to another report ('report show' would show
+// the previous one, and 'dismiss' finds ids in the saved report).
+func TestRunBlockedWithoutSavedReport(t *testing.T) {
+	dir, line := gitRepo(t)
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, func(o *RunOptions) error {
+		o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+			return Outcome{Blocked: true, SaveErr: "save report: read-only file system",
+				Blocking: []hook.Finding{{ID: "Q1", Severity: "critical", File: "k.go", Line: 8, Title: "t"}}}, nil
+		})
+		return RunPush(o)
+	}), f.IOStreams, []string{"origin", "u"})
+	out := errOut.String()
+	if code != exitcode.Findings || !strings.Contains(out, "quorum: warning: the report could not be saved: save report: read-only file system\n") ||
+		strings.Contains(out, "partial review") || strings.Contains(out, "quorum report show") || strings.Contains(out, "quorum dismiss Q1") ||
+		!strings.Contains(out, "  fix what kept the report from being saved (above), then push again to dismiss a false positive\n") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}

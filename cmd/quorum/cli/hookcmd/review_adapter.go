@@ -165,13 +165,23 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	var partial, missing []string
 	if saveErr != nil {
-		partial = append(partial, "the report could not be saved: "+safetext.OneLine(saveErr.Error()))
+		// Not a gap in the review: the gate stands, but nothing can refer
+		// to the report (report show, dismiss), which RunPush says.
+		out.SaveErr = safetext.OneLine(saveErr.Error())
+	}
+	stopped := map[string]bool{} // reviewers the timeout reached before their first answer
+	for _, r := range raw.Results {
+		if r.StoppedBeforeAnswering() {
+			stopped[r.Reviewer.Name] = true
+		}
 	}
 	for _, rv := range rep.Reviewers {
-		switch rv.Status {
-		case review.StatusMissing:
+		switch {
+		case rv.Status == review.StatusMissing:
 			missing = append(missing, rv.Model)
-		case review.StatusFailed, review.StatusPartial:
+		case stopped[rv.Name]:
+			partial = append(partial, rv.Name+" stopped before answering")
+		case rv.Status == review.StatusFailed, rv.Status == review.StatusPartial:
 			partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
 		}
 	}
@@ -188,14 +198,15 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			Warning: warning, WarningHint: warningHint}, nil
 	}
 	if raw.Interrupted {
-		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired: the report covers what %d of %d reviewers finished", req.Timeout, rep.Verdict.RestsOn, rep.Verdict.Panel))
+		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired before the review finished", req.Timeout))
 	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
 		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath}, nil
 	}
-	if n := len(rep.Verdict.Unread); n > 0 && !raw.Interrupted {
+	if n := len(rep.Verdict.Unread); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
 	}
+	out.TimedOut = raw.Interrupted
 	out.Partial = strings.Join(partial, "; ")
 	out.Warning, out.WarningHint = warning, warningHint
 	// A panel model missing while others answered: the review ran with

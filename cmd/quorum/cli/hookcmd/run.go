@@ -57,15 +57,18 @@ type Outcome struct {
 	Below map[string]int
 	// Dismissed counts the findings a dismissal kept out of the gate.
 	Dismissed int
-	// ReportPath is where the full report was saved.
+	// ReportPath is where the full report was saved; "" when it was not,
+	// and SaveErr says why.
 	ReportPath string
+	SaveErr    string
 	// Verdict is the report's one-line verdict.
 	Verdict string
 	// Unavailable is set when Ollama is down or a panel model is missing;
 	// Reason says which.
 	Unavailable bool
 	Reason      string
-	// TimedOut: unavailable because hook.timeout expired before any answer.
+	// TimedOut: hook.timeout expired, before any answer (with Unavailable)
+	// or after some (with Partial).
 	TimedOut bool
 	// Fix is what to run about an unavailable server or model ("ollama
 	// pull NAME"); "" for the generic advice.
@@ -353,8 +356,20 @@ func RunPush(opts *RunOptions) error {
 	}
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
+	if out.SaveErr != "" {
+		fmt.Fprintf(errOut, "quorum: warning: the report could not be saved: %s\n", out.SaveErr)
+	}
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
+		// A team that blocks when Ollama is unavailable does not want a
+		// push through on a review that read only part of it.
+		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
+			hint := "push again once the cause is fixed"
+			if out.TimedOut {
+				hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
+			}
+			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: the review is partial (hook.on_unavailable: block)")
+		}
 	}
 	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
 		var b *hook.Blocked
@@ -372,6 +387,9 @@ func RunPush(opts *RunOptions) error {
 		return exitcode.FindingsError
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
+	if out.Partial != "" {
+		msg = fmt.Sprintf("quorum: partly reviewed %s: nothing at or above %s in what was read", what, cfg.Hook.FailOn)
+	}
 	if out.ReportPath != "" {
 		msg += "; report: " + out.ReportPath
 	}
