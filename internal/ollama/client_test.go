@@ -129,14 +129,17 @@ func TestChatFaults(t *testing.T) {
 		msg   string
 		hint  string
 		code  int
+		// server: the server itself failed (Error.Server), which is still
+		// exit 2, never 3: not a fault of quorum.
+		server bool
 	}{
-		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "server.log", ollama.CodeInternal},
-		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup},
-		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", ollama.CodeSetup},
-		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", ollama.CodeInternal},
-		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", ollama.CodeInternal},
-		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", ollama.CodeInternal},
-		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", ollama.CodeInternal},
+		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "out of memory", ollama.CodeSetup, true},
+		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup, false},
+		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", ollama.CodeSetup, false},
+		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", ollama.CodeSetup, true},
+		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", ollama.CodeSetup, true},
+		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", ollama.CodeSetup, true},
+		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", ollama.CodeSetup, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +147,9 @@ func TestChatFaults(t *testing.T) {
 			c := newClient(t, srv)
 			_, err := c.Chat(context.Background(), chatReq(model), nil)
 			assertErr(t, err, tt.is, tt.msg, tt.hint, tt.code)
+			if e := (*ollama.Error)(nil); !errors.As(err, &e) || e.Server() != tt.server {
+				t.Errorf("Server() of %v: want %v", err, tt.server)
+			}
 			// The other models are unaffected.
 			if _, err := c.Chat(context.Background(), chatReq("llama3.1:8b"), nil); err != nil {
 				t.Errorf("other model: %v", err)

@@ -73,8 +73,12 @@ type Error struct {
 func (e *Error) Error() string   { return e.msg }
 func (e *Error) Unwrap() []error { return e.errs }
 
-// Server reports whether the server itself failed (rather than something the
-// user can set up differently): an internal failure, exit 3, at the command line.
+// Server reports whether the server itself failed mid-request (a 5xx, an
+// {"error"} or unparsable line in the stream, a dropped connection, a stream
+// that ended without done) rather than being absent or refusing: the remedy
+// is in the server's log, not in quorum's settings. It is still a server
+// problem quorum understood, not a fault of quorum: exit 2 at the command
+// line, like every other Kind (exit 3 is for quorum's own bugs).
 func (e *Error) Server() bool {
 	switch e.Kind {
 	case Failed, Dropped, Unfinished:
@@ -90,7 +94,15 @@ func (c *Client) newErr(kind Kind, op, model, hint, msg string, errs ...error) *
 
 const hintNotOllama = "check that OLLAMA_HOST points at an Ollama server"
 
-const hintServerLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again"
+// hintServerLog is the remedy for a server that failed mid-request. A 500
+// "llama runner process has terminated: signal: killed" is usually the
+// kernel's OOM killer, so the hint names memory too (without reading the
+// message: the kind is chosen by status code, never by text).
+const hintServerLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and its free memory (a runner killed mid-answer is usually out of memory: a smaller model or context needs less), then run again"
+
+// hintDropped is the remedy for a connection closed mid-answer: the server
+// crashed, restarted, or its runner was killed.
+const hintDropped = "the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and its free memory (a runner killed mid-answer is usually out of memory), then run again"
 
 func isBusy(err error) bool {
 	var se api.StatusError
@@ -139,8 +151,7 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 			fmt.Sprintf("%s: %s does not answer like an ollama server: %s", op, c.base.Host, oneLine(err.Error())), ErrServer, err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || isNetErr(err) {
-		return c.newErr(Dropped, op, model,
-			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again",
+		return c.newErr(Dropped, op, model, hintDropped,
 			fmt.Sprintf("%s: ollama closed the connection before the answer was complete", op),
 			ErrStreamDropped, err)
 	}

@@ -2,22 +2,18 @@ package ollama
 
 import "errors"
 
-// Exit codes as cmd/quorum/cli/errmap maps this package's errors; the
-// tests here check the kind of failure, errmap's tests the codes themselves.
-const (
-	CodeSetup    = 2
-	CodeInternal = 3
-)
+// CodeSetup is the exit code cmd/quorum/cli/errmap gives every error of
+// this package: what the user or the server's operator can fix (exit 2),
+// a server failure included; exit 3 is for quorum's own bugs. The tests
+// here check the kind of failure, errmap's tests the codes themselves.
+const CodeSetup = 2
 
-// CodeOf is errmap's exit code for err: 3 for a server failure, 2 for any
-// other *Error, 0 for an error of some other package.
+// CodeOf is errmap's exit code for err: 2 for any *Error (a server failure
+// too), 0 for an error of some other package.
 func CodeOf(err error) int {
 	var e *Error
-	switch {
-	case !errors.As(err, &e):
+	if !errors.As(err, &e) {
 		return 0
-	case e.Server():
-		return CodeInternal
 	}
 	return CodeSetup
 }

@@ -2,8 +2,10 @@
 //
 // Domain packages (diff, review, the backends) return typed errors and name
 // no flag; a Rule per package maps them here. Exit codes are DESIGN §9's:
-// 2 for what the user can set up differently, 3 for an internal or server
-// failure.
+// 2 for what the user can set up differently, and for a model server that
+// failed (quorum understood what happened and the hint says what to check),
+// 3 only for an internal failure: a bug in quorum, an impossible state, an
+// error no rule knows.
 //
 // # Ollama
 //
@@ -20,11 +22,20 @@
 //	non-loopback host                    ErrRemote                2     --allow-remote
 //	bad or unresolvable host             -                        2     OLLAMA_HOST, --ollama-host
 //	deadline passed / canceled           ErrTimeout / context.*   2     timeout / run again
-//	5xx, {"error"} line after a 200,
-//	or a stream line that is not JSON    ErrServer                3     the server log
-//	connection closed mid-answer         ErrStreamDropped         3     the server log
-//	stream ended without done            ErrStreamDropped         3     --models, --num-predict, the server log
+//	5xx (a runner killed for memory),
+//	{"error"} line after a 200,
+//	or a stream line that is not JSON    ErrServer                2     the server log, its memory
+//	connection closed mid-answer         ErrStreamDropped         2     the server log, its memory
+//	stream ended without done            ErrStreamDropped         2     --models, --num-predict, the server log
 //
-// The backend's own hint (ollama.Error.Hint, also what Client.Hint returns
-// for the retro) says the same in ollama's terms, without quorum's flags.
+// The last three are ollama.Error.Server: the server failed, not quorum,
+// so they exit 2 like the rest. The backend's own hint (ollama.Error.Hint,
+// also what Client.Hint returns for the retro) says the same in ollama's
+// terms, without quorum's flags.
+//
+// # The review runner
+//
+// review/run's own errors, a model's answer quorum could not use, exit 2
+// with a hint naming another model or context (runRule): ErrBadAnswer,
+// ErrPromptTruncated, ErrNothingFits.
 package errmap

@@ -1,6 +1,7 @@
 package errmap
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/run"
 )
 
 // A Rule maps the errors of one domain package to an exit code and a hint;
@@ -29,21 +31,21 @@ var rules = []Rule{
 	diffRule,
 	ollamaRule,
 	backendRule,
+	runRule,
 }
 
 // ollamaRule maps the Ollama adapter's errors (see the package doc's
-// table): exit 3 when the server failed, else exit 2, with OllamaHint.
+// table): exit 2 with OllamaHint, whatever the kind. A server that failed
+// mid-answer (ollama.Error.Server: a 5xx, a runner killed for memory, a
+// dropped connection) is a problem quorum understood and the hint says
+// what to check; exit 3 would tell CI it met a bug in quorum.
 // It comes before backendRule, which would only see the backend's own hint.
 func ollamaRule(err error) (int, string, bool) {
 	var e *ollama.Error
 	if !errors.As(err, &e) {
 		return 0, "", false
 	}
-	code := exitcode.Setup
-	if e.Server() {
-		code = exitcode.Internal
-	}
-	return code, OllamaHint(e), true
+	return exitcode.Setup, OllamaHint(e), true
 }
 
 // OllamaHint is the hint line for an Ollama error: the backend's own hint,
@@ -71,15 +73,16 @@ func OllamaHint(e *ollama.Error) string {
 	return e.Hint
 }
 
-// backendRule maps a model server's errors: the backend's own hint, exit 3
-// for a server failure, exit 2 for everything the user can fix (a server to
-// start, a model to load, a key to set, a host to allow).
+// backendRule maps a model server's errors: the backend's own hint and
+// exit 2, for everything the user can fix (a server to start, a model to
+// load, a key to set, a host to allow) and for a server that failed (its
+// log says why; not a bug in quorum).
 func backendRule(err error) (int, string, bool) {
 	var h *pipeline.HintedError
 	known := errors.As(err, &h)
 	switch {
 	case errors.Is(err, openai.ErrServer):
-		return exitcode.Internal, hintOf(h), true
+		return exitcode.Setup, cmp.Or(hintOf(h), serverFailedHint), true
 	case errors.Is(err, openai.ErrBadBaseURL):
 		return exitcode.Setup, "give --host a URL like " + openai.DefaultBaseURL, true
 	case errors.Is(err, loopback.ErrRemote) && hintOf(h) == "":
@@ -90,6 +93,32 @@ func backendRule(err error) (int, string, bool) {
 	}
 	return 0, "", false
 }
+
+// serverFailedHint is the hint for a model server's failure whose backend
+// gave none.
+const serverFailedHint = "the model server failed; check its log (and its free memory: a model killed mid-answer is usually out of it), then run again"
+
+// runRule maps the review runner's own failures, each a model's answer
+// quorum could not use: exit 2 (another model or context helps), never 3.
+// `quorum review` and the pre-push hook both print these hints.
+func runRule(err error) (int, string, bool) {
+	switch {
+	case errors.Is(err, run.ErrBadAnswer):
+		return exitcode.Setup, BadAnswerHint, true
+	case errors.Is(err, run.ErrPromptTruncated):
+		return exitcode.Setup, PromptTruncatedHint, true
+	case errors.Is(err, run.ErrNothingFits):
+		return exitcode.Setup, NothingFitsHint, true
+	}
+	return 0, "", false
+}
+
+// Hints of the review runner's errors (runRule).
+const (
+	BadAnswerHint       = "the model could not give a valid review; try another model with --models (see `quorum models`)"
+	PromptTruncatedHint = "the server ignored num_ctx; upgrade ollama, or lower --max-context"
+	NothingFitsHint     = "give the model a larger context: num_ctx under its models: entry in .quorum.yaml (for an OpenAI-compatible server, start it with a larger context too), or raise --max-context"
+)
 
 func hintOf(h *pipeline.HintedError) string {
 	if h == nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/run"
 )
 
 // TestDiffErrors pins, for every kind of diff error, the one-line message,
@@ -293,7 +294,7 @@ func noGit(t *testing.T) {
 }
 
 // TestBackendErrors: a model server's errors exit 2 with the backend's own
-// hint, except a server failure (exit 3).
+// hint, a server failure too (it is not a bug in quorum).
 func TestBackendErrors(t *testing.T) {
 	for _, tt := range []struct {
 		err  error
@@ -302,7 +303,8 @@ func TestBackendErrors(t *testing.T) {
 	}{
 		{&pipeline.HintedError{Err: fmt.Errorf("list models: %w", openai.ErrUnauthorized), Hint: "set api_key_env"}, exitcode.Setup, "set api_key_env"},
 		{&pipeline.HintedError{Err: fmt.Errorf("chat: %w", review.ErrUnreachable), Hint: "start the server"}, exitcode.Setup, "start the server"},
-		{fmt.Errorf("no reviewer could answer: %w", &pipeline.HintedError{Err: openai.ErrServer, Hint: "check its log"}), exitcode.Internal, "check its log"},
+		{fmt.Errorf("no reviewer could answer: %w", &pipeline.HintedError{Err: openai.ErrServer, Hint: "check its log"}), exitcode.Setup, "check its log"},
+		{fmt.Errorf("chat: %w", openai.ErrServer), exitcode.Setup, "the model server failed; check its log (and its free memory: a model killed mid-answer is usually out of it), then run again"},
 		{fmt.Errorf("x: %w", openai.ErrRejected), exitcode.Setup, ""},
 		{fmt.Errorf("refusing: %w", loopback.ErrRemote), exitcode.Setup, "use a loopback host, or pass --allow-remote (allow_remote: true in your user config) if that server is yours"},
 		{fmt.Errorf("host: %w", openai.ErrBadBaseURL), exitcode.Setup, "give --host a URL like " + openai.DefaultBaseURL},
@@ -310,6 +312,27 @@ func TestBackendErrors(t *testing.T) {
 		code, hint := errmap.Map(tt.err)
 		if code != tt.code || hint != tt.hint {
 			t.Errorf("%v: code %d hint %q, want %d %q", tt.err, code, hint, tt.code, tt.hint)
+		}
+	}
+}
+
+// TestRunErrors: a model's answer quorum could not use is exit 2 with a hint
+// naming another model or context, never exit 3, wherever it is printed
+// (quorum review, the pre-push hook).
+func TestRunErrors(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		hint string
+	}{
+		{&run.NoAnswerError{Cause: fmt.Errorf("%w: the answer holds no JSON object", run.ErrBadAnswer)}, errmap.BadAnswerHint},
+		{&run.NoAnswerError{Cause: fmt.Errorf("%w: 9000 tokens kept of 12000", run.ErrPromptTruncated)}, errmap.PromptTruncatedHint},
+		{&run.NoAnswerError{Cause: fmt.Errorf("%w: 2 files, num_ctx 2048", run.ErrNothingFits)}, errmap.NothingFitsHint},
+	} {
+		var buf bytes.Buffer
+		code := errmap.Print(&buf, tt.err)
+		want := "error: " + tt.err.Error() + "\nhint: " + tt.hint + "\n"
+		if code != exitcode.Setup || buf.String() != want || tt.hint == "" {
+			t.Errorf("printed (exit %d):\n%swant (exit 2):\n%s", code, buf.String(), want)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func TestOllamaErrors(t *testing.T) {
 			return c, err
 		}
 	}
-	const serverLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again"
+	const serverLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and its free memory (a runner killed mid-answer is usually out of memory: a smaller model or context needs less), then run again"
 	for _, tt := range []struct {
 		name string
 		err  func(t *testing.T) (*ollama.Client, error)
@@ -66,11 +66,14 @@ func TestOllamaErrors(t *testing.T) {
 			_, err := ollama.ParseHost("ftp://x:1")
 			return &ollama.Client{}, err
 		}, ollama.BadHost, exitcode.Setup, "set OLLAMA_HOST (or --ollama-host) to host:port or http://host:port"},
-		{"server error", chat(ollamatest.FaultServerError, model), ollama.Failed, exitcode.Internal, serverLog},
-		{"error line", chat(ollamatest.FaultErrorLine, model), ollama.Failed, exitcode.Internal, serverLog},
-		{"dropped", chat(ollamatest.FaultDrop, model), ollama.Dropped, exitcode.Internal,
-			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and run again"},
-		{"unfinished", chat(ollamatest.FaultCutShort, model), ollama.Unfinished, exitcode.Internal,
+		// The server failed (ollama.Error.Server): still exit 2, not a bug
+		// in quorum, and the hint says what to check, never to start it.
+		{"server error", chat(ollamatest.FaultServerError, model), ollama.Failed, exitcode.Setup, serverLog},
+		{"error line", chat(ollamatest.FaultErrorLine, model), ollama.Failed, exitcode.Setup, serverLog},
+		{"garbage line", chat(ollamatest.FaultGarbageLine, model), ollama.Failed, exitcode.Setup, serverLog},
+		{"dropped", chat(ollamatest.FaultDrop, model), ollama.Dropped, exitcode.Setup,
+			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and its free memory (a runner killed mid-answer is usually out of memory), then run again"},
+		{"unfinished", chat(ollamatest.FaultCutShort, model), ollama.Unfinished, exitcode.Setup,
 			"the model may be stuck repeating itself: try another model with --models, or a lower --num-predict; if it happens with every model, check the server log (journalctl -u ollama, or ~/.ollama/logs/server.log)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,10 +93,20 @@ func TestOllamaErrors(t *testing.T) {
 			if c, h := errmap.Map(hinted); c != tt.code || h != tt.hint {
 				t.Errorf("hinted: exit %d hint %q", c, h)
 			}
+			// Only an unreachable server is told to start it.
+			if tt.kind != ollama.Unreachable && startsServer(tt.hint) {
+				t.Errorf("hint %q suggests starting a server that is running", tt.hint)
+			}
 			// The backend's own hint is there and names no quorum flag.
 			if h := c.Hint(err, model); h == "" || strings.Contains(h, "--") || strings.Contains(h, "quorum ") {
 				t.Errorf("Client.Hint = %q", h)
 			}
 		})
 	}
+}
+
+// startsServer reports a hint that tells the user to start the server
+// (`ollama serve`, 'ollama serve', "start Ollama").
+func startsServer(hint string) bool {
+	return strings.Contains(hint, "ollama serve`") || strings.Contains(hint, "ollama serve'") || strings.Contains(strings.ToLower(hint), "start ollama")
 }
