@@ -250,7 +250,8 @@ func settingsChanged(workDir string, getenv func(string) string, rep *report.Rep
 }
 
 // coveringReport is the newest saved report of exactly these ranges (from
-// the pre-push hook or a background review), and the report itself.
+// the pre-push hook, a background review or a 'quorum review' of the
+// same commits), and the report itself.
 func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool) {
 	entries, err := reportstore.List(gitDir)
 	if err != nil {
@@ -268,6 +269,9 @@ func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool
 			continue
 		}
 		ranges := rep.Options["ranges"]
+		if ranges == "" {
+			ranges = reviewedSpan(rep)
+		}
 		if ranges == "" || ahead.Key(strings.Fields(ranges)) != key {
 			continue
 		}
@@ -277,6 +281,23 @@ func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool
 		return e, rep, true
 	}
 	return reportstore.Entry{}, nil, false
+}
+
+// reviewedSpan is the range of commits a 'quorum review' report covers,
+// written as the hook writes its ranges (base..head, full ids), or "" for a
+// review of staged or work-tree changes, which are not commits.
+func reviewedSpan(rep *report.Report) string {
+	switch rep.Mode {
+	case "range":
+		if rep.MergeBase != "" && rep.Head.Commit != "" {
+			return rep.MergeBase + ".." + rep.Head.Commit
+		}
+	case "commits":
+		if rep.Base.Commit != "" && rep.Head.Commit != "" {
+			return rep.Base.Commit + ".." + rep.Head.Commit
+		}
+	}
+	return ""
 }
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
@@ -297,13 +318,18 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			by = "a background review"
 		case ahead.TriggerPrePush:
 		default:
-			by = "quorum"
+			by = "'quorum review'"
 		}
 		fmt.Fprintf(w, "reviewed by %s at %s: %s\n", by, localTime(st.At), safetext.OneLine(st.Verdict))
 		fmt.Fprintf(w, "report: %s\n", st.Report)
-		if len(st.Changed) > 0 {
+		switch {
+		case len(st.Changed) > 0:
 			fmt.Fprintf(w, "the %s changed since: a push asks the models again\n", strings.Join(st.Changed, " and "))
-		} else {
+		case st.Trigger == "":
+			// A manual review may have run with --no-cache, which its
+			// report does not record.
+			fmt.Fprintln(w, "a push asks the models only what that review did not cache")
+		default:
 			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached")
 		}
 	case InFlight:

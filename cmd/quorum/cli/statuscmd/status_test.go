@@ -221,3 +221,34 @@ func TestStatusOrphanBranch(t *testing.T) {
 		t.Fatalf("related branch:\n%s", out)
 	}
 }
+
+// A 'quorum review' of exactly the commits a push would send counts: status
+// says so (its answers are what the push reuses), and a review of staged
+// changes, which are not those commits, does not.
+func TestStatusReviewedByQuorumReview(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	sc := reporttest.Scenarios()[0]
+	save := func(mode string, at time.Time) {
+		t.Helper()
+		r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Mode, r.MergeBase, r.Head.Commit = mode, base, head
+		if _, err := reportstore.SaveBundle(gitDir, at, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("staged", reporttest.GeneratedAt)
+	if _, out, _ := status(t, dir); !strings.Contains(out, "not reviewed yet") {
+		t.Fatalf("a staged review counted:\n%s", out)
+	}
+	save("range", reporttest.GeneratedAt.Add(time.Minute))
+	code, out, errOut := status(t, dir)
+	if code != 0 || !strings.Contains(out, "reviewed by 'quorum review' at ") || !strings.Contains(out, "a push asks the models only what that review did not cache") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
