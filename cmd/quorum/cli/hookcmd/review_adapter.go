@@ -200,7 +200,9 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if raw.Interrupted {
 		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired before the review finished", req.Timeout))
 	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
-		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath}, nil
+		// The run's error says what went wrong (a server that failed
+		// mid-answer, unusable answers): its hint, not "start Ollama".
+		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.Hint(runErr)}, nil
 	}
 	if n := len(rep.Verdict.Unread); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",

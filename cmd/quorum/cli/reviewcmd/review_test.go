@@ -261,7 +261,7 @@ func TestErrors(t *testing.T) {
 		return ollamatest.Config{Faults: []ollamatest.Fault{{Kind: k, Times: times}}}
 	}
 	cases := []errorCase{
-		{name: "500", cfg: fault(ollamatest.FaultServerError, 0), args: one, code: 3,
+		{name: "500", cfg: fault(ollamatest.FaultServerError, 0), args: one, code: 2,
 			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama failed (500)", hint: "hint: the ollama server failed; check its log"},
 		{name: "503", cfg: fault(ollamatest.FaultBusy, 0), args: one, code: 2,
 			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama is busy", hint: "hint: ollama's queue is full"},
@@ -273,7 +273,7 @@ func TestErrors(t *testing.T) {
 			error: "error: no reviewer could answer: the model gave no usable answer: the answer", hint: "hint: the model could not give a valid review; try another model with --models"},
 		{name: "length", cfg: fault(ollamatest.FaultLength, 0), args: one, code: 2,
 			error: "error: no reviewer could answer: the model gave no usable answer: the answer was cut off at the 4096-token limit", hint: "hint: the model could not give a valid review"},
-		{name: "drop", cfg: fault(ollamatest.FaultDrop, 0), args: one, code: 3,
+		{name: "drop", cfg: fault(ollamatest.FaultDrop, 0), args: one, code: 2,
 			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama closed the", hint: "hint: the server closed the connection mid-answer"},
 		{name: "unreachable", vars: map[string]string{"OLLAMA_HOST": "127.0.0.1:1"}, args: one, code: 2,
 			error: "error: no reviewer could answer: cannot reach ollama at 127.0.0.1:1", hint: "hint: start the server with `ollama serve`"},

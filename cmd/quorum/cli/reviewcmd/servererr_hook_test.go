@@ -68,12 +68,7 @@ func TestHookServerFailureHint(t *testing.T) {
 			}
 
 			if strings.Contains(allow.stderr, hookGenericHint) || strings.Contains(block.stderr, hookGenericHint) {
-				// quorum's errors carry the right hint (errmap.Hint of the
-				// run's error: TestEveryFaultExitsTwo); the hook's adapter
-				// does not pass it on when no reviewer answered. Remove this
-				// skip once cmd/quorum/cli/hookcmd/review_adapter.go sets
-				// Outcome.Fix to errmap.Hint(runErr) there.
-				t.Skipf("hookcmd prints its generic %q for a server failure (needs the review_adapter.go change)", hookGenericHint)
+				t.Errorf("the hook prints its generic %q for a server failure", hookGenericHint)
 			}
 			for name, res := range map[string]result{"allow": allow, "block": block} {
 				if startsServer(res.stderr) {
