@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/safetext"
+
 	"github.com/quorum-review/quorum/internal/atomicfile"
 )
 
@@ -212,7 +214,7 @@ func WriteState(gitDir string, s State) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(Dir(gitDir), StateName), append(b, '\n'), 0o644)
+	return atomicfile.Write(filepath.Join(Dir(gitDir), StateName), append(safetext.EscapeJSON(b), '\n'), 0o644)
 }
 
 // InProgress names a git operation under way in the work tree whose git

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/safetext"
+
 	"github.com/quorum-review/quorum/internal/atomicfile"
 )
 
@@ -108,6 +110,7 @@ func (c *Cache) Put(ns, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode cache entry: %w", err)
 	}
+	b = safetext.EscapeJSON(b) // answers quote code: no raw bidi or C1 characters on disk
 	c.sweep.Do(func() { _, _ = c.RemoveStaleTemps(time.Now()) })
 	// 0600 as before: cached answers quote the code under review.
 	if err := atomicfile.Write(p, b, 0o600); err != nil {

@@ -3,6 +3,7 @@ package cache
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,5 +155,32 @@ func TestWriteErrKeepsTheFirstFailure(t *testing.T) {
 	}
 	if (*Cache)(nil).WriteErr() != nil {
 		t.Fatal("nil cache has a write error")
+	}
+}
+
+// An answer quoting code with a bidi override or a C1 control is stored
+// with them escaped (a terminal that shows the file would obey them raw),
+// and reads back as it was.
+func TestEntriesHoldNoRawBidi(t *testing.T) {
+	c := New(t.TempDir())
+	k := Key("v1", "model", 4)
+	want := entry{"if ok \u202e{ } \u009b31m", 1}
+	if err := c.Put("results", k, want); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.path("results", k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(string(b), 0x202e) || strings.ContainsRune(string(b), 0x9b) || !strings.Contains(string(b), `\u202e`) {
+		t.Fatalf("stored %q", b)
+	}
+	var got entry
+	if ok, err := c.Get("results", k, &got); !ok || err != nil || got != want {
+		t.Fatalf("got %+v ok=%v err=%v", got, ok, err)
 	}
 }

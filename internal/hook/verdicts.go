@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Finding is one blocking finding as the hook shows it and remembers it.
@@ -116,6 +118,7 @@ func (v *Verdicts) save() error {
 	if err != nil {
 		return err
 	}
+	b = safetext.EscapeJSON(b) // finding titles are model text
 	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
 		return err
 	}
