@@ -146,6 +146,17 @@ func TestModelsForms(t *testing.T) {
 	if len(c2.Models) != 2 || c2.Models[1].Name != "b:2b" || c2.Source("models").String() != "env QUORUM_MODELS" {
 		t.Errorf("env models = %+v from %v", c2.Models, c2.Source("models"))
 	}
+
+	// "," names no model: an error, as --models , is, not the default panel.
+	_, err = Load(dir, func(k string) string {
+		if k == "QUORUM_MODELS" {
+			return " , ,"
+		}
+		return getenv(k)
+	})
+	if err == nil || !strings.Contains(err.Error(), `no model name in " , ,"`) || !strings.Contains(err.Error(), "QUORUM_MODELS") {
+		t.Errorf("QUORUM_MODELS=' , ,': %v", err)
+	}
 }
 
 func TestGuidelinesResolved(t *testing.T) {

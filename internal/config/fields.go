@@ -289,6 +289,10 @@ func setModels(c *Config, v value) error {
 		for _, name := range listOf(v) {
 			ms = append(ms, Model{Name: name})
 		}
+		// "," names no model, as --models , does not: not the default panel.
+		if !v.isList && len(ms) == 0 && strings.TrimSpace(v.scalar) != "" {
+			return bad("give model names separated by commas, like qwen2.5-coder:7b,llama3.1:8b", "no model name in %q", v.scalar)
+		}
 	}
 	seen := map[string]bool{}
 	for _, m := range ms {

@@ -506,12 +506,17 @@ func (t *logTail) copy(w io.Writer) {
 	}
 }
 
+// skipped reports whether QUORUM_SKIP asks to skip the review: any value
+// but empty, 0, false, no or off (as git reads a boolean).
 func skipped(getenv func(string) string) bool {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	skip := getenv("QUORUM_SKIP")
-	return skip != "" && skip != "0" && !strings.EqualFold(skip, "false")
+	switch strings.ToLower(strings.TrimSpace(getenv("QUORUM_SKIP"))) {
+	case "", "0", "false", "no", "off":
+		return false
+	}
+	return true
 }
 
 func getenvOf(g func(string) string) func(string) string {

@@ -189,7 +189,7 @@ func RunPush(opts *RunOptions) error {
 	if err != nil {
 		return exitcode.New(exitcode.Internal, fmt.Errorf("reading the pre-push input: %w", err), skipHint)
 	}
-	if skip := getenv("QUORUM_SKIP"); skip != "" && skip != "0" && !strings.EqualFold(skip, "false") {
+	if skipped(getenv) {
 		fmt.Fprintln(errOut, "quorum: QUORUM_SKIP is set; push not reviewed")
 		return nil
 	}

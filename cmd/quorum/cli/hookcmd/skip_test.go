@@ -6,16 +6,17 @@ import (
 	"testing"
 )
 
-// TestQuorumSkip pins both sides of QUORUM_SKIP: any value but "", "0" and
-// "false" (in any case) skips the review; those three review as usual.
+// TestQuorumSkip pins both sides of QUORUM_SKIP: any value but "", "0",
+// "false", "no" and "off" (in any case, as git reads booleans) skips the
+// review; those review as usual.
 func TestQuorumSkip(t *testing.T) {
 	dir, line := gitRepo(t)
 	for _, tt := range []struct {
 		value string
 		skip  bool
 	}{
-		{"1", true}, {"true", true}, {"yes", true}, {"TRUE", true},
-		{"", false}, {"0", false}, {"false", false}, {"FALSE", false}, {"False", false},
+		{"1", true}, {"true", true}, {"yes", true}, {"TRUE", true}, {"on", true},
+		{"", false}, {"0", false}, {"false", false}, {"FALSE", false}, {"False", false}, {"no", false}, {"Off", false}, {" 0 ", false},
 	} {
 		t.Run("QUORUM_SKIP="+tt.value, func(t *testing.T) {
 			env := map[string]string{"HOME": t.TempDir(), "QUORUM_SKIP": tt.value}
