@@ -249,6 +249,29 @@ func (d *doctor) checkGit(ctx context.Context) {
 		return
 	}
 	d.r.add("repository", OK, strings.TrimSpace(string(top)), "")
+	d.checkRange(strings.TrimSpace(string(top)))
+}
+
+// checkRange is what 'quorum review' with no flags would review: a
+// repository with no commits, no base branch or a branch that shares no
+// history with its base cannot be reviewed that way, which "ready to
+// review" would hide.
+func (d *doctor) checkRange(root string) {
+	st, err := diff.CheckHead(root)
+	if err != nil {
+		return // the repository line has spoken
+	}
+	switch {
+	case st.Err != nil:
+		d.r.add("range", Fail, "'quorum review' cannot run: "+safetext.OneLine(st.Err.Error()), errmap.Hint(st.Err))
+	case st.Base == "":
+		err := &diff.Error{Kind: diff.NoBase}
+		d.r.add("range", Fail, "'quorum review' cannot run: no base branch found (no upstream, origin/HEAD, main or master)", errmap.Hint(err))
+	case st.Branch == st.Base:
+		d.r.add("range", Info, fmt.Sprintf("on %s, the base branch itself: 'quorum review' reviews a branch against it (or --commits A..B, --staged)", safetext.OneLine(st.Base)), "")
+	default:
+		d.r.add("range", OK, fmt.Sprintf("%s against %s", safetext.OneLine(st.Branch), safetext.OneLine(st.Base)), "")
+	}
 }
 
 func fileExists(p string) bool {

@@ -48,15 +48,49 @@ func bareRepo(t *testing.T) string {
 	return dir
 }
 
+// gitRepo is a repository with one commit on main: what 'quorum review'
+// needs to have a range.
 func gitRepo(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command("git", "init", "-q", dir)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git init: %v %s", err, out)
-	}
+	dir := emptyRepo(t)
+	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
 	return dir
+}
+
+// devRepo has one commit on dev, and no main, master or upstream to
+// review it against.
+func devRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	runGit(t, dir, "init", "-q", "-b", "dev", dir)
+	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "one")
+	return dir
+}
+
+// featureRepo is on a branch off main.
+func featureRepo(t *testing.T) string {
+	t.Helper()
+	dir := gitRepo(t)
+	runGit(t, dir, "checkout", "-q", "-b", "feature")
+	return dir
+}
+
+// emptyRepo is a repository with no commit yet.
+func emptyRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	runGit(t, dir, "init", "-q", "-b", "main", dir)
+	return dir
+}
+
+func runGit(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir, "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v %s", args, err, out)
+	}
 }
 
 type env struct {
@@ -194,6 +228,14 @@ func TestProblems(t *testing.T) {
 		code  int
 		lines []string // each must appear in stdout
 	}{
+		{"no commits yet", env{dir: emptyRepo(t), meminfo: roomy}, nil, 2, []string{
+			"FAIL  range       'quorum review' cannot run: the repository has no commits yet",
+			"fix: make a first commit with 'git commit', or pass --staged to review what is staged"}},
+		{"no base branch", env{dir: devRepo(t), meminfo: roomy}, nil, 2, []string{
+			"FAIL  range       'quorum review' cannot run: no base branch found (no upstream, origin/HEAD, main or master)",
+			"fix: pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'"}},
+		{"a branch off main", env{dir: featureRepo(t), meminfo: roomy}, nil, 0, []string{
+			"ok    range       feature against main", "ready to review"}},
 		{"missing model among others", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b,llama3.1:8b,absent:7b"}, 0, []string{
 			"warn  panel       model absent:7b is not installed", "fix: ollama pull absent:7b",
 			"ok    panel       gemma2:9b, llama3.1:8b (from --models)", "ready to review"}},
