@@ -26,9 +26,12 @@ import (
 
 // DismissOptions are the parsed flags and arguments of `quorum dismiss`.
 type DismissOptions struct {
-	IO      *iostreams.IOStreams
-	WorkDir string
-	Now     func() time.Time
+	// ReportGiven: --report named the report; otherwise the ids may come
+	// from an older report than the latest.
+	ReportGiven bool
+	IO          *iostreams.IOStreams
+	WorkDir     string
+	Now         func() time.Time
 	// Who names the user (git config user.name and user.email); nil asks git.
 	Who    func(ctx context.Context, root string) string
 	IDs    []string
@@ -58,6 +61,7 @@ code the finding quotes changes.`,
 		Example: "  quorum dismiss Q1a2b3c4d5e --reason \"the error is logged by the caller\"\n  quorum dismiss --list\n  quorum undismiss Q1a2b3c4d5e",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDs = args
+			opts.ReportGiven = cmd.Flags().Changed("report")
 			hint := fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
 			switch {
 			case opts.List && len(args) > 0:
@@ -134,6 +138,15 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	rep, entry, err := reportstore.Load(gitDir, opts.Report)
 	if err != nil {
 		return err
+	}
+	if !opts.ReportGiven && len(opts.IDs) > 0 && !holdsAll(rep, opts.IDs) {
+		// The latest report may be another branch's, or a push nobody
+		// could review: ids are the finding's code and kind, so the newest
+		// report that has them is the one meant.
+		if r, e, ok := newestHolding(gitDir, opts.IDs); ok {
+			fmt.Fprintf(opts.IO.ErrOut, "quorum: %s not in the latest report (%s); using report %s\n", strings.Join(opts.IDs, ", "), entry.ID, e.ID)
+			rep, entry = r, e
+		}
 	}
 	all := append(slices.Clone(rep.Findings), rep.Dismissed...)
 	var picked []report.Finding
@@ -292,4 +305,35 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "removed %d dismissal%s\n", removed, map[bool]string{true: "", false: "s"}[removed == 1])
 	return nil
+}
+
+// holdsAll reports whether rep has a finding (kept or dismissed) for each id.
+func holdsAll(rep *report.Report, ids []string) bool {
+	all := append(slices.Clone(rep.Findings), rep.Dismissed...)
+	for _, id := range ids {
+		if !slices.ContainsFunc(all, func(f report.Finding) bool { return strings.EqualFold(f.ID, id) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// newestHolding is the newest of the recent saved reports that has every id.
+func newestHolding(gitDir string, ids []string) (*report.Report, reportstore.Entry, bool) {
+	entries, err := reportstore.List(gitDir)
+	if err != nil {
+		return nil, reportstore.Entry{}, false
+	}
+	for i, e := range entries {
+		if i >= 50 {
+			break
+		}
+		if e.Err != "" {
+			continue
+		}
+		if r, err := reportstore.LoadReport(e.Dir); err == nil && r != nil && holdsAll(r, ids) {
+			return r, e, true
+		}
+	}
+	return nil, reportstore.Entry{}, false
 }

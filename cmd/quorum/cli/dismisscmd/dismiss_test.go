@@ -264,3 +264,32 @@ func TestListHandWrittenEntry(t *testing.T) {
 		t.Errorf("list: %q; want the entry with '-' for its time", out)
 	}
 }
+
+// An id not in the latest report (another branch's review, a push nobody
+// could review) is taken from the newest report that has it, saying which;
+// --report still means exactly that report.
+func TestDismissFindsTheReportWithTheID(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	older := &report.Report{Schema: report.Schema, Findings: []report.Finding{{ID: "Qaaaaaaaaaa", File: "a.go", Line: 3, Title: "dropped error",
+		Fingerprint: "0123456789abcdef", Severity: "critical"}}}
+	latest := &report.Report{Schema: report.Schema, Verdict: report.Verdict{Status: "incomplete"}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: older}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "def5678", reportstore.Bundle{Report: latest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "logged by the caller"})
+	if code != 0 || !strings.Contains(out.String(), "dismissed Qaaaaaaaaaa") ||
+		!strings.Contains(errOut.String(), "quorum: Qaaaaaaaaaa not in the latest report (20260304-050707-def5678); using report 20260304-050607-abc1234\n") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	f, _, errOut = cmdtest.NewFactory(dir, nil)
+	code = cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "x", "--report", filepath.Base(e)})
+	if code != 2 || !strings.Contains(errOut.String(), "no finding Qaaaaaaaaaa in report ") {
+		t.Fatalf("--report: exit %d\n%s", code, errOut)
+	}
+}
