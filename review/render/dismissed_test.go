@@ -20,7 +20,8 @@ func TestDismissedAndFingerprints(t *testing.T) {
 	if err := Markdown(&md, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "- `Q0000000002` important, b.go:9: dropped error — dismissed by Ada <a@x>, 2026-01-02T03:04:05Z: logged by the caller\n"
+	// "<" is escaped: "<a@x>" would be an autolink or HTML in the Markdown.
+	want := "- `Q0000000002` important, b.go:9: dropped error — dismissed by Ada &lt;a@x>, 2026-01-02T03:04:05Z: logged by the caller\n"
 	if !strings.Contains(md.String(), "\n## Dismissed\n") || !strings.Contains(md.String(), want) {
 		t.Errorf("markdown has no dismissed line %q:\n%s", want, md.String())
 	}

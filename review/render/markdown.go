@@ -51,13 +51,17 @@ func (m *md) p(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
 
 func (m *md) h2(title string) { m.p("\n## %s\n\n", title) }
 
-// cell makes text safe inside a table cell: one line, pipes escaped.
-func cell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.ReplaceAll(s, "|", `\|`)
-}
+// cell makes text safe inside a table cell: one line, every Markdown mark
+// but its code spans escaped, pipes too (mdCell).
+func cell(s string) string { return mdCell(s) }
 
-// inline makes text safe on one line outside a table.
+// codeCell is code(s) inside a table cell: a pipe would end the cell even
+// inside the code span, so it is escaped (GFM shows it bare).
+func codeCell(s string) string { return strings.ReplaceAll(code(s), "|", `\|`) }
+
+// inline puts text on one line, its white space collapsed. It escapes
+// nothing: text from a model or the repository goes through mdText, mdCell
+// or mdBlock (escape.go).
 func inline(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // code wraps s in a backtick span long enough not to be closed by s itself.
@@ -143,18 +147,18 @@ func reviewerLabel(rv report.Reviewer) string {
 func (m *md) header(r *report.Report) {
 	title := "quorum review"
 	if r.Branch != "" {
-		title += ": " + inline(r.Branch)
+		title += ": " + mdText(r.Branch)
 	}
 	m.p("# %s\n\n", title)
 	m.p("| | |\n|---|---|\n")
 	if r.Branch != "" {
-		m.p("| Branch | %s |\n", code(r.Branch))
+		m.p("| Branch | %s |\n", codeCell(r.Branch))
 	}
 	if r.Base.Ref != "" || r.Base.Commit != "" {
-		m.p("| Base | %s %s |\n", code(cell(r.Base.Ref)), short(r.Base.Commit))
+		m.p("| Base | %s %s |\n", codeCell(r.Base.Ref), short(r.Base.Commit))
 	}
 	if r.Head.Ref != "" || r.Head.Commit != "" {
-		m.p("| Head | %s %s |\n", code(cell(r.Head.Ref)), short(r.Head.Commit))
+		m.p("| Head | %s %s |\n", codeCell(r.Head.Ref), short(r.Head.Commit))
 	}
 	if n := len(r.Commits); n > 0 {
 		m.p("| Commits | %d, %s..%s (see Commit structure) |\n", n, short(r.Commits[0].SHA), short(r.Commits[n-1].SHA))
@@ -205,9 +209,9 @@ func (m *md) header(r *report.Report) {
 
 func (m *md) summary(r *report.Report) {
 	m.h2("Executive summary")
-	m.p("%s\n", r.Summary.Text)
+	m.p("%s\n", mdBlock(r.Summary.Text))
 	for _, n := range r.Summary.Reviewers {
-		m.p("\n**%s:** %s\n", inline(n.Reviewer), inline(n.Text))
+		m.p("\n**%s:** %s\n", mdText(n.Reviewer), mdText(n.Text))
 	}
 }
 
@@ -241,12 +245,12 @@ func (m *md) dismissed(r *report.Report) {
 		}
 		who := ""
 		if d.Who != "" {
-			who = " by " + inline(d.Who)
+			who = " by " + mdText(d.Who)
 		}
 		if d.When != "" {
-			who += ", " + d.When
+			who += ", " + mdText(d.When)
 		}
-		m.p("- `%s` %s, %s: %s — dismissed%s: %s\n", f.ID, f.Severity, location(f), inline(f.Title), who, inline(d.Reason))
+		m.p("- `%s` %s, %s: %s — dismissed%s: %s\n", f.ID, mdText(f.Severity), mdText(location(f)), mdText(f.Title), who, mdText(d.Reason))
 	}
 }
 
@@ -258,10 +262,10 @@ func plural(n int) string {
 }
 
 func (m *md) finding(n int, f report.Finding) {
-	m.p("### %d. %s\n\n", n, inline(f.Title))
+	m.p("### %d. %s\n\n", n, mdText(f.Title))
 	k, of := f.Agreement()
-	m.p("**%s** · %s · found by %d of %d (%s) · %s · id %s\n", f.Severity, f.Category, k, of,
-		strings.Join(f.Reviewers, ", "), code(location(f)), code(f.ID))
+	m.p("**%s** · %s · found by %d of %d (%s) · %s · id %s\n", mdText(f.Severity), mdText(f.Category), k, of,
+		mdText(strings.Join(f.Reviewers, ", ")), code(location(f)), code(f.ID))
 	switch f.Evidence {
 	case "line":
 		m.p("\nEvidence: a line number only, no quoted code; it counts ½ toward the gate.\n")
@@ -273,30 +277,33 @@ func (m *md) finding(n int, f report.Finding) {
 		for _, name := range f.Reviewers {
 			votes = append(votes, name+": "+f.Votes[name])
 		}
-		m.p("\nSeverity votes differ (%s); shown as %s.\n", strings.Join(votes, ", "), f.Severity)
+		m.p("\nSeverity votes differ (%s); shown as %s.\n", mdText(strings.Join(votes, ", ")), mdText(f.Severity))
 	}
 	if len(f.Code) > 0 {
 		var b strings.Builder
 		for _, l := range f.Code {
 			b.WriteString(diffPrefix(l.Kind) + l.Text + "\n")
 		}
-		fence := fenceFor(b.String())
-		m.p("\n%sdiff\n%s%s\n", fence, b.String(), fence)
+		body := safetext.Sanitize(b.String())
+		fence := fenceFor(body)
+		m.p("\n%sdiff\n%s%s\n", fence, body, fence)
 	}
-	if f.Explanation != "" {
-		m.p("\n%s\n", f.Explanation)
+	if text := mdBlock(f.Explanation); text != "" {
+		m.p("\n%s\n", text)
 	}
 	if len(f.Others) > 0 {
 		var ws []string
 		for _, o := range f.Others {
-			ws = append(ws, fmt.Sprintf("%s: “%s” (%s)", o.Reviewer, inline(o.Title), o.Severity))
+			ws = append(ws, fmt.Sprintf("%s: “%s” (%s)", mdText(o.Reviewer), mdText(o.Title), mdText(o.Severity)))
 		}
 		m.p("\nAlso reported as: %s.\n", strings.Join(ws, "; "))
 	}
 	if isProse(f.Fix) {
 		// Words, not code: shown as a sentence, never as a replacement line.
-		m.p("\nSuggested fix: %s\n", inline(f.Fix))
-	} else if fix := fixDiff(f); fix != "" {
+		m.p("\nSuggested fix: %s\n", mdText(f.Fix))
+	} else if fix := safetext.Sanitize(fixDiff(f)); fix != "" {
+		// The fence is longer than any run of backticks in the fix, so
+		// no line of it can close the block.
 		fence := fenceFor(fix)
 		m.p("\nSuggested fix:\n\n%sdiff\n%s%s\n", fence, fix, fence)
 	}
@@ -307,12 +314,12 @@ func by(names []string) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return " — " + strings.Join(names, ", ")
+	return " — " + mdText(strings.Join(names, ", "))
 }
 
 func (m *md) notes(ns []report.Note) {
 	for _, n := range ns {
-		m.p("- %s%s\n", inline(n.Text), by(n.Reviewers))
+		m.p("- %s%s\n", mdText(n.Text), by(n.Reviewers))
 	}
 }
 
@@ -351,7 +358,7 @@ func (m *md) testing(r *report.Report) {
 	}
 	m.p("Untested scenarios, by risk:\n\n")
 	for i, u := range r.Untested {
-		m.p("%d. **%s** — %s%s\n", i+1, u.Risk, inline(u.Scenario), by(u.Reviewers))
+		m.p("%d. **%s** — %s%s\n", i+1, mdText(u.Risk), mdText(u.Scenario), by(u.Reviewers))
 	}
 }
 
@@ -362,7 +369,7 @@ func (m *md) docs(r *report.Report) {
 	case len(c.APIWithoutDocs) > 0:
 		m.p("Exported Go API changed with no documentation change:\n\n")
 		for _, a := range c.APIWithoutDocs {
-			m.p("- %s %s at %s\n", a.Change, code(a.Decl), code(fmt.Sprintf("%s:%d", a.File, a.Line)))
+			m.p("- %s %s at %s\n", mdText(a.Change), code(a.Decl), code(fmt.Sprintf("%s:%d", a.File, a.Line)))
 		}
 		m.p("\n")
 	case c.DocsChanged:
@@ -425,7 +432,7 @@ func (m *md) retro(r *report.Report) {
 			name += " @ " + rv.Host
 		}
 		m.p("| %s | %s | %s | %s | %d | %d | %.1f | %s | %s |\n",
-			cell(name), rv.Status, Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec,
+			cell(name), cell(rv.Status), Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec,
 			orDash(rv.Options.NumCtx), orDash(rv.Options.NumPredict))
 	}
 	m.p("\n| reviewer | critical | important | suggestion | unique | corroborated | rejected | failed chunks |\n")
@@ -439,21 +446,21 @@ func (m *md) retro(r *report.Report) {
 	for _, rv := range r.Reviewers {
 		var parts []string
 		if rv.Error != "" {
-			parts = append(parts, "failed: "+inline(rv.Error))
+			parts = append(parts, "failed: "+mdText(rv.Error))
 		}
 		for _, f := range rv.Failures {
 			if f != rv.Error {
-				parts = append(parts, "chunk failed: "+inline(f))
+				parts = append(parts, "chunk failed: "+mdText(f))
 			}
 		}
 		if rv.Repeats > 0 {
 			parts = append(parts, fmt.Sprintf("repeated itself %s (collapsed)", times(rv.Repeats)))
 		}
 		if rv.Hint != "" {
-			parts = append(parts, "hint: "+inline(rv.Hint))
+			parts = append(parts, "hint: "+mdText(rv.Hint))
 		}
 		if len(parts) > 0 {
-			m.p("- **%s**: %s\n", inline(rv.Name), strings.Join(parts, "; "))
+			m.p("- **%s**: %s\n", mdText(rv.Name), strings.Join(parts, "; "))
 		}
 	}
 	if len(r.Rejected) > 0 {
@@ -515,7 +522,7 @@ func (m *md) coverage(r *report.Report) {
 		}
 		m.p("\n|---|---|%s\n", strings.Repeat(":-:|", len(c.Reviewers)))
 		for _, f := range c.Files {
-			m.p("| %s | %s +%d −%d |", cell(f.Path), f.Status, f.Added, f.Deleted)
+			m.p("| %s | %s +%d −%d |", cell(f.Path), cell(f.Status), f.Added, f.Deleted)
 			for _, name := range c.Reviewers {
 				m.p(" %s |", coverMark(f.By[name]))
 			}

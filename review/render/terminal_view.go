@@ -46,7 +46,7 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 	// The verdict, colored by its status, on the first line.
 	status := strings.ToUpper(r.Verdict.Status)
 	vl := look{role: verdictRole(r.Verdict.Status)}
-	text := forTerminal([]byte(inline(r.Verdict.Text)+"\n"), max(width-len(status)-2, 1), color)
+	text := forTerminal([]byte(mdText(r.Verdict.Text)+"\n"), max(width-len(status)-2, 1), color)
 	vlines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	out = append(out, indent(vlines, p.paint(vl, status)+"  ", strings.Repeat(" ", len(status)+2))...)
 
@@ -62,10 +62,10 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 		}
 		m.p("**Blocking:**\n\n")
 		for _, f := range blocking {
-			m.p("- %s %s %s: %s\n", code(f.ID), f.Severity, code(location(f)), inline(f.Title))
+			m.p("- %s %s %s: %s\n", code(f.ID), mdText(f.Severity), code(location(f)), mdText(f.Title))
 		}
 	})
-	section(func(m *md) { m.p("%s\n", inline(r.Summary.Text)) })
+	section(func(m *md) { m.p("%s\n", mdText(r.Summary.Text)) })
 
 	for _, s := range []struct{ sev, title string }{
 		{review.Critical, "Critical issues"},

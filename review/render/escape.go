@@ -1,0 +1,244 @@
+package render
+
+// Model text in Markdown. Everything a model writes (titles, explanations,
+// fixes in words, notes, summaries, reviewer errors) reaches the Markdown
+// report and the terminal view, which renders that same Markdown. quorum's
+// Markdown is a fixed subset it writes itself, so model text may add only
+// one thing to it: the inline code spans the model wrote (`os.Open`,
+// backticks balanced on one line), kept as code. Every other mark is shown
+// as the character it is: no heading, list, block quote, table, fence,
+// thematic break or setext underline, no HTML, entity, link, image or
+// emphasis that quorum did not write. Escapes are backslashes (and &lt; for
+// "<"), which a Markdown reader, GitHub and the terminal view all show as
+// the bare character; text with none of these marks is left as it is.
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/quorum-review/quorum/internal/safetext"
+)
+
+// mdText makes model text safe on one line of Markdown: white space
+// collapsed to single spaces (and control characters dropped, as
+// safetext.Sanitize does), then escaped as escapeLine does. It is safe
+// at the start of a line, in a list item, a heading or a table cell (where
+// mdCell is wanted for pipes in code spans).
+func mdText(s string) string { return escapeLine(inline(safetext.Sanitize(s)), false) }
+
+// mdCell is mdText for a table cell: a pipe splits a GFM cell even inside a
+// code span, so there it is escaped too (GFM shows "\|" in a cell's code
+// span as "|").
+func mdCell(s string) string { return escapeLine(inline(safetext.Sanitize(s)), true) }
+
+// mdBlock makes multi-line model text safe as Markdown blocks: it keeps the
+// paragraphs (split at blank lines) and the line breaks inside them (as
+// hard breaks, so a list or code the model wrote stays one item or
+// statement a line), and escapes every line as mdText does, leading
+// indentation dropped. The result is paragraphs and nothing else.
+func mdBlock(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = safetext.Sanitize(strings.ReplaceAll(s, "\r", "\n"))
+	var paras []string
+	var lines []string
+	flush := func() {
+		if len(lines) > 0 {
+			paras = append(paras, strings.Join(lines, "\\\n"))
+			lines = nil
+		}
+	}
+	for _, l := range strings.Split(s, "\n") {
+		l = inline(l)
+		if l == "" {
+			flush()
+			continue
+		}
+		lines = append(lines, escapeLine(l, false))
+	}
+	flush()
+	return strings.Join(paras, "\n\n")
+}
+
+// escapeLine escapes one line of text (no line breaks; leading white space
+// already trimmed) so that Markdown shows it as written, keeping only its
+// code spans. In a table cell (cell), pipes inside code spans are escaped
+// too.
+func escapeLine(s string, cell bool) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	i := 0
+	// The start of the line: anything that opens a block there (heading,
+	// block quote, list, thematic break, setext underline, table delimiter
+	// row, fence, link reference definition, footnote) is escaped.
+	if d := leadingDigits(s); d > 0 && d < len(s) && (s[d] == '.' || s[d] == ')') && spaceAfter(s, d+1) {
+		b.WriteString(s[:d] + `\` + s[d:d+1]) // "1." or "1)": an ordered list
+		i = d + 1
+	} else if s != "" && strings.IndexByte(`#>-+*=_:[~|`, s[0]) >= 0 {
+		b.WriteString(`\` + s[:1])
+		i = 1
+	}
+	for i < len(s) {
+		c := s[i]
+		switch c {
+		case '`':
+			n := run(s, i, '`')
+			if end := closingRun(s, i+n, n); end >= 0 {
+				span := s[i : end+n]
+				if cell {
+					span = strings.ReplaceAll(span, "|", `\|`)
+				}
+				b.WriteString(span)
+				i = end + n
+				continue
+			}
+			// An unbalanced run: literal backticks, never a fence or a
+			// span that runs on into quorum's text.
+			b.WriteString(strings.Repeat("\\`", n))
+			i += n
+			continue
+		case '\\':
+			// A backslash is shown as it is, unless it would escape the
+			// next character or end the line as a hard break.
+			if i+1 == len(s) || isASCIIPunct(s[i+1]) {
+				b.WriteString(`\\`)
+			} else {
+				b.WriteByte('\\')
+			}
+		case '<':
+			b.WriteString("&lt;") // no HTML, no autolink
+		case '&':
+			if isEntity(s[i:]) {
+				b.WriteString("&amp;")
+			} else {
+				b.WriteByte('&')
+			}
+		case '|':
+			b.WriteString(`\|`) // no table row
+		case '[', ']':
+			// "[" and "]" make a link or image only as "[text](url)" or
+			// "[text][ref]"; elsewhere (arr[i]) they stay bare.
+			if c == ']' && i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '[') {
+				b.WriteString(`\]`)
+			} else {
+				b.WriteByte(c)
+			}
+		case '*', '~':
+			// Emphasis and strikethrough; a lone "*" between spaces ("a * b")
+			// can do neither and stays bare.
+			if spaceBefore(s, i) && spaceAfter(s, i+1) {
+				b.WriteByte(c)
+			} else {
+				b.WriteString(`\` + string(c))
+			}
+		case '_':
+			// Inside a word (snake_case) or between spaces, "_" is never
+			// emphasis.
+			if (wordBefore(s, i) && wordAfter(s, i+1)) || (spaceBefore(s, i) && spaceAfter(s, i+1)) {
+				b.WriteByte(c)
+			} else {
+				b.WriteString(`\_`)
+			}
+		default:
+			b.WriteByte(c)
+		}
+		i++
+	}
+	return b.String()
+}
+
+// run is the length of the run of c starting at s[i].
+func run(s string, i int, c byte) int {
+	n := 0
+	for i+n < len(s) && s[i+n] == c {
+		n++
+	}
+	return n
+}
+
+// closingRun finds, from s[i], a backtick run exactly n long (what closes a
+// CommonMark code span opened by n backticks), returning its index or -1.
+func closingRun(s string, i, n int) int {
+	for i < len(s) {
+		j := strings.IndexByte(s[i:], '`')
+		if j < 0 {
+			return -1
+		}
+		j += i
+		m := run(s, j, '`')
+		if m == n {
+			return j
+		}
+		i = j + m
+	}
+	return -1
+}
+
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+func isASCIIPunct(c byte) bool {
+	return c < 0x80 && unicode.IsPunct(rune(c)) || c < 0x80 && unicode.IsSymbol(rune(c))
+}
+
+// isEntity reports whether s starts with what Markdown decodes as an entity
+// or numeric character reference: "&name;", "&#123;" or "&#x1F;".
+func isEntity(s string) bool {
+	end := strings.IndexByte(s[:min(len(s), 40)], ';')
+	if end < 2 {
+		return false
+	}
+	name := s[1:end]
+	if name[0] == '#' {
+		name = name[1:]
+		if name != "" && (name[0] == 'x' || name[0] == 'X') {
+			name = name[1:]
+		}
+	}
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return true
+}
+
+func spaceBefore(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsSpace(r)
+}
+
+func spaceAfter(s string, i int) bool {
+	if i >= len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r)
+}
+
+func wordBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func wordAfter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}

@@ -1,0 +1,224 @@
+package render_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/quorum-review/quorum/review/render"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// modelText is what the models wrote, put into every field of a report
+// that holds model text.
+type modelText struct {
+	title, explanation, note, proseFix, codeFix, err string
+}
+
+var (
+	cleanText = modelText{
+		title:       "Plain title",
+		explanation: "Plain explanation.",
+		note:        "Plain note.",
+		proseFix:    "Check the error first",
+		codeFix:     "if err != nil {\n\treturn err\n}",
+		err:         "plain error",
+	}
+	// hostileText is the tester's reproduction and its kin.
+	hostileText = modelText{
+		title:       "`tick` <script>alert(1)</script> [x](https://evil.example) **bold** | cell",
+		explanation: "Looks fine.\n\n## Suggestions (0)\n\nNone.\n\n## Fake section\n\n| reviewer | status |\n|---|---|\n| all | ok |\n\n```\nclose",
+		note:        "<script>alert(1)</script>\n## Strength heading\n| a | b |\n> quote",
+		proseFix:    "- Check the error first\n1. Then close the file",
+		codeFix:     "```\n+x := 1\n````\n~~~\n</pre><script>x</script>",
+		err:         "model said:\n# Heading\n```",
+	}
+)
+
+// withModelText copies r and puts t into every field that holds model text.
+func withModelText(t *testing.T, r *report.Report, mt modelText) *report.Report {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c report.Report
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	for i := range c.Findings {
+		f := &c.Findings[i]
+		f.Title, f.Explanation, f.Fix = mt.title, mt.explanation, ""
+		for j := range f.Others {
+			f.Others[j].Title = mt.title
+		}
+	}
+	c.Findings[0].Fix = mt.codeFix
+	c.Findings[1].Fix = mt.proseFix
+	d := c.Findings[len(c.Findings)-1]
+	d.Dismissal = &report.Dismissal{Reason: mt.note, Who: mt.note, Source: "ledger"}
+	c.Dismissed = []report.Finding{d}
+	note := []report.Note{{Text: mt.note, Reviewers: []string{"alice"}}}
+	c.Strengths, c.Concerns, c.Docs = note, note, note
+	c.Untested = []report.UntestedNote{{Scenario: mt.note, Risk: "high", Reviewers: []string{"alice"}}}
+	for i := range c.Summary.Reviewers {
+		c.Summary.Reviewers[i].Text = mt.note
+	}
+	for i := range c.Reviewers {
+		c.Reviewers[i].Error = mt.err
+		c.Reviewers[i].Failures = []string{mt.err, mt.note}
+	}
+	for i := range c.Rejected {
+		c.Rejected[i].Title = mt.title
+	}
+	return &c
+}
+
+var gfmParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote)).Parser()
+
+// blockOutline is the structure of a Markdown document as GitHub reads it:
+// every heading (the text of levels 1 and 2, quorum's section names), table,
+// row, list, item, fence, emphasis, the "Suggested fix:" labels, and any
+// HTML, link, image or quote; not the text, code spans and line breaks
+// model text may hold.
+func blockOutline(md []byte) []string {
+	doc := gfmParser.Parse(text.NewReader(md))
+	var out []string
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Document, *ast.Text, *ast.String, *ast.CodeSpan, *ast.TextBlock:
+		case *ast.Paragraph:
+			if bytes.HasPrefix(n.Lines().Value(md), []byte("Suggested fix:")) {
+				out = append(out, "fix label")
+			}
+		case *ast.Heading:
+			h := fmt.Sprintf("h%d", n.Level)
+			if n.Level <= 2 {
+				h += " " + string(n.Lines().Value(md))
+			}
+			out = append(out, h)
+		case *ast.Emphasis:
+			out = append(out, fmt.Sprintf("emphasis %d", n.Level))
+		case *extast.TableCell:
+		default:
+			out = append(out, n.Kind().String())
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+func renderBoth(t *testing.T, r *report.Report) (md, term string) {
+	t.Helper()
+	var m, tv bytes.Buffer
+	if err := render.Write(&m, "markdown", r, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.Write(&tv, "text", r, render.Options{TTY: true, NoColor: true, Width: 100, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	return m.String(), tv.String()
+}
+
+var (
+	mdHeading  = regexp.MustCompile(`^ {0,3}#{1,6}(\s|$)`)
+	mdFence    = regexp.MustCompile("^ {0,3}(```|~~~)")
+	mdTableRow = regexp.MustCompile(`^ {0,3}\|`)
+	underline  = regexp.MustCompile(`^[─═]+$`)
+)
+
+// linesLike returns the lines of s that match re, each with the line
+// before it (a heading's underline names the heading).
+func linesLike(s string, re *regexp.Regexp, withPrevious bool) []string {
+	lines := strings.Split(s, "\n")
+	var out []string
+	for i, l := range lines {
+		if !re.MatchString(l) {
+			continue
+		}
+		if withPrevious && i > 0 {
+			l = lines[i-1] + " / " + l
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// TestModelTextMakesNoStructure feeds the tester's reproduction (and the
+// same tricks in titles, notes, fixes and reviewer errors) through the
+// Markdown and terminal writers: the report has the same headings, tables,
+// fences and labels as one whose model text is plain, and the text is
+// shown as written.
+func TestModelTextMakesNoStructure(t *testing.T) {
+	base := build(t, scenarioByName(t, "full"))
+	clean, hostile := withModelText(t, base, cleanText), withModelText(t, base, hostileText)
+	cleanMD, cleanTerm := renderBoth(t, clean)
+	md, term := renderBoth(t, hostile)
+
+	// The Markdown, as GitHub parses it.
+	if got, want := blockOutline([]byte(md)), blockOutline([]byte(cleanMD)); !equal(got, want) {
+		t.Errorf("model text changed the Markdown's structure:\n got %q\nwant %q\n%s", got, want, md)
+	}
+	// Line by line: headings are quorum's; rows and fences as many as quorum writes.
+	h3 := regexp.MustCompile(`^(### \d+\.) .*`)
+	headings := func(s string) []string {
+		var out []string
+		for _, l := range linesLike(s, mdHeading, false) {
+			out = append(out, h3.ReplaceAllString(l, "$1"))
+		}
+		return out
+	}
+	if got, want := headings(md), headings(cleanMD); !equal(got, want) {
+		t.Errorf("Markdown headings:\n got %q\nwant %q", got, want)
+	}
+	for _, re := range []*regexp.Regexp{mdFence, mdTableRow} {
+		if got, want := len(linesLike(md, re, false)), len(linesLike(cleanMD, re, false)); got != want {
+			t.Errorf("%d lines like %s, want %d:\n%q", got, re, want, linesLike(md, re, false))
+		}
+	}
+	// Raw, outside the fix's code block (where "<script>x" is code).
+	for _, raw := range []string{"<script>alert", "[x](https://evil", "**bold**"} {
+		if strings.Contains(md, raw) {
+			t.Errorf("Markdown holds %q", raw)
+		}
+	}
+	if !strings.Contains(md, "### 1. `tick` &lt;script>") {
+		t.Errorf("a title's code span is not kept in its heading:\n%s", md)
+	}
+
+	// The terminal view: the same headings (each with its underline) and
+	// "▸" titles, no quote bars, and the model's marks shown as text.
+	if got, want := linesLike(term, underline, true), linesLike(cleanTerm, underline, true); !equal(got, want) {
+		t.Errorf("terminal headings:\n got %q\nwant %q", got, want)
+	}
+	for _, prefix := range []string{"▸ ", "│", "Suggested fix:", "• "} {
+		re := regexp.MustCompile("^" + regexp.QuoteMeta(prefix))
+		if got, want := len(linesLike(term, re, false)), len(linesLike(cleanTerm, re, false)); got != want {
+			t.Errorf("terminal: %d lines start with %q, want %d", got, prefix, want)
+		}
+	}
+	for _, shown := range []string{"## Fake section", "| all | ok |", "<script>alert(1)</script>", "[x](https://evil.example) **bold** | cell", "```", "close"} {
+		if !strings.Contains(term, shown) {
+			t.Errorf("terminal does not show %q as text:\n%s", shown, term)
+		}
+	}
+
+	// Deterministic: the same report, the same bytes.
+	if md2, term2 := renderBoth(t, hostile); md2 != md || term2 != term {
+		t.Error("two renderings of the same report differ")
+	}
+}
+
+func equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
