@@ -374,7 +374,7 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 	if opts.Raw {
 		return emitRaw(opts, raw)
 	}
-	if opts.Format == "text" || opts.Format == "markdown" {
+	if opts.Format == "text" {
 		return nil
 	}
 	c, err := consolidate(context.Background(), opts, cfg, set, raw, policy)

@@ -412,6 +412,15 @@ func TestNothingToReview(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stderr, "nothing to review") || e.srv.ModelCalls() != 0 {
 		t.Fatalf("exit %d %s", res.code, res.stderr)
 	}
+	// A Markdown report (a PR description) says so instead of being empty;
+	// the terminal text stays on stderr's one line.
+	res = e.run(context.Background(), "--format", "markdown")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "# quorum review") || !strings.Contains(res.stdout, "nothing to review") {
+		t.Fatalf("markdown: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res = e.run(context.Background()); res.code != 0 || res.stdout != "" {
+		t.Fatalf("text: exit %d\n%s", res.code, res.stdout)
+	}
 }
 
 func TestNotARepository(t *testing.T) {
