@@ -149,7 +149,13 @@ func skipped(set *diff.Set) []Skipped {
 }
 
 // coverage records which reviewer saw which file: a file counts as seen when
-// a chunk covering it was answered.
+// a chunk covering it was answered. A file that did not fit the reviewer's
+// context even one line at a time is truncated, whether the server cut the
+// prompt (res.Truncated) or the plan could not fit it at all (res.NotCovered
+// of a reviewer that answered every chunk it was given, or a file also shown
+// in an answered chunk): README's "What cannot fit even then is marked
+// truncated". A file a stopped or failing reviewer never reached stays
+// not-covered.
 func coverage(results []review.RawResult, files []diff.File) (map[string]map[string]bool, Coverage) {
 	seen := map[string]map[string]bool{}
 	cov := Coverage{Reviewers: []string{}, Files: []FileCoverage{}}
@@ -173,6 +179,19 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 		}
 		for _, p := range res.Truncated {
 			st[p] = CoverTruncated
+		}
+		for _, p := range res.NotCovered {
+			switch {
+			case st[p] == CoverReviewed:
+				// Only a file some line of which could not fit even alone
+				// is both shown in an answered chunk and not covered: the
+				// rest was read, that line never was.
+				st[p] = CoverTruncated
+			case st[p] == "" && res.Status == review.StatusOK:
+				// The reviewer answered every chunk it was given and was
+				// never given this file: nothing of it fitted its context.
+				st[p] = CoverTruncated
+			}
 		}
 		if len(res.Chunks) == 0 && res.Status == review.StatusOK {
 			for _, p := range res.Covered {
@@ -603,13 +622,22 @@ func (r *Report) summaryText() string {
 			plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"), who)
 		return b.String()
 	}
-	read := plural(t.Files-len(v.Unread), "file", "files")
+	unread := v.Unread
+	read := plural(t.Files-len(unread), "file", "files")
 	if r.Interrupted {
 		// The verdict lists no unread files then; count what was read.
-		read = fmt.Sprintf("%d of %s", t.Files-len(r.unread()), plural(t.Files, "file", "files"))
+		unread = r.unread()
+		read = fmt.Sprintf("%d of %s", t.Files-len(unread), plural(t.Files, "file", "files"))
+	}
+	// Lines count as reviewed only in files some reviewer read in full.
+	added, deleted := t.Added, t.Deleted
+	for _, f := range r.Coverage.Files {
+		if slices.Contains(unread, f.Path) {
+			added, deleted = added-f.Added, deleted-f.Deleted
+		}
 	}
 	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) in %s",
-		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"), read, t.Added, t.Deleted, plural(t.Commits, "commit", "commits"))
+		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, plural(t.Commits, "commit", "commits"))
 	if r.Interrupted {
 		b.WriteString(" before the review stopped")
 	}

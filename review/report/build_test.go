@@ -401,8 +401,9 @@ func TestInterruptedIsNeverPass(t *testing.T) {
 }
 
 // TestUnreadFilesAreNamed: a reviewable file no answering reviewer read
-// (it did not fit any chunk) is not counted as reviewed, and the verdict and
-// summary name it, even when the review otherwise passes.
+// (no chunk showed it) is not counted as reviewed, the verdict and summary
+// name it, and the review is not a pass though nothing was found in the
+// rest: the verdict is incomplete and the gate trips.
 func TestUnreadFilesAreNamed(t *testing.T) {
 	set := reporttest.Set()
 	all := reporttest.Files(set)
@@ -415,8 +416,8 @@ func TestUnreadFilesAreNamed(t *testing.T) {
 		reporttest.Result("alice", 0, reporttest.Chunk("c1", read, review.Answer{Summary: "ok"})),
 		reporttest.Result("bob", 1, reporttest.Chunk("c1", read, review.Answer{Summary: "ok"})))
 	r := build(t, reporttest.Scenario{Name: "unread", Set: set, Raw: raw}, report.Policy{FailOn: "important", MinAgreement: 1})
-	if r.Verdict.Status != report.VerdictPass {
-		t.Fatalf("status %s, want pass (nothing found in what was read)", r.Verdict.Status)
+	if r.Verdict.Status != report.VerdictIncomplete || !r.GateTripped() {
+		t.Fatalf("status %s, gate tripped %v: want incomplete and tripped (a file nobody read)", r.Verdict.Status, r.GateTripped())
 	}
 	if len(r.Verdict.Unread) != 1 || r.Verdict.Unread[0] != missed {
 		t.Errorf("unread %v, want [%s]", r.Verdict.Unread, missed)

@@ -60,7 +60,7 @@ const (
 	VerdictPass       = "pass"       // nothing at or above the gate
 	VerdictFail       = "fail"       // the gate tripped
 	VerdictEmpty      = "empty"      // nothing to review
-	VerdictIncomplete = "incomplete" // no reviewer answered, or the review was interrupted or timed out
+	VerdictIncomplete = "incomplete" // no reviewer answered, the review was interrupted or timed out, or a changed file was read by no reviewer
 )
 
 // Verdict is the outcome of the gate policy over the findings.
@@ -79,8 +79,9 @@ type Verdict struct {
 	Panel   int    `json:"panel"`
 	Counts  Counts `json:"counts"`
 	// Unread lists the reviewable files no reviewer that answered read in
-	// full (did not fit, failed or truncated chunks): a pass says nothing
-	// about them, and the verdict text says so.
+	// full (did not fit, failed or truncated chunks). Any makes the verdict
+	// incomplete, never a pass, and trips the gate unless it is off; the
+	// verdict text names them and says what to do.
 	Unread []string `json:"unread,omitempty"`
 }
 
@@ -308,8 +309,10 @@ const (
 	CoverReviewed   = "reviewed"
 	CoverNotCovered = "not-covered"
 	CoverFailed     = "failed"
-	// CoverTruncated: the server cut a prompt with part of the file even
-	// after quorum split it again; the file was not reviewed in full.
+	// CoverTruncated: part of the file did not fit the reviewer's context
+	// even one line at a time: the plan could not fit it (it was never
+	// sent), or the server cut a prompt with it even after quorum split it
+	// again. The file was not reviewed in full.
 	CoverTruncated = "truncated"
 )
 
@@ -319,7 +322,7 @@ type FileCoverage struct {
 	Status  string `json:"status"`
 	Added   int    `json:"added"`
 	Deleted int    `json:"deleted"`
-	// By maps reviewer name to reviewed / not-covered / failed.
+	// By maps reviewer name to reviewed / truncated / failed / not-covered.
 	By map[string]string `json:"by"`
 }
 

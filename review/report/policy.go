@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -162,6 +163,9 @@ func (r *Report) verdict(empty bool) Verdict {
 	if r.Policy.MinAgreement > 1 {
 		gate += fmt.Sprintf(" found by at least %d reviewers", r.Policy.MinAgreement)
 	}
+	if !empty && !r.Interrupted && v.RestsOn > 0 {
+		v.Unread = r.unread()
+	}
 	switch {
 	case empty:
 		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
@@ -183,6 +187,20 @@ func (r *Report) verdict(empty bool) Verdict {
 			if v.Blocking > 0 {
 				v.Text += fmt.Sprintf(", %d %s", v.Blocking, gate)
 			}
+		}
+	case len(v.Unread) > 0:
+		// Changed code no reviewer read is never a pass: a pass would vouch
+		// for it. The gate trips (unless it is off), so neither an exit
+		// code nor a pre-push hook lets it through as clean.
+		v.Status, v.GateTripped = VerdictIncomplete, r.Policy.FailOn != FailOnNone
+		v.Text = "incomplete: " + r.unreadText(v.Unread)
+		switch {
+		case v.Blocking > 0:
+			v.Text += fmt.Sprintf("; %s %s in the rest", plural(v.Blocking, "finding", "findings"), gate)
+		case r.Policy.FailOn == FailOnNone:
+			v.Text += fmt.Sprintf("; the gate is off (%s in the rest)", plural(v.Counts.Total(), "finding", "findings"))
+		default:
+			v.Text += fmt.Sprintf("; no findings %s in the rest", gate)
 		}
 	case v.Blocking > 0:
 		v.Status, v.GateTripped = VerdictFail, true
@@ -209,14 +227,61 @@ func (r *Report) verdict(empty bool) Verdict {
 	if len(partial) > 0 && v.Status != VerdictEmpty {
 		v.Text += fmt.Sprintf("; partly reviewed (%s)", strings.Join(partial, ", "))
 	}
-	if v.Status != VerdictEmpty && !r.Interrupted {
-		v.Unread = r.unread()
-		if n := len(v.Unread); n > 0 {
-			v.Text += fmt.Sprintf("; %s read by no reviewer (%s): see the coverage table",
-				plural(n, "file", "files"), FirstFew(v.Unread))
+	return v
+}
+
+// unreadText says which changed files no reviewer read in full, why, and
+// what to do: a file that did not fit any reviewer's context even one line
+// at a time (truncated) is left out by an ignore glob when it is generated
+// or minified, else needs a larger context; any other (a failed chunk, a
+// reviewer that stopped) needs the review run again.
+func (r *Report) unreadText(unread []string) string {
+	var big, other []string
+	for _, p := range unread {
+		if r.truncatedFor(p) {
+			big = append(big, p)
+		} else {
+			other = append(other, p)
 		}
 	}
-	return v
+	var parts []string
+	if n := len(big); n > 0 {
+		it, is := "it", "it is"
+		what := FirstFew(big)
+		if n > 1 {
+			it, is = "them", "they are"
+			what = fmt.Sprintf("%d files (%s)", n, what)
+		}
+		parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table); if %s generated or minified, leave %s out with an ignore glob (ignore: in .quorum.yaml), else give the reviewers a larger context (max_context, a model's num_ctx)",
+			what, it, is, it))
+	}
+	if n := len(other); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s read by no reviewer (%s): see the coverage table, and run the review again",
+			plural(n, "file", "files"), FirstFew(other)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// truncatedFor reports whether some reviewer that answered marked file p
+// truncated: it did not fit that reviewer's context, even split.
+func (r *Report) truncatedFor(p string) bool {
+	answered := map[string]bool{}
+	for _, rv := range r.Reviewers {
+		if rv.Answered() {
+			answered[rv.Name] = true
+		}
+	}
+	for _, f := range r.Coverage.Files {
+		if f.Path != p {
+			continue
+		}
+		for name, s := range f.By {
+			if answered[safetext.Sanitize(name)] && s == CoverTruncated {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // FirstFew lists up to three items, and how many more there are:
@@ -230,7 +295,8 @@ func FirstFew(items []string) string {
 }
 
 // unread lists the covered files (in coverage order) that no answering
-// reviewer read in full.
+// reviewer read in full. The retro's names are sanitised, the coverage
+// table's are not: they are compared sanitised.
 func (r *Report) unread() []string {
 	answered := map[string]bool{}
 	for _, rv := range r.Reviewers {
@@ -242,7 +308,7 @@ func (r *Report) unread() []string {
 	for _, f := range r.Coverage.Files {
 		read := false
 		for name, s := range f.By {
-			if answered[name] && s == CoverReviewed {
+			if answered[safetext.Sanitize(name)] && s == CoverReviewed {
 				read = true
 				break
 			}
