@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
@@ -108,6 +109,20 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 			m.coverage(r)
 		})
 	} else {
+		// Files left out for their size are code nobody read: said even
+		// in the short view (the other reasons are by rule: binary,
+		// lockfiles, generated, vendored, ignored).
+		section(func(m *md) {
+			var large []string
+			for _, sk := range r.Skipped {
+				if sk.Reason == diff.SkipTooLarge {
+					large = append(large, code(sk.File))
+				}
+			}
+			if len(large) > 0 {
+				m.p("**Not reviewed, too large:** %s.\n", report.FirstFew(large))
+			}
+		})
 		section(func(m *md) {
 			var more []string
 			if n := len(r.Dismissed); n > 0 {
