@@ -18,7 +18,7 @@ import (
 // TestUnfitFileEndToEnd is the adversarial tester's commit through `quorum
 // review`: long.js is one 45 KB line that no context of tinyllama (2048
 // tokens) can hold even one line at a time, small.go fits. The review is
-// not a pass: exit 1, verdict.status "incomplete" with the gate tripped,
+// not a pass: exit 2, verdict.status "incomplete" with the gate tripped,
 // long.js "truncated" in the coverage and named in the verdict with what to
 // do, and the summary counts only small.go's lines. With long.js left out
 // by --ignore (a minified bundle), the same commit is a clean pass.
@@ -49,8 +49,8 @@ func TestUnfitFileEndToEnd(t *testing.T) {
 	}
 
 	code, stdout, stderr := run("--models", "tinyllama", "--base", "main", "--format", "json", "-q")
-	if code != exitcode.Findings {
-		t.Fatalf("exit %d, want %d (not a clean pass)\nstdout:\n%s\nstderr:\n%s", code, exitcode.Findings, stdout, stderr)
+	if code != exitcode.Setup || !strings.Contains(stderr, "error: review incomplete: long.js read in full by no reviewer (see the coverage)\nhint: leave generated or minified files out") {
+		t.Fatalf("exit %d, want %d (not a clean pass)\nstdout:\n%s\nstderr:\n%s", code, exitcode.Setup, stdout, stderr)
 	}
 	var rep struct {
 		Verdict struct {
@@ -93,7 +93,7 @@ func TestUnfitFileEndToEnd(t *testing.T) {
 
 	// The text report says the same to a person.
 	code, stdout, stderr = run("--models", "tinyllama", "--base", "main", "-q")
-	if code != exitcode.Findings || strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "long.js did not fit") {
+	if code != exitcode.Setup || strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "long.js did not fit") {
 		t.Errorf("text: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 

@@ -151,7 +151,9 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD
 	}
 	out.Verdict = rep.Verdict.Text
-	out.Blocked = rep.GateTripped()
+	// Blocked on findings only: a file nobody read is a partial review,
+	// which hook.on_unavailable decides about (RunPush), not a finding.
+	out.Blocked = rep.GateTripped() && rep.Verdict.Blocking > 0
 	out.Dismissed = len(rep.Dismissed)
 	for _, f := range rep.Findings {
 		if out.Blocked && rep.Policy.Blocks(f) {

@@ -340,7 +340,19 @@ func reviewRun(opts *ReviewOptions) error {
 	if err := outcome(opts, cfg, raw, runErr, ctx, res.CacheErr); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
+	if v := res.Report.Verdict; v.Status == report.VerdictIncomplete && len(v.Unread) > 0 {
+		return unreadError(v.Unread) // as a replay of it, and an interrupted review: exit 2
+	}
 	return gate
+}
+
+// unreadError is the exit of a review that finished with changed files no
+// reviewer read in full: not a pass, and not a verdict on those files
+// either, so exit 2 (with findings or without), as an interrupted review.
+func unreadError(unread []string) error {
+	return exitcode.New(exitcode.Setup,
+		fmt.Errorf("review incomplete: %s read in full by no reviewer (see the coverage)", report.FirstFew(unread)),
+		"leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)")
 }
 
 // warn reports what a finished review could not keep (a full or
