@@ -11,6 +11,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/atomicfile"
+
 	"github.com/quorum-review/quorum/internal/safetext"
 )
 
@@ -86,8 +88,22 @@ func (v *Verdicts) Lookup(commit string) *Blocked {
 }
 
 // Record saves a review's verdict on commits: a blocked one is remembered,
-// a passing one forgets any earlier block of the same commits.
+// a passing one forgets any earlier block of the same commits. Pushes from
+// several work trees share the file, and a review takes minutes, so the
+// file is read again under a lock and only this push's change is applied:
+// a concurrent push's verdict is never overwritten by a stale copy.
 func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
+	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
+		return err
+	}
+	unlock, err := lockFile(v.path + ".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := v.reload(); err != nil {
+		return err
+	}
 	changed := blocked != nil
 	kept := v.Blocked[:0]
 	for _, b := range v.Blocked {
@@ -113,28 +129,31 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	return v.save()
 }
 
+// reload reads the file again (a missing or damaged one is empty).
+func (v *Verdicts) reload() error {
+	b, err := os.ReadFile(v.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		v.Blocked = nil
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading the hook's saved verdicts: %w", err)
+	}
+	var fresh Verdicts
+	if json.Unmarshal(b, &fresh) != nil {
+		fresh.Blocked = nil
+	}
+	v.Blocked = fresh.Blocked
+	return nil
+}
+
+// save writes the file atomically and durably (synced before the rename):
+// a crash leaves the old verdicts or the new ones, never an empty file.
 func (v *Verdicts) save() error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
 	b = safetext.EscapeJSON(b) // finding titles are model text
-	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(v.path), ".tmp-verdicts-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), v.path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(v.path, append(b, '\n'), 0o644)
 }
