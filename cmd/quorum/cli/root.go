@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Version is what --version prints and reports record. A build can stamp it
@@ -48,7 +50,18 @@ func SignalContext(parent context.Context) (context.Context, context.CancelFunc)
 }
 
 // Run executes the command tree with args and returns the exit code; tests call it in-process.
-func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
+	// A panic is a bug in quorum: exit 3 with an error and a hint line, as
+	// DESIGN §9 says, not Go's exit 2, which means a usage or setup error
+	// (a pre-push hook would read it as configuration). The stack goes to
+	// stderr after the hint, for the report.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(f.IOStreams.ErrOut, "error: internal failure: %s\nhint: this is a bug in quorum; report it with the command you ran and the lines below\n%s",
+				safetext.OneLine(fmt.Sprint(r)), debug.Stack())
+			code = exitcode.Internal
+		}
+	}()
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)

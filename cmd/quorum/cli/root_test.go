@@ -38,3 +38,17 @@ func TestUsageErrorsExitTwoWithHint(t *testing.T) {
 		})
 	}
 }
+
+// A panic is a bug in quorum: exit 3 with an error and a hint line first
+// (the stack follows, for the report), never Go's exit 2, which the
+// pre-push hook and CI read as a setup error.
+func TestPanicIsAnInternalFailure(t *testing.T) {
+	f, _, stderr := cmdtest.NewFactory(t.TempDir(), nil)
+	f.Getenv = func(string) string { panic("boom") }
+	code := Run(context.Background(), f, []string{"config", "show"})
+	lines := strings.Split(stderr.String(), "\n")
+	if code != 3 || len(lines) < 3 || lines[0] != "error: internal failure: boom" ||
+		lines[1] != "hint: this is a bug in quorum; report it with the command you ran and the lines below" || !strings.Contains(stderr.String(), "goroutine") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
