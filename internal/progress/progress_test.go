@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -28,16 +29,28 @@ func events(r *Reporter) {
 	r.Close()
 }
 
-// fakeClock is the tests' clock: it moves only when told.
-type fakeClock struct{ t time.Time }
+// fakeClock is the tests' clock: it moves only when told. The bar
+// library's drawing goroutine reads it while a test moves it, hence the lock.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *fakeClock) now() time.Time { return c.t }
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
 
-func (c *fakeClock) add(d time.Duration) { c.t = c.t.Add(d) }
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
 
 func TestPlainLines(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
-	events(New(ios, false, (&fakeClock{time.Unix(1e9, 0)}).now))
+	events(New(ios, false, (&fakeClock{t: time.Unix(1e9, 0)}).now))
 	want := `quorum: qwen: 2 chunks to review
 quorum: qwen: model loaded in 2.1s
 quorum: qwen: chunk 1/2 done (0s, ~0s left, 100 tokens)
@@ -75,7 +88,7 @@ func TestTTYDrawsBars(t *testing.T) {
 // One line per step, never one per token, and no control characters.
 func TestPlainLinesTiming(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
-	clk := &fakeClock{time.Unix(1e9, 0)}
+	clk := &fakeClock{t: time.Unix(1e9, 0)}
 	r := New(ios, false, clk.now)
 	r.Planned("qwen2.5-coder:7b", 3)
 	r.Planned("llama3.1:8b", 1)
@@ -117,7 +130,7 @@ func TestTTYRedrawsInPlace(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	var errOut bytes.Buffer
 	ios.ErrOut, ios.StderrTTY, ios.TerminalWidth = &errOut, true, 60
-	clk := &fakeClock{time.Unix(1e9, 0)}
+	clk := &fakeClock{t: time.Unix(1e9, 0)}
 	r := New(ios, false, clk.now)
 	long := strings.Repeat("a-very-long-model-name-", 4) + ":7b"
 	r.Planned(long, 3)
@@ -159,7 +172,7 @@ func TestTTYRedrawsInPlace(t *testing.T) {
 // "failed"; one that failed on its own stays "failed".
 func TestStoppedIsNotFailed(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
-	r := New(ios, false, (&fakeClock{time.Unix(1e9, 0)}).now)
+	r := New(ios, false, (&fakeClock{t: time.Unix(1e9, 0)}).now)
 	r.Finished("late", review.RawResult{Status: review.StatusFailed, Error: "interrupted before its chunks were planned"})
 	r.Finished("bad", review.RawResult{Status: review.StatusFailed, Error: "1 of 1 chunks failed: the answer holds no JSON object", Chunks: []review.ChunkResult{{Error: "the answer holds no JSON object"}}})
 	r.Close()
