@@ -288,11 +288,17 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// when it is not (models invent code, and a stale finding after a fix
 	// must not land on whatever line now has its number).
 	if quote := quoteLines(rf.Quote); len(quote) > 0 {
-		first, last, ok := fi.find(quote, rf.Line)
-		if !ok {
-			// Models sometimes copy the prompt's line-number prefix ("12+code").
-			if bare := quoteLines(dropLineNumbers(rf.Quote)); len(bare) > 0 {
-				first, last, ok = fi.find(bare, rf.Line)
+		first, last, deleted, ok := fi.find(quote, rf.Line)
+		// Models copy the prompt's line-number prefix ("12+code") and its
+		// unspaced deletion marker ("-}"); those readings come only after
+		// the quote as written, so code that starts with either still
+		// matches as itself.
+		for _, alt := range quoteRetries(rf.Quote) {
+			if ok {
+				break
+			}
+			if q := quoteLines(alt); len(q) > 0 {
+				first, last, deleted, ok = fi.find(q, rf.Line)
 			}
 		}
 		if !ok {
@@ -301,7 +307,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		out.Evidence = EvidenceQuote
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
-		if allDeleted(fi.lines[first : last+1]) {
+		if deleted {
 			out.Deleted = true
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
 		}
@@ -329,16 +335,6 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	out.Evidence = EvidenceFile
 	// No line and no quote: a file-level finding.
 	return out, nil
-}
-
-// allDeleted reports whether every non-blank line of a match is a deleted one.
-func allDeleted(lines []lineRef) bool {
-	for _, l := range lines {
-		if l.norm != "" && l.kind != diff.Deleted {
-			return false
-		}
-	}
-	return true
 }
 
 // Result is every raw finding of a review, anchored or rejected.

@@ -21,10 +21,16 @@ import (
 //     line is at least SimilarThreshold (a model misspelling one identifier
 //     of a long line).
 //
-// A multi-line quote must match consecutive non-blank diff lines, line by
-// line, each by the rules above; a quote line that is only an ellipsis
-// ("...", "…", "// ...") stands for up to maxEllipsisGap skipped lines.
-// Anything else is "quote not in the diff", whatever the finding's line says.
+// A multi-line quote must match consecutive non-blank lines, line by line,
+// each by the rules above, of one of three readings of a hunk: the diff as
+// shown, the new side (the file as it now reads: deleted lines skipped) or
+// the old side (as it read: added lines skipped); the best match wins. A
+// quote line that is only an ellipsis ("...", "…", "// ...") stands for up
+// to maxEllipsisGap skipped lines. A quote that matches nowhere as written is
+// tried again without the prompt's line-number prefixes ("12+code"), then
+// with one leading + or - dropped from each line whatever follows ("-}", as
+// the prompt shows a deleted line). Anything else is "quote not in the
+// diff", whatever the finding's line says.
 const (
 	MinSubstring     = 8
 	MinSimilarWords  = 4
@@ -173,6 +179,37 @@ func dropLineNumbers(q string) string {
 	return strings.Join(lines, "\n")
 }
 
+// dropMarkers removes one leading + or - from every line of a quote that
+// has one, whatever follows it: the prompt shows a deleted line as "-code",
+// and a short line ("-}", "+package api") copied that way matches nothing
+// else. A quote is tried this way only when it does not match as written,
+// so code that starts with a sign still matches as itself.
+func dropMarkers(q string) string {
+	lines := strings.Split(q, "\n")
+	for i, l := range lines {
+		if t := strings.TrimLeft(l, " \t"); t != "" && (t[0] == '+' || t[0] == '-') {
+			lines[i] = t[1:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// quoteRetries are the other readings of a quote, in the order they are
+// tried when it does not match as written: without line numbers, without
+// markers, without both. Readings equal to an earlier one are left out.
+func quoteRetries(q string) []string {
+	bare := dropLineNumbers(q)
+	seen := map[string]bool{q: true}
+	var out []string
+	for _, r := range []string{bare, dropMarkers(q), dropMarkers(bare)} {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func isEllipsis(s string) bool {
 	s = strings.TrimSpace(strings.TrimLeft(s, "/#*- "))
 	return s == "..." || s == "…" || s == "// ..." || s == "# ..."
@@ -194,54 +231,101 @@ func matchLine(q quoteLine, line string) match {
 	return noMatch
 }
 
+// side is the reading of a hunk a quote is matched against.
+type side int
+
+const (
+	bothSides side = iota // the diff as shown, deleted and added lines both
+	newSide               // the file as it now reads: deleted lines skipped
+	oldSide               // the file as it read: added lines skipped
+)
+
+var sides = [...]side{bothSides, newSide, oldSide}
+
+// skips reports whether the side leaves out lines of kind k.
+func (s side) skips(k diff.LineKind) bool {
+	return s == newSide && k == diff.Deleted || s == oldSide && k == diff.Added
+}
+
 // find locates the quote in the file's diff lines. Among several matches the
 // best wins: exact over substring over similar, then added lines over context
-// over deleted, then the one nearest hint (the finding's own line), then the
-// first. It returns the first and last matched diff line indexes.
-func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, ok bool) {
+// over deleted (by the first matched line), then the one nearest hint (the
+// finding's own line), then the first found, the diff as shown before the new
+// side before the old. It returns the first and last matched diff line
+// indexes, and whether every line the match read is a deleted one.
+func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, deleted, ok bool) {
 	bestScore := -1
+	var bestSide side
+	// A one-line quote reads the same on every side.
+	try := sides[:1]
+	if len(quote) > 1 {
+		try = sides[:]
+	}
 	// Lines equal to the quote's first line are tried first; only when none
 	// of them starts a match is every line scanned.
-	try := func(i int) {
-		end, worst := fi.matchAt(i, quote)
-		if worst == noMatch {
-			return
-		}
-		score := int(worst) << 20
-		switch fi.lines[i].kind {
-		case diff.Added:
-			score += 2 << 17
-		case diff.Context:
-			score += 1 << 17
-		}
-		if hint > 0 {
-			d := min(abs(fi.lines[i].new-hint), 1<<16)
-			score += 1<<16 - d
-		}
-		if score > bestScore {
-			first, last, bestScore = i, end, score
+	tryAt := func(i int) {
+		for _, s := range try {
+			end, worst := fi.matchAt(i, quote, s)
+			if worst == noMatch {
+				continue
+			}
+			score := int(worst) << 20
+			switch fi.lines[i].kind {
+			case diff.Added:
+				score += 2 << 17
+			case diff.Context:
+				score += 1 << 17
+			}
+			if hint > 0 {
+				d := min(abs(fi.lines[i].new-hint), 1<<16)
+				score += 1<<16 - d
+			}
+			if score > bestScore {
+				first, last, bestScore, bestSide = i, end, score, s
+			}
 		}
 	}
 	for _, i := range fi.byNorm[quote[0].text] {
-		try(i)
+		tryAt(i)
 	}
 	if quote[0].marked != "" {
 		for _, i := range fi.byNorm[quote[0].marked] {
-			try(i)
+			tryAt(i)
 		}
 	}
 	if bestScore < 0 {
 		for i := range fi.lines {
-			try(i)
+			tryAt(i)
 		}
 	}
-	return first, last, bestScore >= 0
+	if bestScore < 0 {
+		return 0, 0, false, false
+	}
+	return first, last, fi.deletedOnly(first, last, bestSide), true
 }
 
-// matchAt matches the quote against the diff lines from i on. It returns the
-// index of the last diff line matched and the weakest line match (noMatch
-// when the quote does not match there).
-func (fi *fileIndex) matchAt(i int, quote []quoteLine) (int, match) {
+// deletedOnly reports whether every non-blank line of a match that its side
+// reads is a deleted one: code found only on deleted lines. A match on the
+// new side never is.
+func (fi *fileIndex) deletedOnly(first, last int, s side) bool {
+	if s == newSide {
+		return false
+	}
+	for _, l := range fi.lines[first : last+1] {
+		if l.norm != "" && !s.skips(l.kind) && l.kind != diff.Deleted {
+			return false
+		}
+	}
+	return true
+}
+
+// matchAt matches the quote against the lines of side s from diff line i
+// on. It returns the index of the last diff line matched and the weakest
+// line match (noMatch when the quote does not match there).
+func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (int, match) {
+	if s.skips(fi.lines[i].kind) {
+		return 0, noMatch // a match starts on a line of its side
+	}
 	worst := exact
 	j, q := i, 0
 	last := i
@@ -252,6 +336,9 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine) (int, match) {
 			next := quote[q+1]
 			found := false
 			for k := j; k < len(fi.lines) && k <= j+maxEllipsisGap; k++ {
+				if s.skips(fi.lines[k].kind) {
+					continue
+				}
 				if m := matchLine(next, fi.lines[k].norm); m != noMatch {
 					j, found = k, true
 					break
@@ -263,8 +350,8 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine) (int, match) {
 			q++
 			continue
 		}
-		for j < len(fi.lines) && fi.lines[j].norm == "" && q > 0 {
-			j++ // blank lines inside a quote's span are skipped
+		for j < len(fi.lines) && q > 0 && (fi.lines[j].norm == "" || s.skips(fi.lines[j].kind)) {
+			j++ // blank lines, and lines of the other side, are skipped
 		}
 		if j >= len(fi.lines) {
 			return 0, noMatch
