@@ -21,7 +21,14 @@ import (
 // stderr buffers.
 func NewFactory(dir string, env map[string]string) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
 	ios, _, out, errOut := iostreams.Test()
-	return &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }}, out, errOut
+	environ := func() []string {
+		var kv []string
+		for k, v := range env {
+			kv = append(kv, k+"="+v)
+		}
+		return kv
+	}
+	return &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }, Environ: environ}, out, errOut
 }
 
 // Execute runs cmd with args on ios the way the root command does: bad

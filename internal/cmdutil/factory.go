@@ -16,6 +16,9 @@ type Factory struct {
 	Now func() time.Time
 	// Getenv reads the environment; tests give their own.
 	Getenv func(string) string
+	// Environ lists the environment ("NAME=value"), to find settings typed
+	// wrong; nil is the process's.
+	Environ func() []string
 	// WorkDir is the directory the command runs in ("" means the process's).
 	WorkDir string
 	// Git runs the git binary (gh's GitClient); nil is the git on PATH

@@ -179,6 +179,14 @@ func (d *doctor) checkConfig() {
 		d.r.add("config", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		return
 	}
+	environ := d.opts.Factory.Environ
+	if environ == nil {
+		environ = os.Environ
+	}
+	if unknown := config.UnknownEnv(environ()); len(unknown) > 0 {
+		d.r.add("config", Warn, "not quorum settings, so ignored: "+safetext.OneLine(strings.Join(unknown, ", ")),
+			"rename or unset them: a setting's variable is its key in capitals, dots as underscores (hook.fail_on is QUORUM_HOOK_FAIL_ON; 'quorum config show' lists the keys)")
+	}
 	var files []string
 	for _, f := range []string{d.cfg.UserFile, d.cfg.RepoFile} {
 		if f != "" && fileExists(f) {

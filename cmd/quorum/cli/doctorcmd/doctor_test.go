@@ -228,6 +228,10 @@ func TestProblems(t *testing.T) {
 		code  int
 		lines []string // each must appear in stdout
 	}{
+		{"a setting typed wrong", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_FAIL_ON": "critical"}}, nil, 0, []string{
+			"warn  config      not quorum settings, so ignored: QUORUM_FAIL_ON (QUORUM_REVIEW_FAIL_ON or QUORUM_HOOK_FAIL_ON?)",
+			"fix: rename or unset them: a setting's variable is its key in capitals, dots as underscores (hook.fail_on is QUORUM_HOOK_FAIL_ON; 'quorum config show' lists the keys)",
+			"ready to review"}},
 		{"no commits yet", env{dir: emptyRepo(t), meminfo: roomy}, nil, 2, []string{
 			"FAIL  range       'quorum review' cannot run: the repository has no commits yet",
 			"fix: make a first commit with 'git commit', or pass --staged to review what is staged"}},
