@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -370,5 +373,22 @@ func TestIsLoopbackName(t *testing.T) {
 		if got := isLoopbackName(h); got != want {
 			t.Errorf("isLoopbackName(%q) = %v", h, got)
 		}
+	}
+}
+
+// An OpenAI-compatible server is named as such, not as ollama with an
+// unknown version.
+func TestOpenAIServerLine(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			fmt.Fprint(w, `{"object":"list","data":[{"id":"coder","object":"model"}]}`)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	out, errOut, _ := run(t, env{vars: map[string]string{"QUORUM_API": "openai", "QUORUM_HOST": srv.URL + "/v1"}, dir: gitRepo(t), meminfo: writeMeminfo(t, 64*gb, 48*gb)})
+	if !strings.Contains(out, "ok    server      OpenAI-compatible API at ") || strings.Contains(out, "ollama      ") {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", out, errOut)
 	}
 }

@@ -33,19 +33,19 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	cfg := d.cfg
 	client, err := cmdutil.Client(d.opts.Factory, cfg, d.opts.Resolver)
 	if err != nil {
-		d.r.add("ollama", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
+		d.r.add(d.serverLabel(), Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
 	version, err := cmdutil.ServerVersion(ctx, client)
 	if err != nil {
-		d.r.add("ollama", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
+		d.r.add(d.serverLabel(), Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
 		d.skip("panel", "context", "memory")
 		return false, false
 	}
 	d.checkVersion(client.Host(), version)
 	if cfg.AllowRemote && !isLoopbackName(client.Host()) {
-		d.r.add("ollama", Warn, fmt.Sprintf("allow_remote is on: reviewed code is sent to %s", client.Host()),
+		d.r.add(d.serverLabel(), Warn, fmt.Sprintf("allow_remote is on: reviewed code is sent to %s", client.Host()),
 			"drop --allow-remote (and allow_remote from the configuration) unless that host is yours")
 	}
 
@@ -77,18 +77,29 @@ func (d *doctor) skip(names ...string) {
 	}
 }
 
+// serverLabel names the server's lines: "ollama", or "server" for an
+// OpenAI-compatible one (llama.cpp, vLLM, LM Studio).
+func (d *doctor) serverLabel() string {
+	if d.cfg != nil && d.cfg.API == config.APIOpenAI {
+		return "server"
+	}
+	return "ollama"
+}
+
 func (d *doctor) checkVersion(host, v string) {
 	switch {
+	case d.serverLabel() == "server":
+		d.r.add("server", OK, fmt.Sprintf("OpenAI-compatible API at %s (it reports no version to check)", host), "")
 	case v == "" || v == "0.0.0":
-		d.r.add("ollama", OK, fmt.Sprintf("reachable at %s, version unknown (%q: a source build has none stamped)", host, v), "")
+		d.r.add(d.serverLabel(), OK, fmt.Sprintf("reachable at %s, version unknown (%q: a source build has none stamped)", host, v), "")
 	case !atLeast(v, minFormatVersion):
-		d.r.add("ollama", Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", safetext.OneLine(v), host, minFormatVersion),
+		d.r.add(d.serverLabel(), Fail, fmt.Sprintf("version %s at %s cannot follow a JSON schema (needs %s or later)", safetext.OneLine(v), host, minFormatVersion),
 			"upgrade ollama (https://ollama.com/download), then restart it")
 	case !ollama.SupportsTruncate(v):
-		d.r.add("ollama", Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", safetext.OneLine(v), host),
+		d.r.add(d.serverLabel(), Warn, fmt.Sprintf("version %s at %s silently cuts prompts longer than the context (truncate:false needs 0.12.6); quorum detects it from token counts", safetext.OneLine(v), host),
 			"upgrade ollama (https://ollama.com/download) so over-long prompts are refused instead")
 	default:
-		d.r.add("ollama", OK, fmt.Sprintf("version %s at %s", safetext.OneLine(v), host), "")
+		d.r.add(d.serverLabel(), OK, fmt.Sprintf("version %s at %s", safetext.OneLine(v), host), "")
 	}
 }
 
