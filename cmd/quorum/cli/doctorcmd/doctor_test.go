@@ -392,3 +392,19 @@ func TestOpenAIServerLine(t *testing.T) {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", out, errOut)
 	}
 }
+
+// A panel naming one model twice (a copy under another name, or a name
+// and its :latest) fails, as review and the hook refuse it.
+func TestPanelOneModelTwice(t *testing.T) {
+	digest := "sha256:9a8b7c6d5e4f33221100aabbccddeeff00112233445566778899aabbccddeeff"
+	srv := ollamatest.New(t, ollamatest.Config{Models: []ollamatest.Model{
+		{Name: "coder:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+		{Name: "coder-copy:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}, Digest: digest},
+	}})
+	out, _, code := run(t, env{vars: map[string]string{"OLLAMA_HOST": srv.Host}, dir: gitRepo(t), meminfo: writeMeminfo(t, 64*gb, 48*gb)},
+		"--models", "coder,coder-copy")
+	if code != 2 || !strings.Contains(out, "FAIL  panel       coder:latest and coder-copy:latest are one model (ID 9a8b7c6d5e4f): as two reviewers they would agree with themselves") ||
+		!strings.Contains(out, "fix: list the model once in --models") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}

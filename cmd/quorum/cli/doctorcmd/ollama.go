@@ -128,6 +128,27 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 		}
 		usable = append(usable, safetext.OneLine(m.Name))
 	}
+	// One set of weights named twice would agree with itself (review and
+	// the hook refuse it: cmdutil.CheckDistinctModels).
+	byDigest := map[string]string{}
+	for _, m := range chosen {
+		if m.Digest == "" {
+			continue
+		}
+		first, ok := byDigest[m.Digest]
+		if !ok {
+			byDigest[m.Digest] = m.Name
+			continue
+		}
+		ready = false
+		id := strings.TrimPrefix(m.Digest, "sha256:")
+		id = id[:min(len(id), 12)]
+		what := fmt.Sprintf("%s and %s are one model (ID %s)", safetext.OneLine(first), safetext.OneLine(m.Name), id)
+		if first == m.Name {
+			what = fmt.Sprintf("%s is named twice, under two spellings", safetext.OneLine(m.Name))
+		}
+		d.r.add("panel", Fail, what+": as two reviewers they would agree with themselves", cmdutil.SameWeightsHint)
+	}
 	for _, m := range missing {
 		// A name from the configuration, printed.
 		m = safetext.OneLine(m)
