@@ -298,6 +298,17 @@ func UserFile(getenv func(string) string) string {
 // Source returns where the value of key came from.
 func (c *Config) Source(key string) Source { return c.sources[key] }
 
+// aliases are keys that set one value: its source is the last one set.
+var aliases = map[string]string{"host": "ollama_host", "ollama_host": "host"}
+
+// setSource records where key's value came from, for its alias too.
+func (c *Config) setSource(key string, src Source) {
+	c.sources[key] = src
+	if a, ok := aliases[key]; ok {
+		c.sources[a] = src
+	}
+}
+
 // Entry is one effective setting for display.
 type Entry struct {
 	Key    string `json:"key"`

@@ -22,3 +22,20 @@ func TestUnknownEnv(t *testing.T) {
 		}
 	}
 }
+
+// host and ollama_host set one value: both name where it came from.
+func TestHostAliasSource(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	c, err := Load(dir, func(k string) string {
+		if k == "OLLAMA_HOST" {
+			return "127.0.0.1:11499"
+		}
+		return getenv(k)
+	})
+	must(t, err)
+	for _, key := range []string{"host", "ollama_host"} {
+		if got := c.Source(key).String(); got != "env OLLAMA_HOST" {
+			t.Errorf("%s from %q, want env OLLAMA_HOST", key, got)
+		}
+	}
+}

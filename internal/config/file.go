@@ -83,7 +83,7 @@ func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind Sour
 		if err != nil {
 			return wrap(located(err, shown, v.Line, key))
 		}
-		c.sources[key] = Source{Kind: kind, File: shown, Line: k.Line}
+		c.setSource(key, Source{Kind: kind, File: shown, Line: k.Line})
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func (c *Config) applyEnv(getenv func(string) string, dir string) error {
 		if err := f.set(c, value{scalar: s, dir: dir}); err != nil {
 			return wrap(unlocated(err, "env "+name, f.key))
 		}
-		c.sources[f.key] = Source{Kind: FromEnv, Name: name}
+		c.setSource(f.key, Source{Kind: FromEnv, Name: name})
 	}
 	return nil
 }
@@ -56,7 +56,7 @@ func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys map[string]string) error {
 		if err := f.set(c, v); err != nil {
 			return wrap(unlocated(err, "flag --"+name, flagKey(name, f.key)))
 		}
-		c.sources[key] = Source{Kind: FromFlag, Name: name}
+		c.setSource(key, Source{Kind: FromFlag, Name: name})
 	}
 	return nil
 }
@@ -75,7 +75,7 @@ func (c *Config) Set(key, s string, src Source) error {
 		}
 		return wrap(unlocated(err, where, k))
 	}
-	c.sources[key] = src
+	c.setSource(key, src)
 	return nil
 }
 
