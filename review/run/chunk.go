@@ -82,6 +82,11 @@ var (
 	// ErrNothingFits: the fixed part of the prompt (system prompt, focus,
 	// guidelines) leaves no room for even one line of the diff in num_ctx.
 	ErrNothingFits = errors.New("no part of the diff fits the model's context beside the prompt")
+	// ErrUnverified: the first reply came after a dropped request, and the
+	// server read far fewer tokens than the chunk holds: it may have kept
+	// the prompt in its KV cache and not counted it again, or cut it.
+	// Such an answer is never taken, cached or counted as covering a file.
+	ErrUnverified = errors.New("the server's token count cannot confirm it read the whole prompt")
 	// errPromptCut: the server cut this chunk's prompt; split it and ask again.
 	errPromptCut = errors.New("the prompt did not fit num_ctx")
 )
@@ -176,6 +181,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	}
 	prompt := user
 	var last, dropped error
+	replied := false // whether a request got a reply (not a transport failure)
 	for attempt := 1; attempt <= 2; attempt++ {
 		if attempt == 2 {
 			cr.Metrics.Retries++
@@ -229,13 +235,28 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			cr.Error = oneLine(fmt.Sprintf("%s: it read %d tokens and wrote %d with num_ctx %d", errPromptCut, resp.PromptEvalCount, resp.EvalCount, opts.NumCtx))
 			return cr, fmt.Errorf("%w: it read %d tokens and wrote %d with num_ctx %d", errPromptCut, resp.PromptEvalCount, resp.EvalCount, opts.NumCtx), nil
 		}
-		if resp.PromptEvalCount > 0 && attempt == 1 && float64(resp.PromptEvalCount) < truncationRatio*float64(filesTokens) {
+		// The first reply the chunk gets is to the bare prompt: its
+		// prompt_eval_count says how much of it the server read. A reply to
+		// a repair prompt follows one to the same prefix, which the server
+		// may have cached and not counted again: it proves nothing.
+		first := !replied
+		replied = true
+		low := resp.PromptEvalCount > 0 && float64(resp.PromptEvalCount) < truncationRatio*float64(filesTokens)
+		switch {
+		case first && low && dropped != nil:
+			// After a dropped request the server may hold this prompt in
+			// its KV cache and count only what it had not read yet: the
+			// low count is that, or a cut. Neither an answer nor a cut:
+			// never cached, never learned from, never covered.
+			return fail(fmt.Errorf("%w: after a dropped request (%s) it read %d tokens of about %d", ErrUnverified, oneLine(dropped.Error()), resp.PromptEvalCount, filesTokens))
+		case first && low:
 			// A server that reads far less than num_ctx allows ignores
 			// num_ctx: asking again would be cut the same way.
 			cr.Truncated = true
 			return fail(fmt.Errorf("%w: it read %d tokens of about %d (num_ctx %d not honored?)", ErrPromptTruncated, resp.PromptEvalCount, filesTokens, opts.NumCtx))
-		}
-		if attempt == 1 && resp.PromptEvalCount > 0 {
+		case first && dropped == nil && resp.PromptEvalCount > 0:
+			// Only a count of the whole prompt measures the tokenizer; after
+			// a drop part of it may have come from the server's KV cache.
 			rr.mu.Lock()
 			rr.bpt.observe(len(system)+len(user), resp.PromptEvalCount)
 			rr.mu.Unlock()
