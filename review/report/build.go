@@ -149,13 +149,15 @@ func skipped(set *diff.Set) []Skipped {
 }
 
 // coverage records which reviewer saw which file: a file counts as seen when
-// a chunk covering it was answered. A file that did not fit the reviewer's
-// context even one line at a time is truncated, whether the server cut the
-// prompt (res.Truncated) or the plan could not fit it at all (res.NotCovered
-// of a reviewer that answered every chunk it was given, or a file also shown
-// in an answered chunk): README's "What cannot fit even then is marked
-// truncated". A file a stopped or failing reviewer never reached stays
-// not-covered.
+// every chunk holding it was answered; its state is the worst over those
+// chunks (truncated, then failed, then reviewed), so a large file split
+// across chunks, one of which failed, is not reviewed. A file that did not
+// fit the reviewer's context even one line at a time is truncated, whether
+// the server cut the prompt (res.Truncated) or the plan could not fit it at
+// all (res.NotCovered of a reviewer that answered every chunk it was given,
+// or a file also shown in an answered chunk and covered): README's "What
+// cannot fit even then is marked truncated". A file a stopped or failing
+// reviewer never reached, in whole or in part, stays not-covered.
 func coverage(results []review.RawResult, files []diff.File) (map[string]map[string]bool, Coverage) {
 	seen := map[string]map[string]bool{}
 	cov := Coverage{Reviewers: []string{}, Files: []FileCoverage{}}
@@ -170,18 +172,28 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 				case ch.Truncated || st[p] == CoverTruncated:
 					// Part of it never reached the model: not reviewed in full.
 					st[p] = CoverTruncated
-				case ch.Answer != nil:
-					st[p] = CoverReviewed
-				case st[p] == "":
+				case ch.Answer == nil || st[p] == CoverFailed:
+					// A part of it went unanswered: not reviewed in full.
 					st[p] = CoverFailed
+				default:
+					st[p] = CoverReviewed
 				}
 			}
 		}
 		for _, p := range res.Truncated {
 			st[p] = CoverTruncated
 		}
+		covered := map[string]bool{}
+		for _, p := range res.Covered {
+			covered[p] = true
+		}
 		for _, p := range res.NotCovered {
 			switch {
+			case st[p] == CoverReviewed && res.Status != review.StatusOK && !covered[p]:
+				// Shown in an answered chunk, yet not covered by a reviewer
+				// that did not finish: a chunk holding the rest of it was
+				// never answered (the run stopped first).
+				st[p] = CoverNotCovered
 			case st[p] == CoverReviewed:
 				// Only a file some line of which could not fit even alone
 				// is both shown in an answered chunk and not covered: the

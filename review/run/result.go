@@ -39,11 +39,17 @@ func (r *Runner) finish(rr *reviewerRun) {
 	}
 	res.NotCovered = rr.plan.NotCovered
 	answered, failed, unfinished, total := 0, 0, 0, 0
-	seen, truncated := map[string]bool{}, map[string]bool{}
+	// seen: a chunk holding the file was answered; partial: one holding it
+	// was not (it failed, or the run stopped before it finished). A file
+	// split across chunks is covered only when every one of them answered.
+	seen, partial, truncated := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var firstErr string
 	for i, parts := range rr.chunks {
 		if !rr.done[i] {
 			unfinished++
+			for _, p := range rr.plan.Chunks[i].Paths {
+				partial[p] = true
+			}
 		}
 		for _, c := range parts {
 			total++
@@ -59,6 +65,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 				continue
 			}
 			failed++
+			for _, p := range c.Files {
+				partial[p] = true
+			}
 			if c.Truncated {
 				for _, p := range c.Files {
 					truncated[p] = true
@@ -78,10 +87,11 @@ func (r *Runner) finish(rr *reviewerRun) {
 		case truncated[p]:
 			// Some part of it never reached the model whole.
 			res.Truncated = append(res.Truncated, p)
-		case seen[p]:
+		case seen[p] && !partial[p]:
 			res.Covered = append(res.Covered, p)
 		case !notCovered[p]:
-			// Planned but never answered (failed or interrupted): not seen.
+			// Planned but not answered in full (a chunk holding it failed,
+			// or the run stopped before it): not seen.
 			res.NotCovered = append(res.NotCovered, p)
 			notCovered[p] = true
 		}
@@ -103,6 +113,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 		res.Error = fmt.Sprintf("%d of %d chunks failed: %s", failed, total, firstErr)
 		if rr.cause != nil {
 			res.Hint = r.hint(rr.cause, res.Reviewer.Model)
+			if res.Hint == "" && errors.Is(rr.cause, ErrUnverified) {
+				res.Hint = "run the review again: a request dropped, and the server's answer to it again could not show that it read the whole prompt"
+			}
 			if res.Hint == "" && errors.Is(rr.cause, ErrPromptTruncated) {
 				res.Hint = "raise --max-context if the model allows it, or leave the file out with --ignore; if the server ignores the context size, upgrade it"
 			}

@@ -142,13 +142,20 @@ func Result(name string, i int, chunks ...review.ChunkResult) review.RawResult {
 		Status:   review.StatusOK,
 		Chunks:   chunks,
 	}
-	failed := 0
+	// Covered, as the runner reports it: the files every chunk holding
+	// which was answered.
+	failed, unanswered := 0, map[string]bool{}
 	for _, ch := range chunks {
 		if ch.Answer == nil {
 			failed++
+			for _, p := range ch.Files {
+				unanswered[p] = true
+			}
 		}
+	}
+	for _, ch := range chunks {
 		for _, p := range ch.Files {
-			if ch.Answer != nil && !contains(res.Covered, p) {
+			if ch.Answer != nil && !unanswered[p] && !contains(res.Covered, p) {
 				res.Covered = append(res.Covered, p)
 			}
 		}
