@@ -131,6 +131,7 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	// One set of weights named twice would agree with itself (review and
 	// the hook refuse it: cmdutil.CheckDistinctModels).
 	byDigest := map[string]string{}
+	twice := false
 	for _, m := range chosen {
 		if m.Digest == "" {
 			continue
@@ -140,7 +141,7 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 			byDigest[m.Digest] = m.Name
 			continue
 		}
-		ready = false
+		ready, twice = false, true
 		id := strings.TrimPrefix(m.Digest, "sha256:")
 		id = id[:min(len(id), 12)]
 		what := fmt.Sprintf("%s and %s are one model (ID %s)", safetext.OneLine(first), safetext.OneLine(m.Name), id)
@@ -168,7 +169,7 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	switch {
 	case len(usable) == 0 && len(missing) == 0 && len(chosen) == 0:
 		d.r.add("panel", Fail, "no chat-capable model is installed", "ollama pull qwen2.5-coder:7b (any chat model works; two or three of different families are better)")
-	case len(usable) == 0:
+	case len(usable) == 0, twice:
 		// already reported above
 	case len(usable) == 1:
 		d.r.add("panel", Warn, fmt.Sprintf("%s (%s): a single reviewer, so no finding can be corroborated", usable[0], what),
