@@ -87,6 +87,9 @@ var (
 	// the prompt in its KV cache and not counted it again, or cut it.
 	// Such an answer is never taken, cached or counted as covering a file.
 	ErrUnverified = errors.New("the server's token count cannot confirm it read the whole prompt")
+	// ErrCutOff: the answer ran into num_predict (done_reason "length")
+	// twice; it comes wrapped in ErrBadAnswer. A larger num_predict helps.
+	ErrCutOff = errors.New("the answer was cut off")
 	// errPromptCut: the server cut this chunk's prompt; split it and ask again.
 	errPromptCut = errors.New("the prompt did not fit num_ctx")
 )
@@ -263,7 +266,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		}
 		truncated := resp.DoneReason == "length"
 		if truncated {
-			last = fmt.Errorf("%w: the answer was cut off at the %d-token limit", ErrBadAnswer, opts.NumPredict)
+			last = fmt.Errorf("%w: %w at the %d-token limit", ErrBadAnswer, ErrCutOff, opts.NumPredict)
 		} else if a, perr := ParseAnswer(resp.Content); perr != nil {
 			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {

@@ -103,6 +103,8 @@ const serverFailedHint = "the model server failed; check its log (and its free m
 // `quorum review` and the pre-push hook both print these hints.
 func runRule(err error) (int, string, bool) {
 	switch {
+	case errors.Is(err, run.ErrCutOff):
+		return exitcode.Setup, CutOffHint, true
 	case errors.Is(err, run.ErrBadAnswer):
 		return exitcode.Setup, BadAnswerHint, true
 	case errors.Is(err, run.ErrPromptTruncated):
@@ -116,6 +118,7 @@ func runRule(err error) (int, string, bool) {
 // Hints of the review runner's errors (runRule).
 const (
 	BadAnswerHint       = "the model could not give a valid review; try another model with --models (see `quorum models`)"
+	CutOffHint          = "the answer ran past --num-predict: raise it (num_predict in .quorum.yaml), or try another model with --models"
 	PromptTruncatedHint = "the server ignored num_ctx; upgrade ollama, or lower --max-context"
 	NothingFitsHint     = "give the model a larger context: num_ctx under its models: entry in .quorum.yaml (for an OpenAI-compatible server, start it with a larger context too), or raise --max-context"
 )

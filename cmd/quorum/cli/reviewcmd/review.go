@@ -434,6 +434,8 @@ func noAnswerError(err error) error {
 	}
 	if hint == "" {
 		switch {
+		case errors.Is(err, run.ErrCutOff):
+			hint = errmap.CutOffHint
 		case errors.Is(err, run.ErrBadAnswer):
 			hint = "the model could not give a valid review; try another model with --models (see `quorum models`)"
 		case errors.Is(err, run.ErrPromptTruncated):
