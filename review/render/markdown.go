@@ -431,8 +431,14 @@ func (m *md) retro(r *report.Report) {
 		if rv.Host != "" {
 			name += " @ " + rv.Host
 		}
-		m.p("| %s | %s | %s | %s | %d | %d | %.1f | %s | %s |\n",
-			cell(name), cell(rv.Status), Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rv.TokensPerSec,
+		// No rate is "–", not 0.0: answers from the cache, or a server
+		// that reports no eval duration (OpenAI-compatible ones).
+		rate := "–"
+		if rv.TokensPerSec > 0 {
+			rate = fmt.Sprintf("%.1f", rv.TokensPerSec)
+		}
+		m.p("| %s | %s | %s | %s | %d | %d | %s | %s | %s |\n",
+			cell(name), cell(rv.Status), Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rate,
 			orDash(rv.Options.NumCtx), orDash(rv.Options.NumPredict))
 	}
 	m.p("\n| reviewer | critical | important | suggestion | unique | corroborated | rejected | failed chunks |\n")

@@ -23,3 +23,22 @@ func TestTerminalViewNamesTooLargeFiles(t *testing.T) {
 		t.Fatalf("view:\n%s", b.String())
 	}
 }
+
+// A reviewer with no measured rate (answered from the cache, or a server
+// that reports no eval time) shows "–" in the retro, not 0.0 tokens/s.
+func TestRetroUnknownRate(t *testing.T) {
+	r := build(t, reporttest.Scenarios()[0])
+	r.Reviewers[0].TokensPerSec = 0
+	var b strings.Builder
+	if err := render.Markdown(&b, r, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(l, "| "+r.Reviewers[0].Name+" |") && strings.Contains(l, "| 0.0 |") {
+			t.Fatalf("retro row %q", l)
+		}
+	}
+	if !strings.Contains(b.String(), " | – | ") {
+		t.Fatalf("no '–' rate:\n%s", b.String())
+	}
+}
