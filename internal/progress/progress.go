@@ -195,7 +195,8 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 		status = "stopped" // by Ctrl-C or a timeout, not a failure of the model
 	}
 	msg := fmt.Sprintf("%s: %s, %d/%d chunks in %s", name, status, answered(res), len(res.Chunks)+unfinished(res, s), round(res.Metrics.Wall))
-	if tps := res.Metrics.TokensPerSecond(); tps > 0 {
+	// A rate with no chunk answered would be the tokenizer probe's alone.
+	if tps := res.Metrics.TokensPerSecond(); tps > 0 && answered(res) > 0 {
 		msg += fmt.Sprintf(", %.1f tokens/s", tps)
 	}
 	if res.Metrics.LoadDuration > 0 {

@@ -182,3 +182,16 @@ func TestStoppedIsNotFailed(t *testing.T) {
 		t.Fatalf("got:\n%s\nwant:\n%s", errOut, want)
 	}
 }
+
+// A reviewer that failed before any chunk shows no rate: its only tokens
+// are the tokenizer probe's, which would read as thousands a second.
+func TestNoRateWithoutAnAnswer(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	r := New(ios, false, (&fakeClock{t: time.Unix(1e9, 0)}).now)
+	r.Finished("qwen", review.RawResult{Status: review.StatusFailed, Error: "no part of the diff fits",
+		Metrics: review.Metrics{EvalTokens: 10, EvalDuration: time.Millisecond}})
+	r.Close()
+	if strings.Contains(errOut.String(), "tokens/s") || !strings.Contains(errOut.String(), "qwen: failed, 0/0 chunks") {
+		t.Fatalf("%q", errOut)
+	}
+}
