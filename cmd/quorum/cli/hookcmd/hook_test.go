@@ -560,7 +560,8 @@ func TestRunPartialReviewSaysSo(t *testing.T) {
 		return code, errOut.String()
 	}
 	code, out := run("allow")
-	if code != 0 || !strings.Contains(out, "\nquorum: partial review: hook.timeout (12s) expired before the review finished; 9 files read by no reviewer (a.go, b.go, …)\n") ||
+	if code != 0 || !strings.Contains(out, "\nquorum: partial review: hook.timeout (12s) expired before the review finished; 9 files read by no reviewer (a.go, b.go, …)\n"+
+		"hint: raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)\n") ||
 		!strings.Contains(out, "\nquorum: partly reviewed 1 commit (") || !strings.HasSuffix(out, ": nothing at or above critical in what was read; report: /r/report.md\n") {
 		t.Errorf("allow: exit %d\n%s", code, out)
 	}
@@ -591,5 +592,23 @@ func TestRunBlockedWithoutSavedReport(t *testing.T) {
 		strings.Contains(out, "partial review") || strings.Contains(out, "quorum report show") || strings.Contains(out, "quorum dismiss Q1") ||
 		!strings.Contains(out, "  fix what kept the report from being saved (above), then push again to dismiss a false positive\n") {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// A push with a file no reviewer could read goes through under allow with
+// the hint that fixes it.
+func TestRunUnreadFileHint(t *testing.T) {
+	dir, line := gitRepo(t)
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, func(o *RunOptions) error {
+		o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+			return Outcome{Partial: "1 file read by no reviewer (long.js; see the report's coverage)", Unread: true}, nil
+		})
+		return RunPush(o)
+	}), f.IOStreams, []string{"origin", "u"})
+	if code != 0 || !strings.Contains(errOut.String(), "quorum: partial review: 1 file read by no reviewer (long.js; see the report's coverage)\n"+
+		"hint: leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)\n") {
+		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }

@@ -209,6 +209,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if n := len(rep.Verdict.Unread); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
+		out.Unread = true
 	}
 	out.TimedOut = raw.Interrupted
 	out.Partial = strings.Join(partial, "; ")

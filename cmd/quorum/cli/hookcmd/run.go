@@ -70,6 +70,8 @@ type Outcome struct {
 	// TimedOut: hook.timeout expired, before any answer (with Unavailable)
 	// or after some (with Partial).
 	TimedOut bool
+	// Unread: a changed file no reviewer read in full (with Partial).
+	Unread bool
 	// Fix is what to run about an unavailable server or model ("ollama
 	// pull NAME"); "" for the generic advice.
 	Fix string
@@ -361,14 +363,20 @@ func RunPush(opts *RunOptions) error {
 	}
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
+		hint := "push again once the cause is fixed"
+		switch {
+		case out.TimedOut:
+			hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
+		case out.Unread:
+			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
+		}
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
-			hint := "push again once the cause is fixed"
-			if out.TimedOut {
-				hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
-			}
 			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: the review is partial (hook.on_unavailable: block)")
+		}
+		if !out.Blocked {
+			fmt.Fprintf(errOut, "hint: %s\n", hint)
 		}
 	}
 	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
