@@ -130,6 +130,19 @@ type quoteLine struct {
 	// marked is the line with the leading +/- that text dropped, for code
 	// whose own text starts with one (a diff or a list inside a file).
 	marked string
+	// want is the diff line kind the dropped marker names: a line quoted
+	// as "-x" is a deleted x before an added or unchanged one ("" for any).
+	want diff.LineKind
+}
+
+// kindFits reports whether a diff line of kind k can be q: the marker a
+// quote line was copied with names the side it is on, unless the line
+// matched with the marker as its own text.
+func (q quoteLine) kindFits(k diff.LineKind, line string) bool {
+	if q.want == "" || k == q.want {
+		return true
+	}
+	return q.marked != "" && (line == q.marked || len(q.marked) >= MinSubstring && strings.Contains(line, q.marked))
 }
 
 func quoteLines(q string) []quoteLine {
@@ -137,9 +150,14 @@ func quoteLines(q string) []quoteLine {
 	for _, l := range strings.Split(q, "\n") {
 		l = strings.TrimSpace(l)
 		marked := ""
+		var want diff.LineKind
 		// Models often copy the diff marker with the line.
 		if len(l) > 1 && (l[0] == '+' || l[0] == '-') && (l[1] == ' ' || l[1] == '\t') {
 			marked = Normalize(l)
+			want = diff.Added
+			if l[0] == '-' {
+				want = diff.Deleted
+			}
 			l = l[1:]
 		}
 		n := Normalize(l)
@@ -153,7 +171,7 @@ func quoteLines(q string) []quoteLine {
 			}
 			continue
 		}
-		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked})
+		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked, want: want})
 	}
 	for len(out) > 0 && out[len(out)-1].ellipsis {
 		out = out[:len(out)-1]
@@ -187,8 +205,10 @@ func dropLineNumbers(q string) string {
 func dropMarkers(q string) string {
 	lines := strings.Split(q, "\n")
 	for i, l := range lines {
-		if t := strings.TrimLeft(l, " \t"); t != "" && (t[0] == '+' || t[0] == '-') {
-			lines[i] = t[1:]
+		if t := strings.TrimLeft(l, " \t"); len(t) > 1 && (t[0] == '+' || t[0] == '-') && t[1] != ' ' && t[1] != '\t' {
+			// "-}" reads as "- }": quoteLines drops the marker and keeps
+			// the side it names (a deleted "}", not an added one).
+			lines[i] = t[:1] + " " + t[1:]
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -265,11 +285,17 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, deleted
 	// of them starts a match is every line scanned.
 	tryAt := func(i int) {
 		for _, s := range try {
-			end, worst := fi.matchAt(i, quote, s)
+			end, worst, fits := fi.matchAt(i, quote, s)
 			if worst == noMatch {
 				continue
 			}
 			score := int(worst) << 20
+			if fits {
+				// The side a quote line's marker names ("-}": a deleted
+				// brace) outranks everything else; a marker that fits no
+				// line (a model's bullet) still lets the text match.
+				score += 1 << 24
+			}
 			switch fi.lines[i].kind {
 			case diff.Added:
 				score += 2 << 17
@@ -322,11 +348,11 @@ func (fi *fileIndex) deletedOnly(first, last int, s side) bool {
 // matchAt matches the quote against the lines of side s from diff line i
 // on. It returns the index of the last diff line matched and the weakest
 // line match (noMatch when the quote does not match there).
-func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (int, match) {
+func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst match, fits bool) {
 	if s.skips(fi.lines[i].kind) {
-		return 0, noMatch // a match starts on a line of its side
+		return 0, noMatch, false // a match starts on a line of its side
 	}
-	worst := exact
+	worst, fits = exact, true
 	j, q := i, 0
 	last := i
 	for q < len(quote) {
@@ -345,7 +371,7 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (int, match) {
 				}
 			}
 			if !found {
-				return 0, noMatch
+				return 0, noMatch, false
 			}
 			q++
 			continue
@@ -354,18 +380,19 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (int, match) {
 			j++ // blank lines, and lines of the other side, are skipped
 		}
 		if j >= len(fi.lines) {
-			return 0, noMatch
+			return 0, noMatch, false
 		}
 		m := matchLine(ql, fi.lines[j].norm)
 		if m == noMatch {
-			return 0, noMatch
+			return 0, noMatch, false
 		}
+		fits = fits && ql.kindFits(fi.lines[j].kind, fi.lines[j].norm)
 		worst = min(worst, m)
 		last = j
 		j++
 		q++
 	}
-	return last, worst
+	return last, worst, fits
 }
 
 func abs(n int) int {
