@@ -70,6 +70,19 @@ func LocalPath(gitDir string) string {
 	return filepath.Join(diff.CommonDirOf(gitDir), filepath.FromSlash(LocalFile))
 }
 
+// LocalPaths are the local ledgers a review reads: the clone's, and a
+// linked work tree's own from before the ledger was the clone's (quorum
+// once wrote it there), so its dismissals keep applying.
+func LocalPaths(gitDir string) []string {
+	paths := []string{LocalPath(gitDir)}
+	if own := filepath.Join(gitDir, filepath.FromSlash(LocalFile)); own != paths[0] {
+		if _, err := os.Stat(own); err == nil {
+			paths = append(paths, own)
+		}
+	}
+	return paths
+}
+
 // ErrLedger wraps a ledger file that cannot be read or parsed.
 var ErrLedger = errors.New("dismissal ledger")
 
@@ -363,11 +376,13 @@ func Load(root, gitDir string) (*Ledger, error) {
 	if gitDir == "" {
 		return shared, nil
 	}
-	local, err := ReadFile(LocalPath(gitDir), SourceLocal)
-	if err != nil {
-		return nil, err
+	for _, p := range LocalPaths(gitDir) {
+		local, err := ReadFile(p, SourceLocal)
+		if err != nil {
+			return nil, err
+		}
+		shared.Entries = append(shared.Entries, local.Entries...)
 	}
-	shared.Entries = append(shared.Entries, local.Entries...)
 	return shared, nil
 }
 

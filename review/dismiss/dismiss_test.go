@@ -421,3 +421,27 @@ func TestLocalLedgerIsTheClones(t *testing.T) {
 		t.Fatalf("linked work tree's local ledger %s, want the clone's %s", got, want)
 	}
 }
+
+// A linked work tree's own local ledger, where quorum once wrote --local
+// dismissals, is still read: its dismissals keep applying.
+func TestLinkedWorkTreeKeepsItsOldLocalLedger(t *testing.T) {
+	dir := t.TempDir()
+	gitDir := filepath.Join(dir, "main", ".git", "worktrees", "wt")
+	common := filepath.Join(dir, "main", ".git")
+	if err := os.MkdirAll(filepath.Join(gitDir, "quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gitDir, "commondir"), []byte("../..\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gitDir, "quorum", "dismissed.yaml"), []byte("dismissed:\n  - fingerprint: abc123\n    reason: false positive\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := dismiss.LocalPaths(gitDir); len(got) != 2 || got[0] != filepath.Join(common, "quorum", "dismissed.yaml") {
+		t.Fatalf("local paths %v", got)
+	}
+	l, err := dismiss.Load(filepath.Join(dir, "wt"), gitDir)
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Fingerprint != "abc123" || l.Entries[0].Source != dismiss.SourceLocal {
+		t.Fatalf("ledger %+v, %v", l, err)
+	}
+}

@@ -286,7 +286,11 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 		return err
 	}
 	removed := 0
-	for _, p := range []struct{ path, source string }{{dismiss.SharedPath(root), dismiss.SourceShared}, {dismiss.LocalPath(gitDir), dismiss.SourceLocal}} {
+	ledgers := []struct{ path, source string }{{dismiss.SharedPath(root), dismiss.SourceShared}}
+	for _, p := range dismiss.LocalPaths(gitDir) {
+		ledgers = append(ledgers, struct{ path, source string }{p, dismiss.SourceLocal})
+	}
+	for _, p := range ledgers {
 		l, err := dismiss.ReadFile(p.path, p.source)
 		if err != nil {
 			return exitcode.WithHint(err, dismiss.Hint(root, err))
