@@ -12,7 +12,13 @@ var otherEnv = []string{
 	"QUORUM_AHEAD_DEBOUNCE", // the background review's wait after a commit
 	"QUORUM_OLLAMA_BIN",     // the real-server tests' ollama binary
 	"QUORUM_OLLAMA_VERSION", // scripts/ollama-server.sh's version to build
+	// Measurements and gated tests (README "Tests", BENCHMARKS.md).
+	"QUORUM_TIMING_TESTS", "QUORUM_MEASURE", "QUORUM_MEASURE_SCALE", "QUORUM_E2E_MEASURE",
+	"QUORUM_BENCH_REPO", "QUORUM_CORPUS", "QUORUM_MISSES", "QUORUM_SKIP_CORPORA", "QUORUM_DUMP_PAIRS",
 }
+
+// harnessPrefixes name the test harness's own variables (testscript fakes).
+var harnessPrefixes = []string{"QUORUM_TEST_", "QUORUM_FAKE_"}
 
 // KnownEnv reports whether name is a variable quorum reads.
 func KnownEnv(name string) bool {
@@ -35,7 +41,7 @@ func UnknownEnv(environ []string) []string {
 	var out []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "QUORUM_") || KnownEnv(name) || strings.HasPrefix(name, "QUORUM_TEST_") {
+		if !strings.HasPrefix(name, "QUORUM_") || KnownEnv(name) || slices.ContainsFunc(harnessPrefixes, func(p string) bool { return strings.HasPrefix(name, p) }) {
 			continue
 		}
 		var near []string

@@ -1,7 +1,12 @@
 package config
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +42,34 @@ func TestHostAliasSource(t *testing.T) {
 		if got := c.Source(key).String(); got != "env OLLAMA_HOST" {
 			t.Errorf("%s from %q, want env OLLAMA_HOST", key, got)
 		}
+	}
+}
+
+// Every QUORUM_ variable the repository's code names is one doctor knows,
+// so the list cannot fall behind (the two typos are env_test's and
+// doctor_test's own examples of what doctor reports).
+func TestEveryNamedVariableIsKnown(t *testing.T) {
+	root := filepath.Join("..", "..")
+	re := regexp.MustCompile(`"(QUORUM_[A-Z0-9_]+)"`)
+	typos := []string{"QUORUM_FAIL_ON", "QUORUM_MODLES"}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			name := m[1]
+			if KnownEnv(name) || slices.Contains(typos, name) || slices.ContainsFunc(harnessPrefixes, func(pre string) bool { return strings.HasPrefix(name, pre) }) || name == "QUORUM_TEST_" {
+				continue
+			}
+			t.Errorf("%s names %s, which doctor would call not a quorum setting", p, name)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
