@@ -80,6 +80,13 @@ func escapeLine(s string, cell bool) string {
 	}
 	for i < len(s) {
 		c := s[i]
+		if n := linkish(s, i); n > 0 {
+			// GitHub links a bare URL, pings "@name" and cross-references
+			// "#12" in a PR description: as code they are shown, inert.
+			b.WriteString("`" + s[i:i+n] + "`")
+			i += n
+			continue
+		}
 		switch c {
 		case '`':
 			n := run(s, i, '`')
@@ -145,6 +152,44 @@ func escapeLine(s string, cell bool) string {
 		i++
 	}
 	return b.String()
+}
+
+// linkish is the length of a bare URL ("https://…", "www.…"), a mention
+// ("@name") or an issue reference ("#12") starting at s[i], not inside a
+// word, or 0. Trailing sentence punctuation is left out.
+func linkish(s string, i int) int {
+	if i > 0 && (wordByte(s[i-1]) || strings.IndexByte("/.&", s[i-1]) >= 0) {
+		return 0
+	}
+	rest := s[i:]
+	n := 0
+	switch {
+	case strings.HasPrefix(rest, "http://"), strings.HasPrefix(rest, "https://"), strings.HasPrefix(rest, "www."):
+		for n < len(rest) && rest[n] > ' ' && strings.IndexByte("`<>|\\", rest[n]) < 0 {
+			n++
+		}
+		for n > 0 && strings.IndexByte(".,;:!?)'\"", rest[n-1]) >= 0 {
+			n--
+		}
+	case rest[0] == '@' && len(rest) > 1 && wordByte(rest[1]):
+		n = 1
+		for n < len(rest) && (wordByte(rest[n]) || rest[n] == '-' || rest[n] == '/') {
+			n++
+		}
+	case rest[0] == '#' && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9':
+		n = 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n < len(rest) && wordByte(rest[n]) {
+			return 0 // "#1a" is no reference
+		}
+	}
+	return n
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // run is the length of the run of c starting at s[i].

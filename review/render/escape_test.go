@@ -109,12 +109,12 @@ func TestEscapeNeutralises(t *testing.T) {
 		{"~~~", `\~\~\~`},
 		{"<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"},
 		{"<!-- hidden -->", "&lt;!-- hidden -->"},
-		{"<https://evil.example>", "&lt;https://evil.example>"},
-		{"[click](https://evil.example)", `\[click\](https://evil.example)`},
-		{"see [click](https://evil.example)", `see [click\](https://evil.example)`},
-		{"![img](https://evil.example/x.png)", `![img\](https://evil.example/x.png)`},
+		{"<https://evil.example>", "&lt;`https://evil.example`>"},
+		{"[click](https://evil.example)", "\\[click\\](`https://evil.example`)"},
+		{"see [click](https://evil.example)", "see [click\\](`https://evil.example`)"},
+		{"![img](https://evil.example/x.png)", "![img\\](`https://evil.example/x.png`)"},
 		{"see [ref][r]", `see [ref\][r]`},
-		{"[r]: https://evil.example", `\[r]: https://evil.example`},
+		{"[r]: https://evil.example", "\\[r]: `https://evil.example`"},
 		{"[^1]: a footnote", `\[^1]: a footnote`},
 		{"**Critical** · bug", `\*\*Critical\*\* · bug`},
 		{"_em_ and ~~struck~~", `\_em\_ and \~\~struck\~\~`},
@@ -258,4 +258,22 @@ func FuzzEscape(f *testing.F) {
 			t.Errorf("mdBlock makes %v", s)
 		}
 	})
+}
+
+// Bare URLs, mentions and issue references in model text become code, so
+// a PR description shows them and GitHub neither links nor pings; the
+// same characters inside words stay as they are.
+func TestEscapeAutolinks(t *testing.T) {
+	for in, want := range map[string]string{
+		"see https://evil.example/login now.": "see `https://evil.example/login` now.",
+		"visit www.evil.example":              "visit `www.evil.example`",
+		"cc @octocat and #1":                  "cc `@octocat` and `#1`",
+		"mail a@b.com about C#1 and x#2":      "mail a@b.com about C#1 and x#2",
+		"(https://x.example/a)":               "(`https://x.example/a`)",
+		"`https://in.code` stays":             "`https://in.code` stays",
+	} {
+		if got := mdText(in); got != want {
+			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

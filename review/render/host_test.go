@@ -25,7 +25,7 @@ func TestRetroShowsHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := sc.Raw.Results[1].Reviewer.Name
-	if !strings.Contains(b.String(), "| "+name+" @ http://127.0.0.1:11500 |") || !strings.Contains(b.String(), "on http://127.0.0.1:11500") {
+	if !strings.Contains(b.String(), "| "+name+" @ `http://127.0.0.1:11500` |") || !strings.Contains(b.String(), "on `http://127.0.0.1:11500`") {
 		t.Errorf("the retro does not show %s's host:\n%s", name, b.String())
 	}
 }
