@@ -321,6 +321,24 @@ func Load(gitDir, id string) (*report.Report, Entry, error) {
 	return r, e, nil
 }
 
+// NewestWhere is the newest of the last limit saved reports (readable
+// ones) for which match holds, and its entry.
+func NewestWhere(gitDir string, limit int, match func(*report.Report) bool) (Entry, *report.Report, bool) {
+	entries, err := List(gitDir)
+	if err != nil {
+		return Entry{}, nil, false
+	}
+	for _, e := range entries[:min(len(entries), limit)] {
+		if e.Err != "" {
+			continue
+		}
+		if r, err := readReport(e.Dir); err == nil && r != nil && match(r) {
+			return e, r, true
+		}
+	}
+	return Entry{}, nil, false
+}
+
 // LoadReport reads report.json from a saved report directory.
 func LoadReport(dir string) (*report.Report, error) { return readReport(dir) }
 

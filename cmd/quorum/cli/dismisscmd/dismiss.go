@@ -143,7 +143,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		// The latest report may be another branch's, or a push nobody
 		// could review: ids are the finding's code and kind, so the newest
 		// report that has them is the one meant.
-		if r, e, ok := newestHolding(gitDir, opts.IDs); ok {
+		if e, r, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return holdsAll(r, opts.IDs) }); ok {
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: %s not in the latest report (%s); using report %s\n", strings.Join(opts.IDs, ", "), entry.ID, e.ID)
 			rep, entry = r, e
 		}
@@ -151,7 +151,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	all := append(slices.Clone(rep.Findings), rep.Dismissed...)
 	var picked []report.Finding
 	for _, id := range opts.IDs {
-		i := slices.IndexFunc(all, func(f report.Finding) bool { return strings.EqualFold(f.ID, id) })
+		i := indexOfID(all, id)
 		if i < 0 {
 			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the finding ids", "no finding %s in report %s", id, entry.ID)
 		}
@@ -315,29 +315,14 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 func holdsAll(rep *report.Report, ids []string) bool {
 	all := append(slices.Clone(rep.Findings), rep.Dismissed...)
 	for _, id := range ids {
-		if !slices.ContainsFunc(all, func(f report.Finding) bool { return strings.EqualFold(f.ID, id) }) {
+		if indexOfID(all, id) < 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// newestHolding is the newest of the recent saved reports that has every id.
-func newestHolding(gitDir string, ids []string) (*report.Report, reportstore.Entry, bool) {
-	entries, err := reportstore.List(gitDir)
-	if err != nil {
-		return nil, reportstore.Entry{}, false
-	}
-	for i, e := range entries {
-		if i >= 50 {
-			break
-		}
-		if e.Err != "" {
-			continue
-		}
-		if r, err := reportstore.LoadReport(e.Dir); err == nil && r != nil && holdsAll(r, ids) {
-			return r, e, true
-		}
-	}
-	return nil, reportstore.Entry{}, false
+// indexOfID is the index of the finding whose id is id (any case), or -1.
+func indexOfID(fs []report.Finding, id string) int {
+	return slices.IndexFunc(fs, func(f report.Finding) bool { return strings.EqualFold(f.ID, id) })
 }

@@ -253,34 +253,14 @@ func settingsChanged(workDir string, getenv func(string) string, rep *report.Rep
 // the pre-push hook, a background review or a 'quorum review' of the
 // same commits), and the report itself.
 func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool) {
-	entries, err := reportstore.List(gitDir)
-	if err != nil {
-		return reportstore.Entry{}, nil, false
-	}
-	for i, e := range entries {
-		if i >= 50 {
-			break
-		}
-		if e.Err != "" {
-			continue
-		}
-		rep, err := reportstore.LoadReport(e.Dir)
-		if err != nil || rep == nil {
-			continue
-		}
+	return reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
 		ranges := rep.Options["ranges"]
 		if ranges == "" {
 			ranges = reviewedSpan(rep)
 		}
-		if ranges == "" || ahead.Key(strings.Fields(ranges)) != key {
-			continue
-		}
-		if rep.Verdict.Status == "incomplete" || rep.Verdict.RestsOn == 0 {
-			continue
-		}
-		return e, rep, true
-	}
-	return reportstore.Entry{}, nil, false
+		return ranges != "" && ahead.Key(strings.Fields(ranges)) == key &&
+			rep.Verdict.Status != report.VerdictIncomplete && rep.Verdict.RestsOn > 0
+	})
 }
 
 // reviewedSpan is the range of commits a 'quorum review' report covers,
