@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/review/panel"
 )
 
 // ErrNotChat is wrapped by CheckChatModels' error: a named reviewer model
@@ -43,10 +43,6 @@ func CheckDistinctModels(ctx context.Context, session *pipeline.Session) error {
 	if a == "" {
 		return nil
 	}
-	id := strings.TrimPrefix(digest, "sha256:")
-	if len(id) > 12 {
-		id = id[:12]
-	}
 	return exitcode.New(exitcode.Setup,
-		fmt.Errorf("%s and %s are one model (ID %s): as two reviewers they would agree with themselves", a, b, id), SameWeightsHint)
+		fmt.Errorf("%s and %s are one model (ID %s): as two reviewers they would agree with themselves", a, b, panel.ShortID(digest)), SameWeightsHint)
 }

@@ -87,16 +87,12 @@ func (s *Session) SameWeights(ctx context.Context) (a, b, digest string) {
 		return "", "", "" // the default panel takes one model per family, so never one digest twice
 	}
 	for _, g := range s.groups {
-		seen := map[string]string{} // digest -> the first model with it
-		for _, rv := range g.reviewers {
-			info, err := g.catalog.Show(ctx, rv.Model)
-			if err != nil || info.Digest == "" {
-				continue
-			}
-			if first, ok := seen[info.Digest]; ok {
-				return first, rv.Model, info.Digest
-			}
-			seen[info.Digest] = rv.Model
+		infos := make([]review.ModelInfo, len(g.reviewers))
+		for k, rv := range g.reviewers {
+			infos[k], _ = g.catalog.Show(ctx, rv.Model) // undescribed: no digest, never a pair
+		}
+		if i, j := panel.SameWeights(infos); i >= 0 {
+			return g.reviewers[i].Model, g.reviewers[j].Model, infos[i].Digest
 		}
 	}
 	return "", "", ""

@@ -128,3 +128,27 @@ func ParameterCount(s string) float64 {
 	}
 	return experts * f * mult
 }
+
+// SameWeights is the first pair of models (by index, i < j) that share a
+// digest: one set of weights under two names ("x" and "x:latest", an
+// `ollama cp` copy), whose reviews would agree with themselves. Models
+// with no digest are never a pair; -1, -1 when there is none.
+func SameWeights(models []review.ModelInfo) (i, j int) {
+	first := map[string]int{}
+	for j, m := range models {
+		if m.Digest == "" {
+			continue
+		}
+		if i, ok := first[m.Digest]; ok {
+			return i, j
+		}
+		first[m.Digest] = j
+	}
+	return -1, -1
+}
+
+// ShortID is a digest as `ollama list` shows it: 12 hex digits.
+func ShortID(digest string) string {
+	id := strings.TrimPrefix(digest, "sha256:")
+	return id[:min(len(id), 12)]
+}

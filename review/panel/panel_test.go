@@ -108,3 +108,17 @@ func TestEmbeddingOnly(t *testing.T) {
 		}
 	}
 }
+
+// Two models with one digest are a pair; models with none never are.
+func TestSameWeights(t *testing.T) {
+	ms := []review.ModelInfo{{Name: "a"}, {Name: "b", Digest: "sha256:1234567890abcdef"}, {Name: "c"}, {Name: "d", Digest: "sha256:1234567890abcdef"}}
+	if i, j := SameWeights(ms); i != 1 || j != 3 {
+		t.Fatalf("pair %d, %d; want 1, 3", i, j)
+	}
+	if i, j := SameWeights(ms[:3]); i != -1 || j != -1 {
+		t.Fatalf("no pair: %d, %d", i, j)
+	}
+	if got := ShortID("sha256:1234567890abcdef"); got != "1234567890ab" {
+		t.Fatalf("ShortID %q", got)
+	}
+}

@@ -130,23 +130,14 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	}
 	// One set of weights named twice would agree with itself (review and
 	// the hook refuse it: cmdutil.CheckDistinctModels).
-	byDigest := map[string]string{}
-	twice := false
-	for _, m := range chosen {
-		if m.Digest == "" {
-			continue
-		}
-		first, ok := byDigest[m.Digest]
-		if !ok {
-			byDigest[m.Digest] = m.Name
-			continue
-		}
-		ready, twice = false, true
-		id := strings.TrimPrefix(m.Digest, "sha256:")
-		id = id[:min(len(id), 12)]
-		what := fmt.Sprintf("%s and %s are one model (ID %s)", safetext.OneLine(first), safetext.OneLine(m.Name), id)
-		if first == m.Name {
-			what = fmt.Sprintf("%s is named twice, under two spellings", safetext.OneLine(m.Name))
+	i, j := panel.SameWeights(chosen)
+	twice := i >= 0
+	if twice {
+		ready = false
+		a, b := safetext.OneLine(chosen[i].Name), safetext.OneLine(chosen[j].Name)
+		what := fmt.Sprintf("%s and %s are one model (ID %s)", a, b, panel.ShortID(chosen[i].Digest))
+		if a == b {
+			what = fmt.Sprintf("%s is named twice, under two spellings", a)
 		}
 		d.r.add("panel", Fail, what+": as two reviewers they would agree with themselves", cmdutil.SameWeightsHint)
 	}
