@@ -348,3 +348,21 @@ type Totals struct {
 	Requests     int `json:"requests"`
 	CacheHits    int `json:"cache_hits"`
 }
+
+// CommitSpan is the range of commits the report reviewed, "base..head"
+// with full ids (as the hook writes its ranges), or "" for a review of
+// staged or work-tree changes, which are not commits, or when the report
+// names none.
+func (r *Report) CommitSpan() string {
+	if r.Mode == diff.ModeStaged || r.Mode == diff.ModeWorktree {
+		return ""
+	}
+	from := r.MergeBase
+	if from == "" {
+		from = r.Base.Commit
+	}
+	if from == "" || r.Head.Commit == "" {
+		return ""
+	}
+	return from + ".." + r.Head.Commit
+}

@@ -93,15 +93,12 @@ func rebuildDiff(ctx context.Context, opts *ReviewOptions, dopts diff.Options, d
 	if savedErr != nil {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has neither %s nor a readable %s: its diff is unknown", dir, reportstore.DiffJSON, reportstore.ReportJSON), hint)
 	}
-	from := saved.MergeBase
-	if from == "" {
-		from = saved.Base.Commit
-	}
 	if saved.Mode == diff.ModeStaged || saved.Mode == diff.ModeWorktree {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and a %s review cannot be taken from git again", dir, reportstore.DiffJSON, saved.Mode),
 			fmt.Sprintf("run 'quorum review --%s' again for a review of the current code", saved.Mode))
 	}
-	if from == "" || saved.Head.Commit == "" {
+	span := saved.CommitSpan()
+	if span == "" {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its report names no commits to take it from", dir, reportstore.DiffJSON), hint)
 	}
 	if spans := strings.Fields(saved.Options["ranges"]); len(spans) > 1 {
@@ -109,7 +106,7 @@ func rebuildDiff(ctx context.Context, opts *ReviewOptions, dopts diff.Options, d
 		// from the merge-base would hold other commits.
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its %d pushed ranges cannot be taken from git again as one", dir, reportstore.DiffJSON, len(spans)), hint)
 	}
-	rebuilt := diff.Options{Dir: dopts.Dir, Ignore: dopts.Ignore, Commits: from + ".." + saved.Head.Commit}
+	rebuilt := diff.Options{Dir: dopts.Dir, Ignore: dopts.Ignore, Commits: span}
 	set, err := diff.Load(ctx, rebuilt)
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("%s has no %s, and its commits %s cannot be read: %v", dir, reportstore.DiffJSON, rebuilt.Commits, err), hint)

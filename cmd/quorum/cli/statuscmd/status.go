@@ -256,28 +256,11 @@ func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool
 	return reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
 		ranges := rep.Options["ranges"]
 		if ranges == "" {
-			ranges = reviewedSpan(rep)
+			ranges = rep.CommitSpan()
 		}
 		return ranges != "" && ahead.Key(strings.Fields(ranges)) == key &&
 			rep.Verdict.Status != report.VerdictIncomplete && rep.Verdict.RestsOn > 0
 	})
-}
-
-// reviewedSpan is the range of commits a 'quorum review' report covers,
-// written as the hook writes its ranges (base..head, full ids), or "" for a
-// review of staged or work-tree changes, which are not commits.
-func reviewedSpan(rep *report.Report) string {
-	switch rep.Mode {
-	case "range":
-		if rep.MergeBase != "" && rep.Head.Commit != "" {
-			return rep.MergeBase + ".." + rep.Head.Commit
-		}
-	case "commits":
-		if rep.Base.Commit != "" && rep.Head.Commit != "" {
-			return rep.Base.Commit + ".." + rep.Head.Commit
-		}
-	}
-	return ""
 }
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
