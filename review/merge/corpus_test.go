@@ -139,13 +139,19 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 		}
 		set := &diff.Set{}
 		var raw []corpusFinding
-		var modelKinds []string
+		var modelKinds, modelFixes []string
 		for _, f := range ar.Files {
 			if f.Name == "kinds.json" || f.Name == "model-subjects.json" {
 				continue // labels of the issues, for reading; not measured
 			}
 			if f.Name == "model-kinds.json" {
 				if err := json.Unmarshal(f.Data, &modelKinds); err != nil {
+					t.Fatalf("%s: %v", p, err)
+				}
+				continue
+			}
+			if f.Name == "model-fixes.json" {
+				if err := json.Unmarshal(f.Data, &modelFixes); err != nil {
 					t.Fatalf("%s: %v", p, err)
 				}
 				continue
@@ -163,6 +169,9 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 			set.Files = append(set.Files, df)
 		}
 		ix := anchor.NewIndex(set)
+		if modelFixes != nil && len(modelFixes) != len(raw) {
+			t.Fatalf("%s: model-fixes.json has %d fixes for %d findings", p, len(modelFixes), len(raw))
+		}
 		if modelKinds != nil && len(modelKinds) != len(raw) {
 			t.Fatalf("%s: model-kinds.json has %d kinds for %d findings", p, len(modelKinds), len(raw))
 		}
@@ -170,6 +179,9 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 		for i, cf := range raw {
 			if cf.Kind == "" && modelKinds != nil {
 				cf.Kind = modelKinds[i]
+			}
+			if cf.Fix == "" && modelFixes != nil {
+				cf.Fix = modelFixes[i]
 			}
 			f, rej := ix.Anchor(cf.Reviewer, "c1", i+1, cf.RawFinding)
 			if rej != nil {
@@ -286,6 +298,23 @@ func scoreCorpus(reviews []corpusReview, prep func(anchor.Finding) anchor.Findin
 	return s
 }
 
+// stripFix is a finding without its suggested fix (the schema does not
+// require one).
+func stripFix(f anchor.Finding) anchor.Finding { f.Raw.Fix = ""; return f }
+
+// fixDropout drops the fix of about one finding in every `every`, chosen by
+// a hash of the finding, as a model that sometimes leaves the field out.
+func fixDropout(every int) func(anchor.Finding) anchor.Finding {
+	return func(f anchor.Finding) anchor.Finding {
+		h := fnv.New64a()
+		fmt.Fprintf(h, "fix\x00%s\x00%d\x00%s", f.Reviewer, f.Line, f.Raw.Title)
+		if h.Sum64()%uint64(every) == 0 {
+			f.Raw.Fix = ""
+		}
+		return f
+	}
+}
+
 // noContext strips what only a real diff gives (the enclosing section and
 // the line text), as a corpus of bare findings would.
 func noContext(f anchor.Finding) anchor.Finding {
@@ -305,7 +334,7 @@ func TestCorpusPairwise(t *testing.T) {
 		for _, v := range []struct {
 			name string
 			prep func(anchor.Finding) anchor.Finding
-		}{{"", nil}, {" (no schema kind)", stripKinds}, {" (no section/line text)", noContext}} {
+		}{{"", nil}, {" (no schema kind)", stripKinds}, {" (no section/line text)", noContext}, {" (no suggested fix)", stripFix}, {" (1 fix in 3 missing)", fixDropout(3)}} {
 			s := scoreCorpus(reviews, v.prep)
 			t.Logf("%s%s: %d findings, %d issues: pairwise precision %.2f (tp %d fp %d), recall %.2f (fn %d)",
 				set.dir, v.name, s.findings, s.issues, s.precision(), s.tp, s.fp, s.recall(), s.fn)
@@ -357,7 +386,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 	}()
 	type variant struct {
@@ -371,6 +400,9 @@ func TestCorpusAblation(t *testing.T) {
 	for _, v := range []variant{
 		{"all parts", func() {}, nil},
 		{"no kinds", func() { ablate.kinds = true }, nil},
+		{"no fix evidence", func() { ablate.fix = true }, nil},
+		{"no suggested fixes", func() {}, stripFix},
+		{"1 fix in 3 missing", func() {}, fixDropout(3)},
 		{"no section region", func() {}, noSection},
 		{"no IDF", func() { ablate.idf = true }, nil},
 		{"no anchored-line names", func() { ablate.code = true }, nil},
@@ -408,7 +440,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
 		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

@@ -67,8 +67,9 @@ const (
 
 // similarity scores two findings of unknown or unrelated kinds: weighted
 // text overlap, plus a little for the same category and the same anchored line.
-func similarity(a, b vector, sameCategory, sameLine bool) float64 {
+func similarity(a, b vector, fix float64, sameCategory, sameLine bool) float64 {
 	j, shared := jaccardIdents(a, b)
+	j = withFix(j, fix)
 	s := j * (1 - categoryBonus)
 	if sameCategory {
 		s += categoryBonus
@@ -112,24 +113,24 @@ func textScore(a, b *node, d int) float64 {
 			if !region || !alt.regionText {
 				return 0
 			}
-			return regionText * similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, false)
+			return regionText * similarity(a.vec, b.vec, fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, false)
 		}
 		if a.f.Line == b.f.Line && !ablate.sameLineCode {
-			return similarity(textOnly(a.vec), textOnly(b.vec), a.f.Raw.Category == b.f.Raw.Category, true)
+			return similarity(textOnly(a.vec), textOnly(b.vec), fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, true)
 		}
-		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
+		return similarity(a.vec, b.vec, fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
 	if !near && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
 		return 0
 	}
-	j := jaccard(a.vec, b.vec)
+	j := withFix(jaccard(a.vec, b.vec), fixSimilarity(a.fix, b.fix))
 	if d > 0 && disjointNames(a, b) && !dataflow(a, b) {
 		// One kind, but about different names on different lines: two
 		// issues unless the text says otherwise, close by.
 		if !near {
 			return 0
 		}
-		return similarity(a.vec, b.vec, a.f.Raw.Category == b.f.Raw.Category, false)
+		return similarity(a.vec, b.vec, fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, false)
 	}
 	return min(kindBase+kindText*j+kindClose*(1-float64(d)/float64(RegionWindow+1)), 1)
 }
@@ -152,7 +153,7 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
@@ -170,6 +171,7 @@ type node struct {
 	decl     kindSet // the declared kind, otherBit for a declared "other", 0 for none
 	inferred kindSet // the kinds its words name, when it declared one (else 0: kinds are inferred)
 	ev       evidence
+	fix      vector          // what its suggested fix changes (fix.go), IDF-weighted
 	common   map[string]bool // names common to the findings of its file
 }
 
@@ -191,12 +193,18 @@ func Clusters(findings []anchor.Finding) []Cluster {
 			vecs[i] = withCode(vecs[i], f.LineText)
 		}
 	}
+	fixes := make([]vector, len(findings))
+	for i, j := range order {
+		f := &findings[j]
+		fixes[i] = fixDelta(f.Raw.Fix, f.LineText, f.Raw.Quote)
+	}
 	if !ablate.idf {
 		idfWeigh(vecs)
+		idfWeigh(fixes)
 	}
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f)}
+		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), fix: fixes[i]}
 		if !ablate.kinds {
 			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 			nodes[i].decl = declaredKind(f.Raw.Kind)
@@ -504,7 +512,7 @@ func candidatePairs(nodes []node) []pair {
 			if d > Window {
 				return
 			}
-			s = similarity(nodes[a].vec, nodes[b].vec, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
+			s = similarity(nodes[a].vec, nodes[b].vec, -1, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
 		} else {
 			s = pairScore(&nodes[a], &nodes[b], d)
 		}

@@ -3,6 +3,7 @@ package merge
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -22,6 +23,15 @@ func TestCorpusPairDump(t *testing.T) {
 		Gap            int    // lines between the two anchors
 		Same, Merged   bool   // the label, and what Clusters decided
 		LexicalOverlap float64
+		// The suggested fixes (model-fixes.json where the finding has none),
+		// the similarity of what they change (-1: a side has no fix), and
+		// the tokens both changes bring.
+		FixA, FixB string
+		FixSim     float64
+		FixShared  []string
+		// SameFunc: one function-shaped section; Conflict: known different
+		// kinds or distinct anchors (the merge never links such a pair).
+		SameFunc, Conflict bool
 	}
 	var pairs []pair
 	for _, dir := range corpusDirs(t) {
@@ -37,6 +47,13 @@ func TestCorpusPairDump(t *testing.T) {
 				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
 			}
 			idfWeigh(vecs)
+			fixes := make([]vector, len(r.findings))
+			nodes := make([]node, len(r.findings))
+			for i, f := range r.findings {
+				fixes[i] = fixDelta(f.Raw.Fix, f.LineText, f.Raw.Quote)
+				nodes[i] = node{f: f, vec: withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
+			}
+			idfWeigh(fixes)
 			for i, a := range r.findings {
 				for j := i + 1; j < len(r.findings); j++ {
 					b := r.findings[j]
@@ -50,6 +67,11 @@ func TestCorpusPairDump(t *testing.T) {
 						Gap:  max(a.Line-b.Line, b.Line-a.Line),
 						Same: r.issue[ka] == r.issue[kb], Merged: cluster[ka] == cluster[kb],
 						LexicalOverlap: jaccard(vecs[i], vecs[j]),
+						FixA:           a.Raw.Fix, FixB: b.Raw.Fix,
+						FixSim:    fixSimilarity(fixes[i], fixes[j]),
+						FixShared: fixTokensShared(fixes[i], fixes[j]),
+						SameFunc:  a.Section != "" && a.Section == b.Section && isFuncRegion(a.Section),
+						Conflict:  nodes[i].kinds.conflict(nodes[j].kinds) || distinctAnchors(&nodes[i], &nodes[j]),
 					})
 				}
 			}
@@ -63,4 +85,104 @@ func TestCorpusPairDump(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d pairs written to %s", len(pairs), out)
+}
+
+// fixTokensShared lists the tokens two fix deltas share, for reading.
+func fixTokensShared(a, b vector) []string {
+	var out []string
+	for _, t := range a.terms {
+		if slices.ContainsFunc(b.terms, func(u term) bool { return u.tok == t.tok }) {
+			out = append(out, t.tok)
+		}
+	}
+	return out
+}
+
+// TestCorpusFixSignal prints how well each signal separates same-issue
+// pairs (AUC: the chance that a same-issue pair scores above a
+// different-issue one; 0.5 is chance) over the pairs a merge considers:
+// two reviewers, one file, within RegionWindow lines, kinds that do not
+// conflict. BENCHMARKS.md "Merge quality", ninth pass:
+//
+//	go test ./review/merge -run TestCorpusFixSignal -v
+func TestCorpusFixSignal(t *testing.T) {
+	if !testing.Verbose() {
+		t.Skip("a table for -v")
+	}
+	type scored struct {
+		same          bool
+		lex, fix, sum float64
+	}
+	held := map[string]bool{"blind12": true, "blind13": true, "blind14": true}
+	groups := map[string][]scored{}
+	for _, dir := range corpusDirs(t) {
+		for _, r := range loadCorpus(t, dir) {
+			vecs := make([]vector, len(r.findings))
+			fixes := make([]vector, len(r.findings))
+			nodes := make([]node, len(r.findings))
+			for i, f := range r.findings {
+				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
+				fixes[i] = fixDelta(f.Raw.Fix, f.LineText, f.Raw.Quote)
+				nodes[i] = node{f: f, vec: withCode(vecs[i], f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
+			}
+			idfWeigh(vecs)
+			idfWeigh(fixes)
+			for i, a := range r.findings {
+				for j := i + 1; j < len(r.findings); j++ {
+					b := r.findings[j]
+					if a.Reviewer == b.Reviewer || a.File != b.File || lineGap(&a, &b) > RegionWindow ||
+						nodes[i].kinds.conflict(nodes[j].kinds) || distinctAnchors(&nodes[i], &nodes[j]) {
+						continue
+					}
+					s := scored{same: r.issue[findingKey(a)] == r.issue[findingKey(b)], lex: jaccard(vecs[i], vecs[j]), fix: max(fixSimilarity(fixes[i], fixes[j]), 0)}
+					s.sum = s.lex + s.fix
+					g := "13 older corpora"
+					if held[dir] {
+						g = "blind12-14"
+					}
+					groups[g] = append(groups[g], s)
+				}
+			}
+		}
+	}
+	auc := func(rows []scored, key func(scored) float64) float64 {
+		var wins float64
+		pos, neg := 0, 0
+		for _, p := range rows {
+			if !p.same {
+				continue
+			}
+			pos++
+			for _, n := range rows {
+				if n.same {
+					continue
+				}
+				switch kp, kn := key(p), key(n); {
+				case kp > kn:
+					wins++
+				case kp == kn:
+					wins += 0.5
+				}
+			}
+		}
+		for _, n := range rows {
+			if !n.same {
+				neg++
+			}
+		}
+		return wins / float64(pos*neg)
+	}
+	t.Logf("| pairs | count | same issue | words (lexical) | fix delta | words + fix |")
+	t.Logf("|---|--:|--:|--:|--:|--:|")
+	for _, g := range []string{"13 older corpora", "blind12-14"} {
+		rows := groups[g]
+		same := 0
+		for _, r := range rows {
+			if r.same {
+				same++
+			}
+		}
+		t.Logf("| %s | %d | %d | %.3f | %.3f | %.3f |", g, len(rows), same,
+			auc(rows, func(s scored) float64 { return s.lex }), auc(rows, func(s scored) float64 { return s.fix }), auc(rows, func(s scored) float64 { return s.sum }))
+	}
 }
