@@ -32,6 +32,7 @@ func TestCorpusPairDump(t *testing.T) {
 		// SameFunc: one function-shaped section; Conflict: known different
 		// kinds or distinct anchors (the merge never links such a pair).
 		SameFunc, Conflict bool
+		LineA, LineB       string // the anchored lines' code
 	}
 	var pairs []pair
 	for _, dir := range corpusDirs(t) {
@@ -71,7 +72,8 @@ func TestCorpusPairDump(t *testing.T) {
 						FixSim:    fixSimilarity(fixes[i], fixes[j]),
 						FixShared: fixTokensShared(fixes[i], fixes[j]),
 						SameFunc:  a.Section != "" && a.Section == b.Section && isFuncRegion(a.Section),
-						Conflict:  nodes[i].kinds.conflict(nodes[j].kinds) || distinctAnchors(&nodes[i], &nodes[j]),
+						LineA:     a.LineText, LineB: b.LineText,
+						Conflict: nodes[i].kinds.conflict(nodes[j].kinds) || distinctAnchors(&nodes[i], &nodes[j]),
 					})
 				}
 			}
