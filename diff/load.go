@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
@@ -509,6 +510,7 @@ type batcher struct {
 	stop     atomic.Bool
 	emitErr  error
 	finished bool
+	box      crash.Box
 }
 
 // batch is a run of parsed files and which of them wait for a head blob.
@@ -526,6 +528,14 @@ func (b *batcher) start() {
 	b.done = make(chan struct{})
 	go func() {
 		defer close(b.done)
+		// A panic (in the skip rules or the caller's each) is thrown again
+		// by finish, in the caller's goroutine; meanwhile the feed drains,
+		// so the parser never blocks on it.
+		defer func() {
+			for range b.out {
+			}
+		}()
+		defer b.box.Catch()
 		for bt := range b.out {
 			if b.emitErr == nil {
 				b.emitErr = b.emit(bt)
@@ -544,6 +554,7 @@ func (b *batcher) finish() error {
 		b.finished = true
 		close(b.out)
 		<-b.done
+		b.box.Rethrow()
 	}
 	return b.emitErr
 }

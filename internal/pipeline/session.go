@@ -9,6 +9,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/review"
@@ -250,10 +251,12 @@ func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, er
 	raws := make([]*review.Raw, len(s.groups))
 	errs := make([]error, len(s.groups))
 	var wg sync.WaitGroup
+	var box crash.Box
 	for i, g := range s.groups {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer box.Catch()
 			runner := &run.Runner{Chat: g.backend, Catalog: g.catalog, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
 			raws[i], errs[i] = runner.Run(ctx, prep, run.Config{
 				Reviewers:        g.reviewers,
@@ -266,6 +269,7 @@ func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, er
 		}()
 	}
 	wg.Wait()
+	box.Rethrow()
 	for i, err := range errs {
 		errs[i] = withHint(s.groups[i].backend, err, "")
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -55,6 +56,7 @@ func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) 
 	}
 	sem := make(chan struct{}, cfg.ConcurrentModels)
 	var wg sync.WaitGroup
+	var box crash.Box
 	for _, m := range models {
 		select {
 		case sem <- struct{}{}:
@@ -67,10 +69,12 @@ func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) 
 		go func(group []*reviewerRun) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer box.Catch()
 			r.runModel(ctx, cfg, group)
 		}(groups[m])
 	}
 	wg.Wait()
+	box.Rethrow()
 }
 
 // runModel loads one model and runs the chunks of every reviewer using it.
@@ -155,10 +159,18 @@ func (r *Runner) needsModel(group []*reviewerRun) bool {
 func (r *Runner) work(ctx context.Context, cfg Config, jobs []job) {
 	ch := make(chan job)
 	var wg sync.WaitGroup
+	var box crash.Box
 	for range min(cfg.Parallel, max(1, len(jobs))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// After a panic the worker keeps draining the feed, so the loop
+			// below never blocks on it; the panic is thrown again after Wait.
+			defer func() {
+				for range ch {
+				}
+			}()
+			defer box.Catch()
 			for j := range ch {
 				r.runJob(ctx, cfg, j)
 			}
@@ -174,6 +186,7 @@ feed:
 	}
 	close(ch)
 	wg.Wait()
+	box.Rethrow()
 }
 
 func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {

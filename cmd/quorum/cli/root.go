@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -57,8 +57,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) (code int) {
 	// stderr after the hint, for the report.
 	defer func() {
 		if r := recover(); r != nil {
+			// A worker goroutine's panic arrives carried (internal/crash),
+			// with the worker's own stack.
+			value, stack := crash.Report(r)
 			fmt.Fprintf(f.IOStreams.ErrOut, "error: internal failure: %s\nhint: this is a bug in quorum; report it with the command you ran and the lines below\n%s",
-				safetext.OneLine(fmt.Sprint(r)), debug.Stack())
+				safetext.OneLine(value), stack)
 			code = exitcode.Internal
 		}
 	}()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/quorum-review/quorum/internal/cmdtest"
+	"github.com/quorum-review/quorum/internal/crash"
 )
 
 func TestUsageErrorsExitTwoWithHint(t *testing.T) {
@@ -49,6 +50,19 @@ func TestPanicIsAnInternalFailure(t *testing.T) {
 	lines := strings.Split(stderr.String(), "\n")
 	if code != 3 || len(lines) < 3 || lines[0] != "error: internal failure: boom" ||
 		lines[1] != "hint: this is a bug in quorum; report it with the command you ran and the lines below" || !strings.Contains(stderr.String(), "goroutine") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// A worker goroutine's panic arrives carried (internal/crash): the same
+// exit 3 and lines, with the worker's stack rather than the recover's.
+func TestCarriedPanicShowsTheWorkersStack(t *testing.T) {
+	f, _, stderr := cmdtest.NewFactory(t.TempDir(), nil)
+	f.Getenv = func(string) string { panic(&crash.Panic{Value: "boom in a worker", Stack: []byte("goroutine 42 [running]:\nworker.frame()\n")}) }
+	code := Run(context.Background(), f, []string{"config", "show"})
+	lines := strings.Split(stderr.String(), "\n")
+	if code != 3 || len(lines) < 4 || lines[0] != "error: internal failure: boom in a worker" ||
+		!strings.HasPrefix(lines[1], "hint: this is a bug in quorum") || lines[2] != "goroutine 42 [running]:" || lines[3] != "worker.frame()" {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
