@@ -58,7 +58,9 @@ func TestPanicIsAnInternalFailure(t *testing.T) {
 // exit 3 and lines, with the worker's stack rather than the recover's.
 func TestCarriedPanicShowsTheWorkersStack(t *testing.T) {
 	f, _, stderr := cmdtest.NewFactory(t.TempDir(), nil)
-	f.Getenv = func(string) string { panic(&crash.Panic{Value: "boom in a worker", Stack: []byte("goroutine 42 [running]:\nworker.frame()\n")}) }
+	f.Getenv = func(string) string {
+		panic(&crash.Panic{Value: "boom in a worker", Stack: []byte("goroutine 42 [running]:\nworker.frame()\n")})
+	}
 	code := Run(context.Background(), f, []string{"config", "show"})
 	lines := strings.Split(stderr.String(), "\n")
 	if code != 3 || len(lines) < 4 || lines[0] != "error: internal failure: boom in a worker" ||
