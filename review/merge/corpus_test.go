@@ -315,6 +315,20 @@ func fixDropout(every int) func(anchor.Finding) anchor.Finding {
 	}
 }
 
+// corpusGroups are the pools the ablation table sums: the corpora read
+// while the rules were written, and the two sets first run untuned.
+var corpusGroups = []string{"older", "blind12-14", "blind15-17"}
+
+func corpusGroup(dir string) string {
+	switch dir {
+	case "blind12", "blind13", "blind14":
+		return "blind12-14"
+	case "blind15", "blind16", "blind17":
+		return "blind15-17"
+	}
+	return "older"
+}
+
 // noContext strips what only a real diff gives (the enclosing section and
 // the line text), as a corpus of bare findings would.
 func noContext(f anchor.Finding) anchor.Finding {
@@ -387,7 +401,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	defer func() {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame = false, false, false, false, false, false, 0
 	}()
 	type variant struct {
 		name string
@@ -396,7 +410,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	noSection := func(f anchor.Finding) anchor.Finding { f.Section = ""; return f }
 	dirs := corpusDirs(t)
-	t.Logf("| %-26s | %s |", "variant", strings.Join(dirs, " P / R | ")+" P / R")
+	t.Logf("| %-26s | %s | %s |", "variant", strings.Join(dirs, " P / R | ")+" P / R", strings.Join(corpusGroups, " pooled P / R | ")+" pooled P / R")
 	for _, v := range []variant{
 		{"all parts", func() {}, nil},
 		{"no kinds", func() { ablate.kinds = true }, nil},
@@ -431,6 +445,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"no cause-and-symptom kinds", func() { ablate.causeSymptom = true }, nil},
 		{"related kinds conflict", func() { ablate.related = true }, nil},
 		{"+ other isolates like a kind", func() { alt.kisoOther = true }, nil},
+		{"isolation needs one declared kind", func() { alt.isoDeclSame = 1 }, nil},
+		{"… and not other", func() { alt.isoDeclSame = 2 }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
@@ -441,12 +457,25 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
-		alt = struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }{}
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame = false, false, false, false, false, false, 0
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
+		pooled := map[string]*pairCounts{}
 		for _, dir := range dirs {
 			s := scoreCorpus(loadCorpus(t, dir), v.prep)
 			row += fmt.Sprintf(" | %.2f | %.2f", s.precision(), s.recall())
+			g := corpusGroup(dir)
+			if pooled[g] == nil {
+				pooled[g] = &pairCounts{}
+			}
+			pooled[g].tp += s.tp
+			pooled[g].fp += s.fp
+			pooled[g].fn += s.fn
+		}
+		for _, g := range corpusGroups {
+			if p := pooled[g]; p != nil {
+				row += fmt.Sprintf(" | %.3f | %.3f", p.precision(), p.recall())
+			}
 		}
 		t.Log(row + " |")
 	}

@@ -55,6 +55,11 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 	if kindConflict(&nodes[a], &nodes[b]) || distinctAnchors(&nodes[a], &nodes[b]) || lineGap(fa, fb) > 0 && disjointNames(&nodes[a], &nodes[b]) {
 		return false
 	}
+	if alt.isoDeclSame > 0 && nodes[a].declared && nodes[b].declared {
+		if nodes[a].decl != nodes[b].decl || alt.isoDeclSame > 1 && nodes[a].decl == otherBit {
+			return false
+		}
+	}
 	lo, hi := min(fa.Line, fb.Line)-Window, max(fa.EndLine, fb.EndLine)+Window
 	if far {
 		lo, hi = math.MinInt, math.MaxInt // the whole function is the window

@@ -159,9 +159,14 @@ var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsola
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
 // reviewers, text pairs anywhere in one function, location evidence on its
 // own, dataflow as far evidence, isolation that ignores findings of other
-// kinds, and "other" isolating like a kind. Each cost recall or precision;
-// the corpus table still measures them. Production never sets it.
-var alt struct{ mutual, regionText, location, farFlow, isoKinds, kisoOther bool }
+// kinds, "other" isolating like a kind, and isolation only for findings
+// that declare one kind (isoDeclSame 1; 2: and not "other"). Each cost
+// recall or precision; the corpus table still measures them. Production
+// never sets it.
+var alt struct {
+	mutual, regionText, location, farFlow, isoKinds, kisoOther bool
+	isoDeclSame                                                int
+}
 
 type node struct {
 	f        anchor.Finding

@@ -115,7 +115,15 @@ func TestCorpusFixSignal(t *testing.T) {
 		same          bool
 		lex, fix, sum float64
 	}
-	held := map[string]bool{"blind12": true, "blind13": true, "blind14": true}
+	groupOf := func(dir string) string {
+		switch dir {
+		case "blind12", "blind13", "blind14":
+			return "blind12-14"
+		case "blind15", "blind16", "blind17":
+			return "blind15-17"
+		}
+		return "13 older corpora"
+	}
 	groups := map[string][]scored{}
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
@@ -138,11 +146,7 @@ func TestCorpusFixSignal(t *testing.T) {
 					}
 					s := scored{same: r.issue[findingKey(a)] == r.issue[findingKey(b)], lex: jaccard(vecs[i], vecs[j]), fix: max(fixSimilarity(fixes[i], fixes[j]), 0)}
 					s.sum = s.lex + s.fix
-					g := "13 older corpora"
-					if held[dir] {
-						g = "blind12-14"
-					}
-					groups[g] = append(groups[g], s)
+					groups[groupOf(dir)] = append(groups[groupOf(dir)], s)
 				}
 			}
 		}
@@ -176,7 +180,7 @@ func TestCorpusFixSignal(t *testing.T) {
 	}
 	t.Logf("| pairs | count | same issue | words (lexical) | fix delta | words + fix |")
 	t.Logf("|---|--:|--:|--:|--:|--:|")
-	for _, g := range []string{"13 older corpora", "blind12-14"} {
+	for _, g := range []string{"13 older corpora", "blind12-14", "blind15-17"} {
 		rows := groups[g]
 		same := 0
 		for _, r := range rows {
