@@ -73,6 +73,9 @@ func (p *blobProc) read(r *bufio.Reader) {
 			continue
 		}
 		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err == nil && size < 0 {
+			err = fmt.Errorf("cat-file: negative size in %q", strings.TrimSpace(hdr))
+		}
 		if err != nil {
 			p.results <- blobResult{err: err}
 			return

@@ -526,11 +526,12 @@ type batch struct {
 func (b *batcher) start() {
 	b.out = make(chan batch, 1)
 	b.done = make(chan struct{})
+	// A panic (in the skip rules or the caller's each) stops the parser at
+	// its next batch (stop) and is thrown again by finish, in the caller's
+	// goroutine; until then the feed drains, so the parser never blocks on it.
+	b.box.OnPanic = func() { b.stop.Store(true) }
 	go func() {
 		defer close(b.done)
-		// A panic (in the skip rules or the caller's each) is thrown again
-		// by finish, in the caller's goroutine; meanwhile the feed drains,
-		// so the parser never blocks on it.
 		defer func() {
 			for range b.out {
 			}
@@ -568,7 +569,8 @@ const (
 
 func (b *batcher) add(f File) error {
 	want := false
-	if b.blobs != nil && f.newBlob != "" && needsHead(&f, b.ign) {
+	// Once stopped, nobody reads the blob answers: ask for none.
+	if b.blobs != nil && f.newBlob != "" && !b.stop.Load() && needsHead(&f, b.ign) {
 		want = b.blobs.request(f.newBlob) == nil
 	}
 	b.want = append(b.want, want)

@@ -22,6 +22,8 @@ import (
 	"unsafe"
 
 	godiff "github.com/sourcegraph/go-diff/diff"
+
+	"github.com/quorum-review/quorum/internal/crash"
 )
 
 // ErrCorruptPatch wraps every error ParsePatch returns.
@@ -47,6 +49,9 @@ func parseStream(r io.Reader, emit func(File) error) (err error) {
 		// go-diff has panicked on hostile input in the past (v0.7.0); keep the
 		// promise that no input panics even if a future version regresses.
 		if p := recover(); p != nil {
+			if carried, ok := p.(*crash.Panic); ok {
+				panic(carried) // a worker's bug, carried here by emit: not the input's fault
+			}
 			err = fmt.Errorf("%w: parser failed: %v", ErrCorruptPatch, p)
 		}
 	}()

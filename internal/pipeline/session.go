@@ -250,13 +250,12 @@ func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, er
 	cfg := s.opts.Config
 	raws := make([]*review.Raw, len(s.groups))
 	errs := make([]error, len(s.groups))
-	var wg sync.WaitGroup
-	var box crash.Box
+	// A panic in one server's run cancels the others and reaches the
+	// caller from Wait (internal/crash).
+	workers, ctx, cancel := crash.NewGroup(ctx)
+	defer cancel()
 	for i, g := range s.groups {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer box.Catch()
+		workers.Go(func() {
 			runner := &run.Runner{Chat: g.backend, Catalog: g.catalog, Cache: s.cache, Observer: s.opts.Observer, Now: s.opts.Now}
 			raws[i], errs[i] = runner.Run(ctx, prep, run.Config{
 				Reviewers:        g.reviewers,
@@ -266,10 +265,9 @@ func (s *Session) Run(ctx context.Context, prep *plan.Prepared) (*review.Raw, er
 				ConcurrentModels: cfg.ConcurrentModels,
 				Timeout:          s.opts.RequestTimeout,
 			})
-		}()
+		})
 	}
-	wg.Wait()
-	box.Rethrow()
+	workers.Wait()
 	for i, err := range errs {
 		errs[i] = withHint(s.groups[i].backend, err, "")
 	}

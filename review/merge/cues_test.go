@@ -21,14 +21,17 @@ func TestCuesOnOrdinaryWords(t *testing.T) {
 		{"Buffer grows", "The slice is appended in a loop.", ""},
 		{"Token never expires", "A stolen token works forever.", ""},
 		{"Short entries crash the loader", "Lines with two fields stop the program.", ""},
+		{"Template rendered from user input", "jinja2.Environment(loader=BaseLoader()).from_string(body) runs it.", ""},
 		// and the cues still name what they are for
 		{"`unwrap()` on file read panics", "A missing file aborts the program.", "panic"},
 		{"Unsigned token trusted", "The JWT signature is never checked.", "auth-bypass"},
 		{"Stop isn't idempotent", "Closing the channel twice panics.", "double-close"},
 		{"Floating promise from `fetch`", "The call is not awaited.", "missing-await"},
 		{"Anyone can read anyone else's note", "There is no owner check.", "missing-authz"},
-		{"Unsafe YAML parsing", "`yaml.load(data, Loader=yaml.Loader)` builds arbitrary objects.", "unsafe-deserialization"},
-		{"Unsafe YAML parsing", "It passes yaml.UnsafeLoader.", "unsafe-deserialization"},
+		{"Config parsing", "It passes Loader=yaml.Loader.", "unsafe-deserialization"},
+		{"Config parsing", "It passes yaml.UnsafeLoader.", "unsafe-deserialization"},
+		{"Unsafe `yaml.load`", "`yaml.load(data)` without an explicit Loader constructs whatever the tags say.", "unsafe-deserialization"},
+		{"yaml.load without Loader", "Use yaml.safe_load instead.", "unsafe-deserialization"},
 	} {
 		if got := kindList(inferKinds(tc.title, tc.explanation)); got != tc.want {
 			t.Errorf("%q / %q: kinds %q, want %q", tc.title, tc.explanation, got, tc.want)

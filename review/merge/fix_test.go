@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -18,20 +19,25 @@ func deltaTokens(v vector) []string {
 
 func TestFixDelta(t *testing.T) {
 	for _, tt := range []struct {
-		name, fix, line, quote string
-		want                   []string
+		name, fix, code string
+		want            []string
 	}{
 		{"replacement code: only what it adds", "rows, err := db.Query(q, id)\nif err != nil { return err }\ndefer rows.Close()",
-			"rows, _ := db.Query(q, id)", "", []string{"close", "defer", "err", "if", "nil", "return"}},
+			"rows, _ := db.Query(q, id)", []string{"close", "defer", "err", "if", "nil", "return"}},
 		{"a diff: the '-' lines are old code, context is no change", "@@ -1 +1 @@\n-parts := strings.Split(s, \" \")\n+parts := strings.SplitN(s, \" \", 3)\n if len(parts) < 3 {",
-			"", "", []string{"splitn"}},
-		{"the quote is old code too", "keys.append(parts[2] if len(parts) > 2 else \"\")", "keys.append(parts[2])", "parts[2]",
-			[]string{"else", "if", "len"}},
-		{"words count when the fix is prose", "close the file when done", "f, _ := os.Open(p)", "", []string{"close", "done", "file", "the", "when"}},
-		{"no fix", "  \n", "x := 1", "", nil},
+			"", []string{"splitn"}},
+		{"the replaced code, repeated, is no change", "keys.append(parts[2] if len(parts) > 2 else \"\")\nreturn keys",
+			"keys.append(parts[2])\nreturn keys", []string{"else", "if", "len"}},
+		{"a fenced diff: the fence and its tag are not the repair", "```diff\n-f.Close()\n+if err := f.Close(); err != nil { return err }\n```",
+			"", []string{"err", "if", "nil", "return"}},
+		{"a diff that only deletes changes nothing it adds", "-log.Printf(\"tok %s\", tok)\n-debugDump(req)", "", nil},
+		{"git's no-newline marker is not words", "-foo()\n+bar()\n\\ No newline at end of file", "", []string{"bar"}},
+		{"words, when the fix is prose, without stopwords", "Close the file before returning.", "f, _ := os.Open(p)", []string{"close", "returning"}},
+		{"tokens of one rune are dropped, by runes not bytes", "é := 日 + café", "", []string{"café"}},
+		{"no fix", "  \n", "x := 1", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := deltaTokens(fixDelta(tt.fix, tt.line, tt.quote))
+			got := deltaTokens(fixDelta(tt.fix, tt.code))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("fixDelta(%q) = %v, want %v", tt.fix, got, tt.want)
 			}
@@ -40,15 +46,41 @@ func TestFixDelta(t *testing.T) {
 }
 
 func TestFixDeltaWeighsFillerLow(t *testing.T) {
-	v := fixDelta("if err != nil { return err }\ndefer rows.Close()", "rows, _ := q()", "")
+	v := fixDelta("if err != nil { return err }\ndefer rows.Close()", "rows, _ := q()")
 	for _, term := range v.terms {
 		want := identWeight
 		if term.tok == "if" || term.tok == "err" || term.tok == "nil" || term.tok == "return" || term.tok == "defer" {
 			want = wordWeight
 		}
-		if term.w != want {
-			t.Errorf("%q weighs %v, want %v", term.tok, term.w, want)
+		if term.w != want || term.ident != (want == identWeight) {
+			t.Errorf("%q weighs %v (ident %v), want %v", term.tok, term.w, term.ident, want)
 		}
+	}
+	for _, term := range fixDelta("Close the file when done.", "").terms {
+		if term.w != wordWeight || term.ident {
+			t.Errorf("prose word %q weighs %v (ident %v), want a word's weight", term.tok, term.w, term.ident)
+		}
+	}
+}
+
+// The IDF of fixes is over the findings that have one: a token every fix
+// adds falls to the floor however many findings have no fix.
+func TestFixIDFCountsOnlyFindingsWithAFix(t *testing.T) {
+	fixes := make([]vector, 20)
+	for i := range 3 {
+		fixes[i] = fixDelta(fmt.Sprintf("defer rows.Close()\nuse%d()", i), "")
+	}
+	for i := range idfMin {
+		fixes[3+i] = fixDelta(fmt.Sprintf("other%d()", i), "")
+	}
+	fixIDF(fixes)
+	for _, term := range fixes[0].terms {
+		if term.tok == "close" && term.w > identWeight*0.75 {
+			t.Errorf("a token 3 of 9 fixes add weighs %v; want it lowered (IDF over the 9, not the 20)", term.w)
+		}
+	}
+	if fixes[19].total != 0 {
+		t.Error("a finding without a fix got a fix vector")
 	}
 }
 

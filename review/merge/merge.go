@@ -104,6 +104,7 @@ func textScore(a, b *node, d int) float64 {
 	if kindConflict(a, b) || distinctAnchors(a, b) {
 		return 0 // two known, different kinds, or two lines each its own finding's subject
 	}
+	fix := fixSimilarity(a.fix, b.fix)
 	near := d <= Window
 	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow && isFuncRegion(a.f.Section)
 	if ka&kb == 0 {
@@ -113,24 +114,24 @@ func textScore(a, b *node, d int) float64 {
 			if !region || !alt.regionText {
 				return 0
 			}
-			return regionText * similarity(a.vec, b.vec, fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, false)
+			return regionText * similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, false)
 		}
 		if a.f.Line == b.f.Line && !ablate.sameLineCode {
-			return similarity(textOnly(a.vec), textOnly(b.vec), fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, true)
+			return similarity(textOnly(a.vec), textOnly(b.vec), fix, a.f.Raw.Category == b.f.Raw.Category, true)
 		}
-		return similarity(a.vec, b.vec, fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
+		return similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
 	if !near && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
 		return 0
 	}
-	j := withFix(jaccard(a.vec, b.vec), fixSimilarity(a.fix, b.fix))
+	j := withFix(jaccard(a.vec, b.vec), fix)
 	if d > 0 && disjointNames(a, b) && !dataflow(a, b) {
 		// One kind, but about different names on different lines: two
 		// issues unless the text says otherwise, close by.
 		if !near {
 			return 0
 		}
-		return similarity(a.vec, b.vec, fixSimilarity(a.fix, b.fix), a.f.Raw.Category == b.f.Raw.Category, false)
+		return similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, false)
 	}
 	return min(kindBase+kindText*j+kindClose*(1-float64(d)/float64(RegionWindow+1)), 1)
 }
@@ -200,12 +201,11 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	}
 	fixes := make([]vector, len(findings))
 	for i, j := range order {
-		f := &findings[j]
-		fixes[i] = fixDelta(f.Raw.Fix, f.LineText, f.Raw.Quote)
+		fixes[i] = findingFix(&findings[j])
 	}
 	if !ablate.idf {
 		idfWeigh(vecs)
-		idfWeigh(fixes)
+		fixIDF(fixes)
 	}
 	for i, j := range order {
 		f := findings[j]
@@ -517,7 +517,9 @@ func candidatePairs(nodes []node) []pair {
 			if d > Window {
 				return
 			}
-			s = similarity(nodes[a].vec, nodes[b].vec, -1, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
+			// A reviewer's repeats are the same words seen twice (one hunk
+			// in two chunks): their fixes add nothing.
+			s = similarity(nodes[a].vec, nodes[b].vec, noFix, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
 		} else {
 			s = pairScore(&nodes[a], &nodes[b], d)
 		}

@@ -51,10 +51,10 @@ func TestCorpusPairDump(t *testing.T) {
 			fixes := make([]vector, len(r.findings))
 			nodes := make([]node, len(r.findings))
 			for i, f := range r.findings {
-				fixes[i] = fixDelta(f.Raw.Fix, f.LineText, f.Raw.Quote)
+				fixes[i] = findingFix(&f)
 				nodes[i] = node{f: f, vec: withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
 			}
-			idfWeigh(fixes)
+			fixIDF(fixes)
 			for i, a := range r.findings {
 				for j := i + 1; j < len(r.findings); j++ {
 					b := r.findings[j]
@@ -132,11 +132,11 @@ func TestCorpusFixSignal(t *testing.T) {
 			nodes := make([]node, len(r.findings))
 			for i, f := range r.findings {
 				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
-				fixes[i] = fixDelta(f.Raw.Fix, f.LineText, f.Raw.Quote)
+				fixes[i] = findingFix(&f)
 				nodes[i] = node{f: f, vec: withCode(vecs[i], f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
 			}
 			idfWeigh(vecs)
-			idfWeigh(fixes)
+			fixIDF(fixes)
 			for i, a := range r.findings {
 				for j := i + 1; j < len(r.findings); j++ {
 					b := r.findings[j]

@@ -4,11 +4,9 @@ package render
 // sentence when it is words.
 
 import (
-	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -29,7 +27,7 @@ func fixDiff(f report.Finding) string {
 	if strings.TrimSpace(fix) == "" {
 		return ""
 	}
-	if looksLikeDiff(fix) {
+	if review.FixIsDiff(fix) {
 		return fix + "\n"
 	}
 	var b strings.Builder
@@ -42,103 +40,4 @@ func fixDiff(f report.Finding) string {
 		b.WriteString("+" + l + "\n")
 	}
 	return b.String()
-}
-
-// codeChars are characters that sentences about a fix rarely hold outside
-// backticks, and code almost always does.
-const codeChars = "(){}[];=<>:+*&|!\"'#$\\"
-
-// sentencePunctuation drops what sentences use and code rarely does in the
-// same way: a colon before a space ("Note: check it"), an apostrophe
-// inside a word ("don't", "caller's").
-var sentencePunctuation = strings.NewReplacer(": ", " ", "n't", "nt", "'s ", "s ", "'re ", "re ", "'ll ", "ll ", "'ve ", "ve ", "'d ", "d ")
-
-// leadingKeywords start a line of code that has no punctuation ("return
-// err", "defer cancel"): such a fix is code, not words.
-var leadingKeywords = map[string]bool{
-	"return": true, "defer": true, "go": true, "break": true, "continue": true, "goto": true, "fallthrough": true,
-	"var": true, "const": true, "let": true, "await": true, "yield": true, "raise": true, "throw": true,
-	"pass": true, "del": true, "import": true, "from": true, "package": true, "type": true, "func": true, "def": true,
-	"if": true, "else": true, "for": true, "while": true, "switch": true, "case": true, "select": true, "try": true,
-	"assert": true, "with": true, "print": true, "echo": true, "sudo": true, "export": true, "unset": true, "cd": true,
-	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
-}
-
-// isProse reports whether a model's fix is words rather than code. Models
-// are asked for code, but some answer in words; shown as a diff, the words
-// would read as a line of code to add. A line is words when it is
-//   - a sentence: a capital first, a full stop last, three or more words,
-//     and none of the marks of code (braces, semicolons, assignments,
-//     calls, quotes, flags), though it may hold a colon, an apostrophe or
-//     a parenthesis; or
-//   - a phrase: two or more words with no punctuation of code at all, not
-//     starting with a keyword ("check err", but not "return err").
-func isProse(fix string) bool {
-	lines := 0
-	for _, l := range strings.Split(strings.TrimSpace(fix), "\n") {
-		l = stripBackticks(strings.TrimSpace(l))
-		if l == "" {
-			continue
-		}
-		lines++
-		if !isSentence(l) && !isPhrase(l) {
-			return false
-		}
-	}
-	return lines > 0
-}
-
-// callOrIndex is an identifier directly followed by "(" or "[": code.
-var callOrIndex = regexp.MustCompile(`[\w.]\(|\w\[`)
-
-// flag is a command-line option: " -x" or " --xy".
-var flag = regexp.MustCompile(`(^|\s)--?\w`)
-
-func isSentence(l string) bool {
-	first, _ := utf8.DecodeRuneInString(l)
-	return unicode.IsUpper(first) && strings.HasSuffix(l, ".") && len(strings.Fields(l)) >= 3 &&
-		!strings.ContainsAny(l, "{};=<>\"`$\\|&*#") && !callOrIndex.MatchString(l) && !flag.MatchString(l)
-}
-
-func isPhrase(l string) bool {
-	text := sentencePunctuation.Replace(l)
-	words := strings.Fields(text)
-	return len(words) >= 2 && !leadingKeywords[strings.ToLower(words[0])] && !strings.ContainsAny(text, codeChars) && !flag.MatchString(text)
-}
-
-// stripBackticks drops `code spans` (a sentence may quote code) and keeps
-// a placeholder word in their place.
-func stripBackticks(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '`':
-			if in {
-				b.WriteString("code")
-			}
-			in = !in
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func looksLikeDiff(s string) bool {
-	plus, minus := false, false
-	for _, l := range strings.Split(s, "\n") {
-		switch {
-		case strings.HasPrefix(l, "@@"), strings.HasPrefix(l, "--- "), strings.HasPrefix(l, "+++ "):
-			return true
-		case strings.HasPrefix(l, "+"):
-			plus = true
-		case strings.HasPrefix(l, "-"):
-			minus = true
-		case l == "" || strings.HasPrefix(l, " "):
-		default:
-			return false
-		}
-	}
-	return plus || minus
 }

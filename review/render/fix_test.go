@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -44,8 +45,8 @@ func TestProseFixIsNotShownAsCode(t *testing.T) {
 		"raise ValueError":                                  false,
 		"Use a parameterized query: db.Query(\"... ?\", id)": false,
 	} {
-		if got := isProse(fix); got != prose {
-			t.Errorf("isProse(%q) = %v, want %v", fix, got, prose)
+		if got := review.FixIsProse(fix); got != prose {
+			t.Errorf("FixIsProse(%q) = %v, want %v", fix, got, prose)
 		}
 	}
 

@@ -298,7 +298,7 @@ func (m *md) finding(n int, f report.Finding) {
 		}
 		m.p("\nAlso reported as: %s.\n", strings.Join(ws, "; "))
 	}
-	if isProse(f.Fix) {
+	if review.FixIsProse(f.Fix) {
 		// Words, not code: shown as a sentence, never as a replacement line.
 		m.p("\nSuggested fix: %s\n", mdText(f.Fix))
 	} else if fix := safetext.Sanitize(fixDiff(f)); fix != "" {

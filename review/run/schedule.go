@@ -3,7 +3,6 @@ package run
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/review"
@@ -55,8 +54,10 @@ func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) 
 		groups[m] = append(groups[m], rr)
 	}
 	sem := make(chan struct{}, cfg.ConcurrentModels)
-	var wg sync.WaitGroup
-	var box crash.Box
+	// A worker's panic cancels ctx, so the other models stop, and reaches
+	// the caller from Wait (internal/crash).
+	g, ctx, cancel := crash.NewGroup(ctx)
+	defer cancel()
 	for _, m := range models {
 		select {
 		case sem <- struct{}{}:
@@ -65,16 +66,14 @@ func (r *Runner) schedule(ctx context.Context, cfg Config, runs []*reviewerRun) 
 		if ctx.Err() != nil {
 			break
 		}
-		wg.Add(1)
-		go func(group []*reviewerRun) {
-			defer wg.Done()
+		group := groups[m]
+		g.Go(func() {
 			defer func() { <-sem }()
-			defer box.Catch()
+			defer g.Catch() // cancel before the slot frees: no next model starts
 			r.runModel(ctx, cfg, group)
-		}(groups[m])
+		})
 	}
-	wg.Wait()
-	box.Rethrow()
+	g.Wait()
 }
 
 // runModel loads one model and runs the chunks of every reviewer using it.
@@ -158,23 +157,16 @@ func (r *Runner) needsModel(group []*reviewerRun) bool {
 // went missing or whose server became unreachable gets no more requests.
 func (r *Runner) work(ctx context.Context, cfg Config, jobs []job) {
 	ch := make(chan job)
-	var wg sync.WaitGroup
-	var box crash.Box
+	// A worker's panic cancels ctx, which also ends the feed below, and
+	// reaches the caller from Wait (internal/crash).
+	g, ctx, cancel := crash.NewGroup(ctx)
+	defer cancel()
 	for range min(cfg.Parallel, max(1, len(jobs))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// After a panic the worker keeps draining the feed, so the loop
-			// below never blocks on it; the panic is thrown again after Wait.
-			defer func() {
-				for range ch {
-				}
-			}()
-			defer box.Catch()
+		g.Go(func() {
 			for j := range ch {
 				r.runJob(ctx, cfg, j)
 			}
-		}()
+		})
 	}
 feed:
 	for _, j := range jobs {
@@ -185,8 +177,7 @@ feed:
 		}
 	}
 	close(ch)
-	wg.Wait()
-	box.Rethrow()
+	g.Wait()
 }
 
 func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {

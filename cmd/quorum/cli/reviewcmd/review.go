@@ -303,8 +303,11 @@ func reviewRun(opts *ReviewOptions) error {
 		rep.Close()
 		return err
 	}
-	res, err := pipeline.Review(ctx, session, req)
-	rep.Close()
+	res, err := func() (*pipeline.Result, error) {
+		// Closed on a panic too, so the bars are gone before the bug report.
+		defer rep.Close()
+		return pipeline.Review(ctx, session, req)
+	}()
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,23 @@
+package review
+
+import "testing"
+
+func TestFixIsDiff(t *testing.T) {
+	for fix, want := range map[string]bool{
+		"-old()\n+new()":      true,
+		"@@ -1 +1 @@\n-a\n+b": true,
+		"-log.Printf(\"tok %s\", tok)\n-debugDump(req)": true, // only deletes
+		"-a\n+b\n\\ No newline at end of file":          true,
+		" context\n+added":                              true,
+		"x := 1":                                        false,
+		"if err != nil {\n\treturn err\n}":              false,
+		"+1 for this":                                   true, // reads as a diff line; rare in a fix
+		"":                                              false,
+		"Check the error.":                              false,
+		"--- a/x.go\n+++ b/x.go\n@@ -1 +1 @@\n-a\n+b\n": true,
+	} {
+		if got := FixIsDiff(fix); got != want {
+			t.Errorf("FixIsDiff(%q) = %v, want %v", fix, got, want)
+		}
+	}
+}
