@@ -85,22 +85,7 @@ func fixDelta(fix, code string) vector {
 			terms = append(terms, term{tok: t, w: identWeight, ident: true})
 		}
 	}
-	sortTerms(terms)
-	out := terms[:0]
-	for _, t := range terms {
-		if n := len(out); n > 0 && out[n-1].tok == t.tok {
-			continue
-		}
-		out = append(out, t)
-	}
-	v := vector{terms: out}
-	for _, t := range out {
-		v.total += t.w
-		if t.ident {
-			v.idents++
-		}
-	}
-	return v
+	return newVector(terms)
 }
 
 // fixFiller are words of fixes' comments and of every language's error

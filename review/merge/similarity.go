@@ -97,8 +97,13 @@ func vectorize(text string) vector {
 		}
 		terms = append(terms, term{tok: tok, w: w, ident: ident})
 	}
+	return newVector(terms)
+}
+
+// newVector sorts terms by token and keeps each token once, with its
+// highest weight.
+func newVector(terms []term) vector {
 	sortTerms(terms)
-	// Keep each token once, with its highest weight.
 	out := terms[:0]
 	for _, t := range terms {
 		if n := len(out); n > 0 && out[n-1].tok == t.tok {
