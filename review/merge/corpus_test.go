@@ -401,7 +401,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	defer func() {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
-		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame = false, false, false, false, false, false, 0
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames = false, false, false, false, false, false, 0, false
 	}()
 	type variant struct {
 		name string
@@ -446,6 +446,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"related kinds conflict", func() { ablate.related = true }, nil},
 		{"+ other isolates like a kind", func() { alt.kisoOther = true }, nil},
 		{"isolation needs one declared kind", func() { alt.isoDeclSame = 1 }, nil},
+		{"+ a vague text's fix names its call", func() { alt.fixNames = true }, nil},
 		{"… and not other", func() { alt.isoDeclSame = 2 }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
@@ -457,7 +458,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
-		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame = false, false, false, false, false, false, 0
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames = false, false, false, false, false, false, 0, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		pooled := map[string]*pairCounts{}

@@ -81,6 +81,17 @@ func evidenceOf(f anchor.Finding) evidence {
 			e.named = append(e.named, n)
 		}
 	}
+	if alt.fixNames && len(e.named) == 0 && f.Raw.Fix != "" {
+		// A text that names no code ("Unchecked return value") still says
+		// which call it is about when its fix repairs that call.
+		fixed := codeTokens(f.Raw.Fix)
+		slices.Sort(fixed)
+		for _, n := range calls {
+			if has(fixed, n) {
+				e.named = append(e.named, n)
+			}
+		}
+	}
 	return e
 }
 

@@ -161,12 +161,14 @@ var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsola
 // reviewers, text pairs anywhere in one function, location evidence on its
 // own, dataflow as far evidence, isolation that ignores findings of other
 // kinds, "other" isolating like a kind, and isolation only for findings
-// that declare one kind (isoDeclSame 1; 2: and not "other"). Each cost
+// that declare one kind (isoDeclSame 1; 2: and not "other"), and a vague
+// finding's fix naming the call it is about (fixNames). Each cost
 // recall or precision; the corpus table still measures them. Production
 // never sets it.
 var alt struct {
 	mutual, regionText, location, farFlow, isoKinds, kisoOther bool
 	isoDeclSame                                                int
+	fixNames                                                   bool
 }
 
 type node struct {
