@@ -44,7 +44,8 @@ const codeChars = "(){}[];=<>:+*&|!\"'#$\\"
 var sentencePunctuation = strings.NewReplacer(": ", " ", "n't", "nt", "'s ", "s ", "'re ", "re ", "'ll ", "ll ", "'ve ", "ve ", "'d ", "d ")
 
 // leadingKeywords start a line of code that has no punctuation ("return
-// err", "defer cancel"): such a fix is code, not words.
+// err", "defer cancel"): such a fix is code, not words. They are matched
+// as written: code spells them in lower case, and "Pass a list" is advice.
 var leadingKeywords = map[string]bool{
 	"return": true, "defer": true, "go": true, "break": true, "continue": true, "goto": true, "fallthrough": true,
 	"var": true, "const": true, "let": true, "await": true, "yield": true, "raise": true, "throw": true,
@@ -64,18 +65,45 @@ var leadingKeywords = map[string]bool{
 //   - a phrase: two or more words with no punctuation of code at all, not
 //     starting with a keyword ("check err", but not "return err").
 func FixIsProse(fix string) bool {
-	lines := 0
+	lines, words, bullets := 0, 0, 0
 	for _, l := range strings.Split(strings.TrimSpace(fix), "\n") {
-		l = stripBackticks(strings.TrimSpace(l))
+		l = strings.TrimSpace(l)
 		if l == "" {
 			continue
 		}
 		lines++
-		if !isSentence(l) && !isPhrase(l) {
-			return false
+		item, bulleted := listItem(l)
+		if bulleted {
+			bullets++
+			l = item
+		}
+		l = stripBackticks(l)
+		if isSentence(l) || isPhrase(l) {
+			words++
 		}
 	}
-	return lines > 0
+	// A list of advice ("- Pass a list of arguments\n- Drop shell=True")
+	// is words even when an item quotes code, as long as half its items read
+	// as words; a diff's "-" lines do not.
+	return lines > 0 && (words == lines || bullets == lines && 2*words >= lines)
+}
+
+// listItem strips a list marker ("- ", "* ", "• ", "1. ", "2) ") from a
+// line and reports whether it had one.
+func listItem(l string) (string, bool) {
+	for _, m := range []string{"- ", "* ", "• "} {
+		if strings.HasPrefix(l, m) {
+			return strings.TrimSpace(l[len(m):]), true
+		}
+	}
+	i := 0
+	for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+		i++
+	}
+	if i > 0 && i+1 < len(l) && (l[i] == '.' || l[i] == ')') && l[i+1] == ' ' {
+		return strings.TrimSpace(l[i+2:]), true
+	}
+	return l, false
 }
 
 // callOrIndex is an identifier directly followed by "(" or "[": code.
@@ -93,7 +121,7 @@ func isSentence(l string) bool {
 func isPhrase(l string) bool {
 	text := sentencePunctuation.Replace(l)
 	words := strings.Fields(text)
-	return len(words) >= 2 && !leadingKeywords[strings.ToLower(words[0])] && !strings.ContainsAny(text, codeChars) && !flag.MatchString(text)
+	return len(words) >= 2 && !leadingKeywords[words[0]] && !strings.ContainsAny(text, codeChars) && !flag.MatchString(text)
 }
 
 // stripBackticks drops `code spans` (a sentence may quote code) and keeps

@@ -21,3 +21,20 @@ func TestFixIsDiff(t *testing.T) {
 		}
 	}
 }
+
+// A list of advice is words even when an item quotes code; a diff that
+// deletes lines is not a list.
+func TestFixIsProseLists(t *testing.T) {
+	for fix, want := range map[string]bool{
+		"- Pass a list of arguments instead of a string\n- Drop shell=True": true,
+		"1. Check the error\n2) Close the file":                             true,
+		"- Check the error first\n1. Then close the file":                   true,
+		"-    return eval(data)\n-    x = 1":                                false,
+		"- x = 1\n- y = 2":                                                  false,
+		"-1 if cmd is None else len(cmd)":                                   false,
+	} {
+		if got := FixIsProse(fix); got != want {
+			t.Errorf("FixIsProse(%q) = %v, want %v", fix, got, want)
+		}
+	}
+}

@@ -53,7 +53,7 @@ func fixDelta(fix, code string) vector {
 		}
 		lines = append(lines, l)
 	}
-	diffLike := review.FixIsDiff(strings.Join(lines, "\n"))
+	diffLike := !prose && review.FixIsDiff(strings.Join(lines, "\n"))
 	var added []string
 	for _, l := range lines {
 		if diffLike {

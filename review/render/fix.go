@@ -21,7 +21,11 @@ func diffPrefix(kind string) string {
 }
 
 // fixDiff shows the fix as a diff: a model's unified diff as it is, or
-// replacement code as removing the finding's added lines and adding the fix.
+// replacement code as removing the finding's lines (added or unchanged) and
+// adding the fix. A one-line fix of a quote that is part of its line
+// replaces the quote in the line, so the rest of the line is kept; other
+// fixes take the indentation of the first line they replace when they come
+// without one, so an indented Python block stays one.
 func fixDiff(f report.Finding) string {
 	fix := strings.Trim(f.Fix, "\n")
 	if strings.TrimSpace(fix) == "" {
@@ -30,14 +34,51 @@ func fixDiff(f report.Finding) string {
 	if review.FixIsDiff(fix) {
 		return fix + "\n"
 	}
-	var b strings.Builder
+	var replaced []string
 	for _, l := range f.Code {
-		if l.Kind == "added" && l.New >= f.Line && l.New <= f.EndLine {
-			b.WriteString("-" + l.Text + "\n")
+		if (l.Kind == "added" || l.Kind == "context") && l.New >= f.Line && l.New <= f.EndLine {
+			replaced = append(replaced, l.Text)
 		}
 	}
-	for _, l := range strings.Split(fix, "\n") {
+	fixLines := strings.Split(fix, "\n")
+	var b strings.Builder
+	for _, l := range replaced {
+		b.WriteString("-" + l + "\n")
+	}
+	if len(replaced) == 1 && len(fixLines) == 1 {
+		if line, ok := inPlace(replaced[0], f.FixQuote, strings.TrimSpace(fixLines[0])); ok {
+			b.WriteString("+" + line + "\n")
+			return b.String()
+		}
+	}
+	indent := ""
+	if len(replaced) > 0 && !startsIndented(fixLines[0]) {
+		indent = leadingSpace(replaced[0])
+	}
+	for _, l := range fixLines {
+		if strings.TrimSpace(l) != "" {
+			l = indent + l
+		}
 		b.WriteString("+" + l + "\n")
 	}
 	return b.String()
 }
+
+// inPlace replaces quote in line with fix when the quote is a part of the
+// line found once, and the fix is not itself the whole line rewritten (it
+// does not repeat the code around the quote).
+func inPlace(line, quote, fix string) (string, bool) {
+	if quote == "" || fix == "" || quote == strings.TrimSpace(line) || strings.Count(line, quote) != 1 {
+		return "", false
+	}
+	i := strings.Index(line, quote)
+	before, after := strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+len(quote):])
+	if before != "" && strings.HasPrefix(fix, before) || after != "" && strings.HasSuffix(fix, after) {
+		return "", false
+	}
+	return line[:i] + fix + line[i+len(quote):], true
+}
+
+func startsIndented(l string) bool { return l != "" && (l[0] == ' ' || l[0] == '\t') }
+
+func leadingSpace(l string) string { return l[:len(l)-len(strings.TrimLeft(l, " \t"))] }

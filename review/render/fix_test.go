@@ -59,3 +59,42 @@ func TestProseFixIsNotShownAsCode(t *testing.T) {
 		t.Errorf("prose fix rendered as:\n%s", out)
 	}
 }
+
+// A replacement fix keeps what it does not replace: the rest of a line a
+// one-line fix of a partial quote sits in, the indentation of the lines it
+// replaces, and an unchanged (context) line is replaced, not added to.
+func TestFixDiffKeepsTheCodeAroundIt(t *testing.T) {
+	line := func(kind string, n int, text string) report.CodeLine {
+		return report.CodeLine{Kind: kind, New: n, Text: text}
+	}
+	for _, tc := range []struct {
+		name string
+		f    report.Finding
+		want string
+	}{
+		{"partial quote, one-line fix: replaced in place",
+			report.Finding{Line: 7, EndLine: 7, Fix: "json.loads(data)", FixQuote: "eval(data)",
+				Code: []report.CodeLine{line("added", 7, "    return eval(data)")}},
+			"-    return eval(data)\n+    return json.loads(data)\n"},
+		{"the fix rewrites the whole line: indented like it",
+			report.Finding{Line: 7, EndLine: 7, Fix: "return json.loads(data)", FixQuote: "eval(data)",
+				Code: []report.CodeLine{line("added", 7, "    return eval(data)")}},
+			"-    return eval(data)\n+    return json.loads(data)\n"},
+		{"a block keeps its own indentation under the line's",
+			report.Finding{Line: 3, EndLine: 3, Fix: "for i in range(len(xs)):\n    total += xs[i]",
+				Code: []report.CodeLine{line("added", 3, "    for i in range(len(xs) + 1):")}},
+			"-    for i in range(len(xs) + 1):\n+    for i in range(len(xs)):\n+        total += xs[i]\n"},
+		{"an unchanged line is replaced, not added to",
+			report.Finding{Line: 2, EndLine: 2, Fix: "return 0",
+				Code: []report.CodeLine{line("context", 2, "    return 1")}},
+			"-    return 1\n+    return 0\n"},
+		{"an indented fix is left as it is",
+			report.Finding{Line: 2, EndLine: 2, Fix: "\tx := 2",
+				Code: []report.CodeLine{line("added", 2, "\tx := 1")}},
+			"-\tx := 1\n+\tx := 2\n"},
+	} {
+		if got := fixDiff(tc.f); got != tc.want {
+			t.Errorf("%s:\ngot\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
+	}
+}

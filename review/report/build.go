@@ -260,11 +260,14 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	if f.Title == "" {
 		f.Title = safetext.Sanitize(firstSentence(rep.Raw.Explanation))
 	}
-	if f.Fix == "" {
+	if f.Fix != "" {
+		f.FixQuote = safetext.Sanitize(strings.TrimSpace(rep.Raw.Quote))
+	} else {
 		// The representative gave no fix; take the first finder's that did.
 		for _, m := range c.Members {
 			if strings.TrimSpace(m.Raw.Fix) != "" {
 				f.Fix = safetext.Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))
+				f.FixQuote = safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))
 				break
 			}
 		}

@@ -195,6 +195,10 @@ type Finding struct {
 	Disputed    bool              `json:"disputed"`
 	Explanation string            `json:"explanation"`
 	Fix         string            `json:"fix,omitempty"`
+	// FixQuote is the code the fix's author quoted: what a one-line fix
+	// replaces when it is part of a line (`eval(data)` in
+	// `return eval(data)`).
+	FixQuote string `json:"fix_quote,omitempty"`
 	// Code is the real diff lines the finding is anchored to.
 	Code []CodeLine `json:"code,omitempty"`
 	// Others are the other finders' own titles, when they worded it differently.
