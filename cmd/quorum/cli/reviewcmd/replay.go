@@ -68,6 +68,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if c.Report.Verdict.Status == report.VerdictIncomplete {
 		return incompleteReplay(c.Report.Verdict.Text)
 	}
+	if err := gateUnmet(c.Report); err != nil {
+		return err
+	}
 	return gate
 }
 

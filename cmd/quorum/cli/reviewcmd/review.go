@@ -303,6 +303,10 @@ func reviewRun(opts *ReviewOptions) error {
 		rep.Close()
 		return err
 	}
+	if err := checkAgreement(cfg.Review.MinAgreement, len(session.Reviewers)); err != nil {
+		rep.Close()
+		return err
+	}
 	res, err := func() (*pipeline.Result, error) {
 		// Closed on a panic too, so the bars are gone before the bug report.
 		defer rep.Close()
@@ -346,7 +350,35 @@ func reviewRun(opts *ReviewOptions) error {
 	if v := res.Report.Verdict; v.Status == report.VerdictIncomplete && len(v.Unread) > 0 {
 		return unreadError(v.Unread) // as a replay of it, and an interrupted review: exit 2
 	}
+	if err := gateUnmet(res.Report); err != nil {
+		return err
+	}
 	return gate
+}
+
+// checkAgreement refuses a gate no finding could ever trip: more agreeing
+// reviewers than the panel has. Such a review would pass whatever it
+// found.
+func checkAgreement(minAgreement, panel int) error {
+	if minAgreement <= panel {
+		return nil
+	}
+	return exitcode.Setupf(fmt.Sprintf("lower --min-agreement (or review.min_agreement) to at most %d, or add models to the panel (--models)", panel),
+		"min agreement %d needs more reviewers than the panel's %d: no finding could trip the gate", minAgreement, panel)
+}
+
+// gateUnmet is the exit of a review that passed only because too few
+// reviewers answered to meet --min-agreement (a model missing or failed):
+// the gate was not applied, so it is not a pass (exit 2), whatever the
+// report says was found.
+func gateUnmet(rep *report.Report) error {
+	v := rep.Verdict
+	if v.Status != report.VerdictPass || rep.Policy.FailOn == report.FailOnNone || v.RestsOn >= rep.Policy.MinAgreement {
+		return nil
+	}
+	return exitcode.New(exitcode.Setup,
+		fmt.Errorf("the gate was not applied: min agreement %d, but only %d of %d reviewers answered", rep.Policy.MinAgreement, v.RestsOn, v.Panel),
+		"pull or fix the models the verdict names ('quorum doctor' checks them), or lower --min-agreement")
 }
 
 // unreadError is the exit of a review that finished with changed files no

@@ -283,6 +283,10 @@ func TestErrors(t *testing.T) {
 			error: `error: no reviewer could answer: model "nope:1b" is not installed`, hint: "hint: ollama pull nope:1b"},
 		{name: "nothing installed", cfg: ollamatest.Config{Models: []ollamatest.Model{}}, args: []string{"-q"}, code: 2,
 			error: "error: no model is installed in ollama; quorum needs at least one chat model", hint: "hint: ollama pull qwen2.5-coder:7b"},
+		{name: "min agreement above the panel", args: []string{"--models", "qwen2.5-coder:7b,llama3.1:8b", "--min-agreement", "3", "-q"}, code: 2,
+			error: "error: min agreement 3 needs more reviewers than the panel's 2: no finding could trip the gate", hint: "hint: lower --min-agreement (or review.min_agreement) to at most 2"},
+		{name: "a missing model leaves the gate unmet", args: []string{"--models", "qwen2.5-coder:7b,nope:1b", "--min-agreement", "2", "-q"}, code: 2,
+			error: "error: the gate was not applied: min agreement 2, but only 1 of 2 reviewers answered", hint: "hint: pull or fix the models the verdict names"},
 		{name: "remote host refused", args: []string{"-q", "--ollama-host", "http://10.20.30.40:11434"}, code: 2,
 			error: "error: refusing to send code to non-loopback ollama host 10.20.30.40:11434", hint: "hint: use a loopback OLLAMA_HOST"},
 	}
