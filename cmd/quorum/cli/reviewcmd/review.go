@@ -376,6 +376,9 @@ func gateUnmet(rep *report.Report) error {
 	if v.Status != report.VerdictPass || rep.Policy.FailOn == report.FailOnNone || v.RestsOn >= rep.Policy.MinAgreement {
 		return nil
 	}
+	if err := checkAgreement(rep.Policy.MinAgreement, v.Panel); err != nil {
+		return err // a replay with a gate above the panel
+	}
 	return exitcode.New(exitcode.Setup,
 		fmt.Errorf("the gate was not applied: min agreement %d, but only %d of %d reviewers answered", rep.Policy.MinAgreement, v.RestsOn, v.Panel),
 		"pull or fix the models the verdict names ('quorum doctor' checks them), or lower --min-agreement")

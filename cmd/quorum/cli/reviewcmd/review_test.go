@@ -512,7 +512,9 @@ func TestConsolidatedReportGateSaveAndReplay(t *testing.T) {
 	if res.code != exitcode.Findings || res.stdout != string(saved) {
 		t.Fatalf("replay exit %d; same bytes as saved: %v\n%s", res.code, res.stdout == string(saved), res.stderr)
 	}
-	if res := e.run(context.Background(), "--replay", "latest", "--min-agreement", "3", "-q"); res.code != 0 {
+	// A gate above the panel's two reviewers can never trip: not a pass.
+	if res := e.run(context.Background(), "--replay", "latest", "--min-agreement", "3", "-q"); res.code != exitcode.Setup ||
+		!strings.Contains(res.stderr, "error: min agreement 3 needs more reviewers than the panel's 2") {
 		t.Fatalf("replay with --min-agreement 3: exit %d: %s", res.code, res.stderr)
 	}
 	if e.srv.ModelCalls() != calls {
