@@ -540,6 +540,28 @@ func TestRunOneModelUnderTwoNamesBlocks(t *testing.T) {
 	}
 }
 
+// hook.min_agreement above the panel's size could never block a push: it
+// blocks as configuration (exit 2) before any chat, rather than let every
+// push through.
+func TestRunAgreementAboveThePanelBlocks(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models: [qwen2.5-coder:7b, llama3.1:8b]\nhook:\n  min_agreement: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	want := "error: hook.min_agreement 3 needs more reviewers than the panel's 2: no finding could block a push\n" +
+		"hint: lower hook.min_agreement to at most 2, or add models to models: (.quorum.yaml or the user config); " + skipHint + "\n"
+	if code != exitcode.Setup || !strings.HasSuffix(errOut.String(), want) {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 2 ending:\n%s", code, errOut, want)
+	}
+	if n := srv.ModelCalls(); n != 0 {
+		t.Fatalf("%d chats, want none", n)
+	}
+}
+
 // A partial review (hook.timeout expired, a file no model could read) never
 // says the commits were reviewed: with hook.on_unavailable: allow the push
 // goes through as "partly reviewed"; with block it is refused, as a missing

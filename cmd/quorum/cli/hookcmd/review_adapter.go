@@ -115,6 +115,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
 		return Outcome{}, exitcode.New(exitcode.Setup, err, sameWeightsHookHint)
 	}
+	// A gate more reviewers must agree on than the panel has could never
+	// block a push: configuration, not a pass.
+	if n := len(session.Reviewers); policy.MinAgreement > n {
+		return Outcome{}, exitcode.New(exitcode.Setup,
+			fmt.Errorf("hook.min_agreement %d needs more reviewers than the panel's %d: no finding could block a push", policy.MinAgreement, n),
+			fmt.Sprintf("lower hook.min_agreement to at most %d, or add models to models: (.quorum.yaml or the user config); %s", n, skipHint))
+	}
 	res, err := pipeline.Review(ctx, session, pipeline.Request{
 		Set:     set,
 		ReadNew: merged.ReadNew,
