@@ -44,7 +44,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	run.Results = []*sarif.Result{}
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
-		msg := f.Title
+		msg := f.Title + deletedNote(f)
 		if f.Explanation != "" {
 			msg += "\n\n" + f.Explanation
 		}
