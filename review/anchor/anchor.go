@@ -98,11 +98,12 @@ type Index struct {
 	files   map[string]*fileIndex
 	skipped map[string]string
 	paths   []string // reviewable paths, sorted
+	renamed map[string]string // a renamed file's old path -> its new path
 }
 
 // NewIndex indexes the reviewable files of set.
 func NewIndex(set *diff.Set) *Index {
-	ix := &Index{diffs: map[string]*diff.File{}, files: map[string]*fileIndex{}, skipped: map[string]string{}}
+	ix := &Index{diffs: map[string]*diff.File{}, files: map[string]*fileIndex{}, skipped: map[string]string{}, renamed: map[string]string{}}
 	if set == nil {
 		return ix
 	}
@@ -117,6 +118,9 @@ func NewIndex(set *diff.Set) *Index {
 		}
 		ix.diffs[f.Path] = f
 		ix.paths = append(ix.paths, f.Path)
+		if f.OldPath != "" && f.OldPath != f.Path {
+			ix.renamed[f.OldPath] = f.Path
+		}
 	}
 	sort.Strings(ix.paths)
 	return ix
@@ -189,8 +193,9 @@ func Normalize(s string) string {
 }
 
 // ResolvePath maps a path as a model wrote it to a reviewable path of the
-// diff: exact, then after dropping a/ b/ ./ prefixes, then a unique suffix
-// match on path-component boundaries (either side may be the longer one).
+// diff: exact, then after dropping a/ b/ ./ prefixes, then a renamed
+// file's old path, then a unique suffix match on path-component boundaries
+// (either side may be the longer one).
 func (ix *Index) ResolvePath(p string) (string, string) {
 	raw := strings.TrimSpace(p)
 	// The exact name first, then as the prompt's quoted form spells it
@@ -217,6 +222,11 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	}
 	if _, ok := ix.diffs[q]; ok {
 		return q, ""
+	}
+	// A renamed file named by its old path (the prompt shows both): the
+	// quote decides the line in the file as it is now.
+	if n, ok := ix.renamed[q]; ok && ix.diffs[q] == nil {
+		return n, ""
 	}
 	if r, ok := ix.skipped[q]; ok {
 		return "", fmt.Sprintf("file %s was not reviewed (%s)", q, r)

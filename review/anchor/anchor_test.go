@@ -279,3 +279,19 @@ func TestResolveQuotedPaths(t *testing.T) {
 		t.Errorf("rejection %q, want the path as given", why)
 	}
 }
+
+// A renamed file named by its old path (the prompt shows "old -> new") is
+// the file as it is now, unless another file of the diff has that path.
+func TestResolveRenamedFileByItsOldPath(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{
+		{Path: "db.go", OldPath: "store.go", Status: diff.StatusRenamed},
+		{Path: "b.go", OldPath: "a.go", Status: diff.StatusRenamed},
+		{Path: "a.go", Status: diff.StatusAdded}, // a new a.go took the old name
+	}}
+	ix := anchor.NewIndex(set)
+	for given, want := range map[string]string{"store.go": "db.go", "b/store.go": "db.go", "db.go": "db.go", "a.go": "a.go"} {
+		if got, why := ix.ResolvePath(given); got != want {
+			t.Errorf("ResolvePath(%q) = %q (%s), want %q", given, got, why, want)
+		}
+	}
+}
