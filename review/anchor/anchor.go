@@ -97,7 +97,7 @@ type Index struct {
 	diffs   map[string]*diff.File
 	files   map[string]*fileIndex
 	skipped map[string]string
-	paths   []string // reviewable paths, sorted
+	paths   []string          // reviewable paths, sorted
 	renamed map[string]string // a renamed file's old path -> its new path
 }
 
