@@ -15,6 +15,7 @@ func index() *anchor.Index {
 	set.Files = append(set.Files,
 		reporttest.File("web/api/handler.go", diff.StatusModified, 1, 1, "+package api"),
 		reporttest.File("pkg/tail.go", diff.StatusModified, 8, 8, " \tkeep()", "-\tlastCall()"),
+		reporttest.File("pkg/last.go", diff.StatusModified, 5, 5, "+\treturn xs[len(xs)-1], nil"),
 		reporttest.File("pkg/dup.go", diff.StatusModified, 1, 1,
 			"+\treturn nil",
 			" \tx := 1",
@@ -82,6 +83,14 @@ func TestAnchor(t *testing.T) {
 			wantReason: "quote not in the diff"},
 		{name: "8-byte substring of a line is a quote", f: reporttest.F("store/cache.go", 0, "os.Open(", "important", "bug", "t", "e"),
 			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
+		// A near copy forgives a misspelt name, not a changed number: a
+		// quote of the bug the model imagines is not the code that is there.
+		{name: "near copy with a number missing is not a quote", f: reporttest.F("pkg/last.go", 5, "return xs[len(xs)], nil", "critical", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "near copy with a number changed is not a quote", f: reporttest.F("pkg/last.go", 5, "return xs[len(xs)-2], nil", "critical", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "near copy with its numbers and a name misspelt is a quote", f: reporttest.F("pkg/last.go", 0, "return ys[len(xs)-1], nil", "critical", "bug", "t", "e"),
+			file: "pkg/last.go", line: 5, end: 5, evidence: anchor.EvidenceQuote},
 		{name: "one identifier different in a short line is not", f: reporttest.F("store/cache.go", 0, "_ := io.ReadAll(r)", "important", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		{name: "multi-line quote with an ellipsis", f: reporttest.F("store/cache.go", 0, "if !ok {\n...\nreturn append(v, data...), nil", "important", "bug", "t", "e"),

@@ -17,9 +17,10 @@ import (
 //  1. the two are equal;
 //  2. the quote is a substring of the line and at least MinSubstring bytes
 //     long (models shorten long lines);
-//  3. the quote has at least MinSimilarWords words and its Similarity to the
+//  3. the quote has at least MinSimilarWords words, its Similarity to the
 //     line is at least SimilarThreshold (a model misspelling one identifier
-//     of a long line).
+//     of a long line), and both hold the same numbers in the same order (a
+//     changed number is a different line: `len(xs)` is not `len(xs)-1`).
 //
 // A multi-line quote must match consecutive non-blank lines, line by line,
 // each by the rules above, of one of three readings of a hunk: the diff as
@@ -245,11 +246,41 @@ func matchLine(q quoteLine, line string) match {
 	case len(q.text) >= MinSubstring && (strings.Contains(line, q.text) ||
 		q.marked != "" && strings.Contains(line, q.marked)):
 		return substring
-	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold:
+	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold && sameNumbers(q.text, line):
 		return similar
 	}
 	return noMatch
 }
+
+// sameNumbers reports whether two lines hold the same numbers, in order. A
+// near copy forgives a misspelt name, not a changed number: `xs[len(xs)]`
+// quoted against `xs[len(xs)-1]` is the bug the model imagines, not the
+// code that is there.
+func sameNumbers(a, b string) bool {
+	numbers := func(s string) []string {
+		var out []string
+		for _, w := range words(s) {
+			if isNumeral(w) {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	na, nb := numbers(a), numbers(b)
+	if len(na) != len(nb) {
+		return false
+	}
+	for i := range na {
+		if na[i] != nb[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// isNumeral: a word that is a number literal (digits, maybe a type suffix
+// or hex digits after the first digit: 1, 0x1f, 10u).
+func isNumeral(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
 
 // side is the reading of a hunk a quote is matched against.
 type side int
