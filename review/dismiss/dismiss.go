@@ -559,6 +559,40 @@ func lineIndex(set *diff.Set) map[string]map[int]string {
 	return idx
 }
 
+// markerInComment reports whether a line's first quorum:ignore is inside
+// a comment: after a comment opener (//, #, --, /*, <!--, or a line that
+// continues a block comment with *) that is not itself inside a string
+// literal. A marker in a string ("... -- quorum:ignore" in a query) is data
+// the program uses, not the author dismissing a finding.
+func markerInComment(line string) bool {
+	at := strings.Index(line, Marker)
+	if at < 0 {
+		return false
+	}
+	if t := strings.TrimSpace(line); strings.HasPrefix(t, "*") {
+		return true
+	}
+	var quote byte
+	for i := 0; i < at; i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '#',
+			strings.HasPrefix(line[i:], "//"), strings.HasPrefix(line[i:], "/*"),
+			strings.HasPrefix(line[i:], "--"), strings.HasPrefix(line[i:], "<!--"):
+			return true
+		}
+	}
+	return false
+}
+
 // inline finds a quorum:ignore comment on the finding's first line or the
 // line above. "quorum:ignore KIND" applies only to findings of that kind
 // (or category); any other text after the marker is the reason.
@@ -568,7 +602,7 @@ func inline(lines map[string]map[int]string, f report.Finding) (string, bool) {
 	}
 	for _, n := range []int{f.Line, f.Line - 1} {
 		text, ok := lines[f.File][n]
-		if !ok {
+		if !ok || !markerInComment(text) {
 			continue
 		}
 		rest := text[strings.Index(text, Marker)+len(Marker):]

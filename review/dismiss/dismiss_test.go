@@ -154,6 +154,14 @@ func TestInlineIgnore(t *testing.T) {
 		"other kind":       {"+	// quorum:ignore sql-injection", false, ""},
 		"no marker":        {"+	// reads the file", false, ""},
 		"marker elsewhere": {"+	x := 1", false, ""},
+		// In a string literal the marker is the program's data, not the
+		// author's comment.
+		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, ""},
+		"in a Python string":         {"+	subprocess.call(cmd + \" #quorum:ignore\", shell=True)", false, ""},
+		"comment after a string":     {"+	x := \"a#b\" // quorum:ignore: checked", true, "inline quorum:ignore: checked"},
+		"SQL comment":                {"+	-- quorum:ignore seeded data", true, "inline quorum:ignore: seeded data"},
+		"block comment continuation": {"+	 * quorum:ignore", true, "inline quorum:ignore"},
+		"escaped quote in a string":  {"+	s := \"say \\\" -- quorum:ignore\"", false, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			lines := []string{body[0], c.comment, body[1], body[2], body[3]}
