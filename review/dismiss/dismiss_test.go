@@ -175,6 +175,11 @@ func TestInlineIgnore(t *testing.T) {
 			if c.hidden && (r.Dismissed[0].Dismissal.Reason != c.reason || r.Dismissed[0].Dismissal.Source != dismiss.SourceInline) {
 				t.Errorf("dismissal %+v, want reason %q", r.Dismissed[0].Dismissal, c.reason)
 			}
+			// The summary never says the reviewers found nothing when they
+			// found something that was dismissed.
+			if want := map[bool]string{true: "They raised 1 finding, all dismissed", false: "They raised 1 finding ("}[c.hidden]; !strings.Contains(r.Summary.Text, want) {
+				t.Errorf("summary %q lacks %q", r.Summary.Text, want)
+			}
 		})
 	}
 }
