@@ -90,6 +90,11 @@ type Status struct {
 	Trigger string `json:"trigger,omitempty"`
 	Report  string `json:"report,omitempty"`
 	At      string `json:"at,omitempty"`
+	// HookGate and HookBlocking: when that review was judged by another
+	// gate than the pre-push hook's (a 'quorum review --fail-on none', say),
+	// the hook's gate and how many of its findings that gate blocks on.
+	HookGate     string `json:"hook_gate,omitempty"`
+	HookBlocking *int   `json:"hook_blocking,omitempty"`
 	// InFlight: the background run.
 	PID   int    `json:"pid,omitempty"`
 	Since string `json:"since,omitempty"`
@@ -179,6 +184,7 @@ func statusRun(opts *StatusOptions) error {
 		if e, rep, ok := coveringReport(gitDir, key); ok {
 			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, rep.Options["trigger"], filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
 			st.Changed = settingsChanged(dir, opts.Getenv, rep)
+			st.HookGate, st.HookBlocking = hookJudgement(dir, opts.Getenv, rep)
 			break
 		}
 		st.State = NotReviewed
@@ -249,6 +255,31 @@ func settingsChanged(workDir string, getenv func(string) string, rep *report.Rep
 	return changed
 }
 
+// hookJudgement re-judges a saved report by the pre-push hook's gate when
+// the report was judged by another one: its verdict says what that gate
+// made of the findings, not what a push will do. "" and nil when the gates
+// agree or the config cannot be read.
+func hookJudgement(workDir string, getenv func(string) string, rep *report.Report) (string, *int) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cfg, err := config.Load(workDir, getenv)
+	if err != nil {
+		return "", nil
+	}
+	hook, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
+	if err != nil || hook.FailOn == rep.Policy.FailOn && max(hook.MinAgreement, 1) == max(rep.Policy.MinAgreement, 1) {
+		return "", nil
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if hook.Blocks(f) {
+			n++
+		}
+	}
+	return fmt.Sprintf("fail_on %s, min agreement %d", hook.FailOn, max(hook.MinAgreement, 1)), &n
+}
+
 // coveringReport is the newest saved report of exactly these ranges (from
 // the pre-push hook, a background review or a 'quorum review' of the
 // same commits), and the report itself.
@@ -284,6 +315,14 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			by = "'quorum review'"
 		}
 		fmt.Fprintf(w, "reviewed by %s at %s: %s\n", by, localTime(st.At), safetext.OneLine(st.Verdict))
+		if st.HookBlocking != nil {
+			// Judged by another gate: say what the hook's makes of it.
+			if *st.HookBlocking > 0 {
+				fmt.Fprintf(w, "by the pre-push hook's gate (%s) a push blocks on %d finding%s\n", st.HookGate, *st.HookBlocking, cmdutil.Plural(*st.HookBlocking))
+			} else {
+				fmt.Fprintf(w, "by the pre-push hook's gate (%s) a push passes\n", st.HookGate)
+			}
+		}
 		fmt.Fprintf(w, "report: %s\n", st.Report)
 		switch {
 		case len(st.Changed) > 0:

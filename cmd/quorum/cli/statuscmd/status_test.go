@@ -3,6 +3,7 @@ package statuscmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,5 +251,25 @@ func TestStatusReviewedByQuorumReview(t *testing.T) {
 	code, out, errOut := status(t, dir)
 	if code != 0 || !strings.Contains(out, "reviewed by 'quorum review' at ") || !strings.Contains(out, "a push asks the models only what that review did not cache") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	// That review was judged by the review gate (fail_on important); the
+	// hook blocks at critical: status says what the hook's gate makes of it.
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook, _ := report.Policy{FailOn: "critical", MinAgreement: 1}.Normalize()
+	n := 0
+	for _, f := range r.Findings {
+		if hook.Blocks(f) {
+			n++
+		}
+	}
+	want := "by the pre-push hook's gate (fail_on critical, min agreement 1) a push passes"
+	if n > 0 {
+		want = fmt.Sprintf("by the pre-push hook's gate (fail_on critical, min agreement 1) a push blocks on %d finding", n)
+	}
+	if !strings.Contains(out, want) || r.Policy.FailOn == "critical" {
+		t.Fatalf("status lacks %q (the review's gate: %s)\n%s", want, r.Policy.FailOn, out)
 	}
 }
