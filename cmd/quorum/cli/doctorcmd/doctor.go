@@ -155,6 +155,11 @@ type doctor struct {
 	opts *DoctorOptions
 	r    *report
 	cfg  *config.Config
+	// partial: some panel models are missing, and the others (usable of
+	// panelSize) can review: the hook runs them, or blocks under
+	// on_unavailable: block.
+	partial           bool
+	usable, panelSize int
 }
 
 func (d *doctor) dir() string {

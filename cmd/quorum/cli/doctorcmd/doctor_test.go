@@ -245,7 +245,11 @@ func TestProblems(t *testing.T) {
 			"ok    range       feature against main", "ready to review"}},
 		{"missing model among others", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b,llama3.1:8b,absent:7b"}, 0, []string{
 			"warn  panel       model absent:7b is not installed", "fix: ollama pull absent:7b",
-			"ok    panel       gemma2:9b, llama3.1:8b (from --models)", "ready to review"}},
+			"ok    panel       gemma2:9b, llama3.1:8b (from --models)", "ready to review",
+			// The hook runs the others, not nothing.
+			"once installed, a push would be reviewed by 2 of 3 panel models, with a warning (hook.on_unavailable: allow)"}},
+		{"missing model, hook blocks on it", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_HOOK_ON_UNAVAILABLE": "block"}}, []string{"--models", "gemma2:9b,absent:7b"}, 0, []string{
+			"a push now would be BLOCKED: 1 of the 2 panel models is missing (hook.on_unavailable: block)", "fix: pull the missing models above"}},
 		{"all models missing", env{dir: repo, meminfo: roomy}, []string{"--models", "absent:7b"}, 2, []string{
 			"FAIL  panel       model absent:7b is not installed", "fix: ollama pull absent:7b",
 			"a push now would go through UNREVIEWED"}},

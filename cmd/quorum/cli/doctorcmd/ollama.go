@@ -150,6 +150,8 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 		}
 		d.r.add("panel", status, fmt.Sprintf("model %s is not installed", m), "ollama pull "+m)
 	}
+	d.partial = len(missing) > 0 && len(usable) > 0 && len(usable) == len(chosen) && !twice
+	d.usable, d.panelSize = len(usable), len(usable)+len(missing)
 	what := "default selection"
 	if source == "config" {
 		what = "from the configuration"
@@ -258,6 +260,15 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 		d.r.add("hook", OK, fmt.Sprintf("%sonce installed, a push would be reviewed and blocked on %s findings; %s", installed, failOn, down), "")
 	case reachable && panelReady:
 		d.r.add("hook", OK, fmt.Sprintf("%sa push is reviewed and blocked on %s findings; %s", installed, failOn, down), "")
+	case reachable && d.partial && onUnavailable == config.OnUnavailableBlock:
+		d.r.add("hook", Warn, installed+fmt.Sprintf("a push now would be BLOCKED: %d of the %d panel models %s missing (hook.on_unavailable: block)", d.panelSize-d.usable, d.panelSize, map[bool]string{true: "is", false: "are"}[d.panelSize-d.usable == 1]),
+			"pull the missing models above, or push with `git push --no-verify` (or QUORUM_SKIP=1)")
+	case reachable && d.partial && hookActive:
+		d.r.add("hook", Warn, installed+fmt.Sprintf("a push now would be reviewed by %d of %d panel models, with a warning, and blocked on %s findings (hook.on_unavailable: allow)", d.usable, d.panelSize, failOn),
+			"pull the missing models above")
+	case reachable && d.partial:
+		d.r.add("hook", Warn, installed+fmt.Sprintf("once installed, a push would be reviewed by %d of %d panel models, with a warning (hook.on_unavailable: allow)", d.usable, d.panelSize),
+			"pull the missing models above")
 	case onUnavailable == config.OnUnavailableBlock:
 		d.r.add("hook", Warn, installed+"a push now would be BLOCKED: the panel cannot run (hook.on_unavailable: block)",
 			"fix the ollama/panel problems above, or push with `git push --no-verify` (or QUORUM_SKIP=1)")
