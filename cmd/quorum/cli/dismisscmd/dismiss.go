@@ -201,7 +201,13 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		now = opts.Now
 	}
 	at := now().UTC().Truncate(time.Second)
+	replaced := map[string]string{} // fingerprint -> the reason it replaces
 	for _, f := range picked {
+		for _, e := range l.Entries {
+			if e.Fingerprint == f.Fingerprint && e.Reason != strings.TrimSpace(opts.Reason) {
+				replaced[f.Fingerprint] = e.Reason
+			}
+		}
 		l.Remove([]string{f.Fingerprint}) // a new reason replaces the old one
 		l.Entries = append(l.Entries, dismiss.Entry{Fingerprint: f.Fingerprint, Kinds: f.Kinds, ID: f.ID, File: f.File,
 			Title: f.Title, Reason: strings.TrimSpace(opts.Reason), Who: by, When: at})
@@ -217,6 +223,10 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			loc = fmt.Sprintf("%s:%d", loc, f.Line)
 		}
 		fmt.Fprintf(opts.IO.Out, "dismissed %s %s %s\n", safetext.OneLine(f.ID), loc, safetext.OneLine(f.Title))
+		if old, ok := replaced[f.Fingerprint]; ok {
+			// Said, so a second dismissal never silently rewrites the first.
+			fmt.Fprintf(opts.IO.ErrOut, "quorum: %s was already dismissed; its reason %q is replaced\n", safetext.OneLine(f.ID), safetext.OneLine(old))
+		}
 	}
 	where := dismiss.SharedFile + " (commit it to share the dismissal)"
 	if opts.Local {

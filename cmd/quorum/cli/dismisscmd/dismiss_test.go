@@ -75,6 +75,14 @@ func TestDismissListUndismiss(t *testing.T) {
 	if code, out, e := run("dismiss", "Qaaaaaaaaaa", "--reason", "the caller logs it"); code != 0 || !strings.Contains(out, "dismissed Qaaaaaaaaaa") {
 		t.Fatalf("dismiss: exit %d %q %q", code, out, e)
 	}
+	// Dismissing it again with another reason says so: the first reason
+	// is replaced, not silently rewritten.
+	if code, _, e := run("dismiss", "Qaaaaaaaaaa", "--reason", "temporary"); code != 0 || !strings.Contains(e, `Qaaaaaaaaaa was already dismissed; its reason "the caller logs it" is replaced`) {
+		t.Fatalf("second dismiss: exit %d %q", code, e)
+	}
+	if code, _, e := run("dismiss", "Qaaaaaaaaaa", "--reason", "the caller logs it"); code != 0 || !strings.Contains(e, `its reason "temporary" is replaced`) {
+		t.Fatalf("third dismiss: exit %d %q", code, e)
+	}
 	l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
 	if err != nil || len(l.Entries) != 1 || l.Entries[0].Reason != "the caller logs it" || !l.Entries[0].When.Equal(at) || l.Entries[0].Fingerprint != "0123456789abcdef" {
 		t.Fatalf("ledger %+v %v", l, err)
