@@ -183,8 +183,12 @@ func statusRun(opts *StatusOptions) error {
 	default:
 		if e, rep, ok := coveringReport(gitDir, key); ok {
 			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, rep.Options["trigger"], filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
-			st.Changed = settingsChanged(dir, opts.Getenv, rep)
-			st.HookGate, st.HookBlocking = hookJudgement(dir, opts.Getenv, rep)
+			// An unreadable config changes nothing here; quorum's other
+			// commands report it.
+			if cfg, err := loadConfig(dir, opts.Getenv); err == nil {
+				st.Changed = settingsChanged(cfg, rep)
+				st.HookGate, st.HookBlocking = hookJudgement(cfg, rep)
+			}
 			break
 		}
 		st.State = NotReviewed
@@ -215,18 +219,17 @@ func statusRun(opts *StatusOptions) error {
 	return nil
 }
 
-// settingsChanged names what the configuration now sets differently from
-// the report rep: the context level, the panel (when the config names
-// one; a default panel depends on the server's models). An unreadable
-// config changes nothing here; quorum's other commands report it.
-func settingsChanged(workDir string, getenv func(string) string, rep *report.Report) []string {
+func loadConfig(workDir string, getenv func(string) string) (*config.Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	cfg, err := config.Load(workDir, getenv)
-	if err != nil {
-		return nil
-	}
+	return config.Load(workDir, getenv)
+}
+
+// settingsChanged names what the configuration now sets differently from
+// the report rep: the context level, the panel (when the config names
+// one; a default panel depends on the server's models).
+func settingsChanged(cfg *config.Config, rep *report.Report) []string {
 	var changed []string
 	// "" is the default level; a report made before the option was
 	// recorded has no "context" key and is not second-guessed.
@@ -258,15 +261,8 @@ func settingsChanged(workDir string, getenv func(string) string, rep *report.Rep
 // hookJudgement re-judges a saved report by the pre-push hook's gate when
 // the report was judged by another one: its verdict says what that gate
 // made of the findings, not what a push will do. "" and nil when the gates
-// agree or the config cannot be read.
-func hookJudgement(workDir string, getenv func(string) string, rep *report.Report) (string, *int) {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	cfg, err := config.Load(workDir, getenv)
-	if err != nil {
-		return "", nil
-	}
+// agree.
+func hookJudgement(cfg *config.Config, rep *report.Report) (string, *int) {
 	hook, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
 	if err != nil || hook.FailOn == rep.Policy.FailOn && max(hook.MinAgreement, 1) == max(rep.Policy.MinAgreement, 1) {
 		return "", nil
