@@ -441,3 +441,25 @@ func TestUnreadFilesAreNamed(t *testing.T) {
 		t.Errorf("a fully read review: unread %v, verdict %q", full.Verdict.Unread, full.Verdict.Text)
 	}
 }
+
+// Too few reviewers answered for any finding to meet the min agreement:
+// the gate was not applied, so the verdict is incomplete, never a pass.
+func TestUnmetAgreementIsNotAPass(t *testing.T) {
+	var failed reporttest.Scenario
+	for _, sc := range reporttest.Scenarios() {
+		if sc.Name == "failed" {
+			failed = sc
+		}
+	}
+	r := build(t, failed, report.Policy{MinAgreement: 3})
+	v := r.Verdict
+	if v.Status != report.VerdictIncomplete || v.GateTripped || v.RestsOn != 2 ||
+		!strings.HasPrefix(v.Text, "incomplete: min agreement 3 cannot be met by 2 reviewers, so the gate was not applied (") {
+		t.Fatalf("verdict = %+v", v)
+	}
+	// With the gate off there is no gate to apply: the note only.
+	r = build(t, failed, report.Policy{MinAgreement: 3, FailOn: report.FailOnNone})
+	if r.Verdict.Status != report.VerdictPass || !strings.Contains(r.Verdict.Text, "; min agreement 3 cannot be met by 2 reviewers") {
+		t.Fatalf("gate off: verdict = %+v", r.Verdict)
+	}
+}

@@ -219,7 +219,15 @@ func (r *Report) verdict(empty bool) Verdict {
 		}
 	}
 	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty {
-		v.Text += fmt.Sprintf("; min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(v.RestsOn, "reviewer", "reviewers"))
+		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(v.RestsOn, "reviewer", "reviewers"))
+		if v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
+			// Too few reviewers answered for any finding to trip the gate:
+			// the gate was not applied, so this is not a pass.
+			v.Status = VerdictIncomplete
+			v.Text = "incomplete: " + unmet + ", so the gate was not applied (" + strings.TrimPrefix(v.Text, "passed: ") + ")"
+		} else {
+			v.Text += "; " + unmet
+		}
 	}
 	if len(failed) > 0 && v.Status != VerdictEmpty {
 		v.Text += fmt.Sprintf("; rests on %d of %d reviewers (%s)", v.RestsOn, v.Panel, strings.Join(failed, ", "))

@@ -65,11 +65,11 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 		c.Report.Branch, c.Report.GeneratedAt = saved.Branch, saved.GeneratedAt
 	}
 	gate := emit(opts, c)
-	if c.Report.Verdict.Status == report.VerdictIncomplete {
-		return incompleteReplay(c.Report.Verdict.Text)
-	}
 	if err := gateUnmet(c.Report); err != nil {
 		return err
+	}
+	if c.Report.Verdict.Status == report.VerdictIncomplete {
+		return incompleteReplay(c.Report.Verdict.Text)
 	}
 	return gate
 }

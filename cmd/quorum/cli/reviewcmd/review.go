@@ -367,13 +367,13 @@ func checkAgreement(minAgreement, panel int) error {
 		"min agreement %d needs more reviewers than the panel's %d: no finding could trip the gate", minAgreement, panel)
 }
 
-// gateUnmet is the exit of a review that passed only because too few
-// reviewers answered to meet --min-agreement (a model missing or failed):
-// the gate was not applied, so it is not a pass (exit 2), whatever the
-// report says was found.
+// gateUnmet is the exit of a review whose verdict is incomplete because
+// too few reviewers answered to meet --min-agreement (a model missing or
+// failed, or a replay with a gate above the panel): the gate was not
+// applied, so exit 2.
 func gateUnmet(rep *report.Report) error {
 	v := rep.Verdict
-	if v.Status != report.VerdictPass || rep.Policy.FailOn == report.FailOnNone || v.RestsOn >= rep.Policy.MinAgreement {
+	if v.Status != report.VerdictIncomplete || rep.Policy.FailOn == report.FailOnNone || v.RestsOn == 0 || v.RestsOn >= rep.Policy.MinAgreement {
 		return nil
 	}
 	if err := checkAgreement(rep.Policy.MinAgreement, v.Panel); err != nil {
