@@ -317,7 +317,7 @@ func fixDropout(every int) func(anchor.Finding) anchor.Finding {
 
 // corpusGroups are the pools the ablation table sums: the corpora read
 // while the rules were written, and the two sets first run untuned.
-var corpusGroups = []string{"older", "blind12-14", "blind15-17"}
+var corpusGroups = []string{"older", "blind12-14", "blind15-17", "blind18-20"}
 
 func corpusGroup(dir string) string {
 	switch dir {
@@ -325,6 +325,8 @@ func corpusGroup(dir string) string {
 		return "blind12-14"
 	case "blind15", "blind16", "blind17":
 		return "blind15-17"
+	case "blind18", "blind19", "blind20":
+		return "blind18-20"
 	}
 	return "older"
 }

@@ -169,6 +169,7 @@ var alt struct {
 	mutual, regionText, location, farFlow, isoKinds, kisoOther bool
 	isoDeclSame                                                int
 	fixNames                                                   bool
+	learned                                                    *pairModel
 }
 
 type node struct {
@@ -186,41 +187,7 @@ type node struct {
 // Clusters groups findings into issues. The result is sorted by file, line,
 // then representative title, and is identical for any permutation of the input.
 func Clusters(findings []anchor.Finding) []Cluster {
-	// Sort indices rather than the (large) findings themselves.
-	order := make([]int, len(findings))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return compareFinding(&findings[a], &findings[b]) })
-	nodes := make([]node, len(findings))
-	vecs := make([]vector, len(findings))
-	for i, j := range order {
-		f := findings[j]
-		vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
-		if !ablate.code {
-			vecs[i] = withCode(vecs[i], f.LineText)
-		}
-	}
-	fixes := make([]vector, len(findings))
-	for i, j := range order {
-		fixes[i] = findingFix(&findings[j])
-	}
-	if !ablate.idf {
-		idfWeigh(vecs)
-		fixIDF(fixes)
-	}
-	for i, j := range order {
-		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), fix: fixes[i]}
-		if !ablate.kinds {
-			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
-			nodes[i].decl = declaredKind(f.Raw.Kind)
-			if nodes[i].declared {
-				nodes[i].inferred = inferKinds(f.Raw.Title, f.Raw.Explanation)
-			}
-		}
-	}
-
+	nodes := newNodes(findings)
 	setCommon(nodes)
 	pairs := candidatePairs(nodes)
 
@@ -234,7 +201,13 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	// Isolated pairs: two reviewers' findings close together where no
 	// reviewer reports a second issue (see isolated) are one issue, linked
 	// after every pair the text or kinds link.
-	if !ablate.isolated {
+	if alt.learned != nil {
+		for k := range pairs {
+			if p := &pairs[k]; !p.same {
+				p.score = alt.learned.score(pairFeatures(nodes, self, p.a, p.b, p.gap))
+			}
+		}
+	} else if !ablate.isolated {
 		for k := range pairs {
 			p := &pairs[k]
 			if !p.same && p.score < isoScore && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) {
@@ -323,6 +296,47 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		return compareFinding(&a.Rep, &b.Rep)
 	})
 	return out
+}
+
+// newNodes gives every finding its canonical index (a content order no
+// permutation of the input can change) and the evidence the scores read.
+func newNodes(findings []anchor.Finding) []node {
+	// Sort indices rather than the (large) findings themselves.
+	order := make([]int, len(findings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareFinding(&findings[a], &findings[b]) })
+	nodes := make([]node, len(findings))
+	vecs := make([]vector, len(findings))
+	for i, j := range order {
+		f := findings[j]
+		vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
+		if !ablate.code {
+			vecs[i] = withCode(vecs[i], f.LineText)
+		}
+	}
+	fixes := make([]vector, len(findings))
+	for i, j := range order {
+		fixes[i] = findingFix(&findings[j])
+	}
+	if !ablate.idf {
+		idfWeigh(vecs)
+		fixIDF(fixes)
+	}
+	for i, j := range order {
+		f := findings[j]
+		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), fix: fixes[i]}
+		if !ablate.kinds {
+			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
+			nodes[i].decl = declaredKind(f.Raw.Kind)
+			if nodes[i].declared {
+				nodes[i].inferred = inferKinds(f.Raw.Title, f.Raw.Explanation)
+			}
+		}
+	}
+
+	return nodes
 }
 
 // conflicts reports whether a finding of one group and one of the other
@@ -504,6 +518,7 @@ type pair struct {
 	a, b  int // canonical indices, a < b
 	score float64
 	same  bool // same reviewer
+	gap   int  // lines between their ranges (0: overlapping)
 }
 
 // candidatePairs sweeps each file's findings by line and scores the pairs
@@ -528,7 +543,7 @@ func candidatePairs(nodes []node) []pair {
 		if a > b {
 			a, b = b, a
 		}
-		pairs = append(pairs, pair{a: a, b: b, score: s, same: same})
+		pairs = append(pairs, pair{a: a, b: b, score: s, same: same, gap: d})
 	}
 	reach := max(Window, RegionWindow, KindWindow)
 	// nodes are sorted by file then line, so each file is one run, file-level

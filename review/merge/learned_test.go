@@ -1,0 +1,234 @@
+package merge
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"testing"
+)
+
+type labelledPair struct {
+	dir   string
+	group string
+	same  bool
+	feat  []float64
+}
+
+// corpusPairs lists every cross-reviewer candidate pair of every corpus with
+// its features (pairFeatures) and its label, as Clusters would see them.
+func corpusPairs(t *testing.T) []labelledPair {
+	var out []labelledPair
+	for _, dir := range corpusDirs(t) {
+		for _, r := range loadCorpus(t, dir) {
+			nodes := newNodes(r.findings)
+			setCommon(nodes)
+			pairs := candidatePairs(nodes)
+			self := newUnionFind(len(nodes))
+			for _, p := range pairs {
+				if p.same && p.score >= SelfThreshold {
+					self.union(p.a, p.b)
+				}
+			}
+			for _, p := range pairs {
+				if p.same {
+					continue
+				}
+				f := pairFeatures(nodes, self, p.a, p.b, p.gap)
+				if f == nil {
+					continue
+				}
+				same := r.issue[findingKey(nodes[p.a].f)] == r.issue[findingKey(nodes[p.b].f)]
+				out = append(out, labelledPair{dir, corpusGroup(dir), same, f})
+			}
+		}
+	}
+	return out
+}
+
+// fitLogistic fits weights by Newton's method with an L2 penalty lambda.
+func fitLogistic(pairs []labelledPair, lambda float64, nfeat int) (float64, []float64) {
+	n := nfeat + 1
+	w := make([]float64, n)
+	x := func(p labelledPair, i int) float64 {
+		if i == 0 {
+			return 1
+		}
+		return p.feat[i-1]
+	}
+	for range 50 {
+		grad := make([]float64, n)
+		hess := make([][]float64, n)
+		for i := range hess {
+			hess[i] = make([]float64, n)
+		}
+		for _, p := range pairs {
+			z := 0.0
+			for i := range n {
+				z += w[i] * x(p, i)
+			}
+			q := 1 / (1 + math.Exp(-z))
+			y := 0.0
+			if p.same {
+				y = 1
+			}
+			for i := range n {
+				xi := x(p, i)
+				if xi == 0 {
+					continue
+				}
+				grad[i] += (q - y) * xi
+				for j := range n {
+					hess[i][j] += q * (1 - q) * xi * x(p, j)
+				}
+			}
+		}
+		for i := 1; i < n; i++ {
+			grad[i] += lambda * w[i]
+			hess[i][i] += lambda
+		}
+		hess[0][0] += 1e-9
+		step := solve(hess, grad)
+		for i := range w {
+			w[i] -= step[i]
+		}
+	}
+	return w[0], w[1:]
+}
+
+// solve solves a x = b by Gaussian elimination with partial pivoting.
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range a {
+		m[i] = append(slices.Clone(a[i]), b[i])
+	}
+	for c := range n {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		m[c], m[p] = m[p], m[c]
+		if m[c][c] == 0 {
+			continue
+		}
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k <= n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		if m[r][r] == 0 {
+			continue
+		}
+		s := m[r][n]
+		for k := r + 1; k < n; k++ {
+			s -= m[r][k] * x[k]
+		}
+		x[r] = s / m[r][r]
+	}
+	return x
+}
+
+// TestCorpusLearned fits the logistic pair model on the older corpora only
+// and measures it, after clustering, on every group side by side with the
+// hand-made score. It is a measurement (BENCHMARKS.md "Merge quality",
+// tenth pass) and runs when QUORUM_MERGE_LEARNED is set.
+func TestCorpusLearned(t *testing.T) {
+	if os.Getenv("QUORUM_MERGE_LEARNED") == "" {
+		t.Skip("set QUORUM_MERGE_LEARNED=1 to fit and measure the logistic pair model")
+	}
+	all := corpusPairs(t)
+	groups := corpusGroups
+	var older []string
+	for _, dir := range corpusDirs(t) {
+		if corpusGroup(dir) == "older" {
+			older = append(older, dir)
+		}
+	}
+	scoreDirs := func(dirs []string) map[string]pairCounts {
+		out := map[string]pairCounts{}
+		for _, dir := range dirs {
+			s := scoreCorpus(loadCorpus(t, dir), nil)
+			g := out[corpusGroup(dir)]
+			g.tp, g.fp, g.fn = g.tp+s.tp, g.fp+s.fp, g.fn+s.fn
+			out[corpusGroup(dir)] = g
+		}
+		return out
+	}
+	f1 := func(c pairCounts) float64 { return 2 * float64(c.tp) / float64(max(2*c.tp+c.fp+c.fn, 1)) }
+	row := func(name string, r map[string]pairCounts) {
+		line := fmt.Sprintf("%-34s", name)
+		var u pairCounts
+		for _, g := range groups {
+			c := r[g]
+			if c.tp+c.fp+c.fn == 0 {
+				continue
+			}
+			if g != "older" {
+				u.tp, u.fp, u.fn = u.tp+c.tp, u.fp+c.fp, u.fn+c.fn
+			}
+			line += fmt.Sprintf("  %s %.3f/%.3f (fp %d)", g, float64(c.tp)/float64(max(c.tp+c.fp, 1)), float64(c.tp)/float64(max(c.tp+c.fn, 1)), c.fp)
+		}
+		t.Log(line + fmt.Sprintf("  untuned %.3f/%.3f (fp %d)", float64(u.tp)/float64(max(u.tp+u.fp, 1)), float64(u.tp)/float64(max(u.tp+u.fn, 1)), u.fp))
+	}
+	row("hand-made score", scoreDirs(corpusDirs(t)))
+	fit := func(exclude string, lambda float64, nfeat int) (float64, []float64) {
+		var train []labelledPair
+		for _, p := range all {
+			if p.group == "older" && p.dir != exclude {
+				train = append(train, p)
+			}
+		}
+		return fitLogistic(train, lambda, nfeat)
+	}
+	thresholds := []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8}
+	for _, variant := range []struct {
+		name  string
+		nfeat int
+	}{{"features", len(pairFeatureNames) - 1}, {"features + hand score", len(pairFeatureNames)}} {
+		// Leave one older corpus out: fit on the others, cluster it.
+		best, bestF := "", -1.0
+		var bestL, bestT float64
+		for _, lambda := range []float64{0.1, 1, 10} {
+			loco := make([]pairCounts, len(thresholds))
+			for _, dir := range older {
+				bias, w := fit(dir, lambda, variant.nfeat)
+				for k, th := range thresholds {
+					alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: th}
+					c := scoreDirs([]string{dir})["older"]
+					loco[k].tp, loco[k].fp, loco[k].fn = loco[k].tp+c.tp, loco[k].fp+c.fp, loco[k].fn+c.fn
+					alt.learned = nil
+				}
+			}
+			for k, th := range thresholds {
+				c := loco[k]
+				name := fmt.Sprintf("%s l=%g t=%.1f", variant.name, lambda, th)
+				t.Logf("leave-one-out on older: %-34s %.3f/%.3f (fp %d) F1 %.3f", name, float64(c.tp)/float64(max(c.tp+c.fp, 1)), float64(c.tp)/float64(max(c.tp+c.fn, 1)), c.fp, f1(c))
+				if f1(c) > bestF {
+					best, bestF, bestL, bestT = name, f1(c), lambda, th
+				}
+			}
+		}
+		bias, w := fit("", bestL, variant.nfeat)
+		msg := fmt.Sprintf("chosen by leave-one-out F1 on older: %s; weights: bias %.2f", best, bias)
+		for i, n := range pairFeatureNames[:variant.nfeat] {
+			msg += fmt.Sprintf(", %s %.2f", n, w[i])
+		}
+		t.Log(msg)
+		for _, th := range thresholds {
+			alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: th}
+			mark := ""
+			if th == bestT {
+				mark = " *"
+			}
+			row(fmt.Sprintf("%s l=%g t=%.1f%s", variant.name, bestL, th, mark), scoreDirs(corpusDirs(t)))
+			alt.learned = nil
+		}
+	}
+}
