@@ -18,11 +18,8 @@ func TestCorpusFixSignal(t *testing.T) {
 		lex, fix, sum float64
 	}
 	groupOf := func(dir string) string {
-		switch dir {
-		case "blind12", "blind13", "blind14":
-			return "blind12-14"
-		case "blind15", "blind16", "blind17":
-			return "blind15-17"
+		if g := corpusGroup(dir); g != "older" {
+			return g
 		}
 		return "13 older corpora"
 	}
@@ -82,7 +79,7 @@ func TestCorpusFixSignal(t *testing.T) {
 	}
 	t.Logf("| pairs | count | same issue | words (lexical) | fix delta | words + fix |")
 	t.Logf("|---|--:|--:|--:|--:|--:|")
-	for _, g := range []string{"13 older corpora", "blind12-14", "blind15-17"} {
+	for _, g := range append([]string{"13 older corpora"}, corpusGroups[1:]...) {
 		rows := groups[g]
 		same := 0
 		for _, r := range rows {

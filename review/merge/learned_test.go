@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/quorum-review/quorum/review/anchor"
 )
 
 type labelledPair struct {
@@ -151,10 +153,11 @@ func TestCorpusLearned(t *testing.T) {
 			older = append(older, dir)
 		}
 	}
+	var prep func(anchor.Finding) anchor.Finding
 	scoreDirs := func(dirs []string) map[string]pairCounts {
 		out := map[string]pairCounts{}
 		for _, dir := range dirs {
-			s := scoreCorpus(loadCorpus(t, dir), nil)
+			s := scoreCorpus(loadCorpus(t, dir), prep)
 			g := out[corpusGroup(dir)]
 			g.tp, g.fp, g.fn = g.tp+s.tp, g.fp+s.fp, g.fn+s.fn
 			out[corpusGroup(dir)] = g
@@ -221,6 +224,7 @@ func TestCorpusLearned(t *testing.T) {
 			msg += fmt.Sprintf(", %s %.2f", n, w[i])
 		}
 		t.Log(msg)
+		t.Logf("as Go: pairModel{Bias: %v, Weights: %#v, Threshold: %v}", bias, w, bestT)
 		for _, th := range thresholds {
 			alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: th}
 			mark := ""
@@ -230,5 +234,83 @@ func TestCorpusLearned(t *testing.T) {
 			row(fmt.Sprintf("%s l=%g t=%.1f%s", variant.name, bestL, th, mark), scoreDirs(corpusDirs(t)))
 			alt.learned = nil
 		}
+		// The chosen model against the hand-made score on answers that lack
+		// what the model was fitted with.
+		for _, mode := range []struct {
+			name string
+			prep func(anchor.Finding) anchor.Finding
+		}{{"no schema kind", stripKinds}, {"no section/line text", noContext}, {"no suggested fix", stripFix}, {"1 fix in 3 missing", fixDropout(3)}} {
+			prep = mode.prep
+			row("hand-made, "+mode.name, scoreDirs(corpusDirs(t)))
+			alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: bestT}
+			row("chosen, "+mode.name, scoreDirs(corpusDirs(t)))
+			alt.learned, prep = nil, nil
+		}
+	}
+}
+
+// TestCorpusChaining counts the merged pairs of different reviewers that the
+// clustering joined without a direct link (a chain through a third
+// finding), against those with one: how much a linkage stricter than the
+// greedy single link could save (BENCHMARKS.md "Merge quality", tenth
+// pass). It runs when QUORUM_MERGE_LEARNED is set.
+func TestCorpusChaining(t *testing.T) {
+	if os.Getenv("QUORUM_MERGE_LEARNED") == "" {
+		t.Skip("set QUORUM_MERGE_LEARNED=1 to count chained merges")
+	}
+	for _, g := range corpusGroups {
+		direct, chained, tpDirect, tpChained := 0, 0, 0, 0
+		for _, dir := range corpusDirs(t) {
+			if corpusGroup(dir) != g {
+				continue
+			}
+			for _, r := range loadCorpus(t, dir) {
+				nodes := newNodes(r.findings)
+				setCommon(nodes)
+				pairs := candidatePairs(nodes)
+				self := newUnionFind(len(nodes))
+				for _, p := range pairs {
+					if p.same && p.score >= SelfThreshold {
+						self.union(p.a, p.b)
+					}
+				}
+				score := map[[2]int]float64{}
+				for _, p := range pairs {
+					s := p.score
+					if !p.same && s < isoScore && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) {
+						s = isoScore
+					}
+					score[[2]int{p.a, p.b}] = s
+				}
+				cl := Clusters(r.findings)
+				cid := map[string]int{}
+				for ci, c := range cl {
+					for _, m := range c.Members {
+						cid[findingKey(m)] = ci
+					}
+				}
+				for i := range nodes {
+					for j := i + 1; j < len(nodes); j++ {
+						ki, kj := findingKey(nodes[i].f), findingKey(nodes[j].f)
+						if cid[ki] != cid[kj] || nodes[i].f.Reviewer == nodes[j].f.Reviewer {
+							continue
+						}
+						d := score[[2]int{i, j}] >= CrossThreshold
+						same := r.issue[ki] == r.issue[kj]
+						switch {
+						case !same && d:
+							direct++
+						case !same:
+							chained++
+						case d:
+							tpDirect++
+						default:
+							tpChained++
+						}
+					}
+				}
+			}
+		}
+		t.Logf("%s: false merges direct %d chained %d; true merges direct %d chained %d", g, direct, chained, tpDirect, tpChained)
 	}
 }
