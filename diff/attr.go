@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+
+	"github.com/quorum-review/quorum/internal/crash"
 )
 
 // attrProc is a long-running `git check-attr --stdin -z` that answers
@@ -45,16 +47,25 @@ func (p *attrProc) query(files []File) (map[string]attrs, error) {
 		return out, errors.New("check-attr failed earlier")
 	}
 	// Write from a goroutine: git answers while it reads, and a large batch
-	// would otherwise fill both pipes.
+	// would otherwise fill both pipes. A panic there is thrown again here,
+	// on the caller's goroutine; closing git's stdin on it ends check-attr,
+	// so the reads below stop instead of waiting for paths never written.
 	werr := make(chan error, 1)
+	var box crash.Box
+	box.OnPanic = func() { _ = p.in.Close() }
 	go func() {
-		var err error
+		err := errors.New("check-attr writer stopped")
+		defer func() { werr <- err }()
+		defer box.Catch()
+		if testAttrWrite != nil {
+			testAttrWrite()
+		}
+		err = nil
 		for _, f := range files {
 			if _, err = io.WriteString(p.in, f.Path+"\x00"); err != nil {
 				break
 			}
 		}
-		werr <- err
 	}()
 	for range files {
 		for range attrNames {
@@ -62,6 +73,9 @@ func (p *attrProc) query(files []File) (map[string]attrs, error) {
 			for k := range field {
 				s, err := p.out.ReadString(0)
 				if err != nil {
+					// The writer's panic ends check-attr (OnPanic runs
+					// once it is in the box): it, not the EOF.
+					box.Rethrow()
 					return out, err
 				}
 				field[k] = s[:len(s)-1]
@@ -77,8 +91,14 @@ func (p *attrProc) query(files []File) (map[string]attrs, error) {
 			out[field[0]] = a
 		}
 	}
-	return out, <-werr
+	err := <-werr
+	box.Rethrow()
+	return out, err
 }
+
+// testAttrWrite, when set (by tests), runs in query's writer goroutine
+// before it writes: a panic there stands for a bug in the writer.
+var testAttrWrite func()
 
 func (p *attrProc) close() {
 	if p.cmd == nil {

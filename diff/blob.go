@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
@@ -28,7 +29,18 @@ type blobProc struct {
 	// request runs on the parsing goroutine and next on the emitting one;
 	// they share only the results channel and this flag.
 	failed atomic.Bool
+	// box holds a panic of the reader goroutine, caught before results is
+	// closed: next throws it again on the emitting goroutine (whose batcher
+	// carries it to Stream's caller), close on the caller's.
+	box crash.Box
+	// thrown is set once next has thrown the box's panic: close does not
+	// throw it a second time.
+	thrown atomic.Bool
 }
+
+// testBlobRead, when set (by tests), runs in the reader goroutine before
+// each answer is read: a panic there stands for a bug in the reader.
+var testBlobRead func()
 
 type blobResult struct {
 	head []byte
@@ -50,7 +62,11 @@ func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 	}
 	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles)}
 	go func() {
+		// Closing out makes cat-file fail on its next answer, so it exits
+		// even when the reader stopped on a panic.
 		defer out.Close()
+		defer close(p.results)
+		defer p.box.Catch() // first: the panic is in the box before results closes
 		p.read(bufio.NewReaderSize(out, 64<<10))
 	}()
 	return p, nil
@@ -58,8 +74,10 @@ func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 
 // read parses "<id> blob <size>\n<content>\n" (or "<id> missing\n") answers.
 func (p *blobProc) read(r *bufio.Reader) {
-	defer close(p.results)
 	for {
+		if testBlobRead != nil {
+			testBlobRead()
+		}
 		hdr, err := r.ReadString('\n')
 		if err != nil {
 			if err != io.EOF || hdr != "" {
@@ -116,6 +134,10 @@ func (p *blobProc) next() ([]byte, error) {
 	res, ok := <-p.results
 	if !ok {
 		p.failed.Store(true)
+		if p.box.Caught() != nil {
+			p.thrown.Store(true)
+			p.box.Rethrow() // the reader's panic, not cat-file's exit
+		}
 		return nil, errors.New("cat-file exited")
 	}
 	return res.head, res.err
@@ -131,4 +153,9 @@ func (p *blobProc) close() {
 	}
 	_ = p.cmd.Wait()
 	p.cmd = nil
+	// A reader panic that no next call met (its answer was not waited
+	// for) is thrown on the caller's goroutine, once cat-file is gone.
+	if !p.thrown.Load() {
+		p.box.Rethrow()
+	}
 }

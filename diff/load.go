@@ -667,12 +667,16 @@ func (b *batcher) startAttrs() {
 	b.attrs = p
 }
 
+// close stops the emitter and the git processes; the processes are
+// stopped and waited for also when a carried panic is thrown here.
 func (b *batcher) close() {
+	defer func() {
+		if b.attrs != nil {
+			b.attrs.close()
+		}
+	}()
+	defer b.blobs.close()
 	_ = b.finish()
-	b.blobs.close()
-	if b.attrs != nil {
-		b.attrs.close()
-	}
 }
 
 // fillModes sets the modes of pure renames and copies, for which git prints

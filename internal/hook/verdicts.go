@@ -40,21 +40,40 @@ type Blocked struct {
 	Time     time.Time `json:"time"`
 }
 
+// Unreviewed is a push the hook let through with no review (Ollama down,
+// a model missing, or nothing finished within hook.timeout, under
+// hook.on_unavailable: allow). The remote has its commits since, so no
+// later push reviews them: 'quorum status' names them, with the command
+// that reviews them now.
+type Unreviewed struct {
+	Ranges  []Range   `json:"ranges"`
+	Commits []string  `json:"commits"`
+	Reason  string    `json:"reason,omitempty"`
+	Time    time.Time `json:"time"`
+}
+
 // Verdicts remembers which commits a push was blocked for, so that the
 // same commits pushed again get the same verdict even when the remote
 // already has them under another name (a push made with --no-verify or
 // QUORUM_SKIP): see PlanPush's Skip.OnRemote. A later review of the same
-// commits that passes forgets them.
+// commits that passes forgets them. It also remembers the pushes that went
+// through unreviewed, until a push reviews all of their commits.
 type Verdicts struct {
-	path    string
-	Blocked []Blocked `json:"blocked"`
+	path       string
+	dir        string
+	Blocked    []Blocked    `json:"blocked"`
+	Unreviewed []Unreviewed `json:"unreviewed,omitempty"`
 }
 
 // verdictsFile is under the common git directory: every worktree shares it.
 const verdictsFile = "hook-verdicts.json"
 
-// maxBlocked bounds the file: the oldest verdicts are dropped first.
-const maxBlocked = 100
+// maxBlocked and maxUnreviewed bound the file: the oldest entries are
+// dropped first.
+const (
+	maxBlocked    = 100
+	maxUnreviewed = 100
+)
 
 // LoadVerdicts reads the saved verdicts of the repository at dir; a missing
 // or unreadable file is an empty record (it only ever adds blocks).
@@ -63,16 +82,9 @@ func LoadVerdicts(ctx context.Context, dir string) (*Verdicts, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verdicts{path: filepath.Join(common, "quorum", verdictsFile)}
-	b, err := os.ReadFile(v.path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return v, nil
-	case err != nil:
-		return nil, fmt.Errorf("reading the hook's saved verdicts: %w", err)
-	}
-	if json.Unmarshal(b, v) != nil {
-		v.Blocked = nil // a damaged file is started afresh
+	v := &Verdicts{path: filepath.Join(common, "quorum", verdictsFile), dir: dir}
+	if err := v.reload(); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -115,6 +127,16 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 		}
 	}
 	v.Blocked = kept
+	// A push that went through unreviewed is forgotten once all of its
+	// commits have been reviewed.
+	unreviewed := v.Unreviewed[:0]
+	for _, u := range v.Unreviewed {
+		if slices.ContainsFunc(u.Commits, func(c string) bool { return !slices.Contains(commits, c) }) {
+			unreviewed = append(unreviewed, u)
+		}
+	}
+	changed = changed || len(unreviewed) != len(v.Unreviewed)
+	v.Unreviewed = unreviewed
 	if !changed {
 		return nil // a pass of commits never blocked: nothing to write
 	}
@@ -129,21 +151,66 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	return v.save()
 }
 
+// RecordUnreviewed remembers a push that went through with no review,
+// under the lock as Record does.
+func (v *Verdicts) RecordUnreviewed(u Unreviewed) error {
+	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
+		return err
+	}
+	unlock, err := lockFile(v.path + ".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := v.reload(); err != nil {
+		return err
+	}
+	u.Commits = slices.Clone(u.Commits)
+	v.Unreviewed = append(v.Unreviewed, u)
+	if len(v.Unreviewed) > maxUnreviewed {
+		v.Unreviewed = v.Unreviewed[len(v.Unreviewed)-maxUnreviewed:]
+	}
+	return v.save()
+}
+
+// UnreviewedIn returns the pushes that went through unreviewed whose
+// ranges are all in the history of head (commits of this branch, not
+// rewritten since), newest first.
+func (v *Verdicts) UnreviewedIn(ctx context.Context, head string) []Unreviewed {
+	g := git{dir: v.dir}
+	var out []Unreviewed
+	for _, u := range slices.Backward(v.Unreviewed) {
+		in := len(u.Ranges) > 0
+		for _, r := range u.Ranges {
+			// Exit 1 is "not an ancestor"; any other failure (a commit
+			// that is gone) counts as not in the history either.
+			if _, err := g.output(ctx, "merge-base", "--is-ancestor", r.Head, head); err != nil {
+				in = false
+				break
+			}
+		}
+		if in {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // reload reads the file again (a missing or damaged one is empty).
 func (v *Verdicts) reload() error {
 	b, err := os.ReadFile(v.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		v.Blocked = nil
+		v.Blocked, v.Unreviewed = nil, nil
 		return nil
 	case err != nil:
 		return fmt.Errorf("reading the hook's saved verdicts: %w", err)
 	}
 	var fresh Verdicts
 	if json.Unmarshal(b, &fresh) != nil {
-		fresh.Blocked = nil
+		fresh.Blocked, fresh.Unreviewed = nil, nil // a damaged file is started afresh
 	}
-	v.Blocked = fresh.Blocked
+	v.Blocked, v.Unreviewed = fresh.Blocked, fresh.Unreviewed
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -33,7 +34,16 @@ type Reporter struct {
 	order []string
 	err   io.Writer
 	after []string // lines to print under the bars when they finish
+	// box holds a panic of the code mpb runs on its own goroutines (the
+	// bars' decorator, the console writer): Close throws it again on the
+	// goroutine that closes the Reporter, for the command line's recover.
+	box crash.Box
 }
+
+// testDraw, when set (by tests), runs on mpb's goroutines where quorum's
+// code does (site "decorator" or "flush"): a panic there stands for a bug
+// in that code.
+var testDraw func(site string)
 
 type reviewer struct {
 	// mu guards the fields the bar's decorator reads while mpb renders; the
@@ -68,7 +78,9 @@ func New(ios *iostreams.IOStreams, quiet bool, now func() time.Time) *Reporter {
 		// termWriter redraws in place (cursor up, erase below) and keeps
 		// every row one column short of the terminal's width, so no row
 		// wraps and leaves a copy of itself in the scrollback.
-		r.p = mpb.New(mpb.WithConsoleWriter(newTermWriter(ios)), mpb.WithWidth(barWidth(ios.TerminalWidth)), mpb.WithRefreshRate(150*time.Millisecond))
+		tw := newTermWriter(ios)
+		tw.box = &r.box
+		r.p = mpb.New(mpb.WithConsoleWriter(tw), mpb.WithWidth(barWidth(ios.TerminalWidth)), mpb.WithRefreshRate(150*time.Millisecond))
 	default:
 		r.w = ios.ErrOut
 	}
@@ -107,7 +119,7 @@ func (r *Reporter) Planned(name string, chunks int) {
 				decor.Name(safetext.OneLine(name), decor.WC{C: decor.DindentRight | decor.DextraSpace}),
 				decor.CountersNoUnit("%d/%d chunks", decor.WCSyncWidth),
 			),
-			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return s.line(now()) })),
+			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return r.decorate(s, now) })),
 			mpb.BarFillerClearOnComplete(),
 		)
 		return
@@ -216,7 +228,23 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 	r.printf("%s", msg)
 }
 
-// Close waits for the bars to finish drawing.
+// decorate is the live part of s's bar, drawn on mpb's goroutine: a panic
+// there goes to the box (the bar's text stays empty from then on), for
+// Close to throw, instead of ending the process from mpb's goroutine.
+func (r *Reporter) decorate(s *reviewer, now func() time.Time) string {
+	if r.box.Caught() != nil {
+		return ""
+	}
+	defer r.box.Catch()
+	if testDraw != nil {
+		testDraw("decorator")
+	}
+	return s.line(now())
+}
+
+// Close waits for the bars to finish drawing. A panic in the drawing
+// (caught on mpb's goroutines) is thrown again here, once the bars are
+// done, with the stack where it happened.
 func (r *Reporter) Close() {
 	r.mu.Lock()
 	p := r.p
@@ -234,6 +262,7 @@ func (r *Reporter) Close() {
 			fmt.Fprintln(r.err, l)
 		}
 	}
+	r.box.Rethrow()
 }
 
 // begin marks the reviewer as working from t on, if it was not yet.

@@ -2,12 +2,14 @@ package progress
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"strconv"
 
 	"golang.org/x/term"
 
+	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/iostreams"
 )
 
@@ -21,6 +23,20 @@ type termWriter struct {
 	bytes.Buffer
 	out  io.Writer
 	size func() (int, int, error)
+	// box, when set, takes a panic of GetTermSize or Flush (they run on
+	// mpb's goroutine); the call then fails, which stops the drawing, and
+	// the Reporter's Close throws it.
+	box *crash.Box
+}
+
+// errDrawPanicked is what a console writer call that panicked returns.
+var errDrawPanicked = errors.New("progress: drawing panicked")
+
+// caught turns a panic that box.Catch just took into the call's error.
+func (w *termWriter) caught(err *error) {
+	if w.box != nil && w.box.Caught() != nil && *err == nil {
+		*err = errDrawPanicked
+	}
 }
 
 func newTermWriter(ios *iostreams.IOStreams) *termWriter {
@@ -42,15 +58,26 @@ func newTermWriter(ios *iostreams.IOStreams) *termWriter {
 func (w *termWriter) IsTerminal() bool { return true }
 
 // GetTermSize leaves the last column free.
-func (w *termWriter) GetTermSize() (int, int, error) {
-	cols, rows, err := w.size()
+func (w *termWriter) GetTermSize() (cols, rows int, err error) {
+	if w.box != nil {
+		defer w.caught(&err)
+		defer w.box.Catch()
+	}
+	cols, rows, err = w.size()
 	return max(cols-1, 10), rows, err
 }
 
 // Flush writes the frame (after the previous frame's cursor-up) in one
 // write, then holds the cursor-up over its lines for the next frame.
-func (w *termWriter) Flush(lines int) error {
-	_, err := w.WriteTo(w.out)
+func (w *termWriter) Flush(lines int) (err error) {
+	if w.box != nil {
+		defer w.caught(&err)
+		defer w.box.Catch()
+	}
+	if testDraw != nil {
+		testDraw("flush")
+	}
+	_, err = w.WriteTo(w.out)
 	if err != nil {
 		return err
 	}

@@ -341,6 +341,15 @@ func RunPush(opts *RunOptions) error {
 			return exitcode.Setupf(fix+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", reason)
 		}
 		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
+		// The remote gets these commits now, so no later push reviews
+		// them: remembered for 'quorum status', which says so and how to
+		// review them.
+		if verdicts != nil {
+			u := hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Time: now(opts)}
+			if err := verdicts.RecordUnreviewed(u); err != nil {
+				fmt.Fprintf(errOut, "quorum: warning: the unreviewed push was not remembered for 'quorum status': %s\n", safetext.OneLine(err.Error()))
+			}
+		}
 		return nil
 	}
 	if len(out.Missing) > 0 {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +22,7 @@ import (
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/progress"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
@@ -272,6 +275,10 @@ func reviewRun(opts *ReviewOptions) error {
 		}
 		return err
 	}
+	// Said before the models are asked (and even with -q, which silences
+	// progress, not what the review leaves out): the user can stop, add
+	// them and start again.
+	untrackedNote(opts.IO.ErrOut, set)
 	if set.Empty() {
 		return nothingToReview(opts, cfg, set, policy)
 	}
@@ -408,17 +415,32 @@ var (
 	_ run.Observer = (*progress.Reporter)(nil)
 )
 
+// untrackedNote names, on one line of w, the untracked files a --worktree
+// review leaves out (git diff does not show them): the first few and how
+// many more. The report lists every one of them under the skipped files
+// (reason "untracked"). Nothing when there are none.
+func untrackedNote(w io.Writer, set *diff.Set) {
+	var names []string
+	for _, s := range set.Skipped {
+		if s.Reason == diff.SkipUntracked {
+			// A file name may hold a newline: kept on the one line, escaped.
+			names = append(names, pathEscaper.Replace(safetext.Sanitize(s.Path)))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "quorum: note: %d untracked file%s not reviewed: %s (run 'git add -N PATH' to include them)\n",
+		len(names), cmdutil.Plural(len(names)), report.FirstFew(names))
+}
+
+var pathEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`)
+
 // nothingToReview reports an empty range: a message for people, and a valid
 // empty document for machine formats. Exit 0.
 func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy) error {
 	if !opts.Quiet {
 		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
-		for _, s := range set.Skipped {
-			if s.Reason == diff.SkipUntracked {
-				fmt.Fprintln(opts.IO.ErrOut, "quorum: untracked files are left out; 'git add -N PATH' makes --worktree review them")
-				break
-			}
-		}
 	}
 	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
 	if opts.Raw {

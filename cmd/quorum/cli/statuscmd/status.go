@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,6 +58,11 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Co
 review stands: reviewed (with the verdict and the report), in flight (a
 background review started by the post-commit hook: its pid and since when),
 stale (the last review was of older commits), or not reviewed.
+
+It also names the pushes the pre-push hook let through unreviewed
+(hook.on_unavailable: allow) whose commits no saved review covers: the
+remote has those commits, so no later push reviews them; it gives the
+'quorum review --commits' that does.
 
 Background reviews are turned on with 'quorum hook install --ahead'.`,
 		Args: cmdutil.NoArgs,
@@ -110,7 +116,25 @@ type Status struct {
 	// UnrelatedTo is the default base when the branch shares no history
 	// with it (an orphan branch): a plain 'quorum review' cannot review it.
 	UnrelatedTo string `json:"unrelated_to,omitempty"`
+	// Unreviewed are earlier pushes of this branch's commits that the
+	// pre-push hook let through with no review (hook.on_unavailable:
+	// allow), newest first, that no saved report covers since. The remote
+	// has those commits, so no push reviews them again.
+	Unreviewed []UnreviewedPush `json:"unreviewed,omitempty"`
 }
+
+// UnreviewedPush is a push that went through unreviewed.
+type UnreviewedPush struct {
+	Ranges  []string `json:"ranges"`
+	Commits int      `json:"commits"`
+	Reason  string   `json:"reason,omitempty"`
+	At      string   `json:"at"`
+	// Review are the commands that review its commits now, one per range.
+	Review []string `json:"review"`
+}
+
+// maxUnreviewedShown bounds the unreviewed pushes status prints.
+const maxUnreviewedShown = 3
 
 // orphanReviewHint is what to run on a branch that shares no history with
 // the default base.
@@ -207,6 +231,7 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
+	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head)
 	if opts.Format == "json" {
 		b, err := json.MarshalIndent(st, "", "  ")
 		if err != nil {
@@ -276,6 +301,39 @@ func hookJudgement(cfg *config.Config, rep *report.Report) (string, *int) {
 	return fmt.Sprintf("fail_on %s, min agreement %d", hook.FailOn, max(hook.MinAgreement, 1)), &n
 }
 
+// unreviewedPushes are the pushes the hook let through unreviewed whose
+// commits are in head's history and that no saved report covers: not as
+// the one push (a hook review of its ranges) nor range by range (the
+// 'quorum review --commits' status suggests). A verdicts file that cannot
+// be read hides nothing else: the hook warns about it on every push.
+func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []UnreviewedPush {
+	v, err := hook.LoadVerdicts(ctx, dir)
+	if err != nil {
+		return nil
+	}
+	var out []UnreviewedPush
+	for _, u := range v.UnreviewedIn(ctx, head) {
+		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, At: u.Time.Format(time.RFC3339)}
+		for _, r := range u.Ranges {
+			p.Ranges = append(p.Ranges, r.String())
+		}
+		if _, _, ok := coveringReport(gitDir, ahead.Key(p.Ranges)); ok {
+			continue
+		}
+		covered := true
+		for _, span := range p.Ranges {
+			p.Review = append(p.Review, "quorum review --commits "+span)
+			if _, _, ok := coveringReport(gitDir, ahead.Key([]string{span})); !ok {
+				covered = false
+			}
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // coveringReport is the newest saved report of exactly these ranges (from
 // the pre-push hook, a background review or a 'quorum review' of the
 // same commits), and the report itself.
@@ -300,6 +358,11 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 	fmt.Fprintln(w)
 	switch st.State {
 	case NothingNew:
+		if len(st.Unreviewed) > 0 {
+			// Not "nothing to review": the remote got some unreviewed.
+			fmt.Fprintln(w, "nothing to push: the remote has every commit")
+			break
+		}
 		fmt.Fprintln(w, "nothing to review: the remote has every commit")
 	case Reviewed:
 		by := "the pre-push hook"
@@ -348,12 +411,60 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			fmt.Fprintf(w, "last background run: %s\n", safetext.OneLine(st.Last))
 		}
 	}
+	printUnreviewed(w, st.Unreviewed)
 	if st.UnrelatedTo != "" {
 		fmt.Fprintf(w, "%s shares no history with %s (an orphan branch): %s\n", safetext.OneLine(st.Branch), safetext.OneLine(st.UnrelatedTo), orphanReviewHint)
 	}
 	if !st.Ahead {
 		fmt.Fprintln(w, "background reviews are off; 'quorum hook install --ahead' turns them on")
 	}
+}
+
+// printUnreviewed says which pushes went through unreviewed (the newest
+// few), that no push will review their commits, and what does.
+func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
+	if len(pushes) == 0 {
+		return
+	}
+	var review []string
+	for i, p := range pushes {
+		if i == maxUnreviewedShown {
+			n := len(pushes) - i
+			fmt.Fprintf(w, "and %d earlier push%s went through unreviewed ('quorum status --format json' lists every one)\n", n, esUnlessOne(n))
+			break
+		}
+		msg := fmt.Sprintf("a push at %s went through UNREVIEWED", localTime(p.At))
+		if p.Reason != "" {
+			msg += " (" + safetext.OneLine(p.Reason) + ")"
+		}
+		fmt.Fprintf(w, "%s: %d commit%s (%s)\n", msg, p.Commits, cmdutil.Plural(p.Commits), shortSpans(p.Ranges))
+		for _, span := range p.Ranges {
+			review = append(review, "quorum review --commits "+commandSpan(span))
+		}
+	}
+	them := "them"
+	if len(pushes) == 1 && pushes[0].Commits == 1 {
+		them = "it"
+	}
+	fmt.Fprintf(w, "the remote has %s, so no push will review %s: run '%s' to review %s now\n", them, them, strings.Join(review, "' and '"), them)
+}
+
+func esUnlessOne(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "es"
+}
+
+// commandSpan is span with short object names, but the empty tree's in
+// full: git resolves a short name only of an object it has, and the empty
+// tree is often not stored.
+func commandSpan(span string) string {
+	a, b, _ := strings.Cut(span, "..")
+	if a != diff.EmptyTree {
+		a = cmdutil.ShortOID(a)
+	}
+	return a + ".." + cmdutil.ShortOID(b)
 }
 
 func localTime(rfc string) string {

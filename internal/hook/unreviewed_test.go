@@ -1,0 +1,57 @@
+package hook
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A push let through unreviewed is remembered beside the blocked verdicts:
+// it survives their updates (each reloads the file under the lock), is
+// found while its commits are in the branch's history (not after a
+// rewrite), and is forgotten once a push has reviewed all of its commits.
+func TestUnreviewedPushes(t *testing.T) {
+	r := newRepo(t)
+	c1 := r.commit("one")
+	c2 := r.commit("two")
+	ctx := context.Background()
+	load := func() *Verdicts {
+		t.Helper()
+		v, err := LoadVerdicts(ctx, r.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	u := Unreviewed{Ranges: []Range{{Base: c1, Head: c2, New: []string{c2}}}, Commits: []string{c2}, Reason: "ollama is not running", Time: at}
+	stale := load() // a push that loaded the file before this one recorded
+	if err := load().RecordUnreviewed(u); err != nil {
+		t.Fatal(err)
+	}
+	// A block of other commits, recorded from the stale copy, keeps it.
+	if err := stale.Record([]string{c1}, &Blocked{Report: "r.md"}); err != nil {
+		t.Fatal(err)
+	}
+	got := load().UnreviewedIn(ctx, r.run("rev-parse", "HEAD"))
+	if len(got) != 1 || got[0].Reason != "ollama is not running" || !got[0].Time.Equal(at) || got[0].Commits[0] != c2 {
+		t.Fatalf("unreviewed pushes: %+v", got)
+	}
+	// Not in the history of a branch that does not hold its commits.
+	if got := load().UnreviewedIn(ctx, c1); len(got) != 0 {
+		t.Fatalf("in the history of %s: %+v", c1, got)
+	}
+	// A review of other commits does not forget it; one of its commits does.
+	if err := load().Record([]string{c1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(load().Unreviewed) != 1 {
+		t.Fatal("forgotten after a review of other commits")
+	}
+	if err := load().Record([]string{c2}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := load(); len(v.Unreviewed) != 0 {
+		t.Fatalf("still remembered after its commits were reviewed: %+v", v.Unreviewed)
+	}
+}
