@@ -36,6 +36,13 @@ type Finding struct {
 	// new-side position the deletion sits at.
 	Deleted             bool
 	OldLine, OldEndLine int
+	// LineKind is how the change touched the diff lines the finding is
+	// anchored to (the quote's matched lines, or Line..EndLine): diff.Added
+	// when one of them is added, diff.Deleted when none is but one is
+	// deleted (always so when Deleted is set), diff.Context when every one
+	// is an unchanged line, code the change did not touch; "" for a
+	// file-level finding.
+	LineKind diff.LineKind
 	// Seq numbers the finding within its reviewer's answers, in input order.
 	// It is only a tie-breaker of last resort for byte-identical findings.
 	Seq int
@@ -170,6 +177,22 @@ func (ix *Index) file(path string) *fileIndex {
 	}
 	ix.files[path] = fi
 	return fi
+}
+
+// kindOf is how the change touched the diff lines first..last: added when
+// one of them is added, else deleted when one is deleted, else context (the
+// deleted lines between two kept ones count: the change touched there).
+func (fi *fileIndex) kindOf(first, last int) diff.LineKind {
+	kind := diff.Context
+	for _, l := range fi.lines[first : last+1] {
+		switch l.kind {
+		case diff.Added:
+			return diff.Added
+		case diff.Deleted:
+			kind = diff.Deleted
+		}
+	}
+	return kind
 }
 
 // Normalize collapses runs of whitespace to one space and trims, so a quote
@@ -317,8 +340,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		out.Evidence = EvidenceQuote
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
+		out.LineKind = fi.kindOf(first, last)
 		if deleted {
-			out.Deleted = true
+			out.Deleted, out.LineKind = true, diff.Deleted
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
 		}
 		out.Section = ix.section(path, out.Line)
@@ -339,6 +363,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			}
 			out.EndLine = e
 		}
+		out.LineKind = fi.kindOf(i, fi.byNew[out.EndLine])
 		out.Section = ix.section(path, out.Line)
 		return out, nil
 	}

@@ -208,14 +208,18 @@ func TestText(t *testing.T) {
 	if err := render.Write(&md, "markdown", r, render.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	// Piped text is plain: no escape sequences and no Markdown syntax.
+	// Piped text is plain: no escape sequences and no Markdown syntax but
+	// the backticks of inline code, which tell identifiers from prose.
 	if strings.Contains(piped.String(), "\x1b") {
 		t.Error("piped text has escape sequences")
 	}
-	for _, syntax := range []string{"```", "**", "\n#", "|---", "](", "\n- ", "`"} {
+	for _, syntax := range []string{"```", "**", "\n#", "|---", "](", "\n- "} {
 		if strings.Contains(piped.String(), syntax) {
 			t.Errorf("piped text has Markdown syntax %q", syntax)
 		}
+	}
+	if !strings.Contains(piped.String(), "The `name` parameter from `r.URL.Query()` is concatenated") {
+		t.Errorf("piped text lost the backticks of the explanation's code spans:\n%s", piped.String())
 	}
 	if !strings.HasPrefix(piped.String(), "FAIL  ") || !strings.Contains(piped.String(), "SQL injection") {
 		t.Errorf("piped text should lead with the verdict and keep the findings:\n%s", piped.String())

@@ -31,7 +31,7 @@ func TestGolden(t *testing.T) {
 		t.Run(sc.Name, func(t *testing.T) {
 			r := build(t, sc)
 			formats := []string{"markdown", "json"}
-			if sc.Name == "full" {
+			if sc.Name == "full" || sc.Name == "unchanged" {
 				formats = append(formats, "sarif", "rdjsonl", "text")
 			}
 			for _, format := range formats {

@@ -209,7 +209,7 @@ func TestModelTextMakesNoStructure(t *testing.T) {
 			t.Errorf("terminal: %d lines start with %q, want %d", got, prefix, want)
 		}
 	}
-	for _, shown := range []string{"## Fake section", "| all | ok |", "<script>alert(1)</script>", "[x](https://evil.example) **bold** | cell", "```", "close"} {
+	for _, shown := range []string{"## Fake section", "| all | ok |", "<script>alert(1)</script>", "[x](`https://evil.example`) **bold** | cell", "```", "close"} {
 		if !strings.Contains(term, shown) {
 			t.Errorf("terminal does not show %q as text:\n%s", shown, term)
 		}

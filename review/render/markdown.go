@@ -64,9 +64,14 @@ func codeCell(s string) string { return strings.ReplaceAll(code(s), "|", `\|`) }
 // or mdBlock (escape.go).
 func inline(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// code wraps s in a backtick span long enough not to be closed by s itself.
-func code(s string) string {
-	s = inline(s)
+// code wraps s, on one line, in a backtick span long enough not to be
+// closed by s itself.
+func code(s string) string { return codeSpanOf(inline(s)) }
+
+// codeSpanOf wraps s as it is in a backtick span long enough not to be
+// closed by s itself, padded with a space when s starts or ends with a
+// backtick, so the span reads back as s.
+func codeSpanOf(s string) string {
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -117,10 +122,27 @@ func location(f report.Finding) string {
 		return fmt.Sprintf("%s:%d (deleted line %d)", f.File, f.Line, f.OldLine)
 	case f.Line == 0:
 		return f.File
+	case unchanged(f) && f.EndLine > f.Line:
+		return fmt.Sprintf("%s:%d-%d (unchanged lines)", f.File, f.Line, f.EndLine)
+	case unchanged(f):
+		return fmt.Sprintf("%s:%d (unchanged line)", f.File, f.Line)
 	case f.EndLine > f.Line:
 		return fmt.Sprintf("%s:%d-%d", f.File, f.Line, f.EndLine)
 	}
 	return fmt.Sprintf("%s:%d", f.File, f.Line)
+}
+
+// unchanged reports whether a finding is about code the change did not
+// touch: every line it is anchored to is an unchanged (context) line of
+// the diff. The gate treats it like any other finding; the writers say so.
+func unchanged(f report.Finding) bool { return f.LineKind == "context" && f.Line > 0 && !f.Deleted }
+
+// unchangedNote is the sentence under such a finding.
+func unchangedNote(f report.Finding) string {
+	if f.EndLine > f.Line {
+		return "Unchanged code: this finding is on lines this change did not touch; the code was there before it."
+	}
+	return "Unchanged code: this finding is on a line this change did not touch; the code was there before it."
 }
 
 func reviewerLabel(rv report.Reviewer) string {
@@ -271,6 +293,9 @@ func (m *md) finding(n int, f report.Finding) {
 		m.p("\nEvidence: a line number only, no quoted code; it counts ½ toward the gate.\n")
 	case "file":
 		m.p("\nEvidence: the file only, no quoted code; it counts ½ toward the gate.\n")
+	}
+	if unchanged(f) {
+		m.p("\n%s\n", unchangedNote(f))
 	}
 	if f.Disputed {
 		var votes []string

@@ -55,7 +55,7 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
 		d := rdDiagnostic{
-			Message:  fmt.Sprintf("%s%s (found by %d of %d: %s)", f.Title, deletedNote(f), k, n, joinNames(f.Reviewers)),
+			Message:  fmt.Sprintf("%s%s (found by %d of %d: %s)", f.Title, lineNote(f), k, n, joinNames(f.Reviewers)),
 			Location: rdLocation{Path: f.File},
 			Severity: rdSeverity(f.Severity),
 			Source:   rdSource{Name: "quorum"},
@@ -89,16 +89,21 @@ func rdSeverity(sev string) string {
 	return "INFO"
 }
 
-// deletedNote says that a finding is about code the change deletes. SARIF
-// and rdjsonl place a finding on new-side lines only, so its region is
-// where the deletion sits; without the note the finding would read as
-// being about whatever added line sits there.
-func deletedNote(f report.Finding) string {
-	if !f.Deleted {
-		return ""
-	}
-	if f.OldEndLine > f.OldLine {
+// lineNote says that a finding is about code the change deletes, or about
+// unchanged code it did not touch. SARIF and rdjsonl place a finding on
+// new-side lines only, so its region is where the deletion sits, or a
+// context line of the diff; without the note the finding would read as
+// being about whatever added line sits there, or about the change itself.
+func lineNote(f report.Finding) string {
+	switch {
+	case f.Deleted && f.OldEndLine > f.OldLine:
 		return fmt.Sprintf(" [deleted code: old lines %d-%d]", f.OldLine, f.OldEndLine)
+	case f.Deleted:
+		return fmt.Sprintf(" [deleted code: old line %d]", f.OldLine)
+	case unchanged(f) && f.EndLine > f.Line:
+		return " [unchanged code: lines this change did not touch]"
+	case unchanged(f):
+		return " [unchanged code: a line this change did not touch]"
 	}
-	return fmt.Sprintf(" [deleted code: old line %d]", f.OldLine)
+	return ""
 }

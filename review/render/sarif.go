@@ -44,7 +44,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	run.Results = []*sarif.Result{}
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
-		msg := f.Title + deletedNote(f)
+		msg := f.Title + lineNote(f)
 		if f.Explanation != "" {
 			msg += "\n\n" + f.Explanation
 		}
@@ -69,6 +69,10 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 		pb.Add("found_by", k)
 		pb.Add("seen_by", n)
 		pb.Add("votes", f.Votes)
+		if f.LineKind != "" {
+			// "context": code this change did not touch (see report.Finding).
+			pb.Add("line_kind", f.LineKind)
+		}
 		res.AttachPropertyBag(pb)
 		run.AddResult(res)
 	}

@@ -19,7 +19,7 @@ func TestTerminalViewNamesTooLargeFiles(t *testing.T) {
 	if err := render.Text(&b, r, render.Options{Width: 100}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "Not reviewed, too large: huge.go.") || strings.Contains(b.String(), "logo.png") {
+	if !strings.Contains(b.String(), "Not reviewed, too large: `huge.go`.") || strings.Contains(b.String(), "logo.png") {
 		t.Fatalf("view:\n%s", b.String())
 	}
 }

@@ -27,7 +27,10 @@ import (
 // than its line is cut). A code line wider than the terminal is folded
 // between tokens (codeFold), never inside one, its rest on lines that start
 // with a ↪ mark, so a fold is never mistaken for a line break in a
-// suggested fix. Tabs in code become four spaces.
+// suggested fix. Tabs in code become four spaces. Inline code keeps its
+// backticks, with color too (where it is also styled): without color they
+// are all that tells an identifier from the prose around it, and color
+// must not change the layout.
 func renderTerminal(markdown []byte, width int, color bool) string {
 	doc := goldmark.New(goldmark.WithExtensions(extension.Table)).Parser().Parse(text.NewReader(markdown))
 	t := &terminal{src: markdown, palette: newPalette(color)}

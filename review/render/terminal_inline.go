@@ -65,7 +65,10 @@ func (t *terminal) inline(out []piece, n ast.Node, l look) []piece {
 				b.Write(c.Value)
 			}
 		}
-		return append(out, piece{text: clean(b.String()), look: l.with(codeSpan)})
+		// Shown with its backticks (a fence longer than any run inside
+		// it), so it reads as code without color and reads back as the
+		// span it was.
+		return append(out, piece{text: codeSpanOf(clean(b.String())), look: l.with(codeSpan)})
 	case *ast.Emphasis:
 		e := italic
 		if n.Level >= 2 {

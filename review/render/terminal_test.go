@@ -126,7 +126,7 @@ func TestTerminalTableLayout(t *testing.T) {
 | files | 2 | ✓ |
 | lines added / deleted | +17 / −1 | – |
 `
-	want := `Branch   main
+	want := `Branch   ` + "`main`" + `
 Verdict  fail — two findings at or
          above important
 
@@ -278,7 +278,7 @@ func TestTerminalDecodesAndCleans(t *testing.T) {
 	md := "a \\*literal\\* &amp; &lt;tag&gt; &#x1b;[31mred &#27;]0;title&#7; `\\*raw\\*` [link](https://example.com) <https://example.org>\n"
 	got := renderTerminal([]byte(md), 200, false)
 	// The decoded escape sequences go whole, as report.Sanitize takes them.
-	want := "a *literal* & <tag> 31mred \\*raw\\* link (https://example.com) https://example.org\n"
+	want := "a *literal* & <tag> 31mred `\\*raw\\*` link (https://example.com) https://example.org\n"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -8,8 +8,9 @@ import (
 
 // Text writes the report for people: the terminal view (terminalView),
 // styled on a TTY unless NO_COLOR is set, and the same layout as plain text,
-// with no Markdown syntax and no escape sequences, when piped. Model text
-// was already stripped of control sequences by report.Build.
+// with no Markdown syntax but the backticks of inline code and no escape
+// sequences, when piped. Model text was already stripped of control
+// sequences by report.Build.
 func Text(w io.Writer, r *report.Report, opts Options) error {
 	width := opts.Width
 	if width <= 0 {

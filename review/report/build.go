@@ -256,6 +256,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		Explanation: safetext.Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
 		Fix:         safetext.Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
 		Code:        codeLines(files, rep.File, rep.Line, rep.EndLine),
+		LineKind:    string(rep.LineKind),
 	}
 	if f.Title == "" {
 		f.Title = safetext.Sanitize(firstSentence(rep.Raw.Explanation))

@@ -184,6 +184,13 @@ type Finding struct {
 	Deleted    bool `json:"deleted,omitempty"`
 	OldLine    int  `json:"old_line,omitempty"`
 	OldEndLine int  `json:"old_end_line,omitempty"`
+	// LineKind is how the change touched the lines the finding is anchored
+	// to: "added" (one of them is an added line), "deleted" (none is added,
+	// one is deleted: always so when Deleted is set) or "context" (every
+	// one is an unchanged line of the diff: code this change did not
+	// touch, there before it). Empty for a file-level finding, and in
+	// reports saved before the field existed. The gate does not read it.
+	LineKind string `json:"line_kind,omitempty"`
 	// Evidence is the strongest evidence among the finders: "quote" (code
 	// found in the diff), "line" (a line in a hunk, no quote) or "file".
 	Evidence string `json:"evidence"`

@@ -66,6 +66,14 @@ var (
 		"Partial reads are returned as success",
 		"The error from `io.ReadAll` is dropped, so truncated `data` reaches callers without any signal.")
 
+	// Findings on unchanged (context) lines: code the change did not touch.
+	docAlice = F(cacheGo, 10, "func (c *Cache) Get(key string) ([]byte, error) {\n\tc.mu.RLock()", "suggestion", "docs",
+		"Get has no doc comment",
+		"`Get` is exported but says nothing about `ErrMiss` or who owns the returned slice.")
+	lockBob = F(cacheGo, 11, "c.mu.RLock()", "important", "concurrency",
+		"Read lock taken on a nil receiver",
+		"A nil `*Cache` panics in `c.mu.RLock()` before any check.")
+
 	unlockCarol = F(cacheGo, 13, "c.mu.RUnlock()", "suggestion", "concurrency",
 		"Unlock before the disk read is deliberate but undocumented",
 		"Releasing `c.mu` before `os.Open` avoids holding the lock over I/O; a comment would stop a later refactor from reintroducing the `defer`.")
@@ -105,6 +113,8 @@ func Scenarios() []Scenario {
 				Chunk("c2", append(cache, handler...), review.Answer{Summary: "The cache and handler.", Findings: []review.RawFinding{
 					leakAlice, sqlAlice}})),
 			one("bob", 1, sqlBob))},
+		{Name: "unchanged", Set: set, Raw: Raw(
+			one("alice", 0, docAlice, leakAlice), one("bob", 1, lockBob, leakBob))},
 		{Name: "empty", Set: EmptySet(), Raw: Raw(Result("alice", 0), Result("bob", 1))},
 		{Name: "full", Set: set, Raw: Raw(
 			Result("alice", 0,
