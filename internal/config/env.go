@@ -14,7 +14,7 @@ var otherEnv = []string{
 	"QUORUM_OLLAMA_VERSION", // scripts/ollama-server.sh's version to build
 	// Measurements and gated tests (README "Tests", BENCHMARKS.md).
 	"QUORUM_TIMING_TESTS", "QUORUM_MEASURE", "QUORUM_MEASURE_SCALE", "QUORUM_E2E_MEASURE",
-	"QUORUM_BENCH_REPO", "QUORUM_CORPUS", "QUORUM_MISSES", "QUORUM_SKIP_CORPORA", "QUORUM_DUMP_PAIRS",
+	"QUORUM_BENCH_REPO", "QUORUM_CORPUS", "QUORUM_MISSES", "QUORUM_SKIP_CORPORA", "QUORUM_DUMP_PAIRS", "QUORUM_MERGE_LEARNED",
 }
 
 // harnessPrefixes name the test harness's own variables (testscript fakes).
