@@ -172,7 +172,9 @@ func inputs() []Input {
 	return []Input{
 		mk("bug:1", KindBug, map[string][]review.RawFinding{"m1": {ignored}, "m2": {ignored, f("use(x)", review.Suggestion, "Name x better")}}),
 		mk("bug:2", KindBug, map[string][]review.RawFinding{"m3": {f("x, _ := load()", review.Critical, "Discarded error")}}),
-		mk("clean:3", KindClean, map[string][]review.RawFinding{"m2": {f("use(x)", review.Important, "x may be nil")}}),
+		// On the added line: a finding that quotes only unchanged lines counts ½
+		// at the gate, and this one is meant to block the clean case.
+		mk("clean:3", KindClean, map[string][]review.RawFinding{"m2": {f("x, _ := load()", review.Important, "x may be nil")}}),
 	}
 }
 

@@ -356,16 +356,21 @@ func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool)) (kept, out
 // reviewer counts 1 when any of its findings in the cluster quoted code found
 // in the diff, and ½ when it only gave a line or a file.
 func evidence(c merge.Cluster) (string, float64) {
-	best := map[string]int{}
+	full := map[string]bool{} // the reviewer quoted code this change touches
 	strongest := 0
 	for _, m := range c.Members {
 		r := anchor.EvidenceRank(m.Evidence)
-		best[m.Reviewer] = max(best[m.Reviewer], r)
+		if m.Evidence == anchor.EvidenceQuote && m.LineKind != diff.Context {
+			full[m.Reviewer] = true
+		}
 		strongest = max(strongest, r)
 	}
+	// A quote of unchanged lines only is code that was there before the
+	// change: it may be a bug the change exposes, or a model that strayed
+	// from the lines it was asked about, so it counts ½ like no quote.
 	support := 0.0
 	for _, name := range c.Reviewers {
-		if best[name] == anchor.EvidenceRank(anchor.EvidenceQuote) {
+		if full[name] {
 			support++
 		} else {
 			support += 0.5

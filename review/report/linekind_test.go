@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,20 +28,28 @@ func TestFindingOnUnchangedLines(t *testing.T) {
 		}
 	}
 
-	// The gate: an important finding with quoted code blocks, on an
-	// unchanged line as on an added one.
+	// The gate: a finder that quoted only unchanged lines counts ½, as one
+	// that quoted nothing: alone it is held back at min agreement 1, and a
+	// second finder makes it block.
 	if !r.GateTripped() || r.Verdict.Status != report.VerdictFail ||
-		!strings.HasPrefix(r.Verdict.Text, "changes requested: 2 findings at or above important") {
+		!strings.HasPrefix(r.Verdict.Text, "changes requested: 1 finding at or above important") {
 		t.Errorf("verdict = %+v", r.Verdict)
 	}
 	for _, f := range r.Findings {
-		g := f
-		g.LineKind = "added"
-		if r.Policy.Blocks(f) != r.Policy.Blocks(g) {
-			t.Errorf("%q: the line kind changed the gate", f.Title)
-		}
-		if f.Title == "Read lock taken on a nil receiver" && !r.Policy.Blocks(f) {
-			t.Errorf("%q on an unchanged line does not block", f.Title)
+		switch f.Title {
+		case "Read lock taken on a nil receiver":
+			if f.Support != 0.5 || r.Policy.Blocks(f) {
+				t.Errorf("%q on an unchanged line: support %v, blocks %v; want ½ and held back", f.Title, f.Support, r.Policy.Blocks(f))
+			}
+			g := f
+			g.Support, g.Reviewers = 1, append(slices.Clone(f.Reviewers), "second")
+			if !r.Policy.Blocks(g) {
+				t.Errorf("%q found by two reviewers does not block", f.Title)
+			}
+		case "File handle is never closed":
+			if f.Support != float64(len(f.Reviewers)) || !r.Policy.Blocks(f) {
+				t.Errorf("%q on an added line: support %v for %d finders, blocks %v", f.Title, f.Support, len(f.Reviewers), r.Policy.Blocks(f))
+			}
 		}
 	}
 

@@ -189,13 +189,15 @@ type Finding struct {
 	// one is deleted: always so when Deleted is set) or "context" (every
 	// one is an unchanged line of the diff: code this change did not
 	// touch, there before it). Empty for a file-level finding, and in
-	// reports saved before the field existed. The gate does not read it.
+	// reports saved before the field existed. A finder that quoted only
+	// context lines counts ½ in Support.
 	LineKind string `json:"line_kind,omitempty"`
 	// Evidence is the strongest evidence among the finders: "quote" (code
 	// found in the diff), "line" (a line in a hunk, no quote) or "file".
 	Evidence string `json:"evidence"`
 	// Support is the gate's weighted agreement: each finder counts 1 when its
-	// own finding quoted code found in the diff, ½ otherwise.
+	// own finding quoted code of the change (an added or deleted line) found
+	// in the diff, ½ otherwise.
 	Support float64 `json:"support"`
 	// Votes is each finder's severity; Disputed is set when they differ.
 	Votes       map[string]string `json:"votes"`

@@ -215,7 +215,7 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += fmt.Sprintf(" (%s below the gate)", plural(below, "finding", "findings"))
 		}
 		if v.WeakEvidence > 0 {
-			v.Text += fmt.Sprintf("; %s at the gate held back: no quoted code, too few reviewers", plural(v.WeakEvidence, "finding", "findings"))
+			v.Text += fmt.Sprintf("; %s at the gate held back: no quoted code of the change, too few reviewers", plural(v.WeakEvidence, "finding", "findings"))
 		}
 	}
 	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty {
