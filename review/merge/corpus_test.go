@@ -402,7 +402,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames = false, false, false, false, false, false, 0, false
 	}()
 	type variant struct {
@@ -417,6 +417,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"all parts", func() {}, nil},
 		{"no kinds", func() { ablate.kinds = true }, nil},
 		{"no fix evidence", func() { ablate.fix = true }, nil},
+		{"other is no kind (before pass 10)", func() { ablate.otherNoKind = true }, nil},
 		{"no suggested fixes", func() {}, stripFix},
 		{"1 fix in 3 missing", func() {}, fixDropout(3)},
 		{"no section region", func() {}, noSection},
@@ -459,7 +460,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames = false, false, false, false, false, false, 0, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

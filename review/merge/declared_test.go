@@ -142,3 +142,20 @@ func TestPerCallKindsFarApartNeedNamedEvidence(t *testing.T) {
 		t.Fatalf("per-call kind six lines apart on lines sharing names: %d clusters (%d without the rule), want 4 (3)", with, without)
 	}
 }
+
+// TestOtherIsNotAnyKind: a reviewer that declared "other" found no kind of
+// the taxonomy for its defect, so a finding of a declared kind there is
+// another defect, unless the first one's words name that kind.
+func TestOtherIsNotAnyKind(t *testing.T) {
+	const sec = "def write_report(rows, path):"
+	header := kinded(withLine(fnd("a", "report.py", 13, "important", "bug", "CSV header derived from the first record only", "Rows with extra keys lose their columns: build the header from every row."), sec, "w = csv.DictWriter(f, fieldnames=fields)"), "other")
+	empty := kinded(withLine(fnd("b", "report.py", 12, "important", "bug", "`IndexError` when `rows` is empty", "`rows[0]` blows up on an empty report; return early."), sec, "fieldnames=rows[0].keys()"), "bounds")
+	if with, without := clusterCount(t, &ablate.otherNoKind, header, empty); with != 2 || without != 1 {
+		t.Fatalf("other beside bounds a line apart: %d clusters (%d if other were no kind), want 2 (1)", with, without)
+	}
+	// The same defect: the words of the "other" finding name the kind.
+	crash := kinded(withLine(fnd("a", "report.py", 12, "important", "bug", "Crash on an empty report", "rows[0] raises an IndexError: index out of range when there are no rows."), sec, "fieldnames=rows[0].keys()"), "other")
+	if got := Clusters([]anchor.Finding{crash, empty}); len(got) != 1 {
+		t.Fatalf("other whose words name bounds: %d clusters, want 1:\n%s", len(got), signature(got))
+	}
+}

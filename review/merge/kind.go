@@ -232,6 +232,9 @@ func kindConflict(a, b *node) bool {
 		}
 		return n.kinds &^ weakMask
 	}
+	if !ablate.otherNoKind && otherAgainstKind(a, b) {
+		return true
+	}
 	if known(a) == 0 || known(b) == 0 || a.kinds&b.kinds != 0 {
 		return false
 	}
@@ -467,4 +470,18 @@ func pythonNone(s string) string {
 		i = e
 	}
 	return b.String()
+}
+
+// otherAgainstKind reports whether one finding declared "other" and the
+// other a kind of the taxonomy that the first one's words do not name: a
+// reviewer that found no kind for its defect did not mean that one.
+func otherAgainstKind(a, b *node) bool {
+	x, y := a, b
+	if y.decl == otherBit {
+		x, y = y, x
+	}
+	if x.decl != otherBit || y.decl == 0 || y.decl == otherBit {
+		return false
+	}
+	return inferKinds(x.f.Raw.Title, x.f.Raw.Explanation)&y.decl == 0
 }
