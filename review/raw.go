@@ -116,7 +116,11 @@ type ChunkResult struct {
 	Chunk  string   `json:"chunk"` // chunk id (stable hash of its content)
 	Files  []string `json:"files"` // files the chunk covered
 	Answer *Answer  `json:"answer,omitempty"`
-	Error  string   `json:"error,omitempty"` // why the chunk failed, if it did
+	// Notes say where Answer reads differently from what the model wrote
+	// (a value outside the schema read as another, quoting the model's;
+	// items over the schema's limits left out), one line each.
+	Notes []string `json:"notes,omitempty"`
+	Error string   `json:"error,omitempty"` // why the chunk failed, if it did
 	// Truncated: the server cut the prompt and no smaller split fits; the
 	// chunk's files are not reviewed.
 	Truncated bool    `json:"truncated,omitempty"`

@@ -223,6 +223,21 @@ func TestErrors(t *testing.T) {
 		{name: "section not mapping", repo: "hook: yes\n", wantMsg: `.quorum.yaml:1: hook: expected a mapping`, hint: "indent"},
 		{name: "duplicate key", repo: "base: a\ncache: true\nbase: b\n", wantMsg: `.quorum.yaml:3: key "base" repeats line 1`, hint: "keep one"},
 		{name: "syntax", repo: "base: a\n  cache: [\n", wantMsg: `.quorum.yaml:`, hint: "YAML syntax"},
+		// yaml.v3 names no line for an error on the first one, nor for a
+		// byte its reader refuses or an unknown alias; nor ever a column.
+		{name: "tab on first line", repo: "\t- bad\n", wantMsg: `.quorum.yaml:1:1: invalid YAML: found character that cannot start any token (a tab in the indentation: YAML indents with spaces)`, hint: "indent with spaces"},
+		{name: "tab after a mark", repo: "\ufeff  \tbase: main\n", wantMsg: `.quorum.yaml:1:3: invalid YAML: found character that cannot start any token (a tab`, hint: "YAML syntax"},
+		{name: "tab later", repo: "base: main\ncache: true\n\tparallel: 2\n", wantMsg: `.quorum.yaml:3:1: invalid YAML: found a tab character that violates indentation (a tab in the indentation`, hint: "indent with spaces"},
+		{name: "tab in user file", user: "\t- bad\n", wantMsg: `config.yaml:1:1: invalid YAML: found character`, hint: "YAML syntax"},
+		{name: "first line", repo: "base: a: b\n", wantMsg: `.quorum.yaml:1: invalid YAML: mapping values are not allowed in this context`, hint: "YAML syntax"},
+		{name: "reserved character", repo: "base: @main\n", wantMsg: `.quorum.yaml:1: invalid YAML: found character that cannot start any token`, hint: "YAML syntax"},
+		{name: "control character", repo: "base: main\ncache: tr\x01ue\n", wantMsg: `.quorum.yaml:2:10: invalid YAML: control characters are not allowed`, hint: "YAML syntax"},
+		{name: "invalid UTF-8", repo: "base: main\nguidelines: [é\xff]\n", wantMsg: `.quorum.yaml:2:15: invalid YAML: invalid leading UTF-8 octet`, hint: "YAML syntax"},
+		{name: "unknown alias", repo: "base: &yes_x main\ncache: *yes_x\nparallel: *yes\n", wantMsg: `.quorum.yaml:3:11: invalid YAML: unknown anchor 'yes' referenced`, hint: "YAML syntax"},
+		// yaml.v3's parser (not its scanner) names the line before.
+		{name: "parser error", repo: "base: a\nmodels: [a\n", wantMsg: `.quorum.yaml:2: invalid YAML: did not find expected ',' or ']'`, hint: "YAML syntax"},
+		{name: "parser error later", repo: "base: a\ncache: true\nparallel: 2\n- x\n", wantMsg: `.quorum.yaml:4: invalid YAML: did not find expected key`, hint: "YAML syntax"},
+		{name: "scanner error later", repo: "base: a\ncache: true\nparallel: 2: 3\n", wantMsg: `.quorum.yaml:3: invalid YAML: mapping values are not allowed in this context`, hint: "YAML syntax"},
 		{name: "top not mapping", repo: "- a\n- b\n", wantMsg: `.quorum.yaml:1: expected a mapping`, hint: "quorum init"},
 		{name: "model unknown key", repo: "models:\n  - name: a\n    temp: 1\n", wantMsg: `.quorum.yaml:3: models: unknown key "temp"`, hint: "name, focus, num_ctx, api and host"},
 		{name: "model no name", repo: "models:\n  - focus: x\n", wantMsg: `.quorum.yaml:2: models: model without a name`, hint: "give each model a name"},

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -24,12 +25,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func (c *Config) applyFile(data []byte, path, shown string, kind SourceKind) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		e := &Error{File: shown, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: "), Hint: "fix the YAML syntax (indent with spaces, 'key: value' per line)"}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = "invalid YAML: " + m[2]
-		}
-		return wrap(e)
+		return wrap(syntaxError(data, err, shown))
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil // empty file
@@ -44,6 +40,134 @@ func (c *Config) applyFile(data []byte, path, shown string, kind SourceKind) err
 	dir := filepath.Dir(path)
 	return c.applyMapping(root, "", dir, shown, kind)
 }
+
+// syntaxError is a YAML syntax error in data as an *Error naming the line,
+// and the column where it is known. yaml.v3 names the line in its message
+// ("yaml: line 3: ..."; its parser's one line early), except on the first
+// line, and for the bytes its reader refuses (invalid UTF-8, control
+// characters) and an unknown alias, wherever they are: those are found
+// here. It never names a column; one is given for a byte found here, and
+// for the commonest mistake, a tab in the indentation.
+func syntaxError(data []byte, err error, shown string) *Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &Error{File: shown, Hint: "fix the YAML syntax (indent with spaces, 'key: value' per line)"}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		if parserErrors[msg] {
+			// yaml.v3 counts its parser's lines from 0 (its scanner's
+			// from 1): "a: 1\n- b" is "line 1: did not find expected key".
+			e.Line++
+		}
+	} else {
+		e.Line, e.Column = locate(data, msg)
+	}
+	// yaml.v3 reports a tab in the indentation on its line, or (with its
+	// context) the line before.
+	tabAt := []int{e.Line}
+	if strings.Contains(msg, "tab character") {
+		tabAt = append(tabAt, e.Line+1)
+	}
+	if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+		for _, n := range tabAt {
+			if col := indentTab(data, n); col > 0 {
+				e.Line, e.Column = n, col
+				msg += " (a tab in the indentation: YAML indents with spaces)"
+				break
+			}
+		}
+	}
+	e.Msg = "invalid YAML: " + msg
+	return e
+}
+
+// parserErrors are the messages of yaml.v3's parser (not its scanner).
+var parserErrors = map[string]bool{
+	"did not find expected ',' or ']'": true, "did not find expected ',' or '}'": true,
+	"did not find expected '-' indicator": true, "did not find expected <document start>": true,
+	"did not find expected <stream-start>": true, "did not find expected key": true,
+	"did not find expected node content": true, "found duplicate %TAG directive": true,
+	"found duplicate %YAML directive": true, "found incompatible YAML document": true,
+	"found undefined tag handle": true,
+}
+
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
+// locate finds the line (and column) of an error yaml.v3 named no line for.
+func locate(data []byte, msg string) (line, col int) {
+	switch {
+	case strings.Contains(msg, "UTF-8") || strings.Contains(msg, "Unicode") || strings.Contains(msg, "control characters"):
+		return badChar(data)
+	case unknownAnchor.MatchString(msg):
+		name := unknownAnchor.FindStringSubmatch(msg)[1]
+		for i, l := range lines(data) {
+			for j := 0; ; {
+				k := strings.Index(l[j:], "*"+name)
+				if k < 0 {
+					break
+				}
+				end := j + k + 1 + len(name)
+				if end == len(l) || strings.ContainsRune(" \t\r,]}", rune(l[end])) {
+					return i + 1, utf8.RuneCountInString(l[:j+k]) + 1
+				}
+				j = end
+			}
+		}
+		return 0, 0
+	case strings.HasPrefix(msg, "input error") || strings.Contains(msg, "excessive aliasing") || strings.Contains(msg, "contains itself"):
+		return 0, 0
+	}
+	// A parse error: yaml.v3 leaves the line out only when it is the first.
+	return 1, 0
+}
+
+// badChar is the line and column of the first character YAML does not
+// allow: an invalid UTF-8 sequence, or a control character other than tab,
+// line feed and carriage return.
+func badChar(data []byte) (line, col int) {
+	for i, l := range lines(data) {
+		for j, w, c := 0, 0, 1; j < len(l); j, c = j+w, c+1 {
+			var r rune
+			r, w = utf8.DecodeRuneInString(l[j:])
+			ok := r != utf8.RuneError || w > 1
+			switch {
+			case r == '\t', r == '\r', r == 0x85:
+			case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfffe || r == 0xffff:
+				ok = false
+			}
+			if !ok {
+				return i + 1, c
+			}
+		}
+	}
+	return 0, 0
+}
+
+// indentTab is the column of the first tab in the indentation of line n
+// (1-based) of data, or 0.
+func indentTab(data []byte, n int) int {
+	ls := lines(data)
+	if n < 1 || n > len(ls) {
+		return 0
+	}
+	l := ls[n-1]
+	if n == 1 {
+		l = strings.TrimPrefix(l, "\ufeff") // a byte order mark is no column
+	}
+	for i, r := range l {
+		switch r {
+		case '\t':
+			return i + 1
+		case ' ':
+			continue
+		}
+		return 0
+	}
+	return 0
+}
+
+// lines splits data at line feeds (a "\r\n" line keeps its "\r").
+func lines(data []byte) []string { return strings.Split(string(data), "\n") }
 
 func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind SourceKind) error {
 	seen := map[string]int{}

@@ -48,11 +48,16 @@ func (s Source) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) 
 type Error struct {
 	File string // file as shown to the user, or "env QUORUM_X" / "flag --x"
 	Line int    // 0 when not from a file or unknown
-	Msg  string
-	Hint string
+	// Column is the character on Line (from 1), when known; 0 otherwise.
+	Column int
+	Msg    string
+	Hint   string
 }
 
 func (e *Error) Error() string {
+	if e.Line > 0 && e.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}

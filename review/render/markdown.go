@@ -91,6 +91,23 @@ func fenceFor(body string) string {
 	return fence
 }
 
+// commitRange names the reviewed commits so git reads them right: the
+// commit itself when there is one ("X..X" is an empty range to git), else
+// base..head, the base being the commit they were listed from (the
+// merge-base, or A of --commits A..B), which git excludes as the review
+// did. Without a base it names the oldest and newest commit in words, not
+// as a range git would read as one commit short.
+func commitRange(r *report.Report) string {
+	n := len(r.Commits)
+	if n == 1 {
+		return short(r.Commits[0].SHA)
+	}
+	if from, to, ok := strings.Cut(r.CommitSpan(), ".."); ok {
+		return short(from) + ".." + short(to)
+	}
+	return fmt.Sprintf("oldest %s, newest %s", short(r.Commits[0].SHA), short(r.Commits[n-1].SHA))
+}
+
 func short(sha string) string {
 	if len(sha) > 7 {
 		return sha[:7]
@@ -183,7 +200,7 @@ func (m *md) header(r *report.Report) {
 		m.p("| Head | %s %s |\n", codeCell(r.Head.Ref), short(r.Head.Commit))
 	}
 	if n := len(r.Commits); n > 0 {
-		m.p("| Commits | %d, %s..%s (see Commit structure) |\n", n, short(r.Commits[0].SHA), short(r.Commits[n-1].SHA))
+		m.p("| Commits | %d, %s (see Commit structure) |\n", n, commitRange(r))
 	}
 	var revs []string
 	for _, rv := range r.Reviewers {

@@ -15,11 +15,15 @@ import (
 	"github.com/quorum-review/quorum/review"
 )
 
+// compiled is the reviewer schema as answers are checked against it:
+// relaxed where a value outside it can be read without inventing anything
+// (see normalize), strict everywhere else.
 var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(prompts.Schema()))
 	if err != nil {
 		return nil, err
 	}
+	relax(doc)
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource("quorum-answer.json", doc); err != nil {
 		return nil, err
@@ -30,35 +34,45 @@ var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
 // ParseAnswer reads one model answer: the JSON document alone, or inside a
 // ```json fence, or with prose around it. It validates the document against
 // the reviewer schema; extra fields are ignored and missing optional fields
-// stay empty. Nothing is repaired or guessed: an answer that does not
-// validate is an error that says where.
+// stay empty. An answer whose shape is broken is an error that says where;
+// a value outside the schema that can be read without guessing is read
+// (see normalize) rather than costing the whole answer.
 func ParseAnswer(content string) (*review.Answer, error) {
+	a, _, err := parseAnswer(content)
+	return a, err
+}
+
+// parseAnswer is ParseAnswer with the notes normalize made: what was read
+// differently from what the model wrote, quoting the model's own values.
+// Both are a pure function of content.
+func parseAnswer(content string) (*review.Answer, []string, error) {
 	doc := extractJSON(content)
 	if doc == "" {
 		if strings.TrimSpace(content) == "" {
-			return nil, errors.New("the answer was empty")
+			return nil, nil, errors.New("the answer was empty")
 		}
-		return nil, errors.New("the answer holds no JSON object")
+		return nil, nil, errors.New("the answer holds no JSON object")
 	}
 	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
 	if err != nil {
-		return nil, fmt.Errorf("the answer is not valid JSON: %s", short(err.Error()))
+		return nil, nil, fmt.Errorf("the answer is not valid JSON: %s", short(err.Error()))
 	}
 	sch, err := compiled()
 	if err != nil {
-		return nil, fmt.Errorf("reviewer schema does not compile: %w", err)
+		return nil, nil, fmt.Errorf("reviewer schema does not compile: %w", err)
 	}
-	if dropUnknownKinds(v) {
+	notes, changed := normalize(v)
+	if changed {
 		if b, err := json.Marshal(v); err == nil {
 			doc = string(b)
 		}
 	}
 	if err := sch.Validate(v); err != nil {
-		return nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
+		return nil, nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
 	}
 	var a review.Answer
 	if err := json.Unmarshal([]byte(doc), &a); err != nil {
-		return nil, fmt.Errorf("the answer does not decode: %s", short(err.Error()))
+		return nil, nil, fmt.Errorf("the answer does not decode: %s", short(err.Error()))
 	}
 	// Empty lists rather than null, so raw.json reads the same whatever the model omitted.
 	for _, s := range []*[]string{&a.Strengths, &a.Concerns, &a.Docs} {
@@ -72,7 +86,7 @@ func ParseAnswer(content string) (*review.Answer, error) {
 	if a.Untested == nil {
 		a.Untested = []review.Untested{}
 	}
-	return &a, nil
+	return &a, notes, nil
 }
 
 // extractJSON finds the JSON object in an answer: from the first '{' to the
@@ -120,35 +134,4 @@ func describe(err error) string {
 
 func short(s string) string {
 	return safetext.Clip(strings.Join(strings.Fields(s), " "), 200)
-}
-
-// knownKinds are the values the schema allows for a finding's "kind".
-var knownKinds = sync.OnceValue(func() map[string]bool {
-	out := map[string]bool{}
-	for _, k := range prompts.Kinds() {
-		out[k] = true
-	}
-	return out
-})
-
-// dropUnknownKinds turns a finding's missing or unknown "kind" into "other"
-// before validation. The schema requires a kind, so constrained decoding
-// always fills it; a server that does not enforce the schema lets a model
-// omit or invent one, and that alone must not cost a repair request or the
-// answer ("other" is no evidence: merge infers the kind from the wording).
-func dropUnknownKinds(v any) (dropped bool) {
-	doc, _ := v.(map[string]any)
-	findings, _ := doc["findings"].([]any)
-	known := knownKinds()
-	for _, f := range findings {
-		m, ok := f.(map[string]any)
-		if !ok {
-			continue
-		}
-		if s, ok := m["kind"].(string); !ok || !known[s] {
-			m["kind"] = "other"
-			dropped = true
-		}
-	}
-	return dropped
 }

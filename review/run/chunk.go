@@ -19,7 +19,10 @@ const resultsNS = "results"
 
 // cachedAnswer is what the cache keeps per answered chunk.
 type cachedAnswer struct {
-	Answer  review.Answer  `json:"answer"`
+	Answer review.Answer `json:"answer"`
+	// Notes are the chunk's review.ChunkResult.Notes: a cached chunk reads
+	// the same as when it was asked.
+	Notes   []string       `json:"notes,omitempty"`
 	Metrics review.Metrics `json:"metrics"` // of the original call, for the record
 }
 
@@ -166,7 +169,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		hit, ok = r.lookup(key)
 	}
 	if ok {
-		cr.Answer, cr.Cached = &hit.Answer, true
+		cr.Answer, cr.Notes, cr.Cached = &hit.Answer, hit.Notes, true
 		cr.Metrics.CacheHits = 1
 		return cr, nil, nil
 	}
@@ -267,11 +270,11 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		truncated := resp.DoneReason == "length"
 		if truncated {
 			last = fmt.Errorf("%w: %w at the %d-token limit", ErrBadAnswer, ErrCutOff, opts.NumPredict)
-		} else if a, perr := ParseAnswer(resp.Content); perr != nil {
+		} else if a, notes, perr := parseAnswer(resp.Content); perr != nil {
 			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {
-			cr.Answer = a
-			_ = r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Metrics: cr.Metrics}) // a failed write only costs a future call
+			cr.Answer, cr.Notes = a, notes
+			_ = r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Notes: notes, Metrics: cr.Metrics}) // a failed write only costs a future call
 			return cr, nil, nil
 		}
 		repair, err := prompts.Repair(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "), truncated)

@@ -1,0 +1,267 @@
+package run
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// finding is one finding of an answer in the tests below, as JSON.
+func findingJSON(title, sev, cat string) string {
+	return fmt.Sprintf(`{"file":"db.go","line":6,"quote":"q := name","severity":%q,"category":%q,"kind":"other","title":%q,"explanation":"x"}`, sev, cat, title)
+}
+
+func answerJSON(findings ...string) string {
+	return `{"summary":"s","findings":[` + strings.Join(findings, ",") + `]}`
+}
+
+func mustParse(t *testing.T, in string) (*review.Answer, []string) {
+	t.Helper()
+	a, notes, err := parseAnswer(in)
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, in)
+	}
+	return a, notes
+}
+
+func TestSchemaRules(t *testing.T) {
+	r := rules()
+	if r.maxFindings != 10 || len(r.severities) != 3 || len(r.categories) != 10 || len(r.risks) != 3 || len(r.kinds) < 10 || !r.kinds["sql-injection"] {
+		t.Fatalf("rules not read from the schema: %+v", r)
+	}
+	for _, k := range []string{"strengths", "concerns", "untested", "docs"} {
+		if r.maxItems[k] != 5 {
+			t.Errorf("maxItems[%s] = %d", k, r.maxItems[k])
+		}
+	}
+}
+
+// TestEnumsReadInAnyCase: severity, category, kind and risk in another
+// case, with spaces around or "_" inside, are the schema's values; nothing
+// is noted. Values already as the schema spells them are left alone.
+func TestEnumsReadInAnyCase(t *testing.T) {
+	in := `{"summary":"s","findings":[
+	  {"file":"a.go","line":1,"quote":"x","severity":" CRITICAL ","category":"Security","kind":"SQL_Injection","title":"t","explanation":"e"},
+	  {"file":"a.go","line":2,"quote":"y","severity":"Important","category":" error handling ","kind":"Data-Race ","title":"t","explanation":"e"},
+	  {"file":"a.go","line":3,"quote":"z","severity":"suggestion","category":"docs","kind":"other","title":"t","explanation":"e"}],
+	  "untested":[{"scenario":"s","risk":" HIGH"},{"scenario":"t","risk":"low"}]}`
+	a, notes := mustParse(t, in)
+	var got []string
+	for _, f := range a.Findings {
+		got = append(got, f.Severity+"/"+f.Category+"/"+f.Kind)
+	}
+	want := []string{"critical/security/sql-injection", "important/error-handling/data-race", "suggestion/docs/other"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings read as %q, want %q", got, want)
+	}
+	if a.Untested[0].Risk != "high" || a.Untested[1].Risk != "low" {
+		t.Errorf("risks %+v", a.Untested)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes %q, want none for a change of case", notes)
+	}
+	// The other side: an answer as the schema spells it is read as is.
+	if _, changed := normalize(decode(t, strings.Replace(okAnswer, `"title"`, `"kind":"off-by-one","title"`, 1))); changed {
+		t.Errorf("a valid answer was changed")
+	}
+}
+
+func decode(t *testing.T, s string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestUnknownCategoryIsOther: a category the schema does not list costs
+// neither the finding nor the answer: it is "other", and a note quotes the
+// model's value. A listed one is kept; a missing or empty one is "other"
+// with no note (there is nothing to quote).
+func TestUnknownCategoryIsOther(t *testing.T) {
+	a, notes := mustParse(t, answerJSON(
+		findingJSON("SQL injection", "critical", "sql"),
+		findingJSON("Listed", "important", "security"),
+		findingJSON("Empty", "important", ""),
+		strings.Replace(findingJSON("Missing", "important", "x"), `"category":"x",`, ``, 1),
+		strings.Replace(findingJSON("Number", "important", "x"), `"category":"x"`, `"category":7`, 1),
+	))
+	var cats []string
+	for _, f := range a.Findings {
+		cats = append(cats, f.Category)
+	}
+	if want := []string{"other", "security", "other", "other", "other"}; !slices.Equal(cats, want) {
+		t.Errorf("categories %q, want %q", cats, want)
+	}
+	if a.Findings[0].Severity != "critical" || a.Findings[0].Title != "SQL injection" {
+		t.Errorf("the finding itself changed: %+v", a.Findings[0])
+	}
+	want := []string{
+		`finding 1 ("SQL injection"): category "sql" is not one of the schema's; read as "other"`,
+		`finding 5 ("Number"): category 7 is not one of the schema's; read as "other"`,
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", notes, want)
+	}
+}
+
+// TestUnknownSeverityRejectsOnlyItsFinding: a severity that is none of the
+// three (in any case) is kept as the model wrote it, and anchoring rejects
+// that finding alone with the reason naming it; the answer and its other
+// findings stand.
+func TestUnknownSeverityRejectsOnlyItsFinding(t *testing.T) {
+	a, notes := mustParse(t, answerJSON(
+		findingJSON("Real bug", "CRITICAL", "security"),
+		findingJSON("Odd", "URGENT", "bug"),
+		strings.Replace(findingJSON("None", "x", "bug"), `"severity":"x",`, ``, 1),
+		strings.Replace(findingJSON("Number", "x", "bug"), `"severity":"x"`, `"severity":3`, 1),
+	))
+	var sevs []string
+	for _, f := range a.Findings {
+		sevs = append(sevs, f.Severity)
+	}
+	if want := []string{"critical", "URGENT", "", "3"}; !slices.Equal(sevs, want) {
+		t.Fatalf("severities %q, want %q", sevs, want)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes %q: the rejection says it", notes)
+	}
+	set := &diff.Set{Files: []diff.File{{Path: "db.go", Status: diff.StatusAdded, Hunks: []diff.Hunk{{NewStart: 6, NewLines: 1,
+		Lines: []diff.Line{{Kind: diff.Added, New: 6, Text: "q := name"}}}}}}}
+	ix := anchor.NewIndex(set)
+	var reasons []string
+	for i, f := range a.Findings {
+		if _, rej := ix.Anchor("a", "c1", i+1, f); rej != nil {
+			reasons = append(reasons, rej.Title+": "+rej.Reason)
+		}
+	}
+	want := []string{`Odd: unknown severity "URGENT"`, `None: unknown severity ""`, `Number: unknown severity "3"`}
+	if !slices.Equal(reasons, want) {
+		t.Errorf("rejections\n%q\nwant\n%q", reasons, want)
+	}
+}
+
+// TestTooManyFindingsKeepsTheMostSevere: over the schema's 10 findings, the
+// 10 most severe are kept in the model's order, and a note names the ones
+// left out; a critical finding given last is never the one dropped.
+func TestTooManyFindingsKeepsTheMostSevere(t *testing.T) {
+	var fs []string
+	for i := range 10 {
+		fs = append(fs, findingJSON(fmt.Sprintf("nit %d", i), "suggestion", "style"))
+	}
+	t.Run("critical last", func(t *testing.T) {
+		a, notes := mustParse(t, answerJSON(append(slices.Clone(fs), findingJSON("SQL injection", "critical", "security"))...))
+		var titles []string
+		for _, f := range a.Findings {
+			titles = append(titles, f.Title)
+		}
+		want := []string{"nit 0", "nit 1", "nit 2", "nit 3", "nit 4", "nit 5", "nit 6", "nit 7", "nit 8", "SQL injection"}
+		if !slices.Equal(titles, want) {
+			t.Errorf("kept %q, want %q", titles, want)
+		}
+		wantNote := `11 findings, over the schema's limit of 10: left out the 1 least severe: finding 10 ("nit 9", "suggestion")`
+		if !slices.Equal(notes, []string{wantNote}) {
+			t.Errorf("notes %q, want %q", notes, wantNote)
+		}
+	})
+	t.Run("many dropped", func(t *testing.T) {
+		more := slices.Clone(fs)
+		more = slices.Insert(more, 3, findingJSON("Race", "important", "concurrency"))
+		more = append(more, findingJSON("Odd", "URGENT", "bug"), findingJSON("Leak", "IMPORTANT", "bug"),
+			findingJSON("more 1", "suggestion", "style"), findingJSON("more 2", "suggestion", "style"))
+		a, notes := mustParse(t, answerJSON(more...))
+		if len(a.Findings) != 10 || a.Findings[3].Title != "Race" || a.Findings[9].Title != "Leak" {
+			t.Errorf("kept %+v", a.Findings)
+		}
+		wantNote := `15 findings, over the schema's limit of 10: left out the 5 least severe: finding 10 ("nit 8", "suggestion"), finding 11 ("nit 9", "suggestion"), finding 12 ("Odd", "URGENT"), and 2 more`
+		if !slices.Equal(notes, []string{wantNote}) {
+			t.Errorf("notes %q, want %q", notes, wantNote)
+		}
+	})
+	t.Run("exactly ten", func(t *testing.T) {
+		a, notes := mustParse(t, answerJSON(fs...))
+		if len(a.Findings) != 10 || len(notes) != 0 {
+			t.Errorf("%d findings, notes %q", len(a.Findings), notes)
+		}
+	})
+}
+
+// TestTooManyNarrativeItems: the first items up to the schema's limit are
+// kept, with a note; at the limit nothing is noted.
+func TestTooManyNarrativeItems(t *testing.T) {
+	items := func(n int) string {
+		var s []string
+		for i := range n {
+			s = append(s, fmt.Sprintf("%q", fmt.Sprint("item ", i)))
+		}
+		return "[" + strings.Join(s, ",") + "]"
+	}
+	a, notes := mustParse(t, `{"summary":"s","findings":[],"strengths":`+items(7)+`,"docs":`+items(5)+`,
+	  "untested":[{"scenario":"a","risk":"high"},{"scenario":"b","risk":"low"},{"scenario":"c","risk":"low"},{"scenario":"d","risk":"low"},{"scenario":"e","risk":"low"},{"scenario":"f","risk":"low"}]}`)
+	if len(a.Strengths) != 5 || a.Strengths[4] != "item 4" || len(a.Docs) != 5 || len(a.Untested) != 5 || a.Untested[4].Scenario != "e" {
+		t.Errorf("%+v", a)
+	}
+	want := []string{"7 strengths, over the schema's limit of 5: left out the last 2", "6 untested scenarios, over the schema's limit of 5: left out the last 1"}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+}
+
+// TestOutOfBoundsTextIsKept: text longer than the schema's maxLength, an
+// unknown risk and a negative line are not the answer's failure: the text
+// is kept whole (a cut quote or fix would be wrong), the risk as written
+// (the report reads it as "low"), the line for anchoring to reject.
+func TestOutOfBoundsTextIsKept(t *testing.T) {
+	long := strings.Repeat("word ", 200)
+	in := `{"summary":"` + long + `","findings":[{"file":"a.go","line":-1,"quote":"x","severity":"important","category":"bug","title":"` + long + `","explanation":"e"}],
+	  "untested":[{"scenario":"s","risk":"severe"},{"scenario":"t"}]}`
+	a, notes := mustParse(t, in)
+	if a.Summary != long || a.Findings[0].Title != long || a.Findings[0].Line != -1 || a.Untested[0].Risk != "severe" || a.Untested[1].Risk != "" || len(notes) != 0 {
+		t.Errorf("%+v notes %q", a, notes)
+	}
+}
+
+// TestParseIsPure: the same answer gives the same bytes and notes every
+// time (consolidation after run is deterministic only if this is).
+func TestParseIsPure(t *testing.T) {
+	var fs []string
+	for i := range 14 {
+		sev := []string{"Suggestion", "CRITICAL", "important ", "urgent"}[i%4]
+		fs = append(fs, findingJSON(fmt.Sprint("f", i), sev, []string{"sql", "Bug", "x y", "security"}[i%4]))
+	}
+	in := answerJSON(fs...)
+	var first []byte
+	for i := range 30 {
+		a, notes := mustParse(t, in)
+		b, _ := json.Marshal(struct {
+			A *review.Answer
+			N []string
+		}{a, notes})
+		if i == 0 {
+			first = b
+		} else if string(b) != string(first) {
+			t.Fatalf("run %d differs:\n%s\n%s", i, b, first)
+		}
+	}
+}
+
+// TestOddValueTypes: objects and lists where the schema wants a name are
+// read like any unknown value, never a panic or a lost answer.
+func TestOddValueTypes(t *testing.T) {
+	a, notes := mustParse(t, `{"summary":"s","findings":[{"file":"a.go","line":1,"quote":"x","severity":{"level":1},"category":[1,2],"kind":{"k":[]},"title":"t","explanation":"e"}],
+	  "untested":[{"scenario":"s","risk":[1]}]}`)
+	f := a.Findings[0]
+	if f.Severity != `{"level":1}` || f.Category != "other" || f.Kind != "other" || a.Untested[0].Risk != "[1]" {
+		t.Errorf("%+v %+v", f, a.Untested)
+	}
+	if want := []string{`finding 1 ("t"): category [1,2] is not one of the schema's; read as "other"`}; !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+}
