@@ -21,6 +21,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/atomicfile"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/merge"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -39,17 +40,27 @@ const (
 	SourceInline = "inline"
 )
 
-// Entry is one dismissed finding. Fingerprint and Kinds decide what it
-// matches; the rest says what it was, who dismissed it, when and why.
+// Entry is one dismissed finding. Fingerprint, Kinds and Severity decide
+// what it matches; the rest says what it was, who dismissed it, when and why.
 type Entry struct {
-	Fingerprint string    `yaml:"fingerprint"`
-	Kinds       []string  `yaml:"kinds,omitempty,flow"`
-	ID          string    `yaml:"id,omitempty"`
-	File        string    `yaml:"file,omitempty"`
-	Title       string    `yaml:"title,omitempty"`
-	Reason      string    `yaml:"reason"`
-	Who         string    `yaml:"who,omitempty"`
-	When        time.Time `yaml:"when,omitempty"`
+	Fingerprint string `yaml:"fingerprint"`
+	// Kinds are the dismissed finding's issue kinds (merge's taxonomy), or
+	// [other] when it had none: a finding of a known kind the entry does not
+	// name is a different issue. None (an entry written by hand, or by
+	// quorum before "other" was recorded) agrees with every kind.
+	Kinds []string `yaml:"kinds,omitempty,flow"`
+	// Severity is the severity of the finding that was dismissed: the entry
+	// covers findings at its place up to that severity, never a more severe
+	// one (a new opinion of the code, not the one dismissed). "" (an entry
+	// written by hand, or by quorum before entries recorded it) covers
+	// every severity, as entries always did.
+	Severity string    `yaml:"severity,omitempty"`
+	ID       string    `yaml:"id,omitempty"`
+	File     string    `yaml:"file,omitempty"`
+	Title    string    `yaml:"title,omitempty"`
+	Reason   string    `yaml:"reason"`
+	Who      string    `yaml:"who,omitempty"`
+	When     time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
 }
@@ -101,9 +112,10 @@ type LedgerError struct {
 type readFault int
 
 const (
-	contentFault readFault = iota
-	notAFile               // a directory where the ledger file should be
-	unreadable             // permissions, I/O
+	contentFault   readFault = iota
+	notAFile                 // a directory where the ledger file should be
+	unreadable               // permissions, I/O
+	badFingerprint           // content, and the value to put there comes from a report
 )
 
 // FileAtFault names the ledger file err is about as a user would type it
@@ -130,6 +142,8 @@ func Hint(root string, err error) string {
 		return "move " + file + " aside: the ledger is a YAML file that 'quorum dismiss' writes"
 	case le != nil && le.fault == unreadable:
 		return "check that " + file + " can be read (its permissions, and that its directories are directories), or remove it"
+	case le != nil && le.fault == badFingerprint:
+		return "fix " + file + ": copy the finding's \"fingerprint\" from 'quorum report show --format json', or let 'quorum dismiss ID --reason TEXT' write the entry; 'quorum dismiss --list' checks it"
 	}
 	return "fix " + file + " (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
 }
@@ -180,17 +194,34 @@ func ReadFile(path, source string) (*Ledger, error) {
 		case strings.TrimSpace(e.Fingerprint) == "":
 			// An entry matches by fingerprint alone: without one it would
 			// silently dismiss nothing.
-			return nil, &LedgerError{Path: path, Line: lines[i], Msg: place + " has no fingerprint, so it matches no finding"}
+			return nil, &LedgerError{Path: path, Line: lines[i].entry, Msg: place + " has no fingerprint, so it matches no finding"}
 		case strings.TrimSpace(e.Reason) == "":
 			// 'quorum dismiss' requires --reason: the report shows it beside
 			// the dismissed finding, and a dismissal nobody can explain is
 			// one nobody can safely keep or take back.
-			return nil, &LedgerError{Path: path, Line: lines[i], Msg: place + " has no reason; add 'reason:' saying why the finding is dismissed"}
+			return nil, &LedgerError{Path: path, Line: lines[i].entry, Msg: place + " has no reason; add 'reason:' saying why the finding is dismissed"}
+		case !IsFingerprint(e.Fingerprint):
+			// "*", a typo or an upper-case copy would match no finding:
+			// the dismissal its author meant would silently not happen.
+			return nil, &LedgerError{Path: path, Line: cmp.Or(lines[i].fingerprint, lines[i].entry), fault: badFingerprint,
+				Msg: fmt.Sprintf("%s: fingerprint: %s is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding", place, describe(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: e.Fingerprint}))}
 		}
 		e.Source = source
 	}
 	return l, nil
 }
+
+// fingerprintShape is report.Fingerprint's: 16 lower-case hex digits.
+var fingerprintShape = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// IsFingerprint reports whether s has a fingerprint's shape (what
+// report.Fingerprint makes): the only values a finding can match.
+func IsFingerprint(s string) bool { return fingerprintShape.MatchString(s) }
+
+// kindShape is the shape of an issue kind's name: lower-case words joined
+// by hyphens (sql-injection, other). A name quorum may learn later keeps
+// this shape; "SQL-Injection" or "sql injection" would match no finding.
+var kindShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // entryKeys are an entry's keys in the file, from Entry's yaml tags.
 var entryKeys = func() []string {
@@ -207,8 +238,8 @@ var entryKeys = func() []string {
 // checkShape refuses, with its line, whatever in a ledger is not a
 // 'dismissed:' list of entries of known keys and plain values: yaml's own
 // errors for these name Go types ("cannot unmarshal !!int `5` into
-// []dismiss.Entry"). It returns each entry's line.
-func checkShape(data []byte) ([]int, error) {
+// []dismiss.Entry"). It returns each entry's lines.
+func checkShape(data []byte) ([]entryLines, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -240,10 +271,10 @@ func checkShape(data []byte) ([]int, error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, lineError(list.Line, "dismissed: must be a list of entries, got %s", describe(list))
 	}
-	lines := make([]int, len(list.Content))
+	lines := make([]entryLines, len(list.Content))
 	for i, item := range list.Content {
 		item = deref(item)
-		lines[i] = item.Line
+		lines[i].entry = item.Line
 		place := fmt.Sprintf("entry %d", i+1)
 		if item.Kind != yaml.MappingNode {
 			return nil, lineError(item.Line, "%s must be keys like 'fingerprint:' and 'reason:', got %s", place, describe(item))
@@ -255,6 +286,9 @@ func checkShape(data []byte) ([]int, error) {
 				return nil, lineError(k.Line, "%s: %s: repeats line %d; keep one", place, k.Value, first)
 			}
 			seen[k.Value] = k.Line
+			if k.Value == "fingerprint" {
+				lines[i].fingerprint = v.Line
+			}
 			if err := checkValue(place, k, v); err != nil {
 				return nil, err
 			}
@@ -262,6 +296,9 @@ func checkShape(data []byte) ([]int, error) {
 	}
 	return lines, nil
 }
+
+// entryLines are where an entry, and its fingerprint, are in the file.
+type entryLines struct{ entry, fingerprint int }
 
 // checkValue refuses an entry's key quorum does not know, or a value of the
 // wrong shape for its key.
@@ -279,9 +316,16 @@ func checkValue(place string, k, v *yaml.Node) error {
 			if it = deref(it); it.Kind != yaml.ScalarNode {
 				return lineError(it.Line, "%s: kinds: each kind must be a plain name, got %s", place, describe(it))
 			}
+			if !kindShape.MatchString(it.Value) {
+				return lineError(it.Line, "%s: kinds: %s is not a kind: kinds are lower-case names like sql-injection, or other", place, describe(it))
+			}
 		}
 	case v.Kind != yaml.ScalarNode:
 		return lineError(v.Line, "%s: %s: must be a plain value, got %s", place, k.Value, describe(v))
+	case k.Value == "severity":
+		if review.SeverityRank(v.Value) == 0 {
+			return lineError(v.Line, "%s: severity: must be critical, important or suggestion, got %s", place, describe(v))
+		}
 	case k.Value == "when":
 		var t time.Time
 		if v.Decode(&t) != nil {
@@ -388,7 +432,8 @@ func Load(root, gitDir string) (*Ledger, error) {
 
 const header = "# Findings dismissed with 'quorum dismiss'; commit this file to share them.\n" +
 	"# An entry matches a finding with the same fingerprint (its function and\n" +
-	"# code line, see README \"Dismissing a finding\"); 'quorum undismiss' removes one.\n"
+	"# code line) and kinds, up to its severity (see README \"Dismissing a\n" +
+	"# finding\"); 'quorum undismiss' removes one.\n"
 
 // WriteFile writes a ledger atomically, entries in a stable order. The
 // file's own comments (above the list and on entries still in it) are
@@ -469,20 +514,67 @@ func existingDoc(path string) (*yaml.Node, *yaml.Node) {
 
 // entryKey identifies an entry for keeping its node: every stored field.
 func entryKey(e Entry) string {
-	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
+	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.Severity, e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
 }
 
 func sortEntries(es []Entry) {
 	slices.SortStableFunc(es, func(a, b Entry) int {
 		return cmp.Or(strings.Compare(a.File, b.File), strings.Compare(a.Fingerprint, b.Fingerprint),
-			a.When.Compare(b.When), strings.Compare(a.ID, b.ID), strings.Compare(a.Reason, b.Reason), strings.Compare(a.Who, b.Who))
+			a.When.Compare(b.When), strings.Compare(a.ID, b.ID), strings.Compare(a.Reason, b.Reason), strings.Compare(a.Who, b.Who),
+			strings.Compare(strings.Join(a.Kinds, ","), strings.Join(b.Kinds, ",")), cmp.Compare(review.SeverityRank(a.Severity), review.SeverityRank(b.Severity)))
 	})
 }
 
-// Matches reports whether e dismisses f: the same fingerprint, and kinds
-// that do not contradict (either side names none, or they share one).
+// OtherKind is what an entry records as its kinds when the dismissed
+// finding had none of the taxonomy (its reviewers said "other", or named
+// none): the entry then covers findings of no known kind at its place,
+// and a finding of a known kind there is a different issue.
+const OtherKind = "other"
+
+// NewEntry is the entry that dismisses f: its fingerprint, its kinds
+// ([other] when it has none) and its severity, which decide what the
+// entry covers, and what it was, why, who and when.
+func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
+	e := Entry{Fingerprint: f.Fingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
+		Reason: strings.TrimSpace(reason), Who: who, When: when}
+	if len(e.Kinds) == 0 {
+		e.Kinds = []string{OtherKind}
+	}
+	if review.SeverityRank(f.Severity) > 0 {
+		e.Severity = f.Severity
+	}
+	return e
+}
+
+// Add records e in l in place of the entries it supersedes, which it
+// returns: those of e's fingerprint whose kinds agree with e's (the same
+// issue, dismissed again). An entry of another issue at that place (a
+// kind e does not name) stays.
+func (l *Ledger) Add(e Entry) []Entry {
+	var replaced []Entry
+	l.Entries = slices.DeleteFunc(l.Entries, func(old Entry) bool {
+		if old.Fingerprint == e.Fingerprint && kindsAgree(old.Kinds, e.Kinds) {
+			replaced = append(replaced, old)
+			return true
+		}
+		return false
+	})
+	l.Entries = append(l.Entries, e)
+	return replaced
+}
+
+// Matches reports whether e dismisses f: the same fingerprint, kinds that
+// do not contradict (either side names none, or they share one; an
+// entry's "other" names no kind of the taxonomy), and a severity the entry
+// covers (f is no more severe than the finding that was dismissed).
 func (e Entry) Matches(f report.Finding) bool {
-	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds)
+	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity)
+}
+
+// covers reports whether the entry covers a finding of severity sev: up
+// to its own severity, every severity when it records none.
+func (e Entry) covers(sev string) bool {
+	return e.Severity == "" || review.SeverityRank(sev) <= review.SeverityRank(e.Severity)
 }
 
 func kindsAgree(a, b []string) bool {
@@ -495,6 +587,53 @@ func kindsAgree(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// Why says why no entry of l dismisses f although one is at its place
+// (the same fingerprint): "not dismissed: critical, the dismissal covered
+// suggestion" when f is more severe than what was dismissed there (said
+// first: it is what a reader weighs), else "not dismissed:
+// sql-injection, the dismissal covered other" when it is another kind of
+// issue. It is "" when an entry dismisses f, or none is at its place.
+func (l *Ledger) Why(f report.Finding) string {
+	if l == nil {
+		return ""
+	}
+	var below, otherKind *Entry
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		switch {
+		case e.Fingerprint != f.Fingerprint:
+		case e.Matches(f):
+			return ""
+		case !e.covers(f.Severity):
+			// The entry of this issue (kinds that agree) first, then the
+			// one that covered the most.
+			if below == nil || cmp.Or(compareBool(kindsAgree(e.Kinds, f.Kinds), kindsAgree(below.Kinds, f.Kinds)),
+				cmp.Compare(review.SeverityRank(e.Severity), review.SeverityRank(below.Severity))) > 0 {
+				below = e
+			}
+		case otherKind == nil || strings.Join(e.Kinds, ",") < strings.Join(otherKind.Kinds, ","):
+			otherKind = e
+		}
+	}
+	switch {
+	case below != nil:
+		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", f.Severity, below.Severity)
+	case otherKind != nil:
+		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", strings.Join(f.Kinds, ", "), strings.Join(otherKind.Kinds, ", "))
+	}
+	return ""
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // Matcher is the pipeline's dismissal stage: it returns report.Input's

@@ -258,9 +258,9 @@ func TestWriteKeepsTheFilesOwnWords(t *testing.T) {
 	orig := `# keep me: our team's notes on dismissals
 dismissed:
   # the parser is fuzzed elsewhere
-  - fingerprint: aaa
+  - fingerprint: aaaaaaaaaaaaaaaa
     reason: fuzzed   # trailing note
-  - fingerprint: bbb
+  - fingerprint: bbbbbbbbbbbbbbbb
     reason: goes away
 `
 	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
@@ -270,8 +270,8 @@ dismissed:
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Entries = slices.DeleteFunc(l.Entries, func(e dismiss.Entry) bool { return e.Fingerprint == "bbb" })
-	l.Entries = append(l.Entries, dismiss.Entry{Fingerprint: "ccc", ID: "q-1", File: "a.go", Title: "t", Reason: "new", When: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)})
+	l.Entries = slices.DeleteFunc(l.Entries, func(e dismiss.Entry) bool { return e.Fingerprint == "bbbbbbbbbbbbbbbb" })
+	l.Entries = append(l.Entries, dismiss.Entry{Fingerprint: "cccccccccccccccc", ID: "q-1", File: "a.go", Title: "t", Reason: "new", When: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)})
 	if err := dismiss.WriteFile(path, l); err != nil {
 		t.Fatal(err)
 	}
@@ -280,12 +280,12 @@ dismissed:
 		t.Fatal(err)
 	}
 	got := string(b)
-	for _, want := range []string{"# keep me: our team's notes on dismissals", "# the parser is fuzzed elsewhere", "reason: fuzzed # trailing note", "fingerprint: ccc"} {
+	for _, want := range []string{"# keep me: our team's notes on dismissals", "# the parser is fuzzed elsewhere", "reason: fuzzed # trailing note", "fingerprint: cccccccccccccccc"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rewritten ledger lacks %q:\n%s", want, got)
 		}
 	}
-	for _, gone := range []string{"bbb", `id: ""`, `file: ""`, "0001-01-01"} {
+	for _, gone := range []string{"bbbbbbbbbbbbbbbb", `id: ""`, `file: ""`, "0001-01-01"} {
 		if strings.Contains(got, gone) {
 			t.Errorf("rewritten ledger has %q:\n%s", gone, got)
 		}
@@ -295,7 +295,7 @@ dismissed:
 		t.Fatalf("read back: %v, %v", again, err)
 	}
 	// An unknown key is refused with the file named.
-	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: a\n    reason: r\n    extra_key: 1\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: aaaaaaaaaaaaaaaa\n    reason: r\n    extra_key: 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dismiss.ReadFile(path, dismiss.SourceShared); err == nil || !errors.Is(err, dismiss.ErrLedger) || !strings.Contains(err.Error(), "extra_key") {
@@ -319,12 +319,12 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismised: []\n":         `line 1: unknown key "dismised"; the file has one key, dismissed:`,
 		"dismissed:\n  - abc\n":  `line 2: entry 1 must be keys like 'fingerprint:' and 'reason:', got "abc"`,
 		"dismissed: [unclosed\n": "line 1: invalid YAML: did not find expected ',' or ']'",
-		"dismissed:\n  - fingerprint: a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
-		"dismissed:\n  - fingerprint: a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
-		"dismissed:\n  - fingerprint: a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
-		"dismissed:\n  - fingerprint: a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, id, file, title, reason, who, when`,
-		"dismissed:\n  - fingerprint: a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
-		"dismissed:\n  - fingerprint: a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
 		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
 			t.Fatal(err)
@@ -345,7 +345,7 @@ func TestLedgerEntryNeedsAReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, entry := range []string{"", "    reason:\n", "    reason: \"\"\n", "    reason: \"  \"\n"} {
-		ledger := "dismissed:\n  - fingerprint: a\n    reason: known\n  - fingerprint: b\n" + entry
+		ledger := "dismissed:\n  - fingerprint: 000000000000000a\n    reason: known\n  - fingerprint: b\n" + entry
 		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -447,14 +447,225 @@ func TestLinkedWorkTreeKeepsItsOldLocalLedger(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(gitDir, "commondir"), []byte("../..\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(gitDir, "quorum", "dismissed.yaml"), []byte("dismissed:\n  - fingerprint: abc123\n    reason: false positive\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(gitDir, "quorum", "dismissed.yaml"), []byte("dismissed:\n  - fingerprint: 0000000000abc123\n    reason: false positive\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if got := dismiss.LocalPaths(gitDir); len(got) != 2 || got[0] != filepath.Join(common, "quorum", "dismissed.yaml") {
 		t.Fatalf("local paths %v", got)
 	}
 	l, err := dismiss.Load(filepath.Join(dir, "wt"), gitDir)
-	if err != nil || len(l.Entries) != 1 || l.Entries[0].Fingerprint != "abc123" || l.Entries[0].Source != dismiss.SourceLocal {
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Fingerprint != "0000000000abc123" || l.Entries[0].Source != dismiss.SourceLocal {
 		t.Fatalf("ledger %+v, %v", l, err)
+	}
+}
+
+// The code of the severity and "other" cases: a query built from input.
+var query = []string{
+	"+func Find(db *sql.DB, name string) error {",
+	"+	q := \"SELECT * FROM users WHERE name = '\" + name + \"'\"",
+	"+	_, err := db.Query(q)",
+	"+	return err",
+	"+}",
+}
+
+const queryQuote = "_, err := db.Query(q)"
+
+func kinded(f review.RawFinding, kind string) review.RawFinding {
+	f.Kind = kind
+	return f
+}
+
+var (
+	styleNit = kinded(rt.F("", 3, queryQuote, review.Suggestion, "style", "Name the result", "style only"), "other")
+	injected = kinded(rt.F("", 3, queryQuote, review.Critical, "security", "Query runs attacker-controlled SQL", "q contains user input"), "sql-injection")
+)
+
+// review is one reviewer's finding on the query, judged with ledger l.
+func reviewQuery(t *testing.T, f review.RawFinding, l *dismiss.Ledger) *report.Report {
+	t.Helper()
+	s := set("db/find.go", 1, query...)
+	return consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": f}), l)
+}
+
+// TestOtherKindIsRecorded: a finding whose reviewers said "other" (no kind
+// of the taxonomy) is recorded with kinds [other], so its dismissal covers
+// that finding again but not a later finding of a known kind on the same
+// line (it used to record no kinds, which agree with every kind: a style
+// nit's dismissal hid a critical SQL injection).
+func TestOtherKindIsRecorded(t *testing.T) {
+	nit := only(t, reviewQuery(t, styleNit, nil))
+	if len(nit.Kinds) != 0 {
+		t.Fatalf("fixture: the nit has kinds %v", nit.Kinds)
+	}
+	e := dismiss.NewEntry(nit, " style noise ", "Ada", time.Time{})
+	if !slices.Equal(e.Kinds, []string{dismiss.OtherKind}) || e.Severity != review.Suggestion || e.Reason != "style noise" {
+		t.Fatalf("entry %+v, want kinds [other], severity suggestion", e)
+	}
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{e}}
+	// The same nit again: dismissed.
+	if r := reviewQuery(t, styleNit, l); len(r.Dismissed) != 1 || len(r.Findings) != 0 {
+		t.Fatalf("the dismissed nit came back: %+v", r.Findings)
+	}
+	// A known kind on that line, even at the same severity: another issue.
+	minor := injected
+	minor.Severity = review.Suggestion
+	r := reviewQuery(t, minor, l)
+	got := only(t, r)
+	if len(r.Dismissed) != 0 || got.Fingerprint != nit.Fingerprint {
+		t.Fatalf("a dismissal of [other] hid %v (fingerprint %s, want %s)", got.Kinds, got.Fingerprint, nit.Fingerprint)
+	}
+	if why, want := l.Why(got), "not dismissed: sql-injection, the dismissal covered other"; why != want {
+		t.Errorf("why %q, want %q", why, want)
+	}
+}
+
+// TestSeverityBoundsADismissal: a dismissal covers findings at its place
+// up to the severity dismissed; a more severe one is a new opinion and
+// counts, saying why. The adversarial case: a suggestion dismissed with
+// --severity suggestion, then a critical SQL injection on the same line.
+func TestSeverityBoundsADismissal(t *testing.T) {
+	nit := only(t, reviewQuery(t, styleNit, nil))
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(nit, "style noise", "", time.Time{})}}
+	r := reviewQuery(t, injected, l)
+	got := only(t, r)
+	if len(r.Dismissed) != 0 || !r.Verdict.GateTripped {
+		t.Fatalf("a critical finding passed under a suggestion's dismissal: dismissed %d, gate %v", len(r.Dismissed), r.Verdict.GateTripped)
+	}
+	if why, want := l.Why(got), "not dismissed: critical, the dismissal covered suggestion"; why != want {
+		t.Errorf("why %q, want %q", why, want)
+	}
+
+	// The same issue (one kind), at or below the severity dismissed: covered.
+	bug := only(t, reviewQuery(t, injected, nil))
+	for sev, dismissed := range map[string]bool{review.Suggestion: true, review.Important: true, review.Critical: false} {
+		e := dismiss.NewEntry(bug, "trusted input", "", time.Time{})
+		e.Severity = review.Important
+		l := &dismiss.Ledger{Entries: []dismiss.Entry{e}}
+		f := injected
+		f.Severity = sev
+		r := reviewQuery(t, f, l)
+		if got := len(r.Dismissed) == 1; got != dismissed {
+			t.Errorf("%s under an important dismissal: dismissed %v, want %v", sev, got, dismissed)
+		}
+		if !dismissed {
+			if why, want := l.Why(r.Findings[0]), "not dismissed: critical, the dismissal covered important"; why != want {
+				t.Errorf("why %q, want %q", why, want)
+			}
+		} else if why := l.Why(r.Dismissed[0]); why != "" {
+			t.Errorf("a dismissed finding has a why: %q", why)
+		}
+	}
+
+	// An entry without severity (written by hand, or before quorum
+	// recorded it) keeps its meaning: every severity.
+	old := &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: bug.Fingerprint, Kinds: bug.Kinds, Reason: "trusted input"}}}
+	if r := reviewQuery(t, injected, old); len(r.Dismissed) != 1 || r.Verdict.GateTripped {
+		t.Errorf("an entry without severity no longer covers a critical finding")
+	}
+	// No entry at its place: nothing to explain.
+	if why := (&dismiss.Ledger{}).Why(bug); why != "" {
+		t.Errorf("why with no entry: %q", why)
+	}
+}
+
+// TestAddReplacesOnlyTheSameIssue: dismissing a finding again replaces the
+// entry of that issue (its fingerprint, kinds that agree), and keeps an
+// entry of another kind on the same line.
+func TestAddReplacesOnlyTheSameIssue(t *testing.T) {
+	nit := only(t, reviewQuery(t, styleNit, nil))
+	bug := only(t, reviewQuery(t, injected, nil))
+	l := &dismiss.Ledger{}
+	if got := l.Add(dismiss.NewEntry(nit, "style noise", "", time.Time{})); len(got) != 0 {
+		t.Fatalf("replaced %+v in an empty ledger", got)
+	}
+	if got := l.Add(dismiss.NewEntry(bug, "trusted input", "", time.Time{})); len(got) != 0 || len(l.Entries) != 2 {
+		t.Fatalf("a sql-injection dismissal replaced the nit's: %+v, ledger %+v", got, l.Entries)
+	}
+	if got := l.Add(dismiss.NewEntry(bug, "still trusted", "", time.Time{})); len(got) != 1 || got[0].Reason != "trusted input" || len(l.Entries) != 2 {
+		t.Fatalf("dismissing it again: replaced %+v, ledger %+v", got, l.Entries)
+	}
+	// An old entry without kinds is the same issue as any: replaced.
+	l = &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: bug.Fingerprint, Reason: "old"}}}
+	if got := l.Add(dismiss.NewEntry(bug, "new", "", time.Time{})); len(got) != 1 || len(l.Entries) != 1 || l.Entries[0].Severity != review.Critical {
+		t.Fatalf("old entry: replaced %+v, ledger %+v", got, l.Entries)
+	}
+}
+
+// TestLedgerValueShapes: a fingerprint, severity or kind of a shape no
+// finding can have ("*", NOT-A-HASH, an upper-case copy) used to be read
+// and match nothing: the dismissal silently did not happen. Each is an
+// error naming the file and its line, with a hint saying what to run.
+func TestLedgerValueShapes(t *testing.T) {
+	root := t.TempDir()
+	path := dismiss.SharedPath(root)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const fpHint = "fix .quorum/dismissed.yaml: copy the finding's \"fingerprint\" from 'quorum report show --format json', or let 'quorum dismiss ID --reason TEXT' write the entry; 'quorum dismiss --list' checks it"
+	const plainHint = "fix .quorum/dismissed.yaml (a 'dismissed:' list; each entry needs 'fingerprint:' and 'reason:') or remove it; 'quorum dismiss --list' checks it"
+	ok := "  - fingerprint: 0123456789abcdef\n    reason: fine\n"
+	for _, c := range []struct{ ledger, msg, hint string }{
+		{ok + "  - reason: r\n    fingerprint: \"*\"\n", `line 5: entry 2: fingerprint: "*" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding`, fpHint},
+		{ok + "  - fingerprint: NOT-A-HASH\n    reason: r\n", `line 4: entry 2: fingerprint: "NOT-A-HASH" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding`, fpHint},
+		{ok + "  - fingerprint: 0123456789ABCDEF\n    reason: r\n", `line 4: entry 2: fingerprint: "0123456789ABCDEF" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding`, fpHint},
+		{ok + "  - fingerprint: 0123456789abcde\n    reason: r\n", `line 4: entry 2: fingerprint: "0123456789abcde" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding`, fpHint},
+		{ok + "  - fingerprint: 12345\n    reason: r\n", "line 4: entry 2: fingerprint: \"12345\" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding", fpHint},
+		{ok + "    severity: Critical\n", `line 4: entry 1: severity: must be critical, important or suggestion, got "Critical"`, plainHint},
+		{ok + "    severity: high\n", `line 4: entry 1: severity: must be critical, important or suggestion, got "high"`, plainHint},
+		{ok + "    kinds: [SQL-Injection]\n", `line 4: entry 1: kinds: "SQL-Injection" is not a kind: kinds are lower-case names like sql-injection, or other`, plainHint},
+		{ok + "    kinds: [\"sql injection\"]\n", `line 4: entry 1: kinds: "sql injection" is not a kind: kinds are lower-case names like sql-injection, or other`, plainHint},
+	} {
+		if err := os.WriteFile(path, []byte("dismissed:\n"+c.ledger), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := dismiss.ReadFile(path, dismiss.SourceShared)
+		if want := "dismissal ledger " + path + ": " + c.msg; err == nil || err.Error() != want || !errors.Is(err, dismiss.ErrLedger) {
+			t.Errorf("%q:\n got %v\nwant %s", c.ledger, err, want)
+			continue
+		}
+		if got := dismiss.Hint(root, err); got != c.hint {
+			t.Errorf("%q: hint %q, want %q", c.ledger, got, c.hint)
+		}
+		// Whoever reads it, the review stops: exit 2, the same hint.
+		s := set("store/load.go", 1, body...)
+		s.Root = root
+		_, err = pipeline.Review(t.Context(), nil, pipeline.Request{Set: s, Raw: raw(s, map[string]review.RawFinding{"alpha": dropped})})
+		if exitcode.Of(err) != exitcode.Setup || exitcode.HintOf(err) != c.hint {
+			t.Errorf("%q: review got %v (exit %d, hint %q)", c.ledger, err, exitcode.Of(err), exitcode.HintOf(err))
+		}
+	}
+	// The shapes quorum writes read back, and a fingerprint of digits
+	// only (YAML reads it as a number) is still one.
+	if err := os.WriteFile(path, []byte("dismissed:\n"+ok+"    kinds: [other, sql-injection]\n    severity: important\n  - fingerprint: 1234567890123456\n    reason: r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := dismiss.ReadFile(path, dismiss.SourceShared); err != nil || l.Entries[0].Severity != review.Important || l.Entries[1].Fingerprint != "1234567890123456" {
+		t.Fatalf("good ledger: %+v, %v", l, err)
+	}
+}
+
+// TestNewEntryRoundTrip: the entry 'quorum dismiss' writes keeps its kinds
+// and severity through the file, and an old entry without them reads as
+// it always did.
+func TestNewEntryRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), dismiss.SharedFile)
+	nit := only(t, reviewQuery(t, styleNit, nil))
+	at := time.Date(2026, 12, 3, 18, 4, 9, 0, time.UTC)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(nit, "style noise", "Ada <a@x>", at)}}
+	if err := dismiss.WriteFile(path, l); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"kinds: [other]\n", "severity: suggestion\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("ledger lacks %q:\n%s", want, b)
+		}
+	}
+	back, err := dismiss.ReadFile(path, dismiss.SourceShared)
+	if err != nil || back.Entries[0].Severity != review.Suggestion || !slices.Equal(back.Entries[0].Kinds, []string{"other"}) {
+		t.Fatalf("read back %+v, %v", back, err)
 	}
 }

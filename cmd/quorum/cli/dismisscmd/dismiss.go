@@ -2,6 +2,7 @@
 package dismisscmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os/exec"
@@ -57,7 +58,9 @@ the team), or with --local in the git dir's quorum/dismissed.yaml. A
 dismissed finding is listed under "Dismissed" with its reason and never
 trips the gate. A dismissal follows the finding when code moves, the file
 is renamed or reviewers word it differently; it stops applying when the
-code the finding quotes changes.`,
+code the finding quotes changes. It covers that issue up to the severity
+dismissed: a more severe finding at the same place, or another kind of
+issue there, still counts ('quorum status' says why).`,
 		Example: "  quorum dismiss Q1a2b3c4d5e --reason \"the error is logged by the caller\"\n  quorum dismiss --list\n  quorum undismiss Q1a2b3c4d5e",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDs = args
@@ -201,16 +204,17 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		now = opts.Now
 	}
 	at := now().UTC().Truncate(time.Second)
-	replaced := map[string]string{} // fingerprint -> the reason it replaces
+	replaced := map[string]string{} // finding id -> the reason it replaces
 	for _, f := range picked {
-		for _, e := range l.Entries {
-			if e.Fingerprint == f.Fingerprint && e.Reason != strings.TrimSpace(opts.Reason) {
-				replaced[f.Fingerprint] = e.Reason
+		// The entry records the finding's kinds ([other] for none) and
+		// severity: it covers that issue at that place up to that
+		// severity, never another kind or a more severe finding there.
+		// A new reason replaces the old one of the same issue only.
+		for _, old := range l.Add(dismiss.NewEntry(f, opts.Reason, by, at)) {
+			if old.Reason != strings.TrimSpace(opts.Reason) {
+				replaced[f.ID] = old.Reason
 			}
 		}
-		l.Remove([]string{f.Fingerprint}) // a new reason replaces the old one
-		l.Entries = append(l.Entries, dismiss.Entry{Fingerprint: f.Fingerprint, Kinds: f.Kinds, ID: f.ID, File: f.File,
-			Title: f.Title, Reason: strings.TrimSpace(opts.Reason), Who: by, When: at})
 	}
 	if err := dismiss.WriteFile(path, l); err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
@@ -223,7 +227,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			loc = fmt.Sprintf("%s:%d", loc, f.Line)
 		}
 		fmt.Fprintf(opts.IO.Out, "dismissed %s %s %s\n", safetext.OneLine(f.ID), loc, safetext.OneLine(f.Title))
-		if old, ok := replaced[f.Fingerprint]; ok {
+		if old, ok := replaced[f.ID]; ok {
 			// Said, so a second dismissal never silently rewrites the first.
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: %s was already dismissed; its reason %q is replaced\n", safetext.OneLine(f.ID), safetext.OneLine(old))
 		}
@@ -246,15 +250,20 @@ func listRun(io *iostreams.IOStreams, root, gitDir string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tFINGERPRINT\tFILE\tWHO\tWHEN\tWHERE\tREASON")
+	// KINDS and UP TO are what an entry covers at its place: those kinds
+	// of issue ("other": none of the taxonomy), up to that severity; "any"
+	// for an entry that records none (written by hand, or before quorum
+	// recorded them).
+	fmt.Fprintln(tw, "ID\tFINGERPRINT\tFILE\tKINDS\tUP TO\tWHO\tWHEN\tWHERE\tREASON")
 	for _, e := range l.Entries {
 		// An entry written by hand needs only fingerprint and reason.
 		when := "-"
 		if !e.When.IsZero() {
 			when = e.When.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safetext.OneLine(e.ID), safetext.OneLine(e.Fingerprint), safetext.OneLine(e.File), safetext.OneLine(e.Who),
-			when, e.Source, safetext.OneLine(e.Reason))
+		kinds := cmp.Or(strings.Join(e.Kinds, ","), "any")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safetext.OneLine(e.ID), safetext.OneLine(e.Fingerprint), safetext.OneLine(e.File),
+			safetext.OneLine(kinds), cmp.Or(e.Severity, "any"), safetext.OneLine(e.Who), when, e.Source, safetext.OneLine(e.Reason))
 	}
 	return tw.Flush()
 }

@@ -159,7 +159,7 @@ func TestLedgerKeyErrorNamesTheLine(t *testing.T) {
 		"dismissed:\n  - fingerprint: abc\n    reason: x\n    kinds: 3\n": {"line 4", "kinds: must be a list", "got 3"},
 		"dismissed: 5\n": {"line 1: dismissed: must be a list of entries, got 5"},
 		// An entry without a fingerprint would silently match nothing.
-		"dismissed:\n  - fingerprint: abc\n    reason: x\n  - reason: too broad\n": {"line 4: entry 2 has no fingerprint"},
+		"dismissed:\n  - fingerprint: 0123456789abcdef\n    reason: x\n  - reason: too broad\n": {"line 4: entry 2 has no fingerprint"},
 	} {
 		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
 			t.Fatal(err)
@@ -250,15 +250,16 @@ func TestDismissPrintsSafePaths(t *testing.T) {
 }
 
 // TestListHandWrittenEntry: an entry written by hand has only fingerprint
-// and reason; --list shows "-" for its time (was 0001-01-01 00:00), and the
-// id and fingerprint a hand may have written are sanitised like the rest.
+// and reason; --list shows "-" for its time (was 0001-01-01 00:00) and
+// "any" for the kinds and severity it covers, and the id a hand may have
+// written is sanitised like the rest.
 func TestListHandWrittenEntry(t *testing.T) {
 	dir, _ := gitRepo(t)
 	path := dismiss.SharedPath(dir)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: \"ab\\e[2Jcd\"\n    reason: generated code\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: 0123456789abcdef\n    id: \"Q\\e[2Jx\"\n    reason: generated code\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f, out, errOut := cmdtest.NewFactory(dir, nil)
@@ -268,8 +269,8 @@ func TestListHandWrittenEntry(t *testing.T) {
 	if strings.Contains(out.String(), "0001-01-01") || strings.Contains(out.String(), "\x1b") {
 		t.Errorf("list: %q", out)
 	}
-	if !regexp.MustCompile(`(?m)^ +abcd +- +ledger +generated code$`).MatchString(out.String()) {
-		t.Errorf("list: %q; want the entry with '-' for its time", out)
+	if !regexp.MustCompile(`(?m)^Qx +0123456789abcdef +any +any +- +ledger +generated code$`).MatchString(out.String()) {
+		t.Errorf("list: %q; want the entry with 'any' kinds and severity and '-' for its time", out)
 	}
 }
 
@@ -299,5 +300,91 @@ func TestDismissFindsTheReportWithTheID(t *testing.T) {
 	code = cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "x", "--report", filepath.Base(e)})
 	if code != 2 || !strings.Contains(errOut.String(), "no finding Qaaaaaaaaaa in report ") {
 		t.Fatalf("--report: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestDismissRecordsWhatItCovers: an entry records the finding's kinds
+// ([other] when it has none) and its severity, so a dismissal of a style
+// nit covers that nit and never a more severe finding or another kind of
+// issue on the same line; dismissing that other issue adds an entry of
+// its own instead of replacing the nit's (and its reason).
+func TestDismissRecordsWhatItCovers(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{
+		{ID: "Qaaaaaaaaaa", File: "db.go", Line: 7, Title: "SQL built from input", Fingerprint: "0123456789abcdef", Kinds: []string{"sql-injection"}, Severity: "critical"},
+		{ID: "Qbbbbbbbbbb", File: "db.go", Line: 7, Title: "Name the result", Fingerprint: "0123456789abcdef", Severity: "suggestion"},
+	}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		f, out, errOut := cmdtest.NewFactory(dir, nil)
+		f.Now = func() time.Time { return at }
+		return cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, args), out.String(), errOut.String()
+	}
+	if code, out, e := run("--severity", "suggestion", "--reason", "style noise"); code != 0 || out != "dismissed Qbbbbbbbbbb db.go:7 Name the result\n" {
+		t.Fatalf("dismiss --severity suggestion: exit %d %q %q", code, out, e)
+	}
+	l, err := dismiss.ReadFile(dismiss.SharedPath(dir), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 1 || strings.Join(l.Entries[0].Kinds, ",") != "other" || l.Entries[0].Severity != "suggestion" {
+		t.Fatalf("ledger %+v %v; want kinds [other], severity suggestion", l, err)
+	}
+	// The critical sql-injection on that line is not covered by it.
+	if l.Entries[0].Matches(rep.Findings[0]) {
+		t.Fatalf("the nit's entry matches the critical sql-injection")
+	}
+	if why := l.Why(rep.Findings[0]); why != "not dismissed: critical, the dismissal covered suggestion" {
+		t.Errorf("why %q", why)
+	}
+	code, _, e := run("Qaaaaaaaaaa", "--reason", "name is an enum")
+	if code != 0 || strings.Contains(e, "already dismissed") {
+		t.Fatalf("dismiss the other issue: exit %d %q", code, e)
+	}
+	l, err = dismiss.ReadFile(dismiss.SharedPath(dir), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 2 {
+		t.Fatalf("ledger %+v %v; want both entries", l, err)
+	}
+	_, out, _ := run("--list")
+	for _, want := range []string{
+		`(?m)^Qaaaaaaaaaa +0123456789abcdef +db\.go +sql-injection +critical +.* name is an enum$`,
+		`(?m)^Qbbbbbbbbbb +0123456789abcdef +db\.go +other +suggestion +.* style noise$`,
+		`(?m)^ID +FINGERPRINT +FILE +KINDS +UP TO +WHO +WHEN +WHERE +REASON$`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("list lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// TestBadFingerprintIsAnError: a hand-written fingerprint that no finding
+// can have ("*", NOT-A-HASH, an upper-case copy) is an error naming the
+// file and line, with a hint saying where a fingerprint comes from, exit
+// 2, for every command that reads the ledger (it used to be read, and
+// dismissed nothing).
+func TestBadFingerprintIsAnError(t *testing.T) {
+	for _, fp := range []string{`"*"`, "NOT-A-HASH", "0123456789ABCDEF"} {
+		dir, _ := gitRepo(t)
+		path := dismiss.SharedPath(dir)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		ledger := "# written by hand\ndismissed:\n  - fingerprint: 0123456789abcdef\n    reason: fine\n  - reason: too noisy\n    fingerprint: " + fp + "\n"
+		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Trim(fp, `"`)
+		want := "error: dismissal ledger " + path + ": line 6: entry 2: fingerprint: \"" + shown + "\" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding\n" +
+			"hint: fix .quorum/dismissed.yaml: copy the finding's \"fingerprint\" from 'quorum report show --format json', or let 'quorum dismiss ID --reason TEXT' write the entry; 'quorum dismiss --list' checks it\n"
+		for _, args := range [][]string{{"--list"}, {"undismiss", "0123456789abcdef"}} {
+			f, out, errOut := cmdtest.NewFactory(dir, nil)
+			c := NewCmdDismiss(f, nil)
+			if args[0] == "undismiss" {
+				c, args = NewCmdUndismiss(f, nil), args[1:]
+			}
+			if code := cmdtest.Execute(context.Background(), c, f.IOStreams, args); code != 2 || errOut.String() != want || out.String() != "" {
+				t.Errorf("%s %v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", fp, args, code, out, errOut, want)
+			}
+		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/plan"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -99,8 +100,20 @@ type Status struct {
 	// HookGate and HookBlocking: when that review was judged by another
 	// gate than the pre-push hook's (a 'quorum review --fail-on none', say),
 	// the hook's gate and how many of its findings that gate blocks on.
+	// They are set, too, when the dismissal ledger changed since that
+	// review (DismissedSince, UndismissedSince): the count is then with
+	// the dismissals as they are now, as a push applies them.
 	HookGate     string `json:"hook_gate,omitempty"`
 	HookBlocking *int   `json:"hook_blocking,omitempty"`
+	// DismissedSince counts the findings of that review that the ledger
+	// dismisses now ('quorum dismiss' since), UndismissedSince those it
+	// dismissed that the ledger no longer does ('quorum undismiss').
+	DismissedSince   int `json:"dismissed_since,omitempty"`
+	UndismissedSince int `json:"undismissed_since,omitempty"`
+	// NotDismissed are findings that count although a dismissal is at
+	// their place: more severe than what was dismissed there, or another
+	// kind of issue.
+	NotDismissed []NotDismissed `json:"not_dismissed,omitempty"`
 	// InFlight: the background run.
 	PID   int    `json:"pid,omitempty"`
 	Since string `json:"since,omitempty"`
@@ -121,6 +134,17 @@ type Status struct {
 	// allow), newest first, that no saved report covers since. The remote
 	// has those commits, so no push reviews them again.
 	Unreviewed []UnreviewedPush `json:"unreviewed,omitempty"`
+}
+
+// NotDismissed is a finding a dismissal at its place does not cover, and why.
+type NotDismissed struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	// Why is "not dismissed: critical, the dismissal covered suggestion",
+	// or of another kind of issue.
+	Why string `json:"why"`
 }
 
 // UnreviewedPush is a push that went through unreviewed.
@@ -157,7 +181,7 @@ func statusRun(opts *StatusOptions) error {
 		}
 		dir = d
 	}
-	gitDir, err := diff.GitDir(dir)
+	root, gitDir, err := diff.Locate(dir)
 	if err != nil {
 		var de *diff.Error
 		if errors.As(err, &de) && (de.Kind == diff.BareRepo || de.Env != "") {
@@ -196,6 +220,15 @@ func statusRun(opts *StatusOptions) error {
 	if unrelated {
 		st.UnrelatedTo = head.Base
 	}
+	// A push reads the dismissal ledger before anything else: one it
+	// cannot read stops it (exit 2), and so it stops status, which would
+	// otherwise predict a push that cannot happen.
+	var ledger *dismiss.Ledger
+	if len(plan.Ranges) > 0 {
+		if ledger, err = dismiss.Load(root, gitDir); err != nil {
+			return exitcode.WithHint(err, dismiss.Hint(root, err))
+		}
+	}
 	key := ahead.Key(st.Ranges)
 	last, _ := ahead.ReadState(gitDir)
 	owner, _ := ahead.Held(gitDir)
@@ -211,7 +244,7 @@ func statusRun(opts *StatusOptions) error {
 			// commands report it.
 			if cfg, err := loadConfig(dir, opts.Getenv); err == nil {
 				st.Changed = settingsChanged(cfg, rep)
-				st.HookGate, st.HookBlocking = hookJudgement(cfg, rep)
+				judge(&st, cfg, rep, ledger)
 			}
 			break
 		}
@@ -283,22 +316,64 @@ func settingsChanged(cfg *config.Config, rep *report.Report) []string {
 	return changed
 }
 
-// hookJudgement re-judges a saved report by the pre-push hook's gate when
-// the report was judged by another one: its verdict says what that gate
-// made of the findings, not what a push will do. "" and nil when the gates
-// agree.
-func hookJudgement(cfg *config.Config, rep *report.Report) (string, *int) {
+// judge re-judges a saved report as a push would now: by the pre-push
+// hook's gate when the report was judged by another one (its verdict says
+// what that gate made of the findings, not what a push will do), and with
+// the dismissal ledger as it is now, as the hook applies it: a finding
+// dismissed since the review no longer blocks, one whose dismissal was
+// taken back (or no longer covers it) does. It sets HookGate and
+// HookBlocking when the gates differ or the dismissals changed, and names
+// the findings at the place of a dismissal that does not cover them.
+func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger) {
 	hook, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
-	if err != nil || hook.FailOn == rep.Policy.FailOn && max(hook.MinAgreement, 1) == max(rep.Policy.MinAgreement, 1) {
-		return "", nil
+	if err != nil {
+		return
+	}
+	kept := applyLedger(st, rep, l)
+	otherGate := hook.FailOn != rep.Policy.FailOn || max(hook.MinAgreement, 1) != max(rep.Policy.MinAgreement, 1)
+	if !otherGate && st.DismissedSince == 0 && st.UndismissedSince == 0 {
+		return
 	}
 	n := 0
-	for _, f := range rep.Findings {
+	for _, f := range kept {
 		if hook.Blocks(f) {
 			n++
 		}
 	}
-	return fmt.Sprintf("fail_on %s, min agreement %d", hook.FailOn, max(hook.MinAgreement, 1)), &n
+	st.HookGate, st.HookBlocking = fmt.Sprintf("fail_on %s, min agreement %d", hook.FailOn, max(hook.MinAgreement, 1)), &n
+}
+
+// applyLedger applies the ledger l to the findings of rep, as a review
+// would now, and returns those that count. An inline quorum:ignore stays
+// as the review found it (it is in the reviewed commits). It counts the
+// findings the ledger dismisses since the review and those it no longer
+// does, and lists the findings that count although a dismissal is at
+// their place (with why it does not cover them).
+func applyLedger(st *Status, rep *report.Report, l *dismiss.Ledger) []report.Finding {
+	match := dismiss.Matcher(l, nil)
+	var kept []report.Finding
+	for _, f := range rep.Findings {
+		if _, ok := match(f); ok {
+			st.DismissedSince++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	for _, f := range rep.Dismissed {
+		if f.Dismissal != nil && f.Dismissal.Source == dismiss.SourceInline {
+			continue
+		}
+		if _, ok := match(f); !ok {
+			st.UndismissedSince++
+			kept = append(kept, f)
+		}
+	}
+	for _, f := range kept {
+		if why := l.Why(f); why != "" {
+			st.NotDismissed = append(st.NotDismissed, NotDismissed{ID: f.ID, Severity: f.Severity, File: f.File, Line: f.Line, Why: why})
+		}
+	}
+	return kept
 }
 
 // unreviewedPushes are the pushes the hook let through unreviewed whose
@@ -374,13 +449,32 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			by = "'quorum review'"
 		}
 		fmt.Fprintf(w, "reviewed by %s at %s: %s\n", by, localTime(st.At), safetext.OneLine(st.Verdict))
+		if st.DismissedSince > 0 || st.UndismissedSince > 0 {
+			// The verdict is the review's; a push applies the ledger now.
+			var changed []string
+			if st.DismissedSince > 0 {
+				changed = append(changed, fmt.Sprintf("%d finding%s dismissed", st.DismissedSince, cmdutil.Plural(st.DismissedSince)))
+			}
+			if st.UndismissedSince > 0 {
+				changed = append(changed, fmt.Sprintf("%d no longer dismissed", st.UndismissedSince))
+			}
+			fmt.Fprintf(w, "dismissals changed since that review: %s\n", strings.Join(changed, ", "))
+		}
 		if st.HookBlocking != nil {
-			// Judged by another gate: say what the hook's makes of it.
+			// Judged by another gate, or dismissals changed: say what the
+			// hook's gate makes of it now.
 			if *st.HookBlocking > 0 {
 				fmt.Fprintf(w, "by the pre-push hook's gate (%s) a push blocks on %d finding%s\n", st.HookGate, *st.HookBlocking, cmdutil.Plural(*st.HookBlocking))
 			} else {
 				fmt.Fprintf(w, "by the pre-push hook's gate (%s) a push passes\n", st.HookGate)
 			}
+		}
+		for _, nd := range st.NotDismissed {
+			loc := safetext.OneLine(nd.File)
+			if nd.Line > 0 {
+				loc = fmt.Sprintf("%s:%d", loc, nd.Line)
+			}
+			fmt.Fprintf(w, "  %s %s %s: %s\n", safetext.OneLine(nd.ID), safetext.OneLine(nd.Severity), loc, safetext.OneLine(nd.Why))
 		}
 		fmt.Fprintf(w, "report: %s\n", st.Report)
 		switch {

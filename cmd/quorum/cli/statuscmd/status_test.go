@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
@@ -271,5 +273,183 @@ func TestStatusReviewedByQuorumReview(t *testing.T) {
 	}
 	if !strings.Contains(out, want) || r.Policy.FailOn == "critical" {
 		t.Fatalf("status lacks %q (the review's gate: %s)\n%s", want, r.Policy.FailOn, out)
+	}
+}
+
+// hookReport saves, as the pre-push hook would, a review of what a push
+// of dir's main sends: the "agree" scenario (one critical finding, by
+// three reviewers), judged by the hook's default gate with ledger l
+// applied. It returns the finding.
+func hookReport(t *testing.T, dir string, at time.Time, l *dismiss.Ledger) report.Finding {
+	t.Helper()
+	gitDir := filepath.Join(dir, ".git")
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	var sc reporttest.Scenario
+	for _, s := range reporttest.Scenarios() {
+		if s.Name == "agree" {
+			sc = s
+		}
+	}
+	if l == nil {
+		l = &dismiss.Ledger{}
+	}
+	res, err := pipeline.Review(t.Context(), nil, pipeline.Request{Set: sc.Set, Raw: sc.Raw, Policy: report.Policy{FailOn: "critical"}, Dismissals: l,
+		Meta: report.Meta{GeneratedAt: at, Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerPrePush}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Report
+	if _, err := reportstore.SaveBundle(gitDir, at, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
+		t.Fatal(err)
+	}
+	all := append(slices.Clone(r.Findings), r.Dismissed...)
+	if len(all) != 1 || all[0].Severity != "critical" {
+		t.Fatalf("fixture: findings %+v", all)
+	}
+	return all[0]
+}
+
+func writeLedger(t *testing.T, dir string, es ...dismiss.Entry) {
+	t.Helper()
+	if err := dismiss.WriteFile(dismiss.SharedPath(dir), &dismiss.Ledger{Entries: es}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func statusJSON(t *testing.T, dir string) Status {
+	t.Helper()
+	code, out, errOut := status(t, dir, "--format", "json")
+	var st Status
+	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil {
+		t.Fatalf("json: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	return st
+}
+
+// TestStatusAppliesTheLedger: status judges the saved report with the
+// dismissal ledger as it is now, as a push does. It used to ignore the
+// ledger: after 'quorum dismiss' it said a push blocks though the push
+// passes, and after 'quorum undismiss' that it passes though it blocks.
+func TestStatusAppliesTheLedger(t *testing.T) {
+	dir := repo(t)
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	f := hookReport(t, dir, at, nil)
+	code, out, errOut := status(t, dir)
+	if code != 0 || !strings.Contains(out, ": fail\n") || strings.Contains(out, "a push passes") ||
+		strings.Contains(out, "dismissals changed") {
+		t.Fatalf("blocked review: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Dismissed since: a push passes.
+	writeLedger(t, dir, dismiss.NewEntry(f, "name is an enum", "", at))
+	code, out, errOut = status(t, dir)
+	for _, want := range []string{
+		": fail\n", // the review's own verdict
+		"\ndismissals changed since that review: 1 finding dismissed\n",
+		"\nby the pre-push hook's gate (fail_on critical, min agreement 1) a push passes\n",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("after dismiss: exit %d, stdout lacks %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if st := statusJSON(t, dir); st.DismissedSince != 1 || st.UndismissedSince != 0 || st.HookBlocking == nil || *st.HookBlocking != 0 {
+		t.Errorf("after dismiss: json %+v", st)
+	}
+
+	// The other direction: the push's review had it dismissed; the
+	// dismissal is taken back, so a push blocks on it.
+	hookReport(t, dir, at.Add(time.Minute), &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(f, "name is an enum", "", at)}})
+	code, out, _ = status(t, dir)
+	if code != 0 || !strings.Contains(out, ": pass\n") || strings.Contains(out, "dismissals changed") || strings.Contains(out, "a push blocks") {
+		t.Fatalf("dismissed at review time, ledger unchanged:\n%s", out)
+	}
+	if err := os.Remove(dismiss.SharedPath(dir)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = status(t, dir)
+	for _, want := range []string{
+		": pass\n",
+		"\ndismissals changed since that review: 1 no longer dismissed\n",
+		"\nby the pre-push hook's gate (fail_on critical, min agreement 1) a push blocks on 1 finding\n",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("after undismiss: exit %d, stdout lacks %q:\n%s%s", code, want, out, errOut)
+		}
+	}
+	if st := statusJSON(t, dir); st.DismissedSince != 0 || st.UndismissedSince != 1 || st.HookBlocking == nil || *st.HookBlocking != 1 {
+		t.Errorf("after undismiss: json %+v", st)
+	}
+}
+
+// TestStatusSaysWhyNotDismissed: a dismissal of a suggestion at the
+// finding's place does not cover the critical finding there; status says
+// a push blocks on it, and why it is not dismissed.
+func TestStatusSaysWhyNotDismissed(t *testing.T) {
+	dir := repo(t)
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	f := hookReport(t, dir, at, nil)
+	nit := f
+	nit.Severity, nit.Kinds = "suggestion", nil
+	writeLedger(t, dir, dismiss.NewEntry(nit, "style noise", "", at))
+	code, out, errOut := status(t, dir)
+	want := fmt.Sprintf("\n  %s critical %s:%d: not dismissed: critical, the dismissal covered suggestion\n", f.ID, f.File, f.Line)
+	if code != 0 || !strings.Contains(out, want) || strings.Contains(out, "a push passes") || strings.Contains(out, "dismissals changed") {
+		t.Fatalf("exit %d, stdout lacks %q:\n%s%s", code, want, out, errOut)
+	}
+	st := statusJSON(t, dir)
+	if len(st.NotDismissed) != 1 || st.NotDismissed[0].ID != f.ID || st.NotDismissed[0].Why != "not dismissed: critical, the dismissal covered suggestion" {
+		t.Errorf("json %+v", st.NotDismissed)
+	}
+	// A dismissal of that severity covers it: nothing to explain.
+	writeLedger(t, dir, dismiss.NewEntry(f, "name is an enum", "", at))
+	if st := statusJSON(t, dir); len(st.NotDismissed) != 0 || st.HookBlocking == nil || *st.HookBlocking != 0 {
+		t.Errorf("covered: json %+v", st)
+	}
+}
+
+// An inline quorum:ignore is in the reviewed commits: status keeps it
+// dismissed whatever the ledger says.
+func TestStatusKeepsInlineDismissals(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	r := &report.Report{Schema: report.Schema, Policy: report.Policy{Severity: "upper-median", FailOn: "critical", MinAgreement: 1},
+		Options:  map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerPrePush},
+		Verdict:  report.Verdict{Status: report.VerdictPass, Text: "passed: no findings at or above critical", RestsOn: 1},
+		Findings: []report.Finding{},
+		Dismissed: []report.Finding{{ID: "Qaaaaaaaaaa", Severity: "critical", File: "a.go", Line: 3, Support: 1, Reviewers: []string{"m"},
+			Fingerprint: "0123456789abcdef", Dismissal: &report.Dismissal{Reason: "inline quorum:ignore", Source: dismiss.SourceInline}}}}
+	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r}); err != nil {
+		t.Fatal(err)
+	}
+	if st := statusJSON(t, dir); st.State != Reviewed || st.UndismissedSince != 0 || st.HookBlocking != nil {
+		t.Fatalf("json %+v", st)
+	}
+}
+
+// A ledger a push cannot read stops the push (exit 2): status says so the
+// same way, naming the file and line, with the hint, instead of predicting
+// a push that cannot happen.
+func TestStatusBadLedger(t *testing.T) {
+	dir := repo(t)
+	path := dismiss.SharedPath(dir)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("dismissed:\n  - fingerprint: NOT-A-HASH\n    reason: r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := status(t, dir)
+	want := "error: dismissal ledger " + path + ": line 2: entry 1: fingerprint: \"NOT-A-HASH\" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding\n" +
+		"hint: fix .quorum/dismissed.yaml: copy the finding's \"fingerprint\" from 'quorum report show --format json', or let 'quorum dismiss ID --reason TEXT' write the entry; 'quorum dismiss --list' checks it\n"
+	if code != exitcode.Setup || out != "" || errOut != want {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", code, out, errOut, want)
+	}
+	// Nothing to push: a push reviews nothing, and status has nothing to judge.
+	git(t, dir, "push", "-q", "origin", "main")
+	if code, out, errOut := status(t, dir); code != 0 || !strings.Contains(out, "nothing to review") {
+		t.Fatalf("nothing to push: exit %d\n%s%s", code, out, errOut)
 	}
 }
