@@ -25,9 +25,12 @@ func (g git) output(ctx context.Context, args ...string) (string, error) {
 }
 
 // exitedNonZero reports git having run and answered "no" (e.g. merge-base --is-ancestor).
-func exitedNonZero(err error) bool {
+func exitedNonZero(err error) bool { return exitedWith(err, 1) }
+
+// exitedWith reports git having run and exited with code.
+func exitedWith(err error, code int) bool {
 	var ee *exec.ExitError
-	return errors.As(err, &ee) && ee.ExitCode() == 1
+	return errors.As(err, &ee) && ee.ExitCode() == code
 }
 
 func lines(s string) []string {

@@ -3,6 +3,7 @@ package hook
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +35,11 @@ type Skip struct {
 	// brings commits the remote lacks: the hook names it, and reviews it
 	// after all when an earlier push of those commits was blocked.
 	Unreviewed *Range `json:"unreviewed,omitempty"`
+	// NotCommit is the type of the object a ref points to when it is not
+	// a commit ("tree" or "blob": `git tag t HEAD^{tree}`), with Object its
+	// name: it has no commits to review, and the hook says so.
+	NotCommit string `json:"not_commit,omitempty"`
+	Object    string `json:"object,omitempty"`
 }
 
 // Plan is what one push asks to review: one or more ranges (several refs
@@ -45,6 +51,12 @@ type Plan struct {
 	Commits []string
 	// EmptyTree is the empty tree's object name in this repository's hash.
 	EmptyTree string
+	// Known are the configured remotes whose remote-tracking refs counted
+	// as what the pushed-to remote has (see PlanPush).
+	Known []string
+	// fresh are the commits new to the remote as far as the hook knows:
+	// every update's, a skipped tag's too (see Fresh).
+	fresh map[string]bool
 }
 
 // PlanOptions configures PlanPush.
@@ -52,6 +64,11 @@ type PlanOptions struct {
 	// Remote is the remote's name as git passed it to the hook (or its URL
 	// when pushing to a URL): refs/remotes/<Remote>/* are what it already has.
 	Remote string
+	// URL is the remote's URL as git passed it to the hook ("" when not
+	// known): the remote-tracking refs of every configured remote with the
+	// same URL tell what the remote has too (a push to a URL, or to a
+	// remote that was never fetched).
+	URL string
 	// Tags reviews pushed tags like branches (hook.tags).
 	Tags bool
 }
@@ -62,9 +79,17 @@ type PlanOptions struct {
 //   - when the remote's old oid is present locally and an ancestor of the
 //     new one, the range is exactly remote..local;
 //   - otherwise (a new branch, a force-push, an old oid we never fetched)
-//     the new commits are those reachable from local and from no ref of the
-//     remote; the base is where that history meets the remote's along the
-//     first-parent chain, or the empty tree when all of it is new;
+//     the new commits are those reachable from local and from nothing the
+//     remote is known to have; the base is where that history meets the
+//     remote's along the first-parent chain, or the empty tree when all of
+//     it is new. What the remote is known to have, without asking it (no
+//     second connection from inside a push): the remote-tracking refs of
+//     opt.Remote and of every configured remote with the same URL (so a
+//     push to "../remote.git" knows what origin at that URL has), and
+//     every old oid of this push that exists here. When none of these is
+//     known (a URL no configured remote has), all of the history is new;
+//   - a ref that points to a tree or a blob has no commits: it is skipped
+//     with its type (Skip.NotCommit);
 //   - an update with no new commits is skipped; when a new branch or a
 //     force-push has none because the remote has them under other refs,
 //     the skip says so (Skip.OnRemote), so that a push once blocked is not
@@ -77,17 +102,58 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{EmptyTree: empty}
-	for _, u := range updates {
+	p := &Plan{EmptyTree: empty, fresh: map[string]bool{}}
+	known, err := remotesOf(ctx, g, opt.Remote, opt.URL)
+	if err != nil {
+		return nil, err
+	}
+	p.Known = known
+	not := []string{"--not"}
+	for _, name := range known {
+		not = append(not, "--remotes="+name)
+	}
+	if opt.Remote != "" && !slices.Contains(known, opt.Remote) && plainRemoteName(opt.Remote) {
+		not = append(not, "--remotes="+opt.Remote) // tracking refs of a remote no longer configured
+	}
+	// Every old oid of this push that is a commit here: the remote has it.
+	olds := make([]string, len(updates))
+	for i, u := range updates {
+		if u.IsNew() {
+			continue
+		}
+		oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", u.RemoteOID+"^{commit}")
+		switch {
+		case err == nil && oid != "":
+			olds[i] = oid
+			if !slices.Contains(not, oid) {
+				not = append(not, oid)
+			}
+		case err != nil && !exitedNonZero(err):
+			return nil, err
+		}
+	}
+	for i, u := range updates {
 		ref := u.RemoteRef
 		switch {
 		case u.IsDelete():
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "deletion"})
 			continue
 		}
-		r, reason, err := rangeFor(ctx, g, u, opt.Remote, empty)
+		head, kind, obj, err := peelCommit(ctx, g, u.LocalOID)
 		if err != nil {
 			return nil, err
+		}
+		if head == "" {
+			// A tag (or any ref) of a tree or a blob: no history to review.
+			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "not a commit", NotCommit: kind, Object: obj})
+			continue
+		}
+		r, reason, err := rangeFor(ctx, g, u, head, olds[i], not, empty)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range r.New {
+			p.fresh[c] = true
 		}
 		if u.IsTag() && !opt.Tags {
 			sk := Skip{Ref: ref, Reason: "tag (hook.tags: false)", OnRemote: reason == reasonOnRemote, Head: r.Head}
@@ -148,58 +214,128 @@ func (p *Plan) Review(ctx context.Context, dir, ref string, rs []Range) error {
 	return nil
 }
 
+// Fresh returns the commits of commits that are new to the remote as far
+// as the hook knows (an update's or a skipped tag's), or that an earlier
+// blocked push holds (v may be nil). A blocked review records only these:
+// never a commit the remote had already, which a range restored for the
+// re-push rule (Review) may hold, and which a later push of it, clean,
+// would otherwise find "blocked".
+func (p *Plan) Fresh(commits []string, v *Verdicts) []string {
+	var out []string
+	for _, c := range commits {
+		if p.fresh[c] || v != nil && v.Lookup(c) != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Upto narrows a blocked push's ranges to the history of head, one of their
+// commits pushed again: the ranges whose commits include head, each cut at
+// head (the commits reachable from head and not from the range's base). A
+// push of an older commit of a blocked range reviews that commit's part
+// only, never the blocked commits above it, which this push does not send.
+// A range whose commits are not recorded (an older file) is kept whole.
+func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, error) {
+	g := git{dir: dir}
+	var out []Range
+	for _, r := range rs {
+		switch {
+		case r.Head == head || len(r.New) == 0:
+			out = append(out, r)
+		case slices.Contains(r.New, head):
+			not := []string{"--not"}
+			if r.Base != empty {
+				not = append(not, r.Base)
+			}
+			cut, err := newSince(ctx, g, head, not, empty)
+			if err != nil {
+				return nil, err
+			}
+			if len(cut.New) == 0 {
+				continue
+			}
+			cut.Refs = r.Refs
+			out = append(out, cut)
+		}
+	}
+	if len(out) == 0 {
+		return rs, nil // head in none of them: the verdict's ranges, as saved
+	}
+	return out, nil
+}
+
 // reasonOnRemote skips a new branch or force-push whose commits the remote
 // already has under other refs.
 const reasonOnRemote = "nothing new (the remote has these commits under other refs)"
 
-func rangeFor(ctx context.Context, g git, u Update, remote, empty string) (Range, string, error) {
-	// Peel annotated tags; an oid that is not a commit (a tagged tree or
-	// blob) has no history to review.
-	head, err := g.output(ctx, "rev-parse", "--verify", "--quiet", u.LocalOID+"^{commit}")
-	if err != nil {
-		if exitedNonZero(err) {
-			return Range{}, "not a commit", nil
-		}
-		return Range{}, "", err
+// peelCommit peels oid (an annotated tag, say) to a commit. When it is
+// none (a tag of a tree or a blob), head is "" and kind and obj say what
+// it is.
+func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string, err error) {
+	head, err = g.output(ctx, "rev-parse", "--verify", "--quiet", oid+"^{commit}")
+	if err == nil {
+		return head, "", "", nil
 	}
+	if !exitedNonZero(err) {
+		return "", "", "", err
+	}
+	if obj, err = g.output(ctx, "rev-parse", "--verify", "--quiet", oid+"^{}"); err != nil {
+		return "", "", "", err
+	}
+	if kind, err = g.output(ctx, "cat-file", "-t", obj); err != nil {
+		return "", "", "", err
+	}
+	return "", kind, obj, nil
+}
+
+// rangeFor is the range of one update to head, a commit: old is the
+// remote's old oid peeled to a commit when it is one here ("" otherwise),
+// and not is "--not" followed by everything the remote is known to have.
+func rangeFor(ctx context.Context, g git, u Update, head, old string, not []string, empty string) (Range, string, error) {
 	r := Range{Head: head, Refs: []string{u.RemoteRef}}
-	remoteKnown := false
-	if !u.IsNew() {
-		_, err := g.output(ctx, "cat-file", "-e", u.RemoteOID+"^{commit}")
-		remoteKnown = err == nil
-	}
-	if remoteKnown {
-		if _, err := g.output(ctx, "merge-base", "--is-ancestor", u.RemoteOID, head); err == nil {
-			out, err := g.output(ctx, "rev-list", u.RemoteOID+".."+head)
+	if old != "" {
+		if _, err := g.output(ctx, "merge-base", "--is-ancestor", old, head); err == nil {
+			out, err := g.output(ctx, "rev-list", old+".."+head)
 			if err != nil {
 				return Range{}, "", err
 			}
 			if r.New = lines(out); len(r.New) == 0 {
 				return Range{}, "nothing new", nil
 			}
-			r.Base = u.RemoteOID
+			r.Base = old
 			return r, "", nil
 		} else if !exitedNonZero(err) {
 			return Range{}, "", err
 		}
 	}
-	not := []string{"--not"}
-	if remote != "" && !strings.HasPrefix(remote, "-") && !strings.ContainsAny(remote, "*?[\\") {
-		not = append(not, "--remotes="+remote)
-	}
-	if remoteKnown {
-		not = append(not, u.RemoteOID)
-	}
-	out, err := g.output(ctx, append([]string{"rev-list", head}, not...)...)
+	r, err := newSince(ctx, g, head, not, empty)
 	if err != nil {
 		return Range{}, "", err
 	}
-	if r.New = lines(out); len(r.New) == 0 {
+	if len(r.New) == 0 {
 		return Range{Head: head}, reasonOnRemote, nil
+	}
+	r.Refs = []string{u.RemoteRef}
+	return r, "", nil
+}
+
+// newSince is the range of the commits reachable from head and from none
+// of not ("--not" and revisions): its base is where that history meets the
+// rest along head's first-parent chain, or the empty tree when all of it is
+// new. No new commit: a range with no New.
+func newSince(ctx context.Context, g git, head string, not []string, empty string) (Range, error) {
+	r := Range{Head: head}
+	out, err := g.output(ctx, append([]string{"rev-list", head}, not...)...)
+	if err != nil {
+		return Range{}, err
+	}
+	if r.New = lines(out); len(r.New) == 0 {
+		return r, nil
 	}
 	chain, err := g.output(ctx, append([]string{"rev-list", "--first-parent", head}, not...)...)
 	if err != nil {
-		return Range{}, "", err
+		return Range{}, err
 	}
 	cl := lines(chain)
 	oldest := cl[len(cl)-1]
@@ -210,9 +346,9 @@ func rangeFor(ctx context.Context, g git, u Update, remote, empty string) (Range
 	case exitedNonZero(err):
 		r.Base = empty // a root commit: the whole history is new
 	default:
-		return Range{}, "", err
+		return Range{}, err
 	}
-	return r, "", nil
+	return r, nil
 }
 
 func (p *Plan) add(r Range) {

@@ -116,6 +116,9 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	if err := v.reload(); err != nil {
 		return err
 	}
+	if len(commits) == 0 {
+		blocked = nil // no commit to hold the verdict
+	}
 	changed := blocked != nil
 	kept := v.Blocked[:0]
 	for _, b := range v.Blocked {

@@ -309,6 +309,13 @@ func AheadRun(opts *AheadRunOptions) error {
 		if res.Partial != "" {
 			state.Reason = safetext.OneLine(res.Partial)
 		}
+		if res.NothingReviewed {
+			// Never "done" as if read: say that nothing was, as the push will.
+			state.Reason = "nothing reviewed: no file changed"
+			if len(res.Skipped) > 0 {
+				state.Reason = "nothing reviewed: every changed file was skipped"
+			}
+		}
 		if res.Warning != "" {
 			// The cache is what a background review is for: say it failed.
 			logf("warning: %s; hint: %s", safetext.OneLine(res.Warning), safetext.OneLine(res.WarningHint))

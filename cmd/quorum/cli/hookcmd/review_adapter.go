@@ -75,7 +75,18 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	set := merged.Set
 	if set.Empty() {
-		return Outcome{}, nil // only skipped files (lockfiles, binaries, ignored paths)
+		// Only skipped files (lockfiles, binaries, ignored, generated or
+		// too large), or none changed: no model is asked, and RunPush says
+		// that nothing was reviewed, naming the skipped files.
+		return Outcome{NothingReviewed: true, Skipped: slices.Clone(set.Skipped)}, nil
+	}
+	// A file over the size limit is changed code no reviewer read: the
+	// review is partial, never "reviewed" (RunPush).
+	var tooLarge []string
+	for _, sk := range set.Skipped {
+		if sk.Reason == diff.SkipTooLarge {
+			tooLarge = append(tooLarge, sk.Path)
+		}
 	}
 	policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
 	if err != nil {
@@ -217,6 +228,11 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
 		out.Unread = true
+	}
+	if n := len(tooLarge); n > 0 {
+		partial = append(partial, fmt.Sprintf("%d file%s over the size limit sent to no reviewer (%s)",
+			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(tooLarge))))
+		out.TooLarge = true
 	}
 	out.TimedOut = raw.Interrupted
 	out.Partial = strings.Join(partial, "; ")

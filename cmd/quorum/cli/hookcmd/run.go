@@ -20,6 +20,7 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review/report"
 )
 
 // ReviewRequest is one push's review: every range it introduces (one review
@@ -72,6 +73,14 @@ type Outcome struct {
 	TimedOut bool
 	// Unread: a changed file no reviewer read in full (with Partial).
 	Unread bool
+	// TooLarge: a changed file over the size limit, skipped, so that no
+	// reviewer read it (with Partial, or NothingReviewed).
+	TooLarge bool
+	// NothingReviewed: every changed file was skipped (Skipped says which
+	// and why), or none changed; no model was asked.
+	NothingReviewed bool
+	// Skipped are the changed files left out of the review, with the reason.
+	Skipped []diff.Skipped
 	// Fix is what to run about an unavailable server or model ("ollama
 	// pull NAME"); "" for the generic advice.
 	Fix string
@@ -221,9 +230,17 @@ func RunPush(opts *RunOptions) error {
 			updates, remote = []hook.Update{u}, r
 		}
 	}
-	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, Tags: cfg.Hook.Tags})
+	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: opts.URL, Tags: cfg.Hook.Tags})
 	if err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+	}
+	// A ref of a tree or a blob (git tag t HEAD^{tree}) sends content with
+	// no commit: there is nothing to review, and the push goes on, but
+	// never silently.
+	for _, sk := range plan.Skipped {
+		if sk.NotCommit != "" {
+			notCommitNote(errOut, sk)
+		}
 	}
 	// The re-push rule: a push once blocked gets the same verdict when its
 	// commits come back under another name, or force-pushed, after the
@@ -261,9 +278,16 @@ func RunPush(opts *RunOptions) error {
 			if b == nil {
 				continue
 			}
+			// Only the history of the pushed commit: an older commit of a
+			// blocked push is reviewed up to itself, never with the blocked
+			// commits above it that this push does not send.
+			rs, err := hook.Upto(ctx, dir, sk.Head, plan.EmptyTree, b.Ranges)
+			if err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
 			fmt.Fprintf(errOut, "quorum: %s: the remote has %s only under other refs, pushed without review; an earlier push of it was blocked: reviewing %s again\n",
-				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), shortRanges(b.Ranges))
-			if err := plan.Review(ctx, dir, sk.Ref, b.Ranges); err != nil {
+				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), shortRanges(rs))
+			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
 		}
@@ -271,6 +295,7 @@ func RunPush(opts *RunOptions) error {
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
 	}
+	unknownRemoteNote(errOut, opts, plan)
 	reviewer := opts.Reviewer
 	if reviewer == nil {
 		now := opts.Now
@@ -321,6 +346,9 @@ func RunPush(opts *RunOptions) error {
 		if out.WarningHint != "" {
 			fmt.Fprintf(errOut, "hint: %s\n", safetext.OneLine(out.WarningHint))
 		}
+	}
+	if out.NothingReviewed {
+		return nothingReviewed(errOut, cfg, plan, verdicts, out.Skipped)
 	}
 	if out.Unavailable {
 		reason := safetext.OneLine(out.Reason)
@@ -378,6 +406,8 @@ func RunPush(opts *RunOptions) error {
 			hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
 		case out.Unread:
 			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
+		case out.TooLarge:
+			hint = tooLargeHint
 		}
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
@@ -390,10 +420,14 @@ func RunPush(opts *RunOptions) error {
 	}
 	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
 		var b *hook.Blocked
+		commits := plan.Commits
 		if out.Blocked {
 			b = &hook.Blocked{Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
+			// Never a commit the remote already had (a restored range's):
+			// only the commits new to it, and those blocked before.
+			commits = plan.Fresh(plan.Commits, verdicts)
 		}
-		if err := verdicts.Record(plan.Commits, b); err != nil {
+		if err := verdicts.Record(commits, b); err != nil {
 			fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
 		}
 	}
@@ -412,6 +446,64 @@ func RunPush(opts *RunOptions) error {
 	}
 	fmt.Fprintln(errOut, msg)
 	return nil
+}
+
+// tooLargeHint is what to do about a file skipped for its size: there is
+// no larger limit to set, so split it, or leave it out on purpose.
+var tooLargeHint = fmt.Sprintf("a file whose diff is over %d MiB is never sent to the models: split it, or leave it out on purpose with ignore: in .quorum.yaml", diff.DefaultMaxFileBytes>>20)
+
+// nothingReviewed ends a push in which every changed file was skipped (or
+// none changed): no model read anything, so it never says "reviewed".
+// Files skipped by the rules (ignore: globs, generated, vendored,
+// lockfiles, binaries, submodules) are not meant to be reviewed: the push
+// goes on, naming them, and a block of the same commits is forgotten, as
+// after a passing review. A file skipped for its size is changed code no
+// one read: as for a partial review, hook.on_unavailable decides (allow:
+// through with a warning; block: refused, exit 2).
+func nothingReviewed(w io.Writer, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped) error {
+	n := len(plan.Commits)
+	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
+	if len(skipped) == 0 {
+		fmt.Fprintf(w, "quorum: nothing to review in %s: no file changed\n", what)
+		recordPass(w, plan, verdicts)
+		return nil
+	}
+	items := make([]string, len(skipped))
+	tooLarge := false
+	for i, sk := range skipped {
+		items[i] = fmt.Sprintf("%s (%s)", sk.Path, sk.Reason)
+		tooLarge = tooLarge || sk.Reason == diff.SkipTooLarge
+	}
+	files := safetext.OneLine(report.FirstFew(items))
+	if tooLarge {
+		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
+			return exitcode.Setupf(tooLargeHint+"; "+skipHint,
+				"push blocked: nothing reviewed in %s: every changed file was skipped: %s (hook.on_unavailable: block)", what, files)
+		}
+		fmt.Fprintf(w, "quorum: warning: nothing reviewed in %s: every changed file was skipped: %s; push not reviewed (hook.on_unavailable: allow)\n", what, files)
+		fmt.Fprintf(w, "hint: %s\n", tooLargeHint)
+		return nil
+	}
+	fmt.Fprintf(w, "quorum: nothing reviewed in %s: every changed file was skipped: %s\n", what, files)
+	r := plan.Ranges[0]
+	span := cmdutil.ShortOID(r.Base) + ".." + cmdutil.ShortOID(r.Head)
+	if r.Base == plan.EmptyTree {
+		span = r.Base + ".." + cmdutil.ShortOID(r.Head) // no object to abbreviate
+	}
+	fmt.Fprintf(w, "hint: such files are not reviewed, by the rules; 'quorum diff --commits %s' lists each with its reason\n", span)
+	recordPass(w, plan, verdicts)
+	return nil
+}
+
+// recordPass forgets earlier blocks of the plan's commits, as a passing
+// review does.
+func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
+	if verdicts == nil {
+		return
+	}
+	if err := verdicts.Record(plan.Commits, nil); err != nil {
+		fmt.Fprintf(w, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
+	}
 }
 
 // errInterrupted refuses the push when the review was interrupted (exit 2):
@@ -446,6 +538,38 @@ func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
 		return hook.Update{}, "", false
 	}
 	return ups[0], getenv("PRE_COMMIT_REMOTE_NAME"), true
+}
+
+// notCommitNote names a pushed ref of a tree or a blob: it has no commits
+// to review, so it goes through, with a note and what to do instead.
+func notCommitNote(w io.Writer, sk hook.Skip) {
+	ref := safetext.OneLine(sk.Ref)
+	fmt.Fprintf(w, "quorum: %s points to a %s (%s), not a commit: it has no commits to review; pushed without review\n",
+		ref, safetext.OneLine(sk.NotCommit), cmdutil.ShortOID(sk.Object))
+	if tag, ok := strings.CutPrefix(ref, "refs/tags/"); ok {
+		fmt.Fprintf(w, "hint: only commits are reviewed; to have this content reviewed, tag a commit that has it instead: git tag -f %s COMMIT\n", tag)
+		return
+	}
+	fmt.Fprintln(w, "hint: only commits are reviewed; to have this content reviewed, push a commit that has it instead")
+}
+
+// unknownRemoteNote says why a push to a URL that no configured remote
+// has is reviewed from the empty tree: without remote-tracking refs the
+// hook cannot tell what that repository already has (it never asks it).
+func unknownRemoteNote(w io.Writer, opts *RunOptions, plan *hook.Plan) {
+	if len(plan.Known) > 0 || opts.URL == "" || opts.Remote != opts.URL {
+		return
+	}
+	for _, r := range plan.Ranges {
+		if r.Base != plan.EmptyTree {
+			continue
+		}
+		url := safetext.OneLine(opts.URL)
+		fmt.Fprintf(w, "quorum: no configured remote has the URL %s, so what it already has is unknown: %s is reviewed from its first commit\n",
+			url, cmdutil.ShortOID(r.Head))
+		fmt.Fprintf(w, "hint: to review only what it lacks, add and fetch it first: git remote add NAME %s && git fetch NAME\n", url)
+		return
+	}
 }
 
 func shortRanges(rs []hook.Range) string {

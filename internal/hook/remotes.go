@@ -1,0 +1,144 @@
+package hook
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// remotesOf returns the configured remotes whose remote-tracking refs
+// (refs/remotes/<name>/*) tell what the pushed-to remote has: remote itself
+// when it is the name of a configured remote, and every configured remote
+// with a URL (fetch or push, as `git remote get-url` expands it) naming the
+// same repository as url or as remote's own URLs. git passes a push to a
+// URL ("git push ../remote.git ...") as that URL for both the name and the
+// URL: then the remotes configured with that URL are what the hook knows
+// of the remote. Nothing here asks the remote itself.
+func remotesOf(ctx context.Context, g git, remote, url string) ([]string, error) {
+	out, err := g.output(ctx, "remote")
+	if err != nil {
+		return nil, err
+	}
+	names := slices.DeleteFunc(lines(out), func(n string) bool { return !plainRemoteName(n) })
+	var known []string
+	configured := slices.Contains(names, remote)
+	if configured {
+		known = append(known, remote)
+	}
+	if len(names) == 0 || configured && len(names) == 1 {
+		return known, nil // no other remote could share the URL
+	}
+	keys := newURLKeys(ctx, g)
+	want := map[string]bool{}
+	if url != "" {
+		want[keys.key(url)] = true
+	} else if !configured && remote != "" {
+		want[keys.key(remote)] = true // a URL passed as the only argument
+	}
+	if configured {
+		us, err := remoteURLs(ctx, g, remote)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			want[keys.key(u)] = true
+		}
+	}
+	delete(want, "")
+	if len(want) == 0 {
+		return known, nil
+	}
+	for _, n := range names {
+		if n == remote {
+			continue
+		}
+		us, err := remoteURLs(ctx, g, n)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(us, func(u string) bool { return want[keys.key(u)] }) {
+			known = append(known, n)
+		}
+	}
+	return known, nil
+}
+
+// remoteURLs are a configured remote's fetch and push URLs, with
+// url.<base>.insteadOf and pushInsteadOf applied as git applies them.
+func remoteURLs(ctx context.Context, g git, name string) ([]string, error) {
+	var out []string
+	for _, args := range [][]string{{"remote", "get-url", "--all", name}, {"remote", "get-url", "--push", "--all", name}} {
+		s, err := g.output(ctx, args...)
+		if err != nil {
+			if exitedNonZero(err) || exitedWith(err, 2) {
+				continue // a remote with no URL
+			}
+			return nil, err
+		}
+		out = append(out, lines(s)...)
+	}
+	return out, nil
+}
+
+// plainRemoteName reports a remote name usable in --remotes=<name>: no
+// glob character (it would match other remotes' refs), not an option.
+func plainRemoteName(s string) bool {
+	return s != "" && !strings.HasPrefix(s, "-") && !strings.ContainsAny(s, "*?[\\")
+}
+
+// urlKeys compares remote URLs: two URLs naming the same repository get
+// the same key. A local path (or file:// URL) is made absolute from the
+// top of the work tree, where git resolves it, with symlinks resolved; a
+// trailing "/" or ".git" does not count (git finds "repo" as "repo.git").
+type urlKeys struct {
+	top func() string
+}
+
+func newURLKeys(ctx context.Context, g git) *urlKeys {
+	var top string
+	return &urlKeys{top: func() string {
+		if top == "" {
+			top = g.dir
+			if t, err := g.output(ctx, "rev-parse", "--show-toplevel"); err == nil && t != "" {
+				top = t
+			}
+		}
+		return top
+	}}
+}
+
+func (k *urlKeys) key(u string) string {
+	s := strings.TrimSpace(u)
+	if s == "" {
+		return ""
+	}
+	local := false
+	if p, ok := strings.CutPrefix(s, "file://"); ok {
+		s, local = p, true
+	} else if !strings.Contains(s, "://") && !scpLike(s) {
+		local = true
+	}
+	if local {
+		if !filepath.IsAbs(s) {
+			s = filepath.Join(k.top(), s)
+		}
+		s = filepath.Clean(s)
+		if r, err := filepath.EvalSymlinks(s); err == nil {
+			s = r
+		} else if r, err := filepath.EvalSymlinks(s + ".git"); err == nil {
+			s = r
+		}
+		s = "file://" + filepath.ToSlash(s)
+	}
+	s = strings.TrimRight(s, "/")
+	s = strings.TrimSuffix(s, ".git")
+	return strings.TrimRight(s, "/")
+}
+
+// scpLike reports git's scp-like syntax, "host:path": a colon before any
+// slash (and not a Windows drive letter).
+func scpLike(s string) bool {
+	i := strings.IndexByte(s, ':')
+	return i > 1 && !strings.Contains(s[:i], "/")
+}

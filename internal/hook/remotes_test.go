@@ -1,0 +1,165 @@
+package hook
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// What a remote already has comes from what git knows here, never from
+// asking the remote: the remote-tracking refs of every configured remote
+// with the pushed-to URL, and the old oids of the push itself. So a push to
+// a URL, or to a remote never fetched, reviews only what it brings, not
+// the history the remote has had all along.
+func TestPlanPushKnownByURL(t *testing.T) {
+	r := newRepo(t)
+	root := filepath.Dir(r.dir)
+	originURL := filepath.Join(root, "origin.git")
+	c1 := r.commit("one")
+	r.run("push", "-q", "--no-verify", "origin", "main")
+	c2 := r.commit("two")
+	empty := r.run("hash-object", "-t", "tree", "/dev/null")
+	newBranch := line("refs/heads/main", c2, "refs/heads/x", z40)
+
+	// The same repository however git spells it: the URL as configured, a
+	// relative path (from the top of the work tree, as git resolves it), a
+	// trailing slash, a file:// URL, the name without ".git", a symlink.
+	if err := os.Symlink(originURL, filepath.Join(root, "link.git")); err != nil {
+		t.Fatal(err)
+	}
+	for _, url := range []string{originURL, "../origin.git", originURL + "/", "file://" + originURL, filepath.Join(root, "origin"), "../link.git"} {
+		p := r.plan(PlanOptions{Remote: url, URL: url}, newBranch)
+		if got := ranges(p); len(got) != 1 || got[0] != c1+".."+c2 || !slices.Equal(p.Commits, []string{c2}) {
+			t.Errorf("push to %s: ranges %v commits %v, want %s..%s", url, got, p.Commits, c1, c2)
+		}
+		if !slices.Equal(p.Known, []string{"origin"}) {
+			t.Errorf("push to %s: known remotes %v, want origin", url, p.Known)
+		}
+	}
+
+	// A remote with the same URL that was never fetched has no tracking
+	// refs of its own: origin's count.
+	r.run("remote", "add", "mirror", "../origin.git")
+	p := r.plan(PlanOptions{Remote: "mirror", URL: "../origin.git"}, newBranch)
+	if got := ranges(p); len(got) != 1 || got[0] != c1+".."+c2 || !slices.Equal(p.Known, []string{"mirror", "origin"}) {
+		t.Fatalf("never-fetched remote: %v known %v", got, p.Known)
+	}
+	// Without the URL (the background review asks by name), the remote's
+	// own URLs find the same remotes, so both plan the same range.
+	p = r.plan(PlanOptions{Remote: "mirror"}, newBranch)
+	if got := ranges(p); len(got) != 1 || got[0] != c1+".."+c2 {
+		t.Fatalf("never-fetched remote by name: %v", got)
+	}
+	// url.<base>.insteadOf is applied as git applies it.
+	r.run("config", "url."+root+"/.insteadOf", "here:")
+	r.run("remote", "add", "aliased", "here:origin.git")
+	r.run("remote", "remove", "origin")
+	r.run("remote", "add", "up", originURL)
+	p = r.plan(PlanOptions{Remote: "up", URL: originURL}, newBranch)
+	if got := ranges(p); len(got) != 1 || got[0] != empty+".."+c2 || !slices.Contains(p.Known, "aliased") {
+		// origin's tracking refs went with it: nothing is known.
+		t.Fatalf("after removing origin: %v known %v", got, p.Known)
+	}
+
+	// A URL no configured remote has: nothing known, all of it is new.
+	other := filepath.Join(root, "other.git")
+	p = r.plan(PlanOptions{Remote: other, URL: other}, newBranch)
+	if got := ranges(p); len(got) != 1 || got[0] != empty+".."+c2 || len(p.Known) != 0 {
+		t.Fatalf("unknown URL: %v known %v", got, p.Known)
+	}
+	// ...except what the push itself says the remote has: the old oid of
+	// another ref of the same push.
+	p = r.plan(PlanOptions{Remote: other, URL: other}, newBranch, line("refs/heads/main", c2, "refs/heads/main", c1))
+	if got := ranges(p); len(got) != 1 || got[0] != c1+".."+c2 || len(p.Ranges[0].Refs) != 2 {
+		t.Fatalf("unknown URL, old oid on stdin: %v %+v", got, p.Ranges)
+	}
+}
+
+// A ref of a tree or a blob has no commits: skipped with what it is,
+// whether tags are reviewed or not.
+func TestPlanPushNotACommit(t *testing.T) {
+	r := newRepo(t)
+	r.commit("one")
+	tree := r.run("rev-parse", "HEAD^{tree}")
+	blob := r.run("rev-parse", "HEAD:one.txt")
+	r.run("tag", "-a", "-m", "b", "blobtag", blob)
+	blobTag := r.run("rev-parse", "blobtag")
+	for _, tags := range []bool{true, false} {
+		p := r.plan(PlanOptions{Tags: tags},
+			line("refs/tags/treetag", tree, "refs/tags/treetag", z40),
+			line("refs/tags/blobtag", blobTag, "refs/tags/blobtag", z40))
+		if len(p.Ranges) != 0 || len(p.Skipped) != 2 {
+			t.Fatalf("tags %v: %+v", tags, p)
+		}
+		if sk := p.Skipped[0]; sk.NotCommit != "tree" || sk.Object != tree || sk.Ref != "refs/tags/treetag" {
+			t.Errorf("tags %v: tree tag skipped as %+v", tags, sk)
+		}
+		if sk := p.Skipped[1]; sk.NotCommit != "blob" || sk.Object != blob {
+			t.Errorf("tags %v: annotated blob tag skipped as %+v", tags, sk)
+		}
+	}
+}
+
+// Upto cuts a blocked push's ranges at a commit pushed again: an older,
+// clean commit of a blocked range is reviewed up to itself, not with the
+// blocked commits above it; and Fresh keeps out of a blocked verdict the
+// commits the remote already had.
+func TestUptoAndFresh(t *testing.T) {
+	r := newRepo(t)
+	c1 := r.commit("one")
+	c2 := r.commit("two")
+	c3 := r.commit("three")
+	empty := r.run("hash-object", "-t", "tree", "/dev/null")
+	ctx := context.Background()
+	blocked := []Range{{Base: empty, Head: c3, Refs: []string{"refs/heads/x"}, New: []string{c3, c2, c1}}}
+
+	got, err := Upto(ctx, r.dir, c2, empty, blocked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].String() != empty+".."+c2 || !slices.Equal(got[0].New, []string{c2, c1}) {
+		t.Fatalf("upto %s: %+v", c2, got)
+	}
+	if got, _ := Upto(ctx, r.dir, c3, empty, blocked); len(got) != 1 || got[0].String() != empty+".."+c3 {
+		t.Fatalf("upto the head: %+v", got)
+	}
+	other := Range{Base: c1, Head: c2, New: []string{c2}}
+	if got, _ := Upto(ctx, r.dir, c2, empty, []Range{{Base: c2, Head: c3, New: []string{c3}}, other}); len(got) != 1 || got[0].String() != other.String() {
+		t.Fatalf("only the ranges holding the commit: %+v", got)
+	}
+
+	// A push of c3 to the remote, which has c1: c2 and c3 are fresh; a
+	// range restored from a verdict adds c1, which is not.
+	r.run("push", "-q", "--no-verify", "origin", c1+":refs/heads/main")
+	r.run("fetch", "-q", "origin")
+	p := r.plan(PlanOptions{}, line("refs/heads/main", c3, "refs/heads/x", z40))
+	if err := p.Review(ctx, r.dir, "refs/heads/x", blocked); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Commits, []string{c3, c2, c1}) {
+		t.Fatalf("restored plan commits %v", p.Commits)
+	}
+	if got := p.Fresh(p.Commits, nil); !slices.Equal(got, []string{c3, c2}) {
+		t.Fatalf("fresh %v, want %v", got, []string{c3, c2})
+	}
+	// A commit an earlier push was blocked on stays blocked.
+	v, err := LoadVerdicts(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Record([]string{c1}, &Blocked{Findings: []Finding{{ID: "a"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Fresh(p.Commits, v); !slices.Equal(got, []string{c3, c2, c1}) {
+		t.Fatalf("fresh with c1 blocked before: %v", got)
+	}
+	// A blocked verdict on no commit is not recorded.
+	if err := v.Record(nil, &Blocked{Findings: []Finding{{ID: "b"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Blocked) != 1 {
+		t.Fatalf("a verdict on no commit was recorded: %+v", v.Blocked)
+	}
+}
