@@ -86,10 +86,10 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
 		req.Meta.GeneratedAt = req.Now()
 	}
-	anchored := anchor.All(req.Set, res.Raw)                                                                                                             // Raw → Anchored + Rejected
-	clusters := merge.Clusters(anchored.Findings)                                                                                                        // Anchored → Clusters
-	dismissed := dismiss.Matcher(ledger, req.Set)                                                                                                        // Clusters → Dismissed (applied before the gate)
-	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Dismiss: dismissed}, req.Policy, req.Meta) // → Report
+	anchored := anchor.All(req.Set, res.Raw)                                                                                                                                 // Raw → Anchored + Rejected
+	clusters := merge.Clusters(anchored.Findings)                                                                                                                            // Anchored → Clusters
+	dismissed := dismiss.Matcher(ledger, req.Set)                                                                                                                            // Clusters → Dismissed (applied before the gate)
+	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report
 	if err != nil {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}

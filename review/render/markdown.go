@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -151,15 +153,15 @@ func location(f report.Finding) string {
 
 // unchanged reports whether a finding is about code the change did not
 // touch: every line it is anchored to is an unchanged (context) line of
-// the diff. The gate treats it like any other finding; the writers say so.
+// the diff. Its finders count ½ each at the gate; the writers say so.
 func unchanged(f report.Finding) bool { return f.LineKind == "context" && f.Line > 0 && !f.Deleted }
 
 // unchangedNote is the sentence under such a finding.
 func unchangedNote(f report.Finding) string {
 	if f.EndLine > f.Line {
-		return "Unchanged code: this finding is on lines this change did not touch; the code was there before it."
+		return "Unchanged code: this finding is on lines this change did not touch; the code was there before it, so its finders count ½ each toward the gate."
 	}
-	return "Unchanged code: this finding is on a line this change did not touch; the code was there before it."
+	return "Unchanged code: this finding is on a line this change did not touch; the code was there before it, so its finders count ½ each toward the gate."
 }
 
 func reviewerLabel(rv report.Reviewer) string {
@@ -313,6 +315,9 @@ func (m *md) finding(n int, f report.Finding) {
 	}
 	if unchanged(f) {
 		m.p("\n%s\n", unchangedNote(f))
+	}
+	if f.NotDismissed != "" {
+		m.p("\n%s (%s).\n", mdText(upperFirst(f.NotDismissed)), "`quorum dismiss "+f.ID+" --reason ...` dismisses it too")
 	}
 	if f.Disputed {
 		var votes []string
@@ -690,4 +695,13 @@ func orDash(n int) string {
 		return "–"
 	}
 	return fmt.Sprint(n)
+}
+
+// upperFirst is s with its first letter upper-cased (for a sentence).
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -40,6 +40,9 @@ type Input struct {
 	// Dismiss says whether a finding is dismissed, and why; nil dismisses
 	// nothing. It must be a pure function of the finding.
 	Dismiss func(Finding) (Dismissal, bool)
+	// WhyNot says why a dismissal at a kept finding's place does not cover
+	// it ("" for none there); nil says nothing. A pure function too.
+	WhyNot func(Finding) string
 }
 
 // Build makes the report from consolidated findings. It neither anchors nor
@@ -109,7 +112,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	}
 	slices.SortFunc(r.Findings, compareFindings)
 	assignIDs(r.Findings)
-	r.Findings, r.Dismissed = dismissed(r.Findings, in.Dismiss)
+	r.Findings, r.Dismissed = dismissed(r.Findings, in.Dismiss, in.WhyNot)
 
 	r.Reviewers = reviewers(results, clusters, rejectedBy)
 	r.Strengths, r.Concerns, r.Docs, r.Untested, r.Summary.Reviewers = narrative(results)
@@ -337,7 +340,7 @@ func Fingerprint(file string, line int, section, lineText, category string) stri
 }
 
 // dismissed moves the findings dismiss matches out of fs, keeping order.
-func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool)) (kept, out []Finding) {
+func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool), whyNot func(Finding) string) (kept, out []Finding) {
 	kept, out = []Finding{}, []Finding{}
 	for _, f := range fs {
 		if dismiss != nil {
@@ -346,6 +349,9 @@ func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool)) (kept, out
 				out = append(out, f)
 				continue
 			}
+		}
+		if whyNot != nil {
+			f.NotDismissed = whyNot(f)
 		}
 		kept = append(kept, f)
 	}

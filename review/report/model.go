@@ -222,6 +222,10 @@ type Finding struct {
 	Kinds       []string `json:"kinds,omitempty"`
 	// Dismissal says why a dismissed finding does not count (Report.Dismissed only).
 	Dismissal *Dismissal `json:"dismissal,omitempty"`
+	// NotDismissed says why a dismissal at this finding's place (its
+	// fingerprint) does not cover it: it is more severe than what was
+	// dismissed there, or another kind of issue. Empty when none is there.
+	NotDismissed string `json:"not_dismissed,omitempty"`
 }
 
 // Dismissal is why a finding was dismissed.
