@@ -509,6 +509,9 @@ func (m *md) retro(r *report.Report) {
 		if rv.Repeats > 0 {
 			parts = append(parts, fmt.Sprintf("repeated itself %s (collapsed)", times(rv.Repeats)))
 		}
+		for _, n := range rv.Notes {
+			parts = append(parts, "answer read differently: "+mdText(n))
+		}
 		if rv.Hint != "" {
 			parts = append(parts, "hint: "+mdText(rv.Hint))
 		}

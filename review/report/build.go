@@ -479,8 +479,14 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 					rv.Failures = append(rv.Failures, safetext.Sanitize(ch.Error))
 				}
 			}
+			for _, n := range ch.Notes {
+				rv.Notes = append(rv.Notes, safetext.Sanitize(n))
+			}
 		}
 		rv.Failures = slices.Compact(rv.Failures)
+		// Sorted: chunk order is not the same on every run.
+		slices.Sort(rv.Notes)
+		rv.Notes = slices.Compact(rv.Notes)
 		for _, c := range clusters {
 			v, ok := c.Votes[res.Reviewer.Name]
 			if !ok {

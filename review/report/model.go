@@ -157,6 +157,10 @@ type Reviewer struct {
 	Repeats int `json:"repeats"`
 	// Failures lists why chunks failed.
 	Failures []string `json:"failures,omitempty"`
+	// Notes list where its answers read differently from what it wrote
+	// (a value outside the schema replaced, findings over the limit left
+	// out), from raw.json's chunk notes, each once.
+	Notes []string `json:"notes,omitempty"`
 	// stopped: the run's interruption reached it before it answered
 	// (review.RawResult.StoppedBeforeAnswering); the verdict words it so.
 	stopped bool
