@@ -140,12 +140,34 @@ func diffUnreadable(engine, format string, args ...any) error {
 // could not be read.
 var errNoRev = errors.New("no such commit")
 
+// noRevError is errNoRev with what git said about the revision, or what it
+// names instead of a commit ("it names a tree"); why may be "".
+type noRevError struct{ why string }
+
+func (e *noRevError) Error() string {
+	if e.why == "" {
+		return errNoRev.Error()
+	}
+	return errNoRev.Error() + ": " + e.why
+}
+
+func (e *noRevError) Is(target error) bool { return target == errNoRev }
+
 // badRev is the error for a revision that failed to resolve: BadRev when it
-// names no commit, Unreadable when reading the repository failed.
+// names no commit, Unreadable when reading the repository failed. An error
+// that is already an *Error (NeedsGit) is returned as it is.
 func badRev(rev string, err error) error {
+	var de *Error
+	if errors.As(err, &de) {
+		return err
+	}
 	if errors.Is(err, errNoRev) {
-		e := errorf(BadRev, "base or head %q does not resolve to a commit", rev)
-		e.Rev = rev
+		msg := fmt.Sprintf("base or head %q does not resolve to a commit", rev)
+		var nr *noRevError
+		if errors.As(err, &nr) && nr.why != "" {
+			msg += ": " + nr.why
+		}
+		e := &Error{Kind: BadRev, Rev: rev, Err: &msgErr{msg: msg, err: err}}
 		return e
 	}
 	e := unreadable(OpResolve, "cannot resolve %q: %w", rev, err)

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
+	"unicode/utf8"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // JSONStream writes a Set as indented JSON (two spaces, HTML characters
@@ -103,4 +105,91 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// Paths are bytes to git, and JSON strings hold UTF-8 only: encoding/json
+// writes each invalid byte as U+FFFD, so "path" alone cannot name a file
+// called f\xe9.py. A path that is not valid UTF-8 therefore also has
+// "path_bytes" (and "old_path_bytes"): its exact bytes, base64 (standard,
+// padded). "path" stays, lossy, for people; decoding restores the exact
+// path from path_bytes. Valid UTF-8 paths, nearly all, gain no field.
+
+// rawBytes is p's bytes when p is not valid UTF-8, else nil (no field).
+func rawBytes(p string) []byte {
+	if utf8.ValidString(p) {
+		return nil
+	}
+	return []byte(p)
+}
+
+// exactPath is the path a decoded path_bytes gives, else the string.
+func exactPath(s string, b []byte) string {
+	if b != nil {
+		return string(b)
+	}
+	return s
+}
+
+// marshalNoHTML is json.Marshal without HTML escaping, as every JSON
+// writer of quorum's sets it (an outer encoder that escapes HTML still
+// escapes this output).
+func marshalNoHTML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+type plainFile File // File without its JSON methods
+
+// fileJSON is File's JSON form: its fields, then the exact bytes of a path
+// that is not UTF-8.
+type fileJSON struct {
+	plainFile
+	PathBytes    []byte `json:"path_bytes,omitempty"`
+	OldPathBytes []byte `json:"old_path_bytes,omitempty"`
+}
+
+// MarshalJSON writes f's fields, then path_bytes and old_path_bytes for a
+// path that is not valid UTF-8.
+func (f File) MarshalJSON() ([]byte, error) {
+	return marshalNoHTML(fileJSON{plainFile(f), rawBytes(f.Path), rawBytes(f.OldPath)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, the exact paths included.
+func (f *File) UnmarshalJSON(b []byte) error {
+	var v fileJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = File(v.plainFile)
+	f.Path, f.OldPath = exactPath(f.Path, v.PathBytes), exactPath(f.OldPath, v.OldPathBytes)
+	return nil
+}
+
+type plainSkipped Skipped
+
+type skippedJSON struct {
+	plainSkipped
+	PathBytes []byte `json:"path_bytes,omitempty"`
+}
+
+// MarshalJSON writes s's fields, then path_bytes for a path that is not
+// valid UTF-8.
+func (s Skipped) MarshalJSON() ([]byte, error) {
+	return marshalNoHTML(skippedJSON{plainSkipped(s), rawBytes(s.Path)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, the exact path included.
+func (s *Skipped) UnmarshalJSON(b []byte) error {
+	var v skippedJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = Skipped(v.plainSkipped)
+	s.Path = exactPath(s.Path, v.PathBytes)
+	return nil
 }

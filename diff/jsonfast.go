@@ -6,6 +6,7 @@ package diff
 // encoding/json in json_test.go) several times faster.
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"strconv"
 	"strings"
@@ -209,8 +210,23 @@ func (w *jsonWriter) file(f *File) {
 		w.nl(1)
 		w.buf = append(w.buf, ']')
 	}
+	// As File.MarshalJSON: the exact bytes of a path that is not UTF-8.
+	if !utf8.ValidString(f.Path) {
+		w.b64(1, "path_bytes", f.Path)
+	}
+	if !utf8.ValidString(f.OldPath) {
+		w.b64(1, "old_path_bytes", f.OldPath)
+	}
 	w.nl(0)
 	w.buf = append(w.buf, '}')
+}
+
+// b64 appends a []byte field as encoding/json does: standard base64.
+func (w *jsonWriter) b64(depth int, k, v string) {
+	w.key(depth, false, k)
+	w.buf = append(w.buf, '"')
+	w.buf = base64.StdEncoding.AppendEncode(w.buf, []byte(v))
+	w.buf = append(w.buf, '"')
 }
 
 func (w *jsonWriter) hunk(h *Hunk) {

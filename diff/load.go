@@ -77,11 +77,43 @@ func (o Options) Validate() error {
 }
 
 func splitCommits(s string) (string, string, error) {
-	a, b, ok := strings.Cut(s, "..")
-	if !ok || a == "" || b == "" || strings.HasPrefix(b, ".") || strings.Contains(b, "..") {
+	// The ".." outside braces: HEAD@{1.day.ago}..HEAD is a range.
+	i, depth := -1, 0
+	for j := 0; j < len(s) && i < 0; j++ {
+		switch {
+		case s[j] == '{':
+			depth++
+		case s[j] == '}' && depth > 0:
+			depth--
+		case depth == 0 && strings.HasPrefix(s[j:], ".."):
+			i = j
+		}
+	}
+	if i < 0 {
+		return "", "", usageErr("--commits takes a range A..B, got %q", s)
+	}
+	a, b := s[:i], s[i+2:]
+	if a == "" || b == "" || strings.HasPrefix(b, ".") || strings.Contains(stripBraces(b), "..") {
 		return "", "", usageErr("--commits takes a range A..B, got %q", s)
 	}
 	return a, b, nil
+}
+
+// stripBraces is s without its {...} parts (reflog dates, ^{type}).
+func stripBraces(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '{':
+			depth++
+		case r == '}' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // source is what Load resolved, kept for ReadNew.

@@ -4,12 +4,15 @@ package diff
 // in-process with go-git.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
@@ -17,6 +20,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
@@ -163,8 +167,12 @@ func (rp *repo) unborn() bool {
 	return errors.Is(err, plumbing.ErrReferenceNotFound)
 }
 
-// resolve turns a revision into a commit hash: go-git first, then the git
-// binary (if any) for syntax go-git lacks (@{u}, :/text, ...).
+// resolve turns a revision into a commit hash. With the git binary, git
+// is the authority for every revision: go-git's parser silently drops the
+// parts it does not implement (HEAD@{1} and main@{1} read as HEAD and main,
+// HEAD^{tree} and HEAD:path as HEAD), which would review the wrong range,
+// or none, without a word. Without git, only the forms resolveGoGit
+// implements exactly are accepted; any other is a NeedsGit error.
 func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
 	if rev == "" {
 		return plumbing.ZeroHash, fmt.Errorf("empty revision: %w", errNoRev)
@@ -172,54 +180,220 @@ func (rp *repo) resolve(g *gitCLI, rev string) (plumbing.Hash, error) {
 	if rev == EmptyTree {
 		return plumbing.NewHash(EmptyTree), nil
 	}
-	h, gerr := rp.r.ResolveRevision(plumbing.Revision(rev))
-	if gerr != nil {
+	if g != nil {
+		return rp.resolveGit(g, rev)
+	}
+	return rp.resolveGoGit(rev)
+}
+
+// resolveGit resolves rev with `git rev-parse --verify`, then peels it to
+// a commit (an annotated tag to its commit); a tree or blob is named in
+// the error.
+func (rp *repo) resolveGit(g *gitCLI, rev string) (plumbing.Hash, error) {
+	switch {
+	case strings.HasPrefix(rev, "-"):
+		// git would read it as an option (and no branch name starts with "-").
+		return plumbing.ZeroHash, &noRevError{why: "a revision cannot start with '-'"}
+	case strings.ContainsFunc(rev, func(r rune) bool { return r == 0 || r == '\n' }):
+		return plumbing.ZeroHash, &noRevError{why: "it contains a control character"}
+	}
+	out, stderr, err := g.revParse(rev)
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return plumbing.ZeroHash, err // git did not run
+		}
+		// A name git does not know, or cannot use (@{u} without an
+		// upstream, HEAD@{9} past the reflog), unless the repository
+		// cannot be read.
+		if rerr := rp.readFailureAt(rev); rerr != nil {
+			return plumbing.ZeroHash, rerr
+		}
+		if gitReadFailure.MatchString(stderr) {
+			return plumbing.ZeroHash, &msgErr{msg: gitComplaint(stderr, true), err: err}
+		}
+		return plumbing.ZeroHash, &noRevError{why: gitComplaint(stderr, false)}
+	}
+	s := strings.TrimSpace(string(out))
+	if !plumbing.IsHash(s) {
+		// "^main" verifies as "^<sha>": a negation, not an object.
+		return plumbing.ZeroHash, &noRevError{}
+	}
+	h := plumbing.NewHash(s)
+	c, cerr := rp.r.CommitObject(h)
+	if cerr == nil {
+		return c.Hash, nil
+	}
+	// Not a commit go-git can read: an annotated tag (peeled by git, which
+	// also follows a tag of a tag), a tree or blob, or a damaged object.
+	if out, err := g.output("rev-parse", "--verify", "--quiet", s+"^{commit}"); err == nil {
+		if p := strings.TrimSpace(string(out)); plumbing.IsHash(p) {
+			return plumbing.NewHash(p), nil
+		}
+	}
+	tout, err := g.output("cat-file", "-t", s+"^{}")
+	switch typ := strings.TrimSpace(string(tout)); {
+	case err == nil && (typ == "tree" || typ == "blob"):
+		return plumbing.ZeroHash, &noRevError{why: "it names a " + typ}
+	case readFailure(cerr) || !errors.Is(cerr, plumbing.ErrObjectNotFound):
+		return plumbing.ZeroHash, cerr
+	}
+	return plumbing.ZeroHash, &noRevError{}
+}
+
+// revParse runs `git rev-parse --verify rev` and returns its stdout and
+// all of its stderr (gitexec keeps the first line only, and a damaged
+// object's "is corrupt" comes last). Not --quiet: it also silences why a
+// name is wrong ("log for 'HEAD' only has 2 entries").
+func (g *gitCLI) revParse(rev string) (string, string, error) {
+	c := g.Command(context.Background(), "rev-parse", "--verify", rev)
+	var stdout, stderr strings.Builder
+	c.Stdout, c.Stderr = &stdout, &stderr
+	err := c.Run()
+	return stdout.String(), stderr.String(), err
+}
+
+// gitReadFailure matches what git says when it cannot read the repository
+// (a damaged object or pack, a file it may not read) rather than when a
+// name is wrong.
+var gitReadFailure = regexp.MustCompile(`(?m)^(error|fatal): (inflate: |unable to unpack |unable to read |.* is corrupt|object file .* is empty|bad packed object|.*[Pp]ermission denied|detected dubious ownership)`)
+
+// gitComplaint is git's own reason in stderr, without its "fatal: "
+// prefix: the last fatal line (only that one says why git gave up; its
+// "error: X^{commit}: expected commit type" lines describe its own
+// peeling), or "" when there is none or it is the generic "Needed a
+// single revision". With anyLine, the first line stands
+// in for a missing fatal one.
+func gitComplaint(stderr string, anyLine bool) string {
+	why, first := "", ""
+	for line := range strings.SplitSeq(strings.TrimSpace(stderr), "\n") {
+		line = strings.TrimSpace(line)
+		if first == "" {
+			first = line
+		}
+		if msg, ok := strings.CutPrefix(line, "fatal: "); ok && msg != "Needed a single revision" {
+			why = msg
+		}
+	}
+	if why == "" && anyLine {
+		why = strings.TrimPrefix(first, "error: ")
+	}
+	return why
+}
+
+// readFailureAt is the error go-git meets reading the repository while
+// resolving rev (a damaged object or pack), or nil: it tells a broken
+// repository from a wrong name when git refuses rev.
+func (rp *repo) readFailureAt(rev string) error {
+	if goGitRev.MatchString(rev) {
+		// The syntax go-git implements: resolve it step by step, reading
+		// every commit on the way.
+		if _, err := rp.resolveGoGit(rev); readFailure(err) {
+			return err
+		}
+		return nil
+	}
+	return rp.nameReadFailure(rev)
+}
+
+// nameReadFailure is readFailureAt for a name go-git resolves whole.
+func (rp *repo) nameReadFailure(rev string) error {
+	_, err := rp.r.ResolveRevision(plumbing.Revision(rev))
+	if err != nil && !readFailure(err) {
 		// go-git reports a ref whose commit cannot be read as not found:
 		// read the commit of a plain ref name to tell the two apart.
 		if rh, ok := rp.refHash(rev); ok {
-			if _, err := rp.r.CommitObject(rh); readFailure(err) {
-				gerr = err
+			_, err = rp.r.CommitObject(rh)
+		}
+	}
+	if readFailure(err) {
+		return err
+	}
+	return nil
+}
+
+// goGitRev is the revision syntax resolveGoGit implements exactly: a ref
+// name or (abbreviated) object name, then any ~N and ^N steps. "@" alone
+// is HEAD, as to git; any other "@", ":", "{" or "}" is syntax only git
+// knows (reflog, upstream, paths, ^{type}, :/text).
+var goGitRev = regexp.MustCompile(`^(@|[^\x00-\x20\x7f~^:?*\[\\{}@]+)((?:[~^][0-9]*)*)$`)
+
+// goGitStep is one ~N or ^N step of a revision.
+var goGitStep = regexp.MustCompile(`([~^])([0-9]*)`)
+
+// resolveGoGit resolves rev in-process, for machines without git: the name
+// with go-git, then each step by hand (go-git's own walk reads HEAD^3 as
+// the second parent and fails on HEAD^^).
+func (rp *repo) resolveGoGit(rev string) (plumbing.Hash, error) {
+	m := goGitRev.FindStringSubmatch(rev)
+	if m == nil || strings.Contains(rev, "..") {
+		e := errorf(NeedsGit, "revision %q needs the git binary, which is not on PATH", rev)
+		e.Rev = rev
+		return plumbing.ZeroHash, e
+	}
+	name, steps := m[1], m[2]
+	if name == "@" {
+		name = "HEAD"
+	}
+	var c *object.Commit
+	h, err := rp.r.ResolveRevision(plumbing.Revision(name))
+	if err == nil {
+		c, err = rp.r.CommitObject(*h)
+	} else if rh, ok := rp.refHash(name); ok || plumbing.IsHash(name) {
+		// go-git does not peel a tag of a tag.
+		if !ok {
+			rh = plumbing.NewHash(name)
+		}
+		c, err = rp.peel(rh)
+	}
+	if err != nil {
+		if rerr := rp.nameReadFailure(name); rerr != nil {
+			return plumbing.ZeroHash, rerr
+		}
+		if readFailure(err) {
+			return plumbing.ZeroHash, err
+		}
+		return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
+	}
+	for _, st := range goGitStep.FindAllStringSubmatch(steps, -1) {
+		n := 1
+		if st[2] != "" {
+			if n, err = strconv.Atoi(st[2]); err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
+			}
+		}
+		hops, parent := n, 1 // ~N: N first parents
+		if st[1] == "^" {
+			hops, parent = min(n, 1), n // ^N: the Nth parent; ^0: the commit itself
+		}
+		for range hops {
+			if parent > len(c.ParentHashes) {
+				return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
+			}
+			if c, err = rp.r.CommitObject(c.ParentHashes[parent-1]); err != nil {
+				if readFailure(err) || !errors.Is(err, plumbing.ErrObjectNotFound) {
+					return plumbing.ZeroHash, err
+				}
+				return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
 			}
 		}
 	}
-	if gerr == nil {
-		c, err := rp.r.CommitObject(*h)
-		if err == nil {
-			return c.Hash, nil
+	return c.Hash, nil
+}
+
+// peel follows annotated tags from h to the commit they name.
+func (rp *repo) peel(h plumbing.Hash) (*object.Commit, error) {
+	for range 16 {
+		if c, err := rp.r.CommitObject(h); err == nil || readFailure(err) {
+			return c, err
 		}
-		gerr = err
-		// A tag object: peel it.
-		if t, err := rp.r.TagObject(*h); err == nil {
-			c, err := t.Commit()
-			if err == nil {
-				return c.Hash, nil
-			}
-			gerr = err
+		t, err := rp.r.TagObject(h)
+		if err != nil {
+			return nil, err
 		}
+		h = t.Target
 	}
-	if g != nil && !strings.HasPrefix(rev, "-") {
-		// The git binary knows syntax go-git lacks (@{u}, :/text, ...).
-		out, err := g.output("rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
-		if err == nil {
-			if s := strings.TrimSpace(string(out)); plumbing.IsHash(s) {
-				return plumbing.NewHash(s), nil
-			}
-		}
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
-			return plumbing.ZeroHash, err // git did not run
-		}
-		if !readFailure(gerr) {
-			// git exits 1 for a name it does not know and 128 for one it
-			// cannot use (@{u} without an upstream): either way the name
-			// is wrong, unless go-git failed to read the repository.
-			return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
-		}
-	}
-	if readFailure(gerr) {
-		return plumbing.ZeroHash, gerr
-	}
-	return plumbing.ZeroHash, fmt.Errorf("revision %q: %w", rev, errNoRev)
+	return nil, fmt.Errorf("tag %s: %w", shortHash(h), errNoRev)
 }
 
 // refHash resolves rev as a ref name the way git expands one (rev,

@@ -1,0 +1,75 @@
+package diffcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/internal/gitexec"
+)
+
+// twoCommits is main with a.go added in "one" and changed in "two": HEAD@{1}
+// and main@{1} are "one" (go-git alone reads them as HEAD).
+func twoCommits(t *testing.T) (r *difftest.Repo, one string) {
+	r = difftest.NewIsolated(t)
+	r.Write("a.go", "package a\n")
+	one = r.Commit("one")
+	r.Write("a.go", "package a\n\nfunc A() {}\n")
+	r.Commit("two")
+	return r, one
+}
+
+// TestReflogBase: --base and --commits with reflog syntax review from the
+// commit git names, not from HEAD ("nothing to review").
+func TestReflogBase(t *testing.T) {
+	r, one := twoCommits(t)
+	// A date before the reflog starts is its oldest entry, "one", as to git.
+	for _, args := range []string{"--base HEAD@{1}", "--base main@{1}", "--commits HEAD@{1}..HEAD", "--commits main@{1}..main", "--commits HEAD@{20.years.ago}..HEAD"} {
+		stdout, stderr, code := run(t, r.Dir, args)
+		rev := strings.TrimSuffix(strings.Fields(args)[1], "..HEAD")
+		rev = strings.TrimSuffix(rev, "..main")
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "base        "+rev+" "+one[:12]+"\n") ||
+			!strings.Contains(stdout, "files (1 to review, +2 -0)") {
+			t.Errorf("%s: exit %d, stderr %q\n%s", args, code, stderr, stdout)
+		}
+	}
+}
+
+// TestRevisionNotACommit: a tree, a blob or a reflog entry past the end is
+// refused with exit 2 and a hint, never reviewed as HEAD.
+func TestRevisionNotACommit(t *testing.T) {
+	r, _ := twoCommits(t)
+	for _, tt := range []struct{ args, rev, why string }{
+		{"--base HEAD^{tree}", "HEAD^{tree}", ": it names a tree"},
+		{"--base HEAD:a.go", "HEAD:a.go", ": it names a blob"},
+		{"--head HEAD^{tree} --base main", "HEAD^{tree}", ": it names a tree"},
+		{"--commits HEAD:a.go..HEAD", "HEAD:a.go", ": it names a blob"},
+		{"--commits HEAD~1..HEAD^{tree}", "HEAD^{tree}", ": it names a tree"},
+		{"--base HEAD@{5}", "HEAD@{5}", ": log for 'HEAD' only has 2 entries"},
+		{"--base @{upstream}", "@{upstream}", ": no upstream configured for branch 'main'"},
+	} {
+		t.Run(tt.args, func(t *testing.T) {
+			_, stderr, code := run(t, r.Dir, tt.args)
+			assertErr(t, stderr, code, `error: base or head "`+tt.rev+`" does not resolve to a commit`+tt.why,
+				"hint: check the name with 'git rev-parse "+tt.rev+"' or 'git branch -a'; fetch it first if it is remote")
+		})
+	}
+}
+
+// TestRevisionNeedsGit: without the git binary, syntax go-git would
+// misread is refused, not resolved to HEAD.
+func TestRevisionNeedsGit(t *testing.T) {
+	r, _ := twoCommits(t)
+	old := gitexec.LookPath
+	gitexec.LookPath = func() string { return "" }
+	t.Cleanup(func() { gitexec.LookPath = old })
+	for _, rev := range []string{"HEAD@{1}", "HEAD^{tree}", "HEAD:a.go"} {
+		_, stderr, code := run(t, r.Dir, "--base "+rev)
+		assertErr(t, stderr, code, `error: revision "`+rev+`" needs the git binary, which is not on PATH`,
+			"hint: install git, or review commits with --base or --commits")
+	}
+	stdout, _, code := run(t, r.Dir, "--base HEAD~1")
+	if code != 0 || !strings.Contains(stdout, "files (1 to review, +2 -0)") {
+		t.Errorf("--base HEAD~1 without git: exit %d\n%s", code, stdout)
+	}
+}
