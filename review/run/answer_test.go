@@ -79,8 +79,9 @@ func TestParseAnswerFenceInsideStrings(t *testing.T) {
 }
 
 // TestUnknownKindIsDropped: a kind the schema does not list, or none at all
-// (the schema requires one), becomes "other", not a schema failure; a known
-// one is kept.
+// (the schema requires one), becomes no kind (""), not a schema failure and
+// not the declared "other" (which merge reads as evidence); a known one is
+// kept.
 func TestUnknownKindIsDropped(t *testing.T) {
 	a, err := ParseAnswer(`{"summary":"s","findings":[
 	  {"file":"a.go","line":1,"quote":"x := 1","severity":"important","category":"bug","kind":"made-up","title":"t","explanation":"e"},
@@ -90,7 +91,7 @@ func TestUnknownKindIsDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := []string{a.Findings[0].Kind, a.Findings[1].Kind, a.Findings[2].Kind, a.Findings[3].Kind}; got[0] != "other" || got[1] != "sql-injection" || got[2] != "other" || got[3] != "other" {
-		t.Fatalf("kinds = %q, want the unknown ones \"other\"", got)
+	if got := []string{a.Findings[0].Kind, a.Findings[1].Kind, a.Findings[2].Kind, a.Findings[3].Kind}; got[0] != "" || got[1] != "sql-injection" || got[2] != "" || got[3] != "" {
+		t.Fatalf("kinds = %q, want the unknown ones empty", got)
 	}
 }

@@ -1,7 +1,6 @@
 package run
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/prompts"
-	"github.com/quorum-review/quorum/review"
 )
 
 // This file reads what a model wrote outside the reviewer schema, where
@@ -25,19 +23,18 @@ import (
 //     ("Error_Handling" is "error-handling");
 //   - a category the schema does not list is read as "other", and a note
 //     quotes the model's own value; a missing one is "other";
-//   - a kind the schema does not list, or none, is "other" ("other" is no
-//     evidence: merge infers the kind from the wording);
+//   - a kind the schema does not list, or none, is no kind (""), not the
+//     declared "other" (which merge reads as evidence), and a note quotes
+//     an unlisted value;
 //   - a severity that is none of the three is kept as written, so that
 //     anchoring rejects that finding alone, naming the value ("unknown
 //     severity"), and the report lists it under the reviewer's rejected
 //     findings; a missing one is "";
 //   - a risk that is none of the three is kept as written (the report
 //     reads it as "low", as it does any unknown risk);
-//   - more findings than the schema's maxItems: the most severe are kept
-//     (in the order the model gave them; among equally severe ones, the
-//     first), and a note names those left out. The prompt asks for the most
-//     important first, but a model that ignores the limit may ignore that
-//     too: dropping by position could drop its only critical finding;
+//   - more findings than the schema's maxItems: all are kept, and a note
+//     says so. Any cut here would come before anchoring, so findings that
+//     quote invented code could push a real one out;
 //   - more strengths, concerns, untested scenarios or docs notes than the
 //     schema's maxItems: the first ones are kept, and a note says so;
 //   - text longer than the schema's maxLength, and a negative line number
@@ -119,13 +116,17 @@ var rules = sync.OnceValue(func() schemaRules {
 // validated against, after normalize: no enum on severity or risk (an
 // unknown value is kept, see above), severity, category, kind and risk not
 // required (normalize fills them), no maxLength, no minimum on lines.
-// Category and kind keep their enums: normalize only ever leaves a listed
-// value there. maxItems stays: normalize has cut every list to it.
+// Category keeps its enum: normalize only ever leaves a listed value
+// there; kind loses it for "" (no kind). maxItems stays, but for the findings: normalize has cut
+// every other list to it.
 func relax(schema any) {
 	walk(schema, func(m map[string]any) {
 		delete(m, "maxLength")
 		props, _ := m["properties"].(map[string]any)
-		for _, name := range []string{"severity", "risk"} {
+		if f, ok := props["findings"].(map[string]any); ok {
+			delete(f, "maxItems")
+		}
+		for _, name := range []string{"severity", "risk", "kind"} {
 			if p, ok := props[name].(map[string]any); ok {
 				delete(p, "enum")
 			}
@@ -184,10 +185,11 @@ func normalize(v any) (notes []string, changed bool) {
 				notes = append(notes, fmt.Sprintf("finding %d (%s): %s", i+1, titleOf(fm), note))
 			}
 		}
+		// Every finding is kept, however many: a cut here would come before
+		// anchoring, so findings of invented code could push a real one out.
+		// Anchoring judges each on its own.
 		if r.maxFindings > 0 && len(fs) > r.maxFindings {
-			kept, note := mostSevere(fs, r.maxFindings)
-			doc["findings"], changed = kept, true
-			notes = append(notes, note)
+			notes = append(notes, fmt.Sprintf("%d findings, over the schema's limit of %d: all kept, each anchored on its own", len(fs), r.maxFindings))
 		}
 	}
 	if us, ok := doc["untested"].([]any); ok {
@@ -249,50 +251,20 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 		set(m, "category", "other")
 		note = fmt.Sprintf("category %s is not one of the schema's; read as \"other\"", safetext.Clip(jsonText(cat), 40))
 	}
+	// A kind the model did not give, or one the schema does not list, is
+	// no kind (""), not "other": "other" is the model saying that no kind
+	// fits, which merge reads as evidence (a declared other is not any
+	// declared kind), while no kind leaves merge to the wording.
 	kind, _ := m["kind"].(string)
 	if c := canon(kind); r.kinds[c] {
 		set(m, "kind", c)
 	} else {
-		set(m, "kind", "other")
+		set(m, "kind", "")
+		if c != "" {
+			note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("kind %s is not one of the schema's; read as no kind", quoted(kind))
+		}
 	}
 	return note
-}
-
-// mostSevere keeps max of the findings fs: the most severe ones, in answer
-// order; among equally severe ones the first. The note names those left out.
-func mostSevere(fs []any, max int) ([]any, string) {
-	rank := func(i int) int {
-		m, ok := fs[i].(map[string]any)
-		if !ok {
-			return -1
-		}
-		s, _ := m["severity"].(string)
-		return review.SeverityRank(canon(s))
-	}
-	order := make([]int, len(fs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rank(b), rank(a)) })
-	keep, drop := slices.Clone(order[:max]), slices.Clone(order[max:])
-	slices.Sort(keep)
-	slices.Sort(drop)
-	kept := make([]any, 0, max)
-	for _, i := range keep {
-		kept = append(kept, fs[i])
-	}
-	var names []string
-	for j, i := range drop {
-		if j == 3 {
-			names = append(names, fmt.Sprintf("and %d more", len(drop)-3))
-			break
-		}
-		m, _ := fs[i].(map[string]any)
-		sev, _ := m["severity"].(string)
-		names = append(names, fmt.Sprintf("finding %d (%s, %s)", i+1, titleOf(m), quoted(sev)))
-	}
-	return kept, fmt.Sprintf("%d findings, over the schema's limit of %d: left out the %d least severe: %s",
-		len(fs), max, len(drop), strings.Join(names, ", "))
 }
 
 // canon is an enum value as the schema spells it: lower case, trimmed,
