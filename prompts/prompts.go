@@ -120,15 +120,25 @@ func Schema() json.RawMessage {
 
 // Kinds are the values the reviewer schema allows for a finding's "kind",
 // in schema order.
-func Kinds() []string {
+func Kinds() []string { return findingEnum().Kind.Enum }
+
+// Categories are the values the reviewer schema allows for a finding's
+// "category", in schema order.
+func Categories() []string { return findingEnum().Category.Enum }
+
+type enum struct {
+	Enum []string `json:"enum"`
+}
+
+// findingEnum decodes the enums of a finding's properties from the schema.
+func findingEnum() (p struct{ Kind, Category enum }) {
 	var doc struct {
 		Properties struct {
 			Findings struct {
 				Items struct {
 					Properties struct {
-						Kind struct {
-							Enum []string `json:"enum"`
-						} `json:"kind"`
+						Kind     enum `json:"kind"`
+						Category enum `json:"category"`
 					} `json:"properties"`
 				} `json:"items"`
 			} `json:"findings"`
@@ -136,7 +146,8 @@ func Kinds() []string {
 	}
 	load()
 	_ = json.Unmarshal(schema, &doc) // embedded; TestSchemaKinds checks it decodes
-	return doc.Properties.Findings.Items.Properties.Kind.Enum
+	p.Kind, p.Category = doc.Properties.Findings.Items.Properties.Kind, doc.Properties.Findings.Items.Properties.Category
+	return p
 }
 
 // System renders the system prompt with the reviewer's focus text.

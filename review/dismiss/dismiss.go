@@ -21,6 +21,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/atomicfile"
+	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/merge"
 	"github.com/quorum-review/quorum/review/report"
@@ -564,9 +565,9 @@ func (l *Ledger) Add(e Entry) []Entry {
 }
 
 // Matches reports whether e dismisses f: the same fingerprint, kinds that
-// do not contradict (either side names none, or they share one; an
-// entry's "other" names no kind of the taxonomy), and a severity the entry
-// covers (f is no more severe than the finding that was dismissed).
+// agree (kindsAgree: the entry names none, or they share one, a finding of
+// no known kind counting as "other"), and a severity the entry covers (f is
+// no more severe than the finding that was dismissed).
 func (e Entry) Matches(f report.Finding) bool {
 	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity)
 }
@@ -577,9 +578,18 @@ func (e Entry) covers(sev string) bool {
 	return e.Severity == "" || review.SeverityRank(sev) <= review.SeverityRank(e.Severity)
 }
 
+// kindsAgree reports whether kinds b (a finding's, or a new entry's) are
+// an issue the entry kinds a covers: a names none (a ledger written before
+// entries recorded kinds), or they share one. Kinds b that name none are
+// "other": an entry of a known kind does not cover a finding of no known
+// kind there (it may be any other defect), nor an "other" entry one of a
+// known kind.
 func kindsAgree(a, b []string) bool {
-	if len(a) == 0 || len(b) == 0 {
+	if len(a) == 0 {
 		return true
+	}
+	if len(b) == 0 {
+		b = []string{OtherKind}
 	}
 	for _, k := range a {
 		if slices.Contains(b, k) {
@@ -621,7 +631,7 @@ func (l *Ledger) Why(f report.Finding) string {
 	case below != nil:
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", f.Severity, below.Severity)
 	case otherKind != nil:
-		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", strings.Join(f.Kinds, ", "), strings.Join(otherKind.Kinds, ", "))
+		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", cmp.Or(strings.Join(f.Kinds, ", "), OtherKind), strings.Join(otherKind.Kinds, ", "))
 	}
 	return ""
 }
@@ -748,7 +758,9 @@ func inline(lines map[string]map[int]string, f report.Finding) (string, bool) {
 		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
 		word, more, _ := strings.Cut(rest, " ")
 		w := strings.ToLower(strings.Trim(word, ":,;"))
-		if merge.IsKind(w) || (w != "" && w == strings.ToLower(f.Category)) {
+		// A first word that names a kind or a category is a filter, never
+		// a reason: "quorum:ignore style" keeps a security finding there.
+		if merge.IsKind(w) || slices.Contains(prompts.Categories(), w) {
 			if !slices.Contains(f.Kinds, w) && w != strings.ToLower(f.Category) {
 				continue
 			}

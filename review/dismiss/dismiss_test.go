@@ -148,12 +148,16 @@ func TestInlineIgnore(t *testing.T) {
 		hidden  bool
 		reason  string
 	}{
-		"line above":       {"+	// quorum:ignore the file is optional", true, "inline quorum:ignore: the file is optional"},
-		"hash comment":     {"+	# quorum:ignore: trusted input", true, "inline quorum:ignore: trusted input"},
-		"matching kind":    {"+	// quorum:ignore unchecked-error", true, "inline quorum:ignore"},
-		"other kind":       {"+	// quorum:ignore sql-injection", false, ""},
-		"no marker":        {"+	// reads the file", false, ""},
-		"marker elsewhere": {"+	x := 1", false, ""},
+		"line above":    {"+	// quorum:ignore the file is optional", true, "inline quorum:ignore: the file is optional"},
+		"hash comment":  {"+	# quorum:ignore: trusted input", true, "inline quorum:ignore: trusted input"},
+		"matching kind": {"+	// quorum:ignore unchecked-error", true, "inline quorum:ignore"},
+		"other kind":    {"+	// quorum:ignore sql-injection", false, ""},
+		// A category word is a filter too, never the reason: "style" does
+		// not hide a bug there.
+		"other category":    {"+	// quorum:ignore style", false, ""},
+		"matching category": {"+	// quorum:ignore bug: checked by the caller", true, "inline quorum:ignore: checked by the caller"},
+		"no marker":         {"+	// reads the file", false, ""},
+		"marker elsewhere":  {"+	x := 1", false, ""},
 		// In a string literal the marker is the program's data, not the
 		// author's comment.
 		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, ""},
@@ -516,6 +520,32 @@ func TestOtherKindIsRecorded(t *testing.T) {
 	}
 	if why, want := l.Why(got), "not dismissed: sql-injection, the dismissal covered other"; why != want {
 		t.Errorf("why %q, want %q", why, want)
+	}
+}
+
+// TestKindedEntryDoesNotCoverAKindlessFinding: the reverse of
+// TestOtherKindIsRecorded. A dismissal of an issue of a known kind does not
+// cover a finding of no known kind at that place (it may be any other
+// defect), whatever its severity; an entry without kinds (an old ledger)
+// still does.
+func TestKindedEntryDoesNotCoverAKindlessFinding(t *testing.T) {
+	sqli := only(t, reviewQuery(t, injected, nil))
+	if len(sqli.Kinds) == 0 {
+		t.Fatalf("fixture: the injection has no kinds")
+	}
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(sqli, "q is a constant", "", time.Time{})}}
+	r := reviewQuery(t, styleNit, l)
+	got := only(t, r)
+	if len(r.Dismissed) != 0 || got.Fingerprint != sqli.Fingerprint {
+		t.Fatalf("a dismissal of %v hid a finding of no kind (fingerprint %s, want %s)", sqli.Kinds, got.Fingerprint, sqli.Fingerprint)
+	}
+	if why, want := l.Why(got), "not dismissed: other, the dismissal covered "+strings.Join(sqli.Kinds, ", "); why != want {
+		t.Errorf("why %q, want %q", why, want)
+	}
+	old := l.Entries[0]
+	old.Kinds, old.Severity = nil, ""
+	if r := reviewQuery(t, styleNit, &dismiss.Ledger{Entries: []dismiss.Entry{old}}); len(r.Dismissed) != 1 {
+		t.Errorf("an entry without kinds (an old ledger) no longer covers the finding")
 	}
 }
 
