@@ -237,6 +237,8 @@ func TestErrors(t *testing.T) {
 		// yaml.v3's parser (not its scanner) names the line before.
 		{name: "parser error", repo: "base: a\nmodels: [a\n", wantMsg: `.quorum.yaml:2: invalid YAML: did not find expected ',' or ']'`, hint: "YAML syntax"},
 		{name: "parser error later", repo: "base: a\ncache: true\nparallel: 2\n- x\n", wantMsg: `.quorum.yaml:4: invalid YAML: did not find expected key`, hint: "YAML syntax"},
+		// yaml.v3 names the start of the enclosing block, not the bad line (4).
+		{name: "parser error nested", repo: "ignore:\n  - x\n  - y\n  base: 1\n", wantMsg: `.quorum.yaml:2: invalid YAML: did not find expected '-' indicator (in the block that starts on line 2: the mistake is there or below it)`, hint: "YAML syntax"},
 		{name: "scanner error later", repo: "base: a\ncache: true\nparallel: 2: 3\n", wantMsg: `.quorum.yaml:3: invalid YAML: mapping values are not allowed in this context`, hint: "YAML syntax"},
 		{name: "top not mapping", repo: "- a\n- b\n", wantMsg: `.quorum.yaml:1: expected a mapping`, hint: "quorum init"},
 		{name: "model unknown key", repo: "models:\n  - name: a\n    temp: 1\n", wantMsg: `.quorum.yaml:3: models: unknown key "temp"`, hint: "name, focus, num_ctx, api and host"},

@@ -57,7 +57,10 @@ func syntaxError(data []byte, err error, shown string) *Error {
 		if parserErrors[msg] {
 			// yaml.v3 counts its parser's lines from 0 (its scanner's
 			// from 1): "a: 1\n- b" is "line 1: did not find expected key".
+			// And it names the line where the enclosing block starts,
+			// which is the mistake's only in a flat file: say so.
 			e.Line++
+			msg += fmt.Sprintf(" (in the block that starts on line %d: the mistake is there or below it)", e.Line)
 		}
 	} else {
 		e.Line, e.Column = locate(data, msg)

@@ -111,6 +111,17 @@ func TestCommitsRowIsARangeGitReads(t *testing.T) {
 			t.Errorf("git reads %s as\n%s\nwant\n%s", rng, got, want)
 		}
 	})
+	// From the empty tree (a first push, an orphan branch): git cannot
+	// resolve the empty tree's short name, which it has not stored.
+	t.Run("from the empty tree", func(t *testing.T) {
+		n, rng := row(diff.Options{Commits: diff.EmptyTree + ".." + three})
+		if n != "4" || rng != diff.EmptyTree+".."+three[:7] {
+			t.Fatalf("row %s, %s", n, rng)
+		}
+		if got := strings.Count(revList(rng), "\n") + 1; got != 4 {
+			t.Errorf("git reads %s as %d commits, want 4", rng, got)
+		}
+	})
 }
 
 // TestCommitsRowWithoutBase: a report that names no base commit (made by

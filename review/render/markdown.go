@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
@@ -105,7 +106,12 @@ func commitRange(r *report.Report) string {
 		return short(r.Commits[0].SHA)
 	}
 	if from, to, ok := strings.Cut(r.CommitSpan(), ".."); ok {
-		return short(from) + ".." + short(to)
+		// The empty tree in full: git resolves a short name only of an
+		// object it has, and the empty tree is often not stored.
+		if from != diff.EmptyTree {
+			from = short(from)
+		}
+		return from + ".." + short(to)
 	}
 	return fmt.Sprintf("oldest %s, newest %s", short(r.Commits[0].SHA), short(r.Commits[n-1].SHA))
 }

@@ -56,6 +56,16 @@ func TestRevisionNotACommit(t *testing.T) {
 	}
 }
 
+// TestRevisionStartingWithDash: a revision that starts with '-' is refused
+// (git would read it as an option), and the hint does not suggest the
+// 'git rev-parse -x' that would echo it back.
+func TestRevisionStartingWithDash(t *testing.T) {
+	r, _ := twoCommits(t)
+	_, stderr, code := run(t, r.Dir, "--base=-x")
+	assertErr(t, stderr, code, `error: base or head "-x" does not resolve to a commit: a revision cannot start with '-'`,
+		"hint: name the commit by branch, tag or hash; a revision cannot start with '-'")
+}
+
 // TestRevisionNeedsGit: without the git binary, syntax go-git would
 // misread is refused, not resolved to HEAD.
 func TestRevisionNeedsGit(t *testing.T) {
@@ -66,7 +76,7 @@ func TestRevisionNeedsGit(t *testing.T) {
 	for _, rev := range []string{"HEAD@{1}", "HEAD^{tree}", "HEAD:a.go"} {
 		_, stderr, code := run(t, r.Dir, "--base "+rev)
 		assertErr(t, stderr, code, `error: revision "`+rev+`" needs the git binary, which is not on PATH`,
-			"hint: install git, or review commits with --base or --commits")
+			"hint: install git, or name the commit by branch, tag or hash (with ~N or ^N steps)")
 	}
 	stdout, _, code := run(t, r.Dir, "--base HEAD~1")
 	if code != 0 || !strings.Contains(stdout, "files (1 to review, +2 -0)") {

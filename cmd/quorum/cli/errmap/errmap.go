@@ -275,12 +275,18 @@ func DiffHint(e *diff.Error) string {
 	case diff.NoBase:
 		return "pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'"
 	case diff.BadRev:
+		if strings.HasPrefix(e.Rev, "-") {
+			return "name the commit by branch, tag or hash; a revision cannot start with '-'"
+		}
 		return "check the name with 'git rev-parse " + e.Rev + "' or 'git branch -a'; fetch it first if it is remote"
 	case diff.Unrelated:
 		return "pass --base with a related branch, or --commits A..B"
 	case diff.Shallow:
 		return "run 'git fetch --unshallow', or pass --base with a commit inside the fetched history"
 	case diff.NeedsGit:
+		if e.Rev != "" {
+			return "install git, or name the commit by branch, tag or hash (with ~N or ^N steps)"
+		}
 		return "install git, or review commits with --base or --commits"
 	case diff.Corrupt:
 		if e.Engine == diff.EngineGoGit {
