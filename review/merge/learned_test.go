@@ -23,15 +23,7 @@ func corpusPairs(t *testing.T) []labelledPair {
 	var out []labelledPair
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
-			nodes := newNodes(r.findings)
-			setCommon(nodes)
-			pairs := candidatePairs(nodes)
-			self := newUnionFind(len(nodes))
-			for _, p := range pairs {
-				if p.same && p.score >= SelfThreshold {
-					self.union(p.a, p.b)
-				}
-			}
+			nodes, pairs, self := prepare(r.findings)
 			for _, p := range pairs {
 				if p.same {
 					continue
@@ -265,15 +257,7 @@ func TestCorpusChaining(t *testing.T) {
 				continue
 			}
 			for _, r := range loadCorpus(t, dir) {
-				nodes := newNodes(r.findings)
-				setCommon(nodes)
-				pairs := candidatePairs(nodes)
-				self := newUnionFind(len(nodes))
-				for _, p := range pairs {
-					if p.same && p.score >= SelfThreshold {
-						self.union(p.a, p.b)
-					}
-				}
+				nodes, pairs, self := prepare(r.findings)
 				score := map[[2]int]float64{}
 				for _, p := range pairs {
 					s := p.score

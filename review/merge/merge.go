@@ -187,17 +187,7 @@ type node struct {
 // Clusters groups findings into issues. The result is sorted by file, line,
 // then representative title, and is identical for any permutation of the input.
 func Clusters(findings []anchor.Finding) []Cluster {
-	nodes := newNodes(findings)
-	setCommon(nodes)
-	pairs := candidatePairs(nodes)
-
-	// Phase one: a reviewer's own repeats.
-	self := newUnionFind(len(nodes))
-	for _, p := range pairs {
-		if p.same && p.score >= SelfThreshold {
-			self.union(p.a, p.b)
-		}
-	}
+	nodes, pairs, self := prepare(findings)
 	// Isolated pairs: two reviewers' findings close together where no
 	// reviewer reports a second issue (see isolated) are one issue, linked
 	// after every pair the text or kinds link.
@@ -296,6 +286,22 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		return compareFinding(&a.Rep, &b.Rep)
 	})
 	return out
+}
+
+// prepare is what both phases start from: the findings as nodes in
+// canonical order, their scored candidate pairs, and phase one, each
+// reviewer's own repeats grouped.
+func prepare(findings []anchor.Finding) ([]node, []pair, *unionFind) {
+	nodes := newNodes(findings)
+	setCommon(nodes)
+	pairs := candidatePairs(nodes)
+	self := newUnionFind(len(nodes))
+	for _, p := range pairs {
+		if p.same && p.score >= SelfThreshold {
+			self.union(p.a, p.b)
+		}
+	}
+	return nodes, pairs, self
 }
 
 // newNodes gives every finding its canonical index (a content order no
