@@ -57,6 +57,16 @@ type Plan struct {
 	// fresh are the commits new to the remote as far as the hook knows:
 	// every update's, a skipped tag's too (see Fresh).
 	fresh map[string]bool
+	// pushed are the updates that send a commit, reviewed or skipped
+	// (see Returning).
+	pushed []pushed
+}
+
+// pushed is one update that sends a commit: the remote ref, the pushed
+// commit, and the ref's old commit when it is one here ("" for a new ref,
+// or an old oid never fetched).
+type pushed struct {
+	ref, head, old string
 }
 
 // PlanOptions configures PlanPush.
@@ -152,6 +162,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		if err != nil {
 			return nil, err
 		}
+		p.pushed = append(p.pushed, pushed{ref: ref, head: head, old: olds[i]})
 		for _, c := range r.New {
 			p.fresh[c] = true
 		}

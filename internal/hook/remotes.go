@@ -2,6 +2,7 @@ package hook
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -89,8 +90,14 @@ func plainRemoteName(s string) bool {
 
 // urlKeys compares remote URLs: two URLs naming the same repository get
 // the same key. A local path (or file:// URL) is made absolute from the
-// top of the work tree, where git resolves it, with symlinks resolved; a
-// trailing "/" or ".git" does not count (git finds "repo" as "repo.git").
+// top of the work tree, where git resolves it, then resolved to the
+// repository git would open there (localRepo: "repo" and "repo/.git" are
+// one repository; "repo" that does not exist is "repo.git"), with symlinks
+// resolved; two existing directories are two repositories, whatever their
+// names ("shared" and "shared.git" are not the same). A URL (scheme:// or
+// scp-like host:path) is compared as written, but for a trailing "/" or
+// ".git", which the server resolves ("host:team/repo" is
+// "host:team/repo.git").
 type urlKeys struct {
 	top func() string
 }
@@ -123,17 +130,60 @@ func (k *urlKeys) key(u string) string {
 		if !filepath.IsAbs(s) {
 			s = filepath.Join(k.top(), s)
 		}
-		s = filepath.Clean(s)
-		if r, err := filepath.EvalSymlinks(s); err == nil {
-			s = r
-		} else if r, err := filepath.EvalSymlinks(s + ".git"); err == nil {
-			s = r
-		}
-		s = "file://" + filepath.ToSlash(s)
+		return "file://" + filepath.ToSlash(localRepo(filepath.Clean(s)))
 	}
 	s = strings.TrimRight(s, "/")
 	s = strings.TrimSuffix(s, ".git")
 	return strings.TrimRight(s, "/")
+}
+
+// localRepo is the repository git opens for the local path p (an absolute,
+// clean path), as git's enter_repo looks for it: p/.git, p, p.git/.git,
+// then p.git, the first that is a git directory (a ".git" file, a linked
+// work tree's or a submodule's, counts as one). The result has symlinks
+// resolved, and a git directory named ".git" stands for the directory
+// above it: a work tree and its git directory are one repository, and
+// only that ".git" is ever dropped (never a ".git" ending a name). A path
+// where git finds no repository is kept as it is (symlinks resolved), so
+// it matches only itself.
+func localRepo(p string) string {
+	for _, dir := range []string{filepath.Join(p, ".git"), p, filepath.Join(p+".git", ".git"), p + ".git"} {
+		if !isGitDir(dir) {
+			continue
+		}
+		r := resolved(dir)
+		if filepath.Base(r) == ".git" {
+			r = filepath.Dir(r)
+		}
+		return r
+	}
+	return resolved(p)
+}
+
+// isGitDir reports a git directory (HEAD, objects/ and refs/, as git checks
+// it), or a ".git" file pointing to one.
+func isGitDir(d string) bool {
+	fi, err := os.Stat(d)
+	if err != nil {
+		return false
+	}
+	if !fi.IsDir() {
+		return filepath.Base(d) == ".git" && fi.Mode().IsRegular()
+	}
+	for _, sub := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(d, sub)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// resolved is p with symlinks resolved, or p when it does not exist.
+func resolved(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
 }
 
 // scpLike reports git's scp-like syntax, "host:path": a colon before any

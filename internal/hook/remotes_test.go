@@ -163,3 +163,67 @@ func TestUptoAndFresh(t *testing.T) {
 		t.Fatalf("a verdict on no commit was recorded: %+v", v.Blocked)
 	}
 }
+
+// Two local repositories are two remotes, whatever their names: "shared"
+// and "shared.git" side by side are not one repository, so a push to the
+// other one is not planned from what origin has. What git itself opens as
+// one repository stays one: a work tree and its ".git", a missing "repo"
+// that git finds as "repo.git", a symlink. URLs still drop ".git".
+func TestURLKeysLocalRepos(t *testing.T) {
+	r := newRepo(t)
+	root := filepath.Dir(r.dir)
+	r.git(root, "init", "-q", "--bare", "-b", "main", "shared")
+	r.git(root, "init", "-q", "--bare", "-b", "main", "shared.git")
+	r.git(root, "init", "-q", "-b", "main", "tree")
+	if err := os.Symlink(filepath.Join(root, "shared"), filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	k := newURLKeys(context.Background(), git{dir: r.dir})
+	same := [][2]string{
+		{"../shared", filepath.Join(root, "shared")},
+		{"../shared", "../shared/"},
+		{"../shared", "file://" + filepath.Join(root, "shared")},
+		{"../shared", "../link"},
+		{"../shared.git", "../shared.git/"},
+		{"../tree", "../tree/.git"},
+		{"../tree/", "file://" + filepath.Join(root, "tree", ".git")},
+		{"../origin", "../origin.git"}, // no "origin": git opens origin.git
+		{"host:team/repo", "host:team/repo.git"},
+		{"ssh://host/team/repo.git/", "ssh://host/team/repo"},
+	}
+	for _, p := range same {
+		if a, b := k.key(p[0]), k.key(p[1]); a != b {
+			t.Errorf("%s and %s: keys %q and %q, want the same", p[0], p[1], a, b)
+		}
+	}
+	differ := [][2]string{
+		{"../shared", "../shared.git"},
+		{"../link", "../shared.git"},
+		{"../shared", "../shared.git/.git"}, // no such repository
+		{"../tree", "../tree.git"},
+		{"host:team/shared", "host:team/other"},
+	}
+	for _, p := range differ {
+		if a, b := k.key(p[0]), k.key(p[1]); a == b {
+			t.Errorf("%s and %s: both keyed %q, want different repositories", p[0], p[1], a)
+		}
+	}
+
+	// The push: origin is ../shared; a push to ../shared.git (empty, another
+	// repository) knows nothing of what it has and reviews all of it, while
+	// a push to ../shared/ is origin's.
+	r.run("remote", "set-url", "origin", "../shared")
+	c1 := r.commit("one")
+	r.run("push", "-q", "--no-verify", "origin", "main")
+	c2 := r.commit("two")
+	empty := r.run("hash-object", "-t", "tree", "/dev/null")
+	push := line("refs/heads/main", c2, "refs/heads/main", z40)
+	p := r.plan(PlanOptions{Remote: "../shared.git", URL: "../shared.git"}, push)
+	if got := ranges(p); len(got) != 1 || got[0] != empty+".."+c2 || len(p.Known) != 0 {
+		t.Errorf("push to ../shared.git: ranges %v known %v, want %s..%s and no known remote", got, p.Known, empty, c2)
+	}
+	p = r.plan(PlanOptions{Remote: "../shared/", URL: "../shared/"}, push)
+	if got := ranges(p); len(got) != 1 || got[0] != c1+".."+c2 || !slices.Equal(p.Known, []string{"origin"}) {
+		t.Errorf("push to ../shared/: ranges %v known %v, want %s..%s known from origin", got, p.Known, c1, c2)
+	}
+}

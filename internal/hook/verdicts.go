@@ -18,13 +18,22 @@ import (
 
 // Finding is one blocking finding as the hook shows it and remembers it.
 type Finding struct {
-	ID        string   `json:"id"`
-	Severity  string   `json:"severity"`
-	File      string   `json:"file"`
-	Line      int      `json:"line,omitempty"`
-	Title     string   `json:"title"`
-	Reviewers []string `json:"reviewers,omitempty"`
-	SeenBy    int      `json:"seen_by,omitempty"`
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	EndLine  int    `json:"end_line,omitempty"`
+	// LineKind is the report's: "context" when every line the finding is
+	// anchored to is an unchanged line (the hook marks it so, as the
+	// reports do); Deleted, with OldLine..OldEndLine, a finding about
+	// deleted code.
+	LineKind   string   `json:"line_kind,omitempty"`
+	Deleted    bool     `json:"deleted,omitempty"`
+	OldLine    int      `json:"old_line,omitempty"`
+	OldEndLine int      `json:"old_end_line,omitempty"`
+	Title      string   `json:"title"`
+	Reviewers  []string `json:"reviewers,omitempty"`
+	SeenBy     int      `json:"seen_by,omitempty"`
 }
 
 // Blocked is the saved verdict of one blocked push: its new commits, the
@@ -40,15 +49,18 @@ type Blocked struct {
 	Time     time.Time `json:"time"`
 }
 
-// Unreviewed is a push the hook let through with no review (Ollama down,
-// a model missing, or nothing finished within hook.timeout, under
-// hook.on_unavailable: allow). The remote has its commits since, so no
-// later push reviews them: 'quorum status' names them, with the command
-// that reviews them now.
+// Unreviewed is a push the hook let through under hook.on_unavailable:
+// allow without a complete review: with none (Ollama down, nothing
+// finished within hook.timeout, every changed file over the size limit),
+// or with a partial one (Partial: the timeout, a failed reviewer, a file
+// no reviewer read or one over the size limit, a panel model missing). The
+// remote has its commits since, so no later push reviews them: 'quorum
+// status' names them, with the command that reviews them now.
 type Unreviewed struct {
 	Ranges  []Range   `json:"ranges"`
 	Commits []string  `json:"commits"`
 	Reason  string    `json:"reason,omitempty"`
+	Partial bool      `json:"partial,omitempty"`
 	Time    time.Time `json:"time"`
 }
 
@@ -154,8 +166,8 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	return v.save()
 }
 
-// RecordUnreviewed remembers a push that went through with no review,
-// under the lock as Record does.
+// RecordUnreviewed remembers a push that went through without a complete
+// review, under the lock as Record does.
 func (v *Verdicts) RecordUnreviewed(u Unreviewed) error {
 	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
 		return err

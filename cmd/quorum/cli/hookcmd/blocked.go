@@ -26,11 +26,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		} else {
 			ids = append(ids, id)
 		}
-		loc := safetext.OneLine(f.File)
-		if f.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", loc, f.Line)
-		}
-		line := fmt.Sprintf("  %s  %s  %s  %s", id, paint(color, f.Severity, fmt.Sprintf("%-9s", safetext.OneLine(f.Severity))), loc, safetext.OneLine(f.Title))
+		line := fmt.Sprintf("  %s  %s  %s  %s", id, paint(color, f.Severity, fmt.Sprintf("%-9s", safetext.OneLine(f.Severity))), location(f), safetext.OneLine(f.Title))
 		if len(f.Reviewers) > 0 {
 			rs := make([]string, len(f.Reviewers))
 			for i, r := range f.Reviewers {
@@ -64,6 +60,27 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		fmt.Fprintf(w, "  quorum dismiss %s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss)
 	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
+}
+
+// location is where a blocking finding is, as the reports write it: a
+// finding whose lines are all unchanged (context) lines of the diff, code
+// the push did not touch, is marked so, and a finding about deleted code
+// names its old lines.
+func location(f hook.Finding) string {
+	file := safetext.OneLine(f.File)
+	switch {
+	case f.Deleted && f.OldEndLine > f.OldLine:
+		return fmt.Sprintf("%s:%d (deleted lines %d-%d)", file, f.Line, f.OldLine, f.OldEndLine)
+	case f.Deleted && f.OldLine > 0:
+		return fmt.Sprintf("%s:%d (deleted line %d)", file, f.Line, f.OldLine)
+	case f.Line <= 0:
+		return file
+	case f.LineKind == "context" && f.EndLine > f.Line:
+		return fmt.Sprintf("%s:%d-%d (unchanged lines)", file, f.Line, f.EndLine)
+	case f.LineKind == "context":
+		return fmt.Sprintf("%s:%d (unchanged line)", file, f.Line)
+	}
+	return fmt.Sprintf("%s:%d", file, f.Line)
 }
 
 // belowLine is the one-line count of the findings below the gate and of the

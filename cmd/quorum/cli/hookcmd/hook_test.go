@@ -634,3 +634,78 @@ func TestRunUnreadFileHint(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 }
+
+// Every push let through without a complete review under
+// hook.on_unavailable: allow is remembered for 'quorum status', with why
+// and whether part of it was read: not only one with Ollama down. A
+// blocked push, a complete review, and a refused one (block) are not.
+func TestRunRemembersIncompletePushes(t *testing.T) {
+	for _, tc := range []struct {
+		name, onUnavailable string
+		out                 Outcome
+		reason              string // "" when nothing is remembered
+		partial             bool
+	}{
+		{name: "unavailable", out: Outcome{Unavailable: true, Reason: "ollama is not reachable at x"}, reason: "ollama is not reachable at x"},
+		{name: "timeout", out: Outcome{Partial: "hook.timeout (12s) expired before the review finished", TimedOut: true},
+			reason: "hook.timeout (12s) expired before the review finished", partial: true},
+		{name: "failed reviewer", out: Outcome{Partial: "gemma2:9b failed"}, reason: "gemma2:9b failed", partial: true},
+		{name: "unread", out: Outcome{Partial: "1 file read by no reviewer (long.js)", Unread: true}, reason: "1 file read by no reviewer (long.js)", partial: true},
+		{name: "too large beside", out: Outcome{Partial: "1 file over the size limit sent to no reviewer (big.go)", TooLarge: true},
+			reason: "1 file over the size limit sent to no reviewer (big.go)", partial: true},
+		{name: "missing model", out: Outcome{Missing: []string{"gemma2:9b"}, Reviewed: 2, Panel: 3},
+			reason: "reviewed by 2 of 3 panel models; not installed in ollama: gemma2:9b", partial: true},
+		{name: "complete", out: Outcome{}},
+		{name: "blocked partial", out: Outcome{Partial: "gemma2:9b failed", Blocked: true,
+			Blocking: []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 1, Title: "t"}}}},
+		{name: "refused under block", onUnavailable: "block", out: Outcome{Partial: "gemma2:9b failed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, line := gitRepo(t)
+			f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_HOOK_ON_UNAVAILABLE": tc.onUnavailable})
+			f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+			cmdtest.Execute(context.Background(), NewCmdRun(f, func(o *RunOptions) error {
+				o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return tc.out, nil })
+				return RunPush(o)
+			}), f.IOStreams, []string{"origin", "u"})
+			v, err := hook.LoadVerdicts(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.reason == "" {
+				if len(v.Unreviewed) != 0 {
+					t.Fatalf("remembered %+v\n%s", v.Unreviewed, errOut)
+				}
+				return
+			}
+			if len(v.Unreviewed) != 1 || v.Unreviewed[0].Reason != tc.reason || v.Unreviewed[0].Partial != tc.partial ||
+				len(v.Unreviewed[0].Commits) != 1 || len(v.Unreviewed[0].Ranges) != 1 {
+				t.Fatalf("remembered %+v, want reason %q partial %v\n%s", v.Unreviewed, tc.reason, tc.partial, errOut)
+			}
+			if tc.name == "failed reviewer" && !strings.Contains(errOut.String(), "\nhint: once the cause is fixed, run 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..") {
+				t.Errorf("hint:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// A blocking finding on unchanged lines only is marked so, as the reports
+// mark it; one on deleted code names its old lines.
+func TestBlockedLocation(t *testing.T) {
+	for _, tc := range []struct {
+		f    hook.Finding
+		want string
+	}{
+		{hook.Finding{File: "db.go", Line: 3, LineKind: "context"}, "db.go:3 (unchanged line)"},
+		{hook.Finding{File: "db.go", Line: 3, EndLine: 5, LineKind: "context"}, "db.go:3-5 (unchanged lines)"},
+		{hook.Finding{File: "db.go", Line: 3, EndLine: 5, LineKind: "added"}, "db.go:3"},
+		{hook.Finding{File: "db.go", Line: 3}, "db.go:3"},
+		{hook.Finding{File: "db.go", LineKind: "context"}, "db.go"},
+		{hook.Finding{File: "db.go", Line: 7, Deleted: true, LineKind: "deleted", OldLine: 9}, "db.go:7 (deleted line 9)"},
+		{hook.Finding{File: "db.go", Line: 7, Deleted: true, LineKind: "deleted", OldLine: 9, OldEndLine: 11}, "db.go:7 (deleted lines 9-11)"},
+	} {
+		if got := location(tc.f); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.f, got, tc.want)
+		}
+	}
+}

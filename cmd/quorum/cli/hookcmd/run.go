@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -291,6 +292,29 @@ func RunPush(opts *RunOptions) error {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
 		}
+		// The same rule when the blocked commit is below the pushed one: a
+		// new commit on top of it, pushed to a ref that never had it, must
+		// not carry it to that ref with only the new commit reviewed. Its
+		// blocked ranges (up to it) are reviewed along with the new commits.
+		back, err := plan.Returning(ctx, dir, verdicts)
+		if err != nil {
+			return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+		}
+		for _, rb := range back {
+			b := verdicts.Lookup(rb.Commit)
+			if b == nil || slices.Contains(plan.Commits, rb.Commit) {
+				continue // reviewed in this push already (another of its ranges)
+			}
+			rs, err := hook.Upto(ctx, dir, rb.Commit, plan.EmptyTree, b.Ranges)
+			if err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has only under other refs, pushed without review; an earlier push of it was blocked: reviewing %s again\n",
+				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), shortRanges(rs))
+			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+		}
 	}
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
@@ -348,7 +372,7 @@ func RunPush(opts *RunOptions) error {
 		}
 	}
 	if out.NothingReviewed {
-		return nothingReviewed(errOut, cfg, plan, verdicts, out.Skipped)
+		return nothingReviewed(errOut, opts, cfg, plan, verdicts, out.Skipped)
 	}
 	if out.Unavailable {
 		reason := safetext.OneLine(out.Reason)
@@ -372,17 +396,12 @@ func RunPush(opts *RunOptions) error {
 		// The remote gets these commits now, so no later push reviews
 		// them: remembered for 'quorum status', which says so and how to
 		// review them.
-		if verdicts != nil {
-			u := hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Time: now(opts)}
-			if err := verdicts.RecordUnreviewed(u); err != nil {
-				fmt.Fprintf(errOut, "quorum: warning: the unreviewed push was not remembered for 'quorum status': %s\n", safetext.OneLine(err.Error()))
-			}
-		}
+		rememberUnreviewed(errOut, opts, plan, verdicts, reason, false)
 		return nil
 	}
+	var fewer string // the review ran with fewer reviewers than the panel has
 	if len(out.Missing) > 0 {
-		// The review ran, with fewer reviewers than the panel has.
-		fewer := fmt.Sprintf("reviewed by %d of %d panel models; not installed in ollama: %s", out.Reviewed, out.Panel, strings.Join(out.Missing, ", "))
+		fewer = fmt.Sprintf("reviewed by %d of %d panel models; not installed in ollama: %s", out.Reviewed, out.Panel, strings.Join(out.Missing, ", "))
 		pull := "ollama pull " + strings.Join(out.Missing, " && ollama pull ")
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
 			hint := fmt.Sprintf("run '%s', then push again", pull)
@@ -415,6 +434,11 @@ func RunPush(opts *RunOptions) error {
 			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: the review is partial (hook.on_unavailable: block)")
 		}
 		if !out.Blocked {
+			if !out.TimedOut && !out.Unread && !out.TooLarge {
+				// It goes through: pushing again sends nothing. What
+				// reviews all of it is a review of its commits.
+				hint = fmt.Sprintf("once the cause is fixed, run %s to review all of it; 'quorum status' names this push until then", reviewCommands(plan))
+			}
 			fmt.Fprintf(errOut, "hint: %s\n", hint)
 		}
 	}
@@ -436,6 +460,18 @@ func RunPush(opts *RunOptions) error {
 			len(out.Blocking), cmdutil.Plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
 		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath)
 		return exitcode.FindingsError
+	}
+	// Through on a review that did not read all of the push, or not with
+	// the whole panel: the remote gets commits no later push reviews, so
+	// 'quorum status' names them, as it does a push not reviewed at all.
+	var gaps []string
+	for _, g := range []string{out.Partial, fewer} {
+		if g != "" {
+			gaps = append(gaps, safetext.OneLine(g))
+		}
+	}
+	if len(gaps) > 0 {
+		rememberUnreviewed(errOut, opts, plan, verdicts, strings.Join(gaps, "; "), true)
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
 	if out.Partial != "" {
@@ -460,7 +496,7 @@ var tooLargeHint = fmt.Sprintf("a file whose diff is over %d MiB is never sent t
 // after a passing review. A file skipped for its size is changed code no
 // one read: as for a partial review, hook.on_unavailable decides (allow:
 // through with a warning; block: refused, exit 2).
-func nothingReviewed(w io.Writer, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped) error {
+func nothingReviewed(w io.Writer, opts *RunOptions, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped) error {
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
 	if len(skipped) == 0 {
@@ -482,14 +518,11 @@ func nothingReviewed(w io.Writer, cfg *config.Config, plan *hook.Plan, verdicts 
 		}
 		fmt.Fprintf(w, "quorum: warning: nothing reviewed in %s: every changed file was skipped: %s; push not reviewed (hook.on_unavailable: allow)\n", what, files)
 		fmt.Fprintf(w, "hint: %s\n", tooLargeHint)
+		rememberUnreviewed(w, opts, plan, verdicts, "every changed file was skipped: "+files, false)
 		return nil
 	}
 	fmt.Fprintf(w, "quorum: nothing reviewed in %s: every changed file was skipped: %s\n", what, files)
-	r := plan.Ranges[0]
-	span := cmdutil.ShortOID(r.Base) + ".." + cmdutil.ShortOID(r.Head)
-	if r.Base == plan.EmptyTree {
-		span = r.Base + ".." + cmdutil.ShortOID(r.Head) // no object to abbreviate
-	}
+	span := commandSpan(plan.Ranges[0], plan.EmptyTree)
 	fmt.Fprintf(w, "hint: such files are not reviewed, by the rules; 'quorum diff --commits %s' lists each with its reason\n", span)
 	recordPass(w, plan, verdicts)
 	return nil
@@ -504,6 +537,44 @@ func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
 	if err := verdicts.Record(plan.Commits, nil); err != nil {
 		fmt.Fprintf(w, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
 	}
+}
+
+// rememberUnreviewed records a push let through without a complete review
+// (reason says why; partial when part of it was reviewed) for 'quorum
+// status': the remote has its commits now, so no later push reviews them,
+// and status names the push with the command that reviews them. When it
+// cannot be recorded, the hint gives that command here.
+func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts *hook.Verdicts, reason string, partial bool) {
+	err := errors.New("the hook's saved verdicts could not be read (see the warning above)")
+	if verdicts != nil {
+		err = verdicts.RecordUnreviewed(hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Partial: partial, Time: now(opts)})
+	}
+	if err == nil {
+		return
+	}
+	fmt.Fprintf(w, "quorum: warning: 'quorum status' will not name this push, let through without a complete review: %s\n", safetext.OneLine(err.Error()))
+	fmt.Fprintf(w, "hint: to review its commits once pushed, run %s\n", reviewCommands(plan))
+}
+
+// reviewCommands are the quoted 'quorum review --commits' commands that
+// review the plan's ranges, joined by "and".
+func reviewCommands(plan *hook.Plan) string {
+	cmds := make([]string, len(plan.Ranges))
+	for i, r := range plan.Ranges {
+		cmds[i] = "'quorum review --commits " + commandSpan(r, plan.EmptyTree) + "'"
+	}
+	return strings.Join(cmds, " and ")
+}
+
+// commandSpan is r as a command line gives it: short object names, but
+// the empty tree's in full (git resolves a short name only of an object it
+// has, and the empty tree is often not stored).
+func commandSpan(r hook.Range, emptyTree string) string {
+	base := cmdutil.ShortOID(r.Base)
+	if r.Base == emptyTree {
+		base = r.Base
+	}
+	return base + ".." + cmdutil.ShortOID(r.Head)
 }
 
 // errInterrupted refuses the push when the review was interrupted (exit 2):

@@ -93,6 +93,12 @@ func TestScripts(t *testing.T) {
 			}
 			slow := ollamatest.New(scripttest.TB{Env: env}, ollamatest.Config{Rules: ollamaRules(), Faults: hang})
 			env.Setenv("SLOW_OLLAMA", slow.URL)
+			// FAILING_OLLAMA answers gemma2:9b with text that is not JSON,
+			// every time: that reviewer fails and the other two answer, a
+			// partial review.
+			failing := ollamatest.New(scripttest.TB{Env: env}, ollamatest.Config{Rules: ollamaRules(),
+				Faults: []ollamatest.Fault{{Kind: ollamatest.FaultInvalidJSON, Model: "gemma2:9b"}}})
+			env.Setenv("FAILING_OLLAMA", failing.URL)
 			// Background reviews (hook_ahead*.txtar) start at once, and
 			// any still running when the script ends are stopped.
 			env.Setenv("QUORUM_AHEAD_DEBOUNCE", "0s")
@@ -117,7 +123,9 @@ func TestScripts(t *testing.T) {
 
 // ollamaRules script the fake server for the real pipeline: a diff whose
 // text contains QUORUM-E2E-SQL draws a critical finding from every model,
-// QUORUM-E2E-LONE one from qwen2.5-coder:7b only; anything else is clean.
+// QUORUM-E2E-LONE one from qwen2.5-coder:7b only, QUORUM-E2E-CONTEXT one
+// from every model quoting line 3 of db.go (in the hook's scripts, an
+// unchanged line); anything else is clean.
 func ollamaRules() []ollamatest.Rule {
 	answer := func(file string, line int, quote, title string) string {
 		b, err := json.Marshal(review.Answer{
@@ -136,6 +144,7 @@ func ollamaRules() []ollamatest.Rule {
 	return []ollamatest.Rule{
 		{Contains: "QUORUM-E2E-SQL", Reply: answer("db.go", 4, `func Find(name string) string { return "SELECT * FROM users WHERE name = '" + name + "'" }`, "SQL built from user input")},
 		{Model: "qwen2.5-coder:7b", Contains: "QUORUM-E2E-LONE", Reply: answer("lone.go", 3, "func Lone() {}", "lone worry")},
+		{Contains: "QUORUM-E2E-CONTEXT", Reply: answer("db.go", 3, `import "database/sql" // QUORUM-E2E-CONTEXT`, "Pre-existing import")},
 	}
 }
 
@@ -149,7 +158,8 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(ts.Exec("git", "commit", "-q", "-m", args[0]))
 }
 
-// rev VAR REV: set $VAR to the object name of REV.
+// rev VAR REV: set $VAR to the object name of REV, and $VAR_SHORT to its
+// short form as the hook prints it (cmdutil.ShortOID).
 func cmdRev(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: rev VAR REV")
@@ -158,7 +168,9 @@ func cmdRev(ts *testscript.TestScript, neg bool, args []string) {
 	cmd.Dir = ts.MkAbs(".")
 	out, err := cmd.Output()
 	ts.Check(err)
-	ts.Setenv(args[0], strings.TrimSpace(string(out)))
+	oid := strings.TrimSpace(string(out))
+	ts.Setenv(args[0], oid)
+	ts.Setenv(args[0]+"_SHORT", cmdutil.ShortOID(oid))
 }
 
 // chats save|unchanged|count N: remember the fake Ollama's chat count,

@@ -25,6 +25,7 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/plan"
 	"github.com/quorum-review/quorum/review/report"
@@ -60,10 +61,12 @@ review stands: reviewed (with the verdict and the report), in flight (a
 background review started by the post-commit hook: its pid and since when),
 stale (the last review was of older commits), or not reviewed.
 
-It also names the pushes the pre-push hook let through unreviewed
-(hook.on_unavailable: allow) whose commits no saved review covers: the
-remote has those commits, so no later push reviews them; it gives the
-'quorum review --commits' that does.
+It also names the pushes the pre-push hook let through (hook.on_unavailable:
+allow) without a complete review (not reviewed at all, or partly: a
+timeout, a failed or missing reviewer, a file no reviewer read) whose
+commits no complete review saved since covers: the remote has those
+commits, so no later push reviews them; it gives the 'quorum review
+--commits' that does.
 
 Background reviews are turned on with 'quorum hook install --ahead'.`,
 		Args: cmdutil.NoArgs,
@@ -130,9 +133,10 @@ type Status struct {
 	// with it (an orphan branch): a plain 'quorum review' cannot review it.
 	UnrelatedTo string `json:"unrelated_to,omitempty"`
 	// Unreviewed are earlier pushes of this branch's commits that the
-	// pre-push hook let through with no review (hook.on_unavailable:
-	// allow), newest first, that no saved report covers since. The remote
-	// has those commits, so no push reviews them again.
+	// pre-push hook let through without a complete review
+	// (hook.on_unavailable: allow), newest first, that no complete review
+	// saved since covers. The remote has those commits, so no push
+	// reviews them again.
 	Unreviewed []UnreviewedPush `json:"unreviewed,omitempty"`
 }
 
@@ -147,11 +151,13 @@ type NotDismissed struct {
 	Why string `json:"why"`
 }
 
-// UnreviewedPush is a push that went through unreviewed.
+// UnreviewedPush is a push that went through unreviewed, or (Partial)
+// only partly reviewed.
 type UnreviewedPush struct {
 	Ranges  []string `json:"ranges"`
 	Commits int      `json:"commits"`
 	Reason  string   `json:"reason,omitempty"`
+	Partial bool     `json:"partial,omitempty"`
 	At      string   `json:"at"`
 	// Review are the commands that review its commits now, one per range.
 	Review []string `json:"review"`
@@ -376,11 +382,13 @@ func applyLedger(st *Status, rep *report.Report, l *dismiss.Ledger) []report.Fin
 	return kept
 }
 
-// unreviewedPushes are the pushes the hook let through unreviewed whose
-// commits are in head's history and that no saved report covers: not as
-// the one push (a hook review of its ranges) nor range by range (the
-// 'quorum review --commits' status suggests). A verdicts file that cannot
-// be read hides nothing else: the hook warns about it on every push.
+// unreviewedPushes are the pushes the hook let through without a complete
+// review whose commits are in head's history and that no complete review
+// saved since covers: not as the one push (a hook review of its ranges)
+// nor range by range (the 'quorum review --commits' status suggests). The
+// partial review the hook saved for such a push never covers it. A
+// verdicts file that cannot be read hides nothing else: the hook warns
+// about it on every push.
 func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []UnreviewedPush {
 	v, err := hook.LoadVerdicts(ctx, dir)
 	if err != nil {
@@ -388,17 +396,17 @@ func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []Unreviewe
 	}
 	var out []UnreviewedPush
 	for _, u := range v.UnreviewedIn(ctx, head) {
-		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, At: u.Time.Format(time.RFC3339)}
+		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
 		for _, r := range u.Ranges {
 			p.Ranges = append(p.Ranges, r.String())
 		}
-		if _, _, ok := coveringReport(gitDir, ahead.Key(p.Ranges)); ok {
+		if completeReport(gitDir, ahead.Key(p.Ranges)) {
 			continue
 		}
 		covered := true
 		for _, span := range p.Ranges {
 			p.Review = append(p.Review, "quorum review --commits "+span)
-			if _, _, ok := coveringReport(gitDir, ahead.Key([]string{span})); !ok {
+			if !completeReport(gitDir, ahead.Key([]string{span})) {
 				covered = false
 			}
 		}
@@ -421,6 +429,33 @@ func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool
 		return ranges != "" && ahead.Key(strings.Fields(ranges)) == key &&
 			rep.Verdict.Status != report.VerdictIncomplete && rep.Verdict.RestsOn > 0
 	})
+}
+
+// completeReport reports a saved review of exactly these ranges that read
+// all of them with the whole panel: a verdict that is neither incomplete
+// nor empty, every reviewer answered every chunk (none failed, partial or
+// missing), and no changed file was left out for its size.
+func completeReport(gitDir, key string) bool {
+	_, _, ok := reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
+		ranges := rep.Options["ranges"]
+		if ranges == "" {
+			ranges = rep.CommitSpan()
+		}
+		if ranges == "" || ahead.Key(strings.Fields(ranges)) != key {
+			return false
+		}
+		v := rep.Verdict
+		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel {
+			return false
+		}
+		for _, rv := range rep.Reviewers {
+			if rv.Status != review.StatusOK {
+				return false
+			}
+		}
+		return !slices.ContainsFunc(rep.Skipped, func(sk report.Skipped) bool { return sk.Reason == diff.SkipTooLarge })
+	})
+	return ok
 }
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
@@ -528,6 +563,9 @@ func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 			break
 		}
 		msg := fmt.Sprintf("a push at %s went through UNREVIEWED", localTime(p.At))
+		if p.Partial {
+			msg = fmt.Sprintf("a push at %s went through PARTLY REVIEWED", localTime(p.At))
+		}
 		if p.Reason != "" {
 			msg += " (" + safetext.OneLine(p.Reason) + ")"
 		}

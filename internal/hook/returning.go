@@ -1,0 +1,106 @@
+package hook
+
+import (
+	"context"
+	"slices"
+)
+
+// Returning is a commit an earlier push was blocked on that an update of
+// this push brings to its remote ref, although the remote has it already
+// as far as the hook knows: it reached the remote under other refs through
+// a push that skipped the hook (--no-verify, QUORUM_SKIP), since no review
+// of it has passed (that forgets the block). The update's own range starts
+// above it, so without this it would ride under the new commits unreviewed.
+type Returning struct {
+	// Ref is the remote ref the update pushes; Head the pushed commit,
+	// Commit itself or a descendant of it.
+	Ref, Head string
+	// Commit is the blocked commit.
+	Commit string
+}
+
+// Returning lists the commits that v remembers as blocked which an update
+// of the push brings to its ref: in the history of the pushed commit, not
+// new to the remote (a commit the remote lacks is reviewed in the update's
+// own range), and not in the history of the ref's old commit (a
+// fast-forward of a ref that already had it brings nothing back: after a
+// --no-verify push of main, the next push of main is not blocked again).
+// An old commit that is not here counts as none. Newest blocks first, each
+// block's commits in its order (newest first). It costs one git call for
+// the push and one or two per update, and none when nothing is blocked.
+func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Returning, error) {
+	if v == nil || len(p.pushed) == 0 {
+		return nil, nil
+	}
+	var cands []string
+	seen := map[string]bool{}
+	for _, b := range slices.Backward(v.Blocked) {
+		for _, c := range b.Commits {
+			if c == "" || seen[c] || p.fresh[c] {
+				continue
+			}
+			seen[c] = true
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	g := git{dir: dir}
+	// Only the commits that are here (a block of a branch since deleted
+	// and pruned is not).
+	out, err := g.output(ctx, append([]string{"rev-list", "--no-walk=unsorted", "--ignore-missing"}, cands...)...)
+	if err != nil {
+		return nil, err
+	}
+	here := map[string]bool{}
+	for _, c := range lines(out) {
+		here[c] = true
+	}
+	cands = slices.DeleteFunc(cands, func(c string) bool { return !here[c] })
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	var back []Returning
+	for _, u := range p.pushed {
+		// Those in the history of the pushed commit: every candidate that
+		// "rev-list CANDIDATES --not HEAD" does not list. The walk stops
+		// where the candidates' history meets the pushed one.
+		notIn, err := outside(ctx, g, cands, u.head)
+		if err != nil {
+			return nil, err
+		}
+		in := slices.DeleteFunc(slices.Clone(cands), func(c string) bool { return notIn[c] })
+		if len(in) > 0 && u.old != "" {
+			notOld, err := outside(ctx, g, in, u.old)
+			if err != nil {
+				return nil, err
+			}
+			in = slices.DeleteFunc(in, func(c string) bool { return !notOld[c] })
+		}
+		for _, c := range in {
+			back = append(back, Returning{Ref: u.ref, Head: u.head, Commit: c})
+		}
+	}
+	return back, nil
+}
+
+// outside is the set of commits among cs that are not in the history of rev.
+func outside(ctx context.Context, g git, cs []string, rev string) (map[string]bool, error) {
+	args := append([]string{"rev-list"}, cs...)
+	out, err := g.output(ctx, append(args, "--not", rev)...)
+	if err != nil {
+		return nil, err
+	}
+	listed := map[string]bool{}
+	for _, c := range lines(out) {
+		listed[c] = true
+	}
+	set := map[string]bool{}
+	for _, c := range cs {
+		if listed[c] {
+			set[c] = true
+		}
+	}
+	return set, nil
+}
