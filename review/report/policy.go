@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
@@ -163,10 +164,17 @@ func (r *Report) verdict(empty bool) Verdict {
 	if r.Policy.MinAgreement > 1 {
 		gate += fmt.Sprintf(" found by at least %d reviewers", r.Policy.MinAgreement)
 	}
+	tooLarge := r.tooLarge()
 	if !empty && !r.Interrupted && v.RestsOn > 0 {
-		v.Unread = r.unread()
+		v.Unread = append(r.unread(), tooLarge...)
 	}
 	switch {
+	case empty && len(tooLarge) > 0:
+		// Every changed file was over the size limit: no model read any
+		// of it, which is no pass (and no "nothing to review").
+		v.Status, v.GateTripped = VerdictIncomplete, r.Policy.FailOn != FailOnNone
+		v.Unread = tooLarge
+		v.Text = "not reviewed: " + r.unreadText(tooLarge)
 	case empty:
 		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
 	case v.RestsOn == 0:
@@ -218,7 +226,7 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += fmt.Sprintf("; %s at the gate held back: no quoted code of the change, too few reviewers", plural(v.WeakEvidence, "finding", "findings"))
 		}
 	}
-	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty {
+	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty && !empty {
 		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(v.RestsOn, "reviewer", "reviewers"))
 		if v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
 			// Too few reviewers answered for any finding to trip the gate:
@@ -244,15 +252,26 @@ func (r *Report) verdict(empty bool) Verdict {
 // or minified, else needs a larger context; any other (a failed chunk, a
 // reviewer that stopped) needs the review run again.
 func (r *Report) unreadText(unread []string) string {
-	var big, other []string
+	var big, other, huge []string
 	for _, p := range unread {
-		if r.truncatedFor(p) {
+		switch {
+		case slices.Contains(r.tooLarge(), p):
+			huge = append(huge, p)
+		case r.truncatedFor(p):
 			big = append(big, p)
-		} else {
+		default:
 			other = append(other, p)
 		}
 	}
 	var parts []string
+	if n := len(huge); n > 0 {
+		it, is := "it", "it is"
+		if n > 1 {
+			it, is = "them", "they are"
+		}
+		parts = append(parts, fmt.Sprintf("%s over the size limit, so no reviewer read %s (%s; too-large in the skipped files); if %s generated, leave %s out with an ignore glob (ignore: in .quorum.yaml), else split %s",
+			plural(n, "changed file is", "changed files are"), it, FirstFew(huge), is, it, it))
+	}
 	if n := len(big); n > 0 {
 		it, is := "it", "it is"
 		what := FirstFew(big)
@@ -300,6 +319,18 @@ func FirstFew(items []string) string {
 		s += fmt.Sprintf(" and %d more", len(items)-3)
 	}
 	return s
+}
+
+// tooLarge lists the changed files left out for their size (in the
+// skipped list's order): changed code no model read.
+func (r *Report) tooLarge() []string {
+	var out []string
+	for _, sk := range r.Skipped {
+		if sk.Reason == diff.SkipTooLarge {
+			out = append(out, sk.File)
+		}
+	}
+	return out
 }
 
 // unread lists the covered files (in coverage order) that no answering

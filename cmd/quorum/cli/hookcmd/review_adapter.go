@@ -224,9 +224,12 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		// mid-answer, unusable answers): its hint, not "start Ollama".
 		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.Hint(runErr)}, nil
 	}
-	if n := len(rep.Verdict.Unread); n > 0 {
+	// The verdict counts a file over the size limit as unread too; it is
+	// said once, below, with its own cause.
+	unread := slices.DeleteFunc(slices.Clone(rep.Verdict.Unread), func(p string) bool { return slices.Contains(tooLarge, p) })
+	if n := len(unread); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
-			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(rep.Verdict.Unread))))
+			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(unread))))
 		out.Unread = true
 	}
 	if n := len(tooLarge); n > 0 {

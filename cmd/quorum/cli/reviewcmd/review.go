@@ -2,6 +2,7 @@
 package reviewcmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -355,7 +356,7 @@ func reviewRun(opts *ReviewOptions) error {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
 	if v := res.Report.Verdict; v.Status == report.VerdictIncomplete && len(v.Unread) > 0 {
-		return unreadError(v.Unread) // as a replay of it, and an interrupted review: exit 2
+		return unreadError(v.Unread, res.Report.Skipped) // as a replay of it, and an interrupted review: exit 2
 	}
 	if err := gateUnmet(res.Report); err != nil {
 		return err
@@ -394,10 +395,45 @@ func gateUnmet(rep *report.Report) error {
 // unreadError is the exit of a review that finished with changed files no
 // reviewer read in full: not a pass, and not a verdict on those files
 // either, so exit 2 (with findings or without), as an interrupted review.
-func unreadError(unread []string) error {
+func unreadError(unread []string, skipped []report.Skipped) error {
+	var huge, other []string
+	for _, p := range unread {
+		if slices.ContainsFunc(skipped, func(s report.Skipped) bool { return s.File == p && s.Reason == diff.SkipTooLarge }) {
+			huge = append(huge, p)
+		} else {
+			other = append(other, p)
+		}
+	}
+	var what []string
+	if len(other) > 0 {
+		what = append(what, report.FirstFew(other)+" read in full by no reviewer (see the coverage)")
+	}
+	if len(huge) > 0 {
+		what = append(what, report.FirstFew(huge)+" over the size limit, sent to no reviewer")
+	}
+	hint := "leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)"
+	if len(other) == 0 {
+		hint = "leave generated files out (--ignore, or ignore: in .quorum.yaml), or split a file over the size limit"
+	}
+	return exitcode.New(exitcode.Setup, fmt.Errorf("review incomplete: %s", strings.Join(what, "; ")), hint)
+}
+
+// tooLargeError is the exit of a review whose every changed file was over
+// the size limit: no model read any of it, which is no "nothing to
+// review" (exit 0) but an incomplete review (exit 2). Nil when none was.
+func tooLargeError(set *diff.Set) error {
+	var huge []string
+	for _, s := range set.Skipped {
+		if s.Reason == diff.SkipTooLarge {
+			huge = append(huge, s.Path)
+		}
+	}
+	if len(huge) == 0 {
+		return nil
+	}
 	return exitcode.New(exitcode.Setup,
-		fmt.Errorf("review incomplete: %s read in full by no reviewer (see the coverage)", report.FirstFew(unread)),
-		"leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)")
+		fmt.Errorf("nothing reviewed: %d changed file%s over the size limit, sent to no reviewer (%s)", len(huge), cmdutil.Plural(len(huge)), report.FirstFew(huge)),
+		"leave generated files out (--ignore, or ignore: in .quorum.yaml), or split a file over the size limit")
 }
 
 // warn reports what a finished review could not keep (a full or
@@ -439,21 +475,25 @@ var pathEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`)
 // nothingToReview reports an empty range: a message for people, and a valid
 // empty document for machine formats. Exit 0.
 func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy) error {
-	if !opts.Quiet {
+	huge := tooLargeError(set)
+	if !opts.Quiet && huge == nil {
 		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
 	}
 	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
 	if opts.Raw {
-		return emitRaw(opts, raw)
+		return cmp.Or(emitRaw(opts, raw), huge)
 	}
 	if opts.Format == "text" {
-		return nil
+		return huge
 	}
 	c, err := consolidate(context.Background(), opts, cfg, set, raw, policy)
 	if err != nil {
 		return err
 	}
-	return emit(opts, c)
+	if err := emit(opts, c); err != nil && (huge == nil || !errors.Is(err, exitcode.FindingsError)) {
+		return err
+	}
+	return huge // exit 2 rather than the gate's 1: no model read anything
 }
 
 // outcome turns how the run ended into the command's error: interrupted,
