@@ -129,6 +129,10 @@ type Status struct {
 	// and the configuration now (context, models): a push then asks the
 	// models again instead of finding every answer cached.
 	Changed []string `json:"changed,omitempty"`
+	// Unanswered names the reviewers that failed (a chunk or all) in the
+	// covering report: their failed chunks were not cached, so a push asks
+	// them again.
+	Unanswered []string `json:"unanswered,omitempty"`
 	// UnrelatedTo is the default base when the branch shares no history
 	// with it (an orphan branch): a plain 'quorum review' cannot review it.
 	UnrelatedTo string `json:"unrelated_to,omitempty"`
@@ -251,6 +255,11 @@ func statusRun(opts *StatusOptions) error {
 			if cfg, err := loadConfig(dir, opts.Getenv); err == nil {
 				st.Changed = settingsChanged(cfg, rep)
 				judge(&st, cfg, rep, ledger)
+			}
+			for _, rv := range rep.Reviewers {
+				if !rv.Answered() || rv.FailedChunks > 0 {
+					st.Unanswered = append(st.Unanswered, rv.Name)
+				}
 			}
 			break
 		}
@@ -515,6 +524,9 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		switch {
 		case len(st.Changed) > 0:
 			fmt.Fprintf(w, "the %s changed since: a push asks the models again\n", strings.Join(st.Changed, " and "))
+		case len(st.Unanswered) > 0:
+			// A failed chunk is never cached: the push asks it again.
+			fmt.Fprintf(w, "a push asks %s again (failed in that review); the other answers are cached\n", safetext.OneLine(strings.Join(st.Unanswered, ", ")))
 		case st.Trigger == "":
 			// A manual review may have run with --no-cache, which its
 			// report does not record.

@@ -199,6 +199,37 @@ func TestStatusReviewedWithOtherSettings(t *testing.T) {
 	}
 }
 
+// TestStatusReviewedWithAFailedReviewer: a covering report in which a
+// reviewer failed is no "every answer is cached": a failed chunk is never
+// cached, so the push asks that reviewer again.
+func TestStatusReviewedWithAFailedReviewer(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	var sc reporttest.Scenario
+	for _, s := range reporttest.Scenarios() {
+		if s.Name == "failed" { // carol failed; alice and bob answered
+			sc = s
+		}
+	}
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
+		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models: [alice, bob, carol]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := status(t, dir)
+	if code != 0 || !strings.Contains(out, "a push asks carol again (failed in that review); the other answers are cached\n") || strings.Contains(out, "asks the models nothing") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // TestStatusOrphanBranch: an orphan branch with commits and a remote has a
 // push to report (its whole history), and status says what to run to
 // review it, since it shares no history with the base.
