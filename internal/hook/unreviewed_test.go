@@ -48,10 +48,18 @@ func TestUnreviewedPushes(t *testing.T) {
 	if len(load().Unreviewed) != 1 {
 		t.Fatal("forgotten after a review of other commits")
 	}
+	// A review of its commits that blocks them does not forget it either:
+	// the remote holds them all the same.
+	if err := load().Record([]string{c2}, &Blocked{Report: "r2.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(load().Unreviewed) != 1 {
+		t.Fatal("forgotten after a review that blocked its commits")
+	}
 	if err := load().Record([]string{c2}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if v := load(); len(v.Unreviewed) != 0 {
-		t.Fatalf("still remembered after its commits were reviewed: %+v", v.Unreviewed)
+		t.Fatalf("still remembered after its commits passed a review: %+v", v.Unreviewed)
 	}
 }

@@ -117,17 +117,11 @@ func (v *Verdicts) Lookup(commit string) *Blocked {
 // file is read again under a lock and only this push's change is applied:
 // a concurrent push's verdict is never overwritten by a stale copy.
 func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
-	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
-		return err
-	}
-	unlock, err := lockFile(v.path + ".lock")
+	unlock, err := v.lockAndReload()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := v.reload(); err != nil {
-		return err
-	}
 	if len(commits) == 0 {
 		blocked = nil // no commit to hold the verdict
 	}
@@ -143,10 +137,11 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	}
 	v.Blocked = kept
 	// A push that went through unreviewed is forgotten once all of its
-	// commits have been reviewed.
+	// commits have passed a review; a review that blocks them leaves the
+	// remote holding them all the same, so status still names it.
 	unreviewed := v.Unreviewed[:0]
 	for _, u := range v.Unreviewed {
-		if slices.ContainsFunc(u.Commits, func(c string) bool { return !slices.Contains(commits, c) }) {
+		if blocked != nil || slices.ContainsFunc(u.Commits, func(c string) bool { return !slices.Contains(commits, c) }) {
 			unreviewed = append(unreviewed, u)
 		}
 	}
@@ -166,20 +161,32 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	return v.save()
 }
 
+// lockAndReload takes the file's lock and reads the file again under it,
+// so a change is applied to what concurrent pushes left, never to a stale
+// copy. The caller unlocks.
+func (v *Verdicts) lockAndReload() (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err = lockFile(v.path + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	if err := v.reload(); err != nil {
+		unlock()
+		return nil, err
+	}
+	return unlock, nil
+}
+
 // RecordUnreviewed remembers a push that went through without a complete
 // review, under the lock as Record does.
 func (v *Verdicts) RecordUnreviewed(u Unreviewed) error {
-	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
-		return err
-	}
-	unlock, err := lockFile(v.path + ".lock")
+	unlock, err := v.lockAndReload()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := v.reload(); err != nil {
-		return err
-	}
 	u.Commits = slices.Clone(u.Commits)
 	v.Unreviewed = append(v.Unreviewed, u)
 	if len(v.Unreviewed) > maxUnreviewed {
