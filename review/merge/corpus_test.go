@@ -298,6 +298,22 @@ func scoreCorpus(reviews []corpusReview, prep func(anchor.Finding) anchor.Findin
 	return s
 }
 
+// halfKindless gives the findings of about half the reviewers (by a hash
+// of the reviewer's name) the kind missing: a panel that mixes a server
+// that enforces the schema with one that does not, where the answer's
+// missing kind is read as missing ("": what the parser does) or, to
+// measure what that reading is worth, as a declared "other".
+func halfKindless(as string) func(anchor.Finding) anchor.Finding {
+	return func(f anchor.Finding) anchor.Finding {
+		h := fnv.New32a()
+		h.Write([]byte(f.Reviewer))
+		if h.Sum32()%2 == 0 {
+			f.Raw.Kind = as
+		}
+		return f
+	}
+}
+
 // stripFix is a finding without its suggested fix (the schema does not
 // require one).
 func stripFix(f anchor.Finding) anchor.Finding { f.Raw.Fix = ""; return f }
@@ -350,7 +366,7 @@ func TestCorpusPairwise(t *testing.T) {
 		for _, v := range []struct {
 			name string
 			prep func(anchor.Finding) anchor.Finding
-		}{{"", nil}, {" (no schema kind)", stripKinds}, {" (no section/line text)", noContext}, {" (no suggested fix)", stripFix}, {" (1 fix in 3 missing)", fixDropout(3)}} {
+		}{{"", nil}, {" (no schema kind)", stripKinds}, {" (half the reviewers without kinds)", halfKindless("")}, {" (half the reviewers: missing kind read as other)", halfKindless("other")}, {" (no section/line text)", noContext}, {" (no suggested fix)", stripFix}, {" (1 fix in 3 missing)", fixDropout(3)}} {
 			s := scoreCorpus(reviews, v.prep)
 			t.Logf("%s%s: %d findings, %d issues: pairwise precision %.2f (tp %d fp %d), recall %.2f (fn %d)",
 				set.dir, v.name, s.findings, s.issues, s.precision(), s.tp, s.fp, s.recall(), s.fn)
