@@ -96,6 +96,11 @@ func (s *genScan) feed(line string) bool {
 		return true
 	}
 	s.n++
+	if s.n == 1 {
+		// A UTF-8 byte-order mark is no text: Go's scanner and the other
+		// languages' tools skip it before the first line.
+		line = strings.TrimPrefix(line, "\ufeff")
+	}
 	line = strings.TrimSuffix(line, "\r")
 	t := strings.TrimSpace(line)
 	body, comment := t, false
