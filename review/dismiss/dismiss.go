@@ -687,8 +687,8 @@ const Marker = "quorum:ignore"
 
 // lineIndex maps path and new-side line number to the text of the diff's
 // added and context lines: the only lines a review sees.
-func lineIndex(set *diff.Set) map[string]map[int]string {
-	idx := map[string]map[int]string{}
+func lineIndex(set *diff.Set) map[string]map[int]markerLine {
+	idx := map[string]map[int]markerLine{}
 	if set == nil {
 		return idx
 	}
@@ -699,13 +699,20 @@ func lineIndex(set *diff.Set) map[string]map[int]string {
 					continue
 				}
 				if idx[f.Path] == nil {
-					idx[f.Path] = map[int]string{}
+					idx[f.Path] = map[int]markerLine{}
 				}
-				idx[f.Path][l.New] = l.Text
+				idx[f.Path][l.New] = markerLine{text: l.Text, added: l.Kind == diff.Added}
 			}
 		}
 	}
 	return idx
+}
+
+// markerLine is a diff line holding the inline marker, and whether the
+// change added it.
+type markerLine struct {
+	text  string
+	added bool
 }
 
 // markerInComment reports whether a line's first quorum:ignore is inside
@@ -745,15 +752,21 @@ func markerInComment(line string) bool {
 // inline finds a quorum:ignore comment on the finding's first line or the
 // line above. "quorum:ignore KIND" applies only to findings of that kind
 // (or category); any other text after the marker is the reason.
-func inline(lines map[string]map[int]string, f report.Finding) (string, bool) {
+func inline(lines map[string]map[int]markerLine, f report.Finding) (string, bool) {
 	if f.Line == 0 || f.Deleted {
 		return "", false
 	}
 	for _, n := range []int{f.Line, f.Line - 1} {
-		text, ok := lines[f.File][n]
-		if !ok || !markerInComment(text) {
+		ml, ok := lines[f.File][n]
+		if !ok || !markerInComment(ml.text) {
 			continue
 		}
+		// A comment the change did not touch was written for the code that
+		// was there: it does not vouch for a line the change added below it.
+		if !ml.added && f.LineKind == string(diff.Added) {
+			continue
+		}
+		text := ml.text
 		rest := text[strings.Index(text, Marker)+len(Marker):]
 		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
 		word, more, _ := strings.Cut(rest, " ")

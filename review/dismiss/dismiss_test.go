@@ -154,10 +154,13 @@ func TestInlineIgnore(t *testing.T) {
 		"other kind":    {"+	// quorum:ignore sql-injection", false, ""},
 		// A category word is a filter too, never the reason: "style" does
 		// not hide a bug there.
-		"other category":    {"+	// quorum:ignore style", false, ""},
-		"matching category": {"+	// quorum:ignore bug: checked by the caller", true, "inline quorum:ignore: checked by the caller"},
-		"no marker":         {"+	// reads the file", false, ""},
-		"marker elsewhere":  {"+	x := 1", false, ""},
+		// A comment the change did not touch does not vouch for the line
+		// the change added below it.
+		"unchanged comment above an added line": {" 	// quorum:ignore the file is optional", false, ""},
+		"other category":                        {"+	// quorum:ignore style", false, ""},
+		"matching category":                     {"+	// quorum:ignore bug: checked by the caller", true, "inline quorum:ignore: checked by the caller"},
+		"no marker":                             {"+	// reads the file", false, ""},
+		"marker elsewhere":                      {"+	x := 1", false, ""},
 		// In a string literal the marker is the program's data, not the
 		// author's comment.
 		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, ""},
