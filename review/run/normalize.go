@@ -10,6 +10,7 @@ import (
 
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/prompts"
+	"github.com/quorum-review/quorum/review"
 )
 
 // This file reads what a model wrote outside the reviewer schema, where
@@ -26,10 +27,11 @@ import (
 //   - a kind the schema does not list, or none, is no kind (""), not the
 //     declared "other" (which merge reads as evidence), and a note quotes
 //     an unlisted value;
-//   - a severity that is none of the three is kept as written, so that
-//     anchoring rejects that finding alone, naming the value ("unknown
-//     severity"), and the report lists it under the reviewer's rejected
-//     findings; a missing one is "";
+//   - a severity that is none of the three is read as the nearest one
+//     when models commonly write it ("high", "minor": severitySynonyms),
+//     else, or when missing, as "critical": a finding is never lost to its
+//     severity's spelling, and the gate errs towards blocking; a note
+//     quotes the model's value;
 //   - a risk that is none of the three is kept as written (the report
 //     reads it as "low", as it does any unknown risk);
 //   - more findings than the schema's maxItems: all are kept, and a note
@@ -220,18 +222,39 @@ func normalize(v any) (notes []string, changed bool) {
 
 var listNames = map[string]string{"strengths": "strengths", "concerns": "concerns", "untested": "untested scenarios", "docs": "docs notes"}
 
+// severitySynonyms are the severities models write instead of the
+// schema's three, read as the nearest one. Any other value is read as
+// "critical": a finding is never lost to its severity's spelling, and a
+// gate errs towards blocking.
+var severitySynonyms = map[string]string{
+	"blocker": review.Critical, "severe": review.Critical, "high": review.Critical, "fatal": review.Critical, "error": review.Critical, "urgent": review.Critical,
+	"major": review.Important, "medium": review.Important, "moderate": review.Important, "warning": review.Important, "warn": review.Important, "normal": review.Important,
+	"minor": review.Suggestion, "low": review.Suggestion, "info": review.Suggestion, "informational": review.Suggestion, "nit": review.Suggestion, "trivial": review.Suggestion, "note": review.Suggestion, "optional": review.Suggestion,
+}
+
 // normalizeFinding reads one finding's severity, category and kind, and
-// returns a note when the model's category had to be replaced.
+// returns a note when the model's value had to be replaced.
 func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, string, any)) (note string) {
+	var sevNote string
 	switch sev := m["severity"].(type) {
 	case string:
-		if c := canon(sev); r.severities[c] {
+		c := canon(sev)
+		switch {
+		case r.severities[c]:
 			set(m, "severity", c)
-		} // else kept as written: anchoring rejects this finding alone, naming it
+		case severitySynonyms[c] != "":
+			set(m, "severity", severitySynonyms[c])
+			sevNote = fmt.Sprintf("severity %s is not one of the schema's; read as %q", quoted(sev), severitySynonyms[c])
+		default:
+			set(m, "severity", review.Critical)
+			sevNote = fmt.Sprintf("severity %s is not one of the schema's; read as \"critical\", the most severe, so the finding is not lost", quoted(sev))
+		}
 	case nil:
-		set(m, "severity", "")
+		set(m, "severity", review.Critical)
+		sevNote = "no severity; read as \"critical\", the most severe, so the finding is not lost"
 	default:
-		set(m, "severity", jsonText(sev))
+		set(m, "severity", review.Critical)
+		sevNote = fmt.Sprintf("severity %s is not one of the schema's; read as \"critical\", the most severe, so the finding is not lost", safetext.Clip(jsonText(sev), 40))
 	}
 	switch cat := m["category"].(type) {
 	case string:
@@ -263,6 +286,9 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 		if c != "" {
 			note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("kind %s is not one of the schema's; read as no kind", quoted(kind))
 		}
+	}
+	if sevNote != "" {
+		note = strings.TrimSuffix(sevNote+"; "+note, "; ")
 	}
 	return note
 }

@@ -112,14 +112,17 @@ func TestUnknownCategoryIsOther(t *testing.T) {
 	}
 }
 
-// TestUnknownSeverityRejectsOnlyItsFinding: a severity that is none of the
-// three (in any case) is kept as the model wrote it, and anchoring rejects
-// that finding alone with the reason naming it; the answer and its other
-// findings stand.
-func TestUnknownSeverityRejectsOnlyItsFinding(t *testing.T) {
+// TestUnknownSeverityIsNeverLost: a severity that is none of the three is
+// read as the nearest one when models commonly write it ("high", "minor"),
+// else (or missing, or not a string) as critical: the finding is kept, and
+// a note quotes the model's value. Before, anchoring rejected such a
+// finding, and a critical bug spelt "high" passed the gate.
+func TestUnknownSeverityIsNeverLost(t *testing.T) {
 	a, notes := mustParse(t, answerJSON(
 		findingJSON("Real bug", "CRITICAL", "security"),
-		findingJSON("Odd", "URGENT", "bug"),
+		findingJSON("Spelt high", "High", "security"),
+		findingJSON("Spelt minor", "minor", "style"),
+		findingJSON("Odd", "URGENTISH", "bug"),
 		strings.Replace(findingJSON("None", "x", "bug"), `"severity":"x",`, ``, 1),
 		strings.Replace(findingJSON("Number", "x", "bug"), `"severity":"x"`, `"severity":3`, 1),
 	))
@@ -127,24 +130,26 @@ func TestUnknownSeverityRejectsOnlyItsFinding(t *testing.T) {
 	for _, f := range a.Findings {
 		sevs = append(sevs, f.Severity)
 	}
-	if want := []string{"critical", "URGENT", "", "3"}; !slices.Equal(sevs, want) {
+	if want := []string{"critical", "critical", "suggestion", "critical", "critical", "critical"}; !slices.Equal(sevs, want) {
 		t.Fatalf("severities %q, want %q", sevs, want)
 	}
-	if len(notes) != 0 {
-		t.Errorf("notes %q: the rejection says it", notes)
+	want := []string{
+		`finding 2 ("Spelt high"): severity "High" is not one of the schema's; read as "critical"`,
+		`finding 3 ("Spelt minor"): severity "minor" is not one of the schema's; read as "suggestion"`,
+		`finding 4 ("Odd"): severity "URGENTISH" is not one of the schema's; read as "critical", the most severe, so the finding is not lost`,
+		`finding 5 ("None"): no severity; read as "critical", the most severe, so the finding is not lost`,
+		`finding 6 ("Number"): severity 3 is not one of the schema's; read as "critical", the most severe, so the finding is not lost`,
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", notes, want)
 	}
 	set := &diff.Set{Files: []diff.File{{Path: "db.go", Status: diff.StatusAdded, Hunks: []diff.Hunk{{NewStart: 6, NewLines: 1,
 		Lines: []diff.Line{{Kind: diff.Added, New: 6, Text: "q := name"}}}}}}}
 	ix := anchor.NewIndex(set)
-	var reasons []string
 	for i, f := range a.Findings {
 		if _, rej := ix.Anchor("a", "c1", i+1, f); rej != nil {
-			reasons = append(reasons, rej.Title+": "+rej.Reason)
+			t.Errorf("%s rejected: %s", rej.Title, rej.Reason)
 		}
-	}
-	want := []string{`Odd: unknown severity "URGENT"`, `None: unknown severity ""`, `Number: unknown severity "3"`}
-	if !slices.Equal(reasons, want) {
-		t.Errorf("rejections\n%q\nwant\n%q", reasons, want)
 	}
 }
 
@@ -239,10 +244,10 @@ func TestOddValueTypes(t *testing.T) {
 	a, notes := mustParse(t, `{"summary":"s","findings":[{"file":"a.go","line":1,"quote":"x","severity":{"level":1},"category":[1,2],"kind":{"k":[]},"title":"t","explanation":"e"}],
 	  "untested":[{"scenario":"s","risk":[1]}]}`)
 	f := a.Findings[0]
-	if f.Severity != `{"level":1}` || f.Category != "other" || f.Kind != "" || a.Untested[0].Risk != "[1]" {
+	if f.Severity != "critical" || f.Category != "other" || f.Kind != "" || a.Untested[0].Risk != "[1]" {
 		t.Errorf("%+v %+v", f, a.Untested)
 	}
-	if want := []string{`finding 1 ("t"): category [1,2] is not one of the schema's; read as "other"`}; !slices.Equal(notes, want) {
+	if want := []string{`finding 1 ("t"): severity {"level":1} is not one of the schema's; read as "critical", the most severe, so the finding is not lost; category [1,2] is not one of the schema's; read as "other"`}; !slices.Equal(notes, want) {
 		t.Errorf("notes %q, want %q", notes, want)
 	}
 }

@@ -128,7 +128,10 @@ func TestOutOfSchemaDetailKeepsTheAnswer(t *testing.T) {
 			`finding 1 ("SQL injection"): category "sql" is not one of the schema's; read as "other"`, ""},
 		{"upper severity", `{"summary":"s","findings":[` + sqlFinding("CRITICAL", "security") + `]}`, "", ""},
 		{"unknown severity beside", `{"summary":"s","findings":[` + sqlFinding("critical", "security") + `,` +
-			strings.Replace(nits(1)[0], `"suggestion"`, `"blocker"`, 1) + `]}`, "", `unknown severity "blocker"`},
+			strings.Replace(nits(1)[0], `"suggestion"`, `"trivial"`, 1) + `]}`,
+			`finding 2 ("nit 0"): severity "trivial" is not one of the schema's; read as "suggestion"`, ""},
+		{"critical spelt high", `{"summary":"s","findings":[` + strings.Replace(sqlFinding("critical", "security"), `"critical"`, `"high"`, 1) + `]}`,
+			`finding 1 ("SQL injection"): severity "high" is not one of the schema's; read as "critical"`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, rep := reviewPanel(t, tc.answer)
