@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -344,8 +345,12 @@ func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger
 	if err != nil {
 		return
 	}
+	otherPolicy := hook.Severity != rep.Policy.Severity
+	if otherPolicy {
+		rep = withSeverityPolicy(rep, hook)
+	}
 	kept := applyLedger(st, rep, l)
-	otherGate := hook.FailOn != rep.Policy.FailOn || max(hook.MinAgreement, 1) != max(rep.Policy.MinAgreement, 1)
+	otherGate := otherPolicy || hook.FailOn != rep.Policy.FailOn || max(hook.MinAgreement, 1) != max(rep.Policy.MinAgreement, 1)
 	if !otherGate && st.DismissedSince == 0 && st.UndismissedSince == 0 {
 		return
 	}
@@ -356,6 +361,25 @@ func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger
 		}
 	}
 	st.HookGate, st.HookBlocking = fmt.Sprintf("fail_on %s, min agreement %d", hook.FailOn, max(hook.MinAgreement, 1)), &n
+	if otherPolicy {
+		st.HookGate += ", severity policy " + hook.Severity
+	}
+}
+
+// withSeverityPolicy is rep with each finding's severity decided again from
+// its reviewers' votes by policy p's severity policy, as a push under p
+// would decide it (the dismissal ledger then bounds by that severity).
+func withSeverityPolicy(rep *report.Report, p report.Policy) *report.Report {
+	r := *rep
+	decide := func(fs []report.Finding) []report.Finding {
+		out := slices.Clone(fs)
+		for i := range out {
+			out[i].Severity = p.Decide(slices.Sorted(maps.Values(out[i].Votes)))
+		}
+		return out
+	}
+	r.Findings, r.Dismissed = decide(rep.Findings), decide(rep.Dismissed)
+	return &r
 }
 
 // applyLedger applies the ledger l to the findings of rep, as a review

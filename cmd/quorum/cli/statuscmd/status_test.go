@@ -230,6 +230,43 @@ func TestStatusReviewedWithAFailedReviewer(t *testing.T) {
 	}
 }
 
+// TestStatusUsesTheHooksSeverityPolicy: a review decided with another
+// severity policy than the config's is judged as the push would decide it:
+// votes critical, important and suggestion are important by upper-median
+// and critical by max.
+func TestStatusUsesTheHooksSeverityPolicy(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	var sc reporttest.Scenario
+	for _, s := range reporttest.Scenarios() {
+		if s.Name == "dispute" {
+			sc = s
+		}
+	}
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{Severity: report.PolicyUpperMedian, FailOn: "critical"}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
+		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ cfg, want string }{
+		{"models: [alice, bob, carol]\nseverity_policy: max\nhook:\n  fail_on: critical\n", "by the pre-push hook's gate (fail_on critical, min agreement 1, severity policy max) a push blocks on 1 finding\n"},
+		{"models: [alice, bob, carol]\nhook:\n  fail_on: critical\n", ": pass\n"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(tt.cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := status(t, dir)
+		if code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("%q: exit %d, want %q in\n%s%s", tt.cfg, code, tt.want, out, errOut)
+		}
+	}
+}
+
 // TestStatusOrphanBranch: an orphan branch with commits and a remote has a
 // push to report (its whole history), and status says what to run to
 // review it, since it shares no history with the base.
