@@ -272,6 +272,8 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 		return SkipVendored
 	case a.generated || looksGenerated(f, headLines):
 		return SkipGenerated
+	case patchBytes(f) > maxBytes && f.Status == StatusDeleted:
+		return SkipDeletedLarge
 	case patchBytes(f) > maxBytes:
 		return SkipTooLarge
 	}

@@ -33,8 +33,12 @@ const (
 	SkipVendored  = "vendored"
 	SkipGenerated = "generated"
 	SkipTooLarge  = "too-large"
-	SkipIgnored   = "ignored"
-	SkipSubmodule = "submodule"
+	// SkipDeletedLarge marks a deleted file whose patch is over the size
+	// limit: a removal brings no code to read, so unlike SkipTooLarge it
+	// leaves nothing unread.
+	SkipDeletedLarge = "deleted-too-large"
+	SkipIgnored      = "ignored"
+	SkipSubmodule    = "submodule"
 	// SkipUntracked marks a new file git does not track yet: `git diff`
 	// (and so --worktree) does not show it until `git add -N` or `git add`.
 	SkipUntracked = "untracked"

@@ -56,4 +56,16 @@ func TestFileOverTheSizeLimitIsNotAPass(t *testing.T) {
 	if rep.Verdict.Status != report.VerdictIncomplete || !strings.Contains(rep.Verdict.Text, "over the size limit, so no reviewer read it (big.go") {
 		t.Errorf("verdict %s: %s", rep.Verdict.Status, rep.Verdict.Text)
 	}
+
+	// Deleting it brings no code to read: nothing is left unread.
+	e.repo.Git("rm", "-q", "big.go")
+	e.repo.Commit("drop big")
+	res = e.run(context.Background(), "--base", "HEAD~1", "--format", "json", "--models", "qwen2.5-coder:7b")
+	var gone report.Report
+	if err := json.Unmarshal([]byte(res.stdout), &gone); err != nil || res.code != 0 {
+		t.Fatalf("deleting it: exit %d, %v\n%s%s", res.code, err, res.stdout, res.stderr)
+	}
+	if gone.Verdict.Status != report.VerdictEmpty || len(gone.Skipped) != 1 || gone.Skipped[0].Reason != diff.SkipDeletedLarge {
+		t.Errorf("deleting it: verdict %s (%s), skipped %+v", gone.Verdict.Status, gone.Verdict.Text, gone.Skipped)
+	}
 }
