@@ -158,28 +158,37 @@ func TestStatusErrors(t *testing.T) {
 	}
 }
 
+// saveCovering saves scenario name's report, decided by policy, as a
+// background review of the branch's unpushed commits in dir.
+func saveCovering(t *testing.T, dir, name string, policy report.Policy) {
+	t.Helper()
+	head := git(t, dir, "rev-parse", "HEAD")
+	base := git(t, dir, "rev-parse", "origin/main")
+	var sc reporttest.Scenario
+	for _, s := range reporttest.Scenarios() {
+		if s.Name == name {
+			sc = s
+		}
+	}
+	if sc.Raw == nil {
+		t.Fatalf("no scenario %q", name)
+	}
+	r, err := pipeline.Consolidate(sc.Set, sc.Raw, policy, report.Meta{GeneratedAt: reporttest.GeneratedAt,
+		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(filepath.Join(dir, ".git"), reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestStatusReviewedWithOtherSettings: a report of these commits made with
 // another context level or panel than the config now names does not mean
 // the push finds every answer cached.
 func TestStatusReviewedWithOtherSettings(t *testing.T) {
 	dir := repo(t)
-	gitDir := filepath.Join(dir, ".git")
-	head := git(t, dir, "rev-parse", "HEAD")
-	base := git(t, dir, "rev-parse", "origin/main")
-	var sc reporttest.Scenario
-	for _, s := range reporttest.Scenarios() {
-		if s.Name == "agree" { // reviewers alice, bob and carol
-			sc = s
-		}
-	}
-	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
-		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
-		t.Fatal(err)
-	}
+	saveCovering(t, dir, "agree", report.Policy{})
 	write := func(cfg string) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(cfg), 0o644); err != nil {
@@ -204,23 +213,7 @@ func TestStatusReviewedWithOtherSettings(t *testing.T) {
 // cached, so the push asks that reviewer again.
 func TestStatusReviewedWithAFailedReviewer(t *testing.T) {
 	dir := repo(t)
-	gitDir := filepath.Join(dir, ".git")
-	head := git(t, dir, "rev-parse", "HEAD")
-	base := git(t, dir, "rev-parse", "origin/main")
-	var sc reporttest.Scenario
-	for _, s := range reporttest.Scenarios() {
-		if s.Name == "failed" { // carol failed; alice and bob answered
-			sc = s
-		}
-	}
-	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
-		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
-		t.Fatal(err)
-	}
+	saveCovering(t, dir, "failed", report.Policy{})
 	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models: [alice, bob, carol]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -236,23 +229,7 @@ func TestStatusReviewedWithAFailedReviewer(t *testing.T) {
 // and critical by max.
 func TestStatusUsesTheHooksSeverityPolicy(t *testing.T) {
 	dir := repo(t)
-	gitDir := filepath.Join(dir, ".git")
-	head := git(t, dir, "rev-parse", "HEAD")
-	base := git(t, dir, "rev-parse", "origin/main")
-	var sc reporttest.Scenario
-	for _, s := range reporttest.Scenarios() {
-		if s.Name == "dispute" {
-			sc = s
-		}
-	}
-	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{Severity: report.PolicyUpperMedian, FailOn: "critical"}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
-		Options: map[string]string{"ranges": base + ".." + head, "trigger": ahead.TriggerAhead, "context": ""}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := reportstore.SaveBundle(gitDir, reporttest.GeneratedAt, head[:7], reportstore.Bundle{Report: r, Raw: sc.Raw}); err != nil {
-		t.Fatal(err)
-	}
+	saveCovering(t, dir, "dispute", report.Policy{Severity: report.PolicyUpperMedian, FailOn: "critical"})
 	for _, tt := range []struct{ cfg, want string }{
 		{"models: [alice, bob, carol]\nseverity_policy: max\nhook:\n  fail_on: critical\n", "by the pre-push hook's gate (fail_on critical, min agreement 1, severity policy max) a push blocks on 1 finding\n"},
 		{"models: [alice, bob, carol]\nhook:\n  fail_on: critical\n", ": pass\n"},
