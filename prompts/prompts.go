@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -120,18 +121,21 @@ func Schema() json.RawMessage {
 
 // Kinds are the values the reviewer schema allows for a finding's "kind",
 // in schema order.
-func Kinds() []string { return findingEnum().Kind.Enum }
+func Kinds() []string { return slices.Clone(findingEnum().Kind.Enum) }
 
 // Categories are the values the reviewer schema allows for a finding's
 // "category", in schema order.
-func Categories() []string { return findingEnum().Category.Enum }
+func Categories() []string { return slices.Clone(findingEnum().Category.Enum) }
 
 type enum struct {
 	Enum []string `json:"enum"`
 }
 
-// findingEnum decodes the enums of a finding's properties from the schema.
-func findingEnum() (p struct{ Kind, Category enum }) {
+// findingEnum is the enums of a finding's properties, decoded from the
+// embedded schema once (dismissals ask for them per finding).
+var findingEnum = sync.OnceValue(decodeFindingEnum)
+
+func decodeFindingEnum() (p struct{ Kind, Category enum }) {
 	var doc struct {
 		Properties struct {
 			Findings struct {

@@ -253,9 +253,10 @@ func (r *Report) verdict(empty bool) Verdict {
 // reviewer that stopped) needs the review run again.
 func (r *Report) unreadText(unread []string) string {
 	var big, other, huge []string
+	tooLarge := r.tooLarge()
 	for _, p := range unread {
 		switch {
-		case slices.Contains(r.tooLarge(), p):
+		case slices.Contains(tooLarge, p):
 			huge = append(huge, p)
 		case r.truncatedFor(p):
 			big = append(big, p)
