@@ -195,10 +195,10 @@ func TestCorpusLearned(t *testing.T) {
 			for _, dir := range older {
 				bias, w := fit(dir, lambda, variant.nfeat)
 				for k, th := range thresholds {
-					alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: th}
+					alt.scorer = (&pairModel{Bias: bias, Weights: w, Threshold: th}).scorePair
 					c := scoreDirs([]string{dir})["older"]
 					loco[k].tp, loco[k].fp, loco[k].fn = loco[k].tp+c.tp, loco[k].fp+c.fp, loco[k].fn+c.fn
-					alt.learned = nil
+					alt.scorer = nil
 				}
 			}
 			for k, th := range thresholds {
@@ -218,13 +218,13 @@ func TestCorpusLearned(t *testing.T) {
 		t.Log(msg)
 		t.Logf("as Go: pairModel{Bias: %v, Weights: %#v, Threshold: %v}", bias, w, bestT)
 		for _, th := range thresholds {
-			alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: th}
+			alt.scorer = (&pairModel{Bias: bias, Weights: w, Threshold: th}).scorePair
 			mark := ""
 			if th == bestT {
 				mark = " *"
 			}
 			row(fmt.Sprintf("%s l=%g t=%.1f%s", variant.name, bestL, th, mark), scoreDirs(corpusDirs(t)))
-			alt.learned = nil
+			alt.scorer = nil
 		}
 		// The chosen model against the hand-made score on answers that lack
 		// what the model was fitted with.
@@ -234,9 +234,9 @@ func TestCorpusLearned(t *testing.T) {
 		}{{"no schema kind", stripKinds}, {"no section/line text", noContext}, {"no suggested fix", stripFix}, {"1 fix in 3 missing", fixDropout(3)}} {
 			prep = mode.prep
 			row("hand-made, "+mode.name, scoreDirs(corpusDirs(t)))
-			alt.learned = &pairModel{Bias: bias, Weights: w, Threshold: bestT}
+			alt.scorer = (&pairModel{Bias: bias, Weights: w, Threshold: bestT}).scorePair
 			row("chosen, "+mode.name, scoreDirs(corpusDirs(t)))
-			alt.learned, prep = nil, nil
+			alt.scorer, prep = nil, nil
 		}
 	}
 }

@@ -162,14 +162,15 @@ var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsola
 // own, dataflow as far evidence, isolation that ignores findings of other
 // kinds, "other" isolating like a kind, and isolation only for findings
 // that declare one kind (isoDeclSame 1; 2: and not "other"), and a vague
-// finding's fix naming the call it is about (fixNames). Each cost
-// recall or precision; the corpus table still measures them. Production
-// never sets it.
+// finding's fix naming the call it is about (fixNames), and a pair score
+// other than the hand-made one (scorer: the fitted model of
+// learned_test.go). Each cost recall or precision; the corpus table still
+// measures them. Production never sets it.
 var alt struct {
 	mutual, regionText, location, farFlow, isoKinds, kisoOther bool
 	isoDeclSame                                                int
 	fixNames                                                   bool
-	learned                                                    *pairModel
+	scorer                                                     func(nodes []node, self *unionFind, a, b, gap int) float64
 }
 
 type node struct {
@@ -191,10 +192,10 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	// Isolated pairs: two reviewers' findings close together where no
 	// reviewer reports a second issue (see isolated) are one issue, linked
 	// after every pair the text or kinds link.
-	if alt.learned != nil {
+	if alt.scorer != nil {
 		for k := range pairs {
 			if p := &pairs[k]; !p.same {
-				p.score = alt.learned.score(pairFeatures(nodes, self, p.a, p.b, p.gap))
+				p.score = alt.scorer(nodes, self, p.a, p.b, p.gap)
 			}
 		}
 	} else if !ablate.isolated {

@@ -5,8 +5,8 @@ import "math"
 // This file is the fitted alternative to the hand-made pair score: the same
 // signals (text, fix, kinds, place, isolation) as features of a logistic
 // model fitted on the older corpora (BENCHMARKS.md "Merge quality", tenth
-// pass). It is measured by the corpus tests through alt.learned; production
-// never sets it.
+// pass). It was not kept, so it lives with the tests that measure it, which
+// plug it in through alt.scorer.
 
 // pairFeatureNames names pairFeatures' columns, in order.
 var pairFeatureNames = []string{
@@ -71,6 +71,11 @@ type pairModel struct {
 	Bias      float64
 	Weights   []float64
 	Threshold float64
+}
+
+// scorePair is m's score of a candidate pair, as alt.scorer wants it.
+func (m *pairModel) scorePair(nodes []node, self *unionFind, a, b, gap int) float64 {
+	return m.score(pairFeatures(nodes, self, a, b, gap))
 }
 
 func (m *pairModel) score(feat []float64) float64 {
