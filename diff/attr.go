@@ -54,13 +54,14 @@ func (p *attrProc) query(files []File) (map[string]attrs, error) {
 	var box crash.Box
 	box.OnPanic = func() { _ = p.in.Close() }
 	go func() {
-		err := errors.New("check-attr writer stopped")
+		// On a panic err stays nil: query throws the boxed panic before it
+		// would return it.
+		var err error
 		defer func() { werr <- err }()
 		defer box.Catch()
 		if testAttrWrite != nil {
 			testAttrWrite()
 		}
-		err = nil
 		for _, f := range files {
 			if _, err = io.WriteString(p.in, f.Path+"\x00"); err != nil {
 				break

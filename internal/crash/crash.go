@@ -81,7 +81,6 @@ type Group struct {
 	wg       sync.WaitGroup
 	box      Box
 	panicked chan struct{}
-	once     sync.Once
 }
 
 // NewGroup returns a Group and a context derived from ctx that is
@@ -90,9 +89,9 @@ type Group struct {
 func NewGroup(ctx context.Context) (*Group, context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
 	g := &Group{panicked: make(chan struct{})}
-	g.box.OnPanic = func() {
+	g.box.OnPanic = func() { // once: only the box's first panic calls it
 		cancel()
-		g.once.Do(func() { close(g.panicked) })
+		close(g.panicked)
 	}
 	return g, ctx, cancel
 }

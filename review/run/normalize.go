@@ -68,8 +68,6 @@ var rules = sync.OnceValue(func() schemaRules {
 				Items    struct {
 					Properties struct {
 						Severity enumProp `json:"severity"`
-						Category enumProp `json:"category"`
-						Kind     enumProp `json:"kind"`
 					} `json:"properties"`
 				} `json:"items"`
 			} `json:"findings"`
@@ -108,8 +106,8 @@ var rules = sync.OnceValue(func() schemaRules {
 			"untested": p.Untested.MaxItems, "docs": p.Docs.MaxItems,
 		},
 		severities: set(p.Findings.Items.Properties.Severity.Enum),
-		categories: set(p.Findings.Items.Properties.Category.Enum),
-		kinds:      set(p.Findings.Items.Properties.Kind.Enum),
+		categories: set(prompts.Categories()),
+		kinds:      set(prompts.Kinds()),
 		risks:      set(p.Untested.Items.Properties.Risk.Enum),
 	}
 })
