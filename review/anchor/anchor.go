@@ -248,7 +248,7 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	}
 	// A renamed file named by its old path (the prompt shows both): the
 	// quote decides the line in the file as it is now.
-	if n, ok := ix.renamed[q]; ok && ix.diffs[q] == nil {
+	if n, ok := ix.renamed[q]; ok {
 		return n, ""
 	}
 	if r, ok := ix.skipped[q]; ok {

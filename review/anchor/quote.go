@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -266,16 +267,7 @@ func sameNumbers(a, b string) bool {
 		}
 		return out
 	}
-	na, nb := numbers(a), numbers(b)
-	if len(na) != len(nb) {
-		return false
-	}
-	for i := range na {
-		if na[i] != nb[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(numbers(a), numbers(b))
 }
 
 // isNumeral: a word that is a number literal (digits, maybe a type suffix

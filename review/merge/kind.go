@@ -483,5 +483,7 @@ func otherAgainstKind(a, b *node) bool {
 	if x.decl != otherBit || y.decl == 0 || y.decl == otherBit {
 		return false
 	}
-	return inferKinds(x.f.Raw.Title, x.f.Raw.Explanation)&y.decl == 0
+	// x declared other, which is no kind of the taxonomy: its kinds are the
+	// ones its words name (kindsOf).
+	return x.kinds&y.decl == 0
 }

@@ -28,7 +28,7 @@ func corpusPairs(t *testing.T) []labelledPair {
 				if p.same {
 					continue
 				}
-				f := pairFeatures(nodes, self, p.a, p.b, p.gap)
+				f := pairFeatures(nodes, self, p.a, p.b, lineGap(&nodes[p.a].f, &nodes[p.b].f))
 				if f == nil {
 					continue
 				}

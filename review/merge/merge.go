@@ -195,7 +195,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	if alt.scorer != nil {
 		for k := range pairs {
 			if p := &pairs[k]; !p.same {
-				p.score = alt.scorer(nodes, self, p.a, p.b, p.gap)
+				p.score = alt.scorer(nodes, self, p.a, p.b, lineGap(&nodes[p.a].f, &nodes[p.b].f))
 			}
 		}
 	} else if !ablate.isolated {
@@ -525,7 +525,6 @@ type pair struct {
 	a, b  int // canonical indices, a < b
 	score float64
 	same  bool // same reviewer
-	gap   int  // lines between their ranges (0: overlapping)
 }
 
 // candidatePairs sweeps each file's findings by line and scores the pairs
@@ -550,7 +549,7 @@ func candidatePairs(nodes []node) []pair {
 		if a > b {
 			a, b = b, a
 		}
-		pairs = append(pairs, pair{a: a, b: b, score: s, same: same, gap: d})
+		pairs = append(pairs, pair{a: a, b: b, score: s, same: same})
 	}
 	reach := max(Window, RegionWindow, KindWindow)
 	// nodes are sorted by file then line, so each file is one run, file-level

@@ -226,7 +226,7 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += fmt.Sprintf("; %s at the gate held back: no quoted code of the change, too few reviewers", plural(v.WeakEvidence, "finding", "findings"))
 		}
 	}
-	if r.Policy.MinAgreement > v.RestsOn && v.Status != VerdictEmpty && !empty {
+	if r.Policy.MinAgreement > v.RestsOn && !empty {
 		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(v.RestsOn, "reviewer", "reviewers"))
 		if v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
 			// Too few reviewers answered for any finding to trip the gate:
