@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
@@ -114,10 +113,8 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 		// lockfiles, generated, vendored, ignored).
 		section(func(m *md) {
 			var large []string
-			for _, sk := range r.Skipped {
-				if sk.Reason == diff.SkipTooLarge {
-					large = append(large, code(sk.File))
-				}
+			for _, f := range r.TooLarge() {
+				large = append(large, code(f))
 			}
 			if len(large) > 0 {
 				m.p("**Not reviewed, too large:** %s.\n", report.FirstFew(large))

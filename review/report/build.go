@@ -678,25 +678,20 @@ func (r *Report) summaryText() string {
 	if n := len(v.Unread); n > 0 {
 		fmt.Fprintf(&b, " %s no reviewer read: %s.", plural(n, "file", "files"), strings.Join(v.Unread, ", "))
 	}
-	c := v.Counts
-	if d := len(r.Dismissed); d > 0 {
+	c, d := v.Counts, len(r.Dismissed)
+	switch {
+	case c.Total() == 0 && d > 0:
 		// Dismissed findings were raised: say so, so "no findings" never
 		// reads as the reviewers finding nothing.
-		if c.Total() == 0 {
-			fmt.Fprintf(&b, " They raised %s, all dismissed (see Dismissed).", plural(d, "finding", "findings"))
-		} else {
-			fmt.Fprintf(&b, " They raised %s (%d critical, %d important, %s) besides %d dismissed",
-				plural(c.Total(), "finding", "findings"), c.Critical, c.Important, plural(c.Suggestion, "suggestion", "suggestions"), d)
-			if t.Corroborated > 0 {
-				fmt.Fprintf(&b, "; %d found by more than one reviewer", t.Corroborated)
-			}
-			b.WriteString(".")
-		}
-	} else if c.Total() == 0 {
+		fmt.Fprintf(&b, " They raised %s, all dismissed (see Dismissed).", plural(d, "finding", "findings"))
+	case c.Total() == 0:
 		b.WriteString(" They raised no findings.")
-	} else {
+	default:
 		fmt.Fprintf(&b, " They raised %s (%d critical, %d important, %s)", plural(c.Total(), "finding", "findings"),
 			c.Critical, c.Important, plural(c.Suggestion, "suggestion", "suggestions"))
+		if d > 0 {
+			fmt.Fprintf(&b, " besides %d dismissed", d)
+		}
 		if t.Corroborated > 0 {
 			fmt.Fprintf(&b, "; %d found by more than one reviewer", t.Corroborated)
 		}

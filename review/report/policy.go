@@ -164,7 +164,7 @@ func (r *Report) verdict(empty bool) Verdict {
 	if r.Policy.MinAgreement > 1 {
 		gate += fmt.Sprintf(" found by at least %d reviewers", r.Policy.MinAgreement)
 	}
-	tooLarge := r.tooLarge()
+	tooLarge := r.TooLarge()
 	if !empty && !r.Interrupted && v.RestsOn > 0 {
 		v.Unread = append(r.unread(), tooLarge...)
 	}
@@ -174,7 +174,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		// of it, which is no pass (and no "nothing to review").
 		v.Status, v.GateTripped = VerdictIncomplete, r.Policy.FailOn != FailOnNone
 		v.Unread = tooLarge
-		v.Text = "not reviewed: " + r.unreadText(tooLarge)
+		v.Text = "not reviewed: " + r.unreadText(tooLarge, tooLarge)
 	case empty:
 		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
 	case v.RestsOn == 0:
@@ -201,7 +201,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		// for it. The gate trips (unless it is off), so neither an exit
 		// code nor a pre-push hook lets it through as clean.
 		v.Status, v.GateTripped = VerdictIncomplete, r.Policy.FailOn != FailOnNone
-		v.Text = "incomplete: " + r.unreadText(v.Unread)
+		v.Text = "incomplete: " + r.unreadText(v.Unread, tooLarge)
 		switch {
 		case v.Blocking > 0:
 			v.Text += fmt.Sprintf("; %s %s in the rest", plural(v.Blocking, "finding", "findings"), gate)
@@ -251,9 +251,8 @@ func (r *Report) verdict(empty bool) Verdict {
 // at a time (truncated) is left out by an ignore glob when it is generated
 // or minified, else needs a larger context; any other (a failed chunk, a
 // reviewer that stopped) needs the review run again.
-func (r *Report) unreadText(unread []string) string {
+func (r *Report) unreadText(unread, tooLarge []string) string {
 	var big, other, huge []string
-	tooLarge := r.tooLarge()
 	for _, p := range unread {
 		switch {
 		case slices.Contains(tooLarge, p):
@@ -322,9 +321,9 @@ func FirstFew(items []string) string {
 	return s
 }
 
-// tooLarge lists the changed files left out for their size (in the
+// TooLarge lists the changed files left out for their size (in the
 // skipped list's order): changed code no model read.
-func (r *Report) tooLarge() []string {
+func (r *Report) TooLarge() []string {
 	var out []string
 	for _, sk := range r.Skipped {
 		if sk.Reason == diff.SkipTooLarge {

@@ -356,7 +356,7 @@ func reviewRun(opts *ReviewOptions) error {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
 	if v := res.Report.Verdict; v.Status == report.VerdictIncomplete && len(v.Unread) > 0 {
-		return unreadError(v.Unread, res.Report.Skipped) // as a replay of it, and an interrupted review: exit 2
+		return unreadError(v.Unread, res.Report.TooLarge()) // as a replay of it, and an interrupted review: exit 2
 	}
 	if err := gateUnmet(res.Report); err != nil {
 		return err
@@ -395,10 +395,10 @@ func gateUnmet(rep *report.Report) error {
 // unreadError is the exit of a review that finished with changed files no
 // reviewer read in full: not a pass, and not a verdict on those files
 // either, so exit 2 (with findings or without), as an interrupted review.
-func unreadError(unread []string, skipped []report.Skipped) error {
+func unreadError(unread, tooLarge []string) error {
 	var huge, other []string
 	for _, p := range unread {
-		if slices.ContainsFunc(skipped, func(s report.Skipped) bool { return s.File == p && s.Reason == diff.SkipTooLarge }) {
+		if slices.Contains(tooLarge, p) {
 			huge = append(huge, p)
 		} else {
 			other = append(other, p)

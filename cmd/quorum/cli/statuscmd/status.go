@@ -486,7 +486,7 @@ func completeReport(gitDir, key string) bool {
 				return false
 			}
 		}
-		return !slices.ContainsFunc(rep.Skipped, func(sk report.Skipped) bool { return sk.Reason == diff.SkipTooLarge })
+		return len(rep.TooLarge()) == 0
 	})
 	return ok
 }
