@@ -52,3 +52,13 @@ func Warn(w io.Writer, what string, err error) {
 		fmt.Fprintf(w, "hint: %s\n", safetext.OneLine(h))
 	}
 }
+
+// CommandSpan is base..head as a command line gives it: short object
+// names, but the empty tree's in full (git resolves a short name only of
+// an object it has, and the empty tree is often not stored).
+func CommandSpan(base, head, emptyTree string) string {
+	if base != emptyTree {
+		base = ShortOID(base)
+	}
+	return base + ".." + ShortOID(head)
+}

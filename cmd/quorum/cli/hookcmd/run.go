@@ -522,7 +522,7 @@ func nothingReviewed(w io.Writer, opts *RunOptions, cfg *config.Config, plan *ho
 		return nil
 	}
 	fmt.Fprintf(w, "quorum: nothing reviewed in %s: every changed file was skipped: %s\n", what, files)
-	span := commandSpan(plan.Ranges[0], plan.EmptyTree)
+	span := cmdutil.CommandSpan(plan.Ranges[0].Base, plan.Ranges[0].Head, plan.EmptyTree)
 	fmt.Fprintf(w, "hint: such files are not reviewed, by the rules; 'quorum diff --commits %s' lists each with its reason\n", span)
 	recordPass(w, plan, verdicts)
 	return nil
@@ -561,20 +561,9 @@ func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts
 func reviewCommands(plan *hook.Plan) string {
 	cmds := make([]string, len(plan.Ranges))
 	for i, r := range plan.Ranges {
-		cmds[i] = "'quorum review --commits " + commandSpan(r, plan.EmptyTree) + "'"
+		cmds[i] = "'quorum review --commits " + cmdutil.CommandSpan(r.Base, r.Head, plan.EmptyTree) + "'"
 	}
 	return strings.Join(cmds, " and ")
-}
-
-// commandSpan is r as a command line gives it: short object names, but
-// the empty tree's in full (git resolves a short name only of an object it
-// has, and the empty tree is often not stored).
-func commandSpan(r hook.Range, emptyTree string) string {
-	base := cmdutil.ShortOID(r.Base)
-	if r.Base == emptyTree {
-		base = r.Base
-	}
-	return base + ".." + cmdutil.ShortOID(r.Head)
 }
 
 // errInterrupted refuses the push when the review was interrupted (exit 2):

@@ -427,19 +427,24 @@ func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []Unreviewe
 	if err != nil {
 		return nil
 	}
+	pushes := v.UnreviewedIn(ctx, head)
+	if len(pushes) == 0 {
+		return nil
+	}
+	complete := completeKeys(gitDir)
 	var out []UnreviewedPush
-	for _, u := range v.UnreviewedIn(ctx, head) {
+	for _, u := range pushes {
 		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
 		for _, r := range u.Ranges {
 			p.Ranges = append(p.Ranges, r.String())
 		}
-		if completeReport(gitDir, ahead.Key(p.Ranges)) {
+		if complete[ahead.Key(p.Ranges)] {
 			continue
 		}
 		covered := true
 		for _, span := range p.Ranges {
 			p.Review = append(p.Review, "quorum review --commits "+span)
-			if !completeReport(gitDir, ahead.Key([]string{span})) {
+			if !complete[ahead.Key([]string{span})] {
 				covered = false
 			}
 		}
@@ -455,30 +460,32 @@ func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []Unreviewe
 // same commits), and the report itself.
 func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool) {
 	return reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
-		ranges := rep.Options["ranges"]
-		if ranges == "" {
-			ranges = rep.CommitSpan()
-		}
-		return ranges != "" && ahead.Key(strings.Fields(ranges)) == key &&
-			rep.Verdict.Status != report.VerdictIncomplete && rep.Verdict.RestsOn > 0
+		return reportKey(rep) == key && rep.Verdict.Status != report.VerdictIncomplete && rep.Verdict.RestsOn > 0
 	})
 }
 
-// completeReport reports a saved review of exactly these ranges that read
-// all of them with the whole panel: a verdict that is neither incomplete
-// nor empty, every reviewer answered every chunk (none failed, partial or
-// missing), and no changed file was left out for its size.
-func completeReport(gitDir, key string) bool {
-	_, _, ok := reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
-		ranges := rep.Options["ranges"]
-		if ranges == "" {
-			ranges = rep.CommitSpan()
-		}
-		if ranges == "" || ahead.Key(strings.Fields(ranges)) != key {
-			return false
-		}
+// reportKey is the key of the ranges a saved report reviewed ("" when it
+// names none).
+func reportKey(rep *report.Report) string {
+	ranges := rep.Options["ranges"]
+	if ranges == "" {
+		ranges = rep.CommitSpan()
+	}
+	if ranges == "" {
+		return ""
+	}
+	return ahead.Key(strings.Fields(ranges))
+}
+
+// completeKeys are the keys of the saved reviews (the newest 50) that read
+// all of their ranges with the whole panel: a verdict that is neither
+// incomplete nor empty, every reviewer answered every chunk (none failed,
+// partial or missing), and no changed file was left out for its size.
+func completeKeys(gitDir string) map[string]bool {
+	keys := map[string]bool{}
+	reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
 		v := rep.Verdict
-		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel {
+		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel || len(rep.TooLarge()) > 0 {
 			return false
 		}
 		for _, rv := range rep.Reviewers {
@@ -486,9 +493,12 @@ func completeReport(gitDir, key string) bool {
 				return false
 			}
 		}
-		return len(rep.TooLarge()) == 0
+		if k := reportKey(rep); k != "" {
+			keys[k] = true
+		}
+		return false // every saved report is read once
 	})
-	return ok
+	return keys
 }
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
@@ -595,7 +605,7 @@ func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 	for i, p := range pushes {
 		if i == maxUnreviewedShown {
 			n := len(pushes) - i
-			fmt.Fprintf(w, "and %d earlier push%s went through unreviewed ('quorum status --format json' lists every one)\n", n, esUnlessOne(n))
+			fmt.Fprintf(w, "and %d earlier %s went through unreviewed ('quorum status --format json' lists every one)\n", n, map[bool]string{true: "push", false: "pushes"}[n == 1])
 			break
 		}
 		msg := fmt.Sprintf("a push at %s went through UNREVIEWED", localTime(p.At))
@@ -617,22 +627,10 @@ func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 	fmt.Fprintf(w, "the remote has %s, so no push will review %s: run '%s' to review %s now\n", them, them, strings.Join(review, "' and '"), them)
 }
 
-func esUnlessOne(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "es"
-}
-
-// commandSpan is span with short object names, but the empty tree's in
-// full: git resolves a short name only of an object it has, and the empty
-// tree is often not stored.
+// commandSpan is span as a command line gives it (cmdutil.CommandSpan).
 func commandSpan(span string) string {
 	a, b, _ := strings.Cut(span, "..")
-	if a != diff.EmptyTree {
-		a = cmdutil.ShortOID(a)
-	}
-	return a + ".." + cmdutil.ShortOID(b)
+	return cmdutil.CommandSpan(a, b, diff.EmptyTree)
 }
 
 func localTime(rfc string) string {
