@@ -81,3 +81,24 @@ func TestCorpusMisses(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusLoads checks a corpus being written, without merging it: every
+// finding must anchor, and it prints each review's size. Corpus authors run
+// it on a directory outside testdata/corpus, so nothing measures the corpus
+// before it is committed:
+//
+//	QUORUM_CORPUS_CHECK=/abs/dir go test ./review/merge -run TestCorpusLoads -v
+func TestCorpusLoads(t *testing.T) {
+	dir := os.Getenv("QUORUM_CORPUS_CHECK")
+	if dir == "" {
+		t.Skip("set QUORUM_CORPUS_CHECK to a corpus directory")
+	}
+	for _, r := range loadCorpus(t, dir) {
+		reviewers, issues := map[string]bool{}, map[string]bool{}
+		for _, f := range r.findings {
+			reviewers[f.Reviewer] = true
+			issues[r.issue[findingKey(f)]] = true
+		}
+		t.Logf("%s: %d findings anchored, %d issues, %d reviewers", r.name, len(r.findings), len(issues), len(reviewers))
+	}
+}
