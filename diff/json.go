@@ -114,16 +114,18 @@ func nonNil[T any](s []T) []T {
 // padded). "path" stays, lossy, for people; decoding restores the exact
 // path from path_bytes. Valid UTF-8 paths, nearly all, gain no field.
 
-// rawBytes is p's bytes when p is not valid UTF-8, else nil (no field).
-func rawBytes(p string) []byte {
+// NonUTF8Bytes is p's bytes when p is not valid UTF-8, else nil: the value
+// of a path's "path_bytes" field (omitted when nil). The report's JSON
+// uses it too.
+func NonUTF8Bytes(p string) []byte {
 	if utf8.ValidString(p) {
 		return nil
 	}
 	return []byte(p)
 }
 
-// exactPath is the path a decoded path_bytes gives, else the string.
-func exactPath(s string, b []byte) string {
+// ExactPath is the path a decoded path_bytes field gives, else the string.
+func ExactPath(s string, b []byte) string {
 	if b != nil {
 		return string(b)
 	}
@@ -156,7 +158,7 @@ type fileJSON struct {
 // MarshalJSON writes f's fields, then path_bytes and old_path_bytes for a
 // path that is not valid UTF-8.
 func (f File) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(fileJSON{plainFile(f), rawBytes(f.Path), rawBytes(f.OldPath)})
+	return marshalNoHTML(fileJSON{plainFile(f), NonUTF8Bytes(f.Path), NonUTF8Bytes(f.OldPath)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact paths included.
@@ -166,7 +168,7 @@ func (f *File) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*f = File(v.plainFile)
-	f.Path, f.OldPath = exactPath(f.Path, v.PathBytes), exactPath(f.OldPath, v.OldPathBytes)
+	f.Path, f.OldPath = ExactPath(f.Path, v.PathBytes), ExactPath(f.OldPath, v.OldPathBytes)
 	return nil
 }
 
@@ -180,7 +182,7 @@ type skippedJSON struct {
 // MarshalJSON writes s's fields, then path_bytes for a path that is not
 // valid UTF-8.
 func (s Skipped) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(skippedJSON{plainSkipped(s), rawBytes(s.Path)})
+	return marshalNoHTML(skippedJSON{plainSkipped(s), NonUTF8Bytes(s.Path)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact path included.
@@ -190,6 +192,6 @@ func (s *Skipped) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Skipped(v.plainSkipped)
-	s.Path = exactPath(s.Path, v.PathBytes)
+	s.Path = ExactPath(s.Path, v.PathBytes)
 	return nil
 }

@@ -138,13 +138,15 @@ func skipped(set *diff.Set) []Skipped {
 	for _, s := range set.Skipped {
 		if !have[s.Path] {
 			have[s.Path] = true
-			out = append(out, Skipped{File: safetext.Sanitize(s.Path), Reason: s.Reason})
+			shown := safetext.Sanitize(s.Path)
+			out = append(out, Skipped{File: shown, Reason: s.Reason, FileBytes: exactBytes(s.Path, shown)})
 		}
 	}
 	for _, f := range set.Files {
 		if f.Skip != "" && !have[f.Path] {
 			have[f.Path] = true
-			out = append(out, Skipped{File: safetext.Sanitize(f.Path), Reason: f.Skip})
+			shown := safetext.Sanitize(f.Path)
+			out = append(out, Skipped{File: shown, Reason: f.Skip, FileBytes: exactBytes(f.Path, shown)})
 		}
 	}
 	slices.SortFunc(out, func(a, b Skipped) int { return strings.Compare(a.File, b.File) })
@@ -216,7 +218,8 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 		state[name] = st
 	}
 	for _, f := range files {
-		fc := FileCoverage{Path: safetext.Sanitize(f.Path), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
+		shown := safetext.Sanitize(f.Path)
+		fc := FileCoverage{Path: shown, PathBytes: exactBytes(f.Path, shown), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
 		seen[f.Path] = map[string]bool{}
 		for _, name := range cov.Reviewers {
 			s := state[name][f.Path]

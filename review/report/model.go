@@ -345,12 +345,18 @@ type FileCoverage struct {
 	Deleted int    `json:"deleted"`
 	// By maps reviewer name to reviewed / truncated / failed / not-covered.
 	By map[string]string `json:"by"`
+	// PathBytes is the exact path when Path, sanitised for printing, is
+	// not it (a name that is not UTF-8 or holds control characters).
+	PathBytes []byte `json:"path_bytes,omitempty"`
 }
 
 // Skipped is a file left out of the review, and why.
 type Skipped struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+	// FileBytes is the exact path when File, sanitised for printing, is
+	// not it (a name that is not UTF-8 or holds control characters).
+	FileBytes []byte `json:"file_bytes,omitempty"`
 }
 
 // Totals are the review-wide metrics.

@@ -203,7 +203,7 @@ func TestSkippedFilesStayPass(t *testing.T) {
 		if r.Verdict.Status != report.VerdictPass || r.GateTripped() || len(r.Verdict.Unread) != 0 {
 			t.Errorf("%s: verdict %+v", reason, r.Verdict)
 		}
-		if len(r.Coverage.Files) != 1 || len(r.Skipped) != 1 || r.Skipped[0] != (report.Skipped{File: "long.js", Reason: reason}) {
+		if len(r.Coverage.Files) != 1 || len(r.Skipped) != 1 || (r.Skipped[0].File != "long.js" || r.Skipped[0].Reason != reason) {
 			t.Errorf("%s: coverage %+v, skipped %+v", reason, r.Coverage.Files, r.Skipped)
 		}
 	}

@@ -220,10 +220,27 @@ func WriteText(w io.Writer, set *diff.Set) error {
 		}
 	}
 	if len(reviewed) == 0 {
-		b.WriteString("\nnothing to review\n")
+		b.WriteString("\n" + nothingToReview(set) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// nothingToReview is the last line of a diff with no file to send to a
+// reviewer. Changed files over the size limit are changed code no model
+// would read, so that is "nothing reviewable", as quorum review (exit 2)
+// says, not "nothing to review".
+func nothingToReview(set *diff.Set) string {
+	n := 0
+	for _, s := range set.Skipped {
+		if s.Reason == diff.SkipTooLarge {
+			n++
+		}
+	}
+	if n == 0 {
+		return "nothing to review"
+	}
+	return fmt.Sprintf("nothing reviewable: %d changed file%s over the size limit (quorum review would review nothing and exit 2)", n, cmdutil.Plural(n))
 }
 
 func statusLetter(s diff.Status) string {
