@@ -20,7 +20,7 @@ import (
 // bytes beside the string shown to people, and reading the JSON back
 // restores them. "<" and "&" stay as they are.
 func TestReportJSONKeepsExactPaths(t *testing.T) {
-	latin1 := "caf\xe9.go"   // Latin-1 é: not UTF-8
+	latin1 := "caf\xe9.go"    // Latin-1 é: not UTF-8
 	escape := "a\x1b[31mb.go" // valid UTF-8, but a terminal escape
 	skipped := "big\xff.go"
 	set := &diff.Set{
