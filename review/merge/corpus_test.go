@@ -422,8 +422,8 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind bool }{}
-		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames = false, false, false, false, false, false, 0, false
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }{}
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall = false, false, false, false, false, false, 0, false, false
 	}()
 	type variant struct {
 		name string
@@ -471,6 +471,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"isolation needs one declared kind", func() { alt.isoDeclSame = 1 }, nil},
 		{"+ a vague text's fix names its call", func() { alt.fixNames = true }, nil},
 		{"… and not other", func() { alt.isoDeclSame = 2 }, nil},
+		{"no file-wide kind isolation", func() { ablate.fileKind = true }, nil},
+		{"+ file-wide for per-call kinds", func() { alt.fileKindPerCall = true }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
@@ -480,8 +482,8 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind bool }{}
-		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames = false, false, false, false, false, false, 0, false
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }{}
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall = false, false, false, false, false, false, 0, false, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		pooled := map[string]*pairCounts{}

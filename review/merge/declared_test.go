@@ -27,6 +27,10 @@ func clusterCount(t *testing.T, flag *bool, in ...anchor.Finding) (with, without
 const putSec = "func (c *LRU) Put(key string, val any) {"
 
 func TestDeclaredKindIsolation(t *testing.T) {
+	// The file-wide rule (TestFileWideKindIsolation) would link these
+	// lone pairs too: off, so that what is measured is this rule.
+	ablate.fileKind = true
+	defer func() { ablate.fileKind = false }()
 	// One deadlock, anchored at the Lock and at the early return eight
 	// lines below, worded with no shared word.
 	a := kinded(withLine(fnd("a", "lru.go", 46, "critical", "concurrency", "Mutex never released when the key exists", "The early return leaves it held."), putSec, "c.mu.Lock()"), "deadlock")
@@ -82,6 +86,8 @@ func TestDeclaredKindsAreKnown(t *testing.T) {
 }
 
 func TestFunctionWideKindSpansPlaces(t *testing.T) {
+	ablate.fileKind = true // as in TestDeclaredKindIsolation
+	defer func() { ablate.fileKind = false }()
 	// One lock-order deadlock, reported at the two places it spans, each
 	// finding naming the code on its own line ten lines apart.
 	const transfer = "func (b *Bank) Transfer(src, dst *Account, n int) {"
@@ -157,5 +163,41 @@ func TestOtherIsNotAnyKind(t *testing.T) {
 	crash := kinded(withLine(fnd("a", "report.py", 12, "important", "bug", "Crash on an empty report", "rows[0] raises an IndexError: index out of range when there are no rows."), sec, "fieldnames=rows[0].keys()"), "other")
 	if got := Clusters([]anchor.Finding{crash, empty}); len(got) != 1 {
 		t.Fatalf("other whose words name bounds: %d clusters, want 1:\n%s", len(got), signature(got))
+	}
+}
+
+func TestFileWideKindIsolation(t *testing.T) {
+	// One data race, reported at the shared field's declaration and at the
+	// write in a worker sixty lines below, in another function, worded with
+	// no shared name: each reviewer has one race in the file, so one issue.
+	const worker = "func (r *Restorer) writeFiles(jobs <-chan job) {"
+	a := kinded(withLine(fnd("a", "x.go", 25, "important", "concurrency", "`stats` is shared with no lock", "Every writer goroutine mutates it."), "type Restorer struct {", "stats    Stats"), "data-race")
+	b := kinded(withLine(fnd("b", "x.go", 96, "important", "concurrency", "Totals can come out wrong", "Several writers update the counters at once."), worker, "r.stats.Files++"), "data-race")
+	if with, without := clusterCount(t, &ablate.fileKind, a, b); with != 1 || without != 2 {
+		t.Fatalf("lone races of two reviewers in one file: %d clusters (%d without the rule), want 1 (2)", with, without)
+	}
+	// A reviewer with a second race in the file says there are two.
+	a2 := kinded(withLine(fnd("a", "x.go", 72, "important", "concurrency", "`Skipped` appended from two goroutines", "append is not safe."), "func (r *Restorer) Restore() error {", "r.stats.Skipped = append(r.stats.Skipped, name)"), "data-race")
+	if got := Clusters([]anchor.Finding{a, a2, b}); len(got) != 3 {
+		t.Fatalf("second race of reviewer a: %d clusters, want 3:\n%s", len(got), signature(got))
+	}
+	// So does a finding of no declared kind whose words name the kind.
+	a3 := withLine(fnd("a", "x.go", 72, "important", "concurrency", "Data race on `Skipped`", "Two goroutines append to it."), "func (r *Restorer) Restore() error {", "r.stats.Skipped = append(r.stats.Skipped, name)")
+	if got := Clusters([]anchor.Finding{a, a3, b}); len(got) != 3 {
+		t.Fatalf("second race of reviewer a, kind from its words: %d clusters, want 3:\n%s", len(got), signature(got))
+	}
+	// Per-call kinds (each dropped error its own) and "other" stay apart
+	// across functions.
+	for _, kind := range []string{"unchecked-error", "other"} {
+		c, d := kinded(a, kind), kinded(b, kind)
+		if with, perCall := clusterCount(t, &alt.fileKindPerCall, c, d); with != 2 || kind == "unchecked-error" && perCall != 1 {
+			t.Fatalf("%s in two functions: %d clusters (%d with per-call kinds file-wide), want 2", kind, with, perCall)
+		}
+	}
+	// The same race in two files is two places: no link across files.
+	bOther := b
+	bOther.File = "y.go"
+	if got := Clusters([]anchor.Finding{a, bOther}); len(got) != 2 {
+		t.Fatalf("races in two files: %d clusters, want 2:\n%s", len(got), signature(got))
 	}
 }

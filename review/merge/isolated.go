@@ -240,3 +240,68 @@ func causeAndSymptom(a, b kindSet) bool {
 	i := bits.TrailingZeros64(uint64(a))
 	return i < len(causeMask) && causeMask[i]&b != 0
 }
+
+// fileKindPairs links two reviewers' findings of one declared kind
+// anywhere in one file when no reviewer has a second finding of that kind
+// in the file: one data race reported at the shared field and at the
+// goroutine that writes it, one XSS at the helper that builds the HTML and
+// at the component that renders it. Not for "other" (every logic bug
+// without a name) nor for the kinds a function often has several of
+// (perCallKinds: each unchecked error, each possible nil), which
+// kindIsolated already looks for within Window (alt.fileKindPerCall
+// measures them file-wide). A reviewer with two findings of the kind in
+// the file says there are two issues, and the text decides. The pairs are
+// isolated pairs (isoScore): every link the text or kinds make comes
+// first, and a cluster still never holds two reviewers' findings, nor
+// conflicting kinds.
+func fileKindPairs(nodes []node, self *unionFind, pairs []pair) []pair {
+	have := map[[2]int]bool{}
+	for _, p := range pairs {
+		if !p.same && p.score >= CrossThreshold {
+			have[[2]int{p.a, p.b}] = true
+		}
+	}
+	var out []pair
+	for start := 0; start < len(nodes); {
+		end := start
+		for end < len(nodes) && nodes[end].f.File == nodes[start].f.File {
+			end++
+		}
+		byKind := map[kindSet][]int{}
+		for i := start; i < end; i++ {
+			n := &nodes[i]
+			if n.f.FileLevel() || n.decl == 0 || n.decl == otherBit || !alt.fileKindPerCall && n.decl&perCallMask != 0 {
+				continue
+			}
+			byKind[n.decl] = append(byKind[n.decl], i)
+		}
+		for k, idx := range byKind {
+			roots := map[string]int{}
+			alone := true
+			for i := start; i < end && alone; i++ {
+				g := &nodes[i]
+				if g.f.FileLevel() || !(g.decl&k != 0 || g.decl == 0 && g.kinds&k != 0) {
+					continue
+				}
+				r := self.find(i)
+				if prev, ok := roots[g.f.Reviewer]; ok && prev != r {
+					alone = false
+				}
+				roots[g.f.Reviewer] = r
+			}
+			if !alone {
+				continue
+			}
+			for x, a := range idx {
+				nodes[a].fileIso = true
+				for _, b := range idx[x+1:] {
+					if nodes[a].f.Reviewer != nodes[b].f.Reviewer && !have[[2]int{a, b}] {
+						out = append(out, pair{a: a, b: b, score: isoScore})
+					}
+				}
+			}
+		}
+		start = end
+	}
+	return out
+}

@@ -154,7 +154,7 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
@@ -170,6 +170,7 @@ var alt struct {
 	mutual, regionText, location, farFlow, isoKinds, kisoOther bool
 	isoDeclSame                                                int
 	fixNames                                                   bool
+	fileKindPerCall                                            bool
 	scorer                                                     func(nodes []node, self *unionFind, a, b, gap int) float64
 }
 
@@ -183,6 +184,7 @@ type node struct {
 	ev       evidence
 	fix      vector          // what its suggested fix changes (fix.go), IDF-weighted
 	common   map[string]bool // names common to the findings of its file
+	fileIso  bool            // no reviewer has a second finding of its declared kind in its file (fileKindPairs)
 }
 
 // Clusters groups findings into issues. The result is sorted by file, line,
@@ -206,7 +208,10 @@ func Clusters(findings []anchor.Finding) []Cluster {
 			}
 		}
 	}
-	// Phase two: across reviewers, one finding (group) per reviewer per cluster.
+	if !ablate.fileKind {
+		pairs = append(pairs, fileKindPairs(nodes, self, pairs)...)
+	}
+		// Phase two: across reviewers, one finding (group) per reviewer per cluster.
 	uf := newUnionFind(len(nodes))
 	ids := map[string]int32{}
 	revs := make([][]int32, len(nodes)) // reviewer ids of the cluster rooted here, sorted
@@ -376,7 +381,10 @@ func disjointFar(a, b *node) bool {
 	if hi.Line-lo.EndLine <= Window {
 		return false
 	}
-	if sameDeclared(a, b) && !ablate.kindIsolated {
+	if a.fileIso && b.fileIso && a.decl == b.decl {
+		return false // fileKindPairs: one issue of the kind in the file, wherever its findings lie
+	}
+		if sameDeclared(a, b) && !ablate.kindIsolated {
 		// The rules of kindIsolated: names apart split one declared kind,
 		// unless it is one that spans places in one function.
 		return !functionWide(a, b) && namedApart(a, b)
