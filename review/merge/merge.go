@@ -211,7 +211,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	if !ablate.fileKind {
 		pairs = append(pairs, fileKindPairs(nodes, self, pairs)...)
 	}
-		// Phase two: across reviewers, one finding (group) per reviewer per cluster.
+	// Phase two: across reviewers, one finding (group) per reviewer per cluster.
 	uf := newUnionFind(len(nodes))
 	ids := map[string]int32{}
 	revs := make([][]int32, len(nodes)) // reviewer ids of the cluster rooted here, sorted
@@ -384,7 +384,7 @@ func disjointFar(a, b *node) bool {
 	if a.fileIso && b.fileIso && a.decl == b.decl {
 		return false // fileKindPairs: one issue of the kind in the file, wherever its findings lie
 	}
-		if sameDeclared(a, b) && !ablate.kindIsolated {
+	if sameDeclared(a, b) && !ablate.kindIsolated {
 		// The rules of kindIsolated: names apart split one declared kind,
 		// unless it is one that spans places in one function.
 		return !functionWide(a, b) && namedApart(a, b)
