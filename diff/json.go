@@ -84,7 +84,7 @@ func (s *JSONStream) File(f *File) error {
 	return s.err
 }
 
-// End writes the skipped list and closes the object.
+// End writes the skipped list, git's warnings if any, and closes the object.
 func (s *JSONStream) End(set *Set) error {
 	if s.files == 0 {
 		s.write("[]")
@@ -93,6 +93,10 @@ func (s *JSONStream) End(set *Set) error {
 	}
 	s.write(",\n  \"skipped\": ")
 	s.value(nonNil(set.Skipped))
+	if len(set.Warnings) > 0 {
+		s.write(",\n  \"warnings\": ")
+		s.value(set.Warnings)
+	}
 	s.write("\n}\n")
 	if s.err == nil {
 		s.err = s.bw.Flush()

@@ -303,6 +303,7 @@ func resolveRange(opts Options) (*span, error) {
 	if err != nil {
 		return nil, err
 	}
+	set.Warnings = rp.warnings
 	src := &source{rp: rp, git: g, head: to, mode: set.Mode}
 	set.src = src
 	return &span{set: set, src: src, from: from, to: to}, nil

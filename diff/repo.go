@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
@@ -35,6 +36,8 @@ type repo struct {
 	root    string // work tree root
 	gitDir  string // this work tree's git dir (.git/worktrees/x for a linked one)
 	shallow bool
+	// warnings are git's warnings while resolving revisions (Set.Warnings).
+	warnings []string
 }
 
 func openRepo(dir string) (*repo, error) {
@@ -213,6 +216,11 @@ func (rp *repo) resolveGit(g *gitCLI, rev string) (plumbing.Hash, error) {
 			return plumbing.ZeroHash, &msgErr{msg: gitComplaint(stderr, true), err: err}
 		}
 		return plumbing.ZeroHash, &noRevError{why: gitComplaint(stderr, false)}
+	}
+	for line := range strings.SplitSeq(stderr, "\n") {
+		if w, ok := strings.CutPrefix(strings.TrimSpace(line), "warning: "); ok && !slices.Contains(rp.warnings, w) {
+			rp.warnings = append(rp.warnings, w)
+		}
 	}
 	s := strings.TrimSpace(string(out))
 	if !plumbing.IsHash(s) {

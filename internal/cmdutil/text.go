@@ -62,3 +62,12 @@ func CommandSpan(base, head, emptyTree string) string {
 	}
 	return base + ".." + ShortOID(head)
 }
+
+// GitWarnings prints what git warned while resolving the revisions of set
+// (a date past the reflog, resolved to its oldest entry), so a review of
+// another range than the one meant does not pass in silence.
+func GitWarnings(w io.Writer, warnings []string) {
+	for _, m := range warnings {
+		fmt.Fprintf(w, "quorum: warning: git: %s\n", safetext.OneLine(m))
+	}
+}
