@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-billy/v5"
