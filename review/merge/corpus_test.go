@@ -337,7 +337,7 @@ func fixDropout(every int) func(anchor.Finding) anchor.Finding {
 
 // corpusGroups are the pools the ablation table sums: the corpora read
 // while the rules were written, and the two sets first run untuned.
-var corpusGroups = []string{"older", "blind12-14", "blind15-17", "blind18-20"}
+var corpusGroups = []string{"older", "blind12-14", "blind15-17", "blind18-20", "blind21-23"}
 
 func corpusGroup(dir string) string {
 	switch dir {
@@ -347,6 +347,8 @@ func corpusGroup(dir string) string {
 		return "blind15-17"
 	case "blind18", "blind19", "blind20":
 		return "blind18-20"
+	case "blind21", "blind22", "blind23":
+		return "blind21-23"
 	}
 	return "older"
 }
