@@ -1,7 +1,11 @@
 package cmdutil
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
+
+	"github.com/quorum-review/quorum/internal/exitcode"
 
 	"github.com/quorum-review/quorum/diff"
 )
@@ -17,4 +21,17 @@ func AddSelectionFlags(cmd *cobra.Command, o *diff.Options) {
 	fl.BoolVar(&o.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")
 	fl.StringVar(&o.Commits, "commits", "", "review exactly the range `A..B` (no merge-base)")
 	fl.StringArrayVar(&o.Ignore, "ignore", nil, "skip files matching `GLOB` (repeatable, doublestar syntax)")
+}
+
+// EmptySelection refuses --base, --head or --commits given an empty value
+// (`--head "$SHA"` with SHA unset): read as the default, it would review
+// another range than the one the script meant.
+func EmptySelection(cmd *cobra.Command) error {
+	for _, name := range []string{"base", "head", "commits"} {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+			return exitcode.Setupf(fmt.Sprintf("give --%s a revision, or leave the flag out for its default", name),
+				"--%s is empty", name)
+		}
+	}
+	return nil
 }

@@ -645,6 +645,9 @@ func totals(set *diff.Set, files []diff.File, results []review.RawResult, raw in
 func (r *Report) summaryText() string {
 	v := r.Verdict
 	if v.Status == VerdictEmpty {
+		if left := r.skippedByRule(); len(left) > 0 {
+			return fmt.Sprintf("Nothing was reviewed: the rules left out every changed file (%d, listed under skipped).", len(left))
+		}
 		return "There was nothing to review: the diff has no reviewable changes."
 	}
 	t := r.Totals

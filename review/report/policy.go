@@ -175,6 +175,11 @@ func (r *Report) verdict(empty bool) Verdict {
 		v.Status, v.GateTripped = VerdictIncomplete, r.Policy.FailOn != FailOnNone
 		v.Unread = tooLarge
 		v.Text = "not reviewed: " + r.unreadText(tooLarge, tooLarge)
+	case empty && len(r.skippedByRule()) > 0:
+		// Files changed, and the rules (ignore:, generated, vendored,
+		// lockfiles, binaries) left every one out: no finding, but no
+		// "nothing to review" either.
+		v.Status, v.Text = VerdictEmpty, "nothing reviewed: every changed file was skipped: "+FirstFew(r.skippedByRule())
 	case empty:
 		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
 	case v.RestsOn == 0:
@@ -381,4 +386,17 @@ func (r *Report) coverageReached() string {
 		return what + " reviewed by at least one reviewer, not by the whole panel"
 	}
 	return fmt.Sprintf("%d of %d files reviewed, the rest not reviewed", any, total)
+}
+
+// skippedByRule lists the changed files the rules left out, "path
+// (reason)": not the untracked files --worktree names, which are no change
+// of the diff.
+func (r *Report) skippedByRule() []string {
+	var out []string
+	for _, s := range r.Skipped {
+		if s.Reason != diff.SkipUntracked {
+			out = append(out, s.File+" ("+s.Reason+")")
+		}
+	}
+	return out
 }

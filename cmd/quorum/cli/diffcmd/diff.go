@@ -57,6 +57,9 @@ branch's upstream, else origin/HEAD, else main, else master.`,
 			default:
 				return exitcode.Setupf("use --format text or --format json", "unknown format %q", opts.Format)
 			}
+			if err := cmdutil.EmptySelection(cmd); err != nil {
+				return err
+			}
 			if err := opts.Load.Validate(); err != nil {
 				return cmdutil.SelectionHint(cmd, err)
 			}

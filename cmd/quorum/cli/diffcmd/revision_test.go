@@ -91,3 +91,13 @@ func TestRevisionNeedsGit(t *testing.T) {
 		t.Errorf("--base HEAD~1 without git: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestEmptyRevisionFlag: `--head "$SHA"` with SHA unset is refused, exit 2
+// with a hint, never read as the default range.
+func TestEmptyRevisionFlag(t *testing.T) {
+	r, _ := twoCommits(t)
+	for _, name := range []string{"base", "head", "commits"} {
+		_, stderr, code := run(t, r.Dir, "--"+name+"=")
+		assertErr(t, stderr, code, "error: --"+name+" is empty", "hint: give --"+name+" a revision, or leave the flag out for its default")
+	}
+}

@@ -26,3 +26,13 @@ func TestReflogDateWarning(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", res.code, res.stderr)
 	}
 }
+
+// An empty --head= (a script's unset variable) is refused before anything
+// is read, exit 2 with a hint: read as the default, it would review HEAD.
+func TestEmptyRevisionFlagRefused(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "--head=", "-q")
+	if res.code != 2 || res.stderr != "error: --head is empty\nhint: give --head a revision, or leave the flag out for its default\n" || e.srv.ModelCalls() != 0 {
+		t.Fatalf("exit %d, %d model calls, stderr:\n%s", res.code, e.srv.ModelCalls(), res.stderr)
+	}
+}

@@ -121,6 +121,9 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Context = cmd.Context()
 			opts.Flags = cmd.Flags()
+			if err := cmdutil.EmptySelection(cmd); err != nil {
+				return err
+			}
 			if err := validate(opts); err != nil {
 				return cmdutil.SelectionHint(cmd, err)
 			}
@@ -343,7 +346,13 @@ func reviewRun(opts *ReviewOptions) error {
 		return outcome(opts, cfg, raw, runErr, ctx, res.CacheErr)
 	}
 	if runErr != nil {
-		// Nobody answered: there is nothing to show.
+		// Nobody answered. The terminal says why on stderr; a machine
+		// format still gets its document, the report whose verdict is
+		// "incomplete", resting on nobody: a CI step that uploads SARIF
+		// or reads JSON must not be handed an empty file.
+		if opts.Format != "text" && res.Report != nil {
+			_ = emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir}) // nobody answered: nothing can trip the gate
+		}
 		return outcome(opts, cfg, raw, runErr, ctx, res.CacheErr)
 	}
 	gate := emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir})
@@ -477,7 +486,21 @@ var pathEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`)
 // empty document for machine formats. Exit 0.
 func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy) error {
 	huge := tooLargeError(set)
-	if !opts.Quiet && huge == nil {
+	var left []string // changed files the rules left out
+	for _, sk := range set.Skipped {
+		if sk.Reason != diff.SkipUntracked {
+			left = append(left, pathEscaper.Replace(safetext.Sanitize(sk.Path))+" ("+sk.Reason+")")
+		}
+	}
+	switch {
+	case huge != nil:
+	case len(left) > 0:
+		// Files did change: "nothing to review" would hide that a rule
+		// (an ignore: glob too wide, a generated marker) left them all
+		// out. Said even with -q, as what a review leaves out always is.
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: nothing reviewed: every changed file was skipped: %s\n", report.FirstFew(left))
+		fmt.Fprintln(opts.IO.ErrOut, "hint: such files are not reviewed, by the rules; 'quorum diff' (with this review's range flags) lists each with its reason")
+	case !opts.Quiet:
 		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
 	}
 	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}

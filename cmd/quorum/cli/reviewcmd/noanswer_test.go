@@ -1,0 +1,86 @@
+package reviewcmd
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/ollamatest"
+)
+
+// When no reviewer answers, a machine format still gets its document: the
+// report whose verdict is "incomplete", resting on nobody (a CI step that
+// uploads SARIF or reads JSON must never be handed an empty file). The
+// error, its hint and exit 2 are unchanged; the terminal shows nothing on
+// stdout, as before.
+func TestNoAnswerStillWritesTheDocument(t *testing.T) {
+	cfg := ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultServerError}}}
+	for _, format := range []string{"json", "sarif", "rdjsonl", "markdown", "text"} {
+		t.Run(format, func(t *testing.T) {
+			e := newEnv(t, cfg)
+			res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--format", format)
+			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+			if res.code != 2 || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], "error: no reviewer could answer") ||
+				!strings.HasPrefix(lines[len(lines)-1], "hint: ") {
+				t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
+			}
+			switch format {
+			case "text":
+				if res.stdout != "" {
+					t.Errorf("text: stdout %q, want nothing (stderr says it)", res.stdout)
+				}
+			case "json":
+				var doc struct {
+					Verdict struct{ Status string } `json:"verdict"`
+				}
+				if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil || doc.Verdict.Status != "incomplete" {
+					t.Errorf("json: verdict %q (%v)\n%s", doc.Verdict.Status, err, res.stdout)
+				}
+			case "sarif":
+				var doc struct {
+					Version string `json:"version"`
+					Runs    []any  `json:"runs"`
+				}
+				if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil || doc.Version != "2.1.0" || len(doc.Runs) != 1 {
+					t.Errorf("sarif: %v\n%s", err, res.stdout)
+				}
+			case "markdown":
+				if !strings.HasPrefix(res.stdout, "# quorum review") || !strings.Contains(strings.ToLower(res.stdout), "incomplete") {
+					t.Errorf("markdown:\n%s", res.stdout)
+				}
+			}
+		})
+	}
+}
+
+// A change whose every file the rules leave out is not "nothing to
+// review": the files changed. The review names them (even with -q) with a
+// hint, asks no model, and exits 0; the JSON verdict says the same.
+func TestEverySkippedFileIsNamed(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "-q", "--ignore", "*.go")
+	if res.code != 0 || e.srv.ModelCalls() != 0 || res.stdout != "" {
+		t.Fatalf("exit %d, %d model calls, stdout %q", res.code, e.srv.ModelCalls(), res.stdout)
+	}
+	want := "quorum: nothing reviewed: every changed file was skipped: calc.go (ignored), util.go (ignored)\nhint: such files are not reviewed, by the rules; 'quorum diff' (with this review's range flags) lists each with its reason\n"
+	if res.stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", res.stderr, want)
+	}
+	res = e.run(context.Background(), "-q", "--ignore", "*.go", "--format", "json")
+	var doc struct {
+		Verdict struct{ Status, Text string } `json:"verdict"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil || res.code != 0 || doc.Verdict.Status != "empty" ||
+		doc.Verdict.Text != "nothing reviewed: every changed file was skipped: calc.go (ignored), util.go (ignored)" {
+		t.Errorf("json: exit %d, verdict %+v (%v)", res.code, doc.Verdict, err)
+	}
+	// An empty range is still "nothing to review", and -q silences it.
+	e.repo.Git("checkout", "-q", "main")
+	if res = e.run(context.Background()); res.code != 0 || res.stderr != "quorum: nothing to review\n" {
+		t.Errorf("empty range: exit %d, stderr %q", res.code, res.stderr)
+	}
+	if res = e.run(context.Background(), "-q"); res.code != 0 || res.stderr != "" {
+		t.Errorf("empty range, -q: exit %d, stderr %q", res.code, res.stderr)
+	}
+}
