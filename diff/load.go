@@ -333,6 +333,16 @@ func resolveCommits(rp *repo, g *gitCLI, set *Set, commits string, reversed bool
 			return from, to, e
 		}
 	}
+	if from != to && !reversed && from.String() != EmptyTree {
+		// A..B is the two trees, no merge-base: when A is not an ancestor
+		// of B, the diff also shows, undone, what A has and B lacks, which
+		// no listed commit did. Said, so no finding about such a "change"
+		// passes as B's.
+		if mb, err := rp.mergeBase(g, from, to, a, b); err == nil && mb != from {
+			rp.warnings = append(rp.warnings, fmt.Sprintf("--commits %s: %s is not an ancestor of %s, so the diff also shows, undone, what %s has that %s lacks (no listed commit made those changes); --base %s --head %s reviews only %s's own commits",
+				commits, a, b, a, b, a, b, b))
+		}
+	}
 	return from, to, nil
 }
 

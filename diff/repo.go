@@ -36,7 +36,7 @@ type repo struct {
 	root    string // work tree root
 	gitDir  string // this work tree's git dir (.git/worktrees/x for a linked one)
 	shallow bool
-	// warnings are git's warnings while resolving revisions (Set.Warnings).
+	// warnings are what resolving the range warned about (Set.Warnings).
 	warnings []string
 }
 
@@ -218,8 +218,8 @@ func (rp *repo) resolveGit(g *gitCLI, rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, &noRevError{why: gitComplaint(stderr, false)}
 	}
 	for line := range strings.SplitSeq(stderr, "\n") {
-		if w, ok := strings.CutPrefix(strings.TrimSpace(line), "warning: "); ok && !slices.Contains(rp.warnings, w) {
-			rp.warnings = append(rp.warnings, w)
+		if w, ok := strings.CutPrefix(strings.TrimSpace(line), "warning: "); ok && !slices.Contains(rp.warnings, "git: "+w) {
+			rp.warnings = append(rp.warnings, "git: "+w)
 		}
 	}
 	s := strings.TrimSpace(string(out))

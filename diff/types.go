@@ -118,10 +118,11 @@ type Set struct {
 	Commits   []Commit  `json:"commits"`
 	Files     []File    `json:"files"`
 	Skipped   []Skipped `json:"skipped"`
-	// Warnings are what git warned while resolving the revisions, without
-	// its "warning: " prefix ("log for 'HEAD' only goes back to ...": a
-	// date past the reflog resolved to its oldest entry). The commands
-	// print them on stderr.
+	// Warnings are what resolving the range warned about: git's own
+	// warnings, "git: " and its words without "warning: " ("log for 'HEAD'
+	// only goes back to ...": a date past the reflog resolved to its oldest
+	// entry), and a --commits base that is not an ancestor of its head. The
+	// commands print them on stderr.
 	Warnings []string `json:"warnings,omitempty"`
 	// Root is the repository's work tree, used to read head-side context.
 	Root string `json:"-"`

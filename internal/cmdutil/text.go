@@ -63,11 +63,11 @@ func CommandSpan(base, head, emptyTree string) string {
 	return base + ".." + ShortOID(head)
 }
 
-// GitWarnings prints what git warned while resolving the revisions of set
-// (a date past the reflog, resolved to its oldest entry), so a review of
-// another range than the one meant does not pass in silence.
-func GitWarnings(w io.Writer, warnings []string) {
+// RangeWarnings prints what resolving the range warned about (a date past
+// the reflog, a --commits base that is not an ancestor of its head), so a
+// review of another range than the one meant does not pass in silence.
+func RangeWarnings(w io.Writer, warnings []string) {
 	for _, m := range warnings {
-		fmt.Fprintf(w, "quorum: warning: git: %s\n", safetext.OneLine(m))
+		fmt.Fprintf(w, "quorum: warning: %s\n", safetext.OneLine(m))
 	}
 }

@@ -109,14 +109,14 @@ func diffRun(opts *DiffOptions) error {
 		if err != nil {
 			return err
 		}
-		cmdutil.GitWarnings(opts.IO.ErrOut, set.Warnings)
+		cmdutil.RangeWarnings(opts.IO.ErrOut, set.Warnings)
 		return js.End(set)
 	}
 	set, err := diff.Load(ctx, opts.Load)
 	if err != nil {
 		return err
 	}
-	cmdutil.GitWarnings(opts.IO.ErrOut, set.Warnings)
+	cmdutil.RangeWarnings(opts.IO.ErrOut, set.Warnings)
 	return WriteText(opts.IO.Out, set)
 }
 

@@ -101,3 +101,22 @@ func TestEmptyRevisionFlag(t *testing.T) {
 		assertErr(t, stderr, code, "error: --"+name+" is empty", "hint: give --"+name+" a revision, or leave the flag out for its default")
 	}
 }
+
+// TestCommitsBaseNotAnAncestor: --commits A..B with A not an ancestor of B
+// diffs the two trees, so it also shows A's own changes undone; quorum
+// says so on stderr, naming the --base form that reviews B's own commits.
+func TestCommitsBaseNotAnAncestor(t *testing.T) {
+	r, _ := twoCommits(t)
+	r.Git("checkout", "-q", "-b", "feat", "HEAD~1")
+	r.Write("b.go", "package a\n\nfunc B() {}\n")
+	r.Commit("feat")
+	stdout, stderr, code := run(t, r.Dir, "--commits main..feat")
+	want := "quorum: warning: --commits main..feat: main is not an ancestor of feat, so the diff also shows, undone, what main has that feat lacks (no listed commit made those changes); --base main --head feat reviews only feat's own commits\n"
+	if code != 0 || stderr != want || !strings.Contains(stdout, "commits (1, oldest first)") {
+		t.Fatalf("exit %d, stderr:\n%s\nwant:\n%s\n%s", code, stderr, want, stdout)
+	}
+	// An ancestor base: no warning.
+	if _, stderr, code = run(t, r.Dir, "--commits main~1..main"); code != 0 || stderr != "" {
+		t.Fatalf("ancestor base: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -283,7 +283,7 @@ func reviewRun(opts *ReviewOptions) error {
 	// progress, not what the review leaves out): the user can stop, add
 	// them and start again.
 	untrackedNote(opts.IO.ErrOut, set)
-	cmdutil.GitWarnings(opts.IO.ErrOut, set.Warnings)
+	cmdutil.RangeWarnings(opts.IO.ErrOut, set.Warnings)
 	if set.Empty() {
 		return nothingToReview(opts, cfg, set, policy)
 	}
