@@ -30,6 +30,16 @@ type RemoteError struct {
 	// Server names the kind of server in the message ("ollama" reads
 	// "non-loopback ollama host"); callers set it, the guard leaves it empty.
 	Server string
+	// Unresolved is set for a host name the guard did not look up (not
+	// localhost): its lookup could itself leave the machine.
+	Unresolved bool
+}
+
+// localName reports whether host is a name RFC 6761 reserves for loopback:
+// "localhost" or a name under ".localhost" (a trailing dot allowed).
+func localName(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	return h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
 
 func (e *RemoteError) Error() string {
@@ -37,7 +47,10 @@ func (e *RemoteError) Error() string {
 	if e.Server != "" {
 		what = e.Server + " host"
 	}
-	if e.Addr != "" && !strings.HasPrefix(e.Host, e.Addr) && !strings.HasPrefix(e.Host, "["+e.Addr) {
+	if e.Unresolved {
+		return fmt.Sprintf("refusing to send code to non-loopback %s %s (a name other than localhost is never looked up)", what, e.Host)
+	}
+		if e.Addr != "" && !strings.HasPrefix(e.Host, e.Addr) && !strings.HasPrefix(e.Host, "["+e.Addr) {
 		return fmt.Sprintf("refusing to send code to non-loopback %s %s (%s)", what, e.Host, e.Addr)
 	}
 	return fmt.Sprintf("refusing to send code to non-loopback %s %s", what, e.Host)
@@ -72,7 +85,8 @@ type DialError struct{ Err error }
 func (e *DialError) Error() string { return e.Err.Error() }
 func (e *DialError) Unwrap() error { return e.Err }
 
-// Check resolves hostport's host (an IP literal needs no lookup) and requires
+// Check resolves hostport's host (an IP literal needs no lookup; a name
+// other than localhost is refused unlooked-up, see localName) and requires
 // every address to be loopback, so a name that resolves to one loopback and
 // one public address is refused too. It returns the checked addresses, a
 // *RemoteError, or a *ResolveError; it never dials.
@@ -87,6 +101,12 @@ func Check(ctx context.Context, r Resolver, hostport string) ([]net.IP, error) {
 	var ips []net.IP
 	if ip := net.ParseIP(host); ip != nil {
 		ips = []net.IP{ip}
+	} else if !localName(host) {
+		// Looking the name up would send it to the system's resolver,
+		// which may be another machine: only names that are loopback by
+		// definition (RFC 6761: localhost, *.localhost), answered from the
+		// hosts file, are looked up.
+		return nil, &RemoteError{Host: hostport, Unresolved: true}
 	} else {
 		addrs, err := r.LookupIPAddr(ctx, host)
 		if err != nil {

@@ -38,15 +38,15 @@ func (r *fakeResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAdd
 
 func TestCheck(t *testing.T) {
 	res := &fakeResolver{answers: map[string][][]string{
-		"gpu-box.lan": {{"192.168.1.20"}},
-		"split.test":  {{"127.0.0.1", "203.0.113.7"}},
-		"localhost":   {{"127.0.0.1", "::1"}},
-		"empty.test":  {{}},
+		"gpu-box.lan":     {{"192.168.1.20"}},
+		"split.localhost": {{"127.0.0.1", "203.0.113.7"}},
+		"localhost":       {{"127.0.0.1", "::1"}},
+		"empty.localhost": {{}},
 	}}
 	for _, tt := range []struct{ hostport, msg string }{
 		{"203.0.113.5:8080", "refusing to send code to non-loopback host 203.0.113.5:8080"},
-		{"gpu-box.lan:8000", "refusing to send code to non-loopback host gpu-box.lan:8000 (192.168.1.20)"},
-		{"split.test:1", "(203.0.113.7)"},
+		{"gpu-box.lan:8000", "refusing to send code to non-loopback host gpu-box.lan:8000 (a name other than localhost is never looked up)"},
+		{"split.localhost:1", "(203.0.113.7)"},
 		{"[2001:db8::1]:80", "non-loopback host [2001:db8::1]:80"},
 	} {
 		_, err := Check(context.Background(), res, tt.hostport)
@@ -67,7 +67,7 @@ func TestCheck(t *testing.T) {
 			t.Errorf("Check(%s): %v", hp, err)
 		}
 	}
-	for _, hp := range []string{"nowhere.invalid:1", "empty.test:1"} {
+	for _, hp := range []string{"nowhere.localhost:1", "empty.localhost:1"} {
 		_, err := Check(context.Background(), res, hp)
 		var rs *ResolveError
 		if !errors.As(err, &rs) || rs.Host != hp || errors.Is(err, ErrRemote) {
@@ -80,10 +80,10 @@ func TestCheck(t *testing.T) {
 // for a name that resolved to loopback earlier (DNS rebinding).
 func TestDialerRefusesWithoutDialing(t *testing.T) {
 	res := &fakeResolver{answers: map[string][][]string{
-		"pub.test":    {{"198.51.100.1"}},
-		"rebind.test": {{"127.0.0.1"}, {"203.0.113.9"}},
+		"pub.test":         {{"198.51.100.1"}},
+		"rebind.localhost": {{"127.0.0.1"}, {"203.0.113.9"}},
 	}}
-	if _, err := Check(context.Background(), res, "rebind.test:80"); err != nil {
+	if _, err := Check(context.Background(), res, "rebind.localhost:80"); err != nil {
 		t.Fatal(err)
 	}
 	d := NewDialer(res, false)
@@ -92,7 +92,7 @@ func TestDialerRefusesWithoutDialing(t *testing.T) {
 		dials = append(dials, addr)
 		return nil, errors.New("test dial")
 	}
-	for _, addr := range []string{"198.51.100.1:80", "pub.test:80", "[2001:db8::2]:80", "rebind.test:80"} {
+	for _, addr := range []string{"198.51.100.1:80", "pub.test:80", "[2001:db8::2]:80", "rebind.localhost:80"} {
 		if _, err := d.DialContext(context.Background(), "tcp", addr); !errors.Is(err, ErrRemote) {
 			t.Errorf("dial %s: %v, want refusal", addr, err)
 		}
@@ -101,8 +101,8 @@ func TestDialerRefusesWithoutDialing(t *testing.T) {
 		t.Errorf("dialed %v", dials)
 	}
 	// A loopback name is dialed by the checked IP, not by name.
-	res.answers["local.test"] = [][]string{{"127.0.0.1"}}
-	_, err := d.DialContext(context.Background(), "tcp", "local.test:7")
+	res.answers["local.localhost"] = [][]string{{"127.0.0.1"}}
+	_, err := d.DialContext(context.Background(), "tcp", "local.localhost:7")
 	var de *DialError
 	if !errors.As(err, &de) || len(dials) != 1 || dials[0] != "127.0.0.1:7" {
 		t.Errorf("loopback dial: %v, dials %v", err, dials)
@@ -128,5 +128,39 @@ func TestTransportIgnoresProxy(t *testing.T) {
 	t.Setenv("HTTP_PROXY", "http://198.51.100.3:3128")
 	if tr := NewTransport(nil, false); tr.Proxy != nil || tr.DialContext == nil {
 		t.Error("transport must dial through the guard and ignore proxies")
+	}
+}
+
+// A name other than localhost is refused without a lookup: the lookup
+// itself would send the name to the system's resolver, which may be
+// another machine. localhost names (RFC 6761) are looked up, and checked.
+func TestNamesAreNotLookedUp(t *testing.T) {
+	res := &fakeResolver{answers: map[string][][]string{
+		"ollama.lan":          {{"127.0.0.1"}}, // even one that would resolve to loopback
+		"localhost":           {{"127.0.0.1"}},
+		"Box.Localhost.":      {{"::1"}},
+		"evil.localhost":      {{"203.0.113.4"}},
+		"localhost.evil.test": {{"127.0.0.1"}},
+	}}
+	for _, hp := range []string{"ollama.lan:11434", "localhost.evil.test:1", "gpu-box:80"} {
+		_, err := Check(context.Background(), res, hp)
+		var re *RemoteError
+		if !errors.As(err, &re) || !re.Unresolved || !strings.Contains(err.Error(), "never looked up") {
+			t.Errorf("Check(%s) = %v, want an unlooked-up refusal", hp, err)
+		}
+	}
+	for _, hp := range []string{"ollama.lan:11434", "localhost.evil.test:1", "gpu-box:80"} {
+		host, _, _ := net.SplitHostPort(hp)
+		if res.calls[host] != 0 {
+			t.Errorf("%s was looked up", host)
+		}
+	}
+	for _, hp := range []string{"localhost:1", "Box.Localhost.:2"} {
+		if _, err := Check(context.Background(), res, hp); err != nil {
+			t.Errorf("Check(%s): %v", hp, err)
+		}
+	}
+	if _, err := Check(context.Background(), res, "evil.localhost:1"); !errors.Is(err, ErrRemote) || res.calls["evil.localhost"] != 1 {
+		t.Errorf("a localhost name resolving elsewhere: %v", err)
 	}
 }
