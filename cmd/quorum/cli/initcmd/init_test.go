@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -219,5 +220,36 @@ func TestInitOutsideARepository(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".quorum.yaml")); err == nil {
 		t.Fatal(".quorum.yaml written outside a repository")
+	}
+}
+
+// Every setting the starter file shows commented out is one a repository
+// file may set: uncommented all at once, the file still loads (a key the
+// repository may not set, such as allow_remote, would be an error).
+func TestStarterSettingsAllLoad(t *testing.T) {
+	commented := regexp.MustCompile(`^# ( +- .*| *[a-z_]+:( .*)?)$`)
+	var b strings.Builder
+	n := 0
+	for _, line := range strings.Split(string(Starter(StarterInput{Installed: []review.ModelInfo{}})), "\n") {
+		if m := commented.FindStringSubmatch(line); m != nil {
+			line = m[1]
+			n++
+		}
+		b.WriteString(line + "\n")
+	}
+	if n < 20 {
+		t.Fatalf("only %d commented settings found:\n%s", n, b.String())
+	}
+	dir, env := repo(t)
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The guidelines file the example names.
+	if err := os.WriteFile(filepath.Join(dir, "CONTRIBUTING.md"), []byte("Wrap errors.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := load(t, dir, env)
+	if c.Hook.Ahead {
+		t.Errorf("hook.ahead shown as false loads as true")
 	}
 }
