@@ -93,7 +93,7 @@ func PostCommit(opts *PostCommitOptions) error {
 	}
 	root, gitDir, err := diff.Locate(dir)
 	if err != nil {
-		return exitcode.Setupf("run it inside a git work tree", "not a git repository")
+		return exitcode.Setupf("run quorum inside a git work tree", "not a git repository")
 	}
 	log, _, err := ahead.OpenLog(gitDir)
 	if err != nil {

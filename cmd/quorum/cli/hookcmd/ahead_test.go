@@ -500,7 +500,7 @@ func TestPostCommitErrors(t *testing.T) {
 		return PostCommit(o)
 	})
 	code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil)
-	if code != exitcode.Setup || out.String() != "" || errOut.String() != "error: not a git repository\nhint: run it inside a git work tree\n" {
+	if code != exitcode.Setup || out.String() != "" || errOut.String() != "error: not a git repository\nhint: run quorum inside a git work tree\n" {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 

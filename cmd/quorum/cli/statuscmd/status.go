@@ -198,7 +198,7 @@ func statusRun(opts *StatusOptions) error {
 		if errors.As(err, &de) && (de.Kind == diff.BareRepo || de.Env != "") {
 			return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 		}
-		return exitcode.Setupf("run it inside a git work tree, or 'git init' one", "not a git repository")
+		return exitcode.Setupf("run quorum inside a git work tree, or 'git init' one", "not a git repository")
 	}
 	// During a rebase (or a merge, a bisect…) HEAD is not the branch you
 	// would push yet; say so instead of advising a branch switch.

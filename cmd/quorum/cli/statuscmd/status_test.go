@@ -140,7 +140,7 @@ func TestStatusErrors(t *testing.T) {
 		args      []string
 		msg, hint string
 	}{
-		{"not a repository", t.TempDir(), nil, "not a git repository", "run it inside a git work tree, or 'git init' one"},
+		{"not a repository", t.TempDir(), nil, "not a git repository", "run quorum inside a git work tree, or 'git init' one"},
 		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
 		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
 		{"no commits", empty, nil, "the repository has no commits yet", "commit first; quorum status is about the commits you would push"},
