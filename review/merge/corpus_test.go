@@ -425,7 +425,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	defer func() {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }{}
-		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall = false, false, false, false, false, false, 0, false, false
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 	}()
 	type variant struct {
 		name string
@@ -475,6 +475,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"… and not other", func() { alt.isoDeclSame = 2 }, nil},
 		{"no file-wide kind isolation", func() { ablate.fileKind = true }, nil},
 		{"+ file-wide for per-call kinds", func() { alt.fileKindPerCall = true }, nil},
+		{"+ file-wide far evidence", func() { alt.fileFar = true }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
@@ -485,7 +486,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }{}
-		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall = false, false, false, false, false, false, 0, false, false
+		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		pooled := map[string]*pairCounts{}

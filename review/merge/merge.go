@@ -121,11 +121,12 @@ func textScore(a, b *node, d int) float64 {
 		}
 		return similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
 	}
-	if !near && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
+	fileFar := alt.fileFar && !near && !region && sameDeclared(a, b) && a.decl != otherBit && a.decl&perCallMask == 0 && farEvidence(a, b)
+	if !near && !fileFar && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
 		return 0
 	}
 	j := withFix(jaccard(a.vec, b.vec), fix)
-	if d > 0 && disjointNames(a, b) && !dataflow(a, b) {
+	if d > 0 && !fileFar && disjointNames(a, b) && !dataflow(a, b) {
 		// One kind, but about different names on different lines: two
 		// issues unless the text says otherwise, close by.
 		if !near {
@@ -133,7 +134,7 @@ func textScore(a, b *node, d int) float64 {
 		}
 		return similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, false)
 	}
-	return min(kindBase+kindText*j+kindClose*(1-float64(d)/float64(RegionWindow+1)), 1)
+	return min(kindBase+kindText*j+kindClose*max(1-float64(d)/float64(RegionWindow+1), 0), 1)
 }
 
 // Cluster is one issue: the findings of one or more reviewers about it.
@@ -171,6 +172,7 @@ var alt struct {
 	isoDeclSame                                                int
 	fixNames                                                   bool
 	fileKindPerCall                                            bool
+	fileFar                                                    bool
 	scorer                                                     func(nodes []node, self *unionFind, a, b, gap int) float64
 }
 
@@ -578,7 +580,12 @@ func candidatePairs(nodes []node) []pair {
 				d := 0
 				if !fi.FileLevel() {
 					if fj.Line > fi.EndLine+reach {
-						break
+						if !alt.fileFar {
+							break
+						}
+						if !sameDeclared(&nodes[i], &nodes[j]) || nodes[i].decl == otherBit || fi.Reviewer == fj.Reviewer {
+							continue
+						}
 					}
 					d = max(fj.Line-fi.EndLine, 0)
 				}
