@@ -22,10 +22,11 @@ func diffPrefix(kind string) string {
 
 // fixDiff shows the fix as a diff: a model's unified diff as it is, or
 // replacement code as removing the finding's lines (added or unchanged) and
-// adding the fix. A one-line fix of a quote that is part of its line
-// replaces the quote in the line, so the rest of the line is kept; other
-// fixes take the indentation of the first line they replace when they come
-// without one, so an indented Python block stays one.
+// adding the fix (only adding it, for a finding about deleted code). A
+// one-line fix of a quote that is part of its line replaces the quote in the
+// line, so the rest of the line is kept; other fixes take the indentation of
+// the first line they replace when they come without one, so an indented
+// Python block stays one.
 func fixDiff(f report.Finding) string {
 	fix := strings.Trim(f.Fix, "\n")
 	if strings.TrimSpace(fix) == "" {
@@ -34,9 +35,20 @@ func fixDiff(f report.Finding) string {
 	if review.FixIsDiff(fix) {
 		return fix + "\n"
 	}
+	// The lines the fix replaces. A finding about deleted code replaces
+	// none: its code is already gone, and the new-side line where the
+	// deletion sits (f.Line) is other code, kept or added, that the fix must
+	// not be shown removing. The fix is added there, indented like the
+	// deleted code it is about.
 	var replaced []string
+	shape := ""
 	for _, l := range f.Code {
-		if (l.Kind == "added" || l.Kind == "context") && l.New >= f.Line && l.New <= f.EndLine {
+		switch {
+		case f.Deleted:
+			if l.Kind == "deleted" && l.Old >= f.OldLine && l.Old <= max(f.OldEndLine, f.OldLine) && shape == "" {
+				shape = l.Text
+			}
+		case (l.Kind == "added" || l.Kind == "context") && l.New >= f.Line && l.New <= f.EndLine:
 			replaced = append(replaced, l.Text)
 		}
 	}
@@ -51,9 +63,12 @@ func fixDiff(f report.Finding) string {
 			return b.String()
 		}
 	}
+	if len(replaced) > 0 {
+		shape = replaced[0]
+	}
 	indent := ""
-	if len(replaced) > 0 && !startsIndented(fixLines[0]) {
-		indent = leadingSpace(replaced[0])
+	if shape != "" && !startsIndented(fixLines[0]) {
+		indent = leadingSpace(shape)
 	}
 	for _, l := range fixLines {
 		if strings.TrimSpace(l) != "" {

@@ -139,8 +139,15 @@ func Duration(ms int64) string {
 	return fmt.Sprintf("%dh %02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
+// location is where a finding is: its new-side line, and for deleted code
+// the old-side lines too. A deletion with no new-side line (the whole file
+// deleted or emptied) is only its file and old lines: there is no line 0.
 func location(f report.Finding) string {
 	switch {
+	case f.Deleted && f.Line == 0 && f.OldEndLine > f.OldLine:
+		return fmt.Sprintf("%s (deleted lines %d-%d)", f.File, f.OldLine, f.OldEndLine)
+	case f.Deleted && f.Line == 0:
+		return fmt.Sprintf("%s (deleted line %d)", f.File, f.OldLine)
 	case f.Deleted && f.OldEndLine > f.OldLine:
 		return fmt.Sprintf("%s:%d (deleted lines %d-%d)", f.File, f.Line, f.OldLine, f.OldEndLine)
 	case f.Deleted:

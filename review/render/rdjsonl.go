@@ -66,6 +66,9 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 		if f.Explanation != "" {
 			d.Message += "\n\n" + f.Explanation
 		}
+		// reviewdog filters and comments by new-side lines only (rdf has no
+		// old side): a finding about deleted code goes on the line where the
+		// deletion sits (f.Line), its old lines in the message (lineNote).
 		if f.Line > 0 {
 			d.Location.Range = &rdRange{Start: rdPosition{Line: f.Line}}
 			if f.EndLine > f.Line {

@@ -53,6 +53,13 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 			WithRuleIndex(slices.Index(cats, f.Category)).
 			WithLevel(sarifLevel(f.Severity)).
 			WithMessage(sarif.NewTextMessage(msg))
+		// The region is on the file at head, so it is always new-side lines:
+		// for deleted code, the line where the deletion sits (f.Line; the
+		// last line for a deletion at the end of a file), never the old
+		// lines, which would point at unrelated code of the new file. The
+		// old lines are in the message (lineNote) and the properties. A
+		// deletion with no new-side line (the file deleted or emptied) has
+		// no region.
 		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File)))
 		if f.Line > 0 {
 			phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
@@ -72,6 +79,11 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 		if f.LineKind != "" {
 			// "context": code this change did not touch (see report.Finding).
 			pb.Add("line_kind", f.LineKind)
+		}
+		if f.Deleted {
+			// The deleted code's own lines, in the base version of the file.
+			pb.Add("old_line", f.OldLine)
+			pb.Add("old_end_line", max(f.OldEndLine, f.OldLine))
 		}
 		res.AttachPropertyBag(pb)
 		run.AddResult(res)
