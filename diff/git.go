@@ -47,11 +47,17 @@ var pinned = []string{
 	"core.pager=cat",
 }
 
-// diffFlags are the flags of every `git diff` quorum runs.
+// diffFlags are the flags of every `git diff` quorum runs. Every setting a
+// user's git config could change in the patch is pinned to git's default
+// (diff.context, diff.interHunkContext, diff.algorithm,
+// diff.indentHeuristic, diff.relative): the same commits must give every
+// teammate the same hunks, so the same findings, fingerprints, dismissals
+// and cached answers, and the go-git engine's patch.
 var diffFlags = []string{
 	"--no-color", "--no-ext-diff", "--no-textconv", "-M", "-C",
 	"--src-prefix=a/", "--dst-prefix=b/", "--submodule=short",
 	"--full-index", // full blob ids, for reading head blobs with cat-file
+	"-U3", "--inter-hunk-context=0", "--diff-algorithm=myers", "--indent-heuristic", "--no-relative",
 }
 
 // gitEnv is the process environment with git's location pinned (a hook
