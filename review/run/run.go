@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -280,6 +282,7 @@ func (e *NoAnswerError) Unwrap() error { return e.Cause }
 // something was to be reviewed, else nil.
 func noAnswer(runs []*reviewerRun) error {
 	var unreachable, missing, failed error
+	var alsoMissing []string // the other missing models, named in the message
 	for _, rr := range runs {
 		for _, parts := range rr.chunks {
 			for _, c := range parts {
@@ -295,12 +298,20 @@ func noAnswer(runs []*reviewerRun) error {
 		case rr.fatal != nil && errors.Is(rr.fatal, review.ErrUnreachable):
 			unreachable = cmp.Or(unreachable, rr.fatal)
 		case rr.fatal != nil && errors.Is(rr.fatal, review.ErrModelNotFound):
+			if missing != nil {
+				alsoMissing = append(alsoMissing, strconv.Quote(rr.res.Reviewer.Model))
+			}
 			missing = cmp.Or(missing, rr.fatal)
 		case rr.cause != nil:
 			failed = cmp.Or(failed, rr.cause)
 		case rr.fatal != nil:
 			failed = cmp.Or(failed, rr.fatal)
 		}
+	}
+	if missing != nil && len(alsoMissing) > 0 {
+		// Every missing model is named, not only the first: pulling one
+		// and running again should not be how the user finds the next.
+		missing = fmt.Errorf("%w; also not installed: %s", missing, strings.Join(alsoMissing, ", "))
 	}
 	if cause := cmp.Or(unreachable, failed, missing); cause != nil {
 		return &NoAnswerError{Cause: cause}

@@ -84,3 +84,16 @@ func TestEverySkippedFileIsNamed(t *testing.T) {
 		t.Errorf("empty range, -q: exit %d, stderr %q", res.code, res.stderr)
 	}
 }
+
+// With every panel model missing, the error names each one, not only the
+// first: pulling one and running again is not how the user should find
+// the next.
+func TestEveryMissingModelIsNamed(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "--models", "nope:1b,gone:2b,absent:3b", "-q")
+	if res.code != 2 || !strings.Contains(res.stderr, `model "nope:1b" is not installed`) ||
+		!strings.Contains(res.stderr, `; also not installed: "absent:3b", "gone:2b"`) && !strings.Contains(res.stderr, `; also not installed: "gone:2b", "absent:3b"`) ||
+		!strings.Contains(res.stderr, "\nhint: ollama pull ") {
+		t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}
