@@ -337,7 +337,7 @@ func fixDropout(every int) func(anchor.Finding) anchor.Finding {
 
 // corpusGroups are the pools the ablation table sums: the corpora read
 // while the rules were written, and the two sets first run untuned.
-var corpusGroups = []string{"older", "blind12-14", "blind15-17", "blind18-20", "blind21-23"}
+var corpusGroups = []string{"older", "blind12-14", "blind15-17", "blind18-20", "blind21-23", "blind24-26"}
 
 func corpusGroup(dir string) string {
 	switch dir {
@@ -349,6 +349,8 @@ func corpusGroup(dir string) string {
 		return "blind18-20"
 	case "blind21", "blind22", "blind23":
 		return "blind21-23"
+	case "blind24", "blind25", "blind26":
+		return "blind24-26"
 	}
 	return "older"
 }
