@@ -201,8 +201,9 @@ func Default() *Config {
 // Load returns the effective configuration for a command run in dir:
 // defaults, then the user file, then the repo's .quorum.yaml (found at the
 // root of the repository containing dir), then QUORUM_* variables read
-// through getenv. Flags are applied afterwards with ApplyFlags. Any unknown
-// key or bad value is an error naming its file and line (exit code 2).
+// through getenv. OLLAMA_HOST sets the host only when none of those did
+// (applyOllamaHost). Flags are applied afterwards with ApplyFlags. Any
+// unknown key or bad value is an error naming its file and line (exit code 2).
 func Load(dir string, getenv func(string) string) (*Config, error) {
 	return load(dir, getenv, true)
 }
@@ -249,6 +250,9 @@ func load(dir string, getenv func(string) string, withRepoFile bool) (*Config, e
 		}
 	}
 	if err := c.applyEnv(getenv, abs); err != nil {
+		return nil, err
+	}
+	if err := c.applyOllamaHost(getenv, abs); err != nil {
 		return nil, err
 	}
 	return c, nil

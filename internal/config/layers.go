@@ -11,25 +11,49 @@ import (
 )
 
 // applyEnv applies QUORUM_* variables (QUORUM_HOOK_FAIL_ON sets
-// hook.fail_on; lists are comma-separated). OLLAMA_HOST is honoured too,
-// below QUORUM_OLLAMA_HOST, so quorum talks to the server the ollama CLI uses.
+// hook.fail_on; lists are comma-separated). QUORUM_OLLAMA_HOST is the old
+// name of QUORUM_HOST: when both are set, QUORUM_HOST wins.
 func (c *Config) applyEnv(getenv func(string) string, dir string) error {
-	for _, f := range fields {
+	for i := range fields {
+		f := &fields[i]
 		name := envName(f.key)
 		s := getenv(name)
-		if s == "" && f.key == "ollama_host" {
-			if s = getenv("OLLAMA_HOST"); s != "" {
-				name = "OLLAMA_HOST"
-			}
-		}
-		if s == "" {
+		if s == "" || f.key == "ollama_host" && getenv(envName("host")) != "" {
 			continue
 		}
-		if err := f.set(c, value{scalar: s, dir: dir}); err != nil {
-			return wrap(unlocated(err, "env "+name, f.key))
+		if err := c.setEnv(f, name, s, dir); err != nil {
+			return err
 		}
-		c.setSource(f.key, Source{Kind: FromEnv, Name: name})
 	}
+	return nil
+}
+
+// applyOllamaHost applies OLLAMA_HOST, the ollama CLI's own variable, so
+// quorum talks to the server the ollama CLI uses. It is the lowest layer
+// above the default: any host set in a file, by QUORUM_HOST or by
+// QUORUM_OLLAMA_HOST beats it (a .quorum.yaml's host is the repository's
+// server, and an exported OLLAMA_HOST=0.0.0.0 for 'ollama serve' must not
+// hide it). Called after the files and QUORUM_* variables, it reads
+// OLLAMA_HOST only when none of them set the host, so a bad value they
+// override cannot fail a run (a --host flag, applied after Load, does not
+// save one: it is an error naming OLLAMA_HOST, as before).
+func (c *Config) applyOllamaHost(getenv func(string) string, dir string) error {
+	if c.Source("host").Kind != FromDefault {
+		return nil
+	}
+	s := getenv("OLLAMA_HOST")
+	if s == "" {
+		return nil
+	}
+	return c.setEnv(lookupField("host"), "OLLAMA_HOST", s, dir)
+}
+
+// setEnv sets f from the variable name's value s.
+func (c *Config) setEnv(f *field, name, s, dir string) error {
+	if err := f.set(c, value{scalar: s, dir: dir}); err != nil {
+		return wrap(unlocated(err, "env "+name, f.key))
+	}
+	c.setSource(f.key, Source{Kind: FromEnv, Name: name})
 	return nil
 }
 

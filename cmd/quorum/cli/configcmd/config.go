@@ -24,7 +24,10 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Long: `quorum reads, lowest precedence first: built-in defaults, the user file
 ($XDG_CONFIG_HOME/quorum/config.yaml, else ~/.config/quorum/config.yaml), the
 repository's .quorum.yaml, QUORUM_* environment variables (QUORUM_HOOK_FAIL_ON
-sets hook.fail_on; lists are comma-separated), then command-line flags.`,
+sets hook.fail_on; lists are comma-separated), then command-line flags.
+OLLAMA_HOST, the ollama CLI's variable, sets host only when none of these
+does: host is --host, else QUORUM_HOST (or QUORUM_OLLAMA_HOST), else the
+.quorum.yaml, else the user file, else OLLAMA_HOST, else 127.0.0.1:11434.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(NewCmdShow(f, nil))

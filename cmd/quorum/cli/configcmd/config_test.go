@@ -113,3 +113,50 @@ func TestShowArgs(t *testing.T) {
 
 // printError mirrors cli.PrintError (which this package cannot import: cli
 // registers it) closely enough to assert message, hint and exit code.
+
+// The tester's repro: OLLAMA_HOST no longer beats the host of the
+// repository's .quorum.yaml or of the user file, nor QUORUM_HOST; it
+// shows only when nothing else sets the host.
+func TestShowHostOverOllamaHost(t *testing.T) {
+	hostLine := func(out string) string {
+		m := regexp.MustCompile(`(?m)^host\s+(\S+)\s+(.*)$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no host line:\n%s", out)
+		}
+		return m[1] + " from " + m[2]
+	}
+	for _, tc := range []struct {
+		name, repo, user string
+		env              map[string]string
+		want             string
+	}{
+		{"repo file", "host: 127.0.0.1:1\n", "", map[string]string{"OLLAMA_HOST": "127.0.0.1:5"}, "127.0.0.1:1 from repo .quorum.yaml:1"},
+		{"user file", "", "host: 127.0.0.1:2\n", map[string]string{"OLLAMA_HOST": "127.0.0.1:5"}, "127.0.0.1:2 from user "},
+		{"QUORUM_HOST", "host: 127.0.0.1:1\n", "", map[string]string{"OLLAMA_HOST": "127.0.0.1:5", "QUORUM_HOST": "127.0.0.1:3"}, "127.0.0.1:3 from env QUORUM_HOST"},
+		{"QUORUM_HOST over QUORUM_OLLAMA_HOST", "", "", map[string]string{"QUORUM_OLLAMA_HOST": "127.0.0.1:4", "QUORUM_HOST": "127.0.0.1:3"}, "127.0.0.1:3 from env QUORUM_HOST"},
+		{"OLLAMA_HOST alone", "", "", map[string]string{"OLLAMA_HOST": "127.0.0.1:5"}, "127.0.0.1:5 from env OLLAMA_HOST"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, env := repo(t, tc.repo)
+			if tc.user != "" {
+				p := filepath.Join(env["HOME"], ".config", "quorum", "config.yaml")
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(tc.user), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			code, out, errOut := run(t, dir, env, "show")
+			if code != 0 || errOut != "" {
+				t.Fatalf("code %d stderr %q", code, errOut)
+			}
+			if got := hostLine(out); !strings.HasPrefix(got, tc.want) {
+				t.Errorf("host %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -150,6 +150,7 @@ QUORUM_SKIP=1 skips the review.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			config.WarnUnknownEnv(f.IOStreams.ErrOut, f.Environ, getenv, "hook")
 			opts.Context = cmd.Context()
 			opts.Dir = f.WorkDir
 			opts.Getenv = getenv

@@ -119,6 +119,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
   quorum review --raw --format json > raw.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			config.WarnUnknownEnv(f.IOStreams.ErrOut, f.Environ, f.Getenv, "review")
 			opts.Context = cmd.Context()
 			opts.Flags = cmd.Flags()
 			if err := cmdutil.EmptySelection(cmd); err != nil {
