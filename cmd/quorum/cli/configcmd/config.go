@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -77,9 +78,18 @@ func showRun(opts *ShowOptions) error {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	cfg, err := config.Load(dir, getenv)
+	// Outside a repository no .quorum.yaml applies (review refuses to run
+	// there): one in the current directory is not shown as the repo's.
+	load, inRepo := config.Load, inRepository(dir, getenv)
+	if !inRepo {
+		load = config.LoadWithoutRepoFile
+	}
+	cfg, err := load(dir, getenv)
 	if err != nil {
 		return err
+	}
+	if !inRepo {
+		cfg.RepoFile = ""
 	}
 	out := opts.IO.Out
 	if opts.JSON {
@@ -97,7 +107,11 @@ func showRun(opts *ShowOptions) error {
 		_, err := out.Write(safetext.EscapeJSON(buf.Bytes()))
 		return err
 	}
-	fmt.Fprintf(out, "repo file: %s%s\n", cfg.RepoFile, missing(cfg.RepoFile))
+	if inRepo {
+		fmt.Fprintf(out, "repo file: %s%s\n", cfg.RepoFile, missing(cfg.RepoFile))
+	} else {
+		fmt.Fprintln(out, "repo file: none (not in a git repository)")
+	}
 	fmt.Fprintf(out, "user file: %s%s\n\n", cfg.UserFile, missing(cfg.UserFile))
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
@@ -115,4 +129,14 @@ func missing(p string) string {
 		return " (not present)"
 	}
 	return ""
+}
+
+// inRepository reports whether dir is in a git work tree (or GIT_DIR names
+// one), where a repository's .quorum.yaml applies.
+func inRepository(dir string, getenv func(string) string) bool {
+	if getenv("GIT_DIR") != "" {
+		return true
+	}
+	_, err := os.Lstat(filepath.Join(config.RepoRoot(dir), ".git"))
+	return err == nil
 }

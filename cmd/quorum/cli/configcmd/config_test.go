@@ -160,3 +160,17 @@ func TestShowHostOverOllamaHost(t *testing.T) {
 		})
 	}
 }
+
+// Outside a repository no .quorum.yaml applies: one in the current
+// directory is neither read nor shown as the repository's.
+func TestShowOutsideARepository(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("hook:\n  fail_on: suggestion\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, dir, map[string]string{"HOME": t.TempDir()}, "show")
+	if code != 0 || errOut != "" || !strings.Contains(out, "repo file: none (not in a git repository)\n") ||
+		!regexp.MustCompile(`(?m)^hook\.fail_on\s+critical\s+default$`).MatchString(out) || strings.Contains(out, "repo .quorum.yaml") {
+		t.Fatalf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+}
