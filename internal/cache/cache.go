@@ -2,6 +2,7 @@
 package cache
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,8 +20,11 @@ import (
 )
 
 // Cache stores JSON values by key in files under Dir. Entries are written
-// atomically (temp file + rename), so a reader never sees half a value; an
-// entry that does not decode is treated as absent and overwritten later.
+// atomically (temp file + rename), so a reader never sees half a value. An
+// entry that is not what Put wrote for its key (truncated, emptied, edited
+// by hand or a disk fault, copied from another key) is treated as absent,
+// removed, and written again by the next Put: a cached answer is used as
+// a model's verdict, so a damaged one must never read as "no findings".
 type Cache struct {
 	Dir string
 
@@ -71,11 +75,61 @@ func (c *Cache) path(ns, key string) (string, error) {
 	if ns == "" || filepath.Base(ns) != ns || len(key) < 3 || filepath.Base(key) != key {
 		return "", fmt.Errorf("cache: bad key %q/%q", ns, key)
 	}
-	return filepath.Join(c.Dir, ns, key[:2], key+".json"), nil
+	return filepath.Join(c.Dir, ns, key[:2], key+entryExt), nil
+}
+
+// entryExt ends an entry's file name. Entries are envelopes (see seal);
+// quorum before them stored the bare value as "<key>.json", which is never
+// read now: it cannot say which key it was written for. The new name also
+// keeps an older quorum sharing the directory from reading an envelope as
+// a bare value, where every field, an answer's findings too, would be empty.
+const entryExt = ".v2.json"
+
+// envelope is an entry file: the value as Put encoded it, the key it was
+// written under (ns/key) and the SHA-256 of the value's bytes.
+type envelope struct {
+	Key    string          `json:"key"`
+	SHA256 string          `json:"sha256"`
+	Value  json.RawMessage `json:"value"`
+}
+
+// seal is the entry file of value under id. It is built by hand, not by
+// json.Marshal, which would re-encode value: the digest must be of exactly
+// the bytes on disk.
+func seal(id string, value []byte) []byte {
+	k, _ := json.Marshal(id) // a string always encodes
+	var b bytes.Buffer
+	b.WriteString(`{"key":`)
+	b.Write(safetext.EscapeJSON(k))
+	b.WriteString(`,"sha256":"` + digest(value) + `","value":`)
+	b.Write(value)
+	b.WriteString("}")
+	return b.Bytes()
+}
+
+// unseal returns the value of entry file b if it is what seal wrote for id:
+// the key matches (not an entry copied from another key), the digest
+// matches (not edited or damaged), and there is a value (a file of {},
+// null, or an envelope whose value is null holds no answer).
+func unseal(b []byte, id string) (json.RawMessage, bool) {
+	var e envelope
+	if json.Unmarshal(b, &e) != nil || e.Key != id || e.SHA256 != digest(e.Value) {
+		return nil, false
+	}
+	if v := bytes.TrimSpace(e.Value); len(v) == 0 || string(v) == "null" {
+		return nil, false
+	}
+	return e.Value, true
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Get decodes the entry ns/key into v. It reports false when the entry is
-// missing or corrupt; only an unreadable cache directory is an error.
+// missing, damaged or not ns/key's (see unseal: a damaged entry is removed),
+// or does not decode into v; only an unreadable cache directory is an error.
 func (c *Cache) Get(ns, key string, v any) (bool, error) {
 	if c == nil {
 		return false, nil
@@ -91,8 +145,17 @@ func (c *Cache) Get(ns, key string, v any) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read cache: %w", err)
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, nil // corrupt: ignore, the next Put rewrites it
+	value, ok := unseal(b, ns+"/"+key)
+	if !ok {
+		// Removed, so that it is gone even if the chunk is never asked
+		// again; a failure leaves it to the next Put to overwrite. (A good
+		// entry another process renamed in since the read goes too: that
+		// costs one model call, never a wrong answer.)
+		_ = os.Remove(p)
+		return false, nil
+	}
+	if err := json.Unmarshal(value, v); err != nil {
+		return false, nil // not v's shape: ignore, the next Put rewrites it
 	}
 	return true, nil
 }
@@ -113,7 +176,7 @@ func (c *Cache) Put(ns, key string, v any) error {
 	b = safetext.EscapeJSON(b) // answers quote code: no raw bidi or C1 characters on disk
 	c.sweep.Do(func() { _, _ = c.RemoveStaleTemps(time.Now()) })
 	// 0600 as before: cached answers quote the code under review.
-	if err := atomicfile.Write(p, b, 0o600); err != nil {
+	if err := atomicfile.Write(p, seal(ns+"/"+key, b), 0o600); err != nil {
 		err = fmt.Errorf("write cache: %w", err)
 		c.mu.Lock()
 		if c.writeErr == nil {

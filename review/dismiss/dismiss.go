@@ -117,6 +117,8 @@ const (
 	notAFile                 // a directory where the ledger file should be
 	unreadable               // permissions, I/O
 	badFingerprint           // content, and the value to put there comes from a report
+	locked                   // another command held its lock for the whole wait
+	unlockable               // its lock file cannot be made
 )
 
 // FileAtFault names the ledger file err is about as a user would type it
@@ -143,6 +145,8 @@ func Hint(root string, err error) string {
 		return "move " + file + " aside: the ledger is a YAML file that 'quorum dismiss' writes"
 	case le != nil && le.fault == unreadable:
 		return "check that " + file + " can be read (its permissions, and that its directories are directories), or remove it"
+	case le != nil && (le.fault == locked || le.fault == unlockable):
+		return lockHint(file, le.fault)
 	case le != nil && le.fault == badFingerprint:
 		return "fix " + file + ": copy the finding's \"fingerprint\" from 'quorum report show --format json', or let 'quorum dismiss ID --reason TEXT' write the entry; 'quorum dismiss --list' checks it"
 	}

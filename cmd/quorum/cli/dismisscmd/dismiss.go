@@ -4,7 +4,10 @@ package dismisscmd
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -190,10 +193,6 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	if opts.Local {
 		path, source = dismiss.LocalPath(gitDir), dismiss.SourceLocal
 	}
-	l, err := dismiss.ReadFile(path, source)
-	if err != nil {
-		return exitcode.WithHint(err, dismiss.Hint(root, err))
-	}
 	who := gitWho
 	if opts.Who != nil {
 		who = opts.Who
@@ -204,20 +203,11 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		now = opts.Now
 	}
 	at := now().UTC().Truncate(time.Second)
-	replaced := map[string]string{} // finding id -> the reason it replaces
-	for _, f := range picked {
-		// The entry records the finding's kinds ([other] for none) and
-		// severity: it covers that issue at that place up to that
-		// severity, never another kind or a more severe finding there.
-		// A new reason replaces the old one of the same issue only.
-		for _, old := range l.Add(dismiss.NewEntry(f, opts.Reason, by, at)) {
-			if old.Reason != strings.TrimSpace(opts.Reason) {
-				replaced[f.ID] = old.Reason
-			}
-		}
-	}
-	if err := dismiss.WriteFile(path, l); err != nil {
-		return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
+	replaced, err := record(ctx, root, path, source, picked, func(f report.Finding) dismiss.Entry {
+		return dismiss.NewEntry(f, opts.Reason, by, at)
+	})
+	if err != nil {
+		return err
 	}
 	for _, f := range picked {
 		// The id and path come from a saved report, the path from the
@@ -238,6 +228,39 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "recorded in %s; 'quorum undismiss ID' takes it back\n", where)
 	return nil
+}
+
+// record adds an entry (made by entry) for each finding of picked to the
+// ledger at path, under the ledger's lock so that a dismiss or undismiss
+// running at the same time neither loses this change nor has its own
+// lost. It returns, by finding id, the reason an entry replaced.
+func record(ctx context.Context, root, path, source string, picked []report.Finding, entry func(report.Finding) dismiss.Entry) (map[string]string, error) {
+	unlock, err := dismiss.Lock(ctx, path)
+	if err != nil {
+		return nil, exitcode.WithHint(err, dismiss.Hint(root, err))
+	}
+	defer unlock()
+	l, err := dismiss.ReadFile(path, source)
+	if err != nil {
+		return nil, exitcode.WithHint(err, dismiss.Hint(root, err))
+	}
+	replaced := map[string]string{} // finding id -> the reason it replaces
+	for _, f := range picked {
+		// The entry records the finding's kinds ([other] for none) and
+		// severity: it covers that issue at that place up to that
+		// severity, never another kind or a more severe finding there.
+		// A new reason replaces the old one of the same issue only.
+		e := entry(f)
+		for _, old := range l.Add(e) {
+			if old.Reason != e.Reason {
+				replaced[f.ID] = old.Reason
+			}
+		}
+	}
+	if err := dismiss.WriteFile(path, l); err != nil {
+		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
+	}
+	return replaced, nil
 }
 
 func listRun(io *iostreams.IOStreams, root, gitDir string) error {
@@ -310,16 +333,9 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 		ledgers = append(ledgers, struct{ path, source string }{p, dismiss.SourceLocal})
 	}
 	for _, p := range ledgers {
-		l, err := dismiss.ReadFile(p.path, p.source)
+		n, err := remove(ctx, root, p.path, p.source, opts.Keys)
 		if err != nil {
-			return exitcode.WithHint(err, dismiss.Hint(root, err))
-		}
-		n := l.Remove(opts.Keys)
-		if n == 0 {
-			continue
-		}
-		if err := dismiss.WriteFile(p.path, l); err != nil {
-			return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", p.path, err), "check that the directory is writable")
+			return err
 		}
 		removed += n
 	}
@@ -328,6 +344,33 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "removed %d dismissal%s\n", removed, map[bool]string{true: "", false: "s"}[removed == 1])
 	return nil
+}
+
+// remove drops the entries of keys from the ledger at path, under the
+// ledger's lock (see record), and returns how many it dropped.
+func remove(ctx context.Context, root, path, source string, keys []string) (int, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// Nothing to remove, and no lock file (nor .quorum directory) to
+		// make in the work tree for it.
+		return 0, nil
+	}
+	unlock, err := dismiss.Lock(ctx, path)
+	if err != nil {
+		return 0, exitcode.WithHint(err, dismiss.Hint(root, err))
+	}
+	defer unlock()
+	l, err := dismiss.ReadFile(path, source)
+	if err != nil {
+		return 0, exitcode.WithHint(err, dismiss.Hint(root, err))
+	}
+	n := l.Remove(keys)
+	if n == 0 {
+		return 0, nil
+	}
+	if err := dismiss.WriteFile(path, l); err != nil {
+		return 0, exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
+	}
+	return n, nil
 }
 
 // holdsAll reports whether rep has a finding (kept or dismissed) for each id.
