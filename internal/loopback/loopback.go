@@ -50,7 +50,7 @@ func (e *RemoteError) Error() string {
 	if e.Unresolved {
 		return fmt.Sprintf("refusing to send code to non-loopback %s %s (a name other than localhost is never looked up)", what, e.Host)
 	}
-		if e.Addr != "" && !strings.HasPrefix(e.Host, e.Addr) && !strings.HasPrefix(e.Host, "["+e.Addr) {
+	if e.Addr != "" && !strings.HasPrefix(e.Host, e.Addr) && !strings.HasPrefix(e.Host, "["+e.Addr) {
 		return fmt.Sprintf("refusing to send code to non-loopback %s %s (%s)", what, e.Host, e.Addr)
 	}
 	return fmt.Sprintf("refusing to send code to non-loopback %s %s", what, e.Host)
