@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/quorum-review/quorum/internal/loopback"
 )
 
 // sections are the keys that hold a mapping of further keys.
@@ -448,7 +450,7 @@ func loopbackHost(s string) bool {
 		return false
 	}
 	h := u.Hostname()
-	if h == "localhost" {
+	if loopback.LocalName(h) {
 		return true
 	}
 	ip := net.ParseIP(h)

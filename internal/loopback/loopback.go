@@ -35,11 +35,12 @@ type RemoteError struct {
 	Unresolved bool
 }
 
-// localName reports whether host is a name RFC 6761 reserves for loopback:
-// "localhost" or a name under ".localhost" (a trailing dot allowed).
-func localName(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	return h == "localhost" || strings.HasSuffix(h, ".localhost")
+// LocalName reports whether host is "localhost" (any case, a trailing dot
+// allowed): the one name the guard looks up. Names under ".localhost",
+// which RFC 6761 also reserves, are not: Go's resolver does not answer them
+// locally, so their lookup could reach a DNS server.
+func LocalName(host string) bool {
+	return strings.EqualFold(strings.TrimSuffix(host, "."), "localhost")
 }
 
 func (e *RemoteError) Error() string {
@@ -86,7 +87,7 @@ func (e *DialError) Error() string { return e.Err.Error() }
 func (e *DialError) Unwrap() error { return e.Err }
 
 // Check resolves hostport's host (an IP literal needs no lookup; a name
-// other than localhost is refused unlooked-up, see localName) and requires
+// other than localhost is refused unlooked-up, see LocalName) and requires
 // every address to be loopback, so a name that resolves to one loopback and
 // one public address is refused too. It returns the checked addresses, a
 // *RemoteError, or a *ResolveError; it never dials.
@@ -101,11 +102,11 @@ func Check(ctx context.Context, r Resolver, hostport string) ([]net.IP, error) {
 	var ips []net.IP
 	if ip := net.ParseIP(host); ip != nil {
 		ips = []net.IP{ip}
-	} else if !localName(host) {
+	} else if !LocalName(host) {
 		// Looking the name up would send it to the system's resolver,
-		// which may be another machine: only names that are loopback by
-		// definition (RFC 6761: localhost, *.localhost), answered from the
-		// hosts file, are looked up.
+		// which may be another machine: only "localhost" is looked up,
+		// which the hosts file answers (both Go's resolver and libc read
+		// it before DNS), and its addresses are checked as any others.
 		return nil, &RemoteError{Host: hostport, Unresolved: true}
 	} else {
 		addrs, err := r.LookupIPAddr(ctx, host)

@@ -408,7 +408,7 @@ func TestIgnoresProxyEnvironment(t *testing.T) {
 	res := resolverFunc(func(context.Context, string) ([]net.IPAddr, error) {
 		return []net.IPAddr{{IP: net.ParseIP("127.0.0.1")}}, nil
 	})
-	c, err := ollama.New(ollama.Config{Host: "ollama.localhost:" + port, Resolver: res})
+	c, err := ollama.New(ollama.Config{Host: "localhost:" + port, Resolver: res})
 	if err != nil {
 		t.Fatal(err)
 	}

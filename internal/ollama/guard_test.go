@@ -84,20 +84,25 @@ func (r *fakeResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAdd
 
 func TestNewRefusesRemoteHostBeforeDialing(t *testing.T) {
 	res := &fakeResolver{answers: map[string][][]string{
-		"gpu-box.lan":      {{"192.168.1.20"}},
-		"split.localhost":  {{"127.0.0.1", "203.0.113.7"}},
-		"localhost":        {{"127.0.0.1", "::1"}},
-		"ollama.localhost": {{"::1"}},
+		"gpu-box.lan": {{"192.168.1.20"}},
+		"localhost":   {{"127.0.0.1", "::1"}},
+		"LOCALHOST.":  {{"::1"}},
 	}}
-	refused := []struct{ host, wantHost, wantAddr string }{
-		{"203.0.113.5", "203.0.113.5:11434", ""},
-		{"http://203.0.113.5:8080", "203.0.113.5:8080", ""},
-		{"gpu-box.lan:11434", "gpu-box.lan:11434", "never looked up"},
-		{"split.localhost", "split.localhost:11434", "203.0.113.7"},
-		{"[2001:db8::1]:11434", "[2001:db8::1]:11434", ""},
+	// localhost whose hosts file also gives a public address.
+	split := &fakeResolver{answers: map[string][][]string{"localhost": {{"127.0.0.1", "203.0.113.7"}}}}
+	refused := []struct {
+		res                      *fakeResolver
+		host, wantHost, wantAddr string
+	}{
+		{res, "203.0.113.5", "203.0.113.5:11434", ""},
+		{res, "http://203.0.113.5:8080", "203.0.113.5:8080", ""},
+		{res, "gpu-box.lan:11434", "gpu-box.lan:11434", "never looked up"},
+		{res, "ollama.localhost:9", "ollama.localhost:9", "never looked up"},
+		{split, "localhost", "localhost:11434", "203.0.113.7"},
+		{res, "[2001:db8::1]:11434", "[2001:db8::1]:11434", ""},
 	}
 	for _, tt := range refused {
-		_, err := New(Config{Host: tt.host, Resolver: res})
+		_, err := New(Config{Host: tt.host, Resolver: tt.res})
 		if err == nil {
 			t.Fatalf("New(%q) accepted a non-loopback host", tt.host)
 		}
@@ -115,7 +120,7 @@ func TestNewRefusesRemoteHostBeforeDialing(t *testing.T) {
 			t.Errorf("New(%q): hint %q", tt.host, h)
 		}
 	}
-	for _, host := range []string{"localhost", "ollama.localhost:9", "127.0.0.2", "[::1]:11434", "0.0.0.0"} {
+	for _, host := range []string{"localhost", "LOCALHOST.:9", "127.0.0.2", "[::1]:11434", "0.0.0.0"} {
 		if _, err := New(Config{Host: host, Resolver: res}); err != nil {
 			t.Errorf("New(%q): %v", host, err)
 		}
@@ -131,11 +136,11 @@ func TestNewRefusesRemoteHostBeforeDialing(t *testing.T) {
 }
 
 func TestNewUnresolvableHost(t *testing.T) {
-	_, err := New(Config{Host: "nowhere.localhost", Resolver: &fakeResolver{}})
+	_, err := New(Config{Host: "localhost", Resolver: &fakeResolver{}})
 	if err == nil {
 		t.Fatal("no error")
 	}
-	if CodeOf(err) != CodeSetup || !strings.Contains(err.Error(), `cannot resolve ollama host "nowhere.localhost:11434"`) ||
+	if CodeOf(err) != CodeSetup || !strings.Contains(err.Error(), `cannot resolve ollama host "localhost:11434"`) ||
 		!strings.Contains(HintOf(err), "OLLAMA_HOST") {
 		t.Errorf("got %v / %q / %d", err, HintOf(err), CodeOf(err))
 	}
@@ -145,9 +150,9 @@ func TestNewUnresolvableHost(t *testing.T) {
 // and to a public address later (DNS rebinding) is refused without a connection.
 func TestDialerRefusesRebinding(t *testing.T) {
 	res := &fakeResolver{answers: map[string][][]string{
-		"rebind.localhost": {{"127.0.0.1"}, {"203.0.113.9"}},
+		"localhost": {{"127.0.0.1"}, {"203.0.113.9"}},
 	}}
-	c, err := New(Config{Host: "rebind.localhost:11434", Resolver: res})
+	c, err := New(Config{Host: "localhost:11434", Resolver: res})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

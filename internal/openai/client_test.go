@@ -469,7 +469,7 @@ func TestRemoteRefusedWithoutDialing(t *testing.T) {
 	if _, err := New(Config{BaseURL: "http://gpu-box.lan:8000/v1", Resolver: res, AllowRemote: true}); err != nil {
 		t.Errorf("allow remote: %v", err)
 	}
-	if _, err := New(Config{BaseURL: "http://nowhere.localhost:1/v1", Resolver: res}); !errors.Is(err, review.ErrUnreachable) {
+	if _, err := New(Config{BaseURL: "http://localhost:1/v1", Resolver: res}); !errors.Is(err, review.ErrUnreachable) {
 		t.Errorf("unresolvable: %v", err)
 	}
 }
@@ -477,8 +477,8 @@ func TestRemoteRefusedWithoutDialing(t *testing.T) {
 // A name that resolved to loopback in New and to a public address at dial
 // time (DNS rebinding) is refused by the transport.
 func TestRebindingRefused(t *testing.T) {
-	res := &resolver{answers: map[string][]string{"rebind.localhost": {"127.0.0.1", "203.0.113.9"}}}
-	c, err := New(Config{BaseURL: "http://rebind.localhost:8080/v1", Resolver: res})
+	res := &resolver{answers: map[string][]string{"localhost": {"127.0.0.1", "203.0.113.9"}}}
+	c, err := New(Config{BaseURL: "http://localhost:8080/v1", Resolver: res})
 	if err != nil {
 		t.Fatal(err)
 	}
