@@ -273,7 +273,12 @@ func (rr *reviewerRun) measured() bool {
 // NoAnswerError is returned by Run when no reviewer produced a single
 // answer: Cause is the most telling failure (the server unreachable, a model
 // missing, or the first failed chunk's error).
-type NoAnswerError struct{ Cause error }
+type NoAnswerError struct {
+	Cause error
+	// Missing names every panel model the server does not have, in panel
+	// order, when that is why nobody answered (Cause is the first's error).
+	Missing []string
+}
 
 func (e *NoAnswerError) Error() string { return "no reviewer could answer: " + e.Cause.Error() }
 func (e *NoAnswerError) Unwrap() error { return e.Cause }
@@ -282,7 +287,7 @@ func (e *NoAnswerError) Unwrap() error { return e.Cause }
 // something was to be reviewed, else nil.
 func noAnswer(runs []*reviewerRun) error {
 	var unreachable, missing, failed error
-	var alsoMissing []string // the other missing models, named in the message
+	var missingNames []string
 	for _, rr := range runs {
 		for _, parts := range rr.chunks {
 			for _, c := range parts {
@@ -298,9 +303,7 @@ func noAnswer(runs []*reviewerRun) error {
 		case rr.fatal != nil && errors.Is(rr.fatal, review.ErrUnreachable):
 			unreachable = cmp.Or(unreachable, rr.fatal)
 		case rr.fatal != nil && errors.Is(rr.fatal, review.ErrModelNotFound):
-			if missing != nil {
-				alsoMissing = append(alsoMissing, strconv.Quote(rr.res.Reviewer.Model))
-			}
+			missingNames = append(missingNames, rr.res.Reviewer.Model)
 			missing = cmp.Or(missing, rr.fatal)
 		case rr.cause != nil:
 			failed = cmp.Or(failed, rr.cause)
@@ -308,13 +311,21 @@ func noAnswer(runs []*reviewerRun) error {
 			failed = cmp.Or(failed, rr.fatal)
 		}
 	}
-	if missing != nil && len(alsoMissing) > 0 {
-		// Every missing model is named, not only the first: pulling one
-		// and running again should not be how the user finds the next.
-		missing = fmt.Errorf("%w; also not installed: %s", missing, strings.Join(alsoMissing, ", "))
-	}
 	if cause := cmp.Or(unreachable, failed, missing); cause != nil {
-		return &NoAnswerError{Cause: cause}
+		if cause != missing {
+			return &NoAnswerError{Cause: cause}
+		}
+		if len(missingNames) > 1 {
+			// Every missing model is named, not only the first: pulling
+			// one and running again should not be how the user finds the
+			// next.
+			quoted := make([]string, len(missingNames)-1)
+			for i, m := range missingNames[1:] {
+				quoted[i] = strconv.Quote(m)
+			}
+			cause = fmt.Errorf("%w; also not installed: %s", cause, strings.Join(quoted, ", "))
+		}
+		return &NoAnswerError{Cause: cause, Missing: missingNames}
 	}
 	return nil
 }

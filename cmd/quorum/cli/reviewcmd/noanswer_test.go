@@ -92,8 +92,8 @@ func TestEveryMissingModelIsNamed(t *testing.T) {
 	e := newEnv(t, ollamatest.Config{})
 	res := e.run(context.Background(), "--models", "nope:1b,gone:2b,absent:3b", "-q")
 	if res.code != 2 || !strings.Contains(res.stderr, `model "nope:1b" is not installed`) ||
-		!strings.Contains(res.stderr, `; also not installed: "absent:3b", "gone:2b"`) && !strings.Contains(res.stderr, `; also not installed: "gone:2b", "absent:3b"`) ||
-		!strings.Contains(res.stderr, "\nhint: ollama pull ") {
+		!strings.Contains(res.stderr, `; also not installed: "gone:2b", "absent:3b"`+"\n") ||
+		!strings.HasSuffix(res.stderr, "\nhint: ollama pull nope:1b && ollama pull gone:2b && ollama pull absent:3b\n") {
 		t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
 	}
 }

@@ -571,6 +571,11 @@ func noAnswerError(err error) error {
 			hint = "run `quorum doctor` to check the server and models"
 		}
 	}
+	var na *run.NoAnswerError
+	if errors.As(err, &na) && len(na.Missing) > 1 && strings.HasPrefix(hint, "ollama pull ") {
+		// The backend's hint pulls the first missing model; all of them.
+		hint = "ollama pull " + strings.Join(na.Missing, " && ollama pull ")
+	}
 	return exitcode.New(code, err, hint)
 }
 
