@@ -20,8 +20,7 @@ var otherEnv = []string{
 	// Measurements and gated tests (README "Tests", BENCHMARKS.md).
 	"QUORUM_TIMING_TESTS", "QUORUM_MEASURE", "QUORUM_MEASURE_SCALE", "QUORUM_E2E_MEASURE",
 	"QUORUM_BENCH_REPO", "QUORUM_CORPUS", "QUORUM_CORPUS_CHECK", "QUORUM_MISSES", "QUORUM_SKIP_CORPORA", "QUORUM_DUMP_PAIRS", "QUORUM_MERGE_LEARNED",
-	"QUORUM_ALT",       // BENCHMARKS.md's rerun of the subject rules, at their commit
-	"QUORUM_DIFF_SHOW", // diff's git-config test logs the patch
+	"QUORUM_ALT", // BENCHMARKS.md's rerun of the subject rules, at their commit
 }
 
 // harnessPrefixes name the test harness's own variables (testscript fakes)
