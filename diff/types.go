@@ -134,6 +134,18 @@ type Set struct {
 	src *source
 }
 
+// TooLarge lists the changed files left out for their size, in the
+// skipped list's order: changed code no model will read.
+func (s *Set) TooLarge() []string {
+	var out []string
+	for _, sk := range s.Skipped {
+		if sk.Reason == SkipTooLarge {
+			out = append(out, sk.Path)
+		}
+	}
+	return out
+}
+
 // Reviewable returns the files that are not skipped, in patch order.
 func (s *Set) Reviewable() []File {
 	var out []File

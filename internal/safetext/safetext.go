@@ -114,3 +114,12 @@ func hasJSONUnsafe(b []byte) bool {
 func jsonUnsafe(r rune) bool {
 	return r == 0x7f || r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
+
+// pathEscaper writes the line breaks and tabs a file name may hold as
+// their escapes.
+var pathEscaper = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`)
+
+// Path is a file name for a one-line message: sanitised, its line breaks
+// and tabs escaped (`a\nb.go`), so the message stays one line and the name
+// stays recognisable.
+func Path(p string) string { return pathEscaper.Replace(Sanitize(p)) }

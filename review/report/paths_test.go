@@ -87,3 +87,17 @@ func TestReportJSONKeepsExactPaths(t *testing.T) {
 		t.Errorf("skipped read back = %+v", back.Skipped)
 	}
 }
+
+// A skipped file's name that holds a line break keeps the verdict one line:
+// the break is written as its escape.
+func TestSkippedNameStaysOnOneLine(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{}, Skipped: []diff.Skipped{{Path: "a\nb.go", Reason: diff.SkipIgnored}, {Path: "c\td.go", Reason: diff.SkipGenerated}}}
+	r, err := pipeline.Consolidate(set, rt.Raw(), report.Policy{}, report.Meta{GeneratedAt: rt.GeneratedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `nothing reviewed: every changed file was skipped: a\nb.go (ignored), c\td.go (generated)`
+	if r.Verdict.Status != report.VerdictEmpty || r.Verdict.Text != want {
+		t.Errorf("verdict %q %q, want %q", r.Verdict.Status, r.Verdict.Text, want)
+	}
+}

@@ -395,8 +395,15 @@ func (r *Report) skippedByRule() []string {
 	var out []string
 	for _, s := range r.Skipped {
 		if s.Reason != diff.SkipUntracked {
-			out = append(out, s.File+" ("+s.Reason+")")
+			out = append(out, SkippedItem(s.File, s.Reason))
 		}
 	}
 	return out
+}
+
+// SkippedItem is a skipped file as one-line lists name it, "path (reason)",
+// the path kept on one line (safetext.Path): the verdict, quorum review's
+// "nothing reviewed" and the hook's say it alike.
+func SkippedItem(path, reason string) string {
+	return safetext.Path(path) + " (" + reason + ")"
 }

@@ -236,13 +236,13 @@ func WriteText(w io.Writer, set *diff.Set) error {
 // would read, so that is "nothing reviewable", as quorum review (exit 2)
 // says, not "nothing to review".
 func nothingToReview(set *diff.Set) string {
-	n := 0
-	for _, s := range set.Skipped {
-		if s.Reason == diff.SkipTooLarge {
-			n++
-		}
-	}
+	n := len(set.TooLarge())
 	if n == 0 {
+		for _, s := range set.Skipped {
+			if s.Reason != diff.SkipUntracked {
+				return "nothing to review: every changed file is skipped (above)"
+			}
+		}
 		return "nothing to review"
 	}
 	return fmt.Sprintf("nothing reviewable: %d changed file%s over the size limit (quorum review would review nothing and exit 2)", n, cmdutil.Plural(n))

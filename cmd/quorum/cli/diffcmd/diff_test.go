@@ -215,7 +215,7 @@ func TestNothingToReview(t *testing.T) {
 	r.Commit("one")
 	r.Git("checkout", "-q", "-b", "f")
 	out, stderr, code := run(t, r.Dir, "")
-	if code != 0 || stderr != "" || !strings.HasSuffix(out, "\nnothing to review\n") {
+	if code != 0 || stderr != "" || !strings.HasSuffix(out, "\nnothing to review: every changed file is skipped (above)\n") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
 	out, _, code = run(t, r.Dir, "--format json")
@@ -401,7 +401,7 @@ func TestConfigApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, stderr, code := run(t, r.Dir, "")
-	if code != 0 || stderr != "" || !strings.Contains(out, "  a  ignored\n") || !strings.HasSuffix(out, "\nnothing to review\n") {
+	if code != 0 || stderr != "" || !strings.Contains(out, "  a  ignored\n") || !strings.HasSuffix(out, "\nnothing to review: every changed file is skipped (above)\n") {
 		t.Errorf("ignore: exit %d, stderr %q\n%s", code, stderr, out)
 	}
 	if err := os.WriteFile(filepath.Join(r.Dir, ".quorum.yaml"), []byte("ignre: [a]\n"), 0o644); err != nil {

@@ -82,12 +82,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	// A file over the size limit is changed code no reviewer read: the
 	// review is partial, never "reviewed" (RunPush).
-	var tooLarge []string
-	for _, sk := range set.Skipped {
-		if sk.Reason == diff.SkipTooLarge {
-			tooLarge = append(tooLarge, sk.Path)
-		}
-	}
+	tooLarge := set.TooLarge()
 	policy, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: req.Gate.FailOn, MinAgreement: req.Gate.MinAgreement}.Normalize()
 	if err != nil {
 		return Outcome{}, exitcode.WithHint(err, "fix hook.fail_on, hook.min_agreement or severity_policy (see 'quorum config show')")

@@ -508,10 +508,10 @@ func nothingReviewed(w io.Writer, opts *RunOptions, cfg *config.Config, plan *ho
 	items := make([]string, len(skipped))
 	tooLarge := false
 	for i, sk := range skipped {
-		items[i] = fmt.Sprintf("%s (%s)", sk.Path, sk.Reason)
+		items[i] = report.SkippedItem(sk.Path, sk.Reason)
 		tooLarge = tooLarge || sk.Reason == diff.SkipTooLarge
 	}
-	files := safetext.OneLine(report.FirstFew(items))
+	files := report.FirstFew(items)
 	if tooLarge {
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
 			return exitcode.Setupf(tooLargeHint+"; "+skipHint,

@@ -433,12 +433,7 @@ func unreadError(unread, tooLarge []string) error {
 // the size limit: no model read any of it, which is no "nothing to
 // review" (exit 0) but an incomplete review (exit 2). Nil when none was.
 func tooLargeError(set *diff.Set) error {
-	var huge []string
-	for _, s := range set.Skipped {
-		if s.Reason == diff.SkipTooLarge {
-			huge = append(huge, s.Path)
-		}
-	}
+	huge := set.TooLarge()
 	if len(huge) == 0 {
 		return nil
 	}
@@ -471,7 +466,7 @@ func untrackedNote(w io.Writer, set *diff.Set) {
 	for _, s := range set.Skipped {
 		if s.Reason == diff.SkipUntracked {
 			// A file name may hold a newline: kept on the one line, escaped.
-			names = append(names, pathEscaper.Replace(safetext.Sanitize(s.Path)))
+			names = append(names, safetext.Path(s.Path))
 		}
 	}
 	if len(names) == 0 {
@@ -481,8 +476,6 @@ func untrackedNote(w io.Writer, set *diff.Set) {
 		len(names), cmdutil.Plural(len(names)), report.FirstFew(names))
 }
 
-var pathEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`)
-
 // nothingToReview reports an empty range: a message for people, and a valid
 // empty document for machine formats. Exit 0.
 func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy) error {
@@ -490,7 +483,7 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 	var left []string // changed files the rules left out
 	for _, sk := range set.Skipped {
 		if sk.Reason != diff.SkipUntracked {
-			left = append(left, pathEscaper.Replace(safetext.Sanitize(sk.Path))+" ("+sk.Reason+")")
+			left = append(left, report.SkippedItem(sk.Path, sk.Reason))
 		}
 	}
 	switch {
