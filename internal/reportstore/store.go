@@ -324,19 +324,33 @@ func Load(gitDir, id string) (*report.Report, Entry, error) {
 // NewestWhere is the newest of the last limit saved reports (readable
 // ones) for which match holds, and its entry.
 func NewestWhere(gitDir string, limit int, match func(*report.Report) bool) (Entry, *report.Report, bool) {
+	var found Entry
+	var rep *report.Report
+	Newest(gitDir, limit, func(e Entry, r *report.Report) bool {
+		if match(r) {
+			found, rep = e, r
+			return true
+		}
+		return false
+	})
+	return found, rep, rep != nil
+}
+
+// Newest calls visit with the last limit saved reports (readable ones),
+// newest first, until it returns true.
+func Newest(gitDir string, limit int, visit func(Entry, *report.Report) (stop bool)) {
 	entries, err := List(gitDir)
 	if err != nil {
-		return Entry{}, nil, false
+		return
 	}
 	for _, e := range entries[:min(len(entries), limit)] {
 		if e.Err != "" {
 			continue
 		}
-		if r, err := readReport(e.Dir); err == nil && r != nil && match(r) {
-			return e, r, true
+		if r, err := readReport(e.Dir); err == nil && r != nil && visit(e, r) {
+			return
 		}
 	}
-	return Entry{}, nil, false
 }
 
 // LoadReport reads report.json from a saved report directory.

@@ -166,6 +166,12 @@ type UnreviewedPush struct {
 	At      string   `json:"at"`
 	// Review are the commands that review its commits now, one per range.
 	Review []string `json:"review"`
+	// FoundSince counts the findings at or above the pre-push hook's gate
+	// that a complete review saved after the push found in its commits
+	// (with the dismissal ledger as it is now): code the remote already
+	// has. Reports are those reviews' ids, for 'quorum report show'.
+	FoundSince int      `json:"found_since,omitempty"`
+	Reports    []string `json:"reports,omitempty"`
 }
 
 // maxUnreviewedShown bounds the unreviewed pushes status prints.
@@ -280,7 +286,16 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
-	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head)
+	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head, func(rep *report.Report) int {
+		cfg, err := loadConfig(dir, opts.Getenv)
+		if err != nil {
+			return len(rep.Findings) // as the review judged them
+		}
+		if ledger == nil {
+			ledger, _ = dismiss.Load(root, gitDir) // a bad ledger stops a push, and status says so when one is due
+		}
+		return hookBlocking(cfg, rep, ledger, &Status{})
+	})
 	if opts.Format == "json" {
 		b, err := json.MarshalIndent(st, "", "  ")
 		if err != nil {
@@ -354,16 +369,39 @@ func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger
 	if !otherGate && st.DismissedSince == 0 && st.UndismissedSince == 0 {
 		return
 	}
-	n := 0
-	for _, f := range kept {
-		if hook.Blocks(f) {
-			n++
-		}
-	}
+	n := countBlocking(hook, kept)
 	st.HookGate, st.HookBlocking = fmt.Sprintf("fail_on %s, min agreement %d", hook.FailOn, max(hook.MinAgreement, 1)), &n
 	if otherPolicy {
 		st.HookGate += ", severity policy " + hook.Severity
 	}
+}
+
+// hookBlocking counts the findings of rep that block a push now: by the
+// pre-push hook's gate and severity policy, with the ledger l (nil: none)
+// applied as judge applies it (st collects what applyLedger notes).
+func hookBlocking(cfg *config.Config, rep *report.Report, l *dismiss.Ledger, st *Status) int {
+	hook, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
+	if err != nil {
+		return len(rep.Findings)
+	}
+	if hook.Severity != rep.Policy.Severity {
+		rep = withSeverityPolicy(rep, hook)
+	}
+	kept := rep.Findings
+	if l != nil {
+		kept = applyLedger(st, rep, l)
+	}
+	return countBlocking(hook, kept)
+}
+
+func countBlocking(p report.Policy, fs []report.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if p.Blocks(f) {
+			n++
+		}
+	}
+	return n
 }
 
 // withSeverityPolicy is rep with each finding's severity decided again from
@@ -417,12 +455,16 @@ func applyLedger(st *Status, rep *report.Report, l *dismiss.Ledger) []report.Fin
 
 // unreviewedPushes are the pushes the hook let through without a complete
 // review whose commits are in head's history and that no complete review
-// saved since covers: not as the one push (a hook review of its ranges)
-// nor range by range (the 'quorum review --commits' status suggests). The
-// partial review the hook saved for such a push never covers it. A
-// verdicts file that cannot be read hides nothing else: the hook warns
-// about it on every push.
-func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []UnreviewedPush {
+// saved since covers cleanly: not as the one push (a hook review of its
+// ranges) nor range by range (the 'quorum review --commits' status
+// suggests). A push that such reviews cover but found blocking findings in
+// (blocking counts them, by the hook's gate and the ledger now) stays
+// listed, with the count and the reports: a background review that ended
+// after the push let it through is how a critical finding reaches the
+// remote. The partial review the hook saved for such a push never covers
+// it. A verdicts file that cannot be read hides nothing else: the hook
+// warns about it on every push.
+func unreviewedPushes(ctx context.Context, dir, gitDir, head string, blocking func(*report.Report) int) []UnreviewedPush {
 	v, err := hook.LoadVerdicts(ctx, dir)
 	if err != nil {
 		return nil
@@ -431,28 +473,51 @@ func unreviewedPushes(ctx context.Context, dir, gitDir, head string) []Unreviewe
 	if len(pushes) == 0 {
 		return nil
 	}
-	complete := completeKeys(gitDir)
+	complete := completeReports(gitDir)
 	var out []UnreviewedPush
 	for _, u := range pushes {
 		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
 		for _, r := range u.Ranges {
 			p.Ranges = append(p.Ranges, r.String())
 		}
-		if complete[ahead.Key(p.Ranges)] {
-			continue
-		}
-		covered := true
 		for _, span := range p.Ranges {
 			p.Review = append(p.Review, "quorum review --commits "+span)
-			if !complete[ahead.Key([]string{span})] {
-				covered = false
+		}
+		// Reviewed since as the one push, or range by range.
+		var covering []savedReport
+		if c, ok := complete[ahead.Key(p.Ranges)]; ok {
+			covering = []savedReport{c}
+		} else {
+			for _, span := range p.Ranges {
+				c, ok := complete[ahead.Key([]string{span})]
+				if !ok {
+					covering = nil
+					break
+				}
+				covering = append(covering, c)
 			}
 		}
-		if !covered {
+		if covering == nil {
+			out = append(out, p)
+			continue
+		}
+		for _, c := range covering {
+			if n := blocking(c.rep); n > 0 {
+				p.FoundSince += n
+				p.Reports = append(p.Reports, c.id)
+			}
+		}
+		if p.FoundSince > 0 {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// savedReport is a saved report and its id.
+type savedReport struct {
+	id  string
+	rep *report.Report
 }
 
 // coveringReport is the newest saved report of exactly these ranges (from
@@ -477,13 +542,13 @@ func reportKey(rep *report.Report) string {
 	return ahead.Key(strings.Fields(ranges))
 }
 
-// completeKeys are the keys of the saved reviews (the newest 50) that read
-// all of their ranges with the whole panel: a verdict that is neither
+// completeReports are the saved reviews (the newest 50, the newest for each
+// key) that read all of their ranges with the whole panel: a verdict that is neither
 // incomplete nor empty, every reviewer answered every chunk (none failed,
 // partial or missing), and no changed file was left out for its size.
-func completeKeys(gitDir string) map[string]bool {
-	keys := map[string]bool{}
-	reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
+func completeReports(gitDir string) map[string]savedReport {
+	reports := map[string]savedReport{}
+	reportstore.Newest(gitDir, 50, func(e reportstore.Entry, rep *report.Report) bool {
 		v := rep.Verdict
 		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel || len(rep.TooLarge()) > 0 {
 			return false
@@ -494,11 +559,13 @@ func completeKeys(gitDir string) map[string]bool {
 			}
 		}
 		if k := reportKey(rep); k != "" {
-			keys[k] = true
+			if _, newer := reports[k]; !newer {
+				reports[k] = savedReport{id: e.ID, rep: rep}
+			}
 		}
 		return false // every saved report is read once
 	})
-	return keys
+	return reports
 }
 
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
@@ -596,12 +663,15 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 }
 
 // printUnreviewed says which pushes went through unreviewed (the newest
-// few), that no push will review their commits, and what does.
+// few), that no push will review their commits, and what does; and, for
+// those a review since found blocking findings in, that the remote has
+// them, and which report holds them.
 func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 	if len(pushes) == 0 {
 		return
 	}
 	var review []string
+	unreviewed, commits := 0, 0 // the pushes still to review, and their commits
 	for i, p := range pushes {
 		if i == maxUnreviewedShown {
 			n := len(pushes) - i
@@ -616,12 +686,21 @@ func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 			msg += " (" + safetext.OneLine(p.Reason) + ")"
 		}
 		fmt.Fprintf(w, "%s: %d commit%s (%s)\n", msg, p.Commits, cmdutil.Plural(p.Commits), shortSpans(p.Ranges))
+		if p.FoundSince > 0 {
+			fmt.Fprintf(w, "a review since found %d finding%s at or above the pre-push hook's gate in %s, which the remote now has: 'quorum report show %s'\n",
+				p.FoundSince, cmdutil.Plural(p.FoundSince), map[bool]string{true: "it", false: "them"}[p.Commits == 1], strings.Join(p.Reports, "' and 'quorum report show "))
+			continue
+		}
+		unreviewed, commits = unreviewed+1, commits+p.Commits
 		for _, span := range p.Ranges {
 			review = append(review, "quorum review --commits "+commandSpan(span))
 		}
 	}
+	if unreviewed == 0 {
+		return
+	}
 	them := "them"
-	if len(pushes) == 1 && pushes[0].Commits == 1 {
+	if commits == 1 {
 		them = "it"
 	}
 	fmt.Fprintf(w, "the remote has %s, so no push will review %s: run '%s' to review %s now\n", them, them, strings.Join(review, "' and '"), them)

@@ -1,0 +1,83 @@
+package statuscmd
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// A push the hook let through before its background review finished, which
+// then found a blocking finding: the remote has that code. status must not
+// call the push reviewed and go quiet: it says what the review found and
+// which report holds it. A review since that blocks on nothing by the
+// hook's gate (here fail_on none) does make it quiet.
+func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
+	for _, tt := range []struct {
+		name, cfg, want string
+	}{
+		{"blocking", "", "a review since found 1 finding at or above the pre-push hook's gate in it, which the remote now has: 'quorum report show "},
+		{"nothing blocks", "hook:\n  fail_on: none\n", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := repo(t)
+			if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(tt.cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			one := git(t, dir, "rev-parse", "HEAD~1")
+			two := git(t, dir, "rev-parse", "HEAD")
+			git(t, dir, "push", "-q", "origin", "main") // let through: the remote has it
+			v, err := hook.LoadVerdicts(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.RecordUnreviewed(hook.Unreviewed{Ranges: []hook.Range{{Base: one, Head: two}}, Commits: []string{two},
+				Reason: "hook.timeout: the background review had not finished", Time: time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)}); err != nil {
+				t.Fatal(err)
+			}
+			// The background review, finished after the push.
+			var sc reporttest.Scenario
+			for _, s := range reporttest.Scenarios() {
+				if s.Name == "agree" {
+					sc = s
+				}
+			}
+			r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
+				Options: map[string]string{"ranges": one + ".." + two, "trigger": ahead.TriggerAhead}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := reportstore.SaveBundle(filepath.Join(dir, ".git"), reporttest.GeneratedAt, two[:7], reportstore.Bundle{Report: r, Raw: sc.Raw})
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := status(t, dir)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			if tt.want == "" {
+				if strings.Contains(out, "UNREVIEWED") || !strings.Contains(out, "nothing to review: the remote has every commit") {
+					t.Errorf("a clean review since: status still names the push\n%s", out)
+				}
+				return
+			}
+			if !strings.Contains(out, "went through UNREVIEWED (hook.timeout: the background review had not finished): 1 commit") ||
+				!strings.Contains(out, tt.want+filepath.Base(e)+"'\n") || strings.Contains(out, "nothing to review") || strings.Contains(out, "no push will review") {
+				t.Errorf("status:\n%s", out)
+			}
+			code, out, _ = status(t, dir, "--format", "json")
+			if code != 0 || !strings.Contains(out, `"found_since": 1`) || !strings.Contains(out, `"reports": [`) {
+				t.Errorf("json:\n%s", out)
+			}
+		})
+	}
+}
