@@ -37,6 +37,9 @@ const (
 	ReportJSON = "report.json"
 	RawJSON    = "raw.json"
 	DiffJSON   = "diff.json"
+	// SumsJSON holds the SHA-256 of raw.json and diff.json as saved, so a
+	// replay never consolidates answers or a diff changed since (Verify).
+	SumsJSON   = "sums.json"
 	RawSchema  = "quorum.raw/v1"
 	timeLayout = "20060102-150405"
 )
@@ -114,6 +117,14 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 			return "", fmt.Errorf("save diff: %w", err)
 		}
 		files[DiffJSON] = append(safetext.EscapeJSON(d), '\n')
+	}
+
+	if sums := checksums(files); len(sums) > 0 {
+		j, err := json.MarshalIndent(sums, "", "  ")
+		if err != nil {
+			return "", fmt.Errorf("save report: %w", err)
+		}
+		files[SumsJSON] = append(j, '\n')
 	}
 
 	tmp, err := os.MkdirTemp(root, ".tmp-")

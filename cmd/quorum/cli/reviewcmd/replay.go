@@ -6,6 +6,7 @@ package reviewcmd
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -27,6 +28,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	}
 	dir, err := reportstore.ResolveDir(gitDir, opts.Replay)
 	if err != nil {
+		return err
+	}
+	if err := reportstore.Verify(dir); err != nil {
 		return err
 	}
 	raw, err := reportstore.LoadRaw(dir)
@@ -63,6 +67,7 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	// so replaying with the same policy reproduces the saved report.
 	if savedErr == nil {
 		c.Report.Branch, c.Report.GeneratedAt = saved.Branch, saved.GeneratedAt
+		c.Report.Options = replayedOptions(saved.Options, c.Report.Options)
 	}
 	gate := emit(opts, c)
 	if err := gateUnmet(c.Report); err != nil {
@@ -125,4 +130,23 @@ func dirOr(d string) string {
 		return "."
 	}
 	return d
+}
+
+// policyOptions are the report options a replay may change: its gate.
+var policyOptions = []string{"severity_policy", "fail_on", "min_agreement"}
+
+// replayedOptions are the options of a replayed report: those the review ran
+// with (context, panel settings, ranges: what the models were sent), with
+// the gate this replay applies.
+func replayedOptions(saved, now map[string]string) map[string]string {
+	out := maps.Clone(saved)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for _, k := range policyOptions {
+		if v, ok := now[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
 }

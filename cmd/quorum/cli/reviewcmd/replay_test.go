@@ -52,6 +52,7 @@ func TestReplayOfAnIncompleteReviewIsNotAPass(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	savedBeforeSums(t, dir) // else the edit is refused (TestReplayRefusesChangedFiles)
 	for _, gate := range [][]string{nil, {"--fail-on", "none"}} {
 		res := e.run(context.Background(), append([]string{"--replay", dir, "-q", "--format", "json"}, gate...)...)
 		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
@@ -82,6 +83,7 @@ func TestReplayWithoutSavedDiff(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "diff.json")); err != nil {
 		t.Fatal(err)
 	}
+	savedBeforeSums(t, dir)
 	// The checkout moves on: a replay must not review this commit.
 	e.repo.Write("later.go", "package calc\n\nfunc Later() int { return 1 }\n")
 	e.repo.Commit("later")
@@ -106,6 +108,7 @@ func TestReplayWithoutSavedDiff(t *testing.T) {
 	if err := os.Remove(filepath.Join(staged, "diff.json")); err != nil {
 		t.Fatal(err)
 	}
+	savedBeforeSums(t, staged)
 	res = e.run(context.Background(), "--replay", staged, "-q")
 	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 	if res.code != exitcode.Setup || len(lines) != 2 || lines[0] != "error: "+staged+" has no diff.json, and a staged review cannot be taken from git again" ||
@@ -145,5 +148,73 @@ func TestReplayRefusesFlagsItIgnores(t *testing.T) {
 	res = e.run(context.Background(), "--replay", "latest", "-q", "--fail-on", "none", "--format", "json", "--min-agreement", "1", "--severity-policy", "max")
 	if res.code != exitcode.OK {
 		t.Fatalf("gate and output flags: exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+// savedBeforeSums makes the saved review in dir one saved before sums.json
+// existed, whose files nothing checks.
+func savedBeforeSums(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, "sums.json")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A saved review whose raw.json or diff.json changed since it was saved
+// (edited, emptied, deleted; diff.json is shared by hard link, so one edit
+// reaches every report holding it) is refused, exit 2 with a hint, never
+// replayed as another review: an emptied diff would replay as "nothing to
+// review", an edited one as a pass.
+func TestReplayRefusesChangedFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		damage     func(p string) error
+		msg        string
+	}{
+		{"diff emptied", "diff.json", func(p string) error { return os.WriteFile(p, []byte("{}"), 0o644) }, "diff.json changed since it was saved (its SHA-256 no longer matches sums.json)"},
+		{"answers emptied", "raw.json", func(p string) error {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(p, []byte(strings.ReplaceAll(string(b), `"important"`, `"suggestion"`)), 0o644)
+		}, "raw.json changed since it was saved (its SHA-256 no longer matches sums.json)"},
+		{"diff deleted", "diff.json", os.Remove, "lost its diff.json since it was saved"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, ollamatest.Config{Reply: findingReply})
+			dir := savedReview(t, e)
+			if err := tc.damage(filepath.Join(dir, tc.file)); err != nil {
+				t.Fatal(err)
+			}
+			res := e.run(context.Background(), "--replay", dir, "-q", "--format", "json")
+			want := "error: saved review " + filepath.Base(dir) + ": " + tc.msg + "\n"
+			if strings.HasPrefix(tc.msg, "lost") {
+				want = "error: saved review " + filepath.Base(dir) + " " + tc.msg + "\n"
+			}
+			want += "hint: replay another saved review ('quorum report list'), or run 'quorum review' again on the same commits\n"
+			if res.code != exitcode.Setup || res.stderr != want || res.stdout != "" {
+				t.Fatalf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", res.code, res.stdout, res.stderr, want)
+			}
+		})
+	}
+}
+
+// A replay describes the review it replays: the options the models ran
+// with (context, panel settings), not the current config's; only the gate
+// is the replay's own.
+func TestReplayKeepsTheReviewsOptions(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Reply: findingReply})
+	dir := savedReview(t, e)
+	e.repo.Write(".quorum.yaml", "context: none\nmax_context: 8192\n")
+	res := e.run(context.Background(), "--replay", dir, "-q", "--format", "json", "--fail-on", "critical")
+	var rep struct {
+		Options map[string]string `json:"options"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || res.code != 0 {
+		t.Fatalf("exit %d (%v)\n%s", res.code, err, res.stderr)
+	}
+	if rep.Options["context"] != "signature" || rep.Options["max_context"] != "16384" || rep.Options["fail_on"] != "critical" {
+		t.Errorf("options %v: want the review's context and max_context, and the replay's fail_on", rep.Options)
 	}
 }
