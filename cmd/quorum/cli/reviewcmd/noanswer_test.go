@@ -16,12 +16,20 @@ import (
 // stdout, as before.
 func TestNoAnswerStillWritesTheDocument(t *testing.T) {
 	cfg := ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultServerError}}}
-	for _, format := range []string{"json", "sarif", "rdjsonl", "markdown", "text"} {
-		t.Run(format, func(t *testing.T) {
+	for _, tc := range []struct{ name, format, host string }{
+		{"json", "json", ""}, {"sarif", "sarif", ""}, {"rdjsonl", "rdjsonl", ""}, {"markdown", "markdown", ""}, {"text", "text", ""},
+		// The server unreachable before any review starts: the same.
+		{"unreachable json", "json", "127.0.0.1:1"}, {"unreachable sarif", "sarif", "127.0.0.1:1"}, {"unreachable text", "text", "127.0.0.1:1"},
+	} {
+		format := tc.format
+		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, cfg)
+			if tc.host != "" {
+				e.vars["OLLAMA_HOST"] = tc.host
+			}
 			res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--format", format)
 			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-			if res.code != 2 || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], "error: no reviewer could answer") ||
+			if res.code != 2 || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], "error: ") ||
 				!strings.HasPrefix(lines[len(lines)-1], "hint: ") {
 				t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
 			}

@@ -304,21 +304,21 @@ func reviewRun(opts *ReviewOptions) error {
 	})
 	if err != nil {
 		rep.Close()
-		return err
+		return notReviewed(opts, cfg, set, policy, err)
 	}
 	// A named embedding model cannot chat: say so now, not as a context
 	// error once its review has failed.
 	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
 		rep.Close()
-		return err
+		return notReviewed(opts, cfg, set, policy, err)
 	}
 	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
 		rep.Close()
-		return err
+		return notReviewed(opts, cfg, set, policy, err)
 	}
 	if err := checkAgreement(cfg.Review.MinAgreement, len(session.Reviewers)); err != nil {
 		rep.Close()
-		return err
+		return notReviewed(opts, cfg, set, policy, err)
 	}
 	res, err := func() (*pipeline.Result, error) {
 		// Closed on a panic too, so the bars are gone before the bug report.
@@ -512,6 +512,22 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 		return err
 	}
 	return huge // exit 2 rather than the gate's 1: no model read anything
+}
+
+// notReviewed is the exit of a review that could not start once its diff
+// was read (the server unreachable, no usable model): err, after, in a
+// machine format, the document of a review nobody answered, as when every
+// reviewer fails, so that a CI step reading or uploading it never gets an
+// empty file.
+func notReviewed(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy report.Policy, err error) error {
+	if opts.Format == "text" || opts.Raw {
+		return err
+	}
+	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
+	if c, cerr := consolidate(context.Background(), opts, cfg, set, raw, policy); cerr == nil {
+		_ = emit(opts, c) // nobody answered: nothing can trip the gate
+	}
+	return err
 }
 
 // outcome turns how the run ended into the command's error: interrupted,
