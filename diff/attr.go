@@ -20,7 +20,7 @@ type attrProc struct {
 	failed bool
 }
 
-var attrNames = []string{"linguist-generated", "linguist-vendored"}
+var attrNames = []string{"linguist-generated", "linguist-vendored", "binary", "diff"}
 
 func startAttrProc(ctx context.Context, g *gitCLI) (*attrProc, error) {
 	c := g.Command(ctx, append([]string{"check-attr", "-z", "--stdin"}, attrNames...)...)
@@ -88,6 +88,10 @@ func (p *attrProc) query(files []File) (map[string]attrs, error) {
 				a.generated = set
 			case "linguist-vendored":
 				a.vendored = set
+			case "binary":
+				a.binary = a.binary || field[2] == "set"
+			case "diff":
+				a.binary = a.binary || field[2] == "unset"
 			}
 			out[field[0]] = a
 		}

@@ -131,11 +131,23 @@ var fixtureCases = []fixtureCase{
 			r.Write("table.dat", "plain text\nbut binary\n")
 		},
 		func(t *testing.T, set *Set) {
-			for _, p := range []string{"img.bin", "table.dat"} {
+			// Binary content, and text an attribute calls binary: each
+			// says which.
+			for p, want := range map[string]string{"img.bin": SkipBinary, "table.dat": SkipBinaryAttr} {
 				f := set.Files[indexOf(set, p)]
-				if !f.Binary || f.Skip != SkipBinary {
-					t.Errorf("%s: %+v", p, f)
+				if !f.Binary || f.Skip != want {
+					t.Errorf("%s: skip %q, want %q: %+v", p, f.Skip, want, f)
 				}
+			}
+		}},
+	{"text hidden by -diff", nil,
+		func(r *difftest.Repo) {
+			r.Write(".gitattributes", "evil.go -diff\n")
+			r.Write("evil.go", "package evil\n\nfunc Wipe() { os.RemoveAll(\"/\") }\n")
+		},
+		func(t *testing.T, set *Set) {
+			if f := set.Files[indexOf(set, "evil.go")]; f.Skip != SkipBinaryAttr {
+				t.Errorf("evil.go: skip %q, want %q", f.Skip, SkipBinaryAttr)
 			}
 		}},
 	{"names with spaces unicode quotes", nil,

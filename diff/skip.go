@@ -250,7 +250,7 @@ func inVendoredDir(p string) bool {
 type attrs struct {
 	generated bool // linguist-generated
 	vendored  bool // linguist-vendored
-	binary    bool // -diff or binary (only needed by the go-git engine)
+	binary    bool // -diff or binary: the file is binary because an attribute says so
 }
 
 // skipReason decides whether f is skipped, in priority order. headLines
@@ -264,7 +264,13 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 	case f.NewMode == "160000" || (f.OldMode == "160000" && f.Status == StatusDeleted):
 		// A submodule replaced by a file is reviewed: the file is new code.
 		return SkipSubmodule
-	case f.Binary || a.binary:
+	case a.binary:
+		// Said apart from binary content: text an attribute hides (a
+		// committed ".gitattributes" line "x.go -diff", a user's global
+		// attributes file) is changed code no model reads, and the user
+		// must see why.
+		return SkipBinaryAttr
+	case f.Binary:
 		return SkipBinary
 	case lockfiles[path.Base(p)]:
 		return SkipLockfile

@@ -28,11 +28,14 @@ const (
 
 // Skip reasons, listed in `skipped` and in the report's coverage section.
 const (
-	SkipBinary    = "binary"
-	SkipLockfile  = "lockfile"
-	SkipVendored  = "vendored"
-	SkipGenerated = "generated"
-	SkipTooLarge  = "too-large"
+	SkipBinary = "binary"
+	// SkipBinaryAttr: a gitattribute (binary, or -diff) makes git treat the
+	// file as binary, whatever its content.
+	SkipBinaryAttr = "binary-attribute"
+	SkipLockfile   = "lockfile"
+	SkipVendored   = "vendored"
+	SkipGenerated  = "generated"
+	SkipTooLarge   = "too-large"
 	// SkipDeletedLarge marks a deleted file whose patch is over the size
 	// limit: a removal brings no code to read, so unlike SkipTooLarge it
 	// leaves nothing unread.
