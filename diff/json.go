@@ -136,19 +136,6 @@ func ExactPath(s string, b []byte) string {
 	return s
 }
 
-// marshalNoHTML is json.Marshal without HTML escaping, as every JSON
-// writer of quorum's sets it (an outer encoder that escapes HTML still
-// escapes this output).
-func marshalNoHTML(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
 type plainFile File // File without its JSON methods
 
 // fileJSON is File's JSON form: its fields, then the exact bytes of a path
@@ -162,7 +149,7 @@ type fileJSON struct {
 // MarshalJSON writes f's fields, then path_bytes and old_path_bytes for a
 // path that is not valid UTF-8.
 func (f File) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(fileJSON{plainFile(f), NonUTF8Bytes(f.Path), NonUTF8Bytes(f.OldPath)})
+	return safetext.MarshalNoHTML(fileJSON{plainFile(f), NonUTF8Bytes(f.Path), NonUTF8Bytes(f.OldPath)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact paths included.
@@ -186,7 +173,7 @@ type skippedJSON struct {
 // MarshalJSON writes s's fields, then path_bytes for a path that is not
 // valid UTF-8.
 func (s Skipped) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(skippedJSON{plainSkipped(s), NonUTF8Bytes(s.Path)})
+	return safetext.MarshalNoHTML(skippedJSON{plainSkipped(s), NonUTF8Bytes(s.Path)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact path included.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/quorum-review/quorum/internal/ctxsleep"
 )
 
 // ErrBusy is returned by Acquire when another holder kept the lock for the
@@ -43,7 +45,7 @@ func Acquire(ctx context.Context, path string, wait time.Duration) (*Lock, error
 		}
 		// A holder keeps the lock for one read and one write of a small
 		// file: short pauses, so many waiters do not wait long.
-		if err := sleep(ctx, min(pause, left)); err != nil {
+		if err := ctxsleep.Sleep(ctx, min(pause, left)); err != nil {
 			return nil, err
 		}
 	}
@@ -59,13 +61,3 @@ func (l *Lock) Release() error {
 	return unlock(f, l.Path)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

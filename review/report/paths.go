@@ -1,10 +1,10 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // A file path is bytes to git, and a JSON string holds UTF-8 only
@@ -43,7 +43,7 @@ type findingJSON struct {
 
 // MarshalJSON writes f's fields, then file_bytes for a path that is not UTF-8.
 func (f Finding) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(findingJSON{plainFinding(f), diff.NonUTF8Bytes(f.File)})
+	return safetext.MarshalNoHTML(findingJSON{plainFinding(f), diff.NonUTF8Bytes(f.File)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact path included.
@@ -64,7 +64,7 @@ type todoJSON struct {
 
 // MarshalJSON writes t's fields, then file_bytes for a path that is not UTF-8.
 func (t TODO) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(todoJSON{plainTODO(t), diff.NonUTF8Bytes(t.File)})
+	return safetext.MarshalNoHTML(todoJSON{plainTODO(t), diff.NonUTF8Bytes(t.File)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact path included.
@@ -85,7 +85,7 @@ type apiChangeJSON struct {
 
 // MarshalJSON writes a's fields, then file_bytes for a path that is not UTF-8.
 func (a APIChange) MarshalJSON() ([]byte, error) {
-	return marshalNoHTML(apiChangeJSON{plainAPIChange(a), diff.NonUTF8Bytes(a.File)})
+	return safetext.MarshalNoHTML(apiChangeJSON{plainAPIChange(a), diff.NonUTF8Bytes(a.File)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes, the exact path included.
@@ -97,17 +97,4 @@ func (a *APIChange) UnmarshalJSON(b []byte) error {
 	*a = APIChange(v.plainAPIChange)
 	a.File = diff.ExactPath(a.File, v.FileBytes)
 	return nil
-}
-
-// marshalNoHTML is json.Marshal without HTML escaping: the report's writers
-// leave "<" and "&" as they are, and an outer encoder cannot undo the
-// escapes an inner Marshal wrote.
-func marshalNoHTML(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
