@@ -60,4 +60,3 @@ func (l *Lock) Release() error {
 	l.f = nil
 	return unlock(f, l.Path)
 }
-
