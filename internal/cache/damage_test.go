@@ -83,7 +83,8 @@ func TestDamagedEntryIsAMiss(t *testing.T) {
 }
 
 // An entry written by quorum before entries recorded their key (the bare
-// value, "<key>.json") is not read: nothing says which key it answers.
+// value, "<key>.json") is not read, since nothing says which key it
+// answers, and the miss removes it.
 func TestBareEntryIsAMiss(t *testing.T) {
 	c := New(t.TempDir())
 	k := Key("legacy")
@@ -98,6 +99,10 @@ func TestBareEntryIsAMiss(t *testing.T) {
 	var got answer
 	if ok, err := c.Get("results", k, &got); ok || err != nil {
 		t.Fatalf("bare entry: hit=%v err=%v", ok, err)
+	}
+	// It is removed too: it quotes reviewed code and nothing reads it.
+	if _, err := os.Stat(bare); !os.IsNotExist(err) {
+		t.Errorf("the bare entry is still there: %v", err)
 	}
 }
 
