@@ -3,6 +3,8 @@ package dismisscmd
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +12,8 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/internal/cmdtest"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/filelock"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report"
@@ -127,5 +131,31 @@ func TestUndismissRacingDismiss(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("round %d: ledger %v, want %v (undismissed %s, dismissed %s)", r, got, want, gone, added)
 		}
+	}
+}
+
+// A ledger another command keeps locked past the wait stops dismiss with
+// one error line naming the lock, a hint, and exit 2; the ledger is left as
+// it was. (The wait is the real 5 s: the test asserts no time.)
+func TestDismissWhileTheLedgerIsLocked(t *testing.T) {
+	dir, gitDir, ids := concurrentRepo(t, 1)
+	ledger := filepath.Join(gitDir, "quorum", "dismissed.yaml")
+	if err := os.MkdirAll(filepath.Dir(ledger), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	held, err := filelock.Acquire(context.Background(), dismiss.LockPath(ledger), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runCmd(dir, "dismiss", ids[0], "--local", "--reason", "noise")
+	_ = held.Release()
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != exitcode.Setup || len(lines) != 2 ||
+		!strings.HasPrefix(lines[0], "error: dismissal ledger ") || !strings.Contains(lines[0], "another 'quorum dismiss' or 'quorum undismiss' is changing it (") ||
+		!strings.HasPrefix(lines[1], "hint: wait for the other 'quorum dismiss' or 'quorum undismiss'") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(ledger); !os.IsNotExist(err) {
+		t.Errorf("the ledger was written: %v", err)
 	}
 }
