@@ -61,7 +61,9 @@ func (c *Config) Server(m Model) (api, host string) {
 	host = m.Host
 	if host == "" && (api == c.API || c.API == "" && api == APIOllama) {
 		host = c.OllamaHost
-		if api == APIOpenAI && c.Source("host").Kind == FromDefault && c.Source("ollama_host").Kind == FromDefault {
+		if src := c.Source("host"); api == APIOpenAI && (src.Kind == FromDefault || src.Name == "OLLAMA_HOST") {
+			// OLLAMA_HOST names the ollama server (often 0.0.0.0, exported
+			// for 'ollama serve'), not an OpenAI-compatible one.
 			host = DefaultOpenAIHost
 		}
 	}

@@ -152,3 +152,27 @@ func TestHostGuardWithOllamaHost(t *testing.T) {
 		t.Errorf("host %q allow_remote %v, want the repo's loopback host", c.OllamaHost, c.AllowRemote)
 	}
 }
+
+// With --api openai, OLLAMA_HOST (the ollama server's address, often
+// 0.0.0.0 exported for 'ollama serve') is not the OpenAI-compatible
+// server's: the default is llama-server's. A host quorum is told (here
+// QUORUM_HOST) is used.
+func TestOpenAIIgnoresOllamaHost(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"OLLAMA_HOST": "127.0.0.1:11434", "QUORUM_API": "openai"}, DefaultOpenAIHost},
+		{map[string]string{"OLLAMA_HOST": "127.0.0.1:11434", "QUORUM_HOST": "127.0.0.1:8000", "QUORUM_API": "openai"}, "127.0.0.1:8000"},
+		{map[string]string{"OLLAMA_HOST": "127.0.0.1:11500"}, "127.0.0.1:11500"},
+	} {
+		dir, getenv := fixture(t, "", "", tt.env)
+		c, err := Load(dir, getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, host := c.Server(Model{}); !strings.Contains(host, tt.want) {
+			t.Errorf("%v: host %q, want %q", tt.env, host, tt.want)
+		}
+	}
+}
