@@ -324,24 +324,25 @@ func resolveCommits(rp *repo, g *gitCLI, set *Set, commits string, reversed bool
 	if set.Commits, err = rp.commitsBetween(from, to); err != nil {
 		return from, to, err
 	}
-	if len(set.Commits) == 0 && from != to && !reversed {
+	if from == to || reversed || from.String() == EmptyTree {
+		return from, to, nil
+	}
+	mb, err := rp.mergeBase(g, from, to, a, b)
+	switch {
+	case err != nil: // unrelated histories: neither check applies
+	case len(set.Commits) == 0 && mb == to:
 		// B..A typed as A..B: reviewing it would review the branch's
 		// change undone, "in 0 commits".
-		if mb, err := rp.mergeBase(g, from, to, a, b); err == nil && mb == to {
-			e := errorf(Reversed, "--commits %s: %s is an ancestor of %s, so the range has no commits", commits, b, a)
-			e.Rev, e.Head = a, b
-			return from, to, e
-		}
-	}
-	if from != to && !reversed && from.String() != EmptyTree {
+		e := errorf(Reversed, "--commits %s: %s is an ancestor of %s, so the range has no commits", commits, b, a)
+		e.Rev, e.Head = a, b
+		return from, to, e
+	case mb != from:
 		// A..B is the two trees, no merge-base: when A is not an ancestor
 		// of B, the diff also shows, undone, what A has and B lacks, which
 		// no listed commit did. Said, so no finding about such a "change"
 		// passes as B's.
-		if mb, err := rp.mergeBase(g, from, to, a, b); err == nil && mb != from {
-			rp.warnings = append(rp.warnings, fmt.Sprintf("--commits %s: %s is not an ancestor of %s, so the diff also shows, undone, what %s has that %s lacks (no listed commit made those changes); --base %s --head %s reviews only %s's own commits",
-				commits, a, b, a, b, a, b, b))
-		}
+		rp.warnings = append(rp.warnings, fmt.Sprintf("--commits %s: %s is not an ancestor of %s, so the diff also shows, undone, what %s has that %s lacks (no listed commit made those changes); --base %s --head %s reviews only %s's own commits",
+			commits, a, b, a, b, a, b, b))
 	}
 	return from, to, nil
 }
