@@ -270,20 +270,27 @@ func load(dir string, getenv func(string) string, withRepoFile bool) (*Config, e
 // would name the link's target instead of ".quorum.yaml"), and outside a
 // repository, or in a bare one, it is dir, where diff has an error.
 func RepoRoot(dir string) string {
+	root, _ := FindRepoRoot(dir)
+	return root
+}
+
+// FindRepoRoot is RepoRoot, and whether dir is in a repository at all
+// (else root is dir itself).
+func FindRepoRoot(dir string) (root string, ok bool) {
 	// The work tree GIT_DIR and GIT_WORK_TREE name, as the diff finds it,
 	// so the .quorum.yaml read is the one of the repository reviewed.
 	if os.Getenv("GIT_DIR") != "" || os.Getenv("GIT_WORK_TREE") != "" {
 		if root, err := diff.WorkTree(dir); err == nil && root != "" {
-			return root
+			return root, true
 		}
 	}
 	for d := dir; ; {
 		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			return d
+			return d, true
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			return dir, false
 		}
 		d = parent
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -80,7 +79,8 @@ func showRun(opts *ShowOptions) error {
 	}
 	// Outside a repository no .quorum.yaml applies (review refuses to run
 	// there): one in the current directory is not shown as the repo's.
-	load, inRepo := config.Load, inRepository(dir, getenv)
+	_, inRepo := config.FindRepoRoot(dir)
+	load := config.Load
 	if !inRepo {
 		load = config.LoadWithoutRepoFile
 	}
@@ -129,14 +129,4 @@ func missing(p string) string {
 		return " (not present)"
 	}
 	return ""
-}
-
-// inRepository reports whether dir is in a git work tree (or GIT_DIR names
-// one), where a repository's .quorum.yaml applies.
-func inRepository(dir string, getenv func(string) string) bool {
-	if getenv("GIT_DIR") != "" {
-		return true
-	}
-	_, err := os.Lstat(filepath.Join(config.RepoRoot(dir), ".git"))
-	return err == nil
 }
