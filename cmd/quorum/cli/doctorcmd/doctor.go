@@ -190,7 +190,7 @@ func (d *doctor) checkConfig() {
 	}
 	if unknown := config.UnknownEnv(environ()); len(unknown) > 0 {
 		d.r.add("config", Warn, "not quorum settings, so ignored: "+safetext.OneLine(strings.Join(unknown, ", ")),
-			"rename or unset them: a setting's variable is its key in capitals, dots as underscores (hook.fail_on is QUORUM_HOOK_FAIL_ON; 'quorum config show' lists the keys)")
+			"rename or unset them: "+config.UnknownEnvHint)
 	}
 	var files []string
 	for _, f := range []string{d.cfg.UserFile, d.cfg.RepoFile} {
