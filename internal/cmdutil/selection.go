@@ -29,7 +29,11 @@ func AddSelectionFlags(cmd *cobra.Command, o *diff.Options) {
 func EmptySelection(cmd *cobra.Command) error {
 	for _, name := range []string{"base", "head", "commits"} {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
-			return exitcode.Setupf(fmt.Sprintf("give --%s a revision, or leave the flag out for its default", name),
+			what := "a revision"
+			if name == "commits" {
+				what = "a range A..B"
+			}
+			return exitcode.Setupf(fmt.Sprintf("give --%s %s, or leave the flag out for its default", name, what),
 				"--%s is empty", name)
 		}
 	}

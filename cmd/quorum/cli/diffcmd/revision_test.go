@@ -96,9 +96,9 @@ func TestRevisionNeedsGit(t *testing.T) {
 // with a hint, never read as the default range.
 func TestEmptyRevisionFlag(t *testing.T) {
 	r, _ := twoCommits(t)
-	for _, name := range []string{"base", "head", "commits"} {
+	for name, what := range map[string]string{"base": "a revision", "head": "a revision", "commits": "a range A..B"} {
 		_, stderr, code := run(t, r.Dir, "--"+name+"=")
-		assertErr(t, stderr, code, "error: --"+name+" is empty", "hint: give --"+name+" a revision, or leave the flag out for its default")
+		assertErr(t, stderr, code, "error: --"+name+" is empty", "hint: give --"+name+" "+what+", or leave the flag out for its default")
 	}
 }
 
