@@ -449,7 +449,17 @@ func joinAhead(ctx context.Context, dir string, plan *hook.Plan, errOut io.Write
 		if l == nil {
 			return nil
 		}
-		fmt.Fprintln(errOut, "quorum: the background review finished; its answers are in the cache")
+		if st, err := ahead.ReadState(gitDir); err == nil && st != nil && st.Key == key && st.Status == ahead.StatusDone {
+			fmt.Fprintln(errOut, "quorum: the background review finished; its answers are in the cache")
+		} else {
+			// Cancelled (a newer commit), failed or killed: what it
+			// answered is cached, the rest is asked now.
+			why := "it stopped before the end"
+			if err == nil && st != nil && st.Key == key && st.Status != ahead.StatusRunning {
+				why = "it ended " + st.Status
+			}
+			fmt.Fprintf(errOut, "quorum: the background review did not finish (%s); this push reviews the commits, with the answers it cached\n", why)
+		}
 		return take(l)
 	}
 	return nil
