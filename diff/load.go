@@ -666,6 +666,9 @@ func (b *batcher) emit(bt batch) error {
 			// git prints "Binary files differ" for these: no counts.
 			f.Binary, f.Added, f.Deleted = true, 0, 0
 		}
+		if reason == "" && movedOutOfSkipped(f, b.ign) {
+			reason = b.wholeFile(f)
+		}
 		if f.Hunks == nil {
 			f.Hunks = []Hunk{}
 		}
@@ -824,4 +827,41 @@ func (s *source) readHead(p string, limit int64) ([]byte, error) {
 		return io.ReadAll(io.LimitReader(r, limit))
 	}
 	return io.ReadAll(r)
+}
+
+// movedOutOfSkipped reports whether f is a rename or copy from a path the
+// rules skip by its place (an ignore glob, a vendored directory) to one
+// they do not: code that no review read (it was vendored, say) becomes the
+// project's own, and its patch would show only the lines edited on the way.
+func movedOutOfSkipped(f *File, ign ignoreSet) bool {
+	if f.Status != StatusRenamed && f.Status != StatusCopied || f.OldPath == f.Path || f.Binary {
+		return false
+	}
+	return ign.match(f.OldPath) || inVendoredDir(f.OldPath)
+}
+
+// wholeFile makes f, moved out of a skipped place, an added file holding
+// its whole new content, so the review reads all of it (the old path, left
+// out by the rules, is not shown); it returns the skip reason of that
+// content: too large, or "" to review it.
+func (b *batcher) wholeFile(f *File) string {
+	content, err := b.src.readHead(f.Path, b.maxBytes+1)
+	if err != nil {
+		return "" // reviewed as the patch shows it, as before
+	}
+	if int64(len(content)) > b.maxBytes {
+		return SkipTooLarge
+	}
+	text := strings.TrimSuffix(string(content), "\n")
+	h := Hunk{OldStart: 0, NewStart: 1}
+	if text != "" {
+		for i, line := range strings.Split(text, "\n") {
+			h.Lines = append(h.Lines, Line{Kind: Added, New: i + 1, Text: line})
+		}
+	}
+	h.NewLines = len(h.Lines)
+	f.Status, f.OldPath, f.Similarity = StatusAdded, "", 0
+	f.Added, f.Deleted = len(h.Lines), 0
+	f.Hunks = []Hunk{h}
+	return ""
 }
