@@ -129,11 +129,13 @@ var fixtureCases = []fixtureCase{
 		func(r *difftest.Repo) {
 			r.Write("img.bin", "\x00\x01\x03\x04")
 			r.Write("table.dat", "plain text\nbut binary\n")
+			r.Write("blob.dat", "\x00\x01binary content\n")
 		},
 		func(t *testing.T, set *Set) {
 			// Binary content, and text an attribute calls binary: each
 			// says which.
-			for p, want := range map[string]string{"img.bin": SkipBinary, "table.dat": SkipBinaryAttr} {
+			// (blob.dat: binary content under the attribute is binary.)
+			for p, want := range map[string]string{"img.bin": SkipBinary, "table.dat": SkipBinaryAttr, "blob.dat": SkipBinary} {
 				f := set.Files[indexOf(set, p)]
 				if !f.Binary || f.Skip != want {
 					t.Errorf("%s: skip %q, want %q: %+v", p, f.Skip, want, f)

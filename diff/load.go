@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -841,27 +842,27 @@ func movedOutOfSkipped(f *File, ign ignoreSet) bool {
 }
 
 // wholeFile makes f, moved out of a skipped place, an added file holding
-// its whole new content, so the review reads all of it (the old path, left
-// out by the rules, is not shown); it returns the skip reason of that
-// content: too large, or "" to review it.
+// its whole new content, as git shows an added file, so the review reads
+// all of it (the old path, left out by the rules, is not shown); it
+// returns the skip reason of that content by the rules any added file
+// meets (generated, too large), or "" to review it.
 func (b *batcher) wholeFile(f *File) string {
-	content, err := b.src.readHead(f.Path, b.maxBytes+1)
+	content, err := b.src.readHead(f.Path, b.maxBytes*2+1)
 	if err != nil {
 		return "" // reviewed as the patch shows it, as before
 	}
-	if int64(len(content)) > b.maxBytes {
-		return SkipTooLarge
-	}
-	text := strings.TrimSuffix(string(content), "\n")
-	h := Hunk{OldStart: 0, NewStart: 1}
-	if text != "" {
+	f.Status, f.OldPath, f.OldMode, f.Similarity = StatusAdded, "", "", 0
+	f.Hunks = []Hunk{} // an empty file: no hunk, as git shows one
+	f.Added, f.Deleted = 0, 0
+	if len(content) > 0 {
+		text := strings.TrimSuffix(string(content), "\n")
+		h := Hunk{OldStart: 0, NewStart: 1}
 		for i, line := range strings.Split(text, "\n") {
 			h.Lines = append(h.Lines, Line{Kind: Added, New: i + 1, Text: line})
 		}
+		h.Lines[len(h.Lines)-1].NoNewline = !bytes.HasSuffix(content, []byte("\n"))
+		h.NewLines = len(h.Lines)
+		f.Added, f.Hunks = len(h.Lines), []Hunk{h}
 	}
-	h.NewLines = len(h.Lines)
-	f.Status, f.OldPath, f.Similarity = StatusAdded, "", 0
-	f.Added, f.Deleted = len(h.Lines), 0
-	f.Hunks = []Hunk{h}
-	return ""
+	return skipReason(f, ignoreSet{}, attrs{}, b.maxBytes, func() []byte { return content })
 }

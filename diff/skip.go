@@ -268,7 +268,11 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 		// Said apart from binary content: text an attribute hides (a
 		// committed ".gitattributes" line "x.go -diff", a user's global
 		// attributes file) is changed code no model reads, and the user
-		// must see why.
+		// must see why. Content with a NUL byte (a PNG under "*.png
+		// binary") is binary whatever the attribute says.
+		if bytes.IndexByte(headLines(), 0) >= 0 {
+			return SkipBinary
+		}
 		return SkipBinaryAttr
 	case f.Binary:
 		return SkipBinary
