@@ -1,7 +1,6 @@
 package reportstore
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -41,30 +40,38 @@ func Verify(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return damaged(dir, fmt.Errorf("read %s: %w", SumsJSON, err))
+		return damaged(dir, fmt.Errorf("saved review %s: read %s: %w", filepath.Base(dir), SumsJSON, err))
 	}
 	var sums map[string]string
 	if err := json.Unmarshal(b, &sums); err != nil {
-		return changed(dir, fmt.Errorf("%s in %s is not valid: %w", SumsJSON, filepath.Base(dir), err))
+		return changed(fmt.Errorf("saved review %s: %s is not valid: %w", filepath.Base(dir), SumsJSON, err))
+	}
+	// Every file a replay reads that is there must be listed: a sums.json
+	// emptied to {} must not check nothing.
+	for _, name := range []string{RawJSON, DiffJSON} {
+		if _, listed := sums[name]; !listed {
+			if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+				return changed(fmt.Errorf("saved review %s: %s does not list its %s", filepath.Base(dir), SumsJSON, name))
+			}
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(sums)) {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
-			return changed(dir, fmt.Errorf("saved review %s lost its %s since it was saved", filepath.Base(dir), name))
+			return changed(fmt.Errorf("saved review %s lost its %s since it was saved", filepath.Base(dir), name))
 		}
 		if err != nil {
 			return damaged(dir, fmt.Errorf("read %s: %w", name, err))
 		}
-		sum := sha256.Sum256(data)
-		if !bytes.Equal([]byte(hex.EncodeToString(sum[:])), []byte(sums[name])) {
-			return changed(dir, fmt.Errorf("saved review %s: %s changed since it was saved (its SHA-256 no longer matches %s)", filepath.Base(dir), name, SumsJSON))
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sums[name] {
+			return changed(fmt.Errorf("saved review %s: %s changed since it was saved (its SHA-256 no longer matches %s)", filepath.Base(dir), name, SumsJSON))
 		}
 	}
 	return nil
 }
 
 // changed is the error for a saved review whose files are not as saved.
-func changed(dir string, err error) error {
+func changed(err error) error {
 	return exitcode.New(exitcode.Setup, err,
 		"replay another saved review ('quorum report list'), or run 'quorum review' again on the same commits")
 }

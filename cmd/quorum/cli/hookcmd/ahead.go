@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -455,14 +456,21 @@ func joinAhead(ctx context.Context, dir string, plan *hook.Plan, errOut io.Write
 			// Cancelled (a newer commit), failed or killed: what it
 			// answered is cached, the rest is asked now.
 			why := "it stopped before the end"
-			if err == nil && st != nil && st.Key == key && st.Status != ahead.StatusRunning {
-				why = "it ended " + st.Status
+			if err == nil && st != nil && st.Key == key {
+				why = cmp.Or(aheadEndings[st.Status], why)
 			}
 			fmt.Fprintf(errOut, "quorum: the background review did not finish (%s); this push reviews the commits, with the answers it cached\n", why)
 		}
 		return take(l)
 	}
 	return nil
+}
+
+// aheadEndings say how a background review that did not finish ended.
+var aheadEndings = map[string]string{
+	ahead.StatusCancelled:   "a newer commit or another push cancelled it",
+	ahead.StatusFailed:      "it failed",
+	ahead.StatusUnavailable: "the server or a panel model was unavailable",
 }
 
 // waitAhead waits for the background run o to release the lock, copying

@@ -16,10 +16,12 @@ import (
 // stdout, as before.
 func TestNoAnswerStillWritesTheDocument(t *testing.T) {
 	cfg := ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultServerError}}}
-	for _, tc := range []struct{ name, format, host string }{
-		{"json", "json", ""}, {"sarif", "sarif", ""}, {"rdjsonl", "rdjsonl", ""}, {"markdown", "markdown", ""}, {"text", "text", ""},
-		// The server unreachable before any review starts: the same.
-		{"unreachable json", "json", "127.0.0.1:1"}, {"unreachable sarif", "sarif", "127.0.0.1:1"}, {"unreachable text", "text", "127.0.0.1:1"},
+	const failed, unreachable = "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama failed (500)", "error: cannot reach ollama at 127.0.0.1:1"
+	for _, tc := range []struct{ name, format, host, err string }{
+		{"json", "json", "", failed}, {"sarif", "sarif", "", failed}, {"rdjsonl", "rdjsonl", "", failed}, {"markdown", "markdown", "", failed}, {"text", "text", "", failed},
+		// The server unreachable before any review starts (the default
+		// panel is read from it): the same.
+		{"unreachable json", "json", "127.0.0.1:1", unreachable}, {"unreachable sarif", "sarif", "127.0.0.1:1", unreachable}, {"unreachable text", "text", "127.0.0.1:1", unreachable},
 	} {
 		format := tc.format
 		t.Run(tc.name, func(t *testing.T) {
@@ -27,9 +29,13 @@ func TestNoAnswerStillWritesTheDocument(t *testing.T) {
 			if tc.host != "" {
 				e.vars["OLLAMA_HOST"] = tc.host
 			}
-			res := e.run(context.Background(), "--models", "qwen2.5-coder:7b", "-q", "--format", format)
+			args := []string{"--models", "qwen2.5-coder:7b", "-q", "--format", format}
+			if tc.host != "" {
+				args = args[2:]
+			}
+			res := e.run(context.Background(), args...)
 			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-			if res.code != 2 || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], "error: ") ||
+			if res.code != 2 || len(lines) < 2 || !strings.HasPrefix(lines[len(lines)-2], tc.err) ||
 				!strings.HasPrefix(lines[len(lines)-1], "hint: ") {
 				t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
 			}

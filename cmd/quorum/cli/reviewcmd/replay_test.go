@@ -180,6 +180,7 @@ func TestReplayRefusesChangedFiles(t *testing.T) {
 			return os.WriteFile(p, []byte(strings.ReplaceAll(string(b), `"important"`, `"suggestion"`)), 0o644)
 		}, "raw.json changed since it was saved (its SHA-256 no longer matches sums.json)"},
 		{"diff deleted", "diff.json", os.Remove, "lost its diff.json since it was saved"},
+		{"sums emptied", "sums.json", func(p string) error { return os.WriteFile(p, []byte("{}"), 0o644) }, "sums.json does not list its raw.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, ollamatest.Config{Reply: findingReply})

@@ -286,15 +286,16 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
+	cfg, cfgErr := loadConfig(dir, opts.Getenv)
+	if ledger == nil {
+		ledger, _ = dismiss.Load(root, gitDir) // a bad ledger stops a push, and status says so when one is due
+	}
 	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head, func(rep *report.Report) int {
-		cfg, err := loadConfig(dir, opts.Getenv)
-		if err != nil {
-			return len(rep.Findings) // as the review judged them
+		if cfgErr != nil {
+			return countBlocking(rep.Policy, rep.Findings) // as the review judged them
 		}
-		if ledger == nil {
-			ledger, _ = dismiss.Load(root, gitDir) // a bad ledger stops a push, and status says so when one is due
-		}
-		return hookBlocking(cfg, rep, ledger, &Status{})
+		_, kept := hookKept(cfg, rep, ledger, &Status{})
+		return countBlocking(hookPolicy(cfg), kept)
 	})
 	if opts.Format == "json" {
 		b, err := json.MarshalIndent(st, "", "  ")
@@ -356,15 +357,11 @@ func settingsChanged(cfg *config.Config, rep *report.Report) []string {
 // HookBlocking when the gates differ or the dismissals changed, and names
 // the findings at the place of a dismissal that does not cover them.
 func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger) {
-	hook, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
-	if err != nil {
+	hook := hookPolicy(cfg)
+	if hook.FailOn == "" {
 		return
 	}
-	otherPolicy := hook.Severity != rep.Policy.Severity
-	if otherPolicy {
-		rep = withSeverityPolicy(rep, hook)
-	}
-	kept := applyLedger(st, rep, l)
+	otherPolicy, kept := hookKept(cfg, rep, l, st)
 	otherGate := otherPolicy || hook.FailOn != rep.Policy.FailOn || max(hook.MinAgreement, 1) != max(rep.Policy.MinAgreement, 1)
 	if !otherGate && st.DismissedSince == 0 && st.UndismissedSince == 0 {
 		return
@@ -376,22 +373,29 @@ func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger
 	}
 }
 
-// hookBlocking counts the findings of rep that block a push now: by the
-// pre-push hook's gate and severity policy, with the ledger l (nil: none)
-// applied as judge applies it (st collects what applyLedger notes).
-func hookBlocking(cfg *config.Config, rep *report.Report, l *dismiss.Ledger, st *Status) int {
-	hook, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
+// hookPolicy is the pre-push hook's gate and severity policy (the zero
+// Policy when the config's cannot be normalised).
+func hookPolicy(cfg *config.Config) report.Policy {
+	p, err := report.Policy{Severity: cfg.SeverityPolicy, FailOn: cfg.Hook.FailOn, MinAgreement: cfg.Hook.MinAgreement}.Normalize()
 	if err != nil {
-		return len(rep.Findings)
+		return report.Policy{}
 	}
-	if hook.Severity != rep.Policy.Severity {
+	return p
+}
+
+// hookKept are the findings of rep that count at a push now: severities
+// decided again by the hook's severity policy when the review used another
+// (otherPolicy), and the ledger l (nil: none) applied as applyLedger does,
+// noting in st what it changed.
+func hookKept(cfg *config.Config, rep *report.Report, l *dismiss.Ledger, st *Status) (otherPolicy bool, kept []report.Finding) {
+	hook := hookPolicy(cfg)
+	if otherPolicy = hook.FailOn != "" && hook.Severity != rep.Policy.Severity; otherPolicy {
 		rep = withSeverityPolicy(rep, hook)
 	}
-	kept := rep.Findings
-	if l != nil {
-		kept = applyLedger(st, rep, l)
+	if l == nil {
+		return otherPolicy, rep.Findings
 	}
-	return countBlocking(hook, kept)
+	return otherPolicy, applyLedger(st, rep, l)
 }
 
 func countBlocking(p report.Policy, fs []report.Finding) int {
