@@ -231,36 +231,52 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 }
 
 // record adds an entry (made by entry) for each finding of picked to the
-// ledger at path, under the ledger's lock so that a dismiss or undismiss
-// running at the same time neither loses this change nor has its own
-// lost. It returns, by finding id, the reason an entry replaced.
+// ledger at path (updateLedger). It returns, by finding id, the reason an
+// entry replaced.
 func record(ctx context.Context, root, path, source string, picked []report.Finding, entry func(report.Finding) dismiss.Entry) (map[string]string, error) {
+	replaced := map[string]string{} // finding id -> the reason it replaces
+	err := updateLedger(ctx, root, path, source, func(l *dismiss.Ledger) bool {
+		for _, f := range picked {
+			// The entry records the finding's kinds ([other] for none)
+			// and severity: it covers that issue at that place up to that
+			// severity, never another kind or a more severe finding there.
+			// A new reason replaces the old one of the same issue only.
+			e := entry(f)
+			for _, old := range l.Add(e) {
+				if old.Reason != e.Reason {
+					replaced[f.ID] = old.Reason
+				}
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return replaced, nil
+}
+
+// updateLedger reads the ledger at path, lets change change it, and writes
+// it back when change says it did, all under the ledger's lock: a dismiss
+// or undismiss running at the same time neither loses this change nor has
+// its own lost.
+func updateLedger(ctx context.Context, root, path, source string, change func(*dismiss.Ledger) (changed bool)) error {
 	unlock, err := dismiss.Lock(ctx, path)
 	if err != nil {
-		return nil, exitcode.WithHint(err, dismiss.Hint(root, err))
+		return exitcode.WithHint(err, dismiss.Hint(root, err))
 	}
 	defer unlock()
 	l, err := dismiss.ReadFile(path, source)
 	if err != nil {
-		return nil, exitcode.WithHint(err, dismiss.Hint(root, err))
+		return exitcode.WithHint(err, dismiss.Hint(root, err))
 	}
-	replaced := map[string]string{} // finding id -> the reason it replaces
-	for _, f := range picked {
-		// The entry records the finding's kinds ([other] for none) and
-		// severity: it covers that issue at that place up to that
-		// severity, never another kind or a more severe finding there.
-		// A new reason replaces the old one of the same issue only.
-		e := entry(f)
-		for _, old := range l.Add(e) {
-			if old.Reason != e.Reason {
-				replaced[f.ID] = old.Reason
-			}
-		}
+	if !change(l) {
+		return nil
 	}
 	if err := dismiss.WriteFile(path, l); err != nil {
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
+		return exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
 	}
-	return replaced, nil
+	return nil
 }
 
 func listRun(io *iostreams.IOStreams, root, gitDir string) error {
@@ -346,31 +362,20 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	return nil
 }
 
-// remove drops the entries of keys from the ledger at path, under the
-// ledger's lock (see record), and returns how many it dropped.
+// remove drops the entries of keys from the ledger at path
+// (updateLedger), and returns how many it dropped.
 func remove(ctx context.Context, root, path, source string, keys []string) (int, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// Nothing to remove, and no lock file (nor .quorum directory) to
 		// make in the work tree for it.
 		return 0, nil
 	}
-	unlock, err := dismiss.Lock(ctx, path)
-	if err != nil {
-		return 0, exitcode.WithHint(err, dismiss.Hint(root, err))
-	}
-	defer unlock()
-	l, err := dismiss.ReadFile(path, source)
-	if err != nil {
-		return 0, exitcode.WithHint(err, dismiss.Hint(root, err))
-	}
-	n := l.Remove(keys)
-	if n == 0 {
-		return 0, nil
-	}
-	if err := dismiss.WriteFile(path, l); err != nil {
-		return 0, exitcode.New(exitcode.Setup, fmt.Errorf("write %s: %w", path, err), "check that the directory is writable")
-	}
-	return n, nil
+	n := 0
+	err := updateLedger(ctx, root, path, source, func(l *dismiss.Ledger) bool {
+		n = l.Remove(keys)
+		return n > 0
+	})
+	return n, err
 }
 
 // holdsAll reports whether rep has a finding (kept or dismissed) for each id.
