@@ -330,8 +330,24 @@ func TestAheadRunSuperseded(t *testing.T) {
 
 // TestPushJoinsInFlight: the pre-push hook finds a background review of
 // the pushed commits in flight, relays its progress, waits for it and only
-// then reviews (from the cache, in the real pipeline).
+// then reviews (from the cache, in the real pipeline), saying how the
+// background review ended: finished, or not (it failed), never "finished"
+// for one that did not.
 func TestPushJoinsInFlight(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		bgErr    error
+		say, not string
+	}{
+		{"finished", nil, "quorum: the background review finished; its answers are in the cache", "did not finish"},
+		{"failed", errors.New("the model server crashed"),
+			"quorum: the background review did not finish (it failed); this push reviews the commits, with the answers it cached", "the background review finished"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { pushJoinsInFlight(t, tc.bgErr, tc.say, tc.not) })
+	}
+}
+
+func pushJoinsInFlight(t *testing.T, bgErr error, say, not string) {
 	r := newAheadRepo(t)
 	head := r.head()
 	logFile, _, err := ahead.OpenLog(r.gitDir())
@@ -352,6 +368,9 @@ func TestPushJoinsInFlight(t *testing.T) {
 			Reviewer: reviewerFunc(func(ctx context.Context, req ReviewRequest) (Outcome, error) {
 				out, err := bg.Review(ctx, req)
 				note("background finished")
+				if bgErr != nil {
+					return Outcome{}, bgErr
+				}
 				return out, err
 			})})
 		done <- err
@@ -383,83 +402,13 @@ func TestPushJoinsInFlight(t *testing.T) {
 	if err := <-pushDone; err != nil {
 		t.Fatalf("push: %v\n%s", err, stderr)
 	}
-	if err := <-done; err != nil {
+	if err := <-done; err != nil && bgErr == nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(order, []string{"background finished", "push reviewed"}) {
 		t.Fatalf("order %v", order)
 	}
-	if !strings.Contains(stderr.String(), "the background review finished; its answers are in the cache") {
-		t.Fatalf("stderr:\n%s", stderr)
-	}
-	if len(pushReq.Ranges) != 1 || len(bg.calls) != 1 || ahead.Key([]string{pushReq.Ranges[0].String()}) != ahead.Key([]string{bg.calls[0].Ranges[0].String()}) {
-		t.Fatalf("the push reviewed %v, the background run %v", pushReq.Ranges, bg.calls[0].Ranges)
-	}
-	if o, _ := ahead.Held(r.gitDir()); o != nil {
-		t.Fatalf("lock still held after the push: %+v", o)
-	}
-}
-
-// The push waited for a background review that then failed: it says so,
-// never that the review finished, and reviews the commits itself.
-func TestPushJoinsInFlightFailed(t *testing.T) {
-	r := newAheadRepo(t)
-	head := r.head()
-	logFile, _, err := ahead.OpenLog(r.gitDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	bg := newBlocking()
-	bg.progress = "quorum: qwen2.5-coder:7b: chunk 1/2 done (3s, 120 tokens)\n"
-	bg.logTo = func(s string) { _, _ = logFile.WriteString(s) }
-	var order []string
-	var mu sync.Mutex
-	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
-	done := make(chan error, 1)
-	go func() {
-		err := AheadRun(&AheadRunOptions{IO: &iostreams.IOStreams{In: strings.NewReader(""), Out: logFile, ErrOut: logFile},
-			Context: context.Background(), Dir: r.dir, Getenv: func(string) string { return "" }, Head: head, PID: 1001,
-			Reviewer: reviewerFunc(func(ctx context.Context, req ReviewRequest) (Outcome, error) {
-				_, _ = bg.Review(ctx, req)
-				note("background finished")
-				return Outcome{}, errors.New("the model server crashed")
-			})})
-		done <- err
-	}()
-	waitHeld(t, r.gitDir(), head)
-	<-bg.started
-
-	stderr := &syncBuffer{}
-	ios := &iostreams.IOStreams{In: strings.NewReader(r.pushLine()), Out: &bytes.Buffer{}, ErrOut: stderr}
-	var pushReq ReviewRequest
-	pushDone := make(chan error, 1)
-	go func() {
-		pushDone <- RunPush(&RunOptions{IO: ios, Context: context.Background(), Dir: r.dir, Remote: "origin", URL: "u",
-			Getenv: func(string) string { return "" },
-			Reviewer: reviewerFunc(func(_ context.Context, req ReviewRequest) (Outcome, error) {
-				pushReq = req
-				note("push reviewed")
-				return Outcome{}, nil
-			})})
-	}()
-	waitText(t, stderr.String, "a background review of these commits is in flight (pid 1001")
-	waitText(t, stderr.String, "quorum: background: qwen2.5-coder:7b: chunk 1/2 done (3s, 120 tokens)")
-	select {
-	case err := <-pushDone:
-		t.Fatalf("the push did not wait for the background review: %v\n%s", err, stderr)
-	default:
-	}
-	close(bg.release)
-	if err := <-pushDone; err != nil {
-		t.Fatalf("push: %v\n%s", err, stderr)
-	}
-	<-done // the background run's own error is its log's
-	if !slices.Equal(order, []string{"background finished", "push reviewed"}) {
-		t.Fatalf("order %v", order)
-	}
-	if !strings.Contains(stderr.String(), "quorum: the background review did not finish (it failed); this push reviews the commits, with the answers it cached") ||
-		strings.Contains(stderr.String(), "the background review finished") {
+	if !strings.Contains(stderr.String(), say) || strings.Contains(stderr.String(), not) {
 		t.Fatalf("stderr:\n%s", stderr)
 	}
 	if len(pushReq.Ranges) != 1 || len(bg.calls) != 1 || ahead.Key([]string{pushReq.Ranges[0].String()}) != ahead.Key([]string{bg.calls[0].Ranges[0].String()}) {
