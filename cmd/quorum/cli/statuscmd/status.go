@@ -246,6 +246,9 @@ func statusRun(opts *StatusOptions) error {
 			return exitcode.WithHint(err, dismiss.Hint(root, err))
 		}
 	}
+	// An unreadable config changes nothing here; quorum's other commands
+	// report it.
+	cfg, cfgErr := loadConfig(dir, opts.Getenv)
 	key := ahead.Key(st.Ranges)
 	last, _ := ahead.ReadState(gitDir)
 	owner, _ := ahead.Held(gitDir)
@@ -257,9 +260,7 @@ func statusRun(opts *StatusOptions) error {
 	default:
 		if e, rep, ok := coveringReport(gitDir, key); ok {
 			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, rep.Options["trigger"], filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
-			// An unreadable config changes nothing here; quorum's other
-			// commands report it.
-			if cfg, err := loadConfig(dir, opts.Getenv); err == nil {
+			if cfgErr == nil {
 				st.Changed = settingsChanged(cfg, rep)
 				judge(&st, cfg, rep, ledger)
 			}
@@ -286,16 +287,18 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
-	cfg, cfgErr := loadConfig(dir, opts.Getenv)
-	if ledger == nil {
-		ledger, _ = dismiss.Load(root, gitDir) // a bad ledger stops a push, and status says so when one is due
-	}
 	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head, func(rep *report.Report) int {
 		if cfgErr != nil {
 			return countBlocking(rep.Policy, rep.Findings) // as the review judged them
 		}
-		_, kept := hookKept(cfg, rep, ledger, &Status{})
-		return countBlocking(hookPolicy(cfg), kept)
+		if ledger == nil {
+			// Read only when a saved review covers an unreviewed push; a
+			// bad ledger stops a push, and status says so when one is due.
+			ledger, _ = dismiss.Load(root, gitDir)
+		}
+		hook := hookPolicy(cfg)
+		_, kept := hookKept(hook, rep, ledger, &Status{})
+		return countBlocking(hook, kept)
 	})
 	if opts.Format == "json" {
 		b, err := json.MarshalIndent(st, "", "  ")
@@ -361,7 +364,7 @@ func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger
 	if hook.FailOn == "" {
 		return
 	}
-	otherPolicy, kept := hookKept(cfg, rep, l, st)
+	otherPolicy, kept := hookKept(hook, rep, l, st)
 	otherGate := otherPolicy || hook.FailOn != rep.Policy.FailOn || max(hook.MinAgreement, 1) != max(rep.Policy.MinAgreement, 1)
 	if !otherGate && st.DismissedSince == 0 && st.UndismissedSince == 0 {
 		return
@@ -384,11 +387,10 @@ func hookPolicy(cfg *config.Config) report.Policy {
 }
 
 // hookKept are the findings of rep that count at a push now: severities
-// decided again by the hook's severity policy when the review used another
+// decided again by the hook's (hookPolicy) severity policy when the review used another
 // (otherPolicy), and the ledger l (nil: none) applied as applyLedger does,
 // noting in st what it changed.
-func hookKept(cfg *config.Config, rep *report.Report, l *dismiss.Ledger, st *Status) (otherPolicy bool, kept []report.Finding) {
-	hook := hookPolicy(cfg)
+func hookKept(hook report.Policy, rep *report.Report, l *dismiss.Ledger, st *Status) (otherPolicy bool, kept []report.Finding) {
 	if otherPolicy = hook.FailOn != "" && hook.Severity != rep.Policy.Severity; otherPolicy {
 		rep = withSeverityPolicy(rep, hook)
 	}
