@@ -497,7 +497,7 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 	case !opts.Quiet:
 		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
 	}
-	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
+	raw := noAnswers(opts)
 	if opts.Raw {
 		return cmp.Or(emitRaw(opts, raw), huge)
 	}
@@ -523,11 +523,16 @@ func notReviewed(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy 
 	if opts.Format == "text" || opts.Raw {
 		return err
 	}
-	raw := &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
+	raw := noAnswers(opts)
 	if c, cerr := consolidate(context.Background(), opts, cfg, set, raw, policy); cerr == nil {
 		_ = emit(opts, c) // nobody answered: nothing can trip the gate
 	}
 	return err
+}
+
+// noAnswers is the raw output of a review no model was asked for.
+func noAnswers(opts *ReviewOptions) *review.Raw {
+	return &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
 }
 
 // outcome turns how the run ended into the command's error: interrupted,
