@@ -12,17 +12,26 @@ import (
 	"github.com/quorum-review/quorum/internal/filelock"
 )
 
-// A ledger another command keeps locked is a one-line ledger error naming
-// the lock file, with a hint saying what to do; once it is released, the
-// lock is taken and its file removed on unlock.
-func TestLockedLedgerNamesTheLockFile(t *testing.T) {
-	root := t.TempDir()
-	path := SharedPath(root)
+// heldLedger is a work tree whose shared ledger another command holds
+// locked (released when the test ends, or earlier by the test).
+func heldLedger(t *testing.T) (root, path string, other *filelock.Lock) {
+	t.Helper()
+	root = t.TempDir()
+	path = SharedPath(root)
 	other, err := filelock.Acquire(t.Context(), LockPath(path), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Release()
+	t.Cleanup(func() { _ = other.Release() })
+	return root, path, other
+}
+
+// A ledger another command keeps locked is a one-line ledger error naming
+// the lock file, with a hint saying what to do; once it is released, the
+// lock is taken and its file removed on unlock.
+func TestLockedLedgerNamesTheLockFile(t *testing.T) {
+	root, path, other := heldLedger(t)
+	var err error
 	was := lockWait
 	lockWait = 20 * time.Millisecond // the wait is not what is tested
 	defer func() { lockWait = was }()
@@ -71,16 +80,10 @@ func TestUnlockableLedger(t *testing.T) {
 // Interrupted while another command holds the lock, Lock says so in the
 // ledger's terms (exit 2 with a hint), not as a bare "context canceled".
 func TestLockInterrupted(t *testing.T) {
-	root := t.TempDir()
-	path := SharedPath(root)
-	other, err := filelock.Acquire(t.Context(), LockPath(path), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Release()
+	root, path, _ := heldLedger(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err = Lock(ctx, path)
+	_, err := Lock(ctx, path)
 	if !errors.Is(err, ErrLedger) || !strings.Contains(err.Error(), "interrupted while waiting for its lock") ||
 		!strings.HasPrefix(Hint(root, err), "wait for the other 'quorum dismiss'") {
 		t.Fatalf("got %v, hint %q", err, Hint(root, err))
