@@ -42,6 +42,7 @@ type corpusFinding struct {
 
 type corpusReview struct {
 	name     string
+	files    []diff.File
 	findings []anchor.Finding
 	issue    map[string]string // reviewer#seq -> issue
 }
@@ -179,7 +180,7 @@ func loadCorpus(t *testing.T, dir string) []corpusReview {
 		if modelKinds != nil && len(modelKinds) != len(raw) {
 			t.Fatalf("%s: model-kinds.json has %d kinds for %d findings", p, len(modelKinds), len(raw))
 		}
-		cr := corpusReview{name: filepath.Join(dir, filepath.Base(p)), issue: map[string]string{}}
+		cr := corpusReview{name: filepath.Join(dir, filepath.Base(p)), files: set.Files, issue: map[string]string{}}
 		for i, cf := range raw {
 			if cf.Kind == "" && modelKinds != nil {
 				cf.Kind = modelKinds[i]

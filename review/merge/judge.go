@@ -1,0 +1,217 @@
+package merge
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// A judge is a model asked to group one review's findings into defects,
+// with the code in front of it. The words, lines and kinds the merge reads
+// cannot tell "one bug worded as its cause and as its symptom" from "two
+// bugs of one kind a line apart"; reading the code can. The prompt and the
+// answer's reading are pure functions of the findings, in canonical order,
+// so a judged merge stays a function of the recorded answers.
+
+// JudgeSchema is the JSON schema of a judge's answer.
+var JudgeSchema = json.RawMessage(`{"type":"object","properties":{"groups":{"type":"array","items":{"type":"array","items":{"type":"string"}}}},"required":["groups"]}`)
+
+// judgeIntro tells the judge what a group is. "Fixing one fixes the other"
+// is the test the corpora's labels follow: a cause and its symptom are one
+// defect, two bugs of one kind on one line are two.
+const judgeIntro = `Several reviewers reviewed one code change independently. Below are the change and all of their findings. Some findings report the same defect in different words, or at different lines (one where the defect starts, another where it shows up).
+
+Group the findings so that each group is exactly one defect:
+- Two findings belong together only when one fix to the code would resolve both.
+- Findings about different defects stay apart, even on the same line, of the same kind, or in the same function.
+- A finding that matches no other finding is a group of its own.
+- List every finding id exactly once.
+
+Answer with JSON only: {"groups": [["F1", "F3"], ["F2"]]}
+`
+
+// judgeTextLimit bounds each text field in the prompt: a long explanation
+// adds tokens, not evidence.
+const judgeTextLimit = 400
+
+// JudgeOrder is the canonical order of findings in a judge prompt: by file,
+// line, reviewer and texts, so no permutation of the input changes the
+// prompt (and so its cache key) or which id names which finding.
+func JudgeOrder(findings []anchor.Finding) []anchor.Finding {
+	out := slices.Clone(findings)
+	slices.SortStableFunc(out, func(a, b anchor.Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.EndLine, b.EndLine),
+			cmp.Compare(a.Reviewer, b.Reviewer),
+			cmp.Compare(a.Raw.Title, b.Raw.Title),
+			cmp.Compare(a.Raw.Explanation, b.Raw.Explanation),
+			cmp.Compare(a.Raw.Quote, b.Raw.Quote),
+			cmp.Compare(a.Raw.Fix, b.Raw.Fix),
+			cmp.Compare(a.Chunk, b.Chunk),
+			cmp.Compare(a.Seq, b.Seq),
+		)
+	})
+	return out
+}
+
+// JudgePrompt is the prompt asking a judge to group findings, which must be
+// in JudgeOrder: finding i is "F<i+1>". files are the diff files the
+// findings are in; only their hunks are shown. Reviewers are shown as
+// letters (in order of name), so the judge weighs what was said, not who
+// said it.
+func JudgePrompt(files []diff.File, findings []anchor.Finding) string {
+	var b strings.Builder
+	b.WriteString(judgeIntro)
+	used := map[string]bool{}
+	for _, f := range findings {
+		used[f.File] = true
+	}
+	b.WriteString("\nThe change:\n")
+	for _, f := range files {
+		if !used[f.Path] {
+			continue
+		}
+		fmt.Fprintf(&b, "\n=== %s\n", f.Path)
+		for hi, h := range f.Hunks {
+			if hi > 0 {
+				b.WriteString("     ...\n")
+			}
+			for _, l := range h.Lines {
+				switch l.Kind {
+				case diff.Added:
+					fmt.Fprintf(&b, "%5d +%s\n", l.New, l.Text)
+				case diff.Deleted:
+					fmt.Fprintf(&b, "%5s -%s\n", "", l.Text)
+				default:
+					fmt.Fprintf(&b, "%5d  %s\n", l.New, l.Text)
+				}
+			}
+		}
+	}
+	names := make([]string, 0, len(findings))
+	for _, f := range findings {
+		names = append(names, f.Reviewer)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	b.WriteString("\nThe findings:\n")
+	for i, f := range findings {
+		letter := reviewerLetter(slices.Index(names, f.Reviewer))
+		where := f.File
+		if f.Line > 0 {
+			where += ":" + strconv.Itoa(f.Line)
+			if f.EndLine > f.Line {
+				where += "-" + strconv.Itoa(f.EndLine)
+			}
+		}
+		fmt.Fprintf(&b, "\n[F%d] reviewer %s, %s", i+1, letter, where)
+		if f.Raw.Kind != "" {
+			fmt.Fprintf(&b, ", kind %s", f.Raw.Kind)
+		}
+		if f.Raw.Severity != "" {
+			fmt.Fprintf(&b, ", %s", f.Raw.Severity)
+		}
+		b.WriteString("\n")
+		judgeField(&b, "Title", f.Raw.Title)
+		judgeField(&b, "Explanation", f.Raw.Explanation)
+		judgeField(&b, "Quoted code", f.Raw.Quote)
+		judgeField(&b, "Suggested fix", f.Raw.Fix)
+	}
+	return b.String()
+}
+
+func judgeField(b *strings.Builder, name, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	if len(text) > judgeTextLimit {
+		cut := judgeTextLimit
+		for cut > 0 && !utf8Start(text[cut]) {
+			cut--
+		}
+		text = text[:cut] + "…"
+	}
+	fmt.Fprintf(b, "%s: %s\n", name, strings.ReplaceAll(text, "\n", "\n    "))
+}
+
+func utf8Start(c byte) bool { return c&0xC0 != 0x80 }
+
+// reviewerLetter names the i-th reviewer A, B, … Z, then R27, R28, ….
+func reviewerLetter(i int) string {
+	if i < 26 {
+		return string(rune('A' + i))
+	}
+	return "R" + strconv.Itoa(i+1)
+}
+
+// JudgeGroups reads a judge's answer about n findings: the group of each
+// finding (an index into the answer's groups, renumbered from 0 in order of
+// first member). A finding the answer leaves out is a group of its own; an
+// id given twice keeps its first group; an id that names no finding is
+// ignored. Problems counts those repairs, so a caller can refuse an answer
+// that needed too many.
+func JudgeGroups(answer []byte, n int) (groups []int, problems int, err error) {
+	var a struct {
+		Groups [][]string `json:"groups"`
+	}
+	if err := json.Unmarshal(answer, &a); err != nil {
+		return nil, 0, fmt.Errorf("judge answer: %w", err)
+	}
+	if a.Groups == nil {
+		return nil, 0, fmt.Errorf("judge answer has no groups")
+	}
+	group := make([]int, n)
+	for i := range group {
+		group[i] = -1
+	}
+	for gi, g := range a.Groups {
+		for _, id := range g {
+			i, ok := judgeID(id, n)
+			switch {
+			case !ok:
+				problems++
+			case group[i] >= 0:
+				problems++
+			default:
+				group[i] = gi
+			}
+		}
+	}
+	next := len(a.Groups)
+	for i := range group {
+		if group[i] < 0 {
+			problems++
+			group[i] = next
+			next++
+		}
+	}
+	// Renumber by first member so equal partitions read equal.
+	renum := map[int]int{}
+	for i, g := range group {
+		if _, ok := renum[g]; !ok {
+			renum[g] = len(renum)
+		}
+		group[i] = renum[g]
+	}
+	return group, problems, nil
+}
+
+// judgeID reads "F7" (or "f7", "7") as finding index 6.
+func judgeID(id string, n int) (int, bool) {
+	id = strings.TrimSpace(id)
+	id = strings.TrimPrefix(strings.TrimPrefix(id, "F"), "f")
+	v, err := strconv.Atoi(id)
+	if err != nil || v < 1 || v > n {
+		return 0, false
+	}
+	return v - 1, true
+}

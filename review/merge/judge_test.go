@@ -1,0 +1,278 @@
+package merge
+
+import (
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// The judge measure: the corpora's reviews, each given to a judge as
+// JudgePrompt, its answer kept in testdata/judge/<corpus>/<review>.json.
+// TestJudgeCorpus scores the answers present; TestJudgeWritePrompts writes
+// the prompts for a judge to answer:
+//
+//	QUORUM_JUDGE_PROMPTS=/abs/dir go test ./review/merge -run TestJudgeWritePrompts -v
+//	go test ./review/merge -run TestJudgeCorpus -v
+//
+// The prompts are named by a hash of the review, so a judge reading them
+// learns nothing of which corpus or review it is judging; index.tsv maps
+// them back.
+
+func judgeAnswerPath(name string) string {
+	return filepath.Join("testdata", "judge", strings.TrimSuffix(name, ".txtar")+".json")
+}
+
+func judgePromptName(name string) string {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return fmt.Sprintf("p%08x", h.Sum32())
+}
+
+func TestJudgeWritePrompts(t *testing.T) {
+	out := os.Getenv("QUORUM_JUDGE_PROMPTS")
+	if out == "" {
+		t.Skip("set QUORUM_JUDGE_PROMPTS=/abs/dir to write the judge prompts")
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var index strings.Builder
+	for _, dir := range corpusDirs(t) {
+		for _, r := range loadCorpus(t, dir) {
+			name := judgePromptName(r.name)
+			prompt := JudgePrompt(r.files, JudgeOrder(r.findings))
+			if err := os.WriteFile(filepath.Join(out, name+".txt"), []byte(prompt), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&index, "%s\t%s\t%d\n", name, r.name, len(r.findings))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(out, "index.tsv"), []byte(index.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// partitionCounts scores one partition of a review's findings (finding key
+// to group) against its labels.
+func partitionCounts(r corpusReview, group map[string]int, errs bool) pairCounts {
+	var s pairCounts
+	issues := map[string]bool{}
+	for i, a := range r.findings {
+		issues[r.issue[findingKey(a)]] = true
+		for _, b := range r.findings[i+1:] {
+			ka, kb := findingKey(a), findingKey(b)
+			truth := r.issue[ka] == r.issue[kb]
+			got := group[ka] == group[kb]
+			switch {
+			case truth && got:
+				s.tp++
+			case got:
+				s.fp++
+				if errs {
+					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s]", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb]))
+				}
+			case truth:
+				s.fn++
+				if errs {
+					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s]", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka]))
+				}
+			}
+		}
+	}
+	s.findings = len(r.findings)
+	s.issues = len(issues)
+	return s
+}
+
+// meet is the partition of pairs both partitions join; join the finest
+// partition holding every pair either joins.
+func meet(a, b map[string]int) map[string]int {
+	out := map[string]int{}
+	ids := map[[2]int]int{}
+	for k := range a {
+		key := [2]int{a[k], b[k]}
+		if _, ok := ids[key]; !ok {
+			ids[key] = len(ids)
+		}
+		out[k] = ids[key]
+	}
+	return out
+}
+
+func join(a, b map[string]int) map[string]int {
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(k string) string {
+		if p, ok := parent[k]; ok && p != k {
+			r := find(p)
+			parent[k] = r
+			return r
+		}
+		return k
+	}
+	first := func(m map[string]int) map[int]string {
+		f := map[int]string{}
+		for _, k := range keys {
+			if _, ok := f[m[k]]; !ok {
+				f[m[k]] = k
+			}
+		}
+		return f
+	}
+	for _, m := range []map[string]int{a, b} {
+		f := first(m)
+		for _, k := range keys {
+			ra, rb := find(k), find(f[m[k]])
+			if ra != rb {
+				parent[max(ra, rb)] = min(ra, rb)
+			}
+		}
+	}
+	out := map[string]int{}
+	roots := map[string]int{}
+	for _, k := range keys {
+		r := find(k)
+		if _, ok := roots[r]; !ok {
+			roots[r] = len(roots)
+		}
+		out[k] = roots[r]
+	}
+	return out
+}
+
+func mergedPartition(findings []anchor.Finding) map[string]int {
+	group := map[string]int{}
+	for ci, c := range Clusters(findings) {
+		for _, m := range c.Members {
+			group[findingKey(m)] = ci
+		}
+	}
+	return group
+}
+
+func TestJudgeCorpus(t *testing.T) {
+	type tally struct{ judge, merged, meet, join pairCounts }
+	add := func(a *pairCounts, b pairCounts) {
+		a.tp += b.tp
+		a.fp += b.fp
+		a.fn += b.fn
+		a.findings += b.findings
+		a.issues += b.issues
+		a.errs = append(a.errs, b.errs...)
+	}
+	groups := map[string]*tally{}
+	var order []string
+	var problems, answered int
+	for _, dir := range corpusDirs(t) {
+		for _, r := range loadCorpus(t, dir) {
+			data, err := os.ReadFile(judgeAnswerPath(r.name))
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ordered := JudgeOrder(r.findings)
+			g, p, err := JudgeGroups(data, len(ordered))
+			if err != nil {
+				t.Errorf("%s: %v", r.name, err)
+				continue
+			}
+			answered++
+			problems += p
+			judged := map[string]int{}
+			for i, f := range ordered {
+				judged[findingKey(f)] = g[i]
+			}
+			merged := mergedPartition(r.findings)
+			for _, name := range []string{corpusGroup(dir), "all answered"} {
+				tl := groups[name]
+				if tl == nil {
+					tl = &tally{}
+					groups[name] = tl
+					order = append(order, name)
+				}
+				add(&tl.judge, partitionCounts(r, judged, name != "all answered"))
+				add(&tl.merged, partitionCounts(r, merged, false))
+				add(&tl.meet, partitionCounts(r, meet(judged, merged), false))
+				add(&tl.join, partitionCounts(r, join(judged, merged), false))
+			}
+		}
+	}
+	if answered == 0 {
+		t.Skip("no judge answers in testdata/judge")
+	}
+	t.Logf("%d reviews judged; %d ids repaired (left out, repeated or unknown)", answered, problems)
+	for _, name := range order {
+		tl := groups[name]
+		for _, v := range []struct {
+			label string
+			c     pairCounts
+		}{{"judge", tl.judge}, {"merge", tl.merged}, {"both agree (meet)", tl.meet}, {"either (join)", tl.join}} {
+			t.Logf("%s, %s: %d findings, %d issues: pairwise precision %.3f (tp %d fp %d), recall %.3f (fn %d)",
+				name, v.label, v.c.findings, v.c.issues, v.c.precision(), v.c.tp, v.c.fp, v.c.recall(), v.c.fn)
+		}
+		if testing.Verbose() {
+			for _, e := range tl.judge.errs {
+				t.Logf("  judge: %s", e)
+			}
+		}
+	}
+}
+
+func TestJudgeGroups(t *testing.T) {
+	for _, tc := range []struct {
+		answer   string
+		want     []int
+		problems int
+		err      bool
+	}{
+		{`{"groups":[["F1","F3"],["F2"]]}`, []int{0, 1, 0}, 0, false},
+		{`{"groups":[["F3","F1"],["F2"]]}`, []int{0, 1, 0}, 0, false},
+		{`{"groups":[["F2"],["F1","F3"]]}`, []int{0, 1, 0}, 0, false},
+		{`{"groups":[["F1"]]}`, []int{0, 1, 2}, 2, false},                   // left out: own groups
+		{`{"groups":[["F1","F2"],["F2","F3"]]}`, []int{0, 0, 1}, 1, false}, // repeated: first wins
+		{`{"groups":[["F1","F9","x"],["2","f3"]]}`, []int{0, 1, 1}, 2, false},
+		{`{"groups":null}`, nil, 0, true},
+		{`not json`, nil, 0, true},
+	} {
+		got, problems, err := JudgeGroups([]byte(tc.answer), 3)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) || problems != tc.problems {
+			t.Errorf("JudgeGroups(%s) = %v, %d, %v; want %v, %d, err %v", tc.answer, got, problems, err, tc.want, tc.problems, tc.err)
+		}
+	}
+}
+
+func TestJudgePromptOrderIndependent(t *testing.T) {
+	reviews := loadCorpus(t, "dev")
+	r := reviews[0]
+	want := JudgePrompt(r.files, JudgeOrder(r.findings))
+	for i := range 5 {
+		shuffled := slices.Clone(r.findings)
+		slices.Reverse(shuffled)
+		if i > 0 {
+			shuffled = append(shuffled[i:], shuffled[:i]...)
+		}
+		if got := JudgePrompt(r.files, JudgeOrder(shuffled)); got != want {
+			t.Fatalf("prompt changed with input order")
+		}
+	}
+	for i := range r.findings {
+		if !strings.Contains(want, fmt.Sprintf("[F%d] reviewer ", i+1)) {
+			t.Errorf("prompt lacks F%d", i+1)
+		}
+	}
+}
