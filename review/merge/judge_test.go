@@ -243,7 +243,7 @@ func TestJudgeGroups(t *testing.T) {
 		{`{"groups":[["F1","F3"],["F2"]]}`, []int{0, 1, 0}, 0, false},
 		{`{"groups":[["F3","F1"],["F2"]]}`, []int{0, 1, 0}, 0, false},
 		{`{"groups":[["F2"],["F1","F3"]]}`, []int{0, 1, 0}, 0, false},
-		{`{"groups":[["F1"]]}`, []int{0, 1, 2}, 2, false},                   // left out: own groups
+		{`{"groups":[["F1"]]}`, []int{0, 1, 2}, 2, false},                  // left out: own groups
 		{`{"groups":[["F1","F2"],["F2","F3"]]}`, []int{0, 0, 1}, 1, false}, // repeated: first wins
 		{`{"groups":[["F1","F9","x"],["2","f3"]]}`, []int{0, 1, 1}, 2, false},
 		{`{"groups":null}`, nil, 0, true},
