@@ -177,4 +177,26 @@ type Raw struct {
 	Wall          time.Duration `json:"wall_ns"`
 	Interrupted   bool          `json:"interrupted,omitempty"`
 	Results       []RawResult   `json:"results"`
+	// Judge is the judge's answer when merge.judge named one: kept with
+	// the reviewers' answers so a replay groups the findings as the
+	// review did, with no model call.
+	Judge *JudgeRun `json:"judge,omitempty"`
+}
+
+// JudgeRun is one judge request: the model asked to group the review's
+// findings into defects (merge.JudgePrompt), and what it answered.
+type JudgeRun struct {
+	Model string `json:"model"`
+	// PromptSHA256 is the hex SHA-256 of the prompt the judge saw: an
+	// answer is only used for findings that give the same prompt.
+	PromptSHA256 string `json:"prompt_sha256"`
+	// Answer is the judge's answer text, as it came.
+	Answer string `json:"answer,omitempty"`
+	// Error says why the judge gave no usable answer (unreachable, model
+	// missing, prompt too large, answer cut off); "" when it answered.
+	Error string `json:"error,omitempty"`
+	// Skipped says why the judge was not asked (fewer than two
+	// reviewers' findings: nothing to group).
+	Skipped string  `json:"skipped,omitempty"`
+	Metrics Metrics `json:"metrics"`
 }

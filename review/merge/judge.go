@@ -2,6 +2,8 @@ package merge
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
 
@@ -36,6 +39,13 @@ Group the findings so that each group is exactly one defect:
 Answer with JSON only: {"groups": [["F1", "F3"], ["F2"]]}
 `
 
+// judgeCodeBudget bounds the code a judge prompt shows (bytes): whole
+// hunks while they fit, else the lines near a finding (judgeNear, then
+// fewer), so a large diff with few findings still makes a small prompt.
+const judgeCodeBudget = 24 << 10
+
+var judgeNear = []int{12, 4}
+
 // judgeTextLimit bounds each text field in the prompt: a long explanation
 // adds tokens, not evidence.
 const judgeTextLimit = 400
@@ -44,8 +54,21 @@ const judgeTextLimit = 400
 // line, reviewer and texts, so no permutation of the input changes the
 // prompt (and so its cache key) or which id names which finding.
 func JudgeOrder(findings []anchor.Finding) []anchor.Finding {
-	out := slices.Clone(findings)
-	slices.SortStableFunc(out, func(a, b anchor.Finding) int {
+	out := make([]anchor.Finding, 0, len(findings))
+	for _, i := range judgeOrder(findings) {
+		out = append(out, findings[i])
+	}
+	return out
+}
+
+// judgeOrder is the input indices of findings in JudgeOrder.
+func judgeOrder(findings []anchor.Finding) []int {
+	order := make([]int, len(findings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &findings[i], &findings[j]
 		return cmp.Or(
 			cmp.Compare(a.File, b.File),
 			cmp.Compare(a.Line, b.Line),
@@ -56,10 +79,10 @@ func JudgeOrder(findings []anchor.Finding) []anchor.Finding {
 			cmp.Compare(a.Raw.Quote, b.Raw.Quote),
 			cmp.Compare(a.Raw.Fix, b.Raw.Fix),
 			cmp.Compare(a.Chunk, b.Chunk),
-			cmp.Compare(a.Seq, b.Seq),
+			compareFinding(a, b),
 		)
 	})
-	return out
+	return order
 }
 
 // JudgePrompt is the prompt asking a judge to group findings, which must be
@@ -70,32 +93,8 @@ func JudgeOrder(findings []anchor.Finding) []anchor.Finding {
 func JudgePrompt(files []diff.File, findings []anchor.Finding) string {
 	var b strings.Builder
 	b.WriteString(judgeIntro)
-	used := map[string]bool{}
-	for _, f := range findings {
-		used[f.File] = true
-	}
 	b.WriteString("\nThe change:\n")
-	for _, f := range files {
-		if !used[f.Path] {
-			continue
-		}
-		fmt.Fprintf(&b, "\n=== %s\n", f.Path)
-		for hi, h := range f.Hunks {
-			if hi > 0 {
-				b.WriteString("     ...\n")
-			}
-			for _, l := range h.Lines {
-				switch l.Kind {
-				case diff.Added:
-					fmt.Fprintf(&b, "%5d +%s\n", l.New, l.Text)
-				case diff.Deleted:
-					fmt.Fprintf(&b, "%5s -%s\n", "", l.Text)
-				default:
-					fmt.Fprintf(&b, "%5d  %s\n", l.New, l.Text)
-				}
-			}
-		}
-	}
+	b.WriteString(judgeCode(files, findings))
 	names := make([]string, 0, len(findings))
 	for _, f := range findings {
 		names = append(names, f.Reviewer)
@@ -124,6 +123,77 @@ func JudgePrompt(files []diff.File, findings []anchor.Finding) string {
 		judgeField(&b, "Explanation", f.Raw.Explanation)
 		judgeField(&b, "Quoted code", f.Raw.Quote)
 		judgeField(&b, "Suggested fix", f.Raw.Fix)
+	}
+	return b.String()
+}
+
+// judgeCode lists the hunks of the files the findings are in, new-side
+// line numbers first: whole while they fit judgeCodeBudget, else only the
+// lines near a finding.
+func judgeCode(files []diff.File, findings []anchor.Finding) string {
+	code := codeListing(files, findings, -1)
+	for _, near := range judgeNear {
+		if len(code) <= judgeCodeBudget {
+			break
+		}
+		code = codeListing(files, findings, near)
+	}
+	return code
+}
+
+// codeListing lists hunk lines: all of them when near < 0, else those
+// within near lines of a finding's lines (a deleted line counts as the
+// new-side line before it).
+func codeListing(files []diff.File, findings []anchor.Finding, near int) string {
+	spans := map[string][][2]int{}
+	for _, f := range findings {
+		end := max(f.Line, f.EndLine)
+		spans[f.File] = append(spans[f.File], [2]int{f.Line - near, end + near})
+	}
+	shown := func(path string, line int) bool {
+		if near < 0 {
+			return true
+		}
+		for _, sp := range spans[path] {
+			if sp[0] <= line && line <= sp[1] && sp[1] >= near { // a file-level finding shows no lines
+				return true
+			}
+		}
+		return false
+	}
+	var b strings.Builder
+	for _, f := range files {
+		if _, ok := spans[f.Path]; !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "\n=== %s\n", f.Path)
+		gap := false
+		wrote := false
+		for _, h := range f.Hunks {
+			gap = gap || wrote // a new hunk is always after a gap
+			at := max(h.NewStart-1, 0)
+			for _, l := range h.Lines {
+				if l.New > 0 {
+					at = l.New
+				}
+				if !shown(f.Path, at) {
+					gap = true
+					continue
+				}
+				if gap && wrote {
+					b.WriteString("     ...\n")
+				}
+				gap, wrote = false, true
+				switch l.Kind {
+				case diff.Added:
+					fmt.Fprintf(&b, "%5d +%s\n", l.New, l.Text)
+				case diff.Deleted:
+					fmt.Fprintf(&b, "%5s -%s\n", "", l.Text)
+				default:
+					fmt.Fprintf(&b, "%5d  %s\n", l.New, l.Text)
+				}
+			}
+		}
 	}
 	return b.String()
 }
@@ -214,4 +284,68 @@ func judgeID(id string, n int) (int, bool) {
 		return 0, false
 	}
 	return v - 1, true
+}
+
+// Group clusters a review's findings: as the judge's answer says when
+// judge holds a usable answer about exactly these findings, else by
+// Clusters (words, lines and kinds). judged says which; note says why a
+// judge that was asked was not used ("" when it was, or none was asked).
+// Like Clusters it is a pure function of its input: a replay of the saved
+// answer groups as the review did.
+func Group(files []diff.File, findings []anchor.Finding, judge *review.JudgeRun) (clusters []Cluster, judged bool, note string) {
+	if judge == nil || judge.Skipped != "" {
+		return Clusters(findings), false, ""
+	}
+	if judge.Error != "" {
+		return Clusters(findings), false, judge.Error
+	}
+	if JudgePromptSHA256(JudgePrompt(files, JudgeOrder(findings))) != judge.PromptSHA256 {
+		return Clusters(findings), false, "the judge's answer is about other findings than these"
+	}
+	out, err := Judged(findings, []byte(judge.Answer))
+	if err != nil {
+		return Clusters(findings), false, err.Error()
+	}
+	return out, true, ""
+}
+
+// JudgePromptSHA256 is the hex SHA-256 of a judge prompt, which names the
+// findings an answer is about.
+func JudgePromptSHA256(prompt string) string {
+	sum := sha256.Sum256([]byte(prompt))
+	return hex.EncodeToString(sum[:])
+}
+
+// Judged clusters findings as a judge answered about them (ids as in
+// JudgePrompt over JudgeOrder(findings)). An answer that does not list
+// every finding exactly once is refused: a judge that lost count of the
+// findings is not trusted with which belong together.
+func Judged(findings []anchor.Finding, answer []byte) ([]Cluster, error) {
+	groups, problems, err := JudgeGroups(answer, len(findings))
+	if err != nil {
+		return nil, err
+	}
+	if problems > 0 {
+		return nil, fmt.Errorf("the judge's answer did not list each of the %d findings exactly once", len(findings))
+	}
+	inJudge := make([]int, len(findings)) // input index -> group
+	for pos, i := range judgeOrder(findings) {
+		inJudge[i] = groups[pos]
+	}
+	nodes := newNodes(findings)
+	members := map[int][]int{}
+	var firsts []int
+	for n, i := range canonicalOrder(findings) {
+		g := inJudge[i]
+		if _, ok := members[g]; !ok {
+			firsts = append(firsts, g)
+		}
+		members[g] = append(members[g], n)
+	}
+	out := make([]Cluster, 0, len(firsts))
+	for _, g := range firsts {
+		out = append(out, build(nodes, members[g]))
+	}
+	sortClusters(out)
+	return out, nil
 }

@@ -1,14 +1,19 @@
 package merge
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
 
@@ -274,5 +279,121 @@ func TestJudgePromptOrderIndependent(t *testing.T) {
 		if !strings.Contains(want, fmt.Sprintf("[F%d] reviewer ", i+1)) {
 			t.Errorf("prompt lacks F%d", i+1)
 		}
+	}
+}
+
+// judgedReview is the first dev review with a judge answer that groups its
+// findings exactly as its labels do.
+func judgedReview(t *testing.T) (corpusReview, string) {
+	t.Helper()
+	r := loadCorpus(t, "dev")[0]
+	ordered := JudgeOrder(r.findings)
+	byIssue := map[string][]string{}
+	var issues []string
+	for i, f := range ordered {
+		is := r.issue[findingKey(f)]
+		if _, ok := byIssue[is]; !ok {
+			issues = append(issues, is)
+		}
+		byIssue[is] = append(byIssue[is], fmt.Sprintf("F%d", i+1))
+	}
+	var groups [][]string
+	for _, is := range issues {
+		groups = append(groups, byIssue[is])
+	}
+	answer, err := json.Marshal(map[string]any{"groups": groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, string(answer)
+}
+
+func TestJudgedOrderIndependent(t *testing.T) {
+	r, answer := judgedReview(t)
+	want, err := Judged(r.findings, []byte(answer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := partitionCounts(r, partitionOf(want), false); c.fp != 0 || c.fn != 0 {
+		t.Fatalf("judged clusters differ from the answer: fp %d fn %d", c.fp, c.fn)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 10 {
+		shuffled := slices.Clone(r.findings)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		got, err := Judged(shuffled, []byte(answer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatal("judged clusters changed with input order")
+		}
+	}
+}
+
+func partitionOf(clusters []Cluster) map[string]int {
+	group := map[string]int{}
+	for ci, c := range clusters {
+		for _, m := range c.Members {
+			group[findingKey(m)] = ci
+		}
+	}
+	return group
+}
+
+func TestGroupUsesOnlyAnAnswerAboutTheseFindings(t *testing.T) {
+	r, answer := judgedReview(t)
+	prompt := JudgePrompt(r.files, JudgeOrder(r.findings))
+	good := &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt), Answer: answer}
+	merged := Clusters(r.findings)
+	for _, tc := range []struct {
+		name   string
+		judge  *review.JudgeRun
+		judged bool
+		note   string
+	}{
+		{"none asked", nil, false, ""},
+		{"skipped", &review.JudgeRun{Model: "judge", Skipped: "nothing to group"}, false, ""},
+		{"failed", &review.JudgeRun{Model: "judge", Error: "model \"judge\" not found"}, false, "model \"judge\" not found"},
+		{"answered", good, true, ""},
+		{"about other findings", &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt + "x"), Answer: answer}, false, "the judge's answer is about other findings than these"},
+		{"lost count", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `{"groups":[["F1","F2"]]}`}, false, fmt.Sprintf("the judge's answer did not list each of the %d findings exactly once", len(r.findings))},
+		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "judge answer: invalid character 'g' looking for beginning of value"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, judged, note := Group(r.files, r.findings, tc.judge)
+			if judged != tc.judged || note != tc.note {
+				t.Fatalf("Group = judged %v, note %q; want %v, %q", judged, note, tc.judged, tc.note)
+			}
+			if !judged && !reflect.DeepEqual(got, merged) {
+				t.Fatal("an unused answer changed the merge")
+			}
+		})
+	}
+}
+
+func TestJudgePromptShowsOnlyCodeNearFindingsOfALargeDiff(t *testing.T) {
+	var lines []diff.Line
+	for n := 1; n <= 3000; n++ {
+		lines = append(lines, diff.Line{Kind: diff.Added, New: n, Text: fmt.Sprintf("x%04d := compute(%d) // padding padding padding", n, n)})
+	}
+	file := diff.File{Path: "big.go", Hunks: []diff.Hunk{{NewStart: 1, Lines: lines}}}
+	at := func(line int) anchor.Finding {
+		return anchor.Finding{Reviewer: "a", File: "big.go", Line: line, Raw: review.RawFinding{Title: "t"}}
+	}
+	prompt := JudgePrompt([]diff.File{file}, JudgeOrder([]anchor.Finding{at(100), at(2000)}))
+	for _, want := range []string{"x0088 ", "x0100 ", "x0112 ", "x1988 ", "x2000 ", "x2012 ", "     ...\n"} {
+		if !strings.Contains(prompt, want) {
+			t.Errorf("prompt lacks %q", want)
+		}
+	}
+	for _, not := range []string{"x0087 ", "x0113 ", "x1000 ", "x2013 "} {
+		if strings.Contains(prompt, not) {
+			t.Errorf("prompt shows %q, far from any finding", not)
+		}
+	}
+	small := diff.File{Path: "big.go", Hunks: []diff.Hunk{{NewStart: 1, Lines: lines[:100]}}}
+	if p := JudgePrompt([]diff.File{small}, JudgeOrder([]anchor.Finding{at(10)})); !strings.Contains(p, "x0100 ") {
+		t.Error("a small diff is not shown whole")
 	}
 }

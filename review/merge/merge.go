@@ -284,6 +284,13 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	for _, r := range roots {
 		out = append(out, build(nodes, groups[r]))
 	}
+	sortClusters(out)
+	return out
+}
+
+// sortClusters puts clusters in report order: by file, line and the
+// representative's content.
+func sortClusters(out []Cluster) {
 	slices.SortStableFunc(out, func(a, b Cluster) int {
 		if c := strings.Compare(a.Rep.File, b.Rep.File); c != 0 {
 			return c
@@ -293,7 +300,6 @@ func Clusters(findings []anchor.Finding) []Cluster {
 		}
 		return compareFinding(&a.Rep, &b.Rep)
 	})
-	return out
 }
 
 // prepare is what both phases start from: the findings as nodes in
@@ -315,12 +321,7 @@ func prepare(findings []anchor.Finding) ([]node, []pair, *unionFind) {
 // newNodes gives every finding its canonical index (a content order no
 // permutation of the input can change) and the evidence the scores read.
 func newNodes(findings []anchor.Finding) []node {
-	// Sort indices rather than the (large) findings themselves.
-	order := make([]int, len(findings))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return compareFinding(&findings[a], &findings[b]) })
+	order := canonicalOrder(findings)
 	nodes := make([]node, len(findings))
 	vecs := make([]vector, len(findings))
 	for i, j := range order {
@@ -351,6 +352,17 @@ func newNodes(findings []anchor.Finding) []node {
 	}
 
 	return nodes
+}
+
+// canonicalOrder is the input indices of findings in canonical order
+// (indices rather than the large findings themselves are sorted).
+func canonicalOrder(findings []anchor.Finding) []int {
+	order := make([]int, len(findings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareFinding(&findings[a], &findings[b]) })
+	return order
 }
 
 // conflicts reports whether a finding of one group and one of the other
