@@ -158,6 +158,8 @@ type Config struct {
 	Reports Reports
 	// Eval configures `quorum eval` (eval.go).
 	Eval Eval
+	// Merge configures how findings are grouped (judge.go).
+	Merge Merge
 
 	// Root is the repository root the repo file was looked for in.
 	Root string

@@ -65,7 +65,7 @@ type Result struct {
 
 // Review is the whole review, one stage per line:
 //
-//	Set → Plan → Raw → Anchored (+ Rejected) → Clusters → Report → saved bytes
+//	Set → Plan → Raw → Anchored (+ Rejected) → [judge] → Clusters → Report → saved bytes
 //
 // `quorum review`, the pre-push hook and `--replay` all call it; a new stage
 // (a verification pass, dismissals) is one line here. Everything after Raw
@@ -86,10 +86,14 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
 		req.Meta.GeneratedAt = req.Now()
 	}
-	anchored := anchor.All(req.Set, res.Raw)                                                                                                                                 // Raw → Anchored + Rejected
-	clusters := merge.Clusters(anchored.Findings)                                                                                                                            // Anchored → Clusters
-	dismissed := dismiss.Matcher(ledger, req.Set)                                                                                                                            // Clusters → Dismissed (applied before the gate)
-	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report
+	anchored := anchor.All(req.Set, res.Raw) // Raw → Anchored + Rejected
+	if req.Raw == nil && res.RunErr == nil {
+		res.Raw.Judge = s.Judge(ctx, req.Set, anchored.Findings) // Anchored → the judge's answer (merge.judge), kept with the raw answers
+	}
+	clusters, judged, note := merge.Group(req.Set.Files, anchored.Findings, res.Raw.Judge) // Anchored (+ the judge's answer) → Clusters
+	dismissed := dismiss.Matcher(ledger, req.Set)                                          // Clusters → Dismissed (applied before the gate)
+	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Grouping: report.GroupingOf(res.Raw.Judge, judged, note),
+		Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report
 	if err != nil {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}

@@ -50,6 +50,8 @@ type Session struct {
 	// cacheErr: the cache is on but has no directory; the session runs
 	// without it.
 	cacheErr error
+	// judge groups the findings (merge.judge); nil for the merge's rules.
+	judge *judgeServer
 }
 
 // EmbeddingModel names the first configured reviewer model that its
@@ -192,6 +194,23 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 			g.reviewers = append(g.reviewers, rv)
 			s.Reviewers = append(s.Reviewers, rv)
 		}
+	}
+	if model := cfg.JudgeModel(); model != "" {
+		// The judge runs on the top-level server: one a reviewer uses
+		// already is shared, any other is opened (and guarded) alone, so
+		// no reviewer runs there.
+		spec := SpecFor(cfg, config.Model{Name: model}, opts.Getenv)
+		g, ok := bySpec[spec]
+		if !ok {
+			open := spec
+			open.Resolver, open.Busy, open.MetaTimeout = opts.Resolver, opts.Busy, opts.RequestTimeout
+			b, err := OpenBackend(open)
+			if err != nil {
+				return nil, err
+			}
+			g = &group{backend: b, catalog: &shownOnce{Catalog: b, shown: map[string]review.ModelInfo{}}}
+		}
+		s.judge = &judgeServer{model: model, backend: g.backend, catalog: g.catalog}
 	}
 	if cfg.Cache {
 		dir, err := cache.DefaultDir(opts.Getenv)

@@ -234,10 +234,10 @@ func JudgeGroups(answer []byte, n int) (groups []int, problems int, err error) {
 		Groups [][]string `json:"groups"`
 	}
 	if err := json.Unmarshal(answer, &a); err != nil {
-		return nil, 0, fmt.Errorf("judge answer: %w", err)
+		return nil, 0, fmt.Errorf("the judge's answer is not the JSON asked for: %w", err)
 	}
 	if a.Groups == nil {
-		return nil, 0, fmt.Errorf("judge answer has no groups")
+		return nil, 0, fmt.Errorf("the judge's answer has no groups")
 	}
 	group := make([]int, n)
 	for i := range group {

@@ -358,7 +358,7 @@ func TestGroupUsesOnlyAnAnswerAboutTheseFindings(t *testing.T) {
 		{"answered", good, true, ""},
 		{"about other findings", &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt + "x"), Answer: answer}, false, "the judge's answer is about other findings than these"},
 		{"lost count", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `{"groups":[["F1","F2"]]}`}, false, fmt.Sprintf("the judge's answer did not list each of the %d findings exactly once", len(r.findings))},
-		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "judge answer: invalid character 'g' looking for beginning of value"},
+		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "the judge's answer is not the JSON asked for: invalid character 'g' looking for beginning of value"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, judged, note := Group(r.files, r.findings, tc.judge)

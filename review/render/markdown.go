@@ -509,6 +509,7 @@ func (m *md) retro(r *report.Report) {
 			rv.Unique, rv.Corroborated, rv.Rejected, rv.FailedChunks)
 	}
 	m.p("\n")
+	m.p("%s\n\n", groupingLine(r.Grouping))
 	for _, rv := range r.Reviewers {
 		var parts []string
 		if rv.Error != "" {
@@ -543,6 +544,25 @@ func (m *md) retro(r *report.Report) {
 			m.p("| %s | %s | %s | %s | %s |\n", cell(j.Reviewer), cell(j.File), line, cell(j.Title), cell(j.Reason))
 		}
 	}
+}
+
+// groupingLine says what grouped the findings into issues, and what the
+// judge cost or why it was not used.
+func groupingLine(g report.Grouping) string {
+	if g.By == report.GroupedByJudge {
+		cost := fmt.Sprintf("%s, %d tokens in, %d out", Duration(g.DurationMS), g.PromptTokens, g.EvalTokens)
+		if g.Cached {
+			cost = "cached"
+		}
+		return fmt.Sprintf("**Grouped by** the judge %s (%s).", code(g.Judge), cost)
+	}
+	if g.Judge == "" {
+		return "**Grouped by** quorum's rules (words, lines and kinds; no judge configured)."
+	}
+	if g.Skipped {
+		return fmt.Sprintf("**Grouped by** quorum's rules: the judge %s was not asked, %s.", code(g.Judge), mdText(g.Note))
+	}
+	return fmt.Sprintf("**Grouped by** quorum's rules, not the judge %s: %s.", code(g.Judge), mdText(g.Note))
 }
 
 func times(n int) string {

@@ -120,6 +120,13 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 				m.p("**Not reviewed, too large:** %s.\n", report.FirstFew(large))
 			}
 		})
+		// A judge that was asked and not used is said even here: the
+		// findings are grouped by other rules than the ones configured.
+		section(func(m *md) {
+			if g := r.Grouping; g.Judge != "" && g.By != report.GroupedByJudge && !g.Skipped {
+				m.p("%s\n", groupingLine(g))
+			}
+		})
 		section(func(m *md) {
 			var more []string
 			if n := len(r.Dismissed); n > 0 {

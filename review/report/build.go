@@ -37,6 +37,8 @@ type Input struct {
 	Raw      *review.Raw
 	Anchored anchor.Result
 	Clusters []merge.Cluster
+	// Grouping says what made Clusters (GroupingOf); zero means the rules.
+	Grouping Grouping
 	// Dismiss says whether a finding is dismissed, and why; nil dismisses
 	// nothing. It must be a pure function of the finding.
 	Dismiss func(Finding) (Dismissal, bool)
@@ -81,7 +83,12 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 		Findings:      []Finding{},
 		Dismissed:     []Finding{},
 		Skipped:       skipped(set),
+		Grouping:      in.Grouping,
 	}
+	if r.Grouping.By == "" {
+		r.Grouping.By = GroupedByRules
+	}
+	r.Grouping.Judge, r.Grouping.Note = safetext.Sanitize(r.Grouping.Judge), safetext.Sanitize(r.Grouping.Note)
 	reviewable := set.Reviewable()
 	results := slices.Clone(raw.Results)
 	slices.SortStableFunc(results, func(a, b review.RawResult) int { return strings.Compare(a.Reviewer.Name, b.Reviewer.Name) })

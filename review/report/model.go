@@ -38,7 +38,9 @@ type Report struct {
 	Verdict   Verdict    `json:"verdict"`
 	Summary   Summary    `json:"summary"`
 	Reviewers []Reviewer `json:"reviewers"`
-	Findings  []Finding  `json:"findings"`
+	// Grouping says what grouped the reviewers' findings into Findings.
+	Grouping Grouping  `json:"grouping"`
+	Findings []Finding `json:"findings"`
 	// Dismissed are findings a dismissal (the ledger or an inline
 	// quorum:ignore) matched: listed with the reason, never counted by the gate.
 	Dismissed []Finding         `json:"dismissed"`
@@ -53,6 +55,54 @@ type Report struct {
 	Coverage  Coverage          `json:"coverage"`
 	Skipped   []Skipped         `json:"skipped"`
 	Totals    Totals            `json:"totals"`
+}
+
+// Grouping says what grouped the reviewers' findings into issues: the
+// judge model's answer (merge.judge), or quorum's rules of words, lines and
+// kinds (merge.Clusters) when no judge is configured or its answer could
+// not be used.
+type Grouping struct {
+	// By is GroupedByJudge or GroupedByRules.
+	By string `json:"by"`
+	// Judge is the configured judge model ("" for none).
+	Judge string `json:"judge,omitempty"`
+	// Note says why the judge was not asked (Skipped), or why its answer
+	// was not used.
+	Note    string `json:"note,omitempty"`
+	Skipped bool   `json:"skipped,omitempty"`
+	// The judge's request, when one was made or cached.
+	DurationMS   int64 `json:"duration_ms,omitempty"`
+	PromptTokens int   `json:"tokens_in,omitempty"`
+	EvalTokens   int   `json:"tokens_out,omitempty"`
+	Cached       bool  `json:"cached,omitempty"`
+}
+
+// What grouped the findings.
+const (
+	GroupedByJudge = "judge"
+	GroupedByRules = "rules"
+)
+
+// GroupingOf is the report's account of the grouping: judge is the raw
+// answers' judge request (nil when none was configured), judged and note
+// what merge.Group made of it.
+func GroupingOf(judge *review.JudgeRun, judged bool, note string) Grouping {
+	g := Grouping{By: GroupedByRules}
+	if judged {
+		g.By = GroupedByJudge
+	}
+	if judge == nil {
+		return g
+	}
+	g.Judge = judge.Model
+	g.Note = note
+	if judge.Skipped != "" {
+		g.Note, g.Skipped = judge.Skipped, true
+	}
+	g.DurationMS = judge.Metrics.Wall.Milliseconds()
+	g.PromptTokens, g.EvalTokens = judge.Metrics.PromptTokens, judge.Metrics.EvalTokens
+	g.Cached = judge.Metrics.CacheHits > 0
+	return g
 }
 
 // Verdict statuses.

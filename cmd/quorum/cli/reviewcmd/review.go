@@ -65,6 +65,8 @@ type ReviewOptions struct {
 	FailOn           string
 	MinAgreement     int
 	SeverityPolicy   string
+	// Judge is the model that groups the findings (merge.judge).
+	Judge string
 	// Replay is a saved report (directory, id or "latest") to consolidate
 	// again from its raw answers, with no model call.
 	Replay string
@@ -96,6 +98,7 @@ var flagKeys = map[string]string{
 	"fail-on":           "review.fail_on",
 	"min-agreement":     "review.min_agreement",
 	"severity-policy":   "severity_policy",
+	"judge":             "merge.judge",
 }
 
 // NewCmdReview builds `quorum review`. runF replaces the run function in
@@ -152,6 +155,7 @@ several at once when they fit in memory together. Progress goes to stderr.`,
 	fl.StringVar(&opts.FailOn, "fail-on", "", "exit 1 on findings at or above `SEVERITY`: critical, important, suggestion or none (default: review.fail_on config, important)")
 	fl.IntVar(&opts.MinAgreement, "min-agreement", 0, "only findings found by at least `N` reviewers trip the gate (default: review.min_agreement config, 1)")
 	fl.StringVar(&opts.SeverityPolicy, "severity-policy", "", "how reviewers' severity votes combine (`POLICY`): upper-median, max or majority (default: severity_policy config, upper-median)")
+	fl.StringVar(&opts.Judge, "judge", "", "group the findings with judge `MODEL`, which reads the code (none: quorum's rules; default: merge.judge config, none)")
 	fl.StringVar(&opts.Replay, "replay", "", "consolidate a saved review again (`DIR`, report id or \"latest\") with no model call")
 	cmdutil.AddServerFlags(fl, &opts.API, &opts.Host)
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback Ollama host (the diff is sent to it)")

@@ -1,0 +1,60 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/merge"
+	"github.com/quorum-review/quorum/review/run"
+)
+
+// judgeServer is the judge model (merge.judge) and the server it runs on.
+type judgeServer struct {
+	model   string
+	backend Backend
+	catalog review.Catalog
+}
+
+// Judge asks the configured judge to group the review's findings into
+// defects: nil when no judge is configured. It never fails the review: a
+// judge that cannot answer (missing, unreachable, a prompt too large, an
+// answer that loses count of the findings) leaves the grouping to the
+// merge's rules, and the result says why.
+func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Finding) *review.JudgeRun {
+	if s == nil || s.judge == nil {
+		return nil
+	}
+	if reviewersOf(findings) < 2 {
+		return &review.JudgeRun{Model: s.judge.model, Skipped: "fewer than two reviewers found anything, so there was nothing to group"}
+	}
+	if ctx.Err() != nil {
+		return &review.JudgeRun{Model: s.judge.model, Skipped: "the review was stopped before the judge was asked"}
+	}
+	prompt := merge.JudgePrompt(set.Files, merge.JudgeOrder(findings))
+	runner := &run.Runner{Chat: s.judge.backend, Catalog: s.judge.catalog, Cache: s.cache, Now: s.opts.Now}
+	jr := runner.Judge(ctx, run.JudgeRequest{
+		Model:      s.judge.model,
+		Prompt:     prompt,
+		Schema:     merge.JudgeSchema,
+		Findings:   len(findings),
+		MaxContext: s.opts.Config.MaxContext,
+		Timeout:    s.opts.RequestTimeout,
+		Valid: func(answer string) error {
+			_, err := merge.Judged(findings, []byte(answer))
+			return err
+		},
+	})
+	jr.PromptSHA256 = merge.JudgePromptSHA256(prompt)
+	return &jr
+}
+
+// reviewersOf counts the reviewers with at least one finding.
+func reviewersOf(findings []anchor.Finding) int {
+	seen := map[string]bool{}
+	for _, f := range findings {
+		seen[f.Reviewer] = true
+	}
+	return len(seen)
+}

@@ -1,0 +1,200 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/dismiss"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// Two reviewers report the handler's query at two lines in words the
+// rules keep apart; the judge (gemma2) groups them.
+const (
+	sqlAnswer = `{"summary":"s","findings":[{"file":"api/handler.go","line":4,"quote":"q := \"SELECT * FROM users WHERE name = '\"","severity":"critical","category":"security","kind":"sql-injection","title":"SQL injection in Handle","explanation":"The name parameter is concatenated into the SQL text."}]}`
+	errAnswer = `{"summary":"s","findings":[{"file":"api/handler.go","line":5,"quote":"rows, _ := db.Query(q)","severity":"important","category":"bug","kind":"unchecked-error","title":"Query error discarded","explanation":"db.Query can fail; rows is then nil and rows.Close panics."}]}`
+	oneGroup  = `{"groups":[["F1","F2"]]}`
+)
+
+// judgeReply answers reviewers by model and the judge with judgeAnswer.
+func judgeReply(judgeAnswer string) func(model, prompt string) string {
+	return func(model, prompt string) string {
+		switch {
+		case strings.Contains(prompt, "Group the findings"):
+			return judgeAnswer
+		case strings.HasPrefix(model, "qwen"):
+			return sqlAnswer
+		case strings.HasPrefix(model, "llama"):
+			return errAnswer
+		}
+		return `{"summary":"s","findings":[]}`
+	}
+}
+
+func judgedReview(t *testing.T, srv *ollamatest.Server, judge string, models ...string) (*Result, *Session) {
+	t.Helper()
+	cfg := config.Default()
+	cfg.OllamaHost = srv.Host
+	cfg.Merge.Judge = judge
+	for _, m := range models {
+		cfg.Models = append(cfg.Models, config.Model{Name: m})
+	}
+	cfg.Cache = false
+	s, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Review(context.Background(), s, Request{
+		Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
+		Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt},
+	})
+	if err != nil || res.RunErr != nil {
+		t.Fatalf("review: %v, %v", err, res.RunErr)
+	}
+	return res, s
+}
+
+// judgeChats counts the judge requests (a probe of the judge's tokenizer
+// is not one).
+func judgeChats(srv *ollamatest.Server) int {
+	n := 0
+	for _, c := range srv.Chats() {
+		if strings.Contains(c.Prompt, "Group the findings") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestJudgeGroupsTheFindingsAndAReplayGroupsThemAgain(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(oneGroup)})
+	res, _ := judgedReview(t, srv, "gemma2:9b", "qwen2.5-coder:7b", "llama3.1:8b")
+	rep := res.Report
+	if g := rep.Grouping; g.By != report.GroupedByJudge || g.Judge != "gemma2:9b" || g.Note != "" || g.Skipped {
+		t.Fatalf("grouping = %+v", g)
+	}
+	if len(rep.Findings) != 1 || !slices.Equal(rep.Findings[0].Reviewers, []string{"llama3.1:8b", "qwen2.5-coder:7b"}) {
+		t.Fatalf("findings = %+v", rep.Findings)
+	}
+	if res.Raw.Judge == nil || res.Raw.Judge.Answer != oneGroup || res.Raw.Judge.PromptSHA256 == "" {
+		t.Fatalf("raw judge = %+v", res.Raw.Judge)
+	}
+	if judgeChats(srv) != 1 {
+		t.Fatalf("judge asked %d times", judgeChats(srv))
+	}
+	chat := srv.Chats()[len(srv.Chats())-1]
+	if !strings.Contains(string(chat.Format), `"groups"`) {
+		t.Errorf("judge request has no answer schema: %s", chat.Format)
+	}
+
+	// The replay reads the saved answer: no request, the same report,
+	// whatever the order of the raw results.
+	want, _ := json.Marshal(rep)
+	for _, order := range [][]int{{0, 1}, {1, 0}} {
+		raw := *res.Raw
+		raw.Results = []review.RawResult{res.Raw.Results[order[0]], res.Raw.Results[order[1]]}
+		again, err := Review(context.Background(), nil, Request{Set: reporttest.Set(), Raw: &raw, Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(again.Report); string(got) != string(want) {
+			t.Errorf("replay in order %v differs:\n%s\nwant\n%s", order, got, want)
+		}
+	}
+	if judgeChats(srv) != 1 {
+		t.Errorf("the replay asked the judge")
+	}
+}
+
+func TestWithoutAJudgeTheRulesGroup(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(oneGroup)})
+	res, _ := judgedReview(t, srv, "", "qwen2.5-coder:7b", "llama3.1:8b")
+	if g := res.Report.Grouping; g != (report.Grouping{By: report.GroupedByRules}) || res.Raw.Judge != nil {
+		t.Fatalf("grouping = %+v, raw judge %+v", g, res.Raw.Judge)
+	}
+	if len(res.Report.Findings) != 2 {
+		t.Fatalf("the rules made %d findings, want the two kinds apart", len(res.Report.Findings))
+	}
+	if judgeChats(srv) != 0 {
+		t.Error("a judge was asked with none configured")
+	}
+}
+
+// A judge that cannot be used leaves the rules' grouping, and the report
+// says why; the review itself does not fail.
+func TestAJudgeThatCannotBeUsedLeavesTheRules(t *testing.T) {
+	for _, tc := range []struct {
+		name, judge, answer string
+		models              []string
+		skipped             bool
+		note                string
+	}{
+		{"loses count", "gemma2:9b", `{"groups":[["F1"]]}`, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
+			"the judge's answer did not list each of the 2 findings exactly once"},
+		{"not json", "gemma2:9b", `F1 and F2 are one`, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
+			"the judge's answer is not the JSON asked for: invalid character 'F' looking for beginning of value"},
+		{"not installed", "mistral:7b", oneGroup, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
+			"the judge model mistral:7b is not installed"},
+		{"one reviewer", "gemma2:9b", oneGroup, []string{"qwen2.5-coder:7b"}, true,
+			"fewer than two reviewers found anything, so there was nothing to group"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(tc.answer)})
+			res, _ := judgedReview(t, srv, tc.judge, tc.models...)
+			g := res.Report.Grouping
+			if g.By != report.GroupedByRules || g.Judge != tc.judge || g.Note != tc.note || g.Skipped != tc.skipped {
+				t.Fatalf("grouping = %+v", g)
+			}
+			if len(res.Report.Findings) != len(tc.models) {
+				t.Errorf("%d findings, want the rules' %d", len(res.Report.Findings), len(tc.models))
+			}
+		})
+	}
+}
+
+// The judge's answer is cached by the model's digest and the prompt: a
+// second review of the same diff asks nobody, whatever name the judge is
+// given by.
+func TestJudgeAnswerIsCachedByDigest(t *testing.T) {
+	models := append(ollamatest.DefaultModels(), ollamatest.Model{Name: "judge:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}})
+	srv := ollamatest.New(t, ollamatest.Config{Models: models, Reply: judgeReply(oneGroup)})
+	cacheDir := t.TempDir()
+	run := func(judge string) *Result {
+		cfg := config.Default()
+		cfg.OllamaHost = srv.Host
+		cfg.Merge.Judge = judge
+		cfg.Models = []config.Model{{Name: "qwen2.5-coder:7b"}, {Name: "llama3.1:8b"}}
+		getenv := func(k string) string {
+			if k == "QUORUM_CACHE_DIR" {
+				return cacheDir
+			}
+			return ""
+		}
+		s, err := Open(context.Background(), Options{Config: cfg, Getenv: getenv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
+			Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
+		if err != nil || res.RunErr != nil || res.CacheErr != nil {
+			t.Fatalf("review: %v, %v, %v", err, res.RunErr, res.CacheErr)
+		}
+		return res
+	}
+	first := run("judge")
+	if judgeChats(srv) != 1 || first.Report.Grouping.Cached || first.Report.Grouping.By != report.GroupedByJudge {
+		t.Fatalf("judge asked %d times; first grouping %+v", judgeChats(srv), first.Report.Grouping)
+	}
+	second := run("judge:latest")
+	if judgeChats(srv) != 1 || !second.Report.Grouping.Cached || second.Report.Grouping.By != report.GroupedByJudge {
+		t.Fatalf("judge asked %d times; second grouping %+v", judgeChats(srv), second.Report.Grouping)
+	}
+}

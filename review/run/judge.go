@@ -1,0 +1,166 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/review"
+)
+
+// This file is the judge's one request (merge.judge): the prompt that asks
+// a model to group the review's findings, sized to fit the model's context
+// like a reviewer's chunk is, checked for truncation, and cached by model
+// digest and prompt. Reading the answer is merge's: Valid says whether it
+// may be cached.
+
+// judgeNS is the cache namespace of judge answers.
+const judgeNS = "judge"
+
+// JudgeRequest is one judge request.
+type JudgeRequest struct {
+	Model  string
+	Prompt string
+	Schema json.RawMessage
+	// Findings is how many findings the prompt lists; it sizes the answer.
+	Findings int
+	// MaxContext caps num_ctx (max_context); the model's own context
+	// length caps it too.
+	MaxContext int
+	Timeout    time.Duration
+	// Valid says why an answer cannot be used (nil: it can). Only a
+	// usable answer is cached.
+	Valid func(answer string) error
+}
+
+// judgeAnswerTokens bounds the answer: a few tokens per id ("F12", quotes,
+// a comma) and per group's brackets, plus the object around them.
+func judgeAnswerTokens(findings int) int { return 64 + 12*findings }
+
+type cachedJudge struct {
+	Answer  string         `json:"answer"`
+	Metrics review.Metrics `json:"metrics"`
+}
+
+// Judge sends one judge request. It never fails: what went wrong is the
+// result's Error, and the review keeps the merge's own grouping.
+func (r *Runner) Judge(ctx context.Context, req JudgeRequest) review.JudgeRun {
+	start := r.now()
+	out := review.JudgeRun{Model: req.Model}
+	var info review.ModelInfo
+	if r.Catalog != nil {
+		var err error
+		if info, err = r.Catalog.Show(ctx, req.Model); err != nil {
+			out.Error = judgeFailed(req.Model, err)
+			return out
+		}
+	}
+	id := modelID(req.Model, info.Digest)
+	key := cache.Key("quorum.judge/v1", id, 0.0, DefaultSeed, req.Prompt)
+	var hit cachedJudge
+	if ok, _ := r.Cache.Get(judgeNS, key, &hit); ok && (req.Valid == nil || req.Valid(hit.Answer) == nil) {
+		out.Answer, out.Metrics = hit.Answer, hit.Metrics
+		out.Metrics.CacheHits, out.Metrics.Requests = 1, 0
+		out.Metrics.Wall = r.now().Sub(start)
+		return out
+	}
+	limit := req.MaxContext
+	if info.ContextLength > 0 && (limit <= 0 || info.ContextLength < limit) {
+		limit = info.ContextLength
+	}
+	answer := judgeAnswerTokens(req.Findings)
+	bpt, measured := r.measuredBPT(id)
+	if !measured {
+		bpt = conservativeBPT
+	}
+	numCtx := judgeNumCtx(len(req.Prompt), bpt, answer)
+	if numCtx > limit && !measured {
+		// Conservatively too large: measure the tokenizer once, as a
+		// reviewer of this model would have.
+		if b, ok := r.probe(ctx, req.Model, min(limit, 4096), req.Timeout, &out.Metrics); ok {
+			r.storeBPT(id, b, "probe")
+			bpt, measured = b, true
+			numCtx = judgeNumCtx(len(req.Prompt), bpt, answer)
+		}
+	}
+	if limit > 0 && numCtx > limit {
+		out.Error = fmt.Sprintf("the judge's prompt (about %d tokens with its answer) does not fit %s's context of %d tokens (max_context)", numCtx, req.Model, limit)
+		return out
+	}
+	opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
+	rctx, cancel := withTimeout(ctx, req.Timeout)
+	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
+	cancel()
+	addMetrics(&out.Metrics, resp)
+	out.Metrics.Requests++
+	out.Metrics.Wall = r.now().Sub(start)
+	switch {
+	case err != nil:
+		out.Error = judgeFailed(req.Model, err)
+	case promptCut(resp, numCtx):
+		out.Error = fmt.Sprintf("the judge's prompt was cut: %s read %d tokens of a %d-token context", req.Model, resp.PromptEvalCount, numCtx)
+	case resp.DoneReason == "length":
+		out.Error = fmt.Sprintf("the judge's answer was cut off at %d tokens", resp.EvalCount)
+	default:
+		out.Answer = resp.Content
+		if req.Valid != nil {
+			if verr := req.Valid(resp.Content); verr != nil {
+				out.Error = verr.Error()
+				return out
+			}
+		}
+		_ = r.Cache.Put(judgeNS, key, cachedJudge{Answer: resp.Content, Metrics: out.Metrics}) // a failed write only costs a future call
+	}
+	return out
+}
+
+// judgeNumCtx is the context a prompt of n bytes needs at bpt bytes per
+// token (planned at the safety share, like a chunk), with room for the
+// answer and the truncation margin, rounded up to 1024 tokens.
+func judgeNumCtx(n int, bpt float64, answer int) int {
+	tokens := int(float64(n)/(bpt*safety)) + 1
+	need := tokens + answer
+	need += truncMargin(need)
+	return (need + 1023) / 1024 * 1024
+}
+
+// probe measures a model's bytes per token with the calibration prompt.
+func (r *Runner) probe(ctx context.Context, model string, numCtx int, timeout time.Duration, m *review.Metrics) (float64, bool) {
+	prompt := probeText(numCtx, fmt.Sprintf("%x", r.now().UnixNano()))
+	rctx, cancel := withTimeout(ctx, timeout)
+	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: model, Prompt: prompt, Options: review.Options{NumCtx: numCtx, NumPredict: 1, Seed: DefaultSeed}}, nil)
+	cancel()
+	addMetrics(m, resp)
+	m.Requests++
+	if err != nil || resp.PromptEvalCount <= 0 || promptCut(resp, numCtx) {
+		return 0, false
+	}
+	return min(max(float64(len(prompt))/float64(resp.PromptEvalCount), minBPT), maxBPT), true
+}
+
+func addMetrics(m *review.Metrics, resp review.ChatResponse) {
+	m.TotalDuration += resp.TotalDuration
+	m.LoadDuration += resp.LoadDuration
+	m.PromptEvalDuration += resp.PromptEvalDuration
+	m.EvalDuration += resp.EvalDuration
+	m.PromptTokens += resp.PromptEvalCount
+	m.EvalTokens += resp.EvalCount
+}
+
+// judgeFailed words a failed judge request for the report.
+func judgeFailed(model string, err error) string {
+	switch {
+	case errors.Is(err, review.ErrModelNotFound):
+		return fmt.Sprintf("the judge model %s is not installed", model)
+	case errors.Is(err, review.ErrUnreachable):
+		return fmt.Sprintf("the judge's server did not answer: %v", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the judge did not answer in time"
+	case errors.Is(err, context.Canceled):
+		return "the review was stopped before the judge answered"
+	}
+	return fmt.Sprintf("the judge failed: %v", err)
+}
