@@ -27,7 +27,8 @@ import (
 //
 // The prompts are named by a hash of the review, so a judge reading them
 // learns nothing of which corpus or review it is judging; index.tsv maps
-// them back.
+// them back, and prompts.sha256 (copied beside the answers) names the
+// prompt each answer is about.
 
 func judgeAnswerPath(name string) string {
 	return filepath.Join("testdata", "judge", strings.TrimSuffix(name, ".txtar")+".json")
@@ -47,7 +48,7 @@ func TestJudgeWritePrompts(t *testing.T) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	var index strings.Builder
+	var index, sums strings.Builder
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
 			name := judgePromptName(r.name)
@@ -56,9 +57,14 @@ func TestJudgeWritePrompts(t *testing.T) {
 				t.Fatal(err)
 			}
 			fmt.Fprintf(&index, "%s\t%s\t%d\n", name, r.name, len(r.findings))
+			fmt.Fprintf(&sums, "%s  %s\n", JudgePromptSHA256(prompt), strings.TrimSuffix(r.name, ".txtar"))
 		}
 	}
 	if err := os.WriteFile(filepath.Join(out, "index.tsv"), []byte(index.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// prompts.sha256 goes to testdata/judge with the answers.
+	if err := os.WriteFile(filepath.Join(out, "prompts.sha256"), []byte(sums.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -178,6 +184,7 @@ func TestJudgeCorpus(t *testing.T) {
 		a.issues += b.issues
 		a.errs = append(a.errs, b.errs...)
 	}
+	sums := judgedPromptSums(t)
 	groups := map[string]*tally{}
 	var order []string
 	var problems, answered int
@@ -191,6 +198,11 @@ func TestJudgeCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			ordered := JudgeOrder(r.findings)
+			name := strings.TrimSuffix(r.name, ".txtar")
+			if sum := JudgePromptSHA256(JudgePrompt(r.files, ordered)); sum != sums[name] {
+				t.Errorf("%s: the judge answered another prompt (sha256 %.12s, now %.12s): rewrite the prompts and judge them again", r.name, sums[name], sum)
+				continue
+			}
 			g, p, err := JudgeGroups(data, len(ordered))
 			if err != nil {
 				t.Errorf("%s: %v", r.name, err)
@@ -203,14 +215,18 @@ func TestJudgeCorpus(t *testing.T) {
 				judged[findingKey(f)] = g[i]
 			}
 			merged := mergedPartition(r.findings)
-			for _, name := range []string{corpusGroup(dir), "all answered"} {
+			pools := []string{corpusGroup(dir), "all answered"}
+			if corpusGroup(dir) != "older" {
+				pools = append(pools, "the fifteen untuned (blind12-26)")
+			}
+			for _, name := range pools {
 				tl := groups[name]
 				if tl == nil {
 					tl = &tally{}
 					groups[name] = tl
 					order = append(order, name)
 				}
-				add(&tl.judge, partitionCounts(r, judged, name != "all answered"))
+				add(&tl.judge, partitionCounts(r, judged, name == corpusGroup(dir)))
 				add(&tl.merged, partitionCounts(r, merged, false))
 				add(&tl.meet, partitionCounts(r, meet(judged, merged), false))
 				add(&tl.join, partitionCounts(r, join(judged, merged), false))
@@ -236,6 +252,27 @@ func TestJudgeCorpus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// judgedPromptSums reads testdata/judge/prompts.sha256: the SHA-256 of
+// the prompt each recorded answer was given ("<sum>  <corpus>/<review>").
+// A change to JudgePrompt or JudgeOrder shows as a mismatch, never as
+// answers silently read against other ids.
+func judgedPromptSums(t *testing.T) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "judge", "prompts.sha256"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		sum, name, ok := strings.Cut(l, "  ")
+		if !ok {
+			t.Fatalf("prompts.sha256: bad line %q", l)
+		}
+		sums[name] = sum
+	}
+	return sums
 }
 
 func TestJudgeGroups(t *testing.T) {

@@ -74,28 +74,37 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) review.JudgeRun {
 	answer := judgeAnswerTokens(req.Findings)
 	bpt, measured := r.measuredBPT(id)
 	if !measured {
+		// Measure the tokenizer once, as a reviewer of this model would
+		// have: one token per byte is not conservative for every model.
 		bpt = conservativeBPT
-	}
-	numCtx := judgeNumCtx(len(req.Prompt), bpt, answer)
-	if numCtx > limit && !measured {
-		// Conservatively too large: measure the tokenizer once, as a
-		// reviewer of this model would have.
-		if b, ok := r.probe(ctx, req.Model, min(limit, 4096), req.Timeout, &out.Metrics); ok {
+		if b, ok := r.probe(ctx, req.Model, max(min(limit, 4096), 512), req.Timeout, &out.Metrics); ok {
 			r.storeBPT(id, b, "probe")
-			bpt, measured = b, true
-			numCtx = judgeNumCtx(len(req.Prompt), bpt, answer)
+			bpt = b
 		}
 	}
-	if limit > 0 && numCtx > limit {
-		out.Error = fmt.Sprintf("the judge's prompt (about %d tokens with its answer) does not fit %s's context of %d tokens (max_context)", numCtx, req.Model, limit)
-		return out
+	numCtx := judgeNumCtx(len(req.Prompt), bpt, answer)
+	var resp review.ChatResponse
+	var err error
+	for attempt := 0; ; attempt++ {
+		if limit > 0 && numCtx > limit {
+			out.Error = fmt.Sprintf("the judge's prompt (about %d tokens with its answer) does not fit %s's context of %d tokens (max_context)", numCtx, req.Model, limit)
+			out.Metrics.Wall = r.now().Sub(start)
+			return out
+		}
+		opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
+		rctx, cancel := withTimeout(ctx, req.Timeout)
+		resp, err = r.Chat.Chat(rctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
+		cancel()
+		addMetrics(&out.Metrics, resp)
+		out.Metrics.Requests++
+		if err != nil || !promptCut(resp, numCtx) || attempt > 0 || numCtx >= limit {
+			break
+		}
+		// The prompt is denser in this tokenizer than the probe: ask
+		// once more with half as much room again, never reading an
+		// answer to a cut prompt.
+		numCtx = min(limit, (numCtx*3/2+1023)/1024*1024)
 	}
-	opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
-	rctx, cancel := withTimeout(ctx, req.Timeout)
-	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
-	cancel()
-	addMetrics(&out.Metrics, resp)
-	out.Metrics.Requests++
 	out.Metrics.Wall = r.now().Sub(start)
 	switch {
 	case err != nil:

@@ -51,15 +51,16 @@ func judgeRequest(prompt string) JudgeRequest {
 func TestJudgeSizesItsContextAndCachesAUsableAnswer(t *testing.T) {
 	f := judgeFake(answered(`{"groups":[["F1","F2"],["F3"]]}`))
 	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(t.TempDir())}
-	prompt := strings.Repeat("x", 3000) // conservatively 3000 tokens: fits without a probe
+	prompt := strings.Repeat("x", 3000)
 	got := r.Judge(context.Background(), judgeRequest(prompt))
-	if got.Error != "" || got.Answer != `{"groups":[["F1","F2"],["F3"]]}` || got.Metrics.Requests != 1 {
-		t.Fatalf("judge = %+v", got)
+	if judge, probes := judgeRequests(f); got.Error != "" || got.Answer != `{"groups":[["F1","F2"],["F3"]]}` || got.Metrics.Requests != 2 || judge != 1 || probes != 1 {
+		t.Fatalf("judge = %+v after %d requests and %d probes", got, judge, probes)
 	}
 	f.mu.Lock()
-	req := f.requests[0]
+	req := f.requests[1]
 	f.mu.Unlock()
-	if want := judgeNumCtx(3000, conservativeBPT, judgeAnswerTokens(3)); req.Options.NumCtx != want || req.Options.NumPredict != judgeAnswerTokens(3) ||
+	// The probe measured 4 bytes to a token.
+	if want := judgeNumCtx(3000, 4, judgeAnswerTokens(3)); req.Options.NumCtx != want || req.Options.NumPredict != judgeAnswerTokens(3) ||
 		req.Options.Seed != DefaultSeed || req.Options.Temperature != 0 || string(req.Format) != `{"type":"object"}` {
 		t.Errorf("request options %+v, format %s; want num_ctx %d", req.Options, req.Format, want)
 	}
@@ -69,10 +70,9 @@ func TestJudgeSizesItsContextAndCachesAUsableAnswer(t *testing.T) {
 	}
 }
 
-// A prompt too large at one token per byte measures the tokenizer first,
-// as a reviewer of the model would have; one too large even then is not
-// sent.
-func TestJudgeProbesBeforeGivingUpOnALargePrompt(t *testing.T) {
+// The tokenizer is measured once per model; a prompt too large even then
+// is not sent.
+func TestJudgeMeasuresOnceAndRefusesAPromptTooLarge(t *testing.T) {
 	f := judgeFake(answered(`{"groups":[]}`))
 	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(t.TempDir())}
 	got := r.Judge(context.Background(), judgeRequest(strings.Repeat("x", 12000)))
@@ -86,6 +86,24 @@ func TestJudgeProbesBeforeGivingUpOnALargePrompt(t *testing.T) {
 	}
 }
 
+// A prompt the server cut (it read num_ctx tokens) is asked once more with
+// more room; its answer is never read.
+func TestJudgeAsksAgainWithMoreRoomAfterACut(t *testing.T) {
+	var ctxs []int
+	f := judgeFake(func(req review.ChatRequest) review.ChatResponse {
+		ctxs = append(ctxs, req.Options.NumCtx)
+		if len(ctxs) == 1 {
+			return review.ChatResponse{Content: `{"groups":[["F9"]]}`, DoneReason: "stop", PromptEvalCount: req.Options.NumCtx, EvalCount: 5}
+		}
+		return review.ChatResponse{Content: `{"groups":[["F1","F2","F3"]]}`, DoneReason: "stop", PromptEvalCount: 100, EvalCount: 5}
+	})
+	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(t.TempDir())}
+	got := r.Judge(context.Background(), judgeRequest("group these"))
+	if got.Error != "" || got.Answer != `{"groups":[["F1","F2","F3"]]}` || len(ctxs) != 2 || ctxs[1] <= ctxs[0] {
+		t.Fatalf("judge = %+v with contexts %v", got, ctxs)
+	}
+}
+
 func TestJudgeFailuresAreSaidAndNotCached(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -94,7 +112,7 @@ func TestJudgeFailuresAreSaidAndNotCached(t *testing.T) {
 		valid func(string) error
 		want  string
 	}{
-		{"prompt cut", "j", func(req review.ChatRequest) review.ChatResponse {
+		{"prompt cut twice", "j", func(req review.ChatRequest) review.ChatResponse {
 			return review.ChatResponse{Content: `{"groups":[]}`, DoneReason: "stop", PromptEvalCount: req.Options.NumCtx, EvalCount: 5}
 		}, nil, "the judge's prompt was cut: j read"},
 		{"answer cut", "j", func(req review.ChatRequest) review.ChatResponse {
