@@ -2,11 +2,15 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/merge"
+	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/run"
 )
 
@@ -57,4 +61,24 @@ func reviewersOf(findings []anchor.Finding) int {
 		seen[f.Reviewer] = true
 	}
 	return len(seen)
+}
+
+// JudgeUnused is the warning for a configured judge whose answer was not
+// used (the review still stands, grouped by quorum's rules), with what to
+// do about it; nil when the judge grouped the findings, was not needed,
+// or none is configured.
+func JudgeUnused(g report.Grouping) error {
+	if g.Judge == "" || g.By == report.GroupedByJudge || g.Skipped {
+		return nil
+	}
+	hint := "see the report's retro; --judge none (or merge.judge: none) groups by quorum's rules without asking"
+	switch {
+	case strings.Contains(g.Note, "not installed"):
+		hint = "ollama pull " + g.Judge + ", or --judge none"
+	case strings.Contains(g.Note, "does not fit"), strings.Contains(g.Note, "was cut"):
+		hint = "raise --max-context (max_context), or name a judge with a larger context"
+	case strings.Contains(g.Note, "server did not answer"):
+		hint = "start the model server (ollama serve), or --judge none"
+	}
+	return exitcode.WithHint(fmt.Errorf("the judge %s was not used, so quorum's rules grouped the findings: %s", g.Judge, g.Note), hint)
 }

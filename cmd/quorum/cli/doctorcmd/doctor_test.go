@@ -280,6 +280,12 @@ func TestProblems(t *testing.T) {
 			`warn  cache       answers will not be cached: QUORUM_CACHE_DIR "rel" is not an absolute path`, "fix: point QUORUM_CACHE_DIR at an absolute directory"}},
 		{"cache off", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_CACHE": "false"}}, nil, 0, []string{
 			"info  cache       off (cache: false, or QUORUM_CACHE=false): every review asks the models again"}},
+		{"judge installed", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "gemma2:9b"}}, nil, 0, []string{
+			"ok    judge       gemma2:9b groups the findings (merge.judge)", "ready to review"}},
+		{"judge missing", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "mistral:7b"}}, nil, 0, []string{
+			"warn  judge       mistral:7b is not installed, so quorum's rules will group the findings", "fix: ollama pull mistral:7b, or merge.judge: none", "ready to review"}},
+		{"judge cannot chat", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "nomic-embed-text"}}, nil, 0, []string{
+			"warn  judge       nomic-embed-text cannot chat, so quorum's rules will group the findings"}},
 		{"bad config", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MAX_CONTEXT": "lots"}}, nil, 2, []string{
 			"FAIL  config      env QUORUM_MAX_CONTEXT: max_context"}},
 	}

@@ -66,9 +66,32 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	}
 	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
 	panelReady = d.checkPanel(chosen, source, missing, installed)
+	d.checkJudge(installed, client.SameModel)
 	d.checkContext(chosen)
 	d.checkMemory(chosen)
 	return true, panelReady
+}
+
+// checkJudge checks merge.judge's model: a judge that cannot answer
+// leaves the grouping to quorum's rules, with a warning on every review.
+func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string) bool) {
+	judge := d.cfg.JudgeModel()
+	if judge == "" {
+		return
+	}
+	name := safetext.OneLine(judge)
+	for _, m := range installed {
+		if !same(m.Name, judge) {
+			continue
+		}
+		if !panel.ChatCapable(m) {
+			d.r.add("judge", Warn, fmt.Sprintf("%s cannot chat, so quorum's rules will group the findings", name), "name a chat model in merge.judge (`quorum models` lists them)")
+			return
+		}
+		d.r.add("judge", OK, fmt.Sprintf("%s groups the findings (merge.judge)", name), "")
+		return
+	}
+	d.r.add("judge", Warn, fmt.Sprintf("%s is not installed, so quorum's rules will group the findings", name), "ollama pull "+judge+", or merge.judge: none")
 }
 
 func (d *doctor) skip(names ...string) {

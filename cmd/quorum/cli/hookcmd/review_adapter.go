@@ -207,6 +207,8 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	var warning, warningHint string
 	if res.CacheErr != nil {
 		warning, warningHint = res.CacheErr.Error(), exitcode.HintOf(res.CacheErr)
+	} else if err := pipeline.JudgeUnused(rep.Grouping); err != nil {
+		warning, warningHint = err.Error(), exitcode.HintOf(err)
 	}
 	if raw.Interrupted && rep.Verdict.RestsOn == 0 {
 		return Outcome{Unavailable: true, TimedOut: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout),

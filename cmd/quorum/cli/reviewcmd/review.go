@@ -367,6 +367,9 @@ func reviewRun(opts *ReviewOptions) error {
 	if res.CacheErr != nil {
 		warn(opts, "", res.CacheErr) // the review is whole; only the next one pays
 	}
+	if err := pipeline.JudgeUnused(res.Report.Grouping); err != nil {
+		warn(opts, "", err) // the report says it too, in its retro
+	}
 	if err := outcome(opts, cfg, raw, runErr, ctx, res.CacheErr); err != nil {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
