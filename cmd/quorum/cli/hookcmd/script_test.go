@@ -121,7 +121,8 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// ollamaRules script the fake server for the real pipeline: a diff whose
+// ollamaRules script the fake server for the real pipeline: a judge's
+// request is answered with one group of three findings; a diff whose
 // text contains QUORUM-E2E-SQL draws a critical finding from every model,
 // QUORUM-E2E-LONE one from qwen2.5-coder:7b only, QUORUM-E2E-CONTEXT one
 // from every model quoting line 3 of db.go (in the hook's scripts, an
@@ -142,6 +143,9 @@ func ollamaRules() []ollamatest.Rule {
 		return string(b)
 	}
 	return []ollamatest.Rule{
+		// A judge (merge.judge) puts every finding in one group; its
+		// prompt holds the diff, so this rule comes first.
+		{Contains: "Group the findings", Reply: `{"groups":[["F1","F2","F3"]]}`},
 		{Contains: "QUORUM-E2E-SQL", Reply: answer("db.go", 4, `func Find(name string) string { return "SELECT * FROM users WHERE name = '" + name + "'" }`, "SQL built from user input")},
 		{Model: "qwen2.5-coder:7b", Contains: "QUORUM-E2E-LONE", Reply: answer("lone.go", 3, "func Lone() {}", "lone worry")},
 		{Contains: "QUORUM-E2E-CONTEXT", Reply: answer("db.go", 3, `import "database/sql" // QUORUM-E2E-CONTEXT`, "Pre-existing import")},
