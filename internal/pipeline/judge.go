@@ -37,6 +37,10 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 		return &review.JudgeRun{Model: s.judge.model, Skipped: "the review was stopped before the judge was asked"}
 	}
 	prompt := merge.JudgePrompt(set.Files, merge.JudgeOrder(findings))
+	watcher, _ := s.opts.Observer.(JudgeObserver)
+	if watcher != nil {
+		watcher.JudgeStarted(s.judge.model, len(findings))
+	}
 	runner := &run.Runner{Chat: s.judge.backend, Catalog: s.judge.catalog, Cache: s.cache, Now: s.opts.Now}
 	jr := runner.Judge(ctx, run.JudgeRequest{
 		Model:      s.judge.model,
@@ -51,7 +55,17 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 		},
 	})
 	jr.PromptSHA256 = merge.JudgePromptSHA256(prompt)
+	if watcher != nil {
+		watcher.JudgeDone(s.judge.model, jr)
+	}
 	return &jr
+}
+
+// JudgeObserver is what a progress display is told of the judge: an
+// Observer that is one hears when the judge starts and how it ended.
+type JudgeObserver interface {
+	JudgeStarted(model string, findings int)
+	JudgeDone(model string, jr review.JudgeRun)
 }
 
 // reviewersOf counts the reviewers with at least one finding.

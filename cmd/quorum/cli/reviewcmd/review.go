@@ -460,8 +460,9 @@ func warn(opts *ReviewOptions, what string, err error) {
 
 // The composition root checks what the runner discovers by interface.
 var (
-	_ run.Loader   = (*ollama.Client)(nil)
-	_ run.Observer = (*progress.Reporter)(nil)
+	_ pipeline.JudgeObserver = (*progress.Reporter)(nil)
+	_ run.Loader             = (*ollama.Client)(nil)
+	_ run.Observer           = (*progress.Reporter)(nil)
 )
 
 // untrackedNote names, on one line of w, the untracked files a --worktree
