@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
+	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
@@ -196,5 +199,57 @@ func TestJudgeAnswerIsCachedByDigest(t *testing.T) {
 	second := run("judge:latest")
 	if judgeChats(srv) != 1 || !second.Report.Grouping.Cached || second.Report.Grouping.By != report.GroupedByJudge {
 		t.Fatalf("judge asked %d times; second grouping %+v", judgeChats(srv), second.Report.Grouping)
+	}
+}
+
+// A judge may group a cause in one file with its symptom in another: the
+// finding keeps one place, and the member elsewhere names its file, in the
+// JSON and in the Markdown.
+func TestJudgeGroupsAcrossFiles(t *testing.T) {
+	cacheAnswer := `{"summary":"s","findings":[{"file":"store/cache.go","line":16,"quote":"f, _ := os.Open(c.path(key))","severity":"important","category":"bug","kind":"unchecked-error","title":"Open error dropped","explanation":"f is nil when the file is missing."}]}`
+	srv := ollamatest.New(t, ollamatest.Config{Reply: func(model, prompt string) string {
+		switch {
+		case strings.Contains(prompt, "Group the findings"):
+			return oneGroup
+		case strings.HasPrefix(model, "qwen"):
+			return cacheAnswer
+		case strings.HasPrefix(model, "llama"):
+			return errAnswer
+		}
+		return `{"summary":"s","findings":[]}`
+	}})
+	res, _ := judgedReview(t, srv, "gemma2:9b", "qwen2.5-coder:7b", "llama3.1:8b")
+	rep := res.Report
+	if rep.Grouping.By != report.GroupedByJudge || len(rep.Findings) != 1 {
+		t.Fatalf("grouping %+v, %d findings", rep.Grouping, len(rep.Findings))
+	}
+	f := rep.Findings[0]
+	var elsewhere []report.Member
+	for _, m := range f.Members {
+		if m.File != "" {
+			elsewhere = append(elsewhere, m)
+		}
+	}
+	if len(elsewhere) != 1 || elsewhere[0].File == f.File || (elsewhere[0].File != "api/handler.go" && elsewhere[0].File != "store/cache.go") {
+		t.Fatalf("finding at %s, members %+v", f.File, f.Members)
+	}
+	data, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"file":"`+elsewhere[0].File+`","line":`) {
+		t.Errorf("the JSON does not name the member's file:\n%s", data)
+	}
+	var back report.Report
+	if err := json.Unmarshal(data, &back); err != nil || back.Findings[0].Members[1].File+back.Findings[0].Members[0].File != elsewhere[0].File {
+		t.Errorf("read back: %v, members %+v", err, back.Findings[0].Members)
+	}
+	var md bytes.Buffer
+	if err := render.Markdown(&md, rep, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("Also at: `%s:%d` (%s).", elsewhere[0].File, elsewhere[0].Line, elsewhere[0].Reviewer)
+	if !strings.Contains(md.String(), want) {
+		t.Errorf("the Markdown lacks %q:\n%s", want, md.String())
 	}
 }

@@ -317,7 +317,8 @@ func JudgePromptSHA256(prompt string) string {
 }
 
 // Judged clusters findings as a judge answered about them (ids as in
-// JudgePrompt over JudgeOrder(findings)). An answer that does not list
+// JudgePrompt over JudgeOrder(findings)), one cluster per group. An
+// answer that does not list
 // every finding exactly once is refused: a judge that lost count of the
 // findings is not trusted with which belong together.
 func Judged(findings []anchor.Finding, answer []byte) ([]Cluster, error) {
@@ -332,6 +333,8 @@ func Judged(findings []anchor.Finding, answer []byte) ([]Cluster, error) {
 	for pos, i := range judgeOrder(findings) {
 		inJudge[i] = groups[pos]
 	}
+	// Unlike the rules, a judge may group findings in two files (a cause
+	// in one, its symptom in another): the report names each member's file.
 	nodes := newNodes(findings)
 	members := map[int][]int{}
 	var firsts []int

@@ -203,17 +203,20 @@ func TestJudgeCorpus(t *testing.T) {
 				t.Errorf("%s: the judge answered another prompt (sha256 %.12s, now %.12s): rewrite the prompts and judge them again", r.name, sums[name], sum)
 				continue
 			}
-			g, p, err := JudgeGroups(data, len(ordered))
+			_, p, err := JudgeGroups(data, len(ordered))
 			if err != nil {
 				t.Errorf("%s: %v", r.name, err)
 				continue
 			}
 			answered++
 			problems += p
-			judged := map[string]int{}
-			for i, f := range ordered {
-				judged[findingKey(f)] = g[i]
+			// Scored as the product uses it: Judged's clusters.
+			clusters, err := Judged(r.findings, data)
+			if err != nil {
+				t.Errorf("%s: %v", r.name, err)
+				continue
 			}
+			judged := partitionOf(clusters)
 			merged := mergedPartition(r.findings)
 			pools := []string{corpusGroup(dir), "all answered"}
 			if corpusGroup(dir) != "older" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -357,6 +358,20 @@ func (m *md) finding(n int, f report.Finding) {
 			ws = append(ws, fmt.Sprintf("%s: “%s” (%s)", mdText(o.Reviewer), mdText(o.Title), mdText(o.Severity)))
 		}
 		m.p("\nAlso reported as: %s.\n", strings.Join(ws, "; "))
+	}
+	// A judge may group findings in other files: each such place is named.
+	var elsewhere []string
+	for _, mem := range f.Members {
+		if mem.File != "" {
+			at := mem.File
+			if mem.Line > 0 {
+				at += ":" + strconv.Itoa(mem.Line)
+			}
+			elsewhere = append(elsewhere, fmt.Sprintf("%s (%s)", code(safetext.Sanitize(at)), mdText(mem.Reviewer)))
+		}
+	}
+	if len(elsewhere) > 0 {
+		m.p("\nAlso at: %s.\n", strings.Join(elsewhere, "; "))
 	}
 	if review.FixIsProse(f.Fix) {
 		// Words, not code: shown as a sentence, never as a replacement line.

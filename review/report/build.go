@@ -308,12 +308,16 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
 	f.Members = make([]Member, 0, len(c.Members))
 	for _, m := range c.Members {
-		f.Members = append(f.Members, Member{Reviewer: m.Reviewer, Title: safetext.Sanitize(strings.TrimSpace(m.Raw.Title)),
+		mem := Member{Reviewer: m.Reviewer, Title: safetext.Sanitize(strings.TrimSpace(m.Raw.Title)),
 			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
-			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))})
+			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))}
+		if m.File != rep.File {
+			mem.File = m.File
+		}
+		f.Members = append(f.Members, mem)
 	}
 	slices.SortStableFunc(f.Members, func(a, b Member) int {
-		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), cmp.Compare(a.Line, b.Line), strings.Compare(a.Title, b.Title),
+		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Title, b.Title),
 			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote))
 	})
 	f.ID = stableID(rep.File, rep.LineText, f.Category)

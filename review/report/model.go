@@ -299,6 +299,10 @@ type Member struct {
 	Title    string `json:"title"`
 	Severity string `json:"severity"`
 	Category string `json:"category"`
+	// File is the member's file when it is not the finding's: a judge
+	// (merge.judge) may group a cause in one file with its symptom in
+	// another. "" means the finding's file.
+	File string `json:"file,omitempty"`
 	// Line and EndLine are where it was anchored (0 for file-level).
 	Line    int    `json:"line"`
 	EndLine int    `json:"end_line"`

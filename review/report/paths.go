@@ -15,7 +15,7 @@ import (
 // stays, lossy, for people; reading a saved report restores the exact path.
 // Valid UTF-8 paths, nearly all, gain no field.
 //
-// Findings, TODOs and API changes hold the path as the diff gives it, and
+// Findings, their members, TODOs and API changes hold the path as the diff gives it, and
 // their JSON methods below add the field. The coverage table and the
 // skipped list hold it sanitised for printing (safetext.Sanitize drops
 // control characters too), so Build sets their PathBytes and FileBytes
@@ -32,6 +32,7 @@ func exactBytes(raw, shown string) []byte {
 
 type (
 	plainFinding   Finding
+	plainMember    Member
 	plainTODO      TODO
 	plainAPIChange APIChange
 )
@@ -54,6 +55,27 @@ func (f *Finding) UnmarshalJSON(b []byte) error {
 	}
 	*f = Finding(v.plainFinding)
 	f.File = diff.ExactPath(f.File, v.FileBytes)
+	return nil
+}
+
+type memberJSON struct {
+	plainMember
+	FileBytes []byte `json:"file_bytes,omitempty"`
+}
+
+// MarshalJSON writes m's fields, then file_bytes for a path that is not UTF-8.
+func (m Member) MarshalJSON() ([]byte, error) {
+	return safetext.MarshalNoHTML(memberJSON{plainMember(m), diff.NonUTF8Bytes(m.File)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, the exact path included.
+func (m *Member) UnmarshalJSON(b []byte) error {
+	var v memberJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*m = Member(v.plainMember)
+	m.File = diff.ExactPath(m.File, v.FileBytes)
 	return nil
 }
 
