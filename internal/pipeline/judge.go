@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/merge"
@@ -19,6 +21,9 @@ type judgeServer struct {
 	model   string
 	backend Backend
 	catalog review.Catalog
+	// openErr is why its server could not be opened (a remote host the
+	// loopback guard refused): every judge request then fails with it.
+	openErr error
 }
 
 // Judge asks the configured judge to group the review's findings into
@@ -35,6 +40,9 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 	}
 	if ctx.Err() != nil {
 		return &review.JudgeRun{Model: s.judge.model, Skipped: "the review was stopped before the judge was asked"}
+	}
+	if err := s.judge.openErr; err != nil {
+		return &review.JudgeRun{Model: s.judge.model, Error: "the judge's server: " + safetext.OneLine(err.Error())}
 	}
 	prompt := merge.JudgePrompt(set.Files, merge.JudgeOrder(findings))
 	watcher, _ := s.opts.Observer.(JudgeObserver)
@@ -80,19 +88,34 @@ func reviewersOf(findings []anchor.Finding) int {
 // JudgeUnused is the warning for a configured judge whose answer was not
 // used (the review still stands, grouped by quorum's rules), with what to
 // do about it; nil when the judge grouped the findings, was not needed,
-// or none is configured.
-func JudgeUnused(g report.Grouping) error {
+// or none is configured. api is the top-level server's protocol, which
+// the judge runs on.
+func JudgeUnused(g report.Grouping, api string) error {
 	if g.Judge == "" || g.By == report.GroupedByJudge || g.Skipped {
 		return nil
 	}
-	hint := "see the report's retro; --judge none (or merge.judge: none) groups by quorum's rules without asking"
-	switch {
-	case strings.Contains(g.Note, "not installed"):
-		hint = "ollama pull " + g.Judge + ", or --judge none"
-	case strings.Contains(g.Note, "does not fit"), strings.Contains(g.Note, "was cut"):
-		hint = "raise --max-context (max_context), or name a judge with a larger context"
-	case strings.Contains(g.Note, "server did not answer"):
-		hint = "start the model server (ollama serve), or --judge none"
+	const off = "merge.judge: none (QUORUM_MERGE_JUDGE=none, or --judge none for one review)"
+	judge := safetext.OneLine(g.Judge)
+	var hint string
+	switch note := g.Note; {
+	case strings.Contains(note, "is not installed") && api == config.APIOpenAI:
+		hint = "load " + judge + " in the server, or set " + off
+	case strings.Contains(note, "is not installed"):
+		hint = "ollama pull " + judge + ", or set " + off
+	case strings.Contains(note, "(max_context)"), strings.Contains(note, "prompt was cut"):
+		hint = "raise max_context (--max-context), or name a judge with a larger context"
+	case strings.Contains(note, "does not fit"):
+		hint = "name a judge with a larger context in merge.judge"
+	case strings.Contains(note, "answer was cut off"):
+		hint = "the judge wrote past its answer budget: name another judge model, or set " + off
+	case strings.Contains(note, "--request-timeout"):
+		hint = "raise --request-timeout, or set " + off
+	case strings.Contains(note, "refusing to send code"):
+		hint = "the judge runs on the top-level host: set host: to a loopback address, or set " + off
+	case strings.Contains(note, "server did not answer"), strings.Contains(note, "the judge's server"):
+		hint = "start the model server (ollama serve), or set " + off
+	default:
+		hint = "the judge's answer could not be used (a larger model judges better); or set " + off
 	}
-	return exitcode.WithHint(fmt.Errorf("the judge %s was not used, so quorum's rules grouped the findings: %s", g.Judge, g.Note), hint)
+	return exitcode.WithHint(fmt.Errorf("the judge %s was not used, so quorum's rules grouped the findings: %s", judge, safetext.OneLine(g.Note)), hint)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
@@ -251,5 +252,93 @@ func TestJudgeGroupsAcrossFiles(t *testing.T) {
 	want := fmt.Sprintf("Also at: `%s:%d` (%s).", elsewhere[0].File, elsewhere[0].Line, elsewhere[0].Reviewer)
 	if !strings.Contains(md.String(), want) {
 		t.Errorf("the Markdown lacks %q:\n%s", want, md.String())
+	}
+}
+
+// A judge that groups a critical finding with lesser ones cannot lower it
+// below what the rules give: the gate is never weaker with a judge.
+func TestJudgeNeverWeakensTheGate(t *testing.T) {
+	models := append(ollamatest.DefaultModels(), ollamatest.Model{Name: "judge:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}})
+	suggestion := `{"summary":"s","findings":[{"file":"api/handler.go","line":6,"quote":"defer rows.Close()","severity":"suggestion","category":"style","kind":"other","title":"Close rows earlier","explanation":"Minor."}]}`
+	srv := ollamatest.New(t, ollamatest.Config{Models: models, Reply: func(model, prompt string) string {
+		switch {
+		case strings.Contains(prompt, "Group the findings"):
+			return `{"groups":[["F1","F2","F3"]]}`
+		case strings.HasPrefix(model, "qwen"):
+			return sqlAnswer // critical
+		case strings.HasPrefix(model, "llama"):
+			return strings.Replace(errAnswer, `"important"`, `"suggestion"`, 1)
+		}
+		return suggestion
+	}})
+	res, _ := judgedReview(t, srv, "judge", "qwen2.5-coder:7b", "llama3.1:8b", "gemma2:9b")
+	rep := res.Report
+	if rep.Grouping.By != report.GroupedByJudge || len(rep.Findings) != 1 {
+		t.Fatalf("grouping %+v, %d findings", rep.Grouping, len(rep.Findings))
+	}
+	if f := rep.Findings[0]; f.Severity != review.Critical || !f.RulesFloor || !slices.Equal(f.Reviewers, []string{"gemma2:9b", "llama3.1:8b", "qwen2.5-coder:7b"}) {
+		t.Fatalf("finding %s (rules floor %v) by %v; want critical, held by the rules", f.Severity, f.RulesFloor, f.Reviewers)
+	}
+	gate := report.Policy{FailOn: review.Critical, MinAgreement: 1}
+	again, err := Consolidate(reporttest.Set(), res.Raw, gate, report.Meta{GeneratedAt: reporttest.GeneratedAt})
+	if err != nil || !again.Verdict.GateTripped {
+		t.Fatalf("the gate at critical did not trip: %v, %+v", err, again.Verdict)
+	}
+}
+
+// Each way a judge can go unused has its own remedy, naming the limit
+// that applied.
+func TestJudgeUnusedSaysWhatToDo(t *testing.T) {
+	const off = "merge.judge: none (QUORUM_MERGE_JUDGE=none, or --judge none for one review)"
+	for _, tc := range []struct {
+		note, api, hint string
+	}{
+		{"the judge model j:7b is not installed", "", "ollama pull j:7b, or set " + off},
+		{"the judge model j:7b is not installed", config.APIOpenAI, "load j:7b in the server, or set " + off},
+		{"the judge's prompt (about 9216 tokens with its answer) does not fit j:7b's context of 8192 tokens (max_context)", "", "raise max_context (--max-context), or name a judge with a larger context"},
+		{"the judge's prompt (about 9216 tokens with its answer) does not fit j:7b's context of 8192 tokens (the model's own context length)", "", "name a judge with a larger context in merge.judge"},
+		{"the judge's prompt was cut: j:7b read 8192 tokens of a 8192-token context", "", "raise max_context (--max-context), or name a judge with a larger context"},
+		{"the judge's answer was cut off at 400 tokens", "", "the judge wrote past its answer budget: name another judge model, or set " + off},
+		{"the judge did not answer within --request-timeout (10m0s)", "", "raise --request-timeout, or set " + off},
+		{"the judge's server: refusing to send code to non-loopback ollama host 10.1.2.3:11434", "", "the judge runs on the top-level host: set host: to a loopback address, or set " + off},
+		{"the judge's answer did not list each of the 3 findings exactly once", "", "the judge's answer could not be used (a larger model judges better); or set " + off},
+	} {
+		err := JudgeUnused(report.Grouping{By: report.GroupedByRules, Judge: "j:7b", Note: tc.note}, tc.api)
+		if err == nil || err.Error() != "the judge j:7b was not used, so quorum's rules grouped the findings: "+tc.note || exitcode.HintOf(err) != tc.hint {
+			t.Errorf("%q: %v, hint %q; want hint %q", tc.note, err, exitcode.HintOf(err), tc.hint)
+		}
+	}
+	for _, g := range []report.Grouping{
+		{By: report.GroupedByRules},
+		{By: report.GroupedByJudge, Judge: "j:7b"},
+		{By: report.GroupedByRules, Judge: "j:7b", Skipped: true, Note: "fewer than two reviewers found anything, so there was nothing to group"},
+	} {
+		if err := JudgeUnused(g, ""); err != nil {
+			t.Errorf("%+v: %v, want no warning", g, err)
+		}
+	}
+}
+
+// A judge whose server cannot be opened (a remote top-level host, refused
+// by the loopback guard) does not stop the review: the rules group.
+func TestAJudgeOnARefusedHostDoesNotStopTheReview(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(oneGroup)})
+	cfg := config.Default()
+	cfg.OllamaHost = "10.1.2.3" // refused before any dial
+	cfg.Merge.Judge = "gemma2:9b"
+	cfg.Models = []config.Model{{Name: "qwen2.5-coder:7b", Host: srv.Host}, {Name: "llama3.1:8b", Host: srv.Host}}
+	cfg.Cache = false
+	s, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
+		Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
+	if err != nil || res.RunErr != nil {
+		t.Fatalf("review: %v, %v", err, res.RunErr)
+	}
+	g := res.Report.Grouping
+	if g.By != report.GroupedByRules || !strings.HasPrefix(g.Note, "the judge's server: refusing to send code to non-loopback") || len(res.Report.Findings) != 2 {
+		t.Fatalf("grouping %+v, %d findings", g, len(res.Report.Findings))
 	}
 }

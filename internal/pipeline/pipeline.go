@@ -92,8 +92,12 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	}
 	clusters, judged, note := merge.Group(req.Set.Files, anchored.Findings, res.Raw.Judge) // Anchored (+ the judge's answer) → Clusters
 	dismissed := dismiss.Matcher(ledger, req.Set)                                          // Clusters → Dismissed (applied before the gate)
+	var rules []merge.Cluster
+	if judged {
+		rules = merge.Clusters(anchored.Findings) // a judge never makes the gate weaker than the rules
+	}
 	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Grouping: report.GroupingOf(res.Raw.Judge, judged, note),
-		Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report
+		Rules: rules, Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report
 	if err != nil {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}

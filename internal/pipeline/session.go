@@ -196,21 +196,24 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 	}
 	if model := cfg.JudgeModel(); model != "" {
-		// The judge runs on the top-level server: one a reviewer uses
-		// already is shared, any other is opened (and guarded) alone, so
-		// no reviewer runs there.
+		// The judge runs on the top-level server (host, api): one a
+		// reviewer uses already is shared, any other is opened (and
+		// guarded) alone, so no reviewer runs there.
 		spec := SpecFor(cfg, config.Model{Name: model}, opts.Getenv)
-		g, ok := bySpec[spec]
-		if !ok {
+		s.judge = &judgeServer{model: model}
+		if g, ok := bySpec[spec]; ok {
+			s.judge.backend, s.judge.catalog = g.backend, g.catalog
+		} else {
 			open := spec
 			open.Resolver, open.Busy, open.MetaTimeout = opts.Resolver, opts.Busy, opts.RequestTimeout
-			b, err := OpenBackend(open)
-			if err != nil {
-				return nil, err
+			// A judge whose server cannot be opened (a remote host refused)
+			// does not stop the review: the rules group, and it is said.
+			if b, err := OpenBackend(open); err != nil {
+				s.judge.openErr = err
+			} else {
+				s.judge.backend, s.judge.catalog = b, &shownOnce{Catalog: b, shown: map[string]review.ModelInfo{}}
 			}
-			g = &group{backend: b, catalog: &shownOnce{Catalog: b, shown: map[string]review.ModelInfo{}}}
 		}
-		s.judge = &judgeServer{model: model, backend: g.backend, catalog: g.catalog}
 	}
 	if cfg.Cache {
 		dir, err := cache.DefaultDir(opts.Getenv)

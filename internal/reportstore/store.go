@@ -282,6 +282,9 @@ func readReport(dir string) (*report.Report, error) {
 	if r.Schema != report.Schema {
 		return nil, fmt.Errorf("%s: schema %q, want %q", ReportJSON, r.Schema, report.Schema)
 	}
+	if r.Grouping.By == "" {
+		r.Grouping.By = report.GroupedByRules // saved before reports said what grouped the findings
+	}
 	return &r, nil
 }
 

@@ -282,3 +282,33 @@ func TestLatestWithinOneSecond(t *testing.T) {
 		t.Fatalf("latest = %+v, %v; want %s", e, err, dir)
 	}
 }
+
+// A report saved before reports said what grouped the findings reads as
+// grouped by the rules, and writes out valid against the schema's enum.
+func TestAReportSavedBeforeGroupingReadsAsRules(t *testing.T) {
+	rep, err := pipeline.Consolidate(reporttest.Set(), reporttest.Raw(), report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "grouping")
+	old, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, reportstore.ReportJSON), old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := reportstore.LoadReport(dir)
+	if err != nil || got.Grouping != (report.Grouping{By: report.GroupedByRules}) {
+		t.Fatalf("grouping %+v, err %v", got.Grouping, err)
+	}
+}

@@ -124,7 +124,9 @@ func JudgePrompt(files []diff.File, findings []anchor.Finding) string {
 		judgeField(&b, "Quoted code", f.Raw.Quote)
 		judgeField(&b, "Suggested fix", f.Raw.Fix)
 	}
-	return b.String()
+	// As the saved diff.json and the JSON request carry it: a line's
+	// invalid bytes as U+FFFD, so a replay rebuilds the same prompt.
+	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
 
 // judgeCode lists the hunks of the files the findings are in, new-side
@@ -147,6 +149,12 @@ func judgeCode(files []diff.File, findings []anchor.Finding) string {
 func codeListing(files []diff.File, findings []anchor.Finding, near int) string {
 	spans := map[string][][2]int{}
 	for _, f := range findings {
+		if _, ok := spans[f.File]; !ok {
+			spans[f.File] = nil // the file is listed, even for a file-level finding
+		}
+		if f.Line <= 0 {
+			continue // a file-level finding shows no lines of its own
+		}
 		end := max(f.Line, f.EndLine)
 		spans[f.File] = append(spans[f.File], [2]int{f.Line - near, end + near})
 	}
@@ -155,7 +163,7 @@ func codeListing(files []diff.File, findings []anchor.Finding, near int) string 
 			return true
 		}
 		for _, sp := range spans[path] {
-			if sp[0] <= line && line <= sp[1] && sp[1] >= near { // a file-level finding shows no lines
+			if sp[0] <= line && line <= sp[1] {
 				return true
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
@@ -435,5 +436,39 @@ func TestJudgePromptShowsOnlyCodeNearFindingsOfALargeDiff(t *testing.T) {
 	small := diff.File{Path: "big.go", Hunks: []diff.Hunk{{NewStart: 1, Lines: lines[:100]}}}
 	if p := JudgePrompt([]diff.File{small}, JudgeOrder([]anchor.Finding{at(10)})); !strings.Contains(p, "x0100 ") {
 		t.Error("a small diff is not shown whole")
+	}
+}
+
+// A diff line that is not UTF-8 reaches the prompt as the saved diff.json
+// and the JSON request carry it, U+FFFD for each bad byte: a replay from
+// the saved diff rebuilds the same prompt, so it uses the saved answer.
+func TestJudgePromptIsTheSameFromTheSavedDiff(t *testing.T) {
+	file := func(text string) []diff.File {
+		return []diff.File{{Path: "a.go", Hunks: []diff.Hunk{{NewStart: 1, Lines: []diff.Line{{Kind: diff.Added, New: 1, Text: text}}}}}}
+	}
+	fs := JudgeOrder([]anchor.Finding{{Reviewer: "a", File: "a.go", Line: 1, Raw: review.RawFinding{Title: "t"}}})
+	live, saved := JudgePrompt(file("// caf\xe9"), fs), JudgePrompt(file("// caf\uFFFD"), fs)
+	if live != saved || !utf8.ValidString(live) {
+		t.Fatalf("prompts differ or are not UTF-8:\n%q\n%q", live, saved)
+	}
+}
+
+// A file-level finding (line 0) shows no lines of its own in a windowed
+// listing; its file is still named.
+func TestJudgePromptFileLevelFindingShowsNoLines(t *testing.T) {
+	var lines []diff.Line
+	for n := 1; n <= 3000; n++ {
+		lines = append(lines, diff.Line{Kind: diff.Added, New: n, Text: fmt.Sprintf("x%04d := compute(%d) // padding padding padding", n, n)})
+	}
+	files := []diff.File{{Path: "big.go", Hunks: []diff.Hunk{{NewStart: 1, Lines: lines}}}, {Path: "other.go", Hunks: []diff.Hunk{{NewStart: 1, Lines: lines[:5]}}}}
+	prompt := JudgePrompt(files, JudgeOrder([]anchor.Finding{
+		{Reviewer: "a", File: "big.go", Line: 0, Raw: review.RawFinding{Title: "file-level"}},
+		{Reviewer: "b", File: "big.go", Line: 2000, Raw: review.RawFinding{Title: "t"}},
+	}))
+	if strings.Contains(prompt, "x0001 ") || strings.Contains(prompt, "x0012 ") || !strings.Contains(prompt, "x2000 ") || !strings.Contains(prompt, "=== big.go") {
+		t.Errorf("windowed prompt shows a file-level finding's lines, or lacks the line finding's:\n%.600s", prompt)
+	}
+	if strings.Contains(prompt, "=== other.go") {
+		t.Error("a file with no finding is shown")
 	}
 }

@@ -359,6 +359,9 @@ func (m *md) finding(n int, f report.Finding) {
 		}
 		m.p("\nAlso reported as: %s.\n", strings.Join(ws, "; "))
 	}
+	if f.RulesFloor {
+		m.p("\nSeverity and agreement held at what quorum's rules give these findings: the judge's grouping would have lowered them.\n")
+	}
 	// A judge may group findings in other files: each such place is named.
 	var elsewhere []string
 	for _, mem := range f.Members {

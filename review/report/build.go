@@ -9,6 +9,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,11 @@ type Input struct {
 	Clusters []merge.Cluster
 	// Grouping says what made Clusters (GroupingOf); zero means the rules.
 	Grouping Grouping
+	// Rules are the rules' clusters when a judge made Clusters: no
+	// finding's severity or support falls below what the rules' grouping
+	// gives any of its members (a judge that groups a critical finding
+	// with two suggestions must not let it through the gate).
+	Rules []merge.Cluster
 	// Dismiss says whether a finding is dismissed, and why; nil dismisses
 	// nothing. It must be a pure function of the finding.
 	Dismiss func(Finding) (Dismissal, bool)
@@ -114,8 +120,13 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	for i := range set.Files {
 		byPath[set.Files[i].Path] = &set.Files[i]
 	}
+	floors := r.rulesFloors(in.Rules)
 	for _, c := range clusters {
-		r.Findings = append(r.Findings, r.finding(c, byPath, seen))
+		f := r.finding(c, byPath, seen)
+		if in.Rules != nil {
+			holdToRules(&f, c, floors)
+		}
+		r.Findings = append(r.Findings, f)
 	}
 	slices.SortFunc(r.Findings, compareFindings)
 	assignIDs(r.Findings)
@@ -375,6 +386,52 @@ func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool), whyNot fun
 // evidence returns a cluster's strongest evidence and its support: each
 // reviewer counts 1 when any of its findings in the cluster quoted code found
 // in the diff, and ½ when it only gave a line or a file.
+// floor is what the rules' grouping gives a finding's cluster: its
+// severity and its support.
+type floor struct {
+	severity string
+	support  float64
+}
+
+// memberKey names one anchored finding within a review.
+func memberKey(f anchor.Finding) string {
+	return f.Reviewer + "\x00" + f.Chunk + "\x00" + strconv.Itoa(f.Seq)
+}
+
+// rulesFloors maps each anchored finding to what its rules cluster gives.
+func (r *Report) rulesFloors(rules []merge.Cluster) map[string]floor {
+	out := map[string]floor{}
+	for _, c := range rules {
+		votes := make([]string, 0, len(c.Reviewers))
+		for _, name := range c.Reviewers {
+			votes = append(votes, c.Votes[name])
+		}
+		_, support := evidence(c)
+		fl := floor{severity: r.Policy.Decide(votes), support: support}
+		for _, m := range c.Members {
+			out[memberKey(m)] = fl
+		}
+	}
+	return out
+}
+
+// holdToRules raises f's severity and support to the highest its
+// members' rules clusters give.
+func holdToRules(f *Finding, c merge.Cluster, floors map[string]floor) {
+	for _, m := range c.Members {
+		fl, ok := floors[memberKey(m)]
+		if !ok {
+			continue
+		}
+		if review.SeverityRank(fl.severity) > review.SeverityRank(f.Severity) {
+			f.Severity, f.RulesFloor = fl.severity, true
+		}
+		if fl.support > f.Support {
+			f.Support, f.RulesFloor = fl.support, true
+		}
+	}
+}
+
 func evidence(c merge.Cluster) (string, float64) {
 	full := map[string]bool{} // the reviewer quoted code this change touches
 	strongest := 0

@@ -254,10 +254,15 @@ type Finding struct {
 	// in the diff, ½ otherwise.
 	Support float64 `json:"support"`
 	// Votes is each finder's severity; Disputed is set when they differ.
-	Votes       map[string]string `json:"votes"`
-	Disputed    bool              `json:"disputed"`
-	Explanation string            `json:"explanation"`
-	Fix         string            `json:"fix,omitempty"`
+	Votes    map[string]string `json:"votes"`
+	Disputed bool              `json:"disputed"`
+	// RulesFloor is set when a judge grouped the findings and its group
+	// would have given this finding a lower severity or support than
+	// quorum's rules give its members: the rules' are kept, so a judge
+	// never makes the gate weaker.
+	RulesFloor  bool   `json:"rules_floor,omitempty"`
+	Explanation string `json:"explanation"`
+	Fix         string `json:"fix,omitempty"`
 	// FixQuote is the code the fix's author quoted: what a one-line fix
 	// replaces when it is part of a line (`eval(data)` in
 	// `return eval(data)`).

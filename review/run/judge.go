@@ -47,9 +47,21 @@ type cachedJudge struct {
 
 // Judge sends one judge request. It never fails: what went wrong is the
 // result's Error, and the review keeps the merge's own grouping.
-func (r *Runner) Judge(ctx context.Context, req JudgeRequest) review.JudgeRun {
+func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeRun) {
 	start := r.now()
-	out := review.JudgeRun{Model: req.Model}
+	// One bound for the whole judge (description, probe, request, the
+	// retry): a hung server costs one --request-timeout, not one per call.
+	parent := ctx
+	ctx, cancel := withTimeout(parent, req.Timeout)
+	defer cancel()
+	defer func() {
+		// Stopped by the review (Ctrl-C, --timeout): not the judge's
+		// failure, so nothing to warn about; the rules group.
+		if parent.Err() != nil && out.Error != "" {
+			out.Skipped, out.Error = "the review was stopped before the judge answered", ""
+		}
+	}()
+	out = review.JudgeRun{Model: req.Model}
 	var info review.ModelInfo
 	if r.Catalog != nil {
 		var err error
@@ -77,7 +89,7 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) review.JudgeRun {
 		// Measure the tokenizer once, as a reviewer of this model would
 		// have: one token per byte is not conservative for every model.
 		bpt = conservativeBPT
-		if b, ok := r.probe(ctx, req.Model, max(min(limit, 4096), 512), req.Timeout, &out.Metrics); ok {
+		if b, ok := r.probe(ctx, req.Model, max(min(limit, 4096), 512), &out.Metrics); ok {
 			r.storeBPT(id, b, "probe")
 			bpt = b
 		}
@@ -87,14 +99,16 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) review.JudgeRun {
 	var err error
 	for attempt := 0; ; attempt++ {
 		if limit > 0 && numCtx > limit {
-			out.Error = fmt.Sprintf("the judge's prompt (about %d tokens with its answer) does not fit %s's context of %d tokens (max_context)", numCtx, req.Model, limit)
+			which := "max_context"
+			if limit < req.MaxContext || req.MaxContext <= 0 {
+				which = "the model's own context length"
+			}
+			out.Error = fmt.Sprintf("the judge's prompt (about %d tokens with its answer) does not fit %s's context of %d tokens (%s)", numCtx, req.Model, limit, which)
 			out.Metrics.Wall = r.now().Sub(start)
 			return out
 		}
 		opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
-		rctx, cancel := withTimeout(ctx, req.Timeout)
-		resp, err = r.Chat.Chat(rctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
-		cancel()
+		resp, err = r.Chat.Chat(ctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
 		addMetrics(&out.Metrics, resp)
 		out.Metrics.Requests++
 		if err != nil || !promptCut(resp, numCtx) || attempt > 0 || numCtx >= limit {
@@ -107,6 +121,8 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) review.JudgeRun {
 	}
 	out.Metrics.Wall = r.now().Sub(start)
 	switch {
+	case err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		out.Error = fmt.Sprintf("the judge did not answer within --request-timeout (%s)", req.Timeout)
 	case err != nil:
 		out.Error = judgeFailed(req.Model, err)
 	case promptCut(resp, numCtx):
@@ -137,11 +153,9 @@ func judgeNumCtx(n int, bpt float64, answer int) int {
 }
 
 // probe measures a model's bytes per token with the calibration prompt.
-func (r *Runner) probe(ctx context.Context, model string, numCtx int, timeout time.Duration, m *review.Metrics) (float64, bool) {
+func (r *Runner) probe(ctx context.Context, model string, numCtx int, m *review.Metrics) (float64, bool) {
 	prompt := probeText(numCtx, fmt.Sprintf("%x", r.now().UnixNano()))
-	rctx, cancel := withTimeout(ctx, timeout)
-	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: model, Prompt: prompt, Options: review.Options{NumCtx: numCtx, NumPredict: 1, Seed: DefaultSeed}}, nil)
-	cancel()
+	resp, err := r.Chat.Chat(ctx, review.ChatRequest{Model: model, Prompt: prompt, Options: review.Options{NumCtx: numCtx, NumPredict: 1, Seed: DefaultSeed}}, nil)
 	addMetrics(m, resp)
 	m.Requests++
 	if err != nil || resp.PromptEvalCount <= 0 || promptCut(resp, numCtx) {

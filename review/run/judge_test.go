@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/review"
@@ -133,5 +134,46 @@ func TestJudgeFailuresAreSaidAndNotCached(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// hangingJudge is a server whose every chat waits until its request is
+// given up; it counts the calls that arrive with time still left.
+type hangingJudge struct {
+	calls, live int
+}
+
+func (h *hangingJudge) Chat(ctx context.Context, _ review.ChatRequest, _ review.Progress) (review.ChatResponse, error) {
+	h.calls++
+	if ctx.Err() == nil {
+		h.live++
+	}
+	<-ctx.Done()
+	return review.ChatResponse{}, ctx.Err()
+}
+
+func (h *hangingJudge) Show(context.Context, string) (review.ModelInfo, error) {
+	return review.ModelInfo{Name: "j", Digest: "sha256:j", ContextLength: 8192}, nil
+}
+
+func (h *hangingJudge) List(context.Context) ([]review.ModelInfo, error) { return nil, nil }
+
+// One --request-timeout bounds the whole judge: the probe and the request
+// share it, so a hung server costs it once, and the error names it.
+func TestAHungJudgeCostsOneRequestTimeout(t *testing.T) {
+	h := &hangingJudge{}
+	r := &Runner{Chat: h, Catalog: h}
+	req := judgeRequest("group these")
+	req.Timeout = 50 * time.Millisecond
+	got := r.Judge(context.Background(), req)
+	if got.Error != "the judge did not answer within --request-timeout (50ms)" || h.live != 1 {
+		t.Fatalf("judge = %+v; %d calls, %d with time left", got, h.calls, h.live)
+	}
+	// The review's own end (Ctrl-C, --timeout) skips the judge: not its
+	// failure, nothing to warn about.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := r.Judge(ctx, judgeRequest("group these")); got.Skipped != "the review was stopped before the judge answered" || got.Error != "" {
+		t.Fatalf("stopped review: %+v", got)
 	}
 }

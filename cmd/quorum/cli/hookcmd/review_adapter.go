@@ -205,10 +205,16 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{}, fmt.Errorf("review interrupted: %w", context.Canceled)
 	}
 	var warning, warningHint string
-	if res.CacheErr != nil {
-		warning, warningHint = res.CacheErr.Error(), exitcode.HintOf(res.CacheErr)
-	} else if err := pipeline.JudgeUnused(rep.Grouping); err != nil {
-		warning, warningHint = err.Error(), exitcode.HintOf(err)
+	// Each thing the finished review could not do is said, hints joined.
+	for _, err := range []error{res.CacheErr, pipeline.JudgeUnused(rep.Grouping, cfg.API)} {
+		if err == nil {
+			continue
+		}
+		if warning != "" {
+			warning, warningHint = warning+"; "+err.Error(), warningHint+"; "+exitcode.HintOf(err)
+		} else {
+			warning, warningHint = err.Error(), exitcode.HintOf(err)
+		}
 	}
 	if raw.Interrupted && rep.Verdict.RestsOn == 0 {
 		return Outcome{Unavailable: true, TimedOut: true, Reason: fmt.Sprintf("the review did not finish within hook.timeout (%s)", req.Timeout),

@@ -81,7 +81,7 @@ func TestMissingJudgeWarnsAndTheRulesGroup(t *testing.T) {
 	}
 	for _, want := range []string{
 		"quorum: warning: the judge mistral:7b was not used, so quorum's rules grouped the findings: the judge model mistral:7b is not installed\n",
-		"hint: ollama pull mistral:7b, or --judge none\n",
+		"hint: ollama pull mistral:7b, or set merge.judge: none (QUORUM_MERGE_JUDGE=none, or --judge none for one review)\n",
 	} {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)

@@ -6,6 +6,7 @@ package reviewcmd
 import (
 	"context"
 	"fmt"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"maps"
 	"slices"
 	"strings"
@@ -70,6 +71,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 		c.Report.Options = replayedOptions(saved.Options, c.Report.Options)
 	}
 	gate := emit(opts, c)
+	if err := pipeline.JudgeUnused(c.Report.Grouping, cfg.API); err != nil {
+		warn(opts, "", err) // as the review said it
+	}
 	if err := gateUnmet(c.Report); err != nil {
 		return err
 	}

@@ -345,6 +345,11 @@ func reviewRun(opts *ReviewOptions) error {
 		if res.CacheErr != nil {
 			warn(opts, "", res.CacheErr)
 		}
+		if res.Report != nil {
+			if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil {
+				warn(opts, "", err)
+			}
+		}
 		if res.Dir != "" && !opts.Quiet {
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, res.Dir))
 		}
@@ -367,7 +372,7 @@ func reviewRun(opts *ReviewOptions) error {
 	if res.CacheErr != nil {
 		warn(opts, "", res.CacheErr) // the review is whole; only the next one pays
 	}
-	if err := pipeline.JudgeUnused(res.Report.Grouping); err != nil {
+	if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil {
 		warn(opts, "", err) // the report says it too, in its retro
 	}
 	if err := outcome(opts, cfg, raw, runErr, ctx, res.CacheErr); err != nil {
