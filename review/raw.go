@@ -187,6 +187,9 @@ type Raw struct {
 // findings into defects (merge.JudgePrompt), and what it answered.
 type JudgeRun struct {
 	Model string `json:"model"`
+	// Digest is the model's digest, as the server reported it ("" when
+	// it reported none): what the answer is cached under.
+	Digest string `json:"digest,omitempty"`
 	// PromptSHA256 is the hex SHA-256 of the prompt the judge saw: an
 	// answer is only used for findings that give the same prompt.
 	PromptSHA256 string `json:"prompt_sha256"`

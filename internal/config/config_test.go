@@ -459,3 +459,31 @@ func TestFlagErrorsNameTheFlagOnce(t *testing.T) {
 		t.Errorf("Set from a flag of the key's own name: %v", err)
 	}
 }
+
+func TestMergeJudgeKey(t *testing.T) {
+	for _, tc := range []struct {
+		yaml, want string
+		msg, hint  string
+	}{
+		{"merge:\n  judge: qwen2.5-coder:14b\n", "qwen2.5-coder:14b", "", ""},
+		{"merge:\n  judge: none\n", "", "", ""},
+		{"merge:\n  judge: \"a\\nb\"\n", "", `merge.judge: "a\nb" is not a model name`, "name one model, like qwen2.5-coder:14b, or none"},
+		{"merge: qwen\n", "", "merge: expected a mapping of keys", "indent the merge settings under 'merge:', like '  judge: qwen2.5-coder:14b'"},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(tc.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(dir, func(string) string { return "" })
+		if tc.msg != "" {
+			var ce *Error
+			if !errors.As(err, &ce) || !strings.HasSuffix(ce.Msg, tc.msg) || ce.Hint != tc.hint {
+				t.Errorf("%q: err %v (hint %q); want %q, hint %q", tc.yaml, err, exitcode.HintOf(err), tc.msg, tc.hint)
+			}
+			continue
+		}
+		if err != nil || c.JudgeModel() != tc.want {
+			t.Errorf("%q: judge %q, err %v", tc.yaml, c.JudgeModel(), err)
+		}
+	}
+}

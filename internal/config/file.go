@@ -219,8 +219,13 @@ func (c *Config) applyMapping(m *yaml.Node, prefix, dir, shown string, kind Sour
 
 // sectionExample is a line to show under a section's key in a hint.
 func sectionExample(section string) string {
-	if section == "reports" {
+	switch section {
+	case "reports":
 		return "keep: 50"
+	case "merge":
+		return "judge: qwen2.5-coder:14b"
+	case "eval":
+		return "cases: 20"
 	}
 	return "fail_on: critical"
 }

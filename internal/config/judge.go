@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // Merge configures how findings are grouped into issues. Its keys live
 // under merge: and are registered here.
@@ -21,11 +24,20 @@ func (c *Config) JudgeModel() string {
 func init() {
 	sections["merge"] = true
 	fields = append(fields,
-		field{"merge.judge", str(func(c *Config) *string { return &c.Merge.Judge }, nil), func(c *Config) string {
+		field{"merge.judge", str(func(c *Config) *string { return &c.Merge.Judge }, judgeName), func(c *Config) string {
 			if c.JudgeModel() == "" {
 				return "none"
 			}
 			return c.Merge.Judge
 		}},
 	)
+}
+
+// judgeName refuses what no model is called: a name with spaces or control
+// characters (a pasted line break would cut every message that names it).
+func judgeName(s string) error {
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return bad("name one model, like qwen2.5-coder:14b, or none", "%q is not a model name", s)
+	}
+	return nil
 }

@@ -88,7 +88,8 @@ func TestJudgeGroupsTheFindingsAndAReplayGroupsThemAgain(t *testing.T) {
 	if len(rep.Findings) != 1 || !slices.Equal(rep.Findings[0].Reviewers, []string{"llama3.1:8b", "qwen2.5-coder:7b"}) {
 		t.Fatalf("findings = %+v", rep.Findings)
 	}
-	if res.Raw.Judge == nil || res.Raw.Judge.Answer != oneGroup || res.Raw.Judge.PromptSHA256 == "" {
+	if res.Raw.Judge == nil || res.Raw.Judge.Answer != oneGroup || res.Raw.Judge.PromptSHA256 == "" ||
+		res.Raw.Judge.Digest == "" || rep.Grouping.JudgeDigest != res.Raw.Judge.Digest {
 		t.Fatalf("raw judge = %+v", res.Raw.Judge)
 	}
 	if judgeChats(srv) != 1 {
@@ -144,7 +145,7 @@ func TestAJudgeThatCannotBeUsedLeavesTheRules(t *testing.T) {
 		{"loses count", "gemma2:9b", `{"groups":[["F1"]]}`, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
 			"the judge's answer did not list each of the 2 findings exactly once"},
 		{"not json", "gemma2:9b", `F1 and F2 are one`, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
-			"the judge's answer is not the JSON asked for: invalid character 'F' looking for beginning of value"},
+			"the judge's answer is not JSON"},
 		{"not installed", "mistral:7b", oneGroup, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
 			"the judge model mistral:7b is not installed"},
 		{"one reviewer", "gemma2:9b", oneGroup, []string{"qwen2.5-coder:7b"}, true,

@@ -1,10 +1,12 @@
 package merge
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -241,11 +243,22 @@ func JudgeGroups(answer []byte, n int) (groups []int, problems int, err error) {
 	var a struct {
 		Groups [][]string `json:"groups"`
 	}
+	if !json.Valid(answer) {
+		// A server that does not enforce the schema lets a model wrap
+		// its answer in a fence or a sentence: the object inside counts.
+		if i, j := bytes.IndexByte(answer, '{'), bytes.LastIndexByte(answer, '}'); i >= 0 && j > i {
+			answer = answer[i : j+1]
+		}
+	}
 	if err := json.Unmarshal(answer, &a); err != nil {
-		return nil, 0, fmt.Errorf("the judge's answer is not the JSON asked for: %w", err)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return nil, 0, errors.New(`the judge's answer is not shaped as asked ({"groups": [["F1", "F3"], ["F2"]]})`)
+		}
+		return nil, 0, errors.New("the judge's answer is not JSON")
 	}
 	if a.Groups == nil {
-		return nil, 0, fmt.Errorf("the judge's answer has no groups")
+		return nil, 0, errors.New("the judge's answer has no groups")
 	}
 	group := make([]int, n)
 	for i := range group {

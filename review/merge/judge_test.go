@@ -294,6 +294,9 @@ func TestJudgeGroups(t *testing.T) {
 		{`{"groups":[["F1","F9","x"],["2","f3"]]}`, []int{0, 1, 1}, 2, false},
 		{`{"groups":null}`, nil, 0, true},
 		{`not json`, nil, 0, true},
+		{"```json\n{\"groups\":[[\"F1\",\"F3\"],[\"F2\"]]}\n```", []int{0, 1, 0}, 0, false}, // fenced
+		{`Here you go: {"groups":[["F1","F2","F3"]]}`, []int{0, 0, 0}, 0, false},
+		{`{"groups":[[1,2],[3]]}`, nil, 0, true}, // numbers, not ids
 	} {
 		got, problems, err := JudgeGroups([]byte(tc.answer), 3)
 		if (err != nil) != tc.err || !slices.Equal(got, tc.want) || problems != tc.problems {
@@ -399,7 +402,7 @@ func TestGroupUsesOnlyAnAnswerAboutTheseFindings(t *testing.T) {
 		{"answered", good, true, ""},
 		{"about other findings", &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt + "x"), Answer: answer}, false, "the judge's answer is about other findings than these"},
 		{"lost count", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `{"groups":[["F1","F2"]]}`}, false, fmt.Sprintf("the judge's answer did not list each of the %d findings exactly once", len(r.findings))},
-		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "the judge's answer is not the JSON asked for: invalid character 'g' looking for beginning of value"},
+		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "the judge's answer is not JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, judged, note := Group(r.files, r.findings, tc.judge)

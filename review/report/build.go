@@ -94,7 +94,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	if r.Grouping.By == "" {
 		r.Grouping.By = GroupedByRules
 	}
-	r.Grouping.Judge, r.Grouping.Note = safetext.Sanitize(r.Grouping.Judge), safetext.Sanitize(r.Grouping.Note)
+	r.Grouping.Judge, r.Grouping.JudgeDigest, r.Grouping.Note = safetext.Sanitize(r.Grouping.Judge), safetext.Sanitize(r.Grouping.JudgeDigest), safetext.Sanitize(r.Grouping.Note)
 	reviewable := set.Reviewable()
 	results := slices.Clone(raw.Results)
 	slices.SortStableFunc(results, func(a, b review.RawResult) int { return strings.Compare(a.Reviewer.Name, b.Reviewer.Name) })

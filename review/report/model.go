@@ -64,8 +64,10 @@ type Report struct {
 type Grouping struct {
 	// By is GroupedByJudge or GroupedByRules.
 	By string `json:"by"`
-	// Judge is the configured judge model ("" for none).
-	Judge string `json:"judge,omitempty"`
+	// Judge is the configured judge model ("" for none), and JudgeDigest
+	// its digest when the server gave one.
+	Judge       string `json:"judge,omitempty"`
+	JudgeDigest string `json:"judge_digest,omitempty"`
 	// Note says why the judge was not asked (Skipped), or why its answer
 	// was not used.
 	Note    string `json:"note,omitempty"`
@@ -94,7 +96,7 @@ func GroupingOf(judge *review.JudgeRun, judged bool, note string) Grouping {
 	if judge == nil {
 		return g
 	}
-	g.Judge = judge.Model
+	g.Judge, g.JudgeDigest = judge.Model, judge.Digest
 	g.Note = note
 	if judge.Skipped != "" {
 		g.Note, g.Skipped = judge.Skipped, true

@@ -70,6 +70,7 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 			return out
 		}
 	}
+	out.Digest = info.Digest
 	id := modelID(req.Model, info.Digest)
 	key := cache.Key("quorum.judge/v1", id, 0.0, DefaultSeed, req.Prompt)
 	var hit cachedJudge

@@ -122,11 +122,15 @@ func (r *report) failures() int {
 	return n
 }
 
+// write prints each check. Details and fixes name models, hosts and paths
+// from the configuration (a cloned repository's too) and from the server:
+// they are sanitised here, once, so no check can put an escape sequence
+// on the terminal.
 func (r *report) write(w io.Writer) {
 	for _, c := range r.checks {
-		fmt.Fprintf(w, "%s  %-11s %s\n", c.Status.mark(), c.Name, c.Detail)
+		fmt.Fprintf(w, "%s  %-11s %s\n", c.Status.mark(), c.Name, safetext.Sanitize(c.Detail))
 		if c.Fix != "" {
-			fmt.Fprintf(w, "      %-11s fix: %s\n", "", c.Fix)
+			fmt.Fprintf(w, "      %-11s fix: %s\n", "", safetext.Sanitize(c.Fix))
 		}
 	}
 }

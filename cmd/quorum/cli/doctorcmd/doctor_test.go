@@ -284,6 +284,8 @@ func TestProblems(t *testing.T) {
 			"ok    judge       gemma2:9b groups the findings (merge.judge)", "ready to review"}},
 		{"judge missing", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "mistral:7b"}}, nil, 0, []string{
 			"warn  judge       mistral:7b is not installed, so quorum's rules will group the findings", "fix: ollama pull mistral:7b, or merge.judge: none", "ready to review"}},
+		{"judge unchecked", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "gemma2:9b"}}, []string{"--ollama-host", "203.0.113.8"}, 2, []string{
+			"info  judge       not checked: ollama is not available"}},
 		{"judge cannot chat", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "nomic-embed-text"}}, nil, 0, []string{
 			"warn  judge       nomic-embed-text cannot chat, so quorum's rules will group the findings"}},
 		{"bad config", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MAX_CONTEXT": "lots"}}, nil, 2, []string{

@@ -34,13 +34,13 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	client, err := cmdutil.Client(d.opts.Factory, cfg, d.opts.Resolver)
 	if err != nil {
 		d.r.add(d.serverLabel(), Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
-		d.skip("panel", "context", "memory")
+		d.skip(d.unchecked("panel", "context", "memory")...)
 		return false, false
 	}
 	version, err := cmdutil.ServerVersion(ctx, client)
 	if err != nil {
 		d.r.add(d.serverLabel(), Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
-		d.skip("panel", "context", "memory")
+		d.skip(d.unchecked("panel", "context", "memory")...)
 		return false, false
 	}
 	d.checkVersion(client.Host(), version)
@@ -52,7 +52,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	installed, err := client.List(ctx)
 	if err != nil {
 		d.r.add("panel", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
-		d.skip("context", "memory")
+		d.skip(d.unchecked("context", "memory")...)
 		return true, false
 	}
 	if len(d.opts.Models) > 0 {
@@ -92,6 +92,15 @@ func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string)
 		return
 	}
 	d.r.add("judge", Warn, fmt.Sprintf("%s is not installed, so quorum's rules will group the findings", name), "ollama pull "+judge+", or merge.judge: none")
+}
+
+// unchecked is names, and the judge when one is configured: what a server
+// that cannot be asked leaves unchecked.
+func (d *doctor) unchecked(names ...string) []string {
+	if d.cfg.JudgeModel() != "" {
+		names = append(names, "judge")
+	}
+	return names
 }
 
 func (d *doctor) skip(names ...string) {
