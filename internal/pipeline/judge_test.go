@@ -343,3 +343,25 @@ func TestAJudgeOnARefusedHostDoesNotStopTheReview(t *testing.T) {
 		t.Fatalf("grouping %+v, %d findings", g, len(res.Report.Findings))
 	}
 }
+
+// A judged finding is named after the rules' finding it holds that ranks
+// highest: the same id, fingerprint and kinds, so a dismissal made on it
+// holds when the rules group the review (the judge missing, or off).
+func TestJudgedFindingKeepsTheRulesIdentity(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(oneGroup)})
+	judged, _ := judgedReview(t, srv, "gemma2:9b", "qwen2.5-coder:7b", "llama3.1:8b")
+	rules, _ := judgedReview(t, srv, "", "qwen2.5-coder:7b", "llama3.1:8b")
+	if len(judged.Report.Findings) != 1 || len(rules.Report.Findings) != 2 {
+		t.Fatalf("%d judged, %d by the rules", len(judged.Report.Findings), len(rules.Report.Findings))
+	}
+	j := judged.Report.Findings[0]
+	var sql *report.Finding
+	for i, f := range rules.Report.Findings {
+		if f.Severity == review.Critical {
+			sql = &rules.Report.Findings[i]
+		}
+	}
+	if sql == nil || j.ID != sql.ID || j.Fingerprint != sql.Fingerprint || !slices.Equal(j.Kinds, sql.Kinds) || j.Line != sql.Line {
+		t.Fatalf("judged %s %s %v at %d; the rules' critical %+v", j.ID, j.Fingerprint, j.Kinds, j.Line, sql)
+	}
+}

@@ -370,6 +370,66 @@ func Judged(findings []anchor.Finding, answer []byte) ([]Cluster, error) {
 	for _, g := range firsts {
 		out = append(out, build(nodes, members[g]))
 	}
+	nameAfterRules(out, Clusters(findings))
 	sortClusters(out)
 	return out, nil
+}
+
+// nameAfterRules names each judged cluster after the rules' cluster it
+// wholly holds that ranks highest (most severe member, then most
+// reviewers, then the rules' report order): its Rep, Category and Core. A
+// judged cluster that holds no rules cluster whole keeps its central Rep.
+func nameAfterRules(judged, rules []Cluster) {
+	type ref struct{ cluster, size int }
+	of := map[string]ref{} // a finding's rules cluster
+	for ri, r := range rules {
+		for _, m := range r.Members {
+			of[MemberID(m)] = ref{ri, len(r.Members)}
+		}
+	}
+	for ji := range judged {
+		j := &judged[ji]
+		inside := map[int]int{} // rules cluster -> its members in j
+		for _, m := range j.Members {
+			if r, ok := of[MemberID(m)]; ok {
+				inside[r.cluster]++
+			}
+		}
+		best := -1
+		for ri, n := range inside {
+			if n != len(rules[ri].Members) {
+				continue // split by the judge: not this cluster's name
+			}
+			if best < 0 || outranks(rules[ri], rules[best], ri, best) {
+				best = ri
+			}
+		}
+		if best >= 0 {
+			j.Rep, j.Category, j.Core = rules[best].Rep, rules[best].Category, rules[best].Members
+		}
+	}
+}
+
+// outranks orders rules clusters for naming: the most severe member, then
+// more reviewers, then the earlier in the rules' order.
+func outranks(a, b Cluster, ai, bi int) bool {
+	return cmp.Or(
+		cmp.Compare(topSeverity(b), topSeverity(a)),
+		cmp.Compare(len(b.Reviewers), len(a.Reviewers)),
+		cmp.Compare(ai, bi),
+	) < 0
+}
+
+func topSeverity(c Cluster) int {
+	top := 0
+	for _, m := range c.Members {
+		top = max(top, review.SeverityRank(m.Raw.Severity))
+	}
+	return top
+}
+
+// MemberID names one anchored finding within a review: its reviewer,
+// chunk and place in that reviewer's answers.
+func MemberID(f anchor.Finding) string {
+	return f.Reviewer + "\x00" + f.Chunk + "\x00" + strconv.Itoa(f.Seq)
 }

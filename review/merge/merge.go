@@ -151,6 +151,12 @@ type Cluster struct {
 	Category string
 	// Repeats counts same-reviewer duplicates collapsed into this cluster.
 	Repeats int
+	// Core are the members the cluster is named after when a judge made it
+	// (Judged): the rules' cluster inside it that ranks highest, whose
+	// Rep and Category it takes, so its id, fingerprint and kinds, and a
+	// dismissal made on it, are the same whether the judge or the rules
+	// grouped the review. nil: all Members.
+	Core []anchor.Finding
 }
 
 // ablate switches parts of the algorithm off, for the corpus test's

@@ -362,19 +362,18 @@ func (m *md) finding(n int, f report.Finding) {
 	if f.RulesFloor {
 		m.p("\nSeverity and agreement held at what quorum's rules give these findings: the judge's grouping would have lowered them.\n")
 	}
-	// A judge may group findings in other files: each such place is named.
-	var elsewhere []string
-	for _, mem := range f.Members {
-		if mem.File != "" {
-			at := mem.File
-			if mem.Line > 0 {
-				at += ":" + strconv.Itoa(mem.Line)
-			}
-			elsewhere = append(elsewhere, fmt.Sprintf("%s (%s)", code(safetext.Sanitize(at)), mdText(mem.Reviewer)))
+	// Members anchored at other lines, or in other files (a judge may
+	// group a cause with its symptom): each such place is named.
+	var places []string
+	for _, pl := range elsewhere(f) {
+		at := pl.file + ":" + strconv.Itoa(pl.line)
+		if pl.file == f.File {
+			at = "line " + strconv.Itoa(pl.line)
 		}
+		places = append(places, fmt.Sprintf("%s (%s)", code(safetext.Sanitize(at)), mdText(pl.reviewer)))
 	}
-	if len(elsewhere) > 0 {
-		m.p("\nAlso at: %s.\n", strings.Join(elsewhere, "; "))
+	if len(places) > 0 {
+		m.p("\nAlso at: %s.\n", strings.Join(places, "; "))
 	}
 	if review.FixIsProse(f.Fix) {
 		// Words, not code: shown as a sentence, never as a replacement line.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
@@ -65,6 +66,14 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 			phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
 		}
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(phys))
+		// Members anchored elsewhere (a cause and its symptom lines apart,
+		// or in another file, grouped by a judge) are related locations,
+		// so code scanning shows each place.
+		for _, loc := range elsewhere(f) {
+			rel := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(loc.file)))
+			rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
+			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(rel).WithMessage(sarif.NewTextMessage(loc.reviewer + ": " + loc.title)))
+		}
 		// The fingerprint survives line moves, renames and rewording
 		// (report.Fingerprint), so code scanning sees one finding across runs.
 		res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v1": f.Fingerprint})
@@ -97,6 +106,32 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	}
 	_, werr := w.Write(safetext.EscapeJSON(buf.Bytes()))
 	return werr
+}
+
+// place is where one of a finding's members is anchored.
+type place struct {
+	file, reviewer, title string
+	line, endLine         int
+}
+
+// elsewhere lists the places of f's members anchored at another line or
+// in another file than f itself, each place once, in member order.
+func elsewhere(f report.Finding) []place {
+	var out []place
+	seen := map[string]bool{}
+	for _, m := range f.Members {
+		file := cmp.Or(m.File, f.File)
+		if m.Line <= 0 || (file == f.File && m.Line == f.Line) {
+			continue
+		}
+		key := fmt.Sprintf("%s\x00%d", file, m.Line)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, place{file: file, reviewer: m.Reviewer, title: m.Title, line: m.Line, endLine: m.EndLine})
+	}
+	return out
 }
 
 // artifactURI is a repository path as SARIF's artifactLocation.uri: a

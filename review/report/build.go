@@ -9,7 +9,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -334,7 +333,11 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	f.ID = stableID(rep.File, rep.LineText, f.Category)
 	f.Fingerprint = Fingerprint(rep.File, rep.Line, rep.Section, rep.LineText, f.Category)
 	kinds := map[string]bool{}
-	for _, m := range c.Members {
+	core := c.Members
+	if c.Core != nil {
+		core = c.Core // a judged cluster's kinds are those of the rules' cluster it is named after
+	}
+	for _, m := range core {
 		for _, k := range merge.Kinds(m) {
 			kinds[k] = true
 		}
@@ -393,11 +396,6 @@ type floor struct {
 	support  float64
 }
 
-// memberKey names one anchored finding within a review.
-func memberKey(f anchor.Finding) string {
-	return f.Reviewer + "\x00" + f.Chunk + "\x00" + strconv.Itoa(f.Seq)
-}
-
 // rulesFloors maps each anchored finding to what its rules cluster gives.
 func (r *Report) rulesFloors(rules []merge.Cluster) map[string]floor {
 	out := map[string]floor{}
@@ -409,7 +407,7 @@ func (r *Report) rulesFloors(rules []merge.Cluster) map[string]floor {
 		_, support := evidence(c)
 		fl := floor{severity: r.Policy.Decide(votes), support: support}
 		for _, m := range c.Members {
-			out[memberKey(m)] = fl
+			out[merge.MemberID(m)] = fl
 		}
 	}
 	return out
@@ -419,7 +417,7 @@ func (r *Report) rulesFloors(rules []merge.Cluster) map[string]floor {
 // members' rules clusters give.
 func holdToRules(f *Finding, c merge.Cluster, floors map[string]floor) {
 	for _, m := range c.Members {
-		fl, ok := floors[memberKey(m)]
+		fl, ok := floors[merge.MemberID(m)]
 		if !ok {
 			continue
 		}

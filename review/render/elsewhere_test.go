@@ -1,0 +1,58 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// A finding whose members are anchored at other lines, or in another file
+// (a judge's group), names each place: "Also at" in Markdown, related
+// locations in SARIF. A member at the finding's own place is not repeated.
+func TestMembersElsewhereAreNamed(t *testing.T) {
+	r := &report.Report{Schema: report.Schema, Findings: []report.Finding{{
+		ID: "q1", Title: "Race on the counter", Severity: "critical", Category: "bug", File: "a.go", Line: 10, EndLine: 10,
+		Reviewers: []string{"x", "y", "z"}, SeenBy: 3,
+		Members: []report.Member{
+			{Reviewer: "x", Title: "Race on the counter", Severity: "critical", Line: 10, EndLine: 10},
+			{Reviewer: "y", Title: "Totals wrong under load", Severity: "important", Line: 42, EndLine: 43},
+			{Reviewer: "z", Title: "Unsynchronised read", Severity: "important", File: "b.go", Line: 7, EndLine: 7},
+		},
+	}}}
+	var md bytes.Buffer
+	if err := Markdown(&md, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "Also at: `line 42` (y); `b.go:7` (z).") {
+		t.Errorf("Markdown lacks the places:\n%s", md.String())
+	}
+	var sb bytes.Buffer
+	if err := SARIF(&sb, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RelatedLocations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, EndLine int }
+					}
+					Message struct{ Text string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(sb.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	rel := log.Runs[0].Results[0].RelatedLocations
+	if len(rel) != 2 || rel[0].PhysicalLocation.ArtifactLocation.URI != "a.go" || rel[0].PhysicalLocation.Region.StartLine != 42 ||
+		rel[0].PhysicalLocation.Region.EndLine != 43 || rel[0].Message.Text != "y: Totals wrong under load" ||
+		rel[1].PhysicalLocation.ArtifactLocation.URI != "b.go" || rel[1].PhysicalLocation.Region.StartLine != 7 {
+		t.Errorf("related locations %+v", rel)
+	}
+}
