@@ -102,6 +102,8 @@ func JudgeUnused(g report.Grouping, api string) error {
 		hint = "load " + judge + " in the server, or set " + off
 	case strings.Contains(note, "is not installed"):
 		hint = "ollama pull " + judge + ", or set " + off
+	case strings.Contains(note, "cannot chat"):
+		hint = "name a chat model in merge.judge ('quorum models' lists them), or set " + off
 	case strings.Contains(note, "(max_context)"), strings.Contains(note, "prompt was cut"):
 		hint = "raise max_context (--max-context), or name a judge with a larger context"
 	case strings.Contains(note, "does not fit"):

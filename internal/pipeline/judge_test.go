@@ -148,6 +148,8 @@ func TestAJudgeThatCannotBeUsedLeavesTheRules(t *testing.T) {
 			"the judge's answer is not JSON"},
 		{"not installed", "mistral:7b", oneGroup, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
 			"the judge model mistral:7b is not installed"},
+		{"an embedding model", "nomic-embed-text", oneGroup, []string{"qwen2.5-coder:7b", "llama3.1:8b"}, false,
+			"the judge model nomic-embed-text cannot chat: it is an embedding model"},
 		{"one reviewer", "gemma2:9b", oneGroup, []string{"qwen2.5-coder:7b"}, true,
 			"fewer than two reviewers found anything, so there was nothing to group"},
 	} {
@@ -296,6 +298,7 @@ func TestJudgeUnusedSaysWhatToDo(t *testing.T) {
 	}{
 		{"the judge model j:7b is not installed", "", "ollama pull j:7b, or set " + off},
 		{"the judge model j:7b is not installed", config.APIOpenAI, "load j:7b in the server, or set " + off},
+		{"the judge model j:7b cannot chat: it is an embedding model", "", "name a chat model in merge.judge ('quorum models' lists them), or set " + off},
 		{"the judge's prompt (about 9216 tokens with its answer) does not fit j:7b's context of 8192 tokens (max_context)", "", "raise max_context (--max-context), or name a judge with a larger context"},
 		{"the judge's prompt (about 9216 tokens with its answer) does not fit j:7b's context of 8192 tokens (the model's own context length)", "", "name a judge with a larger context in merge.judge"},
 		{"the judge's prompt was cut: j:7b read 8192 tokens of a 8192-token context", "", "raise max_context (--max-context), or name a judge with a larger context"},

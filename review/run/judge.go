@@ -9,6 +9,7 @@ import (
 
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/panel"
 )
 
 // This file is the judge's one request (merge.judge): the prompt that asks
@@ -71,6 +72,10 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		}
 	}
 	out.Digest = info.Digest
+	if panel.EmbeddingOnly(info) {
+		out.Error = fmt.Sprintf("the judge model %s cannot chat: it is an embedding model", req.Model)
+		return out
+	}
 	id := modelID(req.Model, info.Digest)
 	key := cache.Key("quorum.judge/v1", id, 0.0, DefaultSeed, req.Prompt)
 	var hit cachedJudge
