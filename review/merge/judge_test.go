@@ -23,7 +23,7 @@ import (
 // TestJudgeCorpus scores the answers present; TestJudgeWritePrompts writes
 // the prompts for a judge to answer:
 //
-//	QUORUM_JUDGE_PROMPTS=/abs/dir go test ./review/merge -run TestJudgeWritePrompts -v
+//	QUORUM_MEASURE_JUDGE_PROMPTS=/abs/dir go test ./review/merge -run TestJudgeWritePrompts -v
 //	go test ./review/merge -run TestJudgeCorpus -v
 //
 // The prompts are named by a hash of the review, so a judge reading them
@@ -42,9 +42,9 @@ func judgePromptName(name string) string {
 }
 
 func TestJudgeWritePrompts(t *testing.T) {
-	out := os.Getenv("QUORUM_JUDGE_PROMPTS")
+	out := os.Getenv("QUORUM_MEASURE_JUDGE_PROMPTS")
 	if out == "" {
-		t.Skip("set QUORUM_JUDGE_PROMPTS=/abs/dir to write the judge prompts")
+		t.Skip("set QUORUM_MEASURE_JUDGE_PROMPTS=/abs/dir to write the judge prompts")
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
@@ -177,14 +177,6 @@ func mergedPartition(findings []anchor.Finding) map[string]int {
 
 func TestJudgeCorpus(t *testing.T) {
 	type tally struct{ judge, merged, meet, join pairCounts }
-	add := func(a *pairCounts, b pairCounts) {
-		a.tp += b.tp
-		a.fp += b.fp
-		a.fn += b.fn
-		a.findings += b.findings
-		a.issues += b.issues
-		a.errs = append(a.errs, b.errs...)
-	}
 	sums := judgedPromptSums(t)
 	groups := map[string]*tally{}
 	var order []string
@@ -230,10 +222,10 @@ func TestJudgeCorpus(t *testing.T) {
 					groups[name] = tl
 					order = append(order, name)
 				}
-				add(&tl.judge, partitionCounts(r, judged, name == corpusGroup(dir)))
-				add(&tl.merged, partitionCounts(r, merged, false))
-				add(&tl.meet, partitionCounts(r, meet(judged, merged), false))
-				add(&tl.join, partitionCounts(r, join(judged, merged), false))
+				addCounts(&tl.judge, partitionCounts(r, judged, name == corpusGroup(dir)))
+				addCounts(&tl.merged, partitionCounts(r, merged, false))
+				addCounts(&tl.meet, partitionCounts(r, meet(judged, merged), false))
+				addCounts(&tl.join, partitionCounts(r, join(judged, merged), false))
 			}
 		}
 	}
