@@ -28,16 +28,23 @@ const (
 	oneGroup  = `{"groups":[["F1","F2"]]}`
 )
 
-// judgeReply answers reviewers by model and the judge with judgeAnswer.
+// judgeReply answers qwen with sqlAnswer, llama with errAnswer and the
+// judge with judgeAnswer.
 func judgeReply(judgeAnswer string) func(model, prompt string) string {
+	return judgeReplies(judgeAnswer, sqlAnswer, errAnswer)
+}
+
+// judgeReplies answers the judge, qwen and llama; any other reviewer finds
+// nothing.
+func judgeReplies(judgeAnswer, qwen, llama string) func(model, prompt string) string {
 	return func(model, prompt string) string {
 		switch {
 		case strings.Contains(prompt, "Group the findings"):
 			return judgeAnswer
 		case strings.HasPrefix(model, "qwen"):
-			return sqlAnswer
+			return qwen
 		case strings.HasPrefix(model, "llama"):
-			return errAnswer
+			return llama
 		}
 		return `{"summary":"s","findings":[]}`
 	}
@@ -211,17 +218,7 @@ func TestJudgeAnswerIsCachedByDigest(t *testing.T) {
 // JSON and in the Markdown.
 func TestJudgeGroupsAcrossFiles(t *testing.T) {
 	cacheAnswer := `{"summary":"s","findings":[{"file":"store/cache.go","line":16,"quote":"f, _ := os.Open(c.path(key))","severity":"important","category":"bug","kind":"unchecked-error","title":"Open error dropped","explanation":"f is nil when the file is missing."}]}`
-	srv := ollamatest.New(t, ollamatest.Config{Reply: func(model, prompt string) string {
-		switch {
-		case strings.Contains(prompt, "Group the findings"):
-			return oneGroup
-		case strings.HasPrefix(model, "qwen"):
-			return cacheAnswer
-		case strings.HasPrefix(model, "llama"):
-			return errAnswer
-		}
-		return `{"summary":"s","findings":[]}`
-	}})
+	srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReplies(oneGroup, cacheAnswer, errAnswer)})
 	res, _ := judgedReview(t, srv, "gemma2:9b", "qwen2.5-coder:7b", "llama3.1:8b")
 	rep := res.Report
 	if rep.Grouping.By != report.GroupedByJudge || len(rep.Findings) != 1 {

@@ -270,35 +270,7 @@ func scoreCorpus(reviews []corpusReview, prep func(anchor.Finding) anchor.Findin
 				in[i] = prep(f)
 			}
 		}
-		cluster := map[string]int{}
-		for ci, c := range Clusters(in) {
-			for _, m := range c.Members {
-				cluster[findingKey(m)] = ci
-			}
-		}
-		issues := map[string]bool{}
-		for i, a := range in {
-			issues[r.issue[findingKey(a)]] = true
-			for _, b := range in[i+1:] {
-				ka, kb := findingKey(a), findingKey(b)
-				truth := r.issue[ka] == r.issue[kb]
-				got := cluster[ka] == cluster[kb]
-				switch {
-				case truth && got:
-					s.tp++
-				case got:
-					s.fp++
-					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s] (kinds %s, %s)", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
-				case truth:
-					s.fn++
-					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s] (kinds %s, %s)", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
-				}
-			}
-		}
-		s.findings += len(in)
-		s.issues += len(issues)
+		addCounts(&s, partitionCounts(r, in, mergedPartition(in), true))
 	}
 	return s
 }

@@ -82,8 +82,8 @@ func TestJudgeLive(t *testing.T) {
 					groups[name] = tl
 					order = append(order, name)
 				}
-				addCounts(&tl.product, partitionCounts(r, partitionOf(clusters), false))
-				addCounts(&tl.rules, partitionCounts(r, mergedPartition(r.findings), false))
+				addCounts(&tl.product, partitionCounts(r, r.findings, partitionOf(clusters), false))
+				addCounts(&tl.rules, partitionCounts(r, r.findings, mergedPartition(r.findings), false))
 			}
 		}
 	}

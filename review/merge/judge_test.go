@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -71,13 +72,14 @@ func TestJudgeWritePrompts(t *testing.T) {
 }
 
 // partitionCounts scores one partition of a review's findings (finding key
-// to group) against its labels.
-func partitionCounts(r corpusReview, group map[string]int, errs bool) pairCounts {
+// to group) against its labels; in are the findings as scored (a
+// preparation may have changed their kinds, which the errors show).
+func partitionCounts(r corpusReview, in []anchor.Finding, group map[string]int, errs bool) pairCounts {
 	var s pairCounts
 	issues := map[string]bool{}
-	for i, a := range r.findings {
+	for i, a := range in {
 		issues[r.issue[findingKey(a)]] = true
-		for _, b := range r.findings[i+1:] {
+		for _, b := range in[i+1:] {
 			ka, kb := findingKey(a), findingKey(b)
 			truth := r.issue[ka] == r.issue[kb]
 			got := group[ka] == group[kb]
@@ -87,19 +89,19 @@ func partitionCounts(r corpusReview, group map[string]int, errs bool) pairCounts
 			case got:
 				s.fp++
 				if errs {
-					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s]", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb]))
+					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s] (kinds %s, %s)", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
 				}
 			case truth:
 				s.fn++
 				if errs {
-					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s]", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka]))
+					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s] (kinds %s, %s)", r.name,
+						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
 				}
 			}
 		}
 	}
-	s.findings = len(r.findings)
+	s.findings = len(in)
 	s.issues = len(issues)
 	return s
 }
@@ -222,10 +224,10 @@ func TestJudgeCorpus(t *testing.T) {
 					groups[name] = tl
 					order = append(order, name)
 				}
-				addCounts(&tl.judge, partitionCounts(r, judged, name == corpusGroup(dir)))
-				addCounts(&tl.merged, partitionCounts(r, merged, false))
-				addCounts(&tl.meet, partitionCounts(r, meet(judged, merged), false))
-				addCounts(&tl.join, partitionCounts(r, join(judged, merged), false))
+				addCounts(&tl.judge, partitionCounts(r, r.findings, judged, name == corpusGroup(dir)))
+				addCounts(&tl.merged, partitionCounts(r, r.findings, merged, false))
+				addCounts(&tl.meet, partitionCounts(r, r.findings, meet(judged, merged), false))
+				addCounts(&tl.join, partitionCounts(r, r.findings, join(judged, merged), false))
 			}
 		}
 	}
@@ -350,7 +352,7 @@ func TestJudgedOrderIndependent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := partitionCounts(r, partitionOf(want), false); c.fp != 0 || c.fn != 0 {
+	if c := partitionCounts(r, r.findings, partitionOf(want), false); c.fp != 0 || c.fn != 0 {
 		t.Fatalf("judged clusters differ from the answer: fp %d fn %d", c.fp, c.fn)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

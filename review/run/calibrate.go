@@ -108,13 +108,7 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: rr.res.Reviewer.Model, Prompt: prompt, Options: opts, KeepAlive: cfg.KeepAlive}, nil)
 	cancel()
 	rr.mu.Lock()
-	rr.extra.Requests++
-	rr.extra.TotalDuration += resp.TotalDuration
-	rr.extra.LoadDuration += resp.LoadDuration
-	rr.extra.PromptEvalDuration += resp.PromptEvalDuration
-	rr.extra.EvalDuration += resp.EvalDuration
-	rr.extra.PromptTokens += resp.PromptEvalCount
-	rr.extra.EvalTokens += resp.EvalCount
+	addResponse(&rr.extra, resp)
 	rr.mu.Unlock()
 	switch {
 	case ctx.Err() != nil:

@@ -58,6 +58,17 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 	return context.WithTimeout(ctx, d)
 }
 
+// addResponse counts one request and the server's own figures for it.
+func addResponse(m *review.Metrics, resp review.ChatResponse) {
+	m.Requests++
+	m.TotalDuration += resp.TotalDuration
+	m.LoadDuration += resp.LoadDuration
+	m.PromptEvalDuration += resp.PromptEvalDuration
+	m.EvalDuration += resp.EvalDuration
+	m.PromptTokens += resp.PromptEvalCount
+	m.EvalTokens += resp.EvalCount
+}
+
 // CacheKey is the key of one answer: the prompt version (templates and
 // schema), the model (by digest, so every name of one model shares its
 // answers; by its normalised name only when the server gave no digest), the
@@ -205,13 +216,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		resp, err := r.Chat.Chat(rctx, req, progress)
 		timedOut := rctx.Err() == context.DeadlineExceeded
 		cancel()
-		cr.Metrics.Requests++
-		cr.Metrics.TotalDuration += resp.TotalDuration
-		cr.Metrics.LoadDuration += resp.LoadDuration
-		cr.Metrics.PromptEvalDuration += resp.PromptEvalDuration
-		cr.Metrics.EvalDuration += resp.EvalDuration
-		cr.Metrics.PromptTokens += resp.PromptEvalCount
-		cr.Metrics.EvalTokens += resp.EvalCount
+		addResponse(&cr.Metrics, resp)
 		cr.Metrics.Wall = r.now().Sub(started)
 		if err != nil {
 			switch {

@@ -115,8 +115,7 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		}
 		opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
 		resp, err = r.Chat.Chat(ctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
-		addMetrics(&out.Metrics, resp)
-		out.Metrics.Requests++
+		addResponse(&out.Metrics, resp)
 		if err != nil || !promptCut(resp, numCtx) || attempt > 0 || numCtx >= limit {
 			break
 		}
@@ -162,21 +161,11 @@ func judgeNumCtx(n int, bpt float64, answer int) int {
 func (r *Runner) probe(ctx context.Context, model string, numCtx int, m *review.Metrics) (float64, bool) {
 	prompt := probeText(numCtx, fmt.Sprintf("%x", r.now().UnixNano()))
 	resp, err := r.Chat.Chat(ctx, review.ChatRequest{Model: model, Prompt: prompt, Options: review.Options{NumCtx: numCtx, NumPredict: 1, Seed: DefaultSeed}}, nil)
-	addMetrics(m, resp)
-	m.Requests++
+	addResponse(m, resp)
 	if err != nil || resp.PromptEvalCount <= 0 || promptCut(resp, numCtx) {
 		return 0, false
 	}
 	return min(max(float64(len(prompt))/float64(resp.PromptEvalCount), minBPT), maxBPT), true
-}
-
-func addMetrics(m *review.Metrics, resp review.ChatResponse) {
-	m.TotalDuration += resp.TotalDuration
-	m.LoadDuration += resp.LoadDuration
-	m.PromptEvalDuration += resp.PromptEvalDuration
-	m.EvalDuration += resp.EvalDuration
-	m.PromptTokens += resp.PromptEvalCount
-	m.EvalTokens += resp.EvalCount
 }
 
 // judgeFailed words a failed judge request for the report.
