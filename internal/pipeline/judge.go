@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -38,7 +39,10 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 	if reviewersOf(findings) < 2 {
 		return &review.JudgeRun{Model: s.judge.model, Skipped: "fewer than two reviewers found anything, so there was nothing to group"}
 	}
-	if ctx.Err() != nil {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &review.JudgeRun{Model: s.judge.model, Error: run.ReviewTimeUp}
+	case ctx.Err() != nil:
 		return &review.JudgeRun{Model: s.judge.model, Skipped: "the review was stopped before the judge was asked"}
 	}
 	if err := s.judge.openErr; err != nil {
@@ -110,12 +114,22 @@ func JudgeUnused(g report.Grouping, api string) error {
 		hint = "name a judge with a larger context in merge.judge"
 	case strings.Contains(note, "answer was cut off"):
 		hint = "the judge wrote past its answer budget: name another judge model, or set " + off
+	case note == run.ReviewTimeUp:
+		hint = "raise --timeout (timeout: in .quorum.yaml; hook.timeout for the hook), or set " + off
+	case strings.Contains(note, "about other findings"):
+		hint = "the saved answer was given to a prompt this version of quorum builds differently: review again to ask the judge"
+	case strings.Contains(note, "did not answer in time"):
+		hint = "raise --request-timeout, or set " + off
+	case strings.Contains(note, "the judge failed: "):
+		hint = "the model server's log says why; or set " + off
 	case strings.Contains(note, "--request-timeout"):
 		hint = "raise --request-timeout, or set " + off
 	case strings.Contains(note, "refusing to send code"):
 		hint = "the judge runs on the top-level host: set host: to a loopback address, or set " + off
-	case strings.Contains(note, "server did not answer"), strings.Contains(note, "the judge's server"):
+	case strings.Contains(note, "server did not answer"):
 		hint = "start the model server (ollama serve), or set " + off
+	case strings.Contains(note, "the judge's server"):
+		hint = "check host: and api: (the judge runs on the top-level server), or set " + off
 	default:
 		hint = "the judge's answer could not be used (a larger model judges better); or set " + off
 	}

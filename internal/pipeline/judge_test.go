@@ -18,6 +18,7 @@ import (
 	"github.com/quorum-review/quorum/review/render"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
+	"github.com/quorum-review/quorum/review/run"
 )
 
 // Two reviewers report the handler's query at two lines in words the
@@ -303,6 +304,9 @@ func TestJudgeUnusedSaysWhatToDo(t *testing.T) {
 		{"the judge did not answer within --request-timeout (10m0s)", "", "raise --request-timeout, or set " + off},
 		{"the judge's server: refusing to send code to non-loopback ollama host 10.1.2.3:11434", "", "the judge runs on the top-level host: set host: to a loopback address, or set " + off},
 		{"the judge's answer did not list each of the 3 findings exactly once", "", "the judge's answer could not be used (a larger model judges better); or set " + off},
+		{run.ReviewTimeUp, "", "raise --timeout (timeout: in .quorum.yaml; hook.timeout for the hook), or set " + off},
+		{"the judge's answer is about other findings than these", "", "the saved answer was given to a prompt this version of quorum builds differently: review again to ask the judge"},
+		{"the judge failed: ollama reported an error (500)", "", "the model server's log says why; or set " + off},
 	} {
 		err := JudgeUnused(report.Grouping{By: report.GroupedByRules, Judge: "j:7b", Note: tc.note}, tc.api)
 		if err == nil || err.Error() != "the judge j:7b was not used, so quorum's rules grouped the findings: "+tc.note || exitcode.HintOf(err) != tc.hint {
@@ -363,5 +367,87 @@ func TestJudgedFindingKeepsTheRulesIdentity(t *testing.T) {
 	}
 	if sql == nil || j.ID != sql.ID || j.Fingerprint != sql.Fingerprint || !slices.Equal(j.Kinds, sql.Kinds) || j.Line != sql.Line {
 		t.Fatalf("judged %s %s %v at %d; the rules' critical %+v", j.ID, j.Fingerprint, j.Kinds, j.Line, sql)
+	}
+}
+
+// judgedWith reviews with qwen (the SQL finding, critical), llama (the
+// dropped query error) and the judge answering judgeAnswer, under policy
+// and ledger.
+func judgedWith(t *testing.T, judge, judgeAnswer, llama string, policy report.Policy, ledger *dismiss.Ledger) *report.Report {
+	t.Helper()
+	srv := ollamatest.New(t, ollamatest.Config{Reply: judgeReplies(judgeAnswer, sqlAnswer, llama)})
+	cfg := config.Default()
+	cfg.OllamaHost, cfg.Merge.Judge, cfg.Cache = srv.Host, judge, false
+	cfg.Models = []config.Model{{Name: "qwen2.5-coder:7b"}, {Name: "llama3.1:8b"}}
+	s, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
+		Policy: policy, Dismissals: ledger, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
+	if err != nil || res.RunErr != nil {
+		t.Fatalf("review: %v, %v", err, res.RunErr)
+	}
+	return res.Report
+}
+
+// Dismissing one finding never hides another the judge grouped with it:
+// a judged finding is dismissed only when every rules finding in it is.
+func TestDismissingOneFindingDoesNotHideItsJudgedPartner(t *testing.T) {
+	policy := report.Policy{FailOn: review.Important, MinAgreement: 1}
+	rules := judgedWith(t, "", oneGroup, errAnswer, policy, &dismiss.Ledger{})
+	var sql report.Finding
+	for _, f := range rules.Findings {
+		if f.Severity == review.Critical {
+			sql = f
+		}
+	}
+	one := &dismiss.Ledger{}
+	one.Add(dismiss.NewEntry(sql, "a false positive", "me", reporttest.GeneratedAt))
+	if r := judgedWith(t, "", oneGroup, errAnswer, policy, one); len(r.Findings) != 1 || len(r.Dismissed) != 1 || !r.Verdict.GateTripped {
+		t.Fatalf("rules: %d kept, %d dismissed, tripped %v", len(r.Findings), len(r.Dismissed), r.Verdict.GateTripped)
+	}
+	judged := judgedWith(t, "gemma2:9b", oneGroup, errAnswer, policy, one)
+	if judged.Grouping.By != report.GroupedByJudge || len(judged.Findings) != 1 || len(judged.Dismissed) != 0 || !judged.Verdict.GateTripped {
+		t.Fatalf("judged: %d kept, %d dismissed, tripped %v", len(judged.Findings), len(judged.Dismissed), judged.Verdict.GateTripped)
+	}
+	if why := judged.Findings[0].NotDismissed; why != "not dismissed: the judge grouped a dismissed finding with others that are not" {
+		t.Errorf("not dismissed because %q", why)
+	}
+	// Both dismissed: the judged finding is too.
+	var query report.Finding
+	for _, f := range rules.Findings {
+		if f.Severity != review.Critical {
+			query = f
+		}
+	}
+	both := &dismiss.Ledger{}
+	both.Add(dismiss.NewEntry(sql, "a false positive", "me", reporttest.GeneratedAt))
+	both.Add(dismiss.NewEntry(query, "handled by the caller", "me", reporttest.GeneratedAt))
+	if r := judgedWith(t, "gemma2:9b", oneGroup, errAnswer, policy, both); len(r.Findings) != 0 || len(r.Dismissed) != 1 || r.Verdict.GateTripped {
+		t.Fatalf("both dismissed: %d kept, %d dismissed, tripped %v", len(r.Findings), len(r.Dismissed), r.Verdict.GateTripped)
+	}
+}
+
+// A rules finding the judge splits is owed by the part holding its most
+// severe member only: the lesser part keeps its own severity, and the
+// judge adds no blocking finding the rules did not have.
+func TestASplitRulesFindingIsOwedByItsSeverePart(t *testing.T) {
+	policy := report.Policy{FailOn: review.Critical, MinAgreement: 1, Severity: "max"}
+	// llama reports the same SQL line as a suggestion: the rules merge it
+	// with qwen's critical one; the judge splits them.
+	lesser := strings.NewReplacer(`"critical"`, `"suggestion"`, `"SQL injection in Handle"`, `"Quote the name"`).Replace(sqlAnswer)
+	rules := judgedWith(t, "", `{"groups":[["F1"],["F2"]]}`, lesser, policy, &dismiss.Ledger{})
+	if len(rules.Findings) != 1 || rules.Verdict.Blocking != 1 {
+		t.Fatalf("rules: %d findings, %d blocking", len(rules.Findings), rules.Verdict.Blocking)
+	}
+	judged := judgedWith(t, "gemma2:9b", `{"groups":[["F1"],["F2"]]}`, lesser, policy, &dismiss.Ledger{})
+	if judged.Grouping.By != report.GroupedByJudge || len(judged.Findings) != 2 || judged.Verdict.Blocking != 1 {
+		t.Fatalf("judged: grouping %+v, %d findings, %d blocking", judged.Grouping, len(judged.Findings), judged.Verdict.Blocking)
+	}
+	for _, f := range judged.Findings {
+		if f.RulesFloor || (f.Reviewers[0] == "llama3.1:8b" && f.Severity != review.Suggestion) {
+			t.Errorf("%v: %s, rules floor %v", f.Reviewers, f.Severity, f.RulesFloor)
+		}
 	}
 }

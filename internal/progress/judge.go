@@ -50,25 +50,30 @@ func (r *Reporter) JudgeDone(model string, jr review.JudgeRun) {
 	s.end, s.done = t, 1
 	s.evalTokens = jr.Metrics.EvalTokens
 	s.status = "done"
-	if jr.Error != "" {
+	if jr.Error != "" || jr.Skipped != "" {
 		s.status = "not used"
 	}
 	s.mu.Unlock()
 	var msg string
 	switch {
+	case jr.Skipped != "":
+		msg = fmt.Sprintf("judge %s: not used: %s", model, jr.Skipped)
 	case jr.Error != "":
-		msg = fmt.Sprintf("judge %s: not used, quorum's rules group the findings: %s", model, jr.Error)
+		// Why, and what to do, is the warning the review ends with.
+		msg = fmt.Sprintf("judge %s: not used, quorum's rules group the findings", model)
 	case jr.Metrics.CacheHits > 0:
 		msg = fmt.Sprintf("judge %s: answered from the cache", model)
 	default:
 		msg = fmt.Sprintf("judge %s: done in %s, %s tokens in", model, round(jr.Metrics.Wall), count(jr.Metrics.PromptTokens))
 	}
 	if s.bar != nil {
-		if jr.Error == "" {
+		if jr.Error == "" && jr.Skipped == "" {
 			s.bar.SetTotal(-1, true)
 		} else {
 			s.bar.Abort(false)
-			r.after = append(r.after, "quorum: "+safetext.OneLine(msg))
+			if jr.Skipped != "" {
+				r.after = append(r.after, "quorum: "+safetext.OneLine(msg))
+			}
 		}
 		return
 	}

@@ -20,13 +20,15 @@ func TestMembersElsewhereAreNamed(t *testing.T) {
 			{Reviewer: "x", Title: "Race on the counter", Severity: "critical", Line: 10, EndLine: 10},
 			{Reviewer: "y", Title: "Totals wrong under load", Severity: "important", Line: 42, EndLine: 43},
 			{Reviewer: "z", Title: "Unsynchronised read", Severity: "important", File: "b.go", Line: 7, EndLine: 7},
+			{Reviewer: "w", Title: "No lock anywhere", Severity: "important", File: "c.go"},
+			{Reviewer: "v", Title: "The file is racy", Severity: "important"},
 		},
 	}}}
 	var md bytes.Buffer
 	if err := Markdown(&md, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(md.String(), "Also at: `line 42` (y); `b.go:7` (z).") {
+	if !strings.Contains(md.String(), "Also at: `line 42` (y); `b.go:7` (z); `c.go` (w).") {
 		t.Errorf("Markdown lacks the places:\n%s", md.String())
 	}
 	var sb bytes.Buffer
@@ -50,7 +52,7 @@ func TestMembersElsewhereAreNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel := log.Runs[0].Results[0].RelatedLocations
-	if len(rel) != 2 || rel[0].PhysicalLocation.ArtifactLocation.URI != "a.go" || rel[0].PhysicalLocation.Region.StartLine != 42 ||
+	if len(rel) != 3 || rel[2].PhysicalLocation.ArtifactLocation.URI != "c.go" || rel[2].PhysicalLocation.Region.StartLine != 0 || rel[0].PhysicalLocation.ArtifactLocation.URI != "a.go" || rel[0].PhysicalLocation.Region.StartLine != 42 ||
 		rel[0].PhysicalLocation.Region.EndLine != 43 || rel[0].Message.Text != "y: Totals wrong under load" ||
 		rel[1].PhysicalLocation.ArtifactLocation.URI != "b.go" || rel[1].PhysicalLocation.Region.StartLine != 7 {
 		t.Errorf("related locations %+v", rel)

@@ -366,9 +366,12 @@ func (m *md) finding(n int, f report.Finding) {
 	// group a cause with its symptom): each such place is named.
 	var places []string
 	for _, pl := range elsewhere(f) {
-		at := pl.file + ":" + strconv.Itoa(pl.line)
-		if pl.file == f.File {
+		at := pl.file
+		switch {
+		case pl.file == f.File:
 			at = "line " + strconv.Itoa(pl.line)
+		case pl.line > 0:
+			at += ":" + strconv.Itoa(pl.line)
 		}
 		places = append(places, fmt.Sprintf("%s (%s)", code(safetext.Sanitize(at)), mdText(pl.reviewer)))
 	}

@@ -71,7 +71,9 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 		// so code scanning shows each place.
 		for _, loc := range elsewhere(f) {
 			rel := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(loc.file)))
-			rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
+			if loc.line > 0 {
+				rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
+			}
 			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(rel).WithMessage(sarif.NewTextMessage(loc.reviewer + ": " + loc.title)))
 		}
 		// The fingerprint survives line moves, renames and rewording
@@ -121,8 +123,8 @@ func elsewhere(f report.Finding) []place {
 	seen := map[string]bool{}
 	for _, m := range f.Members {
 		file := cmp.Or(m.File, f.File)
-		if m.Line <= 0 || (file == f.File && m.Line == f.Line) {
-			continue
+		if file == f.File && (m.Line <= 0 || m.Line == f.Line) {
+			continue // the finding's own place, or its own file as a whole
 		}
 		key := fmt.Sprintf("%s\x00%d", file, m.Line)
 		if seen[key] {

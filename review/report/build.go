@@ -119,17 +119,24 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	for i := range set.Files {
 		byPath[set.Files[i].Path] = &set.Files[i]
 	}
-	floors := r.rulesFloors(in.Rules)
+	var owed *rulesOwed
+	if in.Rules != nil {
+		owed = r.owedToRules(in.Rules, byPath, seen, in.Dismiss)
+	}
+	findings := make([]Finding, 0, len(clusters))
+	decisions := make([]judgedDismissal, 0, len(clusters))
 	for _, c := range clusters {
 		f := r.finding(c, byPath, seen)
-		if in.Rules != nil {
-			holdToRules(&f, c, floors)
+		var d judgedDismissal
+		if owed != nil {
+			d = owed.hold(&f, c, r.Policy)
 		}
-		r.Findings = append(r.Findings, f)
+		findings = append(findings, f)
+		decisions = append(decisions, d)
 	}
-	slices.SortFunc(r.Findings, compareFindings)
-	assignIDs(r.Findings)
-	r.Findings, r.Dismissed = dismissed(r.Findings, in.Dismiss, in.WhyNot)
+	sortWith(findings, decisions)
+	assignIDs(findings)
+	r.Findings, r.Dismissed = dismissed(findings, decisions, in.Dismiss, in.WhyNot)
 
 	r.Reviewers = reviewers(results, clusters, rejectedBy)
 	r.Strengths, r.Concerns, r.Docs, r.Untested, r.Summary.Reviewers = narrative(results)
@@ -368,9 +375,24 @@ func Fingerprint(file string, line int, section, lineText, category string) stri
 }
 
 // dismissed moves the findings dismiss matches out of fs, keeping order.
-func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool), whyNot func(Finding) string) (kept, out []Finding) {
+func dismissed(fs []Finding, decisions []judgedDismissal, dismiss func(Finding) (Dismissal, bool), whyNot func(Finding) string) (kept, out []Finding) {
 	kept, out = []Finding{}, []Finding{}
-	for _, f := range fs {
+	for i, f := range fs {
+		if d := decisions[i]; d.decided {
+			// A judge's group: dismissed only when every rules finding in
+			// it is (judged.go).
+			if d.dismissal != nil {
+				f.Dismissal = d.dismissal
+				out = append(out, f)
+			} else {
+				f.NotDismissed = d.whyNot
+				if f.NotDismissed == "" && whyNot != nil {
+					f.NotDismissed = whyNot(f)
+				}
+				kept = append(kept, f)
+			}
+			continue
+		}
 		if dismiss != nil {
 			if d, ok := dismiss(f); ok {
 				f.Dismissal = &d
@@ -389,47 +411,6 @@ func dismissed(fs []Finding, dismiss func(Finding) (Dismissal, bool), whyNot fun
 // evidence returns a cluster's strongest evidence and its support: each
 // reviewer counts 1 when any of its findings in the cluster quoted code found
 // in the diff, and ½ when it only gave a line or a file.
-// floor is what the rules' grouping gives a finding's cluster: its
-// severity and its support.
-type floor struct {
-	severity string
-	support  float64
-}
-
-// rulesFloors maps each anchored finding to what its rules cluster gives.
-func (r *Report) rulesFloors(rules []merge.Cluster) map[string]floor {
-	out := map[string]floor{}
-	for _, c := range rules {
-		votes := make([]string, 0, len(c.Reviewers))
-		for _, name := range c.Reviewers {
-			votes = append(votes, c.Votes[name])
-		}
-		_, support := evidence(c)
-		fl := floor{severity: r.Policy.Decide(votes), support: support}
-		for _, m := range c.Members {
-			out[merge.MemberID(m)] = fl
-		}
-	}
-	return out
-}
-
-// holdToRules raises f's severity and support to the highest its
-// members' rules clusters give.
-func holdToRules(f *Finding, c merge.Cluster, floors map[string]floor) {
-	for _, m := range c.Members {
-		fl, ok := floors[merge.MemberID(m)]
-		if !ok {
-			continue
-		}
-		if review.SeverityRank(fl.severity) > review.SeverityRank(f.Severity) {
-			f.Severity, f.RulesFloor = fl.severity, true
-		}
-		if fl.support > f.Support {
-			f.Support, f.RulesFloor = fl.support, true
-		}
-	}
-}
-
 func evidence(c merge.Cluster) (string, float64) {
 	full := map[string]bool{} // the reviewer quoted code this change touches
 	strongest := 0

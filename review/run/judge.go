@@ -18,6 +18,10 @@ import (
 // digest and prompt. Reading the answer is merge's: Valid says whether it
 // may be cached.
 
+// ReviewTimeUp is the judge's error when the review's own time limit
+// (--timeout, hook.timeout) ran out before it answered.
+const ReviewTimeUp = "the review's time limit (--timeout, or hook.timeout for the hook) ran out before the judge answered"
+
 // judgeNS is the cache namespace of judge answers.
 const judgeNS = "judge"
 
@@ -56,10 +60,15 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 	ctx, cancel := withTimeout(parent, req.Timeout)
 	defer cancel()
 	defer func() {
-		// Stopped by the review (Ctrl-C, --timeout): not the judge's
-		// failure, so nothing to warn about; the rules group.
-		if parent.Err() != nil && out.Error != "" {
+		// The review's own end: Ctrl-C is not the judge's failure (nothing
+		// to warn about); a review time limit that leaves the judge no
+		// time is, every time, so it is said with what to raise.
+		switch {
+		case out.Error == "":
+		case errors.Is(parent.Err(), context.Canceled):
 			out.Skipped, out.Error = "the review was stopped before the judge answered", ""
+		case errors.Is(parent.Err(), context.DeadlineExceeded):
+			out.Error = ReviewTimeUp
 		}
 	}()
 	out = review.JudgeRun{Model: req.Model}
@@ -68,6 +77,9 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		var err error
 		if info, err = r.Catalog.Show(ctx, req.Model); err != nil {
 			out.Error = judgeFailed(req.Model, err)
+			if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				out.Error = fmt.Sprintf("the judge did not answer within --request-timeout (%s)", req.Timeout)
+			}
 			return out
 		}
 	}

@@ -169,8 +169,13 @@ func TestAHungJudgeCostsOneRequestTimeout(t *testing.T) {
 	if got.Error != "the judge did not answer within --request-timeout (50ms)" || h.live != 1 {
 		t.Fatalf("judge = %+v; %d calls, %d with time left", got, h.calls, h.live)
 	}
-	// The review's own end (Ctrl-C, --timeout) skips the judge: not its
-	// failure, nothing to warn about.
+	// The review's own time limit is said, with what to raise.
+	ended, stop := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer stop()
+	if got := r.Judge(ended, judgeRequest("group these")); got.Error != ReviewTimeUp || got.Skipped != "" {
+		t.Fatalf("review time up: %+v", got)
+	}
+	// Ctrl-C skips the judge: not its failure, nothing to warn about.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if got := r.Judge(ctx, judgeRequest("group these")); got.Skipped != "the review was stopped before the judge answered" || got.Error != "" {

@@ -91,7 +91,11 @@ func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string)
 		d.r.add("judge", OK, fmt.Sprintf("%s groups the findings (merge.judge)", name), "")
 		return
 	}
-	d.r.add("judge", Warn, fmt.Sprintf("%s is not installed, so quorum's rules will group the findings", name), "ollama pull "+judge+", or merge.judge: none")
+	fix := "ollama pull " + judge + ", or merge.judge: none"
+	if d.cfg.API == config.APIOpenAI {
+		fix = "load " + judge + " in the server, or merge.judge: none"
+	}
+	d.r.add("judge", Warn, fmt.Sprintf("%s is not installed, so quorum's rules will group the findings", name), fix)
 }
 
 // unchecked is names, and the judge when one is configured: what a server
