@@ -451,3 +451,25 @@ func TestASplitRulesFindingIsOwedByItsSeverePart(t *testing.T) {
 		}
 	}
 }
+
+// A judged finding holding several rules findings lists them as parts; a
+// dismissal that records each (as 'quorum dismiss' does) holds whether
+// the judge or the rules group the next review.
+func TestAJudgedFindingDismissedByItsPartsStaysDismissed(t *testing.T) {
+	policy := report.Policy{FailOn: review.Important, MinAgreement: 1}
+	judged := judgedWith(t, "gemma2:9b", oneGroup, errAnswer, policy, &dismiss.Ledger{})
+	if len(judged.Findings) != 1 || len(judged.Findings[0].Parts) != 2 {
+		t.Fatalf("%d findings, parts %+v", len(judged.Findings), judged.Findings)
+	}
+	j := judged.Findings[0]
+	ledger := &dismiss.Ledger{}
+	for _, p := range j.Parts {
+		ledger.Add(dismiss.NewEntry(report.Finding{ID: j.ID, Fingerprint: p.Fingerprint, Kinds: p.Kinds, Severity: p.Severity, File: p.File, Title: p.Title}, "intended", "me", reporttest.GeneratedAt))
+	}
+	for _, judge := range []string{"gemma2:9b", "", "mistral:7b"} {
+		r := judgedWith(t, judge, oneGroup, errAnswer, policy, ledger)
+		if len(r.Findings) != 0 || r.Verdict.GateTripped {
+			t.Errorf("judge %q: %d kept (%+v), tripped %v", judge, len(r.Findings), r.Findings, r.Verdict.GateTripped)
+		}
+	}
+}

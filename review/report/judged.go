@@ -114,6 +114,12 @@ func (o *rulesOwed) hold(f *Finding, c merge.Cluster, policy Policy) judgedDismi
 		})
 		f.Severity, f.Support, f.RulesFloor = o.findings[best].f.Severity, o.findings[best].f.Support, true
 	}
+	if len(order) > 1 {
+		for _, i := range order {
+			rf := o.findings[i].f
+			f.Parts = append(f.Parts, Part{Fingerprint: rf.Fingerprint, Kinds: rf.Kinds, Severity: rf.Severity, File: rf.File, Line: rf.Line, Title: rf.Title})
+		}
+	}
 	d := judgedDismissal{decided: true}
 	dismissedAll, some := len(order) > 0, false
 	for _, i := range order {

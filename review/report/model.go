@@ -262,7 +262,11 @@ type Finding struct {
 	// would have given this finding a lower severity or support than
 	// quorum's rules give its members: the rules' are kept, so a judge
 	// never makes the gate weaker.
-	RulesFloor  bool   `json:"rules_floor,omitempty"`
+	RulesFloor bool `json:"rules_floor,omitempty"`
+	// Parts are the rules' findings a judge grouped into this one, when
+	// there are several: 'quorum dismiss' records each, so the dismissal
+	// holds whichever grouped the next review.
+	Parts       []Part `json:"parts,omitempty"`
 	Explanation string `json:"explanation"`
 	Fix         string `json:"fix,omitempty"`
 	// FixQuote is the code the fix's author quoted: what a one-line fix
@@ -314,6 +318,17 @@ type Member struct {
 	Line    int    `json:"line"`
 	EndLine int    `json:"end_line"`
 	Quote   string `json:"quote,omitempty"`
+}
+
+// Part is one rules finding inside a judged finding: what a dismissal of
+// it records.
+type Part struct {
+	Fingerprint string   `json:"fingerprint"`
+	Kinds       []string `json:"kinds,omitempty"`
+	Severity    string   `json:"severity"`
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
+	Title       string   `json:"title"`
 }
 
 // Agreement is len(Reviewers) of SeenBy as "k of n".

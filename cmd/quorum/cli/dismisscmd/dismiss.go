@@ -217,6 +217,9 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			loc = fmt.Sprintf("%s:%d", loc, f.Line)
 		}
 		fmt.Fprintf(opts.IO.Out, "dismissed %s %s %s\n", safetext.OneLine(f.ID), loc, safetext.OneLine(f.Title))
+		if n := len(f.Parts); n > 1 {
+			fmt.Fprintf(opts.IO.Out, "  with the %d findings the judge grouped into it, each recorded on its own\n", n)
+		}
 		if old, ok := replaced[f.ID]; ok {
 			// Said, so a second dismissal never silently rewrites the first.
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: %s was already dismissed; its reason %q is replaced\n", safetext.OneLine(f.ID), safetext.OneLine(old))
@@ -241,10 +244,14 @@ func record(ctx context.Context, root, path, source string, picked []report.Find
 			// and severity: it covers that issue at that place up to that
 			// severity, never another kind or a more severe finding there.
 			// A new reason replaces the old one of the same issue only.
-			e := entry(f)
-			for _, old := range l.Add(e) {
-				if old.Reason != e.Reason {
-					replaced[f.ID] = old.Reason
+			// A finding a judge grouped from several of the rules' is
+			// recorded as each of them, all under its id.
+			for _, part := range partsOf(f) {
+				e := entry(part)
+				for _, old := range l.Add(e) {
+					if old.Reason != e.Reason {
+						replaced[f.ID] = old.Reason
+					}
 				}
 			}
 		}
@@ -254,6 +261,21 @@ func record(ctx context.Context, root, path, source string, picked []report.Find
 		return nil, err
 	}
 	return replaced, nil
+}
+
+// partsOf is f as the ledger records it: f itself, or, for a finding a
+// judge grouped from several of the rules' findings, each of those under
+// f's id, so the dismissal holds whether the judge or the rules group the
+// next review.
+func partsOf(f report.Finding) []report.Finding {
+	if len(f.Parts) == 0 {
+		return []report.Finding{f}
+	}
+	out := make([]report.Finding, 0, len(f.Parts))
+	for _, p := range f.Parts {
+		out = append(out, report.Finding{ID: f.ID, Fingerprint: p.Fingerprint, Kinds: p.Kinds, Severity: p.Severity, File: p.File, Line: p.Line, Title: p.Title})
+	}
+	return out
 }
 
 // updateLedger reads the ledger at path, lets change change it, and writes
