@@ -113,7 +113,7 @@ func JudgeUnused(g report.Grouping, api string) error {
 	case strings.Contains(note, "does not fit"):
 		hint = "name a judge with a larger context in merge.judge"
 	case strings.Contains(note, "answer was cut off"):
-		hint = "the judge wrote past its answer budget: name another judge model, or set " + off
+		hint = "the judge wrote past its answer budget, or filled its context: name another judge model, raise max_context, or set " + off
 	case note == run.ReviewTimeUp:
 		hint = "raise --timeout (timeout: in .quorum.yaml; hook.timeout for the hook), or set " + off
 	case strings.Contains(note, "about other findings"):

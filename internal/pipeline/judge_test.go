@@ -300,7 +300,7 @@ func TestJudgeUnusedSaysWhatToDo(t *testing.T) {
 		{"the judge's prompt (about 9216 tokens with its answer) does not fit j:7b's context of 8192 tokens (max_context)", "", "raise max_context (--max-context), or name a judge with a larger context"},
 		{"the judge's prompt (about 9216 tokens with its answer) does not fit j:7b's context of 8192 tokens (the model's own context length)", "", "name a judge with a larger context in merge.judge"},
 		{"the judge's prompt was cut: j:7b read 8192 tokens of a 8192-token context", "", "raise max_context (--max-context), or name a judge with a larger context"},
-		{"the judge's answer was cut off at 400 tokens", "", "the judge wrote past its answer budget: name another judge model, or set " + off},
+		{"the judge's answer was cut off at 400 tokens (its budget 400)", "", "the judge wrote past its answer budget, or filled its context: name another judge model, raise max_context, or set " + off},
 		{"the judge did not answer within --request-timeout (10m0s)", "", "raise --request-timeout, or set " + off},
 		{"the judge's server: refusing to send code to non-loopback ollama host 10.1.2.3:11434", "", "the judge runs on the top-level host: set host: to a loopback address, or set " + off},
 		{"the judge's answer did not list each of the 3 findings exactly once", "", "the judge's answer could not be used (a larger model judges better); or set " + off},

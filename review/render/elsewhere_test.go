@@ -11,7 +11,8 @@ import (
 
 // A finding whose members are anchored at other lines, or in another file
 // (a judge's group), names each place: "Also at" in Markdown, related
-// locations in SARIF. A member at the finding's own place is not repeated.
+// locations in SARIF and rdjsonl. A member at the finding's own place is
+// not repeated.
 func TestMembersElsewhereAreNamed(t *testing.T) {
 	r := &report.Report{Schema: report.Schema, Findings: []report.Finding{{
 		ID: "q1", Title: "Race on the counter", Severity: "critical", Category: "bug", File: "a.go", Line: 10, EndLine: 10,
@@ -56,5 +57,24 @@ func TestMembersElsewhereAreNamed(t *testing.T) {
 		rel[0].PhysicalLocation.Region.EndLine != 43 || rel[0].Message.Text != "y: Totals wrong under load" ||
 		rel[1].PhysicalLocation.ArtifactLocation.URI != "b.go" || rel[1].PhysicalLocation.Region.StartLine != 7 {
 		t.Errorf("related locations %+v", rel)
+	}
+	var rd bytes.Buffer
+	if err := RDJSONL(&rd, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		RelatedLocations []struct {
+			Message  string
+			Location struct {
+				Path  string
+				Range *struct{ Start struct{ Line int } }
+			}
+		} `json:"related_locations"`
+	}
+	if err := json.Unmarshal(rd.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	if rl := d.RelatedLocations; len(rl) != 3 || rl[0].Location.Range.Start.Line != 42 || rl[1].Location.Path != "b.go" || rl[2].Location.Range != nil || rl[2].Message != "w: No lock anywhere" {
+		t.Errorf("rdjsonl related locations %+v", rl)
 	}
 }

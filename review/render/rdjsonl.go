@@ -22,6 +22,14 @@ type rdDiagnostic struct {
 	Severity string     `json:"severity,omitempty"`
 	Source   rdSource   `json:"source"`
 	Code     *rdCode    `json:"code,omitempty"`
+	// RelatedLocations are the places of members anchored elsewhere (rdf's
+	// related_locations).
+	RelatedLocations []rdRelated `json:"related_locations,omitempty"`
+}
+
+type rdRelated struct {
+	Message  string     `json:"message,omitempty"`
+	Location rdLocation `json:"location"`
 }
 
 type rdLocation struct {
@@ -74,6 +82,16 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 			if f.EndLine > f.Line {
 				d.Location.Range.End = &rdPosition{Line: f.EndLine}
 			}
+		}
+		for _, pl := range elsewhere(f) {
+			rel := rdRelated{Message: pl.reviewer + ": " + pl.title, Location: rdLocation{Path: pl.file}}
+			if pl.line > 0 {
+				rel.Location.Range = &rdRange{Start: rdPosition{Line: pl.line}}
+				if pl.endLine > pl.line {
+					rel.Location.Range.End = &rdPosition{Line: pl.endLine}
+				}
+			}
+			d.RelatedLocations = append(d.RelatedLocations, rel)
 		}
 		if err := enc.Encode(d); err != nil {
 			return err

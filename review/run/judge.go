@@ -145,7 +145,7 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 	case promptCut(resp, numCtx):
 		out.Error = fmt.Sprintf("the judge's prompt was cut: %s read %d tokens of a %d-token context", req.Model, resp.PromptEvalCount, numCtx)
 	case resp.DoneReason == "length":
-		out.Error = fmt.Sprintf("the judge's answer was cut off at %d tokens", resp.EvalCount)
+		out.Error = fmt.Sprintf("the judge's answer was cut off at %d tokens (its budget %d)", resp.EvalCount, answer)
 	default:
 		out.Answer = resp.Content
 		if req.Valid != nil {

@@ -118,7 +118,7 @@ func TestJudgeFailuresAreSaidAndNotCached(t *testing.T) {
 		}, nil, "the judge's prompt was cut: j read"},
 		{"answer cut", "j", func(req review.ChatRequest) review.ChatResponse {
 			return review.ChatResponse{Content: `{"groups":[["F1"`, DoneReason: "length", PromptEvalCount: 100, EvalCount: 100}
-		}, nil, "the judge's answer was cut off at 100 tokens"},
+		}, nil, "the judge's answer was cut off at 100 tokens (its budget 100)"},
 		{"unusable", "j", answered(`{"groups":[]}`), func(string) error { return errors.New("lost count") }, "lost count"},
 		{"missing", "nobody", answered(`{"groups":[]}`), nil, "the judge model nobody is not installed"},
 	} {
