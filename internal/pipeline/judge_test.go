@@ -473,3 +473,32 @@ func TestAJudgedFindingDismissedByItsPartsStaysDismissed(t *testing.T) {
 		}
 	}
 }
+
+// A piece of a rules finding the judge split is dismissed by an entry for
+// the judged finding itself, and that entry hides nothing else: not the
+// other piece, nor the rules finding when the rules group the review.
+func TestASplitPieceIsDismissedOnItsOwn(t *testing.T) {
+	policy := report.Policy{FailOn: review.Critical, MinAgreement: 1, Severity: "max"}
+	lesser := strings.NewReplacer(`"critical"`, `"suggestion"`, `"SQL injection in Handle"`, `"Quote the name"`).Replace(sqlAnswer)
+	split := `{"groups":[["F1"],["F2"]]}`
+	judged := judgedWith(t, "gemma2:9b", split, lesser, policy, &dismiss.Ledger{})
+	var piece report.Finding
+	for _, f := range judged.Findings {
+		if f.Reviewers[0] == "llama3.1:8b" {
+			piece = f
+		}
+	}
+	if piece.ID == "" || len(piece.Parts) != 0 {
+		t.Fatalf("findings %+v", judged.Findings)
+	}
+	ledger := &dismiss.Ledger{}
+	ledger.Add(dismiss.NewEntry(piece, "fine as it is", "me", reporttest.GeneratedAt))
+	again := judgedWith(t, "gemma2:9b", split, lesser, policy, ledger)
+	if len(again.Dismissed) != 1 || again.Dismissed[0].Reviewers[0] != "llama3.1:8b" || len(again.Findings) != 1 || !again.Verdict.GateTripped {
+		t.Fatalf("judged: %d kept, %d dismissed, tripped %v", len(again.Findings), len(again.Dismissed), again.Verdict.GateTripped)
+	}
+	rules := judgedWith(t, "", split, lesser, policy, ledger)
+	if len(rules.Findings) != 1 || !rules.Verdict.GateTripped {
+		t.Fatalf("rules: %d kept, %d dismissed, tripped %v", len(rules.Findings), len(rules.Dismissed), rules.Verdict.GateTripped)
+	}
+}

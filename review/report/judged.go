@@ -19,9 +19,12 @@ import (
 //     block on its own takes the severity and support of the owed rules
 //     finding that blocks, as a pair (never the severity of one and the
 //     support of another, which could block where neither did);
-//   - a dismissal hides a judged finding only when every rules finding it
-//     holds is dismissed, so dismissing one finding never hides another
-//     the judge grouped with it; a dismissed rules finding owes nothing.
+//   - a dismissal hides a judged finding only when every part of it is
+//     dismissed: each rules finding it holds whole by that finding's own
+//     entry, the pieces of rules findings the judge split by an entry for
+//     the judged finding itself. So dismissing one finding never hides
+//     another the judge grouped with it; a dismissed rules finding owes
+//     nothing to the gate.
 
 // rulesFinding is one cluster of the rules' grouping, as the report would
 // show it, with where it is owed.
@@ -37,7 +40,9 @@ type rulesFinding struct {
 // rulesOwed is the rules' grouping of a judged review.
 type rulesOwed struct {
 	findings []rulesFinding
+	members  [][]string     // each rules finding's member IDs
 	of       map[string]int // member ID -> index in findings
+	dismiss  func(Finding) (Dismissal, bool)
 }
 
 // judgedDismissal is the dismissal decided for a judged finding; decided
@@ -49,7 +54,7 @@ type judgedDismissal struct {
 }
 
 func (r *Report) owedToRules(rules []merge.Cluster, files map[string]*diff.File, seen map[string]map[string]bool, dismiss func(Finding) (Dismissal, bool)) *rulesOwed {
-	o := &rulesOwed{of: map[string]int{}}
+	o := &rulesOwed{of: map[string]int{}, dismiss: dismiss}
 	for i, c := range rules {
 		rf := rulesFinding{f: r.finding(c, files, seen), owner: merge.MemberID(topMember(c))}
 		if dismiss != nil {
@@ -58,9 +63,12 @@ func (r *Report) owedToRules(rules []merge.Cluster, files map[string]*diff.File,
 			}
 		}
 		o.findings = append(o.findings, rf)
+		var ids []string
 		for _, m := range c.Members {
 			o.of[merge.MemberID(m)] = i
+			ids = append(ids, merge.MemberID(m))
 		}
+		o.members = append(o.members, ids)
 	}
 	return o
 }
@@ -114,26 +122,68 @@ func (o *rulesOwed) hold(f *Finding, c merge.Cluster, policy Policy) judgedDismi
 		})
 		f.Severity, f.Support, f.RulesFloor = o.findings[best].f.Severity, o.findings[best].f.Support, true
 	}
-	if len(order) > 1 {
-		for _, i := range order {
-			rf := o.findings[i].f
-			f.Parts = append(f.Parts, Part{Fingerprint: rf.Fingerprint, Kinds: rf.Kinds, Severity: rf.Severity, File: rf.File, Line: rf.Line, Title: rf.Title})
+	// What f is made of, for dismissals: each rules finding it holds
+	// whole, and f itself for the pieces of rules findings the judge split
+	// (those pieces are nobody else's to dismiss).
+	inJ := map[int]int{}
+	for _, m := range c.Members {
+		if i, ok := o.of[merge.MemberID(m)]; ok {
+			inJ[i]++
 		}
 	}
-	d := judgedDismissal{decided: true}
-	dismissedAll, some := len(order) > 0, false
+	var parts []Part
+	var whole []int
+	split := false
 	for _, i := range order {
-		if o.findings[i].dismissal == nil {
-			dismissedAll = false
+		if inJ[i] == len(o.members[i]) {
+			whole = append(whole, i)
+			rf := o.findings[i].f
+			parts = append(parts, Part{Fingerprint: rf.Fingerprint, Kinds: rf.Kinds, Severity: rf.Severity, File: rf.File, Line: rf.Line, Title: rf.Title})
 		} else {
-			some = true
+			split = true
 		}
 	}
-	switch {
-	case dismissedAll:
-		d.dismissal = o.findings[order[0]].dismissal
-	case some:
-		d.whyNot = "not dismissed: the judge grouped a dismissed finding with others that are not"
+	if split {
+		parts = append(parts, Part{Fingerprint: f.Fingerprint, Kinds: f.Kinds, Severity: f.Severity, File: f.File, Line: f.Line, Title: f.Title})
+	}
+	if len(parts) > 1 {
+		f.Parts = parts
+	}
+	// Dismissed only when every part is: each whole rules finding by its
+	// own entry, the split pieces by an entry for f itself.
+	d := judgedDismissal{decided: true}
+	var direct *Dismissal
+	if split && o.dismiss != nil {
+		if dd, ok := o.dismiss(*f); ok {
+			direct = &dd
+		}
+	}
+	all, some := true, false
+	for _, i := range whole {
+		if dm := o.findings[i].dismissal; dm != nil {
+			some = true
+			if d.dismissal == nil {
+				d.dismissal = dm
+			}
+		} else {
+			all = false
+		}
+	}
+	if split {
+		if direct != nil {
+			some = true
+			if d.dismissal == nil {
+				d.dismissal = direct
+			}
+		} else {
+			all = false
+		}
+	}
+	if !all || len(order) == 0 {
+		d.dismissal = nil
+		if some {
+			d.whyNot = "not dismissed: the judge grouped a dismissed finding with others that are not"
+		}
 	}
 	return d
 }
