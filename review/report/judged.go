@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/quorum-review/quorum/diff"
@@ -40,7 +41,7 @@ type rulesFinding struct {
 // rulesOwed is the rules' grouping of a judged review.
 type rulesOwed struct {
 	findings []rulesFinding
-	members  [][]string     // each rules finding's member IDs
+	size     []int          // each rules finding's number of members
 	of       map[string]int // member ID -> index in findings
 	dismiss  func(Finding) (Dismissal, bool)
 }
@@ -63,12 +64,10 @@ func (r *Report) owedToRules(rules []merge.Cluster, files map[string]*diff.File,
 			}
 		}
 		o.findings = append(o.findings, rf)
-		var ids []string
 		for _, m := range c.Members {
 			o.of[merge.MemberID(m)] = i
-			ids = append(ids, merge.MemberID(m))
 		}
-		o.members = append(o.members, ids)
+		o.size = append(o.size, len(c.Members))
 	}
 	return o
 }
@@ -94,23 +93,19 @@ func topMember(c merge.Cluster) anchor.Finding {
 // hold applies what judged finding f (cluster c) owes the rules' grouping
 // under policy, and decides its dismissal.
 func (o *rulesOwed) hold(f *Finding, c merge.Cluster, policy Policy) judgedDismissal {
-	held := map[int]bool{}
-	var order []int
+	ids := map[string]bool{} // c's members
+	inJ := map[int]int{}     // rules finding -> how many of its members c holds
 	for _, m := range c.Members {
-		if i, ok := o.of[merge.MemberID(m)]; ok && !held[i] {
-			held[i] = true
-			order = append(order, i)
+		id := merge.MemberID(m)
+		ids[id] = true
+		if i, ok := o.of[id]; ok {
+			inJ[i]++
 		}
 	}
-	slices.Sort(order)
+	order := slices.Sorted(maps.Keys(inJ))
 	var blocking []int
 	for _, i := range order {
-		rf := o.findings[i]
-		owned := false
-		for _, m := range c.Members {
-			owned = owned || merge.MemberID(m) == rf.owner
-		}
-		if owned && rf.dismissal == nil && policy.Blocks(rf.f) {
+		if rf := o.findings[i]; ids[rf.owner] && rf.dismissal == nil && policy.Blocks(rf.f) {
 			blocking = append(blocking, i)
 		}
 	}
@@ -124,68 +119,48 @@ func (o *rulesOwed) hold(f *Finding, c merge.Cluster, policy Policy) judgedDismi
 	}
 	// What f is made of, for dismissals: each rules finding it holds
 	// whole, and f itself for the pieces of rules findings the judge split
-	// (those pieces are nobody else's to dismiss).
-	inJ := map[int]int{}
-	for _, m := range c.Members {
-		if i, ok := o.of[merge.MemberID(m)]; ok {
-			inJ[i]++
-		}
-	}
+	// (those pieces are nobody else's to dismiss). Each part's dismissal,
+	// nil where it has none.
 	var parts []Part
-	var whole []int
+	var dismissals []*Dismissal
 	split := false
 	for _, i := range order {
-		if inJ[i] == len(o.members[i]) {
-			whole = append(whole, i)
-			rf := o.findings[i].f
-			parts = append(parts, Part{Fingerprint: rf.Fingerprint, Kinds: rf.Kinds, Severity: rf.Severity, File: rf.File, Line: rf.Line, Title: rf.Title})
-		} else {
+		if inJ[i] < o.size[i] {
 			split = true
+			continue
 		}
+		rf := o.findings[i]
+		parts = append(parts, partOf(rf.f))
+		dismissals = append(dismissals, rf.dismissal)
 	}
 	if split {
-		parts = append(parts, Part{Fingerprint: f.Fingerprint, Kinds: f.Kinds, Severity: f.Severity, File: f.File, Line: f.Line, Title: f.Title})
+		parts = append(parts, partOf(*f))
+		var direct *Dismissal
+		if o.dismiss != nil {
+			if dd, ok := o.dismiss(*f); ok {
+				direct = &dd
+			}
+		}
+		dismissals = append(dismissals, direct)
 	}
 	if len(parts) > 1 {
 		f.Parts = parts
 	}
-	// Dismissed only when every part is: each whole rules finding by its
-	// own entry, the split pieces by an entry for f itself.
+	// Dismissed only when every part is.
 	d := judgedDismissal{decided: true}
-	var direct *Dismissal
-	if split && o.dismiss != nil {
-		if dd, ok := o.dismiss(*f); ok {
-			direct = &dd
-		}
-	}
-	all, some := true, false
-	for _, i := range whole {
-		if dm := o.findings[i].dismissal; dm != nil {
-			some = true
-			if d.dismissal == nil {
-				d.dismissal = dm
-			}
-		} else {
-			all = false
-		}
-	}
-	if split {
-		if direct != nil {
-			some = true
-			if d.dismissal == nil {
-				d.dismissal = direct
-			}
-		} else {
-			all = false
-		}
-	}
-	if !all || len(order) == 0 {
-		d.dismissal = nil
-		if some {
-			d.whyNot = "not dismissed: the judge grouped a dismissed finding with others that are not"
-		}
+	switch first := slices.IndexFunc(dismissals, func(dm *Dismissal) bool { return dm != nil }); {
+	case first < 0:
+	case !slices.Contains(dismissals, nil):
+		d.dismissal = dismissals[first]
+	default:
+		d.whyNot = "not dismissed: the judge grouped a dismissed finding with others that are not"
 	}
 	return d
+}
+
+// partOf is what a dismissal of f records.
+func partOf(f Finding) Part {
+	return Part{Fingerprint: f.Fingerprint, Kinds: f.Kinds, Severity: f.Severity, File: f.File, Line: f.Line, Title: f.Title}
 }
 
 // sortWith sorts findings into report order, and decisions with them.
