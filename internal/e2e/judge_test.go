@@ -40,7 +40,7 @@ func TestJudgeOnARealServer(t *testing.T) {
 			runner := &reviewrun.Runner{Chat: client, Catalog: client, Cache: cache.New(t.TempDir())}
 			jr := runner.Judge(context.Background(), reviewrun.JudgeRequest{
 				Model: model, Prompt: prompt, Schema: merge.JudgeSchema, Findings: len(findings), MaxContext: 32768,
-				Valid: func(a string) error { _, err := merge.Judged(findings, []byte(a)); return err },
+				Valid: func(a string) error { return merge.CheckJudgeAnswer([]byte(a), len(findings)) },
 			})
 			if strings.Contains(s.Log(), "truncating input prompt") {
 				t.Fatalf("the server truncated the judge's prompt:\n%s", grepLines(s.Log(), "truncating input prompt"))

@@ -62,8 +62,7 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 		MaxContext: s.opts.Config.MaxContext,
 		Timeout:    s.opts.RequestTimeout,
 		Valid: func(answer string) error {
-			_, err := merge.Judged(findings, []byte(answer))
-			return err
+			return merge.CheckJudgeAnswer([]byte(answer), len(findings))
 		},
 	})
 	jr.PromptSHA256 = merge.JudgePromptSHA256(prompt)

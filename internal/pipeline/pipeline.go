@@ -90,14 +90,10 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	if req.Raw == nil && res.RunErr == nil {
 		res.Raw.Judge = s.Judge(ctx, req.Set, anchored.Findings) // Anchored → the judge's answer (merge.judge), kept with the raw answers
 	}
-	clusters, judged, note := merge.Group(req.Set.Files, anchored.Findings, res.Raw.Judge) // Anchored (+ the judge's answer) → Clusters
-	dismissed := dismiss.Matcher(ledger, req.Set)                                          // Clusters → Dismissed (applied before the gate)
-	var rules []merge.Cluster
-	if judged {
-		rules = merge.Clusters(anchored.Findings) // a judge never makes the gate weaker than the rules
-	}
-	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: clusters, Grouping: report.GroupingOf(res.Raw.Judge, judged, note),
-		Rules: rules, Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report
+	grouped := merge.Group(req.Set.Files, anchored.Findings, res.Raw.Judge) // Anchored (+ the judge's answer) → Clusters
+	dismissed := dismiss.Matcher(ledger, req.Set)                           // Clusters → Dismissed (applied before the gate)
+	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: grouped.Clusters, Grouping: report.GroupingOf(res.Raw.Judge, grouped.Judged, grouped.Note),
+		Rules: grouped.Rules, Dismiss: dismissed, WhyNot: ledger.Why}, req.Policy, req.Meta) // → Report (never weaker than grouped.Rules)
 	if err != nil {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
@@ -215,15 +216,13 @@ func judgeField(b *strings.Builder, name, text string) {
 	}
 	if len(text) > judgeTextLimit {
 		cut := judgeTextLimit
-		for cut > 0 && !utf8Start(text[cut]) {
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
 		text = text[:cut] + "…"
 	}
 	fmt.Fprintf(b, "%s: %s\n", name, strings.ReplaceAll(text, "\n", "\n    "))
 }
-
-func utf8Start(c byte) bool { return c&0xC0 != 0x80 }
 
 // reviewerLetter names the i-th reviewer A, B, … Z, then R27, R28, ….
 func reviewerLetter(i int) string {
@@ -307,27 +306,37 @@ func judgeID(id string, n int) (int, bool) {
 	return v - 1, true
 }
 
+// Grouping is how a review's findings were grouped (Group).
+type Grouping struct {
+	Clusters []Cluster
+	// Rules are the rules' clusters (Clusters) when a judge made
+	// Clusters, nil otherwise: what the report holds a judge's grouping to.
+	Rules []Cluster
+	// Judged says the judge's answer made Clusters; Note says why a judge
+	// that was asked was not used ("" when it was, or none was asked).
+	Judged bool
+	Note   string
+}
+
 // Group clusters a review's findings: as the judge's answer says when
 // judge holds a usable answer about exactly these findings, else by
-// Clusters (words, lines and kinds). judged says which; note says why a
-// judge that was asked was not used ("" when it was, or none was asked).
-// Like Clusters it is a pure function of its input: a replay of the saved
-// answer groups as the review did.
-func Group(files []diff.File, findings []anchor.Finding, judge *review.JudgeRun) (clusters []Cluster, judged bool, note string) {
-	if judge == nil || judge.Skipped != "" {
-		return Clusters(findings), false, ""
+// Clusters (words, lines and kinds). Like Clusters it is a pure function
+// of its input: a replay of the saved answer groups as the review did.
+func Group(files []diff.File, findings []anchor.Finding, judge *review.JudgeRun) Grouping {
+	rules := Clusters(findings)
+	switch {
+	case judge == nil || judge.Skipped != "":
+		return Grouping{Clusters: rules}
+	case judge.Error != "":
+		return Grouping{Clusters: rules, Note: judge.Error}
+	case JudgePromptSHA256(JudgePrompt(files, JudgeOrder(findings))) != judge.PromptSHA256:
+		return Grouping{Clusters: rules, Note: "the judge's answer is about other findings than these"}
 	}
-	if judge.Error != "" {
-		return Clusters(findings), false, judge.Error
-	}
-	if JudgePromptSHA256(JudgePrompt(files, JudgeOrder(findings))) != judge.PromptSHA256 {
-		return Clusters(findings), false, "the judge's answer is about other findings than these"
-	}
-	out, err := Judged(findings, []byte(judge.Answer))
+	out, err := judged(findings, []byte(judge.Answer), rules)
 	if err != nil {
-		return Clusters(findings), false, err.Error()
+		return Grouping{Clusters: rules, Note: err.Error()}
 	}
-	return out, true, ""
+	return Grouping{Clusters: out, Rules: rules, Judged: true}
 }
 
 // JudgePromptSHA256 is the hex SHA-256 of a judge prompt, which names the
@@ -343,12 +352,34 @@ func JudgePromptSHA256(prompt string) string {
 // every finding exactly once is refused: a judge that lost count of the
 // findings is not trusted with which belong together.
 func Judged(findings []anchor.Finding, answer []byte) ([]Cluster, error) {
-	groups, problems, err := JudgeGroups(answer, len(findings))
+	return judged(findings, answer, Clusters(findings))
+}
+
+// CheckJudgeAnswer says why a judge's answer about n findings cannot be
+// used (nil: Judged would use it): not JSON of the asked shape, or not
+// listing every finding exactly once.
+func CheckJudgeAnswer(answer []byte, n int) error {
+	_, err := strictGroups(answer, n)
+	return err
+}
+
+// strictGroups is JudgeGroups refusing any answer that needed a repair.
+func strictGroups(answer []byte, n int) ([]int, error) {
+	groups, problems, err := JudgeGroups(answer, n)
 	if err != nil {
 		return nil, err
 	}
 	if problems > 0 {
-		return nil, fmt.Errorf("the judge's answer did not list each of the %d findings exactly once", len(findings))
+		return nil, fmt.Errorf("the judge's answer did not list each of the %d findings exactly once", n)
+	}
+	return groups, nil
+}
+
+// judged is Judged with the rules' clusters of findings at hand.
+func judged(findings []anchor.Finding, answer []byte, rules []Cluster) ([]Cluster, error) {
+	groups, err := strictGroups(answer, len(findings))
+	if err != nil {
+		return nil, err
 	}
 	inJudge := make([]int, len(findings)) // input index -> group
 	for pos, i := range judgeOrder(findings) {
@@ -370,7 +401,7 @@ func Judged(findings []anchor.Finding, answer []byte) ([]Cluster, error) {
 	for _, g := range firsts {
 		out = append(out, build(nodes, members[g]))
 	}
-	nameAfterRules(out, Clusters(findings))
+	nameAfterRules(out, rules)
 	sortClusters(out)
 	return out, nil
 }

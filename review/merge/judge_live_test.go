@@ -57,11 +57,12 @@ func TestJudgeLive(t *testing.T) {
 			start := time.Now()
 			jr := runner.Judge(context.Background(), run.JudgeRequest{
 				Model: model, Prompt: prompt, Schema: JudgeSchema, Findings: len(findings), MaxContext: 32768,
-				Valid: func(a string) error { _, err := Judged(findings, []byte(a)); return err },
+				Valid: func(a string) error { return CheckJudgeAnswer([]byte(a), len(findings)) },
 			})
 			asked++
 			jr.PromptSHA256 = JudgePromptSHA256(prompt)
-			clusters, judged, note := Group(r.files, findings, &jr)
+			g := Group(r.files, findings, &jr)
+			clusters, judged, note := g.Clusters, g.Judged, g.Note
 			if judged {
 				usable++
 			}

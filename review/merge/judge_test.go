@@ -399,7 +399,11 @@ func TestGroupUsesOnlyAnAnswerAboutTheseFindings(t *testing.T) {
 		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "the judge's answer is not JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, judged, note := Group(r.files, r.findings, tc.judge)
+			g := Group(r.files, r.findings, tc.judge)
+			got, judged, note := g.Clusters, g.Judged, g.Note
+			if judged != (g.Rules != nil) {
+				t.Fatalf("rules given %v for judged %v", g.Rules != nil, judged)
+			}
 			if judged != tc.judged || note != tc.note {
 				t.Fatalf("Group = judged %v, note %q; want %v, %q", judged, note, tc.judged, tc.note)
 			}
