@@ -60,15 +60,18 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 	ctx, cancel := withTimeout(parent, req.Timeout)
 	defer cancel()
 	defer func() {
-		// The review's own end: Ctrl-C is not the judge's failure (nothing
-		// to warn about); a review time limit that leaves the judge no
-		// time is, every time, so it is said with what to raise.
+		out.Metrics.Wall = r.now().Sub(start)
+		// Which end stopped a judge that gave no answer: Ctrl-C is not
+		// the judge's failure (nothing to warn about); the review's time
+		// limit, or the judge's own, is said with what to raise.
 		switch {
-		case out.Error == "":
+		case out.Error == "" || out.Answer != "":
 		case errors.Is(parent.Err(), context.Canceled):
 			out.Skipped, out.Error = "the review was stopped before the judge answered", ""
 		case errors.Is(parent.Err(), context.DeadlineExceeded):
 			out.Error = ReviewTimeUp
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			out.Error = fmt.Sprintf("the judge did not answer within --request-timeout (%s)", req.Timeout)
 		}
 	}()
 	out = review.JudgeRun{Model: req.Model}
@@ -77,9 +80,6 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		var err error
 		if info, err = r.Catalog.Show(ctx, req.Model); err != nil {
 			out.Error = judgeFailed(req.Model, err)
-			if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				out.Error = fmt.Sprintf("the judge did not answer within --request-timeout (%s)", req.Timeout)
-			}
 			return out
 		}
 	}
@@ -94,7 +94,6 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 	if ok, _ := r.Cache.Get(judgeNS, key, &hit); ok && (req.Valid == nil || req.Valid(hit.Answer) == nil) {
 		out.Answer, out.Metrics = hit.Answer, hit.Metrics
 		out.Metrics.CacheHits, out.Metrics.Requests = 1, 0
-		out.Metrics.Wall = r.now().Sub(start)
 		return out
 	}
 	limit := req.MaxContext
@@ -122,7 +121,6 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 				which = "the model's own context length"
 			}
 			out.Error = fmt.Sprintf("the judge's prompt (about %d tokens with its answer) does not fit %s's context of %d tokens (%s)", numCtx, req.Model, limit, which)
-			out.Metrics.Wall = r.now().Sub(start)
 			return out
 		}
 		opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
@@ -136,10 +134,7 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		// answer to a cut prompt.
 		numCtx = min(limit, (numCtx*3/2+1023)/1024*1024)
 	}
-	out.Metrics.Wall = r.now().Sub(start)
 	switch {
-	case err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		out.Error = fmt.Sprintf("the judge did not answer within --request-timeout (%s)", req.Timeout)
 	case err != nil:
 		out.Error = judgeFailed(req.Model, err)
 	case promptCut(resp, numCtx):
