@@ -39,10 +39,10 @@ type Input struct {
 	Clusters []merge.Cluster
 	// Grouping says what made Clusters (GroupingOf); zero means the rules.
 	Grouping Grouping
-	// Rules are the rules' clusters when a judge made Clusters: no
-	// finding's severity or support falls below what the rules' grouping
-	// gives any of its members (a judge that groups a critical finding
-	// with two suggestions must not let it through the gate).
+	// Rules are the rules' clusters when a judge made Clusters: what the
+	// gate and the dismissals hold a judge's grouping to (judged.go), so
+	// a judge that groups a critical finding with two suggestions cannot
+	// let it through.
 	Rules []merge.Cluster
 	// Dismiss says whether a finding is dismissed, and why; nil dismisses
 	// nothing. It must be a pure function of the finding.
@@ -379,8 +379,8 @@ func dismissed(fs []Finding, decisions []judgedDismissal, dismiss func(Finding) 
 	kept, out = []Finding{}, []Finding{}
 	for i, f := range fs {
 		if d := decisions[i]; d.decided {
-			// A judge's group: dismissed only when every rules finding in
-			// it is (judged.go).
+			// A judge's group: dismissed only when every part of it is
+			// (judged.go).
 			if d.dismissal != nil {
 				f.Dismissal = d.dismissal
 				out = append(out, f)
