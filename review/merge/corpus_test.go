@@ -2,25 +2,21 @@ package merge
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/txtar"
 
-	"github.com/quorum-review/quorum/diff"
-	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/merge/corpus"
 )
 
-// The merge-quality corpus (testdata/corpus/*/*.txtar) is realistic
+// The merge-quality corpus (corpus/sets/*/*.txtar) is realistic
 // three-model answers about realistic diffs, each finding labelled with the
 // issue it is really about. One archive is one review: its diff, written as
 // hunks (a "@@ N @@ section" header, then lines prefixed '+', '-' or ' '),
@@ -29,23 +25,10 @@ import (
 //
 // dev is the set the algorithm was tuned on; heldout was written before any
 // tuning and blind before reading the algorithm, and both are only
-// measured. Every directory under testdata/corpus is measured; the format
-// is in testdata/corpus/README.md. Rerun with
+// measured. Every directory under corpus/sets is measured; the format
+// is in corpus/sets/README.md. Rerun with
 //
 //	go test ./review/merge -run 'TestCorpus' -v
-
-type corpusFinding struct {
-	Issue string `json:"issue"`
-	review.RawFinding
-	Reviewer string `json:"reviewer"`
-}
-
-type corpusReview struct {
-	name     string
-	files    []diff.File
-	findings []anchor.Finding
-	issue    map[string]string // reviewer#seq -> issue
-}
 
 // stripKinds is a finding as an answer without the schema's kind would give
 // it (a server that does not enforce the schema): only its words say what
@@ -75,202 +58,52 @@ func kindNoise(every int, wrong bool) func(anchor.Finding) anchor.Finding {
 	}
 }
 
-func findingKey(f anchor.Finding) string { return f.Reviewer + "#" + strconv.Itoa(f.Seq) }
-
-// parseHunks reads a file section of a corpus archive into a diff.File.
-func parseHunks(path string, data []byte) (diff.File, error) {
-	f := diff.File{Path: path, OldPath: path, Status: diff.StatusModified}
-	var h *diff.Hunk
-	var oldN, newN int
-	for i, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-		if strings.HasPrefix(l, "@@ ") {
-			rest := strings.TrimPrefix(l, "@@ ")
-			end := strings.Index(rest, " @@")
-			if end < 0 {
-				return f, fmt.Errorf("%s:%d: bad hunk header", path, i+1)
-			}
-			n, err := strconv.Atoi(rest[:end])
-			if err != nil {
-				return f, fmt.Errorf("%s:%d: %v", path, i+1, err)
-			}
-			f.Hunks = append(f.Hunks, diff.Hunk{OldStart: n, NewStart: n, Section: strings.TrimSpace(rest[end+3:])})
-			h = &f.Hunks[len(f.Hunks)-1]
-			oldN, newN = n, n
-			continue
-		}
-		if h == nil || l == "" {
-			return f, fmt.Errorf("%s:%d: line outside a hunk or without a prefix", path, i+1)
-		}
-		text := l[1:]
-		switch l[0] {
-		case '+':
-			h.Lines = append(h.Lines, diff.Line{Kind: diff.Added, New: newN, Text: text})
-			newN++
-			h.NewLines++
-			f.Added++
-		case '-':
-			h.Lines = append(h.Lines, diff.Line{Kind: diff.Deleted, Old: oldN, Text: text})
-			oldN++
-			h.OldLines++
-			f.Deleted++
-		case ' ':
-			h.Lines = append(h.Lines, diff.Line{Kind: diff.Context, Old: oldN, New: newN, Text: text})
-			oldN++
-			newN++
-			h.OldLines++
-			h.NewLines++
-		default:
-			return f, fmt.Errorf("%s:%d: bad line prefix %q", path, i+1, l[0])
-		}
-	}
-	return f, nil
-}
-
-func loadCorpus(t *testing.T, dir string) []corpusReview {
+// loadCorpus reads one set of the built-in corpora, or, given an
+// absolute path, a set being written outside it.
+func loadCorpus(t *testing.T, dir string) []corpus.Review {
 	t.Helper()
-	root := filepath.Join("testdata", "corpus", dir)
+	fsys, set := corpus.Builtin(), dir
 	if filepath.IsAbs(dir) {
-		root = dir // a corpus being written, outside the measured set
+		fsys, set = os.DirFS(dir), "."
 	}
-	paths, err := filepath.Glob(filepath.Join(root, "*.txtar"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no corpus in %s: %v", dir, err)
-	}
-	var out []corpusReview
-	for _, p := range paths {
-		ar, err := txtar.ParseFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set := &diff.Set{}
-		var raw []corpusFinding
-		var modelKinds, modelFixes []string
-		for _, f := range ar.Files {
-			if f.Name == "kinds.json" || f.Name == "model-subjects.json" {
-				continue // labels of the issues, for reading; not measured
-			}
-			if f.Name == "model-kinds.json" {
-				if err := json.Unmarshal(f.Data, &modelKinds); err != nil {
-					t.Fatalf("%s: %v", p, err)
-				}
-				continue
-			}
-			if f.Name == "model-fixes.json" {
-				if err := json.Unmarshal(f.Data, &modelFixes); err != nil {
-					t.Fatalf("%s: %v", p, err)
-				}
-				continue
-			}
-			if f.Name == "findings.json" {
-				if err := json.Unmarshal(f.Data, &raw); err != nil {
-					t.Fatalf("%s: %v", p, err)
-				}
-				continue
-			}
-			df, err := parseHunks(f.Name, f.Data)
-			if err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			set.Files = append(set.Files, df)
-		}
-		ix := anchor.NewIndex(set)
-		if modelFixes != nil && len(modelFixes) != len(raw) {
-			t.Fatalf("%s: model-fixes.json has %d fixes for %d findings", p, len(modelFixes), len(raw))
-		}
-		if modelKinds != nil && len(modelKinds) != len(raw) {
-			t.Fatalf("%s: model-kinds.json has %d kinds for %d findings", p, len(modelKinds), len(raw))
-		}
-		cr := corpusReview{name: filepath.Join(dir, filepath.Base(p)), files: set.Files, issue: map[string]string{}}
-		for i, cf := range raw {
-			if cf.Kind == "" && modelKinds != nil {
-				cf.Kind = modelKinds[i]
-			}
-			if cf.Fix == "" && modelFixes != nil {
-				cf.Fix = modelFixes[i]
-			}
-			f, rej := ix.Anchor(cf.Reviewer, "c1", i+1, cf.RawFinding)
-			if rej != nil {
-				t.Errorf("%s: finding %d (%s) rejected: %s", p, i+1, cf.Title, rej.Reason)
-				continue
-			}
-			cr.findings = append(cr.findings, f)
-			cr.issue[findingKey(f)] = cf.Issue
-		}
-		out = append(out, cr)
-	}
-	return out
-}
-
-// corpusDirs lists every corpus directory (testdata/corpus/*/ holding at
-// least one .txtar), dev first, then by name, so a new directory is measured
-// without touching this file. Only dev gates.
-func corpusDirs(t *testing.T) []string {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "corpus", "*", "*.txtar"))
+	reviews, err := corpus.Load(fsys, set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var dirs []string
-	for _, p := range paths {
-		d := filepath.Base(filepath.Dir(p))
-		if !slices.Contains(dirs, d) {
-			dirs = append(dirs, d)
+	if set == "." {
+		for i := range reviews {
+			reviews[i].Name = filepath.Join(dir, filepath.Base(reviews[i].Name))
 		}
 	}
-	slices.SortFunc(dirs, func(a, b string) int {
-		if (a == "dev") != (b == "dev") {
-			if a == "dev" {
-				return -1
-			}
-			return 1
-		}
-		// blind2 before blind10: by name, then by the number it ends with.
-		na, nb := strings.TrimRight(a, "0123456789"), strings.TrimRight(b, "0123456789")
-		if c := strings.Compare(na, nb); c != 0 {
-			return c
-		}
-		ia, _ := strconv.Atoi(a[len(na):])
-		ib, _ := strconv.Atoi(b[len(nb):])
-		return cmp.Compare(ia, ib)
-	})
+	return reviews
+}
+
+// corpusDirs lists every built-in set, dev first, so a new directory is
+// measured without touching this file. Only dev gates.
+func corpusDirs(t *testing.T) []string {
+	t.Helper()
+	dirs, err := corpus.Sets(corpus.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(dirs) == 0 || dirs[0] != "dev" {
-		t.Fatalf("no dev corpus in testdata/corpus: %v", dirs)
+		t.Fatalf("no dev set in the built-in corpora: %v", dirs)
 	}
 	return dirs
 }
 
-type pairCounts struct {
-	tp, fp, fn       int
-	findings, issues int
-	errs             []string // the wrong pairs, for -v
-}
-
-func (s pairCounts) precision() float64 {
-	if s.tp+s.fp == 0 {
-		return 1
-	}
-	return float64(s.tp) / float64(s.tp+s.fp)
-}
-
-func (s pairCounts) recall() float64 {
-	if s.tp+s.fn == 0 {
-		return 1
-	}
-	return float64(s.tp) / float64(s.tp+s.fn)
-}
-
 // scoreCorpus clusters each review and counts "same issue" pairs.
-func scoreCorpus(reviews []corpusReview, prep func(anchor.Finding) anchor.Finding) pairCounts {
-	var s pairCounts
+func scoreCorpus(reviews []corpus.Review, prep func(anchor.Finding) anchor.Finding) corpus.Counts {
+	var s corpus.Counts
 	for _, r := range reviews {
-		in := r.findings
+		in := r.Findings
 		if prep != nil {
-			in = make([]anchor.Finding, len(r.findings))
-			for i, f := range r.findings {
+			in = make([]anchor.Finding, len(r.Findings))
+			for i, f := range r.Findings {
 				in[i] = prep(f)
 			}
 		}
-		addCounts(&s, partitionCounts(r, in, mergedPartition(in), true))
+		s.Add(corpus.Score(r, in, mergedPartition(in), true))
 	}
 	return s
 }
@@ -308,26 +141,6 @@ func fixDropout(every int) func(anchor.Finding) anchor.Finding {
 	}
 }
 
-// corpusGroups are the pools the ablation table sums: the corpora read
-// while the rules were written, and the two sets first run untuned.
-var corpusGroups = []string{"older", "blind12-14", "blind15-17", "blind18-20", "blind21-23", "blind24-26"}
-
-func corpusGroup(dir string) string {
-	switch dir {
-	case "blind12", "blind13", "blind14":
-		return "blind12-14"
-	case "blind15", "blind16", "blind17":
-		return "blind15-17"
-	case "blind18", "blind19", "blind20":
-		return "blind18-20"
-	case "blind21", "blind22", "blind23":
-		return "blind21-23"
-	case "blind24", "blind25", "blind26":
-		return "blind24-26"
-	}
-	return "older"
-}
-
 // noContext strips what only a real diff gives (the enclosing section and
 // the line text), as a corpus of bare findings would.
 func noContext(f anchor.Finding) anchor.Finding {
@@ -350,14 +163,14 @@ func TestCorpusPairwise(t *testing.T) {
 		}{{"", nil}, {" (no schema kind)", stripKinds}, {" (half the reviewers without kinds)", halfKindless("")}, {" (half the reviewers: missing kind read as other)", halfKindless("other")}, {" (no section/line text)", noContext}, {" (no suggested fix)", stripFix}, {" (1 fix in 3 missing)", fixDropout(3)}} {
 			s := scoreCorpus(reviews, v.prep)
 			t.Logf("%s%s: %d findings, %d issues: pairwise precision %.2f (tp %d fp %d), recall %.2f (fn %d)",
-				set.dir, v.name, s.findings, s.issues, s.precision(), s.tp, s.fp, s.recall(), s.fn)
+				set.dir, v.name, s.Findings, s.Issues, s.Precision(), s.TP, s.FP, s.Recall(), s.FN)
 			if testing.Verbose() {
-				for _, e := range s.errs {
+				for _, e := range s.Errs {
 					t.Log("  " + e)
 				}
 			}
-			if set.gate && v.prep == nil && (s.precision() < 1 || s.recall() < 0.9) {
-				t.Errorf("%s: precision %.2f (want 1.00), recall %.2f (want >= 0.90)", set.dir, s.precision(), s.recall())
+			if set.gate && v.prep == nil && (s.Precision() < 1 || s.Recall() < 0.9) {
+				t.Errorf("%s: precision %.2f (want 1.00), recall %.2f (want >= 0.90)", set.dir, s.Precision(), s.Recall())
 			}
 		}
 	}
@@ -367,13 +180,13 @@ func TestCorpusPairwise(t *testing.T) {
 func TestCorpusOrderIndependence(t *testing.T) {
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
-			want := signature(Clusters(r.findings))
+			want := signature(Clusters(r.Findings))
 			for seed := range 50 {
 				rng := rand.New(rand.NewPCG(uint64(seed), 7))
-				in := slices.Clone(r.findings)
+				in := slices.Clone(r.Findings)
 				rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
 				if got := signature(Clusters(in)); got != want {
-					t.Fatalf("%s: seed %d changed the clusters:\n%s\nwant\n%s", r.name, seed, got, want)
+					t.Fatalf("%s: seed %d changed the clusters:\n%s\nwant\n%s", r.Name, seed, got, want)
 				}
 			}
 		}
@@ -386,8 +199,8 @@ func TestCorpusKinds(t *testing.T) {
 		t.Skip("a listing for -v")
 	}
 	for _, r := range loadCorpus(t, cmp.Or(os.Getenv("QUORUM_CORPUS"), "dev")) {
-		for _, f := range r.findings {
-			t.Logf("%-22s %-14s %-30s %s", r.name, r.issue[findingKey(f)], kindOf("", f.Raw.Title, f.Raw.Explanation), f.Raw.Title)
+		for _, f := range r.Findings {
+			t.Logf("%-22s %-14s %-30s %s", r.Name, r.Issue[corpus.Key(f)], kindOf("", f.Raw.Title, f.Raw.Explanation), f.Raw.Title)
 		}
 	}
 }
@@ -409,7 +222,7 @@ func TestCorpusAblation(t *testing.T) {
 	}
 	noSection := func(f anchor.Finding) anchor.Finding { f.Section = ""; return f }
 	dirs := corpusDirs(t)
-	t.Logf("| %-26s | %s | %s |", "variant", strings.Join(dirs, " P / R | ")+" P / R", strings.Join(corpusGroups, " pooled P / R | ")+" pooled P / R")
+	t.Logf("| %-26s | %s | %s |", "variant", strings.Join(dirs, " P / R | ")+" P / R", strings.Join(corpus.Pools, " pooled P / R | ")+" pooled P / R")
 	for _, v := range []variant{
 		{"all parts", func() {}, nil},
 		{"no kinds", func() { ablate.kinds = true }, nil},
@@ -464,21 +277,21 @@ func TestCorpusAblation(t *testing.T) {
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
-		pooled := map[string]*pairCounts{}
+		pooled := map[string]*corpus.Counts{}
 		for _, dir := range dirs {
 			s := scoreCorpus(loadCorpus(t, dir), v.prep)
-			row += fmt.Sprintf(" | %.2f | %.2f", s.precision(), s.recall())
-			g := corpusGroup(dir)
+			row += fmt.Sprintf(" | %.2f | %.2f", s.Precision(), s.Recall())
+			g := corpus.Pool(dir)
 			if pooled[g] == nil {
-				pooled[g] = &pairCounts{}
+				pooled[g] = &corpus.Counts{}
 			}
-			pooled[g].tp += s.tp
-			pooled[g].fp += s.fp
-			pooled[g].fn += s.fn
+			pooled[g].TP += s.TP
+			pooled[g].FP += s.FP
+			pooled[g].FN += s.FN
 		}
-		for _, g := range corpusGroups {
+		for _, g := range corpus.Pools {
 			if p := pooled[g]; p != nil {
-				row += fmt.Sprintf(" | %.3f | %.3f", p.precision(), p.recall())
+				row += fmt.Sprintf(" | %.3f | %.3f", p.Precision(), p.Recall())
 			}
 		}
 		t.Log(row + " |")

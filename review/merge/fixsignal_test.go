@@ -1,6 +1,10 @@
 package merge
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/review/merge/corpus"
+)
 
 // TestCorpusFixSignal prints how well each signal separates same-issue
 // pairs (AUC: the chance that a same-issue pair scores above a
@@ -18,7 +22,7 @@ func TestCorpusFixSignal(t *testing.T) {
 		lex, fix, sum float64
 	}
 	groupOf := func(dir string) string {
-		if g := corpusGroup(dir); g != "older" {
+		if g := corpus.Pool(dir); g != "older" {
 			return g
 		}
 		return "13 older corpora"
@@ -26,24 +30,24 @@ func TestCorpusFixSignal(t *testing.T) {
 	groups := map[string][]scored{}
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
-			vecs := make([]vector, len(r.findings))
-			fixes := make([]vector, len(r.findings))
-			nodes := make([]node, len(r.findings))
-			for i, f := range r.findings {
+			vecs := make([]vector, len(r.Findings))
+			fixes := make([]vector, len(r.Findings))
+			nodes := make([]node, len(r.Findings))
+			for i, f := range r.Findings {
 				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
 				fixes[i] = findingFix(&f)
 				nodes[i] = node{f: f, vec: withCode(vecs[i], f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
 			}
 			idfWeigh(vecs)
 			fixIDF(fixes)
-			for i, a := range r.findings {
-				for j := i + 1; j < len(r.findings); j++ {
-					b := r.findings[j]
+			for i, a := range r.Findings {
+				for j := i + 1; j < len(r.Findings); j++ {
+					b := r.Findings[j]
 					if a.Reviewer == b.Reviewer || a.File != b.File || lineGap(&a, &b) > RegionWindow ||
 						nodes[i].kinds.conflict(nodes[j].kinds) || distinctAnchors(&nodes[i], &nodes[j]) {
 						continue
 					}
-					s := scored{same: r.issue[findingKey(a)] == r.issue[findingKey(b)], lex: jaccard(vecs[i], vecs[j]), fix: max(fixSimilarity(fixes[i], fixes[j]), 0)}
+					s := scored{same: r.Issue[corpus.Key(a)] == r.Issue[corpus.Key(b)], lex: jaccard(vecs[i], vecs[j]), fix: max(fixSimilarity(fixes[i], fixes[j]), 0)}
 					s.sum = s.lex + s.fix
 					groups[groupOf(dir)] = append(groups[groupOf(dir)], s)
 				}
@@ -79,7 +83,7 @@ func TestCorpusFixSignal(t *testing.T) {
 	}
 	t.Logf("| pairs | count | same issue | words (lexical) | fix delta | words + fix |")
 	t.Logf("|---|--:|--:|--:|--:|--:|")
-	for _, g := range append([]string{"13 older corpora"}, corpusGroups[1:]...) {
+	for _, g := range append([]string{"13 older corpora"}, corpus.Pools[1:]...) {
 		rows := groups[g]
 		same := 0
 		for _, r := range rows {

@@ -27,7 +27,7 @@ func TestKindInference(t *testing.T) {
 		}
 		var c tally
 		for _, r := range loadCorpus(t, dir) {
-			for _, f := range r.findings {
+			for _, f := range r.Findings {
 				want := declaredKind(f.Raw.Kind)
 				if want == 0 {
 					continue // no annotation

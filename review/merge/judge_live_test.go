@@ -10,6 +10,7 @@ import (
 
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/ollama"
+	"github.com/quorum-review/quorum/review/merge/corpus"
 	"github.com/quorum-review/quorum/review/run"
 )
 
@@ -45,15 +46,15 @@ func TestJudgeLive(t *testing.T) {
 		dirs = strings.Split(only, ",")
 	}
 	runner := &run.Runner{Chat: client, Catalog: client, Cache: cache.New(t.TempDir())}
-	type tally struct{ product, rules pairCounts }
+	type tally struct{ product, rules corpus.Counts }
 	groups := map[string]*tally{}
 	var order []string
 	usable, asked := 0, 0
 	for _, dir := range dirs {
 		for _, r := range loadCorpus(t, dir) {
-			ordered := JudgeOrder(r.findings)
-			prompt := JudgePrompt(r.files, ordered)
-			findings := r.findings
+			ordered := JudgeOrder(r.Findings)
+			prompt := JudgePrompt(r.Files, ordered)
+			findings := r.Findings
 			start := time.Now()
 			jr := runner.Judge(context.Background(), run.JudgeRequest{
 				Model: model, Prompt: prompt, Schema: JudgeSchema, Findings: len(findings), MaxContext: 32768,
@@ -61,14 +62,14 @@ func TestJudgeLive(t *testing.T) {
 			})
 			asked++
 			jr.PromptSHA256 = JudgePromptSHA256(prompt)
-			g := Group(r.files, findings, &jr)
+			g := Group(r.Files, findings, &jr)
 			clusters, judged, note := g.Clusters, g.Judged, g.Note
 			if judged {
 				usable++
 			}
-			t.Logf("%s: %d findings, %s, judged %v %s", r.name, len(findings), time.Since(start).Round(time.Second), judged, note)
+			t.Logf("%s: %d findings, %s, judged %v %s", r.Name, len(findings), time.Since(start).Round(time.Second), judged, note)
 			if keep != "" && jr.Answer != "" {
-				p := filepath.Join(keep, strings.TrimSuffix(r.name, ".txtar")+".json")
+				p := filepath.Join(keep, strings.TrimSuffix(r.Name, ".txtar")+".json")
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					t.Fatal(err)
 				}
@@ -76,15 +77,15 @@ func TestJudgeLive(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, name := range []string{corpusGroup(dir), "all"} {
+			for _, name := range []string{corpus.Pool(dir), "all"} {
 				tl := groups[name]
 				if tl == nil {
 					tl = &tally{}
 					groups[name] = tl
 					order = append(order, name)
 				}
-				addCounts(&tl.product, partitionCounts(r, r.findings, partitionOf(clusters), false))
-				addCounts(&tl.rules, partitionCounts(r, r.findings, mergedPartition(r.findings), false))
+				tl.product.Add(corpus.Score(r, r.Findings, partitionOf(clusters), false))
+				tl.rules.Add(corpus.Score(r, r.Findings, mergedPartition(r.Findings), false))
 			}
 		}
 	}
@@ -92,15 +93,6 @@ func TestJudgeLive(t *testing.T) {
 	for _, name := range order {
 		tl := groups[name]
 		t.Logf("%s: with the judge %.3f / %.3f (fp %d, fn %d); the rules %.3f / %.3f", name,
-			tl.product.precision(), tl.product.recall(), tl.product.fp, tl.product.fn, tl.rules.precision(), tl.rules.recall())
+			tl.product.Precision(), tl.product.Recall(), tl.product.FP, tl.product.FN, tl.rules.Precision(), tl.rules.Recall())
 	}
-}
-
-func addCounts(a *pairCounts, b pairCounts) {
-	a.tp += b.tp
-	a.fp += b.fp
-	a.fn += b.fn
-	a.findings += b.findings
-	a.issues += b.issues
-	a.errs = append(a.errs, b.errs...)
 }

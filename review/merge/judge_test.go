@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -17,6 +16,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/merge/corpus"
 )
 
 // The judge measure: the corpora's reviews, each given to a judge as
@@ -53,13 +53,13 @@ func TestJudgeWritePrompts(t *testing.T) {
 	var index, sums strings.Builder
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
-			name := judgePromptName(r.name)
-			prompt := JudgePrompt(r.files, JudgeOrder(r.findings))
+			name := judgePromptName(r.Name)
+			prompt := JudgePrompt(r.Files, JudgeOrder(r.Findings))
 			if err := os.WriteFile(filepath.Join(out, name+".txt"), []byte(prompt), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(&index, "%s\t%s\t%d\n", name, r.name, len(r.findings))
-			fmt.Fprintf(&sums, "%s  %s\n", JudgePromptSHA256(prompt), strings.TrimSuffix(r.name, ".txtar"))
+			fmt.Fprintf(&index, "%s\t%s\t%d\n", name, r.Name, len(r.Findings))
+			fmt.Fprintf(&sums, "%s  %s\n", JudgePromptSHA256(prompt), strings.TrimSuffix(r.Name, ".txtar"))
 		}
 	}
 	if err := os.WriteFile(filepath.Join(out, "index.tsv"), []byte(index.String()), 0o644); err != nil {
@@ -69,41 +69,6 @@ func TestJudgeWritePrompts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "prompts.sha256"), []byte(sums.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// partitionCounts scores one partition of a review's findings (finding key
-// to group) against its labels; in are the findings as scored (a
-// preparation may have changed their kinds, which the errors show).
-func partitionCounts(r corpusReview, in []anchor.Finding, group map[string]int, errs bool) pairCounts {
-	var s pairCounts
-	issues := map[string]bool{}
-	for i, a := range in {
-		issues[r.issue[findingKey(a)]] = true
-		for _, b := range in[i+1:] {
-			ka, kb := findingKey(a), findingKey(b)
-			truth := r.issue[ka] == r.issue[kb]
-			got := group[ka] == group[kb]
-			switch {
-			case truth && got:
-				s.tp++
-			case got:
-				s.fp++
-				if errs {
-					s.errs = append(s.errs, fmt.Sprintf("%s: merged %s@%d %q [%s] with %s@%d %q [%s] (kinds %s, %s)", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, r.issue[ka], b.Reviewer, b.Line, b.Raw.Title, r.issue[kb], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
-				}
-			case truth:
-				s.fn++
-				if errs {
-					s.errs = append(s.errs, fmt.Sprintf("%s: split %s@%d %q from %s@%d %q [%s] (kinds %s, %s)", r.name,
-						a.Reviewer, a.Line, a.Raw.Title, b.Reviewer, b.Line, b.Raw.Title, r.issue[ka], cmp.Or(a.Raw.Kind, "-"), cmp.Or(b.Raw.Kind, "-")))
-				}
-			}
-		}
-	}
-	s.findings = len(in)
-	s.issues = len(issues)
-	return s
 }
 
 // meet is the partition of pairs both partitions join; join the finest
@@ -171,50 +136,50 @@ func mergedPartition(findings []anchor.Finding) map[string]int {
 	group := map[string]int{}
 	for ci, c := range Clusters(findings) {
 		for _, m := range c.Members {
-			group[findingKey(m)] = ci
+			group[corpus.Key(m)] = ci
 		}
 	}
 	return group
 }
 
 func TestJudgeCorpus(t *testing.T) {
-	type tally struct{ judge, merged, meet, join pairCounts }
+	type tally struct{ judge, merged, meet, join corpus.Counts }
 	sums := judgedPromptSums(t)
 	groups := map[string]*tally{}
 	var order []string
 	var problems, answered int
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
-			data, err := os.ReadFile(judgeAnswerPath(r.name))
+			data, err := os.ReadFile(judgeAnswerPath(r.Name))
 			if os.IsNotExist(err) {
 				continue
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			ordered := JudgeOrder(r.findings)
-			name := strings.TrimSuffix(r.name, ".txtar")
-			if sum := JudgePromptSHA256(JudgePrompt(r.files, ordered)); sum != sums[name] {
-				t.Errorf("%s: the judge answered another prompt (sha256 %.12s, now %.12s): rewrite the prompts and judge them again", r.name, sums[name], sum)
+			ordered := JudgeOrder(r.Findings)
+			name := strings.TrimSuffix(r.Name, ".txtar")
+			if sum := JudgePromptSHA256(JudgePrompt(r.Files, ordered)); sum != sums[name] {
+				t.Errorf("%s: the judge answered another prompt (sha256 %.12s, now %.12s): rewrite the prompts and judge them again", r.Name, sums[name], sum)
 				continue
 			}
 			_, p, err := JudgeGroups(data, len(ordered))
 			if err != nil {
-				t.Errorf("%s: %v", r.name, err)
+				t.Errorf("%s: %v", r.Name, err)
 				continue
 			}
 			answered++
 			problems += p
 			// Scored as the product uses it: Judged's clusters.
-			clusters, err := Judged(r.findings, data)
+			clusters, err := Judged(r.Findings, data)
 			if err != nil {
-				t.Errorf("%s: %v", r.name, err)
+				t.Errorf("%s: %v", r.Name, err)
 				continue
 			}
 			judged := partitionOf(clusters)
-			merged := mergedPartition(r.findings)
-			pools := []string{corpusGroup(dir), "all answered"}
-			if corpusGroup(dir) != "older" {
+			merged := mergedPartition(r.Findings)
+			pools := []string{corpus.Pool(dir), "all answered"}
+			if corpus.Pool(dir) != "older" {
 				pools = append(pools, "the fifteen untuned (blind12-26)")
 			}
 			for _, name := range pools {
@@ -224,10 +189,10 @@ func TestJudgeCorpus(t *testing.T) {
 					groups[name] = tl
 					order = append(order, name)
 				}
-				addCounts(&tl.judge, partitionCounts(r, r.findings, judged, name == corpusGroup(dir)))
-				addCounts(&tl.merged, partitionCounts(r, r.findings, merged, false))
-				addCounts(&tl.meet, partitionCounts(r, r.findings, meet(judged, merged), false))
-				addCounts(&tl.join, partitionCounts(r, r.findings, join(judged, merged), false))
+				tl.judge.Add(corpus.Score(r, r.Findings, judged, name == corpus.Pool(dir)))
+				tl.merged.Add(corpus.Score(r, r.Findings, merged, false))
+				tl.meet.Add(corpus.Score(r, r.Findings, meet(judged, merged), false))
+				tl.join.Add(corpus.Score(r, r.Findings, join(judged, merged), false))
 			}
 		}
 	}
@@ -239,13 +204,13 @@ func TestJudgeCorpus(t *testing.T) {
 		tl := groups[name]
 		for _, v := range []struct {
 			label string
-			c     pairCounts
+			c     corpus.Counts
 		}{{"judge", tl.judge}, {"merge", tl.merged}, {"both agree (meet)", tl.meet}, {"either (join)", tl.join}} {
 			t.Logf("%s, %s: %d findings, %d issues: pairwise precision %.3f (tp %d fp %d), recall %.3f (fn %d)",
-				name, v.label, v.c.findings, v.c.issues, v.c.precision(), v.c.tp, v.c.fp, v.c.recall(), v.c.fn)
+				name, v.label, v.c.Findings, v.c.Issues, v.c.Precision(), v.c.TP, v.c.FP, v.c.Recall(), v.c.FN)
 		}
 		if testing.Verbose() {
-			for _, e := range tl.judge.errs {
+			for _, e := range tl.judge.Errs {
 				t.Logf("  judge: %s", e)
 			}
 		}
@@ -302,18 +267,18 @@ func TestJudgeGroups(t *testing.T) {
 func TestJudgePromptOrderIndependent(t *testing.T) {
 	reviews := loadCorpus(t, "dev")
 	r := reviews[0]
-	want := JudgePrompt(r.files, JudgeOrder(r.findings))
+	want := JudgePrompt(r.Files, JudgeOrder(r.Findings))
 	for i := range 5 {
-		shuffled := slices.Clone(r.findings)
+		shuffled := slices.Clone(r.Findings)
 		slices.Reverse(shuffled)
 		if i > 0 {
 			shuffled = append(shuffled[i:], shuffled[:i]...)
 		}
-		if got := JudgePrompt(r.files, JudgeOrder(shuffled)); got != want {
+		if got := JudgePrompt(r.Files, JudgeOrder(shuffled)); got != want {
 			t.Fatalf("prompt changed with input order")
 		}
 	}
-	for i := range r.findings {
+	for i := range r.Findings {
 		if !strings.Contains(want, fmt.Sprintf("[F%d] reviewer ", i+1)) {
 			t.Errorf("prompt lacks F%d", i+1)
 		}
@@ -322,14 +287,14 @@ func TestJudgePromptOrderIndependent(t *testing.T) {
 
 // judgedReview is the first dev review with a judge answer that groups its
 // findings exactly as its labels do.
-func judgedReview(t *testing.T) (corpusReview, string) {
+func judgedReview(t *testing.T) (corpus.Review, string) {
 	t.Helper()
 	r := loadCorpus(t, "dev")[0]
-	ordered := JudgeOrder(r.findings)
+	ordered := JudgeOrder(r.Findings)
 	byIssue := map[string][]string{}
 	var issues []string
 	for i, f := range ordered {
-		is := r.issue[findingKey(f)]
+		is := r.Issue[corpus.Key(f)]
 		if _, ok := byIssue[is]; !ok {
 			issues = append(issues, is)
 		}
@@ -348,16 +313,16 @@ func judgedReview(t *testing.T) (corpusReview, string) {
 
 func TestJudgedOrderIndependent(t *testing.T) {
 	r, answer := judgedReview(t)
-	want, err := Judged(r.findings, []byte(answer))
+	want, err := Judged(r.Findings, []byte(answer))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := partitionCounts(r, r.findings, partitionOf(want), false); c.fp != 0 || c.fn != 0 {
-		t.Fatalf("judged clusters differ from the answer: fp %d fn %d", c.fp, c.fn)
+	if c := corpus.Score(r, r.Findings, partitionOf(want), false); c.FP != 0 || c.FN != 0 {
+		t.Fatalf("judged clusters differ from the answer: fp %d fn %d", c.FP, c.FN)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 10 {
-		shuffled := slices.Clone(r.findings)
+		shuffled := slices.Clone(r.Findings)
 		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 		got, err := Judged(shuffled, []byte(answer))
 		if err != nil {
@@ -373,7 +338,7 @@ func partitionOf(clusters []Cluster) map[string]int {
 	group := map[string]int{}
 	for ci, c := range clusters {
 		for _, m := range c.Members {
-			group[findingKey(m)] = ci
+			group[corpus.Key(m)] = ci
 		}
 	}
 	return group
@@ -381,9 +346,9 @@ func partitionOf(clusters []Cluster) map[string]int {
 
 func TestGroupUsesOnlyAnAnswerAboutTheseFindings(t *testing.T) {
 	r, answer := judgedReview(t)
-	prompt := JudgePrompt(r.files, JudgeOrder(r.findings))
+	prompt := JudgePrompt(r.Files, JudgeOrder(r.Findings))
 	good := &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt), Answer: answer}
-	merged := Clusters(r.findings)
+	merged := Clusters(r.Findings)
 	for _, tc := range []struct {
 		name   string
 		judge  *review.JudgeRun
@@ -395,11 +360,11 @@ func TestGroupUsesOnlyAnAnswerAboutTheseFindings(t *testing.T) {
 		{"failed", &review.JudgeRun{Model: "judge", Error: "model \"judge\" not found"}, false, "model \"judge\" not found"},
 		{"answered", good, true, ""},
 		{"about other findings", &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt + "x"), Answer: answer}, false, "the judge's answer is about other findings than these"},
-		{"lost count", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `{"groups":[["F1","F2"]]}`}, false, fmt.Sprintf("the judge's answer did not list each of the %d findings exactly once", len(r.findings))},
+		{"lost count", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `{"groups":[["F1","F2"]]}`}, false, fmt.Sprintf("the judge's answer did not list each of the %d findings exactly once", len(r.Findings))},
 		{"not json", &review.JudgeRun{Model: "judge", PromptSHA256: good.PromptSHA256, Answer: `groups: F1`}, false, "the judge's answer is not JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := Group(r.files, r.findings, tc.judge)
+			g := Group(r.Files, r.Findings, tc.judge)
 			got, judged, note := g.Clusters, g.Judged, g.Note
 			if judged != (g.Rules != nil) {
 				t.Fatalf("rules given %v for judged %v", g.Rules != nil, judged)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/merge/corpus"
 )
 
 type labelledPair struct {
@@ -23,7 +24,7 @@ func corpusPairs(t *testing.T) []labelledPair {
 	var out []labelledPair
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
-			nodes, pairs, self := prepare(r.findings)
+			nodes, pairs, self := prepare(r.Findings)
 			for _, p := range pairs {
 				if p.same {
 					continue
@@ -32,8 +33,8 @@ func corpusPairs(t *testing.T) []labelledPair {
 				if f == nil {
 					continue
 				}
-				same := r.issue[findingKey(nodes[p.a].f)] == r.issue[findingKey(nodes[p.b].f)]
-				out = append(out, labelledPair{dir, corpusGroup(dir), same, f})
+				same := r.Issue[corpus.Key(nodes[p.a].f)] == r.Issue[corpus.Key(nodes[p.b].f)]
+				out = append(out, labelledPair{dir, corpus.Pool(dir), same, f})
 			}
 		}
 	}
@@ -138,39 +139,39 @@ func TestCorpusLearned(t *testing.T) {
 		t.Skip("set QUORUM_MERGE_LEARNED=1 to fit and measure the logistic pair model")
 	}
 	all := corpusPairs(t)
-	groups := corpusGroups
+	groups := corpus.Pools
 	var older []string
 	for _, dir := range corpusDirs(t) {
-		if corpusGroup(dir) == "older" {
+		if corpus.Pool(dir) == "older" {
 			older = append(older, dir)
 		}
 	}
 	var prep func(anchor.Finding) anchor.Finding
-	scoreDirs := func(dirs []string) map[string]pairCounts {
-		out := map[string]pairCounts{}
+	scoreDirs := func(dirs []string) map[string]corpus.Counts {
+		out := map[string]corpus.Counts{}
 		for _, dir := range dirs {
 			s := scoreCorpus(loadCorpus(t, dir), prep)
-			g := out[corpusGroup(dir)]
-			g.tp, g.fp, g.fn = g.tp+s.tp, g.fp+s.fp, g.fn+s.fn
-			out[corpusGroup(dir)] = g
+			g := out[corpus.Pool(dir)]
+			g.TP, g.FP, g.FN = g.TP+s.TP, g.FP+s.FP, g.FN+s.FN
+			out[corpus.Pool(dir)] = g
 		}
 		return out
 	}
-	f1 := func(c pairCounts) float64 { return 2 * float64(c.tp) / float64(max(2*c.tp+c.fp+c.fn, 1)) }
-	row := func(name string, r map[string]pairCounts) {
+	f1 := func(c corpus.Counts) float64 { return 2 * float64(c.TP) / float64(max(2*c.TP+c.FP+c.FN, 1)) }
+	row := func(name string, r map[string]corpus.Counts) {
 		line := fmt.Sprintf("%-34s", name)
-		var u pairCounts
+		var u corpus.Counts
 		for _, g := range groups {
 			c := r[g]
-			if c.tp+c.fp+c.fn == 0 {
+			if c.TP+c.FP+c.FN == 0 {
 				continue
 			}
 			if g != "older" {
-				u.tp, u.fp, u.fn = u.tp+c.tp, u.fp+c.fp, u.fn+c.fn
+				u.TP, u.FP, u.FN = u.TP+c.TP, u.FP+c.FP, u.FN+c.FN
 			}
-			line += fmt.Sprintf("  %s %.3f/%.3f (fp %d)", g, float64(c.tp)/float64(max(c.tp+c.fp, 1)), float64(c.tp)/float64(max(c.tp+c.fn, 1)), c.fp)
+			line += fmt.Sprintf("  %s %.3f/%.3f (fp %d)", g, float64(c.TP)/float64(max(c.TP+c.FP, 1)), float64(c.TP)/float64(max(c.TP+c.FN, 1)), c.FP)
 		}
-		t.Log(line + fmt.Sprintf("  untuned %.3f/%.3f (fp %d)", float64(u.tp)/float64(max(u.tp+u.fp, 1)), float64(u.tp)/float64(max(u.tp+u.fn, 1)), u.fp))
+		t.Log(line + fmt.Sprintf("  untuned %.3f/%.3f (fp %d)", float64(u.TP)/float64(max(u.TP+u.FP, 1)), float64(u.TP)/float64(max(u.TP+u.FN, 1)), u.FP))
 	}
 	row("hand-made score", scoreDirs(corpusDirs(t)))
 	fit := func(exclude string, lambda float64, nfeat int) (float64, []float64) {
@@ -191,20 +192,20 @@ func TestCorpusLearned(t *testing.T) {
 		best, bestF := "", -1.0
 		var bestL, bestT float64
 		for _, lambda := range []float64{0.1, 1, 10} {
-			loco := make([]pairCounts, len(thresholds))
+			loco := make([]corpus.Counts, len(thresholds))
 			for _, dir := range older {
 				bias, w := fit(dir, lambda, variant.nfeat)
 				for k, th := range thresholds {
 					alt.scorer = (&pairModel{Bias: bias, Weights: w, Threshold: th}).scorePair
 					c := scoreDirs([]string{dir})["older"]
-					loco[k].tp, loco[k].fp, loco[k].fn = loco[k].tp+c.tp, loco[k].fp+c.fp, loco[k].fn+c.fn
+					loco[k].TP, loco[k].FP, loco[k].FN = loco[k].TP+c.TP, loco[k].FP+c.FP, loco[k].FN+c.FN
 					alt.scorer = nil
 				}
 			}
 			for k, th := range thresholds {
 				c := loco[k]
 				name := fmt.Sprintf("%s l=%g t=%.1f", variant.name, lambda, th)
-				t.Logf("leave-one-out on older: %-34s %.3f/%.3f (fp %d) F1 %.3f", name, float64(c.tp)/float64(max(c.tp+c.fp, 1)), float64(c.tp)/float64(max(c.tp+c.fn, 1)), c.fp, f1(c))
+				t.Logf("leave-one-out on older: %-34s %.3f/%.3f (fp %d) F1 %.3f", name, float64(c.TP)/float64(max(c.TP+c.FP, 1)), float64(c.TP)/float64(max(c.TP+c.FN, 1)), c.FP, f1(c))
 				if f1(c) > bestF {
 					best, bestF, bestL, bestT = name, f1(c), lambda, th
 				}
@@ -250,14 +251,14 @@ func TestCorpusChaining(t *testing.T) {
 	if os.Getenv("QUORUM_MERGE_LEARNED") == "" {
 		t.Skip("set QUORUM_MERGE_LEARNED=1 to count chained merges")
 	}
-	for _, g := range corpusGroups {
+	for _, g := range corpus.Pools {
 		direct, chained, tpDirect, tpChained := 0, 0, 0, 0
 		for _, dir := range corpusDirs(t) {
-			if corpusGroup(dir) != g {
+			if corpus.Pool(dir) != g {
 				continue
 			}
 			for _, r := range loadCorpus(t, dir) {
-				nodes, pairs, self := prepare(r.findings)
+				nodes, pairs, self := prepare(r.Findings)
 				score := map[[2]int]float64{}
 				for _, p := range pairs {
 					s := p.score
@@ -266,21 +267,21 @@ func TestCorpusChaining(t *testing.T) {
 					}
 					score[[2]int{p.a, p.b}] = s
 				}
-				cl := Clusters(r.findings)
+				cl := Clusters(r.Findings)
 				cid := map[string]int{}
 				for ci, c := range cl {
 					for _, m := range c.Members {
-						cid[findingKey(m)] = ci
+						cid[corpus.Key(m)] = ci
 					}
 				}
 				for i := range nodes {
 					for j := i + 1; j < len(nodes); j++ {
-						ki, kj := findingKey(nodes[i].f), findingKey(nodes[j].f)
+						ki, kj := corpus.Key(nodes[i].f), corpus.Key(nodes[j].f)
 						if cid[ki] != cid[kj] || nodes[i].f.Reviewer == nodes[j].f.Reviewer {
 							continue
 						}
 						d := score[[2]int{i, j}] >= CrossThreshold
-						same := r.issue[ki] == r.issue[kj]
+						same := r.Issue[ki] == r.Issue[kj]
 						switch {
 						case !same && d:
 							direct++

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"github.com/quorum-review/quorum/review/merge/corpus"
 	"os"
 	"testing"
 )
@@ -20,15 +21,15 @@ func TestCorpusMisses(t *testing.T) {
 	}
 	for _, r := range loadCorpus(t, dir) {
 		cl := map[string]int{}
-		for ci, c := range Clusters(r.findings) {
+		for ci, c := range Clusters(r.Findings) {
 			for _, m := range c.Members {
-				cl[findingKey(m)] = ci
+				cl[corpus.Key(m)] = ci
 			}
 		}
-		for i, a := range r.findings {
-			for _, b := range r.findings[i+1:] {
-				ka, kb := findingKey(a), findingKey(b)
-				if r.issue[ka] != r.issue[kb] || cl[ka] == cl[kb] {
+		for i, a := range r.Findings {
+			for _, b := range r.Findings[i+1:] {
+				ka, kb := corpus.Key(a), corpus.Key(b)
+				if r.Issue[ka] != r.Issue[kb] || cl[ka] == cl[kb] {
 					continue
 				}
 				na := node{f: a, vec: withCode(vectorize(a.Raw.Title+"\n"+a.Raw.Explanation), a.LineText), ev: evidenceOf(a), kinds: kindOf(a.Raw.Kind, a.Raw.Title, a.Raw.Explanation)}
@@ -74,7 +75,7 @@ func TestCorpusMisses(t *testing.T) {
 				}
 				fmt.Printf("CLASS %s %s lines-share=%v\n", dc, kc, len(shared) > 0)
 				fmt.Printf("%s [%s] d=%d sameSec=%v func=%v %s\n  A %s %s:%d k=%s q=%q\n    %q\n    %.150q\n  B %s %s:%d k=%s q=%q\n    %q\n    %.150q\n",
-					r.name, r.issue[ka], d, a.Section == b.Section, isFuncRegion(a.Section), why,
+					r.Name, r.Issue[ka], d, a.Section == b.Section, isFuncRegion(a.Section), why,
 					a.Reviewer, a.File, a.Line, na.kinds, a.Raw.Quote, a.Raw.Title, a.Raw.Explanation,
 					b.Reviewer, b.File, b.Line, nb.kinds, b.Raw.Quote, b.Raw.Title, b.Raw.Explanation)
 			}
@@ -84,7 +85,7 @@ func TestCorpusMisses(t *testing.T) {
 
 // TestCorpusLoads checks a corpus being written, without merging it: every
 // finding must anchor, and it prints each review's size. Corpus authors run
-// it on a directory outside testdata/corpus, so nothing measures the corpus
+// it on a directory outside corpus/sets, so nothing measures the corpus
 // before it is committed:
 //
 //	QUORUM_CORPUS_CHECK=/abs/dir go test ./review/merge -run TestCorpusLoads -v
@@ -95,10 +96,10 @@ func TestCorpusLoads(t *testing.T) {
 	}
 	for _, r := range loadCorpus(t, dir) {
 		reviewers, issues := map[string]bool{}, map[string]bool{}
-		for _, f := range r.findings {
+		for _, f := range r.Findings {
 			reviewers[f.Reviewer] = true
-			issues[r.issue[findingKey(f)]] = true
+			issues[r.Issue[corpus.Key(f)]] = true
 		}
-		t.Logf("%s: %d findings anchored, %d issues, %d reviewers", r.name, len(r.findings), len(issues), len(reviewers))
+		t.Logf("%s: %d findings anchored, %d issues, %d reviewers", r.Name, len(r.Findings), len(issues), len(reviewers))
 	}
 }

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"encoding/json"
+	"github.com/quorum-review/quorum/review/merge/corpus"
 	"os"
 	"slices"
 	"testing"
@@ -38,35 +39,35 @@ func TestCorpusPairDump(t *testing.T) {
 	for _, dir := range corpusDirs(t) {
 		for _, r := range loadCorpus(t, dir) {
 			cluster := map[string]int{}
-			for ci, c := range Clusters(r.findings) {
+			for ci, c := range Clusters(r.Findings) {
 				for _, m := range c.Members {
-					cluster[findingKey(m)] = ci
+					cluster[corpus.Key(m)] = ci
 				}
 			}
-			vecs := make([]vector, len(r.findings))
-			for i, f := range r.findings {
+			vecs := make([]vector, len(r.Findings))
+			for i, f := range r.Findings {
 				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
 			}
 			idfWeigh(vecs)
-			fixes := make([]vector, len(r.findings))
-			nodes := make([]node, len(r.findings))
-			for i, f := range r.findings {
+			fixes := make([]vector, len(r.Findings))
+			nodes := make([]node, len(r.Findings))
+			for i, f := range r.Findings {
 				fixes[i] = findingFix(&f)
 				nodes[i] = node{f: f, vec: withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
 			}
 			fixIDF(fixes)
-			for i, a := range r.findings {
-				for j := i + 1; j < len(r.findings); j++ {
-					b := r.findings[j]
+			for i, a := range r.Findings {
+				for j := i + 1; j < len(r.Findings); j++ {
+					b := r.Findings[j]
 					if a.Reviewer == b.Reviewer || a.File != b.File {
 						continue
 					}
-					ka, kb := findingKey(a), findingKey(b)
+					ka, kb := corpus.Key(a), corpus.Key(b)
 					pairs = append(pairs, pair{
-						Dir: dir, Review: r.name,
+						Dir: dir, Review: r.Name,
 						TextA: a.Raw.Title + ". " + a.Raw.Explanation, TextB: b.Raw.Title + ". " + b.Raw.Explanation,
 						Gap:  max(a.Line-b.Line, b.Line-a.Line),
-						Same: r.issue[ka] == r.issue[kb], Merged: cluster[ka] == cluster[kb],
+						Same: r.Issue[ka] == r.Issue[kb], Merged: cluster[ka] == cluster[kb],
 						LexicalOverlap: jaccard(vecs[i], vecs[j]),
 						FixA:           a.Raw.Fix, FixB: b.Raw.Fix,
 						FixSim:    fixSimilarity(fixes[i], fixes[j]),
