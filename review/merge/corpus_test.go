@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/merge/corpus"
 )
