@@ -13,6 +13,7 @@ import (
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/merge"
+	"github.com/quorum-review/quorum/review/panel"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/run"
 )
@@ -25,6 +26,63 @@ type judgeServer struct {
 	// openErr is why its server could not be opened (a remote host the
 	// loopback guard refused): every judge request then fails with it.
 	openErr error
+}
+
+// openJudge opens the judge's own server (guarded like every server). A
+// server that cannot be opened is kept as openErr: each judge request then
+// fails with it, and the review is grouped by the rules.
+func (s *Session) openJudge(model string, spec Spec) *judgeServer {
+	spec.Resolver, spec.Busy, spec.MetaTimeout = s.opts.Resolver, s.opts.Busy, s.opts.RequestTimeout
+	j := &judgeServer{model: model}
+	b, err := OpenBackend(spec)
+	if err != nil {
+		j.openErr = err
+		return j
+	}
+	j.backend, j.catalog = b, &shownOnce{Catalog: b, shown: map[string]review.ModelInfo{}}
+	return j
+}
+
+// OpenJudge opens only what measuring the configured judge needs (quorum
+// eval merge): its server and the cache, no panel. Unlike a review, a
+// server that cannot be opened is the error: the judge is the point.
+func OpenJudge(opts Options) (*Session, error) {
+	model := opts.Config.JudgeModel()
+	if model == "" {
+		return nil, errors.New("no judge configured")
+	}
+	s := &Session{opts: opts}
+	s.judge = s.openJudge(model, SpecFor(opts.Config, config.Model{Name: model}, opts.Getenv))
+	if s.judge.openErr != nil {
+		return nil, s.judge.openErr
+	}
+	s.openCache()
+	return s, nil
+}
+
+// ErrJudgeNotChat is wrapped by CheckJudge's error for an embedding model.
+var ErrJudgeNotChat = errors.New("cannot chat")
+
+// CheckJudge asks the judge's server to describe the judge: a server that
+// does not answer, a model it does not have, or an embedding model is an
+// error with its remedy. A review never calls it (a judge that cannot
+// answer leaves the grouping to the rules); a measure of the judge does.
+func (s *Session) CheckJudge(ctx context.Context) error {
+	if s == nil || s.judge == nil {
+		return errors.New("no judge configured")
+	}
+	if s.judge.openErr != nil {
+		return s.judge.openErr
+	}
+	info, err := s.judge.catalog.Show(ctx, s.judge.model)
+	if err != nil {
+		return withHint(s.judge.backend, err, s.judge.model)
+	}
+	if panel.EmbeddingOnly(info) {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("%s is an embedding model: it %w, so it cannot judge", safetext.OneLine(s.judge.model), ErrJudgeNotChat),
+			"name a chat model with --judge ('quorum models' lists the installed models and which can chat)")
+	}
+	return nil
 }
 
 // Judge asks the configured judge to group the review's findings into

@@ -200,32 +200,31 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		// reviewer uses already is shared, any other is opened (and
 		// guarded) alone, so no reviewer runs there.
 		spec := SpecFor(cfg, config.Model{Name: model}, opts.Getenv)
-		s.judge = &judgeServer{model: model}
 		if g, ok := bySpec[spec]; ok {
-			s.judge.backend, s.judge.catalog = g.backend, g.catalog
+			s.judge = &judgeServer{model: model, backend: g.backend, catalog: g.catalog}
 		} else {
-			open := spec
-			open.Resolver, open.Busy, open.MetaTimeout = opts.Resolver, opts.Busy, opts.RequestTimeout
 			// A judge whose server cannot be opened (a remote host refused)
 			// does not stop the review: the rules group, and it is said.
-			if b, err := OpenBackend(open); err != nil {
-				s.judge.openErr = err
-			} else {
-				s.judge.backend, s.judge.catalog = b, &shownOnce{Catalog: b, shown: map[string]review.ModelInfo{}}
-			}
+			s.judge = s.openJudge(model, spec)
 		}
 	}
-	if cfg.Cache {
-		dir, err := cache.DefaultDir(opts.Getenv)
-		if err != nil {
-			// No cache is no reason to withhold a review: it runs without
-			// one, and ends with this warning.
-			s.cacheErr = exitcode.Setupf("point QUORUM_CACHE_DIR at an absolute directory, or "+cacheOff, "answers not cached: %v", err)
-		} else {
-			s.cache = cache.New(dir)
-		}
-	}
+	s.openCache()
 	return s, nil
+}
+
+// openCache opens the answer cache when the configuration has it on.
+func (s *Session) openCache() {
+	if !s.opts.Config.Cache {
+		return
+	}
+	dir, err := cache.DefaultDir(s.opts.Getenv)
+	if err != nil {
+		// No cache is no reason to withhold a review: it runs without
+		// one, and ends with this warning.
+		s.cacheErr = exitcode.Setupf("point QUORUM_CACHE_DIR at an absolute directory, or "+cacheOff, "answers not cached: %v", err)
+		return
+	}
+	s.cache = cache.New(dir)
 }
 
 // cacheOff is how to turn the cache off from every command, the hook too.

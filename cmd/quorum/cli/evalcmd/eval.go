@@ -157,6 +157,7 @@ recall whose clean-case block rate is within --max-clean-block-rate.`,
 	cmdutil.AddServerFlags(fl, &opts.API, &opts.Host)
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback model server (the code is sent to it)")
 	fl.DurationVar(&opts.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up one model request after `DURATION`")
+	cmd.AddCommand(NewCmdEvalMerge(f, nil))
 	return cmd
 }
 
