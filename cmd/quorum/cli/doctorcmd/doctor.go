@@ -50,8 +50,10 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(*DoctorOptions) error) *cobra.Co
 		Short: "Check that quorum can review here, and say how to fix what is missing",
 		Long: `Check everything a review needs: git, the repository, the configuration,
 a reachable local Ollama and its version, the panel's models, the context each
-model gets, whether the panel fits in memory, and what the pre-push hook would
-do right now. Each problem is printed with the command that fixes it.
+model gets, whether the panel fits in memory, the judge (merge.judge): its
+model, its context and whether it fits in memory after the reviewers, and what
+the pre-push hook would do right now. Each problem is printed with the command
+that fixes it.
 
 Exits 2 when something blocks a review, 0 otherwise (warnings included).`,
 		Example: `  quorum doctor

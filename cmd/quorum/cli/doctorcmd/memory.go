@@ -109,3 +109,63 @@ func Fit(models []review.ModelInfo, mem Meminfo, numCtx func(review.ModelInfo) i
 			"choose a smaller model or quantization (`quorum models`, then --models or models: in .quorum.yaml)"}
 	}
 }
+
+// meminfo reads the system's memory (MeminfoPath, else /proc/meminfo).
+func (d *doctor) meminfo() (Meminfo, error) {
+	path := d.opts.MeminfoPath
+	if path == "" {
+		path = "/proc/meminfo"
+	}
+	return readMeminfo(path)
+}
+
+// JudgeFit says whether the judge (shown as name) fits in memory when it
+// is asked, loaded with numCtx (the most it may ask: it sizes num_ctx to
+// each prompt, up to that), beside the panel's models at theirs.
+//
+// The rule is the one Fit applies between reviewers. The judge is asked
+// after every reviewer has answered, so the reviewers' models are loaded
+// but idle (quorum never unloads them: they stay for keep_alive, 10
+// minutes). Ollama's scheduler (server/sched.go) loads a model beside the
+// others when it fits, and else unloads idle models, least recently used
+// first, until it does; that is what makes a panel that fits "one model
+// at a time" run. So the judge needs its own room, not room beside the
+// panel: it fits when it fits in the memory available now. That it also
+// fits beside the panel only says that no reviewer is unloaded for it (at
+// the default OLLAMA_MAX_LOADED_MODELS, 3 a GPU or 3 on a CPU, a fourth
+// model unloads one anyway), and the next review reloads what was. A judge that is one of
+// the panel's models is loaded again for its own num_ctx, in that
+// reviewer's place. A judge that does not fit on its own warns, never
+// fails: it cannot block a review, whose rules then group the findings.
+func JudgeFit(judge review.ModelInfo, name string, numCtx int, models []review.ModelInfo, mem Meminfo, reviewerCtx func(review.ModelInfo) int) FitResult {
+	need := Need(judge, numCtx)
+	with, others, reviewers := need, 0, "reviewers'"
+	for _, m := range models {
+		if (judge.Digest != "" && m.Digest == judge.Digest) || m.Name == judge.Name {
+			reviewers = "other reviewers'" // the judge reloads in its place
+			continue
+		}
+		with += Need(m, reviewerCtx(m))
+		others++
+	}
+	avail, total := cmdutil.Bytes(mem.Available), cmdutil.Bytes(mem.Total)
+	const off = "name a smaller judge in merge.judge (`quorum models`), or merge.judge: none"
+	switch {
+	case judge.SizeBytes <= 0:
+		return FitResult{Info, fmt.Sprintf("%s: the server reports no size for the judge, so its memory is not checked", name), ""}
+	case with <= mem.Available && others > 0:
+		return FitResult{OK, fmt.Sprintf("%s fits beside the panel: ~%s for the judge (num_ctx %d) and the %d %s models, %s available of %s",
+			name, cmdutil.Bytes(with), numCtx, others, reviewers, avail, total), ""}
+	case need <= mem.Available && others > 0:
+		return FitResult{OK, fmt.Sprintf("%s fits once the reviewers are done: ~%s (num_ctx %d), %s available of %s; ollama unloads idle reviewers to load it (beside all of them it would need ~%s)",
+			name, cmdutil.Bytes(need), numCtx, avail, total, cmdutil.Bytes(with)), ""}
+	case need <= mem.Available:
+		return FitResult{OK, fmt.Sprintf("%s fits: ~%s (num_ctx %d), %s available of %s", name, cmdutil.Bytes(need), numCtx, avail, total), ""}
+	case need <= mem.Total:
+		return FitResult{Warn, fmt.Sprintf("%s needs ~%s as judge (num_ctx %d) but only %s is available now (%s total), even with the reviewers unloaded: loading it will swap or fail, and then quorum's rules group the findings",
+			name, cmdutil.Bytes(need), numCtx, avail, total), "close memory-hungry programs, " + off}
+	default:
+		return FitResult{Warn, fmt.Sprintf("%s needs ~%s as judge (num_ctx %d) but this machine has %s in all: it cannot load, so quorum's rules will group the findings",
+			name, cmdutil.Bytes(need), numCtx, total), off}
+	}
+}

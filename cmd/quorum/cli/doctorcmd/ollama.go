@@ -66,18 +66,24 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	}
 	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
 	panelReady = d.checkPanel(chosen, source, missing, installed)
-	d.checkJudge(installed, client.SameModel)
 	d.checkContext(chosen)
 	d.checkMemory(chosen)
+	// The judge asks after the reviewers answer: its lines come last.
+	if judge, ok := d.checkJudge(installed, client.SameModel); ok {
+		d.checkJudgeContext(judge)
+		d.checkJudgeMemory(judge, chosen)
+	}
 	return true, panelReady
 }
 
 // checkJudge checks merge.judge's model: a judge that cannot answer
 // leaves the grouping to quorum's rules, with a warning on every review.
-func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string) bool) {
+// It returns the judge's model when one is configured, installed and can
+// chat, so its context and memory are checked next.
+func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string) bool) (review.ModelInfo, bool) {
 	judge := d.cfg.JudgeModel()
 	if judge == "" {
-		return
+		return review.ModelInfo{}, false
 	}
 	name := safetext.OneLine(judge)
 	for _, m := range installed {
@@ -86,16 +92,17 @@ func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string)
 		}
 		if !panel.ChatCapable(m) {
 			d.r.add("judge", Warn, fmt.Sprintf("%s cannot chat, so quorum's rules will group the findings", name), "name a chat model in merge.judge (`quorum models` lists them)")
-			return
+			return review.ModelInfo{}, false
 		}
 		d.r.add("judge", OK, fmt.Sprintf("%s groups the findings (merge.judge)", name), "")
-		return
+		return m, true
 	}
 	fix := "ollama pull " + judge + ", or merge.judge: none"
 	if d.cfg.API == config.APIOpenAI {
 		fix = "load " + judge + " in the server, or merge.judge: none"
 	}
 	d.r.add("judge", Warn, fmt.Sprintf("%s is not installed, so quorum's rules will group the findings", name), fix)
+	return review.ModelInfo{}, false
 }
 
 // unchecked is names, and the judge when one is configured: what a server
@@ -254,11 +261,7 @@ func (d *doctor) checkMemory(chosen []review.ModelInfo) {
 	if len(models) == 0 {
 		return
 	}
-	path := d.opts.MeminfoPath
-	if path == "" {
-		path = "/proc/meminfo"
-	}
-	mem, err := readMeminfo(path)
+	mem, err := d.meminfo()
 	if err != nil {
 		d.r.add("memory", Info, fmt.Sprintf("cannot read system memory (%v); fit not checked", err), "")
 		return
