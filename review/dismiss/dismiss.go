@@ -755,13 +755,36 @@ func markerInComment(line string) bool {
 
 // inline finds a quorum:ignore comment on the finding's first line or the
 // line above. "quorum:ignore KIND" applies only to findings of that kind
-// (or category); any other text after the marker is the reason.
+// (or category); any other text after the marker is the reason. A finding
+// merged from findings at several places is dismissed only when a marker
+// covers each of them: a comment written above one statement never
+// vouches for another that a reviewer reported elsewhere and the merge
+// joined to it (two injections of one kind, in two functions).
 func inline(lines map[string]map[int]markerLine, f report.Finding) (string, bool) {
-	if f.Line == 0 || f.Deleted {
+	reason, ok := markerAt(lines, f, f.File, f.Line, f.Line)
+	if !ok {
 		return "", false
 	}
-	for _, n := range []int{f.Line, f.Line - 1} {
-		ml, ok := lines[f.File][n]
+	for _, m := range f.Members {
+		file := cmp.Or(m.File, f.File)
+		if m.Line == 0 {
+			return "", false // a member with no line: no comment can be above it
+		}
+		if _, ok := markerAt(lines, f, file, m.Line, max(m.EndLine, m.Line)); !ok {
+			return "", false
+		}
+	}
+	return reason, true
+}
+
+// markerAt finds a quorum:ignore comment for f's kinds on the line above
+// lines first..last of file, or on one of them.
+func markerAt(lines map[string]map[int]markerLine, f report.Finding, file string, first, last int) (string, bool) {
+	if first == 0 || f.Deleted {
+		return "", false
+	}
+	for n := first - 1; n <= last; n++ {
+		ml, ok := lines[file][n]
 		if !ok || !markerInComment(ml.text) {
 			continue
 		}

@@ -702,3 +702,44 @@ func TestNewEntryRoundTrip(t *testing.T) {
 		t.Fatalf("read back %+v, %v", back, err)
 	}
 }
+
+// TestInlineIgnoreCoversEveryPlace: a comment above one statement never
+// hides a finding the merge joined to it from another place (two reviewers'
+// injections of one kind in two functions of one file); above the one
+// statement every reviewer quoted, it does.
+func TestInlineIgnoreCoversEveryPlace(t *testing.T) {
+	lines := []string{
+		"+func Cleanup(db DB, name string) {",
+		"+	// quorum:ignore name comes from our own enum",
+		"+	db.Exec(\"DELETE FROM t WHERE n = '\" + name + \"'\")",
+		"+}",
+	}
+	for i := range 30 {
+		lines = append(lines, "+// filler "+strings.Repeat("x", i))
+	}
+	lines = append(lines,
+		"+func Admin(db DB, r *http.Request) {",
+		"+	db.Exec(\"DROP TABLE \" + r.FormValue(\"table\"))",
+		"+}",
+	)
+	s := set("a.go", 1, lines...)
+	cleanup := rt.F("", 3, `db.Exec("DELETE FROM t WHERE n = '" + name + "'")`, review.Critical, "security", "SQL injection in Cleanup", "name is concatenated into the statement.")
+	cleanup.Kind = "sql-injection"
+	admin := rt.F("", 36, `db.Exec("DROP TABLE " + r.FormValue("table"))`, review.Critical, "security", "Request parameter used as table name in DROP TABLE", "Any client drops any table.")
+	admin.Kind = "sql-injection"
+	same := cleanup
+	same.Title = "User input concatenated into SQL"
+
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": cleanup, "beta": admin}), nil)
+	if len(r.Dismissed) != 0 {
+		t.Fatalf("the comment above Cleanup hid %+v", r.Dismissed[0].Members)
+	}
+	if len(r.Findings) != 1 || len(r.Findings[0].Members) != 2 {
+		t.Fatalf("want the merge's one finding of both places (what this test guards), got %d findings", len(r.Findings))
+	}
+
+	r = consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": cleanup, "beta": same}), nil)
+	if len(r.Dismissed) != 1 || len(r.Findings) != 0 || len(r.Dismissed[0].Members) != 2 {
+		t.Fatalf("both reviewers quoted the statement under the comment: dismissed %d, open %d", len(r.Dismissed), len(r.Findings))
+	}
+}

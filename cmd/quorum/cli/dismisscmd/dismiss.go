@@ -47,6 +47,9 @@ type DismissOptions struct {
 	// of a severity (both: the findings that match both), besides the ids.
 	AllIn    string
 	Severity string
+	// AllPlaces confirms dismissing a finding merged from several places
+	// (places): each of them is dismissed.
+	AllPlaces bool
 }
 
 // NewCmdDismiss builds `quorum dismiss`; runF replaces the run function in tests.
@@ -93,6 +96,7 @@ issue there, still counts ('quorum status' says why).`,
 	cmd.Flags().BoolVar(&opts.List, "list", false, "list the dismissals")
 	cmd.Flags().StringVar(&opts.AllIn, "all-in", "", "dismiss every finding in this `file` (with --severity: of that severity)")
 	cmd.Flags().StringVar(&opts.Severity, "severity", "", "dismiss every finding of this `severity` (with --all-in: in that file)")
+	cmd.Flags().BoolVar(&opts.AllPlaces, "all-places", false, "dismiss a finding merged from reviewers' findings at several places, each of them (checked first)")
 	return cmd
 }
 
@@ -189,6 +193,16 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the findings", "no finding matches %s in report %s", strings.Join(given, " "), entry.ID)
 		}
 	}
+	if !opts.AllPlaces {
+		for _, f := range picked {
+			if at := places(f); len(at) > 1 {
+				// One dismissal would cover every place: two bugs the merge
+				// (or a judge) joined would both be gone on one reason.
+				return exitcode.Setupf("check each place; if the reason holds for all, add --all-places, else fix the code",
+					"%s groups reviewers' findings at %d places (%s): dismissing it dismisses every one", safetext.OneLine(f.ID), len(at), strings.Join(at, "; "))
+			}
+		}
+	}
 	path, source := dismiss.SharedPath(root), dismiss.SourceShared
 	if opts.Local {
 		path, source = dismiss.LocalPath(gitDir), dismiss.SourceLocal
@@ -231,6 +245,41 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "recorded in %s; 'quorum undismiss ID' takes it back\n", where)
 	return nil
+}
+
+// samePlace is how many lines apart two reviewers' findings may be
+// anchored and still be one place (a line-only finding lands a line or
+// two off the statement).
+const samePlace = 3
+
+// places lists the distinct places of a finding's members, as "file:line
+// reviewer \"title\"": members of one file within samePlace lines of each
+// other are one place. A finding of one place gives one.
+func places(f report.Finding) []string {
+	type member struct {
+		report.Member
+		file string
+	}
+	ms := make([]member, 0, len(f.Members))
+	for _, m := range f.Members {
+		ms = append(ms, member{m, cmp.Or(m.File, f.File)})
+	}
+	slices.SortStableFunc(ms, func(a, b member) int { return cmp.Or(strings.Compare(a.file, b.file), cmp.Compare(a.Line, b.Line)) })
+	var out []string
+	for i, m := range ms {
+		if i > 0 {
+			prev := ms[i-1]
+			if prev.file == m.file && (m.Line == 0) == (prev.Line == 0) && m.Line-max(prev.EndLine, prev.Line) <= samePlace {
+				continue
+			}
+		}
+		loc := safetext.OneLine(m.file)
+		if m.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", loc, m.Line)
+		}
+		out = append(out, fmt.Sprintf("%s %s %q", loc, safetext.OneLine(m.Reviewer), safetext.Clip(safetext.OneLine(m.Title), 60)))
+	}
+	return out
 }
 
 // record adds an entry (made by entry) for each finding of picked to the

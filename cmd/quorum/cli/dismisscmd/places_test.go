@@ -1,0 +1,73 @@
+package dismisscmd
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/cmdtest"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review/dismiss"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// A finding the merge joined from two places (two reviewers' injections of
+// one kind, 34 lines apart) is not dismissed on one reason unless the user
+// says each place is covered; a finding of one place (lines a statement
+// apart) is dismissed as before.
+func TestDismissSeveralPlacesNeedsAllPlaces(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	twoPlaces := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: 5, Title: "SQL injection in Cleanup", Fingerprint: "0123456789abcdef",
+		Kinds: []string{"sql-injection"}, Severity: "critical", Members: []report.Member{
+			{Reviewer: "alpha", Title: "SQL injection in Cleanup", Line: 5, EndLine: 5},
+			{Reviewer: "beta", Title: "Request parameter used as table name", Line: 39, EndLine: 39},
+		}}
+	onePlace := report.Finding{ID: "Qbbbbbbbbbb", File: "b.go", Line: 7, Title: "dropped error", Fingerprint: "fedcba9876543210",
+		Kinds: []string{"unchecked-error"}, Severity: "important", Members: []report.Member{
+			{Reviewer: "alpha", Title: "dropped error", Line: 7, EndLine: 7},
+			{Reviewer: "beta", Title: "error ignored", Line: 9, EndLine: 9},
+		}}
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{twoPlaces, onePlace}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		f, out, errOut := cmdtest.NewFactory(dir, nil)
+		f.Now = func() time.Time { return at }
+		return cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, args), out.String(), errOut.String()
+	}
+	entries := func() int {
+		l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Entries)
+	}
+
+	code, out, errOut := run("Qaaaaaaaaaa", "--reason", "name comes from our enum")
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != 2 || out != "" || len(lines) != 2 ||
+		lines[0] != `error: Qaaaaaaaaaa groups reviewers' findings at 2 places (a.go:5 alpha "SQL injection in Cleanup"; a.go:39 beta "Request parameter used as table name"): dismissing it dismisses every one` ||
+		lines[1] != "hint: check each place; if the reason holds for all, add --all-places, else fix the code" {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	if n := entries(); n != 0 {
+		t.Fatalf("a refused dismissal recorded %d entries", n)
+	}
+	// Several ids: one with two places refuses them all, nothing is recorded.
+	if code, _, _ := run("Qbbbbbbbbbb", "Qaaaaaaaaaa", "--reason", "x"); code != 2 || entries() != 0 {
+		t.Fatalf("exit %d, %d entries", code, entries())
+	}
+	if code, out, errOut := run("Qbbbbbbbbbb", "--reason", "the caller logs it"); code != 0 || !strings.Contains(out, "dismissed Qbbbbbbbbbb") {
+		t.Fatalf("one place: exit %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut := run("Qaaaaaaaaaa", "--reason", "both tables are ours", "--all-places"); code != 0 || !strings.Contains(out, "dismissed Qaaaaaaaaaa") {
+		t.Fatalf("--all-places: exit %d %q %q", code, out, errOut)
+	}
+	if n := entries(); n != 2 {
+		t.Fatalf("%d entries, want 2", n)
+	}
+}
