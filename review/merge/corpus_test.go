@@ -211,7 +211,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 	}()
 	type variant struct {
@@ -261,6 +261,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"+ a vague text's fix names its call", func() { alt.fixNames = true }, nil},
 		{"… and not other", func() { alt.isoDeclSame = 2 }, nil},
 		{"no file-wide kind isolation", func() { ablate.fileKind = true }, nil},
+		{"quoted repeats collapse (before pass 13)", func() { ablate.quotedRepeats = true }, nil},
 		{"+ file-wide for per-call kinds", func() { alt.fileKindPerCall = true }, nil},
 		{"+ file-wide far evidence", func() { alt.fileFar = true }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
@@ -272,7 +273,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)

@@ -22,7 +22,8 @@ import (
 //     swept by line, so the work is linear in the number of findings times
 //     the local density, never quadratic over all findings.
 //  3. Phase one collapses a reviewer's repeats (the same reviewer, nearly the
-//     same text, e.g. the same hunk seen in two chunks) into one.
+//     same text, e.g. the same hunk seen in two chunks) into one; two quotes
+//     of different statements are never repeats.
 //  4. Phase two links different reviewers' findings: candidate edges are
 //     scored by text and kinds (textScore), raised to the threshold when the
 //     pair is isolated (isolated.go: no reviewer reports a second issue near
@@ -161,7 +162,7 @@ type Cluster struct {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of
@@ -566,6 +567,15 @@ func candidatePairs(nodes []node) []pair {
 		same := fa.Reviewer == fb.Reviewer
 		if same {
 			if d > Window {
+				return
+			}
+			// Two quotes of one reviewer at lines that do not overlap are
+			// two statements it pointed at: two findings, however alike
+			// their words ("SQL injection in DELETE", "... in DROP
+			// TABLE"). A repeat (one hunk seen in two chunks) quotes the
+			// same code, so it lands on the same lines.
+			if !ablate.quotedRepeats && fa.Evidence == anchor.EvidenceQuote && fb.Evidence == anchor.EvidenceQuote &&
+				(fb.Line > fa.EndLine || fa.Line > fb.EndLine) {
 				return
 			}
 			// A reviewer's repeats are the same words seen twice (one hunk

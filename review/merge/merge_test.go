@@ -173,3 +173,27 @@ func TestSchemaKinds(t *testing.T) {
 		t.Error("a given kind must override the cues")
 	}
 }
+
+// TestQuotedStatementsAreNotRepeats: one reviewer quoting two statements
+// two lines apart made two findings, however alike their words; the same
+// statement quoted twice (one hunk seen in two chunks) is a repeat.
+func TestQuotedStatementsAreNotRepeats(t *testing.T) {
+	quoted := func(line int, title string) anchor.Finding {
+		f := fnd("a", "a.go", line, "critical", "security", title, "name is concatenated into the statement, so a caller controls the SQL.")
+		f.Evidence, f.Raw.Kind = anchor.EvidenceQuote, "sql-injection"
+		return f
+	}
+	if c := Clusters([]anchor.Finding{quoted(5, "SQL injection in DELETE"), quoted(7, "SQL injection in DROP TABLE")}); len(c) != 2 {
+		t.Fatalf("two quoted statements: %d clusters\n%s", len(c), signature(c))
+	}
+	if c := Clusters([]anchor.Finding{quoted(5, "SQL injection in DELETE"), quoted(5, "SQL injection in the DELETE")}); len(c) != 1 || c[0].Repeats != 1 {
+		t.Fatalf("one statement quoted twice: %d clusters\n%s", len(c), signature(c))
+	}
+	// Without quotes, lines are the reviewer's guess: alike words two
+	// lines apart are still its repeat.
+	a, b := quoted(5, "SQL injection in DELETE"), quoted(7, "SQL injection in the DELETE")
+	a.Evidence, b.Evidence = anchor.EvidenceLine, anchor.EvidenceLine
+	if c := Clusters([]anchor.Finding{a, b}); len(c) != 1 {
+		t.Fatalf("line-only repeat: %d clusters\n%s", len(c), signature(c))
+	}
+}
