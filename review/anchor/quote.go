@@ -20,8 +20,10 @@ import (
 //     long (models shorten long lines);
 //  3. the quote has at least MinSimilarWords words, its Similarity to the
 //     line is at least SimilarThreshold (a model misspelling one identifier
-//     of a long line), and both hold the same numbers in the same order (a
-//     changed number is a different line: `len(xs)` is not `len(xs)-1`).
+//     of a long line), and both hold the same numbers and the same
+//     operators in the same order (a changed number or operator is a
+//     different line: `len(xs)` is not `len(xs)-1`, `i < n` is not
+//     `i <= n`, `err != nil` is not `err == nil`).
 //
 // A multi-line quote must match consecutive non-blank lines, line by line,
 // each by the rules above, of one of three readings of a hunk: the diff as
@@ -247,7 +249,7 @@ func matchLine(q quoteLine, line string) match {
 	case len(q.text) >= MinSubstring && (strings.Contains(line, q.text) ||
 		q.marked != "" && strings.Contains(line, q.marked)):
 		return substring
-	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold && sameNumbers(q.text, line):
+	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold && sameNumbers(q.text, line) && sameOperators(q.text, line):
 		return similar
 	}
 	return noMatch
@@ -269,6 +271,42 @@ func sameNumbers(a, b string) bool {
 	}
 	return slices.Equal(numbers(a), numbers(b))
 }
+
+// sameOperators reports whether two lines hold the same operators, in
+// order (runs of = ! < > & | + - * / % ^ ~ outside string literals). Like a
+// number, an operator is the code's meaning: `i <= len(xs)` quoted against
+// `i < len(xs)`, or `err == nil` against `err != nil`, is the off-by-one or
+// the inverted check the model imagines, not the code that is there.
+func sameOperators(a, b string) bool { return slices.Equal(operators(a), operators(b)) }
+
+func operators(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '"' || c == '\'' || c == '`':
+			j := i + 1
+			for j < len(s) && s[j] != c {
+				if s[j] == '\\' && j+1 < len(s) {
+					j++
+				}
+				j++
+			}
+			i = j + 1
+		case strings.IndexByte(operatorChars, c) >= 0:
+			j := i + 1
+			for j < len(s) && strings.IndexByte(operatorChars, s[j]) >= 0 {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+const operatorChars = "=!<>&|+-*/%^~"
 
 // isNumeral: a word that is a number literal (digits, maybe a type suffix
 // or hex digits after the first digit: 1, 0x1f, 10u).
