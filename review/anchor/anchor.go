@@ -321,7 +321,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// when it is not (models invent code, and a stale finding after a fix
 	// must not land on whatever line now has its number).
 	if quote := quoteLines(rf.Quote); len(quote) > 0 {
-		first, last, deleted, ok := fi.find(quote, rf.Line)
+		first, last, kind, deleted, ok := fi.find(quote, rf.Line)
 		// Models copy the prompt's line-number prefix ("12+code") and its
 		// unspaced deletion marker ("-}"); those readings come only after
 		// the quote as written, so code that starts with either still
@@ -331,7 +331,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 				break
 			}
 			if q := quoteLines(alt); len(q) > 0 {
-				first, last, deleted, ok = fi.find(q, rf.Line)
+				first, last, kind, deleted, ok = fi.find(q, rf.Line)
 			}
 		}
 		if !ok {
@@ -340,7 +340,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		out.Evidence = EvidenceQuote
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
-		out.LineKind = fi.kindOf(first, last)
+		out.LineKind = kind
 		if deleted {
 			out.Deleted, out.LineKind = true, diff.Deleted
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)

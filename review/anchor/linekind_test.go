@@ -47,6 +47,11 @@ func TestLineKind(t *testing.T) {
 		// would read as untouched code; the quote read the deletion too.
 		{"quote from a deleted line into an unchanged one", quote("old()\nc := 3"), 3, 3, diff.Deleted, false},
 		{"quote on deleted code", quote("gone()"), 6, 6, diff.Deleted, true},
+		// An ellipsis stands for lines the reviewer did not quote: two
+		// unchanged lines around an added one are still untouched code,
+		// and a quote that reads the added line is not.
+		{"unchanged lines around an ellipsis", quote("c := 3\n...\ne := 5"), 3, 5, diff.Context, false},
+		{"an ellipsis then an added line", quote("b := 2\n...\nd := 4"), 2, 4, diff.Added, false},
 		{"lines, all unchanged", lines(1, 2), 1, 2, diff.Context, false},
 		{"one unchanged line", lines(5, 0), 5, 5, diff.Context, false},
 		{"lines across a deletion", lines(2, 3), 2, 3, diff.Deleted, false},

@@ -333,8 +333,9 @@ func (s side) skips(k diff.LineKind) bool {
 // over deleted (by the first matched line), then the one nearest hint (the
 // finding's own line), then the first found, the diff as shown before the new
 // side before the old. It returns the first and last matched diff line
-// indexes, and whether every line the match read is a deleted one.
-func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, deleted, ok bool) {
+// indexes, how the change touched the lines the quote matched (touched),
+// and whether every line the match read is a deleted one.
+func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind diff.LineKind, deleted, ok bool) {
 	bestScore := -1
 	var bestSide side
 	// A one-line quote reads the same on every side.
@@ -346,7 +347,7 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, deleted
 	// of them starts a match is every line scanned.
 	tryAt := func(i int) {
 		for _, s := range try {
-			end, worst, fits := fi.matchAt(i, quote, s)
+			end, worst, fits, touched := fi.matchAt(i, quote, s)
 			if worst == noMatch {
 				continue
 			}
@@ -368,7 +369,7 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, deleted
 				score += 1<<16 - d
 			}
 			if score > bestScore {
-				first, last, bestScore, bestSide = i, end, score, s
+				first, last, kind, bestScore, bestSide = i, end, touched, score, s
 			}
 		}
 	}
@@ -386,9 +387,9 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, deleted
 		}
 	}
 	if bestScore < 0 {
-		return 0, 0, false, false
+		return 0, 0, "", false, false
 	}
-	return first, last, fi.deletedOnly(first, last, bestSide), true
+	return first, last, kind, fi.deletedOnly(first, last, bestSide), true
 }
 
 // deletedOnly reports whether every non-blank line of a match that its side
@@ -407,15 +408,20 @@ func (fi *fileIndex) deletedOnly(first, last int, s side) bool {
 }
 
 // matchAt matches the quote against the lines of side s from diff line i
-// on. It returns the index of the last diff line matched and the weakest
-// line match (noMatch when the quote does not match there).
-func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst match, fits bool) {
+// on. It returns the index of the last diff line matched, the weakest line
+// match (noMatch when the quote does not match there), whether each quote
+// line's marker fits its line, and how the change touched the lines the
+// quote read (fileIndex.kindOf over them): the matched lines and the lines
+// between two consecutive ones (a deleted line a new-side quote steps over
+// was touched there), never the lines an ellipsis stands for, which the
+// reviewer did not quote.
+func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst match, fits bool, touched diff.LineKind) {
 	if s.skips(fi.lines[i].kind) {
-		return 0, noMatch, false // a match starts on a line of its side
+		return 0, noMatch, false, "" // a match starts on a line of its side
 	}
-	worst, fits = exact, true
+	worst, fits, touched = exact, true, diff.Context
 	j, q := i, 0
-	last := i
+	last, from := i, i // from: the first line the next match accounts for
 	for q < len(quote) {
 		ql := quote[q]
 		if ql.ellipsis {
@@ -432,8 +438,9 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 				}
 			}
 			if !found {
-				return 0, noMatch, false
+				return 0, noMatch, false, ""
 			}
+			from = j
 			q++
 			continue
 		}
@@ -441,19 +448,32 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 			j++ // blank lines, and lines of the other side, are skipped
 		}
 		if j >= len(fi.lines) {
-			return 0, noMatch, false
+			return 0, noMatch, false, ""
 		}
 		m := matchLine(ql, fi.lines[j].norm)
 		if m == noMatch {
-			return 0, noMatch, false
+			return 0, noMatch, false, ""
 		}
 		fits = fits && ql.kindFits(fi.lines[j].kind, fi.lines[j].norm)
 		worst = min(worst, m)
+		touched = stronger(touched, fi.kindOf(from, j))
 		last = j
 		j++
+		from = j
 		q++
 	}
-	return last, worst, fits
+	return last, worst, fits, touched
+}
+
+// stronger is the kind kindOf gives lines of kinds a and b together.
+func stronger(a, b diff.LineKind) diff.LineKind {
+	switch {
+	case a == diff.Added || b == diff.Added:
+		return diff.Added
+	case a == diff.Deleted || b == diff.Deleted:
+		return diff.Deleted
+	}
+	return diff.Context
 }
 
 func abs(n int) int {
