@@ -382,8 +382,12 @@ func judged(findings []anchor.Finding, answer []byte, rules []Cluster) ([]Cluste
 		return nil, err
 	}
 	inJudge := make([]int, len(findings)) // input index -> group
-	for pos, i := range judgeOrder(findings) {
+	order := judgeOrder(findings)
+	for pos, i := range order {
 		inJudge[i] = groups[pos]
+	}
+	if err := oneDefectEach(findings, order, groups, rules); err != nil {
+		return nil, err
 	}
 	// Unlike the rules, a judge may group findings in two files (a cause
 	// in one, its symptom in another): the report names each member's file.
@@ -404,6 +408,39 @@ func judged(findings []anchor.Finding, answer []byte, rules []Cluster) ([]Cluste
 	nameAfterRules(out, rules)
 	sortClusters(out)
 	return out, nil
+}
+
+// oneDefectEach refuses a grouping that puts two findings of one reviewer
+// in one group when the rules did not see them as that reviewer's repeat:
+// a reviewer reports a defect once, so such a group joins two defects. A
+// judge that lumps findings together (every finding in one group) is
+// refused by it, and the rules group instead. On the 96 corpus reviews the
+// recorded answers never do it.
+func oneDefectEach(findings []anchor.Finding, order, groups []int, rules []Cluster) error {
+	rulesOf := map[string]int{}
+	for ci, c := range rules {
+		for _, m := range c.Members {
+			rulesOf[MemberID(m)] = ci
+		}
+	}
+	type seat struct {
+		group    int
+		reviewer string
+	}
+	first := map[seat]int{} // the first position of a reviewer's finding in a group
+	for pos, i := range order {
+		f := findings[i]
+		k := seat{groups[pos], f.Reviewer}
+		prev, ok := first[k]
+		if !ok {
+			first[k] = pos
+			continue
+		}
+		if rulesOf[MemberID(findings[order[prev]])] != rulesOf[MemberID(f)] {
+			return fmt.Errorf("the judge's answer groups F%d and F%d, two findings of one reviewer, as one defect", prev+1, pos+1)
+		}
+	}
+	return nil
 }
 
 // nameAfterRules names each judged cluster after the rules' cluster it

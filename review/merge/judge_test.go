@@ -438,3 +438,23 @@ func TestJudgePromptFileLevelFindingShowsNoLines(t *testing.T) {
 		t.Error("a file with no finding is shown")
 	}
 }
+
+// TestJudgeThatLumpsIsRefused: an answer putting every finding in one
+// group joins one reviewer's separate findings, so it is not used and the
+// rules group; the recorded answers never do it (TestJudgeCorpus).
+func TestJudgeThatLumpsIsRefused(t *testing.T) {
+	r, _ := judgedReview(t)
+	prompt := JudgePrompt(r.Files, JudgeOrder(r.Findings))
+	ids := make([]string, len(r.Findings))
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%q", fmt.Sprintf("F%d", i+1))
+	}
+	lump := &review.JudgeRun{Model: "judge", PromptSHA256: JudgePromptSHA256(prompt), Answer: `{"groups":[[` + strings.Join(ids, ",") + `]]}`}
+	g := Group(r.Files, r.Findings, lump)
+	if g.Judged || !strings.Contains(g.Note, "two findings of one reviewer, as one defect") {
+		t.Fatalf("judged %v, note %q", g.Judged, g.Note)
+	}
+	if signature(g.Clusters) != signature(Clusters(r.Findings)) {
+		t.Fatal("a refused answer must leave the rules' grouping")
+	}
+}
