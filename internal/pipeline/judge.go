@@ -26,6 +26,9 @@ type judgeServer struct {
 	// openErr is why its server could not be opened (a remote host the
 	// loopback guard refused): every judge request then fails with it.
 	openErr error
+	// unusable is why PrecheckJudge found it cannot judge at all (not
+	// installed, an embedding model): the review does not ask it again.
+	unusable string
 }
 
 // openJudge opens the judge's own server (guarded like every server). A
@@ -106,6 +109,9 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 	if err := s.judge.openErr; err != nil {
 		return &review.JudgeRun{Model: s.judge.model, Error: "the judge's server: " + safetext.OneLine(err.Error())}
 	}
+	if s.judge.unusable != "" {
+		return &review.JudgeRun{Model: s.judge.model, Error: s.judge.unusable}
+	}
 	prompt := merge.JudgePrompt(set.Files, merge.JudgeOrder(findings))
 	watcher, _ := s.opts.Observer.(JudgeObserver)
 	if watcher != nil {
@@ -128,6 +134,31 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 		watcher.JudgeDone(s.judge.model, jr)
 	}
 	return &jr
+}
+
+// PrecheckJudge asks the judge's server, before any reviewer runs,
+// whether the configured judge can judge at all. It returns the warning
+// for one that cannot (not installed, an embedding model, its server
+// refused or down), with its remedy, and the review then leaves the
+// grouping to the rules without asking it again; nil when it can, or
+// when no judge is configured. api is the top-level server's protocol.
+func (s *Session) PrecheckJudge(ctx context.Context, api string) error {
+	if s == nil || s.judge == nil {
+		return nil
+	}
+	note := ""
+	if err := s.judge.openErr; err != nil {
+		note = "the judge's server: " + safetext.OneLine(err.Error())
+	} else {
+		runner := &run.Runner{Catalog: s.judge.catalog}
+		note = runner.JudgeUnusable(ctx, s.judge.model)
+		s.judge.unusable = note
+	}
+	if note == "" {
+		return nil
+	}
+	judge := safetext.OneLine(s.judge.model)
+	return exitcode.WithHint(fmt.Errorf("the judge %s will not be used, so quorum's rules group the findings: %s", judge, safetext.OneLine(note)), judgeHint(note, judge, api))
 }
 
 // JudgeObserver is what a progress display is told of the judge: an
@@ -155,40 +186,45 @@ func JudgeUnused(g report.Grouping, api string) error {
 	if g.Judge == "" || g.By == report.GroupedByJudge || g.Skipped {
 		return nil
 	}
-	const off = "merge.judge: none (QUORUM_MERGE_JUDGE=none, or --judge none for one review)"
 	judge := safetext.OneLine(g.Judge)
-	var hint string
-	switch note := g.Note; {
-	case strings.Contains(note, "is not installed") && api == config.APIOpenAI:
-		hint = "load " + judge + " in the server, or set " + off
-	case strings.Contains(note, "is not installed"):
-		hint = "ollama pull " + judge + ", or set " + off
-	case strings.Contains(note, "cannot chat"):
-		hint = "name a chat model in merge.judge ('quorum models' lists them), or set " + off
-	case strings.Contains(note, "(max_context)"), strings.Contains(note, "prompt was cut"):
-		hint = "raise max_context (--max-context), or name a judge with a larger context"
-	case strings.Contains(note, "does not fit"):
-		hint = "name a judge with a larger context in merge.judge"
-	case strings.Contains(note, "answer was cut off"):
-		hint = "the judge wrote past its answer budget, or filled its context: name another judge model, raise max_context, or set " + off
-	case note == run.ReviewTimeUp:
-		hint = "raise --timeout (timeout: in .quorum.yaml; hook.timeout for the hook), or set " + off
-	case strings.Contains(note, "about other findings"):
-		hint = "the saved answer was given to a prompt this version of quorum builds differently: review again to ask the judge"
-	case strings.Contains(note, "did not answer in time"):
-		hint = "raise --request-timeout, or set " + off
-	case strings.Contains(note, "the judge failed: "):
-		hint = "the model server's log says why; or set " + off
-	case strings.Contains(note, "--request-timeout"):
-		hint = "raise --request-timeout, or set " + off
-	case strings.Contains(note, "refusing to send code"):
-		hint = "the judge runs on the top-level host: set host: to a loopback address, or set " + off
-	case strings.Contains(note, "server did not answer"):
-		hint = "start the model server (ollama serve), or set " + off
-	case strings.Contains(note, "the judge's server"):
-		hint = "check host: and api: (the judge runs on the top-level server), or set " + off
-	default:
-		hint = "the judge's answer could not be used (a larger model judges better); or set " + off
-	}
+	hint := judgeHint(g.Note, judge, api)
 	return exitcode.WithHint(fmt.Errorf("the judge %s was not used, so quorum's rules grouped the findings: %s", judge, safetext.OneLine(g.Note)), hint)
+}
+
+// judgeHint is the remedy for a judge that was not (or will not be) used,
+// by what its note says.
+func judgeHint(note, judge, api string) string {
+	const off = "merge.judge: none (QUORUM_MERGE_JUDGE=none, or --judge none for one review)"
+	switch {
+	case strings.Contains(note, "is not installed") && api == config.APIOpenAI:
+		return "load " + judge + " in the server, or set " + off
+	case strings.Contains(note, "is not installed"):
+		return "ollama pull " + judge + ", or set " + off
+	case strings.Contains(note, "cannot chat"):
+		return "name a chat model in merge.judge ('quorum models' lists them), or set " + off
+	case strings.Contains(note, "(max_context)"), strings.Contains(note, "prompt was cut"):
+		return "raise max_context (--max-context), or name a judge with a larger context"
+	case strings.Contains(note, "does not fit"):
+		return "name a judge with a larger context in merge.judge"
+	case strings.Contains(note, "answer was cut off"):
+		return "the judge wrote past its answer budget, or filled its context: name another judge model, raise max_context, or set " + off
+	case note == run.ReviewTimeUp:
+		return "raise --timeout (timeout: in .quorum.yaml; hook.timeout for the hook), or set " + off
+	case strings.Contains(note, "about other findings"):
+		return "the saved answer was given to a prompt this version of quorum builds differently: review again to ask the judge"
+	case strings.Contains(note, "did not answer in time"):
+		return "raise --request-timeout, or set " + off
+	case strings.Contains(note, "the judge failed: "):
+		return "the model server's log says why; or set " + off
+	case strings.Contains(note, "--request-timeout"):
+		return "raise --request-timeout, or set " + off
+	case strings.Contains(note, "refusing to send code"):
+		return "the judge runs on the top-level host: set host: to a loopback address, or set " + off
+	case strings.Contains(note, "server did not answer"):
+		return "start the model server (ollama serve), or set " + off
+	case strings.Contains(note, "the judge's server"):
+		return "check host: and api: (the judge runs on the top-level server), or set " + off
+	default:
+		return "the judge's answer could not be used (a larger model judges better); or set " + off
+	}
 }

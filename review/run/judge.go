@@ -50,6 +50,28 @@ type cachedJudge struct {
 	Metrics review.Metrics `json:"metrics"`
 }
 
+// JudgeUnusable says why model cannot judge at all ("" when it can, as
+// far as its server describes it): not installed, a server that does not
+// answer, or an embedding model. Judge would fail the same way; asked
+// before the reviewers run, it saves their time and says so up front.
+func (r *Runner) JudgeUnusable(ctx context.Context, model string) string {
+	if r.Catalog == nil {
+		return ""
+	}
+	info, err := r.Catalog.Show(ctx, model)
+	if err != nil {
+		return judgeFailed(model, err)
+	}
+	if panel.EmbeddingOnly(info) {
+		return notChat(model)
+	}
+	return ""
+}
+
+func notChat(model string) string {
+	return fmt.Sprintf("the judge model %s cannot chat: it is an embedding model", model)
+}
+
 // Judge sends one judge request. It never fails: what went wrong is the
 // result's Error, and the review keeps the merge's own grouping.
 func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeRun) {
@@ -85,7 +107,7 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 	}
 	out.Digest = info.Digest
 	if panel.EmbeddingOnly(info) {
-		out.Error = fmt.Sprintf("the judge model %s cannot chat: it is an embedding model", req.Model)
+		out.Error = notChat(req.Model)
 		return out
 	}
 	id := modelID(req.Model, info.Digest)

@@ -71,7 +71,8 @@ func TestJudgeFlagGroupsTheFindings(t *testing.T) {
 }
 
 // A configured judge that is not installed: the review stands, grouped by
-// the rules; stderr warns with the pull, and the short report says so.
+// the rules; stderr warns once, before the reviewers run, with the pull,
+// and the short report says so.
 func TestMissingJudgeWarnsAndTheRulesGroup(t *testing.T) {
 	e := judgeEnv(t, `{"groups":[["F1","F2"]]}`)
 	e.repo.Write(".quorum.yaml", "merge:\n  judge: mistral:7b\n")
@@ -80,12 +81,15 @@ func TestMissingJudgeWarnsAndTheRulesGroup(t *testing.T) {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
 	for _, want := range []string{
-		"quorum: warning: the judge mistral:7b was not used, so quorum's rules grouped the findings: the judge model mistral:7b is not installed\n",
+		"quorum: warning: the judge mistral:7b will not be used, so quorum's rules group the findings: the judge model mistral:7b is not installed\n",
 		"hint: ollama pull mistral:7b, or set merge.judge: none (QUORUM_MERGE_JUDGE=none, or --judge none for one review)\n",
 	} {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
+	}
+	if n := strings.Count(res.stderr, "the judge mistral:7b"); n != 1 {
+		t.Errorf("the judge is named %d times on stderr, want once:\n%s", n, res.stderr)
 	}
 	if !strings.Contains(res.stdout, "Grouped by quorum's rules, not the judge `mistral:7b`: the judge model mistral:7b is not installed.") {
 		t.Errorf("the short report does not say the judge was not used:\n%s", res.stdout)

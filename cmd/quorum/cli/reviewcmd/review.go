@@ -324,6 +324,13 @@ func reviewRun(opts *ReviewOptions) error {
 		rep.Close()
 		return notReviewed(opts, cfg, set, policy, err)
 	}
+	// A judge that cannot judge at all is said now, not after the
+	// reviewers' minutes; the rules then group without asking it.
+	judgeWarned := false
+	if err := session.PrecheckJudge(ctx, cfg.API); err != nil {
+		warn(opts, "", err)
+		judgeWarned = true
+	}
 	res, err := func() (*pipeline.Result, error) {
 		// Closed on a panic too, so the bars are gone before the bug report.
 		defer rep.Close()
@@ -345,7 +352,7 @@ func reviewRun(opts *ReviewOptions) error {
 		if res.CacheErr != nil {
 			warn(opts, "", res.CacheErr)
 		}
-		if res.Report != nil {
+		if res.Report != nil && !judgeWarned {
 			if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil {
 				warn(opts, "", err)
 			}
@@ -372,7 +379,7 @@ func reviewRun(opts *ReviewOptions) error {
 	if res.CacheErr != nil {
 		warn(opts, "", res.CacheErr) // the review is whole; only the next one pays
 	}
-	if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil {
+	if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil && !judgeWarned {
 		warn(opts, "", err) // the report says it too, in its retro
 	}
 	if err := outcome(opts, cfg, raw, runErr, ctx, res.CacheErr); err != nil {
