@@ -251,6 +251,8 @@ func TestErrors(t *testing.T) {
 		{name: "user file", user: "\nhook:\n  tags: 3\n", wantMsg: `config.yaml:3: hook.tags: "3" is not true or false`, hint: "true or false"},
 		{name: "env", env: map[string]string{"QUORUM_HOOK_FAIL_ON": "blocker"}, wantMsg: `env QUORUM_HOOK_FAIL_ON: hook.fail_on: "blocker" is not a valid severity`, hint: "critical"},
 		{name: "flag", flag: []string{"--fail-on", "high"}, wantMsg: `flag --fail-on: review.fail_on: "high" is not a valid severity`, hint: "critical"},
+		// `--models "$MODELS"` with MODELS unset is a mistake, not the default panel.
+		{name: "empty list flag", flag: []string{"--models", ""}, wantMsg: `flag --models: empty list`, hint: "leave it out for the default"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,8 +261,9 @@ func TestErrors(t *testing.T) {
 			if err == nil && tt.flag != nil {
 				fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 				fs.String("fail-on", "", "")
+				fs.StringSlice("models", nil, "")
 				must(t, fs.Parse(tt.flag))
-				err = c.ApplyFlags(fs, map[string]string{"fail-on": "review.fail_on"})
+				err = c.ApplyFlags(fs, map[string]string{"fail-on": "review.fail_on", "models": "models"})
 			}
 			if err == nil {
 				t.Fatal("no error")

@@ -76,6 +76,11 @@ func (c *Config) ApplyFlags(fs *pflag.FlagSet, keys map[string]string) error {
 		v := value{scalar: fl.Value.String(), dir: c.Root}
 		if sv, ok := fl.Value.(pflag.SliceValue); ok {
 			v = value{list: sv.GetSlice(), isList: true, dir: c.Root}
+			if len(v.list) == 0 {
+				// `--models "$MODELS"` with MODELS unset: a mistake, never
+				// "the default" (leaving the flag out says that).
+				return wrap(unlocated(bad(fmt.Sprintf("give --%s a comma-separated list, or leave it out for the default", name), "empty list"), "flag --"+name, flagKey(name, f.key)))
+			}
 		}
 		if err := f.set(c, v); err != nil {
 			return wrap(unlocated(err, "flag --"+name, flagKey(name, f.key)))
