@@ -32,8 +32,9 @@ func checksums(files map[string][]byte) map[string]string {
 // are there, with the bytes they were saved with: an edited, truncated or
 // deleted raw.json or diff.json (diff.json is shared by hard link, so one
 // edit reaches every report that holds it) would otherwise replay as
-// another review, a pass among them. A report saved before sums.json has
-// nothing to check.
+// another review, a pass among them. A report with no sums.json (saved
+// before it existed, or with it deleted) has nothing to check: Unchecked
+// says so.
 func Verify(dir string) error {
 	b, err := os.ReadFile(filepath.Join(dir, SumsJSON))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -68,6 +69,17 @@ func Verify(dir string) error {
 		}
 	}
 	return nil
+}
+
+// Unchecked is the warning for a saved review whose files Verify cannot
+// check (it has no sums.json: saved before quorum wrote one, or the file
+// was deleted), nil when it can.
+func Unchecked(dir string) error {
+	if _, err := os.Lstat(filepath.Join(dir, SumsJSON)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return exitcode.WithHint(fmt.Errorf("saved review %s has no %s, so its raw.json and diff.json cannot be checked against what was saved", filepath.Base(dir), SumsJSON),
+		"trust this replay only if nobody changed the report's files; 'quorum review' on the same commits makes a checked one")
 }
 
 // changed is the error for a saved review whose files are not as saved.

@@ -34,6 +34,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if err := reportstore.Verify(dir); err != nil {
 		return err
 	}
+	if err := reportstore.Unchecked(dir); err != nil {
+		warn(opts, "", err)
+	}
 	raw, err := reportstore.LoadRaw(dir)
 	if err != nil {
 		return err
