@@ -1,4 +1,4 @@
-// Package eval measures a review panel on the repository's own history: it mines bug and clean cases from git, and scores the panel's answers.
+// Package eval measures a review panel on the repository's own history (it mines bug and clean cases from git, and scores the panel's answers), and how findings are grouped on labelled reviews (merge.go).
 //
 // # Cases
 //
