@@ -162,6 +162,16 @@ func TestRunOutcomes(t *testing.T) {
 		<-ctx.Done()
 		return Outcome{}, fmt.Errorf("chat: %w", ctx.Err())
 	})
+	// These commits were blocked above: hook.on_unavailable: allow never
+	// lets them through unreviewed (stopping the server is no way around
+	// the gate).
+	_, err = runHook(t, dir, line, env, slow)
+	if exitcode.Of(err) != exitcode.Setup ||
+		err.Error() != "push blocked: the review did not finish within hook.timeout (20ms), and an earlier push of these commits was blocked on 1 finding (report /r.md)" ||
+		!strings.Contains(exitcode.HintOf(err), "then push again: a review that passes now (the code fixed, or its findings dismissed) lets it through; to push without review: QUORUM_SKIP=1") {
+		t.Fatalf("blocked before, timeout allow: %v (hint %q)", err, exitcode.HintOf(err))
+	}
+	dir, line = gitRepo(t) // commits no push was blocked on
 	stderr, err = runHook(t, dir, line, env, slow)
 	if err != nil || !strings.Contains(stderr, "did not finish within hook.timeout (20ms); push not reviewed (hook.on_unavailable: allow)\nhint: raise hook.timeout, or run 'quorum review' before pushing") {
 		t.Fatalf("timeout allow: %v %q", err, stderr)

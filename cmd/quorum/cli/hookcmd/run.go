@@ -393,6 +393,17 @@ func RunPush(opts *RunOptions) error {
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
 			return exitcode.Setupf(fix+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", reason)
 		}
+		// hook.on_unavailable: allow lets an unreviewed push through, never
+		// one this hook already blocked: stopping the model server must not
+		// be the way around the gate.
+		if b := blockedAmong(verdicts, plan.Commits); b != nil {
+			report := ""
+			if b.Report != "" {
+				report = " (report " + safetext.OneLine(b.Report) + ")"
+			}
+			return exitcode.Setupf(fix+", then push again: a review that passes now (the code fixed, or its findings dismissed) lets it through; "+skipHint,
+				"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
+		}
 		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
 		// The remote gets these commits now, so no later push reviews
 		// them: remembered for 'quorum status', which says so and how to
