@@ -2,7 +2,6 @@ package evalcmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -187,7 +186,7 @@ func loadMergeCorpus(o *MergeOptions) ([]eval.MergeCase, eval.MergeSettings, err
 	}
 	sets, err := corpus.Sets(fsys)
 	if err != nil {
-		return nil, st, exitcode.Setupf(corpusHint, "cannot read --corpus %s: %v", o.Corpus, errors.Unwrap(err))
+		return nil, st, exitcode.Setupf(corpusHint, "cannot read --corpus %s: %v", o.Corpus, err)
 	}
 	if len(sets) == 0 {
 		return nil, st, exitcode.Setupf(corpusHint, "--corpus %s holds no .txtar review", o.Corpus)
