@@ -2,7 +2,9 @@ package eval
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -99,6 +101,39 @@ func TestScoreMergeVerdicts(t *testing.T) {
 	lump := func(r corpus.Review) *review.JudgeRun {
 		return judgeAnswer(r, func(anchor.Finding) string { return "all" }, time.Second)
 	}
+	// overMerge joins each issue with the next (by label) whose reviewers
+	// it shares none with: every same-issue pair grouped, and many
+	// different-issue pairs too, never two findings of one reviewer.
+	overMerge := func(r corpus.Review) *review.JudgeRun {
+		reviewers := map[string]map[string]bool{}
+		for _, f := range r.Findings {
+			l := r.Issue[corpus.Key(f)]
+			if reviewers[l] == nil {
+				reviewers[l] = map[string]bool{}
+			}
+			reviewers[l][f.Reviewer] = true
+		}
+		labels := slices.Sorted(maps.Keys(reviewers))
+		into := map[string]string{}
+		for i := 0; i+1 < len(labels); i++ {
+			a, b := labels[i], labels[i+1]
+			if _, taken := into[a]; taken {
+				continue
+			}
+			disjoint := true
+			for rv := range reviewers[b] {
+				disjoint = disjoint && !reviewers[a][rv]
+			}
+			if disjoint {
+				into[b] = a
+				i++
+			}
+		}
+		return judgeAnswer(r, func(f anchor.Finding) string {
+			l := r.Issue[corpus.Key(f)]
+			return cmp.Or(into[l], l)
+		}, time.Second)
+	}
 	alone := func(r corpus.Review) *review.JudgeRun { return judgeAnswer(r, corpus.Key, time.Second) }
 	asRules := func(r corpus.Review) *review.JudgeRun {
 		cluster := map[string]string{}
@@ -120,7 +155,9 @@ func TestScoreMergeVerdicts(t *testing.T) {
 		judged int
 	}{
 		{"an oracle", oracle, "judge", "use the judge (merge.judge: judge): on 3 reviews (unseen by the rules) it groups better", 8},
-		{"one group for all", lump, "", "your call", 8},
+		// Refused: it groups one reviewer's separate findings.
+		{"one group for all", lump, "rules", "keep the rules: the judge's answer was usable for none of the 3 reviews", 0},
+		{"every issue joined to another", overMerge, "", "your call: on 3 reviews (unseen by the rules) the judge finds more of the same-issue pairs but also merges more different issues", 8},
 		{"each finding alone", alone, "", "your call: on 3 reviews (unseen by the rules) the judge merges fewer different issues but splits more", 8},
 		{"as the rules group", asRules, "rules", "keep the rules (merge.judge: none): on 3 reviews (unseen by the rules) the judge groups no better", 8},
 		{"no usable answer", failed, "rules", "usable for none of the 3 reviews", 0},

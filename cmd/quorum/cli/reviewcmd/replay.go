@@ -34,14 +34,17 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if err := reportstore.Verify(dir); err != nil {
 		return err
 	}
-	if err := reportstore.Unchecked(dir); err != nil {
-		warn(opts, "", err)
-	}
+	// Said once the saved files are read, so a replay that fails on them
+	// says only why.
+	unchecked := reportstore.Unchecked(dir)
 	raw, err := reportstore.LoadRaw(dir)
 	if err != nil {
 		return err
 	}
 	if opts.Raw {
+		if unchecked != nil {
+			warn(opts, "", unchecked)
+		}
 		if err := emitRaw(opts, raw); err != nil {
 			return err
 		}
@@ -62,6 +65,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	}
 	if set.Root == "" { // the dismissal ledger is read from the work tree
 		set.Root = dismiss.WorkTree(gitDir)
+	}
+	if unchecked != nil {
+		warn(opts, "", unchecked)
 	}
 	c, err := consolidate(ctx, opts, cfg, set, raw, policy)
 	if err != nil {
