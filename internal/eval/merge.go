@@ -79,8 +79,8 @@ type MergePool struct {
 	// WithJudge is the grouping a review with the judge gives: the
 	// judge's where its answer was usable, the rules' elsewhere.
 	WithJudge *PairScore `json:"with_judge,omitempty"`
-	// Judged counts the reviews the judge's answer grouped.
-	Judged int `json:"judged,omitempty"`
+	// Judged counts the reviews the judge's answer grouped (0 without a judge).
+	Judged int `json:"judged"`
 }
 
 // MergeReview is one review's result.
@@ -109,7 +109,9 @@ type MergeVerdict struct {
 	Text string `json:"text"`
 }
 
-// MergeCost is what the judge cost.
+// MergeCost is what the judge cost: time and tokens of the requests made
+// (a cached answer costs none; MedianMS is over the reviews it was asked
+// about).
 type MergeCost struct {
 	Asked     int   `json:"asked"`
 	Cached    int   `json:"cached"`
@@ -210,10 +212,13 @@ func ScoreMerge(cases []MergeCase, st MergeSettings) *MergeResult {
 			}
 			m := c.Judge.Metrics
 			cost.Asked++
-			if m.CacheHits > 0 {
+			switch {
+			case m.CacheHits > 0:
 				cost.Cached++
 				mr.Cached = true
-			} else {
+			case m.Requests > 0:
+				// The median is of the reviews the judge was asked about:
+				// one refused before any request took no judge time.
 				mr.JudgeWallMS = m.Wall.Milliseconds()
 				walls = append(walls, mr.JudgeWallMS)
 				cost.WallMS += mr.JudgeWallMS
