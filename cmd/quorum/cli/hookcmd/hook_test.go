@@ -168,7 +168,7 @@ func TestRunOutcomes(t *testing.T) {
 	_, err = runHook(t, dir, line, env, slow)
 	if exitcode.Of(err) != exitcode.Setup ||
 		err.Error() != "push blocked: the review did not finish within hook.timeout (20ms), and an earlier push of these commits was blocked on 1 finding (report /r.md)" ||
-		!strings.Contains(exitcode.HintOf(err), "then push again: a review that passes now (the code fixed, or its findings dismissed) lets it through; to push without review: QUORUM_SKIP=1") {
+		!strings.Contains(exitcode.HintOf(err), "; a review that passes (the code fixed, or its findings dismissed) lets the push through; to push without review: QUORUM_SKIP=1") {
 		t.Fatalf("blocked before, timeout allow: %v (hint %q)", err, exitcode.HintOf(err))
 	}
 	dir, line = gitRepo(t) // commits no push was blocked on

@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -185,6 +186,24 @@ func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
 		}
 	}
 	return nil
+}
+
+// blockedBefore refuses, under hook.on_unavailable: allow, a push the
+// hook could not review whole that brings commits an earlier push was
+// blocked on: nothing says those findings are gone, and stopping the
+// model server (or slowing a model past hook.timeout) must not be the way
+// around the gate. fix is what makes a whole review possible.
+func blockedBefore(verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string) error {
+	b := blockedAmong(verdicts, plan.Commits)
+	if b == nil {
+		return nil
+	}
+	report := ""
+	if b.Report != "" {
+		report = " (report " + safetext.OneLine(b.Report) + ")"
+	}
+	return exitcode.Setupf(fix+"; a review that passes (the code fixed, or its findings dismissed) lets the push through; "+skipHint,
+		"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
 }
 
 // RunPush reviews the push described on opts.IO.In (or by pre-commit's
@@ -396,13 +415,8 @@ func RunPush(opts *RunOptions) error {
 		// hook.on_unavailable: allow lets an unreviewed push through, never
 		// one this hook already blocked: stopping the model server must not
 		// be the way around the gate.
-		if b := blockedAmong(verdicts, plan.Commits); b != nil {
-			report := ""
-			if b.Report != "" {
-				report = " (report " + safetext.OneLine(b.Report) + ")"
-			}
-			return exitcode.Setupf(fix+", then push again: a review that passes now (the code fixed, or its findings dismissed) lets it through; "+skipHint,
-				"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
+		if err := blockedBefore(verdicts, plan, reason, fix); err != nil {
+			return err
 		}
 		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
 		// The remote gets these commits now, so no later push reviews
@@ -411,10 +425,11 @@ func RunPush(opts *RunOptions) error {
 		rememberUnreviewed(errOut, opts, plan, verdicts, reason, false)
 		return nil
 	}
-	var fewer string // the review ran with fewer reviewers than the panel has
+	var fewer, fewerFix string // the review ran with fewer reviewers than the panel has
 	if len(out.Missing) > 0 {
 		fewer = fmt.Sprintf("reviewed by %d of %d panel models; not installed in ollama: %s", out.Reviewed, out.Panel, strings.Join(out.Missing, ", "))
 		pull := "ollama pull " + strings.Join(out.Missing, " && ollama pull ")
+		fewerFix = "run '" + pull + "'"
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
 			hint := fmt.Sprintf("run '%s', then push again", pull)
 			if out.ReportPath != "" {
@@ -429,6 +444,7 @@ func RunPush(opts *RunOptions) error {
 	if out.SaveErr != "" {
 		fmt.Fprintf(errOut, "quorum: warning: the report could not be saved: %s\n", out.SaveErr)
 	}
+	partialFix := ""
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
 		hint := "push again once the cause is fixed"
@@ -440,6 +456,7 @@ func RunPush(opts *RunOptions) error {
 		case out.TooLarge:
 			hint = tooLargeHint
 		}
+		partialFix = hint
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
@@ -483,6 +500,12 @@ func RunPush(opts *RunOptions) error {
 		}
 	}
 	if len(gaps) > 0 {
+		// As when nothing could be reviewed: a review of part of the push
+		// (or by part of the panel) that finds nothing does not clear
+		// commits an earlier push was blocked on.
+		if err := blockedBefore(verdicts, plan, "the review is partial ("+strings.Join(gaps, "; ")+")", cmp.Or(partialFix, fewerFix)); err != nil {
+			return err
+		}
 		rememberUnreviewed(errOut, opts, plan, verdicts, strings.Join(gaps, "; "), true)
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
