@@ -689,27 +689,49 @@ func Matcher(l *Ledger, set *diff.Set) func(report.Finding) (report.Dismissal, b
 // Marker is the inline suppression comment.
 const Marker = "quorum:ignore"
 
-// lineIndex maps path and new-side line number to the text of the diff's
-// added and context lines: the only lines a review sees.
-func lineIndex(set *diff.Set) map[string]map[int]markerLine {
-	idx := map[string]map[int]markerLine{}
+// diffLines is what inline suppression reads of the reviewed diff: the
+// lines holding the marker, by path and new-side line number (only added
+// and context lines: the only lines a review sees), and the added lines.
+type diffLines struct {
+	markers map[string]map[int]markerLine
+	added   map[string]map[int]bool
+}
+
+func lineIndex(set *diff.Set) diffLines {
+	idx := diffLines{markers: map[string]map[int]markerLine{}, added: map[string]map[int]bool{}}
 	if set == nil {
 		return idx
 	}
 	for _, f := range set.Files {
 		for _, h := range f.Hunks {
 			for _, l := range h.Lines {
+				if l.Kind == diff.Added {
+					if idx.added[f.Path] == nil {
+						idx.added[f.Path] = map[int]bool{}
+					}
+					idx.added[f.Path][l.New] = true
+				}
 				if l.Kind == diff.Deleted || !strings.Contains(l.Text, Marker) {
 					continue
 				}
-				if idx[f.Path] == nil {
-					idx[f.Path] = map[int]markerLine{}
+				if idx.markers[f.Path] == nil {
+					idx.markers[f.Path] = map[int]markerLine{}
 				}
-				idx[f.Path][l.New] = markerLine{text: l.Text, added: l.Kind == diff.Added}
+				idx.markers[f.Path][l.New] = markerLine{text: l.Text, added: l.Kind == diff.Added}
 			}
 		}
 	}
 	return idx
+}
+
+// addedIn reports whether one of lines first..last of path is added.
+func (d diffLines) addedIn(path string, first, last int) bool {
+	for n := first; n <= last; n++ {
+		if d.added[path][n] {
+			return true
+		}
+	}
+	return false
 }
 
 // markerLine is a diff line holding the inline marker, and whether the
@@ -760,8 +782,8 @@ func markerInComment(line string) bool {
 // covers each of them: a comment written above one statement never
 // vouches for another that a reviewer reported elsewhere and the merge
 // joined to it (two injections of one kind, in two functions).
-func inline(lines map[string]map[int]markerLine, f report.Finding) (string, bool) {
-	reason, ok := markerAt(lines, f, f.File, f.Line, f.Line)
+func inline(lines diffLines, f report.Finding) (string, bool) {
+	reason, ok := markerAt(lines, f, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
 	if !ok {
 		return "", false
 	}
@@ -770,7 +792,11 @@ func inline(lines map[string]map[int]markerLine, f report.Finding) (string, bool
 		if m.Line == 0 {
 			return "", false // a member with no line: no comment can be above it
 		}
-		if _, ok := markerAt(lines, f, file, m.Line, max(m.EndLine, m.Line)); !ok {
+		// Each member by its own lines: an old comment above the
+		// representative's unchanged line never covers a member the
+		// change added.
+		last := max(m.EndLine, m.Line)
+		if _, ok := markerAt(lines, f, file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
 			return "", false
 		}
 	}
@@ -778,19 +804,20 @@ func inline(lines map[string]map[int]markerLine, f report.Finding) (string, bool
 }
 
 // markerAt finds a quorum:ignore comment for f's kinds on the line above
-// lines first..last of file, or on one of them.
-func markerAt(lines map[string]map[int]markerLine, f report.Finding, file string, first, last int) (string, bool) {
+// lines first..last of file, or on one of them; added says the change
+// added one of those lines.
+func markerAt(lines diffLines, f report.Finding, file string, first, last int, added bool) (string, bool) {
 	if first == 0 || f.Deleted {
 		return "", false
 	}
 	for n := first - 1; n <= last; n++ {
-		ml, ok := lines[file][n]
+		ml, ok := lines.markers[file][n]
 		if !ok || !markerInComment(ml.text) {
 			continue
 		}
 		// A comment the change did not touch was written for the code that
 		// was there: it does not vouch for a line the change added below it.
-		if !ml.added && f.LineKind == string(diff.Added) {
+		if !ml.added && added {
 			continue
 		}
 		text := ml.text

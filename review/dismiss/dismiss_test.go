@@ -743,3 +743,32 @@ func TestInlineIgnoreCoversEveryPlace(t *testing.T) {
 		t.Fatalf("both reviewers quoted the statement under the comment: dismissed %d, open %d", len(r.Dismissed), len(r.Findings))
 	}
 }
+
+// TestOldCommentDoesNotCoverAnAddedMember: a comment the change did not
+// touch, on an unchanged line, covers a finding on that line; merged with
+// another reviewer's finding on the line the change added below it, the
+// finding stays open (the new line is not what the comment was written for).
+func TestOldCommentDoesNotCoverAnAddedMember(t *testing.T) {
+	s := set("db.go", 10,
+		" func Drop(db DB, r *http.Request) {",
+		" 	db.Exec(\"DELETE FROM \" + constTable) // quorum:ignore sql-injection table is a constant",
+		"+	db.Exec(\"DROP TABLE \" + r.FormValue(\"table\"))",
+		" }",
+	)
+	old := rt.F("", 11, `db.Exec("DELETE FROM " + constTable)`, review.Critical, "security", "SQL built by concatenation", "The table name is concatenated into the statement.")
+	old.Kind = "sql-injection"
+	added := rt.F("", 12, `db.Exec("DROP TABLE " + r.FormValue("table"))`, review.Critical, "security", "Request value concatenated into SQL", "Any client names the table to drop.")
+	added.Kind = "sql-injection"
+
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": old}), nil)
+	if len(r.Dismissed) != 1 {
+		t.Fatalf("the comment on its own line covers the old statement's finding: dismissed %d", len(r.Dismissed))
+	}
+	r = consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": old, "beta": added}), nil)
+	if len(r.Dismissed) != 0 {
+		t.Fatalf("the old comment hid the added statement's finding: %+v", r.Dismissed[0].Members)
+	}
+	if len(r.Findings) != 1 || len(r.Findings[0].Members) != 2 {
+		t.Fatalf("want the merge's one finding of both lines (what this test guards), got %d findings", len(r.Findings))
+	}
+}
