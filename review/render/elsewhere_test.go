@@ -78,3 +78,23 @@ func TestMembersElsewhereAreNamed(t *testing.T) {
 		t.Errorf("rdjsonl related locations %+v", rl)
 	}
 }
+
+// Two members about code the change deletes sit at one new-side line (the
+// deletion's); their old-side lines tell the places apart.
+func TestDeletedMembersElsewhereAreNamed(t *testing.T) {
+	r := &report.Report{Schema: report.Schema, Findings: []report.Finding{{
+		ID: "q1", Title: "Auth check removed", Severity: "critical", Category: "security", File: "a.go", Line: 4, EndLine: 4,
+		Deleted: true, OldLine: 4, OldEndLine: 4, Reviewers: []string{"x", "y"}, SeenBy: 2,
+		Members: []report.Member{
+			{Reviewer: "x", Title: "Auth check removed", Severity: "critical", Line: 4, EndLine: 4, OldLine: 4},
+			{Reviewer: "y", Title: "Rate limiter removed", Severity: "important", Line: 4, EndLine: 4, OldLine: 38},
+		},
+	}}}
+	var md bytes.Buffer
+	if err := Markdown(&md, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "Also at: `deleted line 38` (y).") {
+		t.Errorf("Markdown lacks the deleted place:\n%s", md.String())
+	}
+}

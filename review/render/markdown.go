@@ -368,6 +368,10 @@ func (m *md) finding(n int, f report.Finding) {
 	for _, pl := range elsewhere(f) {
 		at := pl.file
 		switch {
+		case pl.oldLine > 0 && pl.file == f.File:
+			at = "deleted line " + strconv.Itoa(pl.oldLine)
+		case pl.oldLine > 0:
+			at += " (deleted line " + strconv.Itoa(pl.oldLine) + ")"
 		case pl.file == f.File:
 			at = "line " + strconv.Itoa(pl.line)
 		case pl.line > 0:

@@ -114,6 +114,8 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 type place struct {
 	file, reviewer, title string
 	line, endLine         int
+	// oldLine is the old-side line of a member about deleted code.
+	oldLine int
 }
 
 // elsewhere lists the places of f's members anchored at another line or
@@ -123,15 +125,15 @@ func elsewhere(f report.Finding) []place {
 	seen := map[string]bool{}
 	for _, m := range f.Members {
 		file := cmp.Or(m.File, f.File)
-		if file == f.File && (m.Line <= 0 || m.Line == f.Line) {
+		if file == f.File && (m.Line <= 0 || m.Line == f.Line) && m.OldLine == f.OldLine {
 			continue // the finding's own place, or its own file as a whole
 		}
-		key := fmt.Sprintf("%s\x00%d", file, m.Line)
+		key := fmt.Sprintf("%s\x00%d\x00%d", file, m.Line, m.OldLine)
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		out = append(out, place{file: file, reviewer: m.Reviewer, title: m.Title, line: m.Line, endLine: m.EndLine})
+		out = append(out, place{file: file, reviewer: m.Reviewer, title: m.Title, line: m.Line, endLine: m.EndLine, oldLine: m.OldLine})
 	}
 	return out
 }

@@ -331,10 +331,13 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		if m.File != rep.File {
 			mem.File = m.File
 		}
+		if m.Deleted {
+			mem.OldLine = m.OldLine
+		}
 		f.Members = append(f.Members, mem)
 	}
 	slices.SortStableFunc(f.Members, func(a, b Member) int {
-		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.Title, b.Title),
+		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.OldLine, b.OldLine), strings.Compare(a.Title, b.Title),
 			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote))
 	})
 	f.ID = stableID(rep.File, rep.LineText, f.Category)

@@ -315,8 +315,12 @@ type Member struct {
 	// another. "" means the finding's file.
 	File string `json:"file,omitempty"`
 	// Line and EndLine are where it was anchored (0 for file-level).
-	Line    int    `json:"line"`
-	EndLine int    `json:"end_line"`
+	Line    int `json:"line"`
+	EndLine int `json:"end_line"`
+	// OldLine is the old-side line of a member about deleted code (0
+	// otherwise): every deleted line of a hunk sits at one new-side line,
+	// so two deletions far apart differ only here.
+	OldLine int    `json:"old_line,omitempty"`
 	Quote   string `json:"quote,omitempty"`
 }
 

@@ -254,7 +254,8 @@ const samePlace = 3
 
 // places lists the distinct places of a finding's members, as "file:line
 // reviewer \"title\"": members of one file within samePlace lines of each
-// other are one place. A finding of one place gives one.
+// other are one place, deleted code by its old-side lines (every deletion
+// of a hunk sits at one new-side line). A finding of one place gives one.
 func places(f report.Finding) []string {
 	type member struct {
 		report.Member
@@ -264,22 +265,48 @@ func places(f report.Finding) []string {
 	for _, m := range f.Members {
 		ms = append(ms, member{m, cmp.Or(m.File, f.File)})
 	}
-	slices.SortStableFunc(ms, func(a, b member) int { return cmp.Or(strings.Compare(a.file, b.file), cmp.Compare(a.Line, b.Line)) })
+	// pos is where a member sits on its side: deleted code on the old side.
+	pos := func(m member) (old bool, first, last int) {
+		if m.OldLine > 0 {
+			return true, m.OldLine, m.OldLine
+		}
+		return false, m.Line, max(m.EndLine, m.Line)
+	}
+	slices.SortStableFunc(ms, func(a, b member) int {
+		ao, al, _ := pos(a)
+		bo, bl, _ := pos(b)
+		return cmp.Or(strings.Compare(a.file, b.file), compareBool(ao, bo), cmp.Compare(al, bl))
+	})
 	var out []string
 	for i, m := range ms {
+		old, first, _ := pos(m)
 		if i > 0 {
 			prev := ms[i-1]
-			if prev.file == m.file && (m.Line == 0) == (prev.Line == 0) && m.Line-max(prev.EndLine, prev.Line) <= samePlace {
+			pold, _, plast := pos(prev)
+			if prev.file == m.file && pold == old && (m.Line == 0) == (prev.Line == 0) && first-plast <= samePlace {
 				continue
 			}
 		}
 		loc := safetext.OneLine(m.file)
-		if m.Line > 0 {
+		switch {
+		case old:
+			loc = fmt.Sprintf("%s (deleted line %d)", loc, first)
+		case m.Line > 0:
 			loc = fmt.Sprintf("%s:%d", loc, m.Line)
 		}
 		out = append(out, fmt.Sprintf("%s %s %q", loc, safetext.OneLine(m.Reviewer), safetext.Clip(safetext.OneLine(m.Title), 60)))
 	}
 	return out
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // record adds an entry (made by entry) for each finding of picked to the

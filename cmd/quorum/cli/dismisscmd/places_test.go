@@ -71,3 +71,20 @@ func TestDismissSeveralPlacesNeedsAllPlaces(t *testing.T) {
 		t.Fatalf("%d entries, want 2", n)
 	}
 }
+
+// Every deletion of a hunk sits at one new-side line: two deleted-code
+// members far apart on the old side are two places.
+func TestPlacesOfDeletedCode(t *testing.T) {
+	f := report.Finding{ID: "Q1", File: "a.go", Line: 4, Deleted: true, OldLine: 4, Members: []report.Member{
+		{Reviewer: "alpha", Title: "auth check removed", Line: 4, EndLine: 4, OldLine: 4},
+		{Reviewer: "beta", Title: "rate limiter removed", Line: 4, EndLine: 4, OldLine: 38},
+	}}
+	got := places(f)
+	if len(got) != 2 || got[0] != `a.go (deleted line 4) alpha "auth check removed"` || got[1] != `a.go (deleted line 38) beta "rate limiter removed"` {
+		t.Fatalf("places %q", got)
+	}
+	f.Members[1].OldLine = 6 // two lines of one deletion: one place
+	if got := places(f); len(got) != 1 {
+		t.Fatalf("places %q", got)
+	}
+}
