@@ -1,7 +1,6 @@
 package anchor
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,10 +19,10 @@ import (
 //     long (models shorten long lines);
 //  3. the quote has at least MinSimilarWords words, its Similarity to the
 //     line is at least SimilarThreshold (a model misspelling one identifier
-//     of a long line), and both hold the same numbers and the same
-//     operators in the same order (a changed number or operator is a
-//     different line: `len(xs)` is not `len(xs)-1`, `i < n` is not
-//     `i <= n`, `err != nil` is not `err == nil`).
+//     of a long line), and the numbers and operators of the quote are the
+//     line's, where it covers the line (sameMeaning: a changed number or
+//     operator is a different line: `len(xs)` is not `len(xs)-1`, `i < n`
+//     is not `i <= n`, `err != nil` is not `err == nil`).
 //
 // A multi-line quote must match consecutive non-blank lines, line by line,
 // each by the rules above, of one of three readings of a hunk: the diff as
@@ -249,64 +248,11 @@ func matchLine(q quoteLine, line string) match {
 	case len(q.text) >= MinSubstring && (strings.Contains(line, q.text) ||
 		q.marked != "" && strings.Contains(line, q.marked)):
 		return substring
-	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold && sameNumbers(q.text, line) && sameOperators(q.text, line):
+	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold && sameMeaning(q.text, line):
 		return similar
 	}
 	return noMatch
 }
-
-// sameNumbers reports whether two lines hold the same numbers, in order. A
-// near copy forgives a misspelt name, not a changed number: `xs[len(xs)]`
-// quoted against `xs[len(xs)-1]` is the bug the model imagines, not the
-// code that is there.
-func sameNumbers(a, b string) bool {
-	numbers := func(s string) []string {
-		var out []string
-		for _, w := range words(s) {
-			if isNumeral(w) {
-				out = append(out, w)
-			}
-		}
-		return out
-	}
-	return slices.Equal(numbers(a), numbers(b))
-}
-
-// sameOperators reports whether two lines hold the same operators, in
-// order (runs of = ! < > & | + - * / % ^ ~ outside string literals). Like a
-// number, an operator is the code's meaning: `i <= len(xs)` quoted against
-// `i < len(xs)`, or `err == nil` against `err != nil`, is the off-by-one or
-// the inverted check the model imagines, not the code that is there.
-func sameOperators(a, b string) bool { return slices.Equal(operators(a), operators(b)) }
-
-func operators(s string) []string {
-	var out []string
-	for i := 0; i < len(s); {
-		switch c := s[i]; {
-		case c == '"' || c == '\'' || c == '`':
-			j := i + 1
-			for j < len(s) && s[j] != c {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				j++
-			}
-			i = j + 1
-		case strings.IndexByte(operatorChars, c) >= 0:
-			j := i + 1
-			for j < len(s) && strings.IndexByte(operatorChars, s[j]) >= 0 {
-				j++
-			}
-			out = append(out, s[i:j])
-			i = j
-		default:
-			i++
-		}
-	}
-	return out
-}
-
-const operatorChars = "=!<>&|+-*/%^~"
 
 // isNumeral: a word that is a number literal (digits, maybe a type suffix
 // or hex digits after the first digit: 1, 0x1f, 10u).
