@@ -36,8 +36,14 @@ func checksums(files map[string][]byte) map[string]string {
 // before it existed, or with it deleted) has nothing to check: Unchecked
 // says so.
 func Verify(dir string) error {
-	b, err := os.ReadFile(filepath.Join(dir, SumsJSON))
+	path := filepath.Join(dir, SumsJSON)
+	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(path); lerr == nil {
+			// There, but not readable as a file (a link to nowhere): not
+			// a report saved before sums.json, one whose check is broken.
+			return changed(fmt.Errorf("saved review %s: its %s cannot be read", filepath.Base(dir), SumsJSON))
+		}
 		return nil
 	}
 	if err != nil {
