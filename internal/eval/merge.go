@@ -289,12 +289,14 @@ func ScoreMerge(cases []MergeCase, st MergeSettings) *MergeResult {
 // prompt's size, the number of findings), so that reasons can be counted.
 func reasonOf(note string) string {
 	note = promptSize.ReplaceAllString(note, "")
-	return findingCount.ReplaceAllString(note, "each of its findings")
+	note = findingCount.ReplaceAllString(note, "each of its findings")
+	return findingIDs.ReplaceAllString(note, "")
 }
 
 var (
 	promptSize   = regexp.MustCompile(` \(about \d+ tokens[^)]*\)`)
 	findingCount = regexp.MustCompile(`each of the \d+ findings`)
+	findingIDs   = regexp.MustCompile(`F\d+ and F\d+, `)
 )
 
 // partition maps each finding's key to its cluster.
@@ -335,6 +337,10 @@ func mergeVerdict(r *MergeResult) MergeVerdict {
 	switch {
 	case basis.Judged == 0:
 		return MergeVerdict{Use: "rules", Text: fmt.Sprintf("keep the rules: the judge's answer was usable for none of the %d reviews", basis.Reviews)}
+	case j.TP+j.FP == 0 && ru.TP+ru.FP > 0:
+		// Never wrong about a pair it never grouped: every bug found by
+		// several reviewers would show as several findings.
+		return MergeVerdict{Use: "rules", Text: fmt.Sprintf("keep the rules (merge.judge: none): %s the judge grouped no two findings, %s", on, figures)}
 	case !worse(j.Precision, ru.Precision) && !worse(j.Recall, ru.Recall) && (better(j.Precision, ru.Precision) || better(j.Recall, ru.Recall)):
 		return MergeVerdict{Use: "judge", Text: fmt.Sprintf("use the judge (merge.judge: %s): %s it groups better, %s", r.Judge, on, figures)}
 	case !better(j.Precision, ru.Precision) && !better(j.Recall, ru.Recall):

@@ -135,6 +135,13 @@ func TestScoreMergeVerdicts(t *testing.T) {
 		}, time.Second)
 	}
 	alone := func(r corpus.Review) *review.JudgeRun { return judgeAnswer(r, corpus.Key, time.Second) }
+	// halves keeps each issue's findings apart by which half of the
+	// reviewers found them: never a wrong merge, many splits.
+	halves := func(r corpus.Review) *review.JudgeRun {
+		return judgeAnswer(r, func(f anchor.Finding) string {
+			return r.Issue[corpus.Key(f)] + "/" + strconv.Itoa(int(f.Reviewer[0])%2)
+		}, time.Second)
+	}
 	asRules := func(r corpus.Review) *review.JudgeRun {
 		cluster := map[string]string{}
 		for i, c := range merge.Clusters(r.Findings) {
@@ -158,7 +165,8 @@ func TestScoreMergeVerdicts(t *testing.T) {
 		// Refused: it groups one reviewer's separate findings.
 		{"one group for all", lump, "rules", "keep the rules: the judge's answer was usable for none of the 3 reviews", 0},
 		{"every issue joined to another", overMerge, "", "your call: on 3 reviews (unseen by the rules) the judge finds more of the same-issue pairs but also merges more different issues", 8},
-		{"each finding alone", alone, "", "your call: on 3 reviews (unseen by the rules) the judge merges fewer different issues but splits more", 8},
+		{"each finding alone", alone, "rules", "keep the rules (merge.judge: none): on 3 reviews (unseen by the rules) the judge grouped no two findings", 8},
+		{"each issue split in two", halves, "", "your call: on 3 reviews (unseen by the rules) the judge merges fewer different issues but splits more", 8},
 		{"as the rules group", asRules, "rules", "keep the rules (merge.judge: none): on 3 reviews (unseen by the rules) the judge groups no better", 8},
 		{"no usable answer", failed, "rules", "usable for none of the 3 reviews", 0},
 	} {
@@ -185,6 +193,11 @@ func TestScoreMergeVerdicts(t *testing.T) {
 	}
 	if c := res.Cost; c.Asked != 8 || c.WallMS != 16000 || c.MedianMS != 2000 || c.TokensIn != 8000 {
 		t.Fatalf("cost %+v", c)
+	}
+	// A refusal names the findings; counted by reason, they are one.
+	res = ScoreMerge(with(lump), builtinSettings("judge"))
+	if len(res.NotUsed) != 1 || res.NotUsed[0].Reason != "the judge's answer groups two findings of one reviewer, as one defect" {
+		t.Fatalf("not used: %+v", res.NotUsed)
 	}
 	// Failures are counted by reason, the rules group those reviews.
 	res = ScoreMerge(with(failed), builtinSettings("judge"))

@@ -96,29 +96,56 @@ func compareSets(a, b string) int {
 	return cmp.Compare(ia, ib)
 }
 
-// Load reads the reviews of one set, anchoring every finding by the real
-// anchor.Index. A finding the index rejects (its quote is not in the
-// diff) is an error: a corpus whose findings could not come out of a
-// review measures nothing.
+// MaxReviewBytes bounds one review archive: the largest built-in one is
+// under 40 KB, so a file this large is not a review (a stray dump, a link
+// to a device).
+const MaxReviewBytes = 8 << 20
+
+// ErrRejected is wrapped by Load's error for a finding the anchor rejects.
+var ErrRejected = errors.New("rejected")
+
+// Load reads the reviews of one set (its .txtar files, in name order),
+// anchoring every finding by the real anchor.Index. A finding the index
+// rejects (its quote is not in the diff) is an error wrapping ErrRejected:
+// a corpus whose findings could not come out of a review measures nothing.
+// A .txtar that is not a regular file, or is over MaxReviewBytes, is an
+// error too, read no further.
 func Load(fsys fs.FS, set string) ([]Review, error) {
-	paths, err := fs.Glob(fsys, path.Join(set, "*.txtar"))
+	entries, err := fs.ReadDir(fsys, set)
 	if err != nil {
 		return nil, err
 	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("%s holds no .txtar review", set)
-	}
 	var out []Review
-	for _, p := range paths {
-		data, err := fs.ReadFile(fsys, p)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".txtar") {
+			continue
+		}
+		name := path.Join(set, e.Name())
+		if e.IsDir() {
+			continue
+		}
+		info, err := fs.Stat(fsys, name) // through a link, to what it names
 		if err != nil {
 			return nil, err
 		}
-		r, err := parse(path.Join(set, path.Base(p)), txtar.Parse(data))
+		if !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file", name)
+		}
+		if info.Size() > MaxReviewBytes {
+			return nil, fmt.Errorf("%s is %d bytes, over the %d a review may be", name, info.Size(), MaxReviewBytes)
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		r, err := parse(name, txtar.Parse(data))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s holds no .txtar review", set)
 	}
 	return out, nil
 }
@@ -178,7 +205,7 @@ func parse(name string, ar *txtar.Archive) (Review, error) {
 		}
 		f, rej := ix.Anchor(lf.Reviewer, "c1", i+1, lf.RawFinding)
 		if rej != nil {
-			rejected = append(rejected, fmt.Errorf("%s: finding %d (%s) rejected: %s", name, i+1, lf.Title, rej.Reason))
+			rejected = append(rejected, fmt.Errorf("%s: finding %d (%s) %w: %s", name, i+1, lf.Title, ErrRejected, rej.Reason))
 			continue
 		}
 		r.Findings = append(r.Findings, f)
@@ -186,6 +213,10 @@ func parse(name string, ar *txtar.Archive) (Review, error) {
 	}
 	return r, errors.Join(rejected...)
 }
+
+// maxLine bounds a hunk's first line number (a line count no source file
+// reaches, far from overflowing as lines are counted on).
+const maxLine = 1 << 30
 
 // parseHunks reads a file section of an archive into a diff.File: hunks
 // headed "@@ N @@ section", N numbering both sides, then lines prefixed
@@ -201,8 +232,8 @@ func parseHunks(name string, data []byte) (diff.File, error) {
 				return f, fmt.Errorf("%s:%d: bad hunk header", name, i+1)
 			}
 			n, err := strconv.Atoi(rest[:end])
-			if err != nil || n < 1 {
-				return f, fmt.Errorf("%s:%d: hunk header wants a line number from 1, got %q", name, i+1, rest[:end])
+			if err != nil || n < 1 || n > maxLine {
+				return f, fmt.Errorf("%s:%d: hunk header wants a line number from 1 to %d, got %q", name, i+1, maxLine, rest[:end])
 			}
 			f.Hunks = append(f.Hunks, diff.Hunk{OldStart: n, NewStart: n, Section: strings.TrimSpace(rest[end+3:])})
 			h = &f.Hunks[len(f.Hunks)-1]

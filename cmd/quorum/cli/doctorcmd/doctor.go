@@ -67,6 +67,10 @@ Exits 2 when something blocks a review, 0 otherwise (warnings included).`,
 			if opts.MaxContext < 0 || (opts.MaxContext > 0 && opts.MaxContext < 512) {
 				return exitcode.Setupf("use --max-context 512 or more (tokens)", "--max-context %d is too small", opts.MaxContext)
 			}
+			if cmd.Flags().Changed("models") && len(opts.Models) == 0 {
+				// `--models "$MODELS"` with MODELS unset: as review refuses it.
+				return exitcode.Setupf("give --models a comma-separated list, or leave it out for the configured panel", "--models is empty")
+			}
 			for _, m := range opts.Models {
 				if strings.TrimSpace(m) == "" {
 					return exitcode.Setupf("list model names separated by commas, e.g. --models qwen2.5-coder:7b,llama3.1:8b", "--models has an empty name")

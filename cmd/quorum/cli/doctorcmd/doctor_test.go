@@ -135,6 +135,7 @@ func TestFlags(t *testing.T) {
 		{args: nil},
 		{args: []string{"--models", "a,b:7b", "--max-context", "8192", "--ollama-host", "127.0.0.1:1", "--allow-remote"}, models: []string{"a", "b:7b"}, maxCtx: 8192},
 		{args: []string{"--models", "a,,b"}, wantErr: "--models has an empty name"},
+		{args: []string{"--models", ""}, wantErr: "--models is empty"},
 		{args: []string{"--max-context", "100"}, wantErr: "--max-context 100 is too small"},
 		{args: []string{"--timeout", "-1s"}, wantErr: "--timeout must be positive"},
 		{args: []string{"extra"}, wantErr: "unknown command"},

@@ -2,6 +2,7 @@ package evalcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,6 +132,13 @@ func validateMerge(o *MergeOptions) error {
 	if o.RequestTimeout < 0 {
 		return exitcode.Setupf("give a positive duration like 10m", "--request-timeout cannot be negative")
 	}
+	// `--corpus "$DIR"` with DIR unset is a mistake, never "the default".
+	if o.Flags != nil && o.Flags.Changed("corpus") && strings.TrimSpace(o.Corpus) == "" {
+		return exitcode.Setupf("give --corpus a directory, or leave it out to measure the built-in corpora", "--corpus is empty")
+	}
+	if o.Flags != nil && o.Flags.Changed("sets") && !slices.ContainsFunc(o.Sets, func(s string) bool { return strings.TrimSpace(s) != "" }) {
+		return exitcode.Setupf("name sets, comma-separated, or leave --sets out to measure them all", "--sets is empty")
+	}
 	return nil
 }
 
@@ -205,7 +213,11 @@ func loadMergeCorpus(o *MergeOptions) ([]eval.MergeCase, eval.MergeSettings, err
 	for _, set := range sets {
 		reviews, err := corpus.Load(fsys, set)
 		if err != nil {
-			return nil, st, exitcode.Setupf("fix the review: each finding's quote must be in its diff, its line inside a hunk", "%s", firstLine(err))
+			hint := "fix the review archive: its format is review/merge/corpus/sets/README.md in quorum's source"
+			if errors.Is(err, corpus.ErrRejected) {
+				hint = "fix the review: each finding's quote must be in its diff, its line inside a hunk"
+			}
+			return nil, st, exitcode.Setupf(hint, "%s", firstLine(err))
 		}
 		name := set
 		if set == "." { // reviews directly in --corpus: the set is the directory

@@ -189,6 +189,21 @@ func TestEvalMergeErrors(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(e.wd, "empty"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// A .txtar that is a device (a link to /dev/zero would be read
+	// forever), and one that is not JSON where findings.json is.
+	for dir, write := range map[string]func(string) error{
+		"device": func(p string) error { return os.Symlink("/dev/null", p) },
+		"badjson": func(p string) error {
+			return os.WriteFile(p, []byte(strings.Replace(labelledReview, "-- findings.json --\n[", "-- findings.json --\n[[", 1)), 0o644)
+		},
+	} {
+		if err := os.MkdirAll(filepath.Join(e.wd, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := write(filepath.Join(e.wd, dir, "r.txtar")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		name      string
 		args      []string
@@ -198,6 +213,10 @@ func TestEvalMergeErrors(t *testing.T) {
 		{"no review in it", []string{"--corpus", "empty"}, `--corpus empty holds no .txtar review`, "give --corpus a directory of .txtar reviews"},
 		{"an invented quote", []string{"--corpus", "bad"}, `set/svc.txtar: finding 4 (<<leak>> rows never closed) rejected: quote not in the diff`, "fix the review: each finding's quote must be in its diff"},
 		{"an unknown set", []string{"--sets", "dev,nope"}, `--sets: no set "nope" in the corpus`, "name sets among: dev, blind,"},
+		{"empty sets", []string{"--sets", ""}, `--sets is empty`, "leave --sets out to measure them all"},
+		{"an empty corpus name", []string{"--corpus", ""}, `--corpus is empty`, "leave it out to measure the built-in corpora"},
+		{"a device as a review", []string{"--corpus", "device"}, `r.txtar is not a regular file`, "its format is review/merge/corpus/sets/README.md"},
+		{"a review that is not JSON", []string{"--corpus", "badjson"}, `r.txtar: findings.json: `, "its format is review/merge/corpus/sets/README.md"},
 		{"an unknown format", []string{"--format", "xml"}, `unknown format "xml"`, "use --format text, markdown or json"},
 		{"a judge not installed", []string{"--sets", "dev", "--judge", "mistral:7b"}, `mistral:7b`, "ollama pull mistral:7b"},
 		{"an embedding model", []string{"--sets", "dev", "--judge", "nomic-embed-text:latest"}, `nomic-embed-text:latest is an embedding model: it cannot chat, so it cannot judge`, "name a chat model with --judge"},
