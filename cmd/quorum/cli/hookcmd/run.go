@@ -206,6 +206,18 @@ func blockedBefore(verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string)
 		"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
 }
 
+// gapsOf joins what a review did not cover: the part of the push it did
+// not read, the panel models it lacked.
+func gapsOf(partial, fewer string) string {
+	var gaps []string
+	for _, g := range []string{partial, fewer} {
+		if g != "" {
+			gaps = append(gaps, safetext.OneLine(g))
+		}
+	}
+	return strings.Join(gaps, "; ")
+}
+
 // RunPush reviews the push described on opts.IO.In (or by pre-commit's
 // variables) and gates it. NewCmdRun calls it; tests call it from runF
 // after setting a scripted Reviewer.
@@ -463,6 +475,10 @@ func RunPush(opts *RunOptions) error {
 			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: the review is partial (hook.on_unavailable: block)")
 		}
 		if !out.Blocked {
+			// Refused before the hint for a push that goes through is said.
+			if err := blockedBefore(verdicts, plan, "the review is partial ("+gapsOf(out.Partial, fewer)+")", hint); err != nil {
+				return err
+			}
 			if !out.TimedOut && !out.Unread && !out.TooLarge {
 				// It goes through: pushing again sends nothing. What
 				// reviews all of it is a review of its commits.
@@ -471,7 +487,9 @@ func RunPush(opts *RunOptions) error {
 			fmt.Fprintf(errOut, "hint: %s\n", hint)
 		}
 	}
-	if verdicts != nil && out.Partial == "" || verdicts != nil && out.Blocked {
+	// A pass is remembered only for a whole review: one by part of the
+	// panel, or of part of the push, must not clear an earlier block.
+	if verdicts != nil && out.Partial == "" && len(out.Missing) == 0 || verdicts != nil && out.Blocked {
 		var b *hook.Blocked
 		commits := plan.Commits
 		if out.Blocked {
@@ -493,20 +511,14 @@ func RunPush(opts *RunOptions) error {
 	// Through on a review that did not read all of the push, or not with
 	// the whole panel: the remote gets commits no later push reviews, so
 	// 'quorum status' names them, as it does a push not reviewed at all.
-	var gaps []string
-	for _, g := range []string{out.Partial, fewer} {
-		if g != "" {
-			gaps = append(gaps, safetext.OneLine(g))
-		}
-	}
-	if len(gaps) > 0 {
+	if gaps := gapsOf(out.Partial, fewer); gaps != "" {
 		// As when nothing could be reviewed: a review of part of the push
 		// (or by part of the panel) that finds nothing does not clear
 		// commits an earlier push was blocked on.
-		if err := blockedBefore(verdicts, plan, "the review is partial ("+strings.Join(gaps, "; ")+")", cmp.Or(partialFix, fewerFix)); err != nil {
+		if err := blockedBefore(verdicts, plan, "the review is partial ("+gaps+")", cmp.Or(partialFix, fewerFix)); err != nil {
 			return err
 		}
-		rememberUnreviewed(errOut, opts, plan, verdicts, strings.Join(gaps, "; "), true)
+		rememberUnreviewed(errOut, opts, plan, verdicts, gaps, true)
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
 	if out.Partial != "" {
@@ -550,6 +562,9 @@ func nothingReviewed(w io.Writer, opts *RunOptions, cfg *config.Config, plan *ho
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
 			return exitcode.Setupf(tooLargeHint+"; "+skipHint,
 				"push blocked: nothing reviewed in %s: every changed file was skipped: %s (hook.on_unavailable: block)", what, files)
+		}
+		if err := blockedBefore(verdicts, plan, "nothing reviewed: every changed file was skipped: "+files, tooLargeHint); err != nil {
+			return err
 		}
 		fmt.Fprintf(w, "quorum: warning: nothing reviewed in %s: every changed file was skipped: %s; push not reviewed (hook.on_unavailable: allow)\n", what, files)
 		fmt.Fprintf(w, "hint: %s\n", tooLargeHint)
