@@ -55,13 +55,19 @@ type Entry struct {
 	// one (a new opinion of the code, not the one dismissed). "" (an entry
 	// written by hand, or by quorum before entries recorded it) covers
 	// every severity, as entries always did.
-	Severity string    `yaml:"severity,omitempty"`
-	ID       string    `yaml:"id,omitempty"`
-	File     string    `yaml:"file,omitempty"`
-	Title    string    `yaml:"title,omitempty"`
-	Reason   string    `yaml:"reason"`
-	Who      string    `yaml:"who,omitempty"`
-	When     time.Time `yaml:"when,omitempty"`
+	Severity string `yaml:"severity,omitempty"`
+	// Places is how many places the dismissed finding's members pointed at
+	// (report.Finding.Places) when that was more than one: quorum dismiss
+	// --all-places. The entry covers a finding of at most that many, so a
+	// dismissal made for one place never covers a finding the merge later
+	// joins to another reviewer's at a second place. 0 is one.
+	Places int       `yaml:"places,omitempty"`
+	ID     string    `yaml:"id,omitempty"`
+	File   string    `yaml:"file,omitempty"`
+	Title  string    `yaml:"title,omitempty"`
+	Reason string    `yaml:"reason"`
+	Who    string    `yaml:"who,omitempty"`
+	When   time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
 }
@@ -327,6 +333,11 @@ func checkValue(place string, k, v *yaml.Node) error {
 		}
 	case v.Kind != yaml.ScalarNode:
 		return lineError(v.Line, "%s: %s: must be a plain value, got %s", place, k.Value, describe(v))
+	case k.Value == "places":
+		var n int
+		if v.Decode(&n) != nil || n < 1 {
+			return lineError(v.Line, "%s: places: must be a number of places, 1 or more, got %s", place, describe(v))
+		}
 	case k.Value == "severity":
 		if review.SeverityRank(v.Value) == 0 {
 			return lineError(v.Line, "%s: severity: must be critical, important or suggestion, got %s", place, describe(v))
@@ -542,6 +553,9 @@ const OtherKind = "other"
 func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 	e := Entry{Fingerprint: f.Fingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
 		Reason: strings.TrimSpace(reason), Who: who, When: when}
+	if n := len(f.Places()); n > 1 {
+		e.Places = n
+	}
 	if len(e.Kinds) == 0 {
 		e.Kinds = []string{OtherKind}
 	}
@@ -573,8 +587,12 @@ func (l *Ledger) Add(e Entry) []Entry {
 // no known kind counting as "other"), and a severity the entry covers (f is
 // no more severe than the finding that was dismissed).
 func (e Entry) Matches(f report.Finding) bool {
-	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity)
+	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(f)
 }
+
+// coversPlaces reports whether f points at no more places than the
+// dismissed finding did.
+func (e Entry) coversPlaces(f report.Finding) bool { return len(f.Places()) <= max(e.Places, 1) }
 
 // covers reports whether the entry covers a finding of severity sev: up
 // to its own severity, every severity when it records none.
@@ -613,13 +631,15 @@ func (l *Ledger) Why(f report.Finding) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind *Entry
+	var below, otherKind, fewer *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
 		case e.Fingerprint != f.Fingerprint:
 		case e.Matches(f):
 			return ""
+		case kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity):
+			fewer = e // only the places differ
 		case !e.covers(f.Severity):
 			// The entry of this issue (kinds that agree) first, then the
 			// one that covered the most.
@@ -632,6 +652,8 @@ func (l *Ledger) Why(f report.Finding) string {
 		}
 	}
 	switch {
+	case fewer != nil:
+		return fmt.Sprintf("not dismissed: it now groups reviewers' findings at %d places, the dismissal covered %d", len(f.Places()), max(fewer.Places, 1))
 	case below != nil:
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", f.Severity, below.Severity)
 	case otherKind != nil:

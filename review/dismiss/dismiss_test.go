@@ -329,7 +329,7 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, id, file, title, reason, who, when`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
@@ -645,6 +645,8 @@ func TestLedgerValueShapes(t *testing.T) {
 		{ok + "  - fingerprint: 12345\n    reason: r\n", "line 4: entry 2: fingerprint: \"12345\" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding", fpHint},
 		{ok + "    severity: Critical\n", `line 4: entry 1: severity: must be critical, important or suggestion, got "Critical"`, plainHint},
 		{ok + "    severity: high\n", `line 4: entry 1: severity: must be critical, important or suggestion, got "high"`, plainHint},
+		{ok + "    places: 0\n", `line 4: entry 1: places: must be a number of places, 1 or more, got 0`, plainHint},
+		{ok + "    places: two\n", `line 4: entry 1: places: must be a number of places, 1 or more, got "two"`, plainHint},
 		{ok + "    kinds: [SQL-Injection]\n", `line 4: entry 1: kinds: "SQL-Injection" is not a kind: kinds are lower-case names like sql-injection, or other`, plainHint},
 		{ok + "    kinds: [\"sql injection\"]\n", `line 4: entry 1: kinds: "sql injection" is not a kind: kinds are lower-case names like sql-injection, or other`, plainHint},
 	} {
@@ -770,5 +772,45 @@ func TestOldCommentDoesNotCoverAnAddedMember(t *testing.T) {
 	}
 	if len(r.Findings) != 1 || len(r.Findings[0].Members) != 2 {
 		t.Fatalf("want the merge's one finding of both lines (what this test guards), got %d findings", len(r.Findings))
+	}
+}
+
+// TestLedgerEntryCoversItsPlacesOnly: a dismissal made for a finding at one
+// place does not cover the finding the merge makes when another reviewer's
+// finding at a second place joins it (a new injection in another function);
+// one made for both places (quorum dismiss --all-places) does.
+func TestLedgerEntryCoversItsPlacesOnly(t *testing.T) {
+	lines := []string{"+func Cleanup(db DB, name string) {", "+	db.Exec(\"DELETE FROM t WHERE n = '\" + name + \"'\")", "+}"}
+	for i := range 30 {
+		lines = append(lines, "+// filler "+strings.Repeat("x", i))
+	}
+	lines = append(lines, "+func Admin(db DB, r *http.Request) {", "+	db.Exec(\"DROP TABLE \" + r.FormValue(\"table\"))", "+}")
+	s := set("a.go", 1, lines...)
+	cleanup := rt.F("", 2, `db.Exec("DELETE FROM t WHERE n = '" + name + "'")`, review.Critical, "security", "SQL injection in Cleanup", "name is concatenated into the statement.")
+	cleanup.Kind = "sql-injection"
+	admin := rt.F("", 35, `db.Exec("DROP TABLE " + r.FormValue("table"))`, review.Critical, "security", "Request parameter used as table name in DROP TABLE", "Any client drops any table.")
+	admin.Kind = "sql-injection"
+
+	one := only(t, consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": cleanup}), nil))
+	l := &dismiss.Ledger{}
+	l.Add(dismiss.NewEntry(one, "name comes from our enum", "ada", time.Now()))
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": cleanup, "beta": admin}), l)
+	if len(r.Findings) != 1 || len(r.Findings[0].Members) != 2 || r.Findings[0].Fingerprint != one.Fingerprint {
+		t.Fatalf("want the merge's one finding of both places, named as before (what this test guards); got %d findings", len(r.Findings))
+	}
+	if len(r.Dismissed) != 0 {
+		t.Fatal("a dismissal of Cleanup's finding hid Admin's")
+	}
+	if why := l.Why(r.Findings[0]); why != "not dismissed: it now groups reviewers' findings at 2 places, the dismissal covered 1" {
+		t.Fatalf("why: %q", why)
+	}
+
+	both := dismiss.NewEntry(r.Findings[0], "both tables are ours", "ada", time.Now())
+	if both.Places != 2 {
+		t.Fatalf("entry places %d, want 2", both.Places)
+	}
+	r = consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": cleanup, "beta": admin}), &dismiss.Ledger{Entries: []dismiss.Entry{both}})
+	if len(r.Dismissed) != 1 || len(r.Findings) != 0 {
+		t.Fatalf("a dismissal of both places: %d dismissed, %d open", len(r.Dismissed), len(r.Findings))
 	}
 }

@@ -247,66 +247,21 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	return nil
 }
 
-// samePlace is how many lines apart two reviewers' findings may be
-// anchored and still be one place (a line-only finding lands a line or
-// two off the statement).
-const samePlace = 3
-
-// places lists the distinct places of a finding's members, as "file:line
-// reviewer \"title\"": members of one file within samePlace lines of each
-// other are one place, deleted code by its old-side lines (every deletion
-// of a hunk sits at one new-side line). A finding of one place gives one.
+// places names the distinct places of a finding's members
+// (report.Finding.Places), as "file:line reviewer \"title\"".
 func places(f report.Finding) []string {
-	type member struct {
-		report.Member
-		file string
-	}
-	ms := make([]member, 0, len(f.Members))
-	for _, m := range f.Members {
-		ms = append(ms, member{m, cmp.Or(m.File, f.File)})
-	}
-	// pos is where a member sits on its side: deleted code on the old side.
-	pos := func(m member) (old bool, first, last int) {
-		if m.OldLine > 0 {
-			return true, m.OldLine, m.OldLine
-		}
-		return false, m.Line, max(m.EndLine, m.Line)
-	}
-	slices.SortStableFunc(ms, func(a, b member) int {
-		ao, al, _ := pos(a)
-		bo, bl, _ := pos(b)
-		return cmp.Or(strings.Compare(a.file, b.file), compareBool(ao, bo), cmp.Compare(al, bl))
-	})
 	var out []string
-	for i, m := range ms {
-		old, first, _ := pos(m)
-		if i > 0 {
-			prev := ms[i-1]
-			pold, _, plast := pos(prev)
-			if prev.file == m.file && pold == old && (m.Line == 0) == (prev.Line == 0) && first-plast <= samePlace {
-				continue
-			}
-		}
-		loc := safetext.OneLine(m.file)
+	for _, p := range f.Places() {
+		loc := safetext.OneLine(p.File)
 		switch {
-		case old:
-			loc = fmt.Sprintf("%s (deleted line %d)", loc, first)
-		case m.Line > 0:
-			loc = fmt.Sprintf("%s:%d", loc, m.Line)
+		case p.OldLine > 0:
+			loc = fmt.Sprintf("%s (deleted line %d)", loc, p.OldLine)
+		case p.Line > 0:
+			loc = fmt.Sprintf("%s:%d", loc, p.Line)
 		}
-		out = append(out, fmt.Sprintf("%s %s %q", loc, safetext.OneLine(m.Reviewer), safetext.Clip(safetext.OneLine(m.Title), 60)))
+		out = append(out, fmt.Sprintf("%s %s %q", loc, safetext.OneLine(p.Reviewer), safetext.Clip(safetext.OneLine(p.Title), 60)))
 	}
 	return out
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // record adds an entry (made by entry) for each finding of picked to the
@@ -324,6 +279,11 @@ func record(ctx context.Context, root, path, source string, picked []report.Find
 			// recorded as each of them, all under its id.
 			for _, part := range partsOf(f) {
 				e := entry(part)
+				// A part of a judged finding is checked with all of it
+				// (--all-places): its entry covers as many places.
+				if n := len(f.Places()); n > 1 && n > e.Places {
+					e.Places = n
+				}
 				for _, old := range l.Add(e) {
 					if old.Reason != e.Reason {
 						replaced[f.ID] = old.Reason
