@@ -10,14 +10,22 @@ import "strings"
 // :=` against `err =` is the bug a model imagines, not the code that is
 // there.
 //
-// Both are read as tokens (codeTokens) and aligned by their longest common
-// subsequence. Every number and operator of the quote must be aligned, and
-// so must every one of the line between the first and last aligned tokens:
-// the part of the line the quote covers. A quote of the start of a long
-// line is not held to the operators of the rest, nor spacing ("a=-b" is
-// "a = -b") or a comment to anything.
+// Both are read as tokens (codeTokens: words, operators, brackets and
+// other punctuation) and aligned by their longest common subsequence.
+// Every strict token of the quote (a number, an operator, a keyword that
+// changes what a call does, a literal holding a number) must be aligned,
+// and so must every one of the line from its start to the last aligned
+// token: the part of the line the quote covers. A quote that stops early
+// (a long line cut short) is not held to the rest of the line, but one
+// that closes a bracket the line closes later is: `xs[len(xs)]` reaches
+// the line's `]`, so the `-1` before it counts. Spacing ("a=-b" is
+// "a = -b") and comments count for nothing; a comment-only line is judged
+// by its words alone.
 func sameMeaning(quote, line string) bool {
 	q, l := codeTokens(quote), codeTokens(line)
+	if len(q) == 0 && len(l) == 0 {
+		return true // both only comment: Similarity decided
+	}
 	// LCS table, then one alignment read back from its end.
 	t := make([][]int, len(q)+1)
 	for i := range t {
@@ -33,14 +41,11 @@ func sameMeaning(quote, line string) bool {
 		}
 	}
 	inQ, inL := make([]bool, len(q)), make([]bool, len(l))
-	first, last := -1, -1
+	last := -1
 	for i, j := 0, 0; i < len(q) && j < len(l); {
 		switch {
 		case q[i] == l[j]:
 			inQ[i], inL[j] = true, true
-			if first < 0 {
-				first = j
-			}
 			last = j
 			i++
 			j++
@@ -50,7 +55,7 @@ func sameMeaning(quote, line string) bool {
 			j++
 		}
 	}
-	if first < 0 {
+	if last < 0 {
 		return false
 	}
 	for i, tok := range q {
@@ -58,7 +63,7 @@ func sameMeaning(quote, line string) bool {
 			return false
 		}
 	}
-	for j := first; j <= last; j++ {
+	for j := 0; j <= last; j++ {
 		if strict(l[j]) && !inL[j] {
 			return false
 		}
@@ -67,12 +72,32 @@ func sameMeaning(quote, line string) bool {
 }
 
 // strict reports whether a token carries the line's meaning in a way a
-// near copy may not change: an operator or a number.
-func strict(tok string) bool { return tok[0] == opTag || tok[0] == 'w' && isNumeral(tok[1:]) }
+// near copy may not change: an operator, a number, a literal holding a
+// number (`'1 day'` is not `'30 day'`), or a keyword that changes when or
+// whether code runs (`defer f.Close()` is not `f.Close()`).
+func strict(tok string) bool {
+	switch tok[0] {
+	case opTag:
+		return true
+	case wordTag:
+		w := tok[1:]
+		literal := w[0] == '"' || w[0] == '\'' || w[0] == '`'
+		return isNumeral(w) || strictWords[w] || literal && strings.ContainsAny(w, "0123456789")
+	}
+	return false
+}
+
+// strictWords are keywords whose presence changes what the line does.
+var strictWords = map[string]bool{
+	"defer": true, "go": true, "await": true, "async": true, "yield": true, "return": true,
+	"throw": true, "raise": true, "break": true, "continue": true, "mut": true, "const": true,
+	"static": true, "final": true, "volatile": true, "unsafe": true,
+}
 
 const (
-	opTag   = 'o'
-	wordTag = 'w'
+	opTag    = 'o'
+	wordTag  = 'w'
+	punctTag = 'p'
 	// maxTokens bounds the tokens read per line (a minified line).
 	maxTokens = 128
 	// operatorChars make up operators; a run of them is one operator,
@@ -88,10 +113,13 @@ var wordOperators = map[string]bool{"not": true, "and": true, "or": true, "is": 
 // string literals) and operators, each tagged ('w' or 'o'); a comment
 // (`//` or "# " to the end of the line, `/* ... */`) is left out.
 func codeTokens(s string) []string {
+	s = strings.ReplaceAll(s, "\u2212", "-") // a typeset minus, as a model may copy it
 	var out []string
 	for i := 0; i < len(s) && len(out) < maxTokens; {
 		c := s[i]
 		switch {
+		case c == '\'' && lifetime(s[i+1:]):
+			i++ // Rust's 'a: a name, not the start of a literal
 		case c == '"' || c == '\'' || c == '`':
 			j := i + 1
 			for j < len(s) && s[j] != c {
@@ -144,11 +172,28 @@ func codeTokens(s string) []string {
 				out = append(out, string(wordTag)+w)
 			}
 			i = j
+		case strings.IndexByte(punctuation, c) >= 0:
+			out = append(out, string(punctTag)+string(c))
+			i++
 		default:
 			i++
 		}
 	}
 	return out
+}
+
+// punctuation are the brackets and separators read as tokens: not
+// strict, but they tell where in the line a quote ends.
+const punctuation = "()[]{},;.@"
+
+// lifetime reports whether what follows a ' is a Rust lifetime or label
+// ('a, 'static): a name not closed by another ' right after it.
+func lifetime(rest string) bool {
+	n := 0
+	for n < len(rest) && isWordByte(rest[n]) && rest[n] < 0x80 {
+		n++
+	}
+	return n > 0 && (n == len(rest) || rest[n] != '\'') && !(rest[0] >= '0' && rest[0] <= '9')
 }
 
 // isWordByte is a byte of a word: a letter, a digit, an underscore, or any
