@@ -271,7 +271,7 @@ func entry(root, id string) Entry {
 }
 
 func readReport(dir string) (*report.Report, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ReportJSON))
+	b, err := readSaved(filepath.Join(dir, ReportJSON))
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +372,7 @@ func LoadReport(dir string) (*report.Report, error) { return readReport(dir) }
 
 // LoadRaw reads raw.json from a saved report directory, for --replay.
 func LoadRaw(dir string) (*review.Raw, error) {
-	b, err := os.ReadFile(filepath.Join(dir, RawJSON))
+	b, err := readSaved(filepath.Join(dir, RawJSON))
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, rerr := os.Stat(filepath.Join(dir, ReportJSON)); rerr == nil {
 			// A saved report without the reviewers' answers: nothing to
@@ -407,7 +407,7 @@ func damaged(dir string, err error) error {
 // review ran on. It returns (nil, nil) when the review saved no diff, and
 // the caller should then load the diff from git again.
 func LoadDiff(dir string) (*diff.Set, error) {
-	b, err := os.ReadFile(filepath.Join(dir, DiffJSON))
+	b, err := readSaved(filepath.Join(dir, DiffJSON))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -37,7 +37,7 @@ func checksums(files map[string][]byte) map[string]string {
 // says so.
 func Verify(dir string) error {
 	path := filepath.Join(dir, SumsJSON)
-	b, err := os.ReadFile(path)
+	b, err := readSaved(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, lerr := os.Lstat(path); lerr == nil {
 			// There, but not readable as a file (a link to nowhere): not
@@ -63,7 +63,7 @@ func Verify(dir string) error {
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(sums)) {
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		data, err := readSaved(filepath.Join(dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			return changed(fmt.Errorf("saved review %s lost its %s since it was saved", filepath.Base(dir), name))
 		}
@@ -86,6 +86,21 @@ func Unchecked(dir string) error {
 	}
 	return exitcode.WithHint(fmt.Errorf("saved review %s has no %s, so its raw.json and diff.json cannot be checked against what was saved", filepath.Base(dir), SumsJSON),
 		"trust this replay only if nobody changed the report's files; 'quorum review' on the same commits makes a checked one")
+}
+
+// readSaved reads a saved report's file, refusing one that is not a
+// regular file (a FIFO would block the read forever, a device never end):
+// quorum only ever writes regular files there. A missing file is
+// fs.ErrNotExist, as os.ReadFile gives it.
+func readSaved(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return os.ReadFile(path) // its own words for a missing or unreadable file
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: not a regular file", path)
+	}
+	return os.ReadFile(path)
 }
 
 // changed is the error for a saved review whose files are not as saved.
