@@ -471,6 +471,7 @@ func TestMergeJudgeKey(t *testing.T) {
 		{"merge:\n  judge: qwen2.5-coder:14b\n", "qwen2.5-coder:14b", "", ""},
 		{"merge:\n  judge: none\n", "", "", ""},
 		{"merge:\n  judge: \"a\\nb\"\n", "", `merge.judge: "a\nb" is not a model name`, "name one model, like qwen2.5-coder:14b, or none"},
+		{"merge:\n  judge: \"\"\n", "", `merge.judge: empty judge name`, "name one model, like qwen2.5-coder:14b, or none"},
 		{"merge: qwen\n", "", "merge: expected a mapping of keys", "indent the merge settings under 'merge:', like '  judge: qwen2.5-coder:14b'"},
 	} {
 		dir := t.TempDir()

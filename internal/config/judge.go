@@ -36,6 +36,10 @@ func init() {
 // judgeName refuses what no model is called: a name with spaces or control
 // characters (a pasted line break would cut every message that names it).
 func judgeName(s string) error {
+	if s == "" {
+		// `--judge "$JUDGE"` with JUDGE unset: say none to mean none.
+		return bad("name one model, like qwen2.5-coder:14b, or none", "empty judge name")
+	}
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		return bad("name one model, like qwen2.5-coder:14b, or none", "%q is not a model name", s)
 	}
