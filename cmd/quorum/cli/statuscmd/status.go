@@ -639,7 +639,7 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			// report does not record.
 			fmt.Fprintln(w, "a push asks the models only what that review did not cache")
 		default:
-			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached")
+			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached (the model server must still be running to read them)")
 		}
 	case InFlight:
 		fmt.Fprintf(w, "in flight: a background review (pid %d, since %s, %s so far); 'git push' waits for it\n", st.PID, localTime(st.Since), since(st.Since, now))
