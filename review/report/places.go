@@ -43,7 +43,7 @@ func (f Finding) Places() []Place {
 		ms = append(ms, x)
 	}
 	slices.SortStableFunc(ms, func(a, b member) int {
-		return cmp.Or(strings.Compare(a.file, b.file), compareBool(a.old, b.old), cmp.Compare(a.first, b.first))
+		return cmp.Or(strings.Compare(a.file, b.file), cmp.Compare(side(a.old), side(b.old)), cmp.Compare(a.first, b.first))
 	})
 	var out []Place
 	for i, m := range ms {
@@ -62,12 +62,10 @@ func (f Finding) Places() []Place {
 	return out
 }
 
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
+// side orders the new side's places before the old side's.
+func side(old bool) int {
+	if old {
 		return 1
 	}
-	return -1
+	return 0
 }
