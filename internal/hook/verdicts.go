@@ -34,6 +34,10 @@ type Finding struct {
 	Title      string   `json:"title"`
 	Reviewers  []string `json:"reviewers,omitempty"`
 	SeenBy     int      `json:"seen_by,omitempty"`
+	// Code is the text of the added line the finding is anchored to ("" for
+	// deleted, unchanged or file-level code): what Carried looks for when
+	// the blocked commits come back rewritten (squashed, rebased, amended).
+	Code string `json:"code,omitempty"`
 }
 
 // Blocked is the saved verdict of one blocked push: its new commits, the

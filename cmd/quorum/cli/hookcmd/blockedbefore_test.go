@@ -3,12 +3,16 @@ package hookcmd
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/review/report"
 )
 
 // Commits a push was blocked on stay blocked, under hook.on_unavailable:
@@ -49,5 +53,75 @@ func TestBlockedCommitsStayBlockedOnAnIncompleteReview(t *testing.T) {
 	}
 	if stderr, err := runHook(t, dir, line, env, outcome(Outcome{})); err != nil {
 		t.Fatalf("a whole review that passes: %v\n%s", err, stderr)
+	}
+}
+
+// The blocked change under new commits (squashed into one: new ids, the
+// same code) is known by the blocked line it adds again, when the models
+// are out of reach; a push that does not add that line goes through as
+// before.
+func TestBlockedChangeRewrittenStaysBlocked(t *testing.T) {
+	dir, _ := gitRepo(t)
+	env := map[string]string{"HOME": t.TempDir()}
+	git := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	const sqli = "\tdb.Exec(\"DROP TABLE \" + r.FormValue(\"table\"))"
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n"+sqli+"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "drop")
+	pushLine := func() string {
+		ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
+		return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
+	}
+	outcome := func(o Outcome) Reviewer {
+		return reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return o, nil })
+	}
+	blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "a.go", Line: 4,
+		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: sqli}}}
+	if _, err := runHook(t, dir, pushLine(), env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+		t.Fatalf("blocked: %v", err)
+	}
+	// Squashed: one new root commit of the same tree, no commit in common.
+	git("checkout", "-q", "--orphan", "squashed")
+	git("commit", "-q", "-m", "drop, squashed")
+	down := outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"})
+	_, err := runHook(t, dir, pushLine(), env, down)
+	want := "push blocked: ollama is not reachable at 127.0.0.1:1, and it adds again the line of a.go:4 an earlier push was blocked on (critical SQL built from user input)"
+	if exitcode.Of(err) != exitcode.Setup || err == nil || err.Error() != want {
+		t.Fatalf("amended: %v\nwant %s", err, want)
+	}
+	// The line fixed in a new commit: nothing blocked comes back.
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n\tdb.Exec(\"DROP TABLE \" + allowed(r))\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("checkout", "-q", "--orphan", "fixed")
+	git("commit", "-q", "-am", "drop, fixed")
+	if stderr, err := runHook(t, dir, pushLine(), env, down); err != nil || !strings.Contains(stderr, "push not reviewed (hook.on_unavailable: allow)") {
+		t.Fatalf("fixed: %v\n%s", err, stderr)
+	}
+}
+
+// What the hook remembers of a blocking finding holds the added line it is
+// anchored to, and nothing for deleted code.
+func TestHookFindingKeepsItsAddedLine(t *testing.T) {
+	f := report.Finding{ID: "Q1", File: "a.go", Line: 4, Code: []report.CodeLine{
+		{Kind: "context", New: 3, Text: "func Drop() {"},
+		{Kind: "added", New: 4, Text: "\tdb.Exec(q)"},
+	}}
+	if got := hookFinding(f).Code; got != "\tdb.Exec(q)" {
+		t.Fatalf("code %q", got)
+	}
+	f.Deleted = true
+	if got := hookFinding(f).Code; got != "" {
+		t.Fatalf("deleted code: %q", got)
 	}
 }

@@ -268,11 +268,17 @@ func unavailableReason(err error, host string) string {
 
 // hookFinding is what the hook shows and remembers of a blocking finding.
 func hookFinding(f report.Finding) hook.Finding {
-	return hook.Finding{
+	h := hook.Finding{
 		ID: f.ID, Severity: f.Severity, File: f.File, Line: f.Line, EndLine: f.EndLine,
 		LineKind: f.LineKind, Deleted: f.Deleted, OldLine: f.OldLine, OldEndLine: f.OldEndLine,
 		Title: f.Title, Reviewers: slices.Clone(f.Reviewers), SeenBy: f.SeenBy,
 	}
+	for _, l := range f.Code {
+		if !f.Deleted && l.New == f.Line && l.Kind == "added" {
+			h.Code = l.Text
+		}
+	}
+	return h
 }
 
 func dedupe(s []string) []string {

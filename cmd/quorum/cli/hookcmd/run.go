@@ -193,17 +193,24 @@ func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
 // blocked on: nothing says those findings are gone, and stopping the
 // model server (or slowing a model past hook.timeout) must not be the way
 // around the gate. fix is what makes a whole review possible.
-func blockedBefore(verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string) error {
-	b := blockedAmong(verdicts, plan.Commits)
-	if b == nil {
-		return nil
+func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string) error {
+	const next = "; a review that passes (the code fixed, or its findings dismissed) lets the push through; "
+	if b := blockedAmong(verdicts, plan.Commits); b != nil {
+		report := ""
+		if b.Report != "" {
+			report = " (report " + safetext.OneLine(b.Report) + ")"
+		}
+		return exitcode.Setupf(fix+next+skipHint,
+			"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
 	}
-	report := ""
-	if b.Report != "" {
-		report = " (report " + safetext.OneLine(b.Report) + ")"
+	// The same change under new commits (squashed, rebased, amended):
+	// known by the blocked line it adds again.
+	if _, f := verdicts.Carried(ctx, dir, plan.Ranges, plan.EmptyTree); f != nil {
+		return exitcode.Setupf(fix+next+skipHint,
+			"push blocked: %s, and it adds again the line of %s:%d an earlier push was blocked on (%s %s)",
+			reason, safetext.OneLine(f.File), f.Line, safetext.OneLine(f.Severity), safetext.Clip(safetext.OneLine(f.Title), 60))
 	}
-	return exitcode.Setupf(fix+"; a review that passes (the code fixed, or its findings dismissed) lets the push through; "+skipHint,
-		"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
+	return nil
 }
 
 // gapsOf joins what a review did not cover: the part of the push it did
@@ -404,7 +411,7 @@ func RunPush(opts *RunOptions) error {
 		}
 	}
 	if out.NothingReviewed {
-		return nothingReviewed(errOut, opts, cfg, plan, verdicts, out.Skipped)
+		return nothingReviewed(ctx, dir, errOut, opts, cfg, plan, verdicts, out.Skipped)
 	}
 	if out.Unavailable {
 		reason := safetext.OneLine(out.Reason)
@@ -427,7 +434,7 @@ func RunPush(opts *RunOptions) error {
 		// hook.on_unavailable: allow lets an unreviewed push through, never
 		// one this hook already blocked: stopping the model server must not
 		// be the way around the gate.
-		if err := blockedBefore(verdicts, plan, reason, fix); err != nil {
+		if err := blockedBefore(ctx, dir, verdicts, plan, reason, fix); err != nil {
 			return err
 		}
 		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
@@ -476,7 +483,7 @@ func RunPush(opts *RunOptions) error {
 		}
 		if !out.Blocked {
 			// Refused before the hint for a push that goes through is said.
-			if err := blockedBefore(verdicts, plan, "the review is partial ("+gapsOf(out.Partial, fewer)+")", hint); err != nil {
+			if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gapsOf(out.Partial, fewer)+")", hint); err != nil {
 				return err
 			}
 			if !out.TimedOut && !out.Unread && !out.TooLarge {
@@ -515,7 +522,7 @@ func RunPush(opts *RunOptions) error {
 		// As when nothing could be reviewed: a review of part of the push
 		// (or by part of the panel) that finds nothing does not clear
 		// commits an earlier push was blocked on.
-		if err := blockedBefore(verdicts, plan, "the review is partial ("+gaps+")", cmp.Or(partialFix, fewerFix)); err != nil {
+		if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gaps+")", cmp.Or(partialFix, fewerFix)); err != nil {
 			return err
 		}
 		rememberUnreviewed(errOut, opts, plan, verdicts, gaps, true)
@@ -543,7 +550,7 @@ var tooLargeHint = fmt.Sprintf("a file whose diff is over %d MiB is never sent t
 // after a passing review. A file skipped for its size is changed code no
 // one read: as for a partial review, hook.on_unavailable decides (allow:
 // through with a warning; block: refused, exit 2).
-func nothingReviewed(w io.Writer, opts *RunOptions, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped) error {
+func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOptions, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped) error {
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
 	if len(skipped) == 0 {
@@ -563,7 +570,7 @@ func nothingReviewed(w io.Writer, opts *RunOptions, cfg *config.Config, plan *ho
 			return exitcode.Setupf(tooLargeHint+"; "+skipHint,
 				"push blocked: nothing reviewed in %s: every changed file was skipped: %s (hook.on_unavailable: block)", what, files)
 		}
-		if err := blockedBefore(verdicts, plan, "nothing reviewed: every changed file was skipped: "+files, tooLargeHint); err != nil {
+		if err := blockedBefore(ctx, dir, verdicts, plan, "nothing reviewed: every changed file was skipped: "+files, tooLargeHint); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "quorum: warning: nothing reviewed in %s: every changed file was skipped: %s; push not reviewed (hook.on_unavailable: allow)\n", what, files)

@@ -1,0 +1,57 @@
+package hook
+
+import (
+	"context"
+	"strings"
+)
+
+// Carried returns the latest blocked verdict whose blocking code this
+// push adds again, and that finding; nil when none. Lookup knows a blocked
+// push by its commits; a squash, rebase or amend makes new ones of the
+// same change. So a blocked finding on an added line is known again by
+// that line: added in its file by one of the push's ranges, character for
+// character. Only a push the hook cannot review whole asks (a review
+// reads the code itself), so a line that happens to come back costs no
+// more than one refused unreviewed push.
+func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty string) (*Blocked, *Finding) {
+	if v == nil {
+		return nil, nil
+	}
+	added := map[string]map[string]bool{} // file -> added lines of the push
+	addedIn := func(file string) map[string]bool {
+		if got, ok := added[file]; ok {
+			return got
+		}
+		set := map[string]bool{}
+		for _, r := range rs {
+			base := r.Base
+			if base == "" {
+				base = empty
+			}
+			out, err := git{dir: dir}.output(ctx, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", base, r.Head, "--", file)
+			if err != nil {
+				continue // unreadable: this file proves nothing
+			}
+			for _, l := range lines(out) {
+				if strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++") {
+					set[l[1:]] = true
+				}
+			}
+		}
+		added[file] = set
+		return set
+	}
+	for i := len(v.Blocked) - 1; i >= 0; i-- {
+		b := &v.Blocked[i]
+		for j := range b.Findings {
+			f := &b.Findings[j]
+			if strings.TrimSpace(f.Code) == "" || f.Deleted {
+				continue
+			}
+			if addedIn(f.File)[f.Code] {
+				return b, f
+			}
+		}
+	}
+	return nil, nil
+}
