@@ -16,12 +16,7 @@ import (
 // A saved report's file that is a FIFO is refused, never read: a read of
 // it would wait for a writer forever.
 func TestSavedFileThatIsAFIFO(t *testing.T) {
-	gd := gitDir(t)
-	r, sc := fixture(t, "full")
-	dir, err := reportstore.SaveBundle(gd, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), "abc1234", reportstore.Bundle{Report: r, Raw: sc.Raw, Diff: sc.Set})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := savedFull(t)
 	for _, name := range []string{reportstore.SumsJSON, reportstore.RawJSON} {
 		p := filepath.Join(dir, name)
 		if err := os.Rename(p, p+".saved"); err != nil {

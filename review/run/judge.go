@@ -55,21 +55,24 @@ type cachedJudge struct {
 // answer, or an embedding model. Judge would fail the same way; asked
 // before the reviewers run, it saves their time and says so up front.
 func (r *Runner) JudgeUnusable(ctx context.Context, model string) string {
-	if r.Catalog == nil {
-		return ""
-	}
-	info, err := r.Catalog.Show(ctx, model)
-	if err != nil {
-		return judgeFailed(model, err)
-	}
-	if panel.EmbeddingOnly(info) {
-		return notChat(model)
-	}
-	return ""
+	_, why := r.describeJudge(ctx, model)
+	return why
 }
 
-func notChat(model string) string {
-	return fmt.Sprintf("the judge model %s cannot chat: it is an embedding model", model)
+// describeJudge is what the server says of model, and why it cannot judge
+// ("" when it can; nothing is asked without a catalog).
+func (r *Runner) describeJudge(ctx context.Context, model string) (review.ModelInfo, string) {
+	if r.Catalog == nil {
+		return review.ModelInfo{}, ""
+	}
+	info, err := r.Catalog.Show(ctx, model)
+	switch {
+	case err != nil:
+		return info, judgeFailed(model, err)
+	case panel.EmbeddingOnly(info):
+		return info, fmt.Sprintf("the judge model %s cannot chat: it is an embedding model", model)
+	}
+	return info, ""
 }
 
 // Judge sends one judge request. It never fails: what went wrong is the
@@ -97,19 +100,12 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		}
 	}()
 	out = review.JudgeRun{Model: req.Model}
-	var info review.ModelInfo
-	if r.Catalog != nil {
-		var err error
-		if info, err = r.Catalog.Show(ctx, req.Model); err != nil {
-			out.Error = judgeFailed(req.Model, err)
-			return out
-		}
-	}
-	out.Digest = info.Digest
-	if panel.EmbeddingOnly(info) {
-		out.Error = notChat(req.Model)
+	info, why := r.describeJudge(ctx, req.Model)
+	if why != "" {
+		out.Digest, out.Error = info.Digest, why
 		return out
 	}
+	out.Digest = info.Digest
 	id := modelID(req.Model, info.Digest)
 	key := cache.Key("quorum.judge/v1", id, 0.0, DefaultSeed, req.Prompt)
 	var hit cachedJudge

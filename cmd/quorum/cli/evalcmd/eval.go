@@ -187,23 +187,34 @@ func validate(o *EvalOptions) error {
 }
 
 func settings(o *EvalOptions) (*config.Config, error) {
-	cfg, err := config.Load(dirOr(o.WorkDir), o.Getenv)
+	cfg, err := loadConfig(o.WorkDir, o.Getenv, o.Flags, flagKeys, o.NoCache)
 	if err != nil {
 		return nil, err
-	}
-	if o.Flags != nil {
-		if err := cfg.ApplyFlags(o.Flags, flagKeys); err != nil {
-			return nil, err
-		}
-	}
-	if o.NoCache {
-		cfg.Cache = false
 	}
 	// The eval: settings, each from its flag when given, else the config.
 	e := cfg.Eval
 	o.Cases, o.Window, o.MaxCleanBlockRate = e.Cases, e.Window, e.MaxCleanBlockRate
 	o.Mining.FixPattern, o.Mining.CleanPattern = e.FixPattern, e.CleanPattern
 	o.Mining.MaxFiles, o.Mining.MaxLines, o.Mining.CleanWindow = e.MaxFiles, e.MaxLines, e.CleanWindow
+	return cfg, nil
+}
+
+// loadConfig is the configuration of an eval command run in dir: the
+// files and environment, then the flags given (keys maps them to their
+// configuration keys); --no-cache turns the cache off.
+func loadConfig(dir string, getenv func(string) string, flags *pflag.FlagSet, keys map[string]string, noCache bool) (*config.Config, error) {
+	cfg, err := config.Load(dirOr(dir), getenv)
+	if err != nil {
+		return nil, err
+	}
+	if flags != nil {
+		if err := cfg.ApplyFlags(flags, keys); err != nil {
+			return nil, err
+		}
+	}
+	if noCache {
+		cfg.Cache = false
+	}
 	return cfg, nil
 }
 

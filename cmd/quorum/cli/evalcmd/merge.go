@@ -150,17 +150,9 @@ func mergeRun(o *MergeOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cfg, err := config.Load(dirOr(o.WorkDir), o.Getenv)
+	cfg, err := loadConfig(o.WorkDir, o.Getenv, o.Flags, mergeFlagKeys, o.NoCache)
 	if err != nil {
 		return err
-	}
-	if o.Flags != nil {
-		if err := cfg.ApplyFlags(o.Flags, mergeFlagKeys); err != nil {
-			return err
-		}
-	}
-	if o.NoCache {
-		cfg.Cache = false
 	}
 	cases, st, err := loadMergeCorpus(o)
 	if err != nil {

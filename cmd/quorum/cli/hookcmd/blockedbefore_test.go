@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,16 +62,7 @@ func TestBlockedCommitsStayBlockedOnAnIncompleteReview(t *testing.T) {
 func TestBlockedChangeRewrittenStaysBlocked(t *testing.T) {
 	dir, _ := gitRepo(t)
 	env := map[string]string{"HOME": t.TempDir()}
-	git := func(args ...string) string {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	git := gitIn(t, dir)
 	const sqli = "\tdb.Exec(\"DROP TABLE \" + r.FormValue(\"table\"))"
 	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n"+sqli+"\n}\n"), 0o644); err != nil {
 		t.Fatal(err)

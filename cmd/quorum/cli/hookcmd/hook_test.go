@@ -71,11 +71,11 @@ func TestRunArgs(t *testing.T) {
 	}
 }
 
-// gitRepo makes a repo with one commit and returns it with its push line.
-func gitRepo(t *testing.T) (string, string) {
-	t.Helper()
-	dir := t.TempDir()
-	run := func(args ...string) string {
+// gitIn runs git in dir with a fixed identity, failing the test on error,
+// and returns its trimmed output.
+func gitIn(t *testing.T, dir string) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
@@ -85,6 +85,13 @@ func gitRepo(t *testing.T) (string, string) {
 		}
 		return strings.TrimSpace(string(out))
 	}
+}
+
+// gitRepo makes a repo with one commit and returns it with its push line.
+func gitRepo(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	run := gitIn(t, dir)
 	run("init", "-q", "-b", "main")
 	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n"), 0o644); err != nil {
 		t.Fatal(err)

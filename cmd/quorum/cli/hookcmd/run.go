@@ -1,7 +1,6 @@
 package hookcmd
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -463,7 +462,6 @@ func RunPush(opts *RunOptions) error {
 	if out.SaveErr != "" {
 		fmt.Fprintf(errOut, "quorum: warning: the report could not be saved: %s\n", out.SaveErr)
 	}
-	partialFix := ""
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
 		hint := "push again once the cause is fixed"
@@ -475,7 +473,6 @@ func RunPush(opts *RunOptions) error {
 		case out.TooLarge:
 			hint = tooLargeHint
 		}
-		partialFix = hint
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
@@ -519,11 +516,13 @@ func RunPush(opts *RunOptions) error {
 	// the whole panel: the remote gets commits no later push reviews, so
 	// 'quorum status' names them, as it does a push not reviewed at all.
 	if gaps := gapsOf(out.Partial, fewer); gaps != "" {
-		// As when nothing could be reviewed: a review of part of the push
-		// (or by part of the panel) that finds nothing does not clear
-		// commits an earlier push was blocked on.
-		if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gaps+")", cmp.Or(partialFix, fewerFix)); err != nil {
-			return err
+		// As when nothing could be reviewed: a review by part of the panel
+		// that finds nothing does not clear commits an earlier push was
+		// blocked on (a partial one was refused above, before its hint).
+		if out.Partial == "" {
+			if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gaps+")", fewerFix); err != nil {
+				return err
+			}
 		}
 		rememberUnreviewed(errOut, opts, plan, verdicts, gaps, true)
 	}
