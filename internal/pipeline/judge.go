@@ -220,7 +220,7 @@ func judgeHint(note, judge, api string) string {
 		return "raise --request-timeout, or set " + off
 	case strings.Contains(note, "refusing to send code"):
 		return "the judge runs on the top-level host: set host: to a loopback address, or set " + off
-	case strings.Contains(note, "server did not answer"):
+	case strings.HasPrefix(note, run.JudgeUnreachable):
 		return "start the model server (ollama serve), or set " + off
 	case strings.Contains(note, "the judge's server"):
 		return "check host: and api: (the judge runs on the top-level server), or set " + off

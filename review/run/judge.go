@@ -22,6 +22,10 @@ import (
 // (--timeout, hook.timeout) ran out before it answered.
 const ReviewTimeUp = "the review's time limit (--timeout, or hook.timeout for the hook) ran out before the judge answered"
 
+// JudgeUnreachable starts the judge's error when its server did not
+// answer at all: not this review's failure, the server's.
+const JudgeUnreachable = "the judge's server did not answer"
+
 // judgeNS is the cache namespace of judge answers.
 const judgeNS = "judge"
 
@@ -199,7 +203,7 @@ func judgeFailed(model string, err error) string {
 	case errors.Is(err, review.ErrModelNotFound):
 		return fmt.Sprintf("the judge model %s is not installed", model)
 	case errors.Is(err, review.ErrUnreachable):
-		return fmt.Sprintf("the judge's server did not answer: %v", err)
+		return fmt.Sprintf("%s: %v", JudgeUnreachable, err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the judge did not answer in time"
 	case errors.Is(err, context.Canceled):

@@ -24,6 +24,7 @@ import (
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/merge/corpus"
+	"github.com/quorum-review/quorum/review/run"
 )
 
 // MergeOptions are the parsed flags of `quorum eval merge`.
@@ -276,7 +277,7 @@ func askJudge(ctx context.Context, o *MergeOptions, cfg *config.Config, cases []
 
 // judgeUnreachable says a judge error is about the server, not the review.
 func judgeUnreachable(msg string) bool {
-	return strings.Contains(msg, "server did not answer") || strings.Contains(msg, "connection refused")
+	return strings.HasPrefix(msg, run.JudgeUnreachable) || strings.Contains(msg, "connection refused") // refused mid-request: "the judge failed: ..."
 }
 
 func judgeOutcome(jr *review.JudgeRun) string {
