@@ -11,13 +11,33 @@ import (
 	"time"
 )
 
-// Resolver turns a host name into addresses; net.DefaultResolver satisfies it
-// and tests inject their own so the guard is proven without any lookup.
+// Resolver turns a host name into addresses; HostsFile satisfies it and
+// tests inject their own so the guard is proven without any lookup.
 type Resolver interface {
 	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
 }
 
 var _ Resolver = (*net.Resolver)(nil)
+
+// errNoDNS is what HostsFile's resolver gets when it tries to reach a DNS
+// server.
+var errNoDNS = errors.New("the loopback guard sends no DNS query")
+
+// HostsFile is the resolver used when none is injected: Go's own resolver,
+// whatever cgo would choose, with its Dial refusing. The Go resolver dials
+// only to reach a DNS server, so "localhost" is answered from the hosts file
+// or not at all; net.DefaultResolver would ask DNS when the hosts file lacks
+// it, and that query could leave the machine.
+var HostsFile Resolver = hostsFileResolver(func(string, string) {})
+
+// hostsFileResolver is HostsFile with a hook told of every refused dial, so
+// a test proves the refusal.
+func hostsFileResolver(refused func(network, address string)) *net.Resolver {
+	return &net.Resolver{PreferGo: true, Dial: func(_ context.Context, network, address string) (net.Conn, error) {
+		refused(network, address)
+		return nil, errNoDNS
+	}}
+}
 
 // ErrRemote is matched by errors.Is for every refusal of a non-loopback host.
 var ErrRemote = errors.New("non-loopback host")
@@ -93,7 +113,7 @@ func (e *DialError) Unwrap() error { return e.Err }
 // *RemoteError, or a *ResolveError; it never dials.
 func Check(ctx context.Context, r Resolver, hostport string) ([]net.IP, error) {
 	if r == nil {
-		r = net.DefaultResolver
+		r = HostsFile
 	}
 	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
@@ -105,8 +125,8 @@ func Check(ctx context.Context, r Resolver, hostport string) ([]net.IP, error) {
 	} else if !LocalName(host) {
 		// Looking the name up would send it to the system's resolver,
 		// which may be another machine: only "localhost" is looked up,
-		// which the hosts file answers (both Go's resolver and libc read
-		// it before DNS), and its addresses are checked as any others.
+		// in the hosts file alone (HostsFile), and its addresses are
+		// checked as any others.
 		return nil, &RemoteError{Host: hostport, Unresolved: true}
 	} else {
 		// As "localhost" exactly: the hosts file holds it so, and a
@@ -143,10 +163,10 @@ type Dialer struct {
 }
 
 // NewDialer returns a guarded dialer; allowRemote lifts the check (the
-// user's explicit opt-in), and a nil resolver means net.DefaultResolver.
+// user's explicit opt-in), and a nil resolver means HostsFile.
 func NewDialer(r Resolver, allowRemote bool) *Dialer {
 	if r == nil {
-		r = net.DefaultResolver
+		r = HostsFile
 	}
 	d := &Dialer{
 		resolver:    r,

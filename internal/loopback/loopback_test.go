@@ -165,3 +165,22 @@ func TestNamesAreNotLookedUp(t *testing.T) {
 		}
 	}
 }
+
+// The default resolver answers from the hosts file and refuses, without
+// dialing, every DNS query: a name the hosts file lacks fails on this
+// machine instead of being sent to a DNS server.
+func TestHostsFileResolverSendsNoDNSQuery(t *testing.T) {
+	var refused []string
+	r := hostsFileResolver(func(network, address string) { refused = append(refused, network+" "+address) })
+	if _, err := r.LookupIPAddr(context.Background(), "quorum-no-such-host.invalid"); err == nil {
+		t.Fatal("a name missing from the hosts file resolved")
+	}
+	if len(refused) == 0 {
+		t.Skip("this machine's nsswitch.conf sends no name to DNS, so there was no query to refuse")
+	}
+	// Check with no resolver uses it: a hosts file without localhost would
+	// give a ResolveError, never a DNS answer.
+	if HostsFile == nil || NewDialer(nil, false).resolver != HostsFile {
+		t.Fatal("the dialer's default resolver is not HostsFile")
+	}
+}

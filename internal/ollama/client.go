@@ -2,7 +2,6 @@ package ollama
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -24,7 +23,7 @@ type Config struct {
 	// AllowRemote lets requests go to a non-loopback host (--allow-remote).
 	AllowRemote bool
 	// Resolver resolves host names for the loopback guard; nil means
-	// net.DefaultResolver.
+	// loopback.HostsFile.
 	Resolver Resolver
 	// HTTPClient is used as given except for its transport, which is always
 	// the guarded one; nil means a client with no overall timeout (requests
@@ -89,7 +88,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	resolver := cfg.Resolver
 	if resolver == nil {
-		resolver = net.DefaultResolver
+		resolver = loopback.HostsFile
 	}
 	if !cfg.AllowRemote {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

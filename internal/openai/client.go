@@ -30,7 +30,7 @@ type Config struct {
 	// AllowRemote lets requests go to a non-loopback host (the user's opt-in).
 	AllowRemote bool
 	// Resolver resolves host names for the loopback guard; nil means
-	// net.DefaultResolver.
+	// loopback.HostsFile.
 	Resolver loopback.Resolver
 	// APIKey, when set, is sent as "Authorization: Bearer <key>". The caller
 	// reads it from the environment variable the user config names; this
