@@ -9,8 +9,9 @@ import (
 // push adds again, and that finding; nil when none. Lookup knows a blocked
 // push by its commits; a squash, rebase or amend makes new ones of the
 // same change. So a blocked finding on an added line is known again by
-// that line: added in its file by one of the push's ranges, character for
-// character. Only a push the hook cannot review whole asks (a review
+// that line: added in its file by one of the push's ranges, the same but
+// for whitespace (a formatter run on the rewrite moves spaces, not code).
+// Only a push the hook cannot review whole asks (a review
 // reads the code itself), so a line that happens to come back costs no
 // more than one refused unreviewed push.
 func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty string) (*Blocked, *Finding) {
@@ -34,7 +35,7 @@ func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty st
 			}
 			for _, l := range lines(out) {
 				if strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++") {
-					set[l[1:]] = true
+					set[squeeze(l[1:])] = true
 				}
 			}
 		}
@@ -48,10 +49,14 @@ func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty st
 			if strings.TrimSpace(f.Code) == "" || f.Deleted {
 				continue
 			}
-			if addedIn(f.File)[f.Code] {
+			if addedIn(f.File)[squeeze(f.Code)] {
 				return b, f
 			}
 		}
 	}
 	return nil, nil
 }
+
+// squeeze drops a line's whitespace: two lines that differ only in it are
+// one line of code to Carried.
+func squeeze(line string) string { return strings.Join(strings.Fields(line), "") }

@@ -89,6 +89,15 @@ func TestBlockedChangeRewrittenStaysBlocked(t *testing.T) {
 	if exitcode.Of(err) != exitcode.Setup || err == nil || err.Error() != want {
 		t.Fatalf("amended: %v\nwant %s", err, want)
 	}
+	// Reformatted on the way (indentation and spaces moved): the same line.
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n    db.Exec( \"DROP TABLE \"+r.FormValue(\"table\") )\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("checkout", "-q", "--orphan", "reformatted")
+	git("commit", "-q", "-am", "drop, reformatted")
+	if _, err := runHook(t, dir, pushLine(), env, down); err == nil || err.Error() != want {
+		t.Fatalf("reformatted: %v\nwant %s", err, want)
+	}
 	// The line fixed in a new commit: nothing blocked comes back.
 	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n\tdb.Exec(\"DROP TABLE \" + allowed(r))\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
