@@ -21,6 +21,33 @@ func (c *Config) JudgeModel() string {
 	return c.Merge.Judge
 }
 
+// JudgeEntry is the model entry the judge runs as: the panel's entry of
+// the judge's name (the first, when one model is named on two servers),
+// so a judge that is one of the reviewers runs on that reviewer's server
+// (host, api); else an entry of the name alone, which runs on the
+// top-level server. A tag-less name is the ":latest" one, as
+// for ollama. The zero Model when no judge is configured.
+func (c *Config) JudgeEntry() Model {
+	judge := c.JudgeModel()
+	if judge == "" {
+		return Model{}
+	}
+	for _, m := range c.Models {
+		if latest(m.Name) == latest(judge) {
+			return Model{Name: judge, API: m.API, Host: m.Host}
+		}
+	}
+	return Model{Name: judge}
+}
+
+// latest is a model name with ollama's default tag made explicit.
+func latest(name string) string {
+	if strings.Contains(name, ":") {
+		return name
+	}
+	return name + ":latest"
+}
+
 func init() {
 	sections["merge"] = true
 	fields = append(fields,
@@ -44,4 +71,11 @@ func judgeName(s string) error {
 		return bad("name one model, like qwen2.5-coder:14b, or none", "%q is not a model name", s)
 	}
 	return nil
+}
+
+// JudgeAPI is the protocol of the judge's server (JudgeEntry's): what the
+// remedy for a judge that is not installed names.
+func (c *Config) JudgeAPI() string {
+	api, _ := c.Server(c.JudgeEntry())
+	return api
 }

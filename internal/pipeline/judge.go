@@ -55,7 +55,7 @@ func OpenJudge(opts Options) (*Session, error) {
 		return nil, errors.New("no judge configured")
 	}
 	s := &Session{opts: opts}
-	s.judge = s.openJudge(model, SpecFor(opts.Config, config.Model{Name: model}, opts.Getenv))
+	s.judge = s.openJudge(model, SpecFor(opts.Config, opts.Config.JudgeEntry(), opts.Getenv))
 	if s.judge.openErr != nil {
 		return nil, s.judge.openErr
 	}
@@ -141,7 +141,8 @@ func (s *Session) Judge(ctx context.Context, set *diff.Set, findings []anchor.Fi
 // for one that cannot (not installed, an embedding model, its server
 // refused or down), with its remedy, and the review then leaves the
 // grouping to the rules without asking it again; nil when it can, or
-// when no judge is configured. api is the top-level server's protocol.
+// when no judge is configured. api is the judge's server's protocol
+// (config.JudgeAPI).
 func (s *Session) PrecheckJudge(ctx context.Context, api string) error {
 	if s == nil || s.judge == nil {
 		return nil
@@ -180,8 +181,8 @@ func reviewersOf(findings []anchor.Finding) int {
 // JudgeUnused is the warning for a configured judge whose answer was not
 // used (the review still stands, grouped by quorum's rules), with what to
 // do about it; nil when the judge grouped the findings, was not needed,
-// or none is configured. api is the top-level server's protocol, which
-// the judge runs on.
+// or none is configured. api is the judge's server's protocol
+// (config.JudgeAPI).
 func JudgeUnused(g report.Grouping, api string) error {
 	if g.Judge == "" || g.By == report.GroupedByJudge || g.Skipped {
 		return nil

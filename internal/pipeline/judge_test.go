@@ -502,3 +502,30 @@ func TestASplitPieceIsDismissedOnItsOwn(t *testing.T) {
 		t.Fatalf("rules: %d kept, %d dismissed, tripped %v", len(rules.Findings), len(rules.Dismissed), rules.Verdict.GateTripped)
 	}
 }
+
+// A judge that is one of the reviewers runs where that reviewer does: on
+// its own host, not the top-level server (which does not have it).
+func TestAJudgeThatIsAReviewerRunsOnItsServer(t *testing.T) {
+	team := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(oneGroup)})
+	laptop := ollamatest.New(t, ollamatest.Config{Reply: judgeReply(oneGroup)})
+	cfg := config.Default()
+	cfg.OllamaHost = laptop.Host
+	cfg.Merge.Judge = "llama3.1:8b"
+	cfg.Models = []config.Model{{Name: "qwen2.5-coder:7b"}, {Name: "llama3.1:8b", Host: team.Host}}
+	cfg.Cache = false
+	s, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
+		Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
+	if err != nil || res.RunErr != nil {
+		t.Fatalf("review: %v, %v", err, res.RunErr)
+	}
+	if g := res.Report.Grouping; g.By != report.GroupedByJudge {
+		t.Fatalf("grouping %+v", g)
+	}
+	if judgeChats(team) != 1 || judgeChats(laptop) != 0 {
+		t.Fatalf("judge asked %d times on its reviewer's server, %d on the top-level one", judgeChats(team), judgeChats(laptop))
+	}
+}

@@ -196,10 +196,11 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 	}
 	if model := cfg.JudgeModel(); model != "" {
-		// The judge runs on the top-level server (host, api): one a
+		// The judge runs on its reviewer's server when it is one of the
+		// panel, else on the top-level server (config.JudgeEntry): one a
 		// reviewer uses already is shared, any other is opened (and
 		// guarded) alone, so no reviewer runs there.
-		spec := SpecFor(cfg, config.Model{Name: model}, opts.Getenv)
+		spec := SpecFor(cfg, cfg.JudgeEntry(), opts.Getenv)
 		if g, ok := bySpec[spec]; ok {
 			s.judge = &judgeServer{model: model, backend: g.backend, catalog: g.catalog}
 		} else {
@@ -365,8 +366,16 @@ func ResolvePanel(cfg *config.Config, installed []review.ModelInfo, same func(a,
 	if len(cfg.Models) == 0 {
 		return panel.Select(installed, panel.DefaultMax), "default", nil
 	}
+	return ResolvePanelOn(cfg, func(config.Model) ([]review.ModelInfo, func(a, b string) bool) { return installed, same })
+}
+
+// ResolvePanelOn is ResolvePanel for configured models on several
+// servers: listFor gives what the server of each model entry has (its own
+// host: or the top-level one) and how that server compares names.
+func ResolvePanelOn(cfg *config.Config, listFor func(config.Model) ([]review.ModelInfo, func(a, b string) bool)) (chosen []review.ModelInfo, source string, missing []string) {
 	for _, want := range cfg.Models {
 		found := false
+		installed, same := listFor(want)
 		for _, m := range installed {
 			if same(m.Name, want.Name) {
 				chosen = append(chosen, m)

@@ -421,3 +421,38 @@ func TestPanelOneModelTwice(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
+
+// A reviewer with a server of its own, and a judge that is that reviewer,
+// are checked on that server: there they are installed, and this
+// machine's memory is not asked to hold them; a server that does not
+// answer is said as such, not as a model to pull.
+func TestModelsOnTheirOwnServer(t *testing.T) {
+	laptop := ollamatest.New(t, ollamatest.Config{Models: []ollamatest.Model{{Name: "gemma2:9b", Family: "gemma2", ParameterSize: "9.2B", Quantization: "Q4_0", Size: 5 * gb, ContextLength: 8192}}})
+	team := ollamatest.New(t, ollamatest.Config{})
+	for _, tt := range []struct {
+		host       string
+		want, lack []string
+	}{
+		{team.Host, []string{"ok    judge       llama3.1:8b groups the findings (merge.judge)", "ok    panel       gemma2:9b, llama3.1:8b (from the configuration)",
+			"ok    memory      the panel fits: ~6.8 GB for gemma2:9b,"}, []string{"is not installed", "warn  "}},
+		{"127.0.0.1:1", []string{"warn  panel       model llama3.1:8b: its server 127.0.0.1:1 cannot be asked: cannot reach ollama at 127.0.0.1:1",
+			"warn  judge       llama3.1:8b: its server 127.0.0.1:1 cannot be asked, so quorum's rules will group the findings"}, []string{"is not installed"}},
+	} {
+		repo := gitRepo(t)
+		yaml := "models:\n  - gemma2:9b\n  - name: llama3.1:8b\n    host: " + tt.host + "\nmerge:\n  judge: llama3.1:8b\n"
+		if err := os.WriteFile(filepath.Join(repo, ".quorum.yaml"), []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, _ := run(t, env{dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": laptop.Host}})
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("judge on %s: stdout lacks %q:\n%s%s", tt.host, w, out, errOut)
+			}
+		}
+		for _, l := range tt.lack {
+			if strings.Contains(out, l) {
+				t.Errorf("judge on %s: stdout has %q:\n%s%s", tt.host, l, out, errOut)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
@@ -64,16 +65,99 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	if d.opts.MaxContext > 0 {
 		cfg.MaxContext = d.opts.MaxContext
 	}
-	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
-	panelReady = d.checkPanel(chosen, source, missing, installed)
+	servers := &serverLists{d: d, ctx: ctx, lists: map[pipeline.Spec]*serverList{}}
+	servers.lists[pipeline.SpecFor(cfg, config.Model{}, d.opts.Factory.Getenv)] = &serverList{host: client.Host(), installed: installed, same: client.SameModel}
+	var chosen []review.ModelInfo
+	var source string
+	var missing, local []string
+	if len(cfg.Models) == 0 {
+		chosen, source, missing = pipeline.ResolvePanel(cfg, installed, client.SameModel)
+	} else {
+		chosen, source, missing = pipeline.ResolvePanelOn(cfg, func(m config.Model) ([]review.ModelInfo, func(a, b string) bool) {
+			l := servers.of(m)
+			if l.host == client.Host() {
+				local = append(local, m.Name)
+			}
+			return l.installed, l.same
+		})
+	}
+	panelReady = d.checkPanel(chosen, source, missing, installed, servers.unreachable())
 	d.checkContext(chosen)
-	d.checkMemory(chosen)
+	// This machine's memory holds only the models its own server runs.
+	onThisMachine := slices.DeleteFunc(slices.Clone(chosen), func(m review.ModelInfo) bool {
+		return len(cfg.Models) > 0 && !slices.ContainsFunc(local, func(n string) bool { return client.SameModel(m.Name, n) })
+	})
+	d.checkMemory(onThisMachine)
 	// The judge asks after the reviewers answer: its lines come last.
-	if judge, ok := d.checkJudge(installed, client.SameModel); ok {
+	if cfg.JudgeModel() == "" {
+		return true, panelReady
+	}
+	judgeServer := servers.of(cfg.JudgeEntry())
+	if judgeServer.err != nil {
+		d.r.add("judge", Warn, fmt.Sprintf("%s: its server %s cannot be asked, so quorum's rules will group the findings: %s", safetext.OneLine(cfg.JudgeModel()), judgeServer.host, safetext.OneLine(judgeServer.err.Error())), errmap.Hint(judgeServer.err))
+		return true, panelReady
+	}
+	if judge, ok := d.checkJudge(judgeServer.installed, judgeServer.same); ok {
 		d.checkJudgeContext(judge)
-		d.checkJudgeMemory(judge, chosen)
+		if judgeServer.host == client.Host() {
+			// This machine's memory says nothing of another server's.
+			d.checkJudgeMemory(judge, onThisMachine)
+		}
 	}
 	return true, panelReady
+}
+
+// serverList is what one server has, listed once.
+type serverList struct {
+	host      string
+	installed []review.ModelInfo
+	same      func(a, b string) bool
+	err       error // it could not be opened or asked
+	names     []string
+}
+
+// serverLists lists each server the panel and the judge name (a model
+// entry's own host: and api:, else the top-level server's), each once.
+type serverLists struct {
+	d     *doctor
+	ctx   context.Context
+	lists map[pipeline.Spec]*serverList
+	order []*serverList
+}
+
+// of is the listing of m's server; a server that cannot be asked lists
+// nothing (m is then missing) and keeps why.
+func (s *serverLists) of(m config.Model) *serverList {
+	spec := pipeline.SpecFor(s.d.cfg, config.Model{Name: m.Name, API: m.API, Host: m.Host}, s.d.opts.Factory.Getenv)
+	l, ok := s.lists[spec]
+	if !ok {
+		l = &serverList{host: spec.Host, same: func(a, b string) bool { return a == b }}
+		open := spec
+		open.Resolver = s.d.opts.Resolver
+		b, err := pipeline.OpenBackend(open)
+		if err == nil {
+			l.host, l.same = b.Host(), b.SameModel
+			l.installed, err = b.List(s.ctx)
+		}
+		l.err = err
+		s.lists[spec] = l
+		s.order = append(s.order, l)
+	}
+	if l.err != nil && !slices.Contains(l.names, m.Name) {
+		l.names = append(l.names, m.Name)
+	}
+	return l
+}
+
+// unreachable maps each model whose own server could not be asked to why.
+func (s *serverLists) unreachable() map[string]*serverList {
+	out := map[string]*serverList{}
+	for _, l := range s.order {
+		for _, n := range l.names {
+			out[n] = l
+		}
+	}
+	return out
 }
 
 // checkJudge checks merge.judge's model: a judge that cannot answer
@@ -98,7 +182,7 @@ func (d *doctor) checkJudge(installed []review.ModelInfo, same func(a, b string)
 		return m, true
 	}
 	fix := "ollama pull " + judge + ", or merge.judge: none"
-	if d.cfg.API == config.APIOpenAI {
+	if d.cfg.JudgeAPI() == config.APIOpenAI {
 		fix = "load " + judge + " in the server, or merge.judge: none"
 	}
 	d.r.add("judge", Warn, fmt.Sprintf("%s is not installed, so quorum's rules will group the findings", name), fix)
@@ -159,7 +243,7 @@ func atLeast(v, min string) bool {
 	return true
 }
 
-func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []string, installed []review.ModelInfo) bool {
+func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []string, installed []review.ModelInfo, unreachable map[string]*serverList) bool {
 	ready := len(missing) == 0
 	var usable []string
 	for _, m := range chosen {
@@ -190,6 +274,10 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 		status := Warn // the other reviewers still run
 		if len(usable) == 0 {
 			status = Fail
+		}
+		if l, ok := unreachable[m]; ok {
+			d.r.add("panel", status, fmt.Sprintf("model %s: its server %s cannot be asked: %s", m, l.host, safetext.OneLine(l.err.Error())), errmap.Hint(l.err))
+			continue
 		}
 		d.r.add("panel", status, fmt.Sprintf("model %s is not installed", m), "ollama pull "+m)
 	}

@@ -206,7 +206,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	var warning, warningHint string
 	// Each thing the finished review could not do is said, hints joined.
-	for _, err := range []error{res.CacheErr, pipeline.JudgeUnused(rep.Grouping, cfg.API)} {
+	for _, err := range []error{res.CacheErr, pipeline.JudgeUnused(rep.Grouping, cfg.JudgeAPI())} {
 		if err == nil {
 			continue
 		}

@@ -80,7 +80,7 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 		c.Report.Options = replayedOptions(saved.Options, c.Report.Options)
 	}
 	gate := emit(opts, c)
-	if err := pipeline.JudgeUnused(c.Report.Grouping, cfg.API); err != nil {
+	if err := pipeline.JudgeUnused(c.Report.Grouping, cfg.JudgeAPI()); err != nil {
 		warn(opts, "", err) // as the review said it
 	}
 	if err := gateUnmet(c.Report); err != nil {

@@ -327,7 +327,7 @@ func reviewRun(opts *ReviewOptions) error {
 	// A judge that cannot judge at all is said now, not after the
 	// reviewers' minutes; the rules then group without asking it.
 	judgeWarned := false
-	if err := session.PrecheckJudge(ctx, cfg.API); err != nil {
+	if err := session.PrecheckJudge(ctx, cfg.JudgeAPI()); err != nil {
 		warn(opts, "", err)
 		judgeWarned = true
 	}
@@ -353,7 +353,7 @@ func reviewRun(opts *ReviewOptions) error {
 			warn(opts, "", res.CacheErr)
 		}
 		if res.Report != nil && !judgeWarned {
-			if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil {
+			if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.JudgeAPI()); err != nil {
 				warn(opts, "", err)
 			}
 		}
@@ -379,7 +379,7 @@ func reviewRun(opts *ReviewOptions) error {
 	if res.CacheErr != nil {
 		warn(opts, "", res.CacheErr) // the review is whole; only the next one pays
 	}
-	if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.API); err != nil && !judgeWarned {
+	if err := pipeline.JudgeUnused(res.Report.Grouping, cfg.JudgeAPI()); err != nil && !judgeWarned {
 		warn(opts, "", err) // the report says it too, in its retro
 	}
 	if err := outcome(opts, cfg, raw, runErr, ctx, res.CacheErr); err != nil {
