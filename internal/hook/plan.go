@@ -105,7 +105,8 @@ type PlanOptions struct {
 //     the skip says so (Skip.OnRemote), so that a push once blocked is not
 //     waved through under another name.
 //
-// Ranges whose commits are contained in another's are folded into it.
+// Ranges whose commits are contained in another's of the same head are
+// folded into it.
 func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions) (*Plan, error) {
 	g := git{dir: dir}
 	empty, err := g.output(ctx, "hash-object", "-t", "tree", "/dev/null")
@@ -372,8 +373,12 @@ func (p *Plan) add(r Range) {
 	p.Ranges = append(p.Ranges, r)
 }
 
-// fold drops each range whose commits all lie in another range:
-// B2..H2 contains B1..H1 when H1 is an ancestor of H2 and B2 of B1.
+// fold drops each range whose commits all lie in another range of the same
+// head: B2..H contains B1..H when B2 is an ancestor of B1, and both end in
+// one tree. A range inside another with an older head is kept: its ref
+// points the remote at that older tree, which must pass on its own (a bug
+// its commits added and a later commit fixed is in no diff of the newer
+// head).
 func (p *Plan) fold(ctx context.Context, g git) error {
 	anc := func(a, b string) (bool, error) {
 		if a == b {
@@ -396,17 +401,10 @@ func (p *Plan) fold(ctx context.Context, g git) error {
 	}
 	for i := 0; i < len(p.Ranges); i++ {
 		for j := 0; j < len(p.Ranges); j++ {
-			if i == j {
+			if i == j || p.Ranges[i].Head != p.Ranges[j].Head {
 				continue
 			}
 			in, out := p.Ranges[i], p.Ranges[j]
-			h, err := anc(in.Head, out.Head)
-			if err != nil || !h {
-				if err != nil {
-					return err
-				}
-				continue
-			}
 			b, err := anc(out.Base, in.Base)
 			if err != nil {
 				return err
@@ -424,9 +422,8 @@ func (p *Plan) fold(ctx context.Context, g git) error {
 }
 
 // NewestFirst orders ranges by their head commit's committer time, newest
-// first, keeping push order among equal times. A push of several refs is
-// one review, and a file changed in two ranges is reviewed once, as the
-// newest head has it (pipeline.Merge prefers the first set).
+// first, keeping push order among equal times: the order a push of several
+// refs is reviewed in (a file the same in two ranges is reviewed once).
 func NewestFirst(ctx context.Context, dir string, rs []Range) ([]Range, error) {
 	if len(rs) < 2 {
 		return rs, nil

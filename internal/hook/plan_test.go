@@ -132,15 +132,22 @@ func TestPlanPush(t *testing.T) {
 	}
 
 	// Two refs in one push: independent ranges, one plan; a range inside
-	// another is folded into it.
+	// another of an older head is kept (its ref's tree is gated on its
+	// own), one of the same head folded into it.
 	p = r.plan(PlanOptions{}, line("refs/heads/main", c3, "refs/heads/main", c2), line("refs/heads/feat", f1, "refs/heads/feat", z40))
 	if got := ranges(p); len(got) != 2 || got[0] != c2+".."+c3 || got[1] != c2+".."+f1 || len(p.Commits) != 2 {
 		t.Fatalf("two refs: %v", got)
 	}
 	f2 := r.commit("feat two")
 	p = r.plan(PlanOptions{}, line("refs/heads/a", f1, "refs/heads/a", z40), line("refs/heads/feat", f2, "refs/heads/feat", z40))
-	if got := ranges(p); len(got) != 1 || got[0] != c2+".."+f2 || len(p.Ranges[0].Refs) != 2 {
-		t.Fatalf("folded: %v %+v", got, p.Ranges)
+	if got := ranges(p); len(got) != 2 || got[0] != c2+".."+f1 || got[1] != c2+".."+f2 || len(p.Commits) != 2 {
+		t.Fatalf("an older head inside a newer one: %v %+v", got, p.Ranges)
+	}
+	// One head pushed to two refs (f1 counts as the remote's: an old oid of
+	// this push): one range.
+	p = r.plan(PlanOptions{}, line("refs/heads/a", f2, "refs/heads/a", f1), line("refs/heads/feat", f2, "refs/heads/feat", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != f1+".."+f2 || len(p.Ranges[0].Refs) != 2 {
+		t.Fatalf("folded: %v refs %v", got, p.Ranges[0].Refs)
 	}
 
 	// Force-push over a rewritten commit the remote has: the new commits

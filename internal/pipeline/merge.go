@@ -21,11 +21,10 @@ type Merged struct {
 
 // Merge combines sets, given in order of preference, into one Set:
 //   - Files and Skipped are concatenated in that order; a path present in
-//     several sets is kept once, from the first set that has it (the hook
-//     passes its ranges newest head first, so a file changed on two pushed
-//     branches is reviewed as the newest branch has it). Each range's diff
-//     of a shared path is relative to its own base, so two of them cannot
-//     be shown as one file;
+//     several sets is kept once, from the first set that has it. Each
+//     range's diff of a shared path is relative to its own base, so two of
+//     them cannot be shown as one file: a caller with two versions of a
+//     path (the hook, for two pushed branches) reviews them apart;
 //   - Commits are concatenated with repeats dropped;
 //   - Mode is "commits", Base, Head and MergeBase are the first set's.
 //

@@ -42,12 +42,13 @@ type pipelineReviewer struct {
 
 var _ Reviewer = (*pipelineReviewer)(nil)
 
-// Review makes one review of the whole push: the ranges are loaded one by
-// one (ranges never contain one another, and a diff.Set has one base),
-// merged into one diff (pipeline.Merge; the newest head first, so a file
-// changed on two pushed branches is reviewed as the newest has it),
-// reviewed by the panel once under the hook's deadline, consolidated,
-// gated and saved as one report.
+// Review reviews the whole push: the ranges are loaded one by one (a
+// diff.Set has one base), newest head first, and merged into as few
+// reviews as hold every pushed version of every file (reviewPasses: a
+// file two pushed branches change differently is reviewed as each has
+// it). Each review is asked of the panel under the hook's one deadline,
+// consolidated, gated and saved as its own report; the outcomes are
+// joined (joinOutcomes), so any one blocks the push.
 func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outcome, error) {
 	cfg := req.Config
 	gitDir, err := diff.GitDir(req.Dir)
@@ -69,10 +70,34 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		refs = append(refs, r.Refs...)
 		spans = append(spans, r.String())
 	}
-	merged, err := pipeline.Merge(sets...)
+	passes, err := reviewPasses(ctx, sets)
 	if err != nil {
-		return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
+		return Outcome{}, err
 	}
+	var outs []Outcome
+	for _, pass := range passes {
+		merged, err := pipeline.Merge(pass...)
+		if err != nil {
+			return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
+		}
+		out, err := p.reviewOne(ctx, req, gitDir, merged, refs, spans)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if out.Unavailable && len(passes) > 1 {
+			// The server or the panel failed: the next review would too,
+			// and none of them is whole.
+			return out, nil
+		}
+		outs = append(outs, out)
+	}
+	return joinOutcomes(outs), nil
+}
+
+// reviewOne is one review of the push: merged's files, each in one
+// version, asked of the panel, consolidated, gated and saved.
+func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string) (Outcome, error) {
+	cfg := req.Config
 	set := merged.Set
 	if set.Empty() {
 		// Only skipped files (lockfiles, binaries, ignored, generated or

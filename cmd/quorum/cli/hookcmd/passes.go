@@ -1,0 +1,189 @@
+package hookcmd
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/diff"
+)
+
+// A push of several refs is reviewed as few times as it can be: one review
+// when no file differs between the pushed heads, more when one does. A
+// diff.Set holds one version of a path, and each pushed ref points the
+// remote at its own tree, so a file two branches change differently (a
+// bug on one, its fix on the other) is reviewed once per version; keeping
+// only the newest would let the other ref reach the remote unread.
+
+// fileVersion is one pushed version of a path: the set it comes from and
+// its file there, or skipped when that set left the path out of review.
+type fileVersion struct {
+	set     *diff.Set
+	file    *diff.File
+	skipped bool
+}
+
+// reviewPasses splits sets (the push's ranges, newest head first) into
+// reviews in which each path has one version. Each review holds, per set,
+// the files of that set not already reviewed in that version; the first
+// review holds every set, files or not, so that each range's commits are
+// in it. A path a set skipped (a lockfile, a file over the size limit) and
+// another set changed as a file is a second version too: the file must be
+// read.
+func reviewPasses(ctx context.Context, sets []*diff.Set) ([][]*diff.Set, error) {
+	var seen []map[string]fileVersion // per review: path -> its version there
+	var passes [][]*diff.Set
+	for _, s := range sets {
+		parts := map[int]*diff.Set{0: partOf(s)}
+		place := func(path string, v fileVersion) (int, error) {
+			for i, paths := range seen {
+				old, ok := paths[path]
+				if !ok {
+					paths[path] = v
+					return i, nil
+				}
+				same, err := sameVersion(ctx, path, old, v)
+				if err != nil {
+					return 0, err
+				}
+				if same {
+					return -1, nil // read already, as this set has it
+				}
+			}
+			seen = append(seen, map[string]fileVersion{path: v})
+			return len(seen) - 1, nil
+		}
+		if len(seen) == 0 {
+			seen = append(seen, map[string]fileVersion{})
+		}
+		// A skipped file is in Files (with its Skip) and in Skipped: both
+		// go to the review its path went to.
+		went := map[string]int{}
+		for i := range s.Files {
+			f := &s.Files[i]
+			at, err := place(f.Path, fileVersion{set: s, file: f, skipped: f.Skip != ""})
+			if err != nil {
+				return nil, err
+			}
+			went[f.Path] = at
+			if at >= 0 {
+				part(parts, at, s).Files = append(part(parts, at, s).Files, *f)
+			}
+		}
+		for _, sk := range s.Skipped {
+			at, ok := went[sk.Path]
+			if !ok {
+				var err error
+				if at, err = place(sk.Path, fileVersion{set: s, skipped: true}); err != nil {
+					return nil, err
+				}
+			}
+			if at >= 0 {
+				part(parts, at, s).Skipped = append(part(parts, at, s).Skipped, sk)
+			}
+		}
+		for _, at := range slices.Sorted(maps.Keys(parts)) {
+			for len(passes) <= at {
+				passes = append(passes, nil)
+			}
+			passes[at] = append(passes[at], parts[at])
+		}
+	}
+	return passes, nil
+}
+
+// partOf is s with no files: what one review takes of it.
+func partOf(s *diff.Set) *diff.Set {
+	p := *s
+	p.Files, p.Skipped = []diff.File{}, []diff.Skipped{}
+	return &p
+}
+
+// part is the part of s for review at, made on first use.
+func part(parts map[int]*diff.Set, at int, s *diff.Set) *diff.Set {
+	if parts[at] == nil {
+		parts[at] = partOf(s)
+	}
+	return parts[at]
+}
+
+// sameVersion reports whether two pushed versions of path are one: both
+// skipped, both deletions, or the same content at both heads.
+func sameVersion(ctx context.Context, path string, a, b fileVersion) (bool, error) {
+	if a.skipped || b.skipped {
+		return a.skipped && b.skipped, nil
+	}
+	aGone, bGone := a.file.Status == diff.StatusDeleted, b.file.Status == diff.StatusDeleted
+	if aGone || bGone {
+		return aGone && bGone, nil
+	}
+	x, err := diff.ReadNew(ctx, a.set, path)
+	if err != nil {
+		return false, err
+	}
+	y, err := diff.ReadNew(ctx, b.set, path)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(x, y), nil
+}
+
+// joinOutcomes is the push's outcome from its reviews' (one when the push
+// needed one): blocked when any is, every blocking finding listed, the
+// gaps of each said. The report named is the first blocked review's, else
+// the first's.
+func joinOutcomes(outs []Outcome) Outcome {
+	if len(outs) == 1 {
+		return outs[0]
+	}
+	var j Outcome
+	var verdicts, partial, warnings, hints []string
+	j.NothingReviewed = true
+	for _, o := range outs {
+		if o.Blocked && !j.Blocked {
+			j.ReportPath = o.ReportPath
+		}
+		j.Blocked = j.Blocked || o.Blocked
+		j.Blocking = append(j.Blocking, o.Blocking...)
+		for sev, n := range o.Below {
+			if j.Below == nil {
+				j.Below = map[string]int{}
+			}
+			j.Below[sev] += n
+		}
+		j.Dismissed += o.Dismissed
+		if j.ReportPath == "" {
+			j.ReportPath = o.ReportPath
+		}
+		j.SaveErr = cmp.Or(j.SaveErr, o.SaveErr)
+		verdicts = appendNew(verdicts, o.Verdict)
+		j.TimedOut = j.TimedOut || o.TimedOut
+		j.Unread = j.Unread || o.Unread
+		j.TooLarge = j.TooLarge || o.TooLarge
+		j.NothingReviewed = j.NothingReviewed && o.NothingReviewed
+		j.Skipped = append(j.Skipped, o.Skipped...)
+		j.Fix = cmp.Or(j.Fix, o.Fix)
+		partial = appendNew(partial, o.Partial)
+		j.Missing = dedupe(append(j.Missing, o.Missing...))
+		if o.Panel > 0 {
+			j.Reviewed, j.Panel = o.Reviewed, o.Panel
+		}
+		warnings = appendNew(warnings, o.Warning)
+		hints = appendNew(hints, o.WarningHint)
+	}
+	j.Verdict = strings.Join(verdicts, "; ")
+	j.Partial = strings.Join(partial, "; ")
+	j.Warning, j.WarningHint = strings.Join(warnings, "; "), strings.Join(hints, "; ")
+	return j
+}
+
+// appendNew appends s unless it is empty or there already.
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
