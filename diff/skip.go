@@ -4,6 +4,7 @@ package diff
 
 import (
 	"bytes"
+	"cmp"
 	"path"
 	"regexp"
 	"strings"
@@ -315,6 +316,15 @@ func looksGenerated(f *File, headLines func() []byte) bool {
 	}
 	h := f.Hunks[0]
 	if h.NewStart <= 1 && (scanHunk(s, h, Added) || f.Status == StatusAdded) {
+		if s.generated && f.Status != StatusAdded && h.OldStart <= 1 {
+			// The header is in the patch: a file that was there before
+			// must have been generated before too. One the change turns
+			// "generated" (a "DO NOT EDIT" line added to hand-written
+			// code) is the change exempting itself, so it is reviewed.
+			old := newGenScan(cmp.Or(f.OldPath, f.Path))
+			scanHunk(old, h, Deleted)
+			return old.generated
+		}
 		return s.generated
 	}
 	if headLines == nil {
