@@ -4,7 +4,11 @@ package render
 // sentence when it is words.
 
 import (
+	"cmp"
+	"strconv"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
@@ -20,13 +24,35 @@ func diffPrefix(kind string) string {
 	return " "
 }
 
+// fixTarget is the code a finding's fix was written for: the finding's
+// own lines, or, for a fix borrowed from another finder (Finding.FixFrom),
+// that finder's, which may be other lines or another file.
+type fixTarget struct {
+	line, endLine       int
+	deleted             bool
+	oldLine, oldEndLine int
+	code                []report.CodeLine
+}
+
+func fixTargetOf(f report.Finding) fixTarget {
+	if s := f.FixFrom; s != nil {
+		return fixTarget{line: s.Line, endLine: s.EndLine, deleted: s.Deleted, oldLine: s.OldLine, oldEndLine: s.OldEndLine, code: s.Code}
+	}
+	return fixTarget{line: f.Line, endLine: f.EndLine, deleted: f.Deleted, oldLine: f.OldLine, oldEndLine: f.OldEndLine, code: f.Code}
+}
+
 // fixDiff shows the fix as a diff: a model's unified diff as it is, or
-// replacement code as removing the finding's lines (added or unchanged) and
-// adding the fix (only adding it, for a finding about deleted code). A
-// one-line fix of a quote that is part of its line replaces the quote in the
-// line, so the rest of the line is kept; other fixes take the indentation of
-// the first line they replace when they come without one, so an indented
-// Python block stays one.
+// replacement code as removing the lines it was written for (added or
+// unchanged; fixTargetOf) and adding the fix (only adding it, for a
+// finding about deleted code). A one-line fix of a quote that is part of
+// its line replaces the quote in the line, so the rest of the line is kept;
+// other fixes take the indentation of the first line they replace when they
+// come without one, so an indented Python block stays one.
+//
+// It is "" when there is no fix, and when a diff would not be faithful:
+// some of the lines the fix replaces are not in the excerpt (the finding
+// spans more lines than it carries), so a diff would remove only part of
+// them. Such a fix is shown as written (fixAsWritten), not as a diff.
 func fixDiff(f report.Finding) string {
 	fix := strings.Trim(f.Fix, "\n")
 	if strings.TrimSpace(fix) == "" {
@@ -35,22 +61,26 @@ func fixDiff(f report.Finding) string {
 	if review.FixIsDiff(fix) {
 		return fix + "\n"
 	}
+	t := fixTargetOf(f)
 	// The lines the fix replaces. A finding about deleted code replaces
 	// none: its code is already gone, and the new-side line where the
-	// deletion sits (f.Line) is other code, kept or added, that the fix must
+	// deletion sits (t.line) is other code, kept or added, that the fix must
 	// not be shown removing. The fix is added there, indented like the
 	// deleted code it is about.
 	var replaced []string
 	shape := ""
-	for _, l := range f.Code {
+	for _, l := range t.code {
 		switch {
-		case f.Deleted:
-			if l.Kind == "deleted" && l.Old >= f.OldLine && l.Old <= max(f.OldEndLine, f.OldLine) && shape == "" {
+		case t.deleted:
+			if l.Kind == "deleted" && l.Old >= t.oldLine && l.Old <= max(t.oldEndLine, t.oldLine) && shape == "" {
 				shape = l.Text
 			}
-		case (l.Kind == "added" || l.Kind == "context") && l.New >= f.Line && l.New <= f.EndLine:
+		case (l.Kind == "added" || l.Kind == "context") && l.New >= t.line && l.New <= t.endLine:
 			replaced = append(replaced, l.Text)
 		}
+	}
+	if !t.deleted && t.line > 0 && len(replaced) != max(t.endLine, t.line)-t.line+1 {
+		return ""
 	}
 	fixLines := strings.Split(fix, "\n")
 	var b strings.Builder
@@ -77,6 +107,56 @@ func fixDiff(f report.Finding) string {
 		b.WriteString("+" + l + "\n")
 	}
 	return b.String()
+}
+
+// fixAsWritten is a code fix fixDiff cannot show as a faithful diff, as
+// its author wrote it; "" when fixDiff can (or there is no fix).
+func fixAsWritten(f report.Finding) string {
+	fix := strings.Trim(f.Fix, "\n")
+	if strings.TrimSpace(fix) == "" || fixDiff(f) != "" {
+		return ""
+	}
+	return fix + "\n"
+}
+
+// fixLabel introduces a finding's suggested fix. A fix borrowed from
+// another finder names that finder and the place it was written for, so a
+// fix of line 24 is never read as one of the finding's line 25.
+func fixLabel(f report.Finding) string {
+	s := f.FixFrom
+	if s == nil {
+		return "Suggested fix"
+	}
+	return "Suggested fix (by " + mdText(s.Reviewer) + ", for " + code(safetext.Sanitize(fixPlace(f))) + ")"
+}
+
+// fixPlace names the lines a borrowed fix was written for, as "Also at"
+// names a member's place: "line 24", "lines 24-26", "deleted line 31",
+// "b.go:7" in another file, or the file for a file-level finding.
+func fixPlace(f report.Finding) string {
+	s := f.FixFrom
+	span := func(word string, a, b int) string {
+		if b > a {
+			return word + "s " + strconv.Itoa(a) + "-" + strconv.Itoa(b)
+		}
+		return word + " " + strconv.Itoa(a)
+	}
+	other := s.File != "" && s.File != f.File
+	switch {
+	case s.Deleted && other:
+		return s.File + " (" + span("deleted line", s.OldLine, s.OldEndLine) + ")"
+	case s.Deleted:
+		return span("deleted line", s.OldLine, s.OldEndLine)
+	case s.Line > 0 && other:
+		at := s.File + ":" + strconv.Itoa(s.Line)
+		if s.EndLine > s.Line {
+			at += "-" + strconv.Itoa(s.EndLine)
+		}
+		return at
+	case s.Line > 0:
+		return span("line", s.Line, s.EndLine)
+	}
+	return cmp.Or(s.File, f.File)
 }
 
 // inPlace replaces quote in line with fix when the quote is a part of the

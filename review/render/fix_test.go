@@ -98,3 +98,62 @@ func TestFixDiffKeepsTheCodeAroundIt(t *testing.T) {
 		}
 	}
 }
+
+// A borrowed fix (Finding.FixFrom) is labelled with its author and place
+// and shown against that place's lines, whatever the finding's own are: in
+// another file, about deleted code, in words. When the lines it replaces
+// are not all in the excerpt, it is shown as written, never as a diff
+// that removes only some of them.
+func TestBorrowedFixUsesItsOwnLines(t *testing.T) {
+	line := func(kind string, n int, text string) report.CodeLine {
+		return report.CodeLine{Kind: kind, New: n, Text: text}
+	}
+	own := []report.CodeLine{line("added", 25, "\t\tt += xs[i]")}
+	for _, tc := range []struct {
+		name string
+		f    report.Finding
+		want []string // in the Markdown, in order
+	}{
+		{"another file",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "n := min(len(xs), cap)", FixQuote: "n := len(xs)",
+				FixFrom: &report.FixSource{Reviewer: "z", File: "b.go", Line: 7, EndLine: 7, Code: []report.CodeLine{line("added", 7, "\tn := len(xs)")}}},
+			[]string{"Suggested fix (by z, for `b.go:7`):\n\n```diff\n-\tn := len(xs)\n+\tn := min(len(xs), cap)\n```\n"}},
+		{"a span of lines",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "for _, x := range xs {\n\tt += x",
+				FixFrom: &report.FixSource{Reviewer: "q", File: "a.go", Line: 24, EndLine: 25, Code: []report.CodeLine{
+					line("added", 24, "\tfor i := 0; i <= len(xs); i++ {"), line("added", 25, "\t\tt += xs[i]")}}},
+			[]string{"Suggested fix (by q, for `lines 24-25`):\n\n```diff\n-\tfor i := 0; i <= len(xs); i++ {\n-\t\tt += xs[i]\n+\tfor _, x := range xs {\n+\t\tt += x\n```\n"}},
+		{"deleted code: only added, indented like it",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "defer f.Close()",
+				FixFrom: &report.FixSource{Reviewer: "d", File: "a.go", Line: 9, EndLine: 9, Deleted: true, OldLine: 8, OldEndLine: 8,
+					Code: []report.CodeLine{{Kind: "deleted", Old: 8, Text: "\tdefer f.Close()"}, {Kind: "context", Old: 9, New: 9, Text: "\treturn nil"}}}},
+			[]string{"Suggested fix (by d, for `deleted line 8`):\n\n```diff\n+\tdefer f.Close()\n```\n"}},
+		{"words",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "Stop the loop one element earlier.",
+				FixFrom: &report.FixSource{Reviewer: "q", File: "a.go", Line: 24, EndLine: 24}},
+			[]string{"Suggested fix (by q, for `line 24`): Stop the loop one element earlier.\n"}},
+		{"lines missing from the excerpt: as written",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "return nil",
+				FixFrom: &report.FixSource{Reviewer: "q", File: "a.go", Line: 40, EndLine: 80, Code: []report.CodeLine{line("added", 40, "\treturn err")}}},
+			[]string{"Suggested fix (by q, for `lines 40-80`), as written (not a diff: the lines it replaces are not all in the excerpt):\n\n```\nreturn nil\n```\n"}},
+		{"its own lines missing too",
+			report.Finding{File: "a.go", Line: 25, EndLine: 27, Code: own, Fix: "t += x"},
+			[]string{"Suggested fix, as written (not a diff: the lines it replaces are not all in the excerpt):\n\n```\nt += x\n```\n"}},
+	} {
+		var b strings.Builder
+		w := bufio.NewWriter(&b)
+		m := md{w: w}
+		tc.f.Title, tc.f.Severity = "t", "important"
+		m.finding(1, tc.f)
+		w.Flush()
+		out := b.String()
+		for _, want := range tc.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: no\n%s\nin\n%s", tc.name, want, out)
+			}
+		}
+		if strings.Contains(out, "-\t\tt += xs[i]\n+") && tc.name != "a span of lines" {
+			t.Errorf("%s: the fix replaces the finding's own line:\n%s", tc.name, out)
+		}
+	}
+}

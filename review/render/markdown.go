@@ -382,14 +382,22 @@ func (m *md) finding(n int, f report.Finding) {
 	if len(places) > 0 {
 		m.p("\nAlso at: %s.\n", strings.Join(places, "; "))
 	}
+	// A fix another finder wrote (f.FixFrom) is labelled with its author
+	// and the lines it was written for, and shown against those lines.
+	label := fixLabel(f)
 	if review.FixIsProse(f.Fix) {
 		// Words, not code: shown as a sentence, never as a replacement line.
-		m.p("\nSuggested fix: %s\n", mdText(f.Fix))
+		m.p("\n%s: %s\n", label, mdText(f.Fix))
+	} else if fix := safetext.Sanitize(fixAsWritten(f)); fix != "" {
+		// The lines it replaces are not all known: the fix as written,
+		// never a diff that removes only some of them.
+		fence := fenceFor(fix)
+		m.p("\n%s, as written (not a diff: the lines it replaces are not all in the excerpt):\n\n%s\n%s%s\n", label, fence, fix, fence)
 	} else if fix := safetext.Sanitize(fixDiff(f)); fix != "" {
 		// The fence is longer than any run of backticks in the fix, so
 		// no line of it can close the block.
 		fence := fenceFor(fix)
-		m.p("\nSuggested fix:\n\n%sdiff\n%s%s\n", fence, fix, fence)
+		m.p("\n%s:\n\n%sdiff\n%s%s\n", label, fence, fix, fence)
 	}
 	m.p("\n")
 }

@@ -293,15 +293,21 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	}
 	if f.Fix != "" {
 		f.FixQuote = safetext.Sanitize(strings.TrimSpace(rep.Raw.Quote))
-	} else {
-		// The representative gave no fix; take the first finder's that did.
-		for _, m := range c.Members {
-			if strings.TrimSpace(m.Raw.Fix) != "" {
-				f.Fix = safetext.Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))
-				f.FixQuote = safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))
-				break
-			}
+	} else if m, ok := fixLender(c); ok {
+		// The representative gave no fix; another finder's is shown, with
+		// the lines it was written for: that finder's, which need not be
+		// the representative's (a fix of the loop header is no fix of the
+		// line in the loop's body).
+		f.Fix = safetext.Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))
+		f.FixQuote = safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))
+		src := &FixSource{Reviewer: m.Reviewer, File: m.File, Line: m.Line, EndLine: m.EndLine}
+		if m.Deleted {
+			src.Deleted, src.OldLine, src.OldEndLine = true, m.OldLine, m.OldEndLine
+			src.Code = deletedCodeLines(files, m.File, m.OldLine, m.OldEndLine)
+		} else {
+			src.Code = codeLines(files, m.File, m.Line, m.EndLine)
 		}
+		f.FixFrom = src
 	}
 	for name, v := range c.Votes {
 		f.Votes[name] = v
@@ -354,6 +360,31 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	}
 	f.Kinds = slices.Sorted(maps.Keys(kinds))
 	return f
+}
+
+// fixLender is the member whose fix a cluster whose representative gave
+// none shows: the first (members are in canonical order) anchored where
+// the representative is, so the fix replaces the lines the finding shows,
+// else the first that gave a fix at all.
+func fixLender(c merge.Cluster) (anchor.Finding, bool) {
+	rep := c.Rep
+	var first *anchor.Finding
+	for i, m := range c.Members {
+		if strings.TrimSpace(m.Raw.Fix) == "" {
+			continue
+		}
+		if m.File == rep.File && m.Line == rep.Line && m.EndLine == rep.EndLine && m.Deleted == rep.Deleted &&
+			(!m.Deleted || m.OldLine == rep.OldLine && m.OldEndLine == rep.OldEndLine) {
+			return m, true
+		}
+		if first == nil {
+			first = &c.Members[i]
+		}
+	}
+	if first == nil {
+		return anchor.Finding{}, false
+	}
+	return *first, true
 }
 
 // Fingerprint identifies a finding across runs: a hash of the enclosing

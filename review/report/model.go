@@ -273,6 +273,13 @@ type Finding struct {
 	// replaces when it is part of a line (`eval(data)` in
 	// `return eval(data)`).
 	FixQuote string `json:"fix_quote,omitempty"`
+	// FixFrom is set when the fix is another finder's: the representative
+	// (whose title, explanation and Code the finding shows) gave none. The
+	// fix replaces FixFrom's lines, which may be other lines than the
+	// finding's (a finder of the same issue anchored a line above it, or
+	// in another file): a renderer shows it against FixFrom.Code, never
+	// against Code. Absent when the fix is the representative's own.
+	FixFrom *FixSource `json:"fix_from,omitempty"`
 	// Code is the real diff lines the finding is anchored to.
 	Code []CodeLine `json:"code,omitempty"`
 	// Others are the other finders' own titles, when they worded it differently.
@@ -291,6 +298,26 @@ type Finding struct {
 	// fingerprint) does not cover it: it is more severe than what was
 	// dismissed there, or another kind of issue. Empty when none is there.
 	NotDismissed string `json:"not_dismissed,omitempty"`
+}
+
+// FixSource is the finder whose fix a finding borrowed, and the lines that
+// fix was written for: where that finder's own finding was anchored.
+type FixSource struct {
+	Reviewer string `json:"reviewer"`
+	// File is the finder's file (the finding's, unless a judge grouped
+	// findings in two files).
+	File string `json:"file"`
+	// Line and EndLine are the new-side lines the fix replaces (0 for a
+	// file-level finding); for code the change deletes, the position of the
+	// deletion, with Deleted set and OldLine..OldEndLine its old-side lines.
+	Line       int  `json:"line"`
+	EndLine    int  `json:"end_line"`
+	Deleted    bool `json:"deleted,omitempty"`
+	OldLine    int  `json:"old_line,omitempty"`
+	OldEndLine int  `json:"old_end_line,omitempty"`
+	// Code is the real diff lines at Line..EndLine (as Finding.Code is at
+	// the finding's lines).
+	Code []CodeLine `json:"code,omitempty"`
 }
 
 // Dismissal is why a finding was dismissed.
