@@ -163,6 +163,7 @@ func joinOutcomes(outs []Outcome) Outcome {
 		j.TimedOut = j.TimedOut || o.TimedOut
 		j.Unread = j.Unread || o.Unread
 		j.TooLarge = j.TooLarge || o.TooLarge
+		j.SelfExempt = j.SelfExempt || o.SelfExempt
 		j.NothingReviewed = j.NothingReviewed && o.NothingReviewed
 		j.Skipped = append(j.Skipped, o.Skipped...)
 		j.Fix = cmp.Or(j.Fix, o.Fix)

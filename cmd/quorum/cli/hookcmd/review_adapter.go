@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -265,6 +266,12 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(tooLarge))))
 		out.TooLarge = true
 	}
+	if exempt := selfExempt(set); len(exempt) > 0 {
+		n := len(exempt)
+		partial = append(partial, fmt.Sprintf("%d file%s skipped by attributes of a .gitattributes this push changes (%s)",
+			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
+		out.SelfExempt = true
+	}
 	out.TimedOut = raw.Interrupted
 	out.Partial = strings.Join(partial, "; ")
 	out.Warning, out.WarningHint = warning, warningHint
@@ -275,6 +282,32 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		out.Reviewed, out.Panel = rep.Verdict.RestsOn, rep.Verdict.Panel
 	}
 	return out, nil
+}
+
+// selfExempt are the files set skipped by an attribute (binary or -diff,
+// linguist-generated, linguist-vendored) when the push changes a
+// .gitattributes: a push must not exempt its own code from review, so
+// these are changed code no reviewer read, as a file over the size limit
+// is. A push that leaves .gitattributes alone keeps the team's attributes.
+func selfExempt(set *diff.Set) []string {
+	changed := false
+	for _, f := range set.Files {
+		changed = changed || path.Base(f.Path) == ".gitattributes" || path.Base(f.OldPath) == ".gitattributes"
+	}
+	for _, sk := range set.Skipped {
+		changed = changed || path.Base(sk.Path) == ".gitattributes"
+	}
+	if !changed {
+		return nil
+	}
+	var out []string
+	for _, sk := range set.Skipped {
+		switch sk.Reason {
+		case diff.SkipBinaryAttr, diff.SkipGenerated, diff.SkipVendored:
+			out = append(out, sk.Path)
+		}
+	}
+	return out
 }
 
 // notChatHookHint is the hint for an embedding model in the hook's panel:

@@ -77,6 +77,9 @@ type Outcome struct {
 	// TooLarge: a changed file over the size limit, skipped, so that no
 	// reviewer read it (with Partial, or NothingReviewed).
 	TooLarge bool
+	// SelfExempt: a changed file skipped by an attribute of a
+	// .gitattributes the push itself changes (with Partial).
+	SelfExempt bool
 	// NothingReviewed: every changed file was skipped (Skipped says which
 	// and why), or none changed; no model was asked.
 	NothingReviewed bool
@@ -472,6 +475,8 @@ func RunPush(opts *RunOptions) error {
 			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
 		case out.TooLarge:
 			hint = tooLargeHint
+		case out.SelfExempt:
+			hint = "push the .gitattributes change on its own first, so that the attributes the remote has decide what is skipped, or review those files with 'quorum review'"
 		}
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
@@ -483,7 +488,7 @@ func RunPush(opts *RunOptions) error {
 			if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gapsOf(out.Partial, fewer)+")", hint); err != nil {
 				return err
 			}
-			if !out.TimedOut && !out.Unread && !out.TooLarge {
+			if !out.TimedOut && !out.Unread && !out.TooLarge && !out.SelfExempt {
 				// It goes through: pushing again sends nothing. What
 				// reviews all of it is a review of its commits.
 				hint = fmt.Sprintf("once the cause is fixed, run %s to review all of it; 'quorum status' names this push until then", reviewCommands(plan))
