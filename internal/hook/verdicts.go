@@ -79,6 +79,11 @@ type Verdicts struct {
 	dir        string
 	Blocked    []Blocked    `json:"blocked"`
 	Unreviewed []Unreviewed `json:"unreviewed,omitempty"`
+	// damaged says the saved file is there but cannot be read (JSON that
+	// does not parse, a file with no read permission): which pushes were
+	// blocked is unknown. It is never overwritten while so (Record and
+	// RecordUnreviewed refuse), so a block is not lost to a damaged byte.
+	damaged error
 }
 
 // verdictsFile is under the common git directory: every worktree shares it.
@@ -92,7 +97,8 @@ const (
 )
 
 // LoadVerdicts reads the saved verdicts of the repository at dir; a missing
-// or unreadable file is an empty record (it only ever adds blocks).
+// file is an empty record, and one that cannot be read is empty and
+// Damaged.
 func LoadVerdicts(ctx context.Context, dir string) (*Verdicts, error) {
 	common, err := git{dir: dir}.output(ctx, "rev-parse", "--path-format=absolute", "--git-common-dir")
 	if err != nil {
@@ -180,6 +186,10 @@ func (v *Verdicts) lockAndReload() (unlock func(), err error) {
 		unlock()
 		return nil, err
 	}
+	if v.damaged != nil {
+		unlock()
+		return nil, v.damaged
+	}
 	return unlock, nil
 }
 
@@ -224,20 +234,37 @@ func (v *Verdicts) UnreviewedIn(ctx context.Context, head string) []Unreviewed {
 
 // reload reads the file again (a missing or damaged one is empty).
 func (v *Verdicts) reload() error {
+	v.Blocked, v.Unreviewed, v.damaged = nil, nil, nil
 	b, err := os.ReadFile(v.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		v.Blocked, v.Unreviewed = nil, nil
 		return nil
 	case err != nil:
-		return fmt.Errorf("reading the hook's saved verdicts: %w", err)
+		v.damaged = fmt.Errorf("the hook's saved verdicts %s cannot be read: %w", v.path, err)
+		return nil
 	}
 	var fresh Verdicts
-	if json.Unmarshal(b, &fresh) != nil {
-		fresh.Blocked, fresh.Unreviewed = nil, nil // a damaged file is started afresh
+	if err := json.Unmarshal(b, &fresh); err != nil {
+		v.damaged = fmt.Errorf("the hook's saved verdicts %s are damaged (%v)", v.path, err)
+		return nil
 	}
 	v.Blocked, v.Unreviewed = fresh.Blocked, fresh.Unreviewed
 	return nil
+}
+
+// Damaged says why the saved verdicts cannot be read, nil when they can
+// (or there are none): then no push is known to have been blocked, and a
+// push the hook cannot review whole must not go through on that.
+func (v *Verdicts) Damaged() error {
+	if v == nil {
+		return nil
+	}
+	return v.damaged
+}
+
+// DamagedHint is what to do about a damaged verdicts file.
+func (v *Verdicts) DamagedHint() string {
+	return fmt.Sprintf("look at %s (a block it records is lost if it is deleted), then move it aside: mv %s %s.bak", v.path, v.path, v.path)
 }
 
 // save writes the file atomically and durably (synced before the rename):

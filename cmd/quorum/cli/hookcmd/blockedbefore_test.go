@@ -124,3 +124,45 @@ func TestHookFindingKeepsItsAddedLine(t *testing.T) {
 		t.Fatalf("deleted code: %q", got)
 	}
 }
+
+// A damaged verdicts file hides no block: it is never overwritten, a push
+// the hook cannot review whole is refused (whether it was blocked before
+// is unknown), and a whole review still gates the push.
+func TestDamagedVerdictsFailClosed(t *testing.T) {
+	dir, line := gitRepo(t)
+	env := map[string]string{"HOME": t.TempDir()}
+	outcome := func(o Outcome) Reviewer {
+		return reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return o, nil })
+	}
+	blocked := Outcome{Blocked: true, ReportPath: "/r.md", Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "db.go", Line: 3,
+		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2}}}
+	if _, err := runHook(t, dir, line, env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+		t.Fatalf("blocked: %v", err)
+	}
+	path := filepath.Join(dir, ".git", "quorum", "hook-verdicts.json")
+	damaged := []byte(`{"blocked": [`)
+	if err := os.WriteFile(path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	down := outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"})
+	stderr, err := runHook(t, dir, line, env, down)
+	if exitcode.Of(err) != exitcode.Setup || err == nil ||
+		!strings.HasPrefix(err.Error(), "push blocked: ollama is not reachable at 127.0.0.1:1, and the hook's saved verdicts "+path+" are damaged (") ||
+		!strings.HasSuffix(err.Error(), "so whether an earlier push of these commits was blocked is unknown") ||
+		!strings.Contains(exitcode.HintOf(err), "mv "+path+" "+path+".bak") {
+		t.Fatalf("server down: %v (hint %q)", err, exitcode.HintOf(err))
+	}
+	if !strings.Contains(stderr, "quorum: warning: the hook's saved verdicts "+path+" are damaged") {
+		t.Errorf("no warning:\n%s", stderr)
+	}
+	// A whole review gates as ever, and leaves the file as it was.
+	if _, err := runHook(t, dir, line, env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+		t.Fatalf("blocked again: %v", err)
+	}
+	if _, err := runHook(t, dir, line, env, outcome(Outcome{})); err != nil {
+		t.Fatalf("a whole review that passes: %v", err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != string(damaged) {
+		t.Fatalf("the damaged file was overwritten: %q, %v", got, err)
+	}
+}

@@ -197,6 +197,10 @@ func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
 // around the gate. fix is what makes a whole review possible.
 func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string) error {
 	const next = "; a review that passes (the code fixed, or its findings dismissed) lets the push through; "
+	if d := verdicts.Damaged(); d != nil {
+		return exitcode.Setupf(fix+"; "+verdicts.DamagedHint()+"; "+skipHint,
+			"push blocked: %s, and %s, so whether an earlier push of these commits was blocked is unknown", reason, safetext.OneLine(d.Error()))
+	}
 	if b := blockedAmong(verdicts, plan.Commits); b != nil {
 		report := ""
 		if b.Report != "" {
@@ -292,6 +296,11 @@ func RunPush(opts *RunOptions) error {
 	verdicts, verr := hook.LoadVerdicts(ctx, dir)
 	if verr != nil {
 		fmt.Fprintf(errOut, "quorum: warning: %s\n", safetext.OneLine(verr.Error()))
+	}
+	if d := verdicts.Damaged(); d != nil {
+		// A review still gates this push; one the hook cannot make whole
+		// is refused (blockedBefore), since no block is known.
+		fmt.Fprintf(errOut, "quorum: warning: %s: which earlier pushes were blocked is unknown\nhint: %s\n", safetext.OneLine(d.Error()), safetext.OneLine(verdicts.DamagedHint()))
 	}
 	for _, sk := range plan.Skipped {
 		if sk.Unreviewed == nil {
