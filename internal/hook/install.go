@@ -321,7 +321,29 @@ if [ "$status" -eq 0 ]; then
 	if [ -n "$quorum" ]; then
 		"$quorum" hook run "$@" <"$input" || status=$?
 	else
-		echo "quorum: warning: quorum binary not found; push not reviewed (reinstall it or run 'quorum hook uninstall')" >&2
+		# hook.on_unavailable: block holds without the binary too: read
+		# from the environment, the repository's .quorum.yaml and the user
+		# config as plain text (no YAML parser here), erring towards block.
+		blockset=
+		case "$QUORUM_HOOK_ON_UNAVAILABLE" in block) blockset=1 ;; esac
+		top=$(git rev-parse --show-toplevel 2>/dev/null) || top=
+		for f in ${top:+"$top/.quorum.yaml"} "${XDG_CONFIG_HOME:-$HOME/.config}/quorum/config.yaml"; do
+			if [ -f "$f" ] && grep -v '^[[:space:]]*#' "$f" | grep -Eq '(^|[{,[:space:]])on_unavailable:[[:space:]]*["'"'"']?block'; then
+				blockset=1
+			fi
+		done
+		# QUORUM_SKIP skips as quorum itself reads it (hookcmd.skipped).
+		case $(printf '%s' "$QUORUM_SKIP" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]') in
+			"" | 0 | false | no | off) ;;
+			*) blockset= ;;
+		esac
+		if [ -n "$blockset" ]; then
+			echo "error: push blocked: the quorum binary was not found (hook.on_unavailable: block)" >&2
+			echo "hint: reinstall quorum, or run 'quorum hook uninstall'; to push once unreviewed: QUORUM_SKIP=1 git push (or git push --no-verify)" >&2
+			status=2
+		else
+			echo "quorum: warning: quorum binary not found; push not reviewed (reinstall it or run 'quorum hook uninstall')" >&2
+		fi
 	fi
 fi
 exit "$status"

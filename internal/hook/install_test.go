@@ -162,3 +162,73 @@ func TestScriptStdinStaysInGitDir(t *testing.T) {
 		t.Errorf("left behind: git dir %v, TMPDIR %v", left, inTmp)
 	}
 }
+
+// With the quorum binary gone, the script lets the push through with a
+// warning, unless hook.on_unavailable: block is set (in .quorum.yaml, the
+// user config or the environment): then it refuses, and QUORUM_SKIP=1
+// still skips.
+func TestScriptWithoutTheBinary(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t)
+	r.commit("one")
+	gone := filepath.Join(t.TempDir(), "quorum")
+	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Executable: gone}); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	run := func(env ...string) (string, int) {
+		cmd := exec.Command(filepath.Join(r.dir, ".git", "hooks", HookName), "origin", "/x/remote.git")
+		cmd.Dir = r.dir
+		cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + home}, env...)
+		cmd.Stdin = strings.NewReader("refs/heads/main " + strings.Repeat("a", 40) + " refs/heads/main " + strings.Repeat("0", 40) + "\n")
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), code
+	}
+	if out, code := run(); code != 0 || !strings.Contains(out, "quorum: warning: quorum binary not found; push not reviewed") {
+		t.Fatalf("allow: exit %d\n%s", code, out)
+	}
+	const refused = "error: push blocked: the quorum binary was not found (hook.on_unavailable: block)"
+	if out, code := run("QUORUM_HOOK_ON_UNAVAILABLE=block"); code != 2 || !strings.Contains(out, refused) || !strings.Contains(out, "\nhint: reinstall quorum") {
+		t.Fatalf("block from the environment: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(r.dir, ".quorum.yaml"), []byte("# on_unavailable: block is not set here\nhook:\n  on_unavailable: allow\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, code := run(); code != 0 {
+		t.Fatalf("a commented-out block blocked")
+	}
+	if err := os.WriteFile(filepath.Join(r.dir, ".quorum.yaml"), []byte("hook:\n  on_unavailable: \"block\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(); code != 2 || !strings.Contains(out, refused) {
+		t.Fatalf("block in .quorum.yaml: exit %d\n%s", code, out)
+	}
+	if out, code := run("QUORUM_SKIP=1"); code != 0 {
+		t.Fatalf("QUORUM_SKIP=1: exit %d\n%s", code, out)
+	}
+	if out, code := run("QUORUM_SKIP=off"); code != 2 {
+		t.Fatalf("QUORUM_SKIP=off skipped: exit %d\n%s", code, out)
+	}
+	os.Remove(filepath.Join(r.dir, ".quorum.yaml"))
+	if err := os.MkdirAll(filepath.Join(home, ".config", "quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".config", "quorum", "config.yaml"), []byte("hook: {on_unavailable: block}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(); code != 2 || !strings.Contains(out, refused) {
+		t.Fatalf("block in flow style: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".config", "quorum", "config.yaml"), []byte("hook:\n  on_unavailable: block\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(); code != 2 || !strings.Contains(out, refused) {
+		t.Fatalf("block in the user config: exit %d\n%s", code, out)
+	}
+}
