@@ -111,6 +111,22 @@ func LoadVerdicts(ctx context.Context, dir string) (*Verdicts, error) {
 	return v, nil
 }
 
+// Without is v less the blocked verdicts lifted reports true for (their
+// findings dismissed since, say): a view to look blocks up in, never to
+// record into (Record reads the file again).
+func (v *Verdicts) Without(lifted func(*Blocked) bool) *Verdicts {
+	if v == nil {
+		return nil
+	}
+	view := &Verdicts{path: v.path, dir: v.dir, Unreviewed: v.Unreviewed, damaged: v.damaged}
+	for i := range v.Blocked {
+		if !lifted(&v.Blocked[i]) {
+			view.Blocked = append(view.Blocked, v.Blocked[i])
+		}
+	}
+	return view
+}
+
 // Lookup returns the saved blocked verdict covering commit, or nil.
 func (v *Verdicts) Lookup(commit string) *Blocked {
 	for i := len(v.Blocked) - 1; i >= 0; i-- {

@@ -194,13 +194,17 @@ func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
 // hook could not review whole that brings commits an earlier push was
 // blocked on: nothing says those findings are gone, and stopping the
 // model server (or slowing a model past hook.timeout) must not be the way
-// around the gate. fix is what makes a whole review possible.
+// around the gate, unless each was dismissed since (dismissedSince). fix
+// is what makes a whole review possible.
 func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string) error {
 	const next = "; a review that passes (the code fixed, or its findings dismissed) lets the push through; "
 	if d := verdicts.Damaged(); d != nil {
 		return exitcode.Setupf(fix+"; "+verdicts.DamagedHint()+"; "+skipHint,
 			"push blocked: %s, and %s, so whether an earlier push of these commits was blocked is unknown", reason, safetext.OneLine(d.Error()))
 	}
+	// A block whose findings were all dismissed since is lifted here, as
+	// a review would lift it (the ledger applied to its saved answers).
+	verdicts = verdicts.Without(func(b *hook.Blocked) bool { return dismissedSince(ctx, dir, b) })
 	if b := blockedAmong(verdicts, plan.Commits); b != nil {
 		report := ""
 		if b.Report != "" {
