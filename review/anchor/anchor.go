@@ -86,6 +86,7 @@ type lineRef struct {
 	text string
 	norm string
 	kind diff.LineKind
+	hunk int // the index of its hunk in the file: lines of two hunks are not adjacent
 }
 
 type fileIndex struct {
@@ -147,10 +148,10 @@ func (ix *Index) file(path string) *fileIndex {
 		n += len(h.Lines)
 	}
 	fi := &fileIndex{path: f.Path, lines: make([]lineRef, 0, n), byNew: make(map[int]int, n), byNorm: make(map[string][]int, n)}
-	for _, h := range f.Hunks {
+	for hi, h := range f.Hunks {
 		next := h.NewStart
 		for _, l := range h.Lines {
-			ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind, old: l.Old}
+			ref := lineRef{text: l.Text, norm: Normalize(l.Text), kind: l.Kind, old: l.Old, hunk: hi}
 			if l.Kind == diff.Deleted {
 				ref.new = next
 			} else {
@@ -306,8 +307,15 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	if strings.TrimSpace(rf.Title) == "" && strings.TrimSpace(rf.Explanation) == "" {
 		return reject("", "finding has neither title nor explanation")
 	}
+	quote := quoteLines(rf.Quote)
 	if rf.Line < 0 || rf.EndLine < 0 {
-		return reject("", fmt.Sprintf("line %d is not a line number", min(rf.Line, rf.EndLine)))
+		if len(quote) == 0 {
+			return reject("", fmt.Sprintf("line %d is not a line number", min(rf.Line, rf.EndLine)))
+		}
+		// The quote is the evidence and the line only breaks ties: a
+		// number that is no line is read as no number, and the finding
+		// stands or falls by its quote.
+		rf.Line, rf.EndLine = max(rf.Line, 0), max(rf.EndLine, 0)
 	}
 	path, why := ix.ResolvePath(rf.File)
 	if why != "" {
@@ -320,7 +328,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// A quote is evidence and must be found: never fall back to the line
 	// when it is not (models invent code, and a stale finding after a fix
 	// must not land on whatever line now has its number).
-	if quote := quoteLines(rf.Quote); len(quote) > 0 {
+	if len(quote) > 0 {
 		first, last, kind, deleted, ok := fi.find(quote, rf.Line)
 		// Models copy the prompt's line-number prefix ("12+code") and its
 		// unspaced deletion marker ("-}"); those readings come only after

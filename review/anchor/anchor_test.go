@@ -112,6 +112,16 @@ func TestAnchor(t *testing.T) {
 		{name: "quote not in the diff, line outside", f: reporttest.F("store/cache.go", 99, "c.evict(key)", "important", "bug", "t", "e"), wantReason: "quote not in the diff"},
 		{name: "unknown severity", f: reporttest.F("store/cache.go", 17, "", "blocker", "bug", "t", "e"), wantReason: `unknown severity "blocker"`},
 		{name: "negative line", f: reporttest.F("store/cache.go", -5, "", "important", "bug", "t", "e"), wantReason: "line -5 is not a line number"},
+		{name: "negative end line", f: review.RawFinding{File: "store/cache.go", Line: 17, EndLine: -1, Severity: "important", Title: "t"}, wantReason: "line -1 is not a line number"},
+		{name: "negative line, blank quote", f: reporttest.F("store/cache.go", -5, " \n ", "important", "bug", "t", "e"), wantReason: "line -5 is not a line number"},
+		// The line only breaks ties: one that is no line number is read as
+		// none, and a quote still anchors the finding.
+		{name: "negative line with a quote", f: reporttest.F("store/cache.go", -5, "f, _ := os.Open(c.path(key))", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
+		{name: "negative end line with a quote", f: review.RawFinding{File: "store/cache.go", Line: 3, EndLine: -1, Quote: "if !ok {\n  return nil, ErrMiss", Severity: "important", Title: "t"},
+			file: "store/cache.go", line: 14, end: 15, evidence: anchor.EvidenceQuote},
+		{name: "negative line with a quote not in the diff", f: reporttest.F("store/cache.go", -5, `os.RemoveAll("/")`, "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
 		{name: "no file", f: reporttest.F("", 17, "", "important", "bug", "t", "e"), wantReason: "no file given"},
 		{name: "no text", f: reporttest.F("store/cache.go", 17, "", "important", "bug", "", " "), wantReason: "neither title nor explanation"},
 	} {
@@ -142,6 +152,25 @@ func TestAnchor(t *testing.T) {
 				t.Errorf("raw not normalised: %+v", got.Raw)
 			}
 		})
+	}
+}
+
+// TestBadLineNumberWithAQuote: a finding anchored by its quote despite a
+// line that is no line number carries no such number on (the report and
+// the merge read the raw finding), and one whose quote is not found is
+// rejected as a finding without a line.
+func TestBadLineNumberWithAQuote(t *testing.T) {
+	ix := index()
+	got, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "store/cache.go", Line: -5, EndLine: -9, Quote: "data, _ := io.ReadAll(f)", Severity: "important", Title: "t"})
+	if rej != nil {
+		t.Fatalf("rejected: %s", rej.Reason)
+	}
+	if got.Line != 18 || got.Raw.Line != 0 || got.Raw.EndLine != 0 {
+		t.Errorf("line %d, raw line %d-%d; want 18, raw 0-0", got.Line, got.Raw.Line, got.Raw.EndLine)
+	}
+	_, rej = ix.Anchor("r", "c", 1, review.RawFinding{File: "store/cache.go", Line: -5, Quote: "c.evict(key)", Severity: "important", Title: "t"})
+	if rej == nil || rej.Line != 0 || rej.Reason != "quote not in the diff" {
+		t.Errorf("rejection %+v, want line 0, quote not in the diff", rej)
 	}
 }
 

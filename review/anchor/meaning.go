@@ -1,28 +1,43 @@
 package anchor
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // sameMeaning reports whether a near copy keeps the meaning of the line it
-// is compared with: its numbers and operators. A near copy forgives a
-// misspelt name, never a changed number or operator: `xs[len(xs)]` quoted
-// against `xs[len(xs)-1]`, `i <= len(xs)` against `i < len(xs)`, `err ==
-// nil` against `err != nil`, `x is None` against `x is not None` or `err
-// :=` against `err =` is the bug a model imagines, not the code that is
-// there.
+// is compared with: its numbers, operators, literals, called functions and
+// the order of its names. A near copy forgives a misspelt name, never a
+// changed number or operator: `xs[len(xs)]` quoted against
+// `xs[len(xs)-1]`, `i <= len(xs)` against `i < len(xs)`, `err == nil`
+// against `err != nil`, `x is None` against `x is not None`, `err :=`
+// against `err =`, `InsecureSkipVerify: true` against `: false`, `min(a,
+// b)` against `max(a, b)` or `f(used, total)` against `f(total, used)` is
+// the bug a model imagines, not the code that is there.
 //
 // Both are read as tokens (codeTokens: words, operators, brackets and
 // other punctuation) and aligned by their longest common subsequence.
-// Every strict token of the quote (a number, an operator, a keyword that
-// changes what a call does, a literal holding a number) must be aligned,
-// and so must every one of the line from its start to the last aligned
-// token: the part of the line the quote covers. A quote that stops early
-// (a long line cut short) is not held to the rest of the line, but one
-// that closes a bracket the line closes later is: `xs[len(xs)]` reaches
-// the line's `]`, so the `-1` before it counts. Spacing ("a=-b" is
+// Every strict token of the quote (see strictAt) must be aligned, and so
+// must every one of the line from its start to the last aligned token: the
+// part of the line the quote covers. Aligned tokens keep their order, so
+// the strict tokens of the two are the same sequence. A quote that stops
+// early (a long line cut short) is not held to the rest of the line, but
+// one that closes a bracket the line closes later is: `xs[len(xs)]`
+// reaches the line's `]`, so the `-1` before it counts. The words (names,
+// keywords, literals) of the quote and of the covered part may then differ
+// by one word at most, changed, missing or extra, and a word the quote has
+// in its place must be new to the line: a misspelt name is one new word,
+// while names swapped, moved or repeated (`f(a, a)` for `f(a, b)`) are the
+// line's words in another order, which is other code. Spacing ("a=-b" is
 // "a = -b") and comments count for nothing; a comment-only line is judged
-// by its words alone.
+// by its words alone. Past maxTokens tokens on either side it is never the
+// same: a long line is matched whole or in part, not compared up to a cap
+// that would leave a changed number after it unread.
 func sameMeaning(quote, line string) bool {
 	q, l := codeTokens(quote), codeTokens(line)
+	if len(q) > maxTokens || len(l) > maxTokens {
+		return false
+	}
 	if len(q) == 0 && len(l) == 0 {
 		return true // both only comment: Similarity decided
 	}
@@ -58,23 +73,72 @@ func sameMeaning(quote, line string) bool {
 	if last < 0 {
 		return false
 	}
-	for i, tok := range q {
-		if strict(tok) && !inQ[i] {
+	for i := range q {
+		if strictAt(q, i) && !inQ[i] {
 			return false
 		}
 	}
 	for j := 0; j <= last; j++ {
-		if strict(l[j]) && !inL[j] {
+		if strictAt(l, j) && !inL[j] {
 			return false
 		}
 	}
-	return true
+	return oneWordApart(wordTokens(q), wordTokens(l[:last+1]), wordTokens(l))
 }
+
+// oneWordApart reports whether the words of a quote (q) and of the part of
+// the line it covers (covered) differ by at most one word changed, missing
+// or extra, and whether a word the quote has in its place is new to the
+// line (every word of it, so a name moved in from past the covered part is
+// moved too). The word the line has there may recur in the quote: a name
+// misspelt once and copied right elsewhere is still one misspelling. A
+// common prefix and suffix leave what differs.
+func oneWordApart(q, covered, line []string) bool {
+	p := 0
+	for p < len(q) && p < len(covered) && q[p] == covered[p] {
+		p++
+	}
+	s := 0
+	for s < len(q)-p && s < len(covered)-p && q[len(q)-1-s] == covered[len(covered)-1-s] {
+		s++
+	}
+	dq, dl := q[p:len(q)-s], covered[p:len(covered)-s]
+	if len(dq) > 1 || len(dl) > 1 {
+		return false
+	}
+	return len(dq) == 0 || !slices.Contains(line, dq[0])
+}
+
+// wordTokens are the words among tokens, in order.
+func wordTokens(toks []string) []string {
+	var out []string
+	for _, t := range toks {
+		if t[0] == wordTag {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// strictAt reports whether token i of toks carries the line's meaning in a
+// way a near copy may not change: a strict token, or the name of a called
+// (or declared) function, a word followed by "(" (`min(a, b)` is not
+// `max(a, b)`, `Some(x)` is not `Ok(x)`).
+func strictAt(toks []string, i int) bool {
+	if strict(toks[i]) {
+		return true
+	}
+	return toks[i][0] == wordTag && isIdentStart(toks[i][1]) && i+1 < len(toks) && toks[i+1] == string(punctTag)+"("
+}
+
+// isIdentStart: a byte that can begin a name (not a digit or a quote).
+func isIdentStart(c byte) bool { return isWordByte(c) && !(c >= '0' && c <= '9') }
 
 // strict reports whether a token carries the line's meaning in a way a
 // near copy may not change: an operator, a number, a literal holding a
-// number (`'1 day'` is not `'30 day'`), or a keyword that changes when or
-// whether code runs (`defer f.Close()` is not `f.Close()`).
+// number (`'1 day'` is not `'30 day'`), a literal value spelt as a word
+// (`true` is not `false`, `nil` is not `err`), or a keyword that changes
+// when or whether code runs (`defer f.Close()` is not `f.Close()`).
 func strict(tok string) bool {
 	switch tok[0] {
 	case opTag:
@@ -82,7 +146,7 @@ func strict(tok string) bool {
 	case wordTag:
 		w := tok[1:]
 		literal := w[0] == '"' || w[0] == '\'' || w[0] == '`'
-		return isNumeral(w) || strictWords[w] || literal && strings.ContainsAny(w, "0123456789")
+		return isNumeral(w) || strictWords[w] || literalWords[w] || literal && strings.ContainsAny(w, "0123456789")
 	}
 	return false
 }
@@ -94,11 +158,22 @@ var strictWords = map[string]bool{
 	"static": true, "final": true, "volatile": true, "unsafe": true,
 }
 
+// literalWords are values spelt as words in Go, Python, JS/TS, Java, C,
+// C++, C#, Ruby, PHP, Rust, Swift and SQL: a near copy that changes one
+// (`return nil` for `return err`, `true` for `false`) inverts the line.
+var literalWords = map[string]bool{
+	"true": true, "false": true, "True": true, "False": true, "TRUE": true, "FALSE": true,
+	"nil": true, "Nil": true, "null": true, "NULL": true, "Null": true, "None": true,
+	"nullptr": true, "undefined": true, "NaN": true, "Infinity": true, "NotImplemented": true,
+}
+
 const (
 	opTag    = 'o'
 	wordTag  = 'w'
 	punctTag = 'p'
-	// maxTokens bounds the tokens read per line (a minified line).
+	// maxTokens bounds the tokens read per line (a minified line); a line
+	// with more is read to maxTokens+1, which tells it is longer, and is
+	// never a near copy (sameMeaning).
 	maxTokens = 128
 	// operatorChars make up operators; a run of them is one operator,
 	// with the spaces inside it dropped ("= -" reads as "=-", as "=-"
@@ -115,7 +190,7 @@ var wordOperators = map[string]bool{"not": true, "and": true, "or": true, "is": 
 func codeTokens(s string) []string {
 	s = strings.ReplaceAll(s, "\u2212", "-") // a typeset minus, as a model may copy it
 	var out []string
-	for i := 0; i < len(s) && len(out) < maxTokens; {
+	for i := 0; i < len(s) && len(out) <= maxTokens; {
 		c := s[i]
 		switch {
 		case c == '\'' && lifetime(s[i+1:]):

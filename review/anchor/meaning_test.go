@@ -32,6 +32,29 @@ func TestSameMeaning(t *testing.T) {
 		{"go process(ctx, job, results)", "process(ctx, job, results)", false},
 		{"WHERE created_at > now() - INTERVAL '1 day'", "WHERE created_at > now() - INTERVAL '30 day'", false},
 		{"fn first<'a>(items: &'a [Item], idx: usize) -> &'a Item { &items[idx + 1] }", "fn first<'a>(items: &'a [Item], idx: usize) -> &'a Item { &items[idx - 1] }", false},
+		// A literal value spelt as a word, in any language: the near copy
+		// of the bug a model imagines inverts the line.
+		{"cfg := &tls.Config{InsecureSkipVerify: false}", "cfg := &tls.Config{InsecureSkipVerify: true}", false},
+		{"if err != nil { return err }", "if err != nil { return nil }", false},
+		{"if err != nil { return nil }", "if err != nil { return err }", false},
+		{"if user.token is None: return default_token", "if user.token is None: return None", false},
+		{"self.verify_ssl = settings.get('verify', True)", "self.verify_ssl = settings.get('verify', False)", false},
+		{"const ok = options.strict === undefined ? fallback : options.strict;", "const ok = options.strict === null ? fallback : options.strict;", false},
+		{"if (result.value == NaN) { result.value = defaultValue; }", "if (result.value == total) { result.value = defaultValue; }", false},
+		{"Connection conn = pool.acquire(timeout, null, handler);", "Connection conn = pool.acquire(timeout, nil, handler);", false},
+		{"$this->cache = $options['cache'] ?? FALSE;", "$this->cache = $options['cache'] ?? TRUE;", false},
+		{"let cached: Option<Entry> = lookup(key).unwrap_or(None);", "let cached: Option<Entry> = lookup(key).unwrap_or(fallback);", false},
+		// A called function's name: `min` is not `max`, `Some` not `Ok`.
+		{"size := max(len(data), limit)", "size := min(len(data), limit)", false},
+		{"return Some(entry.value.clone()) // cached", "return Ok(entry.value.clone()) // cached", false},
+		{"if err := os.RemoveAll(dir); err != nil {", "if err := os.Remove(dir); err != nil {", false},
+		// Names in another order are other code, even when every strict
+		// token is aligned: operands swapped, a name repeated in place of
+		// another, operators swapped around the same names.
+		{"ratio := float64(used) / float64(total) // share of the quota in use", "ratio := float64(total) / float64(used) // share of the quota in use", false},
+		{"n := copy(dst[offset:], src) // bytes moved into place for the next frame", "n := copy(src[offset:], dst) // bytes moved into place for the next frame", false},
+		{"n := copy(dst[offset:], src) // bytes moved into place for the next frame", "n := copy(dst[offset:], dst) // bytes moved into place for the next frame", false},
+		{"if low < value && value > high { clamp(value) }", "if low > value && value < high { clamp(value) }", false},
 		// Kept: spacing, a misspelt name, a comment, or a quote of the
 		// line's start that leaves the rest of its operators out.
 		{"total = -discount + shipping + handling", "total=-discount + shipping + handling", true},
@@ -48,6 +71,15 @@ func TestSameMeaning(t *testing.T) {
 		{"# TODO: remove this hack before the release goes out", "# TODO: remove this hack before the relase goes out", true},
 		{"width := end \u2212 start + padding", "width := end - start + padding", true},
 		{"fn first<'a>(items: &'a [Item], idx: usize) -> &'a Item { &items[idx + 1] }", "fn first<'a>(items: &'a [Item], ix: usize) -> &'a Item { &items[idx + 1] }", true},
+		// A literal or a call kept while a plain name is misspelt, a name
+		// misspelt once and copied right where it recurs, a name dropped,
+		// a comment reworded.
+		{"cfg := &tls.Config{InsecureSkipVerify: false}", "cfg := &tls.Config{InsecureSkipVerfy: false}", true},
+		{"size := max(len(data), limit)", "size := max(len(data), limt)", true},
+		{"if err != nil { return nil }", "if er != nil { return nil }", true},
+		{"ratio := float64(used) / float64(total) // share of the quota in use", "ratio := float64(usd) / float64(total) // share of the quota in use", true},
+		{"f, _ := os.Open(c.path(key))", "f, _ := os.Open(path(key))", true},
+		{"if err := db.Exec(query, userID, accountID); err != nil { return err } // retried", "if err := db.Exec(query, userID, accountID); err != nil { return err } // retried twice", true},
 	} {
 		if w := Similarity(tt.quote, tt.line); w < SimilarThreshold {
 			t.Errorf("%q: similarity %.2f is under the threshold, so words alone decide it", tt.quote, w)

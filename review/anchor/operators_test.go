@@ -49,3 +49,46 @@ func TestNearCopyKeepsOperators(t *testing.T) {
 		}
 	}
 }
+
+// TestNearCopyKeepsLiteralsCallsAndOrder: a near copy forgives a misspelt
+// name, never a changed literal value, a changed called function or names
+// in another order (the lines of an adversarial review: each wrong quote
+// scores at least SimilarThreshold on words and kept every operator).
+func TestNearCopyKeepsLiteralsCallsAndOrder(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files, reporttest.File("c.go", diff.StatusModified, 1, 1,
+		"+\tcfg := &tls.Config{InsecureSkipVerify: false}",                      // 1
+		"+\tif err != nil { return err }",                                       // 2
+		"+\tsize := max(len(data), limit)",                                      // 3
+		"+\tpct := float64(used) / float64(total) // share of the quota in use", // 4
+	))
+	ix := anchor.NewIndex(set)
+	for _, tt := range []struct {
+		quote string
+		line  int // 0: rejected as "quote not in the diff"
+	}{
+		{"cfg := &tls.Config{InsecureSkipVerify: true}", 0},
+		{"if err != nil { return nil }", 0},
+		{"size := min(len(data), limit)", 0},
+		{"pct := float64(total) / float64(used) // share of the quota in use", 0},
+		// The same lines as they are, re-spaced, with a comment changed, or
+		// with one plain name misspelt, are still quotes of them.
+		{"cfg  :=  &tls.Config{ InsecureSkipVerify: false }", 1},
+		{"cfg := &tls.Config{InsecureSkipVerify: false} // the default", 1},
+		{"cfg := &tls.Config{InsecureSkipVerfy: false}", 1},
+		{"if er != nil { return err }", 2},
+		{"size := max(len(data), limt)", 3},
+		{"pct := float64(usd) / float64(total) // share of the quota in use", 4},
+		{"pct := float64(used) / float64(total) // share of quota", 4},
+	} {
+		got, rej := ix.Anchor("r", "c", 1, reporttest.F("c.go", 0, tt.quote, "critical", "security", "t", "e"))
+		switch {
+		case tt.line == 0 && (rej == nil || rej.Reason != "quote not in the diff"):
+			t.Errorf("%q: anchored at %d, want rejected", tt.quote, got.Line)
+		case tt.line != 0 && rej != nil:
+			t.Errorf("%q: rejected (%s), want line %d", tt.quote, rej.Reason, tt.line)
+		case tt.line != 0 && got.Line != tt.line:
+			t.Errorf("%q: anchored at %d, want %d", tt.quote, got.Line, tt.line)
+		}
+	}
+}

@@ -19,17 +19,23 @@ import (
 //     long (models shorten long lines);
 //  3. the quote has at least MinSimilarWords words, its Similarity to the
 //     line is at least SimilarThreshold (a model misspelling one identifier
-//     of a long line), and the numbers and operators of the quote are the
-//     line's, where it covers the line (sameMeaning: a changed number or
-//     operator is a different line: `len(xs)` is not `len(xs)-1`, `i < n`
-//     is not `i <= n`, `err != nil` is not `err == nil`).
+//     of a long line), and the quote keeps the line's meaning where it
+//     covers the line (sameMeaning: the same numbers, operators, literal
+//     values and called functions in the same order, and at most one word
+//     changed, to a word new to the line: `len(xs)` is not `len(xs)-1`,
+//     `i < n` is not `i <= n`, `return nil` is not `return err`, `min(a,
+//     b)` is not `max(a, b)`, `f(b, a)` is not `f(a, b)`). Neither may be
+//     longer than maxWords words or maxTokens tokens: a long line is
+//     matched whole or in part, never compared up to a cap.
 //
 // A multi-line quote must match consecutive non-blank lines, line by line,
 // each by the rules above, of one of three readings of a hunk: the diff as
 // shown, the new side (the file as it now reads: deleted lines skipped) or
-// the old side (as it read: added lines skipped); the best match wins. A
-// quote line that is only an ellipsis ("...", "…", "// ...") stands for up
-// to maxEllipsisGap skipped lines. A quote that matches nowhere as written is
+// the old side (as it read: added lines skipped); the best match wins. The
+// lines must be of one hunk: two hunks are not adjacent in the file, and the
+// lines between them were never shown to the reviewer. A quote line that is
+// only an ellipsis ("...", "…", "// ...") stands for up to maxEllipsisGap
+// skipped lines of the same hunk. A quote that matches nowhere as written is
 // tried again without the prompt's line-number prefixes ("12+code"), then
 // with one leading + or - dropped from each line whatever follows ("-}", as
 // the prompt shows a deleted line). Anything else is "quote not in the
@@ -40,7 +46,8 @@ const (
 	SimilarThreshold = 0.8
 	maxEllipsisGap   = 40
 	// maxWords bounds the words compared per line, so a minified line costs
-	// a bounded amount of work.
+	// a bounded amount of work; a line with more is read to maxWords+1,
+	// which tells it is longer, and is never a near copy.
 	maxWords = 64
 )
 
@@ -50,7 +57,10 @@ const (
 // score 1; `os.RemoveAll("/")` against `os.RemoveAll(dir)` scores 2/3, and
 // `f, _ := os.Open(c.path(key))` against `f, _ := os.Open(c.path(name))` 6/7.
 func Similarity(a, b string) float64 {
-	wa, wb := words(a), words(b)
+	return similarity(words(a), words(b))
+}
+
+func similarity(wa, wb []string) float64 {
 	if len(wa) == 0 || len(wb) == 0 {
 		return 0
 	}
@@ -59,10 +69,10 @@ func Similarity(a, b string) float64 {
 
 // words splits a code line into its words: runs of letters, digits and
 // underscores, and string literals kept whole (so a changed literal is one
-// changed word, not several).
+// changed word, not several). It stops after maxWords+1 words.
 func words(s string) []string {
 	var out []string
-	for i := 0; i < len(s) && len(out) < maxWords; {
+	for i := 0; i < len(s) && len(out) <= maxWords; {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == '"' || r == '\'' || r == '`':
@@ -248,10 +258,21 @@ func matchLine(q quoteLine, line string) match {
 	case len(q.text) >= MinSubstring && (strings.Contains(line, q.text) ||
 		q.marked != "" && strings.Contains(line, q.marked)):
 		return substring
-	case q.words >= MinSimilarWords && Similarity(q.text, line) >= SimilarThreshold && sameMeaning(q.text, line):
+	case q.words >= MinSimilarWords && q.words <= maxWords && nearCopy(q.text, line):
 		return similar
 	}
 	return noMatch
+}
+
+// nearCopy is rule 3: a quote close enough to the line in words, that keeps
+// its meaning. A line past maxWords words is never one: its words past the
+// cap would go unread.
+func nearCopy(quote, line string) bool {
+	wl := words(line)
+	if len(wl) > maxWords {
+		return false
+	}
+	return similarity(words(quote), wl) >= SimilarThreshold && sameMeaning(quote, line)
 }
 
 // isNumeral: a word that is a number literal (digits, maybe a type suffix
@@ -275,14 +296,20 @@ func (s side) skips(k diff.LineKind) bool {
 }
 
 // find locates the quote in the file's diff lines. Among several matches the
-// best wins: exact over substring over similar, then added lines over context
-// over deleted (by the first matched line), then the one nearest hint (the
-// finding's own line), then the first found, the diff as shown before the new
-// side before the old. It returns the first and last matched diff line
-// indexes, how the change touched the lines the quote matched (touched),
-// and whether every line the match read is a deleted one.
+// best wins: one whose markers fit their lines, then exact over substring
+// over similar; then the one nearest hint (the finding's own line, when it
+// gives one); then, at the same distance or with no line, an added line over
+// context over deleted (by the first matched line); then the first found,
+// the diff as shown before the new side before the old. The line breaks
+// ties toward itself and nothing else outranks it: the kind of line never
+// trades the unchanged line a model names for an added line with the same
+// text elsewhere (which would turn a finding on untouched code into one on
+// the change, and flip the gate), however near. It returns the first and
+// last matched diff line indexes, how the change touched the lines the quote
+// matched (touched), and whether every line the match read is a deleted one.
 func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind diff.LineKind, deleted, ok bool) {
-	bestScore := -1
+	var best rank
+	found := false
 	var bestSide side
 	// A one-line quote reads the same on every side.
 	try := sides[:1]
@@ -297,25 +324,18 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 			if worst == noMatch {
 				continue
 			}
-			score := int(worst) << 20
-			if fits {
-				// The side a quote line's marker names ("-}": a deleted
-				// brace) outranks everything else; a marker that fits no
-				// line (a model's bullet) still lets the text match.
-				score += 1 << 24
-			}
+			r := rank{fits: fits, worst: worst}
 			switch fi.lines[i].kind {
 			case diff.Added:
-				score += 2 << 17
+				r.kind = 2
 			case diff.Context:
-				score += 1 << 17
+				r.kind = 1
 			}
 			if hint > 0 {
-				d := min(abs(fi.lines[i].new-hint), 1<<16)
-				score += 1<<16 - d
+				r.dist = abs(fi.lines[i].new - hint)
 			}
-			if score > bestScore {
-				first, last, kind, bestScore, bestSide = i, end, touched, score, s
+			if !found || r.better(best) {
+				first, last, kind, best, bestSide, found = i, end, touched, r, s, true
 			}
 		}
 	}
@@ -327,15 +347,39 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 			tryAt(i)
 		}
 	}
-	if bestScore < 0 {
+	if !found {
 		for i := range fi.lines {
 			tryAt(i)
 		}
 	}
-	if bestScore < 0 {
+	if !found {
 		return 0, 0, "", false, false
 	}
 	return first, last, kind, fi.deletedOnly(first, last, bestSide), true
+}
+
+// rank is how good one match of a quote is (find).
+type rank struct {
+	fits  bool  // every quote line's marker fits its line
+	worst match // the weakest line match
+	dist  int   // lines from the finding's line (0 without one)
+	kind  int   // of the first matched line: 2 added, 1 context, 0 deleted
+}
+
+// better reports whether r beats o.
+func (r rank) better(o rank) bool {
+	switch {
+	case r.fits != o.fits:
+		// The side a quote line's marker names ("-}": a deleted brace)
+		// outranks everything else; a marker that fits no line (a
+		// model's bullet) still lets the text match.
+		return r.fits
+	case r.worst != o.worst:
+		return r.worst > o.worst
+	case r.dist != o.dist:
+		return r.dist < o.dist
+	}
+	return r.kind > o.kind
 }
 
 // deletedOnly reports whether every non-blank line of a match that its side
@@ -374,7 +418,9 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 			// Find the next quote line within the gap; its own match decides.
 			next := quote[q+1]
 			found := false
-			for k := j; k < len(fi.lines) && k <= j+maxEllipsisGap; k++ {
+			// Within the hunk of the line before the gap: the lines between
+			// two hunks were never shown, so they are no gap to skip.
+			for k := j; k < len(fi.lines) && k <= j+maxEllipsisGap && fi.lines[k].hunk == fi.lines[last].hunk; k++ {
 				if s.skips(fi.lines[k].kind) {
 					continue
 				}
@@ -393,7 +439,9 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 		for j < len(fi.lines) && q > 0 && (fi.lines[j].norm == "" || s.skips(fi.lines[j].kind)) {
 			j++ // blank lines, and lines of the other side, are skipped
 		}
-		if j >= len(fi.lines) {
+		if j >= len(fi.lines) || q > 0 && fi.lines[j].hunk != fi.lines[last].hunk {
+			// The next line of another hunk is not the next line of
+			// the file: a quote does not run from one hunk into the next.
 			return 0, noMatch, false, ""
 		}
 		m := matchLine(ql, fi.lines[j].norm)
