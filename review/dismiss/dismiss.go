@@ -56,18 +56,27 @@ type Entry struct {
 	// written by hand, or by quorum before entries recorded it) covers
 	// every severity, as entries always did.
 	Severity string `yaml:"severity,omitempty"`
-	// Places is how many places the dismissed finding's members pointed at
-	// (report.Finding.Places) when that was more than one: quorum dismiss
-	// --all-places. The entry covers a finding of at most that many, so a
-	// dismissal made for one place never covers a finding the merge later
-	// joins to another reviewer's at a second place. 0 is one.
-	Places int       `yaml:"places,omitempty"`
-	ID     string    `yaml:"id,omitempty"`
-	File   string    `yaml:"file,omitempty"`
-	Title  string    `yaml:"title,omitempty"`
-	Reason string    `yaml:"reason"`
-	Who    string    `yaml:"who,omitempty"`
-	When   time.Time `yaml:"when,omitempty"`
+	// Places is how many places the dismissed finding's members pointed
+	// at, as quorum recorded it before it recorded which
+	// (PlaceFingerprints). A count says nothing of where: a finding of as
+	// many places, one of them never checked, would be covered. So an
+	// entry with a count only is read as one made for one place: it covers
+	// a finding of one place, and a finding of several is not dismissed
+	// until it is dismissed again. quorum no longer writes it; 0 is one.
+	Places int `yaml:"places,omitempty"`
+	// PlaceFingerprints are the places checked when the dismissed finding
+	// pointed at several (quorum dismiss --all-places): the fingerprint of
+	// each of its members' lines, made as a finding's is (places.go), so
+	// they survive code moving and change with the code. The entry covers
+	// a finding of several places only when each of its places has a
+	// member at one of them. With none, it covers a finding of one place.
+	PlaceFingerprints []string  `yaml:"place_fingerprints,omitempty,flow"`
+	ID                string    `yaml:"id,omitempty"`
+	File              string    `yaml:"file,omitempty"`
+	Title             string    `yaml:"title,omitempty"`
+	Reason            string    `yaml:"reason"`
+	Who               string    `yaml:"who,omitempty"`
+	When              time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
 }
@@ -331,6 +340,15 @@ func checkValue(place string, k, v *yaml.Node) error {
 				return lineError(it.Line, "%s: kinds: %s is not a kind: kinds are lower-case names like sql-injection, or other", place, describe(it))
 			}
 		}
+	case k.Value == "place_fingerprints":
+		if v.Kind != yaml.SequenceNode {
+			return lineError(v.Line, "%s: place_fingerprints: must be a list like [0123456789abcdef, fedcba9876543210], got %s", place, describe(v))
+		}
+		for _, it := range v.Content {
+			if it = deref(it); it.Kind != yaml.ScalarNode || !IsFingerprint(it.Value) {
+				return lineError(it.Line, "%s: place_fingerprints: %s is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef)", place, describe(it))
+			}
+		}
 	case v.Kind != yaml.ScalarNode:
 		return lineError(v.Line, "%s: %s: must be a plain value, got %s", place, k.Value, describe(v))
 	case k.Value == "places":
@@ -530,7 +548,8 @@ func existingDoc(path string) (*yaml.Node, *yaml.Node) {
 
 // entryKey identifies an entry for keeping its node: every stored field.
 func entryKey(e Entry) string {
-	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.Severity, e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
+	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.Severity, strconv.Itoa(e.Places), strings.Join(e.PlaceFingerprints, ","),
+		e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
 }
 
 func sortEntries(es []Entry) {
@@ -549,13 +568,12 @@ const OtherKind = "other"
 
 // NewEntry is the entry that dismisses f: its fingerprint, its kinds
 // ([other] when it has none) and its severity, which decide what the
-// entry covers, and what it was, why, who and when.
+// entry covers, and what it was, why, who and when. For a finding of
+// several places it covers them only once their PlaceFingerprints (read
+// from the reviewed diff) are set: until then, a finding of one place.
 func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 	e := Entry{Fingerprint: f.Fingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
 		Reason: strings.TrimSpace(reason), Who: who, When: when}
-	if n := len(f.Places()); n > 1 {
-		e.Places = n
-	}
 	if len(e.Kinds) == 0 {
 		e.Kinds = []string{OtherKind}
 	}
@@ -582,17 +600,31 @@ func (l *Ledger) Add(e Entry) []Entry {
 	return replaced
 }
 
-// Matches reports whether e dismisses f: the same fingerprint, kinds that
-// agree (kindsAgree: the entry names none, or they share one, a finding of
-// no known kind counting as "other"), and a severity the entry covers (f is
-// no more severe than the finding that was dismissed).
-func (e Entry) Matches(f report.Finding) bool {
-	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(f)
+// Matches reports whether e dismisses f, without the diff f was found in:
+// the same fingerprint, kinds that agree (kindsAgree: the entry names
+// none, or they share one, a finding of no known kind counting as
+// "other"), a severity the entry covers (f is no more severe than the
+// finding that was dismissed), and one place. Whether a finding of several
+// places is at places the entry checked is read from the diff (Matcher);
+// without it such a finding is not dismissed.
+func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(nil).of(f)) }
+
+// matches is Matches, with f's places (and, read from the diff, their
+// fingerprints).
+func (e Entry) matches(f report.Finding, at findingPlaces) bool {
+	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
 }
 
-// coversPlaces reports whether f points at no more places than the
-// dismissed finding did.
-func (e Entry) coversPlaces(f report.Finding) bool { return len(f.Places()) <= max(e.Places, 1) }
+// coversPlaces reports whether the entry covers a finding at places at:
+// one place (the fingerprint names it), or places each of which has a
+// member at a place the dismissal checked. A count of places alone
+// (Places, from before quorum recorded which) covers one place only.
+func (e Entry) coversPlaces(at findingPlaces) bool {
+	if len(at.places) <= 1 {
+		return true
+	}
+	return at.known && len(e.PlaceFingerprints) > 0 && len(at.unchecked(e.PlaceFingerprints)) == 0
+}
 
 // covers reports whether the entry covers a finding of severity sev: up
 // to its own severity, every severity when it records none.
@@ -626,20 +658,36 @@ func kindsAgree(a, b []string) bool {
 // suggestion" when f is more severe than what was dismissed there (said
 // first: it is what a reader weighs), else "not dismissed:
 // sql-injection, the dismissal covered other" when it is another kind of
-// issue. It is "" when an entry dismisses f, or none is at its place.
-func (l *Ledger) Why(f report.Finding) string {
+// issue, else why its places are not the dismissal's. It is "" when an
+// entry dismisses f, or none is at its place. It does not read the diff f
+// was found in (WhyNot does), so it cannot name which of f's places the
+// dismissal did not check.
+func (l *Ledger) Why(f report.Finding) string { return l.why(f, (*placer)(nil).of(f)) }
+
+// WhyNot is Why for the findings of a review of set: a finding of several
+// places names the places the dismissal did not check.
+func WhyNot(l *Ledger, set *diff.Set) func(report.Finding) string {
+	p := newPlacer(set)
+	return func(f report.Finding) string { return l.why(f, p.of(f)) }
+}
+
+func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind, fewer *Entry
+	var below, otherKind, placed *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
 		case e.Fingerprint != f.Fingerprint:
-		case e.Matches(f):
+		case e.matches(f, at):
 			return ""
 		case kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity):
-			fewer = e // only the places differ
+			// Only the places differ: the entry that checked the most of
+			// them says the most.
+			if placed == nil || len(at.unchecked(e.PlaceFingerprints)) < len(at.unchecked(placed.PlaceFingerprints)) {
+				placed = e
+			}
 		case !e.covers(f.Severity):
 			// The entry of this issue (kinds that agree) first, then the
 			// one that covered the most.
@@ -652,14 +700,29 @@ func (l *Ledger) Why(f report.Finding) string {
 		}
 	}
 	switch {
-	case fewer != nil:
-		return fmt.Sprintf("not dismissed: it now groups reviewers' findings at %d places, the dismissal covered %d", len(f.Places()), max(fewer.Places, 1))
+	case placed != nil:
+		return placed.whyPlaces(at)
 	case below != nil:
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", f.Severity, below.Severity)
 	case otherKind != nil:
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", cmp.Or(strings.Join(f.Kinds, ", "), OtherKind), strings.Join(otherKind.Kinds, ", "))
 	}
 	return ""
+}
+
+// whyPlaces says why the entry, of the finding's issue, does not cover a
+// finding at places at.
+func (e *Entry) whyPlaces(at findingPlaces) string {
+	n := len(at.places)
+	switch {
+	case len(e.PlaceFingerprints) > 0 && !at.known:
+		return fmt.Sprintf("not dismissed: it groups reviewers' findings at %d places, and the dismissal covers only the places it checked", n)
+	case len(e.PlaceFingerprints) > 0:
+		return fmt.Sprintf("not dismissed: it now points at %s too, which the dismissal did not check", placeNames(at.unchecked(e.PlaceFingerprints)))
+	case e.Places > 1:
+		return fmt.Sprintf("not dismissed: it groups reviewers' findings at %d places, and the dismissal recorded how many places it covered (%d), not which; check each and dismiss it again with --all-places", n, e.Places)
+	}
+	return fmt.Sprintf("not dismissed: it now groups reviewers' findings at %d places, the dismissal covered 1", n)
 }
 
 func compareBool(a, b bool) int {
@@ -674,7 +737,8 @@ func compareBool(a, b bool) int {
 
 // Matcher is the pipeline's dismissal stage: it returns report.Input's
 // Dismiss for a ledger (nil for none) and the reviewed diff, where inline
-// quorum:ignore comments are read. It is a pure function of its inputs; the
+// quorum:ignore comments and the code of a finding's places are read
+// (without it, a finding of several places is never dismissed). It is a pure function of its inputs; the
 // ledger's order does not matter.
 func Matcher(l *Ledger, set *diff.Set) func(report.Finding) (report.Dismissal, bool) {
 	var entries []Entry
@@ -691,9 +755,11 @@ func Matcher(l *Ledger, set *diff.Set) func(report.Finding) (report.Dismissal, b
 		slices.SortStableFunc(entries, func(a, b Entry) int { return cmp.Compare(rank(a), rank(b)) })
 	}
 	lines := lineIndex(set)
+	places := newPlacer(set)
 	return func(f report.Finding) (report.Dismissal, bool) {
+		at := places.of(f)
 		for _, e := range entries {
-			if e.Matches(f) {
+			if e.matches(f, at) {
 				d := report.Dismissal{Reason: e.Reason, Who: e.Who, Source: cmp.Or(e.Source, SourceShared)}
 				if !e.When.IsZero() {
 					d.When = e.When.UTC().Format(time.RFC3339)
@@ -725,21 +791,30 @@ func lineIndex(set *diff.Set) diffLines {
 		return idx
 	}
 	for _, f := range set.Files {
+		syn := syntaxOf(f.Path)
 		for _, h := range f.Hunks {
+			// Each line is read from what the hunk's lines above it leave
+			// open (a multi-line string, a block comment): the new side's,
+			// so deleted lines are not read. The hunk's first line is read
+			// as code: what is above it is not in the diff.
+			var st lexState
 			for _, l := range h.Lines {
+				if l.Kind == diff.Deleted {
+					continue
+				}
 				if l.Kind == diff.Added {
 					if idx.added[f.Path] == nil {
 						idx.added[f.Path] = map[int]bool{}
 					}
 					idx.added[f.Path][l.New] = true
 				}
-				if l.Kind == diff.Deleted || !strings.Contains(l.Text, Marker) {
-					continue
+				if strings.Contains(l.Text, Marker) {
+					if idx.markers[f.Path] == nil {
+						idx.markers[f.Path] = map[int]markerLine{}
+					}
+					idx.markers[f.Path][l.New] = markerLine{text: l.Text, added: l.Kind == diff.Added, comment: markerInComment(syn, st, l.Text)}
 				}
-				if idx.markers[f.Path] == nil {
-					idx.markers[f.Path] = map[int]markerLine{}
-				}
-				idx.markers[f.Path][l.New] = markerLine{text: l.Text, added: l.Kind == diff.Added}
+				st, _ = scan(syn, st, l.Text, -1)
 			}
 		}
 	}
@@ -756,45 +831,13 @@ func (d diffLines) addedIn(path string, first, last int) bool {
 	return false
 }
 
-// markerLine is a diff line holding the inline marker, and whether the
-// change added it.
+// markerLine is a diff line holding the inline marker, whether the change
+// added it, and whether its marker is in a comment (markerInComment): one
+// in a string is data, not a dismissal.
 type markerLine struct {
-	text  string
-	added bool
-}
-
-// markerInComment reports whether a line's first quorum:ignore is inside
-// a comment: after a comment opener (//, #, --, /*, <!--, or a line that
-// continues a block comment with *) that is not itself inside a string
-// literal. A marker in a string ("... -- quorum:ignore" in a query) is data
-// the program uses, not the author dismissing a finding.
-func markerInComment(line string) bool {
-	at := strings.Index(line, Marker)
-	if at < 0 {
-		return false
-	}
-	if t := strings.TrimSpace(line); strings.HasPrefix(t, "*") {
-		return true
-	}
-	var quote byte
-	for i := 0; i < at; i++ {
-		c := line[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'' || c == '`':
-			quote = c
-		case c == '#',
-			strings.HasPrefix(line[i:], "//"), strings.HasPrefix(line[i:], "/*"),
-			strings.HasPrefix(line[i:], "--"), strings.HasPrefix(line[i:], "<!--"):
-			return true
-		}
-	}
-	return false
+	text    string
+	added   bool
+	comment bool
 }
 
 // inline finds a quorum:ignore comment on the finding's first line or the
@@ -834,7 +877,7 @@ func markerAt(lines diffLines, f report.Finding, file string, first, last int, a
 	}
 	for n := first - 1; n <= last; n++ {
 		ml, ok := lines.markers[file][n]
-		if !ok || !markerInComment(ml.text) {
+		if !ok || !ml.comment {
 			continue
 		}
 		// A comment the change did not touch was written for the code that

@@ -1,6 +1,7 @@
 package dismiss_test
 
 import (
+	"cmp"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -147,32 +148,41 @@ func TestInlineIgnore(t *testing.T) {
 		comment string
 		hidden  bool
 		reason  string
+		file    string // "" is store/load.go
 	}{
-		"line above":    {"+	// quorum:ignore the file is optional", true, "inline quorum:ignore: the file is optional"},
-		"hash comment":  {"+	# quorum:ignore: trusted input", true, "inline quorum:ignore: trusted input"},
-		"matching kind": {"+	// quorum:ignore unchecked-error", true, "inline quorum:ignore"},
-		"other kind":    {"+	// quorum:ignore sql-injection", false, ""},
+		"line above":    {"+	// quorum:ignore the file is optional", true, "inline quorum:ignore: the file is optional", ""},
+		"hash comment":  {"+	# quorum:ignore: trusted input", true, "inline quorum:ignore: trusted input", "store/load.py"},
+		"matching kind": {"+	// quorum:ignore unchecked-error", true, "inline quorum:ignore", ""},
+		"other kind":    {"+	// quorum:ignore sql-injection", false, "", ""},
 		// A category word is a filter too, never the reason: "style" does
 		// not hide a bug there.
 		// A comment the change did not touch does not vouch for the line
 		// the change added below it.
-		"unchanged comment above an added line": {" 	// quorum:ignore the file is optional", false, ""},
-		"other category":                        {"+	// quorum:ignore style", false, ""},
-		"matching category":                     {"+	// quorum:ignore bug: checked by the caller", true, "inline quorum:ignore: checked by the caller"},
-		"no marker":                             {"+	// reads the file", false, ""},
-		"marker elsewhere":                      {"+	x := 1", false, ""},
+		"unchanged comment above an added line": {" 	// quorum:ignore the file is optional", false, "", ""},
+		"other category":                        {"+	// quorum:ignore style", false, "", ""},
+		"matching category":                     {"+	// quorum:ignore bug: checked by the caller", true, "inline quorum:ignore: checked by the caller", ""},
+		"no marker":                             {"+	// reads the file", false, "", ""},
+		"marker elsewhere":                      {"+	x := 1", false, "", ""},
 		// In a string literal the marker is the program's data, not the
 		// author's comment.
-		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, ""},
-		"in a Python string":         {"+	subprocess.call(cmd + \" #quorum:ignore\", shell=True)", false, ""},
-		"comment after a string":     {"+	x := \"a#b\" // quorum:ignore: checked", true, "inline quorum:ignore: checked"},
-		"SQL comment":                {"+	-- quorum:ignore seeded data", true, "inline quorum:ignore: seeded data"},
-		"block comment continuation": {"+	 * quorum:ignore", true, "inline quorum:ignore"},
-		"escaped quote in a string":  {"+	s := \"say \\\" -- quorum:ignore\"", false, ""},
+		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, "", ""},
+		"in a Python string":         {"+	subprocess.call(cmd + \" #quorum:ignore\", shell=True)", false, "", "store/load.py"},
+		"comment after a string":     {"+	x := \"a#b\" // quorum:ignore: checked", true, "inline quorum:ignore: checked", ""},
+		"SQL comment":                {"+	-- quorum:ignore seeded data", true, "inline quorum:ignore: seeded data", "store/load.sql"},
+		"block comment continuation": {"+	 * quorum:ignore", true, "inline quorum:ignore", ""},
+		"escaped quote in a string":  {"+	s := \"say \\\" -- quorum:ignore\"", false, "", ""},
+		// Go has no # or -- comments: such a line of a Go file is inside
+		// a string (SQL in a raw string opened above the hunk), data.
+		"hash in a Go file":         {"+	# quorum:ignore: trusted input", false, "", ""},
+		"SQL comment in a Go file":  {"+	-- quorum:ignore seeded data", false, "", ""},
+		"SQL comment in a JS file":  {"+	-- quorum:ignore seeded data", false, "", "store/load.js"},
+		"Python has no // comments": {"+	x = a // quorum:ignore", false, "", "store/load.py"},
+		// A file quorum does not lex keeps every common opener.
+		"hash comment in a shell script": {"+	# quorum:ignore: trusted input", true, "inline quorum:ignore: trusted input", "store/load.sh"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			lines := []string{body[0], c.comment, body[1], body[2], body[3]}
-			s := set("store/load.go", 1, lines...)
+			s := set(cmp.Or(c.file, "store/load.go"), 1, lines...)
 			f := dropped
 			f.Line = 3
 			r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": f}), nil)
@@ -329,7 +339,7 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, id, file, title, reason, who, when`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
@@ -778,7 +788,8 @@ func TestOldCommentDoesNotCoverAnAddedMember(t *testing.T) {
 // TestLedgerEntryCoversItsPlacesOnly: a dismissal made for a finding at one
 // place does not cover the finding the merge makes when another reviewer's
 // finding at a second place joins it (a new injection in another function);
-// one made for both places (quorum dismiss --all-places) does.
+// one made for both places (quorum dismiss --all-places) does. A
+// dismissal of one place names no other (its fingerprint is its place).
 func TestLedgerEntryCoversItsPlacesOnly(t *testing.T) {
 	lines := []string{"+func Cleanup(db DB, name string) {", "+	db.Exec(\"DELETE FROM t WHERE n = '\" + name + \"'\")", "+}"}
 	for i := range 30 {
@@ -805,9 +816,11 @@ func TestLedgerEntryCoversItsPlacesOnly(t *testing.T) {
 		t.Fatalf("why: %q", why)
 	}
 
+	// Made for both places, the entry names them: each place's code.
 	both := dismiss.NewEntry(r.Findings[0], "both tables are ours", "ada", time.Now())
-	if both.Places != 2 {
-		t.Fatalf("entry places %d, want 2", both.Places)
+	var err error
+	if both.PlaceFingerprints, err = dismiss.PlaceFingerprints(r.Findings[0], s); err != nil || len(both.PlaceFingerprints) != 2 {
+		t.Fatalf("entry places %v, %v", both.PlaceFingerprints, err)
 	}
 	r = consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": cleanup, "beta": admin}), &dismiss.Ledger{Entries: []dismiss.Entry{both}})
 	if len(r.Dismissed) != 1 || len(r.Findings) != 0 {

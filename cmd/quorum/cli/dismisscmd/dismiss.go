@@ -203,6 +203,29 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 			}
 		}
 	}
+	// A finding of several places is recorded with which places were
+	// checked, read from the diff its report was made from: a count would
+	// cover another place the next review finds instead of a checked one.
+	prints := map[string][]string{} // finding id -> its places' fingerprints
+	var set *diff.Set
+	for _, f := range picked {
+		if len(f.Places()) < 2 {
+			continue
+		}
+		if set == nil {
+			if set, err = reportstore.LoadDiff(entry.Dir); err != nil {
+				return err
+			}
+		}
+		if prints[f.ID], err = dismiss.PlaceFingerprints(f, set); err != nil {
+			if errors.Is(err, dismiss.ErrNoDiff) {
+				return exitcode.Setupf("run 'quorum review' again and dismiss the finding from its report",
+					"report %s saved no diff, so the places %s groups cannot be recorded", entry.ID, safetext.OneLine(f.ID))
+			}
+			return exitcode.Setupf("run 'quorum review' again and dismiss the finding from its report",
+				"report %s and its saved diff disagree: %s", entry.ID, safetext.OneLine(err.Error()))
+		}
+	}
 	path, source := dismiss.SharedPath(root), dismiss.SourceShared
 	if opts.Local {
 		path, source = dismiss.LocalPath(gitDir), dismiss.SourceLocal
@@ -217,7 +240,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		now = opts.Now
 	}
 	at := now().UTC().Truncate(time.Second)
-	replaced, err := record(ctx, root, path, source, picked, func(f report.Finding) dismiss.Entry {
+	replaced, err := record(ctx, root, path, source, picked, prints, func(f report.Finding) dismiss.Entry {
 		return dismiss.NewEntry(f, opts.Reason, by, at)
 	})
 	if err != nil {
@@ -265,9 +288,10 @@ func places(f report.Finding) []string {
 }
 
 // record adds an entry (made by entry) for each finding of picked to the
-// ledger at path (updateLedger). It returns, by finding id, the reason an
-// entry replaced.
-func record(ctx context.Context, root, path, source string, picked []report.Finding, entry func(report.Finding) dismiss.Entry) (map[string]string, error) {
+// ledger at path (updateLedger), with the fingerprints of its places
+// (prints, by finding id) when it has several. It returns, by finding id,
+// the reason an entry replaced.
+func record(ctx context.Context, root, path, source string, picked []report.Finding, prints map[string][]string, entry func(report.Finding) dismiss.Entry) (map[string]string, error) {
 	replaced := map[string]string{} // finding id -> the reason it replaces
 	err := updateLedger(ctx, root, path, source, func(l *dismiss.Ledger) bool {
 		for _, f := range picked {
@@ -280,10 +304,8 @@ func record(ctx context.Context, root, path, source string, picked []report.Find
 			for _, part := range partsOf(f) {
 				e := entry(part)
 				// A part of a judged finding is checked with all of it
-				// (--all-places): its entry covers as many places.
-				if n := len(f.Places()); n > 1 && n > e.Places {
-					e.Places = n
-				}
+				// (--all-places): its entry covers the same places.
+				e.PlaceFingerprints = prints[f.ID]
 				for _, old := range l.Add(e) {
 					if old.Reason != e.Reason {
 						replaced[f.ID] = old.Reason

@@ -2,15 +2,19 @@ package dismisscmd
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report"
+	rt "github.com/quorum-review/quorum/review/report/reporttest"
 )
 
 // A finding the merge joined from two places (two reviewers' injections of
@@ -31,7 +35,7 @@ func TestDismissSeveralPlacesNeedsAllPlaces(t *testing.T) {
 			{Reviewer: "beta", Title: "error ignored", Line: 9, EndLine: 9},
 		}}
 	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{twoPlaces, onePlace}}
-	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep, Diff: cleanupDiff()}); err != nil {
 		t.Fatal(err)
 	}
 	run := func(args ...string) (int, string, string) {
@@ -69,6 +73,78 @@ func TestDismissSeveralPlacesNeedsAllPlaces(t *testing.T) {
 	}
 	if n := entries(); n != 2 {
 		t.Fatalf("%d entries, want 2", n)
+	}
+	// The entry names the places checked, each by its code (read from the
+	// report's diff), not how many there were; the one-place entry names
+	// none (its fingerprint is its place).
+	l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := dismiss.PlaceFingerprints(twoPlaces, cleanupDiff())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range l.Entries {
+		switch {
+		case e.ID == "Qaaaaaaaaaa" && (!slices.Equal(e.PlaceFingerprints, want) || len(want) != 2 || e.Places != 0):
+			t.Errorf("two places: recorded %v (places %d), want %v", e.PlaceFingerprints, e.Places, want)
+		case e.ID == "Qbbbbbbbbbb" && len(e.PlaceFingerprints) != 0:
+			t.Errorf("one place: recorded %v", e.PlaceFingerprints)
+		}
+	}
+}
+
+// cleanupDiff is the diff TestDismissSeveralPlacesNeedsAllPlaces's report
+// was made from: a.go's two injections, 34 lines apart.
+func cleanupDiff() *diff.Set {
+	lines := []string{"+package a", "+", "+func Cleanup(db DB, name string) {", "+	// drop the user's rows",
+		"+	db.Exec(\"DELETE FROM t WHERE n = '\" + name + \"'\")", "+}"}
+	for len(lines) < 37 {
+		lines = append(lines, "+// filler")
+	}
+	lines = append(lines, "+func Admin(db DB, r *http.Request) {", "+	db.Exec(\"DROP TABLE \" + r.FormValue(\"table\"))", "+}")
+	return &diff.Set{Mode: "range", Files: []diff.File{rt.File("a.go", diff.StatusAdded, 0, 1, lines...)}}
+}
+
+// A dismissal of several places needs the diff the report was made from,
+// to record which places were checked: without it (a report saved before
+// reports kept their diff), or with one that lacks a place's line, nothing
+// is recorded: exit 2, one line, a hint saying what to run.
+func TestDismissSeveralPlacesNeedsTheDiff(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	twoPlaces := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: 5, Title: "SQL injection in Cleanup", Fingerprint: "0123456789abcdef",
+		Kinds: []string{"sql-injection"}, Severity: "critical", Members: []report.Member{
+			{Reviewer: "alpha", Title: "SQL injection in Cleanup", Line: 5, EndLine: 5},
+			{Reviewer: "beta", Title: "Request parameter used as table name", Line: 39, EndLine: 39},
+		}}
+	short := cleanupDiff()
+	short.Files[0].Hunks[0].Lines = short.Files[0].Hunks[0].Lines[:10]
+	for name, c := range map[string]struct {
+		set  *diff.Set
+		want string
+	}{
+		"no saved diff":      {nil, "error: report 20260304-050607-abc1234 saved no diff, so the places Qaaaaaaaaaa groups cannot be recorded"},
+		"a diff without one": {short, "error: report 20260304-050607-abc1234 and its saved diff disagree: the diff has no line a.go:39 that beta's finding is anchored to"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir, gd := gitRepo(t)
+			rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{twoPlaces}}
+			if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep, Diff: c.set}); err != nil {
+				t.Fatal(err)
+			}
+			f, out, errOut := cmdtest.NewFactory(dir, nil)
+			f.Now = func() time.Time { return at }
+			code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--all-places", "--reason", "both are ours"})
+			lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+			if code != 2 || out.String() != "" || len(lines) != 2 || lines[0] != c.want ||
+				lines[1] != "hint: run 'quorum review' again and dismiss the finding from its report" {
+				t.Fatalf("exit %d\nstdout %q\nstderr %q", code, out, errOut)
+			}
+			if _, err := os.Stat(filepath.Join(dir, dismiss.SharedFile)); err == nil {
+				t.Error("a refused dismissal wrote the ledger")
+			}
+		})
 	}
 }
 

@@ -262,7 +262,9 @@ func statusRun(opts *StatusOptions) error {
 			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, rep.Options["trigger"], filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
 			if cfgErr == nil {
 				st.Changed = settingsChanged(cfg, rep)
-				judge(&st, cfg, rep, ledger)
+				// The diff it saved tells a dismissal's places (nil: none).
+				set, _ := reportstore.LoadDiff(e.Dir)
+				judge(&st, cfg, rep, set, ledger)
 			}
 			for _, rv := range rep.Reviewers {
 				if !rv.Answered() || rv.FailedChunks > 0 {
@@ -297,7 +299,9 @@ func statusRun(opts *StatusOptions) error {
 			ledger, _ = dismiss.Load(root, gitDir)
 		}
 		hook := hookPolicy(cfg)
-		_, kept := hookKept(hook, rep, ledger, &Status{})
+		// No saved diff here: a finding of several places counts (as one
+		// its dismissal cannot be checked against).
+		_, kept := hookKept(hook, rep, nil, ledger, &Status{})
 		return countBlocking(hook, kept)
 	})
 	if opts.Format == "json" {
@@ -359,12 +363,12 @@ func settingsChanged(cfg *config.Config, rep *report.Report) []string {
 // taken back (or no longer covers it) does. It sets HookGate and
 // HookBlocking when the gates differ or the dismissals changed, and names
 // the findings at the place of a dismissal that does not cover them.
-func judge(st *Status, cfg *config.Config, rep *report.Report, l *dismiss.Ledger) {
+func judge(st *Status, cfg *config.Config, rep *report.Report, set *diff.Set, l *dismiss.Ledger) {
 	hook := hookPolicy(cfg)
 	if hook.FailOn == "" {
 		return
 	}
-	otherPolicy, kept := hookKept(hook, rep, l, st)
+	otherPolicy, kept := hookKept(hook, rep, set, l, st)
 	otherGate := otherPolicy || hook.FailOn != rep.Policy.FailOn || max(hook.MinAgreement, 1) != max(rep.Policy.MinAgreement, 1)
 	if !otherGate && st.DismissedSince == 0 && st.UndismissedSince == 0 {
 		return
@@ -388,16 +392,18 @@ func hookPolicy(cfg *config.Config) report.Policy {
 
 // hookKept are the findings of rep that count at a push now: severities
 // decided again by the hook's (hookPolicy) severity policy when the review used another
-// (otherPolicy), and the ledger l (nil: none) applied as applyLedger does,
+// (otherPolicy), and the ledger l (nil: none) applied as applyLedger does
+// (set is the diff the review saved, which a dismissal's places are read
+// from; nil when there is none),
 // noting in st what it changed.
-func hookKept(hook report.Policy, rep *report.Report, l *dismiss.Ledger, st *Status) (otherPolicy bool, kept []report.Finding) {
+func hookKept(hook report.Policy, rep *report.Report, set *diff.Set, l *dismiss.Ledger, st *Status) (otherPolicy bool, kept []report.Finding) {
 	if otherPolicy = hook.FailOn != "" && hook.Severity != rep.Policy.Severity; otherPolicy {
 		rep = withSeverityPolicy(rep, hook)
 	}
 	if l == nil {
 		return otherPolicy, rep.Findings
 	}
-	return otherPolicy, applyLedger(st, rep, l)
+	return otherPolicy, applyLedger(st, rep, set, l)
 }
 
 func countBlocking(p report.Policy, fs []report.Finding) int {
@@ -432,8 +438,8 @@ func withSeverityPolicy(rep *report.Report, p report.Policy) *report.Report {
 // findings the ledger dismisses since the review and those it no longer
 // does, and lists the findings that count although a dismissal is at
 // their place (with why it does not cover them).
-func applyLedger(st *Status, rep *report.Report, l *dismiss.Ledger) []report.Finding {
-	match := dismiss.Matcher(l, nil)
+func applyLedger(st *Status, rep *report.Report, set *diff.Set, l *dismiss.Ledger) []report.Finding {
+	match, whyNot := dismiss.Matcher(l, set), dismiss.WhyNot(l, set)
 	var kept []report.Finding
 	for _, f := range rep.Findings {
 		if _, ok := match(f); ok {
@@ -452,7 +458,7 @@ func applyLedger(st *Status, rep *report.Report, l *dismiss.Ledger) []report.Fin
 		}
 	}
 	for _, f := range kept {
-		if why := l.Why(f); why != "" {
+		if why := whyNot(f); why != "" {
 			st.NotDismissed = append(st.NotDismissed, NotDismissed{ID: f.ID, Severity: f.Severity, File: f.File, Line: f.Line, Why: why})
 		}
 	}

@@ -1,0 +1,199 @@
+package dismiss
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// This file is what a dismissal of a finding at several places
+// (report.Finding.Places; quorum dismiss --all-places) records of them, and
+// how a later finding's places are checked against it. A count of places
+// is not enough: a finding of the same count whose second place is
+// another function (a new, never-checked injection that a reviewer now
+// reports instead of the checked one) would be covered. So each place is
+// named by a fingerprint of its code, made as the finding's own is
+// (report.Fingerprint: the anchored line and its enclosing function,
+// whitespace-normalised, without line numbers or the path), which
+// survives code moving between reviews and changes when that code does.
+
+// ErrNoDiff is PlaceFingerprints' error when it has no diff to read the
+// places' code from.
+var ErrNoDiff = errors.New("no reviewed diff")
+
+// PlaceFingerprints are the fingerprints of the lines f's members are
+// anchored to (each member's, sorted, once each), read from set, the diff
+// f was found in: what quorum dismiss --all-places records as the places
+// checked. It is an error when set is nil (ErrNoDiff) or does not hold
+// one of those lines (a report and a diff that are not each other's).
+func PlaceFingerprints(f report.Finding, set *diff.Set) ([]string, error) {
+	if set == nil {
+		return nil, ErrNoDiff
+	}
+	p := newPlacer(set)
+	var out []string
+	for _, m := range f.Members {
+		fp, ok := p.memberPrint(f, m)
+		if !ok {
+			return nil, fmt.Errorf("the diff has no line %s that %s's finding is anchored to", placeName(memberPlace(f, m)), m.Reviewer)
+		}
+		out = append(out, fp)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// placer reads the fingerprints of places from a reviewed diff.
+type placer struct {
+	ix    *anchor.Index
+	files map[string]*diff.File
+}
+
+// newPlacer is the placer of set; nil (one that knows no place's code)
+// for no diff.
+func newPlacer(set *diff.Set) *placer {
+	if set == nil {
+		return nil
+	}
+	p := &placer{ix: anchor.NewIndex(set), files: map[string]*diff.File{}}
+	for i := range set.Files {
+		p.files[set.Files[i].Path] = &set.Files[i]
+	}
+	return p
+}
+
+// memberPrint is the fingerprint of the line member m of f is anchored to
+// (report.Fingerprint's: its enclosing section and its code; a deleted
+// line's old text; for a file-level member the file's base name and the
+// member's category). ok is false when the diff does not hold that line.
+func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
+	file := cmp.Or(m.File, f.File)
+	if m.Line == 0 && m.OldLine == 0 {
+		return report.Fingerprint(file, 0, "", "", m.Category), true
+	}
+	// The line and its section as anchoring finds them for a finding at
+	// that line: the same text and section the finding's fingerprint hashes.
+	a, rej := p.ix.Anchor("", "", 0, review.RawFinding{File: file, Line: m.Line, Severity: review.Suggestion, Title: "place"})
+	if rej != nil && m.OldLine == 0 {
+		return "", false
+	}
+	section, text := a.Section, a.LineText
+	if m.OldLine > 0 {
+		// Deleted code sits at one new-side line for its whole hunk: its
+		// own old-side line is the code.
+		if rej == nil {
+			file = a.File
+		}
+		var ok bool
+		if text, ok = p.deletedText(file, m.OldLine); !ok {
+			return "", false
+		}
+	}
+	// Any line number but 0 (the file as a whole): the fingerprint leaves
+	// it out, so code moving keeps it.
+	return report.Fingerprint(file, 1, section, text, m.Category), true
+}
+
+// deletedText is the text of old-side line n of file, deleted by the diff.
+func (p *placer) deletedText(file string, n int) (string, bool) {
+	f := p.files[file]
+	if f == nil {
+		return "", false
+	}
+	for _, h := range f.Hunks {
+		for _, l := range h.Lines {
+			if l.Kind == diff.Deleted && l.Old == n {
+				return l.Text, true
+			}
+		}
+	}
+	return "", false
+}
+
+// findingPlaces are a finding's places and, when the diff was read, the
+// fingerprints of each one's members.
+type findingPlaces struct {
+	places []report.Place
+	// prints are, by place, the fingerprints of its members' lines; nil
+	// when the diff was not read (known false).
+	prints [][]string
+	known  bool
+}
+
+// of is f's places, with their members' fingerprints when p has a diff
+// and f has more than one place (one place is the finding's fingerprint).
+func (p *placer) of(f report.Finding) findingPlaces {
+	fp := findingPlaces{places: f.Places()}
+	if p == nil || len(fp.places) < 2 {
+		return fp
+	}
+	fp.known, fp.prints = true, make([][]string, len(fp.places))
+	for _, m := range f.Members {
+		i := placeIndex(fp.places, memberPlace(f, m))
+		if pr, ok := p.memberPrint(f, m); ok && i >= 0 {
+			fp.prints[i] = append(fp.prints[i], pr)
+		}
+	}
+	return fp
+}
+
+// unchecked are the places none of whose members' lines is among checked
+// (an entry's PlaceFingerprints): every place when the diff was not read.
+func (fp findingPlaces) unchecked(checked []string) []report.Place {
+	var out []report.Place
+	for i, pl := range fp.places {
+		if !fp.known || !slices.ContainsFunc(fp.prints[i], func(s string) bool { return slices.Contains(checked, s) }) {
+			out = append(out, pl)
+		}
+	}
+	return out
+}
+
+// memberPlace is member m of f as a report.Place.
+func memberPlace(f report.Finding, m report.Member) report.Place {
+	return report.Place{File: cmp.Or(m.File, f.File), Line: m.Line, OldLine: m.OldLine, Reviewer: m.Reviewer, Title: m.Title}
+}
+
+// placeIndex is the index in places (report.Finding.Places) of the place
+// member place m is in, -1 for none. Places are runs of members in file,
+// side (new lines, then deleted ones) and line order, each named by its
+// first member: m is in the last place of its file and side, and of its
+// kind (the file as a whole or a line), that starts at or before it.
+func placeIndex(places []report.Place, m report.Place) int {
+	first := func(p report.Place) int { return cmp.Or(p.OldLine, p.Line) }
+	at := -1
+	for i, p := range places {
+		if p.File == m.File && (p.OldLine > 0) == (m.OldLine > 0) && (first(p) == 0) == (first(m) == 0) && first(p) <= first(m) {
+			at = i
+		}
+	}
+	return at
+}
+
+// placeName is a place as a reader finds it: file:line, the file and its
+// deleted line, or the file alone for the file as a whole.
+func placeName(p report.Place) string {
+	switch {
+	case p.OldLine > 0:
+		return fmt.Sprintf("%s (deleted line %d)", p.File, p.OldLine)
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return p.File
+}
+
+// placeNames names places for a sentence.
+func placeNames(ps []report.Place) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = placeName(p)
+	}
+	return strings.Join(names, ", ")
+}
