@@ -325,10 +325,10 @@ if [ "$status" -eq 0 ]; then
 		# from the environment, the repository's .quorum.yaml and the user
 		# config as plain text (no YAML parser here), erring towards block.
 		blockset=
-		case "$QUORUM_HOOK_ON_UNAVAILABLE" in block) blockset=1 ;; esac
+		case $(printf '%s' "$QUORUM_HOOK_ON_UNAVAILABLE" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]') in block) blockset=1 ;; esac
 		top=$(git rev-parse --show-toplevel 2>/dev/null) || top=
 		for f in ${top:+"$top/.quorum.yaml"} "${XDG_CONFIG_HOME:-$HOME/.config}/quorum/config.yaml"; do
-			if [ -f "$f" ] && grep -v '^[[:space:]]*#' "$f" | grep -Eq '(^|[{,[:space:]])on_unavailable:[[:space:]]*["'"'"']?block'; then
+			if [ -f "$f" ] && grep -v '^[[:space:]]*#' "$f" | grep -Eiq '(^|[{,[:space:]])["'"'"']?on_unavailable["'"'"']?[[:space:]]*:[[:space:]]*["'"'"']?block'; then
 				blockset=1
 			fi
 		done

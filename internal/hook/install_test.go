@@ -209,6 +209,17 @@ func TestScriptWithoutTheBinary(t *testing.T) {
 	if out, code := run(); code != 2 || !strings.Contains(out, refused) {
 		t.Fatalf("block in .quorum.yaml: exit %d\n%s", code, out)
 	}
+	for _, yaml := range []string{"hook:\n  on_unavailable: Block\n", `{"hook": {"on_unavailable": "block"}}` + "\n"} {
+		if err := os.WriteFile(filepath.Join(r.dir, ".quorum.yaml"), []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, code := run(); code != 2 || !strings.Contains(out, refused) {
+			t.Fatalf("block as %q: exit %d\n%s", yaml, code, out)
+		}
+	}
+	if out, code := run("QUORUM_HOOK_ON_UNAVAILABLE= BLOCK"); code != 2 || !strings.Contains(out, refused) {
+		t.Fatalf("BLOCK from the environment: exit %d\n%s", code, out)
+	}
 	if out, code := run("QUORUM_SKIP=1"); code != 0 {
 		t.Fatalf("QUORUM_SKIP=1: exit %d\n%s", code, out)
 	}

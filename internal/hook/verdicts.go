@@ -38,6 +38,10 @@ type Finding struct {
 	// deleted, unchanged or file-level code): what Carried looks for when
 	// the blocked commits come back rewritten (squashed, rebased, amended).
 	Code string `json:"code,omitempty"`
+	// Report is the report.md of the review that found it, when a push
+	// was several reviews (two versions of a file); "" means the blocked
+	// verdict's Report.
+	Report string `json:"report,omitempty"`
 }
 
 // Blocked is the saved verdict of one blocked push: its new commits, the

@@ -1,8 +1,10 @@
 package hookcmd
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -42,6 +44,32 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 	}
 	if below != "" {
 		fmt.Fprintln(w, below)
+	}
+	// A push of two versions of a file is two reviews, two reports: each
+	// finding's ids are dismissed from its own.
+	var reports []string
+	idsIn := map[string][]string{}
+	for _, f := range fs {
+		r := cmp.Or(f.Report, reportPath)
+		if !slices.Contains(reports, r) {
+			reports = append(reports, r)
+		}
+		if id := safetext.OneLine(f.ID); id != "" {
+			idsIn[r] = append(idsIn[r], id)
+		}
+	}
+	if len(reports) > 1 && !slices.Contains(reports, "") {
+		for _, r := range reports {
+			fmt.Fprintf(w, "report: %s\n", r)
+		}
+		fmt.Fprintln(w, "next:")
+		for _, r := range reports {
+			id := filepath.Base(filepath.Dir(r))
+			fmt.Fprintf(w, "  quorum report show %s\n", id)
+			fmt.Fprintf(w, "  quorum dismiss %s --report %s --reason \"...\"\n", strings.Join(idsIn[r], " "), id)
+		}
+		fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
+		return
 	}
 	if reportPath != "" {
 		fmt.Fprintf(w, "report: %s\n", reportPath)

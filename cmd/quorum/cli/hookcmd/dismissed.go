@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"cmp"
 	"context"
 	"path/filepath"
 	"slices"
@@ -22,10 +23,32 @@ import (
 // read (no saved report, one pruned or changed since, a ledger in error)
 // keeps the block: nothing says those findings are gone.
 func dismissedSince(ctx context.Context, dir string, b *hook.Blocked) bool {
-	if b.Report == "" || len(b.Findings) == 0 {
+	if len(b.Findings) == 0 {
 		return false
 	}
-	saved := filepath.Dir(b.Report)
+	// A block joined from several reviews (two versions of a file) names
+	// each finding's report: each is read again.
+	byReport := map[string][]hook.Finding{}
+	for _, f := range b.Findings {
+		r := cmp.Or(f.Report, b.Report)
+		if r == "" {
+			return false
+		}
+		byReport[r] = append(byReport[r], f)
+	}
+	for r, fs := range byReport {
+		if !dismissedIn(ctx, dir, r, fs) {
+			return false
+		}
+	}
+	return true
+}
+
+// dismissedIn reports whether each of fs, blocking findings of the saved
+// review whose report.md is reportPath, is dismissed when that review's
+// answers are consolidated again with today's ledger, under its gate.
+func dismissedIn(ctx context.Context, dir, reportPath string, fs []hook.Finding) bool {
+	saved := filepath.Dir(reportPath)
 	if reportstore.Verify(saved) != nil || reportstore.Unchecked(saved) != nil {
 		return false
 	}
@@ -56,10 +79,7 @@ func dismissedSince(ctx context.Context, dir string, b *hook.Blocked) bool {
 	if err != nil || res.Report == nil || res.Report.GateTripped() && res.Report.Verdict.Blocking > 0 {
 		return false
 	}
-	// Each blocking finding, by id, among the dismissed: a block joined
-	// from several reviews (two versions of a file) names one report, and
-	// the others' findings must not pass unread.
-	for _, f := range b.Findings {
+	for _, f := range fs {
 		if !slices.ContainsFunc(res.Report.Dismissed, func(d report.Finding) bool { return d.ID == f.ID }) {
 			return false
 		}

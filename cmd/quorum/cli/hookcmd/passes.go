@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review/report"
 )
 
 // A push of several refs is reviewed as few times as it can be: one review
@@ -24,6 +28,7 @@ type fileVersion struct {
 	set     *diff.Set
 	file    *diff.File
 	skipped bool
+	reason  string // why it was skipped
 }
 
 // reviewPasses splits sets (the push's ranges, newest head first) into
@@ -64,7 +69,7 @@ func reviewPasses(ctx context.Context, sets []*diff.Set) ([][]*diff.Set, error) 
 		went := map[string]int{}
 		for i := range s.Files {
 			f := &s.Files[i]
-			at, err := place(f.Path, fileVersion{set: s, file: f, skipped: f.Skip != ""})
+			at, err := place(f.Path, fileVersion{set: s, file: f, skipped: f.Skip != "", reason: f.Skip})
 			if err != nil {
 				return nil, err
 			}
@@ -77,7 +82,7 @@ func reviewPasses(ctx context.Context, sets []*diff.Set) ([][]*diff.Set, error) 
 			at, ok := went[sk.Path]
 			if !ok {
 				var err error
-				if at, err = place(sk.Path, fileVersion{set: s, skipped: true}); err != nil {
+				if at, err = place(sk.Path, fileVersion{set: s, skipped: true, reason: sk.Reason}); err != nil {
 					return nil, err
 				}
 			}
@@ -111,10 +116,15 @@ func part(parts map[int]*diff.Set, at int, s *diff.Set) *diff.Set {
 }
 
 // sameVersion reports whether two pushed versions of path are one: both
-// skipped, both deletions, or the same content at both heads.
+// skipped for one reason, or the same change (the same hunks: a line one
+// ref deletes, a guard say, is a finding even where the new content
+// agrees) to the same content at both heads.
 func sameVersion(ctx context.Context, path string, a, b fileVersion) (bool, error) {
 	if a.skipped || b.skipped {
-		return a.skipped && b.skipped, nil
+		return a.skipped && b.skipped && a.reason == b.reason, nil
+	}
+	if !slices.EqualFunc(a.file.Hunks, b.file.Hunks, sameHunk) {
+		return false, nil
 	}
 	aGone, bGone := a.file.Status == diff.StatusDeleted, b.file.Status == diff.StatusDeleted
 	if aGone || bGone {
@@ -131,6 +141,11 @@ func sameVersion(ctx context.Context, path string, a, b fileVersion) (bool, erro
 	return bytes.Equal(x, y), nil
 }
 
+// sameHunk reports whether two hunks show the same lines.
+func sameHunk(a, b diff.Hunk) bool {
+	return slices.EqualFunc(a.Lines, b.Lines, func(x, y diff.Line) bool { return x.Kind == y.Kind && x.Text == y.Text })
+}
+
 // joinOutcomes is the push's outcome from its reviews' (one when the push
 // needed one): blocked when any is, every blocking finding listed, the
 // gaps of each said. The report named is the first blocked review's, else
@@ -143,11 +158,22 @@ func joinOutcomes(outs []Outcome) Outcome {
 	var verdicts, partial, warnings, hints []string
 	j.NothingReviewed = true
 	for _, o := range outs {
+		j.NothingReviewed = j.NothingReviewed && o.NothingReviewed
+	}
+	for _, o := range outs {
+		if o.NothingReviewed && !j.NothingReviewed {
+			// A review of only skipped files beside reviews that read
+			// something: its gaps are the push's too.
+			o.Partial = skippedGaps(o)
+		}
 		if o.Blocked && !j.Blocked {
 			j.ReportPath = o.ReportPath
 		}
 		j.Blocked = j.Blocked || o.Blocked
-		j.Blocking = append(j.Blocking, o.Blocking...)
+		for _, f := range o.Blocking {
+			f.Report = cmp.Or(f.Report, o.ReportPath) // each review has its report
+			j.Blocking = append(j.Blocking, f)
+		}
 		for sev, n := range o.Below {
 			if j.Below == nil {
 				j.Below = map[string]int{}
@@ -164,7 +190,6 @@ func joinOutcomes(outs []Outcome) Outcome {
 		j.Unread = j.Unread || o.Unread
 		j.TooLarge = j.TooLarge || o.TooLarge
 		j.SelfExempt = j.SelfExempt || o.SelfExempt
-		j.NothingReviewed = j.NothingReviewed && o.NothingReviewed
 		j.Skipped = append(j.Skipped, o.Skipped...)
 		j.Fix = cmp.Or(j.Fix, o.Fix)
 		partial = appendNew(partial, o.Partial)
@@ -179,6 +204,30 @@ func joinOutcomes(outs []Outcome) Outcome {
 	j.Partial = strings.Join(partial, "; ")
 	j.Warning, j.WarningHint = strings.Join(warnings, "; "), strings.Join(hints, "; ")
 	return j
+}
+
+// skippedGaps is what a review of only skipped files left unread: files
+// over the size limit, and files a .gitattributes the push changes
+// exempted (o.SelfExempt); "" when every skip was meant (lockfiles,
+// binaries, ignore: globs).
+func skippedGaps(o Outcome) string {
+	var large, exempt []string
+	for _, sk := range o.Skipped {
+		switch {
+		case sk.Reason == diff.SkipTooLarge:
+			large = append(large, sk.Path)
+		case o.SelfExempt && (sk.Reason == diff.SkipBinaryAttr || sk.Reason == diff.SkipGenerated || sk.Reason == diff.SkipVendored):
+			exempt = append(exempt, sk.Path)
+		}
+	}
+	var gaps []string
+	if n := len(large); n > 0 {
+		gaps = append(gaps, fmt.Sprintf("%d file%s over the size limit sent to no reviewer (%s)", n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(large))))
+	}
+	if n := len(exempt); n > 0 {
+		gaps = append(gaps, fmt.Sprintf("%d file%s skipped by attributes of a .gitattributes this push changes (%s)", n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
+	}
+	return strings.Join(gaps, "; ")
 }
 
 // appendNew appends s unless it is empty or there already.

@@ -75,36 +75,71 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if err != nil {
 		return Outcome{}, err
 	}
-	var outs []Outcome
-	for _, pass := range passes {
+	attrs := changesAttributes(sets)
+	return reviewAll(passes, func(pass []*diff.Set) (Outcome, error) {
 		merged, err := pipeline.Merge(pass...)
 		if err != nil {
 			return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
 		}
-		out, err := p.reviewOne(ctx, req, gitDir, merged, refs, spans)
+		return p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs)
+	})
+}
+
+// reviewAll makes the push's reviews, one per pass (reviewPasses), and
+// joins their outcomes.
+func reviewAll(passes [][]*diff.Set, reviewOne func([]*diff.Set) (Outcome, error)) (Outcome, error) {
+	var outs []Outcome
+	for i, pass := range passes {
+		out, err := reviewOne(pass)
 		if err != nil {
 			return Outcome{}, err
 		}
-		if out.Unavailable && len(passes) > 1 {
-			// The server or the panel failed: the next review would too,
-			// and none of them is whole.
-			return out, nil
+		if out.Unavailable && i > 0 {
+			// The server or the panel failed after an earlier review
+			// finished: what that one found still gates the push, and
+			// the files left are changed code no reviewer read.
+			outs = append(outs, unfinished(pass, out))
+			break
+		}
+		if out.Unavailable {
+			return out, nil // nothing reviewed at all: hook.on_unavailable decides
 		}
 		outs = append(outs, out)
 	}
 	return joinOutcomes(outs), nil
 }
 
+// unfinished is the outcome of a review the server or panel could not
+// make (out) after an earlier one of the same push finished: a partial
+// review of the files it held.
+func unfinished(pass []*diff.Set, out Outcome) Outcome {
+	var files []string
+	for _, s := range pass {
+		for _, f := range s.Reviewable() {
+			files = append(files, f.Path)
+		}
+	}
+	n := len(files)
+	return Outcome{
+		Partial: fmt.Sprintf("%d file%s in another pushed version read by no reviewer (%s): %s", n, cmdutil.Plural(n),
+			safetext.OneLine(report.FirstFew(files)), safetext.OneLine(out.Reason)),
+		Unread: true, TimedOut: out.TimedOut, Fix: out.Fix, Warning: out.Warning, WarningHint: out.WarningHint,
+	}
+}
+
 // reviewOne is one review of the push: merged's files, each in one
 // version, asked of the panel, consolidated, gated and saved.
-func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string) (Outcome, error) {
+// attrs says the push changes a .gitattributes (selfExempt).
+func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool) (Outcome, error) {
 	cfg := req.Config
 	set := merged.Set
 	if set.Empty() {
 		// Only skipped files (lockfiles, binaries, ignored, generated or
 		// too large), or none changed: no model is asked, and RunPush says
 		// that nothing was reviewed, naming the skipped files.
-		return Outcome{NothingReviewed: true, Skipped: slices.Clone(set.Skipped)}, nil
+		// Its gaps are said too, for a push of several reviews (joinOutcomes).
+		return Outcome{NothingReviewed: true, Skipped: slices.Clone(set.Skipped), TooLarge: len(set.TooLarge()) > 0,
+			SelfExempt: len(selfExempt(set, attrs)) > 0}, nil
 	}
 	// A file over the size limit is changed code no reviewer read: the
 	// review is partial, never "reviewed" (RunPush).
@@ -266,7 +301,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(tooLarge))))
 		out.TooLarge = true
 	}
-	if exempt := selfExempt(set); len(exempt) > 0 {
+	if exempt := selfExempt(set, attrs); len(exempt) > 0 {
 		n := len(exempt)
 		partial = append(partial, fmt.Sprintf("%d file%s skipped by attributes of a .gitattributes this push changes (%s)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
@@ -284,20 +319,31 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	return out, nil
 }
 
+// changesAttributes reports whether one of the push's diffs changes a
+// .gitattributes.
+func changesAttributes(sets []*diff.Set) bool {
+	for _, set := range sets {
+		for _, f := range set.Files {
+			if path.Base(f.Path) == ".gitattributes" || path.Base(f.OldPath) == ".gitattributes" {
+				return true
+			}
+		}
+		for _, sk := range set.Skipped {
+			if path.Base(sk.Path) == ".gitattributes" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // selfExempt are the files set skipped by an attribute (binary or -diff,
 // linguist-generated, linguist-vendored) when the push changes a
-// .gitattributes: a push must not exempt its own code from review, so
+// .gitattributes (attrs): a push must not exempt its own code from review, so
 // these are changed code no reviewer read, as a file over the size limit
 // is. A push that leaves .gitattributes alone keeps the team's attributes.
-func selfExempt(set *diff.Set) []string {
-	changed := false
-	for _, f := range set.Files {
-		changed = changed || path.Base(f.Path) == ".gitattributes" || path.Base(f.OldPath) == ".gitattributes"
-	}
-	for _, sk := range set.Skipped {
-		changed = changed || path.Base(sk.Path) == ".gitattributes"
-	}
-	if !changed {
+func selfExempt(set *diff.Set, attrs bool) []string {
+	if !attrs {
 		return nil
 	}
 	var out []string

@@ -1,0 +1,111 @@
+package hookcmd
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/hook"
+)
+
+// set is a diff of one file, a.go, changed by hunk lines ("+x", "-y"); a
+// skip reason makes it a skipped file.
+func setOf(skip string, lines ...string) *diff.Set {
+	f := diff.File{Path: "a.go", Status: diff.StatusModified, Skip: skip}
+	h := diff.Hunk{}
+	for _, l := range lines {
+		kind := diff.Added
+		if l[0] == '-' {
+			kind = diff.Deleted
+		}
+		h.Lines = append(h.Lines, diff.Line{Kind: kind, Text: l[1:]})
+	}
+	f.Hunks = []diff.Hunk{h}
+	s := &diff.Set{Files: []diff.File{f}}
+	if skip != "" {
+		s.Skipped = []diff.Skipped{{Path: "a.go", Reason: skip}}
+	}
+	return s
+}
+
+// Two versions of a file are two reviews whatever tells them apart: a
+// line one deletes (the new content may agree), or two reasons to skip.
+// One version is one review.
+func TestReviewPassesKeepEveryVersion(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sets []*diff.Set
+		want int
+	}{
+		{"a guard deleted on one ref", []*diff.Set{setOf("", "+x"), setOf("", "-if !allowed(dir) {", "+x")}, 2},
+		{"too large on one, binary on the other", []*diff.Set{setOf(diff.SkipTooLarge), setOf(diff.SkipBinary)}, 2},
+		{"skipped alike", []*diff.Set{setOf(diff.SkipLockfile), setOf(diff.SkipLockfile)}, 1},
+		{"skipped on one, read on the other", []*diff.Set{setOf(diff.SkipGenerated), setOf("", "+x")}, 2},
+	} {
+		passes, err := reviewPasses(context.Background(), tc.sets)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(passes) != tc.want {
+			t.Errorf("%s: %d reviews, want %d", tc.name, len(passes), tc.want)
+		}
+		if tc.want == 2 && (len(passes[1]) != 1 || len(passes[1][0].Files) != 1 || passes[1][0] == tc.sets[1]) {
+			t.Errorf("%s: the second review holds %+v", tc.name, passes[1])
+		}
+	}
+}
+
+// A review that cannot be made after one that found something keeps what
+// was found (the push blocks) and says the rest was not read; the first
+// one unavailable is the push's outcome as before.
+func TestReviewAllKeepsWhatAnEarlierReviewFound(t *testing.T) {
+	passes := [][]*diff.Set{{setOf("", "+x")}, {setOf("", "+y")}}
+	blocked := Outcome{Blocked: true, ReportPath: "/r/1/report.md", Blocking: []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 1}}}
+	down := Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"}
+	outs := []Outcome{blocked, down}
+	i := 0
+	got, err := reviewAll(passes, func([]*diff.Set) (Outcome, error) { i++; return outs[i-1], nil })
+	if err != nil || !got.Blocked || got.Unavailable || len(got.Blocking) != 1 || got.Blocking[0].Report != "/r/1/report.md" ||
+		!strings.Contains(got.Partial, "1 file in another pushed version read by no reviewer (a.go): ollama is not reachable") {
+		t.Fatalf("blocked, then down: %+v, %v", got, err)
+	}
+	outs = []Outcome{down, blocked}
+	i = 0
+	if got, _ := reviewAll(passes, func([]*diff.Set) (Outcome, error) { i++; return outs[i-1], nil }); !got.Unavailable || i != 1 {
+		t.Fatalf("down first: %+v after %d reviews", got, i)
+	}
+}
+
+// A review of only skipped files beside one that read something: a file
+// over the size limit in it makes the push's review partial.
+func TestJoinOutcomesKeepsASkippedReviewsGaps(t *testing.T) {
+	read := Outcome{Verdict: "pass"}
+	skipped := Outcome{NothingReviewed: true, TooLarge: true, Skipped: []diff.Skipped{{Path: "big.txt", Reason: diff.SkipTooLarge}, {Path: "go.sum", Reason: diff.SkipLockfile}}}
+	got := joinOutcomes([]Outcome{read, skipped})
+	if got.NothingReviewed || !got.TooLarge || got.Partial != "1 file over the size limit sent to no reviewer (big.txt)" {
+		t.Fatalf("%+v", got)
+	}
+	if got := joinOutcomes([]Outcome{read, {NothingReviewed: true, Skipped: []diff.Skipped{{Path: "go.sum", Reason: diff.SkipLockfile}}}}); got.Partial != "" {
+		t.Fatalf("a lockfile left out made it partial: %+v", got)
+	}
+}
+
+// A push blocked by two reviews names both reports, and each finding's
+// dismissal names its own report.
+func TestPrintBlockedNamesEachReport(t *testing.T) {
+	var b strings.Builder
+	printBlocked(&b, false, []hook.Finding{
+		{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"},
+		{ID: "Q2", Severity: "critical", File: "a.go", Line: 6, Title: "two", Report: "/g/quorum/reports/r2/report.md"},
+	}, "", "/g/quorum/reports/r1/report.md")
+	for _, want := range []string{
+		"report: /g/quorum/reports/r1/report.md\nreport: /g/quorum/reports/r2/report.md\n",
+		"  quorum dismiss Q1 --report r1 --reason \"...\"\n",
+		"  quorum dismiss Q2 --report r2 --reason \"...\"\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, b.String())
+		}
+	}
+}
