@@ -135,10 +135,11 @@ func strictAt(toks []string, i int) bool {
 func isIdentStart(c byte) bool { return isWordByte(c) && !(c >= '0' && c <= '9') }
 
 // strict reports whether a token carries the line's meaning in a way a
-// near copy may not change: an operator, a number, a literal holding a
-// number (`'1 day'` is not `'30 day'`), a literal value spelt as a word
-// (`true` is not `false`, `nil` is not `err`), or a keyword that changes
-// when or whether code runs (`defer f.Close()` is not `f.Close()`).
+// near copy may not change: an operator, a number, a string literal
+// (`"https://"` is not `"http://"`), a name holding a digit (`md5` is not
+// `sha256`), a literal value spelt as a word (`true` is not `false`, `nil`
+// is not `err`), or a keyword that changes when or whether code runs
+// (`defer f.Close()` is not `f.Close()`).
 func strict(tok string) bool {
 	switch tok[0] {
 	case opTag:
@@ -146,7 +147,10 @@ func strict(tok string) bool {
 	case wordTag:
 		w := tok[1:]
 		literal := w[0] == '"' || w[0] == '\'' || w[0] == '`'
-		return isNumeral(w) || strictWords[w] || literalWords[w] || literal && strings.ContainsAny(w, "0123456789")
+		// A string literal is data the line acts on ("https://" is not
+		// "http://", "push" is not "status"), and a name holding a digit
+		// names a size or an algorithm (md5 is not sha256, int32 not int64).
+		return isNumeral(w) || strictWords[w] || literalWords[w] || literal || strings.ContainsAny(w, "0123456789")
 	}
 	return false
 }

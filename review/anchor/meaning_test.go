@@ -46,6 +46,12 @@ func TestSameMeaning(t *testing.T) {
 		{"let cached: Option<Entry> = lookup(key).unwrap_or(None);", "let cached: Option<Entry> = lookup(key).unwrap_or(fallback);", false},
 		// A called function's name: `min` is not `max`, `Some` not `Ok`.
 		{"size := max(len(data), limit)", "size := min(len(data), limit)", false},
+		// A string literal is data, and a name with a digit names a size
+		// or an algorithm.
+		{`url := fmt.Sprintf("https://%s/api", host)`, `url := fmt.Sprintf("http://%s/api", host)`, false},
+		{`cmd := exec.Command("git", "status", dir)`, `cmd := exec.Command("git", "push", dir)`, false},
+		{"mac := hmac.New(sha256.New, secret)", "mac := hmac.New(md5.New, secret)", false},
+		{"var n int32 = int32(len(buf))", "var n int64 = int32(len(buf))", false},
 		{"return Some(entry.value.clone()) // cached", "return Ok(entry.value.clone()) // cached", false},
 		{"if err := os.RemoveAll(dir); err != nil {", "if err := os.Remove(dir); err != nil {", false},
 		// Names in another order are other code, even when every strict
