@@ -1,4 +1,4 @@
-// Package ollamatest is a fake Ollama server on httptest for tests: scripted replies, load and generation time, faults, and a request log.
+// Package ollamatest is a fake Ollama server on httptest for tests: scripted replies, load and generation time, faults, and a request log, over Ollama's API and its OpenAI-compatible /v1 endpoint.
 package ollamatest
 
 import (
@@ -44,7 +44,9 @@ type Config struct {
 	// MaxLoaded is how many models may be resident at once
 	// (OLLAMA_MAX_LOADED_MODELS); 0 means 1, so each model switch is a load.
 	MaxLoaded int
-	// DefaultNumCtx is the context when a request sets no num_ctx; 0 means 4096.
+	// DefaultNumCtx is the context when a request sets no num_ctx; 0 means
+	// 4096. It is the context of every request to the OpenAI-compatible
+	// endpoint, which cannot set one: 2048 emulates Ollama v0.6.5's /v1.
 	DefaultNumCtx int
 
 	// BytesPerToken is the fake tokenizer's size of a token; 0 means 4 (see

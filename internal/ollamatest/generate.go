@@ -24,6 +24,19 @@ type genRequest struct {
 	keepAlive *time.Duration
 	truncate  *bool
 	stream    bool
+	// openai: the request came to /v1/chat/completions and is answered in
+	// OpenAI's format; usage: its stream ends with a usage chunk.
+	openai bool
+	usage  bool
+}
+
+// writeErr answers with an error in the request's API's format.
+func (g genRequest) writeErr(w http.ResponseWriter, status int, msg string) {
+	if g.openai {
+		writeOpenAIError(w, status, msg)
+		return
+	}
+	writeError(w, status, msg)
 }
 
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
@@ -97,16 +110,16 @@ func faultMessage(f Fault, def string) string {
 // answerFault answers the faults that replace a whole response (500, 503,
 // 404, or a hang until the client gives up, recorded as 499) and returns
 // the status; true when it answered.
-func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, model string) (int, bool) {
+func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, model string, writeErr func(http.ResponseWriter, int, string)) (int, bool) {
 	switch f.Kind {
 	case FaultServerError:
-		writeError(w, http.StatusInternalServerError, faultMessage(f, "llama runner process has terminated: signal: killed"))
+		writeErr(w, http.StatusInternalServerError, faultMessage(f, "llama runner process has terminated: signal: killed"))
 		return http.StatusInternalServerError, true
 	case FaultBusy:
-		writeError(w, http.StatusServiceUnavailable, faultMessage(f, "server busy, please try again.  maximum pending requests exceeded"))
+		writeErr(w, http.StatusServiceUnavailable, faultMessage(f, "server busy, please try again.  maximum pending requests exceeded"))
 		return http.StatusServiceUnavailable, true
 	case FaultNotFound:
-		writeError(w, http.StatusNotFound, notFound(model))
+		writeErr(w, http.StatusNotFound, notFound(model))
 		return http.StatusNotFound, true
 	case FaultHang:
 		s.waitGone(r)
@@ -144,7 +157,7 @@ func (s *Server) loadOrUnload(w http.ResponseWriter, r *http.Request, req api.Ge
 		writeError(w, status, notFound(req.Model))
 		return
 	}
-	if code, done := s.answerFault(w, r, f, req.Model); done {
+	if code, done := s.answerFault(w, r, f, req.Model, writeError); done {
 		status = code
 		return
 	}
@@ -279,7 +292,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	m, ok := s.model(g.model)
 	if !ok {
 		status = http.StatusNotFound
-		writeError(w, status, notFound(g.model))
+		g.writeErr(w, status, notFound(g.model))
 		return
 	}
 	if !slices.Contains(s.capabilities(m), "completion") {
@@ -288,10 +301,10 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 		if g.chat {
 			what = "chat"
 		}
-		writeError(w, status, fmt.Sprintf("%q does not support %s", m.Name, what))
+		g.writeErr(w, status, fmt.Sprintf("%q does not support %s", m.Name, what))
 		return
 	}
-	if code, done := s.answerFault(w, r, fault, g.model); done {
+	if code, done := s.answerFault(w, r, fault, g.model, g.writeErr); done {
 		status = code
 		return
 	}
@@ -309,7 +322,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	if promptTokens > numCtx {
 		if g.truncate != nil && !*g.truncate {
 			status = http.StatusBadRequest
-			writeError(w, status, "the input length exceeds the context length")
+			g.writeErr(w, status, "the input length exceeds the context length")
 			return
 		}
 		// What older servers do silently: keep only what fits.
@@ -394,10 +407,13 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 			panic(http.ErrAbortHandler)
 		case fault.Kind == FaultErrorLine:
 			status = http.StatusInternalServerError
-			writeError(w, status, faultMessage(fault, "an error was encountered while running the model: unexpected EOF"))
+			g.writeErr(w, status, faultMessage(fault, "an error was encountered while running the model: unexpected EOF"))
 		case fault.Kind == FaultGarbageLine:
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			_, _ = fmt.Fprintln(w, "<html>this is not json</html>")
+		case g.openai:
+			evalTokens = len(toks)
+			writeJSON(w, http.StatusOK, oaiWhole(m.Name, strings.Join(toks, ""), doneReason, promptTokens, len(toks)))
 		default:
 			evalTokens = len(toks)
 			writeJSON(w, http.StatusOK, chunk(strings.Join(toks, ""), true, doneReason, metrics(len(toks))))
@@ -405,12 +421,25 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 		return
 	}
 
-	w.Header().Set("Content-Type", "application/x-ndjson")
+	contentType := "application/x-ndjson"
+	if g.openai {
+		contentType = "text/event-stream"
+		// OpenAI's stream: a chunk per piece, the finishing chunk, the
+		// usage when asked for, and [DONE]; an error as a data event.
+		chunk = func(content string, _ bool, reason string, _ api.Metrics) any {
+			return oaiChunk(m.Name, content, reason)
+		}
+	}
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
 	flusher, _ := w.(http.Flusher)
 	enc := json.NewEncoder(w)
 	send := func(v any) {
-		_ = enc.Encode(v)
+		if g.openai {
+			_, _ = fmt.Fprint(w, sseData(v))
+		} else {
+			_ = enc.Encode(v)
+		}
 		if flusher != nil {
 			flusher.Flush()
 		}
@@ -448,8 +477,16 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 				status = 499
 				panic(http.ErrAbortHandler) // closes the connection mid-stream
 			case FaultErrorLine:
-				send(map[string]string{"error": faultMessage(fault, "an error was encountered while running the model: unexpected EOF")})
+				msg := faultMessage(fault, "an error was encountered while running the model: unexpected EOF")
+				if g.openai {
+					send(map[string]any{"error": map[string]any{"message": msg, "type": "api_error"}})
+				} else {
+					send(map[string]string{"error": msg})
+				}
 			case FaultGarbageLine:
+				if g.openai {
+					_, _ = fmt.Fprint(w, "data: ")
+				}
 				_, _ = fmt.Fprintln(w, "<html>this is not json</html>")
 				if flusher != nil {
 					flusher.Flush()
@@ -470,4 +507,14 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	}
 	evalTokens = len(toks)
 	send(chunk("", true, doneReason, metrics(len(toks))))
+	if g.openai {
+		if g.usage {
+			send(map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": time.Now().Unix(),
+				"model": m.Name, "choices": []any{}, "usage": oaiUsage(promptTokens, len(toks))})
+		}
+		_, _ = fmt.Fprint(w, "data: [DONE]\n\n")
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
 }

@@ -97,6 +97,8 @@ func New(tb TB, cfg Config) *Server {
 	mux.HandleFunc("GET /api/ps", s.handlePS)
 	mux.HandleFunc("POST /api/chat", s.handleChat)
 	mux.HandleFunc("POST /api/generate", s.handleGenerate)
+	mux.HandleFunc("GET /v1/models", s.handleOpenAIModels)
+	mux.HandleFunc("POST "+OpenAIChatPath, s.handleOpenAIChat)
 	s.srv = httptest.NewServer(s.logged(mux))
 	s.URL = s.srv.URL
 	s.Host = strings.TrimPrefix(s.srv.URL, "http://")
@@ -171,6 +173,9 @@ func (s *Server) Requests() []Request {
 // Chats returns the logged /api/chat requests.
 func (s *Server) Chats() []Request { return s.requestsTo("/api/chat") }
 
+// OpenAIChats returns the logged /v1/chat/completions requests.
+func (s *Server) OpenAIChats() []Request { return s.requestsTo(OpenAIChatPath) }
+
 func (s *Server) requestsTo(path string) []Request {
 	var out []Request
 	for _, r := range s.Requests() {
@@ -184,12 +189,13 @@ func (s *Server) requestsTo(path string) []Request {
 // Count returns how many requests reached path.
 func (s *Server) Count(path string) int { return len(s.requestsTo(path)) }
 
-// ModelCalls counts requests that asked a model for an answer (chat or a
-// non-empty generate): zero means "no model call".
+// ModelCalls counts requests that asked a model for an answer (chat, a
+// non-empty generate, or an OpenAI-compatible chat): zero means "no model
+// call".
 func (s *Server) ModelCalls() int {
 	n := 0
 	for _, r := range s.Requests() {
-		if r.Path == "/api/chat" || (r.Path == "/api/generate" && r.Prompt != "") {
+		if r.Path == "/api/chat" || r.Path == OpenAIChatPath || (r.Path == "/api/generate" && r.Prompt != "") {
 			n++
 		}
 	}

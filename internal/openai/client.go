@@ -193,6 +193,13 @@ func (c *Client) SameModel(a, b string) bool {
 	return a == b || a+":latest" == b || a == b+":latest"
 }
 
+// SetsContext reports false: this API has no num_ctx, so a request cannot
+// set the context the server runs the model at, and the server's own
+// applies (see the package doc). quorum's runner (review/run's
+// ContextSetter) then plans for the user's num_ctx or 2048 tokens, and
+// checks every prompt token count for a cut at the server's context.
+func (c *Client) SetsContext() bool { return false }
+
 // do sends the request newReq builds and returns a 2xx response; other
 // statuses become errors. 429 and 503 are retried with the backoff,
 // honouring Retry-After (seconds or an HTTP date).

@@ -12,7 +12,10 @@
 // num_ctx and keep_alive cannot be set over this API: the context the server
 // was started with applies (llama-server -c, vllm --max-model-len, Ollama's
 // OLLAMA_CONTEXT_LENGTH, 2048 by default in v0.6.5), and a prompt over it is
-// rejected (400, ErrRejected) or cut by the server.
+// rejected (400, ErrRejected) or cut by the server, silently: Ollama keeps
+// the prompt's first tokens and its tail, and reports the cut prompt's size
+// as prompt_tokens. Client.SetsContext says so to the runner, which then
+// takes nothing for granted about the context (review/run's cut checks).
 //
 // # Models
 //

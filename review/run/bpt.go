@@ -51,16 +51,29 @@ type bptLearner struct {
 }
 
 type bptEntry struct {
+	// BytesPerToken plans chunks: the probe's figure, or a smaller one
+	// review prompts showed since (more cautious).
 	BytesPerToken float64 `json:"bytes_per_token"`
 	// Source is "probe" (a calibration request) or "answers" (review prompts).
 	Source string `json:"source,omitempty"`
+	// Probe is what the probe itself measured: the central estimate a
+	// prompt's token count is checked against (see lowRatio); 0 when only
+	// answers measured the model. The smallest figure answers showed is no
+	// central estimate: a diff denser than most set it, and a sparser one
+	// would look cut against it.
+	Probe float64 `json:"probe,omitempty"`
 }
 
-func bptKey(id string) string { return cache.Key("bpt/v3", id) }
+// bptKey names a model's entry. v4: the probe changed (it fits a 2048-token
+// context, mixing English and code); a v3 figure may come from a probe the
+// server cut, and has no Probe.
+func bptKey(id string) string { return cache.Key("bpt/v4", id) }
 
-// measuredBPT returns the figure measured for model id: from this runner's
+func validBPT(v float64) bool { return v >= minBPT && v <= maxBPT }
+
+// measuredBPT returns the figures measured for model id: from this runner's
 // memory (a probe earlier in this process), else from the cache.
-func (r *Runner) measuredBPT(id string) (float64, bool) {
+func (r *Runner) measuredBPT(id string) (bptEntry, bool) {
 	r.mu.Lock()
 	v, ok := r.bpts[id]
 	r.mu.Unlock()
@@ -68,22 +81,46 @@ func (r *Runner) measuredBPT(id string) (float64, bool) {
 		return v, true
 	}
 	var e bptEntry
-	if ok, _ := r.Cache.Get(bptNS, bptKey(id), &e); ok && e.BytesPerToken >= minBPT && e.BytesPerToken <= maxBPT {
-		return e.BytesPerToken, true
+	if ok, _ := r.Cache.Get(bptNS, bptKey(id), &e); ok && validBPT(e.BytesPerToken) {
+		if !validBPT(e.Probe) {
+			e.Probe = 0
+		}
+		return e, true
 	}
-	return 0, false
+	return bptEntry{}, false
 }
 
-// storeBPT remembers a measured figure for model id (the cache is best
-// effort: planning falls back to a probe or the conservative figure).
-func (r *Runner) storeBPT(id string, bpt float64, source string) {
+// storeBPT remembers a model's figures (the cache is best effort: planning
+// falls back to a probe or the conservative figure).
+func (r *Runner) storeBPT(id string, e bptEntry) {
 	r.mu.Lock()
 	if r.bpts == nil {
-		r.bpts = map[string]float64{}
+		r.bpts = map[string]bptEntry{}
 	}
-	r.bpts[id] = bpt
+	r.bpts[id] = e
 	r.mu.Unlock()
-	_ = r.Cache.Put(bptNS, bptKey(id), bptEntry{BytesPerToken: bpt, Source: source})
+	_ = r.Cache.Put(bptNS, bptKey(id), e)
+}
+
+// minProbeTokens is the fewest tokens a probe must count for its figure to
+// judge counts by (bptEntry.Probe). A chat template adds 10 to 30 tokens of
+// its own to the count, which skew a probe of fewer than 300 tokens by over
+// 10%, more than lowRatio's margin absorbs; such a probe (num_ctx 2048 on
+// Ollama's API sends 682 bytes, about 175 tokens) only plans.
+const minProbeTokens = 300
+
+// storeProbe remembers what an uncut probe of count tokens measured: the
+// planning figure too, unless answers already showed a more cautious one.
+func (r *Runner) storeProbe(id string, bpt float64, count int) bptEntry {
+	e := bptEntry{BytesPerToken: bpt, Source: "probe"}
+	if count >= minProbeTokens {
+		e.Probe = bpt
+	}
+	if old, ok := r.measuredBPT(id); ok && old.BytesPerToken < bpt {
+		e.BytesPerToken, e.Source = old.BytesPerToken, old.Source
+	}
+	r.storeBPT(id, e)
+	return e
 }
 
 func (l *bptLearner) observe(bytes, tokens int) {
@@ -100,10 +137,13 @@ func (r *Runner) saveBPT(rr *reviewerRun) {
 	if rr.bpt.observed == 0 {
 		return
 	}
-	if m, ok := r.measuredBPT(rr.bpt.id); ok && rr.bpt.observed >= m {
+	e, ok := r.measuredBPT(rr.bpt.id)
+	if ok && rr.bpt.observed >= e.BytesPerToken {
 		return // answers only ever make the figure more cautious
 	}
-	r.storeBPT(rr.bpt.id, rr.bpt.observed, "answers")
+	// The probe's own figure stays: it is the estimate counts are judged by.
+	e.BytesPerToken, e.Source = rr.bpt.observed, "answers"
+	r.storeBPT(rr.bpt.id, e)
 }
 
 // planNS remembers the bytes-per-token plans were built with, so chunks stay

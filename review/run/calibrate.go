@@ -62,28 +62,70 @@ var probeSample = []string{
 	"  WHERE u.created_at >= $1 GROUP BY u.id, u.email ORDER BY orders DESC LIMIT 100;",
 }
 
-// probeText is the probe prompt for a context of numCtx tokens: the system
-// prompt's text, then sample code rendered as hunks are (new-side line
-// number, marker, code), at most numCtx/3 bytes so it fits even at three
-// tokens to a byte, as byte-fallback tokenizers spend. A nonce leads, so no
-// server can serve any of it from a cached prompt prefix and count less than
-// it read.
-func probeText(numCtx int, nonce string) string {
+// probeContext is the smallest context a server is taken to run a model
+// at: Ollama v0.6.5's default, which its OpenAI-compatible endpoint always
+// uses (that API cannot set one). Where num_ctx does not reach the server,
+// the probe fits it whatever num_ctx quorum plans for, so a server whose
+// real context is smaller than the user says cannot cut the probe of a
+// real tokenizer and teach a wrong figure.
+const probeContext = 2048
+
+// probeSlack is the room left beside the probe's text for what the server
+// adds around it: the chat template's role markers, a template's default
+// system prompt (about 30 tokens for qwen2.5), BOS, the one answer token.
+const probeSlack = 256
+
+// probeBytes is the probe's size for a context of numCtx tokens.
+//
+// Where quorum sets num_ctx (unset false), num_ctx/3: the probe fits it
+// even at three tokens a byte, which a byte-fallback tokenizer can spend
+// (the test suite's tiny models spend 1.3 on average).
+//
+// Where it does not (an OpenAI-compatible server), min(num_ctx, 2048) less
+// probeSlack: the probe is ASCII, on which no real tokenizer spends more
+// than a token a byte, so it fits any server run at 2048 tokens or more.
+// Not num_ctx/3: at 682 bytes a probe counts about 175 tokens, and the 10
+// to 30 a chat template adds would skew its figure by up to 17%, which the
+// check against the estimate (lowRatio) could not absorb; at 1768 bytes,
+// about 460 tokens, by 6% at most. A tokenizer that spends more still
+// (the tiny models) has its probe cut on a 2048-token server: probeFigure
+// sees it, and nothing is learned.
+func probeBytes(numCtx int, unset bool) int {
+	if !unset {
+		return numCtx / 3
+	}
+	n := min(numCtx, probeContext)
+	return max(n-probeSlack, n/2)
+}
+
+// probeText is the probe prompt for a context of numCtx tokens (unset: one
+// num_ctx does not reach): a nonce, then the system prompt's lines and
+// sample code rendered as hunks are (new-side line number, marker, code)
+// in turn, so that a probe cut to size still mixes the English and the
+// code a chunk's prompt holds; at most probeBytes(numCtx, unset) bytes. The
+// nonce leads, so no server can serve any of the text from a cached prompt
+// prefix and count less than it read.
+func probeText(numCtx int, unset bool, nonce string) string {
 	var b strings.Builder
 	b.WriteString("Calibration " + nonce + ". Reply with one word.\n\n")
-	if sys, err := prompts.System(""); err == nil {
-		b.WriteString(sys)
-		b.WriteString("\n\n")
+	var sys []string
+	if s, err := prompts.System(""); err == nil {
+		sys = strings.Split(strings.TrimSpace(s), "\n")
 	}
-	for i, l := range probeSample {
-		marker := "+"
-		if i%5 == 0 {
-			marker = " "
+	for i := range max(len(sys), len(probeSample)) {
+		if i < len(sys) {
+			b.WriteString(sys[i] + "\n")
 		}
-		fmt.Fprintf(&b, "%d%s%s\n", 40+i, marker, l)
+		if i < len(probeSample) {
+			marker := "+"
+			if i%5 == 0 {
+				marker = " "
+			}
+			fmt.Fprintf(&b, "%d%s%s\n", 40+i, marker, probeSample[i])
+		}
 	}
 	s := b.String()
-	if limit := numCtx / 3; len(s) > limit {
+	if limit := probeBytes(numCtx, unset); len(s) > limit {
 		s = s[:limit]
 		if i := strings.LastIndexByte(s, '\n'); i > 0 {
 			s = s[:i+1]
@@ -94,16 +136,17 @@ func probeText(numCtx int, nonce string) string {
 
 // calibrate sends rr's probe and keeps the measured figure. A model that is
 // missing or a server that is unreachable stops the reviewer; any other
-// failure leaves the figure unmeasured, and rr is planned conservatively.
+// failure, and a probe the server cut, leaves the figure unmeasured, and rr
+// is planned conservatively.
 func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
-	if bpt, ok := r.measuredBPT(rr.bpt.id); ok {
+	if e, ok := r.measuredBPT(rr.bpt.id); ok {
 		// Measured by another reviewer of the same model in this run.
-		rr.bpt.prior, rr.calibration = bpt*safety, CalibratedProbe
+		rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedProbe
 		return
 	}
 	opts := rr.res.Options
 	opts.NumPredict = 1
-	prompt := probeText(opts.NumCtx, fmt.Sprintf("%x", r.now().UnixNano()))
+	prompt := probeText(opts.NumCtx, rr.ctxUnset, fmt.Sprintf("%x", r.now().UnixNano()))
 	rctx, cancel := withTimeout(ctx, cfg.Timeout)
 	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: rr.res.Reviewer.Model, Prompt: prompt, Options: opts, KeepAlive: cfg.KeepAlive}, nil)
 	cancel()
@@ -116,13 +159,36 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 	case err != nil && (errors.Is(err, review.ErrModelNotFound) || errors.Is(err, review.ErrUnreachable)):
 		rr.fatal = err
 		return
-	case err != nil, resp.PromptEvalCount <= 0, promptCut(resp, opts.NumCtx):
+	}
+	bpt, ok := probeFigure(resp, err, len(prompt), opts.NumCtx, rr.ctxUnset)
+	if !ok {
+		if err == nil && resp.PromptEvalCount > 0 {
+			// Cut: the server's context is at most what it read.
+			rr.sawCut(resp.PromptEvalCount)
+		}
 		rr.bpt.prior, rr.calibration = conservativeBPT, CalibratedConservative
 		return
 	}
-	bpt := min(max(float64(len(prompt))/float64(resp.PromptEvalCount), minBPT), maxBPT)
-	r.storeBPT(rr.bpt.id, bpt, "probe")
-	rr.bpt.prior, rr.calibration = bpt*safety, CalibratedProbe
+	e := r.storeProbe(rr.bpt.id, bpt, resp.PromptEvalCount)
+	rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedProbe
+}
+
+// probeFigure reads the answer to a probe of n bytes sent with num_ctx
+// numCtx: the bytes per token it measured, or false when it measures
+// nothing. That is an error, no count, or a probe the server cut: one that
+// read about num_ctx tokens (promptCut), or, where num_ctx does not reach
+// the server (unset), stopped at a typical context size the probe could
+// fill (at four tokens a byte, minBPT, plus probeSlack): a server run at
+// less than the probe takes.
+func probeFigure(resp review.ChatResponse, err error, n, numCtx int, unset bool) (float64, bool) {
+	count := resp.PromptEvalCount
+	if err != nil || count <= 0 || promptCut(resp, numCtx) {
+		return 0, false
+	}
+	if s, ok := atTypicalContext(count); unset && ok && float64(s) <= float64(n)/minBPT+probeSlack {
+		return 0, false
+	}
+	return min(max(float64(n)/float64(count), minBPT), maxBPT), true
 }
 
 // truncMargin is how close to num_ctx a prompt_eval_count must come to

@@ -37,11 +37,12 @@ type splitMarker struct {
 	NumCtx          int `json:"num_ctx"`
 }
 
-// truncationRatio: a prompt_eval_count below this share of the estimated
-// tokens of the chunk's own files means the server read far less than it
-// was sent, which is what a server that ignores num_ctx does. Only the files
-// part counts, because the server may have the shared prefix (system prompt,
-// guidelines, commits) cached and not count it again.
+// truncationRatio: before a model's tokenizer is measured, a first reply
+// whose prompt_eval_count is below this share of the fewest tokens any
+// tokenizer spends on the chunk's own files read far less than it was
+// sent. Once measured, lowRatio judges against the probe's estimate. Only
+// the files part counts, because the server may have the shared prefix
+// (system prompt, guidelines, commits) cached and not count it again.
 const truncationRatio = 0.5
 
 func (r *Runner) now() time.Time {
@@ -91,7 +92,8 @@ var (
 	// ErrBadAnswer: the model's answer was unusable (invalid or cut off) twice.
 	ErrBadAnswer = errors.New("the model gave no usable answer")
 	// ErrPromptTruncated: the server cut the prompt (it read num_ctx
-	// tokens, or far fewer than were sent), and no smaller split fits.
+	// tokens, a typical context size's worth of a larger prompt, or clearly
+	// fewer than were sent), and no smaller split fits.
 	ErrPromptTruncated = errors.New("the server truncated the prompt")
 	// ErrNothingFits: the fixed part of the prompt (system prompt, focus,
 	// guidelines) leaves no room for even one line of the diff in num_ctx.
@@ -189,13 +191,9 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	if err != nil {
 		return fail(fmt.Errorf("render prompt: %w", err))
 	}
-	// What the chunk's own files take at least: with a measured figure, its
-	// estimate; else at the most bytes per token any tokenizer reaches.
-	filesBytes := c.Bytes - rr.plan.Overhead
-	filesTokens := int(float64(filesBytes) / maxBPT)
-	if rr.measured() {
-		filesTokens = rr.plan.Budget.Tokens(filesBytes)
-	}
+	// The fewest tokens a reply may count and still have read the chunk's
+	// own files whole (see filesFloor).
+	floor, about := rr.filesFloor(c.Bytes - rr.plan.Overhead)
 	prompt := user
 	var last, dropped error
 	replied := false // whether a request got a reply (not a transport failure)
@@ -239,12 +237,15 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			prompt = user
 			continue
 		}
-		if promptCut(resp, opts.NumCtx) {
-			// Whatever the estimate: the server read num_ctx tokens, or
-			// the answer ran into the end of the context. Never an
-			// answer, never learned from, never cached.
-			cr.Error = oneLine(fmt.Sprintf("%s: it read %d tokens and wrote %d with num_ctx %d", errPromptCut, resp.PromptEvalCount, resp.EvalCount, opts.NumCtx))
-			return cr, fmt.Errorf("%w: it read %d tokens and wrote %d with num_ctx %d", errPromptCut, resp.PromptEvalCount, resp.EvalCount, opts.NumCtx), nil
+		if why := rr.cutBy(resp, len(system)+len(prompt)); why != "" {
+			// Whatever the estimate: the server read num_ctx tokens (or
+			// what it read of a prompt it cut before), the answer ran into
+			// the end of the context, or (num_ctx not reaching the server)
+			// it read a typical context size's worth. Never an answer,
+			// never learned from, never cached.
+			rr.sawCut(resp.PromptEvalCount)
+			cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
+			return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
 		}
 		// The first reply the chunk gets is to the bare prompt: its
 		// prompt_eval_count says how much of it the server read. A reply to
@@ -252,19 +253,22 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		// may have cached and not counted again: it proves nothing.
 		first := !replied
 		replied = true
-		low := resp.PromptEvalCount > 0 && float64(resp.PromptEvalCount) < truncationRatio*float64(filesTokens)
+		low := resp.PromptEvalCount > 0 && resp.PromptEvalCount < floor
 		switch {
 		case first && low && dropped != nil:
 			// After a dropped request the server may hold this prompt in
 			// its KV cache and count only what it had not read yet: the
 			// low count is that, or a cut. Neither an answer nor a cut:
 			// never cached, never learned from, never covered.
-			return fail(fmt.Errorf("%w: after a dropped request (%s) it read %d tokens of about %d", ErrUnverified, oneLine(dropped.Error()), resp.PromptEvalCount, filesTokens))
+			return fail(fmt.Errorf("%w: after a dropped request (%s) it read %d tokens of about %d", ErrUnverified, oneLine(dropped.Error()), resp.PromptEvalCount, about))
 		case first && low:
-			// A server that reads far less than num_ctx allows ignores
-			// num_ctx: asking again would be cut the same way.
-			cr.Truncated = true
-			return fail(fmt.Errorf("%w: it read %d tokens of about %d (num_ctx %d not honored?)", ErrPromptTruncated, resp.PromptEvalCount, filesTokens, opts.NumCtx))
+			// The server read clearly less than the chunk's files take: it
+			// cut the prompt to a context smaller than num_ctx (its own, or
+			// num_ctx ignored). Smaller parts may fit it: split and ask.
+			why := fmt.Sprintf("it read %d tokens of about %d (a context smaller than num_ctx %d?)", resp.PromptEvalCount, about, opts.NumCtx)
+			rr.sawCut(resp.PromptEvalCount)
+			cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
+			return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
 		case first && dropped == nil && resp.PromptEvalCount > 0:
 			// Only a count of the whole prompt measures the tokenizer; after
 			// a drop part of it may have come from the server's KV cache.

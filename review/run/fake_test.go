@@ -32,6 +32,9 @@ type fake struct {
 	perModel  map[string]int
 	// showFails makes the next N Show calls fail with a server error.
 	showFails int
+	// fixedCtx: num_ctx does not reach this server, as over an
+	// OpenAI-compatible API (SetsContext false).
+	fixedCtx bool
 	// overlap: see meet.
 	overlap    int
 	overlapped chan struct{}
@@ -76,6 +79,9 @@ func (f *fake) Show(_ context.Context, name string) (review.ModelInfo, error) {
 }
 
 func (f *fake) List(context.Context) ([]review.ModelInfo, error) { return nil, nil }
+
+// SetsContext says whether num_ctx reaches the fake (ContextSetter).
+func (f *fake) SetsContext() bool { return !f.fixedCtx }
 
 // Hint is the fake backend's own remedy for a missing model.
 func (f *fake) Hint(err error, model string) string {

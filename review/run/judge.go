@@ -123,19 +123,23 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		limit = info.ContextLength
 	}
 	answer := judgeAnswerTokens(req.Findings)
-	bpt, measured := r.measuredBPT(id)
-	if !measured {
+	// Over an OpenAI-compatible API num_ctx does not reach the server: its
+	// own context applies, and asking again with more room changes nothing.
+	sets := r.setsContext()
+	// bpt plans the context; est is the probe's figure counts are judged by.
+	bpt, est := conservativeBPT, 0.0
+	if e, ok := r.measuredBPT(id); ok {
+		bpt, est = e.BytesPerToken, e.Probe
+	} else if b, n, ok := r.probe(ctx, req.Model, max(min(limit, 4096), 512), !sets, &out.Metrics); ok {
 		// Measure the tokenizer once, as a reviewer of this model would
 		// have: one token per byte is not conservative for every model.
-		bpt = conservativeBPT
-		if b, ok := r.probe(ctx, req.Model, max(min(limit, 4096), 512), &out.Metrics); ok {
-			r.storeBPT(id, b, "probe")
-			bpt = b
-		}
+		e := r.storeProbe(id, b, n)
+		bpt, est = e.BytesPerToken, e.Probe
 	}
 	numCtx := judgeNumCtx(len(req.Prompt), bpt, answer)
 	var resp review.ChatResponse
 	var err error
+	var cut string
 	for attempt := 0; ; attempt++ {
 		if limit > 0 && numCtx > limit {
 			which := "max_context"
@@ -148,7 +152,10 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 		opts := review.Options{NumCtx: numCtx, NumPredict: answer, Seed: DefaultSeed} // temperature 0, as every reviewer
 		resp, err = r.Chat.Chat(ctx, review.ChatRequest{Model: req.Model, Prompt: req.Prompt, Format: req.Schema, Options: opts, KeepAlive: DefaultKeepAlive}, nil)
 		addResponse(&out.Metrics, resp)
-		if err != nil || !promptCut(resp, numCtx) || attempt > 0 || numCtx >= limit {
+		if err == nil {
+			cut = judgeCut(resp, numCtx, len(req.Prompt), bpt, est, !sets)
+		}
+		if err != nil || cut == "" || attempt > 0 || numCtx >= limit || !sets {
 			break
 		}
 		// The prompt is denser in this tokenizer than the probe: ask
@@ -159,8 +166,8 @@ func (r *Runner) Judge(ctx context.Context, req JudgeRequest) (out review.JudgeR
 	switch {
 	case err != nil:
 		out.Error = judgeFailed(req.Model, err)
-	case promptCut(resp, numCtx):
-		out.Error = fmt.Sprintf("the judge's prompt was cut: %s read %d tokens of a %d-token context", req.Model, resp.PromptEvalCount, numCtx)
+	case cut != "":
+		out.Error = fmt.Sprintf("the judge's prompt was cut: %s %s", req.Model, cut)
 	case resp.DoneReason == "length":
 		out.Error = fmt.Sprintf("the judge's answer was cut off at %d tokens (its budget %d)", resp.EvalCount, answer)
 	default:
@@ -186,15 +193,39 @@ func judgeNumCtx(n int, bpt float64, answer int) int {
 	return (need + 1023) / 1024 * 1024
 }
 
-// probe measures a model's bytes per token with the calibration prompt.
-func (r *Runner) probe(ctx context.Context, model string, numCtx int, m *review.Metrics) (float64, bool) {
-	prompt := probeText(numCtx, fmt.Sprintf("%x", r.now().UnixNano()))
+// probe measures a model's bytes per token with the calibration prompt,
+// and says how many tokens the probe counted; a probe the server cut
+// measures nothing (probeFigure).
+func (r *Runner) probe(ctx context.Context, model string, numCtx int, unset bool, m *review.Metrics) (float64, int, bool) {
+	prompt := probeText(numCtx, unset, fmt.Sprintf("%x", r.now().UnixNano()))
 	resp, err := r.Chat.Chat(ctx, review.ChatRequest{Model: model, Prompt: prompt, Options: review.Options{NumCtx: numCtx, NumPredict: 1, Seed: DefaultSeed}}, nil)
 	addResponse(m, resp)
-	if err != nil || resp.PromptEvalCount <= 0 || promptCut(resp, numCtx) {
-		return 0, false
+	bpt, ok := probeFigure(resp, err, len(prompt), numCtx, unset)
+	return bpt, resp.PromptEvalCount, ok
+}
+
+// judgeCut says how the reply to the judge's prompt of n bytes shows the
+// server cut it ("" when nothing does), as a chunk's would (cutBy,
+// filesFloor): it read about num_ctx tokens or the answer reached it; it
+// read less than lowRatio of the probe's estimate (est, when measured),
+// the judge's prompt sharing no prefix a server could have cached; or,
+// num_ctx not reaching the server (unset), it read a typical context
+// size's worth of a prompt estimated (at the planning figure bpt) at no
+// less than lowRatio of that.
+func judgeCut(resp review.ChatResponse, numCtx, n int, bpt, est float64, unset bool) string {
+	count := resp.PromptEvalCount
+	switch {
+	case count <= 0:
+		return ""
+	case promptCut(resp, numCtx):
+		return fmt.Sprintf("read %d tokens of a %d-token context", count, numCtx)
+	case est > 0 && float64(count) < lowRatio*float64(n)/est:
+		return fmt.Sprintf("read %d tokens of about %d", count, int(float64(n)/est))
 	}
-	return min(max(float64(len(prompt))/float64(resp.PromptEvalCount), minBPT), maxBPT), true
+	if s, ok := atTypicalContext(count); unset && ok && s < numCtx && float64(n)/(bpt*safety) >= lowRatio*float64(count) {
+		return fmt.Sprintf("read %d tokens, a %d-token context's worth, of about %d (quorum cannot set the context over this API)", count, s, int(float64(n)/(bpt*safety)))
+	}
+	return ""
 }
 
 // judgeFailed words a failed judge request for the report.

@@ -118,6 +118,10 @@ func (r *Runner) finish(rr *reviewerRun) {
 			}
 			if res.Hint == "" && errors.Is(rr.cause, ErrPromptTruncated) {
 				res.Hint = "raise --max-context if the model allows it, or leave the file out with --ignore; if the server ignores the context size, upgrade it"
+				if rr.ctxUnset {
+					// --max-context cannot reach a server over this API.
+					res.Hint = "start the server with a larger context (llama-server -c, vllm --max-model-len, OLLAMA_CONTEXT_LENGTH) and set num_ctx in the model's entry to it, or leave the file out with --ignore"
+				}
 			}
 		}
 	}

@@ -3,8 +3,8 @@ package run
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/quorum-review/quorum/internal/cache"
@@ -37,85 +37,107 @@ var errReset = errors.New("read tcp: connection reset by peer")
 // prompt used to run only on attempt 1: the cut answer was taken, cached,
 // and its files reported covered, then read from the cache as covered by
 // every later run. Now the first reply the chunk gets is checked; after a
-// drop a low count is ambiguous (the server may have kept the prompt in its
-// KV cache), so the chunk fails, uncached and uncovered, and the next run
-// asks again and sees the cut.
+// drop a count far below the estimate is ambiguous (the server may have
+// kept the prompt in its KV cache), so the chunk fails, uncached and
+// uncovered, and the next run asks again, sees the cut, and splits the
+// chunk into parts that fit.
+//
+// Over Ollama's API (num_ctx set, ignored by this server) only a cut
+// clearly below the estimate (lowRatio) can be told from an honest count;
+// over an OpenAI-compatible one, where the server's own context applies,
+// a count at a typical context size is a cut too, and no cut answer is
+// taken at all, a drop or not.
 func TestRevTruncationAfterTransportRetry(t *testing.T) {
+	for _, openai := range []bool{false, true} {
+		t.Run(map[bool]string{false: "ollama", true: "openai"}[openai], func(t *testing.T) {
+			revTruncationAfterTransportRetry(t, openai)
+		})
+	}
+}
+
+func revTruncationAfterTransportRetry(t *testing.T, openai bool) {
 	f := newFake("a")
+	f.fixedCtx = openai
 	d := &dropFirst{drop: true}
-	// Files shown in a prompt the server cut to under half its tokens (a
-	// milder cut is below what the check can tell from an estimate).
-	cut := map[string]bool{}
+	// Prompts the server cut (far: to under half), and prompts it read
+	// whole, by the files they show (every file fits alone, so parts never
+	// share a file set).
+	var mu sync.Mutex
+	cut, far, whole := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
 		if d.dropped(req) {
 			return review.ChatResponse{}, errReset
 		}
 		real := (len(req.System) + len(req.Prompt)) / 3
-		if real > 2*2048 {
-			for _, p := range chunkFile.FindAllString(req.Prompt, -1) {
-				cut[p] = true
-			}
+		if key := strings.Join(chunkFile.FindAllString(req.Prompt, -1), ","); key != "" {
+			mu.Lock()
+			cut[key] = cut[key] || real > 2048
+			far[key] = far[key] || real > 2*2048
+			whole[key] = whole[key] || real <= 2048
+			mu.Unlock()
 		}
 		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: min(2048, real)}, nil
 	}
-	c := cache.New(t.TempDir())
-	raw, err := (&Runner{Chat: f, Catalog: f, Cache: c}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
-	if err != nil {
-		t.Fatal(err)
+	// answered checks that no chunk was answered from a prompt the server
+	// cut (far, over Ollama's API).
+	answered := func(run string, res review.RawResult) {
+		t.Helper()
+		bad := far
+		if openai {
+			bad = cut
+		}
+		for _, ch := range res.Chunks {
+			key := strings.Join(ch.Files, ",")
+			if ch.Answer != nil && (bad[key] || !whole[key] && !cut[key]) {
+				t.Errorf("%s: chunk %s (files %v) answered from a prompt the server cut; cached %v", run, ch.Chunk, ch.Files, ch.Cached)
+			}
+		}
 	}
+	c := cache.New(t.TempDir())
+	raw, _ := (&Runner{Chat: f, Catalog: f, Cache: c}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
 	res := raw.Results[0]
-	if len(cut) == 0 {
+	if len(far) == 0 {
 		t.Fatal("the test cut no prompt")
 	}
+	answered("first run", res)
 	unverified := 0
 	for _, ch := range res.Chunks {
-		shows := slices.ContainsFunc(ch.Files, func(p string) bool { return cut[p] })
-		if shows && ch.Answer != nil {
-			t.Errorf("chunk %s: a prompt the server cut to 2048 tokens was taken as an answer (retries %d); files %v", ch.Chunk, ch.Metrics.Retries, ch.Files)
-		}
-		if ch.Metrics.Retries > 0 && shows {
+		if ch.Metrics.Retries > 0 && far[strings.Join(ch.Files, ",")] && !openai {
 			unverified++
-			if ch.Truncated || !strings.Contains(ch.Error, ErrUnverified.Error()) {
+			if ch.Truncated || ch.Answer != nil || !strings.Contains(ch.Error, ErrUnverified.Error()) {
 				t.Errorf("chunk %s: after a drop a low count is unverifiable, not a cut: truncated %v, error %q", ch.Chunk, ch.Truncated, ch.Error)
 			}
 		}
 	}
-	if unverified == 0 {
-		t.Error("no chunk was cut on its retry after a drop: the test checks nothing")
-	}
-	for _, p := range res.Covered {
-		if cut[p] {
-			t.Errorf("%s: reported covered although its prompt was cut", p)
-		}
-	}
-	if res.Status == review.StatusOK {
-		t.Errorf("status %s with cut chunks", res.Status)
+	switch {
+	case !openai && unverified == 0:
+		t.Error("no chunk was cut far on its retry after a drop: the test checks nothing")
+	case openai && (res.Resplits == 0 || res.Status != review.StatusOK || len(res.Covered) != 40):
+		// At a typical context size the count is a cut, drop or not.
+		t.Errorf("first run: %d split again, status %s, %d covered: %s", res.Resplits, res.Status, len(res.Covered), res.Error)
 	}
 
-	// A second run against the same cache, with no drops: nothing cut was
-	// cached, so each such chunk is asked again, and its cut is seen.
+	// A second run against the same cache, with no drops: nothing cut far
+	// was cached, so each such chunk is asked again, its cut is seen, and
+	// it is split until its parts fit.
 	d.drop = false
-	raw2, err := (&Runner{Chat: f, Catalog: f, Cache: c}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
+	r := &Runner{Chat: f, Catalog: f, Cache: c}
+	raw2, err := r.Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	res2 := raw2.Results[0]
-	for _, ch := range res2.Chunks {
-		if !slices.ContainsFunc(ch.Files, func(p string) bool { return cut[p] }) {
-			continue
-		}
-		if ch.Cached || ch.Answer != nil {
-			t.Errorf("second run, chunk %s (files %v): cached %v, answered %v: a cut prompt's answer was kept", ch.Chunk, ch.Files, ch.Cached, ch.Answer != nil)
-		}
-		if !ch.Truncated {
-			t.Errorf("second run, chunk %s: the cut was not seen on a clean first request: %q", ch.Chunk, ch.Error)
-		}
+	answered("second run", res2)
+	if res2.Status != review.StatusOK || len(res2.Covered) != 40 || len(res2.Truncated) != 0 || !openai && res2.Resplits == 0 {
+		t.Errorf("second run: %d split again, status %s, %d covered, truncated %v: %s", res2.Resplits, res2.Status, len(res2.Covered), res2.Truncated, res2.Error)
 	}
-	for _, p := range res2.Covered {
-		if cut[p] {
-			t.Errorf("second run: %s reported covered although its prompt was cut", p)
-		}
+	// A third run takes everything from the cache.
+	calls := f.count()
+	raw3, err := r.Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
+	if err != nil || f.count() != calls || len(raw3.Results[0].Covered) != 40 {
+		t.Fatalf("third run: %v, %d calls, %d covered", err, f.count()-calls, len(raw3.Results[0].Covered))
 	}
+	answered("third run", raw3.Results[0])
 }
 
 // After a drop, the server may hold the whole prompt in its KV cache and

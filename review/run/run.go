@@ -25,7 +25,28 @@ const (
 	DefaultSeed       = 42
 	// fallbackContext is used when the server does not report a model's context length.
 	fallbackContext = 4096
+	// assumedContext is the context planned for when quorum cannot set it
+	// (an OpenAI-compatible server) and neither the server nor the user
+	// says it: Ollama v0.6.5's default, which its /v1 endpoint always runs
+	// at. Planned any larger, a prompt fits quorum's plan and is cut by the
+	// server, and an answer may run the model past its context.
+	assumedContext = 2048
 )
+
+// ContextSetter is implemented by a backend that says whether the num_ctx
+// of a request reaches the server. internal/openai's client says no: over
+// the OpenAI-compatible API the server's own context applies, whatever
+// quorum plans for. A backend that does not implement it (Ollama's) sets
+// num_ctx on every request.
+type ContextSetter interface {
+	SetsContext() bool
+}
+
+// setsContext reports whether r's backend sets num_ctx.
+func (r *Runner) setsContext() bool {
+	cs, ok := r.Chat.(ContextSetter)
+	return !ok || cs.SetsContext()
+}
 
 // Loader preloads a model and reports its load time. internal/ollama's
 // client satisfies it; when the Chatter does not, models load on first use.
@@ -101,7 +122,7 @@ type Runner struct {
 	Now      func() time.Time
 
 	mu   sync.Mutex
-	bpts map[string]float64 // measured bytes-per-token by modelID, this process
+	bpts map[string]bptEntry // measured bytes-per-token by modelID, this process
 }
 
 // reviewerRun is one reviewer's state during a run.
@@ -120,6 +141,17 @@ type reviewerRun struct {
 	fatal  error // stops the reviewer: model missing, server unreachable
 	cause  error // why its first failed chunk failed
 	bpt    bptLearner
+	// estBPT is the probe's figure for this model, the central estimate a
+	// prompt's token count is judged by (see lowRatio); 0 when unmeasured.
+	estBPT float64
+	// ctxUnset: num_ctx does not reach the server (an OpenAI-compatible
+	// API), so it is what quorum assumes or the user says, not a context
+	// the server is held to. A count at a typical context size below it is
+	// then suspect (see cutBy).
+	ctxUnset bool
+	// serverCtx is the least a reply the server cut below num_ctx read
+	// (see sawCut); 0 until one is seen. Under mu.
+	serverCtx int
 	// calibration says where the planning figure came from.
 	calibration string
 	// extra are the metrics of requests that answered no chunk: the probe,
@@ -195,9 +227,17 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		}
 		rr.res.Digest, ctxLen = info.Digest, info.ContextLength
 	}
-	if ctxLen <= 0 {
+	rr.ctxUnset = !r.setsContext()
+	switch {
+	case ctxLen > 0:
+	case rr.ctxUnset && rv.NumCtx <= 0:
+		// Nobody says the context the server runs the model at, and
+		// quorum cannot set it: the smallest in common use.
+		ctxLen = assumedContext
+	default:
 		// The server does not say (an OpenAI-compatible one cannot): the
-		// user's num_ctx for this model is the figure, else a safe default.
+		// user's num_ctx for this model is the figure, else a safe default
+		// that quorum sets on every request.
 		ctxLen = cmp.Or(rv.NumCtx, fallbackContext)
 	}
 	numCtx := min(ctxLen, cfg.MaxContext)
@@ -215,8 +255,8 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	// The plan leaves a margin below num_ctx besides the answer, so a prompt
 	// that fits is never mistaken for one the server cut.
 	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: rr.res.Options.NumPredict + truncMargin(numCtx), Focus: rv.Focus}
-	if bpt, ok := r.measuredBPT(rr.bpt.id); ok {
-		rr.bpt.prior, rr.calibration = bpt*safety, CalibratedCache
+	if e, ok := r.measuredBPT(rr.bpt.id); ok {
+		rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedCache
 		r.build(rr)
 		return rr
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -203,25 +202,66 @@ func TestLengthIsTruncatedAnswerAndRetried(t *testing.T) {
 
 // TestServerTruncatedPromptDetected: a server that ignores num_ctx and
 // reads at most its own default of 2048 tokens (3 bytes each) is caught by
-// the count falling far below the measured estimate.
+// the count falling clearly below the measured estimate; the chunk is split
+// and asked again, the server's context is learned from the cut, and parts
+// that still read that much are split again, until every answer comes from
+// a prompt the server read whole. Over Ollama's API and over an
+// OpenAI-compatible one alike.
 func TestServerTruncatedPromptDetected(t *testing.T) {
+	for _, openai := range []bool{false, true} {
+		f := newFake("a")
+		f.fixedCtx = openai
+		var mu sync.Mutex
+		whole := map[string]bool{}
+		f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
+			real := (len(req.System) + len(req.Prompt)) / 3
+			if real <= 2048 {
+				mu.Lock()
+				whole[strings.Join(chunkFile.FindAllString(req.Prompt, -1), ",")] = true
+				mu.Unlock()
+			}
+			return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: min(2048, real)}, nil
+		}
+		raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := raw.Results[0]
+		if res.Calibration != CalibratedProbe || res.Resplits == 0 || res.Metrics.Requests != len(res.Chunks)+res.Resplits+1 {
+			t.Fatalf("openai %v: calibration %s, %d split again, %d requests for %d chunks", openai, res.Calibration, res.Resplits, res.Metrics.Requests, len(res.Chunks))
+		}
+		for _, c := range res.Chunks {
+			if c.Answer == nil || !whole[strings.Join(c.Files, ",")] {
+				t.Errorf("openai %v: chunk %v answered %v from a prompt the server cut: %s", openai, c.Files, c.Answer != nil, c.Error)
+			}
+		}
+		if res.Status != review.StatusOK || len(res.Covered) != 40 || len(res.Truncated) != 0 {
+			t.Fatalf("openai %v: status %s, %d covered, truncated %v", openai, res.Status, len(res.Covered), res.Truncated)
+		}
+	}
+}
+
+// A chunk the server cuts however small it is split is reported truncated,
+// never covered: here the server reads 600 tokens, less than the fixed part
+// of any prompt. The first cut is clearly below the estimate; the parts,
+// cut at the same count, are known cut by it (sawCut).
+func TestServerCuttingEveryPartIsTruncated(t *testing.T) {
 	f := newFake("a")
 	f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
-		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: min(2048, (len(req.System)+len(req.Prompt))/3)}, nil
+		n := (len(req.System) + len(req.Prompt)) / 3
+		if chunkFile.MatchString(req.Prompt) {
+			n = min(600, n)
+		}
+		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: n}, nil
 	}
-	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a")})
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(4), Config{Reviewers: reviewers("a")})
 	res := raw.Results[0]
-	c := res.Chunks[0]
-	if !strings.HasPrefix(c.Error, "the server truncated the prompt: it read 2048 tokens of about") || c.Answer != nil || !c.Truncated ||
-		res.Calibration != CalibratedProbe || res.Metrics.Requests != len(res.Chunks)+1 {
-		t.Fatalf("%s %+v", res.Calibration, c)
+	if len(res.Covered) != 0 || len(res.Truncated) != 4 || res.Status != review.StatusFailed || res.Resplits == 0 {
+		t.Fatalf("status %s, covered %v, truncated %v, %d split again", res.Status, res.Covered, res.Truncated, res.Resplits)
 	}
-	if len(res.Truncated) == 0 || res.Status == review.StatusOK {
-		t.Fatalf("truncated %v, status %s", res.Truncated, res.Status)
-	}
-	for _, p := range res.Covered {
-		if slices.Contains(res.Truncated, p) {
-			t.Fatalf("%s both covered and truncated", p)
+	for _, c := range res.Chunks {
+		if c.Answer != nil || !c.Truncated || !strings.HasPrefix(c.Error, "the server truncated the prompt: it read") {
+			t.Fatalf("%+v", c)
 		}
 	}
 }
@@ -401,8 +441,8 @@ func TestLearnsBytesPerToken(t *testing.T) {
 	r := &Runner{Chat: f, Catalog: f, Cache: cache.New(dir)}
 	cfg := Config{Reviewers: reviewers("tiny"), MaxContext: 8192}
 	first, _ := r.Run(context.Background(), prepared(12), cfg)
-	if bpt, ok := (&Runner{Cache: r.Cache}).measuredBPT(modelID("tiny", "sha256:tiny")); !ok || bpt != 1 {
-		t.Fatalf("learned %v bytes per token, want 1", bpt)
+	if e, ok := (&Runner{Cache: r.Cache}).measuredBPT(modelID("tiny", "sha256:tiny")); !ok || e.BytesPerToken != 1 || e.Probe != 1 {
+		t.Fatalf("learned %+v bytes per token, want 1", e)
 	}
 	// A new diff is planned with the learned figure, with no probe; a fresh
 	// cache measures the same figure with one.

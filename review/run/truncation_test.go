@@ -113,8 +113,8 @@ func bigSet(files int) *diff.Set {
 func seedBPT(t *testing.T, g *rig, model string, bpt float64) {
 	t.Helper()
 	raw, _ := g.review(&diff.Set{}, run.Config{MaxContext: 4096}, model)
-	key := cache.Key("bpt/v3", "digest:"+strings.ToLower(raw.Results[0].Digest))
-	if err := g.runner.Cache.Put("bytes-per-token", key, map[string]any{"bytes_per_token": bpt}); err != nil {
+	key := cache.Key("bpt/v4", "digest:"+strings.ToLower(raw.Results[0].Digest))
+	if err := g.runner.Cache.Put("bytes-per-token", key, map[string]any{"bytes_per_token": bpt, "probe": bpt}); err != nil {
 		t.Fatal(err)
 	}
 }

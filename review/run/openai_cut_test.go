@@ -1,0 +1,192 @@
+package run_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/internal/openai"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/plan"
+	"github.com/quorum-review/quorum/review/run"
+)
+
+// This file checks that no answer to a prompt the server cut is taken over
+// the OpenAI-compatible API, where quorum cannot set the context: the fake
+// Ollama's /v1 endpoint runs every model at its own context, as Ollama
+// v0.6.5's does at 2048 tokens, and cuts longer prompts silently.
+
+var _ run.ContextSetter = (*openai.Client)(nil)
+
+// bugLine is a bug at the top of the first file; the fake finds it only in
+// a prompt that still holds it.
+const bugLine = `rows, _ := db.Query("SELECT * FROM u WHERE n='" + name + "'")`
+
+const bugReply = `{"summary":"injection","findings":[{"file":"pkg/big00.go","line":1,"quote":"rows, _ := db.Query(\"SELECT * FROM u WHERE n='\" + name + \"'\")","severity":"critical","category":"security","title":"SQL built from input","explanation":"injection"}]}`
+
+// openaiRig is the fake's /v1 endpoint at a context of serverCtx tokens, 4
+// bytes a token, cutting longer prompts as Ollama v0.6.5 does.
+func openaiRig(t *testing.T, serverCtx int, bpt float64) (*ollamatest.Server, *run.Runner) {
+	t.Helper()
+	srv := ollamatest.New(t, ollamatest.Config{
+		Models:          []ollamatest.Model{{Name: "coder:latest", Family: "qwen2", ContextLength: 32768}},
+		DefaultNumCtx:   serverCtx,
+		TruncatePrompts: true,
+		BytesPerToken:   bpt,
+		Rules:           []ollamatest.Rule{{Contains: bugLine, Reply: bugReply}},
+	})
+	c, err := openai.New(openai.Config{BaseURL: srv.URL + "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, &run.Runner{Chat: c, Catalog: c, Cache: cache.New(t.TempDir())}
+}
+
+// bugFile is one added file of n lines of about 60 bytes, bugLine first.
+func bugFile(n int) *diff.Set {
+	set := &diff.Set{Commits: []diff.Commit{{SHA: strings.Repeat("1", 40), Subject: "feat: a large change"}}}
+	var lines []diff.Line
+	for l := 1; l <= n; l++ {
+		lines = append(lines, diff.Line{Kind: diff.Added, New: l, Text: fmt.Sprintf("\tv%d := compute(%d, %q)", l, l, strings.Repeat("z", 30))})
+	}
+	lines[0].Text = bugLine
+	set.Files = append(set.Files, diff.File{Path: "pkg/big00.go", Status: diff.StatusAdded,
+		Hunks: []diff.Hunk{{NewStart: 1, NewLines: n, Lines: lines}}})
+	return set
+}
+
+// reviewOpenAI runs one reviewer of model "coder" with the user's num_ctx
+// (0: none) and --num-predict; wantErr: the run is to end with nobody
+// answering.
+func reviewOpenAI(t *testing.T, r *run.Runner, set *diff.Set, numCtx, numPredict int, wantErr bool) review.RawResult {
+	t.Helper()
+	raw, err := r.Run(context.Background(), plan.Prepare(plan.Input{Set: set}), run.Config{
+		Reviewers: []review.Reviewer{{Name: "coder", Model: "coder", NumCtx: numCtx}}, NumPredict: numPredict,
+	})
+	if (err != nil) != wantErr || raw == nil {
+		t.Fatalf("run: %v", err)
+	}
+	return raw.Results[0]
+}
+
+func sawBug(res review.RawResult) bool {
+	for _, c := range res.Chunks {
+		if c.Answer != nil && len(c.Answer.Findings) > 0 && c.Answer.Findings[0].Quote == bugLine {
+			return true
+		}
+	}
+	return false
+}
+
+// cutRequests counts the /v1 requests the server cut (it reports the
+// context size for them), once every handler has logged its request: the
+// client may read a whole answer before the handler's log entry is done.
+func cutRequests(srv *ollamatest.Server, serverCtx int) int {
+	for i := 0; srv.InFlight() > 0 && i < 10000; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	n := 0
+	for _, r := range srv.OpenAIChats() {
+		if r.PromptEvalCount >= serverCtx {
+			n++
+		}
+	}
+	return n
+}
+
+// The tester's case: `quorum review --api openai` against Ollama's own /v1
+// (2048 tokens) with no num_ctx, a 10 KB file whose bug is at the top.
+// quorum used to plan for 4096 tokens: the server cut the prompt of 2680
+// tokens to 2048, dropping the bug, and the review passed, the file
+// "reviewed". With no num_ctx quorum now plans for 2048 tokens, so nothing
+// is cut, the probe included, and the bug is seen.
+func TestOpenAIWithNoNumCtxPlansForTheSmallestContext(t *testing.T) {
+	srv, r := openaiRig(t, 2048, 4)
+	set := bugFile(170) // about 10 KB
+	res := reviewOpenAI(t, r, set, 0, 1024, false)
+	if log := srv.TruncationLog(); len(log) != 0 {
+		t.Fatalf("the server cut %d prompts: %q", len(log), log)
+	}
+	if res.Options.NumCtx != 2048 || res.Options.NumPredict != 1024 || res.Calibration != run.CalibratedProbe {
+		t.Fatalf("options %+v, calibration %s", res.Options, res.Calibration)
+	}
+	if res.Status != review.StatusOK || len(res.Covered) != len(set.Files) || !sawBug(res) {
+		t.Fatalf("status %s, covered %v, bug seen %v: %s", res.Status, res.Covered, sawBug(res), res.Error)
+	}
+}
+
+// The user's num_ctx claims 16384 tokens; the server runs the model at
+// 2048. Each prompt the server cuts reads a typical context size's worth
+// (2048) of a prompt estimated larger: it is split and asked again, never
+// taken, never cached. The review completes on prompts the server read
+// whole, the bug is seen, and a second run takes everything from the cache
+// (what the cache held came from whole prompts: the bug is still there).
+func TestOpenAIServerSmallerThanNumCtxIsCaught(t *testing.T) {
+	srv, r := openaiRig(t, 2048, 4)
+	set := bugFile(400) // about 24 KB: planned at the probe's figure
+	res := reviewOpenAI(t, r, set, 16384, 1024, false)
+	cut := cutRequests(srv, 2048)
+	if cut == 0 || len(srv.TruncationLog()) != cut || res.Resplits != cut {
+		t.Fatalf("the server cut %d prompts (%d logged), the run split %d again", cut, len(srv.TruncationLog()), res.Resplits)
+	}
+	if res.Calibration != run.CalibratedProbe || res.Status != review.StatusOK || len(res.Covered) != len(set.Files) || len(res.Truncated) != 0 || !sawBug(res) {
+		t.Fatalf("calibration %s, status %s, covered %v, truncated %v, bug seen %v: %s", res.Calibration, res.Status, res.Covered, res.Truncated, sawBug(res), res.Error)
+	}
+	if res.Metrics.Requests != len(srv.OpenAIChats()) || len(res.Chunks)+res.Resplits+1 != res.Metrics.Requests {
+		t.Fatalf("%d requests counted, %d sent, %d chunks, %d split again", res.Metrics.Requests, len(srv.OpenAIChats()), len(res.Chunks), res.Resplits)
+	}
+	before := srv.ModelCalls()
+	again := reviewOpenAI(t, r, set, 16384, 1024, false)
+	if srv.ModelCalls() != before || again.Status != review.StatusOK || !sawBug(again) || again.Metrics.CacheHits != len(again.Chunks) {
+		t.Fatalf("second run: %d calls, status %s, bug seen %v", srv.ModelCalls()-before, again.Status, sawBug(again))
+	}
+}
+
+// A server smaller than the probe (1024 tokens, one token a byte) cuts it:
+// the cut probe is recognised (it read a typical context's worth), nothing
+// is learned from it, and the chunks, cut however small, are reported
+// truncated, never covered.
+func TestOpenAICutProbeTeachesNothing(t *testing.T) {
+	srv, r := openaiRig(t, 1024, 1)
+	set := bugFile(40)
+	res := reviewOpenAI(t, r, set, 4096, 1024, true)
+	probe := srv.OpenAIChats()[0]
+	if !strings.HasPrefix(probe.Prompt, "Calibration ") || probe.PromptEvalCount != 1024 || res.Calibration != run.CalibratedConservative {
+		t.Fatalf("probe read %d tokens; calibration %s", probe.PromptEvalCount, res.Calibration)
+	}
+	var e map[string]any
+	if ok, _ := r.Cache.Get("bytes-per-token", cache.Key("bpt/v4", "digest:"+res.Digest), &e); ok {
+		t.Fatalf("learned %v from a cut probe", e)
+	}
+	if res.Status != review.StatusFailed || len(res.Covered) != 0 || len(res.Truncated) != 1 || sawBug(res) || !strings.Contains(res.Hint, "num_ctx in the model's entry") {
+		t.Fatalf("status %s, covered %v, truncated %v: %s (hint %q)", res.Status, res.Covered, res.Truncated, res.Error, res.Hint)
+	}
+	// Every request was cut, the probe's and every part's down to single
+	// lines (each counted as split again, the last ones in vain).
+	if cut := cutRequests(srv, 1024); cut != len(srv.OpenAIChats()) || res.Resplits+1 != cut {
+		t.Fatalf("%d of %d requests cut, %d split again, %d chunks", cut, len(srv.OpenAIChats()), res.Resplits, len(res.Chunks))
+	}
+}
+
+// A server at a context no typical size (3000 tokens) that the user's
+// num_ctx overstates: the first cut is seen by the count falling clearly
+// below the estimate of the chunk's files (lowRatio), and the parts that
+// still read 3000 tokens by that count (the server's context, learned from
+// the cut). Every answer comes from a prompt the server read whole.
+func TestOpenAIServerAtAnOddContextIsCaughtByTheEstimate(t *testing.T) {
+	srv, r := openaiRig(t, 3000, 4)
+	set := bugFile(400)
+	res := reviewOpenAI(t, r, set, 16384, 1024, false)
+	cut := cutRequests(srv, 3000)
+	if cut == 0 || res.Resplits != cut || res.Calibration != run.CalibratedProbe {
+		t.Fatalf("the server cut %d prompts, the run split %d again; calibration %s", cut, res.Resplits, res.Calibration)
+	}
+	if res.Status != review.StatusOK || len(res.Covered) != 1 || !sawBug(res) {
+		t.Fatalf("status %s, covered %v, bug seen %v: %s", res.Status, res.Covered, sawBug(res), res.Error)
+	}
+}
