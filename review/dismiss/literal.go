@@ -187,9 +187,12 @@ func markerInComment(syn syntax, st lexState, line string) bool {
 	// A line that continues a block comment whose /* is above the hunk
 	// ("* quorum:ignore" in a doc comment). Python has no block comments,
 	// and a line that opens inside a string is that string's text.
-	if t := strings.TrimSpace(line); strings.HasPrefix(t, "*") && syn != pySyntax && len(st) == 0 {
+	_, w := scan(syn, st, line, at)
+	if t := strings.TrimSpace(line); w != inString && syn != pySyntax && len(st) == 0 &&
+		(t == "*" || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "*\t") || strings.HasPrefix(t, "*"+Marker)) {
+		// Written as a comment's continuation is ("* text"): "*p = x" is
+		// code, and a marker the line's own quotes enclose is a string's.
 		return true
 	}
-	_, w := scan(syn, st, line, at)
 	return w == inComment
 }

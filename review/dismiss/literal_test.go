@@ -61,6 +61,17 @@ func TestInlineIgnoreInMultiLineString(t *testing.T) {
 			"+	db.Query(\"SELECT * FROM users WHERE name = '\" + name + \"'\")",
 			"+}",
 		}, 4, true},
+		{"Go pointer write holding a marker in its string", "db.go", []string{
+			"+func Wipe(p *string, name string) {",
+			"+	*p = \"DELETE FROM t -- quorum:ignore\"",
+			"+	os.RemoveAll(name)",
+			"+}",
+		}, 3, false},
+		{"Go doc comment opened above the hunk, continued with a star", "db.go", []string{
+			" * ByName finds a user.",
+			"+ * quorum:ignore name is one of our enum's values */",
+			"+func ByName(db *sql.DB, name string) { db.Query(\"SELECT * FROM users WHERE name = '\" + name + \"'\") }",
+		}, 3, true},
 		{"Go block comment over two lines", "db.go", []string{
 			"+func ByName(db *sql.DB, name string) {",
 			"+	/* name is one of our enum's values:",
