@@ -63,3 +63,30 @@ func TestUnreviewedPushes(t *testing.T) {
 		t.Fatalf("still remembered after its commits passed a review: %+v", v.Unreviewed)
 	}
 }
+
+// A push of two diverging branches let through unreviewed is named on
+// either branch: each holds one of its ranges.
+func TestUnreviewedPushOfDivergingBranches(t *testing.T) {
+	r := newRepo(t)
+	base := r.commit("base")
+	x1 := r.commit("x1")
+	r.run("checkout", "-q", "-b", "x2", base)
+	x2 := r.commit("x2")
+	ctx := context.Background()
+	v, err := LoadVerdicts(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := Unreviewed{Ranges: []Range{{Base: base, Head: x1, New: []string{x1}}, {Base: base, Head: x2, New: []string{x2}}}, Commits: []string{x1, x2}, Reason: "ollama is not running"}
+	if err := v.RecordUnreviewed(u); err != nil {
+		t.Fatal(err)
+	}
+	for _, head := range []string{x1, x2} {
+		if got := v.UnreviewedIn(ctx, head); len(got) != 1 {
+			t.Errorf("on %s: %+v", head, got)
+		}
+	}
+	if got := v.UnreviewedIn(ctx, base); len(got) != 0 {
+		t.Errorf("on the base: %+v", got)
+	}
+}

@@ -229,24 +229,22 @@ func (v *Verdicts) RecordUnreviewed(u Unreviewed) error {
 	return v.save()
 }
 
-// UnreviewedIn returns the pushes that went through unreviewed whose
-// ranges are all in the history of head (commits of this branch, not
-// rewritten since), newest first.
+// UnreviewedIn returns the pushes that went through unreviewed with a
+// range in the history of head (commits of this branch, not rewritten
+// since), newest first. One range is enough: a push of two diverging
+// branches has each in the history of its own branch only, and is named
+// on either.
 func (v *Verdicts) UnreviewedIn(ctx context.Context, head string) []Unreviewed {
 	g := git{dir: v.dir}
 	var out []Unreviewed
 	for _, u := range slices.Backward(v.Unreviewed) {
-		in := len(u.Ranges) > 0
 		for _, r := range u.Ranges {
 			// Exit 1 is "not an ancestor"; any other failure (a commit
 			// that is gone) counts as not in the history either.
-			if _, err := g.output(ctx, "merge-base", "--is-ancestor", r.Head, head); err != nil {
-				in = false
+			if _, err := g.output(ctx, "merge-base", "--is-ancestor", r.Head, head); err == nil {
+				out = append(out, u)
 				break
 			}
-		}
-		if in {
-			out = append(out, u)
 		}
 	}
 	return out
