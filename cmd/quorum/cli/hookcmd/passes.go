@@ -189,7 +189,7 @@ func joinOutcomes(outs []Outcome) Outcome {
 		j.TimedOut = j.TimedOut || o.TimedOut
 		j.Unread = j.Unread || o.Unread
 		j.TooLarge = j.TooLarge || o.TooLarge
-		j.SelfExempt = j.SelfExempt || o.SelfExempt
+		j.SelfExempt = append(j.SelfExempt, o.SelfExempt...)
 		j.Skipped = append(j.Skipped, o.Skipped...)
 		j.Fix = cmp.Or(j.Fix, o.Fix)
 		partial = appendNew(partial, o.Partial)
@@ -207,25 +207,23 @@ func joinOutcomes(outs []Outcome) Outcome {
 }
 
 // skippedGaps is what a review of only skipped files left unread: files
-// over the size limit, and files a .gitattributes the push changes
+// over the size limit, and files attributes that may not be the remote's
 // exempted (o.SelfExempt); "" when every skip was meant (lockfiles,
 // binaries, ignore: globs).
 func skippedGaps(o Outcome) string {
-	var large, exempt []string
+	var large []string
 	for _, sk := range o.Skipped {
-		switch {
-		case sk.Reason == diff.SkipTooLarge:
+		if sk.Reason == diff.SkipTooLarge {
 			large = append(large, sk.Path)
-		case o.SelfExempt && (sk.Reason == diff.SkipBinaryAttr || sk.Reason == diff.SkipGenerated || sk.Reason == diff.SkipVendored):
-			exempt = append(exempt, sk.Path)
 		}
 	}
+	exempt := o.SelfExempt
 	var gaps []string
 	if n := len(large); n > 0 {
 		gaps = append(gaps, fmt.Sprintf("%d file%s over the size limit sent to no reviewer (%s)", n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(large))))
 	}
 	if n := len(exempt); n > 0 {
-		gaps = append(gaps, fmt.Sprintf("%d file%s skipped by attributes of a .gitattributes this push changes (%s)", n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
+		gaps = append(gaps, fmt.Sprintf("%d file%s skipped by .gitattributes that are not the remote's (%s)", n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
 	}
 	return strings.Join(gaps, "; ")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path"
 	"slices"
 	"strings"
@@ -75,7 +76,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	if err != nil {
 		return Outcome{}, err
 	}
-	attrs := changesAttributes(sets)
+	attrs := changesAttributes(sets) || worktreeAttributes(ctx, req.Dir, ranges)
 	return reviewAll(passes, func(pass []*diff.Set) (Outcome, error) {
 		merged, err := pipeline.Merge(pass...)
 		if err != nil {
@@ -139,7 +140,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		// that nothing was reviewed, naming the skipped files.
 		// Its gaps are said too, for a push of several reviews (joinOutcomes).
 		return Outcome{NothingReviewed: true, Skipped: slices.Clone(set.Skipped), TooLarge: len(set.TooLarge()) > 0,
-			SelfExempt: len(selfExempt(set, attrs)) > 0}, nil
+			SelfExempt: selfExempt(ctx, req.Dir, set, attrs)}, nil
 	}
 	// A file over the size limit is changed code no reviewer read: the
 	// review is partial, never "reviewed" (RunPush).
@@ -301,11 +302,11 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(tooLarge))))
 		out.TooLarge = true
 	}
-	if exempt := selfExempt(set, attrs); len(exempt) > 0 {
+	if exempt := selfExempt(ctx, req.Dir, set, attrs); len(exempt) > 0 {
 		n := len(exempt)
-		partial = append(partial, fmt.Sprintf("%d file%s skipped by attributes of a .gitattributes this push changes (%s)",
+		partial = append(partial, fmt.Sprintf("%d file%s skipped by .gitattributes that are not the remote's (%s)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
-		out.SelfExempt = true
+		out.SelfExempt = exempt
 	}
 	out.TimedOut = raw.Interrupted
 	out.Partial = strings.Join(partial, "; ")
@@ -337,20 +338,72 @@ func changesAttributes(sets []*diff.Set) bool {
 	return false
 }
 
+// worktreeAttributes reports whether the attributes git reads (the work
+// tree's .gitattributes files) may not be the pushed commits': one is
+// changed, staged or untracked in the work tree, or the checked-out
+// commit's differ from a pushed head's. git 2.39 reads attributes only
+// from the work tree, so either could exempt pushed code.
+func worktreeAttributes(ctx context.Context, dir string, ranges []hook.Range) bool {
+	const spec = ":(glob)**/.gitattributes"
+	run := func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, "git", args...)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		return string(out), err
+	}
+	out, err := run("status", "--porcelain", "--untracked-files=all", "--", spec)
+	if err != nil {
+		return false // no work tree (a bare repository): no .gitattributes of its own
+	}
+	if strings.TrimSpace(out) != "" {
+		return true
+	}
+	for _, r := range ranges {
+		if _, err := run("diff", "--quiet", "HEAD", r.Head, "--", spec); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // selfExempt are the files set skipped by an attribute (binary or -diff,
-// linguist-generated, linguist-vendored) when the push changes a
-// .gitattributes (attrs): a push must not exempt its own code from review, so
-// these are changed code no reviewer read, as a file over the size limit
-// is. A push that leaves .gitattributes alone keeps the team's attributes.
-func selfExempt(set *diff.Set, attrs bool) []string {
+// linguist-generated, linguist-vendored) when attrs says the attributes
+// git read may not be the remote's (changesAttributes, worktreeAttributes):
+// a push must not exempt its own code from review, so these are changed
+// code no reviewer read, as a file over the size limit is. A file skipped
+// by its own header or a vendor/ directory is not one of them.
+func selfExempt(ctx context.Context, dir string, set *diff.Set, attrs bool) []string {
 	if !attrs {
 		return nil
 	}
-	var out []string
+	var out, ask []string
 	for _, sk := range set.Skipped {
 		switch sk.Reason {
-		case diff.SkipBinaryAttr, diff.SkipGenerated, diff.SkipVendored:
+		case diff.SkipBinaryAttr:
 			out = append(out, sk.Path)
+		case diff.SkipGenerated, diff.SkipVendored:
+			ask = append(ask, sk.Path)
+		}
+	}
+	if len(ask) == 0 {
+		return out
+	}
+	cmd := exec.CommandContext(ctx, "git", append([]string{"check-attr", "-z", "linguist-generated", "linguist-vendored", "--"}, ask...)...)
+	cmd.Dir = dir
+	b, err := cmd.Output()
+	if err != nil {
+		return append(out, ask...) // cannot tell: as if set by an attribute
+	}
+	set2 := map[string]bool{}
+	f := strings.Split(string(b), "\x00")
+	for k := 0; k+2 < len(f); k += 3 {
+		if v := f[k+2]; v != "unspecified" && v != "unset" && v != "false" {
+			set2[f[k]] = true
+		}
+	}
+	for _, p := range ask {
+		if set2[p] {
+			out = append(out, p)
 		}
 	}
 	return out

@@ -77,9 +77,10 @@ type Outcome struct {
 	// TooLarge: a changed file over the size limit, skipped, so that no
 	// reviewer read it (with Partial, or NothingReviewed).
 	TooLarge bool
-	// SelfExempt: a changed file skipped by an attribute of a
-	// .gitattributes the push itself changes (with Partial).
-	SelfExempt bool
+	// SelfExempt are the changed files skipped by an attribute that may
+	// not be the remote's: of a .gitattributes the push changes, or one
+	// the work tree holds uncommitted (with Partial).
+	SelfExempt []string
 	// NothingReviewed: every changed file was skipped (Skipped says which
 	// and why), or none changed; no model was asked.
 	NothingReviewed bool
@@ -426,7 +427,7 @@ func RunPush(opts *RunOptions) error {
 		}
 	}
 	if out.NothingReviewed {
-		return nothingReviewed(ctx, dir, errOut, opts, cfg, plan, verdicts, out.Skipped)
+		return nothingReviewed(ctx, dir, errOut, opts, cfg, plan, verdicts, out.Skipped, out.SelfExempt)
 	}
 	if out.Unavailable {
 		reason := safetext.OneLine(out.Reason)
@@ -488,8 +489,8 @@ func RunPush(opts *RunOptions) error {
 			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
 		case out.TooLarge:
 			hint = tooLargeHint
-		case out.SelfExempt:
-			hint = "push the .gitattributes change on its own first, so that the attributes the remote has decide what is skipped, or review those files with 'quorum review'"
+		case len(out.SelfExempt) > 0:
+			hint = selfExemptHint
 		}
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
@@ -501,7 +502,7 @@ func RunPush(opts *RunOptions) error {
 			if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gapsOf(out.Partial, fewer)+")", hint); err != nil {
 				return err
 			}
-			if !out.TimedOut && !out.Unread && !out.TooLarge && !out.SelfExempt {
+			if !out.TimedOut && !out.Unread && !out.TooLarge && len(out.SelfExempt) == 0 {
 				// It goes through: pushing again sends nothing. What
 				// reviews all of it is a review of its commits.
 				hint = fmt.Sprintf("once the cause is fixed, run %s to review all of it; 'quorum status' names this push until then", reviewCommands(plan))
@@ -555,6 +556,10 @@ func RunPush(opts *RunOptions) error {
 	return nil
 }
 
+// selfExemptHint is what to do about files skipped by attributes that
+// may not be the remote's (Outcome.SelfExempt).
+const selfExemptHint = "push a .gitattributes change on its own first, and commit (or remove) one changed in the work tree, so that the attributes the remote has decide what is skipped; or review those files with 'quorum review'"
+
 // tooLargeHint is what to do about a file skipped for its size: there is
 // no larger limit to set, so split it, or leave it out on purpose.
 var tooLargeHint = fmt.Sprintf("a file whose diff is over %d MiB is never sent to the models: split it, or leave it out on purpose with ignore: in .quorum.yaml", diff.DefaultMaxFileBytes>>20)
@@ -567,7 +572,7 @@ var tooLargeHint = fmt.Sprintf("a file whose diff is over %d MiB is never sent t
 // after a passing review. A file skipped for its size is changed code no
 // one read: as for a partial review, hook.on_unavailable decides (allow:
 // through with a warning; block: refused, exit 2).
-func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOptions, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped) error {
+func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOptions, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, skipped []diff.Skipped, exempt []string) error {
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))
 	if len(skipped) == 0 {
@@ -582,16 +587,20 @@ func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOpti
 		tooLarge = tooLarge || sk.Reason == diff.SkipTooLarge
 	}
 	files := report.FirstFew(items)
-	if tooLarge {
+	if tooLarge || len(exempt) > 0 {
+		hint := tooLargeHint
+		if !tooLarge {
+			hint = selfExemptHint
+		}
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
-			return exitcode.Setupf(tooLargeHint+"; "+skipHint,
+			return exitcode.Setupf(hint+"; "+skipHint,
 				"push blocked: nothing reviewed in %s: every changed file was skipped: %s (hook.on_unavailable: block)", what, files)
 		}
-		if err := blockedBefore(ctx, dir, verdicts, plan, "nothing reviewed: every changed file was skipped: "+files, tooLargeHint); err != nil {
+		if err := blockedBefore(ctx, dir, verdicts, plan, "nothing reviewed: every changed file was skipped: "+files, hint); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "quorum: warning: nothing reviewed in %s: every changed file was skipped: %s; push not reviewed (hook.on_unavailable: allow)\n", what, files)
-		fmt.Fprintf(w, "hint: %s\n", tooLargeHint)
+		fmt.Fprintf(w, "hint: %s\n", hint)
 		rememberUnreviewed(w, opts, plan, verdicts, "every changed file was skipped: "+files, false)
 		return nil
 	}
