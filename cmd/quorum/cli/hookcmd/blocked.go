@@ -45,11 +45,14 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 	if below != "" {
 		fmt.Fprintln(w, below)
 	}
-	// A push of two versions of a file is two reviews, two reports: each
-	// finding's ids are dismissed from its own.
+	// A push of two versions of a file is two reviews, two reports (its
+	// findings name theirs): each finding's ids are dismissed from its own,
+	// and the latest report may be another review's.
 	var reports []string
 	idsIn := map[string][]string{}
+	several := false
 	for _, f := range fs {
+		several = several || f.Report != ""
 		r := cmp.Or(f.Report, reportPath)
 		if !slices.Contains(reports, r) {
 			reports = append(reports, r)
@@ -58,7 +61,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 			idsIn[r] = append(idsIn[r], id)
 		}
 	}
-	if len(reports) > 1 && !slices.Contains(reports, "") {
+	if several && !slices.Contains(reports, "") {
 		for _, r := range reports {
 			fmt.Fprintf(w, "report: %s\n", r)
 		}

@@ -165,4 +165,14 @@ func TestDamagedVerdictsFailClosed(t *testing.T) {
 	if got, err := os.ReadFile(path); err != nil || string(got) != string(damaged) {
 		t.Fatalf("the damaged file was overwritten: %q, %v", got, err)
 	}
+	// The same commit pushed to a new ref, the remote having it under
+	// another: no review reads it, and whether it was blocked is unknown.
+	head := strings.Fields(line)[1]
+	gitIn(t, dir)("update-ref", "refs/remotes/origin/main", head)
+	again := "refs/heads/other " + head + " refs/heads/other " + strings.Repeat("0", 40) + "\n"
+	_, err = runHook(t, dir, again, env, outcome(Outcome{}))
+	if exitcode.Of(err) != exitcode.Setup || err == nil ||
+		!strings.HasPrefix(err.Error(), "push blocked: refs/heads/other brings commits no review of this push reads, and the hook's saved verdicts ") {
+		t.Fatalf("under another ref: %v", err)
+	}
 }

@@ -188,14 +188,15 @@ func joinOutcomes(outs []Outcome) Outcome {
 		verdicts = appendNew(verdicts, o.Verdict)
 		j.TimedOut = j.TimedOut || o.TimedOut
 		j.Unread = j.Unread || o.Unread
+		j.Unfinished = j.Unfinished || o.Unfinished
 		j.TooLarge = j.TooLarge || o.TooLarge
 		j.SelfExempt = append(j.SelfExempt, o.SelfExempt...)
 		j.Skipped = append(j.Skipped, o.Skipped...)
 		j.Fix = cmp.Or(j.Fix, o.Fix)
 		partial = appendNew(partial, o.Partial)
 		j.Missing = dedupe(append(j.Missing, o.Missing...))
-		if o.Panel > 0 {
-			j.Reviewed, j.Panel = o.Reviewed, o.Panel
+		if o.Panel > 0 && (j.Panel == 0 || o.Reviewed < j.Reviewed) {
+			j.Reviewed, j.Panel = o.Reviewed, o.Panel // the review resting on the fewest
 		}
 		warnings = appendNew(warnings, o.Warning)
 		hints = appendNew(hints, o.WarningHint)

@@ -2,6 +2,8 @@ package hookcmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,6 +77,49 @@ func TestReviewAllKeepsWhatAnEarlierReviewFound(t *testing.T) {
 	if got, _ := reviewAll(passes, func([]*diff.Set) (Outcome, error) { i++; return outs[i-1], nil }); !got.Unavailable || i != 1 {
 		t.Fatalf("down first: %+v after %d reviews", got, i)
 	}
+	// An error opening a later review (hook.timeout reached as it lists
+	// the models) keeps the block too, and names every file left: those
+	// of the reviews after it as well.
+	three := [][]*diff.Set{{setOf("", "+x")}, {setOf("", "+y")}, {{Files: []diff.File{{Path: "c.go", Status: diff.StatusModified}}}}}
+	i = 0
+	got, err = reviewAll(three, func([]*diff.Set) (Outcome, error) {
+		i++
+		if i == 1 {
+			return blocked, nil
+		}
+		return Outcome{}, fmt.Errorf("list models: %w", context.DeadlineExceeded)
+	})
+	if err != nil || !got.Blocked || !got.Unfinished || !got.TimedOut || i != 2 ||
+		!strings.HasPrefix(got.Partial, "2 files in another pushed version read by no reviewer (a.go, c.go): list models: context deadline exceeded") {
+		t.Fatalf("error after a block: %+v, %v after %d reviews", got, err, i)
+	}
+	// A signal is a signal whatever came before.
+	i = 0
+	if _, err := reviewAll(passes, func([]*diff.Set) (Outcome, error) {
+		i++
+		if i == 1 {
+			return blocked, nil
+		}
+		return Outcome{}, context.Canceled
+	}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted: %v", err)
+	}
+	// Nothing read before the server went down: the push is unreviewed,
+	// as for one review.
+	i = 0
+	outs = []Outcome{{NothingReviewed: true}, down}
+	if got, _ := reviewAll(passes, func([]*diff.Set) (Outcome, error) { i++; return outs[i-1], nil }); !got.Unavailable {
+		t.Fatalf("nothing read, then down: %+v", got)
+	}
+}
+
+// The joined review rests on as few reviewers as the one that rested on
+// the fewest.
+func TestJoinOutcomesRestsOnTheFewest(t *testing.T) {
+	got := joinOutcomes([]Outcome{{Missing: []string{"b"}, Reviewed: 1, Panel: 3}, {Missing: []string{"b"}, Reviewed: 2, Panel: 3}})
+	if got.Reviewed != 1 || got.Panel != 3 {
+		t.Fatalf("%+v", got)
+	}
 }
 
 // A review of only skipped files beside one that read something: a file
@@ -107,5 +152,15 @@ func TestPrintBlockedNamesEachReport(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// One review of several blocked: its report is named by id, since the
+// latest saved report may be another review's.
+func TestPrintBlockedNamesTheReportOfAPushOfSeveralReviews(t *testing.T) {
+	var b strings.Builder
+	printBlocked(&b, false, []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"}}, "", "/g/quorum/reports/r1/report.md")
+	if !strings.Contains(b.String(), "  quorum report show r1\n  quorum dismiss Q1 --report r1 --reason") {
+		t.Errorf("%s", b.String())
 	}
 }

@@ -92,39 +92,43 @@ func reviewAll(passes [][]*diff.Set, reviewOne func([]*diff.Set) (Outcome, error
 	var outs []Outcome
 	for i, pass := range passes {
 		out, err := reviewOne(pass)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if out.Unavailable && i > 0 {
-			// The server or the panel failed after an earlier review
-			// finished: what that one found still gates the push, and
-			// the files left are changed code no reviewer read.
-			outs = append(outs, unfinished(pass, out))
-			break
-		}
-		if out.Unavailable {
-			return out, nil // nothing reviewed at all: hook.on_unavailable decides
+		read := slices.ContainsFunc(outs, func(o Outcome) bool { return !o.NothingReviewed })
+		switch {
+		case err != nil && (!read || errors.Is(err, context.Canceled)):
+			return Outcome{}, err // as for a push of one review; a signal refuses it
+		case err != nil:
+			// A later review that cannot be made (hook.timeout reached
+			// while it opens the panel, say): what the earlier ones found
+			// still gates the push, and the rest is unread.
+			return joinOutcomes(append(outs, unfinished(passes[i:], Outcome{Reason: err.Error(), Fix: errmap.Hint(err),
+				TimedOut: errors.Is(err, context.DeadlineExceeded)}))), nil
+		case out.Unavailable && read:
+			return joinOutcomes(append(outs, unfinished(passes[i:], out))), nil
+		case out.Unavailable:
+			return out, nil // nothing read at all: hook.on_unavailable decides
 		}
 		outs = append(outs, out)
 	}
 	return joinOutcomes(outs), nil
 }
 
-// unfinished is the outcome of a review the server or panel could not
-// make (out) after an earlier one of the same push finished: a partial
-// review of the files it held.
-func unfinished(pass []*diff.Set, out Outcome) Outcome {
+// unfinished is the outcome of the reviews the server or panel could not
+// make (out says why) after an earlier one of the same push read
+// something: a partial review of the files they held.
+func unfinished(passes [][]*diff.Set, out Outcome) Outcome {
 	var files []string
-	for _, s := range pass {
-		for _, f := range s.Reviewable() {
-			files = append(files, f.Path)
+	for _, pass := range passes {
+		for _, s := range pass {
+			for _, f := range s.Reviewable() {
+				files = append(files, f.Path)
+			}
 		}
 	}
 	n := len(files)
 	return Outcome{
 		Partial: fmt.Sprintf("%d file%s in another pushed version read by no reviewer (%s): %s", n, cmdutil.Plural(n),
 			safetext.OneLine(report.FirstFew(files)), safetext.OneLine(out.Reason)),
-		Unread: true, TimedOut: out.TimedOut, Fix: out.Fix, Warning: out.Warning, WarningHint: out.WarningHint,
+		Unfinished: true, TimedOut: out.TimedOut, Fix: out.Fix, Warning: out.Warning, WarningHint: out.WarningHint,
 	}
 }
 

@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,6 +78,10 @@ type Outcome struct {
 	// TooLarge: a changed file over the size limit, skipped, so that no
 	// reviewer read it (with Partial, or NothingReviewed).
 	TooLarge bool
+	// Unfinished: a later review of the push (another version of a file)
+	// could not be made after an earlier one read something; Fix says
+	// what to do (with Partial).
+	Unfinished bool
 	// SelfExempt are the changed files skipped by an attribute that may
 	// not be the remote's: of a .gitattributes the push changes, or one
 	// the work tree holds uncommitted (with Partial).
@@ -205,7 +210,18 @@ func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, pla
 	}
 	// A block whose findings were all dismissed since is lifted here, as
 	// a review would lift it (the ledger applied to its saved answers).
-	verdicts = verdicts.Without(func(b *hook.Blocked) bool { return dismissedSince(ctx, dir, b) })
+	// Only the blocks this push meets are replayed, each once.
+	replayed := map[*hook.Blocked]bool{}
+	lifted := func(b *hook.Blocked) bool {
+		if v, ok := replayed[b]; ok {
+			return v
+		}
+		replayed[b] = dismissedSince(ctx, dir, b)
+		return replayed[b]
+	}
+	verdicts = verdicts.Without(func(b *hook.Blocked) bool {
+		return slices.ContainsFunc(b.Commits, func(c string) bool { return slices.Contains(plan.Commits, c) }) && lifted(b)
+	})
 	if b := blockedAmong(verdicts, plan.Commits); b != nil {
 		report := ""
 		if b.Report != "" {
@@ -216,12 +232,18 @@ func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, pla
 	}
 	// The same change under new commits (squashed, rebased, amended):
 	// known by the blocked line it adds again.
-	if _, f := verdicts.Carried(ctx, dir, plan.Ranges, plan.EmptyTree); f != nil {
-		return exitcode.Setupf(fix+next+skipHint,
-			"push blocked: %s, and it adds again the line of %s:%d an earlier push was blocked on (%s %s)",
-			reason, safetext.OneLine(f.File), f.Line, safetext.OneLine(f.Severity), safetext.Clip(safetext.OneLine(f.Title), 60))
+	for {
+		b, f := verdicts.Carried(ctx, dir, plan.Ranges, plan.EmptyTree)
+		if f == nil {
+			return nil
+		}
+		if !lifted(b) {
+			return exitcode.Setupf(fix+next+skipHint,
+				"push blocked: %s, and it adds again the line of %s:%d an earlier push was blocked on (%s %s)",
+				reason, safetext.OneLine(f.File), f.Line, safetext.OneLine(f.Severity), safetext.Clip(safetext.OneLine(f.Title), 60))
+		}
+		verdicts = verdicts.Without(func(x *hook.Blocked) bool { return x == b || x.Time.Equal(b.Time) && x.Report == b.Report })
 	}
-	return nil
 }
 
 // gapsOf joins what a review did not cover: the part of the push it did
@@ -371,6 +393,17 @@ func RunPush(opts *RunOptions) error {
 			}
 		}
 	}
+	if d := verdicts.Damaged(); d != nil {
+		// The re-push rules above read the saved verdicts: commits the
+		// remote has under other refs, or a tag brings unreviewed, may be
+		// ones a push was blocked on, and nothing says they are not.
+		for _, sk := range plan.Skipped {
+			if sk.OnRemote || sk.Unreviewed != nil {
+				return exitcode.Setupf(verdicts.DamagedHint()+"; "+skipHint,
+					"push blocked: %s brings commits no review of this push reads, and %s, so whether an earlier push of them was blocked is unknown", safetext.OneLine(sk.Ref), safetext.OneLine(d.Error()))
+			}
+		}
+	}
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
 	}
@@ -485,6 +518,8 @@ func RunPush(opts *RunOptions) error {
 		switch {
 		case out.TimedOut:
 			hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
+		case out.Unfinished:
+			hint = cmp.Or(out.Fix, "push again once the model server answers")
 		case out.Unread:
 			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
 		case out.TooLarge:
@@ -502,7 +537,7 @@ func RunPush(opts *RunOptions) error {
 			if err := blockedBefore(ctx, dir, verdicts, plan, "the review is partial ("+gapsOf(out.Partial, fewer)+")", hint); err != nil {
 				return err
 			}
-			if !out.TimedOut && !out.Unread && !out.TooLarge && len(out.SelfExempt) == 0 {
+			if !out.TimedOut && !out.Unread && !out.TooLarge && len(out.SelfExempt) == 0 && !out.Unfinished {
 				// It goes through: pushing again sends nothing. What
 				// reviews all of it is a review of its commits.
 				hint = fmt.Sprintf("once the cause is fixed, run %s to review all of it; 'quorum status' names this push until then", reviewCommands(plan))
