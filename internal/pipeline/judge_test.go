@@ -74,6 +74,22 @@ func judgedReview(t *testing.T, srv *ollamatest.Server, judge string, models ...
 	return res, s
 }
 
+// reviewWith reviews reporttest's set under cfg, with no cache.
+func reviewWith(t *testing.T, cfg *config.Config) *Result {
+	t.Helper()
+	cfg.Cache = false
+	s, err := Open(context.Background(), Options{Config: cfg})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
+		Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
+	if err != nil || res.RunErr != nil {
+		t.Fatalf("review: %v, %v", err, res.RunErr)
+	}
+	return res
+}
+
 // judgeChats counts the judge requests (a probe of the judge's tokenizer
 // is not one).
 func judgeChats(srv *ollamatest.Server) int {
@@ -332,16 +348,7 @@ func TestAJudgeOnARefusedHostDoesNotStopTheReview(t *testing.T) {
 	cfg.OllamaHost = "10.1.2.3" // refused before any dial
 	cfg.Merge.Judge = "gemma2:9b"
 	cfg.Models = []config.Model{{Name: "qwen2.5-coder:7b", Host: srv.Host}, {Name: "llama3.1:8b", Host: srv.Host}}
-	cfg.Cache = false
-	s, err := Open(context.Background(), Options{Config: cfg})
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
-		Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
-	if err != nil || res.RunErr != nil {
-		t.Fatalf("review: %v, %v", err, res.RunErr)
-	}
+	res := reviewWith(t, cfg)
 	g := res.Report.Grouping
 	if g.By != report.GroupedByRules || !strings.HasPrefix(g.Note, "the judge's server: refusing to send code to non-loopback") || len(res.Report.Findings) != 2 {
 		t.Fatalf("grouping %+v, %d findings", g, len(res.Report.Findings))
@@ -512,16 +519,7 @@ func TestAJudgeThatIsAReviewerRunsOnItsServer(t *testing.T) {
 	cfg.OllamaHost = laptop.Host
 	cfg.Merge.Judge = "llama3.1:8b"
 	cfg.Models = []config.Model{{Name: "qwen2.5-coder:7b"}, {Name: "llama3.1:8b", Host: team.Host}}
-	cfg.Cache = false
-	s, err := Open(context.Background(), Options{Config: cfg})
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	res, err := Review(context.Background(), s, Request{Set: reporttest.Set(), ReadNew: func(context.Context, string) ([]byte, error) { return nil, errors.New("no context") },
-		Dismissals: &dismiss.Ledger{}, Meta: report.Meta{GeneratedAt: reporttest.GeneratedAt}})
-	if err != nil || res.RunErr != nil {
-		t.Fatalf("review: %v, %v", err, res.RunErr)
-	}
+	res := reviewWith(t, cfg)
 	if g := res.Report.Grouping; g.By != report.GroupedByJudge {
 		t.Fatalf("grouping %+v", g)
 	}

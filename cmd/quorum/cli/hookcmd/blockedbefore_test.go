@@ -14,22 +14,32 @@ import (
 	"github.com/quorum-review/quorum/review/report"
 )
 
+// outcome is a reviewer that answers o.
+func outcome(o Outcome) Reviewer {
+	return reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return o, nil })
+}
+
+// blockedPush is a repository whose push (line) was blocked on one
+// critical finding (the outcome blocked), with the hook's environment.
+func blockedPush(t *testing.T) (dir, line string, env map[string]string, blocked Outcome) {
+	t.Helper()
+	dir, line = gitRepo(t)
+	env = map[string]string{"HOME": t.TempDir()}
+	blocked = Outcome{Blocked: true, ReportPath: "/r.md", Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "db.go", Line: 3,
+		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2}}}
+	if _, err := runHook(t, dir, line, env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+		t.Fatalf("blocked: %v", err)
+	}
+	return dir, line, env, blocked
+}
+
 // Commits a push was blocked on stay blocked, under hook.on_unavailable:
 // allow, through every review that is not whole and finds nothing: a
 // panel model missing (which once recorded a pass and erased the block),
 // a failed reviewer, every file over the size limit. Each refusal is one
 // error and one hint; a whole review that passes then lets them through.
 func TestBlockedCommitsStayBlockedOnAnIncompleteReview(t *testing.T) {
-	dir, line := gitRepo(t)
-	env := map[string]string{"HOME": t.TempDir()}
-	outcome := func(o Outcome) Reviewer {
-		return reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return o, nil })
-	}
-	blocked := Outcome{Blocked: true, ReportPath: "/r.md", Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "db.go", Line: 3,
-		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2}}}
-	if _, err := runHook(t, dir, line, env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
-		t.Fatalf("blocked: %v", err)
-	}
+	dir, line, env, _ := blockedPush(t)
 	for _, tc := range []struct {
 		name string
 		out  Outcome
@@ -71,9 +81,6 @@ func TestBlockedChangeRewrittenStaysBlocked(t *testing.T) {
 	pushLine := func() string {
 		ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
 		return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
-	}
-	outcome := func(o Outcome) Reviewer {
-		return reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return o, nil })
 	}
 	blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "a.go", Line: 4,
 		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: sqli}}}
@@ -129,16 +136,7 @@ func TestHookFindingKeepsItsAddedLine(t *testing.T) {
 // the hook cannot review whole is refused (whether it was blocked before
 // is unknown), and a whole review still gates the push.
 func TestDamagedVerdictsFailClosed(t *testing.T) {
-	dir, line := gitRepo(t)
-	env := map[string]string{"HOME": t.TempDir()}
-	outcome := func(o Outcome) Reviewer {
-		return reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { return o, nil })
-	}
-	blocked := Outcome{Blocked: true, ReportPath: "/r.md", Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "db.go", Line: 3,
-		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2}}}
-	if _, err := runHook(t, dir, line, env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
-		t.Fatalf("blocked: %v", err)
-	}
+	dir, line, env, blocked := blockedPush(t)
 	path := filepath.Join(dir, ".git", "quorum", "hook-verdicts.json")
 	damaged := []byte(`{"blocked": [`)
 	if err := os.WriteFile(path, damaged, 0o644); err != nil {
