@@ -72,9 +72,11 @@ func TestReviewAllKeepsWhatAnEarlierReviewFound(t *testing.T) {
 		!strings.Contains(got.Partial, "1 file in another pushed version read by no reviewer (a.go): ollama is not reachable") {
 		t.Fatalf("blocked, then down: %+v, %v", got, err)
 	}
+	// Every reviewer failed the first review: the second is made all the
+	// same, so what blocks does not depend on the order of the refs.
 	outs = []Outcome{down, blocked}
 	i = 0
-	if got, _ := reviewAll(passes, func([]*diff.Set) (Outcome, error) { i++; return outs[i-1], nil }); !got.Unavailable || i != 1 {
+	if got, _ := reviewAll(passes, func([]*diff.Set) (Outcome, error) { i++; return outs[i-1], nil }); !got.Blocked || !got.Unfinished || i != 2 {
 		t.Fatalf("down first: %+v after %d reviews", got, i)
 	}
 	// An error opening a later review (hook.timeout reached as it lists
@@ -89,19 +91,24 @@ func TestReviewAllKeepsWhatAnEarlierReviewFound(t *testing.T) {
 		}
 		return Outcome{}, fmt.Errorf("list models: %w", context.DeadlineExceeded)
 	})
-	if err != nil || !got.Blocked || !got.Unfinished || !got.TimedOut || i != 2 ||
-		!strings.HasPrefix(got.Partial, "2 files in another pushed version read by no reviewer (a.go, c.go): list models: context deadline exceeded") {
+	if err != nil || !got.Blocked || !got.Unfinished || !got.TimedOut || i != 3 ||
+		got.Partial != "1 file in another pushed version read by no reviewer (a.go): list models: context deadline exceeded; 1 file in another pushed version read by no reviewer (c.go): list models: context deadline exceeded" {
 		t.Fatalf("error after a block: %+v, %v after %d reviews", got, err, i)
 	}
-	// A signal is a signal whatever came before.
+	// A signal after a block keeps the block (the push is refused, and it
+	// is remembered); before one, it is the push's error.
 	i = 0
-	if _, err := reviewAll(passes, func([]*diff.Set) (Outcome, error) {
+	got, err = reviewAll(passes, func([]*diff.Set) (Outcome, error) {
 		i++
 		if i == 1 {
 			return blocked, nil
 		}
 		return Outcome{}, context.Canceled
-	}); !errors.Is(err, context.Canceled) {
+	})
+	if err != nil || !got.Blocked || !strings.HasSuffix(got.Partial, "the review was interrupted") {
+		t.Fatalf("interrupted after a block: %+v, %v", got, err)
+	}
+	if _, err := reviewAll(passes, func([]*diff.Set) (Outcome, error) { return Outcome{}, context.Canceled }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted: %v", err)
 	}
 	// Nothing read before the server went down: the push is unreviewed,

@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,27 +90,47 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 // reviewAll makes the push's reviews, one per pass (reviewPasses), and
 // joins their outcomes.
 func reviewAll(passes [][]*diff.Set, reviewOne func([]*diff.Set) (Outcome, error)) (Outcome, error) {
-	var outs []Outcome
+	var outs, left []Outcome
+	var firstDown *Outcome
+	var firstErr error
 	for i, pass := range passes {
 		out, err := reviewOne(pass)
-		read := slices.ContainsFunc(outs, func(o Outcome) bool { return !o.NothingReviewed })
 		switch {
-		case err != nil && (!read || errors.Is(err, context.Canceled)):
-			return Outcome{}, err // as for a push of one review; a signal refuses it
+		case errors.Is(err, context.Canceled):
+			// A signal: a block an earlier review found is still the
+			// push's (and remembered), the rest unread; else it is refused.
+			if slices.ContainsFunc(outs, func(o Outcome) bool { return o.Blocked }) {
+				return joinOutcomes(append(append(outs, left...), unfinished(passes[i:], Outcome{Reason: "the review was interrupted"}))), nil
+			}
+			return Outcome{}, err
 		case err != nil:
-			// A later review that cannot be made (hook.timeout reached
-			// while it opens the panel, say): what the earlier ones found
-			// still gates the push, and the rest is unread.
-			return joinOutcomes(append(outs, unfinished(passes[i:], Outcome{Reason: err.Error(), Fix: errmap.Hint(err),
-				TimedOut: errors.Is(err, context.DeadlineExceeded)}))), nil
-		case out.Unavailable && read:
-			return joinOutcomes(append(outs, unfinished(passes[i:], out))), nil
+			// A review that cannot be made (hook.timeout reached as it
+			// opens the panel, say): the others are still made.
+			firstErr = cmp.Or(firstErr, err)
+			left = append(left, unfinished(passes[i:i+1], Outcome{Reason: err.Error(), Fix: errmap.Hint(err),
+				TimedOut: errors.Is(err, context.DeadlineExceeded)}))
 		case out.Unavailable:
-			return out, nil // nothing read at all: hook.on_unavailable decides
+			// Every reviewer failed this one: the next may still be read
+			// (the server answers), so what a bug on another ref draws
+			// does not depend on the order of the refs.
+			if firstDown == nil {
+				firstDown = &out
+			}
+			left = append(left, unfinished(passes[i:i+1], out))
+		default:
+			outs = append(outs, out)
 		}
-		outs = append(outs, out)
 	}
-	return joinOutcomes(outs), nil
+	if !slices.ContainsFunc(outs, func(o Outcome) bool { return !o.NothingReviewed }) {
+		// Nothing read: as for a push of one review.
+		switch {
+		case firstErr != nil:
+			return Outcome{}, firstErr
+		case firstDown != nil:
+			return *firstDown, nil
+		}
+	}
+	return joinOutcomes(append(outs, left...)), nil
 }
 
 // unfinished is the outcome of the reviews the server or panel could not
