@@ -289,7 +289,7 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
-	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head, func(rep *report.Report) int {
+	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head, func(rep *report.Report, saved string) int {
 		if cfgErr != nil {
 			return countBlocking(rep.Policy, rep.Findings) // as the review judged them
 		}
@@ -299,9 +299,10 @@ func statusRun(opts *StatusOptions) error {
 			ledger, _ = dismiss.Load(root, gitDir)
 		}
 		hook := hookPolicy(cfg)
-		// No saved diff here: a finding of several places counts (as one
-		// its dismissal cannot be checked against).
-		_, kept := hookKept(hook, rep, nil, ledger, &Status{})
+		// The diff it saved tells a dismissal's places (nil: none, and a
+		// finding of several places then counts).
+		set, _ := reportstore.LoadDiff(saved)
+		_, kept := hookKept(hook, rep, set, ledger, &Status{})
 		return countBlocking(hook, kept)
 	})
 	if opts.Format == "json" {
@@ -476,7 +477,7 @@ func applyLedger(st *Status, rep *report.Report, set *diff.Set, l *dismiss.Ledge
 // remote. The partial review the hook saved for such a push never covers
 // it. A verdicts file that cannot be read hides nothing else: the hook
 // warns about it on every push.
-func unreviewedPushes(ctx context.Context, dir, gitDir, head string, blocking func(*report.Report) int) []UnreviewedPush {
+func unreviewedPushes(ctx context.Context, dir, gitDir, head string, blocking func(rep *report.Report, saved string) int) []UnreviewedPush {
 	v, err := hook.LoadVerdicts(ctx, dir)
 	if err != nil {
 		return nil
@@ -514,7 +515,7 @@ func unreviewedPushes(ctx context.Context, dir, gitDir, head string, blocking fu
 			continue
 		}
 		for _, c := range covering {
-			if n := blocking(c.rep); n > 0 {
+			if n := blocking(c.rep, c.dir); n > 0 {
 				p.FoundSince += n
 				p.Reports = append(p.Reports, c.id)
 			}
@@ -526,10 +527,10 @@ func unreviewedPushes(ctx context.Context, dir, gitDir, head string, blocking fu
 	return out
 }
 
-// savedReport is a saved report and its id.
+// savedReport is a saved report, its id and its directory.
 type savedReport struct {
-	id  string
-	rep *report.Report
+	id, dir string
+	rep     *report.Report
 }
 
 // coveringReport is the newest saved report of exactly these ranges (from
@@ -572,7 +573,7 @@ func completeReports(gitDir string) map[string]savedReport {
 		}
 		if k := reportKey(rep); k != "" {
 			if _, newer := reports[k]; !newer {
-				reports[k] = savedReport{id: e.ID, rep: rep}
+				reports[k] = savedReport{id: e.ID, dir: e.Dir, rep: rep}
 			}
 		}
 		return false // every saved report is read once
