@@ -1,12 +1,12 @@
 package hookcmd
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path"
 	"slices"
 	"strings"
@@ -16,7 +16,9 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/pipeline"
@@ -78,13 +80,70 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{}, err
 	}
 	attrs := changesAttributes(sets) || worktreeAttributes(ctx, req.Dir, ranges)
+	var prog *progress.Reporter
+	panel := &panelOnce{open: func() (*pipeline.Session, error) {
+		var obs run.Observer
+		if p.ios != nil {
+			prog = progress.New(p.ios, false, p.now)
+			obs = prog
+		}
+		return p.openPanel(ctx, req.Config, obs)
+	}}
+	defer func() {
+		if prog != nil {
+			prog.Close() // before RunPush prints the verdict
+		}
+	}()
 	return reviewAll(passes, func(pass []*diff.Set) (Outcome, error) {
 		merged, err := pipeline.Merge(pass...)
 		if err != nil {
 			return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
 		}
-		return p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs)
+		return p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs, panel)
 	})
+}
+
+// panelOnce opens the panel for the push's first review that has
+// something to read and hands the same session to the others: the models
+// are listed, checked and measured once however many reviews a push makes.
+// A push of skipped files only never opens it (it goes through with the
+// server down).
+type panelOnce struct {
+	open    func() (*pipeline.Session, error)
+	opened  bool
+	session *pipeline.Session
+	err     error
+}
+
+func (o *panelOnce) get() (*pipeline.Session, error) {
+	if !o.opened {
+		o.session, o.err = o.open()
+		o.opened = true
+	}
+	return o.session, o.err
+}
+
+// openPanel opens the panel's session (its progress told to obs), and checks
+// what makes the hook's configuration wrong rather than the server down:
+// an embedding model, one model named twice.
+func (p *pipelineReviewer) openPanel(ctx context.Context, cfg *config.Config, obs run.Observer) (*pipeline.Session, error) {
+	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now, Observer: obs})
+	if err != nil {
+		return nil, err
+	}
+	// A panel model that is an embedding model is a configuration error,
+	// not an outage: it blocks the push (exit 2) whatever
+	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
+	// failing late and letting the push through unreviewed.
+	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
+		return session, exitcode.New(exitcode.Setup, err, notChatHookHint)
+	}
+	// So is one model named twice: its two reviews would agree with
+	// themselves and could block (or pass) a push on one opinion.
+	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
+		return session, exitcode.New(exitcode.Setup, err, sameWeightsHookHint)
+	}
+	return session, nil
 }
 
 // reviewAll makes the push's reviews, one per pass (reviewPasses), and
@@ -154,9 +213,10 @@ func unfinished(passes [][]*diff.Set, out Outcome) Outcome {
 }
 
 // reviewOne is one review of the push: merged's files, each in one
-// version, asked of the panel, consolidated, gated and saved.
-// attrs says the push changes a .gitattributes (selfExempt).
-func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool) (Outcome, error) {
+// version, asked of the panel (opened once, panel), consolidated, gated
+// and saved. attrs says the attributes git read may not be the remote's
+// (selfExempt).
+func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool, panel *panelOnce) (Outcome, error) {
 	cfg := req.Config
 	set := merged.Set
 	if set.Empty() {
@@ -183,30 +243,12 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
-	var obs run.Observer
-	if p.ios != nil {
-		prog := progress.New(p.ios, false, p.now)
-		defer prog.Close() // before RunPush prints the verdict
-		obs = prog
-	}
-	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now, Observer: obs})
-	if err != nil {
-		if pipeline.Unavailable(err) {
-			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
-		}
+	session, err := panel.get()
+	switch {
+	case err != nil && session == nil && pipeline.Unavailable(err):
+		return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
+	case err != nil:
 		return Outcome{}, err // a refused remote host is the user's decision, not an outage
-	}
-	// A panel model that is an embedding model is a configuration error,
-	// not an outage: it blocks the push (exit 2) whatever
-	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
-	// failing late and letting the push through unreviewed.
-	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
-		return Outcome{}, exitcode.New(exitcode.Setup, err, notChatHookHint)
-	}
-	// So is one model named twice: its two reviews would agree with
-	// themselves and could block (or pass) a push on one opinion.
-	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
-		return Outcome{}, exitcode.New(exitcode.Setup, err, sameWeightsHookHint)
 	}
 	// A gate more reviewers must agree on than the panel has could never
 	// block a push: configuration, not a pass.
@@ -370,21 +412,16 @@ func changesAttributes(sets []*diff.Set) bool {
 // from the work tree, so either could exempt pushed code.
 func worktreeAttributes(ctx context.Context, dir string, ranges []hook.Range) bool {
 	const spec = ":(glob)**/.gitattributes"
-	run := func(args ...string) (string, error) {
-		cmd := exec.CommandContext(ctx, "git", args...)
-		cmd.Dir = dir
-		out, err := cmd.Output()
-		return string(out), err
-	}
-	out, err := run("status", "--porcelain", "--untracked-files=all", "--", spec)
+	git := &gitexec.Git{Dir: dir}
+	out, err := git.Output(ctx, "status", "--porcelain", "--untracked-files=all", "--", spec)
 	if err != nil {
 		return false // no work tree (a bare repository): no .gitattributes of its own
 	}
-	if strings.TrimSpace(out) != "" {
+	if len(bytes.TrimSpace(out)) > 0 {
 		return true
 	}
 	for _, r := range ranges {
-		if _, err := run("diff", "--quiet", "HEAD", r.Head, "--", spec); err != nil {
+		if _, err := git.Output(ctx, "diff", "--quiet", "HEAD", r.Head, "--", spec); err != nil {
 			return true
 		}
 	}
@@ -413,21 +450,19 @@ func selfExempt(ctx context.Context, dir string, set *diff.Set, attrs bool) []st
 	if len(ask) == 0 {
 		return out
 	}
-	cmd := exec.CommandContext(ctx, "git", append([]string{"check-attr", "-z", "linguist-generated", "linguist-vendored", "--"}, ask...)...)
-	cmd.Dir = dir
-	b, err := cmd.Output()
+	b, err := (&gitexec.Git{Dir: dir}).Output(ctx, append([]string{"check-attr", "-z", "linguist-generated", "linguist-vendored", "--"}, ask...)...)
 	if err != nil {
 		return append(out, ask...) // cannot tell: as if set by an attribute
 	}
-	set2 := map[string]bool{}
-	f := strings.Split(string(b), "\x00")
+	byAttr := map[string]bool{}
+	f := strings.Split(string(b), "\x00") // path, attribute, value, ...
 	for k := 0; k+2 < len(f); k += 3 {
 		if v := f[k+2]; v != "unspecified" && v != "unset" && v != "false" {
-			set2[f[k]] = true
+			byAttr[f[k]] = true
 		}
 	}
 	for _, p := range ask {
-		if set2[p] {
+		if byAttr[p] {
 			out = append(out, p)
 		}
 	}
