@@ -16,7 +16,6 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
-	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
@@ -80,70 +79,13 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{}, err
 	}
 	attrs := changesAttributes(sets) || worktreeAttributes(ctx, req.Dir, ranges)
-	var prog *progress.Reporter
-	panel := &panelOnce{open: func() (*pipeline.Session, error) {
-		var obs run.Observer
-		if p.ios != nil {
-			prog = progress.New(p.ios, false, p.now)
-			obs = prog
-		}
-		return p.openPanel(ctx, req.Config, obs)
-	}}
-	defer func() {
-		if prog != nil {
-			prog.Close() // before RunPush prints the verdict
-		}
-	}()
 	return reviewAll(passes, func(pass []*diff.Set) (Outcome, error) {
 		merged, err := pipeline.Merge(pass...)
 		if err != nil {
 			return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
 		}
-		return p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs, panel)
+		return p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs)
 	})
-}
-
-// panelOnce opens the panel for the push's first review that has
-// something to read and hands the same session to the others: the models
-// are listed, checked and measured once however many reviews a push makes.
-// A push of skipped files only never opens it (it goes through with the
-// server down).
-type panelOnce struct {
-	open    func() (*pipeline.Session, error)
-	opened  bool
-	session *pipeline.Session
-	err     error
-}
-
-func (o *panelOnce) get() (*pipeline.Session, error) {
-	if !o.opened {
-		o.session, o.err = o.open()
-		o.opened = true
-	}
-	return o.session, o.err
-}
-
-// openPanel opens the panel's session (its progress told to obs), and checks
-// what makes the hook's configuration wrong rather than the server down:
-// an embedding model, one model named twice.
-func (p *pipelineReviewer) openPanel(ctx context.Context, cfg *config.Config, obs run.Observer) (*pipeline.Session, error) {
-	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now, Observer: obs})
-	if err != nil {
-		return nil, err
-	}
-	// A panel model that is an embedding model is a configuration error,
-	// not an outage: it blocks the push (exit 2) whatever
-	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
-	// failing late and letting the push through unreviewed.
-	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
-		return session, exitcode.New(exitcode.Setup, err, notChatHookHint)
-	}
-	// So is one model named twice: its two reviews would agree with
-	// themselves and could block (or pass) a push on one opinion.
-	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
-		return session, exitcode.New(exitcode.Setup, err, sameWeightsHookHint)
-	}
-	return session, nil
 }
 
 // reviewAll makes the push's reviews, one per pass (reviewPasses), and
@@ -213,10 +155,9 @@ func unfinished(passes [][]*diff.Set, out Outcome) Outcome {
 }
 
 // reviewOne is one review of the push: merged's files, each in one
-// version, asked of the panel (opened once, panel), consolidated, gated
-// and saved. attrs says the attributes git read may not be the remote's
-// (selfExempt).
-func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool, panel *panelOnce) (Outcome, error) {
+// version, asked of the panel, consolidated, gated and saved.
+// attrs says the push changes a .gitattributes (selfExempt).
+func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool) (Outcome, error) {
 	cfg := req.Config
 	set := merged.Set
 	if set.Empty() {
@@ -243,12 +184,30 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	// Ollama is asked only once there is something to review: a push of
 	// lockfiles goes through even when the server is down.
-	session, err := panel.get()
-	switch {
-	case err != nil && session == nil && pipeline.Unavailable(err):
-		return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
-	case err != nil:
+	var obs run.Observer
+	if p.ios != nil {
+		prog := progress.New(p.ios, false, p.now)
+		defer prog.Close() // before RunPush prints the verdict
+		obs = prog
+	}
+	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now, Observer: obs})
+	if err != nil {
+		if pipeline.Unavailable(err) {
+			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
+		}
 		return Outcome{}, err // a refused remote host is the user's decision, not an outage
+	}
+	// A panel model that is an embedding model is a configuration error,
+	// not an outage: it blocks the push (exit 2) whatever
+	// hook.on_unavailable says, as a bad .quorum.yaml does, instead of
+	// failing late and letting the push through unreviewed.
+	if err := cmdutil.CheckChatModels(ctx, session); err != nil {
+		return Outcome{}, exitcode.New(exitcode.Setup, err, notChatHookHint)
+	}
+	// So is one model named twice: its two reviews would agree with
+	// themselves and could block (or pass) a push on one opinion.
+	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
+		return Outcome{}, exitcode.New(exitcode.Setup, err, sameWeightsHookHint)
 	}
 	// A gate more reviewers must agree on than the panel has could never
 	// block a push: configuration, not a pass.
