@@ -242,6 +242,25 @@ func (p *Plan) Fresh(commits []string, v *Verdicts) []string {
 	return out
 }
 
+// Above maps each commit of the plan's ranges that is not a pushed head to
+// the heads of the ranges holding it: a review that passes judges the
+// code of those heads, not of the commits below them (RecordPass).
+func (p *Plan) Above() map[string][]string {
+	heads := map[string]bool{}
+	for _, r := range p.Ranges {
+		heads[r.Head] = true
+	}
+	above := map[string][]string{}
+	for _, r := range p.Ranges {
+		for _, c := range r.New {
+			if !heads[c] && !slices.Contains(above[c], r.Head) {
+				above[c] = append(above[c], r.Head)
+			}
+		}
+	}
+	return above
+}
+
 // Upto narrows a blocked push's ranges to the history of head, one of their
 // commits pushed again: the ranges whose commits include head, each cut at
 // head (the commits reachable from head and not from the range's base). A

@@ -8,9 +8,10 @@ import (
 // Returning is a commit an earlier push was blocked on that an update of
 // this push brings to its remote ref, although the remote has it already
 // as far as the hook knows: it reached the remote under other refs through
-// a push that skipped the hook (--no-verify, QUORUM_SKIP), since no review
-// of it has passed (that forgets the block). The update's own range starts
-// above it, so without this it would ride under the new commits unreviewed.
+// a push that skipped the hook (--no-verify, QUORUM_SKIP), or below a fix
+// whose review passed, while no review of its own code has. The update's
+// own range starts above it, so without this it would ride under the new
+// commits unreviewed.
 type Returning struct {
 	// Ref is the remote ref the update pushes; Head the pushed commit,
 	// Commit itself or a descendant of it.
@@ -24,16 +25,21 @@ type Returning struct {
 // new to the remote (a commit the remote lacks is reviewed in the update's
 // own range), and not in the history of the ref's old commit (a
 // fast-forward of a ref that already had it brings nothing back: after a
-// --no-verify push of main, the next push of main is not blocked again).
-// An old commit that is not here counts as none. Newest blocks first, each
+// --no-verify push of main, the next push of main is not blocked again),
+// nor below a head whose review passed above it that is in the pushed
+// commit's history (work on top of a fix). An old commit that is not here counts as none. Newest blocks first, each
 // block's commits in its order (newest first). It costs one git call for
-// the push and one or two per update, and none when nothing is blocked.
+// the push and one to three per update, and none when nothing is blocked.
 func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Returning, error) {
 	if v == nil || len(p.pushed) == 0 {
 		return nil, nil
 	}
 	var cands []string
 	seen := map[string]bool{}
+	// passedAbove holds, for a commit a passing review had below its head,
+	// those heads: an update whose history has one of them is on top of
+	// code that passed, and does not bring the commit back.
+	passedAbove := map[string][]string{}
 	for _, b := range slices.Backward(v.Blocked) {
 		for _, c := range b.Commits {
 			if c == "" || seen[c] || p.fresh[c] {
@@ -41,6 +47,9 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 			}
 			seen[c] = true
 			cands = append(cands, c)
+			if b.Superseded() {
+				passedAbove[c] = b.PassedAbove
+			}
 		}
 	}
 	if len(cands) == 0 {
@@ -78,11 +87,47 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 			}
 			in = slices.DeleteFunc(in, func(c string) bool { return !notOld[c] })
 		}
+		if in, err = withoutPassedBelow(ctx, g, in, passedAbove, u.head); err != nil {
+			return nil, err
+		}
 		for _, c := range in {
 			back = append(back, Returning{Ref: u.ref, Head: u.head, Commit: c})
 		}
 	}
 	return back, nil
+}
+
+// withoutPassedBelow drops from cs each commit a passing review had below
+// a head that is in the history of head (or is head). One git call, and
+// none when no commit of cs was superseded.
+func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map[string][]string, head string) ([]string, error) {
+	var heads []string
+	for _, c := range cs {
+		for _, h := range passedAbove[c] {
+			if !slices.Contains(heads, h) {
+				heads = append(heads, h)
+			}
+		}
+	}
+	if len(heads) == 0 {
+		return cs, nil
+	}
+	// A head no longer here (its branch deleted and pruned) proves nothing.
+	out, err := g.output(ctx, append([]string{"rev-list", "--no-walk=unsorted", "--ignore-missing"}, heads...)...)
+	if err != nil {
+		return nil, err
+	}
+	heads = lines(out)
+	if len(heads) == 0 {
+		return cs, nil
+	}
+	notIn, err := outside(ctx, g, heads, head)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(cs, func(c string) bool {
+		return slices.ContainsFunc(passedAbove[c], func(h string) bool { return slices.Contains(heads, h) && !notIn[h] })
+	}), nil
 }
 
 // outside is the set of commits among cs that are not in the history of rev.

@@ -82,3 +82,62 @@ func TestReturning(t *testing.T) {
 		t.Fatalf("after the pass: %+v %v", back, err)
 	}
 }
+
+// A fix pushed above a blocked commit passes over it: the commit stays
+// blocked for a ref pushed at it (LookupAny), and for a ref whose history
+// has it without the fix, but a commit on top of the fix brings nothing
+// back. A pass with the commit as a head forgets it.
+func TestReturningAfterAFixAbove(t *testing.T) {
+	r := newRepo(t)
+	ctx := context.Background()
+	c1 := r.commit("one")
+	r.run("push", "-q", "--no-verify", "origin", "main")
+	bad := r.commit("bad")
+	v, err := LoadVerdicts(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Record([]string{bad}, &Blocked{Ranges: []Range{{Base: c1, Head: bad, New: []string{bad}}}, Findings: []Finding{{ID: "Q1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	fix := r.commit("fix")
+	p := r.plan(PlanOptions{}, line("refs/heads/main", fix, "refs/heads/main", c1))
+	if above := p.Above(); len(above) != 1 || len(above[bad]) != 1 || above[bad][0] != fix {
+		t.Fatalf("above: %v", above)
+	}
+	if err := v.RecordPass(p.Commits, p.Above()); err != nil {
+		t.Fatal(err)
+	}
+	if b := v.Lookup(bad); b != nil {
+		t.Fatalf("a pass above bad: still blocks its own range: %+v", b)
+	}
+	b := v.LookupAny(bad)
+	if b == nil || !b.Superseded() || len(b.PassedAbove) != 1 || b.PassedAbove[0] != fix || len(b.Findings) != 1 {
+		t.Fatalf("a pass above bad forgot the block of bad itself: %+v", b)
+	}
+	r.run("push", "-q", "--no-verify", "origin", "main")
+
+	// On top of the fix, as a new branch: nothing comes back.
+	top := r.commit("top")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", top, "refs/heads/feature", z40))
+	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {
+		t.Fatalf("on top of the fix: %+v %v", back, err)
+	}
+
+	// On top of bad beside the fix: bad comes back.
+	r.run("checkout", "-q", "-b", "side", bad)
+	side := r.commit("side")
+	p = r.plan(PlanOptions{}, line("refs/heads/side", side, "refs/heads/side", z40))
+	back, err := p.Returning(ctx, r.dir, v)
+	if err != nil || len(back) != 1 || back[0].Commit != bad {
+		t.Fatalf("beside the fix: %+v %v", back, err)
+	}
+
+	// A pass of bad as a head (its findings dismissed, say) forgets it.
+	if err := v.RecordPass([]string{bad}, map[string][]string{}); err != nil {
+		t.Fatal(err)
+	}
+	if b := v.LookupAny(bad); b != nil {
+		t.Fatalf("a pass of bad itself kept its block: %+v", b)
+	}
+}

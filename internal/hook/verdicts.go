@@ -55,7 +55,17 @@ type Blocked struct {
 	Findings []Finding `json:"findings"`
 	Report   string    `json:"report,omitempty"`
 	Time     time.Time `json:"time"`
+	// PassedAbove, when set, are the pushed heads of a review that passed
+	// with these commits below its head: that review judged the head's
+	// code, not theirs, so the block still holds a ref pushed at one of
+	// them (LookupAny), and a ref whose history has one of them but none
+	// of these heads (Returning). It no longer blocks a push that reviews
+	// them in its own range, nor one on top of such a head.
+	PassedAbove []string `json:"passed_above,omitempty"`
 }
+
+// Superseded says a review that passed has these commits below its head.
+func (b *Blocked) Superseded() bool { return len(b.PassedAbove) > 0 }
 
 // Unreviewed is a push the hook let through under hook.on_unavailable:
 // allow without a complete review: with none (Ollama down, nothing
@@ -75,8 +85,9 @@ type Unreviewed struct {
 // Verdicts remembers which commits a push was blocked for, so that the
 // same commits pushed again get the same verdict even when the remote
 // already has them under another name (a push made with --no-verify or
-// QUORUM_SKIP): see PlanPush's Skip.OnRemote. A later review of the same
-// commits that passes forgets them. It also remembers the pushes that went
+// QUORUM_SKIP): see PlanPush's Skip.OnRemote. A later review that passes
+// forgets the commits it pushed as heads, and marks those below its heads
+// (Blocked.PassedAbove). It also remembers the pushes that went
 // through unreviewed, until a push reviews all of their commits.
 type Verdicts struct {
 	path       string
@@ -131,8 +142,24 @@ func (v *Verdicts) Without(lifted func(*Blocked) bool) *Verdicts {
 	return view
 }
 
-// Lookup returns the saved blocked verdict covering commit, or nil.
+// Lookup returns the saved blocked verdict covering commit, or nil; a
+// block a passing review has the commit below its head no longer counts
+// (see LookupAny).
 func (v *Verdicts) Lookup(commit string) *Blocked {
+	for i := len(v.Blocked) - 1; i >= 0; i-- {
+		if !v.Blocked[i].Superseded() && slices.Contains(v.Blocked[i].Commits, commit) {
+			return &v.Blocked[i]
+		}
+	}
+	return nil
+}
+
+// LookupAny is Lookup counting superseded blocks too: for a ref pushed at
+// the commit itself, whose code no passing review has judged.
+func (v *Verdicts) LookupAny(commit string) *Blocked {
+	if b := v.Lookup(commit); b != nil {
+		return b
+	}
 	for i := len(v.Blocked) - 1; i >= 0; i-- {
 		if slices.Contains(v.Blocked[i].Commits, commit) {
 			return &v.Blocked[i]
@@ -147,6 +174,18 @@ func (v *Verdicts) Lookup(commit string) *Blocked {
 // file is read again under a lock and only this push's change is applied:
 // a concurrent push's verdict is never overwritten by a stale copy.
 func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
+	return v.record(commits, nil, blocked)
+}
+
+// RecordPass saves a passing review of commits whose pushed heads are
+// above's values: a commit that is a head (not a key of above) is
+// forgotten, and one below a head stays blocked for a ref pushed at it,
+// marked with the heads that passed (Blocked.PassedAbove).
+func (v *Verdicts) RecordPass(commits []string, above map[string][]string) error {
+	return v.record(commits, above, nil)
+}
+
+func (v *Verdicts) record(commits []string, above map[string][]string, blocked *Blocked) error {
 	unlock, err := v.lockAndReload()
 	if err != nil {
 		return err
@@ -157,15 +196,35 @@ func (v *Verdicts) Record(commits []string, blocked *Blocked) error {
 	}
 	changed := blocked != nil
 	kept := v.Blocked[:0]
+	var superseded []Blocked
 	for _, b := range v.Blocked {
 		n := len(b.Commits)
-		b.Commits = slices.DeleteFunc(b.Commits, func(c string) bool { return slices.Contains(commits, c) })
+		var below []string
+		var heads []string
+		b.Commits = slices.DeleteFunc(b.Commits, func(c string) bool {
+			if !slices.Contains(commits, c) {
+				return false
+			}
+			if hs := above[c]; blocked == nil && len(hs) > 0 {
+				below = append(below, c)
+				heads = append(heads, hs...)
+			}
+			return true
+		})
 		changed = changed || len(b.Commits) != n
 		if len(b.Commits) > 0 {
 			kept = append(kept, b)
 		}
+		if len(below) > 0 {
+			s := b
+			s.Commits = below
+			s.PassedAbove = append(slices.Clone(b.PassedAbove), heads...)
+			slices.Sort(s.PassedAbove)
+			s.PassedAbove = slices.Compact(s.PassedAbove)
+			superseded = append(superseded, s)
+		}
 	}
-	v.Blocked = kept
+	v.Blocked = append(kept, superseded...)
 	// A push that went through unreviewed is forgotten once all of its
 	// commits have passed a review; a review that blocks them leaves the
 	// remote holding them all the same, so status still names it.

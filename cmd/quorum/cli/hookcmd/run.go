@@ -352,7 +352,7 @@ func RunPush(opts *RunOptions) error {
 			if !sk.OnRemote {
 				continue
 			}
-			b := verdicts.Lookup(sk.Head)
+			b := verdicts.LookupAny(sk.Head)
 			if b == nil {
 				continue
 			}
@@ -378,7 +378,7 @@ func RunPush(opts *RunOptions) error {
 			return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 		}
 		for _, rb := range back {
-			b := verdicts.Lookup(rb.Commit)
+			b := verdicts.LookupAny(rb.Commit)
 			if b == nil || slices.Contains(plan.Commits, rb.Commit) {
 				continue // reviewed in this push already (another of its ranges)
 			}
@@ -548,15 +548,16 @@ func RunPush(opts *RunOptions) error {
 	// A pass is remembered only for a whole review: one by part of the
 	// panel, or of part of the push, must not clear an earlier block.
 	if verdicts != nil && out.Partial == "" && len(out.Missing) == 0 || verdicts != nil && out.Blocked {
-		var b *hook.Blocked
-		commits := plan.Commits
+		var err error
 		if out.Blocked {
-			b = &hook.Blocked{Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
+			b := &hook.Blocked{Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
 			// Never a commit the remote already had (a restored range's):
 			// only the commits new to it, and those blocked before.
-			commits = plan.Fresh(plan.Commits, verdicts)
+			err = verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
+		} else {
+			err = verdicts.RecordPass(plan.Commits, plan.Above())
 		}
-		if err := verdicts.Record(commits, b); err != nil {
+		if err != nil {
 			fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
 		}
 	}
@@ -652,7 +653,7 @@ func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
 	if verdicts == nil {
 		return
 	}
-	if err := verdicts.Record(plan.Commits, nil); err != nil {
+	if err := verdicts.RecordPass(plan.Commits, plan.Above()); err != nil {
 		fmt.Fprintf(w, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
 	}
 }
