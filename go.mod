@@ -8,6 +8,7 @@ require (
 	github.com/charmbracelet/x/ansi v0.10.2
 	github.com/go-git/go-billy/v5 v5.9.2
 	github.com/go-git/go-git/v5 v5.19.3
+	github.com/gofrs/flock v0.13.2
 	github.com/mattn/go-isatty v0.0.24
 	github.com/muesli/termenv v0.16.0
 	github.com/ollama/ollama v0.32.15

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/internal/atomicfile"
+	"github.com/quorum-review/quorum/internal/filelock"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 )
@@ -103,6 +104,11 @@ type Verdicts struct {
 
 // verdictsFile is under the common git directory: every worktree shares it.
 const verdictsFile = "hook-verdicts.json"
+
+// verdictsLockWait bounds the wait for another push's read and write of
+// the file: one that holds it longer is stuck, and the push says so rather
+// than hanging past hook.timeout.
+var verdictsLockWait = 30 * time.Second
 
 // maxBlocked and maxUnreviewed bound the file: the oldest entries are
 // dropped first.
@@ -257,10 +263,14 @@ func (v *Verdicts) lockAndReload() (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(v.path), 0o755); err != nil {
 		return nil, err
 	}
-	unlock, err = lockFile(v.path + ".lock")
+	l, err := filelock.Acquire(context.Background(), v.path+".lock", verdictsLockWait)
+	if errors.Is(err, filelock.ErrBusy) {
+		return nil, fmt.Errorf("%s stayed locked by another push for %v", v.path, verdictsLockWait)
+	}
 	if err != nil {
 		return nil, err
 	}
+	unlock = func() { _ = l.Release() }
 	if err := v.reload(); err != nil {
 		unlock()
 		return nil, err

@@ -2,9 +2,14 @@ package hook
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/filelock"
 )
 
 // Two pushes reviewed at once (two work trees share the file, or a second
@@ -60,5 +65,39 @@ func TestConcurrentPushesKeepEachVerdict(t *testing.T) {
 		if v.Lookup(c) == nil {
 			t.Errorf("%s lost: %d verdicts", c, len(v.Blocked))
 		}
+	}
+}
+
+// A verdicts file another push keeps locked past verdictsLockWait is an
+// error naming the file, not a hang past hook.timeout; once released, the
+// record goes through and the lock file is gone.
+func TestVerdictsLockWaitIsBounded(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatal(err, string(out))
+	}
+	v, err := LoadVerdicts(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := filelock.Acquire(t.Context(), v.path+".lock", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := verdictsLockWait
+	verdictsLockWait = 20 * time.Millisecond // the wait is not what is tested
+	defer func() { verdictsLockWait = was }()
+	err = v.Record([]string{"aaaa"}, &Blocked{Report: "A"})
+	if err == nil || !strings.Contains(err.Error(), v.path+" stayed locked by another push") {
+		t.Fatalf("got %v", err)
+	}
+	if err := held.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Record([]string{"aaaa"}, &Blocked{Report: "A"}); err != nil || v.Lookup("aaaa") == nil {
+		t.Fatalf("after release: %v", err)
+	}
+	if _, err := os.Stat(v.path + ".lock"); !os.IsNotExist(err) {
+		t.Errorf("lock file left: %v", err)
 	}
 }

@@ -51,9 +51,5 @@ func lockHint(file string, fault readFault) string {
 	if fault == unlockable {
 		return "check that " + filepath.Dir(file) + " is a writable directory: the lock file " + lock + " is made there"
 	}
-	if filelock.Stale {
-		// Here the lock is the file itself, left behind by a killed command.
-		return "wait for the other 'quorum dismiss' or 'quorum undismiss' to finish, then run this again; if none is running, remove " + lock
-	}
 	return "wait for the other 'quorum dismiss' or 'quorum undismiss' (it holds " + lock + ") to finish, then run this again"
 }
