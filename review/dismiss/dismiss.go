@@ -848,7 +848,10 @@ type markerLine struct {
 // vouches for another that a reviewer reported elsewhere and the merge
 // joined to it (two injections of one kind, in two functions).
 func inline(lines diffLines, f report.Finding) (string, bool) {
-	reason, ok := markerAt(lines, f, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
+	if f.Deleted {
+		return "", false
+	}
+	reason, ok := markerAt(lines, f.Kinds, f.Category, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
 	if !ok {
 		return "", false
 	}
@@ -857,22 +860,27 @@ func inline(lines diffLines, f report.Finding) (string, bool) {
 		if m.Line == 0 {
 			return "", false // a member with no line: no comment can be above it
 		}
-		// Each member by its own lines: an old comment above the
-		// representative's unchanged line never covers a member the
-		// change added.
+		// Each member by its own lines and its own kinds: an old comment
+		// above the representative's unchanged line never covers a member
+		// the change added, and "quorum:ignore unchecked-error" never
+		// covers the injection a reviewer saw in the same call.
+		kinds := m.Kinds
+		if kinds == nil {
+			kinds = f.Kinds // a report saved before members had kinds
+		}
 		last := max(m.EndLine, m.Line)
-		if _, ok := markerAt(lines, f, file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
+		if _, ok := markerAt(lines, kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
 			return "", false
 		}
 	}
 	return reason, true
 }
 
-// markerAt finds a quorum:ignore comment for f's kinds on the line above
-// lines first..last of file, or on one of them; added says the change
-// added one of those lines.
-func markerAt(lines diffLines, f report.Finding, file string, first, last int, added bool) (string, bool) {
-	if first == 0 || f.Deleted {
+// markerAt finds a quorum:ignore comment for kinds (or category) on the
+// line above lines first..last of file, or on one of them; added says the
+// change added one of those lines.
+func markerAt(lines diffLines, kinds []string, category, file string, first, last int, added bool) (string, bool) {
+	if first == 0 {
 		return "", false
 	}
 	for n := first - 1; n <= last; n++ {
@@ -893,7 +901,7 @@ func markerAt(lines diffLines, f report.Finding, file string, first, last int, a
 		// A first word that names a kind or a category is a filter, never
 		// a reason: "quorum:ignore style" keeps a security finding there.
 		if merge.IsKind(w) || slices.Contains(prompts.Categories(), w) {
-			if !slices.Contains(f.Kinds, w) && w != strings.ToLower(f.Category) {
+			if !slices.Contains(kinds, w) && w != strings.ToLower(category) {
 				continue
 			}
 			rest = strings.TrimSpace(more)

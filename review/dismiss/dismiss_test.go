@@ -827,3 +827,34 @@ func TestLedgerEntryCoversItsPlacesOnly(t *testing.T) {
 		t.Fatalf("a dismissal of both places: %d dismissed, %d open", len(r.Dismissed), len(r.Findings))
 	}
 }
+
+// "quorum:ignore KIND" covers a merged finding only when KIND is each
+// member's own: a second reviewer's nil dereference merged with the
+// unchecked error is not hidden by a marker naming the unchecked error.
+func TestInlineIgnoreKindCoversEachMember(t *testing.T) {
+	nilDeref := rt.F("", 2, quote, review.Important, "bug", "data may be nil and crash the caller", "On a missing file data is nil; the caller indexes it and panics with a nil dereference.")
+	for name, c := range map[string]struct {
+		comment string
+		hidden  bool
+	}{
+		"one member's kind": {"+	// quorum:ignore unchecked-error", false},
+		"no kind":           {"+	// quorum:ignore the file is optional", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			lines := []string{body[0], c.comment, body[1], body[2], body[3]}
+			s := set("store/load.go", 1, lines...)
+			f := dropped
+			f.Line = 3
+			n := nilDeref
+			n.Line = 3
+			r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": f, "beta": n}), nil)
+			all := append(slices.Clone(r.Findings), r.Dismissed...)
+			if len(all) != 1 || len(all[0].Members) != 2 {
+				t.Fatalf("the merge did not join the two (%d findings): the test needs them joined", len(all))
+			}
+			if got := len(r.Dismissed) == 1; got != c.hidden {
+				t.Fatalf("dismissed = %v, want %v (member kinds %v, %v)", got, c.hidden, all[0].Members[0].Kinds, all[0].Members[1].Kinds)
+			}
+		})
+	}
+}

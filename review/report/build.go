@@ -333,7 +333,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	for _, m := range c.Members {
 		mem := Member{Reviewer: m.Reviewer, Title: safetext.Sanitize(strings.TrimSpace(m.Raw.Title)),
 			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
-			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote))}
+			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: merge.Kinds(m)}
 		if m.File != rep.File {
 			mem.File = m.File
 		}
@@ -344,7 +344,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	}
 	slices.SortStableFunc(f.Members, func(a, b Member) int {
 		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.OldLine, b.OldLine), strings.Compare(a.Title, b.Title),
-			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote))
+			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote), slices.Compare(a.Kinds, b.Kinds))
 	})
 	f.ID = stableID(rep.File, rep.LineText, f.Category)
 	f.Fingerprint = Fingerprint(rep.File, rep.Line, rep.Section, rep.LineText, f.Category)

@@ -349,6 +349,10 @@ type Member struct {
 	// so two deletions far apart differ only here.
 	OldLine int    `json:"old_line,omitempty"`
 	Quote   string `json:"quote,omitempty"`
+	// Kinds are this member's own issue kinds (merge's taxonomy, from its
+	// words): an inline "quorum:ignore KIND" covers the member only when
+	// KIND is one of them.
+	Kinds []string `json:"kinds,omitempty"`
 }
 
 // Part is one rules finding inside a judged finding: what a dismissal of
