@@ -31,7 +31,9 @@ import (
 // A multi-line quote must match consecutive non-blank lines, line by line,
 // each by the rules above, of one of three readings of a hunk: the diff as
 // shown, the new side (the file as it now reads: deleted lines skipped) or
-// the old side (as it read: added lines skipped); the best match wins. The
+// the old side (as it read: added lines skipped); the best match wins.
+// Unchanged lines that were adjacent only on the old side (code inserted
+// between them) anchor to those unchanged lines up to the insertion. The
 // lines must be of one hunk: two hunks are not adjacent in the file, and the
 // lines between them were never shown to the reviewer. A quote line that is
 // only an ellipsis ("...", "…", "// ...") stands for up to maxEllipsisGap
@@ -355,7 +357,34 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 	if !found {
 		return 0, 0, "", false, false
 	}
+	if bestSide == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
+		// Unchanged lines that stood together before the change, now
+		// apart: code the change inserted between them is not what the
+		// reviewer quoted, nor where it found the issue. The finding is on
+		// the unchanged lines up to the insertion, as a quote of them alone.
+		for k := first; k <= last; k++ {
+			if fi.lines[k].kind == diff.Added {
+				last = k - 1
+				break
+			}
+		}
+		for last > first && fi.lines[last].norm == "" {
+			last--
+		}
+		return first, last, diff.Context, false, true
+	}
 	return first, last, kind, fi.deletedOnly(first, last, bestSide), true
+}
+
+// readsOnly reports whether every non-blank line side s reads in
+// first..last is of kind k.
+func (fi *fileIndex) readsOnly(first, last int, s side, k diff.LineKind) bool {
+	for _, l := range fi.lines[first : last+1] {
+		if l.norm != "" && !s.skips(l.kind) && l.kind != k {
+			return false
+		}
+	}
+	return true
 }
 
 // rank is how good one match of a quote is (find).

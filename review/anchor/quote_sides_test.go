@@ -34,6 +34,20 @@ func sidesIndex() *anchor.Index {
 			"-\tfinish()",
 			" }",
 		),
+		// A function inserted between two unchanged ones: the unchanged
+		// lines around it stood together on the old side only.
+		reporttest.File("util.py", diff.StatusModified, 3, 3,
+			" def mean(xs):",
+			"     return sum(xs) / len(xs)",
+			" ",
+			" ",
+			"+def load(path):",
+			"+    with open(path) as f:",
+			"+        return f.read()",
+			"+",
+			"+",
+			" def last(xs):",
+		),
 		// Short unindented lines, as the prompt shows them: "-code", "+code".
 		reporttest.File("pkg/old.go", diff.StatusModified, 10, 10,
 			"-func Legacy() {",
@@ -128,6 +142,27 @@ func TestQuoteAcrossAChangedLine(t *testing.T) {
 		{name: "lines of both sides out of their order", file: "pkg/run.go",
 			quote: "finish()\nbegin()", reject: true},
 	})
+}
+
+// TestQuoteOfUnchangedLinesAcrossAnInsertion: unchanged lines that were
+// adjacent before the change, quoted together, are a finding on those
+// unchanged lines: never one on the code inserted between them (which
+// would show it as the evidence, count the finding as on the change and
+// let one reviewer block on code the change never touched).
+func TestQuoteOfUnchangedLinesAcrossAnInsertion(t *testing.T) {
+	ix := sidesIndex()
+	got, rej := ix.Anchor("m", "c", 1, reporttest.F("util.py", 4, "return sum(xs) / len(xs)\n\n\ndef last(xs):", "critical", "bug", "t", "e"))
+	if rej != nil {
+		t.Fatalf("rejected: %s", rej.Reason)
+	}
+	if got.Line != 4 || got.EndLine != 4 || got.LineKind != diff.Context || got.Deleted || got.Evidence != anchor.EvidenceQuote {
+		t.Errorf("anchored to %d-%d as %q (deleted=%v, evidence %s), want 4-4 as context", got.Line, got.EndLine, got.LineKind, got.Deleted, got.Evidence)
+	}
+	// The inserted code itself, quoted, is still on the change.
+	got, rej = ix.Anchor("m", "c", 1, reporttest.F("util.py", 0, "def load(path):\nwith open(path) as f:", "critical", "bug", "t", "e"))
+	if rej != nil || got.LineKind != diff.Added || got.Line != 7 || got.EndLine != 8 {
+		t.Errorf("inserted code: %+v %v", got, rej)
+	}
 }
 
 // TestQuoteWithUnspacedMarker: a quote that copies the prompt's "-code" or
