@@ -176,13 +176,13 @@ func normalize(v any) (notes []string, changed bool) {
 		}
 	}
 	if fs, ok := doc["findings"].([]any); ok {
-		for i, f := range fs {
+		for _, f := range fs {
 			fm, ok := f.(map[string]any)
 			if !ok {
 				continue
 			}
 			if note := normalizeFinding(fm, r, set); note != "" {
-				notes = append(notes, fmt.Sprintf("finding %d (%s): %s", i+1, titleOf(fm), note))
+				notes = append(notes, fmt.Sprintf("finding %s: %s", titleOf(fm), note))
 			}
 		}
 		// Every finding is kept, however many: a cut here would come before

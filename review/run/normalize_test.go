@@ -104,8 +104,8 @@ func TestUnknownCategoryIsOther(t *testing.T) {
 		t.Errorf("the finding itself changed: %+v", a.Findings[0])
 	}
 	want := []string{
-		`finding 1 ("SQL injection"): category "sql" is not one of the schema's; read as "other"`,
-		`finding 5 ("Number"): category 7 is not one of the schema's; read as "other"`,
+		`finding "SQL injection": category "sql" is not one of the schema's; read as "other"`,
+		`finding "Number": category 7 is not one of the schema's; read as "other"`,
 	}
 	if !slices.Equal(notes, want) {
 		t.Errorf("notes\n%q\nwant\n%q", notes, want)
@@ -134,11 +134,11 @@ func TestUnknownSeverityIsNeverLost(t *testing.T) {
 		t.Fatalf("severities %q, want %q", sevs, want)
 	}
 	want := []string{
-		`finding 2 ("Spelt high"): severity "High" is not one of the schema's; read as "critical"`,
-		`finding 3 ("Spelt minor"): severity "minor" is not one of the schema's; read as "suggestion"`,
-		`finding 4 ("Odd"): severity "URGENTISH" is not one of the schema's; read as "critical", the most severe, so the finding is not lost`,
-		`finding 5 ("None"): no severity; read as "critical", the most severe, so the finding is not lost`,
-		`finding 6 ("Number"): severity 3 is not one of the schema's; read as "critical", the most severe, so the finding is not lost`,
+		`finding "Spelt high": severity "High" is not one of the schema's; read as "critical"`,
+		`finding "Spelt minor": severity "minor" is not one of the schema's; read as "suggestion"`,
+		`finding "Odd": severity "URGENTISH" is not one of the schema's; read as "critical", the most severe, so the finding is not lost`,
+		`finding "None": no severity; read as "critical", the most severe, so the finding is not lost`,
+		`finding "Number": severity 3 is not one of the schema's; read as "critical", the most severe, so the finding is not lost`,
 	}
 	if !slices.Equal(notes, want) {
 		t.Errorf("notes\n%q\nwant\n%q", notes, want)
@@ -247,7 +247,7 @@ func TestOddValueTypes(t *testing.T) {
 	if f.Severity != "critical" || f.Category != "other" || f.Kind != "" || a.Untested[0].Risk != "[1]" {
 		t.Errorf("%+v %+v", f, a.Untested)
 	}
-	if want := []string{`finding 1 ("t"): severity {"level":1} is not one of the schema's; read as "critical", the most severe, so the finding is not lost; category [1,2] is not one of the schema's; read as "other"`}; !slices.Equal(notes, want) {
+	if want := []string{`finding "t": severity {"level":1} is not one of the schema's; read as "critical", the most severe, so the finding is not lost; category [1,2] is not one of the schema's; read as "other"`}; !slices.Equal(notes, want) {
 		t.Errorf("notes %q, want %q", notes, want)
 	}
 }
@@ -259,7 +259,21 @@ func TestUnknownKindIsNoted(t *testing.T) {
 	if a.Findings[0].Kind != "" || a.Findings[1].Kind != "" {
 		t.Errorf("kinds %q, %q; want both empty", a.Findings[0].Kind, a.Findings[1].Kind)
 	}
-	if want := []string{`finding 1 ("t"): kind "Made Up" is not one of the schema's; read as no kind`}; !slices.Equal(notes, want) {
+	if want := []string{`finding "t": kind "Made Up" is not one of the schema's; read as no kind`}; !slices.Equal(notes, want) {
 		t.Errorf("notes %q, want %q", notes, want)
+	}
+}
+
+// A note names its finding by title, never by its place in the answer: the
+// same findings in another order give the same notes (the report sorts
+// them), so the retro is a function of what the model said, not its order.
+func TestNotesDoNotDependOnFindingOrder(t *testing.T) {
+	one, two := findingJSON("Spelt high", "High", "security"), findingJSON("Odd", "URGENTISH", "bug")
+	_, a := mustParse(t, answerJSON(one, two))
+	_, b := mustParse(t, answerJSON(two, one))
+	slices.Sort(a)
+	slices.Sort(b)
+	if !slices.Equal(a, b) {
+		t.Errorf("notes depend on the order of the findings:\n%q\n%q", a, b)
 	}
 }

@@ -125,13 +125,13 @@ func TestOutOfSchemaDetailKeepsTheAnswer(t *testing.T) {
 		{"11 findings", `{"summary":"s","findings":[` + strings.Join(append(nits(10), sqlFinding("critical", "security")), ",") + `]}`,
 			`11 findings, over the schema's limit of 10: all kept, each anchored on its own`, ""},
 		{"bad category", `{"summary":"s","findings":[` + sqlFinding("critical", "sql") + `]}`,
-			`finding 1 ("SQL injection"): category "sql" is not one of the schema's; read as "other"`, ""},
+			`finding "SQL injection": category "sql" is not one of the schema's; read as "other"`, ""},
 		{"upper severity", `{"summary":"s","findings":[` + sqlFinding("CRITICAL", "security") + `]}`, "", ""},
 		{"unknown severity beside", `{"summary":"s","findings":[` + sqlFinding("critical", "security") + `,` +
 			strings.Replace(nits(1)[0], `"suggestion"`, `"trivial"`, 1) + `]}`,
-			`finding 2 ("nit 0"): severity "trivial" is not one of the schema's; read as "suggestion"`, ""},
+			`finding "nit 0": severity "trivial" is not one of the schema's; read as "suggestion"`, ""},
 		{"critical spelt high", `{"summary":"s","findings":[` + strings.Replace(sqlFinding("critical", "security"), `"critical"`, `"high"`, 1) + `]}`,
-			`finding 1 ("SQL injection"): severity "high" is not one of the schema's; read as "critical"`, ""},
+			`finding "SQL injection": severity "high" is not one of the schema's; read as "critical"`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, rep := reviewPanel(t, tc.answer)
