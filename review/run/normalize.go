@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -39,8 +41,11 @@ import (
 //     quote invented code could push a real one out;
 //   - more strengths, concerns, untested scenarios or docs notes than the
 //     schema's maxItems: the first ones are kept, and a note says so;
+//   - a line number that is no line of any file (not whole, or past
+//     ±2^30: 1e20, 6.5) is read as none (-1), and a note quotes it: the
+//     quote places the finding, as for a negative line; 12.0 is 12;
 //   - text longer than the schema's maxLength, and a negative line number
-//     (anchoring rejects that finding), are not errors here.
+//     (anchoring reads it as none), are not errors here.
 //
 // Everything else the schema requires (an object with a summary and a list
 // of findings, each with a file, line, quote, title and explanation of the
@@ -285,10 +290,40 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 			note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("kind %s is not one of the schema's; read as no kind", quoted(kind))
 		}
 	}
+	for _, name := range []string{"line", "end_line"} {
+		if n, ok := m[name].(json.Number); ok {
+			if v, fits := lineNumber(n); fits {
+				set(m, name, v)
+			} else {
+				// Not a line of any file: read as none (-1), so the
+				// finding stands or falls by its quote, as anchoring
+				// reads a negative line, rather than losing the answer.
+				set(m, name, json.Number("-1"))
+				note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("%s %s is not a line number; read as none", name, safetext.Clip(string(n), 24))
+			}
+		}
+	}
 	if sevNote != "" {
 		note = strings.TrimSuffix(sevNote+"; "+note, "; ")
 	}
 	return note
+}
+
+// maxLine bounds the line numbers an answer may hold: far past any file
+// quorum reviews, and inside every int.
+const maxLine = 1 << 30
+
+// lineNumber is n as a line number's JSON ("12" for 12 or 12.0), and
+// whether it is a whole number within ±maxLine.
+func lineNumber(n json.Number) (json.Number, bool) {
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return n, i > -maxLine && i < maxLine
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f != math.Trunc(f) || f <= -maxLine || f >= maxLine {
+		return n, false
+	}
+	return json.Number(strconv.FormatInt(int64(f), 10)), true
 }
 
 // canon is an enum value as the schema spells it: lower case, trimmed,

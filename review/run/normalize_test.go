@@ -277,3 +277,27 @@ func TestNotesDoNotDependOnFindingOrder(t *testing.T) {
 		t.Errorf("notes depend on the order of the findings:\n%q\n%q", a, b)
 	}
 }
+
+// A line number no file has (past an int, or not whole) loses neither the
+// answer nor the finding: it is read as none, the quote places the
+// finding, and a note quotes the model's number. 12.0 is 12.
+func TestOutlandishLineNumbers(t *testing.T) {
+	big := strings.Replace(findingJSON("Big", "critical", "bug"), `"line":6`, `"line":99999999999999999999`, 1)
+	frac := strings.Replace(findingJSON("Frac", "critical", "bug"), `"line":6`, `"line":6.5,"end_line":1e300`, 1)
+	whole := strings.Replace(findingJSON("Whole", "critical", "bug"), `"line":6`, `"line":12.0`, 1)
+	a, notes := mustParse(t, answerJSON(big, frac, whole, findingJSON("Plain", "critical", "bug")))
+	var lines []int
+	for _, f := range a.Findings {
+		lines = append(lines, f.Line, f.EndLine)
+	}
+	if want := []int{-1, 0, -1, -1, 12, 0, 6, 0}; !slices.Equal(lines, want) {
+		t.Errorf("lines %v, want %v", lines, want)
+	}
+	want := []string{
+		`finding "Big": line 99999999999999999999 is not a line number; read as none`,
+		`finding "Frac": line 6.5 is not a line number; read as none; end_line 1e300 is not a line number; read as none`,
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", notes, want)
+	}
+}
