@@ -31,6 +31,12 @@ type Finding struct {
 	// quote was found), EvidenceLine (no quote; its line is in a hunk) or
 	// EvidenceFile (neither: a file-level finding).
 	Evidence string
+	// Near is set when a line of the quote matched only as a near copy
+	// (quote.go's rule 3: one word changed, a misspelt name): the place is
+	// right, but the code it shows is not quite the diff's, and may be the
+	// code the model imagined (IsAdmin for IsActive), so it counts as
+	// weaker evidence in the gate.
+	Near bool
 	// Deleted is set when the quoted code exists only on deleted lines:
 	// OldLine..OldEndLine are then its old-side lines, and Line..EndLine the
 	// new-side position the deletion sits at.
@@ -329,7 +335,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// when it is not (models invent code, and a stale finding after a fix
 	// must not land on whatever line now has its number).
 	if len(quote) > 0 {
-		first, last, kind, deleted, ok := fi.find(quote, rf.Line)
+		first, last, kind, deleted, near, ok := fi.find(quote, rf.Line)
 		// Models copy the prompt's line-number prefix ("12+code") and its
 		// unspaced deletion marker ("-}"); those readings come only after
 		// the quote as written, so code that starts with either still
@@ -339,13 +345,13 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 				break
 			}
 			if q := quoteLines(alt); len(q) > 0 {
-				first, last, kind, deleted, ok = fi.find(q, rf.Line)
+				first, last, kind, deleted, near, ok = fi.find(q, rf.Line)
 			}
 		}
 		if !ok {
 			return reject(path, "quote not in the diff")
 		}
-		out.Evidence = EvidenceQuote
+		out.Evidence, out.Near = EvidenceQuote, near
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
 		out.LineKind = kind

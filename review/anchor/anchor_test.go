@@ -35,6 +35,7 @@ func TestAnchor(t *testing.T) {
 		line, end  int
 		lineText   string
 		evidence   string
+		near       bool // matched only as a near copy
 		wantReason string
 	}{
 		{name: "exact path and quote", f: reporttest.F("store/cache.go", 17, "f, _ := os.Open(c.path(key))", "important", "bug", "t", "e"),
@@ -74,7 +75,7 @@ func TestAnchor(t *testing.T) {
 		{name: "stale quote after a fix lands nowhere", f: reporttest.F("store/cache.go", 19, "data := ioutil.ReadFile(c.path(key))", "important", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		{name: "one identifier different in a long line is similar enough", f: reporttest.F("store/cache.go", 0, "f, _ := os.Open(c.path(name))", "important", "bug", "t", "e"),
-			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote, near: true},
 		// A substring must be at least MinSubstring (8) bytes: a short one is
 		// in too many lines to be evidence.
 		{name: "3-byte substring of a line is no quote", f: reporttest.F("store/cache.go", 17, "key", "important", "bug", "t", "e"),
@@ -90,7 +91,7 @@ func TestAnchor(t *testing.T) {
 		{name: "near copy with a number changed is not a quote", f: reporttest.F("pkg/last.go", 5, "return xs[len(xs)-2], nil", "critical", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		{name: "near copy with its numbers and a name misspelt is a quote", f: reporttest.F("pkg/last.go", 0, "return ys[len(xs)-1], nil", "critical", "bug", "t", "e"),
-			file: "pkg/last.go", line: 5, end: 5, evidence: anchor.EvidenceQuote},
+			file: "pkg/last.go", line: 5, end: 5, evidence: anchor.EvidenceQuote, near: true},
 		{name: "one identifier different in a short line is not", f: reporttest.F("store/cache.go", 0, "_ := io.ReadAll(r)", "important", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		{name: "multi-line quote with an ellipsis", f: reporttest.F("store/cache.go", 0, "if !ok {\n...\nreturn append(v, data...), nil", "important", "bug", "t", "e"),
@@ -144,6 +145,9 @@ func TestAnchor(t *testing.T) {
 			}
 			if tt.evidence != "" && got.Evidence != tt.evidence {
 				t.Errorf("evidence = %q, want %q", got.Evidence, tt.evidence)
+			}
+			if got.Near != tt.near {
+				t.Errorf("near = %v, want %v", got.Near, tt.near)
 			}
 			if tt.lineText != "" && got.LineText != tt.lineText {
 				t.Errorf("line text = %q, want %q", got.LineText, tt.lineText)

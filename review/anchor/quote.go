@@ -309,7 +309,7 @@ func (s side) skips(k diff.LineKind) bool {
 // the change, and flip the gate), however near. It returns the first and
 // last matched diff line indexes, how the change touched the lines the quote
 // matched (touched), and whether every line the match read is a deleted one.
-func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind diff.LineKind, deleted, ok bool) {
+func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind diff.LineKind, deleted, near, ok bool) {
 	var best rank
 	found := false
 	var bestSide side
@@ -355,8 +355,9 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 		}
 	}
 	if !found {
-		return 0, 0, "", false, false
+		return 0, 0, "", false, false, false
 	}
+	near = best.worst == similar
 	if bestSide == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
 		// Unchanged lines that stood together before the change, now
 		// apart: code the change inserted between them is not what the
@@ -371,9 +372,9 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 		for last > first && fi.lines[last].norm == "" {
 			last--
 		}
-		return first, last, diff.Context, false, true
+		return first, last, diff.Context, false, near, true
 	}
-	return first, last, kind, fi.deletedOnly(first, last, bestSide), true
+	return first, last, kind, fi.deletedOnly(first, last, bestSide), near, true
 }
 
 // readsOnly reports whether every non-blank line side s reads in

@@ -322,6 +322,8 @@ func (m *md) finding(n int, f report.Finding) {
 	m.p("**%s** · %s · found by %d of %d (%s) · %s · id %s\n", mdText(f.Severity), mdText(f.Category), k, of,
 		mdText(strings.Join(f.Reviewers, ", ")), code(location(f)), code(f.ID))
 	switch f.Evidence {
+	case report.EvidenceNearQuote:
+		m.p("\nEvidence: a near copy of the code (one word differs from the diff's); it counts ½ toward the gate.\n")
 	case "line":
 		m.p("\nEvidence: a line number only, no quoted code; it counts ½ toward the gate.\n")
 	case "file":

@@ -448,11 +448,16 @@ func dismissed(fs []Finding, decisions []judgedDismissal, dismiss func(Finding) 
 func evidence(c merge.Cluster) (string, float64) {
 	full := map[string]bool{} // the reviewer quoted code this change touches
 	strongest := 0
+	exact := false // a member's quote matched the diff's code, not a near copy
 	for _, m := range c.Members {
 		r := anchor.EvidenceRank(m.Evidence)
-		if m.Evidence == anchor.EvidenceQuote && m.LineKind != diff.Context {
+		// A near copy (one word changed) finds the place but not the code:
+		// the changed word may be the bug the model imagined (IsAdmin for
+		// IsActive, Second for Millisecond), so it counts ½ like no quote.
+		if m.Evidence == anchor.EvidenceQuote && !m.Near && m.LineKind != diff.Context {
 			full[m.Reviewer] = true
 		}
+		exact = exact || m.Evidence == anchor.EvidenceQuote && !m.Near
 		strongest = max(strongest, r)
 	}
 	// A quote of unchanged lines only is code that was there before the
@@ -470,6 +475,9 @@ func evidence(c merge.Cluster) (string, float64) {
 	switch strongest {
 	case anchor.EvidenceRank(anchor.EvidenceQuote):
 		ev = anchor.EvidenceQuote
+		if !exact {
+			ev = EvidenceNearQuote
+		}
 	case anchor.EvidenceRank(anchor.EvidenceLine):
 		ev = anchor.EvidenceLine
 	}

@@ -10,7 +10,7 @@ import (
 
 // TestEvidenceWeighsOnTheGate: a finder whose finding quoted code found in
 // the diff counts 1 toward min_agreement, one that gave only a line (or only
-// a file) counts ½.
+// a file), or quoted a near copy of the line, counts ½.
 func TestEvidenceWeighsOnTheGate(t *testing.T) {
 	set := reporttest.Set()
 	files := []string{"store/cache.go", "api/handler.go"}
@@ -19,6 +19,11 @@ func TestEvidenceWeighsOnTheGate(t *testing.T) {
 	}
 	lineOnly := func(title string) review.RawFinding {
 		return reporttest.F("store/cache.go", 17, "", "critical", "bug", title, "`os.Open` result `f` is never closed.")
+	}
+	// A near copy of the line: one name changed (the model may imagine
+	// the code it reports on).
+	near := func(title string) review.RawFinding {
+		return reporttest.F("store/cache.go", 17, "f, _ := os.Open(c.path(name))", "critical", "bug", title, "`os.Open` result `f` is never closed.")
 	}
 	answer := func(name string, i int, f review.RawFinding) review.RawResult {
 		return reporttest.Result(name, i, reporttest.Chunk("c1", files, review.Answer{Findings: []review.RawFinding{f}}))
@@ -36,6 +41,9 @@ func TestEvidenceWeighsOnTheGate(t *testing.T) {
 		{"two lines only", reporttest.Raw(answer("alice", 0, lineOnly("File handle leak")), answer("bob", 1, lineOnly("Leaked file handle"))), 1, "line", 1, true},
 		{"quote and line, two needed", reporttest.Raw(answer("alice", 0, quoted("File handle leak")), answer("bob", 1, lineOnly("Leaked file handle"))), 2, "quote", 1.5, false},
 		{"two quotes, two needed", reporttest.Raw(answer("alice", 0, quoted("File handle leak")), answer("bob", 1, quoted("Leaked file handle"))), 2, "quote", 2, true},
+		{"one near copy", reporttest.Raw(answer("alice", 0, near("File handle leak"))), 1, "near-quote", 0.5, false},
+		{"two near copies", reporttest.Raw(answer("alice", 0, near("File handle leak")), answer("bob", 1, near("Leaked file handle"))), 1, "near-quote", 1, true},
+		{"a quote and a near copy", reporttest.Raw(answer("alice", 0, quoted("File handle leak")), answer("bob", 1, near("Leaked file handle"))), 2, "quote", 1.5, false},
 		{"file level", reporttest.Raw(answer("alice", 0, reporttest.F("store/cache.go", 0, "", "critical", "bug", "Leak", "`f` is never closed."))), 1, "file", 0.5, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

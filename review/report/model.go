@@ -249,11 +249,13 @@ type Finding struct {
 	// context lines counts ½ in Support.
 	LineKind string `json:"line_kind,omitempty"`
 	// Evidence is the strongest evidence among the finders: "quote" (code
-	// found in the diff), "line" (a line in a hunk, no quote) or "file".
+	// found in the diff), "near-quote" (a near copy of a diff line, one word
+	// changed: EvidenceNearQuote), "line" (a line in a hunk, no quote) or
+	// "file".
 	Evidence string `json:"evidence"`
 	// Support is the gate's weighted agreement: each finder counts 1 when its
 	// own finding quoted code of the change (an added or deleted line) found
-	// in the diff, ½ otherwise.
+	// in the diff as it is, ½ otherwise (a near copy too).
 	Support float64 `json:"support"`
 	// Votes is each finder's severity; Disputed is set when they differ.
 	Votes    map[string]string `json:"votes"`
@@ -330,6 +332,10 @@ type Dismissal struct {
 	// ledger) or "inline" (a quorum:ignore comment).
 	Source string `json:"source"`
 }
+
+// EvidenceNearQuote is a finding's Evidence when every quote among its
+// finders matched only as a near copy of the diff's code.
+const EvidenceNearQuote = "near-quote"
 
 // Member is one reviewer's own finding inside a consolidated finding.
 type Member struct {
