@@ -21,11 +21,11 @@ import (
 // that get the push through: read the report, dismiss, or skip once.
 func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, reportPath string) {
 	ids := make([]string, 0, len(fs))
-	for _, f := range fs {
+	for _, f := range distinct(fs) {
 		id := safetext.OneLine(f.ID)
 		if id == "" {
 			id = "-"
-		} else {
+		} else if !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 		line := fmt.Sprintf("  %s  %s  %s  %s", id, paint(color, f.Severity, fmt.Sprintf("%-9s", safetext.OneLine(f.Severity))), location(f), safetext.OneLine(f.Title))
@@ -57,7 +57,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		if !slices.Contains(reports, r) {
 			reports = append(reports, r)
 		}
-		if id := safetext.OneLine(f.ID); id != "" {
+		if id := safetext.OneLine(f.ID); id != "" && !slices.Contains(idsIn[r], id) {
 			idsIn[r] = append(idsIn[r], id)
 		}
 	}
@@ -91,6 +91,28 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		fmt.Fprintf(w, "  quorum dismiss %s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss)
 	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
+}
+
+// distinct is fs less the repeats of one finding that two reviews of one
+// push found alike (two pushed versions of a file that share the line: a
+// branch and one stacked on it): the same id, place, severity and title.
+// Each review's report still lists it, and its dismiss line names it.
+func distinct(fs []hook.Finding) []hook.Finding {
+	type key struct {
+		id, file, sev, title string
+		line                 int
+	}
+	seen := map[key]bool{}
+	var out []hook.Finding
+	for _, f := range fs {
+		k := key{f.ID, f.File, f.Severity, f.Title, f.Line}
+		if f.ID != "" && seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
 }
 
 // location is where a blocking finding is, as the reports write it: a

@@ -171,3 +171,32 @@ func TestPrintBlockedNamesTheReportOfAPushOfSeveralReviews(t *testing.T) {
 		t.Errorf("%s", b.String())
 	}
 }
+
+// The same finding found alike by two reviews of one push (a branch and one
+// stacked on it share the line) is listed once; each report's dismiss line
+// still names it.
+func TestPrintBlockedListsARepeatOnce(t *testing.T) {
+	var b strings.Builder
+	same := hook.Finding{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"}
+	again := same
+	again.Report = "/g/quorum/reports/r2/report.md"
+	other := same
+	other.Title, other.Report = "one, worded otherwise", again.Report
+	fs := []hook.Finding{same, again, other}
+	printBlocked(&b, false, fs, "", same.Report)
+	if n := strings.Count(b.String(), "  Q1  critical   a.go:6  one\n"); n != 1 {
+		t.Errorf("listed %d times:\n%s", n, b.String())
+	}
+	for _, want := range []string{
+		"  Q1  critical   a.go:6  one, worded otherwise\n",
+		"  quorum dismiss Q1 --report r1 --reason",
+		"  quorum dismiss Q1 --report r2 --reason",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, b.String())
+		}
+	}
+	if got := len(distinct(fs)); got != 2 {
+		t.Errorf("distinct: %d, want 2", got)
+	}
+}

@@ -563,7 +563,7 @@ func RunPush(opts *RunOptions) error {
 	}
 	if out.Blocked {
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
-			len(out.Blocking), cmdutil.Plural(len(out.Blocking)), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
+			len(distinct(out.Blocking)), cmdutil.Plural(len(distinct(out.Blocking))), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
 		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath)
 		return exitcode.FindingsError
 	}
