@@ -183,6 +183,16 @@ QUORUM_SKIP=1 skips the review.`,
 
 const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
 
+// howItGotThere says how a blocked commit the remote has reached it: below
+// a later commit whose review passed (which judged that commit's code, not
+// this one's), or through a push that skipped the hook.
+func howItGotThere(b *hook.Blocked) string {
+	if b.Superseded() {
+		return "below a later commit whose review passed (its own code never did)"
+	}
+	return "pushed without review"
+}
+
 // blockedAmong is the latest blocked push holding one of commits, or nil.
 func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
 	if v == nil {
@@ -363,8 +373,8 @@ func RunPush(opts *RunOptions) error {
 			if err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
-			fmt.Fprintf(errOut, "quorum: %s: the remote has %s only under other refs, pushed without review; an earlier push of it was blocked: reviewing %s again\n",
-				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), shortRanges(rs))
+			fmt.Fprintf(errOut, "quorum: %s: the remote has %s only under other refs, %s; an earlier push of it was blocked: reviewing %s again\n",
+				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), howItGotThere(b), shortRanges(rs))
 			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
@@ -386,8 +396,8 @@ func RunPush(opts *RunOptions) error {
 			if err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
-			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has only under other refs, pushed without review; an earlier push of it was blocked: reviewing %s again\n",
-				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), shortRanges(rs))
+			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has only under other refs, %s; an earlier push of it was blocked: reviewing %s again\n",
+				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
 			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
