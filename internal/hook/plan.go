@@ -296,6 +296,46 @@ func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, er
 	return out, nil
 }
 
+// Through extends ranges of a blocked push, each up to one of its commits
+// (Upto), to head, a pushed descendant of that commit: base..head, the
+// code the pushed ref will hold against the blocked range's base. A fix
+// between the blocked commit and head (pushed with the hook skipped, say)
+// is then read with it, and the push is judged by what it publishes, not
+// by the blocked commit's own code. A range whose base is no ancestor of
+// head is kept as it is.
+func Through(ctx context.Context, dir string, rs []Range, head, empty string) ([]Range, error) {
+	g := git{dir: dir}
+	var out []Range
+	for _, r := range rs {
+		if r.Head == head {
+			out = append(out, r)
+			continue
+		}
+		not := []string{"--not"}
+		if r.Base != empty {
+			if _, err := g.output(ctx, "merge-base", "--is-ancestor", r.Base, head); err != nil {
+				if exitedNonZero(err) {
+					out = append(out, r)
+					continue
+				}
+				return nil, err
+			}
+			not = append(not, r.Base)
+		}
+		ext, err := newSince(ctx, g, head, not, empty)
+		if err != nil {
+			return nil, err
+		}
+		if len(ext.New) == 0 {
+			out = append(out, r)
+			continue
+		}
+		ext.Refs = r.Refs
+		out = append(out, ext)
+	}
+	return out, nil
+}
+
 // reasonOnRemote skips a new branch or force-push whose commits the remote
 // already has under other refs.
 const reasonOnRemote = "nothing new (the remote has these commits under other refs)"

@@ -393,10 +393,15 @@ func RunPush(opts *RunOptions) error {
 				continue // reviewed in this push already (another of its ranges)
 			}
 			rs, err := hook.Upto(ctx, dir, rb.Commit, plan.EmptyTree, b.Ranges)
+			if err == nil {
+				// Up to the pushed commit: the code the ref will hold,
+				// with any fix made since the block.
+				rs, err = hook.Through(ctx, dir, rs, rb.Head, plan.EmptyTree)
+			}
 			if err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
-			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has only under other refs, %s; an earlier push of it was blocked: reviewing %s again\n",
+			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has only under other refs, %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
 				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
 			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
