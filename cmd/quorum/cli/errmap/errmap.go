@@ -48,25 +48,29 @@ func ollamaRule(err error) (int, string, bool) {
 	return exitcode.Setup, OllamaHint(e), true
 }
 
+// hostSetting names every place the server's address comes from, first
+// wins: the one the user set is among them.
+const hostSetting = "--host (or QUORUM_HOST, host: in .quorum.yaml, OLLAMA_HOST)"
+
 // OllamaHint is the hint line for an Ollama error: the backend's own hint,
 // with quorum's flags added where one is the remedy.
 func OllamaHint(e *ollama.Error) string {
 	switch e.Kind {
 	case ollama.Unreachable:
-		return "start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)"
+		return "start the server with `ollama serve` (or point " + hostSetting + " at where it listens)"
 	case ollama.NotOllama:
-		return "check that OLLAMA_HOST (or --ollama-host) points at an Ollama server"
+		return "check that " + hostSetting + " points at an Ollama server"
 	case ollama.Rejected:
 		return "check that the model can chat (`quorum models`) and that the prompt fits its context (lower --max-context or review fewer files)"
 	case ollama.Remote:
-		return "use a loopback OLLAMA_HOST (e.g. 127.0.0.1:11434) or pass --allow-remote to send code to that host"
+		return "use a loopback host (e.g. 127.0.0.1:11434) in " + hostSetting + ", or pass --allow-remote to send code to that host"
 	case ollama.BadHost:
-		return "set OLLAMA_HOST (or --ollama-host) to host:port or http://host:port"
+		return "set " + hostSetting + " to host:port or http://host:port"
 	case ollama.Unresolvable:
 		if errors.Is(e, loopback.ErrNoAddress) {
-			return "check OLLAMA_HOST (or --ollama-host)"
+			return "check " + hostSetting
 		}
-		return "check OLLAMA_HOST (or --ollama-host); quorum talks only to a local Ollama such as 127.0.0.1:11434"
+		return "check " + hostSetting + "; quorum talks only to a local Ollama such as 127.0.0.1:11434"
 	case ollama.Unfinished:
 		return "the model may be stuck repeating itself: try another model with --models, or a lower --num-predict; if it happens with every model, check the server log (journalctl -u ollama, or ~/.ollama/logs/server.log)"
 	}

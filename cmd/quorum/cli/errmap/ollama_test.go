@@ -52,7 +52,7 @@ func TestOllamaErrors(t *testing.T) {
 			c := client(t, ollamatest.ClosedHost(t))
 			_, err := c.List(context.Background())
 			return c, err
-		}, ollama.Unreachable, exitcode.Setup, "start the server with `ollama serve` (or point OLLAMA_HOST / --ollama-host at where it listens)"},
+		}, ollama.Unreachable, exitcode.Setup, "start the server with `ollama serve` (or point --host (or QUORUM_HOST, host: in .quorum.yaml, OLLAMA_HOST) at where it listens)"},
 		{"model missing", chat(0, "absent:1b"), ollama.ModelMissing, exitcode.Setup, "ollama pull absent:1b"},
 		{"busy", chat(ollamatest.FaultBusy, model), ollama.Busy, exitcode.Setup,
 			"ollama's queue is full; wait for its other clients to finish (or raise OLLAMA_MAX_QUEUE) and run again"},
@@ -61,11 +61,11 @@ func TestOllamaErrors(t *testing.T) {
 		{"remote", func(t *testing.T) (*ollama.Client, error) {
 			_, err := ollama.New(ollama.Config{Host: "203.0.113.8:11434"})
 			return &ollama.Client{}, err
-		}, ollama.Remote, exitcode.Setup, "use a loopback OLLAMA_HOST (e.g. 127.0.0.1:11434) or pass --allow-remote to send code to that host"},
+		}, ollama.Remote, exitcode.Setup, "use a loopback host (e.g. 127.0.0.1:11434) in --host (or QUORUM_HOST, host: in .quorum.yaml, OLLAMA_HOST), or pass --allow-remote to send code to that host"},
 		{"bad host", func(t *testing.T) (*ollama.Client, error) {
 			_, err := ollama.ParseHost("ftp://x:1")
 			return &ollama.Client{}, err
-		}, ollama.BadHost, exitcode.Setup, "set OLLAMA_HOST (or --ollama-host) to host:port or http://host:port"},
+		}, ollama.BadHost, exitcode.Setup, "set --host (or QUORUM_HOST, host: in .quorum.yaml, OLLAMA_HOST) to host:port or http://host:port"},
 		// The server failed (ollama.Error.Server): still exit 2, not a bug
 		// in quorum, and the hint says what to check, never to start it.
 		{"server error", chat(ollamatest.FaultServerError, model), ollama.Failed, exitcode.Setup, serverLog},
