@@ -320,7 +320,7 @@ func reviewRun(opts *ReviewOptions) error {
 		rep.Close()
 		return notReviewed(opts, cfg, set, policy, err)
 	}
-	if err := checkAgreement(cfg.Review.MinAgreement, len(session.Reviewers)); err != nil {
+	if err := checkAgreement(cfg.Review.MinAgreement, len(session.Reviewers), false); err != nil {
 		rep.Close()
 		return notReviewed(opts, cfg, set, policy, err)
 	}
@@ -397,11 +397,16 @@ func reviewRun(opts *ReviewOptions) error {
 // checkAgreement refuses a gate no finding could ever trip: more agreeing
 // reviewers than the panel has. Such a review would pass whatever it
 // found.
-func checkAgreement(minAgreement, panel int) error {
+func checkAgreement(minAgreement, panel int, replay bool) error {
 	if minAgreement <= panel {
 		return nil
 	}
-	return exitcode.Setupf(fmt.Sprintf("lower --min-agreement (or review.min_agreement) to at most %d, or add models to the panel (--models)", panel),
+	hint := fmt.Sprintf("lower --min-agreement (or review.min_agreement) to at most %d, or add models to the panel (--models)", panel)
+	if replay {
+		// A replay's panel is the saved review's: only a new review adds to it.
+		hint = fmt.Sprintf("lower --min-agreement to at most %d for this replay, or run a new review with more models (--models)", panel)
+	}
+	return exitcode.Setupf(hint,
 		"min agreement %d needs more reviewers than the panel's %d: no finding could trip the gate", minAgreement, panel)
 }
 
@@ -414,7 +419,7 @@ func gateUnmet(rep *report.Report) error {
 	if v.Status != report.VerdictIncomplete || rep.Policy.FailOn == report.FailOnNone || v.RestsOn == 0 || v.RestsOn >= rep.Policy.MinAgreement {
 		return nil
 	}
-	if err := checkAgreement(rep.Policy.MinAgreement, v.Panel); err != nil {
+	if err := checkAgreement(rep.Policy.MinAgreement, v.Panel, true); err != nil {
 		return err // a replay with a gate above the panel
 	}
 	return exitcode.New(exitcode.Setup,

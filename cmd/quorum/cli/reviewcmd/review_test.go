@@ -514,7 +514,8 @@ func TestConsolidatedReportGateSaveAndReplay(t *testing.T) {
 	}
 	// A gate above the panel's two reviewers can never trip: not a pass.
 	if res := e.run(context.Background(), "--replay", "latest", "--min-agreement", "3", "-q"); res.code != exitcode.Setup ||
-		!strings.Contains(res.stderr, "error: min agreement 3 needs more reviewers than the panel's 2") {
+		!strings.Contains(res.stderr, "error: min agreement 3 needs more reviewers than the panel's 2") ||
+		!strings.Contains(res.stderr, "\nhint: lower --min-agreement to at most 2 for this replay, or run a new review with more models (--models)\n") {
 		t.Fatalf("replay with --min-agreement 3: exit %d: %s", res.code, res.stderr)
 	}
 	if e.srv.ModelCalls() != calls {
