@@ -352,6 +352,11 @@ func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string,
 		return "", "", "", err
 	}
 	if obj, err = g.output(ctx, "rev-parse", "--verify", "--quiet", oid+"^{}"); err != nil {
+		if exitedNonZero(err) {
+			// git push sends only objects it has: this one comes from
+			// elsewhere (stdin typed by hand, a hook run in another clone).
+			return "", "", "", fmt.Errorf("the pushed object %s is not in this repository", oid)
+		}
 		return "", "", "", err
 	}
 	if kind, err = g.output(ctx, "cat-file", "-t", obj); err != nil {

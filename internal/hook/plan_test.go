@@ -263,3 +263,19 @@ func TestVerdictsRecordLookup(t *testing.T) {
 		t.Fatalf("after a pass of %s: %+v", c2, v.Blocked)
 	}
 }
+
+// A pushed object this repository lacks (a push line typed by hand) is
+// named as such, not as a failed git command.
+func TestPlanPushUnknownObject(t *testing.T) {
+	r := newRepo(t)
+	r.commit("one")
+	missing := "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef"
+	ups, err := ParsePushLines(strings.NewReader(line("refs/heads/x", missing, "refs/heads/x", z40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = PlanPush(context.Background(), r.dir, ups, PlanOptions{Remote: "origin"})
+	if err == nil || err.Error() != "the pushed object "+missing+" is not in this repository" {
+		t.Fatalf("got %v", err)
+	}
+}
