@@ -170,6 +170,10 @@ type doctor struct {
 	// on_unavailable: block.
 	partial           bool
 	usable, panelSize int
+	// configBroken: the configuration does not load. Every check that
+	// reads it (the server, the panel, the hook's settings) would check
+	// defaults the user did not choose, so they are not run.
+	configBroken bool
 }
 
 func (d *doctor) dir() string {
@@ -183,6 +187,13 @@ func (d *doctor) run(ctx context.Context) {
 	d.checkConfig()
 	d.checkCache()
 	d.checkGit(ctx)
+	if d.configBroken {
+		for _, n := range []string{"ollama", "panel", "context", "memory"} {
+			d.r.add(n, Info, "not checked: the configuration does not load (above)", "")
+		}
+		d.checkHookUnconfigured(ctx)
+		return
+	}
 	ollamaOK, installedPanel := d.checkOllama(ctx)
 	d.checkHook(ctx, ollamaOK, installedPanel)
 }
@@ -192,6 +203,7 @@ func (d *doctor) checkConfig() {
 	d.cfg = cfg
 	if err != nil {
 		d.r.add("config", Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
+		d.configBroken = true
 		return
 	}
 	environ := d.opts.Factory.Environ

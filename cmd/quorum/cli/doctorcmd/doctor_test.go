@@ -290,7 +290,11 @@ func TestProblems(t *testing.T) {
 		{"judge cannot chat", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MERGE_JUDGE": "nomic-embed-text"}}, nil, 0, []string{
 			"warn  judge       nomic-embed-text cannot chat, so quorum's rules will group the findings"}},
 		{"bad config", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_MAX_CONTEXT": "lots"}}, nil, 2, []string{
-			"FAIL  config      env QUORUM_MAX_CONTEXT: max_context"}},
+			"FAIL  config      env QUORUM_MAX_CONTEXT: max_context",
+			// Nothing is checked against defaults the user did not choose.
+			"info  ollama      not checked: the configuration does not load (above)",
+			"info  panel       not checked: the configuration does not load (above)",
+			"info  hook        not installed (`quorum hook install`); what a push would do depends on the configuration, which does not load (above)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

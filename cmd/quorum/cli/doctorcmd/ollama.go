@@ -359,13 +359,21 @@ func (d *doctor) checkMemory(chosen []review.ModelInfo) {
 }
 
 // checkHook says what `git push` would do right now.
-func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
-	onUnavailable := config.OnUnavailableAllow
-	failOn := review.Critical
-	if d.cfg != nil {
-		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
+// checkHookUnconfigured is the hook's line when the configuration does not
+// load: an installed hook refuses every push until it does.
+func (d *doctor) checkHookUnconfigured(ctx context.Context) {
+	installed, hookActive := d.hookState(ctx)
+	if hookActive {
+		d.r.add("hook", Fail, installed+"a push now is REFUSED: the configuration does not load",
+			"fix the configuration above, or push with `git push --no-verify` (or QUORUM_SKIP=1)")
+		return
 	}
-	installed, hookActive := "", false
+	d.r.add("hook", Info, installed+"what a push would do depends on the configuration, which does not load (above)", "")
+}
+
+// hookState says whether quorum's pre-push hook is installed (active),
+// and how, as the start of the hook line.
+func (d *doctor) hookState(ctx context.Context) (installed string, hookActive bool) {
 	if dir, err := hook.HooksDir(ctx, d.dir()); err == nil {
 		if ok, _ := hook.IsQuorumHook(filepath.Join(dir, "pre-push")); ok {
 			installed, hookActive = "installed; ", true
@@ -377,6 +385,16 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 	} else if errors.Is(err, hook.ErrHooksDisabled) {
 		installed = "hooks are disabled (core.hooksPath=/dev/null); "
 	}
+	return installed, hookActive
+}
+
+func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
+	onUnavailable := config.OnUnavailableAllow
+	failOn := review.Critical
+	if d.cfg != nil {
+		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
+	}
+	installed, hookActive := d.hookState(ctx)
 	down := "if ollama is down, a push is allowed with a warning (hook.on_unavailable: allow)"
 	if onUnavailable == config.OnUnavailableBlock {
 		down = "if ollama is down, a push is blocked (hook.on_unavailable: block)"
