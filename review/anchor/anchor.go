@@ -349,7 +349,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			}
 		}
 		if !ok {
-			return reject(path, "quote not in the diff")
+			return reject(path, "quote not in the diff"+ix.elsewhere(path, quote))
 		}
 		out.Evidence, out.Near = EvidenceQuote, near
 		a, b := fi.lines[first], fi.lines[last]
@@ -384,6 +384,27 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	out.Evidence = EvidenceFile
 	// No line and no quote: a file-level finding.
 	return out, nil
+}
+
+// elsewhere names the other file of the diff where quote's first line is,
+// as " of PATH (it is in OTHER:LINE)", or "" when it is in none: a model
+// that named the wrong file did not invent the code, and the reason says
+// so. The finding is still rejected: which of the two the model meant is
+// not known. Only files holding the quote's first line exactly are read.
+func (ix *Index) elsewhere(path string, quote []quoteLine) string {
+	for _, p := range ix.paths {
+		if p == path {
+			continue
+		}
+		fi := ix.file(p)
+		if len(fi.byNorm[quote[0].text]) == 0 {
+			continue
+		}
+		if first, _, _, _, _, ok := fi.find(quote, 0); ok {
+			return fmt.Sprintf(" of %s (it is in %s:%d)", path, p, fi.lines[first].new)
+		}
+	}
+	return ""
 }
 
 // Result is every raw finding of a review, anchored or rejected.

@@ -337,3 +337,18 @@ func TestResolveRenamedFileByItsOldPath(t *testing.T) {
 		}
 	}
 }
+
+// A quote of another file of the diff is still rejected (which file the
+// model meant is not known), but the reason names where the code is: the
+// model did not invent it.
+func TestQuoteInAnotherFile(t *testing.T) {
+	ix := index()
+	_, rej := ix.Anchor("alice", "c1", 1, reporttest.F("api/handler.go", 0, "f, _ := os.Open(c.path(key))", "important", "bug", "t", "e"))
+	if rej == nil || rej.Reason != "quote not in the diff of api/handler.go (it is in store/cache.go:17)" {
+		t.Fatalf("got %+v", rej)
+	}
+	_, rej = ix.Anchor("alice", "c1", 1, reporttest.F("api/handler.go", 0, `os.RemoveAll("/")`, "important", "bug", "t", "e"))
+	if rej == nil || rej.Reason != "quote not in the diff" {
+		t.Fatalf("invented code: %+v", rej)
+	}
+}
