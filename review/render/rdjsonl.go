@@ -74,6 +74,11 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 		if f.Explanation != "" {
 			d.Message += "\n\n" + f.Explanation
 		}
+		if f.ID != "" {
+			// The comment a reader sees names the id a dismissal takes
+			// (the rule code carries the fingerprint, for reviewdog).
+			d.Message += "\n\nA false positive? quorum dismiss " + f.ID + " --reason \"...\""
+		}
 		// reviewdog filters and comments by new-side lines only (rdf has no
 		// old side): a finding about deleted code goes on the line where the
 		// deletion sits (f.Line), its old lines in the message (lineNote).
