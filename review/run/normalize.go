@@ -41,6 +41,8 @@ import (
 //     quote invented code could push a real one out;
 //   - more strengths, concerns, untested scenarios or docs notes than the
 //     schema's maxItems: the first ones are kept, and a note says so;
+//   - a fix wrapped in a Markdown fence ("```diff ... ```") is read
+//     without it: shown as code, the fence lines would be code to add;
 //   - a line number that is no line of any file (not whole, or past
 //     ±2^30: 1e20, 6.5) is read as none (-1), and a note quotes it: the
 //     quote places the finding, as for a negative line; 12.0 is 12;
@@ -290,6 +292,11 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 			note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("kind %s is not one of the schema's; read as no kind", quoted(kind))
 		}
 	}
+	if fix, ok := m["fix"].(string); ok {
+		if inner, fenced := unfence(fix); fenced {
+			set(m, "fix", inner)
+		}
+	}
 	for _, name := range []string{"line", "end_line"} {
 		if n, ok := m[name].(json.Number); ok {
 			if v, fits := lineNumber(n); fits {
@@ -307,6 +314,25 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 		note = strings.TrimSuffix(sevNote+"; "+note, "; ")
 	}
 	return note
+}
+
+// unfence is a fix without the Markdown fence a model wrapped it in
+// ("```diff\n...\n```"), and whether it had one: shown as code, the fence
+// lines would read as code to add.
+func unfence(fix string) (string, bool) {
+	t := strings.TrimSpace(fix)
+	if !strings.HasPrefix(t, "```") || !strings.HasSuffix(t, "```") || len(t) < 6 {
+		return fix, false
+	}
+	first, rest, ok := strings.Cut(t, "\n")
+	if !ok || strings.Contains(strings.TrimSpace(first[3:]), " ") {
+		return fix, false // "```" then text on the same line: not a fence
+	}
+	body, ok := strings.CutSuffix(rest, "```")
+	if !ok || strings.Contains(body, "```") {
+		return fix, false // a fence inside: not one block
+	}
+	return strings.TrimRight(body, "\n"), true
 }
 
 // maxLine bounds the line numbers an answer may hold: far past any file

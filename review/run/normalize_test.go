@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -299,5 +300,24 @@ func TestOutlandishLineNumbers(t *testing.T) {
 	}
 	if !slices.Equal(notes, want) {
 		t.Errorf("notes\n%q\nwant\n%q", notes, want)
+	}
+}
+
+// A fix wrapped in a Markdown fence is read without it: shown as code, the
+// fence lines would be code to add. Anything else is left as written.
+func TestFixFenceDropped(t *testing.T) {
+	for in, want := range map[string]string{
+		"```diff\n-a := 1\n+a := 2\n```":  "-a := 1\n+a := 2",
+		"```\nreturn err\n```\n":           "return err",
+		"```go\nx := f()\n\ny := g()\n```": "x := f()\n\ny := g()",
+		"return err":                       "return err",
+		"use ``` fences ```":               "use ``` fences ```",
+		"```a```\nb\n```c```":              "```a```\nb\n```c```",
+	} {
+		f := strings.Replace(findingJSON("T", "critical", "bug"), `"title"`, `"fix":`+strconv.Quote(in)+`,"title"`, 1)
+		a, _ := mustParse(t, answerJSON(f))
+		if a.Findings[0].Fix != want {
+			t.Errorf("fix %q read as %q, want %q", in, a.Findings[0].Fix, want)
+		}
 	}
 }
