@@ -307,7 +307,7 @@ func TestOutlandishLineNumbers(t *testing.T) {
 // fence lines would be code to add. Anything else is left as written.
 func TestFixFenceDropped(t *testing.T) {
 	for in, want := range map[string]string{
-		"```diff\n-a := 1\n+a := 2\n```":  "-a := 1\n+a := 2",
+		"```diff\n-a := 1\n+a := 2\n```":   "-a := 1\n+a := 2",
 		"```\nreturn err\n```\n":           "return err",
 		"```go\nx := f()\n\ny := g()\n```": "x := f()\n\ny := g()",
 		"return err":                       "return err",
