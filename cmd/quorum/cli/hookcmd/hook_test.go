@@ -379,6 +379,38 @@ func TestRunInterruptedRefusesThePush(t *testing.T) {
 	}
 }
 
+// Interrupted after some reviewers finished with a blocking finding: the
+// push is refused as any interrupted one, and the finding is shown with
+// its report, not hidden behind "interrupted".
+func TestRunInterruptedShowsWhatWasFound(t *testing.T) {
+	dir, line := gitRepo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	found := hook.Finding{ID: "Q1", Severity: "critical", File: "a.go", Line: 3, Title: "SQL built from user input"}
+	code := cmdtest.Execute(ctx, NewCmdRun(f, func(o *RunOptions) error {
+		o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+			cancel()
+			return Outcome{}, &interruptedError{found: Outcome{Blocking: []hook.Finding{found}, ReportPath: "/g/quorum/reports/r1/report.md"}}
+		})
+		return RunPush(o)
+	}), f.IOStreams, []string{"origin", "u"})
+	for _, want := range []string{
+		"quorum: before the interruption, the reviewers that finished found 1 finding at or above critical:\n",
+		"  Q1  critical   a.go:3  SQL built from user input\n",
+		"report: /g/quorum/reports/r1/report.md\n",
+		"error: push blocked: the review was interrupted\n",
+	} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("lacks %q", want)
+		}
+	}
+	if code != exitcode.Setup {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
 // Severity is coloured on a terminal only, and never with NO_COLOR.
 func TestBlockedColour(t *testing.T) {
 	fs := []hook.Finding{{ID: "a1", Severity: "critical", File: "f.go", Line: 1, Title: "t"}}

@@ -88,6 +88,15 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	})
 }
 
+// interruptedError is a review stopped by a signal, with the blocking
+// findings its finished answers hold (found.Blocking) and its saved
+// report: the push is refused all the same, and the user sees what was
+// found before the interruption.
+type interruptedError struct{ found Outcome }
+
+func (e *interruptedError) Error() string { return "review interrupted: " + context.Canceled.Error() }
+func (e *interruptedError) Unwrap() error { return context.Canceled }
+
 // reviewAll makes the push's reviews, one per pass (reviewPasses), and
 // joins their outcomes.
 func reviewAll(passes [][]*diff.Set, reviewOne func([]*diff.Set) (Outcome, error)) (Outcome, error) {
@@ -289,8 +298,15 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		}
 	}
 	if raw.Interrupted && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		// A signal, not hook.timeout: RunPush refuses the push.
-		return Outcome{}, fmt.Errorf("review interrupted: %w", context.Canceled)
+		// A signal, not hook.timeout: RunPush refuses the push, and says
+		// what the reviewers that finished found by then.
+		found := Outcome{ReportPath: out.ReportPath}
+		for _, f := range rep.Findings {
+			if rep.Policy.Blocks(f) {
+				found.Blocking = append(found.Blocking, hookFinding(f))
+			}
+		}
+		return Outcome{}, &interruptedError{found: found}
 	}
 	var warning, warningHint string
 	// Each thing the finished review could not do is said, hints joined.

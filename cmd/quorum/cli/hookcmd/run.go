@@ -455,7 +455,15 @@ func RunPush(opts *RunOptions) error {
 	if ctx.Err() != nil {
 		// Ctrl-C, SIGTERM or SIGHUP reached quorum itself: not a timeout nor
 		// an unavailable server, and not a reason to let the push through
-		// unreviewed, whatever hook.on_unavailable says.
+		// unreviewed, whatever hook.on_unavailable says. What the finished
+		// answers found is shown: the push is refused either way.
+		var ie *interruptedError
+		if errors.As(err, &ie) && len(ie.found.Blocking) > 0 {
+			fs := distinct(ie.found.Blocking)
+			fmt.Fprintf(errOut, "quorum: before the interruption, the reviewers that finished found %d finding%s at or above %s:\n",
+				len(fs), cmdutil.Plural(len(fs)), cfg.Hook.FailOn)
+			printBlocked(errOut, colorOn(opts, getenv), ie.found.Blocking, "", ie.found.ReportPath)
+		}
 		return errInterrupted(cfg.Cache)
 	}
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && rctx.Err() != nil && ctx.Err() == nil {
