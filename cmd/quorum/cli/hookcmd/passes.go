@@ -184,6 +184,7 @@ func joinOutcomes(outs []Outcome) Outcome {
 		if j.ReportPath == "" {
 			j.ReportPath = o.ReportPath
 		}
+		j.Reports = appendNew(j.Reports, o.ReportPath)
 		j.SaveErr = cmp.Or(j.SaveErr, o.SaveErr)
 		verdicts = appendNew(verdicts, o.Verdict)
 		j.TimedOut = j.TimedOut || o.TimedOut

@@ -63,6 +63,9 @@ type Outcome struct {
 	// ReportPath is where the full report was saved; "" when it was not,
 	// and SaveErr says why.
 	ReportPath string
+	// Reports are every saved report of a push made as several reviews
+	// (two versions of a file), in review order; empty for one review.
+	Reports []string
 	SaveErr    string
 	// Verdict is the report's one-line verdict.
 	Verdict string
@@ -608,7 +611,10 @@ func RunPush(opts *RunOptions) error {
 	if out.Partial != "" {
 		msg = fmt.Sprintf("quorum: partly reviewed %s: nothing at or above %s in what was read", what, cfg.Hook.FailOn)
 	}
-	if out.ReportPath != "" {
+	switch {
+	case len(out.Reports) > 1:
+		msg += "; reports: " + strings.Join(out.Reports, ", ")
+	case out.ReportPath != "":
 		msg += "; report: " + out.ReportPath
 	}
 	fmt.Fprintln(errOut, msg)
