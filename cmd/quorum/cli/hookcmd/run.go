@@ -66,7 +66,7 @@ type Outcome struct {
 	// Reports are every saved report of a push made as several reviews
 	// (two versions of a file), in review order; empty for one review.
 	Reports []string
-	SaveErr    string
+	SaveErr string
 	// Verdict is the report's one-line verdict.
 	Verdict string
 	// Unavailable is set when Ollama is down or a panel model is missing;
