@@ -33,7 +33,11 @@ func (b Branch) Update() Update {
 //   - the remote is branch.<name>.pushRemote, else remote.pushDefault,
 //     else branch.<name>.remote, else origin, else the only remote;
 //   - the remote ref is the upstream's (branch.<name>.merge) when the
-//     branch is pushed to its upstream's remote, else refs/heads/<name>;
+//     branch is pushed to its upstream's remote and push.default is
+//     upstream (or tracking), or simple (git's default) with an upstream
+//     of the same name; else refs/heads/<name>: under simple, a branch
+//     made from origin/main is pushed as 'git push origin <name>', git's
+//     plain push refusing the name mismatch;
 //   - what the remote has is its remote-tracking ref (as of the last fetch
 //     or push).
 func PlanBranch(ctx context.Context, dir string) (*Plan, Branch, error) {
@@ -71,7 +75,12 @@ func PlanBranch(ctx context.Context, dir string) (*Plan, Branch, error) {
 	}
 	b.RemoteRef = ref
 	if merge := cfg("branch." + name + ".merge"); merge != "" && upstreamRemote == b.Remote {
-		b.RemoteRef = merge
+		switch strings.ToLower(cfg("push.default")) {
+		case "upstream", "tracking":
+			b.RemoteRef = merge
+		case "", "simple":
+			// Same name: the upstream is refs/heads/<name> anyway.
+		}
 	}
 	b.RemoteOID = strings.Repeat("0", len(b.Head))
 	tracking := "refs/remotes/" + b.Remote + "/" + strings.TrimPrefix(b.RemoteRef, "refs/heads/")

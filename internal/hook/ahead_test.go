@@ -132,3 +132,30 @@ func TestPlanBranchMatchesPush(t *testing.T) {
 		t.Fatalf("two remotes, no origin, no upstream: %v", err)
 	}
 }
+
+// A branch made from origin/main has origin/main as its upstream; under
+// git's default push.default (simple) it is pushed under its own name, so
+// the push is measured against its own remote-tracking ref. Under
+// push.default=upstream it goes to the upstream.
+func TestPlanBranchPushDefault(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t)
+	r.commit("one")
+	r.run("push", "-q", "-u", "origin", "main")
+	r.run("fetch", "-q", "origin")
+	r.run("checkout", "-q", "-b", "feat", "--track", "origin/main")
+	r.commit("two")
+	r.run("push", "-q", "--no-verify", "origin", "feat")
+	r.run("fetch", "-q", "origin")
+	_, br, err := PlanBranch(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if br.RemoteRef != "refs/heads/feat" || br.RemoteOID != r.run("rev-parse", "HEAD") {
+		t.Fatalf("simple: %+v", br)
+	}
+	r.run("config", "push.default", "upstream")
+	if _, br, err = PlanBranch(ctx, r.dir); err != nil || br.RemoteRef != "refs/heads/main" {
+		t.Fatalf("upstream: %+v %v", br, err)
+	}
+}
