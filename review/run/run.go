@@ -295,7 +295,7 @@ func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
 	if len(pl.Chunks) == 0 && len(pl.NotCovered) > 0 && rr.fatal == nil {
 		// Files to review and no chunk: not even one line fits beside the
 		// fixed part of the prompt. That is a failure, never "nothing to review".
-		rr.fatal = fmt.Errorf("%w: %d files, num_ctx %d", ErrNothingFits, len(pl.NotCovered), rr.res.Options.NumCtx)
+		rr.fatal = fmt.Errorf("%w: %d file%s, num_ctx %d", ErrNothingFits, len(pl.NotCovered), map[bool]string{true: "", false: "s"}[len(pl.NotCovered) == 1], rr.res.Options.NumCtx)
 	}
 	rr.chunks = make([][]*review.ChunkResult, len(pl.Chunks))
 	rr.done = make([]bool, len(pl.Chunks))
