@@ -85,7 +85,11 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 			if err != nil {
 				return nil, err
 			}
-			in = slices.DeleteFunc(in, func(c string) bool { return !notOld[c] })
+			// A ref that had the commit had it as pushed; but one that had
+			// it below a fix that passed had the fix too, and an update
+			// that drops the fix (a force-push back onto the commit) brings
+			// the commit's own code back: withoutPassedBelow decides those.
+			in = slices.DeleteFunc(in, func(c string) bool { return !notOld[c] && passedAbove[c] == nil })
 		}
 		if in, err = withoutPassedBelow(ctx, g, in, passedAbove, u.head); err != nil {
 			return nil, err

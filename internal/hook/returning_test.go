@@ -133,6 +133,19 @@ func TestReturningAfterAFixAbove(t *testing.T) {
 		t.Fatalf("beside the fix: %+v %v", back, err)
 	}
 
+	// main force-pushed back onto bad, the fix dropped: main had bad, but
+	// below the fix; bad comes back.
+	p = r.plan(PlanOptions{}, line("refs/heads/side", side, "refs/heads/main", fix))
+	back, err = p.Returning(ctx, r.dir, v)
+	if err != nil || len(back) != 1 || back[0].Commit != bad {
+		t.Fatalf("force-push dropping the fix: %+v %v", back, err)
+	}
+	// A fast-forward of main keeps the fix below: nothing comes back.
+	p = r.plan(PlanOptions{}, line("refs/heads/main", top, "refs/heads/main", fix))
+	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {
+		t.Fatalf("fast-forward over the fix: %+v %v", back, err)
+	}
+
 	// A pass of bad as a head (its findings dismissed, say) forgets it.
 	if err := v.RecordPass([]string{bad}, map[string][]string{}); err != nil {
 		t.Fatal(err)

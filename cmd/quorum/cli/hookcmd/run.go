@@ -191,9 +191,9 @@ const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --
 // this one's), or through a push that skipped the hook.
 func howItGotThere(b *hook.Blocked) string {
 	if b.Superseded() {
-		return "below a later commit whose review passed (its own code never did)"
+		return "only below a later commit whose review passed (its own code never did)"
 	}
-	return "pushed without review"
+	return "only under other refs, pushed without review"
 }
 
 // blockedAmong is the latest blocked push holding one of commits, or nil.
@@ -376,7 +376,7 @@ func RunPush(opts *RunOptions) error {
 			if err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
-			fmt.Fprintf(errOut, "quorum: %s: the remote has %s only under other refs, %s; an earlier push of it was blocked: reviewing %s again\n",
+			fmt.Fprintf(errOut, "quorum: %s: the remote has %s %s; an earlier push of it was blocked: reviewing %s again\n",
 				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), howItGotThere(b), shortRanges(rs))
 			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
@@ -404,7 +404,7 @@ func RunPush(opts *RunOptions) error {
 			if err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
-			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has only under other refs, %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
+			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
 				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
 			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
