@@ -54,6 +54,10 @@ type Plan struct {
 	// Known are the configured remotes whose remote-tracking refs counted
 	// as what the pushed-to remote has (see PlanPush).
 	Known []string
+	// Brought are the blocked commits the push brings back to a ref (a ref
+	// at one, new work on one: the re-push rules), whose ranges Review
+	// added: blocked even where a fix above them passed (LookupAny).
+	Brought []string
 	// fresh are the commits new to the remote as far as the hook knows:
 	// every update's, a skipped tag's too (see Fresh).
 	fresh map[string]bool

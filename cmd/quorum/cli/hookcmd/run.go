@@ -196,13 +196,20 @@ func howItGotThere(b *hook.Blocked) string {
 	return "only under other refs, pushed without review"
 }
 
-// blockedAmong is the latest blocked push holding one of commits, or nil.
-func blockedAmong(v *hook.Verdicts, commits []string) *hook.Blocked {
+// blockedAmong is the latest blocked push holding one of commits, or nil;
+// a commit of brought (one the push brings back to a ref, see
+// hook.Plan.Brought) counts even when a fix above it passed.
+func blockedAmong(v *hook.Verdicts, commits, brought []string) *hook.Blocked {
 	if v == nil {
 		return nil
 	}
 	for _, c := range commits {
 		if b := v.Lookup(c); b != nil {
+			return b
+		}
+	}
+	for _, c := range brought {
+		if b := v.LookupAny(c); b != nil {
 			return b
 		}
 	}
@@ -233,9 +240,9 @@ func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, pla
 		return replayed[b]
 	}
 	verdicts = verdicts.Without(func(b *hook.Blocked) bool {
-		return slices.ContainsFunc(b.Commits, func(c string) bool { return slices.Contains(plan.Commits, c) }) && lifted(b)
+		return slices.ContainsFunc(b.Commits, func(c string) bool { return slices.Contains(plan.Commits, c) || slices.Contains(plan.Brought, c) }) && lifted(b)
 	})
-	if b := blockedAmong(verdicts, plan.Commits); b != nil {
+	if b := blockedAmong(verdicts, plan.Commits, plan.Brought); b != nil {
 		report := ""
 		if b.Report != "" {
 			report = " (report " + safetext.OneLine(b.Report) + ")"
@@ -348,7 +355,7 @@ func RunPush(opts *RunOptions) error {
 		}
 		// A tag skipped by hook.tags: false still gets a blocked push's
 		// verdict: tagging blocked commits must not publish them unreviewed.
-		if b := blockedAmong(verdicts, sk.Unreviewed.New); b != nil {
+		if b := blockedAmong(verdicts, sk.Unreviewed.New, nil); b != nil {
 			fmt.Fprintf(errOut, "quorum: %s brings commits an earlier push was blocked on: reviewing %s despite hook.tags: false\n",
 				safetext.OneLine(sk.Ref), shortRanges([]hook.Range{*sk.Unreviewed}))
 			if err := plan.Review(ctx, dir, sk.Ref, []hook.Range{*sk.Unreviewed}); err != nil {
@@ -378,6 +385,7 @@ func RunPush(opts *RunOptions) error {
 			}
 			fmt.Fprintf(errOut, "quorum: %s: the remote has %s %s; an earlier push of it was blocked: reviewing %s again\n",
 				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), howItGotThere(b), shortRanges(rs))
+			plan.Brought = append(plan.Brought, sk.Head)
 			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
@@ -406,6 +414,7 @@ func RunPush(opts *RunOptions) error {
 			}
 			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
 				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
+			plan.Brought = append(plan.Brought, rb.Commit)
 			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
