@@ -409,6 +409,14 @@ func TestRunInterruptedShowsWhatWasFound(t *testing.T) {
 	if code != exitcode.Setup {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
+	// Remembered: a later push the hook cannot review is refused on it.
+	v, err := hook.LoadVerdicts(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Blocked) != 1 || len(v.Blocked[0].Findings) != 1 || v.Blocked[0].Findings[0].ID != "Q1" {
+		t.Errorf("not remembered: %+v", v.Blocked)
+	}
 }
 
 // Severity is coloured on a terminal only, and never with NO_COLOR.

@@ -475,6 +475,14 @@ func RunPush(opts *RunOptions) error {
 			fmt.Fprintf(errOut, "quorum: before the interruption, the reviewers that finished found %d finding%s at or above %s:\n",
 				len(fs), cmdutil.Plural(len(fs)), cfg.Hook.FailOn)
 			printBlocked(errOut, colorOn(opts, getenv), ie.found.Blocking, "", ie.found.ReportPath)
+			// Remembered as any block is: a later push the hook cannot
+			// review (the server down) must not go through on it.
+			if verdicts != nil {
+				b := &hook.Blocked{Ranges: plan.Ranges, Findings: ie.found.Blocking, Report: ie.found.ReportPath, Time: now(opts)}
+				if err := verdicts.Record(plan.Fresh(plan.Commits, verdicts), b); err != nil {
+					fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
+				}
+			}
 		}
 		return errInterrupted(cfg.Cache)
 	}
