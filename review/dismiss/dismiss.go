@@ -864,12 +864,11 @@ func inline(lines diffLines, f report.Finding) (string, bool) {
 		// above the representative's unchanged line never covers a member
 		// the change added, and "quorum:ignore unchecked-error" never
 		// covers the injection a reviewer saw in the same call.
-		kinds := m.Kinds
-		if kinds == nil {
-			kinds = f.Kinds // a report saved before members had kinds
-		}
+		// A member with no kind of its own is covered by a marker with
+		// no kind, or one naming its category: never by the kind another
+		// reviewer's finding has.
 		last := max(m.EndLine, m.Line)
-		if _, ok := markerAt(lines, kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
+		if _, ok := markerAt(lines, m.Kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
 			return "", false
 		}
 	}

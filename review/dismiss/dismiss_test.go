@@ -858,3 +858,27 @@ func TestInlineIgnoreKindCoversEachMember(t *testing.T) {
 		})
 	}
 }
+
+// A merged member with no kind of its own is not covered by a marker
+// naming the kind another member has: it stays, and with it the finding.
+func TestInlineIgnoreKindLeavesAKindlessMember(t *testing.T) {
+	// One title, one quote: merged. Only alpha's words name a kind.
+	f := rt.F("", 3, quote, review.Important, "bug", "ReadFile use is unsafe", "The error is discarded, so a missing file returns nil silently.")
+	vague := rt.F("", 2, quote, review.Important, "bug", "ReadFile use is unsafe", "ReadFile use is unsafe here.")
+	lines := []string{body[0], "+	// quorum:ignore unchecked-error", body[1], body[2], body[3]}
+	s := set("store/load.go", 1, lines...)
+	v := vague
+	v.Line = 3
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": f, "beta": v}), nil)
+	all := append(slices.Clone(r.Findings), r.Dismissed...)
+	if len(all) != 1 || len(all[0].Members) != 2 || len(all[0].Members[1].Kinds) != 0 {
+		t.Fatalf("the test needs the two merged, beta with no kind: %+v", all)
+	}
+	for _, d := range r.Dismissed {
+		for _, m := range d.Members {
+			if m.Reviewer == "beta" {
+				t.Fatalf("a member with kinds %v hidden by a marker naming unchecked-error", m.Kinds)
+			}
+		}
+	}
+}
