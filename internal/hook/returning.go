@@ -70,6 +70,30 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 	if len(cands) == 0 {
 		return nil, nil
 	}
+	// A commit pushed without review that the remote's default branch
+	// has (merged there by a push that skipped the hook) is the
+	// mainline's: every branch made from it would otherwise be refused for
+	// code it did not bring. A commit below a fix that passed is not so
+	// exempt: a mainline that had the fix may have dropped it since.
+	for _, head := range p.mainlines(ctx, g) {
+		var skipped []string
+		for _, c := range cands {
+			if passedAbove[c] == nil {
+				skipped = append(skipped, c)
+			}
+		}
+		if len(skipped) == 0 {
+			break
+		}
+		notIn, err := outside(ctx, g, skipped, head)
+		if err != nil {
+			return nil, err
+		}
+		cands = slices.DeleteFunc(cands, func(c string) bool { return passedAbove[c] == nil && !notIn[c] })
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
 	var back []Returning
 	for _, u := range p.pushed {
 		// Those in the history of the pushed commit: every candidate that
@@ -99,6 +123,23 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 		}
 	}
 	return back, nil
+}
+
+// mainlines are the commits of the remote's default branches as this
+// repository knows them (refs/remotes/<remote>/HEAD of each remote that
+// counts as the pushed-to one, set by git clone or 'git remote set-head').
+func (p *Plan) mainlines(ctx context.Context, g git) []string {
+	var out []string
+	for _, k := range p.Known {
+		ref, err := g.output(ctx, "symbolic-ref", "-q", "refs/remotes/"+k+"/HEAD")
+		if err != nil || ref == "" {
+			continue
+		}
+		if oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err == nil && oid != "" && !slices.Contains(out, oid) {
+			out = append(out, oid)
+		}
+	}
+	return out
 }
 
 // withoutPassedBelow drops from cs each commit a passing review had below

@@ -73,6 +73,15 @@ func TestReturning(t *testing.T) {
 		t.Fatalf("branch at one: %+v %v", back, err)
 	}
 
+	// The remote's default branch has bad (merged there by a push that
+	// skipped the hook): a branch made from it does not bring bad back.
+	r.run("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/scratch")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", docs, "refs/heads/feature", z40))
+	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {
+		t.Fatalf("bad on the remote's default branch: %+v %v", back, err)
+	}
+	r.run("symbolic-ref", "--delete", "refs/remotes/origin/HEAD")
+
 	// Nothing blocked: no git call, nothing returned.
 	if err := v.Record([]string{bad, gone}, nil); err != nil {
 		t.Fatal(err)
@@ -134,7 +143,9 @@ func TestReturningAfterAFixAbove(t *testing.T) {
 	}
 
 	// main force-pushed back onto bad, the fix dropped: main had bad, but
-	// below the fix; bad comes back.
+	// below the fix; bad comes back, main being the default branch or not.
+	r.run("fetch", "-q", "origin")
+	r.run("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
 	p = r.plan(PlanOptions{}, line("refs/heads/side", side, "refs/heads/main", fix))
 	back, err = p.Returning(ctx, r.dir, v)
 	if err != nil || len(back) != 1 || back[0].Commit != bad {
