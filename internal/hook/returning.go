@@ -3,6 +3,7 @@ package hook
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // Returning is a commit an earlier push was blocked on that an update of
@@ -40,6 +41,7 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 	// those heads: an update whose history has one of them is on top of
 	// code that passed, and does not bring the commit back.
 	passedAbove := map[string][]string{}
+	findings := map[string][]Finding{} // a superseded commit's block's findings
 	for _, b := range slices.Backward(v.Blocked) {
 		for _, c := range b.Commits {
 			if c == "" || seen[c] || p.fresh[c] {
@@ -49,6 +51,7 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 			cands = append(cands, c)
 			if b.Superseded() {
 				passedAbove[c] = b.PassedAbove
+				findings[c] = b.Findings
 			}
 		}
 	}
@@ -115,7 +118,7 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 			// the commit's own code back: withoutPassedBelow decides those.
 			in = slices.DeleteFunc(in, func(c string) bool { return !notOld[c] && passedAbove[c] == nil })
 		}
-		if in, err = withoutPassedBelow(ctx, g, in, passedAbove, u.head); err != nil {
+		if in, err = withoutPassedBelow(ctx, g, in, passedAbove, findings, u.head); err != nil {
 			return nil, err
 		}
 		for _, c := range in {
@@ -143,9 +146,11 @@ func (p *Plan) mainlines(ctx context.Context, g git) []string {
 }
 
 // withoutPassedBelow drops from cs each commit a passing review had below
-// a head that is in the history of head (or is head). One git call, and
-// none when no commit of cs was superseded.
-func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map[string][]string, head string) ([]string, error) {
+// a head that is in the history of head (or is head), unless head's tree
+// still holds a line that commit was blocked on. One or two git calls, one
+// more per file of such a line, and none when no commit of cs was
+// superseded.
+func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map[string][]string, findings map[string][]Finding, head string) ([]string, error) {
 	var heads []string
 	for _, c := range cs {
 		for _, h := range passedAbove[c] {
@@ -170,9 +175,41 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 	if err != nil {
 		return nil, err
 	}
+	files := map[string]map[string]bool{} // path -> its squeezed lines at head
 	return slices.DeleteFunc(cs, func(c string) bool {
-		return slices.ContainsFunc(passedAbove[c], func(h string) bool { return slices.Contains(heads, h) && !notIn[h] })
+		onFix := slices.ContainsFunc(passedAbove[c], func(h string) bool { return slices.Contains(heads, h) && !notIn[h] })
+		// The fix in the history is not the fix in the tree: a merge that
+		// kept the blocked side ("-s ours", a conflict resolved to it) or
+		// a revert brings the blocked line back. Then the commit is
+		// brought back, and its range, up to head, is reviewed.
+		return onFix && !holdsBlockedLine(ctx, g, head, findings[c], files)
 	}), nil
+}
+
+// holdsBlockedLine reports whether head's tree has, in its file, the added
+// line one of fs (a block's findings) was anchored to, the same but for
+// whitespace. files caches each file's lines.
+func holdsBlockedLine(ctx context.Context, g git, head string, fs []Finding, files map[string]map[string]bool) bool {
+	for _, f := range fs {
+		code := squeeze(f.Code)
+		if code == "" || f.Deleted {
+			continue
+		}
+		set, ok := files[f.File]
+		if !ok {
+			set = map[string]bool{}
+			if text, err := g.output(ctx, "cat-file", "-p", head+":"+f.File); err == nil {
+				for _, l := range strings.Split(text, "\n") {
+					set[squeeze(l)] = true
+				}
+			}
+			files[f.File] = set
+		}
+		if set[code] {
+			return true
+		}
+	}
+	return false
 }
 
 // outside is the set of commits among cs that are not in the history of rev.
