@@ -41,8 +41,10 @@ import (
 //     quote invented code could push a real one out;
 //   - more strengths, concerns, untested scenarios or docs notes than the
 //     schema's maxItems: the first ones are kept, and a note says so;
-//   - a fix wrapped in a Markdown fence ("```diff ... ```") is read
-//     without it: shown as code, the fence lines would be code to add;
+//   - a fix holding one Markdown fenced block ("```diff ... ```", "~~~",
+//     four backticks), alone or with words around it, is read as the
+//     block's code: shown as code, fence lines and words would be code
+//     to add;
 //   - a line number that is no line of any file (not whole, or past
 //     ±2^30: 1e20, 6.5) is read as none (-1), and a note quotes it: the
 //     quote places the finding, as for a negative line; 12.0 is 12;
@@ -316,23 +318,44 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 	return note
 }
 
-// unfence is a fix without the Markdown fence a model wrapped it in
-// ("```diff\n...\n```"), and whether it had one: shown as code, the fence
-// lines would read as code to add.
+// unfence is the code of a fix a model wrapped in a Markdown fence
+// ("```diff ... ```", "~~~ ... ~~~", four backticks), and whether it had
+// one: shown as code, the fence lines would read as code to add. A fix
+// with one fenced block and words around it ("Use a placeholder:" before,
+// "This avoids the injection." after) is the block's code. A fix with no
+// fence, or with several blocks, is left as written.
 func unfence(fix string) (string, bool) {
-	t := strings.TrimSpace(fix)
-	if !strings.HasPrefix(t, "```") || !strings.HasSuffix(t, "```") || len(t) < 6 {
+	lines := strings.Split(fix, "\n")
+	open, close := -1, -1
+	var marker string
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case open < 0 && fenceOpen(t) != "":
+			open, marker = i, fenceOpen(t)
+		case open >= 0 && close < 0 && strings.HasPrefix(t, marker) && strings.Trim(t, marker[:1]) == "":
+			close = i
+		case close >= 0 && fenceOpen(t) != "":
+			return fix, false // a second block
+		}
+	}
+	if open < 0 || close < 0 {
 		return fix, false
 	}
-	first, rest, ok := strings.Cut(t, "\n")
-	if !ok || strings.Contains(strings.TrimSpace(first[3:]), " ") {
-		return fix, false // "```" then text on the same line: not a fence
+	return strings.Join(lines[open+1:close], "\n"), true
+}
+
+// fenceOpen is the fence a line opens ("```", "~~~~"), "" when none: three
+// or more backticks or tildes, then at most an info word ("go", "diff").
+func fenceOpen(line string) string {
+	if len(line) < 3 || line[0] != '`' && line[0] != '~' {
+		return ""
 	}
-	body, ok := strings.CutSuffix(rest, "```")
-	if !ok || strings.Contains(body, "```") {
-		return fix, false // a fence inside: not one block
+	n := len(line) - len(strings.TrimLeft(line, line[:1]))
+	if n < 3 || strings.ContainsAny(strings.TrimSpace(line[n:]), " `~") {
+		return ""
 	}
-	return strings.TrimRight(body, "\n"), true
+	return line[:n]
 }
 
 // maxLine bounds the line numbers an answer may hold: far past any file

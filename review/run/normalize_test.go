@@ -307,12 +307,18 @@ func TestOutlandishLineNumbers(t *testing.T) {
 // fence lines would be code to add. Anything else is left as written.
 func TestFixFenceDropped(t *testing.T) {
 	for in, want := range map[string]string{
-		"```diff\n-a := 1\n+a := 2\n```":   "-a := 1\n+a := 2",
-		"```\nreturn err\n```\n":           "return err",
-		"```go\nx := f()\n\ny := g()\n```": "x := f()\n\ny := g()",
-		"return err":                       "return err",
-		"use ``` fences ```":               "use ``` fences ```",
-		"```a```\nb\n```c```":              "```a```\nb\n```c```",
+		"```diff\n-a := 1\n+a := 2\n```":                     "-a := 1\n+a := 2",
+		"```\nreturn err\n```\n":                             "return err",
+		"```go\nx := f()\n\ny := g()\n```":                   "x := f()\n\ny := g()",
+		"return err":                                         "return err",
+		"use ``` fences ```":                                 "use ``` fences ```",
+		"```a```\nb\n```c```":                                "```a```\nb\n```c```",
+		"````go\nx := `raw`\n````":                           "x := `raw`",
+		"~~~python\nreturn False\n~~~":                       "return False",
+		"```python\nreturn None\n```\nThis avoids the leak.": "return None",
+		"Use a placeholder:\n```go\ndb.Query(q, name)\n```":  "db.Query(q, name)",
+		"```go\na()\n```\nor\n```go\nb()\n```":               "```go\na()\n```\nor\n```go\nb()\n```",
+		"```go\nunclosed()":                                  "```go\nunclosed()",
 	} {
 		f := strings.Replace(findingJSON("T", "critical", "bug"), `"title"`, `"fix":`+strconv.Quote(in)+`,"title"`, 1)
 		a, _ := mustParse(t, answerJSON(f))
