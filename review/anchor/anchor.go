@@ -400,7 +400,10 @@ func (ix *Index) elsewhere(path string, quote []quoteLine) string {
 		if len(fi.byNorm[quote[0].text]) == 0 {
 			continue
 		}
-		if first, _, _, _, _, ok := fi.find(quote, 0); ok {
+		if first, _, _, deleted, _, ok := fi.find(quote, 0); ok {
+			if deleted {
+				return fmt.Sprintf(" of %s (it is in %s, deleted from line %d)", path, p, fi.lines[first].old)
+			}
 			return fmt.Sprintf(" of %s (it is in %s:%d)", path, p, fi.lines[first].new)
 		}
 	}

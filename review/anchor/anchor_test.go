@@ -347,6 +347,11 @@ func TestQuoteInAnotherFile(t *testing.T) {
 	if rej == nil || rej.Reason != "quote not in the diff of api/handler.go (it is in store/cache.go:17)" {
 		t.Fatalf("got %+v", rej)
 	}
+	// Deleted code elsewhere names its old line, not a new-side one.
+	_, rej = ix.Anchor("alice", "c1", 1, reporttest.F("api/handler.go", 0, "lastCall()", "important", "bug", "t", "e"))
+	if rej == nil || rej.Reason != "quote not in the diff of api/handler.go (it is in pkg/tail.go, deleted from line 9)" {
+		t.Fatalf("deleted code elsewhere: %+v", rej)
+	}
 	_, rej = ix.Anchor("alice", "c1", 1, reporttest.F("api/handler.go", 0, `os.RemoveAll("/")`, "important", "bug", "t", "e"))
 	if rej == nil || rej.Reason != "quote not in the diff" {
 		t.Fatalf("invented code: %+v", rej)
