@@ -349,6 +349,13 @@ func RunPush(opts *RunOptions) error {
 		// is refused (blockedBefore), since no block is known.
 		fmt.Fprintf(errOut, "quorum: warning: %s: which earlier pushes were blocked is unknown\nhint: %s\n", safetext.OneLine(d.Error()), safetext.OneLine(verdicts.DamagedHint()))
 	}
+	// The re-push rule when the blocked commit is below the pushed one
+	// (below): worked out first, so a skipped tag it reviews is not also
+	// said to go unreviewed.
+	back, err := plan.Returning(ctx, dir, verdicts)
+	if err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+	}
 	for _, sk := range plan.Skipped {
 		if sk.Unreviewed == nil {
 			continue
@@ -362,6 +369,9 @@ func RunPush(opts *RunOptions) error {
 				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
 			}
 			continue
+		}
+		if slices.ContainsFunc(back, func(rb hook.Returning) bool { return rb.Ref == sk.Ref }) {
+			continue // it brings back a blocked commit: reviewed below
 		}
 		n := len(sk.Unreviewed.New)
 		fmt.Fprintf(errOut, "quorum: %s not reviewed (hook.tags: false): it brings %d commit%s no branch of the remote has\n",
@@ -393,11 +403,8 @@ func RunPush(opts *RunOptions) error {
 		// The same rule when the blocked commit is below the pushed one: a
 		// new commit on top of it, pushed to a ref that never had it, must
 		// not carry it to that ref with only the new commit reviewed. Its
-		// blocked ranges (up to it) are reviewed along with the new commits.
-		back, err := plan.Returning(ctx, dir, verdicts)
-		if err != nil {
-			return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-		}
+		// blocked ranges are reviewed up to the pushed commit (back, worked
+		// out above).
 		for _, rb := range back {
 			b := verdicts.LookupAny(rb.Commit)
 			if b == nil || slices.Contains(plan.Commits, rb.Commit) {
