@@ -175,41 +175,52 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 	if err != nil {
 		return nil, err
 	}
-	files := map[string]map[string]bool{} // path -> its squeezed lines at head
+	files := map[string]map[string]bool{} // commit:path -> its squeezed lines
 	return slices.DeleteFunc(cs, func(c string) bool {
-		onFix := slices.ContainsFunc(passedAbove[c], func(h string) bool { return slices.Contains(heads, h) && !notIn[h] })
+		var passed []string // the heads that passed above c, in head's history
+		for _, h := range passedAbove[c] {
+			if slices.Contains(heads, h) && !notIn[h] {
+				passed = append(passed, h)
+			}
+		}
+		if len(passed) == 0 {
+			return false
+		}
 		// The fix in the history is not the fix in the tree: a merge that
 		// kept the blocked side ("-s ours", a conflict resolved to it) or
-		// a revert brings the blocked line back. Then the commit is
-		// brought back, and its range, up to head, is reviewed.
-		return onFix && !holdsBlockedLine(ctx, g, head, findings[c], files)
+		// a revert brings a blocked line back. Then the commit is brought
+		// back, and its range, up to head, is reviewed. A line the passing
+		// review itself read (its finding dismissed, the gate off then) was
+		// accepted there, and does not.
+		for _, f := range findings[c] {
+			if hasLine(ctx, g, head, f, files) && !slices.ContainsFunc(passed, func(h string) bool { return hasLine(ctx, g, h, f, files) }) {
+				return false
+			}
+		}
+		return true
 	}), nil
 }
 
-// holdsBlockedLine reports whether head's tree has, in its file, the added
-// line one of fs (a block's findings) was anchored to, the same but for
-// whitespace. files caches each file's lines.
-func holdsBlockedLine(ctx context.Context, g git, head string, fs []Finding, files map[string]map[string]bool) bool {
-	for _, f := range fs {
-		code := squeeze(f.Code)
-		if code == "" || f.Deleted {
-			continue
-		}
-		set, ok := files[f.File]
-		if !ok {
-			set = map[string]bool{}
-			if text, err := g.output(ctx, "cat-file", "-p", head+":"+f.File); err == nil {
-				for _, l := range strings.Split(text, "\n") {
-					set[squeeze(l)] = true
-				}
-			}
-			files[f.File] = set
-		}
-		if set[code] {
-			return true
-		}
+// hasLine reports whether commit's tree has, in f's file, the added line f
+// (a blocking finding) was anchored to, the same but for whitespace; never
+// for a finding with no such line. files caches each file's lines.
+func hasLine(ctx context.Context, g git, commit string, f Finding, files map[string]map[string]bool) bool {
+	code := squeeze(f.Code)
+	if code == "" || f.Deleted {
+		return false
 	}
-	return false
+	key := commit + ":" + f.File
+	set, ok := files[key]
+	if !ok {
+		set = map[string]bool{}
+		if text, err := g.output(ctx, "cat-file", "-p", key); err == nil {
+			for _, l := range strings.Split(text, "\n") {
+				set[squeeze(l)] = true
+			}
+		}
+		files[key] = set
+	}
+	return set[code]
 }
 
 // outside is the set of commits among cs that are not in the history of rev.
