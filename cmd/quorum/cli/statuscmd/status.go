@@ -118,6 +118,11 @@ type Status struct {
 	// their place: more severe than what was dismissed there, or another
 	// kind of issue.
 	NotDismissed []NotDismissed `json:"not_dismissed,omitempty"`
+	// BringsBack are commits an earlier push was blocked on that this push
+	// brings back to its ref (a new branch on one, the fix above one
+	// dropped): the hook reviews their blocked range again, up to the
+	// pushed commit, beside the push's own range.
+	BringsBack []string `json:"brings_back,omitempty"`
 	// InFlight: the background run.
 	PID   int    `json:"pid,omitempty"`
 	Since string `json:"since,omitempty"`
@@ -237,6 +242,7 @@ func statusRun(opts *StatusOptions) error {
 	if unrelated {
 		st.UnrelatedTo = head.Base
 	}
+	st.BringsBack = bringsBack(ctx, dir, plan)
 	// A push reads the dismissal ledger before anything else: one it
 	// cannot read stops it (exit 2), and so it stops status, which would
 	// otherwise predict a push that cannot happen.
@@ -581,6 +587,32 @@ func completeReports(gitDir string) map[string]savedReport {
 	return reports
 }
 
+// bringsBack lists the blocked commits a push of the plan brings back to
+// its ref, as the hook's re-push rules find them (a ref at one, or new
+// work on one); none when the saved verdicts cannot be read.
+func bringsBack(ctx context.Context, dir string, plan *hook.Plan) []string {
+	v, err := hook.LoadVerdicts(ctx, dir)
+	if err != nil || v.Damaged() != nil {
+		return nil
+	}
+	var out []string
+	for _, sk := range plan.Skipped {
+		if sk.OnRemote && v.LookupAny(sk.Head) != nil {
+			out = append(out, sk.Head)
+		}
+	}
+	back, err := plan.Returning(ctx, dir, v)
+	if err != nil {
+		return out
+	}
+	for _, rb := range back {
+		if v.LookupAny(rb.Commit) != nil && !slices.Contains(out, rb.Commit) && !slices.Contains(plan.Commits, rb.Commit) {
+			out = append(out, rb.Commit)
+		}
+	}
+	return out
+}
+
 func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 	w := ios.Out
 	commits := fmt.Sprintf("%d commit%s", st.Commits, cmdutil.Plural(st.Commits))
@@ -589,6 +621,10 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		fmt.Fprintf(w, " (%s)", shortSpans(st.Ranges))
 	}
 	fmt.Fprintln(w)
+	for _, c := range st.BringsBack {
+		// Whatever the verdict below says of the push's own commits.
+		fmt.Fprintf(w, "a push also brings back %s, which an earlier push was blocked on: the hook reviews its blocked range again, up to the pushed commit\n", cmdutil.ShortOID(c))
+	}
 	switch st.State {
 	case NothingNew:
 		if len(st.Unreviewed) > 0 {
