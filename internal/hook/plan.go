@@ -54,6 +54,9 @@ type Plan struct {
 	// Known are the configured remotes whose remote-tracking refs counted
 	// as what the pushed-to remote has (see PlanPush).
 	Known []string
+	// Remote names the pushed-to remote in the saved verdicts: the first
+	// configured remote of its URL (Known), else the name or URL git gave.
+	Remote string
 	// Brought are the blocked commits the push brings back to a ref (a ref
 	// at one, new work on one: the re-push rules), whose ranges Review
 	// added: blocked even where a fix above them passed (LookupAny).
@@ -123,6 +126,10 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		return nil, err
 	}
 	p.Known = known
+	p.Remote = opt.Remote
+	if len(known) > 0 {
+		p.Remote = known[0]
+	}
 	not := []string{"--not"}
 	for _, name := range known {
 		not = append(not, "--remotes="+name)

@@ -43,6 +43,9 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 	passedAbove := map[string][]string{}
 	findings := map[string][]Finding{} // a superseded commit's block's findings
 	for _, b := range slices.Backward(v.Blocked) {
+		if !b.For(p) {
+			continue // what another remote has is not this one's
+		}
 		for _, c := range b.Commits {
 			if c == "" || seen[c] || p.fresh[c] {
 				continue

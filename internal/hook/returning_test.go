@@ -151,6 +151,18 @@ func TestReturningAfterAFixAbove(t *testing.T) {
 	if err != nil || len(back) != 1 || back[0].Commit != bad {
 		t.Fatalf("force-push dropping the fix: %+v %v", back, err)
 	}
+	// A push of it blocked on another remote (a mirror) records its own
+	// block, and origin's record of the fix above stands: the force-push
+	// to origin still brings bad back.
+	if err := v.Record([]string{bad}, &Blocked{Remote: "mirror", Ranges: []Range{{Base: c1, Head: side, New: []string{side, bad}}}, Findings: []Finding{{ID: "Q1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	p = r.plan(PlanOptions{}, line("refs/heads/side", side, "refs/heads/main", fix))
+	back, err = p.Returning(ctx, r.dir, v)
+	if err != nil || len(back) != 1 || back[0].Commit != bad {
+		t.Fatalf("force-push after a block on a mirror: %+v %v", back, err)
+	}
+
 	// A fast-forward of main keeps the fix below: nothing comes back.
 	p = r.plan(PlanOptions{}, line("refs/heads/main", top, "refs/heads/main", fix))
 	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {

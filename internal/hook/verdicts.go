@@ -63,6 +63,17 @@ type Blocked struct {
 	// of these heads (Returning). It no longer blocks a push that reviews
 	// them in its own range, nor one on top of such a head.
 	PassedAbove []string `json:"passed_above,omitempty"`
+	// Remote is the remote the blocked push went to (Plan.Remote); ""
+	// in files saved before it was recorded, which count for every
+	// remote. What a remote has under other refs (Returning) is only
+	// that remote's business: a push blocked on a mirror neither brings
+	// origin's commits back nor undoes origin's record of a fix.
+	Remote string `json:"remote,omitempty"`
+}
+
+// For reports whether the block counts for the remote of plan p.
+func (b *Blocked) For(p *Plan) bool {
+	return b.Remote == "" || p == nil || b.Remote == p.Remote || slices.Contains(p.Known, b.Remote)
 }
 
 // Superseded says a review that passed has these commits below its head.
@@ -113,7 +124,7 @@ var verdictsLockWait = 30 * time.Second
 // maxBlocked and maxUnreviewed bound the file: the oldest entries are
 // dropped first.
 const (
-	maxBlocked    = 100
+	maxBlocked    = 1000
 	maxUnreviewed = 100
 )
 
@@ -210,6 +221,9 @@ func (v *Verdicts) record(commits []string, above map[string][]string, blocked *
 		b.Commits = slices.DeleteFunc(b.Commits, func(c string) bool {
 			if !slices.Contains(commits, c) {
 				return false
+			}
+			if blocked != nil && b.Remote != blocked.Remote && (b.Remote != "" || b.Superseded()) {
+				return false // another remote's record of the commit stands
 			}
 			if hs := above[c]; blocked == nil && len(hs) > 0 {
 				below = append(below, c)

@@ -485,7 +485,7 @@ func RunPush(opts *RunOptions) error {
 			// Remembered as any block is: a later push the hook cannot
 			// review (the server down) must not go through on it.
 			if verdicts != nil {
-				b := &hook.Blocked{Ranges: plan.Ranges, Findings: ie.found.Blocking, Report: ie.found.ReportPath, Time: now(opts)}
+				b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: ie.found.Blocking, Report: ie.found.ReportPath, Time: now(opts)}
 				if err := verdicts.Record(plan.Fresh(plan.Commits, verdicts), b); err != nil {
 					fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
 				}
@@ -600,7 +600,7 @@ func RunPush(opts *RunOptions) error {
 	if verdicts != nil && out.Partial == "" && len(out.Missing) == 0 || verdicts != nil && out.Blocked {
 		var err error
 		if out.Blocked {
-			b := &hook.Blocked{Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
+			b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
 			// Never a commit the remote already had (a restored range's):
 			// only the commits new to it, and those blocked before.
 			err = verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
