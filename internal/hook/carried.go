@@ -2,6 +2,7 @@ package hook
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -46,10 +47,14 @@ func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty st
 		b := &v.Blocked[i]
 		for j := range b.Findings {
 			f := &b.Findings[j]
-			if strings.TrimSpace(f.Code) == "" || f.Deleted {
+			code := f.Lines()
+			if len(code) == 0 || f.Deleted {
 				continue
 			}
-			if addedIn(f.File)[squeeze(f.Code)] {
+			// Every line it was anchored to: a signature line of a
+			// two-line finding comes back with any rewrite of the function.
+			set := addedIn(f.File)
+			if !slices.ContainsFunc(code, func(l string) bool { return !set[l] }) {
 				return b, f
 			}
 		}

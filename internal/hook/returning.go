@@ -196,7 +196,11 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 		// review itself read (its finding dismissed, the gate off then) was
 		// accepted there, and does not.
 		for _, f := range findings[c] {
-			if hasLine(ctx, g, head, f, files) && !slices.ContainsFunc(passed, func(h string) bool { return hasLine(ctx, g, h, f, files) }) {
+			// At head, the file may have moved since the blocked commit:
+			// followed there (a rename), or it is gone, and the code too.
+			at := f
+			at.File = movedTo(ctx, g, c, head, f.File)
+			if holds(ctx, g, head, at, files) && !slices.ContainsFunc(passed, func(h string) bool { return holds(ctx, g, h, f, files) }) {
 				return false
 			}
 		}
@@ -204,26 +208,54 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 	}), nil
 }
 
-// hasLine reports whether commit's tree has, in f's file, the added line f
-// (a blocking finding) was anchored to, the same but for whitespace; never
-// for a finding with no such line. files caches each file's lines.
-func hasLine(ctx context.Context, g git, commit string, f Finding, files map[string]map[string]bool) bool {
-	code := squeeze(f.Code)
-	if code == "" || f.Deleted {
+// holds reports whether commit's tree still has the code f (a blocking
+// finding) was about, the same but for whitespace: every added line it was
+// anchored to, or, for a finding on deleted code, not every line the
+// blocked change deleted (not put back). A finding that recorded no code
+// never holds, nor does a tree without f's file. files caches each file's
+// lines.
+func holds(ctx context.Context, g git, commit string, f Finding, files map[string]map[string]bool) bool {
+	code := f.Lines()
+	if len(code) == 0 {
 		return false
 	}
 	key := commit + ":" + f.File
 	set, ok := files[key]
 	if !ok {
-		set = map[string]bool{}
 		if text, err := g.output(ctx, "cat-file", "-p", key); err == nil {
+			set = map[string]bool{}
 			for _, l := range strings.Split(text, "\n") {
 				set[squeeze(l)] = true
 			}
 		}
 		files[key] = set
 	}
-	return set[code]
+	if set == nil {
+		return false
+	}
+	all := !slices.ContainsFunc(code, func(l string) bool { return !set[l] })
+	if f.Deleted {
+		return !all // the deleted lines are not all back
+	}
+	return all
+}
+
+// movedTo is where path at from went by to: itself, or the new path of a
+// rename git finds between the two (path itself when none is found).
+func movedTo(ctx context.Context, g git, from, to, path string) string {
+	if _, err := g.output(ctx, "cat-file", "-e", to+":"+path); err == nil {
+		return path
+	}
+	out, err := g.output(ctx, "diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "--diff-filter=R", from, to)
+	if err != nil {
+		return path
+	}
+	for _, l := range lines(out) {
+		if f := strings.Split(l, "\t"); len(f) == 3 && f[1] == path {
+			return f[2]
+		}
+	}
+	return path
 }
 
 // outside is the set of commits among cs that are not in the history of rev.

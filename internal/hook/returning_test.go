@@ -2,6 +2,8 @@ package hook
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -175,5 +177,84 @@ func TestReturningAfterAFixAbove(t *testing.T) {
 	}
 	if b := v.LookupAny(bad); b != nil {
 		t.Fatalf("a pass of bad itself kept its block: %+v", b)
+	}
+}
+
+// write sets a file of the work tree and commits it.
+func (r *repo) write(path, text, msg string) string {
+	r.t.Helper()
+	if err := os.WriteFile(filepath.Join(r.dir, path), []byte(text), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	r.run("add", "-A")
+	r.run("commit", "-q", "-m", msg)
+	return r.run("rev-parse", "HEAD")
+}
+
+// Work with the fix in its history but the blocked code in its tree brings
+// the blocked commit back: a two-line finding (every line counts, not the
+// signature alone), the file renamed (a tree without it proves nothing),
+// and a finding on deleted code the fix put back.
+func TestReturningWhenTheTreeKeepsTheBlockedCode(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name            string
+		before, blocked string // store.go at the base and at the blocked commit
+		fixed           string // store.go after the fix
+		finding         Finding
+		rename          bool // the side branch renames store.go first
+	}{
+		{name: "two-line finding",
+			before: "package s\n", blocked: "package s\nfunc Delete(n string) {\n\tq := \"DELETE \" + n\n}\n",
+			fixed:   "package s\nfunc Delete(n string) {\n\tq := \"DELETE ?\"\n}\n",
+			finding: Finding{ID: "Q1", File: "store.go", Code: "func Delete(n string) {\n\tq := \"DELETE \" + n"}},
+		{name: "renamed file",
+			before: "package s\n", blocked: "package s\nvar q = \"DELETE \" + n\n", fixed: "package s\nvar q = \"DELETE ?\"\n",
+			finding: Finding{ID: "Q1", File: "store.go", Code: "var q = \"DELETE \" + n"}, rename: true},
+		{name: "deleted guard",
+			before: "package s\nfunc mean(xs []int) int {\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn sum(xs) / len(xs)\n}\n",
+			blocked: "package s\nfunc mean(xs []int) int {\n\treturn sum(xs) / len(xs)\n}\n",
+			fixed:   "package s\nfunc mean(xs []int) int {\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn sum(xs) / len(xs)\n}\n",
+			finding: Finding{ID: "Q1", File: "store.go", Deleted: true, Gone: "\tif len(xs) == 0 {\n\t\treturn 0\n\t}"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRepo(t)
+			c1 := r.write("store.go", tc.before, "base")
+			r.run("push", "-q", "--no-verify", "origin", "main")
+			bad := r.write("store.go", tc.blocked, "bad")
+			v, err := LoadVerdicts(ctx, r.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Record([]string{bad}, &Blocked{Remote: "origin", Ranges: []Range{{Base: c1, Head: bad, New: []string{bad}}}, Findings: []Finding{tc.finding}}); err != nil {
+				t.Fatal(err)
+			}
+			fix := r.write("store.go", tc.fixed, "fix")
+			p := r.plan(PlanOptions{}, line("refs/heads/main", fix, "refs/heads/main", c1))
+			if err := v.RecordPass(p.Commits, p.Above()); err != nil {
+				t.Fatal(err)
+			}
+			r.run("push", "-q", "--no-verify", "origin", "main")
+
+			// On top of the fix: nothing comes back.
+			top := r.write("other.go", "package s\n", "top")
+			p = r.plan(PlanOptions{}, line("refs/heads/main", top, "refs/heads/top", z40))
+			if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {
+				t.Fatalf("on top of the fix: %+v %v", back, err)
+			}
+			// The fix merged in with -s ours: bad comes back.
+			r.run("checkout", "-q", "-b", "side", bad)
+			if tc.rename {
+				r.run("mv", "store.go", "db.go")
+				r.run("commit", "-q", "-m", "rename")
+			}
+			r.run("merge", "-q", "-s", "ours", "-m", "keep ours", "main")
+			side := r.run("rev-parse", "HEAD")
+			p = r.plan(PlanOptions{}, line("refs/heads/side", side, "refs/heads/side", z40))
+			back, err := p.Returning(ctx, r.dir, v)
+			if err != nil || len(back) != 1 || back[0].Commit != bad {
+				t.Fatalf("the fix merged with -s ours: %+v %v", back, err)
+			}
+		})
 	}
 }

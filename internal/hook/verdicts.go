@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/internal/atomicfile"
@@ -35,10 +36,15 @@ type Finding struct {
 	Title      string   `json:"title"`
 	Reviewers  []string `json:"reviewers,omitempty"`
 	SeenBy     int      `json:"seen_by,omitempty"`
-	// Code is the text of the added line the finding is anchored to ("" for
-	// deleted, unchanged or file-level code): what Carried looks for when
-	// the blocked commits come back rewritten (squashed, rebased, amended).
+	// Code is the text of the added lines the finding is anchored to, one
+	// per line ("" for deleted, unchanged or file-level code): what
+	// Carried looks for when the blocked commits come back rewritten
+	// (squashed, rebased, amended), every line of it. Files saved before
+	// hold the first line only.
 	Code string `json:"code,omitempty"`
+	// Gone are the lines a finding on deleted code was about, as the
+	// blocked change deleted them, one per line: what a fix puts back.
+	Gone string `json:"gone,omitempty"`
 	// Report is the report.md of the review that found it, when a push
 	// was several reviews (two versions of a file); "" means the blocked
 	// verdict's Report.
@@ -74,6 +80,23 @@ type Blocked struct {
 // For reports whether the block counts for the remote of plan p.
 func (b *Blocked) For(p *Plan) bool {
 	return b.Remote == "" || p == nil || b.Remote == p.Remote || slices.Contains(p.Known, b.Remote)
+}
+
+// Lines are the finding's code, squeezed of whitespace, blank lines left
+// out: its added lines (Code, one per line), or for a finding on deleted
+// code the lines deleted (Gone).
+func (f Finding) Lines() []string {
+	text := f.Code
+	if f.Deleted {
+		text = f.Gone
+	}
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = squeeze(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Superseded says a review that passed has these commits below its head.

@@ -465,11 +465,16 @@ func hookFinding(f report.Finding) hook.Finding {
 		LineKind: f.LineKind, Deleted: f.Deleted, OldLine: f.OldLine, OldEndLine: f.OldEndLine,
 		Title: f.Title, Reviewers: slices.Clone(f.Reviewers), SeenBy: f.SeenBy,
 	}
+	var added, gone []string
 	for _, l := range f.Code {
-		if !f.Deleted && l.New == f.Line && l.Kind == "added" {
-			h.Code = l.Text
+		switch {
+		case !f.Deleted && l.Kind == "added" && l.New >= f.Line && l.New <= max(f.EndLine, f.Line):
+			added = append(added, l.Text)
+		case f.Deleted && l.Kind == "deleted" && l.Old >= f.OldLine && l.Old <= max(f.OldEndLine, f.OldLine):
+			gone = append(gone, l.Text)
 		}
 	}
+	h.Code, h.Gone = strings.Join(added, "\n"), strings.Join(gone, "\n")
 	return h
 }
 
