@@ -212,7 +212,7 @@ func TestReturningWhenTheTreeKeepsTheBlockedCode(t *testing.T) {
 			before: "package s\n", blocked: "package s\nvar q = \"DELETE \" + n\n", fixed: "package s\nvar q = \"DELETE ?\"\n",
 			finding: Finding{ID: "Q1", File: "store.go", Code: "var q = \"DELETE \" + n"}, rename: true},
 		{name: "deleted guard",
-			before: "package s\nfunc mean(xs []int) int {\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn sum(xs) / len(xs)\n}\n",
+			before:  "package s\nfunc mean(xs []int) int {\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn sum(xs) / len(xs)\n}\n",
 			blocked: "package s\nfunc mean(xs []int) int {\n\treturn sum(xs) / len(xs)\n}\n",
 			fixed:   "package s\nfunc mean(xs []int) int {\n\tif len(xs) == 0 {\n\t\treturn 0\n\t}\n\treturn sum(xs) / len(xs)\n}\n",
 			finding: Finding{ID: "Q1", File: "store.go", Deleted: true, Gone: "\tif len(xs) == 0 {\n\t\treturn 0\n\t}"}},
