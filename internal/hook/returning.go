@@ -133,12 +133,23 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 
 // mainlines are the commits of the remote's default branches as this
 // repository knows them (refs/remotes/<remote>/HEAD of each remote that
-// counts as the pushed-to one, set by git clone or 'git remote set-head').
+// counts as the pushed-to one, set by git clone or 'git remote set-head';
+// else its main, else its master).
 func (p *Plan) mainlines(ctx context.Context, g git) []string {
 	var out []string
 	for _, k := range p.Known {
 		ref, err := g.output(ctx, "symbolic-ref", "-q", "refs/remotes/"+k+"/HEAD")
 		if err != nil || ref == "" {
+			// No remote HEAD recorded (a repository made with git init and
+			// git remote add): the usual names of a default branch.
+			for _, name := range []string{"main", "master"} {
+				if _, err := g.output(ctx, "rev-parse", "--verify", "--quiet", "refs/remotes/"+k+"/"+name); err == nil {
+					ref = "refs/remotes/" + k + "/" + name
+					break
+				}
+			}
+		}
+		if ref == "" {
 			continue
 		}
 		if oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err == nil && oid != "" && !slices.Contains(out, oid) {

@@ -83,6 +83,14 @@ func TestReturning(t *testing.T) {
 		t.Fatalf("bad on the remote's default branch: %+v %v", back, err)
 	}
 	r.run("symbolic-ref", "--delete", "refs/remotes/origin/HEAD")
+	// With no remote HEAD recorded, the remote's main stands for it.
+	was := r.run("rev-parse", "refs/remotes/origin/main")
+	r.run("update-ref", "refs/remotes/origin/main", bad)
+	p = r.plan(PlanOptions{}, line("refs/heads/main", docs, "refs/heads/feature", z40))
+	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {
+		t.Fatalf("bad on the remote's main: %+v %v", back, err)
+	}
+	r.run("update-ref", "refs/remotes/origin/main", was)
 
 	// Nothing blocked: no git call, nothing returned.
 	if err := v.Record([]string{bad, gone}, nil); err != nil {
