@@ -28,9 +28,12 @@ type Returning struct {
 // fast-forward of a ref that already had it brings nothing back: after a
 // --no-verify push of main, the next push of main is not blocked again),
 // nor below a head whose review passed above it that is in the pushed
-// commit's history (work on top of a fix). An old commit that is not here counts as none. Newest blocks first, each
-// block's commits in its order (newest first). It costs one git call for
-// the push and one to three per update, and none when nothing is blocked.
+// commit's history (work on top of a fix, see withoutPassedBelow), nor,
+// pushed without review, in the remote's default branch (mainlines). Only
+// the blocks recorded for this push's remote count (Blocked.For). An old
+// commit that is not here counts as none. Newest blocks first, each
+// block's commits in its order (newest first). It costs a few git calls
+// for the push and per update, and none when nothing is blocked.
 func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Returning, error) {
 	if v == nil || len(p.pushed) == 0 {
 		return nil, nil
