@@ -96,9 +96,12 @@ type lineRef struct {
 }
 
 type fileIndex struct {
-	path  string
-	lines []lineRef // in hunk order
-	byNew map[int]int
+	path string
+	// comment is how the file's language starts a line comment
+	// (commentStyle): a quote's own comment is not code.
+	comment string
+	lines   []lineRef // in hunk order
+	byNew   map[int]int
 	// byNorm maps a normalised line text to its positions, so a one-line
 	// quote is found without scanning the file.
 	byNorm map[string][]int
@@ -153,7 +156,7 @@ func (ix *Index) file(path string) *fileIndex {
 	for _, h := range f.Hunks {
 		n += len(h.Lines)
 	}
-	fi := &fileIndex{path: f.Path, lines: make([]lineRef, 0, n), byNew: make(map[int]int, n), byNorm: make(map[string][]int, n)}
+	fi := &fileIndex{path: f.Path, comment: commentStyle(f.Path), lines: make([]lineRef, 0, n), byNew: make(map[int]int, n), byNorm: make(map[string][]int, n)}
 	for hi, h := range f.Hunks {
 		next := h.NewStart
 		for _, l := range h.Lines {

@@ -28,6 +28,10 @@ import (
 //     longer than maxWords words or maxTokens tokens: a long line is
 //     matched whole or in part, never compared up to a cap.
 //
+// A quote line that fails rules 1 and 2 as written is tried with its line
+// comment and the diff line's left out (comment.go): the code matching is
+// rule 2, and outranks a near copy.
+//
 // A multi-line quote must match consecutive non-blank lines, line by line,
 // each by the rules above, of one of three readings of a hunk: the diff as
 // shown, the new side (the file as it now reads: deleted lines skipped) or
@@ -475,6 +479,10 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 			return 0, noMatch, false, ""
 		}
 		m := matchLine(ql, fi.lines[j].norm)
+		if m < substring {
+			// The code itself, comments aside, outranks a near copy.
+			m = max(m, codeMatch(ql, fi.lines[j].norm, fi.comment))
+		}
 		if m == noMatch {
 			return 0, noMatch, false, ""
 		}

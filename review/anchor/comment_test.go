@@ -1,0 +1,56 @@
+package anchor_test
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// TestQuoteWithAnotherComment: a quote whose code is a line's code is that
+// line's quote whatever comment either carries; the comment is found only
+// as the language writes one, outside strings; invented code with a
+// comment is still not in the diff.
+func TestQuoteWithAnotherComment(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files,
+		reporttest.File("svc/a.go", diff.StatusModified, 5, 5,
+			"+const requestTimeout = 30 * time.Millisecond // per request",
+			"+var home = \"http://localhost\" + path",
+		),
+		reporttest.File("svc/b.py", diff.StatusModified, 3, 3,
+			"+    half = total // 2",
+			"+    return sum(xs) / len(xs)",
+		),
+	)
+	ix := anchor.NewIndex(set)
+	for _, tc := range []struct {
+		name, file, quote string
+		line              int // 0: rejected
+	}{
+		{"its own comment for the line's", "svc/a.go", "const requestTimeout = 30 * time.Millisecond // too short", 5},
+		{"a comment the line has not", "svc/b.py", "return sum(xs) / len(xs)  # fails on []", 4},
+		{"the line's comment left off", "svc/a.go", "const requestTimeout = 30 * time.Millisecond", 5},
+		{"// in a string is no comment", "svc/a.go", `var home = "http://example" + path // wrong host`, 0},
+		{"Python's // is division", "svc/b.py", "half = total // 3", 0},
+		{"invented code with a comment", "svc/a.go", `os.RemoveAll("/") // deletes everything`, 0},
+		{"a changed number with a comment", "svc/a.go", "const requestTimeout = 30 * time.Second // too long", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rej := ix.Anchor("m", "c", 1, reporttest.F(tc.file, 0, tc.quote, "important", "bug", "t", "e"))
+			if tc.line == 0 {
+				if rej == nil {
+					t.Fatalf("anchored to %d, want rejected", got.Line)
+				}
+				return
+			}
+			if rej != nil {
+				t.Fatalf("rejected: %s", rej.Reason)
+			}
+			if got.Line != tc.line || got.Evidence != anchor.EvidenceQuote || got.Near {
+				t.Errorf("anchored to %d (evidence %s, near %v), want %d as a quote", got.Line, got.Evidence, got.Near, tc.line)
+			}
+		})
+	}
+}
