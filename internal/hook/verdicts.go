@@ -302,7 +302,7 @@ func (v *Verdicts) lockAndReload() (unlock func(), err error) {
 	}
 	l, err := filelock.Acquire(context.Background(), v.path+".lock", verdictsLockWait)
 	if errors.Is(err, filelock.ErrBusy) {
-		return nil, fmt.Errorf("%s stayed locked by another push for %v", v.path, verdictsLockWait)
+		return nil, fmt.Errorf("%s stayed locked by another quorum process (a push, a background review) for %v", v.path, verdictsLockWait)
 	}
 	if err != nil {
 		return nil, err

@@ -88,7 +88,7 @@ func TestVerdictsLockWaitIsBounded(t *testing.T) {
 	verdictsLockWait = 20 * time.Millisecond // the wait is not what is tested
 	defer func() { verdictsLockWait = was }()
 	err = v.Record([]string{"aaaa"}, &Blocked{Report: "A"})
-	if err == nil || !strings.Contains(err.Error(), v.path+" stayed locked by another push") {
+	if err == nil || !strings.Contains(err.Error(), v.path+" stayed locked by another quorum process") {
 		t.Fatalf("got %v", err)
 	}
 	if err := held.Release(); err != nil {
