@@ -192,7 +192,7 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 	if err != nil {
 		return nil, err
 	}
-	files := map[string]map[string]bool{} // commit:path -> its squeezed lines
+	files := treeLines{}
 	return slices.DeleteFunc(cs, func(c string) bool {
 		var passed []string // the heads that passed above c, in head's history
 		for _, h := range passedAbove[c] {
@@ -213,7 +213,9 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 			// At head, the file may have moved since the blocked commit:
 			// followed there (a rename), or it is gone, and the code too.
 			at := f
-			at.File = movedTo(ctx, g, c, head, f.File)
+			if files.of(ctx, g, head, f.File) == nil {
+				at.File = movedTo(ctx, g, c, head, f.File)
+			}
 			if holds(ctx, g, head, at, files) && !slices.ContainsFunc(passed, func(h string) bool { return holds(ctx, g, h, f, files) }) {
 				return false
 			}
@@ -222,19 +224,14 @@ func withoutPassedBelow(ctx context.Context, g git, cs []string, passedAbove map
 	}), nil
 }
 
-// holds reports whether commit's tree still has the code f (a blocking
-// finding) was about, the same but for whitespace: every added line it was
-// anchored to, or, for a finding on deleted code, not every line the
-// blocked change deleted (not put back). A finding that recorded no code
-// never holds, nor does a tree without f's file. files caches each file's
-// lines.
-func holds(ctx context.Context, g git, commit string, f Finding, files map[string]map[string]bool) bool {
-	code := f.Lines()
-	if len(code) == 0 {
-		return false
-	}
-	key := commit + ":" + f.File
-	set, ok := files[key]
+// treeLines caches the squeezed lines of files at commits ("commit:path");
+// nil for a file the commit's tree does not have.
+type treeLines map[string]map[string]bool
+
+// of is the squeezed lines of path at commit, nil when it has no such file.
+func (t treeLines) of(ctx context.Context, g git, commit, path string) map[string]bool {
+	key := commit + ":" + path
+	set, ok := t[key]
 	if !ok {
 		if text, err := g.output(ctx, "cat-file", "-p", key); err == nil {
 			set = map[string]bool{}
@@ -242,8 +239,22 @@ func holds(ctx context.Context, g git, commit string, f Finding, files map[strin
 				set[squeeze(l)] = true
 			}
 		}
-		files[key] = set
+		t[key] = set
 	}
+	return set
+}
+
+// holds reports whether commit's tree still has the code f (a blocking
+// finding) was about, the same but for whitespace: every added line it was
+// anchored to, or, for a finding on deleted code, not every line the
+// blocked change deleted (not put back). A finding that recorded no code
+// never holds, nor does a tree without f's file.
+func holds(ctx context.Context, g git, commit string, f Finding, files treeLines) bool {
+	code := f.Lines()
+	if len(code) == 0 {
+		return false
+	}
+	set := files.of(ctx, g, commit, f.File)
 	if set == nil {
 		return false
 	}
@@ -254,12 +265,9 @@ func holds(ctx context.Context, g git, commit string, f Finding, files map[strin
 	return all
 }
 
-// movedTo is where path at from went by to: itself, or the new path of a
-// rename git finds between the two (path itself when none is found).
+// movedTo is where path at from, which to does not have, went by to: the
+// new path of a rename git finds between the two, else path itself.
 func movedTo(ctx context.Context, g git, from, to, path string) string {
-	if _, err := g.output(ctx, "cat-file", "-e", to+":"+path); err == nil {
-		return path
-	}
 	out, err := g.output(ctx, "diff", "--no-color", "--no-ext-diff", "--name-status", "-M", "--diff-filter=R", from, to)
 	if err != nil {
 		return path

@@ -330,12 +330,13 @@ func unfence(fix string) (string, bool) {
 	var marker string
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
+		fence := fenceOpen(t)
 		switch {
-		case open < 0 && fenceOpen(t) != "":
-			open, marker = i, fenceOpen(t)
+		case open < 0 && fence != "":
+			open, marker = i, fence
 		case open >= 0 && close < 0 && strings.HasPrefix(t, marker) && strings.Trim(t, marker[:1]) == "":
 			close = i
-		case close >= 0 && fenceOpen(t) != "":
+		case close >= 0 && fence != "":
 			return fix, false // a second block
 		}
 	}

@@ -485,10 +485,7 @@ func RunPush(opts *RunOptions) error {
 			// Remembered as any block is: a later push the hook cannot
 			// review (the server down) must not go through on it.
 			if verdicts != nil {
-				b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: ie.found.Blocking, Report: ie.found.ReportPath, Time: now(opts)}
-				if err := verdicts.Record(plan.Fresh(plan.Commits, verdicts), b); err != nil {
-					fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
-				}
+				warnUnsaved(errOut, recordBlock(verdicts, plan, ie.found, now(opts)))
 			}
 		}
 		return errInterrupted(cfg.Cache)
@@ -598,22 +595,16 @@ func RunPush(opts *RunOptions) error {
 	// A pass is remembered only for a whole review: one by part of the
 	// panel, or of part of the push, must not clear an earlier block.
 	if verdicts != nil && out.Partial == "" && len(out.Missing) == 0 || verdicts != nil && out.Blocked {
-		var err error
 		if out.Blocked {
-			b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: out.Blocking, Report: out.ReportPath, Time: now(opts)}
-			// Never a commit the remote already had (a restored range's):
-			// only the commits new to it, and those blocked before.
-			err = verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
+			warnUnsaved(errOut, recordBlock(verdicts, plan, out, now(opts)))
 		} else {
-			err = verdicts.RecordPass(plan.Commits, plan.Above())
-		}
-		if err != nil {
-			fmt.Fprintf(errOut, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
+			warnUnsaved(errOut, verdicts.RecordPass(plan.Commits, plan.Above()))
 		}
 	}
 	if out.Blocked {
+		n := len(distinct(out.Blocking))
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
-			len(distinct(out.Blocking)), cmdutil.Plural(len(distinct(out.Blocking))), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
+			n, cmdutil.Plural(n), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
 		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath)
 		return exitcode.FindingsError
 	}
@@ -700,15 +691,28 @@ func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOpti
 	return nil
 }
 
+// recordBlock remembers the plan's push as blocked on found's findings,
+// with its report: never a commit the remote already had (a restored
+// range's), only the commits new to it and those blocked before.
+func recordBlock(verdicts *hook.Verdicts, plan *hook.Plan, found Outcome, at time.Time) error {
+	b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: found.Blocking, Report: found.ReportPath, Time: at}
+	return verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
+}
+
+// warnUnsaved says that a verdict could not be saved (err nil: nothing).
+func warnUnsaved(w io.Writer, err error) {
+	if err != nil {
+		fmt.Fprintf(w, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
+	}
+}
+
 // recordPass forgets earlier blocks of the plan's commits, as a passing
 // review does.
 func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
 	if verdicts == nil {
 		return
 	}
-	if err := verdicts.RecordPass(plan.Commits, plan.Above()); err != nil {
-		fmt.Fprintf(w, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
-	}
+	warnUnsaved(w, verdicts.RecordPass(plan.Commits, plan.Above()))
 }
 
 // rememberUnreviewed records a push let through without a complete review

@@ -242,7 +242,9 @@ func statusRun(opts *StatusOptions) error {
 	if unrelated {
 		st.UnrelatedTo = head.Base
 	}
-	st.BringsBack = bringsBack(ctx, dir, plan)
+	// The hook's saved verdicts, read once: nil when they cannot be read.
+	verdicts, _ := hook.LoadVerdicts(ctx, dir)
+	st.BringsBack = bringsBack(ctx, dir, plan, verdicts)
 	// A push reads the dismissal ledger before anything else: one it
 	// cannot read stops it (exit 2), and so it stops status, which would
 	// otherwise predict a push that cannot happen.
@@ -295,7 +297,7 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
-	st.Unreviewed = unreviewedPushes(ctx, dir, gitDir, st.Head, func(rep *report.Report, saved string) int {
+	st.Unreviewed = unreviewedPushes(ctx, verdicts, gitDir, st.Head, func(rep *report.Report, saved string) int {
 		if cfgErr != nil {
 			return countBlocking(rep.Policy, rep.Findings) // as the review judged them
 		}
@@ -483,9 +485,8 @@ func applyLedger(st *Status, rep *report.Report, set *diff.Set, l *dismiss.Ledge
 // remote. The partial review the hook saved for such a push never covers
 // it. A verdicts file that cannot be read hides nothing else: the hook
 // warns about it on every push.
-func unreviewedPushes(ctx context.Context, dir, gitDir, head string, blocking func(rep *report.Report, saved string) int) []UnreviewedPush {
-	v, err := hook.LoadVerdicts(ctx, dir)
-	if err != nil {
+func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string, blocking func(rep *report.Report, saved string) int) []UnreviewedPush {
+	if v == nil {
 		return nil
 	}
 	pushes := v.UnreviewedIn(ctx, head)
@@ -589,10 +590,9 @@ func completeReports(gitDir string) map[string]savedReport {
 
 // bringsBack lists the blocked commits a push of the plan brings back to
 // its ref, as the hook's re-push rules find them (a ref at one, or new
-// work on one); none when the saved verdicts cannot be read.
-func bringsBack(ctx context.Context, dir string, plan *hook.Plan) []string {
-	v, err := hook.LoadVerdicts(ctx, dir)
-	if err != nil || v.Damaged() != nil {
+// work on one); none when the saved verdicts v cannot be read.
+func bringsBack(ctx context.Context, dir string, plan *hook.Plan, v *hook.Verdicts) []string {
+	if v == nil || v.Damaged() != nil {
 		return nil
 	}
 	var out []string
