@@ -46,10 +46,12 @@ import (
 //     block's code: shown as code, fence lines and words would be code
 //     to add;
 //   - a line number that is no line of any file (not whole, or past
-//     ±2^30: 1e20, 6.5) is read as none (-1), and a note quotes it: the
-//     quote places the finding, as for a negative line; 12.0 is 12;
+//     ±2^30: 1e20, 6.5) is read as none (0), and a note quotes it: the
+//     quote places the finding, and with no quote it is about the file;
+//     12.0 is 12;
 //   - text longer than the schema's maxLength, and a negative line number
-//     (anchoring reads it as none), are not errors here.
+//     (a model's own number: anchoring places the finding by its quote,
+//     and rejects it with none), are not errors here.
 //
 // Everything else the schema requires (an object with a summary and a list
 // of findings, each with a file, line, quote, title and explanation of the
@@ -304,10 +306,11 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 			if v, fits := lineNumber(n); fits {
 				set(m, name, v)
 			} else {
-				// Not a line of any file: read as none (-1), so the
-				// finding stands or falls by its quote, as anchoring
-				// reads a negative line, rather than losing the answer.
-				set(m, name, json.Number("-1"))
+				// Not a line of any file: read as none (0), as the
+				// note says, rather than losing the answer. The quote
+				// places the finding; with no quote it is about the
+				// file, which counts ½ in the gate.
+				set(m, name, json.Number("0"))
 				note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("%s %s is not a line number; read as none", name, safetext.Clip(string(n), 24))
 			}
 		}
