@@ -54,3 +54,50 @@ func TestQuoteWithAnotherComment(t *testing.T) {
 		})
 	}
 }
+
+// TestQuoteWithASemicolon: a model that ends a statement with ";" quotes
+// the line that has none, exactly, not as a near copy; a control
+// statement's head with ";" is another statement (the empty-statement
+// bug), and so is a semicolon after other changed code.
+func TestQuoteWithASemicolon(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files,
+		reporttest.File("svc/c.go", diff.StatusModified, 5, 5,
+			"+err := db.Exec(query, name)",
+			"+if ready(conn) {",
+			"+}",
+		),
+		reporttest.File("web/d.ts", diff.StatusModified, 3, 3,
+			"+const total = items.reduce((a, b) => a + b, 0)",
+			"+if (user.isAdmin)",
+		),
+	)
+	ix := anchor.NewIndex(set)
+	for _, tc := range []struct {
+		name, file, quote string
+		line              int  // 0: rejected
+		near              bool // anchored only as a near copy
+	}{
+		{"a Go line with a semicolon", "svc/c.go", "err := db.Exec(query, name);", 5, false},
+		{"part of a line with a semicolon", "svc/c.go", "db.Exec(query, name);", 5, false},
+		{"a TS line with a semicolon", "web/d.ts", "const total = items.reduce((a, b) => a + b, 0);", 3, false},
+		{"an if head with a semicolon", "web/d.ts", "if (user.isAdmin);", 0, false},
+		{"another name and a semicolon", "svc/c.go", "err := db.Exec(query, user);", 5, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rej := ix.Anchor("m", "c", 1, reporttest.F(tc.file, 0, tc.quote, "important", "bug", "t", "e"))
+			if tc.line == 0 {
+				if rej == nil && !got.Near {
+					t.Fatalf("anchored to %d as an exact quote, want rejected or a near copy", got.Line)
+				}
+				return
+			}
+			if rej != nil {
+				t.Fatalf("rejected: %s", rej.Reason)
+			}
+			if got.Line != tc.line || got.Evidence != anchor.EvidenceQuote || got.Near != tc.near {
+				t.Errorf("anchored to %d (evidence %s, near %v), want %d (near %v)", got.Line, got.Evidence, got.Near, tc.line, tc.near)
+			}
+		})
+	}
+}

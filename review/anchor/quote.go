@@ -16,7 +16,9 @@ import (
 //
 //  1. the two are equal;
 //  2. the quote is a substring of the line and at least MinSubstring bytes
-//     long (models shorten long lines);
+//     long (models shorten long lines); for rules 1 and 2, a ";" that ends
+//     a quote line may be left off (models end statements with one), but
+//     not after a control statement's head (`if (x);`);
 //  3. the quote has at least MinSimilarWords words, its Similarity to the
 //     line is at least SimilarThreshold (a model misspelling one identifier
 //     of a long line), and the quote keeps the line's meaning where it
@@ -152,6 +154,9 @@ type quoteLine struct {
 	// want is the diff line kind the dropped marker names: a line quoted
 	// as "-x" is a deleted x before an added or unchanged one ("" for any).
 	want diff.LineKind
+	// unsemi is text without the statement-ending ";" a model added to a
+	// line that has none ("" when text has none to drop; see semicolonless).
+	unsemi string
 }
 
 // kindFits reports whether a diff line of kind k can be q: the marker a
@@ -190,7 +195,7 @@ func quoteLines(q string) []quoteLine {
 			}
 			continue
 		}
-		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked, want: want})
+		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked, want: want, unsemi: semicolonless(n)})
 	}
 	for len(out) > 0 && out[len(out)-1].ellipsis {
 		out = out[:len(out)-1]
@@ -264,10 +269,34 @@ func matchLine(q quoteLine, line string) match {
 	case len(q.text) >= MinSubstring && (strings.Contains(line, q.text) ||
 		q.marked != "" && strings.Contains(line, q.marked)):
 		return substring
+	case q.unsemi != "" && line == q.unsemi:
+		return exact
+	case len(q.unsemi) >= MinSubstring && strings.Contains(line, q.unsemi):
+		return substring
 	case q.words >= MinSimilarWords && q.words <= maxWords && nearCopy(q.text, line):
 		return similar
 	}
 	return noMatch
+}
+
+// semicolonless is a quote line without the ";" that ends it, for a model
+// that ends every statement with one (Go and Python lines have none, and
+// a JS line may not): the statement is the same. It is "" when the line
+// has no ";" to drop, and for a control statement's head: `if (x);` is
+// the empty-statement bug, not `if (x)`.
+func semicolonless(n string) string {
+	t, ok := strings.CutSuffix(n, ";")
+	t = strings.TrimRight(t, " ")
+	if !ok || t == "" || strings.HasSuffix(t, ";") {
+		return ""
+	}
+	head, _, _ := strings.Cut(t, " ")
+	head, _, _ = strings.Cut(head, "(")
+	switch head {
+	case "if", "for", "while", "else", "do", "switch", "with":
+		return ""
+	}
+	return t
 }
 
 // nearCopy is rule 3: a quote close enough to the line in words, that keeps
