@@ -2,6 +2,8 @@ package hook
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -88,5 +90,45 @@ func TestUnreviewedPushOfDivergingBranches(t *testing.T) {
 	}
 	if got := v.UnreviewedIn(ctx, base); len(got) != 0 {
 		t.Errorf("on the base: %+v", got)
+	}
+}
+
+// Past MaxBlocked blocks the file forgets the oldest, those below a
+// passing fix (which hold back only a ref at them) first, and says how
+// many it forgot.
+func TestBlocksPastTheBoundForgetTheOldest(t *testing.T) {
+	r := newRepo(t)
+	commits := []string{r.commit("one"), r.commit("two")}
+	ctx := context.Background()
+	v, err := LoadVerdicts(ctx, r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	for i := range MaxBlocked {
+		b := Blocked{Commits: []string{fmt.Sprintf("%040d", i)}, Report: fmt.Sprint(i), Time: at.Add(time.Duration(i) * time.Minute)}
+		if i == 500 {
+			b.PassedAbove = []string{"fix"}
+		}
+		v.Blocked = append(v.Blocked, b)
+	}
+	if err := v.save(); err != nil {
+		t.Fatal(err)
+	}
+	for step, want := range []string{"500", "0"} {
+		v, err := LoadVerdicts(ctx, r.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Record(commits[step:step+1], &Blocked{Report: fmt.Sprint("new", step), Time: at.Add(time.Hour * 24)}); err != nil {
+			t.Fatal(err)
+		}
+		if v.Forgotten != 1 {
+			t.Fatalf("step %d: forgot %d blocks, want 1", step, v.Forgotten)
+		}
+		v, _ = LoadVerdicts(ctx, r.dir)
+		if len(v.Blocked) != MaxBlocked || slices.ContainsFunc(v.Blocked, func(b Blocked) bool { return b.Report == want }) {
+			t.Fatalf("step %d: %d blocks, block %s still kept", step, len(v.Blocked), want)
+		}
 	}
 }

@@ -134,6 +134,9 @@ type Verdicts struct {
 	// blocked is unknown. It is never overwritten while so (Record and
 	// RecordUnreviewed refuse), so a block is not lost to a damaged byte.
 	damaged error
+	// Forgotten counts the blocks the last Record dropped to keep the file
+	// within MaxBlocked, for the hook to say so.
+	Forgotten int
 }
 
 // verdictsFile is under the common git directory: every worktree shares it.
@@ -144,10 +147,10 @@ const verdictsFile = "hook-verdicts.json"
 // than hanging past hook.timeout.
 var verdictsLockWait = 30 * time.Second
 
-// maxBlocked and maxUnreviewed bound the file: the oldest entries are
-// dropped first.
+// MaxBlocked and maxUnreviewed bound the file: the oldest entries are
+// dropped first (of blocks, those below a passing fix before the rest).
 const (
-	maxBlocked    = 1000
+	MaxBlocked    = 1000
 	maxUnreviewed = 100
 )
 
@@ -287,10 +290,43 @@ func (v *Verdicts) record(commits []string, above map[string][]string, blocked *
 		b.Commits = slices.Clone(commits)
 		v.Blocked = append(v.Blocked, b)
 	}
-	if len(v.Blocked) > maxBlocked {
-		v.Blocked = v.Blocked[len(v.Blocked)-maxBlocked:]
+	v.Forgotten = 0
+	if over := len(v.Blocked) - MaxBlocked; over > 0 {
+		v.Blocked = dropOldest(v.Blocked, over)
+		v.Forgotten = over
 	}
 	return v.save()
+}
+
+// dropOldest removes n blocks, oldest first among those a passing fix
+// stands above (they hold back only a ref at them), then oldest first
+// among the rest. The order of what is kept is unchanged.
+func dropOldest(blocks []Blocked, n int) []Blocked {
+	order := make([]int, len(blocks))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		sa, sb := blocks[a].Superseded(), blocks[b].Superseded()
+		switch {
+		case sa == sb:
+			return blocks[a].Time.Compare(blocks[b].Time)
+		case sa:
+			return -1
+		}
+		return 1
+	})
+	drop := map[int]bool{}
+	for _, i := range order[:n] {
+		drop[i] = true
+	}
+	kept := blocks[:0]
+	for i, b := range blocks {
+		if !drop[i] {
+			kept = append(kept, b)
+		}
+	}
+	return kept
 }
 
 // lockAndReload takes the file's lock and reads the file again under it,

@@ -485,7 +485,7 @@ func RunPush(opts *RunOptions) error {
 			// Remembered as any block is: a later push the hook cannot
 			// review (the server down) must not go through on it.
 			if verdicts != nil {
-				warnUnsaved(errOut, recordBlock(verdicts, plan, ie.found, now(opts)))
+				recordBlock(errOut, verdicts, plan, ie.found, now(opts))
 			}
 		}
 		return errInterrupted(cfg.Cache)
@@ -596,7 +596,7 @@ func RunPush(opts *RunOptions) error {
 	// panel, or of part of the push, must not clear an earlier block.
 	if verdicts != nil && out.Partial == "" && len(out.Missing) == 0 || verdicts != nil && out.Blocked {
 		if out.Blocked {
-			warnUnsaved(errOut, recordBlock(verdicts, plan, out, now(opts)))
+			recordBlock(errOut, verdicts, plan, out, now(opts))
 		} else {
 			warnUnsaved(errOut, verdicts.RecordPass(plan.Commits, plan.Above()))
 		}
@@ -693,10 +693,16 @@ func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOpti
 
 // recordBlock remembers the plan's push as blocked on found's findings,
 // with its report: never a commit the remote already had (a restored
-// range's), only the commits new to it and those blocked before.
-func recordBlock(verdicts *hook.Verdicts, plan *hook.Plan, found Outcome, at time.Time) error {
+// range's), only the commits new to it and those blocked before. It warns
+// when the verdict could not be saved, and when the file's bound made it
+// forget old blocks.
+func recordBlock(w io.Writer, verdicts *hook.Verdicts, plan *hook.Plan, found Outcome, at time.Time) {
 	b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: found.Blocking, Report: found.ReportPath, Time: at}
-	return verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
+	err := verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
+	warnUnsaved(w, err)
+	if err == nil && verdicts.Forgotten > 0 {
+		fmt.Fprintf(w, "quorum: warning: the hook keeps %d blocks; it forgot the %d oldest, whose commits a push now reviews as new\n", hook.MaxBlocked, verdicts.Forgotten)
+	}
 }
 
 // warnUnsaved says that a verdict could not be saved (err nil: nothing).
