@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+
+	"github.com/quorum-review/quorum/review/anchor"
 )
 
 // This file is the isolated-pair rule. Reviewers word one bug so
@@ -22,6 +24,9 @@ import (
 //     (distinctAnchors), and on different lines they do not both name code
 //     while sharing no name (disjointNames: "error from os.Open ignored"
 //     and "error from io.ReadAll ignored" are two issues);
+//   - they are not of plainly different natures (natureApart: a style nit
+//     and a defect, a critical finding and a suggestion); this holds for
+//     kindIsolated too;
 //   - in the lines they span widened by Window on each side, no reviewer has
 //     more than one finding (a reviewer's own repeats, collapsed in phase
 //     one, count once).
@@ -304,4 +309,29 @@ func fileKindPairs(nodes []node, self *unionFind, pairs []pair) []pair {
 		start = end
 	}
 	return out
+}
+
+// natureApart reports whether two findings are plainly of different
+// natures: one about how code reads (category style or docs) and the other
+// about a defect (a bug, security, concurrency, error handling,
+// performance), or rated critical by one and a suggestion by the other.
+// Being the only two findings of a few lines is then no evidence that they
+// are one issue: a naming nit beside a password written to a log.
+func natureApart(a, b *anchor.Finding) bool {
+	ra, rb := readability(a.Raw.Category), readability(b.Raw.Category)
+	if ra != rb && (ra && defect(b.Raw.Category) || rb && defect(a.Raw.Category)) {
+		return true
+	}
+	sa, sb := a.Raw.Severity, b.Raw.Severity
+	return sa != sb && (sa == "critical" && sb == "suggestion" || sa == "suggestion" && sb == "critical")
+}
+
+func readability(cat string) bool { return cat == "style" || cat == "docs" }
+
+func defect(cat string) bool {
+	switch cat {
+	case "bug", "security", "concurrency", "error-handling", "performance":
+		return true
+	}
+	return false
 }

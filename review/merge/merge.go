@@ -212,7 +212,7 @@ func Clusters(findings []anchor.Finding) []Cluster {
 	} else if !ablate.isolated {
 		for k := range pairs {
 			p := &pairs[k]
-			if !p.same && p.score < isoScore && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) {
+			if !p.same && p.score < isoScore && !natureApart(&nodes[p.a].f, &nodes[p.b].f) && (isolated(nodes, self, p.a, p.b) || kindIsolated(nodes, self, p.a, p.b)) {
 				p.score = isoScore
 			}
 		}

@@ -108,3 +108,33 @@ func TestPythonNone(t *testing.T) {
 		t.Errorf("Python None not inferred as nil-deref: %s", k)
 	}
 }
+
+// TestNatureApartIsNotIsolated: the only two findings of a few lines are
+// not one issue for that alone when one is about how the code reads and
+// the other a defect, or one is critical and the other a suggestion: a
+// naming nit beside a password written to a log stays two findings, so
+// dismissing the nit cannot dismiss the leak. The text can still link
+// them, and alike pairs still link by isolation.
+func TestNatureApartIsNotIsolated(t *testing.T) {
+	const login = "func Login(user, password string) error {"
+	nit := withLine(fnd("a", "login.go", 6, "suggestion", "style", "Use a descriptive variable name", "x is not descriptive; call it account"), login, "x := lookup(user)")
+	leak := withLine(fnd("b", "login.go", 7, "critical", "security", "Password written to logs", "the plaintext password ends up in log files"), login, `log.Printf("login %s with password %s", user, password)`)
+	for _, kind := range []string{"", "other"} {
+		nit.Raw.Kind, leak.Raw.Kind = kind, kind
+		if got := Clusters([]anchor.Finding{nit, leak}); len(got) != 2 {
+			t.Fatalf("kind %q: a nit and a leak: %d clusters, want 2:\n%s", kind, len(got), signature(got))
+		}
+	}
+	// The same pair as two defects of like severity is isolated, as before.
+	odd := nit
+	odd.Raw.Category, odd.Raw.Severity = "bug", "important"
+	leak.Raw.Severity = "important"
+	if got := Clusters([]anchor.Finding{odd, leak}); len(got) != 1 {
+		t.Fatalf("two defects: %d clusters, want 1 (the isolated rule):\n%s", len(got), signature(got))
+	}
+	// A critical finding and a suggestion of one category are apart too.
+	odd.Raw.Severity, leak.Raw.Severity, leak.Raw.Category = "suggestion", "critical", "bug"
+	if got := Clusters([]anchor.Finding{odd, leak}); len(got) != 2 {
+		t.Fatalf("critical and suggestion: %d clusters, want 2:\n%s", len(got), signature(got))
+	}
+}
