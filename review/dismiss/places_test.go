@@ -238,3 +238,49 @@ func TestPlaceFingerprintsInTheLedger(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsOfADeletedFileAreApart: in a deleted file every finding is
+// about deleted code, at no new-side line. Each is fingerprinted by its
+// own deleted line, as in a modified file, so a dismissal of the removed
+// CSRF check does not hide the removed admin check: they had shared the
+// file's fingerprint.
+func TestFindingsOfADeletedFileAreApart(t *testing.T) {
+	f := rt.File("auth.go", diff.StatusDeleted, 1, 0,
+		"-package auth",
+		"-",
+		"-func Handle(w http.ResponseWriter, r *http.Request) {",
+		"-	if !isAdmin(r) {",
+		"-		http.Error(w, \"forbidden\", 403)",
+		"-		return",
+		"-	}",
+		"-	if !validCSRF(r) {",
+		"-		return",
+		"-	}",
+		"-	serve(w, r)",
+		"-}",
+	)
+	s := &diff.Set{Mode: "range", Base: diff.Ref{Commit: "b"}, Head: diff.Ref{Commit: "h"}, Files: []diff.File{f}}
+	admin := rt.F("auth.go", 4, "if !isAdmin(r) {", review.Critical, "security", "Admin check removed", "Anyone can now call Handle.")
+	csrf := rt.F("auth.go", 8, "if !validCSRF(r) {", review.Critical, "security", "CSRF protection removed", "Forged requests are now served.")
+	r := &review.Raw{Results: []review.RawResult{rt.Result("alpha", 0, rt.Chunk("c1", []string{"auth.go"}, review.Answer{Findings: []review.RawFinding{admin, csrf}}))}}
+	first := consolidate(t, s, r, nil)
+	if len(first.Findings) != 2 || first.Findings[0].Fingerprint == first.Findings[1].Fingerprint {
+		t.Fatalf("want 2 findings with their own fingerprints: %+v", first.Findings)
+	}
+	var dismissed report.Finding
+	for _, f := range first.Findings {
+		if strings.HasPrefix(f.Title, "CSRF") {
+			dismissed = f
+		}
+		prints, err := dismiss.PlaceFingerprints(f, s)
+		if err != nil || len(prints) != 1 || prints[0] != f.Fingerprint {
+			t.Errorf("%q: place fingerprints %v (%v), want its own %s", f.Title, prints, err, f.Fingerprint)
+		}
+	}
+	l := &dismiss.Ledger{}
+	l.Add(dismiss.NewEntry(dismissed, "the proxy checks CSRF now", "ada", time.Date(2026, 12, 5, 2, 26, 38, 0, time.UTC)))
+	again := consolidate(t, s, r, l)
+	if len(again.Findings) != 1 || !strings.HasPrefix(again.Findings[0].Title, "Admin") {
+		t.Fatalf("after dismissing the CSRF finding, want the admin finding left: %+v", again.Findings)
+	}
+}

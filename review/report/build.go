@@ -347,7 +347,13 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote), slices.Compare(a.Kinds, b.Kinds))
 	})
 	f.ID = stableID(rep.File, rep.LineText, f.Category)
-	f.Fingerprint = Fingerprint(rep.File, rep.Line, rep.Section, rep.LineText, f.Category)
+	line := rep.Line
+	if rep.Deleted {
+		// Deleted code is placed by its old line, also where no new-side
+		// line holds it (a deleted file): it is no file-level finding.
+		line = max(line, rep.OldLine)
+	}
+	f.Fingerprint = Fingerprint(rep.File, line, rep.Section, rep.LineText, f.Category)
 	kinds := map[string]bool{}
 	core := c.Members
 	if c.Core != nil {
