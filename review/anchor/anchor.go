@@ -355,6 +355,11 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			return reject(path, "quote not in the diff"+ix.elsewhere(path, quote))
 		}
 		out.Evidence, out.Near = EvidenceQuote, near
+		if wordless(quote) {
+			// `}` or `]);` is on many lines: the quote found a line
+			// near the one the model gave, not code it read there.
+			out.Evidence, out.Near = EvidenceLine, false
+		}
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
 		out.LineKind = kind

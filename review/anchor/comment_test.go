@@ -101,3 +101,52 @@ func TestQuoteWithASemicolon(t *testing.T) {
 		})
 	}
 }
+
+// TestPartOfALineThatTurnsItAround: a quote that is part of a line but
+// leaves off what turns the quoted code around (`!`, not, defer, go) is
+// only a near copy: `u.IsAdmin() {` of `if !u.IsAdmin() {` is
+// the claim the check is there. Leaving off anything else is rule 2, and
+// a quote of punctuation alone (`}`) places a finding as its line does.
+func TestPartOfALineThatTurnsItAround(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files,
+		reporttest.File("svc/e.go", diff.StatusModified, 5, 5,
+			"+if !u.IsAdmin() {",
+			"+defer f.Close()",
+			"+go worker.Run(ctx)",
+			"+return u.IsAdmin() && ok",
+			"+}",
+		),
+		reporttest.File("svc/f.py", diff.StatusModified, 3, 3,
+			"+    if not user.is_admin:",
+			"+    data = await client.fetch(url)",
+		),
+	)
+	ix := anchor.NewIndex(set)
+	for _, tc := range []struct {
+		name, file, quote string
+		line              int
+		evidence          string
+		near              bool
+	}{
+		{"negation left off", "svc/e.go", "u.IsAdmin() {", 5, anchor.EvidenceQuote, true},
+		{"defer left off", "svc/e.go", "f.Close()", 6, anchor.EvidenceQuote, true},
+		{"go left off", "svc/e.go", "worker.Run(ctx)", 7, anchor.EvidenceQuote, true},
+		{"return left off", "svc/e.go", "u.IsAdmin() && ok", 8, anchor.EvidenceQuote, false},
+		{"the negation kept", "svc/e.go", "!u.IsAdmin()", 5, anchor.EvidenceQuote, false},
+		{"Python not left off", "svc/f.py", "user.is_admin:", 3, anchor.EvidenceQuote, true},
+		{"await left off, as models do", "svc/f.py", "client.fetch(url)", 4, anchor.EvidenceQuote, false},
+		{"the assignment left off", "svc/f.py", "await client.fetch(url)", 4, anchor.EvidenceQuote, false},
+		{"a brace", "svc/e.go", "}", 9, anchor.EvidenceLine, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rej := ix.Anchor("m", "c", 1, reporttest.F(tc.file, tc.line, tc.quote, "important", "bug", "t", "e"))
+			if rej != nil {
+				t.Fatalf("rejected: %s", rej.Reason)
+			}
+			if got.Line != tc.line || got.Evidence != tc.evidence || got.Near != tc.near {
+				t.Errorf("anchored to %d (evidence %s, near %v), want %d (evidence %s, near %v)", got.Line, got.Evidence, got.Near, tc.line, tc.evidence, tc.near)
+			}
+		})
+	}
+}

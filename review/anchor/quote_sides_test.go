@@ -74,6 +74,9 @@ type sideCase struct {
 	from, to       int // new-side Line..EndLine
 	deleted        bool
 	oldFrom, oldTo int // OldLine..OldEndLine when deleted
+	// lineOnly: the quote places the finding but weighs as a line (a
+	// quote with no word, such as `}`).
+	lineOnly bool
 }
 
 func runSideCases(t *testing.T, cases []sideCase) {
@@ -94,7 +97,11 @@ func runSideCases(t *testing.T, cases []sideCase) {
 			if rej != nil {
 				t.Fatalf("quote %q rejected: %s", tt.quote, rej.Reason)
 			}
-			if got.Evidence != anchor.EvidenceQuote || got.Line != tt.from || got.EndLine != tt.to || got.Deleted != tt.deleted {
+			evidence := anchor.EvidenceQuote
+			if tt.lineOnly {
+				evidence = anchor.EvidenceLine
+			}
+			if got.Evidence != evidence || got.Line != tt.from || got.EndLine != tt.to || got.Deleted != tt.deleted {
 				t.Errorf("anchored to %d-%d (evidence %s, deleted=%v), want %d-%d (deleted=%v)",
 					got.Line, got.EndLine, got.Evidence, got.Deleted, tt.from, tt.to, tt.deleted)
 			}
@@ -175,7 +182,7 @@ func TestQuoteWithUnspacedMarker(t *testing.T) {
 		{name: "short deleted line", file: "pkg/old.go", quote: "-func Legacy() {",
 			from: 10, to: 10, deleted: true, oldFrom: 10, oldTo: 10},
 		{name: "deleted brace", file: "pkg/old.go", quote: "-}",
-			from: 10, to: 10, deleted: true, oldFrom: 12, oldTo: 12},
+			from: 10, to: 10, deleted: true, oldFrom: 12, oldTo: 12, lineOnly: true},
 		{name: "deleted function, every line marked", file: "pkg/old.go", quote: "-func Legacy() {\n-\tlegacy()\n-}",
 			from: 10, to: 10, deleted: true, oldFrom: 10, oldTo: 12},
 		{name: "added line", file: "web/api/handler.go", quote: "+package api", from: 1, to: 1},
