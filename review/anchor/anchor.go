@@ -264,12 +264,7 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	if r, ok := ix.skipped[q]; ok {
 		return "", fmt.Sprintf("file %s was not reviewed (%s)", q, r)
 	}
-	var matches []string
-	for _, cand := range ix.paths {
-		if strings.HasSuffix(cand, "/"+q) || strings.HasSuffix(q, "/"+cand) {
-			matches = append(matches, cand)
-		}
-	}
+	matches := ix.suffixMatches(raw)
 	switch len(matches) {
 	case 1:
 		return matches[0], ""
@@ -278,6 +273,37 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	default:
 		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
 	}
+}
+
+// suffixMatches lists the diff's paths that p names by a suffix on
+// path-component boundaries (either side may be the longer one).
+func (ix *Index) suffixMatches(p string) []string {
+	q := strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")
+	for _, pre := range []string{"a/", "b/", "./", "/"} {
+		q = strings.TrimPrefix(q, pre)
+	}
+	var matches []string
+	for _, cand := range ix.paths {
+		if strings.HasSuffix(cand, "/"+q) || strings.HasSuffix(q, "/"+cand) {
+			matches = append(matches, cand)
+		}
+	}
+	return matches
+}
+
+// quotedIn is the one path of paths whose diff holds quote, or "" when
+// none or several do.
+func (ix *Index) quotedIn(paths []string, quote []quoteLine, hint int) string {
+	found := ""
+	for _, p := range paths {
+		if _, _, _, _, _, ok := ix.file(p).find(quote, hint); ok {
+			if found != "" {
+				return ""
+			}
+			found = p
+		}
+	}
+	return found
 }
 
 // unquotePath reads a path as git quotes one (C escapes: \n, \t, \\, \",
@@ -327,7 +353,12 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		rf.Line, rf.EndLine = max(rf.Line, 0), max(rf.EndLine, 0)
 	}
 	path, why := ix.ResolvePath(rf.File)
-	if why != "" {
+	if m := ix.suffixMatches(rf.File); why != "" && len(quote) > 0 && len(m) > 1 {
+		// A base name two files share ("util.go" of a/ and b/): the
+		// quote, found in one of them only, says which.
+		path = ix.quotedIn(m, quote, rf.Line)
+	}
+	if path == "" {
 		return reject("", why)
 	}
 	fi := ix.file(path)

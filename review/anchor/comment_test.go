@@ -1,6 +1,7 @@
 package anchor_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/diff"
@@ -148,5 +149,27 @@ func TestPartOfALineThatTurnsItAround(t *testing.T) {
 				t.Errorf("anchored to %d (evidence %s, near %v), want %d (evidence %s, near %v)", got.Line, got.Evidence, got.Near, tc.line, tc.evidence, tc.near)
 			}
 		})
+	}
+}
+
+// TestBaseNameTheQuotePlaces: a file named by a base name two changed
+// files share is the one whose diff holds the quote; with the quote in
+// both, or in neither, or no quote, it stays ambiguous.
+func TestBaseNameTheQuotePlaces(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files,
+		reporttest.File("a/util.go", diff.StatusModified, 3, 3, "+	return x + y", "+	return 0"),
+		reporttest.File("b/util.go", diff.StatusModified, 5, 5, "+	return x - y - 1", "+	return 0"),
+	)
+	ix := anchor.NewIndex(set)
+	got, rej := ix.Anchor("m", "c", 1, reporttest.F("util.go", 5, "return x - y - 1", "important", "bug", "t", "e"))
+	if rej != nil || got.File != "b/util.go" || got.Line != 5 {
+		t.Fatalf("anchored to %s:%d (%v), want b/util.go:5", got.File, got.Line, rej)
+	}
+	for _, quote := range []string{"return 0", "return x * y", ""} {
+		_, rej := ix.Anchor("m", "c", 1, reporttest.F("util.go", 5, quote, "important", "bug", "t", "e"))
+		if rej == nil || !strings.Contains(rej.Reason, "ambiguous") {
+			t.Errorf("quote %q: %+v, want rejected as ambiguous", quote, rej)
+		}
 	}
 }
