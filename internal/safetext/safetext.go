@@ -35,6 +35,34 @@ func Sanitize(s string) string {
 	}, s)
 }
 
+// Code is Sanitize for a line of the repository's code shown as code:
+// each control character and bidi override is shown as an escape
+// (`\x1b`, `<U+202E>`) rather than dropped, so a reader sees the bytes a
+// Trojan Source line or an escape in a string literal holds, and printing
+// it still cannot drive the terminal. A line's closing "\r" (a CRLF file)
+// is its line ending, not code, and is dropped.
+func Code(s string) string {
+	s = strings.TrimSuffix(s, "\r")
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return unsafeRune(r) || r == '\n' }) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || unsafeRune(r) && r < 0x80:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, "<U+%04X>", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 func unsafeRune(r rune) bool {
 	switch {
 	case r < 0x20 && r != '\n' && r != '\t':

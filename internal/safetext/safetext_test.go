@@ -38,3 +38,25 @@ func TestOneLine(t *testing.T) {
 		t.Errorf("Clip cut a rune: %q", got)
 	}
 }
+
+// TestCodeShowsWhatSanitizeDrops: code keeps its control characters and
+// bidi overrides in sight, escaped, where model text loses them; a CRLF
+// line's ending is no code.
+func TestCodeShowsWhatSanitizeDrops(t *testing.T) {
+	for in, want := range map[string]string{
+		"return \"\x1b[31mred\x1b[0m \u202eevil\"": `return "\x1b[31mred\x1b[0m <U+202E>evil"`,
+		"x := 1\r":                 "x := 1",
+		"a\tb":                     "a\tb",
+		"bell\x07 del\x7f c1\u009b": `bell\x07 del\x7f c1<U+009B>`,
+		"plain ünï":                "plain ünï",
+		"bad \xff byte":            "bad \uFFFD byte",
+	} {
+		got := safetext.Code(in)
+		if got != want {
+			t.Errorf("Code(%q) = %q, want %q", in, got, want)
+		}
+		if got != safetext.Sanitize(got) {
+			t.Errorf("Code(%q) = %q still holds a control character", in, got)
+		}
+	}
+}

@@ -50,7 +50,7 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 			inside := p >= line && p <= end
 			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
 			if inside || edge {
-				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Sanitize(l.Text)})
+				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Code(l.Text)})
 			}
 		}
 		if len(out) > maxCodeLines {
@@ -93,7 +93,7 @@ func deletedCodeLines(files map[string]*diff.File, file string, old, end int) []
 			if l.Kind == diff.Added {
 				continue // code the deletion was replaced with is not what the finding quotes
 			}
-			out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Sanitize(l.Text)})
+			out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Code(l.Text)})
 		}
 		if len(out) > maxCodeLines {
 			out = out[:maxCodeLines]

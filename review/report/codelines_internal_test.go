@@ -1,0 +1,19 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// TestCodeLinesShowControlCharacters: the code a finding shows keeps an
+// escape or a bidi override in sight, escaped: dropping them showed
+// `return "red evil"` for a line that holds a Trojan Source override.
+func TestCodeLinesShowControlCharacters(t *testing.T) {
+	f := reporttest.File("x.go", diff.StatusModified, 1, 1, "+return \"\x1b[31mred\x1b[0m \u202eevil\"")
+	got := codeLines(map[string]*diff.File{"x.go": &f}, "x.go", 1, 1)
+	if len(got) != 1 || got[0].Text != `return "\x1b[31mred\x1b[0m <U+202E>evil"` {
+		t.Fatalf("code %+v", got)
+	}
+}
