@@ -45,11 +45,11 @@ func TestOneLine(t *testing.T) {
 func TestCodeShowsWhatSanitizeDrops(t *testing.T) {
 	for in, want := range map[string]string{
 		"return \"\x1b[31mred\x1b[0m \u202eevil\"": `return "\x1b[31mred\x1b[0m <U+202E>evil"`,
-		"x := 1\r":                 "x := 1",
-		"a\tb":                     "a\tb",
+		"x := 1\r":                  "x := 1",
+		"a\tb":                      "a\tb",
 		"bell\x07 del\x7f c1\u009b": `bell\x07 del\x7f c1<U+009B>`,
-		"plain ünï":                "plain ünï",
-		"bad \xff byte":            "bad \uFFFD byte",
+		"plain ünï":                 "plain ünï",
+		"bad \xff byte":             "bad \uFFFD byte",
 	} {
 		got := safetext.Code(in)
 		if got != want {
