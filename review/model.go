@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -99,4 +100,21 @@ func MaxAnswerBytes(numPredict int) int {
 		return UnboundedAnswerBytes
 	}
 	return max(numPredict*BytesPerPredictedToken, MinAnswerBytes)
+}
+
+// ModelName is the one spelling of a model name as Ollama reads it:
+// lower case, the default registry and namespace dropped
+// ("registry.ollama.ai/library/x", "library/x" and "x" are one model), and
+// ":latest" when no tag is given. Two names with one ModelName are one
+// model whatever digest a server reports.
+func ModelName(n string) string {
+	n = strings.ToLower(strings.TrimSpace(n))
+	n = strings.TrimPrefix(n, "registry.ollama.ai/")
+	if rest, ok := strings.CutPrefix(n, "library/"); ok && !strings.Contains(rest, "/") {
+		n = rest
+	}
+	if !strings.Contains(n[strings.LastIndexByte(n, '/')+1:], ":") {
+		n += ":latest"
+	}
+	return n
 }

@@ -69,19 +69,12 @@ func (c *Client) show(ctx context.Context, name string) (*api.ShowResponse, erro
 	return c.api.Show(ctx, &api.ShowRequest{Model: name})
 }
 
-// SameModel reports whether two model names mean the same model: a name
-// without a tag means ":latest", as it does for ollama.
+// SameModel reports whether two model names mean the same model, as
+// ollama reads them (review.ModelName): a name without a tag means
+// ":latest", and "library/" and "registry.ollama.ai/library/" are the
+// default namespace.
 func SameModel(a, b string) bool {
-	return normalizeName(a) == normalizeName(b)
-}
-
-func normalizeName(n string) string {
-	n = strings.ToLower(strings.TrimSpace(n))
-	slash := strings.LastIndexByte(n, '/')
-	if !strings.Contains(n[slash+1:], ":") {
-		n += ":latest"
-	}
-	return n
+	return review.ModelName(a) == review.ModelName(b)
 }
 
 func fromTag(t api.ListModelResponse) review.ModelInfo {

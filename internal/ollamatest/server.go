@@ -245,8 +245,13 @@ func (s *Server) model(name string) (Model, bool) {
 
 func sameModel(a, b string) bool { return normalize(a) == normalize(b) }
 
+// normalize reads a name as ollama does: the default registry and the
+// library namespace may be written or left out, and no tag is :latest.
 func normalize(n string) string {
 	n = strings.ToLower(strings.TrimSpace(n))
+	if parts := strings.Split(n, "/"); len(parts) == 3 && parts[0] == "registry.ollama.ai" && parts[1] == "library" || len(parts) == 2 && parts[0] == "library" {
+		n = parts[len(parts)-1]
+	}
 	if !strings.Contains(n[strings.LastIndexByte(n, '/')+1:], ":") {
 		n += ":latest"
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/review"
 )
 
 // bptNS is the cache namespace of measured bytes-per-token figures, one per
@@ -32,11 +33,7 @@ func modelID(model, digest string) string {
 	if digest != "" {
 		return "digest:" + strings.ToLower(strings.TrimSpace(digest))
 	}
-	n := strings.ToLower(strings.TrimSpace(model))
-	if !strings.Contains(n[strings.LastIndexByte(n, '/')+1:], ":") {
-		n += ":latest"
-	}
-	return "name:" + n
+	return "name:" + review.ModelName(model)
 }
 
 // bptLearner keeps a model's bytes-per-token: the prior used to plan this

@@ -61,7 +61,7 @@ func TestEveryNameOfAModelSharesTheCache(t *testing.T) {
 	if first.Results[0].Status != review.StatusOK || calls == 0 {
 		t.Fatalf("first run: %+v, %d calls", first.Results[0], calls)
 	}
-	for _, name := range []string{"alpha:latest", "Alpha", "ALPHA:latest"} {
+	for _, name := range []string{"alpha:latest", "Alpha", "ALPHA:latest", "library/alpha", "registry.ollama.ai/library/alpha:latest"} {
 		raw, calls := g.review(set, cfg, name)
 		res := raw.Results[0]
 		if calls != 0 || res.Status != review.StatusOK || res.Metrics.CacheHits != len(res.Chunks) || res.Calibration != run.CalibratedCache {
@@ -83,7 +83,8 @@ func TestCacheKeyUsesDigestElseNormalisedName(t *testing.T) {
 	if key("alpha", "sha256:d1") == key("alpha", "sha256:d2") {
 		t.Error("two digests under one name share a key")
 	}
-	if key("alpha", "") != key("Alpha:latest", "") || key("alpha", "") == key("alpha:7b", "") {
+	if key("alpha", "") != key("Alpha:latest", "") || key("alpha", "") != key("library/alpha", "") ||
+		key("alpha", "") == key("alpha:7b", "") || key("alpha", "") == key("someone/alpha", "") {
 		t.Error("without a digest, the name is not normalised as ollama does")
 	}
 	other := opts

@@ -78,6 +78,9 @@ func TestOneModelUnderTwoNamesRefused(t *testing.T) {
 	for _, tc := range []struct{ models, want string }{
 		{"coder,coder:latest", "error: coder and coder:latest are one model (ID 4f2a9c0d1e7b): as two reviewers they would agree with themselves\n"},
 		{"coder,llama3.1:8b,coder-copy", "error: coder and coder-copy are one model (ID 4f2a9c0d1e7b): as two reviewers they would agree with themselves\n"},
+		// The default namespace and registry, as ollama reads them.
+		{"coder,library/coder", "error: coder and library/coder are one model (ID 4f2a9c0d1e7b): as two reviewers they would agree with themselves\n"},
+		{"registry.ollama.ai/library/coder:latest,coder", "error: registry.ollama.ai/library/coder:latest and coder are one model (ID 4f2a9c0d1e7b): as two reviewers they would agree with themselves\n"},
 	} {
 		e := newEnv(t, ollamatest.Config{Models: models})
 		res := e.run(context.Background(), "-q", "--models", tc.models, "--min-agreement", "2")

@@ -348,12 +348,13 @@ func settingsChanged(cfg *config.Config, rep *report.Report) []string {
 	}
 	if len(cfg.Models) > 0 {
 		var want, had []string
-		// alpha and alpha:latest are one model, and share the cache.
+		// alpha, alpha:latest and library/alpha are one model, and
+		// share the cache.
 		for _, m := range cfg.Models {
-			want = append(want, strings.TrimSuffix(m.Name, ":latest"))
+			want = append(want, review.ModelName(m.Name))
 		}
 		for _, rv := range rep.Reviewers {
-			had = append(had, strings.TrimSuffix(rv.Name, ":latest"))
+			had = append(had, review.ModelName(rv.Name))
 		}
 		slices.Sort(want)
 		slices.Sort(had)
