@@ -165,8 +165,12 @@ type RawResult struct {
 	BytesPerToken float64 `json:"bytes_per_token,omitempty"`
 	Calibration   string  `json:"calibration,omitempty"`
 	// Resplits counts prompts the server cut that were split and asked again.
-	Resplits int     `json:"resplits,omitempty"`
-	Metrics  Metrics `json:"metrics"`
+	Resplits int `json:"resplits,omitempty"`
+	// Unasked counts planned chunks never asked: the run stopped (the
+	// server went away, Ctrl-C, a timeout) before it reached them. They
+	// are in no entry of Chunks.
+	Unasked int     `json:"unasked,omitempty"`
+	Metrics Metrics `json:"metrics"`
 }
 
 // Raw is the saved outcome of the model-calling stage of one review.

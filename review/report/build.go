@@ -562,7 +562,7 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 			DurationMS: dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
 			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: roundTo(m.TokensPerSecond(), 1),
 			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,
-			Chunks: len(res.Chunks), Rejected: rejected[res.Reviewer.Name], stopped: res.StoppedBeforeAnswering(),
+			Chunks: len(res.Chunks), UnaskedChunks: res.Unasked, Rejected: rejected[res.Reviewer.Name], stopped: res.StoppedBeforeAnswering(),
 		}
 		if rv.Status == "" {
 			rv.Status = review.StatusOK

@@ -199,6 +199,9 @@ type Reviewer struct {
 	FailedChunks int            `json:"failed_chunks"`
 	// TruncatedChunks counts failed chunks whose prompt the server cut.
 	TruncatedChunks int `json:"truncated_chunks,omitempty"`
+	// UnaskedChunks counts planned chunks the run stopped before asking
+	// (not in Chunks).
+	UnaskedChunks int `json:"unasked_chunks,omitempty"`
 	// Findings counts consolidated findings this reviewer is part of.
 	Findings     int    `json:"findings"`
 	BySeverity   Counts `json:"by_severity"`

@@ -151,9 +151,12 @@ func (r *Report) verdict(empty bool) Verdict {
 			failed = append(failed, fmt.Sprintf("%s %s", rv.Name, rv.Status))
 		case rv.FailedChunks > 0:
 			v.RestsOn++
-			what := fmt.Sprintf("%s: %d of %d chunks failed", rv.Name, rv.FailedChunks, rv.Chunks)
+			what := fmt.Sprintf("%s: %d of %d chunks failed", rv.Name, rv.FailedChunks, rv.Chunks+rv.UnaskedChunks)
 			if rv.TruncatedChunks > 0 {
 				what += fmt.Sprintf(", %d truncated by the server", rv.TruncatedChunks)
+			}
+			if rv.UnaskedChunks > 0 {
+				what += fmt.Sprintf(", %d not asked", rv.UnaskedChunks)
 			}
 			partial = append(partial, what)
 		default:
@@ -262,7 +265,7 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 		switch {
 		case slices.Contains(tooLarge, p):
 			huge = append(huge, p)
-		case r.truncatedFor(p):
+		case r.TruncatedFor(p):
 			big = append(big, p)
 		default:
 			other = append(other, p)
@@ -294,9 +297,9 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 	return strings.Join(parts, "; ")
 }
 
-// truncatedFor reports whether some reviewer that answered marked file p
+// TruncatedFor reports whether some reviewer that answered marked file p
 // truncated: it did not fit that reviewer's context, even split.
-func (r *Report) truncatedFor(p string) bool {
+func (r *Report) TruncatedFor(p string) bool {
 	answered := map[string]bool{}
 	for _, rv := range r.Reviewers {
 		if rv.Answered() {

@@ -38,3 +38,20 @@ func TestTruncatedFileIsNotReviewed(t *testing.T) {
 		t.Errorf("verdict %q does not say the review is partial", r.Verdict.Text)
 	}
 }
+
+// A reviewer whose server went away mid-review failed one chunk and was
+// never asked the rest: the verdict counts every planned chunk and says
+// how many were not asked (it said "1 of 2" for a plan of 18).
+func TestUnaskedChunksAreCounted(t *testing.T) {
+	set := reporttest.Set()
+	files := reporttest.Files(set)
+	alice := reporttest.Result("alice", 0, reporttest.Chunk("c1", files, review.Answer{Summary: "ok"}), reporttest.Failed("c2", files[:1], "connection refused"))
+	alice.Status, alice.Unasked = review.StatusPartial, 16
+	r, err := pipeline.Consolidate(set, reporttest.Raw(alice), report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Verdict.Text, "partly reviewed (alice: 1 of 18 chunks failed, 16 not asked)") {
+		t.Errorf("verdict %q", r.Verdict.Text)
+	}
+}

@@ -45,6 +45,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 	seen, partial, truncated := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var firstErr string
 	for i, parts := range rr.chunks {
+		if len(parts) == 0 {
+			res.Unasked++
+		}
 		if !rr.done[i] {
 			unfinished++
 			for _, p := range rr.plan.Chunks[i].Paths {

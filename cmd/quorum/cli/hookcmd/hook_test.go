@@ -675,20 +675,29 @@ func TestRunBlockedWithoutSavedReport(t *testing.T) {
 }
 
 // A push with a file no reviewer could read goes through under allow with
-// the hint that fixes it.
+// the hint that fixes it: a larger context for a file that did not fit
+// one, the server for chunks it failed or never got to.
 func TestRunUnreadFileHint(t *testing.T) {
-	dir, line := gitRepo(t)
-	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
-	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
-	code := cmdtest.Execute(context.Background(), NewCmdRun(f, func(o *RunOptions) error {
-		o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
-			return Outcome{Partial: "1 file read by no reviewer (long.js; see the report's coverage)", Unread: true}, nil
-		})
-		return RunPush(o)
-	}), f.IOStreams, []string{"origin", "u"})
-	if code != 0 || !strings.Contains(errOut.String(), "quorum: partial review: 1 file read by no reviewer (long.js; see the report's coverage)\n"+
-		"hint: leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)\n") {
-		t.Fatalf("exit %d\n%s", code, errOut)
+	for _, tc := range []struct {
+		name string
+		cut  bool
+		hint string
+	}{
+		{"did not fit", true, "hint: leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)\n"},
+		{"the server went away", false, "hint: check the model server ('quorum doctor'), then push again: the chunks that finished come from the cache\n"},
+	} {
+		dir, line := gitRepo(t)
+		f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
+		f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+		code := cmdtest.Execute(context.Background(), NewCmdRun(f, func(o *RunOptions) error {
+			o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+				return Outcome{Partial: "1 file read by no reviewer (long.js; see the report's coverage)", Unread: true, UnreadCut: tc.cut}, nil
+			})
+			return RunPush(o)
+		}), f.IOStreams, []string{"origin", "u"})
+		if code != 0 || !strings.Contains(errOut.String(), "quorum: partial review: 1 file read by no reviewer (long.js; see the report's coverage)\n"+tc.hint) {
+			t.Fatalf("%s: exit %d\n%s", tc.name, code, errOut)
+		}
 	}
 }
 

@@ -189,6 +189,7 @@ func joinOutcomes(outs []Outcome) Outcome {
 		verdicts = appendNew(verdicts, o.Verdict)
 		j.TimedOut = j.TimedOut || o.TimedOut
 		j.Unread = j.Unread || o.Unread
+		j.UnreadCut = j.UnreadCut || o.UnreadCut
 		j.Unfinished = j.Unfinished || o.Unfinished
 		j.TooLarge = j.TooLarge || o.TooLarge
 		j.SelfExempt = append(j.SelfExempt, o.SelfExempt...)

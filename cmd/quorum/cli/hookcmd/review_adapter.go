@@ -338,6 +338,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(unread))))
 		out.Unread = true
+		out.UnreadCut = slices.ContainsFunc(unread, rep.TruncatedFor)
 	}
 	if n := len(tooLarge); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s over the size limit sent to no reviewer (%s)",

@@ -76,8 +76,10 @@ type Outcome struct {
 	// TimedOut: hook.timeout expired, before any answer (with Unavailable)
 	// or after some (with Partial).
 	TimedOut bool
-	// Unread: a changed file no reviewer read in full (with Partial).
-	Unread bool
+	// Unread: a changed file no reviewer read in full (with Partial);
+	// UnreadCut: one of them did not fit a reviewer's context (else the
+	// server failed its chunks or never got to them).
+	Unread, UnreadCut bool
 	// TooLarge: a changed file over the size limit, skipped, so that no
 	// reviewer read it (with Partial, or NothingReviewed).
 	TooLarge bool
@@ -567,8 +569,10 @@ func RunPush(opts *RunOptions) error {
 			hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
 		case out.Unfinished:
 			hint = cmp.Or(out.Fix, "push again once the model server answers")
-		case out.Unread:
+		case out.Unread && out.UnreadCut:
 			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
+		case out.Unread:
+			hint = "check the model server ('quorum doctor'), then push again: the chunks that finished come from the cache"
 		case out.TooLarge:
 			hint = tooLargeHint
 		case len(out.SelfExempt) > 0:

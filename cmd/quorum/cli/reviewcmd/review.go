@@ -386,7 +386,7 @@ func reviewRun(opts *ReviewOptions) error {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
 	if v := res.Report.Verdict; v.Status == report.VerdictIncomplete && len(v.Unread) > 0 {
-		return unreadError(v.Unread, res.Report.TooLarge()) // as a replay of it, and an interrupted review: exit 2
+		return unreadError(res.Report, v.Unread) // as a replay of it, and an interrupted review: exit 2
 	}
 	if err := gateUnmet(res.Report); err != nil {
 		return err
@@ -430,28 +430,44 @@ func gateUnmet(rep *report.Report) error {
 // unreadError is the exit of a review that finished with changed files no
 // reviewer read in full: not a pass, and not a verdict on those files
 // either, so exit 2 (with findings or without), as an interrupted review.
-func unreadError(unread, tooLarge []string) error {
-	var huge, other []string
+// The hint is the cause's: a file that did not fit a context, or chunks a
+// server failed or never got to (it went away mid-review).
+func unreadError(rep *report.Report, unread []string) error {
+	tooLarge := rep.TooLarge()
+	var huge, cut, other []string
 	for _, p := range unread {
-		if slices.Contains(tooLarge, p) {
+		switch {
+		case slices.Contains(tooLarge, p):
 			huge = append(huge, p)
-		} else {
+		case rep.TruncatedFor(p):
+			cut = append(cut, p)
+		default:
 			other = append(other, p)
 		}
 	}
-	var what []string
-	if len(other) > 0 {
-		what = append(what, report.FirstFew(other)+" read in full by no reviewer (see the coverage)")
+	var what, hints []string
+	if unfit := append(slices.Clone(cut), other...); len(unfit) > 0 {
+		slices.Sort(unfit)
+		what = append(what, report.FirstFew(unfit)+" read in full by no reviewer (see the coverage)")
 	}
 	if len(huge) > 0 {
 		what = append(what, report.FirstFew(huge)+" over the size limit, sent to no reviewer")
 	}
-	hint := "leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)"
-	if len(other) == 0 {
-		hint = "leave generated files out (--ignore, or ignore: in .quorum.yaml), or split a file over the size limit"
+	if len(other) > 0 {
+		hints = append(hints, unansweredHint)
 	}
-	return exitcode.New(exitcode.Setup, fmt.Errorf("review incomplete: %s", strings.Join(what, "; ")), hint)
+	if len(cut) > 0 {
+		hints = append(hints, "leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)")
+	}
+	if len(huge) > 0 {
+		hints = append(hints, "leave generated files out (--ignore, or ignore: in .quorum.yaml), or split a file over the size limit")
+	}
+	return exitcode.New(exitcode.Setup, fmt.Errorf("review incomplete: %s", strings.Join(what, "; ")), strings.Join(hints, "; "))
 }
+
+// unansweredHint is for files whose chunks failed or were never asked:
+// the server went away or erred mid-review, which no context size mends.
+const unansweredHint = "check the model server ('quorum doctor'), then run the review again: the chunks that finished come from the cache"
 
 // tooLargeError is the exit of a review whose every changed file was over
 // the size limit: no model read any of it, which is no "nothing to
