@@ -123,9 +123,13 @@ type ChunkResult struct {
 	Error string   `json:"error,omitempty"` // why the chunk failed, if it did
 	// Truncated: the server cut the prompt and no smaller split fits; the
 	// chunk's files are not reviewed.
-	Truncated bool    `json:"truncated,omitempty"`
-	Cached    bool    `json:"cached,omitempty"`
-	Metrics   Metrics `json:"metrics"`
+	Truncated bool `json:"truncated,omitempty"`
+	Cached    bool `json:"cached,omitempty"`
+	// CacheKey is the answer's key in the cache, when it was read from
+	// there or written there: 'quorum status' checks the answer is still
+	// there before it says a push will not ask for it.
+	CacheKey string  `json:"cache_key,omitempty"`
+	Metrics  Metrics `json:"metrics"`
 }
 
 // Answered reports whether the reviewer answered at least part of the diff.

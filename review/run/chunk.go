@@ -3,6 +3,7 @@ package run
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -182,7 +183,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		hit, ok = r.lookup(key)
 	}
 	if ok {
-		cr.Answer, cr.Notes, cr.Cached = &hit.Answer, hit.Notes, true
+		cr.Answer, cr.Notes, cr.Cached, cr.CacheKey = &hit.Answer, hit.Notes, true, key
 		cr.Metrics.CacheHits = 1
 		return cr, nil, nil
 	}
@@ -283,7 +284,10 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {
 			cr.Answer, cr.Notes = a, notes
-			_ = r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Notes: notes, Metrics: cr.Metrics}) // a failed write only costs a future call
+			// A failed write only costs a future call.
+			if r.Cache != nil && r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Notes: notes, Metrics: cr.Metrics}) == nil {
+				cr.CacheKey = key
+			}
 			return cr, nil, nil
 		}
 		repair, err := prompts.Repair(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "), truncated)
@@ -297,6 +301,14 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 }
 
 func oneLine(s string) string { return short(s) }
+
+// StillCached reports whether the answer a review read from or wrote to
+// c under key (review.ChunkResult.CacheKey) is there now, readable.
+func StillCached(c *cache.Cache, key string) bool {
+	var v json.RawMessage
+	ok, _ := c.Get(resultsNS, key, &v)
+	return ok
+}
 
 // lookup returns the cached answer under key. An unreadable cache is not
 // fatal: the chunk is simply asked again.

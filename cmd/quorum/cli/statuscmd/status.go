@@ -19,6 +19,7 @@ import (
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -30,6 +31,7 @@ import (
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/plan"
 	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/run"
 )
 
 // States of the branch's review.
@@ -139,6 +141,11 @@ type Status struct {
 	// covering report: their failed chunks were not cached, so a push asks
 	// them again.
 	Unanswered []string `json:"unanswered,omitempty"`
+	// CacheOff: caching is off now (cache: false, QUORUM_CACHE=false), so
+	// a push asks the models again. Uncached counts the covering review's
+	// answers that are not in the cache now (removed, or never written).
+	CacheOff bool `json:"cache_off,omitempty"`
+	Uncached int  `json:"uncached,omitempty"`
 	// UnrelatedTo is the default base when the branch shares no history
 	// with it (an orphan branch): a plain 'quorum review' cannot review it.
 	UnrelatedTo string `json:"unrelated_to,omitempty"`
@@ -279,6 +286,9 @@ func statusRun(opts *StatusOptions) error {
 					st.Unanswered = append(st.Unanswered, rv.Name)
 				}
 			}
+			if cfgErr == nil {
+				st.CacheOff, st.Uncached = cacheState(cfg, e.Dir, opts.Getenv)
+			}
 			break
 		}
 		st.State = NotReviewed
@@ -330,6 +340,32 @@ func loadConfig(workDir string, getenv func(string) string) (*config.Config, err
 		getenv = os.Getenv
 	}
 	return config.Load(workDir, getenv)
+}
+
+// cacheState says whether caching is off now, and how many answers of the
+// review saved in dir are not in the cache now: a push asks for those
+// again. A review saved before answers recorded their keys counts none.
+func cacheState(cfg *config.Config, dir string, getenv func(string) string) (off bool, uncached int) {
+	if !cfg.Cache {
+		return true, 0
+	}
+	raw, err := reportstore.LoadRaw(dir)
+	if err != nil {
+		return false, 0
+	}
+	cacheDir, err := cache.DefaultDir(getenv)
+	if err != nil {
+		return true, 0
+	}
+	c := cache.New(cacheDir)
+	for _, res := range raw.Results {
+		for _, ch := range res.Chunks {
+			if ch.Answer != nil && ch.CacheKey != "" && !run.StillCached(c, ch.CacheKey) {
+				uncached++
+			}
+		}
+	}
+	return false, uncached
 }
 
 // settingsChanged names what the configuration now sets differently from
@@ -675,6 +711,8 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		switch {
 		case len(st.Changed) > 0:
 			fmt.Fprintf(w, "the %s changed since: a push asks the models again\n", strings.Join(st.Changed, " and "))
+		case st.CacheOff:
+			fmt.Fprintln(w, "the answer cache is off (cache: false, QUORUM_CACHE=false, or no cache directory): a push asks the models again")
 		case len(st.Unanswered) > 0:
 			// A failed chunk is never cached: the push asks it again.
 			fmt.Fprintf(w, "a push asks %s again (failed in that review); the other answers are cached\n", safetext.OneLine(strings.Join(st.Unanswered, ", ")))
@@ -682,6 +720,8 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			// A manual review may have run with --no-cache, which its
 			// report does not record.
 			fmt.Fprintln(w, "a push asks the models only what that review did not cache")
+		case st.Uncached > 0:
+			fmt.Fprintf(w, "a push asks the models again for %d answer%s of that review that the cache no longer holds\n", st.Uncached, cmdutil.Plural(st.Uncached))
 		default:
 			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached (the model server must still be running to read them)")
 		}
