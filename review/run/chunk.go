@@ -99,6 +99,9 @@ var (
 	// ErrNothingFits: the fixed part of the prompt (system prompt, focus,
 	// guidelines) leaves no room for even one line of the diff in num_ctx.
 	ErrNothingFits = errors.New("no part of the diff fits the model's context beside the prompt")
+	// ErrOwnContext comes with ErrNothingFits when num_ctx was the
+	// model's own context: neither --max-context nor num_ctx raises it.
+	ErrOwnContext = errors.New("the model's own context")
 	// ErrUnverified: the first reply came after a dropped request, and the
 	// server read far fewer tokens than the chunk holds: it may have kept
 	// the prompt in its KV cache and not counted it again, or cut it.

@@ -159,10 +159,17 @@ func (r *Runner) hint(err error, model string) string {
 	return ""
 }
 
+// OwnContextHint is the hint of a model whose own context cannot hold the
+// prompt: no setting raises it (ollama runs no model past its own).
+const OwnContextHint = "its own context is too small for quorum's prompt, and no setting raises it: review with a model of a larger context ('quorum models' lists each one's)"
+
 // statusOf classifies a fatal reviewer error: the status, a one-line reason and a hint.
 func (r *Runner) statusOf(err error, model string) (status, msg, hint string) {
 	msg = oneLine(err.Error())
 	hint = r.hint(err, model)
+	if hint == "" && errors.Is(err, ErrOwnContext) {
+		hint = OwnContextHint
+	}
 	if hint == "" && errors.Is(err, ErrNothingFits) {
 		hint = "give the model a larger context: num_ctx under its models: entry (the server's own context for an OpenAI-compatible server), or raise --max-context"
 	}

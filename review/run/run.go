@@ -149,6 +149,8 @@ type reviewerRun struct {
 	// the server is held to. A count at a typical context size below it is
 	// then suspect (see cutBy).
 	ctxUnset bool
+	// modelCap: num_ctx is the model's own context, below --max-context.
+	modelCap bool
 	// serverCtx is the least a reply the server cut below num_ctx read
 	// (see sawCut); 0 until one is seen. Under mu.
 	serverCtx int
@@ -244,6 +246,10 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	if rv.NumCtx > 0 {
 		numCtx = min(numCtx, rv.NumCtx)
 	}
+	// Ollama runs no model past the context it was trained for (newer
+	// servers cap num_ctx there), so neither --max-context nor num_ctx
+	// raises a model held at its own.
+	rr.modelCap = ctxLen > 0 && numCtx == ctxLen && ctxLen < cfg.MaxContext
 	rr.res.Options = review.Options{
 		NumCtx:      numCtx,
 		NumPredict:  min(cfg.NumPredict, numCtx/2),
@@ -296,6 +302,9 @@ func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
 		// Files to review and no chunk: not even one line fits beside the
 		// fixed part of the prompt. That is a failure, never "nothing to review".
 		rr.fatal = fmt.Errorf("%w: %d file%s, num_ctx %d", ErrNothingFits, len(pl.NotCovered), map[bool]string{true: "", false: "s"}[len(pl.NotCovered) == 1], rr.res.Options.NumCtx)
+		if rr.modelCap {
+			rr.fatal = fmt.Errorf("%w (%w)", rr.fatal, ErrOwnContext)
+		}
 	}
 	rr.chunks = make([][]*review.ChunkResult, len(pl.Chunks))
 	rr.done = make([]bool, len(pl.Chunks))

@@ -113,6 +113,8 @@ func runRule(err error) (int, string, bool) {
 		return exitcode.Setup, BadAnswerHint, true
 	case errors.Is(err, run.ErrPromptTruncated):
 		return exitcode.Setup, PromptTruncatedHint, true
+	case errors.Is(err, run.ErrOwnContext):
+		return exitcode.Setup, run.OwnContextHint, true
 	case errors.Is(err, run.ErrNothingFits):
 		return exitcode.Setup, NothingFitsHint, true
 	}

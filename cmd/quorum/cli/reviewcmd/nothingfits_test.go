@@ -26,3 +26,17 @@ func TestNothingFitsIsNotAPass(t *testing.T) {
 		t.Fatalf("stderr:\n%s", res.stderr)
 	}
 }
+
+// TestOwnContextTooSmall: a model whose own context cannot hold the
+// prompt is helped by no setting (ollama runs no model past its own
+// context), and the hint says so: it named --max-context and num_ctx.
+func TestOwnContextTooSmall(t *testing.T) {
+	models := []ollamatest.Model{{Name: "tiny:1b", Family: "tiny", ContextLength: 512, Capabilities: []string{"completion"}}}
+	e := newEnv(t, ollamatest.Config{Models: models})
+	res := e.run(context.Background(), "--models", "tiny:1b", "-q", "--max-context", "32768")
+	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+	if res.code != exitcode.Setup || len(lines) < 2 || !strings.Contains(lines[len(lines)-2], "num_ctx 512 (the model's own context)") ||
+		lines[len(lines)-1] != "hint: its own context is too small for quorum's prompt, and no setting raises it: review with a model of a larger context ('quorum models' lists each one's)" {
+		t.Fatalf("exit %d\nstderr:\n%s", res.code, res.stderr)
+	}
+}

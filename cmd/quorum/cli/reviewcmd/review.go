@@ -617,11 +617,13 @@ func noAnswerError(err error) error {
 		case errors.Is(err, run.ErrCutOff):
 			hint = errmap.CutOffHint
 		case errors.Is(err, run.ErrBadAnswer):
-			hint = "the model could not give a valid review; try another model with --models (see `quorum models`)"
+			hint = errmap.BadAnswerHint
 		case errors.Is(err, run.ErrPromptTruncated):
-			hint = "the server ignored num_ctx; upgrade ollama, or lower --max-context"
+			hint = errmap.PromptTruncatedHint
+		case errors.Is(err, run.ErrOwnContext):
+			hint = run.OwnContextHint
 		case errors.Is(err, run.ErrNothingFits):
-			hint = "give the model a larger context: num_ctx under its models: entry in .quorum.yaml (for an OpenAI-compatible server, start it with a larger context too), or raise --max-context"
+			hint = errmap.NothingFitsHint
 		default:
 			hint = "run `quorum doctor` to check the server and models"
 		}
