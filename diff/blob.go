@@ -26,6 +26,9 @@ type blobProc struct {
 	in      *bufio.Writer
 	inPipe  io.WriteCloser
 	results chan blobResult
+	// starts carries each request's lines to find enclosing definitions
+	// for, in request order, to the reader (nil: the head bytes only).
+	starts chan []int
 	// request runs on the parsing goroutine and next on the emitting one;
 	// they share only the results channel and this flag.
 	failed atomic.Bool
@@ -44,11 +47,18 @@ var testBlobRead func()
 
 type blobResult struct {
 	head []byte
-	err  error
+	// enclosing answers the request's starts (see enclosings).
+	enclosing []string
+	err       error
 }
 
 // headBytes is how much of each blob the generated-code check looks at.
 const headBytes = 4096
+
+// maxEnclosingBytes bounds the blob read whole for the definitions above
+// its hunks: a larger one is read for its head only, and its hunks keep
+// git's headings.
+const maxEnclosingBytes = 8 << 20
 
 func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 	c := g.Command(ctx, "cat-file", "--batch")
@@ -60,7 +70,7 @@ func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles)}
+	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles), starts: make(chan []int, 4*batchFiles)}
 	go func() {
 		// Closing out makes cat-file fail on its next answer, so it exits
 		// even when the reader stopped on a panic.
@@ -85,6 +95,8 @@ func (p *blobProc) read(r *bufio.Reader) {
 			}
 			return
 		}
+		// Every answer is a request's: its starts are next in line.
+		starts := <-p.starts
 		f := strings.Fields(hdr)
 		if len(f) != 3 {
 			p.results <- blobResult{err: fmt.Errorf("cat-file: %s", strings.TrimSpace(hdr))}
@@ -97,6 +109,18 @@ func (p *blobProc) read(r *bufio.Reader) {
 		if err != nil {
 			p.results <- blobResult{err: err}
 			return
+		}
+		if len(starts) > 0 && size <= maxEnclosingBytes {
+			// The whole blob: the definitions above the hunks are
+			// anywhere in it.
+			body := make([]byte, size+1)
+			if _, err := io.ReadFull(r, body); err != nil {
+				p.results <- blobResult{err: err}
+				return
+			}
+			body = body[:size]
+			p.results <- blobResult{head: body[:min(size, headBytes)], enclosing: enclosings(body, starts)}
+			continue
 		}
 		n := min(size, headBytes)
 		head := make([]byte, n)
@@ -112,11 +136,14 @@ func (p *blobProc) read(r *bufio.Reader) {
 	}
 }
 
-// request asks for a blob; answers come from next in the same order.
-func (p *blobProc) request(id string) error {
+// request asks for a blob, with the new-side lines whose enclosing
+// definitions to find (nil: none); answers come from next in the same
+// order.
+func (p *blobProc) request(id string, starts []int) error {
 	if p.failed.Load() {
 		return errors.New("cat-file failed earlier")
 	}
+	p.starts <- starts // before the id: the reader takes it with the answer
 	// Flushed at once: cat-file works while the next file is parsed.
 	if _, err := p.in.WriteString(id + "\n"); err != nil {
 		return err
@@ -130,7 +157,7 @@ func (p *blobProc) request(id string) error {
 
 // next returns the answer to the oldest outstanding request; call it once
 // per successful request.
-func (p *blobProc) next() ([]byte, error) {
+func (p *blobProc) next() (blobResult, error) {
 	res, ok := <-p.results
 	if !ok {
 		p.failed.Store(true)
@@ -138,9 +165,9 @@ func (p *blobProc) next() ([]byte, error) {
 			p.thrown.Store(true)
 			p.box.Rethrow() // the reader's panic, not cat-file's exit
 		}
-		return nil, errors.New("cat-file exited")
+		return blobResult{}, errors.New("cat-file exited")
 	}
-	return res.head, res.err
+	return res, res.err
 }
 
 func (p *blobProc) close() {

@@ -237,6 +237,9 @@ func (w *jsonWriter) hunk(h *Hunk) {
 	w.int(3, "new_start", h.NewStart)
 	w.int(3, "new_lines", h.NewLines)
 	w.str(3, false, "section", h.Section)
+	if h.Enclosing != "" {
+		w.str(3, false, "enclosing", h.Enclosing)
+	}
 	w.key(3, false, "lines")
 	switch {
 	case h.Lines == nil:

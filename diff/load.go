@@ -615,8 +615,10 @@ const (
 func (b *batcher) add(f File) error {
 	want := false
 	// Once stopped, nobody reads the blob answers: ask for none.
-	if b.blobs != nil && f.newBlob != "" && !b.stop.Load() && needsHead(&f, b.ign) {
-		want = b.blobs.request(f.newBlob) == nil
+	if b.blobs != nil && f.newBlob != "" && !b.stop.Load() {
+		if starts := enclosingStarts(&f); len(starts) > 0 || needsHead(&f, b.ign) {
+			want = b.blobs.request(f.newBlob, starts) == nil
+		}
 	}
 	b.want = append(b.want, want)
 	b.files = append(b.files, f)
@@ -648,10 +650,13 @@ func (b *batcher) emit(bt batch) error {
 		f := &files[i]
 		var head []byte
 		want := bt.want[i]
+		starts := enclosingStarts(f)
 		if want {
-			h, err := b.blobs.next()
+			res, err := b.blobs.next()
 			if err == nil {
-				head = h
+				head = res.head
+				setEnclosing(f, starts, res.enclosing)
+				starts = nil
 			} else {
 				want = false
 			}
@@ -672,6 +677,13 @@ func (b *batcher) emit(bt batch) error {
 		}
 		if f.Hunks == nil {
 			f.Hunks = []Hunk{}
+		}
+		if len(starts) > 0 && reason == "" {
+			// No blob answer (the work tree, the go-git engine, a failed
+			// cat-file): the file as it now reads.
+			if content, err := b.src.readHead(f.Path, maxEnclosingBytes); err == nil {
+				setEnclosing(f, starts, enclosings(content, starts))
+			}
 		}
 		if reason != "" {
 			f.Skip = reason

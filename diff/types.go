@@ -82,7 +82,13 @@ type Hunk struct {
 	NewStart int    `json:"new_start"`
 	NewLines int    `json:"new_lines"`
 	Section  string `json:"section"`
-	Lines    []Line `json:"lines"`
+	// Enclosing is the nearest definition line (IsDefinition) above the
+	// hunk in the file as it now reads, or "" when there is none or the
+	// file could not be read: the section of a line whose definition the
+	// hunk does not show, whatever git's heading is (a Python method's
+	// heading is its class; a Go label's is the label).
+	Enclosing string `json:"enclosing,omitempty"`
+	Lines     []Line `json:"lines"`
 }
 
 // File is one changed file. Paths carry no a/ b/ prefix. A skipped file keeps

@@ -39,12 +39,12 @@ func TestSection(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"def load(path):", "    def run(self):", "export async function save() {", "class A:"} {
-		if !isDefinition(s) {
+		if !diff.IsDefinition(s) {
 			t.Errorf("%q is a definition", s)
 		}
 	}
 	for _, s := range []string{"\tgo func() {", "    return f", "\tfunc() {}"} {
-		if isDefinition(s) {
+		if diff.IsDefinition(s) {
 			t.Errorf("%q is not a definition", s)
 		}
 	}
@@ -68,7 +68,7 @@ func TestDefinitionShapes(t *testing.T) {
 		"const handler = (req, res) => {",
 		"func (s *Service) Transfer(ctx context.Context) error {",
 	} {
-		if !isDefinition(s) {
+		if !diff.IsDefinition(s) {
 			t.Errorf("%q is a definition", s)
 		}
 	}
@@ -83,8 +83,43 @@ func TestDefinitionShapes(t *testing.T) {
 		"\tgo func() {",
 		"impl SessionStore {",
 	} {
-		if isDefinition(s) {
+		if diff.IsDefinition(s) {
 			t.Errorf("%q is not a definition", s)
 		}
+	}
+}
+
+// TestSectionDoesNotDependOnTheHunk: a line's section is the same whether
+// its hunk shows the definition above it or not (the definition is then
+// the hunk's Enclosing, read from the file): a fingerprint, and so a
+// dismissal, used to change when an unrelated edit above grew the hunk to
+// show the def line, as git's heading for a Python method is its class.
+func TestSectionDoesNotDependOnTheHunk(t *testing.T) {
+	const def, query = "    def lookup(self, name):", "        q = \"SELECT * FROM users WHERE name = '\" + name + \"'\""
+	ctx := func(n int, s string) diff.Line { return diff.Line{Kind: diff.Context, Old: n, New: n, Text: s} }
+	narrow := &diff.Set{Files: []diff.File{{Path: "store.py", Status: diff.StatusModified, Hunks: []diff.Hunk{
+		{OldStart: 14, OldLines: 4, NewStart: 14, NewLines: 4, Section: "class Store:", Enclosing: def, Lines: []diff.Line{
+			ctx(14, "        a = 1"), {Kind: diff.Added, New: 15, Text: "        b = 2"}, ctx(16, "        c = 3"), ctx(17, query)}},
+	}}}}
+	wide := &diff.Set{Files: []diff.File{{Path: "store.py", Status: diff.StatusModified, Hunks: []diff.Hunk{
+		{OldStart: 4, OldLines: 3, NewStart: 4, NewLines: 14, Section: "class Store:", Lines: append([]diff.Line{
+			ctx(4, def), {Kind: diff.Added, New: 5, Text: "        z = 0"}}, func() []diff.Line {
+			var out []diff.Line
+			for n := 6; n <= 16; n++ {
+				out = append(out, diff.Line{Kind: diff.Added, New: n, Text: "        x = 1"})
+			}
+			return append(out, ctx(17, query))
+		}()...)},
+	}}}}
+	var sections []string
+	for _, set := range []*diff.Set{narrow, wide} {
+		f, rej := NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "store.py", Line: 17, Quote: query, Severity: "critical", Title: "SQL injection"})
+		if rej != nil {
+			t.Fatal(rej.Reason)
+		}
+		sections = append(sections, f.Section)
+	}
+	if sections[0] != Normalize(def) || sections[1] != sections[0] {
+		t.Errorf("sections %q, want %q for both hunks", sections, Normalize(def))
 	}
 }

@@ -1,0 +1,156 @@
+package diff
+
+import (
+	"bytes"
+	"strings"
+)
+
+// This file tells a line that starts a function, method or class
+// definition, in the languages quorum usually reviews: the enclosing
+// section of a changed line (review/anchor) is the nearest one above it.
+
+// definitionPrefixes start a function, method or class definition in the
+// languages quorum usually reviews (Go, Python, JS/TS, Rust, Java-likes).
+var definitionPrefixes = []string{
+	"func ", "def ", "async def ", "class ", "function ", "async function ",
+	"export function ", "export async function ", "export default function ",
+	"export default async function ", "export class ",
+}
+
+// nestedPrefixes start a definition even when indented: Python and Ruby
+// methods, Rust functions inside an impl, Kotlin functions (a nested Go
+// closure is "func(", never "func name", so Go stays unindented only).
+var nestedPrefixes = []string{
+	"def ", "async def ", "fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "async fn ", "pub async fn ",
+	"pub(crate) async fn ", "unsafe fn ", "pub unsafe fn ", "const fn ", "pub const fn ",
+	"fun ", "suspend fun ", "override fun ", "private fun ", "internal fun ", "protected fun ", "public fun ",
+	"override suspend fun ", "private suspend fun ",
+}
+
+// modifiers open a Java, C# or Kotlin method declaration.
+var modifiers = map[string]bool{
+	"public": true, "private": true, "protected": true, "internal": true, "static": true, "final": true,
+	"override": true, "virtual": true, "abstract": true, "synchronized": true, "async": true, "sealed": true,
+	"extern": true, "unsafe": true, "native": true, "default": true, "open": true, "suspend": true,
+}
+
+// IsDefinition reports whether a line starts a definition: an unindented
+// definition keyword, a nested method (Python, Ruby, Rust impl, Kotlin), a
+// Java/C#-style method declaration, or a JS/TS function expression opening
+// at the top level (`router.get('/x', async (req, res) => {`,
+// `const save = async (x) => {`).
+func IsDefinition(text string) bool {
+	t := strings.TrimLeft(text, " \t")
+	if t == "" {
+		return false
+	}
+	indented := len(t) < len(text)
+	for _, p := range nestedPrefixes {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	if !indented {
+		for _, p := range definitionPrefixes {
+			if strings.HasPrefix(t, p) {
+				return true
+			}
+		}
+		if isCallbackDefinition(t) {
+			return true
+		}
+	}
+	return isMethodDeclaration(t)
+}
+
+// isCallbackDefinition: a top-level line that opens a function body, an
+// arrow function or a function expression (`=> {`, `function (`), as an
+// Express route or an exported const does.
+func isCallbackDefinition(t string) bool {
+	body := strings.TrimSpace(t)
+	if !strings.HasSuffix(body, "{") {
+		return false
+	}
+	return strings.Contains(body, "=> {") || strings.Contains(body, "function(") || strings.Contains(body, "function (")
+}
+
+// isMethodDeclaration: `[modifiers] Type name(params) [throws X] {` in
+// Java, C# or Kotlin: one or more modifiers, then words up to a name and a
+// parameter list, no assignment, not a statement.
+func isMethodDeclaration(t string) bool {
+	open := strings.IndexByte(t, '(')
+	if open <= 0 || strings.HasSuffix(strings.TrimSpace(t), ";") {
+		return false
+	}
+	head := t[:open]
+	if strings.ContainsAny(head, "=.") {
+		return false
+	}
+	words := strings.Fields(head)
+	if len(words) < 2 || !modifiers[words[0]] {
+		return false
+	}
+	for _, w := range words[:len(words)-1] { // the last word is the name
+		switch w {
+		case "class", "interface", "struct", "enum", "record", "new", "return":
+			return false
+		}
+	}
+	return true
+}
+
+// enclosingStarts are the new-side lines whose enclosing definitions f's
+// hunks need (each hunk's first line past 1), ascending; none for a file
+// with no new side above its hunks.
+func enclosingStarts(f *File) []int {
+	if f.Binary || f.Status == StatusDeleted || f.Status == StatusAdded {
+		return nil
+	}
+	var starts []int
+	for _, h := range f.Hunks {
+		if h.NewStart > 1 && (len(starts) == 0 || starts[len(starts)-1] < h.NewStart) {
+			starts = append(starts, h.NewStart)
+		}
+	}
+	return starts
+}
+
+// enclosings returns, for each of starts (ascending new-side line
+// numbers), the nearest definition line above it in content (of lines
+// 1..start-1), trimmed of its line ending; "" where there is none.
+func enclosings(content []byte, starts []int) []string {
+	out := make([]string, len(starts))
+	last, k := "", 0
+	for n := 1; k < len(starts) && len(content) > 0; n++ {
+		for k < len(starts) && starts[k] <= n {
+			out[k] = last
+			k++
+		}
+		line := content
+		if i := bytes.IndexByte(content, '\n'); i >= 0 {
+			line, content = content[:i], content[i+1:]
+		} else {
+			content = nil
+		}
+		if t := strings.TrimRight(string(line), "\r"); IsDefinition(t) {
+			last = t
+		}
+	}
+	for ; k < len(starts); k++ {
+		out[k] = last // past the end of what was read
+	}
+	return out
+}
+
+// setEnclosing fills the Enclosing of f's hunks from the values of
+// enclosings for starts.
+func setEnclosing(f *File, starts []int, encl []string) {
+	for i := range f.Hunks {
+		h := &f.Hunks[i]
+		for k, s := range starts {
+			if s == h.NewStart && k < len(encl) {
+				h.Enclosing = encl[k]
+			}
+		}
+	}
+}

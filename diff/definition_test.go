@@ -1,0 +1,68 @@
+package diff
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff/difftest"
+)
+
+func TestEnclosings(t *testing.T) {
+	content := []byte("class Store:\r\n    def get(self, key):\r\n        a = 1\n        return a\n\n    def put(self, key):\n        pass\n")
+	got := enclosings(content, []int{1, 2, 3, 6, 7, 40})
+	want := []string{"", "class Store:", "    def get(self, key):", "    def get(self, key):", "    def put(self, key):", "    def put(self, key):"}
+	if !slices.Equal(got, want) {
+		t.Errorf("enclosings\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestHunkEnclosing: a hunk inside a Python method that does not show the
+// method's def line knows it from the file, with both engines and for
+// uncommitted changes, where git's heading is the class: the section of a
+// finding there (and so its fingerprint, and a dismissal of it) must not
+// depend on how far the hunk reaches.
+func TestHunkEnclosing(t *testing.T) {
+	var body []string
+	for i := range 12 {
+		body = append(body, "        step"+string(rune('a'+i))+" = compute()")
+	}
+	file := func(edit string) string {
+		lines := append([]string{"import db", "", "class Store:", "    def lookup(self, name):"}, body...)
+		lines = append(lines, "        q = \"SELECT * FROM users WHERE name = '\" + name + \"'\"", "        return db.query(q)", "")
+		s := strings.Join(lines, "\n")
+		return strings.Replace(s, "stepj = compute()", edit, 1)
+	}
+	check := func(t *testing.T, set *Set) {
+		t.Helper()
+		if len(set.Files) != 1 || len(set.Files[0].Hunks) != 1 {
+			t.Fatalf("files %+v", set.Files)
+		}
+		h := set.Files[0].Hunks[0]
+		if h.NewStart <= 4 || h.Enclosing != "    def lookup(self, name):" {
+			t.Errorf("hunk at %d, enclosing %q (heading %q)", h.NewStart, h.Enclosing, h.Section)
+		}
+	}
+	for _, engine := range []string{"git", "go-git"} {
+		t.Run(engine, func(t *testing.T) {
+			r, _ := branchCase(t, func(r *difftest.Repo) { r.Write("store.py", file("stepj = compute()")) },
+				func(r *difftest.Repo) { r.Write("store.py", file("stepj = compute(limit=10)")) })
+			if engine == "go-git" {
+				noGit(t)
+			}
+			check(t, load(t, Options{Dir: r.Dir}))
+		})
+	}
+	t.Run("worktree", func(t *testing.T) {
+		r := difftest.NewIsolated(t)
+		r.Write("store.py", file("stepj = compute()"))
+		r.Commit("base")
+		r.Write("store.py", file("stepj = compute(limit=10)"))
+		set, err := Load(context.Background(), Options{Dir: r.Dir, Worktree: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, set)
+	})
+}
