@@ -111,15 +111,14 @@ func (p *blobProc) read(r *bufio.Reader) {
 			return
 		}
 		if len(starts) > 0 && size <= maxEnclosingBytes {
-			// The whole blob: the definitions above the hunks are
-			// anywhere in it.
-			body := make([]byte, size+1)
-			if _, err := io.ReadFull(r, body); err != nil {
+			// The lines above the last hunk: the definitions are anywhere
+			// in them. The rest is discarded unread.
+			res, err := scanEnclosing(r, size, starts)
+			if err != nil {
 				p.results <- blobResult{err: err}
 				return
 			}
-			body = body[:size]
-			p.results <- blobResult{head: body[:min(size, headBytes)], enclosing: enclosings(body, starts)}
+			p.results <- res
 			continue
 		}
 		n := min(size, headBytes)
@@ -134,6 +133,69 @@ func (p *blobProc) read(r *bufio.Reader) {
 		}
 		p.results <- blobResult{head: head}
 	}
+}
+
+// scanEnclosing reads one blob answer of size bytes (and its closing
+// newline) from r: its first headBytes, and the definitions above starts
+// (see enclosings), reading lines only up to the last start.
+func scanEnclosing(r *bufio.Reader, size int64, starts []int) (blobResult, error) {
+	var head, line []byte
+	closed := false // the answer's closing newline was read
+	res := blobResult{enclosing: make([]string, len(starts))}
+	left, last, k := size, "", 0
+	for n := 1; k < len(starts) && left > 0; n++ {
+		for k < len(starts) && starts[k] <= n {
+			res.enclosing[k] = last
+			k++
+		}
+		if k == len(starts) {
+			break
+		}
+		line = line[:0]
+		for {
+			chunk, err := r.ReadSlice('\n')
+			if int64(len(chunk)) > left {
+				// The blob's last line has no newline: this one closes
+				// the answer, and is read.
+				chunk, closed = chunk[:left], true
+			}
+			left -= int64(len(chunk))
+			if len(head) < headBytes {
+				head = append(head, chunk[:min(len(chunk), headBytes-len(head))]...)
+			}
+			line = append(line, chunk...)
+			if err == bufio.ErrBufferFull && left > 0 {
+				continue
+			}
+			if err != nil && err != bufio.ErrBufferFull {
+				return blobResult{}, err
+			}
+			break
+		}
+		if t := strings.TrimRight(string(line), "\r\n"); IsDefinition(t) {
+			last = t
+		}
+	}
+	for ; k < len(starts); k++ {
+		res.enclosing[k] = last
+	}
+	// The head the generated-code check reads, and the rest unread.
+	if more := min(left, int64(headBytes-len(head))); more > 0 {
+		b := make([]byte, more)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return blobResult{}, err
+		}
+		head = append(head, b...)
+		left -= more
+	}
+	if !closed {
+		left++
+	}
+	if _, err := r.Discard(int(left)); err != nil {
+		return blobResult{}, err
+	}
+	res.head = head
+	return res, nil
 }
 
 // request asks for a blob, with the new-side lines whose enclosing

@@ -1,7 +1,9 @@
 package diff
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -65,4 +67,35 @@ func TestHunkEnclosing(t *testing.T) {
 		}
 		check(t, set)
 	})
+}
+
+// TestScanEnclosing: the blob reader's scan finds what enclosings finds,
+// keeps the head bytes the generated-code check reads, and leaves the
+// reader at the next answer, with or without a final newline, with lines
+// longer than the reader's buffer.
+func TestScanEnclosing(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	for _, blob := range []string{
+		"class A:\n    def f(self):\n        return 1\n" + long + "\n    def g(self):\n        pass",
+		"class A:\n    def f(self):\n        return 1\n" + long + "\n    def g(self):\n        pass\n",
+		"",
+		"def only():",
+	} {
+		starts := []int{2, 3, 5, 6, 9}
+		stream := blob + "\nNEXT"
+		r := bufio.NewReaderSize(strings.NewReader(stream), 16)
+		res, err := scanEnclosing(r, int64(len(blob)), starts)
+		if err != nil {
+			t.Fatalf("%q: %v", blob, err)
+		}
+		if want := enclosings([]byte(blob), starts); !slices.Equal(res.enclosing, want) {
+			t.Errorf("%q: enclosing %q, want %q", blob, res.enclosing, want)
+		}
+		if want := blob[:min(len(blob), headBytes)]; string(res.head) != want {
+			t.Errorf("%q: head %q", blob, res.head)
+		}
+		if rest, _ := io.ReadAll(r); string(rest) != "NEXT" {
+			t.Errorf("%q: left %q, want the next answer", blob, rest)
+		}
+	}
 }
