@@ -68,6 +68,17 @@ func bptKey(id string) string { return cache.Key("bpt/v4", id) }
 
 func validBPT(v float64) bool { return v >= minBPT && v <= maxBPT }
 
+// MeasuredBytesPerToken is the bytes-per-token figure a review measured
+// for model (by digest, else its name) and left in c, if any: what
+// 'quorum doctor' judges a context by.
+func MeasuredBytesPerToken(c *cache.Cache, model, digest string) (float64, bool) {
+	var e bptEntry
+	if ok, _ := c.Get(bptNS, bptKey(modelID(model, digest)), &e); ok && validBPT(e.BytesPerToken) {
+		return e.BytesPerToken, true
+	}
+	return 0, false
+}
+
 // measuredBPT returns the figures measured for model id: from this runner's
 // memory (a probe earlier in this process), else from the cache.
 func (r *Runner) measuredBPT(id string) (bptEntry, bool) {

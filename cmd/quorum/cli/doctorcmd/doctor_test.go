@@ -260,6 +260,9 @@ func TestProblems(t *testing.T) {
 			"warn  panel       gemma2:9b (from --models): a single reviewer", "fix: add an installed model of another family with `--models gemma2:9b,qwen2.5-coder:7b`", "`ollama pull mistral:7b`",
 			"not installed (`quorum hook install`); once installed, a push would be reviewed",
 			"warn  context     gemma2:9b: num_ctx 2048 of 8192"}},
+		{"no room for a diff", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "1024"}, 2, []string{
+			"FAIL  context     gemma2:9b: num_ctx 1024 holds quorum's prompt and an answer but no line of a diff (at any tokenizer's); a review of it reads nothing",
+			"fix: raise max_context in .quorum.yaml (--max-context for one review)"}},
 		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
 			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},
 		{"bare repository", env{dir: bareRepo(t), meminfo: roomy}, nil, 2, []string{

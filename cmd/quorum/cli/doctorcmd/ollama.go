@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/hook"
@@ -19,6 +20,7 @@ import (
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
+	reviewrun "github.com/quorum-review/quorum/review/run"
 )
 
 // minFormatVersion is the first ollama release that accepts a JSON schema
@@ -326,6 +328,9 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 		}
 		n := d.numCtx(m)
 		name := safetext.OneLine(m.Name)
+		if d.noRoom(m, n) {
+			continue
+		}
 		switch {
 		case m.ContextLength == 0:
 			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens", name, n),
@@ -337,6 +342,41 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 			d.r.add("context", OK, fmt.Sprintf("%s: num_ctx %d (model max %d)", name, n, m.ContextLength), "")
 		}
 	}
+}
+
+// noRoom fails the context check of a model whose num_ctx n leaves no room
+// for a diff beside quorum's prompt and an answer, and reports whether it
+// did. The tokenizer is the one a review measured (the cache), else the
+// most compact any model has: the check fails only when no review of the
+// model could read a line.
+func (d *doctor) noRoom(m review.ModelInfo, n int) bool {
+	if n <= 0 {
+		return false
+	}
+	bpt, measured := reviewrun.OptimisticBytesPerToken, false
+	if dir, err := cache.DefaultDir(d.opts.Factory.Getenv); err == nil && d.cfg.Cache {
+		if v, ok := reviewrun.MeasuredBytesPerToken(cache.New(dir), m.Name, m.Digest); ok {
+			bpt, measured = v, true
+		}
+	}
+	room, err := reviewrun.RoomForDiff(n, d.cfg.NumPredict, bpt)
+	if err != nil || room >= reviewrun.MinRoom {
+		return false
+	}
+	how := "at any tokenizer's"
+	if measured {
+		how = fmt.Sprintf("at its measured %.2f bytes a token", bpt)
+	}
+	// The cap that binds says what raises it.
+	hint := "raise num_ctx for it under models: in .quorum.yaml"
+	switch {
+	case m.ContextLength > 0 && n >= m.ContextLength:
+		hint = reviewrun.OwnContextHint
+	case n >= d.cfg.MaxContext:
+		hint = "raise max_context in .quorum.yaml (--max-context for one review)"
+	}
+	d.r.add("context", Fail, fmt.Sprintf("%s: num_ctx %d holds quorum's prompt and an answer but no line of a diff (%s); a review of it reads nothing", safetext.OneLine(m.Name), n, how), hint)
+	return true
 }
 
 func (d *doctor) checkMemory(chosen []review.ModelInfo) {
