@@ -117,10 +117,12 @@ func TestPartOfALineThatTurnsItAround(t *testing.T) {
 			"+go worker.Run(ctx)",
 			"+return u.IsAdmin() && ok",
 			"+}",
+			"+if !(u.IsOwner() || u.IsAdmin()) {",
 		),
 		reporttest.File("svc/f.py", diff.StatusModified, 3, 3,
 			"+    if not user.is_admin:",
 			"+    data = await client.fetch(url)",
+			"+    if not (user.is_admin or user.is_owner):",
 		),
 	)
 	ix := anchor.NewIndex(set)
@@ -139,6 +141,9 @@ func TestPartOfALineThatTurnsItAround(t *testing.T) {
 		{"await left off, as models do", "svc/f.py", "client.fetch(url)", 4, anchor.EvidenceQuote, false},
 		{"the assignment left off", "svc/f.py", "await client.fetch(url)", 4, anchor.EvidenceQuote, false},
 		{"a brace", "svc/e.go", "}", 9, anchor.EvidenceLine, false},
+		{"a negated parenthesis left off", "svc/e.go", "u.IsOwner() || u.IsAdmin()", 10, anchor.EvidenceQuote, true},
+		{"Python not ( left off", "svc/f.py", "user.is_admin or user.is_owner", 5, anchor.EvidenceQuote, true},
+		{"a call's parenthesis is no negation", "svc/e.go", "u.IsAdmin() && ok", 8, anchor.EvidenceQuote, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, rej := ix.Anchor("m", "c", 1, reporttest.F(tc.file, tc.line, tc.quote, "important", "bug", "t", "e"))

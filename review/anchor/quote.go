@@ -305,11 +305,13 @@ func partOf(quote, line string) match {
 // turnsAround reports whether code before a quote ends with what changes
 // the meaning of the code after it.
 func turnsAround(before string) bool {
-	b := strings.TrimRight(before, " ")
+	// `!(a || b)` and `not (a or b)` turn around what the parentheses
+	// hold as `!a` does a.
+	b := strings.TrimRight(before, " (")
 	if strings.HasSuffix(b, "!") && !strings.HasSuffix(b, "!!") {
 		return true
 	}
-	if len(b) < len(before) { // a word ends here, followed by a space
+	if len(b) < len(before) { // a word ends here, followed by a space or a parenthesis
 		i := strings.LastIndexFunc(b, func(r rune) bool { return !isWord(r) })
 		switch b[i+1:] {
 		case "not", "defer", "go":
