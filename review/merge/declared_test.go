@@ -72,7 +72,7 @@ func TestDeclaredKindsAreKnown(t *testing.T) {
 	// lines, worded with no names and no quote, are two issues. (Were the
 	// declared kind weak, nothing would keep this isolated pair apart.)
 	a := kinded(fnd("a", "l.go", 47, "important", "security", "Client address can be chosen by the caller", "The header is taken as given."), "input-validation")
-	b := kinded(fnd("b", "l.go", 48, "suggestion", "error-handling", "Parse failure goes unnoticed", "Nothing reports it."), "unchecked-error")
+	b := kinded(fnd("b", "l.go", 48, "important", "error-handling", "Parse failure goes unnoticed", "Nothing reports it."), "unchecked-error")
 	a.Section, b.Section = sec, sec
 	if got := Clusters([]anchor.Finding{a, b}); len(got) != 2 {
 		t.Fatalf("declared input-validation and unchecked-error: %d clusters, want 2:\n%s", len(got), signature(got))

@@ -125,6 +125,16 @@ func TestNatureApartIsNotIsolated(t *testing.T) {
 			t.Fatalf("kind %q: a nit and a leak: %d clusters, want 2:\n%s", kind, len(got), signature(got))
 		}
 	}
+	// A nit a model files under another category, or none ("other"), is
+	// still a suggestion beside an important leak of another category.
+	for _, cat := range []string{"other", "api", "tests"} {
+		n := nit
+		n.Raw.Category, n.Raw.Kind, leak.Raw.Kind = cat, "", ""
+		leak.Raw.Severity = "important"
+		if got := Clusters([]anchor.Finding{n, leak}); len(got) != 2 {
+			t.Fatalf("a %s nit and an important leak: %d clusters, want 2:\n%s", cat, len(got), signature(got))
+		}
+	}
 	// The same pair as two defects of like severity is isolated, as before.
 	odd := nit
 	odd.Raw.Category, odd.Raw.Severity = "bug", "important"
