@@ -399,6 +399,10 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
 		}
 		out.Section = ix.section(path, out.Line)
+		if out.Deleted && out.Line == 0 {
+			// A deleted file has no new side: its code's own function.
+			out.Section = ix.OldSection(path, out.OldLine)
+		}
 		return out, nil
 	}
 	if rf.Line > 0 {

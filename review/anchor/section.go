@@ -45,3 +45,37 @@ func (ix *Index) section(path string, n int) string {
 	}
 	return ""
 }
+
+// OldSection is the enclosing section of old-side line n of path, for
+// code a deleted file held (it has no new side): the nearest definition
+// above it among the hunk's deleted and unchanged lines, else the hunk's
+// heading. Two removed files each holding `if !isAdmin(r) {` in their own
+// function are two places.
+func (ix *Index) OldSection(path string, n int) string {
+	f := ix.diffs[path]
+	if f == nil || n <= 0 {
+		return ""
+	}
+	for _, h := range f.Hunks {
+		if n < h.OldStart || n >= h.OldStart+max(h.OldLines, 1) {
+			continue
+		}
+		found := ""
+		for _, l := range h.Lines {
+			if l.Kind == diff.Added || l.Old == 0 {
+				continue
+			}
+			if l.Old > n {
+				break
+			}
+			if diff.IsDefinition(l.Text) {
+				found = l.Text
+			}
+		}
+		if found != "" {
+			return Normalize(found)
+		}
+		return Normalize(h.Section)
+	}
+	return ""
+}

@@ -95,6 +95,10 @@ func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
 		if text, ok = p.deletedText(file, m.OldLine); !ok {
 			return "", false
 		}
+		if m.Line == 0 {
+			// A deleted file: its code's own function, as anchoring finds it.
+			section = p.ix.OldSection(file, m.OldLine)
+		}
 	}
 	// Any line number but 0 (the file as a whole): the fingerprint leaves
 	// it out, so code moving keeps it.

@@ -284,3 +284,35 @@ func TestFindingsOfADeletedFileAreApart(t *testing.T) {
 		t.Fatalf("after dismissing the CSRF finding, want the admin finding left: %+v", again.Findings)
 	}
 }
+
+// TestDeletedFilesOfOneLineAreApart: two removed files each holding the
+// same check in their own function are two places: a deleted file's code
+// is fingerprinted with its old function. They shared one fingerprint, so
+// dismissing one removed admin check hid the other.
+func TestDeletedFilesOfOneLineAreApart(t *testing.T) {
+	removed := func(path, fn string) diff.File {
+		return rt.File(path, diff.StatusDeleted, 1, 0,
+			"-package legacy",
+			"-",
+			"-func "+fn+"(w http.ResponseWriter, r *http.Request) {",
+			"-	if !isAdmin(r) {",
+			"-		return",
+			"-	}",
+			"-}",
+		)
+	}
+	s := &diff.Set{Mode: "range", Base: diff.Ref{Commit: "b"}, Head: diff.Ref{Commit: "h"}, Files: []diff.File{removed("legacy/export.go", "ExportUsers"), removed("legacy/purge.go", "PurgeAll")}}
+	check := func(file, fn string) review.RawResult {
+		f := rt.F(file, 4, "if !isAdmin(r) {", review.Critical, "security", "Admin check removed from "+fn, "Anyone can call it now.")
+		f.Kind = "missing-authz"
+		return rt.Result("alpha", 0, rt.Chunk("c1", []string{file}, review.Answer{Findings: []review.RawFinding{f}}))
+	}
+	r := &review.Raw{Results: []review.RawResult{check("legacy/export.go", "ExportUsers")}}
+	first := only(t, consolidate(t, s, r, nil))
+	l := &dismiss.Ledger{}
+	l.Add(dismiss.NewEntry(first, "export is gone for good", "ada", time.Date(2026, 12, 5, 2, 26, 38, 0, time.UTC)))
+	later := &review.Raw{Results: []review.RawResult{check("legacy/purge.go", "PurgeAll")}}
+	if got := consolidate(t, s, later, l); len(got.Findings) != 1 || got.Findings[0].Fingerprint == first.Fingerprint {
+		t.Fatalf("the purge check's finding is dismissed by the export one's entry: %+v", got.Findings)
+	}
+}
