@@ -48,7 +48,7 @@ var testBlobRead func()
 type blobResult struct {
 	head []byte
 	// enclosing answers the request's starts (see enclosings).
-	enclosing []string
+	enclosing [][]string
 	err       error
 }
 
@@ -141,11 +141,12 @@ func (p *blobProc) read(r *bufio.Reader) {
 func scanEnclosing(r *bufio.Reader, size int64, starts []int) (blobResult, error) {
 	var head, line []byte
 	closed := false // the answer's closing newline was read
-	res := blobResult{enclosing: make([]string, len(starts))}
-	left, last, k := size, "", 0
+	res := blobResult{enclosing: make([][]string, len(starts))}
+	var sc scopes
+	left, k := size, 0
 	for n := 1; k < len(starts) && left > 0; n++ {
 		for k < len(starts) && starts[k] <= n {
-			res.enclosing[k] = last
+			res.enclosing[k] = sc.open()
 			k++
 		}
 		if k == len(starts) {
@@ -172,12 +173,10 @@ func scanEnclosing(r *bufio.Reader, size int64, starts []int) (blobResult, error
 			}
 			break
 		}
-		if t := strings.TrimRight(string(line), "\r\n"); IsDefinition(t) {
-			last = t
-		}
+		sc.see(strings.TrimRight(string(line), "\r\n"))
 	}
 	for ; k < len(starts); k++ {
-		res.enclosing[k] = last
+		res.enclosing[k] = sc.open()
 	}
 	// The head the generated-code check reads, and the rest unread.
 	if more := min(left, int64(headBytes-len(head))); more > 0 {

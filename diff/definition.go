@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -115,15 +116,55 @@ func enclosingStarts(f *File) []int {
 	return starts
 }
 
+// Indent is the width of a line's leading white space, a tab advancing to
+// the next multiple of 8: a definition encloses the lines below it that
+// are indented further.
+func Indent(line string) int {
+	w := 0
+	for _, r := range line {
+		switch r {
+		case ' ':
+			w++
+		case '\t':
+			w += 8 - w%8
+		default:
+			return w
+		}
+	}
+	return w
+}
+
+// scopes tracks the definitions open at a point of a file read from its
+// top: a definition closes where a later one starts at its indentation or
+// less.
+type scopes struct {
+	defs   []string
+	indent []int
+}
+
+func (s *scopes) see(line string) {
+	if !IsDefinition(line) {
+		return
+	}
+	in := Indent(line)
+	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
+		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
+	}
+	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+}
+
+func (s *scopes) open() []string { return slices.Clone(s.defs) }
+
 // enclosings returns, for each of starts (ascending new-side line
-// numbers), the nearest definition line above it in content (of lines
-// 1..start-1), trimmed of its line ending; "" where there is none.
-func enclosings(content []byte, starts []int) []string {
-	out := make([]string, len(starts))
-	last, k := "", 0
+// numbers), the definitions open at it in content (of lines 1..start-1),
+// outermost first, each trimmed of its line ending.
+func enclosings(content []byte, starts []int) [][]string {
+	out := make([][]string, len(starts))
+	var sc scopes
+	k := 0
 	for n := 1; k < len(starts) && len(content) > 0; n++ {
 		for k < len(starts) && starts[k] <= n {
-			out[k] = last
+			out[k] = sc.open()
 			k++
 		}
 		line := content
@@ -132,19 +173,17 @@ func enclosings(content []byte, starts []int) []string {
 		} else {
 			content = nil
 		}
-		if t := strings.TrimRight(string(line), "\r"); IsDefinition(t) {
-			last = t
-		}
+		sc.see(strings.TrimRight(string(line), "\r"))
 	}
 	for ; k < len(starts); k++ {
-		out[k] = last // past the end of what was read
+		out[k] = sc.open() // past the end of what was read
 	}
 	return out
 }
 
 // setEnclosing fills the Enclosing of f's hunks from the values of
 // enclosings for starts.
-func setEnclosing(f *File, starts []int, encl []string) {
+func setEnclosing(f *File, starts []int, encl [][]string) {
 	for i := range f.Hunks {
 		h := &f.Hunks[i]
 		for k, s := range starts {

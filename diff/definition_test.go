@@ -12,11 +12,24 @@ import (
 )
 
 func TestEnclosings(t *testing.T) {
-	content := []byte("class Store:\r\n    def get(self, key):\r\n        a = 1\n        return a\n\n    def put(self, key):\n        pass\n")
-	got := enclosings(content, []int{1, 2, 3, 6, 7, 40})
-	want := []string{"", "class Store:", "    def get(self, key):", "    def get(self, key):", "    def put(self, key):", "    def put(self, key):"}
-	if !slices.Equal(got, want) {
+	content := []byte("class Store:\r\n    def get(self, key):\r\n        def clean(v):\n            return v\n        a = 1\n\n    def put(self, key):\n        pass\ndef top():\n")
+	got := enclosings(content, []int{1, 2, 3, 5, 6, 8, 10, 40})
+	want := [][]string{
+		{}, {"class Store:"}, {"class Store:", "    def get(self, key):"},
+		{"class Store:", "    def get(self, key):", "        def clean(v):"},
+		{"class Store:", "    def get(self, key):", "        def clean(v):"},
+		{"class Store:", "    def put(self, key):"}, {"def top():"}, {"def top():"},
+	}
+	if !slices.EqualFunc(got, want, func(a, b []string) bool { return slices.Equal(a, b) }) {
 		t.Errorf("enclosings\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestIndent(t *testing.T) {
+	for s, want := range map[string]int{"x": 0, "    x": 4, "\tx": 8, "  \tx": 8, "\t  x": 10, "": 0, "   ": 3} {
+		if got := Indent(s); got != want {
+			t.Errorf("Indent(%q) = %d, want %d", s, got, want)
+		}
 	}
 }
 
@@ -42,7 +55,7 @@ func TestHunkEnclosing(t *testing.T) {
 			t.Fatalf("files %+v", set.Files)
 		}
 		h := set.Files[0].Hunks[0]
-		if h.NewStart <= 4 || h.Enclosing != "    def lookup(self, name):" {
+		if h.NewStart <= 4 || !slices.Equal(h.Enclosing, []string{"class Store:", "    def lookup(self, name):"}) {
 			t.Errorf("hunk at %d, enclosing %q (heading %q)", h.NewStart, h.Enclosing, h.Section)
 		}
 	}
@@ -88,7 +101,7 @@ func TestScanEnclosing(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", blob, err)
 		}
-		if want := enclosings([]byte(blob), starts); !slices.Equal(res.enclosing, want) {
+		if want := enclosings([]byte(blob), starts); !slices.EqualFunc(res.enclosing, want, func(a, b []string) bool { return slices.Equal(a, b) }) {
 			t.Errorf("%q: enclosing %q, want %q", blob, res.enclosing, want)
 		}
 		if want := blob[:min(len(blob), headBytes)]; string(res.head) != want {

@@ -237,8 +237,18 @@ func (w *jsonWriter) hunk(h *Hunk) {
 	w.int(3, "new_start", h.NewStart)
 	w.int(3, "new_lines", h.NewLines)
 	w.str(3, false, "section", h.Section)
-	if h.Enclosing != "" {
-		w.str(3, false, "enclosing", h.Enclosing)
+	if len(h.Enclosing) > 0 {
+		w.key(3, false, "enclosing")
+		w.buf = append(w.buf, '[')
+		for i, e := range h.Enclosing {
+			if i > 0 {
+				w.buf = append(w.buf, ',')
+			}
+			w.nl(4)
+			w.buf = appendJSONString(w.buf, e)
+		}
+		w.nl(3)
+		w.buf = append(w.buf, ']')
 	}
 	w.key(3, false, "lines")
 	switch {

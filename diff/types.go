@@ -82,12 +82,13 @@ type Hunk struct {
 	NewStart int    `json:"new_start"`
 	NewLines int    `json:"new_lines"`
 	Section  string `json:"section"`
-	// Enclosing is the nearest definition line (IsDefinition) above the
-	// hunk in the file as it now reads, or "" when there is none or the
-	// file could not be read: the section of a line whose definition the
-	// hunk does not show, whatever git's heading is (a Python method's
-	// heading is its class; a Go label's is the label).
-	Enclosing string `json:"enclosing,omitempty"`
+	// Enclosing are the definition lines (IsDefinition) open at the hunk's
+	// first line in the file as it now reads, outermost first: a definition
+	// closes where a later one starts at its indentation or less. Empty when
+	// there is none or the file could not be read. They give the section of
+	// a line whose definition the hunk does not show, whatever git's heading
+	// is (a Python method's heading is its class; a Go label's the label).
+	Enclosing []string `json:"enclosing,omitempty"`
 	Lines     []Line `json:"lines"`
 }
 

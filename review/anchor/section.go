@@ -1,7 +1,10 @@
 package anchor
 
 import (
+	"cmp"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/quorum-review/quorum/diff"
 )
@@ -31,17 +34,40 @@ func (ix *Index) section(path string, n int) string {
 			}
 			return i < len(h.Lines) && h.Lines[i].New > n
 		}) - 1
-		for i := at; i >= 0; i-- {
-			if l := h.Lines[i]; l.Kind != diff.Deleted && diff.IsDefinition(l.Text) {
-				return Normalize(l.Text)
+		// A definition encloses the lines indented further than itself: a
+		// helper nested above the line in its function is not its section.
+		// The line's own definition is its section; a blank line, or one at
+		// no indentation (a Go label), takes the nearest.
+		want := math.MaxInt
+		if at >= 0 && h.Lines[at].New == n && h.Lines[at].Kind != diff.Deleted {
+			self := h.Lines[at].Text
+			if diff.IsDefinition(self) {
+				return Normalize(self)
+			}
+			if strings.TrimSpace(self) != "" {
+				want = diff.Indent(self)
 			}
 		}
-		if h.Enclosing != "" {
-			// The definition above the hunk, read from the file: the same
-			// section whether or not the hunk grows to show it.
-			return Normalize(h.Enclosing)
+		nearest := ""
+		for i := at; i >= 0; i-- {
+			l := h.Lines[i]
+			if l.Kind == diff.Deleted || !diff.IsDefinition(l.Text) {
+				continue
+			}
+			if diff.Indent(l.Text) < want {
+				return Normalize(l.Text)
+			}
+			nearest = cmp.Or(nearest, l.Text)
 		}
-		return Normalize(h.Section)
+		// The definitions open above the hunk, read from the file: the same
+		// section whether or not the hunk grows to show them.
+		for i := len(h.Enclosing) - 1; i >= 0; i-- {
+			if e := h.Enclosing[i]; diff.Indent(e) < want {
+				return Normalize(e)
+			}
+			nearest = cmp.Or(nearest, h.Enclosing[i])
+		}
+		return Normalize(cmp.Or(nearest, h.Section))
 	}
 	return ""
 }

@@ -98,7 +98,7 @@ func TestSectionDoesNotDependOnTheHunk(t *testing.T) {
 	const def, query = "    def lookup(self, name):", "        q = \"SELECT * FROM users WHERE name = '\" + name + \"'\""
 	ctx := func(n int, s string) diff.Line { return diff.Line{Kind: diff.Context, Old: n, New: n, Text: s} }
 	narrow := &diff.Set{Files: []diff.File{{Path: "store.py", Status: diff.StatusModified, Hunks: []diff.Hunk{
-		{OldStart: 14, OldLines: 4, NewStart: 14, NewLines: 4, Section: "class Store:", Enclosing: def, Lines: []diff.Line{
+		{OldStart: 14, OldLines: 4, NewStart: 14, NewLines: 4, Section: "class Store:", Enclosing: []string{"class Store:", def}, Lines: []diff.Line{
 			ctx(14, "        a = 1"), {Kind: diff.Added, New: 15, Text: "        b = 2"}, ctx(16, "        c = 3"), ctx(17, query)}},
 	}}}}
 	wide := &diff.Set{Files: []diff.File{{Path: "store.py", Status: diff.StatusModified, Hunks: []diff.Hunk{
@@ -121,5 +121,29 @@ func TestSectionDoesNotDependOnTheHunk(t *testing.T) {
 	}
 	if sections[0] != Normalize(def) || sections[1] != sections[0] {
 		t.Errorf("sections %q, want %q for both hunks", sections, Normalize(def))
+	}
+}
+
+// TestSectionSkipsAHelperNestedAbove: a helper defined inside the function,
+// above the line, does not enclose it (the line is not indented past the
+// helper's def): adding one to a function kept its findings' section, so
+// their dismissals. A line inside the helper is the helper's.
+func TestSectionSkipsAHelperNestedAbove(t *testing.T) {
+	add := func(n int, s string) diff.Line { return diff.Line{Kind: diff.Added, New: n, Text: s} }
+	ctx := func(n int, s string) diff.Line { return diff.Line{Kind: diff.Context, Old: n, New: n, Text: s} }
+	set := &diff.Set{Files: []diff.File{{Path: "repo.py", Status: diff.StatusModified, Hunks: []diff.Hunk{
+		{OldStart: 10, OldLines: 3, NewStart: 10, NewLines: 5, Section: "class Repo:", Enclosing: []string{"class Repo:", "    def save(self, row):"}, Lines: []diff.Line{
+			add(10, "        def clean(v):"), add(11, "            return v.strip()"),
+			ctx(12, "        name = clean(row.name)"), ctx(13, "        q = \"INSERT INTO t VALUES ('\" + name + \"')\""), ctx(14, "")}},
+	}}}}
+	ix := NewIndex(set)
+	for line, want := range map[int]string{10: "def clean(v):", 11: "def clean(v):", 12: "def save(self, row):", 13: "def save(self, row):", 14: "def clean(v):"} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "repo.py", Line: line, Severity: "important", Title: "x"})
+		if rej != nil {
+			t.Fatal(rej.Reason)
+		}
+		if f.Section != want {
+			t.Errorf("line %d: section %q, want %q", line, f.Section, want)
+		}
 	}
 }
