@@ -89,7 +89,7 @@ type Hunk struct {
 	// a line whose definition the hunk does not show, whatever git's heading
 	// is (a Python method's heading is its class; a Go label's the label).
 	Enclosing []string `json:"enclosing,omitempty"`
-	Lines     []Line `json:"lines"`
+	Lines     []Line   `json:"lines"`
 }
 
 // File is one changed file. Paths carry no a/ b/ prefix. A skipped file keeps
