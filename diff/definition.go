@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -61,7 +62,38 @@ func IsDefinition(text string) bool {
 			return true
 		}
 	}
-	return isMethodDeclaration(t)
+	return isMethodDeclaration(t) || isBareMethod(t)
+}
+
+// bareMethod is a JS/TS class method (`find(id) {`, `async save(row): Promise<void> {`)
+// or a Java, C# or C method with no modifier (`void remove(String id) {`,
+// `int main(int argc, char **argv) {`): a name, a parameter list holding no
+// call, and the body's brace. Control statements are not: their keyword is
+// refused by name.
+var bareMethod = regexp.MustCompile(`^((?:async|static|get|set|public|private|protected|override|readonly)\s+)*` +
+	`(?:([A-Za-z_][\w<>\[\],.?]*(?:\s+[A-Za-z_*][\w<>\[\],.?*]*)*)\s+\**)?` + // a return type, if any
+	`(#?[A-Za-z_$][\w$]*)\s*\([^()]*\)\s*(?::\s*[^={}()]+)?(?:throws\s+[\w., ]+)?\{\s*$`)
+
+// notMethods are the words that open a statement, not a definition.
+var notMethods = map[string]bool{
+	"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "return": true,
+	"else": true, "do": true, "try": true, "new": true, "typeof": true, "await": true, "yield": true,
+	"throw": true, "case": true, "synchronized": true, "using": true, "lock": true, "fixed": true,
+	"foreach": true, "defer": true, "go": true, "func": true, "select": true, "super": true, "this": true,
+	"delete": true, "void": false, "sizeof": true, "assert": true, "echo": true, "print": true,
+}
+
+func isBareMethod(t string) bool {
+	m := bareMethod.FindStringSubmatch(strings.TrimSpace(t))
+	if m == nil || notMethods[m[3]] {
+		return false
+	}
+	for _, w := range strings.Fields(m[2]) {
+		if notMethods[strings.TrimLeft(w, "*")] {
+			return false
+		}
+	}
+	return true
 }
 
 // isCallbackDefinition: a top-level line that opens a function body, an

@@ -112,3 +112,22 @@ func TestScanEnclosing(t *testing.T) {
 		}
 	}
 }
+
+// TestBareMethods: a JS/TS class method and a Java, C# or C method with no
+// modifier are definitions, so the same line in two of them is two places
+// (one dismissal covered both); a control statement with a brace is not.
+func TestBareMethods(t *testing.T) {
+	for _, s := range []string{"  find(id) {", "  async save(row): Promise<void> {", "    void remove(String id) {", "int main(int argc, char **argv) {",
+		"  constructor(db) {", "  static #secret(x) {", "    Map<String, List<Integer>> load(String id) throws IOException {", "  get size() {"} {
+		if !IsDefinition(s) {
+			t.Errorf("not a definition: %q", s)
+		}
+	}
+	for _, s := range []string{"  if (x) {", "  } else if (x) {", "  else if (x) {", "  for (;;) {", "  while(x) {", "  catch (e) {", "  describe('x', () => {",
+		"  defer func() {", "  go func() {", "  return foo(x) {", "  synchronized (lock) {", "  new Foo(x) {", "  switch (x) {", "  foo(bar(x)) {",
+		"  x = f(y) {", "  this.foo(x) {", "  await run(x) {", "  try {", "  select {", "  it('works', async () => {"} {
+		if IsDefinition(s) {
+			t.Errorf("a definition: %q", s)
+		}
+	}
+}
