@@ -80,7 +80,7 @@ var notMethods = map[string]bool{
 	"else": true, "do": true, "try": true, "new": true, "typeof": true, "await": true, "yield": true,
 	"throw": true, "case": true, "synchronized": true, "using": true, "lock": true, "fixed": true,
 	"foreach": true, "defer": true, "go": true, "func": true, "select": true, "super": true, "this": true,
-	"delete": true, "void": false, "sizeof": true, "assert": true, "echo": true, "print": true,
+	"delete": true, "sizeof": true, "assert": true, "echo": true, "print": true,
 }
 
 func isBareMethod(t string) bool {
