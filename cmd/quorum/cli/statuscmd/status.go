@@ -723,7 +723,7 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		case st.Uncached > 0:
 			fmt.Fprintf(w, "a push asks the models again for %d answer%s of that review that the cache no longer holds\n", st.Uncached, cmdutil.Plural(st.Uncached))
 		default:
-			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached (the model server must still be running to read them)")
+			fmt.Fprintln(w, "a push now asks the models nothing: every answer is cached, for the models as they were (one pulled or re-created since is asked again; the model server must still be running)")
 		}
 	case InFlight:
 		fmt.Fprintf(w, "in flight: a background review (pid %d, since %s, %s so far); 'git push' waits for it\n", st.PID, localTime(st.Since), since(st.Since, now))

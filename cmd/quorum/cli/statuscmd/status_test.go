@@ -196,7 +196,7 @@ func TestStatusReviewedWithOtherSettings(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct{ cfg, want string }{
-		{"models: [alice, bob:latest, carol]\n", "a push now asks the models nothing: every answer is cached (the model server must still be running to read them)"},
+		{"models: [alice, bob:latest, carol]\n", "a push now asks the models nothing: every answer is cached, for the models as they were (one pulled or re-created since is asked again; the model server must still be running)"},
 		{"models: [alice]\n", "the models changed since: a push asks the models again"},
 		{"models: [alice, bob, carol]\ncontext: function\n", "the context changed since: a push asks the models again"},
 	} {
