@@ -130,6 +130,9 @@ func (r *Runner) tree(ctx context.Context, cfg Config, rr *reviewerRun, c plan.C
 		}
 	}
 	cr, cause, fatal := r.chunk(ctx, cfg, rr, c)
+	if fatal != nil && cr != nil {
+		return []*review.ChunkResult{cr}, false, nil, fatal // asked, and cut off
+	}
 	if fatal != nil || cr == nil {
 		return nil, false, nil, fatal
 	}
@@ -171,7 +174,8 @@ func (r *Runner) parts(ctx context.Context, cfg Config, rr *reviewerRun, parts [
 // chunk runs one chunk for one reviewer: from the cache, else up to two
 // attempts. It returns the result and, when it failed, the error behind it;
 // nil result when ctx was canceled before an answer; and a fatal error when
-// the reviewer cannot go on (model missing, server unreachable).
+// the reviewer cannot go on (model missing, server unreachable), with the
+// chunk's failed result when the server went away mid-answer.
 func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.Chunk) (cr *review.ChunkResult, cause, fatal error) {
 	started := r.now()
 	cr = &review.ChunkResult{Chunk: c.ID, Files: c.Paths}
@@ -228,8 +232,11 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 				if dropped != nil {
 					// The server went away mid-answer (killed, crashed):
 					// the report says the reviewer was cut off, not only
-					// that the server cannot be reached now.
-					return nil, nil, fmt.Errorf("cut off mid-answer (%s); then %w", oneLine(dropped.Error()), err)
+					// that the server cannot be reached now, and counts
+					// this chunk as asked and failed, not as never asked.
+					fatal := fmt.Errorf("cut off mid-answer (%s); then %w", oneLine(dropped.Error()), err)
+					cr.Error = oneLine(fatal.Error())
+					return cr, nil, fatal
 				}
 				return nil, nil, err
 			case timedOut:

@@ -572,7 +572,10 @@ func RunPush(opts *RunOptions) error {
 		case out.Unread && out.UnreadCut:
 			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
 		case out.Unread:
-			hint = "check the model server ('quorum doctor'), then push again: the chunks that finished come from the cache"
+			hint = "check the model server ('quorum doctor'), then push again"
+			if cfg.Cache {
+				hint += ": the chunks that finished come from the cache"
+			}
 		case out.TooLarge:
 			hint = tooLargeHint
 		case len(out.SelfExempt) > 0:

@@ -386,7 +386,7 @@ func reviewRun(opts *ReviewOptions) error {
 		return err // interrupted or timed out: exit 2 even when the partial report trips the gate
 	}
 	if v := res.Report.Verdict; v.Status == report.VerdictIncomplete && len(v.Unread) > 0 {
-		return unreadError(res.Report, v.Unread) // as a replay of it, and an interrupted review: exit 2
+		return unreadError(res.Report, v.Unread, cfg.Cache && res.CacheErr == nil) // as a replay of it, and an interrupted review: exit 2
 	}
 	if err := gateUnmet(res.Report); err != nil {
 		return err
@@ -431,8 +431,9 @@ func gateUnmet(rep *report.Report) error {
 // reviewer read in full: not a pass, and not a verdict on those files
 // either, so exit 2 (with findings or without), as an interrupted review.
 // The hint is the cause's: a file that did not fit a context, or chunks a
-// server failed or never got to (it went away mid-review).
-func unreadError(rep *report.Report, unread []string) error {
+// server failed or never got to (it went away mid-review), which a run
+// with the cache on (cached) asks again alone.
+func unreadError(rep *report.Report, unread []string, cached bool) error {
 	tooLarge := rep.TooLarge()
 	var huge, cut, other []string
 	for _, p := range unread {
@@ -454,7 +455,11 @@ func unreadError(rep *report.Report, unread []string) error {
 		what = append(what, report.FirstFew(huge)+" over the size limit, sent to no reviewer")
 	}
 	if len(other) > 0 {
-		hints = append(hints, unansweredHint)
+		h := "check the model server ('quorum doctor'), then run the review again"
+		if cached {
+			h += ": the chunks that finished come from the cache"
+		}
+		hints = append(hints, h)
 	}
 	if len(cut) > 0 {
 		hints = append(hints, "leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)")
@@ -464,10 +469,6 @@ func unreadError(rep *report.Report, unread []string) error {
 	}
 	return exitcode.New(exitcode.Setup, fmt.Errorf("review incomplete: %s", strings.Join(what, "; ")), strings.Join(hints, "; "))
 }
-
-// unansweredHint is for files whose chunks failed or were never asked:
-// the server went away or erred mid-review, which no context size mends.
-const unansweredHint = "check the model server ('quorum doctor'), then run the review again: the chunks that finished come from the cache"
 
 // tooLargeError is the exit of a review whose every changed file was over
 // the size limit: no model read any of it, which is no "nothing to

@@ -31,9 +31,13 @@ func TestUnreadHintNamesTheCause(t *testing.T) {
 		{[]string{"min.js"}, "review incomplete: min.js read in full by no reviewer (see the coverage)", context},
 		{[]string{"b.go", "min.js"}, "review incomplete: b.go, min.js read in full by no reviewer (see the coverage)", server + "; " + context},
 	} {
-		err := unreadError(rep, tc.unread)
+		err := unreadError(rep, tc.unread, true)
 		if exitcode.Of(err) != exitcode.Setup || err.Error() != tc.msg || exitcode.HintOf(err) != tc.hint {
 			t.Errorf("%v: exit %d, %q, hint %q", tc.unread, exitcode.Of(err), err, exitcode.HintOf(err))
 		}
+	}
+	// With the cache off (--no-cache), nothing finished is kept.
+	if h := exitcode.HintOf(unreadError(rep, []string{"b.go"}, false)); h != "check the model server ('quorum doctor'), then run the review again" {
+		t.Errorf("no cache: hint %q", h)
 	}
 }

@@ -1,0 +1,47 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/review"
+)
+
+// TestServerGoneMidAnswer: a server that dies while it answers a chunk
+// (the stream drops, then the connection is refused) leaves that chunk
+// failed, not never asked, and the chunks after it counted as never asked:
+// the verdict said "0 of 2 chunks failed" for a plan of many with one cut off.
+func TestServerGoneMidAnswer(t *testing.T) {
+	f := newFake("a")
+	chunks := 0
+	f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
+		if strings.HasPrefix(req.Prompt, "Calibration ") {
+			return review.ChatResponse{Content: "ok", DoneReason: "stop", PromptEvalCount: len(req.Prompt) / 4, EvalCount: 1}, nil
+		}
+		chunks++
+		switch {
+		case chunks <= 2:
+			return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: len(req.Prompt) / 4, EvalCount: 20}, nil
+		case chunks == 3:
+			return review.ChatResponse{}, errors.New("unexpected EOF") // the stream dropped mid-answer
+		}
+		return review.ChatResponse{}, fmt.Errorf("connect: connection refused: %w", review.ErrUnreachable)
+	}
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(20), Config{Reviewers: reviewers("a"), MaxContext: 4096, Parallel: 1})
+	res := raw.Results[0]
+	failed := 0
+	for _, c := range res.Chunks {
+		if c.Answer == nil {
+			failed++
+			if !strings.Contains(c.Error, "cut off mid-answer") {
+				t.Errorf("failed chunk's error %q", c.Error)
+			}
+		}
+	}
+	if failed != 1 || len(res.Chunks) != 3 || res.Unasked < 1 || res.Status != review.StatusPartial {
+		t.Fatalf("status %s, %d chunks (%d failed), %d never asked: %+v", res.Status, len(res.Chunks), failed, res.Unasked, res.Error)
+	}
+}
