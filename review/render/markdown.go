@@ -547,7 +547,12 @@ func (m *md) retro(r *report.Report) {
 	for _, rv := range r.Reviewers {
 		var parts []string
 		if rv.Error != "" {
-			parts = append(parts, "failed: "+mdText(rv.Error))
+			// A reviewer that answered part of the diff did not fail.
+			label := "failed: "
+			if rv.Status == review.StatusPartial {
+				label = "partly answered: "
+			}
+			parts = append(parts, label+mdText(rv.Error))
 		}
 		for _, f := range rv.Failures {
 			if f != rv.Error {
