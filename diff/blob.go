@@ -26,9 +26,10 @@ type blobProc struct {
 	in      *bufio.Writer
 	inPipe  io.WriteCloser
 	results chan blobResult
-	// starts carries each request's lines to find enclosing definitions
-	// for, in request order, to the reader (nil: the head bytes only).
-	starts chan []int
+	// wants carries each request's file and the lines to find enclosing
+	// definitions for, in request order, to the reader (no lines: the head
+	// bytes only).
+	wants chan blobWant
 	// request runs on the parsing goroutine and next on the emitting one;
 	// they share only the results channel and this flag.
 	failed atomic.Bool
@@ -44,6 +45,13 @@ type blobProc struct {
 // testBlobRead, when set (by tests), runs in the reader goroutine before
 // each answer is read: a panic there stands for a bug in the reader.
 var testBlobRead func()
+
+// blobWant is what a request wants beside the head bytes: the lines of
+// the file at path to find enclosing definitions for.
+type blobWant struct {
+	path   string
+	starts []int
+}
 
 type blobResult struct {
 	head []byte
@@ -70,7 +78,7 @@ func startBlobProc(ctx context.Context, g *gitCLI) (*blobProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles), starts: make(chan []int, 4*batchFiles)}
+	p := &blobProc{cmd: c, inPipe: in, in: bufio.NewWriter(in), results: make(chan blobResult, 2*batchFiles), wants: make(chan blobWant, 4*batchFiles)}
 	go func() {
 		// Closing out makes cat-file fail on its next answer, so it exits
 		// even when the reader stopped on a panic.
@@ -95,8 +103,8 @@ func (p *blobProc) read(r *bufio.Reader) {
 			}
 			return
 		}
-		// Every answer is a request's: its starts are next in line.
-		starts := <-p.starts
+		// Every answer is a request's: its want is next in line.
+		req := <-p.wants
 		f := strings.Fields(hdr)
 		if len(f) != 3 {
 			p.results <- blobResult{err: fmt.Errorf("cat-file: %s", strings.TrimSpace(hdr))}
@@ -110,10 +118,10 @@ func (p *blobProc) read(r *bufio.Reader) {
 			p.results <- blobResult{err: err}
 			return
 		}
-		if len(starts) > 0 && size <= maxEnclosingBytes {
+		if len(req.starts) > 0 && size <= maxEnclosingBytes {
 			// The lines above the last hunk: the definitions are anywhere
 			// in them. The rest is discarded unread.
-			res, err := scanEnclosing(r, size, starts)
+			res, err := scanEnclosing(r, req.path, size, req.starts)
 			if err != nil {
 				p.results <- blobResult{err: err}
 				return
@@ -138,15 +146,15 @@ func (p *blobProc) read(r *bufio.Reader) {
 // scanEnclosing reads one blob answer of size bytes (and its closing
 // newline) from r: its first headBytes, and the definitions above starts
 // (see enclosings), reading lines only up to the last start.
-func scanEnclosing(r *bufio.Reader, size int64, starts []int) (blobResult, error) {
+func scanEnclosing(r *bufio.Reader, path string, size int64, starts []int) (blobResult, error) {
 	var head, line []byte
 	closed := false // the answer's closing newline was read
 	res := blobResult{enclosing: make([][]string, len(starts))}
-	var sc scopes
+	sc := NewScopes(path, nil)
 	left, k := size, 0
 	for n := 1; k < len(starts) && left > 0; n++ {
 		for k < len(starts) && starts[k] <= n {
-			res.enclosing[k] = sc.open()
+			res.enclosing[k] = sc.Open()
 			k++
 		}
 		if k == len(starts) {
@@ -173,10 +181,10 @@ func scanEnclosing(r *bufio.Reader, size int64, starts []int) (blobResult, error
 			}
 			break
 		}
-		sc.see(strings.TrimRight(string(line), "\r\n"))
+		sc.See(strings.TrimRight(string(line), "\r\n"))
 	}
 	for ; k < len(starts); k++ {
-		res.enclosing[k] = sc.open()
+		res.enclosing[k] = sc.Open()
 	}
 	// The head the generated-code check reads, and the rest unread.
 	if more := min(left, int64(headBytes-len(head))); more > 0 {
@@ -200,11 +208,11 @@ func scanEnclosing(r *bufio.Reader, size int64, starts []int) (blobResult, error
 // request asks for a blob, with the new-side lines whose enclosing
 // definitions to find (nil: none); answers come from next in the same
 // order.
-func (p *blobProc) request(id string, starts []int) error {
+func (p *blobProc) request(id, path string, starts []int) error {
 	if p.failed.Load() {
 		return errors.New("cat-file failed earlier")
 	}
-	p.starts <- starts // before the id: the reader takes it with the answer
+	p.wants <- blobWant{path, starts} // before the id: the reader takes it with the answer
 	// Flushed at once: cat-file works while the next file is parsed.
 	if _, err := p.in.WriteString(id + "\n"); err != nil {
 		return err

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,7 +17,7 @@ import (
 var definitionPrefixes = []string{
 	"func ", "def ", "async def ", "class ", "function ", "async function ",
 	"export function ", "export async function ", "export default function ",
-	"export default async function ", "export class ",
+	"export default async function ", "export class ", "type ", "export type ", "interface ", "export interface ", "struct ", "enum ",
 }
 
 // nestedPrefixes start a definition even when indented: Python and Ruby
@@ -62,7 +63,35 @@ func IsDefinition(text string) bool {
 			return true
 		}
 	}
-	return isMethodDeclaration(t) || isBareMethod(t)
+	return isMethodDeclaration(t)
+}
+
+// IsDefinitionIn is IsDefinition for a line of the file at path, which
+// also knows the methods its language writes with no keyword or modifier:
+// a JS/TS class method (`find(id) {`), a Java or C# one (`void remove(String
+// id) {`), a C or C++ function (`int main(int argc, char **argv) {`). In
+// other languages a line of that shape is a call with a block (Kotlin's
+// `repeat(3) {`, a C loop macro) or a statement (Rust's `match x {`).
+func IsDefinitionIn(path, text string) bool {
+	if IsDefinition(text) {
+		return true
+	}
+	typed, untyped := bareMethodLanguages(path)
+	return (typed || untyped) && isBareMethod(text, untyped)
+}
+
+// bareMethodLanguages says whether path's language writes methods as
+// `Type name(args) {` (typed) and as `name(args) {` (untyped).
+func bareMethodLanguages(path string) (typed, untyped bool) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
+		return false, true
+	case ".java", ".cs":
+		return true, true // constructors have no return type
+	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx":
+		return true, false
+	}
+	return false, false
 }
 
 // bareMethod is a JS/TS class method (`find(id) {`, `async save(row): Promise<void> {`)
@@ -81,11 +110,12 @@ var notMethods = map[string]bool{
 	"throw": true, "case": true, "synchronized": true, "using": true, "lock": true, "fixed": true,
 	"foreach": true, "defer": true, "go": true, "func": true, "select": true, "super": true, "this": true,
 	"delete": true, "sizeof": true, "assert": true, "echo": true, "print": true,
+	"match": true, "when": true, "elseif": true, "elsif": true, "unless": true, "until": true, "loop": true,
 }
 
-func isBareMethod(t string) bool {
+func isBareMethod(t string, untyped bool) bool {
 	m := bareMethod.FindStringSubmatch(strings.TrimSpace(t))
-	if m == nil || notMethods[m[3]] {
+	if m == nil || notMethods[m[3]] || m[2] == "" && !untyped {
 		return false
 	}
 	for _, w := range strings.Fields(m[2]) {
@@ -166,37 +196,97 @@ func Indent(line string) int {
 	return w
 }
 
-// scopes tracks the definitions open at a point of a file read from its
-// top: a definition closes where a later one starts at its indentation or
-// less.
-type scopes struct {
+// Scopes tracks the definitions open at a point of a file read from its
+// top (IsDefinitionIn): a definition closes where a later line starts at
+// its indentation or less: another definition, its closing brace, or any
+// other code but a comment, a decorator, a lone brace, or the rest of a
+// signature (`) error {`). So the fields of a Go type after a function,
+// or a Python script's main code after a class, are in neither.
+type Scopes struct {
+	path   string
 	defs   []string
 	indent []int
 }
 
-func (s *scopes) see(line string) {
-	if !IsDefinition(line) {
+// NewScopes starts tracking in the file at path with the definitions open
+// outermost first (a hunk's Enclosing).
+func NewScopes(path string, open []string) *Scopes {
+	s := &Scopes{path: path}
+	for _, d := range open {
+		s.defs, s.indent = append(s.defs, d), append(s.indent, Indent(d))
+	}
+	return s
+}
+
+// See reads the next line of the file.
+func (s *Scopes) See(line string) {
+	t := strings.TrimSpace(line)
+	if t == "" {
+		return
+	}
+	def := IsDefinitionIn(s.path, line)
+	if !def && !closesScope(t) {
 		return
 	}
 	in := Indent(line)
 	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
 	}
-	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+	if def {
+		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+	}
 }
 
-func (s *scopes) open() []string { return slices.Clone(s.defs) }
+// closesScope: a line (trimmed) that, at a definition's indentation or
+// less, ends it.
+func closesScope(t string) bool {
+	if strings.HasPrefix(t, "}") {
+		return true
+	}
+	for _, p := range []string{")", "]", "{", "@", "#", "//", "/*", "*", "\"", "'", "`", "<!--"} {
+		if strings.HasPrefix(t, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// Open is the definitions open now, outermost first.
+func (s *Scopes) Open() []string { return slices.Clone(s.defs) }
+
+// Enclosing is the innermost open definition that line (the next line of
+// the file) is indented past; for a line at no indentation, or past none,
+// the innermost open one; "" when none is open. A definition line is its
+// own.
+func (s *Scopes) Enclosing(line string) string {
+	if IsDefinitionIn(s.path, line) {
+		return line
+	}
+	want := Indent(line)
+	if strings.TrimSpace(line) == "" {
+		want = int(^uint(0) >> 1)
+	}
+	for i := len(s.defs) - 1; i >= 0; i-- {
+		if s.indent[i] < want {
+			return s.defs[i]
+		}
+	}
+	if n := len(s.defs); n > 0 {
+		return s.defs[n-1]
+	}
+	return ""
+}
 
 // enclosings returns, for each of starts (ascending new-side line
 // numbers), the definitions open at it in content (of lines 1..start-1),
 // outermost first, each trimmed of its line ending.
-func enclosings(content []byte, starts []int) [][]string {
+func enclosings(path string, content []byte, starts []int) [][]string {
 	out := make([][]string, len(starts))
-	var sc scopes
+	sc := NewScopes(path, nil)
 	k := 0
 	for n := 1; k < len(starts) && len(content) > 0; n++ {
 		for k < len(starts) && starts[k] <= n {
-			out[k] = sc.open()
+			out[k] = sc.Open()
 			k++
 		}
 		line := content
@@ -205,10 +295,10 @@ func enclosings(content []byte, starts []int) [][]string {
 		} else {
 			content = nil
 		}
-		sc.see(strings.TrimRight(string(line), "\r"))
+		sc.See(strings.TrimRight(string(line), "\r"))
 	}
 	for ; k < len(starts); k++ {
-		out[k] = sc.open() // past the end of what was read
+		out[k] = sc.Open() // past the end of what was read
 	}
 	return out
 }

@@ -13,11 +13,11 @@ import (
 
 func TestEnclosings(t *testing.T) {
 	content := []byte("class Store:\r\n    def get(self, key):\r\n        def clean(v):\n            return v\n        a = 1\n\n    def put(self, key):\n        pass\ndef top():\n")
-	got := enclosings(content, []int{1, 2, 3, 5, 6, 8, 10, 40})
+	got := enclosings("store.py", content, []int{1, 2, 3, 5, 6, 8, 10, 40})
 	want := [][]string{
 		{}, {"class Store:"}, {"class Store:", "    def get(self, key):"},
 		{"class Store:", "    def get(self, key):", "        def clean(v):"},
-		{"class Store:", "    def get(self, key):", "        def clean(v):"},
+		{"class Store:", "    def get(self, key):"}, // a = 1 is back in get
 		{"class Store:", "    def put(self, key):"}, {"def top():"}, {"def top():"},
 	}
 	if !slices.EqualFunc(got, want, func(a, b []string) bool { return slices.Equal(a, b) }) {
@@ -97,11 +97,11 @@ func TestScanEnclosing(t *testing.T) {
 		starts := []int{2, 3, 5, 6, 9}
 		stream := blob + "\nNEXT"
 		r := bufio.NewReaderSize(strings.NewReader(stream), 16)
-		res, err := scanEnclosing(r, int64(len(blob)), starts)
+		res, err := scanEnclosing(r, "a.py", int64(len(blob)), starts)
 		if err != nil {
 			t.Fatalf("%q: %v", blob, err)
 		}
-		if want := enclosings([]byte(blob), starts); !slices.EqualFunc(res.enclosing, want, func(a, b []string) bool { return slices.Equal(a, b) }) {
+		if want := enclosings("a.py", []byte(blob), starts); !slices.EqualFunc(res.enclosing, want, func(a, b []string) bool { return slices.Equal(a, b) }) {
 			t.Errorf("%q: enclosing %q, want %q", blob, res.enclosing, want)
 		}
 		if want := blob[:min(len(blob), headBytes)]; string(res.head) != want {
@@ -114,20 +114,66 @@ func TestScanEnclosing(t *testing.T) {
 }
 
 // TestBareMethods: a JS/TS class method and a Java, C# or C method with no
-// modifier are definitions, so the same line in two of them is two places
-// (one dismissal covered both); a control statement with a brace is not.
+// modifier are definitions in those languages, so the same line in two of
+// them is two places (one dismissal covered both); a control statement
+// with a brace is not, nor a call with a block in another language
+// (Kotlin's repeat(3) {, Rust's match, a C loop macro).
 func TestBareMethods(t *testing.T) {
-	for _, s := range []string{"  find(id) {", "  async save(row): Promise<void> {", "    void remove(String id) {", "int main(int argc, char **argv) {",
-		"  constructor(db) {", "  static #secret(x) {", "    Map<String, List<Integer>> load(String id) throws IOException {", "  get size() {"} {
-		if !IsDefinition(s) {
-			t.Errorf("not a definition: %q", s)
+	for path, lines := range map[string][]string{
+		"a.ts":   {"  find(id) {", "  async save(row): Promise<void> {", "  constructor(db) {", "  static #secret(x) {", "  get size() {"},
+		"A.java": {"    void remove(String id) {", "    Map<String, List<Integer>> load(String id) throws IOException {", "  Store(DataSource ds) {"},
+		"m.c":    {"int main(int argc, char **argv) {", "static void *worker(void *arg) {"},
+	} {
+		for _, s := range lines {
+			if !IsDefinitionIn(path, s) {
+				t.Errorf("%s: not a definition: %q", path, s)
+			}
 		}
 	}
-	for _, s := range []string{"  if (x) {", "  } else if (x) {", "  else if (x) {", "  for (;;) {", "  while(x) {", "  catch (e) {", "  describe('x', () => {",
-		"  defer func() {", "  go func() {", "  return foo(x) {", "  synchronized (lock) {", "  new Foo(x) {", "  switch (x) {", "  foo(bar(x)) {",
-		"  x = f(y) {", "  this.foo(x) {", "  await run(x) {", "  try {", "  select {", "  it('works', async () => {"} {
-		if IsDefinition(s) {
-			t.Errorf("a definition: %q", s)
+	for path, lines := range map[string][]string{
+		"a.ts": {"  if (x) {", "  } else if (x) {", "  else if (x) {", "  for (;;) {", "  while(x) {", "  catch (e) {", "  describe('x', () => {",
+			"  return foo(x) {", "  new Foo(x) {", "  switch (x) {", "  foo(bar(x)) {", "  x = f(y) {", "  this.foo(x) {", "  await run(x) {",
+			"  try {", "  it('works', async () => {"},
+		"A.java":    {"  synchronized (lock) {", "    else if (a) {"},
+		"m.go":      {"  defer func() {", "  go func() {", "  select {", "  find(id) {"},
+		"m.c":       {"  list_for_each_entry(pos, head, list) {"},
+		"m.rs":      {"    match parse(x) {", "    match (a, b) {"},
+		"m.kt":      {"    repeat(3) {", "    withContext(Dispatchers.IO) {", "    when (state) {"},
+		"m.php":     {"    elseif ($x) {"},
+		"m_spec.rb": {"  let(:user) {"},
+	} {
+		for _, s := range lines {
+			if IsDefinitionIn(path, s) {
+				t.Errorf("%s: a definition: %q", path, s)
+			}
+		}
+	}
+}
+
+// TestScopesCloseOnDedent: a definition closes at the next code at its
+// indentation or less (its closing brace, a type after a function, a
+// script's main code after a class), not at a comment, a decorator, the
+// rest of a signature or an opening brace on its own line.
+func TestScopesCloseOnDedent(t *testing.T) {
+	for _, tc := range []struct {
+		path  string
+		lines []string
+		line  string
+		want  string
+	}{
+		{"a.go", []string{"func a() {", "	x := 1", "}", "", "type User struct {"}, "	Password string", "type User struct {"},
+		{"a.go", []string{"func a() {", "	x := 1", "}", "", "var registry = map[string]int{"}, "	\"a\": 1,", ""},
+		{"a.go", []string{"func a(", "	n int,", ") error {", "	// note"}, "	return nil", "func a("},
+		{"a.py", []string{"class A:", "    def f(self):", "        pass", "", "if __name__ == '__main__':"}, "    main()", ""},
+		{"a.py", []string{"class A:", "    @property", "    def f(self):", "        # a comment", "        x = 1"}, "        return x", "    def f(self):"},
+		{"A.cs", []string{"class A", "{", "    void Run(int n)", "    {"}, "        Go(n);", "class A"},
+	} {
+		sc := NewScopes(tc.path, nil)
+		for _, l := range tc.lines {
+			sc.See(l)
+		}
+		if got := sc.Enclosing(tc.line); got != tc.want {
+			t.Errorf("%s %q after %q: enclosing %q, want %q", tc.path, tc.line, tc.lines, got, tc.want)
 		}
 	}
 }

@@ -617,7 +617,7 @@ func (b *batcher) add(f File) error {
 	// Once stopped, nobody reads the blob answers: ask for none.
 	if b.blobs != nil && f.newBlob != "" && !b.stop.Load() {
 		if starts := enclosingStarts(&f); len(starts) > 0 || needsHead(&f, b.ign) {
-			want = b.blobs.request(f.newBlob, starts) == nil
+			want = b.blobs.request(f.newBlob, f.Path, starts) == nil
 		}
 	}
 	b.want = append(b.want, want)
@@ -681,8 +681,10 @@ func (b *batcher) emit(bt batch) error {
 		if len(starts) > 0 && reason == "" {
 			// No blob answer (the work tree, the go-git engine, a failed
 			// cat-file): the file as it now reads.
-			if content, err := b.src.readHead(f.Path, maxEnclosingBytes); err == nil {
-				setEnclosing(f, starts, enclosings(content, starts))
+			// Read one byte past the bound: a larger file keeps git's
+			// headings, as a blob over it does.
+			if content, err := b.src.readHead(f.Path, maxEnclosingBytes+1); err == nil && len(content) <= maxEnclosingBytes {
+				setEnclosing(f, starts, enclosings(f.Path, content, starts))
 			}
 		}
 		if reason != "" {

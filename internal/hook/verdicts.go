@@ -229,6 +229,7 @@ func (v *Verdicts) RecordPass(commits []string, above map[string][]string) error
 }
 
 func (v *Verdicts) record(commits []string, above map[string][]string, blocked *Blocked) error {
+	v.Forgotten = 0
 	unlock, err := v.lockAndReload()
 	if err != nil {
 		return err
@@ -290,7 +291,6 @@ func (v *Verdicts) record(commits []string, above map[string][]string, blocked *
 		b.Commits = slices.Clone(commits)
 		v.Blocked = append(v.Blocked, b)
 	}
-	v.Forgotten = 0
 	if over := len(v.Blocked) - MaxBlocked; over > 0 {
 		v.Blocked = dropOldest(v.Blocked, over)
 		v.Forgotten = over

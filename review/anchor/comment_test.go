@@ -68,6 +68,9 @@ func TestQuoteWithASemicolon(t *testing.T) {
 			"+if ready(conn) {",
 			"+}",
 		),
+		reporttest.File("web/d.php", diff.StatusModified, 1, 1,
+			"+foreach ($rows as $row)",
+		),
 		reporttest.File("web/d.ts", diff.StatusModified, 3, 3,
 			"+const total = items.reduce((a, b) => a + b, 0)",
 			"+if (user.isAdmin)",
@@ -83,6 +86,7 @@ func TestQuoteWithASemicolon(t *testing.T) {
 		{"part of a line with a semicolon", "svc/c.go", "db.Exec(query, name);", 5, false},
 		{"a TS line with a semicolon", "web/d.ts", "const total = items.reduce((a, b) => a + b, 0);", 3, false},
 		{"an if head with a semicolon", "web/d.ts", "if (user.isAdmin);", 0, false},
+		{"a foreach head with a semicolon", "web/d.php", "foreach ($rows as $row);", 0, false},
 		{"another name and a semicolon", "svc/c.go", "err := db.Exec(query, user);", 5, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,6 +123,9 @@ func TestPartOfALineThatTurnsItAround(t *testing.T) {
 			"+}",
 			"+if !(u.IsOwner() || u.IsAdmin()) {",
 		),
+		reporttest.File("src/g.rs", diff.StatusModified, 1, 1,
+			"+    assert!(x.len() > 0);",
+		),
 		reporttest.File("svc/f.py", diff.StatusModified, 3, 3,
 			"+    if not user.is_admin:",
 			"+    data = await client.fetch(url)",
@@ -144,6 +151,7 @@ func TestPartOfALineThatTurnsItAround(t *testing.T) {
 		{"a negated parenthesis left off", "svc/e.go", "u.IsOwner() || u.IsAdmin()", 10, anchor.EvidenceQuote, true},
 		{"Python not ( left off", "svc/f.py", "user.is_admin or user.is_owner", 5, anchor.EvidenceQuote, true},
 		{"a call's parenthesis is no negation", "svc/e.go", "u.IsAdmin() && ok", 8, anchor.EvidenceQuote, false},
+		{"a Rust macro's ! is no negation", "src/g.rs", "x.len() > 0", 1, anchor.EvidenceQuote, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, rej := ix.Anchor("m", "c", 1, reporttest.F(tc.file, tc.line, tc.quote, "important", "bug", "t", "e"))

@@ -308,8 +308,11 @@ func turnsAround(before string) bool {
 	// `!(a || b)` and `not (a or b)` turn around what the parentheses
 	// hold as `!a` does a.
 	b := strings.TrimRight(before, " (")
-	if strings.HasSuffix(b, "!") && !strings.HasSuffix(b, "!!") {
-		return true
+	if rest, ok := strings.CutSuffix(b, "!"); ok && !strings.HasSuffix(rest, "!") {
+		// `assert!(` and `println!(` are Rust macros, not negations.
+		if r, _ := utf8.DecodeLastRuneInString(rest); rest == "" || !isWord(r) {
+			return true
+		}
 	}
 	if len(b) < len(before) { // a word ends here, followed by a space or a parenthesis
 		i := strings.LastIndexFunc(b, func(r rune) bool { return !isWord(r) })
@@ -346,7 +349,7 @@ func semicolonless(n string) string {
 	head, _, _ := strings.Cut(t, " ")
 	head, _, _ = strings.Cut(head, "(")
 	switch head {
-	case "if", "for", "while", "else", "do", "switch", "with":
+	case "if", "for", "while", "else", "do", "switch", "with", "foreach", "elseif", "elif", "using", "lock":
 		return ""
 	}
 	return t

@@ -137,7 +137,7 @@ func TestSectionSkipsAHelperNestedAbove(t *testing.T) {
 			ctx(12, "        name = clean(row.name)"), ctx(13, "        q = \"INSERT INTO t VALUES ('\" + name + \"')\""), ctx(14, "")}},
 	}}}}
 	ix := NewIndex(set)
-	for line, want := range map[int]string{10: "def clean(v):", 11: "def clean(v):", 12: "def save(self, row):", 13: "def save(self, row):", 14: "def clean(v):"} {
+	for line, want := range map[int]string{10: "def clean(v):", 11: "def clean(v):", 12: "def save(self, row):", 13: "def save(self, row):", 14: "def save(self, row):"} {
 		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "repo.py", Line: line, Severity: "important", Title: "x"})
 		if rej != nil {
 			t.Fatal(rej.Reason)

@@ -45,3 +45,29 @@ func TestServerGoneMidAnswer(t *testing.T) {
 		t.Fatalf("status %s, %d chunks (%d failed), %d never asked: %+v", res.Status, len(res.Chunks), failed, res.Unasked, res.Error)
 	}
 }
+
+// TestOwnContextOnlyWhenTheModelsOwn: a context that is the user's num_ctx
+// (or a default, the server saying none) is no model's own: raising it
+// helps, and the error does not say nothing can.
+func TestOwnContextOnlyWhenTheModelsOwn(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ctxLen int
+		numCtx int
+		own    bool
+	}{
+		{"the model's own 512", 512, 0, true},
+		{"the user's num_ctx 512, the server says none", 0, 512, false},
+		{"the user's num_ctx 512 under the model's 8192", 8192, 512, false},
+	} {
+		f := newFake("a")
+		f.models["a"] = review.ModelInfo{Name: "a", Digest: "sha256:a", ContextLength: tc.ctxLen}
+		rvs := reviewers("a")
+		rvs[0].NumCtx = tc.numCtx
+		raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: rvs, MaxContext: 32768})
+		res := raw.Results[0]
+		if !strings.Contains(res.Error, "no part of the diff fits") || strings.Contains(res.Error, "own context") != tc.own {
+			t.Errorf("%s: error %q (own context: want %v)", tc.name, res.Error, tc.own)
+		}
+	}
+}

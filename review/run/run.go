@@ -230,6 +230,7 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		rr.res.Digest, ctxLen = info.Digest, info.ContextLength
 	}
 	rr.ctxUnset = !r.setsContext()
+	ownCtx := ctxLen > 0 // the server's figure for the model, not a default or the user's
 	switch {
 	case ctxLen > 0:
 	case rr.ctxUnset && rv.NumCtx <= 0:
@@ -249,7 +250,7 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	// Ollama runs no model past the context it was trained for (newer
 	// servers cap num_ctx there), so neither --max-context nor num_ctx
 	// raises a model held at its own.
-	rr.modelCap = ctxLen > 0 && numCtx == ctxLen && ctxLen < cfg.MaxContext
+	rr.modelCap = ownCtx && numCtx == ctxLen && ctxLen < cfg.MaxContext
 	rr.res.Options = review.Options{
 		NumCtx:      numCtx,
 		NumPredict:  min(cfg.NumPredict, numCtx/2),

@@ -708,7 +708,7 @@ func recordBlock(w io.Writer, verdicts *hook.Verdicts, plan *hook.Plan, found Ou
 	err := verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
 	warnUnsaved(w, err)
 	if err == nil && verdicts.Forgotten > 0 {
-		fmt.Fprintf(w, "quorum: warning: the hook keeps %d blocks; it forgot the %d oldest, whose commits a push now reviews as new\n", hook.MaxBlocked, verdicts.Forgotten)
+		fmt.Fprintf(w, "quorum: warning: the hook keeps %d blocks; it forgot %d (the oldest, those below a passing fix first), whose commits a push now reviews as new\n", hook.MaxBlocked, verdicts.Forgotten)
 	}
 }
 

@@ -23,7 +23,7 @@ func TestCacheState(t *testing.T) {
 	}
 	raw := review.Raw{Schema: reportstore.RawSchema, Results: []review.RawResult{
 		{Chunks: []review.ChunkResult{answered(k1), answered(k2), {Chunk: "c3", Error: "failed"}}},
-		{Chunks: []review.ChunkResult{answered(k3), {Chunk: "old", Answer: &review.Answer{}}}}, // no key: saved before keys were
+		{Chunks: []review.ChunkResult{answered(k3), {Chunk: "unkept", Answer: &review.Answer{}}}}, // no key: its write failed
 	}}
 	b, err := json.Marshal(raw)
 	if err != nil {
@@ -45,16 +45,30 @@ func TestCacheState(t *testing.T) {
 		}
 		return ""
 	}
-	if off, n := cacheState(&config.Config{Cache: true}, dir, getenv); off || n != 1 {
-		t.Errorf("k2 gone: off %v, %d uncached, want 1", off, n)
+	if off, n := cacheState(&config.Config{Cache: true}, dir, getenv); off || n != 2 {
+		t.Errorf("k2 gone and one never written: off %v, %d uncached, want 2", off, n)
 	}
 	if err := os.RemoveAll(cacheDir); err != nil {
 		t.Fatal(err)
 	}
-	if off, n := cacheState(&config.Config{Cache: true}, dir, getenv); off || n != 3 {
-		t.Errorf("cache emptied: off %v, %d uncached, want 3", off, n)
+	if off, n := cacheState(&config.Config{Cache: true}, dir, getenv); off || n != 4 {
+		t.Errorf("cache emptied: off %v, %d uncached, want 4", off, n)
 	}
 	if off, _ := cacheState(&config.Config{Cache: false}, dir, getenv); !off {
 		t.Error("cache: false is not off")
+	}
+	// k1 back: k2, k3 and the answer never written are not.
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Put("results", k1, map[string]any{"answer": map[string]any{"summary": "ok"}}); err != nil {
+		t.Fatal(err)
+	}
+	if off, n := cacheState(&config.Config{Cache: true}, dir, getenv); off || n != 3 {
+		t.Errorf("k2, k3 and the keyless answer uncached: off %v, %d, want 3", off, n)
+	}
+	// No saved answers to read: unknown, never "every answer is cached".
+	if _, n := cacheState(&config.Config{Cache: true}, t.TempDir(), getenv); n != -1 {
+		t.Errorf("no raw.json: %d uncached, want -1", n)
 	}
 }

@@ -143,7 +143,8 @@ type Status struct {
 	Unanswered []string `json:"unanswered,omitempty"`
 	// CacheOff: caching is off now (cache: false, QUORUM_CACHE=false), so
 	// a push asks the models again. Uncached counts the covering review's
-	// answers that are not in the cache now (removed, or never written).
+	// answers that are not in the cache now (removed, or never written);
+	// -1 when its saved answers cannot be read.
 	CacheOff bool `json:"cache_off,omitempty"`
 	Uncached int  `json:"uncached,omitempty"`
 	// UnrelatedTo is the default base when the branch shares no history
@@ -351,19 +352,31 @@ func cacheState(cfg *config.Config, dir string, getenv func(string) string) (off
 	}
 	raw, err := reportstore.LoadRaw(dir)
 	if err != nil {
-		return false, 0
+		return false, -1 // its answers cannot be read: unknown
 	}
 	cacheDir, err := cache.DefaultDir(getenv)
 	if err != nil {
 		return true, 0
 	}
 	c := cache.New(cacheDir)
+	keyed, keyless := false, 0
 	for _, res := range raw.Results {
 		for _, ch := range res.Chunks {
-			if ch.Answer != nil && ch.CacheKey != "" && !run.StillCached(c, ch.CacheKey) {
+			switch {
+			case ch.Answer == nil:
+			case ch.CacheKey == "":
+				keyless++ // its write failed, or the review predates keys
+			case !run.StillCached(c, ch.CacheKey):
+				keyed = true
 				uncached++
+			default:
+				keyed = true
 			}
 		}
+	}
+	if keyed {
+		// A review that keys its answers left these out of the cache.
+		uncached += keyless
 	}
 	return false, uncached
 }
@@ -720,6 +733,8 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			// A manual review may have run with --no-cache, which its
 			// report does not record.
 			fmt.Fprintln(w, "a push asks the models only what that review did not cache")
+		case st.Uncached < 0:
+			fmt.Fprintln(w, "a push may ask the models again: that review's saved answers cannot be read to check the cache")
 		case st.Uncached > 0:
 			fmt.Fprintf(w, "a push asks the models again for %d answer%s of that review that the cache no longer holds\n", st.Uncached, cmdutil.Plural(st.Uncached))
 		default:
