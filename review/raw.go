@@ -170,9 +170,10 @@ type RawResult struct {
 	Calibration   string  `json:"calibration,omitempty"`
 	// Resplits counts prompts the server cut that were split and asked again.
 	Resplits int `json:"resplits,omitempty"`
-	// Unasked counts planned chunks never asked: the run stopped (the
-	// server went away, Ctrl-C, a timeout) before it reached them. They
-	// are in no entry of Chunks.
+	// Unasked counts planned chunks with no result: the run stopped (the
+	// server went away, Ctrl-C, a timeout) before it reached them, or, for
+	// Ctrl-C and a timeout, while one was being asked. They are in no
+	// entry of Chunks (which counts the parts of a split chunk each).
 	Unasked int     `json:"unasked,omitempty"`
 	Metrics Metrics `json:"metrics"`
 }
