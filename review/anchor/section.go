@@ -25,57 +25,64 @@ func (ix *Index) section(path string, n int) string {
 		return ""
 	}
 	for _, h := range f.Hunks {
-		if n < h.NewStart || n >= h.NewStart+max(h.NewLines, 1) {
-			continue
+		if n >= h.NewStart && n < h.NewStart+max(h.NewLines, 1) {
+			return sectionIn(path, h, h.Enclosing, n, newSideLine)
 		}
-		sc := diff.NewScopes(path, h.Enclosing)
-		self := ""
-		for _, l := range h.Lines {
-			if l.Kind == diff.Deleted || l.New == 0 {
-				continue
-			}
-			if l.New >= n {
-				if l.New == n {
-					self = l.Text
-				}
-				break
-			}
-			sc.See(l.Text)
-		}
-		return Normalize(cmp.Or(sc.Enclosing(self), h.Section))
 	}
 	return ""
 }
 
 // OldSection is the enclosing section of old-side line n of path, for
-// code a deleted file held (it has no new side): the nearest definition
-// above it among the hunk's deleted and unchanged lines, else the hunk's
-// heading. Two removed files each holding `if !isAdmin(r) {` in their own
-// function are two places.
+// code a deleted file held (it has no new side), read as section reads the
+// new side from the hunk's deleted and unchanged lines. Two removed files
+// each holding `if !isAdmin(r) {` in their own function are two places.
 func (ix *Index) OldSection(path string, n int) string {
 	f := ix.diffs[path]
 	if f == nil || n <= 0 {
 		return ""
 	}
 	for _, h := range f.Hunks {
-		if n < h.OldStart || n >= h.OldStart+max(h.OldLines, 1) {
-			continue
+		if n >= h.OldStart && n < h.OldStart+max(h.OldLines, 1) {
+			return sectionIn(path, h, nil, n, oldSideLine)
 		}
-		sc := diff.NewScopes(path, nil)
-		self := ""
-		for _, l := range h.Lines {
-			if l.Kind == diff.Added || l.Old == 0 {
-				continue
-			}
-			if l.Old >= n {
-				if l.Old == n {
-					self = l.Text
-				}
-				break
-			}
-			sc.See(l.Text)
-		}
-		return Normalize(cmp.Or(sc.Enclosing(self), h.Section))
 	}
 	return ""
+}
+
+// sectionIn carries the definitions open at hunk h's start (open) through
+// its lines of one side up to line n (numbered by lineNo, 0 for a line of
+// the other side), and returns n's section: the innermost open definition
+// it is indented past, else h's heading.
+func sectionIn(path string, h diff.Hunk, open []string, n int, lineNo func(diff.Line) int) string {
+	sc := diff.NewScopes(path, open)
+	self := ""
+	for _, l := range h.Lines {
+		k := lineNo(l)
+		if k == 0 {
+			continue
+		}
+		if k >= n {
+			if k == n {
+				self = l.Text
+			}
+			break
+		}
+		sc.See(l.Text)
+	}
+	return Normalize(cmp.Or(sc.Enclosing(self), h.Section))
+}
+
+// newSideLine and oldSideLine number a line on one side (0: not on it).
+func newSideLine(l diff.Line) int {
+	if l.Kind == diff.Deleted {
+		return 0
+	}
+	return l.New
+}
+
+func oldSideLine(l diff.Line) int {
+	if l.Kind == diff.Added {
+		return 0
+	}
+	return l.Old
 }
