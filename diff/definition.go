@@ -8,12 +8,14 @@ import (
 	"strings"
 )
 
-// This file tells a line that starts a function, method or class
-// definition, in the languages quorum usually reviews: the enclosing
-// section of a changed line (review/anchor) is the nearest one above it.
+// This file tells a line that starts a function, method, class or type
+// definition, in the languages quorum usually reviews, and which of them
+// are open at a line (Scopes): the section of a changed line
+// (review/anchor) is the innermost open one it is indented past.
 
-// definitionPrefixes start a function, method or class definition in the
-// languages quorum usually reviews (Go, Python, JS/TS, Rust, Java-likes).
+// definitionPrefixes start a function, method, class or type definition
+// at the top level in the languages quorum usually reviews (Go, Python,
+// JS/TS, Rust, C, Java-likes).
 var definitionPrefixes = []string{
 	"func ", "def ", "async def ", "class ", "function ", "async function ",
 	"export function ", "export async function ", "export default function ",
