@@ -199,21 +199,26 @@ func Indent(line string) int {
 }
 
 // Scopes tracks the definitions open at a point of a file read from its
-// top (IsDefinitionIn): a definition closes where a later line starts at
-// its indentation or less: another definition, its closing brace, or any
-// other code but a comment, a decorator, a lone brace, or the rest of a
-// signature (`) error {`). So the fields of a Go type after a function,
-// or a Python script's main code after a class, are in neither.
+// top (IsDefinitionIn): a definition closes where a later definition
+// starts at its indentation or less, or its block does: a closing brace
+// at its indentation or less, or, in Python, any other code there but a
+// comment, a decorator or the rest of a signature. So the fields of a Go
+// type after a function, or a Python script's main code after a class,
+// are in neither. Lines inside a Python triple-quoted string (SQL at
+// column 0 in a function) close nothing.
 type Scopes struct {
 	path   string
 	defs   []string
 	indent []int
+	python bool
+	quote  string // the triple quote of the string a line is inside, if any
 }
 
 // NewScopes starts tracking in the file at path with the definitions open
 // outermost first (a hunk's Enclosing).
 func NewScopes(path string, open []string) *Scopes {
-	s := &Scopes{path: path}
+	ext := strings.ToLower(filepath.Ext(path))
+	s := &Scopes{path: path, python: ext == ".py" || ext == ".pyw" || ext == ".pyi"}
 	for _, d := range open {
 		s.defs, s.indent = append(s.defs, d), append(s.indent, Indent(d))
 	}
@@ -222,12 +227,25 @@ func NewScopes(path string, open []string) *Scopes {
 
 // See reads the next line of the file.
 func (s *Scopes) See(line string) {
+	if s.quote != "" {
+		if strings.Count(line, s.quote)%2 == 1 {
+			s.quote = "" // the string ends on this line
+		}
+		return
+	}
 	t := strings.TrimSpace(line)
 	if t == "" {
 		return
 	}
+	if s.python {
+		for _, q := range []string{`"""`, "'''"} {
+			if strings.Count(line, q)%2 == 1 {
+				s.quote = q // a string opens here and runs on
+			}
+		}
+	}
 	def := IsDefinitionIn(s.path, line)
-	if !def && !closesScope(t) {
+	if !def && !strings.HasPrefix(t, "}") && !(s.python && closesScope(t)) {
 		return
 	}
 	in := Indent(line)
@@ -239,13 +257,11 @@ func (s *Scopes) See(line string) {
 	}
 }
 
-// closesScope: a line (trimmed) that, at a definition's indentation or
-// less, ends it.
+// closesScope: a Python line (trimmed) that, at a definition's indentation
+// or less, ends it: code, not a comment, a decorator or the rest of a
+// signature.
 func closesScope(t string) bool {
-	if strings.HasPrefix(t, "}") {
-		return true
-	}
-	for _, p := range []string{")", "]", "{", "@", "#", "//", "/*", "*", "\"", "'", "`", "<!--"} {
+	for _, p := range []string{")", "]", "@", "#"} {
 		if strings.HasPrefix(t, p) {
 			return false
 		}

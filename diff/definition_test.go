@@ -150,10 +150,11 @@ func TestBareMethods(t *testing.T) {
 	}
 }
 
-// TestScopesCloseOnDedent: a definition closes at the next code at its
-// indentation or less (its closing brace, a type after a function, a
-// script's main code after a class), not at a comment, a decorator, the
-// rest of a signature or an opening brace on its own line.
+// TestScopesCloseOnDedent: a definition closes at the next definition or
+// closing brace at its indentation or less, and in Python at any code
+// there (a script's main code after a class), not at a comment, a
+// decorator, the rest of a signature, an opening brace on its own line, or
+// a line of a multi-line string.
 func TestScopesCloseOnDedent(t *testing.T) {
 	for _, tc := range []struct {
 		path  string
@@ -167,6 +168,10 @@ func TestScopesCloseOnDedent(t *testing.T) {
 		{"a.py", []string{"class A:", "    def f(self):", "        pass", "", "if __name__ == '__main__':"}, "    main()", ""},
 		{"a.py", []string{"class A:", "    @property", "    def f(self):", "        # a comment", "        x = 1"}, "        return x", "    def f(self):"},
 		{"A.cs", []string{"class A", "{", "    void Run(int n)", "    {"}, "        Go(n);", "class A"},
+		// A string's lines at column 0 close nothing.
+		{"a.py", []string{"class Repo:", "    def load(self):", `        q = """`, "SELECT *", "FROM t", `"""`}, "        return db.query(q)", "    def load(self):"},
+		{"a.py", []string{"def f():", `    """One line."""`, "    x = '''", "end", "'''"}, "    return x", "def f():"},
+		{"a.go", []string{"func f() string {", "\tq := `", "SELECT *", "`"}, "\treturn q", "func f() string {"},
 	} {
 		sc := NewScopes(tc.path, nil)
 		for _, l := range tc.lines {
