@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -69,5 +70,33 @@ func TestOwnContextOnlyWhenTheModelsOwn(t *testing.T) {
 		if !strings.Contains(res.Error, "no part of the diff fits") || strings.Contains(res.Error, "own context") != tc.own {
 			t.Errorf("%s: error %q (own context: want %v)", tc.name, res.Error, tc.own)
 		}
+	}
+}
+
+// TestCompactTokenizerKeepsItsPlan: a diff small enough to plan the same at
+// any real tokenizer's figure is asked in one plan; a model that then
+// proves more compact than any (a byte-level test model, 0.7 bytes a
+// token) must not re-plan it from that figure next time, which split it
+// into other chunks and asked the model again for answers it had cached.
+func TestCompactTokenizerKeepsItsPlan(t *testing.T) {
+	f := newFake("a")
+	f.reply = func(_ string, _ int, req review.ChatRequest) (review.ChatResponse, error) {
+		count := (len(req.System) + len(req.Prompt)) * 10 / 7
+		if strings.HasPrefix(req.Prompt, "Calibration ") {
+			return review.ChatResponse{Content: "ok", DoneReason: "stop", PromptEvalCount: count, EvalCount: 1}, nil
+		}
+		return review.ChatResponse{Content: finding, DoneReason: "stop", PromptEvalCount: count, EvalCount: 20}, nil
+	}
+	c := cache.New(t.TempDir())
+	cfg := Config{Reviewers: reviewers("a"), MaxContext: 16384}
+	first, _ := (&Runner{Chat: f, Catalog: f, Cache: c}).Run(context.Background(), prepared(4), cfg)
+	if res := first.Results[0]; res.Status != review.StatusOK || res.Calibration != CalibrationNotNeeded {
+		t.Fatalf("first review: %s, calibration %s (the test needs a plan the same at any figure): %s", res.Status, res.Calibration, res.Error)
+	}
+	calls := f.count()
+	second, _ := (&Runner{Chat: f, Catalog: f, Cache: c}).Run(context.Background(), prepared(4), cfg)
+	res := second.Results[0]
+	if f.count() != calls || res.Metrics.CacheHits != len(res.Chunks) {
+		t.Fatalf("second review: %d model calls, %d of %d chunks cached (calibration %s)", f.count()-calls, res.Metrics.CacheHits, len(res.Chunks), res.Calibration)
 	}
 }

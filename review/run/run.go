@@ -273,8 +273,14 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		return rr
 	}
 	if pl, ok := planIndependent(prep, rr.budget); ok {
-		// Small enough to plan the same at any figure: nothing to measure.
+		// Small enough to plan the same at any figure a real tokenizer
+		// has: nothing to measure. Its figure is remembered for this diff
+		// once answered, so a model that proves more compact than any
+		// (a byte-level test model) keeps these chunks, and their cached
+		// answers, next time rather than plan again from what it learned.
 		rr.calibration = CalibrationNotNeeded
+		key := reviewKey{rr.bpt.id, rr.res.Options.NumCtx, rr.res.Options.NumPredict, rv.Focus}
+		rr.planKey, rr.lastPlanKey = planKey(prep.ID(), key), lastPlanKey(key)
 		r.planned(rr, pl)
 		return rr
 	}
