@@ -75,11 +75,14 @@ func IsDefinition(text string) bool {
 // other languages a line of that shape is a call with a block (Kotlin's
 // `repeat(3) {`, a C loop macro) or a statement (Rust's `match x {`).
 func IsDefinitionIn(path, text string) bool {
-	if IsDefinition(text) {
-		return true
-	}
 	typed, untyped := bareMethodLanguages(path)
-	return (typed || untyped) && isBareMethod(text, untyped)
+	return isDefinitionOf(text, typed, untyped)
+}
+
+// isDefinitionOf is IsDefinitionIn for a language whose bare-method forms
+// (bareMethodLanguages) are already known.
+func isDefinitionOf(text string, typed, untyped bool) bool {
+	return IsDefinition(text) || (typed || untyped) && isBareMethod(text, untyped)
 }
 
 // bareMethodLanguages says whether path's language writes methods as
@@ -207,18 +210,21 @@ func Indent(line string) int {
 // are in neither. Lines inside a Python triple-quoted string (SQL at
 // column 0 in a function) close nothing.
 type Scopes struct {
-	path   string
 	defs   []string
 	indent []int
-	python bool
-	quote  string // the triple quote of the string a line is inside, if any
+	// typed, untyped: the file's bare-method forms (bareMethodLanguages),
+	// found once rather than on every line.
+	typed, untyped bool
+	python         bool
+	quote          string // the triple quote of the string a line is inside, if any
 }
 
 // NewScopes starts tracking in the file at path with the definitions open
 // outermost first (a hunk's Enclosing).
 func NewScopes(path string, open []string) *Scopes {
 	ext := strings.ToLower(filepath.Ext(path))
-	s := &Scopes{path: path, python: ext == ".py" || ext == ".pyw" || ext == ".pyi"}
+	s := &Scopes{python: ext == ".py" || ext == ".pyw" || ext == ".pyi"}
+	s.typed, s.untyped = bareMethodLanguages(path)
 	for _, d := range open {
 		s.defs, s.indent = append(s.defs, d), append(s.indent, Indent(d))
 	}
@@ -244,7 +250,7 @@ func (s *Scopes) See(line string) {
 			}
 		}
 	}
-	def := IsDefinitionIn(s.path, line)
+	def := isDefinitionOf(line, s.typed, s.untyped)
 	if !def && !strings.HasPrefix(t, "}") && !(s.python && closesScope(t)) {
 		return
 	}
@@ -277,7 +283,7 @@ func (s *Scopes) Open() []string { return slices.Clone(s.defs) }
 // the innermost open one; "" when none is open. A definition line is its
 // own.
 func (s *Scopes) Enclosing(line string) string {
-	if IsDefinitionIn(s.path, line) {
+	if isDefinitionOf(line, s.typed, s.untyped) {
 		return line
 	}
 	want := Indent(line)
