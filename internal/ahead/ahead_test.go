@@ -211,3 +211,33 @@ func waitGone(t *testing.T, pid int) {
 	}
 	t.Errorf("pid %d still running", pid)
 }
+
+// TestClearQueuedOnlyItsOwn: a run done waiting removes its own marker,
+// never the marker of a newer run queued meanwhile.
+func TestClearQueuedOnlyItsOwn(t *testing.T) {
+	gitDir := t.TempDir()
+	if q := ReadQueued(gitDir); q != nil {
+		t.Fatalf("no marker read as %+v", q)
+	}
+	if err := WriteQueued(gitDir, Queued{PID: 20, Head: "b", Since: time.Now(), Debounce: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ClearQueued(gitDir, 10); err != nil {
+		t.Fatal(err)
+	}
+	if q := ReadQueued(gitDir); q == nil || q.PID != 20 {
+		t.Fatalf("an older run removed the newer marker: %+v", q)
+	}
+	if err := ClearQueued(gitDir, 20); err != nil {
+		t.Fatal(err)
+	}
+	if q := ReadQueued(gitDir); q != nil {
+		t.Fatalf("marker kept: %+v", q)
+	}
+	if err := os.WriteFile(filepath.Join(Dir(gitDir), QueuedName), []byte("{oops"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if q := ReadQueued(gitDir); q != nil || (&Queued{}).Pending(time.Now()) {
+		t.Fatalf("a damaged marker read as %+v", q)
+	}
+}

@@ -31,3 +31,13 @@ func Cancel(pid int) error {
 // detach makes cmd a session of its own: git's terminal signals (Ctrl-C in
 // the shell that ran git commit) never reach it, and it outlives the hook.
 func detach(cmd *exec.Cmd) { cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} }
+
+// alive reports whether process pid exists (signal 0 reaches it, or it is
+// another user's).
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

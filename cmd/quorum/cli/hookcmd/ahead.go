@@ -38,6 +38,15 @@ import (
 // it supersedes it. QUORUM_AHEAD_DEBOUNCE overrides it.
 const DefaultDebounce = 2 * time.Second
 
+// debounceOf is the background run's debounce: QUORUM_AHEAD_DEBOUNCE when
+// it is a duration of 0 or more, else DefaultDebounce.
+func debounceOf(getenv func(string) string) time.Duration {
+	if d, err := time.ParseDuration(getenv("QUORUM_AHEAD_DEBOUNCE")); err == nil && d >= 0 {
+		return d
+	}
+	return DefaultDebounce
+}
+
 // AheadNice is the niceness of the background run.
 const AheadNice = 10
 
@@ -141,6 +150,12 @@ func PostCommit(opts *PostCommitOptions) error {
 		return nil
 	}
 	fmt.Fprintf(log, "%s post-commit %s: started the background review (pid %d)\n", stamp(now), cmdutil.ShortOID(head), pid)
+	// Until the run takes the lock, only this marker tells 'quorum status'
+	// that a review of the commit is coming.
+	q := ahead.Queued{PID: pid, Head: head, Since: now(), Debounce: debounceOf(getenvOf(opts.Getenv))}
+	if err := ahead.WriteQueued(gitDir, q); err != nil {
+		fmt.Fprintf(log, "%s post-commit %s: warning: %s\n", stamp(now), cmdutil.ShortOID(head), safetext.OneLine(err.Error()))
+	}
 	return nil
 }
 
@@ -180,10 +195,7 @@ func NewCmdAheadRun(f *cmdutil.Factory, runF func(*AheadRunOptions) error) *cobr
 				return exitcode.Setupf("the post-commit hook passes --head; run 'quorum hook install --ahead' to set it up", "ahead-run needs --head")
 			}
 			if !cmd.Flags().Changed("debounce") {
-				opts.Debounce = DefaultDebounce
-				if d, err := time.ParseDuration(opts.Getenv("QUORUM_AHEAD_DEBOUNCE")); err == nil && d >= 0 {
-					opts.Debounce = d
-				}
+				opts.Debounce = debounceOf(opts.Getenv)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -221,7 +233,13 @@ func AheadRun(opts *AheadRunOptions) error {
 	if sleep == nil {
 		sleep = ctxsleep.Sleep
 	}
-	if err := sleep(ctx, opts.Debounce); err != nil {
+	err = sleep(ctx, opts.Debounce)
+	// Done waiting: from here the run holds the lock (status says it is in
+	// flight) or gives way, and either way it is queued no longer.
+	if cerr := ahead.ClearQueued(gitDir, opts.PID); cerr != nil {
+		logf("warning: %v", cerr)
+	}
+	if err != nil {
 		logf("stopped during the debounce")
 		return nil
 	}

@@ -193,6 +193,10 @@ func TestPostCommitOnlySpawns(t *testing.T) {
 	if o, _ := ahead.Held(r.gitDir()); o != nil {
 		t.Fatalf("the post-commit command took the lock: %+v", o)
 	}
+	// Until the run takes the lock, the marker tells status it is coming.
+	if q := ahead.ReadQueued(r.gitDir()); q == nil || q.PID != 4242 || q.Head != r.head() || q.Debounce != DefaultDebounce {
+		t.Fatalf("queued marker %+v", q)
+	}
 
 	if err := run(map[string]string{"QUORUM_SKIP": "1"}); err != nil || len(spawned) != 1 {
 		t.Fatalf("QUORUM_SKIP: %v, %d spawns", err, len(spawned))
@@ -302,12 +306,18 @@ func TestAheadRunSuperseded(t *testing.T) {
 	r := newAheadRepo(t)
 	head := r.head()
 	log := &syncBuffer{}
+	if err := ahead.WriteQueued(r.gitDir(), ahead.Queued{PID: 7, Head: head, Since: time.Now(), Debounce: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
 	err := AheadRun(&AheadRunOptions{
 		IO: &iostreams.IOStreams{In: strings.NewReader(""), Out: log, ErrOut: log}, Dir: r.dir,
 		Getenv: func(string) string { return "" }, Head: head, PID: 7, Debounce: time.Hour,
 		Sleep: func(_ context.Context, d time.Duration) error {
 			if d != time.Hour {
 				t.Errorf("debounce %v", d)
+			}
+			if q := ahead.ReadQueued(r.gitDir()); q == nil || q.PID != 7 {
+				t.Errorf("queued during the debounce: %+v", q)
 			}
 			r.git(r.dir, "commit", "-q", "--amend", "-m", "amended")
 			return nil
@@ -325,6 +335,9 @@ func TestAheadRunSuperseded(t *testing.T) {
 	}
 	if st, _ := ahead.ReadState(r.gitDir()); st != nil {
 		t.Fatalf("state %+v", st)
+	}
+	if q := ahead.ReadQueued(r.gitDir()); q != nil {
+		t.Fatalf("a run done waiting left its queued marker: %+v", q)
 	}
 }
 

@@ -40,6 +40,7 @@ const (
 	InFlight    = "in-flight"    // a background review of it is running
 	Stale       = "stale"        // the last review was of other (older) commits
 	NotReviewed = "not-reviewed" // nothing covers it
+	Queued      = "queued"       // a background review of it waits out its debounce
 	NothingNew  = "nothing-to-push"
 )
 
@@ -298,6 +299,12 @@ func statusRun(opts *StatusOptions) error {
 		} else if last != nil && last.Branch == br.Ref && last.Key != key && last.Head != "" {
 			st.State, st.StaleHead, st.Verdict = Stale, last.Head, last.Verdict
 		}
+	}
+	if q := ahead.ReadQueued(gitDir); (st.State == NotReviewed || st.State == Stale) && q != nil && q.Head == br.Head && q.Pending(now()) {
+		// Just committed: the post-commit hook's run has not taken the
+		// lock yet. It reviews exactly what a push would, or gives way to
+		// a newer commit.
+		st.State, st.PID, st.Since, st.StaleHead, st.Verdict = Queued, q.PID, q.Since.Format(time.RFC3339), "", ""
 	}
 	if last != nil && last.Key == key && st.State == NotReviewed && last.Status != ahead.StatusDone {
 		st.Last = last.Status
@@ -742,6 +749,8 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		}
 	case InFlight:
 		fmt.Fprintf(w, "in flight: a background review (pid %d, since %s, %s so far); 'git push' waits for it\n", st.PID, localTime(st.Since), since(st.Since, now))
+	case Queued:
+		fmt.Fprintf(w, "queued: a background review of this commit starts in a moment (pid %d, queued at %s); 'git push' waits for it once it starts, or reviews the commits itself if it comes first\n", st.PID, localTime(st.Since))
 	case Stale:
 		if st.PID != 0 {
 			fmt.Fprintf(w, "stale: a background review of older commits (%s) is in flight (pid %d, since %s); the next commit or push cancels it\n", cmdutil.ShortOID(st.StaleHead), st.PID, localTime(st.Since))

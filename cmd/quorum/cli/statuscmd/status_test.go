@@ -107,6 +107,39 @@ func TestStatusStates(t *testing.T) {
 		t.Fatalf("stale:\n%s", out)
 	}
 
+	// Queued: just committed, the background run waits out its debounce.
+	// Only a live run started moments ago counts: a marker left by a run
+	// killed in its debounce, or one from long ago, says nothing.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	queuedAt := time.Date(2026, 12, 3, 12, 0, 29, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		q      ahead.Queued
+		queued bool
+	}{
+		{"live", ahead.Queued{PID: os.Getpid(), Head: head, Since: queuedAt, Debounce: 2 * time.Second}, true},
+		{"other commit", ahead.Queued{PID: os.Getpid(), Head: base, Since: queuedAt, Debounce: 2 * time.Second}, false},
+		{"dead", ahead.Queued{PID: dead.Process.Pid, Head: head, Since: queuedAt, Debounce: 2 * time.Second}, false},
+		{"long ago", ahead.Queued{PID: os.Getpid(), Head: head, Since: queuedAt.Add(-time.Hour), Debounce: 2 * time.Second}, false},
+	} {
+		if err := ahead.WriteQueued(gitDir, tc.q); err != nil {
+			t.Fatal(err)
+		}
+		_, out, _ = status(t, dir)
+		if got := strings.Contains(out, fmt.Sprintf("queued: a background review of this commit starts in a moment (pid %d", tc.q.PID)); got != tc.queued {
+			t.Fatalf("%s: queued %v, want %v:\n%s", tc.name, got, tc.queued, out)
+		}
+		if !tc.queued && !strings.Contains(out, "stale: the last background review was of ") {
+			t.Fatalf("%s: the stale state is lost:\n%s", tc.name, out)
+		}
+	}
+	if err := ahead.ClearQueued(gitDir, os.Getpid()); err != nil {
+		t.Fatal(err)
+	}
+
 	// Nothing to push.
 	git(t, dir, "push", "-q", "origin", "main")
 	_, out, _ = status(t, dir)
