@@ -296,7 +296,7 @@ func (ix *Index) suffixMatches(p string) []string {
 func (ix *Index) quotedIn(paths []string, quote []quoteLine, hint int) string {
 	found := ""
 	for _, p := range paths {
-		if _, _, _, _, _, ok := ix.file(p).find(quote, hint); ok {
+		if ix.file(p).find(quote, hint).ok {
 			if found != "" {
 				return ""
 			}
@@ -369,22 +369,28 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// when it is not (models invent code, and a stale finding after a fix
 	// must not land on whatever line now has its number).
 	if len(quote) > 0 {
-		first, last, kind, deleted, near, ok := fi.find(quote, rf.Line)
+		loc := fi.find(quote, rf.Line)
 		// Models copy the prompt's line-number prefix ("12+code") and its
 		// unspaced deletion marker ("-}"); those readings come only after
 		// the quote as written, so code that starts with either still
-		// matches as itself.
+		// matches as itself, and only where the number and the marker
+		// are the prompt's: `500 * time.Second` is no line 500, and
+		// `-1 * x` no deleted line.
 		for _, alt := range quoteRetries(rf.Quote) {
-			if ok {
+			if loc.ok {
 				break
 			}
-			if q := quoteLines(alt); len(q) > 0 {
-				first, last, kind, deleted, near, ok = fi.find(q, rf.Line)
+			if q := quoteLines(alt.text); len(q) > 0 {
+				hint := cmp.Or(alt.line, rf.Line)
+				if l := fi.find(q, hint); l.ok && alt.holds(fi, l) {
+					loc = l
+				}
 			}
 		}
-		if !ok {
+		if !loc.ok {
 			return reject(path, "quote not in the diff"+ix.elsewhere(path, quote))
 		}
+		first, last, kind, deleted, near := loc.first, loc.last, loc.kind, loc.deleted, loc.near
 		out.Evidence, out.Near = EvidenceQuote, near
 		if wordless(quote) {
 			// `}` or `]);` is on many lines: the quote found a line
@@ -443,11 +449,11 @@ func (ix *Index) elsewhere(path string, quote []quoteLine) string {
 		if len(fi.byNorm[quote[0].text]) == 0 {
 			continue
 		}
-		if first, _, _, deleted, _, ok := fi.find(quote, 0); ok {
-			if deleted {
-				return fmt.Sprintf(" of %s (it is in %s, deleted from line %d)", path, p, fi.lines[first].old)
+		if l := fi.find(quote, 0); l.ok {
+			if l.deleted {
+				return fmt.Sprintf(" of %s (it is in %s, deleted from line %d)", path, p, fi.lines[l.first].old)
 			}
-			return fmt.Sprintf(" of %s (it is in %s:%d)", path, p, fi.lines[first].new)
+			return fmt.Sprintf(" of %s (it is in %s:%d)", path, p, fi.lines[l.first].new)
 		}
 	}
 	return ""

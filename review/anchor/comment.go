@@ -11,15 +11,21 @@ import (
 // either comment says. Only the language's own line comments are read
 // (Python's // is floor division, Go has no #), and only outside strings.
 
+// wordHash is the style of languages whose # starts a comment only at
+// the start of a word (shells, Perl, YAML, TOML, Terraform, make).
+const wordHash = " #"
+
 // commentStyle is how a file's language starts a line comment: "//", "#",
-// "//#" (both, as PHP), or "" when quorum does not know.
+// wordHash, "//#" (both, as PHP), or "" when quorum does not know.
 func commentStyle(file string) string {
 	switch strings.ToLower(path.Ext(file)) {
 	case ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".java", ".kt", ".kts", ".scala", ".swift",
 		".c", ".h", ".cc", ".cpp", ".hpp", ".cs", ".rs", ".dart":
 		return "//"
-	case ".py", ".rb", ".sh", ".bash", ".zsh", ".yaml", ".yml", ".toml", ".pl", ".r", ".tf":
+	case ".py", ".rb", ".r":
 		return "#"
+	case ".sh", ".bash", ".zsh", ".yaml", ".yml", ".toml", ".pl", ".pm", ".tf", ".mk":
+		return wordHash
 	case ".php":
 		return "//#"
 	}
@@ -27,11 +33,21 @@ func commentStyle(file string) string {
 }
 
 // stripComment is s without its trailing line comment in style (see
-// commentStyle), trimmed; s itself when it has none or style is "". A
-// comment opener inside a string literal ("http://", "#fff") is not one.
+// commentStyle), trimmed; s itself when it has none or style is "".
 func stripComment(s, style string) string {
+	if i := commentStart(s, style); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// commentStart is where s's line comment in style starts, or -1. A
+// comment opener inside a string literal ("http://", "#fff") is not one,
+// nor, in "#!"-style languages (shells, Perl, YAML, ...), a # inside a
+// word: `${#items[@]}` and `$#args` are code there.
+func commentStart(s, style string) int {
 	if style == "" {
-		return s
+		return -1
 	}
 	var quote byte
 	for i := 0; i < len(s); i++ {
@@ -45,12 +61,16 @@ func stripComment(s, style string) string {
 			}
 		case c == '"' || c == '\'' || c == '`':
 			quote = c
-		case c == '/' && i+1 < len(s) && s[i+1] == '/' && strings.Contains(style, "//"),
-			c == '#' && strings.Contains(style, "#"):
-			return strings.TrimSpace(s[:i])
+		case c == '/' && i+1 < len(s) && s[i+1] == '/' && strings.Contains(style, "//"):
+			return i
+		case c == '#' && strings.Contains(style, "#"):
+			if style == wordHash && i > 0 && s[i-1] != ' ' && s[i-1] != '\t' {
+				continue
+			}
+			return i
 		}
 	}
-	return s
+	return -1
 }
 
 // codeMatch is the comment rule: the quote line carries a comment (its own
@@ -62,8 +82,10 @@ func codeMatch(q quoteLine, line, style string) match {
 		return noMatch // no comment to drop: the other rules decided
 	}
 	lineCode := stripComment(line, style)
-	if lineCode == code || strings.Contains(lineCode, code) {
+	if lineCode == code {
 		return substring
 	}
-	return noMatch
+	// Part of the line's code, as rule 2 reads a part (partOf): whole
+	// words, nothing that turns it around left off.
+	return partOf(code, lineCode, "")
 }

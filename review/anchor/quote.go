@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -206,10 +207,12 @@ func quoteLines(q string) []quoteLine {
 }
 
 // dropLineNumbers removes the prompt's "12+" / "12 " prefix from every
-// line of a quote that has one; a quote is tried this way only when it does
-// not match as written, so code that starts with a number still matches.
-func dropLineNumbers(q string) string {
+// line of a quote that has one, and returns the first line's number (0
+// when it has none); a quote is tried this way only when it does not
+// match as written, so code that starts with a number still matches.
+func dropLineNumbers(q string) (string, int) {
 	lines := strings.Split(q, "\n")
+	first := 0
 	for i, l := range lines {
 		t := strings.TrimLeft(l, " \t")
 		n := 0
@@ -217,10 +220,13 @@ func dropLineNumbers(q string) string {
 			n++
 		}
 		if n > 0 && n < len(t) && (t[n] == '+' || t[n] == ' ' || t[n] == ':') {
+			if i == 0 {
+				first, _ = strconv.Atoi(t[:n])
+			}
 			lines[i] = t[n+1:]
 		}
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), first
 }
 
 // dropMarkers removes one leading + or - from every line of a quote that
@@ -240,20 +246,37 @@ func dropMarkers(q string) string {
 	return strings.Join(lines, "\n")
 }
 
+// retry is another reading of a quote (quoteRetries), with what makes it
+// the prompt's text copied, not code shortened: the line number it
+// dropped from its first line must be the line it then matches (0: none
+// dropped), and a marker it dropped must name the side of its line.
+type retry struct {
+	text    string
+	line    int
+	markers bool
+}
+
 // quoteRetries are the other readings of a quote, in the order they are
 // tried when it does not match as written: without line numbers, without
 // markers, without both. Readings equal to an earlier one are left out.
-func quoteRetries(q string) []string {
-	bare := dropLineNumbers(q)
+func quoteRetries(q string) []retry {
+	bare, n := dropLineNumbers(q)
 	seen := map[string]bool{q: true}
-	var out []string
-	for _, r := range []string{bare, dropMarkers(q), dropMarkers(bare)} {
-		if !seen[r] {
-			seen[r] = true
+	var out []retry
+	for _, r := range []retry{{bare, n, false}, {dropMarkers(q), 0, true}, {dropMarkers(bare), n, true}} {
+		if !seen[r.text] {
+			seen[r.text] = true
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// holds reports whether a match of this reading is the prompt's text:
+// at the line its number names, each dropped marker on a line of the side
+// it names.
+func (r retry) holds(fi *fileIndex, l located) bool {
+	return (r.line == 0 || fi.lines[l.first].new == r.line && fi.lines[l.first].kind != diff.Deleted) && (!r.markers || l.fits)
 }
 
 func isEllipsis(s string) bool {
@@ -261,45 +284,99 @@ func isEllipsis(s string) bool {
 	return s == "..." || s == "…" || s == "// ..." || s == "# ..."
 }
 
-// matchLine applies the line rules to one quote line and one diff line.
-func matchLine(q quoteLine, line string) match {
-	switch {
-	case line == "":
+// matchLine applies the line rules to one quote line and one diff line of
+// a file whose line comments start as style says (commentStyle).
+func matchLine(q quoteLine, line, style string) match {
+	if line == "" {
 		return noMatch
-	case line == q.text || q.marked != "" && line == q.marked:
+	}
+	if line == q.text || q.marked != "" && line == q.marked {
 		return exact
-	case len(q.text) >= MinSubstring && strings.Contains(line, q.text):
-		return partOf(q.text, line)
-	case len(q.text) >= MinSubstring && q.marked != "" && strings.Contains(line, q.marked):
-		return substring
-	case q.unsemi != "" && line == q.unsemi:
+	}
+	if q.unsemi != "" && line == q.unsemi {
 		return exact
-	case len(q.unsemi) >= MinSubstring && strings.Contains(line, q.unsemi):
-		return partOf(q.unsemi, line)
-	case q.words >= MinSimilarWords && q.words <= maxWords && nearCopy(q.text, line):
+	}
+	best := noMatch
+	if len(q.text) >= MinSubstring {
+		best = partOf(q.text, line, style)
+	}
+	if best < substring && len(q.text) >= MinSubstring && q.marked != "" {
+		best = max(best, partOf(q.marked, line, style))
+	}
+	if best < substring && len(q.unsemi) >= MinSubstring {
+		best = max(best, partOf(q.unsemi, line, style))
+	}
+	if best == noMatch && q.words >= MinSimilarWords && q.words <= maxWords && nearCopy(q.text, line) {
 		return similar
 	}
-	return noMatch
+	return best
 }
 
-// partOf is how a quote that is part of a line matches it: as a
-// substring, unless every place it starts leaves off a word or operator
-// that turns the quoted code around (`!`, not, defer, go): then it is
-// only a near copy. `u.IsAdmin() {` of `if !u.IsAdmin() {` is the claim
-// the admin check is there, and `f.Close()` of `defer f.Close()` the
-// claim it runs at once. `await` is not among them: models leave it off
-// a call they quote for another reason (6 of the corpora's 2,416 quotes).
-func partOf(quote, line string) match {
+// partOf is how a quote that is part of a line matches it. It is a
+// substring where it stands as the line's own code: it starts and ends at
+// the edges of the line's words and numbers (`n := 100` is not part of
+// `n := 1000`, nor `allowed` of `disallowed`: cut there, it says another
+// thing, and is no match), outside the line's comment (code a comment
+// mentions is not code the change runs), and with nothing left off before
+// it that turns the quoted code around (`!`, not, defer, go). A place that
+// is in a comment, or that leaves off such a word, is only a near copy:
+// `u.IsAdmin() {` of `if !u.IsAdmin() {` is the claim the admin check is
+// there, and `f.Close()` of `defer f.Close()` the claim it runs at once.
+// `await` is not among those words: models leave it off a call they quote
+// for another reason (6 of the corpora's 2,416 quotes).
+func partOf(quote, line, style string) match {
+	best := noMatch
+	comment := commentStart(line, style)
 	for from := 0; ; {
 		i := strings.Index(line[from:], quote)
 		if i < 0 {
-			return similar
+			return best
 		}
-		if !turnsAround(line[:from+i]) {
-			return substring
+		at := from + i
+		from = at + 1
+		cut := cutsWord(line, at, at+len(quote))
+		if cut == cutMeaning {
+			continue
 		}
-		from += i + 1
+		if cut == cutShort || comment >= 0 && at >= comment || turnsAround(line[:at]) {
+			best = similar
+			continue
+		}
+		return substring
 	}
+}
+
+// How a part of a line cuts the line's words (cutsWord).
+const (
+	cutNone    = iota
+	cutShort   // it ends inside a name: `sig != verification` of `verification_sig(email)`
+	cutMeaning // it starts inside a word, or ends inside a number
+)
+
+// cutsWord is how line[from:to] cuts the words of the line. A part that
+// stops inside a name is a model shortening a long line (a near copy); one
+// that starts inside a word (`allowed` of `disallowed`) or stops inside a
+// number (`n := 100` of `n := 1000`) says something the line does not.
+func cutsWord(line string, from, to int) int {
+	if from > 0 {
+		before, _ := utf8.DecodeLastRuneInString(line[:from])
+		first, _ := utf8.DecodeRuneInString(line[from:])
+		if isWord(before) && isWord(first) {
+			return cutMeaning
+		}
+	}
+	if to < len(line) {
+		last, _ := utf8.DecodeLastRuneInString(line[:to])
+		after, _ := utf8.DecodeRuneInString(line[to:])
+		if isWord(last) && isWord(after) {
+			start := strings.LastIndexFunc(line[:to], func(r rune) bool { return !isWord(r) }) + 1
+			if isNumeral(line[start:to]) {
+				return cutMeaning
+			}
+			return cutShort
+		}
+	}
+	return cutNone
 }
 
 // turnsAround reports whether code before a quote ends with what changes
@@ -395,13 +472,13 @@ func (s side) skips(k diff.LineKind) bool {
 // ties toward itself and nothing else outranks it: the kind of line never
 // trades the unchanged line a model names for an added line with the same
 // text elsewhere (which would turn a finding on untouched code into one on
-// the change, and flip the gate), however near. It returns the first and
-// last matched diff line indexes, how the change touched the lines the quote
-// matched (touched), and whether every line the match read is a deleted one.
-func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind diff.LineKind, deleted, near, ok bool) {
+// the change, and flip the gate), however near.
+func (fi *fileIndex) find(quote []quoteLine, hint int) located {
 	var best rank
 	found := false
 	var bestSide side
+	var first, last int
+	var kind diff.LineKind
 	// A one-line quote reads the same on every side.
 	try := sides[:1]
 	if len(quote) > 1 {
@@ -444,9 +521,9 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 		}
 	}
 	if !found {
-		return 0, 0, "", false, false, false
+		return located{}
 	}
-	near = best.worst == similar
+	near := best.worst == similar
 	if bestSide == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
 		// Unchanged lines that stood together before the change, now
 		// apart: code the change inserted between them is not what the
@@ -461,9 +538,20 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) (first, last int, kind di
 		for last > first && fi.lines[last].norm == "" {
 			last--
 		}
-		return first, last, diff.Context, false, near, true
+		return located{first: first, last: last, kind: diff.Context, near: near, fits: best.fits, ok: true}
 	}
-	return first, last, kind, fi.deletedOnly(first, last, bestSide), near, true
+	return located{first: first, last: last, kind: kind, deleted: fi.deletedOnly(first, last, bestSide), near: near, fits: best.fits, ok: true}
+}
+
+// located is where find found a quote: the first and last matched diff
+// line indexes, how the change touched the lines the quote matched
+// (kind), whether every line the match read is a deleted one, whether a
+// line matched only as a near copy, and whether each quote line's marker
+// fits its line; ok is false when the quote is not in the file's diff.
+type located struct {
+	first, last             int
+	kind                    diff.LineKind
+	deleted, near, fits, ok bool
 }
 
 // readsOnly reports whether every non-blank line side s reads in
@@ -543,7 +631,7 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 				if s.skips(fi.lines[k].kind) {
 					continue
 				}
-				if m := matchLine(next, fi.lines[k].norm); m != noMatch {
+				if m := matchLine(next, fi.lines[k].norm, fi.comment); m != noMatch {
 					j, found = k, true
 					break
 				}
@@ -563,7 +651,7 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 			// the file: a quote does not run from one hunk into the next.
 			return 0, noMatch, false, ""
 		}
-		m := matchLine(ql, fi.lines[j].norm)
+		m := matchLine(ql, fi.lines[j].norm, fi.comment)
 		if m < substring {
 			// The code itself, comments aside, outranks a near copy.
 			m = max(m, codeMatch(ql, fi.lines[j].norm, fi.comment))

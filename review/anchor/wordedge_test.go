@@ -1,0 +1,119 @@
+package anchor_test
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// evidenceCase is a quote and how it must anchor: line 0 is "quote not in
+// the diff"; near says the match is only a near copy (weaker evidence).
+type evidenceCase struct {
+	quote string
+	line  int
+	near  bool
+}
+
+func checkEvidence(t *testing.T, file string, first int, lines []string, cases []evidenceCase) {
+	t.Helper()
+	set := reporttest.Set()
+	set.Files = append(set.Files, reporttest.File(file, diff.StatusModified, first, first, lines...))
+	ix := anchor.NewIndex(set)
+	for _, tt := range cases {
+		got, rej := ix.Anchor("r", "c", 1, reporttest.F(file, first, tt.quote, "critical", "bug", "t", "e"))
+		switch {
+		case tt.line == 0 && rej == nil:
+			t.Errorf("%q: anchored at %d (near %v), want rejected", tt.quote, got.Line, got.Near)
+		case tt.line == 0 && rej.Reason != "quote not in the diff":
+			t.Errorf("%q: rejected for %q", tt.quote, rej.Reason)
+		case tt.line != 0 && rej != nil:
+			t.Errorf("%q: rejected (%s), want line %d", tt.quote, rej.Reason, tt.line)
+		case tt.line != 0 && (got.Line != tt.line || got.Evidence != anchor.EvidenceQuote || got.Near != tt.near):
+			t.Errorf("%q: line %d evidence %s near %v, want line %d by quote, near %v", tt.quote, got.Line, got.Evidence, got.Near, tt.line, tt.near)
+		}
+	}
+}
+
+// TestPartOfALineStopsAtItsWords: a quote that is part of a line starts
+// and ends where the line's words do. Cut inside a word or a number it
+// says another thing; one that stops inside a name is a shortened line,
+// a near copy.
+func TestPartOfALineStopsAtItsWords(t *testing.T) {
+	checkEvidence(t, "w.go", 10, []string{
+		"+\tdisallowed := check(u)", // 10
+		"+\tn := 1000",              // 11
+		"+\tres := unsafeHTML(s)",   // 12
+		"+\tlimit := 1024",          // 13
+		"+\tif sig != verification_sig(email) {", // 14
+	}, []evidenceCase{
+		{"allowed := check(u)", 0, false},
+		{"n := 100", 0, false},
+		{"safeHTML(s)", 0, false},
+		{"limit := 10", 0, false},
+		{"sig != verification", 14, true},
+		// At the edges of the line's words: the line's own code.
+		{"disallowed := check(u)", 10, false},
+		{"unsafeHTML(s)", 12, false},
+		{"check(u)", 10, false},
+	})
+}
+
+// TestCodeInACommentIsNotCode: a quote found only in a line's comment is
+// code the comment mentions, not code the change runs; it is a near copy
+// at best. With the model's own comment dropped, the code that remains
+// is read as rule 2 reads a part: `u.IsAdmin() {` of `if !u.IsAdmin() {`
+// is a near copy whatever comment follows it.
+func TestCodeInACommentIsNotCode(t *testing.T) {
+	checkEvidence(t, "c.go", 20, []string{
+		`+	// old: exec.Command("sh", "-c", userInput)`, // 20
+		"+\tif !u.IsAdmin() {",                        // 21
+		"+\tdefer f.Close()",                          // 22
+		`+	run(exec.Command("ls")) // not exec.Command("sh")`, // 23
+	}, []evidenceCase{
+		{`exec.Command("sh", "-c", userInput)`, 20, true},
+		{`// old: exec.Command("sh", "-c", userInput)`, 20, false},
+		{"u.IsAdmin() { // not admin", 21, true},
+		{"f.Close() // close", 22, true},
+		{"if !u.IsAdmin() { // not admin", 21, false},
+		{`run(exec.Command("ls"))`, 23, false},
+	})
+}
+
+// TestShellHashInAWordIsCode: in a shell script, # starts a comment only
+// at the start of a word: `${#items[@]}` is code, and a quote changing it
+// is not the line.
+func TestShellHashInAWordIsCode(t *testing.T) {
+	checkEvidence(t, "run.sh", 1, []string{
+		"+count=${#items[@]}",        // 1
+		"+echo \"$count\" # how many", // 2
+	}, []evidenceCase{
+		{"count=${#users[@]}", 0, false},
+		{"count=${#items[@]}", 1, false},
+		{"echo \"$count\" # the count", 2, false},
+	})
+}
+
+// TestRetriesKeepTheirCode: a quote is read without the prompt's line
+// number or marker only where that number and marker are the prompt's.
+// `500 * time.Second` is not line 500's `* time.Second`, nor
+// `-1 * time.Second` a deleted `1 * time.Second`.
+func TestRetriesKeepTheirCode(t *testing.T) {
+	checkEvidence(t, "t.go", 20, []string{
+		"+\ttimeout := 5 * time.Second", // 20
+		"+\twait := 1 * time.Second",    // 21
+		"-\tretries := 3",               // deleted
+		" \treturn nil",                 // 22
+	}, []evidenceCase{
+		{"500 * time.Second", 0, false},
+		{"-1 * time.Second", 0, false},
+		{"20+\ttimeout := 5 * time.Second", 20, false},
+		{"21: wait := 1 * time.Second", 21, false},
+		{"22 \treturn nil", 22, false},
+		{"-\tretries := 3", 22, false},
+		{"-retries := 3", 22, false},
+		{"+wait := 1 * time.Second", 21, false},
+		{"-wait := 1 * time.Second", 0, false},
+	})
+}
