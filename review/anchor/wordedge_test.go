@@ -42,10 +42,10 @@ func checkEvidence(t *testing.T, file string, first int, lines []string, cases [
 // a near copy.
 func TestPartOfALineStopsAtItsWords(t *testing.T) {
 	checkEvidence(t, "w.go", 10, []string{
-		"+\tdisallowed := check(u)", // 10
-		"+\tn := 1000",              // 11
-		"+\tres := unsafeHTML(s)",   // 12
-		"+\tlimit := 1024",          // 13
+		"+\tdisallowed := check(u)",              // 10
+		"+\tn := 1000",                           // 11
+		"+\tres := unsafeHTML(s)",                // 12
+		"+\tlimit := 1024",                       // 13
 		"+\tif sig != verification_sig(email) {", // 14
 	}, []evidenceCase{
 		{"allowed := check(u)", 0, false},
@@ -67,9 +67,9 @@ func TestPartOfALineStopsAtItsWords(t *testing.T) {
 // is a near copy whatever comment follows it.
 func TestCodeInACommentIsNotCode(t *testing.T) {
 	checkEvidence(t, "c.go", 20, []string{
-		`+	// old: exec.Command("sh", "-c", userInput)`, // 20
-		"+\tif !u.IsAdmin() {",                        // 21
-		"+\tdefer f.Close()",                          // 22
+		`+	// old: exec.Command("sh", "-c", userInput)`,       // 20
+		"+\tif !u.IsAdmin() {",                                // 21
+		"+\tdefer f.Close()",                                  // 22
 		`+	run(exec.Command("ls")) // not exec.Command("sh")`, // 23
 	}, []evidenceCase{
 		{`exec.Command("sh", "-c", userInput)`, 20, true},
@@ -86,7 +86,7 @@ func TestCodeInACommentIsNotCode(t *testing.T) {
 // is not the line.
 func TestShellHashInAWordIsCode(t *testing.T) {
 	checkEvidence(t, "run.sh", 1, []string{
-		"+count=${#items[@]}",        // 1
+		"+count=${#items[@]}",         // 1
 		"+echo \"$count\" # how many", // 2
 	}, []evidenceCase{
 		{"count=${#users[@]}", 0, false},
