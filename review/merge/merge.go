@@ -194,6 +194,11 @@ type node struct {
 	fix      vector          // what its suggested fix changes (fix.go), IDF-weighted
 	common   map[string]bool // names common to the findings of its file
 	fileIso  bool            // no reviewer has a second finding of its declared kind in its file (fileKindPairs)
+	// oldSide: f is on deleted code of a deleted file, which has no new
+	// side (Line 0); its Line..EndLine are its old lines while it is
+	// merged, so findings far apart in the removed file are not all one
+	// file-level finding. build gives Members their own lines back.
+	oldSide bool
 }
 
 // Clusters groups findings into issues. The result is sorted by file, line,
@@ -328,6 +333,7 @@ func prepare(findings []anchor.Finding) ([]node, []pair, *unionFind) {
 // newNodes gives every finding its canonical index (a content order no
 // permutation of the input can change) and the evidence the scores read.
 func newNodes(findings []anchor.Finding) []node {
+	findings, oldSide := placed(findings)
 	order := canonicalOrder(findings)
 	nodes := make([]node, len(findings))
 	vecs := make([]vector, len(findings))
@@ -348,7 +354,7 @@ func newNodes(findings []anchor.Finding) []node {
 	}
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), fix: fixes[i]}
+		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), fix: fixes[i], oldSide: oldSide[j]}
 		if !ablate.kinds {
 			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 			nodes[i].decl = declaredKind(f.Raw.Kind)
@@ -359,6 +365,23 @@ func newNodes(findings []anchor.Finding) []node {
 	}
 
 	return nodes
+}
+
+// placed is findings with those on deleted code of a deleted file at
+// their old lines (node.oldSide), and which those are. findings itself is
+// not changed.
+func placed(findings []anchor.Finding) ([]anchor.Finding, []bool) {
+	out := findings
+	oldSide := make([]bool, len(findings))
+	for i := range findings {
+		if f := &findings[i]; f.Deleted && f.Line == 0 && f.OldLine > 0 {
+			if oldSide[i] = true; len(out) > 0 && &out[0] == &findings[0] {
+				out = slices.Clone(findings)
+			}
+			out[i].Line, out[i].EndLine = f.OldLine, max(f.OldEndLine, f.OldLine)
+		}
+	}
+	return out, oldSide
 }
 
 // canonicalOrder is the input indices of findings in canonical order
@@ -511,6 +534,9 @@ func build(nodes []node, idx []int) Cluster {
 	cats := map[string]int{}
 	for _, i := range idx {
 		f := nodes[i].f
+		if nodes[i].oldSide {
+			f.Line, f.EndLine = 0, 0
+		}
 		c.Members = append(c.Members, f)
 		if v, ok := c.Votes[f.Reviewer]; ok {
 			c.Repeats++
@@ -546,7 +572,7 @@ func build(nodes []node, idx []int) Cluster {
 			best, bestSum = i, sum
 		}
 	}
-	c.Rep = nodes[best].f
+	c.Rep = c.Members[slices.Index(idx, best)]
 	return c
 }
 
