@@ -213,6 +213,7 @@ func TestCorpusAblation(t *testing.T) {
 	defer func() {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
+		alt.slipOwnWords, alt.relatedOwnWords, alt.regionNamesAll, alt.fileNamesApart = false, false, false, false
 	}()
 	type variant struct {
 		name string
@@ -264,6 +265,9 @@ func TestCorpusAblation(t *testing.T) {
 		{"quoted repeats collapse (before pass 13)", func() { ablate.quotedRepeats = true }, nil},
 		{"+ file-wide for per-call kinds", func() { alt.fileKindPerCall = true }, nil},
 		{"+ file-wide far evidence", func() { alt.fileFar = true }, nil},
+		{"words overrule a kind they also name (before pass 17)", func() { alt.slipOwnWords = true }, nil},
+		{"related kinds in words of their own stay related (before pass 17)", func() { alt.relatedOwnWords = true }, nil},
+		{"kinds link statements named apart (before pass 17)", func() { alt.regionNamesAll, alt.fileNamesApart = true, true }, nil},
 		{"no inferred-kind isolation, no schema kind", func() { ablate.inferIso = true }, stripKinds},
 		{"declared kind not overruled", func() { ablate.wordsOverrule = true }, nil},
 		{"… with 1 kind in 10 wrong", func() { ablate.wordsOverrule = true }, kindNoise(10, true)},
@@ -275,6 +279,7 @@ func TestCorpusAblation(t *testing.T) {
 	} {
 		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
+		alt.slipOwnWords, alt.relatedOwnWords, alt.regionNamesAll, alt.fileNamesApart = false, false, false, false
 		v.set()
 		row := fmt.Sprintf("| %-26s", v.name)
 		pooled := map[string]*corpus.Counts{}

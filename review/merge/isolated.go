@@ -156,7 +156,7 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 	}
 	// Distinct anchors and names say two places; a kind that spans places
 	// (a lock order, a race between a read and a write) has two of its own.
-	if !region && (distinctAnchors(na, nb) || gap > 0 && namedApart(na, nb)) {
+	if (!region || !alt.regionNamesAll && na.decl&spanMask == 0) && (distinctAnchors(na, nb) || gap > 0 && namedApart(na, nb)) {
 		return false
 	}
 	reach := Window
@@ -174,6 +174,15 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 		return g.decl&want != 0 || g.decl == 0 && g.kinds&want != 0
 	})
 }
+
+// spanMask are the kinds whose one bug is often at two places, each
+// named by its own statement: a lock order is two locks, a race a read and
+// a write, a transaction its begin and its commit, a leak its open and
+// its missing close, an XSS the helper that builds the HTML and the
+// component that renders it. Two reviewers' findings of another kind that
+// each name their own statement (two injections, two queries) are two
+// issues.
+var spanMask = kindBit("deadlock") | kindBit("data-race") | kindBit("missing-transaction") | kindBit("resource-leak") | kindBit("xss")
 
 // isoKind is the kind a finding is isolated by: the one it declares, else
 // (words only) the one strong kind its words name.
@@ -301,7 +310,7 @@ func fileKindPairs(nodes []node, self *unionFind, pairs []pair) []pair {
 			for x, a := range idx {
 				nodes[a].fileIso = true
 				for _, b := range idx[x+1:] {
-					if nodes[a].f.Reviewer != nodes[b].f.Reviewer && !have[[2]int{a, b}] {
+					if nodes[a].f.Reviewer != nodes[b].f.Reviewer && !have[[2]int{a, b}] && !placesApart(&nodes[a], &nodes[b]) {
 						out = append(out, pair{a: a, b: b, score: isoScore})
 					}
 				}
@@ -310,6 +319,18 @@ func fileKindPairs(nodes []node, self *unionFind, pairs []pair) []pair {
 		start = end
 	}
 	return out
+}
+
+// placesApart reports whether two findings of one kind quote two
+// statements that each name code of their own (distinct anchors, names
+// apart) and the kind is not one whose one bug spans places (spanMask):
+// two injections in two queries are two issues however alone each
+// reviewer's is in the file.
+func placesApart(a, b *node) bool {
+	if alt.fileNamesApart || a.decl&spanMask != 0 {
+		return false
+	}
+	return distinctAnchors(a, b) || lineGap(&a.f, &b.f) > 0 && namedApart(a, b)
 }
 
 // natureApart reports whether two findings are plainly of different

@@ -239,12 +239,42 @@ func kindConflict(a, b *node) bool {
 		return false
 	}
 	// A declared kind can be a slip: words that name the other's kind
-	// (strong kinds only) overrule it.
-	if !ablate.wordsOverrule && (a.inferred&^weakMask&b.kinds != 0 || b.inferred&^weakMask&a.kinds != 0) {
+	// (strong kinds only) overrule it, unless they name its own too: an
+	// unchecked error "in a query built from user input" is still an
+	// unchecked error, and the injection in that query another issue.
+	if !ablate.wordsOverrule && (slip(a, b) || slip(b, a)) {
 		return false
 	}
-	return ablate.related || !a.kinds.related(b.kinds)
+	if ablate.related || !a.kinds.related(b.kinds) {
+		return true
+	}
+	// Related kinds are one bug told two ways, unless each finding's
+	// words hold to its own kind: "the body is never closed" and "the
+	// whole body is read into memory" of one io.ReadAll are two fixes.
+	// A cause and its symptom (causeSymptom) are told in words of their
+	// own by nature, and stay related.
+	return !alt.relatedOwnWords && !causeAndSymptom(a.decl, b.decl) && ownWordsOnly(a, b) && ownWordsOnly(b, a)
 }
+
+// ownWordsOnly reports whether a declared a kind its words name, and
+// name none of b's.
+func ownWordsOnly(a, b *node) bool {
+	return a.declared && a.inferred&a.kinds != 0 && a.inferred&b.kinds == 0
+}
+
+// slip reports whether a's declared kind reads as a slip for b's: its
+// words name b's kind (a strong one), and when that is an injection, not
+// its own kind too. An unchecked error "in a query built from user input"
+// names the injection's words for where the error happens; words of a
+// missed await that name the unhandled rejection it causes name one
+// issue (the corpora's cause-and-symptom pairs).
+func slip(a, b *node) bool {
+	named := a.inferred &^ weakMask & b.kinds
+	return named != 0 && (alt.slipOwnWords || named&injectionMask == 0 || a.inferred&a.kinds == 0)
+}
+
+// injectionMask: the kinds of untrusted input reaching a sink.
+var injectionMask = kindBit("sql-injection") | kindBit("command-injection") | kindBit("xss") | kindBit("path-traversal") | kindBit("ssrf") | kindBit("open-redirect")
 
 // normText lower-cases s and turns every run of non-word characters except
 // a few meaningful ones into one space, with a space at both ends.

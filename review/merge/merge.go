@@ -180,6 +180,10 @@ var alt struct {
 	fixNames                                                   bool
 	fileKindPerCall                                            bool
 	fileFar                                                    bool
+	slipOwnWords                                               bool // words naming the other's kind overrule a declared kind even when they name its own
+	relatedOwnWords                                            bool // related kinds never conflict, even when each finding's words name only its own
+	regionNamesAll                                             bool // a function-wide kind of any kind skips distinct anchors and names apart
+	fileNamesApart                                             bool // fileKindPairs links findings whose quotes name places apart
 	scorer                                                     func(nodes []node, self *unionFind, a, b, gap int) float64
 }
 
@@ -425,7 +429,7 @@ func disjointFar(a, b *node) bool {
 	if hi.Line-lo.EndLine <= Window {
 		return false
 	}
-	if a.fileIso && b.fileIso && a.decl == b.decl {
+	if a.fileIso && b.fileIso && a.decl == b.decl && !placesApart(a, b) {
 		return false // fileKindPairs: one issue of the kind in the file, wherever its findings lie
 	}
 	if sameDeclared(a, b) && !ablate.kindIsolated {

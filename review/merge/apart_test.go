@@ -1,0 +1,63 @@
+package merge
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// quoted is a finding whose quote found lineText, in section sec.
+func quoted(rev, file string, line int, kind, sev, cat, title, expl, lineText, sec string) anchor.Finding {
+	f := fnd(rev, file, line, sev, cat, title, expl)
+	f.Raw.Kind, f.Evidence, f.LineText, f.Raw.Quote, f.Section = kind, anchor.EvidenceQuote, lineText, lineText, sec
+	return f
+}
+
+// TestTwoIssuesOfOneStatementStayTwo: two reviewers' findings of two
+// issues on one statement, or of one kind at two statements, are two
+// findings. Merged, dismissing one would hide the other.
+func TestTwoIssuesOfOneStatementStayTwo(t *testing.T) {
+	query := `rows, _ := db.Query("SELECT * FROM users WHERE name = '" + name + "'")`
+	find := "func Find(db *sql.DB, name string) (*User, error) {"
+	read := "body, err := io.ReadAll(resp.Body)"
+	fetch := "func fetch(url string) ([]byte, error) {"
+	purge := "func Purge(db *sql.DB, user, table string) error {"
+	for _, tc := range []struct {
+		name string
+		a, b anchor.Finding
+	}{
+		{
+			// The error's words name the query's user input, which made
+			// them read as an injection's: a declared kind that its own
+			// words name too is no slip.
+			"unchecked error and injection on one line",
+			quoted("a", "db.go", 10, "unchecked-error", "important", "error-handling", "Error from db.Query ignored",
+				"The error returned by `db.Query` is discarded with `_`, so a failed query built from user input goes unnoticed and `rows` is nil.", query, find),
+			quoted("b", "db.go", 10, "sql-injection", "critical", "security", "SQL injection in db.Query",
+				"`name` is user input concatenated into the query passed to `db.Query`; an attacker controls the SQL.", query, find),
+		},
+		{
+			// Related kinds, but each text holds to its own: two fixes.
+			"leak and unbounded read on one line",
+			quoted("a", "f.go", 20, "resource-leak", "important", "bug", "resp.Body is never closed",
+				"`resp.Body` from `http.Get` is read with `io.ReadAll` but never closed, leaking the connection.", read, fetch),
+			quoted("b", "f.go", 20, "resource-exhaustion", "important", "bug", "Unbounded io.ReadAll of resp.Body",
+				"`io.ReadAll(resp.Body)` reads the whole response into memory; a huge response exhausts memory. Wrap `resp.Body` in `io.LimitReader`.", read, fetch),
+		},
+		{
+			// One kind in one function, each quote naming its own statement.
+			"two injections in one function",
+			quoted("a", "p.go", 10, "sql-injection", "critical", "security", "SQL injection in the DELETE",
+				"`user` is concatenated into the DELETE passed to `db.Exec`.", `	_, err := db.Exec("DELETE FROM sessions WHERE user = '" + user + "'")`, purge),
+			quoted("b", "p.go", 30, "sql-injection", "critical", "security", "Table name spliced into DROP TABLE",
+				"`table` is pasted into `DROP TABLE` with fmt.Sprintf; a caller can drop any table.", `	_, err = db.Exec(fmt.Sprintf("DROP TABLE %s", table))`, purge),
+		},
+	} {
+		if c := Clusters([]anchor.Finding{tc.a, tc.b}); len(c) != 2 {
+			t.Errorf("%s: merged:\n%s", tc.name, signature(c))
+		}
+		if c := Clusters([]anchor.Finding{tc.b, tc.a}); len(c) != 2 {
+			t.Errorf("%s, the other order: merged:\n%s", tc.name, signature(c))
+		}
+	}
+}
