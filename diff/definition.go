@@ -30,6 +30,10 @@ var nestedPrefixes = []string{
 	"pub(crate) async fn ", "unsafe fn ", "pub unsafe fn ", "const fn ", "pub const fn ",
 	"fun ", "suspend fun ", "override fun ", "private fun ", "internal fun ", "protected fun ", "public fun ",
 	"override suspend fun ", "private suspend fun ",
+	// Swift methods: gofmt writes a Go closure "func(", and Go has no
+	// other indented "func name".
+	"func ", "private func ", "fileprivate func ", "public func ", "internal func ", "open func ",
+	"override func ", "static func ", "class func ", "mutating func ", "@objc func ",
 }
 
 // modifiers open a Java, C# or Kotlin method declaration.
@@ -82,8 +86,15 @@ func IsDefinitionIn(path, text string) bool {
 // isDefinitionOf is IsDefinitionIn for a language whose bare-method forms
 // (bareMethodLanguages) are already known.
 func isDefinitionOf(text string, typed, untyped bool) bool {
-	return IsDefinition(text) || (typed || untyped) && isBareMethod(text, untyped)
+	return IsDefinition(text) || (typed || untyped) && isBareMethod(text, untyped) ||
+		untyped && !typed && arrowField.MatchString(strings.TrimSpace(text))
 }
+
+// arrowField is a JS/TS function held by a name, at any indentation: a
+// class field (`load = async (id) => {`, `private save = (row: Row): void
+// => {`) or a local const (`const parse = (s) => {`).
+var arrowField = regexp.MustCompile(`^(?:(?:public|private|protected|static|readonly|override|export|const|let|var)\s+)*` +
+	`#?[A-Za-z_$][\w$]*\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^()]*\)|[A-Za-z_$][\w$]*)\s*(?::\s*[^=]+)?=>\s*\{\s*$`)
 
 // bareMethodLanguages says whether path's language writes methods as
 // `Type name(args) {` (typed) and as `name(args) {` (untyped).
@@ -101,12 +112,13 @@ func bareMethodLanguages(path string) (typed, untyped bool) {
 
 // bareMethod is a JS/TS class method (`find(id) {`, `async save(row): Promise<void> {`)
 // or a Java, C# or C method with no modifier (`void remove(String id) {`,
-// `int main(int argc, char **argv) {`): a name, a parameter list holding no
-// call, and the body's brace. Control statements are not: their keyword is
-// refused by name.
+// `int main(int argc, char **argv) {`), or a C++ member defined outside
+// its class (`int Cache::get(int k) const {`, `Cache::~Cache() {`): a
+// name, a parameter list holding no call, and the body's brace. Control
+// statements are not: their keyword is refused by name.
 var bareMethod = regexp.MustCompile(`^((?:async|static|get|set|public|private|protected|override|readonly)\s+)*` +
 	`(?:([A-Za-z_][\w<>\[\],.?]*(?:\s+[A-Za-z_*][\w<>\[\],.?*]*)*)\s+\**)?` + // a return type, if any
-	`(#?[A-Za-z_$][\w$]*)\s*\([^()]*\)\s*(?::\s*[^={}()]+)?(?:throws\s+[\w., ]+)?\{\s*$`)
+	`(#?(?:[A-Za-z_]\w*(?:<[^<>()]*>)?::)*~?[A-Za-z_$][\w$]*)\s*\([^()]*\)\s*(?:const\s*)?(?::\s*[^={}()]+)?(?:throws\s+[\w., ]+)?\{\s*$`)
 
 // notMethods are the words that open a statement, not a definition.
 var notMethods = map[string]bool{
@@ -120,7 +132,9 @@ var notMethods = map[string]bool{
 
 func isBareMethod(t string, untyped bool) bool {
 	m := bareMethod.FindStringSubmatch(strings.TrimSpace(t))
-	if m == nil || notMethods[m[3]] || m[2] == "" && !untyped {
+	// A typed language's method needs its return type, but a C++
+	// constructor or destructor defined outside its class has none.
+	if m == nil || notMethods[m[3]] || m[2] == "" && !untyped && !strings.Contains(m[3], "::") {
 		return false
 	}
 	for _, w := range strings.Fields(m[2]) {
@@ -234,9 +248,13 @@ func NewScopes(path string, open []string) *Scopes {
 // See reads the next line of the file.
 func (s *Scopes) See(line string) {
 	if s.quote != "" {
-		if strings.Count(line, s.quote)%2 == 1 {
-			s.quote = "" // the string ends on this line
+		end := strings.Index(line, s.quote)
+		if end < 0 {
+			return
 		}
+		// The string ends on this line; what follows it is code, which
+		// may open another.
+		s.quote = openTriple(line[end+3:])
 		return
 	}
 	t := strings.TrimSpace(line)
@@ -244,11 +262,7 @@ func (s *Scopes) See(line string) {
 		return
 	}
 	if s.python {
-		for _, q := range []string{`"""`, "'''"} {
-			if strings.Count(line, q)%2 == 1 {
-				s.quote = q // a string opens here and runs on
-			}
-		}
+		s.quote = openTriple(line) // a string opens here and runs on
 	}
 	def := isDefinitionOf(line, s.typed, s.untyped)
 	if !def && !strings.HasPrefix(t, "}") && !(s.python && closesScope(t)) {
@@ -261,6 +275,33 @@ func (s *Scopes) See(line string) {
 	if def {
 		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
 	}
+}
+
+// openTriple is the Python triple quote a line (read from its start as
+// code) leaves open at its end, or "": quotes inside a comment or an
+// ordinary string (# docstrings use """ here) open nothing.
+func openTriple(line string) string {
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; c {
+		case '#':
+			return ""
+		case '"', '\'':
+			if q := line[i:min(i+3, len(line))]; q == strings.Repeat(string(c), 3) {
+				end := strings.Index(line[i+3:], q)
+				if end < 0 {
+					return q
+				}
+				i += 3 + end + 2
+				continue
+			}
+			for i++; i < len(line) && line[i] != c; i++ {
+				if line[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // closesScope: a Python line (trimmed) that, at a definition's indentation
@@ -328,8 +369,9 @@ func enclosings(path string, content []byte, starts []int) [][]string {
 }
 
 // setEnclosing fills the Enclosing of f's hunks from the values of
-// enclosings for starts.
+// enclosings for starts, and marks f Scoped when they answer every start.
 func setEnclosing(f *File, starts []int, encl [][]string) {
+	f.Scoped = len(starts) > 0 && len(encl) == len(starts)
 	for i := range f.Hunks {
 		h := &f.Hunks[i]
 		for k, s := range starts {

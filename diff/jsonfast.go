@@ -192,6 +192,9 @@ func (w *jsonWriter) file(f *File) {
 	if f.Skip != "" {
 		w.str(1, false, "skip", f.Skip)
 	}
+	if f.Scoped {
+		w.bool(1, "scoped", true)
+	}
 	w.key(1, false, "hunks")
 	switch {
 	case f.Hunks == nil:

@@ -106,7 +106,13 @@ type File struct {
 	Added      int    `json:"added"`
 	Deleted    int    `json:"deleted"`
 	Skip       string `json:"skip,omitempty"`
-	Hunks      []Hunk `json:"hunks"`
+	// Scoped says the definitions open above each hunk (Hunk.Enclosing)
+	// were read from the file itself: a hunk none is open at is top-level
+	// code, whose section is none, not git's heading (a nearby line of
+	// whatever shape git's funcname rule found, which an unrelated edit
+	// changes). Unset, a hunk past line 1 has only git's heading.
+	Scoped bool   `json:"scoped,omitempty"`
+	Hunks  []Hunk `json:"hunks"`
 
 	// newBlob is the head-side blob id from the patch's index line.
 	newBlob string

@@ -26,7 +26,7 @@ func (ix *Index) section(path string, n int) string {
 	}
 	for _, h := range f.Hunks {
 		if n >= h.NewStart && n < h.NewStart+max(h.NewLines, 1) {
-			return sectionIn(path, h, h.Enclosing, n, newSideLine)
+			return sectionIn(path, h, h.Enclosing, f.Scoped || h.NewStart <= 1, n, newSideLine)
 		}
 	}
 	return ""
@@ -43,7 +43,7 @@ func (ix *Index) OldSection(path string, n int) string {
 	}
 	for _, h := range f.Hunks {
 		if n >= h.OldStart && n < h.OldStart+max(h.OldLines, 1) {
-			return sectionIn(path, h, nil, n, oldSideLine)
+			return sectionIn(path, h, nil, h.OldStart <= 1, n, oldSideLine)
 		}
 	}
 	return ""
@@ -52,8 +52,10 @@ func (ix *Index) OldSection(path string, n int) string {
 // sectionIn carries the definitions open at hunk h's start (open) through
 // its lines of one side up to line n (numbered by lineNo, 0 for a line of
 // the other side), and returns n's section: the innermost open definition
-// it is indented past, else h's heading.
-func sectionIn(path string, h diff.Hunk, open []string, n int, lineNo func(diff.Line) int) string {
+// it is indented past; with none, "" when open is known to be all the file
+// has there (known: read from the file, or the hunk starts at its top),
+// else h's heading.
+func sectionIn(path string, h diff.Hunk, open []string, known bool, n int, lineNo func(diff.Line) int) string {
 	sc := diff.NewScopes(path, open)
 	self := ""
 	for _, l := range h.Lines {
@@ -68,6 +70,12 @@ func sectionIn(path string, h diff.Hunk, open []string, n int, lineNo func(diff.
 			break
 		}
 		sc.See(l.Text)
+	}
+	if known {
+		// Top-level code (module settings, a Go var block) has no
+		// section: git's heading there is whatever line its funcname
+		// rule last matched, and an unrelated edit moves it.
+		return Normalize(sc.Enclosing(self))
 	}
 	return Normalize(cmp.Or(sc.Enclosing(self), h.Section))
 }

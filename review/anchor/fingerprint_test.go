@@ -1,0 +1,130 @@
+package anchor_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/diff/difftest"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// changeSet commits old, then new, in a real repository and loads the
+// diff between them.
+func changeSet(t *testing.T, path, old, new string) *diff.Set {
+	t.Helper()
+	r := difftest.New(t)
+	r.Write(path, old)
+	a := r.Commit("old")
+	r.Write(path, new)
+	b := r.Commit("new")
+	set, err := diff.Load(context.Background(), diff.Options{Dir: r.Dir, Commits: a + ".." + b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+// fingerprint anchors a finding quoting quote in path and returns its
+// section and the fingerprint a dismissal of it would record.
+func fingerprint(t *testing.T, set *diff.Set, path, quote string) (string, string) {
+	t.Helper()
+	f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: path, Quote: quote, Severity: "important", Category: "bug", Title: "t", Explanation: "e"})
+	if rej != nil {
+		t.Fatalf("%s: %q rejected: %s", path, quote, rej.Reason)
+	}
+	return f.Section, report.Fingerprint(f.File, f.Line, f.Section, f.LineText, "bug")
+}
+
+func lines(s ...string) string { return strings.Join(s, "\n") + "\n" }
+
+// TestTopLevelCodeKeepsItsFingerprint: code outside any definition (a
+// settings module, a Go var block) has no section. It had git's hunk
+// heading, a nearby line of whatever shape git's funcname rule matched,
+// which an unrelated edit above moved: the dismissal of a dev secret came
+// back.
+func TestTopLevelCodeKeepsItsFingerprint(t *testing.T) {
+	settings := []string{"import os", ""}
+	for i := range 12 {
+		settings = append(settings, fmt.Sprintf("OPTION_%c = %d", 'A'+i, i))
+	}
+	settings = append(settings, "DEBUG = True", `SECRET_KEY = "dev-secret"`, "ALLOWED_HOSTS = []")
+	push1 := append(append([]string{}, settings...), "CSRF_TRUSTED_ORIGINS = []")
+	push2 := append([]string{}, push1...)
+	push2[10] = "OPTION_I = 99" // an unrelated edit above
+	sec1, fp1 := fingerprint(t, changeSet(t, "settings.py", lines(settings...), lines(push1...)), "settings.py", `SECRET_KEY = "dev-secret"`)
+	sec2, fp2 := fingerprint(t, changeSet(t, "settings.py", lines(settings...), lines(push2...)), "settings.py", `SECRET_KEY = "dev-secret"`)
+	if sec1 != "" || fp1 != fp2 {
+		t.Errorf("settings.py: sections %q and %q, fingerprints equal %v; want no section and one fingerprint", sec1, sec2, fp1 == fp2)
+	}
+
+	goVars := func(imports ...string) string {
+		src := []string{"package main", "", "import ("}
+		for _, i := range imports {
+			src = append(src, "\t"+i)
+		}
+		src = append(src, ")", "", "var (", "\tport = 8080", "\thost = \"localhost\"", "\tretries = 3", "\tapiKey = \"sk-live-123\"", "\ttimeout = 5", ")", "", "func main() {}")
+		return lines(src...)
+	}
+	base := goVars(`"fmt"`)
+	with := strings.Replace(goVars(`"fmt"`), "\tretries = 3", "\tretries = 3\n\tverbose = true", 1)
+	withImport := strings.Replace(goVars(`"fmt"`, `"os"`), "\tretries = 3", "\tretries = 3\n\tverbose = true", 1)
+	sec1, fp1 = fingerprint(t, changeSet(t, "main.go", base, with), "main.go", `apiKey = "sk-live-123"`)
+	sec2, fp2 = fingerprint(t, changeSet(t, "main.go", base, withImport), "main.go", `apiKey = "sk-live-123"`)
+	if fp1 != fp2 {
+		t.Errorf("main.go: an added import moved the var block's section from %q to %q", sec1, sec2)
+	}
+}
+
+// TestSectionsOfMoreLanguages: each method is its own section in C++
+// (members defined outside their class), Swift, JavaScript class fields
+// holding arrow functions, and Python below a comment that mentions a
+// triple quote. Before, both lines of each file shared a section, so one
+// dismissal covered the other method too.
+func TestSectionsOfMoreLanguages(t *testing.T) {
+	for _, tc := range []struct {
+		path       string
+		src        func(body string) string
+		old, new   string
+		want1, wnt string
+	}{
+		{"cache.cpp", func(b string) string {
+			return lines(`#include "cache.h"`, "", "int Cache::get(int k) const {", "  int v = table_[k];", b, "  return v;", "}", "",
+				"Store::~Store() {", "  int v = rows_[0];", b, "  return;", "}")
+		}, "  // x", "  log(v);", "int Cache::get(int k) const {", "Store::~Store() {"},
+		{"Store.swift", func(b string) string {
+			return lines("class Store {", "    func load(id: String) {", "        let u = db.find(id)", b, "    }", "",
+				"    private func remove(id: String) {", "        let u = db.find(id)", b, "    }", "}")
+		}, "        // x", "        print(u!.name)", "func load(id: String) {", "private func remove(id: String) {"},
+		{"store.js", func(b string) string {
+			return lines("class Store {", "  load = async (id) => {", "    const u = db.find(id);", b, "  };", "",
+				"  remove = (id) => {", "    const u = db.find(id);", b, "  };", "}")
+		}, "    // x", "    console.log(u.name);", "load = async (id) => {", "remove = (id) => {"},
+		{"m.py", func(b string) string {
+			return lines(`# docstrings use """ in this module`, "def load(path):", "    data = read(path)", b, "", "",
+				"def save(path):", "    data = read(path)", b)
+		}, "    return data", "    return eval(data)", "def load(path):", "def save(path):"},
+	} {
+		set := changeSet(t, tc.path, tc.src(tc.old), tc.src(tc.new))
+		ix := anchor.NewIndex(set)
+		var got []string
+		for _, h := range set.Files[0].Hunks {
+			for _, l := range h.Lines {
+				if l.Kind == diff.Added {
+					f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: tc.path, Line: l.New, Severity: "important", Title: "t"})
+					if rej != nil {
+						t.Fatal(rej.Reason)
+					}
+					got = append(got, f.Section)
+				}
+			}
+		}
+		if len(got) != 2 || got[0] != tc.want1 || got[1] != tc.wnt {
+			t.Errorf("%s: sections %q, want %q and %q", tc.path, got, tc.want1, tc.wnt)
+		}
+	}
+}
