@@ -401,15 +401,31 @@ func turnsAround(before string) bool {
 	return false
 }
 
-// wordless reports whether a quote has no word at all (`}`, `]);`):
-// punctuation found on many lines of any file.
+// wordless reports whether a quote has no word but the language's
+// commonest keywords and literals (`}`, `]);`, `} else {`, `return nil`,
+// `break;`): code found on many lines of any file, which places a
+// finding near the line a model gave but shows no code it read there.
 func wordless(quote []quoteLine) bool {
 	for _, q := range quote {
-		if !q.ellipsis && q.words > 0 {
-			return false
+		if q.ellipsis {
+			continue
+		}
+		for _, w := range words(q.text) {
+			if !bareWords[w] {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// bareWords are the keywords and literals that alone make a line found
+// on many lines of a file.
+var bareWords = map[string]bool{
+	"return": true, "else": true, "break": true, "continue": true, "pass": true, "end": true, "do": true,
+	"done": true, "then": true, "fi": true, "esac": true, "try": true, "finally": true, "default": true,
+	"nil": true, "null": true, "None": true, "true": true, "false": true, "True": true, "False": true,
+	"undefined": true, "self": true, "this": true,
 }
 
 // semicolonless is a quote line without the ";" that ends it, for a model
@@ -485,7 +501,9 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) located {
 		try = sides[:]
 	}
 	// Lines equal to the quote's first line are tried first; only when none
-	// of them starts a match is every line scanned.
+	// of them starts a match, or only a near copy does, is every line
+	// scanned: a whole match elsewhere (its first line carrying a comment
+	// the quote left off) is stronger evidence than a near copy here.
 	tryAt := func(i int) {
 		for _, s := range try {
 			end, worst, fits, touched := fi.matchAt(i, quote, s)
@@ -515,7 +533,7 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) located {
 			tryAt(i)
 		}
 	}
-	if !found {
+	if !found || best.worst < substring {
 		for i := range fi.lines {
 			tryAt(i)
 		}

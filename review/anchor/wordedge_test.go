@@ -117,3 +117,42 @@ func TestRetriesKeepTheirCode(t *testing.T) {
 		{"-wait := 1 * time.Second", 0, false},
 	})
 }
+
+// TestWholeMatchBeatsANearCopy: a quote whose lines match whole further
+// on (its first line there carries a comment it left off) is found there,
+// not as a near copy of similar lines the first line matched exactly.
+func TestWholeMatchBeatsANearCopy(t *testing.T) {
+	lines := []string{
+		"+\tx := load(cfg)", // 4
+		"+\tif err := validate(conf, strict); err != nil {", // 5
+	}
+	for n := 6; n < 28; n++ {
+		lines = append(lines, "+\tstep()")
+	}
+	lines = append(lines,
+		"+\tx := load(cfg) // primary",                     // 28
+		"+\tif err := validate(cfg, strict); err != nil {") // 29
+	checkEvidence(t, "v.go", 4, lines, []evidenceCase{
+		{"x := load(cfg)\nif err := validate(cfg, strict); err != nil {", 28, false},
+	})
+}
+
+// TestKeywordQuotesWeighAsALine: a quote of nothing but common keywords
+// and literals (`return nil`, `} else {`) is on many lines of any file:
+// it places the finding but weighs as a line number; one naming code
+// weighs as a quote.
+func TestKeywordQuotesWeighAsALine(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files, reporttest.File("k.go", diff.StatusModified, 1, 1,
+		"+\tif ok {", "+\t\treturn nil", "+\t} else {", "+\t\treturn err", "+\t}"))
+	ix := anchor.NewIndex(set)
+	for quote, want := range map[string]string{
+		"return nil": anchor.EvidenceLine, "} else {": anchor.EvidenceLine, "}": anchor.EvidenceLine,
+		"return err": anchor.EvidenceQuote, "if ok {": anchor.EvidenceQuote,
+	} {
+		got, rej := ix.Anchor("r", "c", 1, reporttest.F("k.go", 2, quote, "critical", "bug", "t", "e"))
+		if rej != nil || got.Evidence != want {
+			t.Errorf("%q: evidence %q (rejected %v), want %q", quote, got.Evidence, rej, want)
+		}
+	}
+}

@@ -323,7 +323,7 @@ func (m *md) finding(n int, f report.Finding) {
 		mdText(strings.Join(f.Reviewers, ", ")), code(location(f)), code(f.ID))
 	switch f.Evidence {
 	case report.EvidenceNearQuote:
-		m.p("\nEvidence: a near copy of the code (one word differs from the diff's); it counts ½ toward the gate.\n")
+		m.p("\nEvidence: a near copy of the code, not the diff's own (a word differs, a name is cut short, it is in a comment, or it leaves off what turns the code around, such as `!`); it counts ½ toward the gate.\n")
 	case "line":
 		m.p("\nEvidence: a line number only, no quoted code; it counts ½ toward the gate.\n")
 	case "file":

@@ -63,7 +63,7 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
 		d := rdDiagnostic{
-			Message:  fmt.Sprintf("%s%s (found by %d of %d: %s)", f.Title, lineNote(f), k, n, joinNames(f.Reviewers)),
+			Message:  fmt.Sprintf("%s%s%s (found by %d of %d: %s)", f.Title, lineNote(f), evidenceNote(f), k, n, joinNames(f.Reviewers)),
 			Location: rdLocation{Path: f.File},
 			Severity: rdSeverity(f.Severity),
 			Source:   rdSource{Name: "quorum"},
@@ -113,6 +113,22 @@ func rdSeverity(sev string) string {
 		return "WARNING"
 	}
 	return "INFO"
+}
+
+// evidenceNote says, in SARIF and rdjsonl messages, that a finding rests
+// on weaker evidence than a quote of the diff's code: their viewers show
+// no evidence field, and a finding placed by a line number alone would
+// read as one whose code was found there.
+func evidenceNote(f report.Finding) string {
+	switch f.Evidence {
+	case report.EvidenceNearQuote:
+		return " [weaker evidence: a near copy of the code]"
+	case "line":
+		return " [weaker evidence: a line number, no quoted code]"
+	case "file":
+		return " [weaker evidence: the file only, no quoted code]"
+	}
+	return ""
 }
 
 // lineNote says that a finding is about code the change deletes, or about

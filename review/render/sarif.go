@@ -45,7 +45,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	run.Results = []*sarif.Result{}
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
-		msg := f.Title + lineNote(f)
+		msg := f.Title + lineNote(f) + evidenceNote(f)
 		if f.Explanation != "" {
 			msg += "\n\n" + f.Explanation
 		}
@@ -87,6 +87,10 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 		pb.Add("found_by", k)
 		pb.Add("seen_by", n)
 		pb.Add("votes", f.Votes)
+		// How the finding is tied to the diff ("quote", "near-quote",
+		// "line", "file") and the gate's weighted agreement it makes.
+		pb.Add("evidence", f.Evidence)
+		pb.Add("support", f.Support)
 		if f.LineKind != "" {
 			// "context": code this change did not touch (see report.Finding).
 			pb.Add("line_kind", f.LineKind)
