@@ -20,6 +20,9 @@ import (
 // Request is one review to make.
 type Request struct {
 	Set *diff.Set
+	// KeepReports are reports this run saved before (a push reviewed in
+	// parts): pruning after this review's save keeps them.
+	KeepReports []string
 	// ReadNew reads a file's head-side content for context; nil reads it
 	// from Set's head (a Merged push passes its own).
 	ReadNew func(ctx context.Context, path string) ([]byte, error)
@@ -102,7 +105,7 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	// keep, so no empty report is saved, even with SaveUnanswered.
 	stoppedEmpty := res.Raw.Interrupted && rep.Verdict.RestsOn == 0
 	if req.GitDir != "" && (res.RunErr == nil || req.SaveUnanswered) && !stoppedEmpty {
-		res.Dir, res.SaveErr = save(req.GitDir, req.Meta.GeneratedAt, rep, res.Raw, req.Set, limitsOf(s, req)) // Report → saved bytes
+		res.Dir, res.SaveErr = save(req.GitDir, req.Meta.GeneratedAt, rep, res.Raw, req.Set, limitsOf(s, req), req.KeepReports) // Report → saved bytes
 	}
 	return res, nil
 }
@@ -146,8 +149,8 @@ func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {
 
 // save writes the report with the raw answers and the diff, so `--replay`
 // and `quorum report` can use it.
-func save(gitDir string, at time.Time, r *report.Report, raw *review.Raw, set *diff.Set, lim *reportstore.Limits) (string, error) {
-	dir, err := reportstore.SaveBundle(gitDir, at, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set, Limits: lim})
+func save(gitDir string, at time.Time, r *report.Report, raw *review.Raw, set *diff.Set, lim *reportstore.Limits, keep []string) (string, error) {
+	dir, err := reportstore.SaveBundle(gitDir, at, ShortHead(set), reportstore.Bundle{Report: r, Raw: raw, Diff: set, Limits: lim, Keep: keep})
 	if err != nil {
 		// A full or read-only disk is the machine's state, not a bug.
 		return "", exitcode.New(exitcode.Setup, err, "free disk space and check that "+gitDir+" is writable ('quorum report list' shows saved reports); the review itself finished")

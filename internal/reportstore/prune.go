@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -65,6 +66,12 @@ type PruneResult struct {
 // renamed to a ".tmp-" name, so readers see it whole or not at all; one a
 // kill interrupts is cleaned up like a killed save's.
 func Prune(gitDir string, lim Limits, keepDir string, dryRun bool) (PruneResult, error) {
+	return PruneKeeping(gitDir, lim, []string{keepDir}, dryRun)
+}
+
+// PruneKeeping is Prune keeping every report in keep: a push reviewed in
+// several parts saves a report for each, and names them all.
+func PruneKeeping(gitDir string, lim Limits, keep []string, dryRun bool) (PruneResult, error) {
 	var res PruneResult
 	entries, err := List(gitDir)
 	if err != nil {
@@ -79,7 +86,7 @@ func Prune(gitDir string, lim Limits, keepDir string, dryRun bool) (PruneResult,
 	// reports last.
 	protected := func(i int) bool {
 		e := entries[i]
-		return i == 0 || e.Time.IsZero() || (keepDir != "" && filepath.Clean(e.Dir) == filepath.Clean(keepDir))
+		return i == 0 || e.Time.IsZero() || slices.ContainsFunc(keep, func(k string) bool { return k != "" && filepath.Clean(e.Dir) == filepath.Clean(k) })
 	}
 	count := 0
 	for _, e := range entries {

@@ -230,3 +230,30 @@ func TestPruneDryRunAndForeignDirs(t *testing.T) {
 		t.Errorf("nothing more to prune: %+v, %v", res, err)
 	}
 }
+
+// TestSaveKeepsTheRunsEarlierReports: a push reviewed in two parts saves
+// two reports and names both; with reports.keep 1, saving the second must
+// not prune the first.
+func TestSaveKeepsTheRunsEarlierReports(t *testing.T) {
+	gd := t.TempDir()
+	r, sc := fixture(t, "full")
+	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	lim := &reportstore.Limits{Keep: 1}
+	older, err := reportstore.SaveBundle(gd, at, "aaa1111", reportstore.Bundle{Report: r, Raw: sc.Raw, Diff: sc.Set, Limits: lim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "bbb2222", reportstore.Bundle{Report: r, Raw: sc.Raw, Diff: sc.Set, Limits: lim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := reportstore.SaveBundle(gd, at.Add(2*time.Minute), "ccc3333", reportstore.Bundle{Report: r, Raw: sc.Raw, Diff: sc.Set, Limits: lim, Keep: []string{first}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]bool{older: false, first: true, second: true} {
+		if _, err := os.Stat(dir); (err == nil) != want {
+			t.Errorf("%s kept %v, want %v", filepath.Base(dir), err == nil, want)
+		}
+	}
+}

@@ -78,6 +78,9 @@ type Bundle struct {
 	// Limits bound the saved reports after this one is saved; nil is
 	// DefaultLimits.
 	Limits *Limits
+	// Keep are reports saved before this one by the same run (a push
+	// reviewed in parts), which pruning keeps as it keeps this one.
+	Keep []string
 }
 
 // SaveBundle writes report.md, report.json, raw.json when b.Raw is set and
@@ -160,7 +163,7 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 			}
 			return "", fmt.Errorf("save report: %w", err)
 		}
-		_, _ = Prune(gitDir, lim, dir, false)
+		_, _ = PruneKeeping(gitDir, lim, append(slices.Clone(b.Keep), dir), false)
 		return dir, nil
 	}
 	return "", fmt.Errorf("save report: too many reports named %s", base)

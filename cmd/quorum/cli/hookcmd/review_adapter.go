@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -79,12 +80,19 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		return Outcome{}, err
 	}
 	attrs := changesAttributes(sets) || worktreeAttributes(ctx, req.Dir, ranges)
+	// Each part's report is named by the push's message: pruning after a
+	// later part's save must not remove an earlier one.
+	var saved []string
 	return reviewAll(passes, func(pass []*diff.Set) (Outcome, error) {
 		merged, err := pipeline.Merge(pass...)
 		if err != nil {
 			return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
 		}
-		return p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs)
+		out, err := p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs, saved)
+		if out.ReportPath != "" {
+			saved = append(saved, filepath.Dir(out.ReportPath))
+		}
+		return out, err
 	})
 }
 
@@ -166,7 +174,7 @@ func unfinished(passes [][]*diff.Set, out Outcome) Outcome {
 // reviewOne is one review of the push: merged's files, each in one
 // version, asked of the panel, consolidated, gated and saved.
 // attrs says the push changes a .gitattributes (selfExempt).
-func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool) (Outcome, error) {
+func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool, saved []string) (Outcome, error) {
 	cfg := req.Config
 	set := merged.Set
 	if set.Empty() {
@@ -226,9 +234,10 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			fmt.Sprintf("lower hook.min_agreement to at most %d, or add models to models: (.quorum.yaml or the user config); %s", n, skipHint))
 	}
 	res, err := pipeline.Review(ctx, session, pipeline.Request{
-		Set:     set,
-		ReadNew: merged.ReadNew,
-		Policy:  policy,
+		Set:         set,
+		KeepReports: saved,
+		ReadNew:     merged.ReadNew,
+		Policy:      policy,
 		Meta: report.Meta{
 			Branch:      strings.Join(dedupe(refs), ", "),
 			ToolVersion: Version,
