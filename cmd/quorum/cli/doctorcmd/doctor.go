@@ -170,6 +170,9 @@ type doctor struct {
 	// on_unavailable: block.
 	partial           bool
 	usable, panelSize int
+	// hookGate is why the hook's gate can never work with this panel
+	// (hook.min_agreement over its size): every push is refused.
+	hookGate string
 	// configBroken: the configuration does not load. Every check that
 	// reads it (the server, the panel, the hook's settings) would check
 	// defaults the user did not choose, so they are not run.

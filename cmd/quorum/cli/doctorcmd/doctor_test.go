@@ -260,6 +260,11 @@ func TestProblems(t *testing.T) {
 			"warn  panel       gemma2:9b (from --models): a single reviewer", "fix: add an installed model of another family with `--models gemma2:9b,qwen2.5-coder:7b`", "`ollama pull mistral:7b`",
 			"not installed (`quorum hook install`); once installed, a push would be reviewed",
 			"warn  context     gemma2:9b: num_ctx 2048 of 8192"}},
+		{"agreement over the panel", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_HOOK_MIN_AGREEMENT": "3", "QUORUM_REVIEW_MIN_AGREEMENT": "3"}}, []string{"--models", "gemma2:9b,llama3.1:8b"}, 2, []string{
+			"FAIL  gate        review.min_agreement 3 needs more reviewers than the panel's 2: 'quorum review' stops (exit 2)",
+			"fix: lower review.min_agreement to at most 2",
+			"FAIL  hook        not installed (`quorum hook install`); hook.min_agreement 3 needs more reviewers than the panel's 2: every push is refused (exit 2)",
+			"fix: lower hook.min_agreement to at most 2"}},
 		{"no room for a diff", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "1024"}, 2, []string{
 			"FAIL  context     gemma2:9b: num_ctx 1024 holds quorum's prompt and an answer but no line of a diff (at any tokenizer's); a review of it reads nothing",
 			"fix: raise max_context in .quorum.yaml (--max-context for one review)"}},

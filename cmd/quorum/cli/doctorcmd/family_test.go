@@ -21,6 +21,16 @@ func TestSecondReviewerHintSuggestsAnotherFamily(t *testing.T) {
 	if strings.Contains(h, "--models") || !strings.Contains(h, "ollama pull qwen2.5-coder:7b") {
 		t.Errorf("hint = %q", h)
 	}
+	// A copy of the model under another name (`ollama cp`) is one model:
+	// review refuses it as a second reviewer, so it is never suggested.
+	same := chat("terse:latest")
+	same.Digest = "sha256:ac0aed90dc9e"
+	cp := chat("tersecopy:latest")
+	cp.Digest = same.Digest
+	h = secondReviewerHint("terse:latest", []review.ModelInfo{same, cp})
+	if strings.Contains(h, "tersecopy") {
+		t.Errorf("hint suggests a copy of the model: %q", h)
+	}
 	if f := family("hf.co/library/Llama3.1:8b"); f != "llama" {
 		t.Errorf("family = %q", f)
 	}

@@ -303,7 +303,30 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	default:
 		d.r.add("panel", OK, fmt.Sprintf("%s (%s)", strings.Join(usable, ", "), what), "")
 	}
+	ready = d.checkAgreement() && ready
 	return ready && len(usable) > 0
+}
+
+// checkAgreement fails a min_agreement the panel is too small for: no
+// finding could ever be found by that many, so 'quorum review' and the
+// hook refuse to run (exit 2) rather than pass everything.
+func (d *doctor) checkAgreement() bool {
+	if d.cfg == nil || d.panelSize == 0 {
+		return true
+	}
+	fix := func(key string) string {
+		return fmt.Sprintf("lower %s to at most %d, or add models to models: (.quorum.yaml or the user config)", key, d.panelSize)
+	}
+	ok := true
+	if n := d.cfg.Review.MinAgreement; n > d.panelSize {
+		ok = false
+		d.r.add("gate", Fail, fmt.Sprintf("review.min_agreement %d needs more reviewers than the panel's %d: 'quorum review' stops (exit 2)", n, d.panelSize), fix("review.min_agreement"))
+	}
+	if n := d.cfg.Hook.MinAgreement; n > d.panelSize {
+		ok = false
+		d.hookGate = fmt.Sprintf("hook.min_agreement %d needs more reviewers than the panel's %d: every push is refused (exit 2)", n, d.panelSize)
+	}
+	return ok
 }
 
 // numCtx is what a review would ask for: the model's context capped by the
@@ -435,6 +458,10 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
 	}
 	installed, hookActive := d.hookState(ctx)
+	if d.hookGate != "" {
+		d.r.add("hook", Fail, installed+d.hookGate, fmt.Sprintf("lower hook.min_agreement to at most %d, or add models to models: (.quorum.yaml or the user config)", d.panelSize))
+		return
+	}
 	down := "if ollama is down, a push is allowed with a warning (hook.on_unavailable: allow)"
 	if onUnavailable == config.OnUnavailableBlock {
 		down = "if ollama is down, a push is blocked (hook.on_unavailable: block)"
@@ -499,8 +526,19 @@ func family(name string) string {
 // and else a model to pull whose family is not installed at all.
 func secondReviewerHint(only string, installed []review.ModelInfo) string {
 	have := map[string]bool{family(only): true}
+	// A copy of the model under another name (`ollama cp`) is the same
+	// weights: review refuses it as a second reviewer.
+	digest := ""
+	for _, m := range installed {
+		if review.ModelName(m.Name) == review.ModelName(only) {
+			digest = m.Digest
+		}
+	}
 	var other []string
 	for _, m := range installed {
+		if digest != "" && m.Digest == digest {
+			continue
+		}
 		if m.Name != only && panel.ChatCapable(m) && !have[family(m.Name)] {
 			other = append(other, safetext.OneLine(m.Name))
 		}
