@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
+	"path/filepath"
 
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
@@ -55,7 +56,7 @@ type rdCode struct {
 }
 
 // RDJSONL writes one reviewdog diagnostic per finding.
-func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
+func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -64,7 +65,7 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 		k, n := f.Agreement()
 		d := rdDiagnostic{
 			Message:  fmt.Sprintf("%s%s%s (found by %d of %d: %s)", f.Title, lineNote(f), evidenceNote(f), k, n, joinNames(f.Reviewers)),
-			Location: rdLocation{Path: f.File},
+			Location: rdLocation{Path: fromRoot(opts.FromRoot, f.File)},
 			Severity: rdSeverity(f.Severity),
 			Source:   rdSource{Name: "quorum"},
 			// reviewdog has no fingerprint field; the rule code is its
@@ -89,7 +90,7 @@ func RDJSONL(w io.Writer, r *report.Report, _ Options) error {
 			}
 		}
 		for _, pl := range elsewhere(f) {
-			rel := rdRelated{Message: pl.reviewer + ": " + pl.title, Location: rdLocation{Path: pl.file}}
+			rel := rdRelated{Message: pl.reviewer + ": " + pl.title, Location: rdLocation{Path: fromRoot(opts.FromRoot, pl.file)}}
 			if pl.line > 0 {
 				rel.Location.Range = &rdRange{Start: rdPosition{Line: pl.line}}
 				if pl.endLine > pl.line {
@@ -113,6 +114,18 @@ func rdSeverity(sev string) string {
 		return "WARNING"
 	}
 	return "INFO"
+}
+
+// fromRoot is the repository path p as read from dir, a directory
+// relative to the repository root ("" or "." is the root).
+func fromRoot(dir, p string) string {
+	if dir == "" || dir == "." {
+		return p
+	}
+	if rel, err := filepath.Rel(filepath.FromSlash(dir), filepath.FromSlash(p)); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return p
 }
 
 // evidenceNote says, in SARIF and rdjsonl messages, that a finding rests

@@ -19,6 +19,10 @@ type Options struct {
 	Full bool
 	// SavedIn is where the report was saved, for the text format's footer.
 	SavedIn string
+	// FromRoot is the working directory relative to the repository root
+	// ("" at the root). reviewdog reads an rdjsonl path from where it runs,
+	// so rdjsonl paths are written from there (`../base.go` in sub/).
+	FromRoot string
 }
 
 // Formats lists the accepted format names, in help order.

@@ -220,7 +220,7 @@ func showRun(opts *ShowOptions) error {
 		r = &shown
 	}
 	return cmdutil.ShowReport(opts.IO, r, cmdutil.ReportView{
-		Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager,
+		Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager, WorkDir: opts.WorkDir,
 		SavedIn: filepath.Join(cmdutil.Relative(opts.WorkDir, e.Dir), reportstore.ReportMD),
 	})
 }

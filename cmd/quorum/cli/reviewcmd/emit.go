@@ -77,7 +77,7 @@ func consolidate(ctx context.Context, opts *ReviewOptions, cfg *config.Config, s
 // emit writes a consolidated report in the chosen format, says where it was
 // saved, and returns FindingsError when the gate tripped.
 func emit(opts *ReviewOptions, c *Consolidated) error {
-	view := cmdutil.ReportView{Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager}
+	view := cmdutil.ReportView{Format: opts.Format, Full: opts.Full, NoPager: opts.NoPager, WorkDir: opts.WorkDir}
 	if c.Dir != "" {
 		view.SavedIn = filepath.Join(relative(opts.WorkDir, c.Dir), "report.md")
 	}
