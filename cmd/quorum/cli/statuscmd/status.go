@@ -253,7 +253,11 @@ func statusRun(opts *StatusOptions) error {
 	}
 	// The hook's saved verdicts, read once: nil when they cannot be read.
 	verdicts, _ := hook.LoadVerdicts(ctx, dir)
-	st.BringsBack = bringsBack(ctx, dir, plan, verdicts)
+	if br.RemoteOID != br.Head {
+		// A remote already at the branch's commit is no push at all:
+		// git says "Everything up-to-date" and runs no hook.
+		st.BringsBack = bringsBack(ctx, dir, plan, verdicts)
+	}
 	// A push reads the dismissal ledger before anything else: one it
 	// cannot read stops it (exit 2), and so it stops status, which would
 	// otherwise predict a push that cannot happen.
