@@ -914,18 +914,24 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 	return "", false
 }
 
-// Remove drops the entries whose id or fingerprint is one of keys, and
-// returns how many it dropped.
-func (l *Ledger) Remove(keys []string) int {
-	n := 0
+// Remove drops the entries whose id or fingerprint is one of keys (and,
+// when kind is set, whose kinds hold it), and returns them.
+func (l *Ledger) Remove(keys []string, kind string) []Entry {
+	var out []Entry
 	l.Entries = slices.DeleteFunc(l.Entries, func(e Entry) bool {
-		if slices.Contains(keys, e.ID) || slices.Contains(keys, e.Fingerprint) {
-			n++
+		if e.Named(keys) && (kind == "" || slices.Contains(e.Kinds, kind)) {
+			out = append(out, e)
 			return true
 		}
 		return false
 	})
-	return n
+	return out
+}
+
+// Named reports whether one of keys is the entry's finding id or its
+// fingerprint.
+func (e Entry) Named(keys []string) bool {
+	return slices.Contains(keys, e.ID) || slices.Contains(keys, e.Fingerprint)
 }
 
 // WorkTree is the work tree of a git dir, where the shared ledger lives:

@@ -219,8 +219,11 @@ func TestLedgerRoundTripAndOrder(t *testing.T) {
 	if len(l.Entries) != 2 || l.Entries[0].ID != "Q1" || !l.Entries[0].When.Equal(at) || l.Entries[0].Kinds[0] != "panic" {
 		t.Fatalf("round trip: %+v", l.Entries)
 	}
-	if n := l.Remove([]string{"bbbbbbbbbbbbbbbb"}); n != 1 || len(l.Entries) != 1 {
-		t.Fatalf("remove by fingerprint: %d %+v", n, l.Entries)
+	if gone := l.Remove([]string{"Q1"}, "nil-deref"); len(gone) != 0 || len(l.Entries) != 2 {
+		t.Fatalf("remove of another kind: %+v %+v", gone, l.Entries)
+	}
+	if gone := l.Remove([]string{"bbbbbbbbbbbbbbbb"}, ""); len(gone) != 1 || len(l.Entries) != 1 {
+		t.Fatalf("remove by fingerprint: %+v %+v", gone, l.Entries)
 	}
 	if _, err := dismiss.ReadFile(filepath.Join(dir, "missing.yaml"), dismiss.SourceShared); err != nil {
 		t.Fatalf("a missing ledger is empty, got %v", err)

@@ -123,7 +123,7 @@ func TestUndismissRacingDismiss(t *testing.T) {
 		wg.Go(func() { uCode, uMsg = runCmd(dir, "undismiss", gone) })
 		wg.Go(func() { dCode, dMsg = runCmd(dir, "dismiss", added, "--reason", "x", "--local") })
 		wg.Wait()
-		if uCode != 0 || !strings.Contains(uMsg, "removed 1 dismissal") || dCode != 0 {
+		if uCode != 0 || !strings.Contains(uMsg, "removed the dismissal of ") || dCode != 0 {
 			t.Fatalf("round %d: undismiss exit %d %q; dismiss exit %d %q", r, uCode, uMsg, dCode, dMsg)
 		}
 		got := ledgerIDs(t, path)

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -392,6 +393,11 @@ type UndismissOptions struct {
 	IO      *iostreams.IOStreams
 	WorkDir string
 	Keys    []string
+	// Kind takes back only the dismissals of that kind of issue; All every
+	// one the keys name. One of them is needed when an id names
+	// dismissals of different issues (one line, two kinds).
+	Kind string
+	All  bool
 }
 
 // NewCmdUndismiss builds `quorum undismiss`; runF replaces the run function in tests.
@@ -400,7 +406,7 @@ func NewCmdUndismiss(f *cmdutil.Factory, runF func(*UndismissOptions) error) *co
 	cmd := &cobra.Command{
 		Use:     "undismiss ID|FINGERPRINT...",
 		Short:   "Take dismissals back",
-		Example: "  quorum undismiss Q1a2b3c4d5e",
+		Example: "  quorum undismiss Q1a2b3c4d5e\n  quorum undismiss Q1a2b3c4d5e --kind nil-deref",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return exitcode.Setupf("'quorum dismiss --list' shows the dismissals", "no id or fingerprint given")
@@ -412,6 +418,8 @@ func NewCmdUndismiss(f *cmdutil.Factory, runF func(*UndismissOptions) error) *co
 			return undismissRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Kind, "kind", "", "take back only the dismissals of this kind of issue (as 'quorum dismiss --list' shows)")
+	cmd.Flags().BoolVar(&opts.All, "all", false, "take back every dismissal the ids name, of whatever kind")
 	return cmd
 }
 
@@ -423,39 +431,90 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	if err != nil {
 		return err
 	}
-	removed := 0
+	if opts.Kind == "" && !opts.All {
+		// One line can hold two issues, dismissed one by one under one id:
+		// taking both back for one would reopen the other unasked.
+		l, err := dismiss.Load(root, gitDir)
+		if err != nil {
+			return exitcode.WithHint(err, dismiss.Hint(root, err))
+		}
+		if err := ambiguous(l, opts.Keys); err != nil {
+			return err
+		}
+	}
+	var removed []dismiss.Entry
 	ledgers := []struct{ path, source string }{{dismiss.SharedPath(root), dismiss.SourceShared}}
 	for _, p := range dismiss.LocalPaths(gitDir) {
 		ledgers = append(ledgers, struct{ path, source string }{p, dismiss.SourceLocal})
 	}
 	for _, p := range ledgers {
-		n, err := remove(ctx, root, p.path, p.source, opts.Keys)
+		gone, err := remove(ctx, root, p.path, p.source, opts.Keys, opts.Kind)
 		if err != nil {
 			return err
 		}
-		removed += n
+		for _, e := range gone {
+			fmt.Fprintf(opts.IO.ErrOut, "removed the dismissal of %s from %s\n", describeEntry(e), cmdutil.Relative(opts.WorkDir, p.path))
+		}
+		removed = append(removed, gone...)
 	}
-	if removed == 0 {
-		return exitcode.Setupf("'quorum dismiss --list' shows the dismissals", "no dismissal matches %s", strings.Join(opts.Keys, ", "))
+	if len(removed) == 0 {
+		what := strings.Join(opts.Keys, ", ")
+		if opts.Kind != "" {
+			what += " of kind " + opts.Kind
+		}
+		return exitcode.Setupf("'quorum dismiss --list' shows the dismissals", "no dismissal matches %s", safetext.OneLine(what))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "removed %d dismissal%s\n", removed, map[bool]string{true: "", false: "s"}[removed == 1])
 	return nil
 }
 
-// remove drops the entries of keys from the ledger at path
-// (updateLedger), and returns how many it dropped.
-func remove(ctx context.Context, root, path, source string, keys []string) (int, error) {
+// ambiguous refuses keys that name dismissals of different kinds of issue.
+func ambiguous(l *dismiss.Ledger, keys []string) error {
+	for _, k := range keys {
+		var kinds, shown []string
+		for _, e := range l.Entries {
+			if !e.Named([]string{k}) {
+				continue
+			}
+			if kind := strings.Join(e.Kinds, ","); !slices.Contains(kinds, kind) {
+				kinds = append(kinds, kind)
+				shown = append(shown, describeEntry(e))
+			}
+		}
+		if len(kinds) > 1 {
+			first := cmp.Or(strings.Split(kinds[0], ",")[0], "other")
+			return exitcode.Setupf(fmt.Sprintf("say which: 'quorum undismiss %s --kind %s', or --all for every one", safetext.OneLine(k), first),
+				"%s names %d dismissals of different issues: %s", safetext.OneLine(k), len(kinds), strings.Join(shown, "; "))
+		}
+	}
+	return nil
+}
+
+// describeEntry names a dismissal: its id, its kinds and its title.
+func describeEntry(e dismiss.Entry) string {
+	out := cmp.Or(e.ID, e.Fingerprint)
+	if len(e.Kinds) > 0 {
+		out += " (" + strings.Join(e.Kinds, ", ") + ")"
+	}
+	if e.Title != "" {
+		out += " " + strconv.Quote(safetext.OneLine(e.Title))
+	}
+	return out
+}
+
+// remove drops the entries of keys (of kind, when set) from the ledger at
+// path (updateLedger), and returns them.
+func remove(ctx context.Context, root, path, source string, keys []string, kind string) ([]dismiss.Entry, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// Nothing to remove, and no lock file (nor .quorum directory) to
 		// make in the work tree for it.
-		return 0, nil
+		return nil, nil
 	}
-	n := 0
+	var gone []dismiss.Entry
 	err := updateLedger(ctx, root, path, source, func(l *dismiss.Ledger) bool {
-		n = l.Remove(keys)
-		return n > 0
+		gone = l.Remove(keys, kind)
+		return len(gone) > 0
 	})
-	return n, err
+	return gone, err
 }
 
 // holdsAll reports whether rep has a finding (kept or dismissed) for each id.

@@ -96,7 +96,7 @@ func TestDismissListUndismiss(t *testing.T) {
 	if code, out, _ := run("dismiss", "--list"); code != 0 || strings.Count(out, "Qaaaaaaaaaa") != 2 || !strings.Contains(out, "the caller logs it") {
 		t.Fatalf("list: %d %q", code, out)
 	}
-	if code, _, e := run("undismiss", "0123456789abcdef"); code != 0 || !strings.Contains(e, "removed 2") {
+	if code, _, e := run("undismiss", "0123456789abcdef"); code != 0 || strings.Count(e, "removed the dismissal of Qaaaaaaaaaa (unchecked-error) \"dropped error\" from ") != 2 {
 		t.Fatalf("undismiss: %d %q", code, e)
 	}
 	if code, _, e := run("undismiss", "Qaaaaaaaaaa"); code != 2 || !strings.Contains(e, "hint:") {
@@ -386,5 +386,37 @@ func TestBadFingerprintIsAnError(t *testing.T) {
 				t.Errorf("%s %v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", fp, args, code, out, errOut, want)
 			}
 		}
+	}
+}
+
+// TestUndismissOneOfTwoIssues: two issues of one line share its id, and
+// each was dismissed. Taking back "the id" would reopen both, so it is
+// refused (exit 2, a hint naming --kind); --kind takes back one.
+func TestUndismissOneOfTwoIssues(t *testing.T) {
+	dir, _ := gitRepo(t)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{
+		{ID: "Q2c716c2e19", Fingerprint: "1111111111111111", Kinds: []string{"off-by-one"}, Title: "loop reads one past the end", Reason: "bounded by the caller"},
+		{ID: "Q2c716c2e19", Fingerprint: "2222222222222222", Kinds: []string{"nil-deref"}, Title: "user may be nil", Reason: "never nil here"},
+	}}
+	if err := dismiss.WriteFile(filepath.Join(dir, dismiss.SharedFile), l); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string) {
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		return cmdtest.Execute(context.Background(), NewCmdUndismiss(f, nil), f.IOStreams, args), errOut.String()
+	}
+	code, e := run("Q2c716c2e19")
+	if code != 2 || !strings.Contains(e, "Q2c716c2e19 names 2 dismissals of different issues") || !strings.Contains(e, "hint: say which: 'quorum undismiss Q2c716c2e19 --kind off-by-one', or --all") {
+		t.Fatalf("ambiguous: exit %d %q", code, e)
+	}
+	if code, e := run("Q2c716c2e19", "--kind", "nil-deref"); code != 0 || !strings.Contains(e, `removed the dismissal of Q2c716c2e19 (nil-deref) "user may be nil"`) || strings.Contains(e, "off-by-one") {
+		t.Fatalf("--kind: exit %d %q", code, e)
+	}
+	left, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil || len(left.Entries) != 1 || left.Entries[0].Kinds[0] != "off-by-one" {
+		t.Fatalf("left %+v %v", left, err)
+	}
+	if code, e := run("Q2c716c2e19", "--kind", "xss"); code != 2 || !strings.Contains(e, "no dismissal matches Q2c716c2e19 of kind xss") {
+		t.Fatalf("a kind it does not have: exit %d %q", code, e)
 	}
 }
