@@ -225,6 +225,13 @@ func TestProblems(t *testing.T) {
 	if err := os.WriteFile(notADir, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	damaged := gitRepo(t)
+	if err := os.MkdirAll(filepath.Join(damaged, ".git", "quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(damaged, ".git", "quorum", "hook-verdicts.json"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		e     env
@@ -265,6 +272,9 @@ func TestProblems(t *testing.T) {
 			"fix: lower review.min_agreement to at most 2",
 			"FAIL  hook        not installed (`quorum hook install`); hook.min_agreement 3 needs more reviewers than the panel's 2: every push is refused (exit 2)",
 			"fix: lower hook.min_agreement to at most 2"}},
+		{"damaged hook verdicts", env{dir: damaged, meminfo: roomy}, nil, 0, []string{
+			"warn  hook        the hook's saved verdicts ", "are damaged", "which earlier pushes were blocked is unknown",
+			"fix: look at "}},
 		{"no room for a diff", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "1024"}, 2, []string{
 			"FAIL  context     gemma2:9b: num_ctx 1024 holds quorum's prompt and an answer but no line of a diff (at any tokenizer's); a review of it reads nothing",
 			"fix: raise max_context in .quorum.yaml (--max-context for one review)"}},

@@ -458,6 +458,10 @@ func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
 	}
 	installed, hookActive := d.hookState(ctx)
+	if v, err := hook.LoadVerdicts(ctx, d.dir()); err == nil && v.Damaged() != nil {
+		d.r.add("hook", Warn, safetext.OneLine(v.Damaged().Error())+": which earlier pushes were blocked is unknown, so a push the hook cannot review whole is refused",
+			safetext.OneLine(v.DamagedHint()))
+	}
 	if d.hookGate != "" {
 		d.r.add("hook", Fail, installed+d.hookGate, fmt.Sprintf("lower hook.min_agreement to at most %d, or add models to models: (.quorum.yaml or the user config)", d.panelSize))
 		return

@@ -157,6 +157,10 @@ type Status struct {
 	// saved since covers. The remote has those commits, so no push
 	// reviews them again.
 	Unreviewed []UnreviewedPush `json:"unreviewed,omitempty"`
+	// VerdictsDamaged says the hook's saved verdicts cannot be read (which
+	// pushes were blocked is unknown), with what to do (VerdictsHint).
+	VerdictsDamaged string `json:"verdicts_damaged,omitempty"`
+	VerdictsHint    string `json:"verdicts_hint,omitempty"`
 }
 
 // NotDismissed is a finding a dismissal at its place does not cover, and why.
@@ -253,6 +257,11 @@ func statusRun(opts *StatusOptions) error {
 	}
 	// The hook's saved verdicts, read once: nil when they cannot be read.
 	verdicts, _ := hook.LoadVerdicts(ctx, dir)
+	if d := verdicts.Damaged(); d != nil {
+		// A push says so too, and refuses what it cannot review whole:
+		// say it before the push does.
+		st.VerdictsDamaged, st.VerdictsHint = safetext.OneLine(d.Error()), safetext.OneLine(verdicts.DamagedHint())
+	}
 	if br.RemoteOID != br.Head {
 		// A remote already at the branch's commit is no push at all:
 		// git says "Everything up-to-date" and runs no hook.
@@ -772,6 +781,9 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		}
 	}
 	printUnreviewed(w, st.Unreviewed)
+	if st.VerdictsDamaged != "" {
+		fmt.Fprintf(w, "warning: %s: which earlier pushes were blocked is unknown, so a push the hook cannot review whole is refused\nhint: %s\n", st.VerdictsDamaged, st.VerdictsHint)
+	}
 	if st.UnrelatedTo != "" {
 		fmt.Fprintf(w, "%s shares no history with %s (an orphan branch): %s\n", safetext.OneLine(st.Branch), safetext.OneLine(st.UnrelatedTo), orphanReviewHint)
 	}

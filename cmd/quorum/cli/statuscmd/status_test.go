@@ -531,3 +531,26 @@ func TestStatusBadLedger(t *testing.T) {
 		t.Fatalf("nothing to push: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestStatusSaysTheVerdictsAreDamaged: a push warns that the hook's saved
+// verdicts cannot be read (and refuses what it cannot review whole);
+// status says so before the push does, with what to do.
+func TestStatusSaysTheVerdictsAreDamaged(t *testing.T) {
+	dir := repo(t)
+	path := filepath.Join(dir, ".git", "quorum", "hook-verdicts.json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(`{"blocked": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := status(t, dir)
+	if code != 0 || !strings.Contains(out, "warning: the hook's saved verdicts "+path+" are damaged") || !strings.Contains(out, "hint: look at "+path) {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	_, out, _ = status(t, dir, "--format", "json")
+	var st Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil || st.VerdictsDamaged == "" || st.VerdictsHint == "" {
+		t.Fatalf("json %+v %v", st, err)
+	}
+}
