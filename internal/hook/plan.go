@@ -281,10 +281,24 @@ func (p *Plan) Above() map[string][]string {
 func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, error) {
 	g := git{dir: dir}
 	var out []Range
+	// Two ranges clipped to one head are one range (a push of a branch
+	// and its fix, both holding the commit): one review, said once.
+	add := func(r Range) {
+		if i := slices.IndexFunc(out, func(o Range) bool { return o.Base == r.Base && o.Head == r.Head }); i >= 0 {
+			for _, ref := range r.Refs {
+				if !slices.Contains(out[i].Refs, ref) {
+					out[i].Refs = append(out[i].Refs, ref)
+				}
+			}
+			return
+		}
+		r.Refs = slices.Clone(r.Refs)
+		out = append(out, r)
+	}
 	for _, r := range rs {
 		switch {
 		case r.Head == head || len(r.New) == 0:
-			out = append(out, r)
+			add(r)
 		case slices.Contains(r.New, head):
 			not := []string{"--not"}
 			if r.Base != empty {
@@ -298,7 +312,7 @@ func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, er
 				continue
 			}
 			cut.Refs = r.Refs
-			out = append(out, cut)
+			add(cut)
 		}
 	}
 	if len(out) == 0 {

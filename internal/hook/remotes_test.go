@@ -125,6 +125,15 @@ func TestUptoAndFresh(t *testing.T) {
 	if got, _ := Upto(ctx, r.dir, c3, empty, blocked); len(got) != 1 || got[0].String() != empty+".."+c3 {
 		t.Fatalf("upto the head: %+v", got)
 	}
+	// Two blocked ranges (a branch and its fix, pushed together) clipped
+	// to one commit are one range, with both refs.
+	two := []Range{blocked[0], {Base: empty, Head: c3, Refs: []string{"refs/heads/y"}, New: []string{c3, c2, c1}}}
+	if got, _ := Upto(ctx, r.dir, c2, empty, two); len(got) != 1 || !slices.Equal(got[0].Refs, []string{"refs/heads/x", "refs/heads/y"}) {
+		t.Fatalf("two ranges to one commit: %+v", got)
+	}
+	if !slices.Equal(two[0].Refs, []string{"refs/heads/x"}) {
+		t.Fatalf("the blocked ranges were changed: %+v", two)
+	}
 	other := Range{Base: c1, Head: c2, New: []string{c2}}
 	if got, _ := Upto(ctx, r.dir, c2, empty, []Range{{Base: c2, Head: c3, New: []string{c3}}, other}); len(got) != 1 || got[0].String() != other.String() {
 		t.Fatalf("only the ranges holding the commit: %+v", got)
