@@ -176,6 +176,13 @@ func Hint(err error) string {
 	return h
 }
 
+// HookHint is Hint for the git hooks, which take no flags: the server's
+// address is set where a push reads it (QUORUM_HOST, the config).
+func HookHint(err error) string {
+	h := strings.ReplaceAll(Hint(err), hostSetting, "QUORUM_HOST (or host: in .quorum.yaml, OLLAMA_HOST)")
+	return strings.ReplaceAll(h, ", or pass --allow-remote to send code to that host", ", or set allow_remote: true in .quorum.yaml to send code to that host")
+}
+
 // Hints of errors that carry none of their own.
 const (
 	usageHint    = "run 'quorum help' for usage"

@@ -336,3 +336,15 @@ func TestRunErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHookHintNamesNoFlag: the git hooks take no flags, so their hints
+// name where a push reads the server's address instead of --host.
+func TestHookHintNamesNoFlag(t *testing.T) {
+	err := fmt.Errorf("chat: %w", review.ErrUnreachable)
+	if h := errmap.Hint(err); !strings.Contains(h, "--host") {
+		t.Fatalf("review's hint %q names no --host: this test checks nothing", h)
+	}
+	if h := errmap.HookHint(err); strings.Contains(h, "--") || !strings.Contains(h, "QUORUM_HOST") {
+		t.Errorf("hook hint %q", h)
+	}
+}

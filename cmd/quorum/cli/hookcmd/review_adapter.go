@@ -125,7 +125,7 @@ func reviewAll(passes [][]*diff.Set, reviewOne func([]*diff.Set) (Outcome, error
 			// A review that cannot be made (hook.timeout reached as it
 			// opens the panel, say): the others are still made.
 			firstErr = cmp.Or(firstErr, err)
-			left = append(left, unfinished(passes[i:i+1], Outcome{Reason: err.Error(), Fix: errmap.Hint(err),
+			left = append(left, unfinished(passes[i:i+1], Outcome{Reason: err.Error(), Fix: errmap.HookHint(err),
 				TimedOut: errors.Is(err, context.DeadlineExceeded)}))
 		case out.Unavailable:
 			// Every reviewer failed this one: the next may still be read
@@ -261,7 +261,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	// Run always returns the raw results; an error means nobody answered
 	// (an interrupted run returns none).
 	if runErr != nil && pipeline.Unavailable(runErr) {
-		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: errmap.Hint(runErr)}, nil
+		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: errmap.HookHint(runErr)}, nil
 	}
 	// A report that could not be saved still gates the push.
 	saveErr := res.SaveErr
@@ -338,7 +338,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
 		// The run's error says what went wrong (a server that failed
 		// mid-answer, unusable answers): its hint, not "start Ollama".
-		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.Hint(runErr)}, nil
+		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.HookHint(runErr)}, nil
 	}
 	// The verdict counts a file over the size limit as unread too; it is
 	// said once, below, with its own cause.
