@@ -179,9 +179,17 @@ func Hint(err error) string {
 // HookHint is Hint for the git hooks, which take no flags: the server's
 // address is set where a push reads it (QUORUM_HOST, the config).
 func HookHint(err error) string {
-	h := strings.ReplaceAll(Hint(err), hostSetting, "QUORUM_HOST (or host: in .quorum.yaml, OLLAMA_HOST)")
-	return strings.ReplaceAll(h, ", or pass --allow-remote to send code to that host", ", or set allow_remote: true in .quorum.yaml to send code to that host")
+	return hookWords.Replace(Hint(err))
 }
+
+// hookWords turn the flags of a hint into the settings a push reads.
+var hookWords = strings.NewReplacer(
+	hostSetting, "QUORUM_HOST (or host: in .quorum.yaml, OLLAMA_HOST)",
+	"or pass --allow-remote to send", "or set allow_remote: true in .quorum.yaml to send",
+	"lower --max-context", "lower max_context in .quorum.yaml",
+	"try another model with --models", "try another model in models: (.quorum.yaml)",
+	"a lower --num-predict", "a lower num_predict in .quorum.yaml",
+)
 
 // Hints of errors that carry none of their own.
 const (

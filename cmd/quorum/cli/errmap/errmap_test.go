@@ -18,6 +18,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/loopback"
+	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/review"
@@ -340,11 +341,13 @@ func TestRunErrors(t *testing.T) {
 // TestHookHintNamesNoFlag: the git hooks take no flags, so their hints
 // name where a push reads the server's address instead of --host.
 func TestHookHintNamesNoFlag(t *testing.T) {
-	err := fmt.Errorf("chat: %w", review.ErrUnreachable)
-	if h := errmap.Hint(err); !strings.Contains(h, "--host") {
-		t.Fatalf("review's hint %q names no --host: this test checks nothing", h)
-	}
-	if h := errmap.HookHint(err); strings.Contains(h, "--") || !strings.Contains(h, "QUORUM_HOST") {
-		t.Errorf("hook hint %q", h)
+	for _, kind := range []ollama.Kind{ollama.Unreachable, ollama.Remote, ollama.Rejected, ollama.Unfinished} {
+		err := fmt.Errorf("chat: %w", &ollama.Error{Kind: kind})
+		if h := errmap.Hint(err); !strings.Contains(h, " --") {
+			t.Fatalf("review's hint %q names no flag: this test checks nothing", h)
+		}
+		if h := errmap.HookHint(err); strings.Contains(h, " --") {
+			t.Errorf("hook hint %q names a flag", h)
+		}
 	}
 }
