@@ -57,6 +57,9 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 			if runF != nil {
 				return runF(opts)
 			}
+			// The command people check their settings with says, as review
+			// and the hook do, which QUORUM_ variables are no setting.
+			config.WarnUnknownEnv(f.IOStreams.ErrOut, f.Environ, f.Getenv, "config")
 			return showRun(opts)
 		},
 	}

@@ -174,3 +174,18 @@ func TestShowOutsideARepository(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q:\n%s", code, errOut, out)
 	}
 }
+
+// TestShowWarnsOfAVariableThatIsNoSetting: config show is where people
+// check their settings, so a QUORUM_ variable that is none is named, with
+// the setting it was likely meant to be, as review and the hook do.
+func TestShowWarnsOfAVariableThatIsNoSetting(t *testing.T) {
+	dir, env := repo(t, "")
+	env["QUORUM_FAIL_ON"] = "critical"
+	code, out, errOut := run(t, dir, env, "show")
+	if code != 0 || !strings.Contains(errOut, "quorum: warning: unknown environment variable QUORUM_FAIL_ON (did you mean ") || !strings.Contains(errOut, "hint: quorum ignores it") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "review.fail_on") {
+		t.Fatalf("the settings are still shown:\n%s", out)
+	}
+}
