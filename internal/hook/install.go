@@ -50,6 +50,9 @@ var (
 	// ErrHooksPathEmpty is returned when core.hooksPath is set to an empty
 	// value: git then runs no hooks from anywhere quorum could write.
 	ErrHooksPathEmpty = errors.New("core.hooksPath is set to an empty value, so git runs no hooks")
+	// ErrChainTaken is returned by a --chain install over a foreign hook
+	// when another hook is chained already (Result.Kept): quorum runs one.
+	ErrChainTaken = errors.New("another hook is chained already")
 	// ErrNotInstalled is returned by Uninstall when there is no quorum hook.
 	ErrNotInstalled = errors.New("no quorum hook is installed")
 	// ErrNotRepository is returned (wrapped, with the directory) when the
@@ -78,6 +81,11 @@ type Result struct {
 	Path     string // the pre-push hook
 	Action   string // installed, updated, chained, replaced, removed, restored
 	Kept     string // the previous hook's new path (chain, backup) or the restored hook
+	// Left is a hook quorum set aside earlier that stays where it is: a
+	// chained one that still runs first after a --force install, the other
+	// of a chained and a backed-up hook after an uninstall restored one,
+	// or one beside a foreign hook that replaced quorum's.
+	Left string
 	// Ahead is what was done to the post-commit hook (nil: nothing).
 	Ahead *Result
 }
@@ -173,7 +181,8 @@ func installScript(dir, name string, script []byte, mode Mode) (*Result, error) 
 			res.Action = "updated"
 		case mode == Chain:
 			if exists(chained) {
-				return nil, fmt.Errorf("%s already exists; move it away or run 'quorum hook uninstall' first", chained)
+				res.Kept = chained
+				return res, ErrChainTaken
 			}
 			if err := os.Rename(res.Path, chained); err != nil {
 				return nil, err
@@ -188,6 +197,9 @@ func installScript(dir, name string, script []byte, mode Mode) (*Result, error) 
 				return nil, err
 			}
 			res.Action, res.Kept = "replaced", backup
+			if exists(chained) {
+				res.Left = chained // the script runs it whenever it is there
+			}
 		default:
 			return res, ErrForeignHook
 		}
@@ -261,21 +273,33 @@ func uninstallScript(hooks, name string) (*Result, error) {
 		return nil, err
 	}
 	if !ours {
+		for _, suffix := range []string{chainedSuffix, backupSuffix} {
+			if prev := filepath.Join(hooks, name+suffix); exists(prev) {
+				res.Left = prev
+				break
+			}
+		}
 		return res, ErrForeignHook
 	}
 	if err := os.Remove(res.Path); err != nil {
 		return nil, err
 	}
 	res.Action = "removed"
+	// The chained hook is the one that ran (before quorum); a backup is
+	// one a --force install set aside, which stays, and is named.
 	for _, suffix := range []string{chainedSuffix, backupSuffix} {
 		prev := filepath.Join(hooks, name+suffix)
-		if exists(prev) {
-			if err := os.Rename(prev, res.Path); err != nil {
-				return nil, err
-			}
-			res.Action, res.Kept = "restored", prev
+		if !exists(prev) {
+			continue
+		}
+		if res.Kept != "" {
+			res.Left = prev
 			break
 		}
+		if err := os.Rename(prev, res.Path); err != nil {
+			return nil, err
+		}
+		res.Action, res.Kept = "restored", prev
 	}
 	return res, nil
 }

@@ -136,6 +136,10 @@ func installRun(opts *InstallOptions) error {
 		return exitcode.Setupf("rerun with --chain to run it before quorum, or --force to replace it (a backup is kept)",
 			"a %s hook is already installed at %s", name, res.Path)
 	}
+	if errors.Is(err, hook.ErrChainTaken) {
+		return exitcode.Setupf(fmt.Sprintf("quorum runs one earlier hook: to chain this one, set the other aside ('mv %s %s.old') and rerun with --chain; to keep that one chained, rerun with --force (this one is backed up)", res.Kept, res.Kept),
+			"%s is not quorum's hook, and %s is chained already", res.Path, res.Kept)
+	}
 	if err != nil {
 		return hookDirError(err)
 	}
@@ -152,6 +156,9 @@ func installRun(opts *InstallOptions) error {
 	}
 	if res.Action == "updated" && res.Kept != "" {
 		fmt.Fprintf(out, "the chained hook %s still runs first\n", res.Kept)
+	}
+	if res.Left != "" {
+		fmt.Fprintf(out, "the hook chained earlier, %s, still runs first; move it away to stop it\n", res.Left)
 	}
 	if a := res.Ahead; a != nil {
 		switch a.Action {
@@ -218,6 +225,9 @@ func uninstallRun(opts *UninstallOptions) error {
 	case errors.Is(err, hook.ErrNotInstalled):
 		fmt.Fprintf(opts.IO.ErrOut, "no quorum pre-push hook in %s; nothing to do\n", res.HooksDir)
 		return nil
+	case errors.Is(err, hook.ErrForeignHook) && res.Left != "":
+		return exitcode.Setupf(fmt.Sprintf("another tool replaced quorum's hook; %s is a hook quorum set aside before: restore or remove it yourself", res.Left),
+			"the pre-push hook at %s is not quorum's; left it alone", res.Path)
 	case errors.Is(err, hook.ErrForeignHook):
 		return exitcode.Setupf("it was not installed by quorum; remove it yourself if you want it gone",
 			"the pre-push hook at %s is not quorum's; left it alone", res.Path)
@@ -225,9 +235,12 @@ func uninstallRun(opts *UninstallOptions) error {
 		return hookDirError(err)
 	}
 	if res.Action == "restored" {
-		fmt.Fprintf(opts.IO.Out, "removed the quorum pre-push hook and restored the previous one at %s\n", res.Path)
+		fmt.Fprintf(opts.IO.Out, "removed the quorum pre-push hook and restored the previous one (%s) at %s\n", filepath.Base(res.Kept), res.Path)
 	} else {
 		fmt.Fprintf(opts.IO.Out, "removed the quorum pre-push hook from %s\n", res.Path)
+	}
+	if res.Left != "" {
+		fmt.Fprintf(opts.IO.Out, "%s, another hook quorum set aside, is still there: restore or remove it yourself\n", res.Left)
 	}
 	return nil
 }
