@@ -573,7 +573,7 @@ func (m *md) retro(r *report.Report) {
 		}
 	}
 	if len(r.Rejected) > 0 {
-		m.p("\n### Rejected findings\n\nNot anchored in the diff, so likely hallucinated; counted against their reviewer.\n\n")
+		m.p("\n### Rejected findings\n\nNot anchored in the change: the code they quote is not in the diff, or their line is outside it. That is code the model invented, or code it was shown only as context (`context: function`), never the change itself; counted against their reviewer.\n\n")
 		m.p("| reviewer | file | line | title | reason |\n|---|---|--:|---|---|\n")
 		for _, j := range r.Rejected {
 			line := "–"
