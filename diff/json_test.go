@@ -30,7 +30,7 @@ func nastySet(text string) *Set {
 		Mode: ModeRange, Base: Ref{"main", "a"}, Head: Ref{"HEAD", "b"}, MergeBase: "a",
 		Commits: []Commit{{SHA: "b", Subject: "s <&>", Parents: []string{"a"}}},
 		Files: []File{
-			{Path: text, OldPath: "o", Status: StatusRenamed, Similarity: 90, OldMode: "100644", NewMode: "100755", Added: 1, Deleted: 1,
+			{Path: text, OldPath: "o", Status: StatusRenamed, Similarity: 90, OldMode: "100644", NewMode: "100755", Added: 1, Deleted: 1, Scoped: true,
 				Hunks: []Hunk{{OldStart: 1, OldLines: 1, NewStart: 1, NewLines: 1, Section: text, Enclosing: []string{"class " + text, "def " + text}, Lines: []Line{
 					{Kind: Deleted, Old: 1, Text: text, NoNewline: true}, {Kind: Added, New: 1, Text: text},
 				}}, {Lines: []Line{}}}},
@@ -197,5 +197,22 @@ func TestNonUTF8PathsRoundTrip(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScopedRoundTrips: diff.json saved with a report is read back by
+// status and dismiss, whose sections must be the review's: a file whose
+// definitions were read from it stays marked so.
+func TestScopedRoundTrips(t *testing.T) {
+	var b bytes.Buffer
+	if err := writeJSON(&b, nastySet("x")); err != nil {
+		t.Fatal(err)
+	}
+	var back Set
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.Files[0].Scoped || back.Files[1].Scoped {
+		t.Fatalf("scoped read back as %v, %v", back.Files[0].Scoped, back.Files[1].Scoped)
 	}
 }
