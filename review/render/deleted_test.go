@@ -19,18 +19,26 @@ func TestLineFormatsSayCodeWasDeleted(t *testing.T) {
 			Deleted: true, OldLine: 3, OldEndLine: 4, Reviewers: []string{"x"}, SeenBy: 1},
 		{ID: "q2", Title: "Plain", Severity: "important", Category: "bug", File: "a.go", Line: 9, EndLine: 9, Reviewers: []string{"x"}, SeenBy: 1},
 	}}
-	for name, write := range map[string]func(*bytes.Buffer) error{
-		"sarif":   func(b *bytes.Buffer) error { return SARIF(b, r, Options{}) },
-		"rdjsonl": func(b *bytes.Buffer) error { return RDJSONL(b, r, Options{}) },
-	} {
-		var b bytes.Buffer
-		if err := write(&b); err != nil {
-			t.Fatal(err)
-		}
-		if out := b.String(); !strings.Contains(out, "Check removed [deleted code: old lines 3-4]") || strings.Contains(out, "Plain [deleted") {
+	for name, out := range lineFormats(t, r) {
+		if !strings.Contains(out, "Check removed [deleted code: old lines 3-4]") || strings.Contains(out, "Plain [deleted") {
 			t.Errorf("%s:\n%s", name, out)
 		}
 	}
+}
+
+// lineFormats renders r in the formats that place findings on lines
+// (SARIF and rdjsonl), by name.
+func lineFormats(t *testing.T, r *report.Report) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for name, write := range map[string]Writer{"sarif": SARIF, "rdjsonl": RDJSONL} {
+		var b bytes.Buffer
+		if err := write(&b, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b.String()
+	}
+	return out
 }
 
 // A finding on unchanged lines of the diff is about code the change did not

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -19,15 +18,7 @@ func TestLineFormatsSayTheEvidenceIsWeaker(t *testing.T) {
 		{ID: "q3", Title: "Near", Severity: "important", Category: "bug", File: "a.go", Line: 7, EndLine: 7, Evidence: report.EvidenceNearQuote, Support: 0.5, Reviewers: []string{"x"}, SeenBy: 1},
 		{ID: "q4", Title: "Whole file", Severity: "important", Category: "bug", File: "a.go", Evidence: "file", Support: 0.5, Reviewers: []string{"x"}, SeenBy: 1},
 	}}
-	for name, write := range map[string]func(*bytes.Buffer) error{
-		"sarif":   func(b *bytes.Buffer) error { return SARIF(b, r, Options{}) },
-		"rdjsonl": func(b *bytes.Buffer) error { return RDJSONL(b, r, Options{}) },
-	} {
-		var b bytes.Buffer
-		if err := write(&b); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+	for name, out := range lineFormats(t, r) {
 		for _, want := range []string{"By line [weaker evidence: a line number, no quoted code]", "Near [weaker evidence: a near copy of the code]", "Whole file [weaker evidence: the file only, no quoted code]"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: no %q in\n%s", name, want, out)
