@@ -154,7 +154,7 @@ func scanEnclosing(r *bufio.Reader, path string, size int64, starts []int) (blob
 	left, k := size, 0
 	for n := 1; k < len(starts) && left > 0; n++ {
 		for k < len(starts) && starts[k] <= n {
-			res.enclosing[k] = sc.Open()
+			res.enclosing[k] = sc.state()
 			k++
 		}
 		if k == len(starts) {
@@ -184,7 +184,7 @@ func scanEnclosing(r *bufio.Reader, path string, size int64, starts []int) (blob
 		sc.See(strings.TrimRight(string(line), "\r\n"))
 	}
 	for ; k < len(starts); k++ {
-		res.enclosing[k] = sc.Open()
+		res.enclosing[k] = sc.state()
 	}
 	// The head the generated-code check reads, and the rest unread.
 	if more := min(left, int64(headBytes-len(head))); more > 0 {

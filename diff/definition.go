@@ -20,6 +20,7 @@ var definitionPrefixes = []string{
 	"func ", "def ", "async def ", "class ", "function ", "async function ",
 	"export function ", "export async function ", "export default function ",
 	"export default async function ", "export class ", "type ", "export type ", "interface ", "export interface ", "struct ", "enum ",
+	"sub ", "local function ", // Perl, Lua
 }
 
 // nestedPrefixes start a definition even when indented: Python and Ruby
@@ -30,8 +31,11 @@ var nestedPrefixes = []string{
 	"pub(crate) async fn ", "unsafe fn ", "pub unsafe fn ", "const fn ", "pub const fn ",
 	"fun ", "suspend fun ", "override fun ", "private fun ", "internal fun ", "protected fun ", "public fun ",
 	"override suspend fun ", "private suspend fun ",
-	// Swift methods: gofmt writes a Go closure "func(", and Go has no
-	// other indented "func name".
+}
+
+// swiftPrefixes start a Swift method, indented in its type; only Swift
+// files read them (an indented "func name" in a Go raw string is text).
+var swiftPrefixes = []string{
 	"func ", "private func ", "fileprivate func ", "public func ", "internal func ", "open func ",
 	"override func ", "static func ", "class func ", "mutating func ", "@objc func ",
 }
@@ -79,8 +83,7 @@ func IsDefinition(text string) bool {
 // other languages a line of that shape is a call with a block (Kotlin's
 // `repeat(3) {`, a C loop macro) or a statement (Rust's `match x {`).
 func IsDefinitionIn(path, text string) bool {
-	typed, untyped := bareMethodLanguages(path)
-	return isDefinitionOf(text, typed, untyped)
+	return langOf(path).isDefinition(text)
 }
 
 // isDefinitionOf is IsDefinitionIn for a language whose bare-method forms
@@ -88,6 +91,50 @@ func IsDefinitionIn(path, text string) bool {
 func isDefinitionOf(text string, typed, untyped bool) bool {
 	return IsDefinition(text) || (typed || untyped) && isBareMethod(text, untyped) ||
 		untyped && !typed && arrowField.MatchString(strings.TrimSpace(text))
+}
+
+// lang is what a file's language tells Scopes: its bare-method forms
+// (bareMethodLanguages), whether Swift's indented methods are
+// definitions, and whether quorum knows its definitions at all
+// (DefinitionsKnown).
+type lang struct {
+	typed, untyped, swift bool
+}
+
+func langOf(path string) lang {
+	l := lang{swift: strings.EqualFold(filepath.Ext(path), ".swift")}
+	l.typed, l.untyped = bareMethodLanguages(path)
+	return l
+}
+
+func (l lang) isDefinition(text string) bool {
+	if isDefinitionOf(text, l.typed, l.untyped) {
+		return true
+	}
+	if l.swift {
+		t := strings.TrimLeft(text, " \t")
+		for _, p := range swiftPrefixes {
+			if strings.HasPrefix(t, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DefinitionsKnown reports whether quorum reads every definition of
+// path's language that a line of code sits in (functions, methods,
+// types, and where each ends): then code in none of them is top-level,
+// with no section. In other languages (C and its macros, shell, Perl,
+// Ruby, Lua, YAML, ...) a line quorum places in none may be in one it
+// does not read, and git's hunk heading is the better guess.
+func DefinitionsKnown(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".go", ".py", ".pyw", ".pyi", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts",
+		".java", ".cs", ".rs", ".kt", ".kts", ".swift":
+		return true
+	}
+	return false
 }
 
 // arrowField is a JS/TS function held by a name, at any indentation: a
@@ -106,6 +153,8 @@ func bareMethodLanguages(path string) (typed, untyped bool) {
 		return true, true // constructors have no return type
 	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx":
 		return true, false
+	case ".sh", ".bash", ".zsh":
+		return false, true // `cleanup() {`
 	}
 	return false, false
 }
@@ -118,7 +167,9 @@ func bareMethodLanguages(path string) (typed, untyped bool) {
 // statements are not: their keyword is refused by name.
 var bareMethod = regexp.MustCompile(`^((?:async|static|get|set|public|private|protected|override|readonly)\s+)*` +
 	`(?:([A-Za-z_][\w<>\[\],.?]*(?:\s+[A-Za-z_*][\w<>\[\],.?*]*)*)\s+\**)?` + // a return type, if any
-	`(#?(?:[A-Za-z_]\w*(?:<[^<>()]*>)?::)*~?[A-Za-z_$][\w$]*)\s*\([^()]*\)\s*(?:const\s*)?(?::\s*[^={}()]+)?(?:throws\s+[\w., ]+)?\{\s*$`)
+	`\*?\s*(#?(?:[A-Za-z_]\w*(?:<[^<>()]*>)?::)*(?:operator\s*(?:\(\)|[^\w\s(]{1,3})|~?[A-Za-z_$][\w$]*))` + // the name: a generator's *, C++'s Class:: and operators
+	`\s*\((?:[^()]|@[\w.]+\([^()]*\))*\)\s*(?:(?:const|noexcept|override|final|mutable)\s*)*` + // parameters (no call but a decorator's)
+	`(?::\s*[^={};]+)?(?:throws\s+[\w., ]+)?\{\s*$`) // a return type, or C++'s initializers
 
 // notMethods are the words that open a statement, not a definition.
 var notMethods = map[string]bool{
@@ -172,9 +223,12 @@ func isMethodDeclaration(t string) bool {
 	if len(words) < 2 || !modifiers[words[0]] {
 		return false
 	}
-	for _, w := range words[:len(words)-1] { // the last word is the name
+	for _, w := range words[1 : len(words)-1] { // the last word is the name
 		switch w {
 		case "class", "interface", "struct", "enum", "record", "new", "return":
+			return false
+		}
+		if notMethods[w] && !modifiers[w] { // Python's `async for row in rows(q):`, `async with timeout(5):`
 			return false
 		}
 	}
@@ -226,11 +280,22 @@ func Indent(line string) int {
 type Scopes struct {
 	defs   []string
 	indent []int
-	// typed, untyped: the file's bare-method forms (bareMethodLanguages),
-	// found once rather than on every line.
-	typed, untyped bool
-	python         bool
-	quote          string // the triple quote of the string a line is inside, if any
+	// lang: the file's definition forms, found once rather than on
+	// every line.
+	lang   lang
+	python bool
+	quote  string // the triple quote of the string a line is inside, if any
+	// backticks: the language's backtick strings run over lines (Go raw
+	// strings, JS template literals); raw says a line is inside one, and
+	// closes nothing (a JSON `}` at column 0 in a test).
+	backticks, raw bool
+	// ends: the language closes a block with `end` (Ruby, Lua, Elixir).
+	ends bool
+	// pending: the last definition opened has no block yet: a signature
+	// whose brace is on the next line (`int remove(struct device *dev)`,
+	// then `{`). The next line keeps it if it opens the block, else it was
+	// no block at all (`type ID string`), and it is closed.
+	pending bool
 }
 
 // NewScopes starts tracking in the file at path with the definitions open
@@ -238,7 +303,13 @@ type Scopes struct {
 func NewScopes(path string, open []string) *Scopes {
 	ext := strings.ToLower(filepath.Ext(path))
 	s := &Scopes{python: ext == ".py" || ext == ".pyw" || ext == ".pyi"}
-	s.typed, s.untyped = bareMethodLanguages(path)
+	s.lang = langOf(path)
+	switch ext {
+	case ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
+		s.backticks = true
+	case ".rb", ".lua", ".ex", ".exs", ".jl":
+		s.ends = true
+	}
 	for _, d := range open {
 		s.defs, s.indent = append(s.defs, d), append(s.indent, Indent(d))
 	}
@@ -257,6 +328,12 @@ func (s *Scopes) See(line string) {
 		s.quote = openTriple(line[end+3:])
 		return
 	}
+	if s.raw {
+		if strings.Count(line, "`")%2 == 1 {
+			s.raw = false // the string ends on this line
+		}
+		return
+	}
 	t := strings.TrimSpace(line)
 	if t == "" {
 		return
@@ -264,17 +341,98 @@ func (s *Scopes) See(line string) {
 	if s.python {
 		s.quote = openTriple(line) // a string opens here and runs on
 	}
-	def := isDefinitionOf(line, s.typed, s.untyped)
-	if !def && !strings.HasPrefix(t, "}") && !(s.python && closesScope(t)) {
+	if s.backticks {
+		defer func() { s.raw = opensBacktick(line) }()
+	}
+	if s.pending {
+		s.pending = false
+		if !strings.HasPrefix(t, "{") {
+			n := len(s.defs) - 1 // a signature with no block: a one-line definition
+			s.defs, s.indent = s.defs[:n], s.indent[:n]
+		}
+	}
+	def := s.lang.isDefinition(line)
+	brace := false
+	if !def && s.lang.typed && braceSignature.MatchString(t) {
+		// A C, Java or C# signature whose brace is on the next line.
+		def, brace = isBareMethod(t+" {", s.lang.untyped), true
+	}
+	closes := strings.HasPrefix(t, "}") || s.python && closesScope(t) ||
+		!s.python && strings.HasPrefix(t, ")") && !strings.HasSuffix(t, "{") || // a group's `)`, not a signature's
+		s.ends && (t == "end" || strings.HasPrefix(t, "end ") || strings.HasPrefix(t, "end)"))
+	if !def && !closes {
 		return
 	}
 	in := Indent(line)
 	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
 	}
-	if def {
-		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+	if !def {
+		return
 	}
+	switch opened := blockOpens(t); {
+	case s.python || s.ends:
+		// Blocks by indentation or by `end`.
+	case brace:
+		s.pending = true
+	case opened < 0:
+		return // opens and closes its block on the line: `func (s byAge) Len() int { return len(s) }`
+	case opened == 0 && !strings.HasSuffix(t, "(") && !strings.HasSuffix(t, ","):
+		// No block and no signature running on: `type ID string`,
+		// `type ID = string;`, unless the brace comes next.
+		s.pending = true
+	}
+	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+}
+
+// braceSignature: a line that could be a typed method's signature with its
+// brace on the next line (`void remove(String id)`): a name and a
+// parameter list, nothing after.
+var braceSignature = regexp.MustCompile(`^[^=;{}]*[\w>\]*&]\s+\**~?[A-Za-z_][\w:]*\s*\((?:[^()]|\([^()]*\))*\)\s*(?:const|noexcept|override|final|\s)*$`)
+
+// blockOpens is how a definition line's braces end: 1 when it leaves a
+// block open, -1 when every brace it opens it closes (a one-line body),
+// 0 when it has none. Braces inside strings are counted too; a definition
+// line rarely holds one.
+func blockOpens(t string) int {
+	opens, closes := strings.Count(t, "{"), strings.Count(t, "}")
+	switch {
+	case opens > closes:
+		return 1
+	case opens > 0:
+		return -1
+	}
+	return 0
+}
+
+// opensBacktick reports whether a line of Go or JS leaves a backtick
+// string open at its end: an odd number of backticks outside its "..."
+// and '...' strings and its // comment.
+func opensBacktick(line string) bool {
+	var quote byte
+	open := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case open:
+			if c == '`' {
+				open = false
+			}
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '`':
+			open = true
+		case c == '/' && i+1 < len(line) && line[i+1] == '/':
+			return false
+		}
+	}
+	return open
 }
 
 // openTriple is the Python triple quote a line (read from its start as
@@ -319,25 +477,60 @@ func closesScope(t string) bool {
 // Open is the definitions open now, outermost first.
 func (s *Scopes) Open() []string { return slices.Clone(s.defs) }
 
+// stringMark starts the last element of what state returns when a line
+// is inside a string: the mark, then the string's delimiter.
+const stringMark = "\x00"
+
+// state is Open, and when the next line is inside a multi-line string
+// (a docstring, a raw string) a last element saying which: what a hunk
+// that starts there needs to read its lines as the file does
+// (setEnclosing moves it to Hunk.EnclosingIn).
+func (s *Scopes) state() []string {
+	open := s.Open()
+	switch {
+	case s.quote != "":
+		open = append(open, stringMark+s.quote)
+	case s.raw:
+		open = append(open, stringMark+"`")
+	}
+	return open
+}
+
+// StartIn tells Scopes that the next line is inside a string opened by
+// delim (a hunk's EnclosingIn), so its lines close nothing until it ends.
+func (s *Scopes) StartIn(delim string) {
+	switch delim {
+	case "`":
+		s.raw = true
+	case `"""`, "'''":
+		s.quote = delim
+	}
+}
+
 // Enclosing is the innermost open definition that line (the next line of
 // the file) is indented past; for a line at no indentation, or past none,
 // the innermost open one; "" when none is open. A definition line is its
 // own.
 func (s *Scopes) Enclosing(line string) string {
-	if isDefinitionOf(line, s.typed, s.untyped) {
+	if s.lang.isDefinition(line) {
 		return line
 	}
 	want := Indent(line)
 	if strings.TrimSpace(line) == "" {
 		want = int(^uint(0) >> 1)
 	}
-	for i := len(s.defs) - 1; i >= 0; i-- {
-		if s.indent[i] < want {
-			return s.defs[i]
+	defs, indent := s.defs, s.indent
+	if s.pending && !strings.HasPrefix(strings.TrimSpace(line), "{") {
+		// The signature above opens no block here (See would close it).
+		defs, indent = defs[:len(defs)-1], indent[:len(indent)-1]
+	}
+	for i := len(defs) - 1; i >= 0; i-- {
+		if indent[i] < want {
+			return defs[i]
 		}
 	}
-	if n := len(s.defs); n > 0 {
-		return s.defs[n-1]
+	if n := len(defs); n > 0 {
+		return defs[n-1]
 	}
 	return ""
 }
@@ -351,7 +544,7 @@ func enclosings(path string, content []byte, starts []int) [][]string {
 	k := 0
 	for n := 1; k < len(starts) && len(content) > 0; n++ {
 		for k < len(starts) && starts[k] <= n {
-			out[k] = sc.Open()
+			out[k] = sc.state()
 			k++
 		}
 		line := content
@@ -363,7 +556,7 @@ func enclosings(path string, content []byte, starts []int) [][]string {
 		sc.See(strings.TrimRight(string(line), "\r"))
 	}
 	for ; k < len(starts); k++ {
-		out[k] = sc.Open() // past the end of what was read
+		out[k] = sc.state() // past the end of what was read
 	}
 	return out
 }
@@ -376,7 +569,10 @@ func setEnclosing(f *File, starts []int, encl [][]string) {
 		h := &f.Hunks[i]
 		for k, s := range starts {
 			if s == h.NewStart && k < len(encl) {
-				h.Enclosing = encl[k]
+				h.Enclosing, h.EnclosingIn = encl[k], ""
+				if n := len(h.Enclosing); n > 0 && strings.HasPrefix(h.Enclosing[n-1], stringMark) {
+					h.Enclosing, h.EnclosingIn = h.Enclosing[:n-1], strings.TrimPrefix(h.Enclosing[n-1], stringMark)
+				}
 			}
 		}
 	}

@@ -120,9 +120,16 @@ func TestScanEnclosing(t *testing.T) {
 // (Kotlin's repeat(3) {, Rust's match, a C loop macro).
 func TestBareMethods(t *testing.T) {
 	for path, lines := range map[string][]string{
-		"a.ts":   {"  find(id) {", "  async save(row): Promise<void> {", "  constructor(db) {", "  static #secret(x) {", "  get size() {"},
-		"A.java": {"    void remove(String id) {", "    Map<String, List<Integer>> load(String id) throws IOException {", "  Store(DataSource ds) {"},
-		"m.c":    {"int main(int argc, char **argv) {", "static void *worker(void *arg) {"},
+		"a.ts":    {"  find(id) {", "  async save(row): Promise<void> {", "  constructor(db) {", "  static #secret(x) {", "  get size() {"},
+		"A.java":  {"    void remove(String id) {", "    Map<String, List<Integer>> load(String id) throws IOException {", "  Store(DataSource ds) {"},
+		"m.c":     {"int main(int argc, char **argv) {", "static void *worker(void *arg) {"},
+		"a.js":    {"  *entries() {", "  async *stream(q) {"},
+		"c.ts":    {"  find(@Param('id') id: string) {"},
+		"c.cpp":   {"Cache::Cache(int n) : size_(n), cap_(2 * n) {", "int Cache::get(int k) const noexcept {", "bool Point::operator==(const Point& o) const {", "Cache::~Cache() {"},
+		"a.sh":    {"cleanup() {", "function deploy {"},
+		"a.pl":    {"sub clean {"},
+		"a.lua":   {"local function clean(x)"},
+		"S.swift": {"    func load(id: String) {", "    private func save() {"},
 	} {
 		for _, s := range lines {
 			if !IsDefinitionIn(path, s) {
@@ -135,7 +142,8 @@ func TestBareMethods(t *testing.T) {
 			"  return foo(x) {", "  new Foo(x) {", "  switch (x) {", "  foo(bar(x)) {", "  x = f(y) {", "  this.foo(x) {", "  await run(x) {",
 			"  try {", "  it('works', async () => {"},
 		"A.java":    {"  synchronized (lock) {", "    else if (a) {"},
-		"m.go":      {"  defer func() {", "  go func() {", "  select {", "  find(id) {"},
+		"m.go":      {"  defer func() {", "  go func() {", "  select {", "  find(id) {", "    func helper() {"}, // the last: Go text in a raw string
+		"m.py":      {"    async for row in fetch(q):", "    async with timeout(5):"},
 		"m.c":       {"  list_for_each_entry(pos, head, list) {"},
 		"m.rs":      {"    match parse(x) {", "    match (a, b) {"},
 		"m.kt":      {"    repeat(3) {", "    withContext(Dispatchers.IO) {", "    when (state) {"},
@@ -167,7 +175,19 @@ func TestScopesCloseOnDedent(t *testing.T) {
 		{"a.go", []string{"func a(", "	n int,", ") error {", "	// note"}, "	return nil", "func a("},
 		{"a.py", []string{"class A:", "    def f(self):", "        pass", "", "if __name__ == '__main__':"}, "    main()", ""},
 		{"a.py", []string{"class A:", "    @property", "    def f(self):", "        # a comment", "        x = 1"}, "        return x", "    def f(self):"},
-		{"A.cs", []string{"class A", "{", "    void Run(int n)", "    {"}, "        Go(n);", "class A"},
+		// Braces on their own lines: the signature above keeps its block.
+		{"A.cs", []string{"class A", "{", "    void Run(int n)", "    {"}, "        Go(n);", "    void Run(int n)"},
+		{"a.c", []string{"int probe(struct device *dev)", "{", "	int ret = 0;", "}", "", "int remove(struct device *dev)", "{"}, "	kfree(buf);", "int remove(struct device *dev)"},
+		// A definition with no block closes at once: top-level code after
+		// it is in none, and a group's `)` closes it.
+		{"a.go", []string{"type ID string", "", "var x0 = 0"}, "var apiKey = 1", ""},
+		{"a.go", []string{"func (s byAge) Len() int { return len(s) }"}, "var apiKey = 1", ""},
+		{"a.ts", []string{"type ID = string;"}, "const apiKey = 1;", ""},
+		{"a.go", []string{"type (", "	ID string", ")"}, "var apiKey = 1", ""},
+		// Ruby and Lua blocks end with `end`.
+		{"a.rb", []string{"def helper", "  1", "end"}, "API_KEY = 1", ""},
+		// A backtick string's lines close nothing: a JSON brace at column 0.
+		{"a.go", []string{"func A() {", "\ts := `{", "\"x\": 1", "}`", "\tuse(s)"}, "\tx := run(s)", "func A() {"},
 		// A string's lines at column 0 close nothing.
 		{"a.py", []string{"class Repo:", "    def load(self):", `        q = """`, "SELECT *", "FROM t", `"""`}, "        return db.query(q)", "    def load(self):"},
 		{"a.py", []string{"def f():", `    """One line."""`, "    x = '''", "end", "'''"}, "    return x", "def f():"},

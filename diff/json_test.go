@@ -31,7 +31,7 @@ func nastySet(text string) *Set {
 		Commits: []Commit{{SHA: "b", Subject: "s <&>", Parents: []string{"a"}}},
 		Files: []File{
 			{Path: text, OldPath: "o", Status: StatusRenamed, Similarity: 90, OldMode: "100644", NewMode: "100755", Added: 1, Deleted: 1, Scoped: true,
-				Hunks: []Hunk{{OldStart: 1, OldLines: 1, NewStart: 1, NewLines: 1, Section: text, Enclosing: []string{"class " + text, "def " + text}, Lines: []Line{
+				Hunks: []Hunk{{OldStart: 1, OldLines: 1, NewStart: 1, NewLines: 1, Section: text, Enclosing: []string{"class " + text, "def " + text}, EnclosingIn: "\"\"\"", Lines: []Line{
 					{Kind: Deleted, Old: 1, Text: text, NoNewline: true}, {Kind: Added, New: 1, Text: text},
 				}}, {Lines: []Line{}}}},
 			{Path: "skipped", OldPath: "skipped", Status: StatusAdded, Skip: SkipBinary, Binary: true, Hunks: []Hunk{}},

@@ -253,6 +253,9 @@ func (w *jsonWriter) hunk(h *Hunk) {
 		w.nl(3)
 		w.buf = append(w.buf, ']')
 	}
+	if h.EnclosingIn != "" {
+		w.str(3, false, "enclosing_in", h.EnclosingIn)
+	}
 	w.key(3, false, "lines")
 	switch {
 	case h.Lines == nil:

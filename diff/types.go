@@ -89,7 +89,11 @@ type Hunk struct {
 	// a line whose definition the hunk does not show, whatever git's heading
 	// is (a Python method's heading is its class; a Go label's the label).
 	Enclosing []string `json:"enclosing,omitempty"`
-	Lines     []Line   `json:"lines"`
+	// EnclosingIn is the delimiter of a multi-line string the hunk's
+	// first line is inside (`"""`, a Go raw string's backtick), "" when
+	// it is in none: its lines are the string's, and close nothing.
+	EnclosingIn string `json:"enclosing_in,omitempty"`
+	Lines       []Line `json:"lines"`
 }
 
 // File is one changed file. Paths carry no a/ b/ prefix. A skipped file keeps

@@ -26,7 +26,7 @@ func (ix *Index) section(path string, n int) string {
 	}
 	for _, h := range f.Hunks {
 		if n >= h.NewStart && n < h.NewStart+max(h.NewLines, 1) {
-			return sectionIn(path, h, h.Enclosing, f.Scoped || h.NewStart <= 1, n, newSideLine)
+			return sectionIn(path, h, h.Enclosing, h.EnclosingIn, (f.Scoped || h.NewStart <= 1) && diff.DefinitionsKnown(path), n, newSideLine)
 		}
 	}
 	return ""
@@ -43,20 +43,23 @@ func (ix *Index) OldSection(path string, n int) string {
 	}
 	for _, h := range f.Hunks {
 		if n >= h.OldStart && n < h.OldStart+max(h.OldLines, 1) {
-			return sectionIn(path, h, nil, h.OldStart <= 1, n, oldSideLine)
+			return sectionIn(path, h, nil, "", h.OldStart <= 1 && diff.DefinitionsKnown(path), n, oldSideLine)
 		}
 	}
 	return ""
 }
 
-// sectionIn carries the definitions open at hunk h's start (open) through
+// sectionIn carries the definitions open at hunk h's start (open), and the
+// string its first line is inside (in), through
 // its lines of one side up to line n (numbered by lineNo, 0 for a line of
 // the other side), and returns n's section: the innermost open definition
 // it is indented past; with none, "" when open is known to be all the file
-// has there (known: read from the file, or the hunk starts at its top),
-// else h's heading.
-func sectionIn(path string, h diff.Hunk, open []string, known bool, n int, lineNo func(diff.Line) int) string {
+// has there (known: read from the file, or the hunk starts at its top, in
+// a language whose definitions quorum reads: diff.DefinitionsKnown), else
+// h's heading.
+func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n int, lineNo func(diff.Line) int) string {
 	sc := diff.NewScopes(path, open)
+	sc.StartIn(in)
 	self := ""
 	for _, l := range h.Lines {
 		k := lineNo(l)
