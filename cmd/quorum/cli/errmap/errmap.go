@@ -185,7 +185,8 @@ func HookHint(err error) string {
 // hookWords turn the flags of a hint into the settings a push reads.
 var hookWords = strings.NewReplacer(
 	hostSetting, "QUORUM_HOST (or host: in .quorum.yaml, OLLAMA_HOST)",
-	"or pass --allow-remote to send", "or set allow_remote: true in .quorum.yaml to send",
+	"or pass --allow-remote to send", "or set allow_remote: true in your user config (or QUORUM_ALLOW_REMOTE=true; a repository's .quorum.yaml cannot) to send",
+	"or pass --allow-remote (allow_remote: true in your user config)", "or set allow_remote: true in your user config",
 	"lower --max-context", "lower max_context in .quorum.yaml",
 	"try another model with --models", "try another model in models: (.quorum.yaml)",
 	"a lower --num-predict", "a lower num_predict in .quorum.yaml",

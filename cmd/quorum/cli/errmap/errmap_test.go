@@ -346,8 +346,14 @@ func TestHookHintNamesNoFlag(t *testing.T) {
 		if h := errmap.Hint(err); !strings.Contains(h, " --") {
 			t.Fatalf("review's hint %q names no flag: this test checks nothing", h)
 		}
-		if h := errmap.HookHint(err); strings.Contains(h, " --") {
+		h := errmap.HookHint(err)
+		if strings.Contains(h, " --") {
 			t.Errorf("hook hint %q names a flag", h)
+		}
+		// A repository's .quorum.yaml refuses allow_remote: the hint must
+		// not send the user there.
+		if strings.Contains(h, "allow_remote") && !strings.Contains(h, "user config") {
+			t.Errorf("hook hint %q puts allow_remote where the config refuses it", h)
 		}
 	}
 }
