@@ -12,7 +12,7 @@ import (
 // (Python's // is floor division, Go has no #), and only outside strings.
 
 // wordHash is the style of languages whose # starts a comment only at
-// the start of a word (shells, Perl, YAML, TOML, Terraform, make).
+// the start of a word (shells, where `;#` starts one too, Perl, YAML).
 const wordHash = " #"
 
 // commentStyle is how a file's language starts a line comment: "//", "#",
@@ -22,9 +22,9 @@ func commentStyle(file string) string {
 	case ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".java", ".kt", ".kts", ".scala", ".swift",
 		".c", ".h", ".cc", ".cpp", ".hpp", ".cs", ".rs", ".dart":
 		return "//"
-	case ".py", ".rb", ".r":
+	case ".py", ".rb", ".r", ".toml", ".tf", ".mk":
 		return "#"
-	case ".sh", ".bash", ".zsh", ".yaml", ".yml", ".toml", ".pl", ".pm", ".tf", ".mk":
+	case ".sh", ".bash", ".zsh", ".yaml", ".yml", ".pl", ".pm":
 		return wordHash
 	case ".php":
 		return "//#"
@@ -41,13 +41,22 @@ func stripComment(s, style string) string {
 	return s
 }
 
-// commentStart is where s's line comment in style starts, or -1. A
-// comment opener inside a string literal ("http://", "#fff") is not one,
-// nor, in "#!"-style languages (shells, Perl, YAML, ...), a # inside a
-// word: `${#items[@]}` and `$#args` are code there.
+// commentStart is where s's line comment in style starts, or -1 (see
+// comments).
 func commentStart(s, style string) int {
+	at, _ := comments(s, style)
+	return at
+}
+
+// comments reads s's comments in style: where its line comment starts
+// (-1: none), and the spans of its /* ... */ comments in C-like languages.
+// A comment opener inside a string literal ("http://", "#fff") is not one,
+// nor, in "#"-at-a-word languages (shells, Perl, YAML), a # inside a word
+// (`${#items[@]}`, `$#args`), nor PHP's attribute `#[Route(...)]`. A Rust
+// lifetime (`&'a str`, `<'a>`) opens no character literal.
+func comments(s, style string) (line int, blocks [][2]int) {
 	if style == "" {
-		return -1
+		return -1, nil
 	}
 	var quote byte
 	for i := 0; i < len(s); i++ {
@@ -59,18 +68,30 @@ func commentStart(s, style string) int {
 			} else if c == quote {
 				quote = 0
 			}
+		case c == '\'' && i > 0 && (s[i-1] == '&' || s[i-1] == '<') && strings.Contains(style, "//"):
+			// A lifetime, not a character.
 		case c == '"' || c == '\'' || c == '`':
 			quote = c
 		case c == '/' && i+1 < len(s) && s[i+1] == '/' && strings.Contains(style, "//"):
-			return i
+			return i, blocks
+		case c == '/' && i+1 < len(s) && s[i+1] == '*' && strings.Contains(style, "//"):
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				return -1, append(blocks, [2]int{i, len(s)})
+			}
+			blocks = append(blocks, [2]int{i, i + 2 + end + 2})
+			i += 2 + end + 1
 		case c == '#' && strings.Contains(style, "#"):
-			if style == wordHash && i > 0 && s[i-1] != ' ' && s[i-1] != '\t' {
+			if style == wordHash && i > 0 && !strings.ContainsRune(" \t;&|()", rune(s[i-1])) {
 				continue
 			}
-			return i
+			if style == "//#" && i+1 < len(s) && s[i+1] == '[' {
+				continue // a PHP 8 attribute
+			}
+			return i, blocks
 		}
 	}
-	return -1
+	return -1, blocks
 }
 
 // codeMatch is the comment rule: the quote line carries a comment (its own

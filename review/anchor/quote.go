@@ -198,6 +198,9 @@ func quoteLines(q string) []quoteLine {
 			}
 			continue
 		}
+		// A line a model cut short with an ellipsis (`validate(a, b, ...`)
+		// is the part before it.
+		n = cutEllipsis(n)
 		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked, want: want, unsemi: semicolonless(n)})
 	}
 	for len(out) > 0 && out[len(out)-1].ellipsis {
@@ -212,18 +215,22 @@ func quoteLines(q string) []quoteLine {
 // match as written, so code that starts with a number still matches.
 func dropLineNumbers(q string) (string, int) {
 	lines := strings.Split(q, "\n")
-	first := 0
+	first, decided := 0, false
 	for i, l := range lines {
 		t := strings.TrimLeft(l, " \t")
 		n := 0
 		for n < len(t) && t[n] >= '0' && t[n] <= '9' {
 			n++
 		}
+		num := 0
 		if n > 0 && n < len(t) && (t[n] == '+' || t[n] == ' ' || t[n] == ':') {
-			if i == 0 {
-				first, _ = strconv.Atoi(t[:n])
-			}
+			num, _ = strconv.Atoi(t[:n])
 			lines[i] = t[n+1:]
+		}
+		// The number that counts is the first line quoteLines keeps (not
+		// a blank line, nor an ellipsis): the line a match starts at.
+		if rest := Normalize(lines[i]); !decided && rest != "" && !isEllipsis(rest) {
+			first, decided = num, true
 		}
 	}
 	return strings.Join(lines, "\n"), first
@@ -279,6 +286,20 @@ func (r retry) holds(fi *fileIndex, l located) bool {
 	return (r.line == 0 || fi.lines[l.first].new == r.line && fi.lines[l.first].kind != diff.Deleted) && (!r.markers || l.fits)
 }
 
+// cutEllipsis is a quote line without the ellipsis a model put at its end
+// or its start to say it left the rest of the line out.
+func cutEllipsis(s string) string {
+	for _, e := range []string{"...", "…"} {
+		if t, ok := strings.CutSuffix(s, e); ok && strings.TrimSpace(t) != "" {
+			s = strings.TrimSpace(t)
+		}
+		if t, ok := strings.CutPrefix(s, e); ok && strings.TrimSpace(t) != "" {
+			s = strings.TrimSpace(t)
+		}
+	}
+	return s
+}
+
 func isEllipsis(s string) bool {
 	s = strings.TrimSpace(strings.TrimLeft(s, "/#*- "))
 	return s == "..." || s == "…" || s == "// ..." || s == "# ..."
@@ -326,7 +347,15 @@ func matchLine(q quoteLine, line, style string) match {
 // for another reason (6 of the corpora's 2,416 quotes).
 func partOf(quote, line, style string) match {
 	best := noMatch
-	comment := commentStart(line, style)
+	comment, blocks := comments(line, style)
+	inBlock := func(at int) bool {
+		for _, b := range blocks {
+			if at >= b[0] && at < b[1] {
+				return true
+			}
+		}
+		return false
+	}
 	for from := 0; ; {
 		i := strings.Index(line[from:], quote)
 		if i < 0 {
@@ -338,7 +367,7 @@ func partOf(quote, line, style string) match {
 		if cut == cutMeaning {
 			continue
 		}
-		if cut == cutShort || comment >= 0 && at >= comment || turnsAround(line[:at]) {
+		if cut == cutShort || comment >= 0 && at >= comment || inBlock(at) || turnsAround(line[:at]) {
 			best = similar
 			continue
 		}
@@ -361,23 +390,37 @@ func cutsWord(line string, from, to int) int {
 	if from > 0 {
 		before, _ := utf8.DecodeLastRuneInString(line[:from])
 		first, _ := utf8.DecodeRuneInString(line[from:])
-		if isWord(before) && isWord(first) {
+		switch {
+		case isWord(before) && isWord(first):
 			return cutMeaning
+		case isWord(first) && (before == '-' || before == '.' && isDigit(first)) && from > 1 && isWordByte(line[from-2]):
+			// Inside a hyphenated name (`color` of `background-color`,
+			// `delete-file` of `safe-delete-file`) or a decimal (`5` of `0.5`).
+			return cutMeaning
+		case first == '$' && before == '$':
+			return cutMeaning // `$name` of PHP's `$$name`
 		}
 	}
 	if to < len(line) {
 		last, _ := utf8.DecodeLastRuneInString(line[:to])
 		after, _ := utf8.DecodeRuneInString(line[to:])
-		if isWord(last) && isWord(after) {
+		switch {
+		case isWord(last) && isWord(after):
 			start := strings.LastIndexFunc(line[:to], func(r rune) bool { return !isWord(r) }) + 1
 			if isNumeral(line[start:to]) {
 				return cutMeaning
 			}
 			return cutShort
+		case isDigit(last) && (after == '.' || after == '_') && to+1 < len(line) && isDigit(rune(line[to+1])):
+			return cutMeaning // `timeout := 1` of `timeout := 1.5`, `"1.2` of `"1.2.3"`
+		case last == '/' && (isWord(after) || after == '.'):
+			return cutMeaning // a path cut short: `rm -rf /` of `rm -rf /tmp/build`
 		}
 	}
 	return cutNone
 }
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // turnsAround reports whether code before a quote ends with what changes
 // the meaning of the code after it.
@@ -385,6 +428,14 @@ func turnsAround(before string) bool {
 	// `!(a || b)` and `not (a or b)` turn around what the parentheses
 	// hold as `!a` does a.
 	b := strings.TrimRight(before, " (")
+	if rest, ok := strings.CutSuffix(before, "-"); ok {
+		// A unary minus (`x := -delta`), not a subtraction (`a - delta`,
+		// `f()-x`) nor a decrement.
+		rest = strings.TrimRight(rest, " \t")
+		if r, _ := utf8.DecodeLastRuneInString(rest); rest == "" || !isWord(r) && r != ')' && r != ']' && r != '-' {
+			return true
+		}
+	}
 	if rest, ok := strings.CutSuffix(b, "!"); ok && !strings.HasSuffix(rest, "!") {
 		// `assert!(` and `println!(` are Rust macros, not negations.
 		if r, _ := utf8.DecodeLastRuneInString(rest); rest == "" || !isWord(r) {
@@ -403,8 +454,9 @@ func turnsAround(before string) bool {
 
 // wordless reports whether a quote has no word but the language's
 // commonest keywords and literals (`}`, `]);`, `} else {`, `return nil`,
-// `break;`): code found on many lines of any file, which places a
-// finding near the line a model gave but shows no code it read there.
+// `if err != nil {`, `Ok(())`, `except Exception:`): code found on many
+// lines of any file, which places a finding near the line a model gave
+// but shows no code it read there.
 func wordless(quote []quoteLine) bool {
 	for _, q := range quote {
 		if q.ellipsis {
@@ -426,6 +478,8 @@ var bareWords = map[string]bool{
 	"done": true, "then": true, "fi": true, "esac": true, "try": true, "finally": true, "default": true,
 	"nil": true, "null": true, "None": true, "true": true, "false": true, "True": true, "False": true,
 	"undefined": true, "self": true, "this": true,
+	// Go's and Rust's error plumbing, Python's catch-all: on many lines.
+	"if": true, "err": true, "Ok": true, "Err": true, "Some": true, "except": true, "Exception": true, "catch": true,
 }
 
 // semicolonless is a quote line without the ";" that ends it, for a model

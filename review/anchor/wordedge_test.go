@@ -115,6 +115,9 @@ func TestRetriesKeepTheirCode(t *testing.T) {
 		{"-retries := 3", 22, false},
 		{"+wait := 1 * time.Second", 21, false},
 		{"-wait := 1 * time.Second", 0, false},
+		// The number that counts is the first line's that is kept: a
+		// blank numbered line above is dropped.
+		{"19+\n20+\ttimeout := 5 * time.Second", 20, false},
 	})
 }
 
@@ -144,11 +147,12 @@ func TestWholeMatchBeatsANearCopy(t *testing.T) {
 func TestKeywordQuotesWeighAsALine(t *testing.T) {
 	set := reporttest.Set()
 	set.Files = append(set.Files, reporttest.File("k.go", diff.StatusModified, 1, 1,
-		"+\tif ok {", "+\t\treturn nil", "+\t} else {", "+\t\treturn err", "+\t}"))
+		"+\tif ok {", "+\t\treturn nil", "+\t} else {", "+\t\treturn err", "+\t}", "+\tif err != nil {", "+\t\treturn ok", "+\t}"))
 	ix := anchor.NewIndex(set)
 	for quote, want := range map[string]string{
 		"return nil": anchor.EvidenceLine, "} else {": anchor.EvidenceLine, "}": anchor.EvidenceLine,
-		"return err": anchor.EvidenceQuote, "if ok {": anchor.EvidenceQuote,
+		"return err": anchor.EvidenceLine, "if err != nil {": anchor.EvidenceLine,
+		"if ok {": anchor.EvidenceQuote, "return ok": anchor.EvidenceQuote,
 	} {
 		got, rej := ix.Anchor("r", "c", 1, reporttest.F("k.go", 2, quote, "critical", "bug", "t", "e"))
 		if rej != nil || got.Evidence != want {
