@@ -73,7 +73,9 @@ func (q *Queued) Pending(now time.Time) bool {
 
 // ClearQueued removes the marker when it is pid's: a run done waiting
 // (it took the lock, gave way or stopped) must not remove the marker of a
-// newer run queued meanwhile.
+// newer run queued meanwhile. One written between the read and the
+// removal is lost; status then says "not reviewed" for that run's
+// debounce, and the push is right either way.
 func ClearQueued(gitDir string, pid int) error {
 	q := ReadQueued(gitDir)
 	if q != nil && q.PID != pid {

@@ -233,13 +233,15 @@ func AheadRun(opts *AheadRunOptions) error {
 	if sleep == nil {
 		sleep = ctxsleep.Sleep
 	}
-	err = sleep(ctx, opts.Debounce)
-	// Done waiting: from here the run holds the lock (status says it is in
-	// flight) or gives way, and either way it is queued no longer.
-	if cerr := ahead.ClearQueued(gitDir, opts.PID); cerr != nil {
-		logf("warning: %v", cerr)
-	}
-	if err != nil {
+	// The post-commit hook's marker says this run is coming; it goes once
+	// the run holds the lock (status then says it is in flight) or gives
+	// way, whichever way it returns.
+	defer func() {
+		if err := ahead.ClearQueued(gitDir, opts.PID); err != nil {
+			logf("warning: %v", err)
+		}
+	}()
+	if err := sleep(ctx, opts.Debounce); err != nil {
 		logf("stopped during the debounce")
 		return nil
 	}
@@ -290,6 +292,9 @@ func AheadRun(opts *AheadRunOptions) error {
 		return nil
 	}
 	if err := ahead.WriteState(gitDir, state); err != nil {
+		logf("warning: %v", err)
+	}
+	if err := ahead.ClearQueued(gitDir, opts.PID); err != nil {
 		logf("warning: %v", err)
 	}
 	reviewer := opts.Reviewer

@@ -221,6 +221,11 @@ func TestAheadRunLockHeldByOne(t *testing.T) {
 	rv := newBlocking()
 	log := &syncBuffer{}
 	done := make(chan error, 1)
+	// The post-commit hook's marker for this run: gone once it holds the
+	// lock, whose owner status reads instead.
+	if err := ahead.WriteQueued(r.gitDir(), ahead.Queued{PID: 1001, Head: head, Since: time.Now(), Debounce: time.Second}); err != nil {
+		t.Fatal(err)
+	}
 	go func() { done <- r.aheadRun(context.Background(), head, 1001, log, rv) }()
 	t.Cleanup(func() { close(rv.release); <-done })
 	o := waitHeld(t, r.gitDir(), head)
@@ -228,6 +233,9 @@ func TestAheadRunLockHeldByOne(t *testing.T) {
 		t.Fatalf("owner %+v", o)
 	}
 	<-rv.started
+	if q := ahead.ReadQueued(r.gitDir()); q != nil {
+		t.Fatalf("the run holds the lock and is still queued: %+v", q)
+	}
 	second := &syncBuffer{}
 	other := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
 		t.Error("a second run of the same commit reviewed")

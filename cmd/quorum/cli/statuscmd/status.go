@@ -63,7 +63,8 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Co
 		Long: `Show, for the current branch, what a plain 'git push' would send and where its
 review stands: reviewed (with the verdict and the report), in flight (a
 background review started by the post-commit hook: its pid and since when),
-stale (the last review was of older commits), or not reviewed.
+queued (just committed: that review waits out its short debounce), stale
+(the last review was of older commits), or not reviewed.
 
 It also names the pushes the pre-push hook let through (hook.on_unavailable:
 allow) without a complete review (not reviewed at all, or partly: a
