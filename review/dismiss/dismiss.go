@@ -915,17 +915,34 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 }
 
 // Remove drops the entries whose id or fingerprint is one of keys (and,
-// when kind is set, whose kinds hold it), and returns them.
+// when kind is set, whose kinds are that set: "a,b" in any order), and
+// returns them.
 func (l *Ledger) Remove(keys []string, kind string) []Entry {
 	var out []Entry
 	l.Entries = slices.DeleteFunc(l.Entries, func(e Entry) bool {
-		if e.Named(keys) && (kind == "" || slices.Contains(e.Kinds, kind)) {
+		if e.Named(keys) && (kind == "" || e.KindKey() == KindKey(strings.Split(kind, ","))) {
 			out = append(out, e)
 			return true
 		}
 		return false
 	})
 	return out
+}
+
+// KindKey names the entry's kinds as a set: sorted, comma-separated, ""
+// for none (an entry written by hand).
+func (e Entry) KindKey() string { return KindKey(e.Kinds) }
+
+// KindKey names a set of kinds: sorted, comma-separated, blanks dropped.
+func KindKey(kinds []string) string {
+	var ks []string
+	for _, k := range kinds {
+		if k = strings.TrimSpace(k); k != "" {
+			ks = append(ks, k)
+		}
+	}
+	slices.Sort(ks)
+	return strings.Join(slices.Compact(ks), ",")
 }
 
 // Named reports whether one of keys is the entry's finding id or its

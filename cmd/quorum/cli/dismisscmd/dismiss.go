@@ -418,7 +418,7 @@ func NewCmdUndismiss(f *cmdutil.Factory, runF func(*UndismissOptions) error) *co
 			return undismissRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Kind, "kind", "", "take back only the dismissals of this kind of issue (as 'quorum dismiss --list' shows)")
+	cmd.Flags().StringVar(&opts.Kind, "kind", "", "take back only the dismissals of exactly these kinds of issue (\"a,b\", as 'quorum dismiss --list' shows)")
 	cmd.Flags().BoolVar(&opts.All, "all", false, "take back every dismissal the ids name, of whatever kind")
 	return cmd
 }
@@ -475,14 +475,19 @@ func ambiguous(l *dismiss.Ledger, keys []string) error {
 			if !e.Named([]string{k}) {
 				continue
 			}
-			if kind := strings.Join(e.Kinds, ","); !slices.Contains(kinds, kind) {
+			if kind := e.KindKey(); !slices.Contains(kinds, kind) {
 				kinds = append(kinds, kind)
 				shown = append(shown, describeEntry(e))
 			}
 		}
 		if len(kinds) > 1 {
-			first := cmp.Or(strings.Split(kinds[0], ",")[0], "other")
-			return exitcode.Setupf(fmt.Sprintf("say which: 'quorum undismiss %s --kind %s', or --all for every one", safetext.OneLine(k), first),
+			// A selector that picks one set of kinds; an entry with none
+			// (written by hand) is taken back with --all only.
+			which := "--all for every one"
+			if i := slices.IndexFunc(kinds, func(s string) bool { return s != "" }); i >= 0 {
+				which = fmt.Sprintf("'quorum undismiss %s --kind %s', or --all for every one", safetext.OneLine(k), kinds[i])
+			}
+			return exitcode.Setupf("say which: "+which,
 				"%s names %d dismissals of different issues: %s", safetext.OneLine(k), len(kinds), strings.Join(shown, "; "))
 		}
 	}

@@ -420,3 +420,35 @@ func TestUndismissOneOfTwoIssues(t *testing.T) {
 		t.Fatalf("a kind it does not have: exit %d %q", code, e)
 	}
 }
+
+// TestUndismissKindsAreSets: --kind names a set of kinds, not one of them:
+// `--kind nil-deref` takes back the entry of exactly that kind, never one
+// of nil-deref and error-handling; a set is named in any order.
+func TestUndismissKindsAreSets(t *testing.T) {
+	dir, _ := gitRepo(t)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{
+		{ID: "Q1111111111", Fingerprint: "1111111111111111", Kinds: []string{"nil-deref"}, Title: "user may be nil", Reason: "r"},
+		{ID: "Q1111111111", Fingerprint: "2222222222222222", Kinds: []string{"nil-deref", "unchecked-error"}, Title: "error dropped, user nil", Reason: "r"},
+		{ID: "Q1111111111", Fingerprint: "3333333333333333", Title: "by hand", Reason: "r"},
+	}}
+	if err := dismiss.WriteFile(filepath.Join(dir, dismiss.SharedFile), l); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string) {
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		return cmdtest.Execute(context.Background(), NewCmdUndismiss(f, nil), f.IOStreams, args), errOut.String()
+	}
+	if code, e := run("Q1111111111"); code != 2 || !strings.Contains(e, "names 3 dismissals") || !strings.Contains(e, "--kind nil-deref'") {
+		t.Fatalf("ambiguous: exit %d %q", code, e)
+	}
+	if code, e := run("Q1111111111", "--kind", "nil-deref"); code != 0 || strings.Count(e, "removed the dismissal") != 1 || !strings.Contains(e, `"user may be nil"`) {
+		t.Fatalf("--kind nil-deref: exit %d %q", code, e)
+	}
+	if code, e := run("Q1111111111", "--kind", "unchecked-error,nil-deref"); code != 0 || !strings.Contains(e, `"error dropped, user nil"`) {
+		t.Fatalf("--kind as a set: exit %d %q", code, e)
+	}
+	left, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil || len(left.Entries) != 1 || left.Entries[0].Title != "by hand" {
+		t.Fatalf("left %+v %v", left, err)
+	}
+}
