@@ -573,7 +573,7 @@ func (m *md) retro(r *report.Report) {
 		}
 	}
 	if len(r.Rejected) > 0 {
-		m.p("\n### Rejected findings\n\nNot anchored in the change: the code they quote is not in the diff, or their line is outside it. That is code the model invented, or code it was shown only as context (`context: function`), never the change itself; counted against their reviewer.\n\n")
+		m.p("\n### Rejected findings\n\nEach names its reason: mostly not anchored in the change (the code quoted is not in the diff, or the line or file is outside it: code the model invented, or was shown only as context with `context: function`), else not a finding quorum can read (an unknown severity, no title). Counted against their reviewer.\n\n")
 		m.p("| reviewer | file | line | title | reason |\n|---|---|--:|---|---|\n")
 		for _, j := range r.Rejected {
 			line := "–"
