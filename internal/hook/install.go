@@ -150,10 +150,17 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if opt.Ahead && opt.Mode == Refuse {
+	if opt.Ahead {
+		// Refused before anything is written: the pre-push hook is not
+		// changed for a post-commit hook that cannot be.
 		pc := filepath.Join(dir, PostCommitName)
 		if ours, err := IsQuorumHook(pc); err == nil && !ours {
-			return &Result{HooksDir: dir, Path: pc}, ErrForeignHook
+			switch chained := pc + chainedSuffix; {
+			case opt.Mode == Refuse:
+				return &Result{HooksDir: dir, Path: pc}, ErrForeignHook
+			case opt.Mode == Chain && exists(chained):
+				return &Result{HooksDir: dir, Path: pc, Kept: chained}, ErrChainTaken
+			}
 		}
 	}
 	res, err := installScript(dir, HookName, Script(opt.Executable), opt.Mode)

@@ -243,3 +243,26 @@ func TestScriptWithoutTheBinary(t *testing.T) {
 		t.Fatalf("block in the user config: exit %d\n%s", code, out)
 	}
 }
+
+// TestChainAheadChangesNothingWhenRefused: `install --chain --ahead` over
+// a foreign post-commit hook that has a chained hook already is refused
+// before the pre-push hook is touched.
+func TestChainAheadChangesNothingWhenRefused(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t)
+	hooks := filepath.Join(r.dir, ".git", "hooks")
+	if err := os.MkdirAll(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{HookName, PostCommitName, PostCommitName + chainedSuffix} {
+		if err := os.WriteFile(filepath.Join(hooks, name), []byte("#!/bin/sh\necho "+name+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Mode: Chain, Ahead: true}); !errors.Is(err, ErrChainTaken) {
+		t.Fatalf("install: %v, want ErrChainTaken", err)
+	}
+	if got := read(t, filepath.Join(hooks, HookName)); got != "#!/bin/sh\necho "+HookName+"\n" || exists(filepath.Join(hooks, HookName+chainedSuffix)) {
+		t.Fatalf("the pre-push hook was changed:\n%s", got)
+	}
+}

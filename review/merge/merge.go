@@ -198,10 +198,11 @@ type node struct {
 	fix      vector          // what its suggested fix changes (fix.go), IDF-weighted
 	common   map[string]bool // names common to the findings of its file
 	fileIso  bool            // no reviewer has a second finding of its declared kind in its file (fileKindPairs)
-	// oldSide: f is on deleted code of a deleted file, which has no new
-	// side (Line 0); its Line..EndLine are its old lines while it is
-	// merged, so findings far apart in the removed file are not all one
-	// file-level finding. build gives Members their own lines back.
+	// oldSide: f is on deleted code of a file whose findings have no
+	// new-side line (Line 0): a removed file. Its Line..EndLine are its old
+	// lines while it is merged, so findings far apart in the removed file
+	// are not all one file-level finding. build gives Members their own
+	// lines back.
 	oldSide bool
 }
 
@@ -371,14 +372,22 @@ func newNodes(findings []anchor.Finding) []node {
 	return nodes
 }
 
-// placed is findings with those on deleted code of a deleted file at
+// placed is findings with those on deleted code of a removed file at
 // their old lines (node.oldSide), and which those are. findings itself is
 // not changed.
 func placed(findings []anchor.Finding) ([]anchor.Finding, []bool) {
 	out := findings
 	oldSide := make([]bool, len(findings))
+	// A file with a finding on a new-side line has a new side: one deleted
+	// above its first line is not placed by old lines among new ones.
+	newSide := map[string]bool{}
 	for i := range findings {
-		if f := &findings[i]; f.Deleted && f.Line == 0 && f.OldLine > 0 {
+		if findings[i].Line > 0 {
+			newSide[findings[i].File] = true
+		}
+	}
+	for i := range findings {
+		if f := &findings[i]; f.Deleted && f.Line == 0 && f.OldLine > 0 && !newSide[f.File] {
 			if oldSide[i] = true; len(out) > 0 && &out[0] == &findings[0] {
 				out = slices.Clone(findings)
 			}
