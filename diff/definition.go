@@ -122,6 +122,25 @@ func (l lang) isDefinition(text string) bool {
 	return false
 }
 
+// HeadingHelps reports whether git's hunk heading is the better guess at
+// the function of a line quorum places in none: a programming language
+// whose definitions quorum does not all read (C and its macros, shell,
+// Ruby, PHP, ...). In data and configuration files (YAML, TOML, JSON,
+// Markdown, a Dockerfile) there is no function, and git's heading is only
+// a nearby line that an unrelated edit moves; in the languages of
+// DefinitionsKnown quorum reads them all.
+func HeadingHelps(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".m", ".mm",
+		".sh", ".bash", ".zsh", ".rb", ".pl", ".pm", ".lua", ".php", ".scala", ".sc",
+		".ex", ".exs", ".erl", ".hs", ".ml", ".clj", ".cljs", ".dart", ".r", ".jl",
+		".groovy", ".gradle", ".vb", ".fs", ".zig", ".nim", ".cr", ".pas", ".f90",
+		".ps1", ".tcl", ".vue", ".svelte", ".elm":
+		return true
+	}
+	return false
+}
+
 // DefinitionsKnown reports whether quorum reads every definition of
 // path's language that a line of code sits in (functions, methods,
 // types, and where each ends): then code in none of them is top-level,
@@ -345,8 +364,18 @@ func (s *Scopes) See(line string) {
 		defer func() { s.raw = opensBacktick(line) }()
 	}
 	if s.pending {
-		s.pending = false
-		if !strings.HasPrefix(t, "{") {
+		switch {
+		case strings.HasPrefix(t, "{"):
+			s.pending = false // the block opens
+		case s.continues(line, t):
+			// The signature runs on (`where T: Clone`, `throws X {`,
+			// `: base(x)`, `implements A`), or an expression body does.
+			if strings.HasSuffix(t, "{") {
+				s.pending = false
+			}
+			return
+		default:
+			s.pending = false
 			n := len(s.defs) - 1 // a signature with no block: a one-line definition
 			s.defs, s.indent = s.defs[:n], s.indent[:n]
 		}
@@ -383,6 +412,25 @@ func (s *Scopes) See(line string) {
 		s.pending = true
 	}
 	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+}
+
+// continues reports whether line (trimmed: t), after a definition that
+// awaits its block, is more of it: indented past it (a wrapped signature,
+// an expression body) or a clause formatters put at its indentation.
+func (s *Scopes) continues(line, t string) bool {
+	if Indent(line) > s.indent[len(s.indent)-1] {
+		return true
+	}
+	for _, p := range []string{"where", "throws", ":", "implements", "extends", ")", "->", "=>", "="} {
+		if strings.HasPrefix(t, p) && (len(t) == len(p) || !isIdentByte(t[len(p)])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 // braceSignature: a line that could be a typed method's signature with its
@@ -430,9 +478,45 @@ func opensBacktick(line string) bool {
 			open = true
 		case c == '/' && i+1 < len(line) && line[i+1] == '/':
 			return false
+		case c == '/' && i+1 < len(line) && line[i+1] == '*':
+			end := strings.Index(line[i+2:], "*/")
+			if end < 0 {
+				return false
+			}
+			i += 2 + end + 1
+		case c == '/' && regexMayStart(line[:i]):
+			i = regexEnd(line, i)
 		}
 	}
 	return open
+}
+
+// regexMayStart reports whether a `/` after before starts a JS regex
+// literal: at the line's start or after an operator or an opening bracket,
+// never after a value (`a / b`).
+func regexMayStart(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	return b == "" || strings.ContainsAny(b[len(b)-1:], "(,=:[!&|?{};")
+}
+
+// regexEnd is the index of the `/` that closes the regex literal opening
+// at line[at] (a `/` in a [...] class or escaped does not), or the line's
+// last index when it does not close there.
+func regexEnd(line string, at int) int {
+	class := false
+	for i := at + 1; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\\':
+			i++
+		case c == '[':
+			class = true
+		case c == ']':
+			class = false
+		case c == '/' && !class:
+			return i
+		}
+	}
+	return len(line) - 1
 }
 
 // openTriple is the Python triple quote a line (read from its start as
@@ -482,9 +566,10 @@ func (s *Scopes) Open() []string { return slices.Clone(s.defs) }
 const stringMark = "\x00"
 
 // state is Open, and when the next line is inside a multi-line string
-// (a docstring, a raw string) a last element saying which: what a hunk
-// that starts there needs to read its lines as the file does
-// (setEnclosing moves it to Hunk.EnclosingIn).
+// (a docstring, a raw string) a last element saying which, or "{" when the
+// last definition awaits its block: what a hunk that starts there needs to
+// read its lines as the file does (setEnclosing moves it to
+// Hunk.EnclosingIn).
 func (s *Scopes) state() []string {
 	open := s.Open()
 	switch {
@@ -492,18 +577,23 @@ func (s *Scopes) state() []string {
 		open = append(open, stringMark+s.quote)
 	case s.raw:
 		open = append(open, stringMark+"`")
+	case s.pending:
+		open = append(open, stringMark+"{")
 	}
 	return open
 }
 
 // StartIn tells Scopes that the next line is inside a string opened by
-// delim (a hunk's EnclosingIn), so its lines close nothing until it ends.
+// delim (a hunk's EnclosingIn), so its lines close nothing until it ends;
+// "{" says the last open definition awaits its block, as See would know.
 func (s *Scopes) StartIn(delim string) {
 	switch delim {
 	case "`":
 		s.raw = true
 	case `"""`, "'''":
 		s.quote = delim
+	case "{":
+		s.pending = len(s.defs) > 0
 	}
 }
 
@@ -520,7 +610,7 @@ func (s *Scopes) Enclosing(line string) string {
 		want = int(^uint(0) >> 1)
 	}
 	defs, indent := s.defs, s.indent
-	if s.pending && !strings.HasPrefix(strings.TrimSpace(line), "{") {
+	if t := strings.TrimSpace(line); s.pending && !strings.HasPrefix(t, "{") && !s.continues(line, t) {
 		// The signature above opens no block here (See would close it).
 		defs, indent = defs[:len(defs)-1], indent[:len(indent)-1]
 	}

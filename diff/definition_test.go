@@ -184,6 +184,16 @@ func TestScopesCloseOnDedent(t *testing.T) {
 		{"a.go", []string{"func (s byAge) Len() int { return len(s) }"}, "var apiKey = 1", ""},
 		{"a.ts", []string{"type ID = string;"}, "const apiKey = 1;", ""},
 		{"a.go", []string{"type (", "	ID string", ")"}, "var apiKey = 1", ""},
+		// A signature that runs on keeps its block: rustfmt's where
+		// clause, a throws or base call on the next line, a wrapped class
+		// header.
+		{"a.rs", []string{"fn foo<T>(x: T) -> T", "where", "    T: Clone,", "{"}, "    x.clone()", "fn foo<T>(x: T) -> T"},
+		{"A.java", []string{"class A {", "    public void run(int a)", "        throws IOException {"}, "        go(a);", "    public void run(int a)"},
+		{"A.cs", []string{"class B : A", "{", "    public B(int x)", "        : base(x)", "    {"}, "        Go(x);", "    public B(int x)"},
+		{"a.ts", []string{"export class X", "  implements A, B", "{"}, "  private n = 1;", "export class X"},
+		// A backtick in a regex or a block comment opens no string.
+		{"a.js", []string{"export function escapeMd(s) {", "  return s.replace(/[`*_]/g, '');", "}", "", "export function deleteUser(id) {"}, "  db.delete(id);", "export function deleteUser(id) {"},
+		{"a.go", []string{"func A() {", "\t/* the ` char */", "}", "", "func B() {"}, "\tx := 1", "func B() {"},
 		// Ruby and Lua blocks end with `end`.
 		{"a.rb", []string{"def helper", "  1", "end"}, "API_KEY = 1", ""},
 		// A backtick string's lines close nothing: a JSON brace at column 0.

@@ -90,8 +90,11 @@ type Hunk struct {
 	// is (a Python method's heading is its class; a Go label's the label).
 	Enclosing []string `json:"enclosing,omitempty"`
 	// EnclosingIn is the delimiter of a multi-line string the hunk's
-	// first line is inside (`"""`, a Go raw string's backtick), "" when
-	// it is in none: its lines are the string's, and close nothing.
+	// first line is inside (`"""`, a Go raw string's backtick): its lines
+	// are the string's, and close nothing; or "{" when the last of
+	// Enclosing is a signature whose block has not opened yet (`type ID
+	// string` just above: it closes unless the hunk opens its block).
+	// "" for neither.
 	EnclosingIn string `json:"enclosing_in,omitempty"`
 	Lines       []Line `json:"lines"`
 }

@@ -160,6 +160,8 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 				return &Result{HooksDir: dir, Path: pc}, ErrForeignHook
 			case opt.Mode == Chain && exists(chained):
 				return &Result{HooksDir: dir, Path: pc, Kept: chained}, ErrChainTaken
+			case opt.Mode == Force && exists(pc+backupSuffix):
+				return nil, fmt.Errorf("%s already exists; move it away first so it is not lost", pc+backupSuffix)
 			}
 		}
 	}

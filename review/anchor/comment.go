@@ -68,8 +68,9 @@ func comments(s, style string) (line int, blocks [][2]int) {
 			} else if c == quote {
 				quote = 0
 			}
-		case c == '\'' && i > 0 && (s[i-1] == '&' || s[i-1] == '<') && strings.Contains(style, "//"):
-			// A lifetime, not a character.
+		case c == '\'' && i > 0 && (s[i-1] == '&' || s[i-1] == '<') && strings.Contains(style, "//") &&
+			i+2 < len(s) && s[i+1] != '\\' && s[i+2] != '\'':
+			// A lifetime (`&'a str`), not a character (`c<'0'`).
 		case c == '"' || c == '\'' || c == '`':
 			quote = c
 		case c == '/' && i+1 < len(s) && s[i+1] == '/' && strings.Contains(style, "//"):

@@ -128,3 +128,20 @@ func TestSectionsOfMoreLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestDataFilesHaveNoSection: a YAML file has no functions; git's heading
+// there is a nearby line that moves with the hunk, so its lines have no
+// section, and one edited alone or beside another edit keeps its
+// fingerprint.
+func TestDataFilesHaveNoSection(t *testing.T) {
+	ci := func(runsOn, run string) string {
+		return lines("name: ci", "on: [push]", "env:", "  GOFLAGS: -mod=mod", "jobs:", "  build:", "    runs-on: "+runsOn,
+			"    steps:", "      - uses: actions/checkout@v4", "      - run: make test", "      - run: "+run)
+	}
+	base := ci("ubuntu-latest", "make build")
+	sec1, fp1 := fingerprint(t, changeSet(t, "ci.yml", base, ci("ubuntu-latest", "make deploy")), "ci.yml", "- run: make deploy")
+	sec2, fp2 := fingerprint(t, changeSet(t, "ci.yml", base, ci("ubuntu-22.04", "make deploy")), "ci.yml", "- run: make deploy")
+	if sec1 != "" || fp1 != fp2 {
+		t.Errorf("ci.yml: sections %q and %q, fingerprints equal %v; want none and one", sec1, sec2, fp1 == fp2)
+	}
+}

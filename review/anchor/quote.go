@@ -290,10 +290,13 @@ func (r retry) holds(fi *fileIndex, l located) bool {
 // or its start to say it left the rest of the line out.
 func cutEllipsis(s string) string {
 	for _, e := range []string{"...", "…"} {
-		if t, ok := strings.CutSuffix(s, e); ok && strings.TrimSpace(t) != "" {
+		// What is left must still be a part long enough to count (`x =
+		// ...` is Python's Ellipsis), and a leading one must stand apart
+		// (`...state,` is JS's spread).
+		if t, ok := strings.CutSuffix(s, e); ok && len(strings.TrimSpace(t)) >= MinSubstring {
 			s = strings.TrimSpace(t)
 		}
-		if t, ok := strings.CutPrefix(s, e); ok && strings.TrimSpace(t) != "" {
+		if t, ok := strings.CutPrefix(s, e+" "); ok && len(strings.TrimSpace(t)) >= MinSubstring {
 			s = strings.TrimSpace(t)
 		}
 	}
@@ -454,9 +457,10 @@ func turnsAround(before string) bool {
 
 // wordless reports whether a quote has no word but the language's
 // commonest keywords and literals (`}`, `]);`, `} else {`, `return nil`,
-// `if err != nil {`, `Ok(())`, `except Exception:`): code found on many
-// lines of any file, which places a finding near the line a model gave
-// but shows no code it read there.
+// `Ok(())`): code found on many lines of any file, which places a finding
+// near the line a model gave but shows no code it read there. Error
+// handling (`if err != nil {`, `except Exception: pass`) is not among
+// them: such a line is often the bug itself.
 func wordless(quote []quoteLine) bool {
 	for _, q := range quote {
 		if q.ellipsis {
@@ -478,8 +482,8 @@ var bareWords = map[string]bool{
 	"done": true, "then": true, "fi": true, "esac": true, "try": true, "finally": true, "default": true,
 	"nil": true, "null": true, "None": true, "true": true, "false": true, "True": true, "False": true,
 	"undefined": true, "self": true, "this": true,
-	// Go's and Rust's error plumbing, Python's catch-all: on many lines.
-	"if": true, "err": true, "Ok": true, "Err": true, "Some": true, "except": true, "Exception": true, "catch": true,
+	// Rust's plumbing: `Ok(())` ends many functions.
+	"Ok": true, "Err": true, "Some": true,
 }
 
 // semicolonless is a quote line without the ";" that ends it, for a model

@@ -41,6 +41,7 @@ func TestQuoteShapes(t *testing.T) {
 		{"a.go", `	if err := validate(user.Email, user.Name, user.Age); err != nil {`, `if err := validate(user.Email, user.Name, …`, true, false},
 		{"a.rs", `    let r: &'a str = parse(x); // checked above`, `let r: &'a str = parse(x); // BUG: unchecked`, true, false},
 		{"a.rs", `    let r: &'a str = parse(x); // unwrap(x) later`, `unwrap(x) later`, true, true},
+		{"a.c", `    if (c<'0' || c>'9') return 0; // was: reject(input, len)`, `reject(input, len)`, true, true}, // a char, no lifetime
 		{"a.php", `#[Route('/users', methods: ['GET'])]`, `Route('/users', methods: ['GET'])`, true, false},
 		{"a.c", `    /* if (!is_admin(u)) */ grant(u);`, `if (!is_admin(u))`, true, true},
 		{"a.go", `	x := compute(a, b) // TODO: check`, `+ x := compute(a, b)`, true, false},
@@ -73,5 +74,21 @@ func TestQuoteShapes(t *testing.T) {
 		if ok != tc.wantOK || ok && near != tc.wantNear {
 			t.Errorf("%s line %q quote %q: ok=%v near=%v (%s); want ok=%v near=%v", tc.path, tc.line, tc.quote, ok, near, why, tc.wantOK, tc.wantNear)
 		}
+	}
+}
+
+// TestEllipsisIsNotASpread: a leading `...` is JS's spread, not a model
+// cutting a line short, and a trailing one leaves a part long enough to
+// count or is kept (Python's `x = ...`).
+func TestEllipsisIsNotASpread(t *testing.T) {
+	old := lines("export function reduce(state, action) {", "  return {", "  };", "}")
+	nw := lines("export function reduce(state, action) {", "  return {", "    ...state,", "    loading: false,", "  };", "}")
+	for _, q := range []string{"...state,", "return {\n  ...state,\n  loading: false,"} {
+		if ok, near, why := tryQuote(t, "r.js", old, nw, q); !ok || near {
+			t.Errorf("%q: ok=%v near=%v (%s)", q, ok, near, why)
+		}
+	}
+	if ok, near, why := tryQuote(t, "s.py", lines("def f():", "    pass"), lines("def f():", "    x = ..."), "x = ..."); !ok || near {
+		t.Errorf("x = ...: ok=%v near=%v (%s)", ok, near, why)
 	}
 }

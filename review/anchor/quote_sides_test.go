@@ -128,11 +128,9 @@ func TestQuoteAcrossAChangedLine(t *testing.T) {
 		{name: "new code with an ellipsis across a deleted line", file: "pkg/open.go",
 			quote: "if err != nil {\n...\ndefer f.Close()",
 			from:  10, to: 13},
-		// Every word of it is of the commonest (err, return, if): it
-		// places the finding, and weighs as a line.
 		{name: "old code as the file read, across an added line", file: "pkg/open.go",
 			quote: "if err != nil {\n\treturn err\n}",
-			from:  10, to: 12, lineOnly: true},
+			from:  10, to: 12},
 		{name: "old and new mixed is code that never existed", file: "pkg/open.go", line: 10,
 			quote: "if err != nil {\n\treturn err\n}\ndefer f.Close()", reject: true},
 		{name: "an invented line between real ones", file: "pkg/open.go", line: 10,

@@ -26,7 +26,8 @@ func (ix *Index) section(path string, n int) string {
 	}
 	for _, h := range f.Hunks {
 		if n >= h.NewStart && n < h.NewStart+max(h.NewLines, 1) {
-			return sectionIn(path, h, h.Enclosing, h.EnclosingIn, (f.Scoped || h.NewStart <= 1) && diff.DefinitionsKnown(path), n, newSideLine)
+			known := knownWhole(path, f.Scoped || h.NewStart <= 1)
+			return sectionIn(path, h, h.Enclosing, h.EnclosingIn, known, n, newSideLine)
 		}
 	}
 	return ""
@@ -43,7 +44,8 @@ func (ix *Index) OldSection(path string, n int) string {
 	}
 	for _, h := range f.Hunks {
 		if n >= h.OldStart && n < h.OldStart+max(h.OldLines, 1) {
-			return sectionIn(path, h, nil, "", h.OldStart <= 1 && diff.DefinitionsKnown(path), n, oldSideLine)
+			known := knownWhole(path, h.OldStart <= 1)
+			return sectionIn(path, h, nil, "", known, n, oldSideLine)
 		}
 	}
 	return ""
@@ -55,8 +57,8 @@ func (ix *Index) OldSection(path string, n int) string {
 // the other side), and returns n's section: the innermost open definition
 // it is indented past; with none, "" when open is known to be all the file
 // has there (known: read from the file, or the hunk starts at its top, in
-// a language whose definitions quorum reads: diff.DefinitionsKnown), else
-// h's heading.
+// a language whose definitions quorum reads: diff.DefinitionsKnown; or a
+// file of no functions at all: not diff.HeadingHelps), else h's heading.
 func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n int, lineNo func(diff.Line) int) string {
 	sc := diff.NewScopes(path, open)
 	sc.StartIn(in)
@@ -81,6 +83,17 @@ func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n
 		return Normalize(sc.Enclosing(self))
 	}
 	return Normalize(cmp.Or(sc.Enclosing(self), h.Section))
+}
+
+// knownWhole says whether the definitions open at a line of path are all
+// there is (see sectionIn): in a language whose definitions quorum reads,
+// when they were read from the file's top (read); in a file of no
+// functions, always; else never, and git's heading is the better guess.
+func knownWhole(path string, read bool) bool {
+	if diff.DefinitionsKnown(path) {
+		return read
+	}
+	return !diff.HeadingHelps(path)
 }
 
 // newSideLine and oldSideLine number a line on one side (0: not on it).

@@ -178,3 +178,23 @@ func TestSectionsOfMoreShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestBlocklessDefinitionJustAboveAHunk: a `type ID string` on the line
+// before a hunk closes there as it does when the file is read whole (the
+// hunk starts with Hunk.EnclosingIn "{"), so a line below is top-level.
+func TestBlocklessDefinitionJustAboveAHunk(t *testing.T) {
+	for path, src := range map[string]func(string) string{
+		"main.go": func(v string) string {
+			return lines("package main", "", "import \"fmt\"", "", "type ID string", "var x0 = 0", "var x1 = 1", "var x2 = 2", v, "var x3 = 3")
+		},
+		"api.ts": func(v string) string {
+			return lines("import x from 'x';", "", "", "", "type ID = string;", "const x0 = 0;", "const x1 = 1;", "const x2 = 2;", v, "const x3 = 3;")
+		},
+	} {
+		quote := "apiKey = \"sk-live-123\""
+		sec, _ := fingerprint(t, changeSet(t, path, src("var apiKey = 0"), src("var "+quote)), path, quote)
+		if sec != "" {
+			t.Errorf("%s: section %q, want none", path, sec)
+		}
+	}
+}

@@ -151,8 +151,9 @@ func TestKeywordQuotesWeighAsALine(t *testing.T) {
 	ix := anchor.NewIndex(set)
 	for quote, want := range map[string]string{
 		"return nil": anchor.EvidenceLine, "} else {": anchor.EvidenceLine, "}": anchor.EvidenceLine,
-		"return err": anchor.EvidenceLine, "if err != nil {": anchor.EvidenceLine,
 		"if ok {": anchor.EvidenceQuote, "return ok": anchor.EvidenceQuote,
+		// Error handling is often the bug itself: it weighs as a quote.
+		"return err": anchor.EvidenceQuote, "if err != nil {": anchor.EvidenceQuote,
 	} {
 		got, rej := ix.Anchor("r", "c", 1, reporttest.F("k.go", 2, quote, "critical", "bug", "t", "e"))
 		if rej != nil || got.Evidence != want {

@@ -459,10 +459,23 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	}
 	if len(removed) == 0 {
 		what := strings.Join(opts.Keys, ", ")
+		hint := "'quorum dismiss --list' shows the dismissals"
 		if opts.Kind != "" {
-			what += " of kind " + opts.Kind
+			what += " of kinds " + opts.Kind
+			// Name the kinds the ids do have: --kind is the exact set.
+			if l, err := dismiss.Load(root, gitDir); err == nil {
+				var sets []string
+				for _, e := range l.Entries {
+					if k := cmp.Or(e.KindKey(), "(none)"); e.Named(opts.Keys) && !slices.Contains(sets, k) {
+						sets = append(sets, k)
+					}
+				}
+				if len(sets) > 0 {
+					hint = "--kind is the exact set of kinds; theirs: " + strings.Join(sets, "; ")
+				}
+			}
 		}
-		return exitcode.Setupf("'quorum dismiss --list' shows the dismissals", "no dismissal matches %s", safetext.OneLine(what))
+		return exitcode.Setupf(hint, "no dismissal matches %s", safetext.OneLine(what))
 	}
 	return nil
 }

@@ -416,7 +416,7 @@ func TestUndismissOneOfTwoIssues(t *testing.T) {
 	if err != nil || len(left.Entries) != 1 || left.Entries[0].Kinds[0] != "off-by-one" {
 		t.Fatalf("left %+v %v", left, err)
 	}
-	if code, e := run("Q2c716c2e19", "--kind", "xss"); code != 2 || !strings.Contains(e, "no dismissal matches Q2c716c2e19 of kind xss") {
+	if code, e := run("Q2c716c2e19", "--kind", "xss"); code != 2 || !strings.Contains(e, "no dismissal matches Q2c716c2e19 of kinds xss") || !strings.Contains(e, "theirs: off-by-one") {
 		t.Fatalf("a kind it does not have: exit %d %q", code, e)
 	}
 }
