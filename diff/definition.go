@@ -122,20 +122,20 @@ func (l lang) isDefinition(text string) bool {
 	return false
 }
 
-// HeadingHelps reports whether git's hunk heading is the better guess at
-// the function of a line quorum places in none: a programming language
-// whose definitions quorum does not all read (C and its macros, shell,
-// Ruby, PHP, ...). In data and configuration files (YAML, TOML, JSON,
-// Markdown, a Dockerfile) there is no function, and git's heading is only
-// a nearby line that an unrelated edit moves; in the languages of
-// DefinitionsKnown quorum reads them all.
-func HeadingHelps(path string) bool {
+// NoFunctions reports whether path is a data or document file (YAML,
+// TOML, JSON, Markdown, a Dockerfile, ...): there is no function there,
+// and git's hunk heading is only a nearby line that an unrelated edit
+// moves. Any other file may have functions quorum does not read (C macros,
+// shell, Ruby, a Makefile's targets), where git's heading is the better
+// guess at a line's.
+func NoFunctions(path string) bool {
+	switch base := strings.ToLower(filepath.Base(path)); {
+	case base == "dockerfile" || base == "containerfile" || strings.HasPrefix(base, "dockerfile."):
+		return true
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".m", ".mm",
-		".sh", ".bash", ".zsh", ".rb", ".pl", ".pm", ".lua", ".php", ".scala", ".sc",
-		".ex", ".exs", ".erl", ".hs", ".ml", ".clj", ".cljs", ".dart", ".r", ".jl",
-		".groovy", ".gradle", ".vb", ".fs", ".zig", ".nim", ".cr", ".pas", ".f90",
-		".ps1", ".tcl", ".vue", ".svelte", ".elm":
+	case ".yml", ".yaml", ".toml", ".json", ".jsonc", ".json5", ".md", ".markdown", ".rst", ".adoc", ".txt",
+		".ini", ".cfg", ".conf", ".lock", ".csv", ".tsv", ".xml", ".properties", ".env", ".sum", ".mod":
 		return true
 	}
 	return false
@@ -369,8 +369,10 @@ func (s *Scopes) See(line string) {
 			s.pending = false // the block opens
 		case s.continues(line, t):
 			// The signature runs on (`where T: Clone`, `throws X {`,
-			// `: base(x)`, `implements A`), or an expression body does.
-			if strings.HasSuffix(t, "{") {
+			// `: base(x)`, `implements A`), or an expression body does:
+			// only a clause of the signature opens its block, never a
+			// brace inside the body (a TS union's `| {`, Kotlin's `.map {`).
+			if strings.HasSuffix(t, "{") && signatureClause(t) {
 				s.pending = false
 			}
 			return
@@ -422,6 +424,17 @@ func (s *Scopes) continues(line, t string) bool {
 		return true
 	}
 	for _, p := range []string{"where", "throws", ":", "implements", "extends", ")", "->", "=>", "="} {
+		if strings.HasPrefix(t, p) && (len(t) == len(p) || !isIdentByte(t[len(p)])) {
+			return true
+		}
+	}
+	return false
+}
+
+// signatureClause reports whether t (trimmed) is a clause formatters put
+// on its own line within a signature, whose `{` then opens its block.
+func signatureClause(t string) bool {
+	for _, p := range []string{"where", "throws", ":", "implements", "extends", ")", "->"} {
 		if strings.HasPrefix(t, p) && (len(t) == len(p) || !isIdentByte(t[len(p)])) {
 			return true
 		}

@@ -194,6 +194,10 @@ func TestScopesCloseOnDedent(t *testing.T) {
 		// A backtick in a regex or a block comment opens no string.
 		{"a.js", []string{"export function escapeMd(s) {", "  return s.replace(/[`*_]/g, '');", "}", "", "export function deleteUser(id) {"}, "  db.delete(id);", "export function deleteUser(id) {"},
 		{"a.go", []string{"func A() {", "\t/* the ` char */", "}", "", "func B() {"}, "\tx := 1", "func B() {"},
+		// A brace inside an expression body opens no block of the
+		// definition: a TS union of object types, a Kotlin chain.
+		{"a.ts", []string{"type Action =", "  | {", "      type: 'a';", "    }", "  | { type: 'b' };"}, "const apiKey = 1;", ""},
+		{"a.kt", []string{"fun f() = listOf(1, 2)", "    .map {", "        it * 2", "    }"}, "val apiKey = 1", ""},
 		// Ruby and Lua blocks end with `end`.
 		{"a.rb", []string{"def helper", "  1", "end"}, "API_KEY = 1", ""},
 		// A backtick string's lines close nothing: a JSON brace at column 0.

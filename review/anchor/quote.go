@@ -291,12 +291,15 @@ func (r retry) holds(fi *fileIndex, l located) bool {
 func cutEllipsis(s string) string {
 	for _, e := range []string{"...", "…"} {
 		// What is left must still be a part long enough to count (`x =
-		// ...` is Python's Ellipsis), and a leading one must stand apart
-		// (`...state,` is JS's spread).
+		// ...` is Python's Ellipsis), and a leading "..." must stand apart.
 		if t, ok := strings.CutSuffix(s, e); ok && len(strings.TrimSpace(t)) >= MinSubstring {
 			s = strings.TrimSpace(t)
 		}
-		if t, ok := strings.CutPrefix(s, e+" "); ok && len(strings.TrimSpace(t)) >= MinSubstring {
+		lead := e
+		if e == "..." {
+			lead += " " // `...state,` is JS's spread
+		}
+		if t, ok := strings.CutPrefix(s, lead); ok && len(strings.TrimSpace(t)) >= MinSubstring {
 			s = strings.TrimSpace(t)
 		}
 	}

@@ -39,6 +39,7 @@ func TestQuoteShapes(t *testing.T) {
 		{"a.py", `    version = "1.2.3"`, `version = "1.2`, false, true},
 		{"a.go", `	if err := validate(user.Email, user.Name, user.Age); err != nil {`, `if err := validate(user.Email, user.Name, ...`, true, false},
 		{"a.go", `	if err := validate(user.Email, user.Name, user.Age); err != nil {`, `if err := validate(user.Email, user.Name, …`, true, false},
+		{"a.go", `	if err := validate(user.Email, user.Name, user.Age); err != nil {`, `…user.Name, user.Age); err != nil {`, true, false},
 		{"a.rs", `    let r: &'a str = parse(x); // checked above`, `let r: &'a str = parse(x); // BUG: unchecked`, true, false},
 		{"a.rs", `    let r: &'a str = parse(x); // unwrap(x) later`, `unwrap(x) later`, true, true},
 		{"a.c", `    if (c<'0' || c>'9') return 0; // was: reject(input, len)`, `reject(input, len)`, true, true}, // a char, no lifetime

@@ -58,7 +58,7 @@ func (ix *Index) OldSection(path string, n int) string {
 // it is indented past; with none, "" when open is known to be all the file
 // has there (known: read from the file, or the hunk starts at its top, in
 // a language whose definitions quorum reads: diff.DefinitionsKnown; or a
-// file of no functions at all: not diff.HeadingHelps), else h's heading.
+// file of no functions at all: diff.NoFunctions), else h's heading.
 func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n int, lineNo func(diff.Line) int) string {
 	sc := diff.NewScopes(path, open)
 	sc.StartIn(in)
@@ -93,7 +93,7 @@ func knownWhole(path string, read bool) bool {
 	if diff.DefinitionsKnown(path) {
 		return read
 	}
-	return !diff.HeadingHelps(path)
+	return diff.NoFunctions(path)
 }
 
 // newSideLine and oldSideLine number a line on one side (0: not on it).

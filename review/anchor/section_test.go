@@ -147,3 +147,26 @@ func TestSectionSkipsAHelperNestedAbove(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionByKindOfFile: a line in no definition quorum reads keeps
+// git's heading in a file that may have functions quorum does not read
+// (an extensionless script, a Makefile, C), and has none in a file of no
+// functions (YAML), where the heading only moves with the hunk.
+func TestSectionByKindOfFile(t *testing.T) {
+	for path, want := range map[string]string{"bin/deploy": "build() {", "Makefile": "build:", "x.c": "build() {", "ci.yml": "", "Dockerfile": ""} {
+		heading := want
+		if heading == "" {
+			heading = "jobs:"
+		}
+		set := &diff.Set{Files: []diff.File{{Path: path, Status: diff.StatusModified, Scoped: true, Hunks: []diff.Hunk{
+			{OldStart: 10, OldLines: 1, NewStart: 10, NewLines: 1, Section: heading, Lines: []diff.Line{{Kind: diff.Added, New: 10, Text: "\trm -rf x"}}},
+		}}}}
+		f, rej := NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: path, Line: 10, Severity: "important", Title: "x"})
+		if rej != nil {
+			t.Fatal(rej.Reason)
+		}
+		if f.Section != want {
+			t.Errorf("%s: section %q, want %q", path, f.Section, want)
+		}
+	}
+}
