@@ -360,9 +360,15 @@ func (s *Scopes) See(line string) {
 	if s.python {
 		s.quote = openTriple(line) // a string opens here and runs on
 	}
+	s.seeCode(line, t)
 	if s.backticks {
-		defer func() { s.raw = opensBacktick(line) }()
+		s.raw = opensBacktick(line)
 	}
+}
+
+// seeCode reads a line of code (not blank, not inside a string; t is it
+// trimmed): the definitions it opens and closes.
+func (s *Scopes) seeCode(line, t string) {
 	if s.pending {
 		switch {
 		case strings.HasPrefix(t, "{"):
@@ -420,22 +426,19 @@ func (s *Scopes) See(line string) {
 // awaits its block, is more of it: indented past it (a wrapped signature,
 // an expression body) or a clause formatters put at its indentation.
 func (s *Scopes) continues(line, t string) bool {
-	if Indent(line) > s.indent[len(s.indent)-1] {
-		return true
-	}
-	for _, p := range []string{"where", "throws", ":", "implements", "extends", ")", "->", "=>", "="} {
-		if strings.HasPrefix(t, p) && (len(t) == len(p) || !isIdentByte(t[len(p)])) {
-			return true
-		}
-	}
-	return false
+	return Indent(line) > s.indent[len(s.indent)-1] || signatureClause(t) || opensWith(t, "=>", "=")
 }
 
 // signatureClause reports whether t (trimmed) is a clause formatters put
 // on its own line within a signature, whose `{` then opens its block.
 func signatureClause(t string) bool {
-	for _, p := range []string{"where", "throws", ":", "implements", "extends", ")", "->"} {
-		if strings.HasPrefix(t, p) && (len(t) == len(p) || !isIdentByte(t[len(p)])) {
+	return opensWith(t, "where", "throws", ":", "implements", "extends", ")", "->")
+}
+
+// opensWith reports whether t starts with one of words, as a whole word.
+func opensWith(t string, words ...string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(t, w) && (len(t) == len(w) || !isIdentByte(t[len(w)])) {
 			return true
 		}
 	}
@@ -470,6 +473,9 @@ func blockOpens(t string) int {
 // string open at its end: an odd number of backticks outside its "..."
 // and '...' strings and its // comment.
 func opensBacktick(line string) bool {
+	if strings.IndexByte(line, '`') < 0 {
+		return false // most lines: read on every line of a file's scan
+	}
 	var quote byte
 	open := false
 	for i := 0; i < len(line); i++ {
@@ -536,6 +542,9 @@ func regexEnd(line string, at int) int {
 // code) leaves open at its end, or "": quotes inside a comment or an
 // ordinary string (# docstrings use """ here) open nothing.
 func openTriple(line string) string {
+	if !strings.Contains(line, `"""`) && !strings.Contains(line, "'''") {
+		return "" // most lines: read on every line of a file's scan
+	}
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; c {
 		case '#':

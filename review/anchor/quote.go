@@ -353,8 +353,16 @@ func matchLine(q quoteLine, line, style string) match {
 // for another reason (6 of the corpora's 2,416 quotes).
 func partOf(quote, line, style string) match {
 	best := noMatch
-	comment, blocks := comments(line, style)
-	inBlock := func(at int) bool {
+	read := false // the line's comments, read once a place is found
+	comment, blocks := -1, [][2]int(nil)
+	inComment := func(at int) bool {
+		if !read {
+			comment, blocks = comments(line, style)
+			read = true
+		}
+		if comment >= 0 && at >= comment {
+			return true
+		}
 		for _, b := range blocks {
 			if at >= b[0] && at < b[1] {
 				return true
@@ -373,7 +381,7 @@ func partOf(quote, line, style string) match {
 		if cut == cutMeaning {
 			continue
 		}
-		if cut == cutShort || comment >= 0 && at >= comment || inBlock(at) || turnsAround(line[:at]) {
+		if cut == cutShort || inComment(at) || turnsAround(line[:at]) {
 			best = similar
 			continue
 		}

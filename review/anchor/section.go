@@ -52,9 +52,9 @@ func (ix *Index) OldSection(path string, n int) string {
 }
 
 // sectionIn carries the definitions open at hunk h's start (open), and the
-// string its first line is inside (in), through
-// its lines of one side up to line n (numbered by lineNo, 0 for a line of
-// the other side), and returns n's section: the innermost open definition
+// string its first line is inside (in), through its lines of one side up
+// to line n (numbered by lineNo, 0 for a line of the other side), and
+// returns n's section: the innermost open definition
 // it is indented past; with none, "" when open is known to be all the file
 // has there (known: read from the file, or the hunk starts at its top, in
 // a language whose definitions quorum reads: diff.DefinitionsKnown; or a
