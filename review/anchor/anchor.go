@@ -105,6 +105,9 @@ type fileIndex struct {
 	// byNorm maps a normalised line text to its positions, so a one-line
 	// quote is found without scanning the file.
 	byNorm map[string][]int
+	// flowed holds each side's hunks as flowed code (reflow.go), built the
+	// first time a quote matches no line as written.
+	flowed map[side][]flow
 }
 
 // Index resolves findings against one diff.Set. Build it once per review;
@@ -385,6 +388,14 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 				if l := fi.find(q, hint); l.ok && alt.holds(fi, l) {
 					loc = l
 				}
+			}
+		}
+		if !loc.ok || loc.near {
+			// The code laid out on other lines (a wrapped statement quoted
+			// on one, a long line quoted in two) or spaced otherwise is the
+			// same code: a whole match so read beats a near copy.
+			if r := fi.findReflowed(quote, rf.Line); r.ok && (!loc.ok || !r.near) {
+				loc = r
 			}
 		}
 		if !loc.ok {

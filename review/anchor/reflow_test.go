@@ -1,0 +1,108 @@
+package anchor_test
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// TestReflowedQuotes: a model quotes a wrapped statement on one line, or a
+// long line broken in two. The code is in the diff laid out differently
+// and anchors, to every line it covers; code the diff does not hold, a
+// part cut inside a word, a statement pieced from a deleted line and the
+// added one that replaced it, or one running from one hunk into the next
+// are still "quote not in the diff".
+func TestReflowedQuotes(t *testing.T) {
+	wrapped := lines("package a", "", "func f() {",
+		"\trows, err := db.Query(\"SELECT * FROM users WHERE name = '\" +", // line 4
+		"\t\tname + \"'\") // user input",
+		"\tif !isAdmin(user) &&",
+		"\t\t!isOwner(user) {",
+		"\t\treturn",
+		"\t}",
+		"}")
+	long := lines("package a", "", "func f() {",
+		"\tif err := validate(user.Email, user.Name, user.Age, user.Address); err != nil {", // line 4
+		"\t}",
+		"}")
+	base := lines("package a", "", "func f() {", "}")
+	cases := []struct {
+		name, new, quote  string
+		wantOK, wantNear  bool
+		wantLine, wantEnd int
+	}{
+		{"joined on one line", wrapped, `rows, err := db.Query("SELECT * FROM users WHERE name = '" + name + "'")`, true, false, 4, 5},
+		{"joined, a part", wrapped, `db.Query("SELECT * FROM users WHERE name = '" + name`, true, false, 4, 5},
+		{"joined with a semicolon", wrapped, `db.Query("SELECT * FROM users WHERE name = '" + name + "'");`, true, false, 4, 5},
+		{"broken elsewhere", wrapped, "rows, err := db.Query(\n\"SELECT * FROM users WHERE name = '\" + name + \"'\")", true, false, 4, 5},
+		{"one line in two", long, "if err := validate(user.Email, user.Name,\n    user.Age, user.Address); err != nil {", true, false, 4, 4},
+		{"spacing only", long, `if err:=validate(user.Email,user.Name,user.Age,user.Address);err!=nil{`, true, false, 4, 4},
+		{"leaves off a negation", wrapped, `isAdmin(user) && !isOwner(user) {`, true, true, 6, 7},
+		{"invented", wrapped, `rows, err := db.Query("SELECT * FROM users WHERE id = " + id)`, false, false, 0, 0},
+		{"glued words", wrapped, `db.Query("SELECT * FROM users WHERE name = '" + name + "'")return`, false, false, 0, 0},
+		{"starts inside a word", wrapped, `ame + "'") if !isAdmin(user)`, false, false, 0, 0},
+		{"too short", wrapped, `+ name`, false, false, 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			set := changeSet(t, "a.go", base, tc.new)
+			f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: tc.quote, Severity: "important", Category: "bug", Title: "t"})
+			if ok := rej == nil; ok != tc.wantOK {
+				t.Fatalf("anchored=%v (%+v), want %v", ok, rej, tc.wantOK)
+			}
+			if rej != nil {
+				if rej.Reason != "quote not in the diff" {
+					t.Errorf("reason %q", rej.Reason)
+				}
+				return
+			}
+			if f.Near != tc.wantNear || f.Line != tc.wantLine || f.EndLine != tc.wantEnd || f.Evidence != anchor.EvidenceQuote {
+				t.Errorf("near=%v lines %d-%d evidence %s; want near=%v lines %d-%d quote", f.Near, f.Line, f.EndLine, f.Evidence, tc.wantNear, tc.wantLine, tc.wantEnd)
+			}
+		})
+	}
+}
+
+// TestReflowedQuoteSides: a reflowed quote reads one side of one hunk. A
+// wrapped statement the change deleted anchors to the deletion; one pieced
+// from the deleted line and the added line after it, or from the last line
+// of one hunk and the first of the next, is not in the diff.
+func TestReflowedQuoteSides(t *testing.T) {
+	old := lines("package a", "", "func f() {",
+		"\tos.RemoveAll(filepath.Join(root,", // old line 4
+		"\t\tname))",
+		"}")
+	nw := lines("package a", "", "func f() {",
+		"\tsafeRemove(root, name)",
+		"}")
+	set := changeSet(t, "a.go", old, nw)
+	ix := anchor.NewIndex(set)
+	f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: `os.RemoveAll(filepath.Join(root, name))`, Severity: "important", Category: "bug", Title: "t"})
+	if rej != nil || !f.Deleted || f.OldLine != 4 || f.OldEndLine != 5 {
+		t.Errorf("deleted wrapped statement: %+v %+v; want deleted old lines 4-5", f, rej)
+	}
+	if _, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: `os.RemoveAll(filepath.Join(root, safeRemove(root, name)`, Severity: "important", Category: "bug", Title: "t"}); rej == nil {
+		t.Error("a deleted line and the added one after it anchored as one statement")
+	}
+
+	var long []string
+	long = append(long, "package a", "", "func f() {", "\tcall(alpha,")
+	for i := 0; i < 20; i++ {
+		long = append(long, "\tkeep()")
+	}
+	long = append(long, "\tbeta)", "}")
+	changed := append([]string(nil), long...)
+	changed[3] = "\tcall(alphaX,"
+	changed[24] = "\tbetaX)"
+	set = changeSet(t, "a.go", lines(long...), lines(changed...))
+	if len(set.Files[0].Hunks) != 2 {
+		t.Fatalf("want two hunks, got %d", len(set.Files[0].Hunks))
+	}
+	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "keep() keep() keep() betaX)", Severity: "important", Category: "bug", Title: "t"}); rej != nil {
+		t.Errorf("lines of one hunk: %+v", rej)
+	}
+	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "call(alphaX, keep() keep() keep() keep() betaX)", Severity: "important", Category: "bug", Title: "t"}); rej == nil {
+		t.Error("a quote ran from one hunk into the next")
+	}
+}
