@@ -15,7 +15,7 @@ import (
 
 // changeSet commits old, then new, in a real repository and loads the
 // diff between them.
-func changeSet(t *testing.T, path, old, new string) *diff.Set {
+func changeSet(t testing.TB, path, old, new string) *diff.Set {
 	t.Helper()
 	r := difftest.New(t)
 	r.Write(path, old)

@@ -1,6 +1,7 @@
 package anchor_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/quorum-review/quorum/review"
@@ -104,5 +105,27 @@ func TestReflowedQuoteSides(t *testing.T) {
 	}
 	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "call(alphaX, keep() keep() keep() keep() betaX)", Severity: "important", Category: "bug", Title: "t"}); rej == nil {
 		t.Error("a quote ran from one hunk into the next")
+	}
+}
+
+// BenchmarkAnchorInvented anchors findings whose quotes are nowhere in a
+// large diff: the path that reads every line, and then the diff's flowed
+// code, before rejecting.
+func BenchmarkAnchorInvented(b *testing.B) {
+	var nw []string
+	nw = append(nw, "package a", "")
+	for i := 0; i < 5000; i++ {
+		nw = append(nw, fmt.Sprintf("\tv%d := compute%d(ctx, item%d) // step %d", i, i%13, i, i))
+	}
+	set := changeSet(b, "a.go", lines("package a"), lines(nw...))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		ix := anchor.NewIndex(set)
+		for i := 0; i < 200; i++ {
+			q := fmt.Sprintf("os.RemoveAll(compute%d(ctx, other%d))", i%13, i)
+			if _, rej := ix.Anchor("r", "c", i, review.RawFinding{File: "a.go", Line: i*20 + 3, Quote: q, Severity: "important", Category: "bug", Title: "t"}); rej == nil {
+				b.Fatal("an invented quote anchored")
+			}
+		}
 	}
 }
