@@ -584,13 +584,14 @@ func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 }
 
 // Add records e in l in place of the entries it supersedes, which it
-// returns: those of e's fingerprint whose kinds agree with e's (the same
-// issue, dismissed again). An entry of another issue at that place (a
-// kind e does not name) stays.
+// returns: those of e's fingerprint and file whose kinds agree with e's
+// (the same issue, dismissed again). An entry of another issue at that
+// place (a kind e does not name), or of the same code in another file,
+// stays.
 func (l *Ledger) Add(e Entry) []Entry {
 	var replaced []Entry
 	l.Entries = slices.DeleteFunc(l.Entries, func(old Entry) bool {
-		if old.Fingerprint == e.Fingerprint && kindsAgree(old.Kinds, e.Kinds) {
+		if old.Fingerprint == e.Fingerprint && (old.File == "" || old.File == e.File) && kindsAgree(old.Kinds, e.Kinds) {
 			replaced = append(replaced, old)
 			return true
 		}
@@ -612,7 +613,17 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.Fingerprint == f.Fingerprint && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
+	return e.Fingerprint == f.Fingerprint && e.inFile(at) && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
+}
+
+// inFile reports whether the entry covers code in the file of a finding
+// at places at: its own file, or the path that file had before a rename
+// the reviewed diff shows. The same code in another file is another
+// place: a copy of a dismissed line elsewhere (a production manifest
+// beside a dev one, a second handler) may well be the bug the first was
+// not. An entry that names no file (written by hand) covers any.
+func (e Entry) inFile(at findingPlaces) bool {
+	return e.File == "" || e.File == at.file || at.renamedFrom != "" && e.File == at.renamedFrom
 }
 
 // coversPlaces reports whether the entry covers a finding at places at:
@@ -675,13 +686,17 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind, placed *Entry
+	var below, otherKind, placed, otherFile *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
 		case e.Fingerprint != f.Fingerprint:
 		case e.matches(f, at):
 			return ""
+		case !e.inFile(at):
+			if otherFile == nil || e.File < otherFile.File {
+				otherFile = e
+			}
 		case kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity):
 			// Only the places differ: the entry that checked the most of
 			// them says the most.
@@ -700,6 +715,8 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 		}
 	}
 	switch {
+	case otherFile != nil && placed == nil && below == nil && otherKind == nil:
+		return fmt.Sprintf("not dismissed: the dismissal is of the same code in %s; this is another place", otherFile.File)
 	case placed != nil:
 		return placed.whyPlaces(at)
 	case below != nil:

@@ -124,7 +124,11 @@ func (p *placer) deletedText(file string, n int) (string, bool) {
 // findingPlaces are a finding's places and, when the diff was read, the
 // fingerprints of each one's members.
 type findingPlaces struct {
-	places []report.Place
+	// file is the finding's file, and renamedFrom its path before a
+	// rename the reviewed diff shows ("" for none): an entry covers code
+	// in its own file, followed through such a rename.
+	file, renamedFrom string
+	places            []report.Place
 	// prints are, by place, the fingerprints of its members' lines; nil
 	// when the diff was not read (known false).
 	prints [][]string
@@ -134,7 +138,12 @@ type findingPlaces struct {
 // of is f's places, with their members' fingerprints when p has a diff
 // and f has more than one place (one place is the finding's fingerprint).
 func (p *placer) of(f report.Finding) findingPlaces {
-	fp := findingPlaces{places: f.Places()}
+	fp := findingPlaces{file: f.File, places: f.Places()}
+	if p != nil {
+		if df := p.files[f.File]; df != nil && df.OldPath != f.File {
+			fp.renamedFrom = df.OldPath
+		}
+	}
 	if p == nil || len(fp.places) < 2 {
 		return fp
 	}
