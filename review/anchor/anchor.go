@@ -299,7 +299,7 @@ func (ix *Index) suffixMatches(p string) []string {
 func (ix *Index) quotedIn(paths []string, quote []quoteLine, hint int) string {
 	found := ""
 	for _, p := range paths {
-		if ix.file(p).find(quote, hint).ok {
+		if ix.file(p).find(quote, hint, nil).ok {
 			if found != "" {
 				return ""
 			}
@@ -372,7 +372,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// when it is not (models invent code, and a stale finding after a fix
 	// must not land on whatever line now has its number).
 	if len(quote) > 0 {
-		loc := fi.find(quote, rf.Line)
+		loc := fi.find(quote, rf.Line, nil)
 		// Models copy the prompt's line-number prefix ("12+code") and its
 		// unspaced deletion marker ("-}"); those readings come only after
 		// the quote as written, so code that starts with either still
@@ -385,7 +385,10 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			}
 			if q := quoteLines(alt.text); len(q) > 0 {
 				hint := cmp.Or(alt.line, rf.Line)
-				if l := fi.find(q, hint); l.ok && alt.holds(fi, l) {
+				// Only matches the reading holds at compete: the line
+				// its number names may hold the code in part while an
+				// exact copy sits elsewhere.
+				if l := fi.find(q, hint, func(l located) bool { return alt.holds(fi, l) }); l.ok {
 					loc = l
 				}
 			}
@@ -460,7 +463,7 @@ func (ix *Index) elsewhere(path string, quote []quoteLine) string {
 		if len(fi.byNorm[quote[0].text]) == 0 {
 			continue
 		}
-		if l := fi.find(quote, 0); l.ok {
+		if l := fi.find(quote, 0, nil); l.ok {
 			if l.deleted {
 				return fmt.Sprintf(" of %s (it is in %s, deleted from line %d)", path, p, fi.lines[l.first].old)
 			}

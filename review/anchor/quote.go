@@ -548,17 +548,19 @@ func (s side) skips(k diff.LineKind) bool {
 	return s == newSide && k == diff.Deleted || s == oldSide && k == diff.Added
 }
 
-// find locates the quote in the file's diff lines. Among several matches the
-// best wins: one whose markers fit their lines, then exact over substring
-// over similar; then the one nearest hint (the finding's own line, when it
-// gives one); then, at the same distance or with no line, an added line over
-// context over deleted (by the first matched line); then the first found,
-// the diff as shown before the new side before the old. The line breaks
+// find locates the quote in the file's diff lines, among the matches
+// accept takes (nil: all). Among several matches the best wins: one whose
+// markers fit their lines, then a whole or part match over a near copy;
+// then the one nearest hint (the finding's own line, when it gives one);
+// then, at the same distance or with no line, an added line over context
+// over deleted (by the first matched line); then exact over a part of a
+// line; then the first found, the diff as shown before the new side before
+// the old. The line breaks
 // ties toward itself and nothing else outranks it: the kind of line never
 // trades the unchanged line a model names for an added line with the same
 // text elsewhere (which would turn a finding on untouched code into one on
 // the change, and flip the gate), however near.
-func (fi *fileIndex) find(quote []quoteLine, hint int) located {
+func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool) located {
 	var best rank
 	found := false
 	var bestSide side
@@ -569,14 +571,16 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) located {
 	if len(quote) > 1 {
 		try = sides[:]
 	}
-	// Lines equal to the quote's first line are tried first; only when none
-	// of them starts a match, or only a near copy does, is every line
-	// scanned: a whole match elsewhere (its first line carrying a comment
-	// the quote left off) is stronger evidence than a near copy here.
+	// Lines equal to the quote's first line are tried first; unless one of
+	// them starts a match nothing can beat (an exact one of an added line at
+	// the model's line), every line is scanned: a whole match elsewhere (its
+	// first line carrying a comment the quote left off) is stronger
+	// evidence than a near copy here, and a part of the line the model
+	// named is nearer than an exact copy elsewhere.
 	tryAt := func(i int) {
 		for _, s := range try {
 			end, worst, fits, touched := fi.matchAt(i, quote, s)
-			if worst == noMatch {
+			if worst == noMatch || accept != nil && !accept(located{first: i, last: end, fits: fits, ok: true}) {
 				continue
 			}
 			r := rank{fits: fits, worst: worst}
@@ -602,7 +606,7 @@ func (fi *fileIndex) find(quote []quoteLine, hint int) located {
 			tryAt(i)
 		}
 	}
-	if !found || best.worst < substring {
+	if !found || !best.unbeatable() {
 		for i := range fi.lines {
 			tryAt(i)
 		}
@@ -660,6 +664,12 @@ type rank struct {
 	kind  int   // of the first matched line: 2 added, 1 context, 0 deleted
 }
 
+// unbeatable reports whether no match can beat r (rank.better): an exact
+// match of added lines at the model's line, markers fitting.
+func (r rank) unbeatable() bool {
+	return r.fits && r.worst == exact && r.dist == 0 && r.kind == 2
+}
+
 // better reports whether r beats o.
 func (r rank) better(o rank) bool {
 	switch {
@@ -668,12 +678,19 @@ func (r rank) better(o rank) bool {
 		// outranks everything else; a marker that fits no line (a
 		// model's bullet) still lets the text match.
 		return r.fits
-	case r.worst != o.worst:
+	case (r.worst == similar) != (o.worst == similar):
+		// A whole match, or a part of a line, beats a near copy anywhere.
 		return r.worst > o.worst
 	case r.dist != o.dist:
+		// A part of the line the model named (its comment left off) is
+		// its code as much as an exact copy elsewhere is: an unchanged
+		// `safeExec(input)` 30 lines off must not take a finding away
+		// from the added `safeExec(input) // run it` it was about.
 		return r.dist < o.dist
+	case r.kind != o.kind:
+		return r.kind > o.kind
 	}
-	return r.kind > o.kind
+	return r.worst > o.worst
 }
 
 // deletedOnly reports whether every non-blank line of a match that its side

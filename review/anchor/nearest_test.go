@@ -1,0 +1,51 @@
+package anchor_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
+)
+
+// TestPartOfTheNamedLineBeatsACopyElsewhere: a model quotes the code of
+// an added line and leaves off its comment; an unchanged line 32 lines up
+// holds that code exactly. The finding is about the line the model named:
+// anchored elsewhere it was on an unchanged line, counted half, and a
+// critical finding let the push through. So with its line number copied
+// from the prompt ("44+"), where it was rejected as not in the diff, and
+// for a line the change rewrote with a comment added (the finding is on
+// the new line, not the deleted one).
+func TestPartOfTheNamedLineBeatsACopyElsewhere(t *testing.T) {
+	var old []string
+	for i := 1; i <= 50; i++ {
+		old = append(old, fmt.Sprintf("\tstep%d()", i))
+	}
+	old[11] = "\tsafeExec(input)" // line 12, unchanged
+	nw := append([]string(nil), old...)
+	nw[12] = "\tstep13(changed)"                           // puts line 12 in a hunk
+	nw[43] = "\tsafeExec(input) // run the user's command" // line 44, rewritten
+	set := changeSet(t, "a.go", lines(old...), lines(nw...))
+	ix := anchor.NewIndex(set)
+	for _, q := range []string{"safeExec(input)", "44+\tsafeExec(input)", "44+safeExec(input)"} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 44, Quote: q, Severity: "critical", Category: "security", Title: "t"})
+		if rej != nil || f.Line != 44 || f.LineKind != diff.Added || f.Deleted {
+			t.Errorf("quote %q: line %d kind %s deleted %v (%+v); want the added line 44", q, f.Line, f.LineKind, f.Deleted, rej)
+		}
+	}
+	// With no line given, the exact copy on the unchanged line is as good a
+	// reading as any, and the change's own line is preferred.
+	if f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "safeExec(input)", Severity: "critical", Category: "security", Title: "t"}); rej != nil || f.Line != 44 {
+		t.Errorf("no line: %d (%+v); want 44", f.Line, rej)
+	}
+	// The model naming the unchanged line gets it.
+	if f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 12, Quote: "safeExec(input)", Severity: "critical", Category: "security", Title: "t"}); rej != nil || f.Line != 12 || f.LineKind != diff.Context {
+		t.Errorf("line 12: %d %s (%+v)", f.Line, f.LineKind, rej)
+	}
+
+	set = changeSet(t, "b.go", lines("package b", "", "func f() {", "\tcfg := load(path)", "}"), lines("package b", "", "func f() {", "\tcfg := load(path) // TODO: validate", "}"))
+	if f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "b.go", Line: 4, Quote: "cfg := load(path)", Severity: "important", Category: "bug", Title: "t"}); rej != nil || f.Deleted || f.LineKind != diff.Added {
+		t.Errorf("a line rewritten with a comment: deleted=%v kind %s (%+v); want the added line", f.Deleted, f.LineKind, rej)
+	}
+}
