@@ -139,9 +139,15 @@ func probeText(numCtx int, unset bool, nonce string) string {
 // failure, and a probe the server cut, leaves the figure unmeasured, and rr
 // is planned conservatively.
 func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
+	if rr.calibration == CalibratedCache {
+		// Measured before; only the server's context is to check.
+		r.checkContext(ctx, cfg, rr, 0)
+		return
+	}
 	if e, ok := r.measuredBPT(rr.bpt.id); ok {
 		// Measured by another reviewer of the same model in this run.
 		rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedProbe
+		r.checkContext(ctx, cfg, rr, 0)
 		return
 	}
 	opts := rr.res.Options
@@ -168,6 +174,16 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 		}
 		rr.bpt.prior, rr.calibration = conservativeBPT, CalibratedConservative
 		return
+	}
+	if rr.ctxUnset {
+		// The server's context is checked before the figure is kept: a
+		// probe the server cut at a context no typical size reads like one
+		// it read whole.
+		rr.estBPT = bpt
+		if !r.checkContext(ctx, cfg, rr, resp.PromptEvalCount) {
+			rr.estBPT, rr.bpt.prior, rr.calibration = 0, conservativeBPT, CalibratedConservative
+			return
+		}
 	}
 	e := r.storeProbe(rr.bpt.id, bpt, resp.PromptEvalCount)
 	rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedProbe

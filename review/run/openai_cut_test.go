@@ -121,24 +121,24 @@ func TestOpenAIWithNoNumCtxPlansForTheSmallestContext(t *testing.T) {
 }
 
 // The user's num_ctx claims 16384 tokens; the server runs the model at
-// 2048. Each prompt the server cuts reads a typical context size's worth
-// (2048) of a prompt estimated larger: it is split and asked again, never
-// taken, never cached. The review completes on prompts the server read
-// whole, the bug is seen, and a second run takes everything from the cache
-// (what the cache held came from whole prompts: the bug is still there).
+// 2048. The context check (after the probe, a prompt filling num_ctx) is
+// the one prompt the server cuts: it reads 2048 tokens of about 16000, and
+// the reviewer is planned at 2048. No chunk's prompt is cut, the bug is
+// seen, and a second run takes everything from the cache, the check
+// included.
 func TestOpenAIServerSmallerThanNumCtxIsCaught(t *testing.T) {
 	srv, r := openaiRig(t, 2048, 4)
 	set := bugFile(400) // about 24 KB: planned at the probe's figure
 	res := reviewOpenAI(t, r, set, 16384, 1024, false)
 	cut := cutRequests(srv, 2048)
-	if cut == 0 || len(srv.TruncationLog()) != cut || res.Resplits != cut {
-		t.Fatalf("the server cut %d prompts (%d logged), the run split %d again", cut, len(srv.TruncationLog()), res.Resplits)
+	if check := srv.OpenAIChats()[1]; cut != 1 || !strings.HasPrefix(check.Prompt, "Context check ") || check.PromptEvalCount != 2048 || res.Resplits != 0 || res.Options.NumCtx != 2048 {
+		t.Fatalf("the server cut %d prompts, the run split %d again, num_ctx %d", cut, res.Resplits, res.Options.NumCtx)
 	}
 	if res.Calibration != run.CalibratedProbe || res.Status != review.StatusOK || len(res.Covered) != len(set.Files) || len(res.Truncated) != 0 || !sawBug(res) {
 		t.Fatalf("calibration %s, status %s, covered %v, truncated %v, bug seen %v: %s", res.Calibration, res.Status, res.Covered, res.Truncated, sawBug(res), res.Error)
 	}
-	if res.Metrics.Requests != len(srv.OpenAIChats()) || len(res.Chunks)+res.Resplits+1 != res.Metrics.Requests {
-		t.Fatalf("%d requests counted, %d sent, %d chunks, %d split again", res.Metrics.Requests, len(srv.OpenAIChats()), len(res.Chunks), res.Resplits)
+	if res.Metrics.Requests != len(srv.OpenAIChats()) || len(res.Chunks)+2 != res.Metrics.Requests {
+		t.Fatalf("%d requests counted, %d sent, %d chunks", res.Metrics.Requests, len(srv.OpenAIChats()), len(res.Chunks))
 	}
 	before := srv.ModelCalls()
 	again := reviewOpenAI(t, r, set, 16384, 1024, false)
@@ -174,19 +174,64 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 }
 
 // A server at a context no typical size (3000 tokens) that the user's
-// num_ctx overstates: the first cut is seen by the count falling clearly
-// below the estimate of the chunk's files (lowRatio), and the parts that
-// still read 3000 tokens by that count (the server's context, learned from
-// the cut). Every answer comes from a prompt the server read whole.
-func TestOpenAIServerAtAnOddContextIsCaughtByTheEstimate(t *testing.T) {
+// num_ctx overstates: the context check reads 3000 tokens, and the
+// reviewer is planned at that. Every answer comes from a prompt the server
+// read whole.
+func TestOpenAIServerAtAnOddContextIsCaughtByTheCheck(t *testing.T) {
 	srv, r := openaiRig(t, 3000, 4)
 	set := bugFile(400)
 	res := reviewOpenAI(t, r, set, 16384, 1024, false)
 	cut := cutRequests(srv, 3000)
-	if cut == 0 || res.Resplits != cut || res.Calibration != run.CalibratedProbe {
-		t.Fatalf("the server cut %d prompts, the run split %d again; calibration %s", cut, res.Resplits, res.Calibration)
+	if cut != 1 || res.Resplits != 0 || res.Options.NumCtx != 3000 || res.Calibration != run.CalibratedProbe {
+		t.Fatalf("the server cut %d prompts, the run split %d again; num_ctx %d, calibration %s", cut, res.Resplits, res.Options.NumCtx, res.Calibration)
 	}
 	if res.Status != review.StatusOK || len(res.Covered) != 1 || !sawBug(res) {
 		t.Fatalf("status %s, covered %v, bug seen %v: %s", res.Status, res.Covered, sawBug(res), res.Error)
+	}
+}
+
+// A server that cuts a fifth of a prompt (the model's Modelfile sets
+// num_ctx 7000; the user's entry says 8192): too little below the
+// estimate for a reply's count to show it, and no typical size. The
+// context check reads 7000 tokens: the reviewer is planned at that, no
+// chunk's prompt is cut, and the bug at the top of the file is seen. A
+// second run takes the check from the cache and asks only for chunks it
+// has no answer to.
+func TestOpenAIServerCuttingAFifthIsCaughtByTheCheck(t *testing.T) {
+	srv, r := openaiRig(t, 7000, 1)
+	set := bugFile(200) // about 12 KB at a byte a token: chunks near 8192 before
+	res := reviewOpenAI(t, r, set, 8192, 1024, false)
+	if cut := cutRequests(srv, 7000); cut != 1 || res.Options.NumCtx != 7000 || res.Resplits != 0 {
+		t.Fatalf("the server cut %d prompts; num_ctx %d, %d split again", cut, res.Options.NumCtx, res.Resplits)
+	}
+	if res.Status != review.StatusOK || len(res.Covered) != 1 || !sawBug(res) {
+		t.Fatalf("status %s, covered %v, bug seen %v: %s", res.Status, res.Covered, sawBug(res), res.Error)
+	}
+	before := len(srv.OpenAIChats())
+	again := reviewOpenAI(t, r, set, 8192, 1024, false)
+	if sent := len(srv.OpenAIChats()) - before; sent != 0 || again.Options.NumCtx != 7000 || again.Calibration != run.CalibratedCache || !sawBug(again) {
+		t.Fatalf("second run sent %d requests; num_ctx %d, calibration %s", sent, again.Options.NumCtx, again.Calibration)
+	}
+}
+
+// A server at 700 tokens, no typical size, smaller than the probe: the
+// probe reads 700 tokens and looks whole. The context check reads 700
+// too, so the probe was cut as well: nothing is learned from it, and the
+// reviewer, planned at 700 tokens, fits nothing and says so; no file is
+// reported reviewed.
+func TestOpenAIProbeCutAtAnOddContextTeachesNothing(t *testing.T) {
+	srv, r := openaiRig(t, 700, 1)
+	set := bugFile(40)
+	res := reviewOpenAI(t, r, set, 0, 1024, true)
+	chats := srv.OpenAIChats()
+	if len(chats) < 2 || chats[0].PromptEvalCount != 700 || !strings.HasPrefix(chats[1].Prompt, "Context check ") || chats[1].PromptEvalCount != 700 {
+		t.Fatalf("requests %d; probe read %d", len(chats), chats[0].PromptEvalCount)
+	}
+	var e map[string]any
+	if ok, _ := r.Cache.Get("bytes-per-token", cache.Key("bpt/v4", "digest:"+res.Digest), &e); ok {
+		t.Fatalf("learned %v from a cut probe", e)
+	}
+	if res.Calibration != run.CalibratedConservative || res.Options.NumCtx != 700 || len(res.Covered) != 0 || sawBug(res) {
+		t.Fatalf("calibration %s, num_ctx %d, covered %v: %s", res.Calibration, res.Options.NumCtx, res.Covered, res.Error)
 	}
 }

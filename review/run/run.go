@@ -264,7 +264,11 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: rr.res.Options.NumPredict + truncMargin(numCtx), Focus: rv.Focus}
 	if e, ok := r.measuredBPT(rr.bpt.id); ok {
 		rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedCache
-		r.build(rr)
+		if !rr.ctxUnset || rr.estBPT <= 0 || r.knownContext(rr) {
+			r.build(rr)
+			return rr
+		}
+		rr.pending = true // the server's context is to check (context_check.go)
 		return rr
 	}
 	if prep.Empty() {
@@ -272,7 +276,10 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		r.build(rr)
 		return rr
 	}
-	if pl, ok := planIndependent(prep, rr.budget); ok {
+	// Over an OpenAI-compatible API the tokenizer is always measured: the
+	// server's context is checked with it (context_check.go), and what
+	// tells a cut reply rests on it.
+	if pl, ok := planIndependent(prep, rr.budget); ok && !rr.ctxUnset {
 		// Small enough to plan the same at any figure a real tokenizer
 		// has: nothing to measure. Its figure is remembered for this diff
 		// once answered, so a model that proves more compact than any

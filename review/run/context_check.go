@@ -1,0 +1,125 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/quorum-review/quorum/internal/cache"
+	"github.com/quorum-review/quorum/review"
+)
+
+// Over an OpenAI-compatible API quorum cannot set the context: the server
+// runs the model at its own, which num_ctx (assumed, or the user's) may
+// overstate. A prompt the server cuts there reads the server's context,
+// which may be any number (a Modelfile's `PARAMETER num_ctx 4000`), and
+// the signs cut.go reads from one reply miss a cut of a fifth of it. So
+// before planning, the context is checked once: a prompt of the probe's
+// text filling num_ctx (at the probe's figure) is sent. Read whole, it
+// counts what its bytes over the probe's figure say; cut, it counts the
+// server's context, and the reviewer is planned at that. What the check
+// found is kept per model and num_ctx, so it costs one request per model
+// ever, not per review.
+
+// ctxCheckNS is the cache namespace of context checks.
+const ctxCheckNS = "context-check"
+
+// fillRatio: a check prompt counting less than this share of its estimate
+// was cut. The check prompt and the probe are the same text, so an honest
+// count comes within a few percent of the estimate (the chat template's
+// tokens, counted in the probe, make the estimate a little high); a server
+// whose context holds under nine tenths of num_ctx is caught.
+const fillRatio = 0.9
+
+// ctxCheck is what a context check found for a model and num_ctx.
+type ctxCheck struct {
+	// ServerCtx is the server's context when the check prompt was cut
+	// (it read that much), 0 when it read it whole.
+	ServerCtx int `json:"server_ctx"`
+}
+
+func ctxCheckKey(id string, numCtx int) string {
+	return cache.Key("ctxcheck/v1", id, fmt.Sprint(numCtx))
+}
+
+// knownContext applies a context check already made for rr's model and
+// num_ctx, and reports whether there was one.
+func (r *Runner) knownContext(rr *reviewerRun) bool {
+	var c ctxCheck
+	if ok, _ := r.Cache.Get(ctxCheckNS, ctxCheckKey(rr.bpt.id, rr.res.Options.NumCtx), &c); !ok || c.ServerCtx < 0 {
+		return false
+	}
+	if c.ServerCtx > 0 {
+		rr.shrinkContext(c.ServerCtx)
+	}
+	return true
+}
+
+// checkContext sends the check prompt for rr (see above) when its num_ctx
+// does not reach the server and its tokenizer is measured. probeCount is
+// what the probe of this run read (0: none sent); a probe that read as
+// much as the cut check prompt was cut too, and its figure is dropped.
+// It reports whether the probe's figure stands.
+func (r *Runner) checkContext(ctx context.Context, cfg Config, rr *reviewerRun, probeCount int) bool {
+	if !rr.ctxUnset || rr.estBPT <= 0 || r.knownContext(rr) {
+		return true
+	}
+	numCtx := rr.res.Options.NumCtx
+	want := int(float64(numCtx-truncMargin(numCtx)-probeSlack) * rr.estBPT)
+	if want <= 2*len(probeText(numCtx, true, "0")) {
+		// No larger than the probe, which the server read whole.
+		return true
+	}
+	prompt := fillText(want, fmt.Sprintf("%x", r.now().UnixNano()))
+	opts := rr.res.Options
+	opts.NumPredict = 1
+	rctx, cancel := withTimeout(ctx, cfg.Timeout)
+	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: rr.res.Reviewer.Model, Prompt: prompt, Options: opts, KeepAlive: cfg.KeepAlive}, nil)
+	cancel()
+	rr.mu.Lock()
+	addResponse(&rr.extra, resp)
+	rr.mu.Unlock()
+	n := resp.PromptEvalCount
+	if err != nil || n <= 0 {
+		return true // nothing learned; the replies' own signs stay
+	}
+	if float64(n) >= fillRatio*float64(len(prompt))/rr.estBPT {
+		r.Cache.Put(ctxCheckNS, ctxCheckKey(rr.bpt.id, numCtx), ctxCheck{})
+		return true
+	}
+	r.Cache.Put(ctxCheckNS, ctxCheckKey(rr.bpt.id, numCtx), ctxCheck{ServerCtx: n})
+	rr.shrinkContext(n)
+	// A probe that read as much was cut at the same place: its figure is
+	// the server's context over the probe's bytes, nothing of the model.
+	return probeCount == 0 || probeCount < n-truncMargin(n)
+}
+
+// shrinkContext plans rr at the server's context n, below its num_ctx:
+// the answer budget and the plan's room shrink with it, and a reply that
+// reads n tokens is a cut (promptCut).
+func (rr *reviewerRun) shrinkContext(n int) {
+	if n >= rr.res.Options.NumCtx {
+		return
+	}
+	rr.sawCut(n)
+	rr.res.Options.NumCtx = n
+	rr.res.Options.NumPredict = min(rr.res.Options.NumPredict, n/2)
+	rr.budget.NumCtx = n
+	rr.budget.AnswerTokens = rr.res.Options.NumPredict + truncMargin(n)
+}
+
+// fillText is the probe's text repeated to about n bytes, after a nonce
+// (no server can serve any of it from a cached prompt prefix).
+func fillText(n int, nonce string) string {
+	body := strings.TrimPrefix(probeText(1<<20, false, ""), "Calibration . Reply with one word.\n\n")
+	var b strings.Builder
+	b.WriteString("Context check " + nonce + ". Reply with one word.\n\n")
+	for b.Len() < n {
+		b.WriteString(body)
+	}
+	s := b.String()[:n]
+	if i := strings.LastIndexByte(s, '\n'); i > 0 {
+		s = s[:i+1]
+	}
+	return s
+}
