@@ -87,8 +87,15 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		// 'dismiss' finds its ids in the saved report.
 		fmt.Fprintln(w, "  fix what kept the report from being saved (above), then push again to dismiss a false positive")
 	} else {
-		fmt.Fprintln(w, "  quorum report show                 # the full report")
-		fmt.Fprintf(w, "  quorum dismiss %s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss)
+		// Named, not "the latest": a review of another branch saved after
+		// this push (a background run, a 'quorum review' there) would be
+		// the latest, and its finding of the same id another place.
+		show, from := "", ""
+		if dir := filepath.Dir(reportPath); filepath.Base(filepath.Dir(dir)) == "reports" {
+			show, from = " "+filepath.Base(dir), " --report "+filepath.Base(dir)
+		}
+		fmt.Fprintf(w, "  quorum report show%s   # the full report\n", show)
+		fmt.Fprintf(w, "  quorum dismiss %s%s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss, from)
 	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 }
