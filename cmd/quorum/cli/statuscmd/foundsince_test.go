@@ -20,13 +20,17 @@ import (
 // then found a blocking finding: the remote has that code. status must not
 // call the push reviewed and go quiet: it says what the review found and
 // which report holds it. A review since that blocks on nothing by the
-// hook's gate (here fail_on none) does make it quiet.
+// hook's gate (here fail_on none) does make it quiet; a clean review saved
+// before the push (another panel's quick look) does not: it is not the
+// review the hook could not make.
 func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 	for _, tt := range []struct {
 		name, cfg, want string
+		reviewedBefore  bool
 	}{
-		{"blocking", "", "a review since found 1 finding at or above the pre-push hook's gate in it, which the remote now has: 'quorum report show "},
-		{"nothing blocks", "hook:\n  fail_on: none\n", ""},
+		{"blocking", "", "a review since found 1 finding at or above the pre-push hook's gate in it, which the remote now has: 'quorum report show ", false},
+		{"nothing blocks", "hook:\n  fail_on: none\n", "", false},
+		{"reviewed before the push", "hook:\n  fail_on: none\n", "", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := repo(t)
@@ -36,12 +40,16 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 			one := git(t, dir, "rev-parse", "HEAD~1")
 			two := git(t, dir, "rev-parse", "HEAD")
 			git(t, dir, "push", "-q", "origin", "main") // let through: the remote has it
+			pushed := reporttest.GeneratedAt.Add(-time.Hour) // the review below ends after it
+			if tt.reviewedBefore {
+				pushed = reporttest.GeneratedAt.Add(time.Hour)
+			}
 			v, err := hook.LoadVerdicts(context.Background(), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if err := v.RecordUnreviewed(hook.Unreviewed{Ranges: []hook.Range{{Base: one, Head: two}}, Commits: []string{two},
-				Reason: "hook.timeout: the background review had not finished", Time: time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)}); err != nil {
+				Reason: "hook.timeout: the background review had not finished", Time: pushed}); err != nil {
 				t.Fatal(err)
 			}
 			// The background review, finished after the push.
@@ -63,6 +71,12 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 			code, out, errOut := status(t, dir)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+			if tt.reviewedBefore {
+				if !strings.Contains(out, "went through UNREVIEWED") || strings.Contains(out, "review since") {
+					t.Errorf("a review saved before the push covers it:\n%s", out)
+				}
+				return
 			}
 			if tt.want == "" {
 				if strings.Contains(out, "UNREVIEWED") || !strings.Contains(out, "nothing to review: the remote has every commit") {

@@ -574,13 +574,19 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 		for _, span := range p.Ranges {
 			p.Review = append(p.Review, "quorum review --commits "+span)
 		}
-		// Reviewed since as the one push, or range by range.
+		// Reviewed since as the one push, or range by range. A review
+		// saved before the push (another panel's quick look, by another
+		// name) is not the review the hook could not make.
+		since := func(key string) (savedReport, bool) {
+			c, ok := complete[key]
+			return c, ok && !c.at.Before(u.Time)
+		}
 		var covering []savedReport
-		if c, ok := complete[ahead.Key(p.Ranges)]; ok {
+		if c, ok := since(ahead.Key(p.Ranges)); ok {
 			covering = []savedReport{c}
 		} else {
 			for _, span := range p.Ranges {
-				c, ok := complete[ahead.Key([]string{span})]
+				c, ok := since(ahead.Key([]string{span}))
 				if !ok {
 					covering = nil
 					break
@@ -605,9 +611,11 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 	return out
 }
 
-// savedReport is a saved report, its id and its directory.
+// savedReport is a saved report, its id, its directory and when it was
+// saved.
 type savedReport struct {
 	id, dir string
+	at      time.Time
 	rep     *report.Report
 }
 
@@ -651,7 +659,7 @@ func completeReports(gitDir string) map[string]savedReport {
 		}
 		if k := reportKey(rep); k != "" {
 			if _, newer := reports[k]; !newer {
-				reports[k] = savedReport{id: e.ID, dir: e.Dir, rep: rep}
+				reports[k] = savedReport{id: e.ID, dir: e.Dir, at: rep.GeneratedAt, rep: rep}
 			}
 		}
 		return false // every saved report is read once
