@@ -39,7 +39,7 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 			}
 			one := git(t, dir, "rev-parse", "HEAD~1")
 			two := git(t, dir, "rev-parse", "HEAD")
-			git(t, dir, "push", "-q", "origin", "main") // let through: the remote has it
+			git(t, dir, "push", "-q", "origin", "main")      // let through: the remote has it
 			pushed := reporttest.GeneratedAt.Add(-time.Hour) // the review below ends after it
 			if tt.reviewedBefore {
 				pushed = reporttest.GeneratedAt.Add(time.Hour)
