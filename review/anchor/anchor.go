@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
@@ -225,7 +226,29 @@ func Normalize(s string) string {
 	if clean {
 		return t
 	}
+	if !utf8.ValidString(t) {
+		// Bytes that are no UTF-8 (a Latin-1 file) reach the model as
+		// U+FFFD, one for each (the prompt is JSON): its copy of the line
+		// must read as the line does.
+		t = replaceInvalid(t)
+	}
 	return strings.Join(strings.Fields(t), " ")
+}
+
+// replaceInvalid is s with each byte that is not part of a UTF-8 sequence
+// replaced by U+FFFD, as encoding/json writes it.
+func replaceInvalid(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // ResolvePath maps a path as a model wrote it to a reviewable path of the
@@ -252,10 +275,7 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	if _, ok := ix.diffs[p]; ok {
 		return p, ""
 	}
-	q := p
-	for _, pre := range []string{"a/", "b/", "./", "/"} {
-		q = strings.TrimPrefix(q, pre)
-	}
+	q := trimGitPrefix(p)
 	if _, ok := ix.diffs[q]; ok {
 		return q, ""
 	}
@@ -278,13 +298,22 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	}
 }
 
+// trimGitPrefix is p without git's a/ or b/ side prefix (one of them:
+// "a/b/x.go" is git's old-side name of b/x.go, not of x.go) and a leading
+// "./" or "/".
+func trimGitPrefix(p string) string {
+	if q, ok := strings.CutPrefix(p, "a/"); ok {
+		p = q
+	} else {
+		p = strings.TrimPrefix(p, "b/")
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(p, "./"), "/")
+}
+
 // suffixMatches lists the diff's paths that p names by a suffix on
 // path-component boundaries (either side may be the longer one).
 func (ix *Index) suffixMatches(p string) []string {
-	q := strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")
-	for _, pre := range []string{"a/", "b/", "./", "/"} {
-		q = strings.TrimPrefix(q, pre)
-	}
+	q := trimGitPrefix(strings.ReplaceAll(strings.TrimSpace(p), "\\", "/"))
 	var matches []string
 	for _, cand := range ix.paths {
 		if strings.HasSuffix(cand, "/"+q) || strings.HasSuffix(q, "/"+cand) {
@@ -397,8 +426,11 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			// The code laid out on other lines (a wrapped statement quoted
 			// on one, a long line quoted in two) or spaced otherwise is the
 			// same code: a whole match so read beats a near copy.
-			if r := fi.findReflowed(quote, rf.Line); r.ok && (!loc.ok || !r.near) {
-				loc = r
+			for _, q := range [][]quoteLine{quote, quoteLines(unwrapped(rf.Quote))} {
+				if r := fi.findReflowed(q, rf.Line); r.ok && (!loc.ok || !r.near) {
+					loc = r
+					break
+				}
 			}
 		}
 		if !loc.ok {

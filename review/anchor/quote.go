@@ -265,17 +265,24 @@ type retry struct {
 
 // quoteRetries are the other readings of a quote, in the order they are
 // tried when it does not match as written: without line numbers, without
-// markers, without both. Readings equal to an earlier one are left out.
+// markers, without both; then the same of the quote unwrapped (its fence,
+// backticks, HTML or JSON escapes undone: unwrapped). Readings equal to an
+// earlier one are left out.
 func quoteRetries(q string) []retry {
-	bare, n := dropLineNumbers(q)
 	seen := map[string]bool{q: true}
 	var out []retry
-	for _, r := range []retry{{bare, n, false}, {dropMarkers(q), 0, true}, {dropMarkers(bare), n, true}} {
-		if !seen[r.text] {
-			seen[r.text] = true
-			out = append(out, r)
+	add := func(q string) {
+		bare, n := dropLineNumbers(q)
+		for _, r := range []retry{{q, 0, false}, {bare, n, false}, {dropMarkers(q), 0, true}, {dropMarkers(bare), n, true}} {
+			if !seen[r.text] {
+				seen[r.text] = true
+				out = append(out, r)
+			}
 		}
 	}
+	add(q)
+	// Then the quote as the code it shows (mangled.go).
+	add(unwrapped(q))
 	return out
 }
 
