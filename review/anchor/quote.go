@@ -60,6 +60,8 @@ const (
 	// a bounded amount of work; a line with more is read to maxWords+1,
 	// which tells it is longer, and is never a near copy.
 	maxWords = 64
+	// maxQuoteLines is how many lines of a quote are matched (find).
+	maxQuoteLines = 40
 )
 
 // Similarity is the share of words two code lines have in common, in order:
@@ -568,6 +570,16 @@ func (s side) skips(k diff.LineKind) bool {
 // text elsewhere (which would turn a finding on untouched code into one on
 // the change, and flip the gate), however near.
 func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool) located {
+	if len(quote) > maxQuoteLines {
+		// A quote this long is a model repeating itself: its first lines
+		// place it, and reading every line against every start of a large
+		// diff would cost minutes.
+		quote = quote[:maxQuoteLines]
+		for len(quote) > 0 && quote[len(quote)-1].ellipsis {
+			quote = quote[:len(quote)-1]
+		}
+	}
+	memo := map[memoKey]match{}
 	var best rank
 	found := false
 	var bestSide side
@@ -586,7 +598,7 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 	// named is nearer than an exact copy elsewhere.
 	tryAt := func(i int) {
 		for _, s := range try {
-			end, worst, fits, touched := fi.matchAt(i, quote, s)
+			end, worst, fits, touched := fi.matchAt(i, quote, s, memo)
 			if worst == noMatch || accept != nil && !accept(located{first: i, last: end, fits: fits, ok: true}) {
 				continue
 			}
@@ -723,7 +735,7 @@ func (fi *fileIndex) deletedOnly(first, last int, s side) bool {
 // between two consecutive ones (a deleted line a new-side quote steps over
 // was touched there), never the lines an ellipsis stands for, which the
 // reviewer did not quote.
-func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst match, fits bool, touched diff.LineKind) {
+func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side, memo map[memoKey]match) (end int, worst match, fits bool, touched diff.LineKind) {
 	if s.skips(fi.lines[i].kind) {
 		return 0, noMatch, false, "" // a match starts on a line of its side
 	}
@@ -762,10 +774,15 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 			// the file: a quote does not run from one hunk into the next.
 			return 0, noMatch, false, ""
 		}
-		m := matchLine(ql, fi.lines[j].norm, fi.comment)
-		if m < substring {
-			// The code itself, comments aside, outranks a near copy.
-			m = max(m, codeMatch(ql, fi.lines[j].norm, fi.comment))
+		key := memoKey{q, fi.lines[j].norm}
+		m, ok := memo[key]
+		if !ok {
+			m = matchLine(ql, fi.lines[j].norm, fi.comment)
+			if m < substring {
+				// The code itself, comments aside, outranks a near copy.
+				m = max(m, codeMatch(ql, fi.lines[j].norm, fi.comment))
+			}
+			memo[key] = m
 		}
 		if m == noMatch {
 			return 0, noMatch, false, ""
@@ -779,6 +796,14 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side) (end int, worst m
 		q++
 	}
 	return last, worst, fits, touched
+}
+
+// memoKey is one quote line (its index) against one diff line's text: a
+// file of many equal lines (generated code, a table) is matched once per
+// distinct line, not once per start.
+type memoKey struct {
+	q    int
+	line string
 }
 
 // stronger is the kind kindOf gives lines of kinds a and b together.

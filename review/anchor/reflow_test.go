@@ -2,6 +2,7 @@ package anchor_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/review"
@@ -126,6 +127,24 @@ func BenchmarkAnchorInvented(b *testing.B) {
 			if _, rej := ix.Anchor("r", "c", i, review.RawFinding{File: "a.go", Line: i*20 + 3, Quote: q, Severity: "important", Category: "bug", Title: "t"}); rej == nil {
 				b.Fatal("an invented quote anchored")
 			}
+		}
+	}
+}
+
+// BenchmarkAnchorRepeatedLines anchors a quote a model repeated 300 times,
+// each line a near copy, in a diff of 20,000 equal lines (generated code):
+// minutes once, when every quote line was read against every start.
+func BenchmarkAnchorRepeatedLines(b *testing.B) {
+	nw := []string{"package a"}
+	for i := 0; i < 20000; i++ {
+		nw = append(nw, "\tresult = compute(alpha, beta, gamma, delta)")
+	}
+	set := changeSet(b, "a.go", lines("package a"), lines(nw...))
+	q := strings.Repeat("result = compute(alpha, beta, gamma, deltaX)\n", 300)
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 5, Quote: q, Severity: "important", Category: "bug", Title: "t"}); rej != nil {
+			b.Fatal(rej.Reason)
 		}
 	}
 }
