@@ -624,9 +624,17 @@ func (s *Scopes) StartIn(delim string) {
 // the innermost open one; "" when none is open. A definition line is its
 // own.
 func (s *Scopes) Enclosing(line string) string {
-	if s.lang.isDefinition(line) {
-		return line
+	chain := s.EnclosingChain(line)
+	if len(chain) == 0 {
+		return ""
 	}
+	return chain[len(chain)-1]
+}
+
+// EnclosingChain is the definitions around line (the next line of the
+// file), outermost first, ending with the one Enclosing names: a method's
+// class, then the method. Two classes' methods of one name are two places.
+func (s *Scopes) EnclosingChain(line string) []string {
 	want := Indent(line)
 	if strings.TrimSpace(line) == "" {
 		want = int(^uint(0) >> 1)
@@ -636,15 +644,22 @@ func (s *Scopes) Enclosing(line string) string {
 		// The signature above opens no block here (See would close it).
 		defs, indent = defs[:len(defs)-1], indent[:len(indent)-1]
 	}
+	if s.lang.isDefinition(line) {
+		// A definition line is its own, inside those indented less.
+		var out []string
+		for i := range defs {
+			if indent[i] < want {
+				out = append(out, defs[i])
+			}
+		}
+		return append(out, line)
+	}
 	for i := len(defs) - 1; i >= 0; i-- {
 		if indent[i] < want {
-			return defs[i]
+			return slices.Clone(defs[:i+1])
 		}
 	}
-	if n := len(defs); n > 0 {
-		return defs[n-1]
-	}
-	return ""
+	return slices.Clone(defs)
 }
 
 // enclosings returns, for each of starts (ascending new-side line

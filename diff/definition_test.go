@@ -216,3 +216,28 @@ func TestScopesCloseOnDedent(t *testing.T) {
 		}
 	}
 }
+
+// TestEnclosingChain: the definitions around a line, outermost first: a
+// method's class, then the method; a nested helper inside its function.
+func TestEnclosingChain(t *testing.T) {
+	for _, tc := range []struct {
+		path  string
+		lines []string
+		line  string
+		want  []string
+	}{
+		{"a.py", []string{"class AdminRunner:", "    def run(self, cmd):"}, "        return exec(cmd)", []string{"class AdminRunner:", "    def run(self, cmd):"}},
+		{"a.py", []string{"class AdminRunner:", "    def run(self, cmd):", "        x = 1"}, "    def stop(self):", []string{"class AdminRunner:", "    def stop(self):"}},
+		{"a.go", []string{"func (s *Store) Get(k string) string {"}, "\treturn s.m[k]", []string{"func (s *Store) Get(k string) string {"}},
+		{"a.ts", []string{"class Api {", "  find(id: string) {"}, "    return db.get(id);", []string{"class Api {", "  find(id: string) {"}},
+		{"a.go", nil, "var x = 1", nil},
+	} {
+		sc := NewScopes(tc.path, nil)
+		for _, l := range tc.lines {
+			sc.See(l)
+		}
+		if got := sc.EnclosingChain(tc.line); !slices.Equal(got, tc.want) {
+			t.Errorf("%s %q: %q, want %q", tc.path, tc.line, got, tc.want)
+		}
+	}
+}

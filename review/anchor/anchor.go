@@ -27,7 +27,11 @@ type Finding struct {
 	// Section is the enclosing function or class of Line, from the diff
 	// (see section.go); "" when unknown. Merging uses it as a region.
 	Section string
-	Raw     review.RawFinding
+	// Outer are the definitions around Section, outermost first (a
+	// method's class): two classes' methods of one name are two places
+	// for a fingerprint.
+	Outer []string
+	Raw   review.RawFinding
 	// Evidence is what ties the finding to the diff: EvidenceQuote (its
 	// quote was found), EvidenceLine (no quote; its line is in a hunk) or
 	// EvidenceFile (neither: a file-level finding).
@@ -53,6 +57,17 @@ type Finding struct {
 	// Seq numbers the finding within its reviewer's answers, in input order.
 	// It is only a tie-breaker of last resort for byte-identical findings.
 	Seq int
+}
+
+// setScope sets the finding's Section and Outer from a scope chain.
+func (f *Finding) setScope(chain []string) {
+	f.Section, f.Outer = "", nil
+	if n := len(chain); n > 0 {
+		f.Section = chain[n-1]
+		if n > 1 {
+			f.Outer = chain[:n-1]
+		}
+	}
 }
 
 // Evidence kinds, strongest first.
@@ -450,10 +465,10 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			out.Deleted, out.LineKind = true, diff.Deleted
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
 		}
-		out.Section = ix.section(path, out.Line)
+		out.setScope(ix.scope(path, out.Line))
 		if out.Deleted && out.Line == 0 {
 			// A deleted file has no new side: its code's own function.
-			out.Section = ix.OldSection(path, out.OldLine)
+			out.setScope(ix.OldScope(path, out.OldLine))
 		}
 		return out, nil
 	}
@@ -473,7 +488,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			out.EndLine = e
 		}
 		out.LineKind = fi.kindOf(i, fi.byNew[out.EndLine])
-		out.Section = ix.section(path, out.Line)
+		out.setScope(ix.scope(path, out.Line))
 		return out, nil
 	}
 	out.Evidence = EvidenceFile

@@ -97,7 +97,7 @@ func comments(s, style string) (line int, blocks [][2]int) {
 
 // codeMatch is the comment rule: the quote line carries a comment (its own
 // or the line's), and its code, at least MinSubstring bytes, is the line's
-// code or a part of it. A substring match: the code is the diff's.
+// code (wholeCode) or a part of it (substring): the code is the diff's.
 func codeMatch(q quoteLine, line, style string) match {
 	code := stripComment(q.text, style)
 	if code == q.text || len(code) < MinSubstring {
@@ -105,7 +105,7 @@ func codeMatch(q quoteLine, line, style string) match {
 	}
 	lineCode := stripComment(line, style)
 	if lineCode == code {
-		return substring
+		return wholeCode
 	}
 	// Part of the line's code, as rule 2 reads a part (partOf): whole
 	// words, nothing that turns it around left off.

@@ -37,7 +37,7 @@ func fingerprint(t *testing.T, set *diff.Set, path, quote string) (string, strin
 	if rej != nil {
 		t.Fatalf("%s: %q rejected: %s", path, quote, rej.Reason)
 	}
-	return f.Section, report.Fingerprint(f.File, f.Line, f.Section, f.LineText, "bug")
+	return f.Section, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "bug")
 }
 
 func lines(s ...string) string { return strings.Join(s, "\n") + "\n" }

@@ -145,6 +145,9 @@ const (
 	noMatch match = iota
 	similar
 	substring
+	// wholeCode: the quote is all of the line's code, its comment left
+	// off; as good a reading of the line as exact.
+	wholeCode
 	exact
 )
 
@@ -331,6 +334,9 @@ func matchLine(q quoteLine, line, style string) match {
 	}
 	if q.unsemi != "" && line == q.unsemi {
 		return exact
+	}
+	if code := stripComment(line, style); code != line && (code == q.text || q.unsemi != "" && code == q.unsemi) && len(code) >= MinSubstring {
+		return wholeCode // the line's code, its comment left off
 	}
 	best := noMatch
 	if len(q.text) >= MinSubstring {
@@ -561,10 +567,11 @@ func (s side) skips(k diff.LineKind) bool {
 // accept takes (nil: all). Among several matches the best wins: one whose
 // markers fit their lines, then a whole or part match over a near copy;
 // then the one nearest hint (the finding's own line, when it gives one);
-// then, at the same distance or with no line, an added line over context
-// over deleted (by the first matched line); then exact over a part of a
-// line; then the first found, the diff as shown before the new side before
-// the old. The line breaks
+// then, at the same distance or with no line, a whole line (or all of its
+// code, its comment left off) over a part of one; then an added line over
+// context over deleted (by the first matched line); then exact over all of
+// a line's code; then the first found, the diff as shown before the new
+// side before the old. The line breaks
 // ties toward itself and nothing else outranks it: the kind of line never
 // trades the unchanged line a model names for an added line with the same
 // text elsewhere (which would turn a finding on untouched code into one on
@@ -706,7 +713,13 @@ func (r rank) better(o rank) bool {
 		// `safeExec(input)` 30 lines off must not take a finding away
 		// from the added `safeExec(input) // run it` it was about.
 		return r.dist < o.dist
+	case (r.worst >= wholeCode) != (o.worst >= wholeCode):
+		// At one place, a whole line (or all its code) over a part of
+		// another: `return -1` is the deleted line, not a part of the
+		// `return -1, blocks` that replaced it.
+		return r.worst >= wholeCode
 	case r.kind != o.kind:
+		// A line rewritten only to add a comment: its new line.
 		return r.kind > o.kind
 	}
 	return r.worst > o.worst

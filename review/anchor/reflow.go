@@ -23,6 +23,10 @@ import (
 // of every line it covers; one that stops inside a name or leaves off what
 // turns the code around (`!`) is a near copy.
 
+// Flowed is code with its layout left out (see flowed): what a finding's
+// fingerprint hashes, so a formatter's pass over the line keeps it.
+func Flowed(s string) string { return flowed(Normalize(s)) }
+
 // flowed is code with its layout left out: every run of whitespace dropped,
 // except one space where it stood between two word characters (`a b` stays
 // apart, `f( a,\n b )` reads `f(a,b)`), and before a negating "!" after a

@@ -1,8 +1,6 @@
 package anchor
 
 import (
-	"cmp"
-
 	"github.com/quorum-review/quorum/diff"
 )
 
@@ -20,9 +18,15 @@ import (
 // none open, git's heading. The same line has the same section however far
 // its hunk reaches.
 func (ix *Index) section(path string, n int) string {
+	return innermost(ix.scope(path, n))
+}
+
+// scope is the definitions around new-side line n of path, outermost
+// first, ending with its section (see section); nil for none.
+func (ix *Index) scope(path string, n int) []string {
 	f := ix.diffs[path]
 	if f == nil || n <= 0 {
-		return ""
+		return nil
 	}
 	for _, h := range f.Hunks {
 		if n >= h.NewStart && n < h.NewStart+max(h.NewLines, 1) {
@@ -30,7 +34,15 @@ func (ix *Index) section(path string, n int) string {
 			return sectionIn(path, h, h.Enclosing, h.EnclosingIn, known, n, newSideLine)
 		}
 	}
-	return ""
+	return nil
+}
+
+// innermost is the last of a scope chain, "" for none.
+func innermost(chain []string) string {
+	if len(chain) == 0 {
+		return ""
+	}
+	return chain[len(chain)-1]
 }
 
 // OldSection is the enclosing section of old-side line n of path, for
@@ -38,9 +50,15 @@ func (ix *Index) section(path string, n int) string {
 // new side from the hunk's deleted and unchanged lines. Two removed files
 // each holding `if !isAdmin(r) {` in their own function are two places.
 func (ix *Index) OldSection(path string, n int) string {
+	return innermost(ix.OldScope(path, n))
+}
+
+// OldScope is OldSection's chain: the definitions around old-side line n
+// of path, outermost first.
+func (ix *Index) OldScope(path string, n int) []string {
 	f := ix.diffs[path]
 	if f == nil || n <= 0 {
-		return ""
+		return nil
 	}
 	for _, h := range f.Hunks {
 		if n >= h.OldStart && n < h.OldStart+max(h.OldLines, 1) {
@@ -48,7 +66,7 @@ func (ix *Index) OldSection(path string, n int) string {
 			return sectionIn(path, h, nil, "", known, n, oldSideLine)
 		}
 	}
-	return ""
+	return nil
 }
 
 // sectionIn carries the definitions open at hunk h's start (open), and the
@@ -59,7 +77,7 @@ func (ix *Index) OldSection(path string, n int) string {
 // has there (known: read from the file, or the hunk starts at its top, in
 // a language whose definitions quorum reads: diff.DefinitionsKnown; or a
 // file of no functions at all: diff.NoFunctions), else h's heading.
-func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n int, lineNo func(diff.Line) int) string {
+func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n int, lineNo func(diff.Line) int) []string {
 	sc := diff.NewScopes(path, open)
 	sc.StartIn(in)
 	self := ""
@@ -76,13 +94,18 @@ func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n
 		}
 		sc.See(l.Text)
 	}
-	if known {
-		// Top-level code (module settings, a Go var block) has no
-		// section: git's heading there is whatever line its funcname
-		// rule last matched, and an unrelated edit moves it.
-		return Normalize(sc.Enclosing(self))
+	chain := sc.EnclosingChain(self)
+	for i := range chain {
+		chain[i] = Normalize(chain[i])
 	}
-	return Normalize(cmp.Or(sc.Enclosing(self), h.Section))
+	if len(chain) == 0 && !known && Normalize(h.Section) != "" {
+		// Top-level code (module settings, a Go var block) has no
+		// section where definitions are known: git's heading there is
+		// whatever line its funcname rule last matched, and an unrelated
+		// edit moves it. Elsewhere it is the better guess.
+		chain = []string{Normalize(h.Section)}
+	}
+	return chain
 }
 
 // knownWhole says whether the definitions open at a line of path are all

@@ -79,6 +79,9 @@ type Entry struct {
 	When              time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
+	// legacy is the v1 fingerprint of the finding a new entry is made for
+	// (NewEntry): Add replaces an entry written with it.
+	legacy string
 }
 
 // Ledger is a list of dismissals.
@@ -572,7 +575,7 @@ const OtherKind = "other"
 // several places it covers them only once their PlaceFingerprints (read
 // from the reviewed diff) are set: until then, a finding of one place.
 func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
-	e := Entry{Fingerprint: f.Fingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
+	e := Entry{Fingerprint: f.Fingerprint, legacy: f.LegacyFingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
 		Reason: strings.TrimSpace(reason), Who: who, When: when}
 	if len(e.Kinds) == 0 {
 		e.Kinds = []string{OtherKind}
@@ -591,7 +594,8 @@ func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 func (l *Ledger) Add(e Entry) []Entry {
 	var replaced []Entry
 	l.Entries = slices.DeleteFunc(l.Entries, func(old Entry) bool {
-		if old.Fingerprint == e.Fingerprint && (old.File == "" || old.File == e.File) && kindsAgree(old.Kinds, e.Kinds) {
+		same := old.Fingerprint == e.Fingerprint || e.legacy != "" && old.Fingerprint == e.legacy
+		if same && (old.File == "" || old.File == e.File) && kindsAgree(old.Kinds, e.Kinds) {
 			replaced = append(replaced, old)
 			return true
 		}
@@ -613,7 +617,13 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.Fingerprint == f.Fingerprint && e.inFile(at) && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
+	return e.at(f) && e.inFile(at) && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
+}
+
+// at reports whether the entry names f's place: its fingerprint, or the
+// v1 fingerprint an entry written before v2 has (report.LegacyFingerprint).
+func (e Entry) at(f report.Finding) bool {
+	return e.Fingerprint == f.Fingerprint || f.LegacyFingerprint != "" && e.Fingerprint == f.LegacyFingerprint
 }
 
 // inFile reports whether the entry covers code in the file of a finding
@@ -690,7 +700,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
-		case e.Fingerprint != f.Fingerprint:
+		case !e.at(f):
 		case e.matches(f, at):
 			return ""
 		case !e.inFile(at):

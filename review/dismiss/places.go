@@ -76,7 +76,7 @@ func newPlacer(set *diff.Set) *placer {
 func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
 	file := cmp.Or(m.File, f.File)
 	if m.Line == 0 && m.OldLine == 0 {
-		return report.Fingerprint(file, 0, "", "", m.Category), true
+		return report.Fingerprint(file, 0, nil, "", "", m.Category), true
 	}
 	// The line and its section as anchoring finds them for a finding at
 	// that line: the same text and section the finding's fingerprint hashes.
@@ -84,7 +84,7 @@ func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
 	if rej != nil && m.OldLine == 0 {
 		return "", false
 	}
-	section, text := a.Section, a.LineText
+	outer, section, text := a.Outer, a.Section, a.LineText
 	if m.OldLine > 0 {
 		// Deleted code sits at one new-side line for its whole hunk: its
 		// own old-side line is the code.
@@ -97,12 +97,16 @@ func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
 		}
 		if m.Line == 0 {
 			// A deleted file: its code's own function, as anchoring finds it.
-			section = p.ix.OldSection(file, m.OldLine)
+			chain := p.ix.OldScope(file, m.OldLine)
+			outer, section = nil, ""
+			if n := len(chain); n > 0 {
+				outer, section = chain[:n-1], chain[n-1]
+			}
 		}
 	}
 	// Any line number but 0 (the file as a whole): the fingerprint leaves
 	// it out, so code moving keeps it.
-	return report.Fingerprint(file, 1, section, text, m.Category), true
+	return report.Fingerprint(file, 1, outer, section, text, m.Category), true
 }
 
 // deletedText is the text of old-side line n of file, deleted by the diff.

@@ -152,7 +152,7 @@ func farEvidence(a, b *node) bool {
 		return true
 	}
 	sec := ""
-	if a.f.Section != "" && a.f.Section == b.f.Section {
+	if a.f.Section != "" && sameScope(&a.f, &b.f) {
 		sec = strings.ToLower(a.f.Section)
 	}
 	ok := func(n string) bool {

@@ -48,7 +48,7 @@ const isoScore = CrossThreshold
 // reviewers) are an isolated pair; self groups a reviewer's repeats.
 func isolated(nodes []node, self *unionFind, a, b int) bool {
 	fa, fb := &nodes[a].f, &nodes[b].f
-	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() || fa.Section != fb.Section {
+	if fa.File != fb.File || fa.FileLevel() || fb.FileLevel() || !sameScope(fa, fb) {
 		return false
 	}
 	if fa.Line == fb.Line && !ablate.isoSameLine {
@@ -71,7 +71,7 @@ func isolated(nodes []node, self *unionFind, a, b int) bool {
 		lo, hi = math.MinInt, math.MaxInt // the whole function is the window
 	}
 	return oneEach(nodes, self, fa.File, lo, hi, func(k int) bool {
-		if far && nodes[k].f.Section != fa.Section {
+		if far && !sameScope(&nodes[k].f, fa) {
 			return false
 		}
 		return !(alt.isoKinds && k != a && k != b && excluded(&nodes[k], &nodes[a], &nodes[b]))
@@ -167,7 +167,7 @@ func kindIsolated(nodes []node, self *unionFind, a, b int) bool {
 	want := da | db
 	return oneEach(nodes, self, fa.File, lo, hi, func(k int) bool {
 		g := &nodes[k]
-		if region && g.f.Section != fa.Section && lineGap(&g.f, fa) > Window && lineGap(&g.f, fb) > Window {
+		if region && !sameScope(&g.f, fa) && lineGap(&g.f, fa) > Window && lineGap(&g.f, fb) > Window {
 			return false // another function
 		}
 		// A finding without a declared kind counts by its inferred kinds.
@@ -211,7 +211,7 @@ func namedApart(a, b *node) bool {
 // function rarely has twice (not perCallKinds) and lie in one function.
 func functionWide(a, b *node) bool {
 	return sameDeclared(a, b) && a.decl&perCallMask == 0 &&
-		a.f.Section != "" && a.f.Section == b.f.Section && isFuncRegion(a.f.Section)
+		a.f.Section != "" && sameScope(&a.f, &b.f) && isFuncRegion(a.f.Section)
 }
 
 // sameDeclared reports whether both findings declare one kind of the taxonomy.

@@ -94,7 +94,7 @@ func pairScore(a, b *node, d int) float64 {
 	// one function, with no known kinds that disagree. On its own it ranks a
 	// pair; mutualBest keeps it only when neither finding has a better
 	// counterpart from the other reviewer.
-	if a.f.Section != "" && a.f.Section == b.f.Section && isFuncRegion(a.f.Section) && d <= locWindow {
+	if a.f.Section != "" && sameScope(&a.f, &b.f) && isFuncRegion(a.f.Section) && d <= locWindow {
 		s = max(s, locBase*(1-float64(d)/float64(locWindow+1))+locText*jaccard(a.vec, b.vec))
 	}
 	return s
@@ -107,7 +107,7 @@ func textScore(a, b *node, d int) float64 {
 	}
 	fix := fixSimilarity(a.fix, b.fix)
 	near := d <= Window
-	region := a.f.Section != "" && a.f.Section == b.f.Section && d <= RegionWindow && isFuncRegion(a.f.Section)
+	region := a.f.Section != "" && sameScope(&a.f, &b.f) && d <= RegionWindow && isFuncRegion(a.f.Section)
 	if ka&kb == 0 {
 		// No kind in common: the text must carry it, close by, or (damped)
 		// anywhere in one function.
@@ -457,7 +457,7 @@ func disjointNames(a, b *node) bool {
 		return false
 	}
 	sec := ""
-	if a.f.Section != "" && a.f.Section == b.f.Section {
+	if a.f.Section != "" && sameScope(&a.f, &b.f) {
 		sec = strings.ToLower(a.f.Section)
 	}
 	skip := func(tok string) bool { return sec != "" && containsWord(sec, tok) }
@@ -723,6 +723,13 @@ func (u *unionFind) union(a, b int) int {
 // found inside the hunk, the anchor falls back to the hunk's heading, which
 // is often the type whose methods follow). When in doubt it is not a region,
 // and findings merge only within Window.
+// sameScope reports whether two findings are in one definition: the same
+// section inside the same outer definitions (two classes' methods of one
+// name are two).
+func sameScope(a, b *anchor.Finding) bool {
+	return a.Section == b.Section && slices.Equal(a.Outer, b.Outer)
+}
+
 func isFuncRegion(sec string) bool {
 	s := strings.TrimSpace(sec)
 	if !strings.Contains(s, "(") || strings.HasSuffix(s, ";") {

@@ -29,7 +29,7 @@ func TestDismissedAndFingerprints(t *testing.T) {
 	if err := SARIF(&sarif, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(sarif.String(), `"quorumFingerprint/v1": "0123456789abcdef"`) || strings.Contains(sarif.String(), "fedcba9876543210") {
+	if !strings.Contains(sarif.String(), `"quorumFingerprint/v2": "0123456789abcdef"`) || strings.Contains(sarif.String(), "fedcba9876543210") {
 		t.Errorf("sarif partialFingerprints:\n%s", sarif.String())
 	}
 	if err := RDJSONL(&rd, r, Options{}); err != nil {

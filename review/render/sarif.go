@@ -78,7 +78,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 		}
 		// The fingerprint survives line moves, renames and rewording
 		// (report.Fingerprint), so code scanning sees one finding across runs.
-		res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v1": f.Fingerprint})
+		res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v2": f.Fingerprint})
 		pb := sarif.NewPropertyBag()
 		pb.Add("id", f.ID)
 		pb.Add("severity", f.Severity)

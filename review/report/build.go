@@ -353,7 +353,10 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		// line holds it (a deleted file): it is no file-level finding.
 		line = max(line, rep.OldLine)
 	}
-	f.Fingerprint = Fingerprint(rep.File, line, rep.Section, rep.LineText, f.Category)
+	f.Fingerprint = Fingerprint(rep.File, line, rep.Outer, rep.Section, rep.LineText, f.Category)
+	if legacy := LegacyFingerprint(rep.File, line, rep.Section, rep.LineText, f.Category); legacy != f.Fingerprint {
+		f.LegacyFingerprint = legacy
+	}
 	kinds := map[string]bool{}
 	core := c.Members
 	if c.Core != nil {
@@ -404,7 +407,28 @@ func fixLender(c merge.Cluster) (anchor.Finding, bool) {
 // line in a function of the same name in another file has the same
 // fingerprint; dismissals also compare kinds (Finding.Kinds), so a
 // dismissal of one kind of issue never hides another kind there.
-func Fingerprint(file string, line int, section, lineText, category string) string {
+//
+// v2 also hashes the definitions around the section (outer, outermost
+// first: a method's class), so two classes' methods of one name are two
+// places, and reads the code and definition lines with their layout left
+// out (anchor.Flowed), so gofmt or prettier re-spacing a line keeps it.
+func Fingerprint(file string, line int, outer []string, section, lineText, category string) string {
+	code := anchor.Flowed(lineText)
+	key := "code\x00" + anchor.Flowed(section) + "\x00" + code
+	for _, o := range outer {
+		key += "\x00in\x00" + anchor.Flowed(o)
+	}
+	if line == 0 || code == "" {
+		key = "file\x00" + path.Base(file) + "\x00" + strings.ToLower(category)
+	}
+	h := sha256.Sum256([]byte("quorum.fingerprint/v2\x00" + key))
+	return hex.EncodeToString(h[:])[:16]
+}
+
+// LegacyFingerprint is the v1 fingerprint, what ledgers written before v2
+// name: the section and the code line whitespace-normalised, no outer
+// definitions.
+func LegacyFingerprint(file string, line int, section, lineText, category string) string {
 	code := anchor.Normalize(lineText)
 	key := "code\x00" + anchor.Normalize(section) + "\x00" + code
 	if line == 0 || code == "" {

@@ -160,7 +160,7 @@ func (o *rulesOwed) hold(f *Finding, c merge.Cluster, policy Policy) judgedDismi
 
 // partOf is what a dismissal of f records.
 func partOf(f Finding) Part {
-	return Part{Fingerprint: f.Fingerprint, Kinds: f.Kinds, Severity: f.Severity, File: f.File, Line: f.Line, Title: f.Title}
+	return Part{Fingerprint: f.Fingerprint, LegacyFingerprint: f.LegacyFingerprint, Kinds: f.Kinds, Severity: f.Severity, File: f.File, Line: f.Line, Title: f.Title}
 }
 
 // sortWith sorts findings into report order, and decisions with them.

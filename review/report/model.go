@@ -297,6 +297,10 @@ type Finding struct {
 	// issue kinds (merge's taxonomy), which a dismissal must not contradict.
 	Fingerprint string   `json:"fingerprint"`
 	Kinds       []string `json:"kinds,omitempty"`
+	// LegacyFingerprint is the fingerprint quorum gave the finding before
+	// fingerprints read its class and ignored layout (LegacyFingerprint):
+	// a ledger entry written then still matches it. Omitted when the same.
+	LegacyFingerprint string `json:"legacy_fingerprint,omitempty"`
 	// Dismissal says why a dismissed finding does not count (Report.Dismissed only).
 	Dismissal *Dismissal `json:"dismissal,omitempty"`
 	// NotDismissed says why a dismissal at this finding's place (its
@@ -367,7 +371,9 @@ type Member struct {
 // Part is one rules finding inside a judged finding: what a dismissal of
 // it records.
 type Part struct {
-	Fingerprint string   `json:"fingerprint"`
+	Fingerprint string `json:"fingerprint"`
+	// LegacyFingerprint is Finding's: what an older ledger entry names.
+	LegacyFingerprint string   `json:"legacy_fingerprint,omitempty"`
 	Kinds       []string `json:"kinds,omitempty"`
 	Severity    string   `json:"severity"`
 	File        string   `json:"file"`

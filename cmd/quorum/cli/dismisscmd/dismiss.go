@@ -332,7 +332,7 @@ func partsOf(f report.Finding) []report.Finding {
 	}
 	out := make([]report.Finding, 0, len(f.Parts))
 	for _, p := range f.Parts {
-		out = append(out, report.Finding{ID: f.ID, Fingerprint: p.Fingerprint, Kinds: p.Kinds, Severity: p.Severity, File: p.File, Line: p.Line, Title: p.Title})
+		out = append(out, report.Finding{ID: f.ID, Fingerprint: p.Fingerprint, LegacyFingerprint: p.LegacyFingerprint, Kinds: p.Kinds, Severity: p.Severity, File: p.File, Line: p.Line, Title: p.Title})
 	}
 	return out
 }
