@@ -374,11 +374,11 @@ type Part struct {
 	Fingerprint string `json:"fingerprint"`
 	// LegacyFingerprint is Finding's: what an older ledger entry names.
 	LegacyFingerprint string   `json:"legacy_fingerprint,omitempty"`
-	Kinds       []string `json:"kinds,omitempty"`
-	Severity    string   `json:"severity"`
-	File        string   `json:"file"`
-	Line        int      `json:"line"`
-	Title       string   `json:"title"`
+	Kinds             []string `json:"kinds,omitempty"`
+	Severity          string   `json:"severity"`
+	File              string   `json:"file"`
+	Line              int      `json:"line"`
+	Title             string   `json:"title"`
 }
 
 // Agreement is len(Reviewers) of SeenBy as "k of n".
