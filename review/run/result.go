@@ -160,8 +160,9 @@ func (r *Runner) hint(err error, model string) string {
 }
 
 // OwnContextHint is the hint of a model whose own context cannot hold the
-// prompt: no setting raises it (ollama runs no model past its own).
-const OwnContextHint = "its own context is too small for quorum's prompt, and no setting raises it: review with a model of a larger context ('quorum models' lists each one's)"
+// prompt: no setting raises it (ollama runs no model past its own), but a
+// smaller answer budget leaves the prompt more of it.
+const OwnContextHint = "its own context is too small for quorum's prompt beside the answer's room (--num-predict, at most half the context): lower --num-predict (num_predict in .quorum.yaml) to give the prompt more, or review with a model of a larger context ('quorum models' lists each one's)"
 
 // statusOf classifies a fatal reviewer error: the status, a one-line reason and a hint.
 func (r *Runner) statusOf(err error, model string) (status, msg, hint string) {

@@ -36,7 +36,7 @@ func TestOwnContextTooSmall(t *testing.T) {
 	res := e.run(context.Background(), "--models", "tiny:1b", "-q", "--max-context", "32768")
 	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
 	if res.code != exitcode.Setup || len(lines) < 2 || !strings.Contains(lines[len(lines)-2], "num_ctx 512 (the model's own context)") ||
-		lines[len(lines)-1] != "hint: its own context is too small for quorum's prompt, and no setting raises it: review with a model of a larger context ('quorum models' lists each one's)" {
+		lines[len(lines)-1] != "hint: its own context is too small for quorum's prompt beside the answer's room (--num-predict, at most half the context): lower --num-predict (num_predict in .quorum.yaml) to give the prompt more, or review with a model of a larger context ('quorum models' lists each one's)" {
 		t.Fatalf("exit %d\nstderr:\n%s", res.code, res.stderr)
 	}
 }

@@ -272,7 +272,7 @@ func TestErrors(t *testing.T) {
 		{name: "invalid json", cfg: fault(ollamatest.FaultInvalidJSON, 0), args: one, code: 2,
 			error: "error: no reviewer could answer: the model gave no usable answer: the answer", hint: "hint: the model could not give a valid review; try another model with --models"},
 		{name: "length", cfg: fault(ollamatest.FaultLength, 0), args: one, code: 2,
-			error: "error: no reviewer could answer: the model gave no usable answer: the answer was cut off at the 4096-token limit", hint: "hint: the answer ran past --num-predict: raise it"},
+			error: "error: no reviewer could answer: the model gave no usable answer: the answer was cut off at the 4096-token limit", hint: "hint: the answer ran past its token limit"},
 		{name: "drop", cfg: fault(ollamatest.FaultDrop, 0), args: one, code: 2,
 			error: "error: no reviewer could answer: chat with qwen2.5-coder:7b: ollama closed the", hint: "hint: the server closed the connection mid-answer"},
 		{name: "unreachable", vars: map[string]string{"OLLAMA_HOST": "127.0.0.1:1"}, args: one, code: 2,

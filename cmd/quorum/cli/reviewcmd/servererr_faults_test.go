@@ -38,7 +38,7 @@ var faultCases = map[ollamatest.FaultKind]faultCase{
 	ollamatest.FaultInvalidJSON: {error: "the model gave no usable answer: the answer holds no JSON object",
 		hint: "the model could not give a valid review; try another model with --models"},
 	ollamatest.FaultLength: {error: "the model gave no usable answer: the answer was cut off",
-		hint: "the answer ran past --num-predict: raise it (num_predict in .quorum.yaml), or try another model with --models"},
+		hint: "the answer ran past its token limit (--num-predict, at most half the model's context): raise --num-predict (num_predict in .quorum.yaml) if it is below that, else try a model of a larger context or another model with --models"},
 	ollamatest.FaultDrop: {error: "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete",
 		hint: "the server closed the connection mid-answer (crash or restart?); check its log", also: "out of memory"},
 	ollamatest.FaultErrorLine: {error: "chat with qwen2.5-coder:7b: ollama reported an error: an error was encountered while running the model",
@@ -48,7 +48,7 @@ var faultCases = map[ollamatest.FaultKind]faultCase{
 	ollamatest.FaultCutShort: {error: "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete",
 		hint: "the model may be stuck repeating itself: try another model with --models", also: "server.log"},
 	ollamatest.FaultEndless: {error: "the model gave no usable answer: the answer was cut off",
-		hint: "the answer ran past --num-predict: raise it (num_predict in .quorum.yaml), or try another model with --models"},
+		hint: "the answer ran past its token limit (--num-predict, at most half the model's context): raise --num-predict (num_predict in .quorum.yaml) if it is below that, else try a model of a larger context or another model with --models"},
 }
 
 // TestEveryFaultExitsTwo: whatever the Ollama server does wrong, `quorum
