@@ -135,6 +135,7 @@ const (
 	notAFile                 // a directory where the ledger file should be
 	unreadable               // permissions, I/O
 	badFingerprint           // content, and the value to put there comes from a report
+	conflicted               // content: a git merge left its conflict markers
 	locked                   // another command held its lock for the whole wait
 	unlockable               // its lock file cannot be made
 )
@@ -165,6 +166,8 @@ func Hint(root string, err error) string {
 		return "check that " + file + " can be read (its permissions, and that its directories are directories), or remove it"
 	case le != nil && (le.fault == locked || le.fault == unlockable):
 		return lockHint(file, le.fault)
+	case le != nil && le.fault == conflicted:
+		return "edit " + file + ": keep the entries of both sides of the merge and delete the <<<<<<<, ======= and >>>>>>> lines (removing the file drops every dismissal); 'quorum dismiss --list' checks it"
 	case le != nil && le.fault == badFingerprint:
 		return "fix " + file + ": copy the finding's \"fingerprint\" from 'quorum report show --format json', or let 'quorum dismiss ID --reason TEXT' write the entry; 'quorum dismiss --list' checks it"
 	}
@@ -196,6 +199,11 @@ func ReadFile(path, source string) (*Ledger, error) {
 			err = pe.Err // LedgerError names the path once
 		}
 		return nil, &LedgerError{Path: path, Msg: err.Error(), fault: unreadable}
+	}
+	if n := conflictLine(data); n > 0 {
+		// Two branches' first dismissals meet in a merge: said as such,
+		// not as a YAML error whose fix could be deleting the file.
+		return nil, &LedgerError{Path: path, Line: n, Msg: "has git merge conflict markers", fault: conflicted}
 	}
 	lines, err := checkShape(data)
 	if err != nil {
@@ -232,6 +240,18 @@ func ReadFile(path, source string) (*Ledger, error) {
 		e.Source = source
 	}
 	return l, nil
+}
+
+// conflictLine is the line of the first git conflict marker in data
+// ("<<<<<<< ", "=======", ">>>>>>> " at a line's start), 0 for none.
+func conflictLine(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		l = bytes.TrimRight(l, "\r")
+		if bytes.HasPrefix(l, []byte("<<<<<<< ")) || bytes.Equal(l, []byte("<<<<<<<")) || bytes.Equal(l, []byte("=======")) || bytes.HasPrefix(l, []byte(">>>>>>> ")) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // fingerprintShape is report.Fingerprint's: 16 lower-case hex digits.

@@ -1,6 +1,8 @@
 package dismiss_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,5 +47,28 @@ func TestDismissalCoversItsOwnFile(t *testing.T) {
 	other := consolidate(t, copied, raw(copied, map[string]review.RawFinding{"alpha": dropped}), nil).Findings[0]
 	if got := l.Add(dismiss.NewEntry(other, "also a constant", "", time.Time{})); len(got) != 0 || len(l.Entries) != 2 {
 		t.Errorf("dismissing the copy replaced %+v; ledger %+v", got, l.Entries)
+	}
+}
+
+// TestConflictedLedger: two branches' first dismissals meet in a merge
+// (add/add): the ledger holds git's conflict markers. The error says so,
+// at the marker's line, and the hint says to keep both sides, not to
+// remove the file (which drops every dismissal).
+func TestConflictedLedger(t *testing.T) {
+	root := t.TempDir()
+	path := dismiss.SharedPath(root)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := "<<<<<<< HEAD\ndismissed:\n  - fingerprint: 0123456789abcdef\n    reason: a\n=======\ndismissed:\n  - fingerprint: fedcba9876543210\n    reason: b\n>>>>>>> m2\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := dismiss.ReadFile(path, dismiss.SourceShared)
+	if err == nil || !strings.Contains(err.Error(), "line 1: has git merge conflict markers") {
+		t.Fatalf("error %v", err)
+	}
+	if h := dismiss.Hint(root, err); !strings.Contains(h, "keep the entries of both sides") || !strings.Contains(h, ".quorum/dismissed.yaml") {
+		t.Errorf("hint %q", h)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review/dismiss"
 )
 
 // DoctorOptions are the parsed flags of `quorum doctor`.
@@ -288,6 +289,27 @@ func (d *doctor) checkGit(ctx context.Context) {
 	}
 	d.r.add("repository", OK, strings.TrimSpace(string(top)), "")
 	d.checkRange(strings.TrimSpace(string(top)))
+	d.checkLedger(ctx, git.In(d.dir()), strings.TrimSpace(string(top)))
+}
+
+// checkLedger reads the dismissal ledgers every review and push reads: one
+// that does not load (a merge's conflict markers, an entry without a
+// reason) stops them all, which "ready to review" would hide. A repository
+// with no dismissals gets no line.
+func (d *doctor) checkLedger(ctx context.Context, git *gitexec.Git, root string) {
+	out, err := git.Output(ctx, "rev-parse", "--absolute-git-dir")
+	if err != nil {
+		return
+	}
+	l, err := dismiss.Load(root, strings.TrimSpace(string(out)))
+	switch {
+	case err != nil:
+		d.r.add("dismissals", Fail, err.Error(), dismiss.Hint(root, err))
+	case len(l.Entries) == 1:
+		d.r.add("dismissals", OK, "1 dismissal reads", "")
+	case len(l.Entries) > 1:
+		d.r.add("dismissals", OK, fmt.Sprintf("%d dismissals read", len(l.Entries)), "")
+	}
 }
 
 // checkRange is what 'quorum review' with no flags would review: a

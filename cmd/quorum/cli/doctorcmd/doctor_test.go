@@ -478,3 +478,32 @@ func TestModelsOnTheirOwnServer(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerThatDoesNotLoad: a dismissal ledger left with a merge's
+// conflict markers stops every review and push; doctor says so, with what
+// to do, and is not "ready to review". A ledger that reads is counted.
+func TestLedgerThatDoesNotLoad(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	dir := gitRepo(t)
+	if err := os.MkdirAll(filepath.Join(dir, ".quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ledger := filepath.Join(dir, ".quorum", "dismissed.yaml")
+	good := "dismissed:\n  - fingerprint: 0123456789abcdef\n    reason: trusted input\n"
+	if err := os.WriteFile(ledger, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := env{vars: map[string]string{"OLLAMA_HOST": srv.Host}, dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb)}
+	if out, _, code := run(t, e); code != 0 || !strings.Contains(out, "ok    dismissals  1 dismissal reads") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(ledger, []byte("<<<<<<< HEAD\n"+good+"=======\n>>>>>>> other\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := run(t, e)
+	if code != 2 || !strings.Contains(out, "FAIL  dismissals") || !strings.Contains(out, "line 1: has git merge conflict markers") ||
+		!strings.Contains(out, "fix: edit .quorum/dismissed.yaml: keep the entries of both sides") || strings.Contains(out, "ready to review") ||
+		!strings.Contains(errOut, "hint: fix the problems marked FAIL above") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
