@@ -480,7 +480,9 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	return nil
 }
 
-// ambiguous refuses keys that name dismissals of different kinds of issue.
+// ambiguous refuses keys that name dismissals at different places (an id
+// is a hash of the file, the line's text and the category: the same line
+// in two classes' methods shares it) or of different kinds of issue.
 func ambiguous(l *dismiss.Ledger, keys []string) error {
 	for _, k := range keys {
 		var kinds, shown []string
@@ -502,6 +504,22 @@ func ambiguous(l *dismiss.Ledger, keys []string) error {
 			}
 			return exitcode.Setupf("say which: "+which,
 				"%s names %d dismissals of different issues: %s", safetext.OneLine(k), len(kinds), strings.Join(shown, "; "))
+		}
+	}
+	for _, k := range keys {
+		var places, where []string
+		for _, e := range l.Entries {
+			if !e.Named([]string{k}) {
+				continue
+			}
+			if p := e.Fingerprint + "\x00" + e.File; !slices.Contains(places, p) {
+				places = append(places, p)
+				where = append(where, e.Fingerprint+" "+describeEntry(e)+" in "+cmp.Or(safetext.OneLine(e.File), "any file"))
+			}
+		}
+		if len(places) > 1 {
+			return exitcode.Setupf("say which: 'quorum undismiss FINGERPRINT' with one of the fingerprints above ('quorum dismiss --list' shows each), or --all for every one",
+				"%s names dismissals at %d places: %s", safetext.OneLine(k), len(places), strings.Join(where, "; "))
 		}
 	}
 	return nil

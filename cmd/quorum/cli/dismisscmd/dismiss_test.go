@@ -452,3 +452,32 @@ func TestUndismissKindsAreSets(t *testing.T) {
 		t.Fatalf("left %+v %v", left, err)
 	}
 }
+
+// TestUndismissOneOfTwoPlaces: an id names the same line in two classes'
+// methods (it hashes the file, the line and the category), each dismissed
+// on its own. Taking back one by the id must not reopen the other: quorum
+// asks which, and a fingerprint takes back that place alone.
+func TestUndismissOneOfTwoPlaces(t *testing.T) {
+	dir, _ := gitRepo(t)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{
+		{ID: "Q69cc61cec5", Fingerprint: "1111111111111111", Kinds: []string{"command-injection"}, File: "app/runners.py", Title: "admin runner", Reason: "config only"},
+		{ID: "Q69cc61cec5", Fingerprint: "2222222222222222", Kinds: []string{"command-injection"}, File: "app/runners.py", Title: "guest runner", Reason: "checked upstream"},
+	}}
+	if err := dismiss.WriteFile(filepath.Join(dir, dismiss.SharedFile), l); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string) {
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		return cmdtest.Execute(context.Background(), NewCmdUndismiss(f, nil), f.IOStreams, args), errOut.String()
+	}
+	if code, e := run("Q69cc61cec5"); code != 2 || !strings.Contains(e, "Q69cc61cec5 names dismissals at 2 places") || !strings.Contains(e, "hint: say which: 'quorum undismiss FINGERPRINT'") {
+		t.Fatalf("ambiguous: exit %d %q", code, e)
+	}
+	if code, e := run("2222222222222222"); code != 0 || !strings.Contains(e, "guest runner") || strings.Contains(e, "admin runner") {
+		t.Fatalf("by fingerprint: exit %d %q", code, e)
+	}
+	left, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil || len(left.Entries) != 1 || left.Entries[0].Fingerprint != "1111111111111111" {
+		t.Fatalf("left %+v %v", left, err)
+	}
+}
