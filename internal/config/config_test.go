@@ -214,7 +214,7 @@ func TestErrors(t *testing.T) {
 		{name: "bad host", repo: "ollama_host: 'ftp://x'\n", wantMsg: `.quorum.yaml:1: ollama_host: "ftp://x" is not a valid server address`, hint: "http://127.0.0.1:11434"},
 		{name: "bad port", repo: "ollama_host: 'localhost:99999'\n", wantMsg: `has an invalid port`, hint: "http://"},
 		{name: "repo allows remote", repo: "cache: true\nallow_remote: true\n", wantMsg: `.quorum.yaml:2: allow_remote: a repository's .quorum.yaml cannot allow a remote ollama host`, hint: "--allow-remote"},
-		{name: "repo names remote host", repo: "ollama_host: 'http://10.0.0.5:11434'\n", wantMsg: `.quorum.yaml:1: ollama_host: a repository's .quorum.yaml can only name a loopback ollama host`, hint: "QUORUM_OLLAMA_HOST"},
+		{name: "repo names remote host", repo: "ollama_host: 'http://10.0.0.5:11434'\n", wantMsg: `.quorum.yaml:1: ollama_host: a repository's .quorum.yaml can only name a loopback ollama host`, hint: "QUORUM_HOST"},
 		{name: "repo names host by dns", repo: "ollama_host: 'gpu-box.lan:11434'\n", wantMsg: `can only name a loopback ollama host`, hint: "user config"},
 		{name: "bad policy", repo: "severity_policy: mean\n", wantMsg: `severity_policy: "mean" is not a valid severity policy`, hint: "upper-median"},
 		{name: "list for scalar", repo: "base: [a, b]\n", wantMsg: `.quorum.yaml:1: base: expected a single value, got a list`, hint: "single value"},

@@ -398,7 +398,7 @@ func regularFile(p string) bool {
 // choose for you: sending its code (and the rest of the diff) off the machine.
 // Only the user file, the environment and flags may allow a remote host.
 func (c *Config) checkRepoSafe(key string) error {
-	const hint = "set it in your user config (quorum config show names the file), in QUORUM_ALLOW_REMOTE/QUORUM_OLLAMA_HOST, or pass --allow-remote / --ollama-host"
+	const hint = "set it in your user config (quorum config show names the file), in QUORUM_HOST / QUORUM_ALLOW_REMOTE, or pass --host / --allow-remote"
 	switch {
 	case key == "allow_remote" && c.AllowRemote:
 		return bad(hint, "a repository's .quorum.yaml cannot allow a remote ollama host")

@@ -130,7 +130,7 @@ func TestErrors(t *testing.T) {
 		r.Commit("one")
 		_, stderr, code := run(t, r.Dir, "")
 		assertErr(t, stderr, code, "error: no base branch found (no upstream, origin/HEAD, main or master)",
-			"hint: pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'")
+			"hint: pass --base REF (or set base: in .quorum.yaml), or set an upstream with 'git branch --set-upstream-to=REMOTE/BRANCH'")
 	})
 	t.Run("shallow clone without merge-base", func(t *testing.T) {
 		r := difftest.NewIsolated(t)

@@ -248,7 +248,7 @@ func TestProblems(t *testing.T) {
 			"fix: make a first commit with 'git commit', or pass --staged to review what is staged"}},
 		{"no base branch", env{dir: devRepo(t), meminfo: roomy}, nil, 2, []string{
 			"FAIL  range       'quorum review' cannot run: no base branch found (no upstream, origin/HEAD, main or master)",
-			"fix: pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'"}},
+			"fix: pass --base REF (or set base: in .quorum.yaml), or set an upstream with 'git branch --set-upstream-to=REMOTE/BRANCH'"}},
 		{"a branch off main", env{dir: featureRepo(t), meminfo: roomy}, nil, 0, []string{
 			"ok    range       feature against main", "ready to review"}},
 		{"missing model among others", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b,llama3.1:8b,absent:7b"}, 0, []string{

@@ -295,7 +295,7 @@ func DiffHint(e *diff.Error) string {
 	case diff.DetachedNoBase:
 		return "pass --base REF (for example --base origin/main), or check out a branch"
 	case diff.NoBase:
-		return "pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'"
+		return "pass --base REF (or set base: in .quorum.yaml), or set an upstream with 'git branch --set-upstream-to=REMOTE/BRANCH'"
 	case diff.BadRev:
 		if strings.HasPrefix(e.Rev, "-") {
 			return "name the commit by branch, tag or hash; a revision cannot start with '-'"

@@ -120,7 +120,7 @@ func TestDiffErrors(t *testing.T) {
 			r.Git("checkout", "-q", "-b", "trunk")
 			r.Commit("one")
 			return load(t, diff.Options{Dir: r.Dir})
-		}, "no base branch found (no upstream, origin/HEAD, main or master)", "pass --base REF, or set an upstream with 'git branch --set-upstream-to=origin/main'", exitcode.Setup, nil},
+		}, "no base branch found (no upstream, origin/HEAD, main or master)", "pass --base REF (or set base: in .quorum.yaml), or set an upstream with 'git branch --set-upstream-to=REMOTE/BRANCH'", exitcode.Setup, nil},
 		{diff.BadRev, "unknown base", func(t *testing.T) error {
 			return load(t, diff.Options{Dir: committed(t).Dir, Base: "origin/nope"})
 		}, `base or head "origin/nope" does not resolve to a commit`, "check the name with 'git rev-parse origin/nope' or 'git branch -a'; fetch it first if it is remote", exitcode.Setup,
