@@ -115,6 +115,19 @@ func runHook(t *testing.T, dir, stdin string, env map[string]string, r Reviewer)
 	return errOut.String(), err
 }
 
+// TestPassOnDismissalsSaysSo: a push that goes through because findings
+// at the gate were dismissed says how many, and where to look: an old
+// dismissal may now cover code it was not written for.
+func TestPassOnDismissalsSaysSo(t *testing.T) {
+	dir, line := gitRepo(t)
+	stderr, err := runHook(t, dir, line, map[string]string{"HOME": t.TempDir()}, reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) {
+		return Outcome{Below: map[string]int{}, Dismissed: 2, ReportPath: "/r.md"}, nil
+	}))
+	if err != nil || !strings.Contains(stderr, ": nothing at or above critical (2 dismissed: quorum dismiss --list); report: /r.md\n") {
+		t.Fatalf("pass: %v %q", err, stderr)
+	}
+}
+
 func TestRunOutcomes(t *testing.T) {
 	dir, line := gitRepo(t)
 	env := map[string]string{"HOME": t.TempDir()}

@@ -633,6 +633,11 @@ func RunPush(opts *RunOptions) error {
 	if out.Partial != "" {
 		msg = fmt.Sprintf("quorum: partly reviewed %s: nothing at or above %s in what was read", what, cfg.Hook.FailOn)
 	}
+	if out.Dismissed > 0 {
+		// A pass that rests on dismissals says so: an old one may now
+		// cover code it was not written for.
+		msg += fmt.Sprintf(" (%d dismissed: quorum dismiss --list)", out.Dismissed)
+	}
 	switch {
 	case len(out.Reports) > 1:
 		msg += "; reports: " + strings.Join(out.Reports, ", ")
