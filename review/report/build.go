@@ -761,6 +761,20 @@ func totals(set *diff.Set, files []diff.File, results []review.RawResult, raw in
 	return t
 }
 
+// where says where the diff's changes are: its commits, or the work
+// tree's or the index's uncommitted changes ("in 0 commits" says nothing).
+func (r *Report) where() string {
+	switch {
+	case r.Totals.Commits > 0:
+		return "in " + plural(r.Totals.Commits, "commit", "commits")
+	case r.Mode == diff.ModeWorktree:
+		return "in the work tree"
+	case r.Mode == diff.ModeStaged:
+		return "in the index"
+	}
+	return "in " + plural(r.Totals.Commits, "commit", "commits")
+}
+
 func (r *Report) summaryText() string {
 	v := r.Verdict
 	if v.Status == VerdictEmpty {
@@ -776,8 +790,8 @@ func (r *Report) summaryText() string {
 		if v.Panel == 1 {
 			who = "The reviewer did not answer"
 		}
-		fmt.Fprintf(&b, "The diff has %s (+%d −%d) in %s. %s, so there are no findings.",
-			plural(t.Files, "file", "files"), t.Added, t.Deleted, plural(t.Commits, "commit", "commits"), who)
+		fmt.Fprintf(&b, "The diff has %s (+%d −%d) %s. %s, so there are no findings.",
+			plural(t.Files, "file", "files"), t.Added, t.Deleted, r.where(), who)
 		return b.String()
 	}
 	unread := v.Unread
@@ -794,8 +808,8 @@ func (r *Report) summaryText() string {
 			added, deleted = added-f.Added, deleted-f.Deleted
 		}
 	}
-	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) in %s",
-		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, plural(t.Commits, "commit", "commits"))
+	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) %s",
+		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, r.where())
 	if r.Interrupted {
 		b.WriteString(" before the review stopped")
 	}
