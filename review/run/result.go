@@ -140,7 +140,10 @@ func (r *Runner) finish(rr *reviewerRun) {
 		}
 	}
 	r.saveBPT(rr)
-	if res.Status == review.StatusOK && total > 0 {
+	if res.Status == review.StatusOK && total > 0 || unfinished > 0 && answered > 0 && rr.fatal == nil {
+		// An interrupted plan is kept too: the next run plans the same
+		// chunks (not new ones from what this run learned), so the answers
+		// it cached are used, as the hint above says.
 		r.savePlan(rr)
 	}
 }
