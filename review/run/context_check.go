@@ -105,7 +105,7 @@ func (rr *reviewerRun) shrinkContext(n int) {
 	rr.res.Options.NumCtx = n
 	rr.res.Options.NumPredict = min(rr.res.Options.NumPredict, n/2)
 	rr.budget.NumCtx = n
-	rr.budget.AnswerTokens = rr.res.Options.NumPredict + truncMargin(n)
+	rr.budget.AnswerTokens = answerRoom(rr.res.Options.NumPredict, n)
 }
 
 // fillText is the probe's text repeated to about n bytes, after a nonce

@@ -261,7 +261,7 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	rr.bpt = bptLearner{id: modelID(rv.Model, rr.res.Digest)}
 	// The plan leaves a margin below num_ctx besides the answer, so a prompt
 	// that fits is never mistaken for one the server cut.
-	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: rr.res.Options.NumPredict + truncMargin(numCtx), Focus: rv.Focus}
+	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: answerRoom(rr.res.Options.NumPredict, numCtx), Focus: rv.Focus}
 	if e, ok := r.measuredBPT(rr.bpt.id); ok {
 		rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedCache
 		if !rr.ctxUnset || rr.estBPT <= 0 || r.knownContext(rr) {
