@@ -586,7 +586,11 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 			quote = quote[:len(quote)-1]
 		}
 	}
-	memo := map[memoKey]match{}
+	var memo map[memoKey]match
+	if len(quote) > 1 {
+		// A one-line quote reads each diff line once anyway.
+		memo = map[memoKey]match{}
+	}
 	var best rank
 	found := false
 	var bestSide side
@@ -795,7 +799,9 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side, memo map[memoKey]
 				// The code itself, comments aside, outranks a near copy.
 				m = max(m, codeMatch(ql, fi.lines[j].norm, fi.comment))
 			}
-			memo[key] = m
+			if memo != nil {
+				memo[key] = m
+			}
 		}
 		if m == noMatch {
 			return 0, noMatch, false, ""
