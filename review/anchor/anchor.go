@@ -250,6 +250,15 @@ func Normalize(s string) string {
 	return strings.Join(strings.Fields(t), " ")
 }
 
+// NormalizeV1 is Normalize as it was before bytes that are no UTF-8
+// became U+FFFD: what v1 fingerprints (report.LegacyFingerprint) hashed.
+func NormalizeV1(s string) string {
+	if utf8.ValidString(s) {
+		return Normalize(s)
+	}
+	return strings.Join(strings.Fields(strings.TrimSpace(s)), " ")
+}
+
 // replaceInvalid is s with each byte that is not part of a UTF-8 sequence
 // replaced by U+FFFD, as encoding/json writes it.
 func replaceInvalid(s string) string {

@@ -650,18 +650,25 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 		// apart: code the change inserted between them is not what the
 		// reviewer quoted, nor where it found the issue. The finding is on
 		// the unchanged lines up to the insertion, as a quote of them alone.
-		for k := first; k <= last; k++ {
-			if fi.lines[k].kind == diff.Added {
-				last = k - 1
-				break
-			}
-		}
-		for last > first && fi.lines[last].norm == "" {
-			last--
-		}
-		return located{first: first, last: last, kind: diff.Context, near: near, fits: best.fits, ok: true}
+		return located{first: first, last: fi.beforeInsertion(first, last), kind: diff.Context, near: near, fits: best.fits, ok: true}
 	}
 	return located{first: first, last: last, kind: kind, deleted: fi.deletedOnly(first, last, bestSide), near: near, fits: best.fits, ok: true}
+}
+
+// beforeInsertion is the last line of first..last before the first added
+// line in it (blank lines left off): where a quote of unchanged lines that
+// stood together before the change ends, now that code sits between them.
+func (fi *fileIndex) beforeInsertion(first, last int) int {
+	for k := first; k <= last; k++ {
+		if fi.lines[k].kind == diff.Added {
+			last = k - 1
+			break
+		}
+	}
+	for last > first && fi.lines[last].norm == "" {
+		last--
+	}
+	return last
 }
 
 // located is where find found a quote: the first and last matched diff

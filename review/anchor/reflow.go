@@ -11,51 +11,155 @@ import (
 // Models re-flow the code they quote: a statement the file wraps over two
 // lines is quoted on one (`db.Query("..." + name)` of `db.Query("..." +` and
 // `name)`), a long line is quoted broken in two. The code is the same; only
-// its layout differs, so a quote that matches no line as written is read
-// once more with the layout left out (findReflowed): the quote and each
-// hunk's lines of one side (the file as it now reads, or as it read) are
-// compared as one flow of code, whitespace dropped but for one space
-// between two words, each line's comment left out (so `if(x==nil)` is
-// `if (x == nil)` too). A match must be at least MinSubstring bytes, start
-// and end at the edges of the code's words as a part of a line must
-// (cutsWord), and stay within one hunk and one side: a deleted line and
-// the added line that replaced it are never one statement. It is a quote
-// of every line it covers; one that stops inside a name or leaves off what
-// turns the code around (`!`) is a near copy.
+// its layout differs, so a quote that matches no line as written (or only
+// as a near copy) is read once more with the layout left out
+// (findReflowed): the quote and each hunk's lines of one side (the file as
+// it now reads, or as it read) are compared as one flow of code (flowed,
+// joinFlow), each line's comments left out (a /* */ comment over several
+// lines too). Only what cannot change a token goes: whitespace next to a
+// bracket, comma or semicolon (`f( a,\n b )` reads `f(a,b)`); elsewhere a
+// run of whitespace is one space (`a - -b` is no `a--b`, `i + ++j` no `i++
+// + j`), and inside a string literal it is kept as it is (`"Bearer "` is no
+// `"Bearer"`). Two lines of the diff join only where the first plainly
+// goes on (it ends with an open bracket, a comma, an operator, `;`, `{` or
+// `}`, or the next starts with a closing bracket or a `.`): `return` then
+// `value` are two statements in Python and JavaScript, and `total = price`
+// then `-discount` two in Python. A match must be at least MinSubstring
+// bytes, start and end at the edges of the code's words as a part of a
+// line must (cutsWord), and stay within one hunk and one side: a deleted
+// line and the added line that replaced it are never one statement. It is a
+// quote of every line it covers; one that stops inside a name or leaves off
+// what turns the code around (`!`) is a near copy.
 
-// Flowed is code with its layout left out (see flowed): what a finding's
-// fingerprint hashes, so a formatter's pass over the line keeps it.
-func Flowed(s string) string { return flowed(Normalize(s)) }
-
-// flowed is code with its layout left out: every run of whitespace dropped,
-// except one space where it stood between two word characters (`a b` stays
-// apart, `f( a,\n b )` reads `f(a,b)`), and before a negating "!" after a
-// word (`if !ok`).
-func flowed(s string) string {
+// Flowed is a line of code as a finding's fingerprint reads it, so that a
+// formatter re-spacing it (gofmt's `err := f(a, b)` of `err:=f(a,b)`)
+// keeps a dismissal: whitespace outside string literals dropped, except
+// one space between two words or between two operators (`i + ++j` is no
+// `i++ + j`, `a - -b` no `a--b`), and string literals as they are.
+func Flowed(s string) string {
+	s = Normalize(s)
 	var b strings.Builder
 	b.Grow(len(s))
+	var quote, last rune
 	space := false
-	var last rune
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if quote != 0 {
+			b.WriteRune(r)
+			switch {
+			case r == '\\' && i < len(s):
+				r2, n2 := utf8.DecodeRuneInString(s[i:])
+				b.WriteRune(r2)
+				i += n2
+			case r == quote:
+				quote = 0
+			}
+			last = r
+			continue
+		}
 		if unicode.IsSpace(r) {
 			space = true
 			continue
 		}
-		if space && isWord(last) && (isWord(r) || negation(s, i)) {
+		if space && (isWord(last) && isWord(r) || operator(last) && operator(r)) {
 			b.WriteByte(' ')
 		}
 		space = false
+		if r == '"' || r == '\'' || r == '`' {
+			quote = r
+		}
 		b.WriteRune(r)
 		last = r
 	}
 	return b.String()
 }
 
-// negation reports whether s[i] is a "!" that negates what follows (not
-// "!="): the space before it is kept, so `if !ok` is no `assert!(ok)`
-// (turnsAround reads the difference).
-func negation(s string, i int) bool {
-	return s[i] == '!' && (i+1 == len(s) || s[i+1] != '=')
+// operator reports whether r can be part of an operator of several
+// characters (`++`, `->`, `<-`, `&&`, `:=`).
+func operator(r rune) bool { return r != 0 && strings.ContainsRune("+-*/%&|^<>=!~:.?", r) }
+
+// flowed is one line of code with its layout left out where that cannot
+// change a token: whitespace next to a bracket, comma or semicolon goes,
+// any other run of it is one space, and a string literal keeps its own.
+func flowed(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var quote, last rune
+	space := false
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if quote != 0 {
+			b.WriteRune(r)
+			switch {
+			case r == '\\' && i < len(s):
+				r2, n2 := utf8.DecodeRuneInString(s[i:])
+				b.WriteRune(r2)
+				i += n2
+			case r == quote:
+				quote = 0
+			}
+			last = r
+			continue
+		}
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 && !tight(last) && !tight(r) {
+			b.WriteByte(' ')
+		}
+		space = false
+		if r == '"' || r == '\'' || r == '`' {
+			quote = r
+		}
+		b.WriteRune(r)
+		last = r
+	}
+	return b.String()
+}
+
+// tight reports whether whitespace beside r can be dropped without
+// joining two tokens into another.
+func tight(r rune) bool { return strings.ContainsRune("()[]{},;", r) }
+
+// joinFlow joins flowed lines of code as one flow: with nothing where one
+// side of the join is tight, else one space; where apart says the two are
+// separate statements (diff lines: goesOn), with a line break no quote's
+// flow holds, so no match runs across it. It returns where each line
+// starts.
+func joinFlow(lines []string, apart func(prev, next string) bool) (string, []int) {
+	var b strings.Builder
+	starts := make([]int, 0, len(lines))
+	for i, l := range lines {
+		if i > 0 {
+			prev := lines[i-1]
+			last, _ := utf8.DecodeLastRuneInString(prev)
+			first, _ := utf8.DecodeRuneInString(l)
+			switch {
+			case apart != nil && apart(prev, l):
+				b.WriteByte('\n')
+			case !tight(last) && !tight(first) && first != '.':
+				// A chain's next call (`.map(f)`) is written against it.
+				b.WriteByte(' ')
+			}
+		}
+		starts = append(starts, b.Len())
+		b.WriteString(l)
+	}
+	return b.String(), starts
+}
+
+// goesOn reports whether code line prev plainly goes on in next: it ends
+// with an open bracket, a comma, an operator, a `;`, `{` or `}`, or next
+// starts with a closing bracket or a `.` (a method chain). Otherwise a
+// line break may end a statement (Python, Go, JavaScript's automatic
+// semicolons, Ruby, shell).
+func goesOn(prev, next string) bool {
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	first, _ := utf8.DecodeRuneInString(next)
+	return strings.ContainsRune("([{,;}+-*/%&|^<>=!?:.\\~", last) || strings.ContainsRune(")]}.", first)
 }
 
 // codeOnly is line s without its comments in style: its line comment and
@@ -103,35 +207,51 @@ func (fi *fileIndex) flows(s side) []flow {
 	var out []flow
 	for i := 0; i < len(fi.lines); {
 		hunk := fi.lines[i].hunk
-		var b strings.Builder
 		var f flow
+		var codes []string
+		inBlock := false // inside a /* */ comment opened on a line above
 		for ; i < len(fi.lines) && fi.lines[i].hunk == hunk; i++ {
 			l := fi.lines[i]
 			if s.skips(l.kind) {
 				continue
 			}
-			code := flowed(codeOnly(l.norm, fi.comment))
+			text := l.norm
+			if inBlock {
+				end := strings.Index(text, "*/")
+				if end < 0 {
+					continue // all comment
+				}
+				text, inBlock = text[end+2:], false
+			}
+			inBlock = opensBlockComment(text, fi.comment)
+			code := flowed(codeOnly(text, fi.comment))
 			if code == "" {
 				continue
 			}
-			if b.Len() > 0 {
-				last, _ := utf8.DecodeLastRuneInString(b.String())
-				first, _ := utf8.DecodeRuneInString(code)
-				if isWord(last) && isWord(first) {
-					b.WriteByte(' ')
-				}
-			}
-			f.starts = append(f.starts, b.Len())
+			codes = append(codes, code)
 			f.lines = append(f.lines, i)
-			b.WriteString(code)
 		}
-		f.text = b.String()
+		f.text, f.starts = joinFlow(codes, func(prev, next string) bool { return !goesOn(prev, next) })
 		if len(f.lines) > 0 {
 			out = append(out, f)
 		}
 	}
 	fi.flowed[s] = out
 	return out
+}
+
+// opensBlockComment reports whether line s, in a language of C-like
+// comments, leaves a /* comment open at its end.
+func opensBlockComment(s, style string) bool {
+	_, blocks := comments(s, style)
+	if n := len(blocks); n > 0 {
+		// comments ends an unclosed comment's span at the line's end; a
+		// closed one that ends there ends with "*/" after its "/*".
+		b := blocks[n-1]
+		closed := b[1]-b[0] >= 4 && strings.HasSuffix(s[b[0]:b[1]], "*/")
+		return b[1] == len(s) && !closed
+	}
+	return false
 }
 
 // findReflowed locates a quote whose code is in the diff laid out on other
@@ -144,9 +264,12 @@ func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 		if q.ellipsis {
 			return located{} // lines left out: no one flow of code
 		}
-		parts = append(parts, codeOnly(q.text, fi.comment))
+		if code := flowed(codeOnly(q.text, fi.comment)); code != "" {
+			parts = append(parts, code)
+		}
 	}
-	want := flowed(strings.Join(parts, "\n"))
+	// The model's own line breaks are layout: they may fall anywhere.
+	want, _ := joinFlow(parts, nil)
 	wants := []string{want}
 	if t, ok := strings.CutSuffix(want, ";"); ok && semicolonless(want) != "" {
 		wants = append(wants, t) // a model ends the statement with ";"
@@ -179,6 +302,10 @@ func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 					}
 					c := candidate{near: cut == cutShort || turnsAround(f.text[:from])}
 					c.loc = located{first: first, last: last, kind: fi.kindOf(first, last), deleted: fi.deletedOnly(first, last, s), near: c.near, fits: true, ok: true}
+					if s == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
+						// Unchanged lines code was inserted between: as in find.
+						c.loc.last, c.loc.kind = fi.beforeInsertion(first, last), diff.Context
+					}
 					if hint > 0 {
 						c.dist = abs(fi.lines[first].new - hint)
 					}

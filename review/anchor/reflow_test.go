@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
@@ -39,7 +40,8 @@ func TestReflowedQuotes(t *testing.T) {
 		{"joined with a semicolon", wrapped, `db.Query("SELECT * FROM users WHERE name = '" + name + "'");`, true, false, 4, 5},
 		{"broken elsewhere", wrapped, "rows, err := db.Query(\n\"SELECT * FROM users WHERE name = '\" + name + \"'\")", true, false, 4, 5},
 		{"one line in two", long, "if err := validate(user.Email, user.Name,\n    user.Age, user.Address); err != nil {", true, false, 4, 4},
-		{"spacing only", long, `if err:=validate(user.Email,user.Name,user.Age,user.Address);err!=nil{`, true, false, 4, 4},
+		{"spacing only", long, `if err := validate( user.Email,user.Name , user.Age,user.Address ); err != nil{`, true, false, 4, 4},
+		{"operators pressed together: a near copy", long, `if err:=validate(user.Email, user.Name, user.Age, user.Address); err!=nil {`, true, true, 4, 4},
 		{"leaves off a negation", wrapped, `isAdmin(user) && !isOwner(user) {`, true, true, 6, 7},
 		{"invented", wrapped, `rows, err := db.Query("SELECT * FROM users WHERE id = " + id)`, false, false, 0, 0},
 		{"glued words", wrapped, `db.Query("SELECT * FROM users WHERE name = '" + name + "'")return`, false, false, 0, 0},
@@ -91,7 +93,7 @@ func TestReflowedQuoteSides(t *testing.T) {
 	var long []string
 	long = append(long, "package a", "", "func f() {", "\tcall(alpha,")
 	for i := 0; i < 20; i++ {
-		long = append(long, "\tkeep()")
+		long = append(long, "\t\tkeep,")
 	}
 	long = append(long, "\tbeta)", "}")
 	changed := append([]string(nil), long...)
@@ -101,10 +103,10 @@ func TestReflowedQuoteSides(t *testing.T) {
 	if len(set.Files[0].Hunks) != 2 {
 		t.Fatalf("want two hunks, got %d", len(set.Files[0].Hunks))
 	}
-	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "keep() keep() keep() betaX)", Severity: "important", Category: "bug", Title: "t"}); rej != nil {
+	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "keep, keep, keep, betaX)", Severity: "important", Category: "bug", Title: "t"}); rej != nil {
 		t.Errorf("lines of one hunk: %+v", rej)
 	}
-	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "call(alphaX, keep() keep() keep() keep() betaX)", Severity: "important", Category: "bug", Title: "t"}); rej == nil {
+	if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "call(alphaX, keep, keep, keep, keep, betaX)", Severity: "important", Category: "bug", Title: "t"}); rej == nil {
 		t.Error("a quote ran from one hunk into the next")
 	}
 }
@@ -146,5 +148,54 @@ func BenchmarkAnchorRepeatedLines(b *testing.B) {
 		if _, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 5, Quote: q, Severity: "important", Category: "bug", Title: "t"}); rej != nil {
 			b.Fatal(rej.Reason)
 		}
+	}
+}
+
+// TestReflowKeepsTokensAndStatements: what reading a quote without its
+// layout must not do. A space inside a string literal, or one between two
+// operators, is part of the code (`"Bearer "` is no `"Bearer"`, `i + ++j`
+// no `i++ + j`); two statements a line break ends are not one (`return`
+// then `value`; `total = price` then `-discount`); code in a /* */ comment
+// over several lines is no code; and unchanged lines that code was
+// inserted between are unchanged code, up to the insertion.
+func TestReflowKeepsTokensAndStatements(t *testing.T) {
+	base := lines("package a", "", "x0", "x1")
+	rejected := []struct{ path, code, quote string }{
+		{"a.go", "\treq.Header.Set(\"Authorization\", \"Bearer \"+token)", `req.Header.Set("Authorization", "Bearer"+token)`},
+		{"a.go", "\tout := strings.Join(parts, \" \")", `out := strings.Join(parts, "")`},
+		{"a.c", "\tx = i + ++j;", `x = i++ + j;`},
+		{"a.go", "\tif a <- b {", `if a < -b {`},
+		{"a.c", "\ttotal = a - -b;", `total = a--b;`},
+		{"a.py", "    if user.is_admin:\n        return\n    delete_everything(user)", `return delete_everything(user)`},
+		{"a.py", "    total = price\n    -discount", `total = price - discount`},
+		{"a.js", "  return\n  value;", `return value;`},
+		{"a.go", "\t/*\n\tif !isAdmin(user) {\n\t\treturn errForbidden\n\t}\n\t*/", `if !isAdmin(user) { return errForbidden }`},
+	}
+	for _, tc := range rejected {
+		code := strings.Split(tc.code, "\n")
+		nw := lines(append(append([]string{"package a", "", "x0"}, code...), "x1")...)
+		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); ok && !near {
+			t.Errorf("%s: %q anchored as a quote of %q (%s)", tc.path, tc.quote, tc.code, why)
+		}
+	}
+	// Still the same code: a call wrapped after its comma, a chain.
+	accepted := []struct{ path, code, quote string }{
+		{"a.py", "    rows = db.execute(\"SELECT * FROM t WHERE n = '%s'\" %\n        name)", `rows = db.execute("SELECT * FROM t WHERE n = '%s'" % name)`},
+		{"a.ts", "  const out = items\n    .filter(isValid)\n    .map(render);", `const out = items.filter(isValid).map(render);`},
+	}
+	for _, tc := range accepted {
+		code := strings.Split(tc.code, "\n")
+		nw := lines(append(append([]string{"package a", "", "x0"}, code...), "x1")...)
+		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); !ok || near {
+			t.Errorf("%s: %q not a quote of %q: ok=%v near=%v (%s)", tc.path, tc.quote, tc.code, ok, near, why)
+		}
+	}
+
+	// Unchanged lines with a call inserted between them, quoted re-spaced.
+	set := changeSet(t, "a.go", lines("package a", "", "func f() {", "\tcfg := loadConfig(path,", "\t\tstrict)", "\trunServer(cfg)", "}"),
+		lines("package a", "", "func f() {", "\tcfg := loadConfig(path,", "\t\textra,", "\t\tstrict)", "\trunServer(cfg)", "}"))
+	f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: "cfg := loadConfig( path, strict )", Severity: "important", Category: "bug", Title: "t"})
+	if rej == nil && f.LineKind == diff.Added {
+		t.Errorf("old side re-spaced: lines %d-%d kind %s; want unchanged lines only", f.Line, f.EndLine, f.LineKind)
 	}
 }

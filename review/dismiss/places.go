@@ -109,6 +109,26 @@ func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
 	return report.Fingerprint(file, 1, outer, section, text, m.Category), true
 }
 
+// memberPrints are memberPrint's fingerprint and, for a line in no class,
+// its v1 one (report.LegacyFingerprint): what an entry made before v2
+// recorded of the places it checked.
+func (p *placer) memberPrints(f report.Finding, m report.Member) ([]string, bool) {
+	fp, ok := p.memberPrint(f, m)
+	if !ok {
+		return nil, false
+	}
+	prints := []string{fp}
+	if m.Line == 0 && m.OldLine == 0 {
+		return append(prints, report.LegacyFingerprint(cmp.Or(m.File, f.File), 0, "", "", m.Category)), true
+	}
+	if m.OldLine == 0 {
+		if a, rej := p.ix.Anchor("", "", 0, review.RawFinding{File: cmp.Or(m.File, f.File), Line: m.Line, Severity: review.Suggestion, Title: "place"}); rej == nil && len(a.Outer) == 0 {
+			prints = append(prints, report.LegacyFingerprint(a.File, 1, a.Section, a.LineText, m.Category))
+		}
+	}
+	return prints, true
+}
+
 // deletedText is the text of old-side line n of file, deleted by the diff.
 func (p *placer) deletedText(file string, n int) (string, bool) {
 	f := p.files[file]
@@ -154,8 +174,8 @@ func (p *placer) of(f report.Finding) findingPlaces {
 	fp.known, fp.prints = true, make([][]string, len(fp.places))
 	for _, m := range f.Members {
 		i := placeIndex(fp.places, memberPlace(f, m))
-		if pr, ok := p.memberPrint(f, m); ok && i >= 0 {
-			fp.prints[i] = append(fp.prints[i], pr)
+		if prs, ok := p.memberPrints(f, m); ok && i >= 0 {
+			fp.prints[i] = append(fp.prints[i], prs...)
 		}
 	}
 	return fp

@@ -354,7 +354,10 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		line = max(line, rep.OldLine)
 	}
 	f.Fingerprint = Fingerprint(rep.File, line, rep.Outer, rep.Section, rep.LineText, f.Category)
-	if legacy := LegacyFingerprint(rep.File, line, rep.Section, rep.LineText, f.Category); legacy != f.Fingerprint {
+	if legacy := LegacyFingerprint(rep.File, line, rep.Section, rep.LineText, f.Category); legacy != f.Fingerprint && len(rep.Outer) == 0 {
+		// A v1 entry named no class: of a method inside one it cannot
+		// tell which class's it was, so it no longer covers it (the
+		// finding comes back once, to be dismissed again).
 		f.LegacyFingerprint = legacy
 	}
 	kinds := map[string]bool{}
@@ -429,8 +432,8 @@ func Fingerprint(file string, line int, outer []string, section, lineText, categ
 // name: the section and the code line whitespace-normalised, no outer
 // definitions.
 func LegacyFingerprint(file string, line int, section, lineText, category string) string {
-	code := anchor.Normalize(lineText)
-	key := "code\x00" + anchor.Normalize(section) + "\x00" + code
+	code := anchor.NormalizeV1(lineText)
+	key := "code\x00" + anchor.NormalizeV1(section) + "\x00" + code
 	if line == 0 || code == "" {
 		key = "file\x00" + path.Base(file) + "\x00" + strings.ToLower(category)
 	}
