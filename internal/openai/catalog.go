@@ -26,6 +26,10 @@ type modelEntry struct {
 	ContextLen  int            `json:"context_length,omitempty"`
 	MaxCtxLen   int            `json:"max_context_length,omitempty"`
 	Meta        map[string]any `json:"meta,omitempty"`
+	// Modified is Ollama's "created" (owned_by "library"): the model's
+	// modification time, which re-creating it changes. Other servers
+	// report the time of the request there, so it counts for Ollama only.
+	Modified int64 `json:"modified,omitempty"`
 }
 
 // List returns the models the server serves, from GET {base}/models.
@@ -91,6 +95,12 @@ func (c *Client) models(ctx context.Context) ([]modelEntry, error) {
 	out := make([]modelEntry, 0, len(list.Data))
 	for _, raw := range list.Data {
 		var e modelEntry
+		var created struct {
+			Created int64 `json:"created"`
+		}
+		if err := json.Unmarshal(raw, &e); err == nil && e.OwnedBy == "library" && json.Unmarshal(raw, &created) == nil {
+			e.Modified = created.Created
+		}
 		if err := json.Unmarshal(raw, &e); err != nil || e.ID == "" {
 			// One odd entry (a field of another type) must not hide the others.
 			var id struct {

@@ -144,3 +144,27 @@ func TestFamily(t *testing.T) {
 		}
 	}
 }
+
+// Ollama's /v1 reports a model's modification time as "created" (owned_by
+// "library"): a model re-created under its name (another PARAMETER
+// num_ctx) gets a new digest, so its tokenizer figure and context check
+// are made anew. The same listing read twice keeps it.
+func TestOllamaRecreatedModelGetsANewDigest(t *testing.T) {
+	created := 1
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"object":"list","data":[{"id":"m:latest","object":"model","created":%d,"owned_by":"library"}]}`, created)
+	})
+	c, _ := f.client(t, Config{})
+	show := func() string {
+		m, err := c.Show(context.Background(), "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Digest
+	}
+	first, again := show(), show()
+	created = 2
+	if recreated := show(); first != again || recreated == first {
+		t.Errorf("digests %s, %s, then re-created %s", first, again, recreated)
+	}
+}

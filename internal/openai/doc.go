@@ -30,7 +30,10 @@
 // (owned_by, root, parent, max_model_len, meta). It changes only as far as
 // the server says the model changed: new weights behind the same id and the
 // same metadata keep the digest (and so the cache). "created" is left out,
-// because llama-server and vLLM report the time of the request there.
+// because llama-server and vLLM report the time of the request there;
+// except from Ollama (owned_by "library"), whose "created" is the model's
+// modification time: re-creating a model (another PARAMETER num_ctx) gives
+// it a new digest, so its tokenizer figure and context check are made anew.
 //
 // # Safety
 //

@@ -171,6 +171,12 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 		if err == nil && resp.PromptEvalCount > 0 {
 			// Cut: the server's context is at most what it read.
 			rr.sawCut(resp.PromptEvalCount)
+			if rr.ctxUnset {
+				// Over this API num_ctx is only assumed: plan at what the
+				// server showed it holds. A prompt over it that Ollama
+				// reads would lose its system prompt, silently.
+				rr.shrinkContext(resp.PromptEvalCount)
+			}
 		}
 		rr.bpt.prior, rr.calibration = conservativeBPT, CalibratedConservative
 		return
