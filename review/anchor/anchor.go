@@ -426,13 +426,14 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	// must not land on whatever line now has its number).
 	if len(quote) > 0 {
 		loc := fi.find(quote, rf.Line, nil)
+		used, numbered := quote, false // the reading that matched; by a line number it holds
 		// Models copy the prompt's line-number prefix ("12+code") and its
 		// unspaced deletion marker ("-}"); those readings come only after
 		// the quote as written, so code that starts with either still
 		// matches as itself, and only where the number and the marker
 		// are the prompt's: `500 * time.Second` is no line 500, and
 		// `-1 * x` no deleted line.
-		for _, alt := range quoteRetries(rf.Quote) {
+		for _, alt := range quoteRetries(rf.Quote, path) {
 			if loc.ok {
 				break
 			}
@@ -442,7 +443,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 				// its number names may hold the code in part while an
 				// exact copy sits elsewhere.
 				if l := fi.find(q, hint, func(l located) bool { return alt.holds(fi, l) }); l.ok {
-					loc = l
+					loc, used, numbered = l, q, alt.line > 0
 				}
 			}
 		}
@@ -450,9 +451,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			// The code laid out on other lines (a wrapped statement quoted
 			// on one, a long line quoted in two) or spaced otherwise is the
 			// same code: a whole match so read beats a near copy.
-			for _, q := range [][]quoteLine{quote, quoteLines(unwrapped(rf.Quote))} {
+			for _, q := range [][]quoteLine{quote, quoteLines(unwrapped(rf.Quote, path))} {
 				if r := fi.findReflowed(q, rf.Line); r.ok && (!loc.ok || !r.near) {
-					loc = r
+					loc, used = r, q
 					break
 				}
 			}
@@ -462,9 +463,11 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		}
 		first, last, kind, deleted, near := loc.first, loc.last, loc.kind, loc.deleted, loc.near
 		out.Evidence, out.Near = EvidenceQuote, near
-		if wordless(quote) {
+		if wordless(used) && !numbered {
 			// `}` or `]);` is on many lines: the quote found a line
-			// near the one the model gave, not code it read there.
+			// near the one the model gave, not code it read there (in
+			// backticks or a fence as much as bare). Copied with the
+			// prompt's number of the line it is on, it was read there.
 			out.Evidence, out.Near = EvidenceLine, false
 		}
 		a, b := fi.lines[first], fi.lines[last]

@@ -2,6 +2,7 @@ package anchor
 
 import (
 	"html"
+	"path/filepath"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ import (
 // undoes each; a quote is read so only when it matches nowhere as written,
 // so code that itself holds a backtick or `&lt;` matches as itself first.
 // What it finds is the diff's code, so it is as good a match as any.
-func unwrapped(q string) string {
+func unwrapped(q, path string) string {
 	s := strings.TrimSpace(q)
 	lines := strings.Split(s, "\n")
 	switch {
@@ -26,13 +27,62 @@ func unwrapped(q string) string {
 		lines = lines[1:]
 	}
 	s = strings.TrimSpace(strings.Join(lines, "\n"))
-	if len(s) > 2 && s[0] == '`' && s[len(s)-1] == '`' && !strings.Contains(s[1:len(s)-1], "`") {
-		s = s[1 : len(s)-1]
+	if inner := s[min(1, len(s)):max(len(s)-1, 1)]; len(s) > 2 && s[0] == '`' && s[len(s)-1] == '`' &&
+		!strings.ContainsAny(inner, "`\\") && !strings.Contains(inner, "${") {
+		// Not when it could be a template literal the code is not (`${x}`
+		// interpolates) or a raw string whose escapes read otherwise.
+		s = inner
 	}
-	if !strings.Contains(s, "\n") && strings.ContainsAny(s, `\`) {
-		s = jsonEscapes.Replace(s)
+	if !strings.Contains(s, "\n") {
+		s = unescapeJSON(s)
 	}
-	return invisible.Replace(html.UnescapeString(s))
+	if !markupFile(path) {
+		// In HTML `&amp;` is the code itself.
+		s = html.UnescapeString(s)
+	}
+	return invisible.Replace(s)
+}
+
+// unescapeJSON undoes one JSON escaping too many in a one-line quote: a
+// quote holding `\"` (an escaped quote, which code outside a string never
+// has) is read with `\"`, `\\` and `\n` unescaped; any other with a
+// literal `\n` outside its string literals read as the line break a model
+// joined two lines with. A `\t` or a `\n` inside a string is code.
+func unescapeJSON(s string) string {
+	if strings.Contains(s, `\"`) {
+		s = strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(s)
+	}
+	var b strings.Builder
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0 && c == '\\' && i+1 < len(s):
+			b.WriteByte(c)
+			i++
+			c = s[i]
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\'' || c == '`'):
+			quote = c
+		case quote == 0 && c == '\\' && i+1 < len(s) && s[i+1] == 'n':
+			b.WriteByte('\n')
+			i++
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// markupFile reports whether path is HTML-like, where an entity is the
+// code as written.
+func markupFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".html", ".htm", ".xml", ".xhtml", ".svg", ".vue", ".svelte", ".jsx", ".tsx", ".md":
+		return true
+	}
+	return false
 }
 
 // langTags are the language names a model puts on a line of their own
@@ -44,9 +94,6 @@ var langTags = map[string]bool{
 	"php": true, "sh": true, "bash": true, "shell": true, "sql": true, "yaml": true, "yml": true, "json": true,
 	"html": true, "css": true, "diff": true, "text": true, "code": true,
 }
-
-// jsonEscapes undo one JSON escaping left in a quote.
-var jsonEscapes = strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\n`, "\n", `\t`, "\t", `\/`, `/`)
 
 // invisible maps typographic quotes to code's and drops characters that
 // show nothing.

@@ -71,3 +71,36 @@ func TestGitPrefixDroppedOnce(t *testing.T) {
 		t.Errorf("anchored to %s (%+v)", f.File, rej)
 	}
 }
+
+// TestWrappedWordlessQuoteWeighsAsALine: `}` in backticks or a fence is
+// still a quote of nothing but punctuation: it places the finding and
+// weighs as a line, as a bare `}` does.
+func TestWrappedWordlessQuoteWeighsAsALine(t *testing.T) {
+	set := changeSet(t, "a.go", lines("package a", "", "func f() {", "}"), lines("package a", "", "func f() {", "\tg()", "}"))
+	for _, q := range []string{"}", "`}`", "```go\n}\n```"} {
+		f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 5, Quote: q, Severity: "important", Category: "bug", Title: "t"})
+		if rej != nil || f.Evidence != anchor.EvidenceLine {
+			t.Errorf("%q: evidence %s (%+v); want line", q, f.Evidence, rej)
+		}
+	}
+}
+
+// TestUnwrappingKeepsTheCodesMeaning: undoing a reader's dressing must not
+// change what a string holds or which kind of string it is. A `\t` or a
+// `\\n` in a quote's string is the code's (no tab, no newline); backticks
+// around a template literal's text are not a reader's (`${dir}`
+// interpolates); in an HTML file `&amp;amp;` is not `&amp;`.
+func TestUnwrappingKeepsTheCodesMeaning(t *testing.T) {
+	base := lines("package a", "", "x0", "x1")
+	for _, tc := range []struct{ path, code, quote string }{
+		{"a.go", "\tparts := strings.Split(line, \" \")", `parts := strings.Split(line, "\t")`},
+		{"a.go", "\tparts := strings.Split(body, \"\\n\")", `parts := strings.Split(body, "\\n")`},
+		{"a.js", "  exec('rm -rf ${dir}/cache');", "`rm -rf ${dir}/cache`"},
+		{"a.html", "  <a href=\"/x?a=1&amp;b=2\">next</a>", `<a href="/x?a=1&amp;amp;b=2">next</a>`},
+	} {
+		nw := lines("package a", "", "x0", tc.code, "x1")
+		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); ok && !near {
+			t.Errorf("%s: %q anchored as a quote of %q (%s)", tc.path, tc.quote, tc.code, why)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package anchor_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/diff"
@@ -47,5 +48,47 @@ func TestPartOfTheNamedLineBeatsACopyElsewhere(t *testing.T) {
 	set = changeSet(t, "b.go", lines("package b", "", "func f() {", "\tcfg := load(path)", "}"), lines("package b", "", "func f() {", "\tcfg := load(path) // TODO: validate", "}"))
 	if f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "b.go", Line: 4, Quote: "cfg := load(path)", Severity: "important", Category: "bug", Title: "t"}); rej != nil || f.Deleted || f.LineKind != diff.Added {
 		t.Errorf("a line rewritten with a comment: deleted=%v kind %s (%+v); want the added line", f.Deleted, f.LineKind, rej)
+	}
+}
+
+// TestWholeLineBeatsANearerPart: the model's line is off by two (they
+// often are). An exact copy of the quote on an added line two lines off is
+// the finding's place, not a part of an unchanged line one line off: only
+// the named line itself wins with a part.
+func TestWholeLineBeatsANearerPart(t *testing.T) {
+	var old []string
+	for i := 1; i <= 60; i++ {
+		old = append(old, fmt.Sprintf("\tstep%d()", i))
+	}
+	old[46] = "\tif err := db.Exec(query); err != nil {" // line 47, unchanged
+	nw := append([]string(nil), old...)
+	nw[47] = "\tstep48(changed)" // puts line 47 in the hunk
+	nw[49] = "\tdb.Exec(query)"  // line 50, added
+	set := changeSet(t, "a.go", lines(old...), lines(nw...))
+	f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 48, Quote: "db.Exec(query)", Severity: "important", Category: "bug", Title: "t"})
+	if rej != nil || f.Line != 50 || f.LineKind != diff.Added {
+		t.Errorf("line %d kind %s (%+v); want the added line 50", f.Line, f.LineKind, rej)
+	}
+}
+
+// TestLongQuoteIsReadWhole: a quote of more than 40 lines is placed by its
+// first 40, and every line after them must still be code of the diff: an
+// invented 41st line rejects it.
+func TestLongQuoteIsReadWhole(t *testing.T) {
+	var nw, quote []string
+	nw = append(nw, "package a", "", "func f() {")
+	for i := 1; i <= 50; i++ {
+		nw = append(nw, fmt.Sprintf("\tstep%d(ctx)", i))
+		quote = append(quote, fmt.Sprintf("step%d(ctx)", i))
+	}
+	nw = append(nw, "}")
+	set := changeSet(t, "a.go", lines("package a"), lines(nw...))
+	ix := anchor.NewIndex(set)
+	if f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: strings.Join(quote[:45], "\n"), Severity: "important", Category: "bug", Title: "t"}); rej != nil || f.Line != 4 || f.EndLine != 48 {
+		t.Errorf("45 real lines: %d-%d (%+v)", f.Line, f.EndLine, rej)
+	}
+	invented := append(append([]string(nil), quote[:40]...), `os.RemoveAll("/")`)
+	if _, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Quote: strings.Join(invented, "\n"), Severity: "critical", Category: "security", Title: "t"}); rej == nil {
+		t.Error("an invented 41st line anchored")
 	}
 }

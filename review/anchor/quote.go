@@ -273,7 +273,7 @@ type retry struct {
 // markers, without both; then the same of the quote unwrapped (its fence,
 // backticks, HTML or JSON escapes undone: unwrapped). Readings equal to an
 // earlier one are left out.
-func quoteRetries(q string) []retry {
+func quoteRetries(q, path string) []retry {
 	seen := map[string]bool{q: true}
 	var out []retry
 	add := func(q string) {
@@ -287,7 +287,7 @@ func quoteRetries(q string) []retry {
 	}
 	add(q)
 	// Then the quote as the code it shows (mangled.go).
-	add(unwrapped(q))
+	add(unwrapped(q, path))
 	return out
 }
 
@@ -577,10 +577,11 @@ func (s side) skips(k diff.LineKind) bool {
 // text elsewhere (which would turn a finding on untouched code into one on
 // the change, and flip the gate), however near.
 func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool) located {
+	full := quote
 	if len(quote) > maxQuoteLines {
 		// A quote this long is a model repeating itself: its first lines
-		// place it, and reading every line against every start of a large
-		// diff would cost minutes.
+		// place it (reading every line against every start of a large diff
+		// would cost minutes), and the rest must then follow from there.
 		quote = quote[:maxQuoteLines]
 		for len(quote) > 0 && quote[len(quote)-1].ellipsis {
 			quote = quote[:len(quote)-1]
@@ -622,6 +623,7 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 			}
 			if hint > 0 {
 				r.dist = abs(fi.lines[i].new - hint)
+				r.named = r.dist == 0
 			}
 			if !found || r.better(best) {
 				first, last, kind, best, bestSide, found = i, end, touched, r, s, true
@@ -643,6 +645,14 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 	}
 	if !found {
 		return located{}
+	}
+	if len(full) > len(quote) {
+		// Every line of the quote is code of the diff, not the first 40.
+		end, worst, fits, touched := fi.matchAt(first, full, bestSide, memo)
+		if worst == noMatch {
+			return located{}
+		}
+		last, kind, best.worst, best.fits = end, touched, min(best.worst, worst), best.fits && fits
 	}
 	near := best.worst == similar
 	if bestSide == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
@@ -696,6 +706,7 @@ func (fi *fileIndex) readsOnly(first, last int, s side, k diff.LineKind) bool {
 // rank is how good one match of a quote is (find).
 type rank struct {
 	fits  bool  // every quote line's marker fits its line
+	named bool  // at the line the finding names
 	worst match // the weakest line match
 	dist  int   // lines from the finding's line (0 without one)
 	kind  int   // of the first matched line: 2 added, 1 context, 0 deleted
@@ -718,17 +729,21 @@ func (r rank) better(o rank) bool {
 	case (r.worst == similar) != (o.worst == similar):
 		// A whole match, or a part of a line, beats a near copy anywhere.
 		return r.worst > o.worst
-	case r.dist != o.dist:
+	case r.named != o.named:
 		// A part of the line the model named (its comment left off) is
 		// its code as much as an exact copy elsewhere is: an unchanged
 		// `safeExec(input)` 30 lines off must not take a finding away
 		// from the added `safeExec(input) // run it` it was about.
-		return r.dist < o.dist
+		return r.named
 	case (r.worst >= wholeCode) != (o.worst >= wholeCode):
-		// At one place, a whole line (or all its code) over a part of
-		// another: `return -1` is the deleted line, not a part of the
-		// `return -1, blocks` that replaced it.
+		// Elsewhere, and at the named line itself, a whole line (or all
+		// its code) over a part of another: the added `db.Exec(query)`
+		// two lines off, not a part of an unchanged line one line off;
+		// `return -1` is the deleted line, not a part of the `return -1,
+		// blocks` that replaced it.
 		return r.worst >= wholeCode
+	case r.dist != o.dist:
+		return r.dist < o.dist
 	case r.kind != o.kind:
 		// A line rewritten only to add a comment: its new line.
 		return r.kind > o.kind
