@@ -431,14 +431,15 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Kind == "" && !opts.All {
-		// One line can hold two issues, dismissed one by one under one id:
-		// taking both back for one would reopen the other unasked.
+	if !opts.All {
+		// One line can hold two issues, dismissed one by one under one id,
+		// and one id can name one line's text at two places: taking both
+		// back for one would reopen the other unasked.
 		l, err := dismiss.Load(root, gitDir)
 		if err != nil {
 			return exitcode.WithHint(err, dismiss.Hint(root, err))
 		}
-		if err := ambiguous(l, opts.Keys); err != nil {
+		if err := ambiguous(l, opts.Keys, opts.Kind); err != nil {
 			return err
 		}
 	}
@@ -483,8 +484,11 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 // ambiguous refuses keys that name dismissals at different places (an id
 // is a hash of the file, the line's text and the category: the same line
 // in two classes' methods shares it) or of different kinds of issue.
-func ambiguous(l *dismiss.Ledger, keys []string) error {
+func ambiguous(l *dismiss.Ledger, keys []string, kind string) error {
 	for _, k := range keys {
+		if kind != "" {
+			break // --kind picks one set of kinds
+		}
 		var kinds, shown []string
 		for _, e := range l.Entries {
 			if !e.Named([]string{k}) {
@@ -507,22 +511,40 @@ func ambiguous(l *dismiss.Ledger, keys []string) error {
 		}
 	}
 	for _, k := range keys {
-		var places, where []string
+		var places, where, prints, ids []string
 		for _, e := range l.Entries {
-			if !e.Named([]string{k}) {
+			if !e.Named([]string{k}) || kind != "" && e.KindKey() != dismiss.KindKey(strings.Split(kind, ",")) {
 				continue
 			}
 			if p := e.Fingerprint + "\x00" + e.File; !slices.Contains(places, p) {
 				places = append(places, p)
 				where = append(where, e.Fingerprint+" "+describeEntry(e)+" in "+cmp.Or(safetext.OneLine(e.File), "any file"))
+				prints, ids = appendNew(prints, e.Fingerprint), appendNew(ids, e.ID)
 			}
 		}
 		if len(places) > 1 {
-			return exitcode.Setupf("say which: 'quorum undismiss FINGERPRINT' with one of the fingerprints above ('quorum dismiss --list' shows each), or --all for every one",
+			// Name each place by what tells them apart: the fingerprint
+			// (two places of one file), else the id (one code line in two
+			// files: the id hashes the path).
+			which := "'quorum undismiss FINGERPRINT' with one of the fingerprints above ('quorum dismiss --list' shows each)"
+			if len(prints) < len(places) && len(ids) == len(places) {
+				which = "'quorum undismiss ID' with one of the ids above ('quorum dismiss --list' shows each)"
+			} else if len(prints) < len(places) {
+				which = "edit " + dismiss.SharedFile + " ('quorum dismiss --list' shows each entry)"
+			}
+			return exitcode.Setupf("say which: "+which+", or --all for every one",
 				"%s names dismissals at %d places: %s", safetext.OneLine(k), len(places), strings.Join(where, "; "))
 		}
 	}
 	return nil
+}
+
+// appendNew appends s to list unless it is there (or empty).
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // describeEntry names a dismissal: its id, its kinds and its title.

@@ -481,3 +481,35 @@ func TestUndismissOneOfTwoPlaces(t *testing.T) {
 		t.Fatalf("left %+v %v", left, err)
 	}
 }
+
+// TestUndismissKindStillAsksWhichPlace: --kind picks the kinds, not the
+// place: an id naming the same kind at two places still asks which. And
+// one code line dismissed in two files (one fingerprint, two ids: an id
+// hashes the path) is told apart by its id, not by the fingerprint that
+// names both.
+func TestUndismissKindStillAsksWhichPlace(t *testing.T) {
+	dir, _ := gitRepo(t)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{
+		{ID: "Q69cc61cec5", Fingerprint: "1111111111111111", Kinds: []string{"command-injection"}, File: "app/runners.py", Title: "admin runner", Reason: "r"},
+		{ID: "Q69cc61cec5", Fingerprint: "2222222222222222", Kinds: []string{"command-injection"}, File: "app/runners.py", Title: "guest runner", Reason: "r"},
+		{ID: "Q69cc61cec5", Fingerprint: "1111111111111111", Kinds: []string{"unchecked-error"}, File: "app/runners.py", Title: "error dropped", Reason: "r"},
+		{ID: "Qaaaaaaaaaa", Fingerprint: "3333333333333333", Kinds: []string{"sql-injection"}, File: "a/db.go", Title: "a", Reason: "r"},
+		{ID: "Qbbbbbbbbbb", Fingerprint: "3333333333333333", Kinds: []string{"sql-injection"}, File: "b/db.go", Title: "b", Reason: "r"},
+	}}
+	if err := dismiss.WriteFile(filepath.Join(dir, dismiss.SharedFile), l); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string) {
+		f, _, errOut := cmdtest.NewFactory(dir, nil)
+		return cmdtest.Execute(context.Background(), NewCmdUndismiss(f, nil), f.IOStreams, args), errOut.String()
+	}
+	if code, e := run("Q69cc61cec5", "--kind", "command-injection"); code != 2 || !strings.Contains(e, "names dismissals at 2 places") {
+		t.Fatalf("--kind: exit %d %q", code, e)
+	}
+	if code, e := run("3333333333333333"); code != 2 || !strings.Contains(e, "hint: say which: 'quorum undismiss ID' with one of the ids above") {
+		t.Fatalf("one fingerprint in two files: exit %d %q", code, e)
+	}
+	if code, e := run("Qbbbbbbbbbb"); code != 0 || !strings.Contains(e, `"b"`) {
+		t.Fatalf("by id: exit %d %q", code, e)
+	}
+}
