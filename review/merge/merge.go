@@ -723,13 +723,6 @@ func (u *unionFind) union(a, b int) int {
 // found inside the hunk, the anchor falls back to the hunk's heading, which
 // is often the type whose methods follow). When in doubt it is not a region,
 // and findings merge only within Window.
-// sameScope reports whether two findings are in one definition: the same
-// section inside the same outer definitions (two classes' methods of one
-// name are two).
-func sameScope(a, b *anchor.Finding) bool {
-	return a.Section == b.Section && slices.Equal(a.Outer, b.Outer)
-}
-
 func isFuncRegion(sec string) bool {
 	s := strings.TrimSpace(sec)
 	if !strings.Contains(s, "(") || strings.HasSuffix(s, ";") {
@@ -745,6 +738,13 @@ func isFuncRegion(sec string) bool {
 		}
 	}
 	return true
+}
+
+// sameScope reports whether two findings are in one definition: the same
+// section inside the same outer definitions (two classes' methods of one
+// name are two).
+func sameScope(a, b *anchor.Finding) bool {
+	return a.Section == b.Section && slices.Equal(a.Outer, b.Outer)
 }
 
 // mutualBest keeps the cross-reviewer pairs that are a matching: for each

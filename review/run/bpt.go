@@ -156,10 +156,10 @@ func (r *Runner) saveBPT(rr *reviewerRun) {
 
 // planNS remembers the bytes-per-token plans were built with, so chunks stay
 // put between runs and their answers stay in the cache:
-//   - per diff and reviewer, the figure a fully answered plan used:
+//   - per diff and reviewer, the figure a fully answered (or interrupted) plan used:
 //     re-planning an unchanged diff with it gives the same chunks even after
 //     the learned figure moved;
-//   - per reviewer, the figure its last fully answered plan used, whatever
+//   - per reviewer, the figure its last fully answered (or interrupted) plan used, whatever
 //     the diff: a new diff (a fix commit on top of a reviewed one) is planned
 //     with it too while it is no more optimistic than the learned figure and
 //     not far below it, so the unchanged files pack into the same chunks as
@@ -200,7 +200,8 @@ func (r *Runner) planBPT(rr *reviewerRun, prepID string, rv reviewKey) float64 {
 	return learned
 }
 
-// savePlan remembers the figure of a fully answered plan (best effort).
+// savePlan remembers the figure of a fully answered plan, or of one an
+// interrupt stopped after some answers (best effort).
 func (r *Runner) savePlan(rr *reviewerRun) {
 	memo := planMemo{rr.plan.Budget.BytesPerToken}
 	if rr.planKey != "" {

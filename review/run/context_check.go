@@ -67,7 +67,7 @@ func (r *Runner) checkContext(ctx context.Context, cfg Config, rr *reviewerRun, 
 	numCtx := rr.res.Options.NumCtx
 	want := int(float64(numCtx-truncMargin(numCtx)-probeSlack) * rr.estBPT)
 	if want <= 2*len(probeText(numCtx, true, "0")) {
-		// No larger than the probe, which the server read whole.
+		// Hardly larger than the probe, which the server read whole.
 		return true
 	}
 	prompt := fillText(want, fmt.Sprintf("%x", r.now().UnixNano()))
