@@ -157,6 +157,9 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 	srv, r := openaiRig(t, 1024, 1)
 	set := bugFile(40)
 	res := reviewOpenAI(t, r, set, 4096, 1024, true)
+	if cut := cutRequests(srv, 1024); cut != 1 { // waits for the handlers' log
+		t.Fatalf("%d requests cut", cut)
+	}
 	probe := srv.OpenAIChats()[0]
 	if !strings.HasPrefix(probe.Prompt, "Calibration ") || probe.PromptEvalCount != 1024 || res.Calibration != run.CalibratedConservative {
 		t.Fatalf("probe read %d tokens; calibration %s", probe.PromptEvalCount, res.Calibration)
@@ -223,6 +226,7 @@ func TestOpenAIProbeCutAtAnOddContextTeachesNothing(t *testing.T) {
 	srv, r := openaiRig(t, 700, 1)
 	set := bugFile(40)
 	res := reviewOpenAI(t, r, set, 0, 1024, true)
+	cutRequests(srv, 700) // waits for the handlers' log
 	chats := srv.OpenAIChats()
 	if len(chats) < 2 || chats[0].PromptEvalCount != 700 || !strings.HasPrefix(chats[1].Prompt, "Context check ") || chats[1].PromptEvalCount != 700 {
 		t.Fatalf("requests %d; probe read %d", len(chats), chats[0].PromptEvalCount)
