@@ -63,6 +63,9 @@ func IsDefinition(text string) bool {
 			return true
 		}
 	}
+	if isContainer(t) {
+		return true
+	}
 	if !indented {
 		for _, p := range definitionPrefixes {
 			if strings.HasPrefix(t, p) {
@@ -74,6 +77,55 @@ func IsDefinition(text string) bool {
 		}
 	}
 	return isMethodDeclaration(t)
+}
+
+// containerKeywords open a definition that holds others, after any
+// modifiers: a class (nested, or with modifiers: `public class`, `static
+// class`), an impl, trait or module, a Kotlin object, a Swift extension, a
+// C++ or TS namespace. A method's fingerprint reads them, so two of them
+// holding methods of one name are two places.
+var containerKeywords = []string{
+	"class ", "struct ", "interface ", "enum ", "trait ", "impl ", "impl<", "object ", "extension ",
+	"namespace ", "module ", "mod ", "record ", "protocol ",
+}
+
+// containerModifiers may come before a container keyword.
+var containerModifiers = map[string]bool{
+	"public": true, "private": true, "protected": true, "internal": true, "static": true, "final": true,
+	"abstract": true, "sealed": true, "export": true, "default": true, "open": true, "data": true,
+	"pub": true, "pub(crate)": true, "unsafe": true, "partial": true, "companion": true, "declare": true,
+	"fileprivate": true, "inner": true,
+}
+
+// isContainer reports whether trimmed line t opens a container definition
+// (containerKeywords after modifiers) with a block: `impl Admin {`,
+// `static class Admin {`, `module Admin` (Ruby's, closed by end), not a
+// statement (`namespace Foo.Bar;`, `class Foo;`).
+func isContainer(t string) bool {
+	if strings.HasSuffix(t, ";") {
+		return false
+	}
+	if strings.HasPrefix(t, "companion object") {
+		return true
+	}
+	for {
+		word, rest, ok := strings.Cut(t, " ")
+		if !ok || !containerModifiers[word] {
+			break
+		}
+		t = strings.TrimLeft(rest, " ")
+	}
+	for _, k := range containerKeywords {
+		if strings.HasPrefix(t, k) && len(t) > len(k) {
+			name := strings.TrimLeft(t[len(k):], " ")
+			// A name follows (`class Foo`, `impl<T> Foo`), not an
+			// expression (`object : Listener`, `enum = 3`).
+			if r := name[0]; k == "impl<" || r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IsDefinitionIn is IsDefinition for a line of the file at path, which

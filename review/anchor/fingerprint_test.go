@@ -145,3 +145,40 @@ func TestDataFilesHaveNoSection(t *testing.T) {
 		t.Errorf("ci.yml: sections %q and %q, fingerprints equal %v; want none and one", sec1, sec2, fp1 == fp2)
 	}
 }
+
+// TestContainersTellMethodsApart: the same line in methods of one name in
+// two containers of one file (Rust impls, Kotlin objects, Swift
+// extensions, Java nested classes, TS namespaces, Ruby modules) is two
+// places: each finding's fingerprint reads its container. (A C++ namespace
+// whose functions are not indented in it is not read as holding them.)
+func TestContainersTellMethodsApart(t *testing.T) {
+	for _, tc := range []struct {
+		path        string
+		open, close string
+		method      string
+		line        string
+	}{
+		{"a.rs", "impl %s {", "}", "    fn run(&self, cmd: &str) {", "        Command::new(cmd).spawn();"},
+		{"a.kt", "object %s {", "}", "    fun run(cmd: String) {", "        Runtime.getRuntime().exec(cmd)"},
+		{"a.swift", "extension %s {", "}", "    func run(cmd: String) {", "        shell(cmd)"},
+		{"A.java", "    static class %s {", "    }", "        void run(String cmd) throws IOException {", "            Runtime.getRuntime().exec(cmd);"},
+		{"a.ts", "namespace %s {", "}", "  export function run(cmd: string) {", "    execSync(cmd);"},
+		{"a.rb", "module %s", "end", "  def run(cmd)", "    system(cmd)"},
+	} {
+		var body []string
+		for _, name := range []string{"Admin", "Guest"} {
+			body = append(body, fmt.Sprintf(tc.open, name), tc.method, tc.line, "    }", tc.close)
+		}
+		set := changeSet(t, tc.path, "\n", lines(body...))
+		f1, r1 := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: tc.path, Line: 3, Quote: strings.TrimSpace(tc.line), Severity: "important", Category: "bug", Title: "t"})
+		f2, r2 := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: tc.path, Line: 8, Quote: strings.TrimSpace(tc.line), Severity: "important", Category: "bug", Title: "t"})
+		if r1 != nil || r2 != nil || f1.Line != 3 || f2.Line != 8 {
+			t.Fatalf("%s: %+v %+v", tc.path, r1, r2)
+		}
+		p1 := report.Fingerprint(f1.File, f1.Line, f1.Outer, f1.Section, f1.LineText, "bug")
+		p2 := report.Fingerprint(f2.File, f2.Line, f2.Outer, f2.Section, f2.LineText, "bug")
+		if p1 == p2 {
+			t.Errorf("%s: both methods fingerprint %s (outer %q, %q)", tc.path, p1, f1.Outer, f2.Outer)
+		}
+	}
+}
