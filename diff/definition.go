@@ -89,6 +89,15 @@ var containerKeywords = []string{
 	"namespace ", "module ", "mod ", "record ", "protocol ",
 }
 
+// containerWords are containerKeywords' first words.
+var containerWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range containerKeywords {
+		m[strings.TrimRight(k, " <")] = true
+	}
+	return m
+}()
+
 // containerModifiers may come before a container keyword.
 var containerModifiers = map[string]bool{
 	"public": true, "private": true, "protected": true, "internal": true, "static": true, "final": true,
@@ -102,8 +111,9 @@ var containerModifiers = map[string]bool{
 // `static class Admin {`, `module Admin` (Ruby's, closed by end), not a
 // statement (`namespace Foo.Bar;`, `class Foo;`).
 func isContainer(t string) bool {
-	if strings.HasSuffix(t, ";") {
-		return false
+	first, _, _ := strings.Cut(t, " ")
+	if !containerModifiers[first] && !containerWords[first] && !strings.HasPrefix(first, "impl<") || strings.HasSuffix(t, ";") {
+		return false // most lines: no container's first word
 	}
 	if strings.HasPrefix(t, "companion object") {
 		return true

@@ -135,6 +135,8 @@ type Index struct {
 	skipped map[string]string
 	paths   []string          // reviewable paths, sorted
 	renamed map[string]string // a renamed file's old path -> its new path
+	// chainMemo holds each hunk side's scope chains, read once (section.go).
+	chainMemo map[chainKey]*hunkChains
 }
 
 // NewIndex indexes the reviewable files of set.

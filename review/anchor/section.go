@@ -1,6 +1,8 @@
 package anchor
 
 import (
+	"slices"
+
 	"github.com/quorum-review/quorum/diff"
 )
 
@@ -28,10 +30,10 @@ func (ix *Index) scope(path string, n int) []string {
 	if f == nil || n <= 0 {
 		return nil
 	}
-	for _, h := range f.Hunks {
+	for hi, h := range f.Hunks {
 		if n >= h.NewStart && n < h.NewStart+max(h.NewLines, 1) {
 			known := knownWhole(path, f.Scoped || h.NewStart <= 1)
-			return sectionIn(path, h, h.Enclosing, h.EnclosingIn, known, n, newSideLine)
+			return ix.chains(chainKey{path, hi, false}, h, h.Enclosing, h.EnclosingIn, known, newSideLine).at(n)
 		}
 	}
 	return nil
@@ -60,41 +62,74 @@ func (ix *Index) OldScope(path string, n int) []string {
 	if f == nil || n <= 0 {
 		return nil
 	}
-	for _, h := range f.Hunks {
+	for hi, h := range f.Hunks {
 		if n >= h.OldStart && n < h.OldStart+max(h.OldLines, 1) {
 			known := knownWhole(path, h.OldStart <= 1)
-			return sectionIn(path, h, nil, "", known, n, oldSideLine)
+			return ix.chains(chainKey{path, hi, true}, h, nil, "", known, oldSideLine).at(n)
 		}
 	}
 	return nil
 }
 
-// sectionIn carries the definitions open at hunk h's start (open), and the
-// string its first line is inside (in), through its lines of one side up
-// to line n (numbered by lineNo, 0 for a line of the other side), and
-// returns n's section: the innermost open definition
-// it is indented past; with none, "" when open is known to be all the file
-// has there (known: read from the file, or the hunk starts at its top, in
-// a language whose definitions quorum reads: diff.DefinitionsKnown; or a
-// file of no functions at all: diff.NoFunctions), else h's heading.
-func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n int, lineNo func(diff.Line) int) []string {
-	sc := diff.NewScopes(path, open)
+// chainKey names one side of one hunk of a file.
+type chainKey struct {
+	path string
+	hunk int
+	old  bool
+}
+
+// hunkChains are the scope chains of one side of a hunk, by line number,
+// read once (findings many to a hunk would each read it again).
+type hunkChains struct {
+	byLine map[int][]string
+	// tail is the chain of a line past the hunk's lines of this side.
+	tail []string
+}
+
+// at is line n's chain, a copy its caller may keep.
+func (hc *hunkChains) at(n int) []string {
+	if c, ok := hc.byLine[n]; ok {
+		return slices.Clone(c)
+	}
+	return slices.Clone(hc.tail)
+}
+
+// chains returns the scope chains of the lines of one side of hunk h,
+// reading the hunk the first time: the definitions open at its start
+// (open, read from the file; in, the string its first line is inside) are
+// carried through its lines (lineNo numbers a line of this side, 0 for one
+// of the other), and each line's chain is what is open at it that it is
+// indented past (diff.Scopes.EnclosingChain); with none, "" when open is
+// known to be all the file has there (known: read from the file, or the
+// hunk starts at its top, in a language whose definitions quorum reads:
+// diff.DefinitionsKnown; or a file of no functions at all:
+// diff.NoFunctions), else h's heading.
+func (ix *Index) chains(key chainKey, h diff.Hunk, open []string, in string, known bool, lineNo func(diff.Line) int) *hunkChains {
+	if hc, ok := ix.chainMemo[key]; ok {
+		return hc
+	}
+	hc := &hunkChains{byLine: map[int][]string{}}
+	sc := diff.NewScopes(key.path, open)
 	sc.StartIn(in)
-	self := ""
 	for _, l := range h.Lines {
 		k := lineNo(l)
 		if k == 0 {
 			continue
 		}
-		if k >= n {
-			if k == n {
-				self = l.Text
-			}
-			break
-		}
+		hc.byLine[k] = chainOf(sc.EnclosingChain(l.Text), h, known)
 		sc.See(l.Text)
 	}
-	chain := sc.EnclosingChain(self)
+	hc.tail = chainOf(sc.EnclosingChain(""), h, known)
+	if ix.chainMemo == nil {
+		ix.chainMemo = map[chainKey]*hunkChains{}
+	}
+	ix.chainMemo[key] = hc
+	return hc
+}
+
+// chainOf normalises a chain the Scopes gave; with none, "" when the open
+// definitions are known to be all the file has there, else h's heading.
+func chainOf(chain []string, h diff.Hunk, known bool) []string {
 	for i := range chain {
 		chain[i] = Normalize(chain[i])
 	}
@@ -109,7 +144,7 @@ func sectionIn(path string, h diff.Hunk, open []string, in string, known bool, n
 }
 
 // knownWhole says whether the definitions open at a line of path are all
-// there is (see sectionIn): in a language whose definitions quorum reads,
+// there is (see chains): in a language whose definitions quorum reads,
 // when they were read from the file's top (read); in a file of no
 // functions, always; else never, and git's heading is the better guess.
 func knownWhole(path string, read bool) bool {
