@@ -411,10 +411,12 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		rf.Line, rf.EndLine = max(rf.Line, 0), max(rf.EndLine, 0)
 	}
 	path, why := ix.ResolvePath(rf.File)
-	if m := ix.suffixMatches(rf.File); why != "" && len(quote) > 0 && len(m) > 1 {
-		// A base name two files share ("util.go" of a/ and b/): the
-		// quote, found in one of them only, says which.
-		path = ix.quotedIn(m, quote, rf.Line)
+	if why != "" && len(quote) > 0 {
+		if m := ix.suffixMatches(rf.File); len(m) > 1 {
+			// A base name two files share ("util.go" of a/ and b/): the
+			// quote, found in one of them only, says which.
+			path = ix.quotedIn(m, quote, rf.Line)
+		}
 	}
 	if path == "" {
 		return reject("", why)
