@@ -125,6 +125,9 @@ func isContainer(t string) bool {
 		}
 		t = strings.TrimLeft(rest, " ")
 	}
+	if strings.Contains(t, "=") && !strings.Contains(t, "(") {
+		return false // a value: C's `struct timeval tv = {`, an enum constant
+	}
 	for _, k := range containerKeywords {
 		if strings.HasPrefix(t, k) && len(t) > len(k) {
 			name := strings.TrimLeft(t[len(k):], " ")
@@ -697,6 +700,11 @@ func (s *Scopes) Enclosing(line string) string {
 // file), outermost first, ending with the one Enclosing names: a method's
 // class, then the method. Two classes' methods of one name are two places.
 func (s *Scopes) EnclosingChain(line string) []string {
+	if s.quote != "" || s.raw {
+		// A line of a docstring or a raw string is text: it opens no
+		// definition of its own ("object is returned when found").
+		return slices.Clone(s.defs)
+	}
 	want := Indent(line)
 	if strings.TrimSpace(line) == "" {
 		want = int(^uint(0) >> 1)

@@ -241,3 +241,21 @@ func TestEnclosingChain(t *testing.T) {
 		}
 	}
 }
+
+// TestContainersAreNotTextOrValues: a docstring's line that starts like a
+// container ("object is returned when found") opens nothing, nor does a C
+// struct initialiser inside a function.
+func TestContainersAreNotTextOrValues(t *testing.T) {
+	sc := NewScopes("a.py", nil)
+	for _, l := range []string{"class Store:", "    def run(self):", `        """Find the record.`} {
+		sc.See(l)
+	}
+	if got := sc.EnclosingChain("        object is returned when found"); len(got) != 2 || got[1] != "    def run(self):" {
+		t.Errorf("docstring line: %q", got)
+	}
+	sc = NewScopes("a.c", nil)
+	sc.See("int wait_for(int fd) {")
+	if got := sc.EnclosingChain("    struct timeval tv = {"); len(got) != 1 || got[0] != "int wait_for(int fd) {" {
+		t.Errorf("struct initialiser: %q", got)
+	}
+}

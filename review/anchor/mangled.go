@@ -28,9 +28,10 @@ func unwrapped(q, path string) string {
 	}
 	s = strings.TrimSpace(strings.Join(lines, "\n"))
 	if inner := s[min(1, len(s)):max(len(s)-1, 1)]; len(s) > 2 && s[0] == '`' && s[len(s)-1] == '`' &&
-		!strings.ContainsAny(inner, "`\\") && !strings.Contains(inner, "${") {
-		// Not when it could be a template literal the code is not (`${x}`
-		// interpolates) or a raw string whose escapes read otherwise.
+		!strings.Contains(inner, "`") && !(backtickStrings(path) && strings.ContainsAny(inner, "$\\")) {
+		// Not where a backtick opens a string (Go, JavaScript): there
+		// `${x}` interpolates and a backslash reads otherwise than in
+		// the code's own quotes.
 		s = inner
 	}
 	if !strings.Contains(s, "\n") {
@@ -47,7 +48,8 @@ func unwrapped(q, path string) string {
 // quote holding `\"` (an escaped quote, which code outside a string never
 // has) is read with `\"`, `\\` and `\n` unescaped; any other with a
 // literal `\n` outside its string literals read as the line break a model
-// joined two lines with. A `\t` or a `\n` inside a string is code.
+// joined two lines with (a `\t` there: the indent after it). A `\t` or a
+// `\n` inside a string is code.
 func unescapeJSON(s string) string {
 	if strings.Contains(s, `\"`) {
 		s = strings.NewReplacer(`\\`, `\`, `\"`, `"`).Replace(s)
@@ -65,8 +67,9 @@ func unescapeJSON(s string) string {
 			quote = 0
 		case quote == 0 && (c == '"' || c == '\'' || c == '`'):
 			quote = c
-		case quote == 0 && c == '\\' && i+1 < len(s) && s[i+1] == 'n':
-			b.WriteByte('\n')
+		case quote == 0 && c == '\\' && i+1 < len(s) && (s[i+1] == 'n' || s[i+1] == 't'):
+			// A line break, or an indent after one, left escaped.
+			b.WriteByte(map[byte]byte{'n': '\n', 't': '\t'}[s[i+1]])
 			i++
 			continue
 		}
@@ -79,7 +82,17 @@ func unescapeJSON(s string) string {
 // code as written.
 func markupFile(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".html", ".htm", ".xml", ".xhtml", ".svg", ".vue", ".svelte", ".jsx", ".tsx", ".md":
+	case ".html", ".htm", ".xml", ".xhtml", ".svg", ".vue", ".svelte":
+		return true
+	}
+	return false
+}
+
+// backtickStrings reports whether a backtick opens a string in path's
+// language (Go's raw strings, JavaScript's template literals).
+func backtickStrings(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
 		return true
 	}
 	return false

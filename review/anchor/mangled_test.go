@@ -1,6 +1,7 @@
 package anchor_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/diff"
@@ -101,6 +102,25 @@ func TestUnwrappingKeepsTheCodesMeaning(t *testing.T) {
 		nw := lines("package a", "", "x0", tc.code, "x1")
 		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); ok && !near {
 			t.Errorf("%s: %q anchored as a quote of %q (%s)", tc.path, tc.quote, tc.code, why)
+		}
+	}
+}
+
+// TestUnwrappingByLanguage: a backtick is a reader's only where it opens
+// no string (a shell command with ${DIR} in backticks is the command); an
+// escaped tab after an escaped line break is the indent; entities in TSX
+// are a reader's too (only HTML-like files hold them as code).
+func TestUnwrappingByLanguage(t *testing.T) {
+	base := lines("package a", "", "x0", "x1")
+	for _, tc := range []struct{ path, code, quote string }{
+		{"a.sh", `  rm -rf "${DIR}/build"`, "`rm -rf \"${DIR}/build\"`"},
+		{"a.go", "\tif err := g(); err != nil {\n\t\treturn err\n\t}", `if err := g(); err != nil {\n\t\treturn err\n\t}`},
+		{"a.tsx", "  if (a && b) {", "if (a &amp;&amp; b) {"},
+	} {
+		code := strings.Split(tc.code, "\n")
+		nw := lines(append(append([]string{"package a", "", "x0"}, code...), "x1")...)
+		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); !ok || near {
+			t.Errorf("%s: %q not a quote of %q: ok=%v near=%v (%s)", tc.path, tc.quote, tc.code, ok, near, why)
 		}
 	}
 }

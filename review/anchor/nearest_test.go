@@ -92,3 +92,23 @@ func TestLongQuoteIsReadWhole(t *testing.T) {
 		t.Error("an invented 41st line anchored")
 	}
 }
+
+// TestOffByOneKeepsTheAddedLine: the model's line is one past the added
+// line its quote is part of; an exact copy sits on an unchanged line 31
+// lines up. The finding stays on the added line: a whole line beats a
+// nearer part only within a few lines.
+func TestOffByOneKeepsTheAddedLine(t *testing.T) {
+	var old []string
+	for i := 1; i <= 60; i++ {
+		old = append(old, fmt.Sprintf("\tstep%d()", i))
+	}
+	old[9] = "\tconn.Query(ctx)" // line 10, unchanged
+	nw := append([]string(nil), old...)
+	nw[10] = "\tstep11(changed)"              // puts line 10 in a hunk
+	nw[40] = "\trows, err := conn.Query(ctx)" // line 41, added
+	set := changeSet(t, "a.go", lines(old...), lines(nw...))
+	f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 42, Quote: "conn.Query(ctx)", Severity: "critical", Category: "bug", Title: "t"})
+	if rej != nil || f.Line != 41 || f.LineKind != diff.Added {
+		t.Errorf("line %d kind %s (%+v); want the added line 41", f.Line, f.LineKind, rej)
+	}
+}

@@ -735,6 +735,10 @@ func (r rank) better(o rank) bool {
 		// `safeExec(input)` 30 lines off must not take a finding away
 		// from the added `safeExec(input) // run it` it was about.
 		return r.named
+	case (r.dist <= rankWindow) != (o.dist <= rankWindow):
+		// Nor from a line one or two off, as models' line numbers often
+		// are: a whole line beats a part of one only nearby.
+		return r.dist <= rankWindow
 	case (r.worst >= wholeCode) != (o.worst >= wholeCode):
 		// Elsewhere, and at the named line itself, a whole line (or all
 		// its code) over a part of another: the added `db.Exec(query)`
@@ -838,6 +842,11 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side, memo map[memoKey]
 	}
 	return last, worst, fits, touched
 }
+
+// rankWindow is how far from the finding's line a whole-line match may
+// beat a nearer part of a line (rank.better): models' line numbers are
+// often a line or two off, seldom more.
+const rankWindow = 3
 
 // memoKey is one quote line (its index) against one diff line's text: a
 // file of many equal lines (generated code, a table) is matched once per

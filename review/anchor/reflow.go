@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,7 +25,9 @@ import (
 // goes on (it ends with an open bracket, a comma, an operator, `;`, `{` or
 // `}`, or the next starts with a closing bracket or a `.`): `return` then
 // `value` are two statements in Python and JavaScript, and `total = price`
-// then `-discount` two in Python. A match must be at least MinSubstring
+// then `-discount` two in Python. Inside an open bracket a line break ends
+// nothing, and where statements end with `;` (Java, C#, JS) a next line
+// that starts with a binary operator goes on too. A match must be at least MinSubstring
 // bytes, start and end at the edges of the code's words as a part of a
 // line must (cutsWord), and stay within one hunk and one side: a deleted
 // line and the added line that replaced it are never one statement. It is a
@@ -34,8 +37,9 @@ import (
 // Flowed is a line of code as a finding's fingerprint reads it, so that a
 // formatter re-spacing it (gofmt's `err := f(a, b)` of `err:=f(a,b)`)
 // keeps a dismissal: whitespace outside string literals dropped, except
-// one space between two words or between two operators (`i + ++j` is no
-// `i++ + j`, `a - -b` no `a--b`), and string literals as they are.
+// one space between two words or between two operator characters that
+// would join into another operator (`i + ++j` is no `i++ + j`, `a - -b` no
+// `a--b`), and string literals as they are.
 func Flowed(s string) string {
 	s = Normalize(s)
 	var b strings.Builder
@@ -62,7 +66,7 @@ func Flowed(s string) string {
 			space = true
 			continue
 		}
-		if space && (isWord(last) && isWord(r) || operator(last) && operator(r)) {
+		if space && (isWord(last) && isWord(r) || operatorPair(last, r)) {
 			b.WriteByte(' ')
 		}
 		space = false
@@ -75,9 +79,18 @@ func Flowed(s string) string {
 	return b.String()
 }
 
-// operator reports whether r can be part of an operator of several
-// characters (`++`, `->`, `<-`, `&&`, `:=`).
-func operator(r rune) bool { return r != 0 && strings.ContainsRune("+-*/%&|^<>=!~:.?", r) }
+// operatorPair reports whether a and b, written together, would read as
+// one operator of two characters (`+ +` is no `++`, `< -` no `<-`, `& &`
+// no `&&`): the space between them is code. Any other space between two
+// operators is layout (gofmt's `a*-b` is `a * -b`, `x == -1` is `x==-1`).
+func operatorPair(a, b rune) bool {
+	switch string([]rune{a, b}) {
+	case "++", "--", "<-", "->", "&&", "||", "&^", "==", ":=", "!=", "<<", ">>", "<=", ">=", "//", "/*", "*/",
+		"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "**", "..", "::", "??", "?.", "=>", "~=", "=~":
+		return true
+	}
+	return false
+}
 
 // flowed is one line of code with its layout left out where that cannot
 // change a token: whitespace next to a bracket, comma or semicolon goes,
@@ -156,10 +169,59 @@ func joinFlow(lines []string, apart func(prev, next string) bool) (string, []int
 // starts with a closing bracket or a `.` (a method chain). Otherwise a
 // line break may end a statement (Python, Go, JavaScript's automatic
 // semicolons, Ruby, shell).
-func goesOn(prev, next string) bool {
+func goesOn(prev, next string, lineBreaks bool) bool {
 	last, _ := utf8.DecodeLastRuneInString(prev)
 	first, _ := utf8.DecodeRuneInString(next)
-	return strings.ContainsRune("([{,;}+-*/%&|^<>=!?:.\\~", last) || strings.ContainsRune(")]}.", first)
+	if i := strings.LastIndexFunc(prev, func(r rune) bool { return !isWord(r) }); isWord(last) {
+		switch prev[i+1:] {
+		case "return", "break", "continue", "throw", "yield":
+			return false // JavaScript ends the statement there, whatever follows
+		}
+	}
+	if strings.ContainsRune("([{,;}+-*/%&|^<>=!?:.\\~", last) || strings.ContainsRune(")]}.", first) {
+		return true
+	}
+	// Java, C#, C, JS and the like wrap before a binary operator (`&&
+	// user.isAdmin()`, `? admin() : guest()`); where a line break ends a
+	// statement (Python, Go, Ruby, shell) such a line is another one.
+	return !lineBreaks && strings.ContainsRune("&|?:+-*/%<>=^", first)
+}
+
+// newlineEnds reports whether a line break may end a statement in path's
+// language even after a complete expression (Python, Go, Ruby, shell,
+// Kotlin, Swift, Scala), so that a next line starting with an operator is
+// no continuation (`total = price` then `-discount`).
+func newlineEnds(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".py", ".pyi", ".go", ".rb", ".sh", ".bash", ".zsh", ".kt", ".kts", ".swift", ".scala", ".lua", ".r", ".jl", ".ex", ".exs":
+		return true
+	}
+	return false
+}
+
+// bracketBalance is the brackets line code opens less those it closes,
+// outside its string literals (flowed keeps them whole).
+func bracketBalance(code string) int {
+	n := 0
+	var quote byte
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case quote != 0 && c == '\\':
+			i++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			n++
+		case c == ')' || c == ']' || c == '}':
+			n--
+		}
+	}
+	return n
 }
 
 // codeOnly is line s without its comments in style: its line comment and
@@ -231,7 +293,18 @@ func (fi *fileIndex) flows(s side) []flow {
 			codes = append(codes, code)
 			f.lines = append(f.lines, i)
 		}
-		f.text, f.starts = joinFlow(codes, func(prev, next string) bool { return !goesOn(prev, next) })
+		depth := 0 // brackets open before each line: inside them a line break ends nothing
+		depths := make([]int, len(codes))
+		for k, c := range codes {
+			depths[k] = depth
+			depth = max(0, depth+bracketBalance(c))
+		}
+		k := 0
+		lineBreaks := newlineEnds(fi.path)
+		f.text, f.starts = joinFlow(codes, func(prev, next string) bool {
+			k++
+			return depths[k] == 0 && !goesOn(prev, next, lineBreaks)
+		})
 		if len(f.lines) > 0 {
 			out = append(out, f)
 		}

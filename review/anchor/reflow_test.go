@@ -199,3 +199,35 @@ func TestReflowKeepsTokensAndStatements(t *testing.T) {
 		t.Errorf("old side re-spaced: lines %d-%d kind %s; want unchanged lines only", f.Line, f.EndLine, f.LineKind)
 	}
 }
+
+// TestReflowWrapsAsFormattersDo: formatters wrap before an operator inside
+// a statement (Google Java style, prettier's ternary) and inside brackets
+// (black): quoted on one line, it is the same code. A formatter's
+// re-spacing keeps a line's fingerprint form (anchor.Flowed).
+func TestReflowWrapsAsFormattersDo(t *testing.T) {
+	base := lines("package a", "", "x0", "x1")
+	for _, tc := range []struct{ path, code, quote string }{
+		{"A.java", "        boolean ok = user != null\n            && user.isAdmin();", "boolean ok = user != null && user.isAdmin();"},
+		{"a.py", "    total = (\n        price\n        + tax\n        - discount\n    )", "total = (price + tax - discount)"},
+		{"a.ts", "  const x = c\n    ? admin()\n    : guest();", "const x = c ? admin() : guest();"},
+	} {
+		code := strings.Split(tc.code, "\n")
+		nw := lines(append(append([]string{"package a", "", "x0"}, code...), "x1")...)
+		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); !ok || near {
+			t.Errorf("%s: %q not a quote of %q: ok=%v near=%v (%s)", tc.path, tc.quote, tc.code, ok, near, why)
+		}
+	}
+	for _, pair := range [][2]string{
+		{"s:=&Server{}", "s := &Server{}"}, {"y:=-1", "y := -1"}, {"if x==-1 {", "if x == -1 {"},
+		{"v:=<-ch", "v := <-ch"}, {"x := a * -b + c", "x := a*-b + c"},
+	} {
+		if a, b := anchor.Flowed(pair[0]), anchor.Flowed(pair[1]); a != b {
+			t.Errorf("%q reads %q, %q reads %q", pair[0], a, pair[1], b)
+		}
+	}
+	for _, pair := range [][2]string{{"x = i + ++j", "x = i++ + j"}, {"a - -b", "a--b"}, {`f(" ")`, `f("")`}, {"a < -b", "a <- b"}} {
+		if anchor.Flowed(pair[0]) == anchor.Flowed(pair[1]) {
+			t.Errorf("%q and %q read the same", pair[0], pair[1])
+		}
+	}
+}
