@@ -10,6 +10,16 @@ import (
 	"github.com/quorum-review/quorum/review/anchor"
 )
 
+// steps is n lines of a function body, "\tstepN()" for N from 1: a file
+// to change a few lines of.
+func steps(n int) []string {
+	out := make([]string, 0, n)
+	for i := 1; i <= n; i++ {
+		out = append(out, fmt.Sprintf("\tstep%d()", i))
+	}
+	return out
+}
+
 // TestPartOfTheNamedLineBeatsACopyElsewhere: a model quotes the code of
 // an added line and leaves off its comment; an unchanged line 32 lines up
 // holds that code exactly. The finding is about the line the model named:
@@ -19,10 +29,7 @@ import (
 // for a line the change rewrote with a comment added (the finding is on
 // the new line, not the deleted one).
 func TestPartOfTheNamedLineBeatsACopyElsewhere(t *testing.T) {
-	var old []string
-	for i := 1; i <= 50; i++ {
-		old = append(old, fmt.Sprintf("\tstep%d()", i))
-	}
+	old := steps(50)
 	old[11] = "\tsafeExec(input)" // line 12, unchanged
 	nw := append([]string(nil), old...)
 	nw[12] = "\tstep13(changed)"                           // puts line 12 in a hunk
@@ -56,10 +63,7 @@ func TestPartOfTheNamedLineBeatsACopyElsewhere(t *testing.T) {
 // the finding's place, not a part of an unchanged line one line off: only
 // the named line itself wins with a part.
 func TestWholeLineBeatsANearerPart(t *testing.T) {
-	var old []string
-	for i := 1; i <= 60; i++ {
-		old = append(old, fmt.Sprintf("\tstep%d()", i))
-	}
+	old := steps(60)
 	old[46] = "\tif err := db.Exec(query); err != nil {" // line 47, unchanged
 	nw := append([]string(nil), old...)
 	nw[47] = "\tstep48(changed)" // puts line 47 in the hunk
@@ -98,10 +102,7 @@ func TestLongQuoteIsReadWhole(t *testing.T) {
 // lines up. The finding stays on the added line: a whole line beats a
 // nearer part only within a few lines.
 func TestOffByOneKeepsTheAddedLine(t *testing.T) {
-	var old []string
-	for i := 1; i <= 60; i++ {
-		old = append(old, fmt.Sprintf("\tstep%d()", i))
-	}
+	old := steps(60)
 	old[9] = "\tconn.Query(ctx)" // line 10, unchanged
 	nw := append([]string(nil), old...)
 	nw[10] = "\tstep11(changed)"              // puts line 10 in a hunk

@@ -3,7 +3,6 @@ package anchor
 import (
 	"path/filepath"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
@@ -33,109 +32,6 @@ import (
 // line and the added line that replaced it are never one statement. It is a
 // quote of every line it covers; one that stops inside a name or leaves off
 // what turns the code around (`!`) is a near copy.
-
-// Flowed is a line of code as a finding's fingerprint reads it, so that a
-// formatter re-spacing it (gofmt's `err := f(a, b)` of `err:=f(a,b)`)
-// keeps a dismissal: whitespace outside string literals dropped, except
-// one space between two words or between two operator characters that
-// would join into another operator (`i + ++j` is no `i++ + j`, `a - -b` no
-// `a--b`), and string literals as they are.
-func Flowed(s string) string {
-	s = Normalize(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	var quote, last rune
-	space := false
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if quote != 0 {
-			b.WriteRune(r)
-			switch {
-			case r == '\\' && i < len(s):
-				r2, n2 := utf8.DecodeRuneInString(s[i:])
-				b.WriteRune(r2)
-				i += n2
-			case r == quote:
-				quote = 0
-			}
-			last = r
-			continue
-		}
-		if unicode.IsSpace(r) {
-			space = true
-			continue
-		}
-		if space && (isWord(last) && isWord(r) || operatorPair(last, r)) {
-			b.WriteByte(' ')
-		}
-		space = false
-		if r == '"' || r == '\'' || r == '`' {
-			quote = r
-		}
-		b.WriteRune(r)
-		last = r
-	}
-	return b.String()
-}
-
-// operatorPair reports whether a and b, written together, would read as
-// one operator of two characters (`+ +` is no `++`, `< -` no `<-`, `& &`
-// no `&&`): the space between them is code. Any other space between two
-// operators is layout (gofmt's `a*-b` is `a * -b`, `x == -1` is `x==-1`).
-func operatorPair(a, b rune) bool {
-	switch string([]rune{a, b}) {
-	case "++", "--", "<-", "->", "&&", "||", "&^", "==", ":=", "!=", "<<", ">>", "<=", ">=", "//", "/*", "*/",
-		"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "**", "..", "::", "??", "?.", "=>", "~=", "=~":
-		return true
-	}
-	return false
-}
-
-// flowed is one line of code with its layout left out where that cannot
-// change a token: whitespace next to a bracket, comma or semicolon goes,
-// any other run of it is one space, and a string literal keeps its own.
-func flowed(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	var quote, last rune
-	space := false
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if quote != 0 {
-			b.WriteRune(r)
-			switch {
-			case r == '\\' && i < len(s):
-				r2, n2 := utf8.DecodeRuneInString(s[i:])
-				b.WriteRune(r2)
-				i += n2
-			case r == quote:
-				quote = 0
-			}
-			last = r
-			continue
-		}
-		if unicode.IsSpace(r) {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 && !tight(last) && !tight(r) {
-			b.WriteByte(' ')
-		}
-		space = false
-		if r == '"' || r == '\'' || r == '`' {
-			quote = r
-		}
-		b.WriteRune(r)
-		last = r
-	}
-	return b.String()
-}
-
-// tight reports whether whitespace beside r can be dropped without
-// joining two tokens into another.
-func tight(r rune) bool { return strings.ContainsRune("()[]{},;", r) }
 
 // joinFlow joins flowed lines of code as one flow: with nothing where one
 // side of the join is tight, else one space; where apart says the two are

@@ -151,14 +151,8 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 		return
 	}
 	opts := rr.res.Options
-	opts.NumPredict = 1
 	prompt := probeText(opts.NumCtx, rr.ctxUnset, fmt.Sprintf("%x", r.now().UnixNano()))
-	rctx, cancel := withTimeout(ctx, cfg.Timeout)
-	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: rr.res.Reviewer.Model, Prompt: prompt, Options: opts, KeepAlive: cfg.KeepAlive}, nil)
-	cancel()
-	rr.mu.Lock()
-	addResponse(&rr.extra, resp)
-	rr.mu.Unlock()
+	resp, err := r.measure(ctx, cfg, rr, prompt)
 	switch {
 	case ctx.Err() != nil:
 		return
@@ -193,6 +187,20 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 	}
 	e := r.storeProbe(rr.bpt.id, bpt, resp.PromptEvalCount)
 	rr.bpt.prior, rr.estBPT, rr.calibration = e.BytesPerToken*safety, e.Probe, CalibratedProbe
+}
+
+// measure sends a prompt whose count is all that is wanted (the probe, the
+// context check): one token of answer, its metrics the reviewer's.
+func (r *Runner) measure(ctx context.Context, cfg Config, rr *reviewerRun, prompt string) (review.ChatResponse, error) {
+	opts := rr.res.Options
+	opts.NumPredict = 1
+	rctx, cancel := withTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: rr.res.Reviewer.Model, Prompt: prompt, Options: opts, KeepAlive: cfg.KeepAlive}, nil)
+	rr.mu.Lock()
+	addResponse(&rr.extra, resp)
+	rr.mu.Unlock()
+	return resp, err
 }
 
 // probeFigure reads the answer to a probe of n bytes sent with num_ctx

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/internal/cache"
-	"github.com/quorum-review/quorum/review"
 )
 
 // Over an OpenAI-compatible API quorum cannot set the context: the server
@@ -71,14 +70,7 @@ func (r *Runner) checkContext(ctx context.Context, cfg Config, rr *reviewerRun, 
 		return true
 	}
 	prompt := fillText(want, fmt.Sprintf("%x", r.now().UnixNano()))
-	opts := rr.res.Options
-	opts.NumPredict = 1
-	rctx, cancel := withTimeout(ctx, cfg.Timeout)
-	resp, err := r.Chat.Chat(rctx, review.ChatRequest{Model: rr.res.Reviewer.Model, Prompt: prompt, Options: opts, KeepAlive: cfg.KeepAlive}, nil)
-	cancel()
-	rr.mu.Lock()
-	addResponse(&rr.extra, resp)
-	rr.mu.Unlock()
+	resp, err := r.measure(ctx, cfg, rr, prompt)
 	n := resp.PromptEvalCount
 	if err != nil || n <= 0 {
 		return true // nothing learned; the replies' own signs stay
