@@ -113,3 +113,34 @@ func TestOffByOneKeepsTheAddedLine(t *testing.T) {
 		t.Errorf("line %d kind %s (%+v); want the added line 41", f.Line, f.LineKind, rej)
 	}
 }
+
+// TestRankingAfterReview: three places the ranking once moved a finding.
+// A part of a deleted line at the model's number does not beat the whole
+// added line next to it (a deleted line has no number of its own); an
+// unchanged line four or five lines off, quoted whole, beats a part of an
+// added line one off; and code quoted as it read, a deleted line and the
+// unchanged line after it, is deleted code, not the added lines between.
+func TestRankingAfterReview(t *testing.T) {
+	set := changeSet(t, "a.py",
+		lines("def run(cmd):", "    log(cmd)", "    return subprocess.run(cmd, check=True)"),
+		lines("def run(cmd):", "    log(cmd)", "    return subprocess.run(cmd, shell=True,", "                          check=True)"))
+	if f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "a.py", Line: 3, Quote: "check=True)", Severity: "critical", Category: "security", Title: "t"}); rej != nil || f.Deleted || f.Line != 4 {
+		t.Errorf("part of a deleted line: line %d deleted %v (%+v); want the added line 4", f.Line, f.Deleted, rej)
+	}
+
+	old := lines("import x", "export interface User {", "  id: number;", "  name: string;", "}", "", "", "", "export function other() {}")
+	nw := lines("import x", "export interface User {", "  id: number;", "  name: string;", "  email?: string;", "}", "", "export async function loadUser(id: number, token?: string): Promise<User> {", "}")
+	set = changeSet(t, "api.ts", old, nw)
+	for _, line := range []int{6, 7} {
+		if f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "api.ts", Line: line, Quote: "id: number;", Severity: "important", Category: "bug", Title: "t"}); rej != nil || f.Line != 3 || f.LineKind != diff.Context {
+			t.Errorf("line %d: anchored %d %s (%+v); want the unchanged line 3", line, f.Line, f.LineKind, rej)
+		}
+	}
+
+	set = changeSet(t, "parser.rs",
+		lines("fn count(ws: &[&str]) {", "    for w in ws {", "        *m.entry(w.to_string()).or_insert(0) += 1;", "    }", "}"),
+		lines("fn count(ws: &[&str]) {", "    for w in ws {", "        let key = w.to_lowercase();", "        *m.entry(key).or_insert(0) += 1;", "    }", "}"))
+	if f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "parser.rs", Line: 3, Quote: "*m.entry(w.to_string()).or_insert(0) += 1;\n}", Severity: "important", Category: "bug", Title: "t"}); rej != nil || f.LineKind == diff.Added {
+		t.Errorf("old code across added lines: kind %s (%+v); want deleted", f.LineKind, rej)
+	}
+}

@@ -623,7 +623,10 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 			}
 			if hint > 0 {
 				r.dist = abs(fi.lines[i].new - hint)
-				r.named = r.dist == 0
+				// A deleted line has no number of its own on the new side
+				// (it sits at the line after it): the number names it only
+				// for the whole of it, not a part.
+				r.named = r.dist == 0 && (fi.lines[i].kind != diff.Deleted || worst >= wholeCode)
 			}
 			if !found || r.better(best) {
 				first, last, kind, best, bestSide, found = i, end, touched, r, s, true
@@ -662,6 +665,12 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 		// the unchanged lines up to the insertion, as a quote of them alone.
 		return located{first: first, last: fi.beforeInsertion(first, last), kind: diff.Context, near: near, fits: best.fits, ok: true}
 	}
+	if bestSide == oldSide && fi.readsAny(first, last, oldSide, diff.Deleted) {
+		// Code as it read, deleted lines and unchanged ones after them:
+		// what the change touched there is deleted code, not the added
+		// lines the old side steps over.
+		kind = diff.Deleted
+	}
 	return located{first: first, last: last, kind: kind, deleted: fi.deletedOnly(first, last, bestSide), near: near, fits: best.fits, ok: true}
 }
 
@@ -690,6 +699,17 @@ type located struct {
 	first, last             int
 	kind                    diff.LineKind
 	deleted, near, fits, ok bool
+}
+
+// readsAny reports whether a non-blank line side s reads in first..last
+// is of kind k.
+func (fi *fileIndex) readsAny(first, last int, s side, k diff.LineKind) bool {
+	for _, l := range fi.lines[first : last+1] {
+		if l.norm != "" && !s.skips(l.kind) && l.kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 // readsOnly reports whether every non-blank line side s reads in
@@ -845,8 +865,8 @@ func (fi *fileIndex) matchAt(i int, quote []quoteLine, s side, memo map[memoKey]
 
 // rankWindow is how far from the finding's line a whole-line match may
 // beat a nearer part of a line (rank.better): models' line numbers are
-// often a line or two off, seldom more.
-const rankWindow = 3
+// often one to five lines off, seldom more.
+const rankWindow = 5
 
 // memoKey is one quote line (its index) against one diff line's text: a
 // file of many equal lines (generated code, a table) is matched once per

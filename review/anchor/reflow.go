@@ -271,6 +271,9 @@ func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 					}
 					c := candidate{near: cut == cutShort || turnsAround(f.text[:from])}
 					c.loc = located{first: first, last: last, kind: fi.kindOf(first, last), deleted: fi.deletedOnly(first, last, s), near: c.near, fits: true, ok: true}
+					if s == oldSide && fi.readsAny(first, last, oldSide, diff.Deleted) {
+						c.loc.kind = diff.Deleted // as in find
+					}
 					if s == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
 						// Unchanged lines code was inserted between: as in find.
 						c.loc.last, c.loc.kind = fi.beforeInsertion(first, last), diff.Context
