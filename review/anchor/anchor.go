@@ -437,7 +437,11 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		// matches as itself, and only where the number and the marker
 		// are the prompt's: `500 * time.Second` is no line 500, and
 		// `-1 * x` no deleted line.
-		for _, alt := range quoteRetries(rf.Quote, path) {
+		var retries []retry
+		if !loc.ok {
+			retries = quoteRetries(rf.Quote, path)
+		}
+		for _, alt := range retries {
 			if loc.ok {
 				break
 			}
