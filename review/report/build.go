@@ -361,13 +361,19 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		f.LegacyFingerprint = legacy
 	}
 	kinds := map[string]bool{}
-	core := c.Members
 	if c.Core != nil {
-		core = c.Core // a judged cluster's kinds are those of the rules' cluster it is named after
-	}
-	for _, m := range core {
-		for _, k := range merge.Kinds(m) {
-			kinds[k] = true
+		// A judged cluster's kinds are those of the rules' cluster it is
+		// named after.
+		for _, m := range c.Core {
+			for _, k := range merge.Kinds(m) {
+				kinds[k] = true
+			}
+		}
+	} else {
+		for _, m := range f.Members { // their kinds, read above
+			for _, k := range m.Kinds {
+				kinds[k] = true
+			}
 		}
 	}
 	f.Kinds = slices.Sorted(maps.Keys(kinds))
