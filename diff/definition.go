@@ -368,7 +368,9 @@ type Scopes struct {
 	// every line.
 	lang   lang
 	python bool
-	quote  string // the triple quote of the string a line is inside, if any
+	// yaml: a YAML file, whose scopes are its mapping keys (keyScope).
+	yaml  bool
+	quote string // the triple quote of the string a line is inside, if any
 	// backticks: the language's backtick strings run over lines (Go raw
 	// strings, JS template literals); raw says a line is inside one, and
 	// closes nothing (a JSON `}` at column 0 in a test).
@@ -386,7 +388,7 @@ type Scopes struct {
 // outermost first (a hunk's Enclosing).
 func NewScopes(path string, open []string) *Scopes {
 	ext := strings.ToLower(filepath.Ext(path))
-	s := &Scopes{python: ext == ".py" || ext == ".pyw" || ext == ".pyi"}
+	s := &Scopes{python: ext == ".py" || ext == ".pyw" || ext == ".pyi", yaml: ext == ".yaml" || ext == ".yml"}
 	s.lang = langOf(path)
 	switch ext {
 	case ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts":
@@ -453,6 +455,10 @@ func (s *Scopes) seeCode(line, t string) {
 			s.defs, s.indent = s.defs[:n], s.indent[:n]
 		}
 	}
+	if s.yaml {
+		s.seeYAML(line, t)
+		return
+	}
 	def := s.lang.isDefinition(line)
 	brace := false
 	if !def && s.lang.typed && braceSignature.MatchString(t) {
@@ -485,6 +491,41 @@ func (s *Scopes) seeCode(line, t string) {
 		s.pending = true
 	}
 	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+}
+
+// YAML's scopes are its mapping keys that hold others (`services:`,
+// `payments:`, `securityContext:`): a key with no value on its line. A
+// line at a key's indentation or less closes it, except a sequence item
+// ("- ") at the key's own indentation, which is inside it (`containers:`
+// then `- name: api`). So `privileged: true` under two services of one
+// file is two places.
+var yamlKey = regexp.MustCompile(`^[\w.\-/"' ]+:\s*(#.*)?$`)
+
+// yamlIndent is line's indentation as a scope reads it: a sequence item
+// counts as indented past the key it sits under.
+func yamlIndent(line, t string) int {
+	in := Indent(line)
+	if strings.HasPrefix(t, "- ") || t == "-" {
+		in++
+	}
+	return in
+}
+
+// seeYAML reads a line of a YAML file (see yamlKey).
+func (s *Scopes) seeYAML(line, t string) {
+	if strings.HasPrefix(t, "#") || t == "---" || t == "..." {
+		if t == "---" {
+			s.defs, s.indent = nil, nil // a new document
+		}
+		return
+	}
+	in := yamlIndent(line, t)
+	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
+		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
+	}
+	if yamlKey.MatchString(t) {
+		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+	}
 }
 
 // continues reports whether line (trimmed: t), after a definition that
@@ -706,6 +747,23 @@ func (s *Scopes) EnclosingChain(line string) []string {
 		return slices.Clone(s.defs)
 	}
 	want := Indent(line)
+	if s.yaml {
+		t := strings.TrimSpace(line)
+		want = yamlIndent(line, t)
+		if t == "" {
+			want = int(^uint(0) >> 1)
+		}
+		var out []string
+		for i := range s.defs {
+			if s.indent[i] < want {
+				out = append(out, s.defs[i])
+			}
+		}
+		if yamlKey.MatchString(t) {
+			out = append(out, line) // a key is its own scope
+		}
+		return out
+	}
 	if strings.TrimSpace(line) == "" {
 		want = int(^uint(0) >> 1)
 	}

@@ -130,9 +130,9 @@ func TestSectionsOfMoreLanguages(t *testing.T) {
 }
 
 // TestDataFilesHaveNoSection: a YAML file has no functions; git's heading
-// there is a nearby line that moves with the hunk, so its lines have no
-// section, and one edited alone or beside another edit keeps its
-// fingerprint.
+// there is a nearby line that moves with the hunk, so its lines' section is
+// the mapping key they sit under, read from the file, and one edited alone
+// or beside another edit keeps its fingerprint.
 func TestDataFilesHaveNoSection(t *testing.T) {
 	ci := func(runsOn, run string) string {
 		return lines("name: ci", "on: [push]", "env:", "  GOFLAGS: -mod=mod", "jobs:", "  build:", "    runs-on: "+runsOn,
@@ -141,8 +141,37 @@ func TestDataFilesHaveNoSection(t *testing.T) {
 	base := ci("ubuntu-latest", "make build")
 	sec1, fp1 := fingerprint(t, changeSet(t, "ci.yml", base, ci("ubuntu-latest", "make deploy")), "ci.yml", "- run: make deploy")
 	sec2, fp2 := fingerprint(t, changeSet(t, "ci.yml", base, ci("ubuntu-22.04", "make deploy")), "ci.yml", "- run: make deploy")
-	if sec1 != "" || fp1 != fp2 {
-		t.Errorf("ci.yml: sections %q and %q, fingerprints equal %v; want none and one", sec1, sec2, fp1 == fp2)
+	if sec1 != "steps:" || sec2 != sec1 || fp1 != fp2 {
+		t.Errorf("ci.yml: sections %q and %q, fingerprints equal %v; want steps: and one", sec1, sec2, fp1 == fp2)
+	}
+}
+
+// TestYAMLKeysArePlaces: `privileged: true` under two services of one
+// compose file, or two containers' `securityContext` blocks under two
+// deployments' keys, are two places: dismissing the dev one must not hide
+// the production one.
+func TestYAMLKeysArePlaces(t *testing.T) {
+	compose := lines("services:", "  dev:", "    image: app", "    privileged: true", "  payments:", "    image: pay",
+		"    privileged: true", "    ports:", "      - \"443:443\"")
+	set := changeSet(t, "compose.yaml", "services: {}\n", compose)
+	ix := anchor.NewIndex(set)
+	var prints []string
+	for _, line := range []int{4, 7} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "compose.yaml", Line: line, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
+		if rej != nil || f.Line != line {
+			t.Fatalf("line %d: %+v %+v", line, f, rej)
+		}
+		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
+	}
+	if prints[0] == prints[1] {
+		t.Errorf("both services' privileged: true fingerprint %s", prints[0])
+	}
+	// A sequence item at its key's indentation is inside the key.
+	k8s := lines("spec:", "  containers:", "  - name: api", "    image: api:1", "    securityContext:", "      privileged: true")
+	set = changeSet(t, "pod.yaml", "spec: {}\n", k8s)
+	f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: 6, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
+	if rej != nil || f.Section != "securityContext:" || len(f.Outer) != 2 || f.Outer[1] != "containers:" {
+		t.Errorf("pod.yaml: section %q outer %q (%+v)", f.Section, f.Outer, rej)
 	}
 }
 
