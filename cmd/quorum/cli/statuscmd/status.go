@@ -105,6 +105,9 @@ type Status struct {
 	Trigger string `json:"trigger,omitempty"`
 	Report  string `json:"report,omitempty"`
 	At      string `json:"at,omitempty"`
+	// Together: that review read these ranges with another branch's, in
+	// one push of both; its verdict and findings are of both.
+	Together bool `json:"with_other_ranges,omitempty"`
 	// HookGate and HookBlocking: when that review was judged by another
 	// gate than the pre-push hook's (a 'quorum review --fail-on none', say),
 	// the hook's gate and how many of its findings that gate blocks on.
@@ -289,7 +292,14 @@ func statusRun(opts *StatusOptions) error {
 	case owner != nil && owner.Trigger == ahead.TriggerAhead && owner.Key == key:
 		st.State, st.PID, st.Since = InFlight, owner.PID, owner.Since.Format(time.RFC3339)
 	default:
-		if e, rep, ok := coveringReport(gitDir, key); ok {
+		e, rep, ok := coveringReport(gitDir, key)
+		if !ok {
+			// A push of this branch with another reviews their ranges as
+			// one: that review read these commits too.
+			e, rep, ok = coveringWith(gitDir, st.Ranges)
+			st.Together = ok
+		}
+		if ok {
 			st.State, st.Verdict, st.Trigger, st.Report, st.At = Reviewed, e.Verdict, rep.Options["trigger"], filepath.Join(e.Dir, reportstore.ReportMD), e.Time.Format(time.RFC3339)
 			if cfgErr == nil {
 				st.Changed = settingsChanged(cfg, rep)
@@ -628,6 +638,29 @@ func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool
 	})
 }
 
+// coveringWith is the newest saved report whose ranges hold all of
+// ranges and more (a push of this branch with another), and the report.
+func coveringWith(gitDir string, ranges []string) (reportstore.Entry, *report.Report, bool) {
+	if len(ranges) == 0 {
+		return reportstore.Entry{}, nil, false
+	}
+	return reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
+		if rep.Verdict.Status == report.VerdictIncomplete || rep.Verdict.RestsOn == 0 {
+			return false
+		}
+		have := strings.Fields(rep.Options["ranges"])
+		if len(have) <= len(ranges) {
+			return false
+		}
+		for _, r := range ranges {
+			if !slices.Contains(have, r) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 // reportKey is the key of the ranges a saved report reviewed ("" when it
 // names none).
 func reportKey(rep *report.Report) string {
@@ -722,6 +755,9 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 			by = "'quorum review'"
 		}
 		fmt.Fprintf(w, "reviewed by %s at %s: %s\n", by, localTime(st.At), safetext.OneLine(st.Verdict))
+		if st.Together {
+			fmt.Fprintln(w, "(in one push with another branch: its verdict and findings are of both branches' commits)")
+		}
 		if st.DismissedSince > 0 || st.UndismissedSince > 0 {
 			// The verdict is the review's; a push applies the ledger now.
 			var changed []string
