@@ -4,6 +4,8 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -137,7 +139,31 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
 	}
+	if committed, err := committedLedger(req.Set); err != nil {
+		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
+	} else if committed != nil {
+		l.Entries = append(l.Entries, committed.Entries...)
+	}
 	return l, nil
+}
+
+// committedLedger is the shared ledger of the reviewed commits, when the
+// work tree has none (nil otherwise): a push of commits that carry their
+// dismissals, made from a checkout of another branch, gets the verdict the
+// same push gets from theirs. Where the work tree has the file, it decides
+// (an undismiss not yet committed takes effect).
+func committedLedger(set *diff.Set) (*dismiss.Ledger, error) {
+	if set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits || set.Head.Commit == "" {
+		return nil, nil
+	}
+	if _, err := os.Lstat(dismiss.SharedPath(set.Root)); !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	data, err := diff.ReadNew(context.Background(), set, dismiss.SharedFile)
+	if err != nil || len(data) == 0 {
+		return nil, nil // the commits carry none
+	}
+	return dismiss.Parse(data, set.Head.Commit[:min(12, len(set.Head.Commit))]+":"+dismiss.SharedFile, dismiss.SourceShared)
 }
 
 func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {

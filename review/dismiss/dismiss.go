@@ -200,6 +200,12 @@ func ReadFile(path, source string) (*Ledger, error) {
 		}
 		return nil, &LedgerError{Path: path, Msg: err.Error(), fault: unreadable}
 	}
+	return Parse(data, path, source)
+}
+
+// Parse reads a ledger's content, as ReadFile does the file at path (the
+// name its errors give).
+func Parse(data []byte, path, source string) (*Ledger, error) {
 	if n := conflictLine(data); n > 0 {
 		// Two branches' first dismissals meet in a merge: said as such,
 		// not as a YAML error whose fix could be deleting the file.
