@@ -53,12 +53,7 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The background review, finished after the push.
-			var sc reporttest.Scenario
-			for _, s := range reporttest.Scenarios() {
-				if s.Name == "agree" {
-					sc = s
-				}
-			}
+			sc := agreeScenario(t)
 			r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
 				Options: map[string]string{"ranges": one + ".." + two, "trigger": ahead.TriggerAhead}})
 			if err != nil {

@@ -363,12 +363,7 @@ func hookReport(t *testing.T, dir string, at time.Time, l *dismiss.Ledger) repor
 	gitDir := filepath.Join(dir, ".git")
 	head := git(t, dir, "rev-parse", "HEAD")
 	base := git(t, dir, "rev-parse", "origin/main")
-	var sc reporttest.Scenario
-	for _, s := range reporttest.Scenarios() {
-		if s.Name == "agree" {
-			sc = s
-		}
-	}
+	sc := agreeScenario(t)
 	if l == nil {
 		l = &dismiss.Ledger{}
 	}

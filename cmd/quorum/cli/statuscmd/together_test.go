@@ -20,12 +20,7 @@ func TestReviewedWithAnotherBranch(t *testing.T) {
 	dir := repo(t)
 	head := git(t, dir, "rev-parse", "HEAD")
 	base := git(t, dir, "rev-parse", "origin/main")
-	var sc reporttest.Scenario
-	for _, s := range reporttest.Scenarios() {
-		if s.Name == "agree" {
-			sc = s
-		}
-	}
+	sc := agreeScenario(t)
 	other := strings.Repeat("a", 40) + ".." + strings.Repeat("b", 40)
 	r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
 		Options: map[string]string{"ranges": base + ".." + head + " " + other, "trigger": "pre-push"}})
@@ -44,4 +39,17 @@ func TestReviewedWithAnotherBranch(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.State != Reviewed || !st.Together {
 		t.Fatalf("json %+v %v\n%s", st, err, out)
 	}
+}
+
+// agreeScenario is reporttest's "agree" review: two reviewers agreeing on
+// one finding, the saved review status tests read.
+func agreeScenario(t *testing.T) reporttest.Scenario {
+	t.Helper()
+	for _, s := range reporttest.Scenarios() {
+		if s.Name == "agree" {
+			return s
+		}
+	}
+	t.Fatal("reporttest has no agree scenario")
+	return reporttest.Scenario{}
 }
