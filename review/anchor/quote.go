@@ -335,8 +335,12 @@ func matchLine(q quoteLine, line, style string) match {
 	if q.unsemi != "" && line == q.unsemi {
 		return exact
 	}
-	if code := stripComment(line, style); code != line && (code == q.text || q.unsemi != "" && code == q.unsemi) && len(code) >= MinSubstring {
-		return wholeCode // the line's code, its comment left off
+	if len(q.text) >= MinSubstring && len(line) > len(q.text) && strings.HasPrefix(line, q.text) || q.unsemi != "" && strings.HasPrefix(line, q.unsemi) {
+		// Only a line the quote starts can be its code and a comment
+		// (most lines are not: no comment to read).
+		if code := stripComment(line, style); code != line && (code == q.text || q.unsemi != "" && code == q.unsemi) && len(code) >= MinSubstring {
+			return wholeCode // the line's code, its comment left off
+		}
 	}
 	best := noMatch
 	if len(q.text) >= MinSubstring {
@@ -564,18 +568,15 @@ func (s side) skips(k diff.LineKind) bool {
 }
 
 // find locates the quote in the file's diff lines, among the matches
-// accept takes (nil: all). Among several matches the best wins: one whose
-// markers fit their lines, then a whole or part match over a near copy;
-// then the one nearest hint (the finding's own line, when it gives one);
-// then, at the same distance or with no line, a whole line (or all of its
-// code, its comment left off) over a part of one; then an added line over
-// context over deleted (by the first matched line); then exact over all of
-// a line's code; then the first found, the diff as shown before the new
-// side before the old. The line breaks
-// ties toward itself and nothing else outranks it: the kind of line never
-// trades the unchanged line a model names for an added line with the same
-// text elsewhere (which would turn a finding on untouched code into one on
-// the change, and flip the gate), however near.
+// accept takes (nil: all); the best wins by rank.better: markers that fit
+// their lines, a whole or part match over a near copy, the line the
+// finding names, a match within rankWindow lines of it, a whole line over a
+// part of one, the nearest, an added line over context over deleted (by
+// the first matched line), exact over all of a line's code, then the first
+// found (the diff as shown before the new side before the old). The kind
+// of line never trades the unchanged line a model names for an added line
+// with the same text elsewhere (which would turn a finding on untouched
+// code into one on the change, and flip the gate).
 func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool) located {
 	full := quote
 	if len(quote) > maxQuoteLines {
@@ -657,21 +658,24 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 		}
 		last, kind, best.worst, best.fits = end, touched, min(best.worst, worst), best.fits && fits
 	}
-	near := best.worst == similar
-	if bestSide == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
-		// Unchanged lines that stood together before the change, now
-		// apart: code the change inserted between them is not what the
-		// reviewer quoted, nor where it found the issue. The finding is on
-		// the unchanged lines up to the insertion, as a quote of them alone.
-		return located{first: first, last: fi.beforeInsertion(first, last), kind: diff.Context, near: near, fits: best.fits, ok: true}
+	return fi.locate(first, last, bestSide, kind, best.worst == similar, best.fits)
+}
+
+// locate is a match of lines first..last of side s, touched as kind says
+// (matchAt, kindOf): with the old side's readings applied. Unchanged lines
+// that stood together before the change, now apart, are a finding on the
+// unchanged lines up to the insertion (code the change inserted between
+// them is not what the reviewer quoted, nor where it found the issue); code
+// as it read, deleted lines and unchanged ones after them, is deleted code,
+// not the added lines the old side steps over.
+func (fi *fileIndex) locate(first, last int, s side, kind diff.LineKind, near, fits bool) located {
+	if s == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
+		return located{first: first, last: fi.beforeInsertion(first, last), kind: diff.Context, near: near, fits: fits, ok: true}
 	}
-	if bestSide == oldSide && fi.readsAny(first, last, oldSide, diff.Deleted) {
-		// Code as it read, deleted lines and unchanged ones after them:
-		// what the change touched there is deleted code, not the added
-		// lines the old side steps over.
+	if s == oldSide && fi.readsAny(first, last, oldSide, diff.Deleted) {
 		kind = diff.Deleted
 	}
-	return located{first: first, last: last, kind: kind, deleted: fi.deletedOnly(first, last, bestSide), near: near, fits: best.fits, ok: true}
+	return located{first: first, last: last, kind: kind, deleted: fi.deletedOnly(first, last, s), near: near, fits: fits, ok: true}
 }
 
 // beforeInsertion is the last line of first..last before the first added
@@ -779,15 +783,7 @@ func (r rank) better(o rank) bool {
 // reads is a deleted one: code found only on deleted lines. A match on the
 // new side never is.
 func (fi *fileIndex) deletedOnly(first, last int, s side) bool {
-	if s == newSide {
-		return false
-	}
-	for _, l := range fi.lines[first : last+1] {
-		if l.norm != "" && !s.skips(l.kind) && l.kind != diff.Deleted {
-			return false
-		}
-	}
-	return true
+	return s != newSide && fi.readsOnly(first, last, s, diff.Deleted)
 }
 
 // matchAt matches the quote against the lines of side s from diff line i

@@ -224,9 +224,8 @@ func opensBlockComment(s, style string) bool {
 }
 
 // findReflowed locates a quote whose code is in the diff laid out on other
-// lines (see flowed). As in find, a match that is no near copy wins, then
-// the one nearest hint (the finding's line), then an added line over
-// context over deleted, then the first found (the new side before the old).
+// lines (see flowed), the best match ranked as find ranks (rank.better),
+// the new side's before the old's at a tie.
 func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 	parts := make([]string, 0, len(quote))
 	for _, q := range quote {
@@ -243,14 +242,8 @@ func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 	if t, ok := strings.CutSuffix(want, ";"); ok && semicolonless(want) != "" {
 		wants = append(wants, t) // a model ends the statement with ";"
 	}
-	type candidate struct {
-		loc  located
-		near bool
-		dist int
-		kind int
-	}
-	var best candidate
-	found := false
+	var best rank
+	var loc located
 	for _, s := range []side{newSide, oldSide} {
 		for _, f := range fi.flows(s) {
 			for _, w := range wants {
@@ -269,32 +262,30 @@ func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 					if cut == cutMeaning {
 						continue
 					}
-					c := candidate{near: cut == cutShort || turnsAround(f.text[:from])}
-					c.loc = located{first: first, last: last, kind: fi.kindOf(first, last), deleted: fi.deletedOnly(first, last, s), near: c.near, fits: true, ok: true}
-					if s == oldSide && fi.readsAny(first, last, oldSide, diff.Deleted) {
-						c.loc.kind = diff.Deleted // as in find
-					}
-					if s == oldSide && fi.readsOnly(first, last, oldSide, diff.Context) {
-						// Unchanged lines code was inserted between: as in find.
-						c.loc.last, c.loc.kind = fi.beforeInsertion(first, last), diff.Context
-					}
-					if hint > 0 {
-						c.dist = abs(fi.lines[first].new - hint)
+					// Ranked as find ranks a match: the code itself, or a
+					// near copy where it stops inside a name or leaves off
+					// what turns it around.
+					r := rank{fits: true, worst: exact}
+					if cut == cutShort || turnsAround(f.text[:from]) {
+						r.worst = similar
 					}
 					switch fi.lines[first].kind {
 					case diff.Added:
-						c.kind = 2
+						r.kind = 2
 					case diff.Context:
-						c.kind = 1
+						r.kind = 1
 					}
-					better := !found || best.near && !c.near ||
-						best.near == c.near && (c.dist < best.dist || c.dist == best.dist && c.kind > best.kind)
-					if better {
-						best, found = c, true
+					if hint > 0 {
+						r.dist = abs(fi.lines[first].new - hint)
+						r.named = r.dist == 0 && (fi.lines[first].kind != diff.Deleted || r.worst == exact)
+					}
+					if !loc.ok || r.better(best) {
+						best = r
+						loc = fi.locate(first, last, s, fi.kindOf(first, last), r.worst == similar, true)
 					}
 				}
 			}
 		}
 	}
-	return best.loc
+	return loc
 }
