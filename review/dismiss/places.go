@@ -74,59 +74,73 @@ func newPlacer(set *diff.Set) *placer {
 // line's old text; for a file-level member the file's base name and the
 // member's category). ok is false when the diff does not hold that line.
 func (p *placer) memberPrint(f report.Finding, m report.Member) (string, bool) {
-	file := cmp.Or(m.File, f.File)
-	if m.Line == 0 && m.OldLine == 0 {
-		return report.Fingerprint(file, 0, nil, "", "", m.Category), true
-	}
-	// The line and its section as anchoring finds them for a finding at
-	// that line: the same text and section the finding's fingerprint hashes.
-	a, rej := p.ix.Anchor("", "", 0, review.RawFinding{File: file, Line: m.Line, Severity: review.Suggestion, Title: "place"})
-	if rej != nil && m.OldLine == 0 {
+	pl, ok := p.place(f, m)
+	if !ok {
 		return "", false
 	}
-	outer, section, text := a.Outer, a.Section, a.LineText
-	if m.OldLine > 0 {
-		// Deleted code sits at one new-side line for its whole hunk: its
-		// own old-side line is the code.
-		if rej == nil {
-			file = a.File
-		}
-		var ok bool
-		if text, ok = p.deletedText(file, m.OldLine); !ok {
-			return "", false
-		}
-		if m.Line == 0 {
-			// A deleted file: its code's own function, as anchoring finds it.
-			chain := p.ix.OldScope(file, m.OldLine)
-			outer, section = nil, ""
-			if n := len(chain); n > 0 {
-				outer, section = chain[:n-1], chain[n-1]
-			}
-		}
-	}
-	// Any line number but 0 (the file as a whole): the fingerprint leaves
-	// it out, so code moving keeps it.
-	return report.Fingerprint(file, 1, outer, section, text, m.Category), true
+	return report.Fingerprint(pl.file, pl.line, pl.outer, pl.section, pl.text, m.Category), true
 }
 
 // memberPrints are memberPrint's fingerprint and, for a line in no class,
 // its v1 one (report.LegacyFingerprint): what an entry made before v2
 // recorded of the places it checked.
 func (p *placer) memberPrints(f report.Finding, m report.Member) ([]string, bool) {
-	fp, ok := p.memberPrint(f, m)
+	pl, ok := p.place(f, m)
 	if !ok {
 		return nil, false
 	}
-	prints := []string{fp}
-	if m.Line == 0 && m.OldLine == 0 {
-		return append(prints, report.LegacyFingerprint(cmp.Or(m.File, f.File), 0, "", "", m.Category)), true
-	}
-	if m.OldLine == 0 {
-		if a, rej := p.ix.Anchor("", "", 0, review.RawFinding{File: cmp.Or(m.File, f.File), Line: m.Line, Severity: review.Suggestion, Title: "place"}); rej == nil && len(a.Outer) == 0 {
-			prints = append(prints, report.LegacyFingerprint(a.File, 1, a.Section, a.LineText, m.Category))
-		}
+	prints := []string{report.Fingerprint(pl.file, pl.line, pl.outer, pl.section, pl.text, m.Category)}
+	if len(pl.outer) == 0 {
+		prints = append(prints, report.LegacyFingerprint(pl.file, pl.line, pl.section, pl.text, m.Category))
 	}
 	return prints, true
+}
+
+// memberCode is what a member's fingerprint hashes: its file, line (1 for
+// any line, 0 for the file as a whole), the definitions around it and its
+// code.
+type memberCode struct {
+	file, section, text string
+	line                int
+	outer               []string
+}
+
+// place reads the code member m of f is anchored to from the diff; ok is
+// false when the diff does not hold that line.
+func (p *placer) place(f report.Finding, m report.Member) (memberCode, bool) {
+	file := cmp.Or(m.File, f.File)
+	if m.Line == 0 && m.OldLine == 0 {
+		return memberCode{file: file}, true
+	}
+	// The line and its section as anchoring finds them for a finding at
+	// that line: the same text and section the finding's fingerprint hashes.
+	a, rej := p.ix.Anchor("", "", 0, review.RawFinding{File: file, Line: m.Line, Severity: review.Suggestion, Title: "place"})
+	if rej != nil && m.OldLine == 0 {
+		return memberCode{}, false
+	}
+	// Any line number but 0 (the file as a whole): the fingerprint leaves
+	// it out, so code moving keeps it.
+	pl := memberCode{file: file, line: 1, outer: a.Outer, section: a.Section, text: a.LineText}
+	if m.OldLine > 0 {
+		// Deleted code sits at one new-side line for its whole hunk: its
+		// own old-side line is the code.
+		if rej == nil {
+			pl.file = a.File
+		}
+		var ok bool
+		if pl.text, ok = p.deletedText(pl.file, m.OldLine); !ok {
+			return memberCode{}, false
+		}
+		if m.Line == 0 {
+			// A deleted file: its code's own function, as anchoring finds it.
+			chain := p.ix.OldScope(pl.file, m.OldLine)
+			pl.outer, pl.section = nil, ""
+			if n := len(chain); n > 0 {
+				pl.outer, pl.section = chain[:n-1], chain[n-1]
+			}
+		}
+	}
+	return pl, true
 }
 
 // deletedText is the text of old-side line n of file, deleted by the diff.

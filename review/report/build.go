@@ -354,11 +354,13 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		line = max(line, rep.OldLine)
 	}
 	f.Fingerprint = Fingerprint(rep.File, line, rep.Outer, rep.Section, rep.LineText, f.Category)
-	if legacy := LegacyFingerprint(rep.File, line, rep.Section, rep.LineText, f.Category); legacy != f.Fingerprint && len(rep.Outer) == 0 {
-		// A v1 entry named no class: of a method inside one it cannot
-		// tell which class's it was, so it no longer covers it (the
-		// finding comes back once, to be dismissed again).
-		f.LegacyFingerprint = legacy
+	// A v1 entry named no class: of a method inside one it cannot tell
+	// which class's it was, so it no longer covers it (the finding comes
+	// back once, to be dismissed again).
+	if len(rep.Outer) == 0 {
+		if legacy := LegacyFingerprint(rep.File, line, rep.Section, rep.LineText, f.Category); legacy != f.Fingerprint {
+			f.LegacyFingerprint = legacy
+		}
 	}
 	kinds := map[string]bool{}
 	if c.Core != nil {
@@ -427,10 +429,17 @@ func Fingerprint(file string, line int, outer []string, section, lineText, categ
 	for _, o := range outer {
 		key += "\x00in\x00" + anchor.Flowed(o)
 	}
+	return fingerprintHash("v2", file, line, code, category, key)
+}
+
+// fingerprintHash is a fingerprint of version v: of key, or for a
+// file-level finding (no line, or no code) of the file's base name and the
+// category.
+func fingerprintHash(v, file string, line int, code, category, key string) string {
 	if line == 0 || code == "" {
 		key = "file\x00" + path.Base(file) + "\x00" + strings.ToLower(category)
 	}
-	h := sha256.Sum256([]byte("quorum.fingerprint/v2\x00" + key))
+	h := sha256.Sum256([]byte("quorum.fingerprint/" + v + "\x00" + key))
 	return hex.EncodeToString(h[:])[:16]
 }
 
@@ -439,12 +448,7 @@ func Fingerprint(file string, line int, outer []string, section, lineText, categ
 // definitions.
 func LegacyFingerprint(file string, line int, section, lineText, category string) string {
 	code := anchor.NormalizeV1(lineText)
-	key := "code\x00" + anchor.NormalizeV1(section) + "\x00" + code
-	if line == 0 || code == "" {
-		key = "file\x00" + path.Base(file) + "\x00" + strings.ToLower(category)
-	}
-	h := sha256.Sum256([]byte("quorum.fingerprint/v1\x00" + key))
-	return hex.EncodeToString(h[:])[:16]
+	return fingerprintHash("v1", file, line, code, category, "code\x00"+anchor.NormalizeV1(section)+"\x00"+code)
 }
 
 // dismissed moves the findings dismiss matches out of fs, keeping order.
