@@ -753,12 +753,7 @@ func (s *Scopes) EnclosingChain(line string) []string {
 		if t == "" {
 			want = int(^uint(0) >> 1)
 		}
-		var out []string
-		for i := range s.defs {
-			if s.indent[i] < want {
-				out = append(out, s.defs[i])
-			}
-		}
+		out := indentedPast(s.defs, s.indent, want)
 		if yamlKey.MatchString(t) {
 			out = append(out, line) // a key is its own scope
 		}
@@ -774,13 +769,7 @@ func (s *Scopes) EnclosingChain(line string) []string {
 	}
 	if s.lang.isDefinition(line) {
 		// A definition line is its own, inside those indented less.
-		var out []string
-		for i := range defs {
-			if indent[i] < want {
-				out = append(out, defs[i])
-			}
-		}
-		return append(out, line)
+		return append(indentedPast(defs, indent, want), line)
 	}
 	for i := len(defs) - 1; i >= 0; i-- {
 		if indent[i] < want {
@@ -788,6 +777,18 @@ func (s *Scopes) EnclosingChain(line string) []string {
 		}
 	}
 	return slices.Clone(defs)
+}
+
+// indentedPast are the definitions of defs (at indentations indent) that
+// a line indented want is indented past, outermost first.
+func indentedPast(defs []string, indent []int, want int) []string {
+	var out []string
+	for i := range defs {
+		if indent[i] < want {
+			out = append(out, defs[i])
+		}
+	}
+	return out
 }
 
 // enclosings returns, for each of starts (ascending new-side line
