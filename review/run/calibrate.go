@@ -106,8 +106,20 @@ func probeBytes(numCtx int, unset bool) int {
 // nonce leads, so no server can serve any of the text from a cached prompt
 // prefix and count less than it read.
 func probeText(numCtx int, unset bool, nonce string) string {
+	s := "Calibration " + nonce + ". Reply with one word.\n\n" + probeBody()
+	if limit := probeBytes(numCtx, unset); len(s) > limit {
+		s = s[:limit]
+		if i := strings.LastIndexByte(s, '\n'); i > 0 {
+			s = s[:i+1]
+		}
+	}
+	return s
+}
+
+// probeBody is the probe's text after its first line: the system prompt's
+// lines and sample code rendered as hunks are, in turn.
+func probeBody() string {
 	var b strings.Builder
-	b.WriteString("Calibration " + nonce + ". Reply with one word.\n\n")
 	var sys []string
 	if s, err := prompts.System(""); err == nil {
 		sys = strings.Split(strings.TrimSpace(s), "\n")
@@ -124,14 +136,7 @@ func probeText(numCtx int, unset bool, nonce string) string {
 			fmt.Fprintf(&b, "%d%s%s\n", 40+i, marker, probeSample[i])
 		}
 	}
-	s := b.String()
-	if limit := probeBytes(numCtx, unset); len(s) > limit {
-		s = s[:limit]
-		if i := strings.LastIndexByte(s, '\n'); i > 0 {
-			s = s[:i+1]
-		}
-	}
-	return s
+	return b.String()
 }
 
 // calibrate sends rr's probe and keeps the measured figure. A model that is

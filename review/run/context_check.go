@@ -103,7 +103,7 @@ func (rr *reviewerRun) shrinkContext(n int) {
 // fillText is the probe's text repeated to about n bytes, after a nonce
 // (no server can serve any of it from a cached prompt prefix).
 func fillText(n int, nonce string) string {
-	body := strings.TrimPrefix(probeText(1<<20, false, ""), "Calibration . Reply with one word.\n\n")
+	body := probeBody()
 	var b strings.Builder
 	b.WriteString("Context check " + nonce + ". Reply with one word.\n\n")
 	for b.Len() < n {
