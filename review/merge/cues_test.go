@@ -33,7 +33,7 @@ func TestCuesOnOrdinaryWords(t *testing.T) {
 		{"Unsafe `yaml.load`", "`yaml.load(data)` without an explicit Loader constructs whatever the tags say.", "unsafe-deserialization"},
 		{"yaml.load without Loader", "Use yaml.safe_load instead.", "unsafe-deserialization"},
 	} {
-		if got := kindList(inferKinds(tc.title, tc.explanation)); got != tc.want {
+		if got := kindsJoined(inferKinds(tc.title, tc.explanation)); got != tc.want {
 			t.Errorf("%q / %q: kinds %q, want %q", tc.title, tc.explanation, got, tc.want)
 		}
 	}

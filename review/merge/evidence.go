@@ -62,14 +62,15 @@ func has(sorted []string, s string) bool {
 	return ok
 }
 
-func evidenceOf(f anchor.Finding) evidence {
+// evidenceOf reads what names f's text and quoted line share; v is its
+// text's vector (vectorize of title and explanation, no code terms).
+func evidenceOf(f anchor.Finding, v vector) evidence {
 	e := evidence{words: textWords(f.Raw.Title + "\n" + f.Raw.Explanation)}
 	if f.Evidence != anchor.EvidenceQuote || f.LineText == "" {
 		return e
 	}
 	e.line = codeNames(f.LineText)
 	calls := calledNames(f.LineText)
-	v := vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
 	for _, n := range e.line {
 		if !has(e.words, n) {
 			continue
@@ -205,21 +206,20 @@ func setCommon(nodes []node) {
 		n := end - start
 		out := map[string]bool{}
 		if n >= idfMin {
-			df := map[string]int{}
+			// How many nodes use each name, and the last (1-based) that did.
+			type use struct{ nodes, last int }
+			df := map[string]use{}
 			for i := start; i < end; i++ {
-				seen := map[string]bool{}
-				for _, w := range nodes[i].ev.words {
-					seen[w] = true
-				}
-				for _, w := range nodes[i].ev.line {
-					seen[w] = true
-				}
-				for w := range seen {
-					df[w]++
+				for _, ws := range [2][]string{nodes[i].ev.words, nodes[i].ev.line} {
+					for _, w := range ws {
+						if u := df[w]; u.last != i+1 {
+							df[w] = use{u.nodes + 1, i + 1}
+						}
+					}
 				}
 			}
-			for w, c := range df {
-				if c > commonMin && float64(c) > commonName*float64(n) {
+			for w, u := range df {
+				if c := u.nodes; c > commonMin && float64(c) > commonName*float64(n) {
 					out[w] = true
 				}
 			}

@@ -36,7 +36,7 @@ func TestCorpusFixSignal(t *testing.T) {
 			for i, f := range r.Findings {
 				vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
 				fixes[i] = findingFix(&f)
-				nodes[i] = node{f: f, vec: withCode(vecs[i], f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
+				nodes[i] = node{f: f, vec: withCode(vecs[i], f.LineText), ev: evidenceOf(f, vectorize(f.Raw.Title+"\n"+f.Raw.Explanation)), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
 			}
 			idfWeigh(vecs)
 			fixIDF(fixes)

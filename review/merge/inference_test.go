@@ -51,7 +51,7 @@ func TestKindInference(t *testing.T) {
 					misses[f.Raw.Kind] = append(misses[f.Raw.Kind], "none  "+f.Raw.Title)
 				default:
 					c.wrong++
-					misses[f.Raw.Kind] = append(misses[f.Raw.Kind], fmt.Sprintf("wrong %v  %s", kindList(got), f.Raw.Title))
+					misses[f.Raw.Kind] = append(misses[f.Raw.Kind], fmt.Sprintf("wrong %v  %s", kindsJoined(got), f.Raw.Title))
 				}
 			}
 		}
@@ -86,12 +86,5 @@ func frac(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-func kindList(k kindSet) string {
-	var out []string
-	for i, n := range kindNames {
-		if k&(1<<i) != 0 {
-			out = append(out, n)
-		}
-	}
-	return strings.Join(out, ",")
-}
+// kindsJoined names a set's kinds joined by commas.
+func kindsJoined(k kindSet) string { return strings.Join(kindList(k), ",") }

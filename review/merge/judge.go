@@ -473,7 +473,7 @@ func nameAfterRules(judged, rules []Cluster) {
 			}
 		}
 		if best >= 0 {
-			j.Rep, j.Category, j.Core = rules[best].Rep, rules[best].Category, rules[best].Members
+			j.Rep, j.Category, j.Core, j.coreKinds = rules[best].Rep, rules[best].Category, rules[best].Members, rules[best].kinds
 		}
 	}
 }

@@ -462,7 +462,11 @@ func kindsOf(kind, title, explanation string) (kindSet, bool) {
 // none. Dismissals use them so a dismissal of one kind of issue never
 // hides another kind on the same line.
 func Kinds(f anchor.Finding) []string {
-	ks := kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
+	return kindList(kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation))
+}
+
+// kindList names the kinds of a set, in taxonomy order; nil when none.
+func kindList(ks kindSet) []string {
 	var out []string
 	for i, n := range kindNames {
 		if ks&(1<<i) != 0 {

@@ -158,6 +158,27 @@ type Cluster struct {
 	// dismissal made on it, are the same whether the judge or the rules
 	// grouped the review. nil: all Members.
 	Core []anchor.Finding
+
+	// kinds and coreKinds are the kinds of Members and Core, in their
+	// order, as the merge read them: the report names them without reading
+	// every finding's words a second time.
+	kinds, coreKinds []kindSet
+}
+
+// MemberKinds names the kinds of Members[i], as Kinds does.
+func (c *Cluster) MemberKinds(i int) []string {
+	if i < len(c.kinds) && len(c.kinds) == len(c.Members) {
+		return kindList(c.kinds[i])
+	}
+	return Kinds(c.Members[i])
+}
+
+// CoreKinds names the kinds of Core[i], as Kinds does.
+func (c *Cluster) CoreKinds(i int) []string {
+	if i < len(c.coreKinds) && len(c.coreKinds) == len(c.Core) {
+		return kindList(c.coreKinds[i])
+	}
+	return Kinds(c.Core[i])
 }
 
 // ablate switches parts of the algorithm off, for the corpus test's
@@ -342,9 +363,11 @@ func newNodes(findings []anchor.Finding) []node {
 	order := canonicalOrder(findings)
 	nodes := make([]node, len(findings))
 	vecs := make([]vector, len(findings))
+	evs := make([]evidence, len(findings))
 	for i, j := range order {
 		f := findings[j]
 		vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
+		evs[i] = evidenceOf(f, vecs[i]) // before the code terms and IDF change vecs[i]
 		if !ablate.code {
 			vecs[i] = withCode(vecs[i], f.LineText)
 		}
@@ -359,7 +382,7 @@ func newNodes(findings []anchor.Finding) []node {
 	}
 	for i, j := range order {
 		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], ev: evidenceOf(f), fix: fixes[i], oldSide: oldSide[j]}
+		nodes[i] = node{f: f, vec: vecs[i], ev: evs[i], fix: fixes[i], oldSide: oldSide[j]}
 		if !ablate.kinds {
 			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
 			nodes[i].decl = declaredKind(f.Raw.Kind)
@@ -543,7 +566,7 @@ func mergeSorted(a, b []int32) []int32 {
 
 // build summarises one cluster; idx is ascending, so Members are canonical.
 func build(nodes []node, idx []int) Cluster {
-	c := Cluster{Votes: map[string]string{}}
+	c := Cluster{Votes: map[string]string{}, Members: make([]anchor.Finding, 0, len(idx))}
 	cats := map[string]int{}
 	for _, i := range idx {
 		f := nodes[i].f
@@ -551,6 +574,9 @@ func build(nodes []node, idx []int) Cluster {
 			f.Line, f.EndLine = 0, 0
 		}
 		c.Members = append(c.Members, f)
+		if !ablate.kinds {
+			c.kinds = append(c.kinds, nodes[i].kinds)
+		}
 		if v, ok := c.Votes[f.Reviewer]; ok {
 			c.Repeats++
 			if review.SeverityRank(f.Raw.Severity) <= review.SeverityRank(v) {

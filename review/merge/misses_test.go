@@ -32,8 +32,8 @@ func TestCorpusMisses(t *testing.T) {
 				if r.Issue[ka] != r.Issue[kb] || cl[ka] == cl[kb] {
 					continue
 				}
-				na := node{f: a, vec: withCode(vectorize(a.Raw.Title+"\n"+a.Raw.Explanation), a.LineText), ev: evidenceOf(a), kinds: kindOf(a.Raw.Kind, a.Raw.Title, a.Raw.Explanation)}
-				nb := node{f: b, vec: withCode(vectorize(b.Raw.Title+"\n"+b.Raw.Explanation), b.LineText), ev: evidenceOf(b), kinds: kindOf(b.Raw.Kind, b.Raw.Title, b.Raw.Explanation)}
+				na := node{f: a, vec: withCode(vectorize(a.Raw.Title+"\n"+a.Raw.Explanation), a.LineText), ev: evidenceOf(a, vectorize(a.Raw.Title+"\n"+a.Raw.Explanation)), kinds: kindOf(a.Raw.Kind, a.Raw.Title, a.Raw.Explanation)}
+				nb := node{f: b, vec: withCode(vectorize(b.Raw.Title+"\n"+b.Raw.Explanation), b.LineText), ev: evidenceOf(b, vectorize(b.Raw.Title+"\n"+b.Raw.Explanation)), kinds: kindOf(b.Raw.Kind, b.Raw.Title, b.Raw.Explanation)}
 				d := lineGap(&a, &b)
 				why := ""
 				switch {

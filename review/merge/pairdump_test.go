@@ -53,7 +53,7 @@ func TestCorpusPairDump(t *testing.T) {
 			nodes := make([]node, len(r.Findings))
 			for i, f := range r.Findings {
 				fixes[i] = findingFix(&f)
-				nodes[i] = node{f: f, vec: withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText), ev: evidenceOf(f), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
+				nodes[i] = node{f: f, vec: withCode(vectorize(f.Raw.Title+"\n"+f.Raw.Explanation), f.LineText), ev: evidenceOf(f, vectorize(f.Raw.Title+"\n"+f.Raw.Explanation)), kinds: kindOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)}
 			}
 			fixIDF(fixes)
 			for i, a := range r.Findings {

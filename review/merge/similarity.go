@@ -228,7 +228,7 @@ func withCode(v vector, line string) vector {
 	if len(add) == 0 {
 		return v
 	}
-	terms := append(slices.Clone(v.terms), add...)
+	terms := append(append(make([]term, 0, len(v.terms)+len(add)), v.terms...), add...)
 	sortTerms(terms)
 	out := terms[:0]
 	for _, t := range terms {

@@ -330,10 +330,10 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	}
 	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
 	f.Members = make([]Member, 0, len(c.Members))
-	for _, m := range c.Members {
+	for i, m := range c.Members {
 		mem := Member{Reviewer: m.Reviewer, Title: safetext.Sanitize(strings.TrimSpace(m.Raw.Title)),
 			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
-			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: merge.Kinds(m)}
+			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: c.MemberKinds(i)}
 		if m.File != rep.File {
 			mem.File = m.File
 		}
@@ -366,8 +366,8 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	if c.Core != nil {
 		// A judged cluster's kinds are those of the rules' cluster it is
 		// named after.
-		for _, m := range c.Core {
-			for _, k := range merge.Kinds(m) {
+		for i := range c.Core {
+			for _, k := range c.CoreKinds(i) {
 				kinds[k] = true
 			}
 		}
@@ -451,9 +451,11 @@ func LegacyFingerprint(file string, line int, section, lineText, category string
 	return fingerprintHash("v1", file, line, code, category, "code\x00"+anchor.NormalizeV1(section)+"\x00"+code)
 }
 
-// dismissed moves the findings dismiss matches out of fs, keeping order.
+// dismissed moves the findings dismiss matches out of fs, keeping order;
+// fs itself becomes the kept findings.
 func dismissed(fs []Finding, decisions []judgedDismissal, dismiss func(Finding) (Dismissal, bool), whyNot func(Finding) string) (kept, out []Finding) {
-	kept, out = []Finding{}, []Finding{}
+	// kept reuses fs's array: each finding is read before its slot is written.
+	kept, out = fs[:0], []Finding{}
 	for i, f := range fs {
 		if d := decisions[i]; d.decided {
 			// A judge's group: dismissed only when every part of it is
