@@ -25,6 +25,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -305,7 +306,7 @@ func statusRun(opts *StatusOptions) error {
 				st.Changed = settingsChanged(cfg, rep)
 				// The diff it saved tells a dismissal's places (nil: none).
 				set, _ := reportstore.LoadDiff(e.Dir)
-				judge(&st, cfg, rep, set, ledger)
+				judge(&st, cfg, rep, set, pushLedger(set, root, gitDir, ledger))
 			}
 			for _, rv := range rep.Reviewers {
 				if !rv.Answered() || rv.FailedChunks > 0 {
@@ -352,7 +353,7 @@ func statusRun(opts *StatusOptions) error {
 		// The diff it saved tells a dismissal's places (nil: none, and a
 		// finding of several places then counts).
 		set, _ := reportstore.LoadDiff(saved)
-		_, kept := hookKept(hook, rep, set, ledger, &Status{})
+		_, kept := hookKept(hook, rep, set, pushLedger(set, root, gitDir, ledger), &Status{})
 		return countBlocking(hook, kept)
 	})
 	if opts.Format == "json" {
@@ -520,6 +521,24 @@ func withSeverityPolicy(rep *report.Report, p report.Policy) *report.Report {
 	}
 	r.Findings, r.Dismissed = decide(rep.Findings), decide(rep.Dismissed)
 	return &r
+}
+
+// pushLedger is the ledger a push of set's commits reads
+// (pipeline.LoadDismissals): the work tree's, or, where the work tree has
+// none, the one those commits carry. l is the work tree's, returned when
+// set tells no commits (nil: an unreadable saved diff) or the commits'
+// ledger cannot be read.
+func pushLedger(set *diff.Set, root, gitDir string, l *dismiss.Ledger) *dismiss.Ledger {
+	if set == nil || l == nil {
+		return l
+	}
+	here := *set // read from this work tree, as a push from it would
+	here.Root = root
+	withCommitted, err := pipeline.LoadDismissals(pipeline.Request{Set: &here, GitDir: gitDir})
+	if err != nil {
+		return l
+	}
+	return withCommitted
 }
 
 // applyLedger applies the ledger l to the findings of rep, as a review

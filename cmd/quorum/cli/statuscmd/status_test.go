@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -547,5 +548,43 @@ func TestStatusSaysTheVerdictsAreDamaged(t *testing.T) {
 	var st Status
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.VerdictsDamaged == "" || st.VerdictsHint == "" {
 		t.Fatalf("json %+v %v", st, err)
+	}
+}
+
+// TestStatusReadsTheLedgerAPushReads: where the work tree has no ledger
+// and the pushed commits carry one, a push reads theirs
+// (pipeline.LoadDismissals), so status judges with it too; where the work
+// tree has one, it decides. Status used to read the work tree's only, and
+// predicted a block the push then let through.
+func TestStatusReadsTheLedgerAPushReads(t *testing.T) {
+	dir := repo(t)
+	gitDir := filepath.Join(dir, ".git")
+	base := git(t, dir, "rev-parse", "origin/main")
+	committed := dismiss.Entry{Fingerprint: "0123456789abcdef", File: "two", Reason: "committed with the code"}
+	writeLedger(t, dir, committed)
+	git(t, dir, "add", ".quorum")
+	git(t, dir, "commit", "-q", "-m", "dismissal")
+	head := git(t, dir, "rev-parse", "HEAD")
+	if err := os.Remove(dismiss.SharedPath(dir)); err != nil { // deleted here, not committed
+		t.Fatal(err)
+	}
+	set, err := diff.Load(t.Context(), diff.Options{Dir: dir, Commits: base + ".." + head})
+	if err != nil {
+		t.Fatal(err)
+	}
+	here, err := dismiss.Load(dir, gitDir)
+	if err != nil || len(here.Entries) != 0 {
+		t.Fatalf("work tree ledger: %+v %v", here, err)
+	}
+	if l := pushLedger(set, dir, gitDir, here); len(l.Entries) != 1 || l.Entries[0].Reason != committed.Reason {
+		t.Errorf("no ledger in the work tree: got %+v, want the commits' entry", l)
+	}
+	if l := pushLedger(nil, dir, gitDir, here); l != here {
+		t.Errorf("no saved diff: got %+v, want the work tree's ledger", l)
+	}
+	writeLedger(t, dir) // the work tree's, empty: it decides
+	here, _ = dismiss.Load(dir, gitDir)
+	if l := pushLedger(set, dir, gitDir, here); len(l.Entries) != 0 {
+		t.Errorf("with the work tree's ledger: got %+v, want none", l.Entries)
 	}
 }
