@@ -498,18 +498,24 @@ func (s *Scopes) seeCode(line, t string) {
 // line at a key's indentation or less closes it, except a sequence item
 // ("- ") at the key's own indentation, which is inside it (`containers:`
 // then `- name: api`). So `privileged: true` under two services of one
-// file is two places.
+// file is two places. A sequence item is a scope too, for the lines
+// under it (not its own line), named by its first line: the same key in
+// two containers of a pod (`- name: api`, `- name: sidecar`) is two
+// places.
 var yamlKey = regexp.MustCompile(`^[\w.\-/"' ]+:\s*(#.*)?$`)
 
 // yamlIndent is line's indentation as a scope reads it: a sequence item
 // counts as indented past the key it sits under.
 func yamlIndent(line, t string) int {
 	in := Indent(line)
-	if strings.HasPrefix(t, "- ") || t == "-" {
+	if yamlItem(t) {
 		in++
 	}
 	return in
 }
+
+// yamlItem reports whether t (a trimmed line) starts a sequence item.
+func yamlItem(t string) bool { return strings.HasPrefix(t, "- ") || t == "-" }
 
 // seeYAML reads a line of a YAML file (see yamlKey).
 func (s *Scopes) seeYAML(line, t string) {
@@ -523,7 +529,7 @@ func (s *Scopes) seeYAML(line, t string) {
 	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
 	}
-	if yamlKey.MatchString(t) {
+	if yamlKey.MatchString(t) || yamlItem(t) {
 		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
 	}
 }

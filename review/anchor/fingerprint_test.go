@@ -3,6 +3,7 @@ package anchor_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -170,8 +171,29 @@ func TestYAMLKeysArePlaces(t *testing.T) {
 	k8s := lines("spec:", "  containers:", "  - name: api", "    image: api:1", "    securityContext:", "      privileged: true")
 	set = changeSet(t, "pod.yaml", "spec: {}\n", k8s)
 	f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: 6, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
-	if rej != nil || f.Section != "securityContext:" || len(f.Outer) != 2 || f.Outer[1] != "containers:" {
+	if rej != nil || f.Section != "securityContext:" || !slices.Equal(f.Outer, []string{"spec:", "containers:", "- name: api"}) {
 		t.Errorf("pod.yaml: section %q outer %q (%+v)", f.Section, f.Outer, rej)
+	}
+	// Two containers of one pod: the same key under each is two places
+	// (each item is a scope for the lines under it).
+	pod := lines("spec:", "  containers:", "  - name: api", "    securityContext:", "      privileged: true",
+		"  - name: sidecar", "    securityContext:", "      privileged: true", "  volumes:", "  - name: data")
+	ix = anchor.NewIndex(changeSet(t, "pod.yaml", "spec: {}\n", pod))
+	prints = nil
+	for _, line := range []int{5, 8} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: line, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
+		if rej != nil || f.Line != line {
+			t.Fatalf("pod line %d: %+v %+v", line, f, rej)
+		}
+		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
+	}
+	if prints[0] == prints[1] {
+		t.Errorf("both containers' privileged: true fingerprint %s", prints[0])
+	}
+	// An item's own line is in the key above it, not in the item before.
+	f, rej = ix.Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: 10, Quote: "- name: data", Severity: "suggestion", Category: "style", Title: "t"})
+	if rej != nil || f.Section != "volumes:" || !slices.Equal(f.Outer, []string{"spec:"}) {
+		t.Errorf("pod.yaml item line: section %q outer %q (%+v)", f.Section, f.Outer, rej)
 	}
 }
 
