@@ -103,7 +103,7 @@ var containerModifiers = map[string]bool{
 	"public": true, "private": true, "protected": true, "internal": true, "static": true, "final": true,
 	"abstract": true, "sealed": true, "export": true, "default": true, "open": true, "data": true,
 	"pub": true, "pub(crate)": true, "unsafe": true, "partial": true, "companion": true, "declare": true,
-	"fileprivate": true, "inner": true,
+	"fileprivate": true, "inner": true, "inline": true,
 }
 
 // isContainer reports whether trimmed line t opens a container definition
@@ -397,9 +397,35 @@ func NewScopes(path string, open []string) *Scopes {
 		s.ends = true
 	}
 	for _, d := range open {
-		s.defs, s.indent = append(s.defs, d), append(s.indent, Indent(d))
+		s.defs, s.indent = append(s.defs, d), append(s.indent, s.scopeIndent(d, strings.TrimSpace(d)))
 	}
 	return s
+}
+
+// flatBase marks a brace namespace's place in Scopes.indent. C++ does not
+// indent what a namespace holds (`namespace billing {`, then `void
+// charge() {` at column 0), so a namespace is kept at flatBase plus its
+// own indentation, below every line's: a line at its indentation is
+// inside it, and only a `}` of its own closes it (see seeCode).
+const flatBase = -1 << 30
+
+// scopeIndent is where a definition line (t: trimmed) sits in
+// Scopes.indent: its indentation, or a brace namespace's flat place.
+func (s *Scopes) scopeIndent(line, t string) int {
+	if !s.python && !s.ends && !s.yaml && opensNamespace(t) {
+		return flatBase + Indent(line)
+	}
+	return Indent(line)
+}
+
+// opensNamespace reports whether t (trimmed) opens a namespace's block on
+// its line: `namespace billing {`, `inline namespace v2 {`, `export
+// namespace Api {`.
+func opensNamespace(t string) bool {
+	for _, m := range []string{"export ", "inline ", "declare "} {
+		t = strings.TrimPrefix(t, m)
+	}
+	return strings.HasPrefix(t, "namespace ") && strings.HasSuffix(t, "{")
 }
 
 // See reads the next line of the file.
@@ -472,10 +498,18 @@ func (s *Scopes) seeCode(line, t string) {
 		return
 	}
 	in := Indent(line)
+	closedHere := false // a definition at this line's indentation closed
 	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
+		closedHere = closedHere || s.indent[n-1] == in
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
 	}
 	if !def {
+		// A namespace's own `}` (not a type's `};`, not `} else {`) closes
+		// it when nothing at its indentation was open.
+		if n := len(s.indent); n > 0 && !closedHere && s.indent[n-1] == flatBase+in &&
+			strings.HasPrefix(t, "}") && !strings.Contains(t, ";") && !strings.HasSuffix(t, "{") {
+			s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
+		}
 		return
 	}
 	switch opened := blockOpens(t); {
@@ -490,7 +524,7 @@ func (s *Scopes) seeCode(line, t string) {
 		// `type ID = string;`, unless the brace comes next.
 		s.pending = true
 	}
-	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+	s.defs, s.indent = append(s.defs, line), append(s.indent, s.scopeIndent(line, t))
 }
 
 // YAML's scopes are its mapping keys that hold others (`services:`,

@@ -231,6 +231,17 @@ func TestEnclosingChain(t *testing.T) {
 		{"a.go", []string{"func (s *Store) Get(k string) string {"}, "\treturn s.m[k]", []string{"func (s *Store) Get(k string) string {"}},
 		{"a.ts", []string{"class Api {", "  find(id: string) {"}, "    return db.get(id);", []string{"class Api {", "  find(id: string) {"}},
 		{"a.go", nil, "var x = 1", nil},
+		// A C++ namespace holds the functions it does not indent, until
+		// its own `}`; a type's `};` and a function's `}` do not close it.
+		{"a.cpp", []string{"namespace admin {", "", "struct Opts {", "  int n;", "};", "", "int run(const char *cmd) {"}, "    return system(cmd);",
+			[]string{"namespace admin {", "int run(const char *cmd) {"}},
+		{"a.cpp", []string{"namespace admin {", "int run(const char *cmd) {", "    return system(cmd);", "}", "", "}  // namespace admin", "", "namespace guest {", "int run(const char *cmd) {"}, "    return system(cmd);",
+			[]string{"namespace guest {", "int run(const char *cmd) {"}},
+		{"a.cpp", []string{"namespace admin {", "int run(const char *cmd) {", "    return 0;", "}", "}  // namespace admin"}, "int main() {",
+			[]string{"int main() {"}},
+		{"a.cpp", []string{"namespace outer {", "inline namespace v2 {", "void f() {"}, "  g();",
+			[]string{"namespace outer {", "inline namespace v2 {", "void f() {"}},
+		{"a.ts", []string{"namespace Api {", "  export function find() {", "    return 1;", "  }", "}"}, "function other() {", []string{"function other() {"}},
 	} {
 		sc := NewScopes(tc.path, nil)
 		for _, l := range tc.lines {

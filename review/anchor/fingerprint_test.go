@@ -197,11 +197,43 @@ func TestYAMLKeysArePlaces(t *testing.T) {
 	}
 }
 
+// TestCppNamespacesTellFunctionsApart: functions of one name in two C++
+// namespaces that do not indent them are two places, also where the hunk
+// starts inside the second namespace (its definitions read from the file).
+func TestCppNamespacesTellFunctionsApart(t *testing.T) {
+	ns := func(name, body string) []string {
+		return []string{"namespace " + name + " {", "", "static int calls = 0;", "", "int run(const char *cmd) {", "    " + body, "}", "", "}  // namespace " + name, ""}
+	}
+	file := func(admin, guest string) string {
+		pad := make([]string, 30) // far apart: the second hunk starts inside guest
+		for i := range pad {
+			pad[i] = fmt.Sprintf("int helper%d() { return %d; }", i, i)
+		}
+		return lines(append(append(append([]string{"#include <cstdlib>", ""}, ns("admin", admin)...), pad...), ns("guest", guest)...)...)
+	}
+	set := changeSet(t, "run.cpp", file("return 0;", "return 0;"), file("return system(cmd);", "return system(cmd);"))
+	ix := anchor.NewIndex(set)
+	var prints []string
+	for _, line := range []int{8, 48} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "run.cpp", Line: line, Quote: "return system(cmd);", Severity: "critical", Category: "security", Title: "t"})
+		if rej != nil || f.Line != line {
+			t.Fatalf("line %d: %+v %+v", line, f, rej)
+		}
+		if want := []string{"namespace " + map[int]string{8: "admin", 48: "guest"}[line] + " {"}; !slices.Equal(f.Outer, want) || f.Section != "int run(const char *cmd) {" {
+			t.Errorf("line %d: outer %q section %q, want %q and the function", line, f.Outer, f.Section, want)
+		}
+		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
+	}
+	if prints[0] == prints[1] {
+		t.Errorf("admin::run and guest::run fingerprint %s", prints[0])
+	}
+}
+
 // TestContainersTellMethodsApart: the same line in methods of one name in
 // two containers of one file (Rust impls, Kotlin objects, Swift
 // extensions, Java nested classes, TS namespaces, Ruby modules) is two
-// places: each finding's fingerprint reads its container. (A C++ namespace
-// whose functions are not indented in it is not read as holding them.)
+// places: each finding's fingerprint reads its container, also a C++
+// namespace that does not indent its functions.
 func TestContainersTellMethodsApart(t *testing.T) {
 	for _, tc := range []struct {
 		path        string
