@@ -643,7 +643,7 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.at(f) && e.inFile(at) && kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
+	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
 }
 
 // at reports whether the entry names f's place: its fingerprint, or the
@@ -677,6 +677,31 @@ func (e Entry) coversPlaces(at findingPlaces) bool {
 // to its own severity, every severity when it records none.
 func (e Entry) covers(sev string) bool {
 	return e.Severity == "" || review.SeverityRank(sev) <= review.SeverityRank(e.Severity)
+}
+
+// kindsCovered reports whether the entry kinds a cover every kind of a
+// finding's kinds b: a names none (a ledger written before entries
+// recorded kinds), or each of b is one of a (b naming none is "other").
+// A finding that now also names a kind the dismissal did not (another
+// reviewer's SQL injection merged into a dismissed unchecked error) is
+// not covered: that issue was never judged a false positive.
+func kindsCovered(a, b []string) bool {
+	return len(a) == 0 || len(uncoveredKinds(a, b)) == 0
+}
+
+// uncoveredKinds are the kinds of b (a finding's; none is "other") that
+// the entry kinds a do not name.
+func uncoveredKinds(a, b []string) []string {
+	if len(b) == 0 {
+		b = []string{OtherKind}
+	}
+	var out []string
+	for _, k := range b {
+		if !slices.Contains(a, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // kindsAgree reports whether kinds b (a finding's, or a new entry's) are
@@ -733,7 +758,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 			if otherFile == nil || e.File < otherFile.File {
 				otherFile = e
 			}
-		case kindsAgree(e.Kinds, f.Kinds) && e.covers(f.Severity):
+		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity):
 			// Only the places differ: the entry that checked the most of
 			// them says the most.
 			if placed == nil || len(at.unchecked(e.PlaceFingerprints)) < len(at.unchecked(placed.PlaceFingerprints)) {
@@ -742,7 +767,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 		case !e.covers(f.Severity):
 			// The entry of this issue (kinds that agree) first, then the
 			// one that covered the most.
-			if below == nil || cmp.Or(compareBool(kindsAgree(e.Kinds, f.Kinds), kindsAgree(below.Kinds, f.Kinds)),
+			if below == nil || cmp.Or(compareBool(kindsCovered(e.Kinds, f.Kinds), kindsCovered(below.Kinds, f.Kinds)),
 				cmp.Compare(review.SeverityRank(e.Severity), review.SeverityRank(below.Severity))) > 0 {
 				below = e
 			}
@@ -758,7 +783,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	case below != nil:
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", f.Severity, below.Severity)
 	case otherKind != nil:
-		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", cmp.Or(strings.Join(f.Kinds, ", "), OtherKind), strings.Join(otherKind.Kinds, ", "))
+		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", strings.Join(uncoveredKinds(otherKind.Kinds, f.Kinds), ", "), strings.Join(otherKind.Kinds, ", "))
 	}
 	return ""
 }

@@ -143,6 +143,36 @@ func TestKindsKeepOtherIssuesOnTheLine(t *testing.T) {
 	}
 }
 
+// TestMergedKindComesBack: a dismissal of an unchecked error does not
+// cover the finding once another reviewer's report of a second issue at
+// the line (a path traversal) is merged into it: that issue was never
+// judged a false positive. The finding's own kinds again are covered.
+func TestMergedKindComesBack(t *testing.T) {
+	want := base(t)
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: want.Fingerprint, File: want.File, Kinds: want.Kinds, Severity: want.Severity, Reason: "the file is optional"}}}
+	s := set("store/load.go", 1, body...)
+	both := rt.F("", 2, quote, review.Important, "bug", "Error from ReadFile is ignored", "The error is discarded; also the path comes from the user and may contain ../ to read files outside the directory (path traversal).")
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped, "beta": dropped, "gamma": both}), l)
+	if len(r.Findings) != 1 || len(r.Dismissed) != 0 {
+		t.Fatalf("merged: kept %d, dismissed %d (kinds %v, entry %v)", len(r.Findings), len(r.Dismissed), kindsOf(r), want.Kinds)
+	}
+	if why, wantWhy := l.Why(r.Findings[0]), "not dismissed: path-traversal, the dismissal covered "+strings.Join(want.Kinds, ", "); why != wantWhy {
+		t.Errorf("why: %q, want %q", why, wantWhy)
+	}
+	r = consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped, "beta": dropped}), l)
+	if len(r.Dismissed) != 1 {
+		t.Errorf("the dismissed issue alone: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
+	}
+}
+
+func kindsOf(r *report.Report) [][]string {
+	var out [][]string
+	for _, f := range append(slices.Clone(r.Findings), r.Dismissed...) {
+		out = append(out, f.Kinds)
+	}
+	return out
+}
+
 func TestInlineIgnore(t *testing.T) {
 	for name, c := range map[string]struct {
 		comment string
