@@ -3,6 +3,8 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -153,17 +155,41 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 // same push gets from theirs. Where the work tree has the file, it decides
 // (an undismiss not yet committed takes effect).
 func committedLedger(set *diff.Set) (*dismiss.Ledger, error) {
-	if set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits || set.Head.Commit == "" {
+	data := committedLedgerData(context.Background(), set)
+	if len(data) == 0 {
 		return nil, nil
-	}
-	if _, err := os.Lstat(dismiss.SharedPath(set.Root)); !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	data, err := diff.ReadNew(context.Background(), set, dismiss.SharedFile)
-	if err != nil || len(data) == 0 {
-		return nil, nil // the commits carry none
 	}
 	return dismiss.Parse(data, set.Head.Commit[:min(12, len(set.Head.Commit))]+":"+dismiss.SharedFile, dismiss.SourceShared)
+}
+
+// committedLedgerData is the shared ledger file as set's head commit has
+// it, when a review of set reads it (see committedLedger); nil otherwise.
+func committedLedgerData(ctx context.Context, set *diff.Set) []byte {
+	if set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits || set.Head.Commit == "" {
+		return nil
+	}
+	if _, err := os.Lstat(dismiss.SharedPath(set.Root)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	data, err := diff.ReadNew(ctx, set, dismiss.SharedFile)
+	if err != nil {
+		return nil // the commits carry none
+	}
+	return data
+}
+
+// CommittedLedgerKey names the ledger a review of set reads from its
+// commits: a hash of that file at set's head, "" when the work tree's
+// decides or the commits carry none. Two ranges of one push whose keys
+// differ dismiss differently (a dismissal committed on one branch only),
+// so they are never reviewed as one, nor one's file for the other's.
+func CommittedLedgerKey(ctx context.Context, set *diff.Set) string {
+	data := committedLedgerData(ctx, set)
+	if len(data) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
 }
 
 func readNewOf(ctx context.Context, req Request) func(string) ([]byte, error) {

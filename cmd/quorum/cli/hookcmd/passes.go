@@ -11,6 +11,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -40,11 +41,24 @@ type fileVersion struct {
 // read.
 func reviewPasses(ctx context.Context, sets []*diff.Set) ([][]*diff.Set, error) {
 	var seen []map[string]fileVersion // per review: path -> its version there
+	var ledgers []string              // per review: the committed ledger its sets read
 	var passes [][]*diff.Set
 	for _, s := range sets {
-		parts := map[int]*diff.Set{0: partOf(s)}
+		// A set is reviewed only with sets that read the same dismissals
+		// (pipeline.CommittedLedgerKey): a file two branches push alike,
+		// dismissed on one of them only, is judged by each one's ledger.
+		ledger := pipeline.CommittedLedgerKey(ctx, s)
+		first := slices.Index(ledgers, ledger)
+		if first < 0 {
+			seen, ledgers = append(seen, map[string]fileVersion{}), append(ledgers, ledger)
+			first = len(seen) - 1
+		}
+		parts := map[int]*diff.Set{first: partOf(s)}
 		place := func(path string, v fileVersion) (int, error) {
 			for i, paths := range seen {
+				if ledgers[i] != ledger {
+					continue
+				}
 				old, ok := paths[path]
 				if !ok {
 					paths[path] = v
@@ -58,11 +72,8 @@ func reviewPasses(ctx context.Context, sets []*diff.Set) ([][]*diff.Set, error) 
 					return -1, nil // read already, as this set has it
 				}
 			}
-			seen = append(seen, map[string]fileVersion{path: v})
+			seen, ledgers = append(seen, map[string]fileVersion{path: v}), append(ledgers, ledger)
 			return len(seen) - 1, nil
-		}
-		if len(seen) == 0 {
-			seen = append(seen, map[string]fileVersion{})
 		}
 		// A skipped file is in Files (with its Skip) and in Skipped: both
 		// go to the review its path went to.
