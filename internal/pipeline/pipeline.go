@@ -13,6 +13,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
@@ -142,7 +143,9 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
 	}
 	if committed, err := committedLedger(req.Set); err != nil {
-		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
+		// A commit's file cannot be edited where it is: it is fixed on
+		// the branch that carries it.
+		return nil, exitcode.New(exitcode.Setup, err, "the pushed commits carry this ledger (at "+ShortHead(req.Set)+"): fix "+dismiss.SharedFile+" on their branch and commit it ('quorum dismiss --list' there checks it)")
 	} else if committed != nil {
 		l.Entries = append(l.Entries, committed.Entries...)
 	}
@@ -169,6 +172,11 @@ func committedLedgerData(ctx context.Context, set *diff.Set) []byte {
 		return nil
 	}
 	if _, err := os.Lstat(dismiss.SharedPath(set.Root)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if _, err := (*gitexec.Git)(nil).In(set.Root).Output(ctx, "cat-file", "-e", "HEAD:"+dismiss.SharedFile); err == nil {
+		// The checkout has the file and it was deleted here: that is
+		// the work tree's say (no dismissals), not a file it lacks.
 		return nil
 	}
 	data, err := diff.ReadNew(ctx, set, dismiss.SharedFile)

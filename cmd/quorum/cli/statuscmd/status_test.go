@@ -552,7 +552,8 @@ func TestStatusSaysTheVerdictsAreDamaged(t *testing.T) {
 }
 
 // TestStatusReadsTheLedgerAPushReads: where the work tree has no ledger
-// and the pushed commits carry one, a push reads theirs
+// (a checkout of another branch) and the pushed commits carry one, a push
+// reads theirs
 // (pipeline.LoadDismissals), so status judges with it too; where the work
 // tree has one, it decides. Status used to read the work tree's only, and
 // predicted a block the push then let through.
@@ -565,9 +566,7 @@ func TestStatusReadsTheLedgerAPushReads(t *testing.T) {
 	git(t, dir, "add", ".quorum")
 	git(t, dir, "commit", "-q", "-m", "dismissal")
 	head := git(t, dir, "rev-parse", "HEAD")
-	if err := os.Remove(dismiss.SharedPath(dir)); err != nil { // deleted here, not committed
-		t.Fatal(err)
-	}
+	git(t, dir, "checkout", "-q", "-b", "other", "origin/main") // a checkout without the ledger
 	set, err := diff.Load(t.Context(), diff.Options{Dir: dir, Commits: base + ".." + head})
 	if err != nil {
 		t.Fatal(err)
