@@ -265,3 +265,34 @@ func TestContainersTellMethodsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestBlankLineFindingsArePlacedByTheirFunction: a finding that gave a
+// line and no quote, on a blank line, is placed by its function: two in
+// two functions are two places (they were one, the file's, so dismissing
+// one hid the other); the same one after code is added above keeps its
+// fingerprint.
+func TestBlankLineFindingsArePlacedByTheirFunction(t *testing.T) {
+	body := func(pad int) string {
+		var ls []string
+		for i := range pad {
+			ls = append(ls, fmt.Sprintf("// note %d", i))
+		}
+		return lines(append(ls, "func Admin(cmd string) {", "\trun(cmd)", "", "\tlog(cmd)", "}", "", "func Public(cmd string) {", "\trun(cmd)", "", "\tlog(cmd)", "}")...)
+	}
+	print := func(set *diff.Set, line int) string {
+		f, rej := anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "h.go", Line: line, Severity: "important", Category: "security", Title: "t"})
+		if rej != nil || f.Line != line || f.LineText != "" {
+			t.Fatalf("line %d: %+v %+v", line, f, rej)
+		}
+		return report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security")
+	}
+	set := changeSet(t, "h.go", "package h\n", "package h\n"+body(0))
+	admin, public := print(set, 4), print(set, 10)
+	if admin == public {
+		t.Errorf("blank lines of Admin and Public fingerprint %s", admin)
+	}
+	moved := changeSet(t, "h.go", "package h\n", "package h\n"+body(3))
+	if got := print(moved, 7); got != admin {
+		t.Errorf("Admin's blank line after code above: %s, want %s", got, admin)
+	}
+}

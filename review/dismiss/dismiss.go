@@ -70,13 +70,18 @@ type Entry struct {
 	// they survive code moving and change with the code. The entry covers
 	// a finding of several places only when each of its places has a
 	// member at one of them. With none, it covers a finding of one place.
-	PlaceFingerprints []string  `yaml:"place_fingerprints,omitempty,flow"`
-	ID                string    `yaml:"id,omitempty"`
-	File              string    `yaml:"file,omitempty"`
-	Title             string    `yaml:"title,omitempty"`
-	Reason            string    `yaml:"reason"`
-	Who               string    `yaml:"who,omitempty"`
-	When              time.Time `yaml:"when,omitempty"`
+	PlaceFingerprints []string `yaml:"place_fingerprints,omitempty,flow"`
+	// Span is a short hash of each line the dismissed finding quoted
+	// beyond its first (spanOf): the entry does not cover the finding once
+	// one of them changes. None: a one-line quote, or an entry written
+	// before quorum recorded spans.
+	Span   []string  `yaml:"span,omitempty,flow"`
+	ID     string    `yaml:"id,omitempty"`
+	File   string    `yaml:"file,omitempty"`
+	Title  string    `yaml:"title,omitempty"`
+	Reason string    `yaml:"reason"`
+	Who    string    `yaml:"who,omitempty"`
+	When   time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
 	// legacy is the v1 fingerprint of the finding a new entry is made for
@@ -272,6 +277,9 @@ func IsFingerprint(s string) bool { return fingerprintShape.MatchString(s) }
 // this shape; "SQL-Injection" or "sql injection" would match no finding.
 var kindShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// spanShape is a span line's hash as spanOf writes it.
+var spanShape = regexp.MustCompile(`^[0-9a-f]{8}$`)
+
 // entryKeys are an entry's keys in the file, from Entry's yaml tags.
 var entryKeys = func() []string {
 	var keys []string
@@ -376,6 +384,15 @@ func checkValue(place string, k, v *yaml.Node) error {
 		for _, it := range v.Content {
 			if it = deref(it); it.Kind != yaml.ScalarNode || !IsFingerprint(it.Value) {
 				return lineError(it.Line, "%s: place_fingerprints: %s is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef)", place, describe(it))
+			}
+		}
+	case k.Value == "span":
+		if v.Kind != yaml.SequenceNode {
+			return lineError(v.Line, "%s: span: must be a list like [0123abcd, 4567ef01], got %s", place, describe(v))
+		}
+		for _, it := range v.Content {
+			if it = deref(it); it.Kind != yaml.ScalarNode || !spanShape.MatchString(it.Value) {
+				return lineError(it.Line, "%s: span: %s is not a line's hash (8 lower-case hex digits, like 0123abcd)", place, describe(it))
 			}
 		}
 	case v.Kind != yaml.ScalarNode:
@@ -578,7 +595,7 @@ func existingDoc(path string) (*yaml.Node, *yaml.Node) {
 // entryKey identifies an entry for keeping its node: every stored field.
 func entryKey(e Entry) string {
 	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.Severity, strconv.Itoa(e.Places), strings.Join(e.PlaceFingerprints, ","),
-		e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
+		strings.Join(e.Span, ","), e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
 }
 
 func sortEntries(es []Entry) {
@@ -602,7 +619,7 @@ const OtherKind = "other"
 // from the reviewed diff) are set: until then, a finding of one place.
 func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 	e := Entry{Fingerprint: f.Fingerprint, legacy: f.LegacyFingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
-		Reason: strings.TrimSpace(reason), Who: who, When: when}
+		Reason: strings.TrimSpace(reason), Who: who, When: when, Span: spanOf(f)}
 	if len(e.Kinds) == 0 {
 		e.Kinds = []string{OtherKind}
 	}
@@ -643,7 +660,7 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.coversPlaces(at)
+	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversPlaces(at)
 }
 
 // at reports whether the entry names f's place: its fingerprint, or the
@@ -747,7 +764,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind, placed, otherFile *Entry
+	var below, otherKind, placed, otherFile, changed *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
@@ -758,6 +775,8 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 			if otherFile == nil || e.File < otherFile.File {
 				otherFile = e
 			}
+		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && !e.spanAgrees(f):
+			changed = e
 		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity):
 			// Only the places differ: the entry that checked the most of
 			// them says the most.
@@ -776,7 +795,9 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 		}
 	}
 	switch {
-	case otherFile != nil && placed == nil && below == nil && otherKind == nil:
+	case changed != nil && placed == nil:
+		return "not dismissed: the code it quotes changed since it was dismissed"
+	case otherFile != nil && placed == nil && below == nil && otherKind == nil && changed == nil:
 		return fmt.Sprintf("not dismissed: the dismissal is of the same code in %s; this is another place", otherFile.File)
 	case placed != nil:
 		return placed.whyPlaces(at)

@@ -372,7 +372,7 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, id, file, title, reason, who, when`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
@@ -914,4 +914,45 @@ func TestInlineIgnoreKindLeavesAKindlessMember(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestQuotedLinesBeyondTheFirstBound: a dismissal of a finding quoting
+// two lines (the query built, then the value escaped) does not cover it
+// once the second line changes (the escaping removed), and says why; a
+// finding quoting the first line alone is judged on that line.
+func TestQuotedLinesBeyondTheFirstBound(t *testing.T) {
+	code := func(value string) []string {
+		return []string{"+func Find(db *sql.DB, name string) error {", "+	q := \"SELECT * FROM users WHERE name = \" +", "+		" + value, "+	_, err := db.Query(q)", "+	return err", "+}"}
+	}
+	sqli := func(value string) review.RawFinding {
+		f := rt.F("", 2, "q := \"SELECT * FROM users WHERE name = \" +\n\t\t"+value, review.Critical, "security", "SQL built from name", "The query concatenates name into SQL (SQL injection).")
+		f.EndLine = 3
+		return f
+	}
+	escaped := set("store/find.go", 1, code("quoteSQL(name)")...)
+	r := consolidate(t, escaped, raw(escaped, map[string]review.RawFinding{"alpha": sqli("quoteSQL(name)")}), nil)
+	e := dismiss.NewEntry(only(t, r), "quoteSQL escapes the value", "", time.Time{})
+	if len(e.Span) != 1 {
+		t.Fatalf("span %v, want the second line's hash", e.Span)
+	}
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{e}}
+	if r := consolidate(t, escaped, raw(escaped, map[string]review.RawFinding{"alpha": sqli("quoteSQL(name)")}), l); len(r.Dismissed) != 1 {
+		t.Fatalf("the same code: kept %d", len(r.Findings))
+	}
+	raw := set("store/find.go", 1, code("name")...)
+	r = consolidate(t, raw, rawOf(raw, sqli("name")), l)
+	if len(r.Findings) != 1 || len(r.Dismissed) != 0 {
+		t.Fatalf("the escaping removed: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
+	}
+	if why := l.Why(r.Findings[0]); why != "not dismissed: the code it quotes changed since it was dismissed" {
+		t.Errorf("why %q", why)
+	}
+	first := rt.F("", 2, "q := \"SELECT * FROM users WHERE name = \" +", review.Critical, "security", "SQL built from name", "The query concatenates name into SQL (SQL injection).")
+	if r := consolidate(t, raw, rawOf(raw, first), l); len(r.Dismissed) != 1 {
+		t.Errorf("a finding quoting the unchanged first line: kept %d", len(r.Findings))
+	}
+}
+
+func rawOf(s *diff.Set, f review.RawFinding) *review.Raw {
+	return raw(s, map[string]review.RawFinding{"alpha": f})
 }

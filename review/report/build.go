@@ -425,6 +425,12 @@ func fixLender(c merge.Cluster) (anchor.Finding, bool) {
 // out (anchor.Flowed), so gofmt or prettier re-spacing a line keeps it.
 func Fingerprint(file string, line int, outer []string, section, lineText, category string) string {
 	code := anchor.Flowed(lineText)
+	if code == "" && (section != "" || len(outer) > 0) {
+		// A blank line in a definition (a finding that gave a line and no
+		// quote) is placed by the definition, not the file: a dismissal of
+		// one such finding in Admin must not hide one in Public.
+		code = "\x00blank"
+	}
 	key := "code\x00" + anchor.Flowed(section) + "\x00" + code
 	for _, o := range outer {
 		key += "\x00in\x00" + anchor.Flowed(o)
