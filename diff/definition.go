@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -369,7 +370,10 @@ type Scopes struct {
 	lang   lang
 	python bool
 	// yaml: a YAML file, whose scopes are its mapping keys (keyScope).
-	yaml  bool
+	yaml bool
+	// docs counts a YAML file's documents begun so far: the second and
+	// later are scopes of their own (yamlDocument).
+	docs  int
 	quote string // the triple quote of the string a line is inside, if any
 	// backticks: the language's backtick strings run over lines (Go raw
 	// strings, JS template literals); raw says a line is inside one, and
@@ -398,8 +402,26 @@ func NewScopes(path string, open []string) *Scopes {
 	}
 	for _, d := range open {
 		s.defs, s.indent = append(s.defs, d), append(s.indent, s.scopeIndent(d, strings.TrimSpace(d)))
+		if n, ok := yamlDocumentOf(d); ok && s.yaml {
+			s.docs = n
+		}
 	}
 	return s
+}
+
+// yamlDocument names the nth document of a YAML file (from the second:
+// the first has none, so a one-document file reads as before). Two
+// manifests of one file (`---` between a dev and a prod Deployment) are
+// two places.
+func yamlDocument(n int) string { return fmt.Sprintf("--- document %d", n) }
+
+// yamlDocumentOf reads yamlDocument's n back from a scope.
+func yamlDocumentOf(scope string) (int, bool) {
+	var n int
+	if _, err := fmt.Sscanf(scope, "--- document %d", &n); err != nil || yamlDocument(n) != scope {
+		return 0, false
+	}
+	return n, true
 }
 
 // flatBase marks a brace namespace's place in Scopes.indent. C++ does not
@@ -414,6 +436,9 @@ const flatBase = -1 << 30
 func (s *Scopes) scopeIndent(line, t string) int {
 	if !s.python && !s.ends && !s.yaml && opensNamespace(t) {
 		return flatBase + Indent(line)
+	}
+	if _, ok := yamlDocumentOf(line); ok && s.yaml {
+		return flatBase // holds every line of its document
 	}
 	return Indent(line)
 }
@@ -556,9 +581,13 @@ func (s *Scopes) seeYAML(line, t string) {
 	if strings.HasPrefix(t, "#") || t == "---" || t == "..." {
 		if t == "---" {
 			s.defs, s.indent = nil, nil // a new document
+			if s.docs++; s.docs > 1 {
+				s.defs, s.indent = []string{yamlDocument(s.docs)}, []int{flatBase}
+			}
 		}
 		return
 	}
+	s.docs = max(s.docs, 1) // content before any `---` is the first document
 	in := yamlIndent(line, t)
 	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]

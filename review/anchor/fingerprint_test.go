@@ -296,3 +296,38 @@ func TestBlankLineFindingsArePlacedByTheirFunction(t *testing.T) {
 		t.Errorf("Admin's blank line after code above: %s, want %s", got, admin)
 	}
 }
+
+// TestYAMLDocumentsArePlaces: the same line in two documents of one file
+// (a dev and a prod Deployment after `---`) is two places, also where the
+// hunk starts inside the second document; a file's first document keeps
+// the fingerprints it had.
+func TestYAMLDocumentsArePlaces(t *testing.T) {
+	deploy := func(ns string) []string {
+		return []string{"apiVersion: apps/v1", "kind: Deployment", "metadata:", "  namespace: " + ns, "spec:", "  template:", "    spec:", "      hostNetwork: true", "      containers:", "      - name: app", "        image: app:1"}
+	}
+	file := func(first string) string {
+		ls := append(deploy(first), "---")
+		for i := range 20 { // far apart: the second hunk starts inside the second document
+			ls = append(ls, fmt.Sprintf("# note %d", i))
+		}
+		return lines(append(ls, deploy("prod")...)...)
+	}
+	set := changeSet(t, "deploy.yaml", strings.Replace(strings.Replace(file("dev"), "hostNetwork: true", "hostNetwork: false", 2), "image: app:1", "image: app:0", 2), file("dev"))
+	ix := anchor.NewIndex(set)
+	var prints []string
+	for _, line := range []int{8, 40} {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "deploy.yaml", Line: line, Quote: "hostNetwork: true", Severity: "critical", Category: "security", Title: "t"})
+		if rej != nil || f.Line != line {
+			t.Fatalf("line %d: %+v %+v", line, f, rej)
+		}
+		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
+	}
+	if prints[0] == prints[1] {
+		t.Errorf("both documents' hostNetwork: true fingerprint %s", prints[0])
+	}
+	one := changeSet(t, "deploy.yaml", strings.Replace(lines(deploy("dev")...), "hostNetwork: true", "hostNetwork: false", 1), lines(deploy("dev")...))
+	f, _ := anchor.NewIndex(one).Anchor("r", "c", 1, review.RawFinding{File: "deploy.yaml", Line: 8, Quote: "hostNetwork: true", Severity: "critical", Category: "security", Title: "t"})
+	if got := report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"); got != prints[0] {
+		t.Errorf("the first document alone: %s, want %s (as in a file of two)", got, prints[0])
+	}
+}
