@@ -75,7 +75,13 @@ type Entry struct {
 	// beyond its first (spanOf): the entry does not cover the finding once
 	// one of them changes. None: a one-line quote, or an entry written
 	// before quorum recorded spans.
-	Span   []string  `yaml:"span,omitempty,flow"`
+	Span []string `yaml:"span,omitempty,flow"`
+	// Copies is how many lines of its file held the dismissed finding's
+	// code in its report (report.Finding.Copies), when more than one
+	// (dismissed with --all-places). The entry covers none of a review's
+	// findings at more: a copy of the line added to the function (a second
+	// handler's closure) was never judged.
+	Copies int       `yaml:"copies,omitempty"`
 	ID     string    `yaml:"id,omitempty"`
 	File   string    `yaml:"file,omitempty"`
 	Title  string    `yaml:"title,omitempty"`
@@ -397,10 +403,10 @@ func checkValue(place string, k, v *yaml.Node) error {
 		}
 	case v.Kind != yaml.ScalarNode:
 		return lineError(v.Line, "%s: %s: must be a plain value, got %s", place, k.Value, describe(v))
-	case k.Value == "places":
+	case k.Value == "places" || k.Value == "copies":
 		var n int
 		if v.Decode(&n) != nil || n < 1 {
-			return lineError(v.Line, "%s: places: must be a number of places, 1 or more, got %s", place, describe(v))
+			return lineError(v.Line, "%s: %s: must be a number, 1 or more, got %s", place, k.Value, describe(v))
 		}
 	case k.Value == "severity":
 		if review.SeverityRank(v.Value) == 0 {
@@ -595,7 +601,7 @@ func existingDoc(path string) (*yaml.Node, *yaml.Node) {
 // entryKey identifies an entry for keeping its node: every stored field.
 func entryKey(e Entry) string {
 	return strings.Join([]string{e.Fingerprint, strings.Join(e.Kinds, ","), e.Severity, strconv.Itoa(e.Places), strings.Join(e.PlaceFingerprints, ","),
-		strings.Join(e.Span, ","), e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
+		strings.Join(e.Span, ","), strconv.Itoa(e.Copies), e.ID, e.File, e.Title, e.Reason, e.Who, e.When.UTC().Format(time.RFC3339Nano)}, "\x00")
 }
 
 func sortEntries(es []Entry) {
@@ -619,7 +625,7 @@ const OtherKind = "other"
 // from the reviewed diff) are set: until then, a finding of one place.
 func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 	e := Entry{Fingerprint: f.Fingerprint, legacy: f.LegacyFingerprint, Kinds: slices.Clone(f.Kinds), ID: f.ID, File: f.File, Title: f.Title,
-		Reason: strings.TrimSpace(reason), Who: who, When: when, Span: spanOf(f)}
+		Reason: strings.TrimSpace(reason), Who: who, When: when, Span: spanOf(f), Copies: f.Copies}
 	if len(e.Kinds) == 0 {
 		e.Kinds = []string{OtherKind}
 	}
@@ -660,8 +666,12 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversPlaces(at)
+	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
 }
+
+// coversCopies reports whether the entry covers f's copies: no more lines
+// of its file hold its code than did when it was dismissed.
+func (e Entry) coversCopies(f report.Finding) bool { return f.Copies <= max(e.Copies, 1) }
 
 // at reports whether the entry names f's place: its fingerprint, or the
 // v1 fingerprint an entry written before v2 has (report.LegacyFingerprint).
@@ -764,7 +774,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind, placed, otherFile, changed *Entry
+	var below, otherKind, placed, otherFile, changed, copied *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
@@ -777,6 +787,8 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 			}
 		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && !e.spanAgrees(f):
 			changed = e
+		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && !e.coversCopies(f):
+			copied = e
 		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity):
 			// Only the places differ: the entry that checked the most of
 			// them says the most.
@@ -797,7 +809,9 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	switch {
 	case changed != nil && placed == nil:
 		return "not dismissed: the code it quotes changed since it was dismissed"
-	case otherFile != nil && placed == nil && below == nil && otherKind == nil && changed == nil:
+	case copied != nil && placed == nil:
+		return fmt.Sprintf("not dismissed: the same code is now on %d lines of %s, and the dismissal covered %d; check each, then dismiss it again with --all-places", f.Copies, f.File, max(copied.Copies, 1))
+	case otherFile != nil && placed == nil && below == nil && otherKind == nil && changed == nil && copied == nil:
 		return fmt.Sprintf("not dismissed: the dismissal is of the same code in %s; this is another place", otherFile.File)
 	case placed != nil:
 		return placed.whyPlaces(at)

@@ -372,7 +372,7 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, copies, id, file, title, reason, who, when`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
@@ -688,8 +688,8 @@ func TestLedgerValueShapes(t *testing.T) {
 		{ok + "  - fingerprint: 12345\n    reason: r\n", "line 4: entry 2: fingerprint: \"12345\" is not a fingerprint (16 lower-case hex digits, like 0123456789abcdef), so it matches no finding", fpHint},
 		{ok + "    severity: Critical\n", `line 4: entry 1: severity: must be critical, important or suggestion, got "Critical"`, plainHint},
 		{ok + "    severity: high\n", `line 4: entry 1: severity: must be critical, important or suggestion, got "high"`, plainHint},
-		{ok + "    places: 0\n", `line 4: entry 1: places: must be a number of places, 1 or more, got 0`, plainHint},
-		{ok + "    places: two\n", `line 4: entry 1: places: must be a number of places, 1 or more, got "two"`, plainHint},
+		{ok + "    places: 0\n", `line 4: entry 1: places: must be a number, 1 or more, got 0`, plainHint},
+		{ok + "    places: two\n", `line 4: entry 1: places: must be a number, 1 or more, got "two"`, plainHint},
 		{ok + "    kinds: [SQL-Injection]\n", `line 4: entry 1: kinds: "SQL-Injection" is not a kind: kinds are lower-case names like sql-injection, or other`, plainHint},
 		{ok + "    kinds: [\"sql injection\"]\n", `line 4: entry 1: kinds: "sql injection" is not a kind: kinds are lower-case names like sql-injection, or other`, plainHint},
 	} {
@@ -955,4 +955,47 @@ func TestQuotedLinesBeyondTheFirstBound(t *testing.T) {
 
 func rawOf(s *diff.Set, f review.RawFinding) *review.Raw {
 	return raw(s, map[string]review.RawFinding{"alpha": f})
+}
+
+// TestACopyOfADismissedLineComesBack: a dismissal of the admin handler's
+// exec covers it alone; once the same line is also in the public
+// handler's closure of one function (the fingerprint cannot tell them
+// apart), neither is dismissed, and each says why. A dismissal made for
+// both (copies: 2) covers both.
+func TestACopyOfADismissedLineComesBack(t *testing.T) {
+	handler := func(route string) []string {
+		return []string{"+	mux.HandleFunc(\"" + route + "\", func(w http.ResponseWriter, r *http.Request) {", "+		exec.Command(\"sh\", \"-c\", r.FormValue(\"cmd\")).Run()", "+	})"}
+	}
+	one := append(append([]string{"+func routes(mux *http.ServeMux) {"}, handler("/admin/run")...), "+}")
+	two := append(append(append([]string{"+func routes(mux *http.ServeMux) {"}, handler("/admin/run")...), handler("/public/run")...), "+}")
+	exe := func(line int) review.RawFinding {
+		return rt.F("", line, "exec.Command(\"sh\", \"-c\", r.FormValue(\"cmd\")).Run()", review.Critical, "security", "Command from the request", "The request's cmd runs in a shell (command injection).")
+	}
+	s1 := set("h.go", 1, one...)
+	first := only(t, consolidate(t, s1, rawOf(s1, exe(3)), nil))
+	if first.Copies != 0 {
+		t.Fatalf("one handler: copies %d", first.Copies)
+	}
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(first, "admin only", "", time.Time{})}}
+	s2 := set("h.go", 1, two...)
+	both := &review.Raw{Results: []review.RawResult{rt.Result("alpha", 0, rt.Chunk("c1", []string{"h.go"}, review.Answer{Findings: []review.RawFinding{
+		{File: "h.go", Line: 3, Quote: exe(3).Quote, Severity: review.Critical, Category: "security", Title: "Command from the request", Explanation: exe(3).Explanation},
+		{File: "h.go", Line: 6, Quote: exe(6).Quote, Severity: review.Critical, Category: "security", Title: "Command from the request", Explanation: exe(6).Explanation},
+	}}))}}
+	r := consolidate(t, s2, both, l)
+	if len(r.Findings) != 2 || len(r.Dismissed) != 0 {
+		t.Fatalf("two copies: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
+	}
+	for _, f := range r.Findings {
+		if f.Copies != 2 || f.Fingerprint != first.Fingerprint {
+			t.Errorf("%s:%d copies %d fingerprint %s", f.File, f.Line, f.Copies, f.Fingerprint)
+		}
+		if want := "not dismissed: the same code is now on 2 lines of h.go, and the dismissal covered 1; check each, then dismiss it again with --all-places"; f.NotDismissed != want {
+			t.Errorf("why %q", f.NotDismissed)
+		}
+	}
+	l = &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(r.Findings[0], "both admin only", "", time.Time{})}}
+	if r := consolidate(t, s2, both, l); len(r.Dismissed) != 2 {
+		t.Errorf("dismissed for both copies: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
+	}
 }

@@ -196,6 +196,12 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	}
 	if !opts.AllPlaces {
 		for _, f := range picked {
+			if f.Copies > 1 {
+				// A fingerprint cannot tell the copies apart (two closures of
+				// one function): one dismissal covers each of them.
+				return exitcode.Setupf("check each; if the reason holds for all, add --all-places, else fix the code",
+					"%s is the same code as %s: one dismissal covers each", safetext.OneLine(f.ID), strings.Join(copiesOf(all, f), ", "))
+			}
 			if at := places(f); len(at) > 1 {
 				// One dismissal would cover every place: two bugs the merge
 				// (or a judge) joined would both be gone on one reason.
@@ -269,6 +275,18 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "recorded in %s; 'quorum undismiss ID' takes it back\n", where)
 	return nil
+}
+
+// copiesOf names the findings of all, other than f, with f's fingerprint
+// in f's file on other lines, as "ID file:line".
+func copiesOf(all []report.Finding, f report.Finding) []string {
+	var out []string
+	for _, o := range all {
+		if o.File == f.File && o.Fingerprint == f.Fingerprint && max(o.Line, o.OldLine) != max(f.Line, f.OldLine) {
+			out = append(out, fmt.Sprintf("%s %s:%d", safetext.OneLine(o.ID), safetext.OneLine(o.File), max(o.Line, o.OldLine)))
+		}
+	}
+	return out
 }
 
 // places names the distinct places of a finding's members

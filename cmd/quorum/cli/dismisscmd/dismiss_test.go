@@ -513,3 +513,38 @@ func TestUndismissKindStillAsksWhichPlace(t *testing.T) {
 		t.Fatalf("by id: exit %d %q", code, e)
 	}
 }
+
+// TestDismissCopiesNeedsAllPlaces: a finding whose code is on two lines
+// of its file (two closures of one function) shares its fingerprint with
+// the other: one dismissal covers both, so dismiss refuses (exit 2, naming
+// the other) until --all-places says the reason holds for each, and then
+// records how many copies it covered.
+func TestDismissCopiesNeedsAllPlaces(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	copyAt := func(id string, line int) report.Finding {
+		return report.Finding{ID: id, File: "h.go", Line: line, Title: "command from the request", Fingerprint: "0123456789abcdef",
+			Kinds: []string{"command-injection"}, Severity: "critical", Copies: 2}
+	}
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{copyAt("Qaaaaaaaaaa", 13), copyAt("Qaaaaaaaaaa-2", 19)}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "admin only"})
+	if code != 2 || !strings.Contains(errOut.String(), "error: Qaaaaaaaaaa is the same code as Qaaaaaaaaaa-2 h.go:19: one dismissal covers each\n") ||
+		!strings.Contains(errOut.String(), "hint: check each; if the reason holds for all, add --all-places") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dismiss.SharedFile)); !os.IsNotExist(err) {
+		t.Fatalf("refused, yet the ledger was written: %v", err)
+	}
+	f, out, errOut = cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "admin only", "--all-places"}); code != 0 {
+		t.Fatalf("--all-places: exit %d\n%s%s", code, out, errOut)
+	}
+	l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Copies != 2 {
+		t.Fatalf("ledger %+v %v", l, err)
+	}
+}
