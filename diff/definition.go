@@ -131,7 +131,10 @@ func isContainer(t string) bool {
 	}
 	for _, k := range containerKeywords {
 		if strings.HasPrefix(t, k) && len(t) > len(k) {
-			name := strings.TrimLeft(t[len(k):], " ")
+			name := strings.TrimLeft(t[len(k):], " \t")
+			if name == "" {
+				continue // `class  ` (trailing spaces): no name
+			}
 			// A name follows (`class Foo`, `impl<T> Foo`), not an
 			// expression (`object : Listener`, `enum = 3`).
 			if r := name[0]; k == "impl<" || r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {

@@ -270,3 +270,18 @@ func TestContainersAreNotTextOrValues(t *testing.T) {
 		t.Errorf("struct initialiser: %q", got)
 	}
 }
+
+// TestContainerWordWithNoNameNeverPanics: a container keyword followed
+// only by spaces (a Markdown line `class  ` with a hard break) is no
+// container, and reading it never panics (it indexed an empty name).
+func TestContainerWordWithNoNameNeverPanics(t *testing.T) {
+	for _, line := range []string{"class  ", "public class  ", "impl   ", "namespace  ", "  object \t", "struct\t "} {
+		if isContainer(strings.TrimLeft(line, " \t")) {
+			t.Errorf("%q is a container", line)
+		}
+		IsDefinition(line)
+		sc := NewScopes("a.md", nil)
+		sc.See(line)
+		_ = sc.EnclosingChain("x")
+	}
+}

@@ -27,12 +27,12 @@ func unwrapped(q, path string) string {
 		lines = lines[1:]
 	}
 	s = strings.TrimSpace(strings.Join(lines, "\n"))
-	if inner := s[min(1, len(s)):max(len(s)-1, 1)]; len(s) > 2 && s[0] == '`' && s[len(s)-1] == '`' &&
-		!strings.Contains(inner, "`") && !(backtickStrings(path) && strings.ContainsAny(inner, "$\\")) {
+	if len(s) > 2 && s[0] == '`' && s[len(s)-1] == '`' && !strings.Contains(s[1:len(s)-1], "`") &&
+		!(backtickStrings(path) && strings.ContainsAny(s[1:len(s)-1], "$\\")) {
 		// Not where a backtick opens a string (Go, JavaScript): there
 		// `${x}` interpolates and a backslash reads otherwise than in
 		// the code's own quotes.
-		s = inner
+		s = s[1 : len(s)-1]
 	}
 	if !strings.Contains(s, "\n") {
 		s = unescapeJSON(s)

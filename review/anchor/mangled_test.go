@@ -7,6 +7,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
+	"github.com/quorum-review/quorum/review/report/reporttest"
 )
 
 // TestMangledQuotes: a model shows the code it quotes as it would to a
@@ -122,5 +123,16 @@ func TestUnwrappingByLanguage(t *testing.T) {
 		if ok, near, why := tryQuote(t, tc.path, base, nw, tc.quote); !ok || near {
 			t.Errorf("%s: %q not a quote of %q: ok=%v near=%v (%s)", tc.path, tc.quote, tc.code, ok, near, why)
 		}
+	}
+}
+
+// TestEmptyQuoteShapesNeverPanic: an empty fenced block, bare backticks or
+// a lone language tag as the quote is rejected or anchored by its line,
+// never a panic (an empty fence sliced an empty string).
+func TestEmptyQuoteShapesNeverPanic(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("a.go", diff.StatusModified, 1, 1, "+x := 1")}}
+	ix := anchor.NewIndex(set)
+	for _, q := range []string{"```\n```", "```go\n```", "```\n\n```", "``", "`", "go\n", "```"} {
+		ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 1, Quote: q, Severity: "important", Category: "bug", Title: "t"})
 	}
 }
