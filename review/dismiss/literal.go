@@ -61,6 +61,21 @@ type lexFrame struct {
 	braces int
 }
 
+// maxLexDepth bounds how many strings and substitutions nest: real code
+// nests a few; a file nesting thousands of "`${" (crafted, or generated)
+// would otherwise cost its depth on every later line (scan copies the
+// state). Deeper frames are not tracked: such a line's marker is read as
+// the frames it can hold say.
+const maxLexDepth = 32
+
+// push opens frame f, unless maxLexDepth frames are open.
+func (s lexState) push(f lexFrame) lexState {
+	if len(s) >= maxLexDepth {
+		return s
+	}
+	return append(s, f)
+}
+
 func (s lexState) top() string {
 	if len(s) == 0 {
 		return ""
@@ -113,7 +128,7 @@ func scan(syn syntax, st lexState, line string, at int) (lexState, where) {
 			case c == '`':
 				st = st[:len(st)-1]
 			case syn == jsSyntax && strings.HasPrefix(rest, "${"):
-				st = append(st, lexFrame{open: "${"})
+				st = st.push(lexFrame{open: "${"})
 				i++
 			}
 		case top == `"""` || top == "'''":
@@ -132,16 +147,16 @@ func scan(syn syntax, st lexState, line string, at int) (lexState, where) {
 					}
 					return st, inCode
 				}
-				st = append(st, lexFrame{open: "/*"})
+				st = st.push(lexFrame{open: "/*"})
 				i++
 				continue
 			}
 			switch {
 			case syn == pySyntax && (strings.HasPrefix(rest, `"""`) || strings.HasPrefix(rest, "'''")):
-				st = append(st, lexFrame{open: rest[:3]})
+				st = st.push(lexFrame{open: rest[:3]})
 				i += 2
 			case c == '`' && (syn == goSyntax || syn == jsSyntax):
-				st = append(st, lexFrame{open: "`"})
+				st = st.push(lexFrame{open: "`"})
 			case c == '"' || c == '\'' || c == '`':
 				quote = c
 			case top == "${" && c == '{':
