@@ -403,7 +403,7 @@ func NewScopes(path string, open []string) *Scopes {
 	case ".rb", ".lua", ".ex", ".exs", ".jl":
 		s.ends = true
 	}
-	for _, d := range open {
+	for _, d := range open[:min(len(open), maxScopeDepth)] {
 		s.defs, s.indent = append(s.defs, d), append(s.indent, s.scopeIndent(d, strings.TrimSpace(d)))
 		if n, ok := yamlDocumentOf(d); ok && s.yaml {
 			s.docs = n
@@ -540,6 +540,9 @@ func (s *Scopes) seeCode(line, t string) {
 		}
 		return
 	}
+	if len(s.defs) >= maxScopeDepth {
+		return // past any real nesting: the line stays in the definitions open
+	}
 	switch opened := blockOpens(t); {
 	case s.python || s.ends:
 		// Blocks by indentation or by `end`.
@@ -595,10 +598,16 @@ func (s *Scopes) seeYAML(line, t string) {
 	for n := len(s.indent); n > 0 && s.indent[n-1] >= in; n-- {
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
 	}
-	if yamlKey.MatchString(t) || yamlItem(t) {
+	if (yamlKey.MatchString(t) || yamlItem(t)) && len(s.defs) < maxScopeDepth {
 		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
 	}
 }
+
+// maxScopeDepth bounds the definitions Scopes keeps open: real code nests
+// a few; a file of thousands of nested definitions (crafted, generated)
+// would otherwise give every line a chain of them to copy and hash, and
+// every finding an Outer as long.
+const maxScopeDepth = 32
 
 // continues reports whether line (trimmed: t), after a definition that
 // awaits its block, is more of it: indented past it (a wrapped signature,

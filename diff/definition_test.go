@@ -285,3 +285,24 @@ func TestContainerWordWithNoNameNeverPanics(t *testing.T) {
 		_ = sc.EnclosingChain("x")
 	}
 }
+
+// TestScopesDepthIsBounded: 800 nested Python definitions (a crafted or
+// generated file) leave at most maxScopeDepth open, so each line's chain
+// stays short (every line stored the whole chain: 368 KB of them took
+// 13 s and 543 MB to index).
+func TestScopesDepthIsBounded(t *testing.T) {
+	sc := NewScopes("a.py", nil)
+	for i := range 800 {
+		sc.See(strings.Repeat(" ", i) + "def f():")
+	}
+	if got := sc.EnclosingChain(strings.Repeat(" ", 800) + "return 1"); len(got) > maxScopeDepth+1 {
+		t.Errorf("chain of %d definitions, want at most %d", len(got), maxScopeDepth+1)
+	}
+	ys := NewScopes("a.yaml", nil)
+	for i := range 800 {
+		ys.See(strings.Repeat(" ", i) + "k:")
+	}
+	if got := ys.EnclosingChain(strings.Repeat(" ", 800) + "v: 1"); len(got) > maxScopeDepth+1 {
+		t.Errorf("yaml chain of %d keys", len(got))
+	}
+}

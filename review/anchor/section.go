@@ -111,15 +111,16 @@ func (ix *Index) chains(key chainKey, h diff.Hunk, open []string, in string, kno
 	hc := &hunkChains{byLine: map[int][]string{}}
 	sc := diff.NewScopes(key.path, open)
 	sc.StartIn(in)
+	norm := map[string]string{} // a definition is on many lines' chains: normalised once
 	for _, l := range h.Lines {
 		k := lineNo(l)
 		if k == 0 {
 			continue
 		}
-		hc.byLine[k] = chainOf(sc.EnclosingChain(l.Text), h, known)
+		hc.byLine[k] = chainOf(sc.EnclosingChain(l.Text), h, known, norm)
 		sc.See(l.Text)
 	}
-	hc.tail = chainOf(sc.EnclosingChain(""), h, known)
+	hc.tail = chainOf(sc.EnclosingChain(""), h, known, norm)
 	if ix.chainMemo == nil {
 		ix.chainMemo = map[chainKey]*hunkChains{}
 	}
@@ -127,11 +128,17 @@ func (ix *Index) chains(key chainKey, h diff.Hunk, open []string, in string, kno
 	return hc
 }
 
-// chainOf normalises a chain the Scopes gave; with none, "" when the open
-// definitions are known to be all the file has there, else h's heading.
-func chainOf(chain []string, h diff.Hunk, known bool) []string {
-	for i := range chain {
-		chain[i] = Normalize(chain[i])
+// chainOf normalises a chain the Scopes gave (norm: the definitions
+// normalised so far); with none, "" when the open definitions are known
+// to be all the file has there, else h's heading.
+func chainOf(chain []string, h diff.Hunk, known bool, norm map[string]string) []string {
+	for i, d := range chain {
+		n, ok := norm[d]
+		if !ok {
+			n = Normalize(d)
+			norm[d] = n
+		}
+		chain[i] = n
 	}
 	if len(chain) == 0 && !known && Normalize(h.Section) != "" {
 		// Top-level code (module settings, a Go var block) has no
