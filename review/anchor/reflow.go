@@ -2,6 +2,7 @@ package anchor
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -147,11 +148,10 @@ type flow struct {
 
 // lineAt is the diff line index of the line holding text offset at.
 func (f flow) lineAt(at int) int {
-	i := 0
-	for i+1 < len(f.starts) && f.starts[i+1] <= at {
-		i++
-	}
-	return f.lines[i]
+	// The last line starting at or before at; starts ascend (a search:
+	// a quote found at every line of a long file asks for each).
+	i := sort.Search(len(f.starts), func(k int) bool { return f.starts[k] > at }) - 1
+	return f.lines[max(i, 0)]
 }
 
 // flows builds the flowed text of every hunk on side s, once per file.

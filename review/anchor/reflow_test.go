@@ -151,6 +151,22 @@ func BenchmarkAnchorRepeatedLines(b *testing.B) {
 	}
 }
 
+// BenchmarkAnchorReflowedRepeated anchors a short quote a model joined
+// onto one line, over 32,000 equal lines (a JSON array of zeros): it
+// occurs at every line of the flowed text, and each occurrence's line was
+// found by a scan from the start (quadratic: 0.4 s a finding).
+func BenchmarkAnchorReflowedRepeated(b *testing.B) {
+	nw := []string{"["}
+	for i := 1; i < 32000; i++ {
+		nw = append(nw, "  0,")
+	}
+	set := changeSet(b, "data.json", lines("[]"), lines(nw...))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		anchor.NewIndex(set).Anchor("r", "c", 1, review.RawFinding{File: "data.json", Line: 5, Quote: "0, 0, 0, 0, 0, 0", Severity: "important", Category: "bug", Title: "t"})
+	}
+}
+
 // TestReflowKeepsTokensAndStatements: what reading a quote without its
 // layout must not do. A space inside a string literal, or one between two
 // operators, is part of the code (`"Bearer "` is no `"Bearer"`, `i + ++j`
