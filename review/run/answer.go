@@ -2,9 +2,11 @@ package run
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -122,7 +124,12 @@ func describe(err error) string {
 		return short(err.Error())
 	}
 	for len(ve.Causes) > 0 {
-		ve = ve.Causes[0]
+		// The library lists causes in map order: the first place in the
+		// answer (then the first message) keeps the repair request and the
+		// saved error a function of the answer.
+		ve = slices.MinFunc(ve.Causes, func(a, b *jsonschema.ValidationError) int {
+			return cmp.Or(slices.Compare(a.InstanceLocation, b.InstanceLocation), strings.Compare(fmt.Sprint(a.ErrorKind), fmt.Sprint(b.ErrorKind)))
+		})
 	}
 	loc := "/" + strings.Join(ve.InstanceLocation, "/")
 	msg := fmt.Sprint(ve.ErrorKind)
