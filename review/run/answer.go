@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -63,11 +64,13 @@ func parseAnswer(content string) (*review.Answer, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reviewer schema does not compile: %w", err)
 	}
-	notes, changed := normalize(v)
-	if changed {
-		if b, err := json.Marshal(v); err == nil {
-			doc = string(b)
-		}
+	notes, _ := normalize(v)
+	dropShadows(v)
+	// Decoded from what was checked: the original text would let a key
+	// repeated ("line" twice) or spelled in another case ("Line") reach
+	// the field the schema checked under its own name.
+	if b, err := json.Marshal(v); err == nil {
+		doc = string(b)
 	}
 	if err := sch.Validate(v); err != nil {
 		return nil, nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
@@ -141,4 +144,49 @@ func describe(err error) string {
 
 func short(s string) string {
 	return safetext.Clip(strings.Join(strings.Fields(s), " "), 200)
+}
+
+// dropShadows removes the keys of an answer's objects that differ from one
+// of its fields' names only in case ("Line" beside "line", "Severity"):
+// the schema lets them by as extra keys, but Go's decoder would read them
+// into the field, unchecked and unnormalised.
+func dropShadows(v any) {
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	dropShadowsIn(doc, jsonNames(reflect.TypeFor[review.Answer]()))
+	for key, t := range map[string]reflect.Type{"findings": reflect.TypeFor[review.RawFinding](), "untested": reflect.TypeFor[review.Untested]()} {
+		items, _ := doc[key].([]any)
+		names := jsonNames(t)
+		for _, it := range items {
+			if m, ok := it.(map[string]any); ok {
+				dropShadowsIn(m, names)
+			}
+		}
+	}
+}
+
+func dropShadowsIn(m map[string]any, names []string) {
+	for k := range m {
+		if slices.Contains(names, k) {
+			continue
+		}
+		if slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, k) }) {
+			delete(m, k)
+		}
+	}
+}
+
+// jsonNames are the JSON names of struct type t's fields.
+func jsonNames(t reflect.Type) []string {
+	var out []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		out = append(out, cmp.Or(name, f.Name))
+	}
+	return out
 }

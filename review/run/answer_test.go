@@ -116,3 +116,21 @@ func TestSchemaErrorIsAFunctionOfTheAnswer(t *testing.T) {
 		t.Errorf("error %v, want the findings' first", first)
 	}
 }
+
+// TestKeysInAnotherCaseAreNotRead: a finding's "Line" or "Severity" beside
+// its "line" and "severity" is an extra key the schema lets by, so it is
+// never read into the field (Go's decoder matched it, unchecked: a line of
+// 5,000,000,000, a severity "bogus"); a key repeated is read as the
+// schema checked it (the last), whatever the order.
+func TestKeysInAnotherCaseAreNotRead(t *testing.T) {
+	a, _, err := parseAnswer(`{"summary":"s","findings":[{"file":"a.go","line":3,"Line":5000000000,"quote":"q","severity":"important","Severity":"bogus","category":"bug","kind":"","title":"t","explanation":"e"}]}`)
+	if err != nil || len(a.Findings) != 1 || a.Findings[0].Line != 3 || a.Findings[0].Severity != "important" {
+		t.Fatalf("%+v %v", a, err)
+	}
+	for _, lines := range []string{`"line":2.5,"line":3`, `"line":3,"line":3`} {
+		a, _, err := parseAnswer(`{"summary":"s","findings":[{"file":"a.go",` + lines + `,"quote":"q","severity":"important","category":"bug","kind":"","title":"t","explanation":"e"}]}`)
+		if err != nil || a.Findings[0].Line != 3 {
+			t.Errorf("%s: %+v %v", lines, a, err)
+		}
+	}
+}
