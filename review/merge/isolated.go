@@ -355,6 +355,12 @@ func natureApart(a, b *anchor.Finding) bool {
 	return sa == review.Critical && sb == review.Suggestion || sa == review.Suggestion && sb == review.Critical
 }
 
+func readabilityApart(a, b *anchor.Finding) bool {
+	ca, cb := a.Raw.Category, b.Raw.Category
+	ra, rb := readability(ca), readability(cb)
+	return ra != rb && (ra && defect(cb) || rb && defect(ca))
+}
+
 func readability(cat string) bool { return cat == "style" || cat == "docs" || cat == "tests" }
 
 func defect(cat string) bool {

@@ -440,6 +440,9 @@ func conflicts(nodes []node, a, b []int) bool {
 			if kindConflict(&nodes[i], &nodes[j]) {
 				return true
 			}
+			if readabilityApart(&nodes[i].f, &nodes[j].f) {
+				return true
+			}
 			if disjointFar(&nodes[i], &nodes[j]) {
 				return true
 			}

@@ -58,6 +58,22 @@ func TestClusters(t *testing.T) {
 		{"different files never merge", []anchor.Finding{leakA, func() anchor.Finding { f := leakB; f.File = "y.go"; return f }()}, 2, []int{1, 1}},
 		{"far lines never merge", []anchor.Finding{leakA, func() anchor.Finding { f := leakB; f.Line, f.EndLine = 40, 40; return f }()}, 2, []int{1, 1}},
 		{"a reviewer repeating itself collapses", []anchor.Finding{leakA, leakA, leakB}, 1, []int{2}},
+		// A style note whose words sound like the injection on its line
+		// ("query concatenation") is not a second reviewer of it.
+		{"a style note never confirms a security finding", []anchor.Finding{
+			func() anchor.Finding {
+				f := fnd("a", "store.go", 31, "important", "security", "SQL built from name", "The query concatenates `name` into SQL: an injection.")
+				f.Raw.Kind, f.Raw.Quote, f.LineText, f.Evidence = "sql-injection", "q := \"SELECT * FROM users WHERE name = '\"+name+\"'\"", "q := \"SELECT * FROM users WHERE name = '\"+name+\"'\"", anchor.EvidenceQuote
+				return f
+			}(),
+			func() anchor.Finding {
+				f := fnd("b", "store.go", 31, "suggestion", "style", "Query string formatting", "gofmt would space the query concatenation differently; name the variable query.")
+				f.Raw.Kind, f.Raw.Quote, f.LineText, f.Evidence = "other", "q := \"SELECT * FROM users WHERE name = '\"+name+\"'\"", "q := \"SELECT * FROM users WHERE name = '\"+name+\"'\"", anchor.EvidenceQuote
+				return f
+			}(),
+			fnd("a", "store.go", 24, "important", "error-handling", "os.Create error discarded", "The error from `os.Create` is dropped."),
+			fnd("b", "store.go", 25, "important", "bug", "Nil file closed", "`f` may be nil when `defer f.Close()` runs."),
+		}, 3, []int{2, 1, 1}}, // the error dropped and its nil file: a cause and its symptom
 		{"one finding per reviewer per cluster", []anchor.Finding{
 			fnd("a", "x.go", 17, "important", "bug", "Descriptor leak", "`f` is never closed."),
 			fnd("a", "x.go", 17, "important", "bug", "Unchecked os.Open", "The error from `os.Open` is discarded."),
