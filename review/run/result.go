@@ -3,6 +3,7 @@ package run
 import (
 	"errors"
 	"fmt"
+	"github.com/quorum-review/quorum/review/plan"
 
 	"github.com/quorum-review/quorum/review"
 )
@@ -163,16 +164,57 @@ func (r *Runner) hint(err error, model string) string {
 }
 
 // OwnContextHint is the hint of a model whose own context cannot hold the
-// prompt: no setting raises it (ollama runs no model past its own), but a
-// smaller answer budget leaves the prompt more of it.
-const OwnContextHint = "its own context is too small for quorum's prompt beside the answer's room (--num-predict, at most half the context): lower --num-predict (num_predict in .quorum.yaml) to give the prompt more, or review with a model of a larger context ('quorum models' lists each one's)"
+// prompt: no setting raises it (ollama runs no model past its own). A
+// smaller answer budget leaves the prompt more of it, but only down to the
+// fifth of the context every plan keeps free (answerRoom): lowerTo, when
+// above 0, is the --num-predict at which a review would read the diff.
+func OwnContextHint(lowerTo int) string {
+	const larger = "review with a model of a larger context ('quorum models' lists each one's)"
+	if lowerTo > 0 {
+		return fmt.Sprintf("its own context is too small for quorum's prompt beside the answer's room: lower --num-predict (num_predict in .quorum.yaml) to %d, or %s", lowerTo, larger)
+	}
+	return "its own context is too small for quorum's prompt and the room kept for an answer (a lower --num-predict would not help): " + larger
+}
+
+// OwnContextHintOf is OwnContextHint for an error that carries
+// ErrOwnContext, with the --num-predict it tells would help.
+func OwnContextHintOf(err error) string {
+	var oc *ownContextError
+	if errors.As(err, &oc) {
+		return OwnContextHint(oc.lowerTo)
+	}
+	return OwnContextHint(0)
+}
+
+// ownContextError is ErrOwnContext with the num_predict at which the diff
+// would fit (0: none would).
+type ownContextError struct{ lowerTo int }
+
+func (e *ownContextError) Error() string        { return ErrOwnContext.Error() }
+func (e *ownContextError) Is(target error) bool { return target == ErrOwnContext }
+
+// lowerNumPredict is the num_predict at which a plan of prep in budget b
+// (planned with nothing read) would read something: the least the answer
+// keeps, a fifth of num_ctx, when that is below b's; 0 when no lower one
+// helps.
+func lowerNumPredict(prep *plan.Prepared, b plan.Budget, numPredict int) int {
+	floor := b.NumCtx / minAnswerShare
+	if numPredict <= floor {
+		return 0
+	}
+	b.AnswerTokens = answerRoom(floor, b.NumCtx)
+	if pl, err := plan.Build(prep, b); err != nil || len(pl.Chunks) == 0 {
+		return 0
+	}
+	return floor
+}
 
 // statusOf classifies a fatal reviewer error: the status, a one-line reason and a hint.
 func (r *Runner) statusOf(err error, model string) (status, msg, hint string) {
 	msg = oneLine(err.Error())
 	hint = r.hint(err, model)
 	if hint == "" && errors.Is(err, ErrOwnContext) {
-		hint = OwnContextHint
+		hint = OwnContextHintOf(err)
 	}
 	if hint == "" && errors.Is(err, ErrNothingFits) {
 		hint = "give the model a larger context: num_ctx under its models: entry (the server's own context for an OpenAI-compatible server), or raise --max-context"

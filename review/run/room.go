@@ -1,24 +1,56 @@
 package run
 
 import (
-	"math"
+	"strings"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review/plan"
 )
 
-// RoomForDiff is how many tokens of a diff a model run at numCtx can read
-// beside the fixed part of quorum's prompt (no guidelines, no focus: the
-// least it ever is), an answer of up to numPredict tokens and the margin
-// that tells a cut prompt, at bpt bytes a token. Below MinRoom a review of
-// that model reads nothing ('quorum doctor' says so before a review does).
-func RoomForDiff(numCtx, numPredict int, bpt float64) (int, error) {
+// ReadsASmallChange reports whether a review of a model run at numCtx,
+// with answers of up to numPredict tokens, at bpt bytes a token as
+// measured (a review plans with a safety share of it), can read the least
+// change there is: one commit changing one line of one file, with git's
+// context around it. It plans that change as a review would, so 'quorum
+// doctor' fails a model exactly when a review of it would read nothing.
+func ReadsASmallChange(numCtx, numPredict int, bpt float64) (bool, error) {
 	answer := answerRoom(min(numPredict, numCtx/2), numCtx)
-	pl, err := plan.Build(plan.Prepare(plan.Input{Set: &diff.Set{}}), plan.Budget{NumCtx: numCtx, AnswerTokens: answer, BytesPerToken: bpt})
+	pl, err := plan.Build(plan.Prepare(plan.Input{Set: smallChange()}), plan.Budget{NumCtx: numCtx, AnswerTokens: answer, BytesPerToken: bpt * safety})
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	return numCtx - answer - int(math.Ceil(float64(pl.Overhead)/bpt)), nil
+	return len(pl.Chunks) > 0, nil
+}
+
+// LowerNumPredict is the --num-predict at which a review of a model run
+// at numCtx reads the least change (ReadsASmallChange), when one lower
+// than numPredict does; 0 when none does.
+func LowerNumPredict(numCtx, numPredict int, bpt float64) int {
+	floor := numCtx / minAnswerShare
+	if numPredict <= floor {
+		return 0
+	}
+	if reads, err := ReadsASmallChange(numCtx, floor, bpt); err != nil || !reads {
+		return 0
+	}
+	return floor
+}
+
+// smallChange is one commit changing one line of a Go file, with three
+// lines of context either side.
+func smallChange() *diff.Set {
+	h := diff.Hunk{OldStart: 10, OldLines: 7, NewStart: 10, NewLines: 7, Section: "func (s *Server) handle(w http.ResponseWriter, r *http.Request) {"}
+	for i, text := range []string{"	id := r.URL.Query().Get(\"id\")", "	if id == \"\" {", "		http.Error(w, \"missing id\", http.StatusBadRequest)",
+		"		return", "	}", "	item, err := s.store.Get(r.Context(), id)", "	if err != nil {"} {
+		kind := diff.Context
+		if i == 3 {
+			kind = diff.Added
+		}
+		h.Lines = append(h.Lines, diff.Line{Kind: kind, Old: 10 + i, New: 10 + i, Text: text})
+	}
+	return &diff.Set{Mode: diff.ModeCommits, Head: diff.Ref{Commit: strings.Repeat("1", 40)},
+		Commits: []diff.Commit{{SHA: strings.Repeat("1", 40), Subject: "Return after a missing id"}},
+		Files:   []diff.File{{Path: "internal/server/handler.go", Status: diff.StatusModified, Added: 1, Hunks: []diff.Hunk{h}}}}
 }
 
 // minAnswerShare: at least this share of num_ctx is kept free of the
@@ -36,10 +68,6 @@ const minAnswerShare = 5
 func answerRoom(numPredict, numCtx int) int {
 	return max(numPredict, numCtx/minAnswerShare) + truncMargin(numCtx)
 }
-
-// MinRoom is the least room for a diff a review can use: a file header
-// and a line or two.
-const MinRoom = 64
 
 // OptimisticBytesPerToken is the most bytes a token of any tokenizer
 // quorum plans with covers (maxBPT): a model judged by it that has no room

@@ -317,7 +317,7 @@ func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
 		// fixed part of the prompt. That is a failure, never "nothing to review".
 		rr.fatal = fmt.Errorf("%w: %d file%s, num_ctx %d", ErrNothingFits, len(pl.NotCovered), map[bool]string{true: "", false: "s"}[len(pl.NotCovered) == 1], rr.res.Options.NumCtx)
 		if rr.modelCap {
-			rr.fatal = fmt.Errorf("%w (%w)", rr.fatal, ErrOwnContext)
+			rr.fatal = fmt.Errorf("%w (%w)", rr.fatal, &ownContextError{lowerNumPredict(rr.prep, pl.Budget, rr.res.Options.NumPredict)})
 		}
 	}
 	rr.chunks = make([][]*review.ChunkResult, len(pl.Chunks))

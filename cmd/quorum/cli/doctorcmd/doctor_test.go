@@ -276,7 +276,7 @@ func TestProblems(t *testing.T) {
 			"warn  hook        the hook's saved verdicts ", "are damaged", "which earlier pushes were blocked is unknown",
 			"fix: look at "}},
 		{"no room for a diff", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "1024"}, 2, []string{
-			"FAIL  context     gemma2:9b: num_ctx 1024 holds quorum's prompt and an answer but no line of a diff (at any tokenizer's); a review of it reads nothing",
+			"FAIL  context     gemma2:9b: num_ctx 1024 holds quorum's prompt and an answer's room but not a one-line change (at any tokenizer's); a review of it reads nothing",
 			"fix: raise max_context in .quorum.yaml (--max-context for one review)"}},
 		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
 			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},

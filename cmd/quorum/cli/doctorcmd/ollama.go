@@ -368,7 +368,8 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 }
 
 // noRoom fails the context check of a model whose num_ctx n leaves no room
-// for a diff beside quorum's prompt and an answer, and reports whether it
+// for a one-line change beside quorum's prompt and an answer, planned as a
+// review plans it (reviewrun.ReadsASmallChange), and reports whether it
 // did. The tokenizer is the one a review measured (the cache), else the
 // most compact any model has: the check fails only when no review of the
 // model could read a line.
@@ -382,8 +383,7 @@ func (d *doctor) noRoom(m review.ModelInfo, n int) bool {
 			bpt, measured = v, true
 		}
 	}
-	room, err := reviewrun.RoomForDiff(n, d.cfg.NumPredict, bpt)
-	if err != nil || room >= reviewrun.MinRoom {
+	if reads, err := reviewrun.ReadsASmallChange(n, d.cfg.NumPredict, bpt); err != nil || reads {
 		return false
 	}
 	how := "at any tokenizer's"
@@ -394,11 +394,11 @@ func (d *doctor) noRoom(m review.ModelInfo, n int) bool {
 	hint := "raise num_ctx for it under models: in .quorum.yaml"
 	switch {
 	case m.ContextLength > 0 && n >= m.ContextLength:
-		hint = reviewrun.OwnContextHint
+		hint = reviewrun.OwnContextHint(reviewrun.LowerNumPredict(n, d.cfg.NumPredict, bpt))
 	case n >= d.cfg.MaxContext:
 		hint = "raise max_context in .quorum.yaml (--max-context for one review)"
 	}
-	d.r.add("context", Fail, fmt.Sprintf("%s: num_ctx %d holds quorum's prompt and an answer but no line of a diff (%s); a review of it reads nothing", safetext.OneLine(m.Name), n, how), hint)
+	d.r.add("context", Fail, fmt.Sprintf("%s: num_ctx %d holds quorum's prompt and an answer's room but not a one-line change (%s); a review of it reads nothing", safetext.OneLine(m.Name), n, how), hint)
 	return true
 }
 

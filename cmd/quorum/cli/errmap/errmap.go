@@ -114,7 +114,7 @@ func runRule(err error) (int, string, bool) {
 	case errors.Is(err, run.ErrPromptTruncated):
 		return exitcode.Setup, PromptTruncatedHint, true
 	case errors.Is(err, run.ErrOwnContext):
-		return exitcode.Setup, run.OwnContextHint, true
+		return exitcode.Setup, run.OwnContextHintOf(err), true
 	case errors.Is(err, run.ErrNothingFits):
 		return exitcode.Setup, NothingFitsHint, true
 	}

@@ -622,7 +622,7 @@ func noAnswerError(err error) error {
 		case errors.Is(err, run.ErrPromptTruncated):
 			hint = errmap.PromptTruncatedHint
 		case errors.Is(err, run.ErrOwnContext):
-			hint = run.OwnContextHint
+			hint = run.OwnContextHintOf(err)
 		case errors.Is(err, run.ErrNothingFits):
 			hint = errmap.NothingFitsHint
 		default:
