@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -76,6 +77,19 @@ func (s *Session) EmbeddingModel(ctx context.Context) (name, family string) {
 		}
 	}
 	return "", ""
+}
+
+// MissingModel names the first configured reviewer whose model its server
+// does not have ("" when each is there, or the server cannot tell).
+func (s *Session) MissingModel(ctx context.Context) string {
+	for _, g := range s.groups {
+		for _, rv := range g.reviewers {
+			if _, err := g.catalog.Show(ctx, rv.Model); errors.Is(err, review.ErrModelNotFound) {
+				return rv.Model
+			}
+		}
+	}
+	return ""
 }
 
 // SameWeights names two configured reviewers on one server whose models

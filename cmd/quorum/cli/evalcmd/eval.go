@@ -281,6 +281,11 @@ func evalRun(o *EvalOptions) error {
 	if err := cmdutil.CheckDistinctModels(ctx, session); err != nil {
 		return err
 	}
+	// A model that is not there would be scored as if it had missed every
+	// bug: a panel picked from the table would be judged on nothing.
+	if m := session.MissingModel(ctx); m != "" {
+		return exitcode.Setupf(fmt.Sprintf("ollama pull %s, or leave it out of --models", m), "%s is not installed: an eval cannot score it", m)
+	}
 	var cost costs
 	if cfg.Cache {
 		if dir, err := cache.DefaultDir(o.Getenv); err == nil {

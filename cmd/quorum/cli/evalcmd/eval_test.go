@@ -620,3 +620,20 @@ func TestOneModelUnderTwoNames(t *testing.T) {
 		t.Fatalf("exit %d, %d model calls, stderr:\n%s\nwant ending:\n%s", r.code, e.srv.ModelCalls(), r.stderr, want)
 	}
 }
+
+// TestEvalRefusesAMissingModel: a model that is not installed would be
+// scored as if it had missed every bug ("recall 0%"): the eval stops
+// before any case is asked (exit 2), naming it and the pull.
+func TestEvalRefusesAMissingModel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, script)
+	dirty(e.repo)
+	r := e.run(context.Background(), "--cases", "4", "--models", qwen+",nosuch:1b")
+	if r.code != exitcode.Setup || !strings.Contains(r.stderr, "error: nosuch:1b is not installed: an eval cannot score it\n") ||
+		!strings.Contains(r.stderr, "hint: ollama pull nosuch:1b, or leave it out of --models") || r.stdout != "" {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := e.srv.ModelCalls(); n != 0 {
+		t.Errorf("%d model calls before refusing", n)
+	}
+}
