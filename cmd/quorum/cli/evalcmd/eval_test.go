@@ -477,7 +477,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--paths", "calc.go,", "--models", qwen}, "--paths has an empty entry", "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--paths", ".git/hooks", "--models", qwen}, `--paths ".git/hooks" is inside .git, which holds no reviewed file`, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--since", "garbage", "--models", qwen}, `--since "garbage": git reads it as now, which selects no commits`, "give a date or a span git understands, like 2026-01-01 or '3 months ago'"},
-		{[]string{"--models", "absent:1b"}, `no reviewer could answer: model "absent:1b" is not installed in ollama at `, "ollama pull absent:1b"},
+		{[]string{"--models", "absent:1b"}, "absent:1b is not installed: an eval cannot score it", "ollama pull absent:1b, or leave it out of --models"},
 		{[]string{"--models", "nomic-embed-text"}, "nomic-embed-text is an embedding model (family nomic-bert): it cannot chat, so it cannot review", "name a chat model in --models"},
 	} {
 		r := e.run(context.Background(), tc.args...)
