@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -303,8 +304,18 @@ var entryKeys = func() []string {
 // errors for these name Go types ("cannot unmarshal !!int `5` into
 // []dismiss.Entry"). It returns each entry's lines.
 func checkShape(data []byte) ([]entryLines, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	var doc, more yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	// A second document (after `---`) would be read by nobody: its
+	// entries silently dismiss nothing.
+	if err := dec.Decode(&more); err == nil {
+		if len(more.Content) > 0 && !isNull(deref(more.Content[0])) {
+			return nil, lineError(more.Content[0].Line, "a second YAML document (after ---); keep every entry in one dismissed: list")
+		}
+	} else if !errors.Is(err, io.EOF) {
 		return nil, err
 	}
 	if len(doc.Content) == 0 {
@@ -686,7 +697,9 @@ func (e Entry) at(f report.Finding) bool {
 // beside a dev one, a second handler) may well be the bug the first was
 // not. An entry that names no file (written by hand) covers any.
 func (e Entry) inFile(at findingPlaces) bool {
-	return e.File == "" || e.File == at.file || at.renamedFrom != "" && e.File == at.renamedFrom
+	// A hand-written `./a.go` or `a//b.go` names the repository path.
+	file := strings.TrimPrefix(path.Clean(filepath.ToSlash(e.File)), "./")
+	return e.File == "" || file == at.file || at.renamedFrom != "" && file == at.renamedFrom
 }
 
 // coversPlaces reports whether the entry covers a finding at places at:

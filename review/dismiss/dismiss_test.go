@@ -372,6 +372,8 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\ndismissed:\n  - fingerprint: 000000000000000b\n    reason: r\n": `line 5: a second YAML document (after ---); keep every entry in one dismissed: list`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\n- [\n": `line 5: invalid YAML: did not find expected node content`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, copies, id, file, title, reason, who, when`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
@@ -997,5 +999,18 @@ func TestACopyOfADismissedLineComesBack(t *testing.T) {
 	l = &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(r.Findings[0], "both admin only", "", time.Time{})}}
 	if r := consolidate(t, s2, both, l); len(r.Dismissed) != 2 {
 		t.Errorf("dismissed for both copies: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
+	}
+}
+
+// TestHandWrittenFileIsAPath: an entry's file written `./store/load.go`
+// by hand names the repository path store/load.go (it was "another place").
+func TestHandWrittenFileIsAPath(t *testing.T) {
+	want := base(t)
+	s := set("store/load.go", 1, body...)
+	for _, file := range []string{"./store/load.go", "store//load.go"} {
+		l := &dismiss.Ledger{Entries: []dismiss.Entry{{Fingerprint: want.Fingerprint, File: file, Reason: "optional file"}}}
+		if r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped}), l); len(r.Dismissed) != 1 {
+			t.Errorf("file %q: kept %d, dismissed %d", file, len(r.Findings), len(r.Dismissed))
+		}
 	}
 }
