@@ -28,6 +28,10 @@ var lockfiles = map[string]bool{
 	"conan.lock": true, "paket.lock": true, "cabal.project.freeze": true,
 }
 
+// LedgerPath is quorum's shared dismissal ledger in a repository
+// (dismiss.SharedFile): reviewed by nobody (SkipLedger).
+const LedgerPath = ".quorum/dismissed.yaml"
+
 // vendoredDirs are directory names whose contents are third-party code.
 var vendoredDirs = map[string]bool{"vendor": true, "node_modules": true, "third_party": true}
 
@@ -277,6 +281,8 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 		return SkipBinaryAttr
 	case f.Binary:
 		return SkipBinary
+	case p == LedgerPath:
+		return SkipLedger
 	case lockfiles[path.Base(p)]:
 		return SkipLockfile
 	case inVendoredDir(p) || a.vendored:
@@ -296,7 +302,7 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 // no cheaper rule skips the file first).
 func needsHead(f *File, ign ignoreSet) bool {
 	if f.Status == StatusDeleted || len(f.Hunks) == 0 || f.Binary || ign.match(f.Path) ||
-		f.NewMode == "160000" || lockfiles[path.Base(f.Path)] || inVendoredDir(f.Path) {
+		f.NewMode == "160000" || f.Path == LedgerPath || lockfiles[path.Base(f.Path)] || inVendoredDir(f.Path) {
 		return false
 	}
 	h := f.Hunks[0]

@@ -33,9 +33,13 @@ const (
 	// file as binary, whatever its content.
 	SkipBinaryAttr = "binary-attribute"
 	SkipLockfile   = "lockfile"
-	SkipVendored   = "vendored"
-	SkipGenerated  = "generated"
-	SkipTooLarge   = "too-large"
+	// SkipLedger marks quorum's own dismissal ledger: its entries are
+	// quorum's, not code, and its reasons (free text) would only be read
+	// by the models as text to review.
+	SkipLedger    = "quorum-ledger"
+	SkipVendored  = "vendored"
+	SkipGenerated = "generated"
+	SkipTooLarge  = "too-large"
 	// SkipDeletedLarge marks a deleted file whose patch is over the size
 	// limit: a removal brings no code to read, so unlike SkipTooLarge it
 	// leaves nothing unread.

@@ -31,7 +31,7 @@ import (
 // The ledger's places: SharedFile under the work tree (committed, so the
 // team shares it) and LocalFile under the git dir (--local, this clone only).
 const (
-	SharedFile = ".quorum/dismissed.yaml"
+	SharedFile = diff.LedgerPath
 	LocalFile  = "quorum/dismissed.yaml"
 )
 
