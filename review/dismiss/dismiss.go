@@ -1044,9 +1044,16 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 // when kind is set, whose kinds are that set: "a,b" in any order), and
 // returns them.
 func (l *Ledger) Remove(keys []string, kind string) []Entry {
+	return l.RemoveWhere(func(e Entry) bool {
+		return e.Named(keys) && (kind == "" || e.KindKey() == KindKey(strings.Split(kind, ",")))
+	})
+}
+
+// RemoveWhere removes the entries named returns true for, and returns them.
+func (l *Ledger) RemoveWhere(named func(Entry) bool) []Entry {
 	var out []Entry
 	l.Entries = slices.DeleteFunc(l.Entries, func(e Entry) bool {
-		if e.Named(keys) && (kind == "" || e.KindKey() == KindKey(strings.Split(kind, ","))) {
+		if named(e) {
 			out = append(out, e)
 			return true
 		}
@@ -1054,6 +1061,10 @@ func (l *Ledger) Remove(keys []string, kind string) []Entry {
 	})
 	return out
 }
+
+// KindsAgree reports whether an entry of kinds a is of the issue of kinds
+// b: a names none, or they share one (none in b is "other").
+func KindsAgree(a, b []string) bool { return kindsAgree(a, b) }
 
 // KindKey names the entry's kinds as a set: sorted, comma-separated, ""
 // for none (an entry written by hand).

@@ -369,14 +369,14 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismised: []\n":         `line 1: unknown key "dismised"; the file has one key, dismissed:`,
 		"dismissed:\n  - abc\n":  `line 2: entry 1 must be keys like 'fingerprint:' and 'reason:', got "abc"`,
 		"dismissed: [unclosed\n": "line 1: invalid YAML: did not find expected ',' or ']'",
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":          "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                      "line 3: entry 1: reason: must be a plain value, got a list",
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":   `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    kinds: 3\n":                                                      "line 4: entry 1: kinds: must be a list like [unchecked-error], got 3",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: [x]\n":                                                                  "line 3: entry 1: reason: must be a plain value, got a list",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":                                               `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\ndismissed:\n  - fingerprint: 000000000000000b\n    reason: r\n": `line 5: a second YAML document (after ---); keep every entry in one dismissed: list`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\n- [\n": `line 5: invalid YAML: did not find expected node content`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":          `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, copies, id, file, title, reason, who, when`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":         "line 4: entry 1: reason: repeats line 3; keep one",
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n": "line 4: entry 2 has no fingerprint, so it matches no finding",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\n- [\n":                                                          `line 5: invalid YAML: did not find expected node content`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":                                                      `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, copies, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":                                                     "line 4: entry 1: reason: repeats line 3; keep one",
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n":                                             "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
 		if err := os.WriteFile(path, []byte(ledger), 0o644); err != nil {
 			t.Fatal(err)

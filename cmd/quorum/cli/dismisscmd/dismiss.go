@@ -449,6 +449,7 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	if err != nil {
 		return err
 	}
+	sels := selectors(gitDir, opts.Keys)
 	if !opts.All {
 		// One line can hold two issues, dismissed one by one under one id,
 		// and one id can name one line's text at two places: taking both
@@ -457,7 +458,7 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 		if err != nil {
 			return exitcode.WithHint(err, dismiss.Hint(root, err))
 		}
-		if err := ambiguous(l, opts.Keys, opts.Kind); err != nil {
+		if err := ambiguous(l, sels, opts.Kind); err != nil {
 			return err
 		}
 	}
@@ -467,7 +468,7 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 		ledgers = append(ledgers, struct{ path, source string }{p, dismiss.SourceLocal})
 	}
 	for _, p := range ledgers {
-		gone, err := remove(ctx, root, p.path, p.source, opts.Keys, opts.Kind)
+		gone, err := remove(ctx, root, p.path, p.source, sels, opts.Kind)
 		if err != nil {
 			return err
 		}
@@ -485,7 +486,7 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 			if l, err := dismiss.Load(root, gitDir); err == nil {
 				var sets []string
 				for _, e := range l.Entries {
-					if k := cmp.Or(e.KindKey(), "(none)"); e.Named(opts.Keys) && !slices.Contains(sets, k) {
+					if k := cmp.Or(e.KindKey(), "(none)"); namedByAny(sels, e) && !slices.Contains(sets, k) {
 						sets = append(sets, k)
 					}
 				}
@@ -499,17 +500,66 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	return nil
 }
 
+// selector is one key given to undismiss: an entry's id or fingerprint,
+// or, for an id a saved report shows (the newest that has it, as dismiss
+// reads ids), that finding.
+type selector struct {
+	key string
+	// prints and kinds are the finding's when the key is an id a report
+	// shows: its fingerprints (with the v1 one) and its issue kinds.
+	prints, kinds []string
+}
+
+// selectors reads keys. An id is a line's text and category, so an
+// entry's stored id may name another place once code above it changed:
+// undismiss of the id a report shows takes back that finding's dismissal
+// (its fingerprint, its kinds or its id), never another place's.
+func selectors(gitDir string, keys []string) []selector {
+	out := make([]selector, 0, len(keys))
+	for _, k := range keys {
+		sel := selector{key: k}
+		if !dismiss.IsFingerprint(k) {
+			holds := func(r *report.Report) bool { return holdsAll(r, []string{k}) }
+			if _, rep, ok := reportstore.NewestWhere(gitDir, 50, holds); ok {
+				all := append(slices.Clone(rep.Findings), rep.Dismissed...)
+				if f := all[indexOfID(all, k)]; f.Fingerprint != "" {
+					sel.prints, sel.kinds = []string{f.Fingerprint}, f.Kinds
+					if f.LegacyFingerprint != "" {
+						sel.prints = append(sel.prints, f.LegacyFingerprint)
+					}
+				}
+			}
+		}
+		out = append(out, sel)
+	}
+	return out
+}
+
+// names reports whether the selector names entry e.
+func (s selector) names(e dismiss.Entry) bool {
+	if len(s.prints) == 0 {
+		return e.Named([]string{s.key})
+	}
+	return slices.Contains(s.prints, e.Fingerprint) && (strings.EqualFold(e.ID, s.key) || dismiss.KindsAgree(e.Kinds, s.kinds))
+}
+
+// namedByAny reports whether any of sels names e.
+func namedByAny(sels []selector, e dismiss.Entry) bool {
+	return slices.ContainsFunc(sels, func(s selector) bool { return s.names(e) })
+}
+
 // ambiguous refuses keys that name dismissals at different places (an id
 // is a hash of the file, the line's text and the category: the same line
 // in two classes' methods shares it) or of different kinds of issue.
-func ambiguous(l *dismiss.Ledger, keys []string, kind string) error {
-	for _, k := range keys {
+func ambiguous(l *dismiss.Ledger, sels []selector, kind string) error {
+	for _, sel := range sels {
 		if kind != "" {
 			break // --kind picks one set of kinds
 		}
+		k := sel.key
 		var kinds, shown []string
 		for _, e := range l.Entries {
-			if !e.Named([]string{k}) {
+			if !sel.names(e) {
 				continue
 			}
 			if kind := e.KindKey(); !slices.Contains(kinds, kind) {
@@ -528,10 +578,11 @@ func ambiguous(l *dismiss.Ledger, keys []string, kind string) error {
 				"%s names %d dismissals of different issues: %s", safetext.OneLine(k), len(kinds), strings.Join(shown, "; "))
 		}
 	}
-	for _, k := range keys {
+	for _, sel := range sels {
+		k := sel.key
 		var places, where, prints, ids []string
 		for _, e := range l.Entries {
-			if !e.Named([]string{k}) || kind != "" && e.KindKey() != dismiss.KindKey(strings.Split(kind, ",")) {
+			if !sel.names(e) || kind != "" && e.KindKey() != dismiss.KindKey(strings.Split(kind, ",")) {
 				continue
 			}
 			if p := e.Fingerprint + "\x00" + e.File; !slices.Contains(places, p) {
@@ -577,9 +628,9 @@ func describeEntry(e dismiss.Entry) string {
 	return out
 }
 
-// remove drops the entries of keys (of kind, when set) from the ledger at
+// remove drops the entries sels name (of kind, when set) from the ledger at
 // path (updateLedger), and returns them.
-func remove(ctx context.Context, root, path, source string, keys []string, kind string) ([]dismiss.Entry, error) {
+func remove(ctx context.Context, root, path, source string, sels []selector, kind string) ([]dismiss.Entry, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// Nothing to remove, and no lock file (nor .quorum directory) to
 		// make in the work tree for it.
@@ -587,7 +638,9 @@ func remove(ctx context.Context, root, path, source string, keys []string, kind 
 	}
 	var gone []dismiss.Entry
 	err := updateLedger(ctx, root, path, source, func(l *dismiss.Ledger) bool {
-		gone = l.Remove(keys, kind)
+		gone = l.RemoveWhere(func(e dismiss.Entry) bool {
+			return namedByAny(sels, e) && (kind == "" || e.KindKey() == dismiss.KindKey(strings.Split(kind, ",")))
+		})
 		return len(gone) > 0
 	})
 	return gone, err

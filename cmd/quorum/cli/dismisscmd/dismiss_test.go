@@ -548,3 +548,38 @@ func TestDismissCopiesNeedsAllPlaces(t *testing.T) {
 		t.Fatalf("ledger %+v %v", l, err)
 	}
 }
+
+// TestUndismissReadsTheIDTheReportShows: ids are a line's text, so after
+// the line above changed the report shows the second dismissed finding
+// under the first one's old id. undismiss of that id takes back the
+// dismissal of the finding the report shows (its fingerprint), not the
+// older entry that stored the id.
+func TestUndismissReadsTheIDTheReportShows(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	shown := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: 8, Title: "multiplication may overflow", Fingerprint: "bbbbbbbbbbbbbbbb",
+		Kinds: []string{"integer-overflow"}, Severity: "important", Dismissal: &report.Dismissal{Reason: "bounded"}}
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{}, Dismissed: []report.Finding{shown}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	stale := dismiss.Entry{Fingerprint: "aaaaaaaaaaaaaaaa", ID: "Qaaaaaaaaaa", File: "a.go", Kinds: []string{"integer-overflow"}, Reason: "line 4 is bounded"}
+	current := dismiss.Entry{Fingerprint: "bbbbbbbbbbbbbbbb", ID: "Qaaaaaaaaaa-2", File: "a.go", Kinds: []string{"integer-overflow"}, Reason: "bounded"}
+	if err := os.MkdirAll(filepath.Join(dir, ".quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := dismiss.WriteFile(dismiss.SharedPath(dir), &dismiss.Ledger{Entries: []dismiss.Entry{stale, current}}); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdUndismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	l, err := dismiss.ReadFile(dismiss.SharedPath(dir), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Fingerprint != stale.Fingerprint {
+		t.Fatalf("left %+v %v; want only the stale entry, of another place", l, err)
+	}
+	if !strings.Contains(errOut.String(), `removed the dismissal of Qaaaaaaaaaa-2 (integer-overflow)`) {
+		t.Errorf("stderr %q", errOut)
+	}
+}
