@@ -677,7 +677,7 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
+	return (e.at(f) || at.names(e.Fingerprint)) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
 }
 
 // coversCopies reports whether the entry covers f's copies: no more lines
@@ -791,7 +791,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
-		case !e.at(f):
+		case !e.at(f) && !at.names(e.Fingerprint):
 		case e.matches(f, at):
 			return ""
 		case !e.inFile(at):

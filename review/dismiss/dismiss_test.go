@@ -1014,3 +1014,23 @@ func TestHandWrittenFileIsAPath(t *testing.T) {
 		}
 	}
 }
+
+// TestDismissalHoldsWhenAnotherReviewerQuotesTheLineAbove: a dismissal made
+// while one reviewer reported the issue at `return data` still covers it
+// once another reviewer reports it at the ReadFile line above and the
+// merge names the finding after that line: the entry names one of its
+// members' lines.
+func TestDismissalHoldsWhenAnotherReviewerQuotesTheLineAbove(t *testing.T) {
+	s := set("store/load.go", 1, body...)
+	atReturn := rt.F("", 3, "return data", review.Important, "bug", "Error from ReadFile is ignored", "The error from os.ReadFile is discarded, so a missing file returns nil data silently.")
+	first := only(t, consolidate(t, s, raw(s, map[string]review.RawFinding{"beta": atReturn}), nil))
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(first, "the file is optional", "", time.Time{})}}
+	r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": dropped, "beta": atReturn}), l)
+	all := append(slices.Clone(r.Findings), r.Dismissed...)
+	if len(all) != 1 || all[0].Line != 2 {
+		t.Fatalf("fixture: want one finding named after line 2, got %+v", all)
+	}
+	if len(r.Dismissed) != 1 {
+		t.Errorf("another reviewer's report of it at the line above: not dismissed (%s)", r.Findings[0].NotDismissed)
+	}
+}

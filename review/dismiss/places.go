@@ -171,7 +171,15 @@ type findingPlaces struct {
 	// when the diff was not read (known false).
 	prints [][]string
 	known  bool
+	// members are the fingerprints of the lines of a finding of one place
+	// whose members are on several lines (another reviewer quoting the
+	// line above): an entry made when one of them was the finding's
+	// fingerprint still names it. nil when the diff was not read.
+	members []string
 }
+
+// names reports whether fingerprint fp is one of the finding's members'.
+func (fp findingPlaces) names(print string) bool { return slices.Contains(fp.members, print) }
 
 // of is f's places, with their members' fingerprints when p has a diff
 // and f has more than one place (one place is the finding's fingerprint).
@@ -182,7 +190,17 @@ func (p *placer) of(f report.Finding) findingPlaces {
 			fp.renamedFrom = df.OldPath
 		}
 	}
-	if p == nil || len(fp.places) < 2 {
+	if p == nil {
+		return fp
+	}
+	if len(fp.places) < 2 {
+		if lines := memberLines(f); len(lines) > 1 {
+			for _, m := range f.Members {
+				if prs, ok := p.memberPrints(f, m); ok {
+					fp.members = append(fp.members, prs...)
+				}
+			}
+		}
 		return fp
 	}
 	fp.known, fp.prints = true, make([][]string, len(fp.places))
@@ -193,6 +211,21 @@ func (p *placer) of(f report.Finding) findingPlaces {
 		}
 	}
 	return fp
+}
+
+// memberLines are the distinct lines (new or old side) of f's members.
+func memberLines(f report.Finding) []int {
+	var out []int
+	for _, m := range f.Members {
+		l := m.Line
+		if l == 0 {
+			l = -m.OldLine // a deleted line: its old side's
+		}
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // unchecked are the places none of whose members' lines is among checked
