@@ -146,7 +146,12 @@ func sortTerms(ts []term) {
 	slices.SortFunc(ts, func(a, b term) int { return strings.Compare(a.tok, b.tok) })
 }
 
-func isWordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // most text: no table look-up
+		return r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 func isNumber(s string) bool {
 	for _, r := range s {
