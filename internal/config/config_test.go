@@ -197,6 +197,7 @@ func TestErrors(t *testing.T) {
 		wantMsg, hint    string
 	}{
 		{name: "unknown key", repo: "base: main\nmodles: [a]\n", wantMsg: `.quorum.yaml:2: unknown key "modles"`, hint: `did you mean "models"?`},
+		{name: "unknown key, no near one", repo: "foo: 1\n", wantMsg: `.quorum.yaml:1: unknown key "foo"`, hint: `remove the key; the top-level keys are `},
 		{name: "unknown section key", repo: "hook:\n  fail_onn: critical\n", wantMsg: `.quorum.yaml:2: unknown key "hook.fail_onn"`, hint: `did you mean "hook.fail_on"?`},
 		{name: "key in wrong section", repo: "on_unavailable: block\n", wantMsg: `.quorum.yaml:1: unknown key "on_unavailable"`, hint: `it goes under 'hook:'`},
 		{name: "far-off key", repo: "zzzzzzzzzz: 1\n", wantMsg: `.quorum.yaml:1: unknown key "zzzzzzzzzz"`, hint: "the top-level keys are models, base, "},

@@ -329,7 +329,9 @@ func nodeModels(n *yaml.Node) ([]Model, error) {
 }
 
 func unknownKeyHint(key string) string {
-	best, bestD := "", 4
+	// A near key is a typo's distance away: at most a third of the key
+	// ("foo" is no typo of "api").
+	best, bestD := "", min(4, max(len(key)/3, 1)+1)
 	for _, f := range fields {
 		if d := editDistance(key, f.key); d < bestD {
 			best, bestD = f.key, d
