@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -75,6 +76,80 @@ func parseAnswer(content string) (*review.Answer, []string, error) {
 	if err := sch.Validate(v); err != nil {
 		return nil, nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
 	}
+	return decodeAnswer(doc, notes)
+}
+
+// salvageAnswer is parseAnswer for the answer to a repair request: one
+// whose schema errors all lie in some of its findings keeps the others,
+// and a note names each finding left out and why, so one finding without
+// a line does not cost a real critical one beside it. Anything else wrong,
+// or no finding left, fails as parseAnswer does.
+func salvageAnswer(content string) (*review.Answer, []string, error) {
+	a, notes, err := parseAnswer(content)
+	if err == nil {
+		return a, notes, nil
+	}
+	doc := extractJSON(content)
+	v, jerr := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+	sch, serr := compiled()
+	if doc == "" || jerr != nil || serr != nil {
+		return nil, nil, err
+	}
+	m, _ := v.(map[string]any)
+	findings, ok := m["findings"].([]any)
+	if !ok {
+		return nil, nil, err
+	}
+	notes, _ = normalize(v)
+	dropShadows(v)
+	var left []string
+	for range findings {
+		verr := sch.Validate(v)
+		if verr == nil {
+			break
+		}
+		i, ok := findingAt(verr)
+		if !ok {
+			return nil, nil, err
+		}
+		fs := m["findings"].([]any)
+		left = append(left, fmt.Sprintf("finding %s left out: it does not follow the schema: %s", titleOf(asMap(fs[i])), describe(verr)))
+		m["findings"] = slices.Delete(fs, i, i+1)
+	}
+	if sch.Validate(v) != nil || len(m["findings"].([]any)) == 0 {
+		// Nothing readable left: not "no findings", which would claim
+		// the chunk reviewed clean.
+		return nil, nil, err
+	}
+	b, merr := json.Marshal(v)
+	if merr != nil {
+		return nil, nil, err
+	}
+	return decodeAnswer(string(b), append(notes, left...))
+}
+
+// findingAt is the index of the finding a schema error is in, when its
+// first failing place (describe's) is inside one.
+func findingAt(err error) (int, bool) {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return 0, false
+	}
+	ve = firstCause(ve)
+	if len(ve.InstanceLocation) < 2 || ve.InstanceLocation[0] != "findings" {
+		return 0, false
+	}
+	i, err := strconv.Atoi(ve.InstanceLocation[1])
+	return i, err == nil
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// decodeAnswer decodes a checked answer document, with notes.
+func decodeAnswer(doc string, notes []string) (*review.Answer, []string, error) {
 	var a review.Answer
 	if err := json.Unmarshal([]byte(doc), &a); err != nil {
 		return nil, nil, fmt.Errorf("the answer does not decode: %s", short(err.Error()))
@@ -120,20 +195,26 @@ func extractJSON(s string) string {
 	return s[start : end+1]
 }
 
+// firstCause is the innermost cause of ve at the first place in the
+// answer (then the first message): the library lists causes in map order,
+// and the repair request and the saved error must be a function of the
+// answer.
+func firstCause(ve *jsonschema.ValidationError) *jsonschema.ValidationError {
+	for len(ve.Causes) > 0 {
+		ve = slices.MinFunc(ve.Causes, func(a, b *jsonschema.ValidationError) int {
+			return cmp.Or(slices.Compare(a.InstanceLocation, b.InstanceLocation), strings.Compare(fmt.Sprint(a.ErrorKind), fmt.Sprint(b.ErrorKind)))
+		})
+	}
+	return ve
+}
+
 // describe turns a schema validation error into one line naming the first failing place.
 func describe(err error) string {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		return short(err.Error())
 	}
-	for len(ve.Causes) > 0 {
-		// The library lists causes in map order: the first place in the
-		// answer (then the first message) keeps the repair request and the
-		// saved error a function of the answer.
-		ve = slices.MinFunc(ve.Causes, func(a, b *jsonschema.ValidationError) int {
-			return cmp.Or(slices.Compare(a.InstanceLocation, b.InstanceLocation), strings.Compare(fmt.Sprint(a.ErrorKind), fmt.Sprint(b.ErrorKind)))
-		})
-	}
+	ve = firstCause(ve)
 	loc := "/" + strings.Join(ve.InstanceLocation, "/")
 	msg := fmt.Sprint(ve.ErrorKind)
 	if u := ve.BasicOutput(); u != nil && u.Error != nil {
