@@ -677,7 +677,7 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return (e.at(f) || at.names(e.Fingerprint)) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
+	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
 }
 
 // coversCopies reports whether the entry covers f's copies: no more lines
@@ -787,11 +787,17 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind, placed, otherFile, changed, copied *Entry
+	var below, otherKind, placed, otherFile, changed, copied, member *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
-		case !e.at(f) && !at.names(e.Fingerprint):
+		case !e.at(f) && at.names(e.Fingerprint) && e.inFile(at):
+			// It names a member's line, not the one the finding is named
+			// after: the merge joined another reviewer's finding to the
+			// dismissed one. The same issue, or another one nearby (in
+			// another function, even): checked, not assumed.
+			member = e
+		case !e.at(f):
 		case e.matches(f, at):
 			return ""
 		case !e.inFile(at):
@@ -820,6 +826,8 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 		}
 	}
 	switch {
+	case member != nil && placed == nil && below == nil && otherKind == nil && changed == nil && copied == nil:
+		return fmt.Sprintf("not dismissed: the dismissal covers one of its reviewers' lines only; it now groups %s, named after line %d: check it, then dismiss it again", reviewerLines(f), f.Line)
 	case changed != nil && placed == nil:
 		return "not dismissed: the code it quotes changed since it was dismissed"
 	case copied != nil && placed == nil:
@@ -849,6 +857,21 @@ func (e *Entry) whyPlaces(at findingPlaces) string {
 		return fmt.Sprintf("not dismissed: it groups reviewers' findings at %d places, and the dismissal recorded how many places it covered (%d), not which; check each and dismiss it again with --all-places", n, e.Places)
 	}
 	return fmt.Sprintf("not dismissed: it now groups reviewers' findings at %d places, the dismissal covered 1", n)
+}
+
+// reviewerLines names f's members' lines, as "gemma2:9b at 8, qwen at 6".
+func reviewerLines(f report.Finding) string {
+	var out []string
+	for _, m := range f.Members {
+		line := m.Line
+		if line == 0 {
+			line = m.OldLine
+		}
+		if s := fmt.Sprintf("%s at %d", m.Reviewer, line); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func compareBool(a, b bool) int {

@@ -174,7 +174,8 @@ type findingPlaces struct {
 	// members are the fingerprints of the lines of a finding of one place
 	// whose members are on several lines (another reviewer quoting the
 	// line above): an entry made when one of them was the finding's
-	// fingerprint still names it. nil when the diff was not read.
+	// fingerprint does not cover it (the merge may have joined another
+	// issue), but says why. nil when the diff was not read.
 	members []string
 }
 
