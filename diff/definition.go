@@ -446,14 +446,19 @@ func (s *Scopes) scopeIndent(line, t string) int {
 	return Indent(line)
 }
 
-// opensNamespace reports whether t (trimmed) opens a namespace's block on
-// its line: `namespace billing {`, `inline namespace v2 {`, `export
-// namespace Api {`.
+// opensNamespace reports whether t (trimmed) opens a namespace:
+// `namespace billing {`, `inline namespace v2 {`, `export namespace Api {`,
+// with a comment after it or its brace on the next line.
 func opensNamespace(t string) bool {
 	for _, m := range []string{"export ", "inline ", "declare "} {
 		t = strings.TrimPrefix(t, m)
 	}
-	return strings.HasPrefix(t, "namespace ") && strings.HasSuffix(t, "{")
+	if i := strings.Index(t, "//"); i >= 0 {
+		t = strings.TrimSpace(t[:i]) // `namespace admin {  // privileged`
+	}
+	// `namespace admin` with its brace on the next line opens one too;
+	// `namespace fs = std::filesystem;` is an alias.
+	return strings.HasPrefix(t, "namespace ") && !strings.ContainsAny(t, ";=")
 }
 
 // See reads the next line of the file.
@@ -579,13 +584,21 @@ func yamlIndent(line, t string) int {
 	return in
 }
 
+// yamlMarker reports whether line is YAML's document marker m ("---" or
+// "..."): at column 0, then nothing, a space or a tab (`--- # prod`,
+// `--- !tag`). An indented `---` is text in a block scalar.
+func yamlMarker(line, m string) bool {
+	line = strings.TrimRight(line, "\r\n")
+	return strings.HasPrefix(line, m) && (len(line) == len(m) || line[len(m)] == ' ' || line[len(m)] == '\t')
+}
+
 // yamlItem reports whether t (a trimmed line) starts a sequence item.
 func yamlItem(t string) bool { return strings.HasPrefix(t, "- ") || t == "-" }
 
 // seeYAML reads a line of a YAML file (see yamlKey).
 func (s *Scopes) seeYAML(line, t string) {
-	if strings.HasPrefix(t, "#") || t == "---" || t == "..." {
-		if t == "---" {
+	if doc := yamlMarker(line, "---"); strings.HasPrefix(t, "#") || doc || yamlMarker(line, "...") {
+		if doc {
 			s.defs, s.indent = nil, nil // a new document
 			if s.docs++; s.docs > 1 {
 				s.defs, s.indent = []string{yamlDocument(s.docs)}, []int{flatBase}

@@ -242,6 +242,12 @@ func TestEnclosingChain(t *testing.T) {
 		{"a.cpp", []string{"namespace outer {", "inline namespace v2 {", "void f() {"}, "  g();",
 			[]string{"namespace outer {", "inline namespace v2 {", "void f() {"}},
 		{"a.ts", []string{"namespace Api {", "  export function find() {", "    return 1;", "  }", "}"}, "function other() {", []string{"function other() {"}},
+		{"a.cpp", []string{"namespace admin", "{", "int run(const char *cmd) {", "    return 0;", "}", "}  // namespace admin", "namespace guest  // the rest", "{", "int run(const char *cmd) {"}, "    return system(cmd);",
+			[]string{"namespace guest  // the rest", "int run(const char *cmd) {"}},
+		{"a.cpp", []string{"namespace admin {  // privileged commands", "int run(const char *cmd) {"}, "    return system(cmd);",
+			[]string{"namespace admin {  // privileged commands", "int run(const char *cmd) {"}},
+		{"a.yaml", []string{"spec:", "  privileged: true", "--- # prod", "spec:"}, "  privileged: true", []string{"--- document 2", "spec:"}},
+		{"a.yaml", []string{"data: |", "  text", "  ---", "spec:"}, "  privileged: true", []string{"spec:"}},
 	} {
 		sc := NewScopes(tc.path, nil)
 		for _, l := range tc.lines {
