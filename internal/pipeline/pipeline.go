@@ -6,8 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -142,57 +143,64 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
 	}
-	if committed, err := committedLedger(req.Set); err != nil {
+	if committed, applies, err := committedLedger(req.Set); err != nil {
 		// A commit's file cannot be edited where it is: it is fixed on
 		// the branch that carries it.
 		return nil, exitcode.New(exitcode.Setup, err, "the pushed commits carry this ledger (at "+ShortHead(req.Set)+"): fix "+dismiss.SharedFile+" on their branch and commit it ('quorum dismiss --list' there checks it)")
-	} else if committed != nil {
-		l.Entries = append(l.Entries, committed.Entries...)
+	} else if applies {
+		// The commits' shared ledger, not the checkout's (another
+		// branch's); this clone's own local ledger still applies.
+		l.Entries = slices.DeleteFunc(l.Entries, func(e dismiss.Entry) bool { return e.Source != dismiss.SourceLocal })
+		if committed != nil {
+			l.Entries = append(l.Entries, committed.Entries...)
+		}
 	}
 	return l, nil
 }
 
-// committedLedger is the shared ledger of the reviewed commits, when the
-// work tree has none (nil otherwise): a push of commits that carry their
-// dismissals, made from a checkout of another branch, gets the verdict the
-// same push gets from theirs. Where the work tree has the file, it decides
-// (an undismiss not yet committed takes effect).
-func committedLedger(set *diff.Set) (*dismiss.Ledger, error) {
-	data := committedLedgerData(context.Background(), set)
+// committedLedger is the shared ledger the reviewed commits carry, when a
+// review of them reads it (applies; nil for none): commits other than the
+// checkout's HEAD are judged by their own dismissals, so a push of a
+// branch gets one verdict from any checkout. A review of the checkout's
+// HEAD reads the work tree's file instead: an undismiss, or the file's
+// deletion, takes effect before it is committed.
+func committedLedger(set *diff.Set) (l *dismiss.Ledger, applies bool, err error) {
+	data, applies := committedLedgerData(context.Background(), set)
 	if len(data) == 0 {
-		return nil, nil
+		return nil, applies, nil
 	}
-	return dismiss.Parse(data, set.Head.Commit[:min(12, len(set.Head.Commit))]+":"+dismiss.SharedFile, dismiss.SourceShared)
+	l, err = dismiss.Parse(data, set.Head.Commit[:min(12, len(set.Head.Commit))]+":"+dismiss.SharedFile, dismiss.SourceShared)
+	return l, applies, err
 }
 
 // committedLedgerData is the shared ledger file as set's head commit has
-// it, when a review of set reads it (see committedLedger); nil otherwise.
-func committedLedgerData(ctx context.Context, set *diff.Set) []byte {
-	if set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits || set.Head.Commit == "" {
-		return nil
+// it (nil: none), and whether a review of set reads it rather than the
+// work tree's (see committedLedger).
+func committedLedgerData(ctx context.Context, set *diff.Set) ([]byte, bool) {
+	if set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits || set.Head.Commit == "" || set.Root == "" {
+		return nil, false
 	}
-	if _, err := os.Lstat(dismiss.SharedPath(set.Root)); !errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if _, err := (*gitexec.Git)(nil).In(set.Root).Output(ctx, "cat-file", "-e", "HEAD:"+dismiss.SharedFile); err == nil {
-		// The checkout has the file and it was deleted here: that is
-		// the work tree's say (no dismissals), not a file it lacks.
-		return nil
+	head, err := (*gitexec.Git)(nil).In(set.Root).Output(ctx, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+	if err == nil && strings.TrimSpace(string(head)) == set.Head.Commit {
+		return nil, false // the checkout's own commits: the work tree decides
 	}
 	data, err := diff.ReadNew(ctx, set, dismiss.SharedFile)
 	if err != nil {
-		return nil // the commits carry none
+		return nil, true // the commits carry none
 	}
-	return data
+	return data, true
 }
 
-// CommittedLedgerKey names the ledger a review of set reads from its
-// commits: a hash of that file at set's head, "" when the work tree's
-// decides or the commits carry none. Two ranges of one push whose keys
-// differ dismiss differently (a dismissal committed on one branch only),
-// so they are never reviewed as one, nor one's file for the other's.
+// CommittedLedgerKey names the shared ledger a review of set reads (the
+// work tree's, or the one its commits carry): a hash of its content, ""
+// for none. Two ranges of one push whose keys differ dismiss differently
+// (a dismissal committed on one branch only), so they are never reviewed
+// as one, nor one's file for the other's.
 func CommittedLedgerKey(ctx context.Context, set *diff.Set) string {
-	data := committedLedgerData(ctx, set)
+	data, applies := committedLedgerData(ctx, set)
+	if !applies && set.Root != "" {
+		data, _ = os.ReadFile(dismiss.SharedPath(set.Root)) // none: ""
+	}
 	if len(data) == 0 {
 		return ""
 	}

@@ -581,9 +581,9 @@ func TestStatusReadsTheLedgerAPushReads(t *testing.T) {
 	if l := pushLedger(nil, dir, gitDir, here); l != here {
 		t.Errorf("no saved diff: got %+v, want the work tree's ledger", l)
 	}
-	writeLedger(t, dir) // the work tree's, empty: it decides
+	writeLedger(t, dir) // this checkout's own, empty: not the pushed commits'
 	here, _ = dismiss.Load(dir, gitDir)
-	if l := pushLedger(set, dir, gitDir, here); len(l.Entries) != 0 {
-		t.Errorf("with the work tree's ledger: got %+v, want none", l.Entries)
+	if l := pushLedger(set, dir, gitDir, here); len(l.Entries) != 1 {
+		t.Errorf("with another checkout's ledger: got %+v, want the commits' entry", l.Entries)
 	}
 }
