@@ -49,6 +49,9 @@ type Finding struct {
 	// was several reviews (two versions of a file); "" means the blocked
 	// verdict's Report.
 	Report string `json:"report,omitempty"`
+	// AllPlaces says its dismissal needs --all-places: its code is on
+	// several lines of its file, or it groups findings at several places.
+	AllPlaces bool `json:"all_places,omitempty"`
 }
 
 // Blocked is the saved verdict of one blocked push: its new commits, the

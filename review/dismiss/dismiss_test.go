@@ -996,9 +996,17 @@ func TestACopyOfADismissedLineComesBack(t *testing.T) {
 			t.Errorf("why %q", f.NotDismissed)
 		}
 	}
+	// Only the new copy flagged: the code is on two lines all the same.
+	onlyNew := rawOf(s2, exe(6))
+	if r := consolidate(t, s2, onlyNew, &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(first, "admin only", "", time.Time{})}}); len(r.Findings) != 1 || r.Findings[0].Copies != 2 || len(r.Dismissed) != 0 {
+		t.Errorf("the new copy alone flagged: kept %d (copies %v), dismissed %d", len(r.Findings), r.Findings, len(r.Dismissed))
+	}
 	l = &dismiss.Ledger{Entries: []dismiss.Entry{dismiss.NewEntry(r.Findings[0], "both admin only", "", time.Time{})}}
 	if r := consolidate(t, s2, both, l); len(r.Dismissed) != 2 {
 		t.Errorf("dismissed for both copies: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
+	}
+	if r := consolidate(t, s2, onlyNew, l); len(r.Dismissed) != 1 {
+		t.Errorf("dismissed for both copies, one flagged: kept %d, dismissed %d", len(r.Findings), len(r.Dismissed))
 	}
 }
 

@@ -333,7 +333,11 @@ func (m *md) finding(n int, f report.Finding) {
 		m.p("\n%s\n", unchangedNote(f))
 	}
 	if f.NotDismissed != "" {
-		m.p("\n%s (%s).\n", mdText(upperFirst(f.NotDismissed)), "`quorum dismiss "+f.ID+" --reason ...` dismisses it too")
+		cmd := "`quorum dismiss " + f.ID + " --reason ...` dismisses it too"
+		if f.Copies > 1 || len(f.Places()) > 1 {
+			cmd = "`quorum dismiss " + f.ID + " --all-places --reason ...`, once each place is checked, dismisses it too"
+		}
+		m.p("\n%s (%s).\n", mdText(upperFirst(f.NotDismissed)), cmd)
 	}
 	if f.Disputed {
 		var votes []string

@@ -50,6 +50,10 @@ type Input struct {
 	// WhyNot says why a dismissal at a kept finding's place does not cover
 	// it ("" for none there); nil says nothing. A pure function too.
 	WhyNot func(Finding) string
+	// Copies are the lines of a finding's file that hold its code (its
+	// fingerprint), in the reviewed diff, its own included; nil counts
+	// none. A pure function too.
+	Copies func(Finding) []int
 }
 
 // Build makes the report from consolidated findings. It neither anchors nor
@@ -136,7 +140,13 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	}
 	sortWith(findings, decisions)
 	assignIDs(findings)
-	countCopies(findings)
+	if in.Copies != nil {
+		for i := range findings {
+			if lines := in.Copies(findings[i]); len(lines) > 1 {
+				findings[i].Copies, findings[i].CopyLines = len(lines), lines
+			}
+		}
+	}
 	r.Findings, r.Dismissed = dismissed(findings, decisions, in.Dismiss, in.WhyNot)
 
 	r.Reviewers = reviewers(results, clusters, rejectedBy)
@@ -456,25 +466,6 @@ func fingerprintHash(v, file string, line int, code, category, key string) strin
 func LegacyFingerprint(file string, line int, section, lineText, category string) string {
 	code := anchor.NormalizeV1(lineText)
 	return fingerprintHash("v1", file, line, code, category, "code\x00"+anchor.NormalizeV1(section)+"\x00"+code)
-}
-
-// countCopies sets each finding's Copies: the lines of its file that hold
-// a finding with its fingerprint (two issues of one line are one copy).
-func countCopies(fs []Finding) {
-	type place struct{ file, fingerprint string }
-	lines := map[place]map[int]bool{}
-	for _, f := range fs {
-		k := place{f.File, f.Fingerprint}
-		if lines[k] == nil {
-			lines[k] = map[int]bool{}
-		}
-		lines[k][max(f.Line, f.OldLine)] = true
-	}
-	for i := range fs {
-		if n := len(lines[place{fs[i].File, fs[i].Fingerprint}]); n > 1 {
-			fs[i].Copies = n
-		}
-	}
 }
 
 // dismissed moves the findings dismiss matches out of fs, keeping order;

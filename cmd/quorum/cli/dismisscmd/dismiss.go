@@ -196,11 +196,11 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	}
 	if !opts.AllPlaces {
 		for _, f := range picked {
-			if f.Copies > 1 {
+			if f.Copies > 1 && !everyCopyPicked(picked, f) {
 				// A fingerprint cannot tell the copies apart (two closures of
 				// one function): one dismissal covers each of them.
 				return exitcode.Setupf("check each; if the reason holds for all, add --all-places, else fix the code",
-					"%s is the same code as %s: one dismissal covers each", safetext.OneLine(f.ID), strings.Join(copiesOf(all, f), ", "))
+					"%s is the same code as %s: one dismissal covers each", safetext.OneLine(f.ID), copiesOf(all, f))
 			}
 			if at := places(f); len(at) > 1 {
 				// One dismissal would cover every place: two bugs the merge
@@ -277,16 +277,35 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	return nil
 }
 
-// copiesOf names the findings of all, other than f, with f's fingerprint
-// in f's file on other lines, as "ID file:line".
-func copiesOf(all []report.Finding, f report.Finding) []string {
-	var out []string
-	for _, o := range all {
-		if o.File == f.File && o.Fingerprint == f.Fingerprint && max(o.Line, o.OldLine) != max(f.Line, f.OldLine) {
-			out = append(out, fmt.Sprintf("%s %s:%d", safetext.OneLine(o.ID), safetext.OneLine(o.File), max(o.Line, o.OldLine)))
+// everyCopyPicked reports whether each line holding f's code has a
+// finding among picked: naming every copy is checking each.
+func everyCopyPicked(picked []report.Finding, f report.Finding) bool {
+	for _, line := range f.CopyLines {
+		if !slices.ContainsFunc(picked, func(p report.Finding) bool { return p.File == f.File && p.Line == line && p.Fingerprint == f.Fingerprint }) {
+			return false
 		}
 	}
-	return out
+	return len(f.CopyLines) > 0
+}
+
+// copiesOf names the other lines of f's file that hold its code
+// (f.CopyLines), with the finding of all at each, if any: "h.go:13
+// (Qx-2)".
+func copiesOf(all []report.Finding, f report.Finding) string {
+	var out []string
+	for _, line := range f.CopyLines {
+		if line == f.Line {
+			continue
+		}
+		s := fmt.Sprintf("%s:%d", safetext.OneLine(f.File), line)
+		if i := slices.IndexFunc(all, func(o report.Finding) bool {
+			return o.File == f.File && o.Line == line && o.Fingerprint == f.Fingerprint
+		}); i >= 0 {
+			s += " (" + safetext.OneLine(all[i].ID) + ")"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
 }
 
 // places names the distinct places of a finding's members

@@ -524,7 +524,7 @@ func TestDismissCopiesNeedsAllPlaces(t *testing.T) {
 	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	copyAt := func(id string, line int) report.Finding {
 		return report.Finding{ID: id, File: "h.go", Line: line, Title: "command from the request", Fingerprint: "0123456789abcdef",
-			Kinds: []string{"command-injection"}, Severity: "critical", Copies: 2}
+			Kinds: []string{"command-injection"}, Severity: "critical", Copies: 2, CopyLines: []int{13, 19}}
 	}
 	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{copyAt("Qaaaaaaaaaa", 13), copyAt("Qaaaaaaaaaa-2", 19)}}
 	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
@@ -532,12 +532,17 @@ func TestDismissCopiesNeedsAllPlaces(t *testing.T) {
 	}
 	f, out, errOut := cmdtest.NewFactory(dir, nil)
 	code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "admin only"})
-	if code != 2 || !strings.Contains(errOut.String(), "error: Qaaaaaaaaaa is the same code as Qaaaaaaaaaa-2 h.go:19: one dismissal covers each\n") ||
+	if code != 2 || !strings.Contains(errOut.String(), "error: Qaaaaaaaaaa is the same code as h.go:19 (Qaaaaaaaaaa-2): one dismissal covers each\n") ||
 		!strings.Contains(errOut.String(), "hint: check each; if the reason holds for all, add --all-places") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, dismiss.SharedFile)); !os.IsNotExist(err) {
 		t.Fatalf("refused, yet the ledger was written: %v", err)
+	}
+	// Naming every copy is checking each.
+	f, out, errOut = cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "Qaaaaaaaaaa-2", "--reason", "admin only"}); code != 0 {
+		t.Fatalf("both named: exit %d\n%s%s", code, out, errOut)
 	}
 	f, out, errOut = cmdtest.NewFactory(dir, nil)
 	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "admin only", "--all-places"}); code != 0 {

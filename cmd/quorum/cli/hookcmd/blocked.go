@@ -71,6 +71,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 			fmt.Fprintf(w, "  quorum report show %s\n", id)
 			fmt.Fprintf(w, "  quorum dismiss %s --report %s --reason \"...\"\n", strings.Join(idsIn[r], " "), id)
 		}
+		allPlaces(w, fs)
 		fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 		return
 	}
@@ -96,6 +97,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		}
 		fmt.Fprintf(w, "  quorum report show%s   # the full report\n", show)
 		fmt.Fprintf(w, "  quorum dismiss %s%s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss, from)
+		allPlaces(w, fs)
 	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 }
@@ -212,4 +214,19 @@ func now(opts *RunOptions) time.Time {
 		return opts.Now()
 	}
 	return time.Now()
+}
+
+// allPlaces says which blocking findings 'quorum dismiss' takes only with
+// --all-places (their code on several lines, or several places grouped):
+// the command above refuses them until each place is checked.
+func allPlaces(w io.Writer, fs []hook.Finding) {
+	var ids []string
+	for _, f := range fs {
+		if id := safetext.OneLine(f.ID); f.AllPlaces && id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		fmt.Fprintf(w, "    # %s: on several lines or places; check each, then add --all-places\n", strings.Join(ids, ", "))
+	}
 }

@@ -200,3 +200,15 @@ func TestPrintBlockedListsARepeatOnce(t *testing.T) {
 		t.Errorf("distinct: %d, want 2", got)
 	}
 }
+
+// A blocking finding whose code is on several lines (or that groups
+// several places) is dismissed only with --all-places: the next steps say
+// so under the dismiss line, which alone would be refused.
+func TestPrintBlockedNamesAllPlaces(t *testing.T) {
+	var b strings.Builder
+	fs := []hook.Finding{{ID: "Q1", Severity: "critical", File: "h.go", Line: 6, Title: "exec", AllPlaces: true}, {ID: "Q2", Severity: "critical", File: "a.go", Line: 3, Title: "sql"}}
+	printBlocked(&b, false, fs, "", "/g/quorum/reports/r1/report.md")
+	if !strings.Contains(b.String(), "  quorum dismiss Q1 Q2 --report r1 --reason \"...\"   # a false positive: the same push then goes through\n    # Q1: on several lines or places; check each, then add --all-places\n") {
+		t.Errorf("%s", b.String())
+	}
+}

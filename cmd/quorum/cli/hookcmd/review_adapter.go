@@ -474,6 +474,7 @@ func hookFinding(f report.Finding) hook.Finding {
 		ID: f.ID, Severity: f.Severity, File: f.File, Line: f.Line, EndLine: f.EndLine,
 		LineKind: f.LineKind, Deleted: f.Deleted, OldLine: f.OldLine, OldEndLine: f.OldEndLine,
 		Title: f.Title, Reviewers: slices.Clone(f.Reviewers), SeenBy: f.SeenBy,
+		AllPlaces: f.Copies > 1 || len(f.Places()) > 1,
 	}
 	var added, gone []string
 	for _, l := range f.Code {
