@@ -609,13 +609,14 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 	// first line carrying a comment the quote left off) is stronger
 	// evidence than a near copy here, and a part of the line the model
 	// named is nearer than an exact copy elsewhere.
+	commented := stripComment(quote[0].text, fi.comment) != quote[0].text
 	tryAt := func(i int) {
 		for _, s := range try {
 			end, worst, fits, touched := fi.matchAt(i, quote, s, memo)
 			if worst == noMatch || accept != nil && !accept(located{first: i, last: end, fits: fits, ok: true}) {
 				continue
 			}
-			r := rank{fits: fits, worst: worst}
+			r := rank{fits: fits, worst: worst, commented: commented}
 			switch fi.lines[i].kind {
 			case diff.Added:
 				r.kind = 2
@@ -734,6 +735,9 @@ type rank struct {
 	worst match // the weakest line match
 	dist  int   // lines from the finding's line (0 without one)
 	kind  int   // of the first matched line: 2 added, 1 context, 0 deleted
+	// commented: the quote's first line carries a comment of its own,
+	// which an exact match holds and a match of the code alone does not.
+	commented bool
 }
 
 // unbeatable reports whether no match can beat r (rank.better): an exact
@@ -772,6 +776,11 @@ func (r rank) better(o rank) bool {
 		return r.worst >= wholeCode
 	case r.dist != o.dist:
 		return r.dist < o.dist
+	case r.commented && (r.worst == exact) != (o.worst == exact):
+		// A quote with its comment is the line that has that comment:
+		// the deleted `f() // old` a rewrite replaced with `f() // new`,
+		// not the new line whose code alone it shares.
+		return r.worst == exact
 	case r.kind != o.kind:
 		// A line rewritten only to add a comment: its new line.
 		return r.kind > o.kind

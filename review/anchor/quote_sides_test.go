@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
@@ -197,4 +198,24 @@ func TestQuoteWithUnspacedMarker(t *testing.T) {
 		{name: "only one marker is dropped", file: "pkg/old.go", quote: "--}", reject: true},
 		{name: "a marker alone is no quote of a brace", file: "web/api/handler.go", quote: "-}", reject: true},
 	})
+}
+
+// TestQuoteWithItsCommentIsTheLineWithThatComment: a rewrite that changed
+// only a line's comment, quoted with its old comment at the number the
+// prompt showed (the new line's), is the deleted line: the quote's comment
+// is evidence the new line does not hold. Quoted without a comment, the
+// new line keeps it (a line rewritten to add a comment).
+func TestQuoteWithItsCommentIsTheLineWithThatComment(t *testing.T) {
+	old := lines("package a", "", "func f() {", "\tx := 1", "\twriteLedger(t, dir) // the work tree's, empty: it decides", "\ty := 2", "}")
+	nw := lines("package a", "", "func f() {", "\tx := 1", "\twriteLedger(t, dir) // this checkout's own, empty: not the pushed commits'", "\ty := 2", "}")
+	ix := anchor.NewIndex(changeSet(t, "a.go", old, nw))
+	f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 5, Quote: "\twriteLedger(t, dir) // the work tree's, empty: it decides", Severity: "important", Title: "t"})
+	if rej != nil || !f.Deleted {
+		t.Errorf("the old comment quoted: %+v %+v, want the deleted line", f, rej)
+	}
+	added := anchor.NewIndex(changeSet(t, "a.go", lines("package a", "", "func f() {", "\trunMigrations(ctx, db)", "}"), lines("package a", "", "func f() {", "\trunMigrations(ctx, db) // must run first", "}")))
+	f, rej = added.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 4, Quote: "runMigrations(ctx, db)", Severity: "important", Title: "t"})
+	if rej != nil || f.Deleted || f.Line != 4 {
+		t.Errorf("no comment quoted: %+v %+v, want the new line", f, rej)
+	}
 }
