@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -801,9 +802,17 @@ func (s *Scopes) state() []string {
 		open = append(open, stringMark+"`")
 	case s.pending:
 		open = append(open, stringMark+"{")
+	case s.yaml && s.docs > 0:
+		// How many documents began above: a hunk that starts on a `---`
+		// knows the document it opens is not the first.
+		open = append(open, stringMark+yamlDocsMark+strconv.Itoa(s.docs))
 	}
 	return open
 }
+
+// yamlDocsMark starts a YAML hunk's EnclosingIn: the documents begun
+// above it (state, StartIn).
+const yamlDocsMark = "docs:"
 
 // StartIn tells Scopes that the next line is inside a string opened by
 // delim (a hunk's EnclosingIn), so its lines close nothing until it ends;
@@ -816,6 +825,10 @@ func (s *Scopes) StartIn(delim string) {
 		s.quote = delim
 	case "{":
 		s.pending = len(s.defs) > 0
+	default:
+		if n, err := strconv.Atoi(strings.TrimPrefix(delim, yamlDocsMark)); err == nil && s.yaml && strings.HasPrefix(delim, yamlDocsMark) {
+			s.docs = max(s.docs, n)
+		}
 	}
 }
 

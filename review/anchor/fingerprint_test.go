@@ -325,6 +325,25 @@ func TestYAMLDocumentsArePlaces(t *testing.T) {
 	if prints[0] == prints[1] {
 		t.Errorf("both documents' hostNetwork: true fingerprint %s", prints[0])
 	}
+	// A hunk that starts on the `---` (the change is the third line of
+	// the second document) knows the document is the second.
+	dev := []string{"kind: Pod", "metadata:", "  name: dev", "spec:", "  hostNetwork: true", "  privileged: true"}
+	prod := func(v string) []string { return []string{"---", "kind: Pod", "spec:", "  privileged: " + v} }
+	atSep := changeSet(t, "pod.yaml", lines(append(slices.Clone(dev), prod("false")...)...), lines(append(slices.Clone(dev), prod("true")...)...))
+	fsep, rej := anchor.NewIndex(atSep).Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: 10, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
+	whole := changeSet(t, "pod.yaml", "", lines(append(slices.Clone(dev), prod("true")...)...))
+	fwhole, rej2 := anchor.NewIndex(whole).Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: 10, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
+	fdev, rej3 := anchor.NewIndex(whole).Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: 6, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
+	if rej != nil || rej2 != nil || rej3 != nil || fsep.Line != 10 {
+		t.Fatalf("at the separator: %+v %+v %+v %+v", fsep, rej, rej2, rej3)
+	}
+	psep := report.Fingerprint(fsep.File, fsep.Line, fsep.Outer, fsep.Section, fsep.LineText, "security")
+	if pw := report.Fingerprint(fwhole.File, fwhole.Line, fwhole.Outer, fwhole.Section, fwhole.LineText, "security"); psep != pw {
+		t.Errorf("the hunk at the separator: outer %q, from the whole file %q", fsep.Outer, fwhole.Outer)
+	}
+	if pd := report.Fingerprint(fdev.File, fdev.Line, fdev.Outer, fdev.Section, fdev.LineText, "security"); psep == pd {
+		t.Errorf("prod's privileged: true fingerprints as dev's (%s)", pd)
+	}
 	one := changeSet(t, "deploy.yaml", strings.Replace(lines(deploy("dev")...), "hostNetwork: true", "hostNetwork: false", 1), lines(deploy("dev")...))
 	f, _ := anchor.NewIndex(one).Anchor("r", "c", 1, review.RawFinding{File: "deploy.yaml", Line: 8, Quote: "hostNetwork: true", Severity: "critical", Category: "security", Title: "t"})
 	if got := report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"); got != prints[0] {
