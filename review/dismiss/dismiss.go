@@ -666,10 +666,11 @@ func (l *Ledger) Add(e Entry) []Entry {
 }
 
 // Matches reports whether e dismisses f, without the diff f was found in:
-// the same fingerprint, kinds that agree (kindsAgree: the entry names
-// none, or they share one, a finding of no known kind counting as
+// the same fingerprint, kinds the entry covers (kindsCovered: it names
+// none, or every one of f's, a finding of no known kind counting as
 // "other"), a severity the entry covers (f is no more severe than the
-// finding that was dismissed), and one place. Whether a finding of several
+// finding that was dismissed), the quoted lines it recorded, its copies,
+// and one place. Whether a finding of several
 // places is at places the entry checked is read from the diff (Matcher);
 // without it such a finding is not dismissed.
 func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(nil).of(f)) }

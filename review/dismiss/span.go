@@ -15,6 +15,9 @@ import (
 // skipped. A dismissal of `q := "SELECT ..." +` / `quoteSQL(name)` must
 // not cover the finding once the second line reads `name`.
 func spanOf(f report.Finding) []string {
+	if f.Evidence != anchor.EvidenceQuote {
+		return nil // its lines are the model's end_line, not code it quoted
+	}
 	var out []string
 	first := true
 	for _, c := range f.Code {

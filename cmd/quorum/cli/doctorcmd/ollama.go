@@ -394,7 +394,11 @@ func (d *doctor) noRoom(m review.ModelInfo, n int) bool {
 	hint := "raise num_ctx for it under models: in .quorum.yaml"
 	switch {
 	case m.ContextLength > 0 && n >= m.ContextLength:
-		hint = reviewrun.OwnContextHint(reviewrun.LowerNumPredict(n, d.cfg.NumPredict, bpt))
+		lower := 0
+		if measured { // at any tokenizer's figure, a lower value may still not fit the model's own
+			lower = reviewrun.LowerNumPredict(n, d.cfg.NumPredict, bpt)
+		}
+		hint = reviewrun.OwnContextHint(lower)
 	case n >= d.cfg.MaxContext:
 		hint = "raise max_context in .quorum.yaml (--max-context for one review)"
 	}

@@ -33,10 +33,11 @@ type fileVersion struct {
 }
 
 // reviewPasses splits sets (the push's ranges, newest head first) into
-// reviews in which each path has one version. Each review holds, per set,
-// the files of that set not already reviewed in that version; the first
-// review holds every set, files or not, so that each range's commits are
-// in it. A path a set skipped (a lockfile, a file over the size limit) and
+// reviews in which each path has one version and every set reads one
+// dismissal ledger. Each review holds, per set, the files of that set not
+// already reviewed in that version; the first review of a ledger holds
+// every set that reads it, files or not, so that each range's commits are
+// in one. A path a set skipped (a lockfile, a file over the size limit) and
 // another set changed as a file is a second version too: the file must be
 // read.
 func reviewPasses(ctx context.Context, sets []*diff.Set) ([][]*diff.Set, error) {
