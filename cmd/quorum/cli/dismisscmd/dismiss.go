@@ -468,7 +468,17 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 	if err != nil {
 		return err
 	}
-	sels := selectors(gitDir, opts.Keys)
+	sels := selectors(gitDir, currentBranch(ctx, root), opts.Keys)
+	if l, err := dismiss.Load(root, gitDir); err == nil {
+		for i := range sels {
+			// An id the report shows for other code than every entry of
+			// it (a stale entry, as --list shows it) names the entries
+			// that stored it.
+			if len(sels[i].prints) > 0 && !slices.ContainsFunc(l.Entries, sels[i].names) {
+				sels[i].prints, sels[i].kinds = nil, nil
+			}
+		}
+	}
 	if !opts.All {
 		// One line can hold two issues, dismissed one by one under one id,
 		// and one id can name one line's text at two places: taking both
@@ -492,7 +502,11 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 			return err
 		}
 		for _, e := range gone {
-			fmt.Fprintf(opts.IO.ErrOut, "removed the dismissal of %s from %s\n", describeEntry(e), cmdutil.Relative(opts.WorkDir, p.path))
+			where := ""
+			if e.File != "" {
+				where = " in " + safetext.OneLine(e.File)
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "removed the dismissal of %s%s from %s\n", describeEntry(e), where, cmdutil.Relative(opts.WorkDir, p.path))
 		}
 		removed = append(removed, gone...)
 	}
@@ -533,13 +547,19 @@ type selector struct {
 // entry's stored id may name another place once code above it changed:
 // undismiss of the id a report shows takes back that finding's dismissal
 // (its fingerprint, its kinds or its id), never another place's.
-func selectors(gitDir string, keys []string) []selector {
+func selectors(gitDir, branch string, keys []string) []selector {
 	out := make([]selector, 0, len(keys))
 	for _, k := range keys {
 		sel := selector{key: k}
 		if !dismiss.IsFingerprint(k) {
+			// This branch's newest report first: another branch's may show
+			// the same id for the same line in another function.
 			holds := func(r *report.Report) bool { return holdsAll(r, []string{k}) }
-			if _, rep, ok := reportstore.NewestWhere(gitDir, 50, holds); ok {
+			_, rep, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return branch != "" && r.Branch == branch && holds(r) })
+			if !ok {
+				_, rep, ok = reportstore.NewestWhere(gitDir, 50, holds)
+			}
+			if ok {
 				all := append(slices.Clone(rep.Findings), rep.Dismissed...)
 				if f := all[indexOfID(all, k)]; f.Fingerprint != "" {
 					sel.prints, sel.kinds = []string{f.Fingerprint}, f.Kinds
@@ -552,6 +572,15 @@ func selectors(gitDir string, keys []string) []selector {
 		out = append(out, sel)
 	}
 	return out
+}
+
+// currentBranch is the checked-out branch's name ("" when detached).
+func currentBranch(ctx context.Context, root string) string {
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "symbolic-ref", "-q", "--short", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // names reports whether the selector names entry e.

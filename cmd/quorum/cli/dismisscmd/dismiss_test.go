@@ -96,7 +96,7 @@ func TestDismissListUndismiss(t *testing.T) {
 	if code, out, _ := run("dismiss", "--list"); code != 0 || strings.Count(out, "Qaaaaaaaaaa") != 2 || !strings.Contains(out, "the caller logs it") {
 		t.Fatalf("list: %d %q", code, out)
 	}
-	if code, _, e := run("undismiss", "0123456789abcdef"); code != 0 || strings.Count(e, "removed the dismissal of Qaaaaaaaaaa (unchecked-error) \"dropped error\" from ") != 2 {
+	if code, _, e := run("undismiss", "0123456789abcdef"); code != 0 || strings.Count(e, "removed the dismissal of Qaaaaaaaaaa (unchecked-error) \"dropped error\" in a.go from ") != 2 {
 		t.Fatalf("undismiss: %d %q", code, e)
 	}
 	if code, _, e := run("undismiss", "Qaaaaaaaaaa"); code != 2 || !strings.Contains(e, "hint:") {
@@ -586,5 +586,69 @@ func TestUndismissReadsTheIDTheReportShows(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), `removed the dismissal of Qaaaaaaaaaa-2 (integer-overflow)`) {
 		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// TestUndismissPrefersThisBranchsReport: two branches dismissed the same
+// line in two functions under one id; undismiss on one of them reads the
+// id through its own newest report, not another branch's newer one.
+func TestUndismissPrefersThisBranchsReport(t *testing.T) {
+	dir, gd := gitRepo(t)
+	if out, err := exec.Command("git", "-C", dir, "checkout", "-q", "-b", "b2").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	shown := func(branch, print string, line int) *report.Report {
+		f := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: line, Title: "overflow", Fingerprint: print, Kinds: []string{"integer-overflow"}, Severity: "important", Dismissal: &report.Dismissal{Reason: "bounded"}}
+		return &report.Report{Schema: report.Schema, Branch: branch, Findings: []report.Finding{}, Dismissed: []report.Finding{f}}
+	}
+	if _, err := reportstore.SaveBundle(gd, at, "b2b2b2b", reportstore.Bundle{Report: shown("b2", "bbbbbbbbbbbbbbbb", 8)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "b1b1b1b", reportstore.Bundle{Report: shown("b1", "aaaaaaaaaaaaaaaa", 4)}); err != nil {
+		t.Fatal(err)
+	}
+	entry := func(print string) dismiss.Entry {
+		return dismiss.Entry{Fingerprint: print, ID: "Qaaaaaaaaaa", File: "a.go", Kinds: []string{"integer-overflow"}, Reason: "bounded"}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ".quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := dismiss.WriteFile(dismiss.SharedPath(dir), &dismiss.Ledger{Entries: []dismiss.Entry{entry("aaaaaaaaaaaaaaaa"), entry("bbbbbbbbbbbbbbbb")}}); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdUndismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	l, err := dismiss.ReadFile(dismiss.SharedPath(dir), dismiss.SourceShared)
+	if err != nil || len(l.Entries) != 1 || l.Entries[0].Fingerprint != "aaaaaaaaaaaaaaaa" {
+		t.Fatalf("left %+v %v; want b1's entry only", l, err)
+	}
+}
+
+// TestUndismissAStaleEntryByItsListedID: an entry whose code changed since
+// (the report now shows its id for a finding of another fingerprint) is
+// still taken back by the id 'dismiss --list' shows for it.
+func TestUndismissAStaleEntryByItsListedID(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	now := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: 8, Title: "overflow", Fingerprint: "bbbbbbbbbbbbbbbb", Kinds: []string{"integer-overflow"}, Severity: "important"}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: &report.Report{Schema: report.Schema, Findings: []report.Finding{now}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, ".quorum"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stale := dismiss.Entry{Fingerprint: "aaaaaaaaaaaaaaaa", ID: "Qaaaaaaaaaa", File: "a.go", Kinds: []string{"integer-overflow"}, Reason: "bounded"}
+	if err := dismiss.WriteFile(dismiss.SharedPath(dir), &dismiss.Ledger{Entries: []dismiss.Entry{stale}}); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdUndismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if l, err := dismiss.ReadFile(dismiss.SharedPath(dir), dismiss.SourceShared); err != nil || len(l.Entries) != 0 {
+		t.Fatalf("left %+v %v", l, err)
 	}
 }
