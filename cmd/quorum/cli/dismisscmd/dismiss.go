@@ -281,7 +281,9 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 // finding among picked: naming every copy is checking each.
 func everyCopyPicked(picked []report.Finding, f report.Finding) bool {
 	for _, line := range f.CopyLines {
-		if !slices.ContainsFunc(picked, func(p report.Finding) bool { return p.File == f.File && p.Line == line && p.Fingerprint == f.Fingerprint }) {
+		if !slices.ContainsFunc(picked, func(p report.Finding) bool {
+			return p.File == f.File && p.Line == line && p.Fingerprint == f.Fingerprint
+		}) {
 			return false
 		}
 	}
