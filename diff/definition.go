@@ -613,8 +613,36 @@ func (s *Scopes) seeYAML(line, t string) {
 		s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
 	}
 	if (yamlKey.MatchString(t) || yamlItem(t)) && len(s.defs) < maxScopeDepth {
-		s.defs, s.indent = append(s.defs, line), append(s.indent, in)
+		s.defs, s.indent = append(s.defs, yamlScope(line)), append(s.indent, in)
 	}
+}
+
+// yamlScope is a YAML key or item line as a scope names it: its comment
+// left off and its value unquoted (`- name: "app"  # main` is
+// `- name: app`), so an edit that changes neither names the same place.
+func yamlScope(line string) string {
+	out, quote := line, byte(0)
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			out = strings.TrimRight(line[:i], " \t")
+			i = len(line)
+		}
+	}
+	if k, v, ok := strings.Cut(out, ": "); ok {
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		out = k + ": " + v
+	}
+	return out
 }
 
 // maxScopeDepth bounds the definitions Scopes keeps open: real code nests
@@ -862,7 +890,7 @@ func (s *Scopes) EnclosingChain(line string) []string {
 		}
 		out := indentedPast(s.defs, s.indent, want)
 		if yamlKey.MatchString(t) {
-			out = append(out, line) // a key is its own scope
+			out = append(out, yamlScope(line)) // a key is its own scope
 		}
 		return out
 	}

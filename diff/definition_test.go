@@ -312,3 +312,21 @@ func TestScopesDepthIsBounded(t *testing.T) {
 		t.Errorf("yaml chain of %d keys", len(got))
 	}
 }
+
+// TestYAMLScopeNamesLeaveCommentsAndQuotes: a YAML item or key named with
+// a comment after it, or its value quoted, is the same scope: an edit that
+// adds one names the same place.
+func TestYAMLScopeNamesLeaveCommentsAndQuotes(t *testing.T) {
+	for in, want := range map[string]string{
+		"  - name: app # main container": "  - name: app",
+		`  - name: "app"`:                 "  - name: app",
+		"  - name: 'app'  # x":            "  - name: app",
+		"  securityContext:   # hardened": "  securityContext:",
+		`  - run: echo "a # b"`:           `  - run: echo "a # b"`,
+		"  - name: app":                   "  - name: app",
+	} {
+		if got := yamlScope(in); got != want {
+			t.Errorf("yamlScope(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
