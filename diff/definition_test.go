@@ -318,7 +318,7 @@ func TestScopesDepthIsBounded(t *testing.T) {
 // adds one names the same place.
 func TestYAMLScopeNamesLeaveCommentsAndQuotes(t *testing.T) {
 	for in, want := range map[string]string{
-		"  - name: app # main container": "  - name: app",
+		"  - name: app # main container":  "  - name: app",
 		`  - name: "app"`:                 "  - name: app",
 		"  - name: 'app'  # x":            "  - name: app",
 		"  securityContext:   # hardened": "  securityContext:",
