@@ -156,14 +156,7 @@ func TestYAMLKeysArePlaces(t *testing.T) {
 		"    privileged: true", "    ports:", "      - \"443:443\"")
 	set := changeSet(t, "compose.yaml", "services: {}\n", compose)
 	ix := anchor.NewIndex(set)
-	var prints []string
-	for _, line := range []int{4, 7} {
-		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "compose.yaml", Line: line, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
-		if rej != nil || f.Line != line {
-			t.Fatalf("line %d: %+v %+v", line, f, rej)
-		}
-		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
-	}
+	prints := securityPrints(t, ix, "compose.yaml", "privileged: true", 4, 7)
 	if prints[0] == prints[1] {
 		t.Errorf("both services' privileged: true fingerprint %s", prints[0])
 	}
@@ -179,14 +172,7 @@ func TestYAMLKeysArePlaces(t *testing.T) {
 	pod := lines("spec:", "  containers:", "  - name: api", "    securityContext:", "      privileged: true",
 		"  - name: sidecar", "    securityContext:", "      privileged: true", "  volumes:", "  - name: data")
 	ix = anchor.NewIndex(changeSet(t, "pod.yaml", "spec: {}\n", pod))
-	prints = nil
-	for _, line := range []int{5, 8} {
-		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "pod.yaml", Line: line, Quote: "privileged: true", Severity: "critical", Category: "security", Title: "t"})
-		if rej != nil || f.Line != line {
-			t.Fatalf("pod line %d: %+v %+v", line, f, rej)
-		}
-		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
-	}
+	prints = securityPrints(t, ix, "pod.yaml", "privileged: true", 5, 8)
 	if prints[0] == prints[1] {
 		t.Errorf("both containers' privileged: true fingerprint %s", prints[0])
 	}
@@ -314,14 +300,7 @@ func TestYAMLDocumentsArePlaces(t *testing.T) {
 	}
 	set := changeSet(t, "deploy.yaml", strings.Replace(strings.Replace(file("dev"), "hostNetwork: true", "hostNetwork: false", 2), "image: app:1", "image: app:0", 2), file("dev"))
 	ix := anchor.NewIndex(set)
-	var prints []string
-	for _, line := range []int{8, 40} {
-		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "deploy.yaml", Line: line, Quote: "hostNetwork: true", Severity: "critical", Category: "security", Title: "t"})
-		if rej != nil || f.Line != line {
-			t.Fatalf("line %d: %+v %+v", line, f, rej)
-		}
-		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
-	}
+	prints := securityPrints(t, ix, "deploy.yaml", "hostNetwork: true", 8, 40)
 	if prints[0] == prints[1] {
 		t.Errorf("both documents' hostNetwork: true fingerprint %s", prints[0])
 	}
@@ -349,4 +328,20 @@ func TestYAMLDocumentsArePlaces(t *testing.T) {
 	if got := report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"); got != prints[0] {
 		t.Errorf("the first document alone: %s, want %s (as in a file of two)", got, prints[0])
 	}
+}
+
+// securityPrints anchors a security finding quoting quote at each of lines
+// of path and returns each one's fingerprint, failing the test when one
+// does not anchor at its line.
+func securityPrints(t *testing.T, ix *anchor.Index, path, quote string, lines ...int) []string {
+	t.Helper()
+	var prints []string
+	for _, line := range lines {
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: path, Line: line, Quote: quote, Severity: "critical", Category: "security", Title: "t"})
+		if rej != nil || f.Line != line {
+			t.Fatalf("%s:%d: %+v %+v", path, line, f, rej)
+		}
+		prints = append(prints, report.Fingerprint(f.File, f.Line, f.Outer, f.Section, f.LineText, "security"))
+	}
+	return prints
 }
