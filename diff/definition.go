@@ -377,8 +377,12 @@ type Scopes struct {
 	yaml bool
 	// docs counts a YAML file's documents begun so far: the second and
 	// later are scopes of their own (yamlDocument).
-	docs  int
-	quote string // the triple quote of the string a line is inside, if any
+	docs int
+	// flatBlocks counts the blocks open at the innermost namespace's own
+	// indentation that no definition opened (see seeCode): their closing
+	// braces come before the namespace's.
+	flatBlocks int
+	quote      string // the triple quote of the string a line is inside, if any
 	// backticks: the language's backtick strings run over lines (Go raw
 	// strings, JS template literals); raw says a line is inside one, and
 	// closes nothing (a JSON `}` at column 0 in a test).
@@ -496,10 +500,11 @@ func (s *Scopes) See(line string) {
 // seeCode reads a line of code (not blank, not inside a string; t is it
 // trimmed): the definitions it opens and closes.
 func (s *Scopes) seeCode(line, t string) {
+	defsBlock := false // the line opens the block of the definition above
 	if s.pending {
 		switch {
 		case strings.HasPrefix(t, "{"):
-			s.pending = false // the block opens
+			s.pending, defsBlock = false, true // the block opens
 		case s.continues(line, t):
 			// The signature runs on (`where T: Clone`, `throws X {`,
 			// `: base(x)`, `implements A`), or an expression body does:
@@ -529,6 +534,12 @@ func (s *Scopes) seeCode(line, t string) {
 		!s.python && strings.HasPrefix(t, ")") && !strings.HasSuffix(t, "{") || // a group's `)`, not a signature's
 		s.ends && (t == "end" || strings.HasPrefix(t, "end ") || strings.HasPrefix(t, "end)"))
 	if !def && !closes {
+		if n := len(s.indent); n > 0 && !defsBlock && s.indent[n-1] == flatBase+Indent(line) && blockOpens(t) > 0 {
+			// A block no definition opens at a namespace's own
+			// indentation (`namespace {`, gtest's `TEST(A, B) {`,
+			// `extern "C" {`): its `}` there is not the namespace's.
+			s.flatBlocks++
+		}
 		return
 	}
 	in := Indent(line)
@@ -542,7 +553,11 @@ func (s *Scopes) seeCode(line, t string) {
 		// it when nothing at its indentation was open.
 		if n := len(s.indent); n > 0 && !closedHere && s.indent[n-1] == flatBase+in &&
 			strings.HasPrefix(t, "}") && !strings.Contains(t, ";") && !strings.HasSuffix(t, "{") {
-			s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
+			if s.flatBlocks > 0 {
+				s.flatBlocks-- // a block's `}`, not the namespace's
+			} else {
+				s.defs, s.indent = s.defs[:n-1], s.indent[:n-1]
+			}
 		}
 		return
 	}
@@ -561,7 +576,11 @@ func (s *Scopes) seeCode(line, t string) {
 		// `type ID = string;`, unless the brace comes next.
 		s.pending = true
 	}
-	s.defs, s.indent = append(s.defs, line), append(s.indent, s.scopeIndent(line, t))
+	in = s.scopeIndent(line, t)
+	if in < 0 {
+		s.flatBlocks = 0 // counted for the innermost namespace only
+	}
+	s.defs, s.indent = append(s.defs, line), append(s.indent, in)
 }
 
 // YAML's scopes are its mapping keys that hold others (`services:`,

@@ -244,6 +244,10 @@ func TestEnclosingChain(t *testing.T) {
 		{"a.ts", []string{"namespace Api {", "  export function find() {", "    return 1;", "  }", "}"}, "function other() {", []string{"function other() {"}},
 		{"a.cpp", []string{"namespace admin", "{", "int run(const char *cmd) {", "    return 0;", "}", "}  // namespace admin", "namespace guest  // the rest", "{", "int run(const char *cmd) {"}, "    return system(cmd);",
 			[]string{"namespace guest  // the rest", "int run(const char *cmd) {"}},
+		// An anonymous namespace or a gtest TEST block at the namespace's
+		// indentation: their `}` is not the namespace's.
+		{"a.cpp", []string{"namespace billing {", "namespace {", "int helper() { return 1; }", "}  // namespace", "TEST(Billing, Charges) {", "  EXPECT_EQ(1, helper());", "}", "void charge(int n) {"}, "  pay(n);",
+			[]string{"namespace billing {", "void charge(int n) {"}},
 		{"a.cpp", []string{"namespace admin {  // privileged commands", "int run(const char *cmd) {"}, "    return system(cmd);",
 			[]string{"namespace admin {  // privileged commands", "int run(const char *cmd) {"}},
 		{"a.yaml", []string{"spec:", "  privileged: true", "--- # prod", "spec:"}, "  privileged: true", []string{"--- document 2", "spec:"}},
