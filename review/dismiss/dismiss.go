@@ -78,8 +78,8 @@ type Entry struct {
 	// before quorum recorded spans.
 	Span []string `yaml:"span,omitempty,flow"`
 	// Copies is how many lines of its file held the dismissed finding's
-	// code in its report (report.Finding.Copies), when more than one
-	// (dismissed with --all-places). The entry covers none of a review's
+	// code in the diff its report was made from (report.Finding.Copies),
+	// when more than one (dismissed with --all-places). The entry covers none of a review's
 	// findings at more: a copy of the line added to the function (a second
 	// handler's closure) was never judged.
 	Copies int       `yaml:"copies,omitempty"`
