@@ -54,6 +54,9 @@ func PlaceFingerprints(f report.Finding, set *diff.Set) ([]string, error) {
 type placer struct {
 	ix    *anchor.Index
 	files map[string]*diff.File
+	// newByCode are a file's new-side lines by their code without its
+	// spaces (Copies).
+	newByCode map[string]map[string][]diff.Line
 }
 
 // newPlacer is the placer of set; nil (one that knows no place's code)
@@ -67,45 +70,6 @@ func newPlacer(set *diff.Set) *placer {
 		p.files[set.Files[i].Path] = &set.Files[i]
 	}
 	return p
-}
-
-// Copies returns, for a finding of a review of set, the lines of its file
-// the diff holds (added and context lines) with its fingerprint, its own
-// included (report.Input.Copies): a copy of a dismissed line added to its
-// function counts, flagged or not.
-func Copies(set *diff.Set) func(report.Finding) []int {
-	p := newPlacer(set)
-	return func(f report.Finding) []int {
-		if p == nil || f.Line == 0 || f.Deleted || len(f.Code) == 0 {
-			return nil
-		}
-		df := p.files[f.File]
-		if df == nil {
-			return nil
-		}
-		var text string
-		for _, c := range f.Code {
-			if c.New == f.Line && c.Kind != string(diff.Deleted) {
-				text = anchor.Flowed(c.Text)
-			}
-		}
-		if text == "" {
-			return nil
-		}
-		var out []int
-		for _, h := range df.Hunks {
-			for _, l := range h.Lines {
-				if l.Kind == diff.Deleted || anchor.Flowed(l.Text) != text || slices.Contains(out, l.New) {
-					continue
-				}
-				if prs, ok := p.memberPrints(f, report.Member{Line: l.New, Category: f.Category}); ok && slices.Contains(prs, f.Fingerprint) {
-					out = append(out, l.New)
-				}
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
 }
 
 // memberPrint is the fingerprint of the line member m of f is anchored to

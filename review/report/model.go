@@ -301,11 +301,12 @@ type Finding struct {
 	// fingerprints read its class and ignored layout (LegacyFingerprint):
 	// a ledger entry written then still matches it. Omitted when the same.
 	LegacyFingerprint string `json:"legacy_fingerprint,omitempty"`
-	// Copies is how many lines of its file the reviewed diff holds with
-	// its fingerprint, when more than one: the same code at two places of
-	// one function (two closures' bodies), which a fingerprint cannot tell
-	// apart, whether or not a reviewer flagged each. CopyLines are they.
-	// A dismissal made for fewer copies covers none of them.
+	// Copies is how many lines of its file hold its code in the same
+	// definitions (its fingerprint), when more than one: the same code at
+	// two places of one function (two closures' bodies), which a
+	// fingerprint cannot tell apart, whether or not a reviewer flagged
+	// each. CopyLines are they (old-side lines for deleted code). A
+	// dismissal made for fewer copies covers none of them.
 	Copies    int   `json:"copies,omitempty"`
 	CopyLines []int `json:"copy_lines,omitempty"`
 	// Dismissal says why a dismissed finding does not count (Report.Dismissed only).

@@ -282,12 +282,21 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 func everyCopyPicked(picked []report.Finding, f report.Finding) bool {
 	for _, line := range f.CopyLines {
 		if !slices.ContainsFunc(picked, func(p report.Finding) bool {
-			return p.File == f.File && p.Line == line && p.Fingerprint == f.Fingerprint
+			return p.File == f.File && copyLine(p) == line && p.Fingerprint == f.Fingerprint
 		}) {
 			return false
 		}
 	}
 	return len(f.CopyLines) > 0
+}
+
+// copyLine is the line of f that CopyLines number: its old-side line for
+// a finding on deleted code, else its line.
+func copyLine(f report.Finding) int {
+	if f.Deleted {
+		return f.OldLine
+	}
+	return f.Line
 }
 
 // copiesOf names the other lines of f's file that hold its code
@@ -296,12 +305,15 @@ func everyCopyPicked(picked []report.Finding, f report.Finding) bool {
 func copiesOf(all []report.Finding, f report.Finding) string {
 	var out []string
 	for _, line := range f.CopyLines {
-		if line == f.Line {
+		if line == copyLine(f) {
 			continue
 		}
 		s := fmt.Sprintf("%s:%d", safetext.OneLine(f.File), line)
+		if f.Deleted {
+			s = fmt.Sprintf("%s (deleted line %d)", safetext.OneLine(f.File), line)
+		}
 		if i := slices.IndexFunc(all, func(o report.Finding) bool {
-			return o.File == f.File && o.Line == line && o.Fingerprint == f.Fingerprint
+			return o.File == f.File && copyLine(o) == line && o.Fingerprint == f.Fingerprint
 		}); i >= 0 {
 			s += " (" + safetext.OneLine(all[i].ID) + ")"
 		}
