@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -19,7 +20,12 @@ import (
 // blocking finding (id, severity, file:line, title, reviewers), a count of
 // the findings below the gate, the report's path, then the exact commands
 // that get the push through: read the report, dismiss, or skip once.
-func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, reportPath string) {
+//
+// elsewhere names the pushed branches other than the checkout's HEAD: their
+// commits are judged by the ledger they carry, not this work tree's, so
+// the dismiss command it prints is --local (this clone's ledger, which
+// every review reads), with how to share it.
+func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, reportPath string, elsewhere ...string) {
 	ids := make([]string, 0, len(fs))
 	for _, f := range distinct(fs) {
 		id := safetext.OneLine(f.ID)
@@ -96,8 +102,16 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 			show, from = " "+filepath.Base(dir), " --report "+filepath.Base(dir)
 		}
 		fmt.Fprintf(w, "  quorum report show%s   # the full report\n", show)
-		fmt.Fprintf(w, "  quorum dismiss %s%s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss, from)
+		local := ""
+		if len(elsewhere) > 0 {
+			local = " --local"
+		}
+		fmt.Fprintf(w, "  quorum dismiss %s%s%s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss, from, local)
 		allPlaces(w, fs)
+		if len(elsewhere) > 0 {
+			fmt.Fprintf(w, "    # %s is not checked out: its commits read its own ledger, so --local (this clone); to share the dismissal, check it out, dismiss there and commit %s\n",
+				strings.Join(elsewhere, ", "), diff.LedgerPath)
+		}
 	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 }

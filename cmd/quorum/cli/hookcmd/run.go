@@ -19,6 +19,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -612,7 +613,7 @@ func RunPush(opts *RunOptions) error {
 		n := len(distinct(out.Blocking))
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
 			n, cmdutil.Plural(n), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
-		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath)
+		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath, notCheckedOut(ctx, dir, plan)...)
 		return exitcode.FindingsError
 	}
 	// Through on a review that did not read all of the push, or not with
@@ -832,4 +833,25 @@ func shortRanges(rs []hook.Range) string {
 		parts[i] = cmdutil.ShortOID(r.Base) + ".." + cmdutil.ShortOID(r.Head)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// notCheckedOut names the pushed refs whose commits are not the
+// checkout's HEAD (a push of b2 from b1's checkout): their dismissals are
+// the ones their commits carry.
+func notCheckedOut(ctx context.Context, dir string, plan *hook.Plan) []string {
+	out, err := (&gitexec.Git{Dir: dir}).Output(ctx, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+	if err != nil {
+		return nil
+	}
+	head := strings.TrimSpace(string(out))
+	var refs []string
+	for _, r := range plan.Ranges {
+		if r.Head == head {
+			continue
+		}
+		for _, ref := range r.Refs {
+			refs = append(refs, strings.TrimPrefix(ref, "refs/heads/"))
+		}
+	}
+	return refs
 }
