@@ -80,10 +80,11 @@ func parseAnswer(content string) (*review.Answer, []string, error) {
 }
 
 // salvageAnswer is parseAnswer for the answer to a repair request: one
-// whose schema errors all lie in some of its findings keeps the others,
-// and a note names each finding left out and why, so one finding without
-// a line does not cost a real critical one beside it. Anything else wrong,
-// or no finding left, fails as parseAnswer does.
+// whose schema errors all lie in some of its suggestions keeps the rest,
+// and a note names each suggestion left out and why, so one suggestion
+// without a line does not cost a real critical finding beside it. A broken
+// finding that may block is never left out on a note: anything else
+// wrong, or no finding left, fails as parseAnswer does.
 func salvageAnswer(content string) (*review.Answer, []string, error) {
 	a, notes, err := parseAnswer(content)
 	if err == nil {
@@ -113,6 +114,12 @@ func salvageAnswer(content string) (*review.Answer, []string, error) {
 			return nil, nil, err
 		}
 		fs := m["findings"].([]any)
+		if sev, _ := asMap(fs[i])["severity"].(string); sev != review.Suggestion {
+			// A finding that may block (or says nothing of how much it
+			// matters) is never dropped on a note: the chunk fails, and
+			// the review says what it did not read.
+			return nil, nil, err
+		}
 		left = append(left, fmt.Sprintf("finding %s left out: it does not follow the schema: %s", titleOf(asMap(fs[i])), describe(verr)))
 		m["findings"] = slices.Delete(fs, i, i+1)
 	}

@@ -150,12 +150,22 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	if err != nil {
 		return err
 	}
-	if !opts.ReportGiven && len(opts.IDs) > 0 && !holdsAll(rep, opts.IDs) {
+	if branch := currentBranch(ctx, root); !opts.ReportGiven && len(opts.IDs) > 0 && (!holdsAll(rep, opts.IDs) || branch != "" && rep.Branch != branch) {
 		// The latest report may be another branch's, or a push nobody
 		// could review: ids are the finding's code and kind, so the newest
-		// report that has them is the one meant.
-		if e, r, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return holdsAll(r, opts.IDs) }); ok {
-			fmt.Fprintf(opts.IO.ErrOut, "quorum: %s not in the latest report (%s); using report %s\n", strings.Join(opts.IDs, ", "), entry.ID, e.ID)
+		// report that has them is the one meant, this branch's first (as
+		// undismiss reads ids): another branch's may show the same id for
+		// the same line in another function.
+		e, r, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return branch != "" && r.Branch == branch && holdsAll(r, opts.IDs) })
+		if !ok && !holdsAll(rep, opts.IDs) {
+			e, r, ok = reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return holdsAll(r, opts.IDs) })
+		}
+		if ok && e.ID != entry.ID {
+			if holdsAll(rep, opts.IDs) {
+				fmt.Fprintf(opts.IO.ErrOut, "quorum: the latest report (%s) is of %s; using report %s, of %s\n", entry.ID, cmp.Or(safetext.OneLine(rep.Branch), "no branch"), e.ID, safetext.OneLine(branch))
+			} else {
+				fmt.Fprintf(opts.IO.ErrOut, "quorum: %s not in the latest report (%s); using report %s\n", strings.Join(opts.IDs, ", "), entry.ID, e.ID)
+			}
 			rep, entry = r, e
 		}
 	}

@@ -652,3 +652,32 @@ func TestUndismissAStaleEntryByItsListedID(t *testing.T) {
 		t.Fatalf("left %+v %v", l, err)
 	}
 }
+
+// TestDismissPrefersThisBranchsReport: dismiss reads ids as undismiss
+// does, through this branch's newest report first: another branch's newer
+// report may show the same id for the same line in another function.
+func TestDismissPrefersThisBranchsReport(t *testing.T) {
+	dir, gd := gitRepo(t)
+	if out, err := exec.Command("git", "-C", dir, "checkout", "-q", "-b", "b2").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	shown := func(branch, print string, line int) *report.Report {
+		f := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: line, Title: "overflow", Fingerprint: print, Kinds: []string{"integer-overflow"}, Severity: "important"}
+		return &report.Report{Schema: report.Schema, Branch: branch, Findings: []report.Finding{f}}
+	}
+	if _, err := reportstore.SaveBundle(gd, at, "b2b2b2b", reportstore.Bundle{Report: shown("b2", "bbbbbbbbbbbbbbbb", 8)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "b1b1b1b", reportstore.Bundle{Report: shown("b1", "aaaaaaaaaaaaaaaa", 4)}); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "bounded"}); code != 0 ||
+		!strings.Contains(out.String(), "dismissed Qaaaaaaaaaa a.go:8") || !strings.Contains(errOut.String(), "is of b1; using report 20260304-050607-b2b2b2b, of b2") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if l, err := dismiss.ReadFile(dismiss.SharedPath(dir), dismiss.SourceShared); err != nil || len(l.Entries) != 1 || l.Entries[0].Fingerprint != "bbbbbbbbbbbbbbbb" {
+		t.Fatalf("ledger %+v %v", l, err)
+	}
+}
