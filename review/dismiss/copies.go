@@ -46,6 +46,8 @@ func Copies(set *diff.Set) func(report.Finding) []int {
 type fileCode struct {
 	path  string
 	lines []string
+	// byCode are the lines (1-based) by their code, read once.
+	byCode map[string][]int
 	// chains are the definitions around each line (1-based), normalised;
 	// read once, for every line, the first time a copy is counted.
 	chains map[int][]string
@@ -68,29 +70,39 @@ func (fc *fileCode) copies(n int) []int {
 	if n < 1 || n > len(fc.lines) {
 		return nil
 	}
+	if fc.byCode == nil {
+		fc.byCode = map[string][]int{}
+		for i, l := range fc.lines {
+			code := anchor.Flowed(l)
+			fc.byCode[code] = append(fc.byCode[code], i+1)
+		}
+	}
 	code := anchor.Flowed(fc.lines[n-1])
-	if code == "" {
-		return nil
+	if code == "" || len(fc.byCode[code]) < 2 {
+		return nil // blank, or its own line alone
 	}
 	if fc.chains == nil {
 		fc.chains = map[int][]string{}
 		sc := diff.NewScopes(fc.path, nil)
+		flowed := map[string]string{} // a definition is on many lines' chains
 		for i, l := range fc.lines {
 			chain := sc.EnclosingChain(l)
-			for k := range chain {
-				chain[k] = anchor.Flowed(chain[k])
+			for k, d := range chain {
+				f, ok := flowed[d]
+				if !ok {
+					f = anchor.Flowed(d)
+					flowed[d] = f
+				}
+				chain[k] = f
 			}
 			fc.chains[i+1] = chain
 			sc.See(l)
 		}
 	}
 	var out []int
-	for i, l := range fc.lines {
-		if i+1 != n && anchor.Flowed(l) != code {
-			continue
-		}
-		if slices.Equal(fc.chains[i+1], fc.chains[n]) {
-			out = append(out, i+1)
+	for _, line := range fc.byCode[code] {
+		if slices.Equal(fc.chains[line], fc.chains[n]) {
+			out = append(out, line)
 		}
 	}
 	return out
