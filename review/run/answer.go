@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -77,82 +76,6 @@ func parseAnswer(content string) (*review.Answer, []string, error) {
 		return nil, nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
 	}
 	return decodeAnswer(doc, notes)
-}
-
-// salvageAnswer is parseAnswer for the answer to a repair request: one
-// whose schema errors all lie in some of its suggestions keeps the rest,
-// and a note names each suggestion left out and why, so one suggestion
-// without a line does not cost a real critical finding beside it. A broken
-// finding that may block is never left out on a note: anything else
-// wrong, or no finding left, fails as parseAnswer does.
-func salvageAnswer(content string) (*review.Answer, []string, error) {
-	a, notes, err := parseAnswer(content)
-	if err == nil {
-		return a, notes, nil
-	}
-	doc := extractJSON(content)
-	v, jerr := jsonschema.UnmarshalJSON(strings.NewReader(doc))
-	sch, serr := compiled()
-	if doc == "" || jerr != nil || serr != nil {
-		return nil, nil, err
-	}
-	m, _ := v.(map[string]any)
-	findings, ok := m["findings"].([]any)
-	if !ok {
-		return nil, nil, err
-	}
-	notes, _ = normalize(v)
-	dropShadows(v)
-	var left []string
-	for range findings {
-		verr := sch.Validate(v)
-		if verr == nil {
-			break
-		}
-		i, ok := findingAt(verr)
-		if !ok {
-			return nil, nil, err
-		}
-		fs := m["findings"].([]any)
-		if sev, _ := asMap(fs[i])["severity"].(string); sev != review.Suggestion {
-			// A finding that may block (or says nothing of how much it
-			// matters) is never dropped on a note: the chunk fails, and
-			// the review says what it did not read.
-			return nil, nil, err
-		}
-		left = append(left, fmt.Sprintf("finding %s left out: it does not follow the schema: %s", titleOf(asMap(fs[i])), describe(verr)))
-		m["findings"] = slices.Delete(fs, i, i+1)
-	}
-	if sch.Validate(v) != nil || len(m["findings"].([]any)) == 0 {
-		// Nothing readable left: not "no findings", which would claim
-		// the chunk reviewed clean.
-		return nil, nil, err
-	}
-	b, merr := json.Marshal(v)
-	if merr != nil {
-		return nil, nil, err
-	}
-	return decodeAnswer(string(b), append(notes, left...))
-}
-
-// findingAt is the index of the finding a schema error is in, when its
-// first failing place (describe's) is inside one.
-func findingAt(err error) (int, bool) {
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return 0, false
-	}
-	ve = firstCause(ve)
-	if len(ve.InstanceLocation) < 2 || ve.InstanceLocation[0] != "findings" {
-		return 0, false
-	}
-	i, err := strconv.Atoi(ve.InstanceLocation[1])
-	return i, err == nil
-}
-
-func asMap(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
 }
 
 // decodeAnswer decodes a checked answer document, with notes.

@@ -205,7 +205,6 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	prompt := user
 	var last, dropped error
 	replied := false // whether a request got a reply (not a transport failure)
-	parse := parseAnswer
 	for attempt := 1; attempt <= 2; attempt++ {
 		if attempt == 2 {
 			cr.Metrics.Retries++
@@ -291,7 +290,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		truncated := resp.DoneReason == "length"
 		if truncated {
 			last = fmt.Errorf("%w: %w at the %d-token limit", ErrBadAnswer, ErrCutOff, opts.NumPredict)
-		} else if a, notes, perr := parse(resp.Content); perr != nil {
+		} else if a, notes, perr := parseAnswer(resp.Content); perr != nil {
 			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {
 			cr.Answer, cr.Notes = a, notes
@@ -306,9 +305,6 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			return fail(err)
 		}
 		prompt = user + repair
-		// The repaired answer's findings that still break the schema are
-		// left out, not the whole answer (salvageAnswer).
-		parse = salvageAnswer
 	}
 	cr.Error = "after one retry: " + oneLine(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "))
 	return cr, last, nil

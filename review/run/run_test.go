@@ -186,40 +186,6 @@ func TestTwiceInvalidFailsChunkWithReason(t *testing.T) {
 	}
 }
 
-// TestRepairedAnswerKeepsItsReadableFindings: an answer that still breaks
-// the schema after the repair request, in one of its suggestions only (no
-// line), keeps the others, and a note names the one left out; a broken
-// finding that may block fails the chunk as before.
-func TestRepairedAnswerKeepsItsReadableFindings(t *testing.T) {
-	const mixed = `{"summary":"s","findings":[` +
-		`{"file":"f00.go","quote":"x","severity":"suggestion","category":"style","kind":"","title":"No line here","explanation":"e"},` +
-		`{"file":"f00.go","line":3,"quote":"x","severity":"critical","category":"security","kind":"","title":"Real one","explanation":"e"}]}`
-	f := newFake("a")
-	f.reply = func(string, int, review.ChatRequest) (review.ChatResponse, error) {
-		return review.ChatResponse{Content: mixed, DoneReason: "stop"}, nil
-	}
-	raw, err := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := raw.Results[0]
-	if res.Status != review.StatusOK || res.Metrics.Requests != 2 || len(res.Chunks[0].Answer.Findings) != 1 || res.Chunks[0].Answer.Findings[0].Title != "Real one" {
-		t.Fatalf("%s %+v", res.Status, res.Chunks[0])
-	}
-	if notes := strings.Join(res.Chunks[0].Notes, "\n"); !strings.Contains(notes, `finding "No line here" left out: it does not follow the schema: at /findings/0: missing property 'line'`) {
-		t.Errorf("notes %q", notes)
-	}
-	// A broken finding that may block is never left out on a note.
-	blocking := strings.Replace(mixed, `"severity":"suggestion","category":"style"`, `"severity":"critical","category":"security"`, 1)
-	f.reply = func(string, int, review.ChatRequest) (review.ChatResponse, error) {
-		return review.ChatResponse{Content: blocking, DoneReason: "stop"}, nil
-	}
-	raw, _ = (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(1), Config{Reviewers: reviewers("a")})
-	if res := raw.Results[0]; res.Status != review.StatusFailed || !strings.Contains(res.Chunks[0].Error, "missing property 'line'") {
-		t.Errorf("a broken critical finding: %s %+v", res.Status, res.Chunks[0])
-	}
-}
-
 func TestLengthIsTruncatedAnswerAndRetried(t *testing.T) {
 	f := newFake("a")
 	var prompts []string
