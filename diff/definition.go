@@ -647,8 +647,8 @@ func yamlScope(line string) string {
 			if c == quote {
 				quote = 0
 			}
-		case c == '"' || c == '\'':
-			quote = c
+		case (c == '"' || c == '\'') && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			quote = c // a quoted scalar starts a value; `it's` is a word
 		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
 			out = strings.TrimRight(line[:i], " \t")
 			i = len(line)
@@ -849,6 +849,10 @@ func (s *Scopes) state() []string {
 		open = append(open, stringMark+"`")
 	case s.pending:
 		open = append(open, stringMark+"{")
+	case s.flatBlocks > 0:
+		// Blocks no definition opened at a namespace's indentation (an
+		// `extern "C" {` above): their `}` is not the namespace's.
+		open = append(open, stringMark+flatBlocksMark+strconv.Itoa(s.flatBlocks))
 	case s.yaml && s.docs > 0:
 		// How many documents began above: a hunk that starts on a `---`
 		// knows the document it opens is not the first.
@@ -856,6 +860,10 @@ func (s *Scopes) state() []string {
 	}
 	return open
 }
+
+// flatBlocksMark starts a hunk's EnclosingIn when blocks are open at its
+// namespace's indentation (state, StartIn).
+const flatBlocksMark = "blocks:"
 
 // yamlDocsMark starts a YAML hunk's EnclosingIn: the documents begun
 // above it (state, StartIn).
@@ -875,6 +883,9 @@ func (s *Scopes) StartIn(delim string) {
 	default:
 		if n, err := strconv.Atoi(strings.TrimPrefix(delim, yamlDocsMark)); err == nil && s.yaml && strings.HasPrefix(delim, yamlDocsMark) {
 			s.docs = max(s.docs, n)
+		}
+		if n, err := strconv.Atoi(strings.TrimPrefix(delim, flatBlocksMark)); err == nil && strings.HasPrefix(delim, flatBlocksMark) {
+			s.flatBlocks = max(s.flatBlocks, n)
 		}
 	}
 }

@@ -328,9 +328,33 @@ func TestYAMLScopeNamesLeaveCommentsAndQuotes(t *testing.T) {
 		"  securityContext:   # hardened": "  securityContext:",
 		`  - run: echo "a # b"`:           `  - run: echo "a # b"`,
 		"  - name: app":                   "  - name: app",
+		"  - name: it's-api  # main":      "  - name: it's-api",
 	} {
 		if got := yamlScope(in); got != want {
 			t.Errorf("yamlScope(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestHunkInsideANamespaceBlockKeepsTheNamespace: a hunk that starts inside
+// an `extern "C" {` of a namespace carries the open block (EnclosingIn), so
+// the block's `}` in the hunk does not close the namespace: a::g and a
+// global g stay two places (the diff's reading had them one while the
+// file's had them two).
+func TestHunkInsideANamespaceBlockKeepsTheNamespace(t *testing.T) {
+	sc := NewScopes("a.cpp", nil)
+	for _, l := range []string{"namespace a {", "extern \"C\" {", "int c_api(void);"} {
+		sc.See(l)
+	}
+	st := sc.state()
+	n := len(st)
+	if n == 0 || !strings.HasPrefix(st[n-1], stringMark) {
+		t.Fatalf("state %q carries no open block", st)
+	}
+	hunk := NewScopes("a.cpp", st[:n-1])
+	hunk.StartIn(strings.TrimPrefix(st[n-1], stringMark))
+	hunk.See("}")
+	if got := hunk.EnclosingChain("void g() {"); !slices.Equal(got, []string{"namespace a {", "void g() {"}) {
+		t.Errorf("chain %q, want a's g", got)
 	}
 }

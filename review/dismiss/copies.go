@@ -34,10 +34,24 @@ func Copies(set *diff.Set) func(report.Finding) []int {
 			fc = readFileCode(set, f.File)
 			files[f.File] = fc
 		}
+		inDiff := p.diffCopies(f)
 		if fc == nil {
-			return p.diffCopies(f)
+			return inDiff
 		}
-		return fc.copies(f.Line)
+		// The file's count, and any line the diff reads as the same
+		// place (where the two readings of a scope differ, the larger:
+		// a copy is never missed).
+		out := fc.copies(f.Line)
+		for _, n := range inDiff {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		slices.Sort(out)
+		if len(out) < 2 {
+			return nil
+		}
+		return out
 	}
 }
 
@@ -54,8 +68,11 @@ type fileCode struct {
 }
 
 func readFileCode(set *diff.Set, path string) *fileCode {
-	if set.Root == "" {
-		return nil // a diff with no repository (a test's, a replay's whose clone is gone)
+	if set.Root == "" || set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits {
+		// A diff with no repository (a test's, a replay's whose clone is
+		// gone), or of the work tree, whose files have changed since a
+		// saved review of them (a replay must count as the review did).
+		return nil
 	}
 	data, err := diff.ReadNew(context.Background(), set, path)
 	if err != nil || len(data) == 0 {

@@ -143,7 +143,9 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	if in.Copies != nil {
 		for i := range findings {
 			if lines := in.Copies(findings[i]); len(lines) > 1 {
-				findings[i].Copies, findings[i].CopyLines = len(lines), lines
+				// The first lines only: 2,500 copies of `return nil, err`
+				// made a report of megabytes.
+				findings[i].Copies, findings[i].CopyLines = len(lines), lines[:min(len(lines), maxCopyLines)]
 			}
 		}
 	}
@@ -467,6 +469,9 @@ func LegacyFingerprint(file string, line int, section, lineText, category string
 	code := anchor.NormalizeV1(lineText)
 	return fingerprintHash("v1", file, line, code, category, "code\x00"+anchor.NormalizeV1(section)+"\x00"+code)
 }
+
+// maxCopyLines is how many of a finding's copies the report lists.
+const maxCopyLines = 20
 
 // dismissed moves the findings dismiss matches out of fs, keeping order;
 // fs itself becomes the kept findings.

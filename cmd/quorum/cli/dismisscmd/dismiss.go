@@ -150,13 +150,13 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	if err != nil {
 		return err
 	}
-	if branch := currentBranch(ctx, root); !opts.ReportGiven && len(opts.IDs) > 0 && (!holdsAll(rep, opts.IDs) || branch != "" && rep.Branch != branch) {
+	if branch := currentBranch(ctx, root); !opts.ReportGiven && len(opts.IDs) > 0 && (!holdsAll(rep, opts.IDs) || branch != "" && !ofBranch(rep, branch)) {
 		// The latest report may be another branch's, or a push nobody
 		// could review: ids are the finding's code and kind, so the newest
 		// report that has them is the one meant, this branch's first (as
 		// undismiss reads ids): another branch's may show the same id for
 		// the same line in another function.
-		e, r, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return branch != "" && r.Branch == branch && holdsAll(r, opts.IDs) })
+		e, r, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return ofBranch(r, branch) && holdsAll(r, opts.IDs) })
 		if !ok && !holdsAll(rep, opts.IDs) {
 			e, r, ok = reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return holdsAll(r, opts.IDs) })
 		}
@@ -297,7 +297,7 @@ func everyCopyPicked(picked []report.Finding, f report.Finding) bool {
 			return false
 		}
 	}
-	return len(f.CopyLines) > 0
+	return len(f.CopyLines) > 0 && len(f.CopyLines) == f.Copies
 }
 
 // copyLine is the line of f that CopyLines number: its old-side line for
@@ -328,6 +328,9 @@ func copiesOf(all []report.Finding, f report.Finding) string {
 			s += " (" + safetext.OneLine(all[i].ID) + ")"
 		}
 		out = append(out, s)
+	}
+	if n := f.Copies - 1; n > len(out) || len(out) > 5 {
+		return strings.Join(out[:min(len(out), 5)], ", ") + fmt.Sprintf(" and %d more", n-min(len(out), 5))
 	}
 	return strings.Join(out, ", ")
 }
@@ -579,7 +582,7 @@ func selectors(gitDir, branch string, keys []string) []selector {
 			// This branch's newest report first: another branch's may show
 			// the same id for the same line in another function.
 			holds := func(r *report.Report) bool { return holdsAll(r, []string{k}) }
-			_, rep, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return branch != "" && r.Branch == branch && holds(r) })
+			_, rep, ok := reportstore.NewestWhere(gitDir, 50, func(r *report.Report) bool { return ofBranch(r, branch) && holds(r) })
 			if !ok {
 				_, rep, ok = reportstore.NewestWhere(gitDir, 50, holds)
 			}
@@ -596,6 +599,12 @@ func selectors(gitDir, branch string, keys []string) []selector {
 		out = append(out, sel)
 	}
 	return out
+}
+
+// ofBranch reports whether rep is a review of branch: a review's branch,
+// or one of the refs a push's review names (`refs/heads/b1, refs/heads/b2`).
+func ofBranch(rep *report.Report, branch string) bool {
+	return branch != "" && slices.Contains(strings.Split(reportstore.ShortBranch(rep.Branch), ", "), branch)
 }
 
 // currentBranch is the checked-out branch's name ("" when detached).

@@ -681,3 +681,28 @@ func TestDismissPrefersThisBranchsReport(t *testing.T) {
 		t.Fatalf("ledger %+v %v", l, err)
 	}
 }
+
+// TestDismissReadsAHookReportAsThisBranchs: a push's review names its
+// branch as the pushed ref (refs/heads/b2): it is this branch's report.
+func TestDismissReadsAHookReportAsThisBranchs(t *testing.T) {
+	dir, gd := gitRepo(t)
+	if out, err := exec.Command("git", "-C", dir, "checkout", "-q", "-b", "b2").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	shown := func(branch, print string, line int) *report.Report {
+		f := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: line, Title: "overflow", Fingerprint: print, Kinds: []string{"integer-overflow"}, Severity: "important"}
+		return &report.Report{Schema: report.Schema, Branch: branch, Findings: []report.Finding{f}}
+	}
+	if _, err := reportstore.SaveBundle(gd, at, "b2b2b2b", reportstore.Bundle{Report: shown("b2", "bbbbbbbbbbbbbbbb", 8)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "b2b2b2c", reportstore.Bundle{Report: shown("refs/heads/b2", "cccccccccccccccc", 9)}); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "bounded"}); code != 0 ||
+		!strings.Contains(out.String(), "dismissed Qaaaaaaaaaa a.go:9") || strings.Contains(errOut.String(), "using report") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}

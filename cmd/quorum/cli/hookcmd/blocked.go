@@ -72,11 +72,17 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 			fmt.Fprintf(w, "report: %s\n", r)
 		}
 		fmt.Fprintln(w, "next:")
+		local := ""
+		if len(elsewhere) > 0 {
+			local = " --local"
+		}
 		for _, r := range reports {
 			id := filepath.Base(filepath.Dir(r))
 			fmt.Fprintf(w, "  quorum report show %s\n", id)
-			fmt.Fprintf(w, "  quorum dismiss %s --report %s --reason \"...\"\n", strings.Join(idsIn[r], " "), id)
+			fmt.Fprintf(w, "  quorum dismiss %s --report %s%s --reason \"...\"\n", strings.Join(idsIn[r], " "), id, local)
 		}
+		allPlaces(w, fs)
+		notHere(w, elsewhere)
 		allPlaces(w, fs)
 		fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 		return
@@ -108,10 +114,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		}
 		fmt.Fprintf(w, "  quorum dismiss %s%s%s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss, from, local)
 		allPlaces(w, fs)
-		if len(elsewhere) > 0 {
-			fmt.Fprintf(w, "    # %s is not checked out: its commits read its own ledger, so --local (this clone); to share the dismissal, check it out, dismiss there and commit %s\n",
-				strings.Join(elsewhere, ", "), diff.LedgerPath)
-		}
+		notHere(w, elsewhere)
 	}
 	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
 }
@@ -243,4 +246,18 @@ func allPlaces(w io.Writer, fs []hook.Finding) {
 	if len(ids) > 0 {
 		fmt.Fprintf(w, "    # %s: on several lines or places; check each, then add --all-places\n", strings.Join(ids, ", "))
 	}
+}
+
+// notHere says why the dismiss steps are --local when pushed branches are
+// not checked out (elsewhere), and how to share such a dismissal.
+func notHere(w io.Writer, elsewhere []string) {
+	if len(elsewhere) == 0 {
+		return
+	}
+	verb := "is"
+	if len(elsewhere) > 1 {
+		verb = "are"
+	}
+	fmt.Fprintf(w, "    # %s %s not checked out: its commits read its own ledger, so --local (this clone); to share the dismissal, check it out, dismiss there and commit %s\n",
+		strings.Join(elsewhere, ", "), verb, diff.LedgerPath)
 }

@@ -212,3 +212,19 @@ func TestPrintBlockedNamesAllPlaces(t *testing.T) {
 		t.Errorf("%s", b.String())
 	}
 }
+
+// A push of several reviews of branches not checked out: each report's
+// dismiss step is --local, with the note saying why.
+func TestPrintBlockedSeveralReportsElsewhere(t *testing.T) {
+	var b strings.Builder
+	fs := []hook.Finding{
+		{ID: "Q1", Severity: "critical", File: "h.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"},
+		{ID: "Q2", Severity: "critical", File: "h.go", Line: 6, Title: "two", Report: "/g/quorum/reports/r2/report.md"},
+	}
+	printBlocked(&b, false, fs, "", "/g/quorum/reports/r1/report.md", "b2", "b3")
+	for _, want := range []string{"  quorum dismiss Q1 --report r1 --local --reason", "  quorum dismiss Q2 --report r2 --local --reason", "    # b2, b3 are not checked out:"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, b.String())
+		}
+	}
+}
