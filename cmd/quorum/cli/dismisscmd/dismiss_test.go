@@ -657,21 +657,7 @@ func TestUndismissAStaleEntryByItsListedID(t *testing.T) {
 // does, through this branch's newest report first: another branch's newer
 // report may show the same id for the same line in another function.
 func TestDismissPrefersThisBranchsReport(t *testing.T) {
-	dir, gd := gitRepo(t)
-	if out, err := exec.Command("git", "-C", dir, "checkout", "-q", "-b", "b2").CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	shown := func(branch, print string, line int) *report.Report {
-		f := report.Finding{ID: "Qaaaaaaaaaa", File: "a.go", Line: line, Title: "overflow", Fingerprint: print, Kinds: []string{"integer-overflow"}, Severity: "important"}
-		return &report.Report{Schema: report.Schema, Branch: branch, Findings: []report.Finding{f}}
-	}
-	if _, err := reportstore.SaveBundle(gd, at, "b2b2b2b", reportstore.Bundle{Report: shown("b2", "bbbbbbbbbbbbbbbb", 8)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "b1b1b1b", reportstore.Bundle{Report: shown("b1", "aaaaaaaaaaaaaaaa", 4)}); err != nil {
-		t.Fatal(err)
-	}
+	dir := onB2(t, "b1", "aaaaaaaaaaaaaaaa", 4)
 	f, out, errOut := cmdtest.NewFactory(dir, nil)
 	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "bounded"}); code != 0 ||
 		!strings.Contains(out.String(), "dismissed Qaaaaaaaaaa a.go:8") || !strings.Contains(errOut.String(), "is of b1; using report 20260304-050607-b2b2b2b, of b2") {
@@ -685,6 +671,19 @@ func TestDismissPrefersThisBranchsReport(t *testing.T) {
 // TestDismissReadsAHookReportAsThisBranchs: a push's review names its
 // branch as the pushed ref (refs/heads/b2): it is this branch's report.
 func TestDismissReadsAHookReportAsThisBranchs(t *testing.T) {
+	dir := onB2(t, "refs/heads/b2", "cccccccccccccccc", 9)
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "bounded"}); code != 0 ||
+		!strings.Contains(out.String(), "dismissed Qaaaaaaaaaa a.go:9") || strings.Contains(errOut.String(), "using report") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// onB2 is a repository checked out at branch b2 with two saved reports
+// showing Qaaaaaaaaaa: b2's at a.go:8 (fingerprint bbbb...), then a newer
+// one of branch at line (fingerprint print).
+func onB2(t *testing.T, branch, print string, line int) string {
+	t.Helper()
 	dir, gd := gitRepo(t)
 	if out, err := exec.Command("git", "-C", dir, "checkout", "-q", "-b", "b2").CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
@@ -697,12 +696,8 @@ func TestDismissReadsAHookReportAsThisBranchs(t *testing.T) {
 	if _, err := reportstore.SaveBundle(gd, at, "b2b2b2b", reportstore.Bundle{Report: shown("b2", "bbbbbbbbbbbbbbbb", 8)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "b2b2b2c", reportstore.Bundle{Report: shown("refs/heads/b2", "cccccccccccccccc", 9)}); err != nil {
+	if _, err := reportstore.SaveBundle(gd, at.Add(time.Minute), "b2b2b2c", reportstore.Bundle{Report: shown(branch, print, line)}); err != nil {
 		t.Fatal(err)
 	}
-	f, out, errOut := cmdtest.NewFactory(dir, nil)
-	if code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "--reason", "bounded"}); code != 0 ||
-		!strings.Contains(out.String(), "dismissed Qaaaaaaaaaa a.go:9") || strings.Contains(errOut.String(), "using report") {
-		t.Fatalf("exit %d\n%s%s", code, out, errOut)
-	}
+	return dir
 }
