@@ -616,20 +616,8 @@ func (fi *fileIndex) find(quote []quoteLine, hint int, accept func(located) bool
 			if worst == noMatch || accept != nil && !accept(located{first: i, last: end, fits: fits, ok: true}) {
 				continue
 			}
-			r := rank{fits: fits, worst: worst, commented: commented}
-			switch fi.lines[i].kind {
-			case diff.Added:
-				r.kind = 2
-			case diff.Context:
-				r.kind = 1
-			}
-			if hint > 0 {
-				r.dist = abs(fi.lines[i].new - hint)
-				// A deleted line has no number of its own on the new side
-				// (it sits at the line after it): the number names it only
-				// for the whole of it, not a part.
-				r.named = r.dist == 0 && (fi.lines[i].kind != diff.Deleted || worst >= wholeCode)
-			}
+			r := fi.rankAt(i, worst, fits, hint)
+			r.commented = commented
 			if !found || r.better(best) {
 				first, last, kind, best, bestSide, found = i, end, touched, r, s, true
 			}
@@ -744,6 +732,27 @@ type rank struct {
 // match of added lines at the model's line, markers fitting.
 func (r rank) unbeatable() bool {
 	return r.fits && r.worst == exact && r.dist == 0 && r.kind == 2
+}
+
+// rankAt ranks a match that starts at diff line i: how well it matched
+// (worst), whether its markers fit, the line's kind, and its distance from
+// the line the finding names (hint, 0 for none).
+func (fi *fileIndex) rankAt(i int, worst match, fits bool, hint int) rank {
+	r := rank{fits: fits, worst: worst}
+	switch fi.lines[i].kind {
+	case diff.Added:
+		r.kind = 2
+	case diff.Context:
+		r.kind = 1
+	}
+	if hint > 0 {
+		r.dist = abs(fi.lines[i].new - hint)
+		// A deleted line has no number of its own on the new side (it
+		// sits at the line after it): the number names it only for the
+		// whole of it, not a part.
+		r.named = r.dist == 0 && (fi.lines[i].kind != diff.Deleted || worst >= wholeCode)
+	}
+	return r
 }
 
 // better reports whether r beats o.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/quorum-review/quorum/diff"
 )
 
 // Models re-flow the code they quote: a statement the file wraps over two
@@ -265,20 +264,11 @@ func (fi *fileIndex) findReflowed(quote []quoteLine, hint int) located {
 					// Ranked as find ranks a match: the code itself, or a
 					// near copy where it stops inside a name or leaves off
 					// what turns it around.
-					r := rank{fits: true, worst: exact}
+					worst := exact
 					if cut == cutShort || turnsAround(f.text[:from]) {
-						r.worst = similar
+						worst = similar
 					}
-					switch fi.lines[first].kind {
-					case diff.Added:
-						r.kind = 2
-					case diff.Context:
-						r.kind = 1
-					}
-					if hint > 0 {
-						r.dist = abs(fi.lines[first].new - hint)
-						r.named = r.dist == 0 && (fi.lines[first].kind != diff.Deleted || r.worst == exact)
-					}
+					r := fi.rankAt(first, worst, true, hint)
 					if !loc.ok || r.better(best) {
 						best = r
 						loc = fi.locate(first, last, s, fi.kindOf(first, last), r.worst == similar, true)
