@@ -100,9 +100,9 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 		res.Raw.Judge = s.Judge(ctx, req.Set, anchored.Findings) // Anchored → the judge's answer (merge.judge), kept with the raw answers
 	}
 	grouped := merge.Group(req.Set.Files, anchored.Findings, res.Raw.Judge) // Anchored (+ the judge's answer) → Clusters
-	dismissed := dismiss.Matcher(ledger, req.Set)                           // Clusters → Dismissed (applied before the gate)
+	dismissed := dismiss.NewStage(ledger, req.Set)                          // Clusters → Dismissed (applied before the gate)
 	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: grouped.Clusters, Grouping: report.GroupingOf(res.Raw.Judge, grouped.Judged, grouped.Note),
-		Rules: grouped.Rules, Dismiss: dismissed, WhyNot: dismiss.WhyNot(ledger, req.Set), Copies: dismiss.Copies(req.Set)}, req.Policy, req.Meta) // → Report (never weaker than grouped.Rules)
+		Rules: grouped.Rules, Dismiss: dismissed.Dismiss, WhyNot: dismissed.WhyNot, Copies: dismissed.Copies}, req.Policy, req.Meta) // → Report (never weaker than grouped.Rules)
 	if err != nil {
 		return res, exitcode.Setupf("check --fail-on, --min-agreement and --severity-policy", "%v", err)
 	}

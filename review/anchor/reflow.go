@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
 )
 
 // Models re-flow the code they quote: a statement the file wraps over two

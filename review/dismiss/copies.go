@@ -19,9 +19,11 @@ import (
 // the count; one on deleted code counts the deleted lines (its old-side
 // line numbers). Where the file cannot be read, the diff's lines count.
 func Copies(set *diff.Set) func(report.Finding) []int {
-	p := newPlacer(set)
+	return copies(set, newPlacer(set))
+}
+
+func copies(set *diff.Set, p *placer) func(report.Finding) []int {
 	files := map[string]*fileCode{}
-	p.newByCode = map[string]map[string][]diff.Line{}
 	return func(f report.Finding) []int {
 		if p == nil || len(f.Code) == 0 || f.Line == 0 && f.OldLine == 0 {
 			return nil

@@ -780,8 +780,26 @@ func (l *Ledger) Why(f report.Finding) string { return l.why(f, (*placer)(nil).o
 // WhyNot is Why for the findings of a review of set: a finding of several
 // places names the places the dismissal did not check.
 func WhyNot(l *Ledger, set *diff.Set) func(report.Finding) string {
-	p := newPlacer(set)
+	return whyNot(l, newPlacer(set))
+}
+
+func whyNot(l *Ledger, p *placer) func(report.Finding) string {
 	return func(f report.Finding) string { return l.why(f, p.of(f)) }
+}
+
+// Stage is the pipeline's dismissal stage for a review of set with ledger
+// l: report.Input's Dismiss (Matcher), WhyNot and Copies, over one reading
+// of the diff.
+type Stage struct {
+	Dismiss func(report.Finding) (report.Dismissal, bool)
+	WhyNot  func(report.Finding) string
+	Copies  func(report.Finding) []int
+}
+
+// NewStage is the Stage of a review of set with ledger l (nil for none).
+func NewStage(l *Ledger, set *diff.Set) Stage {
+	p := newPlacer(set)
+	return Stage{Dismiss: matcher(l, set, p), WhyNot: whyNot(l, p), Copies: copies(set, p)}
 }
 
 func (l *Ledger) why(f report.Finding, at findingPlaces) string {
@@ -891,6 +909,10 @@ func compareBool(a, b bool) int {
 // (without it, a finding of several places is never dismissed). It is a pure function of its inputs; the
 // ledger's order does not matter.
 func Matcher(l *Ledger, set *diff.Set) func(report.Finding) (report.Dismissal, bool) {
+	return matcher(l, set, newPlacer(set))
+}
+
+func matcher(l *Ledger, set *diff.Set, places *placer) func(report.Finding) (report.Dismissal, bool) {
 	var entries []Entry
 	if l != nil {
 		entries = slices.Clone(l.Entries)
@@ -905,7 +927,6 @@ func Matcher(l *Ledger, set *diff.Set) func(report.Finding) (report.Dismissal, b
 		slices.SortStableFunc(entries, func(a, b Entry) int { return cmp.Compare(rank(a), rank(b)) })
 	}
 	lines := lineIndex(set)
-	places := newPlacer(set)
 	return func(f report.Finding) (report.Dismissal, bool) {
 		at := places.of(f)
 		for _, e := range entries {

@@ -65,7 +65,7 @@ func newPlacer(set *diff.Set) *placer {
 	if set == nil {
 		return nil
 	}
-	p := &placer{ix: anchor.NewIndex(set), files: map[string]*diff.File{}}
+	p := &placer{ix: anchor.NewIndex(set), files: map[string]*diff.File{}, newByCode: map[string]map[string][]diff.Line{}}
 	for i := range set.Files {
 		p.files[set.Files[i].Path] = &set.Files[i]
 	}

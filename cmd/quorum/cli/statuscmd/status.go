@@ -548,7 +548,8 @@ func pushLedger(set *diff.Set, root, gitDir string, l *dismiss.Ledger) *dismiss.
 // does, and lists the findings that count although a dismissal is at
 // their place (with why it does not cover them).
 func applyLedger(st *Status, rep *report.Report, set *diff.Set, l *dismiss.Ledger) []report.Finding {
-	match, whyNot := dismiss.Matcher(l, set), dismiss.WhyNot(l, set)
+	stage := dismiss.NewStage(l, set)
+	match, whyNot := stage.Dismiss, stage.WhyNot
 	var kept []report.Finding
 	for _, f := range rep.Findings {
 		if _, ok := match(f); ok {
