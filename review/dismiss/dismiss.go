@@ -784,7 +784,12 @@ func WhyNot(l *Ledger, set *diff.Set) func(report.Finding) string {
 }
 
 func whyNot(l *Ledger, p *placer) func(report.Finding) string {
-	return func(f report.Finding) string { return l.why(f, p.of(f)) }
+	return func(f report.Finding) string {
+		if l == nil || len(l.Entries) == 0 {
+			return "" // no entry: no place's code to read
+		}
+		return l.why(f, p.of(f))
+	}
 }
 
 // Stage is the pipeline's dismissal stage for a review of set with ledger
@@ -928,7 +933,10 @@ func matcher(l *Ledger, set *diff.Set, places *placer) func(report.Finding) (rep
 	}
 	lines := lineIndex(set)
 	return func(f report.Finding) (report.Dismissal, bool) {
-		at := places.of(f)
+		var at findingPlaces
+		if len(entries) > 0 {
+			at = places.of(f) // its places' code, read only for a ledger
+		}
 		for _, e := range entries {
 			if e.matches(f, at) {
 				d := report.Dismissal{Reason: e.Reason, Who: e.Who, Source: cmp.Or(e.Source, SourceShared)}

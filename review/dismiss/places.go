@@ -178,12 +178,36 @@ type findingPlaces struct {
 	// whose members are on several lines (another reviewer quoting the
 	// line above): an entry made when one of them was the finding's
 	// fingerprint does not cover it (the merge may have joined another
-	// issue), but says why. nil when the diff was not read.
-	members []string
+	// issue), but says why. Read from the diff when first asked (names).
+	members *memberPrints
 }
 
-// names reports whether fingerprint fp is one of the finding's members'.
-func (fp findingPlaces) names(print string) bool { return slices.Contains(fp.members, print) }
+// memberPrints are a finding's members' fingerprints, read once.
+type memberPrints struct {
+	p      *placer
+	f      report.Finding
+	read   bool
+	prints []string
+}
+
+// names reports whether fingerprint print is one of the lines of the
+// finding's members (a finding of one place whose members are on several
+// lines; never without the diff).
+func (fp findingPlaces) names(print string) bool {
+	m := fp.members
+	if m == nil {
+		return false
+	}
+	if !m.read {
+		m.read = true
+		for _, mem := range m.f.Members {
+			if prs, ok := m.p.memberPrints(m.f, mem); ok {
+				m.prints = append(m.prints, prs...)
+			}
+		}
+	}
+	return slices.Contains(m.prints, print)
+}
 
 // of is f's places, with their members' fingerprints when p has a diff
 // and f has more than one place (one place is the finding's fingerprint).
@@ -199,11 +223,7 @@ func (p *placer) of(f report.Finding) findingPlaces {
 	}
 	if len(fp.places) < 2 {
 		if lines := memberLines(f); len(lines) > 1 {
-			for _, m := range f.Members {
-				if prs, ok := p.memberPrints(f, m); ok {
-					fp.members = append(fp.members, prs...)
-				}
-			}
+			fp.members = &memberPrints{p: p, f: f}
 		}
 		return fp
 	}
