@@ -75,11 +75,6 @@ func parseAnswer(content string) (*review.Answer, []string, error) {
 	if err := sch.Validate(v); err != nil {
 		return nil, nil, fmt.Errorf("the answer does not follow the schema: %s", describe(err))
 	}
-	return decodeAnswer(doc, notes)
-}
-
-// decodeAnswer decodes a checked answer document, with notes.
-func decodeAnswer(doc string, notes []string) (*review.Answer, []string, error) {
 	var a review.Answer
 	if err := json.Unmarshal([]byte(doc), &a); err != nil {
 		return nil, nil, fmt.Errorf("the answer does not decode: %s", short(err.Error()))
