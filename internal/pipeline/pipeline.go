@@ -95,12 +95,13 @@ func Review(ctx context.Context, s *Session, req Request) (*Result, error) {
 	if req.Meta.GeneratedAt.IsZero() && req.Now != nil {
 		req.Meta.GeneratedAt = req.Now()
 	}
-	anchored := anchor.All(req.Set, res.Raw) // Raw → Anchored + Rejected
+	index := anchor.NewIndex(req.Set)
+	anchored := index.All(res.Raw) // Raw → Anchored + Rejected
 	if req.Raw == nil && res.RunErr == nil {
 		res.Raw.Judge = s.Judge(ctx, req.Set, anchored.Findings) // Anchored → the judge's answer (merge.judge), kept with the raw answers
 	}
 	grouped := merge.Group(req.Set.Files, anchored.Findings, res.Raw.Judge) // Anchored (+ the judge's answer) → Clusters
-	dismissed := dismiss.NewStage(ledger, req.Set)                          // Clusters → Dismissed (applied before the gate)
+	dismissed := dismiss.NewStage(ledger, req.Set, index)                   // Clusters → Dismissed (applied before the gate)
 	rep, err := report.Build(report.Input{Set: req.Set, Raw: res.Raw, Anchored: anchored, Clusters: grouped.Clusters, Grouping: report.GroupingOf(res.Raw.Judge, grouped.Judged, grouped.Note),
 		Rules: grouped.Rules, Dismiss: dismissed.Dismiss, WhyNot: dismissed.WhyNot, Copies: dismissed.Copies}, req.Policy, req.Meta) // → Report (never weaker than grouped.Rules)
 	if err != nil {

@@ -553,6 +553,13 @@ type Result struct {
 // is a pure function of its inputs: reviewers are taken in name order, so
 // the order of raw.Results does not matter.
 func All(set *diff.Set, raw *review.Raw) Result {
+	return NewIndex(set).All(raw)
+}
+
+// All is All over ix's diff: a caller that reads the same diff again
+// after anchoring (the dismissal stage) shares the index and the
+// scope chains it has read.
+func (ix *Index) All(raw *review.Raw) Result {
 	res := Result{Rejected: []Rejected{}}
 	if raw == nil {
 		return res
@@ -568,7 +575,6 @@ func All(set *diff.Set, raw *review.Raw) Result {
 		}
 	}
 	res.Findings = make([]Finding, 0, total)
-	ix := NewIndex(set)
 	for _, r := range results {
 		seq := 0
 		for _, ch := range r.Chunks {

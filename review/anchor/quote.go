@@ -85,11 +85,32 @@ func similarity(wa, wb []string) float64 {
 // changed word, not several). It stops after maxWords+1 words.
 func words(s string) []string {
 	var out []string
-	for i := 0; i < len(s) && len(out) <= maxWords; {
+	eachWord(s, func(w string) bool {
+		out = append(out, w)
+		return len(out) <= maxWords
+	})
+	return out
+}
+
+// countWords is len(words(s)) without building the slice: every quote line
+// of every finding is counted.
+func countWords(s string) int {
+	n := 0
+	eachWord(s, func(string) bool {
+		n++
+		return n <= maxWords
+	})
+	return n
+}
+
+// eachWord calls yield with each of words(s)'s words in order, until it
+// returns false.
+func eachWord(s string, yield func(string) bool) {
+	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
+		j := i + n
 		switch {
 		case r == '"' || r == '\'' || r == '`':
-			j := i + n
 			for j < len(s) && s[j] != byte(r) {
 				if s[j] == '\\' && j+1 < len(s) {
 					j++
@@ -97,10 +118,7 @@ func words(s string) []string {
 				j++
 			}
 			j = min(j+1, len(s))
-			out = append(out, s[i:j])
-			i = j
 		case isWord(r):
-			j := i + n
 			for j < len(s) {
 				r2, n2 := utf8.DecodeRuneInString(s[j:])
 				if !isWord(r2) {
@@ -108,13 +126,15 @@ func words(s string) []string {
 				}
 				j += n2
 			}
-			out = append(out, s[i:j])
-			i = j
 		default:
-			i += n
+			i = j
+			continue
 		}
+		if !yield(s[i:j]) {
+			return
+		}
+		i = j
 	}
-	return out
 }
 
 func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -206,7 +226,7 @@ func quoteLines(q string) []quoteLine {
 		// A line a model cut short with an ellipsis (`validate(a, b, ...`)
 		// is the part before it.
 		n = cutEllipsis(n)
-		out = append(out, quoteLine{text: n, words: len(words(n)), marked: marked, want: want, unsemi: semicolonless(n)})
+		out = append(out, quoteLine{text: n, words: countWords(n), marked: marked, want: want, unsemi: semicolonless(n)})
 	}
 	for len(out) > 0 && out[len(out)-1].ellipsis {
 		out = out[:len(out)-1]
@@ -496,10 +516,13 @@ func wordless(quote []quoteLine) bool {
 		if q.ellipsis {
 			continue
 		}
-		for _, w := range words(q.text) {
-			if !bareWords[w] {
-				return false
-			}
+		bare := true
+		eachWord(q.text, func(w string) bool {
+			bare = bareWords[w]
+			return bare
+		})
+		if !bare {
+			return false
 		}
 	}
 	return true

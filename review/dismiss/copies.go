@@ -146,18 +146,19 @@ func (p *placer) diffCopies(f report.Finding) []int {
 	if !ok {
 		// Each new-side line by its code, once per file: every finding
 		// of the file looks its own up.
-		byCode = map[string][]diff.Line{}
-		for _, h := range df.Hunks {
-			for _, l := range h.Lines {
-				if l.Kind != diff.Deleted {
-					key := spaceless(l.Text)
+		byCode = map[uint64][]*diff.Line{}
+		for hi := range df.Hunks {
+			lines := df.Hunks[hi].Lines
+			for li := range lines {
+				if l := &lines[li]; l.Kind != diff.Deleted {
+					key := spacelessKey(l.Text)
 					byCode[key] = append(byCode[key], l)
 				}
 			}
 		}
 		p.newByCode[f.File] = byCode
 	}
-	candidates := byCode[spaceless(text)]
+	candidates := byCode[spacelessKey(text)]
 	if len(candidates) < 2 {
 		return nil // its own line alone
 	}
@@ -207,15 +208,17 @@ func (p *placer) deletedCopies(f report.Finding) []int {
 	return out
 }
 
-// spaceless is s without its spaces and tabs: the key that finds the
-// lines whose code (anchor.Flowed) may equal a line's, checked after.
-func spaceless(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+// spacelessKey hashes s without its spaces and tabs (FNV-1a): the key
+// that finds the lines whose code (anchor.Flowed) may equal a line's,
+// checked after, so a collision costs one comparison. A hash, not the
+// string, because every line of a file with findings is keyed.
+func spacelessKey(s string) uint64 {
+	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c != ' ' && c != '\t' {
-			b.WriteByte(c)
+			h ^= uint64(c)
+			h *= 1099511628211
 		}
 	}
-	return b.String()
+	return h
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/quorum-review/quorum/internal/atomicfile"
 	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/anchor"
 	"github.com/quorum-review/quorum/review/merge"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -802,8 +803,10 @@ type Stage struct {
 }
 
 // NewStage is the Stage of a review of set with ledger l (nil for none).
-func NewStage(l *Ledger, set *diff.Set) Stage {
-	p := newPlacer(set)
+// ix is set's anchor index when the caller has one (the pipeline's, which
+// anchored the findings), else nil.
+func NewStage(l *Ledger, set *diff.Set, ix *anchor.Index) Stage {
+	p := newPlacerOf(set, ix)
 	return Stage{Dismiss: matcher(l, set, p), WhyNot: whyNot(l, p), Copies: copies(set, p)}
 }
 
@@ -970,6 +973,11 @@ func lineIndex(set *diff.Set) diffLines {
 		return idx
 	}
 	for _, f := range set.Files {
+		if !holdsMarker(f) {
+			// Nothing of the file is ever read: a finding or member
+			// there needs a marker first (markerAt).
+			continue
+		}
 		syn := syntaxOf(f.Path)
 		for _, h := range f.Hunks {
 			// Each line is read from what the hunk's lines above it leave
@@ -998,6 +1006,20 @@ func lineIndex(set *diff.Set) diffLines {
 		}
 	}
 	return idx
+}
+
+// holdsMarker reports whether a new-side line of f holds the marker: most
+// files hold none, and lexing every line of a large diff for comments
+// costs more than the rest of the stage.
+func holdsMarker(f diff.File) bool {
+	for _, h := range f.Hunks {
+		for _, l := range h.Lines {
+			if l.Kind != diff.Deleted && strings.Contains(l.Text, Marker) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addedIn reports whether one of lines first..last of path is added.

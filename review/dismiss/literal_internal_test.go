@@ -21,8 +21,12 @@ func TestLexStateIsBounded(t *testing.T) {
 	for i := range 200 {
 		h.Lines = append(h.Lines, diff.Line{Kind: diff.Added, New: i + 2, Text: "x"})
 	}
+	h.Lines = append(h.Lines, diff.Line{Kind: diff.Added, New: 202, Text: "// " + Marker})
 	idx := lineIndex(&diff.Set{Files: []diff.File{{Path: "a.js", Status: diff.StatusAdded, Hunks: []diff.Hunk{h}}}})
-	if len(idx.added["a.js"]) != 201 {
+	if len(idx.added["a.js"]) != 202 {
 		t.Errorf("added lines: %d", len(idx.added["a.js"]))
+	}
+	if _, ok := idx.markers["a.js"][202]; !ok {
+		t.Errorf("the marker on line 202 was not read: %v", idx.markers)
 	}
 }

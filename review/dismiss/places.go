@@ -56,16 +56,24 @@ type placer struct {
 	files map[string]*diff.File
 	// newByCode are a file's new-side lines by their code without its
 	// spaces (Copies).
-	newByCode map[string]map[string][]diff.Line
+	newByCode map[string]map[uint64][]*diff.Line
 }
 
 // newPlacer is the placer of set; nil (one that knows no place's code)
 // for no diff.
 func newPlacer(set *diff.Set) *placer {
+	return newPlacerOf(set, nil)
+}
+
+// newPlacerOf is newPlacer over ix, set's index (nil: one of its own).
+func newPlacerOf(set *diff.Set, ix *anchor.Index) *placer {
 	if set == nil {
 		return nil
 	}
-	p := &placer{ix: anchor.NewIndex(set), files: map[string]*diff.File{}, newByCode: map[string]map[string][]diff.Line{}}
+	if ix == nil {
+		ix = anchor.NewIndex(set)
+	}
+	p := &placer{ix: ix, files: map[string]*diff.File{}, newByCode: map[string]map[uint64][]*diff.Line{}}
 	for i := range set.Files {
 		p.files[set.Files[i].Path] = &set.Files[i]
 	}

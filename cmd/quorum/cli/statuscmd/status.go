@@ -548,7 +548,7 @@ func pushLedger(set *diff.Set, root, gitDir string, l *dismiss.Ledger) *dismiss.
 // does, and lists the findings that count although a dismissal is at
 // their place (with why it does not cover them).
 func applyLedger(st *Status, rep *report.Report, set *diff.Set, l *dismiss.Ledger) []report.Finding {
-	stage := dismiss.NewStage(l, set)
+	stage := dismiss.NewStage(l, set, nil)
 	match, whyNot := stage.Dismiss, stage.WhyNot
 	var kept []report.Finding
 	for _, f := range rep.Findings {
