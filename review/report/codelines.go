@@ -30,9 +30,10 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 		// New-side numbers of context and added lines run consecutively from
 		// NewStart, so "is p a line of this hunk" is a range check.
 		last := h.NewStart - 1
-		for _, l := range h.Lines {
-			if l.Kind != diff.Deleted {
+		for i := len(h.Lines) - 1; i >= 0; i-- {
+			if l := h.Lines[i]; l.Kind != diff.Deleted {
 				last = l.New
+				break
 			}
 		}
 		var out []CodeLine
@@ -46,6 +47,9 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 				}
 			} else {
 				next = l.New + 1
+			}
+			if p > end+1 {
+				break // positions only grow down a hunk
 			}
 			inside := p >= line && p <= end
 			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
