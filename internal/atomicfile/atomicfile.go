@@ -89,5 +89,22 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	SyncDir(dir)
+	return nil
+}
+
+// SyncDir syncs directory dir after a rename in it, so the rename outlives
+// a power loss (the file's own sync does not cover its directory entry).
+// Best effort: some file systems cannot sync a directory, and the rename
+// is done either way.
+func SyncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
 }

@@ -163,6 +163,7 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 			}
 			return "", fmt.Errorf("save report: %w", err)
 		}
+		atomicfile.SyncDir(root)
 		_, _ = PruneKeeping(gitDir, lim, append(slices.Clone(b.Keep), dir), false)
 		return dir, nil
 	}

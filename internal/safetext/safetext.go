@@ -4,14 +4,16 @@ package safetext
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
 
 // Sanitize removes terminal control sequences and other control characters
-// (keeping newlines and tabs) and bidi overrides from text a model or a diff
-// supplied, so printing it can never drive the user's terminal. report.Build
+// (keeping newlines and tabs), bidi overrides and other invisible format
+// characters (zero-width spaces, the soft hyphen) from text a model or a
+// diff supplied, so printing it can never drive the user's terminal. report.Build
 // applies it to every such string, so every format is covered; commands
 // apply it (or OneLine) to what servers send.
 func Sanitize(s string) string {
@@ -46,7 +48,7 @@ func Code(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	if strings.IndexFunc(s, func(r rune) bool { return unsafeRune(r) || r == '\n' }) < 0 {
+	if strings.IndexFunc(s, func(r rune) bool { return hiddenInCode(r) || r == '\n' }) < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -54,7 +56,7 @@ func Code(s string) string {
 		switch {
 		case r == '\n' || unsafeRune(r) && r < 0x80:
 			fmt.Fprintf(&b, "\\x%02x", r)
-		case unsafeRune(r):
+		case hiddenInCode(r):
 			fmt.Fprintf(&b, "<U+%04X>", r)
 		default:
 			b.WriteRune(r)
@@ -69,11 +71,22 @@ func unsafeRune(r rune) bool {
 		return true
 	case r == 0x7f, r >= 0x80 && r <= 0x9f:
 		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
+	case r < 0xad:
+		return false
 	}
-	return false
+	// Format characters (bidi overrides, isolates and marks, zero-width
+	// spaces, the soft hyphen, the BOM, tag characters): invisible, they
+	// change what a reader sees without being seen. The zero-width joiner
+	// and non-joiner stay in text: emoji and several scripts are spelled
+	// with them (Code still shows them).
+	return r != zwnj && r != zwj && unicode.Is(unicode.Cf, r)
 }
+
+const zwnj, zwj = 0x200c, 0x200d
+
+// hiddenInCode reports whether Code shows r as an escape: what Sanitize
+// drops, and the joiners too (an identifier may hold one unseen).
+func hiddenInCode(r rune) bool { return unsafeRune(r) || r == zwnj || r == zwj }
 
 // OneLine is Sanitize for one line of output: the first line of s, tabs as
 // spaces, trimmed. Error messages and server-supplied names go through it.
@@ -147,7 +160,9 @@ func jsonUnsafe(r rune) bool {
 // their escapes.
 var pathEscaper = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`)
 
-// Path is a file name for a one-line message: sanitised, its line breaks
-// and tabs escaped (`a\nb.go`), so the message stays one line and the name
-// stays recognisable.
-func Path(p string) string { return pathEscaper.Replace(Sanitize(p)) }
+// Path is a file name for a one-line message or a report: its line breaks
+// and tabs escaped (`a\nb.go`), and its other control and invisible
+// characters shown as Code shows them (`a\x1b[31m.go`, `a<U+200B>.go`),
+// so the message stays one line and the name is the one on disk, never
+// another file's with a part dropped.
+func Path(p string) string { return Code(pathEscaper.Replace(p)) }

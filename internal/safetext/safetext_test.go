@@ -1,6 +1,7 @@
 package safetext_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -57,6 +58,48 @@ func TestCodeShowsWhatSanitizeDrops(t *testing.T) {
 		}
 		if got != safetext.Sanitize(got) {
 			t.Errorf("Code(%q) = %q still holds a control character", in, got)
+		}
+	}
+}
+
+// TestInvisibleFormatCharacters: zero-width spaces and joiners, bidi marks,
+// the soft hyphen, the BOM, word joiners and tag characters change what a
+// reader sees without being seen. Model text loses them; code and file
+// names show them.
+func TestInvisibleFormatCharacters(t *testing.T) {
+	for _, r := range []rune{0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x061c, 0x00ad, 0xfeff, 0x2060, 0xe0001, 0xe0041, 0xfff9} {
+		in := "a" + string(r) + "b"
+		joiner := r == 0x200c || r == 0x200d // kept in text: emoji and scripts need them
+		if got := safetext.Sanitize(in); got != "ab" && !joiner || joiner && got != in {
+			t.Errorf("Sanitize(%q) = %q", in, got)
+		}
+		want := fmt.Sprintf("a<U+%04X>b", r)
+		if got := safetext.Code(in); got != want {
+			t.Errorf("Code(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Visible text is left alone: accents, CJK, emoji, non-breaking space.
+	for _, in := range []string{"café", "日本語", "ok 👍", "a\u00a0b", "Ünïcödé ñ", "family 👩\u200d👩\u200d👧", "می\u200cخواهم"} {
+		if got := safetext.Sanitize(in); got != in {
+			t.Errorf("Sanitize(%q) = %q, want it unchanged", in, got)
+		}
+	}
+}
+
+// TestPathShowsTheNameOnDisk: a file name is shown whole, its control and
+// invisible characters escaped, never dropped: "escred.go" would name
+// another file.
+func TestPathShowsTheNameOnDisk(t *testing.T) {
+	for in, want := range map[string]string{
+		"esc\x1b[31mred.go":  `esc\x1b[31mred.go`,
+		"new\nline.go":       `new\nline.go`,
+		"tab\tname.go":       `tab\tname.go`,
+		"zero\u200bwidth.go": "zero<U+200B>width.go",
+		"rtl\u202eog.txt":    "rtl<U+202E>og.txt",
+		"plain/ü.go":         "plain/ü.go",
+	} {
+		if got := safetext.Path(in); got != want {
+			t.Errorf("Path(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -144,11 +144,11 @@ func fixPlace(f report.Finding) string {
 	other := s.File != "" && s.File != f.File
 	switch {
 	case s.Deleted && other:
-		return s.File + " (" + span("deleted line", s.OldLine, s.OldEndLine) + ")"
+		return safetext.Path(s.File) + " (" + span("deleted line", s.OldLine, s.OldEndLine) + ")"
 	case s.Deleted:
 		return span("deleted line", s.OldLine, s.OldEndLine)
 	case s.Line > 0 && other:
-		at := s.File + ":" + strconv.Itoa(s.Line)
+		at := safetext.Path(s.File) + ":" + strconv.Itoa(s.Line)
 		if s.EndLine > s.Line {
 			at += "-" + strconv.Itoa(s.EndLine)
 		}
@@ -156,7 +156,7 @@ func fixPlace(f report.Finding) string {
 	case s.Line > 0:
 		return span("line", s.Line, s.EndLine)
 	}
-	return cmp.Or(s.File, f.File)
+	return safetext.Path(cmp.Or(s.File, f.File))
 }
 
 // inPlace replaces quote in line with fix when the quote is a part of the

@@ -144,25 +144,26 @@ func Duration(ms int64) string {
 // the old-side lines too. A deletion with no new-side line (the whole file
 // deleted or emptied) is only its file and old lines: there is no line 0.
 func location(f report.Finding) string {
+	file := safetext.Path(f.File)
 	switch {
 	case f.Deleted && f.Line == 0 && f.OldEndLine > f.OldLine:
-		return fmt.Sprintf("%s (deleted lines %d-%d)", f.File, f.OldLine, f.OldEndLine)
+		return fmt.Sprintf("%s (deleted lines %d-%d)", file, f.OldLine, f.OldEndLine)
 	case f.Deleted && f.Line == 0:
-		return fmt.Sprintf("%s (deleted line %d)", f.File, f.OldLine)
+		return fmt.Sprintf("%s (deleted line %d)", file, f.OldLine)
 	case f.Deleted && f.OldEndLine > f.OldLine:
-		return fmt.Sprintf("%s:%d (deleted lines %d-%d)", f.File, f.Line, f.OldLine, f.OldEndLine)
+		return fmt.Sprintf("%s:%d (deleted lines %d-%d)", file, f.Line, f.OldLine, f.OldEndLine)
 	case f.Deleted:
-		return fmt.Sprintf("%s:%d (deleted line %d)", f.File, f.Line, f.OldLine)
+		return fmt.Sprintf("%s:%d (deleted line %d)", file, f.Line, f.OldLine)
 	case f.Line == 0:
-		return f.File
+		return file
 	case unchanged(f) && f.EndLine > f.Line:
-		return fmt.Sprintf("%s:%d-%d (unchanged lines)", f.File, f.Line, f.EndLine)
+		return fmt.Sprintf("%s:%d-%d (unchanged lines)", file, f.Line, f.EndLine)
 	case unchanged(f):
-		return fmt.Sprintf("%s:%d (unchanged line)", f.File, f.Line)
+		return fmt.Sprintf("%s:%d (unchanged line)", file, f.Line)
 	case f.EndLine > f.Line:
-		return fmt.Sprintf("%s:%d-%d", f.File, f.Line, f.EndLine)
+		return fmt.Sprintf("%s:%d-%d", file, f.Line, f.EndLine)
 	}
-	return fmt.Sprintf("%s:%d", f.File, f.Line)
+	return fmt.Sprintf("%s:%d", file, f.Line)
 }
 
 // unchanged reports whether a finding is about code the change did not
@@ -372,7 +373,7 @@ func (m *md) finding(n int, f report.Finding) {
 	// group a cause with its symptom): each such place is named.
 	var places []string
 	for _, pl := range elsewhere(f) {
-		at := pl.file
+		at := safetext.Path(pl.file)
 		switch {
 		case pl.oldLine > 0 && pl.file == f.File:
 			at = "deleted line " + strconv.Itoa(pl.oldLine)
@@ -467,7 +468,7 @@ func (m *md) docs(r *report.Report) {
 	case len(c.APIWithoutDocs) > 0:
 		m.p("Exported Go API changed with no documentation change:\n\n")
 		for _, a := range c.APIWithoutDocs {
-			m.p("- %s %s at %s\n", mdText(a.Change), code(a.Decl), code(fmt.Sprintf("%s:%d", a.File, a.Line)))
+			m.p("- %s %s at %s\n", mdText(a.Change), code(a.Decl), code(fmt.Sprintf("%s:%d", safetext.Path(a.File), a.Line)))
 		}
 		m.p("\n")
 	case c.DocsChanged:
@@ -510,7 +511,7 @@ func (m *md) todos(r *report.Report) {
 		return
 	}
 	for i, t := range r.TODOs {
-		m.p("%d. %s %s\n", i+1, code(fmt.Sprintf("%s:%d", t.File, t.Line)), code(t.Text))
+		m.p("%d. %s %s\n", i+1, code(fmt.Sprintf("%s:%d", safetext.Path(t.File), t.Line)), code(t.Text))
 	}
 }
 

@@ -102,3 +102,32 @@ func denseReview() (*diff.Set, *review.Raw) {
 	}
 	return set, reporttest.Raw(results...)
 }
+
+// chunkFailures has a reviewer whose chunks failed with different errors
+// (one of them twice) beside one it answered.
+func chunkFailures() (*diff.Set, *review.Raw) {
+	set := reporttest.Set()
+	files := reporttest.Files(set)
+	ana := reporttest.Result("ana", 0,
+		reporttest.Failed("c1", files[:1], "no answer within 5m0s"),
+		reporttest.Failed("c2", files[:1], "after one retry: invalid JSON"),
+		reporttest.Failed("c3", files[:1], "no answer within 5m0s"),
+		reporttest.Chunk("c4", files, review.Answer{Summary: "fine"}))
+	ben := reporttest.Result("ben", 1, reporttest.Chunk("c1", files, review.Answer{Summary: "ok"}))
+	return set, reporttest.Raw(ana, ben)
+}
+
+// TestChunkFailuresInAnyOrder: a reviewer's failures are listed the same,
+// once each, whatever order its chunks are in (they were listed in chunk
+// order, a repeat kept when another error came between).
+func TestChunkFailuresInAnyOrder(t *testing.T) {
+	set, raw := chunkFailures()
+	want := renderAll(t, reporttest.Scenario{Name: "failures", Set: set, Raw: raw})
+	for seed := range 50 {
+		set, raw := chunkFailures()
+		shuffle(rand.New(rand.NewPCG(uint64(seed), 7)), raw)
+		if got := renderAll(t, reporttest.Scenario{Name: "failures", Set: set, Raw: raw}); !bytes.Equal(got, want) {
+			t.Fatalf("seed %d: chunk order changed the output", seed)
+		}
+	}
+}

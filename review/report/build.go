@@ -175,14 +175,14 @@ func skipped(set *diff.Set) []Skipped {
 	for _, s := range set.Skipped {
 		if !have[s.Path] {
 			have[s.Path] = true
-			shown := safetext.Sanitize(s.Path)
+			shown := safetext.Path(s.Path)
 			out = append(out, Skipped{File: shown, Reason: s.Reason, FileBytes: exactBytes(s.Path, shown)})
 		}
 	}
 	for _, f := range set.Files {
 		if f.Skip != "" && !have[f.Path] {
 			have[f.Path] = true
-			shown := safetext.Sanitize(f.Path)
+			shown := safetext.Path(f.Path)
 			out = append(out, Skipped{File: shown, Reason: f.Skip, FileBytes: exactBytes(f.Path, shown)})
 		}
 	}
@@ -255,7 +255,7 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 		state[name] = st
 	}
 	for _, f := range files {
-		shown := safetext.Sanitize(f.Path)
+		shown := safetext.Path(f.Path)
 		fc := FileCoverage{Path: shown, PathBytes: exactBytes(f.Path, shown), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
 		seen[f.Path] = map[string]bool{}
 		for _, name := range cov.Reviewers {
@@ -642,8 +642,9 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 				rv.Notes = append(rv.Notes, safetext.Sanitize(n))
 			}
 		}
-		rv.Failures = slices.Compact(rv.Failures)
 		// Sorted: chunk order is not the same on every run.
+		slices.Sort(rv.Failures)
+		rv.Failures = slices.Compact(rv.Failures)
 		slices.Sort(rv.Notes)
 		rv.Notes = slices.Compact(rv.Notes)
 		for _, c := range clusters {

@@ -186,16 +186,21 @@ const planSlack = 0.15
 func (r *Runner) planBPT(rr *reviewerRun, prepID string, rv reviewKey) float64 {
 	learned := rr.bpt.prior
 	rr.lastPlanKey = lastPlanKey(rv)
-	var memo planMemo
+	var memo, last planMemo
+	if ok, _ := r.Cache.Get(planNS, rr.lastPlanKey, &last); ok {
+		rr.lastPlanHad = last.BytesPerToken
+	}
 	if prepID != "" {
 		rr.planKey = planKey(prepID, rv)
-		if ok, _ := r.Cache.Get(planNS, rr.planKey, &memo); ok && memo.BytesPerToken >= minBPT && memo.BytesPerToken <= maxBPT {
-			return memo.BytesPerToken
+		if ok, _ := r.Cache.Get(planNS, rr.planKey, &memo); ok {
+			rr.planHad = memo.BytesPerToken
+			if memo.BytesPerToken >= minBPT && memo.BytesPerToken <= maxBPT {
+				return memo.BytesPerToken
+			}
 		}
 	}
-	if ok, _ := r.Cache.Get(planNS, rr.lastPlanKey, &memo); ok && memo.BytesPerToken >= minBPT &&
-		memo.BytesPerToken <= learned && memo.BytesPerToken >= learned*(1-planSlack) {
-		return memo.BytesPerToken
+	if rr.lastPlanHad >= minBPT && rr.lastPlanHad <= learned && rr.lastPlanHad >= learned*(1-planSlack) {
+		return rr.lastPlanHad
 	}
 	return learned
 }
@@ -204,10 +209,10 @@ func (r *Runner) planBPT(rr *reviewerRun, prepID string, rv reviewKey) float64 {
 // interrupt stopped after some answers (best effort).
 func (r *Runner) savePlan(rr *reviewerRun) {
 	memo := planMemo{rr.plan.Budget.BytesPerToken}
-	if rr.planKey != "" {
+	if rr.planKey != "" && memo.BytesPerToken != rr.planHad {
 		_ = r.Cache.Put(planNS, rr.planKey, memo)
 	}
-	if rr.lastPlanKey != "" {
+	if rr.lastPlanKey != "" && memo.BytesPerToken != rr.lastPlanHad {
 		_ = r.Cache.Put(planNS, rr.lastPlanKey, memo)
 	}
 }

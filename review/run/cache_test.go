@@ -3,6 +3,9 @@ package run_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -163,4 +166,45 @@ func TestFixCommitReasksOnlyChangedChunks(t *testing.T) {
 	if changed == 0 || calls != changed || calls >= 2*chunkCount(grown) {
 		t.Fatalf("grown change: %d new chunks, %d model calls of %d chunks", changed, calls, 2*chunkCount(grown))
 	}
+}
+
+// TestCachedReviewWritesNothing: a review answered wholly from the cache
+// leaves every cache file as it was. It rewrote the two plan memos each
+// run: on a read-only cache that warned "new answers are not kept" after a
+// review that had nothing new to keep, and two reviews of different diffs
+// took turns overwriting the latest plan's figure.
+func TestCachedReviewWritesNothing(t *testing.T) {
+	p := newPushRig(t)
+	set := pushSet(6, []string{"feat: compute things"})
+	p.review(set)
+	before := cacheFiles(t, p.runner.Cache.Dir)
+	if _, calls := p.review(set); calls != 0 {
+		t.Fatalf("the second review asked the models %d times", calls)
+	}
+	after := cacheFiles(t, p.runner.Cache.Dir)
+	if len(after) != len(before) {
+		t.Errorf("cache files: %d before, %d after", len(before), len(after))
+	}
+	for path, fi := range before {
+		if fa, ok := after[path]; !ok || !os.SameFile(fi, fa) {
+			t.Errorf("%s was written again", path)
+		}
+	}
+}
+
+func cacheFiles(t *testing.T, dir string) map[string]os.FileInfo {
+	t.Helper()
+	out := map[string]os.FileInfo{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		out[path] = fi
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -163,6 +163,10 @@ type reviewerRun struct {
 	// planKey names this reviewer's plan of this diff in the cache;
 	// lastPlanKey, its latest plan of any diff.
 	planKey, lastPlanKey string
+	// planHad and lastPlanHad are the figures found under those keys
+	// (0: none): an unchanged figure is not written again, so a cached
+	// review writes nothing (and warns of nothing on a read-only cache).
+	planHad, lastPlanHad float64
 	// hits are cache hits found before the model was loaded, by chunk ID,
 	// so chunk() does not read them again. Written before the workers start.
 	hits  map[string]cachedAnswer
