@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -397,7 +398,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	if rf.Category == "" {
 		rf.Category = "other"
 	}
-	if strings.TrimSpace(rf.Title) == "" && strings.TrimSpace(rf.Explanation) == "" {
+	// Read as the report shows it: a title of escape sequences alone is
+	// no title.
+	if strings.TrimSpace(safetext.Sanitize(rf.Title)) == "" && strings.TrimSpace(safetext.Sanitize(rf.Explanation)) == "" {
 		return reject("", "finding has neither title nor explanation")
 	}
 	quote := quoteLines(rf.Quote)

@@ -154,7 +154,8 @@ func escapeLine(s string, cell bool) string {
 	return b.String()
 }
 
-// linkish is the length of a bare URL ("https://…", "www.…"), a mention
+// linkish is the length of a bare URL ("https://…", "FTP://…", "www.…",
+// "mailto:…") or e-mail address ("a@b.com"), a mention
 // ("@name") or an issue reference ("#12") starting at s[i], not inside a
 // word, or 0. Trailing sentence punctuation is left out.
 func linkish(s string, i int) int {
@@ -164,7 +165,7 @@ func linkish(s string, i int) int {
 	rest := s[i:]
 	n := 0
 	switch {
-	case strings.HasPrefix(rest, "http://"), strings.HasPrefix(rest, "https://"), strings.HasPrefix(rest, "www."):
+	case urlStart(rest), emailAt(rest) > 0:
 		for n < len(rest) && rest[n] > ' ' && strings.IndexByte("`<>|\\", rest[n]) < 0 {
 			n++
 		}
@@ -184,6 +185,50 @@ func linkish(s string, i int) int {
 		if n < len(rest) && wordByte(rest[n]) {
 			return 0 // "#1a" is no reference
 		}
+	}
+	return n
+}
+
+// urlStart reports whether s starts as a link GitHub would make of bare
+// text: a scheme and "://" (http, ftp or any other, in any case), "www.",
+// or the "mailto:" and "xmpp:" it links too.
+func urlStart(s string) bool {
+	if len(s) >= 4 && strings.EqualFold(s[:4], "www.") {
+		return true
+	}
+	n := 0
+	for n < len(s) && n <= 32 && (wordByte(s[n]) && s[n] != '_' || n > 0 && (s[n] == '+' || s[n] == '.' || s[n] == '-')) {
+		n++
+	}
+	if n == 0 || n >= len(s) || s[n] != ':' || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	if strings.HasPrefix(s[n:], "://") && n >= 2 {
+		return true
+	}
+	scheme := strings.ToLower(s[:n])
+	return (scheme == "mailto" || scheme == "xmpp") && n+1 < len(s) && s[n+1] > ' '
+}
+
+// emailAt is the length of the e-mail address s starts with (GitHub links
+// "name@host.tld" in bare text), or 0.
+func emailAt(s string) int {
+	at := 0
+	for at < len(s) && (wordByte(s[at]) || strings.IndexByte(".+-", s[at]) >= 0) {
+		at++
+	}
+	if at == 0 || at >= len(s) || s[at] != '@' {
+		return 0
+	}
+	n, dots := at+1, 0
+	for n < len(s) && (wordByte(s[n]) || s[n] == '-' || s[n] == '.' && n+1 < len(s) && (wordByte(s[n+1]) || s[n+1] == '-')) {
+		if s[n] == '.' {
+			dots++
+		}
+		n++
+	}
+	if dots == 0 {
+		return 0
 	}
 	return n
 }

@@ -222,3 +222,108 @@ func TestModelTextMakesNoStructure(t *testing.T) {
 }
 
 func equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
+
+// linkText is model text with every kind of link GitHub makes of bare
+// text, and HTML that would hide or restyle a comment.
+const linkText = "see https://a.example/x, HTTPS://B.EXAMPLE/, www.c.example, Www.d.example, ftp://e.example/f, " +
+	"mailto:g@h.example, xmpp:i@j.example, k.l+m@n.example, [o](https://p.example) ![q](https://r.example/s.png) " +
+	"<details><summary>x</summary> <!-- hide the rest @octocat #12"
+
+// TestRDJSONLMessagesAreInertMarkdown: reviewdog posts a diagnostic's
+// message as the Markdown of a pull request comment, so model text there
+// makes no link, image, HTML, heading, list, table or fence (it did: a
+// model's <!-- hid the rest of the comment, dismissal hint included).
+func TestRDJSONLMessagesAreInertMarkdown(t *testing.T) {
+	base := build(t, scenarioByName(t, "full"))
+	messages := func(r *report.Report) []string {
+		var buf bytes.Buffer
+		if err := render.Write(&buf, "rdjsonl", r, render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+			var d struct {
+				Message string `json:"message"`
+			}
+			if err := json.Unmarshal([]byte(line), &d); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, d.Message)
+		}
+		return out
+	}
+	hostile := hostileText
+	hostile.title += " " + linkText
+	hostile.explanation += "\n\n" + linkText
+	clean, bad := messages(withModelText(t, base, cleanText)), messages(withModelText(t, base, hostile))
+	if len(clean) != len(bad) {
+		t.Fatalf("%d messages, want %d", len(bad), len(clean))
+	}
+	for i := range bad {
+		if got, want := blockOutline([]byte(bad[i])), blockOutline([]byte(clean[i])); !equal(got, want) {
+			t.Errorf("message %d: model text changed its Markdown:\n got %q\nwant %q\n%s", i, got, want, bad[i])
+		}
+		if links := linkified([]byte(bad[i])); len(links) > 0 {
+			t.Errorf("message %d links %q:\n%s", i, links, bad[i])
+		}
+		if !strings.Contains(bad[i], "quorum dismiss ") {
+			t.Errorf("message %d lost its dismissal hint:\n%s", i, bad[i])
+		}
+	}
+}
+
+// TestMarkdownMakesNoLinkOfModelText: the report's Markdown, read with
+// GitHub's autolinks, links nothing a model wrote.
+func TestMarkdownMakesNoLinkOfModelText(t *testing.T) {
+	hostile := cleanText
+	hostile.title, hostile.explanation, hostile.note = linkText, linkText, linkText
+	md, _ := renderBoth(t, withModelText(t, build(t, scenarioByName(t, "full")), hostile))
+	if links := linkified([]byte(md)); len(links) > 0 {
+		t.Errorf("the Markdown links %q", links)
+	}
+}
+
+var linkifyParser = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+
+// linkified lists the links, images and HTML a Markdown document holds as
+// GitHub reads it, bare URLs and e-mail addresses included.
+func linkified(md []byte) []string {
+	doc := linkifyParser.Parse(text.NewReader(md))
+	var out []string
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			out = append(out, "link "+string(n.Destination))
+		case *ast.AutoLink:
+			out = append(out, "autolink "+string(n.URL(md)))
+		case *ast.Image:
+			out = append(out, "image "+string(n.Destination))
+		case *ast.RawHTML, *ast.HTMLBlock:
+			out = append(out, n.Kind().String())
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// TestFileNamesShownWhole: a file name with an escape sequence, a line
+// break or an invisible character is shown with each escaped, never with
+// it dropped ("escred.go" would name another file).
+func TestFileNamesShownWhole(t *testing.T) {
+	for name, want := range map[string]string{
+		"esc\x1b[31mred.go":  `esc\x1b[31mred.go:3`,
+		"new\nline.go":       `new\nline.go:3`,
+		"zero\u200bwidth.go": "zero<U+200B>width.go:3",
+	} {
+		r := &report.Report{Findings: []report.Finding{{ID: "q1", Title: "T", Severity: "important", Category: "bug", File: name, Line: 3, EndLine: 3, Evidence: "quote", Support: 1, Reviewers: []string{"x"}, SeenBy: 1}}}
+		md, term := renderBoth(t, r)
+		for format, out := range map[string]string{"markdown": md, "text": term} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: %q not shown as %q:\n%s", format, name, want, out)
+			}
+		}
+	}
+}

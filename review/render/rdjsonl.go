@@ -64,7 +64,7 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
 		d := rdDiagnostic{
-			Message:  fmt.Sprintf("%s%s%s (found by %d of %d: %s)", f.Title, lineNote(f), evidenceNote(f), k, n, joinNames(f.Reviewers)),
+			Message:  fmt.Sprintf("%s%s%s (found by %d of %d: %s)", mdText(f.Title), lineNote(f), evidenceNote(f), k, n, mdText(joinNames(f.Reviewers))),
 			Location: rdLocation{Path: fromRoot(opts.FromRoot, f.File)},
 			Severity: rdSeverity(f.Severity),
 			Source:   rdSource{Name: "quorum"},
@@ -73,12 +73,12 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 			Code: &rdCode{Value: f.Category + "/" + f.Fingerprint},
 		}
 		if f.Explanation != "" {
-			d.Message += "\n\n" + f.Explanation
+			d.Message += "\n\n" + mdBlock(f.Explanation)
 		}
 		if f.ID != "" {
 			// The comment a reader sees names the id a dismissal takes
 			// (the rule code carries the fingerprint, for reviewdog).
-			d.Message += "\n\nA false positive? quorum dismiss " + f.ID + " --reason \"...\""
+			d.Message += "\n\nA false positive? `quorum dismiss " + f.ID + " --reason \"...\"`"
 		}
 		// reviewdog filters and comments by new-side lines only (rdf has no
 		// old side): a finding about deleted code goes on the line where the
@@ -90,7 +90,7 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 			}
 		}
 		for _, pl := range elsewhere(f) {
-			rel := rdRelated{Message: pl.reviewer + ": " + pl.title, Location: rdLocation{Path: fromRoot(opts.FromRoot, pl.file)}}
+			rel := rdRelated{Message: mdText(pl.reviewer + ": " + pl.title), Location: rdLocation{Path: fromRoot(opts.FromRoot, pl.file)}}
 			if pl.line > 0 {
 				rel.Location.Range = &rdRange{Start: rdPosition{Line: pl.line}}
 				if pl.endLine > pl.line {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
@@ -45,9 +46,9 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	run.Results = []*sarif.Result{}
 	for _, f := range r.Findings {
 		k, n := f.Agreement()
-		msg := f.Title + lineNote(f) + evidenceNote(f)
+		msg := sarifText(f.Title) + lineNote(f) + evidenceNote(f)
 		if f.Explanation != "" {
-			msg += "\n\n" + f.Explanation
+			msg += "\n\n" + sarifText(f.Explanation)
 		}
 		msg += fmt.Sprintf("\n\nFound by %d of %d reviewers (%s).", k, n, joinNames(f.Reviewers))
 		res := sarif.NewRuleResult(ruleID(f.Category)).
@@ -74,7 +75,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 			if loc.line > 0 {
 				rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
 			}
-			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(rel).WithMessage(sarif.NewTextMessage(loc.reviewer + ": " + loc.title)))
+			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(rel).WithMessage(sarif.NewTextMessage(sarifText(loc.reviewer + ": " + loc.title))))
 		}
 		// The fingerprint survives line moves, renames and rewording
 		// (report.Fingerprint), so code scanning sees one finding across runs.
@@ -159,6 +160,12 @@ func sarifLevel(sev string) string {
 	}
 	return "note"
 }
+
+// sarifText is model text for a SARIF plain-text message, where
+// "[text](target)" is an embedded link (SARIF 2.1.0 §3.11.6): a model's
+// "](" is written "\\](", an escaped bracket, so a viewer shows the text
+// and follows no target the model chose.
+func sarifText(s string) string { return strings.ReplaceAll(s, "](", `\](`) }
 
 func joinNames(names []string) string {
 	out := ""

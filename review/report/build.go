@@ -289,20 +289,20 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	f := Finding{
 		Severity:    r.Policy.Decide(votes),
 		Category:    safetext.Sanitize(c.Category),
-		Title:       safetext.Sanitize(strings.TrimSpace(rep.Raw.Title)),
+		Title:       strings.TrimSpace(safetext.Sanitize(rep.Raw.Title)),
 		File:        rep.File,
 		Line:        rep.Line,
 		EndLine:     rep.EndLine,
 		Reviewers:   c.Reviewers,
 		SeenBy:      len(sees),
 		Votes:       map[string]string{},
-		Explanation: safetext.Sanitize(strings.TrimSpace(rep.Raw.Explanation)),
+		Explanation: strings.TrimSpace(safetext.Sanitize(rep.Raw.Explanation)),
 		Fix:         safetext.Sanitize(strings.TrimRight(rep.Raw.Fix, " \n\t")),
 		Code:        codeLines(files, rep.File, rep.Line, rep.EndLine),
 		LineKind:    string(rep.LineKind),
 	}
 	if f.Title == "" {
-		f.Title = safetext.Sanitize(firstSentence(rep.Raw.Explanation))
+		f.Title = firstSentence(f.Explanation)
 	}
 	if f.Fix != "" {
 		f.FixQuote = safetext.Sanitize(strings.TrimSpace(rep.Raw.Quote))
@@ -344,7 +344,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
 	f.Members = make([]Member, 0, len(c.Members))
 	for i, m := range c.Members {
-		mem := Member{Reviewer: m.Reviewer, Title: safetext.Sanitize(strings.TrimSpace(m.Raw.Title)),
+		mem := Member{Reviewer: m.Reviewer, Title: strings.TrimSpace(safetext.Sanitize(m.Raw.Title)),
 			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
 			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: c.MemberKinds(i)}
 		if m.File != rep.File {

@@ -463,3 +463,21 @@ func TestUnmetAgreementIsNotAPass(t *testing.T) {
 		t.Fatalf("gate off: verdict = %+v", r.Verdict)
 	}
 }
+
+// TestTitleOfEscapesAlone: a title that is only terminal escapes and
+// invisible characters is no title: the finding is titled by its
+// explanation's first sentence (it showed as an empty heading), and its
+// text starts with no space the escapes stood before.
+func TestTitleOfEscapesAlone(t *testing.T) {
+	set := reporttest.Set()
+	files := reporttest.Files(set)
+	f := reporttest.F("store/cache.go", 17, "f, _ := os.Open(c.path(key))", "important", "bug", "\x1b[31m\x1b[0m\u200b", "\x1b[1m The file is never closed. It leaks.")
+	raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", files, review.Answer{Findings: []review.RawFinding{f}})))
+	r := build(t, reporttest.Scenario{Name: "escapes", Set: set, Raw: raw}, report.Policy{})
+	if len(r.Findings) != 1 {
+		t.Fatalf("%d findings, want 1", len(r.Findings))
+	}
+	if got := r.Findings[0]; got.Title != "The file is never closed" || got.Explanation != "The file is never closed. It leaks." {
+		t.Errorf("title %q, explanation %q", got.Title, got.Explanation)
+	}
+}
