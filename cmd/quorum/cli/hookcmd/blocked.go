@@ -195,8 +195,8 @@ func belowLine(below map[string]int, dismissed int) string {
 	parts := make([]string, len(sevs))
 	for i, s := range sevs {
 		name := safetext.OneLine(s)
-		if below[s] != 1 {
-			name += "s"
+		if below[s] != 1 && s == review.Suggestion {
+			name += "s" // "2 suggestions", but "2 important"
 		}
 		parts[i] = fmt.Sprintf("%d %s", below[s], name)
 	}

@@ -146,14 +146,14 @@ func TestRunOutcomes(t *testing.T) {
 	stderr, err := runHook(t, dir, line, env, reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) {
 		return Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "db.go", Line: 3,
 			Title: "evil\x1b[2J title\nsecond line", Reviewers: []string{"qwen2.5-coder:7b", "llama3.1:8b"}, SeenBy: 3}},
-			Below: map[string]int{"suggestion": 2, "important": 1}, Dismissed: 1, ReportPath: "/r.md"}, nil
+			Below: map[string]int{"suggestion": 2, "important": 2}, Dismissed: 1, ReportPath: "/r.md"}, nil
 	}))
 	if !errors.Is(err, exitcode.FindingsError) || strings.Contains(stderr, "\x1b") || strings.Contains(stderr, "second line") {
 		t.Fatalf("blocked: %v %q", err, stderr)
 	}
 	for _, want := range []string{
 		"\n  ab12cd34  critical   db.go:3  evil title  (2 of 3: qwen2.5-coder:7b, llama3.1:8b)\n",
-		"\nalso 3 findings below the gate: 1 important, 2 suggestions; 1 dismissed\n",
+		"\nalso 4 findings below the gate: 2 important, 2 suggestions; 1 dismissed\n", // "important" is no noun
 		"\nreport: /r.md\n",
 		"\n  quorum report show ",
 		"\n  quorum dismiss ab12cd34 --reason \"...\" ",
