@@ -645,7 +645,7 @@ func (b *batcher) flush() error {
 func (b *batcher) emit(bt batch) error {
 	files := bt.files
 	fillModes(b.src.rp, b.from, files)
-	at := b.attributes(files)
+	at := b.attributes(withOldPaths(files))
 	for i := range files {
 		f := &files[i]
 		var head []byte
@@ -672,7 +672,10 @@ func (b *batcher) emit(bt batch) error {
 			// git prints "Binary files differ" for these: no counts.
 			f.Binary, f.Added, f.Deleted = true, 0, 0
 		}
-		if reason == "" && movedOutOfSkipped(f, b.ign) {
+		// git calls a rename binary when the old path's attribute says so:
+		// the content decides once it is read whole.
+		binaryWhereItWas := reason == SkipBinary && at[f.OldPath].binary && !at[f.Path].binary
+		if (reason == "" || binaryWhereItWas) && (movedOutOfSkipped(f, b.ign, at[f.OldPath]) || lostGeneratedMarker(f)) {
 			reason = b.wholeFile(f)
 		}
 		if f.Hunks == nil {
@@ -845,14 +848,61 @@ func (s *source) readHead(p string, limit int64) ([]byte, error) {
 }
 
 // movedOutOfSkipped reports whether f is a rename or copy from a path the
-// rules skip by its place (an ignore glob, a vendored directory) to one
-// they do not: code that no review read (it was vendored, say) becomes the
-// project's own, and its patch would show only the lines edited on the way.
-func movedOutOfSkipped(f *File, ign ignoreSet) bool {
-	if f.Status != StatusRenamed && f.Status != StatusCopied || f.OldPath == f.Path || f.Binary {
+// rules skip by its place or name (an ignore glob, a vendored directory, a
+// lockfile's name) or by an attribute there (binary or -diff,
+// linguist-generated, linguist-vendored: old, the old path's) to one they
+// do not: code that no review read (it was vendored, say) becomes the
+// project's own, and its patch would show only the lines edited on the
+// way. (A generated file keeps its marker when moved: wholeFile skips it
+// again.)
+func movedOutOfSkipped(f *File, ign ignoreSet, old attrs) bool {
+	if f.Status != StatusRenamed && f.Status != StatusCopied || f.OldPath == f.Path || f.Binary && !old.binary {
 		return false
 	}
-	return ign.match(f.OldPath) || inVendoredDir(f.OldPath)
+	return ign.match(f.OldPath) || inVendoredDir(f.OldPath) || lockfiles[path.Base(f.OldPath)] ||
+		old.binary || old.generated || old.vendored
+}
+
+// withOldPaths is files and, for each rename or copy, its old path as a
+// file of its own: the attributes that skipped the code where it was are
+// asked beside the new path's.
+func withOldPaths(files []File) []File {
+	out := files
+	for _, f := range files {
+		if f.OldPath != "" && f.OldPath != f.Path && (f.Status == StatusRenamed || f.Status == StatusCopied) {
+			if len(out) == len(files) {
+				out = slices.Clone(files)
+			}
+			out = append(out, File{Path: f.OldPath})
+		}
+	}
+	return out
+}
+
+// lostGeneratedMarker reports whether the change deletes a generated-code
+// marker from the header of a file it keeps (modified or moved): the file,
+// skipped while generated, becomes the project's own code, and its patch
+// shows only the marker's deletion. A file regenerated keeps a marker and
+// is skipped as generated, however its header changed.
+func lostGeneratedMarker(f *File) bool {
+	if f.Status == StatusAdded || f.Status == StatusDeleted || f.Binary {
+		return false
+	}
+	for _, h := range f.Hunks {
+		if h.OldStart > headerLines {
+			break
+		}
+		for _, l := range h.Lines {
+			if l.Kind != Deleted || l.Old > headerLines || !maybeGenerated(l.Text) {
+				continue
+			}
+			text := strings.TrimSpace(l.Text)
+			if goGenerated.MatchString(text) || genMarker.MatchString(strings.TrimSpace(strings.TrimLeft(text, "/*#;-%!<{ \t"))) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // wholeFile makes f, moved out of a skipped place, an added file holding
@@ -864,6 +914,9 @@ func (b *batcher) wholeFile(f *File) string {
 	content, err := b.src.readHead(f.Path, b.maxBytes*2+1)
 	if err != nil {
 		return "" // reviewed as the patch shows it, as before
+	}
+	if f.Binary = bytes.IndexByte(content, 0) >= 0; f.Binary {
+		return SkipBinary // binary content, moved out of a binary attribute
 	}
 	f.Status, f.OldPath, f.OldMode, f.Similarity = StatusAdded, "", "", 0
 	f.Hunks = []Hunk{} // an empty file: no hunk, as git shows one
