@@ -672,6 +672,17 @@ func (b *batcher) emit(bt batch) error {
 			// git prints "Binary files differ" for these: no counts.
 			f.Binary, f.Added, f.Deleted = true, 0, 0
 		}
+		if reason == SkipBinary && !at[f.Path].binary && f.Status != StatusDeleted && codeFile(f.Path, func() []byte {
+			if head == nil {
+				head, _ = b.src.readHead(f.Path, 2)
+			}
+			return head
+		}) {
+			// Source code git calls binary for a NUL byte or two (a
+			// script with one in a comment runs as ever): read whole,
+			// each NUL shown, or no model would read the code at all.
+			reason = b.codeWithNULs(f)
+		}
 		// git calls a rename binary when the old path's attribute says so:
 		// the content decides once it is read whole.
 		binaryWhereItWas := reason == SkipBinary && at[f.OldPath].binary && !at[f.Path].binary
@@ -918,6 +929,23 @@ func (b *batcher) wholeFile(f *File) string {
 	if f.Binary = bytes.IndexByte(content, 0) >= 0; f.Binary {
 		return SkipBinary // binary content, moved out of a binary attribute
 	}
+	return b.wholeContent(f, content)
+}
+
+// codeWithNULs makes f, a source file git calls binary, an added file of
+// its whole content with each NUL byte written `\x00` (see codeFile), or
+// returns SkipBinary when the content is not text but for its NULs.
+func (b *batcher) codeWithNULs(f *File) string {
+	content, err := b.src.readHead(f.Path, b.maxBytes*2+1)
+	if err != nil || !textButNULs(content) {
+		return SkipBinary
+	}
+	f.Binary = false
+	return b.wholeContent(f, bytes.ReplaceAll(content, []byte{0}, []byte(`\x00`)))
+}
+
+// wholeContent makes f an added file holding content (see wholeFile).
+func (b *batcher) wholeContent(f *File, content []byte) string {
 	f.Status, f.OldPath, f.OldMode, f.Similarity = StatusAdded, "", "", 0
 	f.Hunks = []Hunk{} // an empty file: no hunk, as git shows one
 	f.Added, f.Deleted = 0, 0

@@ -125,3 +125,41 @@ func TestLostGeneratedMarkerIsReviewedWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeWithNULsIsRead: source code git calls binary for a NUL byte (a
+// script runs as ever with one in a comment) is read whole, each NUL shown
+// as `\x00`: skipped as binary, no model read it and the push passed. An
+// image named .js, and a file without a code name, stay binary.
+func TestCodeWithNULsIsRead(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("README", "r\n")
+	r.Write("tool.py", "import os\nprint('ok')\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("deploy", "#!/bin/sh\n# note \x00 here\nrm -rf \"$HOME/x\"\n")
+	r.Write("run.js", "const a = 1; // \x00\nconsole.log(a)\n")
+	r.Write("tool.py", "import os\n# \x00\nos.system('rm -rf /')\n")
+	r.Write("img.js", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\xff\xfe")
+	r.Write("data.bin", "text \x00 more\n")
+	r.Commit("nul")
+	for _, g := range []*gitexec.Git{{}, nil} {
+		set, err := Load(t.Context(), Options{Dir: r.Dir, Git: g})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]string{"deploy": `# note \x00 here`, "run.js": `const a = 1; // \x00`, "tool.py": `# \x00`} {
+			f := set.Files[indexOf(set, name)]
+			if f.Skip != "" || f.Binary || len(f.Hunks) != 1 || f.Hunks[0].Lines[1].Text != want && f.Hunks[0].Lines[0].Text != want {
+				t.Errorf("git %v: %s: %+v", g != nil, name, f)
+			}
+		}
+		if f := set.Files[indexOf(set, "tool.py")]; len(f.Hunks) == 1 && f.Hunks[0].Lines[2].Text != "os.system('rm -rf /')" {
+			t.Errorf("git %v: a modified script is not read whole: %+v", g != nil, f)
+		}
+		for _, name := range []string{"img.js", "data.bin"} {
+			if f := set.Files[indexOf(set, name)]; f.Skip != SkipBinary {
+				t.Errorf("git %v: %s: %+v", g != nil, name, f)
+			}
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -383,4 +384,45 @@ func patchBytes(f *File) int64 {
 		}
 	}
 	return n
+}
+
+// codeExts are the extensions of source code a NUL byte does not make
+// binary for its interpreter or compiler (a shell script, a JS file with
+// one in a comment): codeFile.
+var codeExts = map[string]bool{
+	".go": true, ".py": true, ".pyw": true, ".js": true, ".jsx": true, ".mjs": true, ".cjs": true,
+	".ts": true, ".tsx": true, ".mts": true, ".cts": true, ".java": true, ".kt": true, ".kts": true,
+	".cs": true, ".rs": true, ".swift": true, ".c": true, ".h": true, ".cc": true, ".cpp": true,
+	".cxx": true, ".hpp": true, ".m": true, ".mm": true, ".rb": true, ".php": true, ".pl": true,
+	".pm": true, ".lua": true, ".sh": true, ".bash": true, ".zsh": true, ".fish": true, ".ps1": true,
+	".bat": true, ".cmd": true, ".sql": true, ".scala": true, ".dart": true, ".ex": true, ".exs": true,
+	".erl": true, ".hs": true, ".ml": true, ".vue": true, ".svelte": true, ".html": true, ".htm": true,
+	".tf": true, ".groovy": true, ".r": true, ".jl": true, ".nim": true, ".zig": true, ".v": true,
+}
+
+// codeFile reports whether p names source code, by its extension or by
+// head (its first bytes) opening with a "#!" line.
+func codeFile(p string, head func() []byte) bool {
+	return codeExts[strings.ToLower(path.Ext(p))] || bytes.HasPrefix(head(), []byte("#!"))
+}
+
+// textButNULs reports whether content is text but for its NUL bytes:
+// valid UTF-8 whose only other control characters are white space and
+// ESC, with no more than one NUL in a hundred bytes. An image or an
+// archive named .js fails it.
+func textButNULs(content []byte) bool {
+	nuls := bytes.Count(content, []byte{0})
+	if nuls == 0 || nuls > max(8, len(content)/100) {
+		return false
+	}
+	rest := bytes.ReplaceAll(content, []byte{0}, nil)
+	if !utf8.Valid(rest) {
+		return false
+	}
+	for _, c := range rest {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b {
+			return false
+		}
+	}
+	return true
 }
