@@ -161,8 +161,27 @@ func jsonUnsafe(r rune) bool {
 var pathEscaper = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`)
 
 // Path is a file name for a one-line message or a report: its line breaks
-// and tabs escaped (`a\nb.go`), and its other control and invisible
-// characters shown as Code shows them (`a\x1b[31m.go`, `a<U+200B>.go`),
+// and tabs escaped (`a\nb.go`), a byte that is not UTF-8 as `\xe9`, and
+// its other control and invisible characters shown as Code shows them (`a\x1b[31m.go`, `a<U+200B>.go`),
 // so the message stays one line and the name is the one on disk, never
 // another file's with a part dropped.
-func Path(p string) string { return Code(pathEscaper.Replace(p)) }
+func Path(p string) string { return Code(pathEscaper.Replace(invalidBytes(p))) }
+
+// invalidBytes writes each byte of s that is not UTF-8 as `\xNN`: two
+// names that differ in such bytes (a Latin-1 "caf\xe9.go") stay two.
+func invalidBytes(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}

@@ -97,6 +97,8 @@ func TestPathShowsTheNameOnDisk(t *testing.T) {
 		"zero\u200bwidth.go": "zero<U+200B>width.go",
 		"rtl\u202eog.txt":    "rtl<U+202E>og.txt",
 		"plain/ü.go":         "plain/ü.go",
+		"caf\xe9.go":         `caf\xe9.go`,
+		"a\xff.go":           `a\xff.go`,
 	} {
 		if got := safetext.Path(in); got != want {
 			t.Errorf("Path(%q) = %q, want %q", in, got, want)

@@ -295,6 +295,13 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 			return u, ""
 		}
 	}
+	if strings.ContainsRune(raw, utf8.RuneError) {
+		// A name that is not UTF-8 as JSON carries it, each such byte
+		// U+FFFD: the one diff path it stands for.
+		if p, ok := ix.mangled(trimGitPrefix(raw)); ok {
+			return p, ""
+		}
+	}
 	p = strings.ReplaceAll(raw, "\\", "/")
 	if p == "" {
 		return "", "no file given"
@@ -323,6 +330,22 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	default:
 		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
 	}
+}
+
+// mangled finds the one reviewable path that is not UTF-8 and reads as p
+// once each of its invalid bytes (as JSON writes them: []rune's reading),
+// or each run of them, is U+FFFD.
+func (ix *Index) mangled(p string) (string, bool) {
+	found := ""
+	for _, q := range ix.paths {
+		if !utf8.ValidString(q) && (strings.ToValidUTF8(q, "\uFFFD") == p || string([]rune(q)) == p) {
+			if found != "" {
+				return "", false // two names that differ only there
+			}
+			found = q
+		}
+	}
+	return found, found != ""
 }
 
 // trimGitPrefix is p without git's a/ or b/ side prefix (one of them:

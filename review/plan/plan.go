@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/prompts"
@@ -476,8 +477,12 @@ func fileHeader(f diff.File) prompts.File {
 
 // shownPath is a path as the prompt's "file:" line prints it: quoted, as
 // git quotes it, when it holds a control character, so a newline in a
-// file name cannot start a line of its own inside the fence.
+// file name cannot start a line of its own inside the fence, or a byte
+// that is not UTF-8, so the model can name the file back.
 func shownPath(p string) string {
+	if !utf8.ValidString(p) {
+		return strconv.Quote(p) // "caf\xe9.go": JSON would make each byte U+FFFD
+	}
 	for _, r := range p {
 		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x2028 || r == 0x2029 {
 			return strconv.Quote(p)

@@ -499,3 +499,22 @@ func TestControlCharactersInPathsAreQuoted(t *testing.T) {
 		t.Fatalf("covered %q, paths %q", pl.Covered, pl.Chunks[0].Paths)
 	}
 }
+
+// A file name that is not UTF-8 is quoted in the prompt with its bytes
+// escaped: JSON would turn each into U+FFFD, a name the model could not
+// give back.
+func TestNonUTF8PathsAreQuoted(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{{Path: "caf\xe9.go", Status: diff.StatusAdded,
+		Hunks: []diff.Hunk{hunk(1, diff.Line{Kind: diff.Added, New: 1, Text: "package x"})}}}}
+	pl, err := Build(Prepare(Input{Set: set}), Budget{NumCtx: 4096, AnswerTokens: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, user, err := pl.Render(pl.Chunks[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(user, `file: "caf\xe9.go" (added)`) {
+		t.Fatalf("path not quoted:\n%s", user)
+	}
+}

@@ -211,13 +211,13 @@ func WriteText(w io.Writer, set *diff.Set) error {
 		fmt.Fprintf(&b, "\nskipped (%d)\n", len(set.Skipped))
 		pw := 0
 		for _, s := range set.Skipped {
-			if n := len(sanitize(s.Path)); n > pw {
+			if n := len(safetext.Path(s.Path)); n > pw {
 				pw = n
 			}
 		}
 		untracked := false
 		for _, s := range set.Skipped {
-			fmt.Fprintf(&b, "  %-*s  %s\n", pw, sanitize(s.Path), s.Reason)
+			fmt.Fprintf(&b, "  %-*s  %s\n", pw, safetext.Path(s.Path), s.Reason)
 			untracked = untracked || s.Reason == diff.SkipUntracked
 		}
 		if untracked {
@@ -265,9 +265,9 @@ func statusLetter(s diff.Status) string {
 }
 
 func fileLabel(f diff.File) string {
-	label := sanitize(f.Path)
+	label := safetext.Path(f.Path)
 	if f.Status == diff.StatusRenamed || f.Status == diff.StatusCopied {
-		label = sanitize(f.OldPath) + " -> " + label
+		label = safetext.Path(f.OldPath) + " -> " + label
 		if f.Similarity > 0 {
 			label += fmt.Sprintf(" (%d%%)", f.Similarity)
 		}

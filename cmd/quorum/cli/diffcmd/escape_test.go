@@ -9,8 +9,10 @@ import (
 )
 
 // File names and the branch come from the repository: the text output
-// sanitises them ('?' for each unsafe character), the JSON keeps them exact
-// with C1 and bidi characters as \u escapes.
+// sanitises the branch and subjects ('?' for each unsafe character) and
+// shows a file name whole, each unsafe character escaped (<U+202E>), so
+// two names never print alike; the JSON keeps them exact with C1 and bidi
+// characters as \u escapes.
 func TestNamesAreSanitized(t *testing.T) {
 	r := difftest.NewIsolated(t)
 	r.Write("a", "1\n")
@@ -19,7 +21,7 @@ func TestNamesAreSanitized(t *testing.T) {
 	r.Write("src/\u202egnp\u009b.go", "package src\n")
 	r.Commit("two \u202e")
 	out, errOut, code := run(t, r.Dir, "--base main")
-	if code != 0 || !strings.Contains(out, "src/?gnp?.go") {
+	if code != 0 || !strings.Contains(out, "src/<U+202E>gnp<U+009B>.go") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	if bad := cmdtest.Unsafe(out + errOut); bad != "" {
