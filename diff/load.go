@@ -26,7 +26,7 @@ import (
 // Options say which changes to load.
 type Options struct {
 	Dir      string // where to start repo discovery (any subdirectory, linked worktree ok)
-	Base     string // --base REF ("" = default resolution: upstream, origin/HEAD, main, master)
+	Base     string // --base REF ("" = default resolution: upstream, origin/<branch>, origin/HEAD, origin/main, main, master)
 	Head     string // --head REF (default HEAD)
 	Staged   bool   // index vs HEAD
 	Worktree bool   // uncommitted changes (work tree incl. index) vs HEAD

@@ -415,8 +415,12 @@ func (rp *repo) refHash(rev string) (plumbing.Hash, bool) {
 	return plumbing.ZeroHash, false
 }
 
-// defaultBase finds the base for branch: its upstream, else origin/HEAD,
-// else main, else master. It returns the name it used.
+// defaultBase finds the base for branch: its upstream, else the remote's
+// branch of its name (origin/<branch>: what a push of it updates), else
+// origin/HEAD, origin/main, origin/master, else the local main or master.
+// The remote's branches come before the local ones: a local main may hold
+// commits not pushed yet, which a push of the branch sends too and a
+// review against main would never show. It returns the name it used.
 func (rp *repo) defaultBase(branch string) (string, plumbing.Hash, bool) {
 	var candidates []string
 	if cfg, err := rp.r.Config(); err == nil && branch != "" {
@@ -429,7 +433,11 @@ func (rp *repo) defaultBase(branch string) (string, plumbing.Hash, bool) {
 			}
 		}
 	}
-	candidates = append(candidates, "refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master")
+	if branch != "" {
+		candidates = append(candidates, "refs/remotes/origin/"+branch)
+	}
+	candidates = append(candidates, "refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master",
+		"refs/heads/main", "refs/heads/master")
 	for _, c := range candidates {
 		ref, err := rp.r.Reference(plumbing.ReferenceName(c), true)
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 // and quorum review select changes the same way.
 func AddSelectionFlags(cmd *cobra.Command, o *diff.Options) {
 	fl := cmd.Flags()
-	fl.StringVar(&o.Base, "base", "", "compare with `REF` (default: upstream, origin/HEAD, main, master)")
+	fl.StringVar(&o.Base, "base", "", "compare with `REF` (default: upstream, origin/<branch>, origin/HEAD, origin/main, main, master)")
 	fl.StringVar(&o.Head, "head", "", "review up to `REF` (default HEAD)")
 	fl.BoolVar(&o.Staged, "staged", false, "review the index against HEAD")
 	fl.BoolVar(&o.Worktree, "worktree", false, "review uncommitted changes (work tree and index) against HEAD")

@@ -117,7 +117,7 @@ const (
 type Config struct {
 	// Models is the panel; empty means "pick from what Ollama has".
 	Models []Model
-	// Base is the ref to diff against; empty means upstream, origin/HEAD, main/master.
+	// Base is the ref to diff against; empty means upstream, origin/<branch>, origin/HEAD, origin/main, main/master.
 	Base string
 	// Ignore are doublestar globs of paths never sent to a model.
 	Ignore []string

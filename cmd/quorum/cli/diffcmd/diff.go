@@ -42,7 +42,8 @@ func NewCmdDiff(f *cmdutil.Factory, runF func(*DiffOptions) error) *cobra.Comman
 files with +/- counts, and the files left out with the reason.
 
 By default the range is merge-base(base, HEAD)..HEAD, where base is the
-branch's upstream, else origin/HEAD, else main, else master.`,
+branch's upstream, else origin/<branch>, else origin/HEAD, origin/main or
+origin/master, else main, else master.`,
 		Example: `  quorum diff
   quorum diff --base origin/main
   quorum diff --staged

@@ -74,7 +74,7 @@ func Starter(in StarterInput) []byte {
 		}
 	}
 	w("")
-	w("# Ref to compare with; default: the branch's upstream, origin/HEAD, main, master.")
+	w("# Ref to compare with; default: the branch's upstream, origin/<branch>, origin/HEAD, origin/main, main, master.")
 	w("# base: origin/main")
 	w("")
 	w("# Paths never sent to a model (doublestar globs). Lockfiles, binaries,")

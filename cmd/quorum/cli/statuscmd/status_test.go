@@ -289,12 +289,12 @@ func TestStatusOrphanBranch(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	want := "other shares no history with main (an orphan branch): review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..HEAD'\n"
+	want := "other shares no history with origin/main (an orphan branch): review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..HEAD'\n"
 	if !strings.Contains(out, "a push to origin sends 1 commit (") || !strings.Contains(out, want) {
 		t.Fatalf("stdout:\n%s", out)
 	}
 	_, out, _ = status(t, dir, "--format", "json")
-	if !strings.Contains(out, `"unrelated_to": "main"`) {
+	if !strings.Contains(out, `"unrelated_to": "origin/main"`) {
 		t.Fatalf("json:\n%s", out)
 	}
 	// A branch that shares history says nothing of the kind.

@@ -1,0 +1,49 @@
+package diff
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff/difftest"
+)
+
+// TestRemoteBranchesBeforeLocalOnes: a repository pushed with `git remote
+// add` and `git push` has no origin/HEAD. A local main with a commit not
+// pushed yet must not be the base: a push of the branch sends that commit
+// too, and a review against main never showed it. The remote's main is the
+// base; and on main pushed without -u (no upstream), origin/main, not
+// main itself ("nothing to review" while the push sends a commit).
+func TestRemoteBranchesBeforeLocalOnes(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("a.txt", "a\n")
+	pushed := r.Commit("pushed")
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	r.Git("init", "-q", "--bare", remote)
+	r.Git("remote", "add", "origin", remote)
+	r.Git("push", "-q", "origin", "main")
+	r.Write("m.txt", "unpushed on main\n")
+	r.Commit("local main")
+
+	// On main itself, pushed without -u.
+	set := load(t, Options{Dir: r.Dir})
+	if set.Base.Ref != "origin/main" || set.MergeBase != pushed || len(set.Files) != 1 || set.Files[0].Path != "m.txt" {
+		t.Fatalf("on main: base %s merge-base %s\n%s", set.Base.Ref, set.MergeBase, describe(set))
+	}
+
+	// A branch made from it.
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("f.txt", "f\n")
+	r.Commit("feature")
+	set = load(t, Options{Dir: r.Dir})
+	if set.Base.Ref != "origin/main" || set.MergeBase != pushed || len(set.Commits) != 2 || len(set.Files) != 2 {
+		t.Fatalf("feature: base %s merge-base %s, %d commits\n%s", set.Base.Ref, set.MergeBase, len(set.Commits), describe(set))
+	}
+
+	// Pushed under its own name without -u: what is not pushed yet.
+	r.Git("push", "-q", "origin", "feature")
+	r.Write("g.txt", "g\n")
+	r.Commit("more")
+	if set := load(t, Options{Dir: r.Dir}); set.Base.Ref != "origin/feature" || len(set.Commits) != 1 || set.Files[0].Path != "g.txt" {
+		t.Fatalf("pushed feature: base %s\n%s", set.Base.Ref, describe(set))
+	}
+}
