@@ -130,9 +130,13 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	if len(known) > 0 {
 		p.Remote = known[0]
 	}
+	all, err := g.output(ctx, "remote")
+	if err != nil {
+		return nil, err
+	}
 	not := []string{"--not"}
 	for _, name := range known {
-		not = append(not, "--remotes="+name)
+		not = append(append(not, nestedRemotes(name, lines(all))...), "--remotes="+name)
 	}
 	if opt.Remote != "" && !slices.Contains(known, opt.Remote) && plainRemoteName(opt.Remote) {
 		not = append(not, "--remotes="+opt.Remote) // tracking refs of a remote no longer configured

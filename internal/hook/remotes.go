@@ -82,6 +82,20 @@ func remoteURLs(ctx context.Context, g git, name string) ([]string, error) {
 	return out, nil
 }
 
+// nestedRemotes are the --exclude options that keep --remotes=name to
+// name's own tracking refs: git reads it as refs/remotes/name/*, which
+// also holds the refs of a remote named "name/fork" (another repository,
+// whose commits would count as already on name).
+func nestedRemotes(name string, remotes []string) []string {
+	var out []string
+	for _, r := range remotes {
+		if strings.HasPrefix(r, name+"/") && plainRemoteName(r) {
+			out = append(out, "--exclude="+r+"/*")
+		}
+	}
+	return out
+}
+
 // plainRemoteName reports a remote name usable in --remotes=<name>: no
 // glob character (it would match other remotes' refs), not an option.
 func plainRemoteName(s string) bool {

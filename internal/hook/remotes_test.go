@@ -236,3 +236,28 @@ func TestURLKeysLocalRepos(t *testing.T) {
 		t.Errorf("push to ../shared/: ranges %v known %v, want %s..%s known from origin", got, p.Known, c1, c2)
 	}
 }
+
+// A remote named "origin/fork" (another repository) keeps its tracking
+// refs under refs/remotes/origin/fork/, which git's --remotes=origin also
+// reads: its commits counted as already on origin, and a branch made only
+// of them was pushed to origin with no review.
+func TestPlanPushNestedRemoteName(t *testing.T) {
+	r := newRepo(t)
+	root := filepath.Dir(r.dir)
+	originURL := filepath.Join(root, "origin.git")
+	c1 := r.commit("one")
+	r.run("push", "-q", "--no-verify", "origin", "main")
+	fork := filepath.Join(root, "fork.git")
+	r.run("init", "-q", "--bare", fork)
+	r.run("checkout", "-q", "-b", "wip")
+	c2 := r.commit("fork only")
+	r.run("push", "-q", "--no-verify", fork, "wip")
+	r.run("checkout", "-q", "main")
+	r.run("branch", "-q", "-D", "wip")
+	r.run("remote", "add", "origin/fork", fork)
+	r.run("fetch", "-q", "origin/fork")
+	p := r.plan(PlanOptions{Remote: "origin", URL: originURL}, line("refs/heads/feat", c2, "refs/heads/feat", z40))
+	if got := ranges(p); len(got) != 1 || got[0] != c1+".."+c2 || !slices.Equal(p.Commits, []string{c2}) {
+		t.Fatalf("ranges %v commits %v, want %s..%s: the fork's commit is not on origin", got, p.Commits, c1, c2)
+	}
+}
