@@ -236,6 +236,41 @@ func discover(dir string) (root, gitDir string, err error) {
 	}
 }
 
+// UnsupportedAt is the UnsupportedFormat error when the repository dir is
+// in names its objects by a hash other than SHA-1 (`git init
+// --object-format=sha256`), which go-git, and so quorum, cannot read;
+// else nil (no repository there included).
+func UnsupportedAt(dir string) *Error {
+	root, gitDir, err := findRoot(dir)
+	if err != nil {
+		return nil
+	}
+	return unsupportedFormat(root, commonDirOf(gitDir))
+}
+
+func unsupportedFormat(root, commonDir string) *Error {
+	f, err := os.Open(filepath.Join(commonDir, "config"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	cfg := gitconfig.New()
+	if err := gitconfig.NewDecoder(f).Decode(cfg); err != nil {
+		return nil
+	}
+	format := strings.ToLower(cfg.Section("extensions").Option("objectformat"))
+	if format == "" || format == "sha1" {
+		return nil
+	}
+	name := strings.ToUpper(format)
+	if format == "sha256" {
+		name = "SHA-256"
+	}
+	e := errorf(UnsupportedFormat, "%s is a %s repository (extensions.objectFormat), and quorum reads SHA-1 repositories only", root, name)
+	e.Dir = root
+	return e
+}
+
 // BareRepoAt is the BareRepo error when dir is in no work tree but in a
 // bare repository (a mirror), else nil: for commands that must tell a bare
 // repository from any other problem before doing their work.

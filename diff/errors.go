@@ -19,30 +19,31 @@ type Kind int
 
 // Kinds of Error.
 const (
-	_              Kind = iota
-	Usage               // conflicting or malformed options (--staged with --worktree, --commits A..B syntax, a negative size limit)
-	BadPattern          // an ignore glob that does not parse (Pattern)
-	NotRepo             // the directory is in no git work tree (Dir)
-	Unreadable          // the repository, HEAD, a revision, a commit or the patch cannot be read (Op says which; Rev, Engine)
-	NoCommits           // HEAD is unborn: no commit yet
-	DetachedNoBase      // HEAD is detached, no base was given and there is no origin/HEAD, main or master
-	NoBase              // no default base: no upstream, origin/HEAD, main or master
-	BadRev              // a revision does not resolve to a commit (Rev)
-	Unrelated           // base and head have no common history (Rev is the base, Head the head)
-	Shallow             // a shallow clone's history stops before what is needed
-	NeedsGit            // the mode (Mode) needs the git binary, which is not on PATH
-	Corrupt             // the patch was read but does not parse (Engine says whose patch)
-	Interrupted         // cancelled by the user (Ctrl-C) or a deadline
-	BareRepo            // the directory is a bare repository: history, no work tree (Dir)
-	Unmerged            // --staged or --worktree while the index has unresolved conflicts (Mode)
-	Reversed            // --commits A..B where B is an ancestor of A: no commits, the change undone (Rev is A, Head B)
+	_                 Kind = iota
+	Usage                  // conflicting or malformed options (--staged with --worktree, --commits A..B syntax, a negative size limit)
+	BadPattern             // an ignore glob that does not parse (Pattern)
+	NotRepo                // the directory is in no git work tree (Dir)
+	Unreadable             // the repository, HEAD, a revision, a commit or the patch cannot be read (Op says which; Rev, Engine)
+	NoCommits              // HEAD is unborn: no commit yet
+	DetachedNoBase         // HEAD is detached, no base was given and there is no origin/HEAD, main or master
+	NoBase                 // no default base: no upstream, origin/HEAD, main or master
+	BadRev                 // a revision does not resolve to a commit (Rev)
+	Unrelated              // base and head have no common history (Rev is the base, Head the head)
+	Shallow                // a shallow clone's history stops before what is needed
+	NeedsGit               // the mode (Mode) needs the git binary, which is not on PATH
+	Corrupt                // the patch was read but does not parse (Engine says whose patch)
+	Interrupted            // cancelled by the user (Ctrl-C) or a deadline
+	BareRepo               // the directory is a bare repository: history, no work tree (Dir)
+	Unmerged               // --staged or --worktree while the index has unresolved conflicts (Mode)
+	Reversed               // --commits A..B where B is an ancestor of A: no commits, the change undone (Rev is A, Head B)
+	UnsupportedFormat      // the repository's objects are named by a hash quorum cannot read (SHA-256) (Dir)
 )
 
 var kindNames = [...]string{
 	Usage: "usage", BadPattern: "bad-pattern", NotRepo: "not-repo", Unreadable: "unreadable",
 	NoCommits: "no-commits", DetachedNoBase: "detached-no-base", NoBase: "no-base", BadRev: "bad-rev",
 	Unrelated: "unrelated", Shallow: "shallow", NeedsGit: "needs-git", Corrupt: "corrupt", Interrupted: "interrupted",
-	BareRepo: "bare-repo", Unmerged: "unmerged", Reversed: "reversed",
+	BareRepo: "bare-repo", Unmerged: "unmerged", Reversed: "reversed", UnsupportedFormat: "unsupported-format",
 }
 
 func (k Kind) String() string {

@@ -68,6 +68,9 @@ func openRepo(dir string) (*repo, error) {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, notRepoError(dir)
 		}
+		if e := unsupportedFormat(root, commonDirOf(gitDir)); e != nil {
+			return nil, e
+		}
 		return nil, unreadable(OpOpen, "cannot open git repository at %s: %w", root, err)
 	}
 	rp := &repo{r: r, root: root, gitDir: gitDir}

@@ -147,6 +147,9 @@ func Install(ctx context.Context, opt InstallOptions) (*Result, error) {
 	if de := diff.BareRepoAt(opt.Dir); de != nil {
 		return nil, fmt.Errorf("%w: %s", ErrBareRepository, de.Dir)
 	}
+	if de := diff.UnsupportedAt(opt.Dir); de != nil {
+		return nil, de // a hook here could only fail every push
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

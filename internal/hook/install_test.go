@@ -266,3 +266,20 @@ func TestChainAheadChangesNothingWhenRefused(t *testing.T) {
 		t.Fatalf("the pre-push hook was changed:\n%s", got)
 	}
 }
+
+// TestInstallRefusesSHA256: quorum cannot read a SHA-256 repository, so a
+// hook there would fail every push: install refuses, naming why, and
+// writes nothing.
+func TestInstallRefusesSHA256(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", "--object-format=sha256", dir).CombinedOutput(); err != nil {
+		t.Skipf("git cannot make a SHA-256 repository: %v %s", err, out)
+	}
+	_, err := Install(context.Background(), InstallOptions{Dir: dir, Executable: "/bin/quorum"})
+	if err == nil || !strings.Contains(err.Error(), "SHA-256 repository") {
+		t.Fatalf("install: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "hooks", "pre-push")); !os.IsNotExist(err) {
+		t.Errorf("a hook was written: %v", err)
+	}
+}

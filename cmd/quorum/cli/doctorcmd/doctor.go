@@ -287,6 +287,10 @@ func (d *doctor) checkGit(ctx context.Context) {
 		d.r.add("repository", Fail, "not inside a git repository: "+abs, "cd into the repository to review (or `git init` to start one)")
 		return
 	}
+	if de := diff.UnsupportedAt(d.dir()); de != nil {
+		d.r.add("repository", Fail, de.Error(), errmap.DiffHint(de))
+		return
+	}
 	d.r.add("repository", OK, strings.TrimSpace(string(top)), "")
 	d.checkRange(strings.TrimSpace(string(top)))
 	d.checkLedger(ctx, git.In(d.dir()), strings.TrimSpace(string(top)))

@@ -277,6 +277,8 @@ func DiffHint(e *diff.Error) string {
 		return "resolve the conflicts and 'git add' the files (or abort the merge), then run quorum again"
 	case diff.BareRepo:
 		return "run quorum in a clone with a work tree: git clone " + e.Dir
+	case diff.UnsupportedFormat:
+		return "review the branch in a SHA-1 clone; a quorum hook installed here fails every push: 'quorum hook uninstall' removes it"
 	case diff.Unreadable:
 		switch e.Op {
 		case diff.OpOpen:

@@ -105,6 +105,10 @@ func TestDiffErrors(t *testing.T) {
 			// Detection is diff's TestGitDirBare; this is the mapping.
 			return &diff.Error{Kind: diff.BareRepo, Dir: "/m.git", Err: errors.New("/m.git is a bare repository: it has no work tree to review")}
 		}, "/m.git is a bare repository: it has no work tree to review", "run quorum in a clone with a work tree: git clone /m.git", exitcode.Setup, nil},
+		{diff.UnsupportedFormat, "SHA-256 repository", func(t *testing.T) error {
+			// Detection is diff's TestSHA256RepositoryIsNamed; this is the mapping.
+			return &diff.Error{Kind: diff.UnsupportedFormat, Dir: "/r", Err: errors.New("/r is a SHA-256 repository (extensions.objectFormat), and quorum reads SHA-1 repositories only")}
+		}, "/r is a SHA-256 repository (extensions.objectFormat), and quorum reads SHA-1 repositories only", "review the branch in a SHA-1 clone; a quorum hook installed here fails every push: 'quorum hook uninstall' removes it", exitcode.Setup, nil},
 		{diff.NoCommits, "no commits", func(t *testing.T) error {
 			return load(t, diff.Options{Dir: difftest.NewIsolated(t).Dir})
 		}, "the repository has no commits yet", "make a first commit with 'git commit', or pass --staged to review what is staged", exitcode.Setup, nil},
