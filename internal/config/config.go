@@ -209,17 +209,34 @@ func Default() *Config {
 // (applyOllamaHost). Flags are applied afterwards with ApplyFlags. Any
 // unknown key or bad value is an error naming its file and line (exit code 2).
 func Load(dir string, getenv func(string) string) (*Config, error) {
-	return load(dir, getenv, true)
+	return load(dir, getenv, fromWorkTree)
 }
 
 // LoadWithoutRepoFile is Load without the repository's .quorum.yaml: what
 // `quorum init --force` starts from when that file is the broken one, so
 // the user file and QUORUM_*/OLLAMA_HOST variables still apply.
 func LoadWithoutRepoFile(dir string, getenv func(string) string) (*Config, error) {
-	return load(dir, getenv, false)
+	return load(dir, getenv, &RepoData{})
 }
 
-func load(dir string, getenv func(string) string, withRepoFile bool) (*Config, error) {
+// RepoData is a repository's .quorum.yaml as a commit holds it: Data (nil
+// when the commit has none), named Name in messages ("abc123:.quorum.yaml").
+type RepoData struct {
+	Data []byte
+	Name string
+}
+
+// fromWorkTree: the repository file is read from the work tree.
+var fromWorkTree *RepoData
+
+// LoadWithRepoData is Load with repo standing for the work tree's
+// .quorum.yaml: the pre-push hook reviews a push that changes the file
+// under the one the remote has.
+func LoadWithRepoData(dir string, getenv func(string) string, repo RepoData) (*Config, error) {
+	return load(dir, getenv, &repo)
+}
+
+func load(dir string, getenv func(string) string, repo *RepoData) (*Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -235,7 +252,15 @@ func load(dir string, getenv func(string) string, withRepoFile bool) (*Config, e
 		path string
 		kind SourceKind
 	}{{c.UserFile, FromUser}, {c.RepoFile, FromRepo}} {
-		if f.path == "" || f.kind == FromRepo && !withRepoFile {
+		if f.path == "" {
+			continue
+		}
+		if f.kind == FromRepo && repo != fromWorkTree {
+			if repo.Data != nil {
+				if err := c.applyFile(repo.Data, f.path, repo.Name, f.kind); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
 		data, err := os.ReadFile(f.path)

@@ -492,3 +492,24 @@ func TestMergeJudgeKey(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadWithRepoData: a commit's .quorum.yaml stands for the work
+// tree's (the hook reviews a push that changes the file under the
+// remote's); none at all is the defaults; errors name the commit's file.
+func TestLoadWithRepoData(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, ".git"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, RepoFileName), []byte("hook:\n  fail_on: none\nignore: [\"evil/**\"]\n"), 0o644))
+	getenv := func(string) string { return "" }
+	c, err := LoadWithRepoData(dir, getenv, RepoData{Data: []byte("hook:\n  fail_on: important\n"), Name: "abc123:.quorum.yaml"})
+	if err != nil || c.Hook.FailOn != "important" || len(c.Ignore) != 0 {
+		t.Fatalf("the commit's file: %v %+v %v", err, c.Hook, c.Ignore)
+	}
+	if c, err := LoadWithRepoData(dir, getenv, RepoData{Name: "abc123:.quorum.yaml"}); err != nil || c.Hook.FailOn != Default().Hook.FailOn || len(c.Ignore) != 0 {
+		t.Fatalf("no file in the commit: %v %+v", err, c.Hook)
+	}
+	_, err = LoadWithRepoData(dir, getenv, RepoData{Data: []byte("hook:\n  fail_on: sometimes\n"), Name: "abc123:.quorum.yaml"})
+	if err == nil || !strings.Contains(err.Error(), "abc123:.quorum.yaml") {
+		t.Fatalf("a bad file's error names it: %v", err)
+	}
+}

@@ -444,6 +444,9 @@ func RunPush(opts *RunOptions) error {
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
 	}
+	if cfg, err = remoteConfig(ctx, errOut, dir, plan, cfg, getenv); err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("reading the remote's %s: %w", config.RepoFileName, err), skipHint)
+	}
 	unknownRemoteNote(errOut, opts, plan)
 	reviewer := opts.Reviewer
 	if reviewer == nil {

@@ -292,6 +292,9 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 		fmt.Fprintf(w, "fake-review: commits-arg %s\n", req.Commits)
 	}
 	fmt.Fprintf(w, "fake-review: gate fail_on=%s min_agreement=%d timeout=%s\n", req.Gate.FailOn, req.Gate.MinAgreement, req.Timeout)
+	if req.Config != nil && len(req.Config.Ignore) > 0 {
+		fmt.Fprintf(w, "fake-review: ignore %s\n", strings.Join(req.Config.Ignore, " "))
+	}
 	if reason := os.Getenv("QUORUM_FAKE_UNAVAILABLE"); reason != "" {
 		return hookcmd.Outcome{Unavailable: true, Reason: reason}, nil
 	}
