@@ -94,7 +94,13 @@ func splitCommits(s string) (string, string, error) {
 		return "", "", usageErr("--commits takes a range A..B, got %q", s)
 	}
 	a, b := s[:i], s[i+2:]
-	if a == "" || b == "" || strings.HasPrefix(b, ".") || strings.Contains(stripBraces(b), "..") {
+	switch {
+	case a != "" && strings.HasPrefix(b, ".") && len(b) > 1 && !strings.Contains(stripBraces(b[1:]), ".."):
+		// git's A...B: B's own commits since it left A.
+		return "", "", usageErr("--commits takes a range A..B, got %q: for the commits of %s since it left %s, use --base %s --head %s", s, b[1:], a, a, b[1:])
+	case a != "" && b == "":
+		return "", "", usageErr("--commits takes a range A..B, got %q: for the commits since %s, use --base %s", s, a, a)
+	case a == "" || b == "" || strings.HasPrefix(b, ".") || strings.Contains(stripBraces(b), ".."):
 		return "", "", usageErr("--commits takes a range A..B, got %q", s)
 	}
 	return a, b, nil

@@ -57,7 +57,7 @@ func TestDiffErrors(t *testing.T) {
 		}, "--staged and --worktree cannot be used together", "run 'quorum diff --help' for the flags", exitcode.Setup, nil},
 		{diff.Usage, "bad commits range", func(t *testing.T) error {
 			return diff.Options{Commits: "A...B"}.Validate()
-		}, `--commits takes a range A..B, got "A...B"`, "run 'quorum diff --help' for the flags", exitcode.Setup, nil},
+		}, `--commits takes a range A..B, got "A...B": for the commits of B since it left A, use --base A --head B`, "run 'quorum diff --help' for the flags", exitcode.Setup, nil},
 		{diff.BadPattern, "bad glob", func(t *testing.T) error {
 			return load(t, diff.Options{Dir: t.TempDir(), Ignore: []string{"[x"}})
 		}, `invalid --ignore pattern "[x"`, "fix the pattern; globs use doublestar syntax such as 'docs/**' or '*.pb.go'", exitcode.Setup,

@@ -19,7 +19,7 @@ func TestSelectionFlagConflictHintNamesReview(t *testing.T) {
 		{[]string{"--staged", "--worktree"}, "--staged and --worktree cannot be used together"},
 		{[]string{"--commits", "a..b", "--base", "main"}, "--commits cannot be combined with --base, --head, --staged or --worktree"},
 		{[]string{"--staged", "--head", "x"}, "--staged and --worktree compare with HEAD; they cannot be combined with --base or --head"},
-		{[]string{"--commits", "A...B"}, `--commits takes a range A..B, got "A...B"`},
+		{[]string{"--commits", "A...B"}, `--commits takes a range A..B, got "A...B": for the commits of B since it left A, use --base A --head B`},
 	} {
 		f, _, errOut := cmdtest.NewFactory(t.TempDir(), nil)
 		code := cmdtest.Execute(context.Background(), NewCmdReview(f, nil), f.IOStreams, tc.args)
