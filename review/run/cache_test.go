@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cache"
@@ -207,4 +209,55 @@ func cacheFiles(t *testing.T, dir string) map[string]os.FileInfo {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestConcurrentReviewsAskOnce: two reviews of one diff at once, sharing
+// the cache (a review in a terminal while a push's hook runs), ask the
+// model once per chunk: the second waits for the first one's answer. They
+// asked every chunk twice, doubling the model time.
+func TestConcurrentReviewsAskOnce(t *testing.T) {
+	slow := func(model, prompt string) string {
+		if strings.Contains(prompt, "file: ") {
+			time.Sleep(200 * time.Millisecond) // both reviews look the chunk up before it is answered
+		}
+		return ollamatest.DefaultReply
+	}
+	srv := ollamatest.New(t, ollamatest.Config{Models: measureModels[:1], Reply: slow})
+	client, err := ollama.New(ollama.Config{Host: srv.Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	newRunner := func() *run.Runner { return &run.Runner{Chat: client, Catalog: client, Cache: cache.New(dir)} }
+	cfg := run.Config{Reviewers: measureReviewers()[:1], MaxContext: 4096, NumPredict: 1024}
+	// The tokenizer probe first, alone: its own request is not a chunk's.
+	if _, err := newRunner().Run(t.Context(), plan.Prepare(plan.Input{Set: pushSet(1, []string{"warm"})}), cfg); err != nil {
+		t.Fatal(err)
+	}
+	set := pushSet(8, []string{"feat: compute things"})
+	before := srv.Count("/api/chat")
+	var wg sync.WaitGroup
+	raws := make([]*review.Raw, 2)
+	for i := range raws {
+		wg.Go(func() {
+			raw, err := newRunner().Run(t.Context(), plan.Prepare(plan.Input{Set: set}), cfg)
+			if err != nil {
+				t.Error(err)
+			}
+			raws[i] = raw
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	chunks := chunkCount(raws[0])
+	if got := srv.Count("/api/chat") - before; got != chunks {
+		t.Fatalf("%d chats for %d chunks asked by two reviews at once, want one each", got, chunks)
+	}
+	for _, raw := range raws {
+		if res := raw.Results[0]; res.Status != review.StatusOK || len(res.Chunks) != chunks {
+			t.Fatalf("%s: %s, %d chunks", res.Reviewer.Name, res.Status, len(res.Chunks))
+		}
+	}
 }

@@ -189,6 +189,14 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	if !ok {
 		hit, ok = r.lookup(key)
 	}
+	if !ok {
+		// Another process asking the same chunk (a review and a push's
+		// hook at once, sharing the cache): its answer, not a second ask.
+		if lock := r.claim(ctx, key); lock != nil {
+			defer lock.Release()
+			hit, ok = r.lookup(key)
+		}
+	}
 	if ok {
 		cr.Answer, cr.Notes, cr.Cached, cr.CacheKey = &hit.Answer, hit.Notes, true, key
 		cr.Metrics.CacheHits = 1
