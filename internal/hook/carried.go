@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Carried returns the latest blocked verdict whose blocking code this
@@ -63,5 +65,8 @@ func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty st
 }
 
 // squeeze drops a line's whitespace: two lines that differ only in it are
-// one line of code to Carried.
-func squeeze(line string) string { return strings.Join(strings.Fields(line), "") }
+// one line of code to Carried. A line is read as a report shows it
+// (safetext.Code: control and invisible characters escaped), since a
+// finding's code was recorded from the report: a raw line of git's and
+// the recorded one compare alike.
+func squeeze(line string) string { return strings.Join(strings.Fields(safetext.Code(line)), "") }

@@ -11,6 +11,7 @@ import (
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -172,5 +173,34 @@ func TestDamagedVerdictsFailClosed(t *testing.T) {
 	if exitcode.Of(err) != exitcode.Setup || err == nil ||
 		!strings.HasPrefix(err.Error(), "push blocked: refs/heads/other brings commits no review of this push reads, and the hook's saved verdicts ") {
 		t.Fatalf("under another ref: %v", err)
+	}
+}
+
+// A blocked line holding a character the report shows escaped (a
+// zero-width space, shown <U+200B>) is known again under new commits: the
+// raw line git gives is read as the report shows it.
+func TestBlockedLineWithAnInvisibleCharacterStaysBlocked(t *testing.T) {
+	dir, _ := gitRepo(t)
+	env := map[string]string{"HOME": t.TempDir()}
+	git := gitIn(t, dir)
+	raw := "\tdb.Exec(\"DROP\u200b TABLE \" + r.FormValue(\"table\"))"
+	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n"+raw+"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "drop")
+	pushLine := func() string {
+		ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
+		return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
+	}
+	blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "a.go", Line: 4,
+		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: safetext.Code(raw)}}}
+	if _, err := runHook(t, dir, pushLine(), env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+		t.Fatalf("blocked: %v", err)
+	}
+	git("checkout", "-q", "--orphan", "squashed")
+	git("commit", "-q", "-m", "drop, squashed")
+	_, err := runHook(t, dir, pushLine(), env, outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"}))
+	if exitcode.Of(err) != exitcode.Setup || err == nil || !strings.Contains(err.Error(), "it adds again the line of a.go:4") {
+		t.Fatalf("squashed: %v", err)
 	}
 }
