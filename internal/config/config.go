@@ -167,6 +167,10 @@ type Config struct {
 	RepoFile, UserFile string
 
 	sources map[string]Source
+	// lenientFiles is set while a commit's .quorum.yaml is applied
+	// (LoadWithRepoData): a guideline file it names that the work tree
+	// lacks is left out rather than an error.
+	lenientFiles bool
 }
 
 // Default returns the built-in defaults, each marked as such.
@@ -257,7 +261,13 @@ func load(dir string, getenv func(string) string, repo *RepoData) (*Config, erro
 		}
 		if f.kind == FromRepo && repo != fromWorkTree {
 			if repo.Data != nil {
-				if err := c.applyFile(repo.Data, f.path, repo.Name, f.kind); err != nil {
+				// Its guideline files are named as that commit has them:
+				// one the work tree lacks is left out, never a reason to
+				// set the whole file aside.
+				c.lenientFiles = true
+				err := c.applyFile(repo.Data, f.path, repo.Name, f.kind)
+				c.lenientFiles = false
+				if err != nil {
 					return nil, err
 				}
 			}

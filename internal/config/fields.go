@@ -268,6 +268,9 @@ func files(ptr func(*Config) *[]string) func(*Config, value) error {
 				abs = filepath.Join(v.dir, p)
 			}
 			if !fileExists(abs) {
+				if c.lenientFiles {
+					continue
+				}
 				return bad("create the file or fix the path (relative paths start at the config file's directory)", "guidelines file %q not found", p)
 			}
 			if !regularFile(abs) {

@@ -276,6 +276,16 @@ func AheadRun(opts *AheadRunOptions) error {
 		logf("nothing to review: %s has every commit of %s", br.Remote, br.Ref)
 		return nil
 	}
+	// The configuration the push's hook will review under (teamConfig),
+	// so the answers it finds are the ones it asks for.
+	var note strings.Builder
+	if cfg, err = teamConfig(ctx, &note, dir, br.Remote, "", []hook.Update{br.Update()}, cfg, opts.Getenv); err != nil {
+		logf("skipped: %v", err)
+		return nil
+	}
+	if note.Len() > 0 {
+		logf("%s", strings.TrimSuffix(strings.TrimPrefix(note.String(), "quorum: "), "\n"))
+	}
 	key := ahead.Key(plan.Spans())
 	lock := acquireAhead(ctx, gitDir, key, logf)
 	if lock == nil {

@@ -326,6 +326,11 @@ func RunPush(opts *RunOptions) error {
 			updates, remote = []hook.Update{u}, r
 		}
 	}
+	if len(updates) > 0 {
+		if cfg, err = teamConfig(ctx, errOut, dir, remote, opts.URL, updates, cfg, getenv); err != nil {
+			return exitcode.New(exitcode.Setup, fmt.Errorf("reading the remote's %s: %w", config.RepoFileName, err), skipHint)
+		}
+	}
 	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: opts.URL, Tags: cfg.Hook.Tags})
 	if err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
@@ -443,9 +448,6 @@ func RunPush(opts *RunOptions) error {
 	}
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
-	}
-	if cfg, err = remoteConfig(ctx, errOut, dir, plan, cfg, getenv); err != nil {
-		return exitcode.New(exitcode.Setup, fmt.Errorf("reading the remote's %s: %w", config.RepoFileName, err), skipHint)
 	}
 	unknownRemoteNote(errOut, opts, plan)
 	reviewer := opts.Reviewer
