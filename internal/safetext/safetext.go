@@ -88,6 +88,22 @@ const zwnj, zwj = 0x200c, 0x200d
 // drops, and the joiners too (an identifier may hold one unseen).
 func hiddenInCode(r rune) bool { return unsafeRune(r) || r == zwnj || r == zwj }
 
+// Blank reports whether s shows nothing once sanitized: white space,
+// format characters, and the characters fonts draw as nothing (the
+// combining grapheme joiner, the Hangul fillers, the braille blank). A
+// title of them alone is no title.
+func Blank(s string) bool {
+	for _, r := range Sanitize(s) {
+		switch {
+		case unicode.IsSpace(r), r == zwj, r == zwnj, unicode.Is(unicode.Cf, r):
+		case r == 0x034f, r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0, r == 0x2800:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // OneLine is Sanitize for one line of output: the first line of s, tabs as
 // spaces, trimmed. Error messages and server-supplied names go through it.
 func OneLine(s string) string {
@@ -158,14 +174,16 @@ func jsonUnsafe(r rune) bool {
 
 // pathEscaper writes the line breaks and tabs a file name may hold as
 // their escapes.
-var pathEscaper = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`)
+// A backslash and a literal "<U+" are escaped too, so that no name shows
+// as another's escaped one ("caf\xe9.go" on disk is `caf\\xe9.go`).
+var pathEscaper = strings.NewReplacer("\\", `\\`, "<U+", `\<U+`, "\r", `\r`, "\n", `\n`, "\t", `\t`)
 
 // Path is a file name for a one-line message or a report: its line breaks
 // and tabs escaped (`a\nb.go`), a byte that is not UTF-8 as `\xe9`, and
 // its other control and invisible characters shown as Code shows them (`a\x1b[31m.go`, `a<U+200B>.go`),
 // so the message stays one line and the name is the one on disk, never
 // another file's with a part dropped.
-func Path(p string) string { return Code(pathEscaper.Replace(invalidBytes(p))) }
+func Path(p string) string { return Code(invalidBytes(pathEscaper.Replace(p))) }
 
 // invalidBytes writes each byte of s that is not UTF-8 as `\xNN`: two
 // names that differ in such bytes (a Latin-1 "caf\xe9.go") stay two.

@@ -99,9 +99,25 @@ func TestPathShowsTheNameOnDisk(t *testing.T) {
 		"plain/ü.go":         "plain/ü.go",
 		"caf\xe9.go":         `caf\xe9.go`,
 		"a\xff.go":           `a\xff.go`,
+		`caf\xe9.go`:         `caf\\xe9.go`,   // a backslash on disk: not the Latin-1 name
+		"a<U+200B>.go":       `a\<U+200B>.go`, // the text on disk: not the zero-width space
 	} {
 		if got := safetext.Path(in); got != want {
 			t.Errorf("Path(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestBlank: a title of characters that show nothing is no title.
+func TestBlank(t *testing.T) {
+	for _, in := range []string{"", " \t\n", "\x1b[31m\x1b[0m", "\u200b\u200d", "\u034f", "\u115f\u1160", "\u3164", "\uffa0", "\u2800", "\u00ad\ufeff"} {
+		if !safetext.Blank(in) {
+			t.Errorf("Blank(%q) = false", in)
+		}
+	}
+	for _, in := range []string{"x", " . ", "\u200bx", "日", "👍"} {
+		if safetext.Blank(in) {
+			t.Errorf("Blank(%q) = true", in)
 		}
 	}
 }

@@ -421,9 +421,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	if rf.Category == "" {
 		rf.Category = "other"
 	}
-	// Read as the report shows it: a title of escape sequences alone is
-	// no title.
-	if strings.TrimSpace(safetext.Sanitize(rf.Title)) == "" && strings.TrimSpace(safetext.Sanitize(rf.Explanation)) == "" {
+	// Read as the report shows it: a title of escape sequences or
+	// invisible characters alone is no title.
+	if safetext.Blank(rf.Title) && safetext.Blank(rf.Explanation) {
 		return reject("", "finding has neither title nor explanation")
 	}
 	quote := quoteLines(rf.Quote)

@@ -126,6 +126,7 @@ func TestAnchor(t *testing.T) {
 		{name: "no file", f: reporttest.F("", 17, "", "important", "bug", "t", "e"), wantReason: "no file given"},
 		{name: "no text", f: reporttest.F("store/cache.go", 17, "", "important", "bug", "", " "), wantReason: "neither title nor explanation"},
 		{name: "only escape sequences", f: reporttest.F("store/cache.go", 17, "", "important", "bug", "\x1b[31m\x1b[0m", "\x1b[2J \u200b"), wantReason: "neither title nor explanation"},
+		{name: "only blank-looking characters", f: reporttest.F("store/cache.go", 17, "", "important", "bug", "\u3164\u200d", "\u115f\u034f"), wantReason: "neither title nor explanation"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, rej := ix.Anchor("alice", "c1", 1, tt.f)

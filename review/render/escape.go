@@ -155,39 +155,83 @@ func escapeLine(s string, cell bool) string {
 }
 
 // linkish is the length of a bare URL ("https://…", "FTP://…", "www.…",
-// "mailto:…") or e-mail address ("a@b.com"), a mention
-// ("@name") or an issue reference ("#12") starting at s[i], not inside a
-// word, or 0. Trailing sentence punctuation is left out.
+// "mailto:…") or e-mail address ("a@b.com"), a mention ("@name"), an
+// issue reference ("#12", "GH-12", "owner/repo#12") starting at s[i], or
+// 0. Trailing sentence punctuation is left out. GitHub finds a URL by its
+// "://" and an address by its "@", reading back over the letters before
+// them, so those are found after any other character ("1https://",
+// "a/bob@host.example"); a mention or reference only where a word starts.
 func linkish(s string, i int) int {
-	if i > 0 && (wordByte(s[i-1]) || strings.IndexByte("/.&", s[i-1]) >= 0) {
-		return 0
+	var prev byte
+	if i > 0 {
+		prev = s[i-1]
 	}
 	rest := s[i:]
 	n := 0
 	switch {
-	case urlStart(rest), emailAt(rest) > 0:
+	case !asciiLetter(prev) && urlStart(rest), !emailByte(prev) && emailAt(rest) > 0:
 		for n < len(rest) && rest[n] > ' ' && strings.IndexByte("`<>|\\", rest[n]) < 0 {
 			n++
 		}
 		for n > 0 && strings.IndexByte(".,;:!?)'\"", rest[n-1]) >= 0 {
 			n--
 		}
+	case i > 0 && (wordByte(prev) || strings.IndexByte("/.&", prev) >= 0):
+		return 0
 	case rest[0] == '@' && len(rest) > 1 && wordByte(rest[1]):
 		n = 1
 		for n < len(rest) && (wordByte(rest[n]) || rest[n] == '-' || rest[n] == '/') {
 			n++
 		}
 	case rest[0] == '#' && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9':
-		n = 1
-		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
-			n++
-		}
-		if n < len(rest) && wordByte(rest[n]) {
-			return 0 // "#1a" is no reference
-		}
+		n = digitsAfter(rest, 1)
+	case len(rest) > 3 && strings.EqualFold(rest[:3], "gh-") && rest[3] >= '0' && rest[3] <= '9':
+		n = digitsAfter(rest, 3)
+	default:
+		n = repoRef(rest)
 	}
 	return n
 }
+
+// digitsAfter is the length of s[:from] and the digits after it, or 0
+// when a word goes on past them ("#1a" is no reference).
+func digitsAfter(s string, from int) int {
+	n := from
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	if n < len(s) && wordByte(s[n]) {
+		return 0
+	}
+	return n
+}
+
+// repoRef is the length of the "owner/repo#12" s starts with, or 0.
+func repoRef(s string) int {
+	slash, hash := -1, -1
+	for n := 0; n < len(s); n++ {
+		c := s[n]
+		switch {
+		case wordByte(c) || c == '-' || c == '.':
+		case c == '/' && slash < 0 && n > 0:
+			slash = n
+		case c == '#' && slash > 0 && n > slash+1:
+			hash = n
+		}
+		if hash >= 0 || !(wordByte(c) || c == '-' || c == '.' || c == '/') {
+			break
+		}
+	}
+	if hash < 0 || hash+1 >= len(s) || s[hash+1] < '0' || s[hash+1] > '9' {
+		return 0
+	}
+	return digitsAfter(s, hash+1)
+}
+
+func asciiLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// emailByte reports a byte GitHub reads back over from an "@".
+func emailByte(c byte) bool { return wordByte(c) || c == '.' || c == '+' || c == '-' }
 
 // urlStart reports whether s starts as a link GitHub would make of bare
 // text: a scheme and "://" (http, ftp or any other, in any case), "www.",

@@ -272,18 +272,22 @@ func FuzzEscape(f *testing.F) {
 // same characters inside words stay as they are.
 func TestEscapeAutolinks(t *testing.T) {
 	for in, want := range map[string]string{
-		"see https://evil.example/login now.": "see `https://evil.example/login` now.",
-		"visit www.evil.example":              "visit `www.evil.example`",
-		"cc @octocat and #1":                  "cc `@octocat` and `#1`",
-		"mail a@b.com about C#1 and x#2":      "mail `a@b.com` about C#1 and x#2",
-		"user.name+tag@mail.example.org.":     "`user.name+tag@mail.example.org`.",
-		"HTTPS://EVIL.EXAMPLE/ and Www.x.io":  "`HTTPS://EVIL.EXAMPLE/` and `Www.x.io`",
-		"ftp://evil.example/f and s3://b/k":   "`ftp://evil.example/f` and `s3://b/k`",
-		"mailto:x@y.z or XMPP:foo@bar.baz":    "`mailto:x@y.z` or `XMPP:foo@bar.baz`",
-		"key: value, a:b, 12:30, user@host":   "key: value, a:b, 12:30, user@host",
-		"map[string]int and a.b@c":            "map[string]int and a.b@c",
-		"(https://x.example/a)":               "(`https://x.example/a`)",
-		"`https://in.code` stays":             "`https://in.code` stays",
+		"see https://evil.example/login now.":          "see `https://evil.example/login` now.",
+		"visit www.evil.example":                       "visit `www.evil.example`",
+		"cc @octocat and #1":                           "cc `@octocat` and `#1`",
+		"mail a@b.com about C#1 and x#2":               "mail `a@b.com` about C#1 and x#2",
+		"user.name+tag@mail.example.org.":              "`user.name+tag@mail.example.org`.",
+		"HTTPS://EVIL.EXAMPLE/ and Www.x.io":           "`HTTPS://EVIL.EXAMPLE/` and `Www.x.io`",
+		"ftp://evil.example/f and s3://b/k":            "`ftp://evil.example/f` and `s3://b/k`",
+		"mailto:x@y.z or XMPP:foo@bar.baz":             "`mailto:x@y.z` or `XMPP:foo@bar.baz`",
+		"key: value, a:b, 12:30, user@host":            "key: value, a:b, 12:30, user@host",
+		"map[string]int and a.b@c":                     "map[string]int and a.b@c",
+		"1https://a.example/x and _http://b.example":   "1`https://a.example/x` and \\_`http://b.example`",
+		"x/https://c.example/ and a/bob@d.example":     "x/`https://c.example/` and a/`bob@d.example`",
+		"x&bob@e.example, GH-12, gh-3 and org/repo#45": "x&`bob@e.example`, `GH-12`, `gh-3` and `org/repo#45`",
+		"GH-1a, org/repo#x and a.b#1 stay":             "GH-1a, org/repo#x and a.b#1 stay",
+		"(https://x.example/a)":                        "(`https://x.example/a`)",
+		"`https://in.code` stays":                      "`https://in.code` stays",
 	} {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)

@@ -163,9 +163,10 @@ func sarifLevel(sev string) string {
 
 // sarifText is model text for a SARIF plain-text message, where
 // "[text](target)" is an embedded link (SARIF 2.1.0 §3.11.6): a model's
-// "](" is written "\\](", an escaped bracket, so a viewer shows the text
-// and follows no target the model chose.
-func sarifText(s string) string { return strings.ReplaceAll(s, "](", `\](`) }
+// "](" is written "] (", which links nothing however the backslashes
+// before it are read, so a viewer shows the text and follows no target
+// the model chose.
+func sarifText(s string) string { return strings.ReplaceAll(s, "](", "] (") }
 
 func joinNames(names []string) string {
 	out := ""

@@ -301,7 +301,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		Code:        codeLines(files, rep.File, rep.Line, rep.EndLine),
 		LineKind:    string(rep.LineKind),
 	}
-	if f.Title == "" {
+	if safetext.Blank(f.Title) {
 		f.Title = firstSentence(f.Explanation)
 	}
 	if f.Fix != "" {

@@ -398,7 +398,7 @@ func (r *Report) skippedByRule() []string {
 	var out []string
 	for _, s := range r.Skipped {
 		if s.Reason != diff.SkipUntracked {
-			out = append(out, SkippedItem(s.File, s.Reason))
+			out = append(out, s.File+" ("+s.Reason+")") // File is shown already (safetext.Path)
 		}
 	}
 	return out

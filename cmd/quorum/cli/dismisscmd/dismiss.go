@@ -266,7 +266,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	for _, f := range picked {
 		// The id and path come from a saved report, the path from the
 		// repository: never raw to the terminal. A file-level finding has no line.
-		loc := safetext.OneLine(f.File)
+		loc := safetext.Path(f.File)
 		if f.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", loc, f.Line)
 		}
@@ -318,9 +318,9 @@ func copiesOf(all []report.Finding, f report.Finding) string {
 		if line == copyLine(f) {
 			continue
 		}
-		s := fmt.Sprintf("%s:%d", safetext.OneLine(f.File), line)
+		s := fmt.Sprintf("%s:%d", safetext.Path(f.File), line)
 		if f.Deleted {
-			s = fmt.Sprintf("%s (deleted line %d)", safetext.OneLine(f.File), line)
+			s = fmt.Sprintf("%s (deleted line %d)", safetext.Path(f.File), line)
 		}
 		if i := slices.IndexFunc(all, func(o report.Finding) bool {
 			return o.File == f.File && copyLine(o) == line && o.Fingerprint == f.Fingerprint
@@ -340,7 +340,7 @@ func copiesOf(all []report.Finding, f report.Finding) string {
 func places(f report.Finding) []string {
 	var out []string
 	for _, p := range f.Places() {
-		loc := safetext.OneLine(p.File)
+		loc := safetext.Path(p.File)
 		switch {
 		case p.OldLine > 0:
 			loc = fmt.Sprintf("%s (deleted line %d)", loc, p.OldLine)
@@ -446,7 +446,7 @@ func listRun(io *iostreams.IOStreams, root, gitDir string) error {
 			when = e.When.UTC().Format("2006-01-02 15:04")
 		}
 		kinds := cmp.Or(strings.Join(e.Kinds, ","), "any")
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safetext.OneLine(e.ID), safetext.OneLine(e.Fingerprint), safetext.OneLine(e.File),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safetext.OneLine(e.ID), safetext.OneLine(e.Fingerprint), safetext.Path(e.File),
 			safetext.OneLine(kinds), cmp.Or(e.Severity, "any"), safetext.OneLine(e.Who), when, e.Source, safetext.OneLine(e.Reason))
 	}
 	return tw.Flush()
@@ -531,7 +531,7 @@ func undismissRun(ctx context.Context, opts *UndismissOptions) error {
 		for _, e := range gone {
 			where := ""
 			if e.File != "" {
-				where = " in " + safetext.OneLine(e.File)
+				where = " in " + safetext.Path(e.File)
 			}
 			fmt.Fprintf(opts.IO.ErrOut, "removed the dismissal of %s%s from %s\n", describeEntry(e), where, cmdutil.Relative(opts.WorkDir, p.path))
 		}
@@ -668,7 +668,7 @@ func ambiguous(l *dismiss.Ledger, sels []selector, kind string) error {
 			}
 			if p := e.Fingerprint + "\x00" + e.File; !slices.Contains(places, p) {
 				places = append(places, p)
-				where = append(where, e.Fingerprint+" "+describeEntry(e)+" in "+cmp.Or(safetext.OneLine(e.File), "any file"))
+				where = append(where, e.Fingerprint+" "+describeEntry(e)+" in "+cmp.Or(safetext.Path(e.File), "any file"))
 				prints, ids = appendNew(prints, e.Fingerprint), appendNew(ids, e.ID)
 			}
 		}

@@ -228,7 +228,8 @@ func TestLedgerThatIsADirectory(t *testing.T) {
 
 // TestDismissPrintsSafePaths: the confirmation line names the file as the
 // repository spells it, which may hold terminal escapes; they never reach
-// the terminal raw. A file-level finding is named without a ":0".
+// the terminal raw, and are shown escaped (dropped, the name would be
+// another file's). A file-level finding is named without a ":0".
 func TestDismissPrintsSafePaths(t *testing.T) {
 	dir, gd := gitRepo(t)
 	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
@@ -243,7 +244,7 @@ func TestDismissPrintsSafePaths(t *testing.T) {
 	if code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qaaaaaaaaaa", "Qbbbbbbbbbb", "--reason", "x"}); code != 0 {
 		t.Fatalf("exit %d %q", code, errOut)
 	}
-	want := "dismissed Qaaaaaaaaaa evilname.go:4 dropped error\ndismissed Qbbbbbbbbbb gen/api.go generated file\n"
+	want := "dismissed Qaaaaaaaaaa evil\\x1b]0;PWN\\x07\\x1b[2Jname.go:4 dropped error\ndismissed Qbbbbbbbbbb gen/api.go generated file\n"
 	if out.String() != want {
 		t.Errorf("stdout %q, want %q", out, want)
 	}

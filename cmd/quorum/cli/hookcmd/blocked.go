@@ -146,7 +146,7 @@ func distinct(fs []hook.Finding) []hook.Finding {
 // the push did not touch, is marked so, and a finding about deleted code
 // names its old lines.
 func location(f hook.Finding) string {
-	file := safetext.OneLine(f.File)
+	file := safetext.Path(f.File)
 	switch {
 	case f.Deleted && f.OldEndLine > f.OldLine:
 		return fmt.Sprintf("%s:%d (deleted lines %d-%d)", file, f.Line, f.OldLine, f.OldEndLine)

@@ -342,7 +342,10 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	// The verdict counts a file over the size limit as unread too; it is
 	// said once, below, with its own cause.
-	unread := slices.DeleteFunc(slices.Clone(rep.Verdict.Unread), func(p string) bool { return slices.Contains(tooLarge, p) })
+	// (The report names files as shown, safetext.Path; the diff as they are.)
+	unread := slices.DeleteFunc(slices.Clone(rep.Verdict.Unread), func(p string) bool {
+		return slices.ContainsFunc(tooLarge, func(q string) bool { return safetext.Path(q) == p })
+	})
 	if n := len(unread); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(unread))))
@@ -350,8 +353,12 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		out.UnreadCut = slices.ContainsFunc(unread, rep.TruncatedFor)
 	}
 	if n := len(tooLarge); n > 0 {
+		shown := make([]string, n)
+		for i, p := range tooLarge {
+			shown[i] = safetext.Path(p)
+		}
 		partial = append(partial, fmt.Sprintf("%d file%s over the size limit sent to no reviewer (%s)",
-			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(tooLarge))))
+			n, cmdutil.Plural(n), report.FirstFew(shown)))
 		out.TooLarge = true
 	}
 	if exempt := selfExempt(ctx, req.Dir, set, attrs); len(exempt) > 0 {
