@@ -687,13 +687,13 @@ func (b *batcher) emit(bt batch) error {
 			// Source code git calls binary for a NUL byte or two (a
 			// script with one in a comment runs as ever): read whole,
 			// each NUL shown, or no model would read the code at all.
-			reason = b.codeWithNULs(f)
+			reason = b.codeWithNULs(f, at[f.Path])
 		}
 		// git calls a rename binary when the old path's attribute says so:
 		// the content decides once it is read whole.
 		binaryWhereItWas := reason == SkipBinary && at[f.OldPath].binary && !at[f.Path].binary
 		if (reason == "" || binaryWhereItWas) && (movedOutOfSkipped(f, b.ign, at[f.OldPath]) || lostGeneratedMarker(f)) {
-			reason = b.wholeFile(f)
+			reason = b.wholeFile(f, at[f.Path])
 		}
 		if f.Hunks == nil {
 			f.Hunks = []Hunk{}
@@ -927,7 +927,7 @@ func lostGeneratedMarker(f *File) bool {
 // all of it (the old path, left out by the rules, is not shown); it
 // returns the skip reason of that content by the rules any added file
 // meets (generated, too large), or "" to review it.
-func (b *batcher) wholeFile(f *File) string {
+func (b *batcher) wholeFile(f *File, a attrs) string {
 	content, err := b.src.readHead(f.Path, b.maxBytes*2+1)
 	if err != nil {
 		return "" // reviewed as the patch shows it, as before
@@ -935,23 +935,26 @@ func (b *batcher) wholeFile(f *File) string {
 	if f.Binary = bytes.IndexByte(content, 0) >= 0; f.Binary {
 		return SkipBinary // binary content, moved out of a binary attribute
 	}
-	return b.wholeContent(f, content)
+	return b.wholeContent(f, content, a)
 }
 
 // codeWithNULs makes f, a source file git calls binary, an added file of
 // its whole content with each NUL byte written `\x00` (see codeFile), or
 // returns SkipBinary when the content is not text but for its NULs.
-func (b *batcher) codeWithNULs(f *File) string {
+func (b *batcher) codeWithNULs(f *File, a attrs) string {
 	content, err := b.src.readHead(f.Path, b.maxBytes*2+1)
 	if err != nil || !textButNULs(content) {
 		return SkipBinary
 	}
 	f.Binary = false
-	return b.wholeContent(f, bytes.ReplaceAll(content, []byte{0}, []byte(`\x00`)))
+	return b.wholeContent(f, bytes.ReplaceAll(content, []byte{0}, []byte(`\x00`)), a)
 }
 
-// wholeContent makes f an added file holding content (see wholeFile).
-func (b *batcher) wholeContent(f *File, content []byte) string {
+// wholeContent makes f an added file holding content (see wholeFile) and
+// returns the skip reason of that content at f's path: a (f's attributes
+// there: linguist-generated and linguist-vendored still skip it), the
+// size limit, a generated header.
+func (b *batcher) wholeContent(f *File, content []byte, a attrs) string {
 	f.Status, f.OldPath, f.OldMode, f.Similarity = StatusAdded, "", "", 0
 	f.Hunks = []Hunk{} // an empty file: no hunk, as git shows one
 	f.Added, f.Deleted = 0, 0
@@ -965,5 +968,6 @@ func (b *batcher) wholeContent(f *File, content []byte) string {
 		h.NewLines = len(h.Lines)
 		f.Added, f.Hunks = len(h.Lines), []Hunk{h}
 	}
-	return skipReason(f, ignoreSet{}, attrs{}, b.maxBytes, func() []byte { return content })
+	a.binary = false // what made it binary was read here: the content decides
+	return skipReason(f, ignoreSet{}, a, b.maxBytes, func() []byte { return content })
 }

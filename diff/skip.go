@@ -386,9 +386,9 @@ func patchBytes(f *File) int64 {
 	return n
 }
 
-// codeExts are the extensions of source code a NUL byte does not make
-// binary for its interpreter or compiler (a shell script, a JS file with
-// one in a comment): codeFile.
+// codeExts are the extensions of text a NUL byte does not make binary for
+// what reads it (a shell script or a workflow with one in a comment):
+// source code, build files and configuration. codeFile.
 var codeExts = map[string]bool{
 	".go": true, ".py": true, ".pyw": true, ".js": true, ".jsx": true, ".mjs": true, ".cjs": true,
 	".ts": true, ".tsx": true, ".mts": true, ".cts": true, ".java": true, ".kt": true, ".kts": true,
@@ -398,31 +398,51 @@ var codeExts = map[string]bool{
 	".bat": true, ".cmd": true, ".sql": true, ".scala": true, ".dart": true, ".ex": true, ".exs": true,
 	".erl": true, ".hs": true, ".ml": true, ".vue": true, ".svelte": true, ".html": true, ".htm": true,
 	".tf": true, ".groovy": true, ".r": true, ".jl": true, ".nim": true, ".zig": true, ".v": true,
+	".mk": true, ".cmake": true, ".gradle": true, ".bzl": true, ".nix": true, ".yml": true, ".yaml": true,
+	".toml": true, ".json": true, ".xml": true, ".ini": true, ".cfg": true, ".conf": true, ".env": true,
+	".properties": true, ".txt": true, ".md": true, ".css": true, ".scss": true,
 }
 
-// codeFile reports whether p names source code, by its extension or by
-// head (its first bytes) opening with a "#!" line.
+// codeNames are build and configuration files by base name.
+var codeNames = map[string]bool{
+	"makefile": true, "gnumakefile": true, "dockerfile": true, "containerfile": true, "jenkinsfile": true,
+	"rakefile": true, "gemfile": true, "vagrantfile": true, "justfile": true, "build": true,
+	"build.bazel": true, "workspace": true, "cmakelists.txt": true, "procfile": true, "brewfile": true,
+}
+
+// codeFile reports whether p names source code, a build or a
+// configuration file, by its extension or base name or by head (its first
+// bytes) opening with a "#!" line.
 func codeFile(p string, head func() []byte) bool {
-	return codeExts[strings.ToLower(path.Ext(p))] || bytes.HasPrefix(head(), []byte("#!"))
+	base := strings.ToLower(path.Base(p))
+	return codeExts[path.Ext(base)] || codeNames[base] || strings.HasPrefix(base, "dockerfile.") ||
+		bytes.HasPrefix(head(), []byte("#!"))
 }
 
-// textButNULs reports whether content is text but for its NUL bytes:
-// valid UTF-8 whose only other control characters are white space and
-// ESC, with no more than one NUL in a hundred bytes. An image or an
-// archive named .js fails it.
+// textButNULs reports whether content is text but for its NUL bytes: at
+// most a quarter of it is NULs, other control characters (white space and
+// ESC apart) and bytes that are not UTF-8 (a Latin-1 comment counts
+// against it, not wholly). An image, an archive or an executable named as
+// code fails it: compressed or machine data is far more.
 func textButNULs(content []byte) bool {
-	nuls := bytes.Count(content, []byte{0})
-	if nuls == 0 || nuls > max(8, len(content)/100) {
+	if bytes.IndexByte(content, 0) < 0 {
 		return false
 	}
-	rest := bytes.ReplaceAll(content, []byte{0}, nil)
-	if !utf8.Valid(rest) {
-		return false
-	}
-	for _, c := range rest {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b {
-			return false
+	odd := 0
+	for i := 0; i < len(content); {
+		c := content[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b || c == 0x7f {
+				odd++
+			}
+			i++
+			continue
 		}
+		r, n := utf8.DecodeRune(content[i:])
+		if r == utf8.RuneError && n == 1 {
+			odd++
+		}
+		i += n
 	}
-	return true
+	return odd*4 <= len(content)
 }
