@@ -3,6 +3,7 @@ package diff
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -692,7 +693,15 @@ func (b *batcher) emit(bt batch) error {
 		// git calls a rename binary when the old path's attribute says so:
 		// the content decides once it is read whole.
 		binaryWhereItWas := reason == SkipBinary && at[f.OldPath].binary && !at[f.Path].binary
-		if (reason == "" || binaryWhereItWas) && (movedOutOfSkipped(f, b.ign, at[f.OldPath]) || lostGeneratedMarker(f)) {
+		if reason == SkipGenerated && !at[f.Path].generated {
+			// A marker is in the header now: one the change put there is
+			// the change exempting itself (looksGenerated catches it when
+			// the patch shows the header from line 1).
+			if was, ok := b.generatedAtBase(f); ok && !was {
+				reason = ""
+			}
+		}
+		if (reason == "" || binaryWhereItWas) && (movedOutOfSkipped(f, b.ign, at[f.OldPath]) || lostGeneratedMarker(f) || b.lostGenerated(f)) {
 			reason = b.wholeFile(f, at[f.Path])
 		}
 		if f.Hunks == nil {
@@ -920,6 +929,43 @@ func lostGeneratedMarker(f *File) bool {
 		}
 	}
 	return false
+}
+
+// lostGenerated reports whether f, reviewed now, was generated at the
+// range's base: its marker left the header.
+func (b *batcher) lostGenerated(f *File) bool {
+	was, ok := b.generatedAtBase(f)
+	return ok && was
+}
+
+// generatedAtBase reports whether f was a generated file at the range's
+// base (ok: that could be read), for a file whose header the change edits
+// (its first hunk starts within the header lines), where the patch may not
+// show enough of the old header to tell: lines pushed in above a marker
+// take it out of the header as surely as deleting it, and lines above a
+// marker added below line 1 make a file "generated" the change wrote.
+func (b *batcher) generatedAtBase(f *File) (generated, ok bool) {
+	if f.Status != StatusModified && f.Status != StatusRenamed || f.Binary || len(f.Hunks) == 0 || f.Hunks[0].OldStart > headerLines {
+		return false, false
+	}
+	tree, err := b.src.rp.tree(b.from)
+	if err != nil {
+		return false, false
+	}
+	old, err := tree.File(cmp.Or(f.OldPath, f.Path))
+	if err != nil {
+		return false, false
+	}
+	r, err := old.Reader()
+	if err != nil {
+		return false, false
+	}
+	defer r.Close()
+	head, err := io.ReadAll(io.LimitReader(r, headBytes))
+	if err != nil {
+		return false, false
+	}
+	return generatedHead(cmp.Or(f.OldPath, f.Path), head), true
 }
 
 // wholeFile makes f, moved out of a skipped place, an added file holding

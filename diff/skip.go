@@ -337,8 +337,13 @@ func looksGenerated(f *File, headLines func() []byte) bool {
 	if headLines == nil {
 		return false
 	}
-	s = newGenScan(f.Path)
-	b := headLines()
+	return generatedHead(f.Path, headLines())
+}
+
+// generatedHead reports whether b, the first bytes of a file at path (up
+// to headBytes), opens with a generated marker.
+func generatedHead(path string, b []byte) bool {
+	s := newGenScan(path)
 	whole := len(b) < headBytes // else the last line may be cut short
 	for len(b) > 0 {
 		line := b
