@@ -47,3 +47,50 @@ func TestRemoteBranchesBeforeLocalOnes(t *testing.T) {
 		t.Fatalf("pushed feature: base %s\n%s", set.Base.Ref, describe(set))
 	}
 }
+
+// TestPushRemoteNotNamedOrigin: the remote a push goes to need not be
+// origin (one remote named github; a branch made with --track from the
+// local main, whose upstream is main itself): the base is still that
+// remote's main, so main's unpushed commit is reviewed with the branch.
+func TestPushRemoteNotNamedOrigin(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("a.txt", "a\n")
+	pushed := r.Commit("pushed")
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	r.Git("init", "-q", "--bare", remote)
+	r.Git("remote", "add", "github", remote)
+	r.Git("push", "-q", "github", "main")
+	r.Write("m.txt", "unpushed on main\n")
+	r.Commit("local main")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("f.txt", "f\n")
+	r.Commit("feature")
+	if set := load(t, Options{Dir: r.Dir}); set.Base.Ref != "github/main" || set.MergeBase != pushed || len(set.Commits) != 2 {
+		t.Fatalf("remote github: base %s merge-base %s\n%s", set.Base.Ref, set.MergeBase, describe(set))
+	}
+	r.Git("checkout", "-q", "--track", "-b", "tracked", "main")
+	r.Write("t.txt", "t\n")
+	r.Commit("tracked")
+	r.Git("config", "branch.main.remote", "github")
+	r.Git("config", "branch.main.merge", "refs/heads/main")
+	if set := load(t, Options{Dir: r.Dir}); set.Base.Ref != "github/main" || set.MergeBase != pushed || len(set.Commits) != 2 {
+		t.Fatalf("--track main: base %s merge-base %s\n%s", set.Base.Ref, set.MergeBase, describe(set))
+	}
+}
+
+// TestLocalUpstreamWithoutRemote: in a repository with no remote, a branch
+// made with --track from develop is based on develop, not main.
+func TestLocalUpstreamWithoutRemote(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("a.txt", "a\n")
+	r.Commit("one")
+	r.Git("checkout", "-q", "-b", "develop")
+	r.Write("d.txt", "d\n")
+	dev := r.Commit("develop")
+	r.Git("checkout", "-q", "--track", "-b", "feature", "develop")
+	r.Write("f.txt", "f\n")
+	r.Commit("feature")
+	if set := load(t, Options{Dir: r.Dir}); set.Base.Ref != "develop" || set.MergeBase != dev || len(set.Commits) != 1 {
+		t.Fatalf("base %s merge-base %s\n%s", set.Base.Ref, set.MergeBase, describe(set))
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -418,29 +419,41 @@ func (rp *repo) refHash(rev string) (plumbing.Hash, bool) {
 	return plumbing.ZeroHash, false
 }
 
-// defaultBase finds the base for branch: its upstream, else the remote's
-// branch of its name (origin/<branch>: what a push of it updates), else
-// origin/HEAD, origin/main, origin/master, else the local main or master.
-// The remote's branches come before the local ones: a local main may hold
-// commits not pushed yet, which a push of the branch sends too and a
-// review against main would never show. It returns the name it used.
+// defaultBase finds the base for branch: its upstream on a remote (a local
+// upstream followed to its own, so a branch made with --track from main is
+// based on main's remote branch), else the push remote's branch of its
+// name (what a push of it updates), else that remote's HEAD, main or
+// master, else a local upstream, else the local main or master. The push
+// remote is the branch's pushRemote, remote.pushDefault, its remote, else
+// origin, else the only remote. The remote's branches come before the
+// local ones: a local main may hold commits not pushed yet, which a push
+// of the branch sends too and a review against main would never show. It
+// returns the name it used.
 func (rp *repo) defaultBase(branch string) (string, plumbing.Hash, bool) {
 	var candidates []string
-	if cfg, err := rp.r.Config(); err == nil && branch != "" {
-		if b, ok := cfg.Branches[branch]; ok && b.Merge != "" {
-			short := b.Merge.Short()
-			if b.Remote == "" || b.Remote == "." {
-				candidates = append(candidates, short)
-			} else {
-				candidates = append(candidates, "refs/remotes/"+b.Remote+"/"+short)
-			}
+	cfg, err := rp.r.Config()
+	if err != nil {
+		cfg = nil
+	}
+	var up string
+	if cfg != nil && branch != "" {
+		var remote bool
+		if up, remote = upstreamOf(cfg, branch); remote {
+			candidates = append(candidates, up)
 		}
 	}
-	if branch != "" {
-		candidates = append(candidates, "refs/remotes/origin/"+branch)
+	if remote := pushRemoteOf(cfg, branch); remote != "" {
+		if branch != "" {
+			candidates = append(candidates, "refs/remotes/"+remote+"/"+branch)
+		}
+		candidates = append(candidates, "refs/remotes/"+remote+"/HEAD", "refs/remotes/"+remote+"/main", "refs/remotes/"+remote+"/master")
 	}
-	candidates = append(candidates, "refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master",
-		"refs/heads/main", "refs/heads/master")
+	if up != "" && !slices.Contains(candidates, up) {
+		// A local upstream no remote's stands behind (a repository with
+		// no remote): the user's choice, before the default names.
+		candidates = append(candidates, up)
+	}
+	candidates = append(candidates, "refs/heads/main", "refs/heads/master")
 	for _, c := range candidates {
 		ref, err := rp.r.Reference(plumbing.ReferenceName(c), true)
 		if err != nil {
@@ -452,6 +465,61 @@ func (rp *repo) defaultBase(branch string) (string, plumbing.Hash, bool) {
 		return shortName(c), ref.Hash(), true
 	}
 	return "", plumbing.ZeroHash, false
+}
+
+// upstreamOf is branch's upstream as a ref name, and whether it is a
+// remote's: a remote-tracking ref, or for a local upstream that branch's
+// own upstream, followed (up to a few steps) to a remote's; the local
+// branch when none is.
+func upstreamOf(cfg *gitconfig.Config, branch string) (string, bool) {
+	local := ""
+	for range 5 {
+		b, ok := cfg.Branches[branch]
+		if !ok || b.Merge == "" {
+			break
+		}
+		short := b.Merge.Short()
+		if b.Remote != "" && b.Remote != "." {
+			return "refs/remotes/" + b.Remote + "/" + short, true
+		}
+		if local == "" {
+			local = short
+		}
+		if short == branch {
+			break
+		}
+		branch = short
+	}
+	return local, false
+}
+
+// pushRemoteOf is the remote a push of branch goes to, as git picks it:
+// branch.<name>.pushRemote, remote.pushDefault, branch.<name>.remote,
+// else origin when configured, else the only remote; "" when none.
+func pushRemoteOf(cfg *gitconfig.Config, branch string) string {
+	if cfg == nil {
+		return "origin"
+	}
+	if branch != "" {
+		if r := cfg.Raw.Section("branch").Subsection(branch).Option("pushRemote"); r != "" && r != "." {
+			return r
+		}
+	}
+	if r := cfg.Raw.Section("remote").Option("pushDefault"); r != "" && r != "." {
+		return r
+	}
+	if b, ok := cfg.Branches[branch]; ok && b.Remote != "" && b.Remote != "." {
+		return b.Remote
+	}
+	if _, ok := cfg.Remotes["origin"]; ok || len(cfg.Remotes) == 0 {
+		return "origin"
+	}
+	if len(cfg.Remotes) == 1 {
+		for name := range cfg.Remotes {
+			return name
+		}
+	}
+	return ""
 }
 
 func shortName(ref string) string {

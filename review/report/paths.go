@@ -17,11 +17,12 @@ import (
 //
 // Findings, their members, TODOs and API changes hold the path as the diff gives it, and
 // their JSON methods below add the field. The coverage table and the
-// skipped list hold it sanitised for printing (safetext.Sanitize drops
-// control characters too), so Build sets their PathBytes and FileBytes
-// from the diff's path whenever the sanitised one differs: exactBytes.
+// skipped list hold it as shown (safetext.Path: control and invisible
+// characters and bytes that are not UTF-8 escaped), so Build sets their
+// PathBytes and FileBytes from the diff's path whenever the shown one
+// differs: exactBytes.
 
-// exactBytes is raw's bytes when shown differs from it (raw was sanitised
+// exactBytes is raw's bytes when shown differs from it (raw was escaped
 // for printing), else nil: the field is omitted.
 func exactBytes(raw, shown string) []byte {
 	if raw == shown {
