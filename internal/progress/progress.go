@@ -62,6 +62,9 @@ type reviewer struct {
 	start, end time.Time
 	// begun is set by its first load, token or chunk.
 	begun bool
+	// waiting is set while a chunk waits for another quorum process asking
+	// the model the same chunk (Waiting), until the next token or chunk.
+	waiting bool
 }
 
 // New returns a Reporter writing to ios.ErrOut.
@@ -135,6 +138,21 @@ func (r *Reporter) Loaded(name string, d time.Duration) {
 	r.printf("%s: model loaded in %s", name, round(d))
 }
 
+// Waiting says a chunk waits for another quorum process (a review and a
+// push's hook at once) asking the model the same chunk: on a terminal the
+// reviewer's bar says so, else a line does.
+func (r *Reporter) Waiting(name, chunk string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.get(name)
+	s.mu.Lock()
+	s.waiting = true
+	s.mu.Unlock()
+	if s.bar == nil {
+		r.printf("%s: waiting for another quorum process, which is asking the model the same chunk (%s)", name, chunk)
+	}
+}
+
 // Tokens counts streamed tokens, for the live rate on a terminal.
 func (r *Reporter) Tokens(name string, n int) {
 	r.mu.Lock()
@@ -149,6 +167,7 @@ func (r *Reporter) Tokens(name string, n int) {
 	}
 	s.lastToken = t
 	s.tokens += n
+	s.waiting = false
 }
 
 // ChunkDone reports a finished chunk.
@@ -160,6 +179,7 @@ func (r *Reporter) ChunkDone(name string, c review.ChunkResult) {
 	s.begin(t)
 	s.mu.Lock()
 	s.done++
+	s.waiting = false
 	s.evalTokens += c.Metrics.EvalTokens
 	s.evalDur += c.Metrics.EvalDuration
 	timing := s.timing(t)
@@ -315,6 +335,8 @@ func (s *reviewer) line(t time.Time) string {
 	}
 	out := s.timing(t)
 	switch {
+	case s.waiting:
+		out += ", waiting for another quorum process asking the same chunk"
 	case s.evalDur > 0:
 		out += fmt.Sprintf(", %.1f tokens/s", float64(s.evalTokens)/s.evalDur.Seconds())
 	case s.tokens > 0 && s.lastToken.After(s.firstToken):

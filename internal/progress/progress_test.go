@@ -195,3 +195,16 @@ func TestNoRateWithoutAnAnswer(t *testing.T) {
 		t.Fatalf("%q", errOut)
 	}
 }
+
+// TestWaitingIsSaid: a chunk waiting for another quorum process asking the
+// same chunk is said, so a wait does not look like a hang.
+func TestWaitingIsSaid(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	r := New(ios, false, nil)
+	r.Planned("qwen", 2)
+	r.Waiting("qwen", "c1")
+	r.Close()
+	if !strings.Contains(errOut.String(), "quorum: qwen: waiting for another quorum process, which is asking the model the same chunk (c1)\n") {
+		t.Errorf("stderr %q", errOut)
+	}
+}

@@ -154,8 +154,7 @@ func (r *Runner) tree(ctx context.Context, cfg Config, rr *reviewerRun, c plan.C
 		cr.Error = oneLine(err.Error())
 		return []*review.ChunkResult{cr}, true, err, nil
 	}
-	_ = r.Cache.Put(splitNS, key, splitMarker{PromptEvalCount: cr.Metrics.PromptTokens, NumCtx: rr.res.Options.NumCtx})
-	return r.parts(ctx, cfg, rr, parts)
+	return r.parts(ctx, cfg, rr, parts) // chunk wrote the split marker
 }
 
 // parts answers the parts of a split chunk in order.
@@ -189,12 +188,34 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	if !ok {
 		hit, ok = r.lookup(key)
 	}
+	// cut is the end of a chunk whose prompt the server cut: the split
+	// marker is written before the lock on the chunk is released, so a
+	// process waiting for the chunk splits it too rather than ask again.
+	cut := func(why string) (*review.ChunkResult, error, error) {
+		_ = r.Cache.Put(splitNS, key, splitMarker{PromptEvalCount: cr.Metrics.PromptTokens, NumCtx: opts.NumCtx})
+		cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
+		return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
+	}
 	if !ok {
 		// Another process asking the same chunk (a review and a push's
 		// hook at once, sharing the cache): its answer, not a second ask.
-		if lock := r.claim(ctx, key); lock != nil {
+		waited := false
+		lock := r.claim(ctx, key, cfg.Timeout, func() {
+			waited = true
+			if w, ok := r.Observer.(WaitObserver); ok {
+				w.Waiting(rr.res.Reviewer.Name, c.ID)
+			}
+		})
+		if lock != nil {
 			defer lock.Release()
 			hit, ok = r.lookup(key)
+			var marker splitMarker
+			if found, _ := r.Cache.Get(splitNS, key, &marker); !ok && waited && found {
+				// The process it waited for had the prompt cut: split too.
+				why := "another quorum process asking it had the prompt cut"
+				cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
+				return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
+			}
 		}
 	}
 	if ok {
@@ -263,8 +284,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			// it read a typical context size's worth. Never an answer,
 			// never learned from, never cached.
 			rr.sawCut(resp.PromptEvalCount)
-			cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
-			return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
+			return cut(why)
 		}
 		// The first reply the chunk gets is to the bare prompt: its
 		// prompt_eval_count says how much of it the server read. A reply to
@@ -286,8 +306,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			// num_ctx ignored). Smaller parts may fit it: split and ask.
 			why := fmt.Sprintf("it read %d tokens of about %d (a context smaller than num_ctx %d?)", resp.PromptEvalCount, about, opts.NumCtx)
 			rr.sawCut(resp.PromptEvalCount)
-			cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
-			return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
+			return cut(why)
 		case first && dropped == nil && resp.PromptEvalCount > 0:
 			// Only a count of the whole prompt measures the tokenizer; after
 			// a drop part of it may have come from the server's KV cache.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -16,21 +17,40 @@ import (
 const inflightDir = "inflight"
 
 // inflightWait bounds how long a chunk waits for another process asking
-// it: past that it is asked here too (a holder that hangs keeps its lock).
+// it when requests have no timeout of their own: past that it is asked
+// here too (a holder stopped with Ctrl-Z keeps its lock).
 const inflightWait = 15 * time.Minute
 
+// WaitObserver is an Observer told that a reviewer's chunk waits for
+// another quorum process asking the model the same chunk, so a wait does
+// not look like a hang.
+type WaitObserver interface {
+	Waiting(reviewer, chunk string)
+}
+
 // claim takes the lock on asking chunk key, waiting while another process
-// holds it: when it returns, no other process is asking that chunk, and
-// one that did has cached its answer (the caller looks again). It returns
-// nil when the chunk is asked without the lock: no cache, a lock that
-// cannot be made, the wait over; ctx's end stops the wait with nil too.
-func (r *Runner) claim(ctx context.Context, key string) *filelock.Lock {
+// holds it, at most wait (a request's own timeout; inflightWait when 0),
+// calling waiting once when it has to wait: when it returns, no other
+// process is asking that chunk, and one that did has cached its answer or
+// its split marker (the caller looks again). It returns nil when the chunk
+// is asked without the lock: no cache, a lock that cannot be made, the
+// wait over; ctx's end stops the wait with nil too.
+func (r *Runner) claim(ctx context.Context, key string, wait time.Duration, waiting func()) *filelock.Lock {
 	if r.Cache == nil || r.Cache.Dir == "" {
 		return nil
 	}
+	if wait <= 0 {
+		wait = inflightWait
+	}
 	sum := sha256.Sum256([]byte(key))
 	path := filepath.Join(r.Cache.Dir, inflightDir, hex.EncodeToString(sum[:16])+".lock")
-	lock, err := filelock.Acquire(ctx, path, inflightWait)
+	lock, err := filelock.Acquire(ctx, path, 0)
+	if errors.Is(err, filelock.ErrBusy) {
+		if waiting != nil {
+			waiting()
+		}
+		lock, err = filelock.Acquire(ctx, path, wait)
+	}
 	if err != nil {
 		return nil
 	}

@@ -437,6 +437,14 @@ func (f *forward) Planned(name string, chunks int) {
 	}
 }
 
+// Waiting passes a wait for another quorum process on when the current
+// case's reporter shows one.
+func (f *forward) Waiting(name, chunk string) {
+	if w, ok := f.get().(run.WaitObserver); ok {
+		w.Waiting(name, chunk)
+	}
+}
+
 func (f *forward) Loaded(name string, d time.Duration) {
 	if o := f.get(); o != nil {
 		o.Loaded(name, d)

@@ -497,6 +497,7 @@ var (
 	_ pipeline.JudgeObserver = (*progress.Reporter)(nil)
 	_ run.Loader             = (*ollama.Client)(nil)
 	_ run.Observer           = (*progress.Reporter)(nil)
+	_ run.WaitObserver       = (*progress.Reporter)(nil)
 )
 
 // untrackedNote names, on one line of w, the untracked files a --worktree
