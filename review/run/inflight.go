@@ -29,7 +29,8 @@ type WaitObserver interface {
 }
 
 // claim takes the lock on asking chunk key, waiting while another process
-// holds it, at most wait (a request's own timeout; inflightWait when 0),
+// holds it, at most wait (a request's own timeout; inflightWait when 0;
+// never more than half the time ctx has left),
 // calling waiting once when it has to wait: when it returns, no other
 // process is asking that chunk, and one that did has cached its answer or
 // its split marker (the caller looks again). It returns nil when the chunk
@@ -41,6 +42,11 @@ func (r *Runner) claim(ctx context.Context, key string, wait time.Duration, wait
 	}
 	if wait <= 0 {
 		wait = inflightWait
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		// Half the time the review has left (a push's hook.timeout): a
+		// holder that never answers must not use it all up.
+		wait = min(wait, dl.Sub(r.now())/2)
 	}
 	sum := sha256.Sum256([]byte(key))
 	path := filepath.Join(r.Cache.Dir, inflightDir, hex.EncodeToString(sum[:16])+".lock")
