@@ -91,7 +91,7 @@ func TestEverySkippedFileIsNamed(t *testing.T) {
 	}
 	// An empty range is still "nothing to review", and -q silences it.
 	e.repo.Git("checkout", "-q", "main")
-	if res = e.run(context.Background()); res.code != 0 || res.stderr != "quorum: nothing to review\n" {
+	if res = e.run(context.Background()); res.code != 0 || res.stderr != "quorum: nothing to review: HEAD has no commit that main lacks\n" {
 		t.Errorf("empty range: exit %d, stderr %q", res.code, res.stderr)
 	}
 	if res = e.run(context.Background(), "-q"); res.code != 0 || res.stderr != "" {

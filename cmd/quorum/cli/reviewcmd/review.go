@@ -538,7 +538,13 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 		fmt.Fprintf(opts.IO.ErrOut, "quorum: nothing reviewed: every changed file was skipped: %s\n", report.FirstFew(left))
 		fmt.Fprintln(opts.IO.ErrOut, "hint: such files are not reviewed, by the rules; 'quorum diff' (with this review's range flags) lists each with its reason")
 	case !opts.Quiet:
-		fmt.Fprintln(opts.IO.ErrOut, "quorum: nothing to review")
+		msg := "quorum: nothing to review"
+		if set.Mode == diff.ModeRange && set.Base.Ref != "" && len(set.Commits) == 0 {
+			// Named, so a base the user did not expect (origin/feat after
+			// a push) is seen to be the reason.
+			msg += fmt.Sprintf(": HEAD has no commit that %s lacks", safetext.OneLine(set.Base.Ref))
+		}
+		fmt.Fprintln(opts.IO.ErrOut, msg)
 	}
 	raw := noAnswers(opts)
 	if opts.Raw {
