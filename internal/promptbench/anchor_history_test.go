@@ -72,7 +72,7 @@ func TestEveryPromptLineAnchors(t *testing.T) {
 					if marker == '+' && (got.Line != n || got.Deleted) {
 						t.Fatalf("%s: anchored at %d (deleted %v)", where, got.Line, got.Deleted)
 					}
-					if marker == '-' && !got.Deleted && anchor.Normalize(got.LineText) != anchor.Normalize(code) {
+					if marker == '-' && !got.Deleted && anchor.Normalize(got.LineText) != anchor.Normalize(code) && !commentAdded(code, got.LineText) {
 						t.Fatalf("%s: a deleted line anchored to %d %q", where, got.Line, got.LineText)
 					}
 					checked++
@@ -84,6 +84,15 @@ func TestEveryPromptLineAnchors(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("nothing checked")
 	}
+}
+
+// commentAdded reports whether line is code with a comment added at its
+// end: a deleted line rewritten only for that is quoted as the same code,
+// and anchoring ranks its new line first (rank.better), by design.
+func commentAdded(code, line string) bool {
+	rest, ok := strings.CutPrefix(anchor.Normalize(line), anchor.Normalize(code))
+	rest = strings.TrimSpace(rest)
+	return ok && (strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, "#") || strings.HasPrefix(rest, "/*"))
 }
 
 // split reads one rendered diff line: "12+code", "13 code" or "-code".
