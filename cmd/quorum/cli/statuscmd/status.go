@@ -28,6 +28,7 @@ import (
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/internal/teamconfig"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/plan"
@@ -93,12 +94,15 @@ Background reviews are turned on with 'quorum hook install --ahead'.`,
 
 // Status is `quorum status --format json`.
 type Status struct {
-	Branch  string   `json:"branch"`
-	Head    string   `json:"head"`
-	Remote  string   `json:"remote,omitempty"`
-	Ranges  []string `json:"ranges,omitempty"`
-	Commits int      `json:"commits"`
-	State   string   `json:"state"`
+	// ConfigNote says the push is reviewed under another .quorum.yaml
+	// than the work tree's (teamconfig.Resolve), and why.
+	ConfigNote string   `json:"config_note,omitempty"`
+	Branch     string   `json:"branch"`
+	Head       string   `json:"head"`
+	Remote     string   `json:"remote,omitempty"`
+	Ranges     []string `json:"ranges,omitempty"`
+	Commits    int      `json:"commits"`
+	State      string   `json:"state"`
 	// Ahead is whether the post-commit hook is installed.
 	Ahead bool `json:"ahead"`
 	// Reviewed: the report covering these commits.
@@ -284,6 +288,13 @@ func statusRun(opts *StatusOptions) error {
 	// An unreadable config changes nothing here; quorum's other commands
 	// report it.
 	cfg, cfgErr := loadConfig(dir, opts.Getenv)
+	if cfgErr == nil && len(plan.Ranges) > 0 {
+		// The file the push's hook reviews under (teamconfig.Resolve), so
+		// what is judged here is what the push will be.
+		if c, note, err := teamconfig.Resolve(ctx, dir, br.Remote, "", []hook.Update{br.Update()}, cfg, opts.Getenv); err == nil {
+			cfg, st.ConfigNote = c, note
+		}
+	}
 	key := ahead.Key(st.Ranges)
 	last, _ := ahead.ReadState(gitDir)
 	owner, _ := ahead.Held(gitDir)
@@ -753,6 +764,9 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		fmt.Fprintf(w, " (%s)", shortSpans(st.Ranges))
 	}
 	fmt.Fprintln(w)
+	if st.ConfigNote != "" {
+		fmt.Fprintln(w, safetext.OneLine(st.ConfigNote))
+	}
 	for _, c := range st.BringsBack {
 		// Whatever the verdict below says of the push's own commits.
 		fmt.Fprintf(w, "a push also brings back %s, which an earlier push was blocked on: the hook reviews its blocked range again, up to the pushed commit\n", cmdutil.ShortOID(c))
