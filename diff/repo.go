@@ -431,9 +431,12 @@ func (rp *repo) refHash(rev string) (plumbing.Hash, bool) {
 // returns the name it used.
 func (rp *repo) defaultBase(branch string) (string, plumbing.Hash, bool) {
 	var candidates []string
-	cfg, err := rp.r.Config()
+	// The global file too: remote.pushDefault is often set there.
+	cfg, err := rp.r.ConfigScoped(gitconfig.GlobalScope)
 	if err != nil {
-		cfg = nil
+		if cfg, err = rp.r.Config(); err != nil {
+			cfg = nil
+		}
 	}
 	var up string
 	if cfg != nil && branch != "" {

@@ -32,7 +32,9 @@ func (v *Verdicts) Carried(ctx context.Context, dir string, rs []Range, empty st
 			if base == "" {
 				base = empty
 			}
-			out, err := git{dir: dir}.output(ctx, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--unified=0", base, r.Head, "--", file)
+			// --text: a source file with a NUL byte is reviewed (as text), so
+			// its blocked lines must be read the same way.
+			out, err := git{dir: dir}.output(ctx, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--text", "--unified=0", base, r.Head, "--", file)
 			if err != nil {
 				continue // unreadable: this file proves nothing
 			}

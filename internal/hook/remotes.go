@@ -8,6 +8,13 @@ import (
 	"strings"
 )
 
+// KnownRemotes are the configured remotes a push to remote (a name or a
+// URL) at url reaches, as PlanPush reads them (remotesOf): the first is
+// the one whose tracking refs name the remote's branches.
+func KnownRemotes(ctx context.Context, dir, remote, url string) ([]string, error) {
+	return remotesOf(ctx, git{dir: dir}, remote, url)
+}
+
 // remotesOf returns the configured remotes whose remote-tracking refs
 // (refs/remotes/<name>/*) tell what the pushed-to remote has: remote itself
 // when it is the name of a configured remote, and every configured remote
@@ -16,13 +23,6 @@ import (
 // URL ("git push ../remote.git ...") as that URL for both the name and the
 // URL: then the remotes configured with that URL are what the hook knows
 // of the remote. Nothing here asks the remote itself.
-// KnownRemotes are the configured remotes a push to remote (a name or a
-// URL) at url reaches, as PlanPush reads them (remotesOf): the first is
-// the one whose tracking refs name the remote's branches.
-func KnownRemotes(ctx context.Context, dir, remote, url string) ([]string, error) {
-	return remotesOf(ctx, git{dir: dir}, remote, url)
-}
-
 func remotesOf(ctx context.Context, g git, remote, url string) ([]string, error) {
 	out, err := g.output(ctx, "remote")
 	if err != nil {

@@ -139,16 +139,17 @@ func (r *Reporter) Loaded(name string, d time.Duration) {
 }
 
 // Waiting says a chunk waits for another quorum process (a review and a
-// push's hook at once) asking the model the same chunk: on a terminal the
-// reviewer's bar says so, else a line does.
-func (r *Reporter) Waiting(name, chunk string) {
+// push's hook at once) asking the model the same chunk, or (waiting false)
+// that it no longer does: on a terminal the reviewer's bar says so while it
+// waits, else a line does when it starts.
+func (r *Reporter) Waiting(name, chunk string, waiting bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.get(name)
 	s.mu.Lock()
-	s.waiting = true
+	s.waiting = waiting
 	s.mu.Unlock()
-	if s.bar == nil {
+	if s.bar == nil && waiting {
 		r.printf("%s: waiting for another quorum process, which is asking the model the same chunk (%s)", name, chunk)
 	}
 }

@@ -202,7 +202,8 @@ func TestWaitingIsSaid(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	r := New(ios, false, nil)
 	r.Planned("qwen", 2)
-	r.Waiting("qwen", "c1")
+	r.Waiting("qwen", "c1", true)
+	r.Waiting("qwen", "c1", false)
 	r.Close()
 	if !strings.Contains(errOut.String(), "quorum: qwen: waiting for another quorum process, which is asking the model the same chunk (c1)\n") {
 		t.Errorf("stderr %q", errOut)

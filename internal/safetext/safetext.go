@@ -90,13 +90,15 @@ func hiddenInCode(r rune) bool { return unsafeRune(r) || r == zwnj || r == zwj }
 
 // Blank reports whether s shows nothing once sanitized: white space,
 // format characters, and the characters fonts draw as nothing (the
-// combining grapheme joiner, the Hangul fillers, the braille blank). A
+// combining grapheme joiner, the Hangul fillers, the braille blank,
+// variation selectors). A
 // title of them alone is no title.
 func Blank(s string) bool {
 	for _, r := range Sanitize(s) {
 		switch {
 		case unicode.IsSpace(r), r == zwj, r == zwnj, unicode.Is(unicode.Cf, r):
 		case r == 0x034f, r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0, r == 0x2800:
+		case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef: // variation selectors
 		default:
 			return false
 		}

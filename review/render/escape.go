@@ -206,10 +206,16 @@ func digitsAfter(s string, from int) int {
 	return n
 }
 
-// repoRef is the length of the "owner/repo#12" s starts with, or 0.
+// repoRef is the length of the "owner/repo#12" s starts with, or 0. The
+// scan stops at GitHub's longest names (an owner of 39 characters, a
+// repository of 100), so a long run of word characters costs no more than
+// that at each of its dashes.
 func repoRef(s string) int {
 	slash, hash := -1, -1
 	for n := 0; n < len(s); n++ {
+		if slash < 0 && n > 39 || slash >= 0 && n-slash > 101 {
+			return 0
+		}
 		c := s[n]
 		switch {
 		case wordByte(c) || c == '-' || c == '.':
@@ -258,8 +264,8 @@ func urlStart(s string) bool {
 // "name@host.tld" in bare text), or 0.
 func emailAt(s string) int {
 	at := 0
-	for at < len(s) && (wordByte(s[at]) || strings.IndexByte(".+-", s[at]) >= 0) {
-		at++
+	for at < len(s) && at <= 64 && (wordByte(s[at]) || strings.IndexByte(".+-", s[at]) >= 0) {
+		at++ // at most 64: an address's local part, and a bound on each try
 	}
 	if at == 0 || at >= len(s) || s[at] != '@' {
 		return 0

@@ -479,7 +479,7 @@ type FileCoverage struct {
 	Deleted int    `json:"deleted"`
 	// By maps reviewer name to reviewed / truncated / failed / not-covered.
 	By map[string]string `json:"by"`
-	// PathBytes is the exact path when Path, sanitised for printing, is
+	// PathBytes is the exact path when Path, escaped for printing (safetext.Path), is
 	// not it (a name that is not UTF-8 or holds control characters).
 	PathBytes []byte `json:"path_bytes,omitempty"`
 }
@@ -488,7 +488,7 @@ type FileCoverage struct {
 type Skipped struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
-	// FileBytes is the exact path when File, sanitised for printing, is
+	// FileBytes is the exact path when File, escaped for printing (safetext.Path), is
 	// not it (a name that is not UTF-8 or holds control characters).
 	FileBytes []byte `json:"file_bytes,omitempty"`
 }

@@ -200,10 +200,10 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		// Another process asking the same chunk (a review and a push's
 		// hook at once, sharing the cache): its answer, not a second ask.
 		waited := false
-		lock := r.claim(ctx, key, cfg.Timeout, func() {
+		lock := r.claim(ctx, key, cfg.Timeout, func(on bool) {
 			waited = true
 			if w, ok := r.Observer.(WaitObserver); ok {
-				w.Waiting(rr.res.Reviewer.Name, c.ID)
+				w.Waiting(rr.res.Reviewer.Name, c.ID, on)
 			}
 		})
 		if lock != nil {

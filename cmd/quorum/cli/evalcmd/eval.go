@@ -439,9 +439,9 @@ func (f *forward) Planned(name string, chunks int) {
 
 // Waiting passes a wait for another quorum process on when the current
 // case's reporter shows one.
-func (f *forward) Waiting(name, chunk string) {
+func (f *forward) Waiting(name, chunk string, waiting bool) {
 	if w, ok := f.get().(run.WaitObserver); ok {
-		w.Waiting(name, chunk)
+		w.Waiting(name, chunk, waiting)
 	}
 }
 

@@ -204,3 +204,34 @@ func TestBlockedLineWithAnInvisibleCharacterStaysBlocked(t *testing.T) {
 		t.Fatalf("squashed: %v", err)
 	}
 }
+
+// A blocked line of a script git calls binary for a NUL byte (quorum
+// reads such a file as text) is known again under a squash: the hook's own
+// git diff reads it as text too (it read "Binary files differ" and no
+// added line).
+func TestBlockedLineOfAScriptWithANULStaysBlocked(t *testing.T) {
+	dir, _ := gitRepo(t)
+	env := map[string]string{"HOME": t.TempDir()}
+	git := gitIn(t, dir)
+	raw := "rm -rf \"$DIR\"/$(cat name)"
+	if err := os.WriteFile(filepath.Join(dir, "clean.sh"), []byte("#!/bin/sh\n# a NUL: \x00 here\n"+raw+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "clean.sh")
+	git("commit", "-q", "-m", "clean")
+	pushLine := func() string {
+		ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
+		return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
+	}
+	blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "clean.sh", Line: 3,
+		Title: "rm -rf of a path read from a file", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: raw}}}
+	if _, err := runHook(t, dir, pushLine(), env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+		t.Fatalf("blocked: %v", err)
+	}
+	git("checkout", "-q", "--orphan", "squashed")
+	git("commit", "-q", "-m", "clean, squashed")
+	_, err := runHook(t, dir, pushLine(), env, outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"}))
+	if exitcode.Of(err) != exitcode.Setup || err == nil || !strings.Contains(err.Error(), "it adds again the line of clean.sh:3") {
+		t.Fatalf("squashed: %v", err)
+	}
+}

@@ -542,7 +542,7 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 		if set.Mode == diff.ModeRange && set.Base.Ref != "" && len(set.Commits) == 0 {
 			// Named, so a base the user did not expect (origin/feat after
 			// a push) is seen to be the reason.
-			msg += fmt.Sprintf(": HEAD has no commit that %s lacks", safetext.OneLine(set.Base.Ref))
+			msg += fmt.Sprintf(": %s has no commit that %s lacks", safetext.OneLine(cmp.Or(set.Head.Ref, "HEAD")), safetext.OneLine(set.Base.Ref))
 		}
 		fmt.Fprintln(opts.IO.ErrOut, msg)
 	}
