@@ -169,7 +169,8 @@ type Config struct {
 	sources map[string]Source
 	// lenientFiles is set while a commit's .quorum.yaml is applied
 	// (LoadWithRepoData): a guideline file it names that the work tree
-	// lacks is left out rather than an error.
+	// lacks, or has as no regular file, is left out rather than an error,
+	// so the work tree (a push) cannot make the file fail to load.
 	lenientFiles bool
 }
 

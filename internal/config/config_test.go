@@ -508,6 +508,13 @@ func TestLoadWithRepoData(t *testing.T) {
 	if c, err := LoadWithRepoData(dir, getenv, RepoData{Name: "abc123:.quorum.yaml"}); err != nil || c.Hook.FailOn != Default().Hook.FailOn || len(c.Ignore) != 0 {
 		t.Fatalf("no file in the commit: %v %+v", err, c.Hook)
 	}
+	// Guideline files the work tree lacks, or has as a link to a device,
+	// are left out: the work tree cannot make a commit's file fail.
+	must(t, os.Symlink("/dev/null", filepath.Join(dir, "dev.md")))
+	c, err = LoadWithRepoData(dir, getenv, RepoData{Data: []byte("guidelines: [gone.md, dev.md]\nhook:\n  fail_on: important\n"), Name: "abc123:.quorum.yaml"})
+	if err != nil || c.Hook.FailOn != "important" || len(c.Guidelines) != 0 {
+		t.Fatalf("guidelines a push removed: %v %+v %v", err, c.Hook, c.Guidelines)
+	}
 	_, err = LoadWithRepoData(dir, getenv, RepoData{Data: []byte("hook:\n  fail_on: sometimes\n"), Name: "abc123:.quorum.yaml"})
 	if err == nil || !strings.Contains(err.Error(), "abc123:.quorum.yaml") {
 		t.Fatalf("a bad file's error names it: %v", err)

@@ -267,10 +267,10 @@ func files(ptr func(*Config) *[]string) func(*Config, value) error {
 			if !filepath.IsAbs(p) {
 				abs = filepath.Join(v.dir, p)
 			}
+			if c.lenientFiles && (!fileExists(abs) || !regularFile(abs)) {
+				continue // a commit's file: the work tree cannot make it fail
+			}
 			if !fileExists(abs) {
-				if c.lenientFiles {
-					continue
-				}
 				return bad("create the file or fix the path (relative paths start at the config file's directory)", "guidelines file %q not found", p)
 			}
 			if !regularFile(abs) {
