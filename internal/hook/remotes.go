@@ -144,6 +144,9 @@ func (k *urlKeys) key(u string) string {
 	local := false
 	if p, ok := strings.CutPrefix(s, "file://"); ok {
 		s, local = p, true
+		if rest, ok := strings.CutPrefix(s, "localhost/"); ok {
+			s = "/" + rest // file://localhost/path is file:///path
+		}
 	} else if !strings.Contains(s, "://") && !scpLike(s) {
 		local = true
 	}
@@ -153,9 +156,33 @@ func (k *urlKeys) key(u string) string {
 		}
 		return "file://" + filepath.ToSlash(localRepo(filepath.Clean(s)))
 	}
-	s = strings.TrimRight(s, "/")
-	s = strings.TrimSuffix(s, ".git")
-	return strings.TrimRight(s, "/")
+	return hostPath(s)
+}
+
+// hostPath is a network URL's host and repository path, which a server
+// names the same repository by over any protocol and any user:
+// "git@github.com:org/repo.git", "ssh://git@github.com/org/repo",
+// "https://github.com/org/repo.git/" are all "github.com/org/repo". A
+// port other than ssh's is kept (another server may listen there).
+func hostPath(s string) string {
+	var host, p string
+	if scheme, rest, ok := strings.Cut(s, "://"); ok {
+		host, p, _ = strings.Cut(rest, "/")
+		if at := strings.LastIndexByte(host, '@'); at >= 0 {
+			host = host[at+1:]
+		}
+		if h, port, ok := strings.Cut(host, ":"); ok && (port == "22" && strings.HasPrefix(strings.ToLower(scheme), "ssh") || port == "") {
+			host = h
+		}
+	} else { // scp-like [user@]host:path
+		host, p, _ = strings.Cut(s, ":")
+		if at := strings.LastIndexByte(host, '@'); at >= 0 {
+			host = host[at+1:]
+		}
+	}
+	p = strings.Trim(p, "/")
+	p = strings.TrimSuffix(p, ".git")
+	return strings.ToLower(host) + "/" + strings.Trim(p, "/")
 }
 
 // localRepo is the repository git opens for the local path p (an absolute,

@@ -261,3 +261,28 @@ func TestPlanPushNestedRemoteName(t *testing.T) {
 		t.Fatalf("ranges %v commits %v, want %s..%s: the fork's commit is not on origin", got, p.Commits, c1, c2)
 	}
 }
+
+// One network repository however its URL is spelled: scp-like, ssh:// or
+// https://, with or without a user, a trailing slash or ".git", the host
+// in any case. A push to https://… from a clone of git@… knows the remote.
+func TestURLKeysNetworkSpellings(t *testing.T) {
+	k := &urlKeys{top: func() string { return "/w" }}
+	same := []string{
+		"git@github.com:org/repo.git", "github.com:org/repo", "ssh://git@github.com/org/repo.git",
+		"ssh://git@github.com:22/org/repo", "https://github.com/org/repo.git/", "https://user@GitHub.com/org/repo",
+		"git://github.com/org/repo",
+	}
+	for _, u := range same {
+		if got, want := k.key(u), k.key(same[0]); got != want {
+			t.Errorf("key(%q) = %q, want %q", u, got, want)
+		}
+	}
+	for _, u := range []string{"https://github.com/org/other", "https://gitlab.com/org/repo", "https://github.com:8443/org/repo", "git@github.com:org/repo2"} {
+		if k.key(u) == k.key(same[0]) {
+			t.Errorf("key(%q) is another repository's", u)
+		}
+	}
+	if k.key("file://localhost/srv/r.git") != k.key("/srv/r.git") {
+		t.Errorf("file://localhost/srv/r.git: %q", k.key("file://localhost/srv/r.git"))
+	}
+}
