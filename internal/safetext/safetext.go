@@ -91,7 +91,7 @@ func hiddenInCode(r rune) bool { return unsafeRune(r) || r == zwnj || r == zwj }
 // Blank reports whether s shows nothing once sanitized: white space,
 // format characters, and the characters fonts draw as nothing (the
 // combining grapheme joiner, the Hangul fillers, the braille blank,
-// variation selectors). A
+// variation selectors, marks alone, private-use characters). A
 // title of them alone is no title.
 func Blank(s string) bool {
 	for _, r := range Sanitize(s) {
@@ -99,6 +99,10 @@ func Blank(s string) bool {
 		case unicode.IsSpace(r), r == zwj, r == zwnj, unicode.Is(unicode.Cf, r):
 		case r == 0x034f, r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0, r == 0x2800:
 		case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef: // variation selectors
+		case r == 0x17b4, r == 0x17b5: // Khmer inherent vowels, drawn as nothing
+		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Co):
+			// Marks with nothing to mark, and private-use characters no font
+			// shares.
 		default:
 			return false
 		}

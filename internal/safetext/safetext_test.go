@@ -110,12 +110,12 @@ func TestPathShowsTheNameOnDisk(t *testing.T) {
 
 // TestBlank: a title of characters that show nothing is no title.
 func TestBlank(t *testing.T) {
-	for _, in := range []string{"", " \t\n", "\x1b[31m\x1b[0m", "\u200b\u200d", "\u034f", "\u115f\u1160", "\u3164", "\uffa0", "\u2800", "\u00ad\ufeff"} {
+	for _, in := range []string{"", " \t\n", "\x1b[31m\x1b[0m", "\u200b\u200d", "\u034f", "\u115f\u1160", "\u3164", "\uffa0", "\u2800", "\u00ad\ufeff", "\ufe0f", "\u0301\u0302", "\u17b4\u17b5", "\ue000"} {
 		if !safetext.Blank(in) {
 			t.Errorf("Blank(%q) = false", in)
 		}
 	}
-	for _, in := range []string{"x", " . ", "\u200bx", "日", "👍"} {
+	for _, in := range []string{"x", " . ", "\u200bx", "日", "👍", "e\u0301", "❤\ufe0f"} {
 		if safetext.Blank(in) {
 			t.Errorf("Blank(%q) = true", in)
 		}

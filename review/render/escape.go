@@ -188,9 +188,46 @@ func linkish(s string, i int) int {
 	case len(rest) > 3 && strings.EqualFold(rest[:3], "gh-") && rest[3] >= '0' && rest[3] <= '9':
 		n = digitsAfter(rest, 3)
 	default:
-		n = repoRef(rest)
+		if n = repoRef(rest); n == 0 {
+			n = commitRef(rest)
+		}
 	}
 	return n
+}
+
+// commitRef is the length of the reference to another repository's
+// commit s starts with ("user@a5c3785e", "owner/repo@a5c3785e": 7 to 40 hex
+// digits, a digit and a letter among them), which GitHub links, or 0. A
+// bare SHA links to this repository's own commit, and stays as it is.
+func commitRef(s string) int {
+	at := strings.IndexByte(s[:min(len(s), 142)], '@')
+	if at <= 0 {
+		return 0
+	}
+	for _, c := range []byte(s[:at]) {
+		if !(wordByte(c) || c == '-' || c == '.' || c == '/') {
+			return 0
+		}
+	}
+	n := at + 1
+	digit, letter, h := false, false, 0
+	for n+h < len(s) && h <= 40 {
+		c := s[n+h]
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F':
+			letter = true
+		default:
+			goto end
+		}
+		h++
+	}
+end:
+	if h < 7 || h > 40 || !digit || !letter || n+h < len(s) && wordByte(s[n+h]) {
+		return 0
+	}
+	return n + h
 }
 
 // digitsAfter is the length of s[:from] and the digits after it, or 0

@@ -319,7 +319,11 @@ func TestFileNamesShownWhole(t *testing.T) {
 		"zero\u200bwidth.go": "zero<U+200B>width.go:3",
 	} {
 		r := &report.Report{Findings: []report.Finding{{ID: "q1", Title: "T", Severity: "important", Category: "bug", File: name, Line: 3, EndLine: 3, Evidence: "quote", Support: 1, Reviewers: []string{"x"}, SeenBy: 1}}}
+		r.Checks.SourceWithoutTests = []string{name}
 		md, term := renderBoth(t, r)
+		if shown := "- `" + strings.TrimSuffix(want, ":3") + "`\n"; !strings.Contains(md, shown) {
+			t.Errorf("testing assessment: %q not listed as %q:\n%s", name, shown, md)
+		}
 		for format, out := range map[string]string{"markdown": md, "text": term} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: %q not shown as %q:\n%s", format, name, want, out)

@@ -443,7 +443,7 @@ func (m *md) testing(r *report.Report) {
 	case len(c.SourceWithoutTests) > 0:
 		m.p("Source changed with no test change beside it:\n\n")
 		for _, p := range c.SourceWithoutTests {
-			m.p("- %s\n", code(p))
+			m.p("- %s\n", code(safetext.Path(p)))
 		}
 		m.p("\n")
 	case c.TestsChanged:
