@@ -989,7 +989,17 @@ func (b *batcher) wholeFile(f *File, a attrs) string {
 // returns SkipBinary when the content is not text but for its NULs.
 func (b *batcher) codeWithNULs(f *File, a attrs) string {
 	content, err := b.src.readHead(f.Path, b.maxBytes*2+1)
-	if err != nil || !textButNULs(content) {
+	if err != nil {
+		return SkipBinary
+	}
+	if text, ok := utf16Text(content); ok {
+		// UTF-16 with its byte order mark (PowerShell and C# files saved
+		// by Windows tools): every other byte is NUL, and the code is
+		// plain text once decoded.
+		f.Binary = false
+		return b.wholeContent(f, text, a)
+	}
+	if !textButNULs(content) {
 		return SkipBinary
 	}
 	f.Binary = false

@@ -5,9 +5,11 @@ package diff
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -450,4 +452,36 @@ func textButNULs(content []byte) bool {
 		i += n
 	}
 	return odd*4 <= len(content)
+}
+
+// utf16Text is content decoded from UTF-16 to UTF-8 when it opens with a
+// UTF-16 byte order mark and decodes to text (no NUL, no other control
+// character but white space and ESC); ok false otherwise.
+func utf16Text(content []byte) ([]byte, bool) {
+	if len(content) < 2 || len(content)%2 != 0 {
+		return nil, false
+	}
+	var order binary.ByteOrder
+	switch {
+	case content[0] == 0xff && content[1] == 0xfe:
+		order = binary.LittleEndian
+	case content[0] == 0xfe && content[1] == 0xff:
+		order = binary.BigEndian
+	default:
+		return nil, false
+	}
+	units := make([]uint16, 0, len(content)/2-1)
+	for i := 2; i+1 < len(content); i += 2 {
+		units = append(units, order.Uint16(content[i:]))
+	}
+	text := []byte(string(utf16.Decode(units)))
+	if !utf8.Valid(text) {
+		return nil, false
+	}
+	for _, c := range text {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b {
+			return nil, false
+		}
+	}
+	return text, true
 }
