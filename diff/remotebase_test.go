@@ -7,6 +7,23 @@ import (
 	"github.com/quorum-review/quorum/diff/difftest"
 )
 
+// pushedMainAhead is a repository whose main was pushed (without -u) to a
+// bare remote named remote and then got a commit of its own, and the
+// commit pushed.
+func pushedMainAhead(t *testing.T, remote string) (*difftest.Repo, string) {
+	t.Helper()
+	r := difftest.NewIsolated(t)
+	r.Write("a.txt", "a\n")
+	pushed := r.Commit("pushed")
+	bare := filepath.Join(t.TempDir(), "remote.git")
+	r.Git("init", "-q", "--bare", bare)
+	r.Git("remote", "add", remote, bare)
+	r.Git("push", "-q", remote, "main")
+	r.Write("m.txt", "unpushed on main\n")
+	r.Commit("local main")
+	return r, pushed
+}
+
 // TestRemoteBranchesBeforeLocalOnes: a repository pushed with `git remote
 // add` and `git push` has no origin/HEAD. A local main with a commit not
 // pushed yet must not be the base: a push of the branch sends that commit
@@ -14,15 +31,7 @@ import (
 // base; and on main pushed without -u (no upstream), origin/main, not
 // main itself ("nothing to review" while the push sends a commit).
 func TestRemoteBranchesBeforeLocalOnes(t *testing.T) {
-	r := difftest.NewIsolated(t)
-	r.Write("a.txt", "a\n")
-	pushed := r.Commit("pushed")
-	remote := filepath.Join(t.TempDir(), "remote.git")
-	r.Git("init", "-q", "--bare", remote)
-	r.Git("remote", "add", "origin", remote)
-	r.Git("push", "-q", "origin", "main")
-	r.Write("m.txt", "unpushed on main\n")
-	r.Commit("local main")
+	r, pushed := pushedMainAhead(t, "origin")
 
 	// On main itself, pushed without -u.
 	set := load(t, Options{Dir: r.Dir})
@@ -53,15 +62,7 @@ func TestRemoteBranchesBeforeLocalOnes(t *testing.T) {
 // local main, whose upstream is main itself): the base is still that
 // remote's main, so main's unpushed commit is reviewed with the branch.
 func TestPushRemoteNotNamedOrigin(t *testing.T) {
-	r := difftest.NewIsolated(t)
-	r.Write("a.txt", "a\n")
-	pushed := r.Commit("pushed")
-	remote := filepath.Join(t.TempDir(), "remote.git")
-	r.Git("init", "-q", "--bare", remote)
-	r.Git("remote", "add", "github", remote)
-	r.Git("push", "-q", "github", "main")
-	r.Write("m.txt", "unpushed on main\n")
-	r.Commit("local main")
+	r, pushed := pushedMainAhead(t, "github")
 	r.Git("checkout", "-q", "-b", "feature")
 	r.Write("f.txt", "f\n")
 	r.Commit("feature")

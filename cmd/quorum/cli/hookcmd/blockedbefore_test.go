@@ -3,6 +3,7 @@ package hookcmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,62 +177,44 @@ func TestDamagedVerdictsFailClosed(t *testing.T) {
 	}
 }
 
-// A blocked line holding a character the report shows escaped (a
-// zero-width space, shown <U+200B>) is known again under new commits: the
-// raw line git gives is read as the report shows it.
-func TestBlockedLineWithAnInvisibleCharacterStaysBlocked(t *testing.T) {
-	dir, _ := gitRepo(t)
-	env := map[string]string{"HOME": t.TempDir()}
-	git := gitIn(t, dir)
-	raw := "\tdb.Exec(\"DROP\u200b TABLE \" + r.FormValue(\"table\"))"
-	if err := os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n\nfunc Drop() {\n"+raw+"\n}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	git("commit", "-q", "-am", "drop")
-	pushLine := func() string {
-		ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
-		return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
-	}
-	blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "a.go", Line: 4,
-		Title: "SQL built from user input", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: safetext.Code(raw)}}}
-	if _, err := runHook(t, dir, pushLine(), env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
-		t.Fatalf("blocked: %v", err)
-	}
-	git("checkout", "-q", "--orphan", "squashed")
-	git("commit", "-q", "-m", "drop, squashed")
-	_, err := runHook(t, dir, pushLine(), env, outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"}))
-	if exitcode.Of(err) != exitcode.Setup || err == nil || !strings.Contains(err.Error(), "it adds again the line of a.go:4") {
-		t.Fatalf("squashed: %v", err)
-	}
-}
-
-// A blocked line of a script git calls binary for a NUL byte (quorum
-// reads such a file as text) is known again under a squash: the hook's own
-// git diff reads it as text too (it read "Binary files differ" and no
-// added line).
-func TestBlockedLineOfAScriptWithANULStaysBlocked(t *testing.T) {
-	dir, _ := gitRepo(t)
-	env := map[string]string{"HOME": t.TempDir()}
-	git := gitIn(t, dir)
-	raw := "rm -rf \"$DIR\"/$(cat name)"
-	if err := os.WriteFile(filepath.Join(dir, "clean.sh"), []byte("#!/bin/sh\n# a NUL: \x00 here\n"+raw+"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	git("add", "clean.sh")
-	git("commit", "-q", "-m", "clean")
-	pushLine := func() string {
-		ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
-		return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
-	}
-	blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: "clean.sh", Line: 3,
-		Title: "rm -rf of a path read from a file", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: raw}}}
-	if _, err := runHook(t, dir, pushLine(), env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
-		t.Fatalf("blocked: %v", err)
-	}
-	git("checkout", "-q", "--orphan", "squashed")
-	git("commit", "-q", "-m", "clean, squashed")
-	_, err := runHook(t, dir, pushLine(), env, outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"}))
-	if exitcode.Of(err) != exitcode.Setup || err == nil || !strings.Contains(err.Error(), "it adds again the line of clean.sh:3") {
-		t.Fatalf("squashed: %v", err)
+// A blocked line is known again under new commits (a squash) however the
+// report shows it: holding a character shown escaped (a zero-width space,
+// <U+200B>), the raw line git gives is read as the report shows it; in a
+// script git calls binary for a NUL byte (quorum reads it as text), the
+// hook's own git diff reads it as text too (it read "Binary files
+// differ", and no added line).
+func TestBlockedLineKnownAgainHoweverShown(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content, raw string
+		line                     int
+	}{
+		{"an invisible character", "a.go", "package a\n\nfunc Drop() {\n%s\n}\n", "\tdb.Exec(\"DROP\u200b TABLE \" + r.FormValue(\"table\"))", 4},
+		{"a NUL in the script", "clean.sh", "#!/bin/sh\n# a NUL: \x00 here\n%s\n", "rm -rf \"$DIR\"/$(cat name)", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, _ := gitRepo(t)
+			env := map[string]string{"HOME": t.TempDir()}
+			git := gitIn(t, dir)
+			if err := os.WriteFile(filepath.Join(dir, tc.file), []byte(fmt.Sprintf(tc.content, tc.raw)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			git("add", tc.file)
+			git("commit", "-q", "-m", "bad")
+			pushLine := func() string {
+				ref := "refs/heads/" + git("rev-parse", "--abbrev-ref", "HEAD")
+				return ref + " " + git("rev-parse", "HEAD") + " " + ref + " " + strings.Repeat("0", 40) + "\n"
+			}
+			blocked := Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "ab12cd34", Severity: "critical", File: tc.file, Line: tc.line,
+				Title: "dangerous", Reviewers: []string{"beta:8b"}, SeenBy: 2, Code: safetext.Code(tc.raw)}}}
+			if _, err := runHook(t, dir, pushLine(), env, outcome(blocked)); !errors.Is(err, exitcode.FindingsError) {
+				t.Fatalf("blocked: %v", err)
+			}
+			git("checkout", "-q", "--orphan", "squashed")
+			git("commit", "-q", "-m", "bad, squashed")
+			_, err := runHook(t, dir, pushLine(), env, outcome(Outcome{Unavailable: true, Reason: "ollama is not reachable at 127.0.0.1:1"}))
+			if want := fmt.Sprintf("it adds again the line of %s:%d", tc.file, tc.line); exitcode.Of(err) != exitcode.Setup || err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("squashed: %v", err)
+			}
+		})
 	}
 }
