@@ -978,6 +978,10 @@ func (b *batcher) wholeFile(f *File, a attrs) string {
 	if err != nil {
 		return "" // reviewed as the patch shows it, as before
 	}
+	if text, ok := utf16Text(content); ok {
+		f.Binary = false
+		return b.wholeContent(f, text, a)
+	}
 	if f.Binary = bytes.IndexByte(content, 0) >= 0; f.Binary {
 		return SkipBinary // binary content, moved out of a binary attribute
 	}

@@ -455,10 +455,11 @@ func textButNULs(content []byte) bool {
 }
 
 // utf16Text is content decoded from UTF-16 to UTF-8 when it opens with a
-// UTF-16 byte order mark and decodes to text (no NUL, no other control
-// character but white space and ESC); ok false otherwise.
+// UTF-16 byte order mark and decodes to text but for at most a quarter of
+// control characters (white space and ESC apart), each NUL then written
+// `\x00`; ok false otherwise. A trailing odd byte is dropped.
 func utf16Text(content []byte) ([]byte, bool) {
-	if len(content) < 2 || len(content)%2 != 0 {
+	if len(content) < 2 {
 		return nil, false
 	}
 	var order binary.ByteOrder
@@ -470,18 +471,19 @@ func utf16Text(content []byte) ([]byte, bool) {
 	default:
 		return nil, false
 	}
-	units := make([]uint16, 0, len(content)/2-1)
+	units := make([]uint16, 0, len(content)/2)
 	for i := 2; i+1 < len(content); i += 2 {
 		units = append(units, order.Uint16(content[i:]))
 	}
 	text := []byte(string(utf16.Decode(units)))
-	if !utf8.Valid(text) {
-		return nil, false
-	}
+	odd := 0
 	for _, c := range text {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b {
-			return nil, false
+			odd++
 		}
 	}
-	return text, true
+	if odd*4 > len(text) {
+		return nil, false
+	}
+	return bytes.ReplaceAll(text, []byte{0}, []byte(`\x00`)), true
 }

@@ -160,29 +160,67 @@ func (k *urlKeys) key(u string) string {
 }
 
 // hostPath is a network URL's host and repository path, which a server
-// names the same repository by over any protocol and any user:
-// "git@github.com:org/repo.git", "ssh://git@github.com/org/repo",
-// "https://github.com/org/repo.git/" are all "github.com/org/repo". A
-// port other than ssh's is kept (another server may listen there).
+// names the same repository by over any protocol: "git@github.com:org/repo.git",
+// "ssh://git@github.com/org/repo", "https://github.com/org/repo.git/" are
+// all "github.com/org/repo" (the hosting services' shared user "git"
+// names no home). A path in a user's home ("alice@host:repo",
+// "ssh://alice@host/~/repo") keeps the user: bob's is another repository;
+// so does one relative to whoever connects ("host:repo"). A port other
+// than ssh's is kept (another server may listen there).
 func hostPath(s string) string {
-	var host, p string
+	var user, host, port, p string
 	if scheme, rest, ok := strings.Cut(s, "://"); ok {
 		host, p, _ = strings.Cut(rest, "/")
+		p = "/" + p
 		if at := strings.LastIndexByte(host, '@'); at >= 0 {
-			host = host[at+1:]
+			user, host = host[:at], host[at+1:]
 		}
-		if h, port, ok := strings.Cut(host, ":"); ok && (port == "22" && strings.HasPrefix(strings.ToLower(scheme), "ssh") || port == "") {
-			host = h
+		host, port = splitPort(host)
+		if port == "22" && strings.HasPrefix(strings.ToLower(scheme), "ssh") {
+			port = ""
+		}
+		if strings.HasPrefix(p, "/~/") || p == "/~" { // ssh://alice@host/~/repo: alice's home
+			p = "/~" + user + strings.TrimPrefix(p, "/~")
 		}
 	} else { // scp-like [user@]host:path
 		host, p, _ = strings.Cut(s, ":")
 		if at := strings.LastIndexByte(host, '@'); at >= 0 {
-			host = host[at+1:]
+			user, host = host[:at], host[at+1:]
+		}
+		switch {
+		case strings.HasPrefix(p, "/"):
+		case strings.HasPrefix(p, "~"):
+			if rest, ok := strings.CutPrefix(p, "~/"); ok || p == "~" {
+				p = "/~" + user + "/" + rest
+			} else {
+				p = "/" + p // ~bob/repo
+			}
+		case user == "git":
+			p = "/" + p // a hosting service: the path is the repository's
+		default:
+			p = "/~" + user + "/" + p // the connecting user's home
 		}
 	}
-	p = strings.Trim(p, "/")
+	p = strings.TrimRight(p, "/")
 	p = strings.TrimSuffix(p, ".git")
-	return strings.ToLower(host) + "/" + strings.Trim(p, "/")
+	p = strings.TrimRight(p, "/")
+	if port != "" {
+		host += ":" + port
+	}
+	return strings.ToLower(host) + p
+}
+
+// splitPort splits "host:port" and "[v6]:port" (no port: "").
+func splitPort(host string) (string, string) {
+	if strings.HasPrefix(host, "[") {
+		if end := strings.IndexByte(host, ']'); end > 0 {
+			h, rest := host[:end+1], host[end+1:]
+			return h, strings.TrimPrefix(rest, ":")
+		}
+		return host, ""
+	}
+	h, port, _ := strings.Cut(host, ":")
+	return h, port
 }
 
 // localRepo is the repository git opens for the local path p (an absolute,

@@ -268,7 +268,7 @@ func TestPlanPushNestedRemoteName(t *testing.T) {
 func TestURLKeysNetworkSpellings(t *testing.T) {
 	k := &urlKeys{top: func() string { return "/w" }}
 	same := []string{
-		"git@github.com:org/repo.git", "github.com:org/repo", "ssh://git@github.com/org/repo.git",
+		"git@github.com:org/repo.git", "ssh://git@github.com/org/repo.git",
 		"ssh://git@github.com:22/org/repo", "https://github.com/org/repo.git/", "https://user@GitHub.com/org/repo",
 		"git://github.com/org/repo",
 	}
@@ -284,5 +284,30 @@ func TestURLKeysNetworkSpellings(t *testing.T) {
 	}
 	if k.key("file://localhost/srv/r.git") != k.key("/srv/r.git") {
 		t.Errorf("file://localhost/srv/r.git: %q", k.key("file://localhost/srv/r.git"))
+	}
+}
+
+// Users' homes and relative paths stay apart: alice's "repo" is not bob's,
+// nor an absolute /srv/repo one relative to whoever connects.
+func TestURLKeysHomesApart(t *testing.T) {
+	k := &urlKeys{top: func() string { return "/w" }}
+	for _, pair := range [][2]string{
+		{"alice@host:repo", "bob@host:repo"},
+		{"ssh://alice@host/~/repo", "ssh://bob@host/~/repo"},
+		{"host:/srv/repo", "host:srv/repo"},
+		{"ssh://[::1]:2222/x", "ssh://[::1]/x"},
+	} {
+		if k.key(pair[0]) == k.key(pair[1]) {
+			t.Errorf("%q and %q: one key %q", pair[0], pair[1], k.key(pair[0]))
+		}
+	}
+	for _, pair := range [][2]string{
+		{"alice@host:repo", "ssh://alice@host/~/repo"},
+		{"ssh://[::1]:22/x", "ssh://[::1]/x"},
+		{"host:/srv/repo.git", "ssh://host/srv/repo"},
+	} {
+		if k.key(pair[0]) != k.key(pair[1]) {
+			t.Errorf("%q and %q: keys %q and %q", pair[0], pair[1], k.key(pair[0]), k.key(pair[1]))
+		}
 	}
 }

@@ -62,9 +62,9 @@ type reviewer struct {
 	start, end time.Time
 	// begun is set by its first load, token or chunk.
 	begun bool
-	// waiting is set while a chunk waits for another quorum process asking
-	// the model the same chunk (Waiting), until the next token or chunk.
-	waiting bool
+	// waiting counts the chunks waiting for another quorum process asking
+	// the model the same chunk (Waiting): several may, with --parallel.
+	waiting int
 }
 
 // New returns a Reporter writing to ios.ErrOut.
@@ -147,7 +147,11 @@ func (r *Reporter) Waiting(name, chunk string, waiting bool) {
 	defer r.mu.Unlock()
 	s := r.get(name)
 	s.mu.Lock()
-	s.waiting = waiting
+	if waiting {
+		s.waiting++
+	} else if s.waiting > 0 {
+		s.waiting--
+	}
 	s.mu.Unlock()
 	if s.bar == nil && waiting {
 		r.printf("%s: waiting for another quorum process, which is asking the model the same chunk (%s)", name, chunk)
@@ -168,7 +172,6 @@ func (r *Reporter) Tokens(name string, n int) {
 	}
 	s.lastToken = t
 	s.tokens += n
-	s.waiting = false
 }
 
 // ChunkDone reports a finished chunk.
@@ -180,7 +183,6 @@ func (r *Reporter) ChunkDone(name string, c review.ChunkResult) {
 	s.begin(t)
 	s.mu.Lock()
 	s.done++
-	s.waiting = false
 	s.evalTokens += c.Metrics.EvalTokens
 	s.evalDur += c.Metrics.EvalDuration
 	timing := s.timing(t)
@@ -336,7 +338,7 @@ func (s *reviewer) line(t time.Time) string {
 	}
 	out := s.timing(t)
 	switch {
-	case s.waiting:
+	case s.waiting > 0:
 		out += ", waiting for another quorum process asking the same chunk"
 	case s.evalDur > 0:
 		out += fmt.Sprintf(", %.1f tokens/s", float64(s.evalTokens)/s.evalDur.Seconds())

@@ -5,7 +5,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -38,33 +39,34 @@ func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update
 	if commit == "" {
 		return cfg, "", nil
 	}
-	team, err := repoFile(ctx, g, commit)
-	if err != nil {
-		return nil, "", err
-	}
-	seen := map[string]bool{}
-	carried := false
 	// The checkout's own commit too: the work tree's file is the pusher's
 	// only for uncommitted edits, never another branch's committed file
 	// (HEAD on a coworker's branch, pushing feat).
-	heads := []string{"HEAD"}
+	oids := []string{"HEAD"}
 	for _, u := range updates {
 		if !u.IsDelete() {
-			heads = append(heads, u.LocalOID)
+			oids = append(oids, u.LocalOID+"^{commit}")
 		}
 	}
-	for _, oid := range heads {
-		head, err := g.Output(ctx, "rev-parse", "-q", "--verify", oid+"^{commit}")
-		h := string(bytes.TrimSpace(head))
-		if err != nil || h == "" || seen[h] {
+	heads := []string{commit}
+	for _, oid := range oids {
+		out, err := g.Output(ctx, "rev-parse", "-q", "--verify", oid)
+		h := string(bytes.TrimSpace(out))
+		if err != nil || h == "" || slices.Contains(heads, h) {
 			continue // a tree or a blob (no file of its own), an unborn HEAD, or asked already
 		}
-		seen[h] = true
-		theirs, err := repoFile(ctx, g, h)
-		if err != nil {
-			return nil, "", err
-		}
-		if !theirs.same(team) {
+		heads = append(heads, h)
+	}
+	files, err := repoFiles(ctx, g, heads)
+	if err != nil {
+		// Objects this clone cannot read (a partial clone offline): no
+		// reason to stop every push; the work tree's file, said so.
+		return cfg, fmt.Sprintf("the %s of the pushed commits could not be read (%s): the push is reviewed under the work tree's", config.RepoFileName, safetext.OneLine(err.Error())), nil
+	}
+	team := files[commit]
+	carried := false
+	for _, h := range heads[1:] {
+		if !files[h].same(team) {
 			carried = true
 			break
 		}
@@ -151,54 +153,51 @@ func (a committedFile) same(b committedFile) bool {
 	return a.state == b.state && a.state != unresolved && bytes.Equal(a.data, b.data)
 }
 
-// repoFile is commit's .quorum.yaml, every symlink on its path (the file,
-// or a directory above it) followed inside the commit's tree.
-func repoFile(ctx context.Context, g *gitexec.Git, commit string) (committedFile, error) {
-	parts := []string{config.RepoFileName}
-	for hops := 0; hops < 16; {
-		var done []string
-		for i, part := range parts {
-			p := path.Join(append(done, part)...)
-			out, err := g.Output(ctx, "ls-tree", "-z", commit, "--", ":(top,literal)"+p)
-			if err != nil {
-				return committedFile{}, err
-			}
-			meta, _, ok := strings.Cut(string(bytes.TrimSuffix(out, []byte{0})), "\t")
-			fields := strings.Fields(meta) // mode, type, object
-			if !ok || len(fields) != 3 {
-				return committedFile{state: absent}, nil
-			}
-			last := i == len(parts)-1
-			switch {
-			case fields[0] == "120000":
-				target, err := g.Output(ctx, "cat-file", "blob", fields[2])
-				if err != nil {
-					return committedFile{}, err
-				}
-				hops++
-				t := string(target)
-				if path.IsAbs(t) {
-					return committedFile{state: unresolved}, nil
-				}
-				joined := path.Join(path.Join(done...), t)
-				if joined == ".." || strings.HasPrefix(joined, "../") {
-					return committedFile{state: unresolved}, nil
-				}
-				parts = append(strings.Split(joined, "/"), parts[i+1:]...)
-			case last && fields[1] == "blob":
-				data, err := g.Output(ctx, "cat-file", "blob", fields[2])
-				if err != nil {
-					return committedFile{}, err
-				}
-				return committedFile{state: found, data: data}, nil
-			case !last && fields[1] == "tree":
-				done = append(done, part)
-				continue
-			default:
-				return committedFile{state: absent}, nil
-			}
-			break // a link replaced parts: walk them again
-		}
+// repoFiles reads each commit's .quorum.yaml with one `git cat-file
+// --batch --follow-symlinks`, which resolves every symlink on the path (a
+// directory's, "..") as the file system does, inside the commit's tree.
+// A link out of the tree, to nothing, round in a loop or through a file is
+// unresolved; no path there is absent.
+func repoFiles(ctx context.Context, g *gitexec.Git, commits []string) (map[string]committedFile, error) {
+	var in bytes.Buffer
+	for _, c := range commits {
+		fmt.Fprintf(&in, "%s:%s\n", c, config.RepoFileName)
 	}
-	return committedFile{state: unresolved}, nil // a loop of links
+	cmd := g.Command(ctx, "cat-file", "--batch", "--follow-symlinks")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	files := make(map[string]committedFile, len(commits))
+	for _, c := range commits {
+		line, rest, ok := bytes.Cut(out, []byte("\n"))
+		if !ok {
+			return nil, fmt.Errorf("git cat-file: short answer for %s", c)
+		}
+		f := strings.Fields(string(line))
+		var size int
+		switch {
+		case len(f) == 2 && f[1] == "missing":
+			files[c] = committedFile{state: absent}
+			out = rest
+			continue
+		case len(f) == 3 && f[1] == "blob":
+			size, err = strconv.Atoi(f[2])
+		case len(f) == 2: // dangling, loop, symlink (out of the tree), notdir
+			size, err = strconv.Atoi(f[1])
+		default:
+			return nil, fmt.Errorf("git cat-file: unexpected answer %q", line)
+		}
+		if err != nil || size < 0 || size+1 > len(rest) {
+			return nil, fmt.Errorf("git cat-file: bad answer %q", line)
+		}
+		if f[1] == "blob" {
+			files[c] = committedFile{state: found, data: rest[:size:size]}
+		} else {
+			files[c] = committedFile{state: unresolved}
+		}
+		out = rest[size+1:]
+	}
+	return files, nil
 }

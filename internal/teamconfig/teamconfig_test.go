@@ -49,9 +49,10 @@ func repo(t *testing.T, files map[string]string) (string, string) {
 }
 
 // TestRepoFileFollowsLinks: a commit's .quorum.yaml is read through every
-// symlink on its path, a directory's too (one the file's own path goes
-// through, "conf -> shared"); a link out of the tree, to nothing or round
-// in a loop is unresolved, which no other commit's file equals.
+// symlink on its path as the file system reads it, a directory's too
+// ("conf -> shared", "d/.." where d is a link); a link out of the tree, to
+// nothing or round in a loop is unresolved, which no other commit's file
+// equals.
 func TestRepoFileFollowsLinks(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -67,14 +68,17 @@ func TestRepoFileFollowsLinks(t *testing.T) {
 		{"out of the tree", map[string]string{".quorum.yaml": "->../lax.yaml"}, unresolved, ""},
 		{"absolute", map[string]string{".quorum.yaml": "->/etc/lax.yaml"}, unresolved, ""},
 		{"a loop", map[string]string{".quorum.yaml": "->a", "a": "->.quorum.yaml"}, unresolved, ""},
-		{"dangling", map[string]string{".quorum.yaml": "->missing.yaml"}, absent, ""},
+		{"dangling", map[string]string{".quorum.yaml": "->missing.yaml"}, unresolved, ""},
+		{"dot-dot through a linked directory", map[string]string{".quorum.yaml": "->d/../q.yaml", "d": "->sub/deep", "sub/deep/x": "x\n", "sub/q.yaml": "lax: 1\n", "q.yaml": "strict: 1\n"}, found, "lax: 1\n"},
+		{"a link to the root", map[string]string{".quorum.yaml": "->d/q.yaml", "d": "->.", "q.yaml": "e: 5\n"}, unresolved, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir, commit := repo(t, tc.files)
-			got, err := repoFile(context.Background(), &gitexec.Git{Dir: dir}, commit)
+			files, err := repoFiles(context.Background(), &gitexec.Git{Dir: dir}, []string{commit})
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := files[commit]
 			if got.state != tc.state || string(got.data) != tc.data {
 				t.Errorf("state %d data %q, want %d %q", got.state, got.data, tc.state, tc.data)
 			}

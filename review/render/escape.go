@@ -301,8 +301,9 @@ func urlStart(s string) bool {
 // "name@host.tld" in bare text), or 0.
 func emailAt(s string) int {
 	at := 0
-	for at < len(s) && at <= 64 && (wordByte(s[at]) || strings.IndexByte(".+-", s[at]) >= 0) {
-		at++ // at most 64: an address's local part, and a bound on each try
+	// Tried only where such a run starts (linkish), so the scan is linear.
+	for at < len(s) && (wordByte(s[at]) || strings.IndexByte(".+-", s[at]) >= 0) {
+		at++
 	}
 	if at == 0 || at >= len(s) || s[at] != '@' {
 		return 0

@@ -288,8 +288,9 @@ func TestEscapeAutolinks(t *testing.T) {
 		"GH-1a, org/repo#x and a.b#1 stay":                          "GH-1a, org/repo#x and a.b#1 stay",
 		"fixed in a5c3785e, evil/repo@0a1b2c3d4 and user@deadbee1.": "fixed in a5c3785e, `evil/repo@0a1b2c3d4` and `user@deadbee1`.",
 		"words: deadbeef 1234567 and user@cafe12":                   "words: deadbeef 1234567 and user@cafe12",
-		"(https://x.example/a)":                                     "(`https://x.example/a`)",
-		"`https://in.code` stays":                                   "`https://in.code` stays",
+		"mail aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@evil.example": "mail `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@evil.example`",
+		"(https://x.example/a)":   "(`https://x.example/a`)",
+		"`https://in.code` stays": "`https://in.code` stays",
 	} {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
