@@ -19,16 +19,15 @@ import (
 // Resolve is the configuration a push of updates to remote (at url, ""
 // when pushing by name) is reviewed under. When one of its refs, or the
 // checkout's HEAD, carries a .quorum.yaml (symlinks in its tree followed)
-// other than the remote's
-// default branch's, it is that branch's file (its tracking ref:
-// <remote>/HEAD, else main, master, develop or trunk, else the tracking
-// ref of a pushed ref), or the defaults when that branch has none or it
-// does not load; note then says so, for the pusher. So no push sets its
-// own gate, ignores its own files or skips its own tags, and every ref of
-// one push is reviewed under one file. With no such branch known (a first
-// push, a URL no remote has), and when they all carry the remote's file,
-// cfg (the work tree's: uncommitted edits, the user file and QUORUM_*
-// variables are the pusher's) stands.
+// other than the remote's default branch's, it is that branch's file (its
+// tracking ref: <remote>/HEAD, else main, master, develop or trunk, else
+// the tracking ref of a pushed ref), or the defaults when that branch has
+// none or it does not load; note then says so, for the pusher. So no push
+// sets its own gate, ignores its own files or skips its own tags, and
+// every ref of one push is reviewed under one file. With no such branch
+// known (a first push, a URL no remote has), and when they all carry the
+// remote's file, cfg (the work tree's: uncommitted edits, the user file
+// and QUORUM_* variables are the pusher's) stands.
 func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update, cfg *config.Config, getenv func(string) string) (out *config.Config, note string, err error) {
 	known, err := hook.KnownRemotes(ctx, dir, remote, url)
 	if err != nil {
