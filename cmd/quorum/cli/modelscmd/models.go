@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quorum-review/quorum/internal/cmdutil"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
@@ -85,6 +86,10 @@ type Listing struct {
 	PanelSource string `json:"panel_source"`
 	// Missing are configured panel models that are not installed.
 	Missing []string `json:"missing,omitempty"`
+	// Elsewhere are configured panel models on servers of their own
+	// (models: with a host), which this listing of one server does not
+	// show: "name at host".
+	Elsewhere []string `json:"elsewhere,omitempty"`
 }
 
 // Entry is one installed model.
@@ -119,7 +124,17 @@ func modelsRun(opts *ModelsOptions) error {
 	}
 	l := Listing{Host: client.Host(), Version: version, Models: []Entry{}, Panel: []string{}}
 	chosen, source, missing := pipeline.ResolvePanel(cfg, installed, client.SameModel)
-	l.PanelSource, l.Missing = source, missing
+	l.PanelSource = source
+	for _, name := range missing {
+		// A model with a host of its own is looked for there, not here:
+		// "not installed, pull it" would send the user to pull a model
+		// they have ('quorum doctor' checks each on its server).
+		if host := ownHost(cfg, name, client.Host()); host != "" {
+			l.Elsewhere = append(l.Elsewhere, name+" at "+host)
+			continue
+		}
+		l.Missing = append(l.Missing, name)
+	}
 	inPanel := map[string]bool{}
 	for _, m := range chosen {
 		inPanel[m.Name] = true
@@ -180,10 +195,24 @@ func writeText(w io.Writer, l Listing) error {
 			m = safetext.OneLine(m)
 			fmt.Fprintf(w, "  configured model %s is not installed: run `ollama pull %s`\n", m, m)
 		}
+		for _, m := range l.Elsewhere {
+			fmt.Fprintf(w, "  configured model %s, on its own server: not listed here ('quorum doctor' checks it there)\n", safetext.OneLine(m))
+		}
 	case len(l.Panel) > 0:
 		fmt.Fprintf(w, "* default panel (chat models, distinct families, coders first): %s\n", oneLines(l.Panel))
 	}
 	return nil
+}
+
+// ownHost is the host of the configured model name when it names a
+// server other than the one listed (here), else "".
+func ownHost(cfg *config.Config, name, here string) string {
+	for _, m := range cfg.Models {
+		if m.Name == name && m.Host != "" && strings.TrimRight(m.Host, "/") != strings.TrimRight(here, "/") && !strings.HasSuffix(strings.TrimRight(m.Host, "/"), "//"+here) {
+			return m.Host
+		}
+	}
+	return ""
 }
 
 // oneLines joins names (from the server or the configuration) for one line

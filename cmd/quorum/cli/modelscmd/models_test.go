@@ -160,3 +160,20 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+// A configured model with a host of its own is not "not installed" on the
+// server listed: it is named as on its own server (the hint said to pull a
+// model the user has).
+func TestConfiguredModelOnItsOwnServer(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	dir := t.TempDir()
+	cfg := "models:\n  - llama3.1:8b\n  - name: team:70b\n    host: http://127.0.0.1:1\n"
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run(t, map[string]string{"OLLAMA_HOST": srv.Host}, dir)
+	if code != 0 || strings.Contains(out, "team:70b is not installed") ||
+		!strings.Contains(out, "configured model team:70b at http://127.0.0.1:1, on its own server: not listed here ('quorum doctor' checks it there)") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
