@@ -693,15 +693,25 @@ func (b *batcher) emit(bt batch) error {
 		// git calls a rename binary when the old path's attribute says so:
 		// the content decides once it is read whole.
 		binaryWhereItWas := reason == SkipBinary && at[f.OldPath].binary && !at[f.Path].binary
+		// The base's header, read at most once a file (a blob read).
+		var baseGen, baseOK, baseRead bool
+		atBase := func() (bool, bool) {
+			if !baseRead {
+				baseRead = true
+				baseGen, baseOK = b.generatedAtBase(f)
+			}
+			return baseGen, baseOK
+		}
 		if reason == SkipGenerated && !at[f.Path].generated {
 			// A marker is in the header now: one the change put there is
 			// the change exempting itself (looksGenerated catches it when
 			// the patch shows the header from line 1).
-			if was, ok := b.generatedAtBase(f); ok && !was {
+			if was, ok := atBase(); ok && !was {
 				reason = ""
 			}
 		}
-		if (reason == "" || binaryWhereItWas) && (movedOutOfSkipped(f, b.ign, at[f.OldPath]) || lostGeneratedMarker(f) || b.lostGenerated(f)) {
+		lostGenerated := func() bool { was, ok := atBase(); return ok && was } // its marker left the header
+		if (reason == "" || binaryWhereItWas) && (movedOutOfSkipped(f, b.ign, at[f.OldPath]) || lostGeneratedMarker(f) || lostGenerated()) {
 			reason = b.wholeFile(f, at[f.Path])
 		}
 		if f.Hunks == nil {
@@ -929,13 +939,6 @@ func lostGeneratedMarker(f *File) bool {
 		}
 	}
 	return false
-}
-
-// lostGenerated reports whether f, reviewed now, was generated at the
-// range's base: its marker left the header.
-func (b *batcher) lostGenerated(f *File) bool {
-	was, ok := b.generatedAtBase(f)
-	return ok && was
 }
 
 // generatedAtBase reports whether f was a generated file at the range's

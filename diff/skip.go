@@ -439,7 +439,7 @@ func textButNULs(content []byte) bool {
 	for i := 0; i < len(content); {
 		c := content[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b || c == 0x7f {
+			if controlByte(c) || c == 0x7f {
 				odd++
 			}
 			i++
@@ -478,7 +478,7 @@ func utf16Text(content []byte) ([]byte, bool) {
 	text := []byte(string(utf16.Decode(units)))
 	odd := 0
 	for _, c := range text {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b {
+		if controlByte(c) {
 			odd++
 		}
 	}
@@ -486,4 +486,10 @@ func utf16Text(content []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return bytes.ReplaceAll(text, []byte{0}, []byte(`\x00`)), true
+}
+
+// controlByte reports a C0 control character other than white space and
+// ESC: no text holds one.
+func controlByte(c byte) bool {
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/internal/teamconfig"
 )
 
 // Review ahead of the push (issue 12): the post-commit hook runs `quorum
@@ -276,15 +277,15 @@ func AheadRun(opts *AheadRunOptions) error {
 		logf("nothing to review: %s has every commit of %s", br.Remote, br.Ref)
 		return nil
 	}
-	// The configuration the push's hook will review under (teamConfig),
+	// The configuration the push's hook will review under (teamconfig),
 	// so the answers it finds are the ones it asks for.
-	var note strings.Builder
-	if cfg, err = teamConfig(ctx, &note, dir, br.Remote, "", []hook.Update{br.Update()}, cfg, opts.Getenv); err != nil {
+	cfg, note, err := teamconfig.Resolve(ctx, dir, br.Remote, "", []hook.Update{br.Update()}, cfg, opts.Getenv)
+	if err != nil {
 		logf("skipped: %v", err)
 		return nil
 	}
-	if note.Len() > 0 {
-		logf("%s", strings.TrimSuffix(strings.TrimPrefix(note.String(), "quorum: "), "\n"))
+	if note != "" {
+		logf("%s", note)
 	}
 	key := ahead.Key(plan.Spans())
 	lock := acquireAhead(ctx, gitDir, key, logf)
