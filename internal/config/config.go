@@ -123,6 +123,10 @@ type Config struct {
 	Ignore []string
 	// Guidelines are files (absolute paths) whose text is added to every prompt.
 	Guidelines []string
+	// RepoGuidance, when set, is the repository's guidance as one commit
+	// has it (teamconfig: the remote default branch's, for a push). The
+	// prompts quote it in place of the work tree's guideline files.
+	RepoGuidance *Guidance
 	// MaxContext caps num_ctx for every model (tokens).
 	MaxContext int
 	// Context is how much code around each hunk the prompt carries: none,
@@ -168,10 +172,33 @@ type Config struct {
 
 	sources map[string]Source
 	// lenientFiles is set while a commit's .quorum.yaml is applied
-	// (LoadWithRepoData): a guideline file it names that the work tree
-	// lacks, or has as no regular file, is left out rather than an error,
-	// so the work tree (a push) cannot make the file fail to load.
+	// (LoadWithRepoData): the guideline files it names are the commit's,
+	// so the work tree's (missing, a link, a device) is no reason to
+	// refuse one, and the push cannot make the file fail to load. They
+	// must still lie inside the repository by name.
 	lenientFiles bool
+}
+
+// RepoGuidelineFiles are the repository's own guideline files, read from
+// its root when present, in the order the prompts quote them.
+var RepoGuidelineFiles = []string{"AGENTS.md", "CONTRIBUTING.md", ".quorum/guidelines.md"}
+
+// MaxGuidelineBytes caps what is read of one guideline file; planning
+// trims the total further to each model's budget.
+const MaxGuidelineBytes = 64 << 10
+
+// Guidance is the repository's guideline files as one commit has them.
+type Guidance struct {
+	// Ref names where they were read, such as origin/main.
+	Ref string
+	// Files are the files found, in the order the prompts quote them.
+	Files []GuidelineText
+}
+
+// GuidelineText is one guideline file: its slash path in the repository,
+// and its text.
+type GuidelineText struct {
+	Name, Text string
 }
 
 // Default returns the built-in defaults, each marked as such.
@@ -262,9 +289,9 @@ func load(dir string, getenv func(string) string, repo *RepoData) (*Config, erro
 		}
 		if f.kind == FromRepo && repo != fromWorkTree {
 			if repo.Data != nil {
-				// Its guideline files are named as that commit has them:
-				// one the work tree lacks is left out, never a reason to
-				// set the whole file aside.
+				// Its guideline files are the commit's (teamconfig reads
+				// them there): what the work tree has under their names is
+				// never a reason to set the whole file aside.
 				c.lenientFiles = true
 				err := c.applyFile(repo.Data, f.path, repo.Name, f.kind)
 				c.lenientFiles = false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -508,12 +509,21 @@ func TestLoadWithRepoData(t *testing.T) {
 	if c, err := LoadWithRepoData(dir, getenv, RepoData{Name: "abc123:.quorum.yaml"}); err != nil || c.Hook.FailOn != Default().Hook.FailOn || len(c.Ignore) != 0 {
 		t.Fatalf("no file in the commit: %v %+v", err, c.Hook)
 	}
-	// Guideline files the work tree lacks, or has as a link to a device,
-	// are left out: the work tree cannot make a commit's file fail.
+	// Guideline files are the commit's (teamconfig reads them there): one
+	// the work tree lacks, or has as a link to a device, is kept by name,
+	// and the work tree cannot make the file fail. A name leaving the
+	// repository is refused all the same.
 	must(t, os.Symlink("/dev/null", filepath.Join(dir, "dev.md")))
 	c, err = LoadWithRepoData(dir, getenv, RepoData{Data: []byte("guidelines: [gone.md, dev.md]\nhook:\n  fail_on: important\n"), Name: "abc123:.quorum.yaml"})
-	if err != nil || c.Hook.FailOn != "important" || len(c.Guidelines) != 0 {
+	want := []string{filepath.Join(dir, "gone.md"), filepath.Join(dir, "dev.md")}
+	if err != nil || c.Hook.FailOn != "important" || !slices.Equal(c.Guidelines, want) {
 		t.Fatalf("guidelines a push removed: %v %+v %v", err, c.Hook, c.Guidelines)
+	}
+	for _, name := range []string{"../out.md", "/etc/passwd", "docs/../../out.md"} {
+		_, err = LoadWithRepoData(dir, getenv, RepoData{Data: []byte("guidelines: ['" + name + "']\n"), Name: "abc123:.quorum.yaml"})
+		if err == nil || !strings.Contains(err.Error(), "can only name files inside the repository") {
+			t.Errorf("guideline %s: %v", name, err)
+		}
 	}
 	_, err = LoadWithRepoData(dir, getenv, RepoData{Data: []byte("hook:\n  fail_on: sometimes\n"), Name: "abc123:.quorum.yaml"})
 	if err == nil || !strings.Contains(err.Error(), "abc123:.quorum.yaml") {

@@ -267,8 +267,9 @@ func files(ptr func(*Config) *[]string) func(*Config, value) error {
 			if !filepath.IsAbs(p) {
 				abs = filepath.Join(v.dir, p)
 			}
-			if c.lenientFiles && (!fileExists(abs) || !regularFile(abs)) {
-				continue // a commit's file: the work tree cannot make it fail
+			if c.lenientFiles {
+				out = append(out, filepath.Clean(abs)) // a commit's file: the work tree cannot make it fail
+				continue
 			}
 			if !fileExists(abs) {
 				return bad("create the file or fix the path (relative paths start at the config file's directory)", "guidelines file %q not found", p)

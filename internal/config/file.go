@@ -410,7 +410,11 @@ func (c *Config) checkRepoSafe(key string) error {
 		return bad("set api_key_env in your user config (quorum config show names the file)", "a repository's .quorum.yaml cannot choose which API key is sent")
 	case key == "guidelines":
 		for _, p := range c.Guidelines {
-			if !insideRoot(c.Root, p) {
+			inside := insideRoot
+			if c.lenientFiles {
+				inside = InsideByName // read from a commit, where the work tree's links do not lead
+			}
+			if !inside(c.Root, p) {
 				return bad("copy the file into the repository, or name it in your user config (quorum config show names the file)", "a repository's .quorum.yaml can only name files inside the repository, not %q", p)
 			}
 		}
@@ -426,6 +430,16 @@ func (c *Config) checkRepoSafe(key string) error {
 
 // insideRoot reports whether path, with every symlink resolved, lies inside
 // root (also resolved). A path that cannot be resolved is not inside.
+// InsideByName reports whether path names a place inside root, by its
+// name alone (no symlink followed, the path need not exist).
+func InsideByName(root, path string) bool {
+	if root == "" {
+		return false
+	}
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
 func insideRoot(root, path string) bool {
 	if root == "" {
 		return false

@@ -8,57 +8,79 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/quorum-review/quorum/internal/config"
 )
 
-// guidelineFiles are read from the repository root when present.
-var guidelineFiles = []string{"AGENTS.md", "CONTRIBUTING.md", ".quorum/guidelines.md"}
-
-// maxGuidelineBytes caps what is read from one file; planning trims the
-// total further to each model's budget.
-const maxGuidelineBytes = 64 << 10
-
-// Guidelines concatenates the repository's guideline files and the
-// configured ones, each under its name. Unreadable files are skipped: they
-// are advice, not input the review depends on. A repository's own guideline
-// file that is a symlink leaving the repository is skipped too (a cloned
+// Guidelines concatenates the repository's guideline files
+// (config.RepoGuidelineFiles) and the configured ones, each under its name.
+// With committed set (a push: the remote default branch's), the repository's
+// files are quoted as that commit has them, and only configured files
+// outside the repository (the user's) are read from disk: a push does not
+// reword the guidance its own review gets. Unreadable files are skipped:
+// they are advice, not input the review depends on. A file inside the
+// repository that is a symlink leaving it is skipped too (a cloned
 // repository must not make quorum put ~/.ssh or /proc into a prompt), and
-// only regular files are read, so a FIFO or a device never blocks the review.
-// The configured files were checked when the configuration was loaded: a
-// repository's .quorum.yaml may only name files inside it.
-func Guidelines(root string, extra []string) string {
-	var paths []string
-	for _, f := range guidelineFiles {
-		if root == "" {
-			continue
-		}
-		p := filepath.Join(root, filepath.FromSlash(f))
-		if resolved, ok := insideRepo(root, p); ok {
-			paths = append(paths, resolved)
+// only regular files are read, so a FIFO or a device never blocks the
+// review.
+func Guidelines(root string, extra []string, committed *config.Guidance) string {
+	var b strings.Builder
+	add := func(name, text string) {
+		if text = strings.TrimSpace(text); text != "" {
+			fmt.Fprintf(&b, "From %s:\n%s\n\n", name, text)
 		}
 	}
-	paths = append(paths, extra...)
-	var b strings.Builder
 	seen := map[string]bool{}
-	for _, p := range paths {
+	if committed != nil {
+		for _, f := range committed.Files {
+			add(f.Name, f.Text)
+		}
+	} else if root != "" {
+		for _, f := range config.RepoGuidelineFiles {
+			p := filepath.Join(root, filepath.FromSlash(f))
+			if resolved, ok := insideRepo(root, p); ok && !seen[resolved] {
+				seen[resolved] = true
+				data, err := readCapped(resolved, config.MaxGuidelineBytes)
+				if err == nil {
+					add(displayName(root, resolved), data)
+				}
+			}
+		}
+	}
+	for _, p := range extra {
+		if config.InsideByName(root, p) {
+			if committed != nil {
+				continue // among committed's files
+			}
+			resolved, ok := insideRepo(root, p)
+			if !ok {
+				continue
+			}
+			p = resolved
+		}
 		if seen[p] {
 			continue
 		}
 		seen[p] = true
-		data, err := readCapped(p, maxGuidelineBytes)
-		if err != nil || strings.TrimSpace(data) == "" {
-			continue
+		if data, err := readCapped(p, config.MaxGuidelineBytes); err == nil {
+			add(displayName(root, p), data)
 		}
-		name := p
-		if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
-			name = filepath.ToSlash(rel)
-		} else if realRoot, err := filepath.EvalSymlinks(root); err == nil {
-			if rel, err := filepath.Rel(realRoot, p); err == nil && !strings.HasPrefix(rel, "..") {
-				name = filepath.ToSlash(rel)
-			}
-		}
-		fmt.Fprintf(&b, "From %s:\n%s\n\n", name, strings.TrimSpace(data))
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// displayName is p relative to root when it lies inside (root's links
+// resolved or not), else p.
+func displayName(root, p string) string {
+	if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	if realRoot, err := filepath.EvalSymlinks(root); err == nil {
+		if rel, err := filepath.Rel(realRoot, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return p
 }
 
 // insideRepo resolves p's symlinks and reports the resolved path when it

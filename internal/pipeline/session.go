@@ -273,7 +273,7 @@ func (s *Session) Plan(set *diff.Set, readNew func(string) ([]byte, error)) *pla
 	return plan.Prepare(plan.Input{
 		Set:        set,
 		ReadNew:    readNew,
-		Guidelines: Guidelines(set.Root, s.opts.Config.Guidelines),
+		Guidelines: Guidelines(set.Root, s.opts.Config.Guidelines, s.opts.Config.RepoGuidance),
 		Context:    plan.Context(s.opts.Config.Context),
 	})
 }

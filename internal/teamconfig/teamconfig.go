@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update
 		}
 	}
 	if !carried {
-		return cfg, "", nil
+		return withGuidance(ctx, g, cfg, ref, commit, heads[1:], "")
 	}
 	what := fmt.Sprintf("the defaults (%s at %s has no %s)", ref, cmdutil.ShortOID(commit), config.RepoFileName)
 	repo := config.RepoData{Name: ref + ":" + config.RepoFileName}
@@ -87,8 +88,67 @@ func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update
 			return nil, "", err
 		}
 	}
-	return out, fmt.Sprintf("the push carries a %s other than %s's: it is reviewed under %s; a change to the file applies once it is on that branch",
-		config.RepoFileName, ref, what), nil
+	return withGuidance(ctx, g, out, ref, commit, heads[1:], fmt.Sprintf("the push carries a %s other than %s's: it is reviewed under %s; a change to the file applies once it is on that branch",
+		config.RepoFileName, ref, what))
+}
+
+// withGuidance is cfg with the repository's guideline files
+// (config.RepoGuidelineFiles, then those cfg names inside the repository)
+// as the default branch's commit has them, so a push does not reword the
+// guidance its own review gets. note, the caller's, gains a word when a
+// head the push carries has them otherwise. When they cannot be read,
+// cfg stands (the work tree's files), said so.
+func withGuidance(ctx context.Context, g *gitexec.Git, cfg *config.Config, ref, commit string, heads []string, note string) (*config.Config, string, error) {
+	names := slices.Clone(config.RepoGuidelineFiles)
+	for _, p := range cfg.Guidelines {
+		if !config.InsideByName(cfg.Root, p) {
+			continue // the user's own, read from disk
+		}
+		rel, err := filepath.Rel(cfg.Root, p)
+		if name := filepath.ToSlash(rel); err == nil && !slices.Contains(names, name) && !strings.ContainsAny(name, "\n\x00") {
+			names = append(names, name)
+		}
+	}
+	var specs []string
+	for _, c := range append([]string{commit}, heads...) {
+		for _, n := range names {
+			specs = append(specs, c+":"+n)
+		}
+	}
+	got, err := readAt(ctx, g, specs)
+	if err != nil {
+		return cfg, joinNotes(note, fmt.Sprintf("the guideline files at %s could not be read (%s): the models get the work tree's", ref, safetext.OneLine(err.Error()))), nil
+	}
+	guidance := &config.Guidance{Ref: ref}
+	var changed []string
+	for i, n := range names {
+		team := got[i]
+		if team.state == found {
+			text := team.data[:min(len(team.data), config.MaxGuidelineBytes)]
+			guidance.Files = append(guidance.Files, config.GuidelineText{Name: n, Text: string(text)})
+		}
+		for h := range heads {
+			theirs := got[(h+1)*len(names)+i]
+			if !theirs.same(team) && (theirs.state != unresolved || team.state != unresolved) {
+				changed = append(changed, safetext.Path(n))
+				break
+			}
+		}
+	}
+	out := *cfg
+	out.RepoGuidance = guidance
+	if len(changed) > 0 {
+		note = joinNotes(note, fmt.Sprintf("the push changes the guidance in %s: the models get %s's; a change applies once it is on that branch",
+			strings.Join(changed, ", "), ref))
+	}
+	return &out, note, nil
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // defaultBranch is the remote's default branch as its tracking refs here
@@ -152,15 +212,32 @@ func (a committedFile) same(b committedFile) bool {
 	return a.state == b.state && a.state != unresolved && bytes.Equal(a.data, b.data)
 }
 
-// repoFiles reads each commit's .quorum.yaml with one `git cat-file
+// repoFiles reads each commit's .quorum.yaml (readAt).
+func repoFiles(ctx context.Context, g *gitexec.Git, commits []string) (map[string]committedFile, error) {
+	specs := make([]string, len(commits))
+	for i, c := range commits {
+		specs[i] = c + ":" + config.RepoFileName
+	}
+	got, err := readAt(ctx, g, specs)
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string]committedFile, len(commits))
+	for i, c := range commits {
+		files[c] = got[i]
+	}
+	return files, nil
+}
+
+// readAt reads each <commit>:<path> of specs with one `git cat-file
 // --batch --follow-symlinks`, which resolves every symlink on the path (a
 // directory's, "..") as the file system does, inside the commit's tree.
 // A link out of the tree, to nothing, round in a loop or through a file is
 // unresolved; no path there is absent.
-func repoFiles(ctx context.Context, g *gitexec.Git, commits []string) (map[string]committedFile, error) {
+func readAt(ctx context.Context, g *gitexec.Git, specs []string) ([]committedFile, error) {
 	var in bytes.Buffer
-	for _, c := range commits {
-		fmt.Fprintf(&in, "%s:%s\n", c, config.RepoFileName)
+	for _, s := range specs {
+		in.WriteString(s + "\n")
 	}
 	cmd := g.Command(ctx, "cat-file", "--batch", "--follow-symlinks")
 	cmd.Stdin = &in
@@ -168,20 +245,22 @@ func repoFiles(ctx context.Context, g *gitexec.Git, commits []string) (map[strin
 	if err != nil {
 		return nil, fmt.Errorf("git cat-file: %w", err)
 	}
-	files := make(map[string]committedFile, len(commits))
-	for _, c := range commits {
+	files := make([]committedFile, len(specs))
+	for i, s := range specs {
 		line, rest, ok := bytes.Cut(out, []byte("\n"))
 		if !ok {
-			return nil, fmt.Errorf("git cat-file: short answer for %s", c)
+			return nil, fmt.Errorf("git cat-file: short answer for %s", s)
 		}
 		f := strings.Fields(string(line))
 		var size int
 		switch {
 		case len(f) == 2 && f[1] == "missing":
-			files[c] = committedFile{state: absent}
+			files[i] = committedFile{state: absent}
 			out = rest
 			continue
 		case len(f) == 3 && f[1] == "blob":
+			size, err = strconv.Atoi(f[2])
+		case len(f) == 3 && f[1] == "tree": // a directory by that name: no file
 			size, err = strconv.Atoi(f[2])
 		case len(f) == 2: // dangling, loop, symlink (out of the tree), notdir
 			size, err = strconv.Atoi(f[1])
@@ -191,10 +270,13 @@ func repoFiles(ctx context.Context, g *gitexec.Git, commits []string) (map[strin
 		if err != nil || size < 0 || size+1 > len(rest) {
 			return nil, fmt.Errorf("git cat-file: bad answer %q", line)
 		}
-		if f[1] == "blob" {
-			files[c] = committedFile{state: found, data: rest[:size:size]}
-		} else {
-			files[c] = committedFile{state: unresolved}
+		switch f[1] {
+		case "blob":
+			files[i] = committedFile{state: found, data: rest[:size:size]}
+		case "tree":
+			files[i] = committedFile{state: absent}
+		default:
+			files[i] = committedFile{state: unresolved}
 		}
 		out = rest[size+1:]
 	}

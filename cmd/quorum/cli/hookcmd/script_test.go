@@ -23,6 +23,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/internal/scripttest"
@@ -294,6 +295,12 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 	fmt.Fprintf(w, "fake-review: gate fail_on=%s min_agreement=%d timeout=%s\n", req.Gate.FailOn, req.Gate.MinAgreement, req.Timeout)
 	if req.Config != nil && len(req.Config.Ignore) > 0 {
 		fmt.Fprintf(w, "fake-review: ignore %s\n", strings.Join(req.Config.Ignore, " "))
+	}
+	if req.Config != nil {
+		// The guidance the prompts would quote, on one line.
+		if g := pipeline.Guidelines(req.Config.Root, req.Config.Guidelines, req.Config.RepoGuidance); g != "" {
+			fmt.Fprintf(w, "fake-review: guidelines %s\n", strings.Join(strings.Fields(g), " "))
+		}
 	}
 	if reason := os.Getenv("QUORUM_FAKE_UNAVAILABLE"); reason != "" {
 		return hookcmd.Outcome{Unavailable: true, Reason: reason}, nil
