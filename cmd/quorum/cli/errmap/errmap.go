@@ -89,13 +89,34 @@ func backendRule(err error) (int, string, bool) {
 		return exitcode.Setup, cmp.Or(hintOf(h), serverFailedHint), true
 	case errors.Is(err, openai.ErrBadBaseURL):
 		return exitcode.Setup, "give --host a URL like " + openai.DefaultBaseURL, true
-	case errors.Is(err, loopback.ErrRemote) && hintOf(h) == "":
-		return exitcode.Setup, "use a loopback host, or pass --allow-remote (allow_remote: true in your user config) if that server is yours", true
 	case known, errors.Is(err, review.ErrUnreachable), errors.Is(err, review.ErrModelNotFound), errors.Is(err, review.ErrBusy),
-		errors.Is(err, openai.ErrUnauthorized), errors.Is(err, openai.ErrRejected), errors.Is(err, loopback.ErrRemote):
-		return exitcode.Setup, hintOf(h), true
+		errors.Is(err, openai.ErrUnauthorized), errors.Is(err, openai.ErrRejected), errors.Is(err, loopback.ErrRemote),
+		errors.Is(err, loopback.ErrNoAddress):
+		return exitcode.Setup, cmp.Or(hintOf(h), backendHint(err)), true
 	}
 	return 0, "", false
+}
+
+// backendHint is the hint for a model server's error whose backend gave
+// none: every exit 2 says what to run.
+func backendHint(err error) string {
+	switch {
+	case errors.Is(err, review.ErrUnreachable):
+		return "start the model server (`ollama serve`), or point " + hostSetting + " at where it listens"
+	case errors.Is(err, review.ErrModelNotFound):
+		return "`quorum models` lists the models the server has; `ollama pull NAME` installs one"
+	case errors.Is(err, review.ErrBusy):
+		return "the server is busy with other requests: run again when it is free, or lower --parallel"
+	case errors.Is(err, openai.ErrUnauthorized):
+		return "set the API key in the variable api_key_env names in your user config (quorum config show)"
+	case errors.Is(err, openai.ErrRejected):
+		return "check that the model can chat (`quorum models`) and that the prompt fits its context (lower --max-context or review fewer files)"
+	case errors.Is(err, loopback.ErrRemote):
+		return "use a loopback host, or pass --allow-remote (allow_remote: true in your user config) if that server is yours"
+	case errors.Is(err, loopback.ErrNoAddress):
+		return "check " + hostSetting
+	}
+	return serverFailedHint
 }
 
 // serverFailedHint is the hint for a model server's failure whose backend

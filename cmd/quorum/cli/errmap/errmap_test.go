@@ -310,13 +310,21 @@ func TestBackendErrors(t *testing.T) {
 		{&pipeline.HintedError{Err: fmt.Errorf("chat: %w", review.ErrUnreachable), Hint: "start the server"}, exitcode.Setup, "start the server"},
 		{fmt.Errorf("no reviewer could answer: %w", &pipeline.HintedError{Err: openai.ErrServer, Hint: "check its log"}), exitcode.Setup, "check its log"},
 		{fmt.Errorf("chat: %w", openai.ErrServer), exitcode.Setup, "the model server failed; check its log (and its free memory: a model killed mid-answer is usually out of it), then run again"},
-		{fmt.Errorf("x: %w", openai.ErrRejected), exitcode.Setup, ""},
+		{fmt.Errorf("x: %w", openai.ErrRejected), exitcode.Setup, "check that the model can chat (`quorum models`) and that the prompt fits its context (lower --max-context or review fewer files)"},
 		{fmt.Errorf("refusing: %w", loopback.ErrRemote), exitcode.Setup, "use a loopback host, or pass --allow-remote (allow_remote: true in your user config) if that server is yours"},
 		{fmt.Errorf("host: %w", openai.ErrBadBaseURL), exitcode.Setup, "give --host a URL like " + openai.DefaultBaseURL},
 	} {
 		code, hint := errmap.Map(tt.err)
 		if code != tt.code || hint != tt.hint {
 			t.Errorf("%v: code %d hint %q, want %d %q", tt.err, code, hint, tt.code, tt.hint)
+		}
+	}
+	// Without a backend's hint, every one of them still says what to run.
+	for _, err := range []error{review.ErrUnreachable, review.ErrModelNotFound, review.ErrBusy, openai.ErrUnauthorized,
+		openai.ErrRejected, loopback.ErrRemote, loopback.ErrNoAddress, openai.ErrServer} {
+		code, hint := errmap.Map(fmt.Errorf("chat: %w", err))
+		if code != exitcode.Setup || hint == "" {
+			t.Errorf("%v: code %d hint %q, want exit 2 with a hint", err, code, hint)
 		}
 	}
 }

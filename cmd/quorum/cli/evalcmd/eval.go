@@ -165,8 +165,12 @@ func validate(o *EvalOptions) error {
 	if !slices.Contains(eval.Formats, o.Format) {
 		return exitcode.Setupf("use --format text, markdown or json", "unknown format %q", o.Format)
 	}
-	for name, v := range map[string]int{"cases": o.Cases, "max-files": o.Mining.MaxFiles, "max-lines": o.Mining.MaxLines,
-		"clean-window": o.Mining.CleanWindow, "max-context": o.MaxContext, "num-predict": o.NumPredict, "parallel": o.Parallel} {
+	// In flag order, so the error names the same flag every run.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"cases", o.Cases}, {"max-files", o.Mining.MaxFiles}, {"max-lines", o.Mining.MaxLines}, {"clean-window", o.Mining.CleanWindow}, {"max-context", o.MaxContext}, {"num-predict", o.NumPredict}, {"parallel", o.Parallel}} {
+		name, v := f.name, f.v
 		if v < 1 {
 			return exitcode.Setupf("give --"+name+" a positive number", "--%s must be at least 1, got %d", name, v)
 		}

@@ -187,7 +187,12 @@ func validate(opts *ReviewOptions) error {
 			return err
 		}
 	}
-	for name, v := range map[string]int{"max-context": opts.MaxContext, "num-predict": opts.NumPredict, "parallel": opts.Parallel, "concurrent-models": opts.ConcurrentModels} {
+	// In flag order, so the error names the same flag every run.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"max-context", opts.MaxContext}, {"num-predict", opts.NumPredict}, {"parallel", opts.Parallel}, {"concurrent-models", opts.ConcurrentModels}} {
+		name, v := f.name, f.v
 		if v < 1 {
 			return exitcode.Setupf("give --"+name+" a positive number", "--%s must be at least 1, got %d", name, v)
 		}
