@@ -477,7 +477,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 				// its number names may hold the code in part while an
 				// exact copy sits elsewhere.
 				if l := fi.find(q, hint, func(l located) bool { return alt.holds(fi, l) }); l.ok {
-					loc, used, numbered = l, q, alt.line > 0
+					loc, used, numbered = l, q, alt.copiedFromPrompt(fi, l)
 				}
 			}
 		}

@@ -160,6 +160,8 @@ var strictWords = map[string]bool{
 	"defer": true, "go": true, "await": true, "async": true, "yield": true, "return": true,
 	"throw": true, "raise": true, "break": true, "continue": true, "mut": true, "const": true,
 	"static": true, "final": true, "volatile": true, "unsafe": true,
+	// Ruby's and Perl's inverted conditions: `unless x` is `if !x`.
+	"unless": true, "until": true,
 }
 
 // literalWords are values spelt as words in Go, Python, JS/TS, Java, C,
@@ -185,8 +187,22 @@ const (
 	operatorChars = "=!<>&|+-*/%^~?:"
 )
 
-// wordOperators are the operators spelt as words (Python's, SQL's).
+// wordOperators are the operators spelt as words (Python's, SQL's), in
+// lower case; wordOperator reads SQL's upper case too.
 var wordOperators = map[string]bool{"not": true, "and": true, "or": true, "is": true, "in": true}
+
+// wordOperator is w as an operator spelt as a word, lower-cased ("AND" is
+// SQL's and), or "" when it is none. A word in mixed case (`Or`) is a
+// name.
+func wordOperator(w string) string {
+	if wordOperators[w] {
+		return w
+	}
+	if lw := strings.ToLower(w); wordOperators[lw] && w == strings.ToUpper(w) {
+		return lw
+	}
+	return ""
+}
 
 // codeTokens reads a code line as words (identifiers, numbers, whole
 // string literals) and operators, each tagged ('w' or 'o'); a comment
@@ -245,8 +261,8 @@ func codeTokens(s string) []string {
 				j++
 			}
 			w := s[i:j]
-			if wordOperators[w] {
-				out = append(out, string(opTag)+w)
+			if op := wordOperator(w); op != "" {
+				out = append(out, string(opTag)+op)
 			} else {
 				out = append(out, string(wordTag)+w)
 			}

@@ -20,6 +20,11 @@ func TestSameMeaning(t *testing.T) {
 		{"if value is not None and ready:", "if value is None and ready:", false},
 		{"if value is not None and ready:", "if value is not None or ready:", false},
 		{"if not done and retries > limit:", "if done and retries > limit:", false},
+		// SQL spells them in capitals; Ruby inverts a condition with a word.
+		{"DELETE FROM sessions WHERE user_id = $1 AND expired_at IS NOT NULL;", "DELETE FROM sessions WHERE user_id = $1 OR expired_at IS NOT NULL;", false},
+		{"DELETE FROM sessions WHERE user_id = $1 AND expired_at IS NOT NULL;", "DELETE FROM sessions WHERE user_id = $1 AND expired_at IS NULL;", false},
+		{"  raise AuthError, 'token expired' unless session.valid?", "  raise AuthError, 'token expired' if session.valid?", false},
+		{"  retry_request(client, payload) until response.ok?", "  retry_request(client, payload) while response.ok?", false},
 		// A quote that closes what the line closes later is held to what
 		// the line has before it.
 		{"return xs[len(xs)-1]", "return xs[len(xs)]", false},

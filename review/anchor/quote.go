@@ -234,31 +234,33 @@ func quoteLines(q string) []quoteLine {
 	return out
 }
 
-// dropLineNumbers removes the prompt's "12+" / "12 " prefix from every
-// line of a quote that has one, and returns the first line's number (0
-// when it has none); a quote is tried this way only when it does not
-// match as written, so code that starts with a number still matches.
-func dropLineNumbers(q string) (string, int) {
+// dropLineNumbers removes a "12+" / "12 " / "12:" prefix from every line
+// of a quote that has one, and returns the first line's number (0 when it
+// has none) and what followed it; a quote is tried this way only when it
+// does not match as written, so code that starts with a number still
+// matches.
+func dropLineNumbers(q string) (string, int, byte) {
 	lines := strings.Split(q, "\n")
-	first, decided := 0, false
+	first, sep, decided := 0, byte(0), false
 	for i, l := range lines {
 		t := strings.TrimLeft(l, " \t")
 		n := 0
 		for n < len(t) && t[n] >= '0' && t[n] <= '9' {
 			n++
 		}
-		num := 0
+		num, c := 0, byte(0)
 		if n > 0 && n < len(t) && (t[n] == '+' || t[n] == ' ' || t[n] == ':') {
 			num, _ = strconv.Atoi(t[:n])
+			c = t[n]
 			lines[i] = t[n+1:]
 		}
 		// The number that counts is the first line quoteLines keeps (not
 		// a blank line, nor an ellipsis): the line a match starts at.
 		if rest := Normalize(lines[i]); !decided && rest != "" && !isEllipsis(rest) {
-			first, decided = num, true
+			first, sep, decided = num, c, true
 		}
 	}
-	return strings.Join(lines, "\n"), first
+	return strings.Join(lines, "\n"), first, sep
 }
 
 // dropMarkers removes one leading + or - from every line of a quote that
@@ -285,6 +287,7 @@ func dropMarkers(q string) string {
 type retry struct {
 	text    string
 	line    int
+	sep     byte // what followed the dropped number: '+', ' ' or ':'
 	markers bool
 }
 
@@ -297,8 +300,8 @@ func quoteRetries(q, path string) []retry {
 	seen := map[string]bool{q: true}
 	var out []retry
 	add := func(q string) {
-		bare, n := dropLineNumbers(q)
-		for _, r := range []retry{{q, 0, false}, {bare, n, false}, {dropMarkers(q), 0, true}, {dropMarkers(bare), n, true}} {
+		bare, n, sep := dropLineNumbers(q)
+		for _, r := range []retry{{q, 0, 0, false}, {bare, n, sep, false}, {dropMarkers(q), 0, 0, true}, {dropMarkers(bare), n, sep, true}} {
 			if !seen[r.text] {
 				seen[r.text] = true
 				out = append(out, r)
@@ -316,6 +319,24 @@ func quoteRetries(q, path string) []retry {
 // it names.
 func (r retry) holds(fi *fileIndex, l located) bool {
 	return (r.line == 0 || fi.lines[l.first].new == r.line && fi.lines[l.first].kind != diff.Deleted) && (!r.markers || l.fits)
+}
+
+// copiedFromPrompt reports whether a match of this reading copied the
+// prompt's own prefix of its line: its number and the mark the prompt
+// gives that line's kind ("12+" added, "12 " unchanged). Only that says
+// the model read the line; "12:" is no prompt's, and a number alone
+// repeats the finding's own line field.
+func (r retry) copiedFromPrompt(fi *fileIndex, l located) bool {
+	if r.line == 0 || fi.lines[l.first].new != r.line {
+		return false
+	}
+	switch fi.lines[l.first].kind {
+	case diff.Added:
+		return r.sep == '+'
+	case diff.Context:
+		return r.sep == ' '
+	}
+	return false
 }
 
 // cutEllipsis is a quote line without the ellipsis a model put at its end

@@ -161,3 +161,32 @@ func TestKeywordQuotesWeighAsALine(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberedKeywordQuoteNeedsThePromptsPrefix: a keyword quote copied
+// with the prompt's own prefix of its line ("2+" for an added line) was
+// read there and weighs as a quote; a number with another mark ("2 ",
+// the unchanged lines' mark, or "2:", no prompt's) only repeats the
+// finding's line and weighs as one.
+func TestNumberedKeywordQuoteNeedsThePromptsPrefix(t *testing.T) {
+	set := reporttest.Set()
+	set.Files = append(set.Files, reporttest.File("k.go", diff.StatusModified, 1, 1,
+		"+\tif ok {", "+\t\treturn nil", "+\t}", " \treturn nil"))
+	ix := anchor.NewIndex(set)
+	for _, tc := range []struct {
+		line  int
+		quote string
+		want  string
+	}{
+		{2, "return nil", anchor.EvidenceLine},
+		{2, "2+\t\treturn nil", anchor.EvidenceQuote},
+		{2, "2 \t\treturn nil", anchor.EvidenceLine},
+		{2, "2: return nil", anchor.EvidenceLine},
+		{4, "4 \treturn nil", anchor.EvidenceQuote},
+		{4, "4+\treturn nil", anchor.EvidenceLine},
+	} {
+		got, rej := ix.Anchor("r", "c", 1, reporttest.F("k.go", tc.line, tc.quote, "critical", "bug", "t", "e"))
+		if rej != nil || got.Evidence != tc.want {
+			t.Errorf("%q at %d: evidence %q (rejected %v), want %q", tc.quote, tc.line, got.Evidence, rej, tc.want)
+		}
+	}
+}
