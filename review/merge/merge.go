@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review/anchor"
 )
 
@@ -600,22 +601,49 @@ func build(nodes []node, idx []int) Cluster {
 			c.Category = cat
 		}
 	}
-	// The most central member: highest summed similarity to the others;
-	// ties go to the earlier canonical member.
-	best, bestSum := idx[0], -1.0
+	// The member the report shows: of those with the strongest evidence
+	// (placement: a quote over a near copy over a line number, changed
+	// code over unchanged), the most central, with the highest summed
+	// similarity to the others; ties go to the earlier canonical member.
+	// So a finding is shown where a reviewer quoted it, never on the line
+	// another only guessed.
+	best, bestRank, bestSum := idx[0], -1, -1.0
 	for _, i := range idx {
+		rank := placement(&nodes[i].f)
+		if rank < bestRank {
+			continue
+		}
 		sum := 0.0
 		for _, j := range idx {
 			if i != j {
 				sum += jaccard(nodes[i].vec, nodes[j].vec)
 			}
 		}
-		if sum > bestSum+1e-12 {
-			best, bestSum = i, sum
+		if rank > bestRank || sum > bestSum+1e-12 {
+			best, bestRank, bestSum = i, rank, sum
 		}
 	}
 	c.Rep = c.Members[slices.Index(idx, best)]
 	return c
+}
+
+// placement ranks how surely a finding's place is the code its reviewer
+// read: a quote found as written, a near copy, a line number alone; and
+// changed code over an unchanged line.
+func placement(f *anchor.Finding) int {
+	rank := 0
+	switch {
+	case f.Evidence == anchor.EvidenceQuote && !f.Near:
+		rank = 6
+	case f.Evidence == anchor.EvidenceQuote:
+		rank = 4
+	case f.Evidence == anchor.EvidenceLine:
+		rank = 2
+	}
+	if f.LineKind != diff.Context {
+		rank++
+	}
+	return rank
 }
 
 type pair struct {

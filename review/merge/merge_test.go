@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
@@ -211,5 +212,25 @@ func TestQuotedStatementsAreNotRepeats(t *testing.T) {
 	a.Evidence, b.Evidence = anchor.EvidenceLine, anchor.EvidenceLine
 	if c := Clusters([]anchor.Finding{a, b}); len(c) != 1 {
 		t.Fatalf("line-only repeat: %d clusters\n%s", len(c), signature(c))
+	}
+}
+
+// TestRepresentativeIsWhereItWasQuoted: a cluster is shown by the member
+// whose place is surest (a quote over a line number, changed code over
+// unchanged), however central another's words are: a reviewer's guessed
+// line on unchanged code never becomes the finding's place.
+func TestRepresentativeIsWhereItWasQuoted(t *testing.T) {
+	guessed := fnd("a", "util.go", 5, "important", "bug", "Off-by-one in clamp bound", "`hi` is inclusive, so `v >= hi` clamps the bound itself.")
+	guessed.Evidence, guessed.LineKind = anchor.EvidenceLine, diff.Context
+	quoted := fnd("b", "util.go", 7, "important", "bug", "Clamp bound is off by one", "`v >= hi` clamps `hi` itself, which is a valid value.")
+	quoted.Evidence, quoted.LineKind, quoted.Raw.Quote, quoted.LineText = anchor.EvidenceQuote, diff.Added, "if v >= hi {", "\tif v >= hi {"
+	for _, in := range [][]anchor.Finding{{guessed, quoted}, {quoted, guessed}} {
+		cs := Clusters(in)
+		if len(cs) != 1 {
+			t.Fatalf("%d clusters:\n%s", len(cs), signature(cs))
+		}
+		if r := cs[0].Rep; r.Line != 7 || r.Evidence != anchor.EvidenceQuote {
+			t.Errorf("shown at line %d with %s evidence; want the quoted line 7", r.Line, r.Evidence)
+		}
 	}
 }
