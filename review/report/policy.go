@@ -221,6 +221,9 @@ func (r *Report) verdict(empty bool) Verdict {
 	case v.Blocking > 0:
 		v.Status, v.GateTripped = VerdictFail, true
 		v.Text = fmt.Sprintf("changes requested: %s %s", plural(v.Blocking, "finding", "findings"), gate)
+		if v.WeakEvidence > 0 {
+			v.Text += fmt.Sprintf("; %d more at the gate held back: no quoted code of the change, too few reviewers", v.WeakEvidence)
+		}
 	case r.Policy.FailOn == FailOnNone:
 		v.Status = VerdictPass
 		v.Text = fmt.Sprintf("passed: the gate is off (%s)", plural(v.Counts.Total(), "finding", "findings"))
