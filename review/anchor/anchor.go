@@ -582,6 +582,20 @@ func All(set *diff.Set, raw *review.Raw) Result {
 	return NewIndex(set).All(raw)
 }
 
+// notShown is the reason a finding on a file its request did not show is
+// rejected, naming (up to three of) the files it did show.
+func notShown(files []string) string {
+	names := make([]string, 0, 3)
+	for _, f := range files[:min(len(files), 3)] {
+		names = append(names, safetext.Path(f))
+	}
+	more := ""
+	if len(files) > 3 {
+		more = fmt.Sprintf(" and %d more", len(files)-3)
+	}
+	return "file not in the part of the change its reviewer was shown (" + strings.Join(names, ", ") + more + ")"
+}
+
 // All is All over ix's diff: a caller that reads the same diff again
 // after anchoring (the dismissal stage) shares the index and the
 // scope chains it has read.
@@ -610,6 +624,13 @@ func (ix *Index) All(raw *review.Raw) Result {
 			for _, rf := range ch.Answer.Findings {
 				seq++
 				f, rej := ix.Anchor(r.Reviewer.Name, ch.Chunk, seq, rf)
+				if rej == nil && len(ch.Files) > 0 && !slices.Contains(ch.Files, f.File) {
+					// Code of the change, but not of the part this request
+					// showed: the model did not read it there (an answer
+					// of older quorum has no file list, and is not held to
+					// one).
+					rej = &Rejected{Reviewer: r.Reviewer.Name, File: f.File, Line: rf.Line, Title: rf.Title, Reason: notShown(ch.Files)}
+				}
 				if rej != nil {
 					res.Rejected = append(res.Rejected, *rej)
 					continue

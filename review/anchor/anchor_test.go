@@ -359,3 +359,29 @@ func TestQuoteInAnotherFile(t *testing.T) {
 		t.Fatalf("invented code: %+v", rej)
 	}
 }
+
+// TestFindingOnAFileItsRequestDidNotShow: a chunk's answer about a file
+// that chunk did not show is rejected, though the code is in the change
+// (the model did not read it there); an answer with no file list (older
+// quorum's raw.json) is not held to one.
+func TestFindingOnAFileItsRequestDidNotShow(t *testing.T) {
+	finding := reporttest.F("pkg/last.go", 5, "return xs[len(xs)-1], nil", "important", "bug", "Off by one", "e")
+	for _, tc := range []struct {
+		files  []string
+		reason string
+	}{
+		{[]string{"pkg/last.go"}, ""},
+		{nil, ""},
+		{[]string{"pkg/tail.go"}, "file not in the part of the change its reviewer was shown (pkg/tail.go)"},
+		{[]string{"a.go", "b.go", "c.go", "d.go"}, "file not in the part of the change its reviewer was shown (a.go, b.go, c.go and 1 more)"},
+	} {
+		raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", tc.files, review.Answer{Findings: []review.RawFinding{finding}})))
+		res := index().All(raw)
+		switch {
+		case tc.reason == "" && (len(res.Findings) != 1 || len(res.Rejected) != 0):
+			t.Errorf("shown %v: %+v", tc.files, res)
+		case tc.reason != "" && (len(res.Findings) != 0 || len(res.Rejected) != 1 || res.Rejected[0].Reason != tc.reason || res.Rejected[0].File != "pkg/last.go"):
+			t.Errorf("shown %v: %+v, want rejected: %s", tc.files, res, tc.reason)
+		}
+	}
+}

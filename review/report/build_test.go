@@ -302,7 +302,7 @@ func TestCodeShowsDeletedLines(t *testing.T) {
 		reporttest.File("pkg/mid.go", diff.StatusModified, 1, 1, " a()", "-\tb()", "+\tc()", " d()", " e()"),
 		reporttest.File("pkg/old.go", diff.StatusModified, 1, 1, " a()", "-\tb()", "+\tc()", " d()", " e()"),
 	}}
-	raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"pkg/tail.go", "pkg/mid.go"}, review.Answer{Findings: []review.RawFinding{
+	raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"pkg/tail.go", "pkg/mid.go", "pkg/old.go"}, review.Answer{Findings: []review.RawFinding{
 		reporttest.F("pkg/tail.go", 0, "lastCall()", "important", "bug", "lastCall no longer runs", "Removing `lastCall` skips cleanup."),
 		reporttest.F("pkg/mid.go", 2, "c()", "important", "bug", "c replaces b", "`c` does not do what `b` did."),
 		reporttest.F("pkg/old.go", 2, "b()", "important", "bug", "b no longer runs", "`b` was removed."),
