@@ -303,6 +303,13 @@ func load(dir string, getenv func(string) string, repo *RepoData) (*Config, erro
 		}
 		data, err := os.ReadFile(f.path)
 		if errors.Is(err, os.ErrNotExist) {
+			if target, lerr := os.Readlink(f.path); lerr == nil {
+				// A link to nothing (a shared file not checked out) is
+				// not "no config": the team's gate and ignores would go
+				// unapplied without a word.
+				return nil, wrap(&Error{File: displayPath(abs, f.path), Msg: fmt.Sprintf("a symlink to %q, which does not exist", target),
+					Hint: "restore the file it points to, or remove the link to use the defaults"})
+			}
 			continue
 		}
 		if err != nil {

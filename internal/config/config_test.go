@@ -314,6 +314,24 @@ func TestConfigThatIsADirectory(t *testing.T) {
 	}
 }
 
+// A .quorum.yaml (or user config) that is a link to nothing is not "no
+// config": the team's settings would go unapplied without a word.
+func TestConfigThatIsADanglingLink(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	must(t, os.Symlink("../shared/quorum.yaml", filepath.Join(dir, RepoFileName)))
+	_, err := Load(dir, getenv)
+	if err == nil || exitcode.Of(err) != exitcode.Setup || err.Error() != `.quorum.yaml: a symlink to "../shared/quorum.yaml", which does not exist` ||
+		exitcode.HintOf(err) != "restore the file it points to, or remove the link to use the defaults" {
+		t.Fatalf("err = %v, hint %q", err, exitcode.HintOf(err))
+	}
+	dir, getenv = fixture(t, "", "", nil)
+	user := filepath.Join(getenv("HOME"), ".config", "quorum", "config.yaml")
+	must(t, os.Symlink("/nonexistent/quorum.yaml", user))
+	if _, err := Load(dir, getenv); err == nil || exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "which does not exist") {
+		t.Fatalf("user config: %v", err)
+	}
+}
+
 func TestEmptyAndCommentOnlyFiles(t *testing.T) {
 	for _, body := range []string{"\n", "# nothing yet\n", "hook:\n"} {
 		dir, getenv := fixture(t, body, "", nil)
