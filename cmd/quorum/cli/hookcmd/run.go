@@ -310,10 +310,6 @@ func RunPush(opts *RunOptions) error {
 		fmt.Fprintf(errOut, "quorum: %s is a bare repository; push not reviewed (the hook reviews pushes from a work tree)\n", de.Dir)
 		return nil
 	}
-	cfg, err := config.Load(dir, getenv)
-	if err != nil {
-		return err
-	}
 	updates, err := hook.ParsePushLines(strings.NewReader(string(input)))
 	if err != nil {
 		return exitcode.New(exitcode.Setup, err, "run 'quorum hook run' only from the pre-push hook; "+skipHint)
@@ -326,10 +322,18 @@ func RunPush(opts *RunOptions) error {
 			updates, remote = []hook.Update{u}, r
 		}
 	}
-	if len(updates) > 0 {
-		if cfg, err = teamConfig(ctx, errOut, dir, remote, opts.URL, updates, cfg, getenv); err != nil {
-			return exitcode.New(exitcode.Setup, fmt.Errorf("reading the remote's %s: %w", config.RepoFileName, err), skipHint)
-		}
+	if len(updates) == 0 {
+		// Nothing pushed ("Everything up-to-date"): nothing to review, and
+		// nothing to say, not even about a configuration that does not
+		// load (the next push that sends something will).
+		return nil
+	}
+	cfg, err := config.Load(dir, getenv)
+	if err != nil {
+		return err
+	}
+	if cfg, err = teamConfig(ctx, errOut, dir, remote, opts.URL, updates, cfg, getenv); err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("reading the remote's %s: %w", config.RepoFileName, err), skipHint)
 	}
 	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: opts.URL, Tags: cfg.Hook.Tags})
 	if err != nil {
