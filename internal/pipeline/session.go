@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -255,8 +256,16 @@ func (s *Session) CacheErr() error {
 	if err == nil {
 		return nil
 	}
-	return exitcode.Setupf(fmt.Sprintf("make %s a writable directory, point QUORUM_CACHE_DIR at one, or %s", s.cache.Dir, cacheOff),
-		"cache not written, so new answers are not kept for the next review: %v", err)
+	return exitcode.Setupf(cacheWriteHint(s.cache.Dir, err), "cache not written, so new answers are not kept for the next review: %v", err)
+}
+
+// cacheWriteHint says what to do about a failed write under dir: free
+// space when the disk (or a quota) is full, a writable directory else.
+func cacheWriteHint(dir string, err error) string {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Sprintf("free disk space where %s is (or under your quota), point QUORUM_CACHE_DIR at another disk, or %s", dir, cacheOff)
+	}
+	return fmt.Sprintf("make %s a writable directory, point QUORUM_CACHE_DIR at one, or %s", dir, cacheOff)
 }
 
 func distinct(specs []Spec) map[Spec]bool {
