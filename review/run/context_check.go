@@ -41,6 +41,28 @@ func ctxCheckKey(id string, numCtx int) string {
 	return cache.Key("ctxcheck/v1", id, fmt.Sprint(numCtx))
 }
 
+// CheckedContext is the context a review's check found the server runs
+// model (by digest, else its name) at, below the numCtx it asked for, when
+// one did and left it in c: what 'quorum doctor' judges that model by.
+func CheckedContext(c *cache.Cache, model, digest string, numCtx int) (int, bool) {
+	var chk ctxCheck
+	if ok, _ := c.Get(ctxCheckNS, ctxCheckKey(modelID(model, digest), numCtx), &chk); ok && chk.ServerCtx > 0 && chk.ServerCtx < numCtx {
+		return chk.ServerCtx, true
+	}
+	return 0, false
+}
+
+// RecordCheckedContext keeps in c what a context check of model (by
+// digest, else its name) at numCtx found: serverCtx, the server's context
+// when it cut the check prompt, or 0 when it read it whole.
+func RecordCheckedContext(c *cache.Cache, model, digest string, numCtx, serverCtx int) {
+	recordCheck(c, modelID(model, digest), numCtx, serverCtx)
+}
+
+func recordCheck(c *cache.Cache, id string, numCtx, serverCtx int) {
+	_ = c.Put(ctxCheckNS, ctxCheckKey(id, numCtx), ctxCheck{ServerCtx: serverCtx}) // a lost record costs one check next time
+}
+
 // knownContext applies a context check already made for rr's model and
 // num_ctx, and reports whether there was one.
 func (r *Runner) knownContext(rr *reviewerRun) bool {
@@ -76,10 +98,10 @@ func (r *Runner) checkContext(ctx context.Context, cfg Config, rr *reviewerRun, 
 		return true // nothing learned; the replies' own signs stay
 	}
 	if float64(n) >= fillRatio*float64(len(prompt))/rr.estBPT {
-		r.Cache.Put(ctxCheckNS, ctxCheckKey(rr.bpt.id, numCtx), ctxCheck{})
+		recordCheck(r.Cache, rr.bpt.id, numCtx, 0)
 		return true
 	}
-	r.Cache.Put(ctxCheckNS, ctxCheckKey(rr.bpt.id, numCtx), ctxCheck{ServerCtx: n})
+	recordCheck(r.Cache, rr.bpt.id, numCtx, n)
 	rr.shrinkContext(n)
 	// A probe that read as much was cut at the same place: its figure is
 	// the server's context over the probe's bytes, nothing of the model.

@@ -3,6 +3,8 @@ package doctorcmd
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -24,6 +27,7 @@ import (
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
 	"github.com/quorum-review/quorum/review"
+	reviewrun "github.com/quorum-review/quorum/review/run"
 )
 
 const gb = int64(1) << 30
@@ -376,6 +380,10 @@ func TestFit(t *testing.T) {
 	if got := Fit([]review.ModelInfo{a}, Meminfo{Total: 32 * gb, Available: 20 * gb}, ctx); got.Status != OK || !strings.Contains(got.Detail, "the panel fits: ~") || !strings.Contains(got.Detail, " for a, ") {
 		t.Errorf("one model: %+v", got)
 	}
+	// No size known (an OpenAI-compatible server): not weighed, said so.
+	if got := Fit([]review.ModelInfo{{Name: "x"}, {Name: "y"}}, Meminfo{Total: 32 * gb, Available: 20 * gb}, ctx); got.Status != Info || !strings.HasPrefix(got.Detail, "not checked: the server reports no model sizes") {
+		t.Errorf("no sizes: %+v", got)
+	}
 	for _, tt := range tests {
 		got := Fit([]review.ModelInfo{a, b}, tt.mem, ctx)
 		if got.Status != tt.status || !strings.Contains(got.Detail, tt.want) {
@@ -505,5 +513,58 @@ func TestLedgerThatDoesNotLoad(t *testing.T) {
 		!strings.Contains(out, "fix: edit .quorum/dismissed.yaml: keep the entries of both sides") || strings.Contains(out, "ready to review") ||
 		!strings.Contains(errOut, "hint: fix the problems marked FAIL above") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestContextTheServerRuns: the context a review found the server runs a
+// model at, under what quorum asks for (an OpenAI-compatible server sets
+// its own), is the one doctor judges: a warning when a review fits, a
+// failure naming the server when none does; never "ready" for a model
+// whose every review reads nothing.
+func TestContextTheServerRuns(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	repo := gitRepo(t)
+	sum := sha256.Sum256([]byte("gemma2:9b"))
+	for _, tc := range []struct {
+		serverCtx int
+		code      int
+		lines     []string
+	}{
+		{2048, 0, []string{"warn  context     gemma2:9b: the server runs it at 2048 tokens, under the num_ctx 8192 quorum asks for (a review measured it)",
+			"fix: raise the context the server runs it at", "ready to review"}},
+		{700, 2, []string{"FAIL  context     gemma2:9b: num_ctx 700 holds quorum's prompt and an answer's room but not a one-line change",
+			"fix: raise the context the server runs it at"}},
+	} {
+		cacheDir := filepath.Join(t.TempDir(), "cache")
+		reviewrun.RecordCheckedContext(cache.New(cacheDir), "gemma2:9b", hex.EncodeToString(sum[:]), 8192, tc.serverCtx)
+		out, errOut, code := run(t, env{dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host, "QUORUM_CACHE_DIR": cacheDir}}, "--models", "gemma2:9b")
+		if code != tc.code {
+			t.Errorf("server at %d: exit %d, want %d\n%s%s", tc.serverCtx, code, tc.code, out, errOut)
+		}
+		for _, l := range tc.lines {
+			if !strings.Contains(out, l) {
+				t.Errorf("server at %d: no %q in\n%s", tc.serverCtx, l, out)
+			}
+		}
+	}
+}
+
+// TestContextTheUserSets: a server that reports no context length is
+// warned about, with the num_ctx setting as the fix, until the user sets
+// one; then the line says it is theirs and asks for nothing.
+func TestContextTheUserSets(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{Models: []ollamatest.Model{{Name: "plain:latest", Family: "llama", ParameterSize: "7B", Quantization: "Q4_0", Size: 4 * gb}}})
+	repo := gitRepo(t)
+	e := env{dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host}}
+	out, _, _ := run(t, e, "--models", "plain")
+	if !strings.Contains(out, "warn  context     plain:latest: the server reports no context length; quorum will ask for 16384 tokens") {
+		t.Errorf("no num_ctx set:\n%s", out)
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".quorum.yaml"), []byte("models:\n  - name: plain\n    num_ctx: 8192\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = run(t, e)
+	if !strings.Contains(out, "ok    context     plain:latest: num_ctx 8192, yours (the server reports no context length)") {
+		t.Errorf("num_ctx set:\n%s", out)
 	}
 }

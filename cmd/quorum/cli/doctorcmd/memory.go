@@ -91,6 +91,11 @@ func Fit(models []review.ModelInfo, mem Meminfo, numCtx func(review.ModelInfo) i
 	}
 	avail, total := cmdutil.Bytes(mem.Available), cmdutil.Bytes(mem.Total)
 	name := safetext.OneLine(big.Name)
+	if sum == 0 {
+		// No model's size known (an OpenAI-compatible server lists none):
+		// nothing to weigh against the memory.
+		return FitResult{Info, fmt.Sprintf("not checked: the server reports no model sizes (%s available of %s)", avail, total), ""}
+	}
 	switch {
 	case sum <= mem.Available && len(models) == 1:
 		return FitResult{OK, fmt.Sprintf("the panel fits: ~%s for %s, %s available of %s (estimate; a GPU changes this, see `ollama ps`)",

@@ -351,10 +351,22 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 		}
 		n := d.numCtx(m)
 		name := safetext.OneLine(m.Name)
-		if d.noRoom(m, n) {
+		if at, ok := d.checkedContext(m, n); ok {
+			// A review found the server runs the model at less than it
+			// asks for (an OpenAI-compatible server sets its own): that is
+			// the context a review gets, and only the server raises it.
+			const hint = "raise the context the server runs it at (llama-server -c, OLLAMA_CONTEXT_LENGTH, PARAMETER num_ctx in its Modelfile)"
+			if !d.noRoom(m, at, hint) {
+				d.r.add("context", Warn, fmt.Sprintf("%s: the server runs it at %d tokens, under the num_ctx %d quorum asks for (a review measured it); large diffs are split into smaller chunks", name, at, n), hint)
+			}
+			continue
+		}
+		if d.noRoom(m, n, "") {
 			continue
 		}
 		switch {
+		case m.ContextLength == 0 && d.ownNumCtx(m):
+			d.r.add("context", OK, fmt.Sprintf("%s: num_ctx %d, yours (the server reports no context length)", name, n), "")
 		case m.ContextLength == 0:
 			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens", name, n),
 				"set num_ctx for this model in .quorum.yaml (models: - name: ... num_ctx: 8192)")
@@ -367,13 +379,33 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 	}
 }
 
+// ownNumCtx reports whether the configuration sets num_ctx for m.
+func (d *doctor) ownNumCtx(m review.ModelInfo) bool {
+	for _, c := range d.cfg.Models {
+		if ollama.SameModel(c.Name, m.Name) && c.NumCtx > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// checkedContext is the context a review found the server runs m at,
+// below the n it asks for (reviewrun.CheckedContext), if the cache says.
+func (d *doctor) checkedContext(m review.ModelInfo, n int) (int, bool) {
+	dir, err := cache.DefaultDir(d.opts.Factory.Getenv)
+	if err != nil || !d.cfg.Cache {
+		return 0, false
+	}
+	return reviewrun.CheckedContext(cache.New(dir), m.Name, m.Digest, n)
+}
+
 // noRoom fails the context check of a model whose num_ctx n leaves no room
 // for a one-line change beside quorum's prompt and an answer, planned as a
 // review plans it (reviewrun.ReadsASmallChange), and reports whether it
 // did. The tokenizer is the one a review measured (the cache), else the
 // most compact any model has: the check fails only when no review of the
 // model could read a line.
-func (d *doctor) noRoom(m review.ModelInfo, n int) bool {
+func (d *doctor) noRoom(m review.ModelInfo, n int, serverHint string) bool {
 	if n <= 0 {
 		return false
 	}
@@ -393,6 +425,8 @@ func (d *doctor) noRoom(m review.ModelInfo, n int) bool {
 	// The cap that binds says what raises it.
 	hint := "raise num_ctx for it under models: in .quorum.yaml"
 	switch {
+	case serverHint != "":
+		hint = serverHint
 	case m.ContextLength > 0 && n >= m.ContextLength:
 		lower := 0
 		if measured { // at any tokenizer's figure, a lower value may still not fit the model's own
