@@ -3,6 +3,9 @@ package hook
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -11,6 +14,17 @@ var ErrDetached = errors.New("HEAD is detached (on no branch)")
 
 // ErrNoRemote is returned by PlanBranch when the branch has nowhere to be pushed.
 var ErrNoRemote = errors.New("the branch has no remote to push to")
+
+// UnknownRemoteError is returned by PlanBranch when the setting git
+// pushes the branch by (Key) names a remote this repository does not have,
+// nor a URL or a path: `git push` fails there.
+type UnknownRemoteError struct {
+	Key, Remote string
+}
+
+func (e *UnknownRemoteError) Error() string {
+	return fmt.Sprintf("%s names %q, which is no remote of this repository", e.Key, e.Remote)
+}
 
 // Branch is the push `git push` would make of the current branch.
 type Branch struct {
@@ -60,7 +74,16 @@ func PlanBranch(ctx context.Context, dir string) (*Plan, Branch, error) {
 		return v
 	}
 	upstreamRemote := cfg("branch." + name + ".remote")
-	b.Remote = firstNonEmpty(cfg("branch."+name+".pushRemote"), cfg("remote.pushDefault"), upstreamRemote)
+	key := ""
+	for _, k := range []string{"branch." + name + ".pushRemote", "remote.pushDefault", "branch." + name + ".remote"} {
+		if v := cfg(k); v != "" {
+			b.Remote, key = v, k
+			break
+		}
+	}
+	if b.Remote != "" && b.Remote != "." && cfg("remote."+b.Remote+".url") == "" && cfg("remote."+b.Remote+".pushurl") == "" && !urlOrPath(dir, b.Remote) {
+		return nil, b, &UnknownRemoteError{Key: key, Remote: b.Remote}
+	}
 	if b.Remote == "" || b.Remote == "." {
 		remotes, _ := g.output(ctx, "remote")
 		rs := lines(remotes)
@@ -103,14 +126,6 @@ func (p *Plan) Spans() []string {
 	return out
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
 
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
@@ -119,4 +134,19 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// urlOrPath reports whether git would push to remote as a URL or a path,
+// not as a remote's name: it has a scheme or an scp-like host part, or
+// names a place on disk.
+func urlOrPath(dir, remote string) bool {
+	if strings.Contains(remote, "://") || strings.Contains(remote, ":") {
+		return true
+	}
+	p := remote
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -250,11 +250,15 @@ func statusRun(opts *StatusOptions) error {
 		return exitcode.Setupf("commit first; quorum status is about the commits you would push", "the repository has no commits yet")
 	}
 	plan, br, err := hook.PlanBranch(ctx, dir)
+	var unknownRemote *hook.UnknownRemoteError
 	switch {
 	case errors.Is(err, hook.ErrDetached):
 		return exitcode.Setupf("check out a branch ('git switch NAME'); quorum status is about the branch you would push", "HEAD is detached (on no branch)")
 	case errors.Is(err, hook.ErrNoRemote) && unrelated:
 		return exitcode.Setupf(orphanReviewHint, "%s has no remote to push to and shares no history with %s (an orphan branch)", strings.TrimPrefix(br.Ref, "refs/heads/"), safetext.OneLine(head.Base))
+	case errors.As(err, &unknownRemote):
+		return exitcode.Setupf(fmt.Sprintf("add it ('git remote add %s URL') or set %s to a remote 'git remote' lists", unknownRemote.Remote, unknownRemote.Key),
+			"%s pushes to nowhere: %s", strings.TrimPrefix(br.Ref, "refs/heads/"), safetext.OneLine(unknownRemote.Error()))
 	case errors.Is(err, hook.ErrNoRemote):
 		return exitcode.Setupf("add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one", "%s has no remote to push to", strings.TrimPrefix(br.Ref, "refs/heads/"))
 	case err != nil:
@@ -941,7 +945,20 @@ func shortSpans(spans []string) string {
 	out := make([]string, len(spans))
 	for i, s := range spans {
 		a, b, _ := strings.Cut(s, "..")
+		if emptyTrees[a] {
+			// A range from nothing (a remote that has none of it): no
+			// commit to name as its base.
+			out[i] = "its whole history up to " + cmdutil.ShortOID(b)
+			continue
+		}
 		out[i] = cmdutil.ShortOID(a) + ".." + cmdutil.ShortOID(b)
 	}
 	return strings.Join(out, ", ")
+}
+
+// emptyTrees are the empty tree's names in SHA-1 and SHA-256 repositories:
+// the base of a range a remote has none of.
+var emptyTrees = map[string]bool{
+	"4b825dc642cb6eb9a060e54bf8d69288fbee4904":                         true,
+	"6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321": true,
 }

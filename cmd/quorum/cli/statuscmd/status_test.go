@@ -165,6 +165,8 @@ func TestStatusErrors(t *testing.T) {
 	commit(t, orphanNoRemote, "one")
 	git(t, orphanNoRemote, "checkout", "-q", "--orphan", "other")
 	commit(t, orphanNoRemote, "other")
+	unknownRemote := repo(t)
+	git(t, unknownRemote, "config", "branch.main.pushRemote", "nosuchremote")
 	rebasing := repo(t)
 	if err := os.MkdirAll(filepath.Join(rebasing, ".git", "rebase-merge"), 0o755); err != nil {
 		t.Fatal(err)
@@ -177,6 +179,7 @@ func TestStatusErrors(t *testing.T) {
 		{"not a repository", t.TempDir(), nil, "not a git repository", "run quorum inside a git work tree, or 'git init' one"},
 		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
 		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
+		{"push remote that is none", unknownRemote, nil, `main pushes to nowhere: branch.main.pushRemote names "nosuchremote", which is no remote of this repository`, "add it ('git remote add nosuchremote URL') or set branch.main.pushRemote to a remote 'git remote' lists"},
 		{"no commits", empty, nil, "the repository has no commits yet", "commit first; quorum status is about the commits you would push"},
 		{"orphan branch, no commit yet", orphan, nil, "branch fresh has no commits yet (an orphan branch)", "commit on it first ('git commit'); 'quorum review --staged' reviews what is staged"},
 		{"orphan branch, no remote", orphanNoRemote, nil, "other has no remote to push to and shares no history with main (an orphan branch)", "review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..HEAD'"},
@@ -585,5 +588,15 @@ func TestStatusReadsTheLedgerAPushReads(t *testing.T) {
 	here, _ = dismiss.Load(dir, gitDir)
 	if l := pushLedger(set, dir, gitDir, here); len(l.Entries) != 1 {
 		t.Errorf("with another checkout's ledger: got %+v, want the commits' entry", l.Entries)
+	}
+}
+
+// TestSpansFromNothing: a range a remote has none of starts at the empty
+// tree, which is no commit: the text names the history, not that hash.
+func TestSpansFromNothing(t *testing.T) {
+	head := "daa40d200648aaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	got := shortSpans([]string{"4b825dc642cb6eb9a060e54bf8d69288fbee4904.." + head, "1111111111111111111111111111111111111111.." + head})
+	if got != "its whole history up to daa40d200648, 111111111111..daa40d200648" {
+		t.Errorf("spans %q", got)
 	}
 }
