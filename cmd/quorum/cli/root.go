@@ -118,7 +118,7 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 		// error, and no subcommand shows the group's help.
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return errmap.Usage(fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath()))
+				return unknownCommand(c, args[0])
 			}
 			return nil
 		}
@@ -130,6 +130,11 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 	}
 	check := cmd.Args
 	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 && check(c, nil) == nil && check(c, args[:1]) != nil && !c.HasSubCommands() {
+			// A command that takes no arguments given one (a file name to
+			// `quorum review`): cobra calls it an unknown command.
+			return exitcode.New(exitcode.Setup, fmt.Errorf("%s takes no arguments, got %q", cmdutil.CommandPath(c), args[0]), cmdutil.HelpHint(c))
+		}
 		if err := check(c, args); err != nil {
 			if errmap.Code(err) != exitcode.Internal {
 				return err
@@ -138,6 +143,20 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 		}
 		return nil
 	}
+}
+
+// unknownCommand is the error for a word that names none of group's
+// commands, with the nearest one when a typo is likely.
+func unknownCommand(group *cobra.Command, word string) error {
+	path := cmdutil.CommandPath(group)
+	hint := fmt.Sprintf("'%s --help' lists its commands", path)
+	if group.SuggestionsMinimumDistance <= 0 {
+		group.SuggestionsMinimumDistance = 2 // cobra's own default, which it sets only on its path
+	}
+	if s := group.SuggestionsFor(word); len(s) > 0 {
+		hint = fmt.Sprintf("did you mean '%s %s'? %s", path, s[0], hint)
+	}
+	return exitcode.New(exitcode.Setup, fmt.Errorf("unknown command %q for %q", word, path), hint)
 }
 
 // subcommands lists the constructors registered by commands.go; each returns a wired command.

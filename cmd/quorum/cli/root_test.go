@@ -17,6 +17,8 @@ func TestUsageErrorsExitTwoWithHint(t *testing.T) {
 	}{
 		{"unknown command", []string{"nope"}, `error: unknown command "nope" for "quorum"`},
 		{"unknown subcommand", []string{"hook", "nope"}, `error: unknown command "nope" for "quorum hook"`},
+		{"a typo of a command", []string{"revew"}, `error: unknown command "revew" for "quorum"`},
+		{"an argument to a command that takes none", []string{"review", "main.go"}, `error: quorum review takes no arguments, got "main.go"`},
 		{"unknown flag", []string{"diff", "--nope"}, "error: unknown flag: --nope"},
 		{"too many args", []string{"report", "show", "a", "b"}, "error: accepts at most 1 arg(s), received 2"},
 		// Every command gets cmdutil.PlainFlagValues from the root.
@@ -37,6 +39,27 @@ func TestUsageErrorsExitTwoWithHint(t *testing.T) {
 				t.Fatalf("stderr = %q, want %q and a hint line", stderr, tc.msg)
 			}
 		})
+	}
+}
+
+// TestUnknownCommandHints: a typo of a command's name is met with the
+// name it is nearest to; a word like none with where the commands are
+// listed; an argument to a command that takes none with its help.
+func TestUnknownCommandHints(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"revew"}, "hint: did you mean 'quorum review'? 'quorum --help' lists its commands"},
+		{[]string{"hook", "instal"}, "hint: did you mean 'quorum hook install'? 'quorum hook --help' lists its commands"},
+		{[]string{"config", "shwo"}, "hint: did you mean 'quorum config show'? 'quorum config --help' lists its commands"},
+		{[]string{"zzzzzz"}, "hint: 'quorum --help' lists its commands"},
+		{[]string{"review", "main.go"}, "hint: run 'quorum review --help' for the flags"},
+	} {
+		f, _, stderr := cmdtest.NewFactory(t.TempDir(), nil)
+		if code := Run(context.Background(), f, tc.args); code != 2 || !strings.HasSuffix(strings.TrimSpace(stderr.String()), tc.hint) {
+			t.Errorf("%v: exit %d, stderr %q; want %q", tc.args, code, stderr, tc.hint)
+		}
 	}
 }
 

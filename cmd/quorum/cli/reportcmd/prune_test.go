@@ -116,7 +116,7 @@ func TestPruneErrors(t *testing.T) {
 	}{
 		{"report prune --keep -1", "error: --keep must not be negative, got -1", "hint: pass --keep 0 for no count limit, or how many reports to keep"},
 		{"report prune --max-mb -1", "error: --max-mb must not be negative, got -1", "hint: pass --max-mb 0 for no size cap, or a number of megabytes"},
-		{"report prune now", `error: unknown command "now" for "quorum report prune"`, "hint: run 'quorum report prune --help' for usage"},
+		{"report prune now", `error: quorum report prune takes no arguments, got "now"`, "hint: run 'quorum report prune --help' for the flags"},
 		{"report prune --keep x", `error: invalid argument "x" for "--keep" flag: not a whole number`, "hint: give --keep a whole number; see 'quorum report prune --help'"},
 		{"report prune --keep abc", `error: invalid argument "abc" for "--keep" flag: not a whole number`, "hint: give --keep a whole number; see 'quorum report prune --help'"},
 		{"report prune --max-mb 1.5", `error: invalid argument "1.5" for "--max-mb" flag: not a whole number`, "hint: give --max-mb a whole number; see 'quorum report prune --help'"},

@@ -124,7 +124,7 @@ func TestShowErrors(t *testing.T) {
 		{"report show --format html", `error: unknown format "html"`, "hint: use --format text, markdown, json, sarif, rdjsonl"},
 		{"report show a b", "error: accepts at most 1 arg(s), received 2", "hint: run 'quorum report show --help' for usage"},
 		{"report bogus", `error: unknown command "bogus" for "quorum report"`, "hint: run 'quorum report --help' for usage"},
-		{"report list x", `error: unknown command "x" for "quorum report list"`, "hint: run 'quorum report list --help' for usage"},
+		{"report list x", `error: quorum report list takes no arguments, got "x"`, "hint: run 'quorum report list --help' for the flags"},
 	} {
 		code, out, errOut := run(t, dir, tt.args)
 		if code != 2 || out != "" {
