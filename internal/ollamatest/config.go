@@ -60,6 +60,9 @@ type Config struct {
 	// "truncating input prompt" line (TruncationLog), and replies (Rules) to
 	// the text it kept.
 	TruncatePrompts bool
+	// NoPromptCount reports no prompt_eval_count (0, as a server sending
+	// no usage does), whatever the prompt read.
+	NoPromptCount bool
 	// IgnoreNumPredict sends the whole reply whatever num_predict says, as a
 	// misbehaving server would (the client must cut it).
 	IgnoreNumPredict bool

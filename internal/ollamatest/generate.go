@@ -374,12 +374,16 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 		status = 499
 		return
 	}
+	reported := promptTokens // what the replies say it read
+	if s.cfg.NoPromptCount {
+		reported = 0
+	}
 	perToken := time.Duration(float64(time.Second) / tps)
 	metrics := func(n int) api.Metrics {
 		eval := time.Duration(n) * perToken
 		return api.Metrics{
 			TotalDuration: load + promptDur + eval, LoadDuration: load,
-			PromptEvalCount: promptTokens, PromptEvalDuration: promptDur,
+			PromptEvalCount: reported, PromptEvalDuration: promptDur,
 			EvalCount: n, EvalDuration: eval,
 		}
 	}
@@ -413,7 +417,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 			_, _ = fmt.Fprintln(w, "<html>this is not json</html>")
 		case g.openai:
 			evalTokens = len(toks)
-			writeJSON(w, http.StatusOK, oaiWhole(m.Name, strings.Join(toks, ""), doneReason, promptTokens, len(toks)))
+			writeJSON(w, http.StatusOK, oaiWhole(m.Name, strings.Join(toks, ""), doneReason, reported, len(toks)))
 		default:
 			evalTokens = len(toks)
 			writeJSON(w, http.StatusOK, chunk(strings.Join(toks, ""), true, doneReason, metrics(len(toks))))
@@ -510,7 +514,7 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, g genRequest) 
 	if g.openai {
 		if g.usage {
 			send(map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": time.Now().Unix(),
-				"model": m.Name, "choices": []any{}, "usage": oaiUsage(promptTokens, len(toks))})
+				"model": m.Name, "choices": []any{}, "usage": oaiUsage(reported, len(toks))})
 		}
 		_, _ = fmt.Fprint(w, "data: [DONE]\n\n")
 		if flusher != nil {

@@ -293,6 +293,13 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		first := !replied
 		replied = true
 		low := resp.PromptEvalCount > 0 && resp.PromptEvalCount < floor
+		if first && resp.PromptEvalCount <= 0 && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
+			// No count (a server that reports no usage): nothing shows
+			// whether it read the whole prompt, and one larger than
+			// num_ctx holds at a token a byte may have been cut. Split
+			// until each part fits so; never an answer, never cached.
+			return cut(fmt.Sprintf("the server reported no token count, and %d bytes may be more than num_ctx %d holds", len(system)+len(user), opts.NumCtx))
+		}
 		switch {
 		case first && low && dropped != nil:
 			// After a dropped request the server may hold this prompt in
@@ -381,4 +388,12 @@ func (r *Runner) cached(rr *reviewerRun, c plan.Chunk) bool {
 		}
 	}
 	return false
+}
+
+// fitsAtOneBytePerToken reports whether a request of n bytes fits num_ctx
+// beside its answer's room even at a token a byte, far denser than any
+// text tokenizer reads code: a reply with no token count is taken as a
+// whole read only then.
+func fitsAtOneBytePerToken(n int, opts review.Options) bool {
+	return n+opts.NumPredict+truncMargin(opts.NumCtx) <= opts.NumCtx
 }

@@ -158,6 +158,41 @@ func TestCutPromptIsSplitAndAskedAgain(t *testing.T) {
 	}
 }
 
+// TestReplyWithoutACountIsNoWholeRead: a server that reports no token
+// count cannot show a prompt was read whole. A prompt larger than num_ctx
+// holds at a token a byte is split until each part fits so, never taken as
+// an answer nor cached, even when the figure the plan used is far too
+// compact; every file is read whole in the end.
+func TestReplyWithoutACountIsNoWholeRead(t *testing.T) {
+	g := newRig(t, ollamatest.Config{BytesPerToken: 1, TruncatePrompts: true, NoPromptCount: true, Models: []ollamatest.Model{
+		{Name: "tiny:latest", Family: "llama", ContextLength: 4096, Capabilities: []string{"completion"}},
+	}})
+	seedBPT(t, g, "tiny", 4.5)
+	set := bigSet(8)
+	cfg := run.Config{MaxContext: 4096, NumPredict: 512}
+	raw, _ := g.review(set, cfg, "tiny")
+	res := raw.Results[0]
+	cut := 0
+	for _, c := range g.srv.Chats() {
+		if c.PromptEvalCount >= 4096 { // what the server really read
+			cut++
+		}
+	}
+	if cut == 0 || res.Resplits < cut {
+		t.Fatalf("the server cut %d prompts, the run split %d: a cut prompt was taken for an answer", cut, res.Resplits)
+	}
+	if res.Status != review.StatusOK || len(res.Covered) != len(set.Files) || len(res.Truncated) != 0 {
+		t.Fatalf("status %s, covered %v, truncated %v: %s", res.Status, res.Covered, res.Truncated, res.Error)
+	}
+	if calls := len(g.srv.Chats()); calls != len(res.Chunks)+res.Resplits {
+		t.Fatalf("%d requests: %d answered, %d split again", calls, len(res.Chunks), res.Resplits)
+	}
+	again, calls := g.review(set, cfg, "tiny")
+	if calls != 0 || len(again.Results[0].Covered) != len(set.Files) {
+		t.Fatalf("re-run: %d model calls, %+v", calls, again.Results[0])
+	}
+}
+
 func TestProbeMeasuresTheTokenizerSoNothingIsCut(t *testing.T) {
 	g := newRig(t, ollamatest.Config{BytesPerToken: 1, TruncatePrompts: true, Models: []ollamatest.Model{
 		{Name: "tiny:latest", Family: "llama", ContextLength: 4096, Capabilities: []string{"completion"}},
