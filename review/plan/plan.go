@@ -196,6 +196,8 @@ type Plan struct {
 	Covered, NotCovered []string
 	// Overhead is the estimated bytes of everything but the files.
 	Overhead int
+	// Room is the bytes a chunk has for files beside Overhead.
+	Room int
 	prep     *Prepared
 
 	fenceOnce sync.Once
@@ -268,6 +270,7 @@ func Build(p *Prepared, b Budget) (*Plan, error) {
 	// not move where large files are cut into parts: that would change
 	// those parts and re-ask them (issue 12).
 	avail := promptBytes - roundUp(pl.Overhead, overheadStep(promptBytes))
+	pl.Room = avail
 
 	var chunks [][]piece
 	var cur []piece

@@ -221,6 +221,13 @@ type Reviewer struct {
 	stopped bool
 }
 
+// hadNothingToAsk reports whether the reviewer ran and its plan held no
+// chunk: every file too long to show even one line at a time (its
+// coverage says truncated).
+func (r Reviewer) hadNothingToAsk() bool {
+	return r.Chunks == 0 && r.FailedChunks == 0 && (r.Status == review.StatusOK || r.Status == review.StatusPartial)
+}
+
 // Answered reports whether the reviewer produced any answer.
 func (r Reviewer) Answered() bool { return r.Chunks > r.FailedChunks }
 

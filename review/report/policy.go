@@ -144,6 +144,10 @@ func (r *Report) verdict(empty bool) Verdict {
 	var failed, partial []string
 	for _, rv := range r.Reviewers {
 		switch {
+		case !empty && rv.hadNothingToAsk():
+			// It stands behind the verdict, which names those files as
+			// unread.
+			v.RestsOn++
 		case !rv.Answered() && r.Interrupted && rv.stopped:
 			// The stop reached it first: not a failure of the model.
 			failed = append(failed, rv.Name+" stopped before answering")
@@ -305,7 +309,7 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 func (r *Report) TruncatedFor(p string) bool {
 	answered := map[string]bool{}
 	for _, rv := range r.Reviewers {
-		if rv.Answered() {
+		if rv.Answered() || rv.hadNothingToAsk() {
 			answered[rv.Name] = true
 		}
 	}
@@ -350,7 +354,7 @@ func (r *Report) TooLarge() []string {
 func (r *Report) unread() []string {
 	answered := map[string]bool{}
 	for _, rv := range r.Reviewers {
-		if rv.Answered() {
+		if rv.Answered() || rv.hadNothingToAsk() {
 			answered[rv.Name] = true
 		}
 	}

@@ -220,3 +220,19 @@ func TestUnreadMatchesSanitisedNames(t *testing.T) {
 		t.Errorf("verdict %+v", r.Verdict)
 	}
 }
+
+// TestOnlyUnfitFileIsNotUnanswered: when the unfit file is the only one,
+// the reviewer has no chunk to ask; it is not "no reviewer answered": the
+// verdict names the file as unread and trips the gate as beside another.
+func TestOnlyUnfitFileIsNotUnanswered(t *testing.T) {
+	set := unfitSet()
+	set.Files = set.Files[:1]
+	res := reporttest.Result("tinyllama", 0)
+	res.Chunks, res.NotCovered = nil, []string{"long.js"}
+	r := consolidate(t, set, reporttest.Raw(res), report.Policy{})
+	v := r.Verdict
+	if v.Status != report.VerdictIncomplete || !v.GateTripped || strings.Join(v.Unread, ",") != "long.js" ||
+		!strings.Contains(v.Text, "long.js did not fit any reviewer's context, even one line at a time") || !r.TruncatedFor("long.js") {
+		t.Fatalf("verdict %+v", v)
+	}
+}

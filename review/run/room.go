@@ -2,6 +2,7 @@ package run
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review/plan"
@@ -21,6 +22,21 @@ func ReadsASmallChange(numCtx, numPredict int, bpt float64) (bool, error) {
 	}
 	return len(pl.Chunks) > 0, nil
 }
+
+// readsOneLine reports whether pl's chunks have room for the least change
+// there is (ReadsASmallChange's) beside the prompt's fixed part: when they
+// do, a file that fits no chunk has lines too long, not a context too
+// small for any code.
+func readsOneLine(pl *plan.Plan) bool { return pl.Room >= smallChangeBytes() }
+
+// smallChangeBytes is what the least change takes of a chunk's room.
+var smallChangeBytes = sync.OnceValue(func() int {
+	pl, err := plan.Build(plan.Prepare(plan.Input{Set: smallChange()}), plan.Budget{NumCtx: 1 << 16, AnswerTokens: 1024, BytesPerToken: plan.DefaultBytesPerToken})
+	if err != nil || len(pl.Chunks) == 0 {
+		return 1 << 30 // never: ReadsASmallChange's plan always has a chunk
+	}
+	return pl.Chunks[0].Bytes - pl.Overhead
+})
 
 // LowerNumPredict is the --num-predict at which a review of a model run
 // at numCtx reads the least change (ReadsASmallChange), when one lower

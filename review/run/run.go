@@ -316,9 +316,12 @@ func (r *Runner) build(rr *reviewerRun) {
 func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
 	rr.pending = false
 	rr.plan = pl
-	if len(pl.Chunks) == 0 && len(pl.NotCovered) > 0 && rr.fatal == nil {
+	if len(pl.Chunks) == 0 && len(pl.NotCovered) > 0 && rr.fatal == nil && !readsOneLine(pl) {
 		// Files to review and no chunk: not even one line fits beside the
-		// fixed part of the prompt. That is a failure, never "nothing to review".
+		// fixed part of the prompt. That is a failure, never "nothing to
+		// review". (A plan that would read a one-line change has files
+		// whose own lines are too long: those are truncated, as beside
+		// any other file.)
 		rr.fatal = fmt.Errorf("%w: %d file%s, num_ctx %d", ErrNothingFits, len(pl.NotCovered), map[bool]string{true: "", false: "s"}[len(pl.NotCovered) == 1], rr.res.Options.NumCtx)
 		if rr.modelCap {
 			rr.fatal = fmt.Errorf("%w (%w)", rr.fatal, &ownContextError{lowerNumPredict(rr.prep, pl.Budget, rr.res.Options.NumPredict)})

@@ -242,3 +242,22 @@ func TestLineThatCannotFitIsReportedTruncated(t *testing.T) {
 		t.Fatalf("truncated chunk %+v, hint %q", cut, res.Hint)
 	}
 }
+
+// TestOnlyFileTooLongIsTruncatedNotNothingFits: a diff whose only file is
+// one line too long for any chunk (a minified bundle) is that file
+// truncated, as beside any other file, not "no part of the diff fits the
+// model's context": the prompt has room, the line does not fit it.
+func TestOnlyFileTooLongIsTruncatedNotNothingFits(t *testing.T) {
+	g := newRig(t, ollamatest.Config{Models: []ollamatest.Model{
+		{Name: "tiny:latest", Family: "llama", ContextLength: 4096, Capabilities: []string{"completion"}},
+	}})
+	set := bigSet(1)
+	set.Files[0].Hunks[0].Lines = set.Files[0].Hunks[0].Lines[:1]
+	set.Files[0].Hunks[0].Lines[0].Text = strings.Repeat("var a=1;", 6000)
+	set.Files[0].Hunks[0].NewLines = 1
+	raw, calls := g.review(set, run.Config{MaxContext: 4096, NumPredict: 512}, "tiny")
+	res := raw.Results[0]
+	if res.Error != "" || res.Status != review.StatusOK || !slices.Equal(res.NotCovered, []string{"pkg/big00.go"}) || len(res.Chunks) != 0 || calls > 1 {
+		t.Fatalf("status %s, error %q, not covered %v, %d chunks, %d calls", res.Status, res.Error, res.NotCovered, len(res.Chunks), calls)
+	}
+}
