@@ -4,6 +4,7 @@ package cmdtest
 import (
 	"bytes"
 	"context"
+	"time"
 
 	// Imported for its init: a GIT_DIR exported by the shell must not point
 	// the tests at the caller's repository.
@@ -28,8 +29,12 @@ func NewFactory(dir string, env map[string]string) (*cmdutil.Factory, *bytes.Buf
 		}
 		return kv
 	}
-	return &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }, Environ: environ}, out, errOut
+	return &cmdutil.Factory{IOStreams: ios, WorkDir: dir, Getenv: func(k string) string { return env[k] }, Environ: environ, Now: Clock}, out, errOut
 }
+
+// Clock is the pinned time a test Factory reads: output that names a time
+// is the same on every run. A test of elapsed time sets Factory.Now itself.
+func Clock() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
 
 // Execute runs cmd with args on ios the way the root command does: bad
 // flag values are plain errors (cmdutil.PlainFlagValues, which NewCmdRoot

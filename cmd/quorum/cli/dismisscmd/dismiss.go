@@ -252,11 +252,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		who = opts.Who
 	}
 	by := who(ctx, root)
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	at := now().UTC().Truncate(time.Second)
+	at := opts.Now().UTC().Truncate(time.Second)
 	replaced, err := record(ctx, root, path, source, picked, prints, func(f report.Finding) dismiss.Entry {
 		return dismiss.NewEntry(f, opts.Reason, by, at)
 	})

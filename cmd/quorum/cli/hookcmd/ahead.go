@@ -95,6 +95,7 @@ func NewCmdPostCommit(f *cmdutil.Factory, runF func(*PostCommitOptions) error) *
 // that process.
 func PostCommit(opts *PostCommitOptions) error {
 	ctx := ctxOf(opts.Context)
+	opts.Now = clockOf(opts.Now)
 	if skipped(opts.Getenv) {
 		return nil
 	}
@@ -111,7 +112,7 @@ func PostCommit(opts *PostCommitOptions) error {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("the background review's log: %w", err), "check that "+gitDir+" is writable")
 	}
 	defer log.Close()
-	now := nowOf(opts.Now)
+	now := opts.Now
 	if what := ahead.InProgress(gitDir); what != "" {
 		fmt.Fprintf(log, "%s post-commit: %s is in progress; no background review\n", stamp(now), what)
 		return nil
@@ -214,7 +215,7 @@ func NewCmdAheadRun(f *cmdutil.Factory, runF func(*AheadRunOptions) error) *cobr
 // rebase) is a line in the log and the state, never an error anybody sees.
 func AheadRun(opts *AheadRunOptions) error {
 	ctx := ctxOf(opts.Context)
-	now := nowOf(opts.Now)
+	now := clockOf(opts.Now)
 	errOut := opts.IO.ErrOut
 	head := opts.Head
 	logf := func(format string, args ...any) {
@@ -585,11 +586,14 @@ func getenvOf(g func(string) string) func(string) string {
 	return g
 }
 
-func nowOf(n func() time.Time) func() time.Time {
-	if n == nil {
+// clockOf is now, or the real clock when a caller left it unset (the
+// hook's entry points are called with partial options, as for Getenv;
+// commands built by NewCmdX always set it from the Factory).
+func clockOf(now func() time.Time) func() time.Time {
+	if now == nil {
 		return time.Now
 	}
-	return n
+	return now
 }
 
 func stamp(now func() time.Time) string { return now().UTC().Format(time.RFC3339) }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -226,12 +225,6 @@ func paint(on bool, severity, text string) string {
 	return "\x1b[" + code + "m" + text + "\x1b[0m"
 }
 
-func now(opts *RunOptions) time.Time {
-	if opts.Now != nil {
-		return opts.Now()
-	}
-	return time.Now()
-}
 
 // allPlaces says which blocking findings 'quorum dismiss' takes only with
 // --all-places (their code on several lines, or several places grouped):

@@ -286,6 +286,7 @@ func gapsOf(partial, fewer string) string {
 // after setting a scripted Reviewer.
 func RunPush(opts *RunOptions) error {
 	ctx := ctxOf(opts.Context)
+	opts.Now = clockOf(opts.Now)
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -457,9 +458,6 @@ func RunPush(opts *RunOptions) error {
 	reviewer := opts.Reviewer
 	if reviewer == nil {
 		now := opts.Now
-		if now == nil {
-			now = time.Now
-		}
 		reviewer = &pipelineReviewer{now: now, getenv: getenv, ios: opts.IO}
 	}
 	req := ReviewRequest{
@@ -477,7 +475,7 @@ func RunPush(opts *RunOptions) error {
 	// A background review (quorum hook install --ahead) of these commits
 	// still in flight is waited for, within hook.timeout; one of other
 	// commits is cancelled. The lock is held through this review.
-	lock := joinAhead(rctx, dir, plan, errOut, nowOf(opts.Now))
+	lock := joinAhead(rctx, dir, plan, errOut, opts.Now)
 	defer lock.Unlock()
 	if ctx.Err() != nil {
 		return errInterrupted(cfg.Cache)
@@ -497,7 +495,7 @@ func RunPush(opts *RunOptions) error {
 			// Remembered as any block is: a later push the hook cannot
 			// review (the server down) must not go through on it.
 			if verdicts != nil {
-				recordBlock(errOut, verdicts, plan, ie.found, now(opts))
+				recordBlock(errOut, verdicts, plan, ie.found, opts.Now())
 			}
 		}
 		return errInterrupted(cfg.Cache)
@@ -613,7 +611,7 @@ func RunPush(opts *RunOptions) error {
 	// panel, or of part of the push, must not clear an earlier block.
 	if verdicts != nil && out.Partial == "" && len(out.Missing) == 0 || verdicts != nil && out.Blocked {
 		if out.Blocked {
-			recordBlock(errOut, verdicts, plan, out, now(opts))
+			recordBlock(errOut, verdicts, plan, out, opts.Now())
 		} else {
 			warnUnsaved(errOut, verdicts.RecordPass(plan.Commits, plan.Above()))
 		}
@@ -751,7 +749,7 @@ func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
 func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts *hook.Verdicts, reason string, partial bool) {
 	err := errors.New("the hook's saved verdicts could not be read (see the warning above)")
 	if verdicts != nil {
-		err = verdicts.RecordUnreviewed(hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Partial: partial, Time: now(opts)})
+		err = verdicts.RecordUnreviewed(hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Partial: partial, Time: opts.Now()})
 	}
 	if err == nil {
 		return

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -48,7 +47,7 @@ func request(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy repo
 			ToolVersion: Version,
 			Options:     reportOptions(cfg, policy),
 		},
-		Now: func() time.Time { return now(opts) },
+		Now: opts.Now,
 	}
 	if save {
 		var err error

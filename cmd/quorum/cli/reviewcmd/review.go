@@ -586,7 +586,7 @@ func notReviewed(opts *ReviewOptions, cfg *config.Config, set *diff.Set, policy 
 
 // noAnswers is the raw output of a review no model was asked for.
 func noAnswers(opts *ReviewOptions) *review.Raw {
-	return &review.Raw{Schema: "quorum.raw/v1", StartedAt: now(opts), Results: []review.RawResult{}}
+	return &review.Raw{Schema: "quorum.raw/v1", StartedAt: opts.Now(), Results: []review.RawResult{}}
 }
 
 // outcome turns how the run ended into the command's error: interrupted,
@@ -649,9 +649,3 @@ func noAnswerError(err error) error {
 	return exitcode.New(code, err, hint)
 }
 
-func now(opts *ReviewOptions) time.Time {
-	if opts.Now != nil {
-		return opts.Now()
-	}
-	return time.Now()
-}

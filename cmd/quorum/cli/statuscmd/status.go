@@ -214,9 +214,6 @@ func statusRun(opts *StatusOptions) error {
 		ctx = context.Background()
 	}
 	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
 	dir := opts.Dir
 	if dir == "" {
 		d, err := os.Getwd()
