@@ -126,7 +126,6 @@ func (p *Plan) Spans() []string {
 	return out
 }
 
-
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {

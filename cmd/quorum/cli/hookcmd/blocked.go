@@ -225,7 +225,6 @@ func paint(on bool, severity, text string) string {
 	return "\x1b[" + code + "m" + text + "\x1b[0m"
 }
 
-
 // allPlaces says which blocking findings 'quorum dismiss' takes only with
 // --all-places (their code on several lines, or several places grouped):
 // the command above refuses them until each place is checked.

@@ -648,4 +648,3 @@ func noAnswerError(err error) error {
 	}
 	return exitcode.New(code, err, hint)
 }
-
