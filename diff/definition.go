@@ -373,7 +373,7 @@ type Scopes struct {
 	// every line.
 	lang   lang
 	python bool
-	// yaml: a YAML file, whose scopes are its mapping keys (keyScope).
+	// yaml: a YAML file, whose scopes are its mapping keys (yamlScope).
 	yaml bool
 	// docs counts a YAML file's documents begun so far: the second and
 	// later are scopes of their own (yamlDocument).

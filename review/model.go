@@ -1,4 +1,4 @@
-// Package review plans chunks, runs the reviewer panel, anchors and merges findings, and builds the report model.
+// Package review holds the types every review stage shares: the model-server interfaces, raw answers and their metrics, severities and fix forms.
 package review
 
 import (
@@ -10,7 +10,8 @@ import (
 )
 
 // This file declares what review needs from a model server. internal/ollama
-// satisfies these interfaces; internal/ollamatest fakes the server behind it.
+// and internal/openai satisfy these interfaces; internal/ollamatest fakes
+// the server behind them.
 
 // ChatRequest is one reviewer call: a system and user prompt, a JSON schema
 // the answer must follow, and the options that make it reproducible.

@@ -135,7 +135,7 @@ type ChunkResult struct {
 // Answered reports whether the reviewer answered at least part of the diff.
 func (r RawResult) Answered() bool { return r.Status == StatusOK || r.Status == StatusPartial }
 
-// StoppedBeforeAnswering: a failed reviewer none of whose requests
+// StoppedBeforeAnswering reports a failed reviewer none of whose requests
 // failed, whose only error is the run's interruption (Ctrl-C, a timeout).
 // A model that answered badly, or could not load, failed on its own.
 func (r RawResult) StoppedBeforeAnswering() bool {

@@ -92,6 +92,9 @@ func TestAheadPush(t *testing.T) {
 	if bgChats == 0 {
 		t.Fatalf("the background review asked the server nothing; proxy saw %s", proxy.Summary())
 	}
+	if n := strings.Count(s.Log(), `"/api/chat"`) - serverChats; n != bgChats {
+		t.Fatalf("the server logged %d chat requests during the background review, the proxy %d", n, bgChats)
+	}
 	rep, err := os.ReadFile(filepath.Join(st.Report, "report.json"))
 	if err != nil || !strings.Contains(string(rep), `"trigger": "ahead"`) {
 		t.Fatalf("the background report is not marked as one (%v)", err)

@@ -335,7 +335,8 @@ func (s *Server) handleShow(w http.ResponseWriter, r *http.Request) {
 	}
 	name := req.Model
 	if name == "" {
-		name = req.Name
+		// Clients before the model field sent only name.
+		name = req.Name //lint:ignore SA1019 old clients' requests are still served
 	}
 	i := s.begin(r, Request{Model: name})
 	m, ok := s.model(name)

@@ -575,13 +575,6 @@ type Result struct {
 	Rejected []Rejected
 }
 
-// All anchors every finding of every answered chunk of raw against set. It
-// is a pure function of its inputs: reviewers are taken in name order, so
-// the order of raw.Results does not matter.
-func All(set *diff.Set, raw *review.Raw) Result {
-	return NewIndex(set).All(raw)
-}
-
 // notShown is the reason a finding on a file its request did not show is
 // rejected, naming (up to three of) the files it did show.
 func notShown(files []string) string {
@@ -596,9 +589,11 @@ func notShown(files []string) string {
 	return "file not in the part of the change its reviewer was shown (" + strings.Join(names, ", ") + more + ")"
 }
 
-// All is All over ix's diff: a caller that reads the same diff again
-// after anchoring (the dismissal stage) shares the index and the
-// scope chains it has read.
+// All anchors every finding of every answered chunk of raw against ix's
+// diff. It is a pure function of its inputs: reviewers are taken in name
+// order, so the order of raw.Results does not matter. A caller that reads
+// the same diff again after anchoring (the dismissal stage) shares the
+// index and the scope chains it has read.
 func (ix *Index) All(raw *review.Raw) Result {
 	res := Result{Rejected: []Rejected{}}
 	if raw == nil {

@@ -13,18 +13,12 @@ import (
 // a region: the same issue reported at its cause and at its symptom lies in
 // one function, however many lines apart.
 
-// section returns the enclosing section of new-side line n of path, or "":
-// the definitions open above the hunk (diff.Hunk.Enclosing, read from the
-// file) are carried through the hunk's lines up to n (diff.Scopes), and
-// the innermost of them that line n is indented past is its section; with
-// none open, git's heading. The same line has the same section however far
-// its hunk reaches.
-func (ix *Index) section(path string, n int) string {
-	return innermost(ix.scope(path, n))
-}
-
 // scope is the definitions around new-side line n of path, outermost
-// first, ending with its section (see section); nil for none.
+// first, or nil for none: the definitions open above the hunk
+// (diff.Hunk.Enclosing, read from the file) are carried through the hunk's
+// lines up to n (diff.Scopes); the innermost of them that line n is
+// indented past is its section, and with none open, git's heading. The
+// same line has the same section however far its hunk reaches.
 func (ix *Index) scope(path string, n int) []string {
 	f := ix.diffs[path]
 	if f == nil || n <= 0 {

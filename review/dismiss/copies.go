@@ -11,17 +11,13 @@ import (
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// Copies returns, for a finding of a review of set, the lines of its file
+// copies returns, for a finding of a review of set, the lines of its file
 // that hold its code where it is (report.Input.Copies): the same code in
 // the same definitions, its own line included. A finding on new or
 // unchanged code counts the file at the reviewed head, whether or not the
 // diff shows a copy, so an unrelated edit near an old copy never changes
 // the count; one on deleted code counts the deleted lines (its old-side
 // line numbers). Where the file cannot be read, the diff's lines count.
-func Copies(set *diff.Set) func(report.Finding) []int {
-	return copies(set, newPlacer(set))
-}
-
 func copies(set *diff.Set, p *placer) func(report.Finding) []int {
 	files := map[string]*fileCode{}
 	return func(f report.Finding) []int {

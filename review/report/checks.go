@@ -76,7 +76,6 @@ var sourceExt = map[string]bool{
 	".zig": true, ".clj": true, ".fs": true, ".vue": true, ".svelte": true,
 }
 
-// isTest recognises test files by the conventions of common languages.
 // IsTest recognises test files by the conventions of common languages.
 func IsTest(p string) bool {
 	base := path.Base(p)

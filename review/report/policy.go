@@ -22,7 +22,7 @@ const (
 	PolicyMajority = "majority"
 )
 
-// Gate thresholds for FailOn.
+// FailOnNone is the FailOn that turns the gate off.
 const FailOnNone = "none"
 
 // Policy is how votes become severities and when the gate trips.

@@ -70,4 +70,3 @@ func (w *waitCounter) Tokens(string, int)                   {}
 func (w *waitCounter) ChunkDone(string, review.ChunkResult) {}
 func (w *waitCounter) Finished(string, review.RawResult)    {}
 func (w *waitCounter) Waiting(string, string)               { w.mu.Lock(); w.waits++; w.mu.Unlock() }
-func (w *waitCounter) n() int                               { w.mu.Lock(); defer w.mu.Unlock(); return w.waits }

@@ -16,7 +16,7 @@ type Scenario struct {
 	Severity string
 }
 
-// Meta times, pinned so goldens are stable.
+// GeneratedAt is the reports' generation time, pinned so goldens are stable.
 var GeneratedAt = time.Date(2026, 11, 27, 9, 2, 5, 0, time.UTC)
 
 const (

@@ -111,9 +111,6 @@ func TestShowArgs(t *testing.T) {
 	}
 }
 
-// printError mirrors cli.PrintError (which this package cannot import: cli
-// registers it) closely enough to assert message, hint and exit code.
-
 // The tester's repro: OLLAMA_HOST no longer beats the host of the
 // repository's .quorum.yaml or of the user file, nor QUORUM_HOST; it
 // shows only when nothing else sets the host.

@@ -153,11 +153,6 @@ func (b *blockingReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 }
 
-func (b *blockingReviewer) n() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.calls)
-}
 
 // TestPostCommitOnlySpawns: the post-commit hook's command starts the
 // background run and returns; it reviews nothing itself. During a rebase,
@@ -501,7 +496,7 @@ func TestInstallAheadForeignPostCommit(t *testing.T) {
 	if err := os.WriteFile(pc, []byte(foreign), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	f, out, errOut := cmdtest.NewFactory(r.dir, nil)
+	f, _, errOut := cmdtest.NewFactory(r.dir, nil)
 	code := cmdtest.Execute(context.Background(), NewCmdInstall(f, nil), f.IOStreams, []string{"--ahead"})
 	if code != exitcode.Setup || !strings.Contains(errOut.String(), "error: a post-commit hook is already installed at "+pc+"\n") ||
 		!strings.Contains(errOut.String(), "\nhint: rerun with --chain to run it before quorum, or --force to replace it (a backup is kept)\n") {
@@ -510,7 +505,7 @@ func TestInstallAheadForeignPostCommit(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(r.gitDir(), "hooks", "pre-push")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("pre-push written although the install was refused: %v", err)
 	}
-	f, out, errOut = cmdtest.NewFactory(r.dir, nil)
+	f, out, errOut := cmdtest.NewFactory(r.dir, nil)
 	if code := cmdtest.Execute(context.Background(), NewCmdInstall(f, nil), f.IOStreams, []string{"--ahead", "--chain"}); code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}

@@ -202,9 +202,6 @@ func TestStarterLoadsInEveryShape(t *testing.T) {
 	}
 }
 
-// printError mirrors cli.PrintError (which this package cannot import: cli
-// registers it) closely enough to assert message, hint and exit code.
-
 // Outside a repository nothing is written: the file would configure no
 // review there.
 func TestInitOutsideARepository(t *testing.T) {
