@@ -2,6 +2,7 @@
 package config
 
 import (
+	"slices"
 	"errors"
 	"fmt"
 	"os"
@@ -191,9 +192,28 @@ const MaxGuidelineBytes = 64 << 10
 type Guidance struct {
 	// Ref names where they were read, such as origin/main.
 	Ref string
+	// Root is the repository root the names are relative to, as the
+	// configuration's paths spell it.
+	Root string
+	// Names are every file looked up there (slash paths): a configured
+	// file by one of these names is the commit's, found or not, never the
+	// work tree's.
+	Names []string
 	// Files are the files found, in the order the prompts quote them.
 	Files []GuidelineText
 }
+
+// Has reports whether path (absolute, under Root) is one of the names
+// looked up at the commit.
+func (g *Guidance) Has(path string) bool {
+	rel, err := filepath.Rel(g.Root, path)
+	return err == nil && slices.Contains(g.Names, filepath.ToSlash(rel))
+}
+
+// RepoNamedGuidelines reports whether the guideline files in Guidelines
+// are the repository file's (.quorum.yaml, of the work tree or a commit),
+// not the user's, the environment's or a flag's.
+func (c *Config) RepoNamedGuidelines() bool { return c.Source("guidelines").Kind == FromRepo }
 
 // GuidelineText is one guideline file: its slash path in the repository,
 // and its text.

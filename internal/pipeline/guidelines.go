@@ -15,9 +15,9 @@ import (
 // Guidelines concatenates the repository's guideline files
 // (config.RepoGuidelineFiles) and the configured ones, each under its name.
 // With committed set (a push: the remote default branch's), the repository's
-// files are quoted as that commit has them, and only configured files
-// outside the repository (the user's) are read from disk: a push does not
-// reword the guidance its own review gets. Unreadable files are skipped:
+// files, and those its .quorum.yaml names, are quoted as that commit has
+// them, found or not; other configured files (the user's) are read from
+// disk: a push does not reword the guidance its own review gets. Unreadable files are skipped:
 // they are advice, not input the review depends on. A file inside the
 // repository that is a symlink leaving it is skipped too (a cloned
 // repository must not make quorum put ~/.ssh or /proc into a prompt), and
@@ -48,10 +48,10 @@ func Guidelines(root string, extra []string, committed *config.Guidance) string 
 		}
 	}
 	for _, p := range extra {
+		if committed != nil && committed.Has(p) {
+			continue // the commit's, among committed's files or absent there
+		}
 		if config.InsideByName(root, p) {
-			if committed != nil {
-				continue // among committed's files
-			}
 			resolved, ok := insideRepo(root, p)
 			if !ok {
 				continue

@@ -99,9 +99,12 @@ func TestGuidelinesFromACommit(t *testing.T) {
 	write(t, filepath.Join(root, "docs", "team.md"), "pushed wording")
 	mine := filepath.Join(base, "mine.md")
 	write(t, mine, "my own rule")
-	committed := &config.Guidance{Ref: "origin/main", Files: []config.GuidelineText{{Name: "AGENTS.md", Text: "check every query"}, {Name: "docs/team.md", Text: "team rule"}}}
-	got := Guidelines(root, []string{filepath.Join(root, "docs", "team.md"), mine}, committed)
-	want := "From AGENTS.md:\ncheck every query\n\nFrom docs/team.md:\nteam rule\n\nFrom " + mine + ":\nmy own rule"
+	write(t, filepath.Join(root, "gone.md"), "deleted at the commit")
+	write(t, filepath.Join(root, "mine-too.md"), "my uncommitted rule")
+	committed := &config.Guidance{Ref: "origin/main", Root: root, Names: []string{"AGENTS.md", "docs/team.md", "gone.md"},
+		Files: []config.GuidelineText{{Name: "AGENTS.md", Text: "check every query"}, {Name: "docs/team.md", Text: "team rule"}}}
+	got := Guidelines(root, []string{filepath.Join(root, "docs", "team.md"), filepath.Join(root, "gone.md"), mine, filepath.Join(root, "mine-too.md")}, committed)
+	want := "From AGENTS.md:\ncheck every query\n\nFrom docs/team.md:\nteam rule\n\nFrom " + mine + ":\nmy own rule\n\nFrom mine-too.md:\nmy uncommitted rule"
 	if got != want {
 		t.Errorf("guidelines:\n%s\nwant:\n%s", got, want)
 	}

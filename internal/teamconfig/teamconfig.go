@@ -93,7 +93,7 @@ func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update
 }
 
 // withGuidance is cfg with the repository's guideline files
-// (config.RepoGuidelineFiles, then those cfg names inside the repository)
+// (config.RepoGuidelineFiles, then those its .quorum.yaml names)
 // as the default branch's commit has them, so a push does not reword the
 // guidance its own review gets. note, the caller's, gains a word when a
 // head the push carries has them otherwise. When they cannot be read,
@@ -101,8 +101,8 @@ func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update
 func withGuidance(ctx context.Context, g *gitexec.Git, cfg *config.Config, ref, commit string, heads []string, note string) (*config.Config, string, error) {
 	names := slices.Clone(config.RepoGuidelineFiles)
 	for _, p := range cfg.Guidelines {
-		if !config.InsideByName(cfg.Root, p) {
-			continue // the user's own, read from disk
+		if !cfg.RepoNamedGuidelines() || !config.InsideByName(cfg.Root, p) {
+			continue // the user's own (their config, QUORUM_GUIDELINES), read from disk
 		}
 		rel, err := filepath.Rel(cfg.Root, p)
 		if name := filepath.ToSlash(rel); err == nil && !slices.Contains(names, name) && !strings.ContainsAny(name, "\n\x00") {
@@ -119,7 +119,7 @@ func withGuidance(ctx context.Context, g *gitexec.Git, cfg *config.Config, ref, 
 	if err != nil {
 		return cfg, joinNotes(note, fmt.Sprintf("the guideline files at %s could not be read (%s): the models get the work tree's", ref, safetext.OneLine(err.Error()))), nil
 	}
-	guidance := &config.Guidance{Ref: ref}
+	guidance := &config.Guidance{Ref: ref, Root: cfg.Root, Names: names}
 	var changed []string
 	for i, n := range names {
 		team := got[i]
@@ -254,7 +254,8 @@ func readAt(ctx context.Context, g *gitexec.Git, specs []string) ([]committedFil
 		f := strings.Fields(string(line))
 		var size int
 		switch {
-		case len(f) == 2 && f[1] == "missing":
+		case bytes.HasSuffix(line, []byte(" missing")) || bytes.HasSuffix(line, []byte(" ambiguous")):
+			// "<spec> missing": the spec as asked, spaces and all.
 			files[i] = committedFile{state: absent}
 			out = rest
 			continue

@@ -105,7 +105,17 @@ func TestGuidanceAtTheDefaultBranch(t *testing.T) {
 	})
 	ctx := context.Background()
 	g := &gitexec.Git{Dir: dir}
-	cfg := &config.Config{Root: dir, Guidelines: []string{filepath.Join(dir, "docs", "team.md"), "/home/u/mine.md"}}
+	// The repository's file names docs/team.md; the user's own file
+	// (outside the repository, or inside it and uncommitted) is not looked
+	// up in the commit.
+	cfg, err := config.LoadWithRepoData(dir, func(string) string { return "" }, config.RepoData{Data: []byte("guidelines: [docs/team.md]\n"), Name: "origin/main:.quorum.yaml"})
+	if err != nil || !cfg.RepoNamedGuidelines() {
+		t.Fatalf("config: %v", err)
+	}
+	user := &config.Config{Root: dir, Guidelines: []string{filepath.Join(dir, "mine.md")}}
+	if got, _, err := withGuidance(context.Background(), &gitexec.Git{Dir: dir}, user, "origin/main", commit, nil, ""); err != nil || got.RepoGuidance.Has(filepath.Join(dir, "mine.md")) {
+		t.Fatalf("a user's guideline file was looked up in the commit: %+v %v", got.RepoGuidance, err)
+	}
 	got, note, err := withGuidance(ctx, g, cfg, "origin/main", commit, []string{commit}, "")
 	if err != nil || note != "" {
 		t.Fatalf("withGuidance: %q %v", note, err)
@@ -144,5 +154,16 @@ func TestGuidanceAtTheDefaultBranch(t *testing.T) {
 	}
 	if got.RepoGuidance.Files[0].Text != "be kind\n" {
 		t.Errorf("the push's wording reached the prompt: %+v", got.RepoGuidance.Files[0])
+	}
+}
+
+// TestReadAtNamesWithSpaces: cat-file answers a missing path with the
+// spec as asked, spaces and all: still absent, and the reads after it
+// stay in step.
+func TestReadAtNamesWithSpaces(t *testing.T) {
+	dir, commit := repo(t, map[string]string{"docs/a b.md": "spaced\n", "AGENTS.md": "be kind\n"})
+	got, err := readAt(context.Background(), &gitexec.Git{Dir: dir}, []string{commit + ":docs/no such file.md", commit + ":docs/a b.md", commit + ":AGENTS.md"})
+	if err != nil || got[0].state != absent || string(got[1].data) != "spaced\n" || string(got[2].data) != "be kind\n" {
+		t.Fatalf("%+v %v", got, err)
 	}
 }

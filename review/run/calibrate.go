@@ -173,7 +173,10 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 			if rr.ctxUnset {
 				// Over this API num_ctx is only assumed: plan at what the
 				// server showed it holds. A prompt over it that Ollama
-				// reads would lose its system prompt, silently.
+				// reads would lose its system prompt, silently. Kept as a
+				// context check's finding: 'quorum doctor' judges the
+				// model by it.
+				recordCheck(r.Cache, rr.bpt.id, opts.NumCtx, resp.PromptEvalCount)
 				rr.shrinkContext(resp.PromptEvalCount)
 			}
 		}

@@ -174,6 +174,11 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 	if n := len(srv.OpenAIChats()); n != 1 {
 		t.Fatalf("%d requests after the cut probe", n-1)
 	}
+	// What the cut probe showed of the server is kept as a context check's
+	// finding, for 'quorum doctor' (run.CheckedContext).
+	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 4096); !ok || at != 1024 {
+		t.Fatalf("checked context %d, %v; want 1024 kept", at, ok)
+	}
 }
 
 // A server at a context no typical size (3000 tokens) that the user's
