@@ -620,7 +620,8 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 		rv := Reviewer{
 			Name: safetext.Sanitize(res.Reviewer.Name), Model: safetext.Sanitize(res.Reviewer.Model), Digest: res.Digest,
 			Focus: safetext.Sanitize(res.Reviewer.Focus), API: res.Reviewer.API, Host: safetext.OneLine(res.Reviewer.Host), Options: res.Options, Status: res.Status, Error: safetext.Sanitize(res.Error), Hint: safetext.Sanitize(res.Hint),
-			DurationMS: dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
+			Calibration: res.Calibration,
+			DurationMS:  dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
 			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: roundTo(m.TokensPerSecond(), 1),
 			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,
 			Chunks: len(res.Chunks), UnaskedChunks: res.Unasked, Rejected: rejected[res.Reviewer.Name], stopped: res.StoppedBeforeAnswering(),

@@ -183,20 +183,24 @@ type Reviewer struct {
 	Host string `json:"host,omitempty"`
 	// Options are the generation options every request of this reviewer set
 	// (num_ctx, num_predict, temperature, seed), so a report says how it was made.
-	Options      review.Options `json:"options"`
-	Status       string         `json:"status"`
-	Error        string         `json:"error,omitempty"`
-	Hint         string         `json:"hint,omitempty"`
-	DurationMS   int64          `json:"duration_ms"`
-	LoadMS       int64          `json:"load_ms"`
-	PromptTokens int            `json:"tokens_in"`
-	EvalTokens   int            `json:"tokens_out"`
-	TokensPerSec float64        `json:"tokens_per_sec"`
-	Requests     int            `json:"requests"`
-	Retries      int            `json:"retries"`
-	CacheHits    int            `json:"cache_hits"`
-	Chunks       int            `json:"chunks"`
-	FailedChunks int            `json:"failed_chunks"`
+	Options review.Options `json:"options"`
+	Status  string         `json:"status"`
+	Error   string         `json:"error,omitempty"`
+	Hint    string         `json:"hint,omitempty"`
+	// Calibration says where the bytes-per-token its chunks were planned
+	// with came from (review.RawResult.Calibration): "conservative" is
+	// one token a byte, for a tokenizer the server never measured.
+	Calibration  string  `json:"calibration,omitempty"`
+	DurationMS   int64   `json:"duration_ms"`
+	LoadMS       int64   `json:"load_ms"`
+	PromptTokens int     `json:"tokens_in"`
+	EvalTokens   int     `json:"tokens_out"`
+	TokensPerSec float64 `json:"tokens_per_sec"`
+	Requests     int     `json:"requests"`
+	Retries      int     `json:"retries"`
+	CacheHits    int     `json:"cache_hits"`
+	Chunks       int     `json:"chunks"`
+	FailedChunks int     `json:"failed_chunks"`
 	// TruncatedChunks counts failed chunks whose prompt the server cut.
 	TruncatedChunks int `json:"truncated_chunks,omitempty"`
 	// UnaskedChunks counts planned chunks the run stopped before asking

@@ -296,12 +296,32 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table); if %s generated or minified, leave %s out with an ignore glob (ignore: in .quorum.yaml), else give the reviewers a larger context (max_context, a model's num_ctx)",
 			what, it, is, it))
+		if r.plannedAtOneTokenAByte() {
+			parts[len(parts)-1] += " (their chunks were planned at one token a byte, the model's tokenizer unmeasured: the server gave no usable token count)"
+		}
 	}
 	if n := len(other); n > 0 {
 		parts = append(parts, fmt.Sprintf("%s read by no reviewer (%s): see the coverage table, and run the review again",
 			plural(n, "file", "files"), FirstFew(other)))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// plannedAtOneTokenAByte reports whether every reviewer that answered (or
+// had nothing it could ask) planned its chunks at one token a byte: no
+// measured tokenizer, so a context holds a quarter of the code it would.
+func (r *Report) plannedAtOneTokenAByte() bool {
+	n := 0
+	for _, rv := range r.Reviewers {
+		if !rv.Answered() && !rv.hadNothingToAsk() {
+			continue
+		}
+		if rv.Calibration != "conservative" {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // TruncatedFor reports whether some reviewer that answered marked file p

@@ -236,3 +236,19 @@ func TestOnlyUnfitFileIsNotUnanswered(t *testing.T) {
 		t.Fatalf("verdict %+v", v)
 	}
 }
+
+// TestUnfitAtOneTokenAByteSaysWhy: when every reviewer planned at one token
+// a byte (no token count from its server), the verdict says so: that, not
+// the file, is why a small file did not fit.
+func TestUnfitAtOneTokenAByteSaysWhy(t *testing.T) {
+	res := unfitResult("tinyllama", 0, review.Answer{Summary: "ok"})
+	res.Calibration = "conservative"
+	r := consolidate(t, unfitSet(), reporttest.Raw(res), report.Policy{})
+	if !strings.Contains(r.Verdict.Text, "planned at one token a byte, the model's tokenizer unmeasured") {
+		t.Errorf("verdict %q", r.Verdict.Text)
+	}
+	r = consolidate(t, unfitSet(), reporttest.Raw(unfitResult("tinyllama", 0, review.Answer{Summary: "ok"})), report.Policy{})
+	if strings.Contains(r.Verdict.Text, "one token a byte") {
+		t.Errorf("a measured reviewer's verdict %q", r.Verdict.Text)
+	}
+}
