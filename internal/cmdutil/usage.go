@@ -42,3 +42,17 @@ func SelectionHint(cmd *cobra.Command, err error) error {
 	}
 	return exitcode.WithHint(err, HelpHint(cmd))
 }
+
+// UnknownCommand is the error for a word that names none of group's
+// commands, with the nearest one when a typo is likely.
+func UnknownCommand(group *cobra.Command, word string) error {
+	path := CommandPath(group)
+	hint := fmt.Sprintf("'%s --help' lists its commands", path)
+	if group.SuggestionsMinimumDistance <= 0 {
+		group.SuggestionsMinimumDistance = 2 // cobra's own default, which it sets only on its path
+	}
+	if s := group.SuggestionsFor(word); len(s) > 0 {
+		hint = fmt.Sprintf("did you mean '%s %s'? %s", path, s[0], hint)
+	}
+	return exitcode.New(exitcode.Setup, fmt.Errorf("unknown command %q for %q", word, path), hint)
+}

@@ -118,7 +118,7 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 		// error, and no subcommand shows the group's help.
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return unknownCommand(c, args[0])
+				return cmdutil.UnknownCommand(c, args[0])
 			}
 			return nil
 		}
@@ -143,20 +143,6 @@ func markArgErrorsAsUsage(cmd *cobra.Command) {
 		}
 		return nil
 	}
-}
-
-// unknownCommand is the error for a word that names none of group's
-// commands, with the nearest one when a typo is likely.
-func unknownCommand(group *cobra.Command, word string) error {
-	path := cmdutil.CommandPath(group)
-	hint := fmt.Sprintf("'%s --help' lists its commands", path)
-	if group.SuggestionsMinimumDistance <= 0 {
-		group.SuggestionsMinimumDistance = 2 // cobra's own default, which it sets only on its path
-	}
-	if s := group.SuggestionsFor(word); len(s) > 0 {
-		hint = fmt.Sprintf("did you mean '%s %s'? %s", path, s[0], hint)
-	}
-	return exitcode.New(exitcode.Setup, fmt.Errorf("unknown command %q for %q", word, path), hint)
 }
 
 // subcommands lists the constructors registered by commands.go; each returns a wired command.

@@ -35,7 +35,7 @@ them. After each save the oldest are removed beyond reports.keep (default
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return exitcode.Setupf("run 'quorum report --help' for usage", "unknown command %q for %q", args[0], cmd.CommandPath())
+				return cmdutil.UnknownCommand(cmd, args[0])
 			}
 			return cmd.Help()
 		},

@@ -123,7 +123,8 @@ func TestShowErrors(t *testing.T) {
 		{"report show nope", "error: report not found: nope", "hint: run 'quorum report list' to see saved reports"},
 		{"report show --format html", `error: unknown format "html"`, "hint: use --format text, markdown, json, sarif, rdjsonl"},
 		{"report show a b", "error: accepts at most 1 arg(s), received 2", "hint: run 'quorum report show --help' for usage"},
-		{"report bogus", `error: unknown command "bogus" for "quorum report"`, "hint: run 'quorum report --help' for usage"},
+		{"report bogus", `error: unknown command "bogus" for "quorum report"`, "hint: 'quorum report --help' lists its commands"},
+		{"report lsit", `error: unknown command "lsit" for "quorum report"`, "hint: did you mean 'quorum report list'? 'quorum report --help' lists its commands"},
 		{"report list x", `error: quorum report list takes no arguments, got "x"`, "hint: run 'quorum report list --help' for the flags"},
 	} {
 		code, out, errOut := run(t, dir, tt.args)
