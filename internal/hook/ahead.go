@@ -23,6 +23,9 @@ type UnknownRemoteError struct {
 }
 
 func (e *UnknownRemoteError) Error() string {
+	if e.Remote == "." {
+		return fmt.Sprintf("%s is \".\", so git pushes into this repository itself", e.Key)
+	}
 	return fmt.Sprintf("%s names %q, which is no remote of this repository", e.Key, e.Remote)
 }
 
@@ -80,6 +83,11 @@ func PlanBranch(ctx context.Context, dir string) (*Plan, Branch, error) {
 			b.Remote, key = v, k
 			break
 		}
+	}
+	if b.Remote == "." && !strings.HasSuffix(key, ".remote") {
+		// A push remote of "." (not a branch's local upstream, which
+		// git push passes over for the default remote): nowhere to send.
+		return nil, b, &UnknownRemoteError{Key: key, Remote: b.Remote}
 	}
 	if b.Remote != "" && b.Remote != "." && cfg("remote."+b.Remote+".url") == "" && cfg("remote."+b.Remote+".pushurl") == "" && !urlOrPath(dir, b.Remote) {
 		return nil, b, &UnknownRemoteError{Key: key, Remote: b.Remote}

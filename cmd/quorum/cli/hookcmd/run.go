@@ -187,6 +187,20 @@ QUORUM_SKIP=1 skips the review.`,
 	return cmd
 }
 
+// sendsNothing reports whether a push whose configuration does not load
+// has nothing a review would read: every update a deletion, or of commits
+// the remote has, and no earlier block recorded that one of them could
+// bring back. Such a push is let through without a word, as it would be
+// with a configuration that loads; any other is refused for it.
+func sendsNothing(ctx context.Context, dir, remote, url string, updates []hook.Update) bool {
+	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: url, Tags: true})
+	if err != nil || len(plan.Ranges) > 0 {
+		return false
+	}
+	v, err := hook.LoadVerdicts(ctx, dir)
+	return err == nil && v.Damaged() == nil && len(v.Blocked) == 0
+}
+
 const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
 
 // howItGotThere says how a blocked commit the remote has reached it: below
@@ -331,6 +345,9 @@ func RunPush(opts *RunOptions) error {
 	}
 	cfg, err := config.Load(dir, getenv)
 	if err != nil {
+		if sendsNothing(ctx, dir, remote, opts.URL, updates) {
+			return nil // a deletion, or commits the remote has: nothing to say
+		}
 		return err
 	}
 	if cfg, err = teamConfig(ctx, errOut, dir, remote, opts.URL, updates, cfg, getenv); err != nil {

@@ -254,7 +254,11 @@ func statusRun(opts *StatusOptions) error {
 	case errors.Is(err, hook.ErrNoRemote) && unrelated:
 		return exitcode.Setupf(orphanReviewHint, "%s has no remote to push to and shares no history with %s (an orphan branch)", strings.TrimPrefix(br.Ref, "refs/heads/"), safetext.OneLine(head.Base))
 	case errors.As(err, &unknownRemote):
-		return exitcode.Setupf(fmt.Sprintf("add it ('git remote add %s URL') or set %s to a remote 'git remote' lists", unknownRemote.Remote, unknownRemote.Key),
+		hint := fmt.Sprintf("add it ('git remote add %s URL') or set %s to a remote 'git remote' lists", unknownRemote.Remote, unknownRemote.Key)
+		if unknownRemote.Remote == "." {
+			hint = fmt.Sprintf("set %s to a remote 'git remote' lists, or unset it ('git config --unset %s')", unknownRemote.Key, unknownRemote.Key)
+		}
+		return exitcode.Setupf(hint,
 			"%s pushes to nowhere: %s", strings.TrimPrefix(br.Ref, "refs/heads/"), safetext.OneLine(unknownRemote.Error()))
 	case errors.Is(err, hook.ErrNoRemote):
 		return exitcode.Setupf("add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one", "%s has no remote to push to", strings.TrimPrefix(br.Ref, "refs/heads/"))

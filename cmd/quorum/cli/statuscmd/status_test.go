@@ -167,6 +167,8 @@ func TestStatusErrors(t *testing.T) {
 	commit(t, orphanNoRemote, "other")
 	unknownRemote := repo(t)
 	git(t, unknownRemote, "config", "branch.main.pushRemote", "nosuchremote")
+	pushesHere := repo(t)
+	git(t, pushesHere, "config", "remote.pushDefault", ".")
 	rebasing := repo(t)
 	if err := os.MkdirAll(filepath.Join(rebasing, ".git", "rebase-merge"), 0o755); err != nil {
 		t.Fatal(err)
@@ -180,6 +182,7 @@ func TestStatusErrors(t *testing.T) {
 		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
 		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
 		{"push remote that is none", unknownRemote, nil, `main pushes to nowhere: branch.main.pushRemote names "nosuchremote", which is no remote of this repository`, "add it ('git remote add nosuchremote URL') or set branch.main.pushRemote to a remote 'git remote' lists"},
+		{"push remote that is the repository", pushesHere, nil, `main pushes to nowhere: remote.pushDefault is ".", so git pushes into this repository itself`, "set remote.pushDefault to a remote 'git remote' lists, or unset it ('git config --unset remote.pushDefault')"},
 		{"no commits", empty, nil, "the repository has no commits yet", "commit first; quorum status is about the commits you would push"},
 		{"orphan branch, no commit yet", orphan, nil, "branch fresh has no commits yet (an orphan branch)", "commit on it first ('git commit'); 'quorum review --staged' reviews what is staged"},
 		{"orphan branch, no remote", orphanNoRemote, nil, "other has no remote to push to and shares no history with main (an orphan branch)", "review it against a related commit with 'quorum review --base REV', or all of it with 'quorum review --commits 4b825dc642cb6eb9a060e54bf8d69288fbee4904..HEAD'"},
