@@ -132,18 +132,22 @@ func TestChatFaults(t *testing.T) {
 		// server: the server itself failed (Error.Server), which is still
 		// exit 2, never 3: not a fault of quorum.
 		server bool
+		status int // of a FaultServerError: an auth layer's or a proxy's
 	}{
-		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "out of memory", ollama.CodeSetup, true},
-		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup, false},
-		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", ollama.CodeSetup, false},
-		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", ollama.CodeSetup, true},
-		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", ollama.CodeSetup, true},
-		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", ollama.CodeSetup, true},
-		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", ollama.CodeSetup, true},
+		{"401", ollamatest.FaultServerError, ollama.ErrRejected, "chat with qwen2.5-coder:7b: ollama at 127.0.0.1:", "without authentication", ollama.CodeSetup, false, 401},
+		{"429", ollamatest.FaultServerError, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup, false, 429},
+		{"502", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: the server at 127.0.0.1:", "a proxy between quorum and ollama", ollama.CodeSetup, true, 502},
+		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "out of memory", ollama.CodeSetup, true, 0},
+		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup, false, 0},
+		{"404", ollamatest.FaultNotFound, review.ErrModelNotFound, `model "qwen2.5-coder:7b" is not installed in ollama at 127.0.0.1:`, "ollama pull qwen2.5-coder:7b", ollama.CodeSetup, false, 0},
+		{"drop", ollamatest.FaultDrop, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama closed the connection before the answer was complete", "crash or restart", ollama.CodeSetup, true, 0},
+		{"cut short", ollamatest.FaultCutShort, ollama.ErrStreamDropped, "chat with qwen2.5-coder:7b: ollama ended the answer before it was complete", "stuck repeating itself", ollama.CodeSetup, true, 0},
+		{"error line", ollamatest.FaultErrorLine, ollama.ErrServer, "ollama reported an error: an error was encountered while running the model", "server.log", ollama.CodeSetup, true, 0},
+		{"garbage line", ollamatest.FaultGarbageLine, ollama.ErrServer, "ollama reported an error: <html>this is not json</html>", "server.log", ollama.CodeSetup, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := ollamatest.New(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: tt.fault, Model: model}}})
+			srv := ollamatest.New(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: tt.fault, Model: model, Status: tt.status}}})
 			c := newClient(t, srv)
 			_, err := c.Chat(context.Background(), chatReq(model), nil)
 			assertErr(t, err, tt.is, tt.msg, tt.hint, tt.code)

@@ -138,6 +138,11 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	if errors.As(err, &se) {
 		return c.statusErr(op, model, se)
 	}
+	var ae api.AuthorizationError
+	if errors.As(err, &ae) {
+		// The client's own type for a 401 (a stream's or a sign-in's).
+		return c.statusErr(op, model, api.StatusError{StatusCode: ae.StatusCode, Status: ae.Status})
+	}
 	var de *loopback.DialError
 	if errors.As(err, &de) {
 		return c.newErr(Unreachable, op, model, "start the server with `ollama serve` (or point OLLAMA_HOST at where it listens)",
@@ -189,7 +194,7 @@ func (c *Client) statusErr(op, model string, se api.StatusError) error {
 		}
 		return c.newErr(NotOllama, op, model, hintNotOllama,
 			fmt.Sprintf("%s: %s answered 404; is it an ollama server?", op, c.base.Host), ErrServer, se)
-	case http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		return c.newErr(Busy, op, model,
 			"ollama's queue is full; wait for its other clients to finish (or raise OLLAMA_MAX_QUEUE) and run again",
 			fmt.Sprintf("%s: ollama is busy: %s", op, msg), review.ErrBusy, se)
@@ -202,6 +207,10 @@ func (c *Client) statusErr(op, model string, se api.StatusError) error {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		return c.newErr(Denied, op, model, "check the server's access settings; quorum expects a local ollama without authentication",
 			fmt.Sprintf("%s: ollama at %s refused access (%d): %s", op, c.base.Host, se.StatusCode, msg), ErrRejected, se)
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		// Ollama answers neither: a proxy in front of it does.
+		return c.newErr(Failed, op, model, "a proxy between quorum and ollama failed to reach it: check the proxy, or point the host setting at ollama itself (127.0.0.1:11434)",
+			fmt.Sprintf("%s: the server at %s answered %d: %s", op, c.base.Host, se.StatusCode, msg), ErrServer, se)
 	default:
 		return c.newErr(Failed, op, model, hintServerLog,
 			fmt.Sprintf("%s: ollama failed (%d): %s", op, se.StatusCode, msg), ErrServer, se)

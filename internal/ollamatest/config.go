@@ -171,6 +171,9 @@ type Fault struct {
 	Loads bool
 	// Message overrides the error text of 500, 503 and error-line faults.
 	Message string
+	// Status overrides the 500 of a server-error fault: 401, 429 or 502
+	// are what an auth layer or a proxy in front of the server answers.
+	Status int
 }
 
 // DefaultReply is a minimal answer that follows quorum's reviewer schema.

@@ -1,6 +1,7 @@
 package ollamatest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -113,8 +114,9 @@ func faultMessage(f Fault, def string) string {
 func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault, model string, writeErr func(http.ResponseWriter, int, string)) (int, bool) {
 	switch f.Kind {
 	case FaultServerError:
-		writeErr(w, http.StatusInternalServerError, faultMessage(f, "llama runner process has terminated: signal: killed"))
-		return http.StatusInternalServerError, true
+		status := cmp.Or(f.Status, http.StatusInternalServerError)
+		writeErr(w, status, faultMessage(f, "llama runner process has terminated: signal: killed"))
+		return status, true
 	case FaultBusy:
 		writeErr(w, http.StatusServiceUnavailable, faultMessage(f, "server busy, please try again.  maximum pending requests exceeded"))
 		return http.StatusServiceUnavailable, true
