@@ -2,11 +2,11 @@
 package config
 
 import (
-	"slices"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
 

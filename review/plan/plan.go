@@ -198,7 +198,7 @@ type Plan struct {
 	Overhead int
 	// Room is the bytes a chunk has for files beside Overhead.
 	Room int
-	prep     *Prepared
+	prep *Prepared
 
 	fenceOnce sync.Once
 	fenceStr  string

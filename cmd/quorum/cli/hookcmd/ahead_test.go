@@ -153,7 +153,6 @@ func (b *blockingReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 }
 
-
 // TestPostCommitOnlySpawns: the post-commit hook's command starts the
 // background run and returns; it reviews nothing itself. During a rebase,
 // or with QUORUM_SKIP, it starts nothing.
