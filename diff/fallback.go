@@ -45,13 +45,13 @@ func goGitFiles(ctx context.Context, rp *repo, from, to plumbing.Hash) ([]File, 
 	}
 	changes, err := object.DiffTreeWithOptions(ctx, ta, tb, object.DefaultDiffTreeOptions)
 	if err != nil {
-		return nil, diffUnreadable(EngineGoGit, "cannot diff %s..%s: %w", short(from), short(to), err)
+		return nil, diffUnreadable(EngineGoGit, "cannot diff %s..%s: %w", shortHash(from), shortHash(to), err)
 	}
 	// git orders the patch by path (a rename sits at its new name).
 	sort.SliceStable(changes, func(i, j int) bool { return changeName(changes[i]) < changeName(changes[j]) })
 	patch, err := changes.PatchContext(ctx)
 	if err != nil {
-		return nil, diffUnreadable(EngineGoGit, "cannot diff %s..%s: %w", short(from), short(to), err)
+		return nil, diffUnreadable(EngineGoGit, "cannot diff %s..%s: %w", shortHash(from), shortHash(to), err)
 	}
 	var buf bytes.Buffer
 	if err := fdiff.NewUnifiedEncoder(&buf, fdiff.DefaultContextLines).Encode(patch); err != nil {
@@ -87,7 +87,6 @@ func changeName(c *object.Change) string {
 	return c.From.Name
 }
 
-func short(h plumbing.Hash) string { return h.String()[:12] }
 
 // goGitAttributes reads the work tree's .gitattributes files along each
 // path (root first, so deeper files win) with go-git's matcher.

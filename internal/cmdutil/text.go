@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -70,4 +71,12 @@ func RangeWarnings(w io.Writer, warnings []string) {
 	for _, m := range warnings {
 		fmt.Fprintf(w, "quorum: warning: %s\n", safetext.OneLine(m))
 	}
+}
+
+// AppendNew appends s to list unless it is empty or there already.
+func AppendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

@@ -8,7 +8,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Resolver turns a host name into addresses; HostsFile satisfies it and
@@ -220,4 +223,23 @@ func NewTransport(r Resolver, allowRemote bool) *http.Transport {
 		ResponseHeaderTimeout: 0,
 		TLSHandshakeTimeout:   10 * time.Second,
 	}
+}
+
+// ShortNetErr is a dial or connection error in a few words ("connection
+// refused", "host unreachable", "connection timed out"), else its own text
+// on one line; nil is a dial with no address to try.
+func ShortNetErr(err error) string {
+	switch {
+	case err == nil:
+		return "no address to dial"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "host unreachable"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "connection timed out"
+	}
+	return safetext.OneLine(err.Error())
 }

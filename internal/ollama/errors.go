@@ -14,6 +14,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"github.com/quorum-review/quorum/internal/loopback"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -146,7 +147,7 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 	var de *loopback.DialError
 	if errors.As(err, &de) {
 		return c.newErr(Unreachable, op, model, "start the server with `ollama serve` (or point OLLAMA_HOST at where it listens)",
-			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, shortNetErr(de.Err)),
+			fmt.Sprintf("cannot reach ollama at %s: %s", c.base.Host, loopback.ShortNetErr(de.Err)),
 			review.ErrUnreachable, de.Err)
 	}
 	var syn *json.SyntaxError
@@ -165,20 +166,13 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 		ErrServer, err)
 }
 
-// oneLine keeps server text printable on one line of bounded length.
+// oneLine keeps server text printable on one line of bounded length: its
+// lines joined (a server's message may span several), sanitised, clipped.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "") + "..."
-	}
-	return s
+	return safetext.Clip(safetext.OneLine(lineBreaks.Replace(s)), 200)
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
 func (c *Client) statusErr(op, model string, se api.StatusError) error {
 	msg := oneLine(se.ErrorMessage)
@@ -231,17 +225,3 @@ func isNetErr(err error) bool {
 	return errors.As(err, &ne)
 }
 
-// shortNetErr keeps the useful tail of a dial error ("connection refused").
-func shortNetErr(err error) string {
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return "host unreachable"
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "connection timed out"
-	}
-	return err.Error()
-}

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"syscall"
 
 	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -119,7 +117,7 @@ func (c *Client) transportErr(ctx context.Context, op string, err error) error {
 	}
 	var de *loopback.DialError
 	if errors.As(err, &de) {
-		return newErr(op, c.base.Host, 0, fmt.Sprintf("%s: cannot reach the server at %s: %s", op, c.base.Host, shortNetErr(de.Err)), review.ErrUnreachable, de.Err)
+		return newErr(op, c.base.Host, 0, fmt.Sprintf("%s: cannot reach the server at %s: %s", op, c.base.Host, loopback.ShortNetErr(de.Err)), review.ErrUnreachable, de.Err)
 	}
 	return newErr(op, c.base.Host, 0, fmt.Sprintf("%s: the server at %s failed: %s", op, c.base.Host, c.clean(err.Error())), ErrServer, err)
 }
@@ -146,22 +144,6 @@ func ctxErr(op string, err error) error {
 	return newErr(op, "", 0, op+": canceled", err)
 }
 
-// shortNetErr keeps the useful tail of a dial error ("connection refused").
-func shortNetErr(err error) string {
-	switch {
-	case err == nil:
-		return "no address to dial"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return "host unreachable"
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "connection timed out"
-	}
-	return safetext.OneLine(err.Error())
-}
 
 // Hint says what the user can do about err, an error of this client about
 // model; "" when there is nothing better than running again.

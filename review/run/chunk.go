@@ -151,7 +151,7 @@ func (r *Runner) tree(ctx context.Context, cfg Config, rr *reviewerRun, c plan.C
 		cr.Truncated = true
 		cr.Metrics = review.Metrics{}
 		err := fmt.Errorf("%w: %s, even alone", ErrPromptTruncated, strings.TrimPrefix(cause.Error(), errPromptCut.Error()+": "))
-		cr.Error = oneLine(err.Error())
+		cr.Error = short(err.Error())
 		return []*review.ChunkResult{cr}, true, err, nil
 	}
 	return r.parts(ctx, cfg, rr, parts) // chunk wrote the split marker
@@ -179,7 +179,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	started := r.now()
 	cr = &review.ChunkResult{Chunk: c.ID, Files: c.Paths}
 	fail := func(err error) (*review.ChunkResult, error, error) {
-		cr.Error = oneLine(err.Error())
+		cr.Error = short(err.Error())
 		return cr, err, nil
 	}
 	model, opts := rr.res.Reviewer.Model, rr.res.Options
@@ -193,7 +193,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	// process waiting for the chunk splits it too rather than ask again.
 	cut := func(why string) (*review.ChunkResult, error, error) {
 		_ = r.Cache.Put(splitNS, key, splitMarker{PromptEvalCount: cr.Metrics.PromptTokens, NumCtx: opts.NumCtx})
-		cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
+		cr.Error = short(fmt.Sprintf("%s: %s", errPromptCut, why))
 		return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
 	}
 	if !ok {
@@ -213,7 +213,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			if found, _ := r.Cache.Get(splitNS, key, &marker); !ok && waited && found {
 				// The process it waited for had the prompt cut: split too.
 				why := "another quorum process asking it had the prompt cut"
-				cr.Error = oneLine(fmt.Sprintf("%s: %s", errPromptCut, why))
+				cr.Error = short(fmt.Sprintf("%s: %s", errPromptCut, why))
 				return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
 			}
 		}
@@ -263,8 +263,8 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 					// the report says the reviewer was cut off, not only
 					// that the server cannot be reached now, and counts
 					// this chunk as asked and failed, not as never asked.
-					fatal := fmt.Errorf("cut off mid-answer (%s); then %w", oneLine(dropped.Error()), err)
-					cr.Error = oneLine(fatal.Error())
+					fatal := fmt.Errorf("cut off mid-answer (%s); then %w", short(dropped.Error()), err)
+					cr.Error = short(fatal.Error())
 					return cr, nil, fatal
 				}
 				return nil, nil, err
@@ -306,7 +306,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			// its KV cache and count only what it had not read yet: the
 			// low count is that, or a cut. Neither an answer nor a cut:
 			// never cached, never learned from, never covered.
-			return fail(fmt.Errorf("%w: after a dropped request (%s) it read %d tokens of about %d", ErrUnverified, oneLine(dropped.Error()), resp.PromptEvalCount, about))
+			return fail(fmt.Errorf("%w: after a dropped request (%s) it read %d tokens of about %d", ErrUnverified, short(dropped.Error()), resp.PromptEvalCount, about))
 		case first && low:
 			// The server read clearly less than the chunk's files take: it
 			// cut the prompt to a context smaller than num_ctx (its own, or
@@ -340,11 +340,10 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		}
 		prompt = user + repair
 	}
-	cr.Error = "after one retry: " + oneLine(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "))
+	cr.Error = "after one retry: " + short(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "))
 	return cr, last, nil
 }
 
-func oneLine(s string) string { return short(s) }
 
 // StillCached reports whether the answer a review read from or wrote to
 // c under key (review.ChunkResult.CacheKey) is there now, readable.

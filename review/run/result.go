@@ -211,7 +211,7 @@ func lowerNumPredict(prep *plan.Prepared, b plan.Budget, numPredict int) int {
 
 // statusOf classifies a fatal reviewer error: the status, a one-line reason and a hint.
 func (r *Runner) statusOf(err error, model string) (status, msg, hint string) {
-	msg = oneLine(err.Error())
+	msg = short(err.Error())
 	hint = r.hint(err, model)
 	if hint == "" && errors.Is(err, ErrOwnContext) {
 		hint = OwnContextHintOf(err)

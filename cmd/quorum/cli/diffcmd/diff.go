@@ -146,28 +146,22 @@ func singleP(getenv func(string) string) func() {
 // status and +/- counts, and the skipped files with reasons.
 func WriteText(w io.Writer, set *diff.Set) error {
 	var b strings.Builder
-	short := func(s string) string {
-		if len(s) > 12 {
-			return s[:12]
-		}
-		return s
-	}
 	switch set.Mode {
 	case diff.ModeRange:
 		fmt.Fprintf(&b, "range       merge-base(%s, %s)..%s\n", sanitize(set.Base.Ref), sanitize(set.Head.Ref), sanitize(set.Head.Ref))
-		fmt.Fprintf(&b, "base        %s %s\n", sanitize(set.Base.Ref), short(set.Base.Commit))
-		fmt.Fprintf(&b, "merge-base  %s\n", short(set.MergeBase))
-		fmt.Fprintf(&b, "head        %s %s\n", sanitize(set.Head.Ref), short(set.Head.Commit))
+		fmt.Fprintf(&b, "base        %s %s\n", sanitize(set.Base.Ref), cmdutil.ShortOID(set.Base.Commit))
+		fmt.Fprintf(&b, "merge-base  %s\n", cmdutil.ShortOID(set.MergeBase))
+		fmt.Fprintf(&b, "head        %s %s\n", sanitize(set.Head.Ref), cmdutil.ShortOID(set.Head.Commit))
 	case diff.ModeCommits:
 		fmt.Fprintf(&b, "range       %s..%s\n", sanitize(set.Base.Ref), sanitize(set.Head.Ref))
-		fmt.Fprintf(&b, "base        %s %s\n", sanitize(set.Base.Ref), short(set.Base.Commit))
-		fmt.Fprintf(&b, "head        %s %s\n", sanitize(set.Head.Ref), short(set.Head.Commit))
+		fmt.Fprintf(&b, "base        %s %s\n", sanitize(set.Base.Ref), cmdutil.ShortOID(set.Base.Commit))
+		fmt.Fprintf(&b, "head        %s %s\n", sanitize(set.Head.Ref), cmdutil.ShortOID(set.Head.Commit))
 	case diff.ModeStaged, diff.ModeWorktree:
 		what, side := "staged changes", "index"
 		if set.Mode == diff.ModeWorktree {
 			what, side = "uncommitted changes", "work tree"
 		}
-		against := "HEAD " + short(set.Base.Commit)
+		against := "HEAD " + cmdutil.ShortOID(set.Base.Commit)
 		if set.Base.Commit == "" {
 			against = "the empty tree: no commit yet"
 		}
@@ -180,7 +174,7 @@ func WriteText(w io.Writer, set *diff.Set) error {
 			if c.IsMerge() {
 				merge = " (merge)"
 			}
-			fmt.Fprintf(&b, "  %s %s%s\n", short(c.SHA)[:7], sanitize(c.Subject), merge)
+			fmt.Fprintf(&b, "  %s %s%s\n", cmdutil.ShortOID(c.SHA), sanitize(c.Subject), merge)
 		}
 	}
 	reviewed := set.Reviewable()

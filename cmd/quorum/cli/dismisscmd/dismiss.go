@@ -665,7 +665,7 @@ func ambiguous(l *dismiss.Ledger, sels []selector, kind string) error {
 			if p := e.Fingerprint + "\x00" + e.File; !slices.Contains(places, p) {
 				places = append(places, p)
 				where = append(where, e.Fingerprint+" "+describeEntry(e)+" in "+cmp.Or(safetext.Path(e.File), "any file"))
-				prints, ids = appendNew(prints, e.Fingerprint), appendNew(ids, e.ID)
+				prints, ids = cmdutil.AppendNew(prints, e.Fingerprint), cmdutil.AppendNew(ids, e.ID)
 			}
 		}
 		if len(places) > 1 {
@@ -685,13 +685,6 @@ func ambiguous(l *dismiss.Ledger, sels []selector, kind string) error {
 	return nil
 }
 
-// appendNew appends s to list unless it is there (or empty).
-func appendNew(list []string, s string) []string {
-	if s == "" || slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
-}
 
 // describeEntry names a dismissal: its id, its kinds and its title.
 func describeEntry(e dismiss.Entry) string {

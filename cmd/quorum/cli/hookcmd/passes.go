@@ -196,9 +196,9 @@ func joinOutcomes(outs []Outcome) Outcome {
 		if j.ReportPath == "" {
 			j.ReportPath = o.ReportPath
 		}
-		j.Reports = appendNew(j.Reports, o.ReportPath)
+		j.Reports = cmdutil.AppendNew(j.Reports, o.ReportPath)
 		j.SaveErr = cmp.Or(j.SaveErr, o.SaveErr)
-		verdicts = appendNew(verdicts, o.Verdict)
+		verdicts = cmdutil.AppendNew(verdicts, o.Verdict)
 		j.TimedOut = j.TimedOut || o.TimedOut
 		j.Unread = j.Unread || o.Unread
 		j.UnreadCut = j.UnreadCut || o.UnreadCut
@@ -207,13 +207,13 @@ func joinOutcomes(outs []Outcome) Outcome {
 		j.SelfExempt = append(j.SelfExempt, o.SelfExempt...)
 		j.Skipped = append(j.Skipped, o.Skipped...)
 		j.Fix = cmp.Or(j.Fix, o.Fix)
-		partial = appendNew(partial, o.Partial)
+		partial = cmdutil.AppendNew(partial, o.Partial)
 		j.Missing = dedupe(append(j.Missing, o.Missing...))
 		if o.Panel > 0 && (j.Panel == 0 || o.Reviewed < j.Reviewed) {
 			j.Reviewed, j.Panel = o.Reviewed, o.Panel // the review resting on the fewest
 		}
-		warnings = appendNew(warnings, o.Warning)
-		hints = appendNew(hints, o.WarningHint)
+		warnings = cmdutil.AppendNew(warnings, o.Warning)
+		hints = cmdutil.AppendNew(hints, o.WarningHint)
 	}
 	j.Verdict = strings.Join(verdicts, "; ")
 	j.Partial = strings.Join(partial, "; ")
@@ -243,10 +243,3 @@ func skippedGaps(o Outcome) string {
 	return strings.Join(gaps, "; ")
 }
 
-// appendNew appends s unless it is empty or there already.
-func appendNew(list []string, s string) []string {
-	if s == "" || slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
-}

@@ -100,7 +100,7 @@ func pruneRun(opts *PruneOptions) error {
 		}
 		what := "unreadable"
 		if r.Err == "" {
-			what = fmt.Sprintf("%s, %s", safetext.OneLine(r.Verdict), plural(r.Findings, "finding"))
+			what = fmt.Sprintf("%s, %s", safetext.OneLine(r.Verdict), fmt.Sprintf("%d finding%s", r.Findings, cmdutil.Plural(r.Findings)))
 		}
 		fmt.Fprintf(out, "%s %s (%s; %s; %s)\n", verb, safetext.OneLine(r.ID), what, cmdutil.Bytes(r.Bytes), why)
 	}
@@ -119,20 +119,14 @@ func pruneRun(opts *PruneOptions) error {
 		return nil
 	}
 	if len(res.Removed) == 0 {
-		fmt.Fprintf(out, "nothing to prune: %s, %s (%s)\n", plural(res.Kept, "report"), cmdutil.Bytes(res.Bytes), strings.Join(limits, ", "))
+		fmt.Fprintf(out, "nothing to prune: %s, %s (%s)\n", fmt.Sprintf("%d report%s", res.Kept, cmdutil.Plural(res.Kept)), cmdutil.Bytes(res.Bytes), strings.Join(limits, ", "))
 		return nil
 	}
 	kept := "kept"
 	if opts.DryRun {
 		kept = "would be kept"
 	}
-	_, err = fmt.Fprintf(out, "%s %s (%s); %d %s (%s)\n", verb, plural(len(res.Removed), "report"), cmdutil.Bytes(freed), res.Kept, kept, cmdutil.Bytes(res.Bytes))
+	_, err = fmt.Fprintf(out, "%s %s (%s); %d %s (%s)\n", verb, fmt.Sprintf("%d report%s", len(res.Removed), cmdutil.Plural(len(res.Removed))), cmdutil.Bytes(freed), res.Kept, kept, cmdutil.Bytes(res.Bytes))
 	return err
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
