@@ -174,7 +174,11 @@ func WriteText(w io.Writer, set *diff.Set) error {
 			if c.IsMerge() {
 				merge = " (merge)"
 			}
-			fmt.Fprintf(&b, "  %s %s%s\n", cmdutil.ShortOID(c.SHA), sanitize(c.Subject), merge)
+			sha := c.SHA
+			if len(sha) > 7 {
+				sha = sha[:7] // git log --oneline's length, as the commit list reads
+			}
+			fmt.Fprintf(&b, "  %s %s%s\n", sha, sanitize(c.Subject), merge)
 		}
 	}
 	reviewed := set.Reviewable()
