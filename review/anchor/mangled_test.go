@@ -133,6 +133,11 @@ func TestEmptyQuoteShapesNeverPanic(t *testing.T) {
 	set := &diff.Set{Files: []diff.File{reporttest.File("a.go", diff.StatusModified, 1, 1, "+x := 1")}}
 	ix := anchor.NewIndex(set)
 	for _, q := range []string{"```\n```", "```go\n```", "```\n\n```", "``", "`", "go\n", "```"} {
-		ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 1, Quote: q, Severity: "important", Category: "bug", Title: "t"})
+		f, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "a.go", Line: 1, Quote: q, Severity: "important", Category: "bug", Title: "t"})
+		// Nothing of the code is quoted: never quote evidence, and if kept,
+		// placed by its line.
+		if rej == nil && (f.Evidence == anchor.EvidenceQuote || f.Line != 1) {
+			t.Errorf("%q: anchored at line %d with %s evidence", q, f.Line, f.Evidence)
+		}
 	}
 }
