@@ -1,0 +1,189 @@
+// This file finds inline quorum:ignore markers the change adds next to a
+// finding's code.
+
+package dismiss
+
+import (
+	"cmp"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/prompts"
+	"github.com/quorum-review/quorum/review/merge"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// Marker is the inline suppression comment.
+const Marker = "quorum:ignore"
+
+// diffLines is what inline suppression reads of the reviewed diff: the
+// lines holding the marker, by path and new-side line number (only added
+// and context lines: the only lines a review sees), and the added lines.
+type diffLines struct {
+	markers map[string]map[int]markerLine
+	added   map[string]map[int]bool
+}
+
+func lineIndex(set *diff.Set) diffLines {
+	idx := diffLines{markers: map[string]map[int]markerLine{}, added: map[string]map[int]bool{}}
+	if set == nil {
+		return idx
+	}
+	for _, f := range set.Files {
+		if !holdsMarker(f) {
+			// Nothing of the file is ever read: a finding or member
+			// there needs a marker first (markerAt).
+			continue
+		}
+		syn := syntaxOf(f.Path)
+		for _, h := range f.Hunks {
+			// Each line is read from what the hunk's lines above it leave
+			// open (a multi-line string, a block comment): the new side's,
+			// so deleted lines are not read. The hunk's first line is read
+			// as code: what is above it is not in the diff.
+			var st lexState
+			for _, l := range h.Lines {
+				if l.Kind == diff.Deleted {
+					continue
+				}
+				if l.Kind == diff.Added {
+					if idx.added[f.Path] == nil {
+						idx.added[f.Path] = map[int]bool{}
+					}
+					idx.added[f.Path][l.New] = true
+				}
+				if strings.Contains(l.Text, Marker) {
+					if idx.markers[f.Path] == nil {
+						idx.markers[f.Path] = map[int]markerLine{}
+					}
+					idx.markers[f.Path][l.New] = markerLine{text: l.Text, added: l.Kind == diff.Added, comment: markerInComment(syn, st, l.Text)}
+				}
+				st, _ = scan(syn, st, l.Text, -1)
+			}
+		}
+	}
+	return idx
+}
+
+// holdsMarker reports whether a new-side line of f holds the marker: most
+// files hold none, and lexing every line of a large diff for comments
+// costs more than the rest of the stage.
+func holdsMarker(f diff.File) bool {
+	for _, h := range f.Hunks {
+		for _, l := range h.Lines {
+			if l.Kind != diff.Deleted && strings.Contains(l.Text, Marker) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addedIn reports whether one of lines first..last of path is added.
+func (d diffLines) addedIn(path string, first, last int) bool {
+	for n := first; n <= last; n++ {
+		if d.added[path][n] {
+			return true
+		}
+	}
+	return false
+}
+
+// markerLine is a diff line holding the inline marker, whether the change
+// added it, and whether its marker is in a comment (markerInComment): one
+// in a string is data, not a dismissal.
+type markerLine struct {
+	text    string
+	added   bool
+	comment bool
+}
+
+// inline finds a quorum:ignore comment on the finding's first line or the
+// line above. "quorum:ignore KIND" applies only to findings of that kind
+// (or category); any other text after the marker is the reason. A finding
+// merged from findings at several places is dismissed only when a marker
+// covers each of them: a comment written above one statement never
+// vouches for another that a reviewer reported elsewhere and the merge
+// joined to it (two injections of one kind, in two functions).
+func inline(lines diffLines, f report.Finding) (string, bool) {
+	if f.Deleted {
+		return "", false
+	}
+	reason, ok := markerAt(lines, f.Kinds, f.Category, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
+	if !ok {
+		return "", false
+	}
+	for _, m := range f.Members {
+		file := cmp.Or(m.File, f.File)
+		if m.Line == 0 {
+			return "", false // a member with no line: no comment can be above it
+		}
+		// Each member by its own lines and its own kinds: an old comment
+		// above the representative's unchanged line never covers a member
+		// the change added, and "quorum:ignore unchecked-error" never
+		// covers the injection a reviewer saw in the same call.
+		// A member with no kind of its own is covered by a marker with
+		// no kind, or one naming its category: never by the kind another
+		// reviewer's finding has.
+		last := max(m.EndLine, m.Line)
+		if _, ok := markerAt(lines, m.Kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
+			return "", false
+		}
+	}
+	return reason, true
+}
+
+// markerAt finds a quorum:ignore comment for kinds (or category) on the
+// line above lines first..last of file, or on one of them; added says the
+// change added one of those lines.
+func markerAt(lines diffLines, kinds []string, category, file string, first, last int, added bool) (string, bool) {
+	if first == 0 {
+		return "", false
+	}
+	for n := first - 1; n <= last; n++ {
+		ml, ok := lines.markers[file][n]
+		if !ok || !ml.comment {
+			continue
+		}
+		// A comment the change did not touch was written for the code that
+		// was there: it does not vouch for a line the change added below it.
+		if !ml.added && added {
+			continue
+		}
+		text := ml.text
+		rest := text[strings.Index(text, Marker)+len(Marker):]
+		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
+		word, more, _ := strings.Cut(rest, " ")
+		w := strings.ToLower(strings.Trim(word, ":,;"))
+		// A first word that names a kind or a category is a filter, never
+		// a reason: "quorum:ignore style" keeps a security finding there.
+		if merge.IsKind(w) || slices.Contains(prompts.Categories(), w) {
+			if !slices.Contains(kinds, w) && w != strings.ToLower(category) {
+				continue
+			}
+			rest = strings.TrimSpace(more)
+		}
+		reason := "inline " + Marker
+		if rest = strings.TrimSpace(strings.TrimLeft(rest, ":-— ")); rest != "" {
+			reason += ": " + rest
+		}
+		return reason, true
+	}
+	return "", false
+}
+
+// WorkTree is the work tree of a git dir, where the shared ledger lives:
+// the parent of a ".git" directory, or a linked work tree's (its gitdir
+// file names the work tree's .git file); "" when it cannot tell.
+func WorkTree(gitDir string) string {
+	if filepath.Base(gitDir) == ".git" {
+		return filepath.Dir(gitDir)
+	}
+	if b, err := os.ReadFile(filepath.Join(gitDir, "gitdir")); err == nil {
+		return filepath.Dir(strings.TrimSpace(string(b)))
+	}
+	return ""
+}
