@@ -2,9 +2,10 @@ package merge
 
 import (
 	"fmt"
-	"github.com/quorum-review/quorum/review/merge/corpus"
 	"os"
 	"testing"
+
+	"github.com/quorum-review/quorum/review/merge/corpus"
 )
 
 // TestCorpusMisses prints every missed same-issue pair of one corpus with

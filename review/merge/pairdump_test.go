@@ -2,10 +2,11 @@ package merge
 
 import (
 	"encoding/json"
-	"github.com/quorum-review/quorum/review/merge/corpus"
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/quorum-review/quorum/review/merge/corpus"
 )
 
 // TestCorpusPairDump writes every corpus pair a merge could consider (two

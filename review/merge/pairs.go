@@ -1,0 +1,194 @@
+// This file scores pairs of findings: which pairs are candidates (one
+// file, a window of lines), how alike their words are, and which pairs are
+// each other's best match.
+
+package merge
+
+import "github.com/quorum-review/quorum/review/anchor"
+
+// similarity scores two findings of unknown or unrelated kinds: weighted
+// text overlap, plus a little for the same category and the same anchored line.
+func similarity(a, b vector, fix float64, sameCategory, sameLine bool) float64 {
+	j, shared := jaccardIdents(a, b)
+	j = withFix(j, fix)
+	s := j * (1 - categoryBonus)
+	if sameCategory {
+		s += categoryBonus
+	}
+	if sameLine {
+		s += sameLineBonus
+	} else if !shared && a.idents > 0 && b.idents > 0 {
+		s *= disjointIdents
+	}
+	return min(s, 1)
+}
+
+// pairScore scores two findings of different reviewers, or returns 0 when
+// they cannot be one issue. d is the gap in lines between their ranges.
+func pairScore(a, b *node, d int) float64 {
+	s := textScore(a, b, d)
+	if s == 0 || !alt.location || kindConflict(a, b) {
+		return s
+	}
+	// Location evidence: two reviewers pointing at (nearly) the same lines of
+	// one function, with no known kinds that disagree. On its own it ranks a
+	// pair; mutualBest keeps it only when neither finding has a better
+	// counterpart from the other reviewer.
+	if a.f.Section != "" && sameScope(&a.f, &b.f) && isFuncRegion(a.f.Section) && d <= locWindow {
+		s = max(s, locBase*(1-float64(d)/float64(locWindow+1))+locText*jaccard(a.vec, b.vec))
+	}
+	return s
+}
+
+func textScore(a, b *node, d int) float64 {
+	ka, kb := a.kinds, b.kinds
+	if kindConflict(a, b) || distinctAnchors(a, b) {
+		return 0 // two known, different kinds, or two lines each its own finding's subject
+	}
+	fix := fixSimilarity(a.fix, b.fix)
+	near := d <= Window
+	region := a.f.Section != "" && sameScope(&a.f, &b.f) && d <= RegionWindow && isFuncRegion(a.f.Section)
+	if ka&kb == 0 {
+		// No kind in common: the text must carry it, close by, or (damped)
+		// anywhere in one function.
+		if !near {
+			if !region || !alt.regionText {
+				return 0
+			}
+			return regionText * similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, false)
+		}
+		if a.f.Line == b.f.Line && !ablate.sameLineCode {
+			return similarity(textOnly(a.vec), textOnly(b.vec), fix, a.f.Raw.Category == b.f.Raw.Category, true)
+		}
+		return similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, a.f.Line == b.f.Line)
+	}
+	fileFar := alt.fileFar && !near && !region && sameDeclared(a, b) && a.decl != otherBit && a.decl&perCallMask == 0 && farEvidence(a, b)
+	if !near && !fileFar && (!region || !farEvidence(a, b) && !(alt.farFlow && dataflow(a, b))) {
+		return 0
+	}
+	j := withFix(jaccard(a.vec, b.vec), fix)
+	if d > 0 && !fileFar && disjointNames(a, b) && !dataflow(a, b) {
+		// One kind, but about different names on different lines: two
+		// issues unless the text says otherwise, close by.
+		if !near {
+			return 0
+		}
+		return similarity(a.vec, b.vec, fix, a.f.Raw.Category == b.f.Raw.Category, false)
+	}
+	return min(kindBase+kindText*j+kindClose*max(1-float64(d)/float64(RegionWindow+1), 0), 1)
+}
+
+type pair struct {
+	a, b  int // canonical indices, a < b
+	score float64
+	same  bool // same reviewer
+}
+
+// candidatePairs sweeps each file's findings by line and scores the pairs
+// that are close enough to be the same issue: within Window lines, or within
+// RegionWindow lines in one enclosing section.
+func candidatePairs(nodes []node) []pair {
+	var pairs []pair
+	score := func(a, b, d int) {
+		fa, fb := &nodes[a].f, &nodes[b].f
+		var s float64
+		same := fa.Reviewer == fb.Reviewer
+		if same {
+			if d > Window {
+				return
+			}
+			// Two quotes of one reviewer at lines that do not overlap are
+			// two statements it pointed at: two findings, however alike
+			// their words ("SQL injection in DELETE", "... in DROP
+			// TABLE"). A repeat (one hunk seen in two chunks) quotes the
+			// same code, so it lands on the same lines.
+			if !ablate.quotedRepeats && fa.Evidence == anchor.EvidenceQuote && fb.Evidence == anchor.EvidenceQuote &&
+				(fb.Line > fa.EndLine || fa.Line > fb.EndLine) {
+				return
+			}
+			// A reviewer's repeats are the same words seen twice (one hunk
+			// in two chunks): their fixes add nothing.
+			s = similarity(nodes[a].vec, nodes[b].vec, noFix, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
+		} else {
+			s = pairScore(&nodes[a], &nodes[b], d)
+		}
+		if a > b {
+			a, b = b, a
+		}
+		pairs = append(pairs, pair{a: a, b: b, score: s, same: same})
+	}
+	reach := max(Window, RegionWindow, KindWindow)
+	// nodes are sorted by file then line, so each file is one run, file-level
+	// findings (line 0) first.
+	for start := 0; start < len(nodes); {
+		end := start
+		for end < len(nodes) && nodes[end].f.File == nodes[start].f.File {
+			end++
+		}
+		for i := start; i < end; i++ {
+			fi := nodes[i].f
+			for j := i + 1; j < end; j++ {
+				fj := nodes[j].f
+				// file-level findings sort first and pair only with each other
+				if fi.FileLevel() != fj.FileLevel() {
+					break
+				}
+				d := 0
+				if !fi.FileLevel() {
+					if fj.Line > fi.EndLine+reach {
+						if !alt.fileFar {
+							break
+						}
+						if !sameDeclared(&nodes[i], &nodes[j]) || nodes[i].decl == otherBit || fi.Reviewer == fj.Reviewer {
+							continue
+						}
+					}
+					d = max(fj.Line-fi.EndLine, 0)
+				}
+				score(i, j, d)
+			}
+		}
+		start = end
+	}
+	return pairs
+}
+
+// mutualBest keeps the cross-reviewer pairs that are a matching: for each
+// pair of reviewers, a finding of one pairs with at most one finding of the
+// other, and only when each is the other's best candidate from that
+// reviewer (ties: the lower canonical index). Two distinct bugs on one line
+// found by different subsets of reviewers then pair each with its own
+// counterpart instead of chaining through the nearest one.
+func mutualBest(nodes []node, cross []pair) []pair {
+	type key struct {
+		i   int
+		rev string
+	}
+	best := map[key]int{}            // index into cross of i's best pair with reviewer rev
+	better := func(x, y pair) bool { // x ranks above y
+		if x.score != y.score {
+			return x.score > y.score
+		}
+		if x.a != y.a {
+			return x.a < y.a
+		}
+		return x.b < y.b
+	}
+	consider := func(i int, rev string, k int) {
+		kk := key{i, rev}
+		if j, ok := best[kk]; !ok || better(cross[k], cross[j]) {
+			best[kk] = k
+		}
+	}
+	for k, p := range cross {
+		consider(p.a, nodes[p.b].f.Reviewer, k)
+		consider(p.b, nodes[p.a].f.Reviewer, k)
+	}
+	out := make([]pair, 0, len(cross))
+	for k, p := range cross {
+		if best[key{p.a, nodes[p.b].f.Reviewer}] == k && best[key{p.b, nodes[p.a].f.Reviewer}] == k {
+			out = append(out, p)
+		}
+	}
+	return out
+}
