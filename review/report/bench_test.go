@@ -2,12 +2,13 @@ package report_test
 
 import (
 	"fmt"
-	"github.com/quorum-review/quorum/internal/pipeline"
 	"math/rand/v2"
 	"os"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"

@@ -1,8 +1,9 @@
 package report_test
 
 import (
-	"github.com/quorum-review/quorum/internal/pipeline"
 	"testing"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"

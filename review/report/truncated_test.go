@@ -1,9 +1,10 @@
 package report_test
 
 import (
-	"github.com/quorum-review/quorum/internal/pipeline"
 	"strings"
 	"testing"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
