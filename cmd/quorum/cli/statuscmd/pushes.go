@@ -1,0 +1,188 @@
+// This file finds the saved reports and pushes status speaks of: the
+// report that covers the branch's unpushed commits, pushes that went
+// through unreviewed, and blocked commits a push would bring back.
+
+package statuscmd
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/hook"
+	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// unreviewedPushes are the pushes the hook let through without a complete
+// review whose commits are in head's history and that no complete review
+// saved since covers cleanly: not as the one push (a hook review of its
+// ranges) nor range by range (the 'quorum review --commits' status
+// suggests). A push that such reviews cover but found blocking findings in
+// (blocking counts them, by the hook's gate and the ledger now) stays
+// listed, with the count and the reports: a background review that ended
+// after the push let it through is how a critical finding reaches the
+// remote. The partial review the hook saved for such a push never covers
+// it. A verdicts file that cannot be read hides nothing else: the hook
+// warns about it on every push.
+func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string, blocking func(rep *report.Report, saved string) int) []UnreviewedPush {
+	if v == nil {
+		return nil
+	}
+	pushes := v.UnreviewedIn(ctx, head)
+	if len(pushes) == 0 {
+		return nil
+	}
+	complete := completeReports(gitDir)
+	var out []UnreviewedPush
+	for _, u := range pushes {
+		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
+		for _, r := range u.Ranges {
+			p.Ranges = append(p.Ranges, r.String())
+		}
+		for _, span := range p.Ranges {
+			p.Review = append(p.Review, "quorum review --commits "+span)
+		}
+		// Reviewed since as the one push, or range by range. A review
+		// saved before the push (another panel's quick look, by another
+		// name) is not the review the hook could not make.
+		since := func(key string) (savedReport, bool) {
+			c, ok := complete[key]
+			return c, ok && !c.at.Before(u.Time)
+		}
+		var covering []savedReport
+		if c, ok := since(ahead.Key(p.Ranges)); ok {
+			covering = []savedReport{c}
+		} else {
+			for _, span := range p.Ranges {
+				c, ok := since(ahead.Key([]string{span}))
+				if !ok {
+					covering = nil
+					break
+				}
+				covering = append(covering, c)
+			}
+		}
+		if covering == nil {
+			out = append(out, p)
+			continue
+		}
+		for _, c := range covering {
+			if n := blocking(c.rep, c.dir); n > 0 {
+				p.FoundSince += n
+				p.Reports = append(p.Reports, c.id)
+			}
+		}
+		if p.FoundSince > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// savedReport is a saved report, its id, its directory and when it was
+// saved.
+type savedReport struct {
+	id, dir string
+	at      time.Time
+	rep     *report.Report
+}
+
+// coveringReport is the newest saved report of exactly these ranges (from
+// the pre-push hook, a background review or a 'quorum review' of the
+// same commits), and the report itself.
+func coveringReport(gitDir, key string) (reportstore.Entry, *report.Report, bool) {
+	return reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
+		return reportKey(rep) == key && rep.Verdict.Status != report.VerdictIncomplete && rep.Verdict.RestsOn > 0
+	})
+}
+
+// coveringWith is the newest saved report whose ranges hold all of
+// ranges and more (a push of this branch with another), and the report.
+func coveringWith(gitDir string, ranges []string) (reportstore.Entry, *report.Report, bool) {
+	if len(ranges) == 0 {
+		return reportstore.Entry{}, nil, false
+	}
+	return reportstore.NewestWhere(gitDir, 50, func(rep *report.Report) bool {
+		if rep.Verdict.Status == report.VerdictIncomplete || rep.Verdict.RestsOn == 0 {
+			return false
+		}
+		have := strings.Fields(rep.Options["ranges"])
+		if len(have) <= len(ranges) {
+			return false
+		}
+		for _, r := range ranges {
+			if !slices.Contains(have, r) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// reportKey is the key of the ranges a saved report reviewed ("" when it
+// names none).
+func reportKey(rep *report.Report) string {
+	ranges := rep.Options["ranges"]
+	if ranges == "" {
+		ranges = rep.CommitSpan()
+	}
+	if ranges == "" {
+		return ""
+	}
+	return ahead.Key(strings.Fields(ranges))
+}
+
+// completeReports are the saved reviews (the newest 50, the newest for each
+// key) that read all of their ranges with the whole panel: a verdict that is neither
+// incomplete nor empty, every reviewer answered every chunk (none failed,
+// partial or missing), and no changed file was left out for its size.
+func completeReports(gitDir string) map[string]savedReport {
+	reports := map[string]savedReport{}
+	reportstore.Newest(gitDir, 50, func(e reportstore.Entry, rep *report.Report) bool {
+		v := rep.Verdict
+		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel || len(rep.TooLarge()) > 0 {
+			return false
+		}
+		for _, rv := range rep.Reviewers {
+			if rv.Status != review.StatusOK {
+				return false
+			}
+		}
+		if k := reportKey(rep); k != "" {
+			if _, newer := reports[k]; !newer {
+				reports[k] = savedReport{id: e.ID, dir: e.Dir, at: rep.GeneratedAt, rep: rep}
+			}
+		}
+		return false // every saved report is read once
+	})
+	return reports
+}
+
+// bringsBack lists the blocked commits a push of the plan brings back to
+// its ref, as the hook's re-push rules find them (a ref at one, or new
+// work on one); none when the saved verdicts v cannot be read.
+func bringsBack(ctx context.Context, dir string, plan *hook.Plan, v *hook.Verdicts) []string {
+	if v == nil || v.Damaged() != nil {
+		return nil
+	}
+	var out []string
+	for _, sk := range plan.Skipped {
+		if sk.OnRemote && v.LookupAny(sk.Head) != nil {
+			out = append(out, sk.Head)
+		}
+	}
+	back, err := plan.Returning(ctx, dir, v)
+	if err != nil {
+		return out
+	}
+	for _, rb := range back {
+		if v.LookupAny(rb.Commit) != nil && !slices.Contains(out, rb.Commit) && !slices.Contains(plan.Commits, rb.Commit) {
+			out = append(out, rb.Commit)
+		}
+	}
+	return out
+}
