@@ -2,9 +2,10 @@ package render_test
 
 import (
 	"bytes"
-	"github.com/quorum-review/quorum/internal/pipeline"
 	"path/filepath"
 	"testing"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/review/render"

@@ -3,8 +3,9 @@ package render
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/quorum-review/quorum/review/report"
 )

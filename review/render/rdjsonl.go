@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 	"path/filepath"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"io"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 

@@ -11,10 +11,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/rivo/uniseg"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // piece is a run of inline text in one look, or a hard line break.
