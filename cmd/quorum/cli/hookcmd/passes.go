@@ -242,4 +242,3 @@ func skippedGaps(o Outcome) string {
 	}
 	return strings.Join(gaps, "; ")
 }
-

@@ -19,7 +19,6 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
-	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -202,98 +201,6 @@ func sendsNothing(ctx context.Context, dir, remote, url string, updates []hook.U
 }
 
 const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
-
-// howItGotThere says how a blocked commit the remote has reached it: below
-// a later commit whose review passed (which judged that commit's code, not
-// this one's), or through a push that skipped the hook.
-func howItGotThere(b *hook.Blocked) string {
-	if b.Superseded() {
-		return "only below a later commit whose review passed (its own code never did)"
-	}
-	return "only under other refs, pushed without review"
-}
-
-// blockedAmong is the latest blocked push holding one of commits, or nil;
-// a commit of brought (one the push brings back to a ref, see
-// hook.Plan.Brought) counts even when a fix above it passed.
-func blockedAmong(v *hook.Verdicts, commits, brought []string) *hook.Blocked {
-	if v == nil {
-		return nil
-	}
-	for _, c := range commits {
-		if b := v.Lookup(c); b != nil {
-			return b
-		}
-	}
-	for _, c := range brought {
-		if b := v.LookupAny(c); b != nil {
-			return b
-		}
-	}
-	return nil
-}
-
-// blockedBefore refuses, under hook.on_unavailable: allow, a push the
-// hook could not review whole that brings commits an earlier push was
-// blocked on: nothing says those findings are gone, and stopping the
-// model server (or slowing a model past hook.timeout) must not be the way
-// around the gate, unless each was dismissed since (dismissedSince). fix
-// is what makes a whole review possible.
-func blockedBefore(ctx context.Context, dir string, verdicts *hook.Verdicts, plan *hook.Plan, reason, fix string) error {
-	const next = "; a review that passes (the code fixed, or its findings dismissed) lets the push through; "
-	if d := verdicts.Damaged(); d != nil {
-		return exitcode.Setupf(fix+"; "+verdicts.DamagedHint()+"; "+skipHint,
-			"push blocked: %s, and %s, so whether an earlier push of these commits was blocked is unknown", reason, safetext.OneLine(d.Error()))
-	}
-	// A block whose findings were all dismissed since is lifted here, as
-	// a review would lift it (the ledger applied to its saved answers).
-	// Only the blocks this push meets are replayed, each once.
-	replayed := map[*hook.Blocked]bool{}
-	lifted := func(b *hook.Blocked) bool {
-		if v, ok := replayed[b]; ok {
-			return v
-		}
-		replayed[b] = dismissedSince(ctx, dir, b)
-		return replayed[b]
-	}
-	verdicts = verdicts.Without(func(b *hook.Blocked) bool {
-		return slices.ContainsFunc(b.Commits, func(c string) bool { return slices.Contains(plan.Commits, c) || slices.Contains(plan.Brought, c) }) && lifted(b)
-	})
-	if b := blockedAmong(verdicts, plan.Commits, plan.Brought); b != nil {
-		report := ""
-		if b.Report != "" {
-			report = " (report " + safetext.OneLine(b.Report) + ")"
-		}
-		return exitcode.Setupf(fix+next+skipHint,
-			"push blocked: %s, and an earlier push of these commits was blocked on %d finding%s%s", reason, len(b.Findings), cmdutil.Plural(len(b.Findings)), report)
-	}
-	// The same change under new commits (squashed, rebased, amended):
-	// known by the blocked line it adds again.
-	for {
-		b, f := verdicts.Carried(ctx, dir, plan.Ranges, plan.EmptyTree)
-		if f == nil {
-			return nil
-		}
-		if !lifted(b) {
-			return exitcode.Setupf(fix+next+skipHint,
-				"push blocked: %s, and it adds again the line of %s:%d an earlier push was blocked on (%s %s)",
-				reason, safetext.OneLine(f.File), f.Line, safetext.OneLine(f.Severity), safetext.Clip(safetext.OneLine(f.Title), 60))
-		}
-		verdicts = verdicts.Without(func(x *hook.Blocked) bool { return x == b || x.Time.Equal(b.Time) && x.Report == b.Report })
-	}
-}
-
-// gapsOf joins what a review did not cover: the part of the push it did
-// not read, the panel models it lacked.
-func gapsOf(partial, fewer string) string {
-	var gaps []string
-	for _, g := range []string{partial, fewer} {
-		if g != "" {
-			gaps = append(gaps, safetext.OneLine(g))
-		}
-	}
-	return strings.Join(gaps, "; ")
-}
 
 // RunPush reviews the push described on opts.IO.In (or by pre-commit's
 // variables) and gates it. NewCmdRun calls it; tests call it from runF
@@ -728,73 +635,6 @@ func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOpti
 	return nil
 }
 
-// recordBlock remembers the plan's push as blocked on found's findings,
-// with its report: never a commit the remote already had (a restored
-// range's), only the commits new to it and those blocked before. It warns
-// when the verdict could not be saved, and when the file's bound made it
-// forget old blocks.
-func recordBlock(w io.Writer, verdicts *hook.Verdicts, plan *hook.Plan, found Outcome, at time.Time) {
-	b := &hook.Blocked{Remote: plan.Remote, Ranges: plan.Ranges, Findings: found.Blocking, Report: found.ReportPath, Time: at}
-	err := verdicts.Record(plan.Fresh(plan.Commits, verdicts), b)
-	warnUnsaved(w, err)
-	if err == nil && verdicts.Forgotten > 0 {
-		fmt.Fprintf(w, "quorum: warning: the hook keeps %d blocks; it forgot %d (the oldest, those below a passing fix first), whose commits a push now reviews as new\n", hook.MaxBlocked, verdicts.Forgotten)
-	}
-}
-
-// warnUnsaved says that a verdict could not be saved (err nil: nothing).
-func warnUnsaved(w io.Writer, err error) {
-	if err != nil {
-		fmt.Fprintf(w, "quorum: warning: the hook's verdict was not saved: %s\n", safetext.OneLine(err.Error()))
-	}
-}
-
-// recordPass forgets earlier blocks of the plan's commits, as a passing
-// review does.
-func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
-	if verdicts == nil {
-		return
-	}
-	warnUnsaved(w, verdicts.RecordPass(plan.Commits, plan.Above()))
-}
-
-// rememberUnreviewed records a push let through without a complete review
-// (reason says why; partial when part of it was reviewed) for 'quorum
-// status': the remote has its commits now, so no later push reviews them,
-// and status names the push with the command that reviews them. When it
-// cannot be recorded, the hint gives that command here.
-func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts *hook.Verdicts, reason string, partial bool) {
-	err := errors.New("the hook's saved verdicts could not be read (see the warning above)")
-	if verdicts != nil {
-		err = verdicts.RecordUnreviewed(hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Partial: partial, Time: opts.Now()})
-	}
-	if err == nil {
-		return
-	}
-	fmt.Fprintf(w, "quorum: warning: 'quorum status' will not name this push, let through without a complete review: %s\n", safetext.OneLine(err.Error()))
-	fmt.Fprintf(w, "hint: to review its commits once pushed, run %s\n", reviewCommands(plan))
-}
-
-// reviewCommands are the quoted 'quorum review --commits' commands that
-// review the plan's ranges, joined by "and".
-func reviewCommands(plan *hook.Plan) string {
-	cmds := make([]string, len(plan.Ranges))
-	for i, r := range plan.Ranges {
-		cmds[i] = "'quorum review --commits " + cmdutil.CommandSpan(r.Base, r.Head, plan.EmptyTree) + "'"
-	}
-	return strings.Join(cmds, " and ")
-}
-
-// errInterrupted refuses the push when the review was interrupted (exit 2):
-// git aborts the push, and the hint says how to get it through.
-func errInterrupted(cached bool) error {
-	again := "push again to have it reviewed (finished answers are cached); "
-	if !cached {
-		again = "push again to have it reviewed (the cache is off, so it starts over); "
-	}
-	return exitcode.Setupf(again+skipHint, "push blocked: the review was interrupted")
-}
-
 // preCommitUpdate rebuilds the push from pre-commit's environment.
 func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
 	to := getenv("PRE_COMMIT_TO_REF")
@@ -817,65 +657,4 @@ func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
 		return hook.Update{}, "", false
 	}
 	return ups[0], getenv("PRE_COMMIT_REMOTE_NAME"), true
-}
-
-// notCommitNote names a pushed ref of a tree or a blob: it has no commits
-// to review, so it goes through, with a note and what to do instead.
-func notCommitNote(w io.Writer, sk hook.Skip) {
-	ref := safetext.OneLine(sk.Ref)
-	fmt.Fprintf(w, "quorum: %s points to a %s (%s), not a commit: it has no commits to review; pushed without review\n",
-		ref, safetext.OneLine(sk.NotCommit), cmdutil.ShortOID(sk.Object))
-	if tag, ok := strings.CutPrefix(ref, "refs/tags/"); ok {
-		fmt.Fprintf(w, "hint: only commits are reviewed; to have this content reviewed, tag a commit that has it instead: git tag -f %s COMMIT\n", tag)
-		return
-	}
-	fmt.Fprintln(w, "hint: only commits are reviewed; to have this content reviewed, push a commit that has it instead")
-}
-
-// unknownRemoteNote says why a push to a URL that no configured remote
-// has is reviewed from the empty tree: without remote-tracking refs the
-// hook cannot tell what that repository already has (it never asks it).
-func unknownRemoteNote(w io.Writer, opts *RunOptions, plan *hook.Plan) {
-	if len(plan.Known) > 0 || opts.URL == "" || opts.Remote != opts.URL {
-		return
-	}
-	for _, r := range plan.Ranges {
-		if r.Base != plan.EmptyTree {
-			continue
-		}
-		url := safetext.OneLine(opts.URL)
-		fmt.Fprintf(w, "quorum: no configured remote has the URL %s, so what it already has is unknown: %s is reviewed from its first commit\n",
-			url, cmdutil.ShortOID(r.Head))
-		fmt.Fprintf(w, "hint: to review only what it lacks, add and fetch it first: git remote add NAME %s && git fetch NAME\n", url)
-		return
-	}
-}
-
-func shortRanges(rs []hook.Range) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = cmdutil.ShortOID(r.Base) + ".." + cmdutil.ShortOID(r.Head)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// notCheckedOut names the pushed refs whose commits are not the
-// checkout's HEAD (a push of b2 from b1's checkout): their dismissals are
-// the ones their commits carry.
-func notCheckedOut(ctx context.Context, dir string, plan *hook.Plan) []string {
-	out, err := (&gitexec.Git{Dir: dir}).Output(ctx, "rev-parse", "-q", "--verify", "HEAD^{commit}")
-	if err != nil {
-		return nil
-	}
-	head := strings.TrimSpace(string(out))
-	var refs []string
-	for _, r := range plan.Ranges {
-		if r.Head == head {
-			continue
-		}
-		for _, ref := range r.Refs {
-			refs = append(refs, strings.TrimPrefix(ref, "refs/heads/"))
-		}
-	}
-	return refs
 }
