@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
@@ -124,10 +123,6 @@ type Config struct {
 	Ignore []string
 	// Guidelines are files (absolute paths) whose text is added to every prompt.
 	Guidelines []string
-	// RepoGuidance, when set, is the repository's guidance as one commit
-	// has it (teamconfig: the remote default branch's, for a push). The
-	// prompts quote it in place of the work tree's guideline files.
-	RepoGuidance *Guidance
 	// MaxContext caps num_ctx for every model (tokens).
 	MaxContext int
 	// Context is how much code around each hunk the prompt carries: none,
@@ -188,38 +183,10 @@ var RepoGuidelineFiles = []string{"AGENTS.md", "CONTRIBUTING.md", ".quorum/guide
 // trims the total further to each model's budget.
 const MaxGuidelineBytes = 64 << 10
 
-// Guidance is the repository's guideline files as one commit has them.
-type Guidance struct {
-	// Ref names where they were read, such as origin/main.
-	Ref string
-	// Root is the repository root the names are relative to, as the
-	// configuration's paths spell it.
-	Root string
-	// Names are every file looked up there (slash paths): a configured
-	// file by one of these names is the commit's, found or not, never the
-	// work tree's.
-	Names []string
-	// Files are the files found, in the order the prompts quote them.
-	Files []GuidelineText
-}
-
-// Has reports whether path (absolute, under Root) is one of the names
-// looked up at the commit.
-func (g *Guidance) Has(path string) bool {
-	rel, err := filepath.Rel(g.Root, path)
-	return err == nil && slices.Contains(g.Names, filepath.ToSlash(rel))
-}
-
 // RepoNamedGuidelines reports whether the guideline files in Guidelines
 // are the repository file's (.quorum.yaml, of the work tree or a commit),
 // not the user's, the environment's or a flag's.
 func (c *Config) RepoNamedGuidelines() bool { return c.Source("guidelines").Kind == FromRepo }
-
-// GuidelineText is one guideline file: its slash path in the repository,
-// and its text.
-type GuidelineText struct {
-	Name, Text string
-}
 
 // Default returns the built-in defaults, each marked as such.
 func Default() *Config {

@@ -1,63 +1,79 @@
 package pipeline
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
+	"github.com/quorum-review/quorum/internal/gitexec"
 )
 
 // Guidelines concatenates the repository's guideline files
-// (config.RepoGuidelineFiles) and the configured ones, each under its name.
-// With committed set (a push: the remote default branch's), the repository's
-// files, and those its .quorum.yaml names, are quoted as that commit has
-// them, found or not; other configured files (the user's) are read from
-// disk: a push does not reword the guidance its own review gets. Unreadable files are skipped:
-// they are advice, not input the review depends on. A file inside the
-// repository that is a symlink leaving it is skipped too (a cloned
-// repository must not make quorum put ~/.ssh or /proc into a prompt), and
-// only regular files are read, so a FIFO or a device never blocks the
-// review.
-func Guidelines(root string, extra []string, committed *config.Guidance) string {
+// (config.RepoGuidelineFiles, then those its .quorum.yaml names, when
+// repoNamed says extra are those) and the user's configured files, each
+// under its name. The repository's are quoted as the change's old side has
+// them (old reads them there): a change under review does not set its own
+// guidance, and `quorum review`, a push's hook and a background review of
+// one change quote the same text, so they share cached answers. With no
+// old side (old nil: a repository with no commit yet) or no git to read it
+// with, they are read from the work tree, where one that is a symlink
+// leaving the repository is skipped (a cloned repository must not make
+// quorum put ~/.ssh or /proc into a prompt). The user's files are read
+// from disk. Unreadable files are skipped: they are advice, not input the
+// review depends on; only regular files are read, so a FIFO or a device
+// never blocks the review.
+func Guidelines(root string, extra []string, repoNamed bool, old func(names []string) ([]gitexec.Blob, error)) string {
 	var b strings.Builder
 	add := func(name, text string) {
 		if text = strings.TrimSpace(text); text != "" {
 			fmt.Fprintf(&b, "From %s:\n%s\n\n", name, text)
 		}
 	}
-	seen := map[string]bool{}
-	if committed != nil {
-		for _, f := range committed.Files {
-			add(f.Name, f.Text)
+	names := slices.Clone(config.RepoGuidelineFiles)
+	var mine []string
+	for _, p := range extra {
+		rel, err := filepath.Rel(root, p)
+		switch {
+		case !repoNamed || root == "" || !config.InsideByName(root, p) || err != nil:
+			mine = append(mine, p)
+		case !slices.Contains(names, filepath.ToSlash(rel)):
+			names = append(names, filepath.ToSlash(rel))
 		}
-	} else if root != "" {
-		for _, f := range config.RepoGuidelineFiles {
-			p := filepath.Join(root, filepath.FromSlash(f))
+	}
+	read := false
+	if old != nil {
+		if blobs, err := old(names); err == nil && len(blobs) == len(names) {
+			read = true
+			for i, bl := range blobs {
+				if bl.State == gitexec.Found {
+					add(names[i], string(bl.Data[:min(len(bl.Data), config.MaxGuidelineBytes)]))
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	if !read && root != "" {
+		for _, name := range names {
+			p := filepath.Join(root, filepath.FromSlash(name))
 			if resolved, ok := insideRepo(root, p); ok && !seen[resolved] {
 				seen[resolved] = true
-				data, err := readCapped(resolved, config.MaxGuidelineBytes)
-				if err == nil {
+				if data, err := readCapped(resolved, config.MaxGuidelineBytes); err == nil {
 					add(displayName(root, resolved), data)
 				}
 			}
 		}
 	}
-	for _, p := range extra {
-		if committed != nil && committed.Has(p) {
-			continue // the commit's, among committed's files or absent there
-		}
-		if config.InsideByName(root, p) {
-			resolved, ok := insideRepo(root, p)
-			if !ok {
-				continue
-			}
-			p = resolved
-		}
+	for _, p := range mine {
 		if seen[p] {
 			continue
 		}
@@ -67,6 +83,25 @@ func Guidelines(root string, extra []string, committed *config.Guidance) string 
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// OldSide reads files as the change set's old side has them (its merge
+// base, or its base: the commit a range, a commit list, the index or the
+// work tree is diffed against); nil when it has none (no commit yet).
+func OldSide(set *diff.Set) func(names []string) ([]gitexec.Blob, error) {
+	commit := cmp.Or(set.MergeBase, set.Base.Commit)
+	if commit == "" || set.Root == "" {
+		return nil
+	}
+	return func(names []string) ([]gitexec.Blob, error) {
+		specs := make([]string, len(names))
+		for i, n := range names {
+			specs[i] = commit + ":" + n
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return (&gitexec.Git{Dir: set.Root}).ReadBlobs(ctx, specs)
+	}
 }
 
 // displayName is p relative to root when it lies inside (root's links

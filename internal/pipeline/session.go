@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -282,7 +283,7 @@ func (s *Session) Plan(set *diff.Set, readNew func(string) ([]byte, error)) *pla
 	return plan.Prepare(plan.Input{
 		Set:        set,
 		ReadNew:    readNew,
-		Guidelines: Guidelines(set.Root, s.opts.Config.Guidelines, s.opts.Config.RepoGuidance),
+		Guidelines: Guidelines(cmp.Or(s.opts.Config.Root, set.Root), s.opts.Config.Guidelines, s.opts.Config.RepoNamedGuidelines(), OldSide(set)),
 		Context:    plan.Context(s.opts.Config.Context),
 	})
 }

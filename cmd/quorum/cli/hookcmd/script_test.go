@@ -19,6 +19,7 @@ import (
 
 	"github.com/quorum-review/quorum/cmd/quorum/cli"
 	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
@@ -296,9 +297,11 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 	if req.Config != nil && len(req.Config.Ignore) > 0 {
 		fmt.Fprintf(w, "fake-review: ignore %s\n", strings.Join(req.Config.Ignore, " "))
 	}
-	if req.Config != nil {
-		// The guidance the prompts would quote, on one line.
-		if g := pipeline.Guidelines(req.Config.Root, req.Config.Guidelines, req.Config.RepoGuidance); g != "" {
+	if req.Config != nil && len(req.Ranges) > 0 {
+		// The guidance the prompts would quote (as the first range's base
+		// has it), on one line.
+		old := pipeline.OldSide(&diff.Set{Root: req.Dir, Base: diff.Ref{Commit: req.Ranges[0].Base}})
+		if g := pipeline.Guidelines(req.Config.Root, req.Config.Guidelines, req.Config.RepoNamedGuidelines(), old); g != "" {
 			fmt.Fprintf(w, "fake-review: guidelines %s\n", strings.Join(strings.Fields(g), " "))
 		}
 	}
