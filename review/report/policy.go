@@ -142,12 +142,14 @@ func (r *Report) verdict(empty bool) Verdict {
 		}
 	}
 	var failed, partial []string
+	nothingAsked := 0
 	for _, rv := range r.Reviewers {
 		switch {
 		case !empty && rv.hadNothingToAsk():
-			// It stands behind the verdict, which names those files as
-			// unread.
-			v.RestsOn++
+			// Not a failure: every file was too long to show. It read
+			// nothing, so nothing rests on it (min_agreement counts only
+			// reviewers that read), and the verdict names those files.
+			nothingAsked++
 		case !rv.Answered() && r.Interrupted && rv.stopped:
 			// The stop reached it first: not a failure of the model.
 			failed = append(failed, rv.Name+" stopped before answering")
@@ -172,7 +174,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		gate += fmt.Sprintf(" found by at least %d reviewers", r.Policy.MinAgreement)
 	}
 	tooLarge := r.TooLarge()
-	if !empty && !r.Interrupted && v.RestsOn > 0 {
+	if !empty && !r.Interrupted && v.RestsOn+nothingAsked > 0 {
 		v.Unread = append(r.unread(), tooLarge...)
 	}
 	switch {
@@ -189,7 +191,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		v.Status, v.Text = VerdictEmpty, "nothing reviewed: every changed file was skipped: "+FirstFew(r.skippedByRule())
 	case empty:
 		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
-	case v.RestsOn == 0:
+	case v.RestsOn == 0 && (nothingAsked == 0 || len(v.Unread) == 0):
 		v.Status = VerdictIncomplete
 		v.Text = "not reviewed: no reviewer answered"
 		if len(failed) > 0 {

@@ -252,3 +252,20 @@ func TestUnfitAtOneTokenAByteSaysWhy(t *testing.T) {
 		t.Errorf("a measured reviewer's verdict %q", r.Verdict.Text)
 	}
 }
+
+// TestNothingAskedIsNoAgreement: a reviewer with nothing it could ask
+// read nothing: min_agreement 2 is not met by it and one that read, so a
+// finding of the one is not let through as "found by fewer than 2".
+func TestNothingAskedIsNoAgreement(t *testing.T) {
+	set := unfitSet()
+	set.Files = set.Files[:1]
+	big := reporttest.Result("big", 0, reporttest.Chunk("c1", []string{"long.js"}, review.Answer{Findings: []review.RawFinding{
+		reporttest.F("long.js", 1, "var x = 'aaaaaaaaaaaa", "important", "bug", "A huge literal", "e"),
+	}}))
+	small := reporttest.Result("small", 1)
+	small.Chunks, small.NotCovered = nil, []string{"long.js"}
+	r := consolidate(t, set, reporttest.Raw(big, small), report.Policy{FailOn: "important", MinAgreement: 2})
+	if v := r.Verdict; v.Status == report.VerdictPass || v.RestsOn != 1 || !strings.Contains(v.Text, "min agreement 2 cannot be met by 1 reviewer") {
+		t.Fatalf("verdict %+v", v)
+	}
+}
