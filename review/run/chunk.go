@@ -232,6 +232,14 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	// own files whole (see filesFloor).
 	floor, about := rr.filesFloor(c.Bytes - rr.plan.Overhead)
 	prompt := user
+	rr.mu.Lock()
+	noCount := rr.noCount
+	rr.mu.Unlock()
+	if noCount && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
+		// The server gave an earlier reply no count: this prompt's would
+		// prove nothing either, so it is split before it is asked.
+		return cut(fmt.Sprintf("the server reports no token count, and %d bytes may be more than num_ctx %d holds", len(system)+len(user), opts.NumCtx))
+	}
 	var last, dropped error
 	replied := false // whether a request got a reply (not a transport failure)
 	for attempt := 1; attempt <= 2; attempt++ {
@@ -293,6 +301,11 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		first := !replied
 		replied = true
 		low := resp.PromptEvalCount > 0 && resp.PromptEvalCount < floor
+		if first && resp.PromptEvalCount <= 0 {
+			rr.mu.Lock()
+			rr.noCount = true
+			rr.mu.Unlock()
+		}
 		if first && resp.PromptEvalCount <= 0 && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
 			// No count (a server that reports no usage): nothing shows
 			// whether it read the whole prompt, and one larger than

@@ -154,6 +154,10 @@ type reviewerRun struct {
 	// serverCtx is the least a reply the server cut below num_ctx read
 	// (see sawCut); 0 until one is seen. Under mu.
 	serverCtx int
+	// noCount: a reply came with no token count (a server that reports no
+	// usage); a prompt over fitsAtOneBytePerToken is then split without
+	// being asked. Under mu.
+	noCount bool
 	// calibration says where the planning figure came from.
 	calibration string
 	// extra are the metrics of requests that answered no chunk: the probe,
