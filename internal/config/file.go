@@ -428,8 +428,6 @@ func (c *Config) checkRepoSafe(key string) error {
 	return nil
 }
 
-// insideRoot reports whether path, with every symlink resolved, lies inside
-// root (also resolved). A path that cannot be resolved is not inside.
 // InsideByName reports whether path names a place inside root, by its
 // name alone (no symlink followed, the path need not exist).
 func InsideByName(root, path string) bool {
@@ -440,6 +438,8 @@ func InsideByName(root, path string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
+// insideRoot reports whether path, with every symlink resolved, lies inside
+// root (also resolved). A path that cannot be resolved is not inside.
 func insideRoot(root, path string) bool {
 	if root == "" {
 		return false

@@ -135,7 +135,7 @@ func TestChatFaults(t *testing.T) {
 		status int // of a FaultServerError: an auth layer's or a proxy's
 	}{
 		{"401", ollamatest.FaultServerError, ollama.ErrRejected, "chat with qwen2.5-coder:7b: ollama at 127.0.0.1:", "without authentication", ollama.CodeSetup, false, 401},
-		{"429", ollamatest.FaultServerError, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup, false, 429},
+		{"429", ollamatest.FaultServerError, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "limits how often it is asked", ollama.CodeSetup, false, 429},
 		{"502", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: the server at 127.0.0.1:", "a proxy between quorum and ollama", ollama.CodeSetup, true, 502},
 		{"500", ollamatest.FaultServerError, ollama.ErrServer, "chat with qwen2.5-coder:7b: ollama failed (500): llama runner process has terminated", "out of memory", ollama.CodeSetup, true, 0},
 		{"503", ollamatest.FaultBusy, review.ErrBusy, "chat with qwen2.5-coder:7b: ollama is busy", "OLLAMA_MAX_QUEUE", ollama.CodeSetup, false, 0},

@@ -188,7 +188,13 @@ func (c *Client) statusErr(op, model string, se api.StatusError) error {
 		}
 		return c.newErr(NotOllama, op, model, hintNotOllama,
 			fmt.Sprintf("%s: %s answered 404; is it an ollama server?", op, c.base.Host), ErrServer, se)
-	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
+		// Ollama queues, it does not rate-limit: a proxy or a gateway
+		// before it does.
+		return c.newErr(Busy, op, model,
+			"the server (or a proxy before it) limits how often it is asked: run again later, or lower --parallel",
+			fmt.Sprintf("%s: ollama is busy: %s", op, msg), review.ErrBusy, se)
+	case http.StatusServiceUnavailable:
 		return c.newErr(Busy, op, model,
 			"ollama's queue is full; wait for its other clients to finish (or raise OLLAMA_MAX_QUEUE) and run again",
 			fmt.Sprintf("%s: ollama is busy: %s", op, msg), review.ErrBusy, se)

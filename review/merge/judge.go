@@ -444,9 +444,9 @@ func oneDefectEach(findings []anchor.Finding, order, groups []int, rules []Clust
 }
 
 // nameAfterRules names each judged cluster after the rules' cluster it
-// wholly holds that ranks highest (most severe member, then most
-// reviewers, then the rules' report order): its Rep, Category and Core. A
-// judged cluster that holds no rules cluster whole keeps its central Rep.
+// wholly holds that ranks highest (outranks): its Rep, Category and Core.
+// A judged cluster that holds no rules cluster whole keeps its own Rep
+// (build's: the best-placed, most central member).
 func nameAfterRules(judged, rules []Cluster) {
 	type ref struct{ cluster, size int }
 	of := map[string]ref{} // a finding's rules cluster
@@ -478,10 +478,13 @@ func nameAfterRules(judged, rules []Cluster) {
 	}
 }
 
-// outranks orders rules clusters for naming: the most severe member, then
-// more reviewers, then the earlier in the rules' order.
+// outranks orders rules clusters for naming: the surer place of its Rep
+// (placement: a judged cluster is shown where a reviewer quoted it, as a
+// rules cluster is), then the most severe member, then more reviewers,
+// then the earlier in the rules' order.
 func outranks(a, b Cluster, ai, bi int) bool {
 	return cmp.Or(
+		cmp.Compare(placement(&b.Rep), placement(&a.Rep)),
 		cmp.Compare(topSeverity(b), topSeverity(a)),
 		cmp.Compare(len(b.Reviewers), len(a.Reviewers)),
 		cmp.Compare(ai, bi),

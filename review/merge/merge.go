@@ -71,7 +71,8 @@ const (
 type Cluster struct {
 	// Members are every finding in the cluster, canonical order, repeats included.
 	Members []anchor.Finding
-	// Rep is the most central member: its text represents the cluster.
+	// Rep represents the cluster, its place and its text: of the members
+	// whose place is surest (placement), the most central.
 	Rep anchor.Finding
 	// Reviewers found it; sorted by name.
 	Reviewers []string
@@ -432,7 +433,7 @@ func placement(f *anchor.Finding) int {
 	case f.Evidence == anchor.EvidenceLine:
 		rank = 2
 	}
-	if f.LineKind != diff.Context {
+	if f.LineKind == diff.Added || f.LineKind == diff.Deleted {
 		rank++
 	}
 	return rank

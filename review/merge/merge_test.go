@@ -234,3 +234,20 @@ func TestRepresentativeIsWhereItWasQuoted(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgedClusterIsShownWhereItWasQuoted: a judge that groups a critical
+// finding on a guessed unchanged line with an important one quoted on the
+// added line is named after the quoted one: severity does not move the
+// finding's place onto a guess.
+func TestJudgedClusterIsShownWhereItWasQuoted(t *testing.T) {
+	guessed := fnd("a", "util.go", 5, "critical", "bug", "Bound clamped", "`hi` is clamped.")
+	guessed.Evidence, guessed.LineKind = anchor.EvidenceLine, diff.Context
+	quoted := fnd("b", "util.go", 7, "important", "bug", "Off by one in clamp", "`v >= hi` clamps the bound.")
+	quoted.Evidence, quoted.LineKind, quoted.Raw.Quote, quoted.LineText = anchor.EvidenceQuote, diff.Added, "if v >= hi {", "\tif v >= hi {"
+	rules := []Cluster{build(newNodes([]anchor.Finding{guessed}), []int{0}), build(newNodes([]anchor.Finding{quoted}), []int{0})}
+	judged := []Cluster{{Members: []anchor.Finding{guessed, quoted}, Rep: guessed}}
+	nameAfterRules(judged, rules)
+	if r := judged[0].Rep; r.Line != 7 || r.Evidence != anchor.EvidenceQuote {
+		t.Errorf("named after line %d (%s); want the quoted line 7", r.Line, r.Evidence)
+	}
+}
