@@ -685,7 +685,6 @@ func ambiguous(l *dismiss.Ledger, sels []selector, kind string) error {
 	return nil
 }
 
-
 // describeEntry names a dismissal: its id, its kinds and its title.
 func describeEntry(e dismiss.Entry) string {
 	out := cmp.Or(e.ID, e.Fingerprint)

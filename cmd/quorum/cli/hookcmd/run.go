@@ -286,94 +286,8 @@ func RunPush(opts *RunOptions) error {
 		// is refused (blockedBefore), since no block is known.
 		fmt.Fprintf(errOut, "quorum: warning: %s: which earlier pushes were blocked is unknown\nhint: %s\n", safetext.OneLine(d.Error()), safetext.OneLine(verdicts.DamagedHint()))
 	}
-	// The re-push rule when the blocked commit is below the pushed one
-	// (below): worked out first, so a skipped tag it reviews is not also
-	// said to go unreviewed.
-	back, err := plan.Returning(ctx, dir, verdicts)
-	if err != nil {
-		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-	}
-	for _, sk := range plan.Skipped {
-		if sk.Unreviewed == nil {
-			continue
-		}
-		// A tag skipped by hook.tags: false still gets a blocked push's
-		// verdict: tagging blocked commits must not publish them unreviewed.
-		if b := blockedAmong(verdicts, sk.Unreviewed.New, nil); b != nil {
-			fmt.Fprintf(errOut, "quorum: %s brings commits an earlier push was blocked on: reviewing %s despite hook.tags: false\n",
-				safetext.OneLine(sk.Ref), shortRanges([]hook.Range{*sk.Unreviewed}))
-			if err := plan.Review(ctx, dir, sk.Ref, []hook.Range{*sk.Unreviewed}); err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-			}
-			continue
-		}
-		if slices.ContainsFunc(back, func(rb hook.Returning) bool { return rb.Ref == sk.Ref }) {
-			continue // it brings back a blocked commit: reviewed below
-		}
-		n := len(sk.Unreviewed.New)
-		fmt.Fprintf(errOut, "quorum: %s not reviewed (hook.tags: false): it brings %d commit%s no branch of the remote has\n",
-			safetext.OneLine(sk.Ref), n, cmdutil.Plural(n))
-	}
-	if verdicts != nil {
-		for _, sk := range plan.Skipped {
-			if !sk.OnRemote {
-				continue
-			}
-			b := verdicts.LookupAny(sk.Head)
-			if b == nil {
-				continue
-			}
-			// Only the history of the pushed commit: an older commit of a
-			// blocked push is reviewed up to itself, never with the blocked
-			// commits above it that this push does not send.
-			rs, err := hook.Upto(ctx, dir, sk.Head, plan.EmptyTree, b.Ranges)
-			if err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-			}
-			fmt.Fprintf(errOut, "quorum: %s: the remote has %s %s; an earlier push of it was blocked: reviewing %s again\n",
-				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), howItGotThere(b), shortRanges(rs))
-			plan.Brought = append(plan.Brought, sk.Head)
-			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-			}
-		}
-		// The same rule when the blocked commit is below the pushed one: a
-		// new commit on top of it, pushed to a ref that never had it, must
-		// not carry it to that ref with only the new commit reviewed. Its
-		// blocked ranges are reviewed up to the pushed commit (back, worked
-		// out above).
-		for _, rb := range back {
-			b := verdicts.LookupAny(rb.Commit)
-			if b == nil || slices.Contains(plan.Commits, rb.Commit) {
-				continue // reviewed in this push already (another of its ranges)
-			}
-			rs, err := hook.Upto(ctx, dir, rb.Commit, plan.EmptyTree, b.Ranges)
-			if err == nil {
-				// Up to the pushed commit: the code the ref will hold,
-				// with any fix made since the block.
-				rs, err = hook.Through(ctx, dir, rs, rb.Head, plan.EmptyTree)
-			}
-			if err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-			}
-			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
-				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
-			plan.Brought = append(plan.Brought, rb.Commit)
-			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
-			}
-		}
-	}
-	if d := verdicts.Damaged(); d != nil {
-		// The re-push rules above read the saved verdicts: commits the
-		// remote has under other refs, or a tag brings unreviewed, may be
-		// ones a push was blocked on, and nothing says they are not.
-		for _, sk := range plan.Skipped {
-			if sk.OnRemote || sk.Unreviewed != nil {
-				return exitcode.Setupf(verdicts.DamagedHint()+"; "+skipHint,
-					"push blocked: %s brings commits no review of this push reads, and %s, so whether an earlier push of them was blocked is unknown", safetext.OneLine(sk.Ref), safetext.OneLine(d.Error()))
-			}
-		}
+	if err := applyRepushRule(ctx, errOut, dir, plan, verdicts); err != nil {
+		return err
 	}
 	if len(plan.Ranges) == 0 {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
@@ -444,35 +358,7 @@ func RunPush(opts *RunOptions) error {
 		return nothingReviewed(ctx, dir, errOut, opts, cfg, plan, verdicts, out.Skipped, out.SelfExempt)
 	}
 	if out.Unavailable {
-		reason := safetext.OneLine(out.Reason)
-		if reason == "" {
-			reason = "Ollama is not available"
-		}
-		fix := "start Ollama ('ollama serve') and pull the panel's models; 'quorum doctor' checks both"
-		if out.Fix != "" {
-			fix = out.Fix
-		}
-		if out.TimedOut {
-			fix = "raise hook.timeout"
-			if _, err := cache.DefaultDir(opts.Getenv); cfg.Cache && err == nil && out.Warning == "" {
-				fix += ", or run 'quorum review' before pushing: its answers are cached for the push"
-			}
-		}
-		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
-			return exitcode.Setupf(fix+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", reason)
-		}
-		// hook.on_unavailable: allow lets an unreviewed push through, never
-		// one this hook already blocked: stopping the model server must not
-		// be the way around the gate.
-		if err := blockedBefore(ctx, dir, verdicts, plan, reason, fix); err != nil {
-			return err
-		}
-		fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
-		// The remote gets these commits now, so no later push reviews
-		// them: remembered for 'quorum status', which says so and how to
-		// review them.
-		rememberUnreviewed(errOut, opts, plan, verdicts, reason, false)
-		return nil
+		return unavailable(ctx, errOut, dir, opts, cfg, plan, verdicts, out)
 	}
 	var fewer, fewerFix string // the review ran with fewer reviewers than the panel has
 	if len(out.Missing) > 0 {
@@ -495,24 +381,7 @@ func RunPush(opts *RunOptions) error {
 	}
 	if out.Partial != "" {
 		fmt.Fprintf(errOut, "quorum: partial review: %s\n", safetext.OneLine(out.Partial))
-		hint := "push again once the cause is fixed"
-		switch {
-		case out.TimedOut:
-			hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
-		case out.Unfinished:
-			hint = cmp.Or(out.Fix, "push again once the model server answers")
-		case out.Unread && out.UnreadCut:
-			hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
-		case out.Unread:
-			hint = "check the model server ('quorum doctor'), then push again"
-			if cfg.Cache {
-				hint += ": the chunks that finished come from the cache"
-			}
-		case out.TooLarge:
-			hint = tooLargeHint
-		case len(out.SelfExempt) > 0:
-			hint = selfExemptHint
-		}
+		hint := partialHint(out, cfg)
 		// A team that blocks when Ollama is unavailable does not want a
 		// push through on a review that read only part of it.
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
@@ -657,4 +526,163 @@ func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
 		return hook.Update{}, "", false
 	}
 	return ups[0], getenv("PRE_COMMIT_REMOTE_NAME"), true
+}
+
+// applyRepushRule adds to plan the ranges a push once blocked gets again:
+// its commits back under another name or force-pushed (the remote got them
+// from a push that skipped the hook), below a new commit, or on a tag that
+// hook.tags: false would skip; and refuses the push when the saved
+// verdicts cannot be read and it brings commits no review reads.
+func applyRepushRule(ctx context.Context, errOut io.Writer, dir string, plan *hook.Plan, verdicts *hook.Verdicts) error {
+	// The re-push rule when the blocked commit is below the pushed one
+	// (below): worked out first, so a skipped tag it reviews is not also
+	// said to go unreviewed.
+	back, err := plan.Returning(ctx, dir, verdicts)
+	if err != nil {
+		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+	}
+	for _, sk := range plan.Skipped {
+		if sk.Unreviewed == nil {
+			continue
+		}
+		// A tag skipped by hook.tags: false still gets a blocked push's
+		// verdict: tagging blocked commits must not publish them unreviewed.
+		if b := blockedAmong(verdicts, sk.Unreviewed.New, nil); b != nil {
+			fmt.Fprintf(errOut, "quorum: %s brings commits an earlier push was blocked on: reviewing %s despite hook.tags: false\n",
+				safetext.OneLine(sk.Ref), shortRanges([]hook.Range{*sk.Unreviewed}))
+			if err := plan.Review(ctx, dir, sk.Ref, []hook.Range{*sk.Unreviewed}); err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+			continue
+		}
+		if slices.ContainsFunc(back, func(rb hook.Returning) bool { return rb.Ref == sk.Ref }) {
+			continue // it brings back a blocked commit: reviewed below
+		}
+		n := len(sk.Unreviewed.New)
+		fmt.Fprintf(errOut, "quorum: %s not reviewed (hook.tags: false): it brings %d commit%s no branch of the remote has\n",
+			safetext.OneLine(sk.Ref), n, cmdutil.Plural(n))
+	}
+	if verdicts != nil {
+		for _, sk := range plan.Skipped {
+			if !sk.OnRemote {
+				continue
+			}
+			b := verdicts.LookupAny(sk.Head)
+			if b == nil {
+				continue
+			}
+			// Only the history of the pushed commit: an older commit of a
+			// blocked push is reviewed up to itself, never with the blocked
+			// commits above it that this push does not send.
+			rs, err := hook.Upto(ctx, dir, sk.Head, plan.EmptyTree, b.Ranges)
+			if err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+			fmt.Fprintf(errOut, "quorum: %s: the remote has %s %s; an earlier push of it was blocked: reviewing %s again\n",
+				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), howItGotThere(b), shortRanges(rs))
+			plan.Brought = append(plan.Brought, sk.Head)
+			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+		}
+		// The same rule when the blocked commit is below the pushed one: a
+		// new commit on top of it, pushed to a ref that never had it, must
+		// not carry it to that ref with only the new commit reviewed. Its
+		// blocked ranges are reviewed up to the pushed commit (back, worked
+		// out above).
+		for _, rb := range back {
+			b := verdicts.LookupAny(rb.Commit)
+			if b == nil || slices.Contains(plan.Commits, rb.Commit) {
+				continue // reviewed in this push already (another of its ranges)
+			}
+			rs, err := hook.Upto(ctx, dir, rb.Commit, plan.EmptyTree, b.Ranges)
+			if err == nil {
+				// Up to the pushed commit: the code the ref will hold,
+				// with any fix made since the block.
+				rs, err = hook.Through(ctx, dir, rs, rb.Head, plan.EmptyTree)
+			}
+			if err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
+				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
+			plan.Brought = append(plan.Brought, rb.Commit)
+			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
+				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			}
+		}
+	}
+	if d := verdicts.Damaged(); d != nil {
+		// The re-push rules above read the saved verdicts: commits the
+		// remote has under other refs, or a tag brings unreviewed, may be
+		// ones a push was blocked on, and nothing says they are not.
+		for _, sk := range plan.Skipped {
+			if sk.OnRemote || sk.Unreviewed != nil {
+				return exitcode.Setupf(verdicts.DamagedHint()+"; "+skipHint,
+					"push blocked: %s brings commits no review of this push reads, and %s, so whether an earlier push of them was blocked is unknown", safetext.OneLine(sk.Ref), safetext.OneLine(d.Error()))
+			}
+		}
+	}
+	return nil
+}
+
+// unavailable ends a push whose review could not run (the server down,
+// hook.timeout with nothing finished): refused under hook.on_unavailable:
+// block, or through unreviewed, said and remembered, under allow, unless
+// an earlier push of its commits was blocked.
+func unavailable(ctx context.Context, errOut io.Writer, dir string, opts *RunOptions, cfg *config.Config, plan *hook.Plan, verdicts *hook.Verdicts, out Outcome) error {
+	reason := safetext.OneLine(out.Reason)
+	if reason == "" {
+		reason = "Ollama is not available"
+	}
+	fix := "start Ollama ('ollama serve') and pull the panel's models; 'quorum doctor' checks both"
+	if out.Fix != "" {
+		fix = out.Fix
+	}
+	if out.TimedOut {
+		fix = "raise hook.timeout"
+		if _, err := cache.DefaultDir(opts.Getenv); cfg.Cache && err == nil && out.Warning == "" {
+			fix += ", or run 'quorum review' before pushing: its answers are cached for the push"
+		}
+	}
+	if cfg.Hook.OnUnavailable == config.OnUnavailableBlock {
+		return exitcode.Setupf(fix+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", reason)
+	}
+	// hook.on_unavailable: allow lets an unreviewed push through, never
+	// one this hook already blocked: stopping the model server must not
+	// be the way around the gate.
+	if err := blockedBefore(ctx, dir, verdicts, plan, reason, fix); err != nil {
+		return err
+	}
+	fmt.Fprintf(errOut, "quorum: warning: %s; push not reviewed (hook.on_unavailable: allow)\nhint: %s\n", reason, fix)
+	// The remote gets these commits now, so no later push reviews
+	// them: remembered for 'quorum status', which says so and how to
+	// review them.
+	rememberUnreviewed(errOut, opts, plan, verdicts, reason, false)
+	return nil
+
+}
+
+// partialHint is what to do about a review that read only part of a push,
+// by why it did.
+func partialHint(out Outcome, cfg *config.Config) string {
+	hint := "push again once the cause is fixed"
+	switch {
+	case out.TimedOut:
+		hint = "raise hook.timeout, or run 'quorum review' before pushing (its answers are cached for the push)"
+	case out.Unfinished:
+		hint = cmp.Or(out.Fix, "push again once the model server answers")
+	case out.Unread && out.UnreadCut:
+		hint = "leave generated or minified files out (ignore: in .quorum.yaml), or give the reviewers a larger context (max_context, a model's num_ctx)"
+	case out.Unread:
+		hint = "check the model server ('quorum doctor'), then push again"
+		if cfg.Cache {
+			hint += ": the chunks that finished come from the cache"
+		}
+	case out.TooLarge:
+		hint = tooLargeHint
+	case len(out.SelfExempt) > 0:
+		hint = selfExemptHint
+	}
+	return hint
 }

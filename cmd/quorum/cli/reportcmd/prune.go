@@ -129,4 +129,3 @@ func pruneRun(opts *PruneOptions) error {
 	_, err = fmt.Fprintf(out, "%s %s (%s); %d %s (%s)\n", verb, fmt.Sprintf("%d report%s", len(res.Removed), cmdutil.Plural(len(res.Removed))), cmdutil.Bytes(freed), res.Kept, kept, cmdutil.Bytes(res.Bytes))
 	return err
 }
-
