@@ -133,7 +133,11 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 				more = append(more, fmt.Sprintf("%d dismissed", n))
 			}
 			more = append(more, "assessments, commits, TODOs, metadata, options, retro, metrics and coverage")
-			m.p("*Not shown: %s (`--full`, or the saved report.md).*\n", strings.Join(more, "; "))
+			where := "`--full`, or the saved report.md"
+			if opts.SavedIn == "" {
+				where = "`--full`" // nothing was saved to read them in
+			}
+			m.p("*Not shown: %s (%s).*\n", strings.Join(more, "; "), where)
 		})
 	}
 
