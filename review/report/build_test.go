@@ -481,3 +481,28 @@ func TestTitleOfEscapesAlone(t *testing.T) {
 		t.Errorf("title %q, explanation %q", got.Title, got.Explanation)
 	}
 }
+
+// TestOthersOnlyWhenWordedOtherwise: a second finder who titled and rated
+// the finding as its heading adds no "also reported as" line; one who
+// worded or rated it otherwise does.
+func TestOthersOnlyWhenWordedOtherwise(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("a.go", diff.StatusModified, 1, 1, "+\tx := compute(1) // BUG")}}
+	for _, tc := range []struct {
+		title, severity string
+		others          int
+	}{
+		{"BUG marker", "critical", 0},
+		{"bug marker ", "critical", 0},
+		{"BUG marker", "important", 1},
+		{"Marker of a bug", "critical", 1},
+	} {
+		raw := reporttest.Raw(
+			reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"a.go"}, review.Answer{Findings: []review.RawFinding{reporttest.F("a.go", 1, "x := compute(1) // BUG", "critical", "bug", "BUG marker", "e")}})),
+			reporttest.Result("bob", 1, reporttest.Chunk("c1", []string{"a.go"}, review.Answer{Findings: []review.RawFinding{reporttest.F("a.go", 1, "x := compute(1) // BUG", tc.severity, "bug", tc.title, "e")}})),
+		)
+		r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+		if len(r.Findings) != 1 || len(r.Findings[0].Others) != tc.others {
+			t.Errorf("%q %s: %d findings, others %+v; want %d", tc.title, tc.severity, len(r.Findings), r.Findings, tc.others)
+		}
+	}
+}

@@ -85,7 +85,11 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 			continue
 		}
 		titled[m.Reviewer] = true
-		f.Others = append(f.Others, Wording{Reviewer: m.Reviewer, Severity: m.Raw.Severity, Title: safetext.Sanitize(m.Raw.Title)})
+		title := safetext.Sanitize(m.Raw.Title)
+		if strings.EqualFold(strings.TrimSpace(title), strings.TrimSpace(safetext.Sanitize(rep.Raw.Title))) && m.Raw.Severity == rep.Raw.Severity {
+			continue // worded and rated as the heading: nothing to add (Members has it)
+		}
+		f.Others = append(f.Others, Wording{Reviewer: m.Reviewer, Severity: m.Raw.Severity, Title: title})
 	}
 	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
 	f.Members = make([]Member, 0, len(c.Members))
