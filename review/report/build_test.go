@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quorum-review/quorum/internal/pipeline"
 
@@ -504,5 +505,18 @@ func TestOthersOnlyWhenWordedOtherwise(t *testing.T) {
 		if len(r.Findings) != 1 || len(r.Findings[0].Others) != tc.others {
 			t.Errorf("%q %s: %d findings, others %+v; want %d", tc.title, tc.severity, len(r.Findings), r.Findings, tc.others)
 		}
+	}
+}
+
+// TestRateNeedsTokens: a reviewer that wrote a token or two (a tokenizer
+// probe) has no generation rate: one token in microseconds is no speed.
+func TestRateNeedsTokens(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("a.go", diff.StatusModified, 1, 1, "+\tx := 1")}}
+	res := reporttest.Result("alice", 0)
+	res.Chunks, res.Status = nil, review.StatusFailed
+	res.Metrics = review.Metrics{EvalTokens: 1, EvalDuration: 56 * time.Microsecond, Requests: 1}
+	r := build(t, reporttest.Scenario{Set: set, Raw: reporttest.Raw(res)}, report.Policy{})
+	if got := r.Reviewers[0].TokensPerSec; got != 0 {
+		t.Errorf("tokens/s %v for one token", got)
 	}
 }

@@ -100,6 +100,20 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 	return seen, cov
 }
 
+// minRateTokens is the fewest tokens written a generation rate is shown
+// for: the one token of a tokenizer probe, timed in microseconds, reads as
+// thousands a second.
+const minRateTokens = 16
+
+// rate is a reviewer's tokens a second, to one decimal; 0 (shown "–") for
+// fewer than minRateTokens written.
+func rate(m review.Metrics) float64 {
+	if m.EvalTokens < minRateTokens {
+		return 0
+	}
+	return roundTo(m.TokensPerSecond(), 1)
+}
+
 func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected map[string]int) []Reviewer {
 	out := []Reviewer{}
 	for _, res := range results {
@@ -118,7 +132,7 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 			Focus: safetext.Sanitize(res.Reviewer.Focus), API: res.Reviewer.API, Host: safetext.OneLine(res.Reviewer.Host), Options: res.Options, Status: res.Status, Error: safetext.Sanitize(res.Error), Hint: safetext.Sanitize(res.Hint),
 			Calibration: res.Calibration,
 			DurationMS:  dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
-			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: roundTo(m.TokensPerSecond(), 1),
+			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: rate(m),
 			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,
 			Chunks: len(res.Chunks), UnaskedChunks: res.Unasked, Rejected: rejected[res.Reviewer.Name], stopped: res.StoppedBeforeAnswering(),
 		}
