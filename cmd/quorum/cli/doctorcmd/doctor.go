@@ -20,9 +20,11 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/gitexec"
+	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/internal/teamconfig"
 	"github.com/quorum-review/quorum/review/dismiss"
 )
 
@@ -178,6 +180,31 @@ type doctor struct {
 	// reads it (the server, the panel, the hook's settings) would check
 	// defaults the user did not choose, so they are not run.
 	configBroken bool
+	// push is the configuration a push of the checked-out branch is
+	// reviewed under (teamconfig: the remote default branch's .quorum.yaml
+	// when the branch carries another), and pushNote says so; read once.
+	push     *config.Config
+	pushNote string
+	pushRead bool
+}
+
+// pushConfig is the configuration the hook reviews a push of the current
+// branch under, as `quorum status` and the hook decide it; cfg when there
+// is no branch or remote to tell.
+func (d *doctor) pushConfig(ctx context.Context) (*config.Config, string) {
+	if d.pushRead {
+		return d.push, d.pushNote
+	}
+	d.pushRead, d.push = true, d.cfg
+	if d.cfg == nil {
+		return d.push, ""
+	}
+	if _, br, err := hook.PlanBranch(ctx, d.dir()); err == nil {
+		if c, note, err := teamconfig.Resolve(ctx, d.dir(), br.Remote, "", []hook.Update{br.Update()}, d.cfg, d.opts.Factory.Getenv); err == nil {
+			d.push, d.pushNote = c, note
+		}
+	}
+	return d.push, d.pushNote
 }
 
 func (d *doctor) dir() string {

@@ -568,3 +568,30 @@ func TestContextTheUserSets(t *testing.T) {
 		t.Errorf("num_ctx set:\n%s", out)
 	}
 }
+
+// TestHookLineUsesThePushsConfig: a branch whose committed .quorum.yaml
+// is laxer than the remote default branch's is described as the hook
+// will review it (under origin/main's), with the note the hook gives.
+func TestHookLineUsesThePushsConfig(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	remote := t.TempDir()
+	runGit(t, remote, "init", "-q", "--bare", "-b", "main", remote)
+	dir := gitRepo(t)
+	runGit(t, dir, "remote", "add", "origin", remote)
+	runGit(t, dir, "push", "-q", "origin", "main")
+	runGit(t, dir, "checkout", "-q", "-b", "feature")
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("hook:\n  fail_on: suggestion\n  on_unavailable: block\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, dir, "add", ".quorum.yaml")
+	runGit(t, dir, "commit", "-q", "-m", "lax")
+	out, _, _ := run(t, env{dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host}})
+	for _, want := range []string{
+		"info  hook        the push carries a .quorum.yaml other than origin/main's: it is reviewed under the defaults",
+		"a push would be reviewed and blocked on critical findings; if ollama is down, a push is allowed with a warning",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+}

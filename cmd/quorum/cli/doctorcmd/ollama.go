@@ -83,7 +83,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 			return l.installed, l.same
 		})
 	}
-	panelReady = d.checkPanel(chosen, source, missing, installed, servers.unreachable())
+	panelReady = d.checkPanel(ctx, chosen, source, missing, installed, servers.unreachable())
 	d.checkContext(chosen)
 	// This machine's memory holds only the models its own server runs.
 	onThisMachine := slices.DeleteFunc(slices.Clone(chosen), func(m review.ModelInfo) bool {
@@ -245,7 +245,7 @@ func atLeast(v, min string) bool {
 	return true
 }
 
-func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []string, installed []review.ModelInfo, unreachable map[string]*serverList) bool {
+func (d *doctor) checkPanel(ctx context.Context, chosen []review.ModelInfo, source string, missing []string, installed []review.ModelInfo, unreachable map[string]*serverList) bool {
 	ready := len(missing) == 0
 	var usable []string
 	for _, m := range chosen {
@@ -303,14 +303,14 @@ func (d *doctor) checkPanel(chosen []review.ModelInfo, source string, missing []
 	default:
 		d.r.add("panel", OK, fmt.Sprintf("%s (%s)", strings.Join(usable, ", "), what), "")
 	}
-	ready = d.checkAgreement() && ready
+	ready = d.checkAgreement(ctx) && ready
 	return ready && len(usable) > 0
 }
 
 // checkAgreement fails a min_agreement the panel is too small for: no
 // finding could ever be found by that many, so 'quorum review' and the
 // hook refuse to run (exit 2) rather than pass everything.
-func (d *doctor) checkAgreement() bool {
+func (d *doctor) checkAgreement(ctx context.Context) bool {
 	if d.cfg == nil || d.panelSize == 0 {
 		return true
 	}
@@ -322,7 +322,8 @@ func (d *doctor) checkAgreement() bool {
 		ok = false
 		d.r.add("gate", Fail, fmt.Sprintf("review.min_agreement %d needs more reviewers than the panel's %d: 'quorum review' stops (exit 2)", n, d.panelSize), fix("review.min_agreement"))
 	}
-	if n := d.cfg.Hook.MinAgreement; n > d.panelSize {
+	if c, _ := d.pushConfig(ctx); c != nil && c.Hook.MinAgreement > d.panelSize {
+		n := c.Hook.MinAgreement
 		ok = false
 		d.hookGate = fmt.Sprintf("hook.min_agreement %d needs more reviewers than the panel's %d: every push is refused (exit 2)", n, d.panelSize)
 	}
@@ -492,8 +493,11 @@ func (d *doctor) hookState(ctx context.Context) (installed string, hookActive bo
 func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
 	onUnavailable := config.OnUnavailableAllow
 	failOn := review.Critical
-	if d.cfg != nil {
-		onUnavailable, failOn = d.cfg.Hook.OnUnavailable, d.cfg.Hook.FailOn
+	if c, note := d.pushConfig(ctx); c != nil {
+		onUnavailable, failOn = c.Hook.OnUnavailable, c.Hook.FailOn
+		if note != "" {
+			d.r.add("hook", Info, safetext.OneLine(note), "")
+		}
 	}
 	installed, hookActive := d.hookState(ctx)
 	if v, err := hook.LoadVerdicts(ctx, d.dir()); err == nil && v.Damaged() != nil {
