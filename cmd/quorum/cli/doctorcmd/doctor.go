@@ -216,6 +216,7 @@ func (d *doctor) dir() string {
 
 func (d *doctor) run(ctx context.Context) {
 	d.checkConfig()
+	d.checkGuidelines()
 	d.checkCache()
 	d.checkGit(ctx)
 	if d.configBroken {
@@ -227,6 +228,38 @@ func (d *doctor) run(ctx context.Context) {
 	}
 	ollamaOK, installedPanel := d.checkOllama(ctx)
 	d.checkHook(ctx, ollamaOK, installedPanel)
+}
+
+// checkGuidelines names the guideline files the models are given, when
+// there are any: the repository's (read as each change's base has them)
+// and the user's own.
+func (d *doctor) checkGuidelines() {
+	if d.cfg == nil || d.configBroken || d.cfg.Root == "" {
+		return
+	}
+	var repo, mine []string
+	for _, f := range config.RepoGuidelineFiles {
+		if st, err := os.Stat(filepath.Join(d.cfg.Root, filepath.FromSlash(f))); err == nil && st.Mode().IsRegular() {
+			repo = append(repo, f)
+		}
+	}
+	for _, p := range d.cfg.Guidelines {
+		if rel, err := filepath.Rel(d.cfg.Root, p); err == nil && d.cfg.RepoNamedGuidelines() && config.InsideByName(d.cfg.Root, p) {
+			repo = cmdutil.AppendNew(repo, filepath.ToSlash(rel))
+		} else {
+			mine = append(mine, p)
+		}
+	}
+	var parts []string
+	if len(repo) > 0 {
+		parts = append(parts, "the repository's "+strings.Join(repo, ", ")+" (as each change's base has them)")
+	}
+	if len(mine) > 0 {
+		parts = append(parts, "yours: "+strings.Join(mine, ", "))
+	}
+	if len(parts) > 0 { // none is the common case, and no news
+		d.r.add("guidelines", Info, strings.Join(parts, "; "), "")
+	}
 }
 
 func (d *doctor) checkConfig() {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/hookcmd"
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdtest"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -593,5 +594,38 @@ func TestHookLineUsesThePushsConfig(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
+	}
+}
+
+// TestGuidelinesAndAheadLines: doctor names the guideline files the models
+// get, and a post-commit hook reviewing commits in the background (or
+// hook.ahead: false stopping it).
+func TestGuidelinesAndAheadLines(t *testing.T) {
+	srv := ollamatest.New(t, ollamatest.Config{})
+	dir := gitRepo(t)
+	if err := os.WriteFile(filepath.Join(dir, "AGENTS.md"), []byte("be kind\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hooks := filepath.Join(dir, ".git", "hooks")
+	if err := os.MkdirAll(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ := cmdtest.NewFactory(dir, map[string]string{"OLLAMA_HOST": srv.Host})
+	if code := cmdtest.Execute(context.Background(), hookcmd.NewCmdInstall(f, nil), f.IOStreams, []string{"--ahead"}); code != 0 {
+		t.Fatalf("hook install --ahead: exit %d", code)
+	}
+	e := env{dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host}}
+	out, _, _ := run(t, e)
+	for _, want := range []string{
+		"info  guidelines  the repository's AGENTS.md (as each change's base has them)",
+		"info  ahead       the post-commit hook is installed: each commit is reviewed in the background",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	e.vars["QUORUM_HOOK_AHEAD"] = "false"
+	if out, _, _ := run(t, e); !strings.Contains(out, "info  ahead       the post-commit hook is installed, but hook.ahead is false (env QUORUM_HOOK_AHEAD)") {
+		t.Errorf("hook.ahead false:\n%s", out)
 	}
 }

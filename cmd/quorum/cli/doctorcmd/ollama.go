@@ -490,7 +490,26 @@ func (d *doctor) hookState(ctx context.Context) (installed string, hookActive bo
 	return installed, hookActive
 }
 
+// checkAhead says whether commits are reviewed in the background: the
+// post-commit hook `quorum hook install --ahead` adds, unless hook.ahead
+// set to false stops it (the default leaves an installed hook on).
+func (d *doctor) checkAhead(ctx context.Context) {
+	dir, err := hook.HooksDir(ctx, d.dir())
+	if err != nil {
+		return
+	}
+	if ok, _ := hook.IsQuorumHook(filepath.Join(dir, "post-commit")); !ok {
+		return
+	}
+	if d.cfg != nil && !d.cfg.Hook.Ahead && d.cfg.Source("hook.ahead").Kind != config.FromDefault {
+		d.r.add("ahead", Info, fmt.Sprintf("the post-commit hook is installed, but hook.ahead is false (%s): commits are not reviewed in the background", d.cfg.Source("hook.ahead")), "")
+		return
+	}
+	d.r.add("ahead", Info, "the post-commit hook is installed: each commit is reviewed in the background, so a push of it reads the cache ('quorum status' says how far it got)", "")
+}
+
 func (d *doctor) checkHook(ctx context.Context, reachable, panelReady bool) {
+	defer d.checkAhead(ctx)
 	onUnavailable := config.OnUnavailableAllow
 	failOn := review.Critical
 	if c, note := d.pushConfig(ctx); c != nil {
