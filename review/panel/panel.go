@@ -40,7 +40,7 @@ func Select(installed []review.ModelInfo, max int) []review.ModelInfo {
 	seen := map[string]bool{}
 	var out []review.ModelInfo
 	for _, m := range cands {
-		fam := family(m)
+		fam := Family(m)
 		if seen[fam] {
 			continue
 		}
@@ -86,7 +86,9 @@ func compare(a, b review.ModelInfo) int {
 	return cmp.Compare(a.Digest, b.Digest)
 }
 
-func family(m review.ModelInfo) string {
+// Family is a model's family: the one its server reports (codellama is a
+// llama), else its name's base without the tag.
+func Family(m review.ModelInfo) string {
 	if f := strings.ToLower(strings.TrimSpace(m.Family)); f != "" {
 		return f
 	}

@@ -35,3 +35,20 @@ func TestSecondReviewerHintSuggestsAnotherFamily(t *testing.T) {
 		t.Errorf("family = %q", f)
 	}
 }
+
+// TestSecondReviewerHintByServerFamily: installed models are told apart by
+// the family their server reports, as the panel does: codellama is a
+// llama, so it is no second opinion for llama3.1.
+func TestSecondReviewerHintByServerFamily(t *testing.T) {
+	m := func(name, fam string) review.ModelInfo {
+		return review.ModelInfo{Name: name, Family: fam, Capabilities: []string{"completion"}}
+	}
+	h := secondReviewerHint("llama3.1:8b", []review.ModelInfo{m("llama3.1:8b", "llama"), m("codellama:7b", "llama")})
+	if strings.Contains(h, "--models llama3.1:8b,codellama:7b") {
+		t.Errorf("a model of the same server family suggested: %q", h)
+	}
+	h = secondReviewerHint("llama3.1:8b", []review.ModelInfo{m("llama3.1:8b", "llama"), m("codellama:7b", "llama"), m("mycoder:7b", "qwen2")})
+	if !strings.Contains(h, "--models llama3.1:8b,mycoder:7b") {
+		t.Errorf("hint = %q", h)
+	}
+}

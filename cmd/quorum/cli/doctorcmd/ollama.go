@@ -590,13 +590,18 @@ func family(name string) string {
 // --models with chat models already installed (of another family first),
 // and else a model to pull whose family is not installed at all.
 func secondReviewerHint(only string, installed []review.ModelInfo) string {
+	// Installed models are told apart by the family the server reports
+	// (panel.Family: codellama is a llama), as `quorum models` and the
+	// panel do; models to pull, by the letters of their names.
 	have := map[string]bool{family(only): true}
+	haveFamily := map[string]bool{}
 	// A copy of the model under another name (`ollama cp`) is the same
 	// weights: review refuses it as a second reviewer.
 	digest := ""
 	for _, m := range installed {
 		if review.ModelName(m.Name) == review.ModelName(only) {
 			digest = m.Digest
+			haveFamily[panel.Family(m)] = true
 		}
 	}
 	var other []string
@@ -604,10 +609,11 @@ func secondReviewerHint(only string, installed []review.ModelInfo) string {
 		if digest != "" && m.Digest == digest {
 			continue
 		}
-		if m.Name != only && panel.ChatCapable(m) && !have[family(m.Name)] {
+		if m.Name != only && panel.ChatCapable(m) && !have[family(m.Name)] && !haveFamily[panel.Family(m)] {
 			other = append(other, safetext.OneLine(m.Name))
 		}
 		have[family(m.Name)] = true
+		haveFamily[panel.Family(m)] = true
 	}
 	pull := ""
 	for _, s := range familySuggestions {
