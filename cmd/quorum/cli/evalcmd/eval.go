@@ -370,7 +370,7 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 	if len(cases) == 0 {
 		return nil, nil, exitcode.New(exitcode.Setup,
 			fmt.Errorf("%w in the history: %d fix commits and %d clean commits qualify, %d were skipped", ErrNoCases, len(bugC), len(cleanC), len(skipped)),
-			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern")
+			fmt.Sprintf("widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern; a commit counts as clean only with --clean-window (%d) commits after it, so a short history needs a smaller one", o.Mining.CleanWindow))
 	}
 	return cases, skipped, nil
 }

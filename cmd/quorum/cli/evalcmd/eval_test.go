@@ -470,7 +470,7 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{[]string{"--fix-pattern", "(", "--models", qwen}, "flag --fix-pattern: eval.fix_pattern: \"(\" is not a valid regular expression: error parsing regexp: missing closing ): `(`", "fix the regular expression (Go syntax, like (?i)\\bfix\\b)"},
 		{[]string{"--paths", "nowhere/", "--models", qwen}, "no case found in the history: 0 fix commits and 0 clean commits qualify, 7 were skipped",
-			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern"},
+			"widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern; a commit counts as clean only with --clean-window (20) commits after it, so a short history needs a smaller one"},
 		{[]string{"--rev", "no-such-branch", "--models", qwen}, "cannot read the history: fatal: bad revision 'no-such-branch'\n", "check that --rev names a commit and --since a date git understands (git log --since)"},
 		{[]string{"--paths", "/abs/calc.go", "--models", qwen}, `--paths "/abs/calc.go" is not under the repository at `, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
 		{[]string{"--paths", "ok,../calc.go", "--models", qwen}, `--paths "../calc.go" is not under the repository at `, "give --paths inside the repository, relative to the current directory (as git does) or absolute"},
