@@ -70,20 +70,20 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		for _, r := range reports {
 			fmt.Fprintf(w, "report: %s\n", r)
 		}
-		fmt.Fprintln(w, "next:")
 		local := ""
 		if len(elsewhere) > 0 {
 			local = " --local"
 		}
+		var next steps
 		for _, r := range reports {
 			id := filepath.Base(filepath.Dir(r))
-			fmt.Fprintf(w, "  quorum report show %s\n", id)
-			fmt.Fprintf(w, "  quorum dismiss %s --report %s%s --reason \"...\"\n", strings.Join(idsIn[r], " "), id, local)
+			next.add("quorum report show "+id, "")
+			next.add(fmt.Sprintf("quorum dismiss %s --report %s%s --reason \"...\"", strings.Join(idsIn[r], " "), id, local), "")
 		}
-		allPlaces(w, fs)
-		notHere(w, elsewhere)
-		allPlaces(w, fs)
-		fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
+		next.note(allPlaces(fs))
+		next.note(notHere(elsewhere))
+		next.add("QUORUM_SKIP=1 git push", "push once without review (or: git push --no-verify)")
+		next.write(w)
 		return
 	}
 	if reportPath != "" {
@@ -93,11 +93,11 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 	if len(ids) > 0 {
 		dismiss = strings.Join(ids, " ")
 	}
-	fmt.Fprintln(w, "next:")
+	var next steps
 	if reportPath == "" {
 		// No saved report: 'report show' would show another one, and
 		// 'dismiss' finds its ids in the saved report.
-		fmt.Fprintln(w, "  fix what kept the report from being saved (above), then push again to dismiss a false positive")
+		next.add("fix what kept the report from being saved (above), then push again to dismiss a false positive", "")
 	} else {
 		// Named, not "the latest": a review of another branch saved after
 		// this push (a background run, a 'quorum review' there) would be
@@ -106,16 +106,50 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		if dir := filepath.Dir(reportPath); filepath.Base(filepath.Dir(dir)) == "reports" {
 			show, from = " "+filepath.Base(dir), " --report "+filepath.Base(dir)
 		}
-		fmt.Fprintf(w, "  quorum report show%s   # the full report\n", show)
+		next.add("quorum report show"+show, "the full report")
 		local := ""
 		if len(elsewhere) > 0 {
 			local = " --local"
 		}
-		fmt.Fprintf(w, "  quorum dismiss %s%s%s --reason \"...\"   # a false positive: the same push then goes through\n", dismiss, from, local)
-		allPlaces(w, fs)
-		notHere(w, elsewhere)
+		next.add(fmt.Sprintf("quorum dismiss %s%s%s --reason \"...\"", dismiss, from, local), "a false positive: the same push then goes through")
+		next.note(allPlaces(fs))
+		next.note(notHere(elsewhere))
 	}
-	fmt.Fprintln(w, "  QUORUM_SKIP=1 git push             # push once without review (or: git push --no-verify)")
+	next.add("QUORUM_SKIP=1 git push", "push once without review (or: git push --no-verify)")
+	next.write(w)
+}
+
+// steps are the "next:" lines of a blocked push: commands, each with a
+// comment aligned after the longest, and notes on lines of their own.
+type steps []struct{ cmd, comment string }
+
+func (s *steps) add(cmd, comment string) { *s = append(*s, struct{ cmd, comment string }{cmd, comment}) }
+
+// note adds a comment line of its own; "" adds nothing.
+func (s *steps) note(comment string) {
+	if comment != "" {
+		s.add("", comment)
+	}
+}
+
+func (s steps) write(w io.Writer) {
+	width := 0
+	for _, st := range s {
+		if st.cmd != "" && st.comment != "" {
+			width = max(width, len(st.cmd))
+		}
+	}
+	fmt.Fprintln(w, "next:")
+	for _, st := range s {
+		switch {
+		case st.cmd == "":
+			fmt.Fprintf(w, "    # %s\n", st.comment)
+		case st.comment == "":
+			fmt.Fprintf(w, "  %s\n", st.cmd)
+		default:
+			fmt.Fprintf(w, "  %-*s   # %s\n", width, st.cmd, st.comment)
+		}
+	}
 }
 
 // distinct is fs less the repeats of one finding that two reviews of one
@@ -228,28 +262,29 @@ func paint(on bool, severity, text string) string {
 // allPlaces says which blocking findings 'quorum dismiss' takes only with
 // --all-places (their code on several lines, or several places grouped):
 // the command above refuses them until each place is checked.
-func allPlaces(w io.Writer, fs []hook.Finding) {
+func allPlaces(fs []hook.Finding) string {
 	var ids []string
 	for _, f := range fs {
 		if id := safetext.OneLine(f.ID); f.AllPlaces && id != "" && !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
-	if len(ids) > 0 {
-		fmt.Fprintf(w, "    # %s: on several lines or places; check each, then add --all-places\n", strings.Join(ids, ", "))
+	if len(ids) == 0 {
+		return ""
 	}
+	return strings.Join(ids, ", ") + ": on several lines or places; check each, then add --all-places"
 }
 
 // notHere says why the dismiss steps are --local when pushed branches are
 // not checked out (elsewhere), and how to share such a dismissal.
-func notHere(w io.Writer, elsewhere []string) {
+func notHere(elsewhere []string) string {
 	if len(elsewhere) == 0 {
-		return
+		return ""
 	}
 	verb := "is"
 	if len(elsewhere) > 1 {
 		verb = "are"
 	}
-	fmt.Fprintf(w, "    # %s %s not checked out: its commits read its own ledger, so --local (this clone); to share the dismissal, check it out, dismiss there and commit %s\n",
+	return fmt.Sprintf("%s %s not checked out: its commits read its own ledger, so --local (this clone); to share the dismissal, check it out, dismiss there and commit %s",
 		strings.Join(elsewhere, ", "), verb, diff.LedgerPath)
 }
