@@ -123,7 +123,9 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 // comment aligned after the longest, and notes on lines of their own.
 type steps []struct{ cmd, comment string }
 
-func (s *steps) add(cmd, comment string) { *s = append(*s, struct{ cmd, comment string }{cmd, comment}) }
+func (s *steps) add(cmd, comment string) {
+	*s = append(*s, struct{ cmd, comment string }{cmd, comment})
+}
 
 // note adds a comment line of its own; "" adds nothing.
 func (s *steps) note(comment string) {
