@@ -358,8 +358,11 @@ func (p PairScore) MeetsGoal() bool { return p.Precision >= GoalPrecision && p.R
 // wallString is a duration in milliseconds, rounded for reading.
 func wallString(ms int64) string {
 	d := time.Duration(ms) * time.Millisecond
-	if d >= time.Minute {
+	switch {
+	case d >= time.Minute:
 		return d.Round(time.Second).String()
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond).String()
 	}
-	return d.Round(100 * time.Millisecond).String()
+	return d.String() // under a second: whole milliseconds, never "0s"
 }

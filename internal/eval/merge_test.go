@@ -266,3 +266,29 @@ func TestWriteMergeGolden(t *testing.T) {
 		golden.Check(t, filepath.Join("testdata", "merge."+f), b.Bytes())
 	}
 }
+
+// TestWallString: a judge's time reads in whole milliseconds under a
+// second (a median of 40ms is no "0s"), tenths of a second under a
+// minute, whole seconds above.
+func TestWallString(t *testing.T) {
+	for ms, want := range map[int64]string{40: "40ms", 999: "999ms", 1234: "1.2s", 61_400: "1m1s"} {
+		if got := wallString(ms); got != want {
+			t.Errorf("wallString(%d) = %q, want %q", ms, got, want)
+		}
+	}
+}
+
+// TestLegendOnlyForAMark: the "*" legend is printed only when a row
+// carries one.
+func TestLegendOnlyForAMark(t *testing.T) {
+	r := &MergeResult{Pools: []MergePool{{Name: "x", Rules: PairScore{Precision: 0.9, Recall: 0.5}}}}
+	var b bytes.Buffer
+	if err := WriteMerge(&b, "text", r); err != nil || strings.Contains(b.String(), "A * marks") {
+		t.Errorf("legend with no mark (%v):\n%s", err, b.String())
+	}
+	r.Pools[0].Rules = PairScore{Precision: 1, Recall: 0.95}
+	b.Reset()
+	if err := WriteMerge(&b, "text", r); err != nil || !strings.Contains(b.String(), "A * marks") {
+		t.Errorf("no legend for a mark (%v):\n%s", err, b.String())
+	}
+}

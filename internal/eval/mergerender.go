@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review/panel"
@@ -45,11 +46,16 @@ func WriteMerge(w io.Writer, format string, r *MergeResult) error {
 		t.rows = append(t.rows, row)
 	}
 	t.write(&b, md)
-	fmt.Fprint(&b, "A * marks a grouping that meets the goal on both counts.")
-	if r.Basis == PoolUnseen {
-		fmt.Fprintf(&b, " %q: the reviews no rule of quorum's was tuned on.", PoolUnseen)
+	var legend []string
+	if marked(r) {
+		legend = append(legend, "A * marks a grouping that meets the goal on both counts.")
 	}
-	fmt.Fprint(&b, "\n\n")
+	if r.Basis == PoolUnseen {
+		legend = append(legend, fmt.Sprintf("%q: the reviews no rule of quorum's was tuned on.", PoolUnseen))
+	}
+	if len(legend) > 0 {
+		fmt.Fprint(&b, strings.Join(legend, " ")+"\n\n")
+	}
 
 	if c := r.Cost; c != nil {
 		heading(&b, md, 2, "The judge")
@@ -89,4 +95,14 @@ func score(v float64, goal bool) string {
 		s += " *"
 	}
 	return s
+}
+
+// marked reports whether some row of r meets the goal (score marks it *).
+func marked(r *MergeResult) bool {
+	for _, p := range r.Pools {
+		if p.Rules.MeetsGoal() || p.WithJudge != nil && p.WithJudge.MeetsGoal() {
+			return true
+		}
+	}
+	return false
 }
