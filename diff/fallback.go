@@ -87,7 +87,6 @@ func changeName(c *object.Change) string {
 	return c.From.Name
 }
 
-
 // goGitAttributes reads the work tree's .gitattributes files along each
 // path (root first, so deeper files win) with go-git's matcher.
 func goGitAttributes(rp *repo, files []File) map[string]attrs {

@@ -230,4 +230,3 @@ func isNetErr(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne)
 }
-

@@ -144,7 +144,6 @@ func ctxErr(op string, err error) error {
 	return newErr(op, "", 0, op+": canceled", err)
 }
 
-
 // Hint says what the user can do about err, an error of this client about
 // model; "" when there is nothing better than running again.
 func (c *Client) Hint(err error, model string) string {

@@ -357,7 +357,6 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	return cr, last, nil
 }
 
-
 // StillCached reports whether the answer a review read from or wrote to
 // c under key (review.ChunkResult.CacheKey) is there now, readable.
 func StillCached(c *cache.Cache, key string) bool {
