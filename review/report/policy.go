@@ -146,9 +146,10 @@ func (r *Report) verdict(empty bool) Verdict {
 	for _, rv := range r.Reviewers {
 		switch {
 		case !empty && rv.hadNothingToAsk():
-			// Not a failure: every file was too long to show. It read
-			// nothing, so nothing rests on it (min_agreement counts only
-			// reviewers that read), and the verdict names those files.
+			// Not a failure: every file was too long to show, and the
+			// verdict names them. It read nothing, so min_agreement does
+			// not count it (read, below).
+			v.RestsOn++
 			nothingAsked++
 		case !rv.Answered() && r.Interrupted && rv.stopped:
 			// The stop reached it first: not a failure of the model.
@@ -174,7 +175,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		gate += fmt.Sprintf(" found by at least %d reviewers", r.Policy.MinAgreement)
 	}
 	tooLarge := r.TooLarge()
-	if !empty && !r.Interrupted && v.RestsOn+nothingAsked > 0 {
+	if !empty && !r.Interrupted && v.RestsOn > 0 {
 		v.Unread = append(r.unread(), tooLarge...)
 	}
 	switch {
@@ -191,7 +192,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		v.Status, v.Text = VerdictEmpty, "nothing reviewed: every changed file was skipped: "+FirstFew(r.skippedByRule())
 	case empty:
 		v.Status, v.Text = VerdictEmpty, "nothing to review: the diff has no reviewable changes"
-	case v.RestsOn == 0 && (nothingAsked == 0 || len(v.Unread) == 0):
+	case v.RestsOn == 0:
 		v.Status = VerdictIncomplete
 		v.Text = "not reviewed: no reviewer answered"
 		if len(failed) > 0 {
@@ -243,8 +244,11 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += fmt.Sprintf("; %s at the gate held back: no quoted code of the change, too few reviewers", plural(v.WeakEvidence, "finding", "findings"))
 		}
 	}
-	if r.Policy.MinAgreement > v.RestsOn && !empty {
-		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(v.RestsOn, "reviewer", "reviewers"))
+	// The reviewers that read some of the change: a finding's agreement
+	// can come from no other.
+	read := v.RestsOn - nothingAsked
+	if r.Policy.MinAgreement > read && !empty && (read > 0 || r.Policy.MinAgreement > 1) {
+		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(read, "reviewer", "reviewers"))
 		if v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
 			// Too few reviewers answered for any finding to trip the gate:
 			// the gate was not applied, so this is not a pass.
@@ -253,6 +257,14 @@ func (r *Report) verdict(empty bool) Verdict {
 		} else {
 			v.Text += "; " + unmet
 		}
+	}
+	if few := r.readByFewer(r.Policy.MinAgreement); len(few) > 0 && v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
+		// Read, but by fewer reviewers than a finding needs to trip the
+		// gate (the others failed on it or could not fit it): the gate
+		// could not hold there, so this is no pass.
+		v.Status = VerdictIncomplete
+		v.Text = fmt.Sprintf("incomplete: %s read in full by fewer reviewers than min agreement %d, so the gate could not apply there (%s)",
+			FirstFew(few), r.Policy.MinAgreement, strings.TrimPrefix(v.Text, "passed: "))
 	}
 	if len(failed) > 0 && v.Status != VerdictEmpty {
 		v.Text += fmt.Sprintf("; rests on %d of %d reviewers (%s)", v.RestsOn, v.Panel, strings.Join(failed, ", "))
@@ -365,6 +377,33 @@ func (r *Report) TooLarge() []string {
 	for _, sk := range r.Skipped {
 		if sk.Reason == diff.SkipTooLarge {
 			out = append(out, sk.File)
+		}
+	}
+	return out
+}
+
+// readByFewer lists the covered files (in coverage order) some reviewer
+// read in full, but fewer than need reviewers, when need is over 1.
+func (r *Report) readByFewer(need int) []string {
+	if need <= 1 {
+		return nil
+	}
+	answered := map[string]bool{}
+	for _, rv := range r.Reviewers {
+		if rv.Answered() || rv.hadNothingToAsk() {
+			answered[rv.Name] = true
+		}
+	}
+	var out []string
+	for _, f := range r.Coverage.Files {
+		n := 0
+		for name, s := range f.By {
+			if answered[safetext.Sanitize(name)] && s == CoverReviewed {
+				n++
+			}
+		}
+		if n > 0 && n < need {
+			out = append(out, f.Path)
 		}
 	}
 	return out

@@ -23,11 +23,20 @@ func ReadsASmallChange(numCtx, numPredict int, bpt float64) (bool, error) {
 	return len(pl.Chunks) > 0, nil
 }
 
-// readsOneLine reports whether pl's chunks have room for the least change
-// there is (ReadsASmallChange's) beside the prompt's fixed part: when they
-// do, a file that fits no chunk has lines too long, not a context too
-// small for any code.
-func readsOneLine(pl *plan.Plan) bool { return pl.Room >= smallChangeBytes() }
+// readsOneLine reports whether chunks of prep at budget b have room for
+// the least change there is (ReadsASmallChange's) beside the prompt's fixed
+// part: when they do, a file that fits no chunk has lines too long, not a
+// context too small for any code. Unless the tokenizer is measured, at the
+// most compact one quorum plans for (maxBPT): a plan made at one token a
+// byte, or at any figure when no figure changes it, may have less room
+// than the model does.
+func readsOneLine(prep *plan.Prepared, b plan.Budget, measured bool) bool {
+	if !measured {
+		b.BytesPerToken = maxBPT
+	}
+	pl, err := plan.Build(prep, b)
+	return err == nil && pl.Room >= smallChangeBytes()
+}
 
 // smallChangeBytes is what the least change takes of a chunk's room.
 var smallChangeBytes = sync.OnceValue(func() int {

@@ -320,7 +320,7 @@ func (r *Runner) build(rr *reviewerRun) {
 func (r *Runner) planned(rr *reviewerRun, pl *plan.Plan) {
 	rr.pending = false
 	rr.plan = pl
-	if len(pl.Chunks) == 0 && len(pl.NotCovered) > 0 && rr.fatal == nil && !readsOneLine(pl) {
+	if len(pl.Chunks) == 0 && len(pl.NotCovered) > 0 && rr.fatal == nil && !readsOneLine(rr.prep, pl.Budget, rr.measured()) {
 		// Files to review and no chunk: not even one line fits beside the
 		// fixed part of the prompt. That is a failure, never "nothing to
 		// review". (A plan that would read a one-line change has files

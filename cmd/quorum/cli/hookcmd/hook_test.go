@@ -788,3 +788,58 @@ func TestBlockedLocation(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFileReadByTooFewIsPartial: with hook.min_agreement 2, a file
+// one of two models could not fit (the other read it) can trip no gate:
+// the push is a partial review (a warning under on_unavailable: allow,
+// refused under block), never "reviewed: nothing at or above". So is one
+// whose model read nothing at all, every file too long for it.
+func TestRunFileReadByTooFewIsPartial(t *testing.T) {
+	for _, tc := range []struct {
+		name, policy string
+		alone        bool // the bundle alone in the push: the small model has nothing to ask
+		fails        bool
+		want         string
+	}{
+		{"beside another file, allow", "allow", false, false, "bundle.js read in full by fewer reviewers than min agreement 2, so the gate could not apply there"},
+		{"beside another file, block", "block", false, true, "bundle.js read in full by fewer reviewers than min agreement 2"},
+		{"alone, allow", "allow", true, false, "small:latest read nothing (no changed file fit its context)"},
+	} {
+		dir := t.TempDir()
+		run := gitIn(t, dir)
+		run("init", "-q", "-b", "main")
+		cfg := "models: [big:latest, small:latest]\nmax_context: 32768\nhook:\n  min_agreement: 2\n  on_unavailable: " + tc.policy + "\n"
+		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		remote := filepath.Join(t.TempDir(), "origin.git")
+		base := strings.Repeat("0", 40)
+		if tc.alone {
+			run("add", ".")
+			run("commit", "-q", "-m", "config")
+			run("init", "-q", "--bare", remote)
+			run("remote", "add", "origin", remote)
+			run("push", "-q", "origin", "main")
+			base = run("rev-parse", "HEAD")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bundle.js"), []byte("var a=1;"+strings.Repeat("x=1;", 6000)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		run("add", ".")
+		run("commit", "-q", "-m", "bundle")
+		head := run("rev-parse", "HEAD")
+		srv := ollamatest.New(t, ollamatest.Config{Models: []ollamatest.Model{
+			{Name: "big:latest", Family: "qwen2", ContextLength: 32768, Capabilities: []string{"completion"}},
+			{Name: "small:latest", Family: "llama", ContextLength: 4096, Capabilities: []string{"completion"}},
+		}})
+		env := map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()}
+		ios, in, _, errOut := iostreams.Test()
+		in.WriteString("refs/heads/main " + head + " refs/heads/main " + base + "\n")
+		err := RunPush(&RunOptions{IO: ios, Context: context.Background(), Dir: dir, Remote: "origin", URL: remote,
+			Getenv: func(k string) string { return env[k] }})
+		got := errOut.String()
+		if (err != nil) != tc.fails || !strings.Contains(got, tc.want) || strings.Contains(got, "quorum: reviewed 1 commit") {
+			t.Errorf("%s: %v\n%s", tc.name, err, got)
+		}
+	}
+}

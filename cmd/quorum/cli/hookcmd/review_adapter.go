@@ -291,9 +291,13 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		out.SaveErr = safetext.OneLine(saveErr.Error())
 	}
 	stopped := map[string]bool{} // reviewers the timeout reached before their first answer
+	nothingAsked := map[string]bool{} // reviewers no file fit even a line at a time: they read nothing
 	for _, r := range raw.Results {
 		if r.StoppedBeforeAnswering() {
 			stopped[r.Reviewer.Name] = true
+		}
+		if r.Answered() && len(r.Chunks) == 0 && len(r.NotCovered) > 0 {
+			nothingAsked[r.Reviewer.Name] = true
 		}
 	}
 	for _, rv := range rep.Reviewers {
@@ -304,6 +308,11 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			partial = append(partial, rv.Name+" stopped before answering")
 		case rv.Status == review.StatusFailed, rv.Status == review.StatusPartial:
 			partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
+		case nothingAsked[rv.Name]:
+			// No file fit its context: it read nothing, so the push rests
+			// on fewer reviewers than the panel (min_agreement may not be
+			// met), whatever the others read.
+			partial = append(partial, rv.Name+" read nothing (no changed file fit its context)")
 		}
 	}
 	if raw.Interrupted && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -335,7 +344,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	if raw.Interrupted {
 		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired before the review finished", req.Timeout))
-	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
+	} else if rep.Verdict.RestsOn == 0 && !out.Blocked && len(nothingAsked) == 0 {
 		// The run's error says what went wrong (a server that failed
 		// mid-answer, unusable answers): its hint, not "start Ollama".
 		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.HookHint(runErr)}, nil
@@ -366,6 +375,11 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		partial = append(partial, fmt.Sprintf("%d file%s skipped by .gitattributes that are not the remote's (%s)",
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
 		out.SelfExempt = exempt
+	}
+	if len(partial) == 0 && rep.Verdict.Status == report.VerdictIncomplete && !out.Blocked {
+		// Whatever else leaves the review incomplete (min_agreement no
+		// finding could meet): never a whole review's pass.
+		partial = append(partial, strings.TrimPrefix(rep.Verdict.Text, "incomplete: "))
 	}
 	out.TimedOut = raw.Interrupted
 	out.Partial = strings.Join(partial, "; ")
