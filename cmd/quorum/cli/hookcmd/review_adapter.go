@@ -290,7 +290,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		// to the report (report show, dismiss), which RunPush says.
 		out.SaveErr = safetext.OneLine(saveErr.Error())
 	}
-	stopped := map[string]bool{} // reviewers the timeout reached before their first answer
+	stopped := map[string]bool{}      // reviewers the timeout reached before their first answer
 	nothingAsked := map[string]bool{} // reviewers no file fit even a line at a time: they read nothing
 	for _, r := range raw.Results {
 		if r.StoppedBeforeAnswering() {
