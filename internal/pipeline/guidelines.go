@@ -24,9 +24,10 @@ import (
 // under its name. The repository's are quoted as the change's old side has
 // them (old reads them there): a change under review does not set its own
 // guidance, and `quorum review`, a push's hook and a background review of
-// one change quote the same text, so they share cached answers. With no
-// old side (old nil: a repository with no commit yet) or no git to read it
-// with, they are read from the work tree, where one that is a symlink
+// one change quote the same text, so they share cached answers; when the
+// old side cannot be read, none is quoted. With no old side (old nil: a
+// repository with no commit yet, or no git), they are read from the work
+// tree, where one that is a symlink
 // leaving the repository is skipped (a cloned repository must not make
 // quorum put ~/.ssh or /proc into a prompt). The user's files are read
 // from disk. Unreadable files are skipped: they are advice, not input the
@@ -43,17 +44,27 @@ func Guidelines(root string, extra []string, repoNamed bool, old func(names []st
 	var mine []string
 	for _, p := range extra {
 		rel, err := filepath.Rel(root, p)
+		name := filepath.ToSlash(rel)
 		switch {
+		case root != "" && err == nil && config.InsideByName(root, p) && slices.Contains(names, name):
+			// The repository's own file, named again (QUORUM_GUIDELINES=AGENTS.md):
+			// quoted once, as the repository's.
 		case !repoNamed || root == "" || !config.InsideByName(root, p) || err != nil:
 			mine = append(mine, p)
-		case !slices.Contains(names, filepath.ToSlash(rel)):
-			names = append(names, filepath.ToSlash(rel))
+		case strings.ContainsAny(name, "\n\x00"):
+			// No name git's batch reads; never quoted.
+		default:
+			names = append(names, name)
 		}
 	}
 	read := false
 	if old != nil {
-		if blobs, err := old(names); err == nil && len(blobs) == len(names) {
-			read = true
+		blobs, err := old(names)
+		// Read at the old side, or not at all: a failure there (a corrupt
+		// object, a partial clone offline) never quotes the change's own
+		// wording from the work tree instead.
+		read = true
+		if err == nil && len(blobs) == len(names) {
 			for i, bl := range blobs {
 				if bl.State == gitexec.Found {
 					add(names[i], string(bl.Data[:min(len(bl.Data), config.MaxGuidelineBytes)]))
@@ -87,10 +98,11 @@ func Guidelines(root string, extra []string, repoNamed bool, old func(names []st
 
 // OldSide reads files as the change set's old side has them (its merge
 // base, or its base: the commit a range, a commit list, the index or the
-// work tree is diffed against); nil when it has none (no commit yet).
+// work tree is diffed against); nil when it has none (no commit yet) or
+// there is no git binary to read it with.
 func OldSide(set *diff.Set) func(names []string) ([]gitexec.Blob, error) {
 	commit := cmp.Or(set.MergeBase, set.Base.Commit)
-	if commit == "" || set.Root == "" {
+	if commit == "" || set.Root == "" || gitexec.LookPath() == "" {
 		return nil
 	}
 	return func(names []string) ([]gitexec.Blob, error) {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -126,6 +127,17 @@ func TestGuidelinesAtTheOldSide(t *testing.T) {
 	got = Guidelines(root, []string{mine, filepath.Join(root, "my-link.md")}, false, old)
 	if want := "From AGENTS.md:\ncheck every query\n\nFrom " + mine + ":\nmy own rule\n\nFrom my-link.md:\nmy own rule"; got != want {
 		t.Errorf("the user's files:\n%s\nwant:\n%s", got, want)
+	}
+	// The repository's own file named again by the user: quoted once, as
+	// the old side has it.
+	if got := Guidelines(root, []string{filepath.Join(root, "AGENTS.md")}, false, old); got != "From AGENTS.md:\ncheck every query" {
+		t.Errorf("AGENTS.md named twice:\n%s", got)
+	}
+	// An old side that cannot be read quotes none of the repository's
+	// files (never the work tree's instead); the user's own still are.
+	broken := func([]string) ([]gitexec.Blob, error) { return nil, errors.New("bad object") }
+	if got := Guidelines(root, []string{mine}, false, broken); got != "From "+mine+":\nmy own rule" {
+		t.Errorf("old side unreadable:\n%s", got)
 	}
 	secret := filepath.Join(base, "secret")
 	write(t, secret, "SECRET-TOKEN")
