@@ -237,8 +237,12 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	rr.mu.Unlock()
 	if noCount && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
 		// The server gave an earlier reply no count: this prompt's would
-		// prove nothing either, so it is split before it is asked.
-		return cut(fmt.Sprintf("the server reports no token count, and %d bytes may be more than num_ctx %d holds", len(system)+len(user), opts.NumCtx))
+		// prove nothing either, so it is split before it is asked. No
+		// split marker is kept: it was never asked, and another server
+		// (or a later run of this one) may count.
+		why := fmt.Sprintf("the server reports no token count, and %d bytes may be more than num_ctx %d holds", len(system)+len(user), opts.NumCtx)
+		cr.Error = short(fmt.Sprintf("%s: %s", errPromptCut, why))
+		return cr, fmt.Errorf("%w: %s", errPromptCut, why), nil
 	}
 	var last, dropped error
 	replied := false // whether a request got a reply (not a transport failure)
@@ -301,7 +305,9 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		first := !replied
 		replied = true
 		low := resp.PromptEvalCount > 0 && resp.PromptEvalCount < floor
-		if first && resp.PromptEvalCount <= 0 {
+		if first && resp.PromptEvalCount <= 0 && dropped == nil {
+			// (After a dropped request a count of 0 may be the server's KV
+			// cache holding the whole prompt, not a server that never counts.)
 			rr.mu.Lock()
 			rr.noCount = true
 			rr.mu.Unlock()
