@@ -168,11 +168,14 @@ type Config struct {
 
 	sources map[string]Source
 	// lenientFiles is set while a commit's .quorum.yaml is applied
-	// (LoadWithRepoData): the guideline files it names are the commit's,
-	// so the work tree's (missing, a link, a device) is no reason to
-	// refuse one, and the push cannot make the file fail to load. They
-	// must still lie inside the repository by name.
-	lenientFiles bool
+	// (LoadWithRepoData): the guideline files it names are read at each
+	// change's base, so the work tree's (missing, a link, a device) is no
+	// reason to refuse one, and a push cannot make the file fail to load.
+	// They must still lie inside the repository by name. missingFilesOK
+	// is set for the work tree's own .quorum.yaml: a guideline file it
+	// names may be missing there (a branch that moves or deletes it; its
+	// base still has it), but one that is there is checked as ever.
+	lenientFiles, missingFilesOK bool
 }
 
 // RepoGuidelineFiles are the repository's own guideline files, read from
@@ -306,7 +309,15 @@ func load(dir string, getenv func(string) string, repo *RepoData) (*Config, erro
 			}
 			return nil, wrap(&Error{File: displayPath(abs, f.path), Msg: fmt.Sprintf("cannot read config: %v", unwrapPath(err)), Hint: hint})
 		}
-		if err := c.applyFile(data, f.path, displayPath(abs, f.path), f.kind); err != nil {
+		// The repository's guideline files are read as each change's base
+		// has them (internal/pipeline), so the work tree lacking one (a
+		// branch that moves or deletes it) is no error: 'quorum doctor'
+		// names one neither the work tree nor HEAD has. The user's own must
+		// exist: they are read from disk.
+		c.missingFilesOK = f.kind == FromRepo
+		err = c.applyFile(data, f.path, displayPath(abs, f.path), f.kind)
+		c.missingFilesOK = false
+		if err != nil {
 			return nil, err
 		}
 	}

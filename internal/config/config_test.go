@@ -211,7 +211,7 @@ func TestErrors(t *testing.T) {
 		{name: "zero hook timeout", repo: "hook:\n  timeout: 0s\n", wantMsg: `hook.timeout: "0s" must be positive`, hint: "positive"},
 		{name: "bad bool", repo: "cache: sometimes\n", wantMsg: `.quorum.yaml:1: cache: "sometimes" is not true or false`, hint: "true or false"},
 		{name: "bad glob", repo: "ignore:\n  - 'src/[a'\n", wantMsg: `.quorum.yaml:2: ignore: "src/[a" is not a valid glob`, hint: "doublestar"},
-		{name: "missing guidelines", repo: "guidelines: [nope.md]\n", wantMsg: `.quorum.yaml:1: guidelines: guidelines file "nope.md" not found`, hint: "create the file"},
+		{name: "missing guidelines", user: "guidelines: [nope.md]\n", wantMsg: `config.yaml:1: guidelines: guidelines file "nope.md" not found`, hint: "create the file"},
 		{name: "guidelines device", user: "guidelines: [/dev/null]\n", wantMsg: `config.yaml:1: guidelines: guidelines file "/dev/null" is not a regular file`, hint: "regular file"},
 		{name: "bad host", repo: "ollama_host: 'ftp://x'\n", wantMsg: `.quorum.yaml:1: ollama_host: "ftp://x" is not a valid server address`, hint: "http://127.0.0.1:11434"},
 		{name: "bad port", repo: "ollama_host: 'localhost:99999'\n", wantMsg: `has an invalid port`, hint: "http://"},
@@ -316,6 +316,23 @@ func TestConfigThatIsADirectory(t *testing.T) {
 
 // A .quorum.yaml (or user config) that is a link to nothing is not "no
 // config": the team's settings would go unapplied without a word.
+// TestRepoGuidelineMissingFromTheWorkTree: a guideline file the
+// repository's .quorum.yaml names may be missing from the work tree (a
+// branch that moves or deletes it): it is read at each change's base, so
+// it is kept by name, not an error. One that leaves the repository is
+// refused all the same.
+func TestRepoGuidelineMissingFromTheWorkTree(t *testing.T) {
+	dir, getenv := fixture(t, "guidelines: [docs/STYLE.md]\n", "", nil)
+	c, err := Load(dir, getenv)
+	if err != nil || len(c.Guidelines) != 1 || c.Guidelines[0] != filepath.Join(dir, "docs", "STYLE.md") {
+		t.Fatalf("%v %v", c, err)
+	}
+	dir, getenv = fixture(t, "guidelines: [../elsewhere.md]\n", "", nil)
+	if _, err := Load(dir, getenv); err == nil || !strings.Contains(err.Error(), "can only name files inside the repository") {
+		t.Fatalf("a missing file outside: %v", err)
+	}
+}
+
 func TestConfigThatIsADanglingLink(t *testing.T) {
 	dir, getenv := fixture(t, "", "", nil)
 	must(t, os.Symlink("../shared/quorum.yaml", filepath.Join(dir, RepoFileName)))

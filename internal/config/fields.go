@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/quorum-review/quorum/review"
 )
 
@@ -267,8 +269,8 @@ func files(ptr func(*Config) *[]string) func(*Config, value) error {
 			if !filepath.IsAbs(p) {
 				abs = filepath.Join(v.dir, p)
 			}
-			if c.lenientFiles {
-				out = append(out, filepath.Clean(abs)) // a commit's file: the work tree cannot make it fail
+			if c.lenientFiles || c.missingFilesOK && !exists(abs) {
+				out = append(out, filepath.Clean(abs)) // read at the change's base: the work tree cannot make it fail
 				continue
 			}
 			if !fileExists(abs) {
@@ -376,4 +378,10 @@ func checkHost(s string) error {
 		return bad(hint, "%q is not a valid server address", s)
 	}
 	return nil
+}
+
+// exists reports whether anything is at p, a dangling link included.
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }

@@ -411,7 +411,7 @@ func (c *Config) checkRepoSafe(key string) error {
 	case key == "guidelines":
 		for _, p := range c.Guidelines {
 			inside := insideRoot
-			if c.lenientFiles {
+			if c.lenientFiles || c.missingFilesOK && !exists(p) {
 				inside = InsideByName // read from a commit, where the work tree's links do not lead
 			}
 			if !inside(c.Root, p) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,7 +217,7 @@ func (d *doctor) dir() string {
 
 func (d *doctor) run(ctx context.Context) {
 	d.checkConfig()
-	d.checkGuidelines()
+	d.checkGuidelines(ctx)
 	d.checkCache()
 	d.checkGit(ctx)
 	if d.configBroken {
@@ -231,24 +232,49 @@ func (d *doctor) run(ctx context.Context) {
 }
 
 // checkGuidelines names the guideline files the models are given, when
-// there are any: the repository's (read as each change's base has them)
-// and the user's own.
-func (d *doctor) checkGuidelines() {
+// there are any: the repository's (those at HEAD: each change's base has
+// its own) under the configuration a push is reviewed under, and the
+// user's own. A file the repository's .quorum.yaml names that neither HEAD
+// nor the work tree has (a typo) gives the models nothing: warned.
+func (d *doctor) checkGuidelines(ctx context.Context) {
 	if d.cfg == nil || d.configBroken || d.cfg.Root == "" {
 		return
 	}
-	var repo, mine []string
-	for _, f := range config.RepoGuidelineFiles {
-		if st, err := os.Stat(filepath.Join(d.cfg.Root, filepath.FromSlash(f))); err == nil && st.Mode().IsRegular() {
-			repo = append(repo, f)
-		}
-	}
-	for _, p := range d.cfg.Guidelines {
-		if rel, err := filepath.Rel(d.cfg.Root, p); err == nil && d.cfg.RepoNamedGuidelines() && config.InsideByName(d.cfg.Root, p) {
-			repo = cmdutil.AppendNew(repo, filepath.ToSlash(rel))
+	cfg, _ := d.pushConfig(ctx)
+	names := slices.Clone(config.RepoGuidelineFiles)
+	named := map[string]bool{}
+	var mine []string
+	for _, p := range cfg.Guidelines {
+		rel, err := filepath.Rel(cfg.Root, p)
+		if err == nil && cfg.RepoNamedGuidelines() && config.InsideByName(cfg.Root, p) {
+			names = cmdutil.AppendNew(names, filepath.ToSlash(rel))
+			named[filepath.ToSlash(rel)] = true
 		} else {
 			mine = append(mine, p)
 		}
+	}
+	specs := make([]string, len(names))
+	for i, n := range names {
+		specs[i] = "HEAD:" + n
+	}
+	blobs, err := (&gitexec.Git{Dir: cfg.Root}).ReadBlobs(ctx, specs)
+	if err != nil {
+		return // no commit yet, or no git: the git check says so
+	}
+	var repo, lost []string
+	for i, n := range names {
+		switch {
+		case blobs[i].State == gitexec.Found:
+			repo = append(repo, n)
+		case named[n]:
+			if _, err := os.Lstat(filepath.Join(cfg.Root, filepath.FromSlash(n))); err != nil {
+				lost = append(lost, n)
+			}
+		}
+	}
+	if len(lost) > 0 {
+		d.r.add("guidelines", Warn, fmt.Sprintf("%s, named by guidelines: in .quorum.yaml, is neither at HEAD nor in the work tree: the models get nothing from it", strings.Join(lost, ", ")),
+			"fix the path under guidelines: in .quorum.yaml (relative to the repository root)")
 	}
 	var parts []string
 	if len(repo) > 0 {

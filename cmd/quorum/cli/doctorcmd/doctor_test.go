@@ -606,6 +606,11 @@ func TestGuidelinesAndAheadLines(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "AGENTS.md"), []byte("be kind\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("guidelines: [docs/STYL.md]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, dir, "add", "AGENTS.md")
+	runGit(t, dir, "commit", "-q", "-m", "agents")
 	hooks := filepath.Join(dir, ".git", "hooks")
 	if err := os.MkdirAll(hooks, 0o755); err != nil {
 		t.Fatal(err)
@@ -618,6 +623,7 @@ func TestGuidelinesAndAheadLines(t *testing.T) {
 	out, _, _ := run(t, e)
 	for _, want := range []string{
 		"info  guidelines  the repository's AGENTS.md (as each change's base has them)",
+		"warn  guidelines  docs/STYL.md, named by guidelines: in .quorum.yaml, is neither at HEAD nor in the work tree: the models get nothing from it",
 		"info  ahead       the post-commit hook is installed: each commit is reviewed in the background",
 	} {
 		if !strings.Contains(out, want) {

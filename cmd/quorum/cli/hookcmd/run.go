@@ -186,18 +186,21 @@ QUORUM_SKIP=1 skips the review.`,
 	return cmd
 }
 
-// sendsNothing reports whether a push whose configuration does not load
-// has nothing a review would read: every update a deletion, or of commits
-// the remote has, and no earlier block recorded that one of them could
-// bring back. Such a push is let through without a word, as it would be
-// with a configuration that loads; any other is refused for it.
-func sendsNothing(ctx context.Context, dir, remote, url string, updates []hook.Update) bool {
+// sendsNothing is the plan of a push whose configuration does not load,
+// when it has nothing a review would read (nil otherwise): every update a
+// deletion, of commits the remote has or of a tree, and no earlier block
+// recorded that one of them could bring back. Such a push is let through
+// as it would be with a configuration that loads; any other is refused
+// for it.
+func sendsNothing(ctx context.Context, dir, remote, url string, updates []hook.Update) *hook.Plan {
 	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: url, Tags: true})
 	if err != nil || len(plan.Ranges) > 0 {
-		return false
+		return nil
 	}
-	v, err := hook.LoadVerdicts(ctx, dir)
-	return err == nil && v.Damaged() == nil && len(v.Blocked) == 0
+	if v, err := hook.LoadVerdicts(ctx, dir); err != nil || v.Damaged() != nil || len(v.Blocked) > 0 {
+		return nil
+	}
+	return plan
 }
 
 const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
@@ -252,8 +255,15 @@ func RunPush(opts *RunOptions) error {
 	}
 	cfg, err := config.Load(dir, getenv)
 	if err != nil {
-		if sendsNothing(ctx, dir, remote, opts.URL, updates) {
-			return nil // a deletion, or commits the remote has: nothing to say
+		if plan := sendsNothing(ctx, dir, remote, opts.URL, updates); plan != nil {
+			// A deletion, or commits the remote has: nothing to review,
+			// and only what is said of any such push (a ref of a tree).
+			for _, sk := range plan.Skipped {
+				if sk.NotCommit != "" {
+					notCommitNote(errOut, sk)
+				}
+			}
+			return nil
 		}
 		return err
 	}
