@@ -5,8 +5,6 @@ package dismiss
 
 import (
 	"cmp"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -173,17 +171,4 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		return reason, true
 	}
 	return "", false
-}
-
-// WorkTree is the work tree of a git dir, where the shared ledger lives:
-// the parent of a ".git" directory, or a linked work tree's (its gitdir
-// file names the work tree's .git file); "" when it cannot tell.
-func WorkTree(gitDir string) string {
-	if filepath.Base(gitDir) == ".git" {
-		return filepath.Dir(gitDir)
-	}
-	if b, err := os.ReadFile(filepath.Join(gitDir, "gitdir")); err == nil {
-		return filepath.Dir(strings.TrimSpace(string(b)))
-	}
-	return ""
 }

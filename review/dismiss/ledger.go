@@ -339,3 +339,16 @@ func (l *Ledger) RemoveWhere(named func(Entry) bool) []Entry {
 	})
 	return out
 }
+
+// WorkTree is the work tree of a git dir, where the shared ledger lives:
+// the parent of a ".git" directory, or a linked work tree's (its gitdir
+// file names the work tree's .git file); "" when it cannot tell.
+func WorkTree(gitDir string) string {
+	if filepath.Base(gitDir) == ".git" {
+		return filepath.Dir(gitDir)
+	}
+	if b, err := os.ReadFile(filepath.Join(gitDir, "gitdir")); err == nil {
+		return filepath.Dir(strings.TrimSpace(string(b)))
+	}
+	return ""
+}

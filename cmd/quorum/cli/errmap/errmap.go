@@ -211,6 +211,8 @@ var hookWords = strings.NewReplacer(
 	"lower --max-context", "lower max_context in .quorum.yaml",
 	"try another model with --models", "try another model in models: (.quorum.yaml)",
 	"a lower --num-predict", "a lower num_predict in .quorum.yaml",
+	"lower --parallel", "lower parallel in .quorum.yaml",
+	"raise --max-context", "raise max_context in .quorum.yaml",
 )
 
 // Hints of errors that carry none of their own.

@@ -353,8 +353,13 @@ func TestRunErrors(t *testing.T) {
 // TestHookHintNamesNoFlag: the git hooks take no flags, so their hints
 // name where a push reads the server's address instead of --host.
 func TestHookHintNamesNoFlag(t *testing.T) {
+	errs := []error{}
 	for _, kind := range []ollama.Kind{ollama.Unreachable, ollama.Remote, ollama.Rejected, ollama.Unfinished} {
-		err := fmt.Errorf("chat: %w", &ollama.Error{Kind: kind})
+		errs = append(errs, fmt.Errorf("chat: %w", &ollama.Error{Kind: kind}))
+	}
+	// A server that rate-limits (429) names --parallel.
+	errs = append(errs, fmt.Errorf("chat: %w", &ollama.Error{Kind: ollama.Busy, Hint: "the server (or a proxy before it) limits how often it is asked: run again later, or lower --parallel"}))
+	for _, err := range errs {
 		if h := errmap.Hint(err); !strings.Contains(h, " --") {
 			t.Fatalf("review's hint %q names no flag: this test checks nothing", h)
 		}

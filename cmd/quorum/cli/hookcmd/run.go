@@ -670,7 +670,6 @@ func unavailable(ctx context.Context, errOut io.Writer, dir string, opts *RunOpt
 	// review them.
 	rememberUnreviewed(errOut, opts, plan, verdicts, reason, false)
 	return nil
-
 }
 
 // partialHint is what to do about a review that read only part of a push,

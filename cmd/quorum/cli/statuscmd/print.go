@@ -210,10 +210,3 @@ func shortSpans(spans []string) string {
 	}
 	return strings.Join(out, ", ")
 }
-
-// emptyTrees are the empty tree's names in SHA-1 and SHA-256 repositories:
-// the base of a range a remote has none of.
-var emptyTrees = map[string]bool{
-	diff.EmptyTree: true,
-	"6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321": true,
-}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/reportstore"
@@ -185,4 +186,11 @@ func bringsBack(ctx context.Context, dir string, plan *hook.Plan, v *hook.Verdic
 		}
 	}
 	return out
+}
+
+// emptyTrees are the empty tree's names in SHA-1 and SHA-256 repositories:
+// the base of a range a remote has none of.
+var emptyTrees = map[string]bool{
+	diff.EmptyTree: true,
+	"6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321": true,
 }
