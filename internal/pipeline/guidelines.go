@@ -96,6 +96,12 @@ func Guidelines(root string, extra []string, repoNamed bool, old func(names []st
 	return strings.TrimSpace(b.String())
 }
 
+// GuidelinesFor is the guidance a review of set under cfg quotes
+// (Guidelines, at set's old side): what every command's prompts carry.
+func GuidelinesFor(cfg *config.Config, set *diff.Set) string {
+	return Guidelines(cmp.Or(cfg.Root, set.Root), cfg.Guidelines, cfg.RepoNamedGuidelines(), OldSide(set))
+}
+
 // OldSide reads files as the change set's old side has them (its merge
 // base, or its base: the commit a range, a commit list, the index or the
 // work tree is diffed against); nil when it has none (no commit yet) or

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -283,7 +282,7 @@ func (s *Session) Plan(set *diff.Set, readNew func(string) ([]byte, error)) *pla
 	return plan.Prepare(plan.Input{
 		Set:        set,
 		ReadNew:    readNew,
-		Guidelines: Guidelines(cmp.Or(s.opts.Config.Root, set.Root), s.opts.Config.Guidelines, s.opts.Config.RepoNamedGuidelines(), OldSide(set)),
+		Guidelines: GuidelinesFor(s.opts.Config, set),
 		Context:    plan.Context(s.opts.Config.Context),
 	})
 }

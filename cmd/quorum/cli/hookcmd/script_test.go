@@ -300,8 +300,11 @@ func (fakeReviewer) Review(ctx context.Context, req hookcmd.ReviewRequest) (hook
 	if req.Config != nil && len(req.Ranges) > 0 {
 		// The guidance the prompts would quote (as the first range's base
 		// has it), on one line.
-		old := pipeline.OldSide(&diff.Set{Root: req.Dir, Base: diff.Ref{Commit: req.Ranges[0].Base}})
-		if g := pipeline.Guidelines(req.Config.Root, req.Config.Guidelines, req.Config.RepoNamedGuidelines(), old); g != "" {
+		set, err := diff.Load(ctx, diff.Options{Dir: req.Dir, Commits: req.Ranges[0].String()})
+		if err != nil {
+			return hookcmd.Outcome{}, err
+		}
+		if g := pipeline.GuidelinesFor(req.Config, set); g != "" {
 			fmt.Fprintf(w, "fake-review: guidelines %s\n", strings.Join(strings.Fields(g), " "))
 		}
 	}
