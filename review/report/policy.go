@@ -247,6 +247,7 @@ func (r *Report) verdict(empty bool) Verdict {
 	// The reviewers that read some of the change: a finding's agreement
 	// can come from no other.
 	read := v.RestsOn - nothingAsked
+	v.read = read
 	if r.Policy.MinAgreement > read && !empty && (read > 0 || r.Policy.MinAgreement > 1) {
 		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(read, "reviewer", "reviewers"))
 		if v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {

@@ -358,7 +358,7 @@ func (r *Report) summaryText() string {
 		}
 	}
 	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) %s",
-		v.RestsOn, plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, r.where())
+		v.Read(), plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, r.where())
 	if r.Interrupted {
 		b.WriteString(" before the review stopped")
 	}

@@ -416,20 +416,28 @@ func checkAgreement(minAgreement, panel int, replay bool) error {
 }
 
 // gateUnmet is the exit of a review whose verdict is incomplete because
-// too few reviewers answered to meet --min-agreement (a model missing or
-// failed, or a replay with a gate above the panel): the gate was not
-// applied, so exit 2.
+// the gate could not be applied: too few reviewers read the change, or a
+// file of it, to meet --min-agreement (a model missing or failed, one no
+// file fit, or a replay with a gate above the panel). Exit 2.
 func gateUnmet(rep *report.Report) error {
 	v := rep.Verdict
-	if v.Status != report.VerdictIncomplete || rep.Policy.FailOn == report.FailOnNone || v.RestsOn == 0 || v.RestsOn >= rep.Policy.MinAgreement {
+	if v.Status != report.VerdictIncomplete || rep.Policy.FailOn == report.FailOnNone || v.RestsOn == 0 {
 		return nil
 	}
 	if err := checkAgreement(rep.Policy.MinAgreement, v.Panel, true); err != nil {
 		return err // a replay with a gate above the panel
 	}
+	if v.Read() < rep.Policy.MinAgreement {
+		return exitcode.New(exitcode.Setup,
+			fmt.Errorf("the gate was not applied: min agreement %d, but only %d of %d reviewers read the change", rep.Policy.MinAgreement, v.Read(), v.Panel),
+			"pull or fix the models the verdict names, or give them a larger context ('quorum doctor' checks both), or lower --min-agreement")
+	}
+	if rep.Interrupted {
+		return nil // stopped early: the caller's exit (interrupted, or an incomplete replay)
+	}
 	return exitcode.New(exitcode.Setup,
-		fmt.Errorf("the gate was not applied: min agreement %d, but only %d of %d reviewers answered", rep.Policy.MinAgreement, v.RestsOn, v.Panel),
-		"pull or fix the models the verdict names ('quorum doctor' checks them), or lower --min-agreement")
+		fmt.Errorf("the gate was not applied everywhere: %s", strings.TrimPrefix(v.Text, "incomplete: ")),
+		"give every reviewer room for the files the verdict names (a larger context, or --ignore for generated files), or lower --min-agreement")
 }
 
 // unreadError is the exit of a review that finished with changed files no

@@ -286,7 +286,7 @@ func TestErrors(t *testing.T) {
 		{name: "min agreement above the panel", args: []string{"--models", "qwen2.5-coder:7b,llama3.1:8b", "--min-agreement", "3", "-q"}, code: 2,
 			error: "error: min agreement 3 needs more reviewers than the panel's 2: no finding could trip the gate", hint: "hint: lower --min-agreement (or review.min_agreement) to at most 2"},
 		{name: "a missing model leaves the gate unmet", args: []string{"--models", "qwen2.5-coder:7b,nope:1b", "--min-agreement", "2", "-q"}, code: 2,
-			error: "error: the gate was not applied: min agreement 2, but only 1 of 2 reviewers answered", hint: "hint: pull or fix the models the verdict names"},
+			error: "error: the gate was not applied: min agreement 2, but only 1 of 2 reviewers read the change", hint: "hint: pull or fix the models the verdict names"},
 		{name: "remote host refused", args: []string{"-q", "--ollama-host", "http://10.20.30.40:11434"}, code: 2,
 			error: "error: refusing to send code to non-loopback ollama host 10.20.30.40:11434", hint: "hint: use a loopback host (e.g. 127.0.0.1:11434) in --host (or QUORUM_HOST"},
 	}

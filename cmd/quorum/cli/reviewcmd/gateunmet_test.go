@@ -1,0 +1,44 @@
+package reviewcmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/report"
+	"github.com/quorum-review/quorum/review/report/reporttest"
+)
+
+// TestGateUnmetWhenAFileIsReadByTooFew: a review whose file one of two
+// reviewers could not read (a failed chunk) cannot apply min agreement 2
+// there: exit 2, as its replay does; one whose second reviewer read
+// nothing says how few read the change.
+func TestGateUnmetWhenAFileIsReadByTooFew(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{
+		reporttest.File("a.go", diff.StatusModified, 1, 1, "+\tx := 1"),
+		reporttest.File("b.go", diff.StatusModified, 1, 1, "+\ty := 2"),
+	}}
+	both := reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"a.go", "b.go"}, review.Answer{Summary: "ok"}))
+	one := reporttest.Result("bob", 1, reporttest.Chunk("c1", []string{"a.go"}, review.Answer{Summary: "ok"}), reporttest.Failed("c2", []string{"b.go"}, "server failed"))
+	one.Status = review.StatusPartial
+	rep, err := pipeline.Consolidate(set, reporttest.Raw(both, one), report.Policy{FailOn: "important", MinAgreement: 2}, report.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = gateUnmet(rep)
+	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "b.go read in full by fewer reviewers than min agreement 2") || exitcode.HintOf(err) == "" {
+		t.Fatalf("verdict %q: %v (hint %q)", rep.Verdict.Text, err, exitcode.HintOf(err))
+	}
+	nothing := reporttest.Result("bob", 1)
+	nothing.Chunks, nothing.NotCovered = nil, []string{"a.go", "b.go"}
+	rep, err = pipeline.Consolidate(set, reporttest.Raw(both, nothing), report.Policy{FailOn: "important", MinAgreement: 2}, report.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gateUnmet(rep); exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "only 1 of 2 reviewers read the change") {
+		t.Fatalf("verdict %q: %v", rep.Verdict.Text, err)
+	}
+}
