@@ -383,8 +383,25 @@ func (r *Report) TooLarge() []string {
 	return out
 }
 
-// readByFewer lists the covered files (in coverage order) some reviewer
-// read in full, but fewer than need reviewers, when need is over 1.
+// ReadByFewer lists the covered files (in coverage order) some reviewer
+// read in full, but fewer than need reviewers, when need is over 1: where
+// a gate of min agreement need could not apply. It reads only what a
+// saved report.json keeps.
+func (r *Report) ReadByFewer(need int) []string { return r.readByFewer(need) }
+
+// NothingAsked lists the reviewers that ran and could ask nothing: no
+// changed file fit their context even a line at a time. It reads only
+// what a saved report.json keeps.
+func (r *Report) NothingAsked() []string {
+	var out []string
+	for _, rv := range r.Reviewers {
+		if rv.hadNothingToAsk() {
+			out = append(out, rv.Name)
+		}
+	}
+	return out
+}
+
 func (r *Report) readByFewer(need int) []string {
 	if need <= 1 {
 		return nil

@@ -6,6 +6,7 @@ package statuscmd
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ import (
 // remote. The partial review the hook saved for such a push never covers
 // it. A verdicts file that cannot be read hides nothing else: the hook
 // warns about it on every push.
-func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string, blocking func(rep *report.Report, saved string) int) []UnreviewedPush {
+func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string, minAgreement int, blocking func(rep *report.Report, saved string) int) []UnreviewedPush {
 	if v == nil {
 		return nil
 	}
@@ -37,7 +38,7 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 	if len(pushes) == 0 {
 		return nil
 	}
-	complete := completeReports(gitDir)
+	complete := completeReports(gitDir, minAgreement)
 	var out []UnreviewedPush
 	for _, u := range pushes {
 		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
@@ -45,7 +46,12 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 			p.Ranges = append(p.Ranges, r.String())
 		}
 		for _, span := range p.Ranges {
-			p.Review = append(p.Review, "quorum review --commits "+span)
+			cmd := "quorum review --commits " + span
+			if minAgreement > 1 {
+				// What clears it is a review as the hook would judge it.
+				cmd += fmt.Sprintf(" --min-agreement %d", minAgreement)
+			}
+			p.Review = append(p.Review, cmd)
 		}
 		// Reviewed since as the one push, or range by range. A review
 		// saved before the push (another panel's quick look, by another
@@ -140,12 +146,21 @@ func reportKey(rep *report.Report) string {
 // completeReports are the saved reviews (the newest 50, the newest for each
 // key) that read all of their ranges with the whole panel: a verdict that is neither
 // incomplete nor empty, every reviewer answered every chunk (none failed,
-// partial or missing), and no changed file was left out for its size.
-func completeReports(gitDir string) map[string]savedReport {
+// partial or missing) and read some of the change, every file was read by
+// at least minAgreement of them (the hook's), and no changed file was left
+// out for its size.
+func completeReports(gitDir string, minAgreement int) map[string]savedReport {
 	reports := map[string]savedReport{}
 	reportstore.Newest(gitDir, 50, func(e reportstore.Entry, rep *report.Report) bool {
 		v := rep.Verdict
 		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel || len(rep.TooLarge()) > 0 {
+			return false
+		}
+		// As the hook judges a review whole: every reviewer read some of
+		// it, and every file enough of them for its min agreement (a
+		// review at review.min_agreement 1 may pass where the hook's 2
+		// could not apply).
+		if len(rep.NothingAsked()) > 0 || len(rep.ReadByFewer(minAgreement)) > 0 {
 			return false
 		}
 		for _, rv := range rep.Reviewers {

@@ -348,7 +348,11 @@ func statusRun(opts *StatusOptions) error {
 			st.Last += ": " + last.Reason
 		}
 	}
-	st.Unreviewed = unreviewedPushes(ctx, verdicts, gitDir, st.Head, func(rep *report.Report, saved string) int {
+	need := config.Default().Hook.MinAgreement
+	if cfgErr == nil {
+		need = cfg.Hook.MinAgreement
+	}
+	st.Unreviewed = unreviewedPushes(ctx, verdicts, gitDir, st.Head, need, func(rep *report.Report, saved string) int {
 		if cfgErr != nil {
 			return countBlocking(rep.Policy, rep.Findings) // as the review judged them
 		}

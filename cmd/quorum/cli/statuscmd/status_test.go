@@ -18,6 +18,7 @@ import (
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
@@ -601,5 +602,38 @@ func TestSpansFromNothing(t *testing.T) {
 	got := shortSpans([]string{"4b825dc642cb6eb9a060e54bf8d69288fbee4904.." + head, "1111111111111111111111111111111111111111.." + head})
 	if got != "its whole history up to daa40d200648, 111111111111..daa40d200648" {
 		t.Errorf("spans %q", got)
+	}
+}
+
+// TestCompleteReportsAtTheHooksAgreement: a saved review in which a file
+// was read by one reviewer only is whole for a hook of min agreement 1,
+// not for one of 2 (no finding there could have tripped it); one in which
+// a reviewer read nothing is whole for neither.
+func TestCompleteReportsAtTheHooksAgreement(t *testing.T) {
+	dir := repo(t)
+	set := &diff.Set{Files: []diff.File{
+		reporttest.File("a.go", diff.StatusModified, 1, 1, "+\tx := 1"),
+		reporttest.File("b.go", diff.StatusModified, 1, 1, "+\ty := 2"),
+	}}
+	save := func(raw *review.Raw) {
+		t.Helper()
+		r, err := pipeline.Consolidate(set, raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt, Options: map[string]string{"ranges": "a..b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := reportstore.SaveBundle(filepath.Join(dir, ".git"), reporttest.GeneratedAt, "abc1234", reportstore.Bundle{Report: r, Raw: raw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alice := reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"a.go", "b.go"}, review.Answer{Summary: "ok"}))
+	bob := reporttest.Result("bob", 1, reporttest.Chunk("c2", []string{"a.go"}, review.Answer{Summary: "ok"}))
+	bob.NotCovered = []string{"b.go"}
+	save(reporttest.Raw(alice, bob))
+	gitDir := filepath.Join(dir, ".git")
+	if n := len(completeReports(gitDir, 1)); n != 1 {
+		t.Errorf("min agreement 1: %d whole reports, want 1", n)
+	}
+	if n := len(completeReports(gitDir, 2)); n != 0 {
+		t.Errorf("min agreement 2: %d whole reports, want 0 (b.go read by one)", n)
 	}
 }
