@@ -211,6 +211,7 @@ func TestErrors(t *testing.T) {
 		{name: "zero hook timeout", repo: "hook:\n  timeout: 0s\n", wantMsg: `hook.timeout: "0s" must be positive`, hint: "positive"},
 		{name: "bad bool", repo: "cache: sometimes\n", wantMsg: `.quorum.yaml:1: cache: "sometimes" is not true or false`, hint: "true or false"},
 		{name: "bad glob", repo: "ignore:\n  - 'src/[a'\n", wantMsg: `.quorum.yaml:2: ignore: "src/[a" is not a valid glob`, hint: "doublestar"},
+		{name: "guidelines directory", repo: "guidelines: [.git]\n", wantMsg: `.quorum.yaml:1: guidelines: guidelines file ".git" is a directory`, hint: "name a file in the directory"},
 		{name: "missing guidelines", user: "guidelines: [nope.md]\n", wantMsg: `config.yaml:1: guidelines: guidelines file "nope.md" not found`, hint: "create the file"},
 		{name: "guidelines device", user: "guidelines: [/dev/null]\n", wantMsg: `config.yaml:1: guidelines: guidelines file "/dev/null" is not a regular file`, hint: "regular file"},
 		{name: "bad host", repo: "ollama_host: 'ftp://x'\n", wantMsg: `.quorum.yaml:1: ollama_host: "ftp://x" is not a valid server address`, hint: "http://127.0.0.1:11434"},

@@ -273,6 +273,9 @@ func files(ptr func(*Config) *[]string) func(*Config, value) error {
 				out = append(out, filepath.Clean(abs)) // read at the change's base: the work tree cannot make it fail
 				continue
 			}
+			if st, err := os.Stat(abs); err == nil && st.IsDir() {
+				return bad("name a file in the directory, not the directory", "guidelines file %q is a directory", p)
+			}
 			if !fileExists(abs) {
 				return bad("create the file or fix the path (relative paths start at the config file's directory)", "guidelines file %q not found", p)
 			}
