@@ -161,10 +161,17 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 			fmt.Sprintf("%s: ollama closed the connection before the answer was complete", op),
 			ErrStreamDropped, err)
 	}
-	return c.newErr(Failed, op, model, hintServerLog,
+	// A line of the answer's stream that is an error (a runner's), or no
+	// JSON at all (a server that does not speak Ollama's stream): the api
+	// client gives both as text alone, so the hint names both.
+	return c.newErr(Failed, op, model, hintStreamError,
 		fmt.Sprintf("%s: ollama reported an error: %s", op, oneLine(err.Error())),
 		ErrServer, err)
 }
+
+// hintStreamError is the remedy for an error read in the answer's stream.
+const hintStreamError = "the server's log says why (journalctl -u ollama, or ~/.ollama/logs/server.log; a runner killed mid-answer is usually out of memory); if the text above is not an error, the host setting names a server that does not speak Ollama's API"
+
 
 // oneLine keeps server text printable on one line of bounded length: its
 // lines joined (a server's message may span several), sanitised, clipped.

@@ -311,7 +311,7 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table); if %s generated or minified, leave %s out with an ignore glob (ignore: in .quorum.yaml), else give the reviewers a larger context (max_context, a model's num_ctx)",
 			what, it, is, it))
-		if r.plannedAtOneTokenAByte() {
+		if r.PlannedAtOneTokenAByte() {
 			parts[len(parts)-1] += " (their chunks were planned at one token a byte, the model's tokenizer unmeasured: the server gave no usable token count)"
 		}
 	}
@@ -322,10 +322,10 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 	return strings.Join(parts, "; ")
 }
 
-// plannedAtOneTokenAByte reports whether every reviewer that answered (or
+// PlannedAtOneTokenAByte reports whether every reviewer that answered (or
 // had nothing it could ask) planned its chunks at one token a byte: no
 // measured tokenizer, so a context holds a quarter of the code it would.
-func (r *Report) plannedAtOneTokenAByte() bool {
+func (r *Report) PlannedAtOneTokenAByte() bool {
 	n := 0
 	for _, rv := range r.Reviewers {
 		if !rv.Answered() && !rv.hadNothingToAsk() {

@@ -49,8 +49,18 @@ func CheckedContext(c *cache.Cache, model, digest string, numCtx int) (int, bool
 	if ok, _ := c.Get(ctxCheckNS, ctxCheckKey(modelID(model, digest), numCtx), &chk); ok && chk.ServerCtx > 0 && chk.ServerCtx < numCtx {
 		return chk.ServerCtx, true
 	}
+	// A cut found at another num_ctx (a review with other settings) holds
+	// at this one too when it is below it: the server's context is what
+	// it is.
+	if ok, _ := c.Get(ctxCheckNS, cutKey(modelID(model, digest)), &chk); ok && chk.ServerCtx > 0 && chk.ServerCtx < numCtx {
+		return chk.ServerCtx, true
+	}
 	return 0, false
 }
+
+// cutKey names the least server context any check of a model found, at
+// whatever num_ctx it was asked.
+func cutKey(id string) string { return cache.Key("ctxcut/v1", id) }
 
 // RecordCheckedContext keeps in c what a context check of model (by
 // digest, else its name) at numCtx found: serverCtx, the server's context
@@ -61,6 +71,12 @@ func RecordCheckedContext(c *cache.Cache, model, digest string, numCtx, serverCt
 
 func recordCheck(c *cache.Cache, id string, numCtx, serverCtx int) {
 	_ = c.Put(ctxCheckNS, ctxCheckKey(id, numCtx), ctxCheck{ServerCtx: serverCtx}) // a lost record costs one check next time
+	if serverCtx > 0 {
+		var least ctxCheck
+		if ok, _ := c.Get(ctxCheckNS, cutKey(id), &least); !ok || least.ServerCtx <= 0 || serverCtx < least.ServerCtx {
+			_ = c.Put(ctxCheckNS, cutKey(id), ctxCheck{ServerCtx: serverCtx})
+		}
+	}
 }
 
 // knownContext applies a context check already made for rr's model and

@@ -179,6 +179,10 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 4096); !ok || at != 1024 {
 		t.Fatalf("checked context %d, %v; want 1024 kept", at, ok)
 	}
+	// It holds at any num_ctx above it (a doctor run with other settings).
+	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 8192); !ok || at != 1024 {
+		t.Fatalf("checked context at 8192: %d, %v; want 1024", at, ok)
+	}
 }
 
 // A server at a context no typical size (3000 tokens) that the user's

@@ -278,7 +278,7 @@ func (d *doctor) checkGuidelines(ctx context.Context) {
 	}
 	var parts []string
 	if len(repo) > 0 {
-		parts = append(parts, "the repository's "+strings.Join(repo, ", ")+" (as each change's base has them)")
+		parts = append(parts, "the repository's "+strings.Join(repo, ", ")+" (at HEAD; a review quotes them as its change's base has them)")
 	}
 	if len(mine) > 0 {
 		parts = append(parts, "yours: "+strings.Join(mine, ", "))

@@ -622,7 +622,7 @@ func TestGuidelinesAndAheadLines(t *testing.T) {
 	e := env{dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host}}
 	out, _, _ := run(t, e)
 	for _, want := range []string{
-		"info  guidelines  the repository's AGENTS.md (as each change's base has them)",
+		"info  guidelines  the repository's AGENTS.md (at HEAD; a review quotes them as its change's base has them)",
 		"warn  guidelines  docs/STYL.md, named by guidelines: in .quorum.yaml, is neither at HEAD nor in the work tree: the models get nothing from it",
 		"info  ahead       the post-commit hook is installed: each commit is reviewed in the background",
 	} {

@@ -40,6 +40,8 @@ func TestOllamaErrors(t *testing.T) {
 			return c, err
 		}
 	}
+	// An error line in the stream, or a line that is no JSON: one remedy names both.
+	const streamError = "the server's log says why (journalctl -u ollama, or ~/.ollama/logs/server.log; a runner killed mid-answer is usually out of memory); if the text above is not an error, the host setting names a server that does not speak Ollama's API"
 	const serverLog = "the ollama server failed; check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and its free memory (a runner killed mid-answer is usually out of memory: a smaller model or context needs less), then run again"
 	for _, tt := range []struct {
 		name string
@@ -69,8 +71,8 @@ func TestOllamaErrors(t *testing.T) {
 		// The server failed (ollama.Error.Server): still exit 2, not a bug
 		// in quorum, and the hint says what to check, never to start it.
 		{"server error", chat(ollamatest.FaultServerError, model), ollama.Failed, exitcode.Setup, serverLog},
-		{"error line", chat(ollamatest.FaultErrorLine, model), ollama.Failed, exitcode.Setup, serverLog},
-		{"garbage line", chat(ollamatest.FaultGarbageLine, model), ollama.Failed, exitcode.Setup, serverLog},
+		{"error line", chat(ollamatest.FaultErrorLine, model), ollama.Failed, exitcode.Setup, streamError},
+		{"garbage line", chat(ollamatest.FaultGarbageLine, model), ollama.Failed, exitcode.Setup, streamError},
 		{"dropped", chat(ollamatest.FaultDrop, model), ollama.Dropped, exitcode.Setup,
 			"the server closed the connection mid-answer (crash or restart?); check its log (journalctl -u ollama, or ~/.ollama/logs/server.log) and its free memory (a runner killed mid-answer is usually out of memory), then run again"},
 		{"unfinished", chat(ollamatest.FaultCutShort, model), ollama.Unfinished, exitcode.Setup,

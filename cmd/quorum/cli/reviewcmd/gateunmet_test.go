@@ -42,3 +42,22 @@ func TestGateUnmetWhenAFileIsReadByTooFew(t *testing.T) {
 		t.Fatalf("verdict %q: %v", rep.Verdict.Text, err)
 	}
 }
+
+// TestUnreadHintAtOneTokenAByte: a file that fit no chunk of reviewers
+// that planned at one token a byte (no token count from their server) is
+// not blamed on the file: the hint names the count, not an ignore glob.
+func TestUnreadHintAtOneTokenAByte(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("main.go", diff.StatusModified, 1, 1, "+\tx := compute(1)")}}
+	for _, cal := range []string{"conservative", "probe"} {
+		res := reporttest.Result("alice", 0)
+		res.Chunks, res.NotCovered, res.Calibration = nil, []string{"main.go"}, cal
+		rep, err := pipeline.Consolidate(set, reporttest.Raw(res), report.Policy{}, report.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := exitcode.HintOf(unreadError(rep, rep.Verdict.Unread, true))
+		if one := strings.Contains(h, "planned at one token a byte"); one != (cal == "conservative") || strings.Contains(h, "minified") == (cal == "conservative") {
+			t.Errorf("calibration %s: hint %q", cal, h)
+		}
+	}
+}

@@ -474,7 +474,13 @@ func unreadError(rep *report.Report, unread []string, cached bool) error {
 		}
 		hints = append(hints, h)
 	}
-	if len(cut) > 0 {
+	switch {
+	case len(cut) > 0 && rep.PlannedAtOneTokenAByte():
+		// Not the files: the reviewers' tokenizer was never measured (a
+		// server that gives no token count), so each chunk held a quarter
+		// of what it could.
+		hints = append(hints, "the server gave no usable token count, so quorum planned at one token a byte: give the models a larger context (a model's num_ctx), or use a server that reports usage")
+	case len(cut) > 0:
 		hints = append(hints, "leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)")
 	}
 	if len(huge) > 0 {
