@@ -172,7 +172,6 @@ func (c *Client) mapErr(ctx context.Context, op, model string, err error) error 
 // hintStreamError is the remedy for an error read in the answer's stream.
 const hintStreamError = "the server's log says why (journalctl -u ollama, or ~/.ollama/logs/server.log; a runner killed mid-answer is usually out of memory); if the text above is not an error, the host setting names a server that does not speak Ollama's API"
 
-
 // oneLine keeps server text printable on one line of bounded length: its
 // lines joined (a server's message may span several), sanitised, clipped.
 func oneLine(s string) string {
