@@ -305,12 +305,10 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		first := !replied
 		replied = true
 		low := resp.PromptEvalCount > 0 && resp.PromptEvalCount < floor
-		if first && resp.PromptEvalCount <= 0 && dropped == nil {
+		if first && dropped == nil {
 			// (After a dropped request a count of 0 may be the server's KV
 			// cache holding the whole prompt, not a server that never counts.)
-			rr.mu.Lock()
-			rr.noCount = true
-			rr.mu.Unlock()
+			r.sawCount(rr, resp.PromptEvalCount > 0)
 		}
 		if first && resp.PromptEvalCount <= 0 && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
 			// No count (a server that reports no usage): nothing shows
@@ -413,4 +411,32 @@ func (r *Runner) cached(rr *reviewerRun, c plan.Chunk) bool {
 // whole read only then.
 func fitsAtOneBytePerToken(n int, opts review.Options) bool {
 	return n+opts.NumPredict+truncMargin(opts.NumCtx) <= opts.NumCtx
+}
+
+// countlessNS keeps, per model, whether its server's last reply came with
+// no token count: a later run then splits a prompt too large for one
+// token a byte before asking it, as this one did after its first reply.
+const countlessNS = "countless"
+
+func countlessKey(id string) string { return cache.Key("countless/v1", id) }
+
+// countless reports whether the server of model id last replied with no
+// token count.
+func (r *Runner) countless(id string) bool {
+	var no bool
+	ok, _ := r.Cache.Get(countlessNS, countlessKey(id), &no)
+	return ok && no
+}
+
+// sawCount records whether a first reply to a whole prompt came with a
+// token count, for this run and the next (a server that starts counting
+// is believed again).
+func (r *Runner) sawCount(rr *reviewerRun, counted bool) {
+	rr.mu.Lock()
+	was := rr.noCount
+	rr.noCount = !counted
+	rr.mu.Unlock()
+	if was != !counted || r.countless(rr.bpt.id) != !counted {
+		_ = r.Cache.Put(countlessNS, countlessKey(rr.bpt.id), !counted) // a lost record costs one request next time
+	}
 }

@@ -267,6 +267,7 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 	}
 	rr.prep = prep
 	rr.bpt = bptLearner{id: modelID(rv.Model, rr.res.Digest)}
+	rr.noCount = r.countless(rr.bpt.id)
 	// The plan leaves a margin below num_ctx besides the answer, so a prompt
 	// that fits is never mistaken for one the server cut.
 	rr.budget = plan.Budget{NumCtx: numCtx, AnswerTokens: answerRoom(rr.res.Options.NumPredict, numCtx), Focus: rv.Focus}

@@ -189,11 +189,10 @@ func TestReplyWithoutACountIsNoWholeRead(t *testing.T) {
 	if calls := len(g.srv.Chats()); calls != len(res.Chunks)+1 || cut != 1 {
 		t.Fatalf("%d requests: %d answered, %d split again, %d cut by the server", calls, len(res.Chunks), res.Resplits, cut)
 	}
-	// A second run asks one request again to learn the count is missing
-	// (a split made without asking is not kept: the server may count by
-	// then); the rest comes from the cache.
+	// A second run knows the server counts nothing (kept per model): it
+	// splits before asking again, and every answer comes from the cache.
 	again, calls := g.review(set, cfg, "tiny")
-	if calls != 1 || len(again.Results[0].Covered) != len(set.Files) {
+	if calls != 0 || len(again.Results[0].Covered) != len(set.Files) {
 		t.Fatalf("re-run: %d model calls, %+v", calls, again.Results[0])
 	}
 }
