@@ -342,12 +342,7 @@ func (r *Report) PlannedAtOneTokenAByte() bool {
 // TruncatedFor reports whether some reviewer that answered marked file p
 // truncated: it did not fit that reviewer's context, even split.
 func (r *Report) TruncatedFor(p string) bool {
-	answered := map[string]bool{}
-	for _, rv := range r.Reviewers {
-		if rv.Answered() || rv.hadNothingToAsk() {
-			answered[rv.Name] = true
-		}
-	}
+	answered := r.answering()
 	for _, f := range r.Coverage.Files {
 		if f.Path != p {
 			continue
@@ -406,48 +401,50 @@ func (r *Report) readByFewer(need int) []string {
 	if need <= 1 {
 		return nil
 	}
-	answered := map[string]bool{}
-	for _, rv := range r.Reviewers {
-		if rv.Answered() || rv.hadNothingToAsk() {
-			answered[rv.Name] = true
-		}
-	}
 	var out []string
-	for _, f := range r.Coverage.Files {
-		n := 0
-		for name, s := range f.By {
-			if answered[safetext.Sanitize(name)] && s == CoverReviewed {
-				n++
-			}
-		}
+	for i, n := range r.readers() {
 		if n > 0 && n < need {
-			out = append(out, f.Path)
+			out = append(out, r.Coverage.Files[i].Path)
 		}
 	}
 	return out
 }
 
 // unread lists the covered files (in coverage order) that no answering
-// reviewer read in full. The retro's names are sanitised, the coverage
-// table's are not: they are compared sanitised.
+// reviewer read in full.
 func (r *Report) unread() []string {
+	var out []string
+	for i, n := range r.readers() {
+		if n == 0 {
+			out = append(out, r.Coverage.Files[i].Path)
+		}
+	}
+	return out
+}
+
+// answering are the reviewers whose coverage counts: those that answered,
+// and those that had nothing they could ask.
+func (r *Report) answering() map[string]bool {
 	answered := map[string]bool{}
 	for _, rv := range r.Reviewers {
 		if rv.Answered() || rv.hadNothingToAsk() {
 			answered[rv.Name] = true
 		}
 	}
-	var out []string
-	for _, f := range r.Coverage.Files {
-		read := false
+	return answered
+}
+
+// readers counts, for each covered file (in coverage order), the
+// answering reviewers that read it in full. The retro's names are
+// sanitised, the coverage table's are not: they are compared sanitised.
+func (r *Report) readers() []int {
+	answered := r.answering()
+	out := make([]int, len(r.Coverage.Files))
+	for i, f := range r.Coverage.Files {
 		for name, s := range f.By {
 			if answered[safetext.Sanitize(name)] && s == CoverReviewed {
-				read = true
-				break
+				out[i]++
 			}
-		}
-		if !read {
-			out = append(out, f.Path)
 		}
 	}
 	return out
