@@ -231,8 +231,8 @@ func (r *Reporter) Finished(name string, res review.RawResult) {
 	}
 	msg := fmt.Sprintf("%s: %s, %d/%d chunks in %s", name, status, answered(res), len(res.Chunks)+unfinished(res, s), round(res.Metrics.Wall))
 	// A rate with no chunk answered would be the tokenizer probe's alone.
-	if tps := res.Metrics.TokensPerSecond(); tps > 0 && answered(res) > 0 {
-		msg += fmt.Sprintf(", %.1f tokens/s", tps)
+	if answered(res) > 0 && plausible(res.Metrics.EvalTokens, res.Metrics.EvalDuration) {
+		msg += fmt.Sprintf(", %.1f tokens/s", res.Metrics.TokensPerSecond())
 	}
 	if res.Metrics.LoadDuration > 0 {
 		msg += fmt.Sprintf(", load %s", round(res.Metrics.LoadDuration))
@@ -340,7 +340,7 @@ func (s *reviewer) line(t time.Time) string {
 	switch {
 	case s.waiting > 0:
 		out += ", waiting for another quorum process asking the same chunk"
-	case s.evalDur > 0:
+	case plausible(s.evalTokens, s.evalDur):
 		out += fmt.Sprintf(", %.1f tokens/s", float64(s.evalTokens)/s.evalDur.Seconds())
 	case s.tokens > 0 && s.lastToken.After(s.firstToken):
 		out += fmt.Sprintf(", %.1f tokens/s", float64(s.tokens)/s.lastToken.Sub(s.firstToken).Seconds())
@@ -402,4 +402,12 @@ func plural(n int, one, many string) string {
 // decorators around the bar (about 60 columns with a long model name).
 func barWidth(columns int) int {
 	return max(10, min(40, columns-60))
+}
+
+// plausible reports whether n tokens written in d make a rate worth
+// showing: a few tokens (a probe's one), or a duration under a
+// millisecond (a server that reports none to speak of), read as millions
+// a second.
+func plausible(n int, d time.Duration) bool {
+	return n >= 16 && d >= time.Millisecond
 }

@@ -209,3 +209,17 @@ func TestWaitingIsSaid(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 }
+
+// TestNoRateFromNoTime: an answered reviewer whose server reports its
+// generation as taking next to no time (69 tokens in a microsecond) shows
+// no rate: millions of tokens a second is no speed.
+func TestNoRateFromNoTime(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	r := New(ios, false, (&fakeClock{t: time.Unix(1e9, 0)}).now)
+	r.Finished("qwen", review.RawResult{Status: review.StatusOK, Chunks: []review.ChunkResult{{Chunk: "c1", Answer: &review.Answer{}}},
+		Metrics: review.Metrics{EvalTokens: 69, EvalDuration: time.Microsecond}})
+	r.Close()
+	if strings.Contains(errOut.String(), "tokens/s") {
+		t.Fatalf("%q", errOut)
+	}
+}
