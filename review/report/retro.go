@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -108,8 +109,8 @@ const minRateTokens = 16
 // rate is a reviewer's tokens a second, to one decimal; 0 (shown "–") for
 // fewer than minRateTokens written.
 func rate(m review.Metrics) float64 {
-	if m.EvalTokens < minRateTokens {
-		return 0
+	if m.EvalTokens < minRateTokens || m.EvalDuration < time.Millisecond {
+		return 0 // or a server that reports next to no time: millions a second
 	}
 	return roundTo(m.TokensPerSecond(), 1)
 }
