@@ -135,14 +135,7 @@ type Verdict struct {
 	// incomplete, never a pass, and trips the gate unless it is off; the
 	// verdict text names them and says what to do.
 	Unread []string `json:"unread,omitempty"`
-	// read is how many of RestsOn read some of the change (not those no
-	// file fit even a line at a time): what min_agreement is met from.
-	read int
 }
-
-// Read is how many reviewers read some of the change: RestsOn less those
-// no changed file fit. Agreement can come from no other.
-func (v Verdict) Read() int { return v.read }
 
 // Counts are findings by severity.
 type Counts struct {

@@ -247,7 +247,6 @@ func (r *Report) verdict(empty bool) Verdict {
 	// The reviewers that read some of the change: a finding's agreement
 	// can come from no other.
 	read := v.RestsOn - nothingAsked
-	v.read = read
 	if r.Policy.MinAgreement > read && !empty && (read > 0 || r.Policy.MinAgreement > 1) {
 		unmet := fmt.Sprintf("min agreement %d cannot be met by %s", r.Policy.MinAgreement, plural(read, "reviewer", "reviewers"))
 		if v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
@@ -309,10 +308,14 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 			it, is = "them", "they are"
 			what = fmt.Sprintf("%d files (%s)", n, what)
 		}
-		parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table); if %s generated or minified, leave %s out with an ignore glob (ignore: in .quorum.yaml), else give the reviewers a larger context (max_context, a model's num_ctx)",
-			what, it, is, it))
 		if r.PlannedAtOneTokenAByte() {
-			parts[len(parts)-1] += " (their chunks were planned at one token a byte, the model's tokenizer unmeasured: the server gave no usable token count)"
+			// Not the files: the tokenizer was never measured, so each
+			// chunk held a quarter of the code it could.
+			parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table): their chunks were planned at one token a byte, the model's tokenizer unmeasured (the server gave no usable token count); give the reviewers a larger context (a model's num_ctx, or the server's own), or use a server that reports usage",
+				what, it))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table); if %s generated or minified, leave %s out with an ignore glob (ignore: in .quorum.yaml), else give the reviewers a larger context (max_context, a model's num_ctx)",
+				what, it, is, it))
 		}
 	}
 	if n := len(other); n > 0 {
@@ -383,6 +386,11 @@ func (r *Report) TooLarge() []string {
 // a gate of min agreement need could not apply. It reads only what a
 // saved report.json keeps.
 func (r *Report) ReadByFewer(need int) []string { return r.readByFewer(need) }
+
+// Readers is how many reviewers read some of the change: those the
+// verdict rests on, less those no changed file fit. Agreement can come
+// from no other. It reads only what a saved report.json keeps.
+func (r *Report) Readers() int { return r.Verdict.RestsOn - len(r.NothingAsked()) }
 
 // NothingAsked lists the reviewers that ran and could ask nothing: no
 // changed file fit their context even a line at a time. It reads only

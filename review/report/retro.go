@@ -359,7 +359,7 @@ func (r *Report) summaryText() string {
 		}
 	}
 	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) %s",
-		v.Read(), plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, r.where())
+		r.Readers(), plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, r.where())
 	if r.Interrupted {
 		b.WriteString(" before the review stopped")
 	}

@@ -46,12 +46,13 @@ func ctxCheckKey(id string, numCtx int) string {
 // one did and left it in c: what 'quorum doctor' judges that model by.
 func CheckedContext(c *cache.Cache, model, digest string, numCtx int) (int, bool) {
 	var chk ctxCheck
-	if ok, _ := c.Get(ctxCheckNS, ctxCheckKey(modelID(model, digest), numCtx), &chk); ok && chk.ServerCtx > 0 && chk.ServerCtx < numCtx {
-		return chk.ServerCtx, true
+	if ok, _ := c.Get(ctxCheckNS, ctxCheckKey(modelID(model, digest), numCtx), &chk); ok {
+		// A check at this num_ctx: what it found stands (read whole, or cut).
+		return chk.ServerCtx, chk.ServerCtx > 0 && chk.ServerCtx < numCtx
 	}
 	// A cut found at another num_ctx (a review with other settings) holds
 	// at this one too when it is below it: the server's context is what
-	// it is.
+	// it is (until a check reads a larger prompt whole: recordCheck).
 	if ok, _ := c.Get(ctxCheckNS, cutKey(modelID(model, digest)), &chk); ok && chk.ServerCtx > 0 && chk.ServerCtx < numCtx {
 		return chk.ServerCtx, true
 	}
@@ -71,11 +72,15 @@ func RecordCheckedContext(c *cache.Cache, model, digest string, numCtx, serverCt
 
 func recordCheck(c *cache.Cache, id string, numCtx, serverCtx int) {
 	_ = c.Put(ctxCheckNS, ctxCheckKey(id, numCtx), ctxCheck{ServerCtx: serverCtx}) // a lost record costs one check next time
-	if serverCtx > 0 {
-		var least ctxCheck
-		if ok, _ := c.Get(ctxCheckNS, cutKey(id), &least); !ok || least.ServerCtx <= 0 || serverCtx < least.ServerCtx {
-			_ = c.Put(ctxCheckNS, cutKey(id), ctxCheck{ServerCtx: serverCtx})
-		}
+	var least ctxCheck
+	had, _ := c.Get(ctxCheckNS, cutKey(id), &least)
+	switch {
+	case serverCtx > 0 && (!had || least.ServerCtx <= 0 || serverCtx < least.ServerCtx):
+		_ = c.Put(ctxCheckNS, cutKey(id), ctxCheck{ServerCtx: serverCtx})
+	case serverCtx == 0 && had && least.ServerCtx > 0 && least.ServerCtx < numCtx:
+		// A prompt over the cut read whole: the server has been given a
+		// larger context since.
+		_ = c.Put(ctxCheckNS, cutKey(id), ctxCheck{})
 	}
 }
 

@@ -179,9 +179,17 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 4096); !ok || at != 1024 {
 		t.Fatalf("checked context %d, %v; want 1024 kept", at, ok)
 	}
-	// It holds at any num_ctx above it (a doctor run with other settings).
+	// It holds at any num_ctx above it (a doctor run with other settings),
+	// until a check there reads a prompt whole (the server's context raised).
 	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 8192); !ok || at != 1024 {
 		t.Fatalf("checked context at 8192: %d, %v; want 1024", at, ok)
+	}
+	run.RecordCheckedContext(r.Cache, "coder", res.Digest, 16384, 0)
+	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 16384); ok {
+		t.Fatalf("read whole at 16384, still cut at %d", at)
+	}
+	if at, ok := run.CheckedContext(r.Cache, "coder", res.Digest, 8192); ok {
+		t.Fatalf("read whole at 16384, still cut at %d at 8192", at)
 	}
 }
 

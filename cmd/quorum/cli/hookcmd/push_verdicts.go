@@ -133,7 +133,7 @@ func recordPass(w io.Writer, plan *hook.Plan, verdicts *hook.Verdicts) {
 // status': the remote has its commits now, so no later push reviews them,
 // and status names the push with the command that reviews them. When it
 // cannot be recorded, the hint gives that command here.
-func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts *hook.Verdicts, reason string, partial bool) {
+func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts *hook.Verdicts, reason string, partial bool, minAgreement int) {
 	err := errors.New("the hook's saved verdicts could not be read (see the warning above)")
 	if verdicts != nil {
 		err = verdicts.RecordUnreviewed(hook.Unreviewed{Ranges: plan.Ranges, Commits: plan.Commits, Reason: reason, Partial: partial, Time: opts.Now()})
@@ -142,5 +142,5 @@ func rememberUnreviewed(w io.Writer, opts *RunOptions, plan *hook.Plan, verdicts
 		return
 	}
 	fmt.Fprintf(w, "quorum: warning: 'quorum status' will not name this push, let through without a complete review: %s\n", safetext.OneLine(err.Error()))
-	fmt.Fprintf(w, "hint: to review its commits once pushed, run %s\n", reviewCommands(plan))
+	fmt.Fprintf(w, "hint: to review its commits once pushed, run %s\n", reviewCommands(plan, minAgreement))
 }

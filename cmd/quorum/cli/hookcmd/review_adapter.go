@@ -376,7 +376,12 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
 		out.SelfExempt = exempt
 	}
-	if len(partial) == 0 && rep.Verdict.Status == report.VerdictIncomplete && !out.Blocked {
+	if few := rep.ReadByFewer(rep.Policy.MinAgreement); len(few) > 0 && !out.Blocked {
+		// Said whatever else is partial: no finding there could trip a
+		// gate of this agreement.
+		partial = append(partial, fmt.Sprintf("%s read in full by fewer reviewers than min agreement %d",
+			safetext.OneLine(report.FirstFew(few)), rep.Policy.MinAgreement))
+	} else if len(partial) == 0 && rep.Verdict.Status == report.VerdictIncomplete && !out.Blocked {
 		// Whatever else leaves the review incomplete (min_agreement no
 		// finding could meet): never a whole review's pass.
 		partial = append(partial, strings.TrimPrefix(rep.Verdict.Text, "incomplete: "))

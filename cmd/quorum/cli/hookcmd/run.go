@@ -405,7 +405,7 @@ func RunPush(opts *RunOptions) error {
 			if !out.TimedOut && !out.Unread && !out.TooLarge && len(out.SelfExempt) == 0 && !out.Unfinished {
 				// It goes through: pushing again sends nothing. What
 				// reviews all of it is a review of its commits.
-				hint = fmt.Sprintf("once the cause is fixed, run %s to review all of it; 'quorum status' names this push until then", reviewCommands(plan))
+				hint = fmt.Sprintf("once the cause is fixed, run %s to review all of it; 'quorum status' names this push until then", reviewCommands(plan, cfg.Hook.MinAgreement))
 			}
 			fmt.Fprintf(errOut, "hint: %s\n", hint)
 		}
@@ -438,7 +438,7 @@ func RunPush(opts *RunOptions) error {
 				return err
 			}
 		}
-		rememberUnreviewed(errOut, opts, plan, verdicts, gaps, true)
+		rememberUnreviewed(errOut, opts, plan, verdicts, gaps, true, cfg.Hook.MinAgreement)
 	}
 	msg := fmt.Sprintf("quorum: reviewed %s: nothing at or above %s", what, cfg.Hook.FailOn)
 	if out.Partial != "" {
@@ -504,7 +504,7 @@ func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOpti
 		}
 		fmt.Fprintf(w, "quorum: warning: nothing reviewed in %s: every changed file was skipped: %s; push not reviewed (hook.on_unavailable: allow)\n", what, files)
 		fmt.Fprintf(w, "hint: %s\n", hint)
-		rememberUnreviewed(w, opts, plan, verdicts, "every changed file was skipped: "+files, false)
+		rememberUnreviewed(w, opts, plan, verdicts, "every changed file was skipped: "+files, false, cfg.Hook.MinAgreement)
 		return nil
 	}
 	fmt.Fprintf(w, "quorum: nothing reviewed in %s: every changed file was skipped: %s\n", what, files)
@@ -668,7 +668,7 @@ func unavailable(ctx context.Context, errOut io.Writer, dir string, opts *RunOpt
 	// The remote gets these commits now, so no later push reviews
 	// them: remembered for 'quorum status', which says so and how to
 	// review them.
-	rememberUnreviewed(errOut, opts, plan, verdicts, reason, false)
+	rememberUnreviewed(errOut, opts, plan, verdicts, reason, false, cfg.Hook.MinAgreement)
 	return nil
 }
 

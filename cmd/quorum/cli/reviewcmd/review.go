@@ -427,13 +427,13 @@ func gateUnmet(rep *report.Report) error {
 	if err := checkAgreement(rep.Policy.MinAgreement, v.Panel, true); err != nil {
 		return err // a replay with a gate above the panel
 	}
-	if v.Read() < rep.Policy.MinAgreement {
+	if rep.Readers() < rep.Policy.MinAgreement {
 		return exitcode.New(exitcode.Setup,
-			fmt.Errorf("the gate was not applied: min agreement %d, but only %d of %d reviewers read the change", rep.Policy.MinAgreement, v.Read(), v.Panel),
+			fmt.Errorf("the gate was not applied: min agreement %d, but only %d of %d reviewers read the change", rep.Policy.MinAgreement, rep.Readers(), v.Panel),
 			"pull or fix the models the verdict names, or give them a larger context ('quorum doctor' checks both), or lower --min-agreement")
 	}
-	if rep.Interrupted {
-		return nil // stopped early: the caller's exit (interrupted, or an incomplete replay)
+	if rep.Interrupted || len(rep.ReadByFewer(rep.Policy.MinAgreement)) == 0 {
+		return nil // stopped early, or unread files: the caller's exit (an interrupted review, unreadError, an incomplete replay)
 	}
 	return exitcode.New(exitcode.Setup,
 		fmt.Errorf("the gate was not applied everywhere: %s", strings.TrimPrefix(v.Text, "incomplete: ")),
@@ -479,7 +479,7 @@ func unreadError(rep *report.Report, unread []string, cached bool) error {
 		// Not the files: the reviewers' tokenizer was never measured (a
 		// server that gives no token count), so each chunk held a quarter
 		// of what it could.
-		hints = append(hints, "the server gave no usable token count, so quorum planned at one token a byte: give the models a larger context (a model's num_ctx), or use a server that reports usage")
+		hints = append(hints, "the server gave no usable token count, so quorum planned at one token a byte: give the models a larger context (a model's num_ctx; over an OpenAI-compatible API the server's own: OLLAMA_CONTEXT_LENGTH, llama-server -c), or use a server that reports usage")
 	case len(cut) > 0:
 		hints = append(hints, "leave generated or minified files out (--ignore, or ignore: in .quorum.yaml), or give the reviewers a larger context (--max-context, a model's num_ctx)")
 	}

@@ -637,3 +637,15 @@ func TestCompleteReportsAtTheHooksAgreement(t *testing.T) {
 		t.Errorf("min agreement 2: %d whole reports, want 0 (b.go read by one)", n)
 	}
 }
+
+// TestUnreviewedCommandCarriesTheAgreement: the text's suggested review is
+// the one that clears the push, with the hook's --min-agreement.
+func TestUnreviewedCommandCarriesTheAgreement(t *testing.T) {
+	span := strings.Repeat("a", 40) + ".." + strings.Repeat("b", 40)
+	var b strings.Builder
+	printUnreviewed(&b, []UnreviewedPush{{Commits: 1, Ranges: []string{span}, Partial: true, Reason: "x read by one",
+		Review: []string{"quorum review --commits " + span + " --min-agreement 2"}}})
+	if !strings.Contains(b.String(), "--min-agreement 2") {
+		t.Errorf("%s", b.String())
+	}
+}
