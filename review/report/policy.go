@@ -225,6 +225,9 @@ func (r *Report) verdict(empty bool) Verdict {
 		default:
 			v.Text += fmt.Sprintf("; no findings %s in the rest", gate)
 		}
+		if few := r.readByFewer(r.Policy.MinAgreement); len(few) > 0 && r.Policy.FailOn != FailOnNone {
+			v.Text += fmt.Sprintf("; %s read in full by fewer reviewers than min agreement %d", FirstFew(few), r.Policy.MinAgreement)
+		}
 	case v.Blocking > 0:
 		v.Status, v.GateTripped = VerdictFail, true
 		v.Text = fmt.Sprintf("changes requested: %s %s", plural(v.Blocking, "finding", "findings"), gate)

@@ -800,15 +800,20 @@ func TestRunFileReadByTooFewIsPartial(t *testing.T) {
 		alone        bool // the bundle alone in the push: the small model has nothing to ask
 		fails        bool
 		want         string
+		gateOff      bool // hook.fail_on: none: nothing to vouch for, so no gap
 	}{
-		{"beside another file, allow", "allow", false, false, "quorum: partial review: bundle.js read in full by fewer reviewers than min agreement 2\nhint: once the cause is fixed, run 'quorum review --commits "},
-		{"beside another file, block", "block", false, true, "bundle.js read in full by fewer reviewers than min agreement 2"},
-		{"alone, allow", "allow", true, false, "small:latest read nothing (no changed file fit its context)"},
+		{"the gate off, block", "block", false, false, "quorum: reviewed 1 commit", true},
+		{"beside another file, allow", "allow", false, false, "quorum: partial review: bundle.js read in full by fewer reviewers than min agreement 2\nhint: once the cause is fixed, run 'quorum review --commits ", false},
+		{"beside another file, block", "block", false, true, "bundle.js read in full by fewer reviewers than min agreement 2", false},
+		{"alone, allow", "allow", true, false, "small:latest read nothing (no changed file fit its context)", false},
 	} {
 		dir := t.TempDir()
 		run := gitIn(t, dir)
 		run("init", "-q", "-b", "main")
 		cfg := "models: [big:latest, small:latest]\nmax_context: 32768\nhook:\n  min_agreement: 2\n  on_unavailable: " + tc.policy + "\n"
+		if tc.gateOff {
+			cfg += "  fail_on: none\n"
+		}
 		if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte(cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -838,6 +843,12 @@ func TestRunFileReadByTooFewIsPartial(t *testing.T) {
 		err := RunPush(&RunOptions{IO: ios, Context: context.Background(), Dir: dir, Remote: "origin", URL: remote,
 			Getenv: func(k string) string { return env[k] }})
 		got := errOut.String()
+		if tc.gateOff {
+			if err != nil || !strings.Contains(got, tc.want) || strings.Contains(got, "partial review") {
+				t.Errorf("%s: %v\n%s", tc.name, err, got)
+			}
+			continue
+		}
 		if (err != nil) != tc.fails || !strings.Contains(got, tc.want) || strings.Contains(got, "quorum: reviewed 1 commit") ||
 			!tc.fails && !strings.Contains(got, " --min-agreement 2' to review all of it") {
 			t.Errorf("%s: %v\n%s", tc.name, err, got)

@@ -376,7 +376,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(exempt))))
 		out.SelfExempt = exempt
 	}
-	if few := rep.ReadByFewer(rep.Policy.MinAgreement); len(few) > 0 && !out.Blocked {
+	if few := rep.ReadByFewer(rep.Policy.MinAgreement); len(few) > 0 && !out.Blocked && rep.Policy.FailOn != report.FailOnNone {
 		// Said whatever else is partial: no finding there could trip a
 		// gate of this agreement.
 		partial = append(partial, fmt.Sprintf("%s read in full by fewer reviewers than min agreement %d",

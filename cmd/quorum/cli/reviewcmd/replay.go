@@ -83,6 +83,10 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if err := pipeline.JudgeUnused(c.Report.Grouping, cfg.JudgeAPI()); err != nil {
 		warn(opts, "", err) // as the review said it
 	}
+	if c.Report.Verdict.Status == report.VerdictIncomplete && len(c.Report.Verdict.Unread) > 0 {
+		// An unread file says so first, as the review did (unreadError).
+		return incompleteReplay(c.Report.Verdict.Text)
+	}
 	if err := gateUnmet(c.Report); err != nil {
 		return err
 	}
