@@ -433,10 +433,10 @@ func (r *Runner) countless(id string) bool {
 // is believed again).
 func (r *Runner) sawCount(rr *reviewerRun, counted bool) {
 	rr.mu.Lock()
-	was := rr.noCount
+	was := rr.noCount // read from the cache when the reviewer was set up
 	rr.noCount = !counted
 	rr.mu.Unlock()
-	if was != !counted || r.countless(rr.bpt.id) != !counted {
+	if was != !counted {
 		_ = r.Cache.Put(countlessNS, countlessKey(rr.bpt.id), !counted) // a lost record costs one request next time
 	}
 }

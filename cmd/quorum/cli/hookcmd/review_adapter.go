@@ -290,16 +290,13 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		// to the report (report show, dismiss), which RunPush says.
 		out.SaveErr = safetext.OneLine(saveErr.Error())
 	}
-	stopped := map[string]bool{}      // reviewers the timeout reached before their first answer
-	nothingAsked := map[string]bool{} // reviewers no file fit even a line at a time: they read nothing
+	stopped := map[string]bool{} // reviewers the timeout reached before their first answer
 	for _, r := range raw.Results {
 		if r.StoppedBeforeAnswering() {
 			stopped[r.Reviewer.Name] = true
 		}
-		if r.Answered() && len(r.Chunks) == 0 && len(r.NotCovered) > 0 {
-			nothingAsked[r.Reviewer.Name] = true
-		}
 	}
+	nothingAsked := rep.NothingAsked() // reviewers no file fit even a line at a time: they read nothing
 	for _, rv := range rep.Reviewers {
 		switch {
 		case rv.Status == review.StatusMissing:
@@ -308,7 +305,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 			partial = append(partial, rv.Name+" stopped before answering")
 		case rv.Status == review.StatusFailed, rv.Status == review.StatusPartial:
 			partial = append(partial, fmt.Sprintf("%s %s", rv.Name, rv.Status))
-		case nothingAsked[rv.Name]:
+		case slices.Contains(nothingAsked, rv.Name):
 			// No file fit its context: it read nothing, so the push rests
 			// on fewer reviewers than the panel (min_agreement may not be
 			// met), whatever the others read.

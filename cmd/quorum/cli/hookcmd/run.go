@@ -272,7 +272,7 @@ func RunPush(opts *RunOptions) error {
 	}
 	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: opts.URL, Tags: cfg.Hook.Tags})
 	if err != nil {
-		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+		return planErr(err)
 	}
 	// A ref of a tree or a blob (git tag t HEAD^{tree}) sends content with
 	// no commit: there is nothing to review, and the push goes on, but
@@ -549,7 +549,7 @@ func applyRepushRule(ctx context.Context, errOut io.Writer, dir string, plan *ho
 	// said to go unreviewed.
 	back, err := plan.Returning(ctx, dir, verdicts)
 	if err != nil {
-		return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+		return planErr(err)
 	}
 	for _, sk := range plan.Skipped {
 		if sk.Unreviewed == nil {
@@ -561,7 +561,7 @@ func applyRepushRule(ctx context.Context, errOut io.Writer, dir string, plan *ho
 			fmt.Fprintf(errOut, "quorum: %s brings commits an earlier push was blocked on: reviewing %s despite hook.tags: false\n",
 				safetext.OneLine(sk.Ref), shortRanges([]hook.Range{*sk.Unreviewed}))
 			if err := plan.Review(ctx, dir, sk.Ref, []hook.Range{*sk.Unreviewed}); err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+				return planErr(err)
 			}
 			continue
 		}
@@ -586,13 +586,12 @@ func applyRepushRule(ctx context.Context, errOut io.Writer, dir string, plan *ho
 			// commits above it that this push does not send.
 			rs, err := hook.Upto(ctx, dir, sk.Head, plan.EmptyTree, b.Ranges)
 			if err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+				return planErr(err)
 			}
 			fmt.Fprintf(errOut, "quorum: %s: the remote has %s %s; an earlier push of it was blocked: reviewing %s again\n",
 				safetext.OneLine(sk.Ref), cmdutil.ShortOID(sk.Head), howItGotThere(b), shortRanges(rs))
-			plan.Brought = append(plan.Brought, sk.Head)
-			if err := plan.Review(ctx, dir, sk.Ref, rs); err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			if err := reviewBrought(ctx, dir, plan, sk.Ref, sk.Head, rs); err != nil {
+				return err
 			}
 		}
 		// The same rule when the blocked commit is below the pushed one: a
@@ -612,13 +611,12 @@ func applyRepushRule(ctx context.Context, errOut io.Writer, dir string, plan *ho
 				rs, err = hook.Through(ctx, dir, rs, rb.Head, plan.EmptyTree)
 			}
 			if err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+				return planErr(err)
 			}
 			fmt.Fprintf(errOut, "quorum: %s brings %s, which the remote has %s; an earlier push of it was blocked: reviewing %s, its blocked range up to the pushed commit\n",
 				safetext.OneLine(rb.Ref), cmdutil.ShortOID(rb.Commit), howItGotThere(b), shortRanges(rs))
-			plan.Brought = append(plan.Brought, rb.Commit)
-			if err := plan.Review(ctx, dir, rb.Ref, rs); err != nil {
-				return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+			if err := reviewBrought(ctx, dir, plan, rb.Ref, rb.Commit, rs); err != nil {
+				return err
 			}
 		}
 	}
@@ -694,4 +692,20 @@ func partialHint(out Outcome, cfg *config.Config) string {
 		hint = selfExemptHint
 	}
 	return hint
+}
+
+// planErr is a failure to work out what a push sends: exit 2, with the
+// way to push without review.
+func planErr(err error) error {
+	return exitcode.New(exitcode.Setup, fmt.Errorf("working out the pushed commits: %w", err), skipHint)
+}
+
+// reviewBrought adds to plan the ranges rs of ref, reviewed again because
+// they bring back commit, which an earlier push was blocked on.
+func reviewBrought(ctx context.Context, dir string, plan *hook.Plan, ref, commit string, rs []hook.Range) error {
+	plan.Brought = append(plan.Brought, commit)
+	if err := plan.Review(ctx, dir, ref, rs); err != nil {
+		return planErr(err)
+	}
+	return nil
 }
