@@ -80,3 +80,12 @@ func AppendNew(list []string, s string) []string {
 	}
 	return append(list, s)
 }
+
+// MinAgreementFlag is the --min-agreement a suggested 'quorum review'
+// carries to be judged as a gate of n is: none for 1, the default.
+func MinAgreementFlag(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" --min-agreement %d", n)
+}

@@ -32,11 +32,7 @@ func gapsOf(partial, fewer string) string {
 // reviewCommands are the quoted 'quorum review --commits' commands that
 // review the plan's ranges, joined by "and".
 func reviewCommands(plan *hook.Plan, minAgreement int) string {
-	agree := ""
-	if minAgreement > 1 {
-		// Judged as the hook judges: what clears the push in 'quorum status'.
-		agree = fmt.Sprintf(" --min-agreement %d", minAgreement)
-	}
+	agree := cmdutil.MinAgreementFlag(minAgreement) // judged as the hook judges: what clears the push in 'quorum status'
 	cmds := make([]string, len(plan.Ranges))
 	for i, r := range plan.Ranges {
 		cmds[i] = "'quorum review --commits " + cmdutil.CommandSpan(r.Base, r.Head, plan.EmptyTree) + agree + "'"

@@ -160,14 +160,8 @@ func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 			continue
 		}
 		unreviewed, commits = unreviewed+1, commits+p.Commits
-		for i, span := range p.Ranges {
-			cmd := "quorum review --commits " + commandSpan(span)
-			if i < len(p.Review) {
-				// The command unreviewedPushes made: with the hook's
-				// --min-agreement when it is over 1.
-				cmd += strings.TrimPrefix(p.Review[i], "quorum review --commits "+span)
-			}
-			review = append(review, cmd)
+		for _, span := range p.Ranges {
+			review = append(review, "quorum review --commits "+commandSpan(span)+p.agreement)
 		}
 	}
 	if unreviewed == 0 {

@@ -6,13 +6,13 @@ package statuscmd
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/ahead"
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/review"
@@ -45,13 +45,10 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 		for _, r := range u.Ranges {
 			p.Ranges = append(p.Ranges, r.String())
 		}
+		// What clears it is a review as the hook would judge it.
+		p.agreement = cmdutil.MinAgreementFlag(minAgreement)
 		for _, span := range p.Ranges {
-			cmd := "quorum review --commits " + span
-			if minAgreement > 1 {
-				// What clears it is a review as the hook would judge it.
-				cmd += fmt.Sprintf(" --min-agreement %d", minAgreement)
-			}
-			p.Review = append(p.Review, cmd)
+			p.Review = append(p.Review, "quorum review --commits "+span+p.agreement)
 		}
 		// Reviewed since as the one push, or range by range. A review
 		// saved before the push (another panel's quick look, by another

@@ -191,6 +191,8 @@ type UnreviewedPush struct {
 	// has. Reports are those reviews' ids, for 'quorum report show'.
 	FoundSince int      `json:"found_since,omitempty"`
 	Reports    []string `json:"reports,omitempty"`
+	// agreement is the --min-agreement the Review commands carry.
+	agreement string
 }
 
 // maxUnreviewedShown bounds the unreviewed pushes status prints.

@@ -644,7 +644,7 @@ func TestUnreviewedCommandCarriesTheAgreement(t *testing.T) {
 	span := strings.Repeat("a", 40) + ".." + strings.Repeat("b", 40)
 	var b strings.Builder
 	printUnreviewed(&b, []UnreviewedPush{{Commits: 1, Ranges: []string{span}, Partial: true, Reason: "x read by one",
-		Review: []string{"quorum review --commits " + span + " --min-agreement 2"}}})
+		Review: []string{"quorum review --commits " + span + " --min-agreement 2"}, agreement: " --min-agreement 2"}})
 	if !strings.Contains(b.String(), "--min-agreement 2") {
 		t.Errorf("%s", b.String())
 	}
