@@ -225,7 +225,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		default:
 			v.Text += fmt.Sprintf("; no findings %s in the rest", gate)
 		}
-		if few := r.readByFewer(r.Policy.MinAgreement); len(few) > 0 && r.Policy.FailOn != FailOnNone {
+		if few := r.ReadByFewer(r.Policy.MinAgreement); len(few) > 0 && r.Policy.FailOn != FailOnNone {
 			v.Text += fmt.Sprintf("; %s read in full by fewer reviewers than min agreement %d", FirstFew(few), r.Policy.MinAgreement)
 		}
 	case v.Blocking > 0:
@@ -261,7 +261,7 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += "; " + unmet
 		}
 	}
-	if few := r.readByFewer(r.Policy.MinAgreement); len(few) > 0 && v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
+	if few := r.ReadByFewer(r.Policy.MinAgreement); len(few) > 0 && v.Status == VerdictPass && r.Policy.FailOn != FailOnNone {
 		// Read, but by fewer reviewers than a finding needs to trip the
 		// gate (the others failed on it or could not fit it): the gate
 		// could not hold there, so this is no pass.
@@ -384,12 +384,6 @@ func (r *Report) TooLarge() []string {
 	return out
 }
 
-// ReadByFewer lists the covered files (in coverage order) some reviewer
-// read in full, but fewer than need reviewers, when need is over 1: where
-// a gate of min agreement need could not apply. It reads only what a
-// saved report.json keeps.
-func (r *Report) ReadByFewer(need int) []string { return r.readByFewer(need) }
-
 // Readers is how many reviewers read some of the change: those the
 // verdict rests on, less those no changed file fit. Agreement can come
 // from no other. It reads only what a saved report.json keeps.
@@ -408,7 +402,11 @@ func (r *Report) NothingAsked() []string {
 	return out
 }
 
-func (r *Report) readByFewer(need int) []string {
+// ReadByFewer lists the covered files (in coverage order) some reviewer
+// read in full, but fewer than need reviewers, when need is over 1: where
+// a gate of min agreement need could not apply. It reads only what a
+// saved report.json keeps.
+func (r *Report) ReadByFewer(need int) []string {
 	if need <= 1 {
 		return nil
 	}

@@ -341,7 +341,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	if raw.Interrupted {
 		partial = append(partial, fmt.Sprintf("hook.timeout (%s) expired before the review finished", req.Timeout))
-	} else if rep.Verdict.RestsOn == 0 && !out.Blocked && len(nothingAsked) == 0 {
+	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
 		// The run's error says what went wrong (a server that failed
 		// mid-answer, unusable answers): its hint, not "start Ollama".
 		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.HookHint(runErr)}, nil
