@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/parallel"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 )
@@ -124,7 +125,7 @@ type fileIndex struct {
 	byNorm map[string][]int
 	// flowed holds each side's hunks as flowed code (reflow.go), built the
 	// first time a quote matches no line as written.
-	flowed map[side][]flow
+	flowed parallel.Memo[side, []flow]
 }
 
 // Index resolves findings against one diff.Set. Build it once per review;
@@ -132,17 +133,17 @@ type fileIndex struct {
 // diff with few findings costs little.
 type Index struct {
 	diffs   map[string]*diff.File
-	files   map[string]*fileIndex
+	files   parallel.Memo[string, *fileIndex] // built on first use
 	skipped map[string]string
 	paths   []string          // reviewable paths, sorted
 	renamed map[string]string // a renamed file's old path -> its new path
 	// chainMemo holds each hunk side's scope chains, read once (section.go).
-	chainMemo map[chainKey]*hunkChains
+	chainMemo parallel.Memo[chainKey, *hunkChains]
 }
 
 // NewIndex indexes the reviewable files of set.
 func NewIndex(set *diff.Set) *Index {
-	ix := &Index{diffs: map[string]*diff.File{}, files: map[string]*fileIndex{}, skipped: map[string]string{}, renamed: map[string]string{}}
+	ix := &Index{diffs: map[string]*diff.File{}, skipped: map[string]string{}, renamed: map[string]string{}}
 	if set == nil {
 		return ix
 	}
@@ -167,13 +168,15 @@ func NewIndex(set *diff.Set) *Index {
 
 // file returns the line index of a reviewable path, building it on first use.
 func (ix *Index) file(path string) *fileIndex {
-	if fi, ok := ix.files[path]; ok {
-		return fi
-	}
 	f := ix.diffs[path]
 	if f == nil {
 		return nil
 	}
+	return ix.files.Get(path, func() *fileIndex { return newFileIndex(f) })
+}
+
+// newFileIndex indexes the lines of f.
+func newFileIndex(f *diff.File) *fileIndex {
 	n := 0
 	for _, h := range f.Hunks {
 		n += len(h.Lines)
@@ -207,7 +210,6 @@ func (ix *Index) file(path string) *fileIndex {
 			}
 		}
 	}
-	ix.files[path] = fi
 	return fi
 }
 
@@ -609,30 +611,49 @@ func (ix *Index) All(raw *review.Raw) Result {
 			}
 		}
 	}
-	res.Findings = make([]Finding, 0, total)
+	// Every finding is anchored on its own (the Index's memos aside, which
+	// are guarded), so they are anchored in parallel into their own slots
+	// and gathered in input order.
+	type job struct {
+		reviewer string
+		ch       *review.ChunkResult
+		seq      int
+		raw      review.RawFinding
+	}
+	jobs := make([]job, 0, total)
 	for _, r := range results {
 		seq := 0
-		for _, ch := range r.Chunks {
+		for c := range r.Chunks {
+			ch := &r.Chunks[c]
 			if ch.Answer == nil {
 				continue
 			}
 			for _, rf := range ch.Answer.Findings {
 				seq++
-				f, rej := ix.Anchor(r.Reviewer.Name, ch.Chunk, seq, rf)
-				if rej == nil && len(ch.Files) > 0 && !slices.Contains(ch.Files, f.File) {
-					// Code of the change, but not of the part this request
-					// showed: the model did not read it there (an answer
-					// of older quorum has no file list, and is not held to
-					// one).
-					rej = &Rejected{Reviewer: r.Reviewer.Name, File: f.File, Line: rf.Line, Title: rf.Title, Reason: notShown(ch.Files)}
-				}
-				if rej != nil {
-					res.Rejected = append(res.Rejected, *rej)
-					continue
-				}
-				res.Findings = append(res.Findings, f)
+				jobs = append(jobs, job{reviewer: r.Reviewer.Name, ch: ch, seq: seq, raw: rf})
 			}
 		}
+	}
+	anchored := make([]Finding, len(jobs))
+	rejected := make([]*Rejected, len(jobs))
+	parallel.For(len(jobs), func(i int) {
+		j := jobs[i]
+		f, rej := ix.Anchor(j.reviewer, j.ch.Chunk, j.seq, j.raw)
+		if rej == nil && len(j.ch.Files) > 0 && !slices.Contains(j.ch.Files, f.File) {
+			// Code of the change, but not of the part this request
+			// showed: the model did not read it there (an answer of
+			// older quorum has no file list, and is not held to one).
+			rej = &Rejected{Reviewer: j.reviewer, File: f.File, Line: j.raw.Line, Title: j.raw.Title, Reason: notShown(j.ch.Files)}
+		}
+		anchored[i], rejected[i] = f, rej
+	})
+	res.Findings = make([]Finding, 0, total)
+	for i := range jobs {
+		if rejected[i] != nil {
+			res.Rejected = append(res.Rejected, *rejected[i])
+			continue
+		}
+		res.Findings = append(res.Findings, anchored[i])
 	}
 	slices.SortFunc(res.Rejected, func(a, b Rejected) int {
 		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File),

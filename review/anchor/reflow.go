@@ -154,12 +154,11 @@ func (f flow) lineAt(at int) int {
 
 // flows builds the flowed text of every hunk on side s, once per file.
 func (fi *fileIndex) flows(s side) []flow {
-	if fi.flowed == nil {
-		fi.flowed = map[side][]flow{}
-	}
-	if fs, ok := fi.flowed[s]; ok {
-		return fs
-	}
+	return fi.flowed.Get(s, func() []flow { return fi.readFlows(s) })
+}
+
+// readFlows is flows without the memo.
+func (fi *fileIndex) readFlows(s side) []flow {
 	var out []flow
 	for i := 0; i < len(fi.lines); {
 		hunk := fi.lines[i].hunk
@@ -203,7 +202,6 @@ func (fi *fileIndex) flows(s side) []flow {
 			out = append(out, f)
 		}
 	}
-	fi.flowed[s] = out
 	return out
 }
 

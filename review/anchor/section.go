@@ -99,9 +99,11 @@ func (hc *hunkChains) at(n int) []string {
 // diff.DefinitionsKnown; or a file of no functions at all:
 // diff.NoFunctions), else h's heading.
 func (ix *Index) chains(key chainKey, h diff.Hunk, open []string, in string, known bool, lineNo func(diff.Line) int) *hunkChains {
-	if hc, ok := ix.chainMemo[key]; ok {
-		return hc
-	}
+	return ix.chainMemo.Get(key, func() *hunkChains { return readChains(key, h, open, in, known, lineNo) })
+}
+
+// readChains is chains without the memo.
+func readChains(key chainKey, h diff.Hunk, open []string, in string, known bool, lineNo func(diff.Line) int) *hunkChains {
 	hc := &hunkChains{byLine: map[int][]string{}}
 	sc := diff.NewScopes(key.path, open)
 	sc.StartIn(in)
@@ -115,10 +117,6 @@ func (ix *Index) chains(key chainKey, h diff.Hunk, open []string, in string, kno
 		sc.See(l.Text)
 	}
 	hc.tail = chainOf(sc.EnclosingChain(""), h, known, norm)
-	if ix.chainMemo == nil {
-		ix.chainMemo = map[chainKey]*hunkChains{}
-	}
-	ix.chainMemo[key] = hc
 	return hc
 }
 

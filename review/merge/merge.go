@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/parallel"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
 )
@@ -293,35 +294,35 @@ func newNodes(findings []anchor.Finding) []node {
 	order := canonicalOrder(findings)
 	nodes := make([]node, len(findings))
 	vecs := make([]vector, len(findings))
-	evs := make([]evidence, len(findings))
-	for i, j := range order {
+	fixes := make([]vector, len(findings))
+	// Each finding's terms, evidence and kinds are its own: no finding reads
+	// another's, so the work is split over the cores and every result lands
+	// in its own slot, the same whatever ran first.
+	parallel.For(len(order), func(i int) {
+		j := order[i]
 		f := findings[j]
 		vecs[i] = vectorize(f.Raw.Title + "\n" + f.Raw.Explanation)
-		evs[i] = evidenceOf(f, vecs[i]) // before the code terms and IDF change vecs[i]
+		nodes[i] = node{f: f, ev: evidenceOf(f, vecs[i]), oldSide: oldSide[j]} // evidence before the code terms and IDF change vecs[i]
 		if !ablate.code {
 			vecs[i] = withCode(vecs[i], f.LineText)
 		}
-	}
-	fixes := make([]vector, len(findings))
-	for i, j := range order {
 		fixes[i] = findingFix(&findings[j])
-	}
+		if !ablate.kinds {
+			n := &nodes[i]
+			n.kinds, n.declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
+			n.decl = declaredKind(f.Raw.Kind)
+			if n.declared {
+				n.inferred = inferKinds(f.Raw.Title, f.Raw.Explanation)
+			}
+		}
+	})
 	if !ablate.idf {
 		idfWeigh(vecs)
 		fixIDF(fixes)
 	}
-	for i, j := range order {
-		f := findings[j]
-		nodes[i] = node{f: f, vec: vecs[i], ev: evs[i], fix: fixes[i], oldSide: oldSide[j]}
-		if !ablate.kinds {
-			nodes[i].kinds, nodes[i].declared = kindsOf(f.Raw.Kind, f.Raw.Title, f.Raw.Explanation)
-			nodes[i].decl = declaredKind(f.Raw.Kind)
-			if nodes[i].declared {
-				nodes[i].inferred = inferKinds(f.Raw.Title, f.Raw.Explanation)
-			}
-		}
+	for i := range nodes {
+		nodes[i].vec, nodes[i].fix = vecs[i], fixes[i]
 	}
-
 	return nodes
 }
 
