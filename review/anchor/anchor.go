@@ -509,6 +509,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
 		out.LineKind = kind
+		if !deleted {
+			out.EndLine = fi.spanEnd(out.Line, out.EndLine, rf)
+		}
 		if deleted {
 			out.Deleted, out.LineKind = true, diff.Deleted
 			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
@@ -527,14 +530,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		}
 		out.Evidence = EvidenceLine
 		out.Line, out.LineText = rf.Line, fi.lines[i].text
-		out.EndLine = rf.Line
-		// Extend to end_line only while it stays inside the diff.
-		for e := rf.Line + 1; e <= rf.EndLine && e <= rf.Line+50; e++ {
-			if _, ok := fi.byNew[e]; !ok {
-				break
-			}
-			out.EndLine = e
-		}
+		out.EndLine = fi.spanEnd(rf.Line, rf.Line, rf)
 		out.LineKind = fi.kindOf(i, fi.byNew[out.EndLine])
 		out.setScope(ix.scope(path, out.Line))
 		return out, nil
@@ -542,6 +538,29 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 	out.Evidence = EvidenceFile
 	// No line and no quote: a file-level finding.
 	return out, nil
+}
+
+// maxSpan is the most lines past its first a finding's end_line may take.
+const maxSpan = 50
+
+// spanEnd is the last line of a finding placed at line..end (a quote's
+// lines, or its one line): the model's end_line carried along when it
+// names more, counted from where the finding was placed (a quote of the
+// span's first line found off the model's line number moves the span with
+// it), while it stays inside the diff. A model asked to quote the first
+// line of a range does so, and its fix replaces the whole range.
+func (fi *fileIndex) spanEnd(line, end int, rf review.RawFinding) int {
+	if rf.Line <= 0 || rf.EndLine <= rf.Line {
+		return end
+	}
+	want := line + min(rf.EndLine-rf.Line, maxSpan)
+	for e := end + 1; e <= want; e++ {
+		if _, ok := fi.byNew[e]; !ok {
+			break
+		}
+		end = e
+	}
+	return end
 }
 
 // elsewhere names the other file of the diff where quote's first line is,

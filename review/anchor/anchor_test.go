@@ -56,6 +56,17 @@ func TestAnchor(t *testing.T) {
 			file: "pkg/tail.go", line: 8, end: 8, lineText: "\tlastCall()"},
 		{name: "line only, extended to end_line inside the hunk", f: review.RawFinding{File: "store/cache.go", Line: 19, EndLine: 40, Severity: "suggestion", Title: "t"},
 			file: "store/cache.go", line: 19, end: 21},
+		// A model quotes a range's first line and gives its end_line: the
+		// range is the finding's, as far as the diff goes, moved with the
+		// quote when the model's line number is off.
+		{name: "quote of a range's first line keeps its end_line", f: review.RawFinding{File: "store/cache.go", Line: 17, EndLine: 19, Quote: "f, _ := os.Open(c.path(key))", Severity: "important", Title: "t"},
+			file: "store/cache.go", line: 17, end: 19, evidence: anchor.EvidenceQuote},
+		{name: "a range moves with its quote", f: review.RawFinding{File: "store/cache.go", Line: 3, EndLine: 5, Quote: "f, _ := os.Open(c.path(key))", Severity: "important", Title: "t"},
+			file: "store/cache.go", line: 17, end: 19, evidence: anchor.EvidenceQuote},
+		{name: "a quoted range stops at the diff's end", f: review.RawFinding{File: "store/cache.go", Line: 17, EndLine: 40, Quote: "f, _ := os.Open(c.path(key))", Severity: "important", Title: "t"},
+			file: "store/cache.go", line: 17, end: 21, evidence: anchor.EvidenceQuote},
+		{name: "a deleted quote's range is its own lines", f: review.RawFinding{File: "pkg/dup.go", Line: 4, EndLine: 5, Quote: "obsolete()", Severity: "suggestion", Title: "t"},
+			file: "pkg/dup.go", line: 4, end: 4},
 		{name: "a/ prefix", f: reporttest.F("b/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
 		{name: "unique suffix", f: reporttest.F("cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
 		{name: "absolute path", f: reporttest.F("/home/u/src/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
