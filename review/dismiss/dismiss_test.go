@@ -191,8 +191,20 @@ func TestInlineIgnore(t *testing.T) {
 		"unchanged comment above an added line": {" 	// quorum:ignore the file is optional", false, "", ""},
 		"other category":                        {"+	// quorum:ignore style", false, "", ""},
 		"matching category":                     {"+	// quorum:ignore bug: checked by the caller", true, "inline quorum:ignore: checked by the caller", ""},
-		"no marker":                             {"+	// reads the file", false, "", ""},
-		"marker elsewhere":                      {"+	x := 1", false, "", ""},
+		// Punctuation on the filter word keeps it a filter.
+		"category with a full stop":         {"+	// quorum:ignore style.", false, "", ""},
+		"category in parentheses":           {"+	// quorum:ignore (style)", false, "", ""},
+		"category in brackets":              {"+	// quorum:ignore [style]", false, "", ""},
+		"category in quotes":                {"+	// quorum:ignore \"style\"", false, "", ""},
+		"category and a subject":            {"+	// quorum:ignore style/naming", false, "", ""},
+		"category with a hyphenated word":   {"+	// quorum:ignore style-only", false, "", ""},
+		"kind inside hyphenated words":      {"+	// quorum:ignore no-sql-injection-here", false, "", ""},
+		"matching kind in parentheses":      {"+	// quorum:ignore (unchecked-error) checked above", true, "inline quorum:ignore: checked above", ""},
+		"two names, one matching":           {"+	// quorum:ignore style/bug: checked above", true, "inline quorum:ignore: checked above", ""},
+		"code after a closed block comment": {"+	/* quorum:ignore */ x := open(p)", true, "inline quorum:ignore", ""},
+		"reason of a closed block comment":  {"+	/* quorum:ignore: trusted */ x := open(p)", true, "inline quorum:ignore: trusted", ""},
+		"no marker":                         {"+	// reads the file", false, "", ""},
+		"marker elsewhere":                  {"+	x := 1", false, "", ""},
 		// In a string literal the marker is the program's data, not the
 		// author's comment.
 		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, "", ""},

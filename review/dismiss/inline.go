@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/prompts"
@@ -153,13 +154,20 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		}
 		text := ml.text
 		rest := text[strings.Index(text, Marker)+len(Marker):]
+		// The marker's comment ends where its closing mark is: code after
+		// `/* quorum:ignore */` is no reason.
+		for _, end := range []string{"*/", "-->"} {
+			if i := strings.Index(rest, end); i >= 0 {
+				rest = rest[:i]
+			}
+		}
 		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
 		word, more, _ := strings.Cut(rest, " ")
-		w := strings.ToLower(strings.Trim(word, ":,;"))
 		// A first word that names a kind or a category is a filter, never
-		// a reason: "quorum:ignore style" keeps a security finding there.
-		if merge.IsKind(w) || slices.Contains(prompts.Categories(), w) {
-			if !slices.Contains(kinds, w) && w != strings.ToLower(category) {
+		// a reason: "quorum:ignore style" keeps a security finding there,
+		// and so do "style.", "(style)" and "style-only".
+		if names := filterNames(word); len(names) > 0 {
+			if !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(kinds, n) || n == strings.ToLower(category) }) {
 				continue
 			}
 			rest = strings.TrimSpace(more)
@@ -171,4 +179,28 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		return reason, true
 	}
 	return "", false
+}
+
+// filterNames are the kinds and categories a marker's first word names:
+// the word itself, or any of its parts between marks ("style/naming",
+// "(style).") and runs of its hyphenated words ("style-only",
+// "no-sql-injection"). A word that names one is a filter, so punctuation
+// never turns "ignore style" into "ignore everything".
+func filterNames(word string) []string {
+	isName := func(w string) bool { return merge.IsKind(w) || slices.Contains(prompts.Categories(), w) }
+	var names []string
+	parts := strings.FieldsFunc(strings.ToLower(word), func(r rune) bool {
+		return !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
+	})
+	for _, part := range parts {
+		words := strings.Split(part, "-")
+		for i := range words {
+			for j := i + 1; j <= len(words); j++ {
+				if w := strings.Join(words[i:j], "-"); isName(w) && !slices.Contains(names, w) {
+					names = append(names, w)
+				}
+			}
+		}
+	}
+	return names
 }
