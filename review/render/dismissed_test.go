@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,8 +31,30 @@ func TestDismissedAndFingerprints(t *testing.T) {
 	if err := SARIF(&sarif, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(sarif.String(), `"quorumFingerprint/v2": "0123456789abcdef"`) || strings.Contains(sarif.String(), "fedcba9876543210") {
-		t.Errorf("sarif partialFingerprints:\n%s", sarif.String())
+	// The dismissed finding stays in SARIF, suppressed, so code scanning
+	// shows it dismissed rather than fixed.
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+				Suppressions        []map[string]any  `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(sarif.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results
+	if len(res) != 2 || res[0].PartialFingerprints["quorumFingerprint/v2"] != "0123456789abcdef" || len(res[0].Suppressions) != 0 ||
+		res[1].PartialFingerprints["quorumFingerprint/v2"] != "fedcba9876543210" || len(res[1].Suppressions) != 1 {
+		t.Fatalf("sarif results:\n%s", sarif.String())
+	}
+	sup := res[1].Suppressions[0]
+	if sup["kind"] != "external" || sup["status"] != "accepted" || sup["justification"] != "logged by the caller (Ada <a@x>)" || sup["location"] == nil {
+		t.Errorf("suppression %v", sup)
+	}
+	if g, _ := sup["guid"].(string); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(g) {
+		t.Errorf("suppression guid %q is no version 5 GUID", g)
 	}
 	if err := RDJSONL(&rd, r, Options{}); err != nil {
 		t.Fatal(err)

@@ -177,3 +177,38 @@ func inPlace(line, quote, fix string) (string, bool) {
 func startsIndented(l string) bool { return l != "" && (l[0] == ' ' || l[0] == '\t') }
 
 func leadingSpace(l string) string { return l[:len(l)-len(strings.TrimLeft(l, " \t"))] }
+
+// replacement is a finding's code fix as an edit of the file at head: its
+// lines line..endLine replaced by text (lines joined by "\n", no final
+// newline), for the formats tools apply (SARIF fixes, reviewdog
+// suggestions).
+type replacement struct {
+	line, endLine int
+	text          string
+}
+
+// fixReplacement is f's fix as a replacement of f's own lines: only when
+// the Markdown shows it as a faithful diff of those lines (fixDiff), of
+// code on the new side (a finding about deleted code has no lines at head
+// to replace), written for f's place (a fix borrowed from another place is
+// not an edit of this one). A fix in words, or a model's own diff, is no
+// replacement.
+func fixReplacement(f report.Finding) (replacement, bool) {
+	if f.Line <= 0 || f.Deleted || review.FixIsProse(f.Fix) || review.FixIsDiff(strings.Trim(f.Fix, "\n")) {
+		return replacement{}, false
+	}
+	if s := f.FixFrom; s != nil && (s.File != "" && s.File != f.File || s.Line != f.Line || s.EndLine != f.EndLine || s.Deleted) {
+		return replacement{}, false
+	}
+	d := fixDiff(f)
+	if d == "" {
+		return replacement{}, false
+	}
+	var added []string
+	for l := range strings.SplitSeq(strings.TrimSuffix(d, "\n"), "\n") {
+		if rest, ok := strings.CutPrefix(l, "+"); ok {
+			added = append(added, rest)
+		}
+	}
+	return replacement{line: f.Line, endLine: max(f.EndLine, f.Line), text: strings.Join(added, "\n")}, true
+}

@@ -59,7 +59,23 @@ func TestSARIFSchema(t *testing.T) {
 		if err := validate(t, s, buf.Bytes()); err != nil {
 			t.Errorf("%s: SARIF fails the 2.1.0 schema: %v", sc.Name, err)
 		}
+		if bytes.Contains(buf.Bytes(), []byte(": null")) {
+			t.Errorf("%s: SARIF has a null field, which the schema's types refuse", sc.Name)
+		}
 		if sc.Name == "full" {
+			// Dismissed findings are written too, suppressed.
+			r := build(t, sc)
+			r.Dismissed = append(r.Dismissed, r.Findings[0], r.Findings[1])
+			r.Dismissed[0].Dismissal = &report.Dismissal{Reason: "checked by the caller", Source: "inline"}
+			r.Dismissed[1].Dismissal = &report.Dismissal{Reason: "logged", Who: "Ada <a@x>", When: "2026-01-02T03:04:05Z", Source: "ledger"}
+			r.Findings = r.Findings[2:]
+			var dis bytes.Buffer
+			if err := render.Write(&dis, "sarif", r, render.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := validate(t, s, dis.Bytes()); err != nil || !bytes.Contains(dis.Bytes(), []byte(`"kind": "inSource"`)) || !bytes.Contains(dis.Bytes(), []byte(`"kind": "external"`)) {
+				t.Errorf("SARIF with dismissed findings: %v\n%s", err, dis.Bytes())
+			}
 			broken := bytes.Replace(buf.Bytes(), []byte(`"level": "error"`), []byte(`"level": "fatal"`), 1)
 			if validate(t, s, broken) == nil {
 				t.Error("schema accepted an invalid level; the validation proves nothing")

@@ -293,7 +293,23 @@ func (m *md) dismissed(r *report.Report) {
 		return
 	}
 	m.h2("Dismissed")
-	m.p("%d finding%s dismissed, not counted by the gate, one line each ('quorum dismiss --list' shows the ledger, 'quorum undismiss ID' takes one back):\n\n", len(r.Dismissed), plural(len(r.Dismissed)))
+	inline, ledger := false, false
+	for _, f := range r.Dismissed {
+		if f.Dismissal != nil && f.Dismissal.Source == "inline" {
+			inline = true
+		} else {
+			ledger = true
+		}
+	}
+	var how []string
+	if ledger {
+		how = append(how, "'quorum dismiss --list' shows the ledger, 'quorum undismiss ID' takes one back")
+	}
+	if inline {
+		// undismiss reads the ledgers only: an inline one is in the code.
+		how = append(how, "deleting its quorum:ignore comment takes an inline one back")
+	}
+	m.p("%d finding%s dismissed, not counted by the gate, one line each (%s):\n\n", len(r.Dismissed), plural(len(r.Dismissed)), strings.Join(how, "; "))
 	for _, f := range r.Dismissed {
 		d := report.Dismissal{}
 		if f.Dismissal != nil {

@@ -27,6 +27,15 @@ type rdDiagnostic struct {
 	// RelatedLocations are the places of members anchored elsewhere (rdf's
 	// related_locations).
 	RelatedLocations []rdRelated `json:"related_locations,omitempty"`
+	// Suggestions holds a code fix of the finding's own lines, as whole
+	// lines (a range without columns, the diagnostic's own): reviewdog
+	// posts it as a suggested change.
+	Suggestions []rdSuggestion `json:"suggestions,omitempty"`
+}
+
+type rdSuggestion struct {
+	Range rdRange `json:"range"`
+	Text  string  `json:"text"`
 }
 
 type rdRelated struct {
@@ -89,6 +98,9 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 			if f.EndLine > f.Line {
 				d.Location.Range.End = &rdPosition{Line: f.EndLine}
 			}
+		}
+		if rep, ok := fixReplacement(f); ok && d.Location.Range != nil {
+			d.Suggestions = []rdSuggestion{{Range: *d.Location.Range, Text: rep.text}}
 		}
 		for _, pl := range elsewhere(f) {
 			rel := rdRelated{Message: mdText(pl.reviewer + ": " + pl.title), Location: rdLocation{Path: fromRoot(opts.FromRoot, pl.file)}}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/url"
@@ -32,77 +33,29 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	run := sarif.NewRun(*sarif.NewTool(driver))
 
 	var cats []string
-	for _, f := range r.Findings {
+	for _, f := range slices.Concat(r.Findings, r.Dismissed) {
 		if !slices.Contains(cats, f.Category) {
 			cats = append(cats, f.Category)
 		}
 	}
 	slices.Sort(cats)
 	for _, c := range cats {
+		help := "Reported in the " + c + " category by quorum's panel of local models; the message says how many reviewers found it. `quorum dismiss ID --reason \"...\"` dismisses a false positive (ID is the result's id property)."
 		run.AddRule(ruleID(c)).
 			WithShortDescription(sarif.NewMultiformatMessageString(c + " finding")).
-			WithFullDescription(sarif.NewMultiformatMessageString("Findings in the " + c + " category, reported by quorum's review panel."))
+			WithFullDescription(sarif.NewMultiformatMessageString("Findings in the " + c + " category, reported by quorum's review panel.")).
+			WithHelp(sarif.NewMultiformatMessageString(strings.ReplaceAll(help, "`", "")).WithMarkdown(help))
 	}
 
 	run.Results = []*sarif.Result{}
 	for _, f := range r.Findings {
-		k, n := f.Agreement()
-		msg := sarifText(f.Title) + lineNote(f) + evidenceNote(f)
-		if f.Explanation != "" {
-			msg += "\n\n" + sarifText(f.Explanation)
-		}
-		msg += fmt.Sprintf("\n\nFound by %d of %d reviewers (%s).", k, n, joinNames(f.Reviewers))
-		res := sarif.NewRuleResult(ruleID(f.Category)).
-			WithRuleIndex(slices.Index(cats, f.Category)).
-			WithLevel(sarifLevel(f.Severity)).
-			WithMessage(sarif.NewTextMessage(msg))
-		// The region is on the file at head, so it is always new-side lines:
-		// for deleted code, the line where the deletion sits (f.Line; the
-		// last line for a deletion at the end of a file), never the old
-		// lines, which would point at unrelated code of the new file. The
-		// old lines are in the message (lineNote) and the properties. A
-		// deletion with no new-side line (the file deleted or emptied) has
-		// no region.
-		phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File)))
-		if f.Line > 0 {
-			phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
-		}
-		res.AddLocation(sarif.NewLocationWithPhysicalLocation(phys))
-		// Members anchored elsewhere (a cause and its symptom lines apart,
-		// or in another file, grouped by a judge) are related locations,
-		// so code scanning shows each place.
-		for _, loc := range elsewhere(f) {
-			rel := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(loc.file)))
-			if loc.line > 0 {
-				rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
-			}
-			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(rel).WithMessage(sarif.NewTextMessage(sarifText(loc.reviewer + ": " + loc.title))))
-		}
-		// The fingerprint survives line moves, renames and rewording
-		// (report.Fingerprint), so code scanning sees one finding across runs.
-		res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v2": f.Fingerprint})
-		pb := sarif.NewPropertyBag()
-		pb.Add("id", f.ID)
-		pb.Add("severity", f.Severity)
-		pb.Add("category", f.Category)
-		pb.Add("reviewers", f.Reviewers)
-		pb.Add("found_by", k)
-		pb.Add("seen_by", n)
-		pb.Add("votes", f.Votes)
-		// How the finding is tied to the diff ("quote", "near-quote",
-		// "line", "file") and the gate's weighted agreement it makes.
-		pb.Add("evidence", f.Evidence)
-		pb.Add("support", f.Support)
-		if f.LineKind != "" {
-			// "context": code this change did not touch (see report.Finding).
-			pb.Add("line_kind", f.LineKind)
-		}
-		if f.Deleted {
-			// The deleted code's own lines, in the base version of the file.
-			pb.Add("old_line", f.OldLine)
-			pb.Add("old_end_line", max(f.OldEndLine, f.OldLine))
-		}
-		res.AttachPropertyBag(pb)
+		run.AddResult(sarifResult(f, cats))
+	}
+	// A dismissed finding stays, marked suppressed: code scanning then shows
+	// the alert as dismissed, where leaving it out would read as fixed.
+	for _, f := range r.Dismissed {
+		res := sarifResult(f, cats)
+		res.AddSuppression(sarifSuppression(f, res.Locations[0]))
 		run.AddResult(res)
 	}
 	inv := run.AddInvocation(r.Verdict.Status != report.VerdictIncomplete)
@@ -178,4 +131,106 @@ func joinNames(names []string) string {
 		out += n
 	}
 	return out
+}
+
+// sarifResult is one finding as a SARIF result of the rule of its category.
+func sarifResult(f report.Finding, cats []string) *sarif.Result {
+	k, n := f.Agreement()
+	msg := sarifText(f.Title) + lineNote(f) + evidenceNote(f)
+	if f.Explanation != "" {
+		msg += "\n\n" + sarifText(f.Explanation)
+	}
+	msg += fmt.Sprintf("\n\nFound by %d of %d reviewers (%s).", k, n, joinNames(f.Reviewers))
+	res := sarif.NewRuleResult(ruleID(f.Category)).
+		WithRuleIndex(slices.Index(cats, f.Category)).
+		WithLevel(sarifLevel(f.Severity)).
+		WithMessage(sarif.NewTextMessage(msg))
+	// The region is on the file at head, so it is always new-side lines:
+	// for deleted code, the line where the deletion sits (f.Line; the
+	// last line for a deletion at the end of a file), never the old
+	// lines, which would point at unrelated code of the new file. The
+	// old lines are in the message (lineNote) and the properties. A
+	// deletion with no new-side line (the file deleted or emptied) has
+	// no region.
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File)))
+	if f.Line > 0 {
+		phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
+	}
+	res.AddLocation(sarif.NewLocationWithPhysicalLocation(phys))
+	// Members anchored elsewhere (a cause and its symptom lines apart,
+	// or in another file, grouped by a judge) are related locations,
+	// so code scanning shows each place.
+	for _, loc := range elsewhere(f) {
+		rel := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(loc.file)))
+		if loc.line > 0 {
+			rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
+		}
+		res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(rel).WithMessage(sarif.NewTextMessage(sarifText(loc.reviewer + ": " + loc.title))))
+	}
+	// A code fix of the finding's own lines is an edit a viewer can apply:
+	// those whole lines (a region of lines and no columns) replaced.
+	if rep, ok := fixReplacement(f); ok {
+		edit := sarif.NewReplacement(sarif.NewSimpleRegion(rep.line, rep.endLine)).
+			WithInsertedContent(sarif.NewArtifactContent().WithText(rep.text))
+		change := sarif.NewArtifactChange(sarif.NewSimpleArtifactLocation(artifactURI(f.File))).WithReplacement(edit)
+		res.AddFix(sarif.NewFix().WithDescriptionText("Suggested fix").WithArtifactChanges([]*sarif.ArtifactChange{change}))
+	}
+	// The fingerprint survives line moves, renames and rewording
+	// (report.Fingerprint), so code scanning sees one finding across runs.
+	res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v2": f.Fingerprint})
+	pb := sarif.NewPropertyBag()
+	pb.Add("id", f.ID)
+	pb.Add("severity", f.Severity)
+	pb.Add("category", f.Category)
+	pb.Add("reviewers", f.Reviewers)
+	pb.Add("found_by", k)
+	pb.Add("seen_by", n)
+	pb.Add("votes", f.Votes)
+	// How the finding is tied to the diff ("quote", "near-quote",
+	// "line", "file") and the gate's weighted agreement it makes.
+	pb.Add("evidence", f.Evidence)
+	pb.Add("support", f.Support)
+	if f.LineKind != "" {
+		// "context": code this change did not touch (see report.Finding).
+		pb.Add("line_kind", f.LineKind)
+	}
+	if f.Deleted {
+		// The deleted code's own lines, in the base version of the file.
+		pb.Add("old_line", f.OldLine)
+		pb.Add("old_end_line", max(f.OldEndLine, f.OldLine))
+	}
+	res.AttachPropertyBag(pb)
+	return res
+}
+
+// sarifSuppression marks a dismissed finding: "inSource" for a
+// quorum:ignore comment, "external" for a ledger entry, accepted, with the
+// reason (and who gave it) as the justification. The library writes every
+// field of a suppression, so each gets a value: its location is the
+// finding's, and its guid is made from the fingerprint and where the
+// dismissal was read, so it is the same on every run.
+func sarifSuppression(f report.Finding, at *sarif.Location) *sarif.Suppression {
+	d := report.Dismissal{}
+	if f.Dismissal != nil {
+		d = *f.Dismissal
+	}
+	kind := "external"
+	if d.Source == "inline" {
+		kind = "inSource"
+	}
+	why := d.Reason
+	if d.Who != "" {
+		why += " (" + d.Who + ")"
+	}
+	return sarif.NewSuppression(kind).WithStatus("accepted").WithJustifcation(sarifText(why)).
+		WithLocation(at).WithGuid(stableGUID(f.Fingerprint + "\x00" + d.Source))
+}
+
+// stableGUID is a name-based (version 5 form) GUID of s: the same s, the
+// same GUID.
+func stableGUID(s string) string {
+	h := sha256.Sum256([]byte(s))
+	h[6] = h[6]&0x0f | 0x50 // version 5
+	h[8] = h[8]&0x3f | 0x80 // RFC 4122 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }

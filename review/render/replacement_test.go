@@ -1,0 +1,53 @@
+package render
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/review/report"
+)
+
+// A fix becomes an edit tools apply (SARIF fixes, reviewdog suggestions)
+// only when it is code replacing the finding's own lines at head, exactly
+// as the Markdown diff shows it.
+func TestFixReplacement(t *testing.T) {
+	code := []report.CodeLine{
+		{Kind: "context", New: 4, Old: 4, Text: "\tf, _ := os.Open(p)"},
+		{Kind: "added", New: 5, Text: "\tdata, _ := io.ReadAll(f)"},
+		{Kind: "added", New: 6, Text: "\treturn data"},
+	}
+	base := report.Finding{File: "a.go", Line: 5, EndLine: 6, Code: code}
+	with := func(change func(*report.Finding)) report.Finding {
+		f := base
+		change(&f)
+		return f
+	}
+	for name, c := range map[string]struct {
+		f    report.Finding
+		ok   bool
+		want replacement
+	}{
+		"code of the finding's lines": {f: with(func(f *report.Finding) { f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n\treturn nil\n}\nreturn data" }), ok: true,
+			want: replacement{line: 5, endLine: 6, text: "\tdata, err := io.ReadAll(f)\n\tif err != nil {\n\t\treturn nil\n\t}\n\treturn data"}},
+		"one line, the quote replaced in place": {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.FixQuote, f.Fix = 5, 5, "data, _ :=", "data, err :=" }), ok: true,
+			want: replacement{line: 5, endLine: 5, text: "\tdata, err := io.ReadAll(f)"}},
+		"no fix":         {f: base},
+		"words":          {f: with(func(f *report.Finding) { f.Fix = "Check the error that ReadAll returns." })},
+		"a model's diff": {f: with(func(f *report.Finding) { f.Fix = "--- a/a.go\n+++ b/a.go\n@@ -5 +5 @@\n-x\n+y" })},
+		"deleted code":   {f: with(func(f *report.Finding) { f.Deleted, f.OldLine, f.Fix = true, 7, "cleanup()" })},
+		"file level":     {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.Fix = 0, 0, "x := 1" })},
+		// The excerpt lacks a line the finding spans: the diff would not be
+		// faithful, nor would the edit.
+		"lines not all in the excerpt": {f: with(func(f *report.Finding) { f.EndLine, f.Fix = 8, "x := 1" })},
+		"a fix borrowed from another place": {f: with(func(f *report.Finding) {
+			f.Fix, f.FixFrom = "f.Close()", &report.FixSource{Reviewer: "b", File: "a.go", Line: 4, EndLine: 4, Code: code[:1]}
+		})},
+		"a fix borrowed from the same place": {f: with(func(f *report.Finding) {
+			f.Fix, f.FixFrom = "return data, nil", &report.FixSource{Reviewer: "b", File: "a.go", Line: 5, EndLine: 6, Code: code[1:]}
+		}), ok: true, want: replacement{line: 5, endLine: 6, text: "\treturn data, nil"}},
+	} {
+		got, ok := fixReplacement(c.f)
+		if ok != c.ok || got != c.want {
+			t.Errorf("%s: fixReplacement = %+v, %v; want %+v, %v", name, got, ok, c.want, c.ok)
+		}
+	}
+}
