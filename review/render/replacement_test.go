@@ -26,7 +26,9 @@ func TestFixReplacement(t *testing.T) {
 		ok   bool
 		want replacement
 	}{
-		"code of the finding's lines": {f: with(func(f *report.Finding) { f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n\treturn nil\n}\nreturn data" }), ok: true,
+		"code of the finding's lines": {f: with(func(f *report.Finding) {
+			f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n\treturn nil\n}\nreturn data"
+		}), ok: true,
 			want: replacement{line: 5, endLine: 6, text: "\tdata, err := io.ReadAll(f)\n\tif err != nil {\n\t\treturn nil\n\t}\n\treturn data"}},
 		"one line, the quote replaced in place": {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.FixQuote, f.Fix = 5, 5, "data, _ :=", "data, err :=" }), ok: true,
 			want: replacement{line: 5, endLine: 5, text: "\tdata, err := io.ReadAll(f)"}},
