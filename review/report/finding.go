@@ -230,16 +230,32 @@ func stableID(file, lineText, category string) string {
 	return "Q" + hex.EncodeToString(h[:])[:10]
 }
 
-// assignIDs makes ids unique: two issues of one category on one line get
-// -2, -3 in report order.
+// assignIDs makes ids unique. Two issues of one category on one line of
+// one place (one fingerprint) get -2, -3 in report order. The same line
+// text at two places of a file (two functions' `db.Query(q)`) also gets
+// each place's fingerprint, its first four hex digits: numbered in report
+// order, the id a user copied would name the other function's finding
+// once code is added above, and `quorum dismiss ID` would dismiss that
+// one. An id that was alone and gains a copy elsewhere is then in no newer
+// report, so dismiss finds the report it was copied from.
 func assignIDs(fs []Finding) {
+	prints := map[string][]string{} // an id → the fingerprints that share it
+	for _, f := range fs {
+		if !slices.Contains(prints[f.ID], f.Fingerprint) {
+			prints[f.ID] = append(prints[f.ID], f.Fingerprint)
+		}
+	}
 	n := map[string]int{}
 	for i := range fs {
 		id := fs[i].ID
+		if len(prints[id]) > 1 && len(fs[i].Fingerprint) >= 4 {
+			id += "-" + fs[i].Fingerprint[:4]
+		}
 		n[id]++
 		if n[id] > 1 {
-			fs[i].ID = fmt.Sprintf("%s-%d", id, n[id])
+			id = fmt.Sprintf("%s-%d", id, n[id])
 		}
+		fs[i].ID = id
 	}
 }
 

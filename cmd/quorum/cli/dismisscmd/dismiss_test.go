@@ -702,3 +702,45 @@ func onB2(t *testing.T, branch, print string, line int) string {
 	}
 	return dir
 }
+
+// TestDismissAllInReadsDismissedFindings: --all-in and --severity choose
+// among the report's dismissed findings too, as an id does: one taken back
+// since that report is dismissed again, not "no finding matches".
+func TestDismissAllInReadsDismissedFindings(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rep := &report.Report{Schema: report.Schema, Dismissed: []report.Finding{
+		{ID: "Qaaaaaaaaaa", File: "gen/api.go", Line: 3, Title: "one", Fingerprint: "000000000000000a", Severity: "suggestion",
+			Dismissal: &report.Dismissal{Reason: "generated", Source: "ledger"}},
+	}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--all-in", "gen/api.go", "--reason", "generated code"})
+	if code != 0 || out.String() != "dismissed Qaaaaaaaaaa gen/api.go:3 one\n" {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestDismissAnIDNowAtTwoPlaces: an id copied when its line was at one
+// place, in no report since it gained a copy in another function (each
+// now has the id with its place's fingerprint), is not read as either:
+// dismiss names both and asks for the one meant.
+func TestDismissAnIDNowAtTwoPlaces(t *testing.T) {
+	dir, gd := gitRepo(t)
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{
+		{ID: "Qc327da9268-1a2b", File: "db.go", Line: 10, Title: "injection", Fingerprint: "1a2b000000000000", Severity: "critical"},
+		{ID: "Qc327da9268-9f8e", File: "db.go", Line: 15, Title: "injection", Fingerprint: "9f8e000000000000", Severity: "critical"},
+	}}
+	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := cmdtest.NewFactory(dir, nil)
+	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qc327da9268", "--reason", "enum"})
+	want := "error: Qc327da9268 names the same line at 2 places in report 20260304-050607-abc1234 now: Qc327da9268-1a2b db.go:10; Qc327da9268-9f8e db.go:15\nhint: dismiss the one you mean by its id\n"
+	if code != 2 || out.Len() != 0 || errOut.String() != want {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
