@@ -242,6 +242,35 @@ func TestRunPreCommitEnv(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 
+	// A commit named otherwise than pre-commit does (by hand, checking a
+	// hook manager's setup) is read with git; one git cannot read is an
+	// error, never a push passed unreviewed.
+	for _, name := range []string{"HEAD", head[:9]} {
+		env["PRE_COMMIT_TO_REF"], env["PRE_COMMIT_FROM_REF"] = name, strings.Repeat("0", 40)
+		f, _, errOut = cmdtest.NewFactory(dir, env)
+		got = ReviewRequest{}
+		cmd = NewCmdRun(f, func(o *RunOptions) error {
+			o.Reviewer = reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) { got = r; return Outcome{}, nil })
+			return RunPush(o)
+		})
+		if code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil); code != 0 || len(got.Ranges) != 1 || got.Ranges[0].Head != head {
+			t.Fatalf("PRE_COMMIT_TO_REF=%s: exit %d %q %+v", name, code, errOut, got)
+		}
+	}
+	for variable, value := range map[string]string{"PRE_COMMIT_TO_REF": "nosuchbranch", "PRE_COMMIT_FROM_REF": "nosuchbranch"} {
+		env["PRE_COMMIT_TO_REF"], env["PRE_COMMIT_FROM_REF"] = head, strings.Repeat("0", 40)
+		env[variable] = value
+		f, _, errOut = cmdtest.NewFactory(dir, env)
+		cmd = NewCmdRun(f, func(o *RunOptions) error {
+			o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { t.Fatal("reviewed"); return Outcome{}, nil })
+			return RunPush(o)
+		})
+		if code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil); code != exitcode.Setup ||
+			!strings.Contains(errOut.String(), "error: "+variable+"=nosuchbranch names no commit of this repository\nhint: set it to the commit pushed (pre-commit does)") {
+			t.Fatalf("%s=nosuchbranch: exit %d %q", variable, code, errOut)
+		}
+	}
+
 	// Without the variables, no arguments is a usage error with a hint.
 	f, _, errOut = cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir()})
 	cmd = NewCmdRun(f, func(*RunOptions) error { t.Fatal("ran"); return nil })

@@ -1,6 +1,7 @@
 package hookcmd
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
@@ -243,7 +245,11 @@ func RunPush(opts *RunOptions) error {
 	if len(updates) == 0 {
 		// pre-commit runs pre-push hooks without git's stdin and describes
 		// the push in PRE_COMMIT_* variables instead.
-		if u, r, ok := preCommitUpdate(getenv); ok {
+		u, r, ok, err := preCommitUpdate(ctx, dir, getenv)
+		if err != nil {
+			return err
+		}
+		if ok {
 			updates, remote = []hook.Update{u}, r
 		}
 	}
@@ -514,15 +520,27 @@ func nothingReviewed(ctx context.Context, dir string, w io.Writer, opts *RunOpti
 	return nil
 }
 
-// preCommitUpdate rebuilds the push from pre-commit's environment.
-func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
+// preCommitUpdate rebuilds the push from pre-commit's environment. pre-commit
+// sets full object names; a name set by hand (HEAD, a short one, a branch)
+// is read with git, and one git cannot read is an error: a push described
+// by variables the gate cannot read must not pass unreviewed.
+func preCommitUpdate(ctx context.Context, dir string, getenv func(string) string) (hook.Update, string, bool, error) {
 	to := getenv("PRE_COMMIT_TO_REF")
 	if to == "" {
-		return hook.Update{}, "", false
+		return hook.Update{}, "", false, nil
+	}
+	to, err := commitOf(ctx, dir, "PRE_COMMIT_TO_REF", to)
+	if err != nil {
+		return hook.Update{}, "", false, err
 	}
 	from := getenv("PRE_COMMIT_FROM_REF")
-	if len(from) != len(to) {
-		from = strings.Repeat("0", len(to))
+	switch {
+	case from == "" || strings.Trim(from, "0") == "":
+		from = strings.Repeat("0", len(to)) // a new branch
+	case !isObjectName(from, len(to)):
+		if from, err = commitOf(ctx, dir, "PRE_COMMIT_FROM_REF", from); err != nil {
+			return hook.Update{}, "", false, err
+		}
 	}
 	ref := func(s, def string) string {
 		if s == "" || strings.ContainsAny(s, " \n") {
@@ -533,9 +551,37 @@ func preCommitUpdate(getenv func(string) string) (hook.Update, string, bool) {
 	line := strings.Join([]string{ref(getenv("PRE_COMMIT_LOCAL_BRANCH"), "HEAD"), to, ref(getenv("PRE_COMMIT_REMOTE_BRANCH"), "refs/heads/unknown"), from}, " ")
 	ups, err := hook.ParsePushLines(strings.NewReader(line))
 	if err != nil || len(ups) != 1 {
-		return hook.Update{}, "", false
+		return hook.Update{}, "", false, exitcode.New(exitcode.Setup, fmt.Errorf("the PRE_COMMIT_* variables describe no push git can read: %q", line),
+			"pre-commit sets them for its pre-push stage; set PRE_COMMIT_TO_REF and PRE_COMMIT_FROM_REF to commits, or run quorum from git's pre-push hook ("+skipHint+")")
 	}
-	return ups[0], getenv("PRE_COMMIT_REMOTE_NAME"), true
+	return ups[0], getenv("PRE_COMMIT_REMOTE_NAME"), true, nil
+}
+
+// commitOf is the full object name of the commit name (a variable's value)
+// names; an error naming the variable when git cannot read it.
+func commitOf(ctx context.Context, dir, variable, name string) (string, error) {
+	if isObjectName(name, len(name)) && (len(name) == 40 || len(name) == 64) {
+		return name, nil
+	}
+	out, err := (&gitexec.Git{Dir: dir}).Output(ctx, "rev-parse", "-q", "--verify", "--end-of-options", name+"^{commit}")
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("%s=%s names no commit of this repository", variable, safetext.OneLine(name)),
+			"set it to the commit pushed (pre-commit does), or unset the PRE_COMMIT_* variables; "+skipHint)
+	}
+	return string(bytes.TrimSpace(out)), nil
+}
+
+// isObjectName says s is n lowercase hex digits.
+func isObjectName(s string, n int) bool {
+	if len(s) != n || n == 0 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // applyRepushRule adds to plan the ranges a push once blocked gets again:
