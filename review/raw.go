@@ -168,6 +168,10 @@ type RawResult struct {
 	// diff plans the same at any figure).
 	BytesPerToken float64 `json:"bytes_per_token,omitempty"`
 	Calibration   string  `json:"calibration,omitempty"`
+	// ProbeCut, with Calibration "conservative", is the prompt tokens the
+	// server read of the tokenizer probe before it cut it: the context it
+	// runs the model at is too small for the probe.
+	ProbeCut int `json:"probe_cut,omitempty"`
 	// Resplits counts prompts the server cut that were split and asked again.
 	Resplits int `json:"resplits,omitempty"`
 	// Unasked counts planned chunks with no result: the run stopped (the

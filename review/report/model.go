@@ -190,7 +190,11 @@ type Reviewer struct {
 	// Calibration says where the bytes-per-token its chunks were planned
 	// with came from (review.RawResult.Calibration): "conservative" is
 	// one token a byte, for a tokenizer the server never measured.
-	Calibration  string  `json:"calibration,omitempty"`
+	Calibration string `json:"calibration,omitempty"`
+	// ProbeCut is why a "conservative" figure was not measured: the server
+	// cut the tokenizer probe after this many tokens, its context for the
+	// model (review.RawResult.ProbeCut).
+	ProbeCut     int     `json:"probe_cut,omitempty"`
 	DurationMS   int64   `json:"duration_ms"`
 	LoadMS       int64   `json:"load_ms"`
 	PromptTokens int     `json:"tokens_in"`

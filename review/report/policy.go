@@ -311,7 +311,12 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 			it, is = "them", "they are"
 			what = fmt.Sprintf("%d files (%s)", n, what)
 		}
-		if r.PlannedAtOneTokenAByte() {
+		if at, model := r.ProbeCutAt(); at > 0 {
+			// The server's context is smaller than quorum's probe: that
+			// context, not the files, is what to raise.
+			parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table): the server runs %s at %d tokens, too few for quorum's tokenizer probe, so the chunks were planned at one token a byte; raise the context the server runs the models at",
+				what, it, safetext.OneLine(model), at))
+		} else if r.PlannedAtOneTokenAByte() {
 			// Not the files: the tokenizer was never measured, so each
 			// chunk held a quarter of the code it could.
 			parts = append(parts, fmt.Sprintf("%s did not fit any reviewer's context, even one line at a time, so no reviewer read %s in full (truncated in the coverage table): their chunks were planned at one token a byte, the model's tokenizer unmeasured (the server gave no usable token count); give the reviewers a larger context (a model's num_ctx, or the server's own), or use a server that reports usage",
@@ -343,6 +348,23 @@ func (r *Report) PlannedAtOneTokenAByte() bool {
 		n++
 	}
 	return n > 0
+}
+
+// ProbeCutAt is, when PlannedAtOneTokenAByte, the least context a server
+// cut a reviewer's tokenizer probe at (Reviewer.ProbeCut), and that
+// reviewer's model: the reason the figure went unmeasured is a context
+// too small, not a server that counts nothing. 0 when none was cut.
+func (r *Report) ProbeCutAt() (int, string) {
+	at, model := 0, ""
+	if !r.PlannedAtOneTokenAByte() {
+		return 0, ""
+	}
+	for _, rv := range r.Reviewers {
+		if rv.ProbeCut > 0 && (at == 0 || rv.ProbeCut < at) {
+			at, model = rv.ProbeCut, rv.Model
+		}
+	}
+	return at, model
 }
 
 // TruncatedFor reports whether some reviewer that answered marked file p

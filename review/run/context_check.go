@@ -59,6 +59,22 @@ func CheckedContext(c *cache.Cache, model, digest string, numCtx int) (int, bool
 	return 0, false
 }
 
+// CutAt reports whether a review found the server cut a prompt of model
+// (the tokenizer probe, or the context check): sent with numCtx, at any
+// size (one cut at numCtx itself is a probe too large for the server's
+// context), or with any num_ctx, below it. With no tokenizer figure kept
+// (MeasuredBytesPerToken), that cut is why: a review of the model plans it
+// at one token a byte.
+func CutAt(c *cache.Cache, model, digest string, numCtx int) bool {
+	id := modelID(model, digest)
+	var chk ctxCheck
+	if ok, _ := c.Get(ctxCheckNS, ctxCheckKey(id, numCtx), &chk); ok && chk.ServerCtx > 0 {
+		return true
+	}
+	ok, _ := c.Get(ctxCheckNS, cutKey(id), &chk)
+	return ok && chk.ServerCtx > 0
+}
+
 // cutKey names the least server context any check of a model found, at
 // whatever num_ctx it was asked.
 func cutKey(id string) string { return cache.Key("ctxcut/v1", id) }

@@ -161,8 +161,8 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 		t.Fatalf("%d requests cut", cut)
 	}
 	probe := srv.OpenAIChats()[0]
-	if !strings.HasPrefix(probe.Prompt, "Calibration ") || probe.PromptEvalCount != 1024 || res.Calibration != run.CalibratedConservative {
-		t.Fatalf("probe read %d tokens; calibration %s", probe.PromptEvalCount, res.Calibration)
+	if !strings.HasPrefix(probe.Prompt, "Calibration ") || probe.PromptEvalCount != 1024 || res.Calibration != run.CalibratedConservative || res.ProbeCut != 1024 {
+		t.Fatalf("probe read %d tokens; calibration %s, probe cut at %d", probe.PromptEvalCount, res.Calibration, res.ProbeCut)
 	}
 	var e map[string]any
 	if ok, _ := r.Cache.Get("bytes-per-token", cache.Key("bpt/v4", "digest:"+res.Digest), &e); ok {
@@ -252,7 +252,7 @@ func TestOpenAIProbeCutAtAnOddContextTeachesNothing(t *testing.T) {
 	if ok, _ := r.Cache.Get("bytes-per-token", cache.Key("bpt/v4", "digest:"+res.Digest), &e); ok {
 		t.Fatalf("learned %v from a cut probe", e)
 	}
-	if res.Calibration != run.CalibratedConservative || res.Options.NumCtx != 700 || len(res.Covered) != 0 || sawBug(res) {
-		t.Fatalf("calibration %s, num_ctx %d, covered %v: %s", res.Calibration, res.Options.NumCtx, res.Covered, res.Error)
+	if res.Calibration != run.CalibratedConservative || res.ProbeCut != 700 || res.Options.NumCtx != 700 || len(res.Covered) != 0 || sawBug(res) {
+		t.Fatalf("calibration %s, probe cut at %d, num_ctx %d, covered %v: %s", res.Calibration, res.ProbeCut, res.Options.NumCtx, res.Covered, res.Error)
 	}
 }

@@ -22,6 +22,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 		res.Metrics.Wall = rr.end.Sub(rr.start)
 	}
 	res.Calibration = rr.calibration
+	if rr.calibration == CalibratedConservative {
+		res.ProbeCut = rr.probeCut
+	}
 	if rr.measured() || rr.calibration == CalibratedConservative {
 		res.BytesPerToken = rr.bpt.prior
 		if rr.plan != nil {

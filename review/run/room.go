@@ -98,3 +98,7 @@ func answerRoom(numPredict, numCtx int) int {
 // quorum plans with covers (maxBPT): a model judged by it that has no room
 // has none whatever its tokenizer.
 const OptimisticBytesPerToken = maxBPT
+
+// ConservativeBytesPerToken is what a review plans a model with whose
+// tokenizer it could not measure: one token a byte.
+const ConservativeBytesPerToken = conservativeBPT

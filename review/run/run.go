@@ -43,6 +43,33 @@ type ContextSetter interface {
 }
 
 // setsContext reports whether r's backend sets num_ctx.
+// PlannedContext is the num_ctx a review plans a model's chunks for: the
+// context the server reports for the model (contextLength, 0 when it does
+// not say), capped by the user's num_ctx for it (numCtx, 0 for none) and
+// maxContext. A server that reports none runs the model at the user's
+// num_ctx, else at what quorum sets on every request (fallbackContext), or,
+// where quorum cannot set it (setsContext false: an OpenAI-compatible
+// server), at the smallest context in common use (assumedContext).
+// 'quorum doctor' judges a model by the same figure.
+func PlannedContext(contextLength, numCtx, maxContext int, setsContext bool) int {
+	ctxLen := contextLength
+	switch {
+	case ctxLen > 0:
+	case !setsContext && numCtx <= 0:
+		ctxLen = assumedContext
+	default:
+		ctxLen = cmp.Or(numCtx, fallbackContext)
+	}
+	n := ctxLen
+	if maxContext > 0 {
+		n = min(n, maxContext)
+	}
+	if numCtx > 0 {
+		n = min(n, numCtx)
+	}
+	return n
+}
+
 func (r *Runner) setsContext() bool {
 	cs, ok := r.Chat.(ContextSetter)
 	return !ok || cs.SetsContext()
@@ -160,6 +187,9 @@ type reviewerRun struct {
 	noCount bool
 	// calibration says where the planning figure came from.
 	calibration string
+	// probeCut is what the server read of the tokenizer probe when it cut
+	// it (its context): why the figure is unmeasured.
+	probeCut int
 	// extra are the metrics of requests that answered no chunk: the probe,
 	// and prompts the server cut before they were split again.
 	extra    review.Metrics
@@ -238,27 +268,11 @@ func (r *Runner) setup(ctx context.Context, prep *plan.Prepared, cfg Config, rv 
 		rr.res.Digest, ctxLen = info.Digest, info.ContextLength
 	}
 	rr.ctxUnset = !r.setsContext()
-	ownCtx := ctxLen > 0 // the server's figure for the model, not a default or the user's
-	switch {
-	case ctxLen > 0:
-	case rr.ctxUnset && rv.NumCtx <= 0:
-		// Nobody says the context the server runs the model at, and
-		// quorum cannot set it: the smallest in common use.
-		ctxLen = assumedContext
-	default:
-		// The server does not say (an OpenAI-compatible one cannot): the
-		// user's num_ctx for this model is the figure, else a safe default
-		// that quorum sets on every request.
-		ctxLen = cmp.Or(rv.NumCtx, fallbackContext)
-	}
-	numCtx := min(ctxLen, cfg.MaxContext)
-	if rv.NumCtx > 0 {
-		numCtx = min(numCtx, rv.NumCtx)
-	}
+	numCtx := PlannedContext(ctxLen, rv.NumCtx, cfg.MaxContext, !rr.ctxUnset)
 	// Ollama runs no model past the context it was trained for (newer
 	// servers cap num_ctx there), so neither --max-context nor num_ctx
 	// raises a model held at its own.
-	rr.modelCap = ownCtx && numCtx == ctxLen && ctxLen < cfg.MaxContext
+	rr.modelCap = ctxLen > 0 && numCtx == ctxLen && ctxLen < cfg.MaxContext
 	rr.res.Options = review.Options{
 		NumCtx:      numCtx,
 		NumPredict:  min(cfg.NumPredict, numCtx/2),

@@ -27,6 +27,7 @@ import (
 	"github.com/quorum-review/quorum/internal/golden"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/ollamatest"
+	"github.com/quorum-review/quorum/internal/openai"
 	"github.com/quorum-review/quorum/review"
 	reviewrun "github.com/quorum-review/quorum/review/run"
 )
@@ -558,7 +559,7 @@ func TestContextTheUserSets(t *testing.T) {
 	repo := gitRepo(t)
 	e := env{dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host}}
 	out, _, _ := run(t, e, "--models", "plain")
-	if !strings.Contains(out, "warn  context     plain:latest: the server reports no context length; quorum will ask for 16384 tokens") {
+	if !strings.Contains(out, "warn  context     plain:latest: the server reports no context length; quorum will ask for 4096 tokens, what it sets on every request") {
 		t.Errorf("no num_ctx set:\n%s", out)
 	}
 	if err := os.WriteFile(filepath.Join(repo, ".quorum.yaml"), []byte("models:\n  - name: plain\n    num_ctx: 8192\n"), 0o644); err != nil {
@@ -633,5 +634,42 @@ func TestGuidelinesAndAheadLines(t *testing.T) {
 	e.vars["QUORUM_HOOK_AHEAD"] = "false"
 	if out, _, _ := run(t, e); !strings.Contains(out, "info  ahead       the post-commit hook is installed, but hook.ahead is false (env QUORUM_HOOK_AHEAD)") {
 		t.Errorf("hook.ahead false:\n%s", out)
+	}
+}
+
+// TestOpenAIContextAsAReviewPlansIt: over the OpenAI-compatible API no
+// num_ctx reaches the server, so doctor says the 2048 tokens a review
+// plans for; once a review's tokenizer probe was cut there (the server
+// runs the model at less than the probe takes), a review plans at one
+// token a byte, and doctor judges the model so: it fails when nothing
+// fits, naming the server's setting, where it said "ready" before.
+func TestOpenAIContextAsAReviewPlansIt(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			fmt.Fprint(w, `{"object":"list","data":[{"id":"coder","object":"model"}]}`)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	e := env{vars: map[string]string{"QUORUM_API": "openai", "QUORUM_HOST": srv.URL + "/v1", "QUORUM_CACHE_DIR": cacheDir}, dir: gitRepo(t), meminfo: writeMeminfo(t, 64*gb, 48*gb)}
+	out, errOut, code := run(t, e, "--models", "coder")
+	if code != 0 || !strings.Contains(out, "warn  context     coder: the server reports no context length, and this API cannot set one; quorum plans for 2048 tokens") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	client, err := openai.New(openai.Config{BaseURL: srv.URL + "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	models, err := client.List(context.Background())
+	if err != nil || len(models) != 1 {
+		t.Fatalf("list: %v %v", models, err)
+	}
+	reviewrun.RecordCheckedContext(cache.New(cacheDir), "coder", models[0].Digest, 2048, 2048) // what a review records of its cut probe
+	out, errOut, code = run(t, e, "--models", "coder")
+	if code != 2 || !strings.Contains(out, "FAIL  context     coder: num_ctx 2048 holds quorum's prompt and an answer's room but not a one-line change (at one token a byte: the server cut quorum's tokenizer probe") ||
+		!strings.Contains(out, "fix: raise the context the server runs it at") {
+		t.Fatalf("after a cut probe: exit %d\n%s%s", code, out, errOut)
 	}
 }

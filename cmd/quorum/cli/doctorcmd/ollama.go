@@ -330,19 +330,29 @@ func (d *doctor) checkAgreement(ctx context.Context) bool {
 	return ok
 }
 
-// numCtx is what a review would ask for: the model's context capped by the
-// model's own num_ctx setting and max_context.
+// numCtx is what a review would plan for (reviewrun.PlannedContext): the
+// model's context capped by the model's own num_ctx setting and
+// max_context, and where the server says none, what a review assumes.
 func (d *doctor) numCtx(m review.ModelInfo) int {
-	n := m.ContextLength
+	own := 0
 	for _, c := range d.cfg.Models {
-		if ollama.SameModel(c.Name, m.Name) && c.NumCtx > 0 && (n == 0 || c.NumCtx < n) {
-			n = c.NumCtx
+		if ollama.SameModel(c.Name, m.Name) && c.NumCtx > 0 && (own == 0 || c.NumCtx < own) {
+			own = c.NumCtx
 		}
 	}
-	if d.cfg.MaxContext > 0 && (n == 0 || n > d.cfg.MaxContext) {
-		n = d.cfg.MaxContext
+	return reviewrun.PlannedContext(m.ContextLength, own, d.cfg.MaxContext, !d.overOpenAI(m))
+}
+
+// overOpenAI reports whether m is reviewed over an OpenAI-compatible API
+// (its entry's api:, else the top-level one), which cannot set num_ctx.
+func (d *doctor) overOpenAI(m review.ModelInfo) bool {
+	api := d.cfg.API
+	for _, c := range d.cfg.Models {
+		if ollama.SameModel(c.Name, m.Name) && c.API != "" {
+			api = c.API
+		}
 	}
-	return n
+	return api == config.APIOpenAI
 }
 
 func (d *doctor) checkContext(chosen []review.ModelInfo) {
@@ -356,9 +366,8 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 			// A review found the server runs the model at less than it
 			// asks for (an OpenAI-compatible server sets its own): that is
 			// the context a review gets, and only the server raises it.
-			const hint = "raise the context the server runs it at (llama-server -c, OLLAMA_CONTEXT_LENGTH, PARAMETER num_ctx in its Modelfile)"
-			if !d.noRoom(m, at, hint) {
-				d.r.add("context", Warn, fmt.Sprintf("%s: the server runs it at %d tokens, under the num_ctx %d quorum asks for (a review measured it); large diffs are split into smaller chunks", name, at, n), hint)
+			if !d.noRoom(m, at, serverContextHint) {
+				d.r.add("context", Warn, fmt.Sprintf("%s: the server runs it at %d tokens, under the num_ctx %d quorum asks for (a review measured it); large diffs are split into smaller chunks", name, at, n), serverContextHint)
 			}
 			continue
 		}
@@ -368,8 +377,11 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 		switch {
 		case m.ContextLength == 0 && d.ownNumCtx(m):
 			d.r.add("context", OK, fmt.Sprintf("%s: num_ctx %d, yours (the server reports no context length)", name, n), "")
+		case m.ContextLength == 0 && d.overOpenAI(m):
+			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length, and this API cannot set one; quorum plans for %d tokens, and a review checks what the server runs it at", name, n),
+				"set num_ctx for this model in .quorum.yaml to the context the server runs it at (models: - name: ... num_ctx: 8192)")
 		case m.ContextLength == 0:
-			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens", name, n),
+			d.r.add("context", Warn, fmt.Sprintf("%s: the server reports no context length; quorum will ask for %d tokens, what it sets on every request", name, n),
 				"set num_ctx for this model in .quorum.yaml (models: - name: ... num_ctx: 8192)")
 		case n < 4096:
 			d.r.add("context", Warn, fmt.Sprintf("%s: num_ctx %d of %d; large diffs will be split into many small chunks", name, n, m.ContextLength),
@@ -379,6 +391,9 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 		}
 	}
 }
+
+// serverContextHint says what raises the context a server runs a model at.
+const serverContextHint = "raise the context the server runs it at (llama-server -c, OLLAMA_CONTEXT_LENGTH, PARAMETER num_ctx in its Modelfile)"
 
 // ownNumCtx reports whether the configuration sets num_ctx for m.
 func (d *doctor) ownNumCtx(m review.ModelInfo) bool {
@@ -410,24 +425,34 @@ func (d *doctor) noRoom(m review.ModelInfo, n int, serverHint string) bool {
 	if n <= 0 {
 		return false
 	}
-	bpt, measured := reviewrun.OptimisticBytesPerToken, false
+	bpt, measured, probeCut := reviewrun.OptimisticBytesPerToken, false, false
 	if dir, err := cache.DefaultDir(d.opts.Factory.Getenv); err == nil && d.cfg.Cache {
-		if v, ok := reviewrun.MeasuredBytesPerToken(cache.New(dir), m.Name, m.Digest); ok {
+		c := cache.New(dir)
+		if v, ok := reviewrun.MeasuredBytesPerToken(c, m.Name, m.Digest); ok {
 			bpt, measured = v, true
+		} else if reviewrun.CutAt(c, m.Name, m.Digest, n) {
+			// A review's probe was cut and measured nothing: every review
+			// plans the model at one token a byte, so judge it so.
+			bpt, probeCut = reviewrun.ConservativeBytesPerToken, true
 		}
 	}
 	if reads, err := reviewrun.ReadsASmallChange(n, d.cfg.NumPredict, bpt); err != nil || reads {
 		return false
 	}
 	how := "at any tokenizer's"
-	if measured {
+	switch {
+	case measured:
 		how = fmt.Sprintf("at its measured %.2f bytes a token", bpt)
+	case probeCut:
+		how = "at one token a byte: the server cut quorum's tokenizer probe, so a review cannot measure it"
 	}
 	// The cap that binds says what raises it.
 	hint := "raise num_ctx for it under models: in .quorum.yaml"
 	switch {
 	case serverHint != "":
 		hint = serverHint
+	case probeCut:
+		hint = serverContextHint
 	case m.ContextLength > 0 && n >= m.ContextLength:
 		lower := 0
 		if measured { // at any tokenizer's figure, a lower value may still not fit the model's own

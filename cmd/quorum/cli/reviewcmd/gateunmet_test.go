@@ -61,3 +61,25 @@ func TestUnreadHintAtOneTokenAByte(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadHintAtACutProbe: reviewers planned at one token a byte because
+// the server cut their tokenizer probe (its context is smaller than the
+// probe) get a hint about that context, not about a server that counts
+// nothing.
+func TestUnreadHintAtACutProbe(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("main.go", diff.StatusModified, 1, 1, "+\tx := compute(1)")}}
+	res := reporttest.Result("alice", 0)
+	res.Chunks, res.NotCovered, res.Calibration, res.ProbeCut = nil, []string{"main.go"}, "conservative", 2048
+	rep, err := pipeline.Consolidate(set, reporttest.Raw(res), report.Policy{}, report.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := exitcode.HintOf(unreadError(rep, rep.Verdict.Unread, true))
+	if !strings.Contains(h, "the server runs "+res.Reviewer.Model+" at 2048 tokens, too few for quorum's tokenizer probe, so quorum planned at one token a byte: raise the context the server runs it at") ||
+		strings.Contains(h, "usable token count") {
+		t.Errorf("hint %q", h)
+	}
+	if !strings.Contains(rep.Verdict.Text, "at 2048 tokens, too few for quorum's tokenizer probe") {
+		t.Errorf("verdict %q", rep.Verdict.Text)
+	}
+}

@@ -474,7 +474,12 @@ func unreadError(rep *report.Report, unread []string, cached bool) error {
 		}
 		hints = append(hints, h)
 	}
+	at, model := rep.ProbeCutAt()
 	switch {
+	case len(cut) > 0 && at > 0:
+		// The figure went unmeasured because the server's context is
+		// smaller than the probe, not for want of a token count.
+		hints = append(hints, fmt.Sprintf("the server runs %s at %d tokens, too few for quorum's tokenizer probe, so quorum planned at one token a byte: raise the context the server runs it at (OLLAMA_CONTEXT_LENGTH for ollama serve, llama-server -c, vllm --max-model-len; over Ollama's own API, the model's num_ctx)", safetext.OneLine(model), at))
 	case len(cut) > 0 && rep.PlannedAtOneTokenAByte():
 		// Not the files: the reviewers' tokenizer was never measured (a
 		// server that gives no token count), so each chunk held a quarter
