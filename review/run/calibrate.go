@@ -169,7 +169,7 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 	if !ok {
 		if err == nil && resp.PromptEvalCount > 0 {
 			// Cut: the server's context is at most what it read.
-			rr.probeCut = resp.PromptEvalCount
+			r.recordProbeCut(rr, resp.PromptEvalCount)
 			rr.sawCut(resp.PromptEvalCount)
 			if rr.ctxUnset {
 				// Over this API num_ctx is only assumed: plan at what the
@@ -193,7 +193,7 @@ func (r *Runner) calibrate(ctx context.Context, cfg Config, rr *reviewerRun) {
 			// The check read no more than the probe did: the server cut
 			// the probe too.
 			rr.estBPT, rr.bpt.prior, rr.calibration = 0, conservativeBPT, CalibratedConservative
-			rr.probeCut = resp.PromptEvalCount
+			r.recordProbeCut(rr, resp.PromptEvalCount)
 			return
 		}
 	}

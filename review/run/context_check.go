@@ -59,20 +59,29 @@ func CheckedContext(c *cache.Cache, model, digest string, numCtx int) (int, bool
 	return 0, false
 }
 
-// CutAt reports whether a review found the server cut a prompt of model
-// (the tokenizer probe, or the context check): sent with numCtx, at any
-// size (one cut at numCtx itself is a probe too large for the server's
-// context), or with any num_ctx, below it. With no tokenizer figure kept
-// (MeasuredBytesPerToken), that cut is why: a review of the model plans it
-// at one token a byte.
-func CutAt(c *cache.Cache, model, digest string, numCtx int) bool {
-	id := modelID(model, digest)
+// ProbeWasCut reports whether a review's tokenizer probe of model was cut
+// by its server (the context it runs the model at is smaller than the
+// probe): with no tokenizer figure kept (MeasuredBytesPerToken), a review
+// of the model plans it at one token a byte.
+func ProbeWasCut(c *cache.Cache, model, digest string) bool {
 	var chk ctxCheck
-	if ok, _ := c.Get(ctxCheckNS, ctxCheckKey(id, numCtx), &chk); ok && chk.ServerCtx > 0 {
-		return true
-	}
-	ok, _ := c.Get(ctxCheckNS, cutKey(id), &chk)
+	ok, _ := c.Get(ctxCheckNS, probeCutKey(modelID(model, digest)), &chk)
 	return ok && chk.ServerCtx > 0
+}
+
+// probeCutKey names the record of a model's cut probe.
+func probeCutKey(id string) string { return cache.Key("probecut/v1", id) }
+
+// RecordProbeCut keeps in c that a review's probe of model was cut after
+// count tokens, as a review does: for tests of what 'quorum doctor' reads.
+func RecordProbeCut(c *cache.Cache, model, digest string, count int) {
+	_ = c.Put(ctxCheckNS, probeCutKey(modelID(model, digest)), ctxCheck{ServerCtx: count})
+}
+
+// recordProbeCut keeps that the server cut rr's probe after count tokens.
+func (r *Runner) recordProbeCut(rr *reviewerRun, count int) {
+	rr.probeCut = count
+	_ = r.Cache.Put(ctxCheckNS, probeCutKey(rr.bpt.id), ctxCheck{ServerCtx: count}) // a lost record: doctor judges at any tokenizer's figure
 }
 
 // cutKey names the least server context any check of a model found, at

@@ -164,6 +164,9 @@ func TestOpenAICutProbeTeachesNothing(t *testing.T) {
 	if !strings.HasPrefix(probe.Prompt, "Calibration ") || probe.PromptEvalCount != 1024 || res.Calibration != run.CalibratedConservative || res.ProbeCut != 1024 {
 		t.Fatalf("probe read %d tokens; calibration %s, probe cut at %d", probe.PromptEvalCount, res.Calibration, res.ProbeCut)
 	}
+	if !run.ProbeWasCut(r.Cache, res.Reviewer.Model, res.Digest) {
+		t.Error("the cut probe is not kept for 'quorum doctor'")
+	}
 	var e map[string]any
 	if ok, _ := r.Cache.Get("bytes-per-token", cache.Key("bpt/v4", "digest:"+res.Digest), &e); ok {
 		t.Fatalf("learned %v from a cut probe", e)

@@ -666,7 +666,7 @@ func TestOpenAIContextAsAReviewPlansIt(t *testing.T) {
 	if err != nil || len(models) != 1 {
 		t.Fatalf("list: %v %v", models, err)
 	}
-	reviewrun.RecordCheckedContext(cache.New(cacheDir), "coder", models[0].Digest, 2048, 2048) // what a review records of its cut probe
+	reviewrun.RecordProbeCut(cache.New(cacheDir), "coder", models[0].Digest, 2048) // what a review records of its cut probe
 	out, errOut, code = run(t, e, "--models", "coder")
 	if code != 2 || !strings.Contains(out, "FAIL  context     coder: num_ctx 2048 holds quorum's prompt and an answer's room but not a one-line change (at one token a byte: the server cut quorum's tokenizer probe") ||
 		!strings.Contains(out, "fix: raise the context the server runs it at") {

@@ -430,7 +430,7 @@ func (d *doctor) noRoom(m review.ModelInfo, n int, serverHint string) bool {
 		c := cache.New(dir)
 		if v, ok := reviewrun.MeasuredBytesPerToken(c, m.Name, m.Digest); ok {
 			bpt, measured = v, true
-		} else if reviewrun.CutAt(c, m.Name, m.Digest, n) {
+		} else if reviewrun.ProbeWasCut(c, m.Name, m.Digest) {
 			// A review's probe was cut and measured nothing: every review
 			// plans the model at one token a byte, so judge it so.
 			bpt, probeCut = reviewrun.ConservativeBytesPerToken, true
