@@ -94,6 +94,13 @@ func TestMissingJudgeWarnsAndTheRulesGroup(t *testing.T) {
 	if !strings.Contains(res.stdout, "Grouped by quorum's rules, not the judge `mistral:7b`: the judge model mistral:7b is not installed.") {
 		t.Errorf("the short report does not say the judge was not used:\n%s", res.stdout)
 	}
+	// A replay says what the review said, with a remedy that works on it:
+	// not --judge, which a replay refuses, but a review again.
+	res = e.run(context.Background(), "--replay", "latest", "-q", "--fail-on", "none")
+	if res.code != 0 || !strings.Contains(res.stderr, "quorum: warning: the judge mistral:7b was not used, so quorum's rules grouped the findings: the judge model mistral:7b is not installed\n"+
+		"hint: a replay keeps the review's grouping; to change the judge, run 'quorum review' again (with --judge MODEL, or --judge none)\n") {
+		t.Errorf("replay: exit %d\n%s", res.code, res.stderr)
+	}
 	// --judge none turns the configured judge off, with no warning.
 	res = e.run(context.Background(), "--models=qwen2.5-coder:7b,llama3.1:8b", "-q", "--fail-on", "none", "--judge", "none")
 	if res.code != 0 || res.stderr != "" || strings.Contains(res.stdout, "judge") {

@@ -5,11 +5,13 @@ package reviewcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"github.com/quorum-review/quorum/internal/pipeline"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/quorum-review/quorum/internal/pipeline"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
@@ -81,7 +83,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	}
 	gate := emit(opts, c)
 	if err := pipeline.JudgeUnused(c.Report.Grouping, cfg.JudgeAPI()); err != nil {
-		warn(opts, "", err) // as the review said it
+		// As the review said it, but for the remedy: a replay regroups
+		// nothing (--judge has no effect on it), so a review asks again.
+		warn(opts, "", exitcode.WithHint(errors.Unwrap(err), "a replay keeps the review's grouping; to change the judge, run 'quorum review' again (with --judge MODEL, or --judge none)"))
 	}
 	if c.Report.Verdict.Status == report.VerdictIncomplete && len(c.Report.Verdict.Unread) > 0 {
 		// An unread file says so first, as the review did (unreadError).
