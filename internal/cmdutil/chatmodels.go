@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/pipeline"
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
 )
 
@@ -45,4 +48,27 @@ func CheckDistinctModels(ctx context.Context, session *pipeline.Session) error {
 	}
 	return exitcode.New(exitcode.Setup,
 		fmt.Errorf("%s and %s are one model (ID %s): as two reviewers they would agree with themselves", a, b, panel.ShortID(digest)), SameWeightsHint)
+}
+
+// MissingTypos is "did you mean X instead of Y? ..." for the reviewers of
+// raw whose model the server does not have and whose name is a typo's
+// distance from an installed model's (pipeline.Session.NearModels); ""
+// when none is.
+func MissingTypos(ctx context.Context, session *pipeline.Session, raw *review.Raw) string {
+	if raw == nil {
+		return ""
+	}
+	var means []string
+	for _, r := range raw.Results {
+		if r.Status != review.StatusMissing {
+			continue
+		}
+		if near := session.NearModels(ctx, r.Reviewer.Model); len(near) > 0 {
+			means = append(means, fmt.Sprintf("%s instead of %s", strings.Join(near, " or "), safetext.OneLine(r.Reviewer.Model)))
+		}
+	}
+	if len(means) == 0 {
+		return ""
+	}
+	return "did you mean " + strings.Join(means, ", ") + "? ('quorum models' lists the installed models)"
 }

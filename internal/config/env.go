@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quorum-review/quorum/internal/nearest"
 	"github.com/quorum-review/quorum/internal/safetext"
 )
 
@@ -94,7 +95,7 @@ func nearEnv(name string) []string {
 	}
 	best := 3 // at most two edits away
 	for _, n := range known {
-		switch d := editDistance(name, n); {
+		switch d := nearest.Distance(name, n); {
 		case d < best:
 			best, near = d, []string{n}
 		case d == best:

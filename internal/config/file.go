@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/quorum-review/quorum/internal/loopback"
+	"github.com/quorum-review/quorum/internal/nearest"
 )
 
 // sections are the keys that hold a mapping of further keys.
@@ -333,7 +334,7 @@ func unknownKeyHint(key string) string {
 	// ("foo" is no typo of "api").
 	best, bestD := "", min(4, max(len(key)/3, 1)+1)
 	for _, f := range fields {
-		if d := editDistance(key, f.key); d < bestD {
+		if d := nearest.Distance(key, f.key); d < bestD {
 			best, bestD = f.key, d
 		}
 		// a key put at the top level that belongs in a section, or the reverse
@@ -361,27 +362,6 @@ func topLevelKeys() []string {
 		}
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance, for "did you mean" hints.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func fileExists(p string) bool {

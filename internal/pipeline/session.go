@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/crash"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/nearest"
 	"github.com/quorum-review/quorum/internal/ollama"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/panel"
@@ -91,6 +94,31 @@ func (s *Session) MissingModel(ctx context.Context) string {
 		}
 	}
 	return ""
+}
+
+// NearModels names the models installed on the server of reviewer model
+// that name may be a typo of (at most two edits, or a quarter of the name,
+// away; ":latest" left out of both), for a "did you mean" hint; nil when
+// none is, or the server cannot list them.
+func (s *Session) NearModels(ctx context.Context, name string) []string {
+	base := func(n string) string { return strings.TrimSuffix(review.ModelName(n), ":latest") }
+	for _, g := range s.groups {
+		if !slices.ContainsFunc(g.reviewers, func(rv review.Reviewer) bool { return rv.Model == name }) {
+			continue
+		}
+		models, err := g.catalog.List(ctx)
+		if err != nil {
+			return nil
+		}
+		var names []string
+		for _, m := range models {
+			if base(m.Name) != base(name) {
+				names = append(names, base(m.Name))
+			}
+		}
+		return nearest.Names(base(name), names, min(3, max(len(base(name))/4, 1)+1))
+	}
+	return nil
 }
 
 // SameWeights names two configured reviewers on one server whose models

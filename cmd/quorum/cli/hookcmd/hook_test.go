@@ -302,6 +302,17 @@ func TestRunMissingModelWording(t *testing.T) {
 		!strings.HasPrefix(exitcode.HintOf(err), "run 'ollama pull tiny:1b', then push again; the reduced review's report: /g/quorum/r/report.md;") {
 		t.Fatalf("block: %v %q", err, exitcode.HintOf(err))
 	}
+	// A missing model a typo away from an installed one: "did you mean"
+	// comes before the pull.
+	typo := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+		return Outcome{ReportPath: "/g/quorum/r/report.md", Missing: []string{"tiny:1"}, Reviewed: 2, Panel: 3,
+			Typos: "did you mean tiny:1b instead of tiny:1? ('quorum models' lists the installed models)"}, nil
+	})
+	delete(env, "QUORUM_HOOK_ON_UNAVAILABLE")
+	stderr, err = runHook(t, dir, line, env, typo)
+	if err != nil || !strings.Contains(stderr, "not installed in ollama: tiny:1 (did you mean tiny:1b instead of tiny:1? ('quorum models' lists the installed models); else run 'ollama pull tiny:1')\n") {
+		t.Fatalf("typo: %v %q", err, stderr)
+	}
 	// Findings at the gate still block with exit 1 (and the warning).
 	blocked := reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
 		return Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "x1", Severity: "critical", File: "x.go", Title: "x"}}, ReportPath: "/r.md", Missing: []string{"tiny:1b"}, Reviewed: 2, Panel: 3}, nil

@@ -260,12 +260,17 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	raw, runErr, rep, dir := res.Raw, res.RunErr, res.Report, res.Dir
 	// Run always returns the raw results; an error means nobody answered
 	// (an interrupted run returns none).
+	typos := cmdutil.MissingTypos(ctx, session, raw)
 	if runErr != nil && pipeline.Unavailable(runErr) {
-		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: errmap.HookHint(runErr)}, nil
+		fix := errmap.HookHint(runErr)
+		if typos != "" && strings.HasPrefix(fix, "ollama pull ") {
+			fix = typos + "; else " + fix // a typo's pull fails, or fetches a model nobody meant
+		}
+		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: fix}, nil
 	}
 	// A report that could not be saved still gates the push.
 	saveErr := res.SaveErr
-	var out Outcome
+	out := Outcome{Typos: typos}
 	if dir != "" {
 		out.ReportPath = dir + string(os.PathSeparator) + reportstore.ReportMD
 	}

@@ -108,6 +108,9 @@ type Outcome struct {
 	// hook.on_unavailable decides whether that lets the push through.
 	Missing         []string
 	Reviewed, Panel int
+	// Typos is "did you mean" for Missing models a typo away from an
+	// installed one (cmdutil.MissingTypos), "" when none is.
+	Typos string
 	// Warning is what the finished review could not keep (its answers in
 	// the cache), and WarningHint what to do; "" when nothing was lost.
 	Warning, WarningHint string
@@ -381,14 +384,17 @@ func RunPush(opts *RunOptions) error {
 		fewer = fmt.Sprintf("reviewed by %d of %d panel models; not installed in ollama: %s", out.Reviewed, out.Panel, strings.Join(out.Missing, ", "))
 		pull := "ollama pull " + strings.Join(out.Missing, " && ollama pull ")
 		fewerFix = "run '" + pull + "'"
+		if out.Typos != "" {
+			fewerFix = out.Typos + "; else " + fewerFix
+		}
 		if cfg.Hook.OnUnavailable == config.OnUnavailableBlock && !out.Blocked {
-			hint := fmt.Sprintf("run '%s', then push again", pull)
+			hint := fewerFix + ", then push again"
 			if out.ReportPath != "" {
 				hint += "; the reduced review's report: " + out.ReportPath
 			}
 			return exitcode.Setupf(hint+"; "+skipHint, "push blocked: %s (hook.on_unavailable: block)", safetext.OneLine(fewer))
 		}
-		fmt.Fprintf(errOut, "quorum: warning: %s (run '%s')\n", safetext.OneLine(fewer), safetext.OneLine(pull))
+		fmt.Fprintf(errOut, "quorum: warning: %s (%s)\n", safetext.OneLine(fewer), safetext.OneLine(fewerFix))
 	}
 	n := len(plan.Commits)
 	what := fmt.Sprintf("%d commit%s (%s)", n, cmdutil.Plural(n), shortRanges(plan.Ranges))

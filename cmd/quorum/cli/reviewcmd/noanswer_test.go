@@ -111,3 +111,23 @@ func TestEveryMissingModelIsNamed(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
 	}
 }
+
+// A panel model a typo away from an installed one gets "did you mean":
+// before the pull when nobody could answer (pulling the typo fails, or
+// fetches a model nobody meant), and on its own line when the others
+// reviewed. A name near none gets the pull alone.
+func TestMissingModelDidYouMean(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{})
+	res := e.run(context.Background(), "--models", "qwen2.5-codr:7b", "-q")
+	if res.code != 2 || !strings.HasSuffix(res.stderr, "\nhint: did you mean qwen2.5-coder:7b instead of qwen2.5-codr:7b? ('quorum models' lists the installed models); else ollama pull qwen2.5-codr:7b\n") {
+		t.Fatalf("alone: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	res = e.run(context.Background(), "--models", "qwen2.5-codr:7b,llama3.1:8b", "-q", "--fail-on", "none")
+	if res.code != 0 || !strings.Contains(res.stderr, "quorum: a panel model is not installed: did you mean qwen2.5-coder:7b instead of qwen2.5-codr:7b? ('quorum models' lists the installed models)\n") {
+		t.Fatalf("beside another: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	res = e.run(context.Background(), "--models", "zephyr:7b", "-q")
+	if res.code != 2 || strings.Contains(res.stderr, "did you mean") || !strings.HasSuffix(res.stderr, "\nhint: ollama pull zephyr:7b\n") {
+		t.Fatalf("no near model: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}

@@ -345,6 +345,10 @@ func reviewRun(opts *ReviewOptions) error {
 		return err
 	}
 	raw, runErr := res.Raw, res.RunErr
+	typos := cmdutil.MissingTypos(ctx, session, raw)
+	if runErr == nil && typos != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: a panel model is not installed: %s\n", typos)
+	}
 	if opts.Raw {
 		if err := emitRaw(opts, raw); err != nil {
 			return err
@@ -365,7 +369,7 @@ func reviewRun(opts *ReviewOptions) error {
 		if res.Dir != "" && !opts.Quiet {
 			fmt.Fprintf(opts.IO.ErrOut, "quorum: report saved in %s\n", relative(opts.WorkDir, res.Dir))
 		}
-		return outcome(opts, cfg, raw, runErr, ctx, res.CacheErr)
+		return withTypos(outcome(opts, cfg, raw, runErr, ctx, res.CacheErr), typos)
 	}
 	if runErr != nil {
 		// Nobody answered. The terminal says why on stderr; a machine
@@ -375,7 +379,7 @@ func reviewRun(opts *ReviewOptions) error {
 		if opts.Format != "text" && res.Report != nil {
 			_ = emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir}) // nobody answered: nothing can trip the gate
 		}
-		return outcome(opts, cfg, raw, runErr, ctx, res.CacheErr)
+		return withTypos(outcome(opts, cfg, raw, runErr, ctx, res.CacheErr), typos)
 	}
 	gate := emit(opts, &Consolidated{Report: res.Report, Dir: res.Dir})
 	if res.SaveErr != nil {
@@ -635,6 +639,16 @@ func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr er
 		return noAnswerError(runErr)
 	}
 	return nil
+}
+
+// withTypos puts a "did you mean" (cmdutil.MissingTypos) before the pull
+// that err's hint asks for, when every reviewer is missing: pulling a typo
+// of an installed model fails, or fetches a model nobody meant.
+func withTypos(err error, typos string) error {
+	if err == nil || typos == "" || !strings.HasPrefix(exitcode.HintOf(err), "ollama pull ") {
+		return err
+	}
+	return exitcode.New(exitcode.Of(err), errors.Unwrap(err), typos+"; else "+exitcode.HintOf(err))
 }
 
 // noAnswerError gives "no reviewer could answer" the cause's exit code and
