@@ -132,7 +132,7 @@ func reviewers(results []review.RawResult, clusters []merge.Cluster, rejected ma
 			Name: safetext.Sanitize(res.Reviewer.Name), Model: safetext.Sanitize(res.Reviewer.Model), Digest: res.Digest,
 			Focus: safetext.Sanitize(res.Reviewer.Focus), API: res.Reviewer.API, Host: safetext.OneLine(res.Reviewer.Host), Options: res.Options, Status: res.Status, Error: safetext.Sanitize(res.Error), Hint: safetext.Sanitize(res.Hint),
 			Calibration: res.Calibration, ProbeCut: res.ProbeCut,
-			DurationMS:  dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
+			DurationMS: dur.Milliseconds(), LoadMS: m.LoadDuration.Milliseconds(),
 			PromptTokens: m.PromptTokens, EvalTokens: m.EvalTokens, TokensPerSec: rate(m),
 			Requests: m.Requests, Retries: m.Retries, CacheHits: m.CacheHits,
 			Chunks: len(res.Chunks), UnaskedChunks: res.Unasked, Rejected: rejected[res.Reviewer.Name], stopped: res.StoppedBeforeAnswering(),
