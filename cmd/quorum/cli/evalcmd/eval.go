@@ -372,6 +372,17 @@ func collect(ctx context.Context, o *EvalOptions, cfg *config.Config) ([]*eval.C
 			fmt.Errorf("%w in the history: %d fix commits and %d clean commits qualify, %d were skipped", ErrNoCases, len(bugC), len(cleanC), len(skipped)),
 			fmt.Sprintf("widen --since or --paths, raise --max-files or --max-lines, or adjust --fix-pattern and --clean-pattern; a commit counts as clean only with --clean-window (%d) commits after it, so a short history needs a smaller one", o.Mining.CleanWindow))
 	}
+	if len(cases) < o.Cases {
+		// Fewer than asked is a smaller measure: say why, not only how many.
+		bugs := 0
+		for _, c := range cases {
+			if c.Kind == eval.KindBug {
+				bugs++
+			}
+		}
+		fmt.Fprintf(o.IO.ErrOut, "quorum: eval: %d cases of the %d asked (%d bug, %d clean): no more qualify (%d fix commits, %d clean ones, %d skipped); a commit counts as clean only with --clean-window (%d) commits after it\n",
+			len(cases), o.Cases, bugs, len(cases)-bugs, len(bugC), len(cleanC), len(skipped), o.Mining.CleanWindow)
+	}
 	return cases, skipped, nil
 }
 

@@ -366,7 +366,8 @@ func TestEvalSampleIsDeterministic(t *testing.T) {
 	// second a commit from 10:00:00): the two clean ones, no bug.
 	r := e.run(context.Background(), "--models", qwen, "--since", "2024-01-01T10:00:07Z", "-q")
 	if r.code != 0 || !strings.Contains(r.stdout, "0 bug cases, 2 clean cases, 0 commits skipped") ||
-		!strings.Contains(r.stdout, "No recommendation: no bug case was scored: nothing to measure recall on.") {
+		!strings.Contains(r.stdout, "No recommendation: no bug case was scored: nothing to measure recall on.") ||
+		!strings.Contains(r.stderr, "quorum: eval: 2 cases of the 20 asked (0 bug, 2 clean): no more qualify (0 fix commits, 2 clean ones, 0 skipped); a commit counts as clean only with --clean-window (20) commits after it\n") {
 		t.Fatalf("--since: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -546,7 +547,7 @@ func TestUncachableAnswersAreNamed(t *testing.T) {
 	if err := os.WriteFile(e.cache, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := e.run(context.Background(), "--models", qwen, "--format", "json", "-q")
+	r := e.run(context.Background(), "--models", qwen, "--format", "json", "-q", "--cases", "5")
 	decode(t, r)
 	want := "\nhint: make " + e.cache + " a writable directory, point QUORUM_CACHE_DIR at one, or turn the cache off (--no-cache; for the hook, cache: false in .quorum.yaml or QUORUM_CACHE=false)\n"
 	if r.code != exitcode.OK || !strings.HasPrefix(r.stderr, "quorum: warning: cache not written, so new answers are not kept for the next review: write cache: ") || !strings.HasSuffix(r.stderr, want) {
