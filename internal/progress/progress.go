@@ -300,6 +300,18 @@ func (s *reviewer) begin(t time.Time) {
 	}
 }
 
+// Started is a reviewer's model getting its turn (run.StartObserver): its
+// clock starts now, whatever it waited for before.
+func (r *Reporter) Started(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.get(name)
+	t := r.now()
+	s.mu.Lock()
+	s.start, s.begun = t, true
+	s.mu.Unlock()
+}
+
 // wait restarts the clock of a reviewer that has not begun: it was
 // waiting for another model's turn.
 func (s *reviewer) wait(t time.Time) {

@@ -223,3 +223,27 @@ func TestNoRateFromNoTime(t *testing.T) {
 		t.Fatalf("%q", errOut)
 	}
 }
+
+// TestTimesRunFromTheTurn: a reviewer's times run from when its model gets
+// its turn (Started), not from its probe's tokens while another model had
+// the turn: with one model at a time, a chunk line said 1m02s for a model
+// that had worked 21s.
+func TestTimesRunFromTheTurn(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	clk := &fakeClock{t: time.Unix(1e9, 0)}
+	r := New(ios, false, clk.now)
+	r.Planned("random", 1)
+	r.Planned("runaway", 1)
+	r.Started("random")
+	r.Tokens("runaway", 1) // an early token of the other model: begun, by the old rule
+	clk.add(41 * time.Second)
+	r.ChunkDone("random", review.ChunkResult{Answer: &review.Answer{}})
+	r.Finished("random", review.RawResult{Status: review.StatusOK, Chunks: make([]review.ChunkResult, 1), Metrics: review.Metrics{Wall: 41 * time.Second}})
+	r.Started("runaway")
+	clk.add(21 * time.Second)
+	r.ChunkDone("runaway", review.ChunkResult{Error: "cut off"})
+	r.Close()
+	if !strings.Contains(errOut.String(), "quorum: runaway: chunk 1/1 failed: cut off (21s, 1 tokens)\n") {
+		t.Fatalf("got:\n%s", errOut)
+	}
+}

@@ -96,6 +96,14 @@ type Observer interface {
 	Finished(reviewer string, r review.RawResult)
 }
 
+// StartObserver is an Observer told when a reviewer's model gets its
+// turn (cfg.ConcurrentModels at a time): its times run from then, not from
+// when it was planned, or from its probe's tokens while another model had
+// the turn.
+type StartObserver interface {
+	Started(reviewer string)
+}
+
 // Config is how one review runs.
 type Config struct {
 	Reviewers []review.Reviewer

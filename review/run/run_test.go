@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -484,6 +485,7 @@ type recorder struct {
 	chunks  int
 	tokens  int
 	planned map[string]int
+	started []string
 	onChunk func(n int)
 }
 
@@ -507,8 +509,29 @@ func (r *recorder) ChunkDone(string, review.ChunkResult) {
 	}
 }
 func (r *recorder) Finished(string, review.RawResult) {}
+func (r *recorder) Started(name string) {
+	r.mu.Lock()
+	r.started = append(r.started, name)
+	r.mu.Unlock()
+}
 
-var _ Observer = (*recorder)(nil)
+var (
+	_ Observer      = (*recorder)(nil)
+	_ StartObserver = (*recorder)(nil)
+)
+
+// TestStartedAtEachModelsTurn: the observer is told when each model gets
+// its turn, model by model, so progress times a reviewer from then.
+func TestStartedAtEachModelsTurn(t *testing.T) {
+	f := newFake("a", "b")
+	obs := &recorder{}
+	if _, err := (&Runner{Chat: f, Catalog: f, Observer: obs}).Run(context.Background(), prepared(4), Config{Reviewers: reviewers("a", "b")}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(obs.started, []string{"a", "b"}) {
+		t.Fatalf("started %v, want a then b", obs.started)
+	}
+}
 
 func TestNoAnswerWhenEveryChunkFails(t *testing.T) {
 	f := newFake("a")

@@ -90,6 +90,9 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 	now := r.now()
 	for _, rr := range live {
 		rr.start = now
+		if so, ok := r.Observer.(StartObserver); ok {
+			so.Started(rr.res.Reviewer.Name)
+		}
 	}
 	if l, ok := r.Chat.(Loader); ok && r.needsModel(live) {
 		lctx, cancel := withTimeout(ctx, cfg.Timeout)

@@ -460,6 +460,14 @@ func (f *forward) Waiting(name, chunk string, waiting bool) {
 	}
 }
 
+// Started passes a model's turn on when the current case's reporter
+// times reviewers by it.
+func (f *forward) Started(name string) {
+	if s, ok := f.get().(run.StartObserver); ok {
+		s.Started(name)
+	}
+}
+
 func (f *forward) Loaded(name string, d time.Duration) {
 	if o := f.get(); o != nil {
 		o.Loaded(name, d)

@@ -526,6 +526,7 @@ var (
 	_ run.Loader             = (*ollama.Client)(nil)
 	_ run.Observer           = (*progress.Reporter)(nil)
 	_ run.WaitObserver       = (*progress.Reporter)(nil)
+	_ run.StartObserver      = (*progress.Reporter)(nil)
 )
 
 // untrackedNote names, on one line of w, the untracked files a --worktree
