@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/parallel"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/anchor"
@@ -123,16 +124,15 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	if in.Rules != nil {
 		owed = r.owedToRules(in.Rules, byPath, seen, in.Dismiss)
 	}
-	findings := make([]Finding, 0, len(clusters))
-	decisions := make([]judgedDismissal, 0, len(clusters))
-	for _, c := range clusters {
-		f := r.finding(c, byPath, seen)
-		var d judgedDismissal
-		if owed != nil {
-			d = owed.hold(&f, c, r.Policy)
+	// Each cluster's finding reads only its cluster and the diff, so they
+	// are built over the cores, each into its own slot.
+	findings := make([]Finding, len(clusters))
+	parallel.For(len(clusters), func(i int) { findings[i] = r.finding(clusters[i], byPath, seen) })
+	decisions := make([]judgedDismissal, len(clusters))
+	if owed != nil {
+		for i, c := range clusters {
+			decisions[i] = owed.hold(&findings[i], c, r.Policy)
 		}
-		findings = append(findings, f)
-		decisions = append(decisions, d)
 	}
 	sortWith(findings, decisions)
 	assignIDs(findings)
