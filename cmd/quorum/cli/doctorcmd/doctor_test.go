@@ -421,9 +421,9 @@ func TestIsLoopbackName(t *testing.T) {
 	}
 }
 
-// An OpenAI-compatible server is named as such, not as ollama with an
-// unknown version.
-func TestOpenAIServerLine(t *testing.T) {
+// openAIServer is an OpenAI-compatible server listing one model, coder,
+// of which it says nothing more.
+func openAIServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/models" {
 			fmt.Fprint(w, `{"object":"list","data":[{"id":"coder","object":"model"}]}`)
@@ -431,7 +431,14 @@ func TestOpenAIServerLine(t *testing.T) {
 		}
 		http.NotFound(w, r)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// An OpenAI-compatible server is named as such, not as ollama with an
+// unknown version.
+func TestOpenAIServerLine(t *testing.T) {
+	srv := openAIServer(t)
 	out, errOut, _ := run(t, env{vars: map[string]string{"QUORUM_API": "openai", "QUORUM_HOST": srv.URL + "/v1"}, dir: gitRepo(t), meminfo: writeMeminfo(t, 64*gb, 48*gb)})
 	if !strings.Contains(out, "ok    server      OpenAI-compatible API at ") || strings.Contains(out, "ollama      ") {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", out, errOut)
@@ -644,14 +651,7 @@ func TestGuidelinesAndAheadLines(t *testing.T) {
 // token a byte, and doctor judges the model so: it fails when nothing
 // fits, naming the server's setting, where it said "ready" before.
 func TestOpenAIContextAsAReviewPlansIt(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1/models" {
-			fmt.Fprint(w, `{"object":"list","data":[{"id":"coder","object":"model"}]}`)
-			return
-		}
-		http.NotFound(w, r)
-	}))
-	defer srv.Close()
+	srv := openAIServer(t)
 	cacheDir := filepath.Join(t.TempDir(), "cache")
 	e := env{vars: map[string]string{"QUORUM_API": "openai", "QUORUM_HOST": srv.URL + "/v1", "QUORUM_CACHE_DIR": cacheDir}, dir: gitRepo(t), meminfo: writeMeminfo(t, 64*gb, 48*gb)}
 	out, errOut, code := run(t, e, "--models", "coder")
