@@ -90,9 +90,7 @@ func (r *Runner) runModel(ctx context.Context, cfg Config, group []*reviewerRun)
 	now := r.now()
 	for _, rr := range live {
 		rr.start = now
-		if so, ok := r.Observer.(StartObserver); ok {
-			so.Started(rr.res.Reviewer.Name)
-		}
+		r.started(rr)
 	}
 	if l, ok := r.Chat.(Loader); ok && r.needsModel(live) {
 		lctx, cancel := withTimeout(ctx, cfg.Timeout)
@@ -187,10 +185,14 @@ func (r *Runner) runJob(ctx context.Context, cfg Config, j job) {
 	rr := j.rr
 	rr.mu.Lock()
 	stop := rr.fatal != nil
-	if rr.start.IsZero() {
+	first := rr.start.IsZero()
+	if first {
 		rr.start = r.now()
 	}
 	rr.mu.Unlock()
+	if first {
+		r.started(rr)
+	}
 	if stop || ctx.Err() != nil {
 		return
 	}
@@ -226,4 +228,12 @@ func summary(results []*review.ChunkResult) review.ChunkResult {
 		s.Metrics.Add(c.Metrics)
 	}
 	return s
+}
+
+// started tells the observer rr's clock starts (StartObserver): its
+// model's turn, or, interleaved, its first chunk.
+func (r *Runner) started(rr *reviewerRun) {
+	if so, ok := r.Observer.(StartObserver); ok {
+		so.Started(rr.res.Reviewer.Name)
+	}
 }
