@@ -109,7 +109,6 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.OldLine, b.OldLine), strings.Compare(a.Title, b.Title),
 			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote), slices.Compare(a.Kinds, b.Kinds))
 	})
-	f.ID = stableID(rep.File, rep.LineText, f.Category)
 	line := rep.Line
 	if rep.Deleted {
 		// Deleted code is placed by its old line, also where no new-side
@@ -117,6 +116,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		line = max(line, rep.OldLine)
 	}
 	f.Fingerprint = Fingerprint(rep.File, line, rep.Outer, rep.Section, rep.LineText, f.Category)
+	f.ID = stableID(rep.File, f.Fingerprint, f.Category)
 	// A v1 entry named no class: of a method inside one it cannot tell
 	// which class's it was, so it no longer covers it (the finding comes
 	// back once, to be dismissed again).
@@ -223,39 +223,27 @@ func firstSentence(s string) string {
 	return s
 }
 
-// stableID hashes what survives line drift: the path, the anchored line's
-// text (whitespace-normalised) and the category.
-func stableID(file, lineText, category string) string {
-	h := sha256.Sum256([]byte(file + "\x00" + anchor.Normalize(lineText) + "\x00" + category))
+// stableID is a finding's id: a hash of its path, its fingerprint
+// (Fingerprint: the anchored line's code and the definitions around it)
+// and its category, so it survives line drift, rewording and another
+// reviewer, and two findings of one line of code in two functions never
+// share it: an id copied from one review names the same place in the
+// next, whichever findings that one has.
+func stableID(file, fingerprint, category string) string {
+	h := sha256.Sum256([]byte("quorum.id/v2\x00" + file + "\x00" + fingerprint + "\x00" + category))
 	return "Q" + hex.EncodeToString(h[:])[:10]
 }
 
-// assignIDs makes ids unique. Two issues of one category on one line of
-// one place (one fingerprint) get -2, -3 in report order. The same line
-// text at two places of a file (two functions' `db.Query(q)`) also gets
-// each place's fingerprint, its first four hex digits: numbered in report
-// order, the id a user copied would name the other function's finding
-// once code is added above, and `quorum dismiss ID` would dismiss that
-// one. An id that was alone and gains a copy elsewhere is then in no newer
-// report, so dismiss finds the report it was copied from.
+// assignIDs makes ids unique: two issues of one category on one line of
+// one place get -2, -3 in report order.
 func assignIDs(fs []Finding) {
-	prints := map[string][]string{} // an id → the fingerprints that share it
-	for _, f := range fs {
-		if !slices.Contains(prints[f.ID], f.Fingerprint) {
-			prints[f.ID] = append(prints[f.ID], f.Fingerprint)
-		}
-	}
 	n := map[string]int{}
 	for i := range fs {
 		id := fs[i].ID
-		if len(prints[id]) > 1 && len(fs[i].Fingerprint) >= 4 {
-			id += "-" + fs[i].Fingerprint[:4]
-		}
 		n[id]++
 		if n[id] > 1 {
-			id = fmt.Sprintf("%s-%d", id, n[id])
+			fs[i].ID = fmt.Sprintf("%s-%d", id, n[id])
 		}
-		fs[i].ID = id
 	}
 }
 

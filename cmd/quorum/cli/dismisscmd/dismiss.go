@@ -174,11 +174,6 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 	for _, id := range opts.IDs {
 		i := indexOfID(all, id)
 		if i < 0 {
-			if at := placesOfID(all, id); len(at) > 0 {
-				// The line is now at several places, each id naming its
-				// own: which one the id was copied for is not known here.
-				return exitcode.Setupf("dismiss the one you mean by its id", "%s names the same line at %d places in report %s now: %s", id, len(at), entry.ID, strings.Join(at, "; "))
-			}
 			return exitcode.Setupf("'quorum report show "+entry.ID+"' lists the finding ids", "no finding %s in report %s", id, entry.ID)
 		}
 		if all[i].Fingerprint == "" {
@@ -734,18 +729,6 @@ func holdsAll(rep *report.Report, ids []string) bool {
 }
 
 // indexOfID is the index of the finding whose id is id (any case), or -1.
-// placesOfID names, as "ID FILE:LINE", the findings whose ids are id with
-// a place's fingerprint added (report.assignIDs).
-func placesOfID(fs []report.Finding, id string) []string {
-	var out []string
-	for _, f := range fs {
-		if len(f.ID) == len(id)+5 && strings.HasPrefix(strings.ToLower(f.ID), strings.ToLower(id)+"-") {
-			out = append(out, safetext.OneLine(f.ID)+" "+safetext.Path(f.File)+":"+strconv.Itoa(f.Line))
-		}
-	}
-	return out
-}
-
 func indexOfID(fs []report.Finding, id string) int {
 	return slices.IndexFunc(fs, func(f report.Finding) bool { return strings.EqualFold(f.ID, id) })
 }

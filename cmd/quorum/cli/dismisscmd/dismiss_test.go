@@ -722,25 +722,3 @@ func TestDismissAllInReadsDismissedFindings(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 }
-
-// TestDismissAnIDNowAtTwoPlaces: an id copied when its line was at one
-// place, in no report since it gained a copy in another function (each
-// now has the id with its place's fingerprint), is not read as either:
-// dismiss names both and asks for the one meant.
-func TestDismissAnIDNowAtTwoPlaces(t *testing.T) {
-	dir, gd := gitRepo(t)
-	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{
-		{ID: "Qc327da9268-1a2b", File: "db.go", Line: 10, Title: "injection", Fingerprint: "1a2b000000000000", Severity: "critical"},
-		{ID: "Qc327da9268-9f8e", File: "db.go", Line: 15, Title: "injection", Fingerprint: "9f8e000000000000", Severity: "critical"},
-	}}
-	if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep}); err != nil {
-		t.Fatal(err)
-	}
-	f, out, errOut := cmdtest.NewFactory(dir, nil)
-	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"Qc327da9268", "--reason", "enum"})
-	want := "error: Qc327da9268 names the same line at 2 places in report 20260304-050607-abc1234 now: Qc327da9268-1a2b db.go:10; Qc327da9268-9f8e db.go:15\nhint: dismiss the one you mean by its id\n"
-	if code != 2 || out.Len() != 0 || errOut.String() != want {
-		t.Fatalf("exit %d\n%s%s", code, out, errOut)
-	}
-}
