@@ -191,10 +191,17 @@ type replacement struct {
 // the Markdown shows it as a faithful diff of those lines (fixDiff), of
 // code on the new side (a finding about deleted code has no lines at head
 // to replace), written for f's place (a fix borrowed from another place is
-// not an edit of this one). A fix in words, or a model's own diff, is no
-// replacement.
+// not an edit of this one), and only over lines the fix's author quoted:
+// a tool applies the edit in one click, so it may remove no line the
+// model merely claimed (an end_line past its quote, a line number with no
+// quote, a near copy of the code). A fix in words, or a model's own diff,
+// is no replacement.
 func fixReplacement(f report.Finding) (replacement, bool) {
 	if f.Line <= 0 || f.Deleted || review.FixIsProse(f.Fix) || review.FixIsDiff(strings.Trim(f.Fix, "\n")) {
+		return replacement{}, false
+	}
+	quote := strings.Trim(f.FixQuote, "\n")
+	if f.Evidence != "quote" || strings.TrimSpace(quote) == "" || strings.Count(quote, "\n")+1 != max(f.EndLine, f.Line)-f.Line+1 {
 		return replacement{}, false
 	}
 	if s := f.FixFrom; s != nil && (s.File != "" && s.File != f.File || s.Line != f.Line || s.EndLine != f.EndLine || s.Deleted) {

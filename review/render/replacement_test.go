@@ -15,7 +15,7 @@ func TestFixReplacement(t *testing.T) {
 		{Kind: "added", New: 5, Text: "\tdata, _ := io.ReadAll(f)"},
 		{Kind: "added", New: 6, Text: "\treturn data"},
 	}
-	base := report.Finding{File: "a.go", Line: 5, EndLine: 6, Code: code}
+	base := report.Finding{File: "a.go", Line: 5, EndLine: 6, Code: code, Evidence: "quote", FixQuote: "data, _ := io.ReadAll(f)\nreturn data"}
 	with := func(change func(*report.Finding)) report.Finding {
 		f := base
 		change(&f)
@@ -32,11 +32,16 @@ func TestFixReplacement(t *testing.T) {
 			want: replacement{line: 5, endLine: 6, text: "\tdata, err := io.ReadAll(f)\n\tif err != nil {\n\t\treturn nil\n\t}\n\treturn data"}},
 		"one line, the quote replaced in place": {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.FixQuote, f.Fix = 5, 5, "data, _ :=", "data, err :=" }), ok: true,
 			want: replacement{line: 5, endLine: 5, text: "\tdata, err := io.ReadAll(f)"}},
-		"no fix":         {f: base},
-		"words":          {f: with(func(f *report.Finding) { f.Fix = "Check the error that ReadAll returns." })},
-		"a model's diff": {f: with(func(f *report.Finding) { f.Fix = "--- a/a.go\n+++ b/a.go\n@@ -5 +5 @@\n-x\n+y" })},
-		"deleted code":   {f: with(func(f *report.Finding) { f.Deleted, f.OldLine, f.Fix = true, 7, "cleanup()" })},
-		"file level":     {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.Fix = 0, 0, "x := 1" })},
+		// One click applies the edit: it may remove only lines the fix's
+		// author quoted, not lines it only claimed.
+		"lines past the quote (an end_line)": {f: with(func(f *report.Finding) { f.FixQuote, f.Fix = "data, _ := io.ReadAll(f)", "data, err := io.ReadAll(f)" })},
+		"a line number, no quote":            {f: with(func(f *report.Finding) { f.Evidence, f.FixQuote, f.Fix = "line", "", "x := 1" })},
+		"a near copy of the code":            {f: with(func(f *report.Finding) { f.Evidence, f.Fix = "near-quote", "x := 1" })},
+		"no fix":                             {f: base},
+		"words":                              {f: with(func(f *report.Finding) { f.Fix = "Check the error that ReadAll returns." })},
+		"a model's diff":                     {f: with(func(f *report.Finding) { f.Fix = "--- a/a.go\n+++ b/a.go\n@@ -5 +5 @@\n-x\n+y" })},
+		"deleted code":                       {f: with(func(f *report.Finding) { f.Deleted, f.OldLine, f.Fix = true, 7, "cleanup()" })},
+		"file level":                         {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.Fix = 0, 0, "x := 1" })},
 		// The excerpt lacks a line the finding spans: the diff would not be
 		// faithful, nor would the edit.
 		"lines not all in the excerpt": {f: with(func(f *report.Finding) { f.EndLine, f.Fix = 8, "x := 1" })},
@@ -45,6 +50,7 @@ func TestFixReplacement(t *testing.T) {
 		})},
 		"a fix borrowed from the same place": {f: with(func(f *report.Finding) {
 			f.Fix, f.FixFrom = "return data, nil", &report.FixSource{Reviewer: "b", File: "a.go", Line: 5, EndLine: 6, Code: code[1:]}
+			f.FixQuote = "data, _ := io.ReadAll(f)\n\treturn data"
 		}), ok: true, want: replacement{line: 5, endLine: 6, text: "\treturn data, nil"}},
 	} {
 		got, ok := fixReplacement(c.f)
