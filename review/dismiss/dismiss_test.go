@@ -203,8 +203,27 @@ func TestInlineIgnore(t *testing.T) {
 		"two names, one matching":           {"+	// quorum:ignore style/bug: checked above", true, "inline quorum:ignore: checked above", ""},
 		"code after a closed block comment": {"+	/* quorum:ignore */ x := open(p)", true, "inline quorum:ignore", ""},
 		"reason of a closed block comment":  {"+	/* quorum:ignore: trusted */ x := open(p)", true, "inline quorum:ignore: trusted", ""},
-		"no marker":                         {"+	// reads the file", false, "", ""},
-		"marker elsewhere":                  {"+	x := 1", false, "", ""},
+		// What stands between the marker and the word, plurals, aliases and
+		// lookalike letters keep it a filter too; a negated name is a
+		// filter of nothing.
+		"colon before the category":     {"+	// quorum:ignore: style", false, "", ""},
+		"dash before the category":      {"+	// quorum:ignore - style", false, "", ""},
+		"em dash before the category":   {"+	// quorum:ignore — style", false, "", ""},
+		"tab before the category":       {"+	// quorum:ignore\tstyle", false, "", ""},
+		"plural of a category":          {"+	// quorum:ignore styles", false, "", ""},
+		"singular of a category":        {"+	// quorum:ignore test", false, "", ""},
+		"underscores for hyphens":       {"+	// quorum:ignore error_handling", false, "", ""},
+		"an alias of a category":        {"+	// quorum:ignore nit", false, "", ""},
+		"another alias":                 {"+	// quorum:ignore perf", false, "", ""},
+		"a negated category":            {"+	// quorum:ignore non-security", false, "", ""},
+		"a negated matching category":   {"+	// quorum:ignore non-bug", false, "", ""},
+		"full-width letters":            {"+	// quorum:ignore ＳＴＹＬＥ", false, "", ""},
+		"a Cyrillic letter":             {"+	// quorum:ignore ѕtyle", false, "", ""},
+		"a soft hyphen inside":          {"+	// quorum:ignore st\u00adyle", false, "", ""},
+		"matching category after colon": {"+	// quorum:ignore: bug, checked by the caller", true, "inline quorum:ignore: checked by the caller", ""},
+		"a reason in another language":  {"+	// quorum:ignore Überprüft vom Aufrufer", true, "inline quorum:ignore: Überprüft vom Aufrufer", ""},
+		"no marker":                     {"+	// reads the file", false, "", ""},
+		"marker elsewhere":              {"+	x := 1", false, "", ""},
 		// In a string literal the marker is the program's data, not the
 		// author's comment.
 		"in a Go string":             {"+	q := \"SELECT 1 -- quorum:ignore\"", false, "", ""},

@@ -10,8 +10,6 @@ import (
 	"unicode"
 
 	"github.com/quorum-review/quorum/diff"
-	"github.com/quorum-review/quorum/prompts"
-	"github.com/quorum-review/quorum/review/merge"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -162,11 +160,17 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 			}
 		}
 		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
-		word, more, _ := strings.Cut(rest, " ")
+		// What separates the marker from its first word is no word:
+		// "quorum:ignore: style" and "quorum:ignore - style" name style.
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":-—–=>", r) })
+		word, more := rest, ""
+		if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
+			word, more = rest[:i], rest[i:]
+		}
 		// A first word that names a kind or a category is a filter, never
 		// a reason: "quorum:ignore style" keeps a security finding there,
-		// and so do "style.", "(style)" and "style-only".
-		if names := filterNames(word); len(names) > 0 {
+		// and so do "style.", "(style)", "styles" and "style-only".
+		if names, isFilter := filterNames(word); isFilter {
 			if !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(kinds, n) || n == strings.ToLower(category) }) {
 				continue
 			}
@@ -179,28 +183,4 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		return reason, true
 	}
 	return "", false
-}
-
-// filterNames are the kinds and categories a marker's first word names:
-// the word itself, or any of its parts between marks ("style/naming",
-// "(style).") and runs of its hyphenated words ("style-only",
-// "no-sql-injection"). A word that names one is a filter, so punctuation
-// never turns "ignore style" into "ignore everything".
-func filterNames(word string) []string {
-	isName := func(w string) bool { return merge.IsKind(w) || slices.Contains(prompts.Categories(), w) }
-	var names []string
-	parts := strings.FieldsFunc(strings.ToLower(word), func(r rune) bool {
-		return !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
-	})
-	for _, part := range parts {
-		words := strings.Split(part, "-")
-		for i := range words {
-			for j := i + 1; j <= len(words); j++ {
-				if w := strings.Join(words[i:j], "-"); isName(w) && !slices.Contains(names, w) {
-					names = append(names, w)
-				}
-			}
-		}
-	}
-	return names
 }
