@@ -93,16 +93,7 @@ func nearEnv(name string) []string {
 	for _, f := range fields {
 		known = append(known, envName(f.key))
 	}
-	best := 3 // at most two edits away
-	for _, n := range known {
-		switch d := nearest.Distance(name, n); {
-		case d < best:
-			best, near = d, []string{n}
-		case d == best:
-			near = append(near, n)
-		}
-	}
-	return near
+	return nearest.Names(name, known, 3) // at most two edits away
 }
 
 // UnknownEnv lists the QUORUM_ variables set in environ ("NAME=value"

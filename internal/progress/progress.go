@@ -309,6 +309,9 @@ func (r *Reporter) Started(name string) {
 	t := r.now()
 	s.mu.Lock()
 	s.start, s.begun = t, true
+	// The generation rate is of this turn's tokens: a probe's before it
+	// would spread them over another model's time.
+	s.firstToken, s.lastToken = time.Time{}, time.Time{}
 	s.mu.Unlock()
 }
 

@@ -510,6 +510,9 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
 		out.LineKind = kind
 		if !deleted {
+			// The kind stays the quote's: the lines past it are the
+			// model's claim, not code it showed (the gate weighs what was
+			// shown).
 			out.EndLine = fi.spanEnd(out.Line, out.EndLine, rf)
 		}
 		if deleted {

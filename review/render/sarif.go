@@ -40,7 +40,7 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	}
 	slices.Sort(cats)
 	for _, c := range cats {
-		help := "Reported in the " + c + " category by quorum's panel of local models; the message says how many reviewers found it. `quorum dismiss ID --reason \"...\"` dismisses a false positive (ID is the result's id property)."
+		help := "Reported in the " + c + " category by quorum's panel of local models; the message says how many reviewers found it. `quorum dismiss ID` (ID is the result's id property) dismisses a false positive, with the reason it is one."
 		run.AddRule(ruleID(c)).
 			WithShortDescription(sarif.NewMultiformatMessageString(c + " finding")).
 			WithFullDescription(sarif.NewMultiformatMessageString("Findings in the " + c + " category, reported by quorum's review panel.")).
@@ -207,7 +207,8 @@ func sarifResult(f report.Finding, cats []string) *sarif.Result {
 // quorum:ignore comment, "external" for a ledger entry, accepted, with the
 // reason (and who gave it) as the justification. The library writes every
 // field of a suppression, so each gets a value: its location is the
-// finding's, and its guid is made from the fingerprint and where the
+// finding's, and its guid is made from the id (unique in a report: two
+// issues of one line share a fingerprint), the fingerprint and where the
 // dismissal was read, so it is the same on every run.
 func sarifSuppression(f report.Finding, at *sarif.Location) *sarif.Suppression {
 	d := report.Dismissal{}
@@ -223,11 +224,12 @@ func sarifSuppression(f report.Finding, at *sarif.Location) *sarif.Suppression {
 		why += " (" + d.Who + ")"
 	}
 	return sarif.NewSuppression(kind).WithStatus("accepted").WithJustifcation(sarifText(why)).
-		WithLocation(at).WithGuid(stableGUID(f.Fingerprint + "\x00" + d.Source))
+		WithLocation(at).WithGuid(stableGUID(f.ID + "\x00" + f.Fingerprint + "\x00" + d.Source))
 }
 
-// stableGUID is a name-based (version 5 form) GUID of s: the same s, the
-// same GUID.
+// stableGUID is a name-based GUID of s in the version 5 layout (the
+// version and variant bits set; the hash is SHA-256, not 5's SHA-1): the
+// same s, the same GUID.
 func stableGUID(s string) string {
 	h := sha256.Sum256([]byte(s))
 	h[6] = h[6]&0x0f | 0x50 // version 5

@@ -42,7 +42,6 @@ type ContextSetter interface {
 	SetsContext() bool
 }
 
-// setsContext reports whether r's backend sets num_ctx.
 // PlannedContext is the num_ctx a review plans a model's chunks for: the
 // context the server reports for the model (contextLength, 0 when it does
 // not say), capped by the user's num_ctx for it (numCtx, 0 for none) and
@@ -70,6 +69,7 @@ func PlannedContext(contextLength, numCtx, maxContext int, setsContext bool) int
 	return n
 }
 
+// setsContext reports whether r's backend sets num_ctx.
 func (r *Runner) setsContext() bool {
 	cs, ok := r.Chat.(ContextSetter)
 	return !ok || cs.SetsContext()

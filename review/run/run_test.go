@@ -486,6 +486,7 @@ type recorder struct {
 	tokens  int
 	planned map[string]int
 	started []string
+	events  []string // "started NAME" and "chunk NAME", in order
 	onChunk func(n int)
 }
 
@@ -499,8 +500,9 @@ func (r *recorder) Planned(name string, n int) {
 }
 func (r *recorder) Loaded(string, time.Duration) {}
 func (r *recorder) Tokens(_ string, n int)       { r.mu.Lock(); r.tokens += n; r.mu.Unlock() }
-func (r *recorder) ChunkDone(string, review.ChunkResult) {
+func (r *recorder) ChunkDone(name string, _ review.ChunkResult) {
 	r.mu.Lock()
+	r.events = append(r.events, "chunk "+name)
 	r.chunks++
 	n := r.chunks
 	r.mu.Unlock()
@@ -512,6 +514,7 @@ func (r *recorder) Finished(string, review.RawResult) {}
 func (r *recorder) Started(name string) {
 	r.mu.Lock()
 	r.started = append(r.started, name)
+	r.events = append(r.events, "started "+name)
 	r.mu.Unlock()
 }
 
@@ -521,15 +524,36 @@ var (
 )
 
 // TestStartedAtEachModelsTurn: the observer is told when each model gets
-// its turn, model by model, so progress times a reviewer from then.
+// its turn, model by model, after the one before has answered every
+// chunk, so progress times a reviewer from then; interleaved, when a
+// reviewer's first chunk is sent.
 func TestStartedAtEachModelsTurn(t *testing.T) {
-	f := newFake("a", "b")
-	obs := &recorder{}
-	if _, err := (&Runner{Chat: f, Catalog: f, Observer: obs}).Run(context.Background(), prepared(4), Config{Reviewers: reviewers("a", "b")}); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(obs.started, []string{"a", "b"}) {
-		t.Fatalf("started %v, want a then b", obs.started)
+	for _, interleave := range []bool{false, true} {
+		f := newFake("a", "b")
+		obs := &recorder{}
+		if _, err := (&Runner{Chat: f, Catalog: f, Observer: obs}).Run(context.Background(), prepared(40), Config{Reviewers: reviewers("a", "b"), MaxContext: 2048, Interleave: interleave}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(obs.started, []string{"a", "b"}) {
+			t.Fatalf("interleave %v: started %v, want a then b, once each", interleave, obs.started)
+		}
+		first := func(e string) int { return slices.Index(obs.events, e) }
+		last := func(e string) int {
+			for i := len(obs.events) - 1; i >= 0; i-- {
+				if obs.events[i] == e {
+					return i
+				}
+			}
+			return -1
+		}
+		for _, name := range []string{"a", "b"} {
+			if first("started "+name) > first("chunk "+name) || first("chunk "+name) < 0 {
+				t.Errorf("interleave %v: %s's first chunk before it started: %v", interleave, name, obs.events)
+			}
+		}
+		if !interleave && (last("chunk a") > first("started b") || obs.chunks < 4) {
+			t.Errorf("b started before a's last chunk: %v", obs.events)
+		}
 	}
 }
 

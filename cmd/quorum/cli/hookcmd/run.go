@@ -570,6 +570,13 @@ func commitOf(ctx context.Context, dir, variable, name string) (string, error) {
 		return name, nil
 	}
 	out, err := (&gitexec.Git{Dir: dir}).Output(ctx, "rev-parse", "-q", "--verify", "--end-of-options", name+"^{commit}")
+	if ctx.Err() != nil {
+		return "", ctx.Err() // stopped, not a name git could not read
+	}
+	var ge *gitexec.Error
+	if err != nil && !errors.As(err, &ge) {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("reading %s: %w", variable, err), "check that git runs ('git --version'); "+skipHint)
+	}
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {
 		return "", exitcode.New(exitcode.Setup, fmt.Errorf("%s=%s names no commit of this repository", variable, safetext.OneLine(name)),
 			"set it to the commit pushed (pre-commit does), or unset the PRE_COMMIT_* variables; "+skipHint)
