@@ -72,3 +72,16 @@ func MissingTypos(ctx context.Context, session *pipeline.Session, raw *review.Ra
 	}
 	return "did you mean " + strings.Join(means, ", ") + "? ('quorum models' lists the installed models)"
 }
+
+// WithTypos puts typos (MissingTypos) in hint: before the pull it asks for,
+// whose typo of an installed model fails or fetches a model nobody meant;
+// after any other remedy, for the model missing beside that cause.
+func WithTypos(hint, typos string) string {
+	switch {
+	case typos == "":
+		return hint
+	case strings.HasPrefix(hint, "ollama pull "):
+		return typos + "; else " + hint
+	}
+	return hint + "; also, " + typos
+}

@@ -262,10 +262,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	// (an interrupted run returns none).
 	typos := cmdutil.MissingTypos(ctx, session, raw)
 	if runErr != nil && pipeline.Unavailable(runErr) {
-		fix := errmap.HookHint(runErr)
-		if typos != "" && strings.HasPrefix(fix, "ollama pull ") {
-			fix = typos + "; else " + fix // a typo's pull fails, or fetches a model nobody meant
-		}
+		fix := cmdutil.WithTypos(errmap.HookHint(runErr), typos)
 		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: fix}, nil
 	}
 	// A report that could not be saved still gates the push.

@@ -642,14 +642,13 @@ func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr er
 	return nil
 }
 
-// withTypos puts a "did you mean" (cmdutil.MissingTypos) before the pull
-// that err's hint asks for, when every reviewer is missing: pulling a typo
-// of an installed model fails, or fetches a model nobody meant.
+// withTypos puts a "did you mean" (cmdutil.MissingTypos) in the hint of
+// err, the error of a review nobody answered (cmdutil.WithTypos).
 func withTypos(err error, typos string) error {
-	if err == nil || typos == "" || !strings.HasPrefix(exitcode.HintOf(err), "ollama pull ") {
+	if err == nil || typos == "" {
 		return err
 	}
-	return exitcode.New(exitcode.Of(err), errors.Unwrap(err), typos+"; else "+exitcode.HintOf(err))
+	return exitcode.New(exitcode.Of(err), errors.Unwrap(err), cmdutil.WithTypos(exitcode.HintOf(err), typos))
 }
 
 // noAnswerError gives "no reviewer could answer" the cause's exit code and
