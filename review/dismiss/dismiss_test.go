@@ -250,8 +250,8 @@ func TestInlineIgnore(t *testing.T) {
 			if got := len(r.Dismissed) == 1; got != c.hidden {
 				t.Fatalf("dismissed = %v, want %v", got, c.hidden)
 			}
-			if c.hidden && (r.Dismissed[0].Dismissal.Reason != c.reason || r.Dismissed[0].Dismissal.Source != dismiss.SourceInline) {
-				t.Errorf("dismissal %+v, want reason %q", r.Dismissed[0].Dismissal, c.reason)
+			if c.hidden && (r.Dismissed[0].Dismissal.Reason != c.reason || r.Dismissed[0].Dismissal.Source != dismiss.SourceInline || r.Dismissed[0].Dismissal.Line != 2) {
+				t.Errorf("dismissal %+v, want reason %q from the comment on line 2", r.Dismissed[0].Dismissal, c.reason)
 			}
 			// The summary never says the reviewers found nothing when they
 			// found something that was dismissed.

@@ -105,18 +105,20 @@ type markerLine struct {
 // covers each of them: a comment written above one statement never
 // vouches for another that a reviewer reported elsewhere and the merge
 // joined to it (two injections of one kind, in two functions).
-func inline(lines diffLines, f report.Finding) (string, bool) {
+//
+// It returns the reason and the line of the comment that gives it.
+func inline(lines diffLines, f report.Finding) (string, int, bool) {
 	if f.Deleted {
-		return "", false
+		return "", 0, false
 	}
-	reason, ok := markerAt(lines, f.Kinds, f.Category, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
+	reason, at, ok := markerAt(lines, f.Kinds, f.Category, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
 	if !ok {
-		return "", false
+		return "", 0, false
 	}
 	for _, m := range f.Members {
 		file := cmp.Or(m.File, f.File)
 		if m.Line == 0 {
-			return "", false // a member with no line: no comment can be above it
+			return "", 0, false // a member with no line: no comment can be above it
 		}
 		// Each member by its own lines and its own kinds: an old comment
 		// above the representative's unchanged line never covers a member
@@ -126,19 +128,20 @@ func inline(lines diffLines, f report.Finding) (string, bool) {
 		// no kind, or one naming its category: never by the kind another
 		// reviewer's finding has.
 		last := max(m.EndLine, m.Line)
-		if _, ok := markerAt(lines, m.Kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
-			return "", false
+		if _, _, ok := markerAt(lines, m.Kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
+			return "", 0, false
 		}
 	}
-	return reason, true
+	return reason, at, true
 }
 
 // markerAt finds a quorum:ignore comment for kinds (or category) on the
 // line above lines first..last of file, or on one of them; added says the
-// change added one of those lines.
-func markerAt(lines diffLines, kinds []string, category, file string, first, last int, added bool) (string, bool) {
+// change added one of those lines. It returns the reason and the
+// comment's line.
+func markerAt(lines diffLines, kinds []string, category, file string, first, last int, added bool) (string, int, bool) {
 	if first == 0 {
-		return "", false
+		return "", 0, false
 	}
 	for n := first - 1; n <= last; n++ {
 		ml, ok := lines.markers[file][n]
@@ -180,7 +183,7 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		if rest = strings.TrimSpace(strings.TrimLeft(rest, ":-— ")); rest != "" {
 			reason += ": " + rest
 		}
-		return reason, true
+		return reason, n, true
 	}
-	return "", false
+	return "", 0, false
 }

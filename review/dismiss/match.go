@@ -301,8 +301,8 @@ func matcher(l *Ledger, set *diff.Set, places *placer) func(report.Finding) (rep
 				return d, true
 			}
 		}
-		if reason, ok := inline(lines, f); ok {
-			return report.Dismissal{Reason: reason, Source: SourceInline}, true
+		if reason, at, ok := inline(lines, f); ok {
+			return report.Dismissal{Reason: reason, Source: SourceInline, Line: at}, true
 		}
 		return report.Dismissal{}, false
 	}

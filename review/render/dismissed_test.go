@@ -53,6 +53,15 @@ func TestDismissedAndFingerprints(t *testing.T) {
 	if sup["kind"] != "external" || sup["status"] != "accepted" || sup["justification"] != "logged by the caller (Ada <a@x>)" || sup["location"] == nil {
 		t.Errorf("suppression %v", sup)
 	}
+	// An inline dismissal's suppression is where its comment is.
+	r.Dismissed[0].Dismissal = &report.Dismissal{Reason: "trusted", Source: "inline", Line: 8}
+	sarif.Reset()
+	if err := SARIF(&sarif, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sarif.String(), `"kind": "inSource"`) || !regexp.MustCompile(`"suppressions": \[\s*\{\s*"kind": "inSource",\s*"status": "accepted",\s*"location": \{\s*"physicalLocation": \{\s*"artifactLocation": \{\s*"uri": "b.go"\s*\},\s*"region": \{\s*"startLine": 8,`).MatchString(sarif.String()) {
+		t.Errorf("inline suppression not at its comment's line 8:\n%s", sarif.String())
+	}
 	if g, _ := sup["guid"].(string); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(g) {
 		t.Errorf("suppression guid %q is no version 5 GUID", g)
 	}

@@ -66,7 +66,7 @@ func TestSARIFSchema(t *testing.T) {
 			// Dismissed findings are written too, suppressed.
 			r := build(t, sc)
 			r.Dismissed = append(r.Dismissed, r.Findings[0], r.Findings[1])
-			r.Dismissed[0].Dismissal = &report.Dismissal{Reason: "checked by the caller", Source: "inline"}
+			r.Dismissed[0].Dismissal = &report.Dismissal{Reason: "checked by the caller", Source: "inline", Line: r.Dismissed[0].Line - 1}
 			r.Dismissed[1].Dismissal = &report.Dismissal{Reason: "logged", Who: "Ada <a@x>", When: "2026-01-02T03:04:05Z", Source: "ledger"}
 			r.Findings = r.Findings[2:]
 			var dis bytes.Buffer

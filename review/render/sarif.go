@@ -207,7 +207,7 @@ func sarifResult(f report.Finding, cats []string) *sarif.Result {
 // quorum:ignore comment, "external" for a ledger entry, accepted, with the
 // reason (and who gave it) as the justification. The library writes every
 // field of a suppression, so each gets a value: its location is the
-// finding's, and its guid is made from the id (unique in a report: two
+// comment's for an inline one, else the finding's, and its guid is made from the id (unique in a report: two
 // issues of one line share a fingerprint), the fingerprint and where the
 // dismissal was read, so it is the same on every run.
 func sarifSuppression(f report.Finding, at *sarif.Location) *sarif.Suppression {
@@ -218,6 +218,11 @@ func sarifSuppression(f report.Finding, at *sarif.Location) *sarif.Suppression {
 	kind := "external"
 	if d.Source == "inline" {
 		kind = "inSource"
+		if d.Line > 0 {
+			// The comment that dismisses it, not the finding's code.
+			at = sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File))).WithRegion(sarif.NewSimpleRegion(d.Line, d.Line)))
+		}
 	}
 	why := d.Reason
 	if d.Who != "" {

@@ -361,6 +361,8 @@ type Dismissal struct {
 	// Source is "ledger" (.quorum/dismissed.yaml), "local" (the git dir's
 	// ledger) or "inline" (a quorum:ignore comment).
 	Source string `json:"source"`
+	// Line is an inline dismissal's comment's line, in the finding's file.
+	Line int `json:"line,omitempty"`
 }
 
 // EvidenceNearQuote is a finding's Evidence when every quote among its
