@@ -97,9 +97,11 @@ func (s *Session) MissingModel(ctx context.Context) string {
 }
 
 // NearModels names the models installed on the server of reviewer model
-// that name may be a typo of (at most two edits, or a quarter of the name,
-// away; ":latest" left out of both), for a "did you mean" hint; nil when
-// none is, or the server cannot list them.
+// that name may be a typo of, for a "did you mean" hint: at most two edits
+// (or a quarter of the name) away, read with and without ":latest" and
+// whatever the case (a server that tells "Coder" from "coder" has only
+// the one); never one the panel already has. Nil when none is, or the
+// server cannot list them.
 func (s *Session) NearModels(ctx context.Context, name string) []string {
 	base := func(n string) string { return strings.TrimSuffix(review.ModelName(n), ":latest") }
 	for _, g := range s.groups {
@@ -110,13 +112,22 @@ func (s *Session) NearModels(ctx context.Context, name string) []string {
 		if err != nil {
 			return nil
 		}
-		var names []string
+		limit := min(3, max(len(base(name))/4, 1)+1)
+		best, near := limit, []string(nil)
 		for _, m := range models {
-			if base(m.Name) != base(name) {
-				names = append(names, base(m.Name))
+			onPanel := slices.ContainsFunc(g.reviewers, func(rv review.Reviewer) bool { return review.ModelName(rv.Model) == review.ModelName(m.Name) })
+			if m.Name == name || onPanel {
+				continue
+			}
+			d := min(nearest.Distance(base(name), base(m.Name)), nearest.Distance(review.ModelName(name), review.ModelName(m.Name)))
+			switch {
+			case d < best:
+				best, near = d, []string{base(m.Name)}
+			case d == best && d < limit && !slices.Contains(near, base(m.Name)):
+				near = append(near, base(m.Name))
 			}
 		}
-		return nearest.Names(base(name), names, min(3, max(len(base(name))/4, 1)+1))
+		return near
 	}
 	return nil
 }

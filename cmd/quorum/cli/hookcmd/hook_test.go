@@ -266,7 +266,7 @@ func TestRunPreCommitEnv(t *testing.T) {
 			return RunPush(o)
 		})
 		if code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil); code != exitcode.Setup ||
-			!strings.Contains(errOut.String(), "error: "+variable+"=nosuchbranch names no commit of this repository\nhint: set it to the commit pushed (pre-commit does)") {
+			!strings.Contains(errOut.String(), "error: "+variable+"=\"nosuchbranch\" names no commit of this repository\nhint: set it to the commit pushed (pre-commit does)") {
 			t.Fatalf("%s=nosuchbranch: exit %d %q", variable, code, errOut)
 		}
 	}

@@ -578,7 +578,7 @@ func commitOf(ctx context.Context, dir, variable, name string) (string, error) {
 		return "", exitcode.New(exitcode.Setup, fmt.Errorf("reading %s: %w", variable, err), "check that git runs ('git --version'); "+skipHint)
 	}
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {
-		return "", exitcode.New(exitcode.Setup, fmt.Errorf("%s=%s names no commit of this repository", variable, safetext.OneLine(name)),
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("%s=%q names no commit of this repository", variable, safetext.OneLine(name)),
 			"set it to the commit pushed (pre-commit does), or unset the PRE_COMMIT_* variables; "+skipHint)
 	}
 	return string(bytes.TrimSpace(out)), nil

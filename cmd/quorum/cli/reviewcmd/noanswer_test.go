@@ -126,6 +126,15 @@ func TestMissingModelDidYouMean(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stderr, "quorum: a panel model is not installed: did you mean qwen2.5-coder:7b instead of qwen2.5-codr:7b? ('quorum models' lists the installed models)\n") {
 		t.Fatalf("beside another: exit %d, stderr:\n%s", res.code, res.stderr)
 	}
+	// A typo in the tag, and a model the panel already has is no answer.
+	res = e.run(context.Background(), "--models", "qwen2.5-coder:7", "-q")
+	if res.code != 2 || !strings.Contains(res.stderr, "hint: did you mean qwen2.5-coder:7b instead of qwen2.5-coder:7?") {
+		t.Fatalf("tag typo: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	res = e.run(context.Background(), "--models", "qwen2.5-codr:7b,qwen2.5-coder:7b", "-q", "--fail-on", "none")
+	if res.code != 0 || strings.Contains(res.stderr, "did you mean") {
+		t.Fatalf("near a panel model: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
 	res = e.run(context.Background(), "--models", "zephyr:7b", "-q")
 	if res.code != 2 || strings.Contains(res.stderr, "did you mean") || !strings.HasSuffix(res.stderr, "\nhint: ollama pull zephyr:7b\n") {
 		t.Fatalf("no near model: exit %d, stderr:\n%s", res.code, res.stderr)
