@@ -509,15 +509,14 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		a, b := fi.lines[first], fi.lines[last]
 		out.Line, out.EndLine, out.LineText = a.new, max(b.new, a.new), a.text
 		out.LineKind = kind
-		if !deleted {
+		if deleted {
+			out.Deleted, out.LineKind = true, diff.Deleted
+			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
+		} else {
 			// The kind stays the quote's: the lines past it are the
 			// model's claim, not code it showed (the gate weighs what was
 			// shown).
 			out.EndLine = fi.spanEnd(out.Line, out.EndLine, rf)
-		}
-		if deleted {
-			out.Deleted, out.LineKind = true, diff.Deleted
-			out.OldLine, out.OldEndLine = a.old, max(b.old, a.old)
 		}
 		out.setScope(ix.scope(path, out.Line))
 		if out.Deleted && out.Line == 0 {
