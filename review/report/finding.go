@@ -116,7 +116,6 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		line = max(line, rep.OldLine)
 	}
 	f.Fingerprint = Fingerprint(rep.File, line, rep.Outer, rep.Section, rep.LineText, f.Category)
-	f.ID = stableID(rep.File, f.Fingerprint, f.Category)
 	// A v1 entry named no class: of a method inside one it cannot tell
 	// which class's it was, so it no longer covers it (the finding comes
 	// back once, to be dismissed again).
@@ -142,6 +141,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		}
 	}
 	f.Kinds = slices.Sorted(maps.Keys(kinds))
+	f.ID = stableID(rep.File, f.Fingerprint, f.Category, f.Kinds)
 	return f
 }
 
@@ -224,18 +224,21 @@ func firstSentence(s string) string {
 }
 
 // stableID is a finding's id: a hash of its path, its fingerprint
-// (Fingerprint: the anchored line's code and the definitions around it)
-// and its category, so it survives line drift, rewording and another
-// reviewer, and two findings of one line of code in two functions never
-// share it: an id copied from one review names the same place in the
-// next, whichever findings that one has.
-func stableID(file, fingerprint, category string) string {
-	h := sha256.Sum256([]byte("quorum.id/v2\x00" + file + "\x00" + fingerprint + "\x00" + category))
+// (Fingerprint: the anchored line's code and the definitions around it),
+// its category and its issue kinds, so it survives line drift and another
+// reviewer, two findings of one line of code in two functions never share
+// it, and neither do two issues of one line (an injection and a
+// hard-coded secret): an id copied from one review names the same issue
+// at the same place in the next, whichever findings that one has and
+// however it orders them. Two findings alike in all of that are numbered
+// -2, -3 in report order (assignIDs).
+func stableID(file, fingerprint, category string, kinds []string) string {
+	h := sha256.Sum256([]byte("quorum.id/v2\x00" + file + "\x00" + fingerprint + "\x00" + category + "\x00" + strings.Join(kinds, ",")))
 	return "Q" + hex.EncodeToString(h[:])[:10]
 }
 
-// assignIDs makes ids unique: two issues of one category on one line of
-// one place get -2, -3 in report order.
+// assignIDs makes ids unique: two findings of one place, category and
+// kinds get -2, -3 in report order.
 func assignIDs(fs []Finding) {
 	n := map[string]int{}
 	for i := range fs {

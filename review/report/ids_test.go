@@ -55,3 +55,36 @@ func TestIDsOfOneLineAtTwoPlaces(t *testing.T) {
 		}
 	}
 }
+
+// Two issues of one line (an injection and a hard-coded secret, both
+// security): each id names its issue, whichever is rated higher. Numbered
+// in report order, the ids swapped when the models swapped the severities,
+// and `quorum dismiss ID` dismissed the secret nobody had judged.
+func TestIDsOfTwoIssuesOfOneLine(t *testing.T) {
+	line := "+\trows, _ := db.Query(\"SELECT * FROM u WHERE n='\" + name + \"' AND p='hunter2'\")"
+	set := &diff.Set{Mode: "range", Files: []diff.File{reporttest.File("app.go", diff.StatusModified, 1, 1, "+func Find(name string) {", line, "+}")}}
+	quote := strings.TrimPrefix(line, "+\t")
+	idsOf := func(injection, secret string) map[string]string {
+		f1 := reporttest.F("app.go", 2, quote, injection, "security", "SQL injection via name", "`name` is concatenated into the query.")
+		f1.Kind = "sql-injection"
+		f2 := reporttest.F("app.go", 2, quote, secret, "security", "Hard-coded password", "The password hunter2 is in the source.")
+		f2.Kind = "hardcoded-secret"
+		raw := reporttest.Raw(reporttest.Result("alice", 0, reporttest.Chunk("c1", []string{"app.go"}, review.Answer{Findings: []review.RawFinding{f1}})),
+			reporttest.Result("bob", 1, reporttest.Chunk("c1", []string{"app.go"}, review.Answer{Findings: []review.RawFinding{f2}})))
+		r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{FailOn: "critical"})
+		out := map[string]string{}
+		for _, f := range r.Findings {
+			out[f.Title] = f.ID
+		}
+		return out
+	}
+	a, b := idsOf("critical", "important"), idsOf("important", "critical")
+	if len(a) != 2 || a["SQL injection via name"] == a["Hard-coded password"] {
+		t.Fatalf("ids %v: want one for each issue", a)
+	}
+	for title, id := range a {
+		if b[title] != id {
+			t.Errorf("%s: id %q, then %q once the severities swapped", title, id, b[title])
+		}
+	}
+}
