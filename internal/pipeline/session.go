@@ -120,6 +120,9 @@ func (s *Session) NearModels(ctx context.Context, name string) []string {
 				continue
 			}
 			d := min(nearest.Distance(base(name), base(m.Name)), nearest.Distance(review.ModelName(name), review.ModelName(m.Name)))
+			if untagged(name) && bare(name) == bare(m.Name) {
+				d = 0 // "qwen2.5-coder" of an installed qwen2.5-coder:7b: its pull would fetch another model
+			}
 			switch {
 			case d < best:
 				best, near = d, []string{base(m.Name)}
@@ -451,3 +454,9 @@ func ResolvePanelOn(cfg *config.Config, listFor func(config.Model) ([]review.Mod
 	}
 	return chosen, "config", missing
 }
+
+// bare is a model name without its tag.
+func bare(n string) string { name, _, _ := strings.Cut(review.ModelName(n), ":"); return name }
+
+// untagged reports whether n names no tag (or latest, which quorum adds).
+func untagged(n string) bool { return strings.HasSuffix(review.ModelName(n), ":latest") }

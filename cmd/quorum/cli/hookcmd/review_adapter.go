@@ -346,7 +346,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
 		// The run's error says what went wrong (a server that failed
 		// mid-answer, unusable answers): its hint, not "start Ollama".
-		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: errmap.HookHint(runErr)}, nil
+		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: cmdutil.WithTypos(errmap.HookHint(runErr), typos)}, nil
 	}
 	// The verdict counts a file over the size limit as unread too; it is
 	// said once, below, with its own cause.

@@ -126,7 +126,12 @@ func TestMissingModelDidYouMean(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stderr, "quorum: a panel model is not installed: did you mean qwen2.5-coder:7b instead of qwen2.5-codr:7b? ('quorum models' lists the installed models)\n") {
 		t.Fatalf("beside another: exit %d, stderr:\n%s", res.code, res.stderr)
 	}
-	// A typo in the tag, and a model the panel already has is no answer.
+	// The tag left off, a typo in the tag, and a model the panel already
+	// has is no answer.
+	res = e.run(context.Background(), "--models", "qwen2.5-coder", "-q")
+	if res.code != 2 || !strings.Contains(res.stderr, "hint: did you mean qwen2.5-coder:7b instead of qwen2.5-coder?") {
+		t.Fatalf("tag left off: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
 	res = e.run(context.Background(), "--models", "qwen2.5-coder:7", "-q")
 	if res.code != 2 || !strings.Contains(res.stderr, "hint: did you mean qwen2.5-coder:7b instead of qwen2.5-coder:7?") {
 		t.Fatalf("tag typo: exit %d, stderr:\n%s", res.code, res.stderr)
