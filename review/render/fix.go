@@ -5,6 +5,7 @@ package render
 
 import (
 	"cmp"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -200,8 +201,7 @@ func fixReplacement(f report.Finding) (replacement, bool) {
 	if f.Line <= 0 || f.Deleted || review.FixIsProse(f.Fix) || review.FixIsDiff(strings.Trim(f.Fix, "\n")) {
 		return replacement{}, false
 	}
-	quote := strings.Trim(f.FixQuote, "\n")
-	if f.Evidence != "quote" || strings.TrimSpace(quote) == "" || strings.Count(quote, "\n")+1 != max(f.EndLine, f.Line)-f.Line+1 {
+	if f.Evidence != "quote" || !quotesWholeLines(f) && !replacesInPlace(f) {
 		return replacement{}, false
 	}
 	if s := f.FixFrom; s != nil && (s.File != "" && s.File != f.File || s.Line != f.Line || s.EndLine != f.EndLine || s.Deleted) {
@@ -217,5 +217,78 @@ func fixReplacement(f report.Finding) (replacement, bool) {
 			added = append(added, rest)
 		}
 	}
+	if mixesIndentation(fixTargetOf(f).code, added) {
+		return replacement{}, false // a fix in spaces over tabs would re-indent the code
+	}
 	return replacement{line: f.Line, endLine: max(f.EndLine, f.Line), text: strings.Join(added, "\n")}, true
+}
+
+// promptNumber is the line number and marker the prompt shows a line
+// with ("12+", "12 "), which models copy into quotes.
+var promptNumber = regexp.MustCompile(`^\s*\d+[+ -]`)
+
+// quotesWholeLines reports whether the quote f's fix was written for is
+// the finding's lines exactly, each whole (indentation and the prompt's
+// line numbers aside): a quote of part of a line, of a line found twice
+// in it, or one line short of the span leaves code the model never
+// showed, which an edit of whole lines would replace. A line of a CRLF
+// file is none: the edit's line ends could not keep the file's.
+func quotesWholeLines(f report.Finding) bool {
+	quote := strings.Split(strings.Trim(f.FixQuote, "\n"), "\n")
+	t := fixTargetOf(f)
+	var code []string
+	for _, l := range t.code {
+		if (l.Kind == "added" || l.Kind == "context") && l.New >= t.line && l.New <= max(t.endLine, t.line) {
+			code = append(code, l.Text)
+		}
+	}
+	if len(code) == 0 || len(quote) != len(code) {
+		return false
+	}
+	for i, q := range quote {
+		q = strings.TrimSpace(strings.TrimSuffix(q, "\r"))
+		if p := promptNumber.FindString(q); p != "" && strings.TrimSpace(q[len(p):]) == strings.TrimSpace(code[i]) {
+			q = strings.TrimSpace(q[len(p):])
+		}
+		if strings.HasSuffix(code[i], "\r") || q == "" || q != strings.TrimSpace(code[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// replacesInPlace reports whether f's fix replaces its quote inside its
+// one line (inPlace), keeping the rest of the line as it is.
+func replacesInPlace(f report.Finding) bool {
+	t := fixTargetOf(f)
+	fix := strings.Trim(f.Fix, "\n")
+	if max(t.endLine, t.line) != t.line || strings.Contains(fix, "\n") {
+		return false
+	}
+	for _, l := range t.code {
+		if (l.Kind == "added" || l.Kind == "context") && l.New == t.line && !strings.HasSuffix(l.Text, "\r") {
+			_, ok := inPlace(l.Text, f.FixQuote, strings.TrimSpace(fix))
+			return ok
+		}
+	}
+	return false
+}
+
+// mixesIndentation reports whether the fix's lines are indented with
+// spaces where the code they replace is indented with tabs, or the other
+// way round.
+func mixesIndentation(code []report.CodeLine, fix []string) bool {
+	var codeIndent byte
+	for _, l := range code {
+		if l.Text != "" && (l.Text[0] == '\t' || l.Text[0] == ' ') {
+			codeIndent = l.Text[0]
+			break
+		}
+	}
+	for _, l := range fix {
+		if codeIndent != 0 && l != "" && (l[0] == '\t' || l[0] == ' ') && l[0] != codeIndent {
+			return true
+		}
+	}
+	return false
 }

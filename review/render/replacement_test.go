@@ -37,11 +37,27 @@ func TestFixReplacement(t *testing.T) {
 		"lines past the quote (an end_line)": {f: with(func(f *report.Finding) { f.FixQuote, f.Fix = "data, _ := io.ReadAll(f)", "data, err := io.ReadAll(f)" })},
 		"a line number, no quote":            {f: with(func(f *report.Finding) { f.Evidence, f.FixQuote, f.Fix = "line", "", "x := 1" })},
 		"a near copy of the code":            {f: with(func(f *report.Finding) { f.Evidence, f.Fix = "near-quote", "x := 1" })},
-		"no fix":                             {f: base},
-		"words":                              {f: with(func(f *report.Finding) { f.Fix = "Check the error that ReadAll returns." })},
-		"a model's diff":                     {f: with(func(f *report.Finding) { f.Fix = "--- a/a.go\n+++ b/a.go\n@@ -5 +5 @@\n-x\n+y" })},
-		"deleted code":                       {f: with(func(f *report.Finding) { f.Deleted, f.OldLine, f.Fix = true, 7, "cleanup()" })},
-		"file level":                         {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.Fix = 0, 0, "x := 1" })},
+		// A quote of part of a line, or ending mid-line, leaves code the
+		// model never showed: a whole-line edit would replace it too.
+		"a quote ending mid-line": {f: with(func(f *report.Finding) { f.FixQuote, f.Fix = "data, _ := io.ReadAll(f)\nreturn", "x := 1\ny := 2" })},
+		"a quote found twice in its line": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.Code = 5, 5, []report.CodeLine{{Kind: "added", New: 5, Text: "\trows := db.Query(q); keep := db.Query(q)"}}
+			f.FixQuote, f.Fix = "db.Query(q)", "mustQuery(q)"
+		})},
+		"the prompt's line numbers in the quote": {f: with(func(f *report.Finding) {
+			f.FixQuote, f.Fix = "5+\tdata, _ := io.ReadAll(f)\n6+\treturn data", "return nil"
+		}), ok: true,
+			want: replacement{line: 5, endLine: 6, text: "\treturn nil"}},
+		"a fix in spaces over tabs": {f: with(func(f *report.Finding) { f.Fix = "    data, err := io.ReadAll(f)\n    return data" })},
+		"a line of a CRLF file": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.Code = 5, 5, []report.CodeLine{{Kind: "added", New: 5, Text: "\tdata, _ := io.ReadAll(f)\r"}}
+			f.FixQuote, f.Fix = "data, _ := io.ReadAll(f)", "data, err := io.ReadAll(f)"
+		})},
+		"no fix":         {f: base},
+		"words":          {f: with(func(f *report.Finding) { f.Fix = "Check the error that ReadAll returns." })},
+		"a model's diff": {f: with(func(f *report.Finding) { f.Fix = "--- a/a.go\n+++ b/a.go\n@@ -5 +5 @@\n-x\n+y" })},
+		"deleted code":   {f: with(func(f *report.Finding) { f.Deleted, f.OldLine, f.Fix = true, 7, "cleanup()" })},
+		"file level":     {f: with(func(f *report.Finding) { f.Line, f.EndLine, f.Fix = 0, 0, "x := 1" })},
 		// The excerpt lacks a line the finding spans: the diff would not be
 		// faithful, nor would the edit.
 		"lines not all in the excerpt": {f: with(func(f *report.Finding) { f.EndLine, f.Fix = 8, "x := 1" })},
