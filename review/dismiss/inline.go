@@ -173,7 +173,8 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		// A first word that names a kind or a category is a filter, never
 		// a reason: "quorum:ignore style" keeps a security finding there,
 		// and so do "style.", "(style)", "styles" and "style-only".
-		if names, isFilter := filterNames(word); isFilter {
+		next, _, _ := strings.Cut(strings.TrimSpace(more), " ")
+		if names, isFilter := filterNames(word, next); isFilter {
 			if !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(kinds, n) || n == strings.ToLower(category) }) {
 				continue
 			}

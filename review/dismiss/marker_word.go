@@ -3,69 +3,92 @@ package dismiss
 // How a quorum:ignore marker's first word is read: as a filter (the kinds
 // and categories it names) or as the start of a reason. A gate must not
 // take a filter for a reason: that would hide every finding on the line,
-// a critical security one among them.
+// a critical security one among them. Where the reading is in doubt it
+// leans to the filter: a filter that matches no finding hides nothing,
+// and the finding stays in front of the reader.
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/quorum-review/quorum/internal/nearest"
 	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review/merge"
 )
 
 // filterAliases are words people write for a category that are not its
 // name: a marker saying "nit" or "perf" is a filter of that category.
-// Words a reason often starts with ("err is never nil here", "slow path")
-// are left out: read as a filter, such a reason would hide nothing.
 var filterAliases = map[string]string{
-	"nit": "style", "nitpick": "style", "lint": "style", "formatting": "style",
-	"naming": "style", "cosmetic": "style", "whitespace": "style", "typo": "style",
-	"perf":          "performance",
-	"documentation": "docs",
-	"errcheck":      "error-handling",
-	"vuln":          "security",
+	"nit": "style", "nitpick": "style", "lint": "style", "formatting": "style", "formatted": "style",
+	"naming": "style", "cosmetic": "style", "whitespace": "style", "typo": "style", "readability": "style",
+	"styling": "style", "stylistic": "style", "spelling": "style", "indentation": "style",
+	"perf": "performance", "optimization": "performance", "optimisation": "performance",
+	"documentation": "docs", "docstring": "docs", "comment": "docs",
+	"testing":  "tests",
+	"errcheck": "error-handling",
+	"vuln":     "security", "vulnerability": "security",
+	"race": "concurrency",
 }
 
-// negations are words that, before a name, say the finding is not of it:
-// "non-security" or "no-sql-injection-here" is no filter of security or
-// sql-injection, and no reason to hide every finding either.
-var negations = []string{"non", "not", "no"}
+// negations are words that, beside a name, say the finding is not of it
+// ("non-security", "not-a-security-issue", "sql-injection-free"): such a
+// word is a filter of nothing. It neither says which finding to hide nor
+// gives a reason to hide them all.
+var negations = []string{"non", "not", "no", "free", "safe", "irrelevant", "unrelated"}
 
-// filterNames reads a marker's first word: isFilter when it names a kind
-// or a category, and names those. The word is read as a person means it,
-// whatever marks, spelling and look it has:
+// filterNames reads a marker's first word (next, the word after it):
+// isFilter when it names a kind or a category, and names those. The word
+// is read as a person means it, whatever marks, spelling and look it has:
 //   - its parts between marks ("style/naming", "(style).", "`style`"), and
 //     runs of its hyphenated words ("style-only");
-//   - plurals, underscores and the aliases above ("styles",
-//     "error_handling", "nit");
-//   - NFKC-folded, invisible characters dropped and letters that look
-//     Latin read as Latin ("ＳＴＹＬＥ", a soft hyphen inside, a Cyrillic
-//     "ѕ"), so a word that reads as a filter is one.
+//   - plurals, underscores, the aliases above ("styles", "error_handling",
+//     "nits"), and words that begin as a name does ("stylish");
+//   - NFKC-folded, invisible characters and marks dropped, and letters
+//     that look Latin read as Latin ("ＳＴＹＬＥ", a soft hyphen inside, a
+//     Cyrillic "ѕ" or "Т", a small capital "ꜱ").
 //
-// A name after a negation ("non-security") makes the word a filter of
-// nothing: it hides no finding, where read as a reason it hid them all.
-func filterNames(word string) (names []string, isFilter bool) {
-	parts := strings.FieldsFunc(foldWord(word), func(r rune) bool {
+// A name beside a negation ("non-security", "not security",
+// "nonsecurity") makes the word a filter of nothing: it hides no finding,
+// where read as a reason it hid them all.
+func filterNames(word, next string) (names []string, isFilter bool) {
+	folded := foldWord(word)
+	if slices.Contains(negations, folded) {
+		if _, ok := filterNames(next, ""); ok {
+			return nil, true // "not security": a negated name
+		}
+	}
+	parts := strings.FieldsFunc(folded, func(r rune) bool {
 		return !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
 	})
 	negated := false
 	for _, part := range parts {
 		words := strings.Split(strings.ReplaceAll(part, "_", "-"), "-")
+		named := false
 		for i := range words {
 			for j := i + 1; j <= len(words); j++ {
 				n, ok := filterName(strings.Join(words[i:j], "-"))
 				if !ok {
 					continue
 				}
-				isFilter = true
-				if i > 0 && slices.Contains(negations, words[i-1]) {
-					negated = true
-				}
+				named = true
 				if !slices.Contains(names, n) {
 					names = append(names, n)
+				}
+			}
+		}
+		if named && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(negations, w) }) {
+			negated = true
+		}
+	}
+	if len(names) == 0 {
+		for _, prefix := range []string{"non", "un"} {
+			if rest, ok := strings.CutPrefix(folded, prefix); ok {
+				if _, ok := filterName(rest); ok {
+					return nil, true // "nonsecurity"
 				}
 			}
 		}
@@ -73,14 +96,30 @@ func filterNames(word string) (names []string, isFilter bool) {
 	if negated {
 		return nil, true
 	}
-	return names, isFilter
+	return names, len(names) > 0
 }
 
-// filterName is the kind or category w names, if any.
+// filterName is the kind or category w names, if any: itself, its
+// singular or plural, an alias of either, or a name it is one edit from or
+// begins as (four letters of a name of five or more).
 func filterName(w string) (string, bool) {
 	isName := func(n string) bool { return merge.IsKind(n) || slices.Contains(prompts.Categories(), n) }
-	for _, n := range []string{w, filterAliases[w], w + "s", strings.TrimSuffix(w, "s")} {
+	for _, n := range []string{w, filterAliases[w], w + "s", strings.TrimSuffix(w, "s"), filterAliases[strings.TrimSuffix(w, "s")]} {
 		if n != "" && isName(n) {
+			return n, true
+		}
+	}
+	if len(w) < 5 {
+		return "", false
+	}
+	for _, n := range slices.Concat(prompts.Categories(), merge.KindNames(), slices.Sorted(maps.Keys(filterAliases))) {
+		if len(n) < 5 {
+			continue
+		}
+		if nearest.Distance(w, n) <= 1 || strings.HasPrefix(w, n[:4]) && strings.HasPrefix(n, w[:4]) {
+			if a, ok := filterAliases[n]; ok {
+				n = a
+			}
 			return n, true
 		}
 	}
@@ -88,27 +127,31 @@ func filterName(w string) (string, bool) {
 }
 
 // foldWord is w lower-cased as it reads: NFKC-folded (full-width letters
-// are letters), invisible format characters dropped (a soft hyphen, a zero
-// width joiner), and letters of other scripts that look like Latin ones
-// read as those.
+// are letters), invisible characters and combining marks dropped (a soft
+// hyphen, a zero width joiner, a Hangul filler, a grapheme joiner), and
+// letters of other scripts that look like Latin ones read as those.
 func foldWord(w string) string {
 	var b strings.Builder
 	for _, r := range norm.NFKC.String(w) {
-		if unicode.Is(unicode.Cf, r) {
+		if unicode.In(r, unicode.Cf, unicode.Mn, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) {
 			continue
 		}
-		if l, ok := lookalikes[unicode.ToLower(r)]; ok {
+		r = unicode.ToLower(r)
+		if l, ok := lookalikes[r]; ok {
 			r = l
 		}
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(r)
 	}
 	return b.String()
 }
 
-// lookalikes are Cyrillic and Greek lower-case letters drawn like Latin
-// ones.
+// lookalikes are letters of other scripts, lower case, drawn like Latin
+// ones: Cyrillic, Greek, and Latin small capitals.
 var lookalikes = map[rune]rune{
-	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'ѕ': 's', 'і': 'i', 'ј': 'j',
-	'ԁ': 'd', 'һ': 'h', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w', 'ɡ': 'g', 'ο': 'o', 'ν': 'v', 'κ': 'k', 'ι': 'i',
-	'τ': 't', 'υ': 'u', 'ρ': 'p', 'α': 'a',
+	'а': 'a', 'в': 'b', 'е': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
+	'у': 'y', 'х': 'x', 'ѕ': 's', 'і': 'i', 'ј': 'j', 'ԁ': 'd', 'һ': 'h', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w',
+	'ɡ': 'g', 'ο': 'o', 'ν': 'v', 'κ': 'k', 'ι': 'i', 'τ': 't', 'υ': 'u', 'ρ': 'p', 'α': 'a',
+	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h', 'ɪ': 'i', 'ᴊ': 'j',
+	'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u',
+	'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
 }

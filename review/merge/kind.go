@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -478,6 +479,9 @@ func kindList(ks kindSet) []string {
 
 // IsKind reports whether name is a kind of the taxonomy.
 func IsKind(name string) bool { return kindBit(name) != 0 }
+
+// KindNames is the closed list of kinds, in taxonomy order.
+func KindNames() []string { return slices.Clone(kindNames) }
 
 // pythonNone spells Python's `None` (the capitalised word) as "nonetype" so
 // the nil-deref cue finds it, while the English "none" ("none is ever

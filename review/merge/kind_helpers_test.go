@@ -2,9 +2,6 @@ package merge
 
 import "strings"
 
-// KindNames is the closed list of kinds, for the reviewer schema.
-func KindNames() []string { return append([]string(nil), kindNames...) }
-
 // String lists the kinds, for tests and debugging.
 func (k kindSet) String() string {
 	var out []string
