@@ -61,3 +61,23 @@ func TestTwoIssuesOfOneStatementStayTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestOneReviewersTwoDeclaredKindsOfOneLineStayTwo: a reviewer that
+// reports two issues of one query, each with its kind, made two findings.
+// Read as a repeat of one finding (one hunk seen in two chunks), they were
+// merged, and the report showed one issue under one id.
+func TestOneReviewersTwoDeclaredKindsOfOneLineStayTwo(t *testing.T) {
+	query := `rows, _ := db.Query("SELECT * FROM u WHERE n='" + name + "' AND p='hunter2'")`
+	find := "func Find(name string) {"
+	injection := quoted("a", "app.go", 2, "sql-injection", "critical", "security", "SQL injection via name", "`name` is concatenated into the query.", query, find)
+	secret := quoted("a", "app.go", 2, "hardcoded-secret", "important", "security", "Hard-coded password", "The password hunter2 is in the source.", query, find)
+	if n := len(Clusters([]anchor.Finding{injection, secret})); n != 2 {
+		t.Fatalf("%d clusters, want 2", n)
+	}
+	// A repeat (the same words from two chunks) still collapses.
+	again := injection
+	again.Chunk = "c2"
+	if n := len(Clusters([]anchor.Finding{injection, again})); n != 1 {
+		t.Fatalf("a repeat: %d clusters, want 1", n)
+	}
+}

@@ -106,6 +106,11 @@ func candidatePairs(nodes []node) []pair {
 				(fb.Line > fa.EndLine || fa.Line > fb.EndLine) {
 				return
 			}
+			// Two kinds the reviewer declared say two issues, not one seen
+			// twice (an injection and a hard-coded secret in one query).
+			if da, db := nodes[a].decl, nodes[b].decl; da != 0 && db != 0 && da != db && (da|db)&otherBit == 0 {
+				return
+			}
 			// A reviewer's repeats are the same words seen twice (one hunk
 			// in two chunks): their fixes add nothing.
 			s = similarity(nodes[a].vec, nodes[b].vec, noFix, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
