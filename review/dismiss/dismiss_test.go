@@ -799,7 +799,7 @@ func TestNewEntryRoundTrip(t *testing.T) {
 func TestInlineIgnoreCoversEveryPlace(t *testing.T) {
 	lines := []string{
 		"+func Cleanup(db DB, name string) {",
-		"+	// quorum:ignore name comes from our own enum",
+		"+	// quorum:ignore sql-injection: name comes from our own enum",
 		"+	db.Exec(\"DELETE FROM t WHERE n = '\" + name + \"'\")",
 		"+}",
 	}
@@ -1084,5 +1084,45 @@ func TestAnotherReviewersLineIsCheckedNotAssumed(t *testing.T) {
 	if len(r.Findings) != 1 || !strings.HasPrefix(r.Findings[0].NotDismissed, "not dismissed: the dismissal covers one of its reviewers' lines only; it now groups ") ||
 		!strings.Contains(r.Findings[0].NotDismissed, "alpha at 2") || !strings.Contains(r.Findings[0].NotDismissed, "beta at 3") {
 		t.Errorf("kept %d, dismissed %d: %+v", len(r.Findings), len(r.Dismissed), r.Findings)
+	}
+}
+
+// TestBlanketMarkerNeverHidesCriticalOrSecurity: a marker read as a reason
+// (it names no kind or category) hides a finding that is neither critical
+// nor about security; one that is, only a marker naming its kind or
+// category hides. A filter misspelt past the reading of its word ("sytle",
+// "; style", "only style", a Cherokee "Ꮪ", a typographic hyphen in
+// "non‐security") is then a reason, and hides no critical injection.
+func TestBlanketMarkerNeverHidesCriticalOrSecurity(t *testing.T) {
+	injection := review.RawFinding{Line: 3, Quote: body[1][2:], Severity: review.Critical, Category: "security", Kind: "sql-injection",
+		Title: "SQL injection", Explanation: "name is concatenated into the query."}
+	secretNote := injection
+	secretNote.Severity, secretNote.Kind, secretNote.Title = review.Suggestion, "hardcoded-secret", "Password in the source"
+	dropped := dropped
+	dropped.Line = 3
+	for _, c := range []struct {
+		name, marker string
+		f            review.RawFinding
+		hidden       bool
+	}{
+		{"a reason, an important bug", "// quorum:ignore the file is optional", dropped, true},
+		{"a reason, a critical injection", "// quorum:ignore name is one of our enum's values", injection, false},
+		{"a reason, a security suggestion", "// quorum:ignore test key, not a real one", secretNote, false},
+		{"the kind named", "// quorum:ignore sql-injection: name is one of our enum's values", injection, true},
+		{"the category named", "// quorum:ignore security: name is one of our enum's values", injection, true},
+		{"a misspelt filter", "// quorum:ignore sytle", injection, false},
+		{"a mark before the filter", "// quorum:ignore; style", injection, false},
+		{"a word before the filter", "// quorum:ignore only style", injection, false},
+		{"a Cherokee letter", "// quorum:ignore \u13datyle", injection, false},
+		{"a typographic hyphen in a negation", "// quorum:ignore non\u2010security", injection, false},
+		{"a spaced negation", "// quorum:ignore not a security issue", injection, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := set("store/load.go", 1, body[0], "+	"+c.marker, body[1], body[2], body[3])
+			r := consolidate(t, s, raw(s, map[string]review.RawFinding{"alpha": c.f}), nil)
+			if got := len(r.Dismissed) == 1; got != c.hidden {
+				t.Fatalf("dismissed = %v, want %v", got, c.hidden)
+			}
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -111,7 +112,7 @@ func inline(lines diffLines, f report.Finding) (string, int, bool) {
 	if f.Deleted {
 		return "", 0, false
 	}
-	reason, at, ok := markerAt(lines, f.Kinds, f.Category, f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
+	reason, at, ok := markerAt(lines, f.Kinds, f.Category, guarded(f.Severity, f.Category), f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
 	if !ok {
 		return "", 0, false
 	}
@@ -128,7 +129,8 @@ func inline(lines diffLines, f report.Finding) (string, int, bool) {
 		// no kind, or one naming its category: never by the kind another
 		// reviewer's finding has.
 		last := max(m.EndLine, m.Line)
-		if _, _, ok := markerAt(lines, m.Kinds, cmp.Or(m.Category, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
+		cat := cmp.Or(m.Category, f.Category)
+		if _, _, ok := markerAt(lines, m.Kinds, cat, guarded(cmp.Or(m.Severity, f.Severity), cat) || guarded(f.Severity, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
 			return "", 0, false
 		}
 	}
@@ -137,9 +139,10 @@ func inline(lines diffLines, f report.Finding) (string, int, bool) {
 
 // markerAt finds a quorum:ignore comment for kinds (or category) on the
 // line above lines first..last of file, or on one of them; added says the
-// change added one of those lines. It returns the reason and the
-// comment's line.
-func markerAt(lines diffLines, kinds []string, category, file string, first, last int, added bool) (string, int, bool) {
+// change added one of those lines; guarded, that the finding is critical
+// or a security finding, which only a marker naming its kind or category
+// hides. It returns the reason and the comment's line.
+func markerAt(lines diffLines, kinds []string, category string, guarded bool, file string, first, last int, added bool) (string, int, bool) {
 	if first == 0 {
 		return "", 0, false
 	}
@@ -165,7 +168,7 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
 		// What separates the marker from its first word is no word:
 		// "quorum:ignore: style" and "quorum:ignore - style" name style.
-		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(":-—–=>", r) })
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 		word, more := rest, ""
 		if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
 			word, more = rest[:i], rest[i:]
@@ -179,6 +182,13 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 				continue
 			}
 			rest = strings.TrimSpace(more)
+		} else if guarded {
+			// A marker that names nothing is read as a reason, and a
+			// reason's words cannot be told from a filter's in every
+			// spelling ("; style", "sytle", "only style"): so it never
+			// hides a critical or a security finding. Those take a marker
+			// naming their kind or category.
+			continue
 		}
 		reason := "inline " + Marker
 		if rest = strings.TrimSpace(strings.TrimLeft(rest, ":-— ")); rest != "" {
@@ -187,4 +197,10 @@ func markerAt(lines diffLines, kinds []string, category, file string, first, las
 		return reason, n, true
 	}
 	return "", 0, false
+}
+
+// guarded reports whether a finding of severity and category is one only
+// a marker naming it hides: critical, or about security.
+func guarded(severity, category string) bool {
+	return strings.EqualFold(severity, review.Critical) || strings.EqualFold(category, "security")
 }

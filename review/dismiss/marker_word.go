@@ -2,20 +2,17 @@ package dismiss
 
 // How a quorum:ignore marker's first word is read: as a filter (the kinds
 // and categories it names) or as the start of a reason. A gate must not
-// take a filter for a reason: that would hide every finding on the line,
-// a critical security one among them. Where the reading is in doubt it
-// leans to the filter: a filter that matches no finding hides nothing,
-// and the finding stays in front of the reader.
+// take a filter for a reason: that would hide every finding on the line.
+// A reason (no filter read) never hides a critical or a security finding
+// (markerAt), so a filter misspelt past this reading costs no gate.
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/quorum-review/quorum/internal/nearest"
 	"github.com/quorum-review/quorum/prompts"
 	"github.com/quorum-review/quorum/review/merge"
 )
@@ -45,8 +42,8 @@ var negations = []string{"non", "not", "no", "free", "safe", "irrelevant", "unre
 // is read as a person means it, whatever marks, spelling and look it has:
 //   - its parts between marks ("style/naming", "(style).", "`style`"), and
 //     runs of its hyphenated words ("style-only");
-//   - plurals, underscores, the aliases above ("styles", "error_handling",
-//     "nits"), and words that begin as a name does ("stylish");
+//   - plurals, underscores and the aliases above ("styles",
+//     "error_handling", "nits");
 //   - NFKC-folded, invisible characters and marks dropped, and letters
 //     that look Latin read as Latin ("ＳＴＹＬＥ", a soft hyphen inside, a
 //     Cyrillic "ѕ" or "Т", a small capital "ꜱ").
@@ -64,24 +61,22 @@ func filterNames(word, next string) (names []string, isFilter bool) {
 	parts := strings.FieldsFunc(folded, func(r rune) bool {
 		return !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
 	})
-	negated := false
+	negated := false // a negation anywhere in the word, beside a name
 	for _, part := range parts {
 		words := strings.Split(strings.ReplaceAll(part, "_", "-"), "-")
-		named := false
+		if slices.ContainsFunc(words, func(w string) bool { return slices.Contains(negations, w) }) {
+			negated = true
+		}
 		for i := range words {
 			for j := i + 1; j <= len(words); j++ {
 				n, ok := filterName(strings.Join(words[i:j], "-"))
 				if !ok {
 					continue
 				}
-				named = true
 				if !slices.Contains(names, n) {
 					names = append(names, n)
 				}
 			}
-		}
-		if named && slices.ContainsFunc(words, func(w string) bool { return slices.Contains(negations, w) }) {
-			negated = true
 		}
 	}
 	if len(names) == 0 {
@@ -93,33 +88,20 @@ func filterNames(word, next string) (names []string, isFilter bool) {
 			}
 		}
 	}
-	if negated {
+	if negated && len(names) > 0 {
 		return nil, true
 	}
 	return names, len(names) > 0
 }
 
 // filterName is the kind or category w names, if any: itself, its
-// singular or plural, an alias of either, or a name it is one edit from or
-// begins as (four letters of a name of five or more).
+// singular or plural, or an alias of either. Not words a name begins
+// like: "commented" is no command-injection, nor "intentional" an
+// integer-overflow.
 func filterName(w string) (string, bool) {
 	isName := func(n string) bool { return merge.IsKind(n) || slices.Contains(prompts.Categories(), n) }
 	for _, n := range []string{w, filterAliases[w], w + "s", strings.TrimSuffix(w, "s"), filterAliases[strings.TrimSuffix(w, "s")]} {
 		if n != "" && isName(n) {
-			return n, true
-		}
-	}
-	if len(w) < 5 {
-		return "", false
-	}
-	for _, n := range slices.Concat(prompts.Categories(), merge.KindNames(), slices.Sorted(maps.Keys(filterAliases))) {
-		if len(n) < 5 {
-			continue
-		}
-		if nearest.Distance(w, n) <= 1 || strings.HasPrefix(w, n[:4]) && strings.HasPrefix(n, w[:4]) {
-			if a, ok := filterAliases[n]; ok {
-				n = a
-			}
 			return n, true
 		}
 	}
@@ -133,6 +115,10 @@ func filterName(w string) (string, bool) {
 func foldWord(w string) string {
 	var b strings.Builder
 	for _, r := range norm.NFKC.String(w) {
+		if r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\uffa0' || unicode.Is(unicode.Pd, r) {
+			b.WriteByte('-') // a dash of any kind, or a Hangul filler, which shows as a space: it parts words
+			continue
+		}
 		if unicode.In(r, unicode.Cf, unicode.Mn, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) {
 			continue
 		}

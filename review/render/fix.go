@@ -231,14 +231,18 @@ var promptNumber = regexp.MustCompile(`^\s*\d+[+ -]`)
 // the finding's lines exactly, each whole (indentation and the prompt's
 // line numbers aside): a quote of part of a line, of a line found twice
 // in it, or one line short of the span leaves code the model never
-// showed, which an edit of whole lines would replace. A line of a CRLF
-// file is none: the edit's line ends could not keep the file's.
+// showed, which an edit of whole lines would replace. A line shown
+// otherwise than the file has it (CodeLine.Altered: a CRLF line, escapes)
+// is none.
 func quotesWholeLines(f report.Finding) bool {
 	quote := strings.Split(strings.Trim(f.FixQuote, "\n"), "\n")
 	t := fixTargetOf(f)
 	var code []string
 	for _, l := range t.code {
 		if (l.Kind == "added" || l.Kind == "context") && l.New >= t.line && l.New <= max(t.endLine, t.line) {
+			if l.Altered {
+				return false // the text shown is not the file's: an edit of it would write the escapes
+			}
 			code = append(code, l.Text)
 		}
 	}
@@ -250,7 +254,7 @@ func quotesWholeLines(f report.Finding) bool {
 		if p := promptNumber.FindString(q); p != "" && strings.TrimSpace(q[len(p):]) == strings.TrimSpace(code[i]) {
 			q = strings.TrimSpace(q[len(p):])
 		}
-		if strings.HasSuffix(code[i], "\r") || q == "" || q != strings.TrimSpace(code[i]) {
+		if q == "" || q != strings.TrimSpace(code[i]) {
 			return false
 		}
 	}
@@ -266,7 +270,12 @@ func replacesInPlace(f report.Finding) bool {
 		return false
 	}
 	for _, l := range t.code {
-		if (l.Kind == "added" || l.Kind == "context") && l.New == t.line && !strings.HasSuffix(l.Text, "\r") {
+		if (l.Kind == "added" || l.Kind == "context") && l.New == t.line && !l.Altered {
+			// A quote that stops inside brackets ("db.Query(q") would
+			// leave their other half behind the fix.
+			if !balanced(f.FixQuote) || !balanced(fix) {
+				return false
+			}
 			_, ok := inPlace(l.Text, f.FixQuote, strings.TrimSpace(fix))
 			return ok
 		}
@@ -291,4 +300,22 @@ func mixesIndentation(code []report.CodeLine, fix []string) bool {
 		}
 	}
 	return false
+}
+
+// balanced reports whether s closes every bracket it opens, in order.
+func balanced(s string) bool {
+	var open []rune
+	pairs := map[rune]rune{')': '(', ']': '[', '}': '{'}
+	for _, r := range s {
+		switch r {
+		case '(', '[', '{':
+			open = append(open, r)
+		case ')', ']', '}':
+			if len(open) == 0 || open[len(open)-1] != pairs[r] {
+				return false
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	return len(open) == 0
 }

@@ -49,9 +49,20 @@ func TestFixReplacement(t *testing.T) {
 		}), ok: true,
 			want: replacement{line: 5, endLine: 6, text: "\treturn nil"}},
 		"a fix in spaces over tabs": {f: with(func(f *report.Finding) { f.Fix = "    data, err := io.ReadAll(f)\n    return data" })},
-		"a line of a CRLF file": {f: with(func(f *report.Finding) {
-			f.Line, f.EndLine, f.Code = 5, 5, []report.CodeLine{{Kind: "added", New: 5, Text: "\tdata, _ := io.ReadAll(f)\r"}}
+		// A line shown otherwise than the file has it (a CRLF line's \r left
+		// out, escapes for invisible characters) would have the shown text
+		// written over it.
+		"a line shown altered": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.Code = 5, 5, []report.CodeLine{{Kind: "added", New: 5, Text: "\tdata, _ := io.ReadAll(f)", Altered: true}}
 			f.FixQuote, f.Fix = "data, _ := io.ReadAll(f)", "data, err := io.ReadAll(f)"
+		})},
+		"an altered line, replaced inside": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.Code = 5, 5, []report.CodeLine{{Kind: "added", New: 5, Text: "\tnotify(\"a<U+200D>b\", db.Query(q))", Altered: true}}
+			f.FixQuote, f.Fix = "db.Query(q)", "db.QueryContext(ctx, q)"
+		})},
+		"a quote stopping inside brackets": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.Code = 5, 5, []report.CodeLine{{Kind: "added", New: 5, Text: "\trows := db.Query(q) // list users"}}
+			f.FixQuote, f.Fix = "db.Query(q", "db.QueryContext(ctx, q)"
 		})},
 		"no fix":         {f: base},
 		"words":          {f: with(func(f *report.Finding) { f.Fix = "Check the error that ReadAll returns." })},

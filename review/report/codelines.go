@@ -54,7 +54,8 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 			inside := p >= line && p <= end
 			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
 			if inside || edge {
-				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: safetext.Code(l.Text)})
+				text := safetext.Code(l.Text)
+				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: text, Altered: text != l.Text})
 			}
 		}
 		if len(out) > maxCodeLines {

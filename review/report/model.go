@@ -415,6 +415,11 @@ type CodeLine struct {
 	Old  int    `json:"old,omitempty"`
 	New  int    `json:"new,omitempty"`
 	Text string `json:"text"`
+	// Altered says Text is not the line's bytes as they are (a CRLF
+	// line's carriage return left out, or escapes shown for control or
+	// invisible characters and bytes that are no UTF-8): no edit of the
+	// file is built from it.
+	Altered bool `json:"altered,omitempty"`
 }
 
 // Wording is how another reviewer titled the same finding.
