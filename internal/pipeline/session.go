@@ -115,7 +115,7 @@ func (s *Session) NearModels(ctx context.Context, name string) []string {
 		limit := min(3, max(len(base(name))/4, 1)+1)
 		best, near := limit, []string(nil)
 		for _, m := range models {
-			onPanel := slices.ContainsFunc(g.reviewers, func(rv review.Reviewer) bool { return review.ModelName(rv.Model) == review.ModelName(m.Name) })
+			onPanel := slices.ContainsFunc(g.reviewers, func(rv review.Reviewer) bool { return rv.Model == m.Name })
 			if m.Name == name || onPanel {
 				continue
 			}
@@ -123,11 +123,12 @@ func (s *Session) NearModels(ctx context.Context, name string) []string {
 			if untagged(name) && bare(name) == bare(m.Name) {
 				d = 0 // "qwen2.5-coder" of an installed qwen2.5-coder:7b: its pull would fetch another model
 			}
+			shown := strings.TrimSuffix(m.Name, ":latest") // as the server lists it, case and all
 			switch {
 			case d < best:
-				best, near = d, []string{base(m.Name)}
-			case d == best && d < limit && !slices.Contains(near, base(m.Name)):
-				near = append(near, base(m.Name))
+				best, near = d, []string{shown}
+			case d == best && d < limit && !slices.Contains(near, shown):
+				near = append(near, shown)
 			}
 		}
 		return near

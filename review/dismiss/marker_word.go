@@ -68,7 +68,10 @@ func filterNames(word, next string) (names []string, isFilter bool) {
 			negated = true
 		}
 		for i := range words {
-			for j := i + 1; j <= len(words); j++ {
+			// A name has at most three words (division-by-zero): longer
+			// runs are never read, so a line of a thousand hyphens costs
+			// what a short word does.
+			for j := i + 1; j <= min(len(words), i+3); j++ {
 				n, ok := filterName(strings.Join(words[i:j], "-"))
 				if !ok {
 					continue
@@ -99,7 +102,7 @@ func filterNames(word, next string) (names []string, isFilter bool) {
 // like: "commented" is no command-injection, nor "intentional" an
 // integer-overflow.
 func filterName(w string) (string, bool) {
-	isName := func(n string) bool { return merge.IsKind(n) || slices.Contains(prompts.Categories(), n) }
+	isName := func(n string) bool { return merge.IsKind(n) || slices.Contains(categories, n) }
 	for _, n := range []string{w, filterAliases[w], w + "s", strings.TrimSuffix(w, "s"), filterAliases[strings.TrimSuffix(w, "s")]} {
 		if n != "" && isName(n) {
 			return n, true
@@ -108,13 +111,18 @@ func filterName(w string) (string, bool) {
 	return "", false
 }
 
+// categories are the reviewer schema's categories, read once.
+var categories = prompts.Categories()
+
 // foldWord is w lower-cased as it reads: NFKC-folded (full-width letters
 // are letters), invisible characters and combining marks dropped (a soft
 // hyphen, a zero width joiner, a Hangul filler, a grapheme joiner), and
 // letters of other scripts that look like Latin ones read as those.
 func foldWord(w string) string {
 	var b strings.Builder
-	for _, r := range norm.NFKC.String(w) {
+	// Decomposed, so a combining accent is a mark of its own to drop
+	// ("búg" is "bug"); what is left is composed again below.
+	for _, r := range norm.NFKD.String(w) {
 		if r == '\u115f' || r == '\u1160' || r == '\u3164' || r == '\uffa0' || unicode.Is(unicode.Pd, r) {
 			b.WriteByte('-') // a dash of any kind, or a Hangul filler, which shows as a space: it parts words
 			continue
@@ -128,7 +136,7 @@ func foldWord(w string) string {
 		}
 		b.WriteRune(r)
 	}
-	return b.String()
+	return norm.NFC.String(b.String())
 }
 
 // lookalikes are letters of other scripts, lower case, drawn like Latin
@@ -139,5 +147,5 @@ var lookalikes = map[rune]rune{
 	'ɡ': 'g', 'ο': 'o', 'ν': 'v', 'κ': 'k', 'ι': 'i', 'τ': 't', 'υ': 'u', 'ρ': 'p', 'α': 'a',
 	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h', 'ɪ': 'i', 'ᴊ': 'j',
 	'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u',
-	'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+	'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z', 'ı': 'i', 'ɑ': 'a', 'ꮪ': 's', 'ꓢ': 's',
 }

@@ -217,7 +217,7 @@ func fixReplacement(f report.Finding) (replacement, bool) {
 			added = append(added, rest)
 		}
 	}
-	if mixesIndentation(fixTargetOf(f).code, added) {
+	if mixesIndentation(fixTargetOf(f).code, f.Line, max(f.EndLine, f.Line), added) {
 		return replacement{}, false // a fix in spaces over tabs would re-indent the code
 	}
 	return replacement{line: f.Line, endLine: max(f.EndLine, f.Line), text: strings.Join(added, "\n")}, true
@@ -284,18 +284,21 @@ func replacesInPlace(f report.Finding) bool {
 }
 
 // mixesIndentation reports whether the fix's lines are indented with
-// spaces where the code they replace is indented with tabs, or the other
-// way round.
-func mixesIndentation(code []report.CodeLine, fix []string) bool {
-	var codeIndent byte
+// spaces where the lines they replace (line..end) are indented with tabs
+// only, or the other way round, anywhere in their leading whitespace
+// ("\t    return nil" over tabs counts).
+func mixesIndentation(code []report.CodeLine, line, end int, fix []string) bool {
+	tabs, spaces := false, false
 	for _, l := range code {
-		if l.Text != "" && (l.Text[0] == '\t' || l.Text[0] == ' ') {
-			codeIndent = l.Text[0]
-			break
+		if l.Kind == "deleted" || l.New < line || l.New > end {
+			continue
 		}
+		lead := l.Text[:len(l.Text)-len(strings.TrimLeft(l.Text, " \t"))]
+		tabs, spaces = tabs || strings.Contains(lead, "\t"), spaces || strings.Contains(lead, " ")
 	}
 	for _, l := range fix {
-		if codeIndent != 0 && l != "" && (l[0] == '\t' || l[0] == ' ') && l[0] != codeIndent {
+		lead := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if tabs && !spaces && strings.Contains(lead, " ") || spaces && !tabs && strings.Contains(lead, "\t") {
 			return true
 		}
 	}

@@ -48,7 +48,8 @@ func TestFixReplacement(t *testing.T) {
 			f.FixQuote, f.Fix = "5+\tdata, _ := io.ReadAll(f)\n6+\treturn data", "return nil"
 		}), ok: true,
 			want: replacement{line: 5, endLine: 6, text: "\treturn nil"}},
-		"a fix in spaces over tabs": {f: with(func(f *report.Finding) { f.Fix = "    data, err := io.ReadAll(f)\n    return data" })},
+		"a fix with spaces after the tabs it is given": {f: with(func(f *report.Finding) { f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n    return nil\n}" })},
+		"a fix in spaces over tabs":                    {f: with(func(f *report.Finding) { f.Fix = "    data, err := io.ReadAll(f)\n    return data" })},
 		// A line shown otherwise than the file has it (a CRLF line's \r left
 		// out, escapes for invisible characters) would have the shown text
 		// written over it.

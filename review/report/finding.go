@@ -225,13 +225,15 @@ func firstSentence(s string) string {
 
 // stableID is a finding's id: a hash of its path, its fingerprint
 // (Fingerprint: the anchored line's code and the definitions around it),
-// its category and its issue kinds, so it survives line drift and another
-// reviewer, two findings of one line of code in two functions never share
+// its category and its issue kinds (every member's), so it survives line
+// drift, two findings of one line of code in two functions never share
 // it, and neither do two issues of one line (an injection and a
 // hard-coded secret): an id copied from one review names the same issue
 // at the same place in the next, whichever findings that one has and
-// however it orders them. Two findings alike in all of that are numbered
-// -2, -3 in report order (assignIDs).
+// however it orders them. A rewording, or another reviewer, that brings
+// another kind gives a new id (dismiss then reads the report the old one
+// came from). Two findings alike in all of that are numbered -2, -3 in
+// report order (assignIDs).
 func stableID(file, fingerprint, category string, kinds []string) string {
 	h := sha256.Sum256([]byte("quorum.id/v2\x00" + file + "\x00" + fingerprint + "\x00" + category + "\x00" + strings.Join(kinds, ",")))
 	return "Q" + hex.EncodeToString(h[:])[:10]

@@ -895,3 +895,14 @@ func TestRunFileReadByTooFewIsPartial(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitOfTellsGitFailingFromABadName: git failing (no repository
+// here) is said as such, with what to check, not as a variable naming no
+// commit.
+func TestCommitOfTellsGitFailingFromABadName(t *testing.T) {
+	_, err := commitOf(context.Background(), t.TempDir(), "PRE_COMMIT_TO_REF", "HEAD")
+	if exitcode.Of(err) != exitcode.Setup || !strings.HasPrefix(err.Error(), "reading PRE_COMMIT_TO_REF: ") ||
+		!strings.HasPrefix(exitcode.HintOf(err), "check that git runs here") {
+		t.Fatalf("%v (hint %q)", err, exitcode.HintOf(err))
+	}
+}

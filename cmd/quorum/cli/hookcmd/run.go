@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -573,9 +574,12 @@ func commitOf(ctx context.Context, dir, variable, name string) (string, error) {
 	if ctx.Err() != nil {
 		return "", ctx.Err() // stopped, not a name git could not read
 	}
-	var ge *gitexec.Error
-	if err != nil && !errors.As(err, &ge) {
-		return "", exitcode.New(exitcode.Setup, fmt.Errorf("reading %s: %w", variable, err), "check that git runs ('git --version'); "+skipHint)
+	// rev-parse -q --verify says "no such commit" by exiting 1 and
+	// nothing else; git not running, or failing otherwise (not a
+	// repository, dubious ownership), is no bad name.
+	var exit *exec.ExitError
+	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
+		return "", exitcode.New(exitcode.Setup, fmt.Errorf("reading %s: %w", variable, err), "check that git runs here ('git rev-parse HEAD'); "+skipHint)
 	}
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {
 		return "", exitcode.New(exitcode.Setup, fmt.Errorf("%s=%q names no commit of this repository", variable, safetext.OneLine(name)),
