@@ -1102,6 +1102,10 @@ func TestBlanketMarkerNeverHidesCriticalOrSecurity(t *testing.T) {
 	secretNote.Severity, secretNote.Kind, secretNote.Title = review.Suggestion, "hardcoded-secret", "Password in the source"
 	dropped := dropped
 	dropped.Line = 3
+	otherInjection := injection
+	otherInjection.Category = "other"
+	bugInjection := injection
+	bugInjection.Severity, bugInjection.Category = review.Important, "bug"
 	for _, c := range []struct {
 		name, marker string
 		f            review.RawFinding
@@ -1118,6 +1122,12 @@ func TestBlanketMarkerNeverHidesCriticalOrSecurity(t *testing.T) {
 		{"a Cherokee letter", "// quorum:ignore \u13datyle", injection, false},
 		{"a typographic hyphen in a negation", "// quorum:ignore non\u2010security", injection, false},
 		{"a spaced negation", "// quorum:ignore not a security issue", injection, false},
+		// "other" is no filter word, and a security kind is guarded
+		// whatever category a model filed it under.
+		{"a reason starting with other", "// quorum:ignore other callers escape the name first", otherInjection, false},
+		{"a security kind filed as a bug", "// quorum:ignore the input is trusted", bugInjection, false},
+		{"the category of a security kind filed as a bug", "// quorum:ignore bug: the input is trusted", bugInjection, false},
+		{"security named for a security kind filed as a bug", "// quorum:ignore security: the input is trusted", bugInjection, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := set("store/load.go", 1, body[0], "+	"+c.marker, body[1], body[2], body[3])

@@ -112,7 +112,7 @@ func inline(lines diffLines, f report.Finding) (string, int, bool) {
 	if f.Deleted {
 		return "", 0, false
 	}
-	reason, at, ok := markerAt(lines, f.Kinds, f.Category, guarded(f.Severity, f.Category), f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
+	reason, at, ok := markerAt(lines, f.Kinds, f.Category, guarded(f.Severity, f.Category, f.Kinds), f.File, f.Line, f.Line, f.LineKind == string(diff.Added))
 	if !ok {
 		return "", 0, false
 	}
@@ -130,7 +130,7 @@ func inline(lines diffLines, f report.Finding) (string, int, bool) {
 		// reviewer's finding has.
 		last := max(m.EndLine, m.Line)
 		cat := cmp.Or(m.Category, f.Category)
-		if _, _, ok := markerAt(lines, m.Kinds, cat, guarded(cmp.Or(m.Severity, f.Severity), cat) || guarded(f.Severity, f.Category), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
+		if _, _, ok := markerAt(lines, m.Kinds, cat, guarded(cmp.Or(m.Severity, f.Severity), cat, m.Kinds) || guarded(f.Severity, f.Category, f.Kinds), file, m.Line, last, lines.addedIn(file, m.Line, last)); !ok {
 			return "", 0, false
 		}
 	}
@@ -178,7 +178,7 @@ func markerAt(lines diffLines, kinds []string, category string, guarded bool, fi
 		// and so do "style.", "(style)", "styles" and "style-only".
 		next, _, _ := strings.Cut(strings.TrimSpace(more), " ")
 		if names, isFilter := filterNames(word, next); isFilter {
-			if !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(kinds, n) || n == strings.ToLower(category) }) {
+			if !slices.ContainsFunc(names, func(n string) bool { return namesFinding(n, kinds, category) }) {
 				continue
 			}
 			rest = strings.TrimSpace(more)
@@ -199,8 +199,28 @@ func markerAt(lines diffLines, kinds []string, category string, guarded bool, fi
 	return "", 0, false
 }
 
-// guarded reports whether a finding of severity and category is one only
-// a marker naming it hides: critical, or about security.
-func guarded(severity, category string) bool {
-	return strings.EqualFold(severity, review.Critical) || strings.EqualFold(category, "security")
+// guarded reports whether a finding is one only a marker naming it
+// hides: critical, or about security, by its category or by one of its
+// kinds (an injection a model filed under "bug" is still one).
+func guarded(severity, category string, kinds []string) bool {
+	return strings.EqualFold(severity, review.Critical) || strings.EqualFold(category, "security") || slices.ContainsFunc(kinds, isSecurityKind)
+}
+
+// securityKinds are the kinds that are security issues whatever category
+// a model files them under.
+var securityKinds = []string{"sql-injection", "command-injection", "path-traversal", "xss", "open-redirect", "ssrf",
+	"unsafe-deserialization", "weak-crypto", "timing-attack", "missing-authz", "info-exposure", "session-fixation",
+	"hardcoded-secret", "auth-bypass"}
+
+func isSecurityKind(k string) bool { return slices.Contains(securityKinds, k) }
+
+// namesFinding reports whether filter name n names a finding of kinds and
+// category: one of its kinds, or its category, where "security" names any
+// security kind and a category names no security kind filed under it (a
+// marker saying "bug" does not hide an injection a model called a bug).
+func namesFinding(n string, kinds []string, category string) bool {
+	if slices.Contains(kinds, n) || n == "security" && slices.ContainsFunc(kinds, isSecurityKind) {
+		return true
+	}
+	return n == strings.ToLower(category) && (n == "security" || !slices.ContainsFunc(kinds, isSecurityKind))
 }

@@ -102,7 +102,10 @@ func filterNames(word, next string) (names []string, isFilter bool) {
 // like: "commented" is no command-injection, nor "intentional" an
 // integer-overflow.
 func filterName(w string) (string, bool) {
-	isName := func(n string) bool { return merge.IsKind(n) || slices.Contains(categories, n) }
+	// "other" is no filter word: it is every category a model spells
+	// some other way, and the first word of many reasons ("other callers
+	// escape it").
+	isName := func(n string) bool { return merge.IsKind(n) || n != "other" && slices.Contains(categories, n) }
 	for _, n := range []string{w, filterAliases[w], w + "s", strings.TrimSuffix(w, "s"), filterAliases[strings.TrimSuffix(w, "s")]} {
 		if n != "" && isName(n) {
 			return n, true

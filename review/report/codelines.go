@@ -4,6 +4,9 @@ package report
 // with a line of context either side.
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/safetext"
 )
@@ -55,7 +58,9 @@ func codeLines(files map[string]*diff.File, file string, line, end int) []CodeLi
 			edge := l.Kind != diff.Deleted && (p == line-1 || p == end+1)
 			if inside || edge {
 				text := safetext.Code(l.Text)
-				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: text, Altered: text != l.Text})
+				// A U+FFFD may stand for bytes a saved diff could not keep
+				// (a replay reads its JSON): taken as altered too.
+				out = append(out, CodeLine{Kind: string(l.Kind), Old: l.Old, New: l.New, Text: text, Altered: text != l.Text || strings.ContainsRune(l.Text, utf8.RuneError)})
 			}
 		}
 		if len(out) > maxCodeLines {
