@@ -2,9 +2,10 @@ package dismiss
 
 // How a quorum:ignore marker's first word is read: as a filter (the kinds
 // and categories it names) or as the start of a reason. A gate must not
-// take a filter for a reason: that would hide every finding on the line.
-// A reason (no filter read) never hides a critical or a security finding
-// (markerAt), so a filter misspelt past this reading costs no gate.
+// take a filter for a reason: a reason hides every finding on the line
+// that is neither critical nor about security (markerAt keeps those), so
+// a filter misspelt past this reading hides findings it did not name,
+// though never a critical or a security one.
 
 import (
 	"slices"
@@ -44,13 +45,12 @@ var negations = []string{"non", "not", "no", "free", "safe", "irrelevant", "unre
 //     runs of its hyphenated words ("style-only");
 //   - plurals, underscores and the aliases above ("styles",
 //     "error_handling", "nits");
-//   - NFKC-folded, invisible characters and marks dropped, and letters
-//     that look Latin read as Latin ("ＳＴＹＬＥ", a soft hyphen inside, a
+//   - compatibility-folded (NFKD), invisible characters and combining
+//     marks dropped, and letters that look Latin read as Latin ("ＳＴＹＬＥ", a soft hyphen inside, a
 //     Cyrillic "ѕ" or "Т", a small capital "ꜱ").
 //
 // A name beside a negation ("non-security", "not security",
-// "nonsecurity") makes the word a filter of nothing: it hides no finding,
-// where read as a reason it hid them all.
+// "nonsecurity") makes the word a filter of nothing: it hides no finding.
 func filterNames(word, next string) (names []string, isFilter bool) {
 	folded := foldWord(word)
 	if slices.Contains(negations, folded) {
@@ -117,8 +117,9 @@ func filterName(w string) (string, bool) {
 // categories are the reviewer schema's categories, read once.
 var categories = prompts.Categories()
 
-// foldWord is w lower-cased as it reads: NFKC-folded (full-width letters
-// are letters), invisible characters and combining marks dropped (a soft
+// foldWord is w lower-cased as it reads: compatibility-decomposed (NFKD:
+// full-width letters are letters), invisible characters and combining
+// marks dropped (a soft
 // hyphen, a zero width joiner, a Hangul filler, a grapheme joiner), and
 // letters of other scripts that look like Latin ones read as those.
 func foldWord(w string) string {
