@@ -1135,6 +1135,10 @@ func TestBlanketMarkerNeverHidesCriticalOrSecurity(t *testing.T) {
 			if got := len(r.Dismissed) == 1; got != c.hidden {
 				t.Fatalf("dismissed = %v, want %v", got, c.hidden)
 			}
+			// A comment that looks like a dismissal and is not one says why.
+			if !c.hidden && !strings.HasPrefix(r.Findings[0].NotDismissed, "the quorum:ignore comment on line 2 ") {
+				t.Errorf("not dismissed, with no word on the comment: %q", r.Findings[0].NotDismissed)
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ package dismiss
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -156,32 +157,13 @@ func markerAt(lines diffLines, kinds []string, category string, guarded bool, fi
 		if !ml.added && added {
 			continue
 		}
-		text := ml.text
-		rest := text[strings.Index(text, Marker)+len(Marker):]
-		// The marker's comment ends where its closing mark is: code after
-		// `/* quorum:ignore */` is no reason.
-		for _, end := range []string{"*/", "-->"} {
-			if i := strings.Index(rest, end); i >= 0 {
-				rest = rest[:i]
-			}
-		}
-		rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
-		// What separates the marker from its first word is no word:
-		// "quorum:ignore: style" and "quorum:ignore - style" name style.
-		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
-		word, more := rest, ""
-		if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
-			word, more = rest[:i], rest[i:]
-		}
-		// A first word that names a kind or a category is a filter, never
-		// a reason: "quorum:ignore style" keeps a security finding there,
-		// and so do "style.", "(style)", "styles" and "style-only".
-		next, _, _ := strings.Cut(strings.TrimSpace(more), " ")
-		if names, isFilter := filterNames(word, next); isFilter {
-			if !slices.ContainsFunc(names, func(n string) bool { return namesFinding(n, kinds, category) }) {
+		m := readMarker(ml.text)
+		rest := m.rest
+		if m.isFilter {
+			if !slices.ContainsFunc(m.names, func(n string) bool { return namesFinding(n, kinds, category) }) {
 				continue
 			}
-			rest = strings.TrimSpace(more)
+			rest = m.afterWord
 		} else if guarded {
 			// A marker that names nothing is read as a reason, and a
 			// reason's words cannot be told from a filter's in every
@@ -223,4 +205,83 @@ func namesFinding(n string, kinds []string, category string) bool {
 		return true
 	}
 	return n == strings.ToLower(category) && (n == "security" || !slices.ContainsFunc(kinds, isSecurityKind))
+}
+
+// marker is a quorum:ignore comment as read: what follows the marker
+// (rest), and whether its first word is a filter (isFilter, of names),
+// with the text after that word (afterWord).
+type marker struct {
+	rest, afterWord string
+	names           []string
+	isFilter        bool
+}
+
+// readMarker reads the quorum:ignore comment of line text.
+func readMarker(text string) marker {
+	rest := text[strings.Index(text, Marker)+len(Marker):]
+	// The marker's comment ends where its closing mark is: code after
+	// `/* quorum:ignore */` is no reason.
+	for _, end := range []string{"*/", "-->"} {
+		if i := strings.Index(rest, end); i >= 0 {
+			rest = rest[:i]
+		}
+	}
+	rest = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), "*/->#"))
+	// What separates the marker from its first word is no word:
+	// "quorum:ignore: style" and "quorum:ignore - style" name style.
+	rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
+	word, more := rest, ""
+	if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
+		word, more = rest[:i], rest[i:]
+	}
+	// A first word that names a kind or a category is a filter, never a
+	// reason: "quorum:ignore style" keeps a security finding there, and so
+	// do "style.", "(style)", "styles" and "style-only".
+	next, _, _ := strings.Cut(strings.TrimSpace(more), " ")
+	names, isFilter := filterNames(word, next)
+	return marker{rest: rest, afterWord: strings.TrimSpace(more), names: names, isFilter: isFilter}
+}
+
+// inlineWhyNot says why a quorum:ignore comment on f's line or the line
+// above it does not dismiss f, "" when there is none (or it does): it
+// names other kinds, or it names none and f is critical or about
+// security. The report shows it by the finding, so a comment that looks
+// like a dismissal is never silently ignored.
+func inlineWhyNot(lines diffLines, f report.Finding) string {
+	if f.Deleted || f.Line == 0 {
+		return ""
+	}
+	added := f.LineKind == string(diff.Added)
+	for n := f.Line - 1; n <= f.Line; n++ {
+		ml, ok := lines.markers[f.File][n]
+		if !ok || !ml.comment || !ml.added && added {
+			continue
+		}
+		m := readMarker(ml.text)
+		switch {
+		case m.isFilter && len(m.names) == 0:
+			return fmt.Sprintf("the quorum:ignore comment on line %d negates what it names, so it hides nothing", n)
+		case m.isFilter && !slices.ContainsFunc(m.names, func(k string) bool { return namesFinding(k, f.Kinds, f.Category) }):
+			return fmt.Sprintf("the quorum:ignore comment on line %d names %s, not this finding (%s)", n, strings.Join(m.names, ", "), whatItIs(f))
+		case !m.isFilter && guarded(f.Severity, f.Category, f.Kinds):
+			return fmt.Sprintf("the quorum:ignore comment on line %d names no kind or category, and a critical or security finding takes one that does ('quorum:ignore %s: reason')", n, cmp.Or(firstKind(f), f.Category))
+		}
+	}
+	return ""
+}
+
+// whatItIs names a finding's kinds, else its category.
+func whatItIs(f report.Finding) string {
+	if len(f.Kinds) > 0 {
+		return strings.Join(f.Kinds, ", ")
+	}
+	return f.Category
+}
+
+// firstKind is f's first kind, "" for none.
+func firstKind(f report.Finding) string {
+	if len(f.Kinds) > 0 {
+		return f.Kinds[0]
+	}
+	return ""
 }

@@ -133,15 +133,17 @@ func (l *Ledger) Why(f report.Finding) string { return l.why(f, (*placer)(nil).o
 // WhyNot is Why for the findings of a review of set: a finding of several
 // places names the places the dismissal did not check.
 func WhyNot(l *Ledger, set *diff.Set) func(report.Finding) string {
-	return whyNot(l, newPlacer(set))
+	return whyNot(l, newPlacer(set), lineIndex(set))
 }
 
-func whyNot(l *Ledger, p *placer) func(report.Finding) string {
+func whyNot(l *Ledger, p *placer, lines diffLines) func(report.Finding) string {
 	return func(f report.Finding) string {
-		if l == nil || len(l.Entries) == 0 {
-			return "" // no entry: no place's code to read
+		if l != nil && len(l.Entries) > 0 { // no entry: no place's code to read
+			if why := l.why(f, p.of(f)); why != "" {
+				return why
+			}
 		}
-		return l.why(f, p.of(f))
+		return inlineWhyNot(lines, f)
 	}
 }
 
@@ -158,8 +160,8 @@ type Stage struct {
 // ix is set's anchor index when the caller has one (the pipeline's, which
 // anchored the findings), else nil.
 func NewStage(l *Ledger, set *diff.Set, ix *anchor.Index) Stage {
-	p := newPlacerOf(set, ix)
-	return Stage{Dismiss: matcher(l, set, p), WhyNot: whyNot(l, p), Copies: copies(set, p)}
+	p, lines := newPlacerOf(set, ix), lineIndex(set)
+	return Stage{Dismiss: matcher(l, lines, p), WhyNot: whyNot(l, p, lines), Copies: copies(set, p)}
 }
 
 func (l *Ledger) why(f report.Finding, at findingPlaces) string {
@@ -269,10 +271,10 @@ func compareBool(a, b bool) int {
 // (without it, a finding of several places is never dismissed). It is a pure function of its inputs; the
 // ledger's order does not matter.
 func Matcher(l *Ledger, set *diff.Set) func(report.Finding) (report.Dismissal, bool) {
-	return matcher(l, set, newPlacer(set))
+	return matcher(l, lineIndex(set), newPlacer(set))
 }
 
-func matcher(l *Ledger, set *diff.Set, places *placer) func(report.Finding) (report.Dismissal, bool) {
+func matcher(l *Ledger, lines diffLines, places *placer) func(report.Finding) (report.Dismissal, bool) {
 	var entries []Entry
 	if l != nil {
 		entries = slices.Clone(l.Entries)
@@ -286,7 +288,6 @@ func matcher(l *Ledger, set *diff.Set, places *placer) func(report.Finding) (rep
 		}
 		slices.SortStableFunc(entries, func(a, b Entry) int { return cmp.Compare(rank(a), rank(b)) })
 	}
-	lines := lineIndex(set)
 	return func(f report.Finding) (report.Dismissal, bool) {
 		var at findingPlaces
 		if len(entries) > 0 {
