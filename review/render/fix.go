@@ -35,6 +35,18 @@ type fixTarget struct {
 	code                []report.CodeLine
 }
 
+// replaced is the new-side lines (added or unchanged) the fix was written
+// for: those it replaces, unless it is about deleted code.
+func (t fixTarget) replaced() []report.CodeLine {
+	var out []report.CodeLine
+	for _, l := range t.code {
+		if (l.Kind == "added" || l.Kind == "context") && l.New >= t.line && l.New <= max(t.endLine, t.line) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func fixTargetOf(f report.Finding) fixTarget {
 	if s := f.FixFrom; s != nil {
 		return fixTarget{line: s.Line, endLine: s.EndLine, deleted: s.Deleted, oldLine: s.OldLine, oldEndLine: s.OldEndLine, code: s.Code}
@@ -217,7 +229,7 @@ func fixReplacement(f report.Finding) (replacement, bool) {
 			added = append(added, rest)
 		}
 	}
-	if mixesIndentation(fixTargetOf(f).code, f.Line, max(f.EndLine, f.Line), added) {
+	if mixesIndentation(fixTargetOf(f).replaced(), added) {
 		return replacement{}, false // a fix in spaces over tabs would re-indent the code
 	}
 	return replacement{line: f.Line, endLine: max(f.EndLine, f.Line), text: strings.Join(added, "\n")}, true
@@ -236,15 +248,12 @@ var promptNumber = regexp.MustCompile(`^\s*\d+[+ -]`)
 // is none.
 func quotesWholeLines(f report.Finding) bool {
 	quote := strings.Split(strings.Trim(f.FixQuote, "\n"), "\n")
-	t := fixTargetOf(f)
 	var code []string
-	for _, l := range t.code {
-		if (l.Kind == "added" || l.Kind == "context") && l.New >= t.line && l.New <= max(t.endLine, t.line) {
-			if l.Altered {
-				return false // the text shown is not the file's: an edit of it would write the escapes
-			}
-			code = append(code, l.Text)
+	for _, l := range fixTargetOf(f).replaced() {
+		if l.Altered {
+			return false // the text shown is not the file's: an edit of it would write the escapes
 		}
+		code = append(code, l.Text)
 	}
 	if len(code) == 0 || len(quote) != len(code) {
 		return false
@@ -269,30 +278,23 @@ func replacesInPlace(f report.Finding) bool {
 	if max(t.endLine, t.line) != t.line || strings.Contains(fix, "\n") {
 		return false
 	}
-	for _, l := range t.code {
-		if (l.Kind == "added" || l.Kind == "context") && l.New == t.line && !l.Altered {
-			// A quote that stops inside brackets ("db.Query(q") would
-			// leave their other half behind the fix.
-			if !balanced(f.FixQuote) || !balanced(fix) {
-				return false
-			}
-			_, ok := inPlace(l.Text, f.FixQuote, strings.TrimSpace(fix))
-			return ok
-		}
+	lines := t.replaced()
+	// A quote that stops inside brackets ("db.Query(q") would leave their
+	// other half behind the fix.
+	if len(lines) != 1 || lines[0].Altered || !balanced(f.FixQuote) || !balanced(fix) {
+		return false
 	}
-	return false
+	_, ok := inPlace(lines[0].Text, f.FixQuote, strings.TrimSpace(fix))
+	return ok
 }
 
 // mixesIndentation reports whether the fix's lines are indented with
-// spaces where the lines they replace (line..end) are indented with tabs
-// only, or the other way round, anywhere in their leading whitespace
-// ("\t    return nil" over tabs counts).
-func mixesIndentation(code []report.CodeLine, line, end int, fix []string) bool {
+// spaces where the lines they replace are indented with tabs only, or the
+// other way round, anywhere in their leading whitespace ("\t    return
+// nil" over tabs counts).
+func mixesIndentation(replaced []report.CodeLine, fix []string) bool {
 	tabs, spaces := false, false
-	for _, l := range code {
-		if l.Kind == "deleted" || l.New < line || l.New > end {
-			continue
-		}
+	for _, l := range replaced {
 		lead := l.Text[:len(l.Text)-len(strings.TrimLeft(l.Text, " \t"))]
 		tabs, spaces = tabs || strings.Contains(lead, "\t"), spaces || strings.Contains(lead, " ")
 	}
