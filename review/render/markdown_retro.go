@@ -21,8 +21,18 @@ func (m *md) retro(r *report.Report) {
 	// terminal when the report is rendered there.
 	m.p("| reviewer | status | duration | load | tokens in | tokens out | tokens/s | num_ctx | num_predict |\n")
 	m.p("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	readNothing := map[string]bool{}
+	for _, name := range r.NothingAsked() {
+		readNothing[name] = true
+	}
 	for _, rv := range r.Reviewers {
 		name := rv.Name
+		status := rv.Status
+		if readNothing[rv.Name] {
+			// "ok" alone reads as "reviewed": it answered all it was
+			// given, and it was given nothing.
+			status += ", read nothing"
+		}
 		if rv.Host != "" {
 			name += " @ " + rv.Host
 		}
@@ -33,7 +43,7 @@ func (m *md) retro(r *report.Report) {
 			rate = fmt.Sprintf("%.1f", rv.TokensPerSec)
 		}
 		m.p("| %s | %s | %s | %s | %d | %d | %s | %s | %s |\n",
-			cell(name), cell(rv.Status), Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rate,
+			cell(name), cell(status), Duration(rv.DurationMS), Duration(rv.LoadMS), rv.PromptTokens, rv.EvalTokens, rate,
 			orDash(rv.Options.NumCtx), orDash(rv.Options.NumPredict))
 	}
 	m.p("\n| reviewer | critical | important | suggestion | unique | corroborated | rejected | failed chunks |\n")
@@ -47,6 +57,9 @@ func (m *md) retro(r *report.Report) {
 	m.p("%s\n\n", groupingLine(r.Grouping))
 	for _, rv := range r.Reviewers {
 		var parts []string
+		if readNothing[rv.Name] {
+			parts = append(parts, "read nothing: no changed file fit its context even a line at a time (see Coverage)")
+		}
 		if rv.Error != "" {
 			// A reviewer that answered part of the diff did not fail.
 			label := "failed: "

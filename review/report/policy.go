@@ -411,10 +411,13 @@ func (r *Report) TooLarge() []string {
 // from no other. It reads only what a saved report.json keeps.
 func (r *Report) Readers() int { return r.Verdict.RestsOn - len(r.NothingAsked()) }
 
-// NothingAsked lists the reviewers that ran and could ask nothing: no
-// changed file fit their context even a line at a time. It reads only
+// NothingAsked lists the reviewers that ran and could ask nothing: there
+// were changed files, and none fit their context even a line at a time. It reads only
 // what a saved report.json keeps.
 func (r *Report) NothingAsked() []string {
+	if len(r.Coverage.Files) == 0 {
+		return nil // nothing changed: no file for it to read
+	}
 	var out []string
 	for _, rv := range r.Reviewers {
 		if rv.hadNothingToAsk() {
