@@ -16,6 +16,10 @@ type Range struct {
 	Head string   `json:"head"`
 	Refs []string `json:"refs"`    // remote refs pushed to this head
 	New  []string `json:"commits"` // the commits new to the remote, newest first
+	// Sides are the commits the remote has that the new ones merge in
+	// from more than one side (main merged into a pushed branch): Base
+	// is then a commit quorum wrote, git's merge of them (baseFor).
+	Sides []string `json:"sides,omitempty"`
 }
 
 // String is the range as git and diff.Options.Commits spell it: "A..B".
@@ -54,6 +58,10 @@ type Plan struct {
 	// Known are the configured remotes whose remote-tracking refs counted
 	// as what the pushed-to remote has (see PlanPush).
 	Known []string
+	// Untracked is set when Known remotes there are, and not one has a
+	// remote-tracking ref (added, never fetched): what the remote has is
+	// then unknown, and new history is reviewed from its first commit.
+	Untracked bool
 	// Remote names the pushed-to remote in the saved verdicts: the first
 	// configured remote of its URL (Known), else the name or URL git gave.
 	Remote string
@@ -140,6 +148,9 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	}
 	if opt.Remote != "" && !slices.Contains(known, opt.Remote) && plainRemoteName(opt.Remote) {
 		not = append(not, "--remotes="+opt.Remote) // tracking refs of a remote no longer configured
+	}
+	if p.Untracked, err = untracked(ctx, g, known); err != nil {
+		return nil, err
 	}
 	// Every old oid of this push that is a commit here: the remote has it.
 	olds := make([]string, len(updates))
@@ -398,18 +409,17 @@ func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string,
 // remote's old oid peeled to a commit when it is one here ("" otherwise),
 // and not is "--not" followed by everything the remote is known to have.
 func rangeFor(ctx context.Context, g git, u Update, head, old string, not []string, empty string) (Range, string, error) {
-	r := Range{Head: head, Refs: []string{u.RemoteRef}}
 	if old != "" {
+		// A fast-forward: old is in not, so its commits are not new (nor
+		// those of other refs the remote has, merged in since).
 		if _, err := g.output(ctx, "merge-base", "--is-ancestor", old, head); err == nil {
-			out, err := g.output(ctx, "rev-list", old+".."+head)
+			out, err := g.output(ctx, "rev-list", "--max-count=1", old+".."+head)
 			if err != nil {
 				return Range{}, "", err
 			}
-			if r.New = lines(out); len(r.New) == 0 {
+			if out == "" {
 				return Range{}, "nothing new", nil
 			}
-			r.Base = old
-			return r, "", nil
 		} else if !exitedNonZero(err) {
 			return Range{}, "", err
 		}
@@ -426,16 +436,30 @@ func rangeFor(ctx context.Context, g git, u Update, head, old string, not []stri
 }
 
 // newSince is the range of the commits reachable from head and from none
-// of not ("--not" and revisions): its base is where that history meets the
-// rest along head's first-parent chain, or the empty tree when all of it is
-// new. No new commit: a range with no New.
+// of not ("--not" and revisions): its base is the history they leave from
+// (baseFor), or the empty tree when all of it is new. Where git cannot
+// merge (older than 2.38), the base is where that history meets the rest
+// along head's first-parent chain. No new commit: a range with no New.
 func newSince(ctx context.Context, g git, head string, not []string, empty string) (Range, error) {
 	r := Range{Head: head}
-	out, err := g.output(ctx, append([]string{"rev-list", head}, not...)...)
+	out, err := g.output(ctx, append([]string{"rev-list", "--parents", head}, not...)...)
 	if err != nil {
 		return Range{}, err
 	}
-	if r.New = lines(out); len(r.New) == 0 {
+	revs := lines(out)
+	if len(revs) == 0 {
+		return r, nil
+	}
+	for _, l := range revs {
+		c, _, _ := strings.Cut(l, " ")
+		r.New = append(r.New, c)
+	}
+	base, sides, ok, err := baseFor(ctx, g, revs, empty)
+	if err != nil {
+		return Range{}, err
+	}
+	if ok {
+		r.Base, r.Sides = base, sides
 		return r, nil
 	}
 	chain, err := g.output(ctx, append([]string{"rev-list", "--first-parent", head}, not...)...)
@@ -444,10 +468,10 @@ func newSince(ctx context.Context, g git, head string, not []string, empty strin
 	}
 	cl := lines(chain)
 	oldest := cl[len(cl)-1]
-	base, err := g.output(ctx, "rev-parse", "--verify", "--quiet", oldest+"^1")
+	parent, err := g.output(ctx, "rev-parse", "--verify", "--quiet", oldest+"^1")
 	switch {
 	case err == nil:
-		r.Base = base
+		r.Base = parent
 	case exitedNonZero(err):
 		r.Base = empty // a root commit: the whole history is new
 	default:

@@ -28,11 +28,7 @@ func newRepo(t *testing.T) *repo {
 
 func (r *repo) git(dir string, args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t",
-		"GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
-	out, err := cmd.CombinedOutput()
+	out, err := r.gitIn(dir, args...)
 	if err != nil {
 		r.t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
@@ -40,6 +36,21 @@ func (r *repo) git(dir string, args ...string) string {
 }
 
 func (r *repo) run(args ...string) string { return r.git(r.dir, args...) }
+
+// try runs git in the work tree and returns its failure instead of failing
+// the test (a merge expected to conflict).
+func (r *repo) try(args ...string) (string, error) {
+	out, err := r.gitIn(r.dir, args...)
+	return string(out), err
+}
+
+func (r *repo) gitIn(dir string, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t",
+		"GIT_COMMITTER_EMAIL=t@x", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+	return cmd.CombinedOutput()
+}
 
 func (r *repo) commit(msg string) string {
 	r.t.Helper()

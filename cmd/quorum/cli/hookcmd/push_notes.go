@@ -66,19 +66,46 @@ func notCommitNote(w io.Writer, sk hook.Skip) {
 // unknownRemoteNote says why a push to a URL that no configured remote
 // has is reviewed from the empty tree: without remote-tracking refs the
 // hook cannot tell what that repository already has (it never asks it).
+// A configured remote never fetched is as unknown: the same note, with
+// the fetch that tells.
 func unknownRemoteNote(w io.Writer, opts *RunOptions, plan *hook.Plan) {
-	if len(plan.Known) > 0 || opts.URL == "" || opts.Remote != opts.URL {
+	unfetched := len(plan.Known) > 0 && plan.Untracked
+	if !unfetched && (len(plan.Known) > 0 || opts.URL == "" || opts.Remote != opts.URL) {
 		return
 	}
 	for _, r := range plan.Ranges {
 		if r.Base != plan.EmptyTree {
 			continue
 		}
+		if unfetched {
+			name := safetext.OneLine(plan.Known[0])
+			fmt.Fprintf(w, "quorum: the remote %s was never fetched here (no refs/remotes/%s/), so what it already has is unknown: %s is reviewed from its first commit\n",
+				name, name, cmdutil.ShortOID(r.Head))
+			fmt.Fprintf(w, "hint: to review only what it lacks, fetch it first: git fetch %s\n", name)
+			return
+		}
 		url := safetext.OneLine(opts.URL)
 		fmt.Fprintf(w, "quorum: no configured remote has the URL %s, so what it already has is unknown: %s is reviewed from its first commit\n",
 			url, cmdutil.ShortOID(r.Head))
 		fmt.Fprintf(w, "hint: to review only what it lacks, add and fetch it first: git remote add NAME %s && git fetch NAME\n", url)
 		return
+	}
+}
+
+// mergedInNote says, for each range whose new commits merge in history the
+// remote has from more than one side, what its diff is read against: a
+// base commit no branch has, which the pusher may look up.
+func mergedInNote(w io.Writer, plan *hook.Plan) {
+	for _, r := range plan.Ranges {
+		if len(r.Sides) == 0 {
+			continue
+		}
+		sides := make([]string, len(r.Sides))
+		for i, s := range r.Sides {
+			sides[i] = cmdutil.ShortOID(s)
+		}
+		fmt.Fprintf(w, "quorum: %s merges in history the remote has (%s): reviewed for what it changes on top of git's merge of them (%s, see git show)\n",
+			cmdutil.ShortOID(r.Head), strings.Join(sides, ", "), cmdutil.ShortOID(r.Base))
 	}
 }
 

@@ -1,0 +1,112 @@
+package hook
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/quorum-review/quorum/internal/gitexec"
+)
+
+// baseFor is the diff base of a push's new commits, given as `rev-list
+// --parents` lines ("commit parent…"): the history those commits leave
+// from. When they leave from one commit (a branch built on what the remote
+// has), that commit. When they merge in history the remote has from more
+// than one side (main merged into a pushed branch, a pushed branch merged
+// into main), no one of those sides is right: a diff from the branch's old
+// tip holds main's changes, blamed on the branch, and a diff from main's
+// tip holds the branch's reviewed ones. The base is then a commit whose
+// tree is git's own merge of those sides (merge-tree), so the diff holds
+// what the push adds to all of them: a conflict's resolution, an "evil"
+// merge's edits, and the new commits' own changes, never what it merges in.
+// sides are those commits, when there are several. ok is false when their
+// merge cannot be made (a git older than 2.38): the caller falls back to
+// the first-parent rule.
+func baseFor(ctx context.Context, g git, revs []string, empty string) (base string, sides []string, ok bool, err error) {
+	isNew := map[string]bool{}
+	for _, l := range revs {
+		c, _, _ := strings.Cut(l, " ")
+		isNew[c] = true
+	}
+	var edge []string
+	for _, l := range revs {
+		for _, p := range strings.Fields(l)[1:] {
+			if !isNew[p] && !slices.Contains(edge, p) {
+				edge = append(edge, p)
+			}
+		}
+	}
+	if len(edge) == 0 {
+		return empty, nil, true, nil // roots only: the whole history is new
+	}
+	if len(edge) > 1 {
+		out, err := g.output(ctx, append([]string{"merge-base", "--independent"}, edge...)...)
+		if err != nil {
+			return "", nil, false, err
+		}
+		edge = lines(out)
+	}
+	// Sorted, so that one push always gets one base, whatever order git
+	// listed the parents in.
+	slices.Sort(edge)
+	if len(edge) == 1 {
+		return edge[0], nil, true, nil
+	}
+	base = edge[0]
+	for _, side := range edge[1:] {
+		if base, ok, err = mergedBase(ctx, g, base, side); !ok || err != nil {
+			return "", nil, ok, err
+		}
+	}
+	return base, edge, true, nil
+}
+
+// untracked reports whether known remotes there are and none has a
+// remote-tracking ref.
+func untracked(ctx context.Context, g git, known []string) (bool, error) {
+	if len(known) == 0 {
+		return false, nil
+	}
+	args := []string{"for-each-ref", "--count=1", "--format=%(refname)"}
+	for _, name := range known {
+		args = append(args, "refs/remotes/"+name+"/")
+	}
+	out, err := g.output(ctx, args...)
+	return out == "", err
+}
+
+// mergedBaseMessage names the commit mergedBase writes, for whoever finds
+// it as a report's base (git show).
+const mergedBaseMessage = "quorum: diff base of a push that merges in history the remote has\n\n" +
+	"Its tree is git merge-tree's merge of its parents, which the remote\n" +
+	"already has; the review reads what the push changes on top of it.\n"
+
+// mergedBase writes a commit with parents a and b whose tree is their
+// merge (conflicted files keep git's markers, so a resolution reads as
+// the change it is). Its author, committer and dates are fixed, so the
+// same two sides always give the same commit, and a push's reviews and
+// cache keys stay the same. No ref names it: git gc prunes it in time.
+func mergedBase(ctx context.Context, g git, a, b string) (string, bool, error) {
+	run := &gitexec.Git{Dir: g.dir}
+	out, err := run.Output(ctx, "merge-tree", "--write-tree", "--no-messages", "--allow-unrelated-histories", a, b)
+	// Exit 1 is a merge with conflicts: its tree is still the first line.
+	if err != nil && !exitedNonZero(err) {
+		if exitedWith(err, 129) {
+			return "", false, nil // no --write-tree: git older than 2.38
+		}
+		return "", false, err
+	}
+	tree, _, _ := strings.Cut(string(out), "\n")
+	if tree == "" {
+		return "", false, nil
+	}
+	run.Env = append(os.Environ(),
+		"GIT_AUTHOR_NAME=quorum", "GIT_AUTHOR_EMAIL=quorum@localhost", "GIT_AUTHOR_DATE=@0 +0000",
+		"GIT_COMMITTER_NAME=quorum", "GIT_COMMITTER_EMAIL=quorum@localhost", "GIT_COMMITTER_DATE=@0 +0000")
+	c, err := run.Output(ctx, "commit-tree", tree, "-p", a, "-p", b, "-m", mergedBaseMessage)
+	if err != nil {
+		return "", false, err
+	}
+	return strings.TrimSpace(string(c)), true, nil
+}

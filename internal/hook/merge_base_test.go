@@ -1,0 +1,125 @@
+package hook
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A push that merges in history the remote has is reviewed for what it
+// adds to all of it: a merge of main into a pushed branch does not blame
+// main's changes on the branch (nor count or record main's commits), a
+// merge of a pushed branch into main does not review the branch again,
+// and a conflict's resolution or an edit made in the merge is reviewed.
+func TestPlanPushMergesInRemoteHistory(t *testing.T) {
+	r := newRepo(t)
+	fork := r.write("app.txt", "one\n", "fork")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "feat")
+	feat := r.write("feat.txt", "feature\n", "feat work")
+	r.run("push", "-q", "origin", "feat")
+	// A colleague's commit reaches main on the remote.
+	r.run("checkout", "-q", "main")
+	theirs := r.write("main.txt", "legacy BUG\n", "colleague")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "feat")
+	r.run("merge", "-q", "--no-edit", "main")
+	merge := r.run("rev-parse", "HEAD")
+
+	diffOf := func(p *Plan) string {
+		t.Helper()
+		if len(p.Ranges) != 1 {
+			t.Fatalf("ranges %v", ranges(p))
+		}
+		return r.run("diff", "--stat", p.Ranges[0].Base, p.Ranges[0].Head)
+	}
+
+	// feat fast-forward from its pushed tip: only the merge is new, and a
+	// clean merge adds nothing to what the remote has.
+	p := r.plan(PlanOptions{}, line("refs/heads/feat", merge, "refs/heads/feat", feat))
+	if got := diffOf(p); got != "" {
+		t.Errorf("clean merge of main into feat: diff %q, want none", got)
+	}
+	if !slices.Equal(p.Commits, []string{merge}) {
+		t.Errorf("commits %v, want the merge alone (not the colleague's %s)", p.Commits, theirs)
+	}
+	if got := p.Fresh([]string{merge, theirs, feat}, nil); !slices.Equal(got, []string{merge}) {
+		t.Errorf("fresh %v: a blocked review would record the remote's commits", got)
+	}
+	base := p.Ranges[0].Base
+	if parents := strings.Fields(r.run("rev-list", "--parents", "-n1", base))[1:]; len(parents) != 2 ||
+		!slices.Contains(parents, feat) || !slices.Contains(parents, theirs) {
+		t.Errorf("base %s has parents %v, want feat and the colleague's", base, parents)
+	}
+	if got := r.run("rev-list", base+".."+merge); got != merge {
+		t.Errorf("rev-list base..head = %q, want the merge alone", got)
+	}
+	// One push, one base: the same plan again names the same commit.
+	if again := r.plan(PlanOptions{}, line("refs/heads/feat", merge, "refs/heads/feat", feat)); again.Ranges[0].Base != base {
+		t.Errorf("base %s then %s", base, again.Ranges[0].Base)
+	}
+
+	// The same commit to a new branch: main's changes are not its own.
+	p = r.plan(PlanOptions{}, line("refs/heads/feat", merge, "refs/heads/feat2", z40))
+	if got := diffOf(p); got != "" {
+		t.Errorf("new branch at the merge: diff %q, want none", got)
+	}
+
+	// Work on top of the merge is reviewed, and only it.
+	top := r.write("feat.txt", "feature\nmore\n", "more feat")
+	p = r.plan(PlanOptions{}, line("refs/heads/feat", top, "refs/heads/feat", feat))
+	if got := diffOf(p); !strings.Contains(got, "feat.txt") || strings.Contains(got, "main.txt") {
+		t.Errorf("work above the merge: diff %q, want feat.txt alone", got)
+	}
+	if !slices.Equal(p.Commits, []string{top, merge}) {
+		t.Errorf("commits %v, want %s and the merge", p.Commits, top)
+	}
+
+	// main takes the pushed feat in a merge: feat's reviewed work is not
+	// reviewed again, main's neither.
+	r.run("checkout", "-q", "main")
+	r.run("merge", "-q", "--no-ff", "--no-edit", "feat~1")
+	into := r.run("rev-parse", "HEAD")
+	r.run("push", "-q", "--no-verify", "origin", "feat~1:refs/heads/feat")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", into, "refs/heads/main", theirs))
+	if got := diffOf(p); got != "" {
+		t.Errorf("pushed feat merged into main: diff %q, want none", got)
+	}
+
+	// A merge that edits while it merges is reviewed for the edit.
+	r.run("checkout", "-q", "-b", "evil", fork)
+	side := r.write("side.txt", "side\n", "side")
+	r.run("push", "-q", "origin", "evil")
+	r.run("merge", "-q", "--no-commit", "main")
+	r.write("app.txt", "one\nslipped in\n", "evil merge")
+	evil := r.run("rev-parse", "HEAD")
+	p = r.plan(PlanOptions{}, line("refs/heads/evil", evil, "refs/heads/evil", side))
+	if got := r.run("diff", p.Ranges[0].Base, evil); !strings.Contains(got, "+slipped in") || strings.Contains(got, "main.txt") || strings.Contains(got, "side.txt") {
+		t.Errorf("evil merge: diff\n%s\nwant the slipped-in line alone", got)
+	}
+}
+
+// A merge whose sides conflict is reviewed for its resolution.
+func TestPlanPushMergeConflictResolution(t *testing.T) {
+	r := newRepo(t)
+	r.write("app.txt", "a\n", "fork")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "feat")
+	feat := r.write("app.txt", "feat\n", "feat edit")
+	r.run("push", "-q", "origin", "feat")
+	r.run("checkout", "-q", "main")
+	r.write("app.txt", "main\n", "main edit")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "feat")
+	if out, err := r.try("merge", "-q", "--no-edit", "main"); err == nil {
+		t.Fatalf("merge did not conflict: %s", out)
+	}
+	resolved := r.write("app.txt", "resolved\n", "resolve")
+	p := r.plan(PlanOptions{}, line("refs/heads/feat", resolved, "refs/heads/feat", feat))
+	if len(p.Ranges) != 1 {
+		t.Fatalf("ranges %v", ranges(p))
+	}
+	if got := r.run("diff", p.Ranges[0].Base, resolved); !strings.Contains(got, "+resolved") {
+		t.Errorf("conflict: diff\n%s\nwant the resolution", got)
+	}
+}
