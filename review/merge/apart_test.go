@@ -81,3 +81,58 @@ func TestOneReviewersTwoDeclaredKindsOfOneLineStayTwo(t *testing.T) {
 		t.Fatalf("a repeat: %d clusters, want 1", n)
 	}
 }
+
+// TestOneReviewerSayingOneIssueFiveWays: a reviewer that quotes one line
+// five times with one declared kind, in five wordings, found one issue. It
+// is one finding: five would count five times at the gate, under ids that
+// cannot tell them apart. Its finding at another line (the cause) stays its
+// own, and a quote of the same line with another category is another issue.
+func TestOneReviewerSayingOneIssueFiveWays(t *testing.T) {
+	line := "result := divide(10, 0)"
+	tail := "func Tail() {"
+	fs := []anchor.Finding{
+		quoted("m1", "a.go", 37, "division-by-zero", "critical", "bug", "Division by zero in Tail", "divide(10, 0) divides by zero and panics at runtime.", line, tail),
+		quoted("m1", "a.go", 37, "division-by-zero", "critical", "bug", "Integer divide by zero panics", "Calling divide with b=0 causes a runtime panic: integer divide by zero.", line, tail),
+		quoted("m1", "a.go", 37, "division-by-zero", "critical", "bug", "Zero divisor passed to divide", "The second argument is 0 so a / b panics.", line, tail),
+		quoted("m1", "a.go", 37, "division-by-zero", "critical", "bug", "Runtime panic: division by zero", "This will crash with divide by zero.", line, tail),
+		quoted("m1", "a.go", 37, "", "critical", "bug", "divide(10, 0) crashes the program", "Passing 0 as divisor crashes.", line, tail),
+		quoted("m1", "a.go", 41, "division-by-zero", "critical", "bug", "Division by zero", "divide does not check b for zero; divide(10, 0) panics.", "func divide(a, b int) int { return a / b }", ""),
+	}
+	for i := range fs {
+		fs[i].Chunk, fs[i].Seq = "c1", i
+	}
+	cs := Clusters(fs)
+	if len(cs) != 2 || len(cs[0].Members) != 5 || cs[1].Rep.Line != 41 {
+		for _, c := range cs {
+			t.Logf("%d %q: %d members", c.Rep.Line, c.Rep.Raw.Title, len(c.Members))
+		}
+		t.Fatalf("%d clusters, want the five quotes of line 37 as one and line 41 alone", len(cs))
+	}
+	perf := quoted("m1", "a.go", 37, "division-by-zero", "suggestion", "performance", "Division in a hot loop", "Integer division is slow here.", line, tail)
+	if n := len(Clusters([]anchor.Finding{fs[0], perf})); n != 2 {
+		t.Errorf("another category: %d clusters, want 2", n)
+	}
+}
+
+// TestAThirdAgreeingReviewerDoesNotSplitTheIssue: three reviewers quote
+// one division by an empty parameter's length, as a division by zero, a
+// panic and a missing input check. Missing validation and the panic it
+// lets through are cause and symptom, not two issues: one finding, found
+// by three, never two (which would lower the agreement a third reviewer
+// adds).
+func TestAThirdAgreeingReviewerDoesNotSplitTheIssue(t *testing.T) {
+	line := `total := 100 / len(r.URL.Query().Get("n"))`
+	handle := "func Handle(w http.ResponseWriter, r *http.Request) {"
+	fs := []anchor.Finding{
+		quoted("m1", "h.go", 13, "division-by-zero", "critical", "bug", "Division by zero when n is empty", `len("") is 0 so 100/0 panics.`, line, handle),
+		quoted("m2", "h.go", 13, "panic", "critical", "bug", "Runtime panic when n parameter is empty", "An empty n makes len zero and the division panics.", line, handle),
+		quoted("m3", "h.go", 13, "input-validation", "critical", "bug", "n parameter is not validated", "Missing check that n is non-empty; empty n causes a division by zero.", line, handle),
+	}
+	cs := Clusters(fs)
+	if len(cs) != 1 || len(cs[0].Reviewers) != 3 {
+		for _, c := range cs {
+			t.Logf("%q: %v", c.Rep.Raw.Title, c.Reviewers)
+		}
+		t.Fatalf("%d clusters, want one found by three", len(cs))
+	}
+}

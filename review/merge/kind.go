@@ -181,6 +181,7 @@ var relatedKinds = append([][2]string{
 	{"input-validation", "bounds"},
 	{"input-validation", "division-by-zero"},
 	{"input-validation", "integer-overflow"},
+	{"input-validation", "panic"},
 	{"resource-leak", "resource-exhaustion"},
 	{"bounds", "off-by-one"},
 	{"unchecked-error", "missing-return"},

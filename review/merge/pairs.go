@@ -114,6 +114,9 @@ func candidatePairs(nodes []node) []pair {
 			// A reviewer's repeats are the same words seen twice (one hunk
 			// in two chunks): their fixes add nothing.
 			s = similarity(nodes[a].vec, nodes[b].vec, noFix, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)
+			if sameQuotedIssue(&nodes[a], &nodes[b]) {
+				s = max(s, SelfThreshold)
+			}
 		} else {
 			s = pairScore(&nodes[a], &nodes[b], d)
 		}
@@ -196,4 +199,20 @@ func mutualBest(nodes []node, cross []pair) []pair {
 		}
 	}
 	return out
+}
+
+// sameQuotedIssue reports whether two findings of one reviewer quote the
+// same lines and name the same kind, one of them declared (not "other"):
+// one issue however it is worded, so a model that says it five ways gets
+// one finding, not five that the gate counts and the ids cannot tell apart.
+func sameQuotedIssue(a, b *node) bool {
+	fa, fb := &a.f, &b.f
+	if ablate.selfKind || fa.Evidence != anchor.EvidenceQuote || fb.Evidence != anchor.EvidenceQuote ||
+		fa.Line != fb.Line || fa.EndLine != fb.EndLine || fa.Raw.Category != fb.Raw.Category {
+		return false
+	}
+	if a.decl == 0 && b.decl == 0 || (a.decl|b.decl)&otherBit != 0 {
+		return false
+	}
+	return a.kinds != 0 && a.kinds == b.kinds
 }
