@@ -2,10 +2,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -190,6 +192,32 @@ func committedLedgerData(ctx context.Context, set *diff.Set) ([]byte, bool) {
 		return nil, true // the commits carry none
 	}
 	return data, true
+}
+
+// WorkTreeLedgerUnread is, for a review that reads the shared ledger its
+// commits carry (commits other than the checkout's HEAD), the warning
+// that the work tree's copy differs from it: dismissals recorded since
+// ('quorum dismiss' writes the work tree's file) do not apply to these
+// commits until they are committed on their branch. nil when the review
+// reads the work tree's file, or the two agree.
+func WorkTreeLedgerUnread(ctx context.Context, set *diff.Set) error {
+	if set == nil || set.Root == "" {
+		return nil
+	}
+	committed, applies := committedLedgerData(ctx, set)
+	if !applies {
+		return nil
+	}
+	here, err := os.ReadFile(dismiss.SharedPath(set.Root))
+	if err != nil || bytes.Equal(here, committed) {
+		return nil // none here: nothing recorded that goes unread
+	}
+	as := fmt.Sprintf("%s as commit %s has it", dismiss.SharedFile, ShortHead(set))
+	if len(committed) == 0 {
+		as = fmt.Sprintf("commit %s, which has no %s", ShortHead(set), dismiss.SharedFile)
+	}
+	return exitcode.WithHint(fmt.Errorf("dismissals were read from %s, not the work tree's copy, which differs: a review of commits other than the checkout's HEAD reads the ledger they carry", as),
+		"commit "+dismiss.SharedFile+" on the reviewed branch for its dismissals to apply there, then review again")
 }
 
 // CommittedLedgerKey names the shared ledger a review of set reads (the

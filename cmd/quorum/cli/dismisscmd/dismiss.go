@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -282,7 +283,27 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 		where = path
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "recorded in %s; 'quorum undismiss ID' takes it back\n", where)
+	if !opts.Local {
+		notOfHead(ctx, opts.IO.ErrOut, root, entry.ID, rep)
+	}
 	return nil
+}
+
+// notOfHead says, when the report is of a commit other than the
+// checkout's HEAD, that a replay of it reads the ledger that commit
+// carries (pipeline.WorkTreeLedgerUnread), not the file just written:
+// "dismissed" then "still FAIL" needs no guessing.
+func notOfHead(ctx context.Context, w io.Writer, root, id string, rep *report.Report) {
+	reviewed := rep.Head.Commit
+	if reviewed == "" || rep.Mode == diff.ModeStaged || rep.Mode == diff.ModeWorktree {
+		return
+	}
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "-q", "--verify", "HEAD^{commit}").Output()
+	if err != nil || strings.TrimSpace(string(out)) == reviewed {
+		return
+	}
+	fmt.Fprintf(w, "quorum: note: report %s is of commit %s, not the checkout's HEAD: its replay, or a push of that commit from elsewhere, reads the dismissals the commit carries; the next review of the checkout reads this file\n",
+		safetext.OneLine(id), safetext.OneLine(reviewed[:min(12, len(reviewed))]))
 }
 
 // everyCopyPicked reports whether each line holding f's code has a

@@ -71,6 +71,9 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if unchecked != nil {
 		warn(opts, "", unchecked)
 	}
+	if err := pipeline.WorkTreeLedgerUnread(ctx, set); err != nil {
+		warn(opts, "", err)
+	}
 	c, err := consolidate(ctx, opts, cfg, set, raw, policy)
 	if err != nil {
 		return err

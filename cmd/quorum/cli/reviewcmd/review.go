@@ -306,6 +306,9 @@ func reviewRun(opts *ReviewOptions) error {
 	if req.Dismissals, err = pipeline.LoadDismissals(req); err != nil {
 		return err
 	}
+	if err := pipeline.WorkTreeLedgerUnread(ctx, set); err != nil {
+		warn(opts, "", err)
+	}
 	rep := progress.New(opts.IO, opts.Quiet, opts.Now)
 	session, err := pipeline.Open(ctx, pipeline.Options{
 		Config: cfg, Resolver: opts.Resolver, Busy: opts.Busy, Getenv: opts.Getenv, Now: opts.Now,
