@@ -53,6 +53,7 @@ var leadingKeywords = map[string]bool{
 	"if": true, "else": true, "for": true, "while": true, "switch": true, "case": true, "select": true, "try": true,
 	"assert": true, "with": true, "print": true, "echo": true, "sudo": true, "export": true, "unset": true, "cd": true,
 	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
+	"class": true, "except": true, "elif": true, "struct": true, "enum": true, "impl": true, "async": true,
 }
 
 // FixIsProse reports whether a model's fix is words rather than code. Models
@@ -86,6 +87,51 @@ func FixIsProse(fix string) bool {
 	// is words even when an item quotes code, as long as half its items read
 	// as words; a diff's "-" lines do not.
 	return lines > 0 && (words == lines || bullets == lines && 2*words >= lines)
+}
+
+// FixMixesWords reports whether a fix that is not all words (FixIsProse)
+// holds words beside its code: a Markdown fence line (a fix of several
+// fenced blocks, which normalising leaves as written, or a fence left
+// open), or, at the left margin, a sentence ("This avoids the panic.") or
+// a lead-in ending in a colon ("Use a placeholder:", "Replace with:").
+// Shown as a diff, or applied as an edit, the words would become code.
+// Indented lines are left out: they are code, or a docstring's words.
+func FixMixesWords(fix string) bool {
+	if FixIsProse(fix) {
+		return false
+	}
+	for _, l := range strings.Split(fix, "\n") {
+		t := strings.TrimSpace(l)
+		if isFenceLine(t) {
+			return true
+		}
+		if t == "" || t != strings.TrimRightFunc(l, unicode.IsSpace) {
+			continue // blank, or indented
+		}
+		t = stripBackticks(t)
+		if isSentence(t) || isLeadIn(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// isFenceLine reports whether a line opens or closes a Markdown fence:
+// three or more backticks or tildes, then at most an info word ("go").
+func isFenceLine(l string) bool {
+	if !strings.HasPrefix(l, "```") && !strings.HasPrefix(l, "~~~") {
+		return false
+	}
+	info := strings.TrimSpace(strings.TrimLeft(l, l[:1]))
+	return !strings.ContainsAny(info, " `~")
+}
+
+// isLeadIn reports whether a line is words ending in a colon, introducing
+// code ("and check the error:"); a block's opening line of code ("class
+// Foo:", "except ValueError:") starts with a keyword.
+func isLeadIn(l string) bool {
+	words, ok := strings.CutSuffix(l, ":")
+	return ok && isPhrase(words)
 }
 
 // listItem strips a list marker ("- ", "* ", "• ", "1. ", "2) ") from a

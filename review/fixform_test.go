@@ -38,3 +38,28 @@ func TestFixIsProseLists(t *testing.T) {
 		}
 	}
 }
+
+// Words beside code (a lead-in, a sentence, the fences of several blocks)
+// make a fix neither code nor words; code with comments, keywords ending in
+// a colon or backticks inside a string is code, and words alone are words.
+func TestFixMixesWords(t *testing.T) {
+	for fix, want := range map[string]bool{
+		"Use a parameterized query:\n```go\nrows, err := db.Query(q, name)\n```\nand check the error:\n```go\nif err != nil {\n\treturn\n}\n```": true,
+		"Replace with:\n\n    if rows != nil {\n        defer rows.Close()\n    }\n\nThis avoids a nil dereference.":                             true,
+		"if err != nil {\n\treturn err\n}\nThis avoids the panic.":                                                                               true,
+		"```\nx := 1\n```\n```\ny := 2\n```":                                         true,
+		"~~~\nx := 1":                                                                true,
+		"if err != nil {\n\treturn err\n}":                                           false,
+		"n := len(s)\ns := \"``````\"\ntotal := 100 / n":                             false,
+		"// check the error\nif err != nil {\n\treturn err\n}":                       false,
+		"class Cache:\n    pass":                                                     false,
+		"try:\n    run()\nexcept ValueError:\n    pass":                              false,
+		"def f():\n    \"\"\"\n    Return the value of x.\n    \"\"\"\n    return x": false,
+		"Check the error.\nThen close the file.":                                     false, // words alone
+		"":                                                                           false,
+	} {
+		if got := FixMixesWords(fix); got != want {
+			t.Errorf("FixMixesWords(%q) = %v, want %v", fix, got, want)
+		}
+	}
+}

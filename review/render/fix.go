@@ -65,10 +65,12 @@ func fixTargetOf(f report.Finding) fixTarget {
 // It is "" when there is no fix, and when a diff would not be faithful:
 // some of the lines the fix replaces are not in the excerpt (the finding
 // spans more lines than it carries), so a diff would remove only part of
-// them. Such a fix is shown as written (fixAsWritten), not as a diff.
+// them. Such a fix is shown as written (fixAsWritten), not as a diff, and
+// so is one that mixes words with its code (review.FixMixesWords): as a
+// diff, its words and fence lines would read as code to add.
 func fixDiff(f report.Finding) string {
 	fix := strings.Trim(f.Fix, "\n")
-	if strings.TrimSpace(fix) == "" {
+	if strings.TrimSpace(fix) == "" || review.FixMixesWords(fix) {
 		return ""
 	}
 	if review.FixIsDiff(fix) {
@@ -130,6 +132,14 @@ func fixAsWritten(f report.Finding) string {
 		return ""
 	}
 	return fix + "\n"
+}
+
+// whyAsWritten says why fixAsWritten shows a fix as written, not as a diff.
+func whyAsWritten(f report.Finding) string {
+	if review.FixMixesWords(strings.Trim(f.Fix, "\n")) {
+		return "it mixes words with code"
+	}
+	return "the lines it replaces are not all in the excerpt"
 }
 
 // fixLabel introduces a finding's suggested fix. A fix borrowed from
@@ -207,10 +217,12 @@ type replacement struct {
 // not an edit of this one), and only over lines the fix's author quoted:
 // a tool applies the edit in one click, so it may remove no line the
 // model merely claimed (an end_line past its quote, a line number with no
-// quote, a near copy of the code). A fix in words, or a model's own diff,
-// is no replacement.
+// quote, a near copy of the code). A fix in words, words mixed with code
+// (a lead-in, a sentence, fence lines), or a model's own diff, is no
+// replacement.
 func fixReplacement(f report.Finding) (replacement, bool) {
-	if f.Line <= 0 || f.Deleted || review.FixIsProse(f.Fix) || review.FixIsDiff(strings.Trim(f.Fix, "\n")) {
+	fix := strings.Trim(f.Fix, "\n")
+	if f.Line <= 0 || f.Deleted || review.FixIsProse(f.Fix) || review.FixMixesWords(fix) || review.FixIsDiff(fix) {
 		return replacement{}, false
 	}
 	if f.Evidence != "quote" || !quotesWholeLines(f) && !replacesInPlace(f) {

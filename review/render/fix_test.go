@@ -139,6 +139,13 @@ func TestBorrowedFixUsesItsOwnLines(t *testing.T) {
 		{"its own lines missing too",
 			report.Finding{File: "a.go", Line: 25, EndLine: 27, Code: own, Fix: "t += x"},
 			[]string{"Suggested fix, as written (not a diff: the lines it replaces are not all in the excerpt):\n\n```\nt += x\n```\n"}},
+		// Words beside code are never lines to add.
+		{"words and two fenced blocks: as written",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "Use the element:\n```go\nt += x\n```\nand stop early:\n```go\nbreak\n```"},
+			[]string{"Suggested fix, as written (not a diff: it mixes words with code):\n\n````\nUse the element:\n```go\nt += x\n```\nand stop early:\n```go\nbreak\n```\n````\n"}},
+		{"a lead-in and indented code: as written",
+			report.Finding{File: "a.go", Line: 25, EndLine: 25, Code: own, Fix: "Replace with:\n\n    t += x\n\nThis avoids the overrun."},
+			[]string{"Suggested fix, as written (not a diff: it mixes words with code):\n\n```\nReplace with:\n\n    t += x\n\nThis avoids the overrun.\n```\n"}},
 	} {
 		var b strings.Builder
 		w := bufio.NewWriter(&b)

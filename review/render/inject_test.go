@@ -87,7 +87,7 @@ var gfmParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.
 
 // blockOutline is the structure of a Markdown document as GitHub reads it:
 // every heading (the text of levels 1 and 2, quorum's section names), table,
-// row, list, item, fence, emphasis, the "Suggested fix:" labels, and any
+// row, list, item, fence, emphasis, the "Suggested fix" labels, and any
 // HTML, link, image or quote; not the text, code spans and line breaks
 // model text may hold.
 func blockOutline(md []byte) []string {
@@ -100,7 +100,7 @@ func blockOutline(md []byte) []string {
 		switch n := n.(type) {
 		case *ast.Document, *ast.Text, *ast.String, *ast.CodeSpan, *ast.TextBlock:
 		case *ast.Paragraph:
-			if bytes.HasPrefix(n.Lines().Value(md), []byte("Suggested fix:")) {
+			if fixLabel.Match(n.Lines().Value(md)) {
 				out = append(out, "fix label")
 			}
 		case *ast.Heading:
@@ -138,6 +138,10 @@ var (
 	mdTableRow = regexp.MustCompile(`^ {0,3}\|`)
 	underline  = regexp.MustCompile(`^[─═]+$`)
 )
+
+// fixLabel is "Suggested fix:", or "Suggested fix, as written (not a diff:
+// why):" for a fix shown as its author wrote it.
+var fixLabel = regexp.MustCompile(`^Suggested fix(, as written \(not a diff: [^)]*\))?:`)
 
 // linesLike returns the lines of s that match re, each with the line
 // before it (a heading's underline names the heading).
@@ -183,10 +187,11 @@ func TestModelTextMakesNoStructure(t *testing.T) {
 	if got, want := headings(md), headings(cleanMD); !equal(got, want) {
 		t.Errorf("Markdown headings:\n got %q\nwant %q", got, want)
 	}
-	for _, re := range []*regexp.Regexp{mdFence, mdTableRow} {
-		if got, want := len(linesLike(md, re, false)), len(linesLike(cleanMD, re, false)); got != want {
-			t.Errorf("%d lines like %s, want %d:\n%q", got, re, want, linesLike(md, re, false))
-		}
+	if got, want := fenceLines(md), fenceLines(cleanMD); len(got) != len(want) {
+		t.Errorf("%d fence lines, want %d:\n%q", len(got), len(want), got)
+	}
+	if got, want := len(linesLike(md, mdTableRow, false)), len(linesLike(cleanMD, mdTableRow, false)); got != want {
+		t.Errorf("%d lines like %s, want %d:\n%q", got, mdTableRow, want, linesLike(md, mdTableRow, false))
 	}
 	// Raw, outside the fix's code block (where "<script>x" is code).
 	for _, raw := range []string{"<script>alert", "[x](https://evil", "**bold**"} {
@@ -203,10 +208,9 @@ func TestModelTextMakesNoStructure(t *testing.T) {
 	if got, want := linesLike(term, underline, true), linesLike(cleanTerm, underline, true); !equal(got, want) {
 		t.Errorf("terminal headings:\n got %q\nwant %q", got, want)
 	}
-	for _, prefix := range []string{"▸ ", "│", "Suggested fix:", "• "} {
-		re := regexp.MustCompile("^" + regexp.QuoteMeta(prefix))
+	for _, re := range []*regexp.Regexp{regexp.MustCompile("^▸ "), regexp.MustCompile("^│"), fixLabel, regexp.MustCompile("^• ")} {
 		if got, want := len(linesLike(term, re, false)), len(linesLike(cleanTerm, re, false)); got != want {
-			t.Errorf("terminal: %d lines start with %q, want %d", got, prefix, want)
+			t.Errorf("terminal: %d lines like %s, want %d", got, re, want)
 		}
 	}
 	for _, shown := range []string{"## Fake section", "| all | ok |", "<script>alert(1)</script>", "[x](`https://evil.example`) **bold** | cell", "```", "close"} {
@@ -219,6 +223,32 @@ func TestModelTextMakesNoStructure(t *testing.T) {
 	if md2, term2 := renderBoth(t, hostile); md2 != md || term2 != term {
 		t.Error("two renderings of the same report differ")
 	}
+}
+
+// fenceLines are the lines of md that open or close a fenced block, as
+// CommonMark reads them: inside a block, a line closes it only with the
+// same character, at least as many times, and nothing after (a fix shown
+// as written may hold the model's own fence lines, read as its code).
+func fenceLines(md string) []string {
+	var out []string
+	open := ""
+	for _, l := range strings.Split(md, "\n") {
+		if !mdFence.MatchString(l) {
+			continue
+		}
+		t := strings.TrimSpace(l)
+		run := t[:len(t)-len(strings.TrimLeft(t, t[:1]))]
+		switch {
+		case open == "":
+			open = run
+		case run[0] == open[0] && len(run) >= len(open) && run == t:
+			open = ""
+		default:
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 func equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }

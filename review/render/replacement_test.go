@@ -80,6 +80,11 @@ func TestFixReplacement(t *testing.T) {
 			f.Fix, f.FixFrom = "return data, nil", &report.FixSource{Reviewer: "b", File: "a.go", Line: 5, EndLine: 6, Code: code[1:]}
 			f.FixQuote = "data, _ := io.ReadAll(f)\n\treturn data"
 		}), ok: true, want: replacement{line: 5, endLine: 6, text: "\treturn data, nil"}},
+		// Words beside the code would be written into the file.
+		"words and two fenced blocks": {f: with(func(f *report.Finding) {
+			f.Fix = "Check the error:\n```go\ndata, err := io.ReadAll(f)\n```\nand return it:\n```go\nreturn data\n```"
+		})},
+		"code and a sentence": {f: with(func(f *report.Finding) { f.Fix = "data, err := io.ReadAll(f)\nreturn data\nThis keeps the error." })},
 	} {
 		got, ok := fixReplacement(c.f)
 		if ok != c.ok || got != c.want {

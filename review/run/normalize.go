@@ -326,7 +326,8 @@ func normalizeFinding(m map[string]any, r schemaRules, set func(map[string]any, 
 // one: shown as code, the fence lines would read as code to add. A fix
 // with one fenced block and words around it ("Use a placeholder:" before,
 // "This avoids the injection." after) is the block's code. A fix with no
-// fence, or with several blocks, is left as written.
+// fence, or with several blocks, is left as written (the reports then show
+// the latter as written, never as an edit: review.FixMixesWords).
 func unfence(fix string) (string, bool) {
 	lines := strings.Split(fix, "\n")
 	open, close := -1, -1
