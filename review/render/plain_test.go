@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -69,5 +71,33 @@ func TestPlainCodeSpansStayEscaped(t *testing.T) {
 	// Control sequences inside a code span are gone, backticks or not.
 	if got := plainText(mdText("`\x1b[31mred\x1b[0m` and `\x1b]0;title\x07`")); strings.ContainsAny(got, "\x1b\x07") || !strings.HasPrefix(got, "`red` and ") {
 		t.Errorf("shown as %q", got)
+	}
+}
+
+// A line of model text that GitHub Actions would read as a workflow command
+// ("::error file=h.go::x", leading space trimmed) is escaped in the text
+// view, whether it is an explanation, a line it wraps to or a fix's code.
+func TestTextWritesNoWorkflowCommand(t *testing.T) {
+	r := &report.Report{Verdict: report.Verdict{Status: report.VerdictFail, Text: "changes requested"},
+		Findings: []report.Finding{{ID: "Q0123456789", Title: "t", Severity: "important", Category: "bug",
+			File: "a.go", Line: 3, EndLine: 5, Reviewers: []string{"x"}, SeenBy: 1, Support: 1,
+			Explanation: "line1\n::error file=h.go::gh annotation\n" + strings.Repeat("word ", 15) + "::warning::wrapped",
+			Fix:         "::notice::in the code"}}}
+	for name, opts := range map[string]Options{
+		"piped": {Width: 80},
+		"color": {TTY: true, Width: 80},
+	} {
+		var b bytes.Buffer
+		if err := Text(&b, r, opts); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(ansi.Strip(b.String()), "\n") {
+			if l := strings.TrimSpace(l); strings.HasPrefix(l, "::") {
+				t.Errorf("%s: a line reads as a workflow command: %q\n%s", name, l, b.String())
+			}
+		}
+		if !strings.Contains(ansi.Strip(b.String()), `\::error file=h.go::gh annotation`) {
+			t.Errorf("%s: the explanation's line is not shown escaped:\n%s", name, b.String())
+		}
 	}
 }

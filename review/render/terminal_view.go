@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -150,7 +153,25 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 		foot += " · " + DismissHint
 	}
 	out = append(out, "", p.paint(vl, status)+strings.TrimPrefix(foot, status))
+	for i, l := range out {
+		out[i] = noWorkflowCommand(l)
+	}
 	return strings.Join(out, "\n") + "\n"
+}
+
+// noWorkflowCommand keeps a line of the view from reading as a GitHub
+// Actions workflow command ("::error file=a.go::text"), which model text
+// could otherwise write into a CI job's log as an annotation: the runner
+// reads a line as one when, its leading white space trimmed (so indenting
+// it is no cure), it starts with "::" and holds another "::". Such a line
+// gets a backslash before its first "::", as the Markdown escapes it.
+func noWorkflowCommand(line string) string {
+	plain := strings.TrimLeftFunc(ansi.Strip(line), unicode.IsSpace)
+	if !strings.HasPrefix(plain, "::") || !strings.Contains(plain[2:], "::") {
+		return line
+	}
+	i := strings.Index(line, "::")
+	return line[:i] + `\` + line[i:]
 }
 
 func verdictRole(status string) role {
