@@ -3,6 +3,7 @@ package render
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -474,7 +475,7 @@ func (m *md) testing(r *report.Report) {
 	}
 	m.p("Untested scenarios, by risk:\n\n")
 	for i, u := range r.Untested {
-		m.p("%d. **%s** — %s%s\n", i+1, mdText(u.Risk), mdText(u.Scenario), by(u.Reviewers))
+		m.p("%d. **%s** — %s%s\n", i+1, mdText(cmp.Or(u.Risk, "unrated")), mdText(u.Scenario), by(u.Reviewers))
 	}
 }
 

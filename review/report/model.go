@@ -438,7 +438,7 @@ type Note struct {
 // UntestedNote is a scenario reviewers think no test covers.
 type UntestedNote struct {
 	Scenario  string   `json:"scenario"`
-	Risk      string   `json:"risk"`
+	Risk      string   `json:"risk"` // "high", "medium", "low"; "" when the reviewers gave none of these
 	Reviewers []string `json:"reviewers"`
 }
 

@@ -243,11 +243,7 @@ func narrative(results []review.RawResult) (strengths, concerns, docs []Note, un
 			}
 			for _, u := range a.Untested {
 				if t := safetext.Sanitize(strings.TrimSpace(u.Scenario)); t != "" {
-					risk := strings.ToLower(strings.TrimSpace(u.Risk))
-					if riskRank(risk) == 0 {
-						risk = "low"
-					}
-					collect(un, foldKey(t), t, who, risk)
+					collect(un, foldKey(t), t, who, riskOf(u.Risk))
 				}
 			}
 		}
@@ -277,6 +273,18 @@ func narrative(results []review.RawResult) (strengths, concerns, docs []Note, un
 }
 
 func foldKey(s string) string { return strings.ToLower(anchor.Normalize(s)) }
+
+// riskOf is a reviewer's risk as the schema spells it ("high", "medium",
+// "low"), read in any case and spacing and with control sequences dropped;
+// "" (unrated) for none or any other value, which the report says is
+// unrated rather than showing a risk the reviewer did not give.
+func riskOf(s string) string {
+	r := strings.ToLower(strings.TrimSpace(safetext.Sanitize(s)))
+	if riskRank(r) == 0 {
+		return ""
+	}
+	return r
+}
 
 func riskRank(r string) int {
 	switch r {
