@@ -87,6 +87,10 @@ func TestAnchor(t *testing.T) {
 			wantReason: "quote not in the diff"},
 		{name: "one identifier different in a long line is similar enough", f: reporttest.F("store/cache.go", 0, "f, _ := os.Open(c.path(name))", "important", "bug", "t", "e"),
 			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote, near: true},
+		// A name in place of the blank identifier keeps the error the line
+		// drops: the code the model imagines, not the code that is there.
+		{name: "a name for the blank identifier is not a near copy", f: reporttest.F("store/cache.go", 17, "f, err := os.Open(c.path(key))", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
 		// A substring must be at least MinSubstring (8) bytes: a short one is
 		// in too many lines to be evidence.
 		{name: "3-byte substring of a line is no quote", f: reporttest.F("store/cache.go", 17, "key", "important", "bug", "t", "e"),

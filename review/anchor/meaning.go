@@ -138,8 +138,9 @@ func isIdentStart(c byte) bool { return isWordByte(c) && !(c >= '0' && c <= '9')
 // near copy may not change: an operator, a number, a string literal
 // (`"https://"` is not `"http://"`), a name holding a digit (`md5` is not
 // `sha256`), a literal value spelt as a word (`true` is not `false`, `nil`
-// is not `err`), or a keyword that changes when or whether code runs
-// (`defer f.Close()` is not `f.Close()`).
+// is not `err`), the blank identifier (`rows, _ :=` drops the error that
+// `rows, err :=` keeps), or a keyword that changes when or whether code
+// runs (`defer f.Close()` is not `f.Close()`).
 func strict(tok string) bool {
 	switch tok[0] {
 	case opTag:
@@ -150,7 +151,9 @@ func strict(tok string) bool {
 		// A string literal is data the line acts on ("https://" is not
 		// "http://", "push" is not "status"), and a name holding a digit
 		// names a size or an algorithm (md5 is not sha256, int32 not int64).
-		return isNumeral(w) || strictWords[w] || literalWords[w] || literal || strings.ContainsAny(w, "0123456789")
+		// The blank identifier discards a value: a name in its place keeps
+		// it, the one word a model imagining the error handled changes.
+		return isNumeral(w) || strictWords[w] || literalWords[w] || w == "_" || literal || strings.ContainsAny(w, "0123456789")
 	}
 	return false
 }

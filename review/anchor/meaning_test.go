@@ -59,6 +59,11 @@ func TestSameMeaning(t *testing.T) {
 		{"var n int32 = int32(len(buf))", "var n int64 = int32(len(buf))", false},
 		{"return Some(entry.value.clone()) // cached", "return Ok(entry.value.clone()) // cached", false},
 		{"if err := os.RemoveAll(dir); err != nil {", "if err := os.Remove(dir); err != nil {", false},
+		// The blank identifier discards what a name in its place keeps: the
+		// error a model imagines handled, or the count it imagines dropped.
+		{`rows, _ := db.Query("SELECT * FROM users WHERE name = '" + name + "'")`, `rows, err := db.Query("SELECT * FROM users WHERE name = '" + name + "'")`, false},
+		{"n, err := io.Copy(dst, resp.Body)", "_, err := io.Copy(dst, resp.Body)", false},
+		{"for _, item := range pending.items {", "for idx, item := range pending.items {", false},
 		// Names in another order are other code, even when every strict
 		// token is aligned: operands swapped, a name repeated in place of
 		// another, operators swapped around the same names.
@@ -90,6 +95,7 @@ func TestSameMeaning(t *testing.T) {
 		{"if err != nil { return nil }", "if er != nil { return nil }", true},
 		{"ratio := float64(used) / float64(total) // share of the quota in use", "ratio := float64(usd) / float64(total) // share of the quota in use", true},
 		{"f, _ := os.Open(c.path(key))", "f, _ := os.Open(path(key))", true},
+		{"f, _ := os.Open(c.path(key))", "f, _ := os.Open(c.path(name))", true},
 		{"if err := db.Exec(query, userID, accountID); err != nil { return err } // retried", "if err := db.Exec(query, userID, accountID); err != nil { return err } // retried twice", true},
 	} {
 		if w := Similarity(tt.quote, tt.line); w < SimilarThreshold {

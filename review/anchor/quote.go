@@ -17,12 +17,13 @@ package anchor
 //     line is at least SimilarThreshold (a model misspelling one identifier
 //     of a long line), and the quote keeps the line's meaning where it
 //     covers the line (sameMeaning: the same numbers, operators, literal
-//     values and called functions in the same order, and at most one word
-//     changed, to a word new to the line: `len(xs)` is not `len(xs)-1`,
-//     `i < n` is not `i <= n`, `return nil` is not `return err`, `min(a,
-//     b)` is not `max(a, b)`, `f(b, a)` is not `f(a, b)`). Neither may be
-//     longer than maxWords words or maxTokens tokens: a long line is
-//     matched whole or in part, never compared up to a cap.
+//     values, blank identifiers and called functions in the same order, and
+//     at most one word changed, to a word new to the line: `len(xs)` is not
+//     `len(xs)-1`, `i < n` is not `i <= n`, `return nil` is not `return
+//     err`, `rows, err :=` is not `rows, _ :=`, `min(a, b)` is not
+//     `max(a, b)`, `f(b, a)` is not `f(a, b)`). Neither may be longer than
+//     maxWords words or maxTokens tokens: a long line is matched whole or
+//     in part, never compared up to a cap.
 //
 // A quote line that fails rules 1 and 2 as written is tried with its line
 // comment and the diff line's left out (comment.go): the code matching is
