@@ -4,6 +4,7 @@ package anchor
 import (
 	"cmp"
 	"fmt"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -281,9 +282,9 @@ func replaceInvalid(s string) string {
 }
 
 // ResolvePath maps a path as a model wrote it to a reviewable path of the
-// diff: exact, then after dropping a/ b/ ./ prefixes, then a renamed
-// file's old path, then a unique suffix match on path-component boundaries
-// (either side may be the longer one).
+// diff: exact, then after dropping a/ b/ ./ prefixes (and `..` steps read
+// out), then a renamed file's old path, then a unique suffix match on
+// path-component boundaries (suffixMatches).
 func (ix *Index) ResolvePath(p string) (string, string) {
 	raw := strings.TrimSpace(p)
 	// The exact name first, then as the prompt's quoted form spells it
@@ -312,6 +313,11 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 		return p, ""
 	}
 	q := trimGitPrefix(p)
+	if _, ok := ix.diffs[q]; ok {
+		return q, ""
+	}
+	// `pkg/../util.go` is util.go: read out, not matched by its suffix.
+	q = path.Clean(q)
 	if _, ok := ix.diffs[q]; ok {
 		return q, ""
 	}
@@ -363,17 +369,39 @@ func trimGitPrefix(p string) string {
 }
 
 // suffixMatches lists the diff's paths that p names by a suffix on
-// path-component boundaries (either side may be the longer one).
+// path-component boundaries. The diff's path may be the longer one: a
+// model shortens `store/cache.go` to `cache.go`. p may be the longer one
+// only when it is a path on disk (onDisk: `/home/u/proj/store/cache.go`),
+// whose directories before the repository's are the disk's. A relative
+// path with directories in front of a diff path (`other/util.go` of
+// `util.go`) names another file, one the change did not touch or one the
+// model made up: never the diff's file.
 func (ix *Index) suffixMatches(p string) []string {
-	q := trimGitPrefix(strings.ReplaceAll(strings.TrimSpace(p), "\\", "/"))
+	p = strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")
+	q := path.Clean(trimGitPrefix(p))
+	disk := onDisk(p)
 	var matches []string
 	for _, cand := range ix.paths {
-		if strings.HasSuffix(cand, "/"+q) || strings.HasSuffix(q, "/"+cand) {
+		if strings.HasSuffix(cand, "/"+q) || disk && strings.HasSuffix(q, "/"+cand) {
 			matches = append(matches, cand)
 		}
 	}
 	return matches
 }
+
+// onDisk reports whether p (slashes forward) is an absolute path on disk:
+// a drive letter (`C:/`), a home directory (`~/`), or a `/` followed by at
+// least two directories before the file (`/home/u/x.go`). A `/` and one
+// directory (`/other/util.go`) is read as a path from the repository's
+// root, as models write one: the file other/util.go, not util.go.
+func onDisk(p string) bool {
+	if strings.HasPrefix(p, "~/") || len(p) > 2 && p[1] == ':' && p[2] == '/' && isASCIILetter(p[0]) {
+		return true
+	}
+	return strings.HasPrefix(p, "/") && strings.Count(strings.Trim(p, "/"), "/") >= 2
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // quotedIn is the one path of paths whose diff holds quote, or "" when
 // none or several do.

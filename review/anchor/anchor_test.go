@@ -339,6 +339,37 @@ func TestResolveQuotedPaths(t *testing.T) {
 	}
 }
 
+// TestResolveLongerPath: a path longer than a diff path names it only as
+// a path on disk; a relative one with a directory in front (an unchanged
+// file of the repository, other/util.go, beside the changed util.go) is
+// another file, and so is one written from the root with a slash.
+func TestResolveLongerPath(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{
+		{Path: "util.go", Status: diff.StatusModified},
+		{Path: "pkg/util.go", Status: diff.StatusModified},
+	}}
+	ix := anchor.NewIndex(set)
+	for given, want := range map[string]string{
+		"/home/u/proj/util.go": "util.go",
+		`C:\src\proj\util.go`:  "util.go",
+		"~/proj/util.go":       "util.go",
+		"./pkg/util.go":        "pkg/util.go",
+		"b/pkg/util.go":        "pkg/util.go",
+		`pkg\util.go`:          "pkg/util.go",
+		"pkg/../util.go":       "util.go",
+		"/util.go":             "util.go",
+	} {
+		if got, why := ix.ResolvePath(given); got != want {
+			t.Errorf("ResolvePath(%q) = %q (%s), want %q", given, got, why, want)
+		}
+	}
+	for _, given := range []string{"other/util.go", "deep/pkg/util.go", "x/util.go", "/other/util.go"} {
+		if got, why := ix.ResolvePath(given); got != "" || why != "file "+given+" is not in the diff" {
+			t.Errorf("ResolvePath(%q) = %q (%s), want it not in the diff", given, got, why)
+		}
+	}
+}
+
 // A renamed file named by its old path (the prompt shows "old -> new") is
 // the file as it is now, unless another file of the diff has that path.
 func TestResolveRenamedFileByItsOldPath(t *testing.T) {
