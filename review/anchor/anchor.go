@@ -523,6 +523,16 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 			}
 		}
 		if !loc.ok {
+			switch fi.shortPart(rf.Quote, path, rf.Line) {
+			case shortAtLine:
+				// Code of the line the model named, too short to place a
+				// finding by itself: it places it as the line does, and
+				// weighs as much (a finding is never worse off for
+				// quoting what its line holds than for quoting nothing).
+				return fi.atLine(ix, out, rf), nil
+			case shortElsewhere:
+				return reject(path, "quote too short to place: a part of a line under 8 bytes counts only on the line the finding names")
+			}
 			return reject(path, "quote not in the diff"+ix.elsewhere(path, quote))
 		}
 		first, last, kind, deleted, near := loc.first, loc.last, loc.kind, loc.deleted, loc.near
@@ -554,20 +564,59 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		return out, nil
 	}
 	if rf.Line > 0 {
-		i, ok := fi.byNew[rf.Line]
-		if !ok {
+		if _, ok := fi.byNew[rf.Line]; !ok {
 			return reject(path, fmt.Sprintf("line %d is outside the diff's hunks", rf.Line))
 		}
-		out.Evidence = EvidenceLine
-		out.Line, out.LineText = rf.Line, fi.lines[i].text
-		out.EndLine = fi.spanEnd(rf.Line, rf.Line, rf)
-		out.LineKind = fi.kindOf(i, fi.byNew[out.EndLine])
-		out.setScope(ix.scope(path, out.Line))
-		return out, nil
+		return fi.atLine(ix, out, rf), nil
 	}
 	out.Evidence = EvidenceFile
 	// No line and no quote: a file-level finding.
 	return out, nil
+}
+
+// atLine places out by its line alone, rf.Line, a line of the diff's
+// hunks: the weaker evidence of a finding with no quote.
+func (fi *fileIndex) atLine(ix *Index, out Finding, rf review.RawFinding) Finding {
+	i := fi.byNew[rf.Line]
+	out.Evidence = EvidenceLine
+	out.Line, out.LineText = rf.Line, fi.lines[i].text
+	out.EndLine = fi.spanEnd(rf.Line, rf.Line, rf)
+	out.LineKind = fi.kindOf(i, fi.byNew[out.EndLine])
+	out.setScope(ix.scope(fi.path, out.Line))
+	return out
+}
+
+// Where a one-line quote too short to be a part of a line (under
+// MinSubstring bytes) stands as one (shortPart).
+const (
+	shortNone      = iota // a part of no line: not in the diff
+	shortAtLine           // a part of the line the finding names
+	shortElsewhere        // a part of other lines only
+)
+
+// shortPart is where a quote that matched nowhere stands as a part of a
+// line too short to count as one (`a / b` of `return a / b }`): such a
+// part is on many lines, so it places nothing, but it is code of the
+// line the finding names when that line holds it, cut at its word edges
+// (partOf), as written or unwrapped (backticks).
+func (fi *fileIndex) shortPart(quote, path string, line int) int {
+	place := shortNone
+	for _, text := range []string{quote, unwrapped(quote, path)} {
+		q := quoteLines(text)
+		if len(q) != 1 || len(q[0].text) >= MinSubstring {
+			continue
+		}
+		for _, l := range fi.lines {
+			if partOf(q[0].text, l.norm, fi.comment) != substring {
+				continue
+			}
+			if line > 0 && l.new == line && l.kind != diff.Deleted {
+				return shortAtLine
+			}
+			place = shortElsewhere
+		}
+	}
+	return place
 }
 
 // maxSpan is the most lines past its first a finding's end_line may take.

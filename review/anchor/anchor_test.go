@@ -92,10 +92,22 @@ func TestAnchor(t *testing.T) {
 		{name: "a name for the blank identifier is not a near copy", f: reporttest.F("store/cache.go", 17, "f, err := os.Open(c.path(key))", "important", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		// A substring must be at least MinSubstring (8) bytes: a short one is
-		// in too many lines to be evidence.
+		// in too many lines to be evidence. On the line the finding names
+		// it places the finding as that line does, and weighs as a line;
+		// anywhere else it places nothing, and the reason says so.
 		{name: "3-byte substring of a line is no quote", f: reporttest.F("store/cache.go", 17, "key", "important", "bug", "t", "e"),
-			wantReason: "quote not in the diff"},
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceLine},
 		{name: "7-byte substring of a line is no quote", f: reporttest.F("store/cache.go", 17, "os.Open", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceLine},
+		{name: "a short part in backticks on its line", f: reporttest.F("store/cache.go", 17, "`os.Open`", "important", "bug", "t", "e"),
+			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceLine},
+		{name: "a short part of another line places nothing", f: reporttest.F("store/cache.go", 18, "os.Open", "important", "bug", "t", "e"),
+			wantReason: "quote too short to place"},
+		{name: "a short part with no line places nothing", f: reporttest.F("store/cache.go", 0, "os.Open", "important", "bug", "t", "e"),
+			wantReason: "quote too short to place"},
+		{name: "a short part cut inside a word is no part", f: reporttest.F("store/cache.go", 17, "s.Open", "important", "bug", "t", "e"),
+			wantReason: "quote not in the diff"},
+		{name: "a short quote of no line", f: reporttest.F("store/cache.go", 17, "a / b", "important", "bug", "t", "e"),
 			wantReason: "quote not in the diff"},
 		{name: "8-byte substring of a line is a quote", f: reporttest.F("store/cache.go", 0, "os.Open(", "important", "bug", "t", "e"),
 			file: "store/cache.go", line: 17, end: 17, evidence: anchor.EvidenceQuote},
@@ -429,5 +441,20 @@ func TestFindingOnAFileItsRequestDidNotShow(t *testing.T) {
 		case tc.reason != "" && (len(res.Findings) != 0 || len(res.Rejected) != 1 || res.Rejected[0].Reason != tc.reason || res.Rejected[0].File != "pkg/last.go"):
 			t.Errorf("shown %v: %+v, want rejected: %s", tc.files, res, tc.reason)
 		}
+	}
+}
+
+// TestShortQuoteOfItsLine: a real part of the named line under 8 bytes
+// (`a / b` of `return a / b }`) is not "not in the diff": it places the
+// finding as its line does, weighing as one; of no line it is.
+func TestShortQuoteOfItsLine(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("calc.go", diff.StatusModified, 3, 3, "+func div(a, b int) int { return a / b }")}}
+	ix := anchor.NewIndex(set)
+	f, rej := ix.Anchor("r", "c", 1, reporttest.F("calc.go", 3, "a / b", "critical", "bug", "Division by zero", "e"))
+	if rej != nil || f.Line != 3 || f.Evidence != anchor.EvidenceLine || f.LineKind != diff.Added {
+		t.Fatalf("got %+v, %+v; want line 3, line evidence", f, rej)
+	}
+	if _, rej := ix.Anchor("r", "c", 1, reporttest.F("calc.go", 3, "a % b", "critical", "bug", "t", "e")); rej == nil || rej.Reason != "quote not in the diff" {
+		t.Fatalf("a short quote of no line: %+v", rej)
 	}
 }

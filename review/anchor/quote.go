@@ -41,8 +41,10 @@ package anchor
 // skipped lines of the same hunk. A quote that matches nowhere as written is
 // tried again without the prompt's line-number prefixes ("12+code"), then
 // with one leading + or - dropped from each line whatever follows ("-}", as
-// the prompt shows a deleted line). Anything else is "quote not in the
-// diff", whatever the finding's line says.
+// the prompt shows a deleted line). A one-line quote too short for rule 2
+// places a finding only as a part of the line it names, and weighs as that
+// line (shortPart); elsewhere it is "quote too short to place". Anything
+// else is "quote not in the diff", whatever the finding's line says.
 const (
 	MinSubstring     = 8
 	MinSimilarWords  = 4
