@@ -25,6 +25,7 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/internal/teamconfig"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -275,9 +276,17 @@ func RunPush(opts *RunOptions) error {
 			}
 			return nil
 		}
-		return err
-	}
-	if cfg, err = teamConfig(ctx, errOut, dir, remote, opts.URL, updates, cfg, getenv); err != nil {
+		// The work tree's file may not be the one this push is reviewed
+		// under: a push carrying a file other than the remote's default
+		// branch's is reviewed under that branch's (teamconfig).
+		team, note, terr := teamconfig.Resolve(ctx, dir, remote, opts.URL, updates, nil, getenv)
+		if terr != nil || team == nil {
+			return err
+		}
+		fmt.Fprintf(errOut, "quorum: warning: %s; it is not what this push is reviewed under\n", safetext.OneLine(err.Error()))
+		fmt.Fprintln(errOut, "quorum: "+note)
+		cfg = team
+	} else if cfg, err = teamConfig(ctx, errOut, dir, remote, opts.URL, updates, cfg, getenv); err != nil {
 		return exitcode.New(exitcode.Setup, fmt.Errorf("reading the remote's %s: %w", config.RepoFileName, err), skipHint)
 	}
 	plan, err := hook.PlanPush(ctx, dir, updates, hook.PlanOptions{Remote: remote, URL: opts.URL, Tags: cfg.Hook.Tags})

@@ -284,16 +284,26 @@ func statusRun(opts *StatusOptions) error {
 			return exitcode.WithHint(err, dismiss.Hint(root, err))
 		}
 	}
-	// An unreadable config changes nothing here; quorum's other commands
-	// report it.
 	cfg, cfgErr := loadConfig(dir, opts.Getenv)
-	if cfgErr == nil && len(plan.Ranges) > 0 {
+	switch {
+	case cfgErr == nil && len(plan.Ranges) > 0:
 		// The file the push's hook reviews under (teamconfig.Resolve), so
 		// what is judged here is what the push will be.
 		if c, note, err := teamconfig.Resolve(ctx, dir, br.Remote, "", []hook.Update{br.Update()}, cfg, opts.Getenv); err == nil {
 			cfg, st.ConfigNote = c, note
 		}
+	case cfgErr != nil && len(plan.Ranges) > 0:
+		// A push that would be reviewed under a configuration that does
+		// not load stops on it (exit 2), as the hook does; one reviewed
+		// under the remote's file goes on without the work tree's.
+		c, note, err := teamconfig.Resolve(ctx, dir, br.Remote, "", []hook.Update{br.Update()}, nil, opts.Getenv)
+		if err != nil || c == nil {
+			return cfgErr
+		}
+		cfg, cfgErr, st.ConfigNote = c, nil, note
 	}
+	// Otherwise an unreadable config changes nothing here (nothing to
+	// push): quorum's other commands report it.
 	key := ahead.Key(st.Ranges)
 	last, _ := ahead.ReadState(gitDir)
 	owner, _ := ahead.Held(gitDir)
