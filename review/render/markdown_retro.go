@@ -128,14 +128,19 @@ func times(n int) string {
 func (m *md) metrics(r *report.Report) {
 	m.h2("Metrics")
 	t := r.Totals
+	read, added, deleted := r.Read()
 	m.p("| metric | value |\n|---|--:|\n")
 	rows := []struct {
 		k string
 		v any
 	}{
 		{"wall-clock", Duration(r.WallMS)},
-		{"files reviewed", t.Files},
+		{"files in the change", t.Files},
 		{"lines added / deleted", fmt.Sprintf("+%d / −%d", t.Added, t.Deleted)},
+		// What the summary says was reviewed: files some reviewer read in
+		// full, never a file an interrupted or truncated review left.
+		{"files reviewed", read},
+		{"lines reviewed (added / deleted)", fmt.Sprintf("+%d / −%d", added, deleted)},
 		{"commits", t.Commits},
 		{"files skipped", len(r.Skipped)},
 		{"reviewers answered", fmt.Sprintf("%d of %d", r.Verdict.RestsOn, r.Verdict.Panel)},

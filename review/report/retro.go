@@ -333,6 +333,28 @@ func (r *Report) where() string {
 	return "in " + plural(r.Totals.Commits, "commit", "commits")
 }
 
+// Read is how much of the change some reviewer read in full: its files
+// and their lines (none when no reviewer answered). The summary and the
+// metrics say it, so that neither counts a file nobody read.
+func (r *Report) Read() (files, added, deleted int) {
+	if r.Verdict.RestsOn == 0 {
+		return 0, 0, 0
+	}
+	unread := r.Verdict.Unread
+	if r.Interrupted {
+		// The verdict lists no unread files then; count what was read.
+		unread = r.unread()
+	}
+	t := r.Totals
+	files, added, deleted = t.Files-len(unread), t.Added, t.Deleted
+	for _, f := range r.Coverage.Files {
+		if slices.Contains(unread, f.Path) {
+			added, deleted = added-f.Added, deleted-f.Deleted
+		}
+	}
+	return files, added, deleted
+}
+
 func (r *Report) summaryText() string {
 	v := r.Verdict
 	if v.Status == VerdictEmpty {
@@ -352,19 +374,10 @@ func (r *Report) summaryText() string {
 			plural(t.Files, "file", "files"), t.Added, t.Deleted, r.where(), who)
 		return b.String()
 	}
-	unread := v.Unread
-	read := plural(t.Files-len(unread), "file", "files")
+	files, added, deleted := r.Read()
+	read := plural(files, "file", "files")
 	if r.Interrupted {
-		// The verdict lists no unread files then; count what was read.
-		unread = r.unread()
-		read = fmt.Sprintf("%d of %s", t.Files-len(unread), plural(t.Files, "file", "files"))
-	}
-	// Lines count as reviewed only in files some reviewer read in full.
-	added, deleted := t.Added, t.Deleted
-	for _, f := range r.Coverage.Files {
-		if slices.Contains(unread, f.Path) {
-			added, deleted = added-f.Added, deleted-f.Deleted
-		}
+		read = fmt.Sprintf("%d of %s", files, plural(t.Files, "file", "files"))
 	}
 	fmt.Fprintf(&b, "%d of %s reviewed %s (+%d −%d) %s",
 		r.Readers(), plural(v.Panel, "reviewer", "reviewers"), read, added, deleted, r.where())
