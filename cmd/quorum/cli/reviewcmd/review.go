@@ -627,6 +627,8 @@ func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr er
 		kept, again = "nothing is cached (--no-cache)", "the cache is off, so it starts over"
 	case cacheErr != nil:
 		kept, again = "answers could not be cached (see the warning)", "nothing was cached, so it starts over"
+	case !anyChunkAnswered(raw):
+		kept, again = "no model had answered yet", "nothing had finished, so it starts over"
 	}
 	switch {
 	case parent != nil && parent.Err() != nil:
@@ -643,6 +645,19 @@ func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr er
 		return noAnswerError(runErr)
 	}
 	return nil
+}
+
+// anyChunkAnswered reports whether some chunk of raw has an answer (asked
+// now or from the cache): what "finished answers are kept" promises.
+func anyChunkAnswered(raw *review.Raw) bool {
+	for _, res := range raw.Results {
+		for _, ch := range res.Chunks {
+			if ch.Answer != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // withTypos puts a "did you mean" (cmdutil.MissingTypos) in the hint of

@@ -409,6 +409,25 @@ func TestCtrlCStopsWithinASecondAndKeepsFinished(t *testing.T) {
 	}
 }
 
+// TestCtrlCBeforeAnyAnswerKeepsNothing: interrupted before any model
+// answered, the error does not promise kept answers there are none of.
+func TestCtrlCBeforeAnyAnswerKeepsNothing(t *testing.T) {
+	e := newEnv(t, ollamatest.Config{Faults: []ollamatest.Fault{{Kind: ollamatest.FaultStall, Model: "llama3.1:8b", Times: 1}}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for e.srv.Count("/api/chat") < 1 && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	res := e.run(ctx, "--models", "llama3.1:8b", "-q")
+	if res.code != 2 || !strings.Contains(res.stderr, "error: review interrupted; no model had answered yet\n") ||
+		!strings.Contains(res.stderr, "hint: run the review again to finish; nothing had finished, so it starts over") {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+}
+
 func TestNothingToReview(t *testing.T) {
 	e := newEnv(t, ollamatest.Config{})
 	e.repo.Git("checkout", "-q", "main")
