@@ -149,7 +149,9 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 	if opts.SavedIn != "" {
 		foot += " · saved in " + safetext.Sanitize(opts.SavedIn)
 	}
-	if len(r.Findings) > 0 {
+	if len(r.Findings) > 0 && opts.SavedIn != "" {
+		// quorum dismiss reads a saved report: with none (it could not
+		// be written), the hint would send the user to an error.
 		foot += " · " + DismissHint
 	}
 	out = append(out, "", p.paint(vl, status)+strings.TrimPrefix(foot, status))
