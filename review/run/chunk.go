@@ -233,8 +233,14 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 	floor, about := rr.filesFloor(c.Bytes - rr.plan.Overhead)
 	prompt := user
 	rr.mu.Lock()
-	noCount := rr.noCount
+	noCount, runaways := rr.noCount, rr.runaways
 	rr.mu.Unlock()
+	if runaways >= maxRunaways {
+		// Each such chunk cost two answers of num_predict tokens (minutes
+		// on a local model) and gave nothing: the rest are not asked, and
+		// say why; the review is partial, as for any failed chunk.
+		return fail(fmt.Errorf("%w: %w: not asked after %d chunks in a row whose answers ran past the %d-token limit", ErrBadAnswer, ErrCutOff, runaways, opts.NumPredict))
+	}
 	if noCount && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
 		// The server gave an earlier reply no count: this prompt's would
 		// prove nothing either, so it is split before it is asked. No
@@ -345,6 +351,9 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {
 			cr.Answer, cr.Notes = a, notes
+			rr.mu.Lock()
+			rr.runaways = 0
+			rr.mu.Unlock()
 			// A failed write only costs a future call.
 			if r.Cache != nil && r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Notes: notes, Metrics: cr.Metrics}) == nil {
 				cr.CacheKey = key
@@ -357,9 +366,20 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		}
 		prompt = user + repair
 	}
+	if errors.Is(last, ErrCutOff) {
+		rr.mu.Lock()
+		rr.runaways++
+		rr.mu.Unlock()
+	}
 	cr.Error = "after one retry: " + short(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "))
 	return cr, last, nil
 }
+
+// maxRunaways is how many chunks in a row a reviewer may answer past the
+// num_predict limit, twice each, before its other chunks are not asked: a
+// model that runs on (repeating itself) does so on every chunk, and in a
+// pre-push hook each costs minutes of hook.timeout.
+const maxRunaways = 2
 
 // StillCached reports whether the answer a review read from or wrote to
 // c under key (review.ChunkResult.CacheKey) is there now, readable.

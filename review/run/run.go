@@ -193,6 +193,9 @@ type reviewerRun struct {
 	// usage); a prompt over fitsAtOneBytePerToken is then split without
 	// being asked. Under mu.
 	noCount bool
+	// runaways counts the chunks in a row whose answers ran past
+	// num_predict after the retry (see maxRunaways). Under mu.
+	runaways int
 	// calibration says where the planning figure came from.
 	calibration string
 	// probeCut is what the server read of the tokenizer probe when it cut

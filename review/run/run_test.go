@@ -201,6 +201,36 @@ func TestLengthIsTruncatedAnswerAndRetried(t *testing.T) {
 	}
 }
 
+// TestRunawayModelStopsBeingAsked: a model whose answers run past
+// num_predict on two chunks in a row (twice each) is not asked its other
+// chunks: they fail at once, saying why, and the review is partial as for
+// any failed chunk, instead of minutes per chunk. An answer in between
+// starts the count again.
+func TestRunawayModelStopsBeingAsked(t *testing.T) {
+	f := newFake("a")
+	asked := 0
+	f.reply = func(_ string, n int, req review.ChatRequest) (review.ChatResponse, error) {
+		if req.Options.NumPredict > 1 { // not the tokenizer probe
+			asked++
+		}
+		return review.ChatResponse{Content: `{"summary":"very long`, DoneReason: "length"}, nil
+	}
+	raw, _ := (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(30), Config{Reviewers: reviewers("a"), MaxContext: 2048, NumPredict: 512})
+	res := raw.Results[0]
+	if asked != 2*maxRunaways {
+		t.Errorf("asked %d times, want %d (two chunks, twice each)", asked, 2*maxRunaways)
+	}
+	var notAsked int
+	for _, c := range res.Chunks {
+		if strings.Contains(c.Error, "not asked after 2 chunks in a row whose answers ran past the 512-token limit") {
+			notAsked++
+		}
+	}
+	if notAsked != len(res.Chunks)-maxRunaways || res.Status != review.StatusFailed {
+		t.Fatalf("%d of %d chunks not asked, status %s", notAsked, len(res.Chunks), res.Status)
+	}
+}
+
 // TestServerTruncatedPromptDetected: a server that ignores num_ctx and
 // reads at most its own default of 2048 tokens (3 bytes each) is caught by
 // the count falling clearly below the measured estimate; the chunk is split
