@@ -2,6 +2,7 @@ package hook
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -53,13 +54,47 @@ func baseFor(ctx context.Context, g git, revs []string, empty string) (base stri
 	if len(edge) == 1 {
 		return edge[0], nil, true, nil
 	}
-	base = edge[0]
-	for _, side := range edge[1:] {
-		if base, ok, err = mergedBase(ctx, g, base, side); !ok || err != nil {
-			return "", nil, ok, err
-		}
+	if base, ok, err = mergeSides(ctx, g, edge); !ok || err != nil {
+		return "", nil, ok, err
 	}
 	return base, edge, true, nil
+}
+
+// mergeSides is the commit mergedBase writes for sides, sorted: the first
+// merged with the second, that with the third, and so on.
+func mergeSides(ctx context.Context, g git, sides []string) (base string, ok bool, err error) {
+	base = sides[0]
+	for _, side := range sides[1:] {
+		if base, ok, err = mergedBase(ctx, g, base, side); !ok || err != nil {
+			return "", ok, err
+		}
+	}
+	return base, true, nil
+}
+
+// restoreBases writes again the merged base of each saved range that has
+// sides (a blocked push's, read back from the verdicts) and whose base is
+// gone: no ref names it, so git gc prunes it in time. The same sides give
+// the same commit, so the range is as it was saved.
+func restoreBases(ctx context.Context, g git, rs []Range) error {
+	for _, r := range rs {
+		if len(r.Sides) < 2 {
+			continue
+		}
+		if _, err := g.output(ctx, "cat-file", "-e", r.Base+"^{commit}"); err == nil {
+			continue
+		} else if !exitedWith(err, 128) && !exitedNonZero(err) {
+			return err
+		}
+		base, ok, err := mergeSides(ctx, g, r.Sides)
+		if err != nil {
+			return err
+		}
+		if !ok || base != r.Base {
+			return fmt.Errorf("the merged base %s of an earlier blocked push is gone, and git cannot write it again", r.Base)
+		}
+	}
+	return nil
 }
 
 // untracked reports whether known remotes there are and none has a

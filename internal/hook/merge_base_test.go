@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +58,22 @@ func TestPlanPushMergesInRemoteHistory(t *testing.T) {
 	// One push, one base: the same plan again names the same commit.
 	if again := r.plan(PlanOptions{}, line("refs/heads/feat", merge, "refs/heads/feat", feat)); again.Ranges[0].Base != base {
 		t.Errorf("base %s then %s", base, again.Ranges[0].Base)
+	}
+
+	// No ref names the base, so git gc prunes it; a blocked push's saved
+	// range (re-push rules) gets it written again, the same commit.
+	saved := p.Ranges
+	r.run("reflog", "expire", "--expire=now", "--all")
+	r.run("gc", "-q", "--prune=now")
+	if _, err := r.try("cat-file", "-e", base+"^{commit}"); err == nil {
+		t.Fatalf("gc left the base %s: the test proves nothing", base)
+	}
+	rs, err := Upto(context.Background(), r.dir, merge, p.EmptyTree, saved)
+	if err != nil || len(rs) != 1 || rs[0].Base != base {
+		t.Fatalf("upto after gc: %+v %v", rs, err)
+	}
+	if _, err := r.try("cat-file", "-e", base+"^{commit}"); err != nil {
+		t.Errorf("base %s not written again: %v", base, err)
 	}
 
 	// The same commit to a new branch: main's changes are not its own.

@@ -232,6 +232,9 @@ func (p *Plan) union() {
 // review), pushed as ref, then folds the plan again.
 func (p *Plan) Review(ctx context.Context, dir, ref string, rs []Range) error {
 	g := git{dir: dir}
+	if err := restoreBases(ctx, g, rs); err != nil {
+		return err
+	}
 	for _, r := range rs {
 		// The saved base and head must still be commits here.
 		for _, oid := range []string{r.Base, r.Head} {
@@ -295,6 +298,9 @@ func (p *Plan) Above() map[string][]string {
 // A range whose commits are not recorded (an older file) is kept whole.
 func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, error) {
 	g := git{dir: dir}
+	if err := restoreBases(ctx, g, rs); err != nil {
+		return nil, err
+	}
 	var out []Range
 	// Two ranges clipped to one head are one range (a push of a branch
 	// and its fix, both holding the commit): one review, said once.
@@ -345,6 +351,9 @@ func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, er
 // head is kept as it is.
 func Through(ctx context.Context, dir string, rs []Range, head, empty string) ([]Range, error) {
 	g := git{dir: dir}
+	if err := restoreBases(ctx, g, rs); err != nil {
+		return nil, err
+	}
 	var out []Range
 	for _, r := range rs {
 		if r.Head == head {
