@@ -118,6 +118,28 @@ func commitRange(r *report.Report) string {
 	return fmt.Sprintf("oldest %s, newest %s", short(r.Commits[0].SHA), short(r.Commits[n-1].SHA))
 }
 
+// rangesCell names each reviewed range, base..head and its refs:
+// "2 ranges: 1a2b3c4..5d6e7f8 (`refs/heads/b1`), ...".
+func rangesCell(ranges []report.Range) string {
+	var parts []string
+	for _, rg := range ranges {
+		from := rg.Base.Commit
+		if from != diff.EmptyTree { // as commitRange: git may not have it to resolve a short name
+			from = short(from)
+		}
+		part := from + ".." + short(rg.Head.Commit)
+		if len(rg.Refs) > 0 {
+			var refs []string
+			for _, ref := range rg.Refs {
+				refs = append(refs, codeCell(ref))
+			}
+			part += " (" + strings.Join(refs, ", ") + ")"
+		}
+		parts = append(parts, part)
+	}
+	return fmt.Sprintf("%d ranges: %s", len(ranges), strings.Join(parts, ", "))
+}
+
 func short(sha string) string {
 	if len(sha) > 7 {
 		return sha[:7]
@@ -211,14 +233,23 @@ func (m *md) header(r *report.Report) {
 	if r.Branch != "" {
 		m.p("| Branch | %s |\n", codeCell(r.Branch))
 	}
-	if r.Base.Ref != "" || r.Base.Commit != "" {
-		m.p("| Base | %s %s |\n", codeCell(r.Base.Ref), short(r.Base.Commit))
-	}
-	if r.Head.Ref != "" || r.Head.Commit != "" {
-		m.p("| Head | %s %s |\n", codeCell(r.Head.Ref), short(r.Head.Commit))
-	}
-	if n := len(r.Commits); n > 0 {
-		m.p("| Commits | %d, %s (see Commit structure) |\n", n, commitRange(r))
+	if len(r.Ranges) > 1 {
+		// A push of several refs: Base and Head are the first range's
+		// only, and the findings may be in any of them.
+		m.p("| Ranges | %s |\n", rangesCell(r.Ranges))
+		if n := len(r.Commits); n > 0 {
+			m.p("| Commits | %d in the %d ranges (see Commit structure) |\n", n, len(r.Ranges))
+		}
+	} else {
+		if r.Base.Ref != "" || r.Base.Commit != "" {
+			m.p("| Base | %s %s |\n", codeCell(r.Base.Ref), short(r.Base.Commit))
+		}
+		if r.Head.Ref != "" || r.Head.Commit != "" {
+			m.p("| Head | %s %s |\n", codeCell(r.Head.Ref), short(r.Head.Commit))
+		}
+		if n := len(r.Commits); n > 0 {
+			m.p("| Commits | %d, %s (see Commit structure) |\n", n, commitRange(r))
+		}
 	}
 	var revs []string
 	for _, rv := range r.Reviewers {

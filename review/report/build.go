@@ -25,6 +25,9 @@ type Meta struct {
 	GeneratedAt time.Time
 	// Options are the settings the review ran with, shown in the header and JSON.
 	Options map[string]string
+	// Ranges are the ranges the review covers with their refs, when a
+	// caller (the hook) knows them: Report.Ranges.
+	Ranges []Range
 }
 
 // Input is what a report is built from: the diff, the raw answers, and the
@@ -80,6 +83,7 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 		Base:          set.Base,
 		Head:          set.Head,
 		MergeBase:     set.MergeBase,
+		Ranges:        slices.Clone(meta.Ranges),
 		Policy:        policy,
 		Options:       maps.Clone(meta.Options),
 		StartedAt:     raw.StartedAt.UTC(),

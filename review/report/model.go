@@ -29,6 +29,7 @@ type Report struct {
 	Base          diff.Ref          `json:"base"`
 	Head          diff.Ref          `json:"head"`
 	MergeBase     string            `json:"merge_base,omitempty"`
+	Ranges        []Range           `json:"ranges,omitempty"`
 	Policy        Policy            `json:"policy"`
 	Options       map[string]string `json:"options,omitempty"`
 	StartedAt     time.Time         `json:"started_at"`
@@ -55,6 +56,18 @@ type Report struct {
 	Coverage  Coverage          `json:"coverage"`
 	Skipped   []Skipped         `json:"skipped"`
 	Totals    Totals            `json:"totals"`
+}
+
+// Range is one range of commits a review covers, base..head, with the
+// refs a push points at its head. A push of several refs is reviewed as
+// one over the union of their ranges (the hook): Report.Ranges lists
+// them all, while Base and Head, kept for the readers of older reports,
+// are only the first one's. quorum review names no refs and leaves
+// Ranges empty.
+type Range struct {
+	Base diff.Ref `json:"base"`
+	Head diff.Ref `json:"head"`
+	Refs []string `json:"refs,omitempty"`
 }
 
 // Grouping says what grouped the reviewers' findings into issues: the

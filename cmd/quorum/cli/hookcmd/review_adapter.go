@@ -66,6 +66,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 	}
 	sets := make([]*diff.Set, 0, len(ranges))
 	var refs, spans []string
+	refsOf := map[string][]string{} // a loaded range (rangeKey) -> its pushed refs
 	for _, r := range ranges {
 		set, err := diff.Load(ctx, diff.Options{Dir: req.Dir, Commits: r.String(), Ignore: cfg.Ignore})
 		if err != nil {
@@ -74,6 +75,7 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		sets = append(sets, set)
 		refs = append(refs, r.Refs...)
 		spans = append(spans, r.String())
+		refsOf[rangeKey(set)] = r.Refs
 	}
 	passes, err := reviewPasses(ctx, sets)
 	if err != nil {
@@ -88,12 +90,27 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		if err != nil {
 			return Outcome{}, exitcode.New(exitcode.Internal, err, "this is a bug in quorum; "+skipHint)
 		}
-		out, err := p.reviewOne(ctx, req, gitDir, merged, refs, spans, attrs, saved)
+		out, err := p.reviewOne(ctx, req, gitDir, merged, reportRanges(pass, refsOf), refs, spans, attrs, saved)
 		if out.ReportPath != "" {
 			saved = append(saved, filepath.Dir(out.ReportPath))
 		}
 		return out, err
 	})
+}
+
+// rangeKey names the range a set was loaded from; the parts of it a
+// review takes (reviewPasses) keep its base and head.
+func rangeKey(s *diff.Set) string { return s.Base.Commit + ".." + s.Head.Commit }
+
+// reportRanges are the ranges one review of the push covers, each with
+// its refs: the report names them all, not only the first set's base and
+// head, which the merged set keeps (pipeline.Merge).
+func reportRanges(pass []*diff.Set, refsOf map[string][]string) []report.Range {
+	out := make([]report.Range, 0, len(pass))
+	for _, s := range pass {
+		out = append(out, report.Range{Base: s.Base, Head: s.Head, Refs: slices.Clone(refsOf[rangeKey(s)])})
+	}
+	return out
 }
 
 // interruptedError is a review stopped by a signal, with the blocking
@@ -173,8 +190,9 @@ func unfinished(passes [][]*diff.Set, out Outcome) Outcome {
 
 // reviewOne is one review of the push: merged's files, each in one
 // version, asked of the panel, consolidated, gated and saved.
+// ranges are the ranges it covers, which its report names;
 // attrs says the push changes a .gitattributes (selfExempt).
-func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, refs, spans []string, attrs bool, saved []string) (Outcome, error) {
+func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, gitDir string, merged *pipeline.Merged, ranges []report.Range, refs, spans []string, attrs bool, saved []string) (Outcome, error) {
 	cfg := req.Config
 	set := merged.Set
 	if set.Empty() {
@@ -241,6 +259,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		Meta: report.Meta{
 			Branch:      strings.Join(dedupe(refs), ", "),
 			ToolVersion: Version,
+			Ranges:      ranges,
 			Options: map[string]string{
 				"trigger": trigger(req), "remote": req.Remote, "ranges": strings.Join(spans, " "),
 				"fail_on": policy.FailOn, "min_agreement": fmt.Sprint(policy.MinAgreement),

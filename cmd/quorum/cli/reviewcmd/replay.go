@@ -82,6 +82,7 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	// so replaying with the same policy reproduces the saved report.
 	if savedErr == nil {
 		c.Report.Branch, c.Report.GeneratedAt = saved.Branch, saved.GeneratedAt
+		c.Report.Ranges = saved.Ranges // a push's ranges, which the diff alone does not name
 		c.Report.Options = replayedOptions(saved.Options, c.Report.Options)
 	}
 	gate := emit(opts, c)
