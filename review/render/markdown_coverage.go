@@ -23,7 +23,7 @@ func (m *md) coverage(r *report.Report) {
 		}
 		m.p("\n|---|---|%s\n", strings.Repeat(":-:|", len(c.Reviewers)))
 		for _, f := range c.Files {
-			m.p("| %s | %s +%d −%d |", cell(f.Path), cell(f.Status), f.Added, f.Deleted)
+			m.p("| %s | %s +%d −%d |", cell(safetext.Path(f.Path)), cell(f.Status), f.Added, f.Deleted)
 			for _, name := range c.Reviewers {
 				m.p(" %s |", coverMark(f.By[name]))
 			}
@@ -34,7 +34,7 @@ func (m *md) coverage(r *report.Report) {
 	if len(r.Skipped) > 0 {
 		m.p("\nSkipped files:\n\n| file | reason |\n|---|---|\n")
 		for _, s := range r.Skipped {
-			m.p("| %s | %s |\n", cell(s.File), cell(s.Reason))
+			m.p("| %s | %s |\n", cell(safetext.Path(s.File)), cell(s.Reason))
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -94,7 +95,7 @@ func (m *md) retro(r *report.Report) {
 			if j.Line > 0 {
 				line = fmt.Sprint(j.Line)
 			}
-			m.p("| %s | %s | %s | %s | %s |\n", cell(j.Reviewer), cell(j.File), line, cell(j.Title), cell(j.Reason))
+			m.p("| %s | %s | %s | %s | %s |\n", cell(j.Reviewer), cell(safetext.Path(j.File)), line, cell(j.Title), cell(j.Reason))
 		}
 	}
 }

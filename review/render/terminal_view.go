@@ -117,7 +117,7 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 		section(func(m *md) {
 			var large []string
 			for _, f := range r.TooLarge() {
-				large = append(large, code(f))
+				large = append(large, code(safetext.Path(f)))
 			}
 			if len(large) > 0 {
 				m.p("**Not reviewed, too large:** %s.\n", report.FirstFew(large))

@@ -104,8 +104,18 @@ func Build(in Input, policy Policy, meta Meta) (*Report, error) {
 	slices.SortStableFunc(results, func(a, b review.RawResult) int { return strings.Compare(a.Reviewer.Name, b.Reviewer.Name) })
 
 	rejectedBy := map[string]int{}
+	changed := map[string]bool{}
+	for _, f := range set.Files {
+		changed[f.Path] = true
+	}
 	for _, rej := range in.Anchored.Rejected {
-		rej.File, rej.Title, rej.Reason = safetext.Sanitize(rej.File), safetext.Sanitize(rej.Title), safetext.Sanitize(rej.Reason)
+		if !changed[rej.File] {
+			// The model's own words for a file: sanitised as its other
+			// text is. A file of the diff keeps its path, spelled as the
+			// findings and coverage spell it.
+			rej.File = safetext.Sanitize(rej.File)
+		}
+		rej.Title, rej.Reason = safetext.Sanitize(rej.Title), safetext.Sanitize(rej.Reason)
 		r.Rejected = append(r.Rejected, rej)
 		rejectedBy[rej.Reviewer]++
 	}
@@ -175,15 +185,13 @@ func skipped(set *diff.Set) []Skipped {
 	for _, s := range set.Skipped {
 		if !have[s.Path] {
 			have[s.Path] = true
-			shown := safetext.Path(s.Path)
-			out = append(out, Skipped{File: shown, Reason: s.Reason, FileBytes: exactBytes(s.Path, shown)})
+			out = append(out, Skipped{File: s.Path, Reason: s.Reason})
 		}
 	}
 	for _, f := range set.Files {
 		if f.Skip != "" && !have[f.Path] {
 			have[f.Path] = true
-			shown := safetext.Path(f.Path)
-			out = append(out, Skipped{File: shown, Reason: f.Skip, FileBytes: exactBytes(f.Path, shown)})
+			out = append(out, Skipped{File: f.Path, Reason: f.Skip})
 		}
 	}
 	slices.SortFunc(out, func(a, b Skipped) int { return strings.Compare(a.File, b.File) })

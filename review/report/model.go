@@ -144,7 +144,8 @@ type Verdict struct {
 	Panel   int    `json:"panel"`
 	Counts  Counts `json:"counts"`
 	// Unread lists the reviewable files no reviewer that answered read in
-	// full (did not fit, failed or truncated chunks). Any makes the verdict
+	// full (did not fit, failed or truncated chunks), named as the diff
+	// names them (text escapes them: ShownPaths). Any makes the verdict
 	// incomplete, never a pass, and trips the gate unless it is off; the
 	// verdict text names them and says what to do.
 	Unread []string `json:"unread,omitempty"`
@@ -508,24 +509,20 @@ const (
 
 // FileCoverage is one row of the coverage table.
 type FileCoverage struct {
+	// Path is the path as the diff gives it, as in the findings:
+	// renderers escape it (safetext.Path).
 	Path    string `json:"path"`
 	Status  string `json:"status"`
 	Added   int    `json:"added"`
 	Deleted int    `json:"deleted"`
 	// By maps reviewer name to reviewed / truncated / failed / not-covered.
 	By map[string]string `json:"by"`
-	// PathBytes is the exact path when Path, escaped for printing (safetext.Path), is
-	// not it (a name that is not UTF-8 or holds control characters).
-	PathBytes []byte `json:"path_bytes,omitempty"`
 }
 
 // Skipped is a file left out of the review, and why.
 type Skipped struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
-	// FileBytes is the exact path when File, escaped for printing (safetext.Path), is
-	// not it (a name that is not UTF-8 or holds control characters).
-	FileBytes []byte `json:"file_bytes,omitempty"`
 }
 
 // Totals are the review-wide metrics.

@@ -15,27 +15,30 @@ import (
 // stays, lossy, for people; reading a saved report restores the exact path.
 // Valid UTF-8 paths, nearly all, gain no field.
 //
-// Findings, their members, TODOs and API changes hold the path as the diff gives it, and
-// their JSON methods below add the field. The coverage table and the
-// skipped list hold it as shown (safetext.Path: control and invisible
-// characters and bytes that are not UTF-8 escaped), so Build sets their
-// PathBytes and FileBytes from the diff's path whenever the shown one
-// differs: exactBytes.
+// Every file the model holds (findings, their members, TODOs, API
+// changes, coverage rows, skipped files, the verdict's unread list) is the
+// path as the diff gives it, so one file is spelled one way all through
+// report.json, as in quorum diff's JSON, and a tool can join them. Text
+// escapes it for printing (safetext.Path, ShownPaths); the JSON methods
+// below add the exact bytes.
 
-// exactBytes is raw's bytes when shown differs from it (raw was escaped
-// for printing), else nil: the field is omitted.
-func exactBytes(raw, shown string) []byte {
-	if raw == shown {
-		return nil
+// ShownPaths are paths as text shows them (safetext.Path): on one line,
+// with no control character or byte that is not UTF-8.
+func ShownPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = safetext.Path(p)
 	}
-	return []byte(raw)
+	return out
 }
 
 type (
-	plainFinding   Finding
-	plainMember    Member
-	plainTODO      TODO
-	plainAPIChange APIChange
+	plainFinding      Finding
+	plainMember       Member
+	plainTODO         TODO
+	plainAPIChange    APIChange
+	plainFileCoverage FileCoverage
+	plainSkipped      Skipped
 )
 
 type findingJSON struct {
@@ -119,5 +122,49 @@ func (a *APIChange) UnmarshalJSON(b []byte) error {
 	}
 	*a = APIChange(v.plainAPIChange)
 	a.File = diff.ExactPath(a.File, v.FileBytes)
+	return nil
+}
+
+type fileCoverageJSON struct {
+	plainFileCoverage
+	PathBytes []byte `json:"path_bytes,omitempty"`
+}
+
+// MarshalJSON writes c's fields, then path_bytes for a path that is not UTF-8.
+func (c FileCoverage) MarshalJSON() ([]byte, error) {
+	return safetext.MarshalNoHTML(fileCoverageJSON{plainFileCoverage(c), diff.NonUTF8Bytes(c.Path)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, the exact path included
+// (an older report's path_bytes too, beside a path it escaped).
+func (c *FileCoverage) UnmarshalJSON(b []byte) error {
+	var v fileCoverageJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = FileCoverage(v.plainFileCoverage)
+	c.Path = diff.ExactPath(c.Path, v.PathBytes)
+	return nil
+}
+
+type skippedJSON struct {
+	plainSkipped
+	FileBytes []byte `json:"file_bytes,omitempty"`
+}
+
+// MarshalJSON writes s's fields, then file_bytes for a path that is not UTF-8.
+func (s Skipped) MarshalJSON() ([]byte, error) {
+	return safetext.MarshalNoHTML(skippedJSON{plainSkipped(s), diff.NonUTF8Bytes(s.File)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, the exact path included
+// (an older report's file_bytes too, beside a path it escaped).
+func (s *Skipped) UnmarshalJSON(b []byte) error {
+	var v skippedJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = Skipped(v.plainSkipped)
+	s.File = diff.ExactPath(s.File, v.FileBytes)
 	return nil
 }

@@ -226,7 +226,7 @@ func (r *Report) verdict(empty bool) Verdict {
 			v.Text += fmt.Sprintf("; no findings %s in the rest", gate)
 		}
 		if few := r.ReadByFewer(r.Policy.MinAgreement); len(few) > 0 && r.Policy.FailOn != FailOnNone {
-			v.Text += fmt.Sprintf("; %s read in full by fewer reviewers than min agreement %d", FirstFew(few), r.Policy.MinAgreement)
+			v.Text += fmt.Sprintf("; %s read in full by fewer reviewers than min agreement %d", FirstFew(ShownPaths(few)), r.Policy.MinAgreement)
 		}
 	case v.Blocking > 0:
 		v.Status, v.GateTripped = VerdictFail, true
@@ -267,7 +267,7 @@ func (r *Report) verdict(empty bool) Verdict {
 		// could not hold there, so this is no pass.
 		v.Status = VerdictIncomplete
 		v.Text = fmt.Sprintf("incomplete: %s read in full by fewer reviewers than min agreement %d, so the gate could not apply there (%s)",
-			FirstFew(few), r.Policy.MinAgreement, strings.TrimPrefix(v.Text, "passed: "))
+			FirstFew(ShownPaths(few)), r.Policy.MinAgreement, strings.TrimPrefix(v.Text, "passed: "))
 	}
 	if len(failed) > 0 && v.Status != VerdictEmpty {
 		v.Text += fmt.Sprintf("; rests on %d of %d reviewers (%s)", v.RestsOn, v.Panel, strings.Join(failed, ", "))
@@ -302,11 +302,11 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 			it, is = "them", "they are"
 		}
 		parts = append(parts, fmt.Sprintf("%s over the size limit, so no reviewer read %s (%s; too-large in the skipped files); if %s generated, leave %s out with an ignore glob (ignore: in .quorum.yaml), else split %s",
-			plural(n, "changed file is", "changed files are"), it, FirstFew(huge), is, it, it))
+			plural(n, "changed file is", "changed files are"), it, FirstFew(ShownPaths(huge)), is, it, it))
 	}
 	if n := len(big); n > 0 {
 		it, is := "it", "it is"
-		what := FirstFew(big)
+		what := FirstFew(ShownPaths(big))
 		if n > 1 {
 			it, is = "them", "they are"
 			what = fmt.Sprintf("%d files (%s)", n, what)
@@ -328,7 +328,7 @@ func (r *Report) unreadText(unread, tooLarge []string) string {
 	}
 	if n := len(other); n > 0 {
 		parts = append(parts, fmt.Sprintf("%s read by no reviewer (%s): see the coverage table, and run the review again",
-			plural(n, "file", "files"), FirstFew(other)))
+			plural(n, "file", "files"), FirstFew(ShownPaths(other))))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -515,7 +515,7 @@ func (r *Report) skippedByRule() []string {
 	var out []string
 	for _, s := range r.Skipped {
 		if s.Reason != diff.SkipUntracked {
-			out = append(out, s.File+" ("+s.Reason+")") // File is shown already (safetext.Path)
+			out = append(out, SkippedItem(s.File, s.Reason))
 		}
 	}
 	return out

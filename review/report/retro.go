@@ -83,8 +83,7 @@ func coverage(results []review.RawResult, files []diff.File) (map[string]map[str
 		state[name] = st
 	}
 	for _, f := range files {
-		shown := safetext.Path(f.Path)
-		fc := FileCoverage{Path: shown, PathBytes: exactBytes(f.Path, shown), Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
+		fc := FileCoverage{Path: f.Path, Status: string(f.Status), Added: f.Added, Deleted: f.Deleted, By: map[string]string{}}
 		seen[f.Path] = map[string]bool{}
 		for _, name := range cov.Reviewers {
 			s := state[name][f.Path]
@@ -386,7 +385,7 @@ func (r *Report) summaryText() string {
 	}
 	b.WriteString(".")
 	if n := len(v.Unread); n > 0 {
-		fmt.Fprintf(&b, " %s no reviewer read: %s.", plural(n, "file", "files"), strings.Join(v.Unread, ", "))
+		fmt.Fprintf(&b, " %s no reviewer read: %s.", plural(n, "file", "files"), strings.Join(ShownPaths(v.Unread), ", "))
 	}
 	c, d := v.Counts, len(r.Dismissed)
 	switch {

@@ -369,13 +369,10 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	// The verdict counts a file over the size limit as unread too; it is
 	// said once, below, with its own cause.
-	// (The report names files as shown, safetext.Path; the diff as they are.)
-	unread := slices.DeleteFunc(slices.Clone(rep.Verdict.Unread), func(p string) bool {
-		return slices.ContainsFunc(tooLarge, func(q string) bool { return safetext.Path(q) == p })
-	})
+	unread := slices.DeleteFunc(slices.Clone(rep.Verdict.Unread), func(p string) bool { return slices.Contains(tooLarge, p) })
 	if n := len(unread); n > 0 {
 		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
-			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(unread))))
+			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(report.ShownPaths(unread)))))
 		out.Unread = true
 		out.UnreadCut = slices.ContainsFunc(unread, rep.TruncatedFor)
 	}
@@ -398,7 +395,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		// Said whatever else is partial: no finding there could trip a
 		// gate of this agreement.
 		partial = append(partial, fmt.Sprintf("%s read in full by fewer reviewers than min agreement %d",
-			safetext.OneLine(report.FirstFew(few)), rep.Policy.MinAgreement))
+			safetext.OneLine(report.FirstFew(report.ShownPaths(few))), rep.Policy.MinAgreement))
 	} else if len(partial) == 0 && rep.Verdict.Status == report.VerdictIncomplete && !out.Blocked {
 		// Whatever else leaves the review incomplete (min_agreement no
 		// finding could meet): never a whole review's pass.

@@ -469,10 +469,10 @@ func unreadError(rep *report.Report, unread []string, cached bool) error {
 	var what, hints []string
 	if unfit := append(slices.Clone(cut), other...); len(unfit) > 0 {
 		slices.Sort(unfit)
-		what = append(what, report.FirstFew(unfit)+" read in full by no reviewer (see the coverage)")
+		what = append(what, report.FirstFew(report.ShownPaths(unfit))+" read in full by no reviewer (see the coverage)")
 	}
 	if len(huge) > 0 {
-		what = append(what, report.FirstFew(huge)+" over the size limit, sent to no reviewer")
+		what = append(what, report.FirstFew(report.ShownPaths(huge))+" over the size limit, sent to no reviewer")
 	}
 	if len(other) > 0 {
 		h := "check the model server ('quorum doctor'), then run the review again"
