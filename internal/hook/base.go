@@ -25,19 +25,7 @@ import (
 // merge cannot be made (a git older than 2.38): the caller falls back to
 // the first-parent rule.
 func baseFor(ctx context.Context, g git, revs []string, empty string) (base string, sides []string, ok bool, err error) {
-	isNew := map[string]bool{}
-	for _, l := range revs {
-		c, _, _ := strings.Cut(l, " ")
-		isNew[c] = true
-	}
-	var edge []string
-	for _, l := range revs {
-		for _, p := range strings.Fields(l)[1:] {
-			if !isNew[p] && !slices.Contains(edge, p) {
-				edge = append(edge, p)
-			}
-		}
-	}
+	edge := edgeOf(revs)
 	if len(edge) == 0 {
 		return empty, nil, true, nil // roots only: the whole history is new
 	}
@@ -46,11 +34,9 @@ func baseFor(ctx context.Context, g git, revs []string, empty string) (base stri
 		if err != nil {
 			return "", nil, false, err
 		}
-		edge = lines(out)
+		tips := lines(out)
+		edge = slices.DeleteFunc(edge, func(c string) bool { return !slices.Contains(tips, c) })
 	}
-	// Sorted, so that one push always gets one base, whatever order git
-	// listed the parents in.
-	slices.Sort(edge)
 	if len(edge) == 1 {
 		return edge[0], nil, true, nil
 	}
@@ -60,8 +46,60 @@ func baseFor(ctx context.Context, g git, revs []string, empty string) (base stri
 	return base, edge, true, nil
 }
 
-// mergeSides is the commit mergedBase writes for sides, sorted: the first
-// merged with the second, that with the third, and so on.
+// edgeOf is where new commits (`rev-list --parents` lines, the pushed
+// commit first) leave for history the remote has: the parents outside
+// them, in the order a walk from the pushed commit meets them, first
+// parents first. So the side the branch grew on comes first, as "ours" in
+// the merge the pusher made, and a conflict's markers in the merged base
+// are in the order git showed them: the order depends on the history, not
+// on how commit names sort.
+func edgeOf(revs []string) []string {
+	parents := map[string][]string{}
+	var head string
+	for i, l := range revs {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		if i == 0 {
+			head = f[0]
+		}
+		parents[f[0]] = f[1:]
+	}
+	var edge []string
+	seen := map[string]bool{}
+	stack := []string{head}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		ps, isNew := parents[c]
+		if !isNew {
+			edge = append(edge, c)
+			continue
+		}
+		for i := len(ps) - 1; i >= 0; i-- {
+			stack = append(stack, ps[i])
+		}
+	}
+	// A new commit no walk from the pushed one reaches (rev-list lists
+	// only those it does, so none): its parents last, for completeness.
+	for _, l := range revs {
+		for _, p := range strings.Fields(l)[1:] {
+			if _, isNew := parents[p]; !isNew && !seen[p] {
+				seen[p] = true
+				edge = append(edge, p)
+			}
+		}
+	}
+	return edge
+}
+
+// mergeSides is the commit mergedBase writes for sides, in edgeOf's
+// order: the first merged with the second, that with the third, and so on.
 func mergeSides(ctx context.Context, g git, sides []string) (base string, ok bool, err error) {
 	base = sides[0]
 	for _, side := range sides[1:] {
@@ -124,6 +162,10 @@ const mergedBaseMessage = "quorum: diff base of a push that merges in history th
 // cache keys stay the same. No ref names it: git gc prunes it in time.
 func mergedBase(ctx context.Context, g git, a, b string) (string, bool, error) {
 	run := &gitexec.Git{Dir: g.dir}
+	// The user's merge settings are not the review's: diff3 markers would
+	// hold the merge base's lines, so a resolution back to them would read
+	// as unchanged; one setting for all makes one base for all.
+	run.Config = []string{"merge.conflictStyle=merge", "merge.renames=true", "merge.directoryRenames=conflict"}
 	out, err := run.Output(ctx, "merge-tree", "--write-tree", "--no-messages", "--allow-unrelated-histories", a, b)
 	// Exit 1 is a merge with conflicts: its tree is still the first line.
 	if err != nil && !exitedNonZero(err) {
@@ -144,4 +186,23 @@ func mergedBase(ctx context.Context, g git, a, b string) (string, bool, error) {
 		return "", false, err
 	}
 	return strings.TrimSpace(string(c)), true, nil
+}
+
+// SideNames names the sides of a merged base for the pusher: by the
+// remote-tracking ref that has each (`origin/main`, `origin/feat~1`), else
+// by its short commit name.
+func SideNames(ctx context.Context, dir string, sides []string) []string {
+	names := make([]string, len(sides))
+	for i, s := range sides {
+		names[i] = s[:min(12, len(s))]
+	}
+	out, err := git{dir: dir}.output(ctx, append([]string{"name-rev", "--name-only", "--refs=refs/remotes/*"}, sides...)...)
+	if got := lines(out); err == nil && len(got) == len(sides) {
+		for i, n := range got {
+			if n != "" && n != "undefined" {
+				names[i] = strings.TrimPrefix(n, "remotes/")
+			}
+		}
+	}
+	return names
 }

@@ -92,15 +92,16 @@ func TestPlanPushMergesInRemoteHistory(t *testing.T) {
 		t.Errorf("commits %v, want %s and the merge", p.Commits, top)
 	}
 
-	// main takes the pushed feat in a merge: feat's reviewed work is not
-	// reviewed again, main's neither.
+	// main takes the pushed feat in a merge: feat's work is what main
+	// gains, reviewed as main's (another branch of the remote is no one's
+	// review), main's own changes are not.
 	r.run("checkout", "-q", "main")
 	r.run("merge", "-q", "--no-ff", "--no-edit", "feat~1")
 	into := r.run("rev-parse", "HEAD")
 	r.run("push", "-q", "--no-verify", "origin", "feat~1:refs/heads/feat")
 	p = r.plan(PlanOptions{}, line("refs/heads/main", into, "refs/heads/main", theirs))
-	if got := diffOf(p); got != "" {
-		t.Errorf("pushed feat merged into main: diff %q, want none", got)
+	if got := diffOf(p); !strings.Contains(got, "feat.txt") || strings.Contains(got, "main.txt") {
+		t.Errorf("pushed feat merged into main: diff %q, want feat.txt alone", got)
 	}
 
 	// A merge that edits while it merges is reviewed for the edit.
@@ -138,5 +139,110 @@ func TestPlanPushMergeConflictResolution(t *testing.T) {
 	}
 	if got := r.run("diff", p.Ranges[0].Base, resolved); !strings.Contains(got, "+resolved") {
 		t.Errorf("conflict: diff\n%s\nwant the resolution", got)
+	}
+}
+
+// A merge's conflicted lines sit in the merged base as git showed them to
+// the pusher, whatever the pusher's merge.conflictStyle (diff3 markers
+// would hold the old line, so a resolution back to it would read as
+// unchanged) and whichever side's commit name sorts first (keeping both
+// sides in git's order adds nothing).
+func TestPlanPushMergedBaseMarkers(t *testing.T) {
+	for i, tc := range []struct{ style, resolved, wantAdded string }{
+		{"diff3", "old\n", "+old"},
+		{"merge", "old\n", "+old"},
+		{"diff3", "feat\nmain\n", ""},
+		{"merge", "feat\nmain\n", ""},
+		{"zdiff3", "feat\nmain\n", ""},
+	} {
+		// Four messages per case: commit names, and so their order, vary.
+		for n := range 4 {
+			r := newRepo(t)
+			r.run("config", "merge.conflictStyle", tc.style)
+			r.write("f.txt", "a\nold\nz\n", "fork")
+			r.run("push", "-q", "origin", "main")
+			r.run("checkout", "-q", "-b", "feat")
+			feat := r.write("f.txt", "a\nfeat\nz\n", "feat "+string(rune('a'+n)))
+			r.run("push", "-q", "origin", "feat")
+			r.run("checkout", "-q", "main")
+			r.write("f.txt", "a\nmain\nz\n", "main")
+			r.run("push", "-q", "origin", "main")
+			r.run("checkout", "-q", "feat")
+			if _, err := r.try("merge", "-q", "--no-edit", "main"); err == nil {
+				t.Fatal("no conflict")
+			}
+			merged := r.write("f.txt", "a\n"+tc.resolved+"z\n", "resolve")
+			p := r.plan(PlanOptions{}, line("refs/heads/feat", merged, "refs/heads/feat", feat))
+			if len(p.Ranges) != 1 {
+				t.Fatalf("ranges %v", ranges(p))
+			}
+			var added []string
+			for _, l := range strings.Split(r.run("diff", p.Ranges[0].Base, merged), "\n") {
+				if strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++") {
+					added = append(added, l)
+				}
+			}
+			if got := strings.Join(added, ","); got != tc.wantAdded {
+				t.Errorf("case %d (%s, resolved %q), run %d: added %q, want %q", i, tc.style, tc.resolved, n, got, tc.wantAdded)
+			}
+		}
+	}
+}
+
+// Through extends a blocked merge range to a fix pushed on top of it: the
+// range is read against the merge's sides, since its merged base is no
+// commit's ancestor, and the fix is read with it.
+func TestThroughAMergedRange(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n", "fork")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "feat")
+	feat := r.write("f.txt", "f\n", "feat")
+	r.run("push", "-q", "origin", "feat")
+	r.run("checkout", "-q", "main")
+	r.write("m.txt", "m\n", "main")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "feat")
+	r.run("merge", "-q", "--no-commit", "main")
+	evil := r.write("a.txt", "a\nBUG\n", "evil merge")
+	p := r.plan(PlanOptions{}, line("refs/heads/feat", evil, "refs/heads/feat", feat))
+	blocked := p.Ranges
+	if len(blocked) != 1 || len(blocked[0].Sides) != 2 {
+		t.Fatalf("ranges %+v", blocked)
+	}
+	fix := r.write("a.txt", "a\n", "fix")
+	rs, err := Through(context.Background(), r.dir, blocked, fix, p.EmptyTree)
+	if err != nil || len(rs) != 1 || rs[0].Head != fix {
+		t.Fatalf("through: %+v %v", rs, err)
+	}
+	if got := r.run("diff", rs[0].Base, fix); strings.Contains(got, "BUG") {
+		t.Errorf("the fix is not read with the blocked range:\n%s", got)
+	}
+}
+
+// Only the remote's default branch is the team's code: a teammate's
+// branch pushed without review and then brought to main (fast-forward or
+// merge) is main's push to answer for, reviewed and counted.
+func TestPlanPushBringsAnotherBranchToMain(t *testing.T) {
+	r := newRepo(t)
+	one := r.write("a.txt", "a\n", "one")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "wip")
+	wip := r.write("wip.txt", "BUG\n", "wip")
+	r.run("push", "-q", "--no-verify", "origin", "wip")
+	r.run("checkout", "-q", "main")
+	r.run("merge", "-q", "--ff-only", "wip")
+	p := r.plan(PlanOptions{}, line("refs/heads/main", wip, "refs/heads/main", one))
+	if got := ranges(p); len(got) != 1 || got[0] != one+".."+wip || !slices.Equal(p.Commits, []string{wip}) {
+		t.Fatalf("fast-forward to wip: ranges %v commits %v", got, p.Commits)
+	}
+	// main with a commit of its own merges wip: wip's file is in the diff.
+	r.run("reset", "-q", "--hard", one)
+	r.write("m.txt", "m\n", "main's own")
+	r.run("merge", "-q", "--no-edit", "wip")
+	merge := r.run("rev-parse", "HEAD")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", merge, "refs/heads/main", one))
+	if len(p.Ranges) != 1 || !strings.Contains(r.run("diff", "--stat", p.Ranges[0].Base, merge), "wip.txt") || !slices.Contains(p.Commits, wip) {
+		t.Fatalf("main merging wip: ranges %v commits %v", ranges(p), p.Commits)
 	}
 }

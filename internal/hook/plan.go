@@ -102,12 +102,16 @@ type PlanOptions struct {
 //   - deletions are skipped; so are tags when opt.Tags is off, with the
 //     commits they bring (Skip.Unreviewed);
 //   - when the remote's old oid is present locally and an ancestor of the
-//     new one, the range is exactly remote..local;
+//     new one, the new commits are remote..local less those of the
+//     remote's default branch (main merged in since is not the push's;
+//     another branch of the remote, a teammate's unreviewed work, is);
 //   - otherwise (a new branch, a force-push, an old oid we never fetched)
 //     the new commits are those reachable from local and from nothing the
-//     remote is known to have; the base is where that history meets the
-//     remote's along the first-parent chain, or the empty tree when all of
-//     it is new. What the remote is known to have, without asking it (no
+//     remote is known to have;
+//   - the base is where the new commits leave the rest of the history
+//     (baseFor): that commit, git's merge of the sides when they merge in
+//     several (Range.Sides), or the empty tree when all of it is new.
+//     What the remote is known to have, without asking it (no
 //     second connection from inside a push): the remote-tracking refs of
 //     opt.Remote and of every configured remote with the same URL (so a
 //     push to "../remote.git" knows what origin at that URL has), and
@@ -152,6 +156,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	if p.Untracked, err = untracked(ctx, g, known); err != nil {
 		return nil, err
 	}
+	mains := p.mainlines(ctx, g)
 	// Every old oid of this push that is a commit here: the remote has it.
 	olds := make([]string, len(updates))
 	for i, u := range updates {
@@ -185,7 +190,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "not a commit", NotCommit: kind, Object: obj})
 			continue
 		}
-		r, reason, err := rangeFor(ctx, g, u, head, olds[i], not, empty)
+		r, reason, err := rangeFor(ctx, g, u, head, olds[i], not, mains, empty)
 		if err != nil {
 			return nil, err
 		}
@@ -362,14 +367,20 @@ func Through(ctx context.Context, dir string, rs []Range, head, empty string) ([
 		}
 		not := []string{"--not"}
 		if r.Base != empty {
-			if _, err := g.output(ctx, "merge-base", "--is-ancestor", r.Base, head); err != nil {
-				if exitedNonZero(err) {
-					out = append(out, r)
-					continue
-				}
+			// A merged base (Sides) is no commit's ancestor: its sides are.
+			below := []string{r.Base}
+			if len(r.Sides) > 0 {
+				below = r.Sides
+			}
+			under, err := allAncestors(ctx, g, below, head)
+			if err != nil {
 				return nil, err
 			}
-			not = append(not, r.Base)
+			if !under {
+				out = append(out, r)
+				continue
+			}
+			not = append(not, below...)
 		}
 		ext, err := newSince(ctx, g, head, not, empty)
 		if err != nil {
@@ -383,6 +394,19 @@ func Through(ctx context.Context, dir string, rs []Range, head, empty string) ([
 		out = append(out, ext)
 	}
 	return out, nil
+}
+
+// allAncestors reports whether every commit of cs is an ancestor of head.
+func allAncestors(ctx context.Context, g git, cs []string, head string) (bool, error) {
+	for _, c := range cs {
+		if _, err := g.output(ctx, "merge-base", "--is-ancestor", c, head); err != nil {
+			if exitedNonZero(err) {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // reasonOnRemote skips a new branch or force-push whose commits the remote
@@ -416,11 +440,16 @@ func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string,
 
 // rangeFor is the range of one update to head, a commit: old is the
 // remote's old oid peeled to a commit when it is one here ("" otherwise),
-// and not is "--not" followed by everything the remote is known to have.
-func rangeFor(ctx context.Context, g git, u Update, head, old string, not []string, empty string) (Range, string, error) {
+// not is "--not" followed by everything the remote is known to have, and
+// mains are the remote's default branches (Plan.mainlines).
+//
+// A fast-forward is old..head, less what the default branch has: main
+// merged into the branch since is the team's code, not the push's. A
+// commit the remote has only on another branch (a teammate's work in
+// progress, pushed without review) is the push's to answer for when it
+// brings it to this ref, as it always was.
+func rangeFor(ctx context.Context, g git, u Update, head, old string, not, mains []string, empty string) (Range, string, error) {
 	if old != "" {
-		// A fast-forward: old is in not, so its commits are not new (nor
-		// those of other refs the remote has, merged in since).
 		if _, err := g.output(ctx, "merge-base", "--is-ancestor", old, head); err == nil {
 			out, err := g.output(ctx, "rev-list", "--max-count=1", old+".."+head)
 			if err != nil {
@@ -429,6 +458,7 @@ func rangeFor(ctx context.Context, g git, u Update, head, old string, not []stri
 			if out == "" {
 				return Range{}, "nothing new", nil
 			}
+			not = append([]string{"--not", old}, mains...)
 		} else if !exitedNonZero(err) {
 			return Range{}, "", err
 		}

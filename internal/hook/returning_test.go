@@ -53,13 +53,13 @@ func TestReturning(t *testing.T) {
 		t.Fatalf("upto: %+v %v", rs, err)
 	}
 
-	// main fast-forward from one: the remote has bad (under scratch), so
-	// main's own range starts above it, and bad comes back.
+	// main fast-forward from one: its own range one..docs holds bad, which
+	// is reviewed there; nothing to bring back.
 	p = r.plan(PlanOptions{}, line("refs/heads/main", docs, "refs/heads/main", c1))
-	if got := ranges(p); len(got) != 1 || got[0] != bad+".."+docs {
+	if got := ranges(p); len(got) != 1 || got[0] != c1+".."+docs {
 		t.Fatalf("main from one: ranges %v", got)
 	}
-	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 1 || back[0] != (Returning{Ref: "refs/heads/main", Head: docs, Commit: bad}) {
+	if back, err := p.Returning(ctx, r.dir, v); err != nil || len(back) != 0 {
 		t.Fatalf("main from one: %+v %v", back, err)
 	}
 

@@ -79,9 +79,10 @@ func unknownRemoteNote(w io.Writer, opts *RunOptions, plan *hook.Plan) {
 		}
 		if unfetched {
 			name := safetext.OneLine(plan.Known[0])
-			fmt.Fprintf(w, "quorum: the remote %s was never fetched here (no refs/remotes/%s/), so what it already has is unknown: %s is reviewed from its first commit\n",
-				name, name, cmdutil.ShortOID(r.Head))
-			fmt.Fprintf(w, "hint: to review only what it lacks, fetch it first: git fetch %s\n", name)
+			// An empty remote, fetched, has no refs either: both are said.
+			fmt.Fprintf(w, "quorum: the remote %s has no remote-tracking refs here (never fetched, or empty), so what it already has is unknown: %s is reviewed from its first commit\n",
+				name, cmdutil.ShortOID(r.Head))
+			fmt.Fprintf(w, "hint: if it has commits, fetch it first to review only what it lacks: git fetch %s\n", name)
 			return
 		}
 		url := safetext.OneLine(opts.URL)
@@ -95,17 +96,17 @@ func unknownRemoteNote(w io.Writer, opts *RunOptions, plan *hook.Plan) {
 // mergedInNote says, for each range whose new commits merge in history the
 // remote has from more than one side, what its diff is read against: a
 // base commit no branch has, which the pusher may look up.
-func mergedInNote(w io.Writer, plan *hook.Plan) {
+func mergedInNote(ctx context.Context, w io.Writer, dir string, plan *hook.Plan) {
 	for _, r := range plan.Ranges {
 		if len(r.Sides) == 0 {
 			continue
 		}
-		sides := make([]string, len(r.Sides))
-		for i, s := range r.Sides {
-			sides[i] = cmdutil.ShortOID(s)
+		sides := hook.SideNames(ctx, dir, r.Sides)
+		for i := range sides {
+			sides[i] = safetext.OneLine(sides[i])
 		}
-		fmt.Fprintf(w, "quorum: %s merges in history the remote has (%s): reviewed for what it changes on top of git's merge of them (%s, see git show)\n",
-			cmdutil.ShortOID(r.Head), strings.Join(sides, ", "), cmdutil.ShortOID(r.Base))
+		fmt.Fprintf(w, "quorum: %s merges %s: reviewed for what it changes on top of git's merge of them (%s, see git show)\n",
+			cmdutil.ShortOID(r.Head), strings.Join(sides, " and "), cmdutil.ShortOID(r.Base))
 	}
 }
 

@@ -72,6 +72,11 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		if err != nil {
 			return Outcome{}, err
 		}
+		if len(r.Sides) > 0 {
+			// A base quorum wrote (hook.Range.Sides): the report names
+			// what it is, not only a commit no branch has.
+			set.Base.Ref = "git's merge of " + strings.Join(hook.SideNames(ctx, req.Dir, r.Sides), " and ")
+		}
 		sets = append(sets, set)
 		refs = append(refs, r.Refs...)
 		spans = append(spans, r.String())

@@ -322,7 +322,7 @@ func RunPush(opts *RunOptions) error {
 		return nil // nothing new: deletions, skipped tags, commits the remote has
 	}
 	unknownRemoteNote(errOut, opts, plan)
-	mergedInNote(errOut, plan)
+	mergedInNote(ctx, errOut, dir, plan)
 	reviewer := opts.Reviewer
 	if reviewer == nil {
 		now := opts.Now
