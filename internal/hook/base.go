@@ -206,3 +206,9 @@ func SideNames(ctx context.Context, dir string, sides []string) []string {
 	}
 	return names
 }
+
+// RestoreBases writes again each pruned merged base of rs (restoreBases),
+// so a saved range's 'quorum review --commits BASE..HEAD' can run.
+func RestoreBases(ctx context.Context, dir string, rs []Range) error {
+	return restoreBases(ctx, git{dir: dir}, rs)
+}

@@ -79,9 +79,9 @@ func TestPlainCodeSpansStayEscaped(t *testing.T) {
 // view, whether it is an explanation, a line it wraps to or a fix's code.
 func TestTextWritesNoWorkflowCommand(t *testing.T) {
 	r := &report.Report{Verdict: report.Verdict{Status: report.VerdictFail, Text: "changes requested"},
-		Findings: []report.Finding{{ID: "Q0123456789", Title: "t", Severity: "important", Category: "bug",
+		Findings: []report.Finding{{ID: "Q0123456789", Title: "see ##[error]forged title", Severity: "important", Category: "bug",
 			File: "a.go", Line: 3, EndLine: 5, Reviewers: []string{"x"}, SeenBy: 1, Support: 1,
-			Explanation: "line1\n::error file=h.go::gh annotation\n" + strings.Repeat("word ", 15) + "::warning::wrapped",
+			Explanation: "line1\n::error file=h.go::gh annotation\n##[stop-commands]tok\n" + strings.Repeat("word ", 15) + "::warning::wrapped",
 			Fix:         "::notice::in the code"}}}
 	for name, opts := range map[string]Options{
 		"piped": {Width: 80},
@@ -92,7 +92,7 @@ func TestTextWritesNoWorkflowCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, l := range strings.Split(ansi.Strip(b.String()), "\n") {
-			if l := strings.TrimSpace(l); strings.HasPrefix(l, "::") {
+			if l := strings.TrimSpace(l); strings.HasPrefix(l, "::") || strings.Contains(l, "##[") {
 				t.Errorf("%s: a line reads as a workflow command: %q\n%s", name, l, b.String())
 			}
 		}

@@ -167,7 +167,10 @@ func terminalView(r *report.Report, opts Options, width int, color bool) string 
 // reads a line as one when, its leading white space trimmed (so indenting
 // it is no cure), it starts with "::" and holds another "::". Such a line
 // gets a backslash before its first "::", as the Markdown escapes it.
+// The runner's older form, "##[command]", counts anywhere in a line: each
+// is written "##\[".
 func noWorkflowCommand(line string) string {
+	line = strings.ReplaceAll(line, "##[", `##\[`)
 	plain := strings.TrimLeftFunc(ansi.Strip(line), unicode.IsSpace)
 	if !strings.HasPrefix(plain, "::") || !strings.Contains(plain[2:], "::") {
 		return line

@@ -42,6 +42,9 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 	var out []UnreviewedPush
 	for _, u := range pushes {
 		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
+		// A merged base git gc pruned is written again, the same commit,
+		// so the command below runs (best effort: it says why if not).
+		_ = hook.RestoreBases(ctx, gitDir, u.Ranges)
 		for _, r := range u.Ranges {
 			p.Ranges = append(p.Ranges, r.String())
 		}
