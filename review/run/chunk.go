@@ -241,6 +241,18 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		// say why; the review is partial, as for any failed chunk.
 		return fail(fmt.Errorf("%w: %w: not asked after %d chunks in a row whose answers ran past the %d-token limit", ErrBadAnswer, ErrCutOff, runaways, opts.NumPredict))
 	}
+	// Asked from here on: a chunk that ends any other way than running
+	// past num_predict twice breaks the run of runaways.
+	runaway := false
+	defer func() {
+		rr.mu.Lock()
+		if runaway {
+			rr.runaways++
+		} else {
+			rr.runaways = 0
+		}
+		rr.mu.Unlock()
+	}()
 	if noCount && !fitsAtOneBytePerToken(len(system)+len(user), opts) {
 		// The server gave an earlier reply no count: this prompt's would
 		// prove nothing either, so it is split before it is asked. No
@@ -351,9 +363,6 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 			last = fmt.Errorf("%w: %w", ErrBadAnswer, perr)
 		} else {
 			cr.Answer, cr.Notes = a, notes
-			rr.mu.Lock()
-			rr.runaways = 0
-			rr.mu.Unlock()
 			// A failed write only costs a future call.
 			if r.Cache != nil && r.Cache.Put(resultsNS, key, cachedAnswer{Answer: *a, Notes: notes, Metrics: cr.Metrics}) == nil {
 				cr.CacheKey = key
@@ -366,11 +375,7 @@ func (r *Runner) chunk(ctx context.Context, cfg Config, rr *reviewerRun, c plan.
 		}
 		prompt = user + repair
 	}
-	if errors.Is(last, ErrCutOff) {
-		rr.mu.Lock()
-		rr.runaways++
-		rr.mu.Unlock()
-	}
+	runaway = errors.Is(last, ErrCutOff)
 	cr.Error = "after one retry: " + short(strings.TrimPrefix(last.Error(), ErrBadAnswer.Error()+": "))
 	return cr, last, nil
 }

@@ -229,6 +229,32 @@ func TestRunawayModelStopsBeingAsked(t *testing.T) {
 	if notAsked != len(res.Chunks)-maxRunaways || res.Status != review.StatusFailed {
 		t.Fatalf("%d of %d chunks not asked, status %s", notAsked, len(res.Chunks), res.Status)
 	}
+
+	// Runaway, answered, runaway, a bad answer, runaway: never two in a
+	// row, so every chunk is asked.
+	f = newFake("a")
+	chunk := 0
+	f.reply = func(_ string, n int, req review.ChatRequest) (review.ChatResponse, error) {
+		if req.Options.NumPredict <= 1 {
+			return review.ChatResponse{Content: "x", DoneReason: "length"}, nil // the tokenizer probe
+		}
+		if !strings.Contains(req.Prompt, "previous answer") {
+			chunk++
+		}
+		switch chunk % 4 {
+		case 1, 3:
+			return review.ChatResponse{Content: `{"summary":"very long`, DoneReason: "length"}, nil
+		case 2:
+			return review.ChatResponse{Content: `{"summary":"s","findings":[],"strengths":[],"concerns":[],"untested":[],"docs":[]}`, DoneReason: "stop"}, nil
+		}
+		return review.ChatResponse{Content: `not json`, DoneReason: "stop"}, nil
+	}
+	raw, _ = (&Runner{Chat: f, Catalog: f}).Run(context.Background(), prepared(30), Config{Reviewers: reviewers("a"), MaxContext: 2048, NumPredict: 512})
+	for _, c := range raw.Results[0].Chunks {
+		if strings.Contains(c.Error, "not asked") {
+			t.Fatalf("chunk %s not asked after runaways that were not in a row: %q", c.Chunk, c.Error)
+		}
+	}
 }
 
 // TestServerTruncatedPromptDetected: a server that ignores num_ctx and
