@@ -180,12 +180,8 @@ func committedLedger(set *diff.Set) (l *dismiss.Ledger, applies bool, err error)
 // it (nil: none), and whether a review of set reads it rather than the
 // work tree's (see committedLedger).
 func committedLedgerData(ctx context.Context, set *diff.Set) ([]byte, bool) {
-	if set.Mode != diff.ModeRange && set.Mode != diff.ModeCommits || set.Head.Commit == "" || set.Root == "" {
+	if !ReadsCommittedLedger(ctx, set.Root, set.Mode, set.Head.Commit) {
 		return nil, false
-	}
-	head, err := (*gitexec.Git)(nil).In(set.Root).Output(ctx, "rev-parse", "-q", "--verify", "HEAD^{commit}")
-	if err == nil && strings.TrimSpace(string(head)) == set.Head.Commit {
-		return nil, false // the checkout's own commits: the work tree decides
 	}
 	data, err := diff.ReadNew(ctx, set, dismiss.SharedFile)
 	if err != nil {
@@ -218,6 +214,17 @@ func WorkTreeLedgerUnread(ctx context.Context, set *diff.Set) error {
 	}
 	return exitcode.WithHint(fmt.Errorf("dismissals were read from %s, not the work tree's copy, which differs: a review of commits other than the checkout's HEAD reads the ledger they carry", as),
 		"commit "+dismiss.SharedFile+" on the reviewed branch for its dismissals to apply there, then review again")
+}
+
+// ReadsCommittedLedger reports whether a review of commits up to head (in
+// mode, of the repository at root) reads the shared ledger those commits
+// carry rather than the work tree's: commits, not the checkout's HEAD.
+func ReadsCommittedLedger(ctx context.Context, root, mode, head string) bool {
+	if mode != diff.ModeRange && mode != diff.ModeCommits || head == "" || root == "" {
+		return false
+	}
+	out, err := (*gitexec.Git)(nil).In(root).Output(ctx, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+	return err != nil || strings.TrimSpace(string(out)) != head // else the checkout's own: the work tree decides
 }
 
 // CommittedLedgerKey names the shared ledger a review of set reads (the

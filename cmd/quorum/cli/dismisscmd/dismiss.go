@@ -23,6 +23,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/iostreams"
+	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
 	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
@@ -295,11 +296,7 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 // "dismissed" then "still FAIL" needs no guessing.
 func notOfHead(ctx context.Context, w io.Writer, root, id string, rep *report.Report) {
 	reviewed := rep.Head.Commit
-	if reviewed == "" || rep.Mode == diff.ModeStaged || rep.Mode == diff.ModeWorktree {
-		return
-	}
-	out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "-q", "--verify", "HEAD^{commit}").Output()
-	if err != nil || strings.TrimSpace(string(out)) == reviewed {
+	if !pipeline.ReadsCommittedLedger(ctx, root, rep.Mode, reviewed) {
 		return
 	}
 	fmt.Fprintf(w, "quorum: note: report %s is of commit %s, not the checkout's HEAD: its replay, or a push of that commit from elsewhere, reads the dismissals the commit carries; the next review of the checkout reads this file\n",
