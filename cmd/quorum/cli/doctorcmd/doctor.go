@@ -395,11 +395,17 @@ func (d *doctor) checkLedger(ctx context.Context, git *gitexec.Git, root string)
 	switch {
 	case err != nil:
 		d.r.add("dismissals", Fail, err.Error(), dismiss.Hint(root, err))
-	case len(l.Entries) == 1:
-		d.r.add("dismissals", OK, "1 dismissal reads", "")
-	case len(l.Entries) > 1:
-		d.r.add("dismissals", OK, fmt.Sprintf("%d dismissals read", len(l.Entries)), "")
+	case len(l.Entries) > 0:
+		d.r.add("dismissals", OK, dismissalCount(len(l.Entries))+", readable", "")
 	}
+}
+
+// dismissalCount is "1 dismissal" or "N dismissals".
+func dismissalCount(n int) string {
+	if n == 1 {
+		return "1 dismissal"
+	}
+	return fmt.Sprintf("%d dismissals", n)
 }
 
 // checkRange is what 'quorum review' with no flags would review: a

@@ -511,7 +511,14 @@ func TestLedgerThatDoesNotLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := env{vars: map[string]string{"OLLAMA_HOST": srv.Host}, dir: dir, meminfo: writeMeminfo(t, 64*gb, 48*gb)}
-	if out, _, code := run(t, e); code != 0 || !strings.Contains(out, "ok    dismissals  1 dismissal reads") {
+	if out, _, code := run(t, e); code != 0 || !strings.Contains(out, "ok    dismissals  1 dismissal, readable\n") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	two := good + "  - fingerprint: 123456789abcdef0\n    reason: checked upstream\n"
+	if err := os.WriteFile(ledger, []byte(two), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, code := run(t, e); code != 0 || !strings.Contains(out, "ok    dismissals  2 dismissals, readable\n") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	if err := os.WriteFile(ledger, []byte("<<<<<<< HEAD\n"+good+"=======\n>>>>>>> other\n"), 0o644); err != nil {
