@@ -123,6 +123,9 @@ func (r *Runner) finish(rr *reviewerRun) {
 			if res.Hint == "" && errors.Is(rr.cause, ErrUnverified) {
 				res.Hint = "run the review again: a request dropped, and the server's answer to it again could not show that it read the whole prompt"
 			}
+			if res.Hint == "" && errors.Is(rr.cause, ErrCutOff) {
+				res.Hint = CutOffHint
+			}
 			if res.Hint == "" && errors.Is(rr.cause, ErrPromptTruncated) {
 				res.Hint = "raise --max-context if the model allows it, or leave the file out with --ignore; if the server ignores the context size, upgrade it"
 				if rr.ctxUnset {
@@ -165,6 +168,11 @@ func (r *Runner) hint(err error, model string) string {
 	}
 	return ""
 }
+
+// CutOffHint is the hint of an answer that ran into num_predict: a
+// reviewer cut off beside others that answered gets it in the report, as a
+// review nobody answered gets it on stderr.
+const CutOffHint = "the answer ran past its token limit (--num-predict, at most half the model's context): raise --num-predict (num_predict in .quorum.yaml) if it is below that, else try a model of a larger context or another model with --models"
 
 // OwnContextHint is the hint of a model whose own context cannot hold the
 // prompt: no setting raises it (ollama runs no model past its own). A

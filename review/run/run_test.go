@@ -199,6 +199,9 @@ func TestLengthIsTruncatedAnswerAndRetried(t *testing.T) {
 	if c.Error != "after one retry: the answer was cut off at the 4096-token limit" || len(prompts) != 2 || !strings.Contains(prompts[1], "much shorter") {
 		t.Fatalf("error %q, %d prompts", c.Error, len(prompts))
 	}
+	if h := raw.Results[0].Hint; h != CutOffHint || !strings.Contains(h, "raise --num-predict (num_predict in .quorum.yaml)") {
+		t.Fatalf("hint %q", h)
+	}
 }
 
 // TestRunawayModelStopsBeingAsked: a model whose answers run past

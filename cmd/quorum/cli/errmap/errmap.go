@@ -145,7 +145,7 @@ func runRule(err error) (int, string, bool) {
 // Hints of the review runner's errors (runRule).
 const (
 	BadAnswerHint       = "the model could not give a valid review; try another model with --models (see `quorum models`)"
-	CutOffHint          = "the answer ran past its token limit (--num-predict, at most half the model's context): raise --num-predict (num_predict in .quorum.yaml) if it is below that, else try a model of a larger context or another model with --models"
+	CutOffHint          = run.CutOffHint
 	PromptTruncatedHint = "the server ignored num_ctx; upgrade ollama, or lower --max-context"
 	NothingFitsHint     = "give the model a larger context: num_ctx under its models: entry in .quorum.yaml (for an OpenAI-compatible server, start it with a larger context too), or raise --max-context"
 )
