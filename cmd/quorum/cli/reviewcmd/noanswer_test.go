@@ -91,7 +91,9 @@ func TestEverySkippedFileIsNamed(t *testing.T) {
 	}
 	// An empty range is still "nothing to review", and -q silences it.
 	e.repo.Git("checkout", "-q", "main")
-	if res = e.run(context.Background()); res.code != 0 || res.stderr != "quorum: nothing to review: HEAD has no commit that main lacks\n" {
+	wantEmpty := "quorum: nothing to review: HEAD has no commit that main lacks\n" +
+		"hint: review uncommitted changes with --worktree (or the index with --staged), or commits already on the base with --commits A..B\n"
+	if res = e.run(context.Background()); res.code != 0 || res.stderr != wantEmpty {
 		t.Errorf("empty range: exit %d, stderr %q", res.code, res.stderr)
 	}
 	if res = e.run(context.Background(), "-q"); res.code != 0 || res.stderr != "" {

@@ -577,6 +577,11 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 			msg += fmt.Sprintf(": %s has no commit that %s lacks", safetext.OneLine(cmp.Or(set.Head.Ref, "HEAD")), safetext.OneLine(set.Base.Ref))
 		}
 		fmt.Fprintln(opts.IO.ErrOut, msg)
+		if set.Mode == diff.ModeRange && len(set.Commits) == 0 {
+			// On the base branch itself, the default range is always
+			// empty: the work is uncommitted, or in commits the base has.
+			fmt.Fprintln(opts.IO.ErrOut, emptyRangeHint)
+		}
 	}
 	raw := noAnswers(opts)
 	if opts.Raw {
@@ -594,6 +599,9 @@ func nothingToReview(opts *ReviewOptions, cfg *config.Config, set *diff.Set, pol
 	}
 	return huge // exit 2 rather than the gate's 1: no model read anything
 }
+
+// emptyRangeHint names the reviews that do not compare against the base.
+const emptyRangeHint = "hint: review uncommitted changes with --worktree (or the index with --staged), or commits already on the base with --commits A..B"
 
 // notReviewed is the exit of a review that could not start once its diff
 // was read (the server unreachable, no usable model): err, after, in a
