@@ -268,6 +268,23 @@ func TestScoreByHand(t *testing.T) {
 	}
 }
 
+// TestRecommendationTieGoesToFirstName: two models equal on every figure
+// are recommended by name, not by the order their rules were scored in.
+func TestRecommendationTieGoesToFirstName(t *testing.T) {
+	tied := func(model string) Rule {
+		return Rule{Panel: []string{model}, MinAgreement: 1, FailOn: review.Critical, Found: 2, Recall: 1, BugBlocked: 2, BugBlockRate: 1}
+	}
+	for _, rules := range [][]Rule{
+		{tied("bugfinder2"), tied("bugfinder")},
+		{tied("bugfinder"), tied("bugfinder2")},
+	} {
+		rec, why := recommend(rules, Counts{Bug: 2, Clean: 2}, 0.1)
+		if rec == nil || strings.Join(rec.Panel, ",") != "bugfinder" {
+			t.Fatalf("rules %s, %s: recommendation %+v (%s)", rules[0].Panel[0], rules[1].Panel[0], rec, why)
+		}
+	}
+}
+
 func TestNoRecommendation(t *testing.T) {
 	in := inputs()[:2] // no clean case
 	res, err := Score(in, nil, Settings{Window: 3, Severity: review.Important, MaxCleanBlockRate: 0.1})

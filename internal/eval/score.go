@@ -436,7 +436,9 @@ func rule(inputs []Input, byCase []map[uint]scored, names []string, m uint, k in
 
 // recommend picks the rule with the most bug cases found among those whose
 // clean block rate is within max; ties go to fewer clean blocks, then a
-// smaller panel, then the order of rules.
+// smaller panel, then the panel first by its names (so of two models equal
+// on every figure the first by name is recommended, whatever order the
+// sub-panels were scored in), then the order of rules.
 func recommend(rules []Rule, c Counts, maxRate float64) (*Recommendation, string) {
 	switch {
 	case c.Bug == 0:
@@ -450,9 +452,7 @@ func recommend(rules []Rule, c Counts, maxRate float64) (*Recommendation, string
 		if r.CleanBlockRate > maxRate+1e-9 {
 			continue
 		}
-		if best == nil || r.Found > best.Found ||
-			r.Found == best.Found && (r.CleanBlocked < best.CleanBlocked ||
-				r.CleanBlocked == best.CleanBlocked && len(r.Panel) < len(best.Panel)) {
+		if best == nil || better(r, best) {
 			best = r
 		}
 	}
@@ -470,6 +470,17 @@ func recommend(rules []Rule, c Counts, maxRate float64) (*Recommendation, string
 		best.Found, c.Bug, pct(best.Recall), best.CleanBlocked, c.Clean, pct(best.CleanBlockRate), pct(maxRate),
 		best.BugBlocked, c.Bug, pct(best.BugBlockRate))
 	return rec, ""
+}
+
+// better says whether r beats best for the recommendation (recommend's
+// order); a rule equal to best on all of it is not better.
+func better(r, best *Rule) bool {
+	return cmp.Or(
+		cmp.Compare(best.Found, r.Found),
+		cmp.Compare(r.CleanBlocked, best.CleanBlocked),
+		cmp.Compare(len(r.Panel), len(best.Panel)),
+		slices.Compare(r.Panel, best.Panel),
+	) < 0
 }
 
 func rate(n, d int) float64 {
