@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -111,7 +112,12 @@ func errorf(k Kind, format string, args ...any) *Error {
 
 func usageErr(format string, args ...any) error { return errorf(Usage, format, args...) }
 
+// notRepoError names dir as an absolute path: "." in a message says
+// nothing about where quorum looked.
 func notRepoError(dir string) error {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	e := errorf(NotRepo, "not a git repository: %s", dir)
 	e.Dir = dir
 	return e

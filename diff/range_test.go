@@ -338,6 +338,18 @@ func TestGitDirBare(t *testing.T) {
 	}
 }
 
+// TestNotRepoNamesAbsoluteDir: "not a git repository: ." says nothing
+// about where quorum looked; the error names the directory absolutely.
+func TestNotRepoNamesAbsoluteDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	_, err := WorkTree(".")
+	var de *Error
+	if !errors.As(err, &de) || de.Kind != NotRepo || err.Error() != "not a git repository: "+dir {
+		t.Fatalf("WorkTree(.) = %v", err)
+	}
+}
+
 func mustReal(t *testing.T, p string) string {
 	t.Helper()
 	real, err := filepath.EvalSymlinks(p)

@@ -90,6 +90,15 @@ type Result struct {
 	Ahead *Result
 }
 
+// absolute is dir as an absolute path, as the diff package's "not a git
+// repository" names it; dir itself if that cannot be made.
+func absolute(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
 // HooksDir asks git where hooks live (core.hooksPath, linked worktrees).
 func HooksDir(ctx context.Context, dir string) (string, error) {
 	out, err := git{dir: dir}.output(ctx, "rev-parse", "--git-path", "hooks")
@@ -102,7 +111,7 @@ func HooksDir(ctx context.Context, dir string) (string, error) {
 			if errors.As(derr, &de) && de.Env != "" {
 				return "", derr // GIT_DIR or GIT_WORK_TREE names nothing: say which
 			}
-			return "", fmt.Errorf("%w: %s", ErrNotRepository, dir)
+			return "", fmt.Errorf("%w: %s", ErrNotRepository, absolute(dir))
 		}
 		return "", err
 	}

@@ -370,7 +370,7 @@ func (d *doctor) checkGit(ctx context.Context) {
 			d.r.add("repository", Fail, de.Error(), "run quorum in a clone with a work tree (`git clone "+de.Dir+"`)")
 			return
 		}
-		d.r.add("repository", Fail, "not inside a git repository: "+abs, "cd into the repository to review (or `git init` to start one)")
+		d.r.add("repository", Fail, "not a git repository: "+abs, errmap.NotRepoHint)
 		return
 	}
 	if de := diff.UnsupportedAt(d.dir()); de != nil {

@@ -227,6 +227,7 @@ func TestProblems(t *testing.T) {
 	srv := ollamatest.New(t, ollamatest.Config{})
 	repo := gitRepo(t)
 	roomy := writeMeminfo(t, 64*gb, 48*gb)
+	notRepo := t.TempDir()
 	notADir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notADir, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
@@ -284,8 +285,8 @@ func TestProblems(t *testing.T) {
 		{"no room for a diff", env{dir: repo, meminfo: roomy}, []string{"--models", "gemma2:9b", "--max-context", "1024"}, 2, []string{
 			"FAIL  context     gemma2:9b: num_ctx 1024 holds quorum's prompt and an answer's room but not a one-line change (at any tokenizer's); a review of it reads nothing",
 			"fix: raise max_context in .quorum.yaml (--max-context for one review)"}},
-		{"not a repository", env{dir: t.TempDir(), meminfo: roomy}, nil, 2, []string{
-			"FAIL  repository  not inside a git repository", "fix: cd into the repository to review"}},
+		{"not a repository", env{dir: notRepo, meminfo: roomy}, nil, 2, []string{
+			"FAIL  repository  not a git repository: " + notRepo + "\n", "fix: run quorum inside a git work tree, or 'git init' one\n"}},
 		{"bare repository", env{dir: bareRepo(t), meminfo: roomy}, nil, 2, []string{
 			"FAIL  repository  ", "is a bare repository: it has no work tree to review", "fix: run quorum in a clone with a work tree (`git clone "}},
 		{"no git", env{dir: repo, meminfo: roomy, noGit: true}, nil, 2, []string{

@@ -282,6 +282,10 @@ func diffRule(err error) (int, string, bool) {
 	return exitcode.Setup, DiffHint(e), true
 }
 
+// NotRepoHint is the hint of "not a git repository: DIR", whichever
+// command says it.
+const NotRepoHint = "run quorum inside a git work tree, or 'git init' one"
+
 // DiffHint is the hint line for a diff error: what to run or pass.
 func DiffHint(e *diff.Error) string {
 	switch e.Kind {
@@ -295,7 +299,7 @@ func DiffHint(e *diff.Error) string {
 		} else if e.Env != "" {
 			return "set " + e.Env + " to the work tree's directory, or unset it"
 		}
-		return "run quorum inside a git work tree, or 'git init' one"
+		return NotRepoHint
 	case diff.Unmerged:
 		return "resolve the conflicts and 'git add' the files (or abort the merge), then run quorum again"
 	case diff.BareRepo:

@@ -296,7 +296,7 @@ func hookDirError(err error) error {
 	case errors.Is(err, hook.ErrHooksDisabled):
 		return exitcode.WithHint(err, "quorum leaves that setting alone; to use the hook, run 'git config --unset core.hooksPath' (or point it at a directory) and install again")
 	case errors.Is(err, hook.ErrNotRepository):
-		return exitcode.Setupf("run quorum inside a git work tree, or 'git init' one", "not a git repository")
+		return exitcode.New(exitcode.Setup, err, errmap.NotRepoHint)
 	case errors.Is(err, hook.ErrHooksPathEmpty):
 		return exitcode.WithHint(err, "run 'git config --unset core.hooksPath' (or set it to a directory), then install again")
 	case errors.Is(err, hook.ErrBareRepository):

@@ -219,10 +219,10 @@ func statusRun(opts *StatusOptions) error {
 	root, gitDir, err := diff.Locate(dir)
 	if err != nil {
 		var de *diff.Error
-		if errors.As(err, &de) && (de.Kind == diff.BareRepo || de.Env != "") {
+		if errors.As(err, &de) {
 			return exitcode.New(exitcode.Setup, de, errmap.DiffHint(de))
 		}
-		return exitcode.Setupf("run quorum inside a git work tree, or 'git init' one", "not a git repository")
+		return exitcode.New(exitcode.Setup, err, errmap.NotRepoHint)
 	}
 	// During a rebase (or a merge, a bisect…) HEAD is not the branch you
 	// would push yet; say so instead of advising a branch switch.

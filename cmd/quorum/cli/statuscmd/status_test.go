@@ -174,12 +174,13 @@ func TestStatusErrors(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(rebasing, ".git", "rebase-merge"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	notRepo := t.TempDir()
 	for _, c := range []struct {
 		name, dir string
 		args      []string
 		msg, hint string
 	}{
-		{"not a repository", t.TempDir(), nil, "not a git repository", "run quorum inside a git work tree, or 'git init' one"},
+		{"not a repository", notRepo, nil, "not a git repository: " + notRepo, "run quorum inside a git work tree, or 'git init' one"},
 		{"detached", detached, nil, "HEAD is detached (on no branch)", "check out a branch ('git switch NAME'); quorum status is about the branch you would push"},
 		{"no remote", noRemote, nil, "main has no remote to push to", "add one ('git remote add origin URL') or set branch.<name>.pushRemote; 'quorum review' reviews against the base without one"},
 		{"push remote that is none", unknownRemote, nil, `main pushes to nowhere: branch.main.pushRemote names "nosuchremote", which is no remote of this repository`, "add it ('git remote add nosuchremote URL') or set branch.main.pushRemote to a remote 'git remote' lists"},
