@@ -58,13 +58,22 @@ func MissingTypos(ctx context.Context, session *pipeline.Session, raw *review.Ra
 	if raw == nil {
 		return ""
 	}
-	var means []string
+	var missing []string
 	for _, r := range raw.Results {
-		if r.Status != review.StatusMissing {
-			continue
+		if r.Status == review.StatusMissing {
+			missing = append(missing, r.Reviewer.Model)
 		}
-		if near := session.NearModels(ctx, r.Reviewer.Model); len(near) > 0 {
-			means = append(means, fmt.Sprintf("%s instead of %s", strings.Join(near, " or "), safetext.OneLine(r.Reviewer.Model)))
+	}
+	return ModelTypos(ctx, session, missing...)
+}
+
+// ModelTypos is MissingTypos for reviewer models named outright, such as
+// the one pipeline.Session.MissingModel found.
+func ModelTypos(ctx context.Context, session *pipeline.Session, models ...string) string {
+	var means []string
+	for _, m := range models {
+		if near := session.NearModels(ctx, m); len(near) > 0 {
+			means = append(means, fmt.Sprintf("%s instead of %s", strings.Join(near, " or "), safetext.OneLine(m)))
 		}
 	}
 	if len(means) == 0 {

@@ -288,7 +288,9 @@ func evalRun(o *EvalOptions) error {
 	// A model that is not there would be scored as if it had missed every
 	// bug: a panel picked from the table would be judged on nothing.
 	if m := session.MissingModel(ctx); m != "" {
-		return exitcode.Setupf(fmt.Sprintf("ollama pull %s, or leave it out of --models", m), "%s is not installed: an eval cannot score it", m)
+		// A typo of an installed model is more likely than a model to pull.
+		hint := cmdutil.WithTypos(fmt.Sprintf("ollama pull %s, or leave it out of --models", m), cmdutil.ModelTypos(ctx, session, m))
+		return exitcode.Setupf(hint, "%s is not installed: an eval cannot score it", m)
 	}
 	var cost costs
 	if cfg.Cache {

@@ -637,4 +637,11 @@ func TestEvalRefusesAMissingModel(t *testing.T) {
 	if n := e.srv.ModelCalls(); n != 0 {
 		t.Errorf("%d model calls before refusing", n)
 	}
+	// A typo of an installed model says which, as a review does.
+	r = e.run(context.Background(), "--cases", "4", "--models", "qwen2.5-codr:7b")
+	want := "error: qwen2.5-codr:7b is not installed: an eval cannot score it\n" +
+		"hint: did you mean qwen2.5-coder:7b instead of qwen2.5-codr:7b? ('quorum models' lists the installed models); else ollama pull qwen2.5-codr:7b, or leave it out of --models\n"
+	if r.code != exitcode.Setup || !strings.HasSuffix(r.stderr, want) {
+		t.Fatalf("typo: exit %d\nstderr:\n%s\nwant ending:\n%s", r.code, r.stderr, want)
+	}
 }
