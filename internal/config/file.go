@@ -310,7 +310,7 @@ func nodeModels(n *yaml.Node) ([]Model, error) {
 					}
 					m.NumCtx = n
 				default:
-					return nil, &Error{Line: k.Line, Msg: fmt.Sprintf("models: unknown key %q", k.Value), Hint: "a model takes name, focus, num_ctx, api and host"}
+					return nil, &Error{Line: k.Line, Msg: fmt.Sprintf("models: unknown key %q", k.Value), Hint: modelKeyHint(k.Value)}
 				}
 			}
 			if err := checkModel(m); err != nil {
@@ -327,6 +327,20 @@ func nodeModels(n *yaml.Node) ([]Model, error) {
 		out = []Model{}
 	}
 	return out, nil
+}
+
+// modelKeys are the keys of a models: entry, in the order hints name them.
+var modelKeys = []string{"name", "focus", "num_ctx", "api", "host"}
+
+// modelKeyHint is unknownKeyHint for a key of a models: entry: a typo of
+// one ("nm_ctx") is named, as a top-level key's is.
+func modelKeyHint(key string) string {
+	const takes = "a model takes name, focus, num_ctx, api and host"
+	near := nearest.Names(key, modelKeys, min(4, max(len(key)/3, 1)+1))
+	if len(near) == 0 {
+		return takes
+	}
+	return fmt.Sprintf("did you mean %q? %s", near[0], takes)
 }
 
 func unknownKeyHint(key string) string {
