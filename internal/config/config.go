@@ -51,6 +51,20 @@ const DefaultOpenAIHost = "http://127.0.0.1:8080/v1"
 // top-level api and host. An OpenAI-compatible server with no host given
 // anywhere is llama-server's default address, not Ollama's.
 func (c *Config) Server(m Model) (api, host string) {
+	api, host, _ = c.server(m)
+	return api, host
+}
+
+// HostOrigin names the setting that gave model m's server its address
+// ("OLLAMA_HOST", "--host", "host: in .quorum.yaml"), for the hint of a
+// server that does not answer; "" when the address is the default.
+func (c *Config) HostOrigin(m Model) string {
+	_, _, origin := c.server(m)
+	return origin
+}
+
+// server is Server with HostOrigin's origin of the host.
+func (c *Config) server(m Model) (api, host, origin string) {
 	api = m.API
 	if api == "" {
 		api = c.API
@@ -59,21 +73,38 @@ func (c *Config) Server(m Model) (api, host string) {
 		api = APIOllama
 	}
 	host = m.Host
+	if host != "" {
+		origin = "host: in the models: entry of " + m.Name
+	}
 	if host == "" && (api == c.API || c.API == "" && api == APIOllama) {
-		host = c.OllamaHost
+		host, origin = c.OllamaHost, originOf(c.Source("host"))
 		if src := c.Source("host"); api == APIOpenAI && (src.Kind == FromDefault || src.Name == "OLLAMA_HOST") {
 			// OLLAMA_HOST names the ollama server (often 0.0.0.0, exported
 			// for 'ollama serve'), not an OpenAI-compatible one.
-			host = DefaultOpenAIHost
+			host, origin = DefaultOpenAIHost, ""
 		}
 	}
 	if host == "" {
-		host = "http://127.0.0.1:11434"
+		host, origin = "http://127.0.0.1:11434", ""
 		if api == APIOpenAI {
 			host = DefaultOpenAIHost
 		}
 	}
-	return api, host
+	return api, host, origin
+}
+
+// originOf is how a hint names the setting src: the flag, the variable or
+// the file's key; "" for the default.
+func originOf(src Source) string {
+	switch src.Kind {
+	case FromFlag:
+		return "--" + src.Name
+	case FromEnv:
+		return src.Name
+	case FromUser, FromRepo:
+		return "host: in " + src.File
+	}
+	return ""
 }
 
 // Gate decides which findings fail a run: severity at or above FailOn,

@@ -42,7 +42,7 @@ func (d *doctor) checkOllama(ctx context.Context) (reachable, panelReady bool) {
 	}
 	version, err := cmdutil.ServerVersion(ctx, client)
 	if err != nil {
-		d.r.add(d.serverLabel(), Fail, safetext.OneLine(err.Error()), errmap.Hint(err))
+		d.r.add(d.serverLabel(), Fail, safetext.OneLine(err.Error()), errmap.Hint(errmap.WithHostOrigin(err, cfg)))
 		d.skip(d.unchecked("panel", "context", "memory")...)
 		return false, false
 	}

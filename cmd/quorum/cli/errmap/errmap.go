@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
 	"github.com/quorum-review/quorum/internal/loopback"
 	"github.com/quorum-review/quorum/internal/ollama"
@@ -52,12 +53,39 @@ func ollamaRule(err error) (int, string, bool) {
 // wins: the one the user set is among them.
 const hostSetting = "--host (or QUORUM_HOST, host: in .quorum.yaml, OLLAMA_HOST)"
 
+// hostSettings is hostSetting as a plain list, for a hint that already
+// has its own parentheses or clauses.
+const hostSettings = "--host, QUORUM_HOST, host: in .quorum.yaml or OLLAMA_HOST"
+
+// WithHostOrigin gives the error of an Ollama server that does not answer
+// the hint that names the setting its address came from
+// (config.HostOrigin), which the error alone cannot tell; any other error
+// is returned as it is.
+func WithHostOrigin(err error, cfg *config.Config) error {
+	var e *ollama.Error
+	if cfg == nil || !errors.As(err, &e) || e.Kind != ollama.Unreachable {
+		return err
+	}
+	for _, m := range append([]config.Model{{}, cfg.JudgeEntry()}, cfg.Models...) {
+		api, host := cfg.Server(m)
+		if u, perr := ollama.ParseHost(host); api != config.APIOllama || perr != nil || u.Host != e.Host {
+			continue
+		}
+		origin := cfg.HostOrigin(m)
+		if origin == "" {
+			return exitcode.New(exitcode.Setup, err, "start the server with `ollama serve`; no setting names a host, so quorum tried the default: if it listens elsewhere, set "+hostSettings)
+		}
+		return exitcode.New(exitcode.Setup, err, "start the server with `ollama serve`, or correct "+origin+", which set this address")
+	}
+	return err
+}
+
 // OllamaHint is the hint line for an Ollama error: the backend's own hint,
 // with quorum's flags added where one is the remedy.
 func OllamaHint(e *ollama.Error) string {
 	switch e.Kind {
 	case ollama.Unreachable:
-		return "start the server with `ollama serve` (or point " + hostSetting + " at where it listens)"
+		return "start the server with `ollama serve`, or set " + hostSettings + " to where it listens"
 	case ollama.NotOllama:
 		return "check that " + hostSetting + " points at an Ollama server"
 	case ollama.Rejected:
@@ -206,6 +234,7 @@ func HookHint(err error) string {
 // hookWords turn the flags of a hint into the settings a push reads.
 var hookWords = strings.NewReplacer(
 	hostSetting, "QUORUM_HOST (or host: in .quorum.yaml, OLLAMA_HOST)",
+	hostSettings, "QUORUM_HOST, host: in .quorum.yaml or OLLAMA_HOST",
 	"or pass --allow-remote to send", "or set allow_remote: true in your user config (or QUORUM_ALLOW_REMOTE=true; a repository's .quorum.yaml cannot) to send",
 	"or pass --allow-remote (allow_remote: true in your user config)", "or set allow_remote: true in your user config",
 	"lower --max-context", "lower max_context in .quorum.yaml",

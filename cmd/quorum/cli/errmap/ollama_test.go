@@ -54,7 +54,7 @@ func TestOllamaErrors(t *testing.T) {
 			c := client(t, ollamatest.ClosedHost(t))
 			_, err := c.List(context.Background())
 			return c, err
-		}, ollama.Unreachable, exitcode.Setup, "start the server with `ollama serve` (or point --host (or QUORUM_HOST, host: in .quorum.yaml, OLLAMA_HOST) at where it listens)"},
+		}, ollama.Unreachable, exitcode.Setup, "start the server with `ollama serve`, or set --host, QUORUM_HOST, host: in .quorum.yaml or OLLAMA_HOST to where it listens"},
 		{"model missing", chat(0, "absent:1b"), ollama.ModelMissing, exitcode.Setup, "ollama pull absent:1b"},
 		{"busy", chat(ollamatest.FaultBusy, model), ollama.Busy, exitcode.Setup,
 			"ollama's queue is full; wait for its other clients to finish (or raise OLLAMA_MAX_QUEUE) and run again"},

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/cache"
 	"github.com/quorum-review/quorum/internal/cmdutil"
@@ -275,7 +276,7 @@ func evalRun(o *EvalOptions) error {
 		Observer: fw, RequestTimeout: o.RequestTimeout,
 	})
 	if err != nil {
-		return err
+		return errmap.WithHostOrigin(err, cfg)
 	}
 	// As in a review: a model that cannot chat, or one model named twice,
 	// is refused before any case is asked.

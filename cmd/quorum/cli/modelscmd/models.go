@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quorum-review/quorum/cmd/quorum/cli/errmap"
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
@@ -116,7 +117,7 @@ func modelsRun(opts *ModelsOptions) error {
 	}
 	version, err := cmdutil.ServerVersion(ctx, client)
 	if err != nil {
-		return err
+		return errmap.WithHostOrigin(err, cfg)
 	}
 	installed, err := client.List(ctx)
 	if err != nil {

@@ -316,7 +316,7 @@ func reviewRun(opts *ReviewOptions) error {
 	})
 	if err != nil {
 		rep.Close()
-		return notReviewed(opts, cfg, set, policy, err)
+		return notReviewed(opts, cfg, set, policy, errmap.WithHostOrigin(err, cfg))
 	}
 	// A named embedding model cannot chat: say so now, not as a context
 	// error once its review has failed.
@@ -650,7 +650,7 @@ func outcome(opts *ReviewOptions, cfg *config.Config, raw *review.Raw, runErr er
 			// One request ran out of --request-timeout, not the whole review.
 			return exitcode.New(exitcode.Setup, runErr, fmt.Sprintf("raise --request-timeout (now %s), or check `ollama ps` for a model stuck loading", opts.RequestTimeout))
 		}
-		return noAnswerError(runErr)
+		return noAnswerError(errmap.WithHostOrigin(runErr, cfg))
 	}
 	return nil
 }
