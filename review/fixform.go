@@ -54,6 +54,7 @@ var leadingKeywords = map[string]bool{
 	"assert": true, "with": true, "print": true, "echo": true, "sudo": true, "export": true, "unset": true, "cd": true,
 	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
 	"class": true, "except": true, "elif": true, "struct": true, "enum": true, "impl": true, "async": true,
+	"match": true, "finally": true, "loop": true, "fn": true, "pub": true, "interface": true, "default": true,
 }
 
 // FixIsProse reports whether a model's fix is words rather than code. Models

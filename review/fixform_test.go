@@ -55,6 +55,7 @@ func TestFixMixesWords(t *testing.T) {
 		"class Cache:\n    pass":                                                     false,
 		"try:\n    run()\nexcept ValueError:\n    pass":                              false,
 		"def f():\n    \"\"\"\n    Return the value of x.\n    \"\"\"\n    return x": false,
+		"match command:\n    case \"go\":\n        run()":                            false,
 		"Check the error.\nThen close the file.":                                     false, // words alone
 		"":                                                                           false,
 	} {
