@@ -196,7 +196,8 @@ func SideNames(ctx context.Context, dir string, sides []string) []string {
 	for i, s := range sides {
 		names[i] = s[:min(12, len(s))]
 	}
-	out, err := git{dir: dir}.output(ctx, append([]string{"name-rev", "--name-only", "--refs=refs/remotes/*"}, sides...)...)
+	// Not by a remote's HEAD: origin/main, not origin/HEAD.
+	out, err := git{dir: dir}.output(ctx, append([]string{"name-rev", "--name-only", "--refs=refs/remotes/*", "--exclude=refs/remotes/*/HEAD"}, sides...)...)
 	if got := lines(out); err == nil && len(got) == len(sides) {
 		for i, n := range got {
 			if n != "" && n != "undefined" {

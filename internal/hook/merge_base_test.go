@@ -246,3 +246,29 @@ func TestPlanPushBringsAnotherBranchToMain(t *testing.T) {
 		t.Fatalf("main merging wip: ranges %v commits %v", ranges(p), p.Commits)
 	}
 }
+
+// A remote HEAD left dangling (the remote renamed master to main and a
+// fetch pruned master) falls back to the usual names: main merged into a
+// branch is still main's code, and the side is named origin/main.
+func TestMainlinesWhenOriginHEADDangles(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n", "fork")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "feat")
+	feat := r.write("f.txt", "f\n", "feat")
+	r.run("push", "-q", "origin", "feat")
+	r.run("checkout", "-q", "main")
+	theirs := r.write("m.txt", "m\n", "main")
+	r.run("push", "-q", "origin", "main")
+	r.run("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
+	r.run("checkout", "-q", "feat")
+	r.run("merge", "-q", "--no-edit", "main")
+	merge := r.run("rev-parse", "HEAD")
+	p := r.plan(PlanOptions{}, line("refs/heads/feat", merge, "refs/heads/feat", feat))
+	if slices.Contains(p.Commits, theirs) || len(p.Ranges) != 1 || r.run("diff", p.Ranges[0].Base, merge) != "" {
+		t.Fatalf("main's commit blamed on feat: commits %v ranges %v", p.Commits, ranges(p))
+	}
+	if got := SideNames(context.Background(), r.dir, p.Ranges[0].Sides); !slices.Equal(got, []string{"origin/feat", "origin/main"}) {
+		t.Errorf("sides named %v", got)
+	}
+}

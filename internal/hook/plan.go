@@ -584,17 +584,29 @@ func NewestFirst(ctx context.Context, dir string, rs []Range) ([]Range, error) {
 	if len(rs) < 2 {
 		return rs, nil
 	}
-	args := []string{"show", "-s", "--format=%ct"}
+	// Each head once: git shows a commit named twice once (two ranges of
+	// one head, over bases no fold can join).
+	var heads []string
 	for _, r := range rs {
-		args = append(args, r.Head)
+		if !slices.Contains(heads, r.Head) {
+			heads = append(heads, r.Head)
+		}
 	}
-	out, err := git{dir: dir}.output(ctx, args...)
+	out, err := git{dir: dir}.output(ctx, append([]string{"show", "-s", "--format=%ct"}, heads...)...)
 	if err != nil {
 		return nil, err
 	}
 	ts := lines(out)
-	if len(ts) != len(rs) {
-		return nil, fmt.Errorf("git show: %d commit times for %d heads", len(ts), len(rs))
+	if len(ts) != len(heads) {
+		return nil, fmt.Errorf("git show: %d commit times for %d heads", len(ts), len(heads))
+	}
+	when := map[string]int64{}
+	for i, h := range heads {
+		t, err := strconv.ParseInt(strings.TrimSpace(ts[i]), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("git show: commit time %q of %s", ts[i], h)
+		}
+		when[h] = t
 	}
 	type timed struct {
 		r Range
@@ -602,11 +614,7 @@ func NewestFirst(ctx context.Context, dir string, rs []Range) ([]Range, error) {
 	}
 	all := make([]timed, len(rs))
 	for i, r := range rs {
-		t, err := strconv.ParseInt(strings.TrimSpace(ts[i]), 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("git show: commit time %q of %s", ts[i], r.Head)
-		}
-		all[i] = timed{r, t}
+		all[i] = timed{r, when[r.Head]}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].t > all[j].t })
 	out2 := make([]Range, len(all))

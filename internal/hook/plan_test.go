@@ -229,6 +229,12 @@ func TestNewestFirst(t *testing.T) {
 	if in[0].Head != old {
 		t.Fatal("NewestFirst reordered its input")
 	}
+	// Two ranges of one head (bases no fold joins): git shows the head
+	// once, and both ranges are kept.
+	two := []Range{{Base: base, Head: newer}, {Base: old, Head: newer}, {Base: base, Head: old}}
+	if got, err := NewestFirst(context.Background(), r.dir, two); err != nil || len(got) != 3 || got[0].Head != newer || got[1].Head != newer || got[2].Head != old {
+		t.Fatalf("one head twice: %v %v", heads(got), err)
+	}
 	if _, err := NewestFirst(context.Background(), r.dir, []Range{{Head: old}, {Head: strings.Repeat("f", 40)}}); err == nil {
 		t.Fatal("no error for an unknown head")
 	}

@@ -141,22 +141,19 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 func (p *Plan) mainlines(ctx context.Context, g git) []string {
 	var out []string
 	for _, k := range p.Known {
-		ref, err := g.output(ctx, "symbolic-ref", "-q", "refs/remotes/"+k+"/HEAD")
-		if err != nil || ref == "" {
-			// No remote HEAD recorded (a repository made with git init and
-			// git remote add): the usual names of a default branch.
-			for _, name := range []string{"main", "master"} {
-				if _, err := g.output(ctx, "rev-parse", "--verify", "--quiet", "refs/remotes/"+k+"/"+name); err == nil {
-					ref = "refs/remotes/" + k + "/" + name
-					break
-				}
+		// The remote's HEAD as last fetched, else (none recorded: a
+		// repository made with git init and git remote add; or one left
+		// dangling when the remote renamed its default branch and a fetch
+		// pruned the old one) the usual names of a default branch.
+		for _, name := range []string{"HEAD", "main", "master", "develop", "trunk"} {
+			oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", "refs/remotes/"+k+"/"+name+"^{commit}")
+			if err != nil || oid == "" {
+				continue
 			}
-		}
-		if ref == "" {
-			continue
-		}
-		if oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err == nil && oid != "" && !slices.Contains(out, oid) {
-			out = append(out, oid)
+			if !slices.Contains(out, oid) {
+				out = append(out, oid)
+			}
+			break
 		}
 	}
 	return out
