@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -138,6 +139,10 @@ type Index struct {
 	skipped map[string]string
 	paths   []string          // reviewable paths, sorted
 	renamed map[string]string // a renamed file's old path -> its new path
+	// root is the repository's top directory ("" when unknown), and repo
+	// its last component: where a longer path a model wrote starts the
+	// repository's own path (longerPath).
+	root, repo string
 	// chainMemo holds each hunk side's scope chains, read once (section.go).
 	chainMemo parallel.Memo[chainKey, *hunkChains]
 }
@@ -147,6 +152,10 @@ func NewIndex(set *diff.Set) *Index {
 	ix := &Index{diffs: map[string]*diff.File{}, skipped: map[string]string{}, renamed: map[string]string{}}
 	if set == nil {
 		return ix
+	}
+	if set.Root != "" {
+		ix.root = strings.TrimSuffix(filepath.ToSlash(set.Root), "/")
+		ix.repo = path.Base(ix.root)
 	}
 	for _, s := range set.Skipped {
 		ix.skipped[s.Path] = s.Reason
@@ -369,39 +378,52 @@ func trimGitPrefix(p string) string {
 }
 
 // suffixMatches lists the diff's paths that p names by a suffix on
-// path-component boundaries. The diff's path may be the longer one: a
-// model shortens `store/cache.go` to `cache.go`. p may be the longer one
-// only when it is a path on disk (onDisk: `/home/u/proj/store/cache.go`),
-// whose directories before the repository's are the disk's. A relative
-// path with directories in front of a diff path (`other/util.go` of
-// `util.go`) names another file, one the change did not touch or one the
-// model made up: never the diff's file.
+// path-component boundaries: the diff's path may be the longer one (a
+// model shortens `store/cache.go` to `cache.go`). A path longer than the
+// diff's names it only through the repository (longerPath); never by its
+// tail alone, since `other/util.go`, `/app/other/util.go` and
+// `C:/x/other/util.go` all end in `util.go` and none is that file.
 func (ix *Index) suffixMatches(p string) []string {
 	p = strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")
 	q := path.Clean(trimGitPrefix(p))
-	disk := onDisk(p)
+	if in, ok := ix.longerPath(p); ok {
+		if _, ok := ix.diffs[in]; ok {
+			return []string{in}
+		}
+		return nil // a file of the repository the change did not touch
+	}
 	var matches []string
 	for _, cand := range ix.paths {
-		if strings.HasSuffix(cand, "/"+q) || disk && strings.HasSuffix(q, "/"+cand) {
+		if strings.HasSuffix(cand, "/"+q) {
 			matches = append(matches, cand)
 		}
 	}
 	return matches
 }
 
-// onDisk reports whether p (slashes forward) is an absolute path on disk:
-// a drive letter (`C:/`), a home directory (`~/`), or a `/` followed by at
-// least two directories before the file (`/home/u/x.go`). A `/` and one
-// directory (`/other/util.go`) is read as a path from the repository's
-// root, as models write one: the file other/util.go, not util.go.
-func onDisk(p string) bool {
-	if strings.HasPrefix(p, "~/") || len(p) > 2 && p[1] == ':' && p[2] == '/' && isASCIILetter(p[0]) {
-		return true
+// longerPath reads p (slashes forward) as a path with the repository in
+// it: under its top directory (`/home/u/proj/store/cache.go`, also as a
+// `file://` URI), or after a component that is the repository's name
+// (`proj/store/cache.go`, `C:/src/proj/store/cache.go`, the last such
+// component). ok is false when p names no path inside the repository so.
+func (ix *Index) longerPath(p string) (string, bool) {
+	p = strings.TrimPrefix(p, "file://")
+	if ix.root != "" {
+		if rest, ok := strings.CutPrefix(p, ix.root+"/"); ok {
+			return path.Clean(rest), true
+		}
 	}
-	return strings.HasPrefix(p, "/") && strings.Count(strings.Trim(p, "/"), "/") >= 2
+	if ix.repo == "" || ix.repo == "/" || ix.repo == "." {
+		return "", false
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	for i := len(parts) - 2; i >= 0; i-- {
+		if parts[i] == ix.repo {
+			return path.Clean(strings.Join(parts[i+1:], "/")), true
+		}
+	}
+	return "", false
 }
-
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // quotedIn is the one path of paths whose diff holds quote, or "" when
 // none or several do.
