@@ -136,3 +136,27 @@ func TestAThirdAgreeingReviewerDoesNotSplitTheIssue(t *testing.T) {
 		t.Fatalf("%d clusters, want one found by three", len(cs))
 	}
 }
+
+// TestOneReviewersTwoPartsOfOneLineStayTwo: one reviewer quoting two
+// different parts of one line, each holding what the other does not, with
+// one kind and category (an injection through the table name and another
+// through the value), reported two issues, not one twice: two findings,
+// each with its own words. A quote of more or less of the same code is
+// still a repeat.
+func TestOneReviewersTwoPartsOfOneLineStayTwo(t *testing.T) {
+	line := `rows, _ := db.Query("SELECT * FROM " + r.FormValue("table") + " WHERE name = '" + r.FormValue("name") + "'")`
+	handle := "func Handle(w http.ResponseWriter, r *http.Request) {"
+	table := quoted("m1", "h.go", 13, "sql-injection", "critical", "security", "Identifier injection through table", "The table name comes from the request; it needs an allowlist.", line, handle)
+	table.Raw.Quote = `r.FormValue("table")`
+	name := quoted("m1", "h.go", 13, "sql-injection", "critical", "security", "Quote breakout in WHERE literal", "The name value breaks out of the quotes; use a placeholder.", line, handle)
+	name.Raw.Quote = `r.FormValue("name")`
+	name.Seq = 1
+	if n := len(Clusters([]anchor.Finding{table, name})); n != 2 {
+		t.Fatalf("%d clusters, want 2", n)
+	}
+	more := table
+	more.Raw.Quote, more.Seq, more.Raw.Title = `"SELECT * FROM " + r.FormValue("table")`, 2, "Table name injected"
+	if n := len(Clusters([]anchor.Finding{table, more})); n != 1 {
+		t.Fatalf("more of the same code: %d clusters, want 1", n)
+	}
+}

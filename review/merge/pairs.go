@@ -4,7 +4,11 @@
 
 package merge
 
-import "github.com/quorum-review/quorum/review/anchor"
+import (
+	"strings"
+
+	"github.com/quorum-review/quorum/review/anchor"
+)
 
 // similarity scores two findings of unknown or unrelated kinds: weighted
 // text overlap, plus a little for the same category and the same anchored line.
@@ -104,6 +108,13 @@ func candidatePairs(nodes []node) []pair {
 			// same code, so it lands on the same lines.
 			if !ablate.quotedRepeats && fa.Evidence == anchor.EvidenceQuote && fb.Evidence == anchor.EvidenceQuote &&
 				(fb.Line > fa.EndLine || fa.Line > fb.EndLine) {
+				return
+			}
+			// Two quotes of one line that are different parts of it (each
+			// holds what the other does not: `r.FormValue("table")` and
+			// `r.FormValue("name")`) point at two things in it. A repeat
+			// quotes the same code, or more or less of it.
+			if !ablate.quoteParts && fa.Evidence == anchor.EvidenceQuote && fb.Evidence == anchor.EvidenceQuote && partsApart(fa.Raw.Quote, fb.Raw.Quote) {
 				return
 			}
 			// Two kinds the reviewer declared say two issues, not one seen
@@ -215,4 +226,11 @@ func sameQuotedIssue(a, b *node) bool {
 		return false
 	}
 	return a.kinds != 0 && a.kinds == b.kinds
+}
+
+// partsApart reports whether two quotes, white space aside, are each more
+// than a part of the other: neither holds the other.
+func partsApart(a, b string) bool {
+	a, b = strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " ")
+	return a != "" && b != "" && !strings.Contains(a, b) && !strings.Contains(b, a)
 }
