@@ -109,12 +109,55 @@ func FixMixesWords(fix string) bool {
 		if t == "" || t != strings.TrimRightFunc(l, unicode.IsSpace) {
 			continue // blank, or indented
 		}
-		t = stripBackticks(t)
-		if isSentence(t) || isLeadIn(t) {
+		if marginWords(stripBackticks(t)) {
 			return true
 		}
 	}
 	return false
+}
+
+// marginWords reports whether a line of a fix at the left margin is words:
+// a sentence, advice ("Use errors.New() here."), a lead-in ("Fix:",
+// "Fix (return an error):"), or a phrase ("Option A - return an error",
+// "Then update every caller"). A comment is code's own words.
+func marginWords(t string) bool {
+	if isComment(t) {
+		return false
+	}
+	return isSentence(t) || isAdvice(t) || isLeadIn(t) || isPhrase(withoutAsides(t))
+}
+
+// commentPrefixes start a comment line in the languages quorum reads.
+var commentPrefixes = []string{"//", "/*", "*", "#", "--", ";", "<!--"}
+
+func isComment(t string) bool {
+	for _, p := range commentPrefixes {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdvice is a sentence that names code: a capital first, a full stop
+// last, three or more words, and no braces, semicolons or assignments,
+// though it may hold a call ("Use errors.New() here.").
+func isAdvice(l string) bool {
+	first, _ := utf8.DecodeRuneInString(l)
+	return unicode.IsUpper(first) && strings.HasSuffix(l, ".") && len(strings.Fields(l)) >= 3 &&
+		!strings.ContainsAny(l, "{};=") && !leadingKeywords[strings.Fields(l)[0]]
+}
+
+// withoutAsides drops parenthesised words ("(return an error)") from a
+// line, so the words around them are read as they are.
+var asides = regexp.MustCompile(`\s*\([^()]*\)`)
+
+func withoutAsides(l string) string { return asides.ReplaceAllString(l, "") }
+
+// leadWords are the one-word lead-ins a fix opens with ("Fix:", "After:").
+var leadWords = map[string]bool{
+	"fix": true, "fixed": true, "before": true, "after": true, "instead": true, "example": true, "solution": true,
+	"suggestion": true, "replacement": true, "change": true, "corrected": true, "alternatively": true, "then": true, "note": true,
 }
 
 // isFenceLine reports whether a line opens or closes a Markdown fence:
@@ -132,7 +175,11 @@ func isFenceLine(l string) bool {
 // Foo:", "except ValueError:") starts with a keyword.
 func isLeadIn(l string) bool {
 	words, ok := strings.CutSuffix(l, ":")
-	return ok && isPhrase(words)
+	if !ok {
+		return false
+	}
+	words = withoutAsides(words)
+	return isPhrase(words) || leadWords[strings.ToLower(words)]
 }
 
 // listItem strips a list marker ("- ", "* ", "• ", "1. ", "2) ") from a

@@ -47,17 +47,26 @@ func TestFixMixesWords(t *testing.T) {
 		"Use a parameterized query:\n```go\nrows, err := db.Query(q, name)\n```\nand check the error:\n```go\nif err != nil {\n\treturn\n}\n```": true,
 		"Replace with:\n\n    if rows != nil {\n        defer rows.Close()\n    }\n\nThis avoids a nil dereference.":                             true,
 		"if err != nil {\n\treturn err\n}\nThis avoids the panic.":                                                                               true,
-		"```\nx := 1\n```\n```\ny := 2\n```":                                         true,
-		"~~~\nx := 1":                                                                true,
-		"if err != nil {\n\treturn err\n}":                                           false,
-		"n := len(s)\ns := \"``````\"\ntotal := 100 / n":                             false,
-		"// check the error\nif err != nil {\n\treturn err\n}":                       false,
-		"class Cache:\n    pass":                                                     false,
-		"try:\n    run()\nexcept ValueError:\n    pass":                              false,
-		"def f():\n    \"\"\"\n    Return the value of x.\n    \"\"\"\n    return x": false,
-		"match command:\n    case \"go\":\n        run()":                            false,
-		"Check the error.\nThen close the file.":                                     false, // words alone
-		"":                                                                           false,
+		"```\nx := 1\n```\n```\ny := 2\n```":                                           true,
+		"~~~\nx := 1":                                                                  true,
+		"if err != nil {\n\treturn err\n}":                                             false,
+		"n := len(s)\ns := \"``````\"\ntotal := 100 / n":                               false,
+		"// check the error\nif err != nil {\n\treturn err\n}":                         false,
+		"class Cache:\n    pass":                                                       false,
+		"try:\n    run()\nexcept ValueError:\n    pass":                                false,
+		"def f():\n    \"\"\"\n    Return the value of x.\n    \"\"\"\n    return x":   false,
+		"match command:\n    case \"go\":\n        run()":                              false,
+		"Return an error instead of panicking\nfunc Put() error {\n\treturn nil\n}":    true,
+		"func Put() error {\n\treturn nil\n}\nThen update every caller to check it":    true,
+		"Fix (return an error):\nfunc Put() error {\n\treturn nil\n}":                  true,
+		"Use errors.New() here.\nfunc Put() error {\n\treturn nil\n}":                  true,
+		"Option A - return an error\nfunc Put() error {\n\treturn nil\n}":              true,
+		"Fix:\nfunc Put() error {\n\treturn nil\n}":                                    true,
+		"Before:\nfunc Put() { panic(\"put\") }\nAfter:\nfunc Put() error {}":          true,
+		"// Put stores the value. It fails when:\nfunc Put() error {\n\treturn nil\n}": false,
+		"Outer:\n\tfor {\n\t\tbreak Outer\n\t}":                                        false, // a Go label
+		"Check the error.\nThen close the file.":                                       false, // words alone
+		"":                                                                             false,
 	} {
 		if got := FixMixesWords(fix); got != want {
 			t.Errorf("FixMixesWords(%q) = %v, want %v", fix, got, want)
