@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/internal/pipeline"
 
@@ -68,6 +69,7 @@ func replay(ctx context.Context, opts *ReviewOptions, cfg *config.Config, dopts 
 	if set.Root == "" { // the dismissal ledger is read from the work tree
 		set.Root = dismiss.WorkTree(gitDir)
 	}
+	exactPaths(raw, set)
 	if unchecked != nil {
 		warn(opts, "", unchecked)
 	}
@@ -174,4 +176,37 @@ func replayedOptions(saved, now map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// exactPaths gives raw's file lists the diff's own names. raw.json spells
+// a name that is not UTF-8 as JSON must (each such byte U+FFFD), while the
+// saved diff keeps its exact bytes (path_bytes): without this, a replay
+// finds no finding's file among those its reviewer was shown.
+func exactPaths(raw *review.Raw, set *diff.Set) {
+	exact := map[string]string{}
+	for _, f := range set.Files {
+		if !utf8.ValidString(f.Path) {
+			exact[strings.ToValidUTF8(f.Path, "\uFFFD")] = f.Path
+			exact[string([]rune(f.Path))] = f.Path
+		}
+	}
+	if len(exact) == 0 {
+		return
+	}
+	fix := func(ps []string) {
+		for i, p := range ps {
+			if e, ok := exact[p]; ok {
+				ps[i] = e
+			}
+		}
+	}
+	for i := range raw.Results {
+		res := &raw.Results[i]
+		fix(res.Covered)
+		fix(res.NotCovered)
+		fix(res.Truncated)
+		for j := range res.Chunks {
+			fix(res.Chunks[j].Files)
+		}
+	}
 }

@@ -1,0 +1,26 @@
+package reviewcmd
+
+import (
+	"testing"
+
+	"github.com/quorum-review/quorum/diff"
+	"github.com/quorum-review/quorum/review"
+)
+
+// TestReplayReadsNonUTF8NamesExactly: raw.json can only spell a name that
+// is not UTF-8 with U+FFFD; the saved diff keeps its bytes. A replay reads
+// the reviewers' file lists as the diff's names, so their findings on such
+// a file are not rejected as "not shown".
+func TestReplayReadsNonUTF8NamesExactly(t *testing.T) {
+	name := "caf\xe9.go"
+	set := &diff.Set{Files: []diff.File{{Path: name}, {Path: "ok.go"}}}
+	raw := &review.Raw{Results: []review.RawResult{{
+		Covered: []string{"caf\uFFFD.go", "ok.go"},
+		Chunks:  []review.ChunkResult{{Files: []string{"caf\uFFFD.go"}}},
+	}}}
+	exactPaths(raw, set)
+	res := raw.Results[0]
+	if res.Covered[0] != name || res.Covered[1] != "ok.go" || res.Chunks[0].Files[0] != name {
+		t.Fatalf("covered %q, chunk files %q", res.Covered, res.Chunks[0].Files)
+	}
+}
