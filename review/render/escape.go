@@ -127,6 +127,10 @@ func escapeLine(s string, cell bool) string {
 			// "[text][ref]"; elsewhere (arr[i]) they stay bare.
 			if c == ']' && i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '[') {
 				b.WriteString(`\]`)
+			} else if c == '[' && i >= 2 && s[i-2:i] == "##" {
+				// "##[error]" anywhere in a line is a GitHub Actions
+				// command to the runner that prints the report in a log.
+				b.WriteString(`\[`)
 			} else {
 				b.WriteByte(c)
 			}

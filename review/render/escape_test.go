@@ -93,6 +93,8 @@ func TestEscapeNeutralises(t *testing.T) {
 	}{
 		{"# Heading", `\# Heading`, ""},
 		{"## Suggestions (0)", `\## Suggestions (0)`, ""},
+		{"##[error]forged", `\##\[error]forged`, ""},
+		{"see ##[warning]title", `see ##\[warning]title`, ""},
 		{"> quoted", `\> quoted`, ""},
 		{"> [!WARNING]", `\> [!WARNING]`, ""},
 		{"- item", `\- item`, ""},
