@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Kind says what went wrong when loading a diff. The diff package names
@@ -118,7 +120,9 @@ func notRepoError(dir string) error {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	e := errorf(NotRepo, "not a git repository: %s", dir)
+	// Escaped as a path: a line break or control byte in it must neither
+	// cut the message short nor reach the terminal.
+	e := errorf(NotRepo, "not a git repository: %s", safetext.Path(dir))
 	e.Dir = dir
 	return e
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/atomicfile"
+	"github.com/quorum-review/quorum/internal/safetext"
 )
 
 // Marker identifies a pre-push script written by quorum; only files
@@ -111,7 +112,7 @@ func HooksDir(ctx context.Context, dir string) (string, error) {
 			if errors.As(derr, &de) && de.Env != "" {
 				return "", derr // GIT_DIR or GIT_WORK_TREE names nothing: say which
 			}
-			return "", fmt.Errorf("%w: %s", ErrNotRepository, absolute(dir))
+			return "", fmt.Errorf("%w: %s", ErrNotRepository, safetext.Path(absolute(dir)))
 		}
 		return "", err
 	}
