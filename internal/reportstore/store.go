@@ -289,6 +289,7 @@ func readReport(dir string) (*report.Report, error) {
 	if r.Grouping.By == "" {
 		r.Grouping.By = report.GroupedByRules // saved before reports said what grouped the findings
 	}
+	r.ExactUnread()
 	return &r, nil
 }
 

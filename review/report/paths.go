@@ -168,3 +168,22 @@ func (s *Skipped) UnmarshalJSON(b []byte) error {
 	s.File = diff.ExactPath(s.File, v.FileBytes)
 	return nil
 }
+
+// ExactUnread spells the verdict's unread files as the coverage and the
+// skipped files do. A report saved before report.json spelled a file one
+// way kept them escaped for printing (safetext.Path): read back, they are
+// the files' own names again, so the two lists join and Read counts right.
+func (r *Report) ExactUnread() {
+	exact := map[string]string{}
+	for _, f := range r.Coverage.Files {
+		exact[safetext.Path(f.Path)] = f.Path
+	}
+	for _, s := range r.Skipped {
+		exact[safetext.Path(s.File)] = s.File
+	}
+	for i, u := range r.Verdict.Unread {
+		if e, ok := exact[u]; ok {
+			r.Verdict.Unread[i] = e
+		}
+	}
+}
