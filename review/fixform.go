@@ -148,9 +148,10 @@ func isAdvice(l string) bool {
 		!strings.ContainsAny(l, "{};=") && !leadingKeywords[strings.Fields(l)[0]]
 }
 
-// withoutAsides drops parenthesised words ("(return an error)") from a
-// line, so the words around them are read as they are.
-var asides = regexp.MustCompile(`\s*\([^()]*\)`)
+// withoutAsides drops parenthesised words set off by a space ("Fix
+// (return an error)") from a line, so the words around them are read as
+// they are; a call's parentheses ("make(map[string]int)") stay.
+var asides = regexp.MustCompile(`\s+\([^()]*\)`)
 
 func withoutAsides(l string) string { return asides.ReplaceAllString(l, "") }
 

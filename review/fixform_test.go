@@ -65,6 +65,7 @@ func TestFixMixesWords(t *testing.T) {
 		"Before:\nfunc Put() { panic(\"put\") }\nAfter:\nfunc Put() error {}":          true,
 		"// Put stores the value. It fails when:\nfunc Put() error {\n\treturn nil\n}": false,
 		"Outer:\n\tfor {\n\t\tbreak Outer\n\t}":                                        false, // a Go label
+		"results: make(map[string]int)":                                                false, // a struct literal's field
 		"Check the error.\nThen close the file.":                                       false, // words alone
 		"":                                                                             false,
 	} {
