@@ -32,9 +32,10 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 	}
 	switch st.State {
 	case NothingNew:
-		if len(st.Unreviewed) > 0 {
-			// Not "nothing to review": the remote got some unreviewed.
-			fmt.Fprintln(w, "nothing to push: the remote has every commit")
+		if len(st.Unreviewed) > 0 || len(st.BringsBack) > 0 {
+			// Not "nothing to review": the remote got some unreviewed, or
+			// the push reviews a blocked range again (said above).
+			fmt.Fprintln(w, "no new commit to push: the remote has every commit")
 			break
 		}
 		fmt.Fprintln(w, "nothing to review: the remote has every commit")
