@@ -245,6 +245,15 @@ func TestPlanPushBringsAnotherBranchToMain(t *testing.T) {
 	if len(p.Ranges) != 1 || !strings.Contains(r.run("diff", "--stat", p.Ranges[0].Base, merge), "wip.txt") || !slices.Contains(p.Commits, wip) {
 		t.Fatalf("main merging wip: ranges %v commits %v", ranges(p), p.Commits)
 	}
+	// main, pushed with a commit of its own, then forced to wip: what main
+	// did not have is wip's, reviewed.
+	r.run("reset", "-q", "--hard", one)
+	own := r.write("m2.txt", "m\n", "main again")
+	r.run("push", "-q", "-f", "origin", "main")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", wip, "refs/heads/main", own))
+	if got := ranges(p); len(got) != 1 || got[0] != one+".."+wip || !slices.Equal(p.Commits, []string{wip}) {
+		t.Fatalf("main forced to wip: ranges %v commits %v", got, p.Commits)
+	}
 }
 
 // A remote HEAD left dangling (the remote renamed master to main and a

@@ -101,11 +101,11 @@ type PlanOptions struct {
 // PlanPush works out which commits a push introduces, per update:
 //   - deletions are skipped; so are tags when opt.Tags is off, with the
 //     commits they bring (Skip.Unreviewed);
-//   - when the remote's old oid is present locally and an ancestor of the
-//     new one, the new commits are remote..local less those of the
-//     remote's default branch (main merged in since is not the push's;
-//     another branch of the remote, a teammate's unreviewed work, is);
-//   - otherwise (a new branch, a force-push, an old oid we never fetched)
+//   - when the remote's old oid is present locally (a fast-forward or a
+//     force-push), the new commits are those neither it nor the remote's
+//     default branch has (main merged in since is not the push's; another
+//     branch of the remote, a teammate's unreviewed work, is);
+//   - otherwise (a new branch, an old oid we never fetched)
 //     the new commits are those reachable from local and from nothing the
 //     remote is known to have;
 //   - the base is where the new commits leave the rest of the history
@@ -443,11 +443,13 @@ func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string,
 // not is "--not" followed by everything the remote is known to have, and
 // mains are the remote's default branches (Plan.mainlines).
 //
-// A fast-forward is old..head, less what the default branch has: main
-// merged into the branch since is the team's code, not the push's. A
-// commit the remote has only on another branch (a teammate's work in
-// progress, pushed without review) is the push's to answer for when it
-// brings it to this ref, as it always was.
+// An update of a ref whose old commit is here (a fast-forward, or a
+// force-push) brings what neither that commit nor the remote's default
+// branch has: main merged into the branch since is the team's code, not
+// the push's. A commit the remote has only on another branch (a
+// teammate's work in progress, pushed without review) is the push's to
+// answer for when it brings it to this ref, fast-forwarded or forced.
+// A new branch brings what the remote has under no ref.
 func rangeFor(ctx context.Context, g git, u Update, head, old string, not, mains []string, empty string) (Range, string, error) {
 	if old != "" {
 		if _, err := g.output(ctx, "merge-base", "--is-ancestor", old, head); err == nil {
@@ -458,10 +460,12 @@ func rangeFor(ctx context.Context, g git, u Update, head, old string, not, mains
 			if out == "" {
 				return Range{}, "nothing new", nil
 			}
-			not = append([]string{"--not", old}, mains...)
 		} else if !exitedNonZero(err) {
 			return Range{}, "", err
 		}
+		// A fast-forward or a force-push of a ref whose old commit is here:
+		// what the ref had, and the default branch, are not the push's.
+		not = append([]string{"--not", old}, mains...)
 	}
 	r, err := newSince(ctx, g, head, not, empty)
 	if err != nil {
