@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"path"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -139,10 +138,6 @@ type Index struct {
 	skipped map[string]string
 	paths   []string          // reviewable paths, sorted
 	renamed map[string]string // a renamed file's old path -> its new path
-	// root is the repository's top directory ("" when unknown), and repo
-	// its last component: where a longer path a model wrote starts the
-	// repository's own path (longerPath).
-	root, repo string
 	// chainMemo holds each hunk side's scope chains, read once (section.go).
 	chainMemo parallel.Memo[chainKey, *hunkChains]
 }
@@ -152,10 +147,6 @@ func NewIndex(set *diff.Set) *Index {
 	ix := &Index{diffs: map[string]*diff.File{}, skipped: map[string]string{}, renamed: map[string]string{}}
 	if set == nil {
 		return ix
-	}
-	if set.Root != "" {
-		ix.root = strings.TrimSuffix(filepath.ToSlash(set.Root), "/")
-		ix.repo = path.Base(ix.root)
 	}
 	for _, s := range set.Skipped {
 		ix.skipped[s.Path] = s.Reason
@@ -379,19 +370,14 @@ func trimGitPrefix(p string) string {
 
 // suffixMatches lists the diff's paths that p names by a suffix on
 // path-component boundaries: the diff's path may be the longer one (a
-// model shortens `store/cache.go` to `cache.go`). A path longer than the
-// diff's names it only through the repository (longerPath); never by its
-// tail alone, since `other/util.go`, `/app/other/util.go` and
-// `C:/x/other/util.go` all end in `util.go` and none is that file.
+// model shortens `store/cache.go` to `cache.go`), never p. The prompt shows
+// each file by its path in the repository and nothing in front of it, so
+// a longer path is one the model made up: `other/util.go`,
+// `/app/other/util.go`, `C:/x/other/util.go` all end in `util.go` and none
+// is that file, and a path through the repository's directory would
+// anchor by where the clone sits, which a replay elsewhere cannot repeat.
 func (ix *Index) suffixMatches(p string) []string {
-	p = strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")
-	q := path.Clean(trimGitPrefix(p))
-	if in, ok := ix.longerPath(p); ok {
-		if _, ok := ix.diffs[in]; ok {
-			return []string{in}
-		}
-		return nil // a file of the repository the change did not touch
-	}
+	q := path.Clean(trimGitPrefix(strings.ReplaceAll(strings.TrimSpace(p), "\\", "/")))
 	var matches []string
 	for _, cand := range ix.paths {
 		if strings.HasSuffix(cand, "/"+q) {
@@ -399,30 +385,6 @@ func (ix *Index) suffixMatches(p string) []string {
 		}
 	}
 	return matches
-}
-
-// longerPath reads p (slashes forward) as a path with the repository in
-// it: under its top directory (`/home/u/proj/store/cache.go`, also as a
-// `file://` URI), or after a component that is the repository's name
-// (`proj/store/cache.go`, `C:/src/proj/store/cache.go`, the last such
-// component). ok is false when p names no path inside the repository so.
-func (ix *Index) longerPath(p string) (string, bool) {
-	p = strings.TrimPrefix(p, "file://")
-	if ix.root != "" {
-		if rest, ok := strings.CutPrefix(p, ix.root+"/"); ok {
-			return path.Clean(rest), true
-		}
-	}
-	if ix.repo == "" || ix.repo == "/" || ix.repo == "." {
-		return "", false
-	}
-	parts := strings.Split(strings.Trim(p, "/"), "/")
-	for i := len(parts) - 2; i >= 0; i-- {
-		if parts[i] == ix.repo {
-			return path.Clean(strings.Join(parts[i+1:], "/")), true
-		}
-	}
-	return "", false
 }
 
 // quotedIn is the one path of paths whose diff holds quote, or "" when

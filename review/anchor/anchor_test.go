@@ -12,7 +12,7 @@ import (
 
 func index() *anchor.Index {
 	set := reporttest.Set()
-	set.Root = "/home/u/src/proj"
+	set.Root = "/home/u/src/proj" // never read: paths resolve the same in any clone
 	set.Files = append(set.Files,
 		reporttest.File("web/api/handler.go", diff.StatusModified, 1, 1, "+package api"),
 		reporttest.File("pkg/tail.go", diff.StatusModified, 8, 8, " \tkeep()", "-\tlastCall()"),
@@ -70,11 +70,11 @@ func TestAnchor(t *testing.T) {
 			file: "pkg/dup.go", line: 4, end: 4},
 		{name: "a/ prefix", f: reporttest.F("b/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
 		{name: "unique suffix", f: reporttest.F("cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
-		{name: "absolute path", f: reporttest.F("/home/u/src/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
-		{name: "absolute path of another clone", f: reporttest.F("/srv/build/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
-		{name: "a file URI", f: reporttest.F("file:///home/u/src/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
-		{name: "the repository's name in front", f: reporttest.F("proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), file: "store/cache.go", line: 13, end: 13},
-		{name: "an unchanged file under the root", f: reporttest.F("/home/u/src/proj/other/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
+		// Nothing in front of a changed file's path: the prompt shows none,
+		// and one would anchor by where the clone sits.
+		{name: "absolute path", f: reporttest.F("/home/u/src/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
+		{name: "a file URI", f: reporttest.F("file:///home/u/src/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
+		{name: "the repository's name in front", f: reporttest.F("proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
 		{name: "a longer path outside the repository", f: reporttest.F("/usr/lib/go/src/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
 		{name: "file level", f: reporttest.F("store/cache.go", 0, "", "suggestion", "docs", "t", "e"), file: "store/cache.go"},
 		{name: "severity case", f: reporttest.F("store/cache.go", 0, "", "Critical", "", "t", "e"), file: "store/cache.go"},
@@ -368,26 +368,23 @@ func TestResolveLongerPath(t *testing.T) {
 	}}
 	ix := anchor.NewIndex(set)
 	for given, want := range map[string]string{
-		"/home/u/proj/util.go":        "util.go",
-		"file:///home/u/proj/util.go": "util.go",
-		`C:\src\proj\util.go`:         "util.go",
-		"~/proj/util.go":              "util.go",
-		"proj/pkg/util.go":            "pkg/util.go",
-		"./pkg/util.go":               "pkg/util.go",
-		"b/pkg/util.go":               "pkg/util.go",
-		`pkg\util.go`:                 "pkg/util.go",
-		"pkg/../util.go":              "util.go",
-		"/util.go":                    "util.go",
+		"./pkg/util.go":  "pkg/util.go",
+		"b/pkg/util.go":  "pkg/util.go",
+		`pkg\util.go`:    "pkg/util.go",
+		"pkg/../util.go": "util.go",
+		"/util.go":       "util.go",
+		"/pkg/util.go":   "pkg/util.go",
 	} {
 		if got, why := ix.ResolvePath(given); got != want {
 			t.Errorf("ResolvePath(%q) = %q (%s), want %q", given, got, why, want)
 		}
 	}
-	// Longer than a diff path, and not through the repository: another
-	// file (an unchanged one, or one the model made up), whatever its
-	// tail.
+	// Longer than a changed file's path: another file (an unchanged one,
+	// or one the model made up), whatever its tail, and whatever the
+	// clone's directory (the same answers anchor alike in any clone).
 	for _, given := range []string{"other/util.go", "deep/pkg/util.go", "x/util.go", "/other/util.go",
-		"/internal/other/util.go", "/home/u/proj/other/util.go", "/app/other/util.go", "C:/x/other/util.go", "/usr/lib/go/src/x/util.go"} {
+		"/internal/other/util.go", "/home/u/proj/util.go", "/home/u/proj/other/util.go", "/app/other/util.go",
+		"C:/x/other/util.go", `C:\src\proj\util.go`, "~/proj/util.go", "proj/pkg/util.go", "/usr/lib/go/src/x/util.go"} {
 		if got, why := ix.ResolvePath(given); got != "" || why != "file "+given+" is not in the diff" {
 			t.Errorf("ResolvePath(%q) = %q (%s), want it not in the diff", given, got, why)
 		}
