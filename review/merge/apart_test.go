@@ -108,6 +108,13 @@ func TestOneReviewerSayingOneIssueFiveWays(t *testing.T) {
 		}
 		t.Fatalf("%d clusters, want the five quotes of line 37 as one and line 41 alone", len(cs))
 	}
+	// One piece of the line cut two ways (overlapping quotes) is one
+	// place, not two parts.
+	cut, other := fs[0], fs[1]
+	cut.Raw.Quote, other.Raw.Quote = "result := divide(10, 0", "divide(10, 0)"
+	if n := len(Clusters([]anchor.Finding{cut, other})); n != 1 {
+		t.Errorf("overlapping quotes: %d clusters, want 1", n)
+	}
 	perf := quoted("m1", "a.go", 37, "division-by-zero", "suggestion", "performance", "Division in a hot loop", "Integer division is slow here.", line, tail)
 	if n := len(Clusters([]anchor.Finding{fs[0], perf})); n != 2 {
 		t.Errorf("another category: %d clusters, want 2", n)

@@ -114,7 +114,7 @@ func candidatePairs(nodes []node) []pair {
 			// holds what the other does not: `r.FormValue("table")` and
 			// `r.FormValue("name")`) point at two things in it. A repeat
 			// quotes the same code, or more or less of it.
-			if !ablate.quoteParts && fa.Evidence == anchor.EvidenceQuote && fb.Evidence == anchor.EvidenceQuote && partsApart(fa.Raw.Quote, fb.Raw.Quote) {
+			if !ablate.quoteParts && fa.Evidence == anchor.EvidenceQuote && fb.Evidence == anchor.EvidenceQuote && fa.Line == fb.Line && partsApart(fa.LineText, fa.Raw.Quote, fb.Raw.Quote) {
 				return
 			}
 			// Two kinds the reviewer declared say two issues, not one seen
@@ -228,9 +228,17 @@ func sameQuotedIssue(a, b *node) bool {
 	return a.kinds != 0 && a.kinds == b.kinds
 }
 
-// partsApart reports whether two quotes, white space aside, are each more
-// than a part of the other: neither holds the other.
-func partsApart(a, b string) bool {
-	a, b = strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " ")
-	return a != "" && b != "" && !strings.Contains(a, b) && !strings.Contains(b, a)
+// partsApart reports whether two one-line quotes are two separate parts
+// of line, white space aside: each found in it once, and no byte of the
+// line in both. Quotes that overlap (`result := divide(10, 0` and
+// `divide(10, 0)`: one piece cut two ways), or that the line does not hold
+// as written, are not known to be apart.
+func partsApart(line, a, b string) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	line, a, b = norm(line), norm(a), norm(b)
+	if a == "" || b == "" || strings.Count(line, a) != 1 || strings.Count(line, b) != 1 {
+		return false
+	}
+	i, j := strings.Index(line, a), strings.Index(line, b)
+	return i+len(a) <= j || j+len(b) <= i
 }
