@@ -55,6 +55,10 @@ var leadingKeywords = map[string]bool{
 	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
 	"class": true, "except": true, "elif": true, "struct": true, "enum": true, "impl": true, "async": true,
 	"match": true, "finally": true, "loop": true, "fn": true, "pub": true, "interface": true, "default": true,
+	"exit": true, "local": true, "global": true, "nonlocal": true, "source": true, "set": true, "unsafe": true,
+	// SQL, as it is usually written.
+	"SELECT": true, "INSERT": true, "UPDATE": true, "DELETE": true, "DROP": true, "CREATE": true, "ALTER": true,
+	"GRANT": true, "REVOKE": true, "WITH": true, "SET": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "GO": true,
 }
 
 // FixIsProse reports whether a model's fix is words rather than code. Models
@@ -109,7 +113,7 @@ func FixMixesWords(fix string) bool {
 		if t == "" || t != strings.TrimRightFunc(l, unicode.IsSpace) {
 			continue // blank, or indented
 		}
-		if marginWords(stripBackticks(t)) {
+		if marginWords(stripBackticks(t), strings.Contains(fix, "/*")) {
 			return true
 		}
 	}
@@ -120,11 +124,21 @@ func FixMixesWords(fix string) bool {
 // a sentence, advice ("Use errors.New() here."), a lead-in ("Fix:",
 // "Fix (return an error):"), or a phrase ("Option A - return an error",
 // "Then update every caller"). A comment is code's own words.
-func marginWords(t string) bool {
-	if isComment(t) {
+// A list item ("- Then call mu.Unlock()") is read by its words; "* " is
+// a block comment's line only in a fix that opens one (blockComment).
+func marginWords(t string, blockComment bool) bool {
+	if item, ok := listItem(t); ok && !(blockComment && strings.HasPrefix(t, "*")) {
+		t = item
+	} else if isComment(t) {
 		return false
 	}
-	return isSentence(t) || isAdvice(t) || isLeadIn(t) || isPhrase(withoutAsides(t))
+	return isSentence(t) || isAdvice(t) || isLeadIn(t) || marginPhrase(withoutAsides(t))
+}
+
+// marginPhrase is a phrase of three or more words: two ("exit 1", "global
+// counter") are as often a line of code.
+func marginPhrase(t string) bool {
+	return isPhrase(t) && len(strings.Fields(sentencePunctuation.Replace(t))) >= 3
 }
 
 // commentPrefixes start a comment line in the languages quorum reads.

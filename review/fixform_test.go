@@ -66,6 +66,12 @@ func TestFixMixesWords(t *testing.T) {
 		"// Put stores the value. It fails when:\nfunc Put() error {\n\treturn nil\n}": false,
 		"Outer:\n\tfor {\n\t\tbreak Outer\n\t}":                                        false, // a Go label
 		"results: make(map[string]int)":                                                false, // a struct literal's field
+		"mu.Lock()\n* Also call mu.Unlock() in a defer.":                               true,
+		"mu.Lock()\n- Then call mu.Unlock() via defer.":                                true,
+		"/*\n * Lock first.\n */\nmu.Lock()":                                           false,
+		"set -eu\nexit 1":                                                              false,
+		"global counter\ncounter += 1":                                                 false,
+		"DROP TABLE sessions\nGO":                                                      false,
 		"Check the error.\nThen close the file.":                                       false, // words alone
 		"":                                                                             false,
 	} {

@@ -181,8 +181,12 @@ func (r *Report) ExactUnread() {
 	for _, s := range r.Skipped {
 		exact[safetext.Path(s.File)] = s.File
 	}
+	own := map[string]bool{}
+	for _, e := range exact {
+		own[e] = true
+	}
 	for i, u := range r.Verdict.Unread {
-		if e, ok := exact[u]; ok {
+		if e, ok := exact[u]; ok && !own[u] { // a name already exact stays
 			r.Verdict.Unread[i] = e
 		}
 	}

@@ -184,10 +184,20 @@ func replayedOptions(saved, now map[string]string) map[string]string {
 // finds no finding's file among those its reviewer was shown.
 func exactPaths(raw *review.Raw, set *diff.Set) {
 	exact := map[string]string{}
+	own := map[string]bool{}
 	for _, f := range set.Files {
-		if !utf8.ValidString(f.Path) {
-			exact[strings.ToValidUTF8(f.Path, "\uFFFD")] = f.Path
-			exact[string([]rune(f.Path))] = f.Path
+		own[f.Path] = true
+	}
+	for _, f := range set.Files {
+		if utf8.ValidString(f.Path) {
+			continue
+		}
+		for _, k := range []string{strings.ToValidUTF8(f.Path, "\uFFFD"), string([]rune(f.Path))} {
+			if e, ok := exact[k]; ok && e != f.Path {
+				exact[k] = "" // two names that read alike: neither is known
+			} else if !ok {
+				exact[k] = f.Path
+			}
 		}
 	}
 	if len(exact) == 0 {
@@ -195,7 +205,7 @@ func exactPaths(raw *review.Raw, set *diff.Set) {
 	}
 	fix := func(ps []string) {
 		for i, p := range ps {
-			if e, ok := exact[p]; ok {
+			if e := exact[p]; e != "" && !own[p] {
 				ps[i] = e
 			}
 		}

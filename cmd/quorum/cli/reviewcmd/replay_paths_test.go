@@ -23,4 +23,12 @@ func TestReplayReadsNonUTF8NamesExactly(t *testing.T) {
 	if res.Covered[0] != name || res.Covered[1] != "ok.go" || res.Chunks[0].Files[0] != name {
 		t.Fatalf("covered %q, chunk files %q", res.Covered, res.Chunks[0].Files)
 	}
+
+	// Two names that read alike are left as written: neither is known.
+	set = &diff.Set{Files: []diff.File{{Path: "caf\xe9.go"}, {Path: "caf\xe8.go"}}}
+	raw = &review.Raw{Results: []review.RawResult{{Covered: []string{"caf\uFFFD.go"}}}}
+	exactPaths(raw, set)
+	if raw.Results[0].Covered[0] != "caf\uFFFD.go" {
+		t.Fatalf("an ambiguous name became %q", raw.Results[0].Covered[0])
+	}
 }
