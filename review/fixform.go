@@ -55,7 +55,7 @@ var leadingKeywords = map[string]bool{
 	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
 	"class": true, "except": true, "elif": true, "struct": true, "enum": true, "impl": true, "async": true,
 	"match": true, "finally": true, "loop": true, "fn": true, "pub": true, "interface": true, "default": true,
-	"exit": true, "local": true, "global": true, "nonlocal": true, "source": true, "set": true, "unsafe": true,
+	"exit": true, "local": true, "global": true, "nonlocal": true, "source": true, "set": true, "unsafe": true, "make": true, "trap": true,
 	// SQL, as it is usually written.
 	"SELECT": true, "INSERT": true, "UPDATE": true, "DELETE": true, "DROP": true, "CREATE": true, "ALTER": true,
 	"GRANT": true, "REVOKE": true, "WITH": true, "SET": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "GO": true,
@@ -135,10 +135,13 @@ func marginWords(t string, blockComment bool) bool {
 	return isSentence(t) || isAdvice(t) || isLeadIn(t) || marginPhrase(withoutAsides(t))
 }
 
-// marginPhrase is a phrase of three or more words: two ("exit 1", "global
-// counter") are as often a line of code.
+// marginPhrase is a phrase of three or more words that starts as a
+// sentence does, with a capital ("Then update every caller"): two words
+// ("exit 1", "global counter") and lower-case commands ("trap cleanup
+// EXIT") are as often a line of code.
 func marginPhrase(t string) bool {
-	return isPhrase(t) && len(strings.Fields(sentencePunctuation.Replace(t))) >= 3
+	first, _ := utf8.DecodeRuneInString(t)
+	return unicode.IsUpper(first) && isPhrase(t) && len(strings.Fields(sentencePunctuation.Replace(t))) >= 3
 }
 
 // commentPrefixes start a comment line in the languages quorum reads.

@@ -72,6 +72,10 @@ func TestFixMixesWords(t *testing.T) {
 		"set -eu\nexit 1":                                                              false,
 		"global counter\ncounter += 1":                                                 false,
 		"DROP TABLE sessions\nGO":                                                      false,
+		"trap cleanup EXIT\nrm -rf \"$DIR/build\"":                                     false,
+		"SELECT id, name\nFROM users\nWHERE active = true\nORDER BY id;":               false,
+		"DELETE FROM users WHERE id IN (SELECT id FROM stale)\nCOMMIT":                 false,
+		"BEGIN TRANSACTION\nDELETE FROM users WHERE expired = 1\nCOMMIT":               false,
 		"Check the error.\nThen close the file.":                                       false, // words alone
 		"":                                                                             false,
 	} {
