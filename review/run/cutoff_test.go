@@ -70,6 +70,11 @@ func TestOwnContextOnlyWhenTheModelsOwn(t *testing.T) {
 		if !strings.Contains(res.Error, "no part of the diff fits") || strings.Contains(res.Error, "own context") != tc.own {
 			t.Errorf("%s: error %q (own context: want %v)", tc.name, res.Error, tc.own)
 		}
+		// Its files did not fit: truncated in the coverage, not "stopped
+		// before reaching them".
+		if len(res.Truncated) != 1 || res.Truncated[0] != "f00.go" {
+			t.Errorf("%s: truncated %v, want the file that did not fit", tc.name, res.Truncated)
+		}
 	}
 }
 

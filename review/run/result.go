@@ -109,6 +109,11 @@ func (r *Runner) finish(rr *reviewerRun) {
 		if answered > 0 && res.Status != review.StatusMissing {
 			res.Status = review.StatusPartial
 		}
+		if errors.Is(rr.fatal, ErrNothingFits) {
+			// Its files did not fit its context: the coverage says so
+			// (truncated), not that it stopped before reaching them.
+			res.Truncated = append(res.Truncated, rr.plan.NotCovered...)
+		}
 	case answered == total && unfinished == 0:
 		res.Status = review.StatusOK
 	case answered == 0:
