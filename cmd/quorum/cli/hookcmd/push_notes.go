@@ -105,7 +105,8 @@ func mergedInNote(ctx context.Context, w io.Writer, dir string, plan *hook.Plan)
 		for i := range sides {
 			sides[i] = safetext.OneLine(sides[i])
 		}
-		fmt.Fprintf(w, "quorum: %s merges %s: reviewed for what it changes on top of git's merge of them (%s, see git show)\n",
+		// The pushed commit may sit above the merge: it "brings" one.
+		fmt.Fprintf(w, "quorum: %s brings a merge of %s: reviewed for what it changes on top of git's merge of them (%s, see git show)\n",
 			cmdutil.ShortOID(r.Head), strings.Join(sides, " and "), cmdutil.ShortOID(r.Base))
 	}
 }
