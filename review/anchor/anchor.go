@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -334,11 +335,23 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	case 1:
 		return matches[0], ""
 	case 0:
+		// The path as models copy it with something around it: in
+		// backticks, with its line (`h.go:5`), or with the prompt's
+		// header status (`h.go (modified)`).
+		if bare := pathDecorations.ReplaceAllString(strings.Trim(raw, "`"), ""); bare != raw && bare != "" {
+			if got, why := ix.ResolvePath(bare); got != "" {
+				return got, why
+			}
+		}
 		return "", fmt.Sprintf("file %s is not in the diff", raw)
 	default:
 		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
 	}
 }
+
+// pathDecorations are what a model copies around a path: a line and
+// column after it, or the status the prompt's file header gives.
+var pathDecorations = regexp.MustCompile(`(:\d+(:\d+)?| \((added|modified|deleted|renamed|copied|type-changed)[^)]*\))$`)
 
 // mangled finds the one reviewable path that is not UTF-8 and reads as p
 // once each of its invalid bytes (as JSON writes them: []rune's reading),

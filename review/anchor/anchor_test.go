@@ -374,6 +374,13 @@ func TestResolveLongerPath(t *testing.T) {
 		"pkg/../util.go": "util.go",
 		"/util.go":       "util.go",
 		"/pkg/util.go":   "pkg/util.go",
+		// What models copy around a path: backticks, the line, the
+		// prompt header's status.
+		"`pkg/util.go`":          "pkg/util.go",
+		"pkg/util.go:5":          "pkg/util.go",
+		"pkg/util.go:5:2":        "pkg/util.go",
+		"pkg/util.go (modified)": "pkg/util.go",
+		"`pkg/util.go:5`":        "pkg/util.go",
 	} {
 		if got, why := ix.ResolvePath(given); got != want {
 			t.Errorf("ResolvePath(%q) = %q (%s), want %q", given, got, why, want)
