@@ -233,7 +233,13 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	session, err := pipeline.Open(ctx, pipeline.Options{Config: cfg, Getenv: p.getenv, Now: p.now, Observer: obs})
 	if err != nil {
 		if pipeline.Unavailable(err) {
-			return Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}, nil
+			// The generic "start Ollama" unless the setting that named the
+			// address is known (errmap.WithHostOrigin).
+			o := Outcome{Unavailable: true, Reason: unavailableReason(err, cfg.OllamaHost)}
+			if withOrigin := errmap.WithHostOrigin(err, cfg); withOrigin != err {
+				o.Fix = errmap.HookHint(withOrigin)
+			}
+			return o, nil
 		}
 		return Outcome{}, err // a refused remote host is the user's decision, not an outage
 	}
@@ -286,7 +292,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	// (an interrupted run returns none).
 	typos := cmdutil.MissingTypos(ctx, session, raw)
 	if runErr != nil && pipeline.Unavailable(runErr) {
-		fix := cmdutil.WithTypos(errmap.HookHint(runErr), typos)
+		fix := cmdutil.WithTypos(errmap.HookHint(errmap.WithHostOrigin(runErr, cfg)), typos)
 		return Outcome{Unavailable: true, Reason: unavailableReason(runErr, cfg.OllamaHost), Fix: fix}, nil
 	}
 	// A report that could not be saved still gates the push.
@@ -370,7 +376,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	} else if rep.Verdict.RestsOn == 0 && !out.Blocked {
 		// The run's error says what went wrong (a server that failed
 		// mid-answer, unusable answers): its hint, not "start Ollama".
-		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: cmdutil.WithTypos(errmap.HookHint(runErr), typos)}, nil
+		return Outcome{Unavailable: true, Reason: "no reviewer could answer (" + rep.Verdict.Text + ")", ReportPath: out.ReportPath, Fix: cmdutil.WithTypos(errmap.HookHint(errmap.WithHostOrigin(runErr, cfg)), typos)}, nil
 	}
 	// The verdict counts a file over the size limit as unread too; it is
 	// said once, below, with its own cause.
