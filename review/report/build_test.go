@@ -458,6 +458,17 @@ func TestUnmetAgreementIsNotAPass(t *testing.T) {
 		!strings.HasPrefix(v.Text, "incomplete: min agreement 3 cannot be met by 2 reviewers, so the gate was not applied (") {
 		t.Fatalf("verdict = %+v", v)
 	}
+	// It says what the gate would have judged, never "below the gate".
+	at := 0
+	for _, f := range r.Findings {
+		if review.SeverityRank(f.Severity) >= review.SeverityRank(r.Policy.FailOn) {
+			at++
+		}
+	}
+	if want := fmt.Sprintf("(%d finding", at); at == 0 && !strings.Contains(v.Text, "(no finding at or above "+r.Policy.FailOn+")") ||
+		at > 0 && (!strings.Contains(v.Text, want) || !strings.Contains(v.Text, " left unjudged)")) || strings.Contains(v.Text, "below the gate") {
+		t.Fatalf("verdict text %q (%d at or above %s)", v.Text, at, r.Policy.FailOn)
+	}
 	// With the gate off there is no gate to apply: the note only.
 	r = build(t, failed, report.Policy{MinAgreement: 3, FailOn: report.FailOnNone})
 	if r.Verdict.Status != report.VerdictPass || !strings.Contains(r.Verdict.Text, "; min agreement 3 cannot be met by 2 reviewers") {

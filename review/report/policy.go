@@ -256,7 +256,19 @@ func (r *Report) verdict(empty bool) Verdict {
 			// Too few reviewers answered for any finding to trip the gate:
 			// the gate was not applied, so this is not a pass.
 			v.Status = VerdictIncomplete
-			v.Text = "incomplete: " + unmet + ", so the gate was not applied (" + strings.TrimPrefix(v.Text, "passed: ") + ")"
+			at := 0
+			for _, f := range r.Findings {
+				if review.SeverityRank(f.Severity) >= review.SeverityRank(r.Policy.FailOn) {
+					at++
+				}
+			}
+			// What the gate would have judged, by severity alone: "below the
+			// gate" would call a critical finding below it.
+			judged := "no finding at or above " + r.Policy.FailOn
+			if at > 0 {
+				judged = plural(at, "finding", "findings") + " at or above " + r.Policy.FailOn + " left unjudged"
+			}
+			v.Text = "incomplete: " + unmet + ", so the gate was not applied (" + judged + ")"
 		} else {
 			v.Text += "; " + unmet
 		}
