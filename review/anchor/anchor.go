@@ -335,14 +335,6 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	case 1:
 		return matches[0], ""
 	case 0:
-		// The path as models copy it with something around it: in
-		// backticks, with its line (`h.go:5`), or with the prompt's
-		// header status (`h.go (modified)`).
-		if bare := pathDecorations.ReplaceAllString(strings.Trim(raw, "`"), ""); bare != raw && bare != "" {
-			if got, why := ix.ResolvePath(bare); got != "" {
-				return got, why
-			}
-		}
 		return "", fmt.Sprintf("file %s is not in the diff", raw)
 	default:
 		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
@@ -351,7 +343,29 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 
 // pathDecorations are what a model copies around a path: a line and
 // column after it, or the status the prompt's file header gives.
-var pathDecorations = regexp.MustCompile(`(:\d+(:\d+)?| \((added|modified|deleted|renamed|copied|type-changed)[^)]*\))$`)
+var pathDecorations = regexp.MustCompile(`((:\d+)+| \((added|modified|deleted|renamed|copied|type-changed)[^)]*\))$`)
+
+// maxPathBytes bounds the path a model gives: none of the diff's is
+// longer, and a longer one costs every resolving step its length.
+const maxPathBytes = 4096
+
+// fileOf is the path a finding names, as the model wrote it unless that
+// is no path of the diff and the same less what models copy around a path
+// (backticks, a `:LINE` after it, the prompt header's `(modified)`) is:
+// read once, so every rule after it (a base name the quote decides, a
+// skipped file's reason) sees the bare path.
+func (ix *Index) fileOf(p string) string {
+	if len(p) > maxPathBytes {
+		return p[:maxPathBytes]
+	}
+	if got, _ := ix.ResolvePath(p); got != "" {
+		return p
+	}
+	if bare := strings.TrimSpace(pathDecorations.ReplaceAllString(strings.Trim(strings.TrimSpace(p), "`"), "")); bare != "" {
+		return bare
+	}
+	return p
+}
 
 // mangled finds the one reviewable path that is not UTF-8 and reads as p
 // once each of its invalid bytes (as JSON writes them: []rune's reading),
@@ -463,9 +477,10 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		// stands or falls by its quote.
 		rf.Line, rf.EndLine = max(rf.Line, 0), max(rf.EndLine, 0)
 	}
-	path, why := ix.ResolvePath(rf.File)
+	file := ix.fileOf(rf.File)
+	path, why := ix.ResolvePath(file)
 	if why != "" && len(quote) > 0 {
-		if m := ix.suffixMatches(rf.File); len(m) > 1 {
+		if m := ix.suffixMatches(file); len(m) > 1 {
 			// A base name two files share ("util.go" of a/ and b/): the
 			// quote, found in one of them only, says which.
 			path = ix.quotedIn(m, quote, rf.Line)

@@ -1,8 +1,10 @@
 package anchor_test
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/review"
@@ -374,13 +376,6 @@ func TestResolveLongerPath(t *testing.T) {
 		"pkg/../util.go": "util.go",
 		"/util.go":       "util.go",
 		"/pkg/util.go":   "pkg/util.go",
-		// What models copy around a path: backticks, the line, the
-		// prompt header's status.
-		"`pkg/util.go`":          "pkg/util.go",
-		"pkg/util.go:5":          "pkg/util.go",
-		"pkg/util.go:5:2":        "pkg/util.go",
-		"pkg/util.go (modified)": "pkg/util.go",
-		"`pkg/util.go:5`":        "pkg/util.go",
 	} {
 		if got, why := ix.ResolvePath(given); got != want {
 			t.Errorf("ResolvePath(%q) = %q (%s), want %q", given, got, why, want)
@@ -472,5 +467,39 @@ func TestShortQuoteOfItsLine(t *testing.T) {
 	}
 	if _, rej := ix.Anchor("r", "c", 1, reporttest.F("calc.go", 3, "a % b", "critical", "bug", "t", "e")); rej == nil || rej.Reason != "quote not in the diff" {
 		t.Fatalf("a short quote of no line: %+v", rej)
+	}
+}
+
+// TestDecoratedPaths: what models copy around a path (backticks, the line,
+// the prompt header's status) is read past once, before every rule: a
+// base name two files share is still told apart by the quote, a skipped
+// file still gets its reason, and a path padded without end costs no more
+// than a long one.
+func TestDecoratedPaths(t *testing.T) {
+	set := &diff.Set{
+		Files: []diff.File{
+			reporttest.File("api/handler.go", diff.StatusModified, 1, 1, "+func A() { serve() }"),
+			reporttest.File("web/api/handler.go", diff.StatusModified, 1, 1, "+func W() { render() }"),
+		},
+		Skipped: []diff.Skipped{{Path: "go.sum", Reason: "lockfile"}},
+	}
+	ix := anchor.NewIndex(set)
+	for _, file := range []string{"handler.go", "`handler.go`", "handler.go:1", "handler.go:1:5", "handler.go (modified)", "`web/api/handler.go:1`"} {
+		got, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: file, Line: 1, Quote: "func W() { render() }", Severity: "important", Title: "t"})
+		if rej != nil || got.File != "web/api/handler.go" {
+			t.Errorf("%q: %+v %+v", file, got.File, rej)
+		}
+	}
+	_, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: "go.sum:3", Line: 3, Severity: "important", Title: "t"})
+	if rej == nil || !strings.Contains(rej.Reason, "was not reviewed (lockfile)") {
+		t.Errorf("a skipped file's line: %+v", rej)
+	}
+	start := time.Now()
+	_, rej = ix.Anchor("r", "c", 1, review.RawFinding{File: "nope.go" + strings.Repeat(":1", 16000), Line: 1, Severity: "important", Title: "t"})
+	if rej == nil {
+		t.Error("a padded path that names no file was anchored")
+	}
+	if took := time.Since(start); os.Getenv("QUORUM_TIMING_TESTS") != "" && took > time.Second {
+		t.Errorf("a padded path took %s", took)
 	}
 }
