@@ -55,7 +55,7 @@ var leadingKeywords = map[string]bool{
 	"rm": true, "mv": true, "cp": true, "mkdir": true, "git": true, "npm": true, "pip": true,
 	"class": true, "except": true, "elif": true, "struct": true, "enum": true, "impl": true, "async": true,
 	"match": true, "finally": true, "loop": true, "fn": true, "pub": true, "interface": true, "default": true,
-	"exit": true, "local": true, "global": true, "nonlocal": true, "source": true, "set": true, "unsafe": true, "make": true, "trap": true,
+	"nonlocal": true, "unsafe": true,
 	// SQL, as it is usually written.
 	"SELECT": true, "INSERT": true, "UPDATE": true, "DELETE": true, "DROP": true, "CREATE": true, "ALTER": true,
 	"GRANT": true, "REVOKE": true, "WITH": true, "SET": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "GO": true,
@@ -135,13 +135,17 @@ func marginWords(t string, blockComment bool) bool {
 	return isSentence(t) || isAdvice(t) || isLeadIn(t) || marginPhrase(withoutAsides(t))
 }
 
-// marginPhrase is a phrase of three or more words that starts as a
-// sentence does, with a capital ("Then update every caller"): two words
-// ("exit 1", "global counter") and lower-case commands ("trap cleanup
-// EXIT") are as often a line of code.
+// marginPhrase is a phrase that reads as prose: three or more words
+// starting with a capital ("Then update every caller"), or four or more
+// ("then update every caller"). Two words ("exit 1", "global counter") and
+// three lower-case ones ("trap cleanup EXIT") are as often a line of code.
 func marginPhrase(t string) bool {
+	if !isPhrase(t) {
+		return false
+	}
 	first, _ := utf8.DecodeRuneInString(t)
-	return unicode.IsUpper(first) && isPhrase(t) && len(strings.Fields(sentencePunctuation.Replace(t))) >= 3
+	n := len(strings.Fields(sentencePunctuation.Replace(t)))
+	return n >= 4 || n >= 3 && unicode.IsUpper(first)
 }
 
 // commentPrefixes start a comment line in the languages quorum reads.

@@ -32,6 +32,13 @@ func TestFixIsProseLists(t *testing.T) {
 		"-    return eval(data)\n-    x = 1":                                false,
 		"- x = 1\n- y = 2":                                                  false,
 		"-1 if cmd is None else len(cmd)":                                   false,
+		// Advice that starts with a verb some languages use as a keyword.
+		"set a timeout on the HTTP client":                    true,
+		"make the mutex a field of the struct":                true,
+		"exit early when the config is missing":               true,
+		"local variables should not shadow the package name":  true,
+		"source the credentials from the environment instead": true,
+		"trap errors and clean up the temp dir":               true,
 	} {
 		if got := FixIsProse(fix); got != want {
 			t.Errorf("FixIsProse(%q) = %v, want %v", fix, got, want)
@@ -76,6 +83,8 @@ func TestFixMixesWords(t *testing.T) {
 		"SELECT id, name\nFROM users\nWHERE active = true\nORDER BY id;":               false,
 		"DELETE FROM users WHERE id IN (SELECT id FROM stale)\nCOMMIT":                 false,
 		"BEGIN TRANSACTION\nDELETE FROM users WHERE expired = 1\nCOMMIT":               false,
+		"f.Close()\nthen update every caller":                                          true,
+		"defer f.Close()\nthis avoids the leak":                                        true,
 		"Check the error.\nThen close the file.":                                       false, // words alone
 		"":                                                                             false,
 	} {
