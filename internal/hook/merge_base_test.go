@@ -281,3 +281,26 @@ func TestMainlinesWhenOriginHEADDangles(t *testing.T) {
 		t.Errorf("sides named %v", got)
 	}
 }
+
+// With no default branch known (no origin/HEAD, no main, master, develop
+// or trunk), a force-push keeps every ref the remote has as known: a
+// feature rebased onto the team's dev is not charged with dev's commits.
+func TestForcePushWithNoDefaultBranch(t *testing.T) {
+	r := newRepo(t)
+	r.run("checkout", "-q", "-b", "dev")
+	r.write("a.txt", "a\n", "base")
+	r.run("push", "-q", "origin", "dev")
+	r.run("checkout", "-q", "-b", "feat")
+	feat := r.write("f.txt", "f\n", "feat")
+	r.run("push", "-q", "origin", "feat")
+	r.run("checkout", "-q", "dev")
+	team := r.write("d.txt", "d\n", "team")
+	r.run("push", "-q", "origin", "dev")
+	r.run("checkout", "-q", "feat")
+	r.run("rebase", "-q", "dev")
+	rebased := r.run("rev-parse", "HEAD")
+	p := r.plan(PlanOptions{}, line("refs/heads/feat", rebased, "refs/heads/feat", feat))
+	if !slices.Equal(p.Commits, []string{rebased}) || slices.Contains(p.Commits, team) {
+		t.Fatalf("commits %v, want the rebased feature alone", p.Commits)
+	}
+}

@@ -452,7 +452,9 @@ func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string,
 // A new branch brings what the remote has under no ref.
 func rangeFor(ctx context.Context, g git, u Update, head, old string, not, mains []string, empty string) (Range, string, error) {
 	if old != "" {
+		fastForward := false
 		if _, err := g.output(ctx, "merge-base", "--is-ancestor", old, head); err == nil {
+			fastForward = true
 			out, err := g.output(ctx, "rev-list", "--max-count=1", old+".."+head)
 			if err != nil {
 				return Range{}, "", err
@@ -465,7 +467,15 @@ func rangeFor(ctx context.Context, g git, u Update, head, old string, not, mains
 		}
 		// A fast-forward or a force-push of a ref whose old commit is here:
 		// what the ref had, and the default branch, are not the push's.
-		not = append([]string{"--not", old}, mains...)
+		// With no default branch known, a force-push keeps every ref the
+		// remote has (a feature rebased onto the team's branch is not
+		// charged with it); a fast-forward keeps old..head.
+		switch {
+		case len(mains) > 0:
+			not = append([]string{"--not", old}, mains...)
+		case fastForward:
+			not = []string{"--not", old}
+		}
 	}
 	r, err := newSince(ctx, g, head, not, empty)
 	if err != nil {

@@ -192,12 +192,13 @@ func exactPaths(raw *review.Raw, set *diff.Set) {
 		if utf8.ValidString(f.Path) {
 			continue
 		}
-		for _, k := range []string{strings.ToValidUTF8(f.Path, "\uFFFD"), string([]rune(f.Path))} {
-			if e, ok := exact[k]; ok && e != f.Path {
-				exact[k] = "" // two names that read alike: neither is known
-			} else if !ok {
-				exact[k] = f.Path
-			}
+		// As encoding/json wrote it in raw.json: each invalid byte its own
+		// U+FFFD ([]rune's reading).
+		k := string([]rune(f.Path))
+		if e, ok := exact[k]; ok && e != f.Path {
+			exact[k] = "" // two names that read alike: neither is known
+		} else if !ok {
+			exact[k] = f.Path
 		}
 	}
 	if len(exact) == 0 {

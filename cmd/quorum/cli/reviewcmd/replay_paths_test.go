@@ -31,4 +31,12 @@ func TestReplayReadsNonUTF8NamesExactly(t *testing.T) {
 	if raw.Results[0].Covered[0] != "caf\uFFFD.go" {
 		t.Fatalf("an ambiguous name became %q", raw.Results[0].Covered[0])
 	}
+	// Each invalid byte is its own U+FFFD in raw.json: one bad byte and a
+	// run of two are two names.
+	set = &diff.Set{Files: []diff.File{{Path: "x_\xd6\xd0.go"}, {Path: "x_\xe9.go"}}}
+	raw = &review.Raw{Results: []review.RawResult{{Covered: []string{"x_\uFFFD.go", "x_\uFFFD\uFFFD.go"}}}}
+	exactPaths(raw, set)
+	if got := raw.Results[0].Covered; got[0] != "x_\xe9.go" || got[1] != "x_\xd6\xd0.go" {
+		t.Fatalf("covered %q", got)
+	}
 }
