@@ -120,15 +120,7 @@ func TestPlanPushMergesInRemoteHistory(t *testing.T) {
 // A merge whose sides conflict is reviewed for its resolution.
 func TestPlanPushMergeConflictResolution(t *testing.T) {
 	r := newRepo(t)
-	r.write("app.txt", "a\n", "fork")
-	r.run("push", "-q", "origin", "main")
-	r.run("checkout", "-q", "-b", "feat")
-	feat := r.write("app.txt", "feat\n", "feat edit")
-	r.run("push", "-q", "origin", "feat")
-	r.run("checkout", "-q", "main")
-	r.write("app.txt", "main\n", "main edit")
-	r.run("push", "-q", "origin", "main")
-	r.run("checkout", "-q", "feat")
+	feat, _ := r.diverged("a\n", "app.txt", "feat\n", "app.txt", "main\n")
 	if out, err := r.try("merge", "-q", "--no-edit", "main"); err == nil {
 		t.Fatalf("merge did not conflict: %s", out)
 	}
@@ -194,15 +186,8 @@ func TestPlanPushMergedBaseMarkers(t *testing.T) {
 // commit's ancestor, and the fix is read with it.
 func TestThroughAMergedRange(t *testing.T) {
 	r := newRepo(t)
-	r.write("a.txt", "a\n", "fork")
-	r.run("push", "-q", "origin", "main")
-	r.run("checkout", "-q", "-b", "feat")
-	feat := r.write("f.txt", "f\n", "feat")
-	r.run("push", "-q", "origin", "feat")
-	r.run("checkout", "-q", "main")
-	r.write("m.txt", "m\n", "main")
-	r.run("push", "-q", "origin", "main")
-	r.run("checkout", "-q", "feat")
+	r.write("a.txt", "a\n", "a")
+	feat, _ := r.diverged("", "f.txt", "f\n", "m.txt", "m\n")
 	r.run("merge", "-q", "--no-commit", "main")
 	evil := r.write("a.txt", "a\nBUG\n", "evil merge")
 	p := r.plan(PlanOptions{}, line("refs/heads/feat", evil, "refs/heads/feat", feat))
@@ -303,4 +288,24 @@ func TestForcePushWithNoDefaultBranch(t *testing.T) {
 	if !slices.Equal(p.Commits, []string{rebased}) || slices.Contains(p.Commits, team) {
 		t.Fatalf("commits %v, want the rebased feature alone", p.Commits)
 	}
+}
+
+// diverged makes the history every merge test starts from: base on main,
+// pushed; feat off it with its own file, pushed; main moved on with its
+// own, pushed; feat checked out. It returns feat's and main's tips.
+func (r *repo) diverged(base, featFile, featText, mainFile, mainText string) (feat, main string) {
+	r.t.Helper()
+	r.write(featFile, base, "fork")
+	if featFile != mainFile {
+		r.write(mainFile, base, "fork of "+mainFile)
+	}
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "feat")
+	feat = r.write(featFile, featText, "feat")
+	r.run("push", "-q", "origin", "feat")
+	r.run("checkout", "-q", "main")
+	main = r.write(mainFile, mainText, "main")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "feat")
+	return feat, main
 }
