@@ -309,3 +309,23 @@ func (r *repo) diverged(base, featFile, featText, mainFile, mainText string) (fe
 	r.run("checkout", "-q", "feat")
 	return feat, main
 }
+
+// A force-push whose old commit was never fetched (the remote's main
+// moved on since) is read against what the ref had at the last fetch, not
+// as a new branch: a teammate's unreviewed branch forced onto main is
+// reviewed.
+func TestForcePushOverAnUnfetchedOldCommit(t *testing.T) {
+	r := newRepo(t)
+	one := r.write("a.txt", "a\n", "one")
+	r.run("push", "-q", "origin", "main")
+	r.run("checkout", "-q", "-b", "wip")
+	wip := r.write("wip.txt", "BUG\n", "wip")
+	r.run("push", "-q", "--no-verify", "origin", "wip")
+	r.run("checkout", "-q", "main")
+	// The remote's main moves on in another clone: its new oid is not here.
+	unfetched := strings.Repeat("e", len(one))
+	p := r.plan(PlanOptions{}, line("refs/heads/main", wip, "refs/heads/main", unfetched))
+	if !slices.Equal(p.Commits, []string{wip}) {
+		t.Fatalf("commits %v, want wip's (ranges %v, skipped %+v)", p.Commits, ranges(p), p.Skipped)
+	}
+}

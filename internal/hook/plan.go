@@ -174,6 +174,19 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 			return nil, err
 		}
 	}
+	// An update whose old commit was never fetched (the remote moved on
+	// since): what the ref had as far as the hook knows is its tracking
+	// ref. Without it, a forced update would be read as a new branch, and
+	// a teammate's branch it brings as reviewed.
+	lastKnown := make([]string, len(updates))
+	for i, u := range updates {
+		lastKnown[i] = olds[i]
+		if lastKnown[i] == "" && !u.IsNew() {
+			if lastKnown[i], err = trackedOld(ctx, g, p.Known, u.RemoteRef); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for i, u := range updates {
 		ref := u.RemoteRef
 		switch {
@@ -190,7 +203,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "not a commit", NotCommit: kind, Object: obj})
 			continue
 		}
-		r, reason, err := rangeFor(ctx, g, u, head, olds[i], not, mains, empty)
+		r, reason, err := rangeFor(ctx, g, u, head, lastKnown[i], not, mains, empty)
 		if err != nil {
 			return nil, err
 		}
@@ -394,6 +407,25 @@ func Through(ctx context.Context, dir string, rs []Range, head, empty string) ([
 		out = append(out, ext)
 	}
 	return out, nil
+}
+
+// trackedOld is the commit a known remote's tracking ref of the branch
+// ref points to ("" for none, or a ref that is no branch).
+func trackedOld(ctx context.Context, g git, known []string, ref string) (string, error) {
+	branch, ok := strings.CutPrefix(ref, "refs/heads/")
+	if !ok {
+		return "", nil
+	}
+	for _, k := range known {
+		oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", "refs/remotes/"+k+"/"+branch+"^{commit}")
+		switch {
+		case err == nil && oid != "":
+			return oid, nil
+		case err != nil && !exitedNonZero(err):
+			return "", err
+		}
+	}
+	return "", nil
 }
 
 // allAncestors reports whether every commit of cs is an ancestor of head.
