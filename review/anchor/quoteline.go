@@ -189,7 +189,8 @@ func cutEllipsis(s string) string {
 	for _, e := range []string{"...", "…"} {
 		// What is left must still be a part long enough to count (`x =
 		// ...` is Python's Ellipsis), and a leading "..." must stand apart.
-		if t, ok := strings.CutSuffix(s, e); ok && len(strings.TrimSpace(t)) >= MinSubstring {
+		// `./...` is Go's package pattern (go test ./...), not a cut.
+		if t, ok := strings.CutSuffix(s, e); ok && len(strings.TrimSpace(t)) >= MinSubstring && !strings.HasSuffix(t, "/") {
 			s = strings.TrimSpace(t)
 		}
 		lead := e
