@@ -161,6 +161,17 @@ func TestOneReviewersTwoPartsOfOneLineStayTwo(t *testing.T) {
 	if n := len(Clusters([]anchor.Finding{table, name})); n != 2 {
 		t.Fatalf("%d clusters, want 2", n)
 	}
+	// As models copy them: in backticks, or with the prompt's line number.
+	for _, wrap := range []func(string) string{
+		func(q string) string { return "`" + q + "`" },
+		func(q string) string { return "13+" + q },
+	} {
+		a, b := table, name
+		a.Raw.Quote, b.Raw.Quote = wrap(table.Raw.Quote), wrap(name.Raw.Quote)
+		if n := len(Clusters([]anchor.Finding{a, b})); n != 2 {
+			t.Fatalf("quoted as %q: %d clusters, want 2", a.Raw.Quote, n)
+		}
+	}
 	more := table
 	more.Raw.Quote, more.Seq, more.Raw.Title = `"SELECT * FROM " + r.FormValue("table")`, 2, "Table name injected"
 	if n := len(Clusters([]anchor.Finding{table, more})); n != 1 {

@@ -5,6 +5,7 @@
 package merge
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/quorum-review/quorum/review/anchor"
@@ -235,10 +236,24 @@ func sameQuotedIssue(a, b *node) bool {
 // as written, are not known to be apart.
 func partsApart(line, a, b string) bool {
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	line, a, b = norm(line), norm(a), norm(b)
+	line, a, b = norm(line), norm(bareQuote(a)), norm(bareQuote(b))
 	if a == "" || b == "" || strings.Count(line, a) != 1 || strings.Count(line, b) != 1 {
 		return false
 	}
 	i, j := strings.Index(line, a), strings.Index(line, b)
 	return i+len(a) <= j || j+len(b) <= i
+}
+
+// quotedNumber is the prompt's line-number prefix a model may copy
+// ("4+", "12: ").
+var quotedNumber = regexp.MustCompile(`^\s*\d+[+: -]\s?`)
+
+// bareQuote is a quote as the code it quotes: without the backticks around
+// it or the prompt's line number in front.
+func bareQuote(q string) string {
+	q = strings.TrimSpace(q)
+	if len(q) > 1 && strings.HasPrefix(q, "`") && strings.HasSuffix(q, "`") {
+		q = strings.Trim(q, "`")
+	}
+	return quotedNumber.ReplaceAllString(q, "")
 }
