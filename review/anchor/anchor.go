@@ -343,7 +343,7 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 
 // pathDecorations are what a model copies around a path: a line and
 // column after it, or the status the prompt's file header gives.
-var pathDecorations = regexp.MustCompile(`((:\d+)+| \((added|modified|deleted|renamed|copied|type-changed)[^)]*\))$`)
+var pathDecorations = regexp.MustCompile(`((:\d+(-\d+)?)+|#L\d+(-L?\d+)?| \((added|modified|deleted|renamed|copied|type-changed)[^)]*\))$`)
 
 // maxPathBytes bounds the path a model gives: none of the diff's is
 // longer, and a longer one costs every resolving step its length.
@@ -351,7 +351,8 @@ const maxPathBytes = 4096
 
 // fileOf is the path a finding names, as the model wrote it unless that
 // is no path of the diff and the same less what models copy around a path
-// (backticks, a `:LINE` after it, the prompt header's `(modified)`) is:
+// (backticks, quotes or bold marks, the prompt header's `file: ` and
+// `(modified)`, a `:LINE`, `:A-B` or `#L4` after it) is:
 // read once, so every rule after it (a base name the quote decides, a
 // skipped file's reason) sees the bare path.
 func (ix *Index) fileOf(p string) string {
@@ -361,7 +362,8 @@ func (ix *Index) fileOf(p string) string {
 	if got, _ := ix.ResolvePath(p); got != "" {
 		return p
 	}
-	if bare := strings.TrimSpace(pathDecorations.ReplaceAllString(strings.Trim(strings.TrimSpace(p), "`"), "")); bare != "" {
+	bare := strings.TrimPrefix(strings.Trim(strings.TrimSpace(p), "`'\"*"), "file: ")
+	if bare = strings.TrimSpace(pathDecorations.ReplaceAllString(strings.Trim(bare, "`'\"*"), "")); bare != "" {
 		return bare
 	}
 	return p

@@ -484,7 +484,8 @@ func TestDecoratedPaths(t *testing.T) {
 		Skipped: []diff.Skipped{{Path: "go.sum", Reason: "lockfile"}},
 	}
 	ix := anchor.NewIndex(set)
-	for _, file := range []string{"handler.go", "`handler.go`", "handler.go:1", "handler.go:1:5", "handler.go (modified)", "`web/api/handler.go:1`"} {
+	for _, file := range []string{"handler.go", "`handler.go`", "handler.go:1", "handler.go:1:5", "handler.go (modified)", "`web/api/handler.go:1`",
+		"handler.go:1-2", "handler.go#L1", "handler.go#L1-L2", "'handler.go'", "**handler.go**", "file: web/api/handler.go"} {
 		got, rej := ix.Anchor("r", "c", 1, review.RawFinding{File: file, Line: 1, Quote: "func W() { render() }", Severity: "important", Title: "t"})
 		if rej != nil || got.File != "web/api/handler.go" {
 			t.Errorf("%q: %+v %+v", file, got.File, rej)
