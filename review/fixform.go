@@ -56,9 +56,14 @@ var leadingKeywords = map[string]bool{
 	"class": true, "except": true, "elif": true, "struct": true, "enum": true, "impl": true, "async": true,
 	"match": true, "finally": true, "loop": true, "fn": true, "pub": true, "interface": true, "default": true,
 	"nonlocal": true, "unsafe": true,
+	// Dockerfile instructions.
+	"FROM": true, "RUN": true, "COPY": true, "ADD": true, "WORKDIR": true, "USER": true, "ENV": true, "ARG": true,
+	"EXPOSE": true, "CMD": true, "ENTRYPOINT": true, "LABEL": true, "VOLUME": true, "HEALTHCHECK": true, "SHELL": true,
 	// SQL, as it is usually written.
 	"SELECT": true, "INSERT": true, "UPDATE": true, "DELETE": true, "DROP": true, "CREATE": true, "ALTER": true,
 	"GRANT": true, "REVOKE": true, "WITH": true, "SET": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "GO": true,
+	"WHERE": true, "ORDER": true, "GROUP": true, "HAVING": true, "LIMIT": true, "JOIN": true, "LEFT": true, "INNER": true,
+	"ON": true, "AND": true, "OR": true, "VALUES": true, "UNION": true, "RETURNING": true,
 }
 
 // FixIsProse reports whether a model's fix is words rather than code. Models
@@ -132,8 +137,36 @@ func marginWords(t string, blockComment bool) bool {
 	} else if isComment(t) {
 		return false
 	}
-	return isSentence(t) || isAdvice(t) || isLeadIn(t) || marginPhrase(withoutAsides(t))
+	if yamlKey.MatchString(t) {
+		return false // key: value
+	}
+	return isSentence(t) || isAdvice(t) || isLeadIn(t) || marginPhrase(withoutAsides(t)) || wordy(t)
 }
+
+// yamlKey is a YAML (or config) line "key: value", a key of no spaces.
+var yamlKey = regexp.MustCompile(`^[A-Za-z_][\w.-]*: \S`)
+
+// wordy is a line of prose that holds a mark of code: a capital first,
+// four or more words, and four in five of them plain words ("Use a
+// context manager; never leave the file open", "Note that data = None if
+// the file is missing.").
+func wordy(t string) bool {
+	fields := strings.Fields(t)
+	first, _ := utf8.DecodeRuneInString(t)
+	if len(fields) < 4 || !unicode.IsUpper(first) || leadingKeywords[fields[0]] {
+		return false
+	}
+	plain := 0
+	for _, f := range fields {
+		if plainWord.MatchString(f) {
+			plain++
+		}
+	}
+	return 5*plain >= 4*len(fields)
+}
+
+// plainWord is a word of prose, with the punctuation that may follow it.
+var plainWord = regexp.MustCompile(`^[A-Za-z][a-z]*('[a-z]+)?[,.;:!?]?$`)
 
 // marginPhrase is a phrase that reads as prose: three or more words
 // starting with a capital ("Then update every caller"), or four or more

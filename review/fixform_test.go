@@ -85,6 +85,14 @@ func TestFixMixesWords(t *testing.T) {
 		"BEGIN TRANSACTION\nDELETE FROM users WHERE expired = 1\nCOMMIT":               false,
 		"f.Close()\nthen update every caller":                                          true,
 		"defer f.Close()\nthis avoids the leak":                                        true,
+		"f.Close()\nUse a context manager; never leave the file open":                  true,
+		"data = load()\nNote that data = None if the file is missing.":                 true,
+		"x = y if z else w\nreturn x":                                                  false,
+		"WORKDIR /src\nRUN go build -o /app .":                                         false,
+		"FROM gcr.io/distroless/static AS runtime\nCOPY --from=build /app /app":        false,
+		"SELECT id FROM t\nORDER BY created_at DESC":                                   false,
+		"image: nginx\nimagePullPolicy: Always":                                        false,
+		"Description: Pinned image for the web pod":                                    false,
 		"Check the error.\nThen close the file.":                                       false, // words alone
 		"":                                                                             false,
 	} {
