@@ -72,6 +72,10 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 		if err != nil {
 			return Outcome{}, err
 		}
+		if len(r.Refs) > 0 && set.Head.Ref == set.Head.Commit {
+			// The pushed ref names the head, not its commit twice.
+			set.Head.Ref = strings.TrimPrefix(r.Refs[0], "refs/heads/")
+		}
 		if len(r.Sides) > 0 {
 			// A base quorum wrote (hook.Range.Sides): the report names
 			// what it is, not only a commit no branch has.
