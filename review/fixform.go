@@ -24,6 +24,9 @@ func FixIsDiff(s string) bool {
 			return true
 		case strings.HasPrefix(l, "+"):
 			plus = true
+		case strings.HasPrefix(l, "- "):
+			// A list item (YAML, Markdown) as often as a removed line
+			// indented by one space: it makes no diff of removals alone.
 		case strings.HasPrefix(l, "-"):
 			minus = true
 		case l == "" || strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\\ "):

@@ -15,6 +15,8 @@ func TestFixIsDiff(t *testing.T) {
 		"":                                              false,
 		"Check the error.":                              false,
 		"--- a/x.go\n+++ b/x.go\n@@ -1 +1 @@\n-a\n+b\n": true,
+		"- run: make test\n  env:\n    CGO_ENABLED: 0":  false, // a YAML list item
+		"- old line\n+ new line":                        true,
 	} {
 		if got := FixIsDiff(fix); got != want {
 			t.Errorf("FixIsDiff(%q) = %v, want %v", fix, got, want)
