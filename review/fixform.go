@@ -140,8 +140,8 @@ func marginWords(t string, blockComment bool) bool {
 	} else if isComment(t) {
 		return false
 	}
-	if yamlKey.MatchString(t) {
-		return false // key: value
+	if key, _, _ := strings.Cut(t, ":"); yamlKey.MatchString(t) && !leadWords[strings.ToLower(key)] {
+		return false // key: value, not "Note: …"
 	}
 	return isSentence(t) || isAdvice(t) || isLeadIn(t) || marginPhrase(withoutAsides(t)) || wordy(t)
 }

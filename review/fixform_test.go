@@ -95,6 +95,7 @@ func TestFixMixesWords(t *testing.T) {
 		"SELECT id FROM t\nORDER BY created_at DESC":                                   false,
 		"image: nginx\nimagePullPolicy: Always":                                        false,
 		"Description: Pinned image for the web pod":                                    false,
+		"x := 1\nNote: this avoids the leak":                                           true,
 		"Check the error.\nThen close the file.":                                       false, // words alone
 		"":                                                                             false,
 	} {
