@@ -85,16 +85,8 @@ func edgeOf(revs []string) []string {
 			stack = append(stack, ps[i])
 		}
 	}
-	// A new commit no walk from the pushed one reaches (rev-list lists
-	// only those it does, so none): its parents last, for completeness.
-	for _, l := range revs {
-		for _, p := range strings.Fields(l)[1:] {
-			if _, isNew := parents[p]; !isNew && !seen[p] {
-				seen[p] = true
-				edge = append(edge, p)
-			}
-		}
-	}
+	// rev-list lists only commits the walk from the pushed one reaches,
+	// so the walk meets every edge.
 	return edge
 }
 

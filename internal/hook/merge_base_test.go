@@ -246,16 +246,9 @@ func TestPlanPushBringsAnotherBranchToMain(t *testing.T) {
 // branch is still main's code, and the side is named origin/main.
 func TestMainlinesWhenOriginHEADDangles(t *testing.T) {
 	r := newRepo(t)
-	r.write("a.txt", "a\n", "fork")
-	r.run("push", "-q", "origin", "main")
-	r.run("checkout", "-q", "-b", "feat")
-	feat := r.write("f.txt", "f\n", "feat")
-	r.run("push", "-q", "origin", "feat")
-	r.run("checkout", "-q", "main")
-	theirs := r.write("m.txt", "m\n", "main")
-	r.run("push", "-q", "origin", "main")
+	r.write("a.txt", "a\n", "a")
+	feat, theirs := r.diverged("", "f.txt", "f\n", "m.txt", "m\n")
 	r.run("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
-	r.run("checkout", "-q", "feat")
 	r.run("merge", "-q", "--no-edit", "main")
 	merge := r.run("rev-parse", "HEAD")
 	p := r.plan(PlanOptions{}, line("refs/heads/feat", merge, "refs/heads/feat", feat))

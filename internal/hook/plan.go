@@ -75,6 +75,9 @@ type Plan struct {
 	// pushed are the updates that send a commit, reviewed or skipped
 	// (see Returning).
 	pushed []pushed
+	// mains are the remote's default branches' commits (mainlines), read
+	// once for the ranges and for Returning.
+	mains []string
 }
 
 // pushed is one update that sends a commit: the remote ref, the pushed
@@ -157,6 +160,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		return nil, err
 	}
 	mains := p.mainlines(ctx, g)
+	p.mains = mains
 	// Every old oid of this push that is a commit here: the remote has it.
 	olds := make([]string, len(updates))
 	for i, u := range updates {
@@ -369,9 +373,6 @@ func Upto(ctx context.Context, dir, head, empty string, rs []Range) ([]Range, er
 // head is kept as it is.
 func Through(ctx context.Context, dir string, rs []Range, head, empty string) ([]Range, error) {
 	g := git{dir: dir}
-	if err := restoreBases(ctx, g, rs); err != nil {
-		return nil, err
-	}
 	var out []Range
 	for _, r := range rs {
 		if r.Head == head {

@@ -84,7 +84,7 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 	// mainline's: every branch made from it would otherwise be refused for
 	// code it did not bring. A commit below a fix that passed is not so
 	// exempt: a mainline that had the fix may have dropped it since.
-	for _, head := range p.mainlines(ctx, g) {
+	for _, head := range p.mains {
 		var skipped []string
 		for _, c := range cands {
 			if passedAbove[c] == nil {
