@@ -354,19 +354,21 @@ const maxPathBytes = 4096
 // (backticks, quotes or bold marks, the prompt header's `file: ` and
 // `(modified)`, a `:LINE`, `:A-B` or `#L4` after it) is:
 // read once, so every rule after it (a base name the quote decides, a
-// skipped file's reason) sees the bare path.
-func (ix *Index) fileOf(p string) string {
+// skipped file's reason) sees the bare path. It returns that name with
+// its resolution (ResolvePath), so no path is resolved twice.
+func (ix *Index) fileOf(p string) (file, path, why string) {
 	if len(p) > maxPathBytes {
-		return p[:maxPathBytes]
+		p = p[:maxPathBytes]
 	}
-	if got, _ := ix.ResolvePath(p); got != "" {
-		return p
+	if path, why = ix.ResolvePath(p); path != "" {
+		return p, path, why
 	}
 	bare := strings.TrimPrefix(strings.Trim(strings.TrimSpace(p), "`'\"*"), "file: ")
-	if bare = strings.TrimSpace(pathDecorations.ReplaceAllString(strings.Trim(bare, "`'\"*"), "")); bare != "" {
-		return bare
+	if bare = strings.TrimSpace(pathDecorations.ReplaceAllString(strings.Trim(bare, "`'\"*"), "")); bare != "" && bare != p {
+		path, why = ix.ResolvePath(bare)
+		return bare, path, why
 	}
-	return p
+	return p, path, why
 }
 
 // mangled finds the one reviewable path that is not UTF-8 and reads as p
@@ -479,8 +481,7 @@ func (ix *Index) Anchor(reviewer, chunk string, seq int, rf review.RawFinding) (
 		// stands or falls by its quote.
 		rf.Line, rf.EndLine = max(rf.Line, 0), max(rf.EndLine, 0)
 	}
-	file := ix.fileOf(rf.File)
-	path, why := ix.ResolvePath(file)
+	file, path, why := ix.fileOf(rf.File)
 	if why != "" && len(quote) > 0 {
 		if m := ix.suffixMatches(file); len(m) > 1 {
 			// A base name two files share ("util.go" of a/ and b/): the
