@@ -90,6 +90,19 @@ func Resolve(ctx context.Context, dir, remote, url string, updates []hook.Update
 		config.RepoFileName, ref, what), nil
 }
 
+// Instead is the configuration a push is reviewed under when the work
+// tree's does not load: the remote's default branch's (Resolve), with its
+// note, when the push carries a file other than that branch's. ok is false
+// when the push would be reviewed under the work tree's after all (or the
+// remote's cannot be read): the work tree's error then stands.
+func Instead(ctx context.Context, dir, remote, url string, updates []hook.Update, getenv func(string) string) (cfg *config.Config, note string, ok bool) {
+	cfg, note, err := Resolve(ctx, dir, remote, url, updates, nil, getenv)
+	if err != nil || cfg == nil {
+		return nil, "", false
+	}
+	return cfg, note, true
+}
+
 // defaultBranch is the remote's default branch as its tracking refs here
 // name it, and its commit: of the first of known with one, <remote>/HEAD
 // (what it points at), else main, master, develop or trunk, else the

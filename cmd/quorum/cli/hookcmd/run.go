@@ -279,8 +279,8 @@ func RunPush(opts *RunOptions) error {
 		// The work tree's file may not be the one this push is reviewed
 		// under: a push carrying a file other than the remote's default
 		// branch's is reviewed under that branch's (teamconfig).
-		team, note, terr := teamconfig.Resolve(ctx, dir, remote, opts.URL, updates, nil, getenv)
-		if terr != nil || team == nil {
+		team, note, ok := teamconfig.Instead(ctx, dir, remote, opts.URL, updates, getenv)
+		if !ok {
 			return err
 		}
 		fmt.Fprintf(errOut, "quorum: warning: %s; it is not what this push is reviewed under\n", safetext.OneLine(err.Error()))

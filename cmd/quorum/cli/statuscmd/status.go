@@ -296,8 +296,8 @@ func statusRun(opts *StatusOptions) error {
 		// A push that would be reviewed under a configuration that does
 		// not load stops on it (exit 2), as the hook does; one reviewed
 		// under the remote's file goes on without the work tree's.
-		c, note, err := teamconfig.Resolve(ctx, dir, br.Remote, "", []hook.Update{br.Update()}, nil, opts.Getenv)
-		if err != nil || c == nil {
+		c, note, ok := teamconfig.Instead(ctx, dir, br.Remote, "", []hook.Update{br.Update()}, opts.Getenv)
+		if !ok {
 			return cfgErr
 		}
 		cfg, cfgErr, st.ConfigNote = c, nil, note
