@@ -115,13 +115,42 @@ func fixDiff(f report.Finding) string {
 	if shape != "" && !startsIndented(fixLines[0]) {
 		indent = leadingSpace(shape)
 	}
-	for _, l := range fixLines {
-		if strings.TrimSpace(l) != "" {
+	absolute := keepsAbsoluteIndent(replaced, fixLines, indent)
+	for i, l := range fixLines {
+		if strings.TrimSpace(l) != "" && (i == 0 || !absolute) {
 			l = indent + l
 		}
 		b.WriteString("+" + l + "\n")
 	}
 	return b.String()
+}
+
+// keepsAbsoluteIndent reports whether a fix whose first line came without
+// its indentation (indent, taken from the line it replaces, is added to
+// it) wrote its later lines with the file's own indentation, not relative
+// to the first: models often copy a block and trim only its first line.
+// The lines the fix replaces tell which: more of the fix's later lines
+// start as the replaced lines do than as they would under indent. With
+// one replaced line nothing tells, and the later lines are read as
+// relative (a Python block under its line).
+func keepsAbsoluteIndent(replaced, fixLines []string, indent string) bool {
+	if indent == "" {
+		return false
+	}
+	asWritten, underIndent := 0, 0
+	for k := 1; k < min(len(replaced), len(fixLines)); k++ {
+		if strings.TrimSpace(fixLines[k]) == "" || strings.TrimSpace(replaced[k]) == "" {
+			continue
+		}
+		want, lead := leadingSpace(replaced[k]), leadingSpace(fixLines[k])
+		switch want {
+		case lead:
+			asWritten++
+		case indent + lead:
+			underIndent++
+		}
+	}
+	return asWritten > underIndent
 }
 
 // fixAsWritten is a code fix fixDiff cannot show as a faithful diff, as
