@@ -279,6 +279,8 @@ func TestProblems(t *testing.T) {
 			"fix: lower review.min_agreement to at most 2",
 			"FAIL  hook        not installed (`quorum hook install`); hook.min_agreement 3 needs more reviewers than the panel's 2: every push is refused (exit 2)",
 			"fix: lower hook.min_agreement to at most 2"}},
+		{"agreement over the panel, gate off", env{dir: repo, meminfo: roomy, vars: map[string]string{"QUORUM_HOOK_MIN_AGREEMENT": "3", "QUORUM_REVIEW_MIN_AGREEMENT": "3", "QUORUM_REVIEW_FAIL_ON": "none", "QUORUM_HOOK_FAIL_ON": "none"}}, []string{"--models", "gemma2:9b,llama3.1:8b"}, 0, []string{
+			"ready to review"}},
 		{"damaged hook verdicts", env{dir: damaged, meminfo: roomy}, nil, 0, []string{
 			"warn  hook        the hook's saved verdicts ", "are damaged", "which earlier pushes were blocked is unknown",
 			"fix: look at "}},

@@ -318,11 +318,12 @@ func (d *doctor) checkAgreement(ctx context.Context) bool {
 		return fmt.Sprintf("lower %s to at most %d, or add models to models: (.quorum.yaml or the user config)", key, d.panelSize)
 	}
 	ok := true
-	if n := d.cfg.Review.MinAgreement; n > d.panelSize {
+	// A gate turned off (fail_on: none) asks no agreement of anyone.
+	if n := d.cfg.Review.MinAgreement; n > d.panelSize && d.cfg.Review.FailOn != config.SeverityNone {
 		ok = false
 		d.r.add("gate", Fail, fmt.Sprintf("review.min_agreement %d needs more reviewers than the panel's %d: 'quorum review' stops (exit 2)", n, d.panelSize), fix("review.min_agreement"))
 	}
-	if c, _ := d.pushConfig(ctx); c != nil && c.Hook.MinAgreement > d.panelSize {
+	if c, _ := d.pushConfig(ctx); c != nil && c.Hook.MinAgreement > d.panelSize && c.Hook.FailOn != config.SeverityNone {
 		n := c.Hook.MinAgreement
 		ok = false
 		d.hookGate = fmt.Sprintf("hook.min_agreement %d needs more reviewers than the panel's %d: every push is refused (exit 2)", n, d.panelSize)

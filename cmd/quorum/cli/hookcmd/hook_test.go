@@ -672,6 +672,22 @@ func TestRunAgreementAboveThePanelBlocks(t *testing.T) {
 	}
 }
 
+// With hook.fail_on none nothing blocks a push, so a min_agreement above
+// the panel asks nothing of anyone: the push is reviewed and goes through.
+func TestRunAgreementAboveThePanelWithTheGateOff(t *testing.T) {
+	dir, line := gitRepo(t)
+	srv := ollamatest.New(t, ollamatest.Config{})
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models: [qwen2.5-coder:7b, llama3.1:8b]\nhook:\n  min_agreement: 3\n  fail_on: none\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString(line)
+	code := cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	if code != exitcode.OK || srv.ModelCalls() == 0 {
+		t.Fatalf("exit %d after %d chats, stderr:\n%s", code, srv.ModelCalls(), errOut)
+	}
+}
+
 // A partial review (hook.timeout expired, a file no model could read) never
 // says the commits were reviewed: with hook.on_unavailable: allow the push
 // goes through as "partly reviewed"; with block it is refused, as a missing

@@ -261,7 +261,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	}
 	// A gate more reviewers must agree on than the panel has could never
 	// block a push: configuration, not a pass.
-	if n := len(session.Reviewers); policy.MinAgreement > n {
+	if n := len(session.Reviewers); policy.MinAgreement > n && policy.FailOn != report.FailOnNone {
 		return Outcome{}, exitcode.New(exitcode.Setup,
 			fmt.Errorf("hook.min_agreement %d needs more reviewers than the panel's %d: no finding could block a push", policy.MinAgreement, n),
 			fmt.Sprintf("lower hook.min_agreement to at most %d, or add models to models: (.quorum.yaml or the user config); %s", n, skipHint))

@@ -540,6 +540,15 @@ func TestConsolidatedReportGateSaveAndReplay(t *testing.T) {
 	if e.srv.ModelCalls() != calls {
 		t.Fatalf("cache and replay made %d model calls", e.srv.ModelCalls()-calls)
 	}
+	// With the gate off, the agreement it would ask for matters to nothing:
+	// a new review runs, and so does a replay.
+	if res := e.run(context.Background(), append(two, "--no-cache", "--min-agreement", "3", "--fail-on", "none", "-q")...); res.code != exitcode.OK || e.srv.ModelCalls() == calls {
+		t.Fatalf("review with --min-agreement 3 --fail-on none: exit %d: %s", res.code, res.stderr)
+	}
+	calls = e.srv.ModelCalls()
+	if res := e.run(context.Background(), "--replay", "latest", "--min-agreement", "3", "--fail-on", "none", "-q"); res.code != exitcode.OK || e.srv.ModelCalls() != calls {
+		t.Fatalf("replay with --min-agreement 3 --fail-on none: exit %d: %s", res.code, res.stderr)
+	}
 	res = e.run(context.Background(), "--replay", "nope")
 	if res.code != exitcode.Setup || !strings.Contains(res.stderr, "hint: run 'quorum report list'") {
 		t.Fatalf("unknown replay id: exit %d: %s", res.code, res.stderr)
