@@ -688,6 +688,31 @@ func TestRunAgreementAboveThePanelWithTheGateOff(t *testing.T) {
 	}
 }
 
+// A file that fits no reviewer's context makes a partial review that says
+// so: the cause beside its hint (a larger context), not a server to check.
+func TestRunUnreadFileSaysItDidNotFit(t *testing.T) {
+	dir, _ := gitRepo(t)
+	run := gitIn(t, dir)
+	old := run("rev-parse", "HEAD")
+	long := "const table = [" + strings.Repeat(`"0123456789abcdef", `, 2000) + "];\n"
+	if err := os.WriteFile(filepath.Join(dir, "long.js"), []byte(long), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".quorum.yaml"), []byte("models: [qwen2.5-coder:7b]\nmax_context: 4096\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("add", ".")
+	run("commit", "-q", "-m", "table")
+	head := run("rev-parse", "HEAD")
+	srv := ollamatest.New(t, ollamatest.Config{})
+	f, _, errOut := cmdtest.NewFactory(dir, map[string]string{"HOME": t.TempDir(), "QUORUM_OLLAMA_HOST": srv.URL, "QUORUM_CACHE_DIR": t.TempDir()})
+	f.IOStreams.In.(*bytes.Buffer).WriteString("refs/heads/main " + head + " refs/heads/main " + old + "\n")
+	cmdtest.Execute(context.Background(), NewCmdRun(f, nil), f.IOStreams, []string{"origin"})
+	if !strings.Contains(errOut.String(), "quorum: partial review: 1 file read by no reviewer (long.js; it did not fit a reviewer's context; see the report's coverage)\n") {
+		t.Fatalf("stderr:\n%s", errOut)
+	}
+}
+
 // A partial review (hook.timeout expired, a file no model could read) never
 // says the commits were reviewed: with hook.on_unavailable: allow the push
 // goes through as "partly reviewed"; with block it is refused, as a missing

@@ -386,10 +386,16 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 	// said once, below, with its own cause.
 	unread := slices.DeleteFunc(slices.Clone(rep.Verdict.Unread), func(p string) bool { return slices.Contains(tooLarge, p) })
 	if n := len(unread); n > 0 {
-		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; see the report's coverage)",
-			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(report.ShownPaths(unread)))))
 		out.Unread = true
 		out.UnreadCut = slices.ContainsFunc(unread, rep.TruncatedFor)
+		// The cause, beside the hint that answers it: a context too small
+		// is not a server to check.
+		why := ""
+		if out.UnreadCut {
+			why = map[bool]string{true: "it did not fit a reviewer's context; ", false: "not all of them fit a reviewer's context; "}[n == 1]
+		}
+		partial = append(partial, fmt.Sprintf("%d file%s read by no reviewer (%s; %ssee the report's coverage)",
+			n, cmdutil.Plural(n), safetext.OneLine(report.FirstFew(report.ShownPaths(unread))), why))
 	}
 	if n := len(tooLarge); n > 0 {
 		shown := make([]string, n)
