@@ -2,6 +2,7 @@ package hook
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -320,5 +321,33 @@ func TestForcePushOverAnUnfetchedOldCommit(t *testing.T) {
 	p := r.plan(PlanOptions{}, line("refs/heads/main", wip, "refs/heads/main", unfetched))
 	if !slices.Equal(p.Commits, []string{wip}) {
 		t.Fatalf("commits %v, want wip's (ranges %v, skipped %+v)", p.Commits, ranges(p), p.Skipped)
+	}
+}
+
+// A tracking ref the push itself says is out of date (a teammate rewound
+// main, and this clone has not fetched since) is not what the remote has:
+// the commit it was rewound from comes back with the push, reviewed,
+// whether main is updated or a new branch is pushed beside it.
+func TestPushOverARewoundMain(t *testing.T) {
+	r := newRepo(t)
+	w := r.write("a.txt", "a\n", "w")
+	r.run("push", "-q", "origin", "main")
+	x := r.write("bug.txt", "BUG\n", "teammate's bug")
+	r.run("push", "-q", "origin", "main") // origin/main is x here
+	r.git(r.dir, "--git-dir="+filepath.Join(filepath.Dir(r.dir), "origin.git"), "update-ref", "refs/heads/main", w)
+	y := r.write("y.txt", "y\n", "mine")
+	p := r.plan(PlanOptions{}, line("refs/heads/main", y, "refs/heads/main", w))
+	if got := ranges(p); len(got) != 1 || got[0] != w+".."+y || !slices.Equal(p.Commits, []string{y, x}) {
+		t.Fatalf("main over a rewound main: ranges %v commits %v", got, p.Commits)
+	}
+	p = r.plan(PlanOptions{}, line("refs/heads/main", y, "refs/heads/main", w), line("refs/heads/nb", y, "refs/heads/nb", strings.Repeat("0", len(w))))
+	if !slices.Equal(p.Commits, []string{y, x}) {
+		t.Fatalf("main and a new branch over a rewound main: ranges %v commits %v", ranges(p), p.Commits)
+	}
+	// A tracking ref that is up to date reads as before: only the new commit.
+	r.run("push", "-q", "-f", "origin", x+":refs/heads/main")
+	p = r.plan(PlanOptions{}, line("refs/heads/main", y, "refs/heads/main", x))
+	if !slices.Equal(p.Commits, []string{y}) {
+		t.Fatalf("main over an up-to-date main: commits %v", p.Commits)
 	}
 }

@@ -149,18 +149,6 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	if err != nil {
 		return nil, err
 	}
-	not := []string{"--not"}
-	for _, name := range known {
-		not = append(append(not, nestedRemotes(name, lines(all))...), "--remotes="+name)
-	}
-	if opt.Remote != "" && !slices.Contains(known, opt.Remote) && plainRemoteName(opt.Remote) {
-		not = append(not, "--remotes="+opt.Remote) // tracking refs of a remote no longer configured
-	}
-	if p.Untracked, err = untracked(ctx, g, known); err != nil {
-		return nil, err
-	}
-	mains := p.mainlines(ctx, g)
-	p.mains = mains
 	// Every old oid of this push that is a commit here: the remote has it.
 	olds := make([]string, len(updates))
 	for i, u := range updates {
@@ -171,13 +159,34 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		switch {
 		case err == nil && oid != "":
 			olds[i] = oid
-			if !slices.Contains(not, oid) {
-				not = append(not, oid)
-			}
 		case err != nil && !exitedNonZero(err):
 			return nil, err
 		}
 	}
+	// A tracking ref this push says is out of date (a teammate rewound
+	// the branch since the last fetch) does not tell what the remote has:
+	// the push's old oid does.
+	stale, err := staleTracking(ctx, g, known, updates, olds)
+	if err != nil {
+		return nil, err
+	}
+	not := []string{"--not"}
+	for _, name := range known {
+		not = append(append(append(not, nestedRemotes(name, lines(all))...), stale.excludes(name)...), "--remotes="+name)
+	}
+	if opt.Remote != "" && !slices.Contains(known, opt.Remote) && plainRemoteName(opt.Remote) {
+		not = append(not, "--remotes="+opt.Remote) // tracking refs of a remote no longer configured
+	}
+	for _, oid := range olds {
+		if oid != "" && !slices.Contains(not, oid) {
+			not = append(not, oid)
+		}
+	}
+	if p.Untracked, err = untracked(ctx, g, known); err != nil {
+		return nil, err
+	}
+	mains := p.mainlines(ctx, g, stale)
+	p.mains = mains
 	// An update whose old commit was never fetched (the remote moved on
 	// since): what the ref had as far as the hook knows is its tracking
 	// ref. Without it, a forced update would be read as a new branch, and

@@ -278,3 +278,65 @@ func scpLike(s string) bool {
 	i := strings.IndexByte(s, ':')
 	return i > 1 && !strings.Contains(s[:i], "/")
 }
+
+// staleRefs maps the tracking refs a push says are out of date to what
+// the remote's branch is now: the update's old commit.
+type staleRefs map[string]string
+
+// staleTracking finds, for each update of a branch whose old commit is
+// here, the known remotes' tracking refs of that branch that point
+// elsewhere. An old oid never fetched says nothing usable, and a branch
+// the push creates (a remote that deleted it, or a push line written by
+// hand) is left to what is known: its tracking ref stays what it is.
+func staleTracking(ctx context.Context, g git, known []string, updates []Update, olds []string) (staleRefs, error) {
+	stale := staleRefs{}
+	for i, u := range updates {
+		branch, ok := strings.CutPrefix(u.RemoteRef, "refs/heads/")
+		if !ok || u.IsDelete() || olds[i] == "" {
+			continue
+		}
+		for _, k := range known {
+			ref := "refs/remotes/" + k + "/" + branch
+			oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+			switch {
+			case err != nil && !exitedNonZero(err):
+				return nil, err
+			case err == nil && oid != "" && oid != olds[i]:
+				stale[ref] = olds[i]
+			}
+		}
+	}
+	return stale, nil
+}
+
+// now is what ref (a tracking ref, or a remote's HEAD naming one) stands
+// for on the remote when the push says its tracking ref is out of date.
+func (s staleRefs) now(ctx context.Context, g git, ref string) (string, bool) {
+	if len(s) == 0 {
+		return "", false
+	}
+	if oid, ok := s[ref]; ok {
+		return oid, true
+	}
+	if target, err := g.output(ctx, "symbolic-ref", "-q", ref); err == nil {
+		oid, ok := s[target]
+		return oid, ok
+	}
+	return "", false
+}
+
+// excludes are the --exclude patterns that keep remote's out-of-date
+// tracking refs (and a HEAD naming one) out of the next --remotes=remote.
+func (s staleRefs) excludes(remote string) []string {
+	var out []string
+	for ref := range s {
+		if short, ok := strings.CutPrefix(ref, "refs/remotes/"+remote+"/"); ok {
+			out = append(out, "--exclude="+remote+"/"+short)
+		}
+	}
+	if len(out) > 0 {
+		out = append(out, "--exclude="+remote+"/HEAD")
+	}
+	slices.Sort(out)
+	return out
+}

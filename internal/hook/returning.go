@@ -137,8 +137,9 @@ func (p *Plan) Returning(ctx context.Context, dir string, v *Verdicts) ([]Return
 // mainlines are the commits of the remote's default branches as this
 // repository knows them (refs/remotes/<remote>/HEAD of each remote that
 // counts as the pushed-to one, set by git clone or 'git remote set-head';
-// else its main, else its master).
-func (p *Plan) mainlines(ctx context.Context, g git) []string {
+// else its main, else its master), where this push's own old oid of that
+// branch says otherwise, that oid (stale).
+func (p *Plan) mainlines(ctx context.Context, g git, stale staleRefs) []string {
 	var out []string
 	for _, k := range p.Known {
 		// The remote's HEAD as last fetched, else (none recorded: a
@@ -149,6 +150,9 @@ func (p *Plan) mainlines(ctx context.Context, g git) []string {
 			oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", "refs/remotes/"+k+"/"+name+"^{commit}")
 			if err != nil || oid == "" {
 				continue
+			}
+			if now, ok := stale.now(ctx, g, "refs/remotes/"+k+"/"+name); ok {
+				oid = now
 			}
 			if !slices.Contains(out, oid) {
 				out = append(out, oid)
