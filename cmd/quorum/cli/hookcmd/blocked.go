@@ -18,13 +18,14 @@ import (
 // printBlocked writes what a blocked push shows under its first line: each
 // blocking finding (id, severity, file:line, title, reviewers), a count of
 // the findings below the gate, the report's path, then the exact commands
-// that get the push through: read the report, dismiss, or skip once.
+// that get the push through: read the report, dismiss, or skip once
+// (skip, the push spelled out again: skipCommand).
 //
 // elsewhere names the pushed branches other than the checkout's HEAD: their
 // commits are judged by the ledger they carry, not this work tree's, so
 // the dismiss command it prints is --local (this clone's ledger, which
 // every review reads), with how to share it.
-func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, reportPath string, elsewhere ...string) {
+func printBlocked(w io.Writer, color bool, fs []hook.Finding, below, reportPath, skip string, elsewhere ...string) {
 	ids := make([]string, 0, len(fs))
 	for _, f := range distinct(fs) {
 		id := safetext.OneLine(f.ID)
@@ -82,7 +83,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		}
 		next.note(allPlaces(fs))
 		next.note(notHere(elsewhere))
-		next.add("QUORUM_SKIP=1 git push", "push once without review (or: git push --no-verify)")
+		next.add(skip, "push once without review (or: git push --no-verify)")
 		next.write(w)
 		return
 	}
@@ -115,7 +116,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below string, repo
 		next.note(allPlaces(fs))
 		next.note(notHere(elsewhere))
 	}
-	next.add("QUORUM_SKIP=1 git push", "push once without review (or: git push --no-verify)")
+	next.add(skip, "push once without review (or: git push --no-verify)")
 	next.write(w)
 }
 

@@ -483,7 +483,7 @@ func TestBlockedColour(t *testing.T) {
 		ios, _, _, errOut := iostreams.Test()
 		ios.StderrTTY = c.tty
 		opts := &RunOptions{IO: ios}
-		printBlocked(errOut, colorOn(opts, func(k string) string { return map[string]string{"NO_COLOR": c.noColor}[k] }), fs, "", "")
+		printBlocked(errOut, colorOn(opts, func(k string) string { return map[string]string{"NO_COLOR": c.noColor}[k] }), fs, "", "", genericSkip)
 		if got := strings.Contains(errOut.String(), "\x1b[1;31mcritical"); got != c.want {
 			t.Errorf("tty=%v NO_COLOR=%q: colour %v, want %v:\n%q", c.tty, c.noColor, got, c.want, errOut)
 		}

@@ -359,7 +359,7 @@ func RunPush(opts *RunOptions) error {
 			fs := distinct(ie.found.Blocking)
 			fmt.Fprintf(errOut, "quorum: before the interruption, the reviewers that finished found %d finding%s at or above %s:\n",
 				len(fs), cmdutil.Plural(len(fs)), cfg.Hook.FailOn)
-			printBlocked(errOut, colorOn(opts, getenv), ie.found.Blocking, "", ie.found.ReportPath)
+			printBlocked(errOut, colorOn(opts, getenv), ie.found.Blocking, "", ie.found.ReportPath, skipCommand(ctx, dir, remote, updates))
 			// Remembered as any block is: a later push the hook cannot
 			// review (the server down) must not go through on it.
 			if verdicts != nil {
@@ -446,7 +446,7 @@ func RunPush(opts *RunOptions) error {
 		n := len(distinct(out.Blocking))
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
 			n, cmdutil.Plural(n), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
-		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath, notCheckedOut(ctx, dir, plan)...)
+		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath, skipCommand(ctx, dir, remote, updates), notCheckedOut(ctx, dir, plan)...)
 		return exitcode.FindingsError
 	}
 	// Through on a review that did not read all of the push, or not with
