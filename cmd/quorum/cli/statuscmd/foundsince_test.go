@@ -12,6 +12,8 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/pipeline"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/safetext"
+	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 	"github.com/quorum-review/quorum/review/report/reporttest"
 )
@@ -27,10 +29,12 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 	for _, tt := range []struct {
 		name, cfg, want string
 		reviewedBefore  bool
+		failed          bool // a reviewer failed in the review since
 	}{
-		{"blocking", "", "a review since found 1 finding at or above the pre-push hook's gate in it, which the remote now has: 'quorum report show ", false},
-		{"nothing blocks", "hook:\n  fail_on: none\n", "", false},
-		{"reviewed before the push", "hook:\n  fail_on: none\n", "", true},
+		{"a reviewer failed since", "hook:\n  fail_on: none\n", "", false, true},
+		{"blocking", "", "a review since found 1 finding at or above the pre-push hook's gate in it, which the remote now has: 'quorum report show ", false, false},
+		{"nothing blocks", "hook:\n  fail_on: none\n", "", false, false},
+		{"reviewed before the push", "hook:\n  fail_on: none\n", "", true, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := repo(t)
@@ -54,6 +58,9 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 			}
 			// The background review, finished after the push.
 			sc := agreeScenario(t)
+			if tt.failed {
+				sc.Raw.Results[0].Status, sc.Raw.Results[0].Chunks = review.StatusFailed, nil
+			}
 			r, err := pipeline.Consolidate(sc.Set, sc.Raw, report.Policy{}, report.Meta{GeneratedAt: reporttest.GeneratedAt,
 				Options: map[string]string{"ranges": one + ".." + two, "trigger": ahead.TriggerAhead}})
 			if err != nil {
@@ -70,6 +77,13 @@ func TestStatusFindingsFoundAfterAnUnreviewedPush(t *testing.T) {
 			if tt.reviewedBefore {
 				if !strings.Contains(out, "went through UNREVIEWED") || strings.Contains(out, "review since") {
 					t.Errorf("a review saved before the push covers it:\n%s", out)
+				}
+				return
+			}
+			if tt.failed {
+				name := safetext.OneLine(sc.Raw.Results[0].Reviewer.Name)
+				if !strings.Contains(out, "went through UNREVIEWED") || !strings.Contains(out, "the review of it saved since does not clear it: "+name+" failed there; every panel model must answer ('quorum report show "+filepath.Base(e)+"'") {
+					t.Errorf("a review since with a failed reviewer:\n%s", out)
 				}
 				return
 			}

@@ -160,6 +160,9 @@ func printUnreviewed(w io.Writer, pushes []UnreviewedPush) {
 				p.FoundSince, cmdutil.Plural(p.FoundSince), map[bool]string{true: "it", false: "them"}[p.Commits == 1], strings.Join(p.Reports, "' and 'quorum report show "))
 			continue
 		}
+		if p.NotClearedBy != "" {
+			fmt.Fprintf(w, "the review of it saved since does not clear it: %s ('quorum report show %s'; 'quorum doctor' checks the panel)\n", p.NotClearedWhy, p.NotClearedBy)
+		}
 		unreviewed, commits = unreviewed+1, commits+p.Commits
 		for _, span := range p.Ranges {
 			review = append(review, "quorum review --commits "+commandSpan(span)+p.agreement)

@@ -5,7 +5,9 @@
 package statuscmd
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/reportstore"
+	"github.com/quorum-review/quorum/internal/safetext"
 	"github.com/quorum-review/quorum/review"
 	"github.com/quorum-review/quorum/review/report"
 )
@@ -38,7 +41,7 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 	if len(pushes) == 0 {
 		return nil
 	}
-	complete := completeReports(gitDir, minAgreement)
+	complete, any := savedReviews(gitDir, minAgreement)
 	var out []UnreviewedPush
 	for _, u := range pushes {
 		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
@@ -74,6 +77,9 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 			}
 		}
 		if covering == nil {
+			if c, ok := any[ahead.Key(p.Ranges)]; ok && !c.at.Before(u.Time) && len(p.Ranges) > 0 {
+				p.NotClearedBy, p.NotClearedWhy = c.id, notWhole(c.rep, minAgreement)
+			}
 			out = append(out, p)
 			continue
 		}
@@ -143,39 +149,56 @@ func reportKey(rep *report.Report) string {
 	return ahead.Key(strings.Fields(ranges))
 }
 
-// completeReports are the saved reviews (the newest 50, the newest for each
-// key) that read all of their ranges with the whole panel: a verdict that is neither
-// incomplete nor empty, every reviewer answered every chunk (none failed,
-// partial or missing) and read some of the change, every file was read by
-// at least minAgreement of them (the hook's), and no changed file was left
-// out for its size.
-func completeReports(gitDir string, minAgreement int) map[string]savedReport {
-	reports := map[string]savedReport{}
+// savedReviews are the saved reviews (the newest 50), the newest for each
+// key: complete holds those that read all of their ranges with the whole
+// panel (whole), any the newest whatever they read.
+func savedReviews(gitDir string, minAgreement int) (complete, any map[string]savedReport) {
+	complete, any = map[string]savedReport{}, map[string]savedReport{}
 	reportstore.Newest(gitDir, 50, func(e reportstore.Entry, rep *report.Report) bool {
-		v := rep.Verdict
-		if v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel || len(rep.TooLarge()) > 0 {
+		k := reportKey(rep)
+		if k == "" {
 			return false
 		}
-		// As the hook judges a review whole: every reviewer read some of
-		// it, and every file enough of them for its min agreement (a
-		// review at review.min_agreement 1 may pass where the hook's 2
-		// could not apply).
-		if len(rep.NothingAsked()) > 0 || len(rep.ReadByFewer(minAgreement)) > 0 {
-			return false
+		saved := savedReport{id: e.ID, dir: e.Dir, at: rep.GeneratedAt, rep: rep}
+		if _, newer := any[k]; !newer {
+			any[k] = saved
 		}
-		for _, rv := range rep.Reviewers {
-			if rv.Status != review.StatusOK {
-				return false
-			}
-		}
-		if k := reportKey(rep); k != "" {
-			if _, newer := reports[k]; !newer {
-				reports[k] = savedReport{id: e.ID, dir: e.Dir, at: rep.GeneratedAt, rep: rep}
-			}
+		if _, newer := complete[k]; !newer && notWhole(rep, minAgreement) == "" {
+			complete[k] = saved
 		}
 		return false // every saved report is read once
 	})
-	return reports
+	return complete, any
+}
+
+// notWhole says why a saved review does not read all of its ranges with
+// the whole panel, as the hook judges a review whole ("" when it does): a
+// verdict that is neither incomplete nor empty, every reviewer answered
+// every chunk (none failed, partial or missing) and read some of the
+// change, every file was read by at least minAgreement of them (the
+// hook's: a review at review.min_agreement 1 may pass where the hook's 2
+// could not apply), and no changed file was left out for its size.
+func notWhole(rep *report.Report, minAgreement int) string {
+	var failed []string
+	for _, rv := range rep.Reviewers {
+		if rv.Status != review.StatusOK {
+			failed = append(failed, safetext.OneLine(rv.Name)+" "+rv.Status)
+		}
+	}
+	v := rep.Verdict
+	switch {
+	case len(failed) > 0:
+		return strings.Join(failed, ", ") + " there; every panel model must answer"
+	case v.Status != report.VerdictPass && v.Status != report.VerdictFail || v.RestsOn == 0 || v.RestsOn != v.Panel:
+		return cmp.Or(safetext.OneLine(v.Text), "its verdict is "+v.Status)
+	case len(rep.TooLarge()) > 0:
+		return report.FirstFew(report.ShownPaths(rep.TooLarge())) + " over the size limit there"
+	case len(rep.NothingAsked()) > 0:
+		return safetext.OneLine(strings.Join(rep.NothingAsked(), ", ")) + " read none of it there"
+	case len(rep.ReadByFewer(minAgreement)) > 0:
+		return fmt.Sprintf("%s read by fewer reviewers than min agreement %d there", report.FirstFew(report.ShownPaths(rep.ReadByFewer(minAgreement))), minAgreement)
+	}
+	return ""
 }
 
 // bringsBack lists the blocked commits a push of the plan brings back to

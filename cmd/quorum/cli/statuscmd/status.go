@@ -191,6 +191,12 @@ type UnreviewedPush struct {
 	// has. Reports are those reviews' ids, for 'quorum report show'.
 	FoundSince int      `json:"found_since,omitempty"`
 	Reports    []string `json:"reports,omitempty"`
+	// NotClearedBy is the newest review of its commits saved since that
+	// does not clear it (a reviewer failed there, or too few read a
+	// file), and NotClearedWhy says why: the hint to run it again alone
+	// would be followed by the same result.
+	NotClearedBy  string `json:"not_cleared_by,omitempty"`
+	NotClearedWhy string `json:"not_cleared_why,omitempty"`
 	// agreement is the --min-agreement the Review commands carry.
 	agreement string
 }

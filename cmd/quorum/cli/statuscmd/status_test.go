@@ -631,11 +631,31 @@ func TestCompleteReportsAtTheHooksAgreement(t *testing.T) {
 	bob.NotCovered = []string{"b.go"}
 	save(reporttest.Raw(alice, bob))
 	gitDir := filepath.Join(dir, ".git")
-	if n := len(completeReports(gitDir, 1)); n != 1 {
-		t.Errorf("min agreement 1: %d whole reports, want 1", n)
+	if complete, _ := savedReviews(gitDir, 1); len(complete) != 1 {
+		t.Errorf("min agreement 1: %d whole reports, want 1", len(complete))
 	}
-	if n := len(completeReports(gitDir, 2)); n != 0 {
-		t.Errorf("min agreement 2: %d whole reports, want 0 (b.go read by one)", n)
+	complete, any := savedReviews(gitDir, 2)
+	if len(complete) != 0 || len(any) != 1 {
+		t.Fatalf("min agreement 2: %d whole reports of %d, want 0 of 1 (b.go read by one)", len(complete), len(any))
+	}
+	for _, r := range any {
+		if why := notWhole(r.rep, 2); why != "b.go read by fewer reviewers than min agreement 2 there" {
+			t.Errorf("why not whole: %q", why)
+		}
+	}
+}
+
+// A push the review since does not clear (a panel model failed there too)
+// says so, with why and the report, beside the review to run: running it
+// again as it is would change nothing.
+func TestUnreviewedSaysWhyTheReviewSinceDoesNotClearIt(t *testing.T) {
+	span := strings.Repeat("a", 40) + ".." + strings.Repeat("b", 40)
+	var b strings.Builder
+	printUnreviewed(&b, []UnreviewedPush{{Commits: 1, Ranges: []string{span}, Partial: true, Reason: "small failed",
+		Review: []string{"quorum review --commits " + span}, NotClearedBy: "20261206-004945-12cc780", NotClearedWhy: "small failed there; every panel model must answer"}})
+	want := "the review of it saved since does not clear it: small failed there; every panel model must answer ('quorum report show 20261206-004945-12cc780'; 'quorum doctor' checks the panel)\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("%s\nlacks\n%s", b.String(), want)
 	}
 }
 
