@@ -82,6 +82,28 @@ func TestOneReviewersTwoDeclaredKindsOfOneLineStayTwo(t *testing.T) {
 	}
 }
 
+// TestOneReviewersHoleAndNitOfOneLineStayTwo: a reviewer's critical SQL
+// injection and its naming nits of the same line, in overlapping words,
+// are three findings. Taken for repeats, the injection was shown under a
+// nit's title and category, and dismissing the nit hid it (helper 237).
+func TestOneReviewersHoleAndNitOfOneLineStayTwo(t *testing.T) {
+	line := `query := "SELECT * FROM users WHERE id = " + userID`
+	fn := "func Get(userID string) {"
+	hole := quoted("m1", "a.go", 16, "sql-injection", "critical", "security", "SQL query built from userID", "userID is concatenated into the SQL query: injection.", line, fn)
+	nit := quoted("m1", "a.go", 16, "other", "suggestion", "style", "SQL query built from userID (naming)", "style: the SQL query built from userID uses a vague variable name.", line, fn)
+	nit2 := quoted("m1", "a.go", 16, "other", "suggestion", "style", "SQL query built from userID (naming, again)", "style: the SQL query variable built from userID has a vague name.", line, fn)
+	for _, order := range [][]anchor.Finding{{hole, nit, nit2}, {nit2, nit, hole}} {
+		cs := Clusters(order)
+		var holeAlone bool
+		for _, c := range cs {
+			holeAlone = holeAlone || len(c.Members) == 1 && c.Rep.Raw.Category == "security"
+		}
+		if !holeAlone {
+			t.Fatalf("the injection is not its own finding:\n%s", signature(cs))
+		}
+	}
+}
+
 // TestOneReviewerSayingOneIssueFiveWays: a reviewer that quotes one line
 // five times with one declared kind, in five wordings, found one issue. It
 // is one finding: five would count five times at the gate, under ids that

@@ -211,7 +211,7 @@ func TestCorpusAblation(t *testing.T) {
 		t.Skip("a table for -v")
 	}
 	defer func() {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats, selfKind, quoteParts bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats, selfKind, quoteParts, selfCategory bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 		alt.slipOwnWords, alt.relatedOwnWords, alt.regionNamesAll, alt.fileNamesApart = false, false, false, false
 	}()
@@ -265,6 +265,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"quoted repeats collapse (before pass 13)", func() { ablate.quotedRepeats = true }, nil},
 		{"a reviewer's same-kind quotes of one line need alike words (before pass 23)", func() { ablate.selfKind = true }, nil},
 		{"a reviewer's quotes of two parts of one line may be a repeat (before pass 23)", func() { ablate.quoteParts = true }, nil},
+		{"a reviewer's two categories may be a repeat (before pass 24)", func() { ablate.selfCategory = true }, nil},
 		{"+ file-wide for per-call kinds", func() { alt.fileKindPerCall = true }, nil},
 		{"+ file-wide far evidence", func() { alt.fileFar = true }, nil},
 		{"words overrule a kind they also name (before pass 17)", func() { alt.slipOwnWords = true }, nil},
@@ -279,7 +280,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"1 kind in 10 wrong", func() {}, kindNoise(10, true)},
 		{"1 kind in 5 wrong", func() {}, kindNoise(5, true)},
 	} {
-		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats, selfKind, quoteParts bool }{}
+		ablate = struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats, selfKind, quoteParts, selfCategory bool }{}
 		alt.mutual, alt.regionText, alt.location, alt.farFlow, alt.isoKinds, alt.kisoOther, alt.isoDeclSame, alt.fixNames, alt.fileKindPerCall, alt.fileFar = false, false, false, false, false, false, 0, false, false, false
 		alt.slipOwnWords, alt.relatedOwnWords, alt.regionNamesAll, alt.fileNamesApart = false, false, false, false
 		v.set()

@@ -114,7 +114,7 @@ func (c *Cluster) CoreKinds(i int) []string {
 
 // ablate switches parts of the algorithm off, for the corpus test's
 // comparison table only (TestCorpusAblation); production never sets it.
-var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats, selfKind, quoteParts bool }
+var ablate struct{ kinds, idf, code, linkCheck, distinct, far, isolated, fnIsolated, isoSameLine, dataflow, sameLineCode, related, kindIsolated, causeSymptom, wordsOverrule, perCallFar, inferIso, fix, otherNoKind, fileKind, quotedRepeats, selfKind, quoteParts, selfCategory bool }
 
 // alt switches on alternatives that were measured on the corpora and not
 // kept (BENCHMARKS.md "Merge quality"): a mutual-best matching per pair of

@@ -123,6 +123,13 @@ func candidatePairs(nodes []node) []pair {
 			if da, db := nodes[a].decl, nodes[b].decl; da != 0 && db != 0 && da != db && (da|db)&otherBit == 0 {
 				return
 			}
+			// So do two categories it gave (a security hole and a naming
+			// nit of one line): a repeat copies its category, and taking
+			// the nit for a repeat of the hole would show the hole under
+			// the nit's title, and a dismissal of the nit would hide it.
+			if !ablate.selfCategory && fa.Raw.Category != "" && fb.Raw.Category != "" && !strings.EqualFold(fa.Raw.Category, fb.Raw.Category) {
+				return
+			}
 			// A reviewer's repeats are the same words seen twice (one hunk
 			// in two chunks): their fixes add nothing.
 			s = similarity(nodes[a].vec, nodes[b].vec, noFix, fa.Raw.Category == fb.Raw.Category, fa.Line == fb.Line)

@@ -519,6 +519,20 @@ func TestOthersOnlyWhenWordedOtherwise(t *testing.T) {
 	}
 }
 
+// TestOthersShowARepeatRatedOtherwise: a reviewer's repeat rated otherwise
+// than the heading (one hunk seen in two chunks, rated critical once) is
+// shown beside it, not hidden behind the heading's wording.
+func TestOthersShowARepeatRatedOtherwise(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("a.go", diff.StatusModified, 1, 1, "+\tx := compute(1) // BUG")}}
+	raw := reporttest.Raw(reporttest.Result("alice", 0,
+		reporttest.Chunk("c1", []string{"a.go"}, review.Answer{Findings: []review.RawFinding{reporttest.F("a.go", 1, "x := compute(1) // BUG", "suggestion", "bug", "BUG marker left in", "e")}}),
+		reporttest.Chunk("c2", []string{"a.go"}, review.Answer{Findings: []review.RawFinding{reporttest.F("a.go", 1, "x := compute(1) // BUG", "critical", "bug", "BUG marker left in", "e")}})))
+	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+	if len(r.Findings) != 1 || len(r.Findings[0].Others) != 1 || r.Findings[0].Others[0].Severity == r.Findings[0].Members[0].Severity && r.Findings[0].Others[0].Severity == r.Findings[0].Members[1].Severity {
+		t.Fatalf("findings %+v", r.Findings)
+	}
+}
+
 // TestRateNeedsTokens: a reviewer that wrote a token or two (a tokenizer
 // probe) has no generation rate: one token in microseconds is no speed.
 func TestRateNeedsTokens(t *testing.T) {

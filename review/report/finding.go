@@ -79,19 +79,25 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		f.Code = deletedCodeLines(files, rep.File, rep.OldLine, rep.OldEndLine)
 	}
 	f.Evidence, f.Support = evidence(c)
-	titled := map[string]bool{rep.Reviewer: true}
+	// One wording per reviewer and severity: a reviewer's repeat rated
+	// otherwise than the heading (a critical under a suggestion's title)
+	// is shown, not hidden behind its other wording.
+	titled := map[string]bool{rep.Reviewer + "\x00" + rep.Raw.Severity: true}
 	for _, m := range c.Members {
-		if titled[m.Reviewer] {
+		if key := m.Reviewer + "\x00" + m.Raw.Severity; titled[key] {
 			continue
+		} else {
+			titled[key] = true
 		}
-		titled[m.Reviewer] = true
 		title := safetext.Sanitize(m.Raw.Title)
 		if strings.EqualFold(strings.TrimSpace(title), strings.TrimSpace(safetext.Sanitize(rep.Raw.Title))) && m.Raw.Severity == rep.Raw.Severity {
 			continue // worded and rated as the heading: nothing to add (Members has it)
 		}
 		f.Others = append(f.Others, Wording{Reviewer: m.Reviewer, Severity: m.Raw.Severity, Title: title})
 	}
-	slices.SortFunc(f.Others, func(a, b Wording) int { return strings.Compare(a.Reviewer, b.Reviewer) })
+	slices.SortFunc(f.Others, func(a, b Wording) int {
+		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.Severity, b.Severity), strings.Compare(a.Title, b.Title))
+	})
 	f.Members = make([]Member, 0, len(c.Members))
 	for i, m := range c.Members {
 		mem := Member{Reviewer: m.Reviewer, Title: strings.TrimSpace(safetext.Sanitize(m.Raw.Title)),
