@@ -411,7 +411,36 @@ func (v *Verdicts) reload() error {
 		v.damaged = fmt.Errorf("the hook's saved verdicts %s are damaged (%v)", v.path, err)
 		return nil
 	}
+	if err := checkShape(b, &fresh); err != nil {
+		v.damaged = fmt.Errorf("the hook's saved verdicts %s are damaged (%v)", v.path, err)
+		return nil
+	}
 	v.Blocked, v.Unreviewed = fresh.Blocked, fresh.Unreviewed
+	return nil
+}
+
+// checkShape refuses JSON that parses but is not what save writes: read
+// as "nothing was blocked", `null`, `{}` or a block with no commits would
+// let a blocked commit through. save always writes an object with a
+// "blocked" key, and every entry it records names commits or ranges.
+func checkShape(b []byte, v *Verdicts) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil || top == nil {
+		return errors.New("not a JSON object")
+	}
+	if _, ok := top["blocked"]; !ok {
+		return errors.New(`no "blocked" list`)
+	}
+	for i, bl := range v.Blocked {
+		if len(bl.Commits) == 0 && len(bl.Ranges) == 0 {
+			return fmt.Errorf("blocked entry %d names no commit", i+1)
+		}
+	}
+	for i, u := range v.Unreviewed {
+		if len(u.Commits) == 0 && len(u.Ranges) == 0 {
+			return fmt.Errorf("unreviewed entry %d names no commit", i+1)
+		}
+	}
 	return nil
 }
 

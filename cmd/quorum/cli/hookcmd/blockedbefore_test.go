@@ -138,9 +138,16 @@ func TestHookFindingKeepsItsAddedLine(t *testing.T) {
 // the hook cannot review whole is refused (whether it was blocked before
 // is unknown), and a whole review still gates the push.
 func TestDamagedVerdictsFailClosed(t *testing.T) {
+	// JSON that parses but is not what the hook writes is damaged too:
+	// read as "nothing was blocked", it let a blocked commit through.
+	for _, damaged := range []string{`{"blocked": [`, `null`, `{}`, `[]`, `"x"`, `{"blocked":[{}]}`, `{"blocked":[null]}`, `{"blocked":{}}`, `{"blocked":[],"unreviewed":[{}]}`} {
+		t.Run(damaged, func(t *testing.T) { damagedVerdictsFailClosed(t, []byte(damaged)) })
+	}
+}
+
+func damagedVerdictsFailClosed(t *testing.T, damaged []byte) {
 	dir, line, env, blocked := blockedPush(t)
 	path := filepath.Join(dir, ".git", "quorum", "hook-verdicts.json")
-	damaged := []byte(`{"blocked": [`)
 	if err := os.WriteFile(path, damaged, 0o644); err != nil {
 		t.Fatal(err)
 	}
