@@ -61,11 +61,12 @@ type Op string
 
 // Ops of Error.Op.
 const (
-	OpOpen    Op = "open"    // opening the repository
-	OpHead    Op = "head"    // reading HEAD
-	OpResolve Op = "resolve" // resolving a revision (Rev)
-	OpCommit  Op = "commit"  // reading a commit or computing the merge-base
-	OpDiff    Op = "diff"    // computing or reading the patch
+	OpOpen      Op = "open"      // opening the repository
+	OpExtension Op = "extension" // opening a repository with a git extension go-git cannot read
+	OpHead      Op = "head"      // reading HEAD
+	OpResolve   Op = "resolve"   // resolving a revision (Rev)
+	OpCommit    Op = "commit"    // reading a commit or computing the merge-base
+	OpDiff      Op = "diff"      // computing or reading the patch
 )
 
 // Engines of Error.Engine.

@@ -2,6 +2,8 @@ package diff
 
 import (
 	"encoding/json"
+	"errors"
+	"strings"
 	"path/filepath"
 	"testing"
 
@@ -113,3 +115,43 @@ int main(int argc, char **argv)
     frobnitz(fib(10));
 }
 `
+
+// TestSparseCheckoutIsReadable: 'git sparse-checkout' (and 'git config
+// --worktree') set extensions.worktreeConfig, which go-git refuses to
+// open; it changes nothing quorum reads, so the change is reviewed as
+// without it, files outside the sparse cone included. An extension that
+// does change what is read still stops the open with a clear error.
+func TestSparseCheckoutIsReadable(t *testing.T) {
+	r := difftest.NewIsolated(t)
+	r.Write("app/a.go", "package app\n")
+	r.Write("docs/d.md", "# d\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("app/a.go", "package app\n\nfunc A() {}\n")
+	r.Write("docs/d.md", "# d\n\nmore\n")
+	r.Commit("feature")
+	load := func() (*Set, error) {
+		return Load(t.Context(), Options{Dir: r.Dir, Base: "main", Git: &gitexec.Git{}})
+	}
+	want, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Git("sparse-checkout", "set", "app")
+	got, err := load()
+	if err != nil {
+		t.Fatalf("sparse checkout: %v", err)
+	}
+	a, _ := json.Marshal(want.Files)
+	b, _ := json.Marshal(got.Files)
+	if string(a) != string(b) || len(got.Files) != 2 {
+		t.Fatalf("sparse checkout changed the diff:\n%s\n%s", b, a)
+	}
+	r.Git("config", "extensions.frobnicate", "true")
+	r.Git("config", "core.repositoryFormatVersion", "1")
+	_, err = load()
+	var de *Error
+	if !errors.As(err, &de) || de.Op != OpExtension || !strings.Contains(err.Error(), "it uses a git extension quorum cannot read (extensions.frobnicate)") {
+		t.Fatalf("an unknown extension: %v", err)
+	}
+}

@@ -64,13 +64,17 @@ func openRepo(dir string) (*repo, error) {
 		MaxOpenDescriptors:   16,
 		LargeObjectThreshold: 16 << 10,
 	})
-	r, err := git.Open(st, osfs.New(root))
+	r, err := git.Open(readableStorage{st}, osfs.New(root))
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, notRepoError(dir)
 		}
 		if e := unsupportedFormat(root, commonDirOf(gitDir)); e != nil {
 			return nil, e
+		}
+		if errors.Is(err, git.ErrUnknownExtension) || errors.Is(err, git.ErrUnsupportedExtensionRepositoryFormatVersion) {
+			_, ext, _ := strings.Cut(err.Error(), ": ")
+			return nil, unreadable(OpExtension, "cannot open git repository at %s: it uses a git extension quorum cannot read (extensions.%s)", root, ext)
 		}
 		return nil, unreadable(OpOpen, "cannot open git repository at %s: %w", root, err)
 	}
@@ -81,6 +85,31 @@ func openRepo(dir string) (*repo, error) {
 		rp.shallow = true
 	}
 	return rp, nil
+}
+
+// readableStorage is the repository's storage with the extensions go-git
+// refuses to open but that change nothing quorum reads from it:
+// worktreeConfig (set by 'git sparse-checkout' and 'git config
+// --worktree') only adds a per-worktree config file, which git itself
+// reads when quorum runs it. Any other extension still stops the open.
+type readableStorage struct{ *filesystem.Storage }
+
+// readOnlyExtensions are those extensions, lower-cased.
+var readOnlyExtensions = []string{"worktreeconfig"}
+
+func (s readableStorage) Config() (*gitconfig.Config, error) {
+	cfg, err := s.Storage.Config()
+	if err != nil || cfg == nil || cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+		return cfg, err
+	}
+	sec := cfg.Raw.Section("extensions")
+	for _, name := range readOnlyExtensions {
+		sec.RemoveOption(name)
+	}
+	if len(sec.Options) == 0 {
+		cfg.Raw.RemoveSection("extensions")
+	}
+	return cfg, nil
 }
 
 // headInfo is HEAD: the branch it points at ("" when detached), its

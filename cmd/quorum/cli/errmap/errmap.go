@@ -339,6 +339,8 @@ func DiffHint(e *diff.Error) string {
 		switch e.Op {
 		case diff.OpOpen:
 			return "check the repository with 'git status' and 'git fsck'"
+		case diff.OpExtension:
+			return "'git config --get-regexp ^extensions' lists the repository's extensions; review the branch in a clone without it"
 		case diff.OpHead:
 			return "check the repository with 'git status'"
 		case diff.OpDiff:

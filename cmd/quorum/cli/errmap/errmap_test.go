@@ -167,6 +167,9 @@ func TestDiffErrors(t *testing.T) {
 		{diff.Unreadable, "repository cannot be opened", func(t *testing.T) error {
 			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpOpen, Err: errors.New("cannot open git repository at /r: boom")}
 		}, "cannot open git repository at /r: boom", "check the repository with 'git status' and 'git fsck'", exitcode.Setup, nil},
+		{diff.Unreadable, "a git extension go-git cannot read", func(t *testing.T) error {
+			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpExtension, Err: errors.New("cannot open git repository at /r: it uses a git extension quorum cannot read (extensions.frob)")}
+		}, "cannot open git repository at /r: it uses a git extension quorum cannot read (extensions.frob)", "'git config --get-regexp ^extensions' lists the repository's extensions; review the branch in a clone without it", exitcode.Setup, nil},
 		{diff.Unreadable, "HEAD cannot be read", func(t *testing.T) error {
 			return &diff.Error{Kind: diff.Unreadable, Op: diff.OpHead, Err: errors.New("cannot read HEAD: boom")}
 		}, "cannot read HEAD: boom", "check the repository with 'git status'", exitcode.Setup, nil},
