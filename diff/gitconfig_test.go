@@ -3,8 +3,8 @@ package diff
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/diff/difftest"
