@@ -1,6 +1,7 @@
 package anchor_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/review"
@@ -67,6 +68,18 @@ func TestQuoteShapes(t *testing.T) {
 		{"a.go", `	perm := os.FileMode(0o777)`, `os.FileMode(0o7`, false, false},
 		{"a.go", `	x := a.b.c.d.Delete()`, `c.d.Delete()`, true, false},
 		{"a.go", `	x := a - -1`, `x := a - 1`, false, false},
+		// Cut inside an operator, a quote says another (helper 237): an
+		// assignment for a comparison, `<` for `<=`, `<` for `<<`.
+		{"a.go", `	if role == "admin" && ok {`, `if role =`, false, false},
+		{"a.go", `	if role == "admin" && ok {`, `= "admin" && ok {`, false, false},
+		{"a.go", `	if role == "admin" && ok {`, `if role == "admin" &`, false, false},
+		{"a.go", `	return n >= 10`, `return n >`, false, false},
+		{"a.go", `	x := n << 2`, `x := n <`, false, false},
+		{"a.go", `	return x != 0`, `return x !`, false, false},
+		{"a.go", `	query := "SELECT 1"`, `= "SELECT 1"`, false, false},
+		// Brackets are no operator: an HTML tag's end before a colon.
+		{"a.ts", "        const line = `<b>${user.name}</b>: ${msg.text}`;", "<b>${user.name}</b>", true, false},
+		{"a.go", `	if role == "admin" && ok {`, `if role == "admin"`, true, false},
 	}
 	for _, tc := range cases {
 		old := lines("package a", "", "x0", "x1", "x2")
@@ -91,5 +104,17 @@ func TestEllipsisIsNotASpread(t *testing.T) {
 	}
 	if ok, near, why := tryQuote(t, "s.py", lines("def f():", "    pass"), lines("def f():", "    x = ..."), "x = ..."); !ok || near {
 		t.Errorf("x = ...: ok=%v near=%v (%s)", ok, near, why)
+	}
+}
+
+// TestOperatorCutFindsTheDeletedLine: `i <` quotes the deleted `i < n`
+// word for word, and only cuts the added `i <= n` inside its operator: it
+// anchors to the deletion (helper 237 saw it put on the added line).
+func TestOperatorCutFindsTheDeletedLine(t *testing.T) {
+	old := lines("package a", "", "func f(n int) {", "\tfor i := 0; i < n; i++ {", "\t}", "}")
+	nw := lines("package a", "", "func f(n int) {", "\tfor i := 0; i <= n; i++ {", "\t}", "}")
+	ok, _, why := tryQuote(t, "a.go", old, nw, "for i := 0; i <")
+	if !ok || !strings.Contains(why, "i < n") {
+		t.Fatalf("anchored %v: %s", ok, why)
 	}
 }

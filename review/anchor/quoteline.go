@@ -318,6 +318,8 @@ func cutsWord(line string, from, to int) int {
 			return cutMeaning
 		case first == '$' && before == '$':
 			return cutMeaning // `$name` of PHP's `$$name`
+		case inOperator(before, first):
+			return cutMeaning // inside an operator: `= "admin"` of `== "admin"`, `= x` of `:= x`
 		}
 	}
 	if to < len(line) {
@@ -334,12 +336,28 @@ func cutsWord(line string, from, to int) int {
 			return cutMeaning // `timeout := 1` of `timeout := 1.5`, `"1.2` of `"1.2.3"`
 		case last == '/' && (isWord(after) || after == '.'):
 			return cutMeaning // a path cut short: `rm -rf /` of `rm -rf /tmp/build`
+		case inOperator(last, after):
+			return cutMeaning // inside an operator: `if role =` of `if role ==`, `i <` of `i <=`
 		}
 	}
 	return cutNone
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// inOperator reports whether a and b, side by side, are an operator of two
+// characters (`==`, `<=`, `:=`, `&&`, `->`, `<<`, `++`, `::`), which a cut
+// between them turns into another. Only operators: `>` then `:` is an HTML
+// tag's end before a colon, and `//` of `///` (a Rust doc comment) is the
+// same comment.
+func inOperator(a, b rune) bool {
+	switch string([]rune{a, b}) {
+	case "==", "!=", "<=", ">=", ":=", "&&", "||", "<<", ">>", "++", "--", "->", "=>", "::",
+		"+=", "-=", "*=", "%=", "&=", "|=", "^=", "**", "<-":
+		return true
+	}
+	return false
+}
 
 // turnsAround reports whether code before a quote ends with what changes
 // the meaning of the code after it.
