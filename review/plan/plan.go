@@ -25,6 +25,11 @@ const (
 	MaxCommits = 50
 	// guidelineShare is the share of the prompt budget guidelines may take.
 	guidelineShare = 0.2
+	// commitShare is the share of the prompt budget kept for the commit
+	// subjects, at most maxCommitBytes, whatever they take: the room for
+	// files does not depend on how many there are (see Build).
+	commitShare    = 0.05
+	maxCommitBytes = 2048
 )
 
 // Input is what planning reads: the diff, head-side file content for context,
@@ -45,11 +50,13 @@ type Input struct {
 
 // Prepared is the diff rendered once, shared by every reviewer's plan.
 type Prepared struct {
-	files      []fileUnits
-	commits    []string
-	guidelines string
-	context    Context
-	id         string
+	files   []fileUnits
+	commits []string
+	// moreCommits counts the commits past MaxCommits, left out.
+	moreCommits int
+	guidelines  string
+	context     Context
+	id          string
 }
 
 // ID is a hash of everything prepared: equal IDs plan to equal chunks under equal budgets.
@@ -93,7 +100,7 @@ func Prepare(in Input) *Prepared {
 	}
 	for i, c := range in.Set.Commits {
 		if i == MaxCommits {
-			p.commits = append(p.commits, fmt.Sprintf("(and %d more)", len(in.Set.Commits)-MaxCommits))
+			p.moreCommits = len(in.Set.Commits) - MaxCommits
 			break
 		}
 		p.commits = append(p.commits, sanitizeLine(c.Subject))
@@ -121,7 +128,7 @@ func Prepare(in Input) *Prepared {
 		p.files = append(p.files, fu)
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%q\x00%q\x00", p.context, p.guidelines, p.commits)
+	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%d\x00", p.context, p.guidelines, p.commits, p.moreCommits)
 	for _, fu := range p.files {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%q\x00", fu.f.Path, fu.f.OldPath, fu.f.Status, fu.src)
 		for _, hu := range fu.hunks {
@@ -252,23 +259,32 @@ var placeholder = strings.Repeat("B", prompts.BoundaryLen)
 // a hunk that does not fit with its context goes without it, and one that
 // still does not fit is split into windows of lines.
 func Build(p *Prepared, b Budget) (*Plan, error) {
-	pl := &Plan{Budget: b, Commits: p.commits, Context: p.context, prep: p}
+	pl := &Plan{Budget: b, Context: p.context, prep: p}
 	promptBytes := int(float64(b.PromptTokens()) * b.bpt())
 	pl.Guidelines = trimText(p.guidelines, int(float64(promptBytes)*guidelineShare))
+	commitBytes := min(int(float64(promptBytes)*commitShare), maxCommitBytes)
+	pl.Commits = fitCommits(p.commits, p.moreCommits, commitBytes)
 	sys, err := prompts.System(b.Focus)
 	if err != nil {
 		return nil, err
 	}
-	d := pl.data(placeholder)
-	d.Part, d.Parts = 9999, 9999
-	empty, err := prompts.User(d)
+	// The fixed text is measured with the commit list's frame and its
+	// whole reserve, not the subjects themselves: one more commit (a fix
+	// pushed on a blocked branch) must not move where large files are cut
+	// into parts, which would change those parts and re-ask them (issue
+	// 12). The room moves in steps too, for a change of guidelines.
+	empty, err := pl.fixedText(nil)
 	if err != nil {
 		return nil, err
 	}
 	pl.Overhead = len(sys) + len(empty)
-	// The room for files moves in steps, so one more commit subject does
-	// not move where large files are cut into parts: that would change
-	// those parts and re-ask them (issue 12).
+	if len(pl.Commits) > 0 {
+		framed, err := pl.fixedText([]string{""})
+		if err != nil {
+			return nil, err
+		}
+		pl.Overhead += len(framed) - len(empty) + commitBytes
+	}
 	avail := promptBytes - roundUp(pl.Overhead, overheadStep(promptBytes))
 	pl.Room = avail
 
@@ -455,6 +471,41 @@ func (pl *Plan) printsRaw(s string) bool {
 }
 
 // trimText cuts s to at most n bytes at a line boundary and says so.
+// fixedText is the user prompt with no file, with commits as its commit
+// list and the largest part numbers: what every chunk's prompt holds
+// besides its files.
+func (pl *Plan) fixedText(commits []string) (string, error) {
+	d := pl.data(placeholder)
+	d.Commits = commits
+	d.Part, d.Parts = 9999, 9999
+	return prompts.User(d)
+}
+
+// fitCommits keeps the commit subjects, oldest first, that fit in n bytes
+// as the prompt lists them ("- subject\n"), with a last line saying how
+// many more there were (more, past the MaxCommits kept, and those left
+// out here) when there were.
+func fitCommits(commits []string, more, n int) []string {
+	const moreLine = "- (and 99999 more)\n"
+	room := n
+	if more > 0 {
+		room -= len(moreLine)
+	}
+	used, kept := 0, len(commits)
+	for i, c := range commits {
+		used += len("- \n") + len(c)
+		if used > room || used+len(moreLine) > n && i < len(commits)-1 {
+			kept = i
+			break
+		}
+	}
+	out := commits[:kept:kept]
+	if left := more + len(commits) - kept; left > 0 && n >= len(moreLine) {
+		out = append(out, fmt.Sprintf("(and %d more)", left))
+	}
+	return out
+}
+
 func trimText(s string, n int) string {
 	if len(s) <= n {
 		return s

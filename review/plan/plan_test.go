@@ -114,8 +114,10 @@ func TestOneChunkWithEnclosingFunction(t *testing.T) {
 	if !strings.Contains(sys, "data to review") || !strings.Contains(user, "Wrap errors with %w.") || !strings.Contains(user, "- Double the value") || !strings.Contains(user, "A \"context\" section") {
 		t.Fatalf("prompt misses parts:\n%s", user)
 	}
-	// The estimate is the real size plus at most the "part k of n" note it reserves.
-	if c.Tokens > pl.Budget.PromptTokens() || c.Bytes < len(sys)+len(user) || c.Bytes > len(sys)+len(user)+96 {
+	// The estimate is the real size plus at most the "part k of n" note and
+	// the commit list's reserve, less the subjects listed.
+	reserve := min(int(float64(pl.Budget.PromptTokens())*pl.Budget.bpt()*commitShare), maxCommitBytes)
+	if c.Tokens > pl.Budget.PromptTokens() || c.Bytes < len(sys)+len(user) || c.Bytes > len(sys)+len(user)+96+reserve {
 		t.Fatalf("estimate %d bytes / %d tokens, real %d bytes", c.Bytes, c.Tokens, len(sys)+len(user))
 	}
 	_, user2, _ := pl.Render(c)
@@ -516,4 +518,50 @@ func firstPrompt(t *testing.T, set *diff.Set) (*Plan, string) {
 		t.Fatal(err)
 	}
 	return pl, user
+}
+
+// TestRoomDoesNotDependOnTheCommits: one more commit (a fix pushed on a
+// blocked branch), or many long ones, leaves the room for files as it
+// was, so large files are cut into the same parts and their answers come
+// from the cache. Subjects past the commit list's reserve are counted,
+// not listed.
+func TestRoomDoesNotDependOnTheCommits(t *testing.T) {
+	set := func(subjects ...string) *diff.Set {
+		s := &diff.Set{Files: []diff.File{{Path: "b.go", Status: diff.StatusAdded, Hunks: []diff.Hunk{hunk(1, diff.Line{Kind: diff.Added, New: 1, Text: "package b"})}}}}
+		for _, sub := range subjects {
+			s.Commits = append(s.Commits, diff.Commit{Subject: sub})
+		}
+		return s
+	}
+	many := make([]string, 300)
+	for i := range many {
+		many[i] = fmt.Sprintf("commit %d: %s", i, strings.Repeat("long subject ", 8))
+	}
+	for _, numCtx := range []int{2048, 4096, 16384} {
+		budget := Budget{NumCtx: numCtx, AnswerTokens: 512}
+		one, err := Build(Prepare(Input{Set: set("add db and util")}), budget)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, subjects := range [][]string{{"add db and util", "fix: bind the name"}, many} {
+			pl, err := Build(Prepare(Input{Set: set(subjects...)}), budget)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pl.Room != one.Room {
+				t.Errorf("num_ctx %d, %d commits: room %d, with one commit %d", numCtx, len(subjects), pl.Room, one.Room)
+			}
+			c := pl.Chunks[0]
+			sys, user, err := pl.Render(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Bytes < len(sys)+len(user) {
+				t.Errorf("num_ctx %d, %d commits: estimate %d bytes, real %d", numCtx, len(subjects), c.Bytes, len(sys)+len(user))
+			}
+			if len(subjects) == len(many) && !strings.Contains(user, " more)\n") {
+				t.Errorf("num_ctx %d: %d commits listed with no count of those left out", numCtx, len(subjects))
+			}
+		}
+	}
 }

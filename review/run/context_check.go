@@ -119,6 +119,7 @@ func (r *Runner) knownContext(rr *reviewerRun) bool {
 	if c.ServerCtx > 0 {
 		rr.shrinkContext(c.ServerCtx)
 	}
+	rr.ctxChecked = true
 	return true
 }
 
@@ -143,6 +144,7 @@ func (r *Runner) checkContext(ctx context.Context, cfg Config, rr *reviewerRun, 
 	if err != nil || n <= 0 {
 		return true // nothing learned; the replies' own signs stay
 	}
+	rr.ctxChecked = true
 	if float64(n) >= fillRatio*float64(len(prompt))/rr.estBPT {
 		recordCheck(r.Cache, rr.bpt.id, numCtx, 0)
 		return true

@@ -95,7 +95,7 @@ func (rr *reviewerRun) cutBy(resp review.ChatResponse, wholeBytes int) string {
 	if seen > 0 && promptCut(resp, seen) {
 		return fmt.Sprintf("it read %d tokens and wrote %d, where the server cut an earlier prompt at %d", n, resp.EvalCount, seen)
 	}
-	if !rr.ctxUnset {
+	if !rr.ctxUnset || rr.ctxChecked {
 		return ""
 	}
 	s, ok := atTypicalContext(n)
