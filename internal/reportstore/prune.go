@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/quorum-review/quorum/diff"
 )
 
-// DiffsDir (under the git dir, beside ReportsDir) holds each distinct
+// DiffsDir (under the common git dir, beside ReportsDir) holds each distinct
 // diff.json once, named by the SHA-256 of its bytes; every report that saved
 // the same diff has its diff.json as a hard link to it. A report directory
 // therefore reads the same in the old layout (a plain diff.json) and the
@@ -21,8 +23,20 @@ import (
 // no report links to any more is removed by the next prune.
 const DiffsDir = "quorum/diffs"
 
-// DiffsRoot returns the directory of the shared diff.json blobs.
-func DiffsRoot(gitDir string) string { return filepath.Join(gitDir, filepath.FromSlash(DiffsDir)) }
+// DiffsRoot returns the directory of the shared diff.json blobs: beside
+// Root, so a report's diff.json can be a hard link to one.
+func DiffsRoot(gitDir string) string {
+	return filepath.Join(diff.CommonDirOf(gitDir), filepath.FromSlash(DiffsDir))
+}
+
+// diffsRoots are the blob directories of roots, each beside its reports.
+func diffsRoots(gitDir string) []string {
+	var ds []string
+	for _, root := range roots(gitDir) {
+		ds = append(ds, filepath.Join(filepath.Dir(root), filepath.Base(DiffsDir)))
+	}
+	return ds
+}
 
 // MB is the unit of reports.max_mb and --max-mb.
 const MB = 1_000_000
@@ -77,8 +91,7 @@ func PruneKeeping(gitDir string, lim Limits, keep []string, dryRun bool) (PruneR
 	if err != nil {
 		return res, err
 	}
-	root := Root(gitDir)
-	u, err := usage(root, entries)
+	u, err := usage(roots(gitDir), entries)
 	if err != nil {
 		return res, fmt.Errorf("prune reports: %w", err)
 	}
@@ -118,7 +131,8 @@ func PruneKeeping(gitDir string, lim Limits, keep []string, dryRun bool) (PruneR
 	}
 	var first error
 	for _, v := range victims {
-		if err := removeReport(root, v.Dir); err != nil {
+		// In its own root: the rename stays within one directory.
+		if err := removeReport(filepath.Dir(v.Dir), v.Dir); err != nil {
 			if first == nil {
 				first = fmt.Errorf("prune reports: %w", err)
 			}
@@ -127,7 +141,9 @@ func PruneKeeping(gitDir string, lim Limits, keep []string, dryRun bool) (PruneR
 		}
 		res.Removed = append(res.Removed, v)
 	}
-	removeUnusedDiffs(DiffsRoot(gitDir))
+	for _, d := range diffsRoots(gitDir) {
+		removeUnusedDiffs(d)
+	}
 	return res, first
 }
 
@@ -175,21 +191,31 @@ type diskUsage struct {
 	files map[string][]any // report directory → its files
 }
 
-// usage measures root: the report directories in entries (a diff blob they
+// usage measures roots: the report directories in entries (a diff blob they
 // link to counts once) and anything else that is there (counted, never
 // removed) but in-progress ".tmp-" directories.
-func usage(root string, entries []Entry) (*diskUsage, error) {
+func usage(roots []string, entries []Entry) (*diskUsage, error) {
 	u := &diskUsage{size: map[any]int64{}, refs: map[any]int{}, files: map[string][]any{}}
 	reports := map[string]bool{}
 	for _, e := range entries {
 		reports[filepath.Clean(e.Dir)] = true
 	}
+	for _, root := range roots {
+		if err := u.measure(root, reports); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// measure adds what root holds to u; reports are its report directories.
+func (u *diskUsage) measure(root string, reports map[string]bool) error {
 	des, err := os.ReadDir(root)
 	if errors.Is(err, fs.ErrNotExist) {
-		return u, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, de := range des {
 		name := de.Name()
@@ -225,10 +251,10 @@ func usage(root string, entries []Entry) (*diskUsage, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return u, nil
+	return nil
 }
 
 // remove counts dir's report as gone and returns the bytes that frees.

@@ -25,11 +25,11 @@ import (
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// Layout: <gitDir>/quorum/reports/<id>/{report.md,report.json,raw.json,diff.json},
+// Layout: <common git dir>/quorum/reports/<id>/{report.md,report.json,raw.json,diff.json},
 // where id is <UTC time>-<short head>, so names sort by time. Each directory
 // is written under a temporary name and renamed into place, so a reader
 // never sees half a report. diff.json is a hard link to the one copy of
-// those bytes in <gitDir>/quorum/diffs/ (see DiffsDir); after each save the oldest reports
+// those bytes in <common git dir>/quorum/diffs/ (see DiffsDir); after each save the oldest reports
 // are pruned to the bundle's Limits (see Prune).
 const (
 	ReportsDir = "quorum/reports"
@@ -65,8 +65,25 @@ type Entry struct {
 	generated time.Time
 }
 
-// Root returns the directory holding all saved reports.
-func Root(gitDir string) string { return filepath.Join(gitDir, filepath.FromSlash(ReportsDir)) }
+// Root returns the directory reports are saved in. It is under the common
+// git dir, not a linked work tree's own (git worktree add): every work tree
+// of the clone lists the reports the others saved (the hook's verdicts and
+// the local ledger are the clone's too), and removing a work tree does not
+// take with it the report a blocked push names.
+func Root(gitDir string) string {
+	return filepath.Join(diff.CommonDirOf(gitDir), filepath.FromSlash(ReportsDir))
+}
+
+// roots are the directories reports are read from: Root, then a linked work
+// tree's own reports directory, where quorum once saved that work tree's
+// reports, so they are still listed, shown, replayed and dismissed.
+func roots(gitDir string) []string {
+	rs := []string{Root(gitDir)}
+	if own := filepath.Join(gitDir, filepath.FromSlash(ReportsDir)); filepath.Clean(own) != filepath.Clean(rs[0]) {
+		rs = append(rs, own)
+	}
+	return rs
+}
 
 // Bundle is everything one saved review holds. Raw and Diff are optional;
 // with both, `quorum review --replay` reproduces the review exactly even
@@ -176,10 +193,14 @@ func SaveBundle(gitDir string, now time.Time, shortHead string, b Bundle) (strin
 // fresh one may be another process's save in progress and is kept. Each save
 // calls it first, so the next run cleans up after a killed one.
 func RemoveStaleTemps(gitDir string, now time.Time) int {
-	n, _ := atomicfile.RemoveStale(Root(gitDir), func(name string) bool {
-		return strings.HasPrefix(name, ".tmp-")
-	}, now.Add(-atomicfile.StaleAge))
-	return n
+	total := 0
+	for _, root := range roots(gitDir) {
+		n, _ := atomicfile.RemoveStale(root, func(name string) bool {
+			return strings.HasPrefix(name, ".tmp-")
+		}, now.Add(-atomicfile.StaleAge))
+		total += n
+	}
+	return total
 }
 
 // isNotEmpty reports a rename onto an existing report directory (ENOTEMPTY
@@ -217,24 +238,25 @@ func sanitizeHead(h string) string {
 	return h
 }
 
-// List returns the saved reports, newest first.
+// List returns the saved reports of every root (see roots), newest first.
 func List(gitDir string) ([]Entry, error) {
-	root := Root(gitDir)
-	des, err := os.ReadDir(root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		// Not a directory, or not readable: the user's setup, not a bug.
-		return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the saved reports: %w", err),
-			fmt.Sprintf("%s must be a directory quorum can read: move it aside or fix its permissions", root))
-	}
 	var out []Entry
-	for _, de := range des {
-		if !de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+	for _, root := range roots(gitDir) {
+		des, err := os.ReadDir(root)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		out = append(out, entry(root, de.Name()))
+		if err != nil {
+			// Not a directory, or not readable: the user's setup, not a bug.
+			return nil, exitcode.New(exitcode.Setup, fmt.Errorf("cannot read the saved reports: %w", err),
+				fmt.Sprintf("%s must be a directory quorum can read: move it aside or fix its permissions", root))
+		}
+		for _, de := range des {
+			if !de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+				continue
+			}
+			out = append(out, entry(root, de.Name()))
+		}
 	}
 	slices.SortFunc(out, func(a, b Entry) int {
 		// A directory not named like a report (someone's own) sorts last:

@@ -27,7 +27,8 @@ func NewCmdReport(f *cmdutil.Factory) *cobra.Command {
 		Use:   "report <command>",
 		Short: "List and show saved review reports",
 		Long: `Every 'quorum review' saves its report (report.md, report.json) and the raw
-reviewer answers (raw.json) under the repository's git dir, in
+reviewer answers (raw.json) under the repository's git dir (the main one,
+shared by every linked worktree), in
 quorum/reports/<time>-<short head>/. These commands list, show and prune
 them. After each save the oldest are removed beyond reports.keep (default
 50) or reports.max_mb (default 200); 'quorum report prune' does it now.
