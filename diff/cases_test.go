@@ -222,11 +222,34 @@ var fixtureCases = []fixtureCase{
 			os.Symlink("some/where/else", filepath.Join(r.Dir, "link2"))
 		},
 		func(t *testing.T, set *Set) {
+			// A link's one line is a path, not code a model should read:
+			// skipped, its patch (the old and new target) dropped.
 			f := only(t, set, StatusModified, "link")
-			if f.NewMode != "120000" || f.Hunks[0].Lines[1].Text != "elsewhere" || !f.Hunks[0].Lines[1].NoNewline {
-				t.Errorf("symlink: %+v", f)
+			if f.NewMode != "120000" || f.Added != 1 || f.Deleted != 1 || f.Skip != SkipSymlink || len(f.Hunks) != 0 {
+				t.Errorf("retargeted symlink: %+v", f)
 			}
-			only(t, set, StatusAdded, "link2")
+			if f := only(t, set, StatusAdded, "link2"); f.Skip != SkipSymlink {
+				t.Errorf("added symlink: skip %q, want %q", f.Skip, SkipSymlink)
+			}
+		}},
+	{"deleted symlink", func(r *difftest.Repo) { os.Symlink("README", filepath.Join(r.Dir, "link")) },
+		func(r *difftest.Repo) { os.Remove(filepath.Join(r.Dir, "link")) },
+		func(t *testing.T, set *Set) {
+			if f := only(t, set, StatusDeleted, "link"); f.Skip != SkipSymlink {
+				t.Errorf("deleted symlink: skip %q, want %q", f.Skip, SkipSymlink)
+			}
+		}},
+	{"type change symlink to file", func(r *difftest.Repo) { os.Symlink("README", filepath.Join(r.Dir, "thing")) },
+		func(r *difftest.Repo) {
+			os.Remove(filepath.Join(r.Dir, "thing"))
+			r.Write("thing", "package thing\n")
+		},
+		func(t *testing.T, set *Set) {
+			// The file that replaces the link is new code: reviewed.
+			f := only(t, set, StatusTypeChanged, "thing")
+			if f.OldMode != "120000" || f.NewMode != "100644" || f.Skip != "" {
+				t.Errorf("symlink replaced by a file: %+v", f)
+			}
 		}},
 	{"type change file to symlink", func(r *difftest.Repo) { r.Write("thing", "content\n") },
 		func(r *difftest.Repo) {
@@ -235,7 +258,7 @@ var fixtureCases = []fixtureCase{
 		},
 		func(t *testing.T, set *Set) {
 			f := only(t, set, StatusTypeChanged, "thing")
-			if f.OldMode != "100644" || f.NewMode != "120000" || f.Added != 1 || f.Deleted != 1 {
+			if f.OldMode != "100644" || f.NewMode != "120000" || f.Added != 1 || f.Deleted != 1 || f.Skip != SkipSymlink {
 				t.Errorf("typechange: %+v", f)
 			}
 		}},

@@ -24,6 +24,7 @@ var fallbackDiffers = map[string]string{
 	"rename without edits":             "go-git's patch prints no similarity index",
 	"rename with edits":                "go-git's patch prints no similarity index",
 	"type change file to symlink":      "go-git reports a type change as one modified file",
+	"type change symlink to file":      "go-git reports a type change as one modified file",
 	"names with spaces unicode quotes": "go-git refuses paths with control characters (a tab here): the go-git engine fails",
 	"rename of quoted name":            "go-git refuses paths with control characters (a tab here): the go-git engine fails",
 }

@@ -254,6 +254,9 @@ func inVendoredDir(p string) bool {
 	return false
 }
 
+// symlinkMode is git's file mode of a symbolic link.
+const symlinkMode = "120000"
+
 // attrs are the .gitattributes facts quorum reads per path.
 type attrs struct {
 	generated bool // linguist-generated
@@ -272,6 +275,10 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 	case f.NewMode == "160000" || (f.OldMode == "160000" && f.Status == StatusDeleted):
 		// A submodule replaced by a file is reviewed: the file is new code.
 		return SkipSubmodule
+	case f.NewMode == symlinkMode || (f.OldMode == symlinkMode && f.Status == StatusDeleted):
+		// Its one line is a path, which a model would read as code. A
+		// symlink replaced by a file is reviewed: the file is new code.
+		return SkipSymlink
 	case a.binary:
 		// Said apart from binary content: text an attribute hides (a
 		// committed ".gitattributes" line "x.go -diff", a user's global
@@ -305,7 +312,7 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 // no cheaper rule skips the file first).
 func needsHead(f *File, ign ignoreSet) bool {
 	if f.Status == StatusDeleted || len(f.Hunks) == 0 || f.Binary || ign.match(f.Path) ||
-		f.NewMode == "160000" || f.Path == LedgerPath || lockfiles[path.Base(f.Path)] || inVendoredDir(f.Path) {
+		f.NewMode == "160000" || f.NewMode == symlinkMode || f.Path == LedgerPath || lockfiles[path.Base(f.Path)] || inVendoredDir(f.Path) {
 		return false
 	}
 	h := f.Hunks[0]

@@ -46,6 +46,10 @@ const (
 	SkipDeletedLarge = "deleted-too-large"
 	SkipIgnored      = "ignored"
 	SkipSubmodule    = "submodule"
+	// SkipSymlink marks a symbolic link: what git holds of it is the path
+	// it points to, no code (the file it points to is reviewed where it
+	// changes).
+	SkipSymlink = "symlink"
 	// SkipUntracked marks a new file git does not track yet: `git diff`
 	// (and so --worktree) does not show it until `git add -N` or `git add`.
 	SkipUntracked = "untracked"

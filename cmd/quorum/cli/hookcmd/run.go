@@ -493,7 +493,7 @@ var tooLargeHint = fmt.Sprintf("a file whose diff is over %d MiB is never sent t
 // nothingReviewed ends a push in which every changed file was skipped (or
 // none changed): no model read anything, so it never says "reviewed".
 // Files skipped by the rules (ignore: globs, generated, vendored,
-// lockfiles, binaries, submodules) are not meant to be reviewed: the push
+// lockfiles, binaries, submodules, symlinks) are not meant to be reviewed: the push
 // goes on, naming them, and a block of the same commits is forgotten, as
 // after a passing review. A file skipped for its size is changed code no
 // one read: as for a partial review, hook.on_unavailable decides (allow:
