@@ -11,7 +11,7 @@ import (
 )
 
 // Dismissed findings are listed one line each with the reason; SARIF and
-// rdjsonl key findings by the fingerprint.
+// rdjsonl key findings by their issue fingerprint.
 func TestDismissedAndFingerprints(t *testing.T) {
 	r := &report.Report{Schema: report.Schema, Tool: "quorum",
 		Findings: []report.Finding{{ID: "Q0000000001", Severity: "critical", Category: "bug", File: "a.go", Line: 3, Title: "kept",
@@ -45,8 +45,8 @@ func TestDismissedAndFingerprints(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := log.Runs[0].Results
-	if len(res) != 2 || res[0].PartialFingerprints["quorumFingerprint/v2"] != "0123456789abcdef" || len(res[0].Suppressions) != 0 ||
-		res[1].PartialFingerprints["quorumFingerprint/v2"] != "fedcba9876543210" || len(res[1].Suppressions) != 1 {
+	if len(res) != 2 || res[0].PartialFingerprints["quorumFingerprint/v3"] != report.IssueFingerprint("0123456789abcdef", nil, 1) || len(res[0].Suppressions) != 0 ||
+		res[1].PartialFingerprints["quorumFingerprint/v3"] != report.IssueFingerprint("fedcba9876543210", nil, 1) || len(res[1].Suppressions) != 1 {
 		t.Fatalf("sarif results:\n%s", sarif.String())
 	}
 	sup := res[1].Suppressions[0]
@@ -68,7 +68,7 @@ func TestDismissedAndFingerprints(t *testing.T) {
 	if err := RDJSONL(&rd, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(rd.String(), `"code":{"value":"bug/0123456789abcdef"}`) || strings.Count(rd.String(), "\n") != 1 {
+	if !strings.Contains(rd.String(), `"code":{"value":"bug/`+report.IssueFingerprint("0123456789abcdef", nil, 1)+`"}`) || strings.Count(rd.String(), "\n") != 1 {
 		t.Errorf("rdjsonl:\n%s", rd.String())
 	}
 }

@@ -71,7 +71,8 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	defer func() { _, _ = w.Write(safetext.EscapeJSON(buf.Bytes())) }()
-	for _, f := range r.Findings {
+	prints := issueFingerprints(r) // the findings' first, as SARIF's
+	for i, f := range r.Findings {
 		k, n := f.Agreement()
 		d := rdDiagnostic{
 			Message:  fmt.Sprintf("%s%s%s (found by %d of %d: %s)", mdText(f.Title), lineNote(f), evidenceNote(f), k, n, mdText(joinNames(f.Reviewers))),
@@ -79,8 +80,9 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 			Severity: rdSeverity(f.Severity),
 			Source:   rdSource{Name: "quorum"},
 			// reviewdog has no fingerprint field; the rule code is its
-			// stable key, so it carries the fingerprint, not the id.
-			Code: &rdCode{Value: f.Category + "/" + f.Fingerprint},
+			// stable key, so it carries the fingerprint SARIF does
+			// (report.IssueFingerprint), not the id.
+			Code: &rdCode{Value: f.Category + "/" + prints[i]},
 		}
 		if f.Explanation != "" {
 			d.Message += "\n\n" + mdBlock(f.Explanation)

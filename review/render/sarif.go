@@ -19,8 +19,9 @@ import (
 )
 
 // SARIF writes the findings as a SARIF 2.1.0 log for code scanning: one rule
-// per category, one result per finding, the stable id as a partial
-// fingerprint so results track across pushes.
+// per category, one result per finding, its issue fingerprint
+// (report.IssueFingerprint) as a partial fingerprint so results track
+// across pushes.
 func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
@@ -48,13 +49,14 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	}
 
 	run.Results = []*sarif.Result{}
-	for _, f := range r.Findings {
-		run.AddResult(sarifResult(f, cats))
+	prints := issueFingerprints(r)
+	for i, f := range r.Findings {
+		run.AddResult(sarifResult(f, cats, prints[i]))
 	}
 	// A dismissed finding stays, marked suppressed: code scanning then shows
 	// the alert as dismissed, where leaving it out would read as fixed.
-	for _, f := range r.Dismissed {
-		res := sarifResult(f, cats)
+	for i, f := range r.Dismissed {
+		res := sarifResult(f, cats, prints[len(r.Findings)+i])
 		res.AddSuppression(sarifSuppression(f, res.Locations[0]))
 		run.AddResult(res)
 	}
@@ -67,6 +69,31 @@ func SARIF(w io.Writer, r *report.Report, _ Options) error {
 	}
 	_, werr := w.Write(safetext.EscapeJSON(buf.Bytes()))
 	return werr
+}
+
+// issueFingerprints are the report.IssueFingerprint of r's findings, then
+// of its dismissed ones. The findings alike in category, fingerprint and
+// kinds are numbered in the order of their ids, which dismissing one does
+// not change (a list order would, and a suppressed alert would come back
+// as a new one). A longer id is later: Q…-2 before Q…-10.
+func issueFingerprints(r *report.Report) []string {
+	all := slices.Concat(r.Findings, r.Dismissed)
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(len(all[a].ID), len(all[b].ID)), strings.Compare(all[a].ID, all[b].ID))
+	})
+	nth := map[string]int{}
+	prints := make([]string, len(all))
+	for _, i := range order {
+		f := all[i]
+		key := f.Category + "\x00" + f.Fingerprint + "\x00" + strings.Join(f.Kinds, ",")
+		nth[key]++
+		prints[i] = report.IssueFingerprint(f.Fingerprint, f.Kinds, nth[key])
+	}
+	return prints
 }
 
 // place is where one of a finding's members is anchored.
@@ -134,7 +161,8 @@ func joinNames(names []string) string {
 }
 
 // sarifResult is one finding as a SARIF result of the rule of its category.
-func sarifResult(f report.Finding, cats []string) *sarif.Result {
+// fingerprint is its fingerprint in the log (issueFingerprints).
+func sarifResult(f report.Finding, cats []string, fingerprint string) *sarif.Result {
 	k, n := f.Agreement()
 	msg := sarifText(f.Title) + lineNote(f) + evidenceNote(f)
 	if f.Explanation != "" {
@@ -176,8 +204,10 @@ func sarifResult(f report.Finding, cats []string) *sarif.Result {
 		res.AddFix(sarif.NewFix().WithDescriptionText("Suggested fix").WithArtifactChanges([]*sarif.ArtifactChange{change}))
 	}
 	// The fingerprint survives line moves, renames and rewording
-	// (report.Fingerprint), so code scanning sees one finding across runs.
-	res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v2": f.Fingerprint})
+	// (report.IssueFingerprint), so code scanning sees one finding across
+	// runs, and two issues of one line as two. v3: v2 was the
+	// finding's Fingerprint alone, which two issues of one line share.
+	res.WithPartialFingerPrints(map[string]interface{}{"quorumFingerprint/v3": fingerprint})
 	pb := sarif.NewPropertyBag()
 	pb.Add("id", f.ID)
 	pb.Add("severity", f.Severity)

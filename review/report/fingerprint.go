@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/quorum-review/quorum/review/anchor"
@@ -51,6 +52,27 @@ func fingerprintHash(v, file string, line int, code, category, key string) strin
 		key = "file\x00" + path.Base(file) + "\x00" + strings.ToLower(category)
 	}
 	h := sha256.Sum256([]byte("quorum.fingerprint/" + v + "\x00" + key))
+	return hex.EncodeToString(h[:])[:16]
+}
+
+// IssueFingerprint is a finding's fingerprint in SARIF
+// (partialFingerprints' quorumFingerprint/v3) and reviewdog (its rule
+// code): its Fingerprint and its kinds (sorted, as Finding.Kinds is), and
+// nth when it is the nth finding of a report alike in both. Fingerprint
+// names a line's code, so two issues of one line (an overflow and a wrong
+// factor) share it, and code scanning, which keys an alert by it, would
+// show them as one; the ledger tells them apart by their kinds (a
+// dismissal of the overflow there is none of the wrong factor), and so
+// does this. Line drift, a rename and a rewording keep it wherever they
+// keep the ledger's match (the fingerprint and the kinds). Findings alike
+// in both, which a dismissal cannot tell apart either, get nth 2, 3 so
+// each result of a report still has its own.
+func IssueFingerprint(fingerprint string, kinds []string, nth int) string {
+	key := fingerprint + "\x00" + strings.Join(kinds, ",")
+	if nth > 1 {
+		key += "\x00" + strconv.Itoa(nth)
+	}
+	h := sha256.Sum256([]byte("quorum.issue/v3\x00" + key))
 	return hex.EncodeToString(h[:])[:16]
 }
 
