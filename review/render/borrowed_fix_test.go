@@ -122,13 +122,17 @@ func TestBorrowedFixIsShownAgainstItsOwnLines(t *testing.T) {
 	}
 
 	// No fix, hence no replacement region, in SARIF or rdjsonl: should
-	// one be added, it must replace fix_from's lines.
+	// one be added, it must replace fix_from's lines. The message shows
+	// the fix, named after its author and lines, as the Markdown does.
 	for _, format := range []string{"sarif", "rdjsonl"} {
 		s := out(format, render.Options{})
-		for _, no := range []string{strings.TrimSpace(fixed), `"fixes"`, `"suggestions"`, "replacement"} {
+		for _, no := range []string{`"fixes"`, `"suggestions"`, "replacement"} {
 			if strings.Contains(s, no) {
 				t.Errorf("%s carries %q: check that its region is fix_from's lines (24), not the finding's (25):\n%s", format, no, s)
 			}
+		}
+		if !strings.Contains(s, "qwen2.5-coder:7b") || !strings.Contains(s, "line 24") || !strings.Contains(s, "+\\tfor i := 0; i ") {
+			t.Errorf("%s message does not show the fix for line 24:\n%s", format, s)
 		}
 	}
 

@@ -5,6 +5,7 @@ package render
 
 import (
 	"cmp"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -169,6 +170,70 @@ func whyAsWritten(f report.Finding) string {
 		return "it mixes words with code"
 	}
 	return "the lines it replaces are not all in the excerpt"
+}
+
+// shownFix is a finding's fix as the reports show it: words (a fix in
+// words, or what stands in for code that would change nothing), or code,
+// as written or as a diff.
+type shownFix struct {
+	words string
+	code  string // ends in "\n"
+	// why says why code is shown as written, not as a diff; "" for a diff.
+	why string
+}
+
+// showFix is how the reports show f's fix; false when it has none.
+func showFix(f report.Finding) (shownFix, bool) {
+	if strings.TrimSpace(f.Fix) == "" {
+		return shownFix{}, false
+	}
+	if review.FixIsProse(f.Fix) {
+		// Words, not code: shown as a sentence, never as a replacement line.
+		return shownFix{words: f.Fix}, true
+	}
+	if fix := safetext.Sanitize(fixAsWritten(f)); fix != "" {
+		// The lines it replaces are not all known, or it mixes words with
+		// code: the fix as written, never a diff that removes only some of
+		// the lines or adds the words as code.
+		return shownFix{code: fix, why: whyAsWritten(f)}, true
+	}
+	if fix := safetext.Sanitize(fixDiff(f)); fix != "" {
+		return shownFix{code: fix}, true
+	}
+	return shownFix{}, false
+}
+
+// markdown is the fix as a Markdown block of f's finding: a fix another
+// finder wrote (f.FixFrom) is labelled with its author and the lines it
+// was written for, and shown against those lines.
+func (s shownFix) markdown(f report.Finding) string {
+	label := fixLabel(f)
+	if s.code == "" {
+		return fmt.Sprintf("%s: %s\n", label, mdText(s.words))
+	}
+	// The fence is longer than any run of backticks in the fix, so no
+	// line of it can close the block.
+	fence := fenceFor(s.code)
+	if s.why != "" {
+		return fmt.Sprintf("%s, as written (not a diff: %s):\n\n%s\n%s%s\n", label, s.why, fence, s.code, fence)
+	}
+	return fmt.Sprintf("%s:\n\n%sdiff\n%s%s\n", label, fence, s.code, fence)
+}
+
+// text is the fix in plain text, for a SARIF message: labelled as the
+// Markdown labels it, the code on lines of its own after a blank line.
+func (s shownFix) text(f report.Finding) string {
+	label := "Suggested fix"
+	if src := f.FixFrom; src != nil {
+		label += " (by " + src.Reviewer + ", for " + fixPlace(f) + ")"
+	}
+	switch {
+	case s.code == "":
+		return sarifText(label + ": " + s.words)
+	case s.why != "":
+		return sarifText(label + ", as written (not a diff: " + s.why + "):\n\n" + strings.TrimSuffix(s.code, "\n"))
+	}
+	return sarifText(label + ", as a diff:\n\n" + strings.TrimSuffix(s.code, "\n"))
 }
 
 // fixLabel introduces a finding's suggested fix. A fix borrowed from

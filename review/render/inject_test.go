@@ -285,7 +285,12 @@ func TestRDJSONLMessagesAreInertMarkdown(t *testing.T) {
 	hostile := hostileText
 	hostile.title += " " + linkText
 	hostile.explanation += "\n\n" + linkText
-	clean, bad := messages(withModelText(t, base, cleanText)), messages(withModelText(t, base, hostile))
+	// The hostile code fix mixes words with code, so the message shows it
+	// (no suggestion can carry it): the plain one compared with it must be
+	// such a fix too, not one reviewdog posts as a suggestion.
+	plain := cleanText
+	plain.codeFix = "Check it first:\nif err != nil {\n\treturn err\n}"
+	clean, bad := messages(withModelText(t, base, plain)), messages(withModelText(t, base, hostile))
 	if len(clean) != len(bad) {
 		t.Fatalf("%d messages, want %d", len(bad), len(clean))
 	}

@@ -437,23 +437,8 @@ func (m *md) finding(n int, f report.Finding) {
 	if len(places) > 0 {
 		m.p("\nAlso at: %s.\n", strings.Join(places, "; "))
 	}
-	// A fix another finder wrote (f.FixFrom) is labelled with its author
-	// and the lines it was written for, and shown against those lines.
-	label := fixLabel(f)
-	if review.FixIsProse(f.Fix) {
-		// Words, not code: shown as a sentence, never as a replacement line.
-		m.p("\n%s: %s\n", label, mdText(f.Fix))
-	} else if fix := safetext.Sanitize(fixAsWritten(f)); fix != "" {
-		// The lines it replaces are not all known, or it mixes words with
-		// code: the fix as written, never a diff that removes only some of
-		// the lines or adds the words as code.
-		fence := fenceFor(fix)
-		m.p("\n%s, as written (not a diff: %s):\n\n%s\n%s%s\n", label, whyAsWritten(f), fence, fix, fence)
-	} else if fix := safetext.Sanitize(fixDiff(f)); fix != "" {
-		// The fence is longer than any run of backticks in the fix, so
-		// no line of it can close the block.
-		fence := fenceFor(fix)
-		m.p("\n%s:\n\n%sdiff\n%s%s\n", label, fence, fix, fence)
+	if fix, ok := showFix(f); ok {
+		m.p("\n%s", fix.markdown(f))
 	}
 	m.p("\n")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/quorum-review/quorum/internal/safetext"
 
@@ -87,6 +88,13 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 		if f.Explanation != "" {
 			d.Message += "\n\n" + mdBlock(f.Explanation)
 		}
+		rep, oneClick := fixReplacement(f)
+		if fix, ok := showFix(f); ok && !oneClick {
+			// No suggestion carries it (words, deleted code, a CRLF line,
+			// lines not quoted): the comment shows it as the Markdown
+			// report does, else it is lost.
+			d.Message += "\n\n" + strings.TrimSuffix(fix.markdown(f), "\n")
+		}
 		if f.ID != "" {
 			// The comment a reader sees names the id a dismissal takes
 			// (the rule code carries the fingerprint, for reviewdog).
@@ -101,7 +109,7 @@ func RDJSONL(w io.Writer, r *report.Report, opts Options) error {
 				d.Location.Range.End = &rdPosition{Line: f.EndLine}
 			}
 		}
-		if rep, ok := fixReplacement(f); ok && d.Location.Range != nil {
+		if oneClick && d.Location.Range != nil {
 			d.Suggestions = []rdSuggestion{{Range: *d.Location.Range, Text: rep.text}}
 		}
 		for _, pl := range elsewhere(f) {

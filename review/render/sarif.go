@@ -168,6 +168,12 @@ func sarifResult(f report.Finding, cats []string, fingerprint string) *sarif.Res
 	if f.Explanation != "" {
 		msg += "\n\n" + sarifText(f.Explanation)
 	}
+	rep, oneClick := fixReplacement(f)
+	if fix, ok := showFix(f); ok && !oneClick {
+		// No fixes entry carries it (words, deleted code, a CRLF line,
+		// lines not quoted): the message does, else it is lost.
+		msg += "\n\n" + fix.text(f)
+	}
 	msg += fmt.Sprintf("\n\nFound by %d of %d reviewers (%s).", k, n, joinNames(f.Reviewers))
 	res := sarif.NewRuleResult(ruleID(f.Category)).
 		WithRuleIndex(slices.Index(cats, f.Category)).
@@ -197,7 +203,7 @@ func sarifResult(f report.Finding, cats []string, fingerprint string) *sarif.Res
 	}
 	// A code fix of the finding's own lines is an edit a viewer can apply:
 	// those whole lines (a region of lines and no columns) replaced.
-	if rep, ok := fixReplacement(f); ok {
+	if oneClick {
 		edit := sarif.NewReplacement(sarif.NewSimpleRegion(rep.line, rep.endLine)).
 			WithInsertedContent(sarif.NewArtifactContent().WithText(rep.text))
 		change := sarif.NewArtifactChange(sarif.NewSimpleArtifactLocation(artifactURI(f.File))).WithReplacement(edit)
