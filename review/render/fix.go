@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -197,10 +198,38 @@ func showFix(f report.Finding) (shownFix, bool) {
 		// the lines or adds the words as code.
 		return shownFix{code: fix, why: whyAsWritten(f)}, true
 	}
+	if fixRepeatsCode(f) {
+		// A diff of it would remove and add the same lines.
+		return shownFix{words: fixRepeats}, true
+	}
 	if fix := safetext.Sanitize(fixDiff(f)); fix != "" {
 		return shownFix{code: fix}, true
 	}
 	return shownFix{}, false
+}
+
+// fixRepeats stands in for a fix that repeats the code it replaces.
+const fixRepeats = "none, the fix repeats the code"
+
+// fixRepeatsCode reports whether f's code fix is the lines it replaces,
+// as they are (trailing blanks aside): a model that copied the code as
+// its fix. As a suggestion it would change nothing, and as a diff it
+// would show a line removed and added back. A model's own diff is left as
+// written.
+func fixRepeatsCode(f report.Finding) bool {
+	if review.FixIsDiff(strings.Trim(f.Fix, "\n")) {
+		return false
+	}
+	var removed, added []string
+	for l := range strings.SplitSeq(strings.TrimSuffix(fixDiff(f), "\n"), "\n") {
+		l = strings.TrimRight(l, " \t")
+		if rest, ok := strings.CutPrefix(l, "-"); ok {
+			removed = append(removed, rest)
+		} else if rest, ok := strings.CutPrefix(l, "+"); ok {
+			added = append(added, rest)
+		}
+	}
+	return len(removed) > 0 && slices.Equal(removed, added)
 }
 
 // markdown is the fix as a Markdown block of f's finding: a fix another
@@ -312,14 +341,15 @@ type replacement struct {
 // a tool applies the edit in one click, so it may remove no line the
 // model merely claimed (an end_line past its quote, a line number with no
 // quote, a near copy of the code). A fix in words, words mixed with code
-// (a lead-in, a sentence, fence lines), or a model's own diff, is no
+// (a lead-in, a sentence, fence lines), a model's own diff, or a fix that
+// repeats the code (fixRepeatsCode: an edit that changes nothing), is no
 // replacement.
 func fixReplacement(f report.Finding) (replacement, bool) {
 	fix := strings.Trim(f.Fix, "\n")
 	if f.Line <= 0 || f.Deleted || review.FixIsProse(f.Fix) || review.FixMixesWords(fix) || review.FixIsDiff(fix) {
 		return replacement{}, false
 	}
-	if f.Evidence != "quote" || !quotesWholeLines(f) && !replacesInPlace(f) {
+	if f.Evidence != "quote" || !quotesWholeLines(f) && !replacesInPlace(f) || fixRepeatsCode(f) {
 		return replacement{}, false
 	}
 	if s := f.FixFrom; s != nil && (s.File != "" && s.File != f.File || s.Line != f.Line || s.EndLine != f.EndLine || s.Deleted) {
