@@ -124,6 +124,21 @@ func elsewhere(f report.Finding) []place {
 	return out
 }
 
+// srcRoot is the uriBaseId of every artifactLocation: the repository
+// root, by the name SARIF producers give the source root (CodeQL's too),
+// so a consumer knows what the relative URIs (repository paths) are
+// relative to. The log gives no originalUriBaseIds: its value would be
+// the absolute path of the reviewer's clone (their home directory, in a
+// file uploaded to a server), and a consumer resolves %SRCROOT% to its
+// own checkout.
+const srcRoot = "%SRCROOT%"
+
+// artifactLocation is a repository path as SARIF's artifactLocation:
+// relative to the repository root (srcRoot).
+func artifactLocation(path string) *sarif.ArtifactLocation {
+	return sarif.NewSimpleArtifactLocation(artifactURI(path)).WithUriBaseId(srcRoot)
+}
+
 // artifactURI is a repository path as SARIF's artifactLocation.uri: a
 // relative URI reference, so a space, '%', '#', '?' or a non-ASCII byte is
 // percent-encoded and a ':' in the first segment gets a "./" (else
@@ -186,7 +201,7 @@ func sarifResult(f report.Finding, cats []string, fingerprint string) *sarif.Res
 	// old lines are in the message (lineNote) and the properties. A
 	// deletion with no new-side line (the file deleted or emptied) has
 	// no region.
-	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File)))
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(artifactLocation(f.File))
 	if f.Line > 0 {
 		phys.WithRegion(sarif.NewSimpleRegion(f.Line, max(f.EndLine, f.Line)))
 	}
@@ -195,7 +210,7 @@ func sarifResult(f report.Finding, cats []string, fingerprint string) *sarif.Res
 	// or in another file, grouped by a judge) are related locations,
 	// so code scanning shows each place.
 	for _, loc := range elsewhere(f) {
-		rel := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(loc.file)))
+		rel := sarif.NewPhysicalLocation().WithArtifactLocation(artifactLocation(loc.file))
 		if loc.line > 0 {
 			rel.WithRegion(sarif.NewSimpleRegion(loc.line, max(loc.endLine, loc.line)))
 		}
@@ -206,7 +221,7 @@ func sarifResult(f report.Finding, cats []string, fingerprint string) *sarif.Res
 	if oneClick {
 		edit := sarif.NewReplacement(sarif.NewSimpleRegion(rep.line, rep.endLine)).
 			WithInsertedContent(sarif.NewArtifactContent().WithText(rep.text))
-		change := sarif.NewArtifactChange(sarif.NewSimpleArtifactLocation(artifactURI(f.File))).WithReplacement(edit)
+		change := sarif.NewArtifactChange(artifactLocation(f.File)).WithReplacement(edit)
 		res.AddFix(sarif.NewFix().WithDescriptionText("Suggested fix").WithArtifactChanges([]*sarif.ArtifactChange{change}))
 	}
 	// The fingerprint survives line moves, renames and rewording
@@ -257,7 +272,7 @@ func sarifSuppression(f report.Finding, at *sarif.Location) *sarif.Suppression {
 		if d.Line > 0 {
 			// The comment that dismisses it, not the finding's code.
 			at = sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(artifactURI(f.File))).WithRegion(sarif.NewSimpleRegion(d.Line, d.Line)))
+				WithArtifactLocation(artifactLocation(f.File)).WithRegion(sarif.NewSimpleRegion(d.Line, d.Line)))
 		}
 	}
 	why := d.Reason
