@@ -199,8 +199,11 @@ type Reviewer struct {
 	// (num_ctx, num_predict, temperature, seed), so a report says how it was made.
 	Options review.Options `json:"options"`
 	Status  string         `json:"status"`
-	Error   string         `json:"error,omitempty"`
-	Hint    string         `json:"hint,omitempty"`
+	// Error is why the reviewer failed, in whole or in part. DESIGN §7
+	// lists it among a report's fields; it is absent when the reviewer
+	// succeeded (the schema and README say so).
+	Error string `json:"error,omitempty"`
+	Hint  string `json:"hint,omitempty"`
 	// Calibration says where the bytes-per-token its chunks were planned
 	// with came from (review.RawResult.Calibration): "conservative" is
 	// one token a byte, for a tokenizer the server never measured.
