@@ -38,4 +38,10 @@
 // review/run's own errors, a model's answer quorum could not use, exit 2
 // with a hint naming another model or context (runRule): ErrBadAnswer,
 // ErrPromptTruncated, ErrNothingFits.
+//
+// # The environment
+//
+// A read or write the system refused (ENOSPC, EDQUOT, EFBIG, EIO: stdout
+// on a full disk, past ulimit -f) exits 2 with a hint naming the disk or
+// where the output goes (ioRule); the environment failed, not quorum.
 package errmap

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 
 	"github.com/quorum-review/quorum/diff"
 	"github.com/quorum-review/quorum/internal/config"
@@ -33,6 +34,23 @@ var rules = []Rule{
 	ollamaRule,
 	backendRule,
 	runRule,
+	ioRule,
+}
+
+// ioRule maps a write or read the system refused for want of room or a
+// working device (a full disk, a quota, ulimit -f, a failing disk): exit 2,
+// since the environment failed, not quorum, and the hint says what to
+// check. It comes last so a rule that knows the error better decides.
+func ioRule(err error) (int, string, bool) {
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return exitcode.Setup, "free disk space (or raise the quota), or check where the output goes", true
+	case errors.Is(err, syscall.EFBIG):
+		return exitcode.Setup, "the file grew past the size limit (ulimit -f): raise it, or check where the output goes", true
+	case errors.Is(err, syscall.EIO):
+		return exitcode.Setup, "the device failed (see dmesg): check the disk, or where the output goes", true
+	}
+	return 0, "", false
 }
 
 // ollamaRule maps the Ollama adapter's errors (see the package doc's
