@@ -46,6 +46,10 @@ type Skip struct {
 	Object    string `json:"object,omitempty"`
 }
 
+// ReasonNotes is the reason of a skipped update of git notes
+// (Update.IsNotes): metadata about commits, not source to review.
+const ReasonNotes = "git notes (metadata, not source)"
+
 // Plan is what one push asks to review: one or more ranges (several refs
 // pushed at once make one review over their union) and what was skipped.
 type Plan struct {
@@ -122,6 +126,8 @@ type PlanOptions struct {
 //     known (a URL no configured remote has), all of the history is new;
 //   - a ref that points to a tree or a blob has no commits: it is skipped
 //     with its type (Skip.NotCommit);
+//   - git notes pushed to refs/notes/* are metadata, not source: skipped
+//     with ReasonNotes (Update.IsNotes);
 //   - an update with no new commits is skipped; when a new branch or a
 //     force-push has none because the remote has them under other refs,
 //     the skip says so (Skip.OnRemote), so that a push once blocked is not
@@ -205,6 +211,9 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		switch {
 		case u.IsDelete():
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "deletion"})
+			continue
+		case u.IsNotes():
+			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: ReasonNotes})
 			continue
 		}
 		head, kind, obj, err := peelCommit(ctx, g, u.LocalOID)

@@ -25,6 +25,16 @@ func (u Update) IsTag() bool {
 	return strings.HasPrefix(u.RemoteRef, "refs/tags/") || strings.HasPrefix(u.LocalRef, "refs/tags/")
 }
 
+// IsNotes reports an update of git notes (refs/notes/*) from notes:
+// metadata about commits, whose history names files by the commits they
+// annotate; it holds no source. Both sides must be notes, so a branch
+// pushed to refs/notes/x (or notes pushed to a branch) is still reviewed.
+// Other namespaces such as refs/for/* and refs/changes/* (Gerrit) carry
+// code for review and stay reviewed.
+func (u Update) IsNotes() bool {
+	return strings.HasPrefix(u.RemoteRef, "refs/notes/") && strings.HasPrefix(u.LocalRef, "refs/notes/")
+}
+
 // maxLine bounds one stdin line: two refs and two oids; refs are short in practice.
 const maxLine = 64 * 1024
 

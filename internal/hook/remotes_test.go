@@ -102,6 +102,33 @@ func TestPlanPushNotACommit(t *testing.T) {
 	}
 }
 
+// Git notes are metadata, not source: a push of refs/notes/* is skipped
+// with its reason, not diffed from the empty tree as code; a branch pushed
+// to a notes ref, and Gerrit's refs/for/*, are still reviewed.
+func TestPlanPushNotes(t *testing.T) {
+	r := newRepo(t)
+	c1 := r.commit("one")
+	r.run("notes", "add", "-m", "note BUG", "HEAD")
+	notes := r.run("rev-parse", "refs/notes/commits")
+	empty := r.run("hash-object", "-t", "tree", "/dev/null")
+	p := r.plan(PlanOptions{}, line("refs/notes/commits", notes, "refs/notes/commits", z40))
+	if len(p.Ranges) != 0 || len(p.Skipped) != 1 {
+		t.Fatalf("notes push planned %v, skipped %+v", ranges(p), p.Skipped)
+	}
+	if sk := p.Skipped[0]; sk.Ref != "refs/notes/commits" || sk.Reason != ReasonNotes {
+		t.Errorf("notes skipped as %+v", sk)
+	}
+	for _, l := range []string{
+		line("refs/heads/main", c1, "refs/notes/commits", z40),
+		line("refs/heads/main", c1, "refs/for/main", z40),
+		line("refs/heads/main", c1, "refs/changes/01/1/1", z40),
+	} {
+		if got := ranges(r.plan(PlanOptions{}, l)); len(got) != 1 || got[0] != empty+".."+c1 {
+			t.Errorf("%s: ranges %v, want it reviewed", l, got)
+		}
+	}
+}
+
 // Upto cuts a blocked push's ranges at a commit pushed again: an older,
 // clean commit of a blocked range is reviewed up to itself, not with the
 // blocked commits above it; and Fresh keeps out of a blocked verdict the

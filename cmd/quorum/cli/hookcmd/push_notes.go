@@ -50,6 +50,20 @@ func errInterrupted(cached bool) error {
 	return exitcode.Setupf(again+skipHint, "push blocked: the review was interrupted")
 }
 
+// skipNotes says, for each skipped update that sends content the hook does
+// not review (a ref of a tree or a blob, git notes), what it is: such a
+// push goes through, never silently.
+func skipNotes(w io.Writer, skipped []hook.Skip) {
+	for _, sk := range skipped {
+		switch {
+		case sk.NotCommit != "":
+			notCommitNote(w, sk)
+		case sk.Reason == hook.ReasonNotes:
+			fmt.Fprintf(w, "quorum: %s holds %s: pushed without review\n", safetext.OneLine(sk.Ref), hook.ReasonNotes)
+		}
+	}
+}
+
 // notCommitNote names a pushed ref of a tree or a blob: it has no commits
 // to review, so it goes through, with a note and what to do instead.
 func notCommitNote(w io.Writer, sk hook.Skip) {

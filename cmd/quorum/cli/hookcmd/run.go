@@ -269,11 +269,7 @@ func RunPush(opts *RunOptions) error {
 		if plan := sendsNothing(ctx, dir, remote, opts.URL, updates); plan != nil {
 			// A deletion, or commits the remote has: nothing to review,
 			// and only what is said of any such push (a ref of a tree).
-			for _, sk := range plan.Skipped {
-				if sk.NotCommit != "" {
-					notCommitNote(errOut, sk)
-				}
-			}
+			skipNotes(errOut, plan.Skipped)
 			return nil
 		}
 		// The work tree's file may not be the one this push is reviewed
@@ -293,14 +289,9 @@ func RunPush(opts *RunOptions) error {
 	if err != nil {
 		return planErr(err)
 	}
-	// A ref of a tree or a blob (git tag t HEAD^{tree}) sends content with
-	// no commit: there is nothing to review, and the push goes on, but
-	// never silently.
-	for _, sk := range plan.Skipped {
-		if sk.NotCommit != "" {
-			notCommitNote(errOut, sk)
-		}
-	}
+	// A ref of a tree or a blob (git tag t HEAD^{tree}), or git notes,
+	// sends no source to review, and the push goes on, but never silently.
+	skipNotes(errOut, plan.Skipped)
 	// The re-push rule: a push once blocked gets the same verdict when its
 	// commits come back under another name, or force-pushed, after the
 	// remote got them from a push that skipped the hook. Such an update has
