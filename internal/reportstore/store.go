@@ -284,14 +284,22 @@ func entry(root, id string) Entry {
 		if t, err := time.Parse(timeLayout, parts[0]+"-"+parts[1]); err == nil {
 			e.Time = t
 		}
-		e.Head = parts[2]
+		// Without the "-2" of a second report saved in the same second
+		// (SaveBundle): the name's head has no dash of its own.
+		e.Head, _, _ = strings.Cut(parts[2], "-")
 	}
 	r, err := readReport(e.Dir)
 	if err != nil {
 		e.Err = err.Error()
 		return e
 	}
-	e.Branch, e.Verdict, e.Findings = r.Branch, r.Verdict.Status, len(r.Findings)
+	// The reviewed commit as the report recorded it, and the branch as
+	// report list shows it: a hook's report of refs/heads/main reads as a
+	// review's of main.
+	if r.Head.Commit != "" {
+		e.Head = r.Head.Commit
+	}
+	e.Branch, e.Verdict, e.Findings = ShortBranch(r.Branch), r.Verdict.Status, len(r.Findings)
 	e.generated = r.GeneratedAt
 	return e
 }

@@ -101,8 +101,13 @@ func TestSaveListLoad(t *testing.T) {
 	if got := strings.Join(ids, " "); got != "20261127-100000-def5678 20261127-090000-abc1234-2 20261127-090000-abc1234" {
 		t.Errorf("list order = %s", got)
 	}
-	if e := entries[2]; e.Verdict != "fail" || e.Findings != len(r.Findings) || e.Head != "abc1234" || !e.Time.Equal(t0) || e.Branch != "b" {
+	if e := entries[2]; e.Verdict != "fail" || e.Findings != len(r.Findings) || e.Head != r.Head.Commit || !e.Time.Equal(t0) || e.Branch != "b" {
 		t.Errorf("entry = %+v", e)
+	}
+	// A report saved in the same second has a "-2" in its id, not in the
+	// commit it names.
+	if e := entries[1]; e.Head != r.Head.Commit {
+		t.Errorf("second report of the second: head %q, want %q", e.Head, r.Head.Commit)
 	}
 
 	// Latest, prefix and exact ids.
@@ -124,7 +129,7 @@ func TestSaveListLoad(t *testing.T) {
 	if !bytes.Equal(md.Bytes(), saved) {
 		t.Error("markdown rendered from the saved report.json differs from report.md")
 	}
-	if _, e, err := reportstore.Load(gd, "20261127-10"); err != nil || e.Head != "def5678" {
+	if _, e, err := reportstore.Load(gd, "20261127-10"); err != nil || e.Head != empty.Head.Commit {
 		t.Errorf("prefix load: %+v %v", e, err)
 	}
 
@@ -216,7 +221,7 @@ func TestLoadRawErrors(t *testing.T) {
 
 func TestListSkipsBroken(t *testing.T) {
 	gd := gitDir(t)
-	bad := filepath.Join(reportstore.Root(gd), "20261127-090000-bad")
+	bad := filepath.Join(reportstore.Root(gd), "20261127-090000-bad0123-2")
 	os.MkdirAll(bad, 0o755)
 	os.WriteFile(filepath.Join(bad, "report.json"), []byte("not json"), 0o644)
 	os.MkdirAll(filepath.Join(reportstore.Root(gd), ".tmp-123"), 0o755)
@@ -224,7 +229,11 @@ func TestListSkipsBroken(t *testing.T) {
 	if err != nil || len(entries) != 1 || entries[0].Err == "" {
 		t.Errorf("entries = %+v, %v", entries, err)
 	}
-	if _, _, err := reportstore.Load(gd, "20261127-090000-bad"); err == nil || exitcode.Of(err) != exitcode.Setup {
+	// Its head is the id's, without the "-2" of a second save that second.
+	if len(entries) == 1 && entries[0].Head != "bad0123" {
+		t.Errorf("unreadable report's head %q, want bad0123", entries[0].Head)
+	}
+	if _, _, err := reportstore.Load(gd, "20261127-090000-bad0123-2"); err == nil || exitcode.Of(err) != exitcode.Setup {
 		t.Errorf("broken load: %v", err)
 	}
 }

@@ -76,10 +76,15 @@ func (p *pipelineReviewer) Review(ctx context.Context, req ReviewRequest) (Outco
 			// The pushed ref names the head, not its commit twice.
 			set.Head.Ref = strings.TrimPrefix(r.Refs[0], "refs/heads/")
 		}
-		if len(r.Sides) > 0 {
+		switch {
+		case len(r.Sides) > 0:
 			// A base quorum wrote (hook.Range.Sides): the report names
 			// what it is, not only a commit no branch has.
 			set.Base.Ref = "git's merge of " + strings.Join(hook.SideNames(ctx, req.Dir, r.Sides), " and ")
+		case set.Base.Ref == set.Base.Commit && r.Base != req.EmptyTree:
+			// The base commit, named as a review's is (origin/main), not
+			// by its 40 hex digits again: only the report's name of it.
+			set.Base.Ref = hook.SideNames(ctx, req.Dir, []string{set.Base.Commit})[0]
 		}
 		sets = append(sets, set)
 		refs = append(refs, r.Refs...)
@@ -272,7 +277,7 @@ func (p *pipelineReviewer) reviewOne(ctx context.Context, req ReviewRequest, git
 		ReadNew:     merged.ReadNew,
 		Policy:      policy,
 		Meta: report.Meta{
-			Branch:      strings.Join(dedupe(refs), ", "),
+			Branch:      reportstore.ShortBranch(strings.Join(dedupe(refs), ", ")), // feat, as quorum review names it
 			ToolVersion: Version,
 			Ranges:      ranges,
 			Options: map[string]string{

@@ -120,12 +120,6 @@ func listRun(opts *ListOptions) error {
 		fmt.Fprintln(opts.IO.ErrOut, "no saved reports yet; 'quorum review' saves one")
 		return nil
 	}
-	for i := range entries {
-		// A hook's report records refs/heads/main, a review's main: the
-		// table lists both the same way (JSON and the saved report keep
-		// what was recorded).
-		entries[i].Branch = reportstore.ShortBranch(entries[i].Branch)
-	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tWHEN\tBRANCH\tVERDICT\tFINDINGS")
 	for _, e := range entries {
