@@ -86,6 +86,9 @@ issue there, still counts ('quorum status' says why).`,
 				return exitcode.Setupf("name finding ids from 'quorum report show' (or --all-in FILE, --severity S), or use --list", "no finding id given")
 			case !opts.List && strings.TrimSpace(opts.Reason) == "":
 				return exitcode.Setupf(`add --reason "why this finding does not apply"`, "--reason is required")
+			case !opts.List && isPlaceholder(opts.Reason):
+				return exitcode.Setupf(`write in --reason why the finding is a false positive, e.g. --reason "the caller logs the error"`,
+					"--reason %q is the placeholder of the printed command, not a reason", strings.TrimSpace(opts.Reason))
 			}
 			if runF != nil {
 				return runF(opts)
@@ -101,6 +104,13 @@ issue there, still counts ('quorum status' says why).`,
 	cmd.Flags().StringVar(&opts.Severity, "severity", "", "dismiss every finding of this `severity` (with --all-in: in that file)")
 	cmd.Flags().BoolVar(&opts.AllPlaces, "all-places", false, "dismiss a finding merged from reviewers' findings at several places, each of them (checked first)")
 	return cmd
+}
+
+// isPlaceholder reports a reason that is only the "..." of the command
+// the report and the hook print (dots, an ellipsis, spaces): run as
+// printed, it would record a dismissal nobody can judge later.
+func isPlaceholder(reason string) bool {
+	return strings.Trim(reason, ".… \t\r\n") == "" && strings.TrimSpace(reason) != ""
 }
 
 // repo finds the work tree and git dir of dir.

@@ -21,6 +21,8 @@ func TestDismissUserErrors(t *testing.T) {
 	for name, args := range map[string][]string{
 		"no reason":     {"Q0123456789"},
 		"blank reason":  {"Q0123456789", "--reason", "  "},
+		"placeholder":   {"Q0123456789", "--reason", "..."},
+		"ellipsis":      {"Q0123456789", "--reason", " … "},
 		"no id":         {"--reason", "x"},
 		"list with ids": {"--list", "Q0123456789"},
 		"unknown flag":  {"--nope"},
@@ -720,5 +722,27 @@ func TestDismissAllInReadsDismissedFindings(t *testing.T) {
 	code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, []string{"--all-in", "gen/api.go", "--reason", "generated code"})
 	if code != 0 || out.String() != "dismissed Qaaaaaaaaaa gen/api.go:3 one\n" {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// The command the report and the hook print ends in --reason "...": run
+// as printed, it is refused (exit 2) with a hint to write the reason,
+// instead of recording "..." as one.
+func TestDismissRefusesThePlaceholderReason(t *testing.T) {
+	f, _, errOut := cmdtest.NewFactory(t.TempDir(), nil)
+	code := cmdtest.Execute(t.Context(), NewCmdDismiss(f, func(*DismissOptions) error { t.Fatal("ran"); return nil }), f.IOStreams,
+		[]string{"Q0123456789", "--report", "20261203-180409-4dd8f0f", "--reason", "..."})
+	want := "error: --reason \"...\" is the placeholder of the printed command, not a reason\n" +
+		"hint: write in --reason why the finding is a false positive, e.g. --reason \"the caller logs the error\"\n"
+	if code != 2 || errOut.String() != want {
+		t.Errorf("exit %d, stderr %q; want 2, %q", code, errOut, want)
+	}
+	// A reason that has dots in it is a reason.
+	f, _, _ = cmdtest.NewFactory(t.TempDir(), nil)
+	ran := false
+	code = cmdtest.Execute(t.Context(), NewCmdDismiss(f, func(*DismissOptions) error { ran = true; return nil }), f.IOStreams,
+		[]string{"Q0123456789", "--reason", "checked in cfg.go..."})
+	if code != 0 || !ran {
+		t.Errorf("a reason with dots: exit %d, ran %v", code, ran)
 	}
 }
