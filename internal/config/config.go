@@ -337,6 +337,8 @@ func load(dir string, getenv func(string) string, repo *RepoData) (*Config, erro
 			hint := "check the file's permissions"
 			if fi, serr := os.Stat(f.path); serr == nil && !fi.Mode().IsRegular() {
 				hint = "move it aside: the configuration is a YAML file ('quorum init' writes one)"
+			} else if file := fileInPath(f.path); file != "" {
+				hint = notDirHint(file, getenv)
 			}
 			return nil, wrap(&Error{File: displayPath(abs, f.path), Msg: fmt.Sprintf("cannot read config: %v", unwrapPath(err)), Hint: hint})
 		}
@@ -395,6 +397,30 @@ func FindRepoRoot(dir string) (root string, ok bool) {
 		}
 		d = parent
 	}
+}
+
+// fileInPath is the directory of path's that is a file ("" if none is):
+// what made reading path fail with "not a directory".
+func fileInPath(path string) string {
+	for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if fi, err := os.Stat(dir); err == nil {
+			if fi.IsDir() {
+				return ""
+			}
+			return dir
+		}
+	}
+	return ""
+}
+
+// notDirHint is the hint for a config path through file, which is no
+// directory: not a permissions problem. When XDG_CONFIG_HOME names the
+// file, the variable is what to fix.
+func notDirHint(file string, getenv func(string) string) string {
+	if x := getenv("XDG_CONFIG_HOME"); x != "" && filepath.Clean(x) == file {
+		return "XDG_CONFIG_HOME=" + x + " is a file, not a directory: point XDG_CONFIG_HOME at a directory, or unset it to use ~/.config"
+	}
+	return file + " is a file, not a directory: move it aside"
 }
 
 // UserFile returns $XDG_CONFIG_HOME/quorum/config.yaml, falling back to

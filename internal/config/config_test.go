@@ -567,3 +567,33 @@ func TestLoadWithRepoData(t *testing.T) {
 		t.Fatalf("a bad file's error names it: %v", err)
 	}
 }
+
+// XDG_CONFIG_HOME naming a file makes the user config unreadable ("not a
+// directory"): not a permissions problem, the hint names the variable; a
+// file where a directory of the path should be is named too.
+func TestUserConfigThroughAFile(t *testing.T) {
+	dir, getenv := fixture(t, "", "", nil)
+	file := filepath.Join(t.TempDir(), "xdg")
+	must(t, os.WriteFile(file, nil, 0o644))
+	env := func(xdg string) func(string) string {
+		return func(k string) string {
+			if k == "XDG_CONFIG_HOME" {
+				return xdg
+			}
+			return getenv(k)
+		}
+	}
+	_, err := Load(dir, env(file))
+	want := filepath.Join(file, "quorum", "config.yaml") + ": cannot read config: not a directory"
+	hint := "XDG_CONFIG_HOME=" + file + " is a file, not a directory: point XDG_CONFIG_HOME at a directory, or unset it to use ~/.config"
+	if err == nil || exitcode.Of(err) != exitcode.Setup || err.Error() != want || exitcode.HintOf(err) != hint {
+		t.Errorf("err = %v, hint %q; want %q, %q", err, exitcode.HintOf(err), want, hint)
+	}
+
+	xdg := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(xdg, "quorum"), nil, 0o644))
+	_, err = Load(dir, env(xdg))
+	if hint := filepath.Join(xdg, "quorum") + " is a file, not a directory: move it aside"; exitcode.HintOf(err) != hint {
+		t.Errorf("err = %v, hint %q; want %q", err, exitcode.HintOf(err), hint)
+	}
+}
