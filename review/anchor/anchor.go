@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/quorum-review/quorum/diff"
@@ -335,10 +336,21 @@ func (ix *Index) ResolvePath(p string) (string, string) {
 	case 1:
 		return matches[0], ""
 	case 0:
-		return "", fmt.Sprintf("file %s is not in the diff", raw)
+		return "", fmt.Sprintf("file %s is not in the diff", visiblePath(raw))
 	default:
 		return "", fmt.Sprintf("file %s is ambiguous (%s)", p, strings.Join(matches, ", "))
 	}
+}
+
+// visiblePath is a path as a rejection names it: quoted with escapes when
+// it holds a character that does not show (a zero-width space, a
+// direction mark), which the report's sanitising would strip, leaving
+// "file a.go is not in the diff" beside a changed a.go.
+func visiblePath(p string) string {
+	if strings.IndexFunc(p, func(r rune) bool { return unicode.Is(unicode.Cf, r) || !unicode.IsPrint(r) }) >= 0 {
+		return strconv.QuoteToASCII(p)
+	}
+	return p
 }
 
 // pathDecorations are what a model copies around a path: a line and

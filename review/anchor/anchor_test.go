@@ -78,6 +78,9 @@ func TestAnchor(t *testing.T) {
 		{name: "a file URI", f: reporttest.F("file:///home/u/src/proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
 		{name: "the repository's name in front", f: reporttest.F("proj/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
 		{name: "a longer path outside the repository", f: reporttest.F("/usr/lib/go/src/store/cache.go", 13, "", "suggestion", "style", "t", "e"), wantReason: "is not in the diff"},
+		// A character that does not show is escaped in the reason, which
+		// would otherwise name the changed file (helper 237).
+		{name: "a zero-width space in the path", f: reporttest.F("store/cache\u200b.go", 13, "", "suggestion", "style", "t", "e"), wantReason: `file "store/cache\u200b.go" is not in the diff`},
 		{name: "file level", f: reporttest.F("store/cache.go", 0, "", "suggestion", "docs", "t", "e"), file: "store/cache.go"},
 		{name: "severity case", f: reporttest.F("store/cache.go", 0, "", "Critical", "", "t", "e"), file: "store/cache.go"},
 
