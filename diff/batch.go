@@ -101,7 +101,12 @@ func listUntracked(set *Set, g *gitCLI) {
 		return
 	}
 	for p := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
-		if p != "" {
+		switch {
+		case p == LedgerPath:
+			// Never reviewed, tracked or not: "git add -N" would not
+			// change that, so it is not offered.
+			set.Skipped = append(set.Skipped, Skipped{Path: p, Reason: SkipLedger})
+		case p != "":
 			set.Skipped = append(set.Skipped, Skipped{Path: p, Reason: SkipUntracked})
 		}
 	}

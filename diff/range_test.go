@@ -237,6 +237,17 @@ func TestStagedBeforeTheFirstCommit(t *testing.T) {
 		t.Fatalf("worktree: %s", describe(set))
 	}
 	checkAgainstGit(t, r, set, EmptyTree)
+	// The dismissal ledger, untracked, is the ledger: never reviewed, and
+	// not an untracked file 'git add -N' would have reviewed.
+	r.Write(LedgerPath, "dismissed: []\n")
+	set = load(t, Options{Dir: r.Dir, Worktree: true})
+	var reasons []string
+	for _, s := range set.Skipped {
+		reasons = append(reasons, s.Path+" "+s.Reason)
+	}
+	if got := strings.Join(reasons, ", "); got != LedgerPath+" "+SkipLedger+", b.txt "+SkipUntracked {
+		t.Fatalf("worktree with an untracked ledger: skipped %s", got)
+	}
 	if _, err := Load(t.Context(), Options{Dir: r.Dir}); err == nil || !strings.Contains(err.Error(), "no commits yet") {
 		t.Errorf("a range before the first commit: %v", err)
 	}
