@@ -357,22 +357,31 @@ func (d *doctor) overOpenAI(m review.ModelInfo) bool {
 }
 
 func (d *doctor) checkContext(chosen []review.ModelInfo) {
+	// A model that can read nothing stops a review only when it is the
+	// whole panel: beside others the review rests on them (and a push
+	// under the hook is partly reviewed), so it is a warning then.
+	var noRoom []int // the indexes of such models' checks
+	chat := 0
 	for _, m := range chosen {
 		if !panel.ChatCapable(m) {
 			continue
 		}
+		chat++
 		n := d.numCtx(m)
 		name := safetext.OneLine(m.Name)
 		if at, ok := d.checkedContext(m, n); ok {
 			// A review found the server runs the model at less than it
 			// asks for (an OpenAI-compatible server sets its own): that is
 			// the context a review gets, and only the server raises it.
-			if !d.noRoom(m, at, serverContextHint) {
+			if d.noRoom(m, at, serverContextHint) {
+				noRoom = append(noRoom, len(d.r.checks)-1)
+			} else {
 				d.r.add("context", Warn, fmt.Sprintf("%s: the server runs it at %d tokens, under the num_ctx %d quorum asks for (a review measured it); large diffs are split into smaller chunks", name, at, n), serverContextHint)
 			}
 			continue
 		}
 		if d.noRoom(m, n, "") {
+			noRoom = append(noRoom, len(d.r.checks)-1)
 			continue
 		}
 		switch {
@@ -389,6 +398,13 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 				"prefer a model with a longer context, or raise max_context")
 		default:
 			d.r.add("context", OK, fmt.Sprintf("%s: num_ctx %d (model max %d)", name, n, m.ContextLength), "")
+		}
+	}
+	if len(noRoom) < chat {
+		for _, i := range noRoom {
+			c := &d.r.checks[i]
+			c.Status = Warn
+			c.Detail += "; a review rests on the other models, and under the pre-push hook every push is partly reviewed"
 		}
 	}
 }
