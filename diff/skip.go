@@ -291,6 +291,8 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 		return SkipBinaryAttr
 	case f.Binary:
 		return SkipBinary
+	case lfsPointer(f):
+		return SkipLFSPointer
 	case p == LedgerPath:
 		return SkipLedger
 	case lockfiles[path.Base(p)]:
@@ -305,6 +307,31 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 		return SkipTooLarge
 	}
 	return ""
+}
+
+// lfsPointer reports whether f's new side is a Git LFS pointer, as the
+// patch shows it whole (a pointer is three short lines, so any change to
+// one shows all of them): "version https://git-lfs.github.com/spec/v1",
+// then "oid sha256:…" and "size N".
+func lfsPointer(f *File) bool {
+	if f.Status == StatusDeleted || len(f.Hunks) != 1 || f.Hunks[0].NewStart > 1 {
+		return false
+	}
+	var lines []string
+	for _, l := range f.Hunks[0].Lines {
+		if l.Kind != Deleted {
+			lines = append(lines, l.Text)
+		}
+	}
+	if len(lines) < 3 || len(lines) > 8 || !strings.HasPrefix(lines[0], "version https://git-lfs.github.com/spec/") {
+		return false
+	}
+	oid, size := false, false
+	for _, l := range lines[1:] {
+		oid = oid || strings.HasPrefix(l, "oid sha256:")
+		size = size || strings.HasPrefix(l, "size ")
+	}
+	return oid && size
 }
 
 // needsHead reports whether the generated-code check will need the head

@@ -50,6 +50,9 @@ const (
 	// it points to, no code (the file it points to is reviewed where it
 	// changes).
 	SkipSymlink = "symlink"
+	// SkipLFSPointer marks a Git LFS pointer: three lines naming a stored
+	// object by its hash and size, the file's content kept elsewhere.
+	SkipLFSPointer = "lfs-pointer"
 	// SkipUntracked marks a new file git does not track yet: `git diff`
 	// (and so --worktree) does not show it until `git add -N` or `git add`.
 	SkipUntracked = "untracked"
