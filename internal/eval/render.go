@@ -137,10 +137,17 @@ func writeTables(w io.Writer, r *Result, md bool) error {
 	ct := table{head: []string{"case", "subject", "files", "found by", "flagged by"}}
 	for _, c := range r.Cases {
 		found := strings.Join(c.Found, ", ")
-		if c.Kind == KindClean {
+		switch {
+		case c.Kind == KindClean:
 			found = "-"
+		case found == "":
+			found = "nobody" // a bug no reviewer found: said, not a blank cell
 		}
-		ct.rows = append(ct.rows, []string{c.ID, cell(safetext.Clip(c.Subject, 60), md), cell(strings.Join(c.Files, ", "), md), cell(found, md), cell(strings.Join(c.Flagged, ", "), md)})
+		flagged := strings.Join(c.Flagged, ", ")
+		if flagged == "" {
+			flagged = "-"
+		}
+		ct.rows = append(ct.rows, []string{c.ID, cell(safetext.Clip(c.Subject, 60), md), cell(strings.Join(c.Files, ", "), md), cell(found, md), cell(flagged, md)})
 	}
 	ct.write(&b, md)
 	if len(r.Skipped) > 0 {
