@@ -49,7 +49,7 @@ func TestCoverageLegend(t *testing.T) {
 			r.Chunks[1].Truncated = true
 			return r
 		}()},
-			"✓ reviewed · ✂ truncated (the prompt was cut, or a line did not fit the context: not reviewed in full) · ✗ chunk failed (asked, no usable answer)"},
+			"✓ reviewed · ✂ truncated (not reviewed in full: the prompt was cut, or the file or a line of it did not fit the model's context) · ✗ chunk failed (asked, no usable answer)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := reporttest.Raw(tt.results...)

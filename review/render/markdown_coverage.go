@@ -60,7 +60,7 @@ func coverLegend(r *report.Report) string {
 	c := r.Coverage
 	marks := []string{"✓ reviewed"}
 	if anyCover(c, report.CoverTruncated) {
-		marks = append(marks, "✂ truncated (the prompt was cut, or a line did not fit the context: not reviewed in full)")
+		marks = append(marks, "✂ truncated (not reviewed in full: the prompt was cut, or the file or a line of it did not fit the model's context)")
 	}
 	if anyCover(c, report.CoverFailed) {
 		marks = append(marks, "✗ chunk failed (asked, no usable answer)")
