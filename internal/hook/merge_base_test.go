@@ -336,7 +336,8 @@ func TestPushOverARewoundMain(t *testing.T) {
 	r.run("push", "-q", "origin", "main") // origin/main is x here
 	r.git(r.dir, "--git-dir="+filepath.Join(filepath.Dir(r.dir), "origin.git"), "update-ref", "refs/heads/main", w)
 	y := r.write("y.txt", "y\n", "mine")
-	p := r.plan(PlanOptions{}, line("refs/heads/main", y, "refs/heads/main", w))
+	// As the hook runs it, with the pushed-to URL.
+	p := r.plan(PlanOptions{URL: filepath.Join(filepath.Dir(r.dir), "origin.git")}, line("refs/heads/main", y, "refs/heads/main", w))
 	if got := ranges(p); len(got) != 1 || got[0] != w+".."+y || !slices.Equal(p.Commits, []string{y, x}) {
 		t.Fatalf("main over a rewound main: ranges %v commits %v", got, p.Commits)
 	}
@@ -349,5 +350,30 @@ func TestPushOverARewoundMain(t *testing.T) {
 	p = r.plan(PlanOptions{}, line("refs/heads/main", y, "refs/heads/main", x))
 	if !slices.Equal(p.Commits, []string{y}) {
 		t.Fatalf("main over an up-to-date main: commits %v", p.Commits)
+	}
+}
+
+// A remote pushed to a fork (remote.origin.pushurl) and fetched from its
+// upstream tracks the upstream: its main differs from the fork's by
+// design, and is no stale record of the fork. Only the new commit is
+// reviewed, not the upstream's the clone pulled (helper 242). The push
+// line's URL, the fetch URL's, still reads a rewound main as stale.
+func TestPushURLForkIsNotStale(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n", "base")
+	r.run("push", "-q", "origin", "main")
+	fork := filepath.Join(filepath.Dir(r.dir), "fork.git")
+	r.git(filepath.Dir(r.dir), "clone", "-q", "--bare", filepath.Join(filepath.Dir(r.dir), "origin.git"), fork)
+	forkMain := r.run("rev-parse", "HEAD")
+	for _, f := range []string{"u1", "u2", "u3"} {
+		r.write(f+".txt", f+"\n", "upstream "+f)
+	}
+	r.run("push", "-q", "origin", "main")
+	r.run("fetch", "-q", "origin")
+	mine := r.write("m.txt", "m\n", "mine")
+	r.run("config", "remote.origin.pushurl", fork)
+	p := r.plan(PlanOptions{URL: fork}, line("refs/heads/main", mine, "refs/heads/main", forkMain))
+	if !slices.Equal(p.Commits, []string{mine}) {
+		t.Fatalf("a push to the fork reviews the upstream's commits: %v", p.Commits)
 	}
 }

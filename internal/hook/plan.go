@@ -172,7 +172,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 	// A tracking ref this push says is out of date (a teammate rewound
 	// the branch since the last fetch) does not tell what the remote has:
 	// the push's old oid does.
-	stale, err := staleTracking(ctx, g, known, updates, olds)
+	stale, err := staleTracking(ctx, g, known, opt.URL, updates, olds)
 	if err != nil {
 		return nil, err
 	}

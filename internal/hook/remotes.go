@@ -287,15 +287,29 @@ type staleRefs map[string]string
 // here, the known remotes' tracking refs of that branch that point
 // elsewhere. An old oid never fetched says nothing usable, and a branch
 // the push creates (a remote that deleted it, or a push line written by
-// hand) is left to what is known: its tracking ref stays what it is.
-func staleTracking(ctx context.Context, g git, known []string, updates []Update, olds []string) (staleRefs, error) {
+// hand) is left to what is known: its tracking ref stays what it is. Only
+// a remote fetched from the pushed-to URL counts: one whose push URL
+// alone is it (a fork pushed to, its upstream fetched) tracks another
+// repository, whose branches differ from the fork's by design.
+func staleTracking(ctx context.Context, g git, known []string, url string, updates []Update, olds []string) (staleRefs, error) {
 	stale := staleRefs{}
+	var fetched []string // the known remotes fetched from url
+	keys := newURLKeys(ctx, g)
+	for _, k := range known {
+		out, err := g.output(ctx, "remote", "get-url", "--all", k)
+		if err != nil && !exitedNonZero(err) && !exitedWith(err, 2) {
+			return nil, err
+		}
+		if url == "" || slices.ContainsFunc(lines(out), func(u string) bool { return keys.key(u) == keys.key(url) }) {
+			fetched = append(fetched, k)
+		}
+	}
 	for i, u := range updates {
 		branch, ok := strings.CutPrefix(u.RemoteRef, "refs/heads/")
 		if !ok || u.IsDelete() || olds[i] == "" {
 			continue
 		}
-		for _, k := range known {
+		for _, k := range fetched {
 			ref := "refs/remotes/" + k + "/" + branch
 			oid, err := g.output(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
 			switch {
