@@ -210,7 +210,7 @@ func sendsNothing(ctx context.Context, dir, remote, url string, updates []hook.U
 	return plan
 }
 
-const skipHint = "to push without review: QUORUM_SKIP=1 git push (or git push --no-verify)"
+const skipHint = "to push without review: " + genericSkip + " (or git push --no-verify)"
 
 // RunPush reviews the push described on opts.IO.In (or by pre-commit's
 // variables) and gates it. NewCmdRun calls it; tests call it from runF

@@ -2,6 +2,9 @@ package hookcmd
 
 import (
 	"context"
+	"errors"
+	"os/exec"
+	"slices"
 	"strings"
 
 	"github.com/quorum-review/quorum/internal/gitexec"
@@ -13,26 +16,37 @@ import (
 const genericSkip = "QUORUM_SKIP=1 git push"
 
 // skipCommand spells out the blocked push again with QUORUM_SKIP=1: its
-// remote and one refspec per update, forced ("+") where the update is not
-// a fast-forward, so that it runs as printed (a plain `git push` fails on
-// a branch's first push, which has no upstream yet). A push of many refs
-// (--all, --mirror), or one whose remote is not known, gets genericSkip.
+// remote and one refspec per update, each quoted for the shell (a branch
+// may be named `a;id`), so that it runs as printed (a plain `git push`
+// fails on a branch's first push, which has no upstream yet). An update
+// that is not a fast-forward gets --force-with-lease naming the commit the
+// remote had: the same update git was about to make, refused if a
+// teammate pushed since, where a plain force would drop their work. A
+// push of many refs (--all, --mirror), or one whose remote is not known,
+// gets genericSkip. It reads git with a context no Ctrl-C cancels: a
+// failed ancestry check would otherwise read as a forced update.
 func skipCommand(ctx context.Context, dir, remote string, updates []hook.Update) string {
 	if remote == "" || len(updates) == 0 || len(updates) > 4 {
 		return genericSkip
 	}
+	ctx = context.WithoutCancel(ctx)
 	g := &gitexec.Git{Dir: dir}
-	words := []string{genericSkip, shellWord(remote)}
+	var leases, specs []string
 	for _, u := range updates {
-		words = append(words, refspec(ctx, g, u))
+		spec, lease := refspec(ctx, g, u)
+		specs = append(specs, shellWord(spec))
+		if lease != "" {
+			leases = append(leases, shellWord("--force-with-lease="+lease))
+		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(slices.Concat([]string{genericSkip}, leases, []string{shellWord(remote)}, specs), " ")
 }
 
-// refspec is the refspec that makes update u again.
-func refspec(ctx context.Context, g *gitexec.Git, u hook.Update) string {
+// refspec is the refspec that makes update u again, and the lease
+// ("REF:OLD") a forced update needs.
+func refspec(ctx context.Context, g *gitexec.Git, u hook.Update) (spec, lease string) {
 	if u.IsDelete() {
-		return ":" + u.RemoteRef
+		return ":" + u.RemoteRef, ""
 	}
 	src := u.LocalOID
 	switch {
@@ -41,25 +55,28 @@ func refspec(ctx context.Context, g *gitexec.Git, u hook.Update) string {
 	case strings.HasPrefix(u.LocalRef, "refs/"):
 		src = u.LocalRef
 	}
-	spec := src
+	spec = src
 	if src != strings.TrimPrefix(u.RemoteRef, "refs/heads/") {
 		spec = src + ":" + u.RemoteRef
 	}
 	if !u.IsNew() && !fastForward(ctx, g, u) {
-		spec = "+" + spec
+		lease = u.RemoteRef + ":" + u.RemoteOID
 	}
-	return spec
+	return spec, lease
 }
 
 // fastForward reports whether u moves its ref forward: its old commit is
 // here and in the new one's history. A tag moved, or a branch rewritten,
-// needs force.
+// needs force. A check that fails otherwise than by saying "no" (git
+// missing) reads as a fast-forward: the command then asks no force, and
+// git refuses it if one was needed.
 func fastForward(ctx context.Context, g *gitexec.Git, u hook.Update) bool {
 	if u.IsTag() {
 		return false
 	}
 	_, err := g.Output(ctx, "merge-base", "--is-ancestor", u.RemoteOID, u.LocalOID)
-	return err == nil
+	var exit *exec.ExitError
+	return err == nil || !errors.As(err, &exit) || exit.ExitCode() != 1
 }
 
 // shellWord quotes s for a POSIX shell when it needs it.

@@ -48,6 +48,7 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 	zero := strings.Repeat("0", len(one))
 	git(work, "checkout", "-q", "-b", "feat")
 	feat := commit("feat")
+	git(work, "branch", "x$(touch${IFS}PWNED);id")
 	git(work, "checkout", "-q", "main")
 	git(work, "commit", "-q", "--amend", "-m", "one, amended")
 	amended := git(work, "rev-parse", "HEAD")
@@ -63,13 +64,17 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 		{"a branch's first push", hook.Update{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero},
 			"QUORUM_SKIP=1 git push origin feat", "refs/heads/feat", feat},
 		{"a forced update", hook.Update{LocalRef: "refs/heads/main", LocalOID: amended, RemoteRef: "refs/heads/main", RemoteOID: one},
-			"QUORUM_SKIP=1 git push origin +main", "refs/heads/main", amended},
+			"QUORUM_SKIP=1 git push --force-with-lease=refs/heads/main:" + one + " origin main", "refs/heads/main", amended},
 		{"a tag moved", hook.Update{LocalRef: "refs/tags/v1", LocalOID: amended, RemoteRef: "refs/tags/v1", RemoteOID: one},
-			"QUORUM_SKIP=1 git push origin +refs/tags/v1", "refs/tags/v1", amended},
+			"QUORUM_SKIP=1 git push --force-with-lease=refs/tags/v1:" + one + " origin refs/tags/v1", "refs/tags/v1", amended},
 		{"HEAD to another name", hook.Update{LocalRef: "HEAD", LocalOID: feat, RemoteRef: "refs/heads/other", RemoteOID: zero},
 			"QUORUM_SKIP=1 git push origin " + feat + ":refs/heads/other", "refs/heads/other", feat},
 		{"a deletion", hook.Update{LocalRef: "(delete)", LocalOID: zero, RemoteRef: "refs/heads/gone", RemoteOID: one},
 			"QUORUM_SKIP=1 git push origin :refs/heads/gone", "refs/heads/gone", ""},
+		// A branch name is anyone's text (a checked-out PR branch): quoted,
+		// it is pushed, not run (helper 242).
+		{"a branch named like shell code", hook.Update{LocalRef: "refs/heads/x$(touch${IFS}PWNED);id", LocalOID: feat, RemoteRef: "refs/heads/x$(touch${IFS}PWNED);id", RemoteOID: zero},
+			"QUORUM_SKIP=1 git push origin 'x$(touch${IFS}PWNED);id'", "refs/heads/x$(touch${IFS}PWNED);id", feat},
 	} {
 		got := skipCommand(ctx, work, "origin", []hook.Update{tc.update})
 		if got != tc.want {
@@ -84,6 +89,20 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 		if now, _ := exec.Command("git", "-C", filepath.Join(root, "remote.git"), "rev-parse", "--verify", "--quiet", tc.ref).Output(); strings.TrimSpace(string(now)) != tc.holds {
 			t.Errorf("%s: after %q the remote's %s is %q, want %q", tc.name, got, tc.ref, now, tc.holds)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(work, "PWNED")); err == nil {
+		t.Error("a branch name ran as shell code")
+	}
+	// After Ctrl-C (a cancelled context) a fast-forward is still no force.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	ff := hook.Update{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: amended}
+	git(work, "checkout", "-q", "feat")
+	git(work, "reset", "-q", "--hard", amended)
+	ahead := commit("ahead")
+	ff.LocalOID = ahead
+	if got := skipCommand(cancelled, work, "origin", []hook.Update{ff}); got != "QUORUM_SKIP=1 git push origin feat" {
+		t.Errorf("a fast-forward after Ctrl-C: %q", got)
 	}
 	if got := skipCommand(ctx, work, "", nil); got != genericSkip {
 		t.Errorf("no remote: %q", got)
