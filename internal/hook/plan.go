@@ -212,7 +212,7 @@ func PlanPush(ctx context.Context, dir string, updates []Update, opt PlanOptions
 		case u.IsDelete():
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: "deletion"})
 			continue
-		case u.IsNotes():
+		case u.IsNotes() && notesShaped(ctx, g, u.LocalOID, not):
 			p.Skipped = append(p.Skipped, Skip{Ref: ref, Reason: ReasonNotes})
 			continue
 		}
@@ -487,6 +487,52 @@ func peelCommit(ctx context.Context, g git, oid string) (head, kind, obj string,
 		return "", "", "", err
 	}
 	return "", kind, obj, nil
+}
+
+// notesShaped reports whether every commit head brings (those reachable
+// from none of not) holds git notes and nothing else: each path in its
+// tree an object name, whole or fanned out into two-digit folders
+// ("ab/cdef…"). A ref named refs/notes/x can hold any commit; one holding
+// code is reviewed as code, whatever its name (helper 243). More than
+// notesCheckMax new commits, or any git failure, reads as not notes.
+func notesShaped(ctx context.Context, g git, head string, not []string) bool {
+	out, err := g.output(ctx, append([]string{"rev-list", "--max-count=" + strconv.Itoa(notesCheckMax+1), head}, not...)...)
+	if err != nil {
+		return false
+	}
+	cs := lines(out)
+	if len(cs) > notesCheckMax {
+		return false
+	}
+	for _, c := range cs {
+		names, err := g.output(ctx, "ls-tree", "-r", "--name-only", c)
+		if err != nil {
+			return false
+		}
+		for _, name := range lines(names) {
+			if !noteName(name) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// notesCheckMax bounds the commits notesShaped reads.
+const notesCheckMax = 100
+
+// noteName reports whether a notes tree's path names an object: 40 or 64
+// hex digits, the first ones possibly split into two-digit folders.
+func noteName(p string) bool {
+	parts := strings.Split(p, "/")
+	hex := 0
+	for i, part := range parts {
+		if i < len(parts)-1 && len(part) != 2 || part == "" || strings.Trim(part, "0123456789abcdef") != "" {
+			return false
+		}
+		hex += len(part)
+	}
+	return hex == 40 || hex == 64
 }
 
 // rangeFor is the range of one update to head, a commit: old is the

@@ -127,6 +127,17 @@ func TestPlanPushNotes(t *testing.T) {
 			t.Errorf("%s: ranges %v, want it reviewed", l, got)
 		}
 	}
+	// A code commit put under a notes ref is code, whatever the ref's name
+	// (helper 243): reviewed. So are notes whose history brings one.
+	r.run("update-ref", "refs/notes/code", c1)
+	if got := ranges(r.plan(PlanOptions{}, line("refs/notes/code", c1, "refs/notes/code", z40))); len(got) != 1 || got[0] != empty+".."+c1 {
+		t.Errorf("code under refs/notes: ranges %v, want it reviewed", got)
+	}
+	r.run("notes", "--ref", "code", "add", "-m", "a note on top", c1)
+	onTop := r.run("rev-parse", "refs/notes/code")
+	if got := ranges(r.plan(PlanOptions{}, line("refs/notes/code", onTop, "refs/notes/code", z40))); len(got) != 1 {
+		t.Errorf("notes brought with code: ranges %v, want it reviewed", got)
+	}
 }
 
 // Upto cuts a blocked push's ranges at a commit pushed again: an older,
