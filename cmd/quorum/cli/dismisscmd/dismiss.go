@@ -232,6 +232,13 @@ func dismissRun(ctx context.Context, opts *DismissOptions) error {
 				return exitcode.Setupf("check each place; if the reason holds for all, add --all-places, else fix the code",
 					"%s groups reviewers' findings at %d places (%s): dismissing it dismisses every one", safetext.OneLine(f.ID), len(at), strings.Join(at, "; "))
 			}
+			// Another finding of the report the entry would match too (the
+			// same code, kinds and severity, other words): a dismissal of
+			// one would silently take the other past the gate (helper 243).
+			if alike := alikeTo(all, picked, f); len(alike) > 0 {
+				return exitcode.Setupf("check each; if the reason holds for all, name them all (or add --all-places), else fix the code",
+					"%s and %s are alike to the dismissal ledger (the same code, kind and severity): dismissing one dismisses each", safetext.OneLine(f.ID), strings.Join(alike, ", "))
+			}
 		}
 	}
 	// A finding of several places is recorded with which places were
@@ -324,6 +331,22 @@ func everyCopyPicked(picked []report.Finding, f report.Finding) bool {
 		}
 	}
 	return len(f.CopyLines) > 0 && len(f.CopyLines) == f.Copies
+}
+
+// alikeTo lists the findings of all, other than those picked, that f's
+// ledger entry would match as well ("ID (title)").
+func alikeTo(all, picked []report.Finding, f report.Finding) []string {
+	e := dismiss.NewEntry(f, "", "", time.Time{})
+	var out []string
+	for _, o := range all {
+		if o.ID == f.ID || slices.ContainsFunc(picked, func(p report.Finding) bool { return p.ID == o.ID }) || o.Dismissal != nil {
+			continue
+		}
+		if e.Matches(o) {
+			out = append(out, fmt.Sprintf("%s (%s)", safetext.OneLine(o.ID), safetext.OneLine(o.Title)))
+		}
+	}
+	return out
 }
 
 // copyLine is the line of f that CopyLines number: its old-side line for

@@ -164,3 +164,53 @@ func TestPlacesOfDeletedCode(t *testing.T) {
 		t.Fatalf("places %q", got)
 	}
 }
+
+// Two findings of one line the ledger cannot tell apart (the same code,
+// kind and severity, other words) are not dismissed one at a time: the
+// entry of one would take the other past the gate unseen (helper 243).
+// Named together, or with --all-places, both are dismissed.
+func TestDismissAlikeFindingsNeedsThemAll(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	unit := report.Finding{ID: "Q47ffbdefae", File: "a.go", Line: 4, Title: "Result unit is wrong", Fingerprint: "0123456789abcdef",
+		Kinds: []string{"other"}, Severity: "critical", Members: []report.Member{{Reviewer: "alpha", Title: "Result unit is wrong", Line: 4, EndLine: 4}}}
+	rounding := unit
+	rounding.ID, rounding.Title = "Q47ffbdefae-2", "Wrong rounding for negative inputs"
+	rounding.Members = []report.Member{{Reviewer: "alpha", Title: "Wrong rounding for negative inputs", Line: 4, EndLine: 4}}
+	for _, tc := range []struct {
+		args    []string
+		code    int
+		entries int
+	}{
+		{[]string{"Q47ffbdefae"}, 2, 0},
+		{[]string{"Q47ffbdefae", "Q47ffbdefae-2"}, 0, 1}, // one entry: the ledger holds them as one
+		{[]string{"Q47ffbdefae", "--all-places"}, 0, 1},
+	} {
+		dir, gd := gitRepo(t)
+		rep := &report.Report{Schema: report.Schema, Findings: []report.Finding{unit, rounding}}
+		if _, err := reportstore.SaveBundle(gd, at, "abc1234", reportstore.Bundle{Report: rep, Diff: cleanupDiff()}); err != nil {
+			t.Fatal(err)
+		}
+		f, out, errOut := cmdtest.NewFactory(dir, nil)
+		f.Now = func() time.Time { return at }
+		code := cmdtest.Execute(context.Background(), NewCmdDismiss(f, nil), f.IOStreams, append(tc.args, "--reason", "units are checked by the caller"))
+		lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+		if code != tc.code {
+			t.Fatalf("%v: exit %d\nstdout %q\nstderr %q", tc.args, code, out, errOut)
+		}
+		if code == 2 && (len(lines) != 2 ||
+			lines[0] != "error: Q47ffbdefae and Q47ffbdefae-2 (Wrong rounding for negative inputs) are alike to the dismissal ledger (the same code, kind and severity): dismissing one dismisses each" ||
+			!strings.HasPrefix(lines[1], "hint: check each; if the reason holds for all, name them all")) {
+			t.Fatalf("%v: stderr %q", tc.args, errOut)
+		}
+		l, err := dismiss.ReadFile(filepath.Join(dir, dismiss.SharedFile), dismiss.SourceShared)
+		if err != nil && tc.entries > 0 {
+			t.Fatal(err)
+		}
+		if n := 0; l != nil {
+			n = len(l.Entries)
+			if n != tc.entries {
+				t.Errorf("%v: %d entries, want %d", tc.args, n, tc.entries)
+			}
+		}
+	}
+}
