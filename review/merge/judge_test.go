@@ -180,7 +180,7 @@ func TestJudgeCorpus(t *testing.T) {
 			merged := mergedPartition(r.Findings)
 			pools := []string{corpus.Pool(dir), "all answered"}
 			if corpus.Pool(dir) != "older" {
-				pools = append(pools, "the fifteen untuned (blind12-26)")
+				pools = append(pools, "the sixteen untuned (blind12-27)")
 			}
 			for _, name := range pools {
 				tl := groups[name]

@@ -101,9 +101,11 @@ func Pool(set string) string {
 		return "blind21-23"
 	case "blind24", "blind25", "blind26":
 		return "blind24-26"
+	case "blind27":
+		return "blind27"
 	}
 	return PoolOlder
 }
 
 // Pools are the built-in pools in order.
-var Pools = []string{PoolOlder, "blind12-14", "blind15-17", "blind18-20", "blind21-23", "blind24-26"}
+var Pools = []string{PoolOlder, "blind12-14", "blind15-17", "blind18-20", "blind21-23", "blind24-26", "blind27"}

@@ -82,7 +82,7 @@ is the share of grouped pairs that are one issue (a wrong merge hides one
 bug behind another), recall the share of one-issue pairs grouped (a split
 shows one bug twice).
 
-By default the corpora built into quorum are measured: 96 reviews in Go,
+By default the corpora built into quorum are measured: 99 reviews in Go,
 Python, TypeScript, Java, Rust, C, C#, Ruby and PHP, written as several
 models would answer. The verdict compares the judge with the rules on the
 reviews no rule was tuned on. --corpus measures your own: a directory of
