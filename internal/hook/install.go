@@ -385,7 +385,7 @@ if [ "$status" -eq 0 ]; then
 		esac
 		if [ -n "$blockset" ]; then
 			echo "error: push blocked: the quorum binary was not found (hook.on_unavailable: block)" >&2
-			echo "hint: reinstall quorum, or run 'quorum hook uninstall'; to push once unreviewed: QUORUM_SKIP=1 git push (or git push --no-verify)" >&2
+			echo "hint: reinstall quorum, or run 'quorum hook uninstall'; to push once unreviewed: the push again with QUORUM_SKIP=1 in front (or with --no-verify)" >&2
 			status=2
 		else
 			echo "quorum: warning: quorum binary not found; push not reviewed (reinstall it or run 'quorum hook uninstall')" >&2

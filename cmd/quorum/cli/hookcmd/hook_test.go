@@ -188,7 +188,7 @@ func TestRunOutcomes(t *testing.T) {
 	_, err = runHook(t, dir, line, env, slow)
 	if exitcode.Of(err) != exitcode.Setup ||
 		err.Error() != "push blocked: the review did not finish within hook.timeout (20ms), and an earlier push of these commits was blocked on 1 finding (report /r.md)" ||
-		!strings.Contains(exitcode.HintOf(err), "; a review that passes (the code fixed, or its findings dismissed) lets the push through; to push without review: QUORUM_SKIP=1") {
+		!strings.Contains(exitcode.HintOf(err), "; a review that passes (the code fixed, or its findings dismissed) lets the push through; to push without review: the push again with QUORUM_SKIP=1 in front") {
 		t.Fatalf("blocked before, timeout allow: %v (hint %q)", err, exitcode.HintOf(err))
 	}
 	dir, line = gitRepo(t) // commits no push was blocked on
@@ -241,6 +241,20 @@ func TestRunPreCommitEnv(t *testing.T) {
 	if !strings.Contains(errOut.String(), "quorum: reviewed 1 commit") {
 		t.Errorf("stderr %q", errOut)
 	}
+	// Blocked with no PRE_COMMIT_REMOTE_BRANCH (an older pre-commit): the
+	// ref pushed to is not known, so the skip line spells no made-up one.
+	delete(env, "PRE_COMMIT_REMOTE_BRANCH")
+	f, _, errOut = cmdtest.NewFactory(dir, env)
+	cmd = NewCmdRun(f, func(o *RunOptions) error {
+		o.Reviewer = reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) {
+			return Outcome{Blocked: true, Blocking: []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 1, Title: "t"}}}, nil
+		})
+		return RunPush(o)
+	})
+	if code := cmdtest.Execute(context.Background(), cmd, f.IOStreams, nil); code != 1 || !strings.Contains(errOut.String(), "  "+genericSkip+" ") || strings.Contains(errOut.String(), "unknown") {
+		t.Fatalf("blocked with no remote branch: exit %d\n%s", code, errOut)
+	}
+	env["PRE_COMMIT_REMOTE_BRANCH"] = "refs/heads/main"
 
 	// A commit named otherwise than pre-commit does (by hand, checking a
 	// hook manager's setup) is read with git; one git cannot read is an
@@ -483,7 +497,7 @@ func TestBlockedColour(t *testing.T) {
 		ios, _, _, errOut := iostreams.Test()
 		ios.StderrTTY = c.tty
 		opts := &RunOptions{IO: ios}
-		printBlocked(errOut, colorOn(opts, func(k string) string { return map[string]string{"NO_COLOR": c.noColor}[k] }), fs, "", "", genericSkip)
+		printBlocked(errOut, colorOn(opts, func(k string) string { return map[string]string{"NO_COLOR": c.noColor}[k] }), fs, "", "", skipPush)
 		if got := strings.Contains(errOut.String(), "\x1b[1;31mcritical"); got != c.want {
 			t.Errorf("tty=%v NO_COLOR=%q: colour %v, want %v:\n%q", c.tty, c.noColor, got, c.want, errOut)
 		}
@@ -549,7 +563,7 @@ func TestRunSavedVerdictGone(t *testing.T) {
 	_, err = runHook(t, dir, "refs/heads/main "+head+" refs/heads/copy "+strings.Repeat("0", 40)+"\n", map[string]string{"HOME": t.TempDir()},
 		reviewerFunc(func(context.Context, ReviewRequest) (Outcome, error) { t.Fatal("reviewed"); return Outcome{}, nil }))
 	if exitcode.Of(err) != exitcode.Setup || !strings.Contains(err.Error(), "commit "+gone+" of an earlier blocked push") ||
-		strings.Contains(err.Error(), "\n") || !strings.Contains(exitcode.HintOf(err), "QUORUM_SKIP=1 git push") {
+		strings.Contains(err.Error(), "\n") || !strings.Contains(exitcode.HintOf(err), "QUORUM_SKIP=1 in front") {
 		t.Fatalf("%v (%d) hint %q", err, exitcode.Of(err), exitcode.HintOf(err))
 	}
 }

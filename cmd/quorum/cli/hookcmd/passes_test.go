@@ -150,7 +150,7 @@ func TestPrintBlockedNamesEachReport(t *testing.T) {
 	printBlocked(&b, false, []hook.Finding{
 		{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"},
 		{ID: "Q2", Severity: "critical", File: "a.go", Line: 6, Title: "two", Report: "/g/quorum/reports/r2/report.md"},
-	}, "", "/g/quorum/reports/r1/report.md", genericSkip)
+	}, "", "/g/quorum/reports/r1/report.md", skipPush)
 	for _, want := range []string{
 		"report: /g/quorum/reports/r1/report.md\nreport: /g/quorum/reports/r2/report.md\n",
 		"  quorum dismiss Q1 --report r1 --reason \"...\"\n",
@@ -166,7 +166,7 @@ func TestPrintBlockedNamesEachReport(t *testing.T) {
 // latest saved report may be another review's.
 func TestPrintBlockedNamesTheReportOfAPushOfSeveralReviews(t *testing.T) {
 	var b strings.Builder
-	printBlocked(&b, false, []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"}}, "", "/g/quorum/reports/r1/report.md", genericSkip)
+	printBlocked(&b, false, []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"}}, "", "/g/quorum/reports/r1/report.md", skipPush)
 	if !strings.Contains(b.String(), "  quorum report show r1\n  quorum dismiss Q1 --report r1 --reason") {
 		t.Errorf("%s", b.String())
 	}
@@ -183,7 +183,7 @@ func TestPrintBlockedListsARepeatOnce(t *testing.T) {
 	other := same
 	other.Title, other.Report = "one, worded otherwise", again.Report
 	fs := []hook.Finding{same, again, other}
-	printBlocked(&b, false, fs, "", same.Report, genericSkip)
+	printBlocked(&b, false, fs, "", same.Report, skipPush)
 	if n := strings.Count(b.String(), "  Q1  critical   a.go:6  one\n"); n != 1 {
 		t.Errorf("listed %d times:\n%s", n, b.String())
 	}
@@ -207,7 +207,7 @@ func TestPrintBlockedListsARepeatOnce(t *testing.T) {
 func TestPrintBlockedNamesAllPlaces(t *testing.T) {
 	var b strings.Builder
 	fs := []hook.Finding{{ID: "Q1", Severity: "critical", File: "h.go", Line: 6, Title: "exec", AllPlaces: true}, {ID: "Q2", Severity: "critical", File: "a.go", Line: 3, Title: "sql"}}
-	printBlocked(&b, false, fs, "", "/g/quorum/reports/r1/report.md", genericSkip)
+	printBlocked(&b, false, fs, "", "/g/quorum/reports/r1/report.md", skipPush)
 	if !strings.Contains(b.String(), "  quorum dismiss Q1 Q2 --report r1 --reason \"...\"   # a false positive: the same push then goes through\n    # Q1: on several lines or places; check each, then add --all-places\n") {
 		t.Errorf("%s", b.String())
 	}
@@ -221,7 +221,7 @@ func TestPrintBlockedSeveralReportsElsewhere(t *testing.T) {
 		{ID: "Q1", Severity: "critical", File: "h.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"},
 		{ID: "Q2", Severity: "critical", File: "h.go", Line: 6, Title: "two", Report: "/g/quorum/reports/r2/report.md"},
 	}
-	printBlocked(&b, false, fs, "", "/g/quorum/reports/r1/report.md", genericSkip, "b2", "b3")
+	printBlocked(&b, false, fs, "", "/g/quorum/reports/r1/report.md", skipPush, "b2", "b3")
 	for _, want := range []string{"  quorum dismiss Q1 --report r1 --local --reason", "  quorum dismiss Q2 --report r2 --local --reason", "    # b2, b3 are not checked out:"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("lacks %q:\n%s", want, b.String())

@@ -210,7 +210,7 @@ func sendsNothing(ctx context.Context, dir, remote, url string, updates []hook.U
 	return plan
 }
 
-const skipHint = "to push without review: " + genericSkip + " (or git push --no-verify)"
+const skipHint = "to push without review: the push again with QUORUM_SKIP=1 in front (or with --no-verify)"
 
 // RunPush reviews the push described on opts.IO.In (or by pre-commit's
 // variables) and gates it. NewCmdRun calls it; tests call it from runF
@@ -247,6 +247,7 @@ func RunPush(opts *RunOptions) error {
 		return exitcode.New(exitcode.Setup, err, "run 'quorum hook run' only from the pre-push hook; "+skipHint)
 	}
 	remote := opts.Remote
+	targetKnown := true // whether the skip line can name the refs pushed to
 	if len(updates) == 0 {
 		// pre-commit runs pre-push hooks without git's stdin and describes
 		// the push in PRE_COMMIT_* variables instead.
@@ -256,7 +257,14 @@ func RunPush(opts *RunOptions) error {
 		}
 		if ok {
 			updates, remote = []hook.Update{u}, r
+			targetKnown = getenv("PRE_COMMIT_REMOTE_BRANCH") != ""
 		}
+	}
+	// The skip line a blocked push prints names the refs pushed to (and
+	// is a placeholder when pre-commit did not say which: skipCommand).
+	skipTo := remote
+	if !targetKnown {
+		skipTo = ""
 	}
 	if len(updates) == 0 {
 		// Nothing pushed ("Everything up-to-date"): nothing to review, and
@@ -350,7 +358,7 @@ func RunPush(opts *RunOptions) error {
 			fs := distinct(ie.found.Blocking)
 			fmt.Fprintf(errOut, "quorum: before the interruption, the reviewers that finished found %d finding%s at or above %s:\n",
 				len(fs), cmdutil.Plural(len(fs)), cfg.Hook.FailOn)
-			printBlocked(errOut, colorOn(opts, getenv), ie.found.Blocking, "", ie.found.ReportPath, skipCommand(ctx, dir, remote, updates))
+			printBlocked(errOut, colorOn(opts, getenv), ie.found.Blocking, "", ie.found.ReportPath, skipCommand(ctx, dir, skipTo, updates))
 			// Remembered as any block is: a later push the hook cannot
 			// review (the server down) must not go through on it.
 			if verdicts != nil {
@@ -437,7 +445,7 @@ func RunPush(opts *RunOptions) error {
 		n := len(distinct(out.Blocking))
 		fmt.Fprintf(errOut, "quorum: push blocked: %d finding%s at or above %s (found by at least %d reviewer%s) in %s\n",
 			n, cmdutil.Plural(n), cfg.Hook.FailOn, cfg.Hook.MinAgreement, cmdutil.Plural(cfg.Hook.MinAgreement), what)
-		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath, skipCommand(ctx, dir, remote, updates), notCheckedOut(ctx, dir, plan)...)
+		printBlocked(errOut, colorOn(opts, getenv), out.Blocking, belowLine(out.Below, out.Dismissed), out.ReportPath, skipCommand(ctx, dir, skipTo, updates), notCheckedOut(ctx, dir, plan)...)
 		return exitcode.FindingsError
 	}
 	// Through on a review that did not read all of the push, or not with

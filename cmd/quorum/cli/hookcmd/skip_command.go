@@ -11,9 +11,17 @@ import (
 	"github.com/quorum-review/quorum/internal/hook"
 )
 
-// genericSkip is the skip command when the push cannot be spelled out: a
-// plain `git push` repeats a push to the upstream.
-const genericSkip = "QUORUM_SKIP=1 git push"
+// genericSkip is the skip line when the push cannot be spelled out (more
+// refs than maxSpelled, no remote name): a placeholder that runs nothing
+// as printed, since a plain `git push` would push another branch, the
+// checked-out one, unreviewed (helper 243).
+const genericSkip = skipPush + " <the push's own arguments>"
+
+// skipPush is the command a skip line spells the push after.
+const skipPush = "QUORUM_SKIP=1 git push"
+
+// maxSpelled is the most refs a skip line spells out.
+const maxSpelled = 20
 
 // skipCommand spells out the blocked push again with QUORUM_SKIP=1: its
 // remote and one refspec per update, each quoted for the shell (a branch
@@ -26,37 +34,49 @@ const genericSkip = "QUORUM_SKIP=1 git push"
 // gets genericSkip. It reads git with a context no Ctrl-C cancels: a
 // failed ancestry check would otherwise read as a forced update.
 func skipCommand(ctx context.Context, dir, remote string, updates []hook.Update) string {
-	if remote == "" || len(updates) == 0 || len(updates) > 4 {
+	if remote == "" || len(updates) == 0 || len(updates) > maxSpelled {
 		return genericSkip
 	}
 	ctx = context.WithoutCancel(ctx)
 	g := &gitexec.Git{Dir: dir}
 	var leases, specs []string
 	for _, u := range updates {
-		spec, lease := refspec(ctx, g, u)
+		spec, lease := refspec(ctx, g, u, short(ctx, g, u))
 		specs = append(specs, shellWord(spec))
 		if lease != "" {
 			leases = append(leases, shellWord("--force-with-lease="+lease))
 		}
 	}
-	return strings.Join(slices.Concat([]string{genericSkip}, leases, []string{shellWord(remote)}, specs), " ")
+	return strings.Join(slices.Concat([]string{skipPush}, leases, []string{shellWord(remote)}, specs), " ")
 }
 
-// refspec is the refspec that makes update u again, and the lease
-// ("REF:OLD") a forced update needs.
-func refspec(ctx context.Context, g *gitexec.Git, u hook.Update) (spec, lease string) {
+// short reports whether u, a branch pushed to its own name, may be
+// spelled by that name: not when a tag has it too, which git would find
+// ambiguous.
+func short(ctx context.Context, g *gitexec.Git, u hook.Update) bool {
+	name, ok := strings.CutPrefix(u.LocalRef, "refs/heads/")
+	if !ok || u.LocalRef != u.RemoteRef {
+		return false
+	}
+	_, err := g.Output(ctx, "rev-parse", "--verify", "--quiet", "refs/tags/"+name)
+	return err != nil
+}
+
+// refspec is the refspec that makes update u again (a branch by its short
+// name when short), and the lease ("REF:OLD") a forced update needs.
+func refspec(ctx context.Context, g *gitexec.Git, u hook.Update, short bool) (spec, lease string) {
 	if u.IsDelete() {
 		return ":" + u.RemoteRef, ""
 	}
 	src := u.LocalOID
 	switch {
-	case u.LocalRef == u.RemoteRef && strings.HasPrefix(u.LocalRef, "refs/heads/"):
+	case short:
 		src = strings.TrimPrefix(u.LocalRef, "refs/heads/") // git pushes a branch to its own name
 	case strings.HasPrefix(u.LocalRef, "refs/"):
 		src = u.LocalRef
 	}
 	spec = src
-	if src != strings.TrimPrefix(u.RemoteRef, "refs/heads/") {
+	if src != u.RemoteRef && !(short && src == strings.TrimPrefix(u.RemoteRef, "refs/heads/")) {
 		spec = src + ":" + u.RemoteRef
 	}
 	if !u.IsNew() && !fastForward(ctx, g, u) {

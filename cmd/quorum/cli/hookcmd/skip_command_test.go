@@ -2,6 +2,7 @@ package hookcmd
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,10 +105,25 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 	if got := skipCommand(cancelled, work, "origin", []hook.Update{ff}); got != "QUORUM_SKIP=1 git push origin feat" {
 		t.Errorf("a fast-forward after Ctrl-C: %q", got)
 	}
+	// A branch a tag shares its name with is spelled whole: git finds
+	// the short name ambiguous (helper 243).
+	git(work, "tag", "feat", amended)
+	if got := skipCommand(ctx, work, "origin", []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: ahead, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != "QUORUM_SKIP=1 git push origin refs/heads/feat" {
+		t.Errorf("a branch named like a tag: %q", got)
+	}
+	// More refs than a line spells (--all, --mirror): a placeholder that
+	// runs nothing, never a plain push of the checked-out branch.
+	many := make([]hook.Update, maxSpelled+1)
+	for i := range many {
+		many[i] = hook.Update{LocalRef: fmt.Sprintf("refs/heads/b%d", i), LocalOID: feat, RemoteRef: fmt.Sprintf("refs/heads/b%d", i), RemoteOID: zero}
+	}
+	if got := skipCommand(ctx, work, "origin", many); got != genericSkip {
+		t.Errorf("%d refs: %q", len(many), got)
+	}
 	if got := skipCommand(ctx, work, "", nil); got != genericSkip {
 		t.Errorf("no remote: %q", got)
 	}
-	if got := skipCommand(ctx, work, "/tmp/my remote.git", []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != "QUORUM_SKIP=1 git push '/tmp/my remote.git' feat" {
+	if got := skipCommand(ctx, work, "/tmp/my remote.git", []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != "QUORUM_SKIP=1 git push '/tmp/my remote.git' refs/heads/feat" { // the tag feat above
 		t.Errorf("a URL with a space: %q", got)
 	}
 }
