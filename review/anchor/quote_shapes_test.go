@@ -77,6 +77,8 @@ func TestQuoteShapes(t *testing.T) {
 		{"a.go", `	x := n << 2`, `x := n <`, false, false},
 		{"a.go", `	return x != 0`, `return x !`, false, false},
 		{"a.go", `	query := "SELECT 1"`, `= "SELECT 1"`, false, false},
+		{"a.c", `    averageValue /= countOfItems;`, `averageValue /`, false, false},
+		{"a.ts", `  const result = numerator ?? fallbackValue;`, `const result = numerator ?`, false, false},
 		// Brackets are no operator: an HTML tag's end before a colon.
 		{"a.ts", "        const line = `<b>${user.name}</b>: ${msg.text}`;", "<b>${user.name}</b>", true, false},
 		{"a.go", `	if role == "admin" && ok {`, `if role == "admin"`, true, false},
