@@ -119,7 +119,9 @@ func (r *Runner) knownContext(rr *reviewerRun) bool {
 	if c.ServerCtx > 0 {
 		rr.shrinkContext(c.ServerCtx)
 	}
-	rr.ctxChecked = true
+	// Not ctxChecked: the server's context may have been lowered since
+	// (OLLAMA_CONTEXT_LENGTH, with the same model digest), and only a
+	// check made now rules a count near a typical size out as a cut.
 	return true
 }
 

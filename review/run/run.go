@@ -184,9 +184,9 @@ type reviewerRun struct {
 	// the server is held to. A count at a typical context size below it is
 	// then suspect (see cutBy).
 	ctxUnset bool
-	// ctxChecked: a context check (this run's or a cached one) measured
-	// how much the server reads, so a count near a typical context size
-	// below that is a prompt of that size, not a sign of a cut.
+	// ctxChecked: this run's context check measured how much the server
+	// reads, so a count near a typical context size below that is a
+	// prompt of that size, not a sign of a cut.
 	ctxChecked bool
 	// modelCap: num_ctx is the model's own context, below --max-context.
 	modelCap bool
