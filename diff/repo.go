@@ -73,8 +73,12 @@ func openRepo(dir string) (*repo, error) {
 			return nil, e
 		}
 		if errors.Is(err, git.ErrUnknownExtension) || errors.Is(err, git.ErrUnsupportedExtensionRepositoryFormatVersion) {
-			_, ext, _ := strings.Cut(err.Error(), ": ")
-			return nil, unreadable(OpExtension, "cannot open git repository at %s: it uses a git extension quorum cannot read (extensions.%s)", root, ext)
+			_, list, _ := strings.Cut(err.Error(), ": ")
+			exts := strings.Split(list, ", ")
+			for i := range exts {
+				exts[i] = "extensions." + exts[i]
+			}
+			return nil, unreadable(OpExtension, "cannot open git repository at %s: it uses a git extension quorum cannot read (%s)", root, strings.Join(exts, ", "))
 		}
 		return nil, unreadable(OpOpen, "cannot open git repository at %s: %w", root, err)
 	}

@@ -84,7 +84,8 @@ func TestOneReviewersTwoDeclaredKindsOfOneLineStayTwo(t *testing.T) {
 
 // TestOneReviewersHoleAndNitOfOneLineStayTwo: a reviewer's critical SQL
 // injection and its naming nits of the same line, in overlapping words,
-// are three findings. Taken for repeats, the injection was shown under a
+// are apart: the injection is a finding of its own (the two nits, one
+// category, may be one). Taken for repeats, the injection was shown under a
 // nit's title and category, and dismissing the nit hid it (helper 237).
 func TestOneReviewersHoleAndNitOfOneLineStayTwo(t *testing.T) {
 	line := `query := "SELECT * FROM users WHERE id = " + userID`

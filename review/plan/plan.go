@@ -470,7 +470,6 @@ func (pl *Plan) printsRaw(s string) bool {
 	return false
 }
 
-// trimText cuts s to at most n bytes at a line boundary and says so.
 // fixedText is the user prompt with no file, with commits as its commit
 // list and the largest part numbers: what every chunk's prompt holds
 // besides its files.
@@ -506,6 +505,7 @@ func fitCommits(commits []string, more, n int) []string {
 	return out
 }
 
+// trimText cuts s to at most n bytes at a line boundary and says so.
 func trimText(s string, n int) string {
 	if len(s) <= n {
 		return s

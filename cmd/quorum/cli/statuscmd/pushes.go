@@ -41,7 +41,7 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 	if len(pushes) == 0 {
 		return nil
 	}
-	complete, any := savedReviews(gitDir, minAgreement)
+	complete, newest := savedReviews(gitDir, minAgreement)
 	var out []UnreviewedPush
 	for _, u := range pushes {
 		p := UnreviewedPush{Commits: len(u.Commits), Reason: u.Reason, Partial: u.Partial, At: u.Time.Format(time.RFC3339)}
@@ -77,7 +77,7 @@ func unreviewedPushes(ctx context.Context, v *hook.Verdicts, gitDir, head string
 			}
 		}
 		if covering == nil {
-			if c, ok := any[ahead.Key(p.Ranges)]; ok && !c.at.Before(u.Time) && len(p.Ranges) > 0 {
+			if c, ok := newest[ahead.Key(p.Ranges)]; ok && !c.at.Before(u.Time) && len(p.Ranges) > 0 {
 				p.NotClearedBy, p.NotClearedWhy = c.id, notWhole(c.rep, minAgreement)
 			}
 			out = append(out, p)
@@ -151,24 +151,24 @@ func reportKey(rep *report.Report) string {
 
 // savedReviews are the saved reviews (the newest 50), the newest for each
 // key: complete holds those that read all of their ranges with the whole
-// panel (whole), any the newest whatever they read.
-func savedReviews(gitDir string, minAgreement int) (complete, any map[string]savedReport) {
-	complete, any = map[string]savedReport{}, map[string]savedReport{}
+// panel (notWhole says ""), newest the newest whatever they read.
+func savedReviews(gitDir string, minAgreement int) (complete, newest map[string]savedReport) {
+	complete, newest = map[string]savedReport{}, map[string]savedReport{}
 	reportstore.Newest(gitDir, 50, func(e reportstore.Entry, rep *report.Report) bool {
 		k := reportKey(rep)
 		if k == "" {
 			return false
 		}
 		saved := savedReport{id: e.ID, dir: e.Dir, at: rep.GeneratedAt, rep: rep}
-		if _, newer := any[k]; !newer {
-			any[k] = saved
+		if _, newer := newest[k]; !newer {
+			newest[k] = saved
 		}
 		if _, newer := complete[k]; !newer && notWhole(rep, minAgreement) == "" {
 			complete[k] = saved
 		}
 		return false // every saved report is read once
 	})
-	return complete, any
+	return complete, newest
 }
 
 // notWhole says why a saved review does not read all of its ranges with

@@ -634,11 +634,11 @@ func TestCompleteReportsAtTheHooksAgreement(t *testing.T) {
 	if complete, _ := savedReviews(gitDir, 1); len(complete) != 1 {
 		t.Errorf("min agreement 1: %d whole reports, want 1", len(complete))
 	}
-	complete, any := savedReviews(gitDir, 2)
-	if len(complete) != 0 || len(any) != 1 {
-		t.Fatalf("min agreement 2: %d whole reports of %d, want 0 of 1 (b.go read by one)", len(complete), len(any))
+	complete, newest := savedReviews(gitDir, 2)
+	if len(complete) != 0 || len(newest) != 1 {
+		t.Fatalf("min agreement 2: %d whole reports of %d, want 0 of 1 (b.go read by one)", len(complete), len(newest))
 	}
-	for _, r := range any {
+	for _, r := range newest {
 		if why := notWhole(r.rep, 2); why != "b.go read by fewer reviewers than min agreement 2 there" {
 			t.Errorf("why not whole: %q", why)
 		}
