@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -146,6 +145,13 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
 	}
+	if data, ok := SparseLedger(context.Background(), req.Set.Root); ok {
+		sparse, err := dismiss.Parse(data, dismiss.SharedPath(req.Set.Root)+" (in the index; the sparse checkout leaves it out)", dismiss.SourceShared)
+		if err != nil {
+			return nil, exitcode.New(exitcode.Setup, err, "git sparse-checkout add .quorum, then fix the file")
+		}
+		l.Entries = append(sparse.Entries, l.Entries...)
+	}
 	if committed, applies, err := committedLedger(req.Set); err != nil {
 		// A commit's file cannot be edited where it is: it is fixed on
 		// the branch that carries it.
@@ -204,8 +210,8 @@ func WorkTreeLedgerUnread(ctx context.Context, set *diff.Set) error {
 	if !applies {
 		return nil
 	}
-	here, err := os.ReadFile(dismiss.SharedPath(set.Root))
-	if err != nil || bytes.Equal(here, committed) {
+	here := workTreeLedger(ctx, set.Root)
+	if here == nil || bytes.Equal(here, committed) {
 		return nil // none here: nothing recorded that goes unread
 	}
 	as := fmt.Sprintf("%s as commit %s has it", dismiss.SharedFile, ShortHead(set))
@@ -235,7 +241,7 @@ func ReadsCommittedLedger(ctx context.Context, root, mode, head string) bool {
 func CommittedLedgerKey(ctx context.Context, set *diff.Set) string {
 	data, applies := committedLedgerData(ctx, set)
 	if !applies && set.Root != "" {
-		data, _ = os.ReadFile(dismiss.SharedPath(set.Root)) // none: ""
+		data = workTreeLedger(ctx, set.Root) // none: ""
 	}
 	if len(data) == 0 {
 		return ""

@@ -455,6 +455,12 @@ func partsOf(f report.Finding) []report.Finding {
 // or undismiss running at the same time neither loses this change nor has
 // its own lost.
 func updateLedger(ctx context.Context, root, path, source string, change func(*dismiss.Ledger) (changed bool)) error {
+	if _, sparse := pipeline.SparseLedger(ctx, root); sparse && path == dismiss.SharedPath(root) {
+		// Written here, the file would hold this entry alone, and
+		// committed it would drop every entry the team's file has.
+		return exitcode.Setupf("bring it in with 'git sparse-checkout add .quorum', then run this again (or --local for this clone only)",
+			"%s is outside this sparse checkout: a ledger written here would lose the team's entries", dismiss.SharedFile)
+	}
 	unlock, err := dismiss.Lock(ctx, path)
 	if err != nil {
 		return exitcode.WithHint(err, dismiss.Hint(root, err))
@@ -474,9 +480,9 @@ func updateLedger(ctx context.Context, root, path, source string, change func(*d
 }
 
 func listRun(io *iostreams.IOStreams, root, gitDir string) error {
-	l, err := dismiss.Load(root, gitDir)
+	l, err := pipeline.LoadDismissals(pipeline.Request{Set: &diff.Set{Root: root}, GitDir: gitDir})
 	if err != nil {
-		return exitcode.WithHint(err, dismiss.Hint(root, err))
+		return err
 	}
 	if len(l.Entries) == 0 {
 		fmt.Fprintln(io.ErrOut, "no dismissals; 'quorum dismiss ID --reason TEXT' records one")
