@@ -28,8 +28,8 @@ const (
 	// commitShare is the share of the prompt budget kept for the commit
 	// subjects, at most maxCommitBytes, whatever they take: the room for
 	// files does not depend on how many there are (see Build).
-	commitShare    = 0.05
-	maxCommitBytes = 2048
+	commitShare    = 0.025
+	maxCommitBytes = 1024
 )
 
 // Input is what planning reads: the diff, head-side file content for context,
