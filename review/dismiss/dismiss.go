@@ -66,6 +66,11 @@ type Entry struct {
 	// findings at more: a copy of the line added to the function (a second
 	// handler's closure) was never judged.
 	Copies int       `yaml:"copies,omitempty"`
+	// Category is the dismissed finding's category, recorded when its
+	// kinds are only "other": then the kinds cannot tell a naming nit from
+	// a bug of the same line and severity, and the category does (a
+	// dismissed style note covers no "bug" there).
+	Category string `yaml:"category,omitempty"`
 	ID     string    `yaml:"id,omitempty"`
 	File   string    `yaml:"file,omitempty"`
 	Title  string    `yaml:"title,omitempty"`
@@ -100,6 +105,9 @@ func NewEntry(f report.Finding, reason, who string, when time.Time) Entry {
 		Reason: strings.TrimSpace(reason), Who: who, When: when, Span: spanOf(f), Copies: f.Copies}
 	if len(e.Kinds) == 0 {
 		e.Kinds = []string{OtherKind}
+	}
+	if slices.Equal(e.Kinds, []string{OtherKind}) {
+		e.Category = strings.ToLower(strings.TrimSpace(f.Category))
 	}
 	if review.SeverityRank(f.Severity) > 0 {
 		e.Severity = f.Severity

@@ -418,7 +418,7 @@ func TestLedgerErrorsArePlain(t *testing.T) {
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    when: yesterday\n":                                               `line 4: entry 1: when: must be a time like 2026-12-03T18:04:09Z, got "yesterday"`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\ndismissed:\n  - fingerprint: 000000000000000b\n    reason: r\n": `line 5: a second YAML document (after ---); keep every entry in one dismissed: list`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n---\n- [\n":                                                          `line 5: invalid YAML: did not find expected node content`,
-		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":                                                      `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, copies, id, file, title, reason, who, when`,
+		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    bogus: 1\n":                                                      `line 4: entry 1: unknown key "bogus"; an entry takes fingerprint, kinds, severity, places, place_fingerprints, span, copies, category, id, file, title, reason, who, when`,
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n    reason: s\n":                                                     "line 4: entry 1: reason: repeats line 3; keep one",
 		"dismissed:\n  - fingerprint: 000000000000000a\n    reason: r\n  - reason: too broad\n":                                             "line 4: entry 2 has no fingerprint, so it matches no finding",
 	} {
@@ -611,6 +611,32 @@ func TestOtherKindIsRecorded(t *testing.T) {
 		t.Fatalf("a dismissal of [other] hid %v (fingerprint %s, want %s)", got.Kinds, got.Fingerprint, nit.Fingerprint)
 	}
 	if why, want := l.Why(got), "not dismissed: sql-injection, the dismissal covered other"; why != want {
+		t.Errorf("why %q, want %q", why, want)
+	}
+}
+
+// TestOtherKindRecordsTheCategory: with kinds only "other", the kinds
+// cannot tell a naming nit from a bug of the same line and severity; the
+// category does. A dismissed style note covers the note again, not a bug
+// there that names no kind either (helper 250), and says why.
+func TestOtherKindRecordsTheCategory(t *testing.T) {
+	nit := only(t, reviewQuery(t, styleNit, nil))
+	e := dismiss.NewEntry(nit, "naming follows our guide", "Ada", time.Time{})
+	if e.Category != strings.ToLower(styleNit.Category) {
+		t.Fatalf("entry category %q, want %q", e.Category, styleNit.Category)
+	}
+	l := &dismiss.Ledger{Entries: []dismiss.Entry{e}}
+	if r := reviewQuery(t, styleNit, l); len(r.Dismissed) != 1 {
+		t.Fatalf("the dismissed nit came back: %+v", r.Findings)
+	}
+	bug := styleNit
+	bug.Category, bug.Title, bug.Explanation = "bug", "Reads the wrong form field", "The handler reads the wrong field of the request."
+	r := reviewQuery(t, bug, l)
+	got := only(t, r)
+	if len(r.Dismissed) != 0 || got.Fingerprint != nit.Fingerprint {
+		t.Fatalf("a dismissed style note hid a bug of its line (fingerprint %s, the note's %s)", got.Fingerprint, nit.Fingerprint)
+	}
+	if why, want := l.Why(got), "not dismissed: a bug finding, the dismissal covered "+e.Category; why != want {
 		t.Errorf("why %q, want %q", why, want)
 	}
 }

@@ -31,7 +31,14 @@ func (e Entry) Matches(f report.Finding) bool { return e.matches(f, (*placer)(ni
 // matches is Matches, with f's places (and, read from the diff, their
 // fingerprints).
 func (e Entry) matches(f report.Finding, at findingPlaces) bool {
-	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
+	return e.at(f) && e.inFile(at) && kindsCovered(e.Kinds, f.Kinds) && e.categoryAgrees(f) && e.covers(f.Severity) && e.spanAgrees(f) && e.coversCopies(f) && e.coversPlaces(at)
+}
+
+// categoryAgrees reports whether the entry, when it recorded a category
+// (kinds only "other"), is of f's category: a dismissed style note of a
+// line does not cover a bug there that names no kind either (helper 250).
+func (e Entry) categoryAgrees(f report.Finding) bool {
+	return e.Category == "" || strings.EqualFold(e.Category, strings.TrimSpace(f.Category))
 }
 
 // coversCopies reports whether the entry covers f's copies: no more lines
@@ -168,7 +175,7 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 	if l == nil {
 		return ""
 	}
-	var below, otherKind, placed, otherFile, changed, copied, member *Entry
+	var below, otherKind, otherCategory, placed, otherFile, changed, copied, member *Entry
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		switch {
@@ -185,6 +192,8 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 			if otherFile == nil || e.File < otherFile.File {
 				otherFile = e
 			}
+		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && !e.categoryAgrees(f):
+			otherCategory = e
 		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && !e.spanAgrees(f):
 			changed = e
 		case kindsCovered(e.Kinds, f.Kinds) && e.covers(f.Severity) && !e.coversCopies(f):
@@ -221,6 +230,8 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", f.Severity, below.Severity)
 	case otherKind != nil:
 		return fmt.Sprintf("not dismissed: %s, the dismissal covered %s", strings.Join(uncoveredKinds(otherKind.Kinds, f.Kinds), ", "), strings.Join(otherKind.Kinds, ", "))
+	case otherCategory != nil:
+		return fmt.Sprintf("not dismissed: a %s finding, the dismissal covered %s", cmp.Or(strings.ToLower(f.Category), "uncategorised"), otherCategory.Category)
 	}
 	return ""
 }
