@@ -65,18 +65,18 @@ type Entry struct {
 	// when more than one (dismissed with --all-places). The entry covers none of a review's
 	// findings at more: a copy of the line added to the function (a second
 	// handler's closure) was never judged.
-	Copies int       `yaml:"copies,omitempty"`
+	Copies int `yaml:"copies,omitempty"`
 	// Category is the dismissed finding's category, recorded when its
 	// kinds are only "other": then the kinds cannot tell a naming nit from
 	// a bug of the same line and severity, and the category does (a
 	// dismissed style note covers no "bug" there).
-	Category string `yaml:"category,omitempty"`
-	ID     string    `yaml:"id,omitempty"`
-	File   string    `yaml:"file,omitempty"`
-	Title  string    `yaml:"title,omitempty"`
-	Reason string    `yaml:"reason"`
-	Who    string    `yaml:"who,omitempty"`
-	When   time.Time `yaml:"when,omitempty"`
+	Category string    `yaml:"category,omitempty"`
+	ID       string    `yaml:"id,omitempty"`
+	File     string    `yaml:"file,omitempty"`
+	Title    string    `yaml:"title,omitempty"`
+	Reason   string    `yaml:"reason"`
+	Who      string    `yaml:"who,omitempty"`
+	When     time.Time `yaml:"when,omitempty"`
 	// Source is where it was read from (not stored).
 	Source string `yaml:"-"`
 	// legacy is the v1 fingerprint of the finding a new entry is made for
