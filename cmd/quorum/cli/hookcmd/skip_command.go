@@ -3,6 +3,7 @@ package hookcmd
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os/exec"
 	"slices"
 	"strings"
@@ -24,24 +25,27 @@ const skipPush = "QUORUM_SKIP=1 git push"
 const maxSpelled = 20
 
 // skipCommand spells out the blocked push again with QUORUM_SKIP=1: its
-// remote and one refspec per update, each quoted for the shell (a branch
-// may be named `a;id`), so that it runs as printed (a plain `git push`
-// fails on a branch's first push, which has no upstream yet). An update
-// that is not a fast-forward gets --force-with-lease naming the commit the
-// remote had: the same update git was about to make, refused if a
-// teammate pushed since, where a plain force would drop their work. A
-// push of many refs (--all, --mirror), or one whose remote is not known,
-// gets genericSkip. It reads git with a context no Ctrl-C cancels: a
-// failed ancestry check would otherwise read as a forced update.
+// remote and, per update, the commit pushed and the ref it goes to
+// (`OID:refs/heads/x`: exactly what was blocked, whatever the branch holds
+// by the time the line is run, never mapped by remote.<name>.push, and
+// never read as an option or an ambiguous name), each word quoted for the
+// shell. An update that is not a fast-forward gets --force-with-lease
+// naming the commit the remote had: the same update git was about to
+// make, refused if a teammate pushed since, where a plain force would
+// drop their work. A push of more than maxSpelled refs (--all, --mirror),
+// one whose remote is not known, or one to a URL carrying credentials
+// (which the line would print into a log) gets genericSkip. It reads git
+// with a context no Ctrl-C cancels: a failed check would otherwise read
+// as a forced update.
 func skipCommand(ctx context.Context, dir, remote string, updates []hook.Update) string {
-	if remote == "" || len(updates) == 0 || len(updates) > maxSpelled {
+	if remote == "" || len(updates) == 0 || len(updates) > maxSpelled || hasCredentials(remote) {
 		return genericSkip
 	}
 	ctx = context.WithoutCancel(ctx)
 	g := &gitexec.Git{Dir: dir}
 	var leases, specs []string
 	for _, u := range updates {
-		spec, lease := refspec(ctx, g, u, short(ctx, g, u))
+		spec, lease := refspec(ctx, g, u)
 		specs = append(specs, shellWord(spec))
 		if lease != "" {
 			leases = append(leases, shellWord("--force-with-lease="+lease))
@@ -50,53 +54,51 @@ func skipCommand(ctx context.Context, dir, remote string, updates []hook.Update)
 	return strings.Join(slices.Concat([]string{skipPush}, leases, []string{shellWord(remote)}, specs), " ")
 }
 
-// short reports whether u, a branch pushed to its own name, may be
-// spelled by that name: not when a tag has it too, which git would find
-// ambiguous.
-func short(ctx context.Context, g *gitexec.Git, u hook.Update) bool {
-	name, ok := strings.CutPrefix(u.LocalRef, "refs/heads/")
-	if !ok || u.LocalRef != u.RemoteRef {
-		return false
-	}
-	_, err := g.Output(ctx, "rev-parse", "--verify", "--quiet", "refs/tags/"+name)
-	return err != nil
-}
-
-// refspec is the refspec that makes update u again (a branch by its short
-// name when short), and the lease ("REF:OLD") a forced update needs.
-func refspec(ctx context.Context, g *gitexec.Git, u hook.Update, short bool) (spec, lease string) {
+// refspec is the refspec that makes update u again, and the lease
+// ("REF:OLD") a forced update needs.
+func refspec(ctx context.Context, g *gitexec.Git, u hook.Update) (spec, lease string) {
 	if u.IsDelete() {
 		return ":" + u.RemoteRef, ""
-	}
-	src := u.LocalOID
-	switch {
-	case short:
-		src = strings.TrimPrefix(u.LocalRef, "refs/heads/") // git pushes a branch to its own name
-	case strings.HasPrefix(u.LocalRef, "refs/"):
-		src = u.LocalRef
-	}
-	spec = src
-	if src != u.RemoteRef && !(short && src == strings.TrimPrefix(u.RemoteRef, "refs/heads/")) {
-		spec = src + ":" + u.RemoteRef
 	}
 	if !u.IsNew() && !fastForward(ctx, g, u) {
 		lease = u.RemoteRef + ":" + u.RemoteOID
 	}
-	return spec, lease
+	return u.LocalOID + ":" + u.RemoteRef, lease
 }
 
 // fastForward reports whether u moves its ref forward: its old commit is
-// here and in the new one's history. A tag moved, or a branch rewritten,
-// needs force. A check that fails otherwise than by saying "no" (git
-// missing) reads as a fast-forward: the command then asks no force, and
-// git refuses it if one was needed.
+// here and in the new one's history. A tag moved, a branch rewritten, or
+// an old commit never fetched (a teammate's push since) needs force. A
+// check git itself fails otherwise reads as a fast-forward: the line then
+// asks no force, and git refuses it if one was needed.
 func fastForward(ctx context.Context, g *gitexec.Git, u hook.Update) bool {
 	if u.IsTag() {
 		return false
 	}
+	if _, err := g.Output(ctx, "cat-file", "-e", u.RemoteOID+"^{commit}"); exitedWith(err, 128) || exitedWith(err, 1) {
+		return false
+	}
 	_, err := g.Output(ctx, "merge-base", "--is-ancestor", u.RemoteOID, u.LocalOID)
+	return err == nil || !exitedWith(err, 1)
+}
+
+// exitedWith reports whether err is git exiting with code.
+func exitedWith(err error, code int) bool {
 	var exit *exec.ExitError
-	return err == nil || !errors.As(err, &exit) || exit.ExitCode() != 1
+	return errors.As(err, &exit) && exit.ExitCode() == code
+}
+
+// hasCredentials reports whether a remote given as a URL carries a
+// password or token: any user part of an http(s) URL
+// (https://TOKEN@host/..., https://user:TOKEN@host/...), a password in
+// any other (ssh://git@host/... names a user, no secret).
+func hasCredentials(remote string) bool {
+	u, err := url.Parse(remote)
+	if err != nil || u.User == nil {
+		return false
+	}
+	_, set := u.User.Password()
+	return set || u.Scheme == "http" || u.Scheme == "https"
 }
 
 // shellWord quotes s for a POSIX shell when it needs it.

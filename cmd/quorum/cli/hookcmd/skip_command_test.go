@@ -63,11 +63,11 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 		holds  string
 	}{
 		{"a branch's first push", hook.Update{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero},
-			"QUORUM_SKIP=1 git push origin feat", "refs/heads/feat", feat},
+			"QUORUM_SKIP=1 git push origin " + feat + ":refs/heads/feat", "refs/heads/feat", feat},
 		{"a forced update", hook.Update{LocalRef: "refs/heads/main", LocalOID: amended, RemoteRef: "refs/heads/main", RemoteOID: one},
-			"QUORUM_SKIP=1 git push --force-with-lease=refs/heads/main:" + one + " origin main", "refs/heads/main", amended},
+			"QUORUM_SKIP=1 git push --force-with-lease=refs/heads/main:" + one + " origin " + amended + ":refs/heads/main", "refs/heads/main", amended},
 		{"a tag moved", hook.Update{LocalRef: "refs/tags/v1", LocalOID: amended, RemoteRef: "refs/tags/v1", RemoteOID: one},
-			"QUORUM_SKIP=1 git push --force-with-lease=refs/tags/v1:" + one + " origin refs/tags/v1", "refs/tags/v1", amended},
+			"QUORUM_SKIP=1 git push --force-with-lease=refs/tags/v1:" + one + " origin " + amended + ":refs/tags/v1", "refs/tags/v1", amended},
 		{"HEAD to another name", hook.Update{LocalRef: "HEAD", LocalOID: feat, RemoteRef: "refs/heads/other", RemoteOID: zero},
 			"QUORUM_SKIP=1 git push origin " + feat + ":refs/heads/other", "refs/heads/other", feat},
 		{"a deletion", hook.Update{LocalRef: "(delete)", LocalOID: zero, RemoteRef: "refs/heads/gone", RemoteOID: one},
@@ -75,12 +75,23 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 		// A branch name is anyone's text (a checked-out PR branch): quoted,
 		// it is pushed, not run (helper 242).
 		{"a branch named like shell code", hook.Update{LocalRef: "refs/heads/x$(touch${IFS}PWNED);id", LocalOID: feat, RemoteRef: "refs/heads/x$(touch${IFS}PWNED);id", RemoteOID: zero},
-			"QUORUM_SKIP=1 git push origin 'x$(touch${IFS}PWNED);id'", "refs/heads/x$(touch${IFS}PWNED);id", feat},
+			"QUORUM_SKIP=1 git push origin '" + feat + ":refs/heads/x$(touch${IFS}PWNED);id'", "refs/heads/x$(touch${IFS}PWNED);id", feat},
+		// A branch named like an option is no option: the line names the
+		// ref in full (helper 249).
+		{"a branch named like an option", hook.Update{LocalRef: "refs/heads/--mirror", LocalOID: feat, RemoteRef: "refs/heads/--mirror", RemoteOID: zero},
+			"QUORUM_SKIP=1 git push origin " + feat + ":refs/heads/--mirror", "refs/heads/--mirror", feat},
+		// The remote's main moved on to a commit never fetched here (a
+		// teammate's push): the forced update leases on it (helper 249).
+		{"over a commit never fetched", hook.Update{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: strings.Repeat("e", len(one))},
+			"QUORUM_SKIP=1 git push --force-with-lease=refs/heads/feat:" + strings.Repeat("e", len(one)) + " origin " + feat + ":refs/heads/feat", "", ""},
 	} {
 		got := skipCommand(ctx, work, "origin", []hook.Update{tc.update})
 		if got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 			continue
+		}
+		if tc.ref == "" {
+			continue // the remote has moved on from the lease: git refuses it, as it should
 		}
 		sh := exec.Command("sh", "-c", got+" 2>&1")
 		sh.Dir = work
@@ -102,14 +113,8 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 	git(work, "reset", "-q", "--hard", amended)
 	ahead := commit("ahead")
 	ff.LocalOID = ahead
-	if got := skipCommand(cancelled, work, "origin", []hook.Update{ff}); got != "QUORUM_SKIP=1 git push origin feat" {
+	if got := skipCommand(cancelled, work, "origin", []hook.Update{ff}); got != "QUORUM_SKIP=1 git push origin "+ahead+":refs/heads/feat" {
 		t.Errorf("a fast-forward after Ctrl-C: %q", got)
-	}
-	// A branch a tag shares its name with is spelled whole: git finds
-	// the short name ambiguous (helper 243).
-	git(work, "tag", "feat", amended)
-	if got := skipCommand(ctx, work, "origin", []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: ahead, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != "QUORUM_SKIP=1 git push origin refs/heads/feat" {
-		t.Errorf("a branch named like a tag: %q", got)
 	}
 	// More refs than a line spells (--all, --mirror): a placeholder that
 	// runs nothing, never a plain push of the checked-out branch.
@@ -123,7 +128,13 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 	if got := skipCommand(ctx, work, "", nil); got != genericSkip {
 		t.Errorf("no remote: %q", got)
 	}
-	if got := skipCommand(ctx, work, "/tmp/my remote.git", []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != "QUORUM_SKIP=1 git push '/tmp/my remote.git' refs/heads/feat" { // the tag feat above
+	if got := skipCommand(ctx, work, "/tmp/my remote.git", []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != "QUORUM_SKIP=1 git push '/tmp/my remote.git' "+feat+":refs/heads/feat" {
 		t.Errorf("a URL with a space: %q", got)
+	}
+	// A URL with a token would print it into a CI log: a placeholder.
+	for _, u := range []string{"https://x-access-token:s3cr3t@github.com/o/r.git", "https://s3cr3t@github.com/o/r.git"} {
+		if got := skipCommand(ctx, work, u, []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != genericSkip {
+			t.Errorf("%s: %q", u, got)
+		}
 	}
 }
