@@ -345,6 +345,18 @@ func TestPushOverARewoundMain(t *testing.T) {
 	if !slices.Equal(p.Commits, []string{y, x}) {
 		t.Fatalf("main and a new branch over a rewound main: ranges %v commits %v", ranges(p), p.Commits)
 	}
+	// Fetched over https and pushed over an ssh alias (pushInsteadOf, a
+	// second account's key): the same repository, its stale main still
+	// stale (helper 249).
+	url := r.run("remote", "get-url", "origin")
+	r.run("remote", "set-url", "origin", "https://github.com/org/repo")
+	r.run("config", "url.git@github-work:.pushInsteadOf", "https://github.com/")
+	p = r.plan(PlanOptions{URL: "git@github-work:org/repo"}, line("refs/heads/main", y, "refs/heads/main", w))
+	if !slices.Equal(p.Commits, []string{y, x}) {
+		t.Fatalf("pushed through pushInsteadOf: commits %v", p.Commits)
+	}
+	r.run("remote", "set-url", "origin", url)
+	r.run("config", "--unset", "url.git@github-work:.pushInsteadOf")
 	// A tracking ref that is up to date reads as before: only the new commit.
 	r.run("push", "-q", "-f", "origin", x+":refs/heads/main")
 	p = r.plan(PlanOptions{}, line("refs/heads/main", y, "refs/heads/main", x))

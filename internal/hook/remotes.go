@@ -287,20 +287,23 @@ type staleRefs map[string]string
 // here, the known remotes' tracking refs of that branch that point
 // elsewhere. An old oid never fetched says nothing usable, and a branch
 // the push creates (a remote that deleted it, or a push line written by
-// hand) is left to what is known: its tracking ref stays what it is. Only
-// a remote fetched from the pushed-to URL counts: one whose push URL
-// alone is it (a fork pushed to, its upstream fetched) tracks another
-// repository, whose branches differ from the fork's by design.
+// hand) is left to what is known: its tracking ref stays what it is. A
+// remote that pushes to a fork (remote.<name>.pushurl, the pushed-to URL)
+// and fetches its upstream tracks another repository, whose branches
+// differ from the fork's by design: it is left out. Any other remote
+// counts, one whose fetch and push URLs are spelled apart included
+// (pushInsteadOf, an ssh alias for an https fetch): leaving a stale ref
+// in would let the commits it drops through unreviewed.
 func staleTracking(ctx context.Context, g git, known []string, url string, updates []Update, olds []string) (staleRefs, error) {
 	stale := staleRefs{}
-	var fetched []string // the known remotes fetched from url
+	var fetched []string // the known remotes whose tracking refs describe url
 	keys := newURLKeys(ctx, g)
 	for _, k := range known {
-		out, err := g.output(ctx, "remote", "get-url", "--all", k)
-		if err != nil && !exitedNonZero(err) && !exitedWith(err, 2) {
+		fork, err := pushesToAFork(ctx, g, keys, k, url)
+		if err != nil {
 			return nil, err
 		}
-		if url == "" || slices.ContainsFunc(lines(out), func(u string) bool { return keys.key(u) == keys.key(url) }) {
+		if !fork {
 			fetched = append(fetched, k)
 		}
 	}
@@ -321,6 +324,28 @@ func staleTracking(ctx context.Context, g git, known []string, url string, updat
 		}
 	}
 	return stale, nil
+}
+
+// pushesToAFork reports whether remote k is configured to push to url
+// (remote.<k>.pushurl) while it fetches from elsewhere: a fork pushed to,
+// its upstream fetched.
+func pushesToAFork(ctx context.Context, g git, keys *urlKeys, k, url string) (bool, error) {
+	if url == "" {
+		return false, nil
+	}
+	pushURLs, err := g.output(ctx, "config", "--get-all", "remote."+k+".pushurl")
+	if err != nil && !exitedNonZero(err) {
+		return false, err
+	}
+	if pushURLs == "" {
+		return false, nil
+	}
+	fetchURLs, err := g.output(ctx, "remote", "get-url", "--all", k)
+	if err != nil && !exitedNonZero(err) && !exitedWith(err, 2) {
+		return false, err
+	}
+	is := func(u string) bool { return keys.key(u) == keys.key(url) }
+	return slices.ContainsFunc(lines(pushURLs), is) && !slices.ContainsFunc(lines(fetchURLs), is), nil
 }
 
 // now is what ref (a tracking ref, or a remote's HEAD naming one) stands
