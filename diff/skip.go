@@ -310,9 +310,11 @@ func skipReason(f *File, ign ignoreSet, a attrs, maxBytes int64, headLines func(
 }
 
 // lfsPointer reports whether f's new side is a Git LFS pointer, as the
-// patch shows it whole (a pointer is three short lines, so any change to
-// one shows all of them): "version https://git-lfs.github.com/spec/v1",
-// then "oid sha256:…" and "size N".
+// patch shows it whole (a pointer is a few short lines, so any change to
+// one shows all of them), and nothing else: the version line, then only
+// the spec's keys ("oid sha256:" and 64 hex digits, "size N", extension
+// lines). A file that starts like one and holds any other line (a script
+// whose first lines fail as commands before it runs the rest) is code.
 func lfsPointer(f *File) bool {
 	if f.Status == StatusDeleted || len(f.Hunks) != 1 || f.Hunks[0].NewStart > 1 {
 		return false
@@ -323,16 +325,30 @@ func lfsPointer(f *File) bool {
 			lines = append(lines, l.Text)
 		}
 	}
-	if len(lines) < 3 || len(lines) > 8 || !strings.HasPrefix(lines[0], "version https://git-lfs.github.com/spec/") {
+	if len(lines) < 3 || len(lines) > 8 || lines[0] != "version https://git-lfs.github.com/spec/v1" {
 		return false
 	}
 	oid, size := false, false
 	for _, l := range lines[1:] {
-		oid = oid || strings.HasPrefix(l, "oid sha256:")
-		size = size || strings.HasPrefix(l, "size ")
+		switch {
+		case lfsOID.MatchString(l):
+			oid = true
+		case lfsSize.MatchString(l):
+			size = true
+		case lfsExt.MatchString(l):
+		default:
+			return false
+		}
 	}
 	return oid && size
 }
+
+// The keys of an LFS pointer after its version line.
+var (
+	lfsOID  = regexp.MustCompile(`^oid sha256:[0-9a-f]{64}$`)
+	lfsSize = regexp.MustCompile(`^size [0-9]+$`)
+	lfsExt  = regexp.MustCompile(`^ext-[0-9]-[a-z0-9]+ sha256:[0-9a-f]{64}$`)
+)
 
 // needsHead reports whether the generated-code check will need the head
 // side's first lines because the patch does not show enough of them (and
