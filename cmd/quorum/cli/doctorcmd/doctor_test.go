@@ -547,21 +547,29 @@ func TestContextTheServerRuns(t *testing.T) {
 	for _, tc := range []struct {
 		serverCtx int
 		models    string
+		agreement string // review.min_agreement, "" for the default
 		code      int
 		lines     []string
 	}{
-		{2048, "gemma2:9b", 0, []string{"warn  context     gemma2:9b: the server runs it at 2048 tokens, under the num_ctx 8192 quorum asks for (a review measured it)",
+		{2048, "gemma2:9b", "", 0, []string{"warn  context     gemma2:9b: the server runs it at 2048 tokens, under the num_ctx 8192 quorum asks for (a review measured it)",
 			"fix: raise the context the server runs it at", "ready to review"}},
-		{700, "gemma2:9b", 2, []string{"FAIL  context     gemma2:9b: num_ctx 700 holds quorum's prompt and an answer's room but not a one-line change",
+		{700, "gemma2:9b", "", 2, []string{"FAIL  context     gemma2:9b: num_ctx 700 holds quorum's prompt and an answer's room but not a one-line change",
 			"fix: raise the context the server runs it at"}},
 		// Beside a model that reads the change, the review rests on it: a
 		// warning, not a problem that blocks a review (helper 234).
-		{700, "gemma2:9b,llama3.1:8b", 0, []string{"warn  context     gemma2:9b: num_ctx 700 holds quorum's prompt and an answer's room but not a one-line change",
+		{700, "gemma2:9b,llama3.1:8b", "", 0, []string{"warn  context     gemma2:9b: num_ctx 700 holds quorum's prompt and an answer's room but not a one-line change",
 			"a review of it reads nothing; a review rests on the other models, and under the pre-push hook every push is partly reviewed", "ready to review"}},
+		// Unless the others are fewer than min_agreement: then no finding
+		// could trip the gate (helper 249).
+		{700, "gemma2:9b,llama3.1:8b", "2", 2, []string{"FAIL  context     gemma2:9b: num_ctx 700 holds quorum's prompt and an answer's room but not a one-line change"}},
 	} {
 		cacheDir := filepath.Join(t.TempDir(), "cache")
 		reviewrun.RecordCheckedContext(cache.New(cacheDir), "gemma2:9b", hex.EncodeToString(sum[:]), 8192, tc.serverCtx)
-		out, errOut, code := run(t, env{dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: map[string]string{"OLLAMA_HOST": srv.Host, "QUORUM_CACHE_DIR": cacheDir}}, "--models", tc.models)
+		vars := map[string]string{"OLLAMA_HOST": srv.Host, "QUORUM_CACHE_DIR": cacheDir}
+		if tc.agreement != "" {
+			vars["QUORUM_REVIEW_MIN_AGREEMENT"] = tc.agreement
+		}
+		out, errOut, code := run(t, env{dir: repo, meminfo: writeMeminfo(t, 64*gb, 48*gb), vars: vars}, "--models", tc.models)
 		if code != tc.code {
 			t.Errorf("server at %d: exit %d, want %d\n%s%s", tc.serverCtx, code, tc.code, out, errOut)
 		}

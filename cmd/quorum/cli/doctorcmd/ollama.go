@@ -358,8 +358,9 @@ func (d *doctor) overOpenAI(m review.ModelInfo) bool {
 
 func (d *doctor) checkContext(chosen []review.ModelInfo) {
 	// A model that can read nothing stops a review only when it is the
-	// whole panel: beside others the review rests on them (and a push
-	// under the hook is partly reviewed), so it is a warning then.
+	// whole panel, or leaves fewer readers than min_agreement: beside
+	// enough others the review rests on them (and a push under the hook is
+	// partly reviewed), so it is a warning then.
 	var noRoom []int // the indexes of such models' checks
 	chat := 0
 	for _, m := range chosen {
@@ -400,7 +401,10 @@ func (d *doctor) checkContext(chosen []review.ModelInfo) {
 			d.r.add("context", OK, fmt.Sprintf("%s: num_ctx %d (model max %d)", name, n, m.ContextLength), "")
 		}
 	}
-	if len(noRoom) < chat {
+	// Beside enough others: as many as a gate asks to agree, or no
+	// finding could trip it (helper 249).
+	need := max(1, d.cfg.Review.MinAgreement, d.cfg.Hook.MinAgreement)
+	if chat-len(noRoom) >= need {
 		for _, i := range noRoom {
 			c := &d.r.checks[i]
 			c.Status = Warn
