@@ -14,6 +14,7 @@ import (
 	"github.com/quorum-review/quorum/internal/safetext"
 
 	"github.com/quorum-review/quorum/review"
+	"github.com/quorum-review/quorum/review/dismiss"
 	"github.com/quorum-review/quorum/review/report"
 )
 
@@ -368,8 +369,59 @@ func fixReplacement(f report.Finding) (replacement, bool) {
 	if mixesIndentation(fixTargetOf(f).replaced(), added) {
 		return replacement{}, false // a fix in spaces over tabs would re-indent the code
 	}
+	if why := notOneClick(f, added); why != "" {
+		return replacement{}, false
+	}
 	return replacement{line: f.Line, endLine: max(f.EndLine, f.Line), text: strings.Join(added, "\n")}, true
 }
+
+// maxOneClickLines bounds a one-click edit: a fix longer than this for a
+// finding's few lines is a rewrite to read, not to apply blind.
+const maxOneClickLines = 40
+
+// notOneClick says why the added lines of f's fix, a faithful diff of its
+// lines, are still no edit to apply blind (helper 250), "" when they are:
+//   - they add a quorum:ignore comment the code did not have: applied, the
+//     edit would dismiss the finding, not fix it;
+//   - a line carries the prompt's line-number prefix ("12+"), which the
+//     model copied: applied, it writes the prefix into the code;
+//   - a line repeats code the excerpt has outside the lines replaced (the
+//     lines after the quote, rewritten too): applied, they would be twice;
+//   - more than maxOneClickLines lines.
+func notOneClick(f report.Finding, added []string) string {
+	t := fixTargetOf(f)
+	replaced := t.replaced()
+	had := false
+	for _, l := range replaced {
+		had = had || strings.Contains(l.Text, dismiss.Marker)
+	}
+	outside := map[string]bool{}
+	for _, l := range t.code {
+		if l.Kind != "deleted" && (l.New < f.Line || l.New > max(f.EndLine, f.Line)) {
+			if s := strings.TrimSpace(l.Text); len(s) >= 8 {
+				outside[s] = true
+			}
+		}
+	}
+	for _, l := range added {
+		switch {
+		case !had && strings.Contains(l, dismiss.Marker):
+			return "it adds a " + dismiss.Marker + " comment"
+		case promptPrefix.MatchString(l):
+			return "it copies the prompt's line numbers"
+		case outside[strings.TrimSpace(l)]:
+			return "it repeats code around the lines it replaces"
+		}
+	}
+	if len(added) > maxOneClickLines {
+		return "it is longer than a one-click edit"
+	}
+	return ""
+}
+
+// promptPrefix is the prompt's added-line number at a line's start
+// ("12+code"): not "1+2", an expression.
+var promptPrefix = regexp.MustCompile(`^\s*\d+\+([^\s\d=+(]|\t)`)
 
 // promptNumber is the line number and marker the prompt shows a line
 // with ("12+", "12 "), which models copy into quotes.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/review/report"
@@ -48,6 +49,20 @@ func TestFixReplacement(t *testing.T) {
 			f.FixQuote, f.Fix = "5+\tdata, _ := io.ReadAll(f)\n6+\treturn data", "return nil"
 		}), ok: true,
 			want: replacement{line: 5, endLine: 6, text: "\treturn nil"}},
+		// A fix a tool would apply blind must fix, not hide, and write
+		// nothing but code once (helper 250).
+		"a fix that adds quorum:ignore": {f: with(func(f *report.Finding) {
+			f.Fix = "data, _ := io.ReadAll(f) // quorum:ignore unchecked-error: fine\nreturn data"
+		})},
+		"a fix that copies the prompt's line numbers": {f: with(func(f *report.Finding) {
+			f.Fix = "5+\tdata, err := io.ReadAll(f)\n6+\treturn data"
+		})},
+		"a fix that repeats the line before it": {f: with(func(f *report.Finding) {
+			f.Fix = "f, _ := os.Open(p)\ndata, err := io.ReadAll(f)\nreturn data"
+		})},
+		"a fix longer than one click": {f: with(func(f *report.Finding) {
+			f.Fix = strings.Repeat("x++\n", maxOneClickLines) + "return data"
+		})},
 		"a fix with spaces after the tabs it is given": {f: with(func(f *report.Finding) { f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n    return nil\n}" })},
 		"a fix in spaces over tabs":                    {f: with(func(f *report.Finding) { f.Fix = "    data, err := io.ReadAll(f)\n    return data" })},
 		// A line shown otherwise than the file has it (a CRLF line's \r left
