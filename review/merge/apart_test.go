@@ -105,6 +105,21 @@ func TestOneReviewersHoleAndNitOfOneLineStayTwo(t *testing.T) {
 	}
 }
 
+// TestOneReviewersOneKindInFourCategories: one declared kind of the
+// taxonomy, quoted and titled alike, filed under four categories, is one
+// finding: four would count four times at the gate (helper 250).
+func TestOneReviewersOneKindInFourCategories(t *testing.T) {
+	line := `rows, _ := db.Query("SELECT * FROM users WHERE name = '" + name + "'")`
+	fn := "func Find(name string) {"
+	var fs []anchor.Finding
+	for _, cat := range []string{"security", "bug", "error-handling", "api"} {
+		fs = append(fs, quoted("m1", "h.go", 12, "sql-injection", "critical", cat, "SQL injection", "name is concatenated into the query.", line, fn))
+	}
+	if cs := Clusters(fs); len(cs) != 1 {
+		t.Fatalf("%d clusters, want 1:\n%s", len(cs), signature(cs))
+	}
+}
+
 // TestOneReviewerSayingOneIssueFiveWays: a reviewer that quotes one line
 // five times with one declared kind, in five wordings, found one issue. It
 // is one finding: five would count five times at the gate, under ids that

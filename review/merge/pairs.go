@@ -124,10 +124,14 @@ func candidatePairs(nodes []node) []pair {
 				return
 			}
 			// So do two categories it gave (a security hole and a naming
-			// nit of one line): a repeat copies its category, and taking
-			// the nit for a repeat of the hole would show the hole under
-			// the nit's title, and a dismissal of the nit would hide it.
-			if !ablate.selfCategory && fa.Raw.Category != "" && fb.Raw.Category != "" && !strings.EqualFold(fa.Raw.Category, fb.Raw.Category) {
+			// nit of one line), unless it declared one kind of the
+			// taxonomy for both: taking the nit for a repeat of the hole
+			// would show the hole under the nit's title, and a dismissal of
+			// the nit would hide it, while one SQL injection filed under
+			// four categories is one finding, not four at the gate (helper
+			// 250).
+			sameKind := nodes[a].decl != 0 && nodes[a].decl == nodes[b].decl && nodes[a].decl != otherBit
+			if !ablate.selfCategory && !sameKind && fa.Raw.Category != "" && fb.Raw.Category != "" && !strings.EqualFold(fa.Raw.Category, fb.Raw.Category) {
 				return
 			}
 			// A reviewer's repeats are the same words seen twice (one hunk
