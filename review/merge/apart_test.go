@@ -118,6 +118,14 @@ func TestOneReviewersOneKindInFourCategories(t *testing.T) {
 	if cs := Clusters(fs); len(cs) != 1 {
 		t.Fatalf("%d clusters, want 1:\n%s", len(cs), signature(cs))
 	}
+	// Its repeats do not outvote its own other category: one vote per
+	// reviewer and category (a tie goes to the first name).
+	fs = append(fs[:1], fs[1], fs[1])
+	fs[1].Raw.Category, fs[2].Raw.Category = "style", "style"
+	fs[2].Chunk = "c2"
+	if cs := Clusters(fs); len(cs) != 1 || cs[0].Category != "security" {
+		t.Fatalf("category %q of %d clusters, want security", cs[0].Category, len(cs))
+	}
 }
 
 // TestOneReviewerSayingOneIssueFiveWays: a reviewer that quotes one line

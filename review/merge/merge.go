@@ -383,8 +383,15 @@ func build(nodes []node, idx []int) Cluster {
 		}
 		c.Votes[f.Reviewer] = f.Raw.Severity
 	}
+	// One vote per reviewer and category: a reviewer's repeats do not
+	// outvote another's (helper 237: two style repeats outvoted a
+	// security finding of the same reviewer).
+	voted := map[[2]string]bool{}
 	for _, f := range c.Members {
-		cats[f.Raw.Category]++
+		if k := [2]string{f.Reviewer, f.Raw.Category}; !voted[k] {
+			voted[k] = true
+			cats[f.Raw.Category]++
+		}
 	}
 	for r := range c.Votes {
 		c.Reviewers = append(c.Reviewers, r)
