@@ -117,6 +117,16 @@ func diffRun(opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
+	// What 'quorum review' reads: a branch that merged the default branch
+	// since its push, as the push would review it (the JSON stream is the
+	// range as resolved, merge_base and all).
+	set, note, err := cmdutil.AsPushed(ctx, opts.Load, set)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: note: %s\n", safetext.OneLine(note))
+	}
 	cmdutil.RangeWarnings(opts.IO.ErrOut, set.Warnings)
 	return WriteText(opts.IO.Out, set)
 }

@@ -289,6 +289,16 @@ func reviewRun(opts *ReviewOptions) error {
 		}
 		return err
 	}
+	// A branch that merged (or was rebased onto) the default branch since
+	// it was pushed: reviewed as its push would be, not with main's
+	// changes blamed on it.
+	set, note, err := cmdutil.AsPushed(ctx, dopts, set)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "quorum: note: %s\n", safetext.OneLine(note))
+	}
 	// Said before the models are asked (and even with -q, which silences
 	// progress, not what the review leaves out): the user can stop, add
 	// them and start again.
