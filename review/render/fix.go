@@ -239,15 +239,28 @@ func fixRepeatsCode(f report.Finding) bool {
 func (s shownFix) markdown(f report.Finding) string {
 	label := fixLabel(f)
 	if s.code == "" {
-		return fmt.Sprintf("%s: %s\n", label, mdText(s.words))
+		return fmt.Sprintf("%s: %s\n", label, mdText(s.words)) + otherFixes(f)
 	}
 	// The fence is longer than any run of backticks in the fix, so no
 	// line of it can close the block.
 	fence := fenceFor(s.code)
 	if s.why != "" {
-		return fmt.Sprintf("%s, as written (not a diff: %s):\n\n%s\n%s%s\n", label, s.why, fence, s.code, fence)
+		return fmt.Sprintf("%s, as written (not a diff: %s):\n\n%s\n%s%s\n", label, s.why, fence, s.code, fence) + otherFixes(f)
 	}
-	return fmt.Sprintf("%s:\n\n%sdiff\n%s%s\n", label, fence, s.code, fence)
+	return fmt.Sprintf("%s:\n\n%sdiff\n%s%s\n", label, fence, s.code, fence) + otherFixes(f)
+}
+
+// otherFixes says, under a finding's fix, which finders suggested
+// another (report.json has each): "" when none did.
+func otherFixes(f report.Finding) string {
+	if len(f.OtherFixes) == 0 {
+		return ""
+	}
+	names := make([]string, len(f.OtherFixes))
+	for i, n := range f.OtherFixes {
+		names[i] = mdText(n)
+	}
+	return fmt.Sprintf("\n%s suggested another fix (report.json, members' `fix`): check which is right; no tool applies either in one click.\n", strings.Join(names, " and "))
 }
 
 // text is the fix in plain text, for a SARIF message: labelled as the
@@ -369,8 +382,8 @@ func fixReplacement(f report.Finding) (replacement, bool) {
 	if mixesIndentation(fixTargetOf(f).replaced(), added) {
 		return replacement{}, false // a fix in spaces over tabs would re-indent the code
 	}
-	if why := notOneClick(f, added); why != "" {
-		return replacement{}, false
+	if why := notOneClick(f, added); why != "" || len(f.OtherFixes) > 0 {
+		return replacement{}, false // (reviewers whose fixes differ: no code to apply blind)
 	}
 	return replacement{line: f.Line, endLine: max(f.EndLine, f.Line), text: strings.Join(added, "\n")}, true
 }

@@ -63,6 +63,11 @@ func TestFixReplacement(t *testing.T) {
 		"a fix longer than one click": {f: with(func(f *report.Finding) {
 			f.Fix = strings.Repeat("x++\n", maxOneClickLines) + "return data"
 		})},
+		// Finders that suggest different code: no blind edit (helper 248).
+		"another finder's fix differs": {f: with(func(f *report.Finding) {
+			f.Fix = "data, err := io.ReadAll(f)\nreturn data"
+			f.OtherFixes = []string{"bob"}
+		})},
 		"a fix with spaces after the tabs it is given": {f: with(func(f *report.Finding) { f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n    return nil\n}" })},
 		"a fix in spaces over tabs":                    {f: with(func(f *report.Finding) { f.Fix = "    data, err := io.ReadAll(f)\n    return data" })},
 		// A line shown otherwise than the file has it (a CRLF line's \r left
@@ -105,5 +110,16 @@ func TestFixReplacement(t *testing.T) {
 		if ok != c.ok || got != c.want {
 			t.Errorf("%s: fixReplacement = %+v, %v; want %+v, %v", name, got, ok, c.want, c.ok)
 		}
+	}
+}
+
+// A finding whose finders suggest different fixes says so under the one
+// it shows.
+func TestOtherFixesAreNamed(t *testing.T) {
+	f := report.Finding{File: "a.go", Line: 5, EndLine: 5, Evidence: "quote", FixQuote: "return data", Fix: "return data, nil",
+		Code: []report.CodeLine{{Kind: "added", New: 5, Text: "\treturn data"}}, OtherFixes: []string{"bob"}}
+	s, ok := showFix(f)
+	if !ok || !strings.Contains(s.markdown(f), "\nbob suggested another fix (report.json, members' `fix`): check which is right; no tool applies either in one click.\n") {
+		t.Fatalf("%q", s.markdown(f))
 	}
 }

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -530,6 +531,41 @@ func TestOthersShowARepeatRatedOtherwise(t *testing.T) {
 	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
 	if len(r.Findings) != 1 || len(r.Findings[0].Others) != 1 || r.Findings[0].Others[0].Severity == r.Findings[0].Members[0].Severity && r.Findings[0].Others[0].Severity == r.Findings[0].Members[1].Severity {
 		t.Fatalf("findings %+v", r.Findings)
+	}
+}
+
+// TestOtherFixesAreKept: two finders of one issue with different fixes:
+// the finding shows one, names the other finder, and each member keeps
+// its own fix (helper 248: the other, correct fix was lost).
+func TestOtherFixesAreKept(t *testing.T) {
+	set := &diff.Set{Files: []diff.File{reporttest.File("a.go", diff.StatusModified, 1, 1, "+\treturn items[offset : offset+limit]")}}
+	fix := func(name, fix string) review.RawResult {
+		f := reporttest.F("a.go", 1, "return items[offset : offset+limit]", "important", "bug", "Slice out of range", "offset+limit can pass len(items)")
+		f.Fix = fix
+		return reporttest.Result(name, 0, reporttest.Chunk("c1", []string{"a.go"}, review.Answer{Findings: []review.RawFinding{f}}))
+	}
+	raw := reporttest.Raw(fix("alice", "end := min(offset+limit, len(items))"), fix("bob", "end := min(offset+limit, len(items))\nreturn items[offset:end]"))
+	r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{})
+	if len(r.Findings) != 1 {
+		t.Fatalf("%d findings", len(r.Findings))
+	}
+	f := r.Findings[0]
+	var other string
+	for _, m := range f.Members {
+		if m.Fix == "" {
+			t.Errorf("member %s lost its fix", m.Reviewer)
+		}
+		if m.Fix != f.Fix {
+			other = m.Reviewer
+		}
+	}
+	if other == "" || !slices.Equal(f.OtherFixes, []string{other}) {
+		t.Fatalf("other fixes %v, want [%s]", f.OtherFixes, other)
+	}
+	// The same fix, white space aside, is no other.
+	raw = reporttest.Raw(fix("alice", "end := min(offset+limit, len(items))"), fix("bob", "end := min(offset+limit,  len(items))"))
+	if r := build(t, reporttest.Scenario{Set: set, Raw: raw}, report.Policy{}); len(r.Findings[0].OtherFixes) != 0 {
+		t.Errorf("alike fixes: other fixes %v", r.Findings[0].OtherFixes)
 	}
 }
 

@@ -102,7 +102,11 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 	for i, m := range c.Members {
 		mem := Member{Reviewer: m.Reviewer, Title: strings.TrimSpace(safetext.Sanitize(m.Raw.Title)),
 			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
-			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: c.MemberKinds(i)}
+			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: c.MemberKinds(i),
+			Fix: safetext.Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))}
+		if mem.Fix != "" && f.Fix != "" && !sameCode(mem.Fix, f.Fix) && !slices.Contains(f.OtherFixes, mem.Reviewer) {
+			f.OtherFixes = append(f.OtherFixes, mem.Reviewer)
+		}
 		if m.File != rep.File {
 			mem.File = m.File
 		}
@@ -111,6 +115,7 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 		}
 		f.Members = append(f.Members, mem)
 	}
+	slices.Sort(f.OtherFixes)
 	slices.SortStableFunc(f.Members, func(a, b Member) int {
 		return cmp.Or(strings.Compare(a.Reviewer, b.Reviewer), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.OldLine, b.OldLine), strings.Compare(a.Title, b.Title),
 			strings.Compare(a.Severity, b.Severity), strings.Compare(a.Quote, b.Quote), slices.Compare(a.Kinds, b.Kinds))
@@ -278,4 +283,10 @@ func compareFindings(a, b Finding) int {
 		strings.Compare(a.Title, b.Title),
 		strings.Compare(a.Explanation, b.Explanation),
 	)
+}
+
+// sameCode reports whether two fixes are the same code, white space
+// aside.
+func sameCode(a, b string) bool {
+	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
 }

@@ -317,6 +317,10 @@ type Finding struct {
 	// in another file): a renderer shows it against FixFrom.Code, never
 	// against Code. Absent when the fix is the representative's own.
 	FixFrom *FixSource `json:"fix_from,omitempty"`
+	// OtherFixes names the finders whose own fix differs from Fix (each
+	// in Members): the finding is then no one-click edit, since the
+	// reviewers do not agree on the code (helper 248).
+	OtherFixes []string `json:"other_fixes,omitempty"`
 	// Code is the real diff lines the finding is anchored to.
 	Code []CodeLine `json:"code,omitempty"`
 	// Others are the other finders' own titles, when they worded it differently.
@@ -408,6 +412,9 @@ type Member struct {
 	// words): an inline "quorum:ignore KIND" covers the member only when
 	// KIND is one of them.
 	Kinds []string `json:"kinds,omitempty"`
+	// Fix is the member's own suggested fix, when it gave one: the
+	// finding shows one (its Fix), and another finder's may differ.
+	Fix string `json:"fix,omitempty"`
 }
 
 // Part is one rules finding inside a judged finding: what a dismissal of
