@@ -78,7 +78,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below, reportPath,
 		var next steps
 		for _, r := range reports {
 			id := filepath.Base(filepath.Dir(r))
-			next.add("quorum report show "+id, "")
+			next.add("quorum report show "+id+" --full", "")
 			next.add(fmt.Sprintf("quorum dismiss %s --report %s%s --reason \"...\"", strings.Join(idsIn[r], " "), id, local), "")
 		}
 		next.note(allPlaces(fs))
@@ -107,7 +107,7 @@ func printBlocked(w io.Writer, color bool, fs []hook.Finding, below, reportPath,
 		if dir := filepath.Dir(reportPath); filepath.Base(filepath.Dir(dir)) == "reports" {
 			show, from = " "+filepath.Base(dir), " --report "+filepath.Base(dir)
 		}
-		next.add("quorum report show"+show, "the full report")
+		next.add("quorum report show"+show+" --full", "the full report")
 		local := ""
 		if len(elsewhere) > 0 {
 			local = " --local"

@@ -126,6 +126,13 @@ func TestPassOnDismissalsSaysSo(t *testing.T) {
 	if err != nil || !strings.Contains(stderr, ": nothing at or above critical (2 dismissed: quorum dismiss --list); report: /r.md\n") {
 		t.Fatalf("pass: %v %q", err, stderr)
 	}
+	// Findings below the gate are counted on a pass, as on a block.
+	stderr, err = runHook(t, dir, line, map[string]string{"HOME": t.TempDir()}, reviewerFunc(func(_ context.Context, r ReviewRequest) (Outcome, error) {
+		return Outcome{Below: map[string]int{"important": 1, "suggestion": 2}, Dismissed: 2, ReportPath: "/r.md"}, nil
+	}))
+	if err != nil || !strings.Contains(stderr, ": nothing at or above critical (3 below the gate; 2 dismissed: quorum dismiss --list); report: /r.md\n") {
+		t.Fatalf("pass with findings below: %v %q", err, stderr)
+	}
 }
 
 func TestRunOutcomes(t *testing.T) {

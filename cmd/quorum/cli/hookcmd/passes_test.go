@@ -167,7 +167,7 @@ func TestPrintBlockedNamesEachReport(t *testing.T) {
 func TestPrintBlockedNamesTheReportOfAPushOfSeveralReviews(t *testing.T) {
 	var b strings.Builder
 	printBlocked(&b, false, []hook.Finding{{ID: "Q1", Severity: "critical", File: "a.go", Line: 6, Title: "one", Report: "/g/quorum/reports/r1/report.md"}}, "", "/g/quorum/reports/r1/report.md", skipPush)
-	if !strings.Contains(b.String(), "  quorum report show r1\n  quorum dismiss Q1 --report r1 --reason") {
+	if !strings.Contains(b.String(), "  quorum report show r1 --full\n  quorum dismiss Q1 --report r1 --reason") {
 		t.Errorf("%s", b.String())
 	}
 }

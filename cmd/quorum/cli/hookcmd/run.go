@@ -466,10 +466,21 @@ func RunPush(opts *RunOptions) error {
 	if out.Partial != "" {
 		msg = fmt.Sprintf("quorum: partly reviewed %s: nothing at or above %s in what was read", what, cfg.Hook.FailOn)
 	}
-	if out.Dismissed > 0 {
+	below := 0
+	for _, n := range out.Below {
+		below += n
+	}
+	switch {
+	case out.Dismissed > 0 && below > 0:
+		msg += fmt.Sprintf(" (%d below the gate; %d dismissed: quorum dismiss --list)", below, out.Dismissed)
+	case out.Dismissed > 0:
 		// A pass that rests on dismissals says so: an old one may now
 		// cover code it was not written for.
 		msg += fmt.Sprintf(" (%d dismissed: quorum dismiss --list)", out.Dismissed)
+	case below > 0:
+		// What passed the gate still has findings to read, as a blocked
+		// push's "also N below the gate" says (helper 248).
+		msg += fmt.Sprintf(" (%d below the gate)", below)
 	}
 	switch {
 	case len(out.Reports) > 1:
