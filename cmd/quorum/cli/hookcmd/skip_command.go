@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
 )
@@ -46,12 +47,12 @@ func skipCommand(ctx context.Context, dir, remote string, updates []hook.Update)
 	var leases, specs []string
 	for _, u := range updates {
 		spec, lease := refspec(ctx, g, u)
-		specs = append(specs, shellWord(spec))
+		specs = append(specs, cmdutil.ShellWord(spec))
 		if lease != "" {
-			leases = append(leases, shellWord("--force-with-lease="+lease))
+			leases = append(leases, cmdutil.ShellWord("--force-with-lease="+lease))
 		}
 	}
-	return strings.Join(slices.Concat([]string{skipPush}, leases, []string{shellWord(remote)}, specs), " ")
+	return strings.Join(slices.Concat([]string{skipPush}, leases, []string{cmdutil.ShellWord(remote)}, specs), " ")
 }
 
 // refspec is the refspec that makes update u again, and the lease
@@ -99,12 +100,4 @@ func hasCredentials(remote string) bool {
 	}
 	_, set := u.User.Password()
 	return set || u.Scheme == "http" || u.Scheme == "https"
-}
-
-// shellWord quotes s for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -549,18 +549,30 @@ var (
 // many more. The report lists every one of them under the skipped files
 // (reason "untracked"). Nothing when there are none.
 func untrackedNote(w io.Writer, set *diff.Set) {
-	var names []string
+	var names, words []string
 	for _, s := range set.Skipped {
 		if s.Reason == diff.SkipUntracked {
 			// A file name may hold a newline: kept on the one line, escaped.
 			names = append(names, safetext.Path(s.Path))
+			if safetext.Path(s.Path) == s.Path {
+				words = append(words, cmdutil.ShellWord(s.Path))
+			}
 		}
 	}
 	if len(names) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "quorum: note: %d untracked file%s not reviewed: %s (run 'git add -N PATH' to include them)\n",
-		len(names), cmdutil.Plural(len(names)), report.FirstFew(names))
+	// The command to run, with the files named when they are few (and
+	// print as they are), so it runs as printed.
+	how := "run 'git add -N PATH' to include them"
+	switch {
+	case len(names) == 1 && len(words) == 1:
+		how = "to include it: git add -N -- " + words[0]
+	case len(names) <= 3 && len(words) == len(names):
+		how = "to include them: git add -N -- " + strings.Join(words, " ")
+	}
+	fmt.Fprintf(w, "quorum: note: %d untracked file%s not reviewed: %s (%s)\n",
+		len(names), cmdutil.Plural(len(names)), report.FirstFew(names), how)
 }
 
 // nothingToReview reports an empty range: a message for people, and a valid
