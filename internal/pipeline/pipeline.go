@@ -145,14 +145,17 @@ func LoadDismissals(req Request) (*dismiss.Ledger, error) {
 	if err != nil {
 		return nil, exitcode.New(exitcode.Setup, err, dismiss.Hint(req.Set.Root, err))
 	}
-	if data, ok := SparseLedger(context.Background(), req.Set.Root); ok {
+	committed, applies, err := committedLedger(req.Set)
+	if data, ok := SparseLedger(context.Background(), req.Set.Root); ok && err == nil && !applies {
+		// The work tree's shared ledger, which a sparse checkout leaves
+		// in the index only; not read when the commits' own applies.
 		sparse, err := dismiss.Parse(data, dismiss.SharedPath(req.Set.Root)+" (in the index; the sparse checkout leaves it out)", dismiss.SourceShared)
 		if err != nil {
 			return nil, exitcode.New(exitcode.Setup, err, "git sparse-checkout add .quorum, then fix the file")
 		}
 		l.Entries = append(sparse.Entries, l.Entries...)
 	}
-	if committed, applies, err := committedLedger(req.Set); err != nil {
+	if err != nil {
 		// A commit's file cannot be edited where it is: it is fixed on
 		// the branch that carries it.
 		return nil, exitcode.New(exitcode.Setup, err, "the pushed commits carry this ledger (at "+ShortHead(req.Set)+"): fix "+dismiss.SharedFile+" on their branch and commit it ('quorum dismiss --list' there checks it)")
