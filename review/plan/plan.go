@@ -98,11 +98,14 @@ func Prepare(in Input) *Prepared {
 	if in.Set == nil {
 		return p
 	}
-	for i, c := range in.Set.Commits {
-		if i == MaxCommits {
-			p.moreCommits = len(in.Set.Commits) - MaxCommits
-			break
-		}
+	// The newest MaxCommits, oldest first: the last commits of a push (a
+	// fix on top of a blocked branch) are the ones to keep.
+	cs := in.Set.Commits
+	if len(cs) > MaxCommits {
+		p.moreCommits = len(cs) - MaxCommits
+		cs = cs[len(cs)-MaxCommits:]
+	}
+	for _, c := range cs {
 		p.commits = append(p.commits, sanitizeLine(c.Subject))
 	}
 	for _, f := range in.Set.Reviewable() {
@@ -480,27 +483,28 @@ func (pl *Plan) fixedText(commits []string) (string, error) {
 	return prompts.User(d)
 }
 
-// fitCommits keeps the commit subjects, oldest first, that fit in n bytes
-// as the prompt lists them ("- subject\n"), with a last line saying how
-// many more there were (more, past the MaxCommits kept, and those left
-// out here) when there were.
+// fitCommits keeps the newest commit subjects (commits are oldest first)
+// that fit in n bytes as the prompt lists them ("- subject\n"), after a
+// first line saying how many earlier ones there were (more, before the
+// MaxCommits kept, and those left out here) when there were: the newest
+// are a push's own latest work, a fix among them.
 func fitCommits(commits []string, more, n int) []string {
-	const moreLine = "- (and 99999 more)\n"
+	const earlierLine = "- (and 99999 earlier)\n"
 	room := n
 	if more > 0 {
-		room -= len(moreLine)
+		room -= len(earlierLine)
 	}
-	used, kept := 0, len(commits)
-	for i, c := range commits {
-		used += len("- \n") + len(c)
-		if used > room || used+len(moreLine) > n && i < len(commits)-1 {
-			kept = i
+	used, from := 0, 0
+	for i := len(commits) - 1; i >= 0; i-- {
+		used += len("- \n") + len(commits[i])
+		if used > room || used+len(earlierLine) > n && i > 0 {
+			from = i + 1
 			break
 		}
 	}
-	out := commits[:kept:kept]
-	if left := more + len(commits) - kept; left > 0 && n >= len(moreLine) {
-		out = append(out, fmt.Sprintf("(and %d more)", left))
+	out := commits[from:]
+	if left := more + from; left > 0 && n >= len(earlierLine) {
+		out = append([]string{fmt.Sprintf("(and %d earlier)", left)}, out...)
 	}
 	return out
 }
