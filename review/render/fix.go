@@ -398,8 +398,9 @@ const maxOneClickLines = 40
 //     edit would dismiss the finding, not fix it;
 //   - a line carries the prompt's line-number prefix ("12+"), which the
 //     model copied: applied, it writes the prefix into the code;
-//   - a line repeats code the excerpt has outside the lines replaced (the
-//     lines after the quote, rewritten too): applied, they would be twice;
+//   - its last lines are the lines right after the ones replaced, or its
+//     first lines the ones right before (the model rewrote them too):
+//     applied, they would be there twice;
 //   - more than maxOneClickLines lines.
 func notOneClick(f report.Finding, added []string) string {
 	t := fixTargetOf(f)
@@ -408,12 +409,14 @@ func notOneClick(f report.Finding, added []string) string {
 	for _, l := range replaced {
 		had = had || strings.Contains(l.Text, dismiss.Marker)
 	}
-	outside := map[string]bool{}
+	var before, after []string // the excerpt's lines around the span, nearest first
 	for _, l := range t.code {
-		if l.Kind != "deleted" && (l.New < f.Line || l.New > max(f.EndLine, f.Line)) {
-			if s := strings.TrimSpace(l.Text); len(s) >= 8 {
-				outside[s] = true
-			}
+		switch {
+		case l.Kind == "deleted":
+		case l.New < f.Line:
+			before = append([]string{strings.TrimSpace(l.Text)}, before...)
+		case l.New > max(f.EndLine, f.Line):
+			after = append(after, strings.TrimSpace(l.Text))
 		}
 	}
 	for _, l := range added {
@@ -422,14 +425,43 @@ func notOneClick(f report.Finding, added []string) string {
 			return "it adds a " + dismiss.Marker + " comment"
 		case promptPrefix.MatchString(l):
 			return "it copies the prompt's line numbers"
-		case outside[strings.TrimSpace(l)]:
-			return "it repeats code around the lines it replaces"
 		}
+	}
+	if rewritesNeighbours(added, before, after) {
+		return "it rewrites the lines around the ones it replaces"
 	}
 	if len(added) > maxOneClickLines {
 		return "it is longer than a one-click edit"
 	}
 	return ""
+}
+
+// rewritesNeighbours reports whether the fix's last lines are the lines
+// right after the span (after, nearest first), or its first lines the
+// ones right before it (before, nearest first), with some code in them
+// (not a lone brace): a fix of line 12 that goes on to write lines 13 and
+// 14 as they are.
+func rewritesNeighbours(added, before, after []string) bool {
+	fix := make([]string, len(added))
+	for i, l := range added {
+		fix[i] = strings.TrimSpace(l)
+	}
+	for k := 1; k < len(fix); k++ {
+		tail, head := fix[len(fix)-k:], fix[:k]
+		if k <= len(after) && slices.Equal(tail, after[:k]) && len(strings.Join(tail, "")) >= 8 {
+			return true
+		}
+		if k <= len(before) && len(strings.Join(head, "")) >= 8 {
+			rev := make([]string, k)
+			for i := range k {
+				rev[i] = before[k-1-i]
+			}
+			if slices.Equal(head, rev) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // promptPrefix is the prompt's added-line number at a line's start

@@ -60,6 +60,25 @@ func TestFixReplacement(t *testing.T) {
 		"a fix that repeats the line before it": {f: with(func(f *report.Finding) {
 			f.Fix = "f, _ := os.Open(p)\ndata, err := io.ReadAll(f)\nreturn data"
 		})},
+		// A line like one elsewhere in the excerpt is no repeat of the
+		// lines next to the span: the common error check stays one click
+		// (helper 251).
+		"an error check like one above it": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.FixQuote = 7, 7, "data, _ := io.ReadAll(f)"
+			f.Code = []report.CodeLine{
+				{Kind: "context", New: 4, Old: 4, Text: "\tif err != nil {"},
+				{Kind: "context", New: 5, Old: 5, Text: "\t\treturn nil, err"},
+				{Kind: "context", New: 6, Old: 6, Text: "\t}"},
+				{Kind: "added", New: 7, Text: "\tdata, _ := io.ReadAll(f)"},
+				{Kind: "added", New: 8, Text: "\treturn data, nil"},
+			}
+			f.Fix = "data, err := io.ReadAll(f)\nif err != nil {\n\treturn nil, err\n}"
+		}), ok: true,
+			want: replacement{line: 7, endLine: 7, text: "\tdata, err := io.ReadAll(f)\n\tif err != nil {\n\t\treturn nil, err\n\t}"}},
+		"a fix that goes on to write the line after it": {f: with(func(f *report.Finding) {
+			f.Line, f.EndLine, f.FixQuote = 5, 5, "data, _ := io.ReadAll(f)"
+			f.Fix = "data, err := io.ReadAll(f)\nreturn data"
+		})},
 		"a fix longer than one click": {f: with(func(f *report.Finding) {
 			f.Fix = strings.Repeat("x++\n", maxOneClickLines) + "return data"
 		})},
