@@ -216,13 +216,13 @@ func (l *Ledger) why(f report.Finding, at findingPlaces) string {
 		}
 	}
 	switch {
-	case member != nil && placed == nil && below == nil && otherKind == nil && changed == nil && copied == nil:
+	case member != nil && placed == nil && below == nil && otherKind == nil && otherCategory == nil && changed == nil && copied == nil:
 		return fmt.Sprintf("not dismissed: the dismissal covers one of its reviewers' lines only; it now groups %s, named after line %d: check it, then dismiss it again", reviewerLines(f), f.Line)
 	case changed != nil && placed == nil:
 		return "not dismissed: the code it quotes changed since it was dismissed"
 	case copied != nil && placed == nil:
 		return fmt.Sprintf("not dismissed: the same code is now on %d lines of %s, and the dismissal covered %d; check each, then dismiss it again with --all-places", f.Copies, f.File, max(copied.Copies, 1))
-	case otherFile != nil && placed == nil && below == nil && otherKind == nil && changed == nil && copied == nil:
+	case otherFile != nil && placed == nil && below == nil && otherKind == nil && otherCategory == nil && changed == nil && copied == nil:
 		return fmt.Sprintf("not dismissed: the dismissal is of the same code in %s; this is another place", otherFile.File)
 	case placed != nil:
 		return placed.whyPlaces(at)

@@ -52,7 +52,7 @@ type Input struct {
 type Prepared struct {
 	files   []fileUnits
 	commits []string
-	// moreCommits counts the commits past MaxCommits, left out.
+	// moreCommits counts the earliest commits, left out past MaxCommits.
 	moreCommits int
 	guidelines  string
 	context     Context

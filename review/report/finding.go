@@ -104,7 +104,13 @@ func (r *Report) finding(c merge.Cluster, files map[string]*diff.File, seen map[
 			Severity: m.Raw.Severity, Category: safetext.Sanitize(m.Raw.Category), Line: m.Line, EndLine: m.EndLine,
 			Quote: safetext.Sanitize(strings.TrimSpace(m.Raw.Quote)), Kinds: c.MemberKinds(i),
 			Fix: safetext.Sanitize(strings.TrimRight(m.Raw.Fix, " \n\t"))}
-		if mem.Fix != "" && f.Fix != "" && !sameCode(mem.Fix, f.Fix) && !slices.Contains(f.OtherFixes, mem.Reviewer) {
+		// Another finder's: the fix's own author repeating itself with
+		// other code is not a second opinion on it.
+		author := rep.Reviewer
+		if f.FixFrom != nil {
+			author = f.FixFrom.Reviewer
+		}
+		if mem.Fix != "" && f.Fix != "" && mem.Reviewer != author && !sameCode(mem.Fix, f.Fix) && !slices.Contains(f.OtherFixes, mem.Reviewer) {
 			f.OtherFixes = append(f.OtherFixes, mem.Reviewer)
 		}
 		if m.File != rep.File {

@@ -95,7 +95,14 @@ func exitedWith(err error, code int) bool {
 // any other (ssh://git@host/... names a user, no secret).
 func hasCredentials(remote string) bool {
 	u, err := url.Parse(remote)
-	if err != nil || u.User == nil {
+	if err != nil {
+		// Unreadable as a URL: a user part or a query may still hold one.
+		return strings.Contains(remote, "://") && (strings.Contains(remote, "@") || strings.Contains(remote, "?"))
+	}
+	if u.RawQuery != "" {
+		return true // ?access_token=…
+	}
+	if u.User == nil {
 		return false
 	}
 	_, set := u.User.Password()

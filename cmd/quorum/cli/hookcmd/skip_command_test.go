@@ -132,7 +132,8 @@ func TestSkipCommandRunsAsPrinted(t *testing.T) {
 		t.Errorf("a URL with a space: %q", got)
 	}
 	// A URL with a token would print it into a CI log: a placeholder.
-	for _, u := range []string{"https://x-access-token:s3cr3t@github.com/o/r.git", "https://s3cr3t@github.com/o/r.git"} {
+	for _, u := range []string{"https://x-access-token:s3cr3t@github.com/o/r.git", "https://s3cr3t@github.com/o/r.git",
+		"https://ghp_abc%zz@github.com/o/r.git", "https://github.com/o/r.git?access_token=s3cr3t"} {
 		if got := skipCommand(ctx, work, u, []hook.Update{{LocalRef: "refs/heads/feat", LocalOID: feat, RemoteRef: "refs/heads/feat", RemoteOID: zero}}); got != genericSkip {
 			t.Errorf("%s: %q", u, got)
 		}

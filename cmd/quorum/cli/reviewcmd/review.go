@@ -555,7 +555,10 @@ func untrackedNote(w io.Writer, set *diff.Set) {
 			// A file name may hold a newline: kept on the one line, escaped.
 			names = append(names, safetext.Path(s.Path))
 			if safetext.Path(s.Path) == s.Path {
-				words = append(words, cmdutil.ShellWord(s.Path))
+				// From the top, literally: the path is the repository's,
+				// whatever directory quorum ran in, and a '[' in it is
+				// no pattern (helper 251).
+				words = append(words, cmdutil.ShellWord(":(top,literal)"+s.Path))
 			}
 		}
 	}

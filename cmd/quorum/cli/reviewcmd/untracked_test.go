@@ -60,7 +60,7 @@ func TestWorktreeNamesUntrackedFiles(t *testing.T) {
 		}
 	}
 	res = e.run(context.Background(), "--worktree")
-	want := "quorum: note: 1 untracked file not reviewed: a.go (to include it: git add -N -- a.go)\nquorum: nothing to review\n"
+	want := "quorum: note: 1 untracked file not reviewed: a.go (to include it: git add -N -- ':(top,literal)a.go')\nquorum: nothing to review\n"
 	if res.code != 0 || res.stderr != want {
 		t.Fatalf("exit %d, stderr:\n%s\nwant:\n%s", res.code, res.stderr, want)
 	}
