@@ -23,6 +23,11 @@ func printText(ios *iostreams.IOStreams, st Status, now time.Time) {
 		fmt.Fprintf(w, " (%s)", shortSpans(st.Ranges))
 	}
 	fmt.Fprintln(w)
+	if st.Behind > 0 {
+		// The hook never runs then: git refuses the push first.
+		fmt.Fprintf(w, "%s on %s has %d commit%s this branch lacks: git refuses the push until you pull %s (or force the push)\n",
+			safetext.OneLine(st.Branch), safetext.OneLine(st.Remote), st.Behind, cmdutil.Plural(st.Behind), map[bool]string{true: "it", false: "them"}[st.Behind == 1])
+	}
 	if st.ConfigNote != "" {
 		fmt.Fprintln(w, safetext.OneLine(st.ConfigNote))
 	}

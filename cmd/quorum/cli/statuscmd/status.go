@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/quorum-review/quorum/internal/cmdutil"
 	"github.com/quorum-review/quorum/internal/config"
 	"github.com/quorum-review/quorum/internal/exitcode"
+	"github.com/quorum-review/quorum/internal/gitexec"
 	"github.com/quorum-review/quorum/internal/hook"
 	"github.com/quorum-review/quorum/internal/iostreams"
 	"github.com/quorum-review/quorum/internal/reportstore"
@@ -94,7 +96,11 @@ type Status struct {
 	Remote     string   `json:"remote,omitempty"`
 	Ranges     []string `json:"ranges,omitempty"`
 	Commits    int      `json:"commits"`
-	State      string   `json:"state"`
+	// Behind counts the commits the remote's branch has that this one
+	// lacks: git refuses the push (not a fast-forward) until they are
+	// pulled, or the push forces.
+	Behind int    `json:"behind,omitempty"`
+	State  string `json:"state"`
 	// Ahead is whether the post-commit hook is installed.
 	Ahead bool `json:"ahead"`
 	// Reviewed: the report covering these commits.
@@ -269,6 +275,7 @@ func statusRun(opts *StatusOptions) error {
 	if unrelated {
 		st.UnrelatedTo = head.Base
 	}
+	st.Behind = behind(ctx, dir, br)
 	// The hook's saved verdicts, read once: nil when they cannot be read.
 	verdicts, _ := hook.LoadVerdicts(ctx, dir)
 	if d := verdicts.Damaged(); d != nil {
@@ -403,4 +410,19 @@ func loadConfig(workDir string, getenv func(string) string) (*config.Config, err
 		getenv = os.Getenv
 	}
 	return config.Load(workDir, getenv)
+}
+
+// behind counts the commits the remote's branch (as last fetched: the
+// push's old commit) has that the branch lacks; 0 for a new branch, or
+// when git cannot tell.
+func behind(ctx context.Context, dir string, br hook.Branch) int {
+	if br.RemoteOID == "" || strings.Trim(br.RemoteOID, "0") == "" {
+		return 0
+	}
+	out, err := (*gitexec.Git)(nil).In(dir).Output(ctx, "rev-list", "--count", br.Head+".."+br.RemoteOID)
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return n
 }

@@ -670,3 +670,26 @@ func TestUnreviewedCommandCarriesTheAgreement(t *testing.T) {
 		t.Errorf("%s", b.String())
 	}
 }
+
+// A teammate pushed to the branch since: git refuses the push (not a
+// fast-forward) before any hook runs, and status says so rather than
+// predict a review (helper 252).
+func TestStatusSaysAPushWouldBeRefused(t *testing.T) {
+	dir := repo(t)
+	if code, out, _ := status(t, dir); code != 0 || strings.Contains(out, "git refuses the push") {
+		t.Fatalf("a fast-forward: exit %d\n%s", code, out)
+	}
+	// The remote's main moves on in another clone; this one fetches it.
+	other := filepath.Join(filepath.Dir(dir), "other")
+	git(t, filepath.Dir(dir), "clone", "-q", filepath.Join(filepath.Dir(dir), "remote.git"), other)
+	commit(t, other, "theirs")
+	git(t, other, "push", "-q", "origin", "main")
+	git(t, dir, "fetch", "-q", "origin")
+	code, out, errOut := status(t, dir)
+	if code != 0 || !strings.Contains(out, "main on origin has 1 commit this branch lacks: git refuses the push until you pull it (or force the push)\n") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := status(t, dir, "--format", "json"); code != 0 || !strings.Contains(out, `"behind": 1`) {
+		t.Fatalf("json: exit %d\n%s", code, out)
+	}
+}
