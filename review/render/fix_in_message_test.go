@@ -9,9 +9,17 @@ import (
 	"github.com/quorum-review/quorum/review/report"
 )
 
-// sarifMessages are the message texts of r's SARIF results, and whether
-// each has a fixes entry.
-func sarifMessages(t *testing.T, r *report.Report) (texts []string, fixes []bool) {
+// readResult is what the tests read of a SARIF result.
+type readResult struct {
+	Message struct {
+		Text string `json:"text"`
+	} `json:"message"`
+	Fixes               []any             `json:"fixes"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+}
+
+// sarifResults are the results of r's SARIF log.
+func sarifResults(t *testing.T, r *report.Report) []readResult {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := SARIF(&buf, r, Options{}); err != nil {
@@ -19,18 +27,20 @@ func sarifMessages(t *testing.T, r *report.Report) (texts []string, fixes []bool
 	}
 	var log struct {
 		Runs []struct {
-			Results []struct {
-				Message struct {
-					Text string `json:"text"`
-				} `json:"message"`
-				Fixes []any `json:"fixes"`
-			} `json:"results"`
+			Results []readResult `json:"results"`
 		} `json:"runs"`
 	}
 	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
 		t.Fatal(err)
 	}
-	for _, res := range log.Runs[0].Results {
+	return log.Runs[0].Results
+}
+
+// sarifMessages are the message texts of r's SARIF results, and whether
+// each has a fixes entry.
+func sarifMessages(t *testing.T, r *report.Report) (texts []string, fixes []bool) {
+	t.Helper()
+	for _, res := range sarifResults(t, r) {
 		texts, fixes = append(texts, res.Message.Text), append(fixes, len(res.Fixes) > 0)
 	}
 	return texts, fixes

@@ -1,9 +1,6 @@
 package render
 
 import (
-	"bytes"
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/quorum-review/quorum/review/report"
@@ -12,22 +9,8 @@ import (
 // sarifPrints are the quorumFingerprint/v3 of each result of r's SARIF log.
 func sarifPrints(t *testing.T, r *report.Report) []string {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := SARIF(&buf, r, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				PartialFingerprints map[string]string `json:"partialFingerprints"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, res := range log.Runs[0].Results {
+	for _, res := range sarifResults(t, r) {
 		out = append(out, res.PartialFingerprints["quorumFingerprint/v3"])
 	}
 	return out
@@ -36,16 +19,8 @@ func sarifPrints(t *testing.T, r *report.Report) []string {
 // rdCodes are the rule codes of r's rdjsonl diagnostics.
 func rdCodes(t *testing.T, r *report.Report) []string {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := RDJSONL(&buf, r, Options{}); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for l := range strings.Lines(buf.String()) {
-		var d rdDiagnostic
-		if err := json.Unmarshal([]byte(l), &d); err != nil {
-			t.Fatal(err)
-		}
+	for _, d := range rdDiagnostics(t, r) {
 		out = append(out, d.Code.Value)
 	}
 	return out
