@@ -53,9 +53,11 @@ func AsPushed(ctx context.Context, opts diff.Options, set *diff.Set) (*diff.Set,
 	// Only main's commits are left out: the branch's own, already pushed
 	// (a branch whose upstream is origin/main, pushed as origin/feat), are
 	// the range's as the user asked for it (helper 251).
-	if main := mainline(ctx, g, br.Remote); main == "" || len(dropped) == 0 {
+	mains := plan.Mainlines()
+	if len(mains) == 0 || len(dropped) == 0 {
 		return set, "", nil
-	} else if out, err := g.Output(ctx, append(append([]string{"rev-list", "--max-count=1"}, dropped...), "--not", main)...); err != nil || strings.TrimSpace(string(out)) != "" {
+	}
+	if out, err := g.Output(ctx, slices.Concat([]string{"rev-list", "--max-count=1"}, dropped, []string{"--not"}, mains)...); err != nil || strings.TrimSpace(string(out)) != "" {
 		return set, "", nil
 	}
 	opts.Commits = r.String()
@@ -75,19 +77,4 @@ func AsPushed(ctx context.Context, opts diff.Options, set *diff.Set) (*diff.Set,
 	note := fmt.Sprintf("reviewing what a push of %s would: %d commit%s on top of %s, not the %d since its merge-base with %s, which hold the default branch's changes merged in (--base %s reviews them all)",
 		set.Branch, len(r.New), Plural(len(r.New)), base, len(set.Commits), set.Base.Ref, set.Base.Ref)
 	return pushed, note, nil
-}
-
-// mainline is the remote's default branch as this clone knows it
-// (refs/remotes/REMOTE/HEAD, else main, master, develop, trunk), "" for
-// none.
-func mainline(ctx context.Context, g *gitexec.Git, remote string) string {
-	if remote == "" {
-		return ""
-	}
-	for _, name := range []string{"HEAD", "main", "master", "develop", "trunk"} {
-		if out, err := g.Output(ctx, "rev-parse", "--verify", "--quiet", "refs/remotes/"+remote+"/"+name+"^{commit}"); err == nil {
-			return strings.TrimSpace(string(out))
-		}
-	}
-	return ""
 }

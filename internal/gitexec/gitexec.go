@@ -4,6 +4,7 @@ package gitexec
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -156,3 +157,10 @@ func newError(args []string, stderr string, err error) *Error {
 
 func (e *Error) Error() string { return "git " + strings.Join(e.Args, " ") + ": " + e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
+
+// ExitedWith reports whether err is git having run and exited with code
+// (1: a check such as merge-base --is-ancestor answering "no").
+func ExitedWith(err error, code int) bool {
+	var ee *exec.ExitError
+	return errors.As(err, &ee) && ee.ExitCode() == code
+}

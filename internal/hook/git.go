@@ -2,8 +2,6 @@ package hook
 
 import (
 	"context"
-	"errors"
-	"os/exec"
 	"strings"
 
 	"github.com/quorum-review/quorum/internal/gitexec"
@@ -28,10 +26,7 @@ func (g git) output(ctx context.Context, args ...string) (string, error) {
 func exitedNonZero(err error) bool { return exitedWith(err, 1) }
 
 // exitedWith reports git having run and exited with code.
-func exitedWith(err error, code int) bool {
-	var ee *exec.ExitError
-	return errors.As(err, &ee) && ee.ExitCode() == code
-}
+func exitedWith(err error, code int) bool { return gitexec.ExitedWith(err, code) }
 
 func lines(s string) []string {
 	if s == "" {

@@ -105,6 +105,11 @@ type PlanOptions struct {
 	Tags bool
 }
 
+// Mainlines are the commits of the remote's default branches the plan
+// read (corrected by the push's own old oids where a tracking ref is
+// stale): what counts as the team's code.
+func (p *Plan) Mainlines() []string { return slices.Clone(p.mains) }
+
 // PlanPush works out which commits a push introduces, per update:
 //   - deletions are skipped; so are tags when opt.Tags is off, with the
 //     commits they bring (Skip.Unreviewed);

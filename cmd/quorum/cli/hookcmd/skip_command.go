@@ -2,9 +2,7 @@ package hookcmd
 
 import (
 	"context"
-	"errors"
 	"net/url"
-	"os/exec"
 	"slices"
 	"strings"
 
@@ -76,17 +74,11 @@ func fastForward(ctx context.Context, g *gitexec.Git, u hook.Update) bool {
 	if u.IsTag() {
 		return false
 	}
-	if _, err := g.Output(ctx, "cat-file", "-e", u.RemoteOID+"^{commit}"); exitedWith(err, 128) || exitedWith(err, 1) {
+	if _, err := g.Output(ctx, "cat-file", "-e", u.RemoteOID+"^{commit}"); gitexec.ExitedWith(err, 128) || gitexec.ExitedWith(err, 1) {
 		return false
 	}
 	_, err := g.Output(ctx, "merge-base", "--is-ancestor", u.RemoteOID, u.LocalOID)
-	return err == nil || !exitedWith(err, 1)
-}
-
-// exitedWith reports whether err is git exiting with code.
-func exitedWith(err error, code int) bool {
-	var exit *exec.ExitError
-	return errors.As(err, &exit) && exit.ExitCode() == code
+	return err == nil || !gitexec.ExitedWith(err, 1)
 }
 
 // hasCredentials reports whether a remote given as a URL carries a
